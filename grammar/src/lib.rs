@@ -1,0 +1,14 @@
+//! The syntax of `.fab`: a logos lexer, a LALRPOP grammar and the syntax tree they build.
+//!
+//! The one entry point is [`parse`]. It never fails: it returns a [`SourceFile`] tree and the list of
+//! syntax errors met on the way, each with a span. A broken item or member becomes an `Error` node and
+//! parsing resumes at the next item or member, so one typo does not hide the rest of the file and a
+//! half-typed `weld.` still yields a tree for completion.
+//!
+//! This crate knows nothing of the compiler: it does not resolve names, check units or know which
+//! fields a component has. The only outside knowledge it takes is which words are unit names, given
+//! by the caller, because a unit expression after a number ends at the first word that is not a unit
+//! (see the `lexer` module).
+
+pub mod ast;
+// Written by the grammar work: lexer, parser glue, tree dump, span visitor.

@@ -1,0 +1,548 @@
+//! The catalog of declaration kinds: which fields each kind takes, their types, defaults and docs,
+//! the nested items (`failure NAME { … }`) and the built-in callables that are not distributions
+//! (maintenance strategies, sync feeds).
+//!
+//! This is the one declaration of each built-in. The checker validates a body against a kind's
+//! [`FieldDecl`]s, the lowering reads their defaults, and hover, completion and `docs/language.md`'s
+//! field tables are generated from the same records.
+
+use crate::types::{RefClass, ValueType};
+use crate::units::Dimension;
+
+/// A field of a declaration kind, a nested item or a record.
+#[derive(Debug)]
+pub struct FieldDecl {
+    pub name: &'static str,
+    pub ty: ValueType,
+    pub presence: Presence,
+    pub doc: &'static str,
+}
+
+/// Whether a field must be written, and what holds when it is not.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Presence {
+    Required,
+    /// Optional with this default.
+    Default(DefaultValue),
+    /// Optional with no value when absent (the feature is off).
+    Optional,
+}
+
+/// A default value, in SI.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DefaultValue {
+    Number(f64),
+    Word(&'static str),
+    Bool(bool),
+}
+
+/// How a declaration kind takes part in a model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A part type.
+    Product,
+    /// A node of the process graph, connected by `flow`.
+    Component,
+    /// Shared equipment or people that components use (`resource`).
+    Resource,
+    /// A `route` attached to a component.
+    Route,
+    /// A study run on the model: experiment, scenario, optimize, sync.
+    Study,
+}
+
+/// One declaration kind (`station`, `buffer`, …).
+#[derive(Debug)]
+pub struct KindDecl {
+    /// The keyword.
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub role: Role,
+    pub fields: &'static [FieldDecl],
+    /// Named nested items allowed in the body (`failure NAME { … }`).
+    pub nested: &'static [NestedDecl],
+    /// Whether fields other than the declared ones are allowed (a product's free attributes).
+    pub free_fields: bool,
+    /// Whether the kind is still directional in the language (parsed and checked, not yet simulated).
+    pub directional: bool,
+}
+
+/// A named nested item: `KEYWORD NAME { fields }`.
+#[derive(Debug)]
+pub struct NestedDecl {
+    pub keyword: &'static str,
+    pub doc: &'static str,
+    pub fields: &'static [FieldDecl],
+}
+
+/// What a non-distribution callable is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallableKind {
+    Maintenance,
+    Feed,
+}
+
+impl CallableKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            CallableKind::Maintenance => "a maintenance strategy",
+            CallableKind::Feed => "a data feed",
+        }
+    }
+}
+
+/// A built-in callable that is not a distribution: `preventive(every = …, takes = …)`.
+#[derive(Debug)]
+pub struct CallableDecl {
+    pub name: &'static str,
+    pub kind: CallableKind,
+    pub doc: &'static str,
+    pub params: &'static [ParamDecl],
+    pub directional: bool,
+}
+
+/// A parameter of a distribution family or a callable.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamDecl {
+    pub name: &'static str,
+    pub ty: ParamType,
+    pub doc: &'static str,
+    /// Whether it may be given without its name, as the first argument.
+    pub positional: bool,
+}
+
+/// A parameter's type: for distributions, relative to the variable's own dimension.
+#[derive(Clone, Copy, Debug)]
+pub enum ParamType {
+    /// The variable's dimension (`mean`, `sd`, `min`).
+    OfVariable,
+    /// One over the variable's dimension (`rate`).
+    PerVariable,
+    /// A fixed type (`shape` is a ratio, `k` an integer, `file` a string).
+    Fixed(ValueType),
+}
+
+impl ParamDecl {
+    pub const fn new(name: &'static str, ty: ValueType, doc: &'static str) -> ParamDecl {
+        ParamDecl { name, ty: ParamType::Fixed(ty), doc, positional: false }
+    }
+}
+
+const fn field(name: &'static str, ty: ValueType, presence: Presence, doc: &'static str) -> FieldDecl {
+    FieldDecl { name, ty, presence, doc }
+}
+
+const REQUIRED: Presence = Presence::Required;
+const OPTIONAL: Presence = Presence::Optional;
+const fn default_number(value: f64) -> Presence {
+    Presence::Default(DefaultValue::Number(value))
+}
+const fn default_word(word: &'static str) -> Presence {
+    Presence::Default(DefaultValue::Word(word))
+}
+
+/// The clocks that age a failure mode or time preventive maintenance; the first is the default.
+pub const CLOCKS: &[&str] = &["busy_time", "calendar_time"];
+
+/// What a repair or maintenance restores: `new`, `old`, or a ratio (Kijima type I virtual age).
+pub const RESTORE_WORDS: &[&str] = &["new", "old"];
+
+const DURATION: ValueType = ValueType::Quantity(Dimension::TIME);
+const LENGTH: ValueType = ValueType::Quantity(Dimension::LENGTH);
+const RATIO: ValueType = ValueType::Quantity(Dimension::NONE);
+const DIST_DURATION: ValueType = ValueType::Dist(Dimension::TIME);
+const POINT: ValueType = ValueType::Tuple(&[LENGTH, LENGTH]);
+const RESTORES: ValueType = ValueType::OneOf(&[ValueType::Word(RESTORE_WORDS), RATIO]);
+const AGING_LAW: ValueType = ValueType::OneOf(&[
+    ValueType::Clocked { value: &DIST_DURATION, clocks: CLOCKS },
+    ValueType::Cycles,
+]);
+
+const AT: FieldDecl =
+    field("at", POINT, OPTIONAL, "Position `(x, y)` on the floor layout; layout distances feed transport times.");
+
+/// Fields of one failure mode, in `failure NAME { … }`.
+pub const FAILURE_MODE_FIELDS: &[FieldDecl] = &[
+    field(
+        "after",
+        AGING_LAW,
+        REQUIRED,
+        "Time to failure: a distribution of time aged by a clock (`weibull(…) of busy_time`, the \
+         default clock; or `of calendar_time`), or a count of cycles (`20000 cycles`).",
+    ),
+    field("repair", DIST_DURATION, REQUIRED, "Time to repair once failed."),
+    field(
+        "restores",
+        RESTORES,
+        default_word("new"),
+        "What a repair restores: `new` (age back to zero), `old` (minimal repair, age kept), or a \
+         ratio `x %` of the age removed (Kijima type I virtual age).",
+    ),
+    field(
+        "catastrophic",
+        ValueType::Bool,
+        Presence::Default(DefaultValue::Bool(false)),
+        "When true, a failure scraps the part in process.",
+    ),
+];
+
+const FAILURE: NestedDecl = NestedDecl {
+    keyword: "failure",
+    doc: "A failure mode with its own law, clock, repair and restoration.",
+    fields: FAILURE_MODE_FIELDS,
+};
+
+/// Fields of a `costs { … }` record.
+pub const COST_FIELDS: &[FieldDecl] = &[
+    field("downtime", ValueType::Quantity(Dimension::MONEY_RATE), OPTIONAL, "Cost per hour of downtime (failed or in maintenance), e.g. `1500 EUR/h`."),
+    field("repair", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost of one repair."),
+    field("preventive", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost of one preventive maintenance."),
+    field("operating", ValueType::Quantity(Dimension::MONEY_RATE), OPTIONAL, "Cost per hour while working."),
+    field("per_part", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost per part processed."),
+];
+
+const COSTS: FieldDecl = field("costs", ValueType::Record(COST_FIELDS), OPTIONAL, "Costs of operating, downtime, repairs and maintenance.");
+
+/// The fields every processing component (station, robot) shares.
+macro_rules! processing_fields {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            $($extra,)*
+            field("parallel", ValueType::Int { min: 1 }, default_number(1.0), "Number of identical servers processing parts side by side."),
+            field("setup", DIST_DURATION, OPTIONAL, "Setup time when the product type changes."),
+            field(
+                "failure",
+                AGING_LAW,
+                OPTIONAL,
+                "Shorthand for one failure mode: `failure = LAW of CLOCK` with `repair = DIST`.",
+            ),
+            field("repair", DIST_DURATION, OPTIONAL, "Repair time of the shorthand failure mode."),
+            field(
+                "maintenance",
+                ValueType::Call(CallableKind::Maintenance),
+                default_word("reactive"),
+                "Maintenance strategy: `reactive`, `preventive(every, takes, restores)`, \
+                 `predictive(…)`, `opportunistic(…)`.",
+            ),
+            COSTS,
+            field(
+                "assemble",
+                ValueType::Map { key: RefClass::Product, value: &ValueType::Int { min: 1 } },
+                OPTIONAL,
+                "Parts consumed per assembly: `assemble { Body = 1, Door = 4 }`. The station waits \
+                 until it holds them all, then emits one `produces` part.",
+            ),
+            field("produces", ValueType::Ref(RefClass::Product), OPTIONAL, "The product an assembly station emits."),
+            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources held while processing."),
+            AT,
+        ]
+    };
+}
+
+/// Every declaration kind, declared once.
+pub const KINDS: &[KindDecl] = &[
+    KindDecl {
+        name: "product",
+        doc: "A part type that flows through the line.",
+        role: Role::Product,
+        fields: &[
+            field("mass", ValueType::Quantity(Dimension::MASS), OPTIONAL, "Mass of one part; checked against robot payloads."),
+            field("size", ValueType::Tuple(&[LENGTH, LENGTH, LENGTH]), OPTIONAL, "Bounding box `(l, w, h)`."),
+        ],
+        nested: &[],
+        free_fields: true,
+        directional: false,
+    },
+    KindDecl {
+        name: "source",
+        doc: "Creates parts, one at a time, and sends them into the line.",
+        role: Role::Component,
+        fields: &[
+            field("product", ValueType::Ref(RefClass::Product), OPTIONAL, "The product created; a part named after the source when omitted."),
+            field("interarrival", DIST_DURATION, OPTIONAL, "Time between two creations. Exactly one of `interarrival` and `schedule`."),
+            field("schedule", ValueType::String, OPTIONAL, "A CSV file of release times. Exactly one of `interarrival` and `schedule`."),
+            field("limit", ValueType::Int { min: 0 }, OPTIONAL, "Stop after creating this many parts."),
+            AT,
+        ],
+        nested: &[],
+        free_fields: false,
+        directional: false,
+    },
+    KindDecl {
+        name: "station",
+        doc: "Processes one part at a time (or `parallel = n`); holds a finished part until a \
+              successor takes it (blocking after service).",
+        role: Role::Component,
+        fields: processing_fields![field("cycle", DIST_DURATION, REQUIRED, "Processing time of one part.")],
+        nested: &[FAILURE],
+        free_fields: false,
+        directional: false,
+    },
+    KindDecl {
+        name: "buffer",
+        doc: "Stores parts between components.",
+        role: Role::Component,
+        fields: &[
+            field(
+                "capacity",
+                ValueType::OneOf(&[ValueType::Int { min: 0 }, ValueType::Word(&["unlimited"])]),
+                REQUIRED,
+                "How many parts it holds: a whole number ≥ 0, or `unlimited`.",
+            ),
+            field("policy", ValueType::Word(&["fifo", "lifo"]), default_word("fifo"), "Which part leaves first."),
+            AT,
+        ],
+        nested: &[],
+        free_fields: false,
+        directional: false,
+    },
+    KindDecl {
+        name: "conveyor",
+        doc: "Moves parts over a length at a speed, keeping a minimum spacing between them.",
+        role: Role::Component,
+        fields: &[
+            field("length", LENGTH, REQUIRED, "Length from entry to exit."),
+            field("speed", ValueType::Quantity(Dimension::VELOCITY), REQUIRED, "Belt speed."),
+            field("spacing", LENGTH, REQUIRED, "Minimum pitch between parts; the conveyor holds at most ⌊length / spacing⌋ parts."),
+            field(
+                "accumulating",
+                ValueType::Bool,
+                Presence::Default(DefaultValue::Bool(true)),
+                "When the exit is blocked, parts queue up (`true`) or the whole belt stops (`false`).",
+            ),
+            field("accel", ValueType::Quantity(Dimension::ACCELERATION), OPTIONAL, "Acceleration when the belt restarts."),
+            AT,
+        ],
+        nested: &[],
+        free_fields: false,
+        directional: false,
+    },
+    KindDecl {
+        name: "robot",
+        doc: "A station whose cycle derives from motion: a path under speed and acceleration limits, \
+              plus a process time.",
+        role: Role::Component,
+        fields: processing_fields![
+            field("cycle", DIST_DURATION, OPTIONAL, "Processing time of one part, when not derived from motion."),
+            field("process", DIST_DURATION, OPTIONAL, "Process time added to the motion time."),
+            field("reach", LENGTH, OPTIONAL, "Maximum reach from the robot's base."),
+            field("payload", ValueType::Quantity(Dimension::MASS), OPTIONAL, "Maximum payload."),
+            field("speed", ValueType::Quantity(Dimension::VELOCITY), OPTIONAL, "Maximum Cartesian speed."),
+            field("accel", ValueType::Quantity(Dimension::ACCELERATION), OPTIONAL, "Maximum Cartesian acceleration."),
+            field("jerk", ValueType::Quantity(Dimension::JERK), OPTIONAL, "Maximum jerk (jerk-limited profiles)."),
+            field("path", ValueType::List(&POINT), OPTIONAL, "Points the tool visits, relative to the base."),
+            field("fidelity", ValueType::Word(&["simple", "kinematic", "dynamic"]), default_word("simple"), "Motion model."),
+        ],
+        nested: &[FAILURE],
+        free_fields: false,
+        directional: false,
+    },
+    KindDecl {
+        name: "transport",
+        doc: "Movers (AGVs, forklifts) that carry parts between components.",
+        role: Role::Component,
+        fields: &[
+            field("count", ValueType::Int { min: 1 }, default_number(1.0), "Number of movers."),
+            field("speed", ValueType::Quantity(Dimension::VELOCITY), REQUIRED, "Travel speed."),
+            field("load", DIST_DURATION, OPTIONAL, "Time to load a part."),
+            field("unload", DIST_DURATION, OPTIONAL, "Time to unload a part."),
+            AT,
+        ],
+        nested: &[],
+        free_fields: false,
+        directional: true,
+    },
+    KindDecl {
+        name: "resource",
+        doc: "Shared operators or tools; a station `needs = [NAME]` holds one while processing.",
+        role: Role::Resource,
+        fields: &[field("count", ValueType::Int { min: 1 }, default_number(1.0), "How many there are.")],
+        nested: &[],
+        free_fields: false,
+        directional: true,
+    },
+    KindDecl {
+        name: "sink",
+        doc: "Removes finished parts and counts them.",
+        role: Role::Component,
+        fields: &[AT],
+        nested: &[],
+        free_fields: false,
+        directional: false,
+    },
+    KindDecl {
+        name: "route",
+        doc: "Splits a component's output by probability (`TARGET = p`, summing to 100 %) or by \
+              product (`PRODUCT = TARGET`).",
+        role: Role::Route,
+        fields: &[],
+        nested: &[],
+        free_fields: true,
+        directional: false,
+    },
+    KindDecl {
+        name: "experiment",
+        doc: "A study: how long to simulate, how many replications, from which seed.",
+        role: Role::Study,
+        fields: &[
+            field("horizon", DURATION, REQUIRED, "Simulated time of one replication, warm-up included."),
+            field("warmup", DURATION, default_number(0.0), "Initial period whose statistics are discarded."),
+            field("replications", ValueType::Int { min: 1 }, default_number(10.0), "Number of independent replications."),
+            field("seed", ValueType::Int { min: 0 }, default_number(0.0), "Seed of every random stream."),
+            field("confidence", RATIO, default_number(0.95), "Confidence level of the reported intervals."),
+        ],
+        nested: &[],
+        free_fields: false,
+        directional: false,
+    },
+    KindDecl {
+        name: "scenario",
+        doc: "A what-if: a base experiment with fields of the model or the experiment overridden \
+              (`c1.speed = 0.6 m/s`). Scenarios of one experiment share common random numbers.",
+        role: Role::Study,
+        fields: &[],
+        nested: &[],
+        free_fields: true,
+        directional: false,
+    },
+    KindDecl {
+        name: "optimize",
+        doc: "Searches over `vary`ed fields for the best objectives, by simulation.",
+        role: Role::Study,
+        fields: &[
+            field("budget", ValueType::Quantity(Dimension::COUNT), OPTIONAL, "How many simulation runs the search may spend, e.g. `200 runs`."),
+            field("orders", ValueType::String, OPTIONAL, "A CSV file of production orders to schedule."),
+        ],
+        nested: &[],
+        free_fields: true,
+        directional: true,
+    },
+    KindDecl {
+        name: "sync",
+        doc: "Keeps a digital twin in step with live or recorded plant data.",
+        role: Role::Study,
+        fields: &[
+            field("feed", ValueType::Call(CallableKind::Feed), REQUIRED, "Where data comes from: `replay(…)`, `mqtt(…)`, `opcua(…)`."),
+            field("tolerance", RATIO, default_number(0.05), "Relative disagreement beyond which a discrepancy is reported."),
+        ],
+        nested: &[],
+        free_fields: false,
+        directional: true,
+    },
+];
+
+/// Maintenance strategies and feeds.
+pub const CALLABLES: &[CallableDecl] = &[
+    CallableDecl {
+        name: "reactive",
+        kind: CallableKind::Maintenance,
+        doc: "Repair on failure only (the default).",
+        params: &[],
+        directional: false,
+    },
+    CallableDecl {
+        name: "preventive",
+        kind: CallableKind::Maintenance,
+        doc: "Maintain at a fixed interval of calendar or busy time.",
+        params: &[
+            ParamDecl::new("every", ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] }, "Interval between maintenances, `of calendar_time` (default) or `of busy_time`."),
+            ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
+            ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`)."),
+        ],
+        directional: false,
+    },
+    CallableDecl {
+        name: "predictive",
+        kind: CallableKind::Maintenance,
+        doc: "Maintain when a degradation indicator crosses a threshold.",
+        params: &[
+            ParamDecl::new("threshold", RATIO, "Indicator level that triggers maintenance."),
+            ParamDecl::new("lead", DURATION, "Time from detection to maintenance."),
+            ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
+        ],
+        directional: true,
+    },
+    CallableDecl {
+        name: "opportunistic",
+        kind: CallableKind::Maintenance,
+        doc: "Maintain while starved or blocked, when maintenance is due within a window.",
+        params: &[
+            ParamDecl::new("window", DURATION, "How early maintenance may be pulled forward."),
+            ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
+        ],
+        directional: true,
+    },
+    CallableDecl {
+        name: "replay",
+        kind: CallableKind::Feed,
+        doc: "Replays recorded events from a CSV file.",
+        params: &[ParamDecl { positional: true, ..ParamDecl::new("file", ValueType::String, "The event file.") }],
+        directional: true,
+    },
+    CallableDecl {
+        name: "mqtt",
+        kind: CallableKind::Feed,
+        doc: "Subscribes to an MQTT broker (TLS with `mqtts://`).",
+        params: &[
+            ParamDecl { positional: true, ..ParamDecl::new("url", ValueType::String, "Broker URL.") },
+            ParamDecl::new("topic", ValueType::String, "Topic filter."),
+            ParamDecl::new("ca", ValueType::String, "CA certificate file."),
+        ],
+        directional: true,
+    },
+    CallableDecl {
+        name: "opcua",
+        kind: CallableKind::Feed,
+        doc: "Connects to an OPC UA server with a security policy.",
+        params: &[
+            ParamDecl { positional: true, ..ParamDecl::new("url", ValueType::String, "Endpoint URL.") },
+            ParamDecl::new("policy", ValueType::String, "Security policy, e.g. `Basic256Sha256`."),
+        ],
+        directional: true,
+    },
+];
+
+/// Looks a declaration kind up by its keyword.
+pub fn kind(name: &str) -> Option<&'static KindDecl> {
+    KINDS.iter().find(|kind| kind.name == name)
+}
+
+/// Looks a non-distribution callable up.
+pub fn callable(name: &str) -> Option<&'static CallableDecl> {
+    CALLABLES.iter().find(|callable| callable.name == name)
+}
+
+impl KindDecl {
+    pub fn field(&self, name: &str) -> Option<&'static FieldDecl> {
+        self.fields.iter().find(|field| field.name == name)
+    }
+
+    pub fn nested(&self, keyword: &str) -> Option<&'static NestedDecl> {
+        self.nested.iter().find(|nested| nested.keyword == keyword)
+    }
+}
+
+/// Finds a field by name in a list of declarations.
+pub fn find_field(fields: &'static [FieldDecl], name: &str) -> Option<&'static FieldDecl> {
+    fields.iter().find(|field| field.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_names_are_unique_within_each_kind() {
+        for kind in KINDS {
+            for (index, field) in kind.fields.iter().enumerate() {
+                assert!(
+                    kind.fields[index + 1..].iter().all(|other| other.name != field.name),
+                    "{}.{}",
+                    kind.name,
+                    field.name
+                );
+                assert!(!field.doc.is_empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! Distribution families: their declarations (names, parameter sets, docs) and the resolved
+//! [`Distribution`] value the runtime samples.
+//!
+//! Parameters are given by name in the variable's own units (LANGUAGE.md §5). A family may accept more
+//! than one parameter set (`lognormal(mean, sd)` or `lognormal(mean, cv)`); each set is one signature.
+//! Every value here is in SI: the compiler converts before it calls [`build`].
+
+use crate::catalog::{ParamDecl, ParamType};
+use crate::types::ValueType;
+use crate::units::Dimension;
+use serde::{Deserialize, Serialize};
+
+/// One distribution family as the language knows it.
+#[derive(Debug)]
+pub struct FamilyDecl {
+    pub name: &'static str,
+    pub doc: &'static str,
+    /// The accepted parameter sets; exactly one must match what the user wrote.
+    pub signatures: &'static [&'static [ParamDecl]],
+    /// The support, in words, for docs and hover.
+    pub support: &'static str,
+    /// Whether the family reads a data file (its first parameter is the file name).
+    pub reads_data: bool,
+}
+
+const fn same(name: &'static str, doc: &'static str) -> ParamDecl {
+    ParamDecl { name, ty: ParamType::OfVariable, doc, positional: false }
+}
+
+const fn ratio(name: &'static str, doc: &'static str) -> ParamDecl {
+    ParamDecl { name, ty: ParamType::Fixed(ValueType::Quantity(Dimension::NONE)), doc, positional: false }
+}
+
+const FILE: ParamDecl = ParamDecl {
+    name: "file",
+    ty: ParamType::Fixed(ValueType::String),
+    doc: "path of a CSV file, relative to the model file",
+    positional: true,
+};
+const COLUMN: ParamDecl = ParamDecl {
+    name: "column",
+    ty: ParamType::Fixed(ValueType::String),
+    doc: "the column's header",
+    positional: false,
+};
+const FAMILIES: ParamDecl = ParamDecl {
+    name: "families",
+    ty: ParamType::Fixed(ValueType::List(&ValueType::String)),
+    doc: "the candidate families (all applicable ones when omitted)",
+    positional: false,
+};
+
+const MIN: ParamDecl = same("min", "smallest value");
+const MAX: ParamDecl = same("max", "largest value");
+const MODE: ParamDecl = same("mode", "most likely value");
+const MEAN: ParamDecl = same("mean", "mean of the variable");
+const SD: ParamDecl = same("sd", "standard deviation of the variable");
+const CV: ParamDecl = ratio("cv", "coefficient of variation, sd / mean");
+const SHAPE: ParamDecl = ratio("shape", "shape parameter (> 0)");
+const SCALE: ParamDecl = same("scale", "scale parameter (> 0)");
+
+/// Every distribution family, declared once.
+pub const FAMILIES_DECLS: &[FamilyDecl] = &[
+    FamilyDecl {
+        name: "constant",
+        doc: "Always the same value. A bare quantity where a distribution is expected means this.",
+        signatures: &[&[ParamDecl { positional: true, ..same("value", "the value") }]],
+        support: "{value}",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "uniform",
+        doc: "Every value between `min` and `max` equally likely.",
+        signatures: &[&[MIN, MAX]],
+        support: "[min, max]",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "triangular",
+        doc: "Triangular density rising from `min` to a peak at `mode` and falling to `max`.",
+        signatures: &[&[MIN, MODE, MAX]],
+        support: "[min, max]",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "pert",
+        doc: "Beta-PERT: a smooth three-point estimate, mean (min + 4·mode + max) / 6.",
+        signatures: &[&[MIN, MODE, MAX]],
+        support: "[min, max]",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "normal",
+        doc: "Normal (Gaussian). For quantities that cannot be negative (durations, lengths) it is \
+              truncated at 0, and a warning says so.",
+        signatures: &[&[MEAN, SD]],
+        support: "(-∞, ∞), or [0, ∞) when truncated",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "lognormal",
+        doc: "Lognormal, parameterized by the mean and spread of the variable itself (not of its \
+              logarithm): `sd` or `cv`.",
+        signatures: &[&[MEAN, SD], &[MEAN, CV]],
+        support: "(0, ∞)",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "exponential",
+        doc: "Exponential (memoryless), by its `mean` or its `rate` (1 / mean).",
+        signatures: &[
+            &[MEAN],
+            &[ParamDecl {
+                name: "rate",
+                ty: ParamType::PerVariable,
+                doc: "events per unit of the variable, 1 / mean",
+                positional: false,
+            }],
+        ],
+        support: "[0, ∞)",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "gamma",
+        doc: "Gamma, by `shape` and `scale` (mean = shape · scale) or by `mean` and `cv`.",
+        signatures: &[&[SHAPE, SCALE], &[MEAN, CV]],
+        support: "[0, ∞)",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "erlang",
+        doc: "Erlang: the sum of `k` exponential phases with total mean `mean`.",
+        signatures: &[&[
+            ParamDecl {
+                name: "k",
+                ty: ParamType::Fixed(ValueType::Int { min: 1 }),
+                doc: "number of phases (a whole number ≥ 1)",
+                positional: false,
+            },
+            MEAN,
+        ]],
+        support: "[0, ∞)",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "weibull",
+        doc: "Weibull with `shape` (β) and `scale` (η), optionally shifted by `location` (γ). \
+              β < 1: early failures; β = 1: exponential; β > 1: wear-out.",
+        signatures: &[&[SHAPE, SCALE], &[SHAPE, SCALE, same("location", "shift (γ), the earliest value")]],
+        support: "[location, ∞)",
+        reads_data: false,
+    },
+    FamilyDecl {
+        name: "empirical",
+        doc: "Resamples the observed values of one column of a CSV file, each equally likely.",
+        signatures: &[&[FILE, COLUMN]],
+        support: "the observed values",
+        reads_data: true,
+    },
+    FamilyDecl {
+        name: "fit",
+        doc: "Fits candidate families to one column of a CSV file by maximum likelihood at compile \
+              time and keeps the best by AIC.",
+        signatures: &[&[FILE, COLUMN], &[FILE, COLUMN, FAMILIES]],
+        support: "that of the chosen family",
+        reads_data: true,
+    },
+];
+
+/// Looks a family up by name.
+pub fn family(name: &str) -> Option<&'static FamilyDecl> {
+    FAMILIES_DECLS.iter().find(|family| family.name == name)
+}
+
+/// A resolved distribution with every parameter in SI units.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "family", rename_all = "snake_case")]
+pub enum Distribution {
+    Constant { value: f64 },
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    Pert { min: f64, mode: f64, max: f64 },
+    /// `truncated`: samples below zero are redrawn (for quantities that cannot be negative).
+    Normal { mean: f64, sd: f64, truncated: bool },
+    /// The mean and standard deviation of the variable itself.
+    Lognormal { mean: f64, sd: f64 },
+    Exponential { mean: f64 },
+    Gamma { shape: f64, scale: f64 },
+    Erlang { k: u32, mean: f64 },
+    Weibull { shape: f64, scale: f64, location: f64 },
+    /// The observed values, in file order.
+    Empirical { values: Vec<f64> },
+}
+
+/// Why a family's parameters are not valid; the compiler turns it into words.
+#[derive(Clone, PartialEq, Debug)]
+pub enum InvalidParameter {
+    /// `param` must be ≥ 0 (or > 0 when `strictly`).
+    Negative { param: &'static str, strictly: bool },
+    /// `lower` must not exceed `upper` (or be smaller when `strictly`).
+    Order { lower: &'static str, upper: &'static str, strictly: bool },
+    /// `param` must be a whole number ≥ 1.
+    NotWholeNumber { param: &'static str },
+    /// A parameter is not finite.
+    NotFinite { param: &'static str },
+    /// Empirical data with no values.
+    NoData,
+}
+
+/// Builds a distribution of `family` from its named SI parameter values. `get(name)` answers for
+/// exactly the parameters of the one signature the user wrote. `non_negative` says the variable
+/// cannot be negative (a duration, a length), which truncates a normal.
+pub fn build(
+    family: &str,
+    get: &dyn Fn(&str) -> Option<f64>,
+    non_negative: bool,
+) -> Result<Distribution, InvalidParameter> {
+    use InvalidParameter::*;
+    let value = |name: &'static str| -> Result<f64, InvalidParameter> {
+        let v = get(name).unwrap_or(f64::NAN);
+        if v.is_finite() { Ok(v) } else { Err(NotFinite { param: name }) }
+    };
+    let positive = |name: &'static str| -> Result<f64, InvalidParameter> {
+        let v = value(name)?;
+        if v > 0.0 { Ok(v) } else { Err(Negative { param: name, strictly: true }) }
+    };
+    let non_negative_param = |name: &'static str| -> Result<f64, InvalidParameter> {
+        let v = value(name)?;
+        if v >= 0.0 { Ok(v) } else { Err(Negative { param: name, strictly: false }) }
+    };
+    let ordered = |lower: &'static str, upper: &'static str, strictly: bool| {
+        let (a, b) = (value(lower)?, value(upper)?);
+        if a < b || (!strictly && a == b) {
+            Ok(())
+        } else {
+            Err(Order { lower, upper, strictly })
+        }
+    };
+    Ok(match family {
+        "constant" => Distribution::Constant { value: value("value")? },
+        "uniform" => {
+            ordered("min", "max", false)?;
+            Distribution::Uniform { min: value("min")?, max: value("max")? }
+        }
+        "triangular" | "pert" => {
+            ordered("min", "max", true)?;
+            ordered("min", "mode", false)?;
+            ordered("mode", "max", false)?;
+            let (min, mode, max) = (value("min")?, value("mode")?, value("max")?);
+            if family == "pert" {
+                Distribution::Pert { min, mode, max }
+            } else {
+                Distribution::Triangular { min, mode, max }
+            }
+        }
+        "normal" => Distribution::Normal {
+            mean: value("mean")?,
+            sd: non_negative_param("sd")?,
+            truncated: non_negative,
+        },
+        "lognormal" => {
+            let mean = positive("mean")?;
+            let sd = match get("cv") {
+                Some(_) => non_negative_param("cv")? * mean,
+                None => non_negative_param("sd")?,
+            };
+            Distribution::Lognormal { mean, sd }
+        }
+        "exponential" => match get("rate") {
+            Some(_) => Distribution::Exponential { mean: 1.0 / positive("rate")? },
+            None => Distribution::Exponential { mean: positive("mean")? },
+        },
+        "gamma" => match get("cv") {
+            Some(_) => {
+                let (mean, cv) = (positive("mean")?, positive("cv")?);
+                let shape = 1.0 / (cv * cv);
+                Distribution::Gamma { shape, scale: mean / shape }
+            }
+            None => Distribution::Gamma { shape: positive("shape")?, scale: positive("scale")? },
+        },
+        "erlang" => {
+            let k = value("k")?;
+            if k < 1.0 || k.fract() != 0.0 || k > u32::MAX as f64 {
+                return Err(NotWholeNumber { param: "k" });
+            }
+            Distribution::Erlang { k: k as u32, mean: positive("mean")? }
+        }
+        "weibull" => Distribution::Weibull {
+            shape: positive("shape")?,
+            scale: positive("scale")?,
+            location: get("location").map(|_| value("location")).transpose()?.unwrap_or(0.0),
+        },
+        _ => return Err(NoData),
+    })
+}
+
+impl Distribution {
+    /// The mean of the variable.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Distribution::Constant { value } => *value,
+            Distribution::Uniform { min, max } => (min + max) / 2.0,
+            Distribution::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Distribution::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+            Distribution::Normal { mean, sd, truncated } => {
+                if *truncated && *sd > 0.0 {
+                    let alpha = -mean / sd;
+                    mean + sd * standard_normal_pdf(alpha) / upper_tail(alpha)
+                } else {
+                    *mean
+                }
+            }
+            Distribution::Lognormal { mean, .. } => *mean,
+            Distribution::Exponential { mean } => *mean,
+            Distribution::Gamma { shape, scale } => shape * scale,
+            Distribution::Erlang { mean, .. } => *mean,
+            Distribution::Weibull { shape, scale, location } => {
+                location + scale * libm::tgamma(1.0 + 1.0 / shape)
+            }
+            Distribution::Empirical { values } => {
+                values.iter().sum::<f64>() / values.len().max(1) as f64
+            }
+        }
+    }
+
+    /// The variance of the variable.
+    pub fn variance(&self) -> f64 {
+        match self {
+            Distribution::Constant { .. } => 0.0,
+            Distribution::Uniform { min, max } => (max - min) * (max - min) / 12.0,
+            Distribution::Triangular { min: a, mode: c, max: b } => {
+                (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0
+            }
+            Distribution::Pert { min, max, .. } => {
+                let mean = self.mean();
+                (mean - min) * (max - mean) / 7.0
+            }
+            Distribution::Normal { mean, sd, truncated } => {
+                if *truncated && *sd > 0.0 {
+                    let alpha = -mean / sd;
+                    let lambda = standard_normal_pdf(alpha) / upper_tail(alpha);
+                    sd * sd * (1.0 + alpha * lambda - lambda * lambda)
+                } else {
+                    sd * sd
+                }
+            }
+            Distribution::Lognormal { sd, .. } => sd * sd,
+            Distribution::Exponential { mean } => mean * mean,
+            Distribution::Gamma { shape, scale } => shape * scale * scale,
+            Distribution::Erlang { k, mean } => mean * mean / *k as f64,
+            Distribution::Weibull { shape, scale, .. } => {
+                let g1 = libm::tgamma(1.0 + 1.0 / shape);
+                let g2 = libm::tgamma(1.0 + 2.0 / shape);
+                scale * scale * (g2 - g1 * g1)
+            }
+            Distribution::Empirical { values } => {
+                let mean = self.mean();
+                let n = values.len().max(1) as f64;
+                values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n
+            }
+        }
+    }
+
+    pub fn sd(&self) -> f64 {
+        libm::sqrt(self.variance())
+    }
+
+    /// The smallest and largest values the variable can take.
+    pub fn support(&self) -> (f64, f64) {
+        let inf = f64::INFINITY;
+        match self {
+            Distribution::Constant { value } => (*value, *value),
+            Distribution::Uniform { min, max }
+            | Distribution::Triangular { min, max, .. }
+            | Distribution::Pert { min, max, .. } => (*min, *max),
+            Distribution::Normal { truncated: true, .. } => (0.0, inf),
+            Distribution::Normal { .. } => (-inf, inf),
+            Distribution::Lognormal { .. }
+            | Distribution::Exponential { .. }
+            | Distribution::Gamma { .. }
+            | Distribution::Erlang { .. } => (0.0, inf),
+            Distribution::Weibull { location, .. } => (*location, inf),
+            Distribution::Empirical { values } => values.iter().fold((inf, -inf), |(lo, hi), v| {
+                (lo.min(*v), hi.max(*v))
+            }),
+        }
+    }
+
+    /// The family's name as written in `.fab`.
+    pub fn family_name(&self) -> &'static str {
+        match self {
+            Distribution::Constant { .. } => "constant",
+            Distribution::Uniform { .. } => "uniform",
+            Distribution::Triangular { .. } => "triangular",
+            Distribution::Pert { .. } => "pert",
+            Distribution::Normal { .. } => "normal",
+            Distribution::Lognormal { .. } => "lognormal",
+            Distribution::Exponential { .. } => "exponential",
+            Distribution::Gamma { .. } => "gamma",
+            Distribution::Erlang { .. } => "erlang",
+            Distribution::Weibull { .. } => "weibull",
+            Distribution::Empirical { .. } => "empirical",
+        }
+    }
+
+    /// This distribution with every value multiplied by `factor` (> 0): a template's `cycle_time *
+    /// spots` scales a distribution of cycle time.
+    pub fn scaled(&self, factor: f64) -> Distribution {
+        match self.clone() {
+            Distribution::Constant { value } => Distribution::Constant { value: value * factor },
+            Distribution::Uniform { min, max } => {
+                Distribution::Uniform { min: min * factor, max: max * factor }
+            }
+            Distribution::Triangular { min, mode, max } => {
+                Distribution::Triangular { min: min * factor, mode: mode * factor, max: max * factor }
+            }
+            Distribution::Pert { min, mode, max } => {
+                Distribution::Pert { min: min * factor, mode: mode * factor, max: max * factor }
+            }
+            Distribution::Normal { mean, sd, truncated } => {
+                Distribution::Normal { mean: mean * factor, sd: sd * factor, truncated }
+            }
+            Distribution::Lognormal { mean, sd } => {
+                Distribution::Lognormal { mean: mean * factor, sd: sd * factor }
+            }
+            Distribution::Exponential { mean } => Distribution::Exponential { mean: mean * factor },
+            Distribution::Gamma { shape, scale } => Distribution::Gamma { shape, scale: scale * factor },
+            Distribution::Erlang { k, mean } => Distribution::Erlang { k, mean: mean * factor },
+            Distribution::Weibull { shape, scale, location } => {
+                Distribution::Weibull { shape, scale: scale * factor, location: location * factor }
+            }
+            Distribution::Empirical { values } => {
+                Distribution::Empirical { values: values.iter().map(|v| v * factor).collect() }
+            }
+        }
+    }
+}
+
+fn standard_normal_pdf(x: f64) -> f64 {
+    libm::exp(-0.5 * x * x) / libm::sqrt(2.0 * std::f64::consts::PI)
+}
+
+/// P(Z > x) for a standard normal Z.
+fn upper_tail(x: f64) -> f64 {
+    0.5 * libm::erfc(x / std::f64::consts::SQRT_2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build_with(family: &str, params: &[(&str, f64)]) -> Result<Distribution, InvalidParameter> {
+        let get = |name: &str| params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        build(family, &get, true)
+    }
+
+    #[test]
+    fn lognormal_by_cv_keeps_the_variable_mean() {
+        let d = build_with("lognormal", &[("mean", 40.0), ("cv", 0.15)]).unwrap();
+        assert_eq!(d, Distribution::Lognormal { mean: 40.0, sd: 6.0 });
+    }
+
+    #[test]
+    fn invalid_parameters_are_reported() {
+        assert_eq!(
+            build_with("normal", &[("mean", 1.0), ("sd", -1.0)]),
+            Err(InvalidParameter::Negative { param: "sd", strictly: false })
+        );
+        assert!(matches!(
+            build_with("triangular", &[("min", 1.0), ("mode", 5.0), ("max", 3.0)]),
+            Err(InvalidParameter::Order { lower: "mode", upper: "max", .. })
+        ));
+        assert!(matches!(
+            build_with("weibull", &[("shape", 0.0), ("scale", 3.0)]),
+            Err(InvalidParameter::Negative { param: "shape", strictly: true })
+        ));
+    }
+
+    #[test]
+    fn moments_match_closed_forms() {
+        let w = Distribution::Weibull { shape: 1.0, scale: 2.0, location: 0.0 };
+        assert!((w.mean() - 2.0).abs() < 1e-12 && (w.variance() - 4.0).abs() < 1e-12);
+        let t = Distribution::Triangular { min: 20.0, mode: 25.0, max: 35.0 };
+        assert!((t.mean() - 80.0 / 3.0).abs() < 1e-12);
+        let g = build_with("gamma", &[("mean", 10.0), ("cv", 0.5)]).unwrap();
+        assert!((g.mean() - 10.0).abs() < 1e-12 && (g.sd() - 5.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_family_has_a_doc_and_a_signature() {
+        for family in FAMILIES_DECLS {
+            assert!(!family.doc.is_empty() && !family.signatures.is_empty(), "{}", family.name);
+        }
+    }
+}

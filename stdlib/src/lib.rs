@@ -1,0 +1,12 @@
+//! The built-ins of the `.fab` language, each declared once: units and dimensions, value types,
+//! distribution families, declaration kinds with their fields, maintenance strategies and feeds.
+//!
+//! The compiler's checker, its hover and completion, and the generated docs all read these tables;
+//! nothing else may restate them. This crate depends on no other fab crate: it knows no syntax.
+//!
+//! Transcendental math goes through `libm` so results are bit-identical on every platform.
+
+pub mod catalog;
+pub mod dist;
+pub mod types;
+pub mod units;

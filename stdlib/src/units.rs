@@ -1,0 +1,257 @@
+//! Dimensions and units: the one table of every unit a `.fab` model may write.
+//!
+//! A [`Dimension`] is a vector of integer exponents over six base dimensions: time, length, mass,
+//! angle, money and count. Angle, money and count are kept as base dimensions of their own so that an
+//! angle is never mistaken for a ratio, a price for a number, or `20000 cycles` for a plain 20000.
+//!
+//! Count is a *soft* dimension: where a count is expected, a bare number is accepted (`capacity = 5`),
+//! and where a rate (count per time) is expected, a value per time is accepted (`1 / 2 min`). See
+//! [`Dimension::accepts`]. Every other exponent must match exactly.
+//!
+//! Every unit converts to SI by a factor (no unit here has an offset): seconds, metres, kilograms,
+//! radians, the model's one currency, and counts.
+
+use std::fmt;
+
+/// Exponents over the base dimensions, in the order of [`BASE_NAMES`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Dimension(pub [i8; 6]);
+
+/// The base dimensions' symbols, in exponent order.
+pub const BASE_NAMES: [&str; 6] = ["T", "L", "M", "angle", "money", "count"];
+
+impl Dimension {
+    pub const NONE: Dimension = Dimension([0, 0, 0, 0, 0, 0]);
+    pub const TIME: Dimension = Dimension([1, 0, 0, 0, 0, 0]);
+    pub const LENGTH: Dimension = Dimension([0, 1, 0, 0, 0, 0]);
+    pub const MASS: Dimension = Dimension([0, 0, 1, 0, 0, 0]);
+    pub const ANGLE: Dimension = Dimension([0, 0, 0, 1, 0, 0]);
+    pub const MONEY: Dimension = Dimension([0, 0, 0, 0, 1, 0]);
+    pub const COUNT: Dimension = Dimension([0, 0, 0, 0, 0, 1]);
+    pub const VELOCITY: Dimension = Dimension([-1, 1, 0, 0, 0, 0]);
+    pub const ACCELERATION: Dimension = Dimension([-2, 1, 0, 0, 0, 0]);
+    pub const JERK: Dimension = Dimension([-3, 1, 0, 0, 0, 0]);
+    pub const ANGULAR_VELOCITY: Dimension = Dimension([-1, 0, 0, 1, 0, 0]);
+    pub const RATE: Dimension = Dimension([-1, 0, 0, 0, 0, 1]);
+    pub const POWER: Dimension = Dimension([-3, 2, 1, 0, 0, 0]);
+    pub const ENERGY: Dimension = Dimension([-2, 2, 1, 0, 0, 0]);
+    pub const MONEY_RATE: Dimension = Dimension([-1, 0, 0, 0, 1, 0]);
+
+    pub fn mul(self, other: Dimension) -> Dimension {
+        let mut out = self.0;
+        for (slot, exponent) in out.iter_mut().zip(other.0) {
+            *slot = slot.saturating_add(exponent);
+        }
+        Dimension(out)
+    }
+
+    pub fn div(self, other: Dimension) -> Dimension {
+        self.mul(other.powi(-1))
+    }
+
+    pub fn powi(self, power: i32) -> Dimension {
+        let power = power.clamp(-64, 64) as i8;
+        Dimension(self.0.map(|exponent| exponent.saturating_mul(power)))
+    }
+
+    pub fn is_dimensionless(self) -> bool {
+        self == Dimension::NONE
+    }
+
+    /// Whether a value of dimension `found` may stand where `self` is expected: the exponents are
+    /// equal, or they differ only in count and `found` has no count exponent (count is soft).
+    pub fn accepts(self, found: Dimension) -> bool {
+        if self == found {
+            return true;
+        }
+        let same_but_count = self.0[..5] == found.0[..5];
+        same_but_count && found.0[5] == 0
+    }
+
+    /// The name of the quantity type with this dimension, where it has one (`Duration`, `Velocity`).
+    pub fn quantity_name(self) -> Option<&'static str> {
+        QUANTITY_NAMES.iter().find(|(dimension, _)| *dimension == self).map(|(_, name)| *name)
+    }
+}
+
+/// Names of the quantity types of LANGUAGE.md §4, by dimension.
+pub const QUANTITY_NAMES: &[(Dimension, &str)] = &[
+    (Dimension::NONE, "Ratio"),
+    (Dimension::TIME, "Duration"),
+    (Dimension::LENGTH, "Length"),
+    (Dimension::MASS, "Mass"),
+    (Dimension::ANGLE, "Angle"),
+    (Dimension::MONEY, "Money"),
+    (Dimension::COUNT, "Count"),
+    (Dimension::VELOCITY, "Velocity"),
+    (Dimension::ACCELERATION, "Acceleration"),
+    (Dimension::JERK, "Jerk"),
+    (Dimension::ANGULAR_VELOCITY, "AngularVelocity"),
+    (Dimension::RATE, "Rate"),
+    (Dimension::POWER, "Power"),
+    (Dimension::ENERGY, "Energy"),
+    (Dimension::MONEY_RATE, "MoneyRate"),
+];
+
+/// The dimension of a quantity type name (`Duration` → T).
+pub fn dimension_of_type_name(name: &str) -> Option<Dimension> {
+    QUANTITY_NAMES.iter().find(|(_, n)| *n == name).map(|(dimension, _)| *dimension)
+}
+
+impl fmt::Display for Dimension {
+    /// `Duration` where the dimension has a name, otherwise its exponents, as `L/T^3`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(name) = self.quantity_name() {
+            return f.write_str(name);
+        }
+        f.write_str(&self.formula())
+    }
+}
+
+impl fmt::Debug for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.formula())
+    }
+}
+
+impl Dimension {
+    /// The exponents as a formula, e.g. `L/T^2`, `1/T`, `1` for none.
+    pub fn formula(self) -> String {
+        let part = |positive: bool| {
+            let mut factors = Vec::new();
+            for (name, exponent) in BASE_NAMES.iter().zip(self.0) {
+                let power = if positive { exponent } else { -exponent };
+                if power > 0 {
+                    factors.push(if power == 1 {
+                        name.to_string()
+                    } else {
+                        format!("{name}^{power}")
+                    });
+                }
+            }
+            factors.join("·")
+        };
+        let (numerator, denominator) = (part(true), part(false));
+        match (numerator.is_empty(), denominator.is_empty()) {
+            (true, true) => "1".to_string(),
+            (false, true) => numerator,
+            (true, false) => format!("1/{denominator}"),
+            (false, false) => format!("{numerator}/{denominator}"),
+        }
+    }
+}
+
+/// One unit name with its dimension and its factor to SI.
+#[derive(Clone, Copy, Debug)]
+pub struct UnitDecl {
+    pub name: &'static str,
+    pub dimension: Dimension,
+    /// The SI value of one of this unit: `min` is 60 (seconds).
+    pub to_si: f64,
+    pub doc: &'static str,
+}
+
+const fn unit(name: &'static str, dimension: Dimension, to_si: f64, doc: &'static str) -> UnitDecl {
+    UnitDecl { name, dimension, to_si, doc }
+}
+
+/// Every unit name, declared once. Compound units (`m/s^2`, `EUR/h`) are products of these.
+pub const UNITS: &[UnitDecl] = &[
+    unit("ms", Dimension::TIME, 1e-3, "millisecond"),
+    unit("s", Dimension::TIME, 1.0, "second (SI base unit of time)"),
+    unit("min", Dimension::TIME, 60.0, "minute, 60 s"),
+    unit("h", Dimension::TIME, 3600.0, "hour, 3600 s"),
+    unit("d", Dimension::TIME, 86_400.0, "day, 24 h"),
+    unit("wk", Dimension::TIME, 604_800.0, "week, 7 d"),
+    unit("mm", Dimension::LENGTH, 1e-3, "millimetre"),
+    unit("cm", Dimension::LENGTH, 1e-2, "centimetre"),
+    unit("m", Dimension::LENGTH, 1.0, "metre (SI base unit of length)"),
+    unit("km", Dimension::LENGTH, 1e3, "kilometre"),
+    unit("inch", Dimension::LENGTH, 0.0254, "inch, 25.4 mm"),
+    unit("ft", Dimension::LENGTH, 0.3048, "foot, 0.3048 m"),
+    unit("g", Dimension::MASS, 1e-3, "gram"),
+    unit("kg", Dimension::MASS, 1.0, "kilogram (SI base unit of mass)"),
+    unit("t", Dimension::MASS, 1e3, "tonne, 1000 kg"),
+    unit("lb", Dimension::MASS, 0.453_592_37, "pound, 0.45359237 kg"),
+    unit("deg", Dimension::ANGLE, std::f64::consts::PI / 180.0, "degree of arc"),
+    unit("rad", Dimension::ANGLE, 1.0, "radian"),
+    unit("EUR", Dimension::MONEY, 1.0, "euro (one currency per model)"),
+    unit("USD", Dimension::MONEY, 1.0, "US dollar (one currency per model)"),
+    unit("W", Dimension::POWER, 1.0, "watt"),
+    unit("kW", Dimension::POWER, 1e3, "kilowatt"),
+    unit("Wh", Dimension::ENERGY, 3600.0, "watt-hour, 3600 J"),
+    unit("kWh", Dimension::ENERGY, 3.6e6, "kilowatt-hour"),
+    unit("J", Dimension::ENERGY, 1.0, "joule"),
+    unit("%", Dimension::NONE, 0.01, "percent, one hundredth"),
+    unit("cycles", Dimension::COUNT, 1.0, "a count of machine cycles"),
+    unit("parts", Dimension::COUNT, 1.0, "a count of parts"),
+    unit("runs", Dimension::COUNT, 1.0, "a count of simulation runs (optimization budgets)"),
+];
+
+/// The currency units; a model uses one of them.
+pub const CURRENCIES: &[&str] = &["EUR", "USD"];
+
+/// Looks a unit name up.
+pub fn lookup(name: &str) -> Option<&'static UnitDecl> {
+    UNITS.iter().find(|unit| unit.name == name)
+}
+
+/// Whether `name` is a unit name: the predicate the parser uses to end a unit expression.
+pub fn is_unit_name(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+/// The units of one dimension, for completion and for "did you mean" on a wrong unit.
+pub fn units_of(dimension: Dimension) -> impl Iterator<Item = &'static UnitDecl> {
+    UNITS.iter().filter(move |unit| unit.dimension == dimension)
+}
+
+/// A unit for showing a value of `dimension` back to a user, with its factor, e.g. `m/s` for velocity.
+pub fn display_unit(dimension: Dimension) -> Option<(&'static str, f64)> {
+    const DISPLAY: &[(Dimension, &str, f64)] = &[
+        (Dimension::TIME, "s", 1.0),
+        (Dimension::LENGTH, "m", 1.0),
+        (Dimension::MASS, "kg", 1.0),
+        (Dimension::ANGLE, "deg", std::f64::consts::PI / 180.0),
+        (Dimension::VELOCITY, "m/s", 1.0),
+        (Dimension::ACCELERATION, "m/s^2", 1.0),
+        (Dimension::JERK, "m/s^3", 1.0),
+        (Dimension::ANGULAR_VELOCITY, "deg/s", std::f64::consts::PI / 180.0),
+        (Dimension::RATE, "parts/h", 1.0 / 3600.0),
+        (Dimension::POWER, "W", 1.0),
+        (Dimension::ENERGY, "kWh", 3.6e6),
+        (Dimension::COUNT, "parts", 1.0),
+        (Dimension::MONEY_RATE, "/h", 1.0 / 3600.0),
+    ];
+    DISPLAY.iter().find(|(d, _, _)| *d == dimension).map(|(_, unit, factor)| (*unit, *factor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_names_are_unique() {
+        for (index, unit) in UNITS.iter().enumerate() {
+            assert!(UNITS[index + 1..].iter().all(|other| other.name != unit.name), "{}", unit.name);
+        }
+    }
+
+    #[test]
+    fn dimension_algebra() {
+        assert_eq!(Dimension::LENGTH.div(Dimension::TIME), Dimension::VELOCITY);
+        assert_eq!(Dimension::VELOCITY.div(Dimension::TIME), Dimension::ACCELERATION);
+        assert_eq!(Dimension::LENGTH.div(Dimension::VELOCITY), Dimension::TIME);
+        assert_eq!(Dimension::TIME.powi(-1).formula(), "1/T");
+        assert_eq!(Dimension::ACCELERATION.formula(), "L/T^2");
+        assert_eq!(Dimension::ACCELERATION.to_string(), "Acceleration");
+    }
+
+    #[test]
+    fn count_is_soft() {
+        assert!(Dimension::COUNT.accepts(Dimension::NONE));
+        assert!(Dimension::RATE.accepts(Dimension::TIME.powi(-1)));
+        assert!(!Dimension::NONE.accepts(Dimension::COUNT));
+        assert!(!Dimension::TIME.accepts(Dimension::NONE));
+    }
+}
