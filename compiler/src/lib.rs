@@ -1,1 +1,162 @@
-//! placeholder
+//! The `.fab` compiler: from source text to a checked, lowered [`fab_runtime::Model`].
+//!
+//! The compiler is a salsa database with one documented query per stage:
+//!
+//! | stage | query | reads |
+//! | --- | --- | --- |
+//! | source text | [`db::SourceFile`] (input) | — |
+//! | parse | [`syntax::parse`] | the text |
+//! | item syntax | [`syntax::item_syntax`] | the parse (backdated per item) |
+//! | item index | [`syntax::item_index`] | the parse (names and kinds only) |
+//! | resolution | [`scope::scope`], [`scope::model_files`] | item indexes |
+//! | types and units | [`check::check_item`] | one item's syntax, its scope, its templates |
+//! | validation | [`validate::model_graph`], [`validate::validate_model`] | checked items |
+//! | lowering | [`lower::lower`] (not memoized: the IR is built once per run) | checked items |
+//!
+//! [`check_model`] gathers every diagnostic of a model with absolute spans; [`compile`] adds the
+//! lowered model when there is no error. The compiler does no IO: files arrive through
+//! [`db::FileSystem`].
+
+pub mod check;
+pub mod data;
+pub mod db;
+pub mod diagnostic;
+pub mod docs;
+pub mod eval;
+pub mod lower;
+pub mod render;
+pub mod scope;
+pub mod suggest;
+pub mod syntax;
+pub mod validate;
+pub mod value;
+
+use db::{Db, SourceFile};
+use diagnostic::{Diagnostic, Location};
+use fab_grammar::{SyntaxError, SyntaxErrorKind};
+use scope::model_files;
+use syntax::{absolute_span, item_index, parse};
+
+pub use db::Database;
+pub use scope::load_model;
+
+/// Every diagnostic of the model rooted at `root`, with absolute locations, sorted by file and
+/// position (errors and warnings together).
+pub fn check_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for &file in model_files(db, root) {
+        for error in &parse(db, file).errors {
+            out.push(syntax_diagnostic(file, error));
+        }
+        for entry in item_index(db, file) {
+            out.extend(check::check_item(db, file, entry.key.clone()).diagnostics.iter().cloned());
+        }
+    }
+    out.extend(validate::validate_model(db, root).iter().cloned());
+    for diagnostic in &mut out {
+        for label in &mut diagnostic.labels {
+            let location = &mut label.location;
+            location.span = absolute_span(db, location.file, location.item.as_ref(), location.span);
+            location.item = None;
+        }
+    }
+    let order: Vec<SourceFile> = model_files(db, root).clone();
+    out.sort_by_key(|d| {
+        let location = d.primary_location();
+        let file_rank = location.and_then(|l| order.iter().position(|f| *f == l.file)).unwrap_or(usize::MAX);
+        (file_rank, location.map(|l| l.span.start).unwrap_or(0), d.code)
+    });
+    out.dedup();
+    out
+}
+
+/// The result of compiling a model.
+pub struct Compilation {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The lowered model, when there is no error.
+    pub model: Option<fab_runtime::Model>,
+}
+
+/// Checks a model and, when it has no errors, lowers it.
+pub fn compile(db: &dyn Db, root: SourceFile) -> Compilation {
+    let diagnostics = check_model(db, root);
+    let model = (!diagnostics.iter().any(Diagnostic::is_error)).then(|| lower::lower(db, root));
+    Compilation { diagnostics, model }
+}
+
+/// The one currency the model's costs use, if any.
+pub fn validate_currency(db: &dyn Db, root: SourceFile) -> Option<String> {
+    for &file in model_files(db, root) {
+        for entry in item_index(db, file) {
+            if let Some((currency, _)) = check::check_item(db, file, entry.key.clone()).currencies.first() {
+                return Some(currency.clone());
+            }
+        }
+    }
+    None
+}
+
+fn describe_token(found: &str) -> String {
+    match found {
+        "\n" => "a line break".to_string(),
+        "" => "the end of the file".to_string(),
+        text => format!("`{text}`"),
+    }
+}
+
+fn expected_list(expected: &[String]) -> String {
+    let shown: Vec<String> = expected
+        .iter()
+        .map(|e| if e.starts_with('"') { format!("`{}`", e.trim_matches('"')) } else { e.clone() })
+        .collect();
+    match shown.as_slice() {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] if init.len() < 6 => format!("{} or {last}", init.join(", ")),
+        _ => format!("{}, …", shown[..6].join(", ")),
+    }
+}
+
+/// A syntax error in words.
+fn syntax_diagnostic(file: SourceFile, error: &SyntaxError) -> Diagnostic {
+    let at = Location { file, item: None, span: error.span };
+    match &error.kind {
+        SyntaxErrorKind::UnexpectedToken { found, expected } => {
+            Diagnostic::error("E0001", format!("expected {}, found {}", expected_list(expected), describe_token(found)))
+                .primary(at, "unexpected here")
+        }
+        SyntaxErrorKind::UnexpectedEof { expected } => {
+            Diagnostic::error("E0001", format!("unexpected end of file, expected {}", expected_list(expected)))
+                .primary(at, "the file ends here")
+        }
+        SyntaxErrorKind::UnclosedDelimiter { delimiter, expected_at } => {
+            let closing = match delimiter.as_str() {
+                "{" => "}",
+                "(" => ")",
+                _ => "]",
+            };
+            Diagnostic::error("E0001", format!("unclosed `{delimiter}`"))
+                .primary(at, "opened here")
+                .secondary(Location { file, item: None, span: *expected_at }, format!("`{closing}` expected here"))
+                .help(format!("Add the closing `{closing}`."))
+        }
+        SyntaxErrorKind::InvalidCharacter => Diagnostic::error("E0002", "invalid character")
+            .primary(at, "no token starts with this")
+            .help("Names use letters, digits and `_`; strings go in double quotes."),
+        SyntaxErrorKind::UnterminatedString => Diagnostic::error("E0002", "unterminated string")
+            .primary(at, "this string has no closing `\"`")
+            .help("Close the string on the same line."),
+        SyntaxErrorKind::UnterminatedComment => Diagnostic::error("E0002", "unterminated block comment")
+            .primary(at, "this `/*` is never closed")
+            .help("Close it with `*/`; block comments nest."),
+        SyntaxErrorKind::InvalidEscape => Diagnostic::error("E0002", "invalid escape in a string")
+            .primary(at, "not an escape")
+            .help("The escapes are `\\\"`, `\\\\` and `\\n`."),
+        SyntaxErrorKind::NestingTooDeep { limit } => Diagnostic::error("E0001", format!("nesting deeper than {limit} levels"))
+            .primary(at, "too deep here")
+            .help("The rest of the file was not read; flatten the expression or the blocks."),
+        SyntaxErrorKind::InvalidNumber => Diagnostic::error("E0002", "number out of range")
+            .primary(at, "too large to represent")
+            .help("Use a unit to keep numbers in a sensible range, e.g. `3 km` rather than `3000000 mm`."),
+    }
+}

@@ -420,3 +420,159 @@ impl BinaryOp {
         }
     }
 }
+
+/// Calls `f` on every span inside `item`: the item's own, and those of its idents, paths,
+/// expressions, unit expressions, bodies, members, arguments, parameters, types and string
+/// literals. The compiler uses it to make an item's spans relative to the item's start, so that
+/// editing one item leaves the others' trees unchanged.
+pub fn for_each_span_mut(item: &mut Item, f: &mut impl FnMut(&mut Span)) {
+    f(&mut item.span);
+    match &mut item.kind {
+        ItemKind::Import(import) => f(&mut import.path.span),
+        ItemKind::Decl(decl) => {
+            f(&mut decl.keyword_span);
+            f(&mut decl.name.span);
+            if let Some(base) = &mut decl.base {
+                base_ref_spans(base, f);
+            }
+            if let Some(body) = &mut decl.body {
+                body_spans(body, f);
+            }
+        }
+        ItemKind::Template(template) => {
+            f(&mut template.name.span);
+            for param in &mut template.params {
+                f(&mut param.span);
+                f(&mut param.name.span);
+                type_spans(&mut param.ty, f);
+                if let Some(default) = &mut param.default {
+                    expr_spans(default, f);
+                }
+            }
+            base_ref_spans(&mut template.base, f);
+            if let Some(body) = &mut template.body {
+                body_spans(body, f);
+            }
+        }
+        ItemKind::Flow(flow) => {
+            for stage in &mut flow.stages {
+                f(&mut stage.span);
+            }
+        }
+        ItemKind::Error => {}
+    }
+}
+
+fn base_ref_spans(base: &mut BaseRef, f: &mut impl FnMut(&mut Span)) {
+    f(&mut base.span);
+    f(&mut base.name.span);
+    for arg in base.args.iter_mut().flatten() {
+        arg_spans(arg, f);
+    }
+}
+
+fn body_spans(body: &mut Body, f: &mut impl FnMut(&mut Span)) {
+    f(&mut body.span);
+    for member in &mut body.members {
+        f(&mut member.span);
+        match &mut member.kind {
+            MemberKind::Field { path, value: expr }
+            | MemberKind::Vary { path, domain: expr }
+            | MemberKind::Bind { path, source: expr } => {
+                path_spans(path, f);
+                expr_spans(expr, f);
+            }
+            MemberKind::Record { name, body } => {
+                f(&mut name.span);
+                body_spans(body, f);
+            }
+            MemberKind::Nested { keyword, name, body } => {
+                f(&mut keyword.span);
+                f(&mut name.span);
+                if let Some(body) = body {
+                    body_spans(body, f);
+                }
+            }
+            MemberKind::Objective { target: expr, .. } | MemberKind::Constraint { condition: expr } => {
+                expr_spans(expr, f);
+            }
+            MemberKind::Error => {}
+        }
+    }
+}
+
+fn path_spans(path: &mut Path, f: &mut impl FnMut(&mut Span)) {
+    f(&mut path.span);
+    for segment in &mut path.segments {
+        f(&mut segment.span);
+    }
+}
+
+fn arg_spans(arg: &mut Arg, f: &mut impl FnMut(&mut Span)) {
+    f(&mut arg.span);
+    if let Some(name) = &mut arg.name {
+        f(&mut name.span);
+    }
+    expr_spans(&mut arg.value, f);
+}
+
+fn type_spans(ty: &mut TypeExpr, f: &mut impl FnMut(&mut Span)) {
+    match ty {
+        TypeExpr::Named { name, args, span } => {
+            f(span);
+            f(&mut name.span);
+            for arg in args {
+                type_spans(arg, f);
+            }
+        }
+        TypeExpr::Tuple { elements, span } => {
+            f(span);
+            for element in elements {
+                type_spans(element, f);
+            }
+        }
+        TypeExpr::List { element, span } => {
+            f(span);
+            type_spans(element, f);
+        }
+        TypeExpr::Error { span } => f(span),
+    }
+}
+
+fn expr_spans(expr: &mut Expr, f: &mut impl FnMut(&mut Span)) {
+    f(&mut expr.span);
+    match &mut expr.kind {
+        ExprKind::Quantity { unit, .. } => {
+            f(&mut unit.span);
+            for factor in &mut unit.factors {
+                f(&mut factor.name.span);
+            }
+        }
+        ExprKind::Path(path) => path_spans(path, f),
+        ExprKind::Call { callee, args } => {
+            f(&mut callee.span);
+            for arg in args {
+                arg_spans(arg, f);
+            }
+        }
+        ExprKind::Unary { operand, .. } => expr_spans(operand, f),
+        ExprKind::Binary { lhs, rhs, .. } => {
+            expr_spans(lhs, f);
+            expr_spans(rhs, f);
+        }
+        ExprKind::Tuple(elements) | ExprKind::List(elements) => {
+            for element in elements {
+                expr_spans(element, f);
+            }
+        }
+        ExprKind::Range { start, end, .. } => {
+            expr_spans(start, f);
+            expr_spans(end, f);
+        }
+        ExprKind::Of { value, clock } => {
+            expr_spans(value, f);
+            f(&mut clock.span);
+        }
+        ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Bool(_) | ExprKind::Error => {}
+    }
+}

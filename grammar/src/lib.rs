@@ -11,4 +11,12 @@
 //! (see the `lexer` module).
 
 pub mod ast;
-// Written by the grammar work: lexer, parser glue, tree dump, span visitor.
+pub mod dump;
+mod error;
+pub mod lexer;
+mod parser;
+
+pub use ast::SourceFile;
+pub use dump::dump;
+pub use error::{SyntaxError, SyntaxErrorKind};
+pub use parser::{Parse, parse};

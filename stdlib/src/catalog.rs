@@ -109,6 +109,8 @@ pub struct ParamDecl {
     pub doc: &'static str,
     /// Whether it may be given without its name, as the first argument.
     pub positional: bool,
+    /// Whether it may be left out.
+    pub optional: bool,
 }
 
 /// A parameter's type: for distributions, relative to the variable's own dimension.
@@ -124,7 +126,12 @@ pub enum ParamType {
 
 impl ParamDecl {
     pub const fn new(name: &'static str, ty: ValueType, doc: &'static str) -> ParamDecl {
-        ParamDecl { name, ty: ParamType::Fixed(ty), doc, positional: false }
+        ParamDecl { name, ty: ParamType::Fixed(ty), doc, positional: false, optional: false }
+    }
+
+    /// This parameter, made optional.
+    pub const fn optional(self) -> ParamDecl {
+        ParamDecl { optional: true, ..self }
     }
 }
 
@@ -176,7 +183,8 @@ pub const FAILURE_MODE_FIELDS: &[FieldDecl] = &[
         RESTORES,
         default_word("new"),
         "What a repair restores: `new` (age back to zero), `old` (minimal repair, age kept), or a \
-         ratio `x %` of the age removed (Kijima type I virtual age).",
+         ratio `x %`: that share of the age gained since the previous repair is removed (Kijima \
+         type I virtual age).",
     ),
     field(
         "catastrophic",
@@ -447,7 +455,7 @@ pub const CALLABLES: &[CallableDecl] = &[
         params: &[
             ParamDecl::new("every", ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] }, "Interval between maintenances, `of calendar_time` (default) or `of busy_time`."),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
-            ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`)."),
+            ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).").optional(),
         ],
         directional: false,
     },
@@ -486,7 +494,7 @@ pub const CALLABLES: &[CallableDecl] = &[
         params: &[
             ParamDecl { positional: true, ..ParamDecl::new("url", ValueType::String, "Broker URL.") },
             ParamDecl::new("topic", ValueType::String, "Topic filter."),
-            ParamDecl::new("ca", ValueType::String, "CA certificate file."),
+            ParamDecl::new("ca", ValueType::String, "CA certificate file.").optional(),
         ],
         directional: true,
     },
@@ -496,7 +504,7 @@ pub const CALLABLES: &[CallableDecl] = &[
         doc: "Connects to an OPC UA server with a security policy.",
         params: &[
             ParamDecl { positional: true, ..ParamDecl::new("url", ValueType::String, "Endpoint URL.") },
-            ParamDecl::new("policy", ValueType::String, "Security policy, e.g. `Basic256Sha256`."),
+            ParamDecl::new("policy", ValueType::String, "Security policy, e.g. `Basic256Sha256`.").optional(),
         ],
         directional: true,
     },

@@ -24,11 +24,17 @@ pub struct FamilyDecl {
 }
 
 const fn same(name: &'static str, doc: &'static str) -> ParamDecl {
-    ParamDecl { name, ty: ParamType::OfVariable, doc, positional: false }
+    ParamDecl { name, ty: ParamType::OfVariable, doc, positional: false, optional: false }
 }
 
 const fn ratio(name: &'static str, doc: &'static str) -> ParamDecl {
-    ParamDecl { name, ty: ParamType::Fixed(ValueType::Quantity(Dimension::NONE)), doc, positional: false }
+    ParamDecl {
+        name,
+        ty: ParamType::Fixed(ValueType::Quantity(Dimension::NONE)),
+        doc,
+        positional: false,
+        optional: false,
+    }
 }
 
 const FILE: ParamDecl = ParamDecl {
@@ -36,18 +42,28 @@ const FILE: ParamDecl = ParamDecl {
     ty: ParamType::Fixed(ValueType::String),
     doc: "path of a CSV file, relative to the model file",
     positional: true,
+    optional: false,
 };
 const COLUMN: ParamDecl = ParamDecl {
     name: "column",
     ty: ParamType::Fixed(ValueType::String),
     doc: "the column's header",
     positional: false,
+    optional: false,
+};
+const UNIT: ParamDecl = ParamDecl {
+    name: "unit",
+    ty: ParamType::OfVariable,
+    doc: "what one unit in the file stands for, e.g. `1 s` or `1 min` (the SI unit when omitted)",
+    positional: false,
+    optional: true,
 };
 const FAMILIES: ParamDecl = ParamDecl {
     name: "families",
     ty: ParamType::Fixed(ValueType::List(&ValueType::String)),
     doc: "the candidate families (all applicable ones when omitted)",
     positional: false,
+    optional: true,
 };
 
 const MIN: ParamDecl = same("min", "smallest value");
@@ -115,6 +131,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
                 ty: ParamType::PerVariable,
                 doc: "events per unit of the variable, 1 / mean",
                 positional: false,
+                optional: false,
             }],
         ],
         support: "[0, ∞)",
@@ -136,6 +153,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
                 ty: ParamType::Fixed(ValueType::Int { min: 1 }),
                 doc: "number of phases (a whole number ≥ 1)",
                 positional: false,
+                optional: false,
             },
             MEAN,
         ]],
@@ -146,14 +164,14 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
         name: "weibull",
         doc: "Weibull with `shape` (β) and `scale` (η), optionally shifted by `location` (γ). \
               β < 1: early failures; β = 1: exponential; β > 1: wear-out.",
-        signatures: &[&[SHAPE, SCALE], &[SHAPE, SCALE, same("location", "shift (γ), the earliest value")]],
+        signatures: &[&[SHAPE, SCALE, ParamDecl { optional: true, ..same("location", "shift (γ), the earliest value") }]],
         support: "[location, ∞)",
         reads_data: false,
     },
     FamilyDecl {
         name: "empirical",
         doc: "Resamples the observed values of one column of a CSV file, each equally likely.",
-        signatures: &[&[FILE, COLUMN]],
+        signatures: &[&[FILE, COLUMN, UNIT]],
         support: "the observed values",
         reads_data: true,
     },
@@ -161,7 +179,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
         name: "fit",
         doc: "Fits candidate families to one column of a CSV file by maximum likelihood at compile \
               time and keeps the best by AIC.",
-        signatures: &[&[FILE, COLUMN], &[FILE, COLUMN, FAMILIES]],
+        signatures: &[&[FILE, COLUMN, UNIT, FAMILIES]],
         support: "that of the chosen family",
         reads_data: true,
     },

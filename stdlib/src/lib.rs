@@ -8,5 +8,7 @@
 
 pub mod catalog;
 pub mod dist;
+pub mod fit;
+pub mod library;
 pub mod types;
 pub mod units;

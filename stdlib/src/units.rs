@@ -4,8 +4,8 @@
 //! angle, money and count. Angle, money and count are kept as base dimensions of their own so that an
 //! angle is never mistaken for a ratio, a price for a number, or `20000 cycles` for a plain 20000.
 //!
-//! Count is a *soft* dimension: where a count is expected, a bare number is accepted (`capacity = 5`),
-//! and where a rate (count per time) is expected, a value per time is accepted (`1 / 2 min`). See
+//! Count is a *soft* dimension: where a count is expected, a bare number is accepted (`capacity = 5`);
+//! where a rate is expected, `30 parts/h` and `1 / 2 min` are both accepted. See
 //! [`Dimension::accepts`]. Every other exponent must match exactly.
 //!
 //! Every unit converts to SI by a factor (no unit here has an offset): seconds, metres, kilograms,
@@ -59,13 +59,17 @@ impl Dimension {
     }
 
     /// Whether a value of dimension `found` may stand where `self` is expected: the exponents are
-    /// equal, or they differ only in count and `found` has no count exponent (count is soft).
+    /// equal, or they differ only in count and one side has no count exponent (count is soft). A
+    /// plain ratio still refuses a count (`cv = 5 parts` is a mistake), while a count accepts a
+    /// plain number.
     pub fn accepts(self, found: Dimension) -> bool {
         if self == found {
             return true;
         }
         let same_but_count = self.0[..5] == found.0[..5];
-        same_but_count && found.0[5] == 0
+        let one_side_uncounted = found.0[5] == 0 || self.0[5] == 0;
+        let plain_ratio_expected = self == Dimension::NONE;
+        same_but_count && one_side_uncounted && !plain_ratio_expected
     }
 
     /// The name of the quantity type with this dimension, where it has one (`Duration`, `Velocity`).
@@ -252,6 +256,7 @@ mod tests {
         assert!(Dimension::COUNT.accepts(Dimension::NONE));
         assert!(Dimension::RATE.accepts(Dimension::TIME.powi(-1)));
         assert!(!Dimension::NONE.accepts(Dimension::COUNT));
+        assert!(Dimension::TIME.powi(-1).accepts(Dimension::RATE));
         assert!(!Dimension::TIME.accepts(Dimension::NONE));
     }
 }

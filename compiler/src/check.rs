@@ -1,0 +1,1106 @@
+//! Checking one item: its fields against the catalog, its template instantiation, its references.
+//!
+//! [`check_item`] is the per-item query. It reads the item's own syntax (item-relative spans), the
+//! file's scope (names and kinds only) and the syntax of the templates it instantiates, so an edit to
+//! one station re-runs this query for that station alone. It returns the item's diagnostics and its
+//! *checked body*: every field's evaluated value, with the template's fields merged under the
+//! instance's, which `validate` and `lower` read.
+//!
+//! A template is checked once on its own, with its parameters abstract (dimensions known, values
+//! not), for names, types and units; each instance then evaluates the template's body with its
+//! arguments, and any error that only those values cause is reported at the instance.
+
+use crate::db::{Db, SourceFile};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::eval::{Ctx, dim_phrase, is_non_negative};
+use crate::scope::{Declaration, resolve_import, scope};
+use crate::suggest::did_you_mean;
+use crate::syntax::{ItemClass, ItemKey, item_syntax};
+use crate::value::{Field, Fields, Quantity, Value};
+use fab_grammar::ast::{self, Arg, Body, Decl, DeclKind, Item, ItemKind, MemberKind, Span, TypeExpr};
+use fab_stdlib::catalog::{self, FieldDecl, KindDecl, Presence, Role};
+use fab_stdlib::types::ValueType;
+use fab_stdlib::units::{self, Dimension};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Whether declarations of this kind are nodes of the process graph.
+pub fn is_component_kind(kind: DeclKind) -> bool {
+    catalog::kind(kind.keyword()).is_some_and(|decl| decl.role == Role::Component)
+}
+
+/// The result of checking one item.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct CheckedItem {
+    pub diagnostics: Vec<Diagnostic>,
+    pub currencies: Vec<(String, Location)>,
+    /// For declarations and templates: the checked, template-merged body.
+    pub body: Option<CheckedBody>,
+}
+
+impl CheckedItem {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// A declaration's fields after checking.
+#[derive(Clone, PartialEq, Debug)]
+pub struct CheckedBody {
+    /// The declaration kind (for a template: the kind it makes).
+    pub kind: DeclKind,
+    pub fields: Fields,
+    /// Named nested items (`failure NAME { … }`), in source order.
+    pub nested: Vec<CheckedNested>,
+    /// For scenarios, `optimize` and `sync`: the base experiment.
+    pub base: Option<Declaration>,
+    /// The declaration's name, where it was written.
+    pub name_location: Location,
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct CheckedNested {
+    pub keyword: String,
+    pub name: String,
+    pub fields: Fields,
+    pub location: Location,
+}
+
+/// Checks one item of a file.
+#[salsa::tracked(returns(ref))]
+pub fn check_item(db: &dyn Db, file: SourceFile, key: ItemKey) -> CheckedItem {
+    let Some(item) = item_syntax(db, file, key.clone()).clone() else {
+        return CheckedItem::default();
+    };
+    let scope = scope(db, file);
+    let mut ctx = Ctx::new(db, file, key, scope);
+    let body = match &item.kind {
+        ItemKind::Import(import) => {
+            if resolve_import(db, file, &import.path.value).is_none() {
+                let target = crate::scope::import_target(file.path(db), &import.path.value);
+                ctx.push(
+                    Diagnostic::error("E0104", format!("cannot find imported file `{target}`"))
+                        .primary(ctx.loc(import.path.span), "no such file")
+                        .help("Import paths are relative to the importing file's folder; `std/…` names the standard library."),
+                );
+            }
+            None
+        }
+        ItemKind::Flow(flow) => {
+            check_flow(&mut ctx, flow);
+            None
+        }
+        ItemKind::Decl(decl) => check_decl(&mut ctx, decl),
+        ItemKind::Template(template) => check_template(&mut ctx, template),
+        ItemKind::Error => None,
+    };
+    CheckedItem { diagnostics: ctx.diagnostics, currencies: ctx.currencies, body }
+}
+
+fn check_flow(ctx: &mut Ctx, flow: &ast::Flow) {
+    for stage in &flow.stages {
+        if stage.name.is_empty() {
+            continue;
+        }
+        resolve_component(ctx, stage);
+    }
+}
+
+/// Resolves a name that must be a component, reporting when it is not.
+pub fn resolve_component(ctx: &mut Ctx, name: &ast::Ident) -> Option<Declaration> {
+    match ctx.scope.lookup(&name.name) {
+        Some(declaration) => match declaration.class {
+            ItemClass::Decl(kind) if is_component_kind(kind) => Some(declaration.clone()),
+            class => {
+                ctx.push(
+                    Diagnostic::error("E0103", format!("`{}` is {}, not a component", name.name, class.describe()))
+                        .primary(ctx.loc(name.span), format!("this is {}", class.describe()))
+                        .help("Flows and routes connect sources, stations, buffers, conveyors, robots, transports and sinks."),
+                );
+                None
+            }
+        },
+        None => {
+            report_unknown_name(ctx, name, "component");
+            None
+        }
+    }
+}
+
+fn report_unknown_name(ctx: &mut Ctx, name: &ast::Ident, what: &str) {
+    let mut diagnostic = Diagnostic::error("E0101", format!("cannot find {what} `{}`", name.name))
+        .primary(ctx.loc(name.span), "not declared");
+    if let Some(best) = did_you_mean(&name.name, ctx.scope.names()) {
+        diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+    }
+    ctx.push(diagnostic);
+}
+
+fn kind_decl(kind: DeclKind) -> &'static KindDecl {
+    catalog::kind(kind.keyword()).expect("every declaration keyword has a catalog entry")
+}
+
+fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
+    let name_location = ctx.loc(decl.name.span);
+    let kind = decl.kind;
+    let mut checked = CheckedBody { kind, fields: Fields::new(), nested: Vec::new(), base: None, name_location };
+    match kind {
+        DeclKind::Route => {
+            check_route(ctx, decl, &mut checked);
+            return Some(checked);
+        }
+        DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync => {
+            checked.base = check_study_base(ctx, decl);
+            check_study(ctx, decl, &mut checked);
+            return Some(checked);
+        }
+        _ => {}
+    }
+    let decl_info = kind_decl(kind);
+    if let Some(base) = &decl.base {
+        if decl_info.role == Role::Component || decl_info.role == Role::Resource {
+            if let Some((fields, nested)) = instantiate(ctx, kind, base) {
+                checked.fields = fields;
+                checked.nested = nested;
+            }
+        } else {
+            ctx.push(
+                Diagnostic::error("E0103", format!("{} cannot be based on a template", article(kind.keyword())))
+                    .primary(ctx.loc(base.span), "remove this")
+                    .help("Only components (stations, conveyors, …) instantiate `component` templates."),
+            );
+        }
+    }
+    if let Some(body) = &decl.body {
+        let (fields, nested) = check_body(ctx, decl_info.fields, decl_info, body, decl_info.free_fields);
+        merge(&mut checked, fields, nested);
+    }
+    check_required(ctx, decl_info.fields, &checked.fields, decl.name.span, kind.keyword());
+    kind_rules(ctx, &checked, decl.name.span);
+    Some(checked)
+}
+
+/// The instance's own fields override the template's; nested items of the same name are replaced.
+fn merge(checked: &mut CheckedBody, fields: Fields, nested: Vec<CheckedNested>) {
+    checked.fields.extend(fields);
+    for item in nested {
+        checked.nested.retain(|existing| existing.name != item.name);
+        checked.nested.push(item);
+    }
+}
+
+fn article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {word}")
+}
+
+/// Checks the members of a body against a list of field declarations.
+pub fn check_body(
+    ctx: &mut Ctx,
+    fields: &'static [FieldDecl],
+    kind: &'static KindDecl,
+    body: &Body,
+    free_fields: bool,
+) -> (Fields, Vec<CheckedNested>) {
+    let mut out = Fields::new();
+    let mut nested: Vec<CheckedNested> = Vec::new();
+    for member in &body.members {
+        let location = ctx.loc(member.span);
+        match &member.kind {
+            MemberKind::Field { path, value } => {
+                if path.segments.len() != 1 {
+                    ctx.push(
+                        Diagnostic::error("E0201", format!("`{}` is not a field name", path.dotted()))
+                            .primary(ctx.loc(path.span), "a dotted path")
+                            .help("Dotted paths override fields of other components only inside a `scenario`."),
+                    );
+                    continue;
+                }
+                let name = &path.segments[0];
+                if let Some(previous) = out.get(&name.name) {
+                    ctx.push(
+                        Diagnostic::error("E0202", format!("field `{}` is set more than once", name.name))
+                            .primary(ctx.loc(name.span), "set again here")
+                            .secondary(previous.location.clone(), "first set here")
+                            .help("Remove one of the two; a field has one value."),
+                    );
+                    continue;
+                }
+                let Some(field) = catalog::find_field(fields, &name.name) else {
+                    if free_fields {
+                        let value = ctx.eval(value, None);
+                        out.insert(name.name.clone(), Field { value, location, value_location: ctx.loc(member_value_span(member)) });
+                    } else {
+                        report_unknown_field(ctx, name, fields, kind);
+                    }
+                    continue;
+                };
+                if matches!(field.ty, ValueType::Record(_) | ValueType::Map { .. }) {
+                    ctx.push(
+                        Diagnostic::error("E0204", format!("`{}` is a record", name.name))
+                            .primary(ctx.loc(member.span), "written as a field")
+                            .help(format!("Write it as `{} {{ … }}`.", name.name)),
+                    );
+                    continue;
+                }
+                let evaluated = ctx.eval(value, Some(&field.ty));
+                let conformed = match ctx.conform(evaluated, value.span, &field.ty) {
+                    Ok(v) => v,
+                    Err(mismatch) => {
+                        ctx.report_mismatch(mismatch, value.span, &format!("field `{}`", name.name), &field.ty);
+                        Value::Error
+                    }
+                };
+                out.insert(name.name.clone(), Field { value: conformed, location, value_location: ctx.loc(value.span) });
+            }
+            MemberKind::Record { name, body } => {
+                if let Some(previous) = out.get(&name.name) {
+                    ctx.push(
+                        Diagnostic::error("E0202", format!("field `{}` is set more than once", name.name))
+                            .primary(ctx.loc(name.span), "set again here")
+                            .secondary(previous.location.clone(), "first set here"),
+                    );
+                    continue;
+                }
+                let value = match catalog::find_field(fields, &name.name).map(|f| f.ty) {
+                    Some(ValueType::Record(record_fields)) => {
+                        let (record, _) = check_body(ctx, record_fields, kind, body, false);
+                        Value::Record(record)
+                    }
+                    Some(ValueType::Map { key, value }) => check_map(ctx, key, value, body),
+                    Some(other) => {
+                        ctx.push(
+                            Diagnostic::error("E0204", format!("field `{}` expects `{other}`, found a record", name.name))
+                                .primary(ctx.loc(name.span), "written as a record")
+                                .help(format!("Write it as `{} = …`.", name.name)),
+                        );
+                        continue;
+                    }
+                    None => {
+                        report_unknown_field(ctx, name, fields, kind);
+                        continue;
+                    }
+                };
+                out.insert(name.name.clone(), Field { value, location: location.clone(), value_location: location });
+            }
+            MemberKind::Nested { keyword, name, body } => {
+                let Some(nested_decl) = kind.nested(&keyword.name).filter(|_| std::ptr::eq(fields, kind.fields)) else {
+                    ctx.push(
+                        Diagnostic::error("E0201", format!("{} has no nested `{}` items", article(kind.name), keyword.name))
+                            .primary(ctx.loc(keyword.span), "not allowed here"),
+                    );
+                    continue;
+                };
+                if let Some(previous) = nested.iter().find(|n| n.name == name.name) {
+                    ctx.push(
+                        Diagnostic::error("E0202", format!("`{} {}` is defined more than once", keyword.name, name.name))
+                            .primary(ctx.loc(name.span), "defined again here")
+                            .secondary(previous.location.clone(), "first defined here"),
+                    );
+                    continue;
+                }
+                let empty = Body::default();
+                let (nested_fields, _) = check_body(ctx, nested_decl.fields, kind, body.as_ref().unwrap_or(&empty), false);
+                check_required(ctx, nested_decl.fields, &nested_fields, name.span, &format!("{} {}", keyword.name, name.name));
+                nested.push(CheckedNested {
+                    keyword: keyword.name.clone(),
+                    name: name.name.clone(),
+                    fields: nested_fields,
+                    location: ctx.loc(name.span),
+                });
+            }
+            MemberKind::Vary { .. } | MemberKind::Objective { .. } | MemberKind::Constraint { .. } | MemberKind::Bind { .. } => {
+                let what = match &member.kind {
+                    MemberKind::Vary { .. } => "`vary`",
+                    MemberKind::Objective { .. } => "an objective",
+                    MemberKind::Constraint { .. } => "`subject to`",
+                    _ => "a `<-` binding",
+                };
+                ctx.push(
+                    Diagnostic::error("E0201", format!("{what} is not allowed in {}", article(kind.name)))
+                        .primary(ctx.loc(member.span), "not allowed here")
+                        .help("It belongs in an `optimize` or `sync` block."),
+                );
+            }
+            MemberKind::Error => {}
+        }
+    }
+    (out, nested)
+}
+
+fn member_value_span(member: &ast::Member) -> Span {
+    match &member.kind {
+        MemberKind::Field { value, .. } => value.span,
+        _ => member.span,
+    }
+}
+
+fn report_unknown_field(ctx: &mut Ctx, name: &ast::Ident, fields: &'static [FieldDecl], kind: &'static KindDecl) {
+    let candidates = fields.iter().map(|f| f.name).chain(kind.nested.iter().map(|n| n.keyword));
+    let owner = if std::ptr::eq(fields, kind.fields) { article(kind.name) } else { "this record".to_string() };
+    let mut diagnostic = Diagnostic::error("E0201", format!("{owner} has no field `{}`", name.name))
+        .primary(ctx.loc(name.span), "unknown field");
+    diagnostic = match did_you_mean(&name.name, candidates) {
+        Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
+        None => {
+            let names: Vec<String> = fields.iter().map(|f| format!("`{}`", f.name)).collect();
+            diagnostic.help(format!("The fields are {}.", names.join(", ")))
+        }
+    };
+    ctx.push(diagnostic);
+}
+
+/// A `{ NAME = VALUE }` record whose keys name declarations (`assemble { Body = 1 }`).
+fn check_map(ctx: &mut Ctx, key: fab_stdlib::types::RefClass, value_type: &'static ValueType, body: &Body) -> Value {
+    let mut entries: Vec<(Declaration, Value)> = Vec::new();
+    for member in &body.members {
+        let MemberKind::Field { path, value } = &member.kind else {
+            if !matches!(member.kind, MemberKind::Error) {
+                ctx.push(Diagnostic::error("E0204", "expected `NAME = value`").primary(ctx.loc(member.span), "not an entry"));
+            }
+            continue;
+        };
+        let name = &path.segments[0];
+        let key_value = ctx.eval(&ast::Expr { kind: ast::ExprKind::Path(path.clone()), span: path.span }, None);
+        let declaration = match ctx.conform(key_value, path.span, &ValueType::Ref(key)) {
+            Ok(Value::Ref(declaration)) => declaration,
+            Ok(_) => continue,
+            Err(mismatch) => {
+                ctx.report_mismatch(mismatch, path.span, "this key", &ValueType::Ref(key));
+                continue;
+            }
+        };
+        if entries.iter().any(|(d, _)| d.name == declaration.name) {
+            ctx.push(
+                Diagnostic::error("E0202", format!("`{}` is listed more than once", name.name))
+                    .primary(ctx.loc(name.span), "listed again here"),
+            );
+            continue;
+        }
+        let evaluated = ctx.eval(value, Some(value_type));
+        match ctx.conform(evaluated, value.span, value_type) {
+            Ok(v) => entries.push((declaration, v)),
+            Err(mismatch) => ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", name.name), value_type),
+        }
+    }
+    Value::Map(entries)
+}
+
+fn check_required(ctx: &mut Ctx, fields: &'static [FieldDecl], present: &Fields, at: Span, owner: &str) {
+    let missing: Vec<&FieldDecl> =
+        fields.iter().filter(|f| f.presence == Presence::Required && !present.contains_key(f.name)).collect();
+    for field in missing {
+        ctx.push(
+            Diagnostic::error("E0203", format!("`{owner}` is missing the required field `{}`", field.name))
+                .primary(ctx.loc(at), format!("needs `{}`", field.name))
+                .help(format!("Add `{} = …` ({}): {}", field.name, field.ty, field.doc)),
+        );
+    }
+}
+
+/// Rules that tie several fields of one kind together (LANGUAGE.md §3, §6, §9).
+fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
+    let fields = &checked.fields;
+    let has = |name: &str| fields.contains_key(name);
+    let at = ctx.loc(name_span);
+    let conflict = |message: String, help: &str| Diagnostic::error("E0206", message).primary(at.clone(), "in this declaration").help(help.to_string());
+    match checked.kind {
+        DeclKind::Source => match (has("interarrival"), has("schedule")) {
+            (false, false) => ctx.push(conflict(
+                "a source needs `interarrival` or `schedule`".to_string(),
+                "Add `interarrival = exponential(mean = 1 min)`, or `schedule = \"releases.csv\"`.",
+            )),
+            (true, true) => ctx.push(conflict(
+                "a source takes `interarrival` or `schedule`, not both".to_string(),
+                "Remove one of them.",
+            )),
+            _ => {}
+        },
+        DeclKind::Station | DeclKind::Robot => {
+            if has("repair") && !has("failure") {
+                ctx.push(conflict("`repair` is set but no `failure` law is".to_string(), "Add `failure = LAW of CLOCK`, or move `repair` into a `failure NAME { … }` mode."));
+            }
+            if has("failure") && !has("repair") {
+                ctx.push(conflict("`failure` is set without a `repair` time".to_string(), "Add `repair = DIST` next to the shorthand `failure = …`."));
+            }
+            match (has("assemble"), has("produces")) {
+                (true, false) => ctx.push(
+                    Diagnostic::error("E0801", "an assembly station needs `produces`")
+                        .primary(at.clone(), "has `assemble` but no `produces`")
+                        .help("Add `produces = PRODUCT`: the part emitted after each assembly."),
+                ),
+                (false, true) => ctx.push(
+                    Diagnostic::error("E0801", "`produces` needs an `assemble` record")
+                        .primary(at.clone(), "has `produces` but no `assemble`")
+                        .help("Add `assemble { PRODUCT = n, … }` listing the parts consumed."),
+                ),
+                _ => {}
+            }
+            if checked.kind == DeclKind::Robot {
+                if !has("cycle") && !has("process") {
+                    ctx.push(conflict("a robot needs `cycle` or `process`".to_string(), "Give `cycle = DIST`, or `process = DIST` for the time added to its motion."));
+                }
+                check_reach(ctx, fields);
+            }
+        }
+        DeclKind::Conveyor => {
+            let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
+            for name in ["length", "speed", "spacing"] {
+                if let Some(value) = number(name)
+                    && value <= 0.0
+                {
+                    let location = fields[name].value_location.clone();
+                    ctx.push(Diagnostic::error("E0205", format!("a conveyor's `{name}` must be greater than zero")).primary(location, "not positive"));
+                }
+            }
+            if let (Some(length), Some(spacing)) = (number("length"), number("spacing"))
+                && spacing > length
+            {
+                ctx.push(
+                    Diagnostic::error("E0606", "conveyor spacing is larger than its length")
+                        .primary(fields["spacing"].value_location.clone(), format!("spacing is {spacing} m"))
+                        .secondary(fields["length"].value_location.clone(), format!("length is {length} m"))
+                        .help("A conveyor must hold at least one part: make `spacing` at most `length`."),
+                );
+            }
+        }
+        DeclKind::Experiment => {
+            let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
+            if let (Some(warmup), Some(horizon)) = (number("warmup"), number("horizon"))
+                && warmup >= horizon
+            {
+                ctx.push(
+                    Diagnostic::error("E0205", "the warm-up is not shorter than the horizon")
+                        .primary(fields["warmup"].value_location.clone(), "warm-up")
+                        .secondary(fields["horizon"].value_location.clone(), "horizon")
+                        .help("Statistics are collected from the end of the warm-up to the horizon."),
+                );
+            }
+            if let Some(horizon) = number("horizon")
+                && horizon <= 0.0
+            {
+                ctx.push(Diagnostic::error("E0205", "the horizon must be greater than zero").primary(fields["horizon"].value_location.clone(), "not positive"));
+            }
+            if let Some(confidence) = number("confidence")
+                && !(confidence > 0.0 && confidence < 1.0)
+            {
+                ctx.push(
+                    Diagnostic::error("E0205", "the confidence level must lie between 0 % and 100 %")
+                        .primary(fields["confidence"].value_location.clone(), "out of range"),
+                );
+            }
+        }
+        _ => {}
+    }
+    // Plain quantities of physical dimensions cannot be negative.
+    for (name, field) in fields {
+        if let Value::Number(Quantity { si: Some(v), dim, .. }) = field.value
+            && v < 0.0
+            && is_non_negative(dim)
+        {
+            ctx.push(Diagnostic::error("E0205", format!("`{name}` cannot be negative")).primary(field.value_location.clone(), format!("{} below zero", dim_phrase(dim))));
+        }
+    }
+}
+
+/// §9: a robot's path lies within its reach.
+fn check_reach(ctx: &mut Ctx, fields: &Fields) {
+    let (Some(reach), Some(path)) = (fields.get("reach").and_then(|f| f.value.si()), fields.get("path")) else {
+        return;
+    };
+    let Value::List(points) = &path.value else { return };
+    for (index, point) in points.iter().enumerate() {
+        if let Value::Tuple(xy) = point
+            && let (Some(x), Some(y)) = (xy[0].si(), xy[1].si())
+        {
+            let distance = libm::hypot(x, y);
+            if distance > reach {
+                ctx.push(
+                    Diagnostic::error("E0802", format!("path point {} is beyond the robot's reach", index + 1))
+                        .primary(path.value_location.clone(), format!("point {} is {distance:.3} m from the base", index + 1))
+                        .secondary(fields["reach"].value_location.clone(), format!("reach is {reach} m"))
+                        .help("Move the point closer to the base, or choose a robot with a longer reach."),
+                );
+            }
+        }
+    }
+}
+
+/// Evaluates a template instantiation `: Template(args)` and returns the template's fields.
+fn instantiate(ctx: &mut Ctx, kind: DeclKind, base: &ast::BaseRef) -> Option<(Fields, Vec<CheckedNested>)> {
+    let declaration = match ctx.scope.lookup(&base.name.name) {
+        Some(declaration) if declaration.class == ItemClass::Template => declaration.clone(),
+        Some(declaration) => {
+            ctx.push(
+                Diagnostic::error("E0103", format!("`{}` is {}, not a component template", base.name.name, declaration.class.describe()))
+                    .primary(ctx.loc(base.name.span), "not a template"),
+            );
+            return None;
+        }
+        None => {
+            report_unknown_name(ctx, &base.name, "template");
+            return None;
+        }
+    };
+    let instance_span = base.span;
+    let args = base.args.clone().unwrap_or_default();
+    let mut inner_diagnostics = Vec::new();
+    let result = expand(ctx, &declaration, &args, base.span, kind, 0, &mut inner_diagnostics);
+    // Errors inside the template that these argument values cause are reported at the instance;
+    // errors the template has on its own are reported once, at the template.
+    let template_clean = !check_item(ctx.db, declaration.file, declaration.key.clone()).has_errors();
+    if template_clean {
+        for diagnostic in inner_diagnostics {
+            let original = diagnostic.primary_location().cloned();
+            let mut rehomed = Diagnostic { labels: Vec::new(), ..diagnostic.clone() };
+            rehomed = rehomed.primary(ctx.loc(instance_span), format!("in this instantiation of `{}`", declaration.name));
+            if let Some(original) = original {
+                let label = diagnostic.labels.iter().find(|l| l.primary).map(|l| l.message.clone()).unwrap_or_default();
+                rehomed = rehomed.secondary(original, label);
+            }
+            ctx.push(rehomed);
+        }
+    }
+    result
+}
+
+/// Evaluates a template's body with arguments, following its base templates.
+fn expand(
+    ctx: &mut Ctx,
+    template: &Declaration,
+    args: &[Arg],
+    call_span: Span,
+    expected_kind: DeclKind,
+    depth: u32,
+    inner: &mut Vec<Diagnostic>,
+) -> Option<(Fields, Vec<CheckedNested>)> {
+    if depth > 32 {
+        return None;
+    }
+    let syntax: Option<Arc<Item>> = item_syntax(ctx.db, template.file, template.key.clone()).clone();
+    let ItemKind::Template(definition) = &syntax?.kind else { return None };
+    // Bind the arguments in the caller's context.
+    let params = param_types(&definition.params);
+    let mut env = BTreeMap::new();
+    for arg in args {
+        let Some(name) = &arg.name else {
+            ctx.push(
+                Diagnostic::error("E0502", "template arguments are given by name")
+                    .primary(ctx.loc(arg.span), "this argument has no name")
+                    .help(format!("Write `NAME = value`; `{}` takes {}.", template.name, param_list(&params))),
+            );
+            continue;
+        };
+        let Some((_, ty, _)) = params.iter().find(|(n, _, _)| *n == name.name) else {
+            let mut diagnostic = Diagnostic::error("E0502", format!("template `{}` has no parameter `{}`", template.name, name.name))
+                .primary(ctx.loc(name.span), "unknown parameter");
+            if let Some(best) = did_you_mean(&name.name, params.iter().map(|(n, _, _)| n.as_str())) {
+                diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+            }
+            ctx.push(diagnostic);
+            continue;
+        };
+        if env.contains_key(&name.name) {
+            ctx.push(Diagnostic::error("E0502", format!("argument `{}` is given twice", name.name)).primary(ctx.loc(arg.span), "given again here"));
+            continue;
+        }
+        let value = match ty {
+            Some(ty) => {
+                let evaluated = ctx.eval(&arg.value, Some(&ty.as_value_type()));
+                match ty.conform(ctx, evaluated, arg.value.span) {
+                    Ok(value) => value,
+                    Err(mismatch) => {
+                        ctx.report_mismatch(mismatch, arg.value.span, &format!("parameter `{}`", name.name), &ty.as_value_type());
+                        Value::Error
+                    }
+                }
+            }
+            None => Value::Error,
+        };
+        env.insert(name.name.clone(), value);
+    }
+    // Defaults and missing arguments are evaluated in the template's own context.
+    let template_scope = scope(ctx.db, template.file);
+    let mut inner_ctx = Ctx::new(ctx.db, template.file, template.key.clone(), template_scope);
+    for (param, (name, _, _)) in definition.params.iter().zip(&params) {
+        if env.contains_key(name) {
+            continue;
+        }
+        match &param.default {
+            Some(default) => {
+                let value = inner_ctx.eval(default, None);
+                env.insert(name.clone(), value);
+            }
+            None => {
+                ctx.push(
+                    Diagnostic::error("E0502", format!("missing argument `{name}` for template `{}`", template.name))
+                        .primary(ctx.loc(call_span), format!("needs `{name}`"))
+                        .secondary(inner_ctx.loc(param.name.span), "parameter declared here"),
+                );
+                env.insert(name.clone(), Value::Error);
+            }
+        }
+    }
+    inner_ctx.env = env;
+    // The base: a component kind keyword, or another template.
+    let kind_name = &definition.base.name.name;
+    let (mut fields, mut nested) = if let Some(kind) = DeclKind::from_keyword(kind_name) {
+        if kind != expected_kind {
+            ctx.push(
+                Diagnostic::error("E0103", format!("template `{}` makes {}, not {}", template.name, article(kind_name), article(expected_kind.keyword())))
+                    .primary(ctx.loc(call_span), "wrong kind of template")
+                    .help(format!("Declare this as `{kind_name} NAME : {}(…)`.", template.name)),
+            );
+            return None;
+        }
+        (Fields::new(), Vec::new())
+    } else {
+        let base_declaration = inner_ctx.scope.lookup(kind_name).filter(|d| d.class == ItemClass::Template)?.clone();
+        let base_args = definition.base.args.clone().unwrap_or_default();
+        let mut nested_inner = Vec::new();
+        let expanded = expand(&mut inner_ctx, &base_declaration, &base_args, definition.base.span, expected_kind, depth + 1, &mut nested_inner);
+        inner_ctx.diagnostics.extend(nested_inner);
+        expanded?
+    };
+    if let Some(body) = &definition.body {
+        let decl = kind_decl(expected_kind);
+        let (own, own_nested) = check_body(&mut inner_ctx, decl.fields, decl, body, decl.free_fields);
+        fields.extend(own);
+        for item in own_nested {
+            nested.retain(|n| n.name != item.name);
+            nested.push(item);
+        }
+    }
+    inner.extend(inner_ctx.diagnostics);
+    Some((fields, nested))
+}
+
+/// A template parameter's declared type.
+#[derive(Clone, Debug)]
+pub enum ParamTy {
+    Quantity(Dimension),
+    Int,
+    Bool,
+    String,
+    Dist(Dimension),
+}
+
+impl ParamTy {
+    fn as_value_type(&self) -> ValueType {
+        match self {
+            ParamTy::Quantity(dim) => ValueType::Quantity(*dim),
+            ParamTy::Int => ValueType::Int { min: i64::MIN },
+            ParamTy::Bool => ValueType::Bool,
+            ParamTy::String => ValueType::String,
+            ParamTy::Dist(dim) => ValueType::Dist(*dim),
+        }
+    }
+
+    fn conform(&self, ctx: &mut Ctx, value: Value, span: Span) -> Result<Value, crate::eval::Mismatch> {
+        ctx.conform(value, span, &self.as_value_type())
+    }
+
+    /// The abstract value a parameter has while its template is checked on its own.
+    fn abstract_value(&self) -> Value {
+        match self {
+            ParamTy::Quantity(dim) => Value::Number(Quantity { si: None, dim: *dim, integer: false }),
+            ParamTy::Int => Value::Number(Quantity { si: None, dim: Dimension::NONE, integer: true }),
+            ParamTy::Bool => Value::Bool(false),
+            ParamTy::String => Value::Str(String::new()),
+            ParamTy::Dist(dim) => Value::Dist(crate::value::DistValue { dist: None, dim: *dim }),
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.as_value_type().to_string()
+    }
+}
+
+/// The parameters' names and types (`None` where the type is not understood).
+fn param_types(params: &[ast::Param]) -> Vec<(String, Option<ParamTy>, Span)> {
+    params.iter().map(|p| (p.name.name.clone(), parse_type(&p.ty).ok(), p.ty.span())).collect()
+}
+
+fn param_list(params: &[(String, Option<ParamTy>, Span)]) -> String {
+    let shown: Vec<String> = params
+        .iter()
+        .map(|(n, t, _)| format!("{n}: {}", t.as_ref().map(ParamTy::describe).unwrap_or_else(|| "?".to_string())))
+        .collect();
+    format!("({})", shown.join(", "))
+}
+
+/// Reads a written type; the error names what is not understood.
+fn parse_type(ty: &TypeExpr) -> Result<ParamTy, String> {
+    match ty {
+        TypeExpr::Named { name, args, .. } => match (name.name.as_str(), args.as_slice()) {
+            ("Int" | "Count", []) => Ok(ParamTy::Int),
+            ("Real" | "Ratio", []) => Ok(ParamTy::Quantity(Dimension::NONE)),
+            ("Bool", []) => Ok(ParamTy::Bool),
+            ("String", []) => Ok(ParamTy::String),
+            ("Dist", [inner]) => match parse_type(inner)? {
+                ParamTy::Quantity(dim) => Ok(ParamTy::Dist(dim)),
+                _ => Err("`Dist<…>` takes a quantity type, such as `Dist<Duration>`".to_string()),
+            },
+            (other, []) => units::dimension_of_type_name(other).map(ParamTy::Quantity).ok_or_else(|| format!("unknown type `{other}`")),
+            (other, _) => Err(format!("`{other}` takes no type arguments")),
+        },
+        TypeExpr::Tuple { .. } | TypeExpr::List { .. } => {
+            Err("template parameters are single values: quantities, `Int`, `Bool`, `String` or `Dist<…>`".to_string())
+        }
+        TypeExpr::Error { .. } => Err(String::new()),
+    }
+}
+
+fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody> {
+    // Parameters: known types, unique names, defaults of the right type.
+    let mut env = BTreeMap::new();
+    for param in &template.params {
+        match parse_type(&param.ty) {
+            Ok(ty) => {
+                if let Some(default) = &param.default {
+                    let value = ctx.eval(default, Some(&ty.as_value_type()));
+                    if let Err(mismatch) = ty.conform(ctx, value, default.span) {
+                        ctx.report_mismatch(mismatch, default.span, &format!("the default of `{}`", param.name.name), &ty.as_value_type());
+                    }
+                }
+                if env.insert(param.name.name.clone(), ty.abstract_value()).is_some() {
+                    ctx.push(Diagnostic::error("E0502", format!("parameter `{}` is declared twice", param.name.name)).primary(ctx.loc(param.name.span), "declared again here"));
+                }
+            }
+            Err(message) if message.is_empty() => {}
+            Err(message) => {
+                ctx.push(
+                    Diagnostic::error("E0204", message)
+                        .primary(ctx.loc(param.ty.span()), "this type")
+                        .help("Parameter types are quantity names (`Duration`, `Length`, `Velocity`, …), `Int`, `Ratio`, `Bool`, `String` and `Dist<Q>`."),
+                );
+                env.insert(param.name.name.clone(), Value::Error);
+            }
+        }
+    }
+    // The kind it makes, following base templates; a cycle is an error.
+    let kind = template_kind(ctx, template)?;
+    ctx.env = env;
+    let decl = kind_decl(kind);
+    if let Some(base_args) = &template.base.args
+        && DeclKind::from_keyword(&template.base.name.name).is_some()
+    {
+        if !base_args.is_empty() {
+            ctx.push(Diagnostic::error("E0502", format!("the kind `{}` takes no arguments", template.base.name.name)).primary(ctx.loc(template.base.span), "remove the arguments"));
+        }
+    } else if DeclKind::from_keyword(&template.base.name.name).is_none() {
+        let base = ctx.scope.lookup(&template.base.name.name).cloned();
+        if let Some(base) = base {
+            let mut inner = Vec::new();
+            let args = template.base.args.clone().unwrap_or_default();
+            expand(ctx, &base, &args, template.base.span, kind, 0, &mut inner);
+        }
+    }
+    let mut checked = CheckedBody { kind, fields: Fields::new(), nested: Vec::new(), base: None, name_location: ctx.loc(template.name.span) };
+    if let Some(body) = &template.body {
+        let (fields, nested) = check_body(ctx, decl.fields, decl, body, decl.free_fields);
+        checked.fields = fields;
+        checked.nested = nested;
+    }
+    Some(checked)
+}
+
+/// The component kind a template makes; reports unknown bases and cycles of templates.
+fn template_kind(ctx: &mut Ctx, template: &ast::Template) -> Option<DeclKind> {
+    let mut seen = vec![template.name.name.clone()];
+    let mut base_name = template.base.name.name.clone();
+    let mut declaration_scope = ctx.scope.clone();
+    loop {
+        if let Some(kind) = DeclKind::from_keyword(&base_name) {
+            if !is_component_kind(kind) {
+                ctx.push(
+                    Diagnostic::error("E0103", format!("a template cannot make {}", article(kind.keyword())))
+                        .primary(ctx.loc(template.base.name.span), "not a component kind")
+                        .help("Templates make sources, stations, buffers, conveyors, robots, transports or sinks."),
+                );
+                return None;
+            }
+            return Some(kind);
+        }
+        if seen.contains(&base_name) {
+            ctx.push(
+                Diagnostic::error("E0501", format!("template `{}` is based on itself", template.name.name))
+                    .primary(ctx.loc(template.base.name.span), format!("the chain {} → {base_name} comes back", seen.join(" → ")))
+                    .help("Break the cycle: a template's base must end in a component kind such as `station`."),
+            );
+            return None;
+        }
+        let Some(declaration) = declaration_scope.lookup(&base_name).cloned() else {
+            if seen.len() == 1 {
+                let candidates = catalog::KINDS.iter().filter(|k| k.role == Role::Component).map(|k| k.name);
+                let mut diagnostic = Diagnostic::error("E0101", format!("cannot find component kind or template `{base_name}`"))
+                    .primary(ctx.loc(template.base.name.span), "not declared");
+                if let Some(best) = did_you_mean(&base_name, candidates.chain(ctx.scope.names())) {
+                    diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                }
+                ctx.push(diagnostic);
+            }
+            return None;
+        };
+        if declaration.class != ItemClass::Template {
+            ctx.push(
+                Diagnostic::error("E0103", format!("`{base_name}` is {}, not a template or component kind", declaration.class.describe()))
+                    .primary(ctx.loc(template.base.name.span), "not a template"),
+            );
+            return None;
+        }
+        seen.push(base_name.clone());
+        let syntax = item_syntax(ctx.db, declaration.file, declaration.key.clone()).clone()?;
+        let ItemKind::Template(next) = &syntax.kind else { return None };
+        base_name = next.base.name.name.clone();
+        declaration_scope = scope(ctx.db, declaration.file).clone();
+    }
+}
+
+fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
+    resolve_component(ctx, &decl.name);
+    let Some(body) = &decl.body else {
+        ctx.push(Diagnostic::error("E0203", "a route needs its targets").primary(ctx.loc(decl.name.span), "no targets").help("Write `route NAME { target = 60 %, other = 40 % }`."));
+        return;
+    };
+    let mut by_product = None;
+    for member in &body.members {
+        let MemberKind::Field { path, value } = &member.kind else {
+            if !matches!(member.kind, MemberKind::Error) {
+                ctx.push(Diagnostic::error("E0204", "a route lists `TARGET = share` or `PRODUCT = TARGET`").primary(ctx.loc(member.span), "not a route entry"));
+            }
+            continue;
+        };
+        let key = &path.segments[0];
+        if let Some(previous) = checked.fields.get(&key.name) {
+            ctx.push(
+                Diagnostic::error("E0202", format!("`{}` is listed more than once", key.name))
+                    .primary(ctx.loc(key.span), "listed again here")
+                    .secondary(previous.location.clone(), "first listed here"),
+            );
+            continue;
+        }
+        let Some(declaration) = ctx.scope.lookup(&key.name).cloned() else {
+            report_unknown_name(ctx, key, "route target");
+            continue;
+        };
+        let product_key = declaration.class == ItemClass::Decl(DeclKind::Product);
+        if *by_product.get_or_insert(product_key) != product_key {
+            ctx.push(
+                Diagnostic::error("E0206", "a route splits by probability or by product, not both")
+                    .primary(ctx.loc(key.span), "mixes the two")
+                    .help("Use `TARGET = p %` entries, or `PRODUCT = TARGET` entries."),
+            );
+            continue;
+        }
+        let expected = if product_key { ValueType::Ref(fab_stdlib::types::RefClass::Component) } else { ValueType::Quantity(Dimension::NONE) };
+        if !product_key && !matches!(declaration.class, ItemClass::Decl(kind) if is_component_kind(kind)) {
+            resolve_component(ctx, key);
+            continue;
+        }
+        let evaluated = ctx.eval(value, Some(&expected));
+        let value = match ctx.conform(evaluated, value.span, &expected) {
+            Ok(v) => v,
+            Err(mismatch) => {
+                ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", key.name), &expected);
+                Value::Error
+            }
+        };
+        if let Value::Number(Quantity { si: Some(share), .. }) = value
+            && !(0.0..=1.0).contains(&share)
+        {
+            ctx.push(Diagnostic::error("E0205", "a route share lies between 0 % and 100 %").primary(ctx.loc(member_value_span(member)), "out of range"));
+        }
+        checked.fields.insert(key.name.clone(), Field { value, location: ctx.loc(member.span), value_location: ctx.loc(member_value_span(member)) });
+    }
+}
+
+fn check_study_base(ctx: &mut Ctx, decl: &Decl) -> Option<Declaration> {
+    let Some(base) = &decl.base else {
+        ctx.push(
+            Diagnostic::error("E0702", format!("{} needs a base experiment", article(decl.kind.keyword())))
+                .primary(ctx.loc(decl.name.span), "no base")
+                .help(format!("Write `{} {} : EXPERIMENT {{ … }}`.", decl.kind.keyword(), decl.name.name)),
+        );
+        return None;
+    };
+    match ctx.scope.lookup(&base.name.name) {
+        Some(declaration) if declaration.class == ItemClass::Decl(DeclKind::Experiment) => Some(declaration.clone()),
+        Some(declaration) => {
+            let found = declaration.class.describe();
+            ctx.push(
+                Diagnostic::error("E0702", format!("`{}` is {found}, not an experiment", base.name.name))
+                    .primary(ctx.loc(base.name.span), format!("this is {found}"))
+                    .help("Scenarios, `optimize` and `sync` start from an `experiment`."),
+            );
+            None
+        }
+        None => {
+            report_unknown_name(ctx, &base.name, "experiment");
+            None
+        }
+    }
+}
+
+/// The type of the field a dotted path names, e.g. `c1.speed`, `press.bearing.repair`, `horizon`.
+fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType> {
+    let segments = &path.segments;
+    let unknown_field = |ctx: &mut Ctx, name: &ast::Ident, candidates: Vec<&'static str>, owner: &str| {
+        let mut diagnostic = Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
+            .primary(ctx.loc(name.span), format!("{owner} has no field `{}`", name.name));
+        if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
+            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+        }
+        ctx.push(diagnostic);
+        None
+    };
+    if segments.len() == 1 {
+        let experiment = kind_decl(DeclKind::Experiment);
+        return match experiment.field(&segments[0].name) {
+            Some(field) => Some(&field.ty),
+            None => unknown_field(ctx, &segments[0], experiment.fields.iter().map(|f| f.name).collect(), "the experiment"),
+        };
+    }
+    let target = &segments[0];
+    let Some(declaration) = ctx.scope.lookup(&target.name).cloned() else {
+        report_unknown_name(ctx, target, "component");
+        return None;
+    };
+    let ItemClass::Decl(kind) = declaration.class else {
+        return unknown_field(ctx, target, Vec::new(), &declaration.class.describe());
+    };
+    let decl = kind_decl(kind);
+    let field_name = &segments[1];
+    if let Some(field) = decl.field(&field_name.name) {
+        return match (field.ty, segments.get(2)) {
+            (_, None) => Some(&field.ty),
+            (ValueType::Record(record), Some(inner)) => match catalog::find_field(record, &inner.name) {
+                Some(f) => Some(&f.ty),
+                None => unknown_field(ctx, inner, record.iter().map(|f| f.name).collect(), &format!("`{}`", field_name.name)),
+            },
+            (_, Some(extra)) => unknown_field(ctx, extra, Vec::new(), &format!("`{}`", field_name.name)),
+        };
+    }
+    // `press.bearing.repair`: a field of a named nested item.
+    if let Some(inner) = segments.get(2) {
+        for nested in decl.nested {
+            if let Some(field) = catalog::find_field(nested.fields, &inner.name) {
+                return Some(&field.ty);
+            }
+        }
+    }
+    let candidates = decl.fields.iter().map(|f| f.name).collect();
+    unknown_field(ctx, field_name, candidates, &format!("{} `{}`", decl.name, target.name))
+}
+
+fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
+    let info = kind_decl(decl.kind);
+    let Some(body) = &decl.body else { return };
+    for member in &body.members {
+        match &member.kind {
+            MemberKind::Field { path, value } if decl.kind == DeclKind::Scenario || path.segments.len() > 1 => {
+                let key = path.dotted();
+                if let Some(previous) = checked.fields.get(&key) {
+                    ctx.push(
+                        Diagnostic::error("E0202", format!("`{key}` is overridden more than once"))
+                            .primary(ctx.loc(path.span), "again here")
+                            .secondary(previous.location.clone(), "first here"),
+                    );
+                    continue;
+                }
+                let Some(ty) = path_field_type(ctx, path) else { continue };
+                let evaluated = ctx.eval(value, Some(ty));
+                let value_checked = match ctx.conform(evaluated, value.span, ty) {
+                    Ok(v) => v,
+                    Err(mismatch) => {
+                        ctx.report_mismatch(mismatch, value.span, &format!("`{key}`"), ty);
+                        Value::Error
+                    }
+                };
+                checked.fields.insert(key, Field { value: value_checked, location: ctx.loc(member.span), value_location: ctx.loc(value.span) });
+            }
+            MemberKind::Field { path, value } => {
+                let name = &path.segments[0];
+                match info.field(&name.name) {
+                    Some(field) => {
+                        let evaluated = ctx.eval(value, Some(&field.ty));
+                        let conformed = match ctx.conform(evaluated, value.span, &field.ty) {
+                            Ok(v) => v,
+                            Err(mismatch) => {
+                                ctx.report_mismatch(mismatch, value.span, &format!("field `{}`", name.name), &field.ty);
+                                Value::Error
+                            }
+                        };
+                        checked.fields.insert(name.name.clone(), Field { value: conformed, location: ctx.loc(member.span), value_location: ctx.loc(value.span) });
+                    }
+                    None if info.free_fields => {
+                        let evaluated = ctx.eval(value, None);
+                        checked.fields.insert(name.name.clone(), Field { value: evaluated, location: ctx.loc(member.span), value_location: ctx.loc(value.span) });
+                    }
+                    None => report_unknown_field(ctx, name, info.fields, info),
+                }
+            }
+            MemberKind::Vary { path, domain } => {
+                path_field_type(ctx, path);
+                ctx.eval(domain, None);
+            }
+            MemberKind::Bind { path, source } => {
+                if let Some(component) = path.segments.first() {
+                    resolve_component(ctx, component);
+                }
+                let value = ctx.eval(source, None);
+                if !matches!(value, Value::Str(_) | Value::Error) {
+                    ctx.push(
+                        Diagnostic::error("E0204", "a feed address is a string")
+                            .primary(ctx.loc(source.span), format!("this is {}", value.describe()))
+                            .help("Write the topic or node id in quotes, e.g. `weld.state <- \"Weld/State\"`."),
+                    );
+                }
+            }
+            MemberKind::Objective { target, .. } | MemberKind::Constraint { condition: target } => {
+                check_study_expression(ctx, target);
+            }
+            MemberKind::Record { name, .. } | MemberKind::Nested { name, .. } => {
+                ctx.push(Diagnostic::error("E0201", format!("{} has no record `{}`", article(decl.kind.keyword()), name.name)).primary(ctx.loc(name.span), "not allowed here"));
+            }
+            MemberKind::Error => {}
+        }
+        if decl.kind == DeclKind::Scenario && !matches!(member.kind, MemberKind::Field { .. } | MemberKind::Error) {
+            ctx.push(Diagnostic::error("E0201", "a scenario only overrides fields").primary(ctx.loc(member.span), "not an override"));
+        }
+    }
+    if decl.kind != DeclKind::Scenario {
+        check_required(ctx, info.fields, &checked.fields, decl.name.span, decl.kind.keyword());
+    }
+}
+
+/// KPI names an objective or constraint may use besides field paths.
+pub const KPIS: &[&str] = &[
+    "throughput", "lead_time", "wip", "makespan", "tardiness", "flow_distance", "cost", "downtime", "availability", "oee",
+];
+
+/// Objectives and constraints: paths must name fields or KPIs.
+fn check_study_expression(ctx: &mut Ctx, expr: &ast::Expr) {
+    match &expr.kind {
+        ast::ExprKind::Path(path) if path.segments.len() == 1 => {
+            let name = &path.segments[0];
+            if !KPIS.contains(&name.name.as_str()) && ctx.scope.lookup(&name.name).is_none() {
+                let mut diagnostic = Diagnostic::error("E0101", format!("unknown measure `{}`", name.name)).primary(ctx.loc(name.span), "not a KPI or field");
+                if let Some(best) = did_you_mean(&name.name, KPIS.iter().copied()) {
+                    diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                }
+                ctx.push(diagnostic);
+            }
+        }
+        ast::ExprKind::Path(path) => {
+            path_field_type(ctx, path);
+        }
+        ast::ExprKind::Binary { lhs, rhs, .. } => {
+            check_study_expression(ctx, lhs);
+            check_study_expression(ctx, rhs);
+        }
+        _ => {
+            ctx.eval(expr, None);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Diagnostics as values: a stable code, a severity, a headline, labelled spans and a help line.
+//!
+//! The checker builds [`Diagnostic`]s from facts; the words are composed at the place a diagnostic is
+//! made, in one style: a lowercase headline without a final period, labels that say what the user
+//! wrote, and `help:` as a full sentence. Rendering lives in `render` (ariadne for terminals, JSON
+//! lines for machines) and, later, in the language server; nothing here knows about either.
+//!
+//! Every code is declared once in [`CODES`] with its long page from `docs/diagnostics/`, which
+//! `fab explain` prints. A test checks that every code has a page and that some test triggers it.
+
+use crate::db::SourceFile;
+use crate::syntax::ItemKey;
+use fab_grammar::ast::Span;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Where a label points: a span in a file, either absolute or relative to the start of an item
+/// (the form the per-item queries produce so that they do not depend on where the item sits).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Location {
+    pub file: SourceFile,
+    /// When set, `span` is relative to this item's first byte.
+    pub item: Option<ItemKey>,
+    pub span: Span,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Label {
+    pub location: Location,
+    pub message: String,
+    pub primary: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        debug_assert!(code_info(code).is_some(), "undeclared diagnostic code {code}");
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    pub fn primary(mut self, location: Location, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { location, message: message.into(), primary: true });
+        self
+    }
+
+    pub fn secondary(mut self, location: Location, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { location, message: message.into(), primary: false });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The primary label's location (the first label when none is marked primary).
+    pub fn primary_location(&self) -> Option<&Location> {
+        self.labels.iter().find(|label| label.primary).or(self.labels.first()).map(|l| &l.location)
+    }
+}
+
+/// A diagnostic code with its one-line summary and long page.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    pub summary: &'static str,
+    /// The Markdown page printed by `fab explain`.
+    pub page: &'static str,
+}
+
+macro_rules! codes {
+    ($($code:literal => $summary:literal,)*) => {
+        /// Every diagnostic code, declared once.
+        pub const CODES: &[CodeInfo] = &[
+            $(CodeInfo {
+                code: $code,
+                summary: $summary,
+                page: include_str!(concat!("../../docs/diagnostics/", $code, ".md")),
+            },)*
+        ];
+    };
+}
+
+codes! {
+    "E0001" => "syntax error",
+    "E0002" => "invalid token",
+    "E0101" => "unknown name",
+    "E0102" => "name defined more than once",
+    "E0103" => "name refers to the wrong kind of declaration",
+    "E0104" => "imported file not found",
+    "E0201" => "unknown field",
+    "E0202" => "field set more than once",
+    "E0203" => "missing required field",
+    "E0204" => "value of the wrong type",
+    "E0205" => "value out of range",
+    "E0206" => "conflicting or incomplete fields",
+    "E0301" => "unknown unit",
+    "E0302" => "mismatched dimensions in an expression",
+    "E0303" => "value of the wrong dimension",
+    "E0304" => "number without a unit",
+    "E0305" => "more than one currency",
+    "E0401" => "unknown distribution or function",
+    "E0402" => "wrong parameters for a distribution or function",
+    "E0403" => "invalid distribution parameters",
+    "E0404" => "data file cannot be used",
+    "W0401" => "normal distribution truncated at zero",
+    "E0501" => "cycle of component templates",
+    "E0502" => "wrong template arguments",
+    "E0601" => "component not reachable from a source",
+    "E0602" => "component does not reach a sink",
+    "E0603" => "route does not sum to 100 %",
+    "E0604" => "route leaves out a successor",
+    "E0605" => "flow into a source or out of a sink",
+    "E0606" => "conveyor spacing larger than its length",
+    "E0701" => "scenario path names no field",
+    "E0702" => "study based on something that is not an experiment",
+    "E0801" => "incomplete assembly station",
+    "E0802" => "robot path point beyond reach",
+    "E0803" => "part heavier than a robot's payload",
+}
+
+/// Looks a code up.
+pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
+    CODES.iter().find(|info| info.code.eq_ignore_ascii_case(code))
+}

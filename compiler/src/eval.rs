@@ -1,0 +1,893 @@
+//! Evaluating expressions and conforming values to the types the catalog declares.
+//!
+//! [`Ctx::eval`] works bottom-up: literals become quantities through the unit table, arithmetic
+//! follows dimension algebra, names resolve through the template environment and then the file's
+//! scope, calls build distributions or strategies. [`Ctx::conform`] then works top-down, checking a
+//! value against the [`ValueType`] a field declares and converting where the language allows (a bare
+//! quantity where a distribution is expected is a constant distribution).
+//!
+//! Every mistake becomes a diagnostic here and the value becomes [`Value::Error`], which conforms to
+//! anything, so one mistake is reported once.
+
+use crate::db::{Db, SourceFile};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::scope::Scope;
+use crate::suggest::did_you_mean;
+use crate::syntax::ItemKey;
+use crate::value::{CallValue, DistValue, Quantity, Value};
+use fab_grammar::ast::{Arg, BinaryOp, Expr, ExprKind, Span, UnaryOp, UnitExpr};
+use fab_stdlib::catalog::{self, CallableKind, ParamDecl, ParamType};
+use fab_stdlib::dist::{self, InvalidParameter};
+use fab_stdlib::types::{RefClass, ValueType};
+use fab_stdlib::units::{self, Dimension};
+use std::collections::BTreeMap;
+
+/// The state of checking one item.
+pub struct Ctx<'a> {
+    pub db: &'a dyn Db,
+    pub file: SourceFile,
+    pub item: ItemKey,
+    pub scope: &'a Scope,
+    /// Template parameters in scope, by name.
+    pub env: BTreeMap<String, Value>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Currencies written in this item, with where.
+    pub currencies: Vec<(String, Location)>,
+}
+
+/// Why a value does not fit a type; [`Ctx::report_mismatch`] turns it into words.
+#[derive(Debug)]
+pub enum Mismatch {
+    WrongKind { expected: String, found: String },
+    Dimension { expected: Dimension, found: Dimension },
+    NotInteger,
+    BelowMinimum { min: i64, found: f64 },
+    UnknownWord { word: String, expected: Vec<String> },
+    WrongReference { expected: RefClass, found: String },
+    Negative,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(db: &'a dyn Db, file: SourceFile, item: ItemKey, scope: &'a Scope) -> Ctx<'a> {
+        Ctx {
+            db,
+            file,
+            item,
+            scope,
+            env: BTreeMap::new(),
+            diagnostics: Vec::new(),
+            currencies: Vec::new(),
+        }
+    }
+
+    /// A location inside the item being checked.
+    pub fn loc(&self, span: Span) -> Location {
+        Location { file: self.file, item: Some(self.item.clone()), span }
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Evaluates an expression. `expected` guides calls: a distribution's variable dimension comes
+    /// from the type the value will be conformed to.
+    pub fn eval(&mut self, expr: &Expr, expected: Option<&ValueType>) -> Value {
+        match &expr.kind {
+            ExprKind::Number(number) => Value::Number(Quantity {
+                si: Some(number.value),
+                dim: Dimension::NONE,
+                integer: number.is_integer,
+            }),
+            ExprKind::Quantity { value, unit } => match self.eval_unit(unit) {
+                Some((dim, factor)) => Value::Number(Quantity {
+                    si: Some(value.value * factor),
+                    dim,
+                    integer: value.is_integer && factor == 1.0,
+                }),
+                None => Value::Error,
+            },
+            ExprKind::String(text) => Value::Str(text.clone()),
+            ExprKind::Bool(value) => Value::Bool(*value),
+            ExprKind::Path(path) => {
+                if path.segments.len() == 1 {
+                    let name = &path.segments[0].name;
+                    if let Some(value) = self.env.get(name) {
+                        return value.clone();
+                    }
+                    if let Some(declaration) = self.scope.lookup(name) {
+                        return Value::Ref(declaration.clone());
+                    }
+                }
+                Value::Word(path.dotted())
+            }
+            ExprKind::Call { callee, args } => self.eval_call(&callee.name, callee.span, args, expr.span, expected),
+            ExprKind::Unary { op: UnaryOp::Neg, operand } => match self.eval(operand, expected) {
+                Value::Number(q) => Value::Number(Quantity { si: q.si.map(|v| -v), ..q }),
+                Value::Error => Value::Error,
+                other => {
+                    self.push(
+                        Diagnostic::error("E0204", format!("cannot negate {}", other.describe()))
+                            .primary(self.loc(operand.span), "this is not a number"),
+                    );
+                    Value::Error
+                }
+            },
+            ExprKind::Binary { op, lhs, rhs } => self.eval_binary(*op, lhs, rhs, expected),
+            ExprKind::Tuple(elements) => {
+                let types: Option<&[ValueType]> = match expected {
+                    Some(ValueType::Tuple(types)) => Some(types),
+                    _ => None,
+                };
+                Value::Tuple(
+                    elements
+                        .iter()
+                        .enumerate()
+                        .map(|(index, e)| self.eval(e, types.and_then(|t| t.get(index))))
+                        .collect(),
+                )
+            }
+            ExprKind::List(elements) => {
+                let element_type = match expected {
+                    Some(ValueType::List(element)) => Some(*element),
+                    _ => None,
+                };
+                Value::List(elements.iter().map(|e| self.eval(e, element_type)).collect())
+            }
+            ExprKind::Range { start, end, inclusive } => {
+                let (start_value, end_value) = (self.eval(start, None), self.eval(end, None));
+                if let (Value::Number(a), Value::Number(b)) = (&start_value, &end_value)
+                    && !a.dim.accepts(b.dim)
+                    && !b.dim.accepts(a.dim)
+                {
+                    self.push(self.dimension_clash("a range", a.dim, start.span, b.dim, end.span));
+                    return Value::Error;
+                }
+                Value::Range { start: Box::new(start_value), end: Box::new(end_value), inclusive: *inclusive }
+            }
+            ExprKind::Of { value, clock } => {
+                let inner = match expected {
+                    Some(ValueType::Clocked { value, .. }) => Some(*value),
+                    Some(ValueType::OneOf(alternatives)) => alternatives.iter().find_map(|a| match a {
+                        ValueType::Clocked { value, .. } => Some(*value),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                let value = self.eval(value, inner);
+                Value::Clocked { value: Box::new(value), clock: clock.name.clone() }
+            }
+            ExprKind::Error => Value::Error,
+        }
+    }
+
+    /// The dimension and SI factor of a unit expression; reports unknown units.
+    fn eval_unit(&mut self, unit: &UnitExpr) -> Option<(Dimension, f64)> {
+        let mut dim = Dimension::NONE;
+        let mut factor = 1.0;
+        let mut ok = true;
+        for part in &unit.factors {
+            match units::lookup(&part.name.name) {
+                Some(decl) => {
+                    dim = dim.mul(decl.dimension.powi(part.power));
+                    factor *= libm_powi(decl.to_si, part.power);
+                    if units::CURRENCIES.contains(&decl.name) {
+                        self.currencies.push((decl.name.to_string(), self.loc(part.name.span)));
+                    }
+                }
+                None => {
+                    ok = false;
+                    let names = units::UNITS.iter().map(|u| u.name);
+                    let mut diagnostic = Diagnostic::error("E0301", format!("unknown unit `{}`", part.name.name))
+                        .primary(self.loc(part.name.span), "not a unit fab knows");
+                    diagnostic = match did_you_mean(&part.name.name, names) {
+                        Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
+                        None => diagnostic.help("The units fab knows are listed in docs/reference/builtins.md."),
+                    };
+                    self.push(diagnostic);
+                }
+            }
+        }
+        ok.then_some((dim, factor))
+    }
+
+    fn eval_binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, expected: Option<&ValueType>) -> Value {
+        let left = self.eval(lhs, expected);
+        let right = self.eval(rhs, expected);
+        let (a, b) = match (&left, &right) {
+            (Value::Error, _) | (_, Value::Error) => return Value::Error,
+            (Value::Number(a), Value::Number(b)) => (*a, *b),
+            (Value::Dist(d), Value::Number(q)) if matches!(op, BinaryOp::Mul | BinaryOp::Div) => {
+                return self.scale_dist(d, q, op == BinaryOp::Div, rhs.span);
+            }
+            (Value::Number(q), Value::Dist(d)) if op == BinaryOp::Mul => {
+                return self.scale_dist(d, q, false, lhs.span);
+            }
+            _ => {
+                self.push(
+                    Diagnostic::error(
+                        "E0204",
+                        format!("cannot apply `{}` to {} and {}", op.symbol(), left.describe(), right.describe()),
+                    )
+                    .primary(self.loc(lhs.span.cover(rhs.span)), "in this expression")
+                    .secondary(self.loc(lhs.span), left.describe())
+                    .secondary(self.loc(rhs.span), right.describe()),
+                );
+                return Value::Error;
+            }
+        };
+        let both = |f: fn(f64, f64) -> f64| match (a.si, b.si) {
+            (Some(x), Some(y)) => Some(f(x, y)),
+            _ => None,
+        };
+        match op {
+            BinaryOp::Add | BinaryOp::Sub => {
+                let dim = if a.dim.accepts(b.dim) {
+                    a.dim
+                } else if b.dim.accepts(a.dim) {
+                    b.dim
+                } else {
+                    let verb = if op == BinaryOp::Add { "add" } else { "subtract" };
+                    let message = format!("cannot {verb} {} and {}", dim_name(a.dim), dim_name(b.dim));
+                    self.push(self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span));
+                    return Value::Error;
+                };
+                let si = if op == BinaryOp::Add { both(|x, y| x + y) } else { both(|x, y| x - y) };
+                Value::Number(Quantity { si, dim, integer: a.integer && b.integer })
+            }
+            BinaryOp::Mul => Value::Number(Quantity {
+                si: both(|x, y| x * y),
+                dim: a.dim.mul(b.dim),
+                integer: a.integer && b.integer,
+            }),
+            BinaryOp::Div => {
+                if b.si == Some(0.0) {
+                    self.push(
+                        Diagnostic::error("E0205", "division by zero")
+                            .primary(self.loc(rhs.span), "this is zero"),
+                    );
+                    return Value::Error;
+                }
+                Value::Number(Quantity { si: both(|x, y| x / y), dim: a.dim.div(b.dim), integer: false })
+            }
+            BinaryOp::Pow => {
+                let exponent = match (b.dim.is_dimensionless(), b.si) {
+                    (true, Some(e)) if e.fract() == 0.0 && e.abs() <= 64.0 => e as i32,
+                    _ => {
+                        self.push(
+                            Diagnostic::error("E0204", "an exponent must be a whole plain number")
+                                .primary(self.loc(rhs.span), format!("this is {}", right.describe())),
+                        );
+                        return Value::Error;
+                    }
+                };
+                Value::Number(Quantity {
+                    si: a.si.map(|x| libm_powi(x, exponent)),
+                    dim: a.dim.powi(exponent),
+                    integer: a.integer && exponent >= 0,
+                })
+            }
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq => {
+                if !a.dim.accepts(b.dim) && !b.dim.accepts(a.dim) {
+                    let message = format!("cannot compare {} with {}", dim_name(a.dim), dim_name(b.dim));
+                    self.push(self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span));
+                    return Value::Error;
+                }
+                Value::Bool(match (a.si, b.si) {
+                    (Some(x), Some(y)) => match op {
+                        BinaryOp::Lt => x < y,
+                        BinaryOp::Le => x <= y,
+                        BinaryOp::Gt => x > y,
+                        BinaryOp::Ge => x >= y,
+                        _ => x == y,
+                    },
+                    _ => false,
+                })
+            }
+        }
+    }
+
+    fn dimension_clash(&self, what: &str, a: Dimension, a_span: Span, b: Dimension, b_span: Span) -> Diagnostic {
+        let message = format!("{what} mixes {} and {}", dim_name(a), dim_name(b));
+        self.dimension_clash_message(message, a, a_span, b, b_span)
+    }
+
+    fn dimension_clash_message(&self, message: String, a: Dimension, a_span: Span, b: Dimension, b_span: Span) -> Diagnostic {
+        Diagnostic::error("E0302", message)
+            .primary(self.loc(a_span), format!("this is {}", dim_phrase(a)))
+            .secondary(self.loc(b_span), format!("this is {}", dim_phrase(b)))
+            .help("Both sides must have the same dimension; check the units.")
+    }
+
+    /// `dist * number`, `number * dist`, `dist / number`: the distribution scaled.
+    fn scale_dist(&mut self, d: &DistValue, q: &Quantity, divide: bool, q_span: Span) -> Value {
+        let dim = if divide { d.dim.div(q.dim) } else { d.dim.mul(q.dim) };
+        let factor = q.si.map(|v| if divide { 1.0 / v } else { v });
+        if let Some(f) = factor
+            && !(f > 0.0 && f.is_finite())
+        {
+            self.push(
+                Diagnostic::error("E0205", "a distribution can only be scaled by a positive number")
+                    .primary(self.loc(q_span), "this is not positive"),
+            );
+            return Value::Error;
+        }
+        let dist = match (&d.dist, factor) {
+            (Some(dist), Some(f)) => Some(dist.scaled(f)),
+            _ => None,
+        };
+        Value::Dist(DistValue { dist, dim })
+    }
+
+    fn eval_call(&mut self, name: &str, name_span: Span, args: &[Arg], span: Span, expected: Option<&ValueType>) -> Value {
+        if let Some(family) = dist::family(name) {
+            return self.eval_distribution(family, args, span, expected);
+        }
+        if let Some(callable) = catalog::callable(name) {
+            return self.eval_callable(callable, args, span);
+        }
+        let candidates = dist::FAMILIES_DECLS.iter().map(|f| f.name).chain(catalog::CALLABLES.iter().map(|c| c.name));
+        let mut diagnostic = Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
+            .primary(self.loc(name_span), "not a built-in");
+        if let Some(best) = did_you_mean(name, candidates) {
+            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+        }
+        self.push(diagnostic);
+        Value::Error
+    }
+
+    /// Matches named (and leading positional) arguments to one of the signatures.
+    fn bind_args<'p, 'x>(
+        &mut self,
+        what: &str,
+        signatures: &[&'p [ParamDecl]],
+        args: &'x [Arg],
+        span: Span,
+    ) -> Option<(&'p [ParamDecl], Vec<(&'p ParamDecl, &'x Arg)>)> {
+        let all_params: Vec<&ParamDecl> = signatures.iter().flat_map(|s| s.iter()).collect();
+        let mut named: Vec<(&str, &Arg)> = Vec::new();
+        let mut ok = true;
+        for (index, arg) in args.iter().enumerate() {
+            let name = match &arg.name {
+                Some(ident) => {
+                    if !all_params.iter().any(|p| p.name == ident.name) {
+                        let mut diagnostic =
+                            Diagnostic::error("E0402", format!("`{what}` has no parameter `{}`", ident.name))
+                                .primary(self.loc(ident.span), "unknown parameter");
+                        if let Some(best) = did_you_mean(&ident.name, all_params.iter().map(|p| p.name)) {
+                            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                        }
+                        self.push(diagnostic);
+                        ok = false;
+                        continue;
+                    }
+                    ident.name.as_str()
+                }
+                None => match signatures.first().and_then(|s| s.get(index)).filter(|p| p.positional) {
+                    Some(param) => param.name,
+                    None => {
+                        self.push(
+                            Diagnostic::error("E0402", format!("arguments of `{what}` are given by name"))
+                                .primary(self.loc(arg.span), "this argument has no name")
+                                .help(format!("Write it as `NAME = value`; `{what}` takes {}.", signature_list(signatures))),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                },
+            };
+            if let Some((_, first)) = named.iter().find(|(n, _)| *n == name) {
+                self.push(
+                    Diagnostic::error("E0402", format!("parameter `{name}` is given twice"))
+                        .primary(self.loc(arg.span), "given again here")
+                        .secondary(self.loc(first.span), "first given here"),
+                );
+                ok = false;
+                continue;
+            }
+            named.push((name, arg));
+        }
+        if !ok {
+            return None;
+        }
+        let fits = |signature: &[ParamDecl]| {
+            named.iter().all(|(n, _)| signature.iter().any(|p| p.name == *n))
+                && signature.iter().all(|p| p.optional || named.iter().any(|(n, _)| *n == p.name))
+        };
+        let Some(signature) = signatures.iter().copied().find(|s| fits(s)) else {
+            let given: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
+            let given = if given.is_empty() { "no parameters".to_string() } else { format!("({})", given.join(", ")) };
+            self.push(
+                Diagnostic::error("E0402", format!("`{what}` does not take {given}"))
+                    .primary(self.loc(span), "wrong parameters")
+                    .help(format!("`{what}` takes {}.", signature_list(signatures))),
+            );
+            return None;
+        };
+        let bound = named
+            .into_iter()
+            .map(|(n, arg)| (signature.iter().find(|p| p.name == n).expect("checked by fits"), arg))
+            .collect();
+        Some((signature, bound))
+    }
+
+    fn eval_distribution(&mut self, family: &'static dist::FamilyDecl, args: &[Arg], span: Span, expected: Option<&ValueType>) -> Value {
+        let Some((_, bound)) = self.bind_args(family.name, family.signatures, args, span) else {
+            return Value::Error;
+        };
+        // The variable's dimension: from the expected type, else from an argument in its units.
+        let mut variable = expected.and_then(expected_dist_dimension);
+        let mut values: Vec<(&ParamDecl, Value, Span)> = Vec::new();
+        for (param, arg) in &bound {
+            let value = self.eval(&arg.value, None);
+            if variable.is_none()
+                && matches!(param.ty, ParamType::OfVariable)
+                && let Value::Number(q) = &value
+            {
+                variable = Some(q.dim);
+            }
+            values.push((param, value, arg.value.span));
+        }
+        let variable = variable.unwrap_or(Dimension::NONE);
+        let mut known: Vec<(&str, f64)> = Vec::new();
+        let mut abstract_param = false;
+        let mut failed = false;
+        let mut data: Option<(String, String, Span)> = None;
+        let mut unit_factor = 1.0;
+        for (param, value, value_span) in values {
+            let ty = match param.ty {
+                ParamType::OfVariable => ValueType::Quantity(variable),
+                ParamType::PerVariable => ValueType::Quantity(variable.powi(-1)),
+                ParamType::Fixed(ty) => ty,
+            };
+            match self.conform(value, value_span, &ty) {
+                Ok(Value::Number(q)) => match q.si {
+                    Some(si) if param.name == "unit" => unit_factor = si,
+                    Some(si) => known.push((param.name, si)),
+                    None => abstract_param = true,
+                },
+                Ok(Value::Str(text)) if param.name == "file" => {
+                    data = Some((text, data.map(|d| d.1).unwrap_or_default(), value_span))
+                }
+                Ok(Value::Str(text)) if param.name == "column" => match &mut data {
+                    Some(d) => d.1 = text,
+                    None => data = Some((String::new(), text, value_span)),
+                },
+                Ok(_) => {}
+                Err(mismatch) => {
+                    self.report_mismatch(mismatch, value_span, &format!("parameter `{}`", param.name), &ty);
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            return Value::Error;
+        }
+        if abstract_param {
+            return Value::Dist(DistValue { dist: None, dim: variable });
+        }
+        let non_negative = is_non_negative(variable);
+        let built = if family.reads_data {
+            let (file, column, file_span) = data.unwrap_or_default();
+            match self.read_column(&file, &column, file_span) {
+                Some(values) if family.name == "empirical" => {
+                    Ok(dist::Distribution::Empirical { values: values.iter().map(|v| v * unit_factor).collect() })
+                }
+                Some(values) => match fab_stdlib::fit::best_fit(&values, non_negative) {
+                    Some(best) => Ok(best.distribution.scaled(unit_factor)),
+                    None => {
+                        self.push(
+                            Diagnostic::error("E0404", format!("no distribution fits column `{column}` of `{file}`"))
+                                .primary(self.loc(span), "cannot fit")
+                                .help("A fit needs at least 3 values that are not all equal."),
+                        );
+                        return Value::Error;
+                    }
+                },
+                None => return Value::Error,
+            }
+        } else {
+            let get = |name: &str| known.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+            dist::build(family.name, &get, non_negative)
+        };
+        match built {
+            Ok(distribution) => {
+                self.check_support(&distribution, variable, span);
+                Value::Dist(DistValue { dist: Some(distribution), dim: variable })
+            }
+            Err(invalid) => {
+                let param_span = |name: &str| {
+                    bound.iter().find(|(p, _)| p.name == name).map(|(_, a)| a.span).unwrap_or(span)
+                };
+                let (message, at) = match invalid {
+                    InvalidParameter::Negative { param, strictly: true } => (format!("`{param}` must be greater than zero"), param_span(param)),
+                    InvalidParameter::Negative { param, strictly: false } => (format!("`{param}` must not be negative"), param_span(param)),
+                    InvalidParameter::Order { lower, upper, strictly: false } => (format!("`{lower}` must not be greater than `{upper}`"), param_span(lower)),
+                    InvalidParameter::Order { lower, upper, strictly: true } => (format!("`{lower}` must be smaller than `{upper}`"), param_span(lower)),
+                    InvalidParameter::NotWholeNumber { param } => (format!("`{param}` must be a whole number of at least 1"), param_span(param)),
+                    InvalidParameter::NotFinite { param } => (format!("`{param}` is not a finite number"), param_span(param)),
+                    InvalidParameter::NoData => ("no data".to_string(), span),
+                };
+                self.push(
+                    Diagnostic::error("E0403", format!("invalid parameters for `{}`: {message}", family.name))
+                        .primary(self.loc(at), message.clone())
+                        .note(format!("`{}`: {}", family.name, family.doc)),
+                );
+                Value::Error
+            }
+        }
+    }
+
+    /// Non-negative variables (durations, lengths…) need a distribution that cannot go below zero.
+    fn check_support(&mut self, distribution: &dist::Distribution, variable: Dimension, span: Span) {
+        if !is_non_negative(variable) {
+            return;
+        }
+        if let dist::Distribution::Normal { mean, sd, .. } = distribution {
+            if *mean < 3.0 * sd {
+                self.push(
+                    Diagnostic::warning("W0401", format!("this normal {} is truncated at zero", dim_name(variable)))
+                        .primary(self.loc(span), format!("mean is less than 3 sd; about {:.1} % of draws would be negative", 100.0 * normal_below_zero(*mean, *sd)))
+                        .help("Negative draws are redrawn, which raises the mean; consider `lognormal(mean, sd)` or `gamma(mean, cv)`."),
+                );
+            }
+            return;
+        }
+        let (low, _) = distribution.support();
+        if low < 0.0 {
+            self.push(
+                Diagnostic::error("E0403", format!("a {} cannot be negative", dim_name(variable)))
+                    .primary(self.loc(span), format!("this distribution reaches {low}"))
+                    .help("Keep the distribution's smallest value at zero or above."),
+            );
+        }
+    }
+
+    /// Reads one numeric column of a CSV data file, relative to the model file's folder.
+    fn read_column(&mut self, file: &str, column: &str, span: Span) -> Option<Vec<f64>> {
+        let path = crate::scope::import_target(self.file.path(self.db), file);
+        let data = self.db.data_file(&path);
+        let text = match data.contents(self.db) {
+            Ok(text) => text.clone(),
+            Err(reason) => {
+                self.push(
+                    Diagnostic::error("E0404", format!("cannot read data file `{path}`"))
+                        .primary(self.loc(span), reason.clone())
+                        .help("Paths are relative to the folder of the model file."),
+                );
+                return None;
+            }
+        };
+        match crate::data::numeric_column(&text, column) {
+            Ok(values) => Some(values),
+            Err(problem) => {
+                self.push(
+                    Diagnostic::error("E0404", format!("data file `{path}`: {}", problem.message))
+                        .primary(self.loc(span), "in this file")
+                        .help(problem.help),
+                );
+                None
+            }
+        }
+    }
+
+    fn eval_callable(&mut self, callable: &'static catalog::CallableDecl, args: &[Arg], span: Span) -> Value {
+        let Some((_, bound)) = self.bind_args(callable.name, &[callable.params], args, span) else {
+            return Value::Error;
+        };
+        let mut checked = BTreeMap::new();
+        let mut failed = false;
+        for (param, arg) in bound {
+            let ty = match param.ty {
+                ParamType::Fixed(ty) => ty,
+                _ => ValueType::Any,
+            };
+            let value = self.eval(&arg.value, Some(&ty));
+            match self.conform(value, arg.value.span, &ty) {
+                Ok(value) => {
+                    checked.insert(param.name.to_string(), value);
+                }
+                Err(mismatch) => {
+                    self.report_mismatch(mismatch, arg.value.span, &format!("parameter `{}`", param.name), &ty);
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            return Value::Error;
+        }
+        Value::Call(CallValue { name: callable.name.to_string(), args: checked })
+    }
+
+    /// Checks `value` against `ty`, converting where the language allows.
+    pub fn conform(&mut self, value: Value, span: Span, ty: &ValueType) -> Result<Value, Mismatch> {
+        if matches!(value, Value::Error) {
+            return Ok(Value::Error);
+        }
+        match ty {
+            ValueType::Any => Ok(value),
+            ValueType::Quantity(dim) => match value {
+                Value::Number(q) if dim.accepts(q.dim) => Ok(Value::Number(Quantity { dim: *dim, ..q })),
+                Value::Number(q) => Err(Mismatch::Dimension { expected: *dim, found: q.dim }),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Cycles => match value {
+                Value::Number(q) if q.dim == Dimension::COUNT => {
+                    check_integer(&q, 1).map(|_| Value::Number(q))
+                }
+                Value::Number(q) => Err(Mismatch::Dimension { expected: Dimension::COUNT, found: q.dim }),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Int { min } => match value {
+                Value::Number(q) if Dimension::COUNT.accepts(q.dim) => {
+                    check_integer(&q, *min).map(|_| Value::Number(q))
+                }
+                Value::Number(q) => Err(Mismatch::Dimension { expected: Dimension::COUNT, found: q.dim }),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Bool => match value {
+                Value::Bool(_) => Ok(value),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::String => match value {
+                Value::Str(_) => Ok(value),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Dist(dim) => match value {
+                Value::Dist(d) if dim.accepts(d.dim) => Ok(Value::Dist(DistValue { dim: *dim, ..d })),
+                Value::Dist(d) => Err(Mismatch::Dimension { expected: *dim, found: d.dim }),
+                Value::Number(q) if dim.accepts(q.dim) => {
+                    if is_non_negative(*dim) && q.si.is_some_and(|v| v < 0.0) {
+                        return Err(Mismatch::Negative);
+                    }
+                    let dist = q.si.map(|value| dist::Distribution::Constant { value });
+                    Ok(Value::Dist(DistValue { dist, dim: *dim }))
+                }
+                Value::Number(q) => Err(Mismatch::Dimension { expected: *dim, found: q.dim }),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Ref(class) => match value {
+                Value::Ref(declaration) => {
+                    if ref_class_matches(*class, declaration.class) {
+                        Ok(Value::Ref(declaration))
+                    } else {
+                        Err(Mismatch::WrongReference {
+                            expected: *class,
+                            found: format!("{} `{}`", declaration.class.describe(), declaration.name),
+                        })
+                    }
+                }
+                Value::Word(word) => Err(Mismatch::UnknownWord { word, expected: Vec::new() }),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Word(words) => match value {
+                Value::Word(word) if words.contains(&word.as_str()) => Ok(Value::Word(word)),
+                Value::Word(word) => Err(Mismatch::UnknownWord {
+                    word,
+                    expected: words.iter().map(|w| w.to_string()).collect(),
+                }),
+                Value::Ref(declaration) => Err(Mismatch::UnknownWord {
+                    word: declaration.name,
+                    expected: words.iter().map(|w| w.to_string()).collect(),
+                }),
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::OneOf(alternatives) => {
+                let mut best: Option<Mismatch> = None;
+                for alternative in *alternatives {
+                    match self.conform(value.clone(), span, alternative) {
+                        Ok(v) => return Ok(v),
+                        Err(mismatch) => {
+                            let informative = !matches!(mismatch, Mismatch::WrongKind { .. } | Mismatch::UnknownWord { .. });
+                            if best.is_none() || informative {
+                                best = Some(mismatch);
+                            }
+                        }
+                    }
+                }
+                match best {
+                    Some(Mismatch::WrongKind { .. }) | Some(Mismatch::UnknownWord { .. }) | None => {
+                        Err(wrong_kind(ty, &value))
+                    }
+                    Some(other) => Err(other),
+                }
+            }
+            ValueType::Clocked { value: inner, clocks } => {
+                let (value, clock) = match value {
+                    Value::Clocked { value, clock } => (*value, clock),
+                    other => (other, clocks[0].to_string()),
+                };
+                if !clocks.contains(&clock.as_str()) {
+                    return Err(Mismatch::UnknownWord {
+                        word: clock,
+                        expected: clocks.iter().map(|c| c.to_string()).collect(),
+                    });
+                }
+                let value = self.conform(value, span, inner)?;
+                Ok(Value::Clocked { value: Box::new(value), clock })
+            }
+            ValueType::Tuple(types) => match value {
+                Value::Tuple(elements) if elements.len() == types.len() => {
+                    let mut out = Vec::new();
+                    for (element, element_type) in elements.into_iter().zip(types.iter()) {
+                        out.push(self.conform(element, span, element_type)?);
+                    }
+                    Ok(Value::Tuple(out))
+                }
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::List(element_type) => match value {
+                Value::List(elements) => {
+                    let mut out = Vec::new();
+                    for element in elements {
+                        out.push(self.conform(element, span, element_type)?);
+                    }
+                    Ok(Value::List(out))
+                }
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Call(kind) => match value {
+                Value::Call(call) if catalog::callable(&call.name).is_some_and(|c| c.kind == *kind) => Ok(Value::Call(call)),
+                Value::Word(word) => match catalog::callable(&word) {
+                    Some(callable) if callable.kind == *kind && callable.params.iter().all(|p| p.optional) => {
+                        Ok(Value::Call(CallValue { name: word, args: BTreeMap::new() }))
+                    }
+                    _ => Err(Mismatch::UnknownWord {
+                        word,
+                        expected: catalog::CALLABLES.iter().filter(|c| c.kind == *kind).map(|c| c.name.to_string()).collect(),
+                    }),
+                },
+                other => Err(wrong_kind(ty, &other)),
+            },
+            ValueType::Record(_) | ValueType::Map { .. } => match value {
+                Value::Record(_) | Value::Map(_) => Ok(value),
+                other => Err(wrong_kind(ty, &other)),
+            },
+        }
+    }
+
+    /// Reports why a value did not fit where it was written.
+    pub fn report_mismatch(&mut self, mismatch: Mismatch, span: Span, what: &str, ty: &ValueType) {
+        let at = self.loc(span);
+        let diagnostic = match mismatch {
+            Mismatch::WrongKind { expected, found } => {
+                Diagnostic::error("E0204", format!("{what} expects {expected}, found {found}"))
+                    .primary(at, format!("this is {found}"))
+            }
+            Mismatch::Dimension { expected, found } if found.is_dimensionless() => {
+                let examples: Vec<String> = units::units_of(expected).take(3).map(|u| format!("`{}`", u.name)).collect();
+                let mut d = Diagnostic::error("E0304", format!("{what} expects {}, found a plain number", dim_phrase(expected)))
+                    .primary(at, "this number has no unit");
+                if !examples.is_empty() {
+                    d = d.help(format!("Add a unit, such as {}.", examples.join(", ")));
+                }
+                d
+            }
+            Mismatch::Dimension { expected, found } => Diagnostic::error(
+                "E0303",
+                format!("{what} expects {}, found {}", dim_phrase(expected), dim_phrase(found)),
+            )
+            .primary(at, format!("this is {}", dim_phrase(found))),
+            Mismatch::NotInteger => Diagnostic::error("E0205", format!("{what} must be a whole number"))
+                .primary(at, "this is not a whole number"),
+            Mismatch::BelowMinimum { min, found } => {
+                Diagnostic::error("E0205", format!("{what} must be at least {min}"))
+                    .primary(at, format!("this is {found}"))
+            }
+            Mismatch::Negative => Diagnostic::error("E0205", format!("{what} cannot be negative"))
+                .primary(at, "this is negative"),
+            Mismatch::UnknownWord { word, expected } if expected.is_empty() => {
+                let mut d = Diagnostic::error("E0101", format!("cannot find `{word}` in this scope"))
+                    .primary(at, "not declared");
+                if let Some(best) = did_you_mean(&word, self.scope.names()) {
+                    d = d.help(format!("Did you mean `{best}`?"));
+                }
+                d
+            }
+            Mismatch::UnknownWord { word, expected } => {
+                let listed: Vec<String> = expected.iter().map(|w| format!("`{w}`")).collect();
+                let mut d = Diagnostic::error("E0205", format!("{what} does not accept `{word}`"))
+                    .primary(at, format!("expected {}", listed.join(" or ")));
+                if let Some(best) = did_you_mean(&word, expected.iter().map(String::as_str)) {
+                    d = d.help(format!("Did you mean `{best}`?"));
+                }
+                d
+            }
+            Mismatch::WrongReference { expected, found } => Diagnostic::error(
+                "E0103",
+                format!("{what} expects {}, but this names {found}", expected.describe()),
+            )
+            .primary(at, format!("this is {found}")),
+        };
+        let _ = ty;
+        self.push(diagnostic);
+    }
+}
+
+fn wrong_kind(ty: &ValueType, value: &Value) -> Mismatch {
+    Mismatch::WrongKind { expected: format!("`{ty}`"), found: value.describe() }
+}
+
+fn check_integer(q: &Quantity, min: i64) -> Result<(), Mismatch> {
+    match q.si {
+        None => Ok(()),
+        Some(v) if v.fract() != 0.0 || !v.is_finite() => Err(Mismatch::NotInteger),
+        Some(v) if v < min as f64 => Err(Mismatch::BelowMinimum { min, found: v }),
+        Some(_) => Ok(()),
+    }
+}
+
+fn ref_class_matches(expected: RefClass, class: crate::syntax::ItemClass) -> bool {
+    use crate::syntax::ItemClass;
+    use fab_grammar::ast::DeclKind;
+    match (expected, class) {
+        (RefClass::Product, ItemClass::Decl(DeclKind::Product)) => true,
+        (RefClass::Resource, ItemClass::Decl(DeclKind::Resource)) => true,
+        (RefClass::Experiment, ItemClass::Decl(DeclKind::Experiment | DeclKind::Scenario)) => true,
+        (RefClass::Component, ItemClass::Decl(kind)) => crate::check::is_component_kind(kind),
+        _ => false,
+    }
+}
+
+/// The variable dimension a type expects of a distribution in it.
+fn expected_dist_dimension(ty: &ValueType) -> Option<Dimension> {
+    match ty {
+        ValueType::Dist(dim) | ValueType::Quantity(dim) => Some(*dim),
+        ValueType::Clocked { value, .. } => expected_dist_dimension(value),
+        ValueType::OneOf(alternatives) => alternatives.iter().find_map(|a| match a {
+            ValueType::Dist(dim) => Some(*dim),
+            ValueType::Clocked { value, .. } => expected_dist_dimension(value),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// Whether quantities of this dimension cannot be negative (times, lengths, masses, speeds, counts).
+pub fn is_non_negative(dim: Dimension) -> bool {
+    dim != Dimension::NONE && dim != Dimension::ANGLE && dim.0[4] == 0
+}
+
+/// `Duration`, `Length`; the formula when the dimension has no name.
+pub fn dim_name(dim: Dimension) -> String {
+    dim.to_string()
+}
+
+/// `a Duration`, `a plain number`.
+pub fn dim_phrase(dim: Dimension) -> String {
+    if dim.is_dimensionless() {
+        "a plain number".to_string()
+    } else {
+        let name = dim.to_string();
+        let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        format!("{article} {name}")
+    }
+}
+
+fn signature_list(signatures: &[&[ParamDecl]]) -> String {
+    let shown: Vec<String> = signatures
+        .iter()
+        .map(|s| {
+            let names: Vec<String> = s.iter().map(|p| if p.optional { format!("{}?", p.name) } else { p.name.to_string() }).collect();
+            format!("({})", names.join(", "))
+        })
+        .collect();
+    shown.join(" or ")
+}
+
+fn normal_below_zero(mean: f64, sd: f64) -> f64 {
+    0.5 * libm::erfc(mean / (sd * std::f64::consts::SQRT_2))
+}
+
+/// `x^n` for an integer `n`, by repeated multiplication (exact and platform-independent).
+fn libm_powi(x: f64, n: i32) -> f64 {
+    let mut result = 1.0;
+    for _ in 0..n.unsigned_abs() {
+        result *= x;
+    }
+    if n < 0 { 1.0 / result } else { result }
+}
+
+/// Calls `f` for each kind the callable catalog lists under `kind` (used by completion later).
+pub fn callables_of(kind: CallableKind) -> impl Iterator<Item = &'static catalog::CallableDecl> {
+    catalog::CALLABLES.iter().filter(move |c| c.kind == kind)
+}

@@ -1,0 +1,459 @@
+//! Lowering: checked items to the runtime's [`Model`], every value in SI.
+//!
+//! Lowering runs only on a model without errors, so it may rely on what checking established: every
+//! required field is present and of its type, every reference resolves. Defaults come from the
+//! catalog's field declarations, never from constants here.
+
+use crate::check::{CheckedBody, CheckedNested, check_item};
+use crate::db::{Db, SourceFile};
+use crate::scope::Declaration;
+use crate::syntax::ItemClass;
+use crate::validate::{model_declarations, model_graph};
+use crate::value::{Fields, Value};
+use fab_grammar::ast::DeclKind;
+use fab_runtime::model::*;
+use fab_stdlib::catalog::{self, DefaultValue, FieldDecl, Presence};
+use fab_stdlib::dist::Distribution;
+use std::collections::BTreeMap;
+
+/// Lowers a checked model. Call only when checking reported no errors.
+pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
+    let mut model = Model::default();
+    let declarations = model_declarations(db, root);
+    let body = |declaration: &Declaration| check_item(db, declaration.file, declaration.key.clone()).body.clone();
+
+    let mut products: BTreeMap<String, ProductId> = BTreeMap::new();
+    let mut resources: BTreeMap<String, ResourceId> = BTreeMap::new();
+    for declaration in &declarations {
+        let (ItemClass::Decl(kind), Some(checked)) = (declaration.class, body(declaration)) else { continue };
+        match kind {
+            DeclKind::Product => {
+                products.insert(declaration.name.clone(), ProductId(model.products.len() as u32));
+                model.products.push(lower_product(&declaration.name, &checked));
+            }
+            DeclKind::Resource => {
+                resources.insert(declaration.name.clone(), ResourceId(model.resources.len() as u32));
+                let count = int_field(&checked, "count") as u32;
+                model.resources.push(Resource { name: declaration.name.clone(), count });
+            }
+            _ => {}
+        }
+    }
+    // A source without `product` makes parts of an implicit product named after it.
+    let graph = model_graph(db, root);
+    for node in &graph.nodes {
+        if node.kind == DeclKind::Source
+            && body(&node.declaration).is_some_and(|b| !b.fields.contains_key("product"))
+        {
+            products.insert(node.declaration.name.clone(), ProductId(model.products.len() as u32));
+            model.products.push(Product { name: node.declaration.name.clone(), mass: None, size: None, attributes: BTreeMap::new() });
+        }
+    }
+    let names = Names { products: &products, resources: &resources, components: graph.nodes.iter().enumerate().map(|(i, n)| (n.declaration.name.clone(), ComponentId(i as u32))).collect() };
+
+    for node in &graph.nodes {
+        let checked = body(&node.declaration).expect("checked components have bodies");
+        model.graph.add_node(lower_component(&node.declaration.name, &checked, &names));
+    }
+    for (order, edge) in graph.edges.iter().enumerate() {
+        let (from, to) = (ComponentId(edge.from as u32), ComponentId(edge.to as u32));
+        model.graph.add_edge(from.node(), to.node(), Connection { order: order as u32 });
+    }
+    for (node, declaration) in &graph.routes {
+        if let Some(route) = body(declaration) {
+            model.graph[ComponentId(*node as u32).node()].routing = lower_routing(&route.fields, &names);
+        }
+    }
+
+    let mut experiments: BTreeMap<String, (ExperimentId, CheckedBody)> = BTreeMap::new();
+    for declaration in &declarations {
+        if declaration.class == ItemClass::Decl(DeclKind::Experiment)
+            && let Some(checked) = body(declaration)
+        {
+            let id = ExperimentId(model.experiments.len() as u32);
+            model.experiments.push(lower_experiment(&declaration.name, &checked.fields));
+            experiments.insert(declaration.name.clone(), (id, checked));
+        }
+    }
+    for declaration in &declarations {
+        if declaration.class != ItemClass::Decl(DeclKind::Scenario) {
+            continue;
+        }
+        let Some(scenario) = body(declaration) else { continue };
+        let Some((base_id, base)) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name)) else { continue };
+        model.scenarios.push(lower_scenario(db, &declaration.name, *base_id, base, &scenario, graph, &names));
+    }
+    model.currency = crate::validate_currency(db, root);
+    model
+}
+
+struct Names<'a> {
+    products: &'a BTreeMap<String, ProductId>,
+    resources: &'a BTreeMap<String, ResourceId>,
+    components: BTreeMap<String, ComponentId>,
+}
+
+fn lower_product(name: &str, checked: &CheckedBody) -> Product {
+    let mut attributes = BTreeMap::new();
+    for (field, value) in &checked.fields {
+        if field == "mass" || field == "size" {
+            continue;
+        }
+        let attribute = match &value.value {
+            Value::Number(q) => q.si.map(AttributeValue::Number),
+            Value::Bool(b) => Some(AttributeValue::Bool(*b)),
+            Value::Str(s) | Value::Word(s) => Some(AttributeValue::Text(s.clone())),
+            _ => None,
+        };
+        if let Some(attribute) = attribute {
+            attributes.insert(field.clone(), attribute);
+        }
+    }
+    Product {
+        name: name.to_string(),
+        mass: checked.fields.get("mass").and_then(|f| f.value.si()),
+        size: checked.fields.get("size").and_then(|f| triple(&f.value)),
+        attributes,
+    }
+}
+
+fn triple(value: &Value) -> Option<[f64; 3]> {
+    match value {
+        Value::Tuple(v) if v.len() == 3 => Some([v[0].si()?, v[1].si()?, v[2].si()?]),
+        _ => None,
+    }
+}
+
+fn pair(value: &Value) -> Option<[f64; 2]> {
+    match value {
+        Value::Tuple(v) if v.len() == 2 => Some([v[0].si()?, v[1].si()?]),
+        _ => None,
+    }
+}
+
+/// The declared default of a field of `kind`.
+fn default_of(kind: DeclKind, name: &str) -> Option<DefaultValue> {
+    let field: &FieldDecl = catalog::kind(kind.keyword())?.field(name)?;
+    match field.presence {
+        Presence::Default(value) => Some(value),
+        _ => None,
+    }
+}
+
+fn number_field(checked: &CheckedBody, name: &str) -> Option<f64> {
+    match checked.fields.get(name) {
+        Some(field) => field.value.si(),
+        None => match default_of(checked.kind, name) {
+            Some(DefaultValue::Number(value)) => Some(value),
+            _ => None,
+        },
+    }
+}
+
+fn int_field(checked: &CheckedBody, name: &str) -> u64 {
+    number_field(checked, name).unwrap_or(0.0).max(0.0) as u64
+}
+
+fn word_field(checked: &CheckedBody, name: &str) -> Option<String> {
+    match checked.fields.get(name).map(|f| &f.value) {
+        Some(Value::Word(word)) => Some(word.clone()),
+        Some(_) => None,
+        None => match default_of(checked.kind, name) {
+            Some(DefaultValue::Word(word)) => Some(word.to_string()),
+            _ => None,
+        },
+    }
+}
+
+fn bool_field(checked: &CheckedBody, name: &str) -> bool {
+    match checked.fields.get(name).map(|f| &f.value) {
+        Some(Value::Bool(b)) => *b,
+        _ => matches!(default_of(checked.kind, name), Some(DefaultValue::Bool(true))),
+    }
+}
+
+fn dist(value: &Value) -> Option<Distribution> {
+    match value {
+        Value::Clocked { value, .. } => dist(value),
+        _ => value.dist().cloned(),
+    }
+}
+
+fn dist_field(fields: &Fields, name: &str) -> Option<Distribution> {
+    fields.get(name).and_then(|f| dist(&f.value))
+}
+
+fn lower_component(name: &str, checked: &CheckedBody, names: &Names) -> Component {
+    let at = checked.fields.get("at").and_then(|f| pair(&f.value));
+    let kind = match checked.kind {
+        DeclKind::Source => {
+            let product = match checked.fields.get("product").map(|f| &f.value) {
+                Some(Value::Ref(declaration)) => names.products[&declaration.name],
+                _ => names.products[name],
+            };
+            let arrivals = match dist_field(&checked.fields, "interarrival") {
+                Some(distribution) => Arrivals::Interarrival(distribution),
+                None => Arrivals::Schedule(Vec::new()),
+            };
+            let limit = checked.fields.get("limit").and_then(|f| f.value.si()).map(|v| v as u64);
+            ComponentKind::Source(Source { product, arrivals, limit })
+        }
+        DeclKind::Station => ComponentKind::Station(lower_station(checked, names)),
+        DeclKind::Robot => {
+            let mut station = lower_station(checked, names);
+            if !checked.fields.contains_key("cycle") {
+                station.cycle = Distribution::Constant { value: 0.0 };
+            }
+            let get = |n: &str| checked.fields.get(n).and_then(|f| f.value.si());
+            let path = match checked.fields.get("path").map(|f| &f.value) {
+                Some(Value::List(points)) => points.iter().filter_map(pair).collect(),
+                _ => Vec::new(),
+            };
+            let fidelity = match word_field(checked, "fidelity").as_deref() {
+                Some("kinematic") => Fidelity::Kinematic,
+                Some("dynamic") => Fidelity::Dynamic,
+                _ => Fidelity::Simple,
+            };
+            ComponentKind::Robot(Robot {
+                station,
+                motion: Motion {
+                    reach: get("reach"),
+                    payload: get("payload"),
+                    speed: get("speed"),
+                    accel: get("accel"),
+                    jerk: get("jerk"),
+                    path,
+                    process: dist_field(&checked.fields, "process"),
+                    fidelity,
+                },
+            })
+        }
+        DeclKind::Buffer => {
+            let capacity = match checked.fields.get("capacity").map(|f| &f.value) {
+                Some(Value::Number(q)) => q.si.map(|v| v as u64),
+                _ => None,
+            };
+            let policy = if word_field(checked, "policy").as_deref() == Some("lifo") { QueuePolicy::Lifo } else { QueuePolicy::Fifo };
+            ComponentKind::Buffer(Buffer { capacity, policy })
+        }
+        DeclKind::Conveyor => ComponentKind::Conveyor(Conveyor {
+            length: number_field(checked, "length").unwrap_or(0.0),
+            speed: number_field(checked, "speed").unwrap_or(0.0),
+            spacing: number_field(checked, "spacing").unwrap_or(0.0),
+            accumulating: bool_field(checked, "accumulating"),
+            accel: number_field(checked, "accel"),
+        }),
+        DeclKind::Transport => ComponentKind::Transport(Transport {
+            count: int_field(checked, "count") as u32,
+            speed: number_field(checked, "speed").unwrap_or(0.0),
+            load: dist_field(&checked.fields, "load"),
+            unload: dist_field(&checked.fields, "unload"),
+        }),
+        _ => ComponentKind::Sink,
+    };
+    Component { name: name.to_string(), kind, routing: Routing::FirstAvailable, at }
+}
+
+fn restoration(value: Option<&Value>) -> Restoration {
+    match value {
+        Some(Value::Word(word)) if word == "old" => Restoration::Old,
+        Some(Value::Number(q)) => Restoration::Fraction(q.si.unwrap_or(1.0)),
+        _ => Restoration::New,
+    }
+}
+
+fn clock(name: &str) -> Clock {
+    if name == "calendar_time" { Clock::CalendarTime } else { Clock::BusyTime }
+}
+
+fn failure_law(value: &Value) -> FailureLaw {
+    match value {
+        Value::Clocked { value, clock: c } => FailureLaw::Time { life: dist(value).unwrap_or(Distribution::Constant { value: f64::INFINITY }), clock: clock(c) },
+        Value::Number(q) => FailureLaw::Cycles(q.si.unwrap_or(0.0) as u64),
+        other => FailureLaw::Time { life: dist(other).unwrap_or(Distribution::Constant { value: f64::INFINITY }), clock: Clock::BusyTime },
+    }
+}
+
+fn lower_failure(name: &str, fields: &Fields, law_field: &str) -> Option<FailureMode> {
+    Some(FailureMode {
+        name: name.to_string(),
+        law: failure_law(&fields.get(law_field)?.value),
+        repair: dist_field(fields, "repair")?,
+        restores: restoration(fields.get("restores").map(|f| &f.value)),
+        catastrophic: matches!(fields.get("catastrophic").map(|f| &f.value), Some(Value::Bool(true))),
+    })
+}
+
+fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
+    let fields = &checked.fields;
+    let mut failures = Vec::new();
+    if let Some(mode) = lower_failure("failure", fields, "failure") {
+        failures.push(mode);
+    }
+    for CheckedNested { keyword, name, fields, .. } in &checked.nested {
+        if keyword == "failure"
+            && let Some(mode) = lower_failure(name, fields, "after")
+        {
+            failures.push(mode);
+        }
+    }
+    let maintenance = match fields.get("maintenance").map(|f| &f.value) {
+        Some(Value::Call(call)) => {
+            let arg = |n: &str| call.args.get(n);
+            let takes = arg("takes").and_then(dist).unwrap_or(Distribution::Constant { value: 0.0 });
+            match call.name.as_str() {
+                "preventive" => {
+                    let (every, every_clock) = match arg("every") {
+                        Some(Value::Clocked { value, clock: c }) => (value.si().unwrap_or(0.0), clock(c)),
+                        Some(other) => (other.si().unwrap_or(0.0), Clock::CalendarTime),
+                        None => (0.0, Clock::CalendarTime),
+                    };
+                    Maintenance::Preventive { every, clock: every_clock, takes, restores: restoration(arg("restores")) }
+                }
+                "predictive" => Maintenance::Predictive {
+                    threshold: arg("threshold").and_then(Value::si).unwrap_or(0.0),
+                    lead: arg("lead").and_then(Value::si).unwrap_or(0.0),
+                    takes,
+                },
+                "opportunistic" => Maintenance::Opportunistic { window: arg("window").and_then(Value::si).unwrap_or(0.0), takes },
+                _ => Maintenance::Reactive,
+            }
+        }
+        _ => Maintenance::Reactive,
+    };
+    let mut costs = Costs::default();
+    if let Some(Value::Record(record)) = fields.get("costs").map(|f| &f.value) {
+        let get = |n: &str| record.get(n).and_then(|f| f.value.si()).unwrap_or(0.0);
+        costs = Costs { downtime_per_s: get("downtime"), repair: get("repair"), preventive: get("preventive"), operating_per_s: get("operating"), per_part: get("per_part") };
+    }
+    let assembly = match (fields.get("assemble").map(|f| &f.value), fields.get("produces").map(|f| &f.value)) {
+        (Some(Value::Map(inputs)), Some(Value::Ref(produces))) => Some(Assembly {
+            inputs: inputs.iter().filter_map(|(p, n)| Some((names.products[&p.name], n.si()? as u32))).collect(),
+            produces: names.products[&produces.name],
+        }),
+        _ => None,
+    };
+    let needs = match fields.get("needs").map(|f| &f.value) {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|v| match v {
+                Value::Ref(d) => names.resources.get(&d.name).copied(),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Station {
+        cycle: dist_field(fields, "cycle").unwrap_or(Distribution::Constant { value: 0.0 }),
+        parallel: number_field(checked, "parallel").unwrap_or(1.0) as u32,
+        setup: dist_field(fields, "setup"),
+        failures,
+        maintenance,
+        costs,
+        assembly,
+        needs,
+    }
+}
+
+fn lower_routing(fields: &Fields, names: &Names) -> Routing {
+    let mut probability = Vec::new();
+    let mut by_product = Vec::new();
+    for (key, field) in fields {
+        match &field.value {
+            Value::Number(q) => {
+                if let Some(&id) = names.components.get(key) {
+                    probability.push((id, q.si.unwrap_or(0.0)));
+                }
+            }
+            Value::Ref(target) => {
+                if let (Some(&product), Some(&id)) = (names.products.get(key), names.components.get(&target.name)) {
+                    by_product.push((product, id));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !by_product.is_empty() {
+        Routing::ByProduct { targets: by_product }
+    } else {
+        Routing::Probability { targets: probability }
+    }
+}
+
+fn lower_experiment(name: &str, fields: &Fields) -> Experiment {
+    let get = |n: &str| match fields.get(n) {
+        Some(field) => field.value.si(),
+        None => match default_of(DeclKind::Experiment, n) {
+            Some(DefaultValue::Number(v)) => Some(v),
+            _ => None,
+        },
+    };
+    Experiment {
+        name: name.to_string(),
+        horizon: get("horizon").unwrap_or(0.0),
+        warmup: get("warmup").unwrap_or(0.0),
+        replications: get("replications").unwrap_or(1.0) as u32,
+        seed: get("seed").unwrap_or(0.0) as u64,
+        confidence: get("confidence").unwrap_or(0.95),
+    }
+}
+
+/// A scenario: the base experiment's fields with the overrides, and each overridden component
+/// lowered again from its checked body with the overrides applied.
+fn lower_scenario(
+    db: &dyn Db,
+    name: &str,
+    base_id: ExperimentId,
+    base: &CheckedBody,
+    scenario: &CheckedBody,
+    graph: &crate::validate::ModelGraph,
+    names: &Names,
+) -> Scenario {
+    let mut experiment_fields = base.fields.clone();
+    let mut component_overrides: BTreeMap<String, Vec<(Vec<String>, crate::value::Field)>> = BTreeMap::new();
+    for (path, field) in &scenario.fields {
+        let segments: Vec<String> = path.split('.').map(str::to_string).collect();
+        if segments.len() == 1 {
+            experiment_fields.insert(path.clone(), field.clone());
+        } else {
+            component_overrides.entry(segments[0].clone()).or_default().push((segments[1..].to_vec(), field.clone()));
+        }
+    }
+    let mut experiment = lower_experiment(name, &experiment_fields);
+    experiment.name = name.to_string();
+    let mut components = Vec::new();
+    for (component, overrides) in component_overrides {
+        let Some(index) = graph.index_of(&component) else { continue };
+        let declaration = &graph.nodes[index].declaration;
+        let Some(mut checked) = check_item(db, declaration.file, declaration.key.clone()).body.clone() else { continue };
+        for (path, field) in overrides {
+            apply_override(&mut checked, &path, field);
+        }
+        components.push((ComponentId(index as u32), lower_component(&component, &checked, names)));
+    }
+    Scenario { name: name.to_string(), base: base_id, experiment, components }
+}
+
+fn apply_override(checked: &mut CheckedBody, path: &[String], field: crate::value::Field) {
+    match path {
+        [name] => {
+            checked.fields.insert(name.clone(), field);
+        }
+        [record, name] if checked.fields.contains_key(record) || catalog::kind(checked.kind.keyword()).and_then(|k| k.field(record)).is_some() => {
+            let entry = checked.fields.entry(record.clone()).or_insert_with(|| crate::value::Field {
+                value: Value::Record(Fields::new()),
+                location: field.location.clone(),
+                value_location: field.location.clone(),
+            });
+            if let Value::Record(inner) = &mut entry.value {
+                inner.insert(name.clone(), field);
+            }
+        }
+        [mode, name] => {
+            if let Some(nested) = checked.nested.iter_mut().find(|n| &n.name == mode) {
+                nested.fields.insert(name.clone(), field);
+            }
+        }
+        _ => {}
+    }
+}

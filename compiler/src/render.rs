@@ -1,0 +1,112 @@
+//! Rendering diagnostics for people (ariadne) and machines (one JSON object per line).
+//!
+//! This is the one module that knows ariadne. Spans are byte offsets, so ariadne is told to count
+//! bytes; line and column numbers in JSON are 1-based, columns counted in characters.
+
+use crate::db::{Db, SourceFile};
+use crate::diagnostic::{Diagnostic, Severity};
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
+use std::collections::BTreeMap;
+
+/// Renders diagnostics as rustc-like reports with the source lines they label.
+pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> String {
+    let mut sources: BTreeMap<String, Source<String>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for diagnostic in diagnostics {
+        for label in &diagnostic.labels {
+            let file = label.location.file;
+            sources.entry(file.path(db).clone()).or_insert_with(|| Source::from(file.text(db).clone()));
+        }
+        let kind = match diagnostic.severity {
+            Severity::Error => ReportKind::Error,
+            Severity::Warning => ReportKind::Warning,
+        };
+        let (path, offset) = match diagnostic.primary_location() {
+            Some(location) => (location.file.path(db).clone(), location.span.start as usize),
+            None => (String::new(), 0),
+        };
+        let mut report = Report::build(kind, (path, offset..offset))
+            .with_config(Config::default().with_color(color).with_index_type(IndexType::Byte))
+            .with_code(diagnostic.code)
+            .with_message(&diagnostic.message);
+        for label in &diagnostic.labels {
+            let path = label.location.file.path(db).clone();
+            let text_len = label.location.file.text(db).len();
+            let start = (label.location.span.start as usize).min(text_len);
+            let end = (label.location.span.end as usize).min(text_len).max(start);
+            let mut rendered = Label::new((path, start..end)).with_message(&label.message);
+            if color {
+                rendered = rendered.with_color(if label.primary { Color::Red } else { Color::Blue });
+            }
+            report = report.with_label(rendered.with_order(if label.primary { 0 } else { 1 }));
+        }
+        if let Some(help) = &diagnostic.help {
+            report = report.with_help(help);
+        }
+        for note in &diagnostic.notes {
+            report = report.with_note(note);
+        }
+        let mut buffer = Vec::new();
+        let cache = ariadne::sources(sources.iter().map(|(k, v)| (k.clone(), v.text().to_string())));
+        if report.finish().write(cache, &mut buffer).is_ok() {
+            out.push(String::from_utf8_lossy(&buffer).into_owned());
+        }
+    }
+    out.concat()
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One JSON object per diagnostic: `file`, `line`, `column`, `end_line`, `end_column`, `code`,
+/// `severity`, `message`, `help`, `notes` and `labels` (each with its own file and positions).
+pub fn render_json(db: &dyn Db, diagnostics: &[Diagnostic]) -> String {
+    let position = |file: SourceFile, offset: u32| line_column(file.text(db), offset as usize);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let primary = diagnostic.primary_location();
+        let (file, (line, column), (end_line, end_column)) = match primary {
+            Some(location) => (
+                location.file.path(db).clone(),
+                position(location.file, location.span.start),
+                position(location.file, location.span.end),
+            ),
+            None => (String::new(), (1, 1), (1, 1)),
+        };
+        let labels: Vec<serde_json::Value> = diagnostic
+            .labels
+            .iter()
+            .map(|label| {
+                let (line, column) = position(label.location.file, label.location.span.start);
+                let (end_line, end_column) = position(label.location.file, label.location.span.end);
+                serde_json::json!({
+                    "file": label.location.file.path(db),
+                    "line": line, "column": column, "end_line": end_line, "end_column": end_column,
+                    "message": label.message, "primary": label.primary,
+                })
+            })
+            .collect();
+        let object = serde_json::json!({
+            "file": file, "line": line, "column": column, "end_line": end_line, "end_column": end_column,
+            "code": diagnostic.code, "severity": diagnostic.severity.as_str(), "message": diagnostic.message,
+            "help": diagnostic.help, "notes": diagnostic.notes, "labels": labels,
+        });
+        out.push_str(&object.to_string());
+        out.push('\n');
+    }
+    out
+}

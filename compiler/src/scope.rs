@@ -1,0 +1,190 @@
+//! Which files make up a model and which declarations each file sees.
+//!
+//! A model is its root file and every file reachable through `import`. A file sees its own
+//! declarations and those of the files it imports directly. Names are unique across the whole model,
+//! which `validate` checks; lookups here return the first declaration of a name.
+//!
+//! An import path is relative to the importing file's folder, except `std/…`, which names the
+//! standard library shipped inside fab.
+
+use crate::db::{Db, SourceFile, Workspace};
+use crate::syntax::{ItemClass, ItemKey, item_index};
+use std::collections::BTreeMap;
+
+/// A declaration somewhere in the model.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Declaration {
+    pub name: String,
+    pub file: SourceFile,
+    pub key: ItemKey,
+    pub class: ItemClass,
+}
+
+/// The declarations one file sees, by name.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Scope {
+    pub names: BTreeMap<String, Vec<Declaration>>,
+}
+
+impl Scope {
+    pub fn lookup(&self, name: &str) -> Option<&Declaration> {
+        self.names.get(name).and_then(|declarations| declarations.first())
+    }
+
+    /// Every name, for "did you mean" suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.keys().map(String::as_str)
+    }
+}
+
+/// The normalized workspace path an import names, seen from `from_path`.
+pub fn import_target(from_path: &str, import: &str) -> String {
+    if import.starts_with("std/") {
+        return import.to_string();
+    }
+    let folder = match from_path.rfind('/') {
+        Some(index) => &from_path[..index],
+        None => "",
+    };
+    let joined = if folder.is_empty() || import.starts_with('/') {
+        import.to_string()
+    } else {
+        format!("{folder}/{import}")
+    };
+    normalize(&joined)
+}
+
+/// Removes `.` segments and folds `dir/..`.
+pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute { format!("/{joined}") } else { joined }
+}
+
+/// The file an import of `file` names, when it is loaded.
+pub fn resolve_import(db: &dyn Db, file: SourceFile, import: &str) -> Option<SourceFile> {
+    let target = import_target(file.path(db), import);
+    Workspace::try_get(db).and_then(|workspace| workspace.files(db).get(&target).copied())
+}
+
+/// The files of the model rooted at `root`, root first, then imports in the order met.
+#[salsa::tracked(returns(ref))]
+pub fn model_files(db: &dyn Db, root: SourceFile) -> Vec<SourceFile> {
+    let mut files = vec![root];
+    let mut next = 0;
+    while next < files.len() {
+        let file = files[next];
+        next += 1;
+        for entry in item_index(db, file) {
+            if let Some(import) = &entry.import
+                && let Some(target) = resolve_import(db, file, import)
+                && !files.contains(&target)
+            {
+                files.push(target);
+            }
+        }
+    }
+    files
+}
+
+/// The declarations `file` sees: its own, then those of the files it imports.
+#[salsa::tracked(returns(ref))]
+pub fn scope(db: &dyn Db, file: SourceFile) -> Scope {
+    let mut scope = Scope::default();
+    let add_file = |scope: &mut Scope, source: SourceFile| {
+        for entry in item_index(db, source) {
+            // A route shares its component's name; it is not a declaration of its own to look up.
+            let is_route = entry.class == ItemClass::Decl(fab_grammar::ast::DeclKind::Route);
+            if matches!(entry.class, ItemClass::Decl(_) | ItemClass::Template) && !is_route {
+                scope.names.entry(entry.key.name.clone()).or_default().push(Declaration {
+                    name: entry.key.name.clone(),
+                    file: source,
+                    key: entry.key.clone(),
+                    class: entry.class,
+                });
+            }
+        }
+    };
+    add_file(&mut scope, file);
+    for entry in item_index(db, file) {
+        if let Some(import) = &entry.import
+            && let Some(target) = resolve_import(db, file, import)
+            && target != file
+        {
+            add_file(&mut scope, target);
+        }
+    }
+    scope
+}
+
+/// Loads a model: reads `root_path` and every file it imports (transitively) through the
+/// database's file system and registers them in the workspace. Returns the root, or the reason
+/// the root could not be read; an import that cannot be read is reported by the checker (E0104).
+pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<SourceFile, String> {
+    let root_path = normalize(root_path);
+    let text = db.file_system().read_to_string(&root_path)?;
+    let root = set_file(db, &root_path, text);
+    let mut pending = vec![root];
+    while let Some(file) = pending.pop() {
+        let imports: Vec<String> =
+            item_index(db, file).iter().filter_map(|entry| entry.import.clone()).collect();
+        for import in imports {
+            let target = import_target(file.path(db), &import);
+            let known = Workspace::try_get(db).is_some_and(|w| w.files(db).contains_key(&target));
+            if known {
+                continue;
+            }
+            let text = match fab_stdlib::library::file(&target) {
+                Some(text) => Ok(text.to_string()),
+                None => db.file_system().read_to_string(&target),
+            };
+            if let Ok(text) = text {
+                pending.push(set_file(db, &target, text));
+            }
+        }
+    }
+    Ok(root)
+}
+
+/// Registers (or updates) a source file in the workspace and returns it.
+pub fn set_file(db: &mut crate::db::Database, path: &str, text: String) -> SourceFile {
+    use salsa::Setter;
+    let workspace = match Workspace::try_get(db) {
+        Some(workspace) => workspace,
+        None => Workspace::new(db, BTreeMap::new()),
+    };
+    if let Some(file) = workspace.files(db).get(path).copied() {
+        if file.text(db) != &text {
+            file.set_text(db).to(text);
+        }
+        return file;
+    }
+    let file = SourceFile::new(db, path.to_string(), text);
+    let mut files = workspace.files(db).clone();
+    files.insert(path.to_string(), file);
+    workspace.set_files(db).to(files);
+    file
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_paths_are_relative_to_the_importing_file() {
+        assert_eq!(import_target("examples/line.fab", "cells.fab"), "examples/cells.fab");
+        assert_eq!(import_target("examples/line.fab", "../lib/a.fab"), "lib/a.fab");
+        assert_eq!(import_target("line.fab", "./a.fab"), "a.fab");
+        assert_eq!(import_target("examples/line.fab", "std/equipment.fab"), "std/equipment.fab");
+    }
+}

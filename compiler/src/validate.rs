@@ -1,0 +1,439 @@
+//! Model-wide validation: the rules no single item can check (LANGUAGE.md §3, §9).
+//!
+//! [`model_graph`] collects every component of the model and every flow between them.
+//! [`validate_model`] then checks that names are unique across the model's files, that every
+//! component is reachable from a source and reaches a sink, that flows do not enter sources or leave
+//! sinks, that routes name successors and sum to 100 %, that one currency is used, that parts are
+//! within robot payloads and that assembly stations can receive what they assemble.
+
+use crate::check::{CheckedBody, check_item, is_component_kind};
+use crate::db::{Db, SourceFile};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::scope::{Declaration, model_files, scope};
+use crate::syntax::{ItemClass, ItemKey, item_index, item_syntax};
+use crate::value::Value;
+use fab_grammar::ast::{DeclKind, ItemKind, Span};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// A component of the model graph.
+#[derive(Clone, PartialEq, Debug)]
+pub struct GraphNode {
+    pub declaration: Declaration,
+    pub kind: DeclKind,
+    pub name_location: Location,
+}
+
+/// The components and flows of a model, before lowering.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct ModelGraph {
+    /// Components in declaration order (files in model order).
+    pub nodes: Vec<GraphNode>,
+    /// Connections by node index, flows first in the order written, then route targets that no
+    /// flow connects; without repeats.
+    pub edges: Vec<GraphEdge>,
+    /// Routes: the node they route and the route declaration.
+    pub routes: Vec<(usize, Declaration)>,
+}
+
+/// One connection of the model graph.
+#[derive(Clone, PartialEq, Debug)]
+pub struct GraphEdge {
+    pub from: usize,
+    pub to: usize,
+    /// Where the flow (or route entry) that makes it was written.
+    pub location: Location,
+    /// Made by a route entry rather than a flow.
+    pub from_route: bool,
+}
+
+impl ModelGraph {
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.declaration.name == name)
+    }
+
+    pub fn successors(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        self.edges.iter().filter(move |edge| edge.from == node).map(|edge| edge.to)
+    }
+}
+
+/// Every declaration of the model's files, in order.
+pub fn model_declarations(db: &dyn Db, root: SourceFile) -> Vec<Declaration> {
+    let mut out = Vec::new();
+    for &file in model_files(db, root) {
+        for entry in item_index(db, file) {
+            if let ItemClass::Decl(_) | ItemClass::Template = entry.class {
+                out.push(Declaration { name: entry.key.name.clone(), file, key: entry.key.clone(), class: entry.class });
+            }
+        }
+    }
+    out
+}
+
+/// The model's process graph.
+#[salsa::tracked(returns(ref))]
+pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
+    let mut graph = ModelGraph::default();
+    let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+    for declaration in model_declarations(db, root) {
+        let ItemClass::Decl(kind) = declaration.class else { continue };
+        if is_component_kind(kind) && !by_name.contains_key(&declaration.name) {
+            let name_location = match check_item(db, declaration.file, declaration.key.clone()).body.as_ref() {
+                Some(body) => body.name_location.clone(),
+                None => Location { file: declaration.file, item: Some(declaration.key.clone()), span: Span::default() },
+            };
+            by_name.insert(declaration.name.clone(), graph.nodes.len());
+            graph.nodes.push(GraphNode { declaration, kind, name_location });
+        } else if kind == DeclKind::Route
+            && let Some(&node) = by_name.get(&declaration.name)
+        {
+            graph.routes.push((node, declaration));
+        }
+    }
+    // Routes may come before their component: resolve them again now that every node is known.
+    graph.routes.clear();
+    for declaration in model_declarations(db, root) {
+        if declaration.class == ItemClass::Decl(DeclKind::Route)
+            && let Some(&node) = by_name.get(&declaration.name)
+        {
+            graph.routes.push((node, declaration));
+        }
+    }
+    let mut seen_edges = BTreeSet::new();
+    for &file in model_files(db, root) {
+        let file_scope = scope(db, file);
+        for entry in item_index(db, file) {
+            if entry.class != ItemClass::Flow {
+                continue;
+            }
+            let Some(item) = item_syntax(db, file, entry.key.clone()).clone() else { continue };
+            let ItemKind::Flow(flow) = &item.kind else { continue };
+            let nodes: Vec<Option<(usize, Span)>> = flow
+                .stages
+                .iter()
+                .map(|stage| {
+                    let declaration = file_scope.lookup(&stage.name)?;
+                    by_name.get(&declaration.name).map(|&index| (index, stage.span))
+                })
+                .collect();
+            for pair in nodes.windows(2) {
+                if let [Some((from, from_span)), Some((to, to_span))] = pair
+                    && seen_edges.insert((*from, *to))
+                {
+                    let location = Location { file, item: Some(entry.key.clone()), span: from_span.cover(*to_span) };
+                    graph.edges.push(GraphEdge { from: *from, to: *to, location, from_route: false });
+                }
+            }
+        }
+    }
+    // A route's targets are successors of the routed component even without a flow (LANGUAGE.md §1).
+    for (node, declaration) in graph.routes.clone() {
+        let Some(route) = &check_item(db, declaration.file, declaration.key.clone()).body else { continue };
+        for (key, field) in &route.fields {
+            let target = match &field.value {
+                Value::Ref(target) => target.name.clone(),
+                Value::Number(_) => key.clone(),
+                _ => continue,
+            };
+            if let Some(&to) = by_name.get(&target)
+                && seen_edges.insert((node, to))
+            {
+                graph.edges.push(GraphEdge { from: node, to, location: field.location.clone(), from_route: true });
+            }
+        }
+    }
+    graph
+}
+
+/// Checks the rules that span the whole model.
+#[salsa::tracked(returns(ref))]
+pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_unique_names(db, root, &mut out);
+    let graph = model_graph(db, root);
+    let body = |node: &GraphNode| check_item(db, node.declaration.file, node.declaration.key.clone()).body.clone();
+
+    // Flows into sources and out of sinks.
+    for GraphEdge { from, to, location, .. } in &graph.edges {
+        if graph.nodes[*to].kind == DeclKind::Source {
+            out.push(
+                Diagnostic::error("E0605", format!("flow into the source `{}`", graph.nodes[*to].declaration.name))
+                    .primary(location.clone(), "a source creates parts; nothing flows into it")
+                    .help("Start the flow at the source, or make the target a station or buffer."),
+            );
+        }
+        if graph.nodes[*from].kind == DeclKind::Sink {
+            out.push(
+                Diagnostic::error("E0605", format!("flow out of the sink `{}`", graph.nodes[*from].declaration.name))
+                    .primary(location.clone(), "a sink removes parts; nothing leaves it")
+                    .help("End the flow at the sink, or make it a station or buffer."),
+            );
+        }
+    }
+
+    // Reachability: from some source, and to some sink.
+    let count = graph.nodes.len();
+    let mut forward = vec![false; count];
+    let mut queue: VecDeque<usize> = (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Source).collect();
+    for &n in &queue {
+        forward[n] = true;
+    }
+    while let Some(n) = queue.pop_front() {
+        for m in graph.successors(n) {
+            if !forward[m] {
+                forward[m] = true;
+                queue.push_back(m);
+            }
+        }
+    }
+    let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for edge in &graph.edges {
+        predecessors[edge.to].push(edge.from);
+    }
+    let mut backward = vec![false; count];
+    let mut queue: VecDeque<usize> = (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Sink).collect();
+    for &n in &queue {
+        backward[n] = true;
+    }
+    while let Some(n) = queue.pop_front() {
+        for &m in &predecessors[n] {
+            if !backward[m] {
+                backward[m] = true;
+                queue.push_back(m);
+            }
+        }
+    }
+    for (index, node) in graph.nodes.iter().enumerate() {
+        let name = &node.declaration.name;
+        if !forward[index] {
+            out.push(
+                Diagnostic::error("E0601", format!("`{name}` is not reachable from any source"))
+                    .primary(node.name_location.clone(), "no flow leads here from a source")
+                    .help(format!("Connect it with a `flow` from a source, e.g. `flow SOURCE -> … -> {name}`.")),
+            );
+        } else if !backward[index] {
+            out.push(
+                Diagnostic::error("E0602", format!("`{name}` is a dead end: no sink can be reached from it"))
+                    .primary(node.name_location.clone(), "parts that arrive here can never leave the model")
+                    .help(format!("Continue the flow to a sink, e.g. `flow {name} -> … -> SINK`.")),
+            );
+        }
+    }
+
+    // Routes: they cover every successor a flow gives; probabilities sum to 100 %.
+    for (node, declaration) in &graph.routes {
+        let checked = check_item(db, declaration.file, declaration.key.clone());
+        let Some(route) = &checked.body else { continue };
+        let mut total = 0.0;
+        let mut probabilistic = false;
+        let mut covered = BTreeSet::new();
+        for (target, field) in &route.fields {
+            let target_name = match &field.value {
+                Value::Ref(declaration) => declaration.name.clone(),
+                Value::Number(q) => {
+                    probabilistic = true;
+                    total += q.si.unwrap_or(0.0);
+                    target.clone()
+                }
+                _ => continue,
+            };
+            covered.insert(target_name);
+        }
+        if probabilistic {
+            for edge in graph.edges.iter().filter(|e| e.from == *node && !e.from_route) {
+                let successor = &graph.nodes[edge.to].declaration.name;
+                if !covered.contains(successor) {
+                    out.push(
+                        Diagnostic::error("E0604", format!("the route of `{}` never sends parts to `{successor}`", declaration.name))
+                            .primary(route.name_location.clone(), format!("no share for `{successor}`"))
+                            .secondary(edge.location.clone(), "this flow leads there")
+                            .help(format!("Give `{successor}` a share in the route, or remove the flow.")),
+                    );
+                }
+            }
+        }
+        if probabilistic && (total - 1.0).abs() > 1e-9 {
+            let remainder = (1.0 - total) * 100.0;
+            out.push(
+                Diagnostic::error("E0603", format!("the route of `{}` sums to {} %", declaration.name, trim_float(total * 100.0)))
+                    .primary(route.name_location.clone(), "shares must sum to 100 %")
+                    .help(if remainder > 0.0 {
+                        format!("Add {} % to one of the targets.", trim_float(remainder))
+                    } else {
+                        format!("Remove {} % from the targets.", trim_float(-remainder))
+                    }),
+            );
+        }
+    }
+
+    check_currencies(db, root, &mut out);
+    check_products(db, graph, &body, &mut out);
+    out
+}
+
+fn trim_float(value: f64) -> String {
+    let rounded = (value * 1e6).round() / 1e6;
+    format!("{rounded}")
+}
+
+fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
+    let mut first: BTreeMap<String, Declaration> = BTreeMap::new();
+    for declaration in model_declarations(db, root) {
+        if declaration.class == ItemClass::Decl(DeclKind::Route) {
+            continue;
+        }
+        match first.get(&declaration.name) {
+            Some(previous) => out.push(
+                Diagnostic::error("E0102", format!("`{}` is defined more than once", declaration.name))
+                    .primary(name_location(db, &declaration), format!("`{}` redefined here", declaration.name))
+                    .secondary(name_location(db, previous), "first defined here")
+                    .help("Names are unique across the model and the files it imports; rename one of them."),
+            ),
+            None => {
+                first.insert(declaration.name.clone(), declaration);
+            }
+        }
+    }
+    // A route is attached to a component; two routes for one component are one too many.
+    let mut routed: BTreeMap<String, Declaration> = BTreeMap::new();
+    for declaration in model_declarations(db, root) {
+        if declaration.class != ItemClass::Decl(DeclKind::Route) {
+            continue;
+        }
+        if let Some(previous) = routed.get(&declaration.name) {
+            out.push(
+                Diagnostic::error("E0102", format!("`{}` has more than one route", declaration.name))
+                    .primary(name_location(db, &declaration), "second route here")
+                    .secondary(name_location(db, previous), "first route here"),
+            );
+        } else {
+            routed.insert(declaration.name.clone(), declaration);
+        }
+    }
+}
+
+/// Where a declaration's name is written.
+pub fn name_location(db: &dyn Db, declaration: &Declaration) -> Location {
+    let span = item_syntax(db, declaration.file, declaration.key.clone())
+        .as_ref()
+        .map(|item| match &item.kind {
+            ItemKind::Decl(decl) => decl.name.span,
+            ItemKind::Template(template) => template.name.span,
+            _ => item.span,
+        })
+        .unwrap_or_default();
+    Location { file: declaration.file, item: Some(declaration.key.clone()), span }
+}
+
+fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
+    let mut first: Option<(String, Location)> = None;
+    for &file in model_files(db, root) {
+        for entry in item_index(db, file) {
+            for (currency, location) in &check_item(db, file, entry.key.clone()).currencies {
+                match &first {
+                    None => first = Some((currency.clone(), location.clone())),
+                    Some((used, used_at)) if used != currency => {
+                        out.push(
+                            Diagnostic::error("E0305", format!("the model uses both {used} and {currency}"))
+                                .primary(location.clone(), format!("{currency} here"))
+                                .secondary(used_at.clone(), format!("{used} here"))
+                                .help("A model states all costs in one currency; convert them to one."),
+                        );
+                        return;
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Propagates which products can reach each component, then checks robot payloads and assembly inputs.
+fn check_products(db: &dyn Db, graph: &ModelGraph, body: &dyn Fn(&GraphNode) -> Option<CheckedBody>, out: &mut Vec<Diagnostic>) {
+    let bodies: Vec<Option<CheckedBody>> = graph.nodes.iter().map(body).collect();
+    let product_of = |value: &Value| match value {
+        Value::Ref(declaration) => Some(declaration.clone()),
+        _ => None,
+    };
+    let count = graph.nodes.len();
+    let mut arriving: Vec<BTreeMap<String, Declaration>> = vec![BTreeMap::new(); count];
+    let mut queue = VecDeque::new();
+    let mut emitted: Vec<BTreeMap<String, Declaration>> = vec![BTreeMap::new(); count];
+    for (index, node) in graph.nodes.iter().enumerate() {
+        let Some(b) = &bodies[index] else { continue };
+        if node.kind == DeclKind::Source
+            && let Some(product) = b.fields.get("product").and_then(|f| product_of(&f.value))
+        {
+            emitted[index].insert(product.name.clone(), product);
+            queue.push_back(index);
+        }
+        if let Some(product) = b.fields.get("produces").and_then(|f| product_of(&f.value)) {
+            emitted[index].insert(product.name.clone(), product);
+        }
+    }
+    let is_assembly = |index: usize| bodies[index].as_ref().is_some_and(|b| b.fields.contains_key("produces"));
+    while let Some(n) = queue.pop_front() {
+        let outgoing: Vec<Declaration> = if is_assembly(n) || graph.nodes[n].kind == DeclKind::Source {
+            emitted[n].values().cloned().collect()
+        } else {
+            arriving[n].values().cloned().collect()
+        };
+        for m in graph.successors(n).collect::<Vec<_>>() {
+            let mut changed = false;
+            for product in &outgoing {
+                if !arriving[m].contains_key(&product.name) {
+                    arriving[m].insert(product.name.clone(), product.clone());
+                    changed = true;
+                }
+            }
+            if changed || (is_assembly(m) && !emitted[m].is_empty()) {
+                if !queue.contains(&m) {
+                    queue.push_back(m);
+                }
+            }
+        }
+    }
+    for (index, node) in graph.nodes.iter().enumerate() {
+        let Some(b) = &bodies[index] else { continue };
+        if let Some(Value::Map(inputs)) = b.fields.get("assemble").map(|f| &f.value) {
+            for (product, _) in inputs {
+                if !arriving[index].contains_key(&product.name) && graph.successors(index).next().is_some() {
+                    out.push(
+                        Diagnostic::error("E0801", format!("`{}` assembles `{}`, but no `{}` can reach it", node.declaration.name, product.name, product.name))
+                            .primary(b.fields["assemble"].location.clone(), format!("needs `{}`", product.name))
+                            .help(format!("Add a flow from a source of `{}` to `{}`.", product.name, node.declaration.name)),
+                    );
+                }
+            }
+        }
+        if node.kind == DeclKind::Robot
+            && let Some(payload_field) = b.fields.get("payload")
+            && let Some(payload) = payload_field.value.si()
+        {
+            for product in arriving[index].values() {
+                let product_body = check_item(db, product.file, product.key.clone()).body.clone();
+                let Some(mass_field) = product_body.as_ref().and_then(|p| p.fields.get("mass")) else { continue };
+                if let Some(mass) = mass_field.value.si()
+                    && mass > payload
+                {
+                    out.push(
+                        Diagnostic::error("E0803", format!("`{}` weighs more than `{}` can carry", product.name, node.declaration.name))
+                            .primary(payload_field.value_location.clone(), format!("payload is {payload} kg"))
+                            .secondary(mass_field.value_location.clone(), format!("`{}` weighs {mass} kg", product.name))
+                            .help("Choose a robot with a larger payload, or a lighter gripper and part."),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Where an item key of a file was checked (for tests and tools).
+pub fn checked_items(db: &dyn Db, root: SourceFile) -> Vec<(SourceFile, ItemKey)> {
+    let mut out = Vec::new();
+    for &file in model_files(db, root) {
+        for entry in item_index(db, file) {
+            out.push((file, entry.key.clone()));
+        }
+    }
+    out
+}

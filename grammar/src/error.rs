@@ -1,0 +1,44 @@
+//! Syntax errors: facts about what went wrong and where, without the words.
+//!
+//! The compiler composes the messages in one place; this crate only says what it found and what
+//! it expected. Expected tokens are written in one human vocabulary: a literal token in double
+//! quotes (`"="`, `"}"`, `"station"`) and a class of tokens as a bare word (`identifier`,
+//! `number`, `string`, `newline`, `expression`, `operator`, `item`, `member`).
+
+use crate::ast::Span;
+
+/// One syntax error. The tree built beside it holds an `Error` node where the error was met.
+#[derive(Clone, PartialEq, Debug)]
+pub struct SyntaxError {
+    /// Where the error is: the unexpected token, the bad character, the unclosed delimiter.
+    pub span: Span,
+    pub kind: SyntaxErrorKind,
+}
+
+/// What kind of syntax error it is, with the facts a message needs.
+#[derive(Clone, PartialEq, Debug)]
+pub enum SyntaxErrorKind {
+    /// A token that cannot come here. `found` is the token's text as written (a newline is
+    /// `"\n"`; an empty closing delimiter inserted by recovery is its own text). `expected` is
+    /// sorted and without duplicates, in the vocabulary of the module documentation.
+    UnexpectedToken { found: String, expected: Vec<String> },
+    /// The file ended where more was needed. The span is empty, at the end of the file.
+    UnexpectedEof { expected: Vec<String> },
+    /// An opening delimiter (`{`, `(` or `[`, at the error's span) that was never closed.
+    /// `expected_at` is the empty span where its closing partner was assumed: the end of the
+    /// file, the `}` of an enclosing block, or the start of the next item.
+    UnclosedDelimiter { delimiter: String, expected_at: Span },
+    /// A character that starts no token (a run of them is one error).
+    InvalidCharacter,
+    /// A string literal with no closing quote on its line; the span covers what was read.
+    UnterminatedString,
+    /// A block comment with no closing `*/`; the span is its opening `/*`.
+    UnterminatedComment,
+    /// A backslash escape other than `\"`, `\\` and `\n`; the span covers the two characters.
+    InvalidEscape,
+    /// A number that does not fit an `f64` (such as `1e999`).
+    InvalidNumber,
+    /// Expressions, types or bodies nested more deeply than `limit` levels, at the token where the
+    /// bound was passed. The rest of the file is not parsed.
+    NestingTooDeep { limit: usize },
+}

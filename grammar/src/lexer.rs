@@ -1,0 +1,1078 @@
+//! The lexer: from source text to the token vector the grammar reads.
+//!
+//! Lexing runs in four small passes over a vector, each simple enough to read on its own:
+//!
+//! 1. **Scanning.** A [`logos`] automaton cuts the text into raw tokens. Whitespace other than a
+//!    newline, `// comments` and nested `/* block comments */` are skipped here. Doc comments are
+//!    kept: `///` documents the next item or member, `//!` documents the file. Strings are cooked
+//!    (their escapes `\"`, `\\` and `\n` processed) and numbers are read into an [`ast::Number`].
+//!    A character that starts no token, an unterminated string or block comment, an unknown escape
+//!    and a number too large for an `f64` are recorded as [`SyntaxError`]s and scanning goes on,
+//!    so a lexical slip costs one error and never the rest of the file.
+//!
+//! 2. **Unit literals.** A number may be directly followed by a unit expression: `12 m`,
+//!    `0.4 m/s`, `8 m/s^2`, `1200 EUR/h`, `3 %`. The grammar could not decide where such an
+//!    expression ends, because `/` and `*` are also arithmetic and unit names are not reserved (a
+//!    component may be called `s`). So the decision is made here, once, by a rule that needs no
+//!    context beyond the caller's list of unit names:
+//!
+//!    - After a number, the next identifier (or `%`) on the same line is *always* the first unit
+//!      factor. Juxtaposition means nothing else in the language, so `12 metres` is a quantity
+//!      whose unit the compiler will report as unknown, rather than a confusing parse error.
+//!    - After that, `/ NAME` or `* NAME` continues the unit only when `NAME` is a unit name
+//!      according to the caller's predicate.
+//!    - Each factor may carry an integer power `^n` or `^-n`.
+//!    - The unit ends at the first token that does not continue it.
+//!
+//!    Hence `1 s / 3` is one second divided by three, `12 m / 0.4 m/s` is `(12 m) / (0.4 m/s)`
+//!    and `2 s * spots` is `(2 s) * spots` when `spots` is not a unit. The number and its unit
+//!    become one [`Token::Quantity`] carrying the number and an [`ast::UnitExpr`], in which each
+//!    factor's power has the sign of the `/` before it folded in (`m/s^2` is `m^1 s^-2`). A name
+//!    used as a unit stays an ordinary identifier everywhere else.
+//!
+//! 3. **Docs.** Doc comments are taken out of the token stream and kept in a table keyed by the
+//!    start of the token that follows them, so that the grammar attaches them to whatever item or
+//!    member starts there and a doc comment in an odd place is harmless. `//!` lines before the
+//!    first token are the file's documentation. The marker and one following space are stripped
+//!    and lines are joined with `\n`.
+//!
+//! 4. **Layout.** Newlines separate fields and statements, like `,` and `;`, but only where a
+//!    separator makes sense, so this pass drops every newline that cannot be one:
+//!
+//!    - inside `( … )` and `[ … ]`, where arguments and elements may spread over lines;
+//!    - after a token that cannot end a field: `=`, `,`, `;`, `->`, `<-`, a binary operator,
+//!      `{`, `(`, `[`, `:`, `..`, `..=`, `of`, `in`, so `x =` may continue on the next line;
+//!    - before `->`, so a flow may continue on the next line starting with `->`, and before
+//!      `{`, so a brace may open on the line after its item;
+//!    - at the start of the file; and runs of newlines collapse into one.
+//!
+//!    The same pass balances delimiters, which keeps error recovery local. A `}` closes any `(` or
+//!    `[` left open inside its block; the end of the file closes every block still open; and an
+//!    item keyword followed by a name at the start of a line (column 0) closes the blocks still
+//!    open, because that is almost always a new item after a forgotten `}`. Each delimiter closed
+//!    this way is reported as [`SyntaxErrorKind::UnclosedDelimiter`], and the grammar receives an
+//!    empty (zero-width) closing token in its place. A closing delimiter with nothing to close is
+//!    passed on unchanged: the grammar reports it and skips it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use logos::{Filter, Logos};
+
+use crate::ast::{Ident, Number, Span, UnitExpr, UnitFactor};
+use crate::error::{SyntaxError, SyntaxErrorKind};
+
+/// A token as the grammar sees it, between its start and end byte offsets.
+pub type Spanned = (usize, Token, usize);
+
+/// A token of `.fab`, after unit gluing. Comments and doc comments never appear as tokens.
+///
+/// The logos automaton is derived on this type: each variant carries the pattern it is cut from.
+/// Lexical errors go to the lexer's extras, so that a callback can report one and still produce
+/// a token.
+#[derive(Logos, Clone, PartialEq, Debug)]
+#[logos(extras = Vec<SyntaxError>)]
+#[logos(skip r"[ \t\r\f]+")]
+#[logos(skip(r"/\*", callback = block_comment))]
+pub enum Token {
+    /// An identifier that is not a keyword: `weld`, `b1`, `Duration`, `s`.
+    #[regex(r"[A-Za-z_][A-Za-z0-9_]*", |lexer| lexer.slice().to_owned())]
+    Ident(String),
+    /// A number with no unit after it.
+    #[regex(r"[0-9][0-9_]*(\.[0-9][0-9_]*)?([eE][+-]?[0-9][0-9_]*)?", number)]
+    Number(Number),
+    /// A number directly followed by a unit expression: `12 m`, `0.4 m/s`, `3 %`. Made by the
+    /// unit pass, never by the automaton.
+    Quantity(QuantityLiteral),
+    /// A string literal's value, with its escapes processed.
+    #[token("\"", string)]
+    String(String),
+    /// A newline that separates fields or statements (see the module documentation).
+    #[token("\n")]
+    Newline,
+    /// A `///` or `//!` line. Taken out of the stream by [`lex`], so never in [`Lexed::tokens`].
+    #[regex(r"//[^\n]*", line_comment, allow_greedy = true)]
+    DocComment(DocComment),
+    /// `import`
+    #[token("import")]
+    Import,
+    /// `product`
+    #[token("product")]
+    Product,
+    /// `source`
+    #[token("source")]
+    Source,
+    /// `station`
+    #[token("station")]
+    Station,
+    /// `buffer`
+    #[token("buffer")]
+    Buffer,
+    /// `conveyor`
+    #[token("conveyor")]
+    Conveyor,
+    /// `robot`
+    #[token("robot")]
+    Robot,
+    /// `transport`
+    #[token("transport")]
+    Transport,
+    /// `sink`
+    #[token("sink")]
+    Sink,
+    /// `resource`
+    #[token("resource")]
+    Resource,
+    /// `component`
+    #[token("component")]
+    Component,
+    /// `flow`
+    #[token("flow")]
+    Flow,
+    /// `route`
+    #[token("route")]
+    Route,
+    /// `experiment`
+    #[token("experiment")]
+    Experiment,
+    /// `scenario`
+    #[token("scenario")]
+    Scenario,
+    /// `optimize`
+    #[token("optimize")]
+    Optimize,
+    /// `sync`
+    #[token("sync")]
+    Sync,
+    /// `failure`
+    #[token("failure")]
+    Failure,
+    /// `maintenance`
+    #[token("maintenance")]
+    Maintenance,
+    /// `costs`
+    #[token("costs")]
+    Costs,
+    /// `of`
+    #[token("of")]
+    Of,
+    /// `in`
+    #[token("in")]
+    In,
+    /// `vary`
+    #[token("vary")]
+    Vary,
+    /// `minimize`
+    #[token("minimize")]
+    Minimize,
+    /// `maximize`
+    #[token("maximize")]
+    Maximize,
+    /// `subject`
+    #[token("subject")]
+    Subject,
+    /// `to`
+    #[token("to")]
+    To,
+    /// `true`
+    #[token("true")]
+    True,
+    /// `false`
+    #[token("false")]
+    False,
+    /// `{`
+    #[token("{")]
+    LeftBrace,
+    /// `}`
+    #[token("}")]
+    RightBrace,
+    /// `(`
+    #[token("(")]
+    LeftParen,
+    /// `)`
+    #[token(")")]
+    RightParen,
+    /// `[`
+    #[token("[")]
+    LeftBracket,
+    /// `]`
+    #[token("]")]
+    RightBracket,
+    /// `=`
+    #[token("=")]
+    Equals,
+    /// `,`
+    #[token(",")]
+    Comma,
+    /// `;`
+    #[token(";")]
+    Semicolon,
+    /// `.`
+    #[token(".")]
+    Dot,
+    /// `:`
+    #[token(":")]
+    Colon,
+    /// `->`
+    #[token("->")]
+    Arrow,
+    /// `<-`
+    #[token("<-")]
+    LeftArrow,
+    /// `..`
+    #[token("..")]
+    DotDot,
+    /// `..=`
+    #[token("..=")]
+    DotDotEquals,
+    /// `+`
+    #[token("+")]
+    Plus,
+    /// `-`
+    #[token("-")]
+    Minus,
+    /// `*`
+    #[token("*")]
+    Star,
+    /// `/`
+    #[token("/")]
+    Slash,
+    /// `^`
+    #[token("^")]
+    Caret,
+    /// `%`
+    #[token("%")]
+    Percent,
+    /// `<`
+    #[token("<")]
+    Less,
+    /// `<=`
+    #[token("<=")]
+    LessEquals,
+    /// `>`
+    #[token(">")]
+    Greater,
+    /// `>=`
+    #[token(">=")]
+    GreaterEquals,
+    /// `==`
+    #[token("==")]
+    EqualsEquals,
+}
+
+impl Token {
+    /// Whether a newline after this token is dropped because the token cannot end a field.
+    fn continues_on_next_line(&self) -> bool {
+        matches!(
+            self,
+            Token::Equals
+                | Token::Comma
+                | Token::Semicolon
+                | Token::Arrow
+                | Token::LeftArrow
+                | Token::Plus
+                | Token::Minus
+                | Token::Star
+                | Token::Slash
+                | Token::Caret
+                | Token::Less
+                | Token::LessEquals
+                | Token::Greater
+                | Token::GreaterEquals
+                | Token::EqualsEquals
+                | Token::LeftBrace
+                | Token::LeftParen
+                | Token::LeftBracket
+                | Token::Colon
+                | Token::DotDot
+                | Token::DotDotEquals
+                | Token::Of
+                | Token::In
+        )
+    }
+
+    /// Whether this keyword opens a top-level item.
+    fn starts_item(&self) -> bool {
+        matches!(
+            self,
+            Token::Import
+                | Token::Product
+                | Token::Source
+                | Token::Station
+                | Token::Buffer
+                | Token::Conveyor
+                | Token::Robot
+                | Token::Transport
+                | Token::Sink
+                | Token::Resource
+                | Token::Component
+                | Token::Flow
+                | Token::Route
+                | Token::Experiment
+                | Token::Scenario
+                | Token::Optimize
+                | Token::Sync
+        )
+    }
+}
+
+impl fmt::Display for Token {
+    /// Writes the token as it would be written in source (a canonical spelling for numbers and
+    /// quantities, the quoted value for strings, `\n` for a newline).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Token::Ident(name) => return f.write_str(name),
+            Token::Number(number) => return f.write_str(&number.text),
+            Token::Quantity(quantity) => {
+                return write!(f, "{} {}", quantity.value.text, quantity.unit.display());
+            }
+            Token::String(value) => return write!(f, "{value:?}"),
+            Token::Newline => "\n",
+            Token::DocComment(doc) => {
+                return write!(f, "{} {}", if doc.inner { "//!" } else { "///" }, doc.text);
+            }
+            Token::Import => "import",
+            Token::Product => "product",
+            Token::Source => "source",
+            Token::Station => "station",
+            Token::Buffer => "buffer",
+            Token::Conveyor => "conveyor",
+            Token::Robot => "robot",
+            Token::Transport => "transport",
+            Token::Sink => "sink",
+            Token::Resource => "resource",
+            Token::Component => "component",
+            Token::Flow => "flow",
+            Token::Route => "route",
+            Token::Experiment => "experiment",
+            Token::Scenario => "scenario",
+            Token::Optimize => "optimize",
+            Token::Sync => "sync",
+            Token::Failure => "failure",
+            Token::Maintenance => "maintenance",
+            Token::Costs => "costs",
+            Token::Of => "of",
+            Token::In => "in",
+            Token::Vary => "vary",
+            Token::Minimize => "minimize",
+            Token::Maximize => "maximize",
+            Token::Subject => "subject",
+            Token::To => "to",
+            Token::True => "true",
+            Token::False => "false",
+            Token::LeftBrace => "{",
+            Token::RightBrace => "}",
+            Token::LeftParen => "(",
+            Token::RightParen => ")",
+            Token::LeftBracket => "[",
+            Token::RightBracket => "]",
+            Token::Equals => "=",
+            Token::Comma => ",",
+            Token::Semicolon => ";",
+            Token::Dot => ".",
+            Token::Colon => ":",
+            Token::Arrow => "->",
+            Token::LeftArrow => "<-",
+            Token::DotDot => "..",
+            Token::DotDotEquals => "..=",
+            Token::Plus => "+",
+            Token::Minus => "-",
+            Token::Star => "*",
+            Token::Slash => "/",
+            Token::Caret => "^",
+            Token::Percent => "%",
+            Token::Less => "<",
+            Token::LessEquals => "<=",
+            Token::Greater => ">",
+            Token::GreaterEquals => ">=",
+            Token::EqualsEquals => "==",
+        };
+        f.write_str(text)
+    }
+}
+
+/// The result of lexing a whole file.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Lexed {
+    /// The tokens the grammar reads, after unit gluing and layout, with delimiters balanced.
+    pub tokens: Vec<Spanned>,
+    /// `///` documentation, keyed by the start offset of the token that follows it.
+    pub docs: BTreeMap<usize, String>,
+    /// The `//!` documentation at the top of the file.
+    pub file_docs: Option<String>,
+    /// Lexical errors and unclosed delimiters, in source order.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Lexes `text`, using `is_unit` to decide whether a word after `/` or `*` continues a unit
+/// expression (see the module documentation).
+pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
+    let mut errors = Vec::new();
+    let scanned = scan(text, &mut errors);
+    let glued = glue_units(scanned.tokens, is_unit);
+    let tokens = layout(text, glued, &mut errors);
+    errors.sort_by_key(|error| (error.span.start, error.span.end));
+    Lexed { tokens, docs: scanned.docs, file_docs: scanned.file_docs, errors }
+}
+
+/// A number with its unit, as carried by [`Token::Quantity`].
+#[derive(Clone, PartialEq, Debug)]
+pub struct QuantityLiteral {
+    pub value: Number,
+    pub unit: UnitExpr,
+}
+
+/// A doc comment line, as carried by [`Token::DocComment`].
+#[derive(Clone, PartialEq, Debug)]
+pub struct DocComment {
+    /// `true` for `//!` (documents the file), `false` for `///` (documents the next item).
+    pub inner: bool,
+    /// The line without its marker, one following space and a trailing carriage return.
+    pub text: String,
+}
+
+/// Keeps `///` and `//!` lines as doc comments and skips every other line comment. `////…` is a
+/// plain comment, as in Rust.
+fn line_comment(lexer: &mut logos::Lexer<Token>) -> Filter<DocComment> {
+    let slice = lexer.slice();
+    let inner = slice.starts_with("//!");
+    if !inner && (!slice.starts_with("///") || slice.starts_with("////")) {
+        return Filter::Skip;
+    }
+    let text = slice.get(3..).unwrap_or("");
+    let text = text.strip_prefix(' ').unwrap_or(text);
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    Filter::Emit(DocComment { inner, text: text.to_owned() })
+}
+
+/// Skips a block comment, counting nested `/*` and `*/`. An unterminated one runs to the end of
+/// the file and is reported at its opening `/*`.
+fn block_comment(lexer: &mut logos::Lexer<Token>) {
+    let rest = lexer.remainder().as_bytes();
+    let mut depth = 1usize;
+    let mut index = 0;
+    while index < rest.len() {
+        match (rest[index], rest.get(index + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                index += 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                index += 2;
+                if depth == 0 {
+                    lexer.bump(index);
+                    return;
+                }
+            }
+            _ => index += 1,
+        }
+    }
+    let opener = Span::new(lexer.span().start, lexer.span().end);
+    lexer.extras.push(SyntaxError { span: opener, kind: SyntaxErrorKind::UnterminatedComment });
+    lexer.bump(rest.len());
+}
+
+/// Reads a string literal from its opening quote to its closing one, processing escapes. A string
+/// with no closing quote ends before the end of its line, and is reported.
+fn string(lexer: &mut logos::Lexer<Token>) -> String {
+    // Offsets below are relative to `rest`, which starts one byte after the opening quote.
+    let start = lexer.span().start + 1;
+    let rest = lexer.remainder();
+    let mut value = String::new();
+    let mut chars = rest.char_indices().peekable();
+    let mut stop = rest.len();
+    while let Some((offset, character)) = chars.next() {
+        match character {
+            '"' => {
+                lexer.bump(offset + 1);
+                return value;
+            }
+            '\n' => {
+                stop = offset;
+                break;
+            }
+            '\\' => {
+                // A backslash at the end of the line or file escapes nothing; the loop stops next.
+                let Some(&(escaped_offset, escaped)) = chars.peek() else { continue };
+                if escaped == '\n' {
+                    continue;
+                }
+                chars.next();
+                match escaped {
+                    '"' => value.push('"'),
+                    '\\' => value.push('\\'),
+                    'n' => value.push('\n'),
+                    other => {
+                        let end = start + escaped_offset + other.len_utf8();
+                        let span = Span::new(start + offset, end);
+                        lexer.extras.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidEscape });
+                        value.push('\\');
+                        value.push(other);
+                    }
+                }
+            }
+            other => value.push(other),
+        }
+    }
+    lexer.bump(stop);
+    let span = Span::new(start - 1, start + stop);
+    lexer.extras.push(SyntaxError { span, kind: SyntaxErrorKind::UnterminatedString });
+    value
+}
+
+/// Reads a numeric literal. A literal too large for an `f64` is reported and keeps the value
+/// infinity, so that the tree still holds what was written.
+fn number(lexer: &mut logos::Lexer<Token>) -> Number {
+    let slice = lexer.slice();
+    let digits: String = slice.chars().filter(|&character| character != '_').collect();
+    let value = match digits.parse::<f64>() {
+        Ok(value) if value.is_finite() => value,
+        parsed => {
+            let span = Span::new(lexer.span().start, lexer.span().end);
+            lexer.extras.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidNumber });
+            parsed.unwrap_or(0.0)
+        }
+    };
+    let is_integer = !slice.contains(['.', 'e', 'E']);
+    Number { value, text: slice.to_owned(), is_integer }
+}
+
+/// The output of the scanning pass.
+struct Scanned {
+    tokens: Vec<Spanned>,
+    docs: BTreeMap<usize, String>,
+    file_docs: Option<String>,
+}
+
+/// Passes 1 and 3: cuts the text into tokens and takes doc comments aside.
+fn scan(text: &str, errors: &mut Vec<SyntaxError>) -> Scanned {
+    let mut tokens: Vec<Spanned> = Vec::new();
+    let mut docs = BTreeMap::new();
+    let mut file_docs: Vec<String> = Vec::new();
+    let mut pending_docs: Vec<String> = Vec::new();
+    let mut lexer = Token::lexer(text);
+    while let Some(result) = lexer.next() {
+        errors.append(&mut lexer.extras);
+        let span = lexer.span();
+        let token = match result {
+            Ok(Token::DocComment(doc)) if doc.inner => {
+                if tokens.iter().all(|(_, token, _)| *token == Token::Newline) {
+                    file_docs.push(doc.text);
+                }
+                continue;
+            }
+            Ok(Token::DocComment(doc)) => {
+                pending_docs.push(doc.text);
+                continue;
+            }
+            Ok(token) => token,
+            Err(()) => {
+                push_invalid_character(errors, span);
+                continue;
+            }
+        };
+        if token != Token::Newline && !pending_docs.is_empty() {
+            docs.insert(span.start, pending_docs.join("\n"));
+            pending_docs.clear();
+        }
+        tokens.push((span.start, token, span.end));
+    }
+    errors.append(&mut lexer.extras);
+    let file_docs = if file_docs.is_empty() { None } else { Some(file_docs.join("\n")) };
+    Scanned { tokens, docs, file_docs }
+}
+
+/// Records an invalid character, merging it with an invalid character right before it so that a
+/// run of them is one error.
+fn push_invalid_character(errors: &mut Vec<SyntaxError>, span: std::ops::Range<usize>) {
+    let span = Span::new(span.start, span.end);
+    if let Some(last) = errors.last_mut()
+        && last.kind == SyntaxErrorKind::InvalidCharacter
+        && last.span.end == span.start
+    {
+        last.span = last.span.cover(span);
+        return;
+    }
+    errors.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidCharacter });
+}
+
+/// Pass 2: turns each number directly followed by a unit expression into one quantity token.
+fn glue_units(tokens: Vec<Spanned>, is_unit: &dyn Fn(&str) -> bool) -> Vec<Spanned> {
+    let mut glued = Vec::with_capacity(tokens.len());
+    let mut index = 0;
+    while index < tokens.len() {
+        let (start, token, end) = &tokens[index];
+        if let Token::Number(number) = token
+            && let Some((unit, next)) = unit_after(&tokens, index + 1, is_unit)
+        {
+            let unit_end = unit.span.end as usize;
+            let quantity = QuantityLiteral { value: number.clone(), unit };
+            glued.push((*start, Token::Quantity(quantity), unit_end));
+            index = next;
+            continue;
+        }
+        glued.push((*start, token.clone(), *end));
+        index += 1;
+    }
+    glued
+}
+
+/// The unit expression starting at token `at`, if any, and the index of the first token after it.
+fn unit_after(
+    tokens: &[Spanned],
+    at: usize,
+    is_unit: &dyn Fn(&str) -> bool,
+) -> Option<(UnitExpr, usize)> {
+    let first = unit_name(tokens.get(at))?;
+    let (power, mut next) = power_after(tokens, at + 1);
+    let mut span = first.span;
+    let mut factors = vec![UnitFactor { name: first, power }];
+    span = span.cover(power_span(tokens, at + 1, next).unwrap_or(span));
+    loop {
+        let sign = match tokens.get(next) {
+            Some((_, Token::Slash, _)) => -1,
+            Some((_, Token::Star, _)) => 1,
+            _ => break,
+        };
+        let Some(name) = unit_name(tokens.get(next + 1)) else { break };
+        if !is_unit(&name.name) {
+            break;
+        }
+        let (power, after) = power_after(tokens, next + 2);
+        span = span.cover(name.span);
+        span = span.cover(power_span(tokens, next + 2, after).unwrap_or(span));
+        let Some(power) = power.checked_mul(sign) else { break };
+        factors.push(UnitFactor { name, power });
+        next = after;
+    }
+    Some((UnitExpr { factors, span }, next))
+}
+
+/// A token that can name a unit: an identifier or `%`.
+fn unit_name(token: Option<&Spanned>) -> Option<Ident> {
+    match token? {
+        (start, Token::Ident(name), end) => {
+            Some(Ident { name: name.clone(), span: Span::new(*start, *end) })
+        }
+        (start, Token::Percent, end) => {
+            Some(Ident { name: "%".to_owned(), span: Span::new(*start, *end) })
+        }
+        _ => None,
+    }
+}
+
+/// The power `^n` or `^-n` starting at token `at` and the index after it; `1` when there is none
+/// (or when what follows `^` is not an integer that fits an `i32`).
+fn power_after(tokens: &[Spanned], at: usize) -> (i32, usize) {
+    if !matches!(tokens.get(at), Some((_, Token::Caret, _))) {
+        return (1, at);
+    }
+    let (negative, number_at) = match tokens.get(at + 1) {
+        Some((_, Token::Minus, _)) => (true, at + 2),
+        _ => (false, at + 1),
+    };
+    let Some((_, Token::Number(number), _)) = tokens.get(number_at) else { return (1, at) };
+    if !number.is_integer {
+        return (1, at);
+    }
+    let digits: String = number.text.chars().filter(|&character| character != '_').collect();
+    match digits.parse::<i32>() {
+        Ok(power) if negative => (-power, number_at + 1),
+        Ok(power) => (power, number_at + 1),
+        Err(_) => (1, at),
+    }
+}
+
+/// The span of the tokens `from..to` (a power), or `None` when the range is empty.
+fn power_span(tokens: &[Spanned], from: usize, to: usize) -> Option<Span> {
+    if from >= to {
+        return None;
+    }
+    Some(Span::new(tokens[from].0, tokens[to - 1].2))
+}
+
+/// The deepest syntax tree the lexer lets through, as a bound on how deeply expressions, types and
+/// bodies nest. Each level of a tree needs an operator or an opening delimiter, so the layout pass
+/// can bound the depth from the tokens alone. A file past this bound is cut there and reported,
+/// because the recursive passes over the tree (and dropping it) would otherwise exhaust the stack.
+pub const MAX_NESTING: usize = 1000;
+
+/// An open delimiter waiting for its closing partner.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Delimiter {
+    Brace,
+    Paren,
+    Bracket,
+}
+
+impl Delimiter {
+    fn of(token: &Token) -> Option<Delimiter> {
+        match token {
+            Token::LeftBrace => Some(Delimiter::Brace),
+            Token::LeftParen => Some(Delimiter::Paren),
+            Token::LeftBracket => Some(Delimiter::Bracket),
+            _ => None,
+        }
+    }
+
+    fn open_text(self) -> &'static str {
+        match self {
+            Delimiter::Brace => "{",
+            Delimiter::Paren => "(",
+            Delimiter::Bracket => "[",
+        }
+    }
+
+    fn closing_token(self) -> Token {
+        match self {
+            Delimiter::Brace => Token::RightBrace,
+            Delimiter::Paren => Token::RightParen,
+            Delimiter::Bracket => Token::RightBracket,
+        }
+    }
+}
+
+/// One open delimiter, with what the nesting bound needs to know about its contents.
+struct Group {
+    delimiter: Delimiter,
+    opened: Span,
+    /// Operators in the current segment (since the last separator) of this group.
+    operators: usize,
+    /// One more than the deepest group closed in the current segment.
+    child_depth: usize,
+    /// The bound of the deepest segment of this group already finished.
+    deepest_segment: usize,
+}
+
+impl Group {
+    fn segment_bound(&self) -> usize {
+        self.operators + self.child_depth
+    }
+}
+
+/// Pass 4: drops the newlines that cannot separate anything, balances delimiters and bounds the
+/// nesting depth.
+fn layout(text: &str, tokens: Vec<Spanned>, errors: &mut Vec<SyntaxError>) -> Vec<Spanned> {
+    let mut layout = Layout {
+        out: Vec::with_capacity(tokens.len()),
+        open: Vec::new(),
+        top: Group {
+            delimiter: Delimiter::Brace,
+            opened: Span::default(),
+            operators: 0,
+            child_depth: 0,
+            deepest_segment: 0,
+        },
+        nesting: 0,
+    };
+    let mut pending_newline: Option<Spanned> = None;
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some((start, token, end)) = tokens.next() {
+        if token == Token::Newline {
+            let inside_group =
+                matches!(layout.open.last(), Some(group) if group.delimiter != Delimiter::Brace);
+            let continues =
+                layout.out.last().is_none_or(|(_, last, _)| last.continues_on_next_line());
+            if !inside_group && !continues && pending_newline.is_none() {
+                pending_newline = Some((start, token, end));
+            }
+            continue;
+        }
+        let at_line_start = start == 0 || text.as_bytes().get(start - 1) == Some(&b'\n');
+        let names_next = matches!(tokens.peek(), Some((_, Token::Ident(_), _)));
+        if token.starts_item() && at_line_start && names_next && !layout.open.is_empty() {
+            let at = pending_newline.as_ref().map_or(start, |(newline_start, ..)| *newline_start);
+            layout.close_all(at, Some(errors));
+        }
+        if let Some(newline) = pending_newline.take()
+            && !matches!(token, Token::Arrow | Token::LeftBrace)
+        {
+            layout.push(newline);
+        }
+        if token == Token::RightBrace
+            && layout.open.iter().any(|group| group.delimiter == Delimiter::Brace)
+        {
+            while let Some(group) = layout.open.last()
+                && group.delimiter != Delimiter::Brace
+            {
+                report_unclosed(errors, group.delimiter, group.opened, start);
+                layout.push((start, group.delimiter.closing_token(), start));
+            }
+        }
+        layout.push((start, token, end));
+        if layout.nesting > MAX_NESTING {
+            errors.push(SyntaxError {
+                span: Span::new(start, end),
+                kind: SyntaxErrorKind::NestingTooDeep { limit: MAX_NESTING },
+            });
+            layout.close_all(end, None);
+            return layout.out;
+        }
+    }
+    layout.close_all(text.len(), Some(errors));
+    layout.out
+}
+
+/// The state of the layout pass: the tokens laid out so far and the delimiters still open.
+struct Layout {
+    out: Vec<Spanned>,
+    open: Vec<Group>,
+    /// The contents of the file outside every delimiter.
+    top: Group,
+    /// A bound on the depth of the tree at the current token: the sum over the open groups (and
+    /// the top) of their current segment's bound, plus one per open group.
+    nesting: usize,
+}
+
+impl Layout {
+    fn innermost(&mut self) -> &mut Group {
+        self.open.last_mut().unwrap_or(&mut self.top)
+    }
+
+    /// Emits `token`, updating the open delimiters and the nesting bound.
+    fn push(&mut self, spanned: Spanned) {
+        let token = &spanned.1;
+        if let Some(delimiter) = Delimiter::of(token) {
+            let opened = Span::new(spanned.0, spanned.2);
+            let group =
+                Group { delimiter, opened, operators: 0, child_depth: 0, deepest_segment: 0 };
+            self.open.push(group);
+            self.nesting += 1;
+        } else if let Some(group) = self.open.last()
+            && group.delimiter.closing_token() == *token
+        {
+            self.close_innermost();
+        } else if matches!(token, Token::Newline | Token::Comma | Token::Semicolon) {
+            let group = self.innermost();
+            let bound = group.segment_bound();
+            group.deepest_segment = group.deepest_segment.max(bound);
+            group.operators = 0;
+            group.child_depth = 0;
+            self.nesting -= bound;
+        } else if is_operator(token) {
+            self.innermost().operators += 1;
+            self.nesting += 1;
+        }
+        self.out.push(spanned);
+    }
+
+    fn close_innermost(&mut self) {
+        let Some(group) = self.open.pop() else { return };
+        let bound = group.segment_bound();
+        self.nesting -= bound + 1;
+        let depth = group.deepest_segment.max(bound) + 1;
+        let parent = self.innermost();
+        if depth > parent.child_depth {
+            let grown = depth - parent.child_depth;
+            parent.child_depth = depth;
+            self.nesting += grown;
+        }
+    }
+
+    /// Closes every open delimiter with an empty token at `at`, innermost first, reporting each
+    /// to `errors` when given.
+    fn close_all(&mut self, at: usize, mut errors: Option<&mut Vec<SyntaxError>>) {
+        while let Some(group) = self.open.last() {
+            let delimiter = group.delimiter;
+            if let Some(errors) = errors.as_deref_mut() {
+                report_unclosed(errors, delimiter, group.opened, at);
+            }
+            self.push((at, delimiter.closing_token(), at));
+        }
+    }
+}
+
+/// Whether `token` may make one more level of a tree: a binary or unary operator, a range or `of`.
+fn is_operator(token: &Token) -> bool {
+    matches!(
+        token,
+        Token::Plus
+            | Token::Minus
+            | Token::Star
+            | Token::Slash
+            | Token::Caret
+            | Token::Less
+            | Token::LessEquals
+            | Token::Greater
+            | Token::GreaterEquals
+            | Token::EqualsEquals
+            | Token::DotDot
+            | Token::DotDotEquals
+            | Token::Of
+    )
+}
+
+fn report_unclosed(errors: &mut Vec<SyntaxError>, delimiter: Delimiter, opened: Span, at: usize) {
+    errors.push(SyntaxError {
+        span: opened,
+        kind: SyntaxErrorKind::UnclosedDelimiter {
+            delimiter: delimiter.open_text().to_owned(),
+            expected_at: Span::new(at, at),
+        },
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_unit(name: &str) -> bool {
+        matches!(name, "s" | "m" | "h" | "min" | "kg" | "EUR" | "%" | "cycles" | "deg")
+    }
+
+    /// The tokens of `text` written back compactly: quantities as `<value unit>`, newlines as `⏎`.
+    fn tokens(text: &str) -> String {
+        let lexed = lex(text, &is_unit);
+        let words: Vec<String> = lexed
+            .tokens
+            .iter()
+            .map(|(start, token, end)| match token {
+                Token::Quantity(quantity) => {
+                    format!("<{} {}>", quantity.value.text, quantity.unit.display())
+                }
+                Token::Newline => "⏎".to_owned(),
+                _ if start == end => format!("{token}̸"),
+                _ => token.to_string(),
+            })
+            .collect();
+        words.join(" ")
+    }
+
+    fn errors(text: &str) -> Vec<SyntaxErrorKind> {
+        lex(text, &is_unit).errors.into_iter().map(|error| error.kind).collect()
+    }
+
+    #[test]
+    fn first_word_after_a_number_is_always_a_unit() {
+        assert_eq!(tokens("12 m"), "<12 m>");
+        assert_eq!(tokens("12 metres"), "<12 metres>");
+        assert_eq!(tokens("3 %"), "<3 %>");
+        assert_eq!(tokens("20000 cycles"), "<20000 cycles>");
+        assert_eq!(tokens("42"), "42");
+    }
+
+    #[test]
+    fn slash_and_star_continue_only_with_unit_names() {
+        assert_eq!(tokens("0.4 m/s"), "<0.4 m/s>");
+        assert_eq!(tokens("1200 EUR/h"), "<1200 EUR/h>");
+        assert_eq!(tokens("1 s / 3"), "<1 s> / 3");
+        assert_eq!(tokens("12 m / 0.4 m/s"), "<12 m> / <0.4 m/s>");
+        assert_eq!(tokens("2 s * spots"), "<2 s> * spots");
+        assert_eq!(tokens("2 kg * m"), "<2 kg*m>");
+        assert_eq!(tokens("5 %/h"), "<5 %/h>");
+    }
+
+    #[test]
+    fn powers_are_integers_with_the_sign_of_the_slash_folded_in() {
+        let lexed = lex("8 m/s^2", &is_unit);
+        let Token::Quantity(quantity) = &lexed.tokens[0].1 else { panic!("not a quantity") };
+        let unit = &quantity.unit;
+        let powers: Vec<i32> = unit.factors.iter().map(|factor| factor.power).collect();
+        assert_eq!(powers, [1, -2]);
+        assert_eq!(unit.span, Span::new(2, 7));
+        assert_eq!(lexed.tokens[0].2, 7);
+        assert_eq!(tokens("1 m^-1"), "<1 1/m>");
+        assert_eq!(tokens("1 m/s^-2"), "<1 m*s^2>");
+        assert_eq!(tokens("2 m ^ x"), "<2 m> ^ x");
+        assert_eq!(tokens("2 m^2.5"), "<2 m> ^ 2.5");
+        assert_eq!(tokens("2 m^99999999999"), "<2 m> ^ 99999999999");
+    }
+
+    #[test]
+    fn units_end_at_keywords_and_newlines() {
+        assert_eq!(tokens("400 h of busy_time"), "<400 h> of busy_time");
+        assert_eq!(tokens("x = 5\ny = 2"), "x = 5 ⏎ y = 2");
+        assert_eq!(tokens("1..=20"), "1 ..= 20");
+        assert_eq!(tokens("12m"), "<12 m>");
+    }
+
+    #[test]
+    fn newlines_inside_parentheses_and_brackets_are_dropped() {
+        assert_eq!(tokens("f(a,\n b\n)\nx"), "f ( a , b ) ⏎ x");
+        assert_eq!(tokens("[1\n2]"), "[ 1 2 ]");
+        assert_eq!(tokens("f({\na\nb})"), "f ( { a ⏎ b } )");
+    }
+
+    #[test]
+    fn newlines_after_tokens_that_cannot_end_a_field_are_dropped() {
+        assert_eq!(tokens("x =\n5"), "x = 5");
+        assert_eq!(tokens("a +\nb"), "a + b");
+        assert_eq!(tokens("a\n+ b"), "a ⏎ + b");
+        assert_eq!(tokens("weibull() of\nbusy_time"), "weibull ( ) of busy_time");
+        assert_eq!(tokens("a,\nb;\nc"), "a , b ; c");
+        assert_eq!(tokens("weld.\nx"), "weld . ⏎ x");
+    }
+
+    #[test]
+    fn a_flow_continues_on_a_line_starting_with_an_arrow() {
+        assert_eq!(tokens("flow a -> b\n  -> c\nsink d"), "flow a -> b -> c ⏎ sink d");
+    }
+
+    #[test]
+    fn newline_runs_collapse_and_leading_newlines_go() {
+        assert_eq!(tokens("\n\n\na\n\n\n\nb\n\n"), "a ⏎ b");
+        assert_eq!(tokens("a // comment\n\n// more\nb"), "a ⏎ b");
+        assert_eq!(tokens("station x\n{\n}"), "station x { }");
+    }
+
+    #[test]
+    fn comments_nest_and_are_skipped() {
+        assert_eq!(tokens("a /* x /* y */ z */ b"), "a b");
+        assert_eq!(errors("a /* x /* y */ b"), [SyntaxErrorKind::UnterminatedComment]);
+    }
+
+    #[test]
+    fn docs_are_kept_aside() {
+        let lexed = lex("//! File.\n//!  Two.\n/// One\n///Two\nsink done\n//! late", &is_unit);
+        assert_eq!(lexed.file_docs.as_deref(), Some("File.\n Two."));
+        assert_eq!(lexed.docs.get(&35).map(String::as_str), Some("One\nTwo"));
+        assert_eq!(tokens("//// not a doc\nsink done"), "sink done");
+    }
+
+    #[test]
+    fn strings_are_cooked() {
+        let lexed = lex(r#""a\"b\\c\nd""#, &is_unit);
+        assert_eq!(lexed.tokens[0].1, Token::String("a\"b\\c\nd".to_owned()));
+        assert_eq!(errors(r#""bad \q""#), [SyntaxErrorKind::InvalidEscape]);
+        assert_eq!(errors("\"open\nx"), [SyntaxErrorKind::UnterminatedString]);
+        assert_eq!(tokens("\"open\nx"), "\"open\" ⏎ x");
+    }
+
+    #[test]
+    fn bad_characters_are_reported_once_per_run_and_skipped() {
+        assert_eq!(tokens("a @@ b"), "a b");
+        assert_eq!(errors("a @@ b $"), [SyntaxErrorKind::InvalidCharacter, SyntaxErrorKind::InvalidCharacter]);
+        assert_eq!(errors("é"), [SyntaxErrorKind::InvalidCharacter]);
+    }
+
+    #[test]
+    fn numbers_are_read() {
+        let lexed = lex("1_000 3.5 1e-3 1e999", &is_unit);
+        let numbers: Vec<(f64, bool)> = lexed
+            .tokens
+            .iter()
+            .filter_map(|(_, token, _)| match token {
+                Token::Number(number) => Some((number.value, number.is_integer)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(numbers[..3], [(1000.0, true), (3.5, false), (0.001, false)]);
+        assert!(numbers[3].0.is_infinite());
+        assert_eq!(lexed.errors.len(), 1);
+        assert_eq!(lexed.errors[0].kind, SyntaxErrorKind::InvalidNumber);
+        assert_eq!(tokens("1..5"), "1 .. 5");
+        assert_eq!(tokens("1.x"), "1 . x");
+    }
+
+    #[test]
+    fn delimiters_are_balanced() {
+        assert_eq!(tokens("a { b"), "a { b }̸");
+        assert_eq!(tokens("a { f(x }"), "a { f ( x )̸ }");
+        assert_eq!(tokens("a ) b"), "a ) b");
+        assert_eq!(tokens("station a {\n x = 1\nstation b {}"), "station a { x = 1 }̸ ⏎ station b { }");
+        assert_eq!(tokens("station a {\n  station b {}\n}"), "station a { station b { } ⏎ }");
+        let kinds = errors("a { (");
+        assert_eq!(kinds.len(), 2);
+    }
+}

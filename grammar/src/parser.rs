@@ -1,0 +1,248 @@
+//! The parser glue: runs the lexer and the generated LALRPOP parser, and turns what they report
+//! into [`SyntaxError`]s.
+//!
+//! The generated parser stays private to this module, so that [`parse`] is the one way in and the
+//! grammar could be replaced by a hand-written parser without any caller noticing (the data tests
+//! in `tests/data` pin the trees down).
+
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+
+use lalrpop_util::{ErrorRecovery, ParseError};
+
+use crate::ast::{BinaryOp, Expr, ExprKind, SourceFile, Span, for_each_span_mut};
+use crate::error::{SyntaxError, SyntaxErrorKind};
+use crate::lexer::{self, Token};
+
+lalrpop_util::lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused_qualifications, unused_parens)]
+    generated,
+    "/grammar.rs"
+);
+
+/// The result of parsing one file: always a tree, and the syntax errors met on the way.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Parse {
+    pub file: SourceFile,
+    /// Sorted by position; empty when the file is well formed.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Parses `text` into a tree. Never fails and never panics: broken items, members and operands
+/// become `Error` nodes, and the errors are listed beside the tree. Every span in the tree starts
+/// and ends at a token the user wrote (an `Error` node that covers none is empty).
+///
+/// `is_unit` says whether a word is a unit name; it decides where a unit expression after a number
+/// ends (see the `lexer` module).
+pub fn parse(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Parse {
+    let lexed = lexer::lex(text, is_unit);
+    let mut errors = lexed.errors;
+    let written: Vec<(usize, usize)> = lexed
+        .tokens
+        .iter()
+        .filter(|(start, token, end)| start < end && *token != Token::Newline)
+        .map(|(start, _, end)| (*start, *end))
+        .collect();
+    let mut state = ParseState { docs: lexed.docs, recovered: Vec::new() };
+    let tokens = lexed.tokens.into_iter().map(Ok::<_, Infallible>);
+    let mut items = match generated::FileParser::new().parse(&mut state, tokens) {
+        Ok(items) => items,
+        Err(error) => {
+            errors.push(syntax_error(text, error));
+            Vec::new()
+        }
+    };
+    for item in &mut items {
+        for_each_span_mut(item, &mut |span| trim_to_tokens(span, &written));
+    }
+    errors.extend(state.recovered.into_iter().map(|recovery| syntax_error(text, recovery.error)));
+    errors.sort_by_key(|error| (error.span.start, error.span.end));
+    errors.dedup();
+    Parse { file: SourceFile { docs: lexed.file_docs, items }, errors }
+}
+
+/// Shrinks `span` to the written tokens it covers, or to an empty span at its start when it covers
+/// none. Spans of well-formed nodes already start and end at tokens and are left as they are; the
+/// spans that error recovery makes may also take in the whitespace and comments around them, and
+/// the closing delimiters that the lexer inserted.
+fn trim_to_tokens(span: &mut Span, written: &[(usize, usize)]) {
+    if span.is_empty() {
+        return;
+    }
+    let (start, end) = (span.start as usize, span.end as usize);
+    let first = written.partition_point(|&(token_start, _)| token_start < start);
+    let last = written.partition_point(|&(_, token_end)| token_end <= end);
+    match (written.get(first), last.checked_sub(1).and_then(|last| written.get(last))) {
+        (Some(&(first_start, _)), Some(&(_, last_end))) if first_start < end && last_end > start => {
+            *span = Span::new(first_start, last_end);
+        }
+        _ => *span = Span::new(start, start),
+    }
+}
+
+/// What the grammar's actions need besides the tokens: the docs to attach and a place to put the
+/// errors that recovery skipped over.
+pub(crate) struct ParseState {
+    docs: BTreeMap<usize, String>,
+    recovered: Vec<ErrorRecovery<usize, Token, Infallible>>,
+}
+
+impl ParseState {
+    /// The `///` documentation written right before the token at `offset`.
+    pub(crate) fn docs_at(&self, offset: usize) -> Option<String> {
+        self.docs.get(&offset).cloned()
+    }
+
+    /// Keeps an error that the grammar recovered from.
+    pub(crate) fn recovered(&mut self, recovery: ErrorRecovery<usize, Token, Infallible>) {
+        self.recovered.push(recovery);
+    }
+}
+
+/// A binary expression spanning `start..end`.
+pub(crate) fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, start: usize, end: usize) -> Expr {
+    Expr {
+        kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+        span: Span::new(start, end),
+    }
+}
+
+fn syntax_error(text: &str, error: ParseError<usize, Token, Infallible>) -> SyntaxError {
+    match error {
+        // An empty token at the end of the file is a closing delimiter the lexer added there.
+        ParseError::UnrecognizedToken { token: (start, _, end), expected }
+            if start == end && end == text.len() =>
+        {
+            SyntaxError {
+                span: Span::new(start, end),
+                kind: SyntaxErrorKind::UnexpectedEof { expected: humanize(expected) },
+            }
+        }
+        ParseError::UnrecognizedToken { token: (start, token, end), expected } => SyntaxError {
+            span: Span::new(start, end),
+            kind: SyntaxErrorKind::UnexpectedToken {
+                found: found_text(text, start, &token, end),
+                expected: humanize(expected),
+            },
+        },
+        ParseError::UnrecognizedEof { location, expected } => SyntaxError {
+            span: Span::new(location, location),
+            kind: SyntaxErrorKind::UnexpectedEof { expected: humanize(expected) },
+        },
+        ParseError::ExtraToken { token: (start, token, end) } => SyntaxError {
+            span: Span::new(start, end),
+            kind: SyntaxErrorKind::UnexpectedToken {
+                found: found_text(text, start, &token, end),
+                expected: Vec::new(),
+            },
+        },
+        // The token stream holds no lexer errors (they are reported by the lexer), so the parser
+        // never sees an invalid token; this arm only keeps the match total.
+        ParseError::InvalidToken { location } => SyntaxError {
+            span: Span::new(location, location),
+            kind: SyntaxErrorKind::InvalidCharacter,
+        },
+        ParseError::User { error } => match error {},
+    }
+}
+
+/// The text of a token as written, or its canonical text when it is an empty token inserted by
+/// the lexer to close a delimiter.
+fn found_text(text: &str, start: usize, token: &Token, end: usize) -> String {
+    match text.get(start..end) {
+        Some(written) if !written.is_empty() => written.to_owned(),
+        _ => token.to_string(),
+    }
+}
+
+/// The keywords that open an item.
+const ITEM_KEYWORDS: [&str; 17] = [
+    "\"import\"",
+    "\"component\"",
+    "\"flow\"",
+    "\"product\"",
+    "\"source\"",
+    "\"station\"",
+    "\"buffer\"",
+    "\"conveyor\"",
+    "\"robot\"",
+    "\"transport\"",
+    "\"resource\"",
+    "\"sink\"",
+    "\"route\"",
+    "\"experiment\"",
+    "\"scenario\"",
+    "\"optimize\"",
+    "\"sync\"",
+];
+
+/// The keywords that may stand where a name of a field, path segment or argument is expected.
+const NAME_KEYWORDS: [&str; 12] = [
+    "\"product\"",
+    "\"source\"",
+    "\"station\"",
+    "\"buffer\"",
+    "\"conveyor\"",
+    "\"robot\"",
+    "\"transport\"",
+    "\"resource\"",
+    "\"sink\"",
+    "\"failure\"",
+    "\"maintenance\"",
+    "\"costs\"",
+];
+
+/// The tokens that may follow an operand: binary operators, range operators and `of`.
+const OPERATORS: [&str; 13] = [
+    "\"+\"", "\"-\"", "\"*\"", "\"/\"", "\"^\"", "\"<\"", "\"<=\"", "\">\"", "\">=\"", "\"==\"",
+    "\"..\"", "\"..=\"", "\"of\"",
+];
+
+/// The tokens that may start an expression, besides the name keywords.
+const EXPRESSION_STARTS: [&str; 8] =
+    ["identifier", "number", "string", "\"true\"", "\"false\"", "\"(\"", "\"[\"", "\"-\""];
+
+/// The tokens that may start a member, besides names.
+const MEMBER_STARTS: [&str; 5] =
+    ["identifier", "\"vary\"", "\"minimize\"", "\"maximize\"", "\"subject\""];
+
+/// Turns LALRPOP's terminal names into the vocabulary of [`SyntaxErrorKind`], and folds the long
+/// lists that some states expect into one word each (`item`, `member`, `expression`, `operator`),
+/// so that a list stays short enough to be read.
+fn humanize(expected: Vec<String>) -> Vec<String> {
+    let mut words: Vec<String> = expected
+        .into_iter()
+        .map(|terminal| match terminal.as_str() {
+            "Ident" => "identifier".to_owned(),
+            "Number" | "Quantity" => "number".to_owned(),
+            "StringLit" => "string".to_owned(),
+            "Newline" => "newline".to_owned(),
+            _ => terminal,
+        })
+        .collect();
+    let has = |words: &[String], word: &str| words.iter().any(|present| present == word);
+    let fold = |words: &mut Vec<String>, group: &[&str], name: &str| {
+        words.retain(|word| !group.contains(&word.as_str()));
+        words.push(name.to_owned());
+    };
+    if ITEM_KEYWORDS.iter().all(|keyword| has(&words, keyword)) {
+        fold(&mut words, &ITEM_KEYWORDS, "item");
+    }
+    if has(&words, "\"vary\"") && has(&words, "identifier") {
+        fold(&mut words, &MEMBER_STARTS, "member");
+        words.retain(|word| !NAME_KEYWORDS.contains(&word.as_str()));
+    }
+    if has(&words, "\"+\"") && has(&words, "\"*\"") {
+        fold(&mut words, &OPERATORS, "operator");
+    }
+    if has(&words, "identifier") && has(&words, "number") && has(&words, "string") {
+        fold(&mut words, &EXPRESSION_STARTS, "expression");
+        words.retain(|word| !NAME_KEYWORDS.contains(&word.as_str()));
+    }
+    if has(&words, "identifier") {
+        words.retain(|word| !NAME_KEYWORDS.contains(&word.as_str()));
+    }
+    words.sort();
+    words.dedup();
+    words
+}

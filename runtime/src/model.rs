@@ -1,0 +1,424 @@
+//! The model IR: what the runtime simulates, as the compiler lowers it.
+//!
+//! Everything here is plain data in SI units (seconds, metres, kilograms, radians, the model's
+//! currency) with resolved distributions; there is no syntax, no unit and no name lookup left. The
+//! process graph is a petgraph [`DiGraph`] whose node indices are the dense [`ComponentId`]s; an edge's
+//! `order` is the position of its flow in the source, which decides which successor a part tries
+//! first. A program may build a [`Model`] directly in Rust and run it without the language.
+
+use fab_stdlib::dist::Distribution;
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// A component's dense index; equal to its node index in the process graph.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+pub struct ComponentId(pub u32);
+
+/// A product's index in [`Model::products`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+pub struct ProductId(pub u32);
+
+/// A resource's index in [`Model::resources`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+pub struct ResourceId(pub u32);
+
+/// An experiment's index in [`Model::experiments`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+pub struct ExperimentId(pub u32);
+
+impl ComponentId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+    pub fn node(self) -> NodeIndex {
+        NodeIndex::new(self.index())
+    }
+}
+
+/// A whole model: products, the process graph, resources and the studies to run on it.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Model {
+    pub products: Vec<Product>,
+    pub graph: ProcessGraph,
+    pub resources: Vec<Resource>,
+    pub experiments: Vec<Experiment>,
+    pub scenarios: Vec<Scenario>,
+    /// The model's currency (`EUR`, `USD`), when it states any cost.
+    pub currency: Option<String>,
+}
+
+/// Components connected by flows.
+pub type ProcessGraph = DiGraph<Component, Connection>;
+
+/// An edge of the process graph.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Connection {
+    /// The position of this connection among the flows written in the source (0 first): a part
+    /// tries successors in this order.
+    pub order: u32,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Product {
+    pub name: String,
+    /// kg
+    pub mass: Option<f64>,
+    /// (l, w, h) in m
+    pub size: Option<[f64; 3]>,
+    /// Free attributes, by name.
+    pub attributes: BTreeMap<String, AttributeValue>,
+}
+
+/// The value of a product's free attribute.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttributeValue {
+    Number(f64),
+    Bool(bool),
+    Text(String),
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Resource {
+    pub name: String,
+    pub count: u32,
+}
+
+/// A node of the process graph.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Component {
+    /// The qualified name, unique in the model; random streams are derived from it.
+    pub name: String,
+    pub kind: ComponentKind,
+    /// How a finished part chooses among several successors.
+    pub routing: Routing,
+    /// Floor position (x, y) in m.
+    pub at: Option<[f64; 2]>,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ComponentKind {
+    Source(Source),
+    Station(Station),
+    Buffer(Buffer),
+    Conveyor(Conveyor),
+    Robot(Robot),
+    Transport(Transport),
+    Sink,
+}
+
+impl ComponentKind {
+    /// The `.fab` keyword of this kind.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            ComponentKind::Source(_) => "source",
+            ComponentKind::Station(_) => "station",
+            ComponentKind::Buffer(_) => "buffer",
+            ComponentKind::Conveyor(_) => "conveyor",
+            ComponentKind::Robot(_) => "robot",
+            ComponentKind::Transport(_) => "transport",
+            ComponentKind::Sink => "sink",
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Source {
+    pub product: ProductId,
+    pub arrivals: Arrivals,
+    /// Stop after this many parts.
+    pub limit: Option<u64>,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// Time between creations, s.
+    Interarrival(Distribution),
+    /// Release times from a file, s from the start, ascending.
+    Schedule(Vec<f64>),
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Station {
+    /// Processing time, s.
+    pub cycle: Distribution,
+    pub parallel: u32,
+    /// Setup time when the product type changes, s.
+    pub setup: Option<Distribution>,
+    pub failures: Vec<FailureMode>,
+    pub maintenance: Maintenance,
+    pub costs: Costs,
+    pub assembly: Option<Assembly>,
+    pub needs: Vec<ResourceId>,
+}
+
+/// What an assembly station consumes and produces.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Assembly {
+    /// Parts consumed per assembly, by product, in source order.
+    pub inputs: Vec<(ProductId, u32)>,
+    pub produces: ProductId,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct FailureMode {
+    pub name: String,
+    pub law: FailureLaw,
+    /// Time to repair, s.
+    pub repair: Distribution,
+    pub restores: Restoration,
+    pub catastrophic: bool,
+}
+
+/// When a failure mode strikes.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureLaw {
+    /// After a time drawn from `life` (s) on `clock`.
+    Time { life: Distribution, clock: Clock },
+    /// After this many cycles.
+    Cycles(u64),
+}
+
+/// What ages a failure mode or times preventive maintenance.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    BusyTime,
+    CalendarTime,
+}
+
+/// What a repair or maintenance restores.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Restoration {
+    /// Age back to zero.
+    New,
+    /// Age kept (minimal repair).
+    Old,
+    /// This fraction of the age removed (Kijima type I).
+    Fraction(f64),
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "strategy", rename_all = "snake_case")]
+pub enum Maintenance {
+    Reactive,
+    Preventive { every: f64, clock: Clock, takes: Distribution, restores: Restoration },
+    Predictive { threshold: f64, lead: f64, takes: Distribution },
+    Opportunistic { window: f64, takes: Distribution },
+}
+
+/// Costs in the model's currency; rates per second.
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct Costs {
+    pub downtime_per_s: f64,
+    pub repair: f64,
+    pub preventive: f64,
+    pub operating_per_s: f64,
+    pub per_part: f64,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Buffer {
+    /// `None` is unlimited.
+    pub capacity: Option<u64>,
+    pub policy: QueuePolicy,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueuePolicy {
+    Fifo,
+    Lifo,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Conveyor {
+    /// m
+    pub length: f64,
+    /// m/s
+    pub speed: f64,
+    /// Minimum pitch between parts, m.
+    pub spacing: f64,
+    pub accumulating: bool,
+    /// m/s², when the belt restarts.
+    pub accel: Option<f64>,
+}
+
+impl Conveyor {
+    /// The most parts the conveyor holds at once.
+    pub fn capacity(&self) -> u64 {
+        if self.spacing > 0.0 { (self.length / self.spacing).floor() as u64 } else { u64::MAX }
+    }
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Robot {
+    pub station: Station,
+    pub motion: Motion,
+}
+
+/// A robot's physical limits and path (motion models come with the physics work).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Motion {
+    pub reach: Option<f64>,
+    pub payload: Option<f64>,
+    pub speed: Option<f64>,
+    pub accel: Option<f64>,
+    pub jerk: Option<f64>,
+    pub path: Vec<[f64; 2]>,
+    pub process: Option<Distribution>,
+    pub fidelity: Fidelity,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fidelity {
+    Simple,
+    Kinematic,
+    Dynamic,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Transport {
+    pub count: u32,
+    pub speed: f64,
+    pub load: Option<Distribution>,
+    pub unload: Option<Distribution>,
+}
+
+/// How a finished part picks its next component.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Routing {
+    /// The first successor, in flow order, that can take the part now.
+    #[default]
+    FirstAvailable,
+    /// A successor drawn with these probabilities (summing to 1).
+    Probability { targets: Vec<(ComponentId, f64)> },
+    /// The successor named for the part's product.
+    ByProduct { targets: Vec<(ProductId, ComponentId)> },
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Experiment {
+    pub name: String,
+    /// s
+    pub horizon: f64,
+    /// s
+    pub warmup: f64,
+    pub replications: u32,
+    pub seed: u64,
+    /// e.g. 0.95
+    pub confidence: f64,
+}
+
+/// A what-if: a base experiment with replaced experiment settings and components.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Scenario {
+    pub name: String,
+    pub base: ExperimentId,
+    /// The base experiment with the scenario's experiment overrides applied (named after the scenario).
+    pub experiment: Experiment,
+    /// Components whose fields the scenario overrides, each replaced whole.
+    pub components: Vec<(ComponentId, Component)>,
+}
+
+impl Model {
+    pub fn component(&self, id: ComponentId) -> &Component {
+        &self.graph[id.node()]
+    }
+
+    pub fn component_ids(&self) -> impl Iterator<Item = ComponentId> + '_ {
+        self.graph.node_indices().map(|node| ComponentId(node.index() as u32))
+    }
+
+    pub fn find_component(&self, name: &str) -> Option<ComponentId> {
+        self.component_ids().find(|id| self.component(*id).name == name)
+    }
+
+    /// The successors of a component in flow order.
+    pub fn successors(&self, id: ComponentId) -> Vec<ComponentId> {
+        self.neighbors(id, Direction::Outgoing)
+    }
+
+    /// The predecessors of a component in flow order.
+    pub fn predecessors(&self, id: ComponentId) -> Vec<ComponentId> {
+        self.neighbors(id, Direction::Incoming)
+    }
+
+    fn neighbors(&self, id: ComponentId, direction: Direction) -> Vec<ComponentId> {
+        let mut edges: Vec<(u32, ComponentId)> = self
+            .graph
+            .edges_directed(id.node(), direction)
+            .map(|edge| {
+                let other = if direction == Direction::Outgoing {
+                    petgraph::visit::EdgeRef::target(&edge)
+                } else {
+                    petgraph::visit::EdgeRef::source(&edge)
+                };
+                (edge.weight().order, ComponentId(other.index() as u32))
+            })
+            .collect();
+        edges.sort();
+        edges.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// The model with a scenario's overrides applied, and the experiment it runs.
+    pub fn with_scenario(&self, scenario: &Scenario) -> (Model, Experiment) {
+        let mut model = self.clone();
+        for (id, component) in &scenario.components {
+            model.graph[id.node()] = component.clone();
+        }
+        (model, scenario.experiment.clone())
+    }
+
+    /// The process graph in Graphviz DOT, components labelled with their kind.
+    pub fn to_dot(&self) -> String {
+        let mut out = String::from("digraph model {\n    rankdir=LR;\n    node [fontname=\"Helvetica\"];\n");
+        for id in self.component_ids() {
+            let component = self.component(id);
+            let shape = match component.kind {
+                ComponentKind::Source(_) => "invhouse",
+                ComponentKind::Sink => "house",
+                ComponentKind::Buffer(_) => "cylinder",
+                ComponentKind::Conveyor(_) => "cds",
+                _ => "box",
+            };
+            let _ = writeln!(
+                out,
+                "    \"{}\" [shape={shape}, label=\"{}\\n{}\"];",
+                component.name,
+                component.name,
+                component.kind.keyword()
+            );
+        }
+        for id in self.component_ids() {
+            let component = self.component(id);
+            for target in self.successors(id) {
+                let label = match &component.routing {
+                    Routing::Probability { targets } => targets
+                        .iter()
+                        .find(|(t, _)| *t == target)
+                        .map(|(_, p)| format!(" [label=\"{:.4}%\"]", p * 100.0))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let _ = writeln!(
+                    out,
+                    "    \"{}\" -> \"{}\"{label};",
+                    component.name,
+                    self.component(target).name
+                );
+            }
+        }
+        out.push_str("}\n");
+        out
+    }
+}

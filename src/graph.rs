@@ -1,0 +1,44 @@
+//! `fab graph`: the process graph as Graphviz DOT or JSON.
+
+use fab_compiler::{Database, compile, load_model, render};
+use std::process::ExitCode;
+
+pub fn run(path: &str, json: bool) -> ExitCode {
+    let mut db = Database::default();
+    let root = match load_model(&mut db, path) {
+        Ok(root) => root,
+        Err(reason) => {
+            eprintln!("error: cannot read `{path}`: {reason}");
+            return ExitCode::from(2);
+        }
+    };
+    let compilation = compile(&db, root);
+    let Some(model) = compilation.model else {
+        eprint!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
+        eprintln!("error: `{path}` has errors; fix them to see its graph");
+        return ExitCode::from(1);
+    };
+    if json {
+        let nodes: Vec<serde_json::Value> = model
+            .component_ids()
+            .map(|id| {
+                let component = model.component(id);
+                serde_json::json!({
+                    "id": id.0, "name": component.name, "kind": component.kind.keyword(),
+                    "routing": component.routing,
+                })
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for id in model.component_ids() {
+            for target in model.successors(id) {
+                edges.push(serde_json::json!({ "from": id.0, "to": target.0 }));
+            }
+        }
+        let document = serde_json::json!({ "nodes": nodes, "edges": edges });
+        println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+    } else {
+        print!("{}", model.to_dot());
+    }
+    ExitCode::SUCCESS
+}
