@@ -175,9 +175,16 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         let (fields, nested) = check_body(ctx, decl_info.fields, decl_info, body, decl_info.free_fields);
         merge(&mut checked, fields, nested);
     }
-    check_required(ctx, decl_info.fields, &checked.fields, decl.name.span, kind.keyword());
-    kind_rules(ctx, &checked, decl.name.span);
+    // A member that failed to parse may be the missing field: the syntax error says enough.
+    if !decl.body.as_ref().is_some_and(has_unparsed_member) {
+        check_required(ctx, decl_info.fields, &checked.fields, decl.name.span, kind.keyword());
+        kind_rules(ctx, &checked, decl.name.span);
+    }
     Some(checked)
+}
+
+fn has_unparsed_member(body: &Body) -> bool {
+    body.members.iter().any(|member| matches!(member.kind, MemberKind::Error))
 }
 
 /// The instance's own fields override the template's; nested items of the same name are replaced.
@@ -301,7 +308,9 @@ pub fn check_body(
                 }
                 let empty = Body::default();
                 let (nested_fields, _) = check_body(ctx, nested_decl.fields, kind, body.as_ref().unwrap_or(&empty), false);
-                check_required(ctx, nested_decl.fields, &nested_fields, name.span, &format!("{} {}", keyword.name, name.name));
+                if !body.as_ref().is_some_and(has_unparsed_member) {
+                    check_required(ctx, nested_decl.fields, &nested_fields, name.span, &format!("{} {}", keyword.name, name.name));
+                }
                 nested.push(CheckedNested {
                     keyword: keyword.name.clone(),
                     name: name.name.clone(),

@@ -440,6 +440,8 @@ impl<'a> Ctx<'a> {
                 ParamType::Fixed(ty) => ty,
             };
             match self.conform(value, value_span, &ty) {
+                // Already reported where it was written.
+                Ok(Value::Error) => failed = true,
                 Ok(Value::Number(q)) => match q.si {
                     Some(si) if param.name == "unit" => unit_factor = si,
                     Some(si) => known.push((param.name, si)),
@@ -496,7 +498,7 @@ impl<'a> Ctx<'a> {
             }
             Err(invalid) => {
                 let param_span = |name: &str| {
-                    bound.iter().find(|(p, _)| p.name == name).map(|(_, a)| a.span).unwrap_or(span)
+                    bound.iter().find(|(p, _)| p.name == name).map(|(_, a)| a.value.span).unwrap_or(span)
                 };
                 let (message, at) = match invalid {
                     InvalidParameter::Negative { param, strictly: true } => (format!("`{param}` must be greater than zero"), param_span(param)),

@@ -122,8 +122,14 @@ fn syntax_diagnostic(file: SourceFile, error: &SyntaxError) -> Diagnostic {
     let at = Location { file, item: None, span: error.span };
     match &error.kind {
         SyntaxErrorKind::UnexpectedToken { found, expected } => {
-            Diagnostic::error("E0001", format!("expected {}, found {}", expected_list(expected), describe_token(found)))
-                .primary(at, "unexpected here")
+            let diagnostic =
+                Diagnostic::error("E0001", format!("expected {}, found {}", expected_list(expected), describe_token(found)))
+                    .primary(at, "unexpected here");
+            if expected.iter().any(|e| e == "\"=\"") && found != "\n" {
+                diagnostic.help("A field is written `name = value`.")
+            } else {
+                diagnostic
+            }
         }
         SyntaxErrorKind::UnexpectedEof { expected } => {
             Diagnostic::error("E0001", format!("unexpected end of file, expected {}", expected_list(expected)))

@@ -277,10 +277,22 @@ pub struct Param {
 #[derive(Clone, PartialEq, Debug)]
 pub enum TypeExpr {
     /// `NAME` or `NAME<ARGS>`.
-    Named { name: Ident, args: Vec<TypeExpr>, span: Span },
-    Tuple { elements: Vec<TypeExpr>, span: Span },
-    List { element: Box<TypeExpr>, span: Span },
-    Error { span: Span },
+    Named {
+        name: Ident,
+        args: Vec<TypeExpr>,
+        span: Span,
+    },
+    Tuple {
+        elements: Vec<TypeExpr>,
+        span: Span,
+    },
+    List {
+        element: Box<TypeExpr>,
+        span: Span,
+    },
+    Error {
+        span: Span,
+    },
 }
 
 impl TypeExpr {
@@ -319,24 +331,44 @@ pub enum ExprKind {
     /// A plain number: `42`, `3.5`, `1e-3`, `1_000`.
     Number(Number),
     /// A number directly followed by a unit expression: `12 m`, `0.4 m/s`, `3 %`, `20000 cycles`.
-    Quantity { value: Number, unit: UnitExpr },
+    Quantity {
+        value: Number,
+        unit: UnitExpr,
+    },
     String(String),
     Bool(bool),
     /// A name or dotted path: `unlimited`, `fifo`, `busy_time`, `cycle_time`, `b1.capacity`.
     Path(Path),
     /// `NAME(ARGS)`: a distribution (`normal(mean = 52 s, sd = 4 s)`), a strategy (`preventive(…)`),
     /// a feed (`mqtt(…)`).
-    Call { callee: Ident, args: Vec<Arg> },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Call {
+        callee: Ident,
+        args: Vec<Arg>,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `(a, b)` or `(a, b, c)`; a parenthesized single expression is not a tuple but its content.
     Tuple(Vec<Expr>),
     /// `[a, b, …]`
     List(Vec<Expr>),
     /// `a..b` or `a..=b`.
-    Range { start: Box<Expr>, end: Box<Expr>, inclusive: bool },
+    Range {
+        start: Box<Expr>,
+        end: Box<Expr>,
+        inclusive: bool,
+    },
     /// `LAW of CLOCK`: `weibull(…) of busy_time`, `400 h of busy_time`.
-    Of { value: Box<Expr>, clock: Ident },
+    Of {
+        value: Box<Expr>,
+        clock: Ident,
+    },
     /// An expression that could not be parsed.
     Error,
 }
@@ -493,7 +525,8 @@ fn body_spans(body: &mut Body, f: &mut impl FnMut(&mut Span)) {
                     body_spans(body, f);
                 }
             }
-            MemberKind::Objective { target: expr, .. } | MemberKind::Constraint { condition: expr } => {
+            MemberKind::Objective { target: expr, .. }
+            | MemberKind::Constraint { condition: expr } => {
                 expr_spans(expr, f);
             }
             MemberKind::Error => {}

@@ -49,7 +49,10 @@ impl Dumper {
         let span = item.span;
         match &item.kind {
             ItemKind::Import(import) => {
-                self.line(depth, format!("Import@{span:?} {:?}@{:?}", import.path.value, import.path.span));
+                self.line(
+                    depth,
+                    format!("Import@{span:?} {:?}@{:?}", import.path.value, import.path.span),
+                );
                 self.docs(depth + 1, &item.docs);
             }
             ItemKind::Decl(decl) => {
@@ -216,7 +219,9 @@ impl Dumper {
                 let factors: Vec<String> = unit
                     .factors
                     .iter()
-                    .map(|factor| format!("{}^{}@{:?}", factor.name.name, factor.power, factor.name.span))
+                    .map(|factor| {
+                        format!("{}^{}@{:?}", factor.name.name, factor.power, factor.name.span)
+                    })
                     .collect();
                 self.line(depth, format!("Quantity@{span:?} {} {}", value.text, unit.display()));
                 self.line(depth + 1, format!("Unit@{:?} {}", unit.span, factors.join(" ")));

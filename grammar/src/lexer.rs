@@ -25,10 +25,11 @@
 //!    - The unit ends at the first token that does not continue it.
 //!
 //!    Hence `1 s / 3` is one second divided by three, `12 m / 0.4 m/s` is `(12 m) / (0.4 m/s)`
-//!    and `2 s * spots` is `(2 s) * spots` when `spots` is not a unit. The number and its unit
-//!    become one [`Token::Quantity`] carrying the number and an [`ast::UnitExpr`], in which each
-//!    factor's power has the sign of the `/` before it folded in (`m/s^2` is `m^1 s^-2`). A name
-//!    used as a unit stays an ordinary identifier everywhere else.
+//!    and `2 s * spots` is `(2 s) * spots` when `spots` is not a unit. A unit never starts with
+//!    `/`: `60 /h` is sixty divided by whatever `h` names (write `60 parts/h`). The number and
+//!    its unit become one [`Token::Quantity`] carrying the number and an [`ast::UnitExpr`], in
+//!    which each factor's power has the sign of the `/` before it folded in (`m/s^2` is
+//!    `m^1 s^-2`). A name used as a unit stays an ordinary identifier everywhere else.
 //!
 //! 3. **Docs.** Doc comments are taken out of the token stream and kept in a table keyed by the
 //!    start of the token that follows them, so that the grammar attaches them to whatever item or
@@ -48,11 +49,18 @@
 //!
 //!    The same pass balances delimiters, which keeps error recovery local. A `}` closes any `(` or
 //!    `[` left open inside its block; the end of the file closes every block still open; and an
-//!    item keyword followed by a name at the start of a line (column 0) closes the blocks still
-//!    open, because that is almost always a new item after a forgotten `}`. Each delimiter closed
-//!    this way is reported as [`SyntaxErrorKind::UnclosedDelimiter`], and the grammar receives an
-//!    empty (zero-width) closing token in its place. A closing delimiter with nothing to close is
+//!    item keyword followed by a name (or `import` followed by a string) at the start of a line
+//!    (column 0) closes the blocks still open, because that is almost always a new item after a
+//!    forgotten `}`. Each delimiter closed this way is reported as
+//!    [`SyntaxErrorKind::UnclosedDelimiter`], and the grammar receives an empty (zero-width)
+//!    closing token in its place. A closing delimiter with nothing to close is
 //!    passed on unchanged: the grammar reports it and skips it.
+//!
+//!    Last, the pass bounds how deeply the tree can nest. Every level of a tree needs an operator
+//!    or an opening delimiter, so counting them per separated segment bounds the depth from the
+//!    tokens alone; past [`MAX_NESTING`] the file is cut and [`SyntaxErrorKind::NestingTooDeep`]
+//!    reported. Without the bound, a few kilobytes of `((((` or `- - - -` would build a tree too
+//!    deep for the recursive passes over it (and for dropping it) to fit on the stack.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -61,6 +69,30 @@ use logos::{Filter, Logos};
 
 use crate::ast::{Ident, Number, Span, UnitExpr, UnitFactor};
 use crate::error::{SyntaxError, SyntaxErrorKind};
+
+/// The result of lexing a whole file.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Lexed {
+    /// The tokens the grammar reads, after unit gluing and layout, with delimiters balanced.
+    pub tokens: Vec<Spanned>,
+    /// `///` documentation, keyed by the start offset of the token that follows it.
+    pub docs: BTreeMap<usize, String>,
+    /// The `//!` documentation at the top of the file.
+    pub file_docs: Option<String>,
+    /// Lexical errors and unclosed delimiters, in source order.
+    pub errors: Vec<SyntaxError>,
+}
+
+/// Lexes `text`, using `is_unit` to decide whether a word after `/` or `*` continues a unit
+/// expression (see the module documentation).
+pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
+    let mut errors = Vec::new();
+    let scanned = scan(text, &mut errors);
+    let glued = glue_units(scanned.tokens, is_unit);
+    let tokens = layout(text, glued, &mut errors);
+    errors.sort_by_key(|error| (error.span.start, error.span.end));
+    Lexed { tokens, docs: scanned.docs, file_docs: scanned.file_docs, errors }
+}
 
 /// A token as the grammar sees it, between its start and end byte offsets.
 pub type Spanned = (usize, Token, usize);
@@ -391,30 +423,6 @@ impl fmt::Display for Token {
     }
 }
 
-/// The result of lexing a whole file.
-#[derive(Clone, PartialEq, Debug, Default)]
-pub struct Lexed {
-    /// The tokens the grammar reads, after unit gluing and layout, with delimiters balanced.
-    pub tokens: Vec<Spanned>,
-    /// `///` documentation, keyed by the start offset of the token that follows it.
-    pub docs: BTreeMap<usize, String>,
-    /// The `//!` documentation at the top of the file.
-    pub file_docs: Option<String>,
-    /// Lexical errors and unclosed delimiters, in source order.
-    pub errors: Vec<SyntaxError>,
-}
-
-/// Lexes `text`, using `is_unit` to decide whether a word after `/` or `*` continues a unit
-/// expression (see the module documentation).
-pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
-    let mut errors = Vec::new();
-    let scanned = scan(text, &mut errors);
-    let glued = glue_units(scanned.tokens, is_unit);
-    let tokens = layout(text, glued, &mut errors);
-    errors.sort_by_key(|error| (error.span.start, error.span.end));
-    Lexed { tokens, docs: scanned.docs, file_docs: scanned.file_docs, errors }
-}
-
 /// A number with its unit, as carried by [`Token::Quantity`].
 #[derive(Clone, PartialEq, Debug)]
 pub struct QuantityLiteral {
@@ -506,7 +514,9 @@ fn string(lexer: &mut logos::Lexer<Token>) -> String {
                     other => {
                         let end = start + escaped_offset + other.len_utf8();
                         let span = Span::new(start + offset, end);
-                        lexer.extras.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidEscape });
+                        lexer
+                            .extras
+                            .push(SyntaxError { span, kind: SyntaxErrorKind::InvalidEscape });
                         value.push('\\');
                         value.push(other);
                     }
@@ -696,7 +706,7 @@ fn power_span(tokens: &[Spanned], from: usize, to: usize) -> Option<Span> {
 /// bodies nest. Each level of a tree needs an operator or an opening delimiter, so the layout pass
 /// can bound the depth from the tokens alone. A file past this bound is cut there and reported,
 /// because the recursive passes over the tree (and dropping it) would otherwise exhaust the stack.
-pub const MAX_NESTING: usize = 1000;
+pub const MAX_NESTING: usize = 256;
 
 /// An open delimiter waiting for its closing partner.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -780,7 +790,11 @@ fn layout(text: &str, tokens: Vec<Spanned>, errors: &mut Vec<SyntaxError>) -> Ve
             continue;
         }
         let at_line_start = start == 0 || text.as_bytes().get(start - 1) == Some(&b'\n');
-        let names_next = matches!(tokens.peek(), Some((_, Token::Ident(_), _)));
+        let names_next = match tokens.peek() {
+            Some((_, Token::Ident(_), _)) => true,
+            Some((_, Token::String(_), _)) => token == Token::Import,
+            _ => false,
+        };
         if token.starts_item() && at_line_start && names_next && !layout.open.is_empty() {
             let at = pending_newline.as_ref().map_or(start, |(newline_start, ..)| *newline_start);
             layout.close_all(at, Some(errors));
@@ -1042,7 +1056,10 @@ mod tests {
     #[test]
     fn bad_characters_are_reported_once_per_run_and_skipped() {
         assert_eq!(tokens("a @@ b"), "a b");
-        assert_eq!(errors("a @@ b $"), [SyntaxErrorKind::InvalidCharacter, SyntaxErrorKind::InvalidCharacter]);
+        assert_eq!(
+            errors("a @@ b $"),
+            [SyntaxErrorKind::InvalidCharacter, SyntaxErrorKind::InvalidCharacter]
+        );
         assert_eq!(errors("é"), [SyntaxErrorKind::InvalidCharacter]);
     }
 
@@ -1070,7 +1087,10 @@ mod tests {
         assert_eq!(tokens("a { b"), "a { b }̸");
         assert_eq!(tokens("a { f(x }"), "a { f ( x )̸ }");
         assert_eq!(tokens("a ) b"), "a ) b");
-        assert_eq!(tokens("station a {\n x = 1\nstation b {}"), "station a { x = 1 }̸ ⏎ station b { }");
+        assert_eq!(
+            tokens("station a {\n x = 1\nstation b {}"),
+            "station a { x = 1 }̸ ⏎ station b { }"
+        );
         assert_eq!(tokens("station a {\n  station b {}\n}"), "station a { station b { } ⏎ }");
         let kinds = errors("a { (");
         assert_eq!(kinds.len(), 2);

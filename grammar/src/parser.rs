@@ -73,7 +73,9 @@ fn trim_to_tokens(span: &mut Span, written: &[(usize, usize)]) {
     let first = written.partition_point(|&(token_start, _)| token_start < start);
     let last = written.partition_point(|&(_, token_end)| token_end <= end);
     match (written.get(first), last.checked_sub(1).and_then(|last| written.get(last))) {
-        (Some(&(first_start, _)), Some(&(_, last_end))) if first_start < end && last_end > start => {
+        (Some(&(first_start, _)), Some(&(_, last_end)))
+            if first_start < end && last_end > start =>
+        {
             *span = Span::new(first_start, last_end);
         }
         _ => *span = Span::new(start, start),
@@ -99,12 +101,14 @@ impl ParseState {
     }
 }
 
+/// An expression spanning `start..end`.
+pub(crate) fn expr(kind: ExprKind, start: usize, end: usize) -> Expr {
+    Expr { kind, span: Span::new(start, end) }
+}
+
 /// A binary expression spanning `start..end`.
 pub(crate) fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, start: usize, end: usize) -> Expr {
-    Expr {
-        kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) },
-        span: Span::new(start, end),
-    }
+    expr(ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, start, end)
 }
 
 fn syntax_error(text: &str, error: ParseError<usize, Token, Infallible>) -> SyntaxError {

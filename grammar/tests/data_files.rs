@@ -59,7 +59,11 @@ fn check_folder(folder: &str, expect: Expect) {
         }
         let expected = fs::read_to_string(&tree_file).unwrap_or_default();
         if expected != actual {
-            mismatches.push(format!("{}\n{}", tree_file.display(), first_difference(&expected, &actual)));
+            mismatches.push(format!(
+                "{}\n{}",
+                tree_file.display(),
+                first_difference(&expected, &actual)
+            ));
         }
     }
     assert!(

@@ -406,7 +406,7 @@ impl Model {
                     Routing::Probability { targets } => targets
                         .iter()
                         .find(|(t, _)| *t == target)
-                        .map(|(_, p)| format!(" [label=\"{:.4}%\"]", p * 100.0))
+                        .map(|(_, p)| format!(" [label=\"{}%\"]", (p * 100.0 * 1e6).round() / 1e6))
                         .unwrap_or_default(),
                     _ => String::new(),
                 };

@@ -1,0 +1,138 @@
+//! Tests of the public API beyond the data files: degenerate inputs, the nesting bound, the span
+//! visitor and the attachment of docs.
+
+use fab_grammar::ast::{ExprKind, ItemKind, MemberKind, Span, for_each_span_mut};
+use fab_grammar::lexer::MAX_NESTING;
+use fab_grammar::{SyntaxErrorKind, dump, parse};
+use fab_stdlib::units::is_unit_name;
+
+#[test]
+fn empty_and_comment_only_files_parse_to_nothing() {
+    for text in
+        ["", "\n\n", "   ", "// only a comment", "/* block */\n/* /* nested */ */", "//! Docs."]
+    {
+        let parse = parse(text, &is_unit_name);
+        assert!(parse.errors.is_empty(), "{text:?}: {:?}", parse.errors);
+        assert!(parse.file.items.is_empty(), "{text:?}");
+    }
+    assert_eq!(parse("//! Docs.", &is_unit_name).file.docs.as_deref(), Some("Docs."));
+}
+
+#[test]
+fn a_huge_number_is_reported_and_kept() {
+    let parse = parse("product p { x = 1e999 }", &is_unit_name);
+    let kinds: Vec<&SyntaxErrorKind> = parse.errors.iter().map(|error| &error.kind).collect();
+    assert_eq!(kinds, [&SyntaxErrorKind::InvalidNumber]);
+    let ItemKind::Decl(decl) = &parse.file.items[0].kind else { panic!("not a decl") };
+    let MemberKind::Field { value, .. } = &decl.body.as_ref().unwrap().members[0].kind else {
+        panic!("not a field")
+    };
+    let ExprKind::Number(number) = &value.kind else { panic!("not a number") };
+    assert!(number.value.is_infinite());
+    assert_eq!(number.text, "1e999");
+}
+
+#[test]
+fn deep_nesting_is_cut_and_reported_without_exhausting_the_stack() {
+    let deep = [
+        format!("product p {{ x = {} }}", "(".repeat(100_000)),
+        format!("product p {{ x = {}1 }}", "-".repeat(100_000)),
+        format!("product p {{ x = {}1 }}", "1 + ".repeat(100_000)),
+        format!("product p {{ x = {}1 }}", "2 ^ ".repeat(100_000)),
+        format!("product p {{ x = {} }}", "[".repeat(100_000)),
+        format!("product p {{ x = {} }}", "f(".repeat(100_000)),
+        "product p { a { ".repeat(100_000),
+        format!("component c(x: {}Int) : station", "Dist<".repeat(100_000)),
+    ];
+    for text in &deep {
+        let parse = parse(text, &is_unit_name);
+        let too_deep = parse
+            .errors
+            .iter()
+            .any(|error| error.kind == SyntaxErrorKind::NestingTooDeep { limit: MAX_NESTING });
+        assert!(too_deep, "{}: {:?}", &text[..40], parse.errors.first());
+        assert!(!dump(&parse.file).is_empty());
+    }
+}
+
+#[test]
+fn nesting_within_the_bound_is_fine() {
+    let wide = format!("product p {{ x = [{}1] }}", "1, ".repeat(50_000));
+    let long = "product p {\n    x = 1 + 2 * 3 - (4 / 5)\n}\n".repeat(5_000);
+    let deep = format!("product p {{ x = {}1{} }}", "(".repeat(200), ")".repeat(200));
+    for text in [wide, long, deep] {
+        let parse = parse(&text, &is_unit_name);
+        assert!(parse.errors.is_empty(), "{:?}", parse.errors.first());
+    }
+}
+
+#[test]
+fn the_span_visitor_reaches_every_span_in_the_dump() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ok");
+    for entry in std::fs::read_dir(folder).expect("the ok folder exists") {
+        let path = entry.expect("the folder is readable").path();
+        if path.extension().is_none_or(|extension| extension != "fab") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("test files are readable");
+        let mut parse = parse(&text, &is_unit_name);
+        // Shift every span past the end of the text: a span the visitor misses stays small.
+        let delta = 1_000_000;
+        for item in &mut parse.file.items {
+            for_each_span_mut(item, &mut |span| *span = span.shift(delta));
+        }
+        let dumped = dump(&parse.file);
+        for (index, _) in dumped.match_indices('@') {
+            let start: String =
+                dumped[index + 1..].chars().take_while(char::is_ascii_digit).collect();
+            let start: i64 = start.parse().expect("a span follows every @");
+            assert!(
+                start >= delta,
+                "{}: a span was not visited near {}",
+                path.display(),
+                &dumped[index..]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_span_visitor_can_make_spans_relative_to_the_item() {
+    let text = "sink a\nstation weld {\n    cycle = normal(mean = 52 s, sd = 4 s)\n}";
+    let mut whole = parse(text, &is_unit_name);
+    let item = &mut whole.file.items[1];
+    let start = item.span.start;
+    for_each_span_mut(item, &mut |span| *span = span.shift(-(start as i64)));
+    assert_eq!(item.span, Span::new(0, text.len() - 7));
+    let relative = parse(&text[7..], &is_unit_name);
+    assert_eq!(relative.file.items[0], *item);
+}
+
+#[test]
+fn docs_attach_to_the_next_item_or_member_only() {
+    let text = concat!(
+        "/// On the product.\n",
+        "product p {\n",
+        "    x = 1\n",
+        "    /// At the end of a body, documenting nothing: dropped.\n",
+        "}\n",
+        "/// On the sink, across a blank line.\n",
+        "\n",
+        "sink s\n",
+    );
+    let parse = parse(text, &is_unit_name);
+    assert!(parse.errors.is_empty());
+    let docs: Vec<Option<&str>> =
+        parse.file.items.iter().map(|item| item.docs.as_deref()).collect();
+    assert_eq!(docs, [Some("On the product."), Some("On the sink, across a blank line.")]);
+}
+
+#[test]
+fn unit_gluing_uses_the_callers_predicate() {
+    let text = "product p { x = 2 s * spots, y = 2 s * m }";
+    let none = parse(text, &|_: &str| false);
+    let all = parse(text, &|_: &str| true);
+    assert_ne!(dump(&none.file), dump(&all.file));
+    assert!(dump(&none.file).contains("Quantity@16..19 2 s"));
+    assert!(dump(&all.file).contains("Quantity@16..27 2 s*spots"));
+}

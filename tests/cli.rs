@@ -1,0 +1,151 @@
+//! End-to-end tests of the `fab` command line, run through the built binary.
+
+mod support;
+
+use support::{fab, fab_blocks, repo, stderr, stdout};
+
+/// Writes `text` to a fresh file named `name` (tests run in parallel: each call has its own folder).
+fn write_temp(name: &str, text: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("fab-cli-{}-{call}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn every_example_checks_clean() {
+    let mut examples: Vec<_> = std::fs::read_dir(repo().join("examples")).unwrap().flatten().map(|e| e.path()).collect();
+    examples.retain(|p| p.extension().is_some_and(|e| e == "fab"));
+    assert!(examples.len() >= 4);
+    for example in examples {
+        let output = fab(&["check", example.to_str().unwrap()]);
+        assert!(output.status.success(), "{}:\n{}", example.display(), stderr(&output));
+        assert!(stderr(&output).contains("no problems"), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn check_exit_codes_and_summary() {
+    let bad = write_temp("bad.fab", "source s { interarrival = 1 min }\nsink k\nstation w { cylce = 3 s }\nflow s -> w -> k\n");
+    let output = fab(&["check", &bad]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(text.contains("E0201") && text.contains("Did you mean `cycle`?"), "{text}");
+    assert!(text.contains("checked 1 file: 2 errors, 0 warnings"), "{text}");
+    assert!(!text.contains('\u{1b}'), "NO_COLOR output has no escape codes");
+
+    let missing = fab(&["check", "no/such/file.fab"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read `no/such/file.fab`"));
+
+    let usage = fab(&["check"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn check_json_lines() {
+    let bad = write_temp("json.fab", "source s { interarrival = 1 min }\nsink k\nstation w {\n  cycle = 3 m\n}\nflow s -> w -> k\n");
+    let output = fab(&["check", "--format", "json", &bad]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1);
+    let d = &lines[0];
+    assert_eq!(d["code"], "E0303");
+    assert_eq!(d["severity"], "error");
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(4), Some(11)));
+    assert!(d["file"].as_str().unwrap().ends_with("json.fab"));
+    assert_eq!(d["labels"][0]["primary"], true);
+    assert!(d["message"].as_str().unwrap().contains("expects a Duration, found a Length"));
+}
+
+#[test]
+fn explain_prints_pages() {
+    let output = fab(&["explain", "E0201"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).starts_with("# E0201"));
+    let lower = fab(&["explain", "e0603"]);
+    assert!(stdout(&lower).starts_with("# E0603"));
+    let all = fab(&["explain"]);
+    assert!(stdout(&all).lines().count() >= 30);
+    let unknown = fab(&["explain", "E9999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn graph_as_dot_and_json() {
+    let dot = fab(&["graph", "examples/body_shop.fab"]);
+    assert!(dot.status.success(), "{}", stderr(&dot));
+    let text = stdout(&dot);
+    assert!(text.starts_with("digraph model {"));
+    assert!(text.contains("\"weld\" -> \"inspect\";"));
+    assert!(text.contains("\"inspect\" -> \"scrap\" [label=\"3%\"];"), "{text}");
+
+    let json = fab(&["graph", "--format", "json", "examples/body_shop.fab"]);
+    let document: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let nodes = document["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 8);
+    assert_eq!(document["edges"].as_array().unwrap().len(), 7);
+    assert_eq!(nodes.iter().find(|n| n["name"] == "c1").unwrap()["kind"], "conveyor");
+
+    let bad = write_temp("graph.fab", "sink k\nflow k -> nowhere\n");
+    assert_eq!(fab(&["graph", &bad]).status.code(), Some(1));
+}
+
+#[test]
+fn language_reference_examples_check_clean() {
+    let reference = std::fs::read_to_string(repo().join("docs/language.md")).unwrap();
+    let blocks = fab_blocks(&reference);
+    assert!(blocks.len() >= 5);
+    let body_shop = std::fs::read_to_string(repo().join("examples/body_shop.fab")).unwrap();
+    for (index, block) in blocks.iter().enumerate() {
+        check_block_clean(&format!("docs/language.md block {}", index + 1), block, &body_shop);
+    }
+}
+
+#[test]
+fn specification_core_examples_check_clean() {
+    let Some(shared) = support::shared_dir() else { return };
+    let specification = std::fs::read_to_string(shared.join("LANGUAGE.md")).unwrap();
+    let blocks = fab_blocks(&specification);
+    let body_shop = blocks[0].clone();
+    for (index, block) in blocks.iter().enumerate() {
+        check_block_clean(&format!("LANGUAGE.md block {}", index + 1), block, &body_shop);
+    }
+}
+
+/// A block must check without errors on its own, or, when it is a fragment, inside the body shop
+/// (the specification's §10 and §11 extend §1) or inside a minimal line that feeds its components.
+fn check_block_clean(what: &str, block: &str, body_shop: &str) {
+    let attempts = [
+        block.to_string(),
+        format!("{body_shop}\n{block}"),
+        format!("{block}\nsource fragment_source {{ interarrival = 1 min }}\nsink fragment_sink\n{}", feed_components(block)),
+    ];
+    let mut last = String::new();
+    for attempt in attempts {
+        let path = write_temp("block.fab", &attempt);
+        let output = fab(&["check", &path]);
+        if output.status.success() {
+            return;
+        }
+        last = stderr(&output);
+    }
+    panic!("{what} has errors in every setting:\n{block}\n{last}");
+}
+
+/// `flow fragment_source -> X -> fragment_sink` for each station, buffer or conveyor a fragment declares.
+fn feed_components(block: &str) -> String {
+    let mut flows = String::new();
+    for line in block.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let [kind, name, ..] = words.as_slice()
+            && ["station", "buffer", "conveyor", "robot"].contains(kind)
+        {
+            flows.push_str(&format!("flow fragment_source -> {name} -> fragment_sink\n"));
+        }
+    }
+    flows
+}
