@@ -47,7 +47,11 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
         if errors == 0 && warnings == 0 && !io_failure {
             eprintln!("checked {checked}: no problems");
         } else {
-            eprintln!("checked {checked}: {}, {}", plural(errors, "error"), plural(warnings, "warning"));
+            eprintln!(
+                "checked {checked}: {}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
         }
     }
     if io_failure {

@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "fab", version, about = "Manufacturing process simulation: check, run, optimize and sync .fab models")]
+#[command(
+    name = "fab",
+    version,
+    about = "Manufacturing process simulation: check, run, optimize and sync .fab models"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -66,7 +70,9 @@ fn use_color() -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { files, format, verbose } => check::run(&files, format == Format::Json, verbose),
+        Command::Check { files, format, verbose } => {
+            check::run(&files, format == Format::Json, verbose)
+        }
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),
         Command::Explain { code } => explain::run(code.as_deref()),
     }

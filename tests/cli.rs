@@ -17,7 +17,8 @@ fn write_temp(name: &str, text: &str) -> String {
 
 #[test]
 fn every_example_checks_clean() {
-    let mut examples: Vec<_> = std::fs::read_dir(repo().join("examples")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut examples: Vec<_> =
+        std::fs::read_dir(repo().join("examples")).unwrap().flatten().map(|e| e.path()).collect();
     examples.retain(|p| p.extension().is_some_and(|e| e == "fab"));
     assert!(examples.len() >= 4);
     for example in examples {
@@ -29,7 +30,10 @@ fn every_example_checks_clean() {
 
 #[test]
 fn check_exit_codes_and_summary() {
-    let bad = write_temp("bad.fab", "source s { interarrival = 1 min }\nsink k\nstation w { cylce = 3 s }\nflow s -> w -> k\n");
+    let bad = write_temp(
+        "bad.fab",
+        "source s { interarrival = 1 min }\nsink k\nstation w { cylce = 3 s }\nflow s -> w -> k\n",
+    );
     let output = fab(&["check", &bad]);
     assert_eq!(output.status.code(), Some(1));
     let text = stderr(&output);
@@ -47,10 +51,14 @@ fn check_exit_codes_and_summary() {
 
 #[test]
 fn check_json_lines() {
-    let bad = write_temp("json.fab", "source s { interarrival = 1 min }\nsink k\nstation w {\n  cycle = 3 m\n}\nflow s -> w -> k\n");
+    let bad = write_temp(
+        "json.fab",
+        "source s { interarrival = 1 min }\nsink k\nstation w {\n  cycle = 3 m\n}\nflow s -> w -> k\n",
+    );
     let output = fab(&["check", "--format", "json", &bad]);
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 1);
     let d = &lines[0];
     assert_eq!(d["code"], "E0303");
@@ -122,7 +130,10 @@ fn check_block_clean(what: &str, block: &str, body_shop: &str) {
     let attempts = [
         block.to_string(),
         format!("{body_shop}\n{block}"),
-        format!("{block}\nsource fragment_source {{ interarrival = 1 min }}\nsink fragment_sink\n{}", feed_components(block)),
+        format!(
+            "{block}\nsource fragment_source {{ interarrival = 1 min }}\nsink fragment_sink\n{}",
+            feed_components(block)
+        ),
     ];
     let mut last = String::new();
     for attempt in attempts {

@@ -17,7 +17,9 @@ use crate::scope::{Declaration, resolve_import, scope};
 use crate::suggest::did_you_mean;
 use crate::syntax::{ItemClass, ItemKey, item_syntax};
 use crate::value::{Field, Fields, Quantity, Value};
-use fab_grammar::ast::{self, Arg, Body, Decl, DeclKind, Item, ItemKind, MemberKind, Span, TypeExpr};
+use fab_grammar::ast::{
+    self, Arg, Body, Decl, DeclKind, Item, ItemKind, MemberKind, Span, TypeExpr,
+};
 use fab_stdlib::catalog::{self, FieldDecl, KindDecl, Presence, Role};
 use fab_stdlib::types::ValueType;
 use fab_stdlib::units::{self, Dimension};
@@ -143,7 +145,8 @@ fn kind_decl(kind: DeclKind) -> &'static KindDecl {
 fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
     let name_location = ctx.loc(decl.name.span);
     let kind = decl.kind;
-    let mut checked = CheckedBody { kind, fields: Fields::new(), nested: Vec::new(), base: None, name_location };
+    let mut checked =
+        CheckedBody { kind, fields: Fields::new(), nested: Vec::new(), base: None, name_location };
     match kind {
         DeclKind::Route => {
             check_route(ctx, decl, &mut checked);
@@ -165,14 +168,20 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
             }
         } else {
             ctx.push(
-                Diagnostic::error("E0103", format!("{} cannot be based on a template", article(kind.keyword())))
-                    .primary(ctx.loc(base.span), "remove this")
-                    .help("Only components (stations, conveyors, …) instantiate `component` templates."),
+                Diagnostic::error(
+                    "E0103",
+                    format!("{} cannot be based on a template", article(kind.keyword())),
+                )
+                .primary(ctx.loc(base.span), "remove this")
+                .help(
+                    "Only components (stations, conveyors, …) instantiate `component` templates.",
+                ),
             );
         }
     }
     if let Some(body) = &decl.body {
-        let (fields, nested) = check_body(ctx, decl_info.fields, decl_info, body, decl_info.free_fields);
+        let (fields, nested) =
+            check_body(ctx, decl_info.fields, decl_info, body, decl_info.free_fields);
         merge(&mut checked, fields, nested);
     }
     // A member that failed to parse may be the missing field: the syntax error says enough.
@@ -226,17 +235,27 @@ pub fn check_body(
                 let name = &path.segments[0];
                 if let Some(previous) = out.get(&name.name) {
                     ctx.push(
-                        Diagnostic::error("E0202", format!("field `{}` is set more than once", name.name))
-                            .primary(ctx.loc(name.span), "set again here")
-                            .secondary(previous.location.clone(), "first set here")
-                            .help("Remove one of the two; a field has one value."),
+                        Diagnostic::error(
+                            "E0202",
+                            format!("field `{}` is set more than once", name.name),
+                        )
+                        .primary(ctx.loc(name.span), "set again here")
+                        .secondary(previous.location.clone(), "first set here")
+                        .help("Remove one of the two; a field has one value."),
                     );
                     continue;
                 }
                 let Some(field) = catalog::find_field(fields, &name.name) else {
                     if free_fields {
                         let value = ctx.eval(value, None);
-                        out.insert(name.name.clone(), Field { value, location, value_location: ctx.loc(member_value_span(member)) });
+                        out.insert(
+                            name.name.clone(),
+                            Field {
+                                value,
+                                location,
+                                value_location: ctx.loc(member_value_span(member)),
+                            },
+                        );
                     } else {
                         report_unknown_field(ctx, name, fields, kind);
                     }
@@ -251,21 +270,31 @@ pub fn check_body(
                     continue;
                 }
                 let evaluated = ctx.eval(value, Some(&field.ty));
-                let conformed = match ctx.conform(evaluated, value.span, &field.ty) {
+                let conformed = match ctx.conform(evaluated, &field.ty) {
                     Ok(v) => v,
                     Err(mismatch) => {
-                        ctx.report_mismatch(mismatch, value.span, &format!("field `{}`", name.name), &field.ty);
+                        ctx.report_mismatch(
+                            mismatch,
+                            value.span,
+                            &format!("field `{}`", name.name),
+                        );
                         Value::Error
                     }
                 };
-                out.insert(name.name.clone(), Field { value: conformed, location, value_location: ctx.loc(value.span) });
+                out.insert(
+                    name.name.clone(),
+                    Field { value: conformed, location, value_location: ctx.loc(value.span) },
+                );
             }
             MemberKind::Record { name, body } => {
                 if let Some(previous) = out.get(&name.name) {
                     ctx.push(
-                        Diagnostic::error("E0202", format!("field `{}` is set more than once", name.name))
-                            .primary(ctx.loc(name.span), "set again here")
-                            .secondary(previous.location.clone(), "first set here"),
+                        Diagnostic::error(
+                            "E0202",
+                            format!("field `{}` is set more than once", name.name),
+                        )
+                        .primary(ctx.loc(name.span), "set again here")
+                        .secondary(previous.location.clone(), "first set here"),
                     );
                     continue;
                 }
@@ -277,9 +306,12 @@ pub fn check_body(
                     Some(ValueType::Map { key, value }) => check_map(ctx, key, value, body),
                     Some(other) => {
                         ctx.push(
-                            Diagnostic::error("E0204", format!("field `{}` expects `{other}`, found a record", name.name))
-                                .primary(ctx.loc(name.span), "written as a record")
-                                .help(format!("Write it as `{} = …`.", name.name)),
+                            Diagnostic::error(
+                                "E0204",
+                                format!("field `{}` expects `{other}`, found a record", name.name),
+                            )
+                            .primary(ctx.loc(name.span), "written as a record")
+                            .help(format!("Write it as `{} = …`.", name.name)),
                         );
                         continue;
                     }
@@ -288,28 +320,55 @@ pub fn check_body(
                         continue;
                     }
                 };
-                out.insert(name.name.clone(), Field { value, location: location.clone(), value_location: location });
+                out.insert(
+                    name.name.clone(),
+                    Field { value, location: location.clone(), value_location: location },
+                );
             }
             MemberKind::Nested { keyword, name, body } => {
-                let Some(nested_decl) = kind.nested(&keyword.name).filter(|_| std::ptr::eq(fields, kind.fields)) else {
+                let Some(nested_decl) =
+                    kind.nested(&keyword.name).filter(|_| std::ptr::eq(fields, kind.fields))
+                else {
                     ctx.push(
-                        Diagnostic::error("E0201", format!("{} has no nested `{}` items", article(kind.name), keyword.name))
-                            .primary(ctx.loc(keyword.span), "not allowed here"),
+                        Diagnostic::error(
+                            "E0201",
+                            format!(
+                                "{} has no nested `{}` items",
+                                article(kind.name),
+                                keyword.name
+                            ),
+                        )
+                        .primary(ctx.loc(keyword.span), "not allowed here"),
                     );
                     continue;
                 };
                 if let Some(previous) = nested.iter().find(|n| n.name == name.name) {
                     ctx.push(
-                        Diagnostic::error("E0202", format!("`{} {}` is defined more than once", keyword.name, name.name))
-                            .primary(ctx.loc(name.span), "defined again here")
-                            .secondary(previous.location.clone(), "first defined here"),
+                        Diagnostic::error(
+                            "E0202",
+                            format!("`{} {}` is defined more than once", keyword.name, name.name),
+                        )
+                        .primary(ctx.loc(name.span), "defined again here")
+                        .secondary(previous.location.clone(), "first defined here"),
                     );
                     continue;
                 }
                 let empty = Body::default();
-                let (nested_fields, _) = check_body(ctx, nested_decl.fields, kind, body.as_ref().unwrap_or(&empty), false);
+                let (nested_fields, _) = check_body(
+                    ctx,
+                    nested_decl.fields,
+                    kind,
+                    body.as_ref().unwrap_or(&empty),
+                    false,
+                );
                 if !body.as_ref().is_some_and(has_unparsed_member) {
-                    check_required(ctx, nested_decl.fields, &nested_fields, name.span, &format!("{} {}", keyword.name, name.name));
+                    check_required(
+                        ctx,
+                        nested_decl.fields,
+                        &nested_fields,
+                        name.span,
+                        &format!("{} {}", keyword.name, name.name),
+                    );
                 }
                 nested.push(CheckedNested {
                     keyword: keyword.name.clone(),
@@ -318,7 +377,10 @@ pub fn check_body(
                     location: ctx.loc(name.span),
                 });
             }
-            MemberKind::Vary { .. } | MemberKind::Objective { .. } | MemberKind::Constraint { .. } | MemberKind::Bind { .. } => {
+            MemberKind::Vary { .. }
+            | MemberKind::Objective { .. }
+            | MemberKind::Constraint { .. }
+            | MemberKind::Bind { .. } => {
                 let what = match &member.kind {
                     MemberKind::Vary { .. } => "`vary`",
                     MemberKind::Objective { .. } => "an objective",
@@ -326,9 +388,12 @@ pub fn check_body(
                     _ => "a `<-` binding",
                 };
                 ctx.push(
-                    Diagnostic::error("E0201", format!("{what} is not allowed in {}", article(kind.name)))
-                        .primary(ctx.loc(member.span), "not allowed here")
-                        .help("It belongs in an `optimize` or `sync` block."),
+                    Diagnostic::error(
+                        "E0201",
+                        format!("{what} is not allowed in {}", article(kind.name)),
+                    )
+                    .primary(ctx.loc(member.span), "not allowed here")
+                    .help("It belongs in an `optimize` or `sync` block."),
                 );
             }
             MemberKind::Error => {}
@@ -344,11 +409,21 @@ fn member_value_span(member: &ast::Member) -> Span {
     }
 }
 
-fn report_unknown_field(ctx: &mut Ctx, name: &ast::Ident, fields: &'static [FieldDecl], kind: &'static KindDecl) {
+fn report_unknown_field(
+    ctx: &mut Ctx,
+    name: &ast::Ident,
+    fields: &'static [FieldDecl],
+    kind: &'static KindDecl,
+) {
     let candidates = fields.iter().map(|f| f.name).chain(kind.nested.iter().map(|n| n.keyword));
-    let owner = if std::ptr::eq(fields, kind.fields) { article(kind.name) } else { "this record".to_string() };
-    let mut diagnostic = Diagnostic::error("E0201", format!("{owner} has no field `{}`", name.name))
-        .primary(ctx.loc(name.span), "unknown field");
+    let owner = if std::ptr::eq(fields, kind.fields) {
+        article(kind.name)
+    } else {
+        "this record".to_string()
+    };
+    let mut diagnostic =
+        Diagnostic::error("E0201", format!("{owner} has no field `{}`", name.name))
+            .primary(ctx.loc(name.span), "unknown field");
     diagnostic = match did_you_mean(&name.name, candidates) {
         Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
         None => {
@@ -360,22 +435,31 @@ fn report_unknown_field(ctx: &mut Ctx, name: &ast::Ident, fields: &'static [Fiel
 }
 
 /// A `{ NAME = VALUE }` record whose keys name declarations (`assemble { Body = 1 }`).
-fn check_map(ctx: &mut Ctx, key: fab_stdlib::types::RefClass, value_type: &'static ValueType, body: &Body) -> Value {
+fn check_map(
+    ctx: &mut Ctx,
+    key: fab_stdlib::types::RefClass,
+    value_type: &'static ValueType,
+    body: &Body,
+) -> Value {
     let mut entries: Vec<(Declaration, Value)> = Vec::new();
     for member in &body.members {
         let MemberKind::Field { path, value } = &member.kind else {
             if !matches!(member.kind, MemberKind::Error) {
-                ctx.push(Diagnostic::error("E0204", "expected `NAME = value`").primary(ctx.loc(member.span), "not an entry"));
+                ctx.push(
+                    Diagnostic::error("E0204", "expected `NAME = value`")
+                        .primary(ctx.loc(member.span), "not an entry"),
+                );
             }
             continue;
         };
         let name = &path.segments[0];
-        let key_value = ctx.eval(&ast::Expr { kind: ast::ExprKind::Path(path.clone()), span: path.span }, None);
-        let declaration = match ctx.conform(key_value, path.span, &ValueType::Ref(key)) {
+        let key_value =
+            ctx.eval(&ast::Expr { kind: ast::ExprKind::Path(path.clone()), span: path.span }, None);
+        let declaration = match ctx.conform(key_value, &ValueType::Ref(key)) {
             Ok(Value::Ref(declaration)) => declaration,
             Ok(_) => continue,
             Err(mismatch) => {
-                ctx.report_mismatch(mismatch, path.span, "this key", &ValueType::Ref(key));
+                ctx.report_mismatch(mismatch, path.span, "this key");
                 continue;
             }
         };
@@ -387,22 +471,35 @@ fn check_map(ctx: &mut Ctx, key: fab_stdlib::types::RefClass, value_type: &'stat
             continue;
         }
         let evaluated = ctx.eval(value, Some(value_type));
-        match ctx.conform(evaluated, value.span, value_type) {
+        match ctx.conform(evaluated, value_type) {
             Ok(v) => entries.push((declaration, v)),
-            Err(mismatch) => ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", name.name), value_type),
+            Err(mismatch) => {
+                ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", name.name))
+            }
         }
     }
     Value::Map(entries)
 }
 
-fn check_required(ctx: &mut Ctx, fields: &'static [FieldDecl], present: &Fields, at: Span, owner: &str) {
-    let missing: Vec<&FieldDecl> =
-        fields.iter().filter(|f| f.presence == Presence::Required && !present.contains_key(f.name)).collect();
+fn check_required(
+    ctx: &mut Ctx,
+    fields: &'static [FieldDecl],
+    present: &Fields,
+    at: Span,
+    owner: &str,
+) {
+    let missing: Vec<&FieldDecl> = fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required && !present.contains_key(f.name))
+        .collect();
     for field in missing {
         ctx.push(
-            Diagnostic::error("E0203", format!("`{owner}` is missing the required field `{}`", field.name))
-                .primary(ctx.loc(at), format!("needs `{}`", field.name))
-                .help(format!("Add `{} = …` ({}): {}", field.name, field.ty, field.doc)),
+            Diagnostic::error(
+                "E0203",
+                format!("`{owner}` is missing the required field `{}`", field.name),
+            )
+            .primary(ctx.loc(at), format!("needs `{}`", field.name))
+            .help(format!("Add `{} = …` ({}): {}", field.name, field.ty, field.doc)),
         );
     }
 }
@@ -412,7 +509,11 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
     let fields = &checked.fields;
     let has = |name: &str| fields.contains_key(name);
     let at = ctx.loc(name_span);
-    let conflict = |message: String, help: &str| Diagnostic::error("E0206", message).primary(at.clone(), "in this declaration").help(help.to_string());
+    let conflict = |message: String, help: &str| {
+        Diagnostic::error("E0206", message)
+            .primary(at.clone(), "in this declaration")
+            .help(help.to_string())
+    };
     match checked.kind {
         DeclKind::Source => match (has("interarrival"), has("schedule")) {
             (false, false) => ctx.push(conflict(
@@ -430,7 +531,10 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                 ctx.push(conflict("`repair` is set but no `failure` law is".to_string(), "Add `failure = LAW of CLOCK`, or move `repair` into a `failure NAME { … }` mode."));
             }
             if has("failure") && !has("repair") {
-                ctx.push(conflict("`failure` is set without a `repair` time".to_string(), "Add `repair = DIST` next to the shorthand `failure = …`."));
+                ctx.push(conflict(
+                    "`failure` is set without a `repair` time".to_string(),
+                    "Add `repair = DIST` next to the shorthand `failure = …`.",
+                ));
             }
             match (has("assemble"), has("produces")) {
                 (true, false) => ctx.push(
@@ -459,7 +563,13 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                     && value <= 0.0
                 {
                     let location = fields[name].value_location.clone();
-                    ctx.push(Diagnostic::error("E0205", format!("a conveyor's `{name}` must be greater than zero")).primary(location, "not positive"));
+                    ctx.push(
+                        Diagnostic::error(
+                            "E0205",
+                            format!("a conveyor's `{name}` must be greater than zero"),
+                        )
+                        .primary(location, "not positive"),
+                    );
                 }
             }
             if let (Some(length), Some(spacing)) = (number("length"), number("spacing"))
@@ -482,20 +592,28 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                     Diagnostic::error("E0205", "the warm-up is not shorter than the horizon")
                         .primary(fields["warmup"].value_location.clone(), "warm-up")
                         .secondary(fields["horizon"].value_location.clone(), "horizon")
-                        .help("Statistics are collected from the end of the warm-up to the horizon."),
+                        .help(
+                            "Statistics are collected from the end of the warm-up to the horizon.",
+                        ),
                 );
             }
             if let Some(horizon) = number("horizon")
                 && horizon <= 0.0
             {
-                ctx.push(Diagnostic::error("E0205", "the horizon must be greater than zero").primary(fields["horizon"].value_location.clone(), "not positive"));
+                ctx.push(
+                    Diagnostic::error("E0205", "the horizon must be greater than zero")
+                        .primary(fields["horizon"].value_location.clone(), "not positive"),
+                );
             }
             if let Some(confidence) = number("confidence")
                 && !(confidence > 0.0 && confidence < 1.0)
             {
                 ctx.push(
-                    Diagnostic::error("E0205", "the confidence level must lie between 0 % and 100 %")
-                        .primary(fields["confidence"].value_location.clone(), "out of range"),
+                    Diagnostic::error(
+                        "E0205",
+                        "the confidence level must lie between 0 % and 100 %",
+                    )
+                    .primary(fields["confidence"].value_location.clone(), "out of range"),
                 );
             }
         }
@@ -507,14 +625,21 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
             && v < 0.0
             && is_non_negative(dim)
         {
-            ctx.push(Diagnostic::error("E0205", format!("`{name}` cannot be negative")).primary(field.value_location.clone(), format!("{} below zero", dim_phrase(dim))));
+            ctx.push(
+                Diagnostic::error("E0205", format!("`{name}` cannot be negative")).primary(
+                    field.value_location.clone(),
+                    format!("{} below zero", dim_phrase(dim)),
+                ),
+            );
         }
     }
 }
 
 /// §9: a robot's path lies within its reach.
 fn check_reach(ctx: &mut Ctx, fields: &Fields) {
-    let (Some(reach), Some(path)) = (fields.get("reach").and_then(|f| f.value.si()), fields.get("path")) else {
+    let (Some(reach), Some(path)) =
+        (fields.get("reach").and_then(|f| f.value.si()), fields.get("path"))
+    else {
         return;
     };
     let Value::List(points) = &path.value else { return };
@@ -525,10 +650,21 @@ fn check_reach(ctx: &mut Ctx, fields: &Fields) {
             let distance = libm::hypot(x, y);
             if distance > reach {
                 ctx.push(
-                    Diagnostic::error("E0802", format!("path point {} is beyond the robot's reach", index + 1))
-                        .primary(path.value_location.clone(), format!("point {} is {distance:.3} m from the base", index + 1))
-                        .secondary(fields["reach"].value_location.clone(), format!("reach is {reach} m"))
-                        .help("Move the point closer to the base, or choose a robot with a longer reach."),
+                    Diagnostic::error(
+                        "E0802",
+                        format!("path point {} is beyond the robot's reach", index + 1),
+                    )
+                    .primary(
+                        path.value_location.clone(),
+                        format!("point {} is {distance:.3} m from the base", index + 1),
+                    )
+                    .secondary(
+                        fields["reach"].value_location.clone(),
+                        format!("reach is {reach} m"),
+                    )
+                    .help(
+                        "Move the point closer to the base, or choose a robot with a longer reach.",
+                    ),
                 );
             }
         }
@@ -536,13 +672,24 @@ fn check_reach(ctx: &mut Ctx, fields: &Fields) {
 }
 
 /// Evaluates a template instantiation `: Template(args)` and returns the template's fields.
-fn instantiate(ctx: &mut Ctx, kind: DeclKind, base: &ast::BaseRef) -> Option<(Fields, Vec<CheckedNested>)> {
+fn instantiate(
+    ctx: &mut Ctx,
+    kind: DeclKind,
+    base: &ast::BaseRef,
+) -> Option<(Fields, Vec<CheckedNested>)> {
     let declaration = match ctx.scope.lookup(&base.name.name) {
         Some(declaration) if declaration.class == ItemClass::Template => declaration.clone(),
         Some(declaration) => {
             ctx.push(
-                Diagnostic::error("E0103", format!("`{}` is {}, not a component template", base.name.name, declaration.class.describe()))
-                    .primary(ctx.loc(base.name.span), "not a template"),
+                Diagnostic::error(
+                    "E0103",
+                    format!(
+                        "`{}` is {}, not a component template",
+                        base.name.name,
+                        declaration.class.describe()
+                    ),
+                )
+                .primary(ctx.loc(base.name.span), "not a template"),
             );
             return None;
         }
@@ -557,14 +704,23 @@ fn instantiate(ctx: &mut Ctx, kind: DeclKind, base: &ast::BaseRef) -> Option<(Fi
     let result = expand(ctx, &declaration, &args, base.span, kind, 0, &mut inner_diagnostics);
     // Errors inside the template that these argument values cause are reported at the instance;
     // errors the template has on its own are reported once, at the template.
-    let template_clean = !check_item(ctx.db, declaration.file, declaration.key.clone()).has_errors();
+    let template_clean =
+        !check_item(ctx.db, declaration.file, declaration.key.clone()).has_errors();
     if template_clean {
         for diagnostic in inner_diagnostics {
             let original = diagnostic.primary_location().cloned();
             let mut rehomed = Diagnostic { labels: Vec::new(), ..diagnostic.clone() };
-            rehomed = rehomed.primary(ctx.loc(instance_span), format!("in this instantiation of `{}`", declaration.name));
+            rehomed = rehomed.primary(
+                ctx.loc(instance_span),
+                format!("in this instantiation of `{}`", declaration.name),
+            );
             if let Some(original) = original {
-                let label = diagnostic.labels.iter().find(|l| l.primary).map(|l| l.message.clone()).unwrap_or_default();
+                let label = diagnostic
+                    .labels
+                    .iter()
+                    .find(|l| l.primary)
+                    .map(|l| l.message.clone())
+                    .unwrap_or_default();
                 rehomed = rehomed.secondary(original, label);
             }
             ctx.push(rehomed);
@@ -586,7 +742,8 @@ fn expand(
     if depth > 32 {
         return None;
     }
-    let syntax: Option<Arc<Item>> = item_syntax(ctx.db, template.file, template.key.clone()).clone();
+    let syntax: Option<Arc<Item>> =
+        item_syntax(ctx.db, template.file, template.key.clone()).clone();
     let ItemKind::Template(definition) = &syntax?.kind else { return None };
     // Bind the arguments in the caller's context.
     let params = param_types(&definition.params);
@@ -596,30 +753,45 @@ fn expand(
             ctx.push(
                 Diagnostic::error("E0502", "template arguments are given by name")
                     .primary(ctx.loc(arg.span), "this argument has no name")
-                    .help(format!("Write `NAME = value`; `{}` takes {}.", template.name, param_list(&params))),
+                    .help(format!(
+                        "Write `NAME = value`; `{}` takes {}.",
+                        template.name,
+                        param_list(&params)
+                    )),
             );
             continue;
         };
         let Some((_, ty, _)) = params.iter().find(|(n, _, _)| *n == name.name) else {
-            let mut diagnostic = Diagnostic::error("E0502", format!("template `{}` has no parameter `{}`", template.name, name.name))
-                .primary(ctx.loc(name.span), "unknown parameter");
-            if let Some(best) = did_you_mean(&name.name, params.iter().map(|(n, _, _)| n.as_str())) {
+            let mut diagnostic = Diagnostic::error(
+                "E0502",
+                format!("template `{}` has no parameter `{}`", template.name, name.name),
+            )
+            .primary(ctx.loc(name.span), "unknown parameter");
+            if let Some(best) = did_you_mean(&name.name, params.iter().map(|(n, _, _)| n.as_str()))
+            {
                 diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
             }
             ctx.push(diagnostic);
             continue;
         };
         if env.contains_key(&name.name) {
-            ctx.push(Diagnostic::error("E0502", format!("argument `{}` is given twice", name.name)).primary(ctx.loc(arg.span), "given again here"));
+            ctx.push(
+                Diagnostic::error("E0502", format!("argument `{}` is given twice", name.name))
+                    .primary(ctx.loc(arg.span), "given again here"),
+            );
             continue;
         }
         let value = match ty {
             Some(ty) => {
                 let evaluated = ctx.eval(&arg.value, Some(&ty.as_value_type()));
-                match ty.conform(ctx, evaluated, arg.value.span) {
+                match ty.conform(ctx, evaluated) {
                     Ok(value) => value,
                     Err(mismatch) => {
-                        ctx.report_mismatch(mismatch, arg.value.span, &format!("parameter `{}`", name.name), &ty.as_value_type());
+                        ctx.report_mismatch(
+                            mismatch,
+                            arg.value.span,
+                            &format!("parameter `{}`", name.name),
+                        );
                         Value::Error
                     }
                 }
@@ -642,9 +814,12 @@ fn expand(
             }
             None => {
                 ctx.push(
-                    Diagnostic::error("E0502", format!("missing argument `{name}` for template `{}`", template.name))
-                        .primary(ctx.loc(call_span), format!("needs `{name}`"))
-                        .secondary(inner_ctx.loc(param.name.span), "parameter declared here"),
+                    Diagnostic::error(
+                        "E0502",
+                        format!("missing argument `{name}` for template `{}`", template.name),
+                    )
+                    .primary(ctx.loc(call_span), format!("needs `{name}`"))
+                    .secondary(inner_ctx.loc(param.name.span), "parameter declared here"),
                 );
                 env.insert(name.clone(), Value::Error);
             }
@@ -656,24 +831,42 @@ fn expand(
     let (mut fields, mut nested) = if let Some(kind) = DeclKind::from_keyword(kind_name) {
         if kind != expected_kind {
             ctx.push(
-                Diagnostic::error("E0103", format!("template `{}` makes {}, not {}", template.name, article(kind_name), article(expected_kind.keyword())))
-                    .primary(ctx.loc(call_span), "wrong kind of template")
-                    .help(format!("Declare this as `{kind_name} NAME : {}(…)`.", template.name)),
+                Diagnostic::error(
+                    "E0103",
+                    format!(
+                        "template `{}` makes {}, not {}",
+                        template.name,
+                        article(kind_name),
+                        article(expected_kind.keyword())
+                    ),
+                )
+                .primary(ctx.loc(call_span), "wrong kind of template")
+                .help(format!("Declare this as `{kind_name} NAME : {}(…)`.", template.name)),
             );
             return None;
         }
         (Fields::new(), Vec::new())
     } else {
-        let base_declaration = inner_ctx.scope.lookup(kind_name).filter(|d| d.class == ItemClass::Template)?.clone();
+        let base_declaration =
+            inner_ctx.scope.lookup(kind_name).filter(|d| d.class == ItemClass::Template)?.clone();
         let base_args = definition.base.args.clone().unwrap_or_default();
         let mut nested_inner = Vec::new();
-        let expanded = expand(&mut inner_ctx, &base_declaration, &base_args, definition.base.span, expected_kind, depth + 1, &mut nested_inner);
+        let expanded = expand(
+            &mut inner_ctx,
+            &base_declaration,
+            &base_args,
+            definition.base.span,
+            expected_kind,
+            depth + 1,
+            &mut nested_inner,
+        );
         inner_ctx.diagnostics.extend(nested_inner);
         expanded?
     };
     if let Some(body) = &definition.body {
         let decl = kind_decl(expected_kind);
-        let (own, own_nested) = check_body(&mut inner_ctx, decl.fields, decl, body, decl.free_fields);
+        let (own, own_nested) =
+            check_body(&mut inner_ctx, decl.fields, decl, body, decl.free_fields);
         fields.extend(own);
         for item in own_nested {
             nested.retain(|n| n.name != item.name);
@@ -705,15 +898,19 @@ impl ParamTy {
         }
     }
 
-    fn conform(&self, ctx: &mut Ctx, value: Value, span: Span) -> Result<Value, crate::eval::Mismatch> {
-        ctx.conform(value, span, &self.as_value_type())
+    fn conform(&self, ctx: &mut Ctx, value: Value) -> Result<Value, crate::eval::Mismatch> {
+        ctx.conform(value, &self.as_value_type())
     }
 
     /// The abstract value a parameter has while its template is checked on its own.
     fn abstract_value(&self) -> Value {
         match self {
-            ParamTy::Quantity(dim) => Value::Number(Quantity { si: None, dim: *dim, integer: false }),
-            ParamTy::Int => Value::Number(Quantity { si: None, dim: Dimension::NONE, integer: true }),
+            ParamTy::Quantity(dim) => {
+                Value::Number(Quantity { si: None, dim: *dim, integer: false })
+            }
+            ParamTy::Int => {
+                Value::Number(Quantity { si: None, dim: Dimension::NONE, integer: true })
+            }
             ParamTy::Bool => Value::Bool(false),
             ParamTy::String => Value::Str(String::new()),
             ParamTy::Dist(dim) => Value::Dist(crate::value::DistValue { dist: None, dim: *dim }),
@@ -733,7 +930,9 @@ fn param_types(params: &[ast::Param]) -> Vec<(String, Option<ParamTy>, Span)> {
 fn param_list(params: &[(String, Option<ParamTy>, Span)]) -> String {
     let shown: Vec<String> = params
         .iter()
-        .map(|(n, t, _)| format!("{n}: {}", t.as_ref().map(ParamTy::describe).unwrap_or_else(|| "?".to_string())))
+        .map(|(n, t, _)| {
+            format!("{n}: {}", t.as_ref().map(ParamTy::describe).unwrap_or_else(|| "?".to_string()))
+        })
         .collect();
     format!("({})", shown.join(", "))
 }
@@ -768,12 +967,22 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
             Ok(ty) => {
                 if let Some(default) = &param.default {
                     let value = ctx.eval(default, Some(&ty.as_value_type()));
-                    if let Err(mismatch) = ty.conform(ctx, value, default.span) {
-                        ctx.report_mismatch(mismatch, default.span, &format!("the default of `{}`", param.name.name), &ty.as_value_type());
+                    if let Err(mismatch) = ty.conform(ctx, value) {
+                        ctx.report_mismatch(
+                            mismatch,
+                            default.span,
+                            &format!("the default of `{}`", param.name.name),
+                        );
                     }
                 }
                 if env.insert(param.name.name.clone(), ty.abstract_value()).is_some() {
-                    ctx.push(Diagnostic::error("E0502", format!("parameter `{}` is declared twice", param.name.name)).primary(ctx.loc(param.name.span), "declared again here"));
+                    ctx.push(
+                        Diagnostic::error(
+                            "E0502",
+                            format!("parameter `{}` is declared twice", param.name.name),
+                        )
+                        .primary(ctx.loc(param.name.span), "declared again here"),
+                    );
                 }
             }
             Err(message) if message.is_empty() => {}
@@ -795,7 +1004,13 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
         && DeclKind::from_keyword(&template.base.name.name).is_some()
     {
         if !base_args.is_empty() {
-            ctx.push(Diagnostic::error("E0502", format!("the kind `{}` takes no arguments", template.base.name.name)).primary(ctx.loc(template.base.span), "remove the arguments"));
+            ctx.push(
+                Diagnostic::error(
+                    "E0502",
+                    format!("the kind `{}` takes no arguments", template.base.name.name),
+                )
+                .primary(ctx.loc(template.base.span), "remove the arguments"),
+            );
         }
     } else if DeclKind::from_keyword(&template.base.name.name).is_none() {
         let base = ctx.scope.lookup(&template.base.name.name).cloned();
@@ -805,7 +1020,13 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
             expand(ctx, &base, &args, template.base.span, kind, 0, &mut inner);
         }
     }
-    let mut checked = CheckedBody { kind, fields: Fields::new(), nested: Vec::new(), base: None, name_location: ctx.loc(template.name.span) };
+    let mut checked = CheckedBody {
+        kind,
+        fields: Fields::new(),
+        nested: Vec::new(),
+        base: None,
+        name_location: ctx.loc(template.name.span),
+    };
     if let Some(body) = &template.body {
         let (fields, nested) = check_body(ctx, decl.fields, decl, body, decl.free_fields);
         checked.fields = fields;
@@ -841,9 +1062,13 @@ fn template_kind(ctx: &mut Ctx, template: &ast::Template) -> Option<DeclKind> {
         }
         let Some(declaration) = declaration_scope.lookup(&base_name).cloned() else {
             if seen.len() == 1 {
-                let candidates = catalog::KINDS.iter().filter(|k| k.role == Role::Component).map(|k| k.name);
-                let mut diagnostic = Diagnostic::error("E0101", format!("cannot find component kind or template `{base_name}`"))
-                    .primary(ctx.loc(template.base.name.span), "not declared");
+                let candidates =
+                    catalog::KINDS.iter().filter(|k| k.role == Role::Component).map(|k| k.name);
+                let mut diagnostic = Diagnostic::error(
+                    "E0101",
+                    format!("cannot find component kind or template `{base_name}`"),
+                )
+                .primary(ctx.loc(template.base.name.span), "not declared");
                 if let Some(best) = did_you_mean(&base_name, candidates.chain(ctx.scope.names())) {
                     diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
                 }
@@ -853,8 +1078,14 @@ fn template_kind(ctx: &mut Ctx, template: &ast::Template) -> Option<DeclKind> {
         };
         if declaration.class != ItemClass::Template {
             ctx.push(
-                Diagnostic::error("E0103", format!("`{base_name}` is {}, not a template or component kind", declaration.class.describe()))
-                    .primary(ctx.loc(template.base.name.span), "not a template"),
+                Diagnostic::error(
+                    "E0103",
+                    format!(
+                        "`{base_name}` is {}, not a template or component kind",
+                        declaration.class.describe()
+                    ),
+                )
+                .primary(ctx.loc(template.base.name.span), "not a template"),
             );
             return None;
         }
@@ -869,14 +1100,24 @@ fn template_kind(ctx: &mut Ctx, template: &ast::Template) -> Option<DeclKind> {
 fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     resolve_component(ctx, &decl.name);
     let Some(body) = &decl.body else {
-        ctx.push(Diagnostic::error("E0203", "a route needs its targets").primary(ctx.loc(decl.name.span), "no targets").help("Write `route NAME { target = 60 %, other = 40 % }`."));
+        ctx.push(
+            Diagnostic::error("E0203", "a route needs its targets")
+                .primary(ctx.loc(decl.name.span), "no targets")
+                .help("Write `route NAME { target = 60 %, other = 40 % }`."),
+        );
         return;
     };
     let mut by_product = None;
     for member in &body.members {
         let MemberKind::Field { path, value } = &member.kind else {
             if !matches!(member.kind, MemberKind::Error) {
-                ctx.push(Diagnostic::error("E0204", "a route lists `TARGET = share` or `PRODUCT = TARGET`").primary(ctx.loc(member.span), "not a route entry"));
+                ctx.push(
+                    Diagnostic::error(
+                        "E0204",
+                        "a route lists `TARGET = share` or `PRODUCT = TARGET`",
+                    )
+                    .primary(ctx.loc(member.span), "not a route entry"),
+                );
             }
             continue;
         };
@@ -902,45 +1143,73 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
             );
             continue;
         }
-        let expected = if product_key { ValueType::Ref(fab_stdlib::types::RefClass::Component) } else { ValueType::Quantity(Dimension::NONE) };
-        if !product_key && !matches!(declaration.class, ItemClass::Decl(kind) if is_component_kind(kind)) {
+        let expected = if product_key {
+            ValueType::Ref(fab_stdlib::types::RefClass::Component)
+        } else {
+            ValueType::Quantity(Dimension::NONE)
+        };
+        if !product_key
+            && !matches!(declaration.class, ItemClass::Decl(kind) if is_component_kind(kind))
+        {
             resolve_component(ctx, key);
             continue;
         }
         let evaluated = ctx.eval(value, Some(&expected));
-        let value = match ctx.conform(evaluated, value.span, &expected) {
+        let value = match ctx.conform(evaluated, &expected) {
             Ok(v) => v,
             Err(mismatch) => {
-                ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", key.name), &expected);
+                ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", key.name));
                 Value::Error
             }
         };
         if let Value::Number(Quantity { si: Some(share), .. }) = value
             && !(0.0..=1.0).contains(&share)
         {
-            ctx.push(Diagnostic::error("E0205", "a route share lies between 0 % and 100 %").primary(ctx.loc(member_value_span(member)), "out of range"));
+            ctx.push(
+                Diagnostic::error("E0205", "a route share lies between 0 % and 100 %")
+                    .primary(ctx.loc(member_value_span(member)), "out of range"),
+            );
         }
-        checked.fields.insert(key.name.clone(), Field { value, location: ctx.loc(member.span), value_location: ctx.loc(member_value_span(member)) });
+        checked.fields.insert(
+            key.name.clone(),
+            Field {
+                value,
+                location: ctx.loc(member.span),
+                value_location: ctx.loc(member_value_span(member)),
+            },
+        );
     }
 }
 
 fn check_study_base(ctx: &mut Ctx, decl: &Decl) -> Option<Declaration> {
     let Some(base) = &decl.base else {
         ctx.push(
-            Diagnostic::error("E0702", format!("{} needs a base experiment", article(decl.kind.keyword())))
-                .primary(ctx.loc(decl.name.span), "no base")
-                .help(format!("Write `{} {} : EXPERIMENT {{ … }}`.", decl.kind.keyword(), decl.name.name)),
+            Diagnostic::error(
+                "E0702",
+                format!("{} needs a base experiment", article(decl.kind.keyword())),
+            )
+            .primary(ctx.loc(decl.name.span), "no base")
+            .help(format!(
+                "Write `{} {} : EXPERIMENT {{ … }}`.",
+                decl.kind.keyword(),
+                decl.name.name
+            )),
         );
         return None;
     };
     match ctx.scope.lookup(&base.name.name) {
-        Some(declaration) if declaration.class == ItemClass::Decl(DeclKind::Experiment) => Some(declaration.clone()),
+        Some(declaration) if declaration.class == ItemClass::Decl(DeclKind::Experiment) => {
+            Some(declaration.clone())
+        }
         Some(declaration) => {
             let found = declaration.class.describe();
             ctx.push(
-                Diagnostic::error("E0702", format!("`{}` is {found}, not an experiment", base.name.name))
-                    .primary(ctx.loc(base.name.span), format!("this is {found}"))
-                    .help("Scenarios, `optimize` and `sync` start from an `experiment`."),
+                Diagnostic::error(
+                    "E0702",
+                    format!("`{}` is {found}, not an experiment", base.name.name),
+                )
+                .primary(ctx.loc(base.name.span), format!("this is {found}"))
+                .help("Scenarios, `optimize` and `sync` start from an `experiment`."),
             );
             None
         }
@@ -954,20 +1223,27 @@ fn check_study_base(ctx: &mut Ctx, decl: &Decl) -> Option<Declaration> {
 /// The type of the field a dotted path names, e.g. `c1.speed`, `press.bearing.repair`, `horizon`.
 fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType> {
     let segments = &path.segments;
-    let unknown_field = |ctx: &mut Ctx, name: &ast::Ident, candidates: Vec<&'static str>, owner: &str| {
-        let mut diagnostic = Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
-            .primary(ctx.loc(name.span), format!("{owner} has no field `{}`", name.name));
-        if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
-            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
-        }
-        ctx.push(diagnostic);
-        None
-    };
+    let unknown_field =
+        |ctx: &mut Ctx, name: &ast::Ident, candidates: Vec<&'static str>, owner: &str| {
+            let mut diagnostic =
+                Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
+                    .primary(ctx.loc(name.span), format!("{owner} has no field `{}`", name.name));
+            if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
+                diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+            }
+            ctx.push(diagnostic);
+            None
+        };
     if segments.len() == 1 {
         let experiment = kind_decl(DeclKind::Experiment);
         return match experiment.field(&segments[0].name) {
             Some(field) => Some(&field.ty),
-            None => unknown_field(ctx, &segments[0], experiment.fields.iter().map(|f| f.name).collect(), "the experiment"),
+            None => unknown_field(
+                ctx,
+                &segments[0],
+                experiment.fields.iter().map(|f| f.name).collect(),
+                "the experiment",
+            ),
         };
     }
     let target = &segments[0];
@@ -983,11 +1259,20 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType
     if let Some(field) = decl.field(&field_name.name) {
         return match (field.ty, segments.get(2)) {
             (_, None) => Some(&field.ty),
-            (ValueType::Record(record), Some(inner)) => match catalog::find_field(record, &inner.name) {
-                Some(f) => Some(&f.ty),
-                None => unknown_field(ctx, inner, record.iter().map(|f| f.name).collect(), &format!("`{}`", field_name.name)),
-            },
-            (_, Some(extra)) => unknown_field(ctx, extra, Vec::new(), &format!("`{}`", field_name.name)),
+            (ValueType::Record(record), Some(inner)) => {
+                match catalog::find_field(record, &inner.name) {
+                    Some(f) => Some(&f.ty),
+                    None => unknown_field(
+                        ctx,
+                        inner,
+                        record.iter().map(|f| f.name).collect(),
+                        &format!("`{}`", field_name.name),
+                    ),
+                }
+            }
+            (_, Some(extra)) => {
+                unknown_field(ctx, extra, Vec::new(), &format!("`{}`", field_name.name))
+            }
         };
     }
     // `press.bearing.repair`: a field of a named nested item.
@@ -1007,7 +1292,9 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     let Some(body) = &decl.body else { return };
     for member in &body.members {
         match &member.kind {
-            MemberKind::Field { path, value } if decl.kind == DeclKind::Scenario || path.segments.len() > 1 => {
+            MemberKind::Field { path, value }
+                if decl.kind == DeclKind::Scenario || path.segments.len() > 1 =>
+            {
                 let key = path.dotted();
                 if let Some(previous) = checked.fields.get(&key) {
                     ctx.push(
@@ -1019,32 +1306,57 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 }
                 let Some(ty) = path_field_type(ctx, path) else { continue };
                 let evaluated = ctx.eval(value, Some(ty));
-                let value_checked = match ctx.conform(evaluated, value.span, ty) {
+                let value_checked = match ctx.conform(evaluated, ty) {
                     Ok(v) => v,
                     Err(mismatch) => {
-                        ctx.report_mismatch(mismatch, value.span, &format!("`{key}`"), ty);
+                        ctx.report_mismatch(mismatch, value.span, &format!("`{key}`"));
                         Value::Error
                     }
                 };
-                checked.fields.insert(key, Field { value: value_checked, location: ctx.loc(member.span), value_location: ctx.loc(value.span) });
+                checked.fields.insert(
+                    key,
+                    Field {
+                        value: value_checked,
+                        location: ctx.loc(member.span),
+                        value_location: ctx.loc(value.span),
+                    },
+                );
             }
             MemberKind::Field { path, value } => {
                 let name = &path.segments[0];
                 match info.field(&name.name) {
                     Some(field) => {
                         let evaluated = ctx.eval(value, Some(&field.ty));
-                        let conformed = match ctx.conform(evaluated, value.span, &field.ty) {
+                        let conformed = match ctx.conform(evaluated, &field.ty) {
                             Ok(v) => v,
                             Err(mismatch) => {
-                                ctx.report_mismatch(mismatch, value.span, &format!("field `{}`", name.name), &field.ty);
+                                ctx.report_mismatch(
+                                    mismatch,
+                                    value.span,
+                                    &format!("field `{}`", name.name),
+                                );
                                 Value::Error
                             }
                         };
-                        checked.fields.insert(name.name.clone(), Field { value: conformed, location: ctx.loc(member.span), value_location: ctx.loc(value.span) });
+                        checked.fields.insert(
+                            name.name.clone(),
+                            Field {
+                                value: conformed,
+                                location: ctx.loc(member.span),
+                                value_location: ctx.loc(value.span),
+                            },
+                        );
                     }
                     None if info.free_fields => {
                         let evaluated = ctx.eval(value, None);
-                        checked.fields.insert(name.name.clone(), Field { value: evaluated, location: ctx.loc(member.span), value_location: ctx.loc(value.span) });
+                        checked.fields.insert(
+                            name.name.clone(),
+                            Field {
+                                value: evaluated,
+                                location: ctx.loc(member.span),
+                                value_location: ctx.loc(value.span),
+                            },
+                        );
                     }
                     None => report_unknown_field(ctx, name, info.fields, info),
                 }
@@ -1070,12 +1382,23 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 check_study_expression(ctx, target);
             }
             MemberKind::Record { name, .. } | MemberKind::Nested { name, .. } => {
-                ctx.push(Diagnostic::error("E0201", format!("{} has no record `{}`", article(decl.kind.keyword()), name.name)).primary(ctx.loc(name.span), "not allowed here"));
+                ctx.push(
+                    Diagnostic::error(
+                        "E0201",
+                        format!("{} has no record `{}`", article(decl.kind.keyword()), name.name),
+                    )
+                    .primary(ctx.loc(name.span), "not allowed here"),
+                );
             }
             MemberKind::Error => {}
         }
-        if decl.kind == DeclKind::Scenario && !matches!(member.kind, MemberKind::Field { .. } | MemberKind::Error) {
-            ctx.push(Diagnostic::error("E0201", "a scenario only overrides fields").primary(ctx.loc(member.span), "not an override"));
+        if decl.kind == DeclKind::Scenario
+            && !matches!(member.kind, MemberKind::Field { .. } | MemberKind::Error)
+        {
+            ctx.push(
+                Diagnostic::error("E0201", "a scenario only overrides fields")
+                    .primary(ctx.loc(member.span), "not an override"),
+            );
         }
     }
     if decl.kind != DeclKind::Scenario {
@@ -1085,7 +1408,16 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
 
 /// KPI names an objective or constraint may use besides field paths.
 pub const KPIS: &[&str] = &[
-    "throughput", "lead_time", "wip", "makespan", "tardiness", "flow_distance", "cost", "downtime", "availability", "oee",
+    "throughput",
+    "lead_time",
+    "wip",
+    "makespan",
+    "tardiness",
+    "flow_distance",
+    "cost",
+    "downtime",
+    "availability",
+    "oee",
 ];
 
 /// Objectives and constraints: paths must name fields or KPIs.
@@ -1094,7 +1426,9 @@ fn check_study_expression(ctx: &mut Ctx, expr: &ast::Expr) {
         ast::ExprKind::Path(path) if path.segments.len() == 1 => {
             let name = &path.segments[0];
             if !KPIS.contains(&name.name.as_str()) && ctx.scope.lookup(&name.name).is_none() {
-                let mut diagnostic = Diagnostic::error("E0101", format!("unknown measure `{}`", name.name)).primary(ctx.loc(name.span), "not a KPI or field");
+                let mut diagnostic =
+                    Diagnostic::error("E0101", format!("unknown measure `{}`", name.name))
+                        .primary(ctx.loc(name.span), "not a KPI or field");
                 if let Some(best) = did_you_mean(&name.name, KPIS.iter().copied()) {
                     diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
                 }

@@ -24,7 +24,10 @@ pub fn numeric_column(text: &str, column: &str) -> Result<Vec<f64>, DataProblem>
     let Some(index) = names.iter().position(|n| n == column) else {
         return Err(DataProblem {
             message: format!("no column named `{column}`"),
-            help: format!("The columns are: {}.", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+            help: format!(
+                "The columns are: {}.",
+                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            ),
         });
     };
     let mut values = Vec::new();
@@ -37,7 +40,8 @@ pub fn numeric_column(text: &str, column: &str) -> Result<Vec<f64>, DataProblem>
             _ => {
                 return Err(DataProblem {
                     message: format!("row {row}, column `{column}`: `{cell}` is not a number"),
-                    help: "Every cell of the column must be a number; remove or fix that row.".to_string(),
+                    help: "Every cell of the column must be a number; remove or fix that row."
+                        .to_string(),
                 });
             }
         }

@@ -69,7 +69,10 @@ pub struct MemoryFileSystem {
 
 impl MemoryFileSystem {
     pub fn insert(&self, path: &str, text: &str) {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), text.to_string());
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), text.to_string());
     }
 }
 
@@ -94,11 +97,7 @@ pub struct Database {
 
 impl Database {
     pub fn new(file_system: Arc<dyn FileSystem>) -> Database {
-        Database {
-            storage: salsa::Storage::new(None),
-            file_system,
-            data_files: Arc::default(),
-        }
+        Database { storage: salsa::Storage::new(None), file_system, data_files: Arc::default() }
     }
 
     /// A database that records every query execution in the returned log.

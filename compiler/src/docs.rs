@@ -21,7 +21,11 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                     && callee.name == "fit"
                 {
                     let field = path.dotted();
-                    let chosen = checked.body.as_ref().and_then(|b| b.fields.get(&field)).and_then(|f| f.value.dist().cloned());
+                    let chosen = checked
+                        .body
+                        .as_ref()
+                        .and_then(|b| b.fields.get(&field))
+                        .and_then(|f| f.value.dist().cloned());
                     if let Some(distribution) = chosen {
                         lines.push(format!("{}.{field}: fitted {distribution:?}", decl.name.name));
                     }

@@ -16,11 +16,14 @@ use crate::suggest::did_you_mean;
 use crate::syntax::ItemKey;
 use crate::value::{CallValue, DistValue, Quantity, Value};
 use fab_grammar::ast::{Arg, BinaryOp, Expr, ExprKind, Span, UnaryOp, UnitExpr};
-use fab_stdlib::catalog::{self, CallableKind, ParamDecl, ParamType};
+use fab_stdlib::catalog::{self, ParamDecl, ParamType};
 use fab_stdlib::dist::{self, InvalidParameter};
 use fab_stdlib::types::{RefClass, ValueType};
 use fab_stdlib::units::{self, Dimension};
 use std::collections::BTreeMap;
+
+/// The signature that matched a call and each argument with its parameter.
+type BoundArgs<'p, 'x> = (&'p [ParamDecl], Vec<(&'p ParamDecl, &'x Arg)>);
 
 /// The state of checking one item.
 pub struct Ctx<'a> {
@@ -100,7 +103,9 @@ impl<'a> Ctx<'a> {
                 }
                 Value::Word(path.dotted())
             }
-            ExprKind::Call { callee, args } => self.eval_call(&callee.name, callee.span, args, expr.span, expected),
+            ExprKind::Call { callee, args } => {
+                self.eval_call(&callee.name, callee.span, args, expr.span, expected)
+            }
             ExprKind::Unary { op: UnaryOp::Neg, operand } => match self.eval(operand, expected) {
                 Value::Number(q) => Value::Number(Quantity { si: q.si.map(|v| -v), ..q }),
                 Value::Error => Value::Error,
@@ -142,15 +147,21 @@ impl<'a> Ctx<'a> {
                     self.push(self.dimension_clash("a range", a.dim, start.span, b.dim, end.span));
                     return Value::Error;
                 }
-                Value::Range { start: Box::new(start_value), end: Box::new(end_value), inclusive: *inclusive }
+                Value::Range {
+                    start: Box::new(start_value),
+                    end: Box::new(end_value),
+                    inclusive: *inclusive,
+                }
             }
             ExprKind::Of { value, clock } => {
                 let inner = match expected {
                     Some(ValueType::Clocked { value, .. }) => Some(*value),
-                    Some(ValueType::OneOf(alternatives)) => alternatives.iter().find_map(|a| match a {
-                        ValueType::Clocked { value, .. } => Some(*value),
-                        _ => None,
-                    }),
+                    Some(ValueType::OneOf(alternatives)) => {
+                        alternatives.iter().find_map(|a| match a {
+                            ValueType::Clocked { value, .. } => Some(*value),
+                            _ => None,
+                        })
+                    }
                     _ => None,
                 };
                 let value = self.eval(value, inner);
@@ -168,7 +179,7 @@ impl<'a> Ctx<'a> {
         for part in &unit.factors {
             match units::lookup(&part.name.name) {
                 Some(decl) => {
-                    dim = dim.mul(decl.dimension.powi(part.power));
+                    dim = dim * decl.dimension.powi(part.power);
                     factor *= libm_powi(decl.to_si, part.power);
                     if units::CURRENCIES.contains(&decl.name) {
                         self.currencies.push((decl.name.to_string(), self.loc(part.name.span)));
@@ -177,11 +188,13 @@ impl<'a> Ctx<'a> {
                 None => {
                     ok = false;
                     let names = units::UNITS.iter().map(|u| u.name);
-                    let mut diagnostic = Diagnostic::error("E0301", format!("unknown unit `{}`", part.name.name))
-                        .primary(self.loc(part.name.span), "not a unit fab knows");
+                    let mut diagnostic =
+                        Diagnostic::error("E0301", format!("unknown unit `{}`", part.name.name))
+                            .primary(self.loc(part.name.span), "not a unit fab knows");
                     diagnostic = match did_you_mean(&part.name.name, names) {
                         Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
-                        None => diagnostic.help("The units fab knows are listed in docs/reference/builtins.md."),
+                        None => diagnostic
+                            .help("The units fab knows are listed in docs/reference/builtins.md."),
                     };
                     self.push(diagnostic);
                 }
@@ -190,7 +203,13 @@ impl<'a> Ctx<'a> {
         ok.then_some((dim, factor))
     }
 
-    fn eval_binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, expected: Option<&ValueType>) -> Value {
+    fn eval_binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        expected: Option<&ValueType>,
+    ) -> Value {
         let left = self.eval(lhs, expected);
         let right = self.eval(rhs, expected);
         let (a, b) = match (&left, &right) {
@@ -206,7 +225,12 @@ impl<'a> Ctx<'a> {
                 self.push(
                     Diagnostic::error(
                         "E0204",
-                        format!("cannot apply `{}` to {} and {}", op.symbol(), left.describe(), right.describe()),
+                        format!(
+                            "cannot apply `{}` to {} and {}",
+                            op.symbol(),
+                            left.describe(),
+                            right.describe()
+                        ),
                     )
                     .primary(self.loc(lhs.span.cover(rhs.span)), "in this expression")
                     .secondary(self.loc(lhs.span), left.describe())
@@ -227,8 +251,11 @@ impl<'a> Ctx<'a> {
                     b.dim
                 } else {
                     let verb = if op == BinaryOp::Add { "add" } else { "subtract" };
-                    let message = format!("cannot {verb} {} and {}", dim_name(a.dim), dim_name(b.dim));
-                    self.push(self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span));
+                    let message =
+                        format!("cannot {verb} {} and {}", dim_name(a.dim), dim_name(b.dim));
+                    self.push(
+                        self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span),
+                    );
                     return Value::Error;
                 };
                 let si = if op == BinaryOp::Add { both(|x, y| x + y) } else { both(|x, y| x - y) };
@@ -236,7 +263,7 @@ impl<'a> Ctx<'a> {
             }
             BinaryOp::Mul => Value::Number(Quantity {
                 si: both(|x, y| x * y),
-                dim: a.dim.mul(b.dim),
+                dim: a.dim * b.dim,
                 integer: a.integer && b.integer,
             }),
             BinaryOp::Div => {
@@ -247,7 +274,11 @@ impl<'a> Ctx<'a> {
                     );
                     return Value::Error;
                 }
-                Value::Number(Quantity { si: both(|x, y| x / y), dim: a.dim.div(b.dim), integer: false })
+                Value::Number(Quantity {
+                    si: both(|x, y| x / y),
+                    dim: a.dim / b.dim,
+                    integer: false,
+                })
             }
             BinaryOp::Pow => {
                 let exponent = match (b.dim.is_dimensionless(), b.si) {
@@ -255,7 +286,10 @@ impl<'a> Ctx<'a> {
                     _ => {
                         self.push(
                             Diagnostic::error("E0204", "an exponent must be a whole plain number")
-                                .primary(self.loc(rhs.span), format!("this is {}", right.describe())),
+                                .primary(
+                                    self.loc(rhs.span),
+                                    format!("this is {}", right.describe()),
+                                ),
                         );
                         return Value::Error;
                     }
@@ -268,8 +302,11 @@ impl<'a> Ctx<'a> {
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq => {
                 if !a.dim.accepts(b.dim) && !b.dim.accepts(a.dim) {
-                    let message = format!("cannot compare {} with {}", dim_name(a.dim), dim_name(b.dim));
-                    self.push(self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span));
+                    let message =
+                        format!("cannot compare {} with {}", dim_name(a.dim), dim_name(b.dim));
+                    self.push(
+                        self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span),
+                    );
                     return Value::Error;
                 }
                 Value::Bool(match (a.si, b.si) {
@@ -286,12 +323,26 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn dimension_clash(&self, what: &str, a: Dimension, a_span: Span, b: Dimension, b_span: Span) -> Diagnostic {
+    fn dimension_clash(
+        &self,
+        what: &str,
+        a: Dimension,
+        a_span: Span,
+        b: Dimension,
+        b_span: Span,
+    ) -> Diagnostic {
         let message = format!("{what} mixes {} and {}", dim_name(a), dim_name(b));
         self.dimension_clash_message(message, a, a_span, b, b_span)
     }
 
-    fn dimension_clash_message(&self, message: String, a: Dimension, a_span: Span, b: Dimension, b_span: Span) -> Diagnostic {
+    fn dimension_clash_message(
+        &self,
+        message: String,
+        a: Dimension,
+        a_span: Span,
+        b: Dimension,
+        b_span: Span,
+    ) -> Diagnostic {
         Diagnostic::error("E0302", message)
             .primary(self.loc(a_span), format!("this is {}", dim_phrase(a)))
             .secondary(self.loc(b_span), format!("this is {}", dim_phrase(b)))
@@ -300,14 +351,17 @@ impl<'a> Ctx<'a> {
 
     /// `dist * number`, `number * dist`, `dist / number`: the distribution scaled.
     fn scale_dist(&mut self, d: &DistValue, q: &Quantity, divide: bool, q_span: Span) -> Value {
-        let dim = if divide { d.dim.div(q.dim) } else { d.dim.mul(q.dim) };
+        let dim = if divide { d.dim / q.dim } else { d.dim * q.dim };
         let factor = q.si.map(|v| if divide { 1.0 / v } else { v });
         if let Some(f) = factor
             && !(f > 0.0 && f.is_finite())
         {
             self.push(
-                Diagnostic::error("E0205", "a distribution can only be scaled by a positive number")
-                    .primary(self.loc(q_span), "this is not positive"),
+                Diagnostic::error(
+                    "E0205",
+                    "a distribution can only be scaled by a positive number",
+                )
+                .primary(self.loc(q_span), "this is not positive"),
             );
             return Value::Error;
         }
@@ -318,16 +372,27 @@ impl<'a> Ctx<'a> {
         Value::Dist(DistValue { dist, dim })
     }
 
-    fn eval_call(&mut self, name: &str, name_span: Span, args: &[Arg], span: Span, expected: Option<&ValueType>) -> Value {
+    fn eval_call(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        args: &[Arg],
+        span: Span,
+        expected: Option<&ValueType>,
+    ) -> Value {
         if let Some(family) = dist::family(name) {
             return self.eval_distribution(family, args, span, expected);
         }
         if let Some(callable) = catalog::callable(name) {
             return self.eval_callable(callable, args, span);
         }
-        let candidates = dist::FAMILIES_DECLS.iter().map(|f| f.name).chain(catalog::CALLABLES.iter().map(|c| c.name));
-        let mut diagnostic = Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
-            .primary(self.loc(name_span), "not a built-in");
+        let candidates = dist::FAMILIES_DECLS
+            .iter()
+            .map(|f| f.name)
+            .chain(catalog::CALLABLES.iter().map(|c| c.name));
+        let mut diagnostic =
+            Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
+                .primary(self.loc(name_span), "not a built-in");
         if let Some(best) = did_you_mean(name, candidates) {
             diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
         }
@@ -342,7 +407,7 @@ impl<'a> Ctx<'a> {
         signatures: &[&'p [ParamDecl]],
         args: &'x [Arg],
         span: Span,
-    ) -> Option<(&'p [ParamDecl], Vec<(&'p ParamDecl, &'x Arg)>)> {
+    ) -> Option<BoundArgs<'p, 'x>> {
         let all_params: Vec<&ParamDecl> = signatures.iter().flat_map(|s| s.iter()).collect();
         let mut named: Vec<(&str, &Arg)> = Vec::new();
         let mut ok = true;
@@ -350,10 +415,14 @@ impl<'a> Ctx<'a> {
             let name = match &arg.name {
                 Some(ident) => {
                     if !all_params.iter().any(|p| p.name == ident.name) {
-                        let mut diagnostic =
-                            Diagnostic::error("E0402", format!("`{what}` has no parameter `{}`", ident.name))
-                                .primary(self.loc(ident.span), "unknown parameter");
-                        if let Some(best) = did_you_mean(&ident.name, all_params.iter().map(|p| p.name)) {
+                        let mut diagnostic = Diagnostic::error(
+                            "E0402",
+                            format!("`{what}` has no parameter `{}`", ident.name),
+                        )
+                        .primary(self.loc(ident.span), "unknown parameter");
+                        if let Some(best) =
+                            did_you_mean(&ident.name, all_params.iter().map(|p| p.name))
+                        {
                             diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
                         }
                         self.push(diagnostic);
@@ -362,18 +431,26 @@ impl<'a> Ctx<'a> {
                     }
                     ident.name.as_str()
                 }
-                None => match signatures.first().and_then(|s| s.get(index)).filter(|p| p.positional) {
-                    Some(param) => param.name,
-                    None => {
-                        self.push(
-                            Diagnostic::error("E0402", format!("arguments of `{what}` are given by name"))
+                None => {
+                    match signatures.first().and_then(|s| s.get(index)).filter(|p| p.positional) {
+                        Some(param) => param.name,
+                        None => {
+                            self.push(
+                                Diagnostic::error(
+                                    "E0402",
+                                    format!("arguments of `{what}` are given by name"),
+                                )
                                 .primary(self.loc(arg.span), "this argument has no name")
-                                .help(format!("Write it as `NAME = value`; `{what}` takes {}.", signature_list(signatures))),
-                        );
-                        ok = false;
-                        continue;
+                                .help(format!(
+                                    "Write it as `NAME = value`; `{what}` takes {}.",
+                                    signature_list(signatures)
+                                )),
+                            );
+                            ok = false;
+                            continue;
+                        }
                     }
-                },
+                }
             };
             if let Some((_, first)) = named.iter().find(|(n, _)| *n == name) {
                 self.push(
@@ -395,7 +472,11 @@ impl<'a> Ctx<'a> {
         };
         let Some(signature) = signatures.iter().copied().find(|s| fits(s)) else {
             let given: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
-            let given = if given.is_empty() { "no parameters".to_string() } else { format!("({})", given.join(", ")) };
+            let given = if given.is_empty() {
+                "no parameters".to_string()
+            } else {
+                format!("({})", given.join(", "))
+            };
             self.push(
                 Diagnostic::error("E0402", format!("`{what}` does not take {given}"))
                     .primary(self.loc(span), "wrong parameters")
@@ -410,7 +491,13 @@ impl<'a> Ctx<'a> {
         Some((signature, bound))
     }
 
-    fn eval_distribution(&mut self, family: &'static dist::FamilyDecl, args: &[Arg], span: Span, expected: Option<&ValueType>) -> Value {
+    fn eval_distribution(
+        &mut self,
+        family: &'static dist::FamilyDecl,
+        args: &[Arg],
+        span: Span,
+        expected: Option<&ValueType>,
+    ) -> Value {
         let Some((_, bound)) = self.bind_args(family.name, family.signatures, args, span) else {
             return Value::Error;
         };
@@ -439,7 +526,7 @@ impl<'a> Ctx<'a> {
                 ParamType::PerVariable => ValueType::Quantity(variable.powi(-1)),
                 ParamType::Fixed(ty) => ty,
             };
-            match self.conform(value, value_span, &ty) {
+            match self.conform(value, &ty) {
                 // Already reported where it was written.
                 Ok(Value::Error) => failed = true,
                 Ok(Value::Number(q)) => match q.si {
@@ -456,7 +543,11 @@ impl<'a> Ctx<'a> {
                 },
                 Ok(_) => {}
                 Err(mismatch) => {
-                    self.report_mismatch(mismatch, value_span, &format!("parameter `{}`", param.name), &ty);
+                    self.report_mismatch(
+                        mismatch,
+                        value_span,
+                        &format!("parameter `{}`", param.name),
+                    );
                     failed = true;
                 }
             }
@@ -471,16 +562,19 @@ impl<'a> Ctx<'a> {
         let built = if family.reads_data {
             let (file, column, file_span) = data.unwrap_or_default();
             match self.read_column(&file, &column, file_span) {
-                Some(values) if family.name == "empirical" => {
-                    Ok(dist::Distribution::Empirical { values: values.iter().map(|v| v * unit_factor).collect() })
-                }
+                Some(values) if family.name == "empirical" => Ok(dist::Distribution::Empirical {
+                    values: values.iter().map(|v| v * unit_factor).collect(),
+                }),
                 Some(values) => match fab_stdlib::fit::best_fit(&values, non_negative) {
                     Some(best) => Ok(best.distribution.scaled(unit_factor)),
                     None => {
                         self.push(
-                            Diagnostic::error("E0404", format!("no distribution fits column `{column}` of `{file}`"))
-                                .primary(self.loc(span), "cannot fit")
-                                .help("A fit needs at least 3 values that are not all equal."),
+                            Diagnostic::error(
+                                "E0404",
+                                format!("no distribution fits column `{column}` of `{file}`"),
+                            )
+                            .primary(self.loc(span), "cannot fit")
+                            .help("A fit needs at least 3 values that are not all equal."),
                         );
                         return Value::Error;
                     }
@@ -498,21 +592,41 @@ impl<'a> Ctx<'a> {
             }
             Err(invalid) => {
                 let param_span = |name: &str| {
-                    bound.iter().find(|(p, _)| p.name == name).map(|(_, a)| a.value.span).unwrap_or(span)
+                    bound
+                        .iter()
+                        .find(|(p, _)| p.name == name)
+                        .map(|(_, a)| a.value.span)
+                        .unwrap_or(span)
                 };
                 let (message, at) = match invalid {
-                    InvalidParameter::Negative { param, strictly: true } => (format!("`{param}` must be greater than zero"), param_span(param)),
-                    InvalidParameter::Negative { param, strictly: false } => (format!("`{param}` must not be negative"), param_span(param)),
-                    InvalidParameter::Order { lower, upper, strictly: false } => (format!("`{lower}` must not be greater than `{upper}`"), param_span(lower)),
-                    InvalidParameter::Order { lower, upper, strictly: true } => (format!("`{lower}` must be smaller than `{upper}`"), param_span(lower)),
-                    InvalidParameter::NotWholeNumber { param } => (format!("`{param}` must be a whole number of at least 1"), param_span(param)),
-                    InvalidParameter::NotFinite { param } => (format!("`{param}` is not a finite number"), param_span(param)),
+                    InvalidParameter::Negative { param, strictly: true } => {
+                        (format!("`{param}` must be greater than zero"), param_span(param))
+                    }
+                    InvalidParameter::Negative { param, strictly: false } => {
+                        (format!("`{param}` must not be negative"), param_span(param))
+                    }
+                    InvalidParameter::Order { lower, upper, strictly: false } => {
+                        (format!("`{lower}` must not be greater than `{upper}`"), param_span(lower))
+                    }
+                    InvalidParameter::Order { lower, upper, strictly: true } => {
+                        (format!("`{lower}` must be smaller than `{upper}`"), param_span(lower))
+                    }
+                    InvalidParameter::NotWholeNumber { param } => (
+                        format!("`{param}` must be a whole number of at least 1"),
+                        param_span(param),
+                    ),
+                    InvalidParameter::NotFinite { param } => {
+                        (format!("`{param}` is not a finite number"), param_span(param))
+                    }
                     InvalidParameter::NoData => ("no data".to_string(), span),
                 };
                 self.push(
-                    Diagnostic::error("E0403", format!("invalid parameters for `{}`: {message}", family.name))
-                        .primary(self.loc(at), message.clone())
-                        .note(format!("`{}`: {}", family.name, family.doc)),
+                    Diagnostic::error(
+                        "E0403",
+                        format!("invalid parameters for `{}`: {message}", family.name),
+                    )
+                    .primary(self.loc(at), message.clone())
+                    .note(format!("`{}`: {}", family.name, family.doc)),
                 );
                 Value::Error
             }
@@ -520,7 +634,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Non-negative variables (durations, lengths…) need a distribution that cannot go below zero.
-    fn check_support(&mut self, distribution: &dist::Distribution, variable: Dimension, span: Span) {
+    fn check_support(
+        &mut self,
+        distribution: &dist::Distribution,
+        variable: Dimension,
+        span: Span,
+    ) {
         if !is_non_negative(variable) {
             return;
         }
@@ -572,7 +691,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn eval_callable(&mut self, callable: &'static catalog::CallableDecl, args: &[Arg], span: Span) -> Value {
+    fn eval_callable(
+        &mut self,
+        callable: &'static catalog::CallableDecl,
+        args: &[Arg],
+        span: Span,
+    ) -> Value {
         let Some((_, bound)) = self.bind_args(callable.name, &[callable.params], args, span) else {
             return Value::Error;
         };
@@ -584,12 +708,16 @@ impl<'a> Ctx<'a> {
                 _ => ValueType::Any,
             };
             let value = self.eval(&arg.value, Some(&ty));
-            match self.conform(value, arg.value.span, &ty) {
+            match self.conform(value, &ty) {
                 Ok(value) => {
                     checked.insert(param.name.to_string(), value);
                 }
                 Err(mismatch) => {
-                    self.report_mismatch(mismatch, arg.value.span, &format!("parameter `{}`", param.name), &ty);
+                    self.report_mismatch(
+                        mismatch,
+                        arg.value.span,
+                        &format!("parameter `{}`", param.name),
+                    );
                     failed = true;
                 }
             }
@@ -601,14 +729,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// Checks `value` against `ty`, converting where the language allows.
-    pub fn conform(&mut self, value: Value, span: Span, ty: &ValueType) -> Result<Value, Mismatch> {
+    pub fn conform(&mut self, value: Value, ty: &ValueType) -> Result<Value, Mismatch> {
         if matches!(value, Value::Error) {
             return Ok(Value::Error);
         }
         match ty {
             ValueType::Any => Ok(value),
             ValueType::Quantity(dim) => match value {
-                Value::Number(q) if dim.accepts(q.dim) => Ok(Value::Number(Quantity { dim: *dim, ..q })),
+                Value::Number(q) if dim.accepts(q.dim) => {
+                    Ok(Value::Number(Quantity { dim: *dim, ..q }))
+                }
                 Value::Number(q) => Err(Mismatch::Dimension { expected: *dim, found: q.dim }),
                 other => Err(wrong_kind(ty, &other)),
             },
@@ -616,14 +746,18 @@ impl<'a> Ctx<'a> {
                 Value::Number(q) if q.dim == Dimension::COUNT => {
                     check_integer(&q, 1).map(|_| Value::Number(q))
                 }
-                Value::Number(q) => Err(Mismatch::Dimension { expected: Dimension::COUNT, found: q.dim }),
+                Value::Number(q) => {
+                    Err(Mismatch::Dimension { expected: Dimension::COUNT, found: q.dim })
+                }
                 other => Err(wrong_kind(ty, &other)),
             },
             ValueType::Int { min } => match value {
                 Value::Number(q) if Dimension::COUNT.accepts(q.dim) => {
                     check_integer(&q, *min).map(|_| Value::Number(q))
                 }
-                Value::Number(q) => Err(Mismatch::Dimension { expected: Dimension::COUNT, found: q.dim }),
+                Value::Number(q) => {
+                    Err(Mismatch::Dimension { expected: Dimension::COUNT, found: q.dim })
+                }
                 other => Err(wrong_kind(ty, &other)),
             },
             ValueType::Bool => match value {
@@ -635,7 +769,9 @@ impl<'a> Ctx<'a> {
                 other => Err(wrong_kind(ty, &other)),
             },
             ValueType::Dist(dim) => match value {
-                Value::Dist(d) if dim.accepts(d.dim) => Ok(Value::Dist(DistValue { dim: *dim, ..d })),
+                Value::Dist(d) if dim.accepts(d.dim) => {
+                    Ok(Value::Dist(DistValue { dim: *dim, ..d }))
+                }
                 Value::Dist(d) => Err(Mismatch::Dimension { expected: *dim, found: d.dim }),
                 Value::Number(q) if dim.accepts(q.dim) => {
                     if is_non_negative(*dim) && q.si.is_some_and(|v| v < 0.0) {
@@ -654,7 +790,11 @@ impl<'a> Ctx<'a> {
                     } else {
                         Err(Mismatch::WrongReference {
                             expected: *class,
-                            found: format!("{} `{}`", declaration.class.describe(), declaration.name),
+                            found: format!(
+                                "{} `{}`",
+                                declaration.class.describe(),
+                                declaration.name
+                            ),
                         })
                     }
                 }
@@ -676,10 +816,13 @@ impl<'a> Ctx<'a> {
             ValueType::OneOf(alternatives) => {
                 let mut best: Option<Mismatch> = None;
                 for alternative in *alternatives {
-                    match self.conform(value.clone(), span, alternative) {
+                    match self.conform(value.clone(), alternative) {
                         Ok(v) => return Ok(v),
                         Err(mismatch) => {
-                            let informative = !matches!(mismatch, Mismatch::WrongKind { .. } | Mismatch::UnknownWord { .. });
+                            let informative = !matches!(
+                                mismatch,
+                                Mismatch::WrongKind { .. } | Mismatch::UnknownWord { .. }
+                            );
                             if best.is_none() || informative {
                                 best = Some(mismatch);
                             }
@@ -687,9 +830,9 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 match best {
-                    Some(Mismatch::WrongKind { .. }) | Some(Mismatch::UnknownWord { .. }) | None => {
-                        Err(wrong_kind(ty, &value))
-                    }
+                    Some(Mismatch::WrongKind { .. })
+                    | Some(Mismatch::UnknownWord { .. })
+                    | None => Err(wrong_kind(ty, &value)),
                     Some(other) => Err(other),
                 }
             }
@@ -704,14 +847,14 @@ impl<'a> Ctx<'a> {
                         expected: clocks.iter().map(|c| c.to_string()).collect(),
                     });
                 }
-                let value = self.conform(value, span, inner)?;
+                let value = self.conform(value, inner)?;
                 Ok(Value::Clocked { value: Box::new(value), clock })
             }
             ValueType::Tuple(types) => match value {
                 Value::Tuple(elements) if elements.len() == types.len() => {
                     let mut out = Vec::new();
                     for (element, element_type) in elements.into_iter().zip(types.iter()) {
-                        out.push(self.conform(element, span, element_type)?);
+                        out.push(self.conform(element, element_type)?);
                     }
                     Ok(Value::Tuple(out))
                 }
@@ -721,21 +864,31 @@ impl<'a> Ctx<'a> {
                 Value::List(elements) => {
                     let mut out = Vec::new();
                     for element in elements {
-                        out.push(self.conform(element, span, element_type)?);
+                        out.push(self.conform(element, element_type)?);
                     }
                     Ok(Value::List(out))
                 }
                 other => Err(wrong_kind(ty, &other)),
             },
             ValueType::Call(kind) => match value {
-                Value::Call(call) if catalog::callable(&call.name).is_some_and(|c| c.kind == *kind) => Ok(Value::Call(call)),
+                Value::Call(call)
+                    if catalog::callable(&call.name).is_some_and(|c| c.kind == *kind) =>
+                {
+                    Ok(Value::Call(call))
+                }
                 Value::Word(word) => match catalog::callable(&word) {
-                    Some(callable) if callable.kind == *kind && callable.params.iter().all(|p| p.optional) => {
+                    Some(callable)
+                        if callable.kind == *kind && callable.params.iter().all(|p| p.optional) =>
+                    {
                         Ok(Value::Call(CallValue { name: word, args: BTreeMap::new() }))
                     }
                     _ => Err(Mismatch::UnknownWord {
                         word,
-                        expected: catalog::CALLABLES.iter().filter(|c| c.kind == *kind).map(|c| c.name.to_string()).collect(),
+                        expected: catalog::CALLABLES
+                            .iter()
+                            .filter(|c| c.kind == *kind)
+                            .map(|c| c.name.to_string())
+                            .collect(),
                     }),
                 },
                 other => Err(wrong_kind(ty, &other)),
@@ -748,7 +901,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reports why a value did not fit where it was written.
-    pub fn report_mismatch(&mut self, mismatch: Mismatch, span: Span, what: &str, ty: &ValueType) {
+    pub fn report_mismatch(&mut self, mismatch: Mismatch, span: Span, what: &str) {
         let at = self.loc(span);
         let diagnostic = match mismatch {
             Mismatch::WrongKind { expected, found } => {
@@ -756,9 +909,13 @@ impl<'a> Ctx<'a> {
                     .primary(at, format!("this is {found}"))
             }
             Mismatch::Dimension { expected, found } if found.is_dimensionless() => {
-                let examples: Vec<String> = units::units_of(expected).take(3).map(|u| format!("`{}`", u.name)).collect();
-                let mut d = Diagnostic::error("E0304", format!("{what} expects {}, found a plain number", dim_phrase(expected)))
-                    .primary(at, "this number has no unit");
+                let examples: Vec<String> =
+                    units::units_of(expected).take(3).map(|u| format!("`{}`", u.name)).collect();
+                let mut d = Diagnostic::error(
+                    "E0304",
+                    format!("{what} expects {}, found a plain number", dim_phrase(expected)),
+                )
+                .primary(at, "this number has no unit");
                 if !examples.is_empty() {
                     d = d.help(format!("Add a unit, such as {}.", examples.join(", ")));
                 }
@@ -769,8 +926,10 @@ impl<'a> Ctx<'a> {
                 format!("{what} expects {}, found {}", dim_phrase(expected), dim_phrase(found)),
             )
             .primary(at, format!("this is {}", dim_phrase(found))),
-            Mismatch::NotInteger => Diagnostic::error("E0205", format!("{what} must be a whole number"))
-                .primary(at, "this is not a whole number"),
+            Mismatch::NotInteger => {
+                Diagnostic::error("E0205", format!("{what} must be a whole number"))
+                    .primary(at, "this is not a whole number")
+            }
             Mismatch::BelowMinimum { min, found } => {
                 Diagnostic::error("E0205", format!("{what} must be at least {min}"))
                     .primary(at, format!("this is {found}"))
@@ -778,8 +937,9 @@ impl<'a> Ctx<'a> {
             Mismatch::Negative => Diagnostic::error("E0205", format!("{what} cannot be negative"))
                 .primary(at, "this is negative"),
             Mismatch::UnknownWord { word, expected } if expected.is_empty() => {
-                let mut d = Diagnostic::error("E0101", format!("cannot find `{word}` in this scope"))
-                    .primary(at, "not declared");
+                let mut d =
+                    Diagnostic::error("E0101", format!("cannot find `{word}` in this scope"))
+                        .primary(at, "not declared");
                 if let Some(best) = did_you_mean(&word, self.scope.names()) {
                     d = d.help(format!("Did you mean `{best}`?"));
                 }
@@ -800,7 +960,6 @@ impl<'a> Ctx<'a> {
             )
             .primary(at, format!("this is {found}")),
         };
-        let _ = ty;
         self.push(diagnostic);
     }
 }
@@ -869,7 +1028,10 @@ fn signature_list(signatures: &[&[ParamDecl]]) -> String {
     let shown: Vec<String> = signatures
         .iter()
         .map(|s| {
-            let names: Vec<String> = s.iter().map(|p| if p.optional { format!("{}?", p.name) } else { p.name.to_string() }).collect();
+            let names: Vec<String> = s
+                .iter()
+                .map(|p| if p.optional { format!("{}?", p.name) } else { p.name.to_string() })
+                .collect();
             format!("({})", names.join(", "))
         })
         .collect();
@@ -887,9 +1049,4 @@ fn libm_powi(x: f64, n: i32) -> f64 {
         result *= x;
     }
     if n < 0 { 1.0 / result } else { result }
-}
-
-/// Calls `f` for each kind the callable catalog lists under `kind` (used by completion later).
-pub fn callables_of(kind: CallableKind) -> impl Iterator<Item = &'static catalog::CallableDecl> {
-    catalog::CALLABLES.iter().filter(move |c| c.kind == kind)
 }

@@ -63,7 +63,8 @@ pub fn check_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     let order: Vec<SourceFile> = model_files(db, root).clone();
     out.sort_by_key(|d| {
         let location = d.primary_location();
-        let file_rank = location.and_then(|l| order.iter().position(|f| *f == l.file)).unwrap_or(usize::MAX);
+        let file_rank =
+            location.and_then(|l| order.iter().position(|f| *f == l.file)).unwrap_or(usize::MAX);
         (file_rank, location.map(|l| l.span.start).unwrap_or(0), d.code)
     });
     out.dedup();
@@ -88,7 +89,9 @@ pub fn compile(db: &dyn Db, root: SourceFile) -> Compilation {
 pub fn validate_currency(db: &dyn Db, root: SourceFile) -> Option<String> {
     for &file in model_files(db, root) {
         for entry in item_index(db, file) {
-            if let Some((currency, _)) = check::check_item(db, file, entry.key.clone()).currencies.first() {
+            if let Some((currency, _)) =
+                check::check_item(db, file, entry.key.clone()).currencies.first()
+            {
                 return Some(currency.clone());
             }
         }

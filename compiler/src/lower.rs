@@ -20,19 +20,24 @@ use std::collections::BTreeMap;
 pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
     let mut model = Model::default();
     let declarations = model_declarations(db, root);
-    let body = |declaration: &Declaration| check_item(db, declaration.file, declaration.key.clone()).body.clone();
+    let body = |declaration: &Declaration| {
+        check_item(db, declaration.file, declaration.key.clone()).body.clone()
+    };
 
     let mut products: BTreeMap<String, ProductId> = BTreeMap::new();
     let mut resources: BTreeMap<String, ResourceId> = BTreeMap::new();
     for declaration in &declarations {
-        let (ItemClass::Decl(kind), Some(checked)) = (declaration.class, body(declaration)) else { continue };
+        let (ItemClass::Decl(kind), Some(checked)) = (declaration.class, body(declaration)) else {
+            continue;
+        };
         match kind {
             DeclKind::Product => {
                 products.insert(declaration.name.clone(), ProductId(model.products.len() as u32));
                 model.products.push(lower_product(&declaration.name, &checked));
             }
             DeclKind::Resource => {
-                resources.insert(declaration.name.clone(), ResourceId(model.resources.len() as u32));
+                resources
+                    .insert(declaration.name.clone(), ResourceId(model.resources.len() as u32));
                 let count = int_field(&checked, "count") as u32;
                 model.resources.push(Resource { name: declaration.name.clone(), count });
             }
@@ -46,10 +51,24 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             && body(&node.declaration).is_some_and(|b| !b.fields.contains_key("product"))
         {
             products.insert(node.declaration.name.clone(), ProductId(model.products.len() as u32));
-            model.products.push(Product { name: node.declaration.name.clone(), mass: None, size: None, attributes: BTreeMap::new() });
+            model.products.push(Product {
+                name: node.declaration.name.clone(),
+                mass: None,
+                size: None,
+                attributes: BTreeMap::new(),
+            });
         }
     }
-    let names = Names { products: &products, resources: &resources, components: graph.nodes.iter().enumerate().map(|(i, n)| (n.declaration.name.clone(), ComponentId(i as u32))).collect() };
+    let names = Names {
+        products: &products,
+        resources: &resources,
+        components: graph
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.declaration.name.clone(), ComponentId(i as u32)))
+            .collect(),
+    };
 
     for node in &graph.nodes {
         let checked = body(&node.declaration).expect("checked components have bodies");
@@ -61,7 +80,8 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
     }
     for (node, declaration) in &graph.routes {
         if let Some(route) = body(declaration) {
-            model.graph[ComponentId(*node as u32).node()].routing = lower_routing(&route.fields, &names);
+            model.graph[ComponentId(*node as u32).node()].routing =
+                lower_routing(&route.fields, &names);
         }
     }
 
@@ -80,8 +100,19 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             continue;
         }
         let Some(scenario) = body(declaration) else { continue };
-        let Some((base_id, base)) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name)) else { continue };
-        model.scenarios.push(lower_scenario(db, &declaration.name, *base_id, base, &scenario, graph, &names));
+        let Some((base_id, base)) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name))
+        else {
+            continue;
+        };
+        model.scenarios.push(lower_scenario(
+            db,
+            &declaration.name,
+            *base_id,
+            base,
+            &scenario,
+            graph,
+            &names,
+        ));
     }
     model.currency = crate::validate_currency(db, root);
     model
@@ -233,7 +264,11 @@ fn lower_component(name: &str, checked: &CheckedBody, names: &Names) -> Componen
                 Some(Value::Number(q)) => q.si.map(|v| v as u64),
                 _ => None,
             };
-            let policy = if word_field(checked, "policy").as_deref() == Some("lifo") { QueuePolicy::Lifo } else { QueuePolicy::Fifo };
+            let policy = if word_field(checked, "policy").as_deref() == Some("lifo") {
+                QueuePolicy::Lifo
+            } else {
+                QueuePolicy::Fifo
+            };
             ComponentKind::Buffer(Buffer { capacity, policy })
         }
         DeclKind::Conveyor => ComponentKind::Conveyor(Conveyor {
@@ -268,9 +303,15 @@ fn clock(name: &str) -> Clock {
 
 fn failure_law(value: &Value) -> FailureLaw {
     match value {
-        Value::Clocked { value, clock: c } => FailureLaw::Time { life: dist(value).unwrap_or(Distribution::Constant { value: f64::INFINITY }), clock: clock(c) },
+        Value::Clocked { value, clock: c } => FailureLaw::Time {
+            life: dist(value).unwrap_or(Distribution::Constant { value: f64::INFINITY }),
+            clock: clock(c),
+        },
         Value::Number(q) => FailureLaw::Cycles(q.si.unwrap_or(0.0) as u64),
-        other => FailureLaw::Time { life: dist(other).unwrap_or(Distribution::Constant { value: f64::INFINITY }), clock: Clock::BusyTime },
+        other => FailureLaw::Time {
+            life: dist(other).unwrap_or(Distribution::Constant { value: f64::INFINITY }),
+            clock: Clock::BusyTime,
+        },
     }
 }
 
@@ -280,7 +321,10 @@ fn lower_failure(name: &str, fields: &Fields, law_field: &str) -> Option<Failure
         law: failure_law(&fields.get(law_field)?.value),
         repair: dist_field(fields, "repair")?,
         restores: restoration(fields.get("restores").map(|f| &f.value)),
-        catastrophic: matches!(fields.get("catastrophic").map(|f| &f.value), Some(Value::Bool(true))),
+        catastrophic: matches!(
+            fields.get("catastrophic").map(|f| &f.value),
+            Some(Value::Bool(true))
+        ),
     })
 }
 
@@ -300,22 +344,33 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
     let maintenance = match fields.get("maintenance").map(|f| &f.value) {
         Some(Value::Call(call)) => {
             let arg = |n: &str| call.args.get(n);
-            let takes = arg("takes").and_then(dist).unwrap_or(Distribution::Constant { value: 0.0 });
+            let takes =
+                arg("takes").and_then(dist).unwrap_or(Distribution::Constant { value: 0.0 });
             match call.name.as_str() {
                 "preventive" => {
                     let (every, every_clock) = match arg("every") {
-                        Some(Value::Clocked { value, clock: c }) => (value.si().unwrap_or(0.0), clock(c)),
+                        Some(Value::Clocked { value, clock: c }) => {
+                            (value.si().unwrap_or(0.0), clock(c))
+                        }
                         Some(other) => (other.si().unwrap_or(0.0), Clock::CalendarTime),
                         None => (0.0, Clock::CalendarTime),
                     };
-                    Maintenance::Preventive { every, clock: every_clock, takes, restores: restoration(arg("restores")) }
+                    Maintenance::Preventive {
+                        every,
+                        clock: every_clock,
+                        takes,
+                        restores: restoration(arg("restores")),
+                    }
                 }
                 "predictive" => Maintenance::Predictive {
                     threshold: arg("threshold").and_then(Value::si).unwrap_or(0.0),
                     lead: arg("lead").and_then(Value::si).unwrap_or(0.0),
                     takes,
                 },
-                "opportunistic" => Maintenance::Opportunistic { window: arg("window").and_then(Value::si).unwrap_or(0.0), takes },
+                "opportunistic" => Maintenance::Opportunistic {
+                    window: arg("window").and_then(Value::si).unwrap_or(0.0),
+                    takes,
+                },
                 _ => Maintenance::Reactive,
             }
         }
@@ -324,11 +379,23 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
     let mut costs = Costs::default();
     if let Some(Value::Record(record)) = fields.get("costs").map(|f| &f.value) {
         let get = |n: &str| record.get(n).and_then(|f| f.value.si()).unwrap_or(0.0);
-        costs = Costs { downtime_per_s: get("downtime"), repair: get("repair"), preventive: get("preventive"), operating_per_s: get("operating"), per_part: get("per_part") };
+        costs = Costs {
+            downtime_per_s: get("downtime"),
+            repair: get("repair"),
+            preventive: get("preventive"),
+            operating_per_s: get("operating"),
+            per_part: get("per_part"),
+        };
     }
-    let assembly = match (fields.get("assemble").map(|f| &f.value), fields.get("produces").map(|f| &f.value)) {
+    let assembly = match (
+        fields.get("assemble").map(|f| &f.value),
+        fields.get("produces").map(|f| &f.value),
+    ) {
         (Some(Value::Map(inputs)), Some(Value::Ref(produces))) => Some(Assembly {
-            inputs: inputs.iter().filter_map(|(p, n)| Some((names.products[&p.name], n.si()? as u32))).collect(),
+            inputs: inputs
+                .iter()
+                .filter_map(|(p, n)| Some((names.products[&p.name], n.si()? as u32)))
+                .collect(),
             produces: names.products[&produces.name],
         }),
         _ => None,
@@ -366,7 +433,9 @@ fn lower_routing(fields: &Fields, names: &Names) -> Routing {
                 }
             }
             Value::Ref(target) => {
-                if let (Some(&product), Some(&id)) = (names.products.get(key), names.components.get(&target.name)) {
+                if let (Some(&product), Some(&id)) =
+                    (names.products.get(key), names.components.get(&target.name))
+                {
                     by_product.push((product, id));
                 }
             }
@@ -410,13 +479,17 @@ fn lower_scenario(
     names: &Names,
 ) -> Scenario {
     let mut experiment_fields = base.fields.clone();
-    let mut component_overrides: BTreeMap<String, Vec<(Vec<String>, crate::value::Field)>> = BTreeMap::new();
+    let mut component_overrides: BTreeMap<String, Vec<(Vec<String>, crate::value::Field)>> =
+        BTreeMap::new();
     for (path, field) in &scenario.fields {
         let segments: Vec<String> = path.split('.').map(str::to_string).collect();
         if segments.len() == 1 {
             experiment_fields.insert(path.clone(), field.clone());
         } else {
-            component_overrides.entry(segments[0].clone()).or_default().push((segments[1..].to_vec(), field.clone()));
+            component_overrides
+                .entry(segments[0].clone())
+                .or_default()
+                .push((segments[1..].to_vec(), field.clone()));
         }
     }
     let mut experiment = lower_experiment(name, &experiment_fields);
@@ -425,7 +498,11 @@ fn lower_scenario(
     for (component, overrides) in component_overrides {
         let Some(index) = graph.index_of(&component) else { continue };
         let declaration = &graph.nodes[index].declaration;
-        let Some(mut checked) = check_item(db, declaration.file, declaration.key.clone()).body.clone() else { continue };
+        let Some(mut checked) =
+            check_item(db, declaration.file, declaration.key.clone()).body.clone()
+        else {
+            continue;
+        };
         for (path, field) in overrides {
             apply_override(&mut checked, &path, field);
         }
@@ -439,12 +516,18 @@ fn apply_override(checked: &mut CheckedBody, path: &[String], field: crate::valu
         [name] => {
             checked.fields.insert(name.clone(), field);
         }
-        [record, name] if checked.fields.contains_key(record) || catalog::kind(checked.kind.keyword()).and_then(|k| k.field(record)).is_some() => {
-            let entry = checked.fields.entry(record.clone()).or_insert_with(|| crate::value::Field {
-                value: Value::Record(Fields::new()),
-                location: field.location.clone(),
-                value_location: field.location.clone(),
-            });
+        [record, name]
+            if checked.fields.contains_key(record)
+                || catalog::kind(checked.kind.keyword())
+                    .and_then(|k| k.field(record))
+                    .is_some() =>
+        {
+            let entry =
+                checked.fields.entry(record.clone()).or_insert_with(|| crate::value::Field {
+                    value: Value::Record(Fields::new()),
+                    location: field.location.clone(),
+                    value_location: field.location.clone(),
+                });
             if let Value::Record(inner) = &mut entry.value {
                 inner.insert(name.clone(), field);
             }

@@ -15,7 +15,9 @@ pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> Str
     for diagnostic in diagnostics {
         for label in &diagnostic.labels {
             let file = label.location.file;
-            sources.entry(file.path(db).clone()).or_insert_with(|| Source::from(file.text(db).clone()));
+            sources
+                .entry(file.path(db).clone())
+                .or_insert_with(|| Source::from(file.text(db).clone()));
         }
         let kind = match diagnostic.severity {
             Severity::Error => ReportKind::Error,
@@ -36,7 +38,8 @@ pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> Str
             let end = (label.location.span.end as usize).min(text_len).max(start);
             let mut rendered = Label::new((path, start..end)).with_message(&label.message);
             if color {
-                rendered = rendered.with_color(if label.primary { Color::Red } else { Color::Blue });
+                rendered =
+                    rendered.with_color(if label.primary { Color::Red } else { Color::Blue });
             }
             report = report.with_label(rendered.with_order(if label.primary { 0 } else { 1 }));
         }
@@ -47,7 +50,8 @@ pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> Str
             report = report.with_note(note);
         }
         let mut buffer = Vec::new();
-        let cache = ariadne::sources(sources.iter().map(|(k, v)| (k.clone(), v.text().to_string())));
+        let cache =
+            ariadne::sources(sources.iter().map(|(k, v)| (k.clone(), v.text().to_string())));
         if report.finish().write(cache, &mut buffer).is_ok() {
             out.push(String::from_utf8_lossy(&buffer).into_owned());
         }

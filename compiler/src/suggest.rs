@@ -1,7 +1,10 @@
 //! "Did you mean" suggestions: the closest candidate by edit distance, when one is close enough.
 
 /// The candidate closest to `name`, if it is plausibly a misspelling of it.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         if candidate == name {

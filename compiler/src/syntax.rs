@@ -64,7 +64,8 @@ impl ItemClass {
         match self {
             ItemClass::Decl(kind) => {
                 let keyword = kind.keyword();
-                let article = if keyword.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                let article =
+                    if keyword.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
                 format!("{article} {keyword}")
             }
             ItemClass::Template => "a component template".to_string(),
@@ -92,7 +93,9 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
     let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     for mut item in parse.file.items {
         let offset = item.span.start;
-        ast::for_each_span_mut(&mut item, &mut |span: &mut Span| *span = span.shift(-(offset as i64)));
+        ast::for_each_span_mut(&mut item, &mut |span: &mut Span| {
+            *span = span.shift(-(offset as i64))
+        });
         let name = item_name(&item);
         let ordinal = seen.entry(name.clone()).or_insert(0);
         let key = ItemKey { name, ordinal: *ordinal };

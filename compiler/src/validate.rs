@@ -62,7 +62,12 @@ pub fn model_declarations(db: &dyn Db, root: SourceFile) -> Vec<Declaration> {
     for &file in model_files(db, root) {
         for entry in item_index(db, file) {
             if let ItemClass::Decl(_) | ItemClass::Template = entry.class {
-                out.push(Declaration { name: entry.key.name.clone(), file, key: entry.key.clone(), class: entry.class });
+                out.push(Declaration {
+                    name: entry.key.name.clone(),
+                    file,
+                    key: entry.key.clone(),
+                    class: entry.class,
+                });
             }
         }
     }
@@ -77,10 +82,15 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
     for declaration in model_declarations(db, root) {
         let ItemClass::Decl(kind) = declaration.class else { continue };
         if is_component_kind(kind) && !by_name.contains_key(&declaration.name) {
-            let name_location = match check_item(db, declaration.file, declaration.key.clone()).body.as_ref() {
-                Some(body) => body.name_location.clone(),
-                None => Location { file: declaration.file, item: Some(declaration.key.clone()), span: Span::default() },
-            };
+            let name_location =
+                match check_item(db, declaration.file, declaration.key.clone()).body.as_ref() {
+                    Some(body) => body.name_location.clone(),
+                    None => Location {
+                        file: declaration.file,
+                        item: Some(declaration.key.clone()),
+                        span: Span::default(),
+                    },
+                };
             by_name.insert(declaration.name.clone(), graph.nodes.len());
             graph.nodes.push(GraphNode { declaration, kind, name_location });
         } else if kind == DeclKind::Route
@@ -119,15 +129,26 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
                 if let [Some((from, from_span)), Some((to, to_span))] = pair
                     && seen_edges.insert((*from, *to))
                 {
-                    let location = Location { file, item: Some(entry.key.clone()), span: from_span.cover(*to_span) };
-                    graph.edges.push(GraphEdge { from: *from, to: *to, location, from_route: false });
+                    let location = Location {
+                        file,
+                        item: Some(entry.key.clone()),
+                        span: from_span.cover(*to_span),
+                    };
+                    graph.edges.push(GraphEdge {
+                        from: *from,
+                        to: *to,
+                        location,
+                        from_route: false,
+                    });
                 }
             }
         }
     }
     // A route's targets are successors of the routed component even without a flow (LANGUAGE.md §1).
     for (node, declaration) in graph.routes.clone() {
-        let Some(route) = &check_item(db, declaration.file, declaration.key.clone()).body else { continue };
+        let Some(route) = &check_item(db, declaration.file, declaration.key.clone()).body else {
+            continue;
+        };
         for (key, field) in &route.fields {
             let target = match &field.value {
                 Value::Ref(target) => target.name.clone(),
@@ -137,7 +158,12 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
             if let Some(&to) = by_name.get(&target)
                 && seen_edges.insert((node, to))
             {
-                graph.edges.push(GraphEdge { from: node, to, location: field.location.clone(), from_route: true });
+                graph.edges.push(GraphEdge {
+                    from: node,
+                    to,
+                    location: field.location.clone(),
+                    from_route: true,
+                });
             }
         }
     }
@@ -150,22 +176,30 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_unique_names(db, root, &mut out);
     let graph = model_graph(db, root);
-    let body = |node: &GraphNode| check_item(db, node.declaration.file, node.declaration.key.clone()).body.clone();
+    let body = |node: &GraphNode| {
+        check_item(db, node.declaration.file, node.declaration.key.clone()).body.clone()
+    };
 
     // Flows into sources and out of sinks.
     for GraphEdge { from, to, location, .. } in &graph.edges {
         if graph.nodes[*to].kind == DeclKind::Source {
             out.push(
-                Diagnostic::error("E0605", format!("flow into the source `{}`", graph.nodes[*to].declaration.name))
-                    .primary(location.clone(), "a source creates parts; nothing flows into it")
-                    .help("Start the flow at the source, or make the target a station or buffer."),
+                Diagnostic::error(
+                    "E0605",
+                    format!("flow into the source `{}`", graph.nodes[*to].declaration.name),
+                )
+                .primary(location.clone(), "a source creates parts; nothing flows into it")
+                .help("Start the flow at the source, or make the target a station or buffer."),
             );
         }
         if graph.nodes[*from].kind == DeclKind::Sink {
             out.push(
-                Diagnostic::error("E0605", format!("flow out of the sink `{}`", graph.nodes[*from].declaration.name))
-                    .primary(location.clone(), "a sink removes parts; nothing leaves it")
-                    .help("End the flow at the sink, or make it a station or buffer."),
+                Diagnostic::error(
+                    "E0605",
+                    format!("flow out of the sink `{}`", graph.nodes[*from].declaration.name),
+                )
+                .primary(location.clone(), "a sink removes parts; nothing leaves it")
+                .help("End the flow at the sink, or make it a station or buffer."),
             );
         }
     }
@@ -173,7 +207,8 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     // Reachability: from some source, and to some sink.
     let count = graph.nodes.len();
     let mut forward = vec![false; count];
-    let mut queue: VecDeque<usize> = (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Source).collect();
+    let mut queue: VecDeque<usize> =
+        (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Source).collect();
     for &n in &queue {
         forward[n] = true;
     }
@@ -190,7 +225,8 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
         predecessors[edge.to].push(edge.from);
     }
     let mut backward = vec![false; count];
-    let mut queue: VecDeque<usize> = (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Sink).collect();
+    let mut queue: VecDeque<usize> =
+        (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Sink).collect();
     for &n in &queue {
         backward[n] = true;
     }
@@ -208,13 +244,21 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
             out.push(
                 Diagnostic::error("E0601", format!("`{name}` is not reachable from any source"))
                     .primary(node.name_location.clone(), "no flow leads here from a source")
-                    .help(format!("Connect it with a `flow` from a source, e.g. `flow SOURCE -> … -> {name}`.")),
+                    .help(format!(
+                        "Connect it with a `flow` from a source, e.g. `flow SOURCE -> … -> {name}`."
+                    )),
             );
         } else if !backward[index] {
             out.push(
-                Diagnostic::error("E0602", format!("`{name}` is a dead end: no sink can be reached from it"))
-                    .primary(node.name_location.clone(), "parts that arrive here can never leave the model")
-                    .help(format!("Continue the flow to a sink, e.g. `flow {name} -> … -> SINK`.")),
+                Diagnostic::error(
+                    "E0602",
+                    format!("`{name}` is a dead end: no sink can be reached from it"),
+                )
+                .primary(
+                    node.name_location.clone(),
+                    "parts that arrive here can never leave the model",
+                )
+                .help(format!("Continue the flow to a sink, e.g. `flow {name} -> … -> SINK`.")),
             );
         }
     }
@@ -243,10 +287,18 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
                 let successor = &graph.nodes[edge.to].declaration.name;
                 if !covered.contains(successor) {
                     out.push(
-                        Diagnostic::error("E0604", format!("the route of `{}` never sends parts to `{successor}`", declaration.name))
-                            .primary(route.name_location.clone(), format!("no share for `{successor}`"))
-                            .secondary(edge.location.clone(), "this flow leads there")
-                            .help(format!("Give `{successor}` a share in the route, or remove the flow.")),
+                        Diagnostic::error(
+                            "E0604",
+                            format!(
+                                "the route of `{}` never sends parts to `{successor}`",
+                                declaration.name
+                            ),
+                        )
+                        .primary(route.name_location.clone(), format!("no share for `{successor}`"))
+                        .secondary(edge.location.clone(), "this flow leads there")
+                        .help(format!(
+                            "Give `{successor}` a share in the route, or remove the flow."
+                        )),
                     );
                 }
             }
@@ -254,13 +306,20 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
         if probabilistic && (total - 1.0).abs() > 1e-9 {
             let remainder = (1.0 - total) * 100.0;
             out.push(
-                Diagnostic::error("E0603", format!("the route of `{}` sums to {} %", declaration.name, trim_float(total * 100.0)))
-                    .primary(route.name_location.clone(), "shares must sum to 100 %")
-                    .help(if remainder > 0.0 {
-                        format!("Add {} % to one of the targets.", trim_float(remainder))
-                    } else {
-                        format!("Remove {} % from the targets.", trim_float(-remainder))
-                    }),
+                Diagnostic::error(
+                    "E0603",
+                    format!(
+                        "the route of `{}` sums to {} %",
+                        declaration.name,
+                        trim_float(total * 100.0)
+                    ),
+                )
+                .primary(route.name_location.clone(), "shares must sum to 100 %")
+                .help(if remainder > 0.0 {
+                    format!("Add {} % to one of the targets.", trim_float(remainder))
+                } else {
+                    format!("Remove {} % from the targets.", trim_float(-remainder))
+                }),
             );
         }
     }
@@ -301,9 +360,12 @@ fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) 
         }
         if let Some(previous) = routed.get(&declaration.name) {
             out.push(
-                Diagnostic::error("E0102", format!("`{}` has more than one route", declaration.name))
-                    .primary(name_location(db, &declaration), "second route here")
-                    .secondary(name_location(db, previous), "first route here"),
+                Diagnostic::error(
+                    "E0102",
+                    format!("`{}` has more than one route", declaration.name),
+                )
+                .primary(name_location(db, &declaration), "second route here")
+                .secondary(name_location(db, previous), "first route here"),
             );
         } else {
             routed.insert(declaration.name.clone(), declaration);
@@ -333,10 +395,13 @@ fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
                     None => first = Some((currency.clone(), location.clone())),
                     Some((used, used_at)) if used != currency => {
                         out.push(
-                            Diagnostic::error("E0305", format!("the model uses both {used} and {currency}"))
-                                .primary(location.clone(), format!("{currency} here"))
-                                .secondary(used_at.clone(), format!("{used} here"))
-                                .help("A model states all costs in one currency; convert them to one."),
+                            Diagnostic::error(
+                                "E0305",
+                                format!("the model uses both {used} and {currency}"),
+                            )
+                            .primary(location.clone(), format!("{currency} here"))
+                            .secondary(used_at.clone(), format!("{used} here"))
+                            .help("A model states all costs in one currency; convert them to one."),
                         );
                         return;
                     }
@@ -348,7 +413,12 @@ fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
 }
 
 /// Propagates which products can reach each component, then checks robot payloads and assembly inputs.
-fn check_products(db: &dyn Db, graph: &ModelGraph, body: &dyn Fn(&GraphNode) -> Option<CheckedBody>, out: &mut Vec<Diagnostic>) {
+fn check_products(
+    db: &dyn Db,
+    graph: &ModelGraph,
+    body: &dyn Fn(&GraphNode) -> Option<CheckedBody>,
+    out: &mut Vec<Diagnostic>,
+) {
     let bodies: Vec<Option<CheckedBody>> = graph.nodes.iter().map(body).collect();
     let product_of = |value: &Value| match value {
         Value::Ref(declaration) => Some(declaration.clone()),
@@ -370,13 +440,15 @@ fn check_products(db: &dyn Db, graph: &ModelGraph, body: &dyn Fn(&GraphNode) -> 
             emitted[index].insert(product.name.clone(), product);
         }
     }
-    let is_assembly = |index: usize| bodies[index].as_ref().is_some_and(|b| b.fields.contains_key("produces"));
+    let is_assembly =
+        |index: usize| bodies[index].as_ref().is_some_and(|b| b.fields.contains_key("produces"));
     while let Some(n) = queue.pop_front() {
-        let outgoing: Vec<Declaration> = if is_assembly(n) || graph.nodes[n].kind == DeclKind::Source {
-            emitted[n].values().cloned().collect()
-        } else {
-            arriving[n].values().cloned().collect()
-        };
+        let outgoing: Vec<Declaration> =
+            if is_assembly(n) || graph.nodes[n].kind == DeclKind::Source {
+                emitted[n].values().cloned().collect()
+            } else {
+                arriving[n].values().cloned().collect()
+            };
         for m in graph.successors(n).collect::<Vec<_>>() {
             let mut changed = false;
             for product in &outgoing {
@@ -385,10 +457,8 @@ fn check_products(db: &dyn Db, graph: &ModelGraph, body: &dyn Fn(&GraphNode) -> 
                     changed = true;
                 }
             }
-            if changed || (is_assembly(m) && !emitted[m].is_empty()) {
-                if !queue.contains(&m) {
-                    queue.push_back(m);
-                }
+            if (changed || (is_assembly(m) && !emitted[m].is_empty())) && !queue.contains(&m) {
+                queue.push_back(m);
             }
         }
     }
@@ -396,11 +466,25 @@ fn check_products(db: &dyn Db, graph: &ModelGraph, body: &dyn Fn(&GraphNode) -> 
         let Some(b) = &bodies[index] else { continue };
         if let Some(Value::Map(inputs)) = b.fields.get("assemble").map(|f| &f.value) {
             for (product, _) in inputs {
-                if !arriving[index].contains_key(&product.name) && graph.successors(index).next().is_some() {
+                if !arriving[index].contains_key(&product.name)
+                    && graph.successors(index).next().is_some()
+                {
                     out.push(
-                        Diagnostic::error("E0801", format!("`{}` assembles `{}`, but no `{}` can reach it", node.declaration.name, product.name, product.name))
-                            .primary(b.fields["assemble"].location.clone(), format!("needs `{}`", product.name))
-                            .help(format!("Add a flow from a source of `{}` to `{}`.", product.name, node.declaration.name)),
+                        Diagnostic::error(
+                            "E0801",
+                            format!(
+                                "`{}` assembles `{}`, but no `{}` can reach it",
+                                node.declaration.name, product.name, product.name
+                            ),
+                        )
+                        .primary(
+                            b.fields["assemble"].location.clone(),
+                            format!("needs `{}`", product.name),
+                        )
+                        .help(format!(
+                            "Add a flow from a source of `{}` to `{}`.",
+                            product.name, node.declaration.name
+                        )),
                     );
                 }
             }
@@ -411,15 +495,32 @@ fn check_products(db: &dyn Db, graph: &ModelGraph, body: &dyn Fn(&GraphNode) -> 
         {
             for product in arriving[index].values() {
                 let product_body = check_item(db, product.file, product.key.clone()).body.clone();
-                let Some(mass_field) = product_body.as_ref().and_then(|p| p.fields.get("mass")) else { continue };
+                let Some(mass_field) = product_body.as_ref().and_then(|p| p.fields.get("mass"))
+                else {
+                    continue;
+                };
                 if let Some(mass) = mass_field.value.si()
                     && mass > payload
                 {
                     out.push(
-                        Diagnostic::error("E0803", format!("`{}` weighs more than `{}` can carry", product.name, node.declaration.name))
-                            .primary(payload_field.value_location.clone(), format!("payload is {payload} kg"))
-                            .secondary(mass_field.value_location.clone(), format!("`{}` weighs {mass} kg", product.name))
-                            .help("Choose a robot with a larger payload, or a lighter gripper and part."),
+                        Diagnostic::error(
+                            "E0803",
+                            format!(
+                                "`{}` weighs more than `{}` can carry",
+                                product.name, node.declaration.name
+                            ),
+                        )
+                        .primary(
+                            payload_field.value_location.clone(),
+                            format!("payload is {payload} kg"),
+                        )
+                        .secondary(
+                            mass_field.value_location.clone(),
+                            format!("`{}` weighs {mass} kg", product.name),
+                        )
+                        .help(
+                            "Choose a robot with a larger payload, or a lighter gripper and part.",
+                        ),
                     );
                 }
             }

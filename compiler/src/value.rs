@@ -26,10 +26,17 @@ pub enum Value {
     /// A maintenance strategy or a feed, with its checked arguments.
     Call(CallValue),
     /// `VALUE of CLOCK`.
-    Clocked { value: Box<Value>, clock: String },
+    Clocked {
+        value: Box<Value>,
+        clock: String,
+    },
     Tuple(Vec<Value>),
     List(Vec<Value>),
-    Range { start: Box<Value>, end: Box<Value>, inclusive: bool },
+    Range {
+        start: Box<Value>,
+        end: Box<Value>,
+        inclusive: bool,
+    },
     /// A checked `{ … }` record.
     Record(Fields),
     /// A checked `{ NAME = VALUE }` map whose keys are declarations.
@@ -88,7 +95,15 @@ impl Value {
             Value::Str(_) => "a string".to_string(),
             Value::Word(word) => format!("`{word}`"),
             Value::Ref(declaration) => {
-                format!("{} `{}`", declaration.class.describe().replacen("a ", "the ", 1).replacen("an ", "the ", 1), declaration.name)
+                format!(
+                    "{} `{}`",
+                    declaration
+                        .class
+                        .describe()
+                        .replacen("a ", "the ", 1)
+                        .replacen("an ", "the ", 1),
+                    declaration.name
+                )
             }
             Value::Dist(d) => format!("a distribution of {}", d.dim),
             Value::Call(call) => format!("`{}(…)`", call.name),

@@ -8,7 +8,10 @@ use fab_compiler::{Database, check_model, db::MemoryFileSystem, load_model};
 use std::sync::Arc;
 
 /// Checks `root_text` as `main.fab` beside `extra` files; returns the database, root and diagnostics.
-pub fn check_files(root_text: &str, extra: &[(String, String)]) -> (Database, fab_compiler::db::SourceFile, Vec<Diagnostic>) {
+pub fn check_files(
+    root_text: &str,
+    extra: &[(String, String)],
+) -> (Database, fab_compiler::db::SourceFile, Vec<Diagnostic>) {
     let fs = Arc::new(MemoryFileSystem::default());
     fs.insert("main.fab", root_text);
     for (name, text) in extra {

@@ -8,10 +8,13 @@ use std::sync::Arc;
 
 /// A serial line of `stations` stations (about 10 lines each) with buffers between them.
 fn generated_line(stations: usize, edited_cycle: &str) -> String {
-    let mut text = String::from("//! A generated line.\n\nsource arrivals {\n    interarrival = exponential(mean = 1 min)\n}\n\n");
+    let mut text = String::from(
+        "//! A generated line.\n\nsource arrivals {\n    interarrival = exponential(mean = 1 min)\n}\n\n",
+    );
     let mut flow = vec!["arrivals".to_string()];
     for index in 0..stations {
-        let cycle = if index == stations / 2 { edited_cycle.to_string() } else { "30 s".to_string() };
+        let cycle =
+            if index == stations / 2 { edited_cycle.to_string() } else { "30 s".to_string() };
         text.push_str(&format!(
             "/// Station {index}.\nstation s{index} {{\n    cycle = lognormal(mean = {cycle}, cv = 0.2)\n    failure = exponential(mean = 8 h) of calendar_time\n    repair = exponential(mean = 20 min)\n}}\n\nbuffer b{index} {{ capacity = 5 }}\n\n"
         ));
@@ -20,7 +23,10 @@ fn generated_line(stations: usize, edited_cycle: &str) -> String {
     }
     text.push_str("sink done\n\n");
     flow.push("done".to_string());
-    text.push_str(&format!("flow {}\n\nexperiment baseline {{\n    horizon = 30 d\n}}\n", flow.join("\n    -> ")));
+    text.push_str(&format!(
+        "flow {}\n\nexperiment baseline {{\n    horizon = 30 d\n}}\n",
+        flow.join("\n    -> ")
+    ));
     text
 }
 

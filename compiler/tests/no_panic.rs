@@ -8,7 +8,8 @@ use std::path::Path;
 
 fn examples() -> Vec<String> {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut paths: Vec<_> = std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()).collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()).collect();
     paths.retain(|p| p.extension().is_some_and(|e| e == "fab"));
     paths.sort();
     paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
@@ -36,8 +37,30 @@ fn boundary(text: &str, mut at: usize) -> usize {
 
 /// The fragments a mutation inserts: tokens that stress the parser and checker.
 const FRAGMENTS: &[&str] = &[
-    "{", "}", "(", ")", "->", "=", "\n", " of ", " in ", "..=", "1e999", "-", "m/s^2", "%", "\"", "/*", "station", "flow",
-    "component X(a: Duration) : X { }", "route", " 0 ", "capacity = unlimited", "weld.", "lognormal(mean = 1 s, cv = -1)",
+    "{",
+    "}",
+    "(",
+    ")",
+    "->",
+    "=",
+    "\n",
+    " of ",
+    " in ",
+    "..=",
+    "1e999",
+    "-",
+    "m/s^2",
+    "%",
+    "\"",
+    "/*",
+    "station",
+    "flow",
+    "component X(a: Duration) : X { }",
+    "route",
+    " 0 ",
+    "capacity = unlimited",
+    "weld.",
+    "lognormal(mean = 1 s, cv = -1)",
 ];
 
 proptest! {

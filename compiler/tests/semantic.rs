@@ -25,7 +25,11 @@ fn blocks(markdown: &str) -> Vec<Block> {
         let trimmed = line.trim_start();
         match &mut current {
             None if trimmed.starts_with("```") => {
-                current = Some(Block { info: trimmed[3..].trim().to_string(), text: String::new(), line: index + 2 });
+                current = Some(Block {
+                    info: trimmed[3..].trim().to_string(),
+                    text: String::new(),
+                    line: index + 2,
+                });
             }
             Some(_) if trimmed.starts_with("```") => out.extend(current.take()),
             Some(block) => {
@@ -42,7 +46,9 @@ fn blocks(markdown: &str) -> Vec<Block> {
 fn expectations(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
-        let Some(position) = line.find("// error:").or_else(|| line.find("// warning:")) else { continue };
+        let Some(position) = line.find("// error:").or_else(|| line.find("// warning:")) else {
+            continue;
+        };
         for part in line[position..].split('[').skip(1) {
             if let Some(code) = part.split(']').next() {
                 out.push((index + 1, code.trim().to_string()));
@@ -56,7 +62,11 @@ fn expectations(text: &str) -> Vec<(usize, String)> {
 #[test]
 fn semantic_markdown_cases() {
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/semantic");
-    let mut files: Vec<_> = std::fs::read_dir(&folder).expect("tests/semantic exists").flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .expect("tests/semantic exists")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.retain(|p| p.extension().is_some_and(|e| e == "md"));
     files.sort();
     let mut failures = Vec::new();
@@ -66,7 +76,8 @@ fn semantic_markdown_cases() {
         let markdown = std::fs::read_to_string(path).expect("readable");
         let mut extra: Vec<(String, String)> = Vec::new();
         for block in blocks(&markdown) {
-            if let Some(name) = block.info.split_whitespace().find_map(|w| w.strip_prefix("file=")) {
+            if let Some(name) = block.info.split_whitespace().find_map(|w| w.strip_prefix("file="))
+            {
                 extra.push((name.to_string(), block.text));
                 continue;
             }
@@ -90,15 +101,25 @@ fn semantic_markdown_cases() {
         }
     }
     assert!(models > 0, "no semantic test models found in {}", folder.display());
-    assert!(failures.is_empty(), "{} semantic case(s) failed:\n{}", failures.len(), failures.join("\n"));
-    let missing: Vec<&str> = CODES.iter().map(|c| c.code).filter(|c| !covered.contains(*c)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} semantic case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    let missing: Vec<&str> =
+        CODES.iter().map(|c| c.code).filter(|c| !covered.contains(*c)).collect();
     assert!(missing.is_empty(), "codes no semantic test triggers: {missing:?}");
 }
 
 #[test]
 fn every_code_has_a_page() {
     for info in CODES {
-        assert!(info.page.starts_with(&format!("# {}", info.code)), "page of {} must start with its code", info.code);
+        assert!(
+            info.page.starts_with(&format!("# {}", info.code)),
+            "page of {} must start with its code",
+            info.code
+        );
         assert!(!info.page.contains("PAGE PENDING"), "page of {} is not written", info.code);
         assert!(info.page.contains("```fab"), "page of {} has no example", info.code);
     }

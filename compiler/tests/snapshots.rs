@@ -12,30 +12,42 @@ const LINE: &str = "source s { interarrival = exponential(mean = 1 min) }\nsink 
 
 #[test]
 fn unknown_field_suggests_the_closest() {
-    insta::assert_snapshot!(rendered(&format!("{LINE}station weld {{\n    cylce = 30 s\n}}\nflow s -> weld -> done\n")));
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{\n    cylce = 30 s\n}}\nflow s -> weld -> done\n"
+    )));
 }
 
 #[test]
 fn mixed_dimensions_label_both_sides() {
-    insta::assert_snapshot!(rendered(&format!("{LINE}station weld {{\n    cycle = 5 m + 3 s\n}}\nflow s -> weld -> done\n")));
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{\n    cycle = 5 m + 3 s\n}}\nflow s -> weld -> done\n"
+    )));
 }
 
 #[test]
 fn missing_unit_lists_units() {
-    insta::assert_snapshot!(rendered(&format!("{LINE}station weld {{\n    cycle = normal(mean = 52, sd = 4 s)\n}}\nflow s -> weld -> done\n")));
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{\n    cycle = normal(mean = 52, sd = 4 s)\n}}\nflow s -> weld -> done\n"
+    )));
 }
 
 #[test]
 fn dead_end_and_unreachable() {
-    insta::assert_snapshot!(rendered(&format!("{LINE}station a {{ cycle = 1 s }}\nstation b {{ cycle = 1 s }}\nflow s -> a -> done\nflow s -> b\n")));
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station a {{ cycle = 1 s }}\nstation b {{ cycle = 1 s }}\nflow s -> a -> done\nflow s -> b\n"
+    )));
 }
 
 #[test]
 fn route_that_does_not_sum() {
-    insta::assert_snapshot!(rendered(&format!("{LINE}sink scrap\nstation inspect {{ cycle = 20 s }}\nflow s -> inspect\nroute inspect {{\n    done = 95 %\n    scrap = 3 %\n}}\n")));
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}sink scrap\nstation inspect {{ cycle = 20 s }}\nflow s -> inspect\nroute inspect {{\n    done = 95 %\n    scrap = 3 %\n}}\n"
+    )));
 }
 
 #[test]
 fn syntax_error_keeps_the_rest_of_the_file() {
-    insta::assert_snapshot!(rendered(&format!("{LINE}station weld {{\n    cycle 30 s\n}}\nbuffer b {{ capacity = 5 }}\nflow s -> weld -> b -> done\n")));
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{\n    cycle 30 s\n}}\nbuffer b {{ capacity = 5 }}\nflow s -> weld -> b -> done\n"
+    )));
 }

@@ -12,6 +12,7 @@ use crate::ast::Span;
 pub struct SyntaxError {
     /// Where the error is: the unexpected token, the bad character, the unclosed delimiter.
     pub span: Span,
+    /// What went wrong, with its facts.
     pub kind: SyntaxErrorKind,
 }
 

@@ -426,7 +426,9 @@ impl fmt::Display for Token {
 /// A number with its unit, as carried by [`Token::Quantity`].
 #[derive(Clone, PartialEq, Debug)]
 pub struct QuantityLiteral {
+    /// The number as written.
     pub value: Number,
+    /// The unit after it, with the span of its factors.
     pub unit: UnitExpr,
 }
 

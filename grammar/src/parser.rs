@@ -23,6 +23,7 @@ lalrpop_util::lalrpop_mod!(
 /// The result of parsing one file: always a tree, and the syntax errors met on the way.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Parse {
+    /// The tree: every item the text holds, broken ones as `Error` nodes.
     pub file: SourceFile,
     /// Sorted by position; empty when the file is well formed.
     pub errors: Vec<SyntaxError>,
@@ -71,6 +72,14 @@ fn trim_to_tokens(span: &mut Span, written: &[(usize, usize)]) {
     }
     let (start, end) = (span.start as usize, span.end as usize);
     let first = written.partition_point(|&(token_start, _)| token_start < start);
+    // A span inside one token (a unit name inside its quantity) is already exact.
+    if let Some(&(token_start, token_end)) =
+        first.checked_sub(1).and_then(|index| written.get(index))
+        && token_start <= start
+        && end <= token_end
+    {
+        return;
+    }
     let last = written.partition_point(|&(_, token_end)| token_end <= end);
     match (written.get(first), last.checked_sub(1).and_then(|last| written.get(last))) {
         (Some(&(first_start, _)), Some(&(_, last_end)))

@@ -136,3 +136,21 @@ fn unit_gluing_uses_the_callers_predicate() {
     assert!(dump(&none.file).contains("Quantity@16..19 2 s"));
     assert!(dump(&all.file).contains("Quantity@16..27 2 s*spots"));
 }
+
+#[test]
+fn unit_names_keep_their_own_spans_inside_a_quantity() {
+    let text = "station w { x = 25 minutes * m/s^2 }";
+    let parse = fab_grammar::parse(text, &fab_stdlib::units::is_unit_name);
+    let fab_grammar::ast::ItemKind::Decl(decl) = &parse.file.items[0].kind else { panic!() };
+    let fab_grammar::ast::MemberKind::Field { value, .. } =
+        &decl.body.as_ref().unwrap().members[0].kind
+    else {
+        panic!()
+    };
+    let fab_grammar::ast::ExprKind::Quantity { unit, .. } = &value.kind else {
+        panic!("{value:?}")
+    };
+    let names: Vec<&str> = unit.factors.iter().map(|f| &text[f.name.span.range()]).collect();
+    assert_eq!(names, ["minutes", "m", "s"]);
+    assert_eq!(&text[unit.span.range()], "minutes * m/s^2");
+}

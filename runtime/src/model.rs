@@ -381,7 +381,8 @@ impl Model {
 
     /// The process graph in Graphviz DOT, components labelled with their kind.
     pub fn to_dot(&self) -> String {
-        let mut out = String::from("digraph model {\n    rankdir=LR;\n    node [fontname=\"Helvetica\"];\n");
+        let mut out =
+            String::from("digraph model {\n    rankdir=LR;\n    node [fontname=\"Helvetica\"];\n");
         for id in self.component_ids() {
             let component = self.component(id);
             let shape = match component.kind {

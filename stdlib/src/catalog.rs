@@ -135,7 +135,12 @@ impl ParamDecl {
     }
 }
 
-const fn field(name: &'static str, ty: ValueType, presence: Presence, doc: &'static str) -> FieldDecl {
+const fn field(
+    name: &'static str,
+    ty: ValueType,
+    presence: Presence,
+    doc: &'static str,
+) -> FieldDecl {
     FieldDecl { name, ty, presence, doc }
 }
 
@@ -165,8 +170,12 @@ const AGING_LAW: ValueType = ValueType::OneOf(&[
     ValueType::Cycles,
 ]);
 
-const AT: FieldDecl =
-    field("at", POINT, OPTIONAL, "Position `(x, y)` on the floor layout; layout distances feed transport times.");
+const AT: FieldDecl = field(
+    "at",
+    POINT,
+    OPTIONAL,
+    "Position `(x, y)` on the floor layout; layout distances feed transport times.",
+);
 
 /// Fields of one failure mode, in `failure NAME { … }`.
 pub const FAILURE_MODE_FIELDS: &[FieldDecl] = &[
@@ -202,14 +211,34 @@ const FAILURE: NestedDecl = NestedDecl {
 
 /// Fields of a `costs { … }` record.
 pub const COST_FIELDS: &[FieldDecl] = &[
-    field("downtime", ValueType::Quantity(Dimension::MONEY_RATE), OPTIONAL, "Cost per hour of downtime (failed or in maintenance), e.g. `1500 EUR/h`."),
+    field(
+        "downtime",
+        ValueType::Quantity(Dimension::MONEY_RATE),
+        OPTIONAL,
+        "Cost per hour of downtime (failed or in maintenance), e.g. `1500 EUR/h`.",
+    ),
     field("repair", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost of one repair."),
-    field("preventive", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost of one preventive maintenance."),
-    field("operating", ValueType::Quantity(Dimension::MONEY_RATE), OPTIONAL, "Cost per hour while working."),
+    field(
+        "preventive",
+        ValueType::Quantity(Dimension::MONEY),
+        OPTIONAL,
+        "Cost of one preventive maintenance.",
+    ),
+    field(
+        "operating",
+        ValueType::Quantity(Dimension::MONEY_RATE),
+        OPTIONAL,
+        "Cost per hour while working.",
+    ),
     field("per_part", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost per part processed."),
 ];
 
-const COSTS: FieldDecl = field("costs", ValueType::Record(COST_FIELDS), OPTIONAL, "Costs of operating, downtime, repairs and maintenance.");
+const COSTS: FieldDecl = field(
+    "costs",
+    ValueType::Record(COST_FIELDS),
+    OPTIONAL,
+    "Costs of operating, downtime, repairs and maintenance.",
+);
 
 /// The fields every processing component (station, robot) shares.
 macro_rules! processing_fields {
@@ -254,8 +283,18 @@ pub const KINDS: &[KindDecl] = &[
         doc: "A part type that flows through the line.",
         role: Role::Product,
         fields: &[
-            field("mass", ValueType::Quantity(Dimension::MASS), OPTIONAL, "Mass of one part; checked against robot payloads."),
-            field("size", ValueType::Tuple(&[LENGTH, LENGTH, LENGTH]), OPTIONAL, "Bounding box `(l, w, h)`."),
+            field(
+                "mass",
+                ValueType::Quantity(Dimension::MASS),
+                OPTIONAL,
+                "Mass of one part; checked against robot payloads.",
+            ),
+            field(
+                "size",
+                ValueType::Tuple(&[LENGTH, LENGTH, LENGTH]),
+                OPTIONAL,
+                "Bounding box `(l, w, h)`.",
+            ),
         ],
         nested: &[],
         free_fields: true,
@@ -266,10 +305,30 @@ pub const KINDS: &[KindDecl] = &[
         doc: "Creates parts, one at a time, and sends them into the line.",
         role: Role::Component,
         fields: &[
-            field("product", ValueType::Ref(RefClass::Product), OPTIONAL, "The product created; a part named after the source when omitted."),
-            field("interarrival", DIST_DURATION, OPTIONAL, "Time between two creations. Exactly one of `interarrival` and `schedule`."),
-            field("schedule", ValueType::String, OPTIONAL, "A CSV file of release times. Exactly one of `interarrival` and `schedule`."),
-            field("limit", ValueType::Int { min: 0 }, OPTIONAL, "Stop after creating this many parts."),
+            field(
+                "product",
+                ValueType::Ref(RefClass::Product),
+                OPTIONAL,
+                "The product created; a part named after the source when omitted.",
+            ),
+            field(
+                "interarrival",
+                DIST_DURATION,
+                OPTIONAL,
+                "Time between two creations. Exactly one of `interarrival` and `schedule`.",
+            ),
+            field(
+                "schedule",
+                ValueType::String,
+                OPTIONAL,
+                "A CSV file of release times. Exactly one of `interarrival` and `schedule`.",
+            ),
+            field(
+                "limit",
+                ValueType::Int { min: 0 },
+                OPTIONAL,
+                "Stop after creating this many parts.",
+            ),
             AT,
         ],
         nested: &[],
@@ -281,7 +340,12 @@ pub const KINDS: &[KindDecl] = &[
         doc: "Processes one part at a time (or `parallel = n`); holds a finished part until a \
               successor takes it (blocking after service).",
         role: Role::Component,
-        fields: processing_fields![field("cycle", DIST_DURATION, REQUIRED, "Processing time of one part.")],
+        fields: processing_fields![field(
+            "cycle",
+            DIST_DURATION,
+            REQUIRED,
+            "Processing time of one part."
+        )],
         nested: &[FAILURE],
         free_fields: false,
         directional: false,
@@ -297,7 +361,12 @@ pub const KINDS: &[KindDecl] = &[
                 REQUIRED,
                 "How many parts it holds: a whole number ≥ 0, or `unlimited`.",
             ),
-            field("policy", ValueType::Word(&["fifo", "lifo"]), default_word("fifo"), "Which part leaves first."),
+            field(
+                "policy",
+                ValueType::Word(&["fifo", "lifo"]),
+                default_word("fifo"),
+                "Which part leaves first.",
+            ),
             AT,
         ],
         nested: &[],
@@ -311,14 +380,24 @@ pub const KINDS: &[KindDecl] = &[
         fields: &[
             field("length", LENGTH, REQUIRED, "Length from entry to exit."),
             field("speed", ValueType::Quantity(Dimension::VELOCITY), REQUIRED, "Belt speed."),
-            field("spacing", LENGTH, REQUIRED, "Minimum pitch between parts; the conveyor holds at most ⌊length / spacing⌋ parts."),
+            field(
+                "spacing",
+                LENGTH,
+                REQUIRED,
+                "Minimum pitch between parts; the conveyor holds at most ⌊length / spacing⌋ parts.",
+            ),
             field(
                 "accumulating",
                 ValueType::Bool,
                 Presence::Default(DefaultValue::Bool(true)),
                 "When the exit is blocked, parts queue up (`true`) or the whole belt stops (`false`).",
             ),
-            field("accel", ValueType::Quantity(Dimension::ACCELERATION), OPTIONAL, "Acceleration when the belt restarts."),
+            field(
+                "accel",
+                ValueType::Quantity(Dimension::ACCELERATION),
+                OPTIONAL,
+                "Acceleration when the belt restarts.",
+            ),
             AT,
         ],
         nested: &[],
@@ -331,15 +410,45 @@ pub const KINDS: &[KindDecl] = &[
               plus a process time.",
         role: Role::Component,
         fields: processing_fields![
-            field("cycle", DIST_DURATION, OPTIONAL, "Processing time of one part, when not derived from motion."),
+            field(
+                "cycle",
+                DIST_DURATION,
+                OPTIONAL,
+                "Processing time of one part, when not derived from motion."
+            ),
             field("process", DIST_DURATION, OPTIONAL, "Process time added to the motion time."),
             field("reach", LENGTH, OPTIONAL, "Maximum reach from the robot's base."),
             field("payload", ValueType::Quantity(Dimension::MASS), OPTIONAL, "Maximum payload."),
-            field("speed", ValueType::Quantity(Dimension::VELOCITY), OPTIONAL, "Maximum Cartesian speed."),
-            field("accel", ValueType::Quantity(Dimension::ACCELERATION), OPTIONAL, "Maximum Cartesian acceleration."),
-            field("jerk", ValueType::Quantity(Dimension::JERK), OPTIONAL, "Maximum jerk (jerk-limited profiles)."),
-            field("path", ValueType::List(&POINT), OPTIONAL, "Points the tool visits, relative to the base."),
-            field("fidelity", ValueType::Word(&["simple", "kinematic", "dynamic"]), default_word("simple"), "Motion model."),
+            field(
+                "speed",
+                ValueType::Quantity(Dimension::VELOCITY),
+                OPTIONAL,
+                "Maximum Cartesian speed."
+            ),
+            field(
+                "accel",
+                ValueType::Quantity(Dimension::ACCELERATION),
+                OPTIONAL,
+                "Maximum Cartesian acceleration."
+            ),
+            field(
+                "jerk",
+                ValueType::Quantity(Dimension::JERK),
+                OPTIONAL,
+                "Maximum jerk (jerk-limited profiles)."
+            ),
+            field(
+                "path",
+                ValueType::List(&POINT),
+                OPTIONAL,
+                "Points the tool visits, relative to the base."
+            ),
+            field(
+                "fidelity",
+                ValueType::Word(&["simple", "kinematic", "dynamic"]),
+                default_word("simple"),
+                "Motion model."
+            ),
         ],
         nested: &[FAILURE],
         free_fields: false,
@@ -364,7 +473,12 @@ pub const KINDS: &[KindDecl] = &[
         name: "resource",
         doc: "Shared operators or tools; a station `needs = [NAME]` holds one while processing.",
         role: Role::Resource,
-        fields: &[field("count", ValueType::Int { min: 1 }, default_number(1.0), "How many there are.")],
+        fields: &[field(
+            "count",
+            ValueType::Int { min: 1 },
+            default_number(1.0),
+            "How many there are.",
+        )],
         nested: &[],
         free_fields: false,
         directional: true,
@@ -393,11 +507,36 @@ pub const KINDS: &[KindDecl] = &[
         doc: "A study: how long to simulate, how many replications, from which seed.",
         role: Role::Study,
         fields: &[
-            field("horizon", DURATION, REQUIRED, "Simulated time of one replication, warm-up included."),
-            field("warmup", DURATION, default_number(0.0), "Initial period whose statistics are discarded."),
-            field("replications", ValueType::Int { min: 1 }, default_number(10.0), "Number of independent replications."),
-            field("seed", ValueType::Int { min: 0 }, default_number(0.0), "Seed of every random stream."),
-            field("confidence", RATIO, default_number(0.95), "Confidence level of the reported intervals."),
+            field(
+                "horizon",
+                DURATION,
+                REQUIRED,
+                "Simulated time of one replication, warm-up included.",
+            ),
+            field(
+                "warmup",
+                DURATION,
+                default_number(0.0),
+                "Initial period whose statistics are discarded.",
+            ),
+            field(
+                "replications",
+                ValueType::Int { min: 1 },
+                default_number(10.0),
+                "Number of independent replications.",
+            ),
+            field(
+                "seed",
+                ValueType::Int { min: 0 },
+                default_number(0.0),
+                "Seed of every random stream.",
+            ),
+            field(
+                "confidence",
+                RATIO,
+                default_number(0.95),
+                "Confidence level of the reported intervals.",
+            ),
         ],
         nested: &[],
         free_fields: false,
@@ -418,8 +557,18 @@ pub const KINDS: &[KindDecl] = &[
         doc: "Searches over `vary`ed fields for the best objectives, by simulation.",
         role: Role::Study,
         fields: &[
-            field("budget", ValueType::Quantity(Dimension::COUNT), OPTIONAL, "How many simulation runs the search may spend, e.g. `200 runs`."),
-            field("orders", ValueType::String, OPTIONAL, "A CSV file of production orders to schedule."),
+            field(
+                "budget",
+                ValueType::Quantity(Dimension::COUNT),
+                OPTIONAL,
+                "How many simulation runs the search may spend, e.g. `200 runs`.",
+            ),
+            field(
+                "orders",
+                ValueType::String,
+                OPTIONAL,
+                "A CSV file of production orders to schedule.",
+            ),
         ],
         nested: &[],
         free_fields: true,
@@ -430,8 +579,18 @@ pub const KINDS: &[KindDecl] = &[
         doc: "Keeps a digital twin in step with live or recorded plant data.",
         role: Role::Study,
         fields: &[
-            field("feed", ValueType::Call(CallableKind::Feed), REQUIRED, "Where data comes from: `replay(…)`, `mqtt(…)`, `opcua(…)`."),
-            field("tolerance", RATIO, default_number(0.05), "Relative disagreement beyond which a discrepancy is reported."),
+            field(
+                "feed",
+                ValueType::Call(CallableKind::Feed),
+                REQUIRED,
+                "Where data comes from: `replay(…)`, `mqtt(…)`, `opcua(…)`.",
+            ),
+            field(
+                "tolerance",
+                RATIO,
+                default_number(0.05),
+                "Relative disagreement beyond which a discrepancy is reported.",
+            ),
         ],
         nested: &[],
         free_fields: false,
@@ -453,9 +612,14 @@ pub const CALLABLES: &[CallableDecl] = &[
         kind: CallableKind::Maintenance,
         doc: "Maintain at a fixed interval of calendar or busy time.",
         params: &[
-            ParamDecl::new("every", ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] }, "Interval between maintenances, `of calendar_time` (default) or `of busy_time`."),
+            ParamDecl::new(
+                "every",
+                ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] },
+                "Interval between maintenances, `of calendar_time` (default) or `of busy_time`.",
+            ),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
-            ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).").optional(),
+            ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
+                .optional(),
         ],
         directional: false,
     },
@@ -484,7 +648,10 @@ pub const CALLABLES: &[CallableDecl] = &[
         name: "replay",
         kind: CallableKind::Feed,
         doc: "Replays recorded events from a CSV file.",
-        params: &[ParamDecl { positional: true, ..ParamDecl::new("file", ValueType::String, "The event file.") }],
+        params: &[ParamDecl {
+            positional: true,
+            ..ParamDecl::new("file", ValueType::String, "The event file.")
+        }],
         directional: true,
     },
     CallableDecl {
@@ -492,7 +659,10 @@ pub const CALLABLES: &[CallableDecl] = &[
         kind: CallableKind::Feed,
         doc: "Subscribes to an MQTT broker (TLS with `mqtts://`).",
         params: &[
-            ParamDecl { positional: true, ..ParamDecl::new("url", ValueType::String, "Broker URL.") },
+            ParamDecl {
+                positional: true,
+                ..ParamDecl::new("url", ValueType::String, "Broker URL.")
+            },
             ParamDecl::new("topic", ValueType::String, "Topic filter."),
             ParamDecl::new("ca", ValueType::String, "CA certificate file.").optional(),
         ],
@@ -503,8 +673,12 @@ pub const CALLABLES: &[CallableDecl] = &[
         kind: CallableKind::Feed,
         doc: "Connects to an OPC UA server with a security policy.",
         params: &[
-            ParamDecl { positional: true, ..ParamDecl::new("url", ValueType::String, "Endpoint URL.") },
-            ParamDecl::new("policy", ValueType::String, "Security policy, e.g. `Basic256Sha256`.").optional(),
+            ParamDecl {
+                positional: true,
+                ..ParamDecl::new("url", ValueType::String, "Endpoint URL.")
+            },
+            ParamDecl::new("policy", ValueType::String, "Security policy, e.g. `Basic256Sha256`.")
+                .optional(),
         ],
         directional: true,
     },

@@ -164,7 +164,11 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
         name: "weibull",
         doc: "Weibull with `shape` (β) and `scale` (η), optionally shifted by `location` (γ). \
               β < 1: early failures; β = 1: exponential; β > 1: wear-out.",
-        signatures: &[&[SHAPE, SCALE, ParamDecl { optional: true, ..same("location", "shift (γ), the earliest value") }]],
+        signatures: &[&[
+            SHAPE,
+            SCALE,
+            ParamDecl { optional: true, ..same("location", "shift (γ), the earliest value") },
+        ]],
         support: "[location, ∞)",
         reads_data: false,
     },
@@ -194,20 +198,54 @@ pub fn family(name: &str) -> Option<&'static FamilyDecl> {
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[serde(tag = "family", rename_all = "snake_case")]
 pub enum Distribution {
-    Constant { value: f64 },
-    Uniform { min: f64, max: f64 },
-    Triangular { min: f64, mode: f64, max: f64 },
-    Pert { min: f64, mode: f64, max: f64 },
+    Constant {
+        value: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
     /// `truncated`: samples below zero are redrawn (for quantities that cannot be negative).
-    Normal { mean: f64, sd: f64, truncated: bool },
+    Normal {
+        mean: f64,
+        sd: f64,
+        truncated: bool,
+    },
     /// The mean and standard deviation of the variable itself.
-    Lognormal { mean: f64, sd: f64 },
-    Exponential { mean: f64 },
-    Gamma { shape: f64, scale: f64 },
-    Erlang { k: u32, mean: f64 },
-    Weibull { shape: f64, scale: f64, location: f64 },
+    Lognormal {
+        mean: f64,
+        sd: f64,
+    },
+    Exponential {
+        mean: f64,
+    },
+    Gamma {
+        shape: f64,
+        scale: f64,
+    },
+    Erlang {
+        k: u32,
+        mean: f64,
+    },
+    Weibull {
+        shape: f64,
+        scale: f64,
+        location: f64,
+    },
     /// The observed values, in file order.
-    Empirical { values: Vec<f64> },
+    Empirical {
+        values: Vec<f64>,
+    },
 }
 
 /// Why a family's parameters are not valid; the compiler turns it into words.
@@ -248,11 +286,7 @@ pub fn build(
     };
     let ordered = |lower: &'static str, upper: &'static str, strictly: bool| {
         let (a, b) = (value(lower)?, value(upper)?);
-        if a < b || (!strictly && a == b) {
-            Ok(())
-        } else {
-            Err(Order { lower, upper, strictly })
-        }
+        if a < b || (!strictly && a == b) { Ok(()) } else { Err(Order { lower, upper, strictly }) }
     };
     Ok(match family {
         "constant" => Distribution::Constant { value: value("value")? },
@@ -398,9 +432,9 @@ impl Distribution {
             | Distribution::Gamma { .. }
             | Distribution::Erlang { .. } => (0.0, inf),
             Distribution::Weibull { location, .. } => (*location, inf),
-            Distribution::Empirical { values } => values.iter().fold((inf, -inf), |(lo, hi), v| {
-                (lo.min(*v), hi.max(*v))
-            }),
+            Distribution::Empirical { values } => {
+                values.iter().fold((inf, -inf), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
+            }
         }
     }
 
@@ -429,9 +463,11 @@ impl Distribution {
             Distribution::Uniform { min, max } => {
                 Distribution::Uniform { min: min * factor, max: max * factor }
             }
-            Distribution::Triangular { min, mode, max } => {
-                Distribution::Triangular { min: min * factor, mode: mode * factor, max: max * factor }
-            }
+            Distribution::Triangular { min, mode, max } => Distribution::Triangular {
+                min: min * factor,
+                mode: mode * factor,
+                max: max * factor,
+            },
             Distribution::Pert { min, mode, max } => {
                 Distribution::Pert { min: min * factor, mode: mode * factor, max: max * factor }
             }
@@ -442,7 +478,9 @@ impl Distribution {
                 Distribution::Lognormal { mean: mean * factor, sd: sd * factor }
             }
             Distribution::Exponential { mean } => Distribution::Exponential { mean: mean * factor },
-            Distribution::Gamma { shape, scale } => Distribution::Gamma { shape, scale: scale * factor },
+            Distribution::Gamma { shape, scale } => {
+                Distribution::Gamma { shape, scale: scale * factor }
+            }
             Distribution::Erlang { k, mean } => Distribution::Erlang { k, mean: mean * factor },
             Distribution::Weibull { shape, scale, location } => {
                 Distribution::Weibull { shape, scale: scale * factor, location: location * factor }

@@ -66,7 +66,10 @@ pub fn fit_all(sample: &[f64], non_negative: bool) -> Vec<Fitted> {
         let s = libm::log(mean) - mean_log;
         if let Some(shape) = gamma_shape(s) {
             let scale = mean / shape;
-            let ll = (shape - 1.0) * sum_log - n * mean / scale - n * shape * libm::log(scale) - n * libm::lgamma(shape);
+            let ll = (shape - 1.0) * sum_log
+                - n * mean / scale
+                - n * shape * libm::log(scale)
+                - n * libm::lgamma(shape);
             push(Distribution::Gamma { shape, scale }, ll, 2);
         }
     }
@@ -133,8 +136,13 @@ pub fn digamma(mut x: f64) -> f64 {
     }
     let inverse = 1.0 / x;
     let inverse2 = inverse * inverse;
-    result + libm::log(x) - 0.5 * inverse
-        - inverse2 * (1.0 / 12.0 - inverse2 * (1.0 / 120.0 - inverse2 * (1.0 / 252.0 - inverse2 * (1.0 / 240.0 - inverse2 / 132.0))))
+    result + libm::log(x)
+        - 0.5 * inverse
+        - inverse2
+            * (1.0 / 12.0
+                - inverse2
+                    * (1.0 / 120.0
+                        - inverse2 * (1.0 / 252.0 - inverse2 * (1.0 / 240.0 - inverse2 / 132.0))))
 }
 
 #[cfg(test)]
@@ -158,10 +166,16 @@ mod tests {
             })
             .collect();
         let fits = fit_all(&sample, true);
-        let weibull = fits.iter().find(|f| matches!(f.distribution, Distribution::Weibull { .. })).unwrap();
-        let Distribution::Weibull { shape, scale, .. } = weibull.distribution else { unreachable!() };
+        let weibull =
+            fits.iter().find(|f| matches!(f.distribution, Distribution::Weibull { .. })).unwrap();
+        let Distribution::Weibull { shape, scale, .. } = weibull.distribution else {
+            unreachable!()
+        };
         assert!((shape - 2.0).abs() < 0.05 && (scale - 10.0).abs() < 0.2, "{shape} {scale}");
-        assert!(matches!(fits[0].distribution, Distribution::Weibull { .. } | Distribution::Gamma { .. }));
+        assert!(matches!(
+            fits[0].distribution,
+            Distribution::Weibull { .. } | Distribution::Gamma { .. }
+        ));
     }
 
     #[test]

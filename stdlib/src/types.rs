@@ -40,7 +40,9 @@ pub enum ValueType {
     /// so that a forgotten time unit is not read as a cycle count.
     Cycles,
     /// A whole number no smaller than `min`.
-    Int { min: i64 },
+    Int {
+        min: i64,
+    },
     Bool,
     String,
     /// A distribution of a quantity of this dimension; a bare quantity is a constant distribution.
@@ -52,7 +54,10 @@ pub enum ValueType {
     /// The first alternative that fits.
     OneOf(&'static [ValueType]),
     /// `VALUE` or `VALUE of CLOCK`, where CLOCK is one of `clocks`; the first clock is the default.
-    Clocked { value: &'static ValueType, clocks: &'static [&'static str] },
+    Clocked {
+        value: &'static ValueType,
+        clocks: &'static [&'static str],
+    },
     /// `(a, b, …)` with these element types.
     Tuple(&'static [ValueType]),
     /// `[a, b, …]` with this element type.
@@ -60,7 +65,10 @@ pub enum ValueType {
     /// A `{ … }` record with these fields.
     Record(&'static [crate::catalog::FieldDecl]),
     /// A `{ KEY = VALUE, … }` record whose keys are names of `key` declarations.
-    Map { key: RefClass, value: &'static ValueType },
+    Map {
+        key: RefClass,
+        value: &'static ValueType,
+    },
     /// A call of one of the built-in callables of this kind (a maintenance strategy, a feed).
     Call(crate::catalog::CallableKind),
     /// Anything (free attributes of a product); the checker only infers its type.

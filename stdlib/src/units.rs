@@ -37,18 +37,6 @@ impl Dimension {
     pub const ENERGY: Dimension = Dimension([-2, 2, 1, 0, 0, 0]);
     pub const MONEY_RATE: Dimension = Dimension([-1, 0, 0, 0, 1, 0]);
 
-    pub fn mul(self, other: Dimension) -> Dimension {
-        let mut out = self.0;
-        for (slot, exponent) in out.iter_mut().zip(other.0) {
-            *slot = slot.saturating_add(exponent);
-        }
-        Dimension(out)
-    }
-
-    pub fn div(self, other: Dimension) -> Dimension {
-        self.mul(other.powi(-1))
-    }
-
     pub fn powi(self, power: i32) -> Dimension {
         let power = power.clamp(-64, 64) as i8;
         Dimension(self.0.map(|exponent| exponent.saturating_mul(power)))
@@ -75,6 +63,28 @@ impl Dimension {
     /// The name of the quantity type with this dimension, where it has one (`Duration`, `Velocity`).
     pub fn quantity_name(self) -> Option<&'static str> {
         QUANTITY_NAMES.iter().find(|(dimension, _)| *dimension == self).map(|(_, name)| *name)
+    }
+}
+
+impl std::ops::Mul for Dimension {
+    type Output = Dimension;
+
+    /// The dimension of a product: exponents add.
+    fn mul(self, other: Dimension) -> Dimension {
+        let mut out = self.0;
+        for (slot, exponent) in out.iter_mut().zip(other.0) {
+            *slot = slot.saturating_add(exponent);
+        }
+        Dimension(out)
+    }
+}
+
+impl std::ops::Div for Dimension {
+    type Output = Dimension;
+
+    /// The dimension of a quotient: exponents subtract.
+    fn div(self, other: Dimension) -> Dimension {
+        self * other.powi(-1)
     }
 }
 
@@ -237,15 +247,19 @@ mod tests {
     #[test]
     fn unit_names_are_unique() {
         for (index, unit) in UNITS.iter().enumerate() {
-            assert!(UNITS[index + 1..].iter().all(|other| other.name != unit.name), "{}", unit.name);
+            assert!(
+                UNITS[index + 1..].iter().all(|other| other.name != unit.name),
+                "{}",
+                unit.name
+            );
         }
     }
 
     #[test]
     fn dimension_algebra() {
-        assert_eq!(Dimension::LENGTH.div(Dimension::TIME), Dimension::VELOCITY);
-        assert_eq!(Dimension::VELOCITY.div(Dimension::TIME), Dimension::ACCELERATION);
-        assert_eq!(Dimension::LENGTH.div(Dimension::VELOCITY), Dimension::TIME);
+        assert_eq!(Dimension::LENGTH / Dimension::TIME, Dimension::VELOCITY);
+        assert_eq!(Dimension::VELOCITY / Dimension::TIME, Dimension::ACCELERATION);
+        assert_eq!(Dimension::LENGTH / Dimension::VELOCITY, Dimension::TIME);
         assert_eq!(Dimension::TIME.powi(-1).formula(), "1/T");
         assert_eq!(Dimension::ACCELERATION.formula(), "L/T^2");
         assert_eq!(Dimension::ACCELERATION.to_string(), "Acceleration");

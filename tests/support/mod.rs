@@ -14,7 +14,9 @@ pub fn repo() -> &'static Path {
 /// Returns `None` (and says so) when it is absent; with `FAB_REQUIRE_DATA=1`, as CI sets, absence
 /// fails the test instead.
 pub fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("FAB_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| repo().join("../shared/data"));
+    let dir = std::env::var_os("FAB_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/data"));
     if dir.is_dir() {
         return Some(dir);
     }
@@ -32,7 +34,12 @@ pub fn shared_dir() -> Option<PathBuf> {
 
 /// Runs the built `fab` binary with `NO_COLOR` set.
 pub fn fab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fab")).args(args).env("NO_COLOR", "1").current_dir(repo()).output().expect("fab runs")
+    Command::new(env!("CARGO_BIN_EXE_fab"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(repo())
+        .output()
+        .expect("fab runs")
 }
 
 pub fn stdout(output: &Output) -> String {
