@@ -187,7 +187,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
     // A member that failed to parse may be the missing field: the syntax error says enough.
     if !decl.body.as_ref().is_some_and(has_unparsed_member) {
         check_required(ctx, decl_info.fields, &checked.fields, decl.name.span, kind.keyword());
-        kind_rules(ctx, &checked, decl.name.span);
+        kind_rules(ctx, &mut checked, decl.name.span);
     }
     Some(checked)
 }
@@ -505,7 +505,9 @@ fn check_required(
 }
 
 /// Rules that tie several fields of one kind together (LANGUAGE.md §3, §6, §9).
-fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
+fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
+    read_schedule(ctx, checked);
+    let checked = &*checked;
     let fields = &checked.fields;
     let has = |name: &str| fields.contains_key(name);
     let at = ctx.loc(name_span);
@@ -633,6 +635,36 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
             );
         }
     }
+}
+
+/// A source's `schedule` file: release times in seconds from the start, in a column named `time`,
+/// in ascending order. The field's value becomes the list of times.
+fn read_schedule(ctx: &mut Ctx, checked: &mut CheckedBody) {
+    let Some(field) = checked.fields.get_mut("schedule") else { return };
+    let Value::Str(file) = &field.value else { return };
+    let span = field.value_location.span;
+    let Some(times) = ctx.read_column(&file.clone(), "time", span) else {
+        field.value = Value::Error;
+        return;
+    };
+    if let Some(index) = times.windows(2).position(|pair| pair[1] < pair[0]) {
+        ctx.push(
+            Diagnostic::error("E0404", format!("schedule `{file}` is not in ascending order"))
+                .primary(
+                    field.value_location.clone(),
+                    format!("row {} comes before an earlier time", index + 3),
+                )
+                .help("Sort the release times from the earliest to the latest."),
+        );
+        field.value = Value::Error;
+        return;
+    }
+    field.value = Value::List(
+        times
+            .into_iter()
+            .map(|t| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false }))
+            .collect(),
+    );
 }
 
 /// §9: a robot's path lies within its reach.

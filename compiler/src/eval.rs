@@ -664,7 +664,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reads one numeric column of a CSV data file, relative to the model file's folder.
-    fn read_column(&mut self, file: &str, column: &str, span: Span) -> Option<Vec<f64>> {
+    pub fn read_column(&mut self, file: &str, column: &str, span: Span) -> Option<Vec<f64>> {
         let path = crate::scope::import_target(self.file.path(self.db), file);
         let data = self.db.data_file(&path);
         let text = match data.contents(self.db) {

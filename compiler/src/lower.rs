@@ -222,9 +222,15 @@ fn lower_component(name: &str, checked: &CheckedBody, names: &Names) -> Componen
                 Some(Value::Ref(declaration)) => names.products[&declaration.name],
                 _ => names.products[name],
             };
-            let arrivals = match dist_field(&checked.fields, "interarrival") {
-                Some(distribution) => Arrivals::Interarrival(distribution),
-                None => Arrivals::Schedule(Vec::new()),
+            let arrivals = match (
+                dist_field(&checked.fields, "interarrival"),
+                checked.fields.get("schedule").map(|f| &f.value),
+            ) {
+                (Some(distribution), _) => Arrivals::Interarrival(distribution),
+                (None, Some(Value::List(times))) => {
+                    Arrivals::Schedule(times.iter().filter_map(Value::si).collect())
+                }
+                (None, _) => Arrivals::Schedule(Vec::new()),
             };
             let limit = checked.fields.get("limit").and_then(|f| f.value.si()).map(|v| v as u64);
             ComponentKind::Source(Source { product, arrivals, limit })

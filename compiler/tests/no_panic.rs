@@ -1,6 +1,9 @@
 //! Nothing a user writes may panic the compiler: random text and random mutations of the examples
 //! go through parse, check and (when clean) lowering.
 
+// Tests read their fixture files directly; the ban is for the compiler's own code.
+#![allow(clippy::disallowed_methods)]
+
 mod common;
 
 use proptest::prelude::*;
