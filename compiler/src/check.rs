@@ -247,14 +247,10 @@ pub fn check_body(
                 }
                 let Some(field) = catalog::find_field(fields, &name.name) else {
                     if free_fields {
-                        let value = ctx.eval(value, None);
+                        let evaluated = ctx.eval(value, None);
                         out.insert(
                             name.name.clone(),
-                            Field {
-                                value,
-                                location,
-                                value_location: ctx.loc(member_value_span(member)),
-                            },
+                            ctx.field(evaluated, member.span, value.span),
                         );
                     } else {
                         report_unknown_field(ctx, name, fields, kind);
@@ -269,22 +265,9 @@ pub fn check_body(
                     );
                     continue;
                 }
-                let evaluated = ctx.eval(value, Some(&field.ty));
-                let conformed = match ctx.conform(evaluated, &field.ty) {
-                    Ok(v) => v,
-                    Err(mismatch) => {
-                        ctx.report_mismatch(
-                            mismatch,
-                            value.span,
-                            &format!("field `{}`", name.name),
-                        );
-                        Value::Error
-                    }
-                };
-                out.insert(
-                    name.name.clone(),
-                    Field { value: conformed, location, value_location: ctx.loc(value.span) },
-                );
+                let what = format!("field `{}`", name.name);
+                let conformed = ctx.eval_as(value, &field.ty, &what);
+                out.insert(name.name.clone(), ctx.field(conformed, member.span, value.span));
             }
             MemberKind::Record { name, body } => {
                 if let Some(previous) = out.get(&name.name) {
@@ -470,12 +453,9 @@ fn check_map(
             );
             continue;
         }
-        let evaluated = ctx.eval(value, Some(value_type));
-        match ctx.conform(evaluated, value_type) {
-            Ok(v) => entries.push((declaration, v)),
-            Err(mismatch) => {
-                ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", name.name))
-            }
+        match ctx.eval_as(value, value_type, &format!("the entry for `{}`", name.name)) {
+            Value::Error => {}
+            checked => entries.push((declaration, checked)),
         }
     }
     Value::Map(entries)
@@ -815,18 +795,7 @@ fn expand(
         }
         let value = match ty {
             Some(ty) => {
-                let evaluated = ctx.eval(&arg.value, Some(&ty.as_value_type()));
-                match ty.conform(ctx, evaluated) {
-                    Ok(value) => value,
-                    Err(mismatch) => {
-                        ctx.report_mismatch(
-                            mismatch,
-                            arg.value.span,
-                            &format!("parameter `{}`", name.name),
-                        );
-                        Value::Error
-                    }
-                }
+                ctx.eval_as(&arg.value, &ty.as_value_type(), &format!("parameter `{}`", name.name))
             }
             None => Value::Error,
         };
@@ -930,10 +899,6 @@ impl ParamTy {
         }
     }
 
-    fn conform(&self, ctx: &mut Ctx, value: Value) -> Result<Value, crate::eval::Mismatch> {
-        ctx.conform(value, &self.as_value_type())
-    }
-
     /// The abstract value a parameter has while its template is checked on its own.
     fn abstract_value(&self) -> Value {
         match self {
@@ -998,14 +963,8 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
         match parse_type(&param.ty) {
             Ok(ty) => {
                 if let Some(default) = &param.default {
-                    let value = ctx.eval(default, Some(&ty.as_value_type()));
-                    if let Err(mismatch) = ty.conform(ctx, value) {
-                        ctx.report_mismatch(
-                            mismatch,
-                            default.span,
-                            &format!("the default of `{}`", param.name.name),
-                        );
-                    }
+                    let what = format!("the default of `{}`", param.name.name);
+                    ctx.eval_as(default, &ty.as_value_type(), &what);
                 }
                 if env.insert(param.name.name.clone(), ty.abstract_value()).is_some() {
                     ctx.push(
@@ -1186,14 +1145,7 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
             resolve_component(ctx, key);
             continue;
         }
-        let evaluated = ctx.eval(value, Some(&expected));
-        let value = match ctx.conform(evaluated, &expected) {
-            Ok(v) => v,
-            Err(mismatch) => {
-                ctx.report_mismatch(mismatch, value.span, &format!("the entry for `{}`", key.name));
-                Value::Error
-            }
-        };
+        let value = ctx.eval_as(value, &expected, &format!("the entry for `{}`", key.name));
         if let Value::Number(Quantity { si: Some(share), .. }) = value
             && !(0.0..=1.0).contains(&share)
         {
@@ -1202,14 +1154,9 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                     .primary(ctx.loc(member_value_span(member)), "out of range"),
             );
         }
-        checked.fields.insert(
-            key.name.clone(),
-            Field {
-                value,
-                location: ctx.loc(member.span),
-                value_location: ctx.loc(member_value_span(member)),
-            },
-        );
+        checked
+            .fields
+            .insert(key.name.clone(), ctx.field(value, member.span, member_value_span(member)));
     }
 }
 
@@ -1337,57 +1284,25 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                     continue;
                 }
                 let Some(ty) = path_field_type(ctx, path) else { continue };
-                let evaluated = ctx.eval(value, Some(ty));
-                let value_checked = match ctx.conform(evaluated, ty) {
-                    Ok(v) => v,
-                    Err(mismatch) => {
-                        ctx.report_mismatch(mismatch, value.span, &format!("`{key}`"));
-                        Value::Error
-                    }
-                };
-                checked.fields.insert(
-                    key,
-                    Field {
-                        value: value_checked,
-                        location: ctx.loc(member.span),
-                        value_location: ctx.loc(value.span),
-                    },
-                );
+                let value_checked = ctx.eval_as(value, ty, &format!("`{key}`"));
+                checked.fields.insert(key, ctx.field(value_checked, member.span, value.span));
             }
             MemberKind::Field { path, value } => {
                 let name = &path.segments[0];
                 match info.field(&name.name) {
                     Some(field) => {
-                        let evaluated = ctx.eval(value, Some(&field.ty));
-                        let conformed = match ctx.conform(evaluated, &field.ty) {
-                            Ok(v) => v,
-                            Err(mismatch) => {
-                                ctx.report_mismatch(
-                                    mismatch,
-                                    value.span,
-                                    &format!("field `{}`", name.name),
-                                );
-                                Value::Error
-                            }
-                        };
+                        let what = format!("field `{}`", name.name);
+                        let conformed = ctx.eval_as(value, &field.ty, &what);
                         checked.fields.insert(
                             name.name.clone(),
-                            Field {
-                                value: conformed,
-                                location: ctx.loc(member.span),
-                                value_location: ctx.loc(value.span),
-                            },
+                            ctx.field(conformed, member.span, value.span),
                         );
                     }
                     None if info.free_fields => {
                         let evaluated = ctx.eval(value, None);
                         checked.fields.insert(
                             name.name.clone(),
-                            Field {
-                                value: evaluated,
-                                location: ctx.loc(member.span),
-                                value_location: ctx.loc(value.span),
-                            },
+                            ctx.field(evaluated, member.span, value.span),
                         );
                     }
                     None => report_unknown_field(ctx, name, info.fields, info),

@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::scope::Scope;
 use crate::suggest::did_you_mean;
 use crate::syntax::ItemKey;
-use crate::value::{CallValue, DistValue, Quantity, Value};
+use crate::value::{CallValue, DistValue, Field, Quantity, Value};
 use fab_grammar::ast::{Arg, BinaryOp, Expr, ExprKind, Span, UnaryOp, UnitExpr};
 use fab_stdlib::catalog::{self, ParamDecl, ParamType};
 use fab_stdlib::dist::{self, InvalidParameter};
@@ -70,6 +70,24 @@ impl<'a> Ctx<'a> {
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Evaluates `expr` where a value of type `ty` is expected and conforms it; a mismatch is
+    /// reported as about `what` (`field \`cycle\``) and gives [`Value::Error`].
+    pub fn eval_as(&mut self, expr: &Expr, ty: &ValueType, what: &str) -> Value {
+        let value = self.eval(expr, Some(ty));
+        match self.conform(value, ty) {
+            Ok(value) => value,
+            Err(mismatch) => {
+                self.report_mismatch(mismatch, expr.span, what);
+                Value::Error
+            }
+        }
+    }
+
+    /// A checked field of this item: its value, the whole member and the value expression.
+    pub fn field(&self, value: Value, member: Span, value_span: Span) -> Field {
+        Field { value, location: self.loc(member), value_location: self.loc(value_span) }
     }
 
     /// Evaluates an expression. `expected` guides calls: a distribution's variable dimension comes
@@ -180,7 +198,7 @@ impl<'a> Ctx<'a> {
             match units::lookup(&part.name.name) {
                 Some(decl) => {
                     dim = dim * decl.dimension.powi(part.power);
-                    factor *= libm_powi(decl.to_si, part.power);
+                    factor *= powi_exact(decl.to_si, part.power);
                     if units::CURRENCIES.contains(&decl.name) {
                         self.currencies.push((decl.name.to_string(), self.loc(part.name.span)));
                     }
@@ -251,8 +269,7 @@ impl<'a> Ctx<'a> {
                     b.dim
                 } else {
                     let verb = if op == BinaryOp::Add { "add" } else { "subtract" };
-                    let message =
-                        format!("cannot {verb} {} and {}", dim_name(a.dim), dim_name(b.dim));
+                    let message = format!("cannot {verb} {} and {}", a.dim, b.dim);
                     self.push(
                         self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span),
                     );
@@ -295,15 +312,14 @@ impl<'a> Ctx<'a> {
                     }
                 };
                 Value::Number(Quantity {
-                    si: a.si.map(|x| libm_powi(x, exponent)),
+                    si: a.si.map(|x| powi_exact(x, exponent)),
                     dim: a.dim.powi(exponent),
                     integer: a.integer && exponent >= 0,
                 })
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq => {
                 if !a.dim.accepts(b.dim) && !b.dim.accepts(a.dim) {
-                    let message =
-                        format!("cannot compare {} with {}", dim_name(a.dim), dim_name(b.dim));
+                    let message = format!("cannot compare {} with {}", a.dim, b.dim);
                     self.push(
                         self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span),
                     );
@@ -331,7 +347,7 @@ impl<'a> Ctx<'a> {
         b: Dimension,
         b_span: Span,
     ) -> Diagnostic {
-        let message = format!("{what} mixes {} and {}", dim_name(a), dim_name(b));
+        let message = format!("{what} mixes {a} and {b}");
         self.dimension_clash_message(message, a, a_span, b, b_span)
     }
 
@@ -646,7 +662,7 @@ impl<'a> Ctx<'a> {
         if let dist::Distribution::Normal { mean, sd, .. } = distribution {
             if *mean < 3.0 * sd {
                 self.push(
-                    Diagnostic::warning("W0401", format!("this normal {} is truncated at zero", dim_name(variable)))
+                    Diagnostic::warning("W0401", format!("this normal {} is truncated at zero", variable))
                         .primary(self.loc(span), format!("mean is less than 3 sd; about {:.1} % of draws would be negative", 100.0 * normal_below_zero(*mean, *sd)))
                         .help("Negative draws are redrawn, which raises the mean; consider `lognormal(mean, sd)` or `gamma(mean, cv)`."),
                 );
@@ -656,7 +672,7 @@ impl<'a> Ctx<'a> {
         let (low, _) = distribution.support();
         if low < 0.0 {
             self.push(
-                Diagnostic::error("E0403", format!("a {} cannot be negative", dim_name(variable)))
+                Diagnostic::error("E0403", format!("a {} cannot be negative", variable))
                     .primary(self.loc(span), format!("this distribution reaches {low}"))
                     .help("Keep the distribution's smallest value at zero or above."),
             );
@@ -707,18 +723,10 @@ impl<'a> Ctx<'a> {
                 ParamType::Fixed(ty) => ty,
                 _ => ValueType::Any,
             };
-            let value = self.eval(&arg.value, Some(&ty));
-            match self.conform(value, &ty) {
-                Ok(value) => {
+            match self.eval_as(&arg.value, &ty, &format!("parameter `{}`", param.name)) {
+                Value::Error => failed = true,
+                value => {
                     checked.insert(param.name.to_string(), value);
-                }
-                Err(mismatch) => {
-                    self.report_mismatch(
-                        mismatch,
-                        arg.value.span,
-                        &format!("parameter `{}`", param.name),
-                    );
-                    failed = true;
                 }
             }
         }
@@ -1008,11 +1016,6 @@ pub fn is_non_negative(dim: Dimension) -> bool {
     dim != Dimension::NONE && dim != Dimension::ANGLE && dim.0[4] == 0
 }
 
-/// `Duration`, `Length`; the formula when the dimension has no name.
-pub fn dim_name(dim: Dimension) -> String {
-    dim.to_string()
-}
-
 /// `a Duration`, `a plain number`.
 pub fn dim_phrase(dim: Dimension) -> String {
     if dim.is_dimensionless() {
@@ -1043,7 +1046,7 @@ fn normal_below_zero(mean: f64, sd: f64) -> f64 {
 }
 
 /// `x^n` for an integer `n`, by repeated multiplication (exact and platform-independent).
-fn libm_powi(x: f64, n: i32) -> f64 {
+fn powi_exact(x: f64, n: i32) -> f64 {
     let mut result = 1.0;
     for _ in 0..n.unsigned_abs() {
         result *= x;

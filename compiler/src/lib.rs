@@ -85,20 +85,6 @@ pub fn compile(db: &dyn Db, root: SourceFile) -> Compilation {
     Compilation { diagnostics, model }
 }
 
-/// The one currency the model's costs use, if any.
-pub fn validate_currency(db: &dyn Db, root: SourceFile) -> Option<String> {
-    for &file in model_files(db, root) {
-        for entry in item_index(db, file) {
-            if let Some((currency, _)) =
-                check::check_item(db, file, entry.key.clone()).currencies.first()
-            {
-                return Some(currency.clone());
-            }
-        }
-    }
-    None
-}
-
 fn describe_token(found: &str) -> String {
     match found {
         "\n" => "a line break".to_string(),

@@ -114,7 +114,8 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             &names,
         ));
     }
-    model.currency = crate::validate_currency(db, root);
+    model.currency =
+        crate::validate::model_currencies(db, root).first().map(|(currency, _)| currency.clone());
     model
 }
 
@@ -172,9 +173,14 @@ fn default_of(kind: DeclKind, name: &str) -> Option<DefaultValue> {
 }
 
 fn number_field(checked: &CheckedBody, name: &str) -> Option<f64> {
-    match checked.fields.get(name) {
+    number_in(&checked.fields, checked.kind, name)
+}
+
+/// A number field of a `kind` declaration, or its declared default.
+fn number_in(fields: &Fields, kind: DeclKind, name: &str) -> Option<f64> {
+    match fields.get(name) {
         Some(field) => field.value.si(),
-        None => match default_of(checked.kind, name) {
+        None => match default_of(kind, name) {
             Some(DefaultValue::Number(value)) => Some(value),
             _ => None,
         },
@@ -456,20 +462,15 @@ fn lower_routing(fields: &Fields, names: &Names) -> Routing {
 }
 
 fn lower_experiment(name: &str, fields: &Fields) -> Experiment {
-    let get = |n: &str| match fields.get(n) {
-        Some(field) => field.value.si(),
-        None => match default_of(DeclKind::Experiment, n) {
-            Some(DefaultValue::Number(v)) => Some(v),
-            _ => None,
-        },
-    };
+    // Every experiment field is required or has a declared default, so each is present here.
+    let get = |field: &str| number_in(fields, DeclKind::Experiment, field).unwrap_or_default();
     Experiment {
         name: name.to_string(),
-        horizon: get("horizon").unwrap_or(0.0),
-        warmup: get("warmup").unwrap_or(0.0),
-        replications: get("replications").unwrap_or(1.0) as u32,
-        seed: get("seed").unwrap_or(0.0) as u64,
-        confidence: get("confidence").unwrap_or(0.95),
+        horizon: get("horizon"),
+        warmup: get("warmup"),
+        replications: get("replications") as u32,
+        seed: get("seed") as u64,
+        confidence: get("confidence"),
     }
 }
 

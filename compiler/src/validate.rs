@@ -10,7 +10,7 @@ use crate::check::{CheckedBody, check_item, is_component_kind};
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::scope::{Declaration, model_files, scope};
-use crate::syntax::{ItemClass, ItemKey, item_index, item_syntax};
+use crate::syntax::{ItemClass, item_index, item_syntax};
 use crate::value::Value;
 use fab_grammar::ast::{DeclKind, ItemKind, Span};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -51,8 +51,22 @@ impl ModelGraph {
         self.nodes.iter().position(|n| n.declaration.name == name)
     }
 
-    pub fn successors(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
-        self.edges.iter().filter(move |edge| edge.from == node).map(|edge| edge.to)
+    /// Successor lists, indexed by node, in edge order (built once: `edges` is a flat list).
+    pub fn successor_lists(&self) -> Vec<Vec<usize>> {
+        let mut lists = vec![Vec::new(); self.nodes.len()];
+        for edge in &self.edges {
+            lists[edge.from].push(edge.to);
+        }
+        lists
+    }
+
+    /// Predecessor lists, indexed by node.
+    pub fn predecessor_lists(&self) -> Vec<Vec<usize>> {
+        let mut lists = vec![Vec::new(); self.nodes.len()];
+        for edge in &self.edges {
+            lists[edge.to].push(edge.from);
+        }
+        lists
     }
 }
 
@@ -93,14 +107,9 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
                 };
             by_name.insert(declaration.name.clone(), graph.nodes.len());
             graph.nodes.push(GraphNode { declaration, kind, name_location });
-        } else if kind == DeclKind::Route
-            && let Some(&node) = by_name.get(&declaration.name)
-        {
-            graph.routes.push((node, declaration));
         }
     }
-    // Routes may come before their component: resolve them again now that every node is known.
-    graph.routes.clear();
+    // Routes may come before their component, so they are attached once every node is known.
     for declaration in model_declarations(db, root) {
         if declaration.class == ItemClass::Decl(DeclKind::Route)
             && let Some(&node) = by_name.get(&declaration.name)
@@ -205,39 +214,12 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     }
 
     // Reachability: from some source, and to some sink.
-    let count = graph.nodes.len();
-    let mut forward = vec![false; count];
-    let mut queue: VecDeque<usize> =
-        (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Source).collect();
-    for &n in &queue {
-        forward[n] = true;
-    }
-    while let Some(n) = queue.pop_front() {
-        for m in graph.successors(n) {
-            if !forward[m] {
-                forward[m] = true;
-                queue.push_back(m);
-            }
-        }
-    }
-    let mut predecessors: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for edge in &graph.edges {
-        predecessors[edge.to].push(edge.from);
-    }
-    let mut backward = vec![false; count];
-    let mut queue: VecDeque<usize> =
-        (0..count).filter(|&n| graph.nodes[n].kind == DeclKind::Sink).collect();
-    for &n in &queue {
-        backward[n] = true;
-    }
-    while let Some(n) = queue.pop_front() {
-        for &m in &predecessors[n] {
-            if !backward[m] {
-                backward[m] = true;
-                queue.push_back(m);
-            }
-        }
-    }
+    let successors = graph.successor_lists();
+    let of_kind = |kind: DeclKind| {
+        graph.nodes.iter().enumerate().filter(move |(_, n)| n.kind == kind).map(|(i, _)| i)
+    };
+    let forward = reachable(of_kind(DeclKind::Source), &successors);
+    let backward = reachable(of_kind(DeclKind::Sink), &graph.predecessor_lists());
     for (index, node) in graph.nodes.iter().enumerate() {
         let name = &node.declaration.name;
         if !forward[index] {
@@ -325,8 +307,26 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     }
 
     check_currencies(db, root, &mut out);
-    check_products(db, graph, &body, &mut out);
+    check_products(db, graph, &successors, &body, &mut out);
     out
+}
+
+/// The nodes reachable from `starts` (included) along `next`.
+fn reachable(starts: impl Iterator<Item = usize>, next: &[Vec<usize>]) -> Vec<bool> {
+    let mut seen = vec![false; next.len()];
+    let mut queue: VecDeque<usize> = starts.collect();
+    for &node in &queue {
+        seen[node] = true;
+    }
+    while let Some(node) = queue.pop_front() {
+        for &other in &next[node] {
+            if !seen[other] {
+                seen[other] = true;
+                queue.push_back(other);
+            }
+        }
+    }
+    seen
 }
 
 fn trim_float(value: f64) -> String {
@@ -386,29 +386,27 @@ pub fn name_location(db: &dyn Db, declaration: &Declaration) -> Location {
     Location { file: declaration.file, item: Some(declaration.key.clone()), span }
 }
 
-fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
-    let mut first: Option<(String, Location)> = None;
+/// Every currency the model's items write, with where, in model order.
+pub fn model_currencies(db: &dyn Db, root: SourceFile) -> Vec<(String, Location)> {
+    let mut out = Vec::new();
     for &file in model_files(db, root) {
         for entry in item_index(db, file) {
-            for (currency, location) in &check_item(db, file, entry.key.clone()).currencies {
-                match &first {
-                    None => first = Some((currency.clone(), location.clone())),
-                    Some((used, used_at)) if used != currency => {
-                        out.push(
-                            Diagnostic::error(
-                                "E0305",
-                                format!("the model uses both {used} and {currency}"),
-                            )
-                            .primary(location.clone(), format!("{currency} here"))
-                            .secondary(used_at.clone(), format!("{used} here"))
-                            .help("A model states all costs in one currency; convert them to one."),
-                        );
-                        return;
-                    }
-                    Some(_) => {}
-                }
-            }
+            out.extend(check_item(db, file, entry.key.clone()).currencies.iter().cloned());
         }
+    }
+    out
+}
+
+fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
+    let currencies = model_currencies(db, root);
+    let Some((used, used_at)) = currencies.first() else { return };
+    if let Some((other, at)) = currencies.iter().find(|(currency, _)| currency != used) {
+        out.push(
+            Diagnostic::error("E0305", format!("the model uses both {used} and {other}"))
+                .primary(at.clone(), format!("{other} here"))
+                .secondary(used_at.clone(), format!("{used} here"))
+                .help("A model states all costs in one currency; convert them to one."),
+        );
     }
 }
 
@@ -416,6 +414,7 @@ fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
 fn check_products(
     db: &dyn Db,
     graph: &ModelGraph,
+    successors: &[Vec<usize>],
     body: &dyn Fn(&GraphNode) -> Option<CheckedBody>,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -427,6 +426,7 @@ fn check_products(
     let count = graph.nodes.len();
     let mut arriving: Vec<BTreeMap<String, Declaration>> = vec![BTreeMap::new(); count];
     let mut queue = VecDeque::new();
+    let mut queued = vec![false; count];
     let mut emitted: Vec<BTreeMap<String, Declaration>> = vec![BTreeMap::new(); count];
     for (index, node) in graph.nodes.iter().enumerate() {
         let Some(b) = &bodies[index] else { continue };
@@ -435,6 +435,7 @@ fn check_products(
         {
             emitted[index].insert(product.name.clone(), product);
             queue.push_back(index);
+            queued[index] = true;
         }
         if let Some(product) = b.fields.get("produces").and_then(|f| product_of(&f.value)) {
             emitted[index].insert(product.name.clone(), product);
@@ -443,13 +444,14 @@ fn check_products(
     let is_assembly =
         |index: usize| bodies[index].as_ref().is_some_and(|b| b.fields.contains_key("produces"));
     while let Some(n) = queue.pop_front() {
+        queued[n] = false;
         let outgoing: Vec<Declaration> =
             if is_assembly(n) || graph.nodes[n].kind == DeclKind::Source {
                 emitted[n].values().cloned().collect()
             } else {
                 arriving[n].values().cloned().collect()
             };
-        for m in graph.successors(n).collect::<Vec<_>>() {
+        for &m in &successors[n] {
             let mut changed = false;
             for product in &outgoing {
                 if !arriving[m].contains_key(&product.name) {
@@ -457,8 +459,11 @@ fn check_products(
                     changed = true;
                 }
             }
-            if (changed || (is_assembly(m) && !emitted[m].is_empty())) && !queue.contains(&m) {
+            // A component is (re)visited when what can arrive there grew; an assembly station's
+            // output is fixed, so its first visit is the one that matters.
+            if changed && !queued[m] {
                 queue.push_back(m);
+                queued[m] = true;
             }
         }
     }
@@ -466,9 +471,7 @@ fn check_products(
         let Some(b) = &bodies[index] else { continue };
         if let Some(Value::Map(inputs)) = b.fields.get("assemble").map(|f| &f.value) {
             for (product, _) in inputs {
-                if !arriving[index].contains_key(&product.name)
-                    && graph.successors(index).next().is_some()
-                {
+                if !arriving[index].contains_key(&product.name) && !successors[index].is_empty() {
                     out.push(
                         Diagnostic::error(
                             "E0801",
@@ -526,15 +529,4 @@ fn check_products(
             }
         }
     }
-}
-
-/// Where an item key of a file was checked (for tests and tools).
-pub fn checked_items(db: &dyn Db, root: SourceFile) -> Vec<(SourceFile, ItemKey)> {
-    let mut out = Vec::new();
-    for &file in model_files(db, root) {
-        for entry in item_index(db, file) {
-            out.push((file, entry.key.clone()));
-        }
-    }
-    out
 }
