@@ -7,6 +7,7 @@
 mod check;
 mod explain;
 mod graph;
+mod run;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -35,6 +36,40 @@ enum Command {
         /// Also report the distributions fitted by `fit(…)` and a summary of each model.
         #[arg(long)]
         verbose: bool,
+    },
+    /// Simulate a model: its first experiment, or the one named, and report the results.
+    Run {
+        file: String,
+        /// Run this experiment.
+        #[arg(long, conflicts_with = "scenario")]
+        experiment: Option<String>,
+        /// Run this scenario.
+        #[arg(long)]
+        scenario: Option<String>,
+        /// Compare two experiments or scenarios with common random numbers: `--compare A,B`.
+        #[arg(long, value_delimiter = ',', num_args = 1, conflicts_with_all = ["experiment", "scenario"])]
+        compare: Option<Vec<String>>,
+        /// Override the number of replications.
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Override the seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override the horizon, e.g. `30d`, `8h`, `3600` (seconds).
+        #[arg(long, value_parser = run::parse_duration)]
+        horizon: Option<f64>,
+        /// Override the warm-up, e.g. `1d`.
+        #[arg(long, value_parser = run::parse_duration)]
+        warmup: Option<f64>,
+        /// Threads for replications (default: all cores); results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Write results.json, stations.csv, replications.csv and stations.svg to this folder.
+        #[arg(long)]
+        out: Option<String>,
+        /// Print the results document (JSON) on stdout instead of the table.
+        #[arg(long)]
+        json: bool,
     },
     /// Print the process graph the compiler built, as Graphviz DOT or JSON.
     Graph {
@@ -72,6 +107,37 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { files, format, verbose } => {
             check::run(&files, format == Format::Json, verbose)
+        }
+        Command::Run {
+            file,
+            experiment,
+            scenario,
+            compare,
+            replications,
+            seed,
+            horizon,
+            warmup,
+            threads,
+            out,
+            json,
+        } => {
+            let compare = match compare.as_deref() {
+                None => None,
+                Some([a, b]) => Some((a.clone(), b.clone())),
+                Some(_) => {
+                    eprintln!("error: `--compare` takes two names: `--compare A,B`");
+                    return ExitCode::from(2);
+                }
+            };
+            run::run(run::Options {
+                file,
+                study: experiment.or(scenario),
+                overrides: fab_runtime::Overrides { replications, seed, horizon, warmup },
+                threads,
+                out,
+                json,
+                compare,
+            })
         }
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),
         Command::Explain { code } => explain::run(code.as_deref()),

@@ -1,9 +1,24 @@
-//! The fab runtime: the model IR it runs and (with the runtime work) the deterministic
-//! discrete-event engine.
+//! The fab runtime: the model IR it runs and the deterministic discrete-event engine.
 //!
 //! This crate knows no syntax: a program can build a [`model::Model`] in Rust and run it without
-//! the language. It depends only on `fab-stdlib` for distributions.
+//! the language. It depends only on `fab-stdlib` for distributions and random streams.
+//!
+//! - [`model`]: the IR, plain data in SI units.
+//! - [`engine`]: one replication, event by event ([`engine::simulate`]).
+//! - [`experiment`]: replications in parallel, scenarios, paired comparison.
+//! - [`results`]: the results document; [`report`] renders it as CSV and SVG.
+//! - [`stats`] and [`bottleneck`]: the estimators the engine accumulates.
 
+pub mod bottleneck;
+pub mod engine;
+pub mod experiment;
 pub mod model;
+pub mod report;
+pub mod results;
+pub mod stats;
+pub mod time;
 
+pub use engine::{RunError, simulate};
+pub use experiment::{Overrides, Study, compare};
 pub use model::Model;
+pub use results::Results;

@@ -1,0 +1,170 @@
+//! One replication's results, gathered from the engine's accumulators at the horizon.
+//!
+//! Everything is measured over the observed period, from the end of the warm-up to the horizon.
+//! A statistic with no observation (the lead time when no part reached a sink) is 0.
+
+use super::station::{BLOCKED, DOWN, MAINTENANCE, SETUP, STARVED, WORKING};
+use super::{Node, Sim};
+use crate::results::{
+    BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, Named, Results, SinkResults,
+    Stat, StationResults,
+};
+use crate::time::secs;
+
+impl Sim<'_> {
+    pub(super) fn collect(&mut self) -> Results {
+        let now = self.horizon;
+        let observed_s = secs(self.horizon - self.warmup);
+        let observed_h = observed_s / 3600.0;
+        let per_hour = |count: u64| if observed_h > 0.0 { count as f64 / observed_h } else { 0.0 };
+        let bottlenecks = self.bottleneck.finish(now);
+        let mut stations = Vec::new();
+        let mut buffers = Vec::new();
+        let mut conveyors = Vec::new();
+        let mut sinks = Vec::new();
+        let mut delivered = 0u64;
+        let mut total_cost = 0.0;
+        for (index, node) in self.nodes.iter_mut().enumerate() {
+            let name = self.model.graph[petgraph::graph::NodeIndex::new(index)].name.clone();
+            match node {
+                Node::Station(station) => {
+                    let shares = station.shares(now);
+                    let availability = 1.0 - shares[DOWN] - shares[MAINTENANCE];
+                    let run_s = station.parallel() as f64 * observed_s * availability;
+                    let performance = if run_s > 0.0 {
+                        station.ideal_cycle() * station.completions as f64 / run_s
+                    } else {
+                        0.0
+                    };
+                    let started = station.completions + station.scrapped;
+                    let quality =
+                        if started > 0 { station.completions as f64 / started as f64 } else { 1.0 };
+                    let costs = station.cost_breakdown(&shares, observed_s);
+                    let total = costs.downtime
+                        + costs.repair
+                        + costs.preventive
+                        + costs.operating
+                        + costs.parts;
+                    total_cost += total;
+                    let share = bottlenecks
+                        .get(self.station_ordinal[index] as usize)
+                        .map_or((0.0, 0.0), |b| (b.sole, b.shifting));
+                    stations.push((
+                        name,
+                        StationResults {
+                            working: Stat::single(shares[WORKING]),
+                            starved: Stat::single(shares[STARVED]),
+                            blocked: Stat::single(shares[BLOCKED]),
+                            down: Stat::single(shares[DOWN]),
+                            maintenance: Stat::single(shares[MAINTENANCE]),
+                            setup: Stat::single(shares[SETUP]),
+                            oee: Stat::single(availability * performance * quality),
+                            availability: Stat::single(availability),
+                            performance: Stat::single(performance),
+                            quality: Stat::single(quality),
+                            completions: Stat::single(station.completions as f64),
+                            failures: Stat::single(station.failures as f64),
+                            maintenance_actions: Stat::single(station.maintenance_actions as f64),
+                            downtime_s: Stat::single(shares[DOWN] * observed_s),
+                            scrapped: Stat::single(station.scrapped as f64),
+                            costs: CostResults {
+                                downtime: Stat::single(costs.downtime),
+                                repair: Stat::single(costs.repair),
+                                preventive: Stat::single(costs.preventive),
+                                operating: Stat::single(costs.operating),
+                                parts: Stat::single(costs.parts),
+                                total: Stat::single(total),
+                            },
+                            bottleneck: Stat::single(share.0 + share.1),
+                            bottleneck_sole: Stat::single(share.0),
+                            bottleneck_shifting: Stat::single(share.1),
+                        },
+                    ));
+                }
+                Node::Buffer(buffer) => buffers.push((
+                    name,
+                    BufferResults {
+                        mean_content: Stat::single(buffer.content.mean(now)),
+                        max_content: Stat::single(buffer.content.max()),
+                        mean_wait_s: Stat::single(buffer.wait.mean()),
+                    },
+                )),
+                Node::Conveyor(conveyor) => conveyors.push((
+                    name,
+                    ConveyorResults {
+                        mean_content: Stat::single(conveyor.content.mean(now)),
+                        mean_transit_s: Stat::single(conveyor.transit.mean()),
+                        blocked: Stat::single(conveyor.blocked_share(now)),
+                    },
+                )),
+                Node::Sink(sink) => {
+                    delivered += sink.count;
+                    sinks.push((
+                        name,
+                        SinkResults {
+                            count: Stat::single(sink.count as f64),
+                            throughput_per_hour: Stat::single(per_hour(sink.count)),
+                            lead_time_s: Stat::single(sink.lead.mean()),
+                        },
+                    ));
+                }
+                Node::Source(_) => {}
+            }
+        }
+        let products = self
+            .model
+            .products
+            .iter()
+            .enumerate()
+            .map(|(p, product)| {
+                (
+                    product.name.clone(),
+                    SinkResults {
+                        count: Stat::single(self.product_count[p] as f64),
+                        throughput_per_hour: Stat::single(per_hour(self.product_count[p])),
+                        lead_time_s: Stat::single(self.product_lead[p].mean()),
+                    },
+                )
+            })
+            .collect();
+        let experiment = self.experiment;
+        Results {
+            fab_version: env!("CARGO_PKG_VERSION").to_string(),
+            model_hash: String::new(),
+            experiment: experiment.name.clone(),
+            scenario: None,
+            seed: experiment.seed,
+            replications: 1,
+            horizon_s: experiment.horizon,
+            warmup_s: experiment.warmup,
+            confidence: experiment.confidence,
+            currency: self.model.currency.clone(),
+            kpis: Kpis {
+                throughput_per_hour: Stat::single(per_hour(delivered)),
+                lead_time_s: Stat::single(self.lead.mean()),
+                lead_time_p50_s: Stat::single(self.lead_p50.quantile()),
+                lead_time_p95_s: Stat::single(self.lead_p95.quantile()),
+                wip: Stat::single(self.wip.mean(now)),
+                scrapped: Stat::single(self.scrapped as f64),
+                cost: Stat::single(total_cost),
+                cost_per_part: Stat::single(if delivered > 0 {
+                    total_cost / delivered as f64
+                } else {
+                    0.0
+                }),
+            },
+            stations: Named(stations),
+            buffers: Named(buffers),
+            conveyors: Named(conveyors),
+            sinks: Named(sinks),
+            products: Named(products),
+            bottlenecks: Vec::new(),
+            events: EventCounts {
+                completions: Stat::single(self.counters.completions as f64),
+                failures: Stat::single(self.counters.failures as f64),
+                repairs: Stat::single(self.counters.repairs as f64),
+                engine: Stat::single(self.counters.engine as f64),
+            },
+        }
+    }
+}

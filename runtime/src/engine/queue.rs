@@ -1,0 +1,97 @@
+//! The future-event set: a binary heap of small `Copy` events ordered by (time, priority, sequence).
+//!
+//! The sequence number is the order of scheduling, so two events at the same instant with the same
+//! priority run in the order they were scheduled: no tie is ever broken by an address, a hash or a
+//! thread. Cancelled events are not removed; each carries the generation of the thing it belongs to
+//! and the handler skips it when the generation has moved on (lazy deletion), which keeps
+//! cancellation O(1).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// What an event does when it comes due.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    /// Warm-up ends: statistics restart.
+    Warmup,
+    /// A source creates its next part.
+    Arrival,
+    /// A server finishes its setup.
+    SetupDone,
+    /// A server finishes processing (`aux` = server).
+    ProcessDone,
+    /// A failure mode strikes (`aux` = mode).
+    Failure,
+    /// A repair ends (`aux` = mode).
+    Repair,
+    /// Preventive maintenance comes due.
+    MaintenanceDue,
+    /// Preventive maintenance ends.
+    MaintenanceDone,
+    /// The front part of a conveyor reaches its exit.
+    ConveyorExit,
+    /// A conveyor's entrance may have become clear.
+    ConveyorEntrance,
+}
+
+impl Kind {
+    /// Lower runs first among events at one instant: warm-up deletion happens before anything
+    /// else at its instant; everything else runs in scheduling order.
+    fn priority(self) -> u64 {
+        match self {
+            Kind::Warmup => 0,
+            _ => 1,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Event {
+    pub time: u64,
+    /// Priority in the top byte, then the scheduling sequence.
+    order: u64,
+    pub kind: Kind,
+    pub node: u32,
+    pub aux: u32,
+    pub generation: u32,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time && self.order == other.order
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Event {
+    /// Reversed, so the max-heap pops the earliest event.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.time, other.order).cmp(&(self.time, self.order))
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct EventQueue {
+    heap: BinaryHeap<Event>,
+    sequence: u64,
+}
+
+impl EventQueue {
+    pub fn with_capacity(capacity: usize) -> Self {
+        EventQueue { heap: BinaryHeap::with_capacity(capacity), sequence: 0 }
+    }
+
+    pub fn schedule(&mut self, time: u64, kind: Kind, node: u32, aux: u32, generation: u32) {
+        self.sequence += 1;
+        let order = (kind.priority() << 56) | self.sequence;
+        self.heap.push(Event { time, order, kind, node, aux, generation });
+    }
+
+    pub fn pop(&mut self) -> Option<Event> {
+        self.heap.pop()
+    }
+}

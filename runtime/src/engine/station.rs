@@ -1,0 +1,920 @@
+//! Stations (and robots): servers, setups, assembly, failure modes and preventive maintenance.
+//!
+//! A station has `parallel` servers. A server is idle (starved), in setup, processing (working),
+//! or blocked holding a finished part. A station takes a part whenever a server is idle, even
+//! while it is down; the part waits loaded and processing starts when the station is up again.
+//! A finished part stays on its server until a successor takes it (blocking after service).
+//!
+//! Failures and maintenance stop the whole station. A stop pauses every server in setup or
+//! processing, and the part resumes its remaining time afterwards (preemptive-resume); a
+//! catastrophic failure scraps the parts in process instead. While stopped, every server's time
+//! counts as down (or in maintenance).
+//!
+//! Each failure mode ages on its own clock: calendar time, busy time (while at least one server
+//! processes and the station is up) or completed cycles. A mode's life is drawn when it is
+//! renewed; with virtual age `v` (Kijima type I: a repair that restores a fraction `f` leaves
+//! `v + (1 − f)·x` of the age `x` gained since the last renewal; `new` is f = 1, `old` f = 0) the
+//! next life is drawn conditioned on survival to `v`. Busy-time events are scheduled lazily: the
+//! event is set for when the busy clock would reach the due value if the station kept working;
+//! when it fires early (the station idled meanwhile) it is rescheduled, and while the station is
+//! idle no event is pending at all.
+//!
+//! Preventive maintenance comes due every `every` on its clock (calendar or busy time), counted
+//! from the end of the previous maintenance. Due while a repair is in progress, it starts when the
+//! repair ends. It restores every time-based failure mode as its `restores` says.
+
+use super::{ANY, Node, Op, Part, RunError, Sim};
+use crate::model::{
+    Clock, Component, Costs, FailureLaw, Maintenance, Motion, Restoration, Station,
+};
+use crate::time::{ns, secs};
+use fab_stdlib::random::Stream;
+use fab_stdlib::sample::Sampler;
+use std::collections::VecDeque;
+
+/// Indices of the time shares a station reports.
+pub(super) const WORKING: usize = 0;
+pub(super) const STARVED: usize = 1;
+pub(super) const BLOCKED: usize = 2;
+pub(super) const DOWN: usize = 3;
+pub(super) const MAINTENANCE: usize = 4;
+pub(super) const SETUP: usize = 5;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ServerState {
+    Idle,
+    /// Holds a part that waits for the station to come up.
+    Loaded,
+    Setup,
+    Busy,
+    /// Setup interrupted by a stop; `end` holds the remaining time.
+    PausedSetup,
+    /// Processing interrupted by a stop; `end` holds the remaining time.
+    PausedBusy,
+    Blocked,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Server {
+    state: ServerState,
+    part: Part,
+    /// Absolute end of the current setup or processing, or the remaining time while paused.
+    end: u64,
+    generation: u32,
+    /// The product of the last part this server processed (`ANY` before the first).
+    last_product: u32,
+}
+
+enum ModeClock {
+    Calendar,
+    Busy,
+    Cycles(u64),
+}
+
+struct Mode {
+    clock: ModeClock,
+    life: Sampler,
+    life_stream: Stream,
+    repair: Sampler,
+    repair_stream: Stream,
+    restores: Restoration,
+    catastrophic: bool,
+    /// Virtual age at the last renewal, s on the mode's clock.
+    virtual_age: f64,
+    /// Clock value at the last renewal (ns, or cycles).
+    renewed_at: u64,
+    /// Clock value at which the mode fails (ns, or cycles).
+    due: u64,
+    /// Whether an event for `due` is pending in the event set.
+    armed: bool,
+    generation: u32,
+    in_repair: bool,
+}
+
+struct Preventive {
+    every: u64,
+    busy_clock: bool,
+    takes: Sampler,
+    stream: Stream,
+    restores: Restoration,
+    due: u64,
+    armed: bool,
+    generation: u32,
+}
+
+/// What an assembly station is gathering.
+struct Kit {
+    /// (product, parts needed, parts held)
+    needs: Vec<(u32, u32, u32)>,
+    produces: u32,
+    earliest: u64,
+    held: u32,
+}
+
+pub(super) struct StationNode {
+    parallel: u32,
+    cycle: Sampler,
+    /// Constant seconds added to every cycle (a robot's motion time).
+    cycle_offset: f64,
+    cycle_stream: Stream,
+    setup: Option<(Sampler, Stream)>,
+    /// The mean cycle, s: the ideal cycle of OEE's performance.
+    ideal_cycle: f64,
+    servers: Vec<Server>,
+    /// Blocked servers in the order they finished.
+    finished: VecDeque<u32>,
+    idle: u32,
+    working: u32,
+    in_setup: u32,
+    blocked: u32,
+    /// Failure modes under repair.
+    down: u32,
+    maintaining: bool,
+    maintenance_pending: bool,
+    busy_acc: u64,
+    busy_since: u64,
+    modes: Vec<Mode>,
+    preventive: Option<Preventive>,
+    kit: Option<Kit>,
+    costs: Costs,
+    // Statistics since the last reset.
+    shares: [u128; 6],
+    last: u64,
+    observed_from: u64,
+    pub(super) completions: u64,
+    pub(super) failures: u64,
+    pub(super) repairs: u64,
+    pub(super) maintenance_actions: u64,
+    pub(super) scrapped: u64,
+    /// Cycles completed over the whole run (the cycle-count failure clock).
+    cycles_total: u64,
+}
+
+impl StationNode {
+    pub(super) fn new(
+        component: &Component,
+        station: &Station,
+        motion: Option<&Motion>,
+        stream: &dyn Fn(&str) -> Stream,
+    ) -> Result<StationNode, RunError> {
+        let unsupported = |what: &str| RunError::Unsupported {
+            component: component.name.clone(),
+            what: what.to_string(),
+        };
+        if !station.needs.is_empty() {
+            return Err(unsupported("a station that `needs` a resource"));
+        }
+        let preventive = match &station.maintenance {
+            Maintenance::Reactive => None,
+            Maintenance::Preventive { every, clock, takes, restores } => Some(Preventive {
+                every: ns(*every).max(1),
+                busy_clock: *clock == Clock::BusyTime,
+                takes: takes.sampler(),
+                stream: stream("maintenance"),
+                restores: *restores,
+                due: ns(*every).max(1),
+                armed: false,
+                generation: 0,
+            }),
+            Maintenance::Predictive { .. } => return Err(unsupported("predictive maintenance")),
+            Maintenance::Opportunistic { .. } => {
+                return Err(unsupported("opportunistic maintenance"));
+            }
+        };
+        let modes = station
+            .failures
+            .iter()
+            .map(|mode| {
+                let (clock, life) = match &mode.law {
+                    FailureLaw::Time { life, clock: Clock::CalendarTime } => {
+                        (ModeClock::Calendar, life.sampler())
+                    }
+                    FailureLaw::Time { life, clock: Clock::BusyTime } => {
+                        (ModeClock::Busy, life.sampler())
+                    }
+                    FailureLaw::Cycles(n) => (
+                        ModeClock::Cycles((*n).max(1)),
+                        fab_stdlib::dist::Distribution::Constant { value: 0.0 }.sampler(),
+                    ),
+                };
+                Mode {
+                    clock,
+                    life,
+                    life_stream: stream(&format!("failure.{}", mode.name)),
+                    repair: mode.repair.sampler(),
+                    repair_stream: stream(&format!("repair.{}", mode.name)),
+                    restores: mode.restores,
+                    catastrophic: mode.catastrophic,
+                    virtual_age: 0.0,
+                    renewed_at: 0,
+                    due: 0,
+                    armed: false,
+                    generation: 0,
+                    in_repair: false,
+                }
+            })
+            .collect();
+        let motion_time = motion.map_or(0.0, motion_seconds);
+        let (cycle, ideal_cycle) = match motion.and_then(|m| m.process.as_ref()) {
+            // A robot without its own `cycle` runs its process time plus its motion.
+            Some(process) if matches!(station.cycle, fab_stdlib::dist::Distribution::Constant { value } if value == 0.0) => {
+                (process.sampler(), process.mean() + motion_time)
+            }
+            _ => (station.cycle.sampler(), station.cycle.mean()),
+        };
+        let cycle_offset = if motion.is_some_and(|m| m.process.is_some())
+            && matches!(station.cycle, fab_stdlib::dist::Distribution::Constant { value } if value == 0.0)
+        {
+            motion_time
+        } else {
+            0.0
+        };
+        let parallel = station.parallel.max(1);
+        let empty = Part { created: 0, entered: 0, product: ANY, target: ANY };
+        Ok(StationNode {
+            parallel,
+            cycle,
+            cycle_offset,
+            cycle_stream: stream("cycle"),
+            setup: station.setup.as_ref().map(|d| (d.sampler(), stream("setup"))),
+            ideal_cycle,
+            servers: vec![
+                Server {
+                    state: ServerState::Idle,
+                    part: empty,
+                    end: 0,
+                    generation: 0,
+                    last_product: ANY,
+                };
+                parallel as usize
+            ],
+            finished: VecDeque::new(),
+            idle: parallel,
+            working: 0,
+            in_setup: 0,
+            blocked: 0,
+            down: 0,
+            maintaining: false,
+            maintenance_pending: false,
+            busy_acc: 0,
+            busy_since: 0,
+            modes,
+            preventive,
+            kit: station.assembly.as_ref().map(|a| Kit {
+                needs: a.inputs.iter().map(|(p, n)| (p.0, *n, 0)).collect(),
+                produces: a.produces.0,
+                earliest: u64::MAX,
+                held: 0,
+            }),
+            costs: station.costs,
+            shares: [0; 6],
+            last: 0,
+            observed_from: 0,
+            completions: 0,
+            failures: 0,
+            repairs: 0,
+            maintenance_actions: 0,
+            scrapped: 0,
+            cycles_total: 0,
+        })
+    }
+
+    fn stopped(&self) -> bool {
+        self.down > 0 || self.maintaining
+    }
+
+    fn is_working(&self) -> bool {
+        self.working > 0 && !self.stopped()
+    }
+
+    /// Active in the sense of the active-period bottleneck method: not starved or blocked.
+    fn is_active(&self) -> bool {
+        self.stopped() || self.working > 0 || self.in_setup > 0
+    }
+
+    /// The busy-time clock now, ns.
+    fn busy_clock(&self, now: u64) -> u64 {
+        if self.is_working() { self.busy_acc + (now - self.busy_since) } else { self.busy_acc }
+    }
+
+    /// Books the time since the last change to the current state; call before every change.
+    fn touch(&mut self, now: u64) {
+        let dt = now - self.last;
+        if dt > 0 {
+            let dt128 = dt as u128;
+            if self.down > 0 {
+                self.shares[DOWN] += self.parallel as u128 * dt128;
+            } else if self.maintaining {
+                self.shares[MAINTENANCE] += self.parallel as u128 * dt128;
+            } else {
+                self.shares[WORKING] += self.working as u128 * dt128;
+                self.shares[SETUP] += self.in_setup as u128 * dt128;
+                self.shares[BLOCKED] += self.blocked as u128 * dt128;
+                self.shares[STARVED] += self.idle as u128 * dt128;
+            }
+            if self.is_working() {
+                self.busy_acc += now - self.busy_since;
+            }
+            self.last = now;
+        }
+        self.busy_since = now;
+    }
+
+    pub(super) fn reset_statistics(&mut self, now: u64) {
+        self.touch(now);
+        self.shares = [0; 6];
+        self.observed_from = now;
+        self.completions = 0;
+        self.failures = 0;
+        self.repairs = 0;
+        self.maintenance_actions = 0;
+        self.scrapped = 0;
+    }
+
+    /// Time shares since the last reset, fractions of server time; closes the books at `now`.
+    pub(super) fn shares(&mut self, now: u64) -> [f64; 6] {
+        self.touch(now);
+        let total = self.parallel as f64 * (now - self.observed_from) as f64;
+        let mut out = [0.0; 6];
+        if total > 0.0 {
+            for (o, s) in out.iter_mut().zip(self.shares) {
+                *o = s as f64 / total;
+            }
+        }
+        out
+    }
+
+    pub(super) fn ideal_cycle(&self) -> f64 {
+        self.ideal_cycle
+    }
+
+    pub(super) fn parallel(&self) -> u32 {
+        self.parallel
+    }
+
+    pub(super) fn outgoing(&self) -> Option<Part> {
+        self.finished.front().map(|&s| self.servers[s as usize].part)
+    }
+
+    pub(super) fn can_accept(&self, part: &Part) -> bool {
+        if self.idle == 0 {
+            return false;
+        }
+        match &self.kit {
+            None => true,
+            Some(kit) => kit.needs.iter().any(|&(p, need, have)| p == part.product && have < need),
+        }
+    }
+
+    fn idle_server(&self) -> Option<usize> {
+        self.servers.iter().position(|s| s.state == ServerState::Idle)
+    }
+}
+
+/// The motion time of a robot's path, s: straight segments under a trapezoidal velocity profile
+/// (rest to rest), when the robot states a speed and an acceleration.
+fn motion_seconds(motion: &Motion) -> f64 {
+    let (Some(v), Some(a)) = (motion.speed, motion.accel) else { return 0.0 };
+    if v <= 0.0 || a <= 0.0 {
+        return 0.0;
+    }
+    motion
+        .path
+        .windows(2)
+        .map(|w| {
+            let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
+            let d = (dx * dx + dy * dy).sqrt();
+            if d >= v * v / a { d / v + v / a } else { 2.0 * (d / a).sqrt() }
+        })
+        .sum()
+}
+
+impl Sim<'_> {
+    fn station(&mut self, c: u32) -> &mut StationNode {
+        match &mut self.nodes[c as usize] {
+            Node::Station(station) => station,
+            _ => unreachable!("component {c} is not a station"),
+        }
+    }
+
+    /// At time zero: draws each failure mode's first life and the first maintenance.
+    pub(super) fn start_station(&mut self, c: u32) {
+        let station = self.station(c);
+        for m in 0..station.modes.len() {
+            let mode = &mut station.modes[m];
+            mode.due = match mode.clock {
+                ModeClock::Cycles(n) => n,
+                _ => ns(mode.life.sample(&mut mode.life_stream)),
+            };
+        }
+        self.arm_all(c);
+        self.arm_preventive(c);
+        self.station_changed(c);
+    }
+
+    /// Schedules the events of every time-based mode that has none pending and can come due.
+    fn arm_all(&mut self, c: u32) {
+        let now = self.now;
+        let station = self.station(c);
+        let working = station.is_working();
+        let busy = station.busy_clock(now);
+        let mut schedule = Vec::new();
+        for (m, mode) in station.modes.iter_mut().enumerate() {
+            if mode.armed || mode.in_repair {
+                continue;
+            }
+            let at = match mode.clock {
+                ModeClock::Calendar => mode.due,
+                ModeClock::Busy if working => now + mode.due.saturating_sub(busy),
+                _ => continue,
+            };
+            mode.armed = true;
+            mode.generation = mode.generation.wrapping_add(1);
+            schedule.push((at, m as u32, mode.generation));
+        }
+        for (at, m, generation) in schedule {
+            if at <= self.horizon {
+                self.queue.schedule(at, super::Kind::Failure, c, m, generation);
+            }
+        }
+    }
+
+    fn arm_preventive(&mut self, c: u32) {
+        let now = self.now;
+        let horizon = self.horizon;
+        let station = self.station(c);
+        let working = station.is_working();
+        let busy = station.busy_clock(now);
+        let Some(pm) = station.preventive.as_mut() else { return };
+        if pm.armed {
+            return;
+        }
+        let at = if pm.busy_clock {
+            if !working {
+                return;
+            }
+            now + pm.due.saturating_sub(busy)
+        } else {
+            pm.due
+        };
+        pm.armed = true;
+        pm.generation = pm.generation.wrapping_add(1);
+        let generation = pm.generation;
+        if at <= horizon {
+            self.queue.schedule(at, super::Kind::MaintenanceDue, c, 0, generation);
+        }
+    }
+
+    /// After any change of a station's state: bottleneck activity, and busy-time events that
+    /// can run again.
+    fn station_changed(&mut self, c: u32) {
+        let now = self.now;
+        let ordinal = self.station_ordinal[c as usize];
+        let station = self.station(c);
+        let active = station.is_active();
+        let working = station.is_working();
+        self.bottleneck.set_active(ordinal as usize, now, active);
+        if working {
+            self.arm_all(c);
+            self.arm_preventive(c);
+        }
+    }
+
+    /// A part enters the station.
+    pub(super) fn station_enter(&mut self, c: u32, part: Part) {
+        let now = self.now;
+        let station = self.station(c);
+        station.touch(now);
+        let Some(kit) = station.kit.as_mut() else {
+            let s = station.idle_server().expect("can_accept checked for an idle server");
+            station.idle -= 1;
+            station.servers[s].part = part;
+            station.servers[s].state = ServerState::Loaded;
+            self.start_server(c, s);
+            return;
+        };
+        // Assembly: gather the part into the kit; a complete kit becomes one part.
+        if let Some(need) =
+            kit.needs.iter_mut().find(|(p, need, have)| *p == part.product && have < need)
+        {
+            need.2 += 1;
+        }
+        kit.held += 1;
+        kit.earliest = kit.earliest.min(part.created);
+        if kit.needs.iter().any(|&(_, need, have)| have < need) {
+            return;
+        }
+        let assembled =
+            Part { created: kit.earliest, entered: now, product: kit.produces, target: ANY };
+        let consumed = kit.held;
+        kit.needs.iter_mut().for_each(|n| n.2 = 0);
+        kit.held = 0;
+        kit.earliest = u64::MAX;
+        let s = station.idle_server().expect("can_accept checked for an idle server");
+        station.idle -= 1;
+        station.servers[s].part = assembled;
+        station.servers[s].state = ServerState::Loaded;
+        self.wip.add(now, 1.0 - consumed as f64);
+        self.start_server(c, s);
+    }
+
+    /// Starts setup or processing of a loaded server if the station is up.
+    fn start_server(&mut self, c: u32, s: usize) {
+        let now = self.now;
+        let horizon = self.horizon;
+        let station = self.station(c);
+        if station.stopped() {
+            return; // stays Loaded until the station is up
+        }
+        station.touch(now);
+        let server = &mut station.servers[s];
+        let needs_setup = station.setup.is_some()
+            && server.last_product != ANY
+            && server.last_product != server.part.product;
+        let (state, duration, kind) = if needs_setup {
+            let (sampler, stream) = station.setup.as_mut().expect("checked");
+            station.in_setup += 1;
+            (ServerState::Setup, sampler.sample(stream), super::Kind::SetupDone)
+        } else {
+            station.working += 1;
+            let cycle = station.cycle.sample(&mut station.cycle_stream) + station.cycle_offset;
+            (ServerState::Busy, cycle, super::Kind::ProcessDone)
+        };
+        let server = &mut station.servers[s];
+        server.state = state;
+        server.end = now + ns(duration);
+        server.generation = server.generation.wrapping_add(1);
+        let (end, generation) = (server.end, server.generation);
+        if end <= horizon {
+            self.queue.schedule(end, kind, c, s as u32, generation);
+        }
+        self.station_changed(c);
+    }
+
+    pub(super) fn on_setup_done(&mut self, c: u32, s: u32, generation: u32) {
+        let now = self.now;
+        let station = self.station(c);
+        let server = &station.servers[s as usize];
+        if server.generation != generation || server.state != ServerState::Setup {
+            return;
+        }
+        station.touch(now);
+        station.in_setup -= 1;
+        let server = &mut station.servers[s as usize];
+        server.last_product = server.part.product;
+        server.state = ServerState::Loaded;
+        self.start_server(c, s as usize);
+    }
+
+    pub(super) fn on_process_done(&mut self, c: u32, s: u32, generation: u32) {
+        let now = self.now;
+        let station = self.station(c);
+        let server = &station.servers[s as usize];
+        if server.generation != generation || server.state != ServerState::Busy {
+            return;
+        }
+        station.touch(now);
+        station.working -= 1;
+        station.blocked += 1;
+        station.completions += 1;
+        station.cycles_total += 1;
+        let server = &mut station.servers[s as usize];
+        server.state = ServerState::Blocked;
+        server.last_product = server.part.product;
+        station.finished.push_back(s);
+        self.counters.completions += 1;
+        let mut part = self.station(c).servers[s as usize].part;
+        self.choose_target(c, &mut part);
+        self.station(c).servers[s as usize].part = part;
+        // Cycle-count failure modes.
+        let station = self.station(c);
+        let cycles = station.cycles_total;
+        let due: Vec<u32> = station
+            .modes
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                matches!(m.clock, ModeClock::Cycles(_)) && !m.in_repair && cycles >= m.due
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        self.station_changed(c);
+        for m in due {
+            self.fail(c, m);
+        }
+        self.agenda.push_back(Op::Offer(c));
+    }
+
+    /// Removes the first finished part from its server; the server becomes idle.
+    pub(super) fn station_release(&mut self, c: u32) -> Part {
+        let now = self.now;
+        let station = self.station(c);
+        station.touch(now);
+        let s = station.finished.pop_front().expect("a station offers only a finished part");
+        let server = &mut station.servers[s as usize];
+        server.state = ServerState::Idle;
+        let part = server.part;
+        station.blocked -= 1;
+        station.idle += 1;
+        self.station_changed(c);
+        part
+    }
+
+    pub(super) fn on_failure_due(&mut self, c: u32, m: u32, generation: u32) {
+        let now = self.now;
+        let horizon = self.horizon;
+        let station = self.station(c);
+        let busy = station.busy_clock(now);
+        let working = station.is_working();
+        let mode = &mut station.modes[m as usize];
+        if mode.generation != generation || mode.in_repair {
+            return;
+        }
+        mode.armed = false;
+        if let ModeClock::Busy = mode.clock
+            && busy < mode.due
+        {
+            // The station idled since this was scheduled: not due yet.
+            if working {
+                mode.armed = true;
+                let at = now + (mode.due - busy);
+                if at <= horizon {
+                    self.queue.schedule(at, super::Kind::Failure, c, m, generation);
+                }
+            }
+            return;
+        }
+        self.fail(c, m);
+    }
+
+    /// Failure mode `m` strikes now.
+    fn fail(&mut self, c: u32, m: u32) {
+        let now = self.now;
+        let horizon = self.horizon;
+        let station = self.station(c);
+        station.touch(now);
+        let was_stopped = station.stopped();
+        station.failures += 1;
+        station.down += 1;
+        let mode = &mut station.modes[m as usize];
+        mode.in_repair = true;
+        mode.armed = false;
+        mode.generation = mode.generation.wrapping_add(1);
+        let repair = ns(mode.repair.sample(&mut mode.repair_stream));
+        let catastrophic = mode.catastrophic;
+        self.counters.failures += 1;
+        if !was_stopped {
+            self.pause_servers(c);
+        }
+        if catastrophic {
+            self.scrap_in_process(c);
+        }
+        if now + repair <= horizon {
+            self.queue.schedule(now + repair, super::Kind::Repair, c, m, 0);
+        }
+        self.station_changed(c);
+    }
+
+    /// The clock value of a mode now (ns, or cycles).
+    fn mode_clock(station: &StationNode, m: usize, now: u64) -> u64 {
+        match station.modes[m].clock {
+            ModeClock::Calendar => now,
+            ModeClock::Busy => station.busy_clock(now),
+            ModeClock::Cycles(_) => station.cycles_total,
+        }
+    }
+
+    /// Renews mode `m` after a repair or maintenance that restores as `restores`.
+    fn renew(station: &mut StationNode, m: usize, now: u64, restores: Restoration) {
+        let clock = Self::mode_clock(station, m, now);
+        let mode = &mut station.modes[m];
+        if let ModeClock::Cycles(n) = mode.clock {
+            if restores != Restoration::Old || mode.in_repair {
+                mode.renewed_at = clock;
+                mode.due = clock + n;
+            }
+            return;
+        }
+        let gained = secs(clock.saturating_sub(mode.renewed_at));
+        mode.virtual_age = match restores {
+            Restoration::New => 0.0,
+            Restoration::Old => mode.virtual_age + gained,
+            Restoration::Fraction(f) => mode.virtual_age + (1.0 - f.clamp(0.0, 1.0)) * gained,
+        };
+        mode.renewed_at = clock;
+        let life = if mode.virtual_age > 0.0 {
+            mode.life.sample_residual(mode.virtual_age, &mut mode.life_stream)
+        } else {
+            mode.life.sample(&mut mode.life_stream)
+        };
+        mode.due = clock + ns(life);
+        mode.armed = false;
+        mode.generation = mode.generation.wrapping_add(1);
+    }
+
+    pub(super) fn on_repair_done(&mut self, c: u32, m: u32) {
+        let now = self.now;
+        self.counters.repairs += 1;
+        let station = self.station(c);
+        station.touch(now);
+        station.repairs += 1;
+        station.down -= 1;
+        let restores = station.modes[m as usize].restores;
+        Self::renew(station, m as usize, now, restores);
+        station.modes[m as usize].in_repair = false;
+        if !station.stopped() {
+            if station.maintenance_pending {
+                station.maintenance_pending = false;
+                self.begin_maintenance(c);
+            } else {
+                self.resume_servers(c);
+            }
+        }
+        self.arm_all(c);
+        self.station_changed(c);
+    }
+
+    pub(super) fn on_maintenance_due(&mut self, c: u32, generation: u32) {
+        let now = self.now;
+        let horizon = self.horizon;
+        let station = self.station(c);
+        let busy = station.busy_clock(now);
+        let working = station.is_working();
+        let Some(pm) = station.preventive.as_mut() else { return };
+        if pm.generation != generation {
+            return;
+        }
+        pm.armed = false;
+        if pm.busy_clock && busy < pm.due {
+            if working {
+                pm.armed = true;
+                let at = now + (pm.due - busy);
+                if at <= horizon {
+                    self.queue.schedule(at, super::Kind::MaintenanceDue, c, 0, generation);
+                }
+            }
+            return;
+        }
+        if station.down > 0 {
+            station.maintenance_pending = true;
+            return;
+        }
+        self.begin_maintenance(c);
+    }
+
+    fn begin_maintenance(&mut self, c: u32) {
+        let now = self.now;
+        let horizon = self.horizon;
+        let station = self.station(c);
+        station.touch(now);
+        let was_stopped = station.stopped();
+        station.maintaining = true;
+        station.maintenance_actions += 1;
+        let pm = station.preventive.as_mut().expect("maintenance needs a plan");
+        let takes = ns(pm.takes.sample(&mut pm.stream));
+        if !was_stopped {
+            self.pause_servers(c);
+        }
+        if now + takes <= horizon {
+            self.queue.schedule(now + takes, super::Kind::MaintenanceDone, c, 0, 0);
+        }
+        self.station_changed(c);
+    }
+
+    pub(super) fn on_maintenance_done(&mut self, c: u32) {
+        let now = self.now;
+        let station = self.station(c);
+        station.touch(now);
+        station.maintaining = false;
+        let pm = station.preventive.as_ref().expect("maintenance needs a plan");
+        let restores = pm.restores;
+        let (every, busy_clock) = (pm.every, pm.busy_clock);
+        if restores != Restoration::Old {
+            for m in 0..station.modes.len() {
+                if !station.modes[m].in_repair {
+                    Self::renew(station, m, now, restores);
+                }
+            }
+        }
+        let clock = if busy_clock { station.busy_clock(now) } else { now };
+        let pm = station.preventive.as_mut().expect("checked");
+        pm.due = clock + every;
+        pm.armed = false;
+        pm.generation = pm.generation.wrapping_add(1);
+        if !station.stopped() {
+            self.resume_servers(c);
+        }
+        self.arm_all(c);
+        self.arm_preventive(c);
+        self.station_changed(c);
+    }
+
+    /// The station stops: setups and processing pause with their remaining time.
+    fn pause_servers(&mut self, c: u32) {
+        let now = self.now;
+        let station = self.station(c);
+        for server in &mut station.servers {
+            match server.state {
+                ServerState::Busy => {
+                    server.state = ServerState::PausedBusy;
+                    server.end = server.end.saturating_sub(now);
+                    server.generation = server.generation.wrapping_add(1);
+                    station.working -= 1;
+                }
+                ServerState::Setup => {
+                    server.state = ServerState::PausedSetup;
+                    server.end = server.end.saturating_sub(now);
+                    server.generation = server.generation.wrapping_add(1);
+                    station.in_setup -= 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The station is up again: paused work resumes, loaded parts start.
+    fn resume_servers(&mut self, c: u32) {
+        let now = self.now;
+        let horizon = self.horizon;
+        let mut start = Vec::new();
+        let mut resumed = Vec::new();
+        let station = self.station(c);
+        for (s, server) in station.servers.iter_mut().enumerate() {
+            let kind = match server.state {
+                ServerState::PausedBusy => {
+                    server.state = ServerState::Busy;
+                    station.working += 1;
+                    super::Kind::ProcessDone
+                }
+                ServerState::PausedSetup => {
+                    server.state = ServerState::Setup;
+                    station.in_setup += 1;
+                    super::Kind::SetupDone
+                }
+                ServerState::Loaded => {
+                    start.push(s);
+                    continue;
+                }
+                _ => continue,
+            };
+            server.end += now;
+            server.generation = server.generation.wrapping_add(1);
+            if server.end <= horizon {
+                resumed.push((server.end, kind, s as u32, server.generation));
+            }
+        }
+        for (end, kind, s, generation) in resumed {
+            self.queue.schedule(end, kind, c, s, generation);
+        }
+        for s in start {
+            self.start_server(c, s);
+        }
+    }
+
+    /// A catastrophic failure scraps the parts in setup or processing.
+    fn scrap_in_process(&mut self, c: u32) {
+        let now = self.now;
+        let station = self.station(c);
+        let mut scrapped = 0;
+        for server in &mut station.servers {
+            if matches!(server.state, ServerState::PausedBusy | ServerState::PausedSetup) {
+                server.state = ServerState::Idle;
+                server.generation = server.generation.wrapping_add(1);
+                scrapped += 1;
+            }
+        }
+        station.idle += scrapped;
+        station.scrapped += scrapped as u64;
+        if scrapped > 0 {
+            if now >= self.warmup {
+                self.scrapped += scrapped as u64;
+            }
+            self.wip.add(now, -(scrapped as f64));
+            self.agenda.push_back(Op::Pull(c));
+        }
+    }
+}
+
+/// Costs of one station over the observed period.
+pub(super) struct StationCosts {
+    pub downtime: f64,
+    pub repair: f64,
+    pub preventive: f64,
+    pub operating: f64,
+    pub parts: f64,
+}
+
+impl StationNode {
+    /// Costs from the shares (fractions of `observed_s` per server) and counts.
+    pub(super) fn cost_breakdown(&self, shares: &[f64; 6], observed_s: f64) -> StationCosts {
+        let c = &self.costs;
+        let parallel = self.parallel as f64;
+        StationCosts {
+            downtime: c.downtime_per_s * (shares[DOWN] + shares[MAINTENANCE]) * observed_s,
+            repair: c.repair * self.repairs as f64,
+            preventive: c.preventive * self.maintenance_actions as f64,
+            operating: c.operating_per_s * shares[WORKING] * parallel * observed_s,
+            parts: c.per_part * self.completions as f64,
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! Experiments: replications in parallel, scenarios as overrides, paired comparison.
+//!
+//! Replications are independent and seeded by number, so they run on a rayon pool and are merged in
+//! replication order: the results are the same bits whatever the number of threads. Scenarios of
+//! one experiment draw from the same streams (seed, replication, component name, purpose), which
+//! gives common random numbers: a difference between two scenarios comes from what they change,
+//! not from luck, and their paired differences have narrow confidence intervals.
+
+use crate::engine::{RunError, simulate};
+use crate::model::{Experiment, Model};
+use crate::results::{Named, Results, Stat};
+use crate::stats::{PairedDiff, paired};
+use fab_stdlib::catalog::{DefaultValue, Presence};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Overrides of an experiment's settings from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub replications: Option<u32>,
+    pub seed: Option<u64>,
+    /// s
+    pub horizon: Option<f64>,
+    /// s
+    pub warmup: Option<f64>,
+}
+
+/// What to run: the model (with a scenario's overrides applied) and its experiment.
+#[derive(Clone, Debug)]
+pub struct Study {
+    pub model: Model,
+    pub experiment: Experiment,
+    pub scenario: Option<String>,
+}
+
+impl Study {
+    /// The named experiment or scenario, or the model's first experiment, with the overrides
+    /// applied. A model without any experiment runs [`Experiment::default_run`] when a horizon is
+    /// given.
+    pub fn resolve(
+        model: &Model,
+        name: Option<&str>,
+        overrides: &Overrides,
+    ) -> Result<Study, RunError> {
+        let mut study = match name {
+            None => {
+                let experiment = match (model.experiments.first(), overrides.horizon) {
+                    (Some(experiment), _) => experiment.clone(),
+                    (None, Some(horizon)) => Experiment::default_run(horizon),
+                    (None, None) => {
+                        return Err(RunError::BadExperiment(
+                            "the model declares no experiment: add one, or give a horizon".into(),
+                        ));
+                    }
+                };
+                Study { model: model.clone(), experiment, scenario: None }
+            }
+            Some(name) => {
+                if let Some(experiment) = model.experiments.iter().find(|e| e.name == name) {
+                    Study { model: model.clone(), experiment: experiment.clone(), scenario: None }
+                } else if let Some(scenario) = model.scenarios.iter().find(|s| s.name == name) {
+                    let (model, experiment) = model.with_scenario(scenario);
+                    Study { model, experiment, scenario: Some(scenario.name.clone()) }
+                } else {
+                    return Err(RunError::UnknownStudy(name.to_string()));
+                }
+            }
+        };
+        let e = &mut study.experiment;
+        if let Some(n) = overrides.replications {
+            e.replications = n;
+        }
+        if let Some(seed) = overrides.seed {
+            e.seed = seed;
+        }
+        if let Some(horizon) = overrides.horizon {
+            e.horizon = horizon;
+        }
+        if let Some(warmup) = overrides.warmup {
+            e.warmup = warmup;
+        }
+        if e.replications == 0 {
+            return Err(RunError::BadExperiment("at least one replication is needed".into()));
+        }
+        Ok(study)
+    }
+
+    /// Runs every replication on `threads` threads (0: all cores) and aggregates them.
+    /// `progress` is called with the number of replications finished so far.
+    pub fn run(
+        &self,
+        threads: usize,
+        progress: &(dyn Fn(u32) + Sync),
+    ) -> Result<Results, RunError> {
+        let replications = self.experiment.replications;
+        let done = std::sync::atomic::AtomicU32::new(0);
+        let one = |r: u32| {
+            let result = simulate(&self.model, &self.experiment, r);
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            result
+        };
+        let runs: Vec<Result<Results, RunError>> = if threads == 1 {
+            (0..replications).map(one).collect()
+        } else {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|e| RunError::BadExperiment(format!("cannot start threads: {e}")))?;
+            pool.install(|| (0..replications).into_par_iter().map(one).collect())
+        };
+        let mut runs = runs.into_iter();
+        let mut results = runs.next().expect("at least one replication")?;
+        for run in runs {
+            results.merge(&run?);
+        }
+        results.finish();
+        results.scenario = self.scenario.clone();
+        results.model_hash = model_hash(&self.model);
+        Ok(results)
+    }
+}
+
+impl Experiment {
+    /// The experiment of a model that declares none, for a run of `horizon` seconds: every other
+    /// setting takes its default from the catalog's `experiment` declaration.
+    pub fn default_run(horizon: f64) -> Experiment {
+        let default = |field: &str| {
+            fab_stdlib::catalog::kind("experiment")
+                .and_then(|kind| kind.fields.iter().find(|f| f.name == field))
+                .and_then(|f| match f.presence {
+                    Presence::Default(DefaultValue::Number(value)) => Some(value),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        Experiment {
+            name: "default".into(),
+            horizon,
+            warmup: default("warmup"),
+            replications: default("replications") as u32,
+            seed: default("seed") as u64,
+            confidence: default("confidence"),
+        }
+    }
+}
+
+/// A 64-bit FNV-1a hash of the model IR's JSON, in hex.
+pub fn model_hash(model: &Model) -> String {
+    let bytes = serde_json::to_vec(model).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in bytes {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// Two runs with common random numbers and their paired differences (B − A).
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    pub replications: u32,
+    pub confidence: f64,
+    /// Per indicator: A's and B's statistics and the paired difference.
+    pub indicators: Named<Compared>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Compared {
+    pub a: Stat,
+    pub b: Stat,
+    pub difference: PairedDiff,
+}
+
+/// Pairs two results replication by replication on the system indicators and each station's
+/// working share and bottleneck share.
+pub fn compare(a: &Results, b: &Results) -> Comparison {
+    let name = |r: &Results| r.scenario.clone().unwrap_or_else(|| r.experiment.clone());
+    let confidence = a.confidence;
+    let mut indicators = Vec::new();
+    let mut add = |label: String, x: &Stat, y: &Stat| {
+        indicators.push((
+            label,
+            Compared {
+                a: x.clone(),
+                b: y.clone(),
+                difference: paired(&x.values, &y.values, confidence),
+            },
+        ));
+    };
+    add("throughput_per_hour".into(), &a.kpis.throughput_per_hour, &b.kpis.throughput_per_hour);
+    add("lead_time_s".into(), &a.kpis.lead_time_s, &b.kpis.lead_time_s);
+    add("wip".into(), &a.kpis.wip, &b.kpis.wip);
+    add("cost".into(), &a.kpis.cost, &b.kpis.cost);
+    add("cost_per_part".into(), &a.kpis.cost_per_part, &b.kpis.cost_per_part);
+    for (station, x) in a.stations.iter() {
+        if let Some(y) = b.stations.get(station) {
+            add(format!("{station}.working"), &x.working, &y.working);
+            add(format!("{station}.down"), &x.down, &y.down);
+            add(format!("{station}.bottleneck"), &x.bottleneck, &y.bottleneck);
+        }
+    }
+    Comparison {
+        a: name(a),
+        b: name(b),
+        replications: a.replications.min(b.replications),
+        confidence,
+        indicators: Named(indicators),
+    }
+}

@@ -1,0 +1,583 @@
+//! Reports drawn from a results document: CSV tables for spreadsheets and an SVG chart of
+//! station states.
+//!
+//! Every function here is pure: it takes a [`Results`] and returns the text of one file; the
+//! command line decides where to write it. Output is deterministic: rows and columns follow model
+//! order and declaration order, never a hash, and numbers are printed with fixed precision.
+//!
+//! CSV follows RFC 4180: a header row, CRLF line ends, and fields quoted (with doubled quotes)
+//! when they contain a comma, a quote or a line break. Numbers carry up to six decimals with
+//! trailing zeros trimmed; a missing or non-finite value is an empty field. The JSON results
+//! document keeps full precision; these tables are for reading.
+//!
+//! The chart is a stacked horizontal bar per station, in the Okabe–Ito palette, which stays
+//! distinguishable with the common forms of colour blindness.
+
+use std::fmt::Write;
+
+use crate::results::{Kpis, Results, Stat};
+use crate::stats;
+
+/// One row per station, in model order: the mean share of each state, OEE, failures,
+/// completions, the bottleneck share, then the half-widths of the state shares.
+pub fn stations_csv(r: &Results) -> String {
+    let mut csv = Csv::default();
+    let mut header = vec!["station".to_string()];
+    header.extend(STATES.iter().map(|state| state.column.to_string()));
+    header.extend(["oee", "failures", "completions", "bottleneck"].map(String::from));
+    header.extend(STATES.iter().map(|state| format!("{}_hw", state.column)));
+    csv.row(header);
+    for (name, station) in r.stations.iter() {
+        let mut row = vec![name.to_string()];
+        row.extend(STATES.iter().map(|state| number((state.share)(station).mean)));
+        for stat in [&station.oee, &station.failures, &station.completions, &station.bottleneck] {
+            row.push(number(stat.mean));
+        }
+        row.extend(STATES.iter().map(|state| number((state.share)(station).half_width)));
+        csv.row(row);
+    }
+    csv.text
+}
+
+/// One row per replication: every KPI, then the count of parts reaching each sink (`sink:NAME`),
+/// in model order.
+pub fn replications_csv(r: &Results) -> String {
+    let mut columns: Vec<(String, &Stat)> =
+        kpi_columns(&r.kpis).into_iter().map(|(name, stat)| (name.to_string(), stat)).collect();
+    columns.extend(r.sinks.iter().map(|(name, sink)| (format!("sink:{name}"), &sink.count)));
+    let rows = columns.iter().map(|(_, stat)| stat.values.len()).max().unwrap_or(0);
+
+    let mut csv = Csv::default();
+    let mut header = vec!["replication".to_string()];
+    header.extend(columns.iter().map(|(name, _)| name.clone()));
+    csv.row(header);
+    for replication in 0..rows {
+        let mut row = vec![(replication + 1).to_string()];
+        row.extend(
+            columns.iter().map(|(_, stat)| {
+                stat.values.get(replication).map_or(String::new(), |&v| number(v))
+            }),
+        );
+        csv.row(row);
+    }
+    csv.text
+}
+
+/// Compares a scenario with a base run of the same experiment, KPI by KPI and sink by sink:
+/// both means, the mean paired difference `other − base` and its half-width at the base's
+/// confidence, over the replications both ran ([`stats::paired`]). Where either side has no
+/// values, the difference fields are empty.
+pub fn comparison_csv(base: &Results, other: &Results) -> String {
+    let mut rows: Vec<(String, &Stat, Option<&Stat>)> = kpi_columns(&base.kpis)
+        .into_iter()
+        .zip(kpi_columns(&other.kpis))
+        .map(|((name, a), (_, b))| (name.to_string(), a, Some(b)))
+        .collect();
+    rows.extend(base.sinks.iter().map(|(name, sink)| {
+        (format!("sink:{name}"), &sink.count, other.sinks.get(name).map(|s| &s.count))
+    }));
+
+    let mut csv = Csv::default();
+    csv.row(["statistic", "base", "other", "difference", "half_width"].map(String::from));
+    for (name, a, b) in rows {
+        let mut row = vec![name, number(a.mean), b.map_or(String::new(), |b| number(b.mean))];
+        match b.filter(|b| !a.values.is_empty() && !b.values.is_empty()) {
+            Some(b) => {
+                let diff = stats::paired(&a.values, &b.values, base.confidence);
+                row.push(number(diff.mean_diff));
+                row.push(number(diff.half_width));
+            }
+            None => row.extend([String::new(), String::new()]),
+        }
+        csv.row(row);
+    }
+    csv.text
+}
+
+/// A stacked horizontal bar chart of the mean share of time each station spends in each state,
+/// one bar per station in model order, the bottleneck's label in bold with a marker.
+pub fn stations_svg(r: &Results) -> String {
+    const WIDTH: f64 = 760.0;
+    const ROW: f64 = 26.0;
+    const BAR: f64 = 18.0;
+    const TOP: f64 = 64.0;
+    const RIGHT: f64 = 96.0;
+    const MAX_LABEL: usize = 32;
+
+    let labels: Vec<String> = r.stations.iter().map(|(name, _)| shorten(name, MAX_LABEL)).collect();
+    let longest = labels.iter().map(|label| label.chars().count()).max().unwrap_or(0);
+    let plot_x = (16.0 + 7.0 * longest as f64).clamp(80.0, 260.0);
+    let plot_width = WIDTH - plot_x - RIGHT;
+    let rows = r.stations.len();
+    let axis_y = TOP + ROW * rows as f64 + 4.0;
+    let legend_y = axis_y + 34.0;
+    let height = legend_y + 28.0;
+    let bottleneck = r.bottleneck();
+
+    let mut svg = String::new();
+    let title = match &r.scenario {
+        Some(scenario) => format!("Station states: {} / scenario {}", r.experiment, scenario),
+        None => format!("Station states: {}", r.experiment),
+    };
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif" font-size="12" role="img">"#
+    );
+    let _ = writeln!(svg, "<title>{}</title>", escape(&title));
+    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        svg,
+        r#"<text x="16" y="24" font-size="16" font-weight="bold">{}</text>"#,
+        escape(&title)
+    );
+    let mut subtitle = format!(
+        "Mean share of time over {} replication{}",
+        r.replications,
+        if r.replications == 1 { "" } else { "s" }
+    );
+    if let Some(name) = bottleneck {
+        let share = r.stations.get(name).map_or(0.0, |s| s.bottleneck.mean);
+        let _ = write!(subtitle, "; bottleneck: {} ({:.1} % of time)", name, 100.0 * share);
+    }
+    let _ = writeln!(svg, r##"<text x="16" y="44" fill="#444444">{}</text>"##, escape(&subtitle));
+
+    // Grid and axis.
+    for tick in 0..=4 {
+        let x = plot_x + plot_width * f64::from(tick) / 4.0;
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{x:.2}" y1="{:.2}" x2="{x:.2}" y2="{axis_y:.2}" stroke="#d0d0d0" stroke-width="1"/>"##,
+            TOP - 4.0
+        );
+        let _ = writeln!(
+            svg,
+            r#"<text x="{x:.2}" y="{:.2}" text-anchor="middle">{} %</text>"#,
+            axis_y + 16.0,
+            tick * 25
+        );
+    }
+
+    for (row, ((name, station), label)) in r.stations.iter().zip(&labels).enumerate() {
+        let y = TOP + ROW * row as f64;
+        let is_bottleneck = bottleneck == Some(name);
+        let weight = if is_bottleneck { r#" font-weight="bold""# } else { "" };
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.2}" y="{:.2}" text-anchor="end"{weight}>{}</text>"#,
+            plot_x - 8.0,
+            y + BAR / 2.0 + 4.0,
+            escape(label)
+        );
+        let stacked = STACKING.map(|i| &STATES[i]);
+        let shares = stacked.map(|state| {
+            let mean = (state.share)(station).mean;
+            if mean.is_finite() { mean.clamp(0.0, 1.0) } else { 0.0 }
+        });
+        let total: f64 = shares.iter().sum();
+        let scale = if total > 1.0 { 1.0 / total } else { 1.0 };
+        let mut x = plot_x;
+        for (state, share) in stacked.iter().zip(&shares) {
+            let width = plot_width * share * scale;
+            if width <= 0.0 {
+                continue;
+            }
+            let _ = writeln!(
+                svg,
+                r#"<rect x="{x:.2}" y="{y:.2}" width="{width:.2}" height="{BAR:.2}" fill="{}"><title>{}: {} {:.1} %</title></rect>"#,
+                state.colour,
+                escape(name),
+                state.label,
+                100.0 * share
+            );
+            x += width;
+        }
+        let _ = writeln!(
+            svg,
+            r##"<rect x="{plot_x:.2}" y="{y:.2}" width="{plot_width:.2}" height="{BAR:.2}" fill="none" stroke="{}" stroke-width="{}"/>"##,
+            if is_bottleneck { "#000000" } else { "#808080" },
+            if is_bottleneck { 2 } else { 1 }
+        );
+        if is_bottleneck {
+            let tip = plot_x + plot_width + 6.0;
+            let middle = y + BAR / 2.0;
+            let _ = writeln!(
+                svg,
+                r##"<path d="M {tip:.2} {middle:.2} L {:.2} {:.2} L {:.2} {:.2} Z" fill="#000000"/>"##,
+                tip + 10.0,
+                middle - 6.0,
+                tip + 10.0,
+                middle + 6.0
+            );
+            let _ = writeln!(
+                svg,
+                r#"<text x="{:.2}" y="{:.2}" font-weight="bold">bottleneck</text>"#,
+                tip + 14.0,
+                middle + 4.0
+            );
+        }
+    }
+    if rows == 0 {
+        let _ = writeln!(svg, r#"<text x="{plot_x:.2}" y="{:.2}">no stations</text>"#, TOP + 14.0);
+    }
+
+    // Legend.
+    for (i, state) in STACKING.map(|i| &STATES[i]).iter().enumerate() {
+        let x = 16.0 + 116.0 * i as f64;
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{x:.2}" y="{:.2}" width="12" height="12" fill="{}"/>"#,
+            legend_y - 10.0,
+            state.colour
+        );
+        let _ =
+            writeln!(svg, r#"<text x="{:.2}" y="{legend_y:.2}">{}</text>"#, x + 18.0, state.label);
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// A station state: its CSV column, chart label and colour.
+struct State {
+    column: &'static str,
+    label: &'static str,
+    colour: &'static str,
+    share: fn(&crate::results::StationResults) -> &Stat,
+}
+
+/// The states in the order of `StationResults` (and of the CSV columns), with the Okabe–Ito
+/// colours.
+const STATES: [State; 6] = [
+    State { column: "working", label: "working", colour: "#009E73", share: |s| &s.working },
+    State { column: "starved", label: "starved", colour: "#F0E442", share: |s| &s.starved },
+    State { column: "blocked", label: "blocked", colour: "#E69F00", share: |s| &s.blocked },
+    State { column: "down", label: "down", colour: "#D55E00", share: |s| &s.down },
+    State {
+        column: "maintenance",
+        label: "maintenance",
+        colour: "#CC79A7",
+        share: |s| &s.maintenance,
+    },
+    State { column: "setup", label: "setup", colour: "#56B4E9", share: |s| &s.setup },
+];
+
+/// The order the chart stacks the states in (indexes into [`STATES`]): productive time first,
+/// then waiting, then lost time.
+const STACKING: [usize; 6] = [0, 5, 2, 1, 3, 4];
+
+/// Every KPI with its column name, in declaration order.
+fn kpi_columns(k: &Kpis) -> [(&'static str, &Stat); 8] {
+    [
+        ("throughput_per_hour", &k.throughput_per_hour),
+        ("lead_time_s", &k.lead_time_s),
+        ("lead_time_p50_s", &k.lead_time_p50_s),
+        ("lead_time_p95_s", &k.lead_time_p95_s),
+        ("wip", &k.wip),
+        ("scrapped", &k.scrapped),
+        ("cost", &k.cost),
+        ("cost_per_part", &k.cost_per_part),
+    ]
+}
+
+/// An RFC 4180 writer.
+#[derive(Default)]
+struct Csv {
+    text: String,
+}
+
+impl Csv {
+    fn row(&mut self, fields: impl IntoIterator<Item = String>) {
+        for (i, field) in fields.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push(',');
+            }
+            if field.contains([',', '"', '\r', '\n']) {
+                self.text.push('"');
+                self.text.push_str(&field.replace('"', "\"\""));
+                self.text.push('"');
+            } else {
+                self.text.push_str(&field);
+            }
+        }
+        self.text.push_str("\r\n");
+    }
+}
+
+/// Up to six decimals, trailing zeros trimmed; empty when not finite.
+fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return String::new();
+    }
+    let mut text = format!("{x:.6}");
+    while text.ends_with('0') {
+        text.pop();
+    }
+    if text.ends_with('.') {
+        text.pop();
+    }
+    if text == "-0" { "0".to_string() } else { text }
+}
+
+/// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `text` cut to `limit` characters with an ellipsis.
+fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(limit - 1).collect();
+    short.push('…');
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{Named, SinkResults, StationResults};
+
+    fn stat(values: &[f64]) -> Stat {
+        Stat { mean: 0.0, half_width: 0.0, values: values.to_vec() }
+    }
+
+    fn station(
+        working: f64,
+        starved: f64,
+        blocked: f64,
+        down: f64,
+        bottleneck: f64,
+    ) -> StationResults {
+        let twice = |x: f64| stat(&[x, x * 0.9 + 0.01 * (1.0 - x)]);
+        StationResults {
+            working: twice(working),
+            starved: twice(starved),
+            blocked: twice(blocked),
+            down: twice(down),
+            maintenance: stat(&[0.0, 0.0]),
+            setup: stat(&[0.0, 0.0]),
+            oee: twice(working * 0.95),
+            completions: stat(&[1200.0, 1185.0]),
+            failures: stat(&[3.0, 4.0]),
+            bottleneck: stat(&[bottleneck, bottleneck]),
+            ..StationResults::default()
+        }
+    }
+
+    /// Two replications of a three-station line; names chosen to need quoting and escaping.
+    fn results() -> Results {
+        let mut r = Results {
+            experiment: "base<line>".to_string(),
+            scenario: Some("fast & \"cheap\"".to_string()),
+            replications: 2,
+            confidence: 0.95,
+            stations: Named(vec![
+                ("cut".to_string(), station(0.6, 0.3, 0.05, 0.05, 0.2)),
+                ("weld, \"big\"".to_string(), station(0.85, 0.0, 0.0, 0.15, 0.8)),
+                ("paint <&>\nline".to_string(), station(0.4, 0.5, 0.1, 0.0, 0.1)),
+            ]),
+            sinks: Named(vec![(
+                "out".to_string(),
+                SinkResults { count: stat(&[1180.0, 1170.0]), ..SinkResults::default() },
+            )]),
+            ..Results::default()
+        };
+        r.kpis.throughput_per_hour = stat(&[59.0, 58.5]);
+        r.kpis.lead_time_p95_s = stat(&[f64::NAN, 612.25]);
+        r.finish();
+        r
+    }
+
+    /// A small RFC 4180 reader.
+    fn parse_csv(text: &str) -> Vec<Vec<String>> {
+        let mut rows = Vec::new();
+        let mut row = Vec::new();
+        let mut field = String::new();
+        let mut chars = text.chars().peekable();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') => {
+                    assert!(field.is_empty(), "quote inside an unquoted field");
+                    quoted = true;
+                }
+                (false, ',') => row.push(std::mem::take(&mut field)),
+                (false, '\r') => {
+                    assert_eq!(chars.next(), Some('\n'), "CR without LF");
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                (false, c) => {
+                    assert!(c != '\n', "bare LF outside quotes");
+                    field.push(c);
+                }
+            }
+        }
+        assert!(!quoted && field.is_empty() && row.is_empty(), "text must end with CRLF");
+        rows
+    }
+
+    #[test]
+    fn stations_csv_has_a_row_per_station_and_round_trips_names() {
+        let r = results();
+        let rows = parse_csv(&stations_csv(&r));
+        assert_eq!(rows.len(), 4);
+        assert!(rows.iter().all(|row| row.len() == 17), "{rows:?}");
+        assert_eq!(
+            rows[0][..12],
+            [
+                "station",
+                "working",
+                "starved",
+                "blocked",
+                "down",
+                "maintenance",
+                "setup",
+                "oee",
+                "failures",
+                "completions",
+                "bottleneck",
+                "working_hw"
+            ]
+        );
+        assert_eq!(rows[0][16], "setup_hw");
+        let names: Vec<&str> = rows[1..].iter().map(|row| row[0].as_str()).collect();
+        assert_eq!(names, ["cut", "weld, \"big\"", "paint <&>\nline"]);
+        // cut: working 0.6 and 0.6·0.9 + 0.004 = 0.544, mean 0.572.
+        assert_eq!(rows[1][1], "0.572");
+        assert_eq!(rows[1][10], "0.2");
+        assert!(!rows[1][11].is_empty() && rows[1][11] != "0");
+    }
+
+    #[test]
+    fn replications_csv_has_every_kpi_and_sink() {
+        let r = results();
+        let rows = parse_csv(&replications_csv(&r));
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|row| row.len() == 1 + 8 + 1));
+        assert_eq!(rows[0][9], "sink:out");
+        assert_eq!(rows[1][..2], ["1", "59"]);
+        assert_eq!(rows[2][..2], ["2", "58.5"]);
+        // Non-finite values are empty fields; missing values (kpis never merged) too.
+        assert_eq!(rows[1][4], "");
+        assert_eq!(rows[2][4], "612.25");
+        assert_eq!(rows[1][5], "");
+        assert_eq!(rows[2][9], "1170");
+        // The column list names every field of `Kpis`.
+        let fields = serde_json::to_value(&r.kpis).unwrap().as_object().unwrap().len();
+        assert_eq!(kpi_columns(&r.kpis).len(), fields);
+    }
+
+    #[test]
+    fn comparison_csv_pairs_replications() {
+        let base = results();
+        let mut other = results();
+        other.kpis.throughput_per_hour = stat(&[60.0, 60.5]);
+        other.finish();
+        let rows = parse_csv(&comparison_csv(&base, &other));
+        assert_eq!(rows.len(), 1 + 8 + 1);
+        assert_eq!(rows[1][..4], ["throughput_per_hour", "58.75", "60.25", "1.5"]);
+        // cost has no values on either side: nothing to pair.
+        assert_eq!(rows[7][3], "");
+    }
+
+    #[test]
+    fn numbers_are_fixed_precision() {
+        assert_eq!(number(0.1 + 0.2), "0.3");
+        assert_eq!(number(-0.0000001), "0");
+        assert_eq!(number(12.0), "12");
+        assert_eq!(number(f64::INFINITY), "");
+    }
+
+    /// Checks that every tag is closed in order, attributes are quoted and text holds no raw
+    /// markup; returns the names of the elements opened.
+    fn check_well_formed(svg: &str) -> Vec<String> {
+        let mut open: Vec<String> = Vec::new();
+        let mut seen = Vec::new();
+        let mut rest = svg;
+        let mut roots = 0;
+        while let Some(start) = rest.find('<') {
+            let text = &rest[..start];
+            assert!(!text.contains('>'), "raw '>' in text {text:?}");
+            for (i, _) in text.match_indices('&') {
+                let entity = &text[i..text[i..].find(';').map_or(text.len(), |end| i + end + 1)];
+                assert!(
+                    ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].contains(&entity),
+                    "bad entity {entity:?}"
+                );
+            }
+            let end = start + rest[start..].find('>').expect("unclosed tag");
+            let tag = &rest[start + 1..end];
+            rest = &rest[end + 1..];
+            assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(open.pop().as_deref(), Some(name), "mismatched </{name}>");
+                continue;
+            }
+            let name = tag.split([' ', '/', '\n']).next().unwrap_or("").to_string();
+            assert!(!name.is_empty(), "empty tag");
+            if open.is_empty() {
+                roots += 1;
+            }
+            seen.push(name.clone());
+            if !tag.ends_with('/') {
+                open.push(name);
+            }
+        }
+        assert!(rest.trim().is_empty(), "text after the root");
+        assert!(open.is_empty(), "unclosed {open:?}");
+        assert_eq!(roots, 1);
+        seen
+    }
+
+    #[test]
+    fn stations_svg_is_well_formed_and_names_every_station() {
+        let r = results();
+        let svg = stations_svg(&r);
+        let elements = check_well_formed(&svg);
+        assert_eq!(elements[0], "svg");
+        assert!(svg.contains("cut"));
+        assert!(svg.contains("weld, &quot;big&quot;"));
+        assert!(svg.contains("paint &lt;&amp;&gt; line"));
+        assert!(svg.contains("base&lt;line&gt; / scenario fast &amp; &quot;cheap&quot;"));
+        // The bottleneck (weld) is bold and marked.
+        assert_eq!(r.bottleneck(), Some("weld, \"big\""));
+        assert!(svg.contains(r#"font-weight="bold">weld, &quot;big&quot;</text>"#));
+        assert!(svg.contains(">bottleneck</text>"));
+        assert!(svg.contains("<path "));
+        for state in STATES {
+            assert!(svg.contains(state.colour) && svg.contains(state.label));
+        }
+        assert_eq!(svg, stations_svg(&r), "deterministic");
+    }
+
+    #[test]
+    fn stations_svg_without_stations_or_bottleneck() {
+        let r = Results { experiment: "empty".to_string(), ..Results::default() };
+        let svg = stations_svg(&r);
+        check_well_formed(&svg);
+        assert!(svg.contains("no stations"));
+        assert!(!svg.contains(">bottleneck</text>"));
+        assert_eq!(parse_csv(&stations_csv(&r)).len(), 1);
+        assert_eq!(parse_csv(&replications_csv(&r)).len(), 1);
+    }
+}

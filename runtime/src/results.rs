@@ -1,0 +1,340 @@
+//! The results document: what a run reports, per replication and across replications.
+//!
+//! `docs/results.md` specifies it field by field. Every statistic is a [`Stat`]: the mean over
+//! replications, the Student-t confidence half-width at the experiment's confidence, and the value
+//! of each replication in replication order. One replication's results use the same types with a
+//! single value each; [`Results::merge`] appends another replication's values and
+//! [`Results::finish`] computes means and half-widths, so aggregation is written once per field.
+//!
+//! Maps whose order matters to a reader (stations in model order) are `Vec<(name, value)>`
+//! serialised as JSON objects in that order.
+
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// One statistic across replications.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct Stat {
+    pub mean: f64,
+    /// Half-width of the Student-t confidence interval of the mean (0 with one replication).
+    pub half_width: f64,
+    /// The value of each replication, in replication order.
+    pub values: Vec<f64>,
+}
+
+impl Stat {
+    /// One replication's value.
+    pub fn single(value: f64) -> Stat {
+        Stat { mean: value, half_width: 0.0, values: vec![value] }
+    }
+
+    fn merge(&mut self, other: &Stat) {
+        self.values.extend_from_slice(&other.values);
+    }
+
+    fn finish(&mut self, confidence: f64) {
+        let (mean, half_width) = crate::stats::mean_half_width(&self.values, confidence);
+        self.mean = mean;
+        self.half_width = half_width;
+    }
+}
+
+/// Fields merged and finished together; implemented by [`aggregate!`] for every results struct.
+trait Aggregate {
+    fn merge(&mut self, other: &Self);
+    fn finish(&mut self, confidence: f64);
+}
+
+impl Aggregate for Stat {
+    fn merge(&mut self, other: &Self) {
+        Stat::merge(self, other);
+    }
+    fn finish(&mut self, confidence: f64) {
+        Stat::finish(self, confidence);
+    }
+}
+
+impl<T: Aggregate> Aggregate for Named<T> {
+    fn merge(&mut self, other: &Self) {
+        for ((name, mine), (other_name, theirs)) in self.0.iter_mut().zip(&other.0) {
+            debug_assert_eq!(name, other_name);
+            mine.merge(theirs);
+        }
+    }
+    fn finish(&mut self, confidence: f64) {
+        for (_, value) in &mut self.0 {
+            value.finish(confidence);
+        }
+    }
+}
+
+macro_rules! aggregate {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl Aggregate for $ty {
+            fn merge(&mut self, other: &Self) {
+                $( self.$field.merge(&other.$field); )*
+            }
+            fn finish(&mut self, confidence: f64) {
+                $( self.$field.finish(confidence); )*
+            }
+        }
+    };
+}
+
+/// A name-keyed table kept in a meaningful order (model order), serialised as a JSON object.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Named<T>(pub Vec<(String, T)>);
+
+impl<T> Named<T> {
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v))
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Named<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = Named<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Named<T>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Named(entries))
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// The whole results document of one experiment (or scenario) run.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub fab_version: String,
+    /// A hash of the model IR that ran (hex), so results can be matched to their model.
+    pub model_hash: String,
+    pub experiment: String,
+    pub scenario: Option<String>,
+    pub seed: u64,
+    pub replications: u32,
+    pub horizon_s: f64,
+    pub warmup_s: f64,
+    pub confidence: f64,
+    /// The currency of every cost, when the model states costs.
+    pub currency: Option<String>,
+    pub kpis: Kpis,
+    pub stations: Named<StationResults>,
+    pub buffers: Named<BufferResults>,
+    pub conveyors: Named<ConveyorResults>,
+    pub sinks: Named<SinkResults>,
+    /// Output per product (parts of that product reaching any sink).
+    pub products: Named<SinkResults>,
+    /// Stations ranked by their share of time as the momentary bottleneck, largest first.
+    pub bottlenecks: Vec<Bottleneck>,
+    pub events: EventCounts,
+}
+
+/// Whole-system indicators.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct Kpis {
+    /// Parts reaching any sink per hour, after warm-up.
+    pub throughput_per_hour: Stat,
+    /// Mean time from creation to a sink, s.
+    pub lead_time_s: Stat,
+    pub lead_time_p50_s: Stat,
+    pub lead_time_p95_s: Stat,
+    /// Time-average number of parts in the system.
+    pub wip: Stat,
+    /// Parts scrapped by catastrophic failures.
+    pub scrapped: Stat,
+    /// Total cost over the observed period, in the model's currency.
+    pub cost: Stat,
+    /// Total cost divided by the parts that reached a sink.
+    pub cost_per_part: Stat,
+}
+aggregate!(Kpis {
+    throughput_per_hour,
+    lead_time_s,
+    lead_time_p50_s,
+    lead_time_p95_s,
+    wip,
+    scrapped,
+    cost,
+    cost_per_part
+});
+
+/// One station (or robot). State shares are fractions of server time (0–1) and sum to 1.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct StationResults {
+    pub working: Stat,
+    pub starved: Stat,
+    pub blocked: Stat,
+    pub down: Stat,
+    pub maintenance: Stat,
+    pub setup: Stat,
+    /// Availability × performance × quality.
+    pub oee: Stat,
+    pub availability: Stat,
+    pub performance: Stat,
+    pub quality: Stat,
+    /// Parts finished.
+    pub completions: Stat,
+    /// Failures of every mode.
+    pub failures: Stat,
+    /// Preventive maintenance actions.
+    pub maintenance_actions: Stat,
+    /// Time down for repair, s.
+    pub downtime_s: Stat,
+    /// Parts scrapped here by catastrophic failures.
+    pub scrapped: Stat,
+    pub costs: CostResults,
+    /// Share of time as the momentary bottleneck (sole + shifting).
+    pub bottleneck: Stat,
+    pub bottleneck_sole: Stat,
+    pub bottleneck_shifting: Stat,
+}
+aggregate!(StationResults {
+    working,
+    starved,
+    blocked,
+    down,
+    maintenance,
+    setup,
+    oee,
+    availability,
+    performance,
+    quality,
+    completions,
+    failures,
+    maintenance_actions,
+    downtime_s,
+    scrapped,
+    costs,
+    bottleneck,
+    bottleneck_sole,
+    bottleneck_shifting
+});
+
+/// Costs over the observed period, in the model's currency.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct CostResults {
+    pub downtime: Stat,
+    pub repair: Stat,
+    pub preventive: Stat,
+    pub operating: Stat,
+    pub parts: Stat,
+    pub total: Stat,
+}
+aggregate!(CostResults { downtime, repair, preventive, operating, parts, total });
+
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct BufferResults {
+    /// Time-average number of parts held.
+    pub mean_content: Stat,
+    pub max_content: Stat,
+    /// Mean time a departing part spent in the buffer, s.
+    pub mean_wait_s: Stat,
+}
+aggregate!(BufferResults { mean_content, max_content, mean_wait_s });
+
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct ConveyorResults {
+    pub mean_content: Stat,
+    /// Mean time from entering to leaving, s.
+    pub mean_transit_s: Stat,
+    /// Share of time the exit held a part no successor could take.
+    pub blocked: Stat,
+}
+aggregate!(ConveyorResults { mean_content, mean_transit_s, blocked });
+
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct SinkResults {
+    pub count: Stat,
+    pub throughput_per_hour: Stat,
+    pub lead_time_s: Stat,
+}
+aggregate!(SinkResults { count, throughput_per_hour, lead_time_s });
+
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct Bottleneck {
+    pub station: String,
+    /// Share of time as the momentary bottleneck (sole + shifting), across replications.
+    pub share: Stat,
+}
+
+/// Counts of the model's timed events over the whole run (warm-up included), per replication.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct EventCounts {
+    /// Processing completions.
+    pub completions: Stat,
+    pub failures: Stat,
+    pub repairs: Stat,
+    /// Events the engine's event set delivered (including cancelled ones it skipped).
+    pub engine: Stat,
+}
+aggregate!(EventCounts { completions, failures, repairs, engine });
+
+impl Results {
+    /// Appends another replication's values to every statistic (same model, same order).
+    pub fn merge(&mut self, other: &Results) {
+        self.replications += other.replications;
+        self.kpis.merge(&other.kpis);
+        self.stations.merge(&other.stations);
+        self.buffers.merge(&other.buffers);
+        self.conveyors.merge(&other.conveyors);
+        self.sinks.merge(&other.sinks);
+        self.products.merge(&other.products);
+        self.events.merge(&other.events);
+    }
+
+    /// Computes every mean and half-width from the merged values, and ranks the bottlenecks.
+    pub fn finish(&mut self) {
+        let confidence = self.confidence;
+        self.kpis.finish(confidence);
+        self.stations.finish(confidence);
+        self.buffers.finish(confidence);
+        self.conveyors.finish(confidence);
+        self.sinks.finish(confidence);
+        self.products.finish(confidence);
+        self.events.finish(confidence);
+        let mut ranking: Vec<Bottleneck> = self
+            .stations
+            .iter()
+            .map(|(name, s)| Bottleneck { station: name.to_string(), share: s.bottleneck.clone() })
+            .collect();
+        // Stable sort: equal shares keep model order.
+        ranking.sort_by(|a, b| b.share.mean.total_cmp(&a.share.mean));
+        self.bottlenecks = ranking;
+    }
+
+    /// The station ranked first, when any station was ever the bottleneck.
+    pub fn bottleneck(&self) -> Option<&str> {
+        self.bottlenecks.first().filter(|b| b.share.mean > 0.0).map(|b| b.station.as_str())
+    }
+}

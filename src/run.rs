@@ -1,0 +1,327 @@
+//! `fab run`: simulate a model's experiment or scenario and report, or compare two of them.
+
+use fab_compiler::{Database, compile, load_model, render};
+use fab_runtime::experiment::{Comparison, Overrides, Study, compare};
+use fab_runtime::report;
+use fab_runtime::results::{Results, Stat};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+pub struct Options {
+    pub file: String,
+    /// An experiment or scenario name.
+    pub study: Option<String>,
+    pub overrides: Overrides,
+    pub threads: usize,
+    pub out: Option<String>,
+    pub json: bool,
+    pub compare: Option<(String, String)>,
+}
+
+pub fn run(options: Options) -> ExitCode {
+    let mut db = Database::default();
+    let root = match load_model(&mut db, &options.file) {
+        Ok(root) => root,
+        Err(reason) => {
+            eprintln!("error: cannot read `{}`: {reason}", options.file);
+            return ExitCode::from(2);
+        }
+    };
+    let compilation = compile(&db, root);
+    if !compilation.diagnostics.is_empty() {
+        eprint!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
+    }
+    let Some(model) = compilation.model else {
+        eprintln!("error: `{}` has errors; fix them to run it", options.file);
+        return ExitCode::from(1);
+    };
+    let studies: Vec<Option<&str>> = match &options.compare {
+        Some((a, b)) => vec![Some(a.as_str()), Some(b.as_str())],
+        None => vec![options.study.as_deref()],
+    };
+    let mut all = Vec::new();
+    for name in studies {
+        let study = match Study::resolve(&model, name, &options.overrides) {
+            Ok(study) => study,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(1);
+            }
+        };
+        let label = study.scenario.clone().unwrap_or_else(|| study.experiment.name.clone());
+        let progress = Progress::new(&label, study.experiment.replications, options.json);
+        let results = study.run(options.threads, &|done| progress.update(done));
+        progress.clear();
+        match results {
+            Ok(results) => all.push(results),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    if let [a, b] = all.as_slice() {
+        let comparison = compare(a, b);
+        if options.json {
+            println!("{}", serde_json::to_string_pretty(&comparison).unwrap_or_default());
+        } else {
+            print!("{}", comparison_table(&comparison));
+        }
+        if let Some(dir) = &options.out {
+            let json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
+            if let Err(e) = write_files(dir, &[("comparison.json", json + "\n")]) {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let results = &all[0];
+    if options.json {
+        println!("{}", serde_json::to_string_pretty(results).unwrap_or_default());
+    } else {
+        print!("{}", table(&options.file, results));
+    }
+    if let Some(dir) = &options.out {
+        let files = [
+            ("results.json", serde_json::to_string_pretty(results).unwrap_or_default() + "\n"),
+            ("stations.csv", report::stations_csv(results)),
+            ("replications.csv", report::replications_csv(results)),
+            ("stations.svg", report::stations_svg(results)),
+        ];
+        match write_files(dir, &files) {
+            Ok(()) => {
+                if !options.json {
+                    println!(
+                        "\nwrote results.json, stations.csv, replications.csv, stations.svg to {dir}"
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
+    for (name, text) in files {
+        let path = Path::new(dir).join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// A one-line progress bar on stderr, drawn only on a terminal.
+struct Progress {
+    label: String,
+    total: u32,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(label: &str, total: u32, quiet: bool) -> Progress {
+        let shown = !quiet && std::io::stderr().is_terminal() && total > 1;
+        Progress { label: label.to_string(), total, shown }
+    }
+
+    fn update(&self, done: u32) {
+        if !self.shown {
+            return;
+        }
+        let width = 30;
+        let filled = (done as usize * width) / self.total.max(1) as usize;
+        let bar: String = "█".repeat(filled) + &"·".repeat(width - filled);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{} [{bar}] {done}/{} replications", self.label, self.total);
+        let _ = err.flush();
+    }
+
+    fn clear(&self) {
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
+}
+
+/// A duration in the largest unit that keeps it readable.
+pub fn duration(seconds: f64) -> String {
+    let units = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "min")];
+    for (size, unit) in units {
+        if seconds >= size && (seconds / size).fract() == 0.0 {
+            return format!("{} {unit}", seconds / size);
+        }
+    }
+    for (size, unit) in units {
+        if seconds >= 10.0 * size {
+            return format!("{:.1} {unit}", seconds / size);
+        }
+    }
+    format!("{seconds} s")
+}
+
+/// `mean ± half-width` with `digits` decimals (no ± for a single replication).
+fn pm(stat: &Stat, digits: usize) -> String {
+    if stat.values.len() > 1 {
+        format!("{:.digits$} ± {:.digits$}", stat.mean, stat.half_width)
+    } else {
+        format!("{:.digits$}", stat.mean)
+    }
+}
+
+fn percent(stat: &Stat) -> String {
+    format!("{:.1}%", 100.0 * stat.mean)
+}
+
+/// The compact terminal report of one run.
+fn table(file: &str, r: &Results) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let study = match &r.scenario {
+        Some(scenario) => format!("scenario {scenario} (of {})", r.experiment),
+        None => format!("experiment {}", r.experiment),
+    };
+    let _ = writeln!(
+        out,
+        "{file}: {study}, {} replication{}, horizon {}, warm-up {}, seed {}",
+        r.replications,
+        if r.replications == 1 { "" } else { "s" },
+        duration(r.horizon_s),
+        duration(r.warmup_s),
+        r.seed
+    );
+    let _ =
+        writeln!(out, "(mean ± half-width of the {}% confidence interval)\n", 100.0 * r.confidence);
+    let k = &r.kpis;
+    let _ = writeln!(out, "  throughput  {} parts/h", pm(&k.throughput_per_hour, 2));
+    let _ = writeln!(
+        out,
+        "  lead time   {} s  (p50 {:.1} s, p95 {:.1} s)",
+        pm(&k.lead_time_s, 1),
+        k.lead_time_p50_s.mean,
+        k.lead_time_p95_s.mean
+    );
+    let _ = writeln!(out, "  WIP         {} parts", pm(&k.wip, 2));
+    if k.scrapped.mean > 0.0 {
+        let _ = writeln!(out, "  scrapped    {} parts", pm(&k.scrapped, 1));
+    }
+    if let Some(currency) = &r.currency {
+        let _ = writeln!(
+            out,
+            "  cost        {} {currency}  ({} {currency}/part)",
+            pm(&k.cost, 0),
+            pm(&k.cost_per_part, 2)
+        );
+    }
+    if !r.stations.is_empty() {
+        let width = r.stations.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(7);
+        let _ = writeln!(
+            out,
+            "\n  {:width$}  working  starved  blocked     down    maint    setup      OEE  failures",
+            "station"
+        );
+        let bottleneck = r.bottleneck();
+        for (name, s) in r.stations.iter() {
+            let mark = if Some(name) == bottleneck {
+                format!("  ◀ bottleneck ({:.0}% of the time)", 100.0 * s.bottleneck.mean)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "  {name:width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>8.1}{mark}",
+                percent(&s.working),
+                percent(&s.starved),
+                percent(&s.blocked),
+                percent(&s.down),
+                percent(&s.maintenance),
+                percent(&s.setup),
+                percent(&s.oee),
+                s.failures.mean,
+            );
+        }
+    }
+    if !r.buffers.is_empty() {
+        let _ = writeln!(out, "\n  buffer       mean content    mean wait");
+        for (name, b) in r.buffers.iter() {
+            let _ = writeln!(
+                out,
+                "  {name:12} {:>12}  {:>9.1} s",
+                pm(&b.mean_content, 2),
+                b.mean_wait_s.mean
+            );
+        }
+    }
+    if !r.sinks.is_empty() {
+        let _ = writeln!(out, "\n  sink         parts/h            count");
+        for (name, s) in r.sinks.iter() {
+            let _ = writeln!(
+                out,
+                "  {name:12} {:>14}  {:>9.0}",
+                pm(&s.throughput_per_hour, 2),
+                s.count.mean
+            );
+        }
+    }
+    out
+}
+
+fn comparison_table(c: &Comparison) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} vs {}: {} paired replications with common random numbers ({}% confidence)\n",
+        c.a,
+        c.b,
+        c.replications,
+        100.0 * c.confidence
+    );
+    let width = c.indicators.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(9);
+    let _ = writeln!(
+        out,
+        "  {:width$}  {:>14}  {:>14}  {:>22}",
+        "indicator", c.a, c.b, "difference (B − A)"
+    );
+    for (name, x) in c.indicators.iter() {
+        let d = &x.difference;
+        let significant = if d.half_width < d.mean_diff.abs() { " *" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {name:width$}  {:>14.4}  {:>14.4}  {:>+12.4} ± {:<8.4}{significant}",
+            x.a.mean, x.b.mean, d.mean_diff, d.half_width
+        );
+    }
+    let _ = writeln!(out, "\n  * the interval excludes zero: the difference is significant");
+    out
+}
+
+/// Parses `30d`, `8 h`, `90 min`, `3600` (seconds) with the language's time units.
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| c.is_alphabetic()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. `30d`, `8 h`, `3600`)"))?;
+    let factor = match unit.trim() {
+        "" => 1.0,
+        unit => match fab_stdlib::units::lookup(unit) {
+            Some(decl) if decl.dimension == fab_stdlib::units::Dimension::TIME => decl.to_si,
+            _ => return Err(format!("`{unit}` is not a unit of time (s, min, h, d, …)")),
+        },
+    };
+    if !(value * factor).is_finite() || value < 0.0 {
+        return Err(format!("`{text}` is not a non-negative duration"));
+    }
+    Ok(value * factor)
+}

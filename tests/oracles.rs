@@ -1,0 +1,146 @@
+//! The runtime against analytic results (`../shared/data/oracles/ORACLES.md`): each model in
+//! `tests/oracles/` reproduces one oracle, and each check asks that the analytic value lie inside
+//! the simulation's own confidence interval (99 %, from 20 independent replications with fixed
+//! seeds). The analytic values are written here; the oracle sheet's section is cited for each.
+
+mod support;
+
+use fab_compiler::{Database, compile, load_model};
+use fab_runtime::experiment::{Overrides, Study};
+use fab_runtime::results::{Results, Stat};
+
+/// Compiles a model of `tests/oracles/` and runs one of its experiments or scenarios.
+fn run(file: &str, study: Option<&str>) -> Results {
+    run_with(&format!("tests/oracles/{file}"), study, &Overrides::default())
+}
+
+fn run_with(path: &str, study: Option<&str>, overrides: &Overrides) -> Results {
+    let path = support::repo().join(path);
+    let mut db = Database::default();
+    let root = load_model(&mut db, &path.to_string_lossy()).expect("the model file reads");
+    let compilation = compile(&db, root);
+    let model = compilation.model.unwrap_or_else(|| {
+        panic!("{} does not compile: {:?}", path.display(), compilation.diagnostics)
+    });
+    let study = Study::resolve(&model, study, overrides).expect("the study exists");
+    study.run(0, &|_| {}).expect("the model runs")
+}
+
+/// The analytic value lies in the confidence interval.
+#[track_caller]
+fn assert_covers(stat: &Stat, expected: f64, what: &str) {
+    assert!(stat.values.len() > 1, "{what}: needs replications");
+    assert!(
+        (stat.mean - expected).abs() <= stat.half_width,
+        "{what}: analytic {expected} is outside {} ± {} (values {:?})",
+        stat.mean,
+        stat.half_width,
+        stat.values
+    );
+}
+
+const MIN: f64 = 60.0;
+
+#[test]
+fn mm1_matches_its_closed_form() {
+    let r = run("mm1.fab", None);
+    assert_covers(&r.kpis.wip, 4.0, "M/M/1 L");
+    assert_covers(&r.kpis.lead_time_s, 5.0 * MIN, "M/M/1 W");
+    assert_covers(&r.stations.get("server").unwrap().working, 0.8, "M/M/1 utilisation");
+    assert_covers(&r.buffers.get("queue").unwrap().mean_content, 3.2, "M/M/1 Lq");
+    assert_covers(&r.buffers.get("queue").unwrap().mean_wait_s, 4.0 * MIN, "M/M/1 Wq");
+    assert_covers(&r.kpis.throughput_per_hour, 48.0, "M/M/1 throughput");
+    // The sojourn time is exponential with rate μ − λ = 0.2/min: median 5 ln 2 min, p95 5 ln 20.
+    assert_covers(&r.kpis.lead_time_p50_s, 5.0 * MIN * std::f64::consts::LN_2, "M/M/1 median W");
+    assert_covers(&r.kpis.lead_time_p95_s, 5.0 * MIN * 2.995_732_273_553_991, "M/M/1 p95 W");
+}
+
+#[test]
+fn mmc_matches_erlang_c() {
+    let r = run("mmc.fab", None);
+    assert_covers(&r.kpis.wip, 26.0 / 9.0, "M/M/3 L");
+    assert_covers(&r.kpis.lead_time_s, 13.0 / 9.0 * MIN, "M/M/3 W");
+    assert_covers(&r.buffers.get("queue").unwrap().mean_wait_s, 4.0 / 9.0 * MIN, "M/M/3 Wq");
+    assert_covers(&r.stations.get("servers").unwrap().working, 2.0 / 3.0, "M/M/3 utilisation");
+}
+
+#[test]
+fn mg1_depends_only_on_the_first_two_moments() {
+    // W = E[S] + λ E[S]² (1 + c²) / (2 (1 − ρ)) with λ = 0.8/min, E[S] = 1 min.
+    let w = |scv: f64| (1.0 + 0.8 * (1.0 + scv) / (2.0 * 0.2)) * MIN;
+    for (study, scv) in [
+        (None, 1.0),
+        (Some("constant_service"), 0.0),
+        (Some("uniform_service"), 1.0 / 12.0),
+        (Some("erlang_service"), 0.5),
+        (Some("scv4_service"), 4.0),
+    ] {
+        let r = run("mg1.fab", study);
+        let name = study.unwrap_or("exponential_service");
+        assert_covers(&r.kpis.lead_time_s, w(scv), &format!("M/G/1 W, {name}"));
+        assert_covers(&r.kpis.wip, 0.8 * w(scv) / MIN, &format!("M/G/1 L, {name}"));
+    }
+}
+
+#[test]
+fn jackson_network_with_rework_has_product_form() {
+    let r = run("jackson.fab", None);
+    assert_covers(&r.kpis.wip, 1.960331, "Jackson total L");
+    assert_covers(&r.kpis.lead_time_s, 1.960331 * MIN, "Jackson sojourn W");
+    for (station, rho) in [("s1", 0.378788), ("s2", 0.340909), ("s3", 0.454545)] {
+        assert_covers(
+            &r.stations.get(station).unwrap().working,
+            rho,
+            &format!("Jackson utilisation of {station}"),
+        );
+    }
+    // Visits to station 1 per part: its completions over the parts that left.
+    let s1 = &r.stations.get("s1").unwrap().completions;
+    let done = &r.sinks.get("done").unwrap().count;
+    let visits: Vec<f64> = s1.values.iter().zip(&done.values).map(|(a, b)| a / b).collect();
+    let (mean, half_width) = fab_runtime::stats::mean_half_width(&visits, 0.99);
+    assert!((mean - 1.136364).abs() <= half_width.max(1e-3), "visits {mean} ± {half_width}");
+}
+
+#[test]
+fn two_station_line_matches_the_birth_death_chain() {
+    let per_hour = |per_minute: f64| per_minute * 60.0;
+    for (study, th) in [
+        (None, 0.725275),
+        (Some("buffer1"), 0.813711),
+        (Some("buffer2"), 0.865620),
+        (Some("buffer5"), 0.939391),
+        (Some("buffer10"), 0.979380),
+        (Some("equal0"), 2.0 / 3.0),
+        (Some("equal1"), 3.0 / 4.0),
+        (Some("equal2"), 4.0 / 5.0),
+    ] {
+        let r = run("two_station.fab", study);
+        let name = study.unwrap_or("buffer0");
+        assert_covers(
+            &r.kpis.throughput_per_hour,
+            per_hour(th),
+            &format!("two-station TH, {name}"),
+        );
+    }
+}
+
+#[test]
+fn availability_is_mtbf_over_mtbf_plus_mttr() {
+    let r = run("availability.fab", None);
+    let machine = r.stations.get("machine").unwrap();
+    assert_covers(&machine.down, 20.0 / 500.0, "calendar: down share");
+    assert_covers(&machine.availability, 0.96, "calendar: availability");
+    assert_covers(&r.kpis.throughput_per_hour, 57.6, "calendar: output");
+
+    let r = run("availability.fab", Some("wearout"));
+    let mtbf = 10.0 * 0.887_263_817_503_075_3; // 10 h · Γ(1.4)
+    let a = mtbf / (mtbf + 0.5);
+    assert_covers(&r.stations.get("machine").unwrap().availability, a, "wear-out: availability");
+    assert_covers(&r.kpis.throughput_per_hour, 60.0 * a, "wear-out: output");
+
+    let r = run("availability.fab", Some("busy"));
+    // Each hour of work loses 20 min / 8 h of repair: A = 8 h / (8 h + 20 min) again.
+    assert_covers(&r.stations.get("machine").unwrap().availability, 0.96, "busy: availability");
+    assert_covers(&r.kpis.throughput_per_hour, 57.6, "busy: output");
+}
