@@ -59,8 +59,16 @@ impl Study {
                 if let Some(experiment) = model.experiments.iter().find(|e| e.name == name) {
                     Study { model: model.clone(), experiment: experiment.clone(), scenario: None }
                 } else if let Some(scenario) = model.scenarios.iter().find(|s| s.name == name) {
-                    let (model, experiment) = model.with_scenario(scenario);
-                    Study { model, experiment, scenario: Some(scenario.name.clone()) }
+                    let (scenario_model, mut experiment) = model.with_scenario(scenario);
+                    // The results name the base experiment; the scenario has its own field.
+                    if let Some(base) = model.experiments.get(scenario.base.0 as usize) {
+                        experiment.name = base.name.clone();
+                    }
+                    Study {
+                        model: scenario_model,
+                        experiment,
+                        scenario: Some(scenario.name.clone()),
+                    }
                 } else {
                     return Err(RunError::UnknownStudy(name.to_string()));
                 }

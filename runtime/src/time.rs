@@ -18,7 +18,8 @@ pub fn ns(seconds: f64) -> u64 {
     } else if seconds * NS_PER_S >= (NEVER / 2) as f64 {
         NEVER / 2
     } else {
-        (seconds * NS_PER_S).round() as u64
+        // Round half up; `f64::round` is a library call on baseline x86-64.
+        (seconds * NS_PER_S + 0.5) as u64
     }
 }
 

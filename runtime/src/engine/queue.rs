@@ -95,3 +95,27 @@ impl EventQueue {
         self.heap.pop()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pops_in_time_then_priority_then_scheduling_order() {
+        let mut queue = EventQueue::default();
+        let mut x: u64 = 12345;
+        let mut expected = Vec::new();
+        for n in 0..2000u32 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let time = (x >> 33) % 50;
+            let kind = if n % 7 == 0 { Kind::Warmup } else { Kind::Arrival };
+            queue.schedule(time, kind, n, 0, 0);
+            expected.push((time, kind.priority(), n));
+        }
+        expected.sort();
+        let popped: Vec<(u64, u64, u32)> = std::iter::from_fn(|| queue.pop())
+            .map(|e| (e.time, e.kind.priority(), e.node))
+            .collect();
+        assert_eq!(popped, expected);
+    }
+}

@@ -133,6 +133,9 @@ pub(super) struct StationNode {
     maintenance_pending: bool,
     busy_acc: u64,
     busy_since: u64,
+    /// Activity and busy state as last reported by `station_changed`.
+    was_active: bool,
+    was_working: bool,
     modes: Vec<Mode>,
     preventive: Option<Preventive>,
     kit: Option<Kit>,
@@ -258,6 +261,8 @@ impl StationNode {
             maintenance_pending: false,
             busy_acc: 0,
             busy_since: 0,
+            was_active: false,
+            was_working: false,
             modes,
             preventive,
             kit: station.assembly.as_ref().map(|a| Kit {
@@ -473,8 +478,14 @@ impl Sim<'_> {
         let station = self.station(c);
         let active = station.is_active();
         let working = station.is_working();
-        self.bottleneck.set_active(ordinal as usize, now, active);
-        if working {
+        let (was_active, was_working) = (station.was_active, station.was_working);
+        station.was_active = active;
+        station.was_working = working;
+        if active != was_active {
+            self.bottleneck.set_active(ordinal as usize, now, active);
+        }
+        if working && !was_working {
+            // The busy clock runs again: busy-time events left unscheduled can be scheduled.
             self.arm_all(c);
             self.arm_preventive(c);
         }
