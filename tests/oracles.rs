@@ -144,3 +144,64 @@ fn availability_is_mtbf_over_mtbf_plus_mttr() {
     assert_covers(&r.stations.get("machine").unwrap().availability, 0.96, "busy: availability");
     assert_covers(&r.kpis.throughput_per_hour, 57.6, "busy: output");
 }
+
+#[test]
+fn conveyors_follow_their_kinematics() {
+    // Everything is deterministic here, so the identities hold exactly.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    let r = run("conveyor.fab", None);
+    let belt = r.conveyors.get("belt").unwrap();
+    assert!(
+        close(r.kpis.throughput_per_hour.mean, 4500.0),
+        "v/s: {:?}",
+        r.kpis.throughput_per_hour
+    );
+    assert!(close(belt.mean_transit_s.mean, 24.0), "ℓ/v: {:?}", belt.mean_transit_s);
+    assert!(close(belt.mean_content.mean, 30.0), "ℓ/s: {:?}", belt.mean_content);
+    assert_eq!(belt.blocked.mean, 0.0);
+
+    for scenario in ["slow_exit", "slow_exit_belt"] {
+        let r = run("conveyor.fab", Some(scenario));
+        let belt = r.conveyors.get("belt").unwrap();
+        // 1800 parts/h, plus the one part the exit finishes at the start of the observed hour.
+        let th = r.kpis.throughput_per_hour.mean;
+        assert!((th - 1800.0).abs() < 0.2, "{scenario}: throughput {th}");
+        // The belt is full: 30 parts 0.4 m apart, each waiting 30 exit cycles.
+        assert!(close(belt.mean_content.mean, 30.0), "{scenario}: {:?}", belt.mean_content);
+        assert!(close(belt.mean_transit_s.mean, 60.0), "{scenario}: {:?}", belt.mean_transit_s);
+        // Per exit cycle of 2 s the front part waits 2 − 0.4/0.5 = 1.2 s.
+        assert!((belt.blocked.mean - 0.6).abs() < 1e-9, "{scenario}: {:?}", belt.blocked);
+    }
+}
+
+#[test]
+fn unreliable_two_machine_line_matches_the_gershwin_chain() {
+    // Zero-buffer value 1/(1 + p1/r1 + p2/r2) and the isolated efficiency r/(r + p) bound the
+    // throughput strictly; it grows with the buffer.
+    let (zero_buffer, efficiency) = (1.0 / 1.2, 0.1 / 0.11);
+    let mut previous = 0.0;
+    for (study, th) in [
+        (None, 0.833699),
+        (Some("n3"), 0.837500),
+        (Some("n5"), 0.844058),
+        (Some("n10"), 0.856175),
+        (Some("n20"), 0.870541),
+        (Some("n50"), 0.887845),
+    ] {
+        let r = run("unreliable_line.fab", study);
+        let name = study.unwrap_or("n2");
+        let per_second = |s: &Stat| Stat {
+            mean: s.mean / 3600.0,
+            half_width: s.half_width / 3600.0,
+            values: s.values.iter().map(|v| v / 3600.0).collect(),
+        };
+        let measured = per_second(&r.kpis.throughput_per_hour);
+        assert_covers(&measured, th, &format!("Gershwin line TH, {name}"));
+        assert!(measured.mean < efficiency, "{name}: above the isolated efficiency");
+        if study.is_some() {
+            assert!(measured.mean > zero_buffer, "{name}: below the zero-buffer bound");
+        }
+        assert!(measured.mean > previous - measured.half_width, "{name}: not increasing with N");
+        previous = measured.mean;
+    }
+}
