@@ -205,3 +205,15 @@ fn unreliable_two_machine_line_matches_the_gershwin_chain() {
         previous = measured.mean;
     }
 }
+
+#[test]
+fn a_robot_cycle_is_its_motion_plus_its_process() {
+    let r = run("robot.fab", None);
+    let cycle = 1.5 + 1.25 + 2.0 * (0.2f64 / 2.0).sqrt() + 1.0;
+    let expected = 3600.0 / cycle;
+    // Deterministic: only the part unfinished at the horizon is missing (1 part in 10 h).
+    let th = r.kpis.throughput_per_hour.mean;
+    assert!((th - expected).abs() <= 0.1, "robot throughput {th}, expected {expected}");
+    let working = r.stations.get("picker").unwrap().working.mean;
+    assert!(working > 0.9999, "an always-fed robot works all the time: {working}");
+}

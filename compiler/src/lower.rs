@@ -244,7 +244,8 @@ fn lower_component(name: &str, checked: &CheckedBody, names: &Names) -> Componen
         DeclKind::Station => ComponentKind::Station(lower_station(checked, names)),
         DeclKind::Robot => {
             let mut station = lower_station(checked, names);
-            if !checked.fields.contains_key("cycle") {
+            let cycle_from_motion = !checked.fields.contains_key("cycle");
+            if cycle_from_motion {
                 station.cycle = Distribution::Constant { value: 0.0 };
             }
             let get = |n: &str| checked.fields.get(n).and_then(|f| f.value.si());
@@ -268,6 +269,7 @@ fn lower_component(name: &str, checked: &CheckedBody, names: &Names) -> Componen
                     path,
                     process: dist_field(&checked.fields, "process"),
                     fidelity,
+                    cycle_from_motion,
                 },
             })
         }

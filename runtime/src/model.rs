@@ -275,6 +275,10 @@ pub struct Motion {
     pub path: Vec<[f64; 2]>,
     pub process: Option<Distribution>,
     pub fidelity: Fidelity,
+    /// The robot states no `cycle`: each cycle is its `process` time plus the motion time of its
+    /// path.
+    #[serde(default)]
+    pub cycle_from_motion: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]

@@ -217,21 +217,19 @@ impl StationNode {
                 }
             })
             .collect();
-        let motion_time = motion.map_or(0.0, motion_seconds);
-        let (cycle, ideal_cycle) = match motion.and_then(|m| m.process.as_ref()) {
-            // A robot without its own `cycle` runs its process time plus its motion.
-            Some(process) if matches!(station.cycle, fab_stdlib::dist::Distribution::Constant { value } if value == 0.0) => {
-                (process.sampler(), process.mean() + motion_time)
+        // A robot without its own `cycle` runs its process time plus the motion of its path.
+        let (cycle, cycle_offset) = match motion {
+            Some(motion) if motion.cycle_from_motion => {
+                let process = motion
+                    .process
+                    .clone()
+                    .unwrap_or(fab_stdlib::dist::Distribution::Constant { value: 0.0 });
+                (process, motion_seconds(motion))
             }
-            _ => (station.cycle.sampler(), station.cycle.mean()),
+            _ => (station.cycle.clone(), 0.0),
         };
-        let cycle_offset = if motion.is_some_and(|m| m.process.is_some())
-            && matches!(station.cycle, fab_stdlib::dist::Distribution::Constant { value } if value == 0.0)
-        {
-            motion_time
-        } else {
-            0.0
-        };
+        let ideal_cycle = cycle.mean() + cycle_offset;
+        let cycle = cycle.sampler();
         let parallel = station.parallel.max(1);
         let empty = Part { created: 0, entered: 0, product: ANY, target: ANY };
         Ok(StationNode {
