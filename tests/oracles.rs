@@ -217,3 +217,32 @@ fn a_robot_cycle_is_its_motion_plus_its_process() {
     let working = r.stations.get("picker").unwrap().working.mean;
     assert!(working > 0.9999, "an always-fed robot works all the time: {working}");
 }
+
+#[test]
+fn failure_clocks_virtual_age_and_maintenance_intervals() {
+    let r = run("repairs.fab", None);
+    let hours = r.horizon_s / 3600.0;
+
+    // Minimal repair: a non-homogeneous Poisson process with mean count (B / η)^β over the busy
+    // time B. Each replication's B is known, so compare replication by replication.
+    let worn = r.stations.get("worn").unwrap();
+    let expected: Vec<f64> =
+        worn.working.values.iter().map(|w| (w * hours / 100.0) * (w * hours / 100.0)).collect();
+    let mean_expected = expected.iter().sum::<f64>() / expected.len() as f64;
+    assert_covers(&worn.failures, mean_expected, "minimal repair: failures = cumulative hazard");
+
+    // A cycle-count law fails exactly at every 500th completion.
+    let counted = r.stations.get("counted").unwrap();
+    for (failures, completions) in counted.failures.values.iter().zip(&counted.completions.values) {
+        assert_eq!(*failures, (completions / 500.0).floor(), "one failure per 500 cycles");
+    }
+
+    // Preventive maintenance every 100 h, counted from the end of the previous 2 h action.
+    let serviced = r.stations.get("serviced").unwrap();
+    assert!(serviced.maintenance_actions.values.iter().all(|n| *n == 10.0));
+    assert!(
+        (serviced.maintenance.mean - 20.0 / 1020.0).abs() < 1e-12,
+        "{:?}",
+        serviced.maintenance
+    );
+}
