@@ -4,8 +4,9 @@
 //! The compiler's checker, its hover and completion, and the generated docs all read these tables;
 //! nothing else may restate them. This crate depends on no other fab crate: it knows no syntax.
 //!
-//! Random streams (`random`) and the sampling, distribution and quantile functions of every family
-//! (`sample`) live here too, so the runtime and the tools draw the same numbers.
+//! Random streams (`random`), the sampling, distribution and quantile functions of every family
+//! (`sample`) and normal variates (`ziggurat`) live here too, so the runtime and the tools draw the
+//! same numbers.
 //!
 //! Transcendental math goes through `libm` so results are bit-identical on every platform.
 
@@ -17,3 +18,4 @@ pub mod random;
 pub mod sample;
 pub mod types;
 pub mod units;
+pub mod ziggurat;

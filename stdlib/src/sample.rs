@@ -9,32 +9,44 @@
 //!
 //! # Methods
 //!
-//! Wherever a closed-form inverse exists, a draw is an inversion of **one** uniform `u`: the value
-//! is the quantile at `u`, increasing in `u`. This is the cheapest method for these families, and it
-//! keeps common random numbers aligned: two scenarios that change a parameter map the same `u` to
-//! neighbouring values.
+//! Where a closed-form inverse exists and is cheap, a draw is an inversion of **one** uniform `u`:
+//! the value is the quantile at `u`, increasing in `u`. It keeps common random numbers aligned: two
+//! scenarios that change a parameter map the same `u` to neighbouring values.
 //!
 //! - constant: the value (no uniform is used).
 //! - uniform, triangular: the closed-form quantile.
-//! - normal: `mean + sd · Φ⁻¹(u)`, with `Φ⁻¹` from Wichura's algorithm AS 241 (PPND16): a rational
-//!   function of degree 7/7 in the central region `|u − ½| ≤ 0.425`, and in `√(−ln min(u, 1 − u))`
-//!   in the two tail regions; relative error about 10⁻¹⁶ everywhere.
-//! - truncated normal (`x ≥ 0`): inversion restricted to the kept part. With `α = −mean / sd` and
-//!   `Q` the upper tail of the standard normal, the kept mass is `Q(α)` and `z = −Φ⁻¹((1 − u) Q(α))`
-//!   (or `Φ⁻¹(Φ(α) + u Q(α))` on the lower half when `α < 0`): exact, and accurate even far in the
-//!   tail where redrawing would loop for ever. Close to 0, where `x = sd · (z − α)` would cancel, a
-//!   few Newton steps solve for `z − α` directly, with `P(α < Z ≤ α + δ)` from a Taylor series
-//!   (about one draw in a thousand). A kept mass below 10⁻³⁰⁰ gives the constant 0.
-//! - lognormal: `exp(μ + σ Φ⁻¹(u))` with `σ² = ln(1 + cv²)` and `μ = ln mean − σ²/2` precomputed
-//!   from the variable's own mean and sd.
 //! - exponential: `−mean · ln(1 − u)` (`ln(1 − u)` rather than `ln u` so a draw is the quantile).
 //! - Weibull: `location + scale · (−ln(1 − u))^(1/shape)`.
+//!
+//! The normal quantile has no closed form, and evaluating it costs several times a uniform, so
+//! normal variates come from the ziggurat method ([`crate::ziggurat`]): usually one output of the
+//! stream, a table look-up, a multiplication and a comparison; exact, with the tail beyond
+//! `r ≈ 3.65` sampled exactly and no approximation of the density. A standard normal `Z` drawn this
+//! way depends only on the stream, not on the parameters, so common random numbers stay aligned
+//! across scenarios that change a mean or an sd: the same `Z` is scaled differently.
+//!
+//! - normal: `mean + sd · Z`.
+//! - lognormal: `exp(μ + σ Z)` with `σ² = ln(1 + cv²)` and `μ = ln mean − σ²/2` precomputed from
+//!   the variable's own mean and sd.
+//! - truncated normal (`x ≥ 0`), when the kept mass is at least ½ (`mean ≥ 0`): `mean + sd · Z`,
+//!   with negative values redrawn (fewer than two draws on average, and about one when the mean
+//!   is a few sd above 0). This is exactly the normal conditioned on `x ≥ 0`, and the same draws as
+//!   the untruncated normal until the first negative one.
+//! - truncated normal with a smaller kept mass: inversion restricted to the kept part, where
+//!   redrawing would be slow or loop for ever. With `α = −mean / sd` and `Q` the upper tail of the
+//!   standard normal, the kept mass is `Q(α)` and `z = −Φ⁻¹((1 − u) Q(α))`: exact, and accurate
+//!   even far in the tail. Close to 0, where `x = sd · (z − α)` would cancel, a few Newton steps
+//!   solve for `z − α` directly, with `P(α < Z ≤ α + δ)` from a Taylor series. A kept mass below
+//!   10⁻³⁰⁰ gives the constant 0. `Φ⁻¹` is Wichura's algorithm AS 241 (PPND16): a rational
+//!   function of degree 7/7 in the central region `|u − ½| ≤ 0.425`, and in `√(−ln min(u, 1 − u))`
+//!   in the two tail regions; relative error about 10⁻¹⁶ everywhere. It also gives the normal and
+//!   lognormal quantiles and residual lives.
 //!
 //! The other families have no cheap inverse:
 //!
 //! - gamma: Marsaglia and Tsang's squeeze-and-reject method (one normal and one uniform per trial,
 //!   acceptance above 95 %); for `shape < 1` a draw of `shape + 1` is multiplied by `u^(1/shape)`.
-//!   Its normals are `Φ⁻¹(u)` above, so the whole stream stays platform-independent.
+//!   Its normals are ziggurat draws, so the whole stream stays platform-independent.
 //! - Erlang `k`: for `k ≤ 16`, `−(mean / k) · ln(u₁ ⋯ u_k)`, one logarithm for the sum of `k`
 //!   exponentials (the product cannot underflow: each `uᵢ ≥ 2⁻⁵³`); for larger `k`, a gamma draw.
 //! - PERT: `min + (max − min) · X` with `X = G_α / (G_α + G_β)` a beta variate from two gamma draws,
@@ -70,6 +82,7 @@ use std::sync::Arc;
 
 use crate::dist::Distribution;
 use crate::random::Stream;
+use crate::ziggurat::standard_normal;
 
 /// A distribution prepared for fast repeated sampling. Build it with [`Distribution::sampler`];
 /// the fields are precomputed from the distribution's parameters and must stay consistent.
@@ -153,6 +166,9 @@ pub struct StandardGamma {
 
 /// Erlang laws with at most this many phases are drawn as one logarithm of a product of uniforms.
 const ERLANG_PRODUCT_MAX: u32 = 16;
+/// A truncated normal keeping at least this mass is drawn by redrawing negative normal draws (at
+/// most two draws on average); below it, by inversion.
+const REDRAW_MIN_KEPT: f64 = 0.5;
 /// A survival below this is treated as 0.
 const NEGLIGIBLE: f64 = 1e-300;
 
@@ -295,10 +311,14 @@ impl Sampler {
         match self {
             Sampler::Constant { value } => *value,
             Sampler::Uniform { min, max } => min + (max - min) * stream.uniform(),
-            Sampler::Normal { mean, sd } => mean + sd * standard_normal_quantile(stream.uniform()),
-            Sampler::Lognormal { mu, sigma } => {
-                libm::exp(mu + sigma * standard_normal_quantile(stream.uniform()))
-            }
+            Sampler::Normal { mean, sd } => mean + sd * standard_normal(stream),
+            Sampler::Lognormal { mu, sigma } => libm::exp(mu + sigma * standard_normal(stream)),
+            Sampler::TruncatedNormal { mean, sd, kept, .. } if *kept >= REDRAW_MIN_KEPT => loop {
+                let x = mean + sd * standard_normal(stream);
+                if x >= 0.0 {
+                    break x;
+                }
+            },
             Sampler::Exponential { mean } => -mean * libm::log1p(-stream.uniform()),
             Sampler::Triangular { .. }
             | Sampler::TruncatedNormal { .. }
@@ -659,7 +679,7 @@ impl StandardGamma {
     #[inline]
     fn sample(&self, stream: &mut Stream) -> f64 {
         let x = loop {
-            let z = standard_normal_quantile(stream.uniform());
+            let z = standard_normal(stream);
             let t = 1.0 + self.c * z;
             if t <= 0.0 {
                 continue;

@@ -1,0 +1,144 @@
+//! Standard normal variates by the ziggurat method of Marsaglia and Tsang ("The Ziggurat Method
+//! for Generating Random Variables", Journal of Statistical Software 5(8), 2000).
+//!
+//! # The method
+//!
+//! Let `f(x) = exp(−x²/2)`, the unnormalized half-normal density on `x ≥ 0`. The area under it is
+//! covered by [`LAYERS`] horizontal pieces of equal area `v`, stacked from the bottom:
+//!
+//! - layer 0, the base: the rectangle `[0, x₀] × [0, f(r)]` with `x₀ = v / f(r)`; its part beyond
+//!   `r` stands for the tail `x > r`, whose area `v − r f(r)` it equals;
+//! - layer `i ≥ 1`: the rectangle `[0, xᵢ] × [f(xᵢ), f(xᵢ₊₁)]` with `x₁ = r` and
+//!   `xᵢ₊₁ = f⁻¹(f(xᵢ) + v / xᵢ)`, so that `xᵢ (f(xᵢ₊₁) − f(xᵢ)) = v`; the top layer ends at
+//!   `x_N = 0`, `f(0) = 1`.
+//!
+//! `r` is chosen so that the top layer closes exactly ([`TAIL_START`], the root of that condition
+//! for 256 layers; a test solves for it again), and `v = r f(r) + ∫_r^∞ f`.
+//!
+//! A draw picks a layer `i` and a point `x = u xᵢ` with `u` uniform in [0, 1). If `x < xᵢ₊₁` the
+//! whole column under the layer is below the curve: `x` is accepted at once (about 99 % of
+//! draws). Otherwise, in layer 0, `x ≥ r` and the draw is an exact sample of the tail by
+//! Marsaglia's method (1964): with `a = −ln(u₁)/r` and `b = −ln(u₂)`, return `r + a` once
+//! `2b > a²`. In another layer, `(x, y)` with `y` uniform between `f(xᵢ)` and `f(xᵢ₊₁)` lies in
+//! the wedge between the rectangle and the curve, and is accepted if `y < f(x)` (one `libm::exp`);
+//! a rejected draw starts again from a new layer. The sign is a separate random bit.
+//!
+//! # Bits
+//!
+//! One 64-bit output of the stream gives all three choices, from disjoint bits: bits 0–7 the layer,
+//! bit 8 the sign and bits 11–63 the 53-bit uniform `u = j · 2⁻⁵³`. (Using separate bits avoids the
+//! correlation between the layer and the value of Marsaglia and Tsang's original 32-bit version,
+//! pointed out by Doornik, 2005.) Only the tail and the wedges draw more from the stream.
+//!
+//! # Determinism
+//!
+//! The tables are computed once, at first use, from [`TAIL_START`] with `libm` only (`exp`, `log`,
+//! `sqrt`, `erfc`), which is correctly specified IEEE-754 arithmetic: every platform gets the same
+//! tables to the last bit, and so the same draws from the same stream.
+
+use std::f64::consts::{FRAC_1_SQRT_2, PI};
+use std::sync::OnceLock;
+
+use crate::random::Stream;
+
+/// The number of layers of the ziggurat.
+pub const LAYERS: usize = 256;
+
+/// `r`, the start of the tail: for 256 layers, the `r` at which the top layer closes at `x = 0`
+/// (Marsaglia and Tsang's value, checked by a test that solves for it).
+#[allow(clippy::excessive_precision, reason = "the published value, digit for digit")]
+pub const TAIL_START: f64 = 3.654_152_885_361_008_796;
+
+/// One layer, with what a draw in it reads.
+#[derive(Clone, Copy, Debug, Default)]
+struct Layer {
+    /// `xᵢ · 2⁻⁵³`: times a 53-bit integer, a uniform point of `[0, xᵢ)`.
+    scale: f64,
+    /// `xᵢ₊₁`: points below it are accepted at once.
+    inner: f64,
+    /// `f(xᵢ)` and `f(xᵢ₊₁)`, the bottom and top of the wedge test.
+    f_outer: f64,
+    f_inner: f64,
+}
+
+/// `f(x) = exp(−x²/2)`.
+fn density(x: f64) -> f64 {
+    libm::exp(-0.5 * x * x)
+}
+
+/// The edges `x₀ … x_N` of the layers for a tail starting at `r`, and `f(x_{N−1}) + v / x_{N−1}`,
+/// which is `f(x_N) = 1` when `r` is right: below 1 when `r` is too large, above 1 or NaN (the
+/// layers reach 0 early) when it is too small.
+pub fn edges(r: f64) -> ([f64; LAYERS + 1], f64) {
+    let f_r = density(r);
+    let area = r * f_r + libm::sqrt(0.5 * PI) * libm::erfc(r * FRAC_1_SQRT_2);
+    let mut x = [0.0; LAYERS + 1];
+    x[0] = area / f_r;
+    x[1] = r;
+    for i in 1..LAYERS - 1 {
+        x[i + 1] = libm::sqrt(-2.0 * libm::log(density(x[i]) + area / x[i]));
+    }
+    let top = density(x[LAYERS - 1]) + area / x[LAYERS - 1];
+    x[LAYERS] = 0.0;
+    (x, top)
+}
+
+/// The layers, computed at first use.
+fn layers() -> &'static [Layer; LAYERS] {
+    static LAYERS_TABLE: OnceLock<[Layer; LAYERS]> = OnceLock::new();
+    LAYERS_TABLE.get_or_init(|| {
+        let (x, _) = edges(TAIL_START);
+        let mut layers = [Layer::default(); LAYERS];
+        for (i, layer) in layers.iter_mut().enumerate() {
+            *layer = Layer {
+                scale: x[i] * UNIT,
+                inner: x[i + 1],
+                f_outer: if i == 0 { 0.0 } else { density(x[i]) },
+                f_inner: density(x[i + 1]),
+            };
+        }
+        layers
+    })
+}
+
+/// 2⁻⁵³.
+const UNIT: f64 = 1.0 / (1u64 << 53) as f64;
+
+/// One standard normal variate from `stream`, by the ziggurat (see the module docs). Usually one
+/// output of the stream; about one draw in 100 reads more.
+#[inline]
+pub fn standard_normal(stream: &mut Stream) -> f64 {
+    let layers = layers();
+    loop {
+        let bits = stream.next_u64();
+        let index = (bits & 0xFF) as usize;
+        let layer = &layers[index];
+        let x = (bits >> 11) as f64 * layer.scale;
+        // Bit 8 moved to the sign bit; x ≥ 0, so OR-ing it in negates.
+        let sign = (bits & 0x100) << 55;
+        if x < layer.inner {
+            return f64::from_bits(x.to_bits() | sign);
+        }
+        if let Some(x) = outside(stream, index, x, layer) {
+            return f64::from_bits(x.to_bits() | sign);
+        }
+    }
+}
+
+/// The slow path: the tail from layer 0, or the wedge test of another layer (`None`: rejected,
+/// draw again).
+#[cold]
+#[inline(never)]
+fn outside(stream: &mut Stream, index: usize, x: f64, layer: &Layer) -> Option<f64> {
+    if index == 0 {
+        loop {
+            let a = -libm::log(stream.uniform()) / TAIL_START;
+            let b = -libm::log(stream.uniform());
+            if 2.0 * b > a * a {
+                return Some(TAIL_START + a);
+            }
+        }
+    }
+    let y = layer.f_outer + stream.uniform() * (layer.f_inner - layer.f_outer);
+    if y < density(x) { Some(x) } else { None }
+}
