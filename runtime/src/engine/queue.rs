@@ -78,21 +78,40 @@ impl Ord for Event {
 pub(crate) struct EventQueue {
     heap: BinaryHeap<Event>,
     sequence: u64,
+    /// The event last returned by `pop` is still at the top of the heap: the next `schedule`
+    /// overwrites it (one sift instead of a pop and a push: most events schedule one successor),
+    /// or the next `pop` removes it.
+    popped_top: bool,
 }
 
 impl EventQueue {
     pub fn with_capacity(capacity: usize) -> Self {
-        EventQueue { heap: BinaryHeap::with_capacity(capacity), sequence: 0 }
+        EventQueue { heap: BinaryHeap::with_capacity(capacity), sequence: 0, popped_top: false }
     }
 
     pub fn schedule(&mut self, time: u64, kind: Kind, node: u32, aux: u32, generation: u32) {
         self.sequence += 1;
         let order = (kind.priority() << 56) | self.sequence;
-        self.heap.push(Event { time, order, kind, node, aux, generation });
+        let event = Event { time, order, kind, node, aux, generation };
+        if self.popped_top {
+            self.popped_top = false;
+            if let Some(mut top) = self.heap.peek_mut() {
+                // Sifts down when `top` is dropped.
+                *top = event;
+                return;
+            }
+        }
+        self.heap.push(event);
     }
 
+    /// The earliest event. It leaves the heap lazily (see `popped_top`).
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop()
+        if self.popped_top {
+            self.heap.pop();
+        }
+        let top = self.heap.peek().copied();
+        self.popped_top = top.is_some();
+        top
     }
 }
 
@@ -117,5 +136,29 @@ mod tests {
             .map(|e| (e.time, e.kind.priority(), e.node))
             .collect();
         assert_eq!(popped, expected);
+    }
+
+    #[test]
+    fn interleaved_pops_and_schedules_keep_the_order() {
+        // A reference: every pending (time, priority, sequence) in a sorted vector.
+        let mut queue = EventQueue::default();
+        let mut reference: Vec<(u64, u64, u32)> = Vec::new();
+        let mut x: u64 = 99;
+        let mut now = 0;
+        for n in 0..20_000u32 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if (x >> 60) < 7 || reference.is_empty() {
+                let time = now + (x >> 40) % 100;
+                let kind = if n % 5 == 0 { Kind::Warmup } else { Kind::Arrival };
+                queue.schedule(time, kind, n, 0, 0);
+                reference.push((time, kind.priority(), n));
+                reference.sort();
+            } else {
+                let event = queue.pop().expect("pending events");
+                let expected = reference.remove(0);
+                assert_eq!((event.time, event.kind.priority(), event.node), expected);
+                now = event.time;
+            }
+        }
     }
 }
