@@ -12,6 +12,7 @@
 
 pub mod catalog;
 pub mod dist;
+pub mod fastexp;
 pub mod fit;
 pub mod library;
 pub mod random;

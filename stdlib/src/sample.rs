@@ -312,7 +312,9 @@ impl Sampler {
             Sampler::Constant { value } => *value,
             Sampler::Uniform { min, max } => min + (max - min) * stream.uniform(),
             Sampler::Normal { mean, sd } => mean + sd * standard_normal(stream),
-            Sampler::Lognormal { mu, sigma } => libm::exp(mu + sigma * standard_normal(stream)),
+            Sampler::Lognormal { mu, sigma } => {
+                crate::fastexp::exp(mu + sigma * standard_normal(stream))
+            }
             Sampler::TruncatedNormal { mean, sd, kept, .. } if *kept >= REDRAW_MIN_KEPT => loop {
                 let x = mean + sd * standard_normal(stream);
                 if x >= 0.0 {
