@@ -583,3 +583,22 @@ fn littles_law_holds_on_every_example() {
         }
     }
 }
+
+#[test]
+fn schedules_limits_product_routes_and_setups() {
+    let r = simulate("tests/runs/routing.fab", &Overrides::default());
+    let count = |sink: &str| r.sinks.get(sink).unwrap().count.mean;
+    assert_eq!(count("gears"), 7.0, "one gear per row of releases.csv");
+    assert_eq!(count("shafts_done"), 5.0, "`limit = 5` stops the shafts");
+    assert_eq!(r.products.get("Gear").unwrap().count.mean, 7.0);
+    assert_eq!(r.products.get("Shaft").unwrap().count.mean, 5.0);
+    let lathe = r.stations.get("lathe").unwrap();
+    assert_eq!(lathe.completions.mean, 12.0);
+    // Twelve parts of 20 s over two hours.
+    assert!((lathe.working.mean - 240.0 / 7200.0).abs() < 1e-12, "{:?}", lathe.working);
+    // Setups of 30 s happen only at product changes: a whole number of them, at least two (gear to
+    // shaft and back), at most one per part.
+    let setups = lathe.setup.mean * 7200.0 / 30.0;
+    assert!((setups - setups.round()).abs() < 1e-9, "{setups} setups");
+    assert!((2.0..=11.0).contains(&setups.round()), "{setups} setups");
+}

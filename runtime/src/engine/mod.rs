@@ -630,16 +630,14 @@ impl<'m> Sim<'m> {
             Node::Station(_) => self.station_enter(c, part),
             Node::Buffer(buffer) => {
                 if buffer.capacity == Some(0) {
-                    // Straight through: `can_accept` made sure a successor takes it.
+                    // Straight through: `can_accept` let the part in only because the successor
+                    // its route picks (or, without a route, the first free one) takes it now.
                     self.choose_target(c, &mut part);
-                    let to = self.taker(c, &part).or_else(|| {
-                        part.target = ANY;
-                        self.taker(c, &part)
-                    });
-                    if let Some(to) = to {
-                        part.target = ANY;
-                        self.enter(to, part);
-                    }
+                    let to = self
+                        .taker(c, &part)
+                        .expect("a buffer without room is entered only when a successor is free");
+                    part.target = ANY;
+                    self.enter(to, part);
                     return;
                 }
                 self.choose_target(c, &mut part);
