@@ -86,14 +86,14 @@ impl Sim<'_> {
                     BufferResults {
                         mean_content: Stat::single(buffer.content.mean(now)),
                         max_content: Stat::single(buffer.content.max()),
-                        mean_wait_s: Stat::single(buffer.wait.mean()),
+                        mean_wait_s: Stat::single(buffer.wait.mean_s()),
                     },
                 )),
                 Node::Conveyor(conveyor) => conveyors.push((
                     name,
                     ConveyorResults {
                         mean_content: Stat::single(conveyor.content.mean(now)),
-                        mean_transit_s: Stat::single(conveyor.transit.mean()),
+                        mean_transit_s: Stat::single(conveyor.transit.mean_s()),
                         blocked: Stat::single(conveyor.blocked_share(now)),
                     },
                 )),
@@ -104,7 +104,7 @@ impl Sim<'_> {
                         SinkResults {
                             count: Stat::single(sink.count as f64),
                             throughput_per_hour: Stat::single(per_hour(sink.count)),
-                            lead_time_s: Stat::single(sink.lead.mean()),
+                            lead_time_s: Stat::single(sink.lead.mean_s()),
                         },
                     ));
                 }
@@ -122,7 +122,7 @@ impl Sim<'_> {
                     SinkResults {
                         count: Stat::single(self.product_count[p] as f64),
                         throughput_per_hour: Stat::single(per_hour(self.product_count[p])),
-                        lead_time_s: Stat::single(self.product_lead[p].mean()),
+                        lead_time_s: Stat::single(self.product_lead[p].mean_s()),
                     },
                 )
             })
@@ -141,7 +141,7 @@ impl Sim<'_> {
             currency: self.model.currency.clone(),
             kpis: Kpis {
                 throughput_per_hour: Stat::single(per_hour(delivered)),
-                lead_time_s: Stat::single(self.lead.mean()),
+                lead_time_s: Stat::single(self.lead.mean_s()),
                 lead_time_p50_s: Stat::single(self.lead_p50.quantile()),
                 lead_time_p95_s: Stat::single(self.lead_p95.quantile()),
                 wip: Stat::single(self.wip.mean(now)),

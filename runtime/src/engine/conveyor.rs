@@ -18,7 +18,7 @@
 
 use super::{Node, Op, Part, RunError, Sim};
 use crate::model::{Component, Conveyor};
-use crate::stats::{TimeWeighted, Welford};
+use crate::stats::{DurationMean, TimeWeighted};
 use crate::time::{NS_PER_S, secs};
 use std::collections::VecDeque;
 
@@ -55,7 +55,7 @@ pub(super) struct ConveyorNode {
     entrance_generation: u32,
     // Statistics.
     pub(super) content: TimeWeighted,
-    pub(super) transit: Welford,
+    pub(super) transit: DurationMean,
     blocked_since: Option<u64>,
     blocked_ns: u64,
     observed_from: u64,
@@ -89,7 +89,7 @@ impl ConveyorNode {
             exit_generation: 0,
             entrance_generation: 0,
             content: TimeWeighted::new(0),
-            transit: Welford::default(),
+            transit: DurationMean::default(),
             blocked_since: None,
             blocked_ns: 0,
             observed_from: 0,
@@ -140,7 +140,7 @@ impl ConveyorNode {
 
     pub(super) fn reset_statistics(&mut self, now: u64) {
         self.content.reset(now);
-        self.transit = Welford::default();
+        self.transit = DurationMean::default();
         self.blocked_ns = 0;
         if self.blocked_since.is_some() {
             self.blocked_since = Some(now);
@@ -275,7 +275,7 @@ impl Sim<'_> {
         let carried = conveyor.parts.pop_front().expect("a conveyor offers only its front part");
         conveyor.at_exit = false;
         conveyor.content.add(now, -1.0);
-        conveyor.transit.push(secs(now - carried.entry));
+        conveyor.transit.push(now - carried.entry);
         if !conveyor.running {
             conveyor.odometer_time = now;
             conveyor.running = true;

@@ -32,7 +32,7 @@ use crate::model::{
     Arrivals, Component, ComponentId, ComponentKind, Experiment, Model, QueuePolicy, Routing,
 };
 use crate::results::Results;
-use crate::stats::{P2Quantile, TimeWeighted, Welford};
+use crate::stats::{DurationMean, P2Quantile, TimeWeighted};
 use crate::time::ns;
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
@@ -156,12 +156,12 @@ struct BufferNode {
     lifo: bool,
     parts: VecDeque<Part>,
     content: TimeWeighted,
-    wait: Welford,
+    wait: DurationMean,
 }
 
 struct SinkNode {
     count: u64,
-    lead: Welford,
+    lead: DurationMean,
 }
 
 enum Node {
@@ -196,12 +196,12 @@ pub(crate) struct Sim<'m> {
     station_ordinal: Vec<u32>,
     bottleneck: BottleneckTracker,
     wip: TimeWeighted,
-    lead: Welford,
+    lead: DurationMean,
     lead_p50: P2Quantile,
     lead_p95: P2Quantile,
     /// Per product: parts delivered after warm-up and their lead times.
     product_count: Vec<u64>,
-    product_lead: Vec<Welford>,
+    product_lead: Vec<DurationMean>,
     scrapped: u64,
     counters: Counters,
 }
@@ -273,7 +273,7 @@ impl<'m> Sim<'m> {
                     lifo: buffer.policy == QueuePolicy::Lifo,
                     parts: VecDeque::new(),
                     content: TimeWeighted::new(0),
-                    wait: Welford::default(),
+                    wait: DurationMean::default(),
                 }),
                 ComponentKind::Conveyor(conveyor) => {
                     Node::Conveyor(Box::new(ConveyorNode::new(component, conveyor)?))
@@ -284,7 +284,9 @@ impl<'m> Sim<'m> {
                         what: "a `transport`".into(),
                     });
                 }
-                ComponentKind::Sink => Node::Sink(SinkNode { count: 0, lead: Welford::default() }),
+                ComponentKind::Sink => {
+                    Node::Sink(SinkNode { count: 0, lead: DurationMean::default() })
+                }
             };
             nodes.push(node);
             links.push(Links {
@@ -310,11 +312,11 @@ impl<'m> Sim<'m> {
             station_ordinal,
             bottleneck: BottleneckTracker::new(stations as usize, 0),
             wip: TimeWeighted::new(0),
-            lead: Welford::default(),
+            lead: DurationMean::default(),
             lead_p50: P2Quantile::new(0.5),
             lead_p95: P2Quantile::new(0.95),
             product_count: vec![0; products],
-            product_lead: vec![Welford::default(); products],
+            product_lead: vec![DurationMean::default(); products],
             scrapped: 0,
             counters: Counters::default(),
         })
@@ -613,7 +615,7 @@ impl<'m> Sim<'m> {
                     if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
                         .expect("a buffer offers only a held part");
                 buffer.content.add(now, -1.0);
-                buffer.wait.push(crate::time::secs(now - part.entered));
+                buffer.wait.push(now - part.entered);
                 self.agenda.push_back(Op::Pull(c));
                 part
             }
@@ -650,16 +652,17 @@ impl<'m> Sim<'m> {
             Node::Sink(sink) => {
                 self.wip.add(now, -1.0);
                 if now >= self.warmup {
-                    let lead = crate::time::secs(now - part.created);
+                    let lead_ns = now - part.created;
+                    let lead = crate::time::secs(lead_ns);
                     sink.count += 1;
-                    sink.lead.push(lead);
-                    self.lead.push(lead);
+                    sink.lead.push(lead_ns);
+                    self.lead.push(lead_ns);
                     self.lead_p50.push(lead);
                     self.lead_p95.push(lead);
                     let p = part.product as usize;
                     if p < self.product_count.len() {
                         self.product_count[p] += 1;
-                        self.product_lead[p].push(lead);
+                        self.product_lead[p].push(lead_ns);
                     }
                 }
             }
@@ -677,11 +680,11 @@ impl<'m> Sim<'m> {
     fn reset_statistics(&mut self) {
         let now = self.now;
         self.wip.reset(now);
-        self.lead = Welford::default();
+        self.lead = DurationMean::default();
         self.lead_p50 = P2Quantile::new(0.5);
         self.lead_p95 = P2Quantile::new(0.95);
         self.product_count.iter_mut().for_each(|n| *n = 0);
-        self.product_lead.iter_mut().for_each(|w| *w = Welford::default());
+        self.product_lead.iter_mut().for_each(|w| *w = DurationMean::default());
         self.scrapped = 0;
         self.bottleneck.reset(now);
         for node in &mut self.nodes {
@@ -689,10 +692,10 @@ impl<'m> Sim<'m> {
                 Node::Station(station) => station.reset_statistics(now),
                 Node::Buffer(buffer) => {
                     buffer.content.reset(now);
-                    buffer.wait = Welford::default();
+                    buffer.wait = DurationMean::default();
                 }
                 Node::Conveyor(conveyor) => conveyor.reset_statistics(now),
-                Node::Sink(sink) => *sink = SinkNode { count: 0, lead: Welford::default() },
+                Node::Sink(sink) => *sink = SinkNode { count: 0, lead: DurationMean::default() },
                 Node::Source(_) => {}
             }
         }
