@@ -155,6 +155,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync => {
             checked.base = check_study_base(ctx, decl);
             check_study(ctx, decl, &mut checked);
+            share_and_interval_rules(ctx, &checked);
             return Some(checked);
         }
         _ => {}
@@ -601,6 +602,7 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
         }
         _ => {}
     }
+    share_and_interval_rules(ctx, checked);
     // Plain quantities of physical dimensions cannot be negative.
     for (name, field) in fields {
         if let Value::Number(Quantity { si: Some(v), dim, .. }) = field.value
@@ -614,6 +616,64 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                 ),
             );
         }
+    }
+}
+
+/// Ranges a value's type cannot state: a `restores` share lies within 0–100 % (of a failure mode
+/// or of preventive maintenance), and a maintenance interval is longer than zero. Scenario
+/// overrides (`press.bearing.restores`, `press.maintenance`) are held to the same ranges.
+fn share_and_interval_rules(ctx: &mut Ctx, checked: &CheckedBody) {
+    for mode in &checked.nested {
+        if let Some(field) = mode.fields.get("restores") {
+            range_rule(ctx, "restores", field);
+        }
+    }
+    for (name, field) in &checked.fields {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        range_rule(ctx, last, field);
+    }
+}
+
+fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
+    let share = |ctx: &mut Ctx, value: &Value| {
+        if let Value::Number(Quantity { si: Some(v), .. }) = value
+            && !(0.0..=1.0).contains(v)
+        {
+            ctx.push(
+                Diagnostic::error("E0205", "`restores` must lie between 0 % and 100 %")
+                    .primary(field.value_location.clone(), format!("this is {} %", v * 100.0))
+                    .help(
+                        "`restores = 60 %` removes 60 % of the age gained since the last renewal; \
+                         `new` removes all of it and `old` none.",
+                    ),
+            );
+        }
+    };
+    match (name, &field.value) {
+        ("restores", value) => share(ctx, value),
+        ("maintenance", Value::Call(call)) => {
+            if let Some(restores) = call.args.get("restores") {
+                share(ctx, restores);
+            }
+            let every = match call.args.get("every") {
+                Some(Value::Clocked { value, .. }) => value.si(),
+                Some(value) => value.si(),
+                None => None,
+            };
+            if let Some(every) = every
+                && every <= 0.0
+            {
+                ctx.push(
+                    Diagnostic::error("E0205", "a maintenance interval must be longer than zero")
+                        .primary(field.value_location.clone(), "`every` is not positive")
+                        .help(
+                            "Write how often maintenance comes due, e.g. \
+                             `every = 400 h of busy_time`.",
+                        ),
+                );
+            }
+        }
+        _ => {}
     }
 }
 
