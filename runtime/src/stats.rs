@@ -28,6 +28,7 @@
 //! All arithmetic is sequential IEEE f64 and transcendental functions come from `libm`, so
 //! results are identical on every platform.
 
+use fab_stdlib::special::{incomplete_beta, ln_beta};
 use serde::Serialize;
 
 /// The mean of `values` and the half-width of its Student-t confidence interval at `confidence`
@@ -83,82 +84,8 @@ pub fn student_t_quantile(p: f64, df: f64) -> f64 {
     if p < 0.5 { -t } else { t }
 }
 
-/// The `p` quantile of the standard normal distribution.
-///
-/// Acklam's rational approximation (relative error below 1.2e-9) refined by two Halley steps
-/// on `libm::erfc`. Returns `±∞` at 0 and 1 and NaN for NaN.
-pub fn normal_quantile(p: f64) -> f64 {
-    if p.is_nan() {
-        return f64::NAN;
-    }
-    if p <= 0.0 {
-        return f64::NEG_INFINITY;
-    }
-    if p >= 1.0 {
-        return f64::INFINITY;
-    }
-    if p > 0.5 {
-        // Work in the lower tail, where Φ(x) − p has no cancellation; `1 - p` is exact here.
-        return -normal_quantile(1.0 - p);
-    }
-    let mut x = acklam(p);
-    for _ in 0..2 {
-        let error = 0.5 * libm::erfc(-x / std::f64::consts::SQRT_2) - p;
-        let u = error * SQRT_2PI * libm::exp(0.5 * x * x);
-        let next = x - u / (1.0 + 0.5 * x * u);
-        if !next.is_finite() {
-            break;
-        }
-        x = next;
-    }
-    x
-}
-
-const SQRT_2PI: f64 = 2.506_628_274_631_000_5;
-
-/// Acklam's approximation of the normal quantile for `0 < p ≤ 0.5`.
-fn acklam(p: f64) -> f64 {
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
-    const LOW: f64 = 0.02425;
-    if p < LOW {
-        let q = (-2.0 * libm::log(p)).sqrt();
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    } else {
-        let q = p - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    }
-}
+/// The `p` quantile of the standard normal distribution (Wichura's AS241, from `fab-stdlib`).
+pub use fab_stdlib::sample::standard_normal_quantile as normal_quantile;
 
 /// The `t > 0` with `P(T > t) = tail`, for `0 < tail < 0.5`.
 ///
@@ -262,7 +189,8 @@ fn t_upper_tail(t: f64, df: f64) -> f64 {
     let t2 = t * t;
     let x = df / (df + t2);
     let y = t2 / (df + t2);
-    0.5 * regularized_incomplete_beta(0.5 * df, 0.5, x, y)
+    let (a, b) = (0.5 * df, 0.5);
+    0.5 * incomplete_beta(a, b, ln_beta(a, b), x, y).0
 }
 
 /// The density of Student's t distribution.
@@ -270,74 +198,6 @@ fn t_density(t: f64, df: f64) -> f64 {
     let log_density =
         -0.5 * (df + 1.0) * libm::log1p(t * t / df) - 0.5 * libm::log(df) - ln_beta(0.5 * df, 0.5);
     libm::exp(log_density)
-}
-
-/// The regularized incomplete beta function `I_x(a, b)`, given `x` and `y = 1 − x` separately so
-/// a caller can pass an accurate complement.
-fn regularized_incomplete_beta(a: f64, b: f64, x: f64, y: f64) -> f64 {
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if y <= 0.0 {
-        return 1.0;
-    }
-    // The continued fraction converges fast for x < (a + 1) / (a + b + 2); use the symmetry
-    // I_x(a, b) = 1 − I_y(b, a) beyond.
-    if x > (a + 1.0) / (a + b + 2.0) {
-        return 1.0 - regularized_incomplete_beta(b, a, y, x);
-    }
-    let ln_x = if x < 0.5 { libm::log(x) } else { libm::log1p(-y) };
-    let ln_y = if y < 0.5 { libm::log(y) } else { libm::log1p(-x) };
-    let front = libm::exp(a * ln_x + b * ln_y - ln_beta(a, b));
-    front * beta_continued_fraction(a, b, x) / a
-}
-
-/// The continued fraction of the incomplete beta function, by the modified Lentz method.
-fn beta_continued_fraction(a: f64, b: f64, x: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    let guard = |v: f64| if v.abs() < TINY { TINY } else { v };
-    let mut c = 1.0;
-    let mut d = 1.0 / guard(1.0 - (a + b) * x / (a + 1.0));
-    let mut h = d;
-    for m in 1..=10_000 {
-        let m = f64::from(m);
-        let m2 = 2.0 * m;
-        let even = m * (b - m) * x / ((a - 1.0 + m2) * (a + m2));
-        d = 1.0 / guard(1.0 + even * d);
-        c = guard(1.0 + even / c);
-        h *= d * c;
-        let odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1.0 + m2));
-        d = 1.0 / guard(1.0 + odd * d);
-        c = guard(1.0 + odd / c);
-        let delta = d * c;
-        h *= delta;
-        if (delta - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    h
-}
-
-/// `ln B(a, b)`. For a large argument, the difference `ln Γ(large) − ln Γ(large + small)` is
-/// taken from Stirling's series directly, avoiding the cancellation of two large log-gammas.
-fn ln_beta(a: f64, b: f64) -> f64 {
-    let (small, large) = if a < b { (a, b) } else { (b, a) };
-    if large < 10.0 {
-        return libm::lgamma(a) + libm::lgamma(b) - libm::lgamma(a + b);
-    }
-    let sum = large + small;
-    let ratio = -(large - 0.5) * libm::log1p(small / large) - small * libm::log(sum)
-        + small
-        + stirling_correction(large)
-        - stirling_correction(sum);
-    libm::lgamma(small) + ratio
-}
-
-/// `ln Γ(x) − ((x − ½) ln x − x + ½ ln 2π)` for `x ≥ 10`.
-fn stirling_correction(x: f64) -> f64 {
-    let r = 1.0 / x;
-    let r2 = r * r;
-    r * (1.0 / 12.0 - r2 * (1.0 / 360.0 - r2 * (1.0 / 1260.0 - r2 * (1.0 / 1680.0 - r2 / 1188.0))))
 }
 
 /// A piecewise-constant signal integrated over simulation time (integer nanoseconds).

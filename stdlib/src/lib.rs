@@ -17,6 +17,7 @@ pub mod fit;
 pub mod library;
 pub mod random;
 pub mod sample;
+pub mod special;
 pub mod types;
 pub mod units;
 pub mod ziggurat;

@@ -82,6 +82,7 @@ use std::sync::Arc;
 
 use crate::dist::Distribution;
 use crate::random::Stream;
+use crate::special::incomplete_beta;
 use crate::ziggurat::standard_normal;
 
 /// A distribution prepared for fast repeated sampling. Build it with [`Distribution::sampler`];
@@ -204,7 +205,7 @@ impl Distribution {
                 let width = max - min;
                 let alpha = 1.0 + 4.0 * (mode - min) / width;
                 let beta = 1.0 + 4.0 * (max - mode) / width;
-                let ln_beta = libm::lgamma(alpha) + libm::lgamma(beta) - libm::lgamma(alpha + beta);
+                let ln_beta = crate::special::ln_beta(alpha, beta);
                 match (StandardGamma::new(alpha), StandardGamma::new(beta)) {
                     (Some(alpha), Some(beta)) => {
                         Sampler::Pert { min: *min, max: *max, alpha, beta, ln_beta }
@@ -805,50 +806,6 @@ fn incomplete_gamma(a: f64, ln_gamma: f64, x: f64) -> (f64, f64) {
             (front * continued_fraction(max_terms, x + 1.0 - a, |i| -i * (i - a), 2.0)).min(1.0);
         (1.0 - q, q)
     }
-}
-
-/// `(I_z(a, b), 1 − I_z(a, b))`, the regularized incomplete beta function, given `ln B(a, b)`,
-/// `z` and `w = 1 − z` (passed separately so a value near either end keeps its precision).
-fn incomplete_beta(a: f64, b: f64, ln_beta: f64, z: f64, w: f64) -> (f64, f64) {
-    if z <= 0.0 {
-        return (0.0, 1.0);
-    }
-    if w <= 0.0 {
-        return (1.0, 0.0);
-    }
-    let front = libm::exp(a * libm::log(z) + b * libm::log(w) - ln_beta);
-    if z < (a + 1.0) / (a + b + 2.0) {
-        let value = (front * beta_fraction(a, b, z) / a).clamp(0.0, 1.0);
-        (value, 1.0 - value)
-    } else {
-        let value = (front * beta_fraction(b, a, w) / b).clamp(0.0, 1.0);
-        (1.0 - value, value)
-    }
-}
-
-/// The continued fraction of the incomplete beta function, by Lentz's method.
-fn beta_fraction(a: f64, b: f64, z: f64) -> f64 {
-    const TINY: f64 = 1e-300;
-    let guard = |v: f64| if v.abs() < TINY { TINY } else { v };
-    let mut c = 1.0;
-    let mut d = 1.0 / guard(1.0 - (a + b) * z / (a + 1.0));
-    let mut h = d;
-    for m in 1..=1000 {
-        let m = f64::from(m);
-        let even = m * (b - m) * z / ((a + 2.0 * m - 1.0) * (a + 2.0 * m));
-        d = 1.0 / guard(1.0 + even * d);
-        c = guard(1.0 + even / c);
-        h *= d * c;
-        let odd = -(a + m) * (a + b + m) * z / ((a + 2.0 * m) * (a + 2.0 * m + 1.0));
-        d = 1.0 / guard(1.0 + odd * d);
-        c = guard(1.0 + odd / c);
-        let step = d * c;
-        h *= step;
-        if (step - 1.0).abs() < f64::EPSILON {
-            break;
-        }
-    }
-    h
 }
 
 /// `1 / (b₀ + a₁ / (b₁ + a₂ / (b₂ + …)))` with `bᵢ = b₀ + i · b_step` and `aᵢ = numerator(i)`,

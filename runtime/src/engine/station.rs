@@ -393,6 +393,15 @@ fn motion_seconds(motion: &Motion) -> f64 {
 }
 
 impl Sim<'_> {
+    /// A station and the event set, borrowed together, so events are scheduled while iterating
+    /// the station's servers or modes without collecting them first.
+    fn station_and_queue(&mut self, c: u32) -> (&mut StationNode, &mut super::queue::EventQueue) {
+        match &mut self.nodes[c as usize] {
+            Node::Station(station) => (station, &mut self.queue),
+            _ => unreachable!("component {c} is not a station"),
+        }
+    }
+
     fn station(&mut self, c: u32) -> &mut StationNode {
         match &mut self.nodes[c as usize] {
             Node::Station(station) => station,
@@ -417,11 +426,10 @@ impl Sim<'_> {
 
     /// Schedules the events of every time-based mode that has none pending and can come due.
     fn arm_all(&mut self, c: u32) {
-        let now = self.now;
-        let station = self.station(c);
+        let (now, horizon) = (self.now, self.horizon);
+        let (station, queue) = self.station_and_queue(c);
         let working = station.is_working();
         let busy = station.busy_clock(now);
-        let mut schedule = Vec::new();
         for (m, mode) in station.modes.iter_mut().enumerate() {
             if mode.armed || mode.in_repair {
                 continue;
@@ -433,11 +441,8 @@ impl Sim<'_> {
             };
             mode.armed = true;
             mode.generation = mode.generation.wrapping_add(1);
-            schedule.push((at, m as u32, mode.generation));
-        }
-        for (at, m, generation) in schedule {
-            if at <= self.horizon {
-                self.queue.schedule(at, super::Kind::Failure, c, m, generation);
+            if at <= horizon {
+                queue.schedule(at, super::Kind::Failure, c, m as u32, mode.generation);
             }
         }
     }
@@ -598,18 +603,12 @@ impl Sim<'_> {
         // Cycle-count failure modes.
         let station = self.station(c);
         let cycles = station.cycles_total;
-        let due: Vec<u32> = station
-            .modes
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| {
-                matches!(m.clock, ModeClock::Cycles(_)) && !m.in_repair && cycles >= m.due
-            })
-            .map(|(i, _)| i as u32)
-            .collect();
         self.station_changed(c);
-        for m in due {
-            self.fail(c, m);
+        for m in 0..self.station(c).modes.len() {
+            let mode = &self.station(c).modes[m];
+            if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair && cycles >= mode.due {
+                self.fail(c, m as u32);
+            }
         }
         self.agenda.push_back(Op::Offer(c));
     }
@@ -843,11 +842,8 @@ impl Sim<'_> {
 
     /// The station is up again: paused work resumes, loaded parts start.
     fn resume_servers(&mut self, c: u32) {
-        let now = self.now;
-        let horizon = self.horizon;
-        let mut start = Vec::new();
-        let mut resumed = Vec::new();
-        let station = self.station(c);
+        let (now, horizon) = (self.now, self.horizon);
+        let (station, queue) = self.station_and_queue(c);
         for (s, server) in station.servers.iter_mut().enumerate() {
             let kind = match server.state {
                 ServerState::PausedBusy => {
@@ -860,23 +856,19 @@ impl Sim<'_> {
                     station.in_setup += 1;
                     super::Kind::SetupDone
                 }
-                ServerState::Loaded => {
-                    start.push(s);
-                    continue;
-                }
                 _ => continue,
             };
             server.end += now;
             server.generation = server.generation.wrapping_add(1);
             if server.end <= horizon {
-                resumed.push((server.end, kind, s as u32, server.generation));
+                queue.schedule(server.end, kind, c, s as u32, server.generation);
             }
         }
-        for (end, kind, s, generation) in resumed {
-            self.queue.schedule(end, kind, c, s, generation);
-        }
-        for s in start {
-            self.start_server(c, s);
+        // Loaded parts start after the paused ones resume, in server order.
+        for s in 0..self.station(c).servers.len() {
+            if self.station(c).servers[s].state == ServerState::Loaded {
+                self.start_server(c, s);
+            }
         }
     }
 
