@@ -401,7 +401,12 @@ impl EarliestStart {
         self.tree[node] = value;
         while node > 1 {
             node /= 2;
-            self.tree[node] = self.tree[2 * node].min(self.tree[2 * node + 1]);
+            let min = self.tree[2 * node].min(self.tree[2 * node + 1]);
+            if self.tree[node] == min {
+                // The minima above this node are unchanged.
+                break;
+            }
+            self.tree[node] = min;
         }
     }
 

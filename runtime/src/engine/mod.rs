@@ -568,14 +568,43 @@ impl<'m> Sim<'m> {
             let via = waiter.via;
             let fits = (part.target == ANY || part.target == via) && self.can_accept(via, &part);
             if fits {
-                self.transfer(w, via);
-                self.agenda.push_back(Op::Offer(w));
+                let single = via == c && self.links[w as usize].successors.len() == 1;
+                if single && !matches!(self.nodes[w as usize], Node::Conveyor(_)) {
+                    self.deliver(c, waiter);
+                } else {
+                    self.transfer(w, via);
+                    self.agenda.push_back(Op::Offer(w));
+                }
             } else {
                 // Still blocked (on another target, or `c` cannot take this product): keep its
                 // place for the next pull.
                 self.links[c as usize].waiting.push_back(waiter);
             }
         }
+    }
+
+    /// A blocked `w` whose only successor is `c` moves parts into `c` while `c` takes them, and
+    /// stays blocked at `c` (at the back of its waiting list, as the one ready last) if a part is
+    /// left. This is what a transfer and an `offer` would do, without unblocking and blocking
+    /// again each time a busy buffer hands a part to its station. (A conveyor's next part is not
+    /// at its exit yet, and a component with several successors may have somewhere else to go:
+    /// both take the general path.)
+    fn deliver(&mut self, c: u32, waiter: Waiter) {
+        let w = waiter.component;
+        loop {
+            let mut part = self.take_outgoing(w);
+            part.entered = self.now;
+            part.target = ANY;
+            self.enter(c, part);
+            let Some(next) = self.outgoing(w) else {
+                self.unblock(w);
+                return;
+            };
+            if !self.can_accept(c, &next) {
+                break;
+            }
+        }
+        self.links[c as usize].waiting.push_back(waiter);
     }
 
     fn unblock(&mut self, c: u32) {
@@ -646,7 +675,10 @@ impl<'m> Sim<'m> {
                 let Node::Buffer(buffer) = &mut self.nodes[c as usize] else { return };
                 buffer.parts.push_back(part);
                 buffer.content.add(now, 1.0);
-                self.agenda.push_back(Op::Offer(c));
+                // A blocked FIFO buffer's head is unchanged: nothing new to offer.
+                if buffer.lifo || !self.links[c as usize].blocked {
+                    self.agenda.push_back(Op::Offer(c));
+                }
             }
             Node::Conveyor(_) => self.conveyor_enter(c, part),
             Node::Sink(sink) => {
