@@ -37,6 +37,10 @@
 //!    first token are the file's documentation. The marker and one following space are stripped
 //!    and lines are joined with `\n`.
 //!
+//!    Every comment, doc or not, is also listed in a side table ([`Lexed::comments`]) with its
+//!    span and kind. The tree never holds comments; the formatter puts them back by position,
+//!    between the same two tokens they were written between.
+//!
 //! 4. **Layout.** Newlines separate fields and statements, like `,` and `;`, but only where a
 //!    separator makes sense, so this pass drops every newline that cannot be one:
 //!
@@ -81,6 +85,38 @@ pub struct Lexed {
     pub file_docs: Option<String>,
     /// Lexical errors and unclosed delimiters, in source order.
     pub errors: Vec<SyntaxError>,
+    /// Every comment of the file (plain, block and doc comments), in source order.
+    pub comments: Vec<Comment>,
+}
+
+/// A comment as written: where it is and which kind it is. Its text is the source in `span`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Comment {
+    /// From the first `/` to the end of the line (without a carriage return) for a line comment,
+    /// or to the closing `*/` for a block comment (to the end of the file when unterminated).
+    pub span: Span,
+    pub kind: CommentKind,
+}
+
+/// The kinds of comment.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum CommentKind {
+    /// `// …`, and `//// …` (four slashes make a plain comment).
+    Line,
+    /// `/* … */`, possibly nested and over several lines.
+    Block,
+    /// `/// …`: documents the next item or member.
+    Doc,
+    /// `//! …`: documents the file when it comes before the first token.
+    FileDoc,
+}
+
+/// What the logos callbacks record besides tokens: lexical errors and comments. Public only
+/// because the automaton derived on [`Token`] names it; [`lex`] hands both out in [`Lexed`].
+#[derive(Default, Debug)]
+pub struct Extras {
+    errors: Vec<SyntaxError>,
+    comments: Vec<Comment>,
 }
 
 /// Lexes `text`, using `is_unit` to decide whether a word after `/` or `*` continues a unit
@@ -91,7 +127,8 @@ pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
     let glued = glue_units(scanned.tokens, is_unit);
     let tokens = layout(text, glued, &mut errors);
     errors.sort_by_key(|error| (error.span.start, error.span.end));
-    Lexed { tokens, docs: scanned.docs, file_docs: scanned.file_docs, errors }
+    let comments = scanned.comments;
+    Lexed { tokens, docs: scanned.docs, file_docs: scanned.file_docs, errors, comments }
 }
 
 /// A token as the grammar sees it, between its start and end byte offsets.
@@ -100,10 +137,10 @@ pub type Spanned = (usize, Token, usize);
 /// A token of `.fab`, after unit gluing. Comments and doc comments never appear as tokens.
 ///
 /// The logos automaton is derived on this type: each variant carries the pattern it is cut from.
-/// Lexical errors go to the lexer's extras, so that a callback can report one and still produce
-/// a token.
+/// Lexical errors and comments go to the lexer's extras, so that a callback can report an error
+/// and still produce a token, and so that skipped comments are still listed.
 #[derive(Logos, Clone, PartialEq, Debug)]
-#[logos(extras = Vec<SyntaxError>)]
+#[logos(extras = Extras)]
 #[logos(skip r"[ \t\r\f]+")]
 #[logos(skip(r"/\*", callback = block_comment))]
 pub enum Token {
@@ -442,11 +479,21 @@ pub struct DocComment {
 }
 
 /// Keeps `///` and `//!` lines as doc comments and skips every other line comment. `////…` is a
-/// plain comment, as in Rust.
+/// plain comment, as in Rust. Every line comment is listed in the comment table.
 fn line_comment(lexer: &mut logos::Lexer<Token>) -> Filter<DocComment> {
     let slice = lexer.slice();
     let inner = slice.starts_with("//!");
-    if !inner && (!slice.starts_with("///") || slice.starts_with("////")) {
+    let doc = slice.starts_with("///") && !slice.starts_with("////");
+    let kind = match (inner, doc) {
+        (true, _) => CommentKind::FileDoc,
+        (false, true) => CommentKind::Doc,
+        (false, false) => CommentKind::Line,
+    };
+    let written = slice.strip_suffix('\r').unwrap_or(slice);
+    let start = lexer.span().start;
+    let span = Span::new(start, start + written.len());
+    lexer.extras.comments.push(Comment { span, kind });
+    if kind == CommentKind::Line {
         return Filter::Skip;
     }
     let text = slice.get(3..).unwrap_or("");
@@ -455,10 +502,11 @@ fn line_comment(lexer: &mut logos::Lexer<Token>) -> Filter<DocComment> {
     Filter::Emit(DocComment { inner, text: text.to_owned() })
 }
 
-/// Skips a block comment, counting nested `/*` and `*/`. An unterminated one runs to the end of
-/// the file and is reported at its opening `/*`.
+/// Skips a block comment, counting nested `/*` and `*/`, and lists it in the comment table. An
+/// unterminated one runs to the end of the file and is reported at its opening `/*`.
 fn block_comment(lexer: &mut logos::Lexer<Token>) {
     let rest = lexer.remainder().as_bytes();
+    let start = lexer.span().start;
     let mut depth = 1usize;
     let mut index = 0;
     while index < rest.len() {
@@ -472,15 +520,22 @@ fn block_comment(lexer: &mut logos::Lexer<Token>) {
                 index += 2;
                 if depth == 0 {
                     lexer.bump(index);
+                    let span = Span::new(start, lexer.span().end);
+                    lexer.extras.comments.push(Comment { span, kind: CommentKind::Block });
                     return;
                 }
             }
             _ => index += 1,
         }
     }
-    let opener = Span::new(lexer.span().start, lexer.span().end);
-    lexer.extras.push(SyntaxError { span: opener, kind: SyntaxErrorKind::UnterminatedComment });
+    let opener = Span::new(start, lexer.span().end);
+    lexer
+        .extras
+        .errors
+        .push(SyntaxError { span: opener, kind: SyntaxErrorKind::UnterminatedComment });
     lexer.bump(rest.len());
+    let span = Span::new(start, lexer.span().end);
+    lexer.extras.comments.push(Comment { span, kind: CommentKind::Block });
 }
 
 /// Reads a string literal from its opening quote to its closing one, processing escapes. A string
@@ -518,6 +573,7 @@ fn string(lexer: &mut logos::Lexer<Token>) -> String {
                         let span = Span::new(start + offset, end);
                         lexer
                             .extras
+                            .errors
                             .push(SyntaxError { span, kind: SyntaxErrorKind::InvalidEscape });
                         value.push('\\');
                         value.push(other);
@@ -529,7 +585,7 @@ fn string(lexer: &mut logos::Lexer<Token>) -> String {
     }
     lexer.bump(stop);
     let span = Span::new(start - 1, start + stop);
-    lexer.extras.push(SyntaxError { span, kind: SyntaxErrorKind::UnterminatedString });
+    lexer.extras.errors.push(SyntaxError { span, kind: SyntaxErrorKind::UnterminatedString });
     value
 }
 
@@ -542,7 +598,7 @@ fn number(lexer: &mut logos::Lexer<Token>) -> Number {
         Ok(value) if value.is_finite() => value,
         parsed => {
             let span = Span::new(lexer.span().start, lexer.span().end);
-            lexer.extras.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidNumber });
+            lexer.extras.errors.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidNumber });
             parsed.unwrap_or(0.0)
         }
     };
@@ -555,6 +611,7 @@ struct Scanned {
     tokens: Vec<Spanned>,
     docs: BTreeMap<usize, String>,
     file_docs: Option<String>,
+    comments: Vec<Comment>,
 }
 
 /// Passes 1 and 3: cuts the text into tokens and takes doc comments aside.
@@ -565,7 +622,7 @@ fn scan(text: &str, errors: &mut Vec<SyntaxError>) -> Scanned {
     let mut pending_docs: Vec<String> = Vec::new();
     let mut lexer = Token::lexer(text);
     while let Some(result) = lexer.next() {
-        errors.append(&mut lexer.extras);
+        errors.append(&mut lexer.extras.errors);
         let span = lexer.span();
         let token = match result {
             Ok(Token::DocComment(doc)) if doc.inner => {
@@ -590,9 +647,10 @@ fn scan(text: &str, errors: &mut Vec<SyntaxError>) -> Scanned {
         }
         tokens.push((span.start, token, span.end));
     }
-    errors.append(&mut lexer.extras);
+    errors.append(&mut lexer.extras.errors);
     let file_docs = if file_docs.is_empty() { None } else { Some(file_docs.join("\n")) };
-    Scanned { tokens, docs, file_docs }
+    let comments = std::mem::take(&mut lexer.extras.comments);
+    Scanned { tokens, docs, file_docs, comments }
 }
 
 /// Records an invalid character, merging it with an invalid character right before it so that a
@@ -1044,6 +1102,29 @@ mod tests {
         assert_eq!(lexed.file_docs.as_deref(), Some("File.\n Two."));
         assert_eq!(lexed.docs.get(&35).map(String::as_str), Some("One\nTwo"));
         assert_eq!(tokens("//// not a doc\nsink done"), "sink done");
+    }
+
+    #[test]
+    fn every_comment_is_listed_with_its_kind() {
+        let text = "a // one\r\n/* two /* nested */ */ b /// three\n//! four\n//// five\n/* open";
+        let lexed = lex(text, &is_unit);
+        let comments: Vec<(&str, CommentKind)> = lexed
+            .comments
+            .iter()
+            .map(|comment| (&text[comment.span.range()], comment.kind))
+            .collect();
+        assert_eq!(
+            comments,
+            [
+                ("// one", CommentKind::Line),
+                ("/* two /* nested */ */", CommentKind::Block),
+                ("/// three", CommentKind::Doc),
+                ("//! four", CommentKind::FileDoc),
+                ("//// five", CommentKind::Line),
+                ("/* open", CommentKind::Block),
+            ]
+        );
+        assert_eq!(tokens(text), "a ⏎ b");
     }
 
     #[test]

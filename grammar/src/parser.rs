@@ -12,7 +12,7 @@ use lalrpop_util::{ErrorRecovery, ParseError};
 
 use crate::ast::{BinaryOp, Expr, ExprKind, SourceFile, Span, for_each_span_mut};
 use crate::error::{SyntaxError, SyntaxErrorKind};
-use crate::lexer::{self, Token};
+use crate::lexer::{self, Comment, Token};
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, unused_qualifications, unused_parens)]
@@ -27,6 +27,9 @@ pub struct Parse {
     pub file: SourceFile,
     /// Sorted by position; empty when the file is well formed.
     pub errors: Vec<SyntaxError>,
+    /// Every comment of the file, doc comments included, in source order. The tree holds no
+    /// comments; a tool that writes the file back (the formatter) puts them back by position.
+    pub comments: Vec<Comment>,
 }
 
 /// Parses `text` into a tree. Never fails and never panics: broken items, members and operands
@@ -59,7 +62,8 @@ pub fn parse(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Parse {
     errors.extend(state.recovered.into_iter().map(|recovery| syntax_error(text, recovery.error)));
     errors.sort_by_key(|error| (error.span.start, error.span.end));
     errors.dedup();
-    Parse { file: SourceFile { docs: lexed.file_docs, items }, errors }
+    let file = SourceFile { docs: lexed.file_docs, items };
+    Parse { file, errors, comments: lexed.comments }
 }
 
 /// Shrinks `span` to the written tokens it covers, or to an empty span at its start when it covers
