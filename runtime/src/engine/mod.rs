@@ -195,6 +195,8 @@ pub(crate) struct Sim<'m> {
     /// Component id → station ordinal (index into the bottleneck tracker), or `u32::MAX`.
     station_ordinal: Vec<u32>,
     bottleneck: BottleneckTracker,
+    /// Stations changed at this instant, not yet reported (see `station::report_changes`).
+    changed: Vec<u32>,
     wip: TimeWeighted,
     lead: DurationMean,
     lead_p50: P2Quantile,
@@ -311,6 +313,7 @@ impl<'m> Sim<'m> {
             links,
             station_ordinal,
             bottleneck: BottleneckTracker::new(stations as usize, 0),
+            changed: Vec::with_capacity(stations as usize),
             wip: TimeWeighted::new(0),
             lead: DurationMean::default(),
             lead_p50: P2Quantile::new(0.5),
@@ -334,6 +337,7 @@ impl<'m> Sim<'m> {
                 _ => {}
             }
         }
+        self.report_changes();
         let mut same_instant = 0u64;
         while let Some(event) = self.queue.pop() {
             if event.time > self.horizon {
@@ -366,6 +370,7 @@ impl<'m> Sim<'m> {
                 Kind::ConveyorEntrance => self.on_conveyor_entrance(c, event.generation),
             }
             self.drain_agenda();
+            self.report_changes();
         }
         self.now = self.horizon;
         Ok(())

@@ -133,7 +133,11 @@ pub(super) struct StationNode {
     maintenance_pending: bool,
     busy_acc: u64,
     busy_since: u64,
-    /// Activity and busy state as last reported by `station_changed`.
+    /// Changed since the last report (listed in `Sim::changed`).
+    changed: bool,
+    /// Whether a failure mode or the preventive maintenance runs on busy time.
+    busy_clocked: bool,
+    /// Activity and busy state as last reported by `report_changes`.
     was_active: bool,
     was_working: bool,
     modes: Vec<Mode>,
@@ -184,7 +188,7 @@ impl StationNode {
                 return Err(unsupported("opportunistic maintenance"));
             }
         };
-        let modes = station
+        let modes: Vec<Mode> = station
             .failures
             .iter()
             .map(|mode| {
@@ -261,6 +265,9 @@ impl StationNode {
             busy_since: 0,
             was_active: false,
             was_working: false,
+            changed: false,
+            busy_clocked: modes.iter().any(|m| matches!(m.clock, ModeClock::Busy))
+                || preventive.as_ref().is_some_and(|pm| pm.busy_clock),
             modes,
             preventive,
             kit: station.assembly.as_ref().map(|a| Kit {
@@ -473,21 +480,43 @@ impl Sim<'_> {
         }
     }
 
-    /// After any change of a station's state: bottleneck activity, and busy-time events that
-    /// can run again.
+    /// After any change of a station's state: the station is reported once the instant's work is
+    /// done (`report_changes`), so a station that finishes a part and starts the next at one
+    /// instant reports nothing.
     fn station_changed(&mut self, c: u32) {
+        let station = self.station(c);
+        if !station.changed {
+            station.changed = true;
+            self.changed.push(c);
+        }
+    }
+
+    /// Reports the stations changed since the last call: bottleneck activity, and busy-time
+    /// events that can run again.
+    pub(super) fn report_changes(&mut self) {
+        let mut changed = std::mem::take(&mut self.changed);
+        for &c in &changed {
+            self.report_station(c);
+        }
+        changed.clear();
+        self.changed = changed;
+    }
+
+    fn report_station(&mut self, c: u32) {
         let now = self.now;
         let ordinal = self.station_ordinal[c as usize];
         let station = self.station(c);
+        station.changed = false;
         let active = station.is_active();
         let working = station.is_working();
         let (was_active, was_working) = (station.was_active, station.was_working);
+        let busy_clocked = station.busy_clocked;
         station.was_active = active;
         station.was_working = working;
         if active != was_active {
             self.bottleneck.set_active(ordinal as usize, now, active);
         }
-        if working && !was_working {
+        if working && !was_working && busy_clocked {
             // The busy clock runs again: busy-time events left unscheduled can be scheduled.
             self.arm_all(c);
             self.arm_preventive(c);
