@@ -18,7 +18,7 @@
 
 use super::{Node, Op, Part, RunError, Sim};
 use crate::model::{Component, Conveyor};
-use crate::stats::{DurationMean, TimeWeighted};
+use crate::stats::{DurationMean, TimeWeightedCount};
 use crate::time::{NS_PER_S, secs};
 use std::collections::VecDeque;
 
@@ -54,7 +54,7 @@ pub(super) struct ConveyorNode {
     exit_generation: u32,
     entrance_generation: u32,
     // Statistics.
-    pub(super) content: TimeWeighted,
+    pub(super) content: TimeWeightedCount,
     pub(super) transit: DurationMean,
     blocked_since: Option<u64>,
     blocked_ns: u64,
@@ -88,7 +88,7 @@ impl ConveyorNode {
             last_departure: None,
             exit_generation: 0,
             entrance_generation: 0,
-            content: TimeWeighted::new(0),
+            content: TimeWeightedCount::new(0),
             transit: DurationMean::default(),
             blocked_since: None,
             blocked_ns: 0,
@@ -244,7 +244,7 @@ impl Sim<'_> {
             carried.arrival = conveyor.first_arrival(now, now);
         }
         conveyor.parts.push_back(carried);
-        conveyor.content.add(now, 1.0);
+        conveyor.content.add(now, 1);
         self.conveyor_schedule(c);
     }
 
@@ -274,7 +274,7 @@ impl Sim<'_> {
         let conveyor = self.conveyor(c);
         let carried = conveyor.parts.pop_front().expect("a conveyor offers only its front part");
         conveyor.at_exit = false;
-        conveyor.content.add(now, -1.0);
+        conveyor.content.add(now, -1);
         conveyor.transit.push(now - carried.entry);
         if !conveyor.running {
             conveyor.odometer_time = now;

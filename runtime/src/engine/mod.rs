@@ -32,7 +32,7 @@ use crate::model::{
     Arrivals, Component, ComponentId, ComponentKind, Experiment, Model, QueuePolicy, Routing,
 };
 use crate::results::Results;
-use crate::stats::{DurationMean, P2Quantile, TimeWeighted};
+use crate::stats::{DurationMean, P2Quantile, TimeWeightedCount};
 use crate::time::ns;
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
@@ -155,7 +155,7 @@ struct BufferNode {
     capacity: Option<u64>,
     lifo: bool,
     parts: VecDeque<Part>,
-    content: TimeWeighted,
+    content: TimeWeightedCount,
     wait: DurationMean,
 }
 
@@ -164,6 +164,7 @@ struct SinkNode {
     lead: DurationMean,
 }
 
+#[repr(u8)]
 enum Node {
     Source(SourceNode),
     Station(Box<StationNode>),
@@ -197,7 +198,7 @@ pub(crate) struct Sim<'m> {
     bottleneck: BottleneckTracker,
     /// Stations changed at this instant, not yet reported (see `station::report_changes`).
     changed: Vec<u32>,
-    wip: TimeWeighted,
+    wip: TimeWeightedCount,
     lead: DurationMean,
     lead_p50: P2Quantile,
     lead_p95: P2Quantile,
@@ -274,7 +275,7 @@ impl<'m> Sim<'m> {
                     capacity: buffer.capacity,
                     lifo: buffer.policy == QueuePolicy::Lifo,
                     parts: VecDeque::new(),
-                    content: TimeWeighted::new(0),
+                    content: TimeWeightedCount::new(0),
                     wait: DurationMean::default(),
                 }),
                 ComponentKind::Conveyor(conveyor) => {
@@ -314,7 +315,7 @@ impl<'m> Sim<'m> {
             station_ordinal,
             bottleneck: BottleneckTracker::new(stations as usize, 0),
             changed: Vec::with_capacity(stations as usize),
-            wip: TimeWeighted::new(0),
+            wip: TimeWeightedCount::new(0),
             lead: DurationMean::default(),
             lead_p50: P2Quantile::new(0.5),
             lead_p95: P2Quantile::new(0.95),
@@ -417,7 +418,7 @@ impl<'m> Sim<'m> {
         let Node::Source(source) = &mut self.nodes[c as usize] else { return };
         source.created += 1;
         let mut part = Part { created: now, entered: now, product: source.product, target: ANY };
-        self.wip.add(now, 1.0);
+        self.wip.add(now, 1);
         self.choose_target(c, &mut part);
         let Node::Source(source) = &mut self.nodes[c as usize] else { return };
         source.held = Some(part);
@@ -648,7 +649,7 @@ impl<'m> Sim<'m> {
                 let part =
                     if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
                         .expect("a buffer offers only a held part");
-                buffer.content.add(now, -1.0);
+                buffer.content.add(now, -1);
                 buffer.wait.push(now - part.entered);
                 self.agenda.push_back(Op::Pull(c));
                 part
@@ -679,7 +680,7 @@ impl<'m> Sim<'m> {
                 self.choose_target(c, &mut part);
                 let Node::Buffer(buffer) = &mut self.nodes[c as usize] else { return };
                 buffer.parts.push_back(part);
-                buffer.content.add(now, 1.0);
+                buffer.content.add(now, 1);
                 // A blocked FIFO buffer's head is unchanged: nothing new to offer.
                 if buffer.lifo || !self.links[c as usize].blocked {
                     self.agenda.push_back(Op::Offer(c));
@@ -687,7 +688,7 @@ impl<'m> Sim<'m> {
             }
             Node::Conveyor(_) => self.conveyor_enter(c, part),
             Node::Sink(sink) => {
-                self.wip.add(now, -1.0);
+                self.wip.add(now, -1);
                 if now >= self.warmup {
                     let lead_ns = now - part.created;
                     let lead = crate::time::secs(lead_ns);

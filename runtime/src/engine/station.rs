@@ -557,7 +557,7 @@ impl Sim<'_> {
         station.idle -= 1;
         station.servers[s].part = assembled;
         station.servers[s].state = ServerState::Loaded;
-        self.wip.add(now, 1.0 - consumed as f64);
+        self.wip.add(now, 1 - i64::from(consumed));
         self.start_server(c, s);
     }
 
@@ -919,7 +919,7 @@ impl Sim<'_> {
             if now >= self.warmup {
                 self.scrapped += scrapped as u64;
             }
-            self.wip.add(now, -(scrapped as f64));
+            self.wip.add(now, -i64::from(scrapped));
             self.agenda.push_back(Op::Pull(c));
         }
     }
