@@ -8,6 +8,7 @@ mod check;
 mod explain;
 mod graph;
 mod run;
+mod study;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Check models for errors; exits 1 when any has an error.
@@ -49,6 +52,24 @@ enum Command {
         /// Compare two experiments or scenarios with common random numbers: `--compare A,B`.
         #[arg(long, value_delimiter = ',', num_args = 1, conflicts_with_all = ["experiment", "scenario"])]
         compare: Option<Vec<String>>,
+        /// Run a `sensitivity` study of the model.
+        #[arg(long, conflicts_with_all = ["experiment", "scenario", "compare", "select"])]
+        sensitivity: Option<String>,
+        /// Select the best of several experiments or scenarios (Kim–Nelson, common random
+        /// numbers): `--select A,B,C`.
+        #[arg(long, value_delimiter = ',', num_args = 1, conflicts_with_all = ["experiment", "scenario", "compare"])]
+        select: Option<Vec<String>>,
+        /// For `--select`: the measure, `throughput` (the largest wins), `lead_time`, `wip`,
+        /// `cost` or `cost_per_part` (the smallest wins).
+        #[arg(long, default_value = "throughput")]
+        measure: String,
+        /// For `--select`: the indifference zone, the smallest difference worth detecting, in the
+        /// measure's unit (parts/h, s, parts, currency).
+        #[arg(long)]
+        indifference: Option<f64>,
+        /// For `--select`: the probability of correct selection.
+        #[arg(long, default_value_t = 0.95)]
+        pcs: f64,
         /// Override the number of replications.
         #[arg(long)]
         replications: Option<u32>,
@@ -113,6 +134,11 @@ fn main() -> ExitCode {
             experiment,
             scenario,
             compare,
+            sensitivity,
+            select,
+            measure,
+            indifference,
+            pcs,
             replications,
             seed,
             horizon,
@@ -121,6 +147,23 @@ fn main() -> ExitCode {
             out,
             json,
         } => {
+            let select = match (select, indifference) {
+                (None, _) => None,
+                (Some(names), Some(indifference)) if names.len() >= 2 => {
+                    Some(run::Selection { names, measure, indifference, pcs })
+                }
+                (Some(_), None) => {
+                    eprintln!(
+                        "error: `--select` needs `--indifference D`, the smallest difference \
+                         worth detecting"
+                    );
+                    return ExitCode::from(2);
+                }
+                (Some(_), _) => {
+                    eprintln!("error: `--select` takes at least two names: `--select A,B`");
+                    return ExitCode::from(2);
+                }
+            };
             let compare = match compare.as_deref() {
                 None => None,
                 Some([a, b]) => Some((a.clone(), b.clone())),
@@ -137,6 +180,8 @@ fn main() -> ExitCode {
                 out,
                 json,
                 compare,
+                sensitivity,
+                select,
             })
         }
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),

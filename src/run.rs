@@ -17,6 +17,17 @@ pub struct Options {
     pub out: Option<String>,
     pub json: bool,
     pub compare: Option<(String, String)>,
+    /// A `sensitivity` study to run.
+    pub sensitivity: Option<String>,
+    pub select: Option<Selection>,
+}
+
+/// `--select A,B,… --measure M --indifference D --pcs P`.
+pub struct Selection {
+    pub names: Vec<String>,
+    pub measure: String,
+    pub indifference: f64,
+    pub pcs: f64,
 }
 
 pub fn run(options: Options) -> ExitCode {
@@ -36,6 +47,18 @@ pub fn run(options: Options) -> ExitCode {
         eprintln!("error: `{}` has errors; fix them to run it", options.file);
         return ExitCode::from(1);
     };
+    if let Some(name) = &options.sensitivity {
+        return crate::study::sensitivity(&options, &model, name);
+    }
+    if let Some(selection) = &options.select {
+        return crate::study::select(&options, &model, selection);
+    }
+    if options.compare.is_none()
+        && let Ok(study) = Study::resolve(&model, options.study.as_deref(), &options.overrides)
+        && study.experiment.design.is_some()
+    {
+        return crate::study::design(&options, &study);
+    }
     let studies: Vec<Option<&str>> = match &options.compare {
         Some((a, b)) => vec![Some(a.as_str()), Some(b.as_str())],
         None => vec![options.study.as_deref()],
@@ -50,8 +73,9 @@ pub fn run(options: Options) -> ExitCode {
             }
         };
         let label = study.scenario.clone().unwrap_or_else(|| study.experiment.name.clone());
-        let progress = Progress::new(&label, study.experiment.replications, options.json);
-        let results = study.run(options.threads, &|done| progress.update(done));
+        let progress = Progress::new(&label, options.json);
+        let total = study.experiment.replications;
+        let results = study.run(options.threads, &|done| progress.update(done, total));
         progress.clear();
         match results {
             Ok(results) => all.push(results),
@@ -107,7 +131,7 @@ pub fn run(options: Options) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
+pub fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
     for (name, text) in files {
         let path = Path::new(dir).join(name);
@@ -118,31 +142,31 @@ fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
 }
 
 /// A one-line progress bar on stderr, drawn only on a terminal.
-struct Progress {
+pub struct Progress {
     label: String,
-    total: u32,
     shown: bool,
 }
 
 impl Progress {
-    fn new(label: &str, total: u32, quiet: bool) -> Progress {
-        let shown = !quiet && std::io::stderr().is_terminal() && total > 1;
-        Progress { label: label.to_string(), total, shown }
+    pub fn new(label: &str, quiet: bool) -> Progress {
+        let shown = !quiet && std::io::stderr().is_terminal();
+        Progress { label: label.to_string(), shown }
     }
 
-    fn update(&self, done: u32) {
-        if !self.shown {
+    /// `done` of `total` runs are finished (nothing is drawn for a single run).
+    pub fn update(&self, done: u32, total: u32) {
+        if !self.shown || total <= 1 {
             return;
         }
         let width = 30;
-        let filled = (done as usize * width) / self.total.max(1) as usize;
+        let filled = (done.min(total) as usize * width) / total as usize;
         let bar: String = "█".repeat(filled) + &"·".repeat(width - filled);
         let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{} [{bar}] {done}/{} replications", self.label, self.total);
+        let _ = write!(err, "\r{} [{bar}] {done}/{total} runs", self.label);
         let _ = err.flush();
     }
 
-    fn clear(&self) {
+    pub fn clear(&self) {
         if self.shown {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[2K");
@@ -168,7 +192,7 @@ pub fn duration(seconds: f64) -> String {
 }
 
 /// `mean ± half-width` with `digits` decimals (no ± for a single replication).
-fn pm(stat: &Stat, digits: usize) -> String {
+pub fn pm(stat: &Stat, digits: usize) -> String {
     if stat.values.len() > 1 {
         format!("{:.digits$} ± {:.digits$}", stat.mean, stat.half_width)
     } else {
@@ -197,6 +221,30 @@ fn table(file: &str, r: &Results) -> String {
         duration(r.warmup_s),
         r.seed
     );
+    if let Some(w) = &r.warmup_detection {
+        let _ = writeln!(
+            out,
+            "warm-up chosen by {}: {} of {} observations of work in process deleted{}",
+            w.method,
+            w.deleted,
+            w.observations,
+            if w.reliable { "" } else { " (unreliable: the run may be too short to settle)" }
+        );
+    }
+    if let Some(p) = &r.precision {
+        let _ = writeln!(
+            out,
+            "precision: throughput half-width {:.2}% of the mean with {} replications (target {}%{})",
+            100.0 * p.achieved,
+            p.replications,
+            100.0 * p.target,
+            if p.reached {
+                String::new()
+            } else {
+                format!(", not reached within max_replications = {}", p.max_replications)
+            }
+        );
+    }
     let _ =
         writeln!(out, "(mean ± half-width of the {}% confidence interval)\n", 100.0 * r.confidence);
     let k = &r.kpis;

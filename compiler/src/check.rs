@@ -58,6 +58,24 @@ pub struct CheckedBody {
     pub base: Option<Declaration>,
     /// The declaration's name, where it was written.
     pub name_location: Location,
+    /// `vary` members of an experiment or a `sensitivity` study, checked.
+    pub varies: Vec<CheckedVary>,
+}
+
+/// A checked `vary PATH in LOW..HIGH`.
+#[derive(Clone, PartialEq, Debug)]
+pub struct CheckedVary {
+    /// The path's segments: a component, then a field, a failure mode or a distribution parameter.
+    pub path: Vec<String>,
+    /// The range in SI.
+    pub low: f64,
+    pub high: f64,
+    /// Only whole numbers.
+    pub integer: bool,
+    /// The unit the range was written in (empty for a plain number) and its size in SI.
+    pub unit: String,
+    pub unit_scale: f64,
+    pub location: Location,
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -145,14 +163,20 @@ fn kind_decl(kind: DeclKind) -> &'static KindDecl {
 fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
     let name_location = ctx.loc(decl.name.span);
     let kind = decl.kind;
-    let mut checked =
-        CheckedBody { kind, fields: Fields::new(), nested: Vec::new(), base: None, name_location };
+    let mut checked = CheckedBody {
+        kind,
+        fields: Fields::new(),
+        nested: Vec::new(),
+        base: None,
+        name_location,
+        varies: Vec::new(),
+    };
     match kind {
         DeclKind::Route => {
             check_route(ctx, decl, &mut checked);
             return Some(checked);
         }
-        DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync => {
+        DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync | DeclKind::Sensitivity => {
             checked.base = check_study_base(ctx, decl);
             check_study(ctx, decl, &mut checked);
             share_and_interval_rules(ctx, &checked);
@@ -184,6 +208,15 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         let (fields, nested) =
             check_body(ctx, decl_info.fields, decl_info, body, decl_info.free_fields);
         merge(&mut checked, fields, nested);
+        if kind == DeclKind::Experiment {
+            for member in &body.members {
+                if let MemberKind::Vary { path, domain } = &member.kind
+                    && let Some(vary) = check_vary(ctx, path, domain)
+                {
+                    checked.varies.push(vary);
+                }
+            }
+        }
     }
     // A member that failed to parse may be the missing field: the syntax error says enough.
     if !decl.body.as_ref().is_some_and(has_unparsed_member) {
@@ -361,6 +394,8 @@ pub fn check_body(
                     location: ctx.loc(name.span),
                 });
             }
+            // An experiment's `vary` members are checked by `check_decl`.
+            MemberKind::Vary { .. } if kind.name == "experiment" => {}
             MemberKind::Vary { .. }
             | MemberKind::Objective { .. }
             | MemberKind::Constraint { .. }
@@ -377,7 +412,9 @@ pub fn check_body(
                         format!("{what} is not allowed in {}", article(kind.name)),
                     )
                     .primary(ctx.loc(member.span), "not allowed here")
-                    .help("It belongs in an `optimize` or `sync` block."),
+                    .help(
+                        "It belongs in an `experiment`, `sensitivity`, `optimize` or `sync` block.",
+                    ),
                 );
             }
             MemberKind::Error => {}
@@ -1077,6 +1114,7 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
         nested: Vec::new(),
         base: None,
         name_location: ctx.loc(template.name.span),
+        varies: Vec::new(),
     };
     if let Some(body) = &template.body {
         let (fields, nested) = check_body(ctx, decl.fields, decl, body, decl.free_fields);
@@ -1368,6 +1406,11 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                     None => report_unknown_field(ctx, name, info.fields, info),
                 }
             }
+            MemberKind::Vary { path, domain } if decl.kind == DeclKind::Sensitivity => {
+                if let Some(vary) = check_vary(ctx, path, domain) {
+                    checked.varies.push(vary);
+                }
+            }
             MemberKind::Vary { path, domain } => {
                 path_field_type(ctx, path);
                 ctx.eval(domain, None);
@@ -1410,6 +1453,237 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
     if decl.kind != DeclKind::Scenario {
         check_required(ctx, info.fields, &checked.fields, decl.name.span, decl.kind.keyword());
+    }
+}
+
+/// `vary PATH in LOW..HIGH` of an experiment or a `sensitivity` study: PATH names a number of a
+/// component — a numeric field (`b1.capacity`, `c1.speed`), a parameter of one of its
+/// distributions (`weld.cycle.mean`, `src.interarrival.rate`), or of a failure mode's
+/// (`press.bearing.after.scale`, `press.failure.mean` for the shorthand mode) — and the range
+/// must have that number's unit.
+fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<CheckedVary> {
+    let segments = &path.segments;
+    let location = ctx.loc(path.span);
+    let not_a_number = |ctx: &mut Ctx, why: String| {
+        ctx.push(
+            Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                .primary(ctx.loc(path.span), why)
+                .help(
+                    "`vary` takes a number of a component: a field such as `b1.capacity`, or a \
+                     distribution parameter such as `weld.cycle.mean`.",
+                ),
+        );
+        None
+    };
+    if segments.len() < 2 {
+        return not_a_number(ctx, "not a component's field".into());
+    }
+    let field_type = path_field_type_for_vary(ctx, path)?;
+    // The number's type, and whether a distribution parameter is named.
+    let (ty, integer): (ValueType, bool) = match field_type {
+        VaryField::Number(ty) => (*ty, matches!(ty, ValueType::Int { .. })),
+        VaryField::Dist(dim) => {
+            let param = segments.last().expect("at least two segments");
+            if !fab_stdlib::dist::VARIABLE_PARAMETERS.contains(&param.name.as_str()) {
+                let mut diagnostic =
+                    Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                        .primary(ctx.loc(param.span), "not a distribution parameter");
+                diagnostic = match did_you_mean(
+                    &param.name,
+                    fab_stdlib::dist::VARIABLE_PARAMETERS.iter().copied(),
+                ) {
+                    Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
+                    None => diagnostic.help(format!(
+                        "A distribution's parameters are {}.",
+                        fab_stdlib::dist::VARIABLE_PARAMETERS.join(", ")
+                    )),
+                };
+                ctx.push(diagnostic);
+                return None;
+            }
+            let dim = match param.name.as_str() {
+                "shape" | "cv" | "k" => Dimension::NONE,
+                "rate" => Dimension::NONE / dim,
+                _ => dim,
+            };
+            let integer = param.name == "k";
+            let ty = if integer { ValueType::Int { min: 1 } } else { ValueType::Quantity(dim) };
+            (ty, integer)
+        }
+        VaryField::Other => {
+            return not_a_number(ctx, "not a number".into());
+        }
+    };
+    let ast::ExprKind::Range { start, end, .. } = &domain.kind else {
+        ctx.push(
+            Diagnostic::error("E0703", "a `vary` range is written `LOW..HIGH`")
+                .primary(ctx.loc(domain.span), "not a range")
+                .help("e.g. `vary b1.capacity in 1..=10` or `vary weld.cycle.mean in 50 s..70 s`."),
+        );
+        return None;
+    };
+    let what = format!("the range of `{}`", path.dotted());
+    let low = ctx.eval_as(start, &ty, &what).si();
+    let high = ctx.eval_as(end, &ty, &what).si();
+    let (low, high) = (low?, high?);
+    if low > high {
+        ctx.push(
+            Diagnostic::error("E0703", format!("the range of `{}` is empty", path.dotted()))
+                .primary(ctx.loc(domain.span), format!("{low} > {high} (SI)"))
+                .help("Write the smaller end first."),
+        );
+        return None;
+    }
+    // The unit as written, for reports: the one of the range's first end that has one.
+    let (unit, unit_scale) = [(start, low), (end, high)]
+        .iter()
+        .find_map(|(e, si)| match &e.kind {
+            ast::ExprKind::Quantity { value, unit } if value.value != 0.0 => {
+                Some((unit.display(), si / value.value))
+            }
+            _ => None,
+        })
+        .unwrap_or((String::new(), 1.0));
+    Some(CheckedVary {
+        path: segments.iter().map(|s| s.name.clone()).collect(),
+        low,
+        high,
+        integer,
+        unit,
+        unit_scale,
+        location,
+    })
+}
+
+/// The fields `vary` can set, by kind (the runtime's `FactorTarget`s): numbers, or
+/// distributions whose parameter the path names next (`after` and `repair` of a named failure
+/// mode too).
+pub const VARIABLE_FIELDS: &[(&str, &str)] = &[
+    ("buffer", "capacity"),
+    ("station", "parallel"),
+    ("station", "cycle"),
+    ("station", "setup"),
+    ("station", "failure"),
+    ("station", "repair"),
+    ("station", "after"),
+    ("robot", "parallel"),
+    ("robot", "cycle"),
+    ("robot", "failure"),
+    ("robot", "repair"),
+    ("robot", "after"),
+    ("conveyor", "speed"),
+    ("conveyor", "length"),
+    ("conveyor", "spacing"),
+    ("source", "interarrival"),
+];
+
+/// What a `vary` path names.
+enum VaryField {
+    Number(&'static ValueType),
+    /// A distribution of this dimension (the path's last segment names its parameter).
+    Dist(Dimension),
+    Other,
+}
+
+/// Resolves `COMPONENT.FIELD[.PARAM]` or `COMPONENT.MODE.FIELD.PARAM` for `vary`.
+fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField> {
+    let segments = &path.segments;
+    let target = &segments[0];
+    let Some(declaration) = ctx.scope.lookup(&target.name).cloned() else {
+        report_unknown_name(ctx, target, "component");
+        return None;
+    };
+    let ItemClass::Decl(kind) = declaration.class else {
+        ctx.push(
+            Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                .primary(ctx.loc(target.span), format!("`{}` is not a component", target.name)),
+        );
+        return None;
+    };
+    let decl = kind_decl(kind);
+    let classify = |ty: &'static ValueType| -> VaryField {
+        match ty {
+            ValueType::Int { .. } | ValueType::Quantity(_) => VaryField::Number(ty),
+            ValueType::Dist(dim) => VaryField::Dist(*dim),
+            // `failure = exponential(…) of calendar_time`: a law of time.
+            ValueType::OneOf(alternatives) => alternatives
+                .iter()
+                .find_map(|alternative| match alternative {
+                    ValueType::Int { .. } => Some(VaryField::Number(alternative)),
+                    ValueType::Dist(dim) => Some(VaryField::Dist(*dim)),
+                    ValueType::Clocked { value: ValueType::Dist(dim), .. } => {
+                        Some(VaryField::Dist(*dim))
+                    }
+                    _ => None,
+                })
+                .unwrap_or(VaryField::Other),
+            ValueType::Clocked { value: ValueType::Dist(dim), .. } => VaryField::Dist(*dim),
+            _ => VaryField::Other,
+        }
+    };
+    let field_name = &segments[1];
+    let unknown = |ctx: &mut Ctx, name: &ast::Ident, candidates: Vec<&'static str>| {
+        let mut diagnostic =
+            Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
+                .primary(ctx.loc(name.span), format!("no field `{}` here", name.name));
+        if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
+            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+        }
+        ctx.push(diagnostic);
+        None
+    };
+    let varied = if segments.len() == 4 { &segments[2] } else { field_name };
+    let exists = decl.field(&field_name.name).is_some()
+        || (segments.len() == 4
+            && decl.nested.iter().any(|n| catalog::find_field(n.fields, &varied.name).is_some()));
+    if !exists {
+        return unknown(ctx, varied, decl.fields.iter().map(|f| f.name).collect());
+    }
+    if !VARIABLE_FIELDS.iter().any(|(k, f)| *k == kind.keyword() && *f == varied.name) {
+        let supported: Vec<String> = VARIABLE_FIELDS
+            .iter()
+            .filter(|(k, _)| *k == kind.keyword())
+            .map(|(_, f)| format!("`{f}`"))
+            .collect();
+        ctx.push(
+            Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                .primary(ctx.loc(varied.span), format!("a {} field `vary` does not set", decl.name))
+                .help(if supported.is_empty() {
+                    format!("Nothing of {} can be varied yet.", article(decl.name))
+                } else {
+                    format!("Of {}, `vary` sets {}.", article(decl.name), supported.join(", "))
+                }),
+        );
+        return None;
+    }
+    if let Some(field) = decl.field(&field_name.name) {
+        let class = classify(&field.ty);
+        match (&class, segments.len()) {
+            (VaryField::Number(_), 2) | (VaryField::Dist(_), 3) => Some(class),
+            (VaryField::Dist(_), 2) => {
+                ctx.push(
+                    Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                        .primary(ctx.loc(field_name.span), "a distribution, not a number")
+                        .help(format!(
+                            "Name one of its parameters, e.g. `{}.mean`.",
+                            path.dotted()
+                        )),
+                );
+                None
+            }
+            _ => Some(VaryField::Other),
+        }
+    } else if segments.len() == 4
+        && let Some(nested) = decl.nested.first()
+        && let Some(field) = catalog::find_field(nested.fields, &segments[2].name)
+    {
+        // `press.bearing.after.scale`: a parameter of a named failure mode's law.
+        match classify(&field.ty) {
+            VaryField::Dist(dim) => Some(VaryField::Dist(dim)),
+            _ => Some(VaryField::Other),
+        }
+    } else {
+        unknown(ctx, field_name, decl.fields.iter().map(|f| f.name).collect())
     }
 }
 

@@ -156,6 +156,7 @@ codes! {
     "E0606" => "conveyor spacing larger than its length",
     "E0701" => "scenario path names no field",
     "E0702" => "study based on something that is not an experiment",
+    "E0703" => "`vary` names something that cannot be varied",
     "E0801" => "incomplete assembly station",
     "E0802" => "robot path point beyond reach",
     "E0803" => "part heavier than a robot's payload",

@@ -4,13 +4,14 @@
 //! required field is present and of its type, every reference resolves. Defaults come from the
 //! catalog's field declarations, never from constants here.
 
-use crate::check::{CheckedBody, CheckedNested, check_item};
+use crate::check::{CheckedBody, CheckedNested, CheckedVary, check_item};
 use crate::db::{Db, SourceFile};
 use crate::scope::Declaration;
 use crate::syntax::ItemClass;
 use crate::validate::{model_declarations, model_graph};
 use crate::value::{Fields, Value};
 use fab_grammar::ast::DeclKind;
+use fab_runtime::factor::{DistributionField, Factor, FactorTarget};
 use fab_runtime::model::*;
 use fab_stdlib::catalog::{self, DefaultValue, FieldDecl, Presence};
 use fab_stdlib::dist::Distribution;
@@ -91,7 +92,9 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             && let Some(checked) = body(declaration)
         {
             let id = ExperimentId(model.experiments.len() as u32);
-            model.experiments.push(lower_experiment(&declaration.name, &checked.fields));
+            let mut experiment = lower_experiment(&declaration.name, &checked.fields);
+            experiment.design = lower_design(&checked.fields, &checked.varies, &model);
+            model.experiments.push(experiment);
             experiments.insert(declaration.name.clone(), (id, checked));
         }
     }
@@ -113,6 +116,17 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             graph,
             &names,
         ));
+    }
+    for declaration in &declarations {
+        if declaration.class != ItemClass::Decl(DeclKind::Sensitivity) {
+            continue;
+        }
+        let Some(study) = body(declaration) else { continue };
+        let Some((base_id, _)) = study.base.as_ref().and_then(|b| experiments.get(&b.name)) else {
+            continue;
+        };
+        let sensitivity = lower_sensitivity(&declaration.name, *base_id, &study, &model);
+        model.sensitivities.push(sensitivity);
     }
     model.currency =
         crate::validate::model_currencies(db, root).first().map(|(currency, _)| currency.clone());
@@ -473,6 +487,99 @@ fn lower_experiment(name: &str, fields: &Fields) -> Experiment {
         replications: get("replications") as u32,
         seed: get("seed") as u64,
         confidence: get("confidence"),
+        warmup_auto: matches!(
+            fields.get("warmup").map(|f| &f.value),
+            Some(Value::Word(word)) if word == "auto"
+        ),
+        precision: fields.get("precision").and_then(|f| f.value.si()),
+        max_replications: fields
+            .get("max_replications")
+            .and_then(|f| f.value.si())
+            .map(|n| n as u32),
+        design: None,
+    }
+}
+
+/// The design of an experiment with `vary` members.
+fn lower_design(fields: &Fields, varies: &[CheckedVary], model: &Model) -> Option<Design> {
+    if varies.is_empty() {
+        return None;
+    }
+    let get = |field: &str| number_in(fields, DeclKind::Experiment, field).unwrap_or_default();
+    let kind = match fields.get("design").map(|f| &f.value) {
+        Some(Value::Word(word)) if word == "latin_hypercube" => {
+            DesignKind::LatinHypercube { points: get("points") as u32 }
+        }
+        _ => DesignKind::FullFactorial { levels: get("levels") as u32 },
+    };
+    Some(Design { factors: varies.iter().filter_map(|v| lower_factor(v, model)).collect(), kind })
+}
+
+/// A checked `vary` as a factor of the IR (its path was checked against `VARIABLE_FIELDS`).
+fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
+    let component = model.find_component(&vary.path[0])?;
+    let parameter = |field: DistributionField, param: &str| FactorTarget::Parameter {
+        field,
+        param: param.to_string(),
+    };
+    let target = match vary.path[1..].iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["capacity"] => FactorTarget::Capacity,
+        ["parallel"] => FactorTarget::Parallel,
+        ["speed"] => FactorTarget::ConveyorSpeed,
+        ["length"] => FactorTarget::ConveyorLength,
+        ["spacing"] => FactorTarget::ConveyorSpacing,
+        ["cycle", p] => parameter(DistributionField::Cycle, p),
+        ["setup", p] => parameter(DistributionField::Setup, p),
+        ["interarrival", p] => parameter(DistributionField::Interarrival, p),
+        // The shorthand failure mode is named after its field.
+        ["failure", p] => parameter(DistributionField::Life("failure".into()), p),
+        ["repair", p] => parameter(DistributionField::Repair("failure".into()), p),
+        [mode, "after", p] => parameter(DistributionField::Life(mode.into()), p),
+        [mode, "repair", p] => parameter(DistributionField::Repair(mode.into()), p),
+        _ => return None,
+    };
+    Some(Factor {
+        path: vary.path.join("."),
+        component,
+        target,
+        low: vary.low,
+        high: vary.high,
+        integer: vary.integer,
+        unit: vary.unit.clone(),
+        unit_scale: vary.unit_scale,
+    })
+}
+
+/// A `sensitivity` study on its base experiment.
+fn lower_sensitivity(
+    name: &str,
+    base: ExperimentId,
+    checked: &CheckedBody,
+    model: &Model,
+) -> Sensitivity {
+    let fields = &checked.fields;
+    let method = match fields.get("method").map(|f| &f.value) {
+        Some(Value::Word(word)) if word == "oat" => SensitivityMethod::OneAtATime,
+        Some(Value::Word(word)) if word == "morris" => SensitivityMethod::Morris,
+        _ => SensitivityMethod::Sobol,
+    };
+    let measures = match fields.get("measures").map(|f| &f.value) {
+        Some(Value::List(items)) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::Word(word) => Some(word.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec!["throughput".to_string()],
+    };
+    Sensitivity {
+        name: name.to_string(),
+        base,
+        factors: checked.varies.iter().filter_map(|v| lower_factor(v, model)).collect(),
+        method,
+        samples: number_in(fields, DeclKind::Sensitivity, "samples").unwrap_or(64.0) as u32,
+        measures,
     }
 }
 

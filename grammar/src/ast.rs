@@ -127,11 +127,12 @@ pub enum DeclKind {
     Experiment,
     Scenario,
     Optimize,
+    Sensitivity,
     Sync,
 }
 
 impl DeclKind {
-    pub const ALL: [DeclKind; 14] = [
+    pub const ALL: [DeclKind; 15] = [
         DeclKind::Product,
         DeclKind::Source,
         DeclKind::Station,
@@ -145,6 +146,7 @@ impl DeclKind {
         DeclKind::Experiment,
         DeclKind::Scenario,
         DeclKind::Optimize,
+        DeclKind::Sensitivity,
         DeclKind::Sync,
     ];
 
@@ -164,6 +166,7 @@ impl DeclKind {
             DeclKind::Experiment => "experiment",
             DeclKind::Scenario => "scenario",
             DeclKind::Optimize => "optimize",
+            DeclKind::Sensitivity => "sensitivity",
             DeclKind::Sync => "sync",
         }
     }

@@ -210,6 +210,9 @@ pub enum Token {
     /// `optimize`
     #[token("optimize")]
     Optimize,
+    /// `sensitivity`
+    #[token("sensitivity")]
+    Sensitivity,
     /// `sync`
     #[token("sync")]
     Sync,
@@ -380,6 +383,7 @@ impl Token {
                 | Token::Experiment
                 | Token::Scenario
                 | Token::Optimize
+                | Token::Sensitivity
                 | Token::Sync
         )
     }
@@ -416,6 +420,7 @@ impl fmt::Display for Token {
             Token::Experiment => "experiment",
             Token::Scenario => "scenario",
             Token::Optimize => "optimize",
+            Token::Sensitivity => "sensitivity",
             Token::Sync => "sync",
             Token::Failure => "failure",
             Token::Maintenance => "maintenance",

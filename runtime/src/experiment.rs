@@ -6,9 +6,9 @@
 //! gives common random numbers: a difference between two scenarios comes from what they change,
 //! not from luck, and their paired differences have narrow confidence intervals.
 
-use crate::engine::{RunError, simulate};
+use crate::engine::{RunError, simulate, wip_series};
 use crate::model::{Experiment, Model};
-use crate::results::{Named, Results, Stat};
+use crate::results::{Named, PrecisionOutcome, Results, Stat, WarmupDetection};
 use crate::stats::{PairedDiff, paired};
 use fab_stdlib::catalog::{DefaultValue, Presence};
 use rayon::prelude::*;
@@ -95,37 +95,129 @@ impl Study {
 
     /// Runs every replication on `threads` threads (0: all cores) and aggregates them.
     /// `progress` is called with the number of replications finished so far.
+    ///
+    /// With `warmup = auto`, pilot runs of the experiment's replications choose the warm-up first
+    /// (MSER-5 on their average work in process). With `precision`, replications are added in
+    /// rounds until the throughput's half-width is small enough; the rounds depend only on the
+    /// results, so the outcome is the same whatever the number of threads.
     pub fn run(
         &self,
         threads: usize,
         progress: &(dyn Fn(u32) + Sync),
     ) -> Result<Results, RunError> {
-        let replications = self.experiment.replications;
-        let done = std::sync::atomic::AtomicU32::new(0);
-        let one = |r: u32| {
-            let result = simulate(&self.model, &self.experiment, r);
-            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-            result
-        };
-        let runs: Vec<Result<Results, RunError>> = if threads == 1 {
-            (0..replications).map(one).collect()
+        let pool = pool(threads)?;
+        let mut experiment = self.experiment.clone();
+        let warmup_detection = if experiment.warmup_auto {
+            let detection = self.detect_warmup(&pool)?;
+            experiment.warmup = detection.warmup_s;
+            Some(detection)
         } else {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .map_err(|e| RunError::BadExperiment(format!("cannot start threads: {e}")))?;
-            pool.install(|| (0..replications).into_par_iter().map(one).collect())
+            None
+        };
+        let done = std::sync::atomic::AtomicU32::new(0);
+        let run_range = |from: u32, to: u32| -> Result<Vec<Results>, RunError> {
+            let one = |r: u32| {
+                let result = simulate(&self.model, &experiment, r);
+                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                result
+            };
+            let runs: Vec<Result<Results, RunError>> = match &pool {
+                None => (from..to).map(one).collect(),
+                Some(pool) => pool.install(|| (from..to).into_par_iter().map(one).collect()),
+            };
+            runs.into_iter().collect()
+        };
+        let mut runs = run_range(0, experiment.replications)?;
+        let precision = match experiment.precision {
+            None => None,
+            Some(target) => {
+                let max = experiment.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS);
+                let max = max.max(experiment.replications);
+                loop {
+                    let throughput: Vec<f64> = runs
+                        .iter()
+                        .map(|r| r.kpis.throughput_per_hour.values.first().copied().unwrap_or(0.0))
+                        .collect();
+                    let (mean, half_width) =
+                        crate::stats::mean_half_width(&throughput, experiment.confidence);
+                    let achieved =
+                        if mean != 0.0 { half_width / mean.abs() } else { f64::INFINITY };
+                    let n = runs.len() as u32;
+                    if achieved <= target || n >= max {
+                        break Some(PrecisionOutcome {
+                            target,
+                            achieved,
+                            replications: n,
+                            max_replications: max,
+                            reached: achieved <= target,
+                        });
+                    }
+                    // The half-width shrinks as 1/√n: aim at the n that reaches the target.
+                    let wanted = (f64::from(n) * (achieved / target) * (achieved / target)).ceil();
+                    let next = (wanted.min(f64::from(max)) as u32).max(n + 1);
+                    runs.extend(run_range(n, next)?);
+                }
+            }
         };
         let mut runs = runs.into_iter();
-        let mut results = runs.next().expect("at least one replication")?;
+        let mut results = runs.next().expect("at least one replication");
         for run in runs {
-            results.merge(&run?);
+            results.merge(&run);
         }
         results.finish();
         results.scenario = self.scenario.clone();
         results.model_hash = model_hash(&self.model);
+        results.warmup_detection = warmup_detection;
+        results.precision = precision;
         Ok(results)
     }
+
+    /// MSER-5 on the work in process, averaged over pilot runs of the experiment's replications
+    /// (each with the warm-up off), chooses the warm-up.
+    fn detect_warmup(&self, pool: &Option<rayon::ThreadPool>) -> Result<WarmupDetection, RunError> {
+        let replications = self.experiment.replications;
+        let one = |r: u32| wip_series(&self.model, &self.experiment, r, WARMUP_SERIES_POINTS);
+        let series: Vec<Result<Vec<f64>, RunError>> = match pool {
+            None => (0..replications).map(one).collect(),
+            Some(pool) => pool.install(|| (0..replications).into_par_iter().map(one).collect()),
+        };
+        let mut average = vec![0.0; WARMUP_SERIES_POINTS];
+        for values in series {
+            for (sum, value) in average.iter_mut().zip(values?) {
+                *sum += value / f64::from(replications);
+            }
+        }
+        let interval = self.experiment.horizon / WARMUP_SERIES_POINTS as f64;
+        let (deleted, reliable) = match crate::analysis::mser::mser5(&average) {
+            Some(truncation) => (truncation.observations, truncation.reliable),
+            None => (0, false),
+        };
+        Ok(WarmupDetection {
+            method: "MSER-5".into(),
+            warmup_s: deleted as f64 * interval,
+            observations: WARMUP_SERIES_POINTS as u32,
+            deleted: deleted as u32,
+            reliable,
+        })
+    }
+}
+
+/// Observations of the work-in-process series MSER-5 reads (100 batches of 5).
+const WARMUP_SERIES_POINTS: usize = 500;
+
+/// Replications `precision` may add up to when the experiment states no `max_replications`.
+pub const DEFAULT_MAX_REPLICATIONS: u32 = 100;
+
+/// A pool of `threads` threads (0: all cores), or none for one thread (run on this one).
+fn pool(threads: usize) -> Result<Option<rayon::ThreadPool>, RunError> {
+    if threads == 1 {
+        return Ok(None);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(Some)
+        .map_err(|e| RunError::BadExperiment(format!("cannot start threads: {e}")))
 }
 
 impl Experiment {
@@ -148,6 +240,10 @@ impl Experiment {
             replications: default("replications") as u32,
             seed: default("seed") as u64,
             confidence: default("confidence"),
+            warmup_auto: false,
+            precision: None,
+            max_replications: None,
+            design: None,
         }
     }
 }

@@ -10,15 +10,17 @@
 //! - [`stats`] and [`bottleneck`]: the estimators the engine accumulates.
 
 pub mod bottleneck;
+pub mod designed;
 pub mod engine;
 pub mod experiment;
+pub mod factor;
 pub mod model;
 pub mod report;
 pub mod results;
 pub mod stats;
 pub mod time;
 
-pub use engine::{RunError, simulate};
+pub use engine::{RunError, simulate, wip_series};
 pub use experiment::{Overrides, Study, compare};
 pub use model::Model;
 pub use results::Results;

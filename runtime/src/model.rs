@@ -46,6 +46,8 @@ pub struct Model {
     pub resources: Vec<Resource>,
     pub experiments: Vec<Experiment>,
     pub scenarios: Vec<Scenario>,
+    #[serde(default)]
+    pub sensitivities: Vec<Sensitivity>,
     /// The model's currency (`EUR`, `USD`), when it states any cost.
     pub currency: Option<String>,
 }
@@ -321,6 +323,61 @@ pub struct Experiment {
     pub seed: u64,
     /// e.g. 0.95
     pub confidence: f64,
+    /// `warmup = auto`: the warm-up is chosen by MSER-5 from the replications' work in process
+    /// (`warmup` is then ignored).
+    #[serde(default)]
+    pub warmup_auto: bool,
+    /// `precision = 2 %`: replications are added until the half-width of the mean throughput is
+    /// at most this fraction of it, or `max_replications` is reached.
+    #[serde(default)]
+    pub precision: Option<f64>,
+    #[serde(default)]
+    pub max_replications: Option<u32>,
+    /// `vary` members: a designed experiment, every point run with common random numbers.
+    #[serde(default)]
+    pub design: Option<Design>,
+}
+
+/// A designed experiment: the factors and how their values are combined.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Design {
+    pub factors: Vec<crate::factor::Factor>,
+    pub kind: DesignKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "design", rename_all = "snake_case")]
+pub enum DesignKind {
+    /// Every combination of `levels` evenly spaced values per factor (every whole number of a
+    /// small integer range).
+    FullFactorial { levels: u32 },
+    /// `points` points, one per stratum of each factor's range.
+    LatinHypercube { points: u32 },
+}
+
+/// A `sensitivity` study: how much each factor moves each measure.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Sensitivity {
+    pub name: String,
+    /// The experiment whose settings (horizon, replications, seed) every point runs with.
+    pub base: ExperimentId,
+    pub factors: Vec<crate::factor::Factor>,
+    pub method: SensitivityMethod,
+    /// Base samples (Sobol: the model runs N·(factors + 2) points) or trajectories (Morris).
+    pub samples: u32,
+    /// The measures, by KPI name (`throughput`, `lead_time`, `wip`, …).
+    pub measures: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SensitivityMethod {
+    /// One factor at a time from the centre to each end of its range (a tornado chart).
+    OneAtATime,
+    /// Morris elementary effects.
+    Morris,
+    /// Sobol first-order and total indices by Saltelli sampling.
+    Sobol,
 }
 
 /// A what-if: a base experiment with replaced experiment settings and components.

@@ -265,6 +265,215 @@ const STATES: [State; 6] = [
 const STACKING: [usize; 6] = [0, 5, 2, 1, 3, 4];
 
 /// Every KPI with its column name, in declaration order.
+/// One row per measure and factor of a sensitivity study, with every estimate of its method.
+pub fn sensitivity_csv(r: &crate::designed::SensitivityResults) -> String {
+    let mut out = String::from(
+        "measure,factor,low,high,swing,mu,mu_star,sigma,first,first_half_width,total,total_half_width\n",
+    );
+    let cell = |x: Option<f64>| x.map(number).unwrap_or_default();
+    for m in &r.measures {
+        for f in &m.factors {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{},{}",
+                csv_text(&m.measure),
+                csv_text(&f.factor),
+                cell(f.low),
+                cell(f.high),
+                cell(f.swing),
+                cell(f.mu),
+                cell(f.mu_star),
+                cell(f.sigma),
+                cell(f.first.as_ref().map(|s| s.mean)),
+                cell(f.first.as_ref().map(|s| s.half_width)),
+                cell(f.total.as_ref().map(|s| s.mean)),
+                cell(f.total.as_ref().map(|s| s.half_width)),
+            );
+        }
+    }
+    out
+}
+
+/// A chart of a sensitivity study's first measure, factors ranked from the top: a tornado of
+/// the low and high ends around the reference (one at a time), bars of μ* with σ as a thin bar
+/// (Morris), or paired bars of the first-order and total Sobol indices with their intervals.
+pub fn sensitivity_svg(r: &crate::designed::SensitivityResults) -> String {
+    const WIDTH: f64 = 760.0;
+    const ROW: f64 = 30.0;
+    const TOP: f64 = 70.0;
+    const RIGHT: f64 = 40.0;
+    let Some(m) = r.measures.first() else {
+        return String::from(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n",
+        );
+    };
+    /// (from, to, colour, thickness)
+    type Bar = (f64, f64, &'static str, f64);
+    /// (label, bars, an interval drawn as a whisker, the value rows are ranked by)
+    type Row = (String, Vec<Bar>, Option<(f64, f64)>, f64);
+    let mut rows: Vec<Row> = Vec::new();
+    let (title, axis_label, origin) = match r.method.as_str() {
+        "oat" => {
+            for f in &m.factors {
+                let (lo, hi) = (f.low.unwrap_or(m.reference), f.high.unwrap_or(m.reference));
+                rows.push((
+                    f.factor.clone(),
+                    vec![(m.reference, lo, "#4e79a7", 16.0), (m.reference, hi, "#f28e2b", 16.0)],
+                    None,
+                    f.swing.unwrap_or(0.0),
+                ));
+            }
+            ("One factor at a time", format!("{} {}", m.measure, m.unit), m.reference)
+        }
+        "morris" => {
+            for f in &m.factors {
+                let (star, sigma) = (f.mu_star.unwrap_or(0.0), f.sigma.unwrap_or(0.0));
+                rows.push((
+                    f.factor.clone(),
+                    vec![(0.0, star, "#4e79a7", 16.0), (0.0, sigma, "#e15759", 5.0)],
+                    None,
+                    star,
+                ));
+            }
+            (
+                "Morris elementary effects: μ* (wide) and σ (thin)",
+                format!("{} {}", m.measure, m.unit),
+                0.0,
+            )
+        }
+        _ => {
+            for f in &m.factors {
+                let first = f.first.clone().unwrap_or_default();
+                let total = f.total.clone().unwrap_or_default();
+                rows.push((
+                    f.factor.clone(),
+                    vec![(0.0, first.mean, "#4e79a7", 9.0), (0.0, total.mean, "#f28e2b", 9.0)],
+                    Some((total.mean - total.half_width, total.mean + total.half_width)),
+                    total.mean,
+                ));
+            }
+            (
+                "Sobol indices: first order (blue) and total (orange)",
+                "share of variance".to_string(),
+                0.0,
+            )
+        }
+    };
+    rows.sort_by(|a, b| b.3.total_cmp(&a.3));
+    let mut lo = origin;
+    let mut hi = origin;
+    for (_, bars, whisker, _) in &rows {
+        for &(from, to, _, _) in bars {
+            lo = lo.min(from.min(to));
+            hi = hi.max(from.max(to));
+        }
+        if let Some((a, b)) = whisker {
+            lo = lo.min(*a);
+            hi = hi.max(*b);
+        }
+    }
+    if r.method == "sobol" {
+        lo = lo.min(0.0);
+        hi = hi.max(1.0);
+    }
+    if hi - lo <= 0.0 {
+        hi = lo + 1.0;
+    }
+    let longest = rows.iter().map(|(l, ..)| l.chars().count()).max().unwrap_or(0);
+    let plot_x = (16.0 + 7.0 * longest as f64).clamp(80.0, 300.0);
+    let plot_width = WIDTH - plot_x - RIGHT;
+    let x = |v: f64| plot_x + plot_width * (v - lo) / (hi - lo);
+    let axis_y = TOP + ROW * rows.len() as f64;
+    let height = axis_y + 48.0;
+    let mut svg = String::new();
+    let heading = format!("Sensitivity {}: {} — {}", r.study, m.measure, title);
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif" font-size="12" role="img">"#
+    );
+    let _ = writeln!(svg, "<title>{}</title>", escape(&heading));
+    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        svg,
+        r#"<text x="16" y="24" font-size="15" font-weight="bold">{}</text>"#,
+        escape(&heading)
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="16" y="44" fill="#444444">{} points × {} replications, seed {}</text>"##,
+        r.points, r.replications, r.seed
+    );
+    for tick in 0..=4 {
+        let v = lo + (hi - lo) * f64::from(tick) / 4.0;
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{0:.2}" y1="{1:.2}" x2="{0:.2}" y2="{axis_y:.2}" stroke="#d0d0d0"/>"##,
+            x(v),
+            TOP - 6.0
+        );
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.2}" y="{:.2}" text-anchor="middle">{}</text>"#,
+            x(v),
+            axis_y + 16.0,
+            number(v)
+        );
+    }
+    let _ = writeln!(
+        svg,
+        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle">{}</text>"#,
+        plot_x + plot_width / 2.0,
+        axis_y + 36.0,
+        escape(&axis_label)
+    );
+    for (i, (label, bars, whisker, _)) in rows.iter().enumerate() {
+        let centre = TOP + ROW * i as f64 + ROW / 2.0;
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.2}" y="{:.2}" text-anchor="end">{}</text>"#,
+            plot_x - 8.0,
+            centre + 4.0,
+            escape(label)
+        );
+        for (k, &(from, to, colour, thickness)) in bars.iter().enumerate() {
+            let offset = if r.method == "sobol" { (k as f64 - 0.5) * 10.0 } else { 0.0 };
+            let (a, b) = (x(from.min(to)), x(from.max(to)));
+            let _ = writeln!(
+                svg,
+                r#"<rect x="{a:.2}" y="{:.2}" width="{:.2}" height="{thickness:.1}" fill="{colour}"/>"#,
+                centre + offset - thickness / 2.0,
+                (b - a).max(0.5)
+            );
+        }
+        if let Some((a, b)) = whisker {
+            let _ = writeln!(
+                svg,
+                r##"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" stroke="#333333"/>"##,
+                x(*a),
+                centre + 5.0,
+                x(*b),
+                centre + 5.0
+            );
+        }
+    }
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{0:.2}" y1="{1:.2}" x2="{0:.2}" y2="{axis_y:.2}" stroke="#333333"/>"##,
+        x(origin),
+        TOP - 6.0
+    );
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn csv_text(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
 fn kpi_columns(k: &Kpis) -> [(&'static str, &Stat); 8] {
     [
         ("throughput_per_hour", &k.throughput_per_hour),

@@ -158,6 +158,39 @@ pub struct Results {
     /// Stations ranked by their share of time as the momentary bottleneck, largest first.
     pub bottlenecks: Vec<Bottleneck>,
     pub events: EventCounts,
+    /// How the warm-up was chosen, with `warmup = auto`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup_detection: Option<WarmupDetection>,
+    /// How the number of replications was chosen, with `precision = …`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionOutcome>,
+}
+
+/// The warm-up MSER-5 chose from pilot runs (`warmup = auto`).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct WarmupDetection {
+    pub method: String,
+    /// The chosen warm-up, s (also `warmup_s`).
+    pub warmup_s: f64,
+    /// Observations of the work-in-process series (equal intervals of the horizon) and how many
+    /// of them the truncation deleted.
+    pub observations: u32,
+    pub deleted: u32,
+    /// False when the minimum lies at the edge of the admissible range (the first half of the
+    /// run): the run is probably too short to reach steady state, and the warm-up is unreliable.
+    pub reliable: bool,
+}
+
+/// The outcome of sequential replications (`precision = …`).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct PrecisionOutcome {
+    /// The target half-width of the mean throughput, as a fraction of the mean.
+    pub target: f64,
+    /// The relative half-width reached.
+    pub achieved: f64,
+    pub replications: u32,
+    pub max_replications: u32,
+    pub reached: bool,
 }
 
 /// Whole-system indicators.

@@ -385,6 +385,12 @@ impl TimeWeightedCount {
     pub fn max(&self) -> f64 {
         self.max as f64
     }
+
+    /// `∫ count dt` from the start (or last reset) to `now`, in count × ns.
+    pub fn integral(&self, now: u64) -> f64 {
+        let now = now.max(self.last);
+        (self.area + i128::from(self.value) * i128::from(now - self.last)) as f64
+    }
 }
 
 /// The mean of a stream of durations, summed exactly in integer nanoseconds (no division per

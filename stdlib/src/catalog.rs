@@ -162,6 +162,10 @@ pub const RESTORE_WORDS: &[&str] = &["new", "old"];
 const DURATION: ValueType = ValueType::Quantity(Dimension::TIME);
 const LENGTH: ValueType = ValueType::Quantity(Dimension::LENGTH);
 const RATIO: ValueType = ValueType::Quantity(Dimension::NONE);
+
+/// The measures a `sensitivity` study may analyse, as KPIs of the results document.
+pub const SENSITIVITY_MEASURES: &[&str] =
+    &["throughput", "lead_time", "wip", "cost", "cost_per_part", "scrapped"];
 const DIST_DURATION: ValueType = ValueType::Dist(Dimension::TIME);
 const POINT: ValueType = ValueType::Tuple(&[LENGTH, LENGTH]);
 const RESTORES: ValueType = ValueType::OneOf(&[ValueType::Word(RESTORE_WORDS), RATIO]);
@@ -515,9 +519,10 @@ pub const KINDS: &[KindDecl] = &[
             ),
             field(
                 "warmup",
-                DURATION,
+                ValueType::OneOf(&[DURATION, ValueType::Word(&["auto"])]),
                 default_number(0.0),
-                "Initial period whose statistics are discarded.",
+                "Initial period whose statistics are discarded; `auto` chooses it by MSER-5 from \
+                 pilot runs of the replications (their average work in process).",
             ),
             field(
                 "replications",
@@ -536,6 +541,39 @@ pub const KINDS: &[KindDecl] = &[
                 RATIO,
                 default_number(0.95),
                 "Confidence level of the reported intervals.",
+            ),
+            field(
+                "precision",
+                RATIO,
+                OPTIONAL,
+                "Target half-width of the mean throughput relative to it, e.g. `2 %`: \
+                 replications are added (from `replications` on) until it is reached or \
+                 `max_replications` have run.",
+            ),
+            field(
+                "max_replications",
+                ValueType::Int { min: 1 },
+                OPTIONAL,
+                "The most replications `precision` may run (default 100).",
+            ),
+            field(
+                "design",
+                ValueType::Word(&["full_factorial", "latin_hypercube"]),
+                default_word("full_factorial"),
+                "How the `vary` factors are combined into design points.",
+            ),
+            field(
+                "levels",
+                ValueType::Int { min: 2 },
+                default_number(3.0),
+                "Full factorial: values per continuous factor, evenly spaced over its range (an \
+                 integer range with fewer values takes each of them).",
+            ),
+            field(
+                "points",
+                ValueType::Int { min: 2 },
+                default_number(10.0),
+                "Latin hypercube: the number of design points.",
             ),
         ],
         nested: &[],
@@ -573,6 +611,38 @@ pub const KINDS: &[KindDecl] = &[
         nested: &[],
         free_fields: true,
         directional: true,
+    },
+    KindDecl {
+        name: "sensitivity",
+        doc: "How much each `vary`ed factor moves the measures: one-at-a-time sweeps, Morris \
+              elementary effects, or Sobol indices.",
+        role: Role::Study,
+        fields: &[
+            field(
+                "method",
+                ValueType::Word(&["oat", "morris", "sobol"]),
+                default_word("sobol"),
+                "`oat`: each factor from the centre to each end of its range (a tornado chart); \
+                 `morris`: elementary effects; `sobol`: first-order and total indices by Saltelli \
+                 sampling.",
+            ),
+            field(
+                "samples",
+                ValueType::Int { min: 2 },
+                default_number(64.0),
+                "Sobol: base samples N (N·(factors + 2) points run); Morris: trajectories \
+                 (factors + 1 points each). Ignored by `oat`.",
+            ),
+            field(
+                "measures",
+                ValueType::List(&ValueType::Word(SENSITIVITY_MEASURES)),
+                OPTIONAL,
+                "The measures analysed (default `[throughput]`).",
+            ),
+        ],
+        nested: &[],
+        free_fields: false,
+        directional: false,
     },
     KindDecl {
         name: "sync",

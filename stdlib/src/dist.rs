@@ -492,6 +492,109 @@ impl Distribution {
     }
 }
 
+/// The parameter names a study may vary on a distribution (`vary weld.cycle.mean in …`); which of
+/// them a given family has is decided by [`Distribution::with_parameter`].
+pub const VARIABLE_PARAMETERS: &[&str] =
+    &["mean", "sd", "cv", "rate", "shape", "scale", "location", "min", "mode", "max", "k", "value"];
+
+impl Distribution {
+    /// This distribution with one parameter set to `value` (SI), the others kept: the canonical
+    /// parameters of its family, plus `mean`, which scales the whole distribution to the new mean
+    /// (its coefficient of variation kept, as for a faster or slower machine), `cv` (lognormal and
+    /// gamma, mean kept) and `rate` (exponential). Fails, saying why, when the family has no such
+    /// parameter or the value is invalid for it.
+    pub fn with_parameter(&self, param: &str, value: f64) -> Result<Distribution, String> {
+        if !value.is_finite() {
+            return Err(format!("`{param}` = {value} is not a finite number"));
+        }
+        let family = self.family_name();
+        let positive = |what: &str| {
+            if value > 0.0 { Ok(()) } else { Err(format!("`{what}` must be > 0, not {value}")) }
+        };
+        let mut d = self.clone();
+        match (&mut d, param) {
+            (Distribution::Constant { value: v }, "value" | "mean") => *v = value,
+            (Distribution::Normal { mean, .. }, "mean") => *mean = value,
+            (_, "mean") => {
+                positive("mean")?;
+                let old = self.mean();
+                if !(old > 0.0 && old.is_finite()) {
+                    return Err(format!(
+                        "a {family} distribution with mean {old} cannot be rescaled"
+                    ));
+                }
+                return Ok(self.scaled(value / old));
+            }
+            (Distribution::Normal { sd, .. } | Distribution::Lognormal { sd, .. }, "sd") => {
+                if value < 0.0 {
+                    return Err(format!("`sd` must be ≥ 0, not {value}"));
+                }
+                *sd = value;
+            }
+            (Distribution::Lognormal { mean, sd, .. }, "cv") => {
+                if value < 0.0 {
+                    return Err(format!("`cv` must be ≥ 0, not {value}"));
+                }
+                *sd = value * *mean;
+            }
+            (Distribution::Gamma { shape, scale }, "cv") => {
+                positive("cv")?;
+                let mean = *shape * *scale;
+                *shape = 1.0 / (value * value);
+                *scale = mean / *shape;
+            }
+            (Distribution::Exponential { mean }, "rate") => {
+                positive("rate")?;
+                *mean = 1.0 / value;
+            }
+            (Distribution::Gamma { shape, .. } | Distribution::Weibull { shape, .. }, "shape") => {
+                positive("shape")?;
+                *shape = value;
+            }
+            (Distribution::Gamma { scale, .. } | Distribution::Weibull { scale, .. }, "scale") => {
+                positive("scale")?;
+                *scale = value;
+            }
+            (Distribution::Weibull { location, .. }, "location") => *location = value,
+            (Distribution::Erlang { k, .. }, "k") => {
+                if value < 1.0 || value.fract() != 0.0 || value > u32::MAX as f64 {
+                    return Err(format!("`k` must be a whole number ≥ 1, not {value}"));
+                }
+                *k = value as u32;
+            }
+            (
+                Distribution::Uniform { min, .. }
+                | Distribution::Triangular { min, .. }
+                | Distribution::Pert { min, .. },
+                "min",
+            ) => *min = value,
+            (
+                Distribution::Uniform { max, .. }
+                | Distribution::Triangular { max, .. }
+                | Distribution::Pert { max, .. },
+                "max",
+            ) => *max = value,
+            (Distribution::Triangular { mode, .. } | Distribution::Pert { mode, .. }, "mode") => {
+                *mode = value;
+            }
+            _ => {
+                return Err(format!("a {family} distribution has no parameter `{param}` to vary"));
+            }
+        }
+        match &d {
+            Distribution::Uniform { min, max } if min > max => {
+                Err(format!("`min` ({min}) must not exceed `max` ({max})"))
+            }
+            Distribution::Triangular { min, mode, max } | Distribution::Pert { min, mode, max }
+                if !(min <= mode && mode <= max && min < max) =>
+            {
+                Err(format!("`min` ≤ `mode` ≤ `max` must hold ({min}, {mode}, {max})"))
+            }
+            _ => Ok(d),
+        }
+    }
+}
+
 fn standard_normal_pdf(x: f64) -> f64 {
     libm::exp(-0.5 * x * x) / libm::sqrt(2.0 * std::f64::consts::PI)
 }
@@ -508,6 +611,47 @@ mod tests {
     fn build_with(family: &str, params: &[(&str, f64)]) -> Result<Distribution, InvalidParameter> {
         let get = |name: &str| params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         build(family, &get, true)
+    }
+
+    #[test]
+    fn varying_a_parameter_keeps_the_others() {
+        let d = Distribution::Lognormal { mean: 60.0, sd: 15.0 };
+        assert_eq!(
+            d.with_parameter("mean", 30.0),
+            Ok(Distribution::Lognormal { mean: 30.0, sd: 7.5 })
+        );
+        assert_eq!(
+            d.with_parameter("cv", 0.5),
+            Ok(Distribution::Lognormal { mean: 60.0, sd: 30.0 })
+        );
+        assert_eq!(
+            d.with_parameter("sd", 1.0),
+            Ok(Distribution::Lognormal { mean: 60.0, sd: 1.0 })
+        );
+        let w = Distribution::Weibull { shape: 2.0, scale: 100.0, location: 0.0 };
+        assert_eq!(
+            w.with_parameter("shape", 3.0),
+            Ok(Distribution::Weibull { shape: 3.0, scale: 100.0, location: 0.0 })
+        );
+        let g = Distribution::Gamma { shape: 4.0, scale: 5.0 };
+        let g2 = g.with_parameter("cv", 1.0).unwrap();
+        assert!((g2.mean() - 20.0).abs() < 1e-12 && (g2.sd() - 20.0).abs() < 1e-12);
+        assert_eq!(
+            Distribution::Exponential { mean: 10.0 }.with_parameter("rate", 0.5),
+            Ok(Distribution::Exponential { mean: 2.0 })
+        );
+        assert_eq!(
+            Distribution::Constant { value: 3.0 }.with_parameter("mean", 4.0),
+            Ok(Distribution::Constant { value: 4.0 })
+        );
+        assert!(w.with_parameter("sd", 1.0).unwrap_err().contains("no parameter `sd`"));
+        assert!(d.with_parameter("mean", -1.0).is_err());
+        assert!(
+            Distribution::Triangular { min: 1.0, mode: 2.0, max: 3.0 }
+                .with_parameter("mode", 5.0)
+                .is_err()
+        );
+        assert!(Distribution::Erlang { k: 2, mean: 1.0 }.with_parameter("k", 2.5).is_err());
     }
 
     #[test]

@@ -165,6 +165,8 @@ impl Sim<'_> {
                 repairs: Stat::single(self.counters.repairs as f64),
                 engine: Stat::single(self.counters.engine as f64),
             },
+            warmup_detection: None,
+            precision: None,
         }
     }
 }

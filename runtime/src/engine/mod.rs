@@ -207,6 +207,36 @@ pub(crate) struct Sim<'m> {
     product_lead: Vec<DurationMean>,
     scrapped: u64,
     counters: Counters,
+    /// A series being recorded (`wip_series`).
+    series: Option<Series>,
+}
+
+/// Time-averages of work in process over equal intervals.
+struct Series {
+    interval: u64,
+    last_integral: f64,
+    values: Vec<f64>,
+}
+
+/// Runs one replication with the warm-up off and returns the time-average work in process over
+/// each of `points` equal intervals of the horizon: the series MSER-5 reads to choose a warm-up.
+pub fn wip_series(
+    model: &Model,
+    experiment: &Experiment,
+    replication: u32,
+    points: usize,
+) -> Result<Vec<f64>, RunError> {
+    let mut pilot = experiment.clone();
+    pilot.warmup = 0.0;
+    let mut sim = Sim::new(model, &pilot, replication)?;
+    let points = points.max(1) as u64;
+    let interval = (sim.horizon / points).max(1);
+    sim.series = Some(Series { interval, last_integral: 0.0, values: Vec::new() });
+    for k in 1..=points {
+        sim.queue.schedule(k * interval, Kind::Sample, 0, 0, 0);
+    }
+    sim.run()?;
+    Ok(sim.series.map(|s| s.values).unwrap_or_default())
 }
 
 /// Runs one replication of `experiment` on `model` and returns its results (one value per
@@ -323,6 +353,7 @@ impl<'m> Sim<'m> {
             product_lead: vec![DurationMean::default(); products],
             scrapped: 0,
             counters: Counters::default(),
+            series: None,
         })
     }
 
@@ -369,6 +400,7 @@ impl<'m> Sim<'m> {
                 Kind::MaintenanceDone => self.on_maintenance_done(c),
                 Kind::ConveyorExit => self.on_conveyor_exit(c, event.generation),
                 Kind::ConveyorEntrance => self.on_conveyor_entrance(c, event.generation),
+                Kind::Sample => self.on_sample(),
             }
             self.drain_agenda();
             self.report_changes();
@@ -711,6 +743,15 @@ impl<'m> Sim<'m> {
     fn blocked_changed(&mut self, c: u32, _blocked: bool) {
         if let Node::Conveyor(_) = &self.nodes[c as usize] {
             self.conveyor_blocked_changed(c);
+        }
+    }
+
+    fn on_sample(&mut self) {
+        let now = self.now;
+        if let Some(series) = &mut self.series {
+            let integral = self.wip.integral(now);
+            series.values.push((integral - series.last_integral) / series.interval as f64);
+            series.last_integral = integral;
         }
     }
 

@@ -32,6 +32,8 @@ pub(crate) enum Kind {
     ConveyorExit,
     /// A conveyor's entrance may have become clear.
     ConveyorEntrance,
+    /// The end of an interval of a recorded series (`wip_series`).
+    Sample,
 }
 
 impl Kind {

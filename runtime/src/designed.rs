@@ -1,0 +1,409 @@
+//! Designed experiments and sensitivity studies: many variants of one model, run with common
+//! random numbers.
+//!
+//! A design point is the model with each [`Factor`] set to one value. Every point runs the same
+//! replications from the same seeds, so each draws the same random numbers and the differences
+//! between points come from the factors (common random numbers). All (point, replication) runs
+//! go to one rayon pool and are gathered in order: results do not depend on the thread count.
+//!
+//! The statistics are in [`crate::analysis`]: designs in `design`, the sensitivity estimators in
+//! `sensitivity`.
+
+use crate::analysis::{design, sensitivity};
+use crate::engine::{RunError, simulate};
+use crate::factor::Factor;
+use crate::model::{DesignKind, Experiment, Model, Sensitivity, SensitivityMethod};
+use crate::results::{Results, Stat};
+use fab_stdlib::random::Stream;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// A measure a design or a sensitivity study reports per point.
+pub struct Measure {
+    pub name: &'static str,
+    pub unit: &'static str,
+    /// The statistic in a run's results.
+    pub stat: fn(&Results) -> &Stat,
+}
+
+/// Every measure, by the names of `SENSITIVITY_MEASURES` in the catalog.
+pub const MEASURES: &[Measure] = &[
+    Measure { name: "throughput", unit: "parts/h", stat: |r| &r.kpis.throughput_per_hour },
+    Measure { name: "lead_time", unit: "s", stat: |r| &r.kpis.lead_time_s },
+    Measure { name: "wip", unit: "parts", stat: |r| &r.kpis.wip },
+    Measure { name: "cost", unit: "", stat: |r| &r.kpis.cost },
+    Measure { name: "cost_per_part", unit: "", stat: |r| &r.kpis.cost_per_part },
+    Measure { name: "scrapped", unit: "parts", stat: |r| &r.kpis.scrapped },
+];
+
+/// The measure of this name.
+pub fn measure(name: &str) -> Option<&'static Measure> {
+    MEASURES.iter().find(|m| m.name == name)
+}
+
+/// A factor as reported: its path, unit and range in that unit.
+#[derive(Clone, Debug, Serialize)]
+pub struct FactorInfo {
+    pub path: String,
+    pub unit: String,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl FactorInfo {
+    fn of(factor: &Factor) -> FactorInfo {
+        FactorInfo {
+            path: factor.path.clone(),
+            unit: factor.unit.clone(),
+            low: factor.display(factor.low),
+            high: factor.display(factor.high),
+        }
+    }
+}
+
+/// The results of a designed experiment: every point with its factor values and results.
+#[derive(Clone, Debug, Serialize)]
+pub struct DesignResults {
+    pub experiment: String,
+    pub design: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub factors: Vec<FactorInfo>,
+    pub points: Vec<DesignPoint>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DesignPoint {
+    /// Factor values in their units, in factor order.
+    pub values: Vec<f64>,
+    /// Per measure (the names of [`MEASURES`]): mean, half-width and per-replication values.
+    pub measures: Vec<(String, Stat)>,
+}
+
+/// Runs every (point, replication) of `points` (SI factor values) on `threads` threads and
+/// returns each point's aggregated results, in point order.
+fn run_points(
+    model: &Model,
+    experiment: &Experiment,
+    factors: &[Factor],
+    points: &[Vec<f64>],
+    threads: usize,
+    progress: &(dyn Fn(u32, u32) + Sync),
+) -> Result<Vec<Results>, RunError> {
+    let mut models = Vec::with_capacity(points.len());
+    for point in points {
+        let mut variant = model.clone();
+        for (factor, &value) in factors.iter().zip(point) {
+            factor.apply(&mut variant, value).map_err(RunError::BadExperiment)?;
+        }
+        models.push(variant);
+    }
+    let replications = experiment.replications;
+    let total = points.len() as u32 * replications;
+    let done = std::sync::atomic::AtomicU32::new(0);
+    let one = |index: u32| {
+        let (point, r) = (index / replications, index % replications);
+        let result = simulate(&models[point as usize], experiment, r);
+        progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
+        result
+    };
+    let runs: Vec<Result<Results, RunError>> = if threads == 1 {
+        (0..total).map(one).collect()
+    } else {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| RunError::BadExperiment(format!("cannot start threads: {e}")))?
+            .install(|| (0..total).into_par_iter().map(one).collect())
+    };
+    let mut out = Vec::with_capacity(points.len());
+    let mut runs = runs.into_iter();
+    for _ in points {
+        let mut results = runs.next().expect("one run per replication")?;
+        for _ in 1..replications {
+            results.merge(&runs.next().expect("one run per replication")?);
+        }
+        results.finish();
+        out.push(results);
+    }
+    Ok(out)
+}
+
+/// The design points of an experiment's `vary` members, SI values in factor order.
+pub fn design_points(experiment: &Experiment) -> Vec<Vec<f64>> {
+    let Some(plan) = &experiment.design else { return Vec::new() };
+    match plan.kind {
+        DesignKind::FullFactorial { levels } => {
+            let levels: Vec<Vec<f64>> = plan
+                .factors
+                .iter()
+                .map(|f| design::levels(f.low, f.high, levels as usize, f.integer))
+                .collect();
+            design::full_factorial(&levels)
+        }
+        DesignKind::LatinHypercube { points } => {
+            let mut stream = Stream::new(experiment.seed, 0, &experiment.name, "latin_hypercube");
+            design::latin_hypercube(plan.factors.len(), points as usize, &mut stream)
+                .into_iter()
+                .map(|unit| to_factors(&plan.factors, &unit))
+                .collect()
+        }
+    }
+}
+
+fn to_factors(factors: &[Factor], unit: &[f64]) -> Vec<f64> {
+    factors.iter().zip(unit).map(|(f, &u)| design::scale(u, f.low, f.high, f.integer)).collect()
+}
+
+/// Runs every point of a designed experiment (an experiment with `vary` members).
+pub fn run_design(
+    model: &Model,
+    experiment: &Experiment,
+    threads: usize,
+    progress: &(dyn Fn(u32, u32) + Sync),
+) -> Result<DesignResults, RunError> {
+    let Some(plan) = &experiment.design else {
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}` varies nothing: add `vary PATH in LOW..HIGH`",
+            experiment.name
+        )));
+    };
+    let points = design_points(experiment);
+    if points.is_empty() {
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}`: the design has no point (an integer range holds no whole number?)",
+            experiment.name
+        )));
+    }
+    let results = run_points(model, experiment, &plan.factors, &points, threads, progress)?;
+    Ok(DesignResults {
+        experiment: experiment.name.clone(),
+        design: match plan.kind {
+            DesignKind::FullFactorial { .. } => "full_factorial".into(),
+            DesignKind::LatinHypercube { .. } => "latin_hypercube".into(),
+        },
+        seed: experiment.seed,
+        replications: experiment.replications,
+        factors: plan.factors.iter().map(FactorInfo::of).collect(),
+        points: points
+            .iter()
+            .zip(&results)
+            .map(|(point, r)| DesignPoint {
+                values: plan.factors.iter().zip(point).map(|(f, &v)| f.display(v)).collect(),
+                measures: MEASURES
+                    .iter()
+                    .map(|m| (m.name.to_string(), (m.stat)(r).clone()))
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+impl DesignResults {
+    /// One row per point and measure: the factor values, the measure, its mean and half-width.
+    pub fn csv(&self) -> String {
+        let mut out = String::from("point");
+        for factor in &self.factors {
+            out.push(',');
+            out.push_str(&csv_field(&if factor.unit.is_empty() {
+                factor.path.clone()
+            } else {
+                format!("{} [{}]", factor.path, factor.unit)
+            }));
+        }
+        out.push_str(",measure,mean,half_width,replications\n");
+        for (index, point) in self.points.iter().enumerate() {
+            for (name, stat) in &point.measures {
+                out.push_str(&(index + 1).to_string());
+                for value in &point.values {
+                    out.push_str(&format!(",{value}"));
+                }
+                out.push_str(&format!(
+                    ",{name},{},{},{}\n",
+                    stat.mean,
+                    stat.half_width,
+                    stat.values.len()
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The results of a `sensitivity` study.
+#[derive(Clone, Debug, Serialize)]
+pub struct SensitivityResults {
+    pub study: String,
+    pub method: String,
+    pub seed: u64,
+    pub replications: u32,
+    /// Model variants run (points × replications simulations).
+    pub points: u32,
+    pub confidence: f64,
+    pub factors: Vec<FactorInfo>,
+    /// Per measure, per factor (in factor order).
+    pub measures: Vec<MeasureSensitivity>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MeasureSensitivity {
+    pub measure: String,
+    pub unit: String,
+    /// The measure at the centre of every range (one-at-a-time), or its mean over all points.
+    pub reference: f64,
+    pub factors: Vec<FactorSensitivity>,
+}
+
+/// One factor's effect on one measure; the fields of the study's method are set.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FactorSensitivity {
+    pub factor: String,
+    /// One-at-a-time: the measure with the factor at the low and high end of its range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    /// One-at-a-time: |high − low|.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub swing: Option<f64>,
+    /// Morris: mean elementary effect, mean absolute effect and the effects' sd, in measure
+    /// units per step of the design grid (Δ of the unit range).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mu: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mu_star: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<f64>,
+    /// Sobol: first-order and total indices with bootstrap half-widths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<Stat>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<Stat>,
+}
+
+/// Runs a `sensitivity` study: the method's design points, each with the base experiment's
+/// replications, then the estimators per measure.
+pub fn run_sensitivity(
+    model: &Model,
+    study: &Sensitivity,
+    experiment: &Experiment,
+    threads: usize,
+    progress: &(dyn Fn(u32, u32) + Sync),
+) -> Result<SensitivityResults, RunError> {
+    let k = study.factors.len();
+    if k == 0 {
+        return Err(RunError::BadExperiment(format!(
+            "sensitivity `{}` varies nothing: add `vary PATH in LOW..HIGH`",
+            study.name
+        )));
+    }
+    let mut stream = Stream::new(experiment.seed, 0, &study.name, "sensitivity");
+    let samples = study.samples.max(2) as usize;
+    let plan = match study.method {
+        SensitivityMethod::OneAtATime => Plan::Oat(sensitivity::oat_design(k)),
+        SensitivityMethod::Morris => {
+            Plan::Morris(sensitivity::morris_design(k, samples, MORRIS_LEVELS, &mut stream))
+        }
+        SensitivityMethod::Sobol => {
+            Plan::Sobol(sensitivity::saltelli_design(k, samples, &mut stream))
+        }
+    };
+    let (unit_points, method) = match &plan {
+        Plan::Oat(points) => (points, "oat"),
+        Plan::Morris(design) => (&design.points, "morris"),
+        Plan::Sobol(design) => (&design.points, "sobol"),
+    };
+    let points: Vec<Vec<f64>> = unit_points.iter().map(|u| to_factors(&study.factors, u)).collect();
+    let results = run_points(model, experiment, &study.factors, &points, threads, progress)?;
+    let mut measures = Vec::new();
+    for name in &study.measures {
+        let Some(&Measure { name, unit, stat }) = measure(name) else {
+            return Err(RunError::BadExperiment(format!("no measure named `{name}`")));
+        };
+        let outputs: Vec<f64> = results.iter().map(|r| stat(r).mean).collect();
+        let reference = match study.method {
+            SensitivityMethod::OneAtATime => outputs[0],
+            _ => outputs.iter().sum::<f64>() / outputs.len() as f64,
+        };
+        let info = |factor: &Factor| FactorSensitivity {
+            factor: factor.path.clone(),
+            ..FactorSensitivity::default()
+        };
+        let factors = match &plan {
+            Plan::Oat(_) => sensitivity::oat_effects(&outputs, k)
+                .into_iter()
+                .zip(&study.factors)
+                .map(|(effect, factor)| FactorSensitivity {
+                    low: Some(effect.low),
+                    high: Some(effect.high),
+                    swing: Some(effect.swing),
+                    ..info(factor)
+                })
+                .collect(),
+            Plan::Morris(design) => sensitivity::morris_effects(design, &outputs)
+                .into_iter()
+                .zip(&study.factors)
+                .map(|(effect, factor)| FactorSensitivity {
+                    mu: Some(effect.mu),
+                    mu_star: Some(effect.mu_star),
+                    sigma: Some(effect.sigma),
+                    ..info(factor)
+                })
+                .collect(),
+            Plan::Sobol(design) => {
+                let mut bootstrap = Stream::new(experiment.seed, 0, &study.name, "bootstrap");
+                sensitivity::sobol_indices(design, &outputs, experiment.confidence, &mut bootstrap)
+                    .into_iter()
+                    .zip(&study.factors)
+                    .map(|(index, factor)| FactorSensitivity {
+                        first: Some(Stat {
+                            mean: index.first,
+                            half_width: index.first_half_width,
+                            values: Vec::new(),
+                        }),
+                        total: Some(Stat {
+                            mean: index.total,
+                            half_width: index.total_half_width,
+                            values: Vec::new(),
+                        }),
+                        ..info(factor)
+                    })
+                    .collect()
+            }
+        };
+        measures.push(MeasureSensitivity {
+            measure: name.to_string(),
+            unit: unit.to_string(),
+            reference,
+            factors,
+        });
+    }
+    Ok(SensitivityResults {
+        study: study.name.clone(),
+        method: method.into(),
+        seed: experiment.seed,
+        replications: experiment.replications,
+        points: points.len() as u32,
+        confidence: experiment.confidence,
+        factors: study.factors.iter().map(FactorInfo::of).collect(),
+        measures,
+    })
+}
+
+/// A sensitivity method's design, kept for its estimator.
+enum Plan {
+    Oat(Vec<Vec<f64>>),
+    Morris(sensitivity::MorrisDesign),
+    Sobol(sensitivity::SaltelliDesign),
+}
+
+/// Grid levels of the Morris design.
+const MORRIS_LEVELS: usize = 4;

@@ -1,0 +1,159 @@
+//! Factors: the numeric inputs a designed experiment or a sensitivity analysis varies.
+//!
+//! A factor names one number of the model (`vary b1.capacity in 1..=10`, `vary
+//! weld.cycle.mean in 50 s .. 70 s`) and the range it takes. [`Factor::apply`] sets it in a copy
+//! of the model's IR, so a design point is an ordinary model: the engine knows nothing of
+//! factors, and every point draws from the same random streams (common random numbers).
+
+use crate::model::{Arrivals, ComponentId, ComponentKind, FailureLaw, Model, Station};
+use fab_stdlib::dist::Distribution;
+use serde::{Deserialize, Serialize};
+
+/// A number a study varies, and its range.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Factor {
+    /// The path as written, e.g. `weld.cycle.mean`.
+    pub path: String,
+    pub component: ComponentId,
+    pub target: FactorTarget,
+    /// The range, SI.
+    pub low: f64,
+    pub high: f64,
+    /// Only whole numbers (capacities, server counts).
+    pub integer: bool,
+    /// The unit the range was written in, for reports (`s`, `min`, ``), and its size in SI.
+    pub unit: String,
+    pub unit_scale: f64,
+}
+
+/// Which number of the component a factor sets.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorTarget {
+    /// A buffer's capacity.
+    Capacity,
+    /// A station's or robot's number of servers.
+    Parallel,
+    /// A conveyor's speed, length or spacing.
+    ConveyorSpeed,
+    ConveyorLength,
+    ConveyorSpacing,
+    /// A parameter of one of the component's distributions (see
+    /// [`Distribution::with_parameter`]).
+    Parameter {
+        field: DistributionField,
+        param: String,
+    },
+}
+
+/// A distribution-valued field of a component.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DistributionField {
+    Cycle,
+    Setup,
+    Interarrival,
+    /// The life of the failure mode with this name.
+    Life(String),
+    /// The repair time of the failure mode with this name.
+    Repair(String),
+}
+
+impl Factor {
+    /// The model with this factor set to `value` (SI; rounded for an integer factor).
+    pub fn apply(&self, model: &mut Model, value: f64) -> Result<(), String> {
+        let value = if self.integer { value.round() } else { value };
+        let fail = |why: String| Err(format!("cannot set `{}` to {value}: {why}", self.path));
+        let component = &mut model.graph[self.component.node()];
+        match (&self.target, &mut component.kind) {
+            (FactorTarget::Capacity, ComponentKind::Buffer(buffer)) => {
+                if value < 0.0 {
+                    return fail("a capacity cannot be negative".into());
+                }
+                buffer.capacity = Some(value as u64);
+            }
+            (FactorTarget::Parallel, ComponentKind::Station(station)) => {
+                set_parallel(station, value)?;
+            }
+            (FactorTarget::Parallel, ComponentKind::Robot(robot)) => {
+                set_parallel(&mut robot.station, value)?;
+            }
+            (FactorTarget::ConveyorSpeed, ComponentKind::Conveyor(c)) if value > 0.0 => {
+                c.speed = value;
+            }
+            (FactorTarget::ConveyorLength, ComponentKind::Conveyor(c)) if value > 0.0 => {
+                c.length = value;
+            }
+            (FactorTarget::ConveyorSpacing, ComponentKind::Conveyor(c)) if value >= 0.0 => {
+                c.spacing = value;
+            }
+            (FactorTarget::Parameter { field, param }, kind) => {
+                let Some(distribution) = distribution_mut(kind, field) else {
+                    return fail(format!("the component has no {}", field.describe()));
+                };
+                match distribution.with_parameter(param, value) {
+                    Ok(d) => *distribution = d,
+                    Err(why) => return fail(why),
+                }
+            }
+            _ => return fail("the value is out of range for this field".into()),
+        }
+        Ok(())
+    }
+
+    /// A value in the factor's unit, for reports.
+    pub fn display(&self, value: f64) -> f64 {
+        if self.unit_scale > 0.0 { value / self.unit_scale } else { value }
+    }
+}
+
+fn set_parallel(station: &mut Station, value: f64) -> Result<(), String> {
+    if value < 1.0 {
+        return Err(format!("a station needs at least one server, not {value}"));
+    }
+    station.parallel = value as u32;
+    Ok(())
+}
+
+impl DistributionField {
+    fn describe(&self) -> String {
+        match self {
+            DistributionField::Cycle => "cycle time".into(),
+            DistributionField::Setup => "setup time".into(),
+            DistributionField::Interarrival => "interarrival time".into(),
+            DistributionField::Life(mode) => format!("failure mode `{mode}` with a time law"),
+            DistributionField::Repair(mode) => format!("failure mode `{mode}`"),
+        }
+    }
+}
+
+fn distribution_mut<'a>(
+    kind: &'a mut ComponentKind,
+    field: &DistributionField,
+) -> Option<&'a mut Distribution> {
+    let station = match kind {
+        ComponentKind::Station(station) => Some(station),
+        ComponentKind::Robot(robot) => Some(&mut robot.station),
+        ComponentKind::Source(source) => {
+            return match (&mut source.arrivals, field) {
+                (Arrivals::Interarrival(d), DistributionField::Interarrival) => Some(d),
+                _ => None,
+            };
+        }
+        _ => None,
+    }?;
+    match field {
+        DistributionField::Cycle => Some(&mut station.cycle),
+        DistributionField::Setup => station.setup.as_mut(),
+        DistributionField::Interarrival => None,
+        DistributionField::Life(mode) => {
+            station.failures.iter_mut().find(|m| &m.name == mode).and_then(|m| match &mut m.law {
+                FailureLaw::Time { life, .. } => Some(life),
+                FailureLaw::Cycles(_) => None,
+            })
+        }
+        DistributionField::Repair(mode) => {
+            station.failures.iter_mut().find(|m| &m.name == mode).map(|m| &mut m.repair)
+        }
+    }
+}

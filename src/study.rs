@@ -1,0 +1,399 @@
+//! `fab run` for studies of many runs: designed experiments, `sensitivity` studies and the
+//! selection of the best scenario. The statistics are the runtime's; this module prints them and
+//! writes the files.
+
+use crate::run::{Options, Progress, pm, write_files};
+use fab_runtime::analysis::selection::KimNelson;
+use fab_runtime::designed::{self, DesignResults, SensitivityResults};
+use fab_runtime::experiment::Study;
+use fab_runtime::model::Model;
+use fab_runtime::report;
+use fab_runtime::simulate;
+use rayon::prelude::*;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// A designed experiment: every point with common random numbers.
+pub fn design(options: &Options, study: &Study) -> ExitCode {
+    let experiment = &study.experiment;
+    let progress = Progress::new(&experiment.name, options.json);
+    let outcome =
+        designed::run_design(&study.model, experiment, options.threads, &|done, total| {
+            progress.update(done, total)
+        });
+    progress.clear();
+    let results = match outcome {
+        Ok(results) => results,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let json = serde_json::to_string_pretty(&results).unwrap_or_default();
+    if options.json {
+        println!("{json}");
+    } else {
+        print!("{}", design_table(&options.file, &results));
+    }
+    if let Some(dir) = &options.out {
+        let files = [("design.json", json + "\n"), ("design.csv", results.csv())];
+        if let Err(e) = write_files(dir, &files) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        if !options.json {
+            println!("\nwrote design.json, design.csv to {dir}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn design_table(file: &str, r: &DesignResults) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{file}: experiment {}, {} design, {} points × {} replications, seed {} \
+         (common random numbers)\n",
+        r.experiment,
+        r.design.replace('_', " "),
+        r.points.len(),
+        r.replications,
+        r.seed
+    );
+    let headers: Vec<String> = r
+        .factors
+        .iter()
+        .map(
+            |f| if f.unit.is_empty() { f.path.clone() } else { format!("{} [{}]", f.path, f.unit) },
+        )
+        .collect();
+    let _ = write!(out, "  {:>5}", "point");
+    for header in &headers {
+        let _ = write!(out, "  {header:>w$}", w = header.len().max(8));
+    }
+    let _ = writeln!(out, "  {:>18}  {:>16}  {:>14}", "throughput/h", "lead time s", "WIP");
+    for (index, point) in r.points.iter().enumerate() {
+        let _ = write!(out, "  {:>5}", index + 1);
+        for (header, value) in headers.iter().zip(&point.values) {
+            let _ = write!(out, "  {:>w$}", format!("{value:.4}"), w = header.len().max(8));
+        }
+        let get = |name: &str| point.measures.iter().find(|(n, _)| n == name).map(|(_, s)| s);
+        let cell = |name: &str, digits: usize| get(name).map(|s| pm(s, digits)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {:>18}  {:>16}  {:>14}",
+            cell("throughput", 2),
+            cell("lead_time", 1),
+            cell("wip", 2)
+        );
+    }
+    out
+}
+
+/// A `sensitivity` study, on its base experiment with the command line's overrides.
+pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
+    let Some(study) = model.sensitivities.iter().find(|s| s.name == name) else {
+        let known: Vec<&str> = model.sensitivities.iter().map(|s| s.name.as_str()).collect();
+        eprintln!(
+            "error: no sensitivity study named `{name}`{}",
+            if known.is_empty() {
+                " (the model declares none)".to_string()
+            } else {
+                format!(" (the model has: {})", known.join(", "))
+            }
+        );
+        return ExitCode::from(1);
+    };
+    let base = &model.experiments[study.base.0 as usize];
+    let resolved = match Study::resolve(model, Some(&base.name), &options.overrides) {
+        Ok(resolved) => resolved,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let progress = Progress::new(name, options.json);
+    let outcome = designed::run_sensitivity(
+        &resolved.model,
+        study,
+        &resolved.experiment,
+        options.threads,
+        &|done, total| progress.update(done, total),
+    );
+    progress.clear();
+    let results = match outcome {
+        Ok(results) => results,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let json = serde_json::to_string_pretty(&results).unwrap_or_default();
+    if options.json {
+        println!("{json}");
+    } else {
+        print!("{}", sensitivity_table(&options.file, &results));
+    }
+    if let Some(dir) = &options.out {
+        let files = [
+            ("sensitivity.json", json + "\n"),
+            ("sensitivity.csv", report::sensitivity_csv(&results)),
+            ("sensitivity.svg", report::sensitivity_svg(&results)),
+        ];
+        if let Err(e) = write_files(dir, &files) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        if !options.json {
+            println!("\nwrote sensitivity.json, sensitivity.csv, sensitivity.svg to {dir}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
+    let mut out = String::new();
+    let method = match r.method.as_str() {
+        "oat" => "one factor at a time",
+        "morris" => "Morris elementary effects",
+        _ => "Sobol indices (Saltelli sampling)",
+    };
+    let _ = writeln!(
+        out,
+        "{file}: sensitivity {}, {method}, {} points × {} replications, seed {}\n",
+        r.study, r.points, r.replications, r.seed
+    );
+    let width = r.factors.iter().map(|f| f.path.len()).max().unwrap_or(6).max(6);
+    for m in &r.measures {
+        let unit = if m.unit.is_empty() { String::new() } else { format!(" [{}]", m.unit) };
+        let _ = writeln!(out, "  {}{unit}  (reference {:.4})", m.measure, m.reference);
+        match r.method.as_str() {
+            "oat" => {
+                let _ = writeln!(
+                    out,
+                    "    {:width$}  {:>12}  {:>12}  {:>12}",
+                    "factor", "low", "high", "swing"
+                );
+                let mut rows: Vec<_> = m.factors.iter().collect();
+                rows.sort_by(|a, b| b.swing.unwrap_or(0.0).total_cmp(&a.swing.unwrap_or(0.0)));
+                for f in rows {
+                    let _ = writeln!(
+                        out,
+                        "    {:width$}  {:>12.4}  {:>12.4}  {:>12.4}",
+                        f.factor,
+                        f.low.unwrap_or(f64::NAN),
+                        f.high.unwrap_or(f64::NAN),
+                        f.swing.unwrap_or(f64::NAN)
+                    );
+                }
+            }
+            "morris" => {
+                let _ = writeln!(
+                    out,
+                    "    {:width$}  {:>12}  {:>12}  {:>12}",
+                    "factor", "mu*", "mu", "sigma"
+                );
+                let mut rows: Vec<_> = m.factors.iter().collect();
+                rows.sort_by(|a, b| b.mu_star.unwrap_or(0.0).total_cmp(&a.mu_star.unwrap_or(0.0)));
+                for f in rows {
+                    let _ = writeln!(
+                        out,
+                        "    {:width$}  {:>12.4}  {:>12.4}  {:>12.4}",
+                        f.factor,
+                        f.mu_star.unwrap_or(f64::NAN),
+                        f.mu.unwrap_or(f64::NAN),
+                        f.sigma.unwrap_or(f64::NAN)
+                    );
+                }
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "    {:width$}  {:>18}  {:>18}",
+                    "factor", "first order", "total"
+                );
+                let mut rows: Vec<_> = m.factors.iter().collect();
+                let total = |f: &&fab_runtime::designed::FactorSensitivity| {
+                    f.total.as_ref().map_or(0.0, |s| s.mean)
+                };
+                rows.sort_by(|a, b| total(b).total_cmp(&total(a)));
+                for f in rows {
+                    let cell = |s: &Option<fab_runtime::results::Stat>| {
+                        s.as_ref()
+                            .map(|s| format!("{:.3} ± {:.3}", s.mean, s.half_width))
+                            .unwrap_or_default()
+                    };
+                    let _ = writeln!(
+                        out,
+                        "    {:width$}  {:>18}  {:>18}",
+                        f.factor,
+                        cell(&f.first),
+                        cell(&f.total)
+                    );
+                }
+                let _ = writeln!(out, "    (± : {}% bootstrap interval)", 100.0 * r.confidence);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Selects the best of several experiments or scenarios by Kim and Nelson's fully sequential
+/// procedure: every system runs replication r with the same seeds (common random numbers), and
+/// systems are eliminated as soon as they are clearly worse.
+pub fn select(options: &Options, model: &Model, selection: &crate::run::Selection) -> ExitCode {
+    let Some(&designed::Measure { name: measure, unit, stat }) =
+        designed::measure(&selection.measure)
+    else {
+        let names: Vec<&str> = designed::MEASURES.iter().map(|m| m.name).collect();
+        eprintln!("error: no measure `{}`; use one of {}", selection.measure, names.join(", "));
+        return ExitCode::from(2);
+    };
+    let maximize = measure == "throughput";
+    let mut studies = Vec::new();
+    for name in &selection.names {
+        match Study::resolve(model, Some(name), &options.overrides) {
+            Ok(study) => studies.push(study),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let first_stage = studies[0].experiment.replications.max(2) as usize;
+    let max_replications = studies[0]
+        .experiment
+        .max_replications
+        .unwrap_or(fab_runtime::experiment::DEFAULT_MAX_REPLICATIONS)
+        .max(first_stage as u32) as usize;
+    let procedure = match KimNelson::new(
+        studies.len(),
+        first_stage,
+        selection.pcs,
+        selection.indifference,
+        maximize,
+    ) {
+        Ok(procedure) => procedure.with_max_replications(max_replications),
+        Err(why) => {
+            eprintln!("error: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut procedure = procedure;
+    let mut taken = vec![0u32; studies.len()];
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start threads: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    while !procedure.done() {
+        let needs = procedure.needs();
+        if needs.is_empty() {
+            break;
+        }
+        // One replication of every system that needs one, in parallel; observed in system order.
+        let runs: Vec<Result<f64, fab_runtime::RunError>> = pool.install(|| {
+            needs
+                .par_iter()
+                .map(|&system| {
+                    let study = &studies[system];
+                    simulate(&study.model, &study.experiment, taken[system])
+                        .map(|r| stat(&r).values.first().copied().unwrap_or(f64::NAN))
+                })
+                .collect()
+        });
+        for (&system, run) in needs.iter().zip(runs) {
+            match run {
+                Ok(value) => {
+                    procedure.observe(system, value);
+                    taken[system] += 1;
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    }
+    let outcome = procedure.outcome();
+    let document = serde_json::json!({
+        "procedure": "Kim-Nelson (KN), common random numbers",
+        "measure": measure,
+        "unit": unit,
+        "maximize": maximize,
+        "indifference": selection.indifference,
+        "probability_of_correct_selection": selection.pcs,
+        "guaranteed": outcome.guaranteed,
+        "best": selection.names[outcome.best],
+        "systems": selection.names.iter().enumerate().map(|(i, name)| serde_json::json!({
+            "name": name,
+            "mean": outcome.means[i],
+            "replications": outcome.replications[i],
+            "eliminated_at": outcome.eliminated.iter().find(|(s, _)| *s == i).map(|(_, r)| *r),
+        })).collect::<Vec<_>>(),
+    });
+    let json = serde_json::to_string_pretty(&document).unwrap_or_default();
+    if options.json {
+        println!("{json}");
+    } else {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}: selecting the {} {measure} among {} (Kim–Nelson, common random numbers)\n",
+            options.file,
+            if maximize { "largest" } else { "smallest" },
+            selection.names.join(", ")
+        );
+        let width = selection.names.iter().map(|n| n.len()).max().unwrap_or(6).max(6);
+        let _ = writeln!(
+            out,
+            "  {:width$}  {:>14}  {:>12}  status",
+            "system",
+            format!("mean {unit}"),
+            "replications"
+        );
+        for (i, name) in selection.names.iter().enumerate() {
+            let status = if i == outcome.best {
+                "◀ best".to_string()
+            } else if let Some((_, r)) = outcome.eliminated.iter().find(|(s, _)| *s == i) {
+                format!("eliminated after {r} replications")
+            } else {
+                "not eliminated".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "  {name:width$}  {:>14.4}  {:>12}  {status}",
+                outcome.means[i], outcome.replications[i]
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\n  {}",
+            if outcome.guaranteed {
+                format!(
+                    "`{}` is the best with probability ≥ {} when the best is better than the \
+                     others by at least {} {unit}.",
+                    selection.names[outcome.best], selection.pcs, selection.indifference
+                )
+            } else {
+                format!(
+                    "stopped at the maximum of {max_replications} replications: `{}` has the \
+                     best sample mean, but the probability guarantee does not hold (raise \
+                     `max_replications` or the indifference zone).",
+                    selection.names[outcome.best]
+                )
+            }
+        );
+        print!("{out}");
+    }
+    if let Some(dir) = &options.out
+        && let Err(e) = write_files(dir, &[("selection.json", json + "\n")])
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
