@@ -79,7 +79,7 @@ impl<'a> Ctx<'a> {
         match self.conform(value, ty) {
             Ok(value) => value,
             Err(mismatch) => {
-                self.report_mismatch(mismatch, expr.span, what);
+                self.report_mismatch_of(mismatch, expr, what);
                 Value::Error
             }
         }
@@ -210,7 +210,7 @@ impl<'a> Ctx<'a> {
                         Diagnostic::error("E0301", format!("unknown unit `{}`", part.name.name))
                             .primary(self.loc(part.name.span), "not a unit fab knows");
                     diagnostic = match did_you_mean(&part.name.name, names) {
-                        Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
+                        Some(best) => diagnostic.suggest(self.loc(part.name.span), best),
                         None => diagnostic
                             .help("The units fab knows are listed in docs/reference/builtins.md."),
                     };
@@ -410,7 +410,7 @@ impl<'a> Ctx<'a> {
             Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
                 .primary(self.loc(name_span), "not a built-in");
         if let Some(best) = did_you_mean(name, candidates) {
-            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+            diagnostic = diagnostic.suggest(self.loc(name_span), best);
         }
         self.push(diagnostic);
         Value::Error
@@ -439,7 +439,7 @@ impl<'a> Ctx<'a> {
                         if let Some(best) =
                             did_you_mean(&ident.name, all_params.iter().map(|p| p.name))
                         {
-                            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                            diagnostic = diagnostic.suggest(self.loc(ident.span), best);
                         }
                         self.push(diagnostic);
                         ok = false;
@@ -519,7 +519,7 @@ impl<'a> Ctx<'a> {
         };
         // The variable's dimension: from the expected type, else from an argument in its units.
         let mut variable = expected.and_then(expected_dist_dimension);
-        let mut values: Vec<(&ParamDecl, Value, Span)> = Vec::new();
+        let mut values: Vec<(&ParamDecl, Value, &Expr)> = Vec::new();
         for (param, arg) in &bound {
             let value = self.eval(&arg.value, None);
             if variable.is_none()
@@ -528,7 +528,7 @@ impl<'a> Ctx<'a> {
             {
                 variable = Some(q.dim);
             }
-            values.push((param, value, arg.value.span));
+            values.push((param, value, &arg.value));
         }
         let variable = variable.unwrap_or(Dimension::NONE);
         let mut known: Vec<(&str, f64)> = Vec::new();
@@ -536,7 +536,8 @@ impl<'a> Ctx<'a> {
         let mut failed = false;
         let mut data: Option<(String, String, Span)> = None;
         let mut unit_factor = 1.0;
-        for (param, value, value_span) in values {
+        for (param, value, written) in values {
+            let value_span = written.span;
             let ty = match param.ty {
                 ParamType::OfVariable => ValueType::Quantity(variable),
                 ParamType::PerVariable => ValueType::Quantity(variable.powi(-1)),
@@ -559,9 +560,9 @@ impl<'a> Ctx<'a> {
                 },
                 Ok(_) => {}
                 Err(mismatch) => {
-                    self.report_mismatch(
+                    self.report_mismatch_of(
                         mismatch,
-                        value_span,
+                        written,
                         &format!("parameter `{}`", param.name),
                     );
                     failed = true;
@@ -910,8 +911,35 @@ impl<'a> Ctx<'a> {
 
     /// Reports why a value did not fit where it was written.
     pub fn report_mismatch(&mut self, mismatch: Mismatch, span: Span, what: &str) {
+        let diagnostic = self.mismatch_diagnostic(mismatch, span, None, what);
+        self.push(diagnostic);
+    }
+
+    /// Reports why the value of `written` did not fit, with the fixes the expression allows: a unit
+    /// after a bare number, the closest word for a misspelt one.
+    pub fn report_mismatch_of(&mut self, mismatch: Mismatch, written: &Expr, what: &str) {
+        let diagnostic = self.mismatch_diagnostic(mismatch, written.span, Some(written), what);
+        self.push(diagnostic);
+    }
+
+    fn mismatch_diagnostic(
+        &self,
+        mismatch: Mismatch,
+        span: Span,
+        written: Option<&Expr>,
+        what: &str,
+    ) -> Diagnostic {
         let at = self.loc(span);
-        let diagnostic = match mismatch {
+        // A misspelt word can be replaced only where the expression is that word alone.
+        let word_at = |word: &str| match written.map(|e| &e.kind) {
+            Some(ExprKind::Path(path))
+                if path.segments.len() == 1 && path.segments[0].name == word =>
+            {
+                Some(self.loc(path.segments[0].span))
+            }
+            _ => None,
+        };
+        match mismatch {
             Mismatch::WrongKind { expected, found } => {
                 Diagnostic::error("E0204", format!("{what} expects {expected}, found {found}"))
                     .primary(at, format!("this is {found}"))
@@ -926,6 +954,13 @@ impl<'a> Ctx<'a> {
                 .primary(at, "this number has no unit");
                 if !examples.is_empty() {
                     d = d.help(format!("Add a unit, such as {}.", examples.join(", ")));
+                }
+                if let Some(ExprKind::Number(_)) = written.map(|e| &e.kind) {
+                    let end = Span { start: span.end, end: span.end };
+                    for unit in units::units_of(expected).take(3) {
+                        let title = format!("Add the unit `{}`", unit.name);
+                        d = d.fix(title, self.loc(end), format!(" {}", unit.name));
+                    }
                 }
                 d
             }
@@ -949,7 +984,10 @@ impl<'a> Ctx<'a> {
                     Diagnostic::error("E0101", format!("cannot find `{word}` in this scope"))
                         .primary(at, "not declared");
                 if let Some(best) = did_you_mean(&word, self.scope.names()) {
-                    d = d.help(format!("Did you mean `{best}`?"));
+                    d = match word_at(&word) {
+                        Some(location) => d.suggest(location, best),
+                        None => d.help(format!("Did you mean `{best}`?")),
+                    };
                 }
                 d
             }
@@ -958,7 +996,10 @@ impl<'a> Ctx<'a> {
                 let mut d = Diagnostic::error("E0205", format!("{what} does not accept `{word}`"))
                     .primary(at, format!("expected {}", listed.join(" or ")));
                 if let Some(best) = did_you_mean(&word, expected.iter().map(String::as_str)) {
-                    d = d.help(format!("Did you mean `{best}`?"));
+                    d = match word_at(&word) {
+                        Some(location) => d.suggest(location, best),
+                        None => d.help(format!("Did you mean `{best}`?")),
+                    };
                 }
                 d
             }
@@ -967,8 +1008,7 @@ impl<'a> Ctx<'a> {
                 format!("{what} expects {}, but this names {found}", expected.describe()),
             )
             .primary(at, format!("this is {found}")),
-        };
-        self.push(diagnostic);
+        }
     }
 }
 
