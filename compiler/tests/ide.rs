@@ -427,7 +427,7 @@ fn completion_of_units_after_a_number() {
 fn completion_of_parameters_inside_a_call() {
     assert_eq!(labels(&at(BODY_SHOP, "normal(|mean = 52 s")), ["mean", "sd"]);
     let given = labels("station w {\n    cycle = lognormal(mean = 1 s, $0)\n}\n");
-    assert_eq!(given, ["cv", "sd"]);
+    assert_eq!(given, ["cv", "sd", "location"]);
     let preventive = labels(&at(BODY_SHOP, "preventive(|every"));
     assert_eq!(preventive, ["every", "takes", "restores"]);
 }

@@ -52,7 +52,7 @@ pub fn fit_all(sample: &[f64], non_negative: bool) -> Vec<Fitted> {
             let ll = -sum_log - n / 2.0 * (libm::log(2.0 * std::f64::consts::PI * var_log) + 1.0);
             let m = libm::exp(mean_log + var_log / 2.0);
             let s = m * libm::sqrt(libm::exp(var_log) - 1.0);
-            push(Distribution::Lognormal { mean: m, sd: s }, ll, 2);
+            push(Distribution::Lognormal { mean: m, sd: s, location: 0.0 }, ll, 2);
         }
 
         if let Some(shape) = weibull_shape(sample, &logs) {
