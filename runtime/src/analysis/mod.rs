@@ -7,6 +7,7 @@
 //! The usual protocol is: ask a module for a *design* (the points of the factor space to run),
 //! run one simulation per point, hand the outputs back in the same order, and read the estimates.
 //!
+//! - [`mser`]: the MSER-5 truncation rule for the warm-up period of a steady-state output.
 //! - [`design`]: full factorial and Latin hypercube designs, factor levels and scaling from the
 //!   unit cube to a factor's range, and a scrambled Sobol' low-discrepancy sequence.
 //!
@@ -17,3 +18,4 @@
 //! platform. Transcendental functions go through `libm`, as everywhere in the runtime.
 
 pub mod design;
+pub mod mser;
