@@ -10,6 +10,8 @@
 //! - [`mser`]: the MSER-5 truncation rule for the warm-up period of a steady-state output.
 //! - [`design`]: full factorial and Latin hypercube designs, factor levels and scaling from the
 //!   unit cube to a factor's range, and a scrambled Sobol' low-discrepancy sequence.
+//! - [`sensitivity`]: one-at-a-time swings (tornado charts), Morris elementary effects, and
+//!   variance-based Sobol' indices from a Saltelli design with bootstrap confidence intervals.
 //!
 //! Designs live in the unit cube `[0, 1]^k` (the random and quasi-random ones inside it, the
 //! one-at-a-time and Morris grids on its faces too); [`design::scale`] maps a coordinate to a
@@ -19,3 +21,4 @@
 
 pub mod design;
 pub mod mser;
+pub mod sensitivity;
