@@ -12,6 +12,8 @@
 //!   unit cube to a factor's range, and a scrambled Sobol' low-discrepancy sequence.
 //! - [`sensitivity`]: one-at-a-time swings (tornado charts), Morris elementary effects, and
 //!   variance-based Sobol' indices from a Saltelli design with bootstrap confidence intervals.
+//! - [`selection`]: Kim and Nelson's fully sequential procedure for selecting the best of `k`
+//!   systems simulated with common random numbers.
 //!
 //! Designs live in the unit cube `[0, 1]^k` (the random and quasi-random ones inside it, the
 //! one-at-a-time and Morris grids on its faces too); [`design::scale`] maps a coordinate to a
@@ -21,4 +23,5 @@
 
 pub mod design;
 pub mod mser;
+pub mod selection;
 pub mod sensitivity;
