@@ -17,9 +17,10 @@
 //!
 //! Designs live in the unit cube `[0, 1]^k` (the random and quasi-random ones inside it, the
 //! one-at-a-time and Morris grids on its faces too); [`design::scale`] maps a coordinate to a
-//! factor's range (continuous or integer). Every random draw comes from the stream the caller passes, in a
-//! documented order, so a seed gives the same design and the same confidence intervals on every
-//! platform. Transcendental functions go through `libm`, as everywhere in the runtime.
+//! factor's range (continuous or integer). Every random draw comes from the stream the caller
+//! passes, in a documented order, so a seed gives the same design and the same confidence
+//! intervals on every platform. Transcendental functions go through `libm`, as everywhere in the
+//! runtime.
 
 pub mod design;
 pub mod mser;

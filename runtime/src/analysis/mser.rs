@@ -17,14 +17,14 @@
 //! MSER(d) = Σ_{i=d+1}^{n} (Z_i − Z̄_d)² / (n − d)²,   Z̄_d = Σ_{i=d+1}^{n} Z_i / (n − d)
 //! ```
 //!
-//! which is, up to a factor, the squared half-width of a confidence interval for the mean of the
-//! retained batches, and takes the `d` with the smallest value (the earliest one on ties). Only
-//! `d ≤ n/2` is admissible: a minimum in the second half compares means of a handful of batches
-//! and is meaningless. A minimum *at* the boundary `d = ⌊n/2⌋` usually means the run never
-//! reached steady state (or is too short to tell), so the result says the truncation is not
-//! reliable; Hoad, Robinson and Davies ("Automating warm-up length estimation", J. Oper. Res. Soc.
-//! 61(9), 2010) found MSER-5 the most robust of the automatic rules they compared, with this
-//! caveat. With fewer than 10 batches (50 observations) there is nothing to decide.
+//! which is about the squared standard error of the mean of the retained batches, and takes the
+//! `d` with the smallest value (the earliest one on ties). Only `d ≤ n/2` is admissible: a
+//! minimum in the second half compares means of a handful of batches and is meaningless. A
+//! minimum *at* the boundary `d = ⌊n/2⌋` usually means the run never reached steady state (or is
+//! too short to tell), so the result says the truncation is not reliable. Hoad, Robinson and
+//! Davies ("Automating warm-up length estimation", J. Oper. Res. Soc. 61(9), 2010) recommend
+//! MSER-5 for automated warm-up estimation after comparing the published methods. With fewer
+//! than 10 batches (50 observations) there is nothing to decide.
 //!
 //! The sums over the retained batches are accumulated backwards from the end with Welford's
 //! update, so every `MSER(d)` costs O(1) and the sum of squares never suffers the cancellation of

@@ -53,8 +53,8 @@
 //!
 //! ```text
 //! V    = the variance of the 2N outputs f_A and f_B (divided by 2N)
-//! S_i  = (1/N) Σ_j f_B (f_i − f_A) / V                (Saltelli et al. 2010, table 2 (b))
-//! S_Ti = (1/2N) Σ_j (f_A − f_i)² / V                  (Jansen 1999; table 2 (f))
+//! S_i  = (1/N) Σ_j f_B (f_i − f_A) / V                (the estimator of Saltelli et al. 2010)
+//! S_Ti = (1/2N) Σ_j (f_A − f_i)² / V                  (Jansen's estimator, recommended there)
 //! ```
 //!
 //! The outputs are centred on the mean of the `2N` outputs of `A` and `B` first, which leaves
@@ -617,11 +617,12 @@ mod tests {
 
     #[test]
     fn sobol_indices_of_the_ishigami_function_match_the_analytic_values() {
-        // Ishigami and Homma (1990), with a = 7, b = 0.1, X_i uniform on [−π, π]. Its variance
-        // components are known in closed form (e.g. Saltelli et al., Global Sensitivity Analysis:
-        // The Primer, 2008, section 4.9; Sobol' and Levitan 1999):
-        //   V₁ = ½ (1 + bπ⁴/5)²,  V₂ = a²/8,  V₃ = 0,  V₁₃ = b²π⁸ (1/18 − 1/50) = 8b²π⁸/225,
-        //   V = a²/8 + bπ⁴/5 + b²π⁸/18 + ½ = V₁ + V₂ + V₁₃.
+        // Ishigami and Homma (1990): Y = sin X₁ + a sin² X₂ + b X₃⁴ sin X₁ with a = 7, b = 0.1 and
+        // X_i uniform on [−π, π]. With E sin² = ½, E X₃⁴ = π⁴/5, E X₃⁸ = π⁸/9, Var sin² = 1/8:
+        //   V₁ = Var E(Y | X₁) = (1 + bπ⁴/5)² Var sin X₁ = ½ (1 + bπ⁴/5)²,
+        //   V₂ = a² Var sin² X₂ = a²/8,   V₃ = 0 (E(Y | X₃) is constant),
+        //   V₁₃ = b² Var(X₃⁴) E sin² X₁ = b²π⁸ (1/9 − 1/25) / 2 = 8b²π⁸/225,
+        // and the total V = a²/8 + bπ⁴/5 + b²π⁸/18 + ½ is their sum.
         let (a, b) = (7.0, 0.1);
         let pi4 = PI * PI * PI * PI;
         let pi8 = pi4 * pi4;
