@@ -38,6 +38,8 @@ pub struct CheckedItem {
     pub currencies: Vec<(String, Location)>,
     /// For declarations and templates: the checked, template-merged body.
     pub body: Option<CheckedBody>,
+    /// The `fit(…)` calls of the item and what each chose.
+    pub fits: Vec<crate::data::FitReport>,
 }
 
 impl CheckedItem {
@@ -96,7 +98,7 @@ pub fn check_item(db: &dyn Db, file: SourceFile, key: ItemKey) -> CheckedItem {
         ItemKind::Template(template) => check_template(&mut ctx, template),
         ItemKind::Error => None,
     };
-    CheckedItem { diagnostics: ctx.diagnostics, currencies: ctx.currencies, body }
+    CheckedItem { diagnostics: ctx.diagnostics, currencies: ctx.currencies, body, fits: ctx.fits }
 }
 
 fn check_flow(ctx: &mut Ctx, flow: &ast::Flow) {

@@ -18,6 +18,7 @@ use crate::value::{CallValue, DistValue, Field, Quantity, Value};
 use fab_grammar::ast::{Arg, BinaryOp, Expr, ExprKind, Span, UnaryOp, UnitExpr};
 use fab_stdlib::catalog::{self, ParamDecl, ParamType};
 use fab_stdlib::dist::{self, InvalidParameter};
+use fab_stdlib::fit::Family;
 use fab_stdlib::types::{RefClass, ValueType};
 use fab_stdlib::units::{self, Dimension};
 use std::collections::BTreeMap;
@@ -36,6 +37,8 @@ pub struct Ctx<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Currencies written in this item, with where.
     pub currencies: Vec<(String, Location)>,
+    /// The `fit(…)` calls evaluated in this item, with what they chose.
+    pub fits: Vec<crate::data::FitReport>,
 }
 
 /// Why a value does not fit a type; [`Ctx::report_mismatch`] turns it into words.
@@ -60,6 +63,7 @@ impl<'a> Ctx<'a> {
             env: BTreeMap::new(),
             diagnostics: Vec::new(),
             currencies: Vec::new(),
+            fits: Vec::new(),
         }
     }
 
@@ -536,6 +540,7 @@ impl<'a> Ctx<'a> {
         let mut failed = false;
         let mut data: Option<(String, String, Span)> = None;
         let mut unit_factor = 1.0;
+        let mut families: Option<(Vec<Value>, &Expr)> = None;
         for (param, value, written) in values {
             let value_span = written.span;
             let ty = match param.ty {
@@ -558,6 +563,9 @@ impl<'a> Ctx<'a> {
                     Some(d) => d.1 = text,
                     None => data = Some((String::new(), text, value_span)),
                 },
+                Ok(Value::List(names)) if param.name == "families" => {
+                    families = Some((names, written))
+                }
                 Ok(_) => {}
                 Err(mismatch) => {
                     self.report_mismatch_of(
@@ -576,26 +584,30 @@ impl<'a> Ctx<'a> {
             return Value::Dist(DistValue { dist: None, dim: variable });
         }
         let non_negative = is_non_negative(variable);
+        let candidates = match families {
+            Some((names, written)) => match self.fit_families(&names, written) {
+                Some(candidates) => candidates,
+                None => return Value::Error,
+            },
+            None => Vec::new(),
+        };
         let built = if family.reads_data {
             let (file, column, file_span) = data.unwrap_or_default();
             match self.read_column(&file, &column, file_span) {
                 Some(values) if family.name == "empirical" => Ok(dist::Distribution::Empirical {
                     values: values.iter().map(|v| v * unit_factor).collect(),
                 }),
-                Some(values) => match fab_stdlib::fit::best_fit(&values, non_negative) {
-                    Some(best) => Ok(best.distribution.scaled(unit_factor)),
-                    None => {
-                        self.push(
-                            Diagnostic::error(
-                                "E0404",
-                                format!("no distribution fits column `{column}` of `{file}`"),
-                            )
-                            .primary(self.loc(span), "cannot fit")
-                            .help("A fit needs at least 3 values that are not all equal."),
-                        );
-                        return Value::Error;
+                Some(_) => {
+                    let request = crate::data::FitRequest {
+                        column: column.clone(),
+                        families: candidates,
+                        non_negative,
+                    };
+                    match self.fit_column(&file, request, span, variable, unit_factor) {
+                        Some(distribution) => Ok(distribution),
+                        None => return Value::Error,
                     }
-                },
+                }
                 None => return Value::Error,
             }
         } else {
@@ -677,6 +689,97 @@ impl<'a> Ctx<'a> {
                     .primary(self.loc(span), format!("this distribution reaches {low}"))
                     .help("Keep the distribution's smallest value at zero or above."),
             );
+        }
+    }
+
+    /// The families a `families = [...]` list names; an unknown name is an error with a "did you
+    /// mean" suggestion.
+    fn fit_families(&mut self, names: &[Value], written: &Expr) -> Option<Vec<Family>> {
+        let item_spans: Vec<Span> = match &written.kind {
+            ExprKind::List(items) if items.len() == names.len() => {
+                items.iter().map(|item| item.span).collect()
+            }
+            _ => vec![written.span; names.len()],
+        };
+        let mut selected = Vec::new();
+        let mut ok = true;
+        for (name, at) in names.iter().zip(item_spans) {
+            let Value::Str(name) = name else { continue };
+            match Family::select(name) {
+                Some(families) => selected.extend(families),
+                None => {
+                    let known: Vec<&str> = Family::names().collect();
+                    let mut diagnostic = Diagnostic::error(
+                        "E0403",
+                        format!("invalid parameters for `fit`: unknown family `{name}`"),
+                    )
+                    .primary(self.loc(at), "not a family `fit` knows")
+                    .note(format!("`fit` fits {}.", known.join(", ")));
+                    if let Some(best) = did_you_mean(name, known.iter().copied()) {
+                        diagnostic = diagnostic.help(format!("Did you mean `{best}`?")).fix(
+                            format!("Replace with `\"{best}\"`"),
+                            self.loc(at),
+                            format!("\"{best}\""),
+                        );
+                    }
+                    self.push(diagnostic);
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(selected)
+    }
+
+    /// Fits a column of a data file (memoized by [`crate::data::fitted_column`]), records what was
+    /// chosen for reports, and returns the best distribution in SI units.
+    fn fit_column(
+        &mut self,
+        file: &str,
+        request: crate::data::FitRequest,
+        span: Span,
+        dimension: Dimension,
+        unit_factor: f64,
+    ) -> Option<dist::Distribution> {
+        use crate::data::FitFailure;
+        let path = crate::scope::import_target(self.file.path(self.db), file);
+        let data = self.db.data_file(&path);
+        let column = request.column.clone();
+        match crate::data::fitted_column(self.db, data, request) {
+            Ok(fitted) => {
+                let best = fitted.ranking.best()?.distribution.scaled(unit_factor);
+                self.fits.push(crate::data::FitReport {
+                    location: self.loc(span),
+                    path,
+                    column,
+                    dimension,
+                    unit_factor,
+                    fitted: fitted.clone(),
+                });
+                Some(best)
+            }
+            Err(failure) => {
+                let (label, help) = match failure {
+                    FitFailure::Unreadable { message, help } => (message.clone(), help.clone()),
+                    FitFailure::Sample(reason) => (
+                        reason.clone(),
+                        "A fit needs at least 3 values that are not all equal.".to_string(),
+                    ),
+                    FitFailure::NoFamily(reasons) => (
+                        "no candidate family applies".to_string(),
+                        format!("Each family was left out: {}.", reasons.join("; ")),
+                    ),
+                };
+                let mut diagnostic = Diagnostic::error(
+                    "E0404",
+                    format!("no distribution fits column `{column}` of `{file}`"),
+                )
+                .primary(self.loc(span), label);
+                if !help.is_empty() {
+                    diagnostic = diagnostic.help(help);
+                }
+                self.push(diagnostic);
+                None
+            }
         }
     }
 
