@@ -38,6 +38,8 @@ pub struct CheckedItem {
     pub currencies: Vec<(String, Location)>,
     /// For declarations and templates: the checked, template-merged body.
     pub body: Option<CheckedBody>,
+    /// The `fit(…)` calls of the item and what each chose.
+    pub fits: Vec<crate::data::FitReport>,
 }
 
 impl CheckedItem {
@@ -114,7 +116,7 @@ pub fn check_item(db: &dyn Db, file: SourceFile, key: ItemKey) -> CheckedItem {
         ItemKind::Template(template) => check_template(&mut ctx, template),
         ItemKind::Error => None,
     };
-    CheckedItem { diagnostics: ctx.diagnostics, currencies: ctx.currencies, body }
+    CheckedItem { diagnostics: ctx.diagnostics, currencies: ctx.currencies, body, fits: ctx.fits }
 }
 
 fn check_flow(ctx: &mut Ctx, flow: &ast::Flow) {
@@ -151,7 +153,7 @@ fn report_unknown_name(ctx: &mut Ctx, name: &ast::Ident, what: &str) {
     let mut diagnostic = Diagnostic::error("E0101", format!("cannot find {what} `{}`", name.name))
         .primary(ctx.loc(name.span), "not declared");
     if let Some(best) = did_you_mean(&name.name, ctx.scope.names()) {
-        diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+        diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
     }
     ctx.push(diagnostic);
 }
@@ -446,7 +448,7 @@ fn report_unknown_field(
         Diagnostic::error("E0201", format!("{owner} has no field `{}`", name.name))
             .primary(ctx.loc(name.span), "unknown field");
     diagnostic = match did_you_mean(&name.name, candidates) {
-        Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
+        Some(best) => diagnostic.suggest(ctx.loc(name.span), best),
         None => {
             let names: Vec<String> = fields.iter().map(|f| format!("`{}`", f.name)).collect();
             diagnostic.help(format!("The fields are {}.", names.join(", ")))
@@ -474,13 +476,13 @@ fn check_map(
             continue;
         };
         let name = &path.segments[0];
-        let key_value =
-            ctx.eval(&ast::Expr { kind: ast::ExprKind::Path(path.clone()), span: path.span }, None);
+        let key_expr = ast::Expr { kind: ast::ExprKind::Path(path.clone()), span: path.span };
+        let key_value = ctx.eval(&key_expr, None);
         let declaration = match ctx.conform(key_value, &ValueType::Ref(key)) {
             Ok(Value::Ref(declaration)) => declaration,
             Ok(_) => continue,
             Err(mismatch) => {
-                ctx.report_mismatch(mismatch, path.span, "this key");
+                ctx.report_mismatch_of(mismatch, &key_expr, "this key");
                 continue;
             }
         };
@@ -878,7 +880,7 @@ fn expand(
             .primary(ctx.loc(name.span), "unknown parameter");
             if let Some(best) = did_you_mean(&name.name, params.iter().map(|(n, _, _)| n.as_str()))
             {
-                diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
             }
             ctx.push(diagnostic);
             continue;
@@ -1014,6 +1016,19 @@ impl ParamTy {
     fn describe(&self) -> String {
         self.as_value_type().to_string()
     }
+}
+
+/// The values a template's parameters have while its body is checked on its own: abstract
+/// numbers and distributions of the declared dimensions. The IDE evaluates a template body's
+/// expressions in this environment, as the checker does.
+pub fn template_environment(params: &[ast::Param]) -> BTreeMap<String, Value> {
+    params
+        .iter()
+        .map(|p| {
+            let value = parse_type(&p.ty).map(|ty| ty.abstract_value()).unwrap_or(Value::Error);
+            (p.name.name.clone(), value)
+        })
+        .collect()
 }
 
 /// The parameters' names and types (`None` where the type is not understood).
@@ -1159,7 +1174,7 @@ fn template_kind(ctx: &mut Ctx, template: &ast::Template) -> Option<DeclKind> {
                 )
                 .primary(ctx.loc(template.base.name.span), "not declared");
                 if let Some(best) = did_you_mean(&base_name, candidates.chain(ctx.scope.names())) {
-                    diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                    diagnostic = diagnostic.suggest(ctx.loc(template.base.name.span), best);
                 }
                 ctx.push(diagnostic);
             }
@@ -1306,7 +1321,7 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType
                 Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
                     .primary(ctx.loc(name.span), format!("{owner} has no field `{}`", name.name));
             if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
-                diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
             }
             ctx.push(diagnostic);
             None
@@ -1711,7 +1726,7 @@ fn check_study_expression(ctx: &mut Ctx, expr: &ast::Expr) {
                     Diagnostic::error("E0101", format!("unknown measure `{}`", name.name))
                         .primary(ctx.loc(name.span), "not a KPI or field");
                 if let Some(best) = did_you_mean(&name.name, KPIS.iter().copied()) {
-                    diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                    diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
                 }
                 ctx.push(diagnostic);
             }

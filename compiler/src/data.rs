@@ -1,8 +1,18 @@
-//! Reading data files a model names: one numeric column of a CSV file.
+//! Reading data files a model names: one numeric column of a CSV file, optionally with a status
+//! column marking right-censored values; and the memoized fit of such a column.
 //!
 //! The reader is small and strict: the first line is the header, cells are separated by commas
 //! (double quotes may surround a cell), blank lines are skipped, and every cell of the column must
 //! be a number. A problem names the first bad row, counting the header as row 1 as a spreadsheet does.
+//!
+//! [`fitted_column`] is the salsa query behind `fit(…)`: its inputs are the [`DataFile`] (whose
+//! contents are a salsa input) and the request, so a fit is computed once per file contents and
+//! request, however many items ask for it and however often the model around it is edited.
+
+use crate::db::{DataFile, Db};
+use crate::diagnostic::Location;
+use fab_stdlib::fit::{self, Family, FitOptions, Observation, Ranking, Sample, gof};
+use fab_stdlib::units::Dimension;
 
 /// Why a column could not be read, in words.
 #[derive(Debug, PartialEq)]
@@ -13,6 +23,17 @@ pub struct DataProblem {
 
 /// The values of the column named `column`.
 pub fn numeric_column(text: &str, column: &str) -> Result<Vec<f64>, DataProblem> {
+    Ok(observations(text, column, None)?.into_iter().map(|o| o.value).collect())
+}
+
+/// The values of the column named `column`, each marked censored or not by the column named
+/// `status` when there is one. A status cell says `failure` or `1` (the value was observed) or
+/// `censored` or `0` (the unit was still working then: right-censored), in any letter case.
+pub fn observations(
+    text: &str,
+    column: &str,
+    status: Option<&str>,
+) -> Result<Vec<Observation>, DataProblem> {
     let mut lines = text.lines().enumerate().filter(|(_, line)| !line.trim().is_empty());
     let Some((_, header)) = lines.next() else {
         return Err(DataProblem {
@@ -21,30 +42,58 @@ pub fn numeric_column(text: &str, column: &str) -> Result<Vec<f64>, DataProblem>
         });
     };
     let names: Vec<String> = split(header).into_iter().map(|n| n.to_string()).collect();
-    let Some(index) = names.iter().position(|n| n == column) else {
-        return Err(DataProblem {
-            message: format!("no column named `{column}`"),
+    let find = |wanted: &str| {
+        names.iter().position(|n| n == wanted).ok_or_else(|| DataProblem {
+            message: format!("no column named `{wanted}`"),
             help: format!(
                 "The columns are: {}.",
                 names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
             ),
-        });
+        })
     };
+    let index = find(column)?;
+    let status_index = status.map(find).transpose()?;
     let mut values = Vec::new();
     for (line_index, line) in lines {
         let row = line_index + 1;
         let cells = split(line);
         let cell = cells.get(index).copied().unwrap_or("");
-        match cell.parse::<f64>() {
-            Ok(value) if value.is_finite() => values.push(value),
+        let value = match cell.parse::<f64>() {
+            Ok(value) if value.is_finite() => value,
             _ => {
+                let what = if cell.is_empty() {
+                    "is empty".to_string()
+                } else {
+                    format!("`{cell}` is not a number")
+                };
                 return Err(DataProblem {
-                    message: format!("row {row}, column `{column}`: `{cell}` is not a number"),
+                    message: format!("row {row}, column `{column}`: {what}"),
                     help: "Every cell of the column must be a number; remove or fix that row."
                         .to_string(),
                 });
             }
-        }
+        };
+        let censored = match (status, status_index) {
+            (Some(status), Some(at)) => {
+                let cell = cells.get(at).copied().unwrap_or("");
+                match cell.to_ascii_lowercase().as_str() {
+                    "failure" | "1" => false,
+                    "censored" | "0" => true,
+                    _ => {
+                        return Err(DataProblem {
+                            message: format!(
+                                "row {row}, column `{status}`: `{cell}` is not a status"
+                            ),
+                            help: "A status is `failure` (or `1`) for an observed value and \
+                                   `censored` (or `0`) for a unit still working at that value."
+                                .to_string(),
+                        });
+                    }
+                }
+            }
+            _ => false,
+        };
+        values.push(Observation { value, censored });
     }
     if values.is_empty() {
         return Err(DataProblem {
@@ -59,6 +108,81 @@ fn split(line: &str) -> Vec<&str> {
     line.split(',').map(|cell| cell.trim().trim_matches('"').trim()).collect()
 }
 
+/// What `fit(…)` asks of one data file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FitRequest {
+    pub column: String,
+    /// The candidate families; every family when empty.
+    pub families: Vec<Family>,
+    /// The variable cannot be negative (a duration, a length).
+    pub non_negative: bool,
+}
+
+/// The outcome of `fit(…)` on one column, in the file's own units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FittedColumn {
+    pub ranking: Ranking,
+    /// The goodness of fit of the best family, if one applied.
+    pub goodness: Option<gof::GoodnessOfFit>,
+}
+
+/// Why `fit(…)` found nothing to fit, in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FitFailure {
+    /// The column could not be read: a message and a help line.
+    Unreadable { message: String, help: String },
+    /// The values cannot be fitted (empty, constant, too few).
+    Sample(String),
+    /// No candidate family applies; each one's reason.
+    NoFamily(Vec<String>),
+}
+
+/// A `fit(…)` the checker evaluated, with what it chose: for `fab check --verbose` and the editor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitReport {
+    /// The call, relative to its item like a diagnostic's location.
+    pub location: Location,
+    /// The data file, as the workspace names it.
+    pub path: String,
+    pub column: String,
+    /// The variable's dimension.
+    pub dimension: Dimension,
+    /// What one unit in the file stands for, in SI (the `unit` argument; 1 without one).
+    pub unit_factor: f64,
+    /// The ranking, in the file's own units.
+    pub fitted: FittedColumn,
+}
+
+/// Fits the candidate families to one column of `file`: memoized on the file's contents and the
+/// request.
+#[salsa::tracked(returns(ref))]
+pub fn fitted_column(
+    db: &dyn Db,
+    file: DataFile,
+    request: FitRequest,
+) -> Result<FittedColumn, FitFailure> {
+    let text = file.contents(db).as_ref().map_err(|reason| FitFailure::Unreadable {
+        message: reason.clone(),
+        help: String::new(),
+    })?;
+    let values = observations(text, &request.column, None)
+        .map_err(|p| FitFailure::Unreadable { message: p.message, help: p.help })?;
+    let sample = Sample::new(&values).map_err(|e| FitFailure::Sample(e.to_string()))?;
+    let options = FitOptions {
+        families: request.families.clone(),
+        non_negative: request.non_negative,
+        criterion: fit::Criterion::Aic,
+    };
+    let ranking = fit::fit_all(&sample, &options);
+    if ranking.fits.is_empty() {
+        let reasons =
+            ranking.skipped.iter().map(|s| format!("{}: {}", s.family.label(), s.reason)).collect();
+        return Err(FitFailure::NoFamily(reasons));
+    }
+    let goodness = ranking.best().map(|best| gof::goodness_of_fit(&sample, best));
+    Ok(FittedColumn { ranking, goodness })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +195,24 @@ mod tests {
         assert_eq!(numeric_column("a,b\n1,2\n3,4\n", "b").unwrap(), vec![2.0, 4.0]);
         assert!(numeric_column("a\n1\n", "x").unwrap_err().help.contains("`a`"));
         assert_eq!(numeric_column("", "x").unwrap_err().message, "the file is empty");
+        assert_eq!(
+            numeric_column("a,b\n1,\n", "b").unwrap_err().message,
+            "row 2, column `b`: is empty"
+        );
+    }
+
+    #[test]
+    fn reads_a_status_column() {
+        let text = "km,status\n6700,failure\n6950,Censored\n7820,1\n8790,0\n";
+        let read = observations(text, "km", Some("status")).unwrap();
+        let censored: Vec<bool> = read.iter().map(|o| o.censored).collect();
+        assert_eq!(censored, [false, true, false, true]);
+        let problem = observations("km,status\n1,failure\n2,broken\n", "km", Some("status"));
+        assert_eq!(
+            problem.unwrap_err().message,
+            "row 3, column `status`: `broken` is not a status"
+        );
+        let missing = observations("km\n1\n", "km", Some("status")).unwrap_err();
+        assert_eq!(missing.message, "no column named `status`");
     }
 }

@@ -1,9 +1,15 @@
-//! Diagnostics as values: a stable code, a severity, a headline, labelled spans and a help line.
+//! Diagnostics as values: a stable code, a severity, a headline, labelled spans, a help line and
+//! the fixes an editor can apply.
 //!
 //! The checker builds [`Diagnostic`]s from facts; the words are composed at the place a diagnostic is
 //! made, in one style: a lowercase headline without a final period, labels that say what the user
 //! wrote, and `help:` as a full sentence. Rendering lives in `render` (ariadne for terminals, JSON
 //! lines for machines) and, later, in the language server; nothing here knows about either.
+//!
+//! A diagnostic that knows its remedy exactly also carries it as data: a [`Fix`] is a titled list of
+//! text edits (replace `cylce` with `cycle`, add ` s` after a bare number, set a route share so the
+//! route sums to 100 %). The language server offers them as quick fixes; nothing reads the message
+//! text to guess an edit.
 //!
 //! Every code is declared once in [`CODES`] with its long page from `docs/diagnostics/`, which
 //! `fab explain` prints. A test checks that every code has a page and that some test triggers it.
@@ -52,6 +58,23 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// Machine-applicable fixes, best first.
+    pub fixes: Vec<Fix>,
+}
+
+/// A change to the source that resolves a diagnostic.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Fix {
+    /// What the fix does, for a menu: ``Replace with `cycle` ``.
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+/// One text edit: the text at `location` becomes `replacement` (an empty span inserts).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Edit {
+    pub location: Location,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -64,6 +87,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            fixes: Vec::new(),
         }
     }
 
@@ -89,6 +113,28 @@ impl Diagnostic {
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
+    }
+
+    /// Adds a fix made of one edit.
+    pub fn fix(
+        mut self,
+        title: impl Into<String>,
+        location: Location,
+        replacement: impl Into<String>,
+    ) -> Diagnostic {
+        let edit = Edit { location, replacement: replacement.into() };
+        self.fixes.push(Fix { title: title.into(), edits: vec![edit] });
+        self
+    }
+
+    /// The "did you mean" remedy: a help line naming `best`, and the fix that writes `best` over
+    /// the misspelt name at `location`.
+    pub fn suggest(self, location: Location, best: &str) -> Diagnostic {
+        self.help(format!("Did you mean `{best}`?")).fix(
+            format!("Replace with `{best}`"),
+            location,
+            best,
+        )
     }
 
     pub fn is_error(&self) -> bool {

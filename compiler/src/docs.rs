@@ -3,32 +3,101 @@
 use crate::check::check_item;
 use crate::db::{Db, SourceFile};
 use crate::scope::model_files;
-use crate::syntax::{item_index, item_syntax};
-use fab_grammar::ast::{ExprKind, ItemKind, MemberKind};
+use crate::syntax::{absolute_span, item_index};
 
-/// One line per `fit(…)` in the model: where it is and the distribution it chose.
+/// What every `fit(…)` of the model chose: a first line with where the call is and the `.fab`
+/// expression of the chosen family (in the SI display unit of the variable), then indented lines
+/// with the estimates and their standard errors, the runner-up, the goodness of fit and any
+/// warning.
 pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
+    use fab_stdlib::fit::{self, significant};
     let mut lines = Vec::new();
     for &file in model_files(db, root) {
         for entry in item_index(db, file) {
-            let Some(item) = item_syntax(db, file, entry.key.clone()).clone() else { continue };
-            let ItemKind::Decl(decl) = &item.kind else { continue };
-            let Some(body) = &decl.body else { continue };
             let checked = check_item(db, file, entry.key.clone());
-            for member in &body.members {
-                if let MemberKind::Field { path, value } = &member.kind
-                    && let ExprKind::Call { callee, .. } = &value.kind
-                    && callee.name == "fit"
+            for report in &checked.fits {
+                let location = &report.location;
+                let span = absolute_span(db, file, location.item.as_ref(), location.span);
+                let text = file.text(db);
+                let start = (span.start as usize).min(text.len());
+                let line = 1 + text[..start].matches('\n').count();
+                let ranking = &report.fitted.ranking;
+                let Some(best) = ranking.best() else { continue };
+                let (unit, display_factor) =
+                    fab_stdlib::units::display_unit(report.dimension).unwrap_or(("", 1.0));
+                // File units → the display unit.
+                let scale = report.unit_factor / display_factor;
+                let expression =
+                    fit::expression_of(best.family, &best.distribution.scaled(scale), unit);
+                lines.push(format!(
+                    "{}:{line}: `{}`: fit(\"{}\", column = \"{}\") chose {expression}, best by {} of {} {}",
+                    file.path(db),
+                    entry.key.name,
+                    report.path,
+                    report.column,
+                    ranking.criterion.name(),
+                    ranking.fits.len(),
+                    if ranking.fits.len() == 1 { "family" } else { "families" },
+                ));
+                let estimates: Vec<String> = best
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let factor = if best.family.parameter_has_unit(i) { scale } else { 1.0 };
+                        let suffix = if best.family.parameter_has_unit(i) && !unit.is_empty() {
+                            format!(" {unit}")
+                        } else {
+                            String::new()
+                        };
+                        match p.standard_error {
+                            Some(se) => format!(
+                                "{} = {} ± {}{suffix}",
+                                p.name,
+                                significant(p.value * factor, 4),
+                                significant(se * factor, 2)
+                            ),
+                            None => {
+                                format!("{} = {}{suffix}", p.name, significant(p.value * factor, 4))
+                            }
+                        }
+                    })
+                    .collect();
+                lines.push(format!(
+                    "  {} estimates (± standard error): {}",
+                    best.family.label(),
+                    estimates.join(", ")
+                ));
+                if let (Some(second), Some(delta)) = (ranking.fits.get(1), ranking.deltas().get(1))
                 {
-                    let field = path.dotted();
-                    let chosen = checked
-                        .body
-                        .as_ref()
-                        .and_then(|b| b.fields.get(&field))
-                        .and_then(|f| f.value.dist().cloned());
-                    if let Some(distribution) = chosen {
-                        lines.push(format!("{}.{field}: fitted {distribution:?}", decl.name.name));
+                    lines.push(format!(
+                        "  runner-up: {} (Δ{} {})",
+                        second.family.label(),
+                        ranking.criterion.name(),
+                        significant(*delta, 3)
+                    ));
+                }
+                if let Some(goodness) = &report.fitted.goodness {
+                    let ks = &goodness.kolmogorov_smirnov;
+                    let mut parts = vec![format!("KS D = {}", significant(ks.statistic, 3))];
+                    if let Some(p) = ks.p_value {
+                        parts.push(format!("p = {} ({})", significant(p, 2), ks.basis.describe()));
                     }
+                    if let Some(ad) = &goodness.anderson_darling {
+                        let mut text = format!("AD A² = {}", significant(ad.statistic, 3));
+                        if let Some(p) = ad.p_value {
+                            text.push_str(&format!(
+                                ", p = {} ({})",
+                                significant(p, 2),
+                                ad.basis.describe()
+                            ));
+                        }
+                        parts.push(text);
+                    }
+                    lines.push(format!("  goodness of fit: {}", parts.join(", ")));
+                }
+                for warning in &ranking.warnings {
+                    lines.push(format!("  warning: {}", warning.message()));
                 }
             }
         }

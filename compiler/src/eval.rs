@@ -18,6 +18,7 @@ use crate::value::{CallValue, DistValue, Field, Quantity, Value};
 use fab_grammar::ast::{Arg, BinaryOp, Expr, ExprKind, Span, UnaryOp, UnitExpr};
 use fab_stdlib::catalog::{self, ParamDecl, ParamType};
 use fab_stdlib::dist::{self, InvalidParameter};
+use fab_stdlib::fit::Family;
 use fab_stdlib::types::{RefClass, ValueType};
 use fab_stdlib::units::{self, Dimension};
 use std::collections::BTreeMap;
@@ -36,6 +37,8 @@ pub struct Ctx<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Currencies written in this item, with where.
     pub currencies: Vec<(String, Location)>,
+    /// The `fit(…)` calls evaluated in this item, with what they chose.
+    pub fits: Vec<crate::data::FitReport>,
 }
 
 /// Why a value does not fit a type; [`Ctx::report_mismatch`] turns it into words.
@@ -60,6 +63,7 @@ impl<'a> Ctx<'a> {
             env: BTreeMap::new(),
             diagnostics: Vec::new(),
             currencies: Vec::new(),
+            fits: Vec::new(),
         }
     }
 
@@ -79,7 +83,7 @@ impl<'a> Ctx<'a> {
         match self.conform(value, ty) {
             Ok(value) => value,
             Err(mismatch) => {
-                self.report_mismatch(mismatch, expr.span, what);
+                self.report_mismatch_of(mismatch, expr, what);
                 Value::Error
             }
         }
@@ -210,7 +214,7 @@ impl<'a> Ctx<'a> {
                         Diagnostic::error("E0301", format!("unknown unit `{}`", part.name.name))
                             .primary(self.loc(part.name.span), "not a unit fab knows");
                     diagnostic = match did_you_mean(&part.name.name, names) {
-                        Some(best) => diagnostic.help(format!("Did you mean `{best}`?")),
+                        Some(best) => diagnostic.suggest(self.loc(part.name.span), best),
                         None => diagnostic
                             .help("The units fab knows are listed in docs/reference/builtins.md."),
                     };
@@ -410,7 +414,7 @@ impl<'a> Ctx<'a> {
             Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
                 .primary(self.loc(name_span), "not a built-in");
         if let Some(best) = did_you_mean(name, candidates) {
-            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+            diagnostic = diagnostic.suggest(self.loc(name_span), best);
         }
         self.push(diagnostic);
         Value::Error
@@ -439,7 +443,7 @@ impl<'a> Ctx<'a> {
                         if let Some(best) =
                             did_you_mean(&ident.name, all_params.iter().map(|p| p.name))
                         {
-                            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+                            diagnostic = diagnostic.suggest(self.loc(ident.span), best);
                         }
                         self.push(diagnostic);
                         ok = false;
@@ -519,7 +523,7 @@ impl<'a> Ctx<'a> {
         };
         // The variable's dimension: from the expected type, else from an argument in its units.
         let mut variable = expected.and_then(expected_dist_dimension);
-        let mut values: Vec<(&ParamDecl, Value, Span)> = Vec::new();
+        let mut values: Vec<(&ParamDecl, Value, &Expr)> = Vec::new();
         for (param, arg) in &bound {
             let value = self.eval(&arg.value, None);
             if variable.is_none()
@@ -528,7 +532,7 @@ impl<'a> Ctx<'a> {
             {
                 variable = Some(q.dim);
             }
-            values.push((param, value, arg.value.span));
+            values.push((param, value, &arg.value));
         }
         let variable = variable.unwrap_or(Dimension::NONE);
         let mut known: Vec<(&str, f64)> = Vec::new();
@@ -536,7 +540,9 @@ impl<'a> Ctx<'a> {
         let mut failed = false;
         let mut data: Option<(String, String, Span)> = None;
         let mut unit_factor = 1.0;
-        for (param, value, value_span) in values {
+        let mut families: Option<(Vec<Value>, &Expr)> = None;
+        for (param, value, written) in values {
+            let value_span = written.span;
             let ty = match param.ty {
                 ParamType::OfVariable => ValueType::Quantity(variable),
                 ParamType::PerVariable => ValueType::Quantity(variable.powi(-1)),
@@ -557,11 +563,14 @@ impl<'a> Ctx<'a> {
                     Some(d) => d.1 = text,
                     None => data = Some((String::new(), text, value_span)),
                 },
+                Ok(Value::List(names)) if param.name == "families" => {
+                    families = Some((names, written))
+                }
                 Ok(_) => {}
                 Err(mismatch) => {
-                    self.report_mismatch(
+                    self.report_mismatch_of(
                         mismatch,
-                        value_span,
+                        written,
                         &format!("parameter `{}`", param.name),
                     );
                     failed = true;
@@ -575,26 +584,30 @@ impl<'a> Ctx<'a> {
             return Value::Dist(DistValue { dist: None, dim: variable });
         }
         let non_negative = is_non_negative(variable);
+        let candidates = match families {
+            Some((names, written)) => match self.fit_families(&names, written) {
+                Some(candidates) => candidates,
+                None => return Value::Error,
+            },
+            None => Vec::new(),
+        };
         let built = if family.reads_data {
             let (file, column, file_span) = data.unwrap_or_default();
             match self.read_column(&file, &column, file_span) {
                 Some(values) if family.name == "empirical" => Ok(dist::Distribution::Empirical {
                     values: values.iter().map(|v| v * unit_factor).collect(),
                 }),
-                Some(values) => match fab_stdlib::fit::best_fit(&values, non_negative) {
-                    Some(best) => Ok(best.distribution.scaled(unit_factor)),
-                    None => {
-                        self.push(
-                            Diagnostic::error(
-                                "E0404",
-                                format!("no distribution fits column `{column}` of `{file}`"),
-                            )
-                            .primary(self.loc(span), "cannot fit")
-                            .help("A fit needs at least 3 values that are not all equal."),
-                        );
-                        return Value::Error;
+                Some(_) => {
+                    let request = crate::data::FitRequest {
+                        column: column.clone(),
+                        families: candidates,
+                        non_negative,
+                    };
+                    match self.fit_column(&file, request, span, variable, unit_factor) {
+                        Some(distribution) => Ok(distribution),
+                        None => return Value::Error,
                     }
-                },
+                }
                 None => return Value::Error,
             }
         } else {
@@ -676,6 +689,97 @@ impl<'a> Ctx<'a> {
                     .primary(self.loc(span), format!("this distribution reaches {low}"))
                     .help("Keep the distribution's smallest value at zero or above."),
             );
+        }
+    }
+
+    /// The families a `families = [...]` list names; an unknown name is an error with a "did you
+    /// mean" suggestion.
+    fn fit_families(&mut self, names: &[Value], written: &Expr) -> Option<Vec<Family>> {
+        let item_spans: Vec<Span> = match &written.kind {
+            ExprKind::List(items) if items.len() == names.len() => {
+                items.iter().map(|item| item.span).collect()
+            }
+            _ => vec![written.span; names.len()],
+        };
+        let mut selected = Vec::new();
+        let mut ok = true;
+        for (name, at) in names.iter().zip(item_spans) {
+            let Value::Str(name) = name else { continue };
+            match Family::select(name) {
+                Some(families) => selected.extend(families),
+                None => {
+                    let known: Vec<&str> = Family::names().collect();
+                    let mut diagnostic = Diagnostic::error(
+                        "E0403",
+                        format!("invalid parameters for `fit`: unknown family `{name}`"),
+                    )
+                    .primary(self.loc(at), "not a family `fit` knows")
+                    .note(format!("`fit` fits {}.", known.join(", ")));
+                    if let Some(best) = did_you_mean(name, known.iter().copied()) {
+                        diagnostic = diagnostic.help(format!("Did you mean `{best}`?")).fix(
+                            format!("Replace with `\"{best}\"`"),
+                            self.loc(at),
+                            format!("\"{best}\""),
+                        );
+                    }
+                    self.push(diagnostic);
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(selected)
+    }
+
+    /// Fits a column of a data file (memoized by [`crate::data::fitted_column`]), records what was
+    /// chosen for reports, and returns the best distribution in SI units.
+    fn fit_column(
+        &mut self,
+        file: &str,
+        request: crate::data::FitRequest,
+        span: Span,
+        dimension: Dimension,
+        unit_factor: f64,
+    ) -> Option<dist::Distribution> {
+        use crate::data::FitFailure;
+        let path = crate::scope::import_target(self.file.path(self.db), file);
+        let data = self.db.data_file(&path);
+        let column = request.column.clone();
+        match crate::data::fitted_column(self.db, data, request) {
+            Ok(fitted) => {
+                let best = fitted.ranking.best()?.distribution.scaled(unit_factor);
+                self.fits.push(crate::data::FitReport {
+                    location: self.loc(span),
+                    path,
+                    column,
+                    dimension,
+                    unit_factor,
+                    fitted: fitted.clone(),
+                });
+                Some(best)
+            }
+            Err(failure) => {
+                let (label, help) = match failure {
+                    FitFailure::Unreadable { message, help } => (message.clone(), help.clone()),
+                    FitFailure::Sample(reason) => (
+                        reason.clone(),
+                        "A fit needs at least 3 values that are not all equal.".to_string(),
+                    ),
+                    FitFailure::NoFamily(reasons) => (
+                        "no candidate family applies".to_string(),
+                        format!("Each family was left out: {}.", reasons.join("; ")),
+                    ),
+                };
+                let mut diagnostic = Diagnostic::error(
+                    "E0404",
+                    format!("no distribution fits column `{column}` of `{file}`"),
+                )
+                .primary(self.loc(span), label);
+                if !help.is_empty() {
+                    diagnostic = diagnostic.help(help);
+                }
+                self.push(diagnostic);
+                None
+            }
         }
     }
 
@@ -910,8 +1014,35 @@ impl<'a> Ctx<'a> {
 
     /// Reports why a value did not fit where it was written.
     pub fn report_mismatch(&mut self, mismatch: Mismatch, span: Span, what: &str) {
+        let diagnostic = self.mismatch_diagnostic(mismatch, span, None, what);
+        self.push(diagnostic);
+    }
+
+    /// Reports why the value of `written` did not fit, with the fixes the expression allows: a unit
+    /// after a bare number, the closest word for a misspelt one.
+    pub fn report_mismatch_of(&mut self, mismatch: Mismatch, written: &Expr, what: &str) {
+        let diagnostic = self.mismatch_diagnostic(mismatch, written.span, Some(written), what);
+        self.push(diagnostic);
+    }
+
+    fn mismatch_diagnostic(
+        &self,
+        mismatch: Mismatch,
+        span: Span,
+        written: Option<&Expr>,
+        what: &str,
+    ) -> Diagnostic {
         let at = self.loc(span);
-        let diagnostic = match mismatch {
+        // A misspelt word can be replaced only where the expression is that word alone.
+        let word_at = |word: &str| match written.map(|e| &e.kind) {
+            Some(ExprKind::Path(path))
+                if path.segments.len() == 1 && path.segments[0].name == word =>
+            {
+                Some(self.loc(path.segments[0].span))
+            }
+            _ => None,
+        };
+        match mismatch {
             Mismatch::WrongKind { expected, found } => {
                 Diagnostic::error("E0204", format!("{what} expects {expected}, found {found}"))
                     .primary(at, format!("this is {found}"))
@@ -926,6 +1057,13 @@ impl<'a> Ctx<'a> {
                 .primary(at, "this number has no unit");
                 if !examples.is_empty() {
                     d = d.help(format!("Add a unit, such as {}.", examples.join(", ")));
+                }
+                if let Some(ExprKind::Number(_)) = written.map(|e| &e.kind) {
+                    let end = Span { start: span.end, end: span.end };
+                    for unit in units::units_of(expected).take(3) {
+                        let title = format!("Add the unit `{}`", unit.name);
+                        d = d.fix(title, self.loc(end), format!(" {}", unit.name));
+                    }
                 }
                 d
             }
@@ -949,7 +1087,10 @@ impl<'a> Ctx<'a> {
                     Diagnostic::error("E0101", format!("cannot find `{word}` in this scope"))
                         .primary(at, "not declared");
                 if let Some(best) = did_you_mean(&word, self.scope.names()) {
-                    d = d.help(format!("Did you mean `{best}`?"));
+                    d = match word_at(&word) {
+                        Some(location) => d.suggest(location, best),
+                        None => d.help(format!("Did you mean `{best}`?")),
+                    };
                 }
                 d
             }
@@ -958,7 +1099,10 @@ impl<'a> Ctx<'a> {
                 let mut d = Diagnostic::error("E0205", format!("{what} does not accept `{word}`"))
                     .primary(at, format!("expected {}", listed.join(" or ")));
                 if let Some(best) = did_you_mean(&word, expected.iter().map(String::as_str)) {
-                    d = d.help(format!("Did you mean `{best}`?"));
+                    d = match word_at(&word) {
+                        Some(location) => d.suggest(location, best),
+                        None => d.help(format!("Did you mean `{best}`?")),
+                    };
                 }
                 d
             }
@@ -967,8 +1111,7 @@ impl<'a> Ctx<'a> {
                 format!("{what} expects {}, but this names {found}", expected.describe()),
             )
             .primary(at, format!("this is {found}")),
-        };
-        self.push(diagnostic);
+        }
     }
 }
 

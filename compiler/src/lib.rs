@@ -23,6 +23,7 @@ pub mod db;
 pub mod diagnostic;
 pub mod docs;
 pub mod eval;
+pub mod ide;
 pub mod lower;
 pub mod render;
 pub mod scope;
@@ -46,18 +47,25 @@ pub fn check_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for &file in model_files(db, root) {
         for error in &parse(db, file).errors {
-            out.push(syntax_diagnostic(file, error));
+            out.push(syntax_diagnostic(file, file.text(db), error));
         }
         for entry in item_index(db, file) {
             out.extend(check::check_item(db, file, entry.key.clone()).diagnostics.iter().cloned());
         }
     }
     out.extend(validate::validate_model(db, root).iter().cloned());
+    let absolute = |location: &mut Location| {
+        location.span = absolute_span(db, location.file, location.item.as_ref(), location.span);
+        location.item = None;
+    };
     for diagnostic in &mut out {
         for label in &mut diagnostic.labels {
-            let location = &mut label.location;
-            location.span = absolute_span(db, location.file, location.item.as_ref(), location.span);
-            location.item = None;
+            absolute(&mut label.location);
+        }
+        for fix in &mut diagnostic.fixes {
+            for edit in &mut fix.edits {
+                absolute(&mut edit.location);
+            }
         }
     }
     let order: Vec<SourceFile> = model_files(db, root).clone();
@@ -107,7 +115,7 @@ fn expected_list(expected: &[String]) -> String {
 }
 
 /// A syntax error in words.
-fn syntax_diagnostic(file: SourceFile, error: &SyntaxError) -> Diagnostic {
+fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagnostic {
     let at = Location { file, item: None, span: error.span };
     match &error.kind {
         SyntaxErrorKind::UnexpectedToken { found, expected } => {
@@ -130,10 +138,26 @@ fn syntax_diagnostic(file: SourceFile, error: &SyntaxError) -> Diagnostic {
                 "(" => ")",
                 _ => "]",
             };
+            let expected = Location { file, item: None, span: *expected_at };
+            // The delimiter gets a line of its own where the text around allows it: after the
+            // last token of a line, or at the start of the next item's line.
+            let insert_at = expected_at.start as usize;
+            let rest_of_line =
+                text.get(insert_at..).map(|rest| rest.split('\n').next().unwrap_or(""));
+            let at_line_start =
+                insert_at > 0 && text.as_bytes().get(insert_at - 1) == Some(&b'\n');
+            let inserted = if at_line_start {
+                format!("{closing}\n")
+            } else if rest_of_line.is_some_and(|r| r.trim().is_empty()) && insert_at < text.len() {
+                format!("\n{closing}")
+            } else {
+                closing.to_string()
+            };
             Diagnostic::error("E0001", format!("unclosed `{delimiter}`"))
                 .primary(at, "opened here")
-                .secondary(Location { file, item: None, span: *expected_at }, format!("`{closing}` expected here"))
+                .secondary(expected.clone(), format!("`{closing}` expected here"))
                 .help(format!("Add the closing `{closing}`."))
+                .fix(format!("Insert `{closing}`"), expected, inserted)
         }
         SyntaxErrorKind::InvalidCharacter => Diagnostic::error("E0002", "invalid character")
             .primary(at, "no token starts with this")

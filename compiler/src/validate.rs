@@ -287,22 +287,41 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
         }
         if probabilistic && (total - 1.0).abs() > 1e-9 {
             let remainder = (1.0 - total) * 100.0;
-            out.push(
-                Diagnostic::error(
-                    "E0603",
-                    format!(
-                        "the route of `{}` sums to {} %",
-                        declaration.name,
-                        trim_float(total * 100.0)
-                    ),
-                )
-                .primary(route.name_location.clone(), "shares must sum to 100 %")
-                .help(if remainder > 0.0 {
-                    format!("Add {} % to one of the targets.", trim_float(remainder))
-                } else {
-                    format!("Remove {} % from the targets.", trim_float(-remainder))
-                }),
-            );
+            // One fix per target whose share can absorb the difference and stay within 0–100 %.
+            let mut fixes = Vec::new();
+            for (target, field) in &route.fields {
+                if let Value::Number(q) = &field.value
+                    && let Some(share) = q.si
+                {
+                    let adjusted = (share + 1.0 - total) * 100.0;
+                    if (-1e-9..=100.0 + 1e-9).contains(&adjusted) {
+                        let text = format!("{} %", trim_float(adjusted.clamp(0.0, 100.0)));
+                        fixes.push((
+                            format!("Set `{target}` to {text}"),
+                            field.value_location.clone(),
+                            text,
+                        ));
+                    }
+                }
+            }
+            let mut diagnostic = Diagnostic::error(
+                "E0603",
+                format!(
+                    "the route of `{}` sums to {} %",
+                    declaration.name,
+                    trim_float(total * 100.0)
+                ),
+            )
+            .primary(route.name_location.clone(), "shares must sum to 100 %")
+            .help(if remainder > 0.0 {
+                format!("Add {} % to one of the targets.", trim_float(remainder))
+            } else {
+                format!("Remove {} % from the targets.", trim_float(-remainder))
+            });
+            for (title, location, text) in fixes {
+                diagnostic = diagnostic.fix(title, location, text);
+            }
+            out.push(diagnostic);
         }
     }
 

@@ -9,6 +9,7 @@
 //! - [`results`]: the results document; [`report`] renders it as CSV and SVG.
 //! - [`stats`] and [`bottleneck`]: the estimators the engine accumulates.
 
+pub mod analysis;
 pub mod bottleneck;
 pub mod designed;
 pub mod engine;

@@ -14,7 +14,7 @@ fn main() {
     let cases = [
         ("uniform", Distribution::Uniform { min: 0.0, max: 1.0 }),
         ("normal", Distribution::Normal { mean: 60.0, sd: 15.0, truncated: false }),
-        ("lognormal", Distribution::Lognormal { mean: 60.0, sd: 15.0 }),
+        ("lognormal", Distribution::Lognormal { mean: 60.0, sd: 15.0, location: 0.0 }),
         ("normal ≥ 0", Distribution::Normal { mean: 60.0, sd: 15.0, truncated: true }),
         ("gamma 2.5", Distribution::Gamma { shape: 2.5, scale: 4.0 }),
         ("exponential", Distribution::Exponential { mean: 3.0 }),

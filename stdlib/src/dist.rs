@@ -74,6 +74,8 @@ const SD: ParamDecl = same("sd", "standard deviation of the variable");
 const CV: ParamDecl = ratio("cv", "coefficient of variation, sd / mean");
 const SHAPE: ParamDecl = ratio("shape", "shape parameter (> 0)");
 const SCALE: ParamDecl = same("scale", "scale parameter (> 0)");
+const LOCATION: ParamDecl =
+    ParamDecl { optional: true, ..same("location", "shift (γ), the earliest value") };
 
 /// Every distribution family, declared once.
 pub const FAMILIES_DECLS: &[FamilyDecl] = &[
@@ -116,9 +118,10 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
     FamilyDecl {
         name: "lognormal",
         doc: "Lognormal, parameterized by the mean and spread of the variable itself (not of its \
-              logarithm): `sd` or `cv`.",
-        signatures: &[&[MEAN, SD], &[MEAN, CV]],
-        support: "(0, ∞)",
+              logarithm): `sd` or `cv`; optionally shifted by `location`, the value it stays above \
+              (the mean and spread still describe the variable itself, so `mean > location`).",
+        signatures: &[&[MEAN, SD, LOCATION], &[MEAN, CV, LOCATION]],
+        support: "(location, ∞), (0, ∞) without a location",
         reads_data: false,
     },
     FamilyDecl {
@@ -164,11 +167,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
         name: "weibull",
         doc: "Weibull with `shape` (β) and `scale` (η), optionally shifted by `location` (γ). \
               β < 1: early failures; β = 1: exponential; β > 1: wear-out.",
-        signatures: &[&[
-            SHAPE,
-            SCALE,
-            ParamDecl { optional: true, ..same("location", "shift (γ), the earliest value") },
-        ]],
+        signatures: &[&[SHAPE, SCALE, LOCATION]],
         support: "[location, ∞)",
         reads_data: false,
     },
@@ -221,10 +220,13 @@ pub enum Distribution {
         sd: f64,
         truncated: bool,
     },
-    /// The mean and standard deviation of the variable itself.
+    /// The mean and standard deviation of the variable itself, which is `location` plus a
+    /// lognormal variable (so `mean > location`; 0 when the family is not shifted).
     Lognormal {
         mean: f64,
         sd: f64,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        location: f64,
     },
     Exponential {
         mean: f64,
@@ -311,12 +313,19 @@ pub fn build(
             truncated: non_negative,
         },
         "lognormal" => {
-            let mean = positive("mean")?;
+            let location = get("location").map(|_| value("location")).transpose()?;
+            let mean = match location {
+                Some(_) => {
+                    ordered("location", "mean", true)?;
+                    value("mean")?
+                }
+                None => positive("mean")?,
+            };
             let sd = match get("cv") {
-                Some(_) => non_negative_param("cv")? * mean,
+                Some(_) => non_negative_param("cv")? * mean.abs(),
                 None => non_negative_param("sd")?,
             };
-            Distribution::Lognormal { mean, sd }
+            Distribution::Lognormal { mean, sd, location: location.unwrap_or(0.0) }
         }
         "exponential" => match get("rate") {
             Some(_) => Distribution::Exponential { mean: 1.0 / positive("rate")? },
@@ -427,11 +436,12 @@ impl Distribution {
             | Distribution::Pert { min, max, .. } => (*min, *max),
             Distribution::Normal { truncated: true, .. } => (0.0, inf),
             Distribution::Normal { .. } => (-inf, inf),
-            Distribution::Lognormal { .. }
-            | Distribution::Exponential { .. }
+            Distribution::Exponential { .. }
             | Distribution::Gamma { .. }
             | Distribution::Erlang { .. } => (0.0, inf),
-            Distribution::Weibull { location, .. } => (*location, inf),
+            Distribution::Lognormal { location, .. } | Distribution::Weibull { location, .. } => {
+                (*location, inf)
+            }
             Distribution::Empirical { values } => {
                 values.iter().fold((inf, -inf), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
             }
@@ -474,9 +484,11 @@ impl Distribution {
             Distribution::Normal { mean, sd, truncated } => {
                 Distribution::Normal { mean: mean * factor, sd: sd * factor, truncated }
             }
-            Distribution::Lognormal { mean, sd } => {
-                Distribution::Lognormal { mean: mean * factor, sd: sd * factor }
-            }
+            Distribution::Lognormal { mean, sd, location } => Distribution::Lognormal {
+                mean: mean * factor,
+                sd: sd * factor,
+                location: location * factor,
+            },
             Distribution::Exponential { mean } => Distribution::Exponential { mean: mean * factor },
             Distribution::Gamma { shape, scale } => {
                 Distribution::Gamma { shape, scale: scale * factor }
@@ -555,7 +567,10 @@ impl Distribution {
                 positive("scale")?;
                 *scale = value;
             }
-            (Distribution::Weibull { location, .. }, "location") => *location = value,
+            (
+                Distribution::Weibull { location, .. } | Distribution::Lognormal { location, .. },
+                "location",
+            ) => *location = value,
             (Distribution::Erlang { k, .. }, "k") => {
                 if value < 1.0 || value.fract() != 0.0 || value > u32::MAX as f64 {
                     return Err(format!("`k` must be a whole number ≥ 1, not {value}"));
@@ -595,6 +610,11 @@ impl Distribution {
     }
 }
 
+/// Whether a serialized parameter is zero, so an unshifted law keeps its short form.
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
+}
+
 fn standard_normal_pdf(x: f64) -> f64 {
     libm::exp(-0.5 * x * x) / libm::sqrt(2.0 * std::f64::consts::PI)
 }
@@ -615,18 +635,18 @@ mod tests {
 
     #[test]
     fn varying_a_parameter_keeps_the_others() {
-        let d = Distribution::Lognormal { mean: 60.0, sd: 15.0 };
+        let d = Distribution::Lognormal { mean: 60.0, sd: 15.0, location: 0.0 };
         assert_eq!(
             d.with_parameter("mean", 30.0),
-            Ok(Distribution::Lognormal { mean: 30.0, sd: 7.5 })
+            Ok(Distribution::Lognormal { mean: 30.0, sd: 7.5, location: 0.0 })
         );
         assert_eq!(
             d.with_parameter("cv", 0.5),
-            Ok(Distribution::Lognormal { mean: 60.0, sd: 30.0 })
+            Ok(Distribution::Lognormal { mean: 60.0, sd: 30.0, location: 0.0 })
         );
         assert_eq!(
             d.with_parameter("sd", 1.0),
-            Ok(Distribution::Lognormal { mean: 60.0, sd: 1.0 })
+            Ok(Distribution::Lognormal { mean: 60.0, sd: 1.0, location: 0.0 })
         );
         let w = Distribution::Weibull { shape: 2.0, scale: 100.0, location: 0.0 };
         assert_eq!(
@@ -657,7 +677,21 @@ mod tests {
     #[test]
     fn lognormal_by_cv_keeps_the_variable_mean() {
         let d = build_with("lognormal", &[("mean", 40.0), ("cv", 0.15)]).unwrap();
-        assert_eq!(d, Distribution::Lognormal { mean: 40.0, sd: 6.0 });
+        assert_eq!(d, Distribution::Lognormal { mean: 40.0, sd: 6.0, location: 0.0 });
+    }
+
+    #[test]
+    fn lognormal_with_a_location_describes_the_variable_itself() {
+        let params = [("mean", 40.0), ("sd", 6.0), ("location", 10.0)];
+        let d = build_with("lognormal", &params).unwrap();
+        assert_eq!(d, Distribution::Lognormal { mean: 40.0, sd: 6.0, location: 10.0 });
+        assert_eq!((d.mean(), d.sd(), d.support().0), (40.0, 6.0, 10.0));
+        assert!(matches!(
+            build_with("lognormal", &[("mean", 40.0), ("cv", 0.1), ("location", 40.0)]),
+            Err(InvalidParameter::Order { lower: "location", upper: "mean", strictly: true })
+        ));
+        let shifted = d.scaled(60.0);
+        assert_eq!(shifted, Distribution::Lognormal { mean: 2400.0, sd: 360.0, location: 600.0 });
     }
 
     #[test]

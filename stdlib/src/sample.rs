@@ -26,8 +26,9 @@
 //! across scenarios that change a mean or an sd: the same `Z` is scaled differently.
 //!
 //! - normal: `mean + sd · Z`.
-//! - lognormal: `exp(μ + σ Z)` with `σ² = ln(1 + cv²)` and `μ = ln mean − σ²/2` precomputed from
-//!   the variable's own mean and sd.
+//! - lognormal: `location + exp(μ + σ Z)` with `σ² = ln(1 + cv²)` and `μ = ln m − σ²/2`
+//!   precomputed from the variable's own mean and sd, where `m = mean − location` is the mean of
+//!   the lognormal factor and `cv = sd / m` (the location is 0 unless the law is shifted).
 //! - truncated normal (`x ≥ 0`), when the kept mass is at least ½ (`mean ≥ 0`): `mean + sd · Z`,
 //!   with negative values redrawn (fewer than two draws on average, and about one when the mean
 //!   is a few sd above 0). This is exactly the normal conditioned on `x ≥ 0`, and the same draws as
@@ -123,10 +124,11 @@ pub enum Sampler {
         /// `Q(−mean / sd) = 1 − below`, the kept mass, computed without cancellation.
         kept: f64,
     },
-    /// `exp(mu + sigma · Z)`.
+    /// `location + exp(mu + sigma · Z)`.
     Lognormal {
         mu: f64,
         sigma: f64,
+        location: f64,
     },
     Exponential {
         mean: f64,
@@ -237,18 +239,22 @@ impl Distribution {
                     Sampler::Constant { value: mean.max(0.0) }
                 }
             }
-            Distribution::Lognormal { mean, sd } => {
-                if !(mean.is_finite() && sd.is_finite() && *mean > 0.0 && *sd >= 0.0) {
+            Distribution::Lognormal { mean, sd, location } => {
+                // The shifted part `mean − location` is the mean of the lognormal factor.
+                let above = mean - location;
+                let finite = [mean, sd, location, &above].iter().all(|v| v.is_finite());
+                if !(finite && above > 0.0 && *sd >= 0.0) {
                     return invalid;
                 }
                 if *sd == 0.0 {
                     return Sampler::Constant { value: *mean };
                 }
-                let cv = sd / mean;
+                let cv = sd / above;
                 let variance_of_log = libm::log1p(cv * cv);
                 Sampler::Lognormal {
-                    mu: libm::log(*mean) - 0.5 * variance_of_log,
+                    mu: libm::log(above) - 0.5 * variance_of_log,
                     sigma: libm::sqrt(variance_of_log),
+                    location: *location,
                 }
             }
             Distribution::Exponential { mean } => {
@@ -313,8 +319,8 @@ impl Sampler {
             Sampler::Constant { value } => *value,
             Sampler::Uniform { min, max } => min + (max - min) * stream.uniform(),
             Sampler::Normal { mean, sd } => mean + sd * standard_normal(stream),
-            Sampler::Lognormal { mu, sigma } => {
-                crate::fastexp::exp(mu + sigma * standard_normal(stream))
+            Sampler::Lognormal { mu, sigma, location } => {
+                location + crate::fastexp::exp(mu + sigma * standard_normal(stream))
             }
             Sampler::TruncatedNormal { mean, sd, kept, .. } if *kept >= REDRAW_MIN_KEPT => loop {
                 let x = mean + sd * standard_normal(stream);
@@ -406,7 +412,9 @@ impl Sampler {
                 let alpha = -mean / sd;
                 mean + sd * normal_density(alpha) / kept
             }
-            Sampler::Lognormal { mu, sigma } => libm::exp(mu + 0.5 * sigma * sigma),
+            Sampler::Lognormal { mu, sigma, location } => {
+                location + libm::exp(mu + 0.5 * sigma * sigma)
+            }
             Sampler::Exponential { mean } => *mean,
             Sampler::Gamma { gamma, scale } => gamma.shape * scale,
             Sampler::Erlang { k, scale, .. } => f64::from(*k) * scale,
@@ -451,11 +459,12 @@ impl Sampler {
             | Sampler::Pert { min, max, .. } => (*min, *max),
             Sampler::Normal { .. } => (-inf, inf),
             Sampler::TruncatedNormal { .. }
-            | Sampler::Lognormal { .. }
             | Sampler::Exponential { .. }
             | Sampler::Gamma { .. }
             | Sampler::Erlang { .. } => (0.0, inf),
-            Sampler::Weibull { location, .. } => (*location, inf),
+            Sampler::Lognormal { location, .. } | Sampler::Weibull { location, .. } => {
+                (*location, inf)
+            }
             Sampler::Empirical { sorted } => (sorted[0], sorted[sorted.len() - 1]),
         }
     }
@@ -522,11 +531,11 @@ impl Sampler {
                 let survival = (upper_tail((x - mean) / sd) / kept).clamp(0.0, 1.0);
                 (cdf, survival)
             }
-            Sampler::Lognormal { mu, sigma } => {
-                if x <= 0.0 {
+            Sampler::Lognormal { mu, sigma, location } => {
+                if x <= *location {
                     return (0.0, 1.0);
                 }
-                let z = (libm::log(x) - mu) / sigma;
+                let z = (libm::log(x - location) - mu) / sigma;
                 (lower_tail(z), upper_tail(z))
             }
             Sampler::Exponential { mean } => {
@@ -632,10 +641,10 @@ impl Sampler {
                 }
                 (mean + sd * z).max(0.0)
             }
-            Sampler::Lognormal { mu, sigma } => {
+            Sampler::Lognormal { mu, sigma, location } => {
                 let z =
                     if lower { standard_normal_quantile(p) } else { -standard_normal_quantile(q) };
-                libm::exp(mu + sigma * z)
+                location + libm::exp(mu + sigma * z)
             }
             Sampler::Exponential { mean } => mean * unit_exponential_quantile(p, q),
             Sampler::Gamma { gamma, scale } => scale * gamma.inverse(p, q),

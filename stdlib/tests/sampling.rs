@@ -22,8 +22,9 @@ fn families() -> Vec<Distribution> {
         Normal { mean: 10.0, sd: 2.0, truncated: false },
         Normal { mean: 1.0, sd: 2.0, truncated: true },
         Normal { mean: -3.0, sd: 1.0, truncated: true },
-        Lognormal { mean: 40.0, sd: 6.0 },
-        Lognormal { mean: 2.0, sd: 1.5 },
+        Lognormal { mean: 40.0, sd: 6.0, location: 0.0 },
+        Lognormal { mean: 2.0, sd: 1.5, location: 0.0 },
+        Lognormal { mean: 40.0, sd: 6.0, location: 25.0 },
         Exponential { mean: 3.0 },
         Gamma { shape: 2.5, scale: 4.0 },
         Gamma { shape: 0.4, scale: 2.0 },
@@ -187,8 +188,8 @@ fn normal_families_scale_one_ziggurat_draw() {
     for _ in 0..1000 {
         assert_eq!(normal.sample(&mut draws), 10.0 + 2.0 * standard_normal(&mut normals));
     }
-    let lognormal = Lognormal { mean: 40.0, sd: 6.0 }.sampler();
-    let Sampler::Lognormal { mu, sigma } = lognormal else { panic!("{lognormal:?}") };
+    let lognormal = Lognormal { mean: 40.0, sd: 6.0, location: 0.0 }.sampler();
+    let Sampler::Lognormal { mu, sigma, .. } = lognormal else { panic!("{lognormal:?}") };
     for _ in 0..1000 {
         let expected = fab_stdlib::fastexp::exp(mu + sigma * standard_normal(&mut normals));
         assert_eq!(lognormal.sample(&mut draws), expected);
@@ -489,7 +490,8 @@ fn exponential_residual_life_is_memoryless() {
 #[test]
 fn residual_lives_by_inversion() {
     use Distribution::*;
-    assert_residual_law(&Lognormal { mean: 40.0, sd: 6.0 }, 45.0);
+    assert_residual_law(&Lognormal { mean: 40.0, sd: 6.0, location: 0.0 }, 45.0);
+    assert_residual_law(&Lognormal { mean: 40.0, sd: 6.0, location: 25.0 }, 45.0);
     assert_residual_law(&Gamma { shape: 2.5, scale: 4.0 }, 15.0);
     assert_residual_law(&Erlang { k: 3, mean: 12.0 }, 5.0);
     assert_residual_law(&Normal { mean: 10.0, sd: 2.0, truncated: false }, 12.0);
@@ -507,7 +509,7 @@ fn residual_life_beyond_the_support_is_zero() {
         (Uniform { min: 2.0, max: 5.0 }, 6.0),
         (Triangular { min: 20.0, mode: 25.0, max: 35.0 }, 35.0),
         (Normal { mean: 10.0, sd: 1.0, truncated: false }, 60.0),
-        (Lognormal { mean: 1.0, sd: 0.1 }, 1e6),
+        (Lognormal { mean: 1.0, sd: 0.1, location: 0.0 }, 1e6),
         (Gamma { shape: 2.0, scale: 1.0 }, 1e5),
     ] {
         let r = distribution.sampler().sample_residual(age, &mut stream);
@@ -530,7 +532,8 @@ fn invalid_parameters_give_nan_not_a_panic() {
         Gamma { shape: f64::NAN, scale: 1.0 },
         Erlang { k: 0, mean: 1.0 },
         Weibull { shape: -1.0, scale: 1.0, location: 0.0 },
-        Lognormal { mean: -1.0, sd: 1.0 },
+        Lognormal { mean: -1.0, sd: 1.0, location: 0.0 },
+        Lognormal { mean: 1.0, sd: 1.0, location: 2.0 },
         Empirical { values: vec![] },
     ] {
         let sampler = distribution.sampler();

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+mod data;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -14,17 +16,7 @@ pub fn repo() -> &'static Path {
 /// Returns `None` (and says so) when it is absent; with `FAB_REQUIRE_DATA=1`, as CI sets, absence
 /// fails the test instead.
 pub fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("FAB_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/data"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("FAB_REQUIRE_DATA").is_ok_and(|v| v == "1") {
-        panic!("reference data not found at {} and FAB_REQUIRE_DATA=1", dir.display());
-    }
-    eprintln!("skipped: reference data not found at {} (set FAB_DATA_DIR)", dir.display());
-    None
+    data::reference_data(repo())
 }
 
 /// The shared folder holding the language specification: the data folder's parent.

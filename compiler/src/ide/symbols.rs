@@ -1,0 +1,746 @@
+//! Every name a file writes, with what it means.
+//!
+//! [`occurrences`] walks a file's syntax tree and resolves each identifier the way the checker
+//! does: through the template's parameters, then the file's scope, then the built-in tables of
+//! `fab-stdlib`. A name's meaning depends on where it stands — `speed` is a field inside a
+//! conveyor, `c1` in `c1.speed` is a component, `bearing` in `press.bearing.repair` is a failure
+//! mode, `mean` inside `lognormal(…)` is a parameter of the family — so the walk carries that
+//! context down the tree. The result is a flat list in source order that hover, navigation,
+//! rename and semantic highlighting read.
+
+use crate::check::{KPIS, check_item};
+use crate::db::{Db, SourceFile};
+use crate::scope::{Declaration, Scope, resolve_import, scope};
+use crate::syntax::{ItemClass, ItemKey, ParsedItem, item_index, item_syntax, parse};
+use fab_grammar::ast::{
+    self, BaseRef, Body, DeclKind, Expr, ExprKind, Ident, Item, ItemKind, MemberKind, TypeExpr,
+};
+use fab_stdlib::catalog::{self, CallableDecl, FieldDecl, KindDecl, NestedDecl, ParamDecl};
+use fab_stdlib::dist::{self, FamilyDecl};
+use fab_stdlib::types::ValueType;
+use fab_stdlib::units::{self, UnitDecl};
+
+use super::Span;
+
+/// Something the user declared, that a name can refer to: what go to definition, references
+/// and rename work on.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Definition {
+    /// A top-level declaration: a component, product, template, experiment, scenario, …
+    Declaration(Declaration),
+    /// A parameter of a component template.
+    Parameter { template: Declaration, name: String },
+    /// A named nested item, such as the failure mode `bearing` of `press`, declared in `owner`.
+    Nested { owner: Declaration, keyword: String, name: String },
+}
+
+/// What kind of bare word a name is, when it is not a declaration.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum WordKind {
+    /// A clock that ages a failure mode (`busy_time`, `calendar_time`).
+    Clock,
+    /// A measure of an `optimize` objective (`throughput`).
+    Kpi,
+    /// A keyword value of a field (`unlimited`, `fifo`, `new`).
+    Value,
+}
+
+/// What a name means.
+#[derive(Clone, Debug)]
+pub enum Symbol {
+    Definition(Definition),
+    /// A declaration keyword (`station`) or the component kind a template makes.
+    Kind(&'static KindDecl),
+    /// The keyword of a named nested item (`failure`).
+    NestedKind(&'static NestedDecl),
+    /// A built-in field; `owner` says whose (`station`, `failure`, `costs`, `experiment`).
+    Field {
+        field: &'static FieldDecl,
+        owner: &'static str,
+    },
+    /// A free attribute of a declaration whose kind allows them (a product's `color`).
+    Attribute,
+    Family(&'static FamilyDecl),
+    Callable(&'static CallableDecl),
+    /// A parameter of a distribution family or a built-in callable.
+    Argument {
+        param: &'static ParamDecl,
+        callee: &'static str,
+    },
+    Unit(&'static UnitDecl),
+    Word(WordKind),
+    /// A type name in a template's parameter list (`Duration`, `Int`, `Dist`).
+    Type {
+        known: bool,
+    },
+    /// The file an `import` names.
+    File(SourceFile),
+    /// A name that means nothing here (the checker reports it).
+    Unresolved,
+}
+
+/// One name in a file.
+#[derive(Clone, Debug)]
+pub struct Occurrence {
+    /// Absolute span of the name.
+    pub span: Span,
+    pub symbol: Symbol,
+    /// Whether this is where the symbol is declared.
+    pub is_definition: bool,
+}
+
+/// Every name of a file, in source order.
+pub fn occurrences(db: &dyn Db, file: SourceFile) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    for item in &parse(db, file).items {
+        item_occurrences(db, file, item, &mut out);
+    }
+    out
+}
+
+/// The name at `offset`: one whose span contains it, or ends right at it (the cursor just after a
+/// word). When two touch the offset, the one starting there wins.
+pub fn occurrence_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Occurrence> {
+    let item = super::item_at(db, file, offset)?;
+    let mut found = Vec::new();
+    item_occurrences(db, file, item, &mut found);
+    let mut best: Option<Occurrence> = None;
+    for occurrence in found {
+        if occurrence.span.start <= offset && offset <= occurrence.span.end {
+            let better = match &best {
+                None => true,
+                Some(current) => occurrence.span.start > current.span.start,
+            };
+            if better {
+                best = Some(occurrence);
+            }
+        }
+    }
+    best
+}
+
+/// The names of one parsed item.
+pub fn item_occurrences(
+    db: &dyn Db,
+    file: SourceFile,
+    item: &ParsedItem,
+    out: &mut Vec<Occurrence>,
+) {
+    let scope = scope(db, file);
+    let mut walker =
+        Walker { db, file, scope, base: item.offset, out, params: None, key: item.key.clone() };
+    walker.item(&item.syntax);
+}
+
+/// The declaration an item of a file makes, when it makes one.
+pub fn declaration_of(db: &dyn Db, file: SourceFile, key: &ItemKey) -> Option<Declaration> {
+    let entry = item_index(db, file).iter().find(|entry| &entry.key == key)?;
+    matches!(entry.class, ItemClass::Decl(_) | ItemClass::Template).then(|| Declaration {
+        name: key.name.clone(),
+        file,
+        key: key.clone(),
+        class: entry.class,
+    })
+}
+
+/// What a bare word is, when it is one of the words the built-in tables accept.
+pub fn known_word(word: &str) -> Option<WordKind> {
+    if catalog::CLOCKS.contains(&word) {
+        return Some(WordKind::Clock);
+    }
+    if KPIS.contains(&word) {
+        return Some(WordKind::Kpi);
+    }
+    let in_fields = |fields: &[FieldDecl]| fields.iter().any(|f| type_accepts_word(&f.ty, word));
+    let in_kinds = catalog::KINDS
+        .iter()
+        .any(|kind| in_fields(kind.fields) || kind.nested.iter().any(|n| in_fields(n.fields)));
+    let in_callables = catalog::CALLABLES.iter().any(|callable| {
+        callable.params.iter().any(|p| match p.ty {
+            catalog::ParamType::Fixed(ty) => type_accepts_word(&ty, word),
+            _ => false,
+        })
+    });
+    (in_kinds || in_callables).then_some(WordKind::Value)
+}
+
+/// Whether `ty` accepts the bare word `word`.
+pub fn type_accepts_word(ty: &ValueType, word: &str) -> bool {
+    match ty {
+        ValueType::Word(words) => words.contains(&word),
+        ValueType::OneOf(alternatives) => alternatives.iter().any(|a| type_accepts_word(a, word)),
+        ValueType::Clocked { value, clocks } => {
+            clocks.contains(&word) || type_accepts_word(value, word)
+        }
+        ValueType::List(element) => type_accepts_word(element, word),
+        ValueType::Tuple(elements) => elements.iter().any(|e| type_accepts_word(e, word)),
+        ValueType::Record(fields) => fields.iter().any(|f| type_accepts_word(&f.ty, word)),
+        _ => false,
+    }
+}
+
+/// The parameter `name` of a distribution family, from any of its signatures.
+pub fn family_param(family: &'static FamilyDecl, name: &str) -> Option<&'static ParamDecl> {
+    family.signatures.iter().flat_map(|s| s.iter()).find(|p| p.name == name)
+}
+
+/// The parameters of the template a declaration names, in order.
+pub fn template_params(db: &dyn Db, template: &Declaration) -> Vec<ast::Param> {
+    if template.class != ItemClass::Template {
+        return Vec::new();
+    }
+    match item_syntax(db, template.file, template.key.clone()).as_deref() {
+        Some(Item { kind: ItemKind::Template(definition), .. }) => definition.params.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// The component kind a template makes, following its base templates.
+pub fn template_kind(db: &dyn Db, template: &Declaration) -> Option<DeclKind> {
+    if let Some(body) = &check_item(db, template.file, template.key.clone()).body {
+        return Some(body.kind);
+    }
+    match item_syntax(db, template.file, template.key.clone()).as_deref() {
+        Some(Item { kind: ItemKind::Template(definition), .. }) => {
+            DeclKind::from_keyword(&definition.base.name.name)
+        }
+        _ => None,
+    }
+}
+
+/// How the members of a body are read.
+#[derive(Clone, Copy)]
+enum BodyContext {
+    /// Fields declared by the catalog (a component's, a failure mode's, a record's).
+    Fields {
+        fields: &'static [FieldDecl],
+        kind: Option<&'static KindDecl>,
+        owner: &'static str,
+        free: bool,
+    },
+    /// `route NAME { TARGET = share }` or `{ PRODUCT = TARGET }`.
+    Route,
+    /// `{ PRODUCT = n }` (an assembly's inputs).
+    Map,
+    /// A scenario, `optimize` or `sync` block.
+    Study(DeclKind),
+}
+
+struct Walker<'a> {
+    db: &'a dyn Db,
+    file: SourceFile,
+    scope: &'a Scope,
+    /// The item's offset in the file: the tree's spans are relative to it.
+    base: u32,
+    out: &'a mut Vec<Occurrence>,
+    /// Inside a template: the template and its parameters' names.
+    params: Option<(Declaration, Vec<String>)>,
+    key: ItemKey,
+}
+
+impl Walker<'_> {
+    fn emit(&mut self, span: Span, symbol: Symbol, is_definition: bool) {
+        if span.is_empty() {
+            return;
+        }
+        let span = span.shift(self.base as i64);
+        self.out.push(Occurrence { span, symbol, is_definition });
+    }
+
+    fn this_declaration(&self, class: ItemClass) -> Declaration {
+        Declaration { name: self.key.name.clone(), file: self.file, key: self.key.clone(), class }
+    }
+
+    fn lookup(&self, name: &str) -> Option<Declaration> {
+        self.scope.lookup(name).cloned()
+    }
+
+    /// A name that refers to a declaration.
+    fn reference(&mut self, ident: &Ident) -> Option<Declaration> {
+        let declaration = self.lookup(&ident.name);
+        let symbol = match &declaration {
+            Some(d) => Symbol::Definition(Definition::Declaration(d.clone())),
+            None => Symbol::Unresolved,
+        };
+        self.emit(ident.span, symbol, false);
+        declaration
+    }
+
+    fn item(&mut self, item: &Item) {
+        match &item.kind {
+            ItemKind::Import(import) => {
+                let symbol = match resolve_import(self.db, self.file, &import.path.value) {
+                    Some(target) => Symbol::File(target),
+                    None => Symbol::Unresolved,
+                };
+                self.emit(import.path.span, symbol, false);
+            }
+            ItemKind::Decl(decl) => self.decl(decl),
+            ItemKind::Template(template) => self.template(template),
+            ItemKind::Flow(flow) => {
+                for stage in &flow.stages {
+                    self.reference(stage);
+                }
+            }
+            ItemKind::Error => {}
+        }
+    }
+
+    fn decl(&mut self, decl: &ast::Decl) {
+        let kind = catalog::kind(decl.kind.keyword());
+        if let Some(kind) = kind {
+            self.emit(decl.keyword_span, Symbol::Kind(kind), false);
+        }
+        let this = self.this_declaration(ItemClass::Decl(decl.kind));
+        if decl.kind == DeclKind::Route {
+            self.reference(&decl.name);
+        } else {
+            let symbol = Symbol::Definition(Definition::Declaration(this.clone()));
+            self.emit(decl.name.span, symbol, true);
+        }
+        let study = matches!(decl.kind, DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync);
+        if let Some(base) = &decl.base {
+            if study {
+                self.reference(&base.name);
+                self.args(base, None);
+            } else {
+                let template = self.reference(&base.name);
+                self.args(base, template);
+            }
+        }
+        let Some(body) = &decl.body else { return };
+        let context = match (decl.kind, kind) {
+            (DeclKind::Route, _) => BodyContext::Route,
+            (DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync, _) => {
+                BodyContext::Study(decl.kind)
+            }
+            (_, Some(kind)) => BodyContext::Fields {
+                fields: kind.fields,
+                kind: Some(kind),
+                owner: kind.name,
+                free: kind.free_fields,
+            },
+            (_, None) => return,
+        };
+        self.body(body, context, &this);
+    }
+
+    fn template(&mut self, template: &ast::Template) {
+        let this = self.this_declaration(ItemClass::Template);
+        let symbol = Symbol::Definition(Definition::Declaration(this.clone()));
+        self.emit(template.name.span, symbol, true);
+        let names: Vec<String> = template.params.iter().map(|p| p.name.name.clone()).collect();
+        for param in &template.params {
+            let definition =
+                Definition::Parameter { template: this.clone(), name: param.name.name.clone() };
+            self.emit(param.name.span, Symbol::Definition(definition), true);
+            self.type_expr(&param.ty);
+            if let Some(default) = &param.default {
+                self.expr(default);
+            }
+        }
+        self.params = Some((this.clone(), names));
+        let made = match DeclKind::from_keyword(&template.base.name.name) {
+            Some(kind) => {
+                if let Some(decl) = catalog::kind(kind.keyword()) {
+                    self.emit(template.base.name.span, Symbol::Kind(decl), false);
+                }
+                self.args(&template.base, None);
+                Some(kind)
+            }
+            None => {
+                let base = self.reference(&template.base.name);
+                self.args(&template.base, base);
+                template_kind(self.db, &this)
+            }
+        };
+        if let (Some(body), Some(kind)) =
+            (&template.body, made.and_then(|k| catalog::kind(k.keyword())))
+        {
+            let context = BodyContext::Fields {
+                fields: kind.fields,
+                kind: Some(kind),
+                owner: kind.name,
+                free: kind.free_fields,
+            };
+            self.body(body, context, &this);
+        }
+        self.params = None;
+    }
+
+    fn type_expr(&mut self, ty: &TypeExpr) {
+        match ty {
+            TypeExpr::Named { name, args, .. } => {
+                let known = matches!(
+                    name.name.as_str(),
+                    "Int" | "Count" | "Real" | "Ratio" | "Bool" | "String" | "Dist"
+                ) || units::dimension_of_type_name(&name.name).is_some();
+                self.emit(name.span, Symbol::Type { known }, false);
+                for arg in args {
+                    self.type_expr(arg);
+                }
+            }
+            TypeExpr::Tuple { elements, .. } => {
+                for element in elements {
+                    self.type_expr(element);
+                }
+            }
+            TypeExpr::List { element, .. } => self.type_expr(element),
+            TypeExpr::Error { .. } => {}
+        }
+    }
+
+    /// The arguments of `: Template(…)`: their names are the template's parameters.
+    fn args(&mut self, base: &BaseRef, template: Option<Declaration>) {
+        let Some(args) = &base.args else { return };
+        let template = template.filter(|t| t.class == ItemClass::Template);
+        let params: Vec<String> = match &template {
+            Some(t) => template_params(self.db, t).into_iter().map(|p| p.name.name).collect(),
+            None => Vec::new(),
+        };
+        for arg in args {
+            if let Some(name) = &arg.name {
+                let symbol = match &template {
+                    Some(t) if params.contains(&name.name) => {
+                        Symbol::Definition(Definition::Parameter {
+                            template: t.clone(),
+                            name: name.name.clone(),
+                        })
+                    }
+                    _ => Symbol::Unresolved,
+                };
+                self.emit(name.span, symbol, false);
+            }
+            self.expr(&arg.value);
+        }
+    }
+
+    fn body(&mut self, body: &Body, context: BodyContext, this: &Declaration) {
+        for member in &body.members {
+            match context {
+                BodyContext::Fields { fields, kind, owner, free } => {
+                    self.field_member(member, fields, kind, owner, free, this)
+                }
+                BodyContext::Route | BodyContext::Map => {
+                    if let MemberKind::Field { path, value } = &member.kind {
+                        if let Some(first) = path.segments.first() {
+                            self.reference(first);
+                        }
+                        self.expr(value);
+                    }
+                }
+                BodyContext::Study(kind) => self.study_member(member, kind),
+            }
+        }
+    }
+
+    fn field_member(
+        &mut self,
+        member: &ast::Member,
+        fields: &'static [FieldDecl],
+        kind: Option<&'static KindDecl>,
+        owner: &'static str,
+        free: bool,
+        this: &Declaration,
+    ) {
+        match &member.kind {
+            MemberKind::Field { path, value } => {
+                if let [name] = path.segments.as_slice() {
+                    let symbol = match catalog::find_field(fields, &name.name) {
+                        Some(field) => Symbol::Field { field, owner },
+                        None if free => Symbol::Attribute,
+                        None => Symbol::Unresolved,
+                    };
+                    self.emit(name.span, symbol, false);
+                } else {
+                    for segment in &path.segments {
+                        self.emit(segment.span, Symbol::Unresolved, false);
+                    }
+                }
+                self.expr(value);
+            }
+            MemberKind::Record { name, body } => {
+                let field = catalog::find_field(fields, &name.name);
+                let symbol = match field {
+                    Some(field) => Symbol::Field { field, owner },
+                    None => Symbol::Unresolved,
+                };
+                self.emit(name.span, symbol, false);
+                match field.map(|f| f.ty) {
+                    Some(ValueType::Record(record)) => {
+                        let context = BodyContext::Fields {
+                            fields: record,
+                            kind,
+                            owner: field_name(field),
+                            free: false,
+                        };
+                        self.body(body, context, this);
+                    }
+                    Some(ValueType::Map { .. }) => self.body(body, BodyContext::Map, this),
+                    _ => {}
+                }
+            }
+            MemberKind::Nested { keyword, name, body } => {
+                let nested = kind.and_then(|k| k.nested(&keyword.name));
+                let symbol = match nested {
+                    Some(nested) => Symbol::NestedKind(nested),
+                    None => Symbol::Unresolved,
+                };
+                self.emit(keyword.span, symbol, false);
+                let definition = Definition::Nested {
+                    owner: this.clone(),
+                    keyword: keyword.name.clone(),
+                    name: name.name.clone(),
+                };
+                self.emit(name.span, Symbol::Definition(definition), true);
+                if let (Some(body), Some(nested)) = (body, nested) {
+                    let context = BodyContext::Fields {
+                        fields: nested.fields,
+                        kind,
+                        owner: nested.keyword,
+                        free: false,
+                    };
+                    self.body(body, context, this);
+                }
+            }
+            MemberKind::Vary { path, domain } => {
+                self.study_path(path);
+                self.expr(domain);
+            }
+            MemberKind::Objective { target, .. } => self.study_expr(target),
+            MemberKind::Constraint { condition } => self.study_expr(condition),
+            MemberKind::Bind { path, source } => {
+                if let Some(first) = path.segments.first() {
+                    self.reference(first);
+                }
+                self.expr(source);
+            }
+            MemberKind::Error => {}
+        }
+    }
+
+    fn study_member(&mut self, member: &ast::Member, kind: DeclKind) {
+        match &member.kind {
+            MemberKind::Field { path, value } => {
+                if kind == DeclKind::Scenario || path.segments.len() > 1 {
+                    self.study_path(path);
+                } else if let (Some(name), Some(decl)) =
+                    (path.segments.first(), catalog::kind(kind.keyword()))
+                {
+                    let symbol = match decl.field(&name.name) {
+                        Some(field) => Symbol::Field { field, owner: decl.name },
+                        None if decl.free_fields => Symbol::Attribute,
+                        None => Symbol::Unresolved,
+                    };
+                    self.emit(name.span, symbol, false);
+                }
+                self.expr(value);
+            }
+            MemberKind::Vary { path, domain } => {
+                self.study_path(path);
+                self.expr(domain);
+            }
+            MemberKind::Objective { target, .. } => self.study_expr(target),
+            MemberKind::Constraint { condition } => self.study_expr(condition),
+            MemberKind::Bind { path, source } => {
+                if let Some(first) = path.segments.first() {
+                    self.reference(first);
+                }
+                self.expr(source);
+            }
+            MemberKind::Record { name, .. } | MemberKind::Nested { name, .. } => {
+                self.emit(name.span, Symbol::Unresolved, false);
+            }
+            MemberKind::Error => {}
+        }
+    }
+
+    /// `horizon`, `c1.speed`, `press.costs.repair`, `press.bearing.repair`.
+    fn study_path(&mut self, path: &ast::Path) {
+        let segments = &path.segments;
+        let experiment = catalog::kind("experiment");
+        let [first, rest @ ..] = segments.as_slice() else { return };
+        if rest.is_empty() {
+            let symbol = match experiment.and_then(|e| e.field(&first.name)) {
+                Some(field) => Symbol::Field { field, owner: "experiment" },
+                None => Symbol::Unresolved,
+            };
+            self.emit(first.span, symbol, false);
+            return;
+        }
+        let target = self.reference(first);
+        let kind = target.as_ref().and_then(|t| match t.class {
+            ItemClass::Decl(kind) => catalog::kind(kind.keyword()),
+            _ => None,
+        });
+        let (Some(target), Some(kind)) = (target, kind) else {
+            for segment in rest {
+                self.emit(segment.span, Symbol::Unresolved, false);
+            }
+            return;
+        };
+        let second = &rest[0];
+        if let Some(field) = kind.field(&second.name) {
+            self.emit(second.span, Symbol::Field { field, owner: kind.name }, false);
+            if let (ValueType::Record(record), Some(third)) = (field.ty, rest.get(1)) {
+                let symbol = match catalog::find_field(record, &third.name) {
+                    Some(inner) => Symbol::Field { field: inner, owner: field.name },
+                    None => Symbol::Unresolved,
+                };
+                self.emit(third.span, symbol, false);
+            }
+            return;
+        }
+        match nested_definition(self.db, &target, &second.name) {
+            Some((definition, keyword)) => {
+                self.emit(second.span, Symbol::Definition(definition), false);
+                if let Some(third) = rest.get(1) {
+                    let fields = kind.nested(&keyword).map(|n| n.fields).unwrap_or(&[]);
+                    let symbol = match catalog::find_field(fields, &third.name) {
+                        Some(field) => Symbol::Field { field, owner: "failure" },
+                        None => Symbol::Unresolved,
+                    };
+                    self.emit(third.span, symbol, false);
+                }
+            }
+            None => self.emit(second.span, Symbol::Unresolved, false),
+        }
+    }
+
+    /// An objective or constraint: measures, fields and arithmetic over them.
+    fn study_expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Path(path) if path.segments.len() == 1 => {
+                let name = &path.segments[0];
+                if KPIS.contains(&name.name.as_str()) {
+                    self.emit(name.span, Symbol::Word(WordKind::Kpi), false);
+                } else {
+                    self.reference(name);
+                }
+            }
+            ExprKind::Path(path) => self.study_path(path),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.study_expr(lhs);
+                self.study_expr(rhs);
+            }
+            _ => self.expr(expr),
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Bool(_) | ExprKind::Error => {}
+            ExprKind::Quantity { unit, .. } => {
+                for factor in &unit.factors {
+                    let symbol = match units::lookup(&factor.name.name) {
+                        Some(unit) => Symbol::Unit(unit),
+                        None => Symbol::Unresolved,
+                    };
+                    self.emit(factor.name.span, symbol, false);
+                }
+            }
+            ExprKind::Path(path) => {
+                if let [name] = path.segments.as_slice() {
+                    let symbol = self.value_name(&name.name);
+                    self.emit(name.span, symbol, false);
+                } else {
+                    self.study_path(path);
+                }
+            }
+            ExprKind::Call { callee, args } => {
+                let family = dist::family(&callee.name);
+                let callable = catalog::callable(&callee.name);
+                let symbol = match (family, callable) {
+                    (Some(family), _) => Symbol::Family(family),
+                    (None, Some(callable)) => Symbol::Callable(callable),
+                    _ => Symbol::Unresolved,
+                };
+                self.emit(callee.span, symbol, false);
+                for arg in args {
+                    if let Some(name) = &arg.name {
+                        let param = match (family, callable) {
+                            (Some(family), _) => family_param(family, &name.name)
+                                .map(|p| Symbol::Argument { param: p, callee: family.name }),
+                            (None, Some(callable)) => callable
+                                .params
+                                .iter()
+                                .find(|p| p.name == name.name)
+                                .map(|p| Symbol::Argument { param: p, callee: callable.name }),
+                            _ => None,
+                        };
+                        self.emit(name.span, param.unwrap_or(Symbol::Unresolved), false);
+                    }
+                    self.expr(&arg.value);
+                }
+            }
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::Tuple(elements) | ExprKind::List(elements) => {
+                for element in elements {
+                    self.expr(element);
+                }
+            }
+            ExprKind::Range { start, end, .. } => {
+                self.expr(start);
+                self.expr(end);
+            }
+            ExprKind::Of { value, clock } => {
+                self.expr(value);
+                let symbol = if catalog::CLOCKS.contains(&clock.name.as_str()) {
+                    Symbol::Word(WordKind::Clock)
+                } else {
+                    Symbol::Unresolved
+                };
+                self.emit(clock.span, symbol, false);
+            }
+        }
+    }
+
+    /// A single name in a value: a template parameter, a declaration, a strategy or a word.
+    fn value_name(&self, name: &str) -> Symbol {
+        if let Some((template, params)) = &self.params
+            && params.iter().any(|p| p == name)
+        {
+            return Symbol::Definition(Definition::Parameter {
+                template: template.clone(),
+                name: name.to_string(),
+            });
+        }
+        if let Some(declaration) = self.lookup(name) {
+            return Symbol::Definition(Definition::Declaration(declaration));
+        }
+        if let Some(callable) = catalog::callable(name) {
+            return Symbol::Callable(callable);
+        }
+        match known_word(name) {
+            Some(kind) => Symbol::Word(kind),
+            None => Symbol::Unresolved,
+        }
+    }
+}
+
+fn field_name(field: Option<&'static FieldDecl>) -> &'static str {
+    field.map(|f| f.name).unwrap_or("record")
+}
+
+/// The nested item `name` of a declaration (its own, or one its template gives it): where it is
+/// declared, and its keyword.
+pub fn nested_definition(
+    db: &dyn Db,
+    owner: &Declaration,
+    name: &str,
+) -> Option<(Definition, String)> {
+    let checked = check_item(db, owner.file, owner.key.clone());
+    let nested = checked.body.as_ref()?.nested.iter().find(|n| n.name == name)?;
+    let key = nested.location.item.as_ref()?;
+    let declared_in = declaration_of(db, nested.location.file, key)?;
+    let definition = Definition::Nested {
+        owner: declared_in,
+        keyword: nested.keyword.clone(),
+        name: name.to_string(),
+    };
+    Some((definition, nested.keyword.clone()))
+}

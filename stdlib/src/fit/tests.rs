@@ -1,0 +1,375 @@
+//! Tests of the fitting core: recovery of known laws within their standard errors, censored
+//! likelihoods, worked examples of the goodness-of-fit statistics, and what is refused.
+
+use super::gof::*;
+use super::*;
+use crate::random::Stream;
+
+/// `n` draws of `law` from the stream of one seed.
+fn draw(law: &Distribution, n: usize, seed: u64, purpose: &str) -> Vec<f64> {
+    let sampler = law.sampler();
+    let mut stream = Stream::new(seed, 0, "fit.tests", purpose);
+    (0..n).map(|_| sampler.sample(&mut stream)).collect()
+}
+
+/// For each family and parameter, over `seeds` samples of `n` draws: the share of estimates
+/// within one standard error of the truth must be that of a normal estimator, 68.27 %, within
+/// three binomial standard deviations (`3 √(0.683 · 0.317 / seeds)`), and every estimate within
+/// 4.5 standard errors. This checks the estimates and that the standard errors are neither too
+/// small nor too large.
+fn assert_coverage(family: Family, truth: &[f64], n: usize, seeds: u64, censor_at: Option<f64>) {
+    let law = family.distribution(truth, false);
+    let mut within = vec![0usize; truth.len()];
+    let mut counted = vec![0usize; truth.len()];
+    for seed in 0..seeds {
+        let values = draw(&law, n, seed, family.key());
+        let sample = match censor_at {
+            None => Sample::complete(&values).unwrap(),
+            Some(limit) => {
+                let observations: Vec<Observation> = values
+                    .iter()
+                    .map(|&v| Observation { value: v.min(limit), censored: v > limit })
+                    .collect();
+                Sample::new(&observations).unwrap()
+            }
+        };
+        let fit = fit_family(&sample, family, false)
+            .unwrap_or_else(|reason| panic!("{family:?} seed {seed}: {reason}"));
+        for (i, parameter) in fit.parameters.iter().enumerate() {
+            let Some(se) = parameter.standard_error else { continue };
+            let error = (parameter.value - truth[i]).abs();
+            assert!(
+                error <= 4.5 * se,
+                "{family:?} seed {seed}: {} = {} ± {se}, truth {}",
+                parameter.name,
+                parameter.value,
+                truth[i]
+            );
+            counted[i] += 1;
+            if error <= se {
+                within[i] += 1;
+            }
+        }
+    }
+    let band = 3.0 * libm::sqrt(0.6827 * 0.3173 / seeds as f64);
+    for (i, name) in family.parameter_names().iter().enumerate() {
+        if counted[i] == 0 {
+            continue;
+        }
+        assert_eq!(counted[i] as u64, seeds, "{family:?} {name}: standard error missing");
+        let share = within[i] as f64 / counted[i] as f64;
+        assert!(
+            (share - 0.6827).abs() <= band,
+            "{family:?} {name}: {:.1} % within one standard error",
+            100.0 * share
+        );
+    }
+}
+
+#[test]
+fn two_parameter_families_recover_their_laws_within_standard_errors() {
+    assert_coverage(Family::Normal, &[52.0, 4.0], 200, 200, None);
+    assert_coverage(Family::Lognormal, &[3.9, 0.3], 200, 200, None);
+    assert_coverage(Family::Exponential, &[12.0], 200, 200, None);
+    assert_coverage(Family::Gamma, &[3.0, 5.0], 200, 200, None);
+    assert_coverage(Family::Weibull, &[1.8, 40.0], 200, 200, None);
+}
+
+#[test]
+fn erlang_recovers_its_phase_count_and_mean() {
+    let law = Distribution::Erlang { k: 4, mean: 20.0 };
+    for seed in 0..20 {
+        let sample = Sample::complete(&draw(&law, 400, seed, "erlang")).unwrap();
+        let fit = fit_family(&sample, Family::Erlang, true).unwrap();
+        let (k, mean) = (fit.parameters[0].value, fit.parameter("mean").unwrap());
+        assert!((3.0..=5.0).contains(&k), "seed {seed}: k = {k}");
+        assert!(fit.parameters[0].standard_error.is_none(), "k is a whole number");
+        let se = mean.standard_error.unwrap();
+        assert!((mean.value - 20.0).abs() <= 4.5 * se, "seed {seed}: {mean:?}");
+    }
+}
+
+#[test]
+fn shifted_families_recover_their_location() {
+    assert_coverage(Family::Weibull3, &[3.0, 20.0, 30.0], 500, 100, None);
+    assert_coverage(Family::Lognormal3, &[2.5, 0.4, 20.0], 500, 100, None);
+}
+
+#[test]
+fn censored_fits_recover_their_laws_within_standard_errors() {
+    // Type I censoring: every unit still working at the limit is censored there (about a third).
+    assert_coverage(Family::Weibull, &[2.0, 100.0], 150, 200, Some(110.0));
+    assert_coverage(Family::Lognormal, &[4.0, 0.6], 150, 200, Some(75.0));
+    assert_coverage(Family::Exponential, &[50.0], 150, 200, Some(60.0));
+    assert_coverage(Family::Normal, &[50.0, 10.0], 150, 200, Some(55.0));
+    assert_coverage(Family::Gamma, &[3.0, 10.0], 150, 100, Some(35.0));
+}
+
+#[test]
+fn bounded_families_recover_their_ends_and_mode() {
+    let triangular = Distribution::Triangular { min: 20.0, mode: 25.0, max: 35.0 };
+    let sample = Sample::complete(&draw(&triangular, 2000, 1, "triangular")).unwrap();
+    let fit = fit_family(&sample, Family::Triangular, true).unwrap();
+    let p = fit.values();
+    assert!(
+        (p[0] - 20.0).abs() < 0.3 && (p[1] - 25.0).abs() < 0.8 && (p[2] - 35.0).abs() < 0.4,
+        "{p:?}"
+    );
+    let pert = Distribution::Pert { min: 10.0, mode: 14.0, max: 30.0 };
+    let sample = Sample::complete(&draw(&pert, 2000, 2, "pert")).unwrap();
+    let fit = fit_family(&sample, Family::Pert, true).unwrap();
+    let p = fit.values();
+    assert!(
+        (p[0] - 10.0).abs() < 1.0 && (p[1] - 14.0).abs() < 1.0 && (p[2] - 30.0).abs() < 2.5,
+        "{p:?}"
+    );
+    assert!(fit.parameters.iter().all(|p| p.standard_error.is_none()), "non-regular");
+    let uniform = Distribution::Uniform { min: 2.0, max: 5.0 };
+    let values = draw(&uniform, 100, 3, "uniform");
+    let fit = fit_family(&Sample::complete(&values).unwrap(), Family::Uniform, true).unwrap();
+    let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
+    assert_eq!(fit.values()[0], lowest);
+}
+
+#[test]
+fn the_generating_family_ranks_first() {
+    let cases = [
+        (Family::Normal, vec![100.0, 5.0]),
+        (Family::Lognormal, vec![3.0, 0.8]),
+        (Family::Weibull, vec![0.7, 30.0]),
+        (Family::Exponential, vec![5.0]),
+    ];
+    for (family, truth) in cases {
+        let law = family.distribution(&truth, false);
+        let sample = Sample::complete(&draw(&law, 2000, 11, family.key())).unwrap();
+        let ranking = fit_all(&sample, &FitOptions { non_negative: true, ..FitOptions::default() });
+        let best = ranking.best().unwrap().family;
+        // A family nested in the best (exponential in Weibull and gamma) may tie with it, and a
+        // shifted variant may edge ahead of its own family with a location near 0.
+        let close: Vec<Family> = ranking
+            .fits
+            .iter()
+            .zip(ranking.deltas())
+            .take_while(|(_, d)| *d < 2.0)
+            .map(|(f, _)| f.family)
+            .collect();
+        assert!(close.contains(&family), "{family:?}: best {best:?}, close {close:?}");
+    }
+}
+
+#[test]
+fn rankings_list_skipped_families_and_warn() {
+    // Negative values: no family that needs positive values applies.
+    let values = draw(&Distribution::Normal { mean: 0.0, sd: 1.0, truncated: false }, 25, 4, "n");
+    let ranking = fit_all(&Sample::complete(&values).unwrap(), &FitOptions::default());
+    let skipped: Vec<Family> = ranking.skipped.iter().map(|s| s.family).collect();
+    for family in [Family::Lognormal, Family::Exponential, Family::Gamma, Family::Weibull] {
+        assert!(skipped.contains(&family), "{family:?}");
+    }
+    assert!(ranking.skipped.iter().all(|s| !s.reason.is_empty()));
+    assert!(ranking.warnings.contains(&FitWarning::SmallSample { failures: 25 }));
+    // A small sample from a law between gamma, lognormal and Weibull cannot tell them apart.
+    let law = Distribution::Gamma { shape: 6.0, scale: 5.0 };
+    let sample = Sample::complete(&draw(&law, 20, 5, "g")).unwrap();
+    let options = FitOptions {
+        families: vec![Family::Gamma, Family::Lognormal, Family::Weibull],
+        non_negative: true,
+        criterion: Criterion::Aic,
+    };
+    let ranking = fit_all(&sample, &options);
+    assert_eq!(ranking.fits.len(), 3);
+    let Some(FitWarning::Indistinguishable { families, .. }) = ranking.warnings.first() else {
+        panic!("{:?}", ranking.warnings)
+    };
+    assert!(families.len() >= 2);
+    assert!(ranking.warnings[0].message().contains("cannot tell them apart"));
+    let weights: f64 = ranking.weights().iter().sum();
+    assert!((weights - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_non_negative_normal_is_left_out_when_it_would_go_below_zero() {
+    let values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+    let sample = Sample::complete(&values).unwrap();
+    let reason = fit_family(&sample, Family::Normal, true).unwrap_err();
+    assert!(reason.contains("below 0"), "{reason}");
+    assert!(fit_family(&sample, Family::Normal, false).is_ok());
+}
+
+#[test]
+fn empty_constant_and_tiny_samples_are_errors() {
+    assert_eq!(Sample::complete(&[]), Err(SampleError::Empty));
+    assert_eq!(Sample::complete(&[2.0, 2.0, 2.0]), Err(SampleError::Constant { value: 2.0 }));
+    assert_eq!(
+        Sample::complete(&[1.0, 2.0]),
+        Err(SampleError::TooFewFailures { failures: 2, needed: 3 })
+    );
+    assert_eq!(Sample::complete(&[1.0, f64::NAN, 3.0]), Err(SampleError::NotFinite { index: 1 }));
+    let censored: Vec<Observation> = [(1.0, false), (2.0, true), (3.0, true), (4.0, false)]
+        .iter()
+        .map(|&(value, censored)| Observation { value, censored })
+        .collect();
+    assert_eq!(Sample::new(&censored), Err(SampleError::TooFewFailures { failures: 2, needed: 3 }));
+    assert!(SampleError::Constant { value: 2.0 }.to_string().contains("every value is 2"));
+    // Three-parameter families need ten failures.
+    let sample = Sample::complete(&[1.0, 2.0, 3.5, 4.0, 6.0]).unwrap();
+    assert!(fit_family(&sample, Family::Weibull3, true).unwrap_err().contains("10"));
+}
+
+#[test]
+fn confidence_intervals_are_wald_intervals() {
+    let law = Distribution::Weibull { shape: 2.0, scale: 50.0, location: 0.0 };
+    let sample = Sample::complete(&draw(&law, 100, 8, "ci")).unwrap();
+    let fit = fit_family(&sample, Family::Weibull, true).unwrap();
+    let shape = fit.parameter("shape").unwrap();
+    let (low, high) = fit.confidence_interval("shape", 0.95).unwrap();
+    // On the log scale: symmetric around ln(shape), half-width 1.96 · se / shape.
+    let half = libm::log(high / shape.value);
+    assert!((half - libm::log(shape.value / low)).abs() < 1e-12);
+    assert!((half - 1.959_964 * shape.standard_error.unwrap() / shape.value).abs() < 1e-6);
+    assert!(fit.confidence_interval("shape", 1.5).is_none());
+    assert!(fit.confidence_interval("nothing", 0.9).is_none());
+}
+
+#[test]
+fn expressions_use_the_language_s_parameters() {
+    let sample = Sample::complete(&[3.0, 4.5, 5.0, 6.5, 8.0, 9.0, 12.0]).unwrap();
+    let fit = fit_family(&sample, Family::Lognormal, true).unwrap();
+    let expression = fit.expression("s");
+    assert!(expression.starts_with("lognormal(mean = ") && expression.contains(" s, sd = "));
+    let fit = fit_family(&sample, Family::Erlang, true).unwrap();
+    assert!(fit.expression("min").starts_with("erlang(k = "), "{}", fit.expression("min"));
+    assert_eq!(significant(81.8783, 4), "81.88");
+    assert_eq!(significant(27_718.72, 4), "27720");
+    assert_eq!(significant(0.521_66, 4), "0.5217");
+    assert_eq!(significant(2.0, 4), "2");
+    assert_eq!(significant(-1.234_56, 3), "-1.23");
+}
+
+/// Worked example, by hand: the sample 0.1, 0.4, 0.7 against the uniform law on [0, 1].
+/// `D⁺ = max(1/3 − 0.1, 2/3 − 0.4, 1 − 0.7) = 0.3` and `D⁻ = max(0.1, 0.4 − 1/3, 0.7 − 2/3) = 0.1`,
+/// so `D = 0.3`. For `1/(2n) ≤ d ≤ 1/n`, `P(Dₙ < d) = n! (2d − 1/n)ⁿ` (Birnbaum, 1952), so
+/// `P(D₃ ≥ 0.3) = 1 − 6 · (0.6 − 1/3)³ = 1 − 6 · (4/15)³ = 1 − 0.113 777… = 0.886 222…`.
+/// For `d ≥ 1 − 1/n`, `P(Dₙ ≥ d) = 2 (1 − d)ⁿ`: `P(D₃ ≥ 0.8) = 2 · 0.2³ = 0.016`.
+#[test]
+fn kolmogorov_smirnov_worked_example() {
+    let probabilities = [(0.1, 0.9), (0.4, 0.6), (0.7, 0.3)];
+    assert!((kolmogorov_smirnov_statistic(&probabilities) - 0.3).abs() < 1e-15);
+    let by_hand = 1.0 - 6.0 * libm::pow(4.0 / 15.0, 3.0);
+    assert!((kolmogorov_smirnov_p_value(3, 0.3) - by_hand).abs() < 1e-12);
+    assert!((by_hand - 0.886_222).abs() < 1e-6);
+    assert!((kolmogorov_smirnov_p_value(3, 0.8) - 0.016).abs() < 1e-12);
+    assert!((kolmogorov_smirnov_p_value(2, 0.7) - 2.0 * 0.09).abs() < 1e-12);
+    assert_eq!(kolmogorov_smirnov_p_value(5, 0.05), 1.0, "below 1/(2n) the distance is certain");
+}
+
+/// Kolmogorov's limiting law at its tabulated upper percentage points (1.3581 for 5 %, 1.6276 for
+/// 1 %), and the exact law approaching it: at n = 1000 the exact p-value at Stephens' corrected
+/// point is the limiting one to 3 decimals.
+#[test]
+fn kolmogorov_smirnov_limit() {
+    assert!((kolmogorov_limit_survival(1.358_1) - 0.05).abs() < 1e-4);
+    assert!((kolmogorov_limit_survival(1.627_6) - 0.01).abs() < 1e-4);
+    assert!((kolmogorov_limit_survival(0.5) - 0.963_945).abs() < 1e-5);
+    for n in [200usize, 1000] {
+        let root = libm::sqrt(n as f64);
+        let d = 1.358_1 / (root + 0.12 + 0.11 / root);
+        assert!((kolmogorov_smirnov_p_value(n, d) - 0.05).abs() < 1e-3, "n = {n}");
+    }
+}
+
+/// Worked example, by hand: the same sample, `A² = −3 − (1/3)[1·(ln 0.1 + ln 0.3) +
+/// 3·(ln 0.4 + ln 0.6) + 5·(ln 0.7 + ln 0.9)] = −3 + (3.506 558 + 4.281 349 + 2.310 180)/3
+/// = 0.366 028`.
+#[test]
+fn anderson_darling_worked_example() {
+    let probabilities = [(0.1, 0.9), (0.4, 0.6), (0.7, 0.3)];
+    let a2 = anderson_darling_statistic(&probabilities).unwrap();
+    assert!((a2 - 0.366_028).abs() < 1e-6, "{a2}");
+    assert!(anderson_darling_statistic(&[(0.0, 1.0), (0.5, 0.5), (0.9, 0.1)]).is_none());
+}
+
+/// The limiting Anderson–Darling law at its tabulated upper percentage points for a fully
+/// specified law (Stephens 1974; D'Agostino and Stephens 1986, Table 4.2): 1.933 (10 %),
+/// 2.492 (5 %), 3.857 (1 %); the finite-sample correction vanishes as n grows.
+#[test]
+fn anderson_darling_p_values_match_the_tables() {
+    for (a2, p) in [(1.933, 0.10), (2.492, 0.05), (3.857, 0.01)] {
+        let computed = anderson_darling_p_value(100_000, a2);
+        assert!((computed - p).abs() < 1e-3, "{a2}: {computed}");
+    }
+    assert!(
+        (anderson_darling_p_value(10, 2.492) - anderson_darling_p_value(1000, 2.492)).abs() < 3e-3
+    );
+    // Estimated mean and sd (case 3): upper points 0.631 (10 %), 0.752 (5 %), 1.035 (1 %) of A*².
+    for (a_star, p) in [(0.631, 0.10), (0.752, 0.05), (1.035, 0.01)] {
+        let n = 1_000_000;
+        let computed = normal_anderson_darling_p_value(n, a_star);
+        assert!((computed - p).abs() < 1e-3 * (1.0 + 10.0 * p), "{a_star}: {computed}");
+    }
+}
+
+/// χ² upper tails at tabulated points: 3.841 (1 df, 5 %), 18.307 (10 df, 5 %), 6.635 (1 df, 1 %).
+#[test]
+fn chi_square_p_values_match_the_tables() {
+    assert!((chi_square_p_value(3.841_459, 1.0) - 0.05).abs() < 1e-6);
+    assert!((chi_square_p_value(18.307_038, 10.0) - 0.05).abs() < 1e-6);
+    assert!((chi_square_p_value(6.634_897, 1.0) - 0.01).abs() < 1e-6);
+}
+
+#[test]
+fn goodness_of_fit_of_a_good_and_a_bad_family() {
+    let law = Distribution::Weibull { shape: 2.0, scale: 50.0, location: 0.0 };
+    let sample = Sample::complete(&draw(&law, 300, 21, "gof")).unwrap();
+    let good = goodness_of_fit(&sample, &fit_family(&sample, Family::Weibull, true).unwrap());
+    let bad = goodness_of_fit(&sample, &fit_family(&sample, Family::Exponential, true).unwrap());
+    assert!(good.kolmogorov_smirnov.p_value.unwrap() > 0.05);
+    assert!(bad.kolmogorov_smirnov.p_value.unwrap() < 1e-6);
+    assert!(bad.anderson_darling.unwrap().p_value.unwrap() < 1e-3);
+    let chi = good.chi_square.unwrap();
+    assert_eq!(chi.bins, 20);
+    assert_eq!(chi.degrees_of_freedom, 17);
+    assert!(bad.chi_square.unwrap().p_value.unwrap() < 1e-6);
+    assert_eq!(good.kolmogorov_smirnov.basis, Basis::ParametersKnown);
+    // The normal's AD p-value accounts for the estimation.
+    let normal = goodness_of_fit(&sample, &fit_family(&sample, Family::Normal, false).unwrap());
+    assert_eq!(normal.anderson_darling.unwrap().basis, Basis::EstimatedParameters);
+}
+
+#[test]
+fn the_bootstrap_is_deterministic_and_calibrated() {
+    let law = Distribution::Gamma { shape: 4.0, scale: 3.0 };
+    let sample = Sample::complete(&draw(&law, 60, 31, "boot")).unwrap();
+    let fit = fit_family(&sample, Family::Gamma, true).unwrap();
+    let (ks, ad) = bootstrap(&sample, &fit, true, 199, 7).unwrap();
+    assert_eq!(bootstrap(&sample, &fit, true, 199, 7).unwrap().0, ks);
+    assert_eq!(ks.basis, Basis::Bootstrap { replicates: 199 });
+    // With the estimation in the null law the p-value is smaller than the one that ignores it.
+    let plain = goodness_of_fit(&sample, &fit).kolmogorov_smirnov.p_value.unwrap();
+    assert!(ks.p_value.unwrap() < plain, "{ks:?} vs {plain}");
+    assert!(ad.unwrap().p_value.unwrap() > 0.0);
+    // A clearly wrong family is rejected.
+    let exponential = fit_family(&sample, Family::Exponential, true).unwrap();
+    let (ks, _) = bootstrap(&sample, &exponential, true, 99, 7).unwrap();
+    assert_eq!(ks.p_value, Some(0.01));
+}
+
+#[test]
+fn censored_goodness_of_fit_uses_kaplan_meier() {
+    let observations: Vec<Observation> =
+        [(1.0, false), (2.0, true), (3.0, false), (4.0, false), (5.0, true), (6.0, false)]
+            .iter()
+            .map(|&(value, censored)| Observation { value, censored })
+            .collect();
+    let sample = Sample::new(&observations).unwrap();
+    // By hand: S(1) = 5/6; S(3) = 5/6 · 3/4 = 5/8; S(4) = 5/8 · 2/3 = 5/12; S(6) = 0.
+    let steps = kaplan_meier(&sample);
+    let expected = [(1.0, 5.0 / 6.0), (3.0, 5.0 / 8.0), (4.0, 5.0 / 12.0), (6.0, 0.0)];
+    for ((t, s), (et, es)) in steps.iter().zip(expected) {
+        assert!(*t == et && (s - es).abs() < 1e-15, "{steps:?}");
+    }
+    let fit = fit_family(&sample, Family::Weibull, true).unwrap();
+    let gof = goodness_of_fit(&sample, &fit);
+    assert!(gof.kolmogorov_smirnov.p_value.is_none() && gof.anderson_darling.is_none());
+    assert!(gof.kolmogorov_smirnov.statistic > 0.0 && gof.kolmogorov_smirnov.statistic < 1.0);
+}
