@@ -173,7 +173,7 @@ fn found_text(text: &str, start: usize, token: &Token, end: usize) -> String {
 }
 
 /// The keywords that open an item.
-const ITEM_KEYWORDS: [&str; 17] = [
+const ITEM_KEYWORDS: [&str; 18] = [
     "\"import\"",
     "\"component\"",
     "\"flow\"",
@@ -190,6 +190,7 @@ const ITEM_KEYWORDS: [&str; 17] = [
     "\"experiment\"",
     "\"scenario\"",
     "\"optimize\"",
+    "\"sensitivity\"",
     "\"sync\"",
 ];
 
