@@ -6,6 +6,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod graph;
 mod run;
 
@@ -77,6 +78,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Rewrite models in the canonical layout; with `--check`, list those that are not.
+    Fmt {
+        /// The model files.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Write nothing: list the files that would change, with their first difference, and
+        /// exit 1 if there is any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `fab explain E0201`.
     Explain {
         /// The code; omit it to list every code.
@@ -140,6 +151,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),
+        Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Explain { code } => explain::run(code.as_deref()),
     }
 }
