@@ -562,9 +562,9 @@ impl Context<'_> {
         match tokens.as_slice() {
             [] => item_snippets(replace),
             [Token::Flow, ..] if matches!(tokens.last(), Some(Token::Flow | Token::Arrow)) => {
-                self.declarations(replace, |class| is_component(class))
+                self.declarations(replace, is_component)
             }
-            [Token::Route] => self.declarations(replace, |class| is_component(class)),
+            [Token::Route] => self.declarations(replace, is_component),
             [Token::Import] => fab_stdlib::library::FILES
                 .iter()
                 .map(|(path, _)| {
