@@ -8,6 +8,7 @@ mod check;
 mod explain;
 mod fmt;
 mod graph;
+mod lsp;
 mod run;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -88,6 +89,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run the language server on stdin and stdout, for editors (see docs/editor.md).
+    Lsp,
     /// Print the long explanation of a diagnostic code, e.g. `fab explain E0201`.
     Explain {
         /// The code; omit it to list every code.
@@ -152,6 +155,7 @@ fn main() -> ExitCode {
         }
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),
         Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Lsp => lsp::run(),
         Command::Explain { code } => explain::run(code.as_deref()),
     }
 }
