@@ -30,7 +30,7 @@ use crate::convert::{self, FileText};
 use crate::workspace::{Snapshot, Workspace, cache_dir, write_explain_pages};
 
 /// The delay between the last edit and the diagnostics, when the client does not set one.
-pub const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(20);
+pub const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(10);
 
 /// The language server.
 pub struct Backend {
