@@ -391,7 +391,12 @@ impl Formatter<'_> {
                     let header = self.at(member.span.start)..self.at(body.span.start);
                     self.run(&mut writer, header, 0, &Plan::default());
                     writer.push(" ");
-                    writer.push(&self.flat_body(body)?);
+                    let (open, close) = self.braces(body);
+                    if body.members.is_empty() && !self.has_comments(&(open..close + 1)) {
+                        writer.push("{}");
+                    } else {
+                        writer.push(&self.flat_body(body)?);
+                    }
                 }
                 MemberKind::Error => return None,
                 _ => self.run(&mut writer, self.range(member.span), 0, &Plan::default()),

@@ -72,6 +72,10 @@ fn keeps_short_bodies_written_on_one_line() {
     );
     check("buffer b { ; , }\nsink k {\n}", "buffer b {}\nsink k {}\n");
     check(
+        "station s { failure none {}, cycle = 1 s }",
+        "station s { failure none {}, cycle = 1 s }\n",
+    );
+    check(
         "buffer b1 { capacity = 5 // trailing\n}",
         "buffer b1 {\n    capacity = 5 // trailing\n}\n",
     );
