@@ -164,6 +164,33 @@ fn hover_definition_references_and_rename_across_files() {
 }
 
 #[test]
+fn an_imported_file_that_changes_on_disk_is_read_again() {
+    let mut client = Client::start("watched");
+    let dir = temp_dir("watched");
+    let (main, lib) = (dir.join("main.fab"), dir.join("lib.fab"));
+    let text = "import \"lib.fab\"\nsource s { interarrival = 1 min }\nstation w : Cell(spots = 2)\nsink k\nflow s -> w -> k\n";
+    std::fs::write(&main, text).unwrap();
+    std::fs::write(&lib, "component Cell(spots: Int) : station { cycle = 1 s * spots }\n").unwrap();
+    let main_uri = uri(&main);
+    client.open(&main_uri, text);
+    assert_eq!(client.diagnostics_for(&main_uri)["diagnostics"], json!([]));
+    std::fs::write(&lib, "component Cell(count: Int) : station { cycle = 1 s * count }\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&lib), "type": 2 }] }),
+    );
+    let published = client.diagnostics_for(&main_uri);
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E0502"), "the old argument name is refused now: {published}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
 fn go_to_definition_into_the_standard_library() {
     let mut client = Client::start("library");
     let dir = temp_dir("library");

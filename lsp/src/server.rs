@@ -270,6 +270,19 @@ impl LanguageServer for Backend {
         self.edited();
     }
 
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        let mut changed = false;
+        {
+            let mut state = self.state();
+            for event in params.changes {
+                changed |= state.reload_from_disk(&event.uri);
+            }
+        }
+        if changed {
+            self.edited();
+        }
+    }
+
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let at = params.text_document_position_params;
         let position = at.position;

@@ -148,6 +148,27 @@ impl Workspace {
         }
     }
 
+    /// A file changed on disk: when it is loaded and not open, the database takes the new text.
+    /// Returns whether anything changed.
+    pub fn reload_from_disk(&mut self, uri: &Uri) -> bool {
+        let path = self.paths.path(uri);
+        if self.documents.contains_key(&path) {
+            return false;
+        }
+        let loaded = fab_compiler::db::Workspace::try_get(&self.db)
+            .is_some_and(|w| w.files(&self.db).contains_key(&path));
+        if !loaded {
+            return false;
+        }
+        match self.overlay.read_to_string(&path) {
+            Ok(text) => {
+                set_file(&mut self.db, &path, text);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
     pub fn document(&self, uri: &Uri) -> Option<&Document> {
         self.documents.get(&self.paths.path(uri))
     }

@@ -27,6 +27,10 @@ function createClient(): LanguageClient {
     initializationOptions: {
       diagnosticsDelay: config.get<number>("diagnostics.delay", 10),
     },
+    // Files that are not open but imported by open ones: the server rereads them when they change.
+    synchronize: {
+      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.fab"),
+    },
   };
   return new LanguageClient("fab", "fab language server", serverOptions, clientOptions);
 }
