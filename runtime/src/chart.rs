@@ -15,6 +15,9 @@
 
 use std::fmt::Write;
 
+/// Legend labels longer than this many characters are cut.
+const LABEL: usize = 40;
+
 /// The Okabe–Ito colours, in the order series take them.
 pub const PALETTE: [&str; 8] =
     ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"];
@@ -112,7 +115,12 @@ impl Chart {
         const TOP: f64 = 64.0;
         const ROW: f64 = 18.0;
         let labelled: Vec<&Series> = self.series.iter().filter(|s| !s.label().is_empty()).collect();
-        let legend_rows = labelled.len().div_ceil(3);
+        // As many legend columns as the longest label leaves room for (about 6.5 px a character).
+        let longest =
+            labelled.iter().map(|s| s.label().chars().count().min(LABEL)).max().unwrap_or(0);
+        let plot_width = self.width.max(240.0) - LEFT - RIGHT;
+        let columns = ((plot_width / (34.0 + 6.5 * longest as f64)) as usize).clamp(1, 4);
+        let legend_rows = labelled.len().div_ceil(columns);
         let bottom = 58.0 + ROW * legend_rows as f64;
         let (width, height) = (self.width.max(240.0), self.height.max(200.0));
         let plot = Plot {
@@ -162,18 +170,18 @@ impl Chart {
         }
         svg.push_str("</g>\n");
 
-        // Legend: three entries per row under the x-axis label.
+        // Legend: rows of entries under the x-axis label.
         let legend_top = plot.top + plot.height + 48.0;
         for (i, series) in labelled.iter().enumerate() {
-            let x = plot.left + (plot.width / 3.0) * (i % 3) as f64;
-            let y = legend_top + ROW * (i / 3) as f64;
+            let x = plot.left + (plot.width / columns as f64) * (i % columns) as f64;
+            let y = legend_top + ROW * (i / columns) as f64;
             let _ = writeln!(svg, "{}", legend_key(series, x, y));
             let _ = writeln!(
                 svg,
                 r#"<text x="{:.2}" y="{:.2}">{}</text>"#,
                 x + 26.0,
                 y + 4.0,
-                escape(&shorten(series.label(), 36))
+                escape(&shorten(series.label(), LABEL))
             );
         }
         svg.push_str("</svg>\n");
@@ -598,7 +606,7 @@ mod tests {
         }
         assert!(svg.contains("Weld &lt;times&gt; &amp; &quot;fits&quot;"));
         assert!(!svg.contains("NaN"), "non-finite points are left out");
-        // Five labelled series in the legend: two rows of three.
+        // Five labelled series in the legend, each once.
         assert_eq!(svg.matches(">observed</text>").count(), 1);
         assert_eq!(svg, chart.svg(), "deterministic");
     }
