@@ -106,14 +106,23 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     let context = Context { options, column: &column, unit: &unit, sample: &sample };
     if options.json {
         let document = json_document(&context, &ranking, &assessed, &written);
-        println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+        let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+        text.push('\n');
+        write_stdout(&text);
     } else {
-        print!("{}", text_report(&context, &ranking, &assessed));
+        write_stdout(&text_report(&context, &ranking, &assessed));
         if !written.is_empty() {
             eprintln!("wrote {}", written.join(", "));
         }
     }
     Ok(())
+}
+
+/// Writes to stdout, ignoring a reader that went away (`fab fit … | head`) instead of panicking.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 /// The header's only column, when there is exactly one.
