@@ -10,8 +10,9 @@
 //! internal error for that request, not the end of the server.
 //!
 //! **Diagnostics.** Edits only bump a generation counter and wake a worker; the worker waits
-//! until the edits pause for the debounce delay, checks every open document on a snapshot and
-//! publishes, unless another edit came meanwhile, in which case it starts over.
+//! until the debounce delay has passed since the last edit arrived (applying an edit, which
+//! parses the new text, takes part of that delay), checks every open document on a snapshot
+//! and publishes, unless another edit came meanwhile, in which case it starts over.
 
 use fab_compiler::ide::{
     actions, completion, diagnostics, folding, format, highlight, hover, inlay, navigation, outline,
@@ -20,7 +21,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types as lsp;
@@ -32,16 +33,28 @@ use crate::workspace::{Snapshot, Workspace, cache_dir, write_explain_pages};
 /// The delay between the last edit and the diagnostics, when the client does not set one.
 pub const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(10);
 
+/// What the diagnostics worker shares with the edit handlers.
+struct Edits {
+    /// Bumped at every change to the documents.
+    generation: AtomicU64,
+    changed: Notify,
+    /// When the latest edit arrived: the debounce delay runs from there, so the time an edit
+    /// takes to apply (parsing the new text) counts towards it.
+    last: Mutex<Instant>,
+    delay: Mutex<Duration>,
+}
+
 /// The language server.
 pub struct Backend {
     client: Client,
     state: Arc<Mutex<Workspace>>,
-    /// Bumped at every change to the documents.
-    generation: Arc<AtomicU64>,
-    changed: Arc<Notify>,
+    edits: Arc<Edits>,
     /// Where the pages of `fab explain` were written, for the diagnostics' links.
-    explain: Arc<Mutex<Option<PathBuf>>>,
-    delay: Arc<Mutex<Duration>>,
+    explain: Option<PathBuf>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Backend {
@@ -50,20 +63,29 @@ impl Backend {
         Backend {
             client,
             state: Arc::new(Mutex::new(Workspace::new(Some(&cache)))),
-            generation: Arc::new(AtomicU64::new(0)),
-            changed: Arc::new(Notify::new()),
-            explain: Arc::new(Mutex::new(write_explain_pages(&cache.join("explain")))),
-            delay: Arc::new(Mutex::new(DEFAULT_DIAGNOSTICS_DELAY)),
+            edits: Arc::new(Edits {
+                generation: AtomicU64::new(0),
+                changed: Notify::new(),
+                last: Mutex::new(Instant::now()),
+                delay: Mutex::new(DEFAULT_DIAGNOSTICS_DELAY),
+            }),
+            explain: write_explain_pages(&cache.join("explain")),
         }
     }
 
     fn state(&self) -> MutexGuard<'_, Workspace> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.state)
     }
 
+    /// Notes that an edit arrived (before applying it).
+    fn editing(&self) {
+        *lock(&self.edits.last) = Instant::now();
+    }
+
+    /// Wakes the diagnostics worker once an edit is applied.
     fn edited(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        self.changed.notify_one();
+        self.edits.generation.fetch_add(1, Ordering::SeqCst);
+        self.edits.changed.notify_one();
     }
 
     /// Runs `f` on a snapshot of `uri`'s document on a blocking thread.
@@ -80,30 +102,27 @@ impl Backend {
     async fn publish_diagnostics_when_idle(
         client: Client,
         state: Arc<Mutex<Workspace>>,
-        generation: Arc<AtomicU64>,
-        changed: Arc<Notify>,
-        explain: Arc<Mutex<Option<PathBuf>>>,
-        delay: Arc<Mutex<Duration>>,
+        edits: Arc<Edits>,
+        explain: Option<PathBuf>,
     ) {
         loop {
-            changed.notified().await;
+            edits.changed.notified().await;
             loop {
-                let seen = generation.load(Ordering::SeqCst);
-                let pause = *delay.lock().unwrap_or_else(|e| e.into_inner());
-                tokio::time::sleep(pause).await;
-                if generation.load(Ordering::SeqCst) != seen {
+                let seen = edits.generation.load(Ordering::SeqCst);
+                let quiet_from = *lock(&edits.last) + *lock(&edits.delay);
+                tokio::time::sleep_until(tokio::time::Instant::from_std(quiet_from)).await;
+                if edits.generation.load(Ordering::SeqCst) != seen {
                     continue;
                 }
-                let explain = explain.lock().unwrap_or_else(|e| e.into_inner()).clone();
-                let work = {
-                    let workspace = state.lock().unwrap_or_else(|e| e.into_inner());
-                    let snapshots: Vec<(lsp::Uri, i32, Option<Snapshot>)> = workspace
+                let work: Vec<(lsp::Uri, i32, Option<Snapshot>)> = {
+                    let workspace = lock(&state);
+                    workspace
                         .documents
                         .values()
                         .map(|d| (d.uri.clone(), d.version, workspace.snapshot(&d.uri)))
-                        .collect();
-                    snapshots
+                        .collect()
                 };
+                let explain = explain.clone();
                 let computed = compute(move || {
                     let mut out = Vec::new();
                     for (uri, version, snapshot) in work {
@@ -128,7 +147,7 @@ impl Backend {
                 })
                 .await;
                 match computed {
-                    Ok(published) if generation.load(Ordering::SeqCst) == seen => {
+                    Ok(published) if edits.generation.load(Ordering::SeqCst) == seen => {
                         for (uri, version, found) in published {
                             client.publish_diagnostics(uri, found, Some(version)).await;
                         }
@@ -207,8 +226,7 @@ impl LanguageServer for Backend {
             .and_then(|o| o.get("diagnosticsDelay"))
             .and_then(|v| v.as_u64())
         {
-            *self.delay.lock().unwrap_or_else(|e| e.into_inner()) =
-                Duration::from_millis(ms.min(10_000));
+            *lock(&self.edits.delay) = Duration::from_millis(ms.min(10_000));
         }
         Ok(lsp::InitializeResult {
             capabilities: capabilities(),
@@ -224,10 +242,8 @@ impl LanguageServer for Backend {
         tokio::spawn(Backend::publish_diagnostics_when_idle(
             self.client.clone(),
             self.state.clone(),
-            self.generation.clone(),
-            self.changed.clone(),
+            self.edits.clone(),
             self.explain.clone(),
-            self.delay.clone(),
         ));
     }
 
@@ -236,12 +252,14 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        self.editing();
         let document = params.text_document;
         self.state().set_document(document.uri, document.version, document.text);
         self.edited();
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        self.editing();
         let uri = params.text_document.uri;
         {
             let mut state = self.state();
@@ -264,6 +282,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        self.editing();
         let uri = params.text_document.uri;
         self.state().close_document(&uri);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -271,6 +290,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        self.editing();
         let mut changed = false;
         {
             let mut state = self.state();
@@ -474,7 +494,7 @@ impl LanguageServer for Backend {
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
         let range = params.range;
-        let explain = self.explain.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let explain = self.explain.clone();
         self.on_document(&params.text_document.uri, move |s| {
             let start = s.lines.offset(&s.text, range.start);
             let end = s.lines.offset(&s.text, range.end);
