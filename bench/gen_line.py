@@ -15,7 +15,8 @@ The model is the canonical one of `../shared/bench/peers/line_simpy.py` (see its
   exponential(mean = 20 min);
 * one experiment: 365 d, no warm-up, 1 replication, seed 42 (`compare.sh` overrides the horizon).
 
-`bench/line.fab` is exactly this script's output for N = 10.
+`bench/line.fab` is exactly this script's output for N = 10, which is also the layout `fab fmt`
+gives it (`tests/fmt.rs` checks that the repository's models are canonical).
 """
 import os
 import sys
@@ -72,10 +73,15 @@ def generate(n: int) -> str:
         for i in range(2, n + 1):
             w(f"buffer {buf(i)} {{ capacity = 5 }}")
     w("")
-    w(f"flow parts -> {st(1)}")
-    for i in range(2, n + 1):
-        w(f"    -> {buf(i)} -> {st(i)}")
-    w("    -> done")
+    # The layout of `fab fmt`: one line when it fits in 100 columns, else one hop per line.
+    stages = ["parts", st(1)] + [s for i in range(2, n + 1) for s in (buf(i), st(i))] + ["done"]
+    one_line = "flow " + " -> ".join(stages)
+    if len(one_line) <= 100:
+        w(one_line)
+    else:
+        w(f"flow {stages[0]}")
+        for stage in stages[1:]:
+            w(f"    -> {stage}")
     w("")
     w("/// One simulated year, one replication, the peers' seed.")
     w("experiment year {")

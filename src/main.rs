@@ -6,7 +6,10 @@
 
 mod check;
 mod explain;
+mod fit;
+mod fmt;
 mod graph;
+mod lsp;
 mod run;
 mod study;
 
@@ -98,6 +101,54 @@ enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Rewrite models in the canonical layout; with `--check`, list those that are not.
+    Fmt {
+        /// The model files.
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Write nothing: list the files that would change, with their first difference, and
+        /// exit 1 if there is any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run the language server on stdin and stdout, for editors (see docs/editor.md).
+    Lsp,
+    /// Fit distribution families to a column of a CSV file by maximum likelihood, rank them by
+    /// AIC or BIC, test their goodness of fit and print the `.fab` expression of the best.
+    Fit {
+        /// The CSV file (a header line, then one row per observation).
+        file: String,
+        /// The column to fit (may be omitted when the file has one column).
+        #[arg(long)]
+        column: Option<String>,
+        /// What the numbers are in, e.g. `s`, `min`, `h`, `m`: used in the expression, and a
+        /// quantity that cannot be negative keeps its fits at or above zero.
+        #[arg(long)]
+        unit: Option<String>,
+        /// A status column for right-censored values: `failure` or `1` for an observed value,
+        /// `censored` or `0` for a unit still working at that value.
+        #[arg(long)]
+        censored: Option<String>,
+        /// Only these families, e.g. `--families weibull,lognormal` (`weibull3`, `lognormal3`
+        /// for the shifted variants alone).
+        #[arg(long, value_delimiter = ',')]
+        families: Vec<String>,
+        /// Rank by `aic` (default) or `bic`.
+        #[arg(long, value_enum, default_value_t = Rank::Aic)]
+        rank: Rank,
+        /// Write histogram.svg, qq.svg and pp.svg to this folder.
+        #[arg(long)]
+        plot: Option<String>,
+        /// Print the report as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Parametric bootstrap p-values for KS and AD from this many resamples (0: off).
+        #[arg(long, default_value_t = 0)]
+        bootstrap: usize,
+        /// The seed of the bootstrap's random streams.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the long explanation of a diagnostic code, e.g. `fab explain E0201`.
     Explain {
         /// The code; omit it to list every code.
@@ -109,6 +160,12 @@ enum Command {
 enum Format {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Rank {
+    Aic,
+    Bic,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -185,6 +242,34 @@ fn main() -> ExitCode {
             })
         }
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),
+        Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Lsp => lsp::run(),
+        Command::Fit {
+            file,
+            column,
+            unit,
+            censored,
+            families,
+            rank,
+            plot,
+            json,
+            bootstrap,
+            seed,
+        } => fit::run(fit::Options {
+            file,
+            column,
+            unit,
+            censored,
+            families,
+            criterion: match rank {
+                Rank::Aic => fab_stdlib::fit::Criterion::Aic,
+                Rank::Bic => fab_stdlib::fit::Criterion::Bic,
+            },
+            plot,
+            json,
+            bootstrap,
+            seed,
+        }),
         Command::Explain { code } => explain::run(code.as_deref()),
     }
 }

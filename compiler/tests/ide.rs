@@ -5,7 +5,7 @@ mod ide_support;
 use fab_compiler::ide::completion::{CompletionItem, CompletionKind, completions};
 use fab_compiler::ide::highlight::{TokenKind, modifiers, semantic_tokens};
 use fab_compiler::ide::{
-    SourceChange, Span, actions, diagnostics, folding, hover, inlay, navigation, outline,
+    SourceChange, Span, actions, diagnostics, folding, format, hover, inlay, navigation, outline,
 };
 use fab_stdlib::catalog;
 use ide_support::{Fixture, fixture};
@@ -470,7 +470,7 @@ fn completion_of_templates_and_their_arguments() {
         !names.contains(&"RollerConveyor".to_string()),
         "a conveyor template cannot make a station"
     );
-    let args = complete(&format!("import \"std/equipment.fab\"\nstation w : WeldCell($0)\n")).1;
+    let args = complete("import \"std/equipment.fab\"\nstation w : WeldCell($0)\n").1;
     let names: Vec<&str> = args.iter().map(|i| i.label.as_str()).collect();
     assert_eq!(names, ["spots", "per_spot", "tip_life"]);
     assert_eq!(args[1].detail.as_deref(), Some("Duration = 2.5 s"));
@@ -687,4 +687,18 @@ fn folding_ranges_for_bodies_comments_and_flows() {
     let long = fixture(LONG_LINE);
     let folds = folding::folding_ranges(&long.db, long.file);
     assert!(folds.iter().any(|fold| long.text(long.file, fold.span).starts_with("flow parts")));
+}
+
+// ----- formatting -----
+
+#[test]
+fn formatting_uses_the_canonical_formatter() {
+    let f = fixture("sink   done\nbuffer b{capacity=5}\n");
+    let edit = format::format_file(&f.db, f.file).unwrap().expect("an edit");
+    assert_eq!(edit.span, Span::new(0, f.file.text(&f.db).len()));
+    assert_eq!(Ok(edit.replacement.clone()), fab_grammar::format(f.file.text(&f.db)));
+    let formatted = fixture(&edit.replacement);
+    assert_eq!(format::format_file(&formatted.db, formatted.file), Ok(None));
+    let broken = fixture("station w {\n");
+    assert!(format::format_file(&broken.db, broken.file).is_err());
 }

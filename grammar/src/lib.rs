@@ -9,14 +9,21 @@
 //! fields a component has. The only outside knowledge it takes is which words are unit names, given
 //! by the caller, because a unit expression after a number ends at the first word that is not a unit
 //! (see the `lexer` module).
+//!
+//! [`format`] writes a file back in its canonical layout, with its comments, which the lexer lists
+//! in a side table beside the tokens (see the `format` module). It is the one function here that
+//! does not take the unit names from its caller: it reads them from the standard library.
 
 pub mod ast;
 pub mod dump;
 mod error;
+mod format;
 pub mod lexer;
 mod parser;
 
 pub use ast::SourceFile;
 pub use dump::dump;
 pub use error::{SyntaxError, SyntaxErrorKind};
+pub use format::format;
+pub use lexer::{Comment, CommentKind};
 pub use parser::{Parse, parse};

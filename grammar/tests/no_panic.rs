@@ -1,11 +1,13 @@
-//! `parse` must never panic, whatever it is given: random text, random edits of well-formed
-//! files, and every prefix of a whole model (which is what an editor sends while one types).
-//! Beyond not panicking, every span it returns must lie within the text, on character boundaries.
+//! `parse` and `format` must never panic, whatever they are given: random text, random edits of
+//! well-formed files, and every prefix of a whole model (which is what an editor sends while one
+//! types). Beyond not panicking, every span `parse` returns must lie within the text, on character
+//! boundaries; `format` must refuse exactly the texts with syntax errors, and what it returns must
+//! be its own fixed point.
 
 use std::path::Path;
 
 use fab_grammar::ast::for_each_span_mut;
-use fab_grammar::{Parse, parse};
+use fab_grammar::{Parse, format, parse};
 use fab_stdlib::units::is_unit_name;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -104,6 +106,18 @@ fn parse_checked(text: &str) -> Parse {
     parse
 }
 
+/// Formats `text`: an error list exactly when parsing finds errors, else a fixed point.
+fn format_checked(text: &str) {
+    let errors = parse(text, &is_unit_name).errors;
+    match format(text) {
+        Ok(out) => {
+            assert!(errors.is_empty(), "formatted a text with errors: {text:?}");
+            assert_eq!(format(&out), Ok(out.clone()), "not a fixed point: {text:?}");
+        }
+        Err(reported) => assert_eq!(reported, errors, "{text:?}"),
+    }
+}
+
 /// The character boundaries of `text`, including its end.
 fn boundaries(text: &str) -> Vec<usize> {
     text.char_indices().map(|(offset, _)| offset).chain([text.len()]).collect()
@@ -155,11 +169,13 @@ proptest! {
     #[test]
     fn random_text_never_panics(text in "\\PC{0,200}") {
         parse_checked(&text);
+        format_checked(&text);
     }
 
     #[test]
     fn random_fragments_never_panic(fragments in prop::collection::vec(select(FRAGMENTS), 0..120)) {
         parse_checked(&fragments.concat());
+        format_checked(&fragments.concat());
     }
 
     #[test]
@@ -173,6 +189,7 @@ proptest! {
             apply(&mut text, edit);
         }
         parse_checked(&text);
+        format_checked(&text);
     }
 }
 
@@ -182,6 +199,7 @@ fn every_prefix_of_the_body_shop_parses() {
     let text = std::fs::read_to_string(path).expect("the body shop file exists");
     for end in boundaries(&text) {
         let parse = parse_checked(&text[..end]);
+        format_checked(&text[..end]);
         // A prefix that stops inside a body still keeps the items before it.
         let complete_items = text[..end].matches("\n}\n").count();
         assert!(parse.file.items.len() >= complete_items, "prefix of {end} bytes lost items");

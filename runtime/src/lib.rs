@@ -7,10 +7,12 @@
 //! - [`engine`]: one replication, event by event ([`engine::simulate`]).
 //! - [`experiment`]: replications in parallel, scenarios, paired comparison.
 //! - [`results`]: the results document; [`report`] renders it as CSV and SVG.
+//! - [`chart`]: SVG charts drawn by code (axes, histograms, lines, steps, scatter), for reports.
 //! - [`stats`] and [`bottleneck`]: the estimators the engine accumulates.
 
 pub mod analysis;
 pub mod bottleneck;
+pub mod chart;
 pub mod designed;
 pub mod engine;
 pub mod experiment;

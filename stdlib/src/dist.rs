@@ -61,7 +61,9 @@ const UNIT: ParamDecl = ParamDecl {
 const FAMILIES: ParamDecl = ParamDecl {
     name: "families",
     ty: ParamType::Fixed(ValueType::List(&ValueType::String)),
-    doc: "the candidate families (all applicable ones when omitted)",
+    doc: "the candidate families, e.g. `[\"lognormal\", \"gamma\"]`; a name selects its variants \
+          with and without a location, `weibull3` and `lognormal3` the shifted ones alone (every \
+          family that applies when omitted)",
     positional: false,
     optional: true,
 };
@@ -181,7 +183,8 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
     FamilyDecl {
         name: "fit",
         doc: "Fits candidate families to one column of a CSV file by maximum likelihood at compile \
-              time and keeps the best by AIC.",
+              time and keeps the best by AIC; `fab check --verbose` shows the choice with its \
+              standard errors and goodness of fit, and `fab fit` compares the families.",
         signatures: &[&[FILE, COLUMN, UNIT, FAMILIES]],
         support: "that of the chosen family",
         reads_data: true,

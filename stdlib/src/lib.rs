@@ -6,7 +6,8 @@
 //!
 //! Random streams (`random`), the sampling, distribution and quantile functions of every family
 //! (`sample`) and normal variates (`ziggurat`) live here too, so the runtime and the tools draw the
-//! same numbers.
+//! same numbers. Maximum-likelihood fitting of the families to data, with standard errors and
+//! goodness of fit (`fit`), is the core `fab fit`, the compiler's `fit(…)` and reliability share.
 //!
 //! Transcendental math goes through `libm` so results are bit-identical on every platform.
 

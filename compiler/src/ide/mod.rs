@@ -27,11 +27,13 @@
 //! | quick fixes | [`actions::code_actions`] |
 //! | semantic tokens | [`highlight::semantic_tokens`] |
 //! | folding ranges | [`folding::folding_ranges`] |
+//! | formatting | [`format::format_file`] |
 
 pub mod actions;
 pub mod completion;
 pub mod diagnostics;
 pub mod folding;
+pub mod format;
 pub mod highlight;
 pub mod hover;
 pub mod inlay;

@@ -477,6 +477,14 @@ fn fit_one(
             100.0 * 0.5 * libm::erfc(parameters[0] / parameters[1] / std::f64::consts::SQRT_2)
         ));
     }
+    let lowest = family.distribution(&parameters, false).support().0;
+    if non_negative && family != Family::Normal && lowest < 0.0 {
+        return Err(format!(
+            "its fitted support starts at {}, below 0, where a quantity that cannot be negative \
+             cannot go",
+            significant(lowest, 4)
+        ));
+    }
     let log_likelihood = estimate::log_likelihood(family, &parameters, data);
     if !log_likelihood.is_finite() {
         return Err("the likelihood is not finite at the estimate".to_string());

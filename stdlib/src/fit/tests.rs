@@ -197,6 +197,18 @@ fn a_non_negative_normal_is_left_out_when_it_would_go_below_zero() {
 }
 
 #[test]
+fn a_quantity_that_cannot_be_negative_gets_no_law_below_zero() {
+    // Durations measured as negative (a clock error, say): no family may reach below 0.
+    let sample = Sample::complete(&[-5.0, -3.0, -4.0, -2.0, -2.5]).unwrap();
+    let ranking = fit_all(&sample, &FitOptions { non_negative: true, ..FitOptions::default() });
+    assert!(ranking.fits.is_empty(), "{:?}", ranking.fits);
+    let uniform = ranking.skipped.iter().find(|s| s.family == Family::Uniform).unwrap();
+    assert!(uniform.reason.contains("below 0"), "{}", uniform.reason);
+    // The same values as a plain number fit.
+    assert!(!fit_all(&sample, &FitOptions::default()).fits.is_empty());
+}
+
+#[test]
 fn empty_constant_and_tiny_samples_are_errors() {
     assert_eq!(Sample::complete(&[]), Err(SampleError::Empty));
     assert_eq!(Sample::complete(&[2.0, 2.0, 2.0]), Err(SampleError::Constant { value: 2.0 }));

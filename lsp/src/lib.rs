@@ -1,0 +1,46 @@
+//! The `.fab` language server: `fab lsp` speaks the Language Server Protocol over stdio.
+//!
+//! This crate is transport and translation only (ARCHITECTURE.md): it keeps the open documents
+//! in sync with the compiler's database, maps positions between the protocol's lines and UTF-16
+//! columns and the compiler's byte offsets, debounces diagnostics, and converts what the
+//! compiler's protocol-free IDE functions (`fab_compiler::ide`) return into protocol types. What
+//! to show — a hover's text, which completions, which quick fixes — is decided there, not here.
+//!
+//! | module | owns |
+//! | --- | --- |
+//! | `server` | the `LanguageServer` methods, snapshots and cancellation, the diagnostics worker |
+//! | `workspace` | the database, the open documents over the disk, URIs and paths |
+//! | `position` | byte offsets against lines and UTF-16 columns |
+//! | `convert` | IDE data to protocol types |
+//!
+//! Built on `tower-lsp-server`, the maintained continuation of `tower-lsp`.
+
+mod convert;
+pub mod position;
+mod server;
+mod workspace;
+
+pub use server::{Backend, DEFAULT_DIAGNOSTICS_DELAY};
+use tower_lsp_server::{LspService, Server};
+
+/// Serves the protocol over `input` and `output` until the client exits.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    O: tokio::io::AsyncWrite,
+{
+    let (service, socket) = LspService::new(Backend::new);
+    Server::new(input, output, socket).serve(service).await;
+}
+
+/// Runs the server on stdin and stdout; returns when the client exits, or the reason the runtime
+/// could not start.
+pub fn run_stdio() -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|error| error.to_string())?;
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! The server's state: the compiler's database, the open documents, and the way between URIs and
+//! the compiler's paths.
+//!
+//! The compiler knows files by path and reads them through its `FileSystem`. An editor's unsaved
+//! buffers must win over the disk, so the server's file system is an overlay: the text of open
+//! documents, then the disk. An open document is also set in the database directly, and its
+//! imports are loaded through the overlay, so a file that another open file imports is read from
+//! its buffer when it is open and from the disk when it is not.
+//!
+//! Two kinds of file have no path of their own on disk, and the server writes them once to a
+//! cache folder so that an editor can open them: the standard library (`std/equipment.fab`, for
+//! go to definition into it) and the pages of `fab explain` (a diagnostic's code links to its
+//! page).
+
+use fab_compiler::Database;
+use fab_compiler::db::{FileSystem, OsFileSystem, SourceFile};
+use fab_compiler::scope::{load_model, set_file};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use tower_lsp_server::ls_types::Uri;
+
+use crate::position::LineIndex;
+
+/// The text of open documents over the disk.
+#[derive(Default)]
+pub struct Overlay {
+    open: Mutex<BTreeMap<String, String>>,
+    disk: OsFileSystem,
+}
+
+impl Overlay {
+    fn set(&self, path: &str, text: Option<String>) {
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        match text {
+            Some(text) => open.insert(path.to_string(), text),
+            None => open.remove(path),
+        };
+    }
+}
+
+impl FileSystem for Overlay {
+    fn read_to_string(&self, path: &str) -> Result<String, String> {
+        if let Some(text) = self.open.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
+            return Ok(text.clone());
+        }
+        self.disk.read_to_string(path)
+    }
+}
+
+/// An open document.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub uri: Uri,
+    pub version: i32,
+    pub text: Arc<String>,
+    pub lines: Arc<LineIndex>,
+}
+
+/// Everything a request needs, taken under the lock and used without it.
+pub struct Snapshot {
+    pub db: Database,
+    pub file: SourceFile,
+    pub text: Arc<String>,
+    pub lines: Arc<LineIndex>,
+    pub paths: Paths,
+}
+
+/// The mapping between URIs and the compiler's paths.
+#[derive(Clone, Debug, Default)]
+pub struct Paths {
+    /// Where the standard library's files were written, when they could be.
+    library: Option<PathBuf>,
+}
+
+impl Paths {
+    /// The compiler's path for a URI: a file path, `std/…` for a copy of the standard library,
+    /// or the URI itself for documents that are not files (`untitled:`).
+    pub fn path(&self, uri: &Uri) -> String {
+        let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+        match uri.to_file_path().filter(|_| is_file) {
+            Some(path) => {
+                if let Some(library) = &self.library
+                    && let Ok(rest) = path.strip_prefix(library)
+                {
+                    return format!("std/{}", rest.to_string_lossy().replace('\\', "/"));
+                }
+                path.to_string_lossy().replace('\\', "/")
+            }
+            None => uri.as_str().to_string(),
+        }
+    }
+
+    /// The URI of a compiler path.
+    pub fn uri(&self, path: &str) -> Option<Uri> {
+        if let Some(rest) = path.strip_prefix("std/")
+            && fab_stdlib::library::file(path).is_some()
+        {
+            let library = self.library.as_ref()?;
+            return Uri::from_file_path(library.join(rest));
+        }
+        if Path::new(path).is_absolute() {
+            return Uri::from_file_path(path);
+        }
+        Uri::from_str(path).ok()
+    }
+}
+
+/// The database and the open documents.
+pub struct Workspace {
+    pub db: Database,
+    overlay: Arc<Overlay>,
+    pub documents: BTreeMap<String, Document>,
+    pub paths: Paths,
+}
+
+impl Workspace {
+    pub fn new(cache: Option<&Path>) -> Workspace {
+        let overlay = Arc::new(Overlay::default());
+        let db = Database::new(overlay.clone());
+        let library = cache.and_then(|dir| write_library(&dir.join("std")));
+        Workspace { db, overlay, documents: BTreeMap::new(), paths: Paths { library } }
+    }
+
+    /// Opens or changes a document: the overlay, the database, and any file it now imports.
+    pub fn set_document(&mut self, uri: Uri, version: i32, text: String) {
+        let path = self.paths.path(&uri);
+        self.overlay.set(&path, Some(text.clone()));
+        set_file(&mut self.db, &path, text.clone());
+        // Loads the imports (the root is read back from the overlay, unchanged).
+        let _ = load_model(&mut self.db, &path);
+        let lines = Arc::new(LineIndex::new(&text));
+        self.documents.insert(path, Document { uri, version, text: Arc::new(text), lines });
+    }
+
+    /// Closes a document: the file goes back to what the disk holds.
+    pub fn close_document(&mut self, uri: &Uri) {
+        let path = self.paths.path(uri);
+        self.documents.remove(&path);
+        self.overlay.set(&path, None);
+        let on_disk = fab_stdlib::library::file(&path)
+            .map(str::to_string)
+            .map(Ok)
+            .unwrap_or_else(|| self.overlay.read_to_string(&path));
+        if let Ok(text) = on_disk {
+            set_file(&mut self.db, &path, text);
+        }
+    }
+
+    /// A file changed on disk: when it is loaded and not open, the database takes the new text.
+    /// Returns whether anything changed.
+    pub fn reload_from_disk(&mut self, uri: &Uri) -> bool {
+        let path = self.paths.path(uri);
+        if self.documents.contains_key(&path) {
+            return false;
+        }
+        let loaded = fab_compiler::db::Workspace::try_get(&self.db)
+            .is_some_and(|w| w.files(&self.db).contains_key(&path));
+        if !loaded {
+            return false;
+        }
+        match self.overlay.read_to_string(&path) {
+            Ok(text) => {
+                set_file(&mut self.db, &path, text);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub fn document(&self, uri: &Uri) -> Option<&Document> {
+        self.documents.get(&self.paths.path(uri))
+    }
+
+    /// A snapshot for a request about `uri`, when the document is open.
+    pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let path = self.paths.path(uri);
+        let document = self.documents.get(&path)?;
+        let file =
+            fab_compiler::db::Workspace::try_get(&self.db)?.files(&self.db).get(&path).copied()?;
+        Some(Snapshot {
+            db: self.db.clone(),
+            file,
+            text: document.text.clone(),
+            lines: document.lines.clone(),
+            paths: self.paths.clone(),
+        })
+    }
+
+    /// A snapshot of the database alone, for requests about every file.
+    pub fn database(&self) -> (Database, Paths) {
+        (self.db.clone(), self.paths.clone())
+    }
+}
+
+/// Writes the standard library's files under `dir` (once; they are read-only copies).
+fn write_library(dir: &Path) -> Option<PathBuf> {
+    for (path, text) in fab_stdlib::library::FILES {
+        let target = dir.join(path.strip_prefix("std/").unwrap_or(path));
+        write_if_changed(&target, text).ok()?;
+    }
+    Some(dir.to_path_buf())
+}
+
+/// Writes the page of every diagnostic code under `dir`, returning the folder.
+pub fn write_explain_pages(dir: &Path) -> Option<PathBuf> {
+    for info in fab_compiler::diagnostic::CODES {
+        write_if_changed(&dir.join(format!("{}.md", info.code)), info.page).ok()?;
+    }
+    Some(dir.to_path_buf())
+}
+
+fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|existing| existing == text) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, text)
+}
+
+/// The folder the server writes its copies to: `$XDG_CACHE_HOME/fab-lsp/VERSION`, else
+/// `~/.cache/…`, else the temporary folder.
+pub fn cache_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("fab-lsp").join(env!("CARGO_PKG_VERSION"))
+}

@@ -1,0 +1,171 @@
+//! `fab fmt`: rewrites `.fab` files in their canonical layout, or with `--check` lists the files
+//! that are not in it (with their first difference) and writes nothing.
+//!
+//! The layout is [`fab_grammar::format`]'s. A file with syntax errors is never rewritten: its
+//! errors are reported as `fab check` reports them. Exit codes: 0 when every file is canonical (or
+//! was rewritten), 1 when `--check` found a file to reformat or a file has syntax errors, 2 when a
+//! file cannot be read or written.
+
+use std::process::ExitCode;
+
+use fab_compiler::diagnostic::Diagnostic;
+use fab_compiler::{Database, check_model, render, scope};
+
+pub fn run(files: &[String], check: bool) -> ExitCode {
+    let mut io_failure = false;
+    let mut broken = 0;
+    let mut changed = 0;
+    for path in files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(reason) => {
+                eprintln!("error: cannot read `{path}`: {reason}");
+                io_failure = true;
+                continue;
+            }
+        };
+        let formatted = match fab_grammar::format(&text) {
+            Ok(formatted) => formatted,
+            Err(_) => {
+                eprint!("{}", syntax_errors(path, text));
+                broken += 1;
+                continue;
+            }
+        };
+        if formatted == text {
+            continue;
+        }
+        changed += 1;
+        if check {
+            println!("would reformat {path}");
+            print!("{}", first_difference(path, &text, &formatted));
+        } else if let Err(reason) = std::fs::write(path, &formatted) {
+            eprintln!("error: cannot write `{path}`: {reason}");
+            io_failure = true;
+        } else {
+            eprintln!("formatted {path}");
+        }
+    }
+    eprintln!("{}", summary(files.len(), changed, broken, check));
+    if io_failure {
+        ExitCode::from(2)
+    } else if broken > 0 || (check && changed > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The syntax errors of a file, rendered as `fab check` renders them.
+fn syntax_errors(path: &str, text: String) -> String {
+    let mut db = Database::default();
+    let file = scope::set_file(&mut db, path, text);
+    // E0001 and E0002 are the codes of syntax errors; the model's other problems are not the
+    // formatter's business.
+    let diagnostics: Vec<Diagnostic> = check_model(&db, file)
+        .into_iter()
+        .filter(|diagnostic| matches!(diagnostic.code, "E0001" | "E0002"))
+        .collect();
+    render::render_human(&db, &diagnostics, crate::use_color())
+}
+
+/// `3 files: 1 reformatted, 1 not formatted because of syntax errors`.
+fn summary(files: usize, changed: usize, broken: usize, check: bool) -> String {
+    let files = format!("{files} file{}", if files == 1 { "" } else { "s" });
+    let mut parts = Vec::new();
+    if changed > 0 {
+        parts.push(format!(
+            "{changed} {}",
+            if check { "would be reformatted" } else { "reformatted" }
+        ));
+    }
+    if broken > 0 {
+        parts.push(format!("{broken} not formatted because of syntax errors"));
+    }
+    if parts.is_empty() {
+        return format!("{files} already formatted");
+    }
+    format!("{files}: {}", parts.join(", "))
+}
+
+/// At most this many removed and this many added lines are shown.
+const SHOWN_LINES: usize = 12;
+
+/// Lines of context around the first difference.
+const CONTEXT: usize = 2;
+
+/// A unified-style diff of the first place where `old` and `new` differ: one hunk, with a little
+/// context, cut to [`SHOWN_LINES`] lines each way; a last line says when more changes follow.
+fn first_difference(path: &str, old: &str, new: &str) -> String {
+    let old = lines(old);
+    let new = lines(new);
+    let same = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let (removed, added) = resynchronize(&old[same..], &new[same..]);
+    let before = same.saturating_sub(CONTEXT);
+    let after_old = &old[same + removed..];
+    let after_new = &new[same + added..];
+    let trailing = after_old.iter().zip(after_new).take_while(|(a, b)| a == b).count();
+    let context_after = trailing.min(CONTEXT);
+    let mut out = format!("--- {path}\n+++ {path} (formatted)\n");
+    out.push_str(&format!(
+        "@@ -{},{} +{},{} @@\n",
+        before + 1,
+        same - before + removed + context_after,
+        before + 1,
+        same - before + added + context_after
+    ));
+    for line in &old[before..same] {
+        out.push_str(&format!(" {line}\n"));
+    }
+    push_cut(&mut out, '-', &old[same..same + removed]);
+    push_cut(&mut out, '+', &new[same..same + added]);
+    for line in &after_old[..context_after] {
+        out.push_str(&format!(" {line}\n"));
+    }
+    if trailing < after_old.len().max(after_new.len()) {
+        out.push_str("… more changes below\n");
+    }
+    out
+}
+
+/// The lines of a text; a final line break ends the last line rather than starting an empty one.
+fn lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if text.ends_with('\n') {
+        lines.pop();
+    }
+    lines
+}
+
+fn push_cut(out: &mut String, sign: char, lines: &[&str]) {
+    for line in lines.iter().take(SHOWN_LINES) {
+        out.push_str(&format!("{sign}{line}\n"));
+    }
+    if lines.len() > SHOWN_LINES {
+        out.push_str(&format!("{sign}… {} more lines\n", lines.len() - SHOWN_LINES));
+    }
+}
+
+/// How many lines of `old` and of `new` (which differ on their first line) to take as the first
+/// change: the fewest, in total, after which two lines agree again (or both texts end).
+fn resynchronize(old: &[&str], new: &[&str]) -> (usize, usize) {
+    const SEARCH: usize = 400;
+    let agree = |i: usize, j: usize| {
+        let ends = i >= old.len() && j >= new.len();
+        let two_lines = (0..2).all(|k| match (old.get(i + k), new.get(j + k)) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => true,
+            _ => false,
+        });
+        ends || (i < old.len() && j < new.len() && two_lines)
+    };
+    for total in 1..=SEARCH.min(old.len() + new.len()) {
+        for removed in 0..=total {
+            let added = total - removed;
+            if removed <= old.len() && added <= new.len() && agree(removed, added) {
+                return (removed, added);
+            }
+        }
+    }
+    (old.len(), new.len())
+}

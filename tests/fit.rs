@@ -1,0 +1,413 @@
+//! End-to-end tests of `fab fit`, run through the built binary: the text report, the JSON
+//! document, the SVG plots, censored data, errors naming the row, and the example's data file,
+//! which is regenerated here from its documented law and seed.
+
+mod support;
+
+use fab_stdlib::dist::Distribution;
+use fab_stdlib::random::Stream;
+use serde_json::Value;
+use std::path::PathBuf;
+use support::{fab, repo, stderr, stdout};
+
+/// The example's data: 200 weld times and inspection times, in seconds, rounded to 0.01 s.
+/// Weld times are 38 s of fixed work plus a lognormal remainder (a 3-parameter lognormal with
+/// mean 52 s, sd 5 s and location 38 s); inspection times are triangular from 20 s to 35 s with
+/// mode 25 s. Each column is drawn from its own stream of seed 2026.
+fn weld_times_csv() -> String {
+    let weld = Distribution::Lognormal { mean: 52.0, sd: 5.0, location: 38.0 }.sampler();
+    let inspect = Distribution::Triangular { min: 20.0, mode: 25.0, max: 35.0 }.sampler();
+    let mut weld_stream = Stream::new(2026, 0, "examples/data/weld_times.csv", "weld_s");
+    let mut inspect_stream = Stream::new(2026, 0, "examples/data/weld_times.csv", "inspect_s");
+    let mut text = String::from("part,weld_s,inspect_s\n");
+    for part in 1..=200 {
+        let w = weld.sample(&mut weld_stream);
+        let i = inspect.sample(&mut inspect_stream);
+        text.push_str(&format!("{part},{w:.2},{i:.2}\n"));
+    }
+    text
+}
+
+#[test]
+fn the_example_data_is_generated_from_its_documented_law() {
+    let path = repo().join("examples/data/weld_times.csv");
+    let generated = weld_times_csv();
+    if std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let written = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        written == generated,
+        "examples/data/weld_times.csv is stale: run `UPDATE_EXPECT=1 cargo test --test fit`"
+    );
+}
+
+/// Writes `text` to a fresh file named `name`; returns its path.
+fn write_temp(name: &str, text: &str) -> String {
+    let dir = temp_dir("data");
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// A fresh, empty folder under the system's temporary folder.
+fn temp_dir(tag: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("fab-fit-{}-{tag}-{call}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `fab fit ARGS --json`, asserting success, parsed.
+#[track_caller]
+fn fit_json(args: &[&str]) -> Value {
+    let output = fab(&[&["fit"], args, &["--json"]].concat());
+    assert!(output.status.success(), "fab fit {args:?}: {}", stderr(&output));
+    serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", stdout(&output)))
+}
+
+#[test]
+fn the_text_report_ranks_families_and_prints_the_expression() {
+    let output = fab(&["fit", "examples/data/weld_times.csv", "--column", "weld_s", "--unit", "s"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("fit examples/data/weld_times.csv, column `weld_s` (s): 200 values"),
+        "{text}"
+    );
+    for family in
+        ["lognormal", "gamma", "weibull", "normal", "exponential", "weibull (3-parameter)"]
+    {
+        assert!(text.lines().any(|l| l.contains(&format!("  {family} "))), "{family}:\n{text}");
+    }
+    assert!(text.contains("AIC") && text.contains("ΔAIC") && text.contains("KS p"), "{text}");
+    assert!(text.contains("\nbest by AIC: "), "{text}");
+    assert!(text.contains(" ± ") && text.contains("95 % CI"), "{text}");
+    assert!(
+        text.contains("KS D = ") && text.contains("AD A² = ") && text.contains("χ² = "),
+        "{text}"
+    );
+    let paste = text.lines().skip_while(|l| *l != "paste into a model:").nth(1).unwrap();
+    assert!(paste.trim_start().contains("(") && paste.contains(" s"), "{text}");
+    assert!(text.contains("p-values treat the parameters as known"), "{text}");
+    // The exponential is far from these data.
+    let exponential = text.lines().find(|l| l.contains("  exponential ")).unwrap();
+    assert!(exponential.contains("<0.001"), "{exponential}");
+}
+
+#[test]
+fn the_pasted_expression_checks_clean_in_a_model() {
+    let document = fit_json(&["examples/data/weld_times.csv", "--column", "weld_s", "--unit", "s"]);
+    let expression = document["fits"][0]["expression"].as_str().unwrap();
+    let model = write_temp(
+        "pasted.fab",
+        &format!(
+            "source s {{ interarrival = 2 min }}\nstation weld {{ cycle = {expression} }}\nsink done\nflow s -> weld -> done\n"
+        ),
+    );
+    let output = fab(&["check", &model]);
+    assert!(
+        output.status.success() && stderr(&output).contains("no problems"),
+        "{expression}: {}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_json_document_has_every_key() {
+    let d = fit_json(&[
+        "examples/data/weld_times.csv",
+        "--column",
+        "weld_s",
+        "--unit",
+        "s",
+        "--rank",
+        "bic",
+    ]);
+    let mut keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "best",
+            "censored",
+            "column",
+            "criterion",
+            "failures",
+            "file",
+            "fits",
+            "observations",
+            "p_values",
+            "plots",
+            "skipped",
+            "summary",
+            "unit",
+            "warnings"
+        ]
+    );
+    assert_eq!(d["criterion"], "bic");
+    assert_eq!((d["observations"].as_u64(), d["censored"].as_u64()), (Some(200), Some(0)));
+    let fits = d["fits"].as_array().unwrap();
+    assert!(fits.len() >= 8, "{}", fits.len());
+    assert_eq!(d["best"], fits[0]["family"]);
+    // Ranked by BIC, ascending; weights sum to 1.
+    let bic: Vec<f64> = fits.iter().map(|f| f["bic"].as_f64().unwrap()).collect();
+    assert!(bic.windows(2).all(|w| w[0] <= w[1]), "{bic:?}");
+    let weights: f64 = fits.iter().map(|f| f["weight"].as_f64().unwrap()).sum();
+    assert!((weights - 1.0).abs() < 1e-9);
+    for fit in fits {
+        let mut keys: Vec<&str> = fit.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "aic",
+                "bic",
+                "covariance",
+                "delta",
+                "distribution",
+                "expression",
+                "family",
+                "goodness_of_fit",
+                "label",
+                "language_family",
+                "log_likelihood",
+                "parameters",
+                "rank",
+                "weight"
+            ]
+        );
+        let gof = &fit["goodness_of_fit"];
+        let ks = &gof["kolmogorov_smirnov"];
+        assert!(ks["statistic"].as_f64().unwrap() > 0.0);
+        let basis = ks["p_value_basis"].as_str().unwrap();
+        assert_eq!(basis, "parameters_known");
+        assert!(gof["chi_square"]["bins"].as_u64().unwrap() >= 3);
+        for parameter in fit["parameters"].as_array().unwrap() {
+            assert!(parameter["value"].is_f64(), "{parameter}");
+            assert!(parameter.get("standard_error").is_some() && parameter.get("ci95").is_some());
+        }
+    }
+    let weibull = fits.iter().find(|f| f["family"] == "weibull").unwrap();
+    assert_eq!(weibull["parameters"][1]["unit"], "s");
+    assert!(weibull["parameters"][0]["unit"].is_null(), "the shape has no unit");
+    assert_eq!(weibull["distribution"]["family"], "weibull");
+}
+
+/// Every tag closes in order, attributes are quoted, there is one `<svg>` root; returns the
+/// element names.
+fn svg_elements(svg: &str) -> Vec<String> {
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{}",
+        &svg[..60.min(svg.len())]
+    );
+    let mut open: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find('<') {
+        assert!(!rest[..start].contains('>'), "raw '>' in text");
+        let end = start + rest[start..].find('>').expect("unclosed tag");
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(open.pop().as_deref(), Some(name), "mismatched </{name}>");
+            continue;
+        }
+        let name = tag.split([' ', '/', '\n']).next().unwrap_or("").to_string();
+        if open.is_empty() {
+            assert!(seen.is_empty(), "a second root <{name}>");
+        }
+        seen.push(name.clone());
+        if !tag.ends_with('/') {
+            open.push(name);
+        }
+    }
+    assert!(open.is_empty() && rest.trim().is_empty(), "unclosed {open:?}");
+    seen
+}
+
+#[test]
+fn plots_are_written_as_svg() {
+    let dir = temp_dir("plots");
+    let dir_text = dir.to_string_lossy().into_owned();
+    let output = fab(&[
+        "fit",
+        "examples/data/weld_times.csv",
+        "--column",
+        "weld_s",
+        "--unit",
+        "s",
+        "--plot",
+        &dir_text,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("histogram.svg"), "{}", stderr(&output));
+    for (name, title, element) in [
+        ("histogram.svg", "Histogram of weld_s", "polyline"),
+        ("qq.svg", "Q–Q plot of weld_s", "circle"),
+        ("pp.svg", "P–P plot of weld_s", "circle"),
+    ] {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        let elements = svg_elements(&svg);
+        assert_eq!(elements[0], "svg", "{name}");
+        assert!(elements.iter().any(|e| e == element), "{name} has a {element}");
+        assert!(svg.contains(&format!("<title>{title}")), "{name}");
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{name}");
+    }
+    let document =
+        fit_json(&["examples/data/weld_times.csv", "--column", "weld_s", "--plot", &dir_text]);
+    assert_eq!(document["plots"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn censored_values_are_read_from_a_status_column() {
+    let text = "unit,hours,status\n1,120,failure\n2,150,censored\n3,180,1\n4,210,0\n5,260,failure\n6,300,censored\n7,330,failure\n8,400,failure\n";
+    let file = write_temp("lives.csv", text);
+    let d = fit_json(&[
+        &file,
+        "--column",
+        "hours",
+        "--unit",
+        "h",
+        "--censored",
+        "status",
+        "--families",
+        "weibull,exponential,lognormal",
+    ]);
+    assert_eq!((d["failures"].as_u64(), d["censored"].as_u64()), (Some(5), Some(3)));
+    let families: Vec<&str> =
+        d["fits"].as_array().unwrap().iter().map(|f| f["family"].as_str().unwrap()).collect();
+    assert!(families.contains(&"weibull") && families.contains(&"exponential"), "{families:?}");
+    // The exponential's estimate is the total time on test over the failures: 1950 h / 5.
+    let exponential =
+        d["fits"].as_array().unwrap().iter().find(|f| f["family"] == "exponential").unwrap();
+    assert!((exponential["parameters"][0]["value"].as_f64().unwrap() - 390.0).abs() < 1e-9);
+    let ks = &exponential["goodness_of_fit"]["kolmogorov_smirnov"];
+    assert!(ks["p_value"].is_null() && ks["p_value_basis"] == "unavailable");
+    // The 3-parameter variants need 10 failures; bounded families are not fitted.
+    let skipped: Vec<&str> =
+        d["skipped"].as_array().unwrap().iter().map(|s| s["family"].as_str().unwrap()).collect();
+    assert!(skipped.contains(&"weibull3"), "{skipped:?}");
+
+    let text = stdout(&fab(&["fit", &file, "--column", "hours", "--censored", "status"]));
+    assert!(text.contains("8 values: 5 failures, 3 censored"), "{text}");
+    assert!(text.contains("Kaplan–Meier"), "{text}");
+}
+
+#[test]
+fn published_censored_data_give_the_published_fit() {
+    let Some(data) = support::data_dir() else { return };
+    let file = data.join("reliability/classic_weibull/shock_absorber_oconnor_meeker_escobar.csv");
+    let file = file.to_string_lossy().into_owned();
+    let d = fit_json(&[
+        &file,
+        "--column",
+        "km",
+        "--unit",
+        "km",
+        "--censored",
+        "status",
+        "--families",
+        "weibull",
+    ]);
+    let weibull = &d["fits"].as_array().unwrap().iter().find(|f| f["family"] == "weibull").unwrap();
+    let shape = weibull["parameters"][0]["value"].as_f64().unwrap();
+    let scale = weibull["parameters"][1]["value"].as_f64().unwrap();
+    assert!((shape - 3.16047).abs() < 5e-5 && (scale - 27_718.72).abs() < 0.05, "{shape} {scale}");
+    assert!((weibull["log_likelihood"].as_f64().unwrap() + 123.9954).abs() < 5e-4);
+}
+
+#[test]
+fn bad_data_is_an_error_naming_the_row() {
+    let file = write_temp("bad.csv", "weld_s\n52.1\n49.8\nfifty\n51.0\n");
+    let output = fab(&["fit", &file]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("row 4, column `weld_s`: `fifty` is not a number"), "{message}");
+    assert!(message.contains("bad.csv"), "{message}");
+
+    let constant = write_temp("constant.csv", "t\n5\n5\n5\n5\n");
+    let output = fab(&["fit", &constant, "--column", "t"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("every value is 5"), "{}", stderr(&output));
+
+    let empty = write_temp("empty.csv", "t\n");
+    let output = fab(&["fit", &empty, "--column", "t"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("column `t` has no values"), "{}", stderr(&output));
+
+    let two = write_temp("two.csv", "t\n5\n6\n");
+    let output = fab(&["fit", &two]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("a fit needs at least 3"), "{}", stderr(&output));
+
+    let status = write_temp("status.csv", "t,s\n5,failure\n6,lost\n7,failure\n");
+    let output = fab(&["fit", &status, "--column", "t", "--censored", "s"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("row 3, column `s`: `lost` is not a status"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for (args, expected) in [
+        (vec!["no/such.csv", "--column", "x"], "cannot read `no/such.csv`"),
+        (vec!["examples/data/weld_times.csv", "--column", "weld"], "no column named `weld`"),
+        (vec!["examples/data/weld_times.csv"], "name the column to fit with `--column`"),
+        (
+            vec!["examples/data/weld_times.csv", "--column", "weld_s", "--families", "weibul"],
+            "did you mean `weibull`?",
+        ),
+        (
+            vec!["examples/data/weld_times.csv", "--column", "weld_s", "--unit", "minn"],
+            "did you mean `min`?",
+        ),
+    ] {
+        let output = fab(&[&["fit"], args.as_slice()].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(expected), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn the_bootstrap_gives_deterministic_p_values() {
+    let args = [
+        "examples/data/weld_times.csv",
+        "--column",
+        "weld_s",
+        "--families",
+        "gamma",
+        "--bootstrap",
+        "99",
+    ];
+    let first = fit_json(&args);
+    let ks = &first["fits"][0]["goodness_of_fit"]["kolmogorov_smirnov"];
+    assert_eq!(ks["p_value_basis"], "bootstrap");
+    let p = ks["p_value"].as_f64().unwrap();
+    assert!(p > 0.0 && p <= 1.0 && (p * 100.0).fract().abs() < 1e-9, "a multiple of 1/100: {p}");
+    assert_eq!(fit_json(&args), first, "the same seed gives the same document");
+}
+
+#[test]
+fn check_verbose_reports_what_fit_chose() {
+    let output = fab(&["check", "--verbose", "examples/variation.fab"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stderr(&output);
+    let line =
+        text.lines().find(|l| l.contains("`weld`: fit(")).unwrap_or_else(|| panic!("{text}"));
+    // The law the data were drawn from: a lognormal with a location (38 s, mean 52 s, sd 5 s).
+    assert!(line.contains("chose lognormal(mean = ") && line.contains(", location = "), "{line}");
+    assert!(line.ends_with("best by AIC of 11 families"), "{line}");
+    assert!(text.contains("estimates (± standard error): mu = "), "{text}");
+    assert!(text.contains("goodness of fit: KS D = "), "{text}");
+    assert!(text.contains("checked 1 file: no problems"), "{text}");
+}

@@ -1,0 +1,135 @@
+//! End-to-end tests of `fab fmt`, run through the built binary: rewriting in place, `--check`,
+//! files with syntax errors, several files at once, and the repository's own models.
+
+mod support;
+
+use support::{fab, repo, stderr, stdout};
+
+/// Writes each `(name, text)` to a fresh folder (tests run in parallel) and returns the paths.
+fn write_files(files: &[(&str, &str)]) -> Vec<String> {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("fab-fmt-{}-{call}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    files
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            path.to_string_lossy().into_owned()
+        })
+        .collect()
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+const MESSY: &str = "station weld{cycle=30 s // fast\n  repair =  2 min}\nsink done";
+const CANONICAL: &str =
+    "station weld {\n    cycle = 30 s // fast\n    repair = 2 min\n}\n\nsink done\n";
+const BROKEN: &str = "station weld {\n    cycle = \n}\n";
+
+#[test]
+fn fmt_rewrites_files_in_place_and_says_which() {
+    let paths = write_files(&[("messy.fab", MESSY), ("canonical.fab", CANONICAL)]);
+    let output = fab(&["fmt", &paths[0], &paths[1]]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(&paths[0]), CANONICAL);
+    assert_eq!(read(&paths[1]), CANONICAL);
+    let text = stderr(&output);
+    assert!(text.contains(&format!("formatted {}", paths[0])), "{text}");
+    assert!(!text.contains(&format!("formatted {}", paths[1])), "{text}");
+    assert!(text.contains("2 files: 1 reformatted"), "{text}");
+
+    let again = fab(&["fmt", &paths[0], &paths[1]]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(stderr(&again).contains("2 files already formatted"), "{}", stderr(&again));
+}
+
+#[test]
+fn fmt_check_writes_nothing_lists_files_and_exits_1() {
+    let paths = write_files(&[("messy.fab", MESSY), ("canonical.fab", CANONICAL)]);
+    let output = fab(&["fmt", "--check", &paths[0], &paths[1]]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(read(&paths[0]), MESSY, "--check wrote the file");
+    let listing = stdout(&output);
+    assert!(listing.contains(&format!("would reformat {}", paths[0])), "{listing}");
+    assert!(!listing.contains(&format!("would reformat {}", paths[1])), "{listing}");
+    assert!(listing.contains("@@ -1,3 +1,6 @@"), "{listing}");
+    assert!(listing.contains("-station weld{cycle=30 s // fast"), "{listing}");
+    assert!(listing.contains("+station weld {\n+    cycle = 30 s // fast\n"), "{listing}");
+    assert!(stderr(&output).contains("2 files: 1 would be reformatted"), "{}", stderr(&output));
+
+    let clean = fab(&["fmt", "--check", &paths[1]]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(stdout(&clean).is_empty());
+    assert!(stderr(&clean).contains("1 file already formatted"), "{}", stderr(&clean));
+}
+
+#[test]
+fn fmt_leaves_files_with_syntax_errors_untouched() {
+    let paths = write_files(&[("broken.fab", BROKEN), ("messy.fab", MESSY)]);
+    for args in [vec!["fmt"], vec!["fmt", "--check"]] {
+        let mut args = args.clone();
+        args.extend(paths.iter().map(String::as_str));
+        let output = fab(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(read(&paths[0]), BROKEN, "a broken file was rewritten");
+        let text = stderr(&output);
+        assert!(text.contains("E0001") && text.contains("broken.fab:3:1"), "{text}");
+        assert!(text.contains("1 not formatted because of syntax errors"), "{text}");
+    }
+    // The file without errors beside it was still formatted (by the run without `--check`).
+    assert_eq!(read(&paths[1]), CANONICAL);
+}
+
+#[test]
+fn fmt_usage_and_io_errors_exit_2() {
+    let missing = fab(&["fmt", "no/such/file.fab"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read `no/such/file.fab`"));
+    assert_eq!(fab(&["fmt"]).status.code(), Some(2));
+    assert_eq!(fab(&["fmt", "--check"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_repository_models_are_canonical() {
+    let mut files: Vec<String> = std::fs::read_dir(repo().join("examples"))
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|extension| extension == "fab"))
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    assert!(files.len() >= 4);
+    files.push(repo().join("bench/line.fab").to_string_lossy().into_owned());
+    let mut args = vec!["fmt", "--check"];
+    args.extend(files.iter().map(String::as_str));
+    let output = fab(&args);
+    assert_eq!(output.status.code(), Some(0), "run `fab fmt` on them:\n{}", stdout(&output));
+}
+
+#[test]
+fn the_example_of_the_language_reference_formats_as_shown() {
+    let reference = read(&repo().join("docs/language.md").to_string_lossy());
+    let section = &reference[reference.find("\n## Formatting\n").expect("the section exists")..];
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in section.lines() {
+        match &mut current {
+            None if line == "```fab snippet" => current = Some(String::new()),
+            Some(block) if line == "```" => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    let [before, after, ..] = blocks.as_slice() else { panic!("two examples expected") };
+    assert_eq!(fab_grammar::format(before).as_ref(), Ok(after));
+}

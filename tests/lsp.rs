@@ -1,0 +1,393 @@
+//! `fab lsp` over its real transport: the built binary, JSON-RPC on its stdin and stdout, the
+//! examples and the fixture files of `tests/lsp/`.
+
+mod lsp_support;
+
+use lsp_support::{Client, position, position_of, temp_dir, uri};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn example(name: &str) -> (String, String) {
+    let path = repo().join("examples").join(name);
+    (uri(&path), std::fs::read_to_string(&path).unwrap())
+}
+
+fn fixture(name: &str) -> (String, String) {
+    let path = repo().join("tests/lsp").join(name);
+    (uri(&path), std::fs::read_to_string(&path).unwrap())
+}
+
+fn doc(uri: &str) -> Value {
+    json!({ "uri": uri })
+}
+
+fn at(uri: &str, position: Value) -> Value {
+    json!({ "textDocument": doc(uri), "position": position })
+}
+
+#[test]
+fn initialize_announces_every_feature() {
+    let mut client = Client::start("capabilities");
+    let capabilities = client.capabilities.clone();
+    for feature in [
+        "hoverProvider",
+        "completionProvider",
+        "definitionProvider",
+        "referencesProvider",
+        "renameProvider",
+        "documentSymbolProvider",
+        "workspaceSymbolProvider",
+        "codeActionProvider",
+        "inlayHintProvider",
+        "semanticTokensProvider",
+        "foldingRangeProvider",
+        "documentFormattingProvider",
+    ] {
+        assert!(capabilities.get(feature).is_some(), "{feature}: {capabilities}");
+    }
+    assert_eq!(capabilities["textDocumentSync"], 2, "incremental sync");
+    assert_eq!(capabilities["positionEncoding"], "utf-16");
+    let legend = &capabilities["semanticTokensProvider"]["legend"];
+    assert!(legend["tokenTypes"].as_array().unwrap().contains(&json!("unit")));
+    // A second `initialize` is refused, as the protocol requires.
+    assert!(client.request_raw("initialize", json!({ "capabilities": {} })).get("error").is_some());
+    let (uri, text) = example("body_shop.fab");
+    client.open(&uri, &text);
+    let published = client.diagnostics_for(&uri);
+    assert_eq!(published["diagnostics"], json!([]), "the example checks clean");
+    assert_eq!(published["version"], 1);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn diagnostics_link_their_explain_page_and_follow_edits() {
+    let mut client = Client::start("diagnostics");
+    let (uri, text) = example("body_shop.fab");
+    let broken = text.replace(
+        "    cycle = normal(mean = 52 s, sd = 4 s)",
+        "    cylce = normal(mean = 52 s, sd = 4 s)\n    repair = 1 h",
+    );
+    client.open(&uri, &broken);
+    let published = client.diagnostics_for(&uri);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    let unknown = diagnostics.iter().find(|d| d["code"] == "E0201").expect("E0201");
+    assert_eq!(unknown["range"]["start"], position_of(&broken, "cylce", 0));
+    assert!(unknown["message"].as_str().unwrap().contains("help: Did you mean `cycle`?"));
+    assert_eq!(unknown["source"], "fab");
+    let href = unknown["codeDescription"]["href"].as_str().unwrap();
+    let page = href.strip_prefix("file://").expect("a file URI");
+    assert_eq!(
+        std::fs::read_to_string(page).unwrap(),
+        std::fs::read_to_string(repo().join("docs/diagnostics/E0201.md")).unwrap(),
+        "the link opens the page `fab explain E0201` prints"
+    );
+    // A field set twice: the first one is related information.
+    let twice = diagnostics.iter().find(|d| d["code"] == "E0202").expect("E0202");
+    let related = &twice["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], uri);
+    assert_eq!(related["message"], "first set here");
+    // An incremental edit that fixes both.
+    let start = broken.find("cylce").unwrap();
+    let end = broken.find("    repair = 1 h\n").unwrap() + "    repair = 1 h".len();
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": uri, "version": 2 },
+            "contentChanges": [
+                { "range": { "start": position(&broken, end - "\n    repair = 1 h".len()), "end": position(&broken, end) }, "text": "" },
+                { "range": { "start": position(&broken, start), "end": position(&broken, start + 5) }, "text": "cycle" },
+            ]
+        }),
+    );
+    let published = client.diagnostics_for(&uri);
+    assert_eq!(published["version"], 2);
+    assert_eq!(published["diagnostics"], json!([]));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn hover_definition_references_and_rename_across_files() {
+    let mut client = Client::start("navigation");
+    let (line_uri, line) = fixture("line.fab");
+    let (cells_uri, cells) = fixture("cells.fab");
+    client.open(&line_uri, &line);
+    assert_eq!(client.diagnostics_for(&line_uri)["diagnostics"], json!([]));
+
+    let hover =
+        client.request("textDocument/hover", at(&line_uri, position_of(&line, "w1 : Cell", 6)));
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        markdown.contains("component Cell(spots: Int, per_spot: Duration = 2.5 s) : station"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("A welding cell"), "{markdown}");
+
+    let definition = client
+        .request("textDocument/definition", at(&line_uri, position_of(&line, "w1 : Cell", 6)));
+    assert_eq!(definition[0]["uri"], cells_uri);
+    assert_eq!(definition[0]["range"]["start"], position_of(&cells, "Cell(", 0));
+
+    let references = client.request(
+        "textDocument/references",
+        json!({ "textDocument": doc(&line_uri), "position": position_of(&line, "w2 : Cell", 6), "context": { "includeDeclaration": true } }),
+    );
+    let uris: Vec<&str> =
+        references.as_array().unwrap().iter().map(|r| r["uri"].as_str().unwrap()).collect();
+    assert_eq!(uris, [cells_uri.as_str(), line_uri.as_str(), line_uri.as_str()]);
+
+    let prepared = client
+        .request("textDocument/prepareRename", at(&line_uri, position_of(&line, "w2 : Cell", 7)));
+    assert_eq!(prepared["start"], position_of(&line, "Cell(spots = 14", 0));
+    let edit = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": doc(&line_uri), "position": position_of(&line, "w2 : Cell", 6), "newName": "WeldCell" }),
+    );
+    assert_eq!(edit["changes"][&line_uri].as_array().unwrap().len(), 2);
+    assert_eq!(edit["changes"][&cells_uri][0]["newText"], "WeldCell");
+    let refused = client.request_raw(
+        "textDocument/rename",
+        json!({ "textDocument": doc(&line_uri), "position": position_of(&line, "w2 : Cell", 6), "newName": "station" }),
+    );
+    assert!(
+        refused["error"]["message"].as_str().unwrap().contains("not a valid name"),
+        "{refused}"
+    );
+
+    let highlights = client
+        .request("textDocument/documentHighlight", at(&line_uri, position_of(&line, "-> w1", 3)));
+    assert_eq!(highlights.as_array().unwrap().len(), 2);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn an_imported_file_that_changes_on_disk_is_read_again() {
+    let mut client = Client::start("watched");
+    let dir = temp_dir("watched");
+    let (main, lib) = (dir.join("main.fab"), dir.join("lib.fab"));
+    let text = "import \"lib.fab\"\nsource s { interarrival = 1 min }\nstation w : Cell(spots = 2)\nsink k\nflow s -> w -> k\n";
+    std::fs::write(&main, text).unwrap();
+    std::fs::write(&lib, "component Cell(spots: Int) : station { cycle = 1 s * spots }\n").unwrap();
+    let main_uri = uri(&main);
+    client.open(&main_uri, text);
+    assert_eq!(client.diagnostics_for(&main_uri)["diagnostics"], json!([]));
+    std::fs::write(&lib, "component Cell(count: Int) : station { cycle = 1 s * count }\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&lib), "type": 2 }] }),
+    );
+    let published = client.diagnostics_for(&main_uri);
+    let codes: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"E0502"), "the old argument name is refused now: {published}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn go_to_definition_into_the_standard_library() {
+    let mut client = Client::start("library");
+    let dir = temp_dir("library");
+    let path = dir.join("weld.fab");
+    let text = "import \"std/equipment.fab\"\nsource s { interarrival = 1 min }\nstation w : WeldCell(spots = 3)\nsink k\nflow s -> w -> k\n";
+    std::fs::write(&path, text).unwrap();
+    let main = uri(&path);
+    client.open(&main, text);
+    assert_eq!(client.diagnostics_for(&main)["diagnostics"], json!([]));
+    let definition =
+        client.request("textDocument/definition", at(&main, position_of(text, "WeldCell", 1)));
+    let target = definition[0]["uri"].as_str().unwrap();
+    let copied = target.strip_prefix("file://").unwrap();
+    assert!(copied.starts_with(client.cache.to_str().unwrap()), "{copied}");
+    let library = std::fs::read_to_string(copied).unwrap();
+    assert!(library.contains("component WeldCell("));
+    // Opening the copy works on the library file itself: its outline lists the templates.
+    client.open(target, &library);
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({ "textDocument": doc(target) }));
+    assert!(symbols.as_array().unwrap().iter().any(|s| s["name"] == "WeldCell"));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn completion_symbols_and_hints() {
+    let mut client = Client::start("editing");
+    let (uri, text) = example("body_shop.fab");
+    let edited = text.replace("cycle = lognormal(mean = 40 s, cv = 0.15)", "cycle = ");
+    client.open(&uri, &edited);
+    client.diagnostics_for(&uri);
+    let items =
+        client.request("textDocument/completion", at(&uri, position_of(&edited, "cycle = \n", 8)));
+    let lognormal = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "lognormal(mean, cv)")
+        .expect("lognormal");
+    assert_eq!(lognormal["insertTextFormat"], 2);
+    assert_eq!(lognormal["textEdit"]["newText"], "lognormal(mean = ${1}, cv = ${2})");
+    assert_eq!(lognormal["kind"], 3);
+
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({ "textDocument": doc(&uri) }));
+    let weld = symbols.as_array().unwrap().iter().find(|s| s["name"] == "weld").unwrap();
+    assert_eq!(weld["detail"], "station");
+    assert_eq!(weld["children"].as_array().unwrap().len(), 4);
+
+    let found = client.request("workspace/symbol", json!({ "query": "weld" }));
+    assert_eq!(found[0]["name"], "weld");
+    assert_eq!(found[0]["location"]["uri"], uri);
+
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": doc(&uri), "range": { "start": position(&edited, 0), "end": position(&edited, edited.len()) } }),
+    );
+    let labels: Vec<&str> =
+        hints.as_array().unwrap().iter().map(|h| h["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"holds 8 parts") && labels.contains(&"Σ 100 %"), "{labels:?}");
+
+    let folds = client.request("textDocument/foldingRange", json!({ "textDocument": doc(&uri) }));
+    assert!(
+        folds
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "comment" && f["startLine"] == 0 && f["endLine"] == 7)
+    );
+
+    let tokens =
+        client.request("textDocument/semanticTokens/full", json!({ "textDocument": doc(&uri) }));
+    let data = tokens["data"].as_array().unwrap();
+    assert!(data.len() > 100 && data.len().is_multiple_of(5));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn quick_fixes_and_formatting() {
+    let mut client = Client::start("fixes");
+    let (uri, text) = example("assembly.fab");
+    let broken = text.replace("done = 92 %", "done = 90 %");
+    client.open(&uri, &broken);
+    let published = client.diagnostics_for(&uri);
+    let route = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0603")
+        .expect("E0603")
+        .clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": doc(&uri), "range": route["range"], "context": { "diagnostics": [route] } }),
+    );
+    let titles: Vec<&str> =
+        actions.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Set `done` to 92 %", "Set `rework` to 10 %"]);
+    let first = &actions[0];
+    assert_eq!(first["kind"], "quickfix");
+    assert_eq!(first["diagnostics"][0]["code"], "E0603");
+    let edit = &first["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "92 %");
+    assert_eq!(edit["range"]["start"], position_of(&broken, "90 %", 0));
+
+    let messy = "sink   done\nbuffer b{capacity=5}\n";
+    let (messy_uri, _) = (format!("{uri}.messy.fab"), ());
+    client.open(&messy_uri, messy);
+    let edits = client.request("textDocument/formatting", json!({ "textDocument": doc(&messy_uri), "options": { "tabSize": 4, "insertSpaces": true } }));
+    assert_eq!(edits[0]["newText"], fab_grammar::format(messy).unwrap());
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn positions_are_utf16_columns() {
+    let mut client = Client::start("utf16");
+    let dir = temp_dir("utf16");
+    let path = dir.join("units.fab");
+    // `⌊` takes three bytes and one UTF-16 unit; `𝜇` four bytes and two units.
+    let text = "conveyor c1 { length = 12 m, speed = 0.4 m/s, spacing = 1.5 m } // ⌊12 / 1.5⌋ 𝜇 = 8\nsource s { interarrival = 1 min }\nsink k\nflow s -> c1 -> k\n";
+    std::fs::write(&path, text).unwrap();
+    let file = uri(&path);
+    client.open(&file, text);
+    client.diagnostics_for(&file);
+    let hover = client.request("textDocument/hover", at(&file, position_of(text, "c1 -> k", 0)));
+    assert_eq!(hover["range"]["start"], position_of(text, "c1 -> k", 0));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("conveyor c1"));
+    // The comment's token ends at the line's end in UTF-16 units.
+    let tokens =
+        client.request("textDocument/semanticTokens/full", json!({ "textDocument": doc(&file) }));
+    let data: Vec<u64> =
+        tokens["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let mut line = 0;
+    let mut column = 0;
+    let mut comment = None;
+    for token in data.chunks(5) {
+        line += token[0];
+        column = if token[0] == 0 { column + token[1] } else { token[1] };
+        if line == 0 && column as usize == text.find("//").unwrap() {
+            comment = Some(token[2]);
+        }
+    }
+    let comment_units: usize =
+        text.lines().next().unwrap()[text.find("//").unwrap()..].chars().map(char::len_utf16).sum();
+    assert_eq!(comment, Some(comment_units as u64));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// A smaller version of the IDE's prefix property, over the transport: the examples typed out in
+/// growing prefixes, with requests at the cursor after each change. Every request gets an answer
+/// (a result, or `ContentModified` when an edit overtook it) and the server stays up.
+#[test]
+fn answers_every_request_on_prefixes_of_the_examples() {
+    let mut client = Client::start_with("prefixes", json!({ "diagnosticsDelay": 5 }));
+    for name in ["body_shop.fab", "press_line.fab", "assembly.fab"] {
+        let (uri, text) = example(name);
+        client.open(&uri, "");
+        let cuts: Vec<usize> = (1..=24).map(|i| text.len() * i / 24).collect();
+        for (version, cut) in cuts.into_iter().enumerate() {
+            let mut cut = cut;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let prefix = &text[..cut];
+            client.notify(
+                "textDocument/didChange",
+                json!({ "textDocument": { "uri": uri, "version": version + 2 }, "contentChanges": [{ "text": prefix }] }),
+            );
+            let here = position(prefix, prefix.len());
+            for (method, params) in [
+                ("textDocument/hover", at(&uri, here.clone())),
+                ("textDocument/completion", at(&uri, here.clone())),
+                ("textDocument/definition", at(&uri, here.clone())),
+                ("textDocument/documentSymbol", json!({ "textDocument": doc(&uri) })),
+                ("textDocument/semanticTokens/full", json!({ "textDocument": doc(&uri) })),
+                ("textDocument/foldingRange", json!({ "textDocument": doc(&uri) })),
+                (
+                    "textDocument/inlayHint",
+                    json!({ "textDocument": doc(&uri), "range": { "start": position(prefix, 0), "end": here } }),
+                ),
+                (
+                    "textDocument/codeAction",
+                    json!({ "textDocument": doc(&uri), "range": { "start": position(prefix, 0), "end": here }, "context": { "diagnostics": [] } }),
+                ),
+                (
+                    "textDocument/formatting",
+                    json!({ "textDocument": doc(&uri), "options": { "tabSize": 4, "insertSpaces": true } }),
+                ),
+            ] {
+                let response = client.request_raw(method, params);
+                let answered =
+                    response.get("result").is_some() || response["error"]["code"] == -32801;
+                assert!(answered, "{name} at {cut}: {method}: {response}");
+            }
+        }
+        let published = client.diagnostics_for(&uri);
+        assert!(published["diagnostics"].is_array());
+    }
+    assert_eq!(client.shutdown(), Some(0));
+}
