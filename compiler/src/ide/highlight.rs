@@ -202,7 +202,11 @@ fn classify(marked: &(Symbol, bool), span: Span) -> Option<SemanticToken> {
                 ItemClass::Decl(DeclKind::Product) => TokenKind::Product,
                 ItemClass::Decl(DeclKind::Resource) => TokenKind::Resource,
                 ItemClass::Decl(
-                    DeclKind::Experiment | DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync,
+                    DeclKind::Experiment
+                    | DeclKind::Scenario
+                    | DeclKind::Optimize
+                    | DeclKind::Sensitivity
+                    | DeclKind::Sync,
                 ) => TokenKind::Study,
                 _ => TokenKind::Component,
             };

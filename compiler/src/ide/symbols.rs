@@ -298,7 +298,10 @@ impl Walker<'_> {
             let symbol = Symbol::Definition(Definition::Declaration(this.clone()));
             self.emit(decl.name.span, symbol, true);
         }
-        let study = matches!(decl.kind, DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync);
+        let study = matches!(
+            decl.kind,
+            DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sensitivity | DeclKind::Sync
+        );
         if let Some(base) = &decl.base {
             if study {
                 self.reference(&base.name);
@@ -311,9 +314,10 @@ impl Walker<'_> {
         let Some(body) = &decl.body else { return };
         let context = match (decl.kind, kind) {
             (DeclKind::Route, _) => BodyContext::Route,
-            (DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync, _) => {
-                BodyContext::Study(decl.kind)
-            }
+            (
+                DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sensitivity | DeclKind::Sync,
+                _,
+            ) => BodyContext::Study(decl.kind),
             (_, Some(kind)) => BodyContext::Fields {
                 fields: kind.fields,
                 kind: Some(kind),

@@ -495,9 +495,12 @@ impl Context<'_> {
         }
         match DeclKind::from_keyword(&first.text) {
             Some(DeclKind::Route) => Members::Route,
-            Some(kind @ (DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync)) => {
-                Members::Study(kind)
-            }
+            Some(
+                kind @ (DeclKind::Scenario
+                | DeclKind::Optimize
+                | DeclKind::Sensitivity
+                | DeclKind::Sync),
+            ) => Members::Study(kind),
             Some(kind) => match catalog::kind(kind.keyword()) {
                 Some(decl) => Members::Fields { fields: decl.fields, kind: Some(decl) },
                 None => Members::Unknown,
@@ -592,10 +595,12 @@ impl Context<'_> {
                     return Vec::new();
                 };
                 match kind {
-                    DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync => self
-                        .declarations(replace, |class| {
-                            class == ItemClass::Decl(DeclKind::Experiment)
-                        }),
+                    DeclKind::Scenario
+                    | DeclKind::Optimize
+                    | DeclKind::Sensitivity
+                    | DeclKind::Sync => self.declarations(replace, |class| {
+                        class == ItemClass::Decl(DeclKind::Experiment)
+                    }),
                     _ => self.templates_making(kind, replace),
                 }
             }
@@ -749,7 +754,7 @@ impl Context<'_> {
 
     /// The first segment of a study path: components, and in a scenario the experiment's fields.
     fn study_roots(&self, replace: Span, experiment_fields: bool) -> Vec<CompletionItem> {
-        let mut items = self.declarations(replace, |c| matches!(c, ItemClass::Decl(k) if k != DeclKind::Route && k != DeclKind::Scenario && k != DeclKind::Optimize && k != DeclKind::Sync && k != DeclKind::Experiment));
+        let mut items = self.declarations(replace, |c| matches!(c, ItemClass::Decl(k) if k != DeclKind::Route && k != DeclKind::Scenario && k != DeclKind::Optimize && k != DeclKind::Sensitivity && k != DeclKind::Sync && k != DeclKind::Experiment));
         if experiment_fields && let Some(experiment) = catalog::kind("experiment") {
             items.extend(field_items(experiment.fields, None, &[], replace));
         }
