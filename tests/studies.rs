@@ -181,3 +181,13 @@ fn an_unknown_sensitivity_study_is_named_in_the_error() {
     assert!(stderr(&out).contains("no sensitivity study named `rates`"), "{}", stderr(&out));
     assert!(stderr(&out).contains("rate, tornado"));
 }
+
+#[test]
+fn a_warm_up_on_the_command_line_replaces_auto_and_designs_refuse_auto() {
+    let d = run_json(&["tests/runs/mm1_warmup.fab", "--warmup", "100min", "--replications", "2"]);
+    assert_eq!(d["warmup_s"].as_f64().unwrap(), 6000.0);
+    assert!(d.get("warmup_detection").is_none(), "{}", d["warmup_detection"]);
+    let out = fab(&["run", "tests/runs/one_rate.fab", "--experiment", "auto_design"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("give `warmup` a duration"), "{}", stderr(&out));
+}

@@ -90,6 +90,14 @@ fn run_points(
     threads: usize,
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<Vec<Results>, RunError> {
+    if experiment.warmup_auto || experiment.precision.is_some() {
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}`: every point of a design or sensitivity study runs the same \
+             replications and warm-up; give `warmup` a duration and drop `precision` (or run \
+             the experiment alone to choose them)",
+            experiment.name
+        )));
+    }
     let mut models = Vec::with_capacity(points.len());
     for point in points {
         let mut variant = model.clone();

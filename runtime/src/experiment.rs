@@ -85,7 +85,9 @@ impl Study {
             e.horizon = horizon;
         }
         if let Some(warmup) = overrides.warmup {
+            // A warm-up given on the command line replaces `warmup = auto` too.
             e.warmup = warmup;
+            e.warmup_auto = false;
         }
         if e.replications == 0 {
             return Err(RunError::BadExperiment("at least one replication is needed".into()));
