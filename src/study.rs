@@ -4,7 +4,7 @@
 
 use crate::run::{Options, Progress, pm, write_files};
 use fab_runtime::analysis::selection::KimNelson;
-use fab_runtime::designed::{self, DesignResults, SensitivityResults};
+use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
 use fab_runtime::model::Model;
 use fab_runtime::report;
@@ -168,42 +168,26 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
         let unit = if m.unit.is_empty() { String::new() } else { format!(" [{}]", m.unit) };
         let _ = writeln!(out, "  {}{unit}  (reference {:.4})", m.measure, m.reference);
         match r.method.as_str() {
-            "oat" => {
+            method @ ("oat" | "morris") => {
+                // Three numbers per factor; the one at `rank` orders the rows.
+                type Cells = fn(&FactorSensitivity) -> [Option<f64>; 3];
+                let (headers, cells, rank): ([&str; 3], Cells, usize) = if method == "oat" {
+                    (["low", "high", "swing"], |f| [f.low, f.high, f.swing], 2)
+                } else {
+                    (["mu*", "mu", "sigma"], |f| [f.mu_star, f.mu, f.sigma], 0)
+                };
                 let _ = writeln!(
                     out,
                     "    {:width$}  {:>12}  {:>12}  {:>12}",
-                    "factor", "low", "high", "swing"
+                    "factor", headers[0], headers[1], headers[2]
                 );
                 let mut rows: Vec<_> = m.factors.iter().collect();
-                rows.sort_by(|a, b| b.swing.unwrap_or(0.0).total_cmp(&a.swing.unwrap_or(0.0)));
+                let key = |f: &FactorSensitivity| cells(f)[rank].unwrap_or(0.0);
+                rows.sort_by(|a, b| key(b).total_cmp(&key(a)));
                 for f in rows {
-                    let _ = writeln!(
-                        out,
-                        "    {:width$}  {:>12.4}  {:>12.4}  {:>12.4}",
-                        f.factor,
-                        f.low.unwrap_or(f64::NAN),
-                        f.high.unwrap_or(f64::NAN),
-                        f.swing.unwrap_or(f64::NAN)
-                    );
-                }
-            }
-            "morris" => {
-                let _ = writeln!(
-                    out,
-                    "    {:width$}  {:>12}  {:>12}  {:>12}",
-                    "factor", "mu*", "mu", "sigma"
-                );
-                let mut rows: Vec<_> = m.factors.iter().collect();
-                rows.sort_by(|a, b| b.mu_star.unwrap_or(0.0).total_cmp(&a.mu_star.unwrap_or(0.0)));
-                for f in rows {
-                    let _ = writeln!(
-                        out,
-                        "    {:width$}  {:>12.4}  {:>12.4}  {:>12.4}",
-                        f.factor,
-                        f.mu_star.unwrap_or(f64::NAN),
-                        f.mu.unwrap_or(f64::NAN),
-                        f.sigma.unwrap_or(f64::NAN)
-                    );
+                    let [x, y, z] = cells(f).map(|c| c.unwrap_or(f64::NAN));
+                    let _ =
+                        writeln!(out, "    {:width$}  {x:>12.4}  {y:>12.4}  {z:>12.4}", f.factor);
                 }
             }
             _ => {
@@ -213,9 +197,7 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
                     "factor", "first order", "total"
                 );
                 let mut rows: Vec<_> = m.factors.iter().collect();
-                let total = |f: &&fab_runtime::designed::FactorSensitivity| {
-                    f.total.as_ref().map_or(0.0, |s| s.mean)
-                };
+                let total = |f: &&FactorSensitivity| f.total.as_ref().map_or(0.0, |s| s.mean);
                 rows.sort_by(|a, b| total(b).total_cmp(&total(a)));
                 for f in rows {
                     let cell = |s: &Option<fab_runtime::results::Stat>| {

@@ -506,7 +506,7 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 /// `text` cut to `limit` characters with an ellipsis.
-fn shorten(text: &str, limit: usize) -> String {
+pub(crate) fn shorten(text: &str, limit: usize) -> String {
     if text.chars().count() <= limit {
         return text.to_string();
     }

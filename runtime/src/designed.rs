@@ -213,7 +213,7 @@ impl DesignResults {
         let mut out = String::from("point");
         for factor in &self.factors {
             out.push(',');
-            out.push_str(&csv_field(&if factor.unit.is_empty() {
+            out.push_str(&crate::report::csv_text(&if factor.unit.is_empty() {
                 factor.path.clone()
             } else {
                 format!("{} [{}]", factor.path, factor.unit)
@@ -235,14 +235,6 @@ impl DesignResults {
             }
         }
         out
-    }
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
     }
 }
 

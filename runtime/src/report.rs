@@ -15,6 +15,7 @@
 
 use std::fmt::Write;
 
+use crate::chart::{escape, shorten};
 use crate::results::{Kpis, Results, Stat};
 use crate::stats;
 
@@ -466,7 +467,8 @@ pub fn sensitivity_svg(r: &crate::designed::SensitivityResults) -> String {
     svg
 }
 
-fn csv_text(text: &str) -> String {
+/// A CSV cell: quoted when it holds a comma, a quote or a newline.
+pub(crate) fn csv_text(text: &str) -> String {
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -524,34 +526,6 @@ fn number(x: f64) -> String {
         text.pop();
     }
     if text == "-0" { "0".to_string() } else { text }
-}
-
-/// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// `text` cut to `limit` characters with an ellipsis.
-fn shorten(text: &str, limit: usize) -> String {
-    if text.chars().count() <= limit {
-        return text.to_string();
-    }
-    let mut short: String = text.chars().take(limit - 1).collect();
-    short.push('…');
-    short
 }
 
 #[cfg(test)]
