@@ -102,30 +102,44 @@ pub fn run(options: Options) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let results = &all[0];
+    let json = serde_json::to_string_pretty(results).unwrap_or_default();
+    emit(
+        &options,
+        &json,
+        || table(&options.file, results),
+        || {
+            vec![
+                ("results.json", json.clone() + "\n"),
+                ("stations.csv", report::stations_csv(results)),
+                ("replications.csv", report::replications_csv(results)),
+                ("stations.svg", report::stations_svg(results)),
+            ]
+        },
+    )
+}
+
+/// Prints the document (`--json`) or the table, and with `--out` writes the files and names
+/// them (under the table).
+pub fn emit(
+    options: &Options,
+    json: &str,
+    table: impl FnOnce() -> String,
+    files: impl FnOnce() -> Vec<(&'static str, String)>,
+) -> ExitCode {
     if options.json {
-        println!("{}", serde_json::to_string_pretty(results).unwrap_or_default());
+        println!("{json}");
     } else {
-        print!("{}", table(&options.file, results));
+        print!("{}", table());
     }
     if let Some(dir) = &options.out {
-        let files = [
-            ("results.json", serde_json::to_string_pretty(results).unwrap_or_default() + "\n"),
-            ("stations.csv", report::stations_csv(results)),
-            ("replications.csv", report::replications_csv(results)),
-            ("stations.svg", report::stations_svg(results)),
-        ];
-        match write_files(dir, &files) {
-            Ok(()) => {
-                if !options.json {
-                    println!(
-                        "\nwrote results.json, stations.csv, replications.csv, stations.svg to {dir}"
-                    );
-                }
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
+        let files = files();
+        if let Err(e) = write_files(dir, &files) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        if !options.json {
+            let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+            println!("\nwrote {} to {dir}", names.join(", "));
         }
     }
     ExitCode::SUCCESS

@@ -2,7 +2,7 @@
 //! selection of the best scenario. The statistics are the runtime's; this module prints them and
 //! writes the files.
 
-use crate::run::{Options, Progress, pm, write_files};
+use crate::run::{Options, Progress, emit, pm, write_files};
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
@@ -30,22 +30,12 @@ pub fn design(options: &Options, study: &Study) -> ExitCode {
         }
     };
     let json = serde_json::to_string_pretty(&results).unwrap_or_default();
-    if options.json {
-        println!("{json}");
-    } else {
-        print!("{}", design_table(&options.file, &results));
-    }
-    if let Some(dir) = &options.out {
-        let files = [("design.json", json + "\n"), ("design.csv", results.csv())];
-        if let Err(e) = write_files(dir, &files) {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-        if !options.json {
-            println!("\nwrote design.json, design.csv to {dir}");
-        }
-    }
-    ExitCode::SUCCESS
+    emit(
+        options,
+        &json,
+        || design_table(&options.file, &results),
+        || vec![("design.json", json.clone() + "\n"), ("design.csv", results.csv())],
+    )
 }
 
 fn design_table(file: &str, r: &DesignResults) -> String {
@@ -129,26 +119,18 @@ pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
         }
     };
     let json = serde_json::to_string_pretty(&results).unwrap_or_default();
-    if options.json {
-        println!("{json}");
-    } else {
-        print!("{}", sensitivity_table(&options.file, &results));
-    }
-    if let Some(dir) = &options.out {
-        let files = [
-            ("sensitivity.json", json + "\n"),
-            ("sensitivity.csv", report::sensitivity_csv(&results)),
-            ("sensitivity.svg", report::sensitivity_svg(&results)),
-        ];
-        if let Err(e) = write_files(dir, &files) {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-        if !options.json {
-            println!("\nwrote sensitivity.json, sensitivity.csv, sensitivity.svg to {dir}");
-        }
-    }
-    ExitCode::SUCCESS
+    emit(
+        options,
+        &json,
+        || sensitivity_table(&options.file, &results),
+        || {
+            vec![
+                ("sensitivity.json", json.clone() + "\n"),
+                ("sensitivity.csv", report::sensitivity_csv(&results)),
+                ("sensitivity.svg", report::sensitivity_svg(&results)),
+            ]
+        },
+    )
 }
 
 fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {

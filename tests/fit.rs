@@ -8,7 +8,7 @@ use fab_stdlib::dist::Distribution;
 use fab_stdlib::random::Stream;
 use serde_json::Value;
 use std::path::PathBuf;
-use support::{fab, repo, stderr, stdout};
+use support::{fab, repo, stderr, stdout, svg_elements};
 
 /// The example's data: 200 weld times and inspection times, in seconds, rounded to 0.01 s.
 /// Weld times are 38 s of fixed work plus a lognormal remainder (a 3-parameter lognormal with
@@ -196,40 +196,6 @@ fn the_json_document_has_every_key() {
     assert_eq!(weibull["parameters"][1]["unit"], "s");
     assert!(weibull["parameters"][0]["unit"].is_null(), "the shape has no unit");
     assert_eq!(weibull["distribution"]["family"], "weibull");
-}
-
-/// Every tag closes in order, attributes are quoted, there is one `<svg>` root; returns the
-/// element names.
-fn svg_elements(svg: &str) -> Vec<String> {
-    assert!(
-        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
-        "{}",
-        &svg[..60.min(svg.len())]
-    );
-    let mut open: Vec<String> = Vec::new();
-    let mut seen = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find('<') {
-        assert!(!rest[..start].contains('>'), "raw '>' in text");
-        let end = start + rest[start..].find('>').expect("unclosed tag");
-        let tag = &rest[start + 1..end];
-        rest = &rest[end + 1..];
-        assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
-        if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(open.pop().as_deref(), Some(name), "mismatched </{name}>");
-            continue;
-        }
-        let name = tag.split([' ', '/', '\n']).next().unwrap_or("").to_string();
-        if open.is_empty() {
-            assert!(seen.is_empty(), "a second root <{name}>");
-        }
-        seen.push(name.clone());
-        if !tag.ends_with('/') {
-            open.push(name);
-        }
-    }
-    assert!(open.is_empty() && rest.trim().is_empty(), "unclosed {open:?}");
-    seen
 }
 
 #[test]

@@ -1313,17 +1313,28 @@ fn check_study_base(ctx: &mut Ctx, decl: &Decl) -> Option<Declaration> {
 }
 
 /// The type of the field a dotted path names, e.g. `c1.speed`, `press.bearing.repair`, `horizon`.
+/// E0701: `name`, in the study path `path`, is no field of `owner`; suggests the closest of
+/// `candidates`.
+fn report_no_field(
+    ctx: &mut Ctx,
+    path: &ast::Path,
+    name: &ast::Ident,
+    candidates: &[&'static str],
+    owner: &str,
+) {
+    let mut diagnostic = Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
+        .primary(ctx.loc(name.span), format!("{owner} has no field `{}`", name.name));
+    if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
+        diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
+    }
+    ctx.push(diagnostic);
+}
+
 fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType> {
     let segments = &path.segments;
     let unknown_field =
         |ctx: &mut Ctx, name: &ast::Ident, candidates: Vec<&'static str>, owner: &str| {
-            let mut diagnostic =
-                Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
-                    .primary(ctx.loc(name.span), format!("{owner} has no field `{}`", name.name));
-            if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
-                diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
-            }
-            ctx.push(diagnostic);
+            report_no_field(ctx, path, name, &candidates, owner);
             None
         };
     if segments.len() == 1 {
@@ -1637,23 +1648,27 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
         }
     };
     let field_name = &segments[1];
-    let unknown = |ctx: &mut Ctx, name: &ast::Ident, candidates: Vec<&'static str>| {
-        let mut diagnostic =
-            Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
-                .primary(ctx.loc(name.span), format!("no field `{}` here", name.name));
-        if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
-            diagnostic = diagnostic.help(format!("Did you mean `{best}`?"));
+    // A component field, or (`press.bearing.after.scale`) a field of a named failure mode.
+    let top = decl.field(&field_name.name);
+    let nested = match segments.len() {
+        4 if top.is_none() => {
+            decl.nested.iter().find_map(|n| catalog::find_field(n.fields, &segments[2].name))
         }
-        ctx.push(diagnostic);
-        None
+        _ => None,
     };
-    let varied = if segments.len() == 4 { &segments[2] } else { field_name };
-    let exists = decl.field(&field_name.name).is_some()
-        || (segments.len() == 4
-            && decl.nested.iter().any(|n| catalog::find_field(n.fields, &varied.name).is_some()));
-    if !exists {
-        return unknown(ctx, varied, decl.fields.iter().map(|f| f.name).collect());
-    }
+    let in_mode = segments.len() == 4 && top.is_none();
+    let varied = if in_mode { &segments[2] } else { field_name };
+    let field = top.or(nested);
+    let Some(field) = field else {
+        let candidates: Vec<&'static str> = if in_mode {
+            decl.nested.iter().flat_map(|n| n.fields.iter().map(|f| f.name)).collect()
+        } else {
+            decl.fields.iter().map(|f| f.name).collect()
+        };
+        let owner = format!("{} `{}`", decl.name, target.name);
+        report_no_field(ctx, path, varied, &candidates, &owner);
+        return None;
+    };
     if !VARIABLE_FIELDS.iter().any(|(k, f)| *k == kind.keyword() && *f == varied.name) {
         let supported: Vec<String> = VARIABLE_FIELDS
             .iter()
@@ -1671,34 +1686,20 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
         );
         return None;
     }
-    if let Some(field) = decl.field(&field_name.name) {
-        let class = classify(&field.ty);
-        match (&class, segments.len()) {
-            (VaryField::Number(_), 2) | (VaryField::Dist(_), 3) => Some(class),
-            (VaryField::Dist(_), 2) => {
-                ctx.push(
-                    Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
-                        .primary(ctx.loc(field_name.span), "a distribution, not a number")
-                        .help(format!(
-                            "Name one of its parameters, e.g. `{}.mean`.",
-                            path.dotted()
-                        )),
-                );
-                None
-            }
-            _ => Some(VaryField::Other),
+    // A number is named by two segments; a distribution's parameter by one more than the field.
+    let parameter_depth = if in_mode { 4 } else { 3 };
+    match classify(&field.ty) {
+        class @ VaryField::Number(_) if segments.len() == 2 => Some(class),
+        class @ VaryField::Dist(_) if segments.len() == parameter_depth => Some(class),
+        VaryField::Dist(_) if segments.len() == parameter_depth - 1 => {
+            ctx.push(
+                Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                    .primary(ctx.loc(varied.span), "a distribution, not a number")
+                    .help(format!("Name one of its parameters, e.g. `{}.mean`.", path.dotted())),
+            );
+            None
         }
-    } else if segments.len() == 4
-        && let Some(nested) = decl.nested.first()
-        && let Some(field) = catalog::find_field(nested.fields, &segments[2].name)
-    {
-        // `press.bearing.after.scale`: a parameter of a named failure mode's law.
-        match classify(&field.ty) {
-            VaryField::Dist(dim) => Some(VaryField::Dist(dim)),
-            _ => Some(VaryField::Other),
-        }
-    } else {
-        unknown(ctx, field_name, decl.fields.iter().map(|f| f.name).collect())
+        _ => Some(VaryField::Other),
     }
 }
 

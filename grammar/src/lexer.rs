@@ -334,7 +334,7 @@ pub enum Token {
 
 impl Token {
     /// Whether a newline after this token is dropped because the token cannot end a field.
-    fn continues_on_next_line(&self) -> bool {
+    pub fn continues_on_next_line(&self) -> bool {
         matches!(
             self,
             Token::Equals

@@ -140,24 +140,7 @@ impl Chart {
         let height = plot.top + plot.height + bottom;
 
         let mut svg = String::new();
-        let _ = writeln!(
-            svg,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="12" role="img">"#
-        );
-        let _ = writeln!(svg, "<title>{}</title>", escape(&self.title));
-        let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
-        let _ = writeln!(
-            svg,
-            r#"<text x="16" y="24" font-size="16" font-weight="bold">{}</text>"#,
-            escape(&self.title)
-        );
-        if !self.subtitle.is_empty() {
-            let _ = writeln!(
-                svg,
-                r##"<text x="16" y="44" fill="#444444">{}</text>"##,
-                escape(&self.subtitle)
-            );
-        }
+        open_document(&mut svg, width, height, &self.title, &self.subtitle);
         plot.grid_and_axes(&mut svg, &self.x_label, &self.y_label);
         let _ = writeln!(
             svg,
@@ -487,6 +470,33 @@ fn number(value: f64) -> String {
     format!("{value:.decimals$}")
 }
 
+/// Opens an SVG document of `width` × `height` px, as every chart of fab starts: the root element,
+/// the title (also drawn as the heading), a white background and, unless empty, a grey subtitle.
+/// The caller draws the rest and closes it with `</svg>`.
+pub(crate) fn open_document(
+    svg: &mut String,
+    width: f64,
+    height: f64,
+    title: &str,
+    subtitle: &str,
+) {
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="12" role="img">"#
+    );
+    let _ = writeln!(svg, "<title>{}</title>", escape(title));
+    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        svg,
+        r#"<text x="16" y="24" font-size="16" font-weight="bold">{}</text>"#,
+        escape(title)
+    );
+    if !subtitle.is_empty() {
+        let _ =
+            writeln!(svg, r##"<text x="16" y="44" fill="#444444">{}</text>"##, escape(subtitle));
+    }
+}
+
 /// Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -515,6 +525,48 @@ pub(crate) fn shorten(text: &str, limit: usize) -> String {
     short
 }
 
+/// For tests of every chart: asserts that tags close in order, attributes are quoted, text holds
+/// no raw markup or unknown entity, and there is one root; returns the element names in order.
+#[cfg(test)]
+pub(crate) fn well_formed_svg(svg: &str) -> Vec<String> {
+    let mut open: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
+    let mut rest = svg;
+    let mut roots = 0;
+    while let Some(start) = rest.find('<') {
+        let text = &rest[..start];
+        assert!(!text.contains('>'), "raw '>' in text {text:?}");
+        for (i, _) in text.match_indices('&') {
+            let entity = &text[i..text[i..].find(';').map_or(text.len(), |end| i + end + 1)];
+            assert!(
+                ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].contains(&entity),
+                "bad entity {entity:?}"
+            );
+        }
+        let end = start + rest[start..].find('>').expect("unclosed tag");
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(open.pop().as_deref(), Some(name), "mismatched </{name}>");
+            continue;
+        }
+        let name = tag.split([' ', '/', '\n']).next().unwrap_or("").to_string();
+        assert!(!name.is_empty(), "empty tag");
+        if open.is_empty() {
+            roots += 1;
+        }
+        seen.push(name.clone());
+        if !tag.ends_with('/') {
+            open.push(name);
+        }
+    }
+    assert!(rest.trim().is_empty(), "text after the root");
+    assert!(open.is_empty(), "unclosed {open:?}");
+    assert_eq!(roots, 1);
+    seen
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -531,32 +583,6 @@ mod tests {
         assert_eq!(tick_label(0.6000000000000001, 0.2), "0.6");
         assert_eq!(tick_label(-0.0001, 0.2), "0.0");
         assert_eq!(tick_label(1500.0, 500.0), "1500");
-    }
-
-    /// Every tag closes in order, attributes are quoted, text holds no raw markup, and there is
-    /// one root; returns the element names in order.
-    fn elements(svg: &str) -> Vec<String> {
-        let mut open: Vec<String> = Vec::new();
-        let mut seen = Vec::new();
-        let mut rest = svg;
-        while let Some(start) = rest.find('<') {
-            assert!(!rest[..start].contains('>'), "raw '>' in text");
-            let end = start + rest[start..].find('>').expect("unclosed tag");
-            let tag = &rest[start + 1..end];
-            rest = &rest[end + 1..];
-            assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
-            if let Some(name) = tag.strip_prefix('/') {
-                assert_eq!(open.pop().as_deref(), Some(name));
-                continue;
-            }
-            let name = tag.split([' ', '/', '\n']).next().unwrap_or("").to_string();
-            seen.push(name.clone());
-            if !tag.ends_with('/') {
-                open.push(name);
-            }
-        }
-        assert!(open.is_empty() && rest.trim().is_empty());
-        seen
     }
 
     #[test]
@@ -599,7 +625,7 @@ mod tests {
             Series::Reference { label: "y = x".to_string(), from: (0.0, 0.0), to: (2.0, 0.6) },
         ];
         let svg = chart.svg();
-        let names = elements(&svg);
+        let names = well_formed_svg(&svg);
         assert_eq!(names[0], "svg");
         for element in ["polyline", "circle", "clipPath", "rect", "line", "text"] {
             assert!(names.iter().any(|n| n == element), "{element}");
@@ -614,7 +640,7 @@ mod tests {
     #[test]
     fn an_empty_or_flat_chart_still_renders() {
         let svg = Chart::new("nothing").svg();
-        assert_eq!(elements(&svg)[0], "svg");
+        assert_eq!(well_formed_svg(&svg)[0], "svg");
         let mut flat = Chart::new("flat");
         flat.series.push(Series::Scatter {
             label: "one".to_string(),

@@ -274,8 +274,9 @@ pub struct FactorSensitivity {
     /// One-at-a-time: |high − low|.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swing: Option<f64>,
-    /// Morris: mean elementary effect, mean absolute effect and the effects' sd, in measure
-    /// units per step of the design grid (Δ of the unit range).
+    /// Morris: mean elementary effect, mean absolute effect and the effects' sd: the change of
+    /// the measure over a step of Δ = 2/3 of the range, divided by Δ, so in measure units per
+    /// whole range of the factor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mu: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -15,7 +15,7 @@
 
 use std::fmt::Write;
 
-use crate::chart::{escape, shorten};
+use crate::chart::{escape, open_document, shorten};
 use crate::results::{Kpis, Results, Stat};
 use crate::stats;
 
@@ -120,17 +120,6 @@ pub fn stations_svg(r: &Results) -> String {
         Some(scenario) => format!("Station states: {} / scenario {}", r.experiment, scenario),
         None => format!("Station states: {}", r.experiment),
     };
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif" font-size="12" role="img">"#
-    );
-    let _ = writeln!(svg, "<title>{}</title>", escape(&title));
-    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
-    let _ = writeln!(
-        svg,
-        r#"<text x="16" y="24" font-size="16" font-weight="bold">{}</text>"#,
-        escape(&title)
-    );
     let mut subtitle = format!(
         "Mean share of time over {} replication{}",
         r.replications,
@@ -140,7 +129,7 @@ pub fn stations_svg(r: &Results) -> String {
         let share = r.stations.get(name).map_or(0.0, |s| s.bottleneck.mean);
         let _ = write!(subtitle, "; bottleneck: {} ({:.1} % of time)", name, 100.0 * share);
     }
-    let _ = writeln!(svg, r##"<text x="16" y="44" fill="#444444">{}</text>"##, escape(&subtitle));
+    open_document(&mut svg, WIDTH, height, &title, &subtitle);
 
     // Grid and axis.
     for tick in 0..=4 {
@@ -388,22 +377,9 @@ pub fn sensitivity_svg(r: &crate::designed::SensitivityResults) -> String {
     let height = axis_y + 48.0;
     let mut svg = String::new();
     let heading = format!("Sensitivity {}: {} — {}", r.study, m.measure, title);
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}" font-family="sans-serif" font-size="12" role="img">"#
-    );
-    let _ = writeln!(svg, "<title>{}</title>", escape(&heading));
-    let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
-    let _ = writeln!(
-        svg,
-        r#"<text x="16" y="24" font-size="15" font-weight="bold">{}</text>"#,
-        escape(&heading)
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="16" y="44" fill="#444444">{} points × {} replications, seed {}</text>"##,
-        r.points, r.replications, r.seed
-    );
+    let subtitle =
+        format!("{} points × {} replications, seed {}", r.points, r.replications, r.seed);
+    open_document(&mut svg, WIDTH, height, &heading, &subtitle);
     for tick in 0..=4 {
         let v = lo + (hi - lo) * f64::from(tick) / 4.0;
         let _ = writeln!(
@@ -691,52 +667,11 @@ mod tests {
         assert_eq!(number(f64::INFINITY), "");
     }
 
-    /// Checks that every tag is closed in order, attributes are quoted and text holds no raw
-    /// markup; returns the names of the elements opened.
-    fn check_well_formed(svg: &str) -> Vec<String> {
-        let mut open: Vec<String> = Vec::new();
-        let mut seen = Vec::new();
-        let mut rest = svg;
-        let mut roots = 0;
-        while let Some(start) = rest.find('<') {
-            let text = &rest[..start];
-            assert!(!text.contains('>'), "raw '>' in text {text:?}");
-            for (i, _) in text.match_indices('&') {
-                let entity = &text[i..text[i..].find(';').map_or(text.len(), |end| i + end + 1)];
-                assert!(
-                    ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;"].contains(&entity),
-                    "bad entity {entity:?}"
-                );
-            }
-            let end = start + rest[start..].find('>').expect("unclosed tag");
-            let tag = &rest[start + 1..end];
-            rest = &rest[end + 1..];
-            assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
-            if let Some(name) = tag.strip_prefix('/') {
-                assert_eq!(open.pop().as_deref(), Some(name), "mismatched </{name}>");
-                continue;
-            }
-            let name = tag.split([' ', '/', '\n']).next().unwrap_or("").to_string();
-            assert!(!name.is_empty(), "empty tag");
-            if open.is_empty() {
-                roots += 1;
-            }
-            seen.push(name.clone());
-            if !tag.ends_with('/') {
-                open.push(name);
-            }
-        }
-        assert!(rest.trim().is_empty(), "text after the root");
-        assert!(open.is_empty(), "unclosed {open:?}");
-        assert_eq!(roots, 1);
-        seen
-    }
-
     #[test]
     fn stations_svg_is_well_formed_and_names_every_station() {
         let r = results();
         let svg = stations_svg(&r);
-        let elements = check_well_formed(&svg);
+        let elements = crate::chart::well_formed_svg(&svg);
         assert_eq!(elements[0], "svg");
         assert!(svg.contains("cut"));
         assert!(svg.contains("weld, &quot;big&quot;"));
@@ -757,7 +692,7 @@ mod tests {
     fn stations_svg_without_stations_or_bottleneck() {
         let r = Results { experiment: "empty".to_string(), ..Results::default() };
         let svg = stations_svg(&r);
-        check_well_formed(&svg);
+        crate::chart::well_formed_svg(&svg);
         assert!(svg.contains("no stations"));
         assert!(!svg.contains(">bottleneck</text>"));
         assert_eq!(parse_csv(&stations_csv(&r)).len(), 1);

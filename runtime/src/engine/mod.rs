@@ -214,6 +214,8 @@ pub(crate) struct Sim<'m> {
 /// Time-averages of work in process over equal intervals.
 struct Series {
     interval: u64,
+    /// Observations wanted; each sample schedules the next.
+    points: u64,
     last_integral: f64,
     values: Vec<f64>,
 }
@@ -231,10 +233,8 @@ pub fn wip_series(
     let mut sim = Sim::new(model, &pilot, replication)?;
     let points = points.max(1) as u64;
     let interval = (sim.horizon / points).max(1);
-    sim.series = Some(Series { interval, last_integral: 0.0, values: Vec::new() });
-    for k in 1..=points {
-        sim.queue.schedule(k * interval, Kind::Sample, 0, 0, 0);
-    }
+    sim.series = Some(Series { interval, points, last_integral: 0.0, values: Vec::new() });
+    sim.queue.schedule(interval, Kind::Sample, 0, 0, 0);
     sim.run()?;
     Ok(sim.series.map(|s| s.values).unwrap_or_default())
 }
@@ -752,6 +752,9 @@ impl<'m> Sim<'m> {
             let integral = self.wip.integral(now);
             series.values.push((integral - series.last_integral) / series.interval as f64);
             series.last_integral = integral;
+            if (series.values.len() as u64) < series.points {
+                self.queue.schedule(now + series.interval, Kind::Sample, 0, 0, 0);
+            }
         }
     }
 

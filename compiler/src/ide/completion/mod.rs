@@ -217,36 +217,6 @@ struct Context<'a> {
     base: u32,
 }
 
-/// Tokens after which a line break does not end a member (the lexer drops it).
-fn continues_line(token: &Token) -> bool {
-    matches!(
-        token,
-        Token::Equals
-            | Token::Comma
-            | Token::Semicolon
-            | Token::Arrow
-            | Token::LeftArrow
-            | Token::Plus
-            | Token::Minus
-            | Token::Star
-            | Token::Slash
-            | Token::Caret
-            | Token::Less
-            | Token::LessEquals
-            | Token::Greater
-            | Token::GreaterEquals
-            | Token::EqualsEquals
-            | Token::LeftBrace
-            | Token::LeftParen
-            | Token::LeftBracket
-            | Token::Colon
-            | Token::DotDot
-            | Token::DotDotEquals
-            | Token::Of
-            | Token::In
-    )
-}
-
 /// Tokens after which a value starts.
 fn starts_value(token: &Token) -> bool {
     matches!(
@@ -327,7 +297,7 @@ impl Context<'_> {
         // prefix none does, so a line break before the cursor is a separator to replay here.
         let before_cursor = tokens.last().map(|t| t.end).unwrap_or(0);
         let gap = prefix.get(before_cursor..replace.start as usize).unwrap_or_default();
-        if gap.contains('\n') && !tokens.last().is_some_and(|t| continues_line(&t.token)) {
+        if gap.contains('\n') && !tokens.last().is_some_and(|t| t.token.continues_on_next_line()) {
             tokens.push(Tok {
                 token: Token::Newline,
                 text: "\n".to_string(),
@@ -1088,21 +1058,7 @@ fn close_member(frame: &mut Frame) {
 /// `a.b.c = …`: the path's names and the tokens after `=`.
 fn member_assignment(segment: &[Tok]) -> Option<(Vec<String>, &[Tok])> {
     let equals = segment.iter().position(|t| t.token == Token::Equals)?;
-    let path = &segment[..equals];
-    let mut names = Vec::new();
-    for (index, tok) in path.iter().enumerate() {
-        if index % 2 == 0 {
-            if !tok.is_word() {
-                return None;
-            }
-            names.push(tok.text.clone());
-        } else if tok.token != Token::Dot {
-            return None;
-        }
-    }
-    if names.is_empty() {
-        return None;
-    }
+    let names = dotted_names(&segment[..equals]).filter(|names| !names.is_empty())?;
     Some((names, &segment[equals + 1..]))
 }
 
@@ -1111,8 +1067,13 @@ fn dotted_prefix(segment: &[Tok]) -> Option<Vec<String>> {
     if segment.last()?.token != Token::Dot {
         return None;
     }
+    dotted_names(segment)
+}
+
+/// The names of tokens alternating name, `.`, name, …: `None` when they do not alternate.
+fn dotted_names(tokens: &[Tok]) -> Option<Vec<String>> {
     let mut names = Vec::new();
-    for (index, tok) in segment.iter().enumerate() {
+    for (index, tok) in tokens.iter().enumerate() {
         if index % 2 == 0 {
             if !tok.is_word() {
                 return None;
