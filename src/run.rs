@@ -310,6 +310,7 @@ fn table(file: &str, r: &Results) -> String {
             );
         }
     }
+    maintenance_table(&mut out, r);
     if !r.buffers.is_empty() {
         let _ = writeln!(out, "\n  buffer       mean content    mean wait");
         for (name, b) in r.buffers.iter() {
@@ -333,6 +334,88 @@ fn table(file: &str, r: &Results) -> String {
         }
     }
     out
+}
+
+/// The "maintenance and cost" section: per station and for the line, availability, time down and
+/// in maintenance, lost output, failures and maintenance actions, and the costs. Only for a model
+/// whose run had failures or maintenance, or that states costs.
+fn maintenance_table(out: &mut String, r: &Results) {
+    use std::fmt::Write as _;
+    let line = &r.line;
+    if line.failures.mean == 0.0 && line.maintenance_actions.mean == 0.0 && r.currency.is_none() {
+        return;
+    }
+    let title = "maintenance and cost";
+    let width = r.stations.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(title.len());
+    let currency = r.currency.as_deref();
+    let _ = write!(
+        out,
+        "\n  {title:width$}  avail.   down h  maint h  lost parts  failures  actions"
+    );
+    if let Some(currency) = currency {
+        let _ = write!(out, "   downtime     repair  prevent.      total  ({currency})");
+    }
+    let _ = writeln!(out);
+    let mut row = |name: &str,
+                   availability: &Stat,
+                   downtime_s: &Stat,
+                   maintenance_s: &Stat,
+                   lost: &Stat,
+                   failures: &Stat,
+                   actions: &Stat,
+                   costs: &fab_runtime::results::CostResults| {
+        let _ = write!(
+            out,
+            "  {name:width$}  {:>6}  {:>7.1}  {:>7.1}  {:>10.1}  {:>8.1}  {:>7.1}",
+            percent(availability),
+            downtime_s.mean / 3600.0,
+            maintenance_s.mean / 3600.0,
+            lost.mean,
+            failures.mean,
+            actions.mean,
+        );
+        if currency.is_some() {
+            let _ = write!(
+                out,
+                "  {:>9.0}  {:>9.0}  {:>8.0}  {:>9.0}",
+                costs.downtime.mean, costs.repair.mean, costs.preventive.mean, costs.total.mean
+            );
+        }
+        let _ = writeln!(out);
+    };
+    for (name, s) in r.stations.iter() {
+        row(
+            name,
+            &s.availability,
+            &s.downtime_s,
+            &s.maintenance_s,
+            &s.lost_output,
+            &s.failures,
+            &s.maintenance_actions,
+            &s.costs,
+        );
+    }
+    row(
+        "line",
+        &line.availability,
+        &line.downtime_s,
+        &line.maintenance_s,
+        &line.lost_output,
+        &line.failures,
+        &line.maintenance_actions,
+        &line.costs,
+    );
+    let _ = writeln!(
+        out,
+        "  (line: availability is the stations' mean, times and lost parts their sums)"
+    );
+    if let Some(currency) = currency {
+        let _ = writeln!(
+            out,
+            "  cost per part delivered {} {currency} (to any sink; parts scrapped by failures excluded)",
+            pm(&r.kpis.cost_per_part, 2)
+        );
+    }
 }
 
 fn comparison_table(c: &Comparison) -> String {

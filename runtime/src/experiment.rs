@@ -280,7 +280,9 @@ pub struct Compared {
 }
 
 /// Pairs two results replication by replication on the system indicators and each station's
-/// working share and bottleneck share.
+/// working share and bottleneck share; where either side had failures, maintenance or costs,
+/// also on the line's and each such station's maintenance figures (availability, downtime,
+/// maintenance time, lost output, costs).
 pub fn compare(a: &Results, b: &Results) -> Comparison {
     let name = |r: &Results| r.scenario.clone().unwrap_or_else(|| r.experiment.clone());
     let confidence = a.confidence;
@@ -295,16 +297,54 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
             },
         ));
     };
+    // Whether either side observed anything non-zero: a model without failures or costs keeps
+    // its comparison short.
+    let seen = |x: &Stat, y: &Stat| x.values.iter().chain(&y.values).any(|v| *v != 0.0);
     add("throughput_per_hour".into(), &a.kpis.throughput_per_hour, &b.kpis.throughput_per_hour);
     add("lead_time_s".into(), &a.kpis.lead_time_s, &b.kpis.lead_time_s);
     add("wip".into(), &a.kpis.wip, &b.kpis.wip);
     add("cost".into(), &a.kpis.cost, &b.kpis.cost);
     add("cost_per_part".into(), &a.kpis.cost_per_part, &b.kpis.cost_per_part);
+    if seen(&a.kpis.scrapped, &b.kpis.scrapped) {
+        add("scrapped".into(), &a.kpis.scrapped, &b.kpis.scrapped);
+    }
+    let stopped = |r: &Results| {
+        seen(&r.line.failures, &r.line.maintenance_actions) || seen(&r.kpis.cost, &r.kpis.cost)
+    };
+    if stopped(a) || stopped(b) {
+        let (x, y) = (&a.line, &b.line);
+        add("line.availability".into(), &x.availability, &y.availability);
+        add("line.downtime_s".into(), &x.downtime_s, &y.downtime_s);
+        add("line.maintenance_s".into(), &x.maintenance_s, &y.maintenance_s);
+        add("line.lost_output".into(), &x.lost_output, &y.lost_output);
+        add("line.failures".into(), &x.failures, &y.failures);
+        add("line.maintenance_actions".into(), &x.maintenance_actions, &y.maintenance_actions);
+        for (cost, xc, yc) in [
+            ("downtime", &x.costs.downtime, &y.costs.downtime),
+            ("repair", &x.costs.repair, &y.costs.repair),
+            ("preventive", &x.costs.preventive, &y.costs.preventive),
+        ] {
+            if seen(xc, yc) {
+                add(format!("line.cost.{cost}"), xc, yc);
+            }
+        }
+    }
     for (station, x) in a.stations.iter() {
         if let Some(y) = b.stations.get(station) {
             add(format!("{station}.working"), &x.working, &y.working);
             add(format!("{station}.down"), &x.down, &y.down);
             add(format!("{station}.bottleneck"), &x.bottleneck, &y.bottleneck);
+            if seen(&x.failures, &y.failures)
+                || seen(&x.maintenance_actions, &y.maintenance_actions)
+            {
+                add(format!("{station}.availability"), &x.availability, &y.availability);
+                add(format!("{station}.downtime_s"), &x.downtime_s, &y.downtime_s);
+                add(format!("{station}.maintenance_s"), &x.maintenance_s, &y.maintenance_s);
+                add(format!("{station}.lost_output"), &x.lost_output, &y.lost_output);
+            }
+            if seen(&x.costs.total, &y.costs.total) {
+                add(format!("{station}.cost"), &x.costs.total, &y.costs.total);
+            }
         }
     }
     Comparison {

@@ -23,7 +23,7 @@ pub mod results;
 pub mod stats;
 pub mod time;
 
-pub use engine::{RunError, simulate, wip_series};
+pub use engine::{RunError, simulate, simulate_traced, wip_series};
 pub use experiment::{Overrides, Study, compare};
 pub use model::Model;
 pub use results::Results;

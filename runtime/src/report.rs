@@ -16,17 +16,19 @@
 use std::fmt::Write;
 
 use crate::chart::{escape, open_document, shorten};
-use crate::results::{Kpis, Results, Stat};
+use crate::results::{Kpis, LineResults, Results, Stat, StationResults};
 use crate::stats;
 
 /// One row per station, in model order: the mean share of each state, OEE, failures,
-/// completions, the bottleneck share, then the half-widths of the state shares.
+/// completions, the bottleneck share, the half-widths of the state shares, then the maintenance
+/// and cost figures ([`MAINTENANCE_COLUMNS`]).
 pub fn stations_csv(r: &Results) -> String {
     let mut csv = Csv::default();
     let mut header = vec!["station".to_string()];
     header.extend(STATES.iter().map(|state| state.column.to_string()));
     header.extend(["oee", "failures", "completions", "bottleneck"].map(String::from));
     header.extend(STATES.iter().map(|state| format!("{}_hw", state.column)));
+    header.extend(MAINTENANCE_COLUMNS.iter().map(|(column, _)| column.to_string()));
     csv.row(header);
     for (name, station) in r.stations.iter() {
         let mut row = vec![name.to_string()];
@@ -35,16 +37,33 @@ pub fn stations_csv(r: &Results) -> String {
             row.push(number(stat.mean));
         }
         row.extend(STATES.iter().map(|state| number((state.share)(station).half_width)));
+        row.extend(MAINTENANCE_COLUMNS.iter().map(|(_, stat)| number(stat(station).mean)));
         csv.row(row);
     }
     csv.text
 }
 
-/// One row per replication: every KPI, then the count of parts reaching each sink (`sink:NAME`),
-/// in model order.
+/// The maintenance and cost columns of `stations.csv`, means over replications.
+#[allow(clippy::type_complexity)]
+pub const MAINTENANCE_COLUMNS: [(&str, fn(&StationResults) -> &Stat); 10] = [
+    ("availability", |s| &s.availability),
+    ("downtime_s", |s| &s.downtime_s),
+    ("maintenance_s", |s| &s.maintenance_s),
+    ("lost_output", |s| &s.lost_output),
+    ("maintenance_actions", |s| &s.maintenance_actions),
+    ("scrapped", |s| &s.scrapped),
+    ("cost_downtime", |s| &s.costs.downtime),
+    ("cost_repair", |s| &s.costs.repair),
+    ("cost_preventive", |s| &s.costs.preventive),
+    ("cost_total", |s| &s.costs.total),
+];
+
+/// One row per replication: every KPI, the line's maintenance figures (`line:NAME`), then the
+/// count of parts reaching each sink (`sink:NAME`), in model order.
 pub fn replications_csv(r: &Results) -> String {
     let mut columns: Vec<(String, &Stat)> =
         kpi_columns(&r.kpis).into_iter().map(|(name, stat)| (name.to_string(), stat)).collect();
+    columns.extend(line_columns(&r.line).map(|(name, stat)| (format!("line:{name}"), stat)));
     columns.extend(r.sinks.iter().map(|(name, sink)| (format!("sink:{name}"), &sink.count)));
     let rows = columns.iter().map(|(_, stat)| stat.values.len()).max().unwrap_or(0);
 
@@ -465,6 +484,21 @@ fn kpi_columns(k: &Kpis) -> [(&'static str, &Stat); 8] {
     ]
 }
 
+fn line_columns(l: &LineResults) -> [(&'static str, &Stat); 10] {
+    [
+        ("availability", &l.availability),
+        ("downtime_s", &l.downtime_s),
+        ("maintenance_s", &l.maintenance_s),
+        ("lost_output", &l.lost_output),
+        ("failures", &l.failures),
+        ("maintenance_actions", &l.maintenance_actions),
+        ("cost_downtime", &l.costs.downtime),
+        ("cost_repair", &l.costs.repair),
+        ("cost_preventive", &l.costs.preventive),
+        ("cost_total", &l.costs.total),
+    ]
+}
+
 /// An RFC 4180 writer.
 #[derive(Default)]
 struct Csv {
@@ -531,6 +565,7 @@ mod tests {
             oee: twice(working * 0.95),
             completions: stat(&[1200.0, 1185.0]),
             failures: stat(&[3.0, 4.0]),
+            downtime_s: stat(&[180.0, 220.0]),
             bottleneck: stat(&[bottleneck, bottleneck]),
             ..StationResults::default()
         }
@@ -556,6 +591,7 @@ mod tests {
         };
         r.kpis.throughput_per_hour = stat(&[59.0, 58.5]);
         r.kpis.lead_time_p95_s = stat(&[f64::NAN, 612.25]);
+        r.line.availability = stat(&[0.9, 0.95]);
         r.finish();
         r
     }
@@ -600,7 +636,7 @@ mod tests {
         let r = results();
         let rows = parse_csv(&stations_csv(&r));
         assert_eq!(rows.len(), 4);
-        assert!(rows.iter().all(|row| row.len() == 17), "{rows:?}");
+        assert!(rows.iter().all(|row| row.len() == 17 + 10), "{rows:?}");
         assert_eq!(
             rows[0][..12],
             [
@@ -619,6 +655,11 @@ mod tests {
             ]
         );
         assert_eq!(rows[0][16], "setup_hw");
+        assert_eq!(rows[0][17], "availability");
+        assert_eq!(rows[0][26], "cost_total");
+        // failures are 3 and 4: the mean is 3.5; the maintenance columns follow the half-widths.
+        assert_eq!(rows[1][8], "3.5");
+        assert_eq!(rows[1][18], "200");
         let names: Vec<&str> = rows[1..].iter().map(|row| row[0].as_str()).collect();
         assert_eq!(names, ["cut", "weld, \"big\"", "paint <&>\nline"]);
         // cut: working 0.6 and 0.6·0.9 + 0.004 = 0.544, mean 0.572.
@@ -632,15 +673,17 @@ mod tests {
         let r = results();
         let rows = parse_csv(&replications_csv(&r));
         assert_eq!(rows.len(), 3);
-        assert!(rows.iter().all(|row| row.len() == 1 + 8 + 1));
-        assert_eq!(rows[0][9], "sink:out");
+        assert!(rows.iter().all(|row| row.len() == 1 + 8 + 10 + 1));
+        assert_eq!(rows[0][9], "line:availability");
+        assert_eq!(rows[0][19], "sink:out");
         assert_eq!(rows[1][..2], ["1", "59"]);
         assert_eq!(rows[2][..2], ["2", "58.5"]);
         // Non-finite values are empty fields; missing values (kpis never merged) too.
         assert_eq!(rows[1][4], "");
         assert_eq!(rows[2][4], "612.25");
         assert_eq!(rows[1][5], "");
-        assert_eq!(rows[2][9], "1170");
+        assert_eq!(rows[2][19], "1170");
+        assert_eq!(rows[1][9..11], ["0.9", ""]);
         // The column list names every field of `Kpis`.
         let fields = serde_json::to_value(&r.kpis).unwrap().as_object().unwrap().len();
         assert_eq!(kpi_columns(&r.kpis).len(), fields);

@@ -149,6 +149,9 @@ pub struct Results {
     /// The currency of every cost, when the model states costs.
     pub currency: Option<String>,
     pub kpis: Kpis,
+    /// Failures, maintenance and costs summed over every station.
+    #[serde(default)]
+    pub line: LineResults,
     pub stations: Named<StationResults>,
     pub buffers: Named<BufferResults>,
     pub conveyors: Named<ConveyorResults>,
@@ -208,7 +211,8 @@ pub struct Kpis {
     pub scrapped: Stat,
     /// Total cost over the observed period, in the model's currency.
     pub cost: Stat,
-    /// Total cost divided by the parts that reached a sink.
+    /// Total cost per part delivered: divided by the parts that reached any sink (parts scrapped
+    /// by catastrophic failures never do; a sink the model uses for rejects counts like any other).
     pub cost_per_part: Stat,
 }
 aggregate!(Kpis {
@@ -220,6 +224,35 @@ aggregate!(Kpis {
     scrapped,
     cost,
     cost_per_part
+});
+
+/// The line as a whole: each station's failure and maintenance figures, summed or averaged over
+/// the stations (see `docs/results.md`).
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct LineResults {
+    /// Mean of the stations' availabilities: 1 − (downtime + maintenance time) / (stations ×
+    /// observed time).
+    pub availability: Stat,
+    /// Time the stations were down for repair, summed over stations, s.
+    pub downtime_s: Stat,
+    /// Time the stations were in preventive maintenance, summed over stations, s.
+    pub maintenance_s: Stat,
+    /// The stations' lost output, summed: an upper bound on the parts the line lost, since a stop
+    /// that a buffer absorbs costs the line nothing and stops that overlap are counted twice.
+    pub lost_output: Stat,
+    pub failures: Stat,
+    pub maintenance_actions: Stat,
+    /// Each cost summed over stations (`total` is `kpis.cost`).
+    pub costs: CostResults,
+}
+aggregate!(LineResults {
+    availability,
+    downtime_s,
+    maintenance_s,
+    lost_output,
+    failures,
+    maintenance_actions,
+    costs
 });
 
 /// One station (or robot). State shares are fractions of server time (0–1) and sum to 1.
@@ -244,6 +277,13 @@ pub struct StationResults {
     pub maintenance_actions: Stat,
     /// Time down for repair, s.
     pub downtime_s: Stat,
+    /// Time in preventive maintenance, s.
+    #[serde(default)]
+    pub maintenance_s: Stat,
+    /// Parts the station could have made at its ideal rate (`parallel` / ideal cycle) in its
+    /// downtime and maintenance time.
+    #[serde(default)]
+    pub lost_output: Stat,
     /// Parts scrapped here by catastrophic failures.
     pub scrapped: Stat,
     pub costs: CostResults,
@@ -267,6 +307,8 @@ aggregate!(StationResults {
     failures,
     maintenance_actions,
     downtime_s,
+    maintenance_s,
+    lost_output,
     scrapped,
     costs,
     bottleneck,
@@ -338,6 +380,7 @@ impl Results {
     pub fn merge(&mut self, other: &Results) {
         self.replications += other.replications;
         self.kpis.merge(&other.kpis);
+        self.line.merge(&other.line);
         self.stations.merge(&other.stations);
         self.buffers.merge(&other.buffers);
         self.conveyors.merge(&other.conveyors);
@@ -350,6 +393,7 @@ impl Results {
     pub fn finish(&mut self) {
         let confidence = self.confidence;
         self.kpis.finish(confidence);
+        self.line.finish(confidence);
         self.stations.finish(confidence);
         self.buffers.finish(confidence);
         self.conveyors.finish(confidence);

@@ -6,8 +6,8 @@
 use super::station::{BLOCKED, DOWN, MAINTENANCE, SETUP, STARVED, WORKING};
 use super::{Node, Sim};
 use crate::results::{
-    BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, Named, Results, SinkResults,
-    Stat, StationResults,
+    BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, LineResults, Named, Results,
+    SinkResults, Stat, StationResults,
 };
 use crate::time::secs;
 
@@ -24,6 +24,7 @@ impl Sim<'_> {
         let mut sinks = Vec::new();
         let mut delivered = 0u64;
         let mut total_cost = 0.0;
+        let mut line = LineTotals::default();
         for (index, node) in self.nodes.iter_mut().enumerate() {
             let name = self.model.graph[petgraph::graph::NodeIndex::new(index)].name.clone();
             match node {
@@ -46,6 +47,26 @@ impl Sim<'_> {
                         + costs.operating
                         + costs.parts;
                     total_cost += total;
+                    let downtime_s = shares[DOWN] * observed_s;
+                    let maintenance_s = shares[MAINTENANCE] * observed_s;
+                    let ideal_rate = if station.ideal_cycle() > 0.0 {
+                        station.parallel() as f64 / station.ideal_cycle()
+                    } else {
+                        0.0
+                    };
+                    let lost_output = ideal_rate * (downtime_s + maintenance_s);
+                    line.stations += 1;
+                    line.availability += availability;
+                    line.downtime_s += downtime_s;
+                    line.maintenance_s += maintenance_s;
+                    line.lost_output += lost_output;
+                    line.failures += station.failures as f64;
+                    line.maintenance_actions += station.maintenance_actions as f64;
+                    line.costs[0] += costs.downtime;
+                    line.costs[1] += costs.repair;
+                    line.costs[2] += costs.preventive;
+                    line.costs[3] += costs.operating;
+                    line.costs[4] += costs.parts;
                     let share = bottlenecks
                         .get(self.station_ordinal[index] as usize)
                         .map_or((0.0, 0.0), |b| (b.sole, b.shifting));
@@ -65,7 +86,9 @@ impl Sim<'_> {
                             completions: Stat::single(station.completions as f64),
                             failures: Stat::single(station.failures as f64),
                             maintenance_actions: Stat::single(station.maintenance_actions as f64),
-                            downtime_s: Stat::single(shares[DOWN] * observed_s),
+                            downtime_s: Stat::single(downtime_s),
+                            maintenance_s: Stat::single(maintenance_s),
+                            lost_output: Stat::single(lost_output),
                             scrapped: Stat::single(station.scrapped as f64),
                             costs: CostResults {
                                 downtime: Stat::single(costs.downtime),
@@ -153,6 +176,26 @@ impl Sim<'_> {
                     0.0
                 }),
             },
+            line: LineResults {
+                availability: Stat::single(if line.stations > 0 {
+                    line.availability / line.stations as f64
+                } else {
+                    1.0
+                }),
+                downtime_s: Stat::single(line.downtime_s),
+                maintenance_s: Stat::single(line.maintenance_s),
+                lost_output: Stat::single(line.lost_output),
+                failures: Stat::single(line.failures),
+                maintenance_actions: Stat::single(line.maintenance_actions),
+                costs: CostResults {
+                    downtime: Stat::single(line.costs[0]),
+                    repair: Stat::single(line.costs[1]),
+                    preventive: Stat::single(line.costs[2]),
+                    operating: Stat::single(line.costs[3]),
+                    parts: Stat::single(line.costs[4]),
+                    total: Stat::single(total_cost),
+                },
+            },
             stations: Named(stations),
             buffers: Named(buffers),
             conveyors: Named(conveyors),
@@ -169,4 +212,19 @@ impl Sim<'_> {
             precision: None,
         }
     }
+}
+
+/// Sums over the stations for [`LineResults`].
+#[derive(Default)]
+struct LineTotals {
+    stations: u32,
+    /// Sum of the stations' availabilities (averaged at the end).
+    availability: f64,
+    downtime_s: f64,
+    maintenance_s: f64,
+    lost_output: f64,
+    failures: f64,
+    maintenance_actions: f64,
+    /// downtime, repair, preventive, operating, parts
+    costs: [f64; 5],
 }

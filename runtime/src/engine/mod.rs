@@ -26,6 +26,7 @@ mod collect;
 mod conveyor;
 mod queue;
 mod station;
+mod trace;
 
 use crate::bottleneck::BottleneckTracker;
 use crate::model::{
@@ -41,6 +42,7 @@ use queue::{EventQueue, Kind};
 use station::StationNode;
 use std::collections::VecDeque;
 use std::fmt;
+pub use trace::{TraceEvent, TraceKind, trace_csv};
 
 /// A part's target when its component routes to the first successor that can take it.
 const ANY: u32 = u32::MAX;
@@ -209,6 +211,8 @@ pub(crate) struct Sim<'m> {
     counters: Counters,
     /// A series being recorded (`wip_series`).
     series: Option<Series>,
+    /// Failures, repairs and maintenance, recorded only by `simulate_traced`.
+    trace: Option<Vec<trace::RawEvent>>,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -249,6 +253,23 @@ pub fn simulate(
     let mut sim = Sim::new(model, experiment, replication)?;
     sim.run()?;
     Ok(sim.collect())
+}
+
+/// Runs one replication like [`simulate`] and also returns its failure trace: every failure,
+/// repair end and maintenance of every failure mode over the whole run (warm-up included), then a
+/// `censored` row per mode not under repair at the horizon. The results are the same bits as
+/// [`simulate`]'s: recording draws no random number.
+pub fn simulate_traced(
+    model: &Model,
+    experiment: &Experiment,
+    replication: u32,
+) -> Result<(Results, Vec<TraceEvent>), RunError> {
+    let mut sim = Sim::new(model, experiment, replication)?;
+    sim.trace = Some(Vec::new());
+    sim.run()?;
+    sim.trace_censored();
+    let results = sim.collect();
+    Ok((results, sim.named_trace()))
 }
 
 impl<'m> Sim<'m> {
@@ -354,6 +375,7 @@ impl<'m> Sim<'m> {
             scrapped: 0,
             counters: Counters::default(),
             series: None,
+            trace: None,
         })
     }
 

@@ -23,6 +23,7 @@
 //! from the end of the previous maintenance. Due while a repair is in progress, it starts when the
 //! repair ends. It restores every time-based failure mode as its `restores` says.
 
+use super::trace::TraceKind;
 use super::{ANY, Node, Op, Part, RunError, Sim};
 use crate::model::{
     Clock, Component, Costs, FailureLaw, Maintenance, Motion, Restoration, Station,
@@ -688,6 +689,7 @@ impl Sim<'_> {
     fn fail(&mut self, c: u32, m: u32) {
         let now = self.now;
         let horizon = self.horizon;
+        self.trace_mode(c, m, TraceKind::Failure);
         let station = self.station(c);
         station.touch(now);
         let was_stopped = station.stopped();
@@ -710,6 +712,36 @@ impl Sim<'_> {
             self.queue.schedule(now + repair, super::Kind::Repair, c, m, 0);
         }
         self.station_changed(c);
+    }
+
+    /// Records an event of mode `m` with its age now, when the run is traced.
+    fn trace_mode(&mut self, c: u32, m: u32, kind: TraceKind) {
+        if self.trace.is_none() {
+            return;
+        }
+        let now = self.now;
+        let station = self.station(c);
+        let clock = Self::mode_clock(station, m as usize, now);
+        let mode = &station.modes[m as usize];
+        let gained = clock.saturating_sub(mode.renewed_at);
+        let age = match mode.clock {
+            ModeClock::Cycles(_) => gained as f64,
+            _ => secs(gained),
+        };
+        self.record(c, m, kind, age);
+    }
+
+    /// At the horizon of a traced run: a `censored` row for every mode not under repair.
+    pub(super) fn trace_censored(&mut self) {
+        for c in 0..self.nodes.len() as u32 {
+            let Node::Station(station) = &self.nodes[c as usize] else { continue };
+            let open: Vec<u32> = (0..station.modes.len() as u32)
+                .filter(|&m| !station.modes[m as usize].in_repair)
+                .collect();
+            for m in open {
+                self.trace_mode(c, m, TraceKind::Censored);
+            }
+        }
     }
 
     /// The clock value of a mode now (ns, or cycles).
@@ -756,6 +788,8 @@ impl Sim<'_> {
         station.touch(now);
         station.repairs += 1;
         station.down -= 1;
+        self.trace_mode(c, m, TraceKind::Repaired);
+        let station = self.station(c);
         let restores = station.modes[m as usize].restores;
         Self::renew(station, m as usize, now, restores);
         station.modes[m as usize].in_repair = false;
@@ -828,11 +862,13 @@ impl Sim<'_> {
         let (every, busy_clock) = (pm.every, pm.busy_clock);
         if restores != Restoration::Old {
             for m in 0..station.modes.len() {
-                if !station.modes[m].in_repair {
-                    Self::renew(station, m, now, restores);
+                if !self.station(c).modes[m].in_repair {
+                    self.trace_mode(c, m as u32, TraceKind::Maintenance);
+                    Self::renew(self.station(c), m, now, restores);
                 }
             }
         }
+        let station = self.station(c);
         let clock = if busy_clock { station.busy_clock(now) } else { now };
         let pm = station.preventive.as_mut().expect("checked");
         pm.due = clock + every;
