@@ -7,7 +7,10 @@ mod support;
 
 use fab_compiler::{Database, compile, load_model};
 use fab_runtime::experiment::{Overrides, Study};
+use fab_runtime::engine::{TraceEvent, TraceKind};
 use fab_runtime::results::{Results, Stat};
+use fab_runtime::simulate_traced;
+use fab_stdlib::fit::gof;
 
 /// Compiles a model of `tests/oracles/` and runs one of its experiments or scenarios.
 fn run(file: &str, study: Option<&str>) -> Results {
@@ -15,6 +18,10 @@ fn run(file: &str, study: Option<&str>) -> Results {
 }
 
 fn run_with(path: &str, study: Option<&str>, overrides: &Overrides) -> Results {
+    resolve(path, study, overrides).run(0, &|_| {}).expect("the model runs")
+}
+
+fn resolve(path: &str, study: Option<&str>, overrides: &Overrides) -> Study {
     let path = support::repo().join(path);
     let mut db = Database::default();
     let root = load_model(&mut db, &path.to_string_lossy()).expect("the model file reads");
@@ -22,8 +29,7 @@ fn run_with(path: &str, study: Option<&str>, overrides: &Overrides) -> Results {
     let model = compilation.model.unwrap_or_else(|| {
         panic!("{} does not compile: {:?}", path.display(), compilation.diagnostics)
     });
-    let study = Study::resolve(&model, study, overrides).expect("the study exists");
-    study.run(0, &|_| {}).expect("the model runs")
+    Study::resolve(&model, study, overrides).expect("the study exists")
 }
 
 /// The analytic value lies in the confidence interval.
@@ -245,4 +251,103 @@ fn failure_clocks_virtual_age_and_maintenance_intervals() {
         "{:?}",
         serviced.maintenance
     );
+}
+
+/// The lives a station's mode completed in a trace: its age at each failure.
+fn lives(trace: &[TraceEvent], station: &str, mode: &str) -> Vec<f64> {
+    trace
+        .iter()
+        .filter(|e| e.station == station && e.mode == mode && e.event == TraceKind::Failure)
+        .map(|e| e.age)
+        .collect()
+}
+
+/// The Kolmogorov–Smirnov p-value of a sample against a law fixed in advance.
+fn ks_p_value(mut sample: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+    sample.sort_by(f64::total_cmp);
+    let pairs: Vec<(f64, f64)> = sample.iter().map(|&x| (cdf(x), 1.0 - cdf(x))).collect();
+    let d = gof::kolmogorov_smirnov_statistic(&pairs);
+    gof::kolmogorov_smirnov_p_value(sample.len(), d)
+}
+
+#[test]
+fn simulated_lives_pass_a_ks_test_against_their_law() {
+    // One replication of 10,000 h at a fixed seed; the KS test at the 1 % level.
+    let overrides = Overrides { horizon: Some(10_000.0 * 3600.0), ..Overrides::default() };
+    let study = resolve("tests/oracles/lives.fab", None, &overrides);
+    let (results, trace) = simulate_traced(&study.model, &study.experiment, 0).expect("it runs");
+    let weibull = |x: f64| 1.0 - (-(x / 36_000.0).powf(2.5)).exp(); // shape 2.5, scale 10 h
+    for station in ["wear", "worn"] {
+        let lives = lives(&trace, station, "bearing");
+        assert!(lives.len() >= 500, "{station}: only {} lives", lives.len());
+        // The trace and the results count the same failures.
+        assert_eq!(lives.len() as f64, results.stations.get(station).unwrap().failures.mean);
+        let p = ks_p_value(lives.clone(), weibull);
+        assert!(p > 0.01, "{station}: KS p-value {p} against weibull(2.5, 10 h)");
+        // The test has the power to see a law 10 % off.
+        let off = |x: f64| 1.0 - (-(x / 32_400.0).powf(2.5)).exp();
+        let p = ks_p_value(lives, off);
+        assert!(p < 0.01, "{station}: KS p-value {p} against weibull(2.5, 9 h)");
+    }
+    // Every failure is followed by its repair's end, or the horizon cuts the repair short.
+    let rows = |event| trace.iter().filter(|e| e.station == "wear" && e.event == event).count();
+    let (failures, repairs) = (rows(TraceKind::Failure), rows(TraceKind::Repaired));
+    assert!(repairs == failures || repairs + 1 == failures, "{failures} vs {repairs}");
+    assert!(trace.windows(2).all(|w| w[0].time_s <= w[1].time_s), "the trace is in time order");
+    // Tracing changes nothing: the untraced replication gives the same bits.
+    let untraced = fab_runtime::simulate(&study.model, &study.experiment, 0).unwrap();
+    assert_eq!(untraced, results);
+}
+
+#[test]
+fn minimal_repair_on_calendar_time_fails_as_the_cumulative_hazard() {
+    // Weibull β = 2, η = 100 h, restores = old, repairs of 1 s, T = 1,000 h: the failures form a
+    // non-homogeneous Poisson process with mean count (T/η)^β = 100 (the 1 s repairs shift it
+    // by less than a second per failure).
+    let r = run("lives.fab", None);
+    let minimal = r.stations.get("minimal").unwrap();
+    assert_covers(&minimal.failures, 100.0, "minimal repair: (T/η)^β");
+}
+
+#[test]
+fn a_catastrophic_failure_scraps_once_and_the_line_recovers() {
+    let r = run("catastrophic.fab", None);
+    let cutter = r.stations.get("cutter").unwrap();
+    let finisher = r.stations.get("finisher").unwrap();
+    let done = r.sinks.get("done").unwrap();
+    for i in 0..r.replications as usize {
+        let scrapped = r.kpis.scrapped.values[i];
+        // Conservation: every part released is delivered or scrapped, none left in the line.
+        assert_eq!(done.count.values[i] + scrapped, 2000.0, "replication {i}");
+        // Counted once: the line's scrap is the cutter's, one part per failure (a busy-time
+        // failure strikes only while a part is being cut).
+        assert_eq!(cutter.scrapped.values[i], scrapped, "replication {i}");
+        assert_eq!(cutter.failures.values[i], scrapped, "replication {i}");
+        assert_eq!(r.line.failures.values[i], scrapped, "replication {i}");
+        // The line kept producing after each failure: every good part went through both.
+        assert_eq!(cutter.completions.values[i], done.count.values[i], "replication {i}");
+        assert_eq!(finisher.completions.values[i], done.count.values[i], "replication {i}");
+    }
+    assert!(r.kpis.scrapped.mean > 0.0);
+    // Negative binomial: 2,000 · (e^(1/120) − 1) scrapped parts on average.
+    assert_covers(&r.kpis.scrapped, 2000.0 * (1.0f64 / 120.0).exp_m1(), "scrapped parts");
+    assert_covers(&cutter.quality, 1.0 / (1.0f64 / 120.0).exp(), "quality: P(a cycle survives)");
+}
+
+#[test]
+fn availability_with_two_failure_modes() {
+    let r = run("two_modes.fab", None);
+    let calendar = r.stations.get("calendar").unwrap();
+    assert_covers(&calendar.availability, 0.96 * 0.96, "two calendar-time modes: A = A1 · A2");
+    let busy = r.stations.get("busy").unwrap();
+    assert_covers(&busy.availability, 12.0 / 13.0, "two busy-time modes: 1 / (1 + Σ MTTR/MTBF)");
+    // The line's availability is the stations' mean, its downtime their sum.
+    assert_covers(&r.line.availability, (0.96 * 0.96 + 12.0 / 13.0) / 2.0, "line availability");
+    for i in 0..r.replications as usize {
+        let sum = calendar.downtime_s.values[i] + busy.downtime_s.values[i];
+        assert!((r.line.downtime_s.values[i] - sum).abs() <= 1e-6 * sum, "replication {i}");
+        // Lost output: parts at the ideal rate (one per 60 s) in the time down.
+        let lost = calendar.downtime_s.values[i] / 60.0;
+        assert!((calendar.lost_output.values[i] - lost).abs() <= 1e-9 * lost, "replication {i}");
+    }
 }
