@@ -348,10 +348,8 @@ fn maintenance_table(out: &mut String, r: &Results) {
     let title = "maintenance and cost";
     let width = r.stations.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(title.len());
     let currency = r.currency.as_deref();
-    let _ = write!(
-        out,
-        "\n  {title:width$}  avail.   down h  maint h  lost parts  failures  actions"
-    );
+    let _ =
+        write!(out, "\n  {title:width$}  avail.   down h  maint h  lost parts  failures  actions");
     if let Some(currency) = currency {
         let _ = write!(out, "   downtime     repair  prevent.      total  ({currency})");
     }

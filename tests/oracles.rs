@@ -6,8 +6,8 @@
 mod support;
 
 use fab_compiler::{Database, compile, load_model};
-use fab_runtime::experiment::{Overrides, Study};
 use fab_runtime::engine::{TraceEvent, TraceKind};
+use fab_runtime::experiment::{Overrides, Study};
 use fab_runtime::results::{Results, Stat};
 use fab_runtime::simulate_traced;
 use fab_stdlib::fit::gof;
