@@ -246,6 +246,7 @@ impl Experiment {
             precision: None,
             max_replications: None,
             design: None,
+            input_uncertainty: None,
         }
     }
 }

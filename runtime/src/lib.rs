@@ -22,6 +22,7 @@ pub mod report;
 pub mod results;
 pub mod stats;
 pub mod time;
+pub mod uncertainty;
 
 pub use engine::{RunError, simulate, wip_series};
 pub use experiment::{Overrides, Study, compare};
