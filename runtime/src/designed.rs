@@ -98,6 +98,13 @@ fn run_points(
             experiment.name
         )));
     }
+    if experiment.input_uncertainty.is_some() {
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}`: input uncertainty runs the model as written; a design or \
+             sensitivity study varies it: run them as separate experiments",
+            experiment.name
+        )));
+    }
     let mut models = Vec::with_capacity(points.len());
     for point in points {
         let mut variant = model.clone();

@@ -141,6 +141,11 @@ impl DistributionField {
     }
 }
 
+/// A copy of the distribution of `field` in a component of this kind, if it has one.
+pub fn distribution_of(kind: &ComponentKind, field: &DistributionField) -> Option<Distribution> {
+    distribution_mut(&mut kind.clone(), field).cloned()
+}
+
 /// The distribution of `field` in a component of this kind, if it has one.
 pub(crate) fn distribution_mut<'a>(
     kind: &'a mut ComponentKind,

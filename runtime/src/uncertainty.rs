@@ -66,6 +66,9 @@ pub struct FittedInput {
     /// The variable cannot be negative (a duration, a length).
     pub non_negative: bool,
     pub kind: InputKind,
+    /// The distribution the model was built with, SI. A scenario that replaced it leaves the
+    /// input out.
+    pub distribution: Distribution,
 }
 
 /// How an input was made from its data.
@@ -410,17 +413,32 @@ pub fn run_input_uncertainty(
              drop `precision` and `vary` (or run them as separate experiments)"
         ));
     }
+    // A scenario that replaced an input's distribution (or its component) keeps its own.
+    let inputs: Vec<&FittedInput> = model
+        .inputs
+        .iter()
+        .filter(|input| {
+            crate::factor::distribution_of(&model.component(input.component).kind, &input.field)
+                .is_some_and(|d| d == input.distribution)
+        })
+        .collect();
+    if inputs.is_empty() {
+        return bad(format!(
+            "experiment `{name}`: every input made from data is replaced by the scenario, so \
+             there is no input uncertainty to propagate"
+        ));
+    }
     let purpose = match method {
         InputMethod::Bootstrap => "input_bootstrap",
         InputMethod::Parametric => "input_parametric",
     };
     let mut models = Vec::with_capacity(macro_replications as usize);
     let mut parameters = Vec::with_capacity(macro_replications as usize);
-    let mut redrawn = vec![0u32; model.inputs.len()];
+    let mut redrawn = vec![0u32; inputs.len()];
     for b in 0..macro_replications {
         let mut variant = model.clone();
-        let mut drawn = Vec::with_capacity(model.inputs.len());
-        for (i, input) in model.inputs.iter().enumerate() {
+        let mut drawn = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
             let mut stream = Stream::new(experiment.seed, b, &input.name, purpose);
             let draw = input.draw(method, &mut stream).map_err(RunError::BadExperiment)?;
             redrawn[i] += draw.redrawn;
@@ -447,8 +465,7 @@ pub fn run_input_uncertainty(
         replications: experiment.replications,
         seed: experiment.seed,
         confidence: experiment.confidence,
-        inputs: model
-            .inputs
+        inputs: inputs
             .iter()
             .zip(&redrawn)
             .map(|(input, &redrawn)| InputSummary {
@@ -545,6 +562,7 @@ mod tests {
                 parameters: fit.values(),
                 covariance: fit.covariance,
             },
+            distribution: fit.distribution.scaled(60.0),
         }
     }
 
