@@ -32,14 +32,14 @@
 //!
 //! # What is reported
 //!
-//! Per measure, the one-way random-effects decomposition of the `B × R` replication values
+//! Per measure, the random-effects decomposition of the `B × R` replication values
 //! ([`crate::analysis::variance`]): the input and stochastic variances, the input share
 //! `σ²_I / (σ²_I + σ²_S)`, and intervals with and without input uncertainty. With common random
 //! numbers across macro-replications `MS_within` still estimates the stochastic variance (the
-//! replications within one macro-replication are independent); the groups' shared random numbers
-//! only make the between-group comparison sharper.
+//! replications within one macro-replication are independent); the input variance is taken
+//! against the two-way residual, which removes the noise the macro-replications share.
 
-use crate::analysis::variance::{VarianceComponents, one_way_random_effects};
+use crate::analysis::variance::{VarianceComponents, variance_components};
 use crate::designed::{MEASURES, run_models};
 use crate::engine::RunError;
 use crate::factor::{DistributionField, distribution_mut};
@@ -362,7 +362,8 @@ pub struct MeasureUncertainty {
     pub stochastic_share: f64,
     pub half_width_with_input: f64,
     pub half_width_stochastic: f64,
-    pub ms_between: f64,
+    pub ms_groups: f64,
+    pub ms_residual: f64,
     pub ms_within: f64,
 }
 
@@ -455,7 +456,7 @@ pub fn run_input_uncertainty(
         if groups.iter().flatten().all(|x| *x == 0.0) {
             continue;
         }
-        let Some(c) = one_way_random_effects(&groups, experiment.confidence) else { continue };
+        let Some(c) = variance_components(&groups, experiment.confidence) else { continue };
         measures.push(MeasureUncertainty::of(measure.name, measure.unit, &c));
     }
     Ok(InputUncertaintyResults {
@@ -511,7 +512,8 @@ impl MeasureUncertainty {
             stochastic_share: if total > 0.0 { 1.0 - c.input_share } else { 0.0 },
             half_width_with_input: c.half_width_with_input,
             half_width_stochastic: c.half_width_stochastic,
-            ms_between: c.ms_between,
+            ms_groups: c.ms_groups,
+            ms_residual: c.ms_residual,
             ms_within: c.ms_within,
         }
     }
