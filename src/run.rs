@@ -47,9 +47,8 @@ pub fn run(options: Options) -> ExitCode {
         eprintln!("error: `{}` has errors; fix them to run it", options.file);
         return ExitCode::from(1);
     };
-    let asks_input_uncertainty =
-        options.overrides.input_uncertainty.is_some_and(|n| n > 0)
-            || options.overrides.input_method.is_some();
+    let asks_input_uncertainty = options.overrides.input_uncertainty.is_some_and(|n| n > 0)
+        || options.overrides.input_method.is_some();
     if asks_input_uncertainty
         && (options.compare.is_some() || options.select.is_some() || options.sensitivity.is_some())
     {

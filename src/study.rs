@@ -85,9 +85,10 @@ fn design_table(file: &str, r: &DesignResults) -> String {
 pub fn input_uncertainty(options: &Options, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
     let progress = Progress::new(&experiment.name, options.json);
-    let outcome = run_input_uncertainty(&study.model, experiment, options.threads, &|done, total| {
-        progress.update(done, total)
-    });
+    let outcome =
+        run_input_uncertainty(&study.model, experiment, options.threads, &|done, total| {
+            progress.update(done, total)
+        });
     progress.clear();
     let results = match outcome {
         Ok(results) => results,
@@ -128,7 +129,8 @@ fn input_uncertainty_table(
         r.method, r.macro_replications, r.replications, r.seed
     );
     let width = r.inputs.iter().map(|i| i.name.len()).max().unwrap_or(5).max(5);
-    let _ = writeln!(out, "  {:width$}  {:<22}  {:>6}  {:>7}  data", "input", "family", "n", "redrawn");
+    let _ =
+        writeln!(out, "  {:width$}  {:<22}  {:>6}  {:>7}  data", "input", "family", "n", "redrawn");
     for input in &r.inputs {
         let data = if input.file.is_empty() {
             "empirical values".to_string()
@@ -151,8 +153,11 @@ fn input_uncertainty_table(
         "measure", "mean", "input", "stochastic", "± with input", "± noise only"
     );
     for m in &r.measures {
-        let name =
-            if m.unit.is_empty() { m.measure.clone() } else { format!("{} [{}]", m.measure, m.unit) };
+        let name = if m.unit.is_empty() {
+            m.measure.clone()
+        } else {
+            format!("{} [{}]", m.measure, m.unit)
+        };
         let _ = writeln!(
             out,
             "  {name:<22}  {:>12.4}  {:>7.1}%  {:>9.1}%  {:>14.4}  {:>14.4}",
@@ -165,9 +170,10 @@ fn input_uncertainty_table(
     }
     let _ = writeln!(
         out,
-        "\n  input / stochastic: shares of one replication's variance (one-way random effects).\n  \
-         ± with input: {c}% prediction interval of a run's mean with inputs fitted to data of \
-         this size;\n  ± noise only: {c}% interval of a run of {} replications of one model.",
+        "\n  input / stochastic: shares of one replication's variance (random effects, \
+         replications as blocks).\n  ± with input: {c}% interval of a run's mean with inputs \
+         fitted to data of this size;\n  ± noise only: {c}% interval of a run of {} replications \
+         of one model.",
         r.replications,
         c = 100.0 * r.confidence
     );

@@ -149,14 +149,21 @@ fn writes_the_table_and_a_csv_of_macro_replications() {
     let output = fab(&["run", &path, "--input-uncertainty", "5", "--out", &out]);
     assert!(output.status.success(), "{}", stderr(&output));
     let table = stdout(&output);
-    assert!(table.contains("input uncertainty by parametric, 5 macro-replications × 10"), "{table}");
+    assert!(
+        table.contains("input uncertainty by parametric, 5 macro-replications × 10"),
+        "{table}"
+    );
     assert!(table.contains("arrivals.interarrival"), "{table}");
     assert!(table.contains("throughput [parts/h]"), "{table}");
     let csv = std::fs::read_to_string(format!("{out}/input_uncertainty.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "macro_replication,arrivals.interarrival.mean,throughput,lead_time,wip,cost,cost_per_part,scrapped");
+    assert_eq!(
+        lines[0],
+        "macro_replication,arrivals.interarrival.mean,throughput,lead_time,wip,cost,cost_per_part,scrapped"
+    );
     assert_eq!(lines.len(), 6);
-    let means: Vec<f64> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
+    let means: Vec<f64> =
+        lines[1..].iter().map(|l| l.split(',').nth(1).unwrap().parse().unwrap()).collect();
     assert!(means.windows(2).any(|w| w[0] != w[1]), "each macro-replication draws anew: {means:?}");
     let json: Value = serde_json::from_str(
         &std::fs::read_to_string(format!("{out}/input_uncertainty.json")).unwrap(),

@@ -103,10 +103,7 @@ impl Study {
                     .input_uncertainty
                     .or(current.map(|c| c.macro_replications))
                     .unwrap_or(DEFAULT_MACRO_REPLICATIONS),
-                method: overrides
-                    .input_method
-                    .or(current.map(|c| c.method))
-                    .unwrap_or_default(),
+                method: overrides.input_method.or(current.map(|c| c.method)).unwrap_or_default(),
             });
         }
         if e.replications == 0 {

@@ -264,9 +264,10 @@ impl FittedInput {
     /// family needs it, and for a quantity that cannot be negative, a support starting at 0 or
     /// above (a normal is truncated at 0 instead).
     fn in_domain(&self, family: Family, p: &[f64]) -> bool {
-        if p.iter().enumerate().any(|(i, x)| {
-            !x.is_finite() || (family.parameter_is_positive(i) && *x <= 0.0)
-        }) {
+        if p.iter()
+            .enumerate()
+            .any(|(i, x)| !x.is_finite() || (family.parameter_is_positive(i) && *x <= 0.0))
+        {
             return false;
         }
         if self.non_negative && family != Family::Normal {
@@ -283,7 +284,11 @@ impl FittedInput {
                 *slot = distribution;
                 Ok(())
             }
-            None => Err(format!("input `{}`: the component has no {}", self.name, self.field.describe())),
+            None => Err(format!(
+                "input `{}`: the component has no {}",
+                self.name,
+                self.field.describe()
+            )),
         }
     }
 }
@@ -301,7 +306,7 @@ fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
             let sum: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
             if i == j {
                 let d = a[i][i] - sum;
-                if !(d > 0.0) || !d.is_finite() {
+                if d.is_nan() || d <= 0.0 || !d.is_finite() {
                     return None;
                 }
                 l[i][j] = libm::sqrt(d);
@@ -384,8 +389,7 @@ pub fn run_input_uncertainty(
 ) -> Result<InputUncertaintyResults, RunError> {
     let bad = |why: String| Err(RunError::BadExperiment(why));
     let name = &experiment.name;
-    let Some(InputUncertainty { macro_replications, method }) = experiment.input_uncertainty
-    else {
+    let Some(InputUncertainty { macro_replications, method }) = experiment.input_uncertainty else {
         return bad(format!("experiment `{name}` asks for no input uncertainty"));
     };
     if model.inputs.is_empty() {
@@ -452,7 +456,8 @@ pub fn run_input_uncertainty(
     let results = run_models(&models, experiment, threads, progress)?;
     let mut measures = Vec::new();
     for measure in MEASURES {
-        let groups: Vec<Vec<f64>> = results.iter().map(|r| (measure.stat)(r).values.clone()).collect();
+        let groups: Vec<Vec<f64>> =
+            results.iter().map(|r| (measure.stat)(r).values.clone()).collect();
         if groups.iter().flatten().all(|x| *x == 0.0) {
             continue;
         }
@@ -490,10 +495,7 @@ pub fn run_input_uncertainty(
             .zip(&results)
             .map(|(parameters, r)| MacroReplication {
                 parameters,
-                means: MEASURES
-                    .iter()
-                    .map(|m| (m.name.to_string(), (m.stat)(r).mean))
-                    .collect(),
+                means: MEASURES.iter().map(|m| (m.name.to_string(), (m.stat)(r).mean)).collect(),
             })
             .collect(),
     })
@@ -597,13 +599,20 @@ mod tests {
         // The shape's relative error is about 17 %: no draw reaches 0.
         assert_eq!(redrawn, 0);
         let n = draws as f64;
-        let means: Vec<f64> = (0..2).map(|i| sample.iter().map(|p| p[i]).sum::<f64>() / n).collect();
+        let means: Vec<f64> =
+            (0..2).map(|i| sample.iter().map(|p| p[i]).sum::<f64>() / n).collect();
         for i in 0..2 {
             let se = (sigma[i][i] / n).sqrt();
-            assert!((means[i] - estimate[i]).abs() < 4.0 * se, "mean {i}: {} vs {}", means[i], estimate[i]);
+            assert!(
+                (means[i] - estimate[i]).abs() < 4.0 * se,
+                "mean {i}: {} vs {}",
+                means[i],
+                estimate[i]
+            );
             for j in 0..2 {
-                let s: f64 = sample.iter().map(|p| (p[i] - means[i]) * (p[j] - means[j])).sum::<f64>()
-                    / (n - 1.0);
+                let s: f64 =
+                    sample.iter().map(|p| (p[i] - means[i]) * (p[j] - means[j])).sum::<f64>()
+                        / (n - 1.0);
                 let se = ((sigma[i][i] * sigma[j][j] + sigma[i][j] * sigma[i][j]) / n).sqrt();
                 assert!((s - sigma[i][j]).abs() < 4.0 * se, "cov {i}{j}: {s} vs {}", sigma[i][j]);
             }
