@@ -85,6 +85,15 @@ enum Command {
         /// Override the warm-up, e.g. `1d`.
         #[arg(long, value_parser = run::parse_duration)]
         warmup: Option<f64>,
+        /// Propagate the uncertainty of inputs fitted to data: N macro-replications, each
+        /// redrawing every `fit(…)` and `empirical(…)` input (0: off). Sets the experiment's
+        /// `input_uncertainty`.
+        #[arg(long, value_name = "N")]
+        input_uncertainty: Option<u32>,
+        /// How inputs are redrawn: `bootstrap` (resample the data, refit the family) or
+        /// `parametric` (draw the estimate from its asymptotic normal law).
+        #[arg(long, value_name = "METHOD", value_parser = ["bootstrap", "parametric"])]
+        input_method: Option<String>,
         /// Threads for replications (default: all cores); results do not depend on it.
         #[arg(long, default_value_t = 0)]
         threads: usize,
@@ -200,6 +209,8 @@ fn main() -> ExitCode {
             seed,
             horizon,
             warmup,
+            input_uncertainty,
+            input_method,
             threads,
             out,
             json,
@@ -232,7 +243,16 @@ fn main() -> ExitCode {
             run::run(run::Options {
                 file,
                 study: experiment.or(scenario),
-                overrides: fab_runtime::Overrides { replications, seed, horizon, warmup },
+                overrides: fab_runtime::Overrides {
+                    replications,
+                    seed,
+                    horizon,
+                    warmup,
+                    input_uncertainty,
+                    input_method: input_method
+                        .as_deref()
+                        .and_then(fab_runtime::uncertainty::InputMethod::from_name),
+                },
                 threads,
                 out,
                 json,

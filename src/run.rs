@@ -47,6 +47,17 @@ pub fn run(options: Options) -> ExitCode {
         eprintln!("error: `{}` has errors; fix them to run it", options.file);
         return ExitCode::from(1);
     };
+    let asks_input_uncertainty = options.overrides.input_uncertainty.is_some_and(|n| n > 0)
+        || options.overrides.input_method.is_some();
+    if asks_input_uncertainty
+        && (options.compare.is_some() || options.select.is_some() || options.sensitivity.is_some())
+    {
+        eprintln!(
+            "error: `--input-uncertainty` runs one experiment or scenario; it does not combine \
+             with `--compare`, `--select` or `--sensitivity`"
+        );
+        return ExitCode::from(2);
+    }
     if let Some(name) = &options.sensitivity {
         return crate::study::sensitivity(&options, &model, name);
     }
@@ -55,9 +66,13 @@ pub fn run(options: Options) -> ExitCode {
     }
     if options.compare.is_none()
         && let Ok(study) = Study::resolve(&model, options.study.as_deref(), &options.overrides)
-        && study.experiment.design.is_some()
     {
-        return crate::study::design(&options, &study);
+        if study.experiment.input_uncertainty.is_some() {
+            return crate::study::input_uncertainty(&options, &study);
+        }
+        if study.experiment.design.is_some() {
+            return crate::study::design(&options, &study);
+        }
     }
     let studies: Vec<Option<&str>> = match &options.compare {
         Some((a, b)) => vec![Some(a.as_str()), Some(b.as_str())],
@@ -72,6 +87,14 @@ pub fn run(options: Options) -> ExitCode {
                 return ExitCode::from(1);
             }
         };
+        if study.experiment.input_uncertainty.is_some() {
+            eprintln!(
+                "error: experiment `{}` asks for input uncertainty, which runs alone: compare \
+                 experiments without `input_uncertainty` (or pass `--input-uncertainty 0`)",
+                study.experiment.name
+            );
+            return ExitCode::from(1);
+        }
         let label = study.scenario.clone().unwrap_or_else(|| study.experiment.name.clone());
         let progress = Progress::new(&label, options.json);
         let total = study.experiment.replications;

@@ -9,6 +9,7 @@ use fab_runtime::experiment::Study;
 use fab_runtime::model::Model;
 use fab_runtime::report;
 use fab_runtime::simulate;
+use fab_runtime::uncertainty::{InputUncertaintyResults, run_input_uncertainty};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -77,6 +78,105 @@ fn design_table(file: &str, r: &DesignResults) -> String {
             cell("wip", 2)
         );
     }
+    out
+}
+
+/// An experiment with input uncertainty: macro-replications over redrawn fitted inputs.
+pub fn input_uncertainty(options: &Options, study: &Study) -> ExitCode {
+    let experiment = &study.experiment;
+    let progress = Progress::new(&experiment.name, options.json);
+    let outcome =
+        run_input_uncertainty(&study.model, experiment, options.threads, &|done, total| {
+            progress.update(done, total)
+        });
+    progress.clear();
+    let results = match outcome {
+        Ok(results) => results,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let document = serde_json::json!({ "input_uncertainty": &results });
+    let json = serde_json::to_string_pretty(&document).unwrap_or_default();
+    emit(
+        options,
+        &json,
+        || input_uncertainty_table(&options.file, study.scenario.as_deref(), &results),
+        || {
+            vec![
+                ("input_uncertainty.json", json.clone() + "\n"),
+                ("input_uncertainty.csv", results.csv()),
+            ]
+        },
+    )
+}
+
+fn input_uncertainty_table(
+    file: &str,
+    scenario: Option<&str>,
+    r: &InputUncertaintyResults,
+) -> String {
+    let mut out = String::new();
+    let study = match scenario {
+        Some(scenario) => format!("scenario {scenario} (of {})", r.experiment),
+        None => format!("experiment {}", r.experiment),
+    };
+    let _ = writeln!(
+        out,
+        "{file}: {study}, input uncertainty by {}, {} macro-replications × {} replications, \
+         seed {} (common random numbers)\n",
+        r.method, r.macro_replications, r.replications, r.seed
+    );
+    let width = r.inputs.iter().map(|i| i.name.len()).max().unwrap_or(5).max(5);
+    let _ =
+        writeln!(out, "  {:width$}  {:<22}  {:>6}  {:>7}  data", "input", "family", "n", "redrawn");
+    for input in &r.inputs {
+        let data = if input.file.is_empty() {
+            "empirical values".to_string()
+        } else {
+            format!("{}, column {}", input.file, input.column)
+        };
+        let family = match input.family.as_str() {
+            "empirical" => "empirical (resampled)".to_string(),
+            family => format!("{family} ({})", input.method),
+        };
+        let _ = writeln!(
+            out,
+            "  {:width$}  {family:<22}  {:>6}  {:>7}  {data}",
+            input.name, input.observations, input.redrawn
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n  {:<22}  {:>12}  {:>8}  {:>10}  {:>14}  {:>14}",
+        "measure", "mean", "input", "stochastic", "± with input", "± noise only"
+    );
+    for m in &r.measures {
+        let name = if m.unit.is_empty() {
+            m.measure.clone()
+        } else {
+            format!("{} [{}]", m.measure, m.unit)
+        };
+        let _ = writeln!(
+            out,
+            "  {name:<22}  {:>12.4}  {:>7.1}%  {:>9.1}%  {:>14.4}  {:>14.4}",
+            m.mean,
+            100.0 * m.input_share,
+            100.0 * m.stochastic_share,
+            m.half_width_with_input,
+            m.half_width_stochastic
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n  input / stochastic: shares of one replication's variance (random effects, \
+         replications as blocks).\n  ± with input: {c}% interval of a run's mean with inputs \
+         fitted to data of this size;\n  ± noise only: {c}% interval of a run of {} replications \
+         of one model.",
+        r.replications,
+        c = 100.0 * r.confidence
+    );
     out
 }
 
@@ -218,6 +318,13 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
     let mut studies = Vec::new();
     for name in &selection.names {
         match Study::resolve(model, Some(name), &options.overrides) {
+            Ok(study) if study.experiment.input_uncertainty.is_some() => {
+                eprintln!(
+                    "error: `{name}` asks for input uncertainty, which runs alone: select among \
+                     experiments without `input_uncertainty` (or pass `--input-uncertainty 0`)"
+                );
+                return ExitCode::from(1);
+            }
             Ok(study) => studies.push(study),
             Err(error) => {
                 eprintln!("error: {error}");

@@ -24,6 +24,7 @@ pub mod diagnostic;
 pub mod docs;
 pub mod eval;
 pub mod ide;
+pub mod inputs;
 pub mod lower;
 pub mod render;
 pub mod scope;

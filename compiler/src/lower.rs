@@ -86,6 +86,8 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         }
     }
 
+    model.inputs = crate::inputs::fitted_inputs(db, &model, graph);
+
     let mut experiments: BTreeMap<String, (ExperimentId, CheckedBody)> = BTreeMap::new();
     for declaration in &declarations {
         if declaration.class == ItemClass::Decl(DeclKind::Experiment)
@@ -497,6 +499,17 @@ fn lower_experiment(name: &str, fields: &Fields) -> Experiment {
             .and_then(|f| f.value.si())
             .map(|n| n as u32),
         design: None,
+        input_uncertainty: fields.get("input_uncertainty").and_then(|f| f.value.si()).map(|b| {
+            fab_runtime::uncertainty::InputUncertainty {
+                macro_replications: b as u32,
+                method: match fields.get("input_method").map(|f| &f.value) {
+                    Some(Value::Word(word)) => {
+                        fab_runtime::uncertainty::InputMethod::from_name(word).unwrap_or_default()
+                    }
+                    _ => fab_runtime::uncertainty::InputMethod::default(),
+                },
+            }
+        }),
     }
 }
 

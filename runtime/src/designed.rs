@@ -98,6 +98,13 @@ fn run_points(
             experiment.name
         )));
     }
+    if experiment.input_uncertainty.is_some() {
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}`: input uncertainty runs the model as written; a design or \
+             sensitivity study varies it: run them as separate experiments",
+            experiment.name
+        )));
+    }
     let mut models = Vec::with_capacity(points.len());
     for point in points {
         let mut variant = model.clone();
@@ -106,8 +113,20 @@ fn run_points(
         }
         models.push(variant);
     }
+    run_models(&models, experiment, threads, progress)
+}
+
+/// Runs every (model, replication) of `models` on `threads` threads, each model with the
+/// experiment's replications from the same seeds (common random numbers), and returns each
+/// model's aggregated results, in model order: the same bits whatever the thread count.
+pub(crate) fn run_models(
+    models: &[Model],
+    experiment: &Experiment,
+    threads: usize,
+    progress: &(dyn Fn(u32, u32) + Sync),
+) -> Result<Vec<Results>, RunError> {
     let replications = experiment.replications;
-    let total = points.len() as u32 * replications;
+    let total = models.len() as u32 * replications;
     let done = std::sync::atomic::AtomicU32::new(0);
     let one = |index: u32| {
         let (point, r) = (index / replications, index % replications);
@@ -124,9 +143,9 @@ fn run_points(
             .map_err(|e| RunError::BadExperiment(format!("cannot start threads: {e}")))?
             .install(|| (0..total).into_par_iter().map(one).collect())
     };
-    let mut out = Vec::with_capacity(points.len());
+    let mut out = Vec::with_capacity(models.len());
     let mut runs = runs.into_iter();
-    for _ in points {
+    for _ in models {
         let mut results = runs.next().expect("one run per replication")?;
         for _ in 1..replications {
             results.merge(&runs.next().expect("one run per replication")?);

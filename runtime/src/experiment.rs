@@ -23,6 +23,10 @@ pub struct Overrides {
     pub horizon: Option<f64>,
     /// s
     pub warmup: Option<f64>,
+    /// Macro-replications of input uncertainty (sets `input_uncertainty`; 0 turns it off).
+    pub input_uncertainty: Option<u32>,
+    /// How inputs are redrawn (sets `input_method`, and with it asks for input uncertainty).
+    pub input_method: Option<crate::uncertainty::InputMethod>,
 }
 
 /// What to run: the model (with a scenario's overrides applied) and its experiment.
@@ -88,6 +92,19 @@ impl Study {
             // A warm-up given on the command line replaces `warmup = auto` too.
             e.warmup = warmup;
             e.warmup_auto = false;
+        }
+        if overrides.input_uncertainty == Some(0) {
+            // `--input-uncertainty 0` runs the model as written.
+            e.input_uncertainty = None;
+        } else if overrides.input_uncertainty.is_some() || overrides.input_method.is_some() {
+            let current = e.input_uncertainty;
+            e.input_uncertainty = Some(crate::uncertainty::InputUncertainty {
+                macro_replications: overrides
+                    .input_uncertainty
+                    .or(current.map(|c| c.macro_replications))
+                    .unwrap_or(DEFAULT_MACRO_REPLICATIONS),
+                method: overrides.input_method.or(current.map(|c| c.method)).unwrap_or_default(),
+            });
         }
         if e.replications == 0 {
             return Err(RunError::BadExperiment("at least one replication is needed".into()));
@@ -210,6 +227,9 @@ const WARMUP_SERIES_POINTS: usize = 500;
 /// Replications `precision` may add up to when the experiment states no `max_replications`.
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 100;
 
+/// Macro-replications of input uncertainty when only `--input-method` asks for it.
+pub const DEFAULT_MACRO_REPLICATIONS: u32 = 20;
+
 /// A pool of `threads` threads (0: all cores), or none for one thread (run on this one).
 fn pool(threads: usize) -> Result<Option<rayon::ThreadPool>, RunError> {
     if threads == 1 {
@@ -246,6 +266,7 @@ impl Experiment {
             precision: None,
             max_replications: None,
             design: None,
+            input_uncertainty: None,
         }
     }
 }

@@ -116,7 +116,21 @@ fn set_parallel(station: &mut Station, value: f64) -> Result<(), String> {
 }
 
 impl DistributionField {
-    fn describe(&self) -> String {
+    /// The field as a `vary` path writes it after the component: `cycle`, `failure` (the
+    /// shorthand failure mode's life), `wear.after`, `wear.repair`.
+    pub fn path(&self) -> String {
+        match self {
+            DistributionField::Cycle => "cycle".into(),
+            DistributionField::Setup => "setup".into(),
+            DistributionField::Interarrival => "interarrival".into(),
+            DistributionField::Life(mode) if mode == "failure" => "failure".into(),
+            DistributionField::Repair(mode) if mode == "failure" => "repair".into(),
+            DistributionField::Life(mode) => format!("{mode}.after"),
+            DistributionField::Repair(mode) => format!("{mode}.repair"),
+        }
+    }
+
+    pub(crate) fn describe(&self) -> String {
         match self {
             DistributionField::Cycle => "cycle time".into(),
             DistributionField::Setup => "setup time".into(),
@@ -127,7 +141,13 @@ impl DistributionField {
     }
 }
 
-fn distribution_mut<'a>(
+/// A copy of the distribution of `field` in a component of this kind, if it has one.
+pub fn distribution_of(kind: &ComponentKind, field: &DistributionField) -> Option<Distribution> {
+    distribution_mut(&mut kind.clone(), field).cloned()
+}
+
+/// The distribution of `field` in a component of this kind, if it has one.
+pub(crate) fn distribution_mut<'a>(
     kind: &'a mut ComponentKind,
     field: &DistributionField,
 ) -> Option<&'a mut Distribution> {

@@ -9,6 +9,7 @@
 //! - [`results`]: the results document; [`report`] renders it as CSV and SVG.
 //! - [`chart`]: SVG charts drawn by code (axes, histograms, lines, steps, scatter), for reports.
 //! - [`stats`] and [`bottleneck`]: the estimators the engine accumulates.
+//! - [`uncertainty`]: input uncertainty, macro-replications over redrawn fitted inputs.
 
 pub mod analysis;
 pub mod bottleneck;
@@ -22,6 +23,7 @@ pub mod report;
 pub mod results;
 pub mod stats;
 pub mod time;
+pub mod uncertainty;
 
 pub use engine::{RunError, simulate, simulate_traced, wip_series};
 pub use experiment::{Overrides, Study, compare};

@@ -50,6 +50,9 @@ pub struct Model {
     pub sensitivities: Vec<Sensitivity>,
     /// The model's currency (`EUR`, `USD`), when it states any cost.
     pub currency: Option<String>,
+    /// The distributions made from data (`fit(…)`, `empirical(…)`), for input uncertainty.
+    #[serde(default)]
+    pub inputs: Vec<crate::uncertainty::FittedInput>,
 }
 
 /// Components connected by flows.
@@ -336,6 +339,10 @@ pub struct Experiment {
     /// `vary` members: a designed experiment, every point run with common random numbers.
     #[serde(default)]
     pub design: Option<Design>,
+    /// `input_uncertainty = B`: the replications are run for `B` resamplings of the inputs fitted
+    /// to data (see [`crate::uncertainty`]).
+    #[serde(default)]
+    pub input_uncertainty: Option<crate::uncertainty::InputUncertainty>,
 }
 
 /// A designed experiment: the factors and how their values are combined.

@@ -575,6 +575,23 @@ pub const KINDS: &[KindDecl] = &[
                 default_number(10.0),
                 "Latin hypercube: the number of design points.",
             ),
+            field(
+                "input_uncertainty",
+                ValueType::Int { min: 2 },
+                OPTIONAL,
+                "Macro-replications that propagate the uncertainty of inputs fitted to data \
+                 (`fit(…)`, `empirical(…)`): each redraws every such input and runs the \
+                 replications again, and the report splits each measure's variance into input \
+                 uncertainty and stochastic noise.",
+            ),
+            field(
+                "input_method",
+                ValueType::Word(&["bootstrap", "parametric"]),
+                default_word("bootstrap"),
+                "How `input_uncertainty` redraws a fitted input: `bootstrap` resamples its data \
+                 and refits the same family; `parametric` draws the parameters from the \
+                 estimate's asymptotic normal law.",
+            ),
         ],
         nested: &[],
         free_fields: false,

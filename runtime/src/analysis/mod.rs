@@ -14,6 +14,8 @@
 //!   variance-based Sobol' indices from a Saltelli design with bootstrap confidence intervals.
 //! - [`selection`]: Kim and Nelson's fully sequential procedure for selecting the best of `k`
 //!   systems simulated with common random numbers.
+//! - [`variance`]: the one-way random-effects decomposition of an output's variance into a part
+//!   between groups (input uncertainty) and a part within them (stochastic noise).
 //!
 //! Designs live in the unit cube `[0, 1]^k` (the random and quasi-random ones inside it, the
 //! one-at-a-time and Morris grids on its faces too); [`design::scale`] maps a coordinate to a
@@ -26,3 +28,4 @@ pub mod design;
 pub mod mser;
 pub mod selection;
 pub mod sensitivity;
+pub mod variance;

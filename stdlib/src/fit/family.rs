@@ -12,8 +12,12 @@ use crate::dist::Distribution;
 use crate::special::ln_beta;
 use std::f64::consts::PI;
 
-/// A family that can be fitted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A family that can be fitted. Serialized by its [`Family::key`] (`weibull3`), so a model that
+/// records a fit (the IR's fitted inputs) names the family as reports do.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Family {
     Normal,
     Lognormal,

@@ -1,0 +1,106 @@
+//! The model's inputs made from data, for input uncertainty: which distributions of the lowered
+//! model came from `fit(…)` or `empirical(…)`, with the data and the fit behind each.
+//!
+//! Checking records every `fit(…)` an item evaluates ([`crate::data::FitReport`], memoized by
+//! [`crate::data::fitted_column`]); this module reads those records back, so nothing is fitted
+//! again. A record is matched to the component's distribution fields that a `vary` can address
+//! (cycle, setup, interarrival, each failure mode's life and repair) by the distribution it
+//! produced: a template instance's fit is recorded by the instance, and the value is what reached
+//! the field. An `empirical(…)` distribution is an input by itself: its values are the data.
+//! A fit used elsewhere (a maintenance duration, a transport's load time) is not an input here.
+
+use crate::check::check_item;
+use crate::data::FitReport;
+use crate::db::Db;
+use crate::eval::is_non_negative;
+use crate::validate::ModelGraph;
+use fab_runtime::factor::{DistributionField, distribution_of};
+use fab_runtime::model::{ComponentId, ComponentKind, FailureLaw, Model};
+use fab_runtime::uncertainty::{FittedInput, InputKind};
+use fab_stdlib::dist::Distribution;
+
+/// The inputs of `model` (lowered from `graph`) made from data, in component order.
+pub fn fitted_inputs(db: &dyn Db, model: &Model, graph: &ModelGraph) -> Vec<FittedInput> {
+    let mut inputs = Vec::new();
+    for (index, node) in graph.nodes.iter().enumerate() {
+        let id = ComponentId(index as u32);
+        let component = model.component(id);
+        let fits = &check_item(db, node.declaration.file, node.declaration.key.clone()).fits;
+        for field in distribution_fields(&component.kind) {
+            let Some(distribution) = distribution_of(&component.kind, &field) else { continue };
+            let name = format!("{}.{}", component.name, field.path());
+            let fitted = fits.iter().find(|report| best_si(report).as_ref() == Some(&distribution));
+            let input = match (fitted, &distribution) {
+                (Some(report), _) => fitted_input(db, report, name, id, field, &distribution),
+                (None, Distribution::Empirical { values }) => Some(FittedInput {
+                    name,
+                    component: id,
+                    field,
+                    file: String::new(),
+                    column: String::new(),
+                    values: values.clone(),
+                    unit_factor: 1.0,
+                    non_negative: values.iter().all(|v| *v >= 0.0),
+                    kind: InputKind::Empirical,
+                    distribution: distribution.clone(),
+                }),
+                (None, _) => None,
+            };
+            inputs.extend(input);
+        }
+    }
+    inputs
+}
+
+/// The distribution a recorded fit gave the model, SI.
+fn best_si(report: &FitReport) -> Option<Distribution> {
+    Some(report.fitted.ranking.best()?.distribution.scaled(report.unit_factor))
+}
+
+fn fitted_input(
+    db: &dyn Db,
+    report: &FitReport,
+    name: String,
+    component: ComponentId,
+    field: DistributionField,
+    distribution: &Distribution,
+) -> Option<FittedInput> {
+    let best = report.fitted.ranking.best()?;
+    // The column was read when the fit was made; read it again for its values.
+    let text = db.data_file(&report.path).contents(db).as_ref().ok()?.clone();
+    let values = crate::data::numeric_column(&text, &report.column).ok()?;
+    Some(FittedInput {
+        name,
+        component,
+        field,
+        file: report.path.clone(),
+        column: report.column.clone(),
+        values,
+        unit_factor: report.unit_factor,
+        non_negative: is_non_negative(report.dimension),
+        kind: InputKind::Fitted {
+            family: best.family,
+            parameters: best.values(),
+            covariance: best.covariance.clone(),
+        },
+        distribution: distribution.clone(),
+    })
+}
+
+/// The distribution fields a component of this kind may have.
+fn distribution_fields(kind: &ComponentKind) -> Vec<DistributionField> {
+    let station = match kind {
+        ComponentKind::Source(_) => return vec![DistributionField::Interarrival],
+        ComponentKind::Station(station) => station,
+        ComponentKind::Robot(robot) => &robot.station,
+        _ => return Vec::new(),
+    };
+    let mut fields = vec![DistributionField::Cycle, DistributionField::Setup];
+    for mode in &station.failures {
+        if matches!(mode.law, FailureLaw::Time { .. }) {
+            fields.push(DistributionField::Life(mode.name.clone()));
+        }
+        fields.push(DistributionField::Repair(mode.name.clone()));
+    }
+    fields
+}
