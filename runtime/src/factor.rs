@@ -5,7 +5,7 @@
 //! of the model's IR, so a design point is an ordinary model: the engine knows nothing of
 //! factors, and every point draws from the same random streams (common random numbers).
 
-use crate::model::{Arrivals, ComponentId, ComponentKind, FailureLaw, Model, Station};
+use crate::model::{Arrivals, ComponentId, ComponentKind, FailureLaw, Maintenance, Model, Station};
 use fab_stdlib::dist::Distribution;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +38,8 @@ pub enum FactorTarget {
     ConveyorSpeed,
     ConveyorLength,
     ConveyorSpacing,
+    /// The interval of a station's or robot's `preventive(every = …)` maintenance, s.
+    MaintenanceEvery,
     /// A parameter of one of the component's distributions (see
     /// [`Distribution::with_parameter`]).
     Parameter {
@@ -87,6 +89,12 @@ impl Factor {
             (FactorTarget::ConveyorSpacing, ComponentKind::Conveyor(c)) if value >= 0.0 => {
                 c.spacing = value;
             }
+            (FactorTarget::MaintenanceEvery, ComponentKind::Station(station)) => {
+                set_preventive(station, value).or_else(fail)?;
+            }
+            (FactorTarget::MaintenanceEvery, ComponentKind::Robot(robot)) => {
+                set_preventive(&mut robot.station, value).or_else(fail)?;
+            }
             (FactorTarget::Parameter { field, param }, kind) => {
                 let Some(distribution) = distribution_mut(kind, field) else {
                     return fail(format!("the component has no {}", field.describe()));
@@ -113,6 +121,20 @@ fn set_parallel(station: &mut Station, value: f64) -> Result<(), String> {
     }
     station.parallel = value as u32;
     Ok(())
+}
+
+/// Sets the interval of preventive maintenance; the station must have it.
+fn set_preventive(station: &mut Station, value: f64) -> Result<(), String> {
+    if !(value > 0.0) {
+        return Err(format!("a maintenance interval must be positive, not {value} s"));
+    }
+    match &mut station.maintenance {
+        Maintenance::Preventive { every, .. } => {
+            *every = value;
+            Ok(())
+        }
+        _ => Err("the station has no `preventive(every = …)` maintenance to vary".into()),
+    }
 }
 
 impl DistributionField {

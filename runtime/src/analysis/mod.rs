@@ -14,6 +14,8 @@
 //!   variance-based Sobol' indices from a Saltelli design with bootstrap confidence intervals.
 //! - [`selection`]: Kim and Nelson's fully sequential procedure for selecting the best of `k`
 //!   systems simulated with common random numbers.
+//! - [`search`]: deterministic search for the best point of a noisy function evaluated in
+//!   batches with common random numbers (grid refinement, compass search, Pareto fronts).
 //!
 //! Designs live in the unit cube `[0, 1]^k` (the random and quasi-random ones inside it, the
 //! one-at-a-time and Morris grids on its faces too); [`design::scale`] maps a coordinate to a
@@ -24,5 +26,6 @@
 
 pub mod design;
 pub mod mser;
+pub mod search;
 pub mod selection;
 pub mod sensitivity;
