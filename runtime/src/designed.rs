@@ -38,6 +38,7 @@ pub const MEASURES: &[Measure] = &[
     Measure { name: "cost_rate", unit: "/h", stat: cost_rate },
     Measure { name: "downtime", unit: "", stat: downtime },
     Measure { name: "availability", unit: "", stat: availability },
+    Measure { name: "oee", unit: "", stat: |r| station_average(r, |s, i| s.oee.values[i]) },
 ];
 
 /// The measure of this name.

@@ -215,6 +215,14 @@ pub const MEASURES: &[MeasureDecl] = &[
         true,
         "Stations' availability (the OEE factor), averaged over the stations (0 to 1).",
     ),
+    measure(
+        "oee",
+        "",
+        Dimension::NONE,
+        1.0,
+        true,
+        "Stations' overall equipment effectiveness, averaged over the stations (0 to 1).",
+    ),
 ];
 
 const fn measure(
