@@ -693,7 +693,8 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
 }
 
 /// Ranges a value's type cannot state: a `restores` share lies within 0–100 % (of a failure mode
-/// or of preventive maintenance), and a maintenance interval is longer than zero. Scenario
+/// or of preventive maintenance), and a maintenance interval or age is longer than zero;
+/// preventive maintenance has exactly one of `every` and `age`. Scenario
 /// overrides (`press.bearing.restores`, `press.maintenance`) are held to the same ranges.
 fn share_and_interval_rules(ctx: &mut Ctx, checked: &CheckedBody) {
     for mode in &checked.nested {
@@ -728,22 +729,49 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
             if let Some(restores) = call.args.get("restores") {
                 share(ctx, restores);
             }
-            let every = match call.args.get("every") {
-                Some(Value::Clocked { value, .. }) => value.si(),
-                Some(value) => value.si(),
-                None => None,
-            };
-            if let Some(every) = every
-                && every <= 0.0
-            {
-                ctx.push(
-                    Diagnostic::error("E0205", "a maintenance interval must be longer than zero")
-                        .primary(field.value_location.clone(), "`every` is not positive")
-                        .help(
-                            "Write how often maintenance comes due, e.g. \
-                             `every = 400 h of busy_time`.",
-                        ),
-                );
+            for interval in ["every", "age"] {
+                let value = match call.args.get(interval) {
+                    Some(Value::Clocked { value, .. }) => value.si(),
+                    Some(value) => value.si(),
+                    None => None,
+                };
+                if let Some(value) = value
+                    && value <= 0.0
+                {
+                    ctx.push(
+                        Diagnostic::error(
+                            "E0205",
+                            "a maintenance interval must be longer than zero",
+                        )
+                        .primary(
+                            field.value_location.clone(),
+                            format!("`{interval}` is not positive"),
+                        )
+                        .help(format!(
+                            "Write when maintenance comes due, e.g. \
+                             `{interval} = 400 h of busy_time`."
+                        )),
+                    );
+                }
+            }
+            if call.name == "preventive" {
+                let (every, age) = (call.args.contains_key("every"), call.args.contains_key("age"));
+                if every == age {
+                    let message = if every {
+                        "preventive maintenance takes `every` or `age`, not both"
+                    } else {
+                        "preventive maintenance needs `every` or `age`"
+                    };
+                    ctx.push(
+                        Diagnostic::error("E0206", message)
+                            .primary(field.value_location.clone(), "in this strategy")
+                            .help(
+                                "Write `every = 400 h` to maintain at a fixed interval from the \
+                                 previous maintenance, or `age = 400 h` to maintain when the \
+                                 station reaches that age since its last renewal.",
+                            ),
+                    );
+                }
             }
         }
         _ => {}

@@ -387,7 +387,12 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
                 arg("takes").and_then(dist).unwrap_or(Distribution::Constant { value: 0.0 });
             match call.name.as_str() {
                 "preventive" => {
-                    let (every, every_clock) = match arg("every") {
+                    // Checking established that exactly one of `every` and `age` is given.
+                    let (interval, policy) = match arg("age") {
+                        Some(age) => (Some(age), PreventivePolicy::Age),
+                        None => (arg("every"), PreventivePolicy::Interval),
+                    };
+                    let (every, every_clock) = match interval {
                         Some(Value::Clocked { value, clock: c }) => {
                             (value.si().unwrap_or(0.0), clock(c))
                         }
@@ -399,6 +404,7 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
                         clock: every_clock,
                         takes,
                         restores: restoration(arg("restores")),
+                        policy,
                     }
                 }
                 "predictive" => Maintenance::Predictive {

@@ -213,9 +213,38 @@ pub enum Restoration {
 #[serde(tag = "strategy", rename_all = "snake_case")]
 pub enum Maintenance {
     Reactive,
-    Preventive { every: f64, clock: Clock, takes: Distribution, restores: Restoration },
-    Predictive { threshold: f64, lead: f64, takes: Distribution },
-    Opportunistic { window: f64, takes: Distribution },
+    /// Maintenance at `every` s on `clock`: counted from the end of the previous maintenance
+    /// (`PreventivePolicy::Interval`), or the station's age since its last renewal
+    /// (`PreventivePolicy::Age`).
+    Preventive {
+        every: f64,
+        clock: Clock,
+        takes: Distribution,
+        restores: Restoration,
+        #[serde(default)]
+        policy: PreventivePolicy,
+    },
+    Predictive {
+        threshold: f64,
+        lead: f64,
+        takes: Distribution,
+    },
+    Opportunistic {
+        window: f64,
+        takes: Distribution,
+    },
+}
+
+/// What preventive maintenance's `every` counts from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreventivePolicy {
+    /// `every`: an interval from the end of the previous maintenance.
+    #[default]
+    Interval,
+    /// `age`: the station's age, which restarts at every maintenance and at every repair that
+    /// restores `new` (age replacement).
+    Age,
 }
 
 /// Costs in the model's currency; rates per second.

@@ -347,7 +347,7 @@ macro_rules! processing_fields {
                 "maintenance",
                 ValueType::Call(CallableKind::Maintenance),
                 default_word("reactive"),
-                "Maintenance strategy: `reactive`, `preventive(every, takes, restores)`, \
+                "Maintenance strategy: `reactive`, `preventive(every | age, takes, restores)`, \
                  `predictive(…)`, `opportunistic(…)`.",
             ),
             COSTS,
@@ -759,6 +759,10 @@ pub const KINDS: &[KindDecl] = &[
     },
 ];
 
+/// A preventive interval or age: a duration on calendar time (the default) or busy time.
+const PREVENTIVE_CLOCKED: ValueType =
+    ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] };
+
 /// Maintenance strategies and feeds.
 pub const CALLABLES: &[CallableDecl] = &[
     CallableDecl {
@@ -771,13 +775,24 @@ pub const CALLABLES: &[CallableDecl] = &[
     CallableDecl {
         name: "preventive",
         kind: CallableKind::Maintenance,
-        doc: "Maintain at a fixed interval of calendar or busy time.",
+        doc: "Maintain at a fixed interval (`every`) or at a fixed age (`age`) of calendar or busy \
+              time; exactly one of the two.",
         params: &[
             ParamDecl::new(
                 "every",
-                ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] },
-                "Interval between maintenances, `of calendar_time` (default) or `of busy_time`.",
-            ),
+                PREVENTIVE_CLOCKED,
+                "Interval between maintenances, counted from the end of the previous one, \
+                 `of calendar_time` (default) or `of busy_time`.",
+            )
+            .optional(),
+            ParamDecl::new(
+                "age",
+                PREVENTIVE_CLOCKED,
+                "Age at which the station is maintained (age replacement): the age restarts at \
+                 every maintenance and at every repair that restores `new`; `of calendar_time` \
+                 (default) or `of busy_time`.",
+            )
+            .optional(),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
             ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
                 .optional(),
