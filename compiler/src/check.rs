@@ -1805,7 +1805,7 @@ pub const VARIABLE_FIELDS: &[(&str, &str)] = &[
 
 /// The parameters of a station's maintenance strategy `vary` can set
 /// (`vary press.maintenance.every in 100 h..2000 h`), each a duration.
-pub const VARIABLE_MAINTENANCE_PARAMETERS: &[&str] = &["every"];
+pub const VARIABLE_MAINTENANCE_PARAMETERS: &[&str] = &["every", "age"];
 
 /// The type of a varied maintenance parameter.
 const MAINTENANCE_PARAMETER: ValueType = ValueType::Quantity(Dimension::TIME);

@@ -546,6 +546,7 @@ fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
         ["length"] => FactorTarget::ConveyorLength,
         ["spacing"] => FactorTarget::ConveyorSpacing,
         ["maintenance", "every"] => FactorTarget::MaintenanceEvery,
+        ["maintenance", "age"] => FactorTarget::MaintenanceAge,
         ["cycle", p] => parameter(DistributionField::Cycle, p),
         ["setup", p] => parameter(DistributionField::Setup, p),
         ["interarrival", p] => parameter(DistributionField::Interarrival, p),

@@ -92,7 +92,8 @@ pub fn run_optimization(
     threads: usize,
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<OptimizationResults, RunError> {
-    let bad = |why: String| Err(RunError::BadExperiment(format!("optimize `{}`: {why}", study.name)));
+    let bad =
+        |why: String| Err(RunError::BadExperiment(format!("optimize `{}`: {why}", study.name)));
     if let Some(why) = &study.unsupported {
         return bad(why.clone());
     }
@@ -102,7 +103,12 @@ pub fn run_optimization(
     if study.objectives.is_empty() {
         return bad("it has no objective: add `minimize MEASURE` or `maximize MEASURE`".into());
     }
-    for quantity in study.objectives.iter().map(|o| &o.quantity).chain(study.constraints.iter().map(|c| &c.quantity)) {
+    for quantity in study
+        .objectives
+        .iter()
+        .map(|o| &o.quantity)
+        .chain(study.constraints.iter().map(|c| &c.quantity))
+    {
         if let Quantity::Measure { name } = quantity
             && measure(name).is_none()
         {
@@ -121,15 +127,12 @@ pub fn run_optimization(
     let mut evaluated: Vec<(Vec<f64>, Results)> = Vec::new();
     let mut evaluate = |points: &[Vec<f64>]| -> Result<Vec<Score>, RunError> {
         let offset = done_before;
-        let results = run_points(model, experiment, &study.factors, points, threads, &|done, _| {
-            progress(offset + done, total)
-        })?;
+        let results =
+            run_points(model, experiment, &study.factors, points, threads, &|done, _| {
+                progress(offset + done, total)
+            })?;
         done_before += points.len() as u32 * replications;
-        let scores = points
-            .iter()
-            .zip(&results)
-            .map(|(point, r)| score(study, point, r))
-            .collect();
+        let scores = points.iter().zip(&results).map(|(point, r)| score(study, point, r)).collect();
         evaluated.extend(points.iter().cloned().zip(results));
         Ok(scores)
     };
@@ -264,6 +267,15 @@ fn quantity_unit(study: &Optimization, quantity: &Quantity) -> String {
 }
 
 impl OptimizationResults {
+    /// A quantity's unit as reported: a money measure's unit in the model's currency
+    /// (`EUR/h` for `cost_rate`).
+    pub fn unit_of(&self, quantity: &str, unit: &str) -> String {
+        match &self.currency {
+            Some(currency) if is_money(quantity) => format!("{currency}{unit}"),
+            _ => unit.to_string(),
+        }
+    }
+
     /// One row per evaluated point: factor values, round, feasibility, every objective's and
     /// constraint's mean and half-width, and whether it is the best or on the Pareto front.
     pub fn csv(&self) -> String {
@@ -279,11 +291,11 @@ impl OptimizationResults {
             let _ = write!(out, ",{}", labelled(&f.path, &f.unit));
         }
         for o in &self.objectives {
-            let name = labelled(&o.quantity, &o.unit);
+            let name = labelled(&o.quantity, &self.unit_of(&o.quantity, &o.unit));
             let _ = write!(out, ",{name},{name} half_width");
         }
         for c in &self.constraints {
-            let name = labelled(&c.quantity, &c.unit);
+            let name = labelled(&c.quantity, &self.unit_of(&c.quantity, &c.unit));
             let _ = write!(out, ",{name},{name} half_width");
         }
         out.push_str(",feasible,best\n");
@@ -310,12 +322,12 @@ impl OptimizationResults {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n",
             );
         };
-        let money = if objective.unit.starts_with('/') || objective.unit.is_empty() {
-            self.currency.clone().filter(|_| is_money(&objective.quantity)).unwrap_or_default()
+        let unit = self.unit_of(&objective.quantity, &objective.unit);
+        let y_label = if unit.is_empty() {
+            objective.quantity.clone()
         } else {
-            String::new()
+            format!("{} [{unit}]", objective.quantity)
         };
-        let y_label = format!("{} {}{}", objective.quantity, money, objective.unit).trim().to_string();
         let subtitle = format!(
             "{} runs × {} replications, seed {}, {}; band: {}% confidence interval",
             self.runs,
