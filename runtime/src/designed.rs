@@ -234,10 +234,7 @@ pub fn run_design(
             .zip(&results)
             .map(|(point, r)| DesignPoint {
                 values: plan.factors.iter().zip(point).map(|(f, &v)| f.display(v)).collect(),
-                measures: MEASURES
-                    .iter()
-                    .map(|m| (m.name.to_string(), (m.stat)(r)))
-                    .collect(),
+                measures: MEASURES.iter().map(|m| (m.name.to_string(), (m.stat)(r))).collect(),
             })
             .collect(),
     })

@@ -183,12 +183,33 @@ pub struct MeasureDecl {
 /// constraints, `--select --measure`; the runtime computes each by name
 /// (`fab_runtime::designed::MEASURES`, which a test keeps in step with this table).
 pub const MEASURES: &[MeasureDecl] = &[
-    measure("throughput", "parts/h", Dimension::RATE, 1.0 / 3600.0, true, "Parts reaching a sink per hour."),
+    measure(
+        "throughput",
+        "parts/h",
+        Dimension::RATE,
+        1.0 / 3600.0,
+        true,
+        "Parts reaching a sink per hour.",
+    ),
     measure("lead_time", "s", Dimension::TIME, 1.0, false, "Mean time from creation to a sink."),
     measure("wip", "parts", Dimension::COUNT, 1.0, false, "Time-average parts in the system."),
     measure("cost", "", Dimension::MONEY, 1.0, false, "Total cost over the observed period."),
-    measure("cost_per_part", "", Dimension::MONEY, 1.0, false, "Total cost per part reaching a sink."),
-    measure("scrapped", "parts", Dimension::COUNT, 1.0, false, "Parts scrapped by catastrophic failures."),
+    measure(
+        "cost_per_part",
+        "",
+        Dimension::MONEY,
+        1.0,
+        false,
+        "Total cost per part reaching a sink.",
+    ),
+    measure(
+        "scrapped",
+        "parts",
+        Dimension::COUNT,
+        1.0,
+        false,
+        "Parts scrapped by catastrophic failures.",
+    ),
     measure(
         "cost_rate",
         "/h",

@@ -227,11 +227,7 @@ fn refine<E>(state: &mut Search<E>, range: Range) -> Result<(), E> {
                 .map(|x| x as f64)
                 .filter(|&x| state.find(&[x]).is_none())
                 .collect();
-            if whole.len() <= count {
-                whole
-            } else {
-                design::levels(left, right, count + 2, true)
-            }
+            if whole.len() <= count { whole } else { design::levels(left, right, count + 2, true) }
         } else {
             let levels = design::levels(left, right, count + 2, false);
             levels[1..levels.len() - 1].to_vec()
@@ -259,9 +255,11 @@ fn pattern<E>(state: &mut Search<E>, ranges: &[Range], stream: &mut Stream) -> R
         })
         .collect();
     let small = |steps: &[f64]| {
-        steps.iter().zip(ranges).all(|(&s, r)| {
-            if r.integer { s < 1.0 } else { s <= 1e-3 * (r.high - r.low) }
-        })
+        steps.iter().zip(ranges).all(
+            |(&s, r)| {
+                if r.integer { s < 1.0 } else { s <= 1e-3 * (r.high - r.low) }
+            },
+        )
     };
     while state.remaining() > 0 && !small(&steps) {
         let Some(best) = state.best() else { break };
