@@ -17,10 +17,11 @@ const HOUR: f64 = 3600.0;
 const DAY: f64 = 86_400.0;
 
 /// Quick settings per example: (file, extra `fab run` arguments).
-const EXAMPLES: [(&str, &[&str]); 6] = [
+const EXAMPLES: [(&str, &[&str]); 7] = [
     ("examples/assembly.fab", &["--replications", "2", "--horizon", "5d", "--warmup", "1d"]),
     ("examples/body_shop.fab", &["--replications", "2", "--horizon", "5d", "--warmup", "1d"]),
     ("examples/long_line.fab", &["--replications", "2", "--horizon", "2d", "--warmup", "6h"]),
+    ("examples/maintenance_plan.fab", &["--replications", "2"]),
     ("examples/press_line.fab", &["--replications", "3", "--horizon", "10d", "--warmup", "1d"]),
     ("examples/studies.fab", &["--replications", "3"]),
     ("examples/variation.fab", &["--replications", "2", "--horizon", "5d", "--warmup", "1d"]),
