@@ -144,7 +144,7 @@ fn set_preventive(
         PreventivePolicy::Interval => "every",
         PreventivePolicy::Age => "age",
     };
-    if !(value > 0.0) {
+    if value.is_nan() || value <= 0.0 {
         return Err(format!("a maintenance `{parameter}` must be positive, not {value} s"));
     }
     match &mut station.maintenance {

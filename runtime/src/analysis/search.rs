@@ -97,6 +97,9 @@ impl Strategy {
 /// Points put between the best point's neighbours in each refinement round.
 pub const REFINE_POINTS: usize = 4;
 
+/// Scores a batch of points (factor values in factor order), in order.
+pub type Evaluate<'a, E> = dyn FnMut(&[Vec<f64>]) -> Result<Vec<Score>, E> + 'a;
+
 /// One evaluated point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evaluated {
@@ -114,7 +117,7 @@ pub fn search<E>(
     budget: usize,
     strategy: Strategy,
     stream: &mut Stream,
-    evaluate: &mut dyn FnMut(&[Vec<f64>]) -> Result<Vec<Score>, E>,
+    evaluate: &mut Evaluate<'_, E>,
 ) -> Result<Vec<Evaluated>, E> {
     let mut state = Search { evaluated: Vec::new(), budget, round: 0, evaluate };
     if ranges.is_empty() || budget == 0 {
@@ -140,7 +143,7 @@ struct Search<'a, E> {
     evaluated: Vec<Evaluated>,
     budget: usize,
     round: u32,
-    evaluate: &'a mut dyn FnMut(&[Vec<f64>]) -> Result<Vec<Score>, E>,
+    evaluate: &'a mut Evaluate<'a, E>,
 }
 
 impl<E> Search<'_, E> {
