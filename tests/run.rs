@@ -528,7 +528,7 @@ fn littles_law_holds_on_every_example() {
     // test asserts W/T < 2 % for each example, with the horizons below (long_line's own year
     // would take too long; 40 days still keep W/T under 2 %). Parts scrapped by catastrophic
     // failures (press_line) count in L and not in W, a handful over the run.
-    let examples: [(&str, Overrides); 6] = [
+    let examples: [(&str, Overrides); 7] = [
         ("examples/assembly.fab", Overrides { replications: Some(3), ..Overrides::default() }),
         ("examples/body_shop.fab", Overrides { replications: Some(3), ..Overrides::default() }),
         (
@@ -539,6 +539,10 @@ fn littles_law_holds_on_every_example() {
                 warmup: Some(2.0 * DAY),
                 ..Overrides::default()
             },
+        ),
+        (
+            "examples/maintenance_plan.fab",
+            Overrides { replications: Some(3), ..Overrides::default() },
         ),
         ("examples/press_line.fab", Overrides { replications: Some(3), ..Overrides::default() }),
         ("examples/studies.fab", Overrides { replications: Some(3), ..Overrides::default() }),
