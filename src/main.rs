@@ -10,6 +10,7 @@ mod fit;
 mod fmt;
 mod graph;
 mod lsp;
+mod optimize;
 mod run;
 mod study;
 
@@ -98,6 +99,34 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
         /// Write results.json, stations.csv, replications.csv and stations.svg to this folder.
+        #[arg(long)]
+        out: Option<String>,
+        /// Print the results document (JSON) on stdout instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run an `optimize` study: search its factors by simulation (common random numbers) and
+    /// print the best point and every evaluated point.
+    Optimize {
+        file: String,
+        /// The study (may be omitted when the model declares one).
+        name: Option<String>,
+        /// Override the base experiment's replications (every point runs them all).
+        #[arg(long)]
+        replications: Option<u32>,
+        /// Override the seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override the horizon, e.g. `30d`.
+        #[arg(long, value_parser = run::parse_duration)]
+        horizon: Option<f64>,
+        /// Override the warm-up, e.g. `1d`.
+        #[arg(long, value_parser = run::parse_duration)]
+        warmup: Option<f64>,
+        /// Threads (default: all cores); results do not depend on it.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Write optimize.json, optimize.csv and optimize.svg to this folder.
         #[arg(long)]
         out: Option<String>,
         /// Print the results document (JSON) on stdout instead of the table.
@@ -261,6 +290,36 @@ fn main() -> ExitCode {
                 select,
             })
         }
+        Command::Optimize {
+            file,
+            name,
+            replications,
+            seed,
+            horizon,
+            warmup,
+            threads,
+            out,
+            json,
+        } => optimize::run(
+            &run::Options {
+                file,
+                study: None,
+                overrides: fab_runtime::Overrides {
+                    replications,
+                    seed,
+                    horizon,
+                    warmup,
+                    ..Default::default()
+                },
+                threads,
+                out,
+                json,
+                compare: None,
+                sensitivity: None,
+                select: None,
+            },
+            name.as_deref(),
+        ),
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lsp => lsp::run(),

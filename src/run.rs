@@ -30,22 +30,30 @@ pub struct Selection {
     pub pcs: f64,
 }
 
-pub fn run(options: Options) -> ExitCode {
+/// Compiles a model file, printing its diagnostics; the exit code when it cannot run.
+pub fn compile_model(file: &str) -> Result<fab_runtime::Model, ExitCode> {
     let mut db = Database::default();
-    let root = match load_model(&mut db, &options.file) {
+    let root = match load_model(&mut db, file) {
         Ok(root) => root,
         Err(reason) => {
-            eprintln!("error: cannot read `{}`: {reason}", options.file);
-            return ExitCode::from(2);
+            eprintln!("error: cannot read `{file}`: {reason}");
+            return Err(ExitCode::from(2));
         }
     };
     let compilation = compile(&db, root);
     if !compilation.diagnostics.is_empty() {
         eprint!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
     }
-    let Some(model) = compilation.model else {
-        eprintln!("error: `{}` has errors; fix them to run it", options.file);
-        return ExitCode::from(1);
+    compilation.model.ok_or_else(|| {
+        eprintln!("error: `{file}` has errors; fix them to run it");
+        ExitCode::from(1)
+    })
+}
+
+pub fn run(options: Options) -> ExitCode {
+    let model = match compile_model(&options.file) {
+        Ok(model) => model,
+        Err(code) => return code,
     };
     let asks_input_uncertainty = options.overrides.input_uncertainty.is_some_and(|n| n > 0)
         || options.overrides.input_method.is_some();

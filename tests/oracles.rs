@@ -351,3 +351,37 @@ fn availability_with_two_failure_modes() {
         assert!((calendar.lost_output.values[i] - lost).abs() <= 1e-9 * lost, "replication {i}");
     }
 }
+
+#[test]
+fn age_replacement_reaches_the_barlow_proschan_cost_rate() {
+    // ORACLES.md §9, first worked example: β = 2.5, η = 1000 h, c_p = 100, c_f = 1000.
+    let r = run("age_replacement.fab", None);
+    let hours = r.horizon_s / 3600.0;
+    let machine = r.stations.get("machine").unwrap();
+    let cost_rate: Vec<f64> = machine.costs.total.values.iter().map(|c| c / hours).collect();
+    let (mean, half_width) = fab_runtime::stats::mean_half_width(&cost_rate, r.confidence);
+    assert!(
+        (mean - 0.475055).abs() <= half_width,
+        "cost rate {mean} ± {half_width} per h, analytic 0.475055"
+    );
+    // Each renewal is a preventive replacement (the life outlasted T*) or a repair.
+    let preventive_share: Vec<f64> = machine
+        .maintenance_actions
+        .values
+        .iter()
+        .zip(&machine.failures.values)
+        .map(|(p, f)| p / (p + f))
+        .collect();
+    let (mean, half_width) = fab_runtime::stats::mean_half_width(&preventive_share, r.confidence);
+    assert!(
+        (mean - 0.92787).abs() <= half_width,
+        "preventive share {mean} ± {half_width}, analytic R(T*) = 0.92787"
+    );
+    // `every` counts from the previous maintenance only: failures do not restart it, so the
+    // same 354.57 h gives exactly ⌊horizon / T⌋ maintenances in every replication.
+    let interval = run("age_replacement.fab", Some("fixed_interval"));
+    let fixed = interval.stations.get("machine").unwrap();
+    let expected = (hours / 354.57).floor();
+    assert!(fixed.maintenance_actions.values.iter().all(|n| *n == expected), "{expected}");
+    assert!(machine.maintenance_actions.values.iter().all(|n| *n < expected));
+}

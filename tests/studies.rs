@@ -107,7 +107,8 @@ fn a_design_runs_every_point_with_common_random_numbers() {
              half_width,replications"
         )
     );
-    assert_eq!(lines.count(), 27 * 6);
+    // One row per point and measure of the catalog.
+    assert_eq!(lines.count(), 27 * fab_stdlib::catalog::MEASURES.len());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -190,4 +191,204 @@ fn a_warm_up_on_the_command_line_replaces_auto_and_designs_refuse_auto() {
     let out = fab(&["run", "tests/runs/one_rate.fab", "--experiment", "auto_design"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("give `warmup` a duration"), "{}", stderr(&out));
+}
+
+fn optimize_json(args: &[&str]) -> Value {
+    let output = fab(&[&["optimize"], args, &["--json"]].concat());
+    assert!(output.status.success(), "fab optimize {args:?} failed:\n{}", stderr(&output));
+    serde_json::from_str(&stdout(&output)).expect("a JSON document")
+}
+
+/// C(T) of age replacement with a Weibull life (ORACLES.md §9), computed here independently of
+/// the code under test: composite Simpson's rule on 20,000 panels.
+fn age_replacement_cost_rate(t: f64) -> f64 {
+    let (beta, eta, cp, cf) = (2.5, 1000.0, 100.0, 1000.0);
+    let survival = |x: f64| (-(x / eta).powf(beta)).exp();
+    let panels = 20_000;
+    let h = t / panels as f64;
+    let mut sum = survival(0.0) + survival(t);
+    for i in 1..panels {
+        sum += if i % 2 == 1 { 4.0 } else { 2.0 } * survival(i as f64 * h);
+    }
+    (cp * survival(t) + cf * (1.0 - survival(t))) / (sum * h / 3.0)
+}
+
+#[test]
+fn optimize_finds_the_barlow_proschan_age_replacement_optimum() {
+    // examples/maintenance_plan.fab: β = 2.5, η = 1000 h, c_p = 100, c_f = 1000, negligible
+    // durations; ORACLES.md §9 gives T* = 354.57 h and C(T*) = 0.475055 per h. 40 replications
+    // of 10⁶ h: about 120,000 renewal cycles per point.
+    let r = optimize_json(&[
+        "examples/maintenance_plan.fab",
+        "--replications",
+        "40",
+        "--horizon",
+        "1000000h",
+    ]);
+    let (t_star, c_star) = (354.57, 0.475055);
+    assert!((age_replacement_cost_rate(t_star) - c_star).abs() < 1e-6, "the test's own C(T)");
+    let points = r["points"].as_array().unwrap();
+    assert!(points.len() <= 30 && r["runs"].as_u64().unwrap() == points.len() as u64);
+    let best = &points[r["best"].as_u64().unwrap() as usize];
+    let found = best["values"][0].as_f64().unwrap();
+    let stat = &best["objectives"][0];
+    let (mean, half_width) = (stat["mean"].as_f64().unwrap(), stat["half_width"].as_f64().unwrap());
+    // (a) The simulated cost rate at the found age is within its 95 % interval of the analytic
+    // C there, and so within half-width + (C(found) − C(T*)) of the optimum C(T*).
+    let analytic = age_replacement_cost_rate(found);
+    assert!(
+        (mean - analytic).abs() <= half_width,
+        "at T = {found} h: simulated {mean} ± {half_width}, analytic {analytic}"
+    );
+    assert!((mean - c_star).abs() <= half_width + (analytic - c_star));
+    assert!(half_width < 0.01 * c_star, "resolution {half_width} per h");
+    // (b) C is flat near T*: an estimate with this half-width cannot tell apart ages whose true
+    // cost rates differ by less than it. So the found age must lie where the analytic C(T) is
+    // within one half-width of C(T*) — an interval around T* found here by a fine scan.
+    let near: Vec<f64> = (1000..=8000)
+        .map(|i| i as f64 * 0.1)
+        .filter(|&t| age_replacement_cost_rate(t) <= c_star + half_width)
+        .collect();
+    let (low, high) = (near[0], near[near.len() - 1]);
+    assert!(low < t_star && t_star < high && high - low < 200.0, "[{low}, {high}]");
+    assert!((low..=high).contains(&found), "found T = {found} h outside [{low}, {high}] h");
+}
+
+#[test]
+fn optimize_is_deterministic_for_any_thread_count_and_writes_its_files() {
+    let one = optimize_json(&["examples/maintenance_plan.fab", "--threads", "1"]);
+    let two = optimize_json(&["examples/maintenance_plan.fab", "--threads", "2"]);
+    assert_eq!(one, two);
+    let dir = std::env::temp_dir().join(format!("fab-optimize-{}", std::process::id()));
+    let output =
+        fab(&["optimize", "examples/maintenance_plan.fab", "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("best: press.maintenance.age = "), "{text}");
+    assert!(text.contains("T* = 354.57 h, C(T*) = 0.475055 /h"), "{text}");
+    let csv = std::fs::read_to_string(dir.join("optimize.csv")).unwrap();
+    assert!(csv.starts_with("point,round,press.maintenance.age [h],cost_rate [EUR/h],"), "{csv}");
+    assert_eq!(csv.lines().count(), 1 + one["points"].as_array().unwrap().len());
+    let svg = std::fs::read_to_string(dir.join("optimize.svg")).unwrap();
+    let elements = svg_elements(&svg);
+    assert!(elements.iter().filter(|e| *e == "circle").count() >= 30);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("optimize.json")).unwrap()).unwrap();
+    assert_eq!(json, one);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A two-station line with a failing first station: the buffer between them matters.
+const LINE: &str = "
+source parts { interarrival = 0 s }
+station cut {
+    cycle = exponential(mean = 50 s)
+    failure = exponential(mean = 2 h) of busy_time
+    repair = exponential(mean = 20 min)
+}
+buffer b1 { capacity = 1 }
+station weld { cycle = exponential(mean = 55 s) }
+sink done
+flow parts -> cut -> b1 -> weld -> done
+experiment baseline { horizon = 10 d, warmup = 1 d, replications = 4, seed = 3 }
+";
+
+fn write_model(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("fab-optimize-{}-{name}.fab", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn constraints_reject_points_and_two_objectives_give_a_pareto_front() {
+    let model = write_model(
+        "line",
+        &format!(
+            "{LINE}
+optimize smallest : baseline {{
+    vary b1.capacity in 0..=12
+    minimize b1.capacity
+    subject to throughput >= 50 parts/h
+    budget = 13 runs
+}}
+optimize front : baseline {{
+    vary b1.capacity in 0..=12
+    maximize throughput
+    minimize b1.capacity
+    budget = 7 runs
+}}
+optimize two : baseline {{
+    vary b1.capacity in 0..=12
+    vary weld.cycle.mean in 40 s..60 s
+    maximize throughput
+    budget = 20 runs
+}}"
+        ),
+    );
+    // The smallest capacity whose mean throughput reaches 50 parts/h: every point with a
+    // smaller capacity is infeasible, every feasible one is at least as large, and the search
+    // has narrowed down to the whole number below it.
+    let r = optimize_json(&[&model, "smallest"]);
+    let points = r["points"].as_array().unwrap();
+    assert!(points.len() <= 13);
+    let best = &points[r["best"].as_u64().unwrap() as usize];
+    let capacity = best["values"][0].as_f64().unwrap();
+    for p in points {
+        let throughput = p["constraints"][0]["mean"].as_f64().unwrap();
+        assert_eq!(p["feasible"].as_bool().unwrap(), throughput >= 50.0);
+        if p["feasible"].as_bool().unwrap() {
+            assert!(p["values"][0].as_f64().unwrap() >= capacity);
+        }
+    }
+    assert!(best["feasible"].as_bool().unwrap() && capacity > 0.0);
+    let below = points.iter().find(|p| p["values"][0].as_f64() == Some(capacity - 1.0));
+    assert_eq!(below.map(|p| p["feasible"].as_bool().unwrap()), Some(false));
+    // Two objectives: the non-dominated points, each better in one objective than every other.
+    let r = optimize_json(&[&model, "front"]);
+    let points = r["points"].as_array().unwrap();
+    let front: Vec<usize> =
+        r["pareto"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as usize).collect();
+    assert!(front.len() >= 2, "{front:?}");
+    let objectives = |i: usize| {
+        let o = &points[i]["objectives"];
+        (o[0]["mean"].as_f64().unwrap(), o[1]["mean"].as_f64().unwrap())
+    };
+    for &i in &front {
+        for j in 0..points.len() {
+            let ((ti, ci), (tj, cj)) = (objectives(i), objectives(j));
+            assert!(!(tj >= ti && cj <= ci && (tj > ti || cj < ci)), "{j} dominates {i}");
+        }
+    }
+    // Two factors: a pattern search within its budget, the best the largest throughput seen.
+    let r = optimize_json(&[&model, "two"]);
+    let points = r["points"].as_array().unwrap();
+    assert!(points.len() <= 20 && r["method"].as_str().unwrap().contains("compass"));
+    let best = points[r["best"].as_u64().unwrap() as usize]["objectives"][0]["mean"].as_f64();
+    let largest =
+        points.iter().map(|p| p["objectives"][0]["mean"].as_f64().unwrap()).fold(0.0, f64::max);
+    assert_eq!(best, Some(largest));
+    let _ = std::fs::remove_file(model);
+}
+
+#[test]
+fn a_directional_optimize_is_refused_with_its_reason() {
+    let model = write_model(
+        "orders",
+        &format!(
+            "{LINE}
+optimize schedule : baseline {{
+    orders = \"orders.csv\"
+    minimize makespan
+}}"
+        ),
+    );
+    let output = fab(&["optimize", &model, "schedule"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("scheduling production orders (`orders`) is directional"));
+    let output = fab(&["optimize", &model, "nothing"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no optimize study named `nothing` (the model has: schedule)")
+    );
+    let _ = std::fs::remove_file(model);
 }

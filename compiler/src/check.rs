@@ -60,8 +60,39 @@ pub struct CheckedBody {
     pub base: Option<Declaration>,
     /// The declaration's name, where it was written.
     pub name_location: Location,
-    /// `vary` members of an experiment or a `sensitivity` study, checked.
+    /// `vary` members of an experiment, a `sensitivity` or an `optimize` study, checked.
     pub varies: Vec<CheckedVary>,
+    /// Objectives and constraints of an `optimize` study, checked, in source order.
+    pub goals: Vec<CheckedGoal>,
+}
+
+/// A checked `minimize`, `maximize` or `subject to` of an `optimize` study.
+#[derive(Clone, PartialEq, Debug)]
+pub struct CheckedGoal {
+    pub quantity: GoalQuantity,
+    pub kind: GoalKind,
+    pub location: Location,
+}
+
+/// What an objective or a constraint measures.
+#[derive(Clone, PartialEq, Debug)]
+pub enum GoalQuantity {
+    /// A measure of the catalog's `MEASURES`.
+    Measure(String),
+    /// The value of the study's factor with this index (its `vary`, in source order).
+    Factor(usize),
+    /// A scheduling or layout measure (`makespan`): checked, not yet run.
+    Directional(String),
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum GoalKind {
+    Minimize,
+    Maximize,
+    /// `>=` or `>` this bound, in the quantity's reported unit.
+    AtLeast(f64),
+    /// `<=` or `<` this bound.
+    AtMost(f64),
 }
 
 /// A checked `vary PATH in LOW..HIGH`.
@@ -77,6 +108,8 @@ pub struct CheckedVary {
     /// The unit the range was written in (empty for a plain number) and its size in SI.
     pub unit: String,
     pub unit_scale: f64,
+    /// The number's dimension (count for an integer).
+    pub dimension: Dimension,
     pub location: Location,
 }
 
@@ -172,6 +205,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         base: None,
         name_location,
         varies: Vec::new(),
+        goals: Vec::new(),
     };
     match kind {
         DeclKind::Route => {
@@ -659,7 +693,8 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
 }
 
 /// Ranges a value's type cannot state: a `restores` share lies within 0–100 % (of a failure mode
-/// or of preventive maintenance), and a maintenance interval is longer than zero. Scenario
+/// or of preventive maintenance), and a maintenance interval or age is longer than zero;
+/// preventive maintenance has exactly one of `every` and `age`. Scenario
 /// overrides (`press.bearing.restores`, `press.maintenance`) are held to the same ranges.
 fn share_and_interval_rules(ctx: &mut Ctx, checked: &CheckedBody) {
     for mode in &checked.nested {
@@ -694,22 +729,49 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
             if let Some(restores) = call.args.get("restores") {
                 share(ctx, restores);
             }
-            let every = match call.args.get("every") {
-                Some(Value::Clocked { value, .. }) => value.si(),
-                Some(value) => value.si(),
-                None => None,
-            };
-            if let Some(every) = every
-                && every <= 0.0
-            {
-                ctx.push(
-                    Diagnostic::error("E0205", "a maintenance interval must be longer than zero")
-                        .primary(field.value_location.clone(), "`every` is not positive")
-                        .help(
-                            "Write how often maintenance comes due, e.g. \
-                             `every = 400 h of busy_time`.",
-                        ),
-                );
+            for interval in ["every", "age"] {
+                let value = match call.args.get(interval) {
+                    Some(Value::Clocked { value, .. }) => value.si(),
+                    Some(value) => value.si(),
+                    None => None,
+                };
+                if let Some(value) = value
+                    && value <= 0.0
+                {
+                    ctx.push(
+                        Diagnostic::error(
+                            "E0205",
+                            "a maintenance interval must be longer than zero",
+                        )
+                        .primary(
+                            field.value_location.clone(),
+                            format!("`{interval}` is not positive"),
+                        )
+                        .help(format!(
+                            "Write when maintenance comes due, e.g. \
+                             `{interval} = 400 h of busy_time`."
+                        )),
+                    );
+                }
+            }
+            if call.name == "preventive" {
+                let (every, age) = (call.args.contains_key("every"), call.args.contains_key("age"));
+                if every == age {
+                    let message = if every {
+                        "preventive maintenance takes `every` or `age`, not both"
+                    } else {
+                        "preventive maintenance needs `every` or `age`"
+                    };
+                    ctx.push(
+                        Diagnostic::error("E0206", message)
+                            .primary(field.value_location.clone(), "in this strategy")
+                            .help(
+                                "Write `every = 400 h` to maintain at a fixed interval from the \
+                                 previous maintenance, or `age = 400 h` to maintain when the \
+                                 station reaches that age since its last renewal.",
+                            ),
+                    );
+                }
             }
         }
         _ => {}
@@ -1130,6 +1192,7 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
         base: None,
         name_location: ctx.loc(template.name.span),
         varies: Vec::new(),
+        goals: Vec::new(),
     };
     if let Some(body) = &template.body {
         let (fields, nested) = check_body(ctx, decl.fields, decl, body, decl.free_fields);
@@ -1393,6 +1456,8 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType
 fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     let info = kind_decl(decl.kind);
     let Some(body) = &decl.body else { return };
+    // An optimize study's goals may name factors varied further down: checked after the loop.
+    let mut goals = Vec::new();
     for member in &body.members {
         match &member.kind {
             MemberKind::Field { path, value }
@@ -1432,7 +1497,9 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                     None => report_unknown_field(ctx, name, info.fields, info),
                 }
             }
-            MemberKind::Vary { path, domain } if decl.kind == DeclKind::Sensitivity => {
+            MemberKind::Vary { path, domain }
+                if matches!(decl.kind, DeclKind::Sensitivity | DeclKind::Optimize) =>
+            {
                 if let Some(vary) = check_vary(ctx, path, domain) {
                     checked.varies.push(vary);
                 }
@@ -1453,6 +1520,11 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                             .help("Write the topic or node id in quotes, e.g. `weld.state <- \"Weld/State\"`."),
                     );
                 }
+            }
+            MemberKind::Objective { .. } | MemberKind::Constraint { .. }
+                if decl.kind == DeclKind::Optimize =>
+            {
+                goals.push(member);
             }
             MemberKind::Objective { target, .. } | MemberKind::Constraint { condition: target } => {
                 check_study_expression(ctx, target);
@@ -1477,8 +1549,130 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
             );
         }
     }
+    for member in goals {
+        if let Some(goal) = check_goal(ctx, member, &checked.varies) {
+            checked.goals.push(goal);
+        }
+    }
     if decl.kind != DeclKind::Scenario {
         check_required(ctx, info.fields, &checked.fields, decl.name.span, decl.kind.keyword());
+    }
+}
+
+/// `minimize Q`, `maximize Q` or `subject to Q <= BOUND` of an `optimize` study: Q is a measure
+/// or a factor the study varies, and a bound has the quantity's dimension.
+fn check_goal(ctx: &mut Ctx, member: &ast::Member, varies: &[CheckedVary]) -> Option<CheckedGoal> {
+    let location = ctx.loc(member.span);
+    match &member.kind {
+        MemberKind::Objective { sense, target } => {
+            let quantity = check_goal_quantity(ctx, target, varies)?;
+            let kind = match sense {
+                ast::Sense::Minimize => GoalKind::Minimize,
+                ast::Sense::Maximize => GoalKind::Maximize,
+            };
+            Some(CheckedGoal { quantity, kind, location })
+        }
+        MemberKind::Constraint { condition } => {
+            let ast::ExprKind::Binary { op, lhs, rhs } = &condition.kind else {
+                ctx.push(
+                    Diagnostic::error("E0704", "a constraint compares a measure with a bound")
+                        .primary(ctx.loc(condition.span), "not a comparison")
+                        .help("e.g. `subject to throughput >= 60 parts/h`."),
+                );
+                return None;
+            };
+            // `60 parts/h <= throughput` reads the same as `throughput >= 60 parts/h`.
+            let flipped = !matches!(lhs.kind, ast::ExprKind::Path(_))
+                && matches!(rhs.kind, ast::ExprKind::Path(_));
+            let (subject, bound) = if flipped { (rhs, lhs) } else { (lhs, rhs) };
+            let at_least = match op {
+                ast::BinaryOp::Ge | ast::BinaryOp::Gt => !flipped,
+                ast::BinaryOp::Le | ast::BinaryOp::Lt => flipped,
+                _ => {
+                    ctx.push(
+                        Diagnostic::error(
+                            "E0704",
+                            format!("a constraint cannot use `{}`", op.symbol()),
+                        )
+                        .primary(ctx.loc(condition.span), "not `<=` or `>=`")
+                        .help(
+                            "A simulated mean is never exactly a value: bound it with `<=` and \
+                             `>=` (`<` and `>` mean the same).",
+                        ),
+                    );
+                    return None;
+                }
+            };
+            let quantity = check_goal_quantity(ctx, subject, varies)?;
+            let value = match &quantity {
+                GoalQuantity::Measure(name) => {
+                    let decl = catalog::measure_decl(name)?;
+                    let what = format!("the bound of `{name}`");
+                    ctx.eval_as(bound, &ValueType::Quantity(decl.dimension), &what).si()?
+                        / decl.unit_si
+                }
+                GoalQuantity::Factor(index) => {
+                    let vary = &varies[*index];
+                    let ty = if vary.integer {
+                        ValueType::Int { min: i64::MIN }
+                    } else {
+                        ValueType::Quantity(vary.dimension)
+                    };
+                    let what = format!("the bound of `{}`", vary.path.join("."));
+                    ctx.eval_as(bound, &ty, &what).si()? / vary.unit_scale
+                }
+                GoalQuantity::Directional(_) => ctx.eval(bound, None).si().unwrap_or(0.0),
+            };
+            let kind = if at_least { GoalKind::AtLeast(value) } else { GoalKind::AtMost(value) };
+            Some(CheckedGoal { quantity, kind, location })
+        }
+        _ => None,
+    }
+}
+
+/// The quantity an objective or constraint names.
+fn check_goal_quantity(
+    ctx: &mut Ctx,
+    expr: &ast::Expr,
+    varies: &[CheckedVary],
+) -> Option<GoalQuantity> {
+    let not_measurable = |ctx: &mut Ctx, label: &str| {
+        ctx.push(
+            Diagnostic::error("E0704", "`optimize` cannot measure this")
+                .primary(ctx.loc(expr.span), label.to_string())
+                .help(format!(
+                    "An objective or constraint names a measure ({}) or a factor the study \
+                     varies.",
+                    catalog::MEASURE_NAMES.join(", ")
+                )),
+        );
+        None
+    };
+    let ast::ExprKind::Path(path) = &expr.kind else {
+        return not_measurable(ctx, "not a measure or a varied factor");
+    };
+    if let [name] = &path.segments[..] {
+        if catalog::measure_decl(&name.name).is_some() {
+            return Some(GoalQuantity::Measure(name.name.clone()));
+        }
+        if DIRECTIONAL_KPIS.contains(&name.name.as_str()) {
+            return Some(GoalQuantity::Directional(name.name.clone()));
+        }
+        let mut diagnostic = Diagnostic::error("E0101", format!("unknown measure `{}`", name.name))
+            .primary(ctx.loc(name.span), "not a measure")
+            .help(format!("The measures are {}.", catalog::MEASURE_NAMES.join(", ")));
+        if let Some(best) = did_you_mean(&name.name, KPIS.iter().copied()) {
+            diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
+        }
+        ctx.push(diagnostic);
+        return None;
+    }
+    path_field_type(ctx, path)?;
+    let segments: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
+    match varies.iter().position(|v| v.path.iter().map(String::as_str).eq(segments.iter().copied()))
+    {
+        Some(index) => Some(GoalQuantity::Factor(index)),
+        None => not_measurable(ctx, "a field this study does not vary"),
     }
 }
 
@@ -1577,6 +1771,10 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
         integer,
         unit,
         unit_scale,
+        dimension: match ty {
+            ValueType::Quantity(dimension) => dimension,
+            _ => Dimension::COUNT,
+        },
         location,
     })
 }
@@ -1592,16 +1790,25 @@ pub const VARIABLE_FIELDS: &[(&str, &str)] = &[
     ("station", "failure"),
     ("station", "repair"),
     ("station", "after"),
+    ("station", "maintenance"),
     ("robot", "parallel"),
     ("robot", "cycle"),
     ("robot", "failure"),
     ("robot", "repair"),
     ("robot", "after"),
+    ("robot", "maintenance"),
     ("conveyor", "speed"),
     ("conveyor", "length"),
     ("conveyor", "spacing"),
     ("source", "interarrival"),
 ];
+
+/// The parameters of a station's maintenance strategy `vary` can set
+/// (`vary press.maintenance.every in 100 h..2000 h`), each a duration.
+pub const VARIABLE_MAINTENANCE_PARAMETERS: &[&str] = &["every", "age"];
+
+/// The type of a varied maintenance parameter.
+const MAINTENANCE_PARAMETER: ValueType = ValueType::Quantity(Dimension::TIME);
 
 /// What a `vary` path names.
 enum VaryField {
@@ -1686,6 +1893,34 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
         );
         return None;
     }
+    // `press.maintenance.every`: a parameter of the maintenance strategy.
+    if matches!(field.ty, ValueType::Call(catalog::CallableKind::Maintenance)) {
+        let parameter = segments.get(2).filter(|_| segments.len() == 3);
+        return match parameter {
+            Some(p) if VARIABLE_MAINTENANCE_PARAMETERS.contains(&p.name.as_str()) => {
+                Some(VaryField::Number(&MAINTENANCE_PARAMETER))
+            }
+            _ => {
+                let at = parameter.map_or(varied.span, |p| p.span);
+                ctx.push(
+                    Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                        .primary(ctx.loc(at), "not a maintenance parameter `vary` sets")
+                        .help(format!(
+                            "Of a maintenance strategy, `vary` sets {}, e.g. `{}.{}.{}`.",
+                            VARIABLE_MAINTENANCE_PARAMETERS
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            target.name,
+                            varied.name,
+                            VARIABLE_MAINTENANCE_PARAMETERS[0]
+                        )),
+                );
+                None
+            }
+        };
+    }
     // A number is named by two segments; a distribution's parameter by one more than the field.
     let parameter_depth = if in_mode { 4 } else { 3 };
     match classify(&field.ty) {
@@ -1703,19 +1938,25 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
     }
 }
 
-/// KPI names an objective or constraint may use besides field paths.
-pub const KPIS: &[&str] = &[
-    "throughput",
-    "lead_time",
-    "wip",
-    "makespan",
-    "tardiness",
-    "flow_distance",
-    "cost",
-    "downtime",
-    "availability",
-    "oee",
-];
+/// Words for a scheduling or layout objective: checked, not yet run (directional).
+pub const DIRECTIONAL_KPIS: &[&str] = &["makespan", "tardiness", "flow_distance"];
+
+/// Every name an objective or constraint may use: the catalog's measures, then the directional
+/// ones.
+pub const KPIS: &[&str] = &{
+    const COUNT: usize = catalog::MEASURE_NAMES.len() + DIRECTIONAL_KPIS.len();
+    let mut names = [""; COUNT];
+    let mut i = 0;
+    while i < COUNT {
+        names[i] = if i < catalog::MEASURE_NAMES.len() {
+            catalog::MEASURE_NAMES[i]
+        } else {
+            DIRECTIONAL_KPIS[i - catalog::MEASURE_NAMES.len()]
+        };
+        i += 1;
+    }
+    names
+};
 
 /// Objectives and constraints: paths must name fields or KPIs.
 fn check_study_expression(ctx: &mut Ctx, expr: &ast::Expr) {

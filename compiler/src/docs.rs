@@ -205,6 +205,21 @@ pub fn builtins_reference() -> String {
         catalog::CLOCKS.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
     );
     out.push_str(
+        "\n## Measures\n\nWhat `sensitivity` `measures`, `optimize` objectives and constraints, and \
+         `fab run --select --measure` name (money in the model's currency).\n\n\
+         | measure | unit | better | meaning |\n| --- | --- | --- | --- |\n",
+    );
+    for measure in catalog::MEASURES {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            measure.name,
+            if measure.unit.is_empty() { "—" } else { measure.unit },
+            if measure.larger_is_better { "larger" } else { "smaller" },
+            measure.doc
+        );
+    }
+    out.push_str(
         "\n## Units\n\n| unit | dimension | value in SI | meaning |\n| --- | --- | --- | --- |\n",
     );
     for unit in units::UNITS {

@@ -4,7 +4,7 @@
 //! required field is present and of its type, every reference resolves. Defaults come from the
 //! catalog's field declarations, never from constants here.
 
-use crate::check::{CheckedBody, CheckedNested, CheckedVary, check_item};
+use crate::check::{CheckedBody, CheckedNested, CheckedVary, GoalKind, GoalQuantity, check_item};
 use crate::db::{Db, SourceFile};
 use crate::scope::Declaration;
 use crate::syntax::ItemClass;
@@ -129,6 +129,17 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         };
         let sensitivity = lower_sensitivity(&declaration.name, *base_id, &study, &model);
         model.sensitivities.push(sensitivity);
+    }
+    for declaration in &declarations {
+        if declaration.class != ItemClass::Decl(DeclKind::Optimize) {
+            continue;
+        }
+        let Some(study) = body(declaration) else { continue };
+        let Some((base_id, _)) = study.base.as_ref().and_then(|b| experiments.get(&b.name)) else {
+            continue;
+        };
+        let optimization = lower_optimization(&declaration.name, *base_id, &study, &model);
+        model.optimizations.push(optimization);
     }
     model.currency =
         crate::validate::model_currencies(db, root).first().map(|(currency, _)| currency.clone());
@@ -378,7 +389,12 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
                 arg("takes").and_then(dist).unwrap_or(Distribution::Constant { value: 0.0 });
             match call.name.as_str() {
                 "preventive" => {
-                    let (every, every_clock) = match arg("every") {
+                    // Checking established that exactly one of `every` and `age` is given.
+                    let (interval, policy) = match arg("age") {
+                        Some(age) => (Some(age), PreventivePolicy::Age),
+                        None => (arg("every"), PreventivePolicy::Interval),
+                    };
+                    let (every, every_clock) = match interval {
                         Some(Value::Clocked { value, clock: c }) => {
                             (value.si().unwrap_or(0.0), clock(c))
                         }
@@ -390,6 +406,7 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
                         clock: every_clock,
                         takes,
                         restores: restoration(arg("restores")),
+                        policy,
                     }
                 }
                 "predictive" => Maintenance::Predictive {
@@ -541,6 +558,8 @@ fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
         ["speed"] => FactorTarget::ConveyorSpeed,
         ["length"] => FactorTarget::ConveyorLength,
         ["spacing"] => FactorTarget::ConveyorSpacing,
+        ["maintenance", "every"] => FactorTarget::MaintenanceEvery,
+        ["maintenance", "age"] => FactorTarget::MaintenanceAge,
         ["cycle", p] => parameter(DistributionField::Cycle, p),
         ["setup", p] => parameter(DistributionField::Setup, p),
         ["interarrival", p] => parameter(DistributionField::Interarrival, p),
@@ -593,6 +612,65 @@ fn lower_sensitivity(
         method,
         samples: number_in(fields, DeclKind::Sensitivity, "samples").unwrap_or(64.0) as u32,
         measures,
+    }
+}
+
+/// An `optimize` study on its base experiment. What is still directional (orders to schedule,
+/// a layout, a scheduling measure) is kept as the reason it cannot run.
+fn lower_optimization(
+    name: &str,
+    base: ExperimentId,
+    checked: &CheckedBody,
+    model: &Model,
+) -> Optimization {
+    let quantity = |q: &GoalQuantity| match q {
+        GoalQuantity::Measure(name) | GoalQuantity::Directional(name) => {
+            Quantity::Measure { name: name.clone() }
+        }
+        GoalQuantity::Factor(index) => Quantity::Factor { index: *index },
+    };
+    let mut objectives = Vec::new();
+    let mut constraints = Vec::new();
+    for goal in &checked.goals {
+        let quantity = quantity(&goal.quantity);
+        match goal.kind {
+            GoalKind::Minimize => objectives.push(Objective { quantity, maximize: false }),
+            GoalKind::Maximize => objectives.push(Objective { quantity, maximize: true }),
+            GoalKind::AtLeast(bound) => {
+                constraints.push(Constraint { quantity, at_least: true, bound })
+            }
+            GoalKind::AtMost(bound) => {
+                constraints.push(Constraint { quantity, at_least: false, bound })
+            }
+        }
+    }
+    let directional_field = checked.fields.keys().find(|field| field.as_str() != "budget");
+    let directional_goal = checked.goals.iter().find_map(|goal| match &goal.quantity {
+        GoalQuantity::Directional(word) => Some(word),
+        _ => None,
+    });
+    let unsupported = match (directional_field, directional_goal) {
+        (Some(field), _) if field == "orders" => Some(
+            "scheduling production orders (`orders`) is directional: checked, not yet run".into(),
+        ),
+        (Some(field), _) => Some(format!("`{field}` is directional: checked, not yet run")),
+        (None, Some(word)) => Some(format!(
+            "`{word}` is a scheduling or layout measure, directional: checked, not yet run"
+        )),
+        (None, None) => None,
+    };
+    Optimization {
+        name: name.to_string(),
+        base,
+        factors: checked.varies.iter().filter_map(|v| lower_factor(v, model)).collect(),
+        objectives,
+        constraints,
+        budget: checked
+            .fields
+            .get("budget")
+            .and_then(|f| f.value.si())
+            .map_or(fab_runtime::optimize::DEFAULT_BUDGET, |n| n.max(0.0) as u32),
+        unsupported,
     }
 }
 

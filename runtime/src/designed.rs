@@ -18,27 +18,63 @@ use fab_stdlib::random::Stream;
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// A measure a design or a sensitivity study reports per point.
+/// A measure a design, a sensitivity study or a search reports per point.
 pub struct Measure {
     pub name: &'static str,
     pub unit: &'static str,
-    /// The statistic in a run's results.
-    pub stat: fn(&Results) -> &Stat,
+    /// The statistic of a run's results (finished: mean, half-width and per-replication values).
+    pub stat: fn(&Results) -> Stat,
 }
 
-/// Every measure, by the names of `SENSITIVITY_MEASURES` in the catalog.
+/// How each measure of the catalog's `MEASURES` is computed, in the same order (a test keeps
+/// the two in step).
 pub const MEASURES: &[Measure] = &[
-    Measure { name: "throughput", unit: "parts/h", stat: |r| &r.kpis.throughput_per_hour },
-    Measure { name: "lead_time", unit: "s", stat: |r| &r.kpis.lead_time_s },
-    Measure { name: "wip", unit: "parts", stat: |r| &r.kpis.wip },
-    Measure { name: "cost", unit: "", stat: |r| &r.kpis.cost },
-    Measure { name: "cost_per_part", unit: "", stat: |r| &r.kpis.cost_per_part },
-    Measure { name: "scrapped", unit: "parts", stat: |r| &r.kpis.scrapped },
+    Measure { name: "throughput", unit: "parts/h", stat: |r| r.kpis.throughput_per_hour.clone() },
+    Measure { name: "lead_time", unit: "s", stat: |r| r.kpis.lead_time_s.clone() },
+    Measure { name: "wip", unit: "parts", stat: |r| r.kpis.wip.clone() },
+    Measure { name: "cost", unit: "", stat: |r| r.kpis.cost.clone() },
+    Measure { name: "cost_per_part", unit: "", stat: |r| r.kpis.cost_per_part.clone() },
+    Measure { name: "scrapped", unit: "parts", stat: |r| r.kpis.scrapped.clone() },
+    Measure { name: "cost_rate", unit: "/h", stat: cost_rate },
+    Measure { name: "downtime", unit: "", stat: downtime },
+    Measure { name: "availability", unit: "", stat: availability },
+    Measure { name: "oee", unit: "", stat: |r| station_average(r, |s, i| s.oee.values[i]) },
 ];
 
 /// The measure of this name.
 pub fn measure(name: &str) -> Option<&'static Measure> {
     MEASURES.iter().find(|m| m.name == name)
+}
+
+/// Cost per hour of the observed period (horizon minus warm-up), replication by replication.
+fn cost_rate(r: &Results) -> Stat {
+    let hours = (r.horizon_s - r.warmup_s) / 3600.0;
+    let values = r.kpis.cost.values.iter().map(|c| if hours > 0.0 { c / hours } else { 0.0 });
+    per_replication(r, values.collect())
+}
+
+/// The share of time down or in maintenance, averaged over the stations.
+fn downtime(r: &Results) -> Stat {
+    station_average(r, |s, i| s.down.values[i] + s.maintenance.values[i])
+}
+
+/// Availability, averaged over the stations.
+fn availability(r: &Results) -> Stat {
+    station_average(r, |s, i| s.availability.values[i])
+}
+
+fn station_average(r: &Results, value: fn(&crate::results::StationResults, usize) -> f64) -> Stat {
+    let replications = r.kpis.cost.values.len();
+    let count = r.stations.len().max(1) as f64;
+    let values = (0..replications)
+        .map(|i| r.stations.iter().map(|(_, s)| value(s, i)).sum::<f64>() / count)
+        .collect();
+    per_replication(r, values)
+}
+
+fn per_replication(r: &Results, values: Vec<f64>) -> Stat {
+    let (mean, half_width) = crate::stats::mean_half_width(&values, r.confidence);
+    Stat { mean, half_width, values }
 }
 
 /// A factor as reported: its path, unit and range in that unit.
@@ -51,7 +87,7 @@ pub struct FactorInfo {
 }
 
 impl FactorInfo {
-    fn of(factor: &Factor) -> FactorInfo {
+    pub(crate) fn of(factor: &Factor) -> FactorInfo {
         FactorInfo {
             path: factor.path.clone(),
             unit: factor.unit.clone(),
@@ -82,7 +118,7 @@ pub struct DesignPoint {
 
 /// Runs every (point, replication) of `points` (SI factor values) on `threads` threads and
 /// returns each point's aggregated results, in point order.
-fn run_points(
+pub(crate) fn run_points(
     model: &Model,
     experiment: &Experiment,
     factors: &[Factor],
@@ -217,10 +253,7 @@ pub fn run_design(
             .zip(&results)
             .map(|(point, r)| DesignPoint {
                 values: plan.factors.iter().zip(point).map(|(f, &v)| f.display(v)).collect(),
-                measures: MEASURES
-                    .iter()
-                    .map(|m| (m.name.to_string(), (m.stat)(r).clone()))
-                    .collect(),
+                measures: MEASURES.iter().map(|m| (m.name.to_string(), (m.stat)(r))).collect(),
             })
             .collect(),
     })

@@ -5,7 +5,9 @@
 //! of the model's IR, so a design point is an ordinary model: the engine knows nothing of
 //! factors, and every point draws from the same random streams (common random numbers).
 
-use crate::model::{Arrivals, ComponentId, ComponentKind, FailureLaw, Model, Station};
+use crate::model::{
+    Arrivals, ComponentId, ComponentKind, FailureLaw, Maintenance, Model, PreventivePolicy, Station,
+};
 use fab_stdlib::dist::Distribution;
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +40,10 @@ pub enum FactorTarget {
     ConveyorSpeed,
     ConveyorLength,
     ConveyorSpacing,
+    /// The interval of a station's or robot's `preventive(every = …)` maintenance, s.
+    MaintenanceEvery,
+    /// The age of a station's or robot's `preventive(age = …)` maintenance (age replacement), s.
+    MaintenanceAge,
     /// A parameter of one of the component's distributions (see
     /// [`Distribution::with_parameter`]).
     Parameter {
@@ -87,6 +93,19 @@ impl Factor {
             (FactorTarget::ConveyorSpacing, ComponentKind::Conveyor(c)) if value >= 0.0 => {
                 c.spacing = value;
             }
+            (FactorTarget::MaintenanceEvery, ComponentKind::Station(station)) => {
+                set_preventive(station, PreventivePolicy::Interval, value).or_else(fail)?;
+            }
+            (FactorTarget::MaintenanceEvery, ComponentKind::Robot(robot)) => {
+                set_preventive(&mut robot.station, PreventivePolicy::Interval, value)
+                    .or_else(fail)?;
+            }
+            (FactorTarget::MaintenanceAge, ComponentKind::Station(station)) => {
+                set_preventive(station, PreventivePolicy::Age, value).or_else(fail)?;
+            }
+            (FactorTarget::MaintenanceAge, ComponentKind::Robot(robot)) => {
+                set_preventive(&mut robot.station, PreventivePolicy::Age, value).or_else(fail)?;
+            }
             (FactorTarget::Parameter { field, param }, kind) => {
                 let Some(distribution) = distribution_mut(kind, field) else {
                     return fail(format!("the component has no {}", field.describe()));
@@ -113,6 +132,28 @@ fn set_parallel(station: &mut Station, value: f64) -> Result<(), String> {
     }
     station.parallel = value as u32;
     Ok(())
+}
+
+/// Sets the interval or age of preventive maintenance; the station must have that policy.
+fn set_preventive(
+    station: &mut Station,
+    wanted: PreventivePolicy,
+    value: f64,
+) -> Result<(), String> {
+    let parameter = match wanted {
+        PreventivePolicy::Interval => "every",
+        PreventivePolicy::Age => "age",
+    };
+    if value.is_nan() || value <= 0.0 {
+        return Err(format!("a maintenance `{parameter}` must be positive, not {value} s"));
+    }
+    match &mut station.maintenance {
+        Maintenance::Preventive { every, policy, .. } if *policy == wanted => {
+            *every = value;
+            Ok(())
+        }
+        _ => Err(format!("the station has no `preventive({parameter} = …)` maintenance to vary")),
+    }
 }
 
 impl DistributionField {

@@ -8,6 +8,7 @@
 //! - [`experiment`]: replications in parallel, scenarios, paired comparison.
 //! - [`results`]: the results document; [`report`] renders it as CSV and SVG.
 //! - [`chart`]: SVG charts drawn by code (axes, histograms, lines, steps, scatter), for reports.
+//! - [`optimize`]: `optimize` studies, a search by simulation with common random numbers.
 //! - [`stats`] and [`bottleneck`]: the estimators the engine accumulates.
 //! - [`uncertainty`]: input uncertainty, macro-replications over redrawn fitted inputs.
 
@@ -19,6 +20,7 @@ pub mod engine;
 pub mod experiment;
 pub mod factor;
 pub mod model;
+pub mod optimize;
 pub mod report;
 pub mod results;
 pub mod stats;

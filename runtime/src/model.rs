@@ -48,6 +48,8 @@ pub struct Model {
     pub scenarios: Vec<Scenario>,
     #[serde(default)]
     pub sensitivities: Vec<Sensitivity>,
+    #[serde(default)]
+    pub optimizations: Vec<Optimization>,
     /// The model's currency (`EUR`, `USD`), when it states any cost.
     pub currency: Option<String>,
     /// The distributions made from data (`fit(…)`, `empirical(…)`), for input uncertainty.
@@ -214,9 +216,38 @@ pub enum Restoration {
 #[serde(tag = "strategy", rename_all = "snake_case")]
 pub enum Maintenance {
     Reactive,
-    Preventive { every: f64, clock: Clock, takes: Distribution, restores: Restoration },
-    Predictive { threshold: f64, lead: f64, takes: Distribution },
-    Opportunistic { window: f64, takes: Distribution },
+    /// Maintenance at `every` s on `clock`: counted from the end of the previous maintenance
+    /// (`PreventivePolicy::Interval`), or the station's age since its last renewal
+    /// (`PreventivePolicy::Age`).
+    Preventive {
+        every: f64,
+        clock: Clock,
+        takes: Distribution,
+        restores: Restoration,
+        #[serde(default)]
+        policy: PreventivePolicy,
+    },
+    Predictive {
+        threshold: f64,
+        lead: f64,
+        takes: Distribution,
+    },
+    Opportunistic {
+        window: f64,
+        takes: Distribution,
+    },
+}
+
+/// What preventive maintenance's `every` counts from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreventivePolicy {
+    /// `every`: an interval from the end of the previous maintenance.
+    #[default]
+    Interval,
+    /// `age`: the station's age, which restarts at every maintenance and at every repair that
+    /// restores `new` (age replacement).
+    Age,
 }
 
 /// Costs in the model's currency; rates per second.
@@ -385,6 +416,49 @@ pub enum SensitivityMethod {
     Morris,
     /// Sobol first-order and total indices by Saltelli sampling.
     Sobol,
+}
+
+/// An `optimize` study: a search over factors for the best objectives, by simulation.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Optimization {
+    pub name: String,
+    /// The experiment every point runs with (horizon, replications, seed).
+    pub base: ExperimentId,
+    pub factors: Vec<crate::factor::Factor>,
+    pub objectives: Vec<Objective>,
+    pub constraints: Vec<Constraint>,
+    /// The most runs the search may spend; a run is one point with all the base experiment's
+    /// replications.
+    pub budget: u32,
+    /// Why the study cannot run yet (a directional part: `orders`, a scheduling or layout
+    /// objective), when it cannot.
+    #[serde(default)]
+    pub unsupported: Option<String>,
+}
+
+/// What an objective or a constraint measures at a point.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "of", rename_all = "snake_case")]
+pub enum Quantity {
+    /// A measure of the runs, by name (`cost_rate`, `throughput`, …), in its reported unit.
+    Measure { name: String },
+    /// The value of a factor (by index), in the factor's unit: `minimize b1.capacity`.
+    Factor { index: usize },
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Objective {
+    pub quantity: Quantity,
+    pub maximize: bool,
+}
+
+/// `subject to QUANTITY <= bound` (or `>=`): the bound in the quantity's reported unit.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Constraint {
+    pub quantity: Quantity,
+    /// `true` for `>=` / `>`, `false` for `<=` / `<`.
+    pub at_least: bool,
+    pub bound: f64,
 }
 
 /// A what-if: a base experiment with replaced experiment settings and components.

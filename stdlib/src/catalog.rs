@@ -163,9 +163,115 @@ const DURATION: ValueType = ValueType::Quantity(Dimension::TIME);
 const LENGTH: ValueType = ValueType::Quantity(Dimension::LENGTH);
 const RATIO: ValueType = ValueType::Quantity(Dimension::NONE);
 
-/// The measures a `sensitivity` study may analyse, as KPIs of the results document.
-pub const SENSITIVITY_MEASURES: &[&str] =
-    &["throughput", "lead_time", "wip", "cost", "cost_per_part", "scrapped"];
+/// A measure of a run that studies of many runs report, compare and optimize: a KPI of the
+/// results document or a quantity derived from it per replication.
+#[derive(Debug)]
+pub struct MeasureDecl {
+    pub name: &'static str,
+    /// The unit the measure is reported in (money measures add the model's currency).
+    pub unit: &'static str,
+    /// Its dimension, for the bound of a constraint (`subject to throughput >= 60 parts/h`).
+    pub dimension: Dimension,
+    /// One reported unit in SI (`parts/h`: 1/3600 per second), to convert a bound.
+    pub unit_si: f64,
+    /// Whether more is better (the sense `--select` and the docs suggest).
+    pub larger_is_better: bool,
+    pub doc: &'static str,
+}
+
+/// Every measure, declared once: `sensitivity` `measures`, `optimize` objectives and
+/// constraints, `--select --measure`; the runtime computes each by name
+/// (`fab_runtime::designed::MEASURES`, which a test keeps in step with this table).
+pub const MEASURES: &[MeasureDecl] = &[
+    measure(
+        "throughput",
+        "parts/h",
+        Dimension::RATE,
+        1.0 / 3600.0,
+        true,
+        "Parts reaching a sink per hour.",
+    ),
+    measure("lead_time", "s", Dimension::TIME, 1.0, false, "Mean time from creation to a sink."),
+    measure("wip", "parts", Dimension::COUNT, 1.0, false, "Time-average parts in the system."),
+    measure("cost", "", Dimension::MONEY, 1.0, false, "Total cost over the observed period."),
+    measure(
+        "cost_per_part",
+        "",
+        Dimension::MONEY,
+        1.0,
+        false,
+        "Total cost per part reaching a sink.",
+    ),
+    measure(
+        "scrapped",
+        "parts",
+        Dimension::COUNT,
+        1.0,
+        false,
+        "Parts scrapped by catastrophic failures.",
+    ),
+    measure(
+        "cost_rate",
+        "/h",
+        Dimension::MONEY_RATE,
+        1.0 / 3600.0,
+        false,
+        "Total cost per hour of the observed period (the long-run cost rate of a maintenance \
+         policy).",
+    ),
+    measure(
+        "downtime",
+        "",
+        Dimension::NONE,
+        1.0,
+        false,
+        "Share of time stations are down for repair or in maintenance, averaged over the \
+         stations (0 to 1).",
+    ),
+    measure(
+        "availability",
+        "",
+        Dimension::NONE,
+        1.0,
+        true,
+        "Stations' availability (the OEE factor), averaged over the stations (0 to 1).",
+    ),
+    measure(
+        "oee",
+        "",
+        Dimension::NONE,
+        1.0,
+        true,
+        "Stations' overall equipment effectiveness, averaged over the stations (0 to 1).",
+    ),
+];
+
+const fn measure(
+    name: &'static str,
+    unit: &'static str,
+    dimension: Dimension,
+    unit_si: f64,
+    larger_is_better: bool,
+    doc: &'static str,
+) -> MeasureDecl {
+    MeasureDecl { name, unit, dimension, unit_si, larger_is_better, doc }
+}
+
+/// The measures' names, in [`MEASURES`] order (for `ValueType::Word`).
+pub const MEASURE_NAMES: &[&str] = &{
+    let mut names = [""; MEASURES.len()];
+    let mut i = 0;
+    while i < MEASURES.len() {
+        names[i] = MEASURES[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// Looks a measure up by name.
+pub fn measure_decl(name: &str) -> Option<&'static MeasureDecl> {
+    MEASURES.iter().find(|m| m.name == name)
+}
 const DIST_DURATION: ValueType = ValueType::Dist(Dimension::TIME);
 const POINT: ValueType = ValueType::Tuple(&[LENGTH, LENGTH]);
 const RESTORES: ValueType = ValueType::OneOf(&[ValueType::Word(RESTORE_WORDS), RATIO]);
@@ -262,7 +368,7 @@ macro_rules! processing_fields {
                 "maintenance",
                 ValueType::Call(CallableKind::Maintenance),
                 default_word("reactive"),
-                "Maintenance strategy: `reactive`, `preventive(every, takes, restores)`, \
+                "Maintenance strategy: `reactive`, `preventive(every | age, takes, restores)`, \
                  `predictive(…)`, `opportunistic(…)`.",
             ),
             COSTS,
@@ -609,25 +715,31 @@ pub const KINDS: &[KindDecl] = &[
     },
     KindDecl {
         name: "optimize",
-        doc: "Searches over `vary`ed fields for the best objectives, by simulation.",
+        doc: "Searches the `vary`ed factors for the point that minimizes or maximizes the \
+              objectives subject to the constraints, by simulation with common random numbers: \
+              a coarse grid then finer grids around the best for one factor, a Latin hypercube \
+              then a pattern search for several, the non-dominated points for several \
+              objectives. `fab optimize MODEL NAME` runs it.",
         role: Role::Study,
         fields: &[
             field(
                 "budget",
                 ValueType::Quantity(Dimension::COUNT),
                 OPTIONAL,
-                "How many simulation runs the search may spend, e.g. `200 runs`.",
+                "How many runs the search may spend, e.g. `40 runs`; a run is one point with \
+                 all the base experiment's replications (default 30).",
             ),
             field(
                 "orders",
                 ValueType::String,
                 OPTIONAL,
-                "A CSV file of production orders to schedule.",
+                "A CSV file of production orders to schedule (directional: checked, not yet \
+                 run).",
             ),
         ],
         nested: &[],
         free_fields: true,
-        directional: true,
+        directional: false,
     },
     KindDecl {
         name: "sensitivity",
@@ -652,7 +764,7 @@ pub const KINDS: &[KindDecl] = &[
             ),
             field(
                 "measures",
-                ValueType::List(&ValueType::Word(SENSITIVITY_MEASURES)),
+                ValueType::List(&ValueType::Word(MEASURE_NAMES)),
                 OPTIONAL,
                 "The measures analysed (default `[throughput]`).",
             ),
@@ -685,6 +797,10 @@ pub const KINDS: &[KindDecl] = &[
     },
 ];
 
+/// A preventive interval or age: a duration on calendar time (the default) or busy time.
+const PREVENTIVE_CLOCKED: ValueType =
+    ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] };
+
 /// Maintenance strategies and feeds.
 pub const CALLABLES: &[CallableDecl] = &[
     CallableDecl {
@@ -697,13 +813,24 @@ pub const CALLABLES: &[CallableDecl] = &[
     CallableDecl {
         name: "preventive",
         kind: CallableKind::Maintenance,
-        doc: "Maintain at a fixed interval of calendar or busy time.",
+        doc: "Maintain at a fixed interval (`every`) or at a fixed age (`age`) of calendar or busy \
+              time; exactly one of the two.",
         params: &[
             ParamDecl::new(
                 "every",
-                ValueType::Clocked { value: &DURATION, clocks: &["calendar_time", "busy_time"] },
-                "Interval between maintenances, `of calendar_time` (default) or `of busy_time`.",
-            ),
+                PREVENTIVE_CLOCKED,
+                "Interval between maintenances, counted from the end of the previous one, \
+                 `of calendar_time` (default) or `of busy_time`.",
+            )
+            .optional(),
+            ParamDecl::new(
+                "age",
+                PREVENTIVE_CLOCKED,
+                "Age at which the station is maintained (age replacement): the age restarts at \
+                 every maintenance and at every repair that restores `new`; `of calendar_time` \
+                 (default) or `of busy_time`.",
+            )
+            .optional(),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
             ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
                 .optional(),

@@ -16,6 +16,7 @@ pub mod dist;
 pub mod fastexp;
 pub mod fit;
 pub mod library;
+pub mod maintenance;
 pub mod random;
 pub mod sample;
 pub mod special;

@@ -16,6 +16,8 @@
 //!   systems simulated with common random numbers.
 //! - [`variance`]: the one-way random-effects decomposition of an output's variance into a part
 //!   between groups (input uncertainty) and a part within them (stochastic noise).
+//! - [`search`]: deterministic search for the best point of a noisy function evaluated in
+//!   batches with common random numbers (grid refinement, compass search, Pareto fronts).
 //!
 //! Designs live in the unit cube `[0, 1]^k` (the random and quasi-random ones inside it, the
 //! one-at-a-time and Morris grids on its faces too); [`design::scale`] maps a coordinate to a
@@ -26,6 +28,7 @@
 
 pub mod design;
 pub mod mser;
+pub mod search;
 pub mod selection;
 pub mod sensitivity;
 pub mod variance;

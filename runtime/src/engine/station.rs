@@ -20,13 +20,16 @@
 //! idle no event is pending at all.
 //!
 //! Preventive maintenance comes due every `every` on its clock (calendar or busy time), counted
-//! from the end of the previous maintenance. Due while a repair is in progress, it starts when the
-//! repair ends. It restores every time-based failure mode as its `restores` says.
+//! from the end of the previous maintenance; with `age` (age replacement) the count also restarts
+//! at the end of every repair whose mode restores `new`, which cancels a maintenance that fell due
+//! during that repair. Due while a repair is in progress, it starts when the repair ends. It
+//! restores every time-based failure mode as its `restores` says.
 
 use super::trace::TraceKind;
 use super::{ANY, Node, Op, Part, RunError, Sim};
 use crate::model::{
-    Clock, Component, Costs, FailureLaw, Maintenance, Motion, Restoration, Station,
+    Clock, Component, Costs, FailureLaw, Maintenance, Motion, PreventivePolicy, Restoration,
+    Station,
 };
 use crate::time::{ns, secs};
 use fab_stdlib::random::Stream;
@@ -95,6 +98,8 @@ struct Mode {
 struct Preventive {
     every: u64,
     busy_clock: bool,
+    /// Age replacement: a repair that restores `new` also restarts the count to `due`.
+    age: bool,
     takes: Sampler,
     stream: Stream,
     restores: Restoration,
@@ -174,9 +179,10 @@ impl StationNode {
         }
         let preventive = match &station.maintenance {
             Maintenance::Reactive => None,
-            Maintenance::Preventive { every, clock, takes, restores } => Some(Preventive {
+            Maintenance::Preventive { every, clock, takes, restores, policy } => Some(Preventive {
                 every: ns(*every).max(1),
                 busy_clock: *clock == Clock::BusyTime,
+                age: *policy == PreventivePolicy::Age,
                 takes: takes.sampler(),
                 stream: stream("maintenance"),
                 restores: *restores,
@@ -793,6 +799,18 @@ impl Sim<'_> {
         let restores = station.modes[m as usize].restores;
         Self::renew(station, m as usize, now, restores);
         station.modes[m as usize].in_repair = false;
+        let renews_age =
+            restores == Restoration::New && station.preventive.as_ref().is_some_and(|pm| pm.age);
+        if renews_age {
+            // Age replacement: the renewal restarts the age, and a maintenance that fell due
+            // during the repair is no longer due.
+            let busy = station.busy_clock(now);
+            let pm = station.preventive.as_mut().expect("checked");
+            pm.due = if pm.busy_clock { busy } else { now } + pm.every;
+            pm.armed = false;
+            pm.generation = pm.generation.wrapping_add(1);
+            station.maintenance_pending = false;
+        }
         if !station.stopped() {
             if station.maintenance_pending {
                 station.maintenance_pending = false;
@@ -802,6 +820,9 @@ impl Sim<'_> {
             }
         }
         self.arm_all(c);
+        if renews_age {
+            self.arm_preventive(c);
+        }
         self.station_changed(c);
     }
 

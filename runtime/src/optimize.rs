@@ -1,0 +1,453 @@
+//! `optimize` studies: a search over factors for the point that minimizes or maximizes the
+//! objectives subject to the constraints, by simulation.
+//!
+//! The search itself is [`crate::analysis::search`], a function of numbers. This module gives it
+//! simulation outputs: each batch of points runs through the same machinery as designed
+//! experiments ([`crate::designed::run_points`]: every point with the base experiment's
+//! replications and seeds, so every point draws common random numbers; all (point, replication)
+//! runs on one rayon pool, gathered in order, so the result does not depend on the thread
+//! count). A **run** is one point with all its replications: the budget counts runs.
+//!
+//! A point is scored on the means of its replications: the first objective (negated when
+//! maximized) and the constraint violation, the sum over constraints of the relative shortfall of
+//! the mean from its bound. A point whose means break a constraint is infeasible and never
+//! reported as the best (Deb's feasibility rules). With several objectives the report holds the
+//! non-dominated feasible points instead of one best.
+
+use crate::analysis::search::{self, Range, Score, Strategy};
+use crate::chart::{Chart, PALETTE, Series};
+use crate::designed::{FactorInfo, MEASURES, measure, run_points};
+use crate::engine::RunError;
+use crate::model::{Experiment, Model, Optimization, Quantity};
+use crate::results::{Results, Stat};
+use fab_stdlib::random::Stream;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The budget when the study states none.
+pub const DEFAULT_BUDGET: u32 = 30;
+
+/// The results of an `optimize` study.
+#[derive(Clone, Debug, Serialize)]
+pub struct OptimizationResults {
+    pub study: String,
+    pub experiment: String,
+    pub seed: u64,
+    pub replications: u32,
+    pub confidence: f64,
+    /// The search strategy, in words.
+    pub method: String,
+    pub budget: u32,
+    /// Runs spent: points evaluated, each with every replication.
+    pub runs: u32,
+    pub currency: Option<String>,
+    pub factors: Vec<FactorInfo>,
+    pub objectives: Vec<ObjectiveInfo>,
+    pub constraints: Vec<ConstraintInfo>,
+    /// Every evaluated point, in evaluation order.
+    pub points: Vec<OptimizedPoint>,
+    /// The index in `points` of the best feasible point (of the first objective), if any.
+    pub best: Option<usize>,
+    /// With several objectives: the indices of the non-dominated feasible points.
+    pub pareto: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectiveInfo {
+    /// A measure's name or a factor's path.
+    pub quantity: String,
+    pub unit: String,
+    pub maximize: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConstraintInfo {
+    pub quantity: String,
+    pub unit: String,
+    /// `>=` or `<=`.
+    pub relation: String,
+    pub bound: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OptimizedPoint {
+    /// Factor values in their units, in factor order.
+    pub values: Vec<f64>,
+    /// The search round that evaluated it (0 first).
+    pub round: u32,
+    pub feasible: bool,
+    /// Per objective, in order: mean and half-width (a factor's value has no interval).
+    pub objectives: Vec<Stat>,
+    /// Per constraint, in order.
+    pub constraints: Vec<Stat>,
+    /// Every measure (the names of [`MEASURES`]).
+    pub measures: Vec<(String, Stat)>,
+}
+
+/// Runs an `optimize` study on its base experiment (already resolved with any overrides).
+pub fn run_optimization(
+    model: &Model,
+    study: &Optimization,
+    experiment: &Experiment,
+    threads: usize,
+    progress: &(dyn Fn(u32, u32) + Sync),
+) -> Result<OptimizationResults, RunError> {
+    let bad =
+        |why: String| Err(RunError::BadExperiment(format!("optimize `{}`: {why}", study.name)));
+    if let Some(why) = &study.unsupported {
+        return bad(why.clone());
+    }
+    if study.factors.is_empty() {
+        return bad("it varies nothing: add `vary PATH in LOW..HIGH`".into());
+    }
+    if study.objectives.is_empty() {
+        return bad("it has no objective: add `minimize MEASURE` or `maximize MEASURE`".into());
+    }
+    for quantity in study
+        .objectives
+        .iter()
+        .map(|o| &o.quantity)
+        .chain(study.constraints.iter().map(|c| &c.quantity))
+    {
+        if let Quantity::Measure { name } = quantity
+            && measure(name).is_none()
+        {
+            return bad(format!("no measure named `{name}`"));
+        }
+    }
+    let ranges: Vec<Range> = study
+        .factors
+        .iter()
+        .map(|f| Range { low: f.low, high: f.high, integer: f.integer })
+        .collect();
+    let strategy = Strategy::for_problem(study.factors.len(), study.objectives.len());
+    let replications = experiment.replications;
+    let total = study.budget * replications;
+    let mut done_before = 0u32;
+    let mut evaluated: Vec<(Vec<f64>, Results)> = Vec::new();
+    let mut evaluate = |points: &[Vec<f64>]| -> Result<Vec<Score>, RunError> {
+        let offset = done_before;
+        let results =
+            run_points(model, experiment, &study.factors, points, threads, &|done, _| {
+                progress(offset + done, total)
+            })?;
+        done_before += points.len() as u32 * replications;
+        let scores = points.iter().zip(&results).map(|(point, r)| score(study, point, r)).collect();
+        evaluated.extend(points.iter().cloned().zip(results));
+        Ok(scores)
+    };
+    let mut stream = Stream::new(experiment.seed, 0, &study.name, "optimize");
+    let searched =
+        search::search(&ranges, study.budget as usize, strategy, &mut stream, &mut evaluate)?;
+
+    let points: Vec<OptimizedPoint> = searched
+        .iter()
+        .zip(&evaluated)
+        .map(|(found, (point, results))| OptimizedPoint {
+            values: study.factors.iter().zip(point).map(|(f, &v)| f.display(v)).collect(),
+            round: found.round,
+            feasible: found.score.violation == 0.0,
+            objectives: study
+                .objectives
+                .iter()
+                .map(|o| quantity_stat(study, &o.quantity, point, results))
+                .collect(),
+            constraints: study
+                .constraints
+                .iter()
+                .map(|c| quantity_stat(study, &c.quantity, point, results))
+                .collect(),
+            measures: MEASURES.iter().map(|m| (m.name.to_string(), (m.stat)(results))).collect(),
+        })
+        .collect();
+    let mut best: Option<usize> = None;
+    for (i, found) in searched.iter().enumerate() {
+        if found.score.violation == 0.0
+            && best.is_none_or(|b| found.score.better_than(&searched[b].score))
+        {
+            best = Some(i);
+        }
+    }
+    let pareto = if study.objectives.len() > 1 {
+        let minimized: Vec<Vec<f64>> = points
+            .iter()
+            .map(|p| {
+                study
+                    .objectives
+                    .iter()
+                    .zip(&p.objectives)
+                    .map(|(o, s)| if o.maximize { -s.mean } else { s.mean })
+                    .collect()
+            })
+            .collect();
+        let feasible: Vec<bool> = points.iter().map(|p| p.feasible).collect();
+        search::pareto_front(&minimized, &feasible)
+    } else {
+        Vec::new()
+    };
+    Ok(OptimizationResults {
+        study: study.name.clone(),
+        experiment: experiment.name.clone(),
+        seed: experiment.seed,
+        replications,
+        confidence: experiment.confidence,
+        method: strategy.describe().into(),
+        budget: study.budget,
+        runs: points.len() as u32,
+        currency: model.currency.clone(),
+        factors: study.factors.iter().map(FactorInfo::of).collect(),
+        objectives: study
+            .objectives
+            .iter()
+            .map(|o| ObjectiveInfo {
+                quantity: quantity_name(study, &o.quantity),
+                unit: quantity_unit(study, &o.quantity),
+                maximize: o.maximize,
+            })
+            .collect(),
+        constraints: study
+            .constraints
+            .iter()
+            .map(|c| ConstraintInfo {
+                quantity: quantity_name(study, &c.quantity),
+                unit: quantity_unit(study, &c.quantity),
+                relation: if c.at_least { ">=" } else { "<=" }.into(),
+                bound: c.bound,
+            })
+            .collect(),
+        points,
+        best,
+        pareto,
+    })
+}
+
+/// The first objective (to minimise) and the constraint violation of a point's means.
+fn score(study: &Optimization, point: &[f64], results: &Results) -> Score {
+    let objective = &study.objectives[0];
+    let value = quantity_stat(study, &objective.quantity, point, results).mean;
+    let violation = study
+        .constraints
+        .iter()
+        .map(|c| {
+            let value = quantity_stat(study, &c.quantity, point, results).mean;
+            let shortfall = if c.at_least { c.bound - value } else { value - c.bound };
+            if shortfall.is_nan() {
+                f64::INFINITY
+            } else {
+                shortfall.max(0.0) / c.bound.abs().max(1e-12)
+            }
+        })
+        .sum();
+    Score { objective: if objective.maximize { -value } else { value }, violation }
+}
+
+/// A measure's statistic, or a factor's value (in its unit) as a statistic without interval.
+fn quantity_stat(study: &Optimization, quantity: &Quantity, point: &[f64], r: &Results) -> Stat {
+    match quantity {
+        Quantity::Measure { name } => measure(name).map(|m| (m.stat)(r)).unwrap_or_default(),
+        Quantity::Factor { index } => {
+            let value = study.factors[*index].display(point[*index]);
+            Stat { mean: value, half_width: 0.0, values: Vec::new() }
+        }
+    }
+}
+
+fn quantity_name(study: &Optimization, quantity: &Quantity) -> String {
+    match quantity {
+        Quantity::Measure { name } => name.clone(),
+        Quantity::Factor { index } => study.factors[*index].path.clone(),
+    }
+}
+
+fn quantity_unit(study: &Optimization, quantity: &Quantity) -> String {
+    match quantity {
+        Quantity::Measure { name } => measure(name).map(|m| m.unit.to_string()).unwrap_or_default(),
+        Quantity::Factor { index } => study.factors[*index].unit.clone(),
+    }
+}
+
+impl OptimizationResults {
+    /// A quantity's unit as reported: a money measure's unit in the model's currency
+    /// (`EUR/h` for `cost_rate`).
+    pub fn unit_of(&self, quantity: &str, unit: &str) -> String {
+        match &self.currency {
+            Some(currency) if is_money(quantity) => format!("{currency}{unit}"),
+            _ => unit.to_string(),
+        }
+    }
+
+    /// One row per evaluated point: factor values, round, feasibility, every objective's and
+    /// constraint's mean and half-width, and whether it is the best or on the Pareto front.
+    pub fn csv(&self) -> String {
+        let mut out = String::from("point,round");
+        let labelled = |name: &str, unit: &str| {
+            crate::report::csv_text(&if unit.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name} [{unit}]")
+            })
+        };
+        for f in &self.factors {
+            let _ = write!(out, ",{}", labelled(&f.path, &f.unit));
+        }
+        for o in &self.objectives {
+            let name = labelled(&o.quantity, &self.unit_of(&o.quantity, &o.unit));
+            let _ = write!(out, ",{name},{name} half_width");
+        }
+        for c in &self.constraints {
+            let name = labelled(&c.quantity, &self.unit_of(&c.quantity, &c.unit));
+            let _ = write!(out, ",{name},{name} half_width");
+        }
+        out.push_str(",feasible,best\n");
+        for (i, p) in self.points.iter().enumerate() {
+            let _ = write!(out, "{},{}", i + 1, p.round);
+            for v in &p.values {
+                let _ = write!(out, ",{v}");
+            }
+            for s in p.objectives.iter().chain(&p.constraints) {
+                let _ = write!(out, ",{},{}", s.mean, s.half_width);
+            }
+            let best = Some(i) == self.best || self.pareto.contains(&i);
+            let _ = writeln!(out, ",{},{}", p.feasible, best);
+        }
+        out
+    }
+
+    /// The curve of the first objective against each factor: for one factor, the mean through
+    /// the evaluated points with the confidence band drawn as dashed lines and the best point
+    /// marked; for several, one panel per factor with every evaluated point.
+    pub fn svg(&self) -> String {
+        let Some(objective) = self.objectives.first() else {
+            return String::from(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n",
+            );
+        };
+        let unit = self.unit_of(&objective.quantity, &objective.unit);
+        let y_label = if unit.is_empty() {
+            objective.quantity.clone()
+        } else {
+            format!("{} [{unit}]", objective.quantity)
+        };
+        let subtitle = format!(
+            "{} runs × {} replications, seed {}, {}; band: {}% confidence interval",
+            self.runs,
+            self.replications,
+            self.seed,
+            self.method,
+            100.0 * self.confidence
+        );
+        let panel = |index: usize| -> Chart {
+            let factor = &self.factors[index];
+            let mut chart = Chart::new(format!("Optimize {}: {}", self.study, objective.quantity));
+            chart.subtitle = subtitle.clone();
+            chart.x_label = if factor.unit.is_empty() {
+                factor.path.clone()
+            } else {
+                format!("{} [{}]", factor.path, factor.unit)
+            };
+            chart.y_label = y_label.clone();
+            let mut rows: Vec<(f64, &Stat, bool)> = self
+                .points
+                .iter()
+                .map(|p| (p.values[index], &p.objectives[0], p.feasible))
+                .collect();
+            rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let feasible: Vec<(f64, f64)> =
+                rows.iter().filter(|r| r.2).map(|r| (r.0, r.1.mean)).collect();
+            let infeasible: Vec<(f64, f64)> =
+                rows.iter().filter(|r| !r.2).map(|r| (r.0, r.1.mean)).collect();
+            if self.factors.len() == 1 {
+                let band = |sign: f64| -> Vec<(f64, f64)> {
+                    rows.iter().map(|r| (r.0, r.1.mean + sign * r.1.half_width)).collect()
+                };
+                chart.series.push(Series::Line {
+                    label: "mean".into(),
+                    points: rows.iter().map(|r| (r.0, r.1.mean)).collect(),
+                    colour: PALETTE[0].into(),
+                    dashed: false,
+                });
+                chart.series.push(Series::Line {
+                    label: "confidence band".into(),
+                    points: band(1.0),
+                    colour: PALETTE[5].into(),
+                    dashed: true,
+                });
+                chart.series.push(Series::Line {
+                    label: String::new(),
+                    points: band(-1.0),
+                    colour: PALETTE[5].into(),
+                    dashed: true,
+                });
+            }
+            chart.series.push(Series::Scatter {
+                label: "evaluated".into(),
+                points: feasible,
+                colour: PALETTE[0].into(),
+            });
+            if !infeasible.is_empty() {
+                chart.series.push(Series::Scatter {
+                    label: "infeasible".into(),
+                    points: infeasible,
+                    colour: PALETTE[7].into(),
+                });
+            }
+            let marked: Vec<usize> = match self.best {
+                _ if !self.pareto.is_empty() => self.pareto.clone(),
+                Some(best) => vec![best],
+                None => Vec::new(),
+            };
+            if !marked.is_empty() {
+                chart.series.push(Series::Scatter {
+                    label: if self.pareto.is_empty() { "best" } else { "non-dominated" }.into(),
+                    points: marked
+                        .iter()
+                        .map(|&i| (self.points[i].values[index], self.points[i].objectives[0].mean))
+                        .collect(),
+                    colour: PALETTE[1].into(),
+                });
+            }
+            chart
+        };
+        if self.factors.len() == 1 {
+            return panel(0).svg();
+        }
+        // One panel per factor, stacked: nested <svg> elements, each with its own clip path id.
+        let (width, height) = (720.0, 480.0);
+        let total = height * self.factors.len() as f64;
+        let mut out = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{total:.0}\" \
+             viewBox=\"0 0 {width:.0} {total:.0}\">\n"
+        );
+        for index in 0..self.factors.len() {
+            let svg = panel(index)
+                .svg()
+                .replacen("<svg ", &format!("<svg x=\"0\" y=\"{:.0}\" ", height * index as f64), 1)
+                .replace("plot-area", &format!("plot-area-{index}"));
+            out.push_str(&svg);
+        }
+        out.push_str("</svg>\n");
+        out
+    }
+}
+
+fn is_money(name: &str) -> bool {
+    fab_stdlib::catalog::measure_decl(name).is_some_and(|m| {
+        m.dimension == fab_stdlib::units::Dimension::MONEY
+            || m.dimension == fab_stdlib::units::Dimension::MONEY_RATE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_measure_of_the_catalog_is_computed_in_the_same_order() {
+        let catalog: Vec<&str> = fab_stdlib::catalog::MEASURES.iter().map(|m| m.name).collect();
+        let runtime: Vec<&str> = MEASURES.iter().map(|m| m.name).collect();
+        assert_eq!(catalog, runtime);
+        for (decl, m) in fab_stdlib::catalog::MEASURES.iter().zip(MEASURES) {
+            assert_eq!(decl.unit, m.unit, "{}", m.name);
+        }
+    }
+}

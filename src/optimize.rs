@@ -1,0 +1,249 @@
+//! `fab optimize MODEL [NAME]`: run an `optimize` study and print the best point and every
+//! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
+
+use crate::run::{Options, Progress, emit, pm};
+use fab_runtime::experiment::Study;
+use fab_runtime::model::Model;
+use fab_runtime::optimize::{OptimizationResults, run_optimization};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+/// Runs the study named `name`, or the model's only one.
+pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
+    let model = match crate::run::compile_model(&options.file) {
+        Ok(model) => model,
+        Err(code) => return code,
+    };
+    let known: Vec<&str> = model.optimizations.iter().map(|o| o.name.as_str()).collect();
+    let study = match name {
+        Some(name) => model.optimizations.iter().find(|o| o.name == name),
+        None if known.len() == 1 => model.optimizations.first(),
+        None => None,
+    };
+    let Some(study) = study else {
+        let listed = if known.is_empty() {
+            "the model declares none".to_string()
+        } else {
+            format!("the model has: {}", known.join(", "))
+        };
+        match name {
+            Some(name) => eprintln!("error: no optimize study named `{name}` ({listed})"),
+            None => eprintln!("error: name the optimize study to run ({listed})"),
+        }
+        return ExitCode::from(if known.is_empty() || name.is_some() { 1 } else { 2 });
+    };
+    let base = &model.experiments[study.base.0 as usize];
+    let resolved = match Study::resolve(&model, Some(&base.name), &options.overrides) {
+        Ok(resolved) => resolved,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let progress = Progress::new(&study.name, options.json);
+    let outcome = run_optimization(
+        &resolved.model,
+        study,
+        &resolved.experiment,
+        options.threads,
+        &|done, total| progress.update(done, total),
+    );
+    progress.clear();
+    let results = match outcome {
+        Ok(results) => results,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let json = serde_json::to_string_pretty(&results).unwrap_or_default();
+    emit(
+        options,
+        &json,
+        || table(&options.file, &model, &results),
+        || {
+            vec![
+                ("optimize.json", json.clone() + "\n"),
+                ("optimize.csv", results.csv()),
+                ("optimize.svg", results.svg()),
+            ]
+        },
+    )
+}
+
+fn unit_of(r: &OptimizationResults, unit: &str, quantity: &str) -> String {
+    r.unit_of(quantity, unit)
+}
+
+fn table(file: &str, model: &Model, r: &OptimizationResults) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{file}: optimize {} on experiment {}, {} of {} runs × {} replications, seed {}",
+        r.study, r.experiment, r.runs, r.budget, r.replications, r.seed
+    );
+    let _ = writeln!(out, "search: {} (common random numbers)", r.method);
+    for o in &r.objectives {
+        let unit = unit_of(r, &o.unit, &o.quantity);
+        let unit = if unit.is_empty() { String::new() } else { format!(" [{unit}]") };
+        let sense = if o.maximize { "maximize" } else { "minimize" };
+        let _ = writeln!(out, "objective: {sense} {}{unit}", o.quantity);
+    }
+    for c in &r.constraints {
+        let unit = unit_of(r, &c.unit, &c.quantity);
+        let _ = writeln!(out, "subject to: {} {} {} {unit}", c.quantity, c.relation, c.bound);
+    }
+    let _ = writeln!(
+        out,
+        "(mean ± half-width of the {}% confidence interval; infeasible points break a \
+         constraint on their means)\n",
+        100.0 * r.confidence
+    );
+    let describe = |index: usize| -> String {
+        let point = &r.points[index];
+        let values: Vec<String> = r
+            .factors
+            .iter()
+            .zip(&point.values)
+            .map(|(f, v)| format!("{} = {} {}", f.path, round(*v), f.unit).trim_end().to_string())
+            .collect();
+        let objectives: Vec<String> = r
+            .objectives
+            .iter()
+            .zip(&point.objectives)
+            .map(|(o, s)| {
+                format!("{} {} {}", o.quantity, pm(s, 4), unit_of(r, &o.unit, &o.quantity))
+                    .trim_end()
+                    .to_string()
+            })
+            .collect();
+        format!("{}   {}", values.join(", "), objectives.join(", "))
+    };
+    if !r.pareto.is_empty() {
+        let _ = writeln!(out, "non-dominated points ({}):", r.pareto.len());
+        for &i in &r.pareto {
+            let _ = writeln!(out, "  {}", describe(i));
+        }
+    } else if let Some(best) = r.best {
+        let _ = writeln!(out, "best: {}", describe(best));
+    } else {
+        let _ = writeln!(out, "no evaluated point meets every constraint");
+    }
+    if let Some(check) = analytic_check(model, r) {
+        let _ = writeln!(out, "{check}");
+    }
+    out.push('\n');
+    let headers: Vec<String> = r
+        .factors
+        .iter()
+        .map(
+            |f| if f.unit.is_empty() { f.path.clone() } else { format!("{} [{}]", f.path, f.unit) },
+        )
+        .chain(r.objectives.iter().map(|o| o.quantity.clone()))
+        .chain(r.constraints.iter().map(|c| format!("{} {} {}", c.quantity, c.relation, c.bound)))
+        .collect();
+    let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
+    for header in &headers {
+        let _ = write!(out, "  {header:>w$}", w = header.len().max(10));
+    }
+    out.push('\n');
+    // Rows in the order of the factors' values, so one factor reads as a curve.
+    let mut order: Vec<usize> = (0..r.points.len()).collect();
+    order.sort_by(|&a, &b| {
+        r.points[a]
+            .values
+            .iter()
+            .zip(&r.points[b].values)
+            .map(|(x, y)| x.total_cmp(y))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    for i in order {
+        let p = &r.points[i];
+        let _ = write!(out, "  {:>5}  {:>5}", i + 1, p.round);
+        let cells: Vec<String> = p
+            .values
+            .iter()
+            .map(|v| round(*v))
+            .chain(p.objectives.iter().chain(&p.constraints).map(|s| pm(s, 4)))
+            .collect();
+        for (header, cell) in headers.iter().zip(cells) {
+            let _ = write!(out, "  {cell:>w$}", w = header.len().max(10));
+        }
+        let mark = if Some(i) == r.best && r.pareto.is_empty() {
+            "  ◀ best"
+        } else if r.pareto.contains(&i) {
+            "  ◀ non-dominated"
+        } else if !p.feasible {
+            "  infeasible"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{mark}");
+    }
+    out
+}
+
+/// A factor value with at most four decimals, trailing zeros dropped.
+fn round(value: f64) -> String {
+    let text = format!("{value:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text.is_empty() || text == "-0" { "0".into() } else { text.to_string() }
+}
+
+/// For the textbook case — one station, one Weibull failure mode on the same clock as
+/// age-based preventive maintenance, repairs restoring `new`, only repair and preventive costs,
+/// the age as the only factor and the cost rate as the objective — the Barlow–Proschan optimum
+/// beside the simulated one (the analytic value neglects repair and maintenance durations).
+fn analytic_check(model: &Model, r: &OptimizationResults) -> Option<String> {
+    use fab_runtime::model::{ComponentKind, FailureLaw, Maintenance, PreventivePolicy};
+    use fab_stdlib::dist::Distribution;
+    let [factor] = r.factors.as_slice() else { return None };
+    let [objective] = r.objectives.as_slice() else { return None };
+    if objective.quantity != "cost_rate" || !factor.path.ends_with(".maintenance.age") {
+        return None;
+    }
+    let mut stations = model.component_ids().filter_map(|id| match &model.component(id).kind {
+        ComponentKind::Station(s) => Some(s),
+        _ => None,
+    });
+    let (Some(station), None) = (stations.next(), stations.next()) else { return None };
+    let [mode] = station.failures.as_slice() else { return None };
+    let FailureLaw::Time { life: Distribution::Weibull { shape, scale, location }, clock } =
+        &mode.law
+    else {
+        return None;
+    };
+    let Maintenance::Preventive { clock: maintenance_clock, policy: PreventivePolicy::Age, .. } =
+        &station.maintenance
+    else {
+        return None;
+    };
+    let costs = &station.costs;
+    if *location != 0.0
+        || clock != maintenance_clock
+        || mode.restores != fab_runtime::model::Restoration::New
+        || costs.downtime_per_s != 0.0
+        || costs.operating_per_s != 0.0
+        || costs.per_part != 0.0
+    {
+        return None;
+    }
+    let hours = |s: f64| s / 3600.0;
+    let (eta, cp, cf) = (hours(*scale), costs.preventive, costs.repair);
+    let (t_star, c_star) = fab_stdlib::maintenance::optimal_age(*shape, eta, cp, cf)?;
+    let best = r.best?;
+    let found_t = r.points[best].values[0] * factor_hours(factor);
+    let at_found = fab_stdlib::maintenance::age_replacement_cost_rate(*shape, eta, cp, cf, found_t);
+    Some(format!(
+        "analytic (Barlow–Proschan, Weibull β = {shape}, η = {} h, c_p = {cp}, c_f = {cf}, \
+         durations neglected): T* = {t_star:.2} h, C(T*) = {c_star:.6} /h; C at the found age = \
+         {at_found:.6} /h",
+        round(eta)
+    ))
+}
+
+/// Hours per unit of the factor (its unit is a time unit: `h`, `d`, `min`, …).
+fn factor_hours(factor: &fab_runtime::designed::FactorInfo) -> f64 {
+    fab_stdlib::units::lookup(&factor.unit).map_or(1.0 / 3600.0, |u| u.to_si / 3600.0)
+}
