@@ -23,7 +23,7 @@
 //! Events of a pair are taken in time order, and at equal times failures first, then maintenance,
 //! then censoring (the order of the rows breaks the remaining ties). An event that would end a life
 //! of zero length ends none: a maintenance at the moment of a failure is that failure's replacement,
-//! not a second renewal.
+//! not a second renewal, and one during a repair leaves the next life starting when the repair ends.
 //!
 //! # Intervals
 //!
@@ -139,7 +139,8 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
     if let Some(bad) = events.iter().find(|e| !e.time.is_finite()) {
         return Err(EventError { row: bad.row, message: "the time is not a finite number".into() });
     }
-    if let Some(bad) = events.iter().find(|e| e.repair.is_some_and(|r| !(r >= 0.0 && r.is_finite())))
+    if let Some(bad) =
+        events.iter().find(|e| e.repair.is_some_and(|r| !(r >= 0.0 && r.is_finite())))
     {
         return Err(EventError {
             row: bad.row,
@@ -219,7 +220,8 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                     if let Some(start) = open.filter(|&s| t > s) {
                         out.lives.push(life(start, t, Ending::Maintenance));
                     }
-                    open = Some(t);
+                    // A maintenance during a repair leaves the repair's end as the start.
+                    open = Some(open.map_or(t, |s| s.max(t)));
                 }
                 EventKind::Censored => {
                     if let Some(start) = open.filter(|&s| t > s) {
@@ -244,23 +246,22 @@ pub struct Estimate {
     pub high: f64,
 }
 
-/// The MTBF of `sample`: total time on test over the number of failures, with the chi-square
-/// interval at `level` (see the module documentation). `None` without failures.
-pub fn mtbf(sample: &Sample, level: f64) -> Option<Estimate> {
-    let failures = sample.failures().len();
-    if failures == 0 || !(level > 0.0 && level < 1.0) {
+/// The MTBF of lives totalling `total_time` with `failures` failures (censored lives count in the
+/// total): the total time on test over the failures, with the chi-square interval at `level` (see
+/// the module documentation). `None` without failures. With one failure the upper bound is finite;
+/// it is the lower one that the extra degrees of freedom keep away from zero.
+pub fn mtbf(total_time: f64, failures: usize, level: f64) -> Option<Estimate> {
+    if failures == 0 || !(level > 0.0 && level < 1.0) || !(total_time > 0.0) {
         return None;
     }
-    let total: f64 = sample.failures().iter().chain(sample.censored_values()).sum();
     let alpha = 1.0 - level;
-    let chi_square = |p: f64, df: f64| {
-        Distribution::Gamma { shape: df / 2.0, scale: 2.0 }.sampler().quantile(p)
-    };
+    let chi_square =
+        |p: f64, df: f64| Distribution::Gamma { shape: df / 2.0, scale: 2.0 }.sampler().quantile(p);
     let r = failures as f64;
     Some(Estimate {
-        value: total / r,
-        low: 2.0 * total / chi_square(1.0 - alpha / 2.0, 2.0 * r + 2.0),
-        high: 2.0 * total / chi_square(alpha / 2.0, 2.0 * r),
+        value: total_time / r,
+        low: 2.0 * total_time / chi_square(1.0 - alpha / 2.0, 2.0 * r + 2.0),
+        high: 2.0 * total_time / chi_square(alpha / 2.0, 2.0 * r),
     })
 }
 
@@ -446,6 +447,8 @@ mod tests {
             event("m1", "b", 3.0, RepairEnd, 7),
             event("m1", "b", 8.0, Failure, 8),
             event("m2", "a", 30.0, Censored, 9),
+            Event { repair: Some(2.0), ..event("m2", "b", 5.0, Failure, 10) },
+            event("m2", "b", 5.0, Maintenance, 11),
         ];
         let out = lives(&events, Window::default()).unwrap();
         let got: Vec<(&str, &str, f64, f64, Ending)> = out
@@ -461,9 +464,10 @@ mod tests {
                 ("m1", "a", 14.0, 30.0, Ending::Censored),
                 ("m1", "b", 3.0, 8.0, Ending::Failure),
                 ("m1", "b", 8.0, 30.0, Ending::Censored),
+                ("m2", "b", 7.0, 30.0, Ending::Censored),
             ]
         );
-        assert_eq!(out.repairs.len(), 1);
+        assert_eq!(out.repairs.len(), 2);
         assert_eq!(out.repairs[0].duration, 1.0);
         assert_eq!(out.until, 30.0);
         let orphan = vec![event("m1", "a", 1.0, RepairEnd, 12)];
@@ -514,8 +518,7 @@ mod tests {
 
     #[test]
     fn mtbf_interval_matches_chi_square_tables() {
-        let sample = Sample::complete(&[1.0, 2.0, 3.0, 4.0]).unwrap();
-        let m = mtbf(&sample, 0.9).unwrap();
+        let m = mtbf(10.0, 4, 0.9).unwrap();
         assert_eq!(m.value, 2.5);
         // 2T/χ²(0.95; 10) = 20/18.307 and 2T/χ²(0.05; 8) = 20/2.7326 (tables).
         assert!((m.low - 20.0 / 18.307).abs() < 1e-3 && (m.high - 20.0 / 2.7326).abs() < 1e-3);
