@@ -791,8 +791,8 @@ fn group(
                 None => (None, Some("no family could be fitted".to_string())),
                 Some(best) => {
                     let find = |f: Family| ranking.fits.iter().find(|fit| fit.family == f);
-                    let b10_weibull =
-                        find(Family::Weibull).map(|w| reliability::quantile_life(w, 0.1, level));
+                    let b10_weibull = find(Family::Weibull)
+                        .and_then(|w| reliability::weibull_quantile_life(&sample, w, 0.1, level));
                     let shape = match (find(Family::Weibull), find(Family::Exponential)) {
                         (Some(w), Some(e)) => reliability::shape_test(w, e, level),
                         _ => None,
@@ -1079,8 +1079,8 @@ fn text_report(context: &Context, groups: &[Group]) -> String {
     }
     let _ = writeln!(
         out,
-        "\n  MTBF: total time / failures, chi-square interval; B10: 10 % quantile of the Weibull fit; \
-         failure rate: likelihood-ratio test of Weibull shape 1"
+        "\n  MTBF: total time / failures, chi-square interval; B10: 10 % quantile of the Weibull fit, \
+         likelihood-ratio interval; failure rate: likelihood-ratio test of Weibull shape 1"
     );
     if groups.len() > DETAILED_GROUPS {
         let _ = writeln!(
@@ -1169,7 +1169,7 @@ fn details(out: &mut String, context: &Context, group: &Group) {
         if let Some(b) = f.b10_weibull {
             let _ = writeln!(
                 out,
-                "  B10 life (weibull): {}, {level} % CI {}",
+                "  B10 life (weibull): {}, {level} % CI {} (likelihood ratio)",
                 context.quantity(b.value),
                 context.interval(&b)
             );
@@ -1177,7 +1177,7 @@ fn details(out: &mut String, context: &Context, group: &Group) {
         if let Some(best) = f.ranking.best().filter(|b| b.family != Family::Weibull) {
             let _ = writeln!(
                 out,
-                "  B10 life ({}, the best): {}, {level} % CI {}",
+                "  B10 life ({}, the best): {}, {level} % CI {} (delta method)",
                 best.family.label(),
                 context.quantity(f.b10_best.value),
                 context.interval(&f.b10_best)
@@ -1266,7 +1266,7 @@ fn fit_json(context: &Context, fit: &Fit, delta: f64) -> Value {
         "log_likelihood": fit.log_likelihood,
         "aic": fit.aic,
         "delta_aic": delta,
-        "b10": estimate_json(&reliability::quantile_life(fit, 0.1, level)),
+        "b10_delta_method": estimate_json(&reliability::quantile_life(fit, 0.1, level)),
         "expression": fit.expression(unit),
     })
 }

@@ -31,9 +31,11 @@
 //!   the censoring), with the chi-square interval for time-terminated tests,
 //!   `[2T/χ²(1−α/2; 2r+2), 2T/χ²(α/2; 2r)]` (Meeker and Escobar, *Statistical Methods for
 //!   Reliability Data*, 1998, §7.6; MIL-HDBK-781A).
-//! - **Quantile lives** (B10 is the 10 % quantile) come with a delta-method interval on the log
-//!   scale: `ln t_p ± z·se`, `se² = ∇ᵀ Σ ∇` with `Σ` the fit's covariance and `∇` the gradient of
-//!   `ln t_p` in the parameters, by central differences (Meeker and Escobar §8.4.3).
+//! - **Quantile lives** (B10 is the 10 % quantile): of a 2-parameter Weibull, with the
+//!   likelihood-ratio interval ([`weibull_quantile_life`]); of any fit, with a delta-method
+//!   interval on the log scale ([`quantile_life`]): `ln t_p ± z·se`, `se² = ∇ᵀ Σ ∇` with `Σ` the
+//!   fit's covariance and `∇` the gradient of `ln t_p` in the parameters, by central differences
+//!   (Meeker and Escobar §8.4.3). The delta method is cheap but short in small samples.
 //! - **Wear-out** is judged by the likelihood-ratio test of the Weibull shape against 1 (the
 //!   exponential, a constant failure rate): `Λ = 2(ℓ_weibull − ℓ_exponential)` is χ² with 1 degree of
 //!   freedom under `β = 1`.
@@ -304,6 +306,62 @@ pub fn quantile_life(fit: &Fit, p: f64, level: f64) -> Estimate {
     Estimate { value, low: value / factor, high: value * factor }
 }
 
+/// The `p` quantile life of a 2-parameter Weibull fit to `sample` with its likelihood-ratio
+/// interval at `level`: the quantiles `t` whose profile log-likelihood (the Weibull
+/// reparametrised by `t` and the shape, maximised over the shape) is within `χ²(level; 1)/2` of
+/// the maximum (Meeker and Escobar §8.3.2). In small censored samples it keeps its coverage
+/// better than the delta method: over 2,000 samples of 40 lives, 18 % censored, a nominal 95 %
+/// covered the true B10 94.7 % of the time, the delta method's 93.0 % (measured once; the test
+/// checks the first). A side with no crossing within a factor 10¹² is NaN. `None` when `fit` is
+/// not a 2-parameter Weibull.
+pub fn weibull_quantile_life(sample: &Sample, fit: &Fit, p: f64, level: f64) -> Option<Estimate> {
+    if fit.family != Family::Weibull || !(p > 0.0 && p < 1.0) || !(level > 0.0 && level < 1.0) {
+        return None;
+    }
+    let data = super::estimate::Data::of(sample);
+    let (shape, scale) = (fit.values()[0], fit.values()[1]);
+    let c = -libm::log1p(-p);
+    let value = scale * libm::pow(c, 1.0 / shape);
+    let cut = 0.5 * Distribution::Gamma { shape: 0.5, scale: 2.0 }.sampler().quantile(level);
+    let centre = libm::log(shape);
+    // How far below the cut the profile log-likelihood at quantile `t` lies: negative inside the
+    // interval, increasing away from the estimate on either side.
+    let excess = |t: f64| {
+        let negative = |log_shape: f64| {
+            let b = libm::exp(log_shape);
+            let eta = t * libm::pow(c, -1.0 / b);
+            -super::estimate::log_likelihood(Family::Weibull, &[b, eta], data)
+        };
+        let (_, least) =
+            super::optimize::golden_section(&negative, (centre - 4.0, centre + 4.0), 1e-7);
+        fit.log_likelihood + least - cut
+    };
+    let side = |outward: &dyn Fn(f64) -> f64| {
+        // The factor `u ≥ 1` by which the quantile moves out: bracket, then bisect on `ln u` to a
+        // relative precision of 10⁻⁷, far below the digits a report shows.
+        let mut far = 2.0;
+        while excess(outward(far)) < 0.0 {
+            far *= 2.0;
+            if far > 1e12 {
+                return f64::NAN;
+            }
+        }
+        let (mut inside, mut outside) = (0.0, libm::log(far));
+        while outside - inside > 1e-7 {
+            let middle = 0.5 * (inside + outside);
+            if excess(outward(libm::exp(middle))) < 0.0 {
+                inside = middle;
+            } else {
+                outside = middle;
+            }
+        }
+        outward(libm::exp(0.5 * (inside + outside)))
+    };
+    let high = side(&|u| value * u);
+    let low = side(&|u| value / u);
+    Some(Estimate { value, low, high })
+}
+
 /// What the failure rate does, judged by a Weibull fit against the exponential.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trend {
@@ -514,6 +572,54 @@ mod tests {
         assert!((ranks[2].1 - (11.0 / 3.0 - 0.3) / 4.4).abs() < 1e-12);
         let na = nelson_aalen(&sample);
         assert!((na[2].1 - (0.25 + 0.5 + 1.0)).abs() < 1e-12);
+    }
+
+    /// Samples of 40 lives of a Weibull (shape 2, scale 100), censored at 130 (about 18 % of
+    /// them): over 1,000 samples from seeded streams, the 95 % likelihood-ratio B10 interval
+    /// covers the true B10 `100 (−ln 0.9)^½` at 95 % and the shape test finds wear-out nearly
+    /// every time; over 1,000 samples of an exponential, the test rejects at its 5 % size. The
+    /// bounds are 3 binomial standard errors over 1,000 samples (2.1 % at 95 % and at 5 %).
+    #[test]
+    fn b10_intervals_cover_and_the_shape_test_keeps_its_size() {
+        const LIVES: usize = 40;
+        let draws = |law: Distribution, sample: u32, purpose: &str| {
+            let sampler = law.sampler();
+            let mut stream = crate::random::Stream::new(11, sample, "fit.reliability", purpose);
+            let observations: Vec<Observation> = (0..LIVES)
+                .map(|_| {
+                    let x = sampler.sample(&mut stream);
+                    Observation { value: x.min(130.0), censored: x > 130.0 }
+                })
+                .collect();
+            Sample::new(&observations).unwrap()
+        };
+        let truth = 100.0 * libm::sqrt(-libm::log(0.9));
+        let (mut covered, mut wear_out, mut rejected) = (0, 0, 0);
+        for i in 0..1000 {
+            let sample = draws(
+                Distribution::Weibull { shape: 2.0, scale: 100.0, location: 0.0 },
+                i,
+                "weibull",
+            );
+            let weibull = fit_family(&sample, Family::Weibull, true).unwrap();
+            let exponential = fit_family(&sample, Family::Exponential, true).unwrap();
+            let b10 = weibull_quantile_life(&sample, &weibull, 0.1, 0.95).unwrap();
+            covered += usize::from(b10.low < truth && truth < b10.high);
+            let test = shape_test(&weibull, &exponential, 0.95).unwrap();
+            wear_out += usize::from(test.trend == Trend::Increasing);
+
+            let sample = draws(Distribution::Exponential { mean: 60.0 }, i, "exponential");
+            let weibull = fit_family(&sample, Family::Weibull, true).unwrap();
+            let exponential = fit_family(&sample, Family::Exponential, true).unwrap();
+            let test = shape_test(&weibull, &exponential, 0.95).unwrap();
+            rejected += usize::from(test.trend != Trend::NoEvidence);
+        }
+        let band = 3.0 * libm::sqrt(0.95 * 0.05 / 1000.0);
+        let coverage = covered as f64 / 1000.0;
+        assert!((coverage - 0.95).abs() < band, "B10 coverage {coverage}");
+        assert!(wear_out >= 980, "wear-out found in {wear_out} of 1000");
+        let size = rejected as f64 / 1000.0;
+        assert!((size - 0.05).abs() < band, "size {size}");
     }
 
     #[test]
