@@ -253,7 +253,7 @@ pub struct Estimate {
 /// the module documentation). `None` without failures. With one failure the upper bound is finite;
 /// it is the lower one that the extra degrees of freedom keep away from zero.
 pub fn mtbf(total_time: f64, failures: usize, level: f64) -> Option<Estimate> {
-    if failures == 0 || !(level > 0.0 && level < 1.0) || !(total_time > 0.0) {
+    if failures == 0 || !(level > 0.0 && level < 1.0) || total_time.is_nan() || total_time <= 0.0 {
         return None;
     }
     let alpha = 1.0 - level;
@@ -276,7 +276,7 @@ pub fn quantile_life(fit: &Fit, p: f64, level: f64) -> Estimate {
     let value = quantile(&values);
     let nan = Estimate { value, low: f64::NAN, high: f64::NAN };
     let Some(covariance) = &fit.covariance else { return nan };
-    if !(value > 0.0) || !(level > 0.0 && level < 1.0) {
+    if value.is_nan() || value <= 0.0 || !(level > 0.0 && level < 1.0) {
         return nan;
     }
     let mut gradient = vec![0.0; values.len()];
