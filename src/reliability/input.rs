@@ -372,9 +372,12 @@ pub(super) fn read_azure(options: &Options) -> Result<Loaded, Failed> {
         ),
         format!(
             "{before} maintenance rows before {} only date the last replacement: the latest per \
-             machine and component starts its first life, the other {} are not read",
+             machine and component starts its first life{}",
             options.since.as_deref().unwrap_or(AZURE_FAILURES_FROM),
-            before - kept.len()
+            match before - kept.len() {
+                0 => String::new(),
+                dropped => format!(", the other {dropped} are not read"),
+            }
         ),
         "the files record no repair durations: MTTR and availability are unavailable".to_string(),
     ];

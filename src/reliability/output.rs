@@ -88,7 +88,7 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
         "lives",
         "fail",
         "cens",
-        "MTBF (CI)",
+        format!("MTBF {unit} (CI)"),
         "MTTR",
         "avail",
         "best",
@@ -353,6 +353,7 @@ fn fit_json(context: &Context, fit: &Fit, delta: f64) -> Value {
         "aic": fit.aic,
         "delta_aic": delta,
         "b10_delta_method": estimate_json(&reliability::quantile_life(fit, 0.1, level)),
+        "mean_life": fit.law().sampler().mean(),
         "expression": fit.expression(unit),
     })
 }
