@@ -452,6 +452,17 @@ pub(super) fn read_lives(options: &Options) -> Result<Loaded, Failed> {
         let code = if problem.message.starts_with("no column") { 2 } else { 1 };
         (code, format!("error: {file}: {}\n  help: {}", problem.message, problem.help))
     })?;
+    if let Some(index) = read.iter().position(|o| o.value < 0.0) {
+        return Err((
+            1,
+            format!(
+                "error: {file}: life {} of column `{column}` is {}, below zero\n  help: A life is \
+                 a length of time (or use) at or above zero.",
+                index + 1,
+                read[index].value
+            ),
+        ));
+    }
     let lives = read
         .iter()
         .enumerate()

@@ -106,6 +106,16 @@ fn report(options: &Options) -> Result<(), Failed> {
         Format::AzurePdm => read_azure(options)?,
         Format::Lives => read_lives(options)?,
     };
+    if loaded.lives.is_empty() {
+        return Err((
+            1,
+            format!(
+                "error: {}: no lives to analyse\n  help: A life runs from an event of an asset \
+                 and mode to the next, or to the end of observation; the input has none.",
+                options.input
+            ),
+        ));
+    }
     let keys = grouping(options, &loaded, format)?;
     let groups = analyse(&loaded, &keys, options.level, unit_dimension == Dimension::TIME, options);
     let context = Context {
@@ -326,7 +336,14 @@ fn group(
                 },
             );
             match ranking.best().cloned() {
-                None => (None, Some("no family could be fitted".to_string())),
+                None => {
+                    let reasons: Vec<String> = ranking
+                        .skipped
+                        .iter()
+                        .map(|s| format!("{}: {}", s.family.label(), s.reason))
+                        .collect();
+                    (None, Some(format!("no family applies ({})", reasons.join("; "))))
+                }
                 Some(best) => {
                     let find = |f: Family| ranking.fits.iter().find(|fit| fit.family == f);
                     let b10_weibull = find(Family::Weibull)
