@@ -393,7 +393,10 @@ fn group(
         block: None,
     };
     if is_time {
-        group.block = failure_block(&group, loaded, unit);
+        let modes: std::collections::BTreeSet<&str> =
+            list.iter().map(|l| l.mode.as_str()).collect();
+        let mode = if modes.len() == 1 { modes.first().copied() } else { None };
+        group.block = failure_block(&group, mode, loaded, unit);
     }
     group
 }
@@ -441,22 +444,21 @@ fn identifier(mode: &str) -> String {
 
 /// The `failure NAME { … }` block for a group: the best law by AIC on calendar time, and the repair
 /// law when the data have repairs (a comment saying so when not).
-fn failure_block(group: &Group, loaded: &Loaded, unit: &str) -> Option<String> {
+fn failure_block(group: &Group, mode: Option<&str>, loaded: &Loaded, unit: &str) -> Option<String> {
     let fitted = group.fitted.as_ref()?;
     let best = fitted.ranking.best()?;
-    let mode = loaded
-        .lives
-        .first()
-        .map(|_| group.key.last().cloned().unwrap_or_else(|| "wear".to_string()))
-        .unwrap_or_default();
-    let mode = if loaded.format == "lives" { "wear".to_string() } else { mode };
+    // The mode's name when the group holds one mode; a group that pools modes gets a neutral one.
+    let name = match mode {
+        Some(mode) if !mode.is_empty() => identifier(mode),
+        _ => "wear".to_string(),
+    };
     let mut out = format!(
         "// {}: {} lives, {} failures, {} censored\nfailure {} {{\n    after = {} of calendar_time\n",
         group.name(),
         group.lives,
         group.failures,
         group.censored(),
-        identifier(&mode),
+        name,
         best.expression(unit)
     );
     match &group.repair_law {
