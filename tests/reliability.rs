@@ -335,3 +335,16 @@ fn plots_are_well_formed_svg() {
     let points = weibull.matches(r#"fill-opacity="0.8"/>"#).count();
     assert_eq!(points, 5, "one point per failure (the legend's marker is opaque)");
 }
+
+/// The example report in `docs/reliability.md` is what the command prints today: every line of
+/// it (the page elides some with `…`) appears in the output.
+#[test]
+fn the_documented_report_is_current() {
+    let page = std::fs::read_to_string(support::repo().join("docs/reliability.md")).unwrap();
+    let shown = page.split("```text\n").nth(1).and_then(|b| b.split("```").next()).unwrap();
+    let output = stdout(&fab(&["reliability", "tests/reliability/events.csv", "--by", "mode"]));
+    let printed: Vec<&str> = output.lines().collect();
+    for line in shown.lines().filter(|l| !l.trim().is_empty() && l.trim() != "…") {
+        assert!(printed.contains(&line), "docs/reliability.md shows a line not printed:\n{line}");
+    }
+}

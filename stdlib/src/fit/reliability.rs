@@ -20,8 +20,8 @@
 //! - at the end of observation (`until`, or else the latest time in the whole log) a life still
 //!   open is right-censored there; events after it are not read.
 //!
-//! Events of a pair are taken in time order, and at equal times failures first, then maintenance,
-//! then censoring (the order of the rows breaks the remaining ties). An event that would end a life
+//! Events of a pair are taken in time order, and at equal times failures first, then repair ends,
+//! then maintenance, then censoring (the order of the rows breaks the remaining ties). An event that would end a life
 //! of zero length ends none: a maintenance at the moment of a failure is that failure's replacement,
 //! not a second renewal, and one during a repair leaves the next life starting when the repair ends.
 //!
