@@ -163,7 +163,8 @@ enum Command {
         /// The event log's asset column.
         #[arg(long, default_value = "asset")]
         asset: String,
-        /// The event log's failure-mode column (optional: without it, one mode).
+        /// The failure-mode column (optional: without it, one mode); in the lives form, each
+        /// failure's mode, analysed as competing risks.
         #[arg(long, default_value = "mode")]
         mode: String,
         /// The event log's time column: ISO date-times or numbers in `--unit` (default

@@ -94,6 +94,25 @@ fn shock_absorbers_match_the_published_censored_mle() {
     let total = all["total_time"].as_f64().unwrap();
     assert_eq!(total, 625_000.0);
     assert_eq!(all["mtbf"]["value"].as_f64().unwrap(), total / 11.0);
+
+    // Its two failure modes as competing risks: each counts all 38 units, the other mode's
+    // failures censoring it (7 failures of Mode1: units 1, 13, 19, 20, 32, 34, 36; 4 of Mode2).
+    let by_mode = report(&[
+        file.to_str().unwrap(),
+        "--life",
+        "km",
+        "--status",
+        "status",
+        "--unit",
+        "km",
+        "--mode",
+        "failure_mode",
+    ]);
+    assert_eq!(by_mode["by"], serde_json::json!(["mode"]));
+    for (mode, failures) in [("Mode1", 7), ("Mode2", 4)] {
+        let g = group(&by_mode, mode);
+        assert_eq!((g["lives"].as_u64(), g["failures"].as_u64()), (Some(38), Some(failures)));
+    }
 }
 
 /// `tests/reliability/events.csv`, counted by hand (hours; "M" a preventive maintenance, "C" the

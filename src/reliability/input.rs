@@ -4,7 +4,6 @@
 
 use super::{AZURE_FAILURES_FROM, Failed, Options, usage};
 use fab_compiler::data::{observations, split};
-use fab_stdlib::fit::Observation;
 use fab_stdlib::fit::reliability::{self, Ending, Event, EventKind, Life, Repair, Window};
 use fab_stdlib::units;
 use std::collections::BTreeMap;
@@ -463,17 +462,58 @@ pub(super) fn read_lives(options: &Options) -> Result<Loaded, Failed> {
             ),
         ));
     }
-    let lives = read
-        .iter()
-        .enumerate()
-        .map(|(i, o): (usize, &Observation)| Life {
-            asset: format!("{}", i + 1),
-            mode: String::new(),
-            start: 0.0,
-            end: o.value,
-            ending: if o.censored { Ending::Censored } else { Ending::Failure },
-        })
-        .collect();
+    // With a mode column, each mode is a competing risk: every unit's life counts for each mode,
+    // as a failure of that mode or censored by the other's failure or by its survival.
+    let table = Table::read(file)?;
+    let mode_column = if options.mode == "mode" && !table.has("mode") {
+        None
+    } else {
+        Some(table.column(&options.mode, "--mode")?)
+    };
+    let mut modes: Vec<String> = vec![String::new()];
+    let mut cause: Vec<String> = vec![String::new(); read.len()];
+    if let Some(at) = mode_column {
+        for (i, ((row, cells), o)) in table.rows.iter().zip(&read).enumerate() {
+            let mode = cell(cells, at);
+            if !o.censored && mode.is_empty() {
+                return Err(table.error(
+                    *row,
+                    format!("a failure with an empty `{}`", options.mode),
+                    "With a mode column, every failure names the mode that ended it.",
+                ));
+            }
+            cause[i] = mode.to_string();
+        }
+        modes = read
+            .iter()
+            .zip(&cause)
+            .filter(|(o, _)| !o.censored)
+            .map(|(_, m)| m.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+    }
+    let mut lives = Vec::new();
+    for mode in &modes {
+        for (i, o) in read.iter().enumerate() {
+            let failed = !o.censored && cause[i] == *mode;
+            lives.push(Life {
+                asset: format!("{}", i + 1),
+                mode: mode.clone(),
+                start: 0.0,
+                end: o.value,
+                ending: if failed { Ending::Failure } else { Ending::Censored },
+            });
+        }
+    }
+    let mut notes = Vec::new();
+    if mode_column.is_some() {
+        notes.push(format!(
+            "competing risks: each of the {} modes counts every unit, a failure of another mode \
+             censoring it (the modes are taken as independent)",
+            modes.len()
+        ));
+    }
     Ok(Loaded {
         format: "lives",
         lives,
@@ -481,7 +521,7 @@ pub(super) fn read_lives(options: &Options) -> Result<Loaded, Failed> {
         models: BTreeMap::new(),
         rows: vec![("lives".to_string(), read.len())],
         until: None,
-        notes: Vec::new(),
+        notes,
         repairs_recorded: false,
     })
 }

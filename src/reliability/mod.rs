@@ -182,7 +182,8 @@ fn fab_unit(unit: &str) -> Result<Dimension, Failed> {
 /// The grouping keys: `--by`, or `asset, mode` for a log of up to 20 pairs and `mode` beyond.
 fn grouping(options: &Options, loaded: &Loaded, format: Format) -> Result<Vec<String>, Failed> {
     if format == Format::Lives {
-        return Ok(Vec::new());
+        let modes = loaded.lives.iter().any(|l| !l.mode.is_empty());
+        return Ok(if modes { vec!["mode".to_string()] } else { Vec::new() });
     }
     let mut keys: Vec<String> =
         options.by.iter().map(|k| k.trim().to_string()).filter(|k| !k.is_empty()).collect();

@@ -192,14 +192,20 @@ fn details(out: &mut String, context: &Context, group: &Group) {
     };
     let _ = writeln!(
         out,
-        "\n{}: {} lives{assets}, {} failure{}, {} censored ({} by maintenance, {} at the end of observation)",
+        "\n{}: {} lives{assets}, {} failure{}, {} censored{}",
         group.name(),
         group.lives,
         group.failures,
         if group.failures == 1 { "" } else { "s" },
         group.censored(),
-        group.by_maintenance,
-        group.at_end
+        if context.loaded.format == "lives" {
+            String::new()
+        } else {
+            format!(
+                " ({} by maintenance, {} at the end of observation)",
+                group.by_maintenance, group.at_end
+            )
+        }
     );
     if let Some(m) = group.mtbf {
         let _ = writeln!(
