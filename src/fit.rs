@@ -119,7 +119,7 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
 }
 
 /// Writes to stdout, ignoring a reader that went away (`fab fit … | head`) instead of panicking.
-fn write_stdout(text: &str) {
+pub(crate) fn write_stdout(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
@@ -139,7 +139,7 @@ fn only_column(text: &str) -> Result<String, String> {
 }
 
 /// The dimension of a unit expression such as `s`, `min`, `m/s` or `m/s^2`.
-fn parse_unit(text: &str) -> Result<Dimension, String> {
+pub(crate) fn parse_unit(text: &str) -> Result<Dimension, String> {
     let mut dimension = Dimension::NONE;
     let mut divide = false;
     let mut rest = text.trim();
@@ -235,7 +235,7 @@ fn shown_tests(a: &Assessed) -> (Test, Option<Test>) {
     }
 }
 
-fn p_text(p: Option<f64>) -> String {
+pub(crate) fn p_text(p: Option<f64>) -> String {
     match p {
         None => "–".to_string(),
         Some(p) if p < 0.001 => "<0.001".to_string(),

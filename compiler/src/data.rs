@@ -104,7 +104,9 @@ pub fn observations(
     Ok(values)
 }
 
-fn split(line: &str) -> Vec<&str> {
+/// The cells of a CSV line: split at commas, each trimmed of spaces and of the quotes around it
+/// (no quoted commas: the data files fab reads have none).
+pub fn split(line: &str) -> Vec<&str> {
     line.split(',').map(|cell| cell.trim().trim_matches('"').trim()).collect()
 }
 

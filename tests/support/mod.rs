@@ -94,3 +94,13 @@ pub fn svg_elements(svg: &str) -> Vec<String> {
     assert!(open.is_empty() && rest.trim().is_empty(), "unclosed {open:?}");
     seen
 }
+
+/// A fresh, empty folder under the system's temporary folder, unique to this process and call.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("fab-test-{}-{tag}-{call}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -11,7 +11,9 @@
 //! (or those asked for), ranks them by AIC or BIC, says which were left out and why, and warns when
 //! the data cannot tell the best families apart or the sample is small. [`gof`] measures how well
 //! a fit describes the sample (Kolmogorov–Smirnov, Anderson–Darling, chi-square, with p-values and
-//! what they are worth) and [`Fit::confidence_interval`] gives Wald intervals.
+//! what they are worth) and [`Fit::confidence_interval`] gives Wald intervals. [`reliability`]
+//! reads lives from an event log and derives MTBF, quantile lives such as B10 and the wear-out test
+//! from the fits.
 //!
 //! # Choices
 //!
@@ -35,6 +37,7 @@ mod estimate;
 mod family;
 pub mod gof;
 mod optimize;
+pub mod reliability;
 
 pub use family::Family;
 
