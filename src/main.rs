@@ -105,6 +105,11 @@ enum Command {
         /// Print the results document (JSON) on stdout instead of the table.
         #[arg(long)]
         json: bool,
+        /// Write the failure trace of the first replication to this CSV file: every failure,
+        /// repair end and maintenance per station and mode, in the event-log shape
+        /// `fab reliability FILE --unit s` reads.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["compare", "select", "sensitivity"])]
+        trace: Option<String>,
     },
     /// Run an `optimize` study: search its factors by simulation (common random numbers) and
     /// print the best point and every evaluated point.
@@ -301,6 +306,7 @@ fn main() -> ExitCode {
             threads,
             out,
             json,
+            trace,
         } => {
             let select = match (select, indifference) {
                 (None, _) => None,
@@ -346,6 +352,7 @@ fn main() -> ExitCode {
                 compare,
                 sensitivity,
                 select,
+                trace,
             })
         }
         Command::Optimize {
@@ -375,6 +382,7 @@ fn main() -> ExitCode {
                 compare: None,
                 sensitivity: None,
                 select: None,
+                trace: None,
             },
             name.as_deref(),
         ),

@@ -20,6 +20,8 @@ pub struct Options {
     /// A `sensitivity` study to run.
     pub sensitivity: Option<String>,
     pub select: Option<Selection>,
+    /// `--trace FILE`: the failure trace of the first replication.
+    pub trace: Option<String>,
 }
 
 /// `--select A,B,… --measure M --indifference D --pcs P`.
@@ -28,6 +30,22 @@ pub struct Selection {
     pub measure: String,
     pub indifference: f64,
     pub pcs: f64,
+}
+
+/// Writes the failure trace of the study's first replication (a re-run of it: the same draws, so
+/// the same lives the results counted).
+fn write_trace(path: &str, study: &Study) -> Result<(), ExitCode> {
+    let trace = match fab_runtime::simulate_traced(&study.model, &study.experiment, 0) {
+        Ok((_, trace)) => trace,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Err(ExitCode::from(1));
+        }
+    };
+    std::fs::write(path, fab_runtime::engine::trace_csv(&trace)).map_err(|e| {
+        eprintln!("error: cannot write the trace `{path}`: {e}");
+        ExitCode::from(2)
+    })
 }
 
 /// Compiles a model file, printing its diagnostics; the exit code when it cannot run.
@@ -108,6 +126,11 @@ pub fn run(options: Options) -> ExitCode {
         let total = study.experiment.replications;
         let results = study.run(options.threads, &|done| progress.update(done, total));
         progress.clear();
+        if let (Some(path), Ok(_)) = (&options.trace, &results)
+            && let Err(code) = write_trace(path, &study)
+        {
+            return code;
+        }
         match results {
             Ok(results) => all.push(results),
             Err(error) => {

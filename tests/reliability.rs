@@ -367,3 +367,42 @@ fn the_documented_report_is_current() {
         assert!(printed.contains(&line), "docs/reliability.md shows a line not printed:\n{line}");
     }
 }
+
+/// The interval of parameter `name` of the fit of `family` in a group.
+#[track_caller]
+fn interval(group: &Value, family: &str, name: &str) -> (f64, f64) {
+    let fits = group["fits"].as_array().expect("fits");
+    let fit = fits.iter().find(|f| f["family"] == family).unwrap_or_else(|| panic!("no {family}"));
+    let parameters = fit["parameters"].as_array().unwrap();
+    let p = parameters.iter().find(|p| p["name"] == name).unwrap();
+    (p["interval"][0].as_f64().unwrap(), p["interval"][1].as_f64().unwrap())
+}
+
+#[test]
+fn a_simulated_failure_trace_gives_back_its_law() {
+    // `fab run --trace` writes the failure log of a simulated line; `fab reliability` reads it like
+    // field data. The calendar-time mode of `lives.fab` is weibull(shape = 2.5, scale = 10 h),
+    // renewed by every repair: the fitted law's 95 % intervals must hold the true parameters.
+    let dir = temp_dir("trace");
+    let trace = dir.join("trace.csv");
+    let trace = trace.to_string_lossy();
+    let output = fab(&[
+        "run",
+        "tests/oracles/lives.fab",
+        "--replications",
+        "1",
+        "--horizon",
+        "10000h",
+        "--trace",
+        &trace,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let document = report(&[&trace, "--unit", "s"]);
+    let wear = group(&document, "wear / bearing");
+    assert!(wear["failures"].as_f64().unwrap() >= 1000.0, "{wear}");
+    let (low, high) = interval(wear, "weibull", "shape");
+    assert!(low <= 2.5 && 2.5 <= high, "shape interval {low}–{high} misses 2.5");
+    let (low, high) = interval(wear, "weibull", "scale");
+    assert!(low <= 36_000.0 && 36_000.0 <= high, "scale interval {low}–{high} s misses 10 h");
+    assert_eq!(wear["shape_test"]["trend"], "increasing", "{}", wear["shape_test"]);
+}
