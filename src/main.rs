@@ -196,60 +196,7 @@ enum Command {
     /// Estimate failure laws from failure records: lives per asset and failure mode, MTBF, MTTR,
     /// availability, Weibull, exponential and lognormal fits with censoring, B10, the wear-out test
     /// and the `failure { … }` block to paste (see docs/reliability.md).
-    Reliability {
-        /// An event log (CSV), a table of lives (with `--life`), or the Azure PdM folder.
-        input: String,
-        /// `events`, `lives` or `azure-pdm`; detected when omitted (a folder holding
-        /// `PdM_failures.csv` is `azure-pdm`, `--life` means `lives`).
-        #[arg(long)]
-        format: Option<String>,
-        /// The event log's asset column.
-        #[arg(long, default_value = "asset")]
-        asset: String,
-        /// The failure-mode column (optional: without it, one mode); in the lives form, each
-        /// failure's mode, analysed as competing risks.
-        #[arg(long, default_value = "mode")]
-        mode: String,
-        /// The event log's time column: ISO date-times or numbers in `--unit` (default
-        /// `timestamp` if there is one, else `time`).
-        #[arg(long)]
-        time: Option<String>,
-        /// The event log's event column: `failure`, `maintenance`, `censored` or `repaired`.
-        #[arg(long, default_value = "event")]
-        event: String,
-        /// A column of repair durations (in `--unit`) on failure rows (default `repair` if there
-        /// is one).
-        #[arg(long)]
-        repair: Option<String>,
-        /// The lives form: the column of life lengths.
-        #[arg(long)]
-        life: Option<String>,
-        /// The lives form: a status column, `failure`/`1` or `censored`/`0`.
-        #[arg(long)]
-        status: Option<String>,
-        /// The unit of numeric times and of the lives reported (for date-times too).
-        #[arg(long, default_value = "h")]
-        unit: String,
-        /// Observation starts here for every asset and mode (a time like the log's).
-        #[arg(long)]
-        since: Option<String>,
-        /// Observation ends here (default: the latest time in the data).
-        #[arg(long)]
-        until: Option<String>,
-        /// Group by `asset`, `mode` and/or `model` (azure-pdm), e.g. `--by model,mode`; default
-        /// `asset,mode` for up to 20 pairs, else `mode`.
-        #[arg(long, value_delimiter = ',')]
-        by: Vec<String>,
-        /// The confidence level of the intervals.
-        #[arg(long, default_value_t = 0.95)]
-        level: f64,
-        /// Write the Weibull probability, hazard and cumulative hazard plots of each group here.
-        #[arg(long)]
-        plot: Option<String>,
-        /// Print the report as JSON on stdout.
-        #[arg(long)]
-        json: bool,
-    },
+    Reliability(reliability::Options),
     /// Print the long explanation of a diagnostic code, e.g. `fab explain E0201`.
     Explain {
         /// The code; omit it to list every code.
@@ -415,41 +362,7 @@ fn main() -> ExitCode {
             bootstrap,
             seed,
         }),
-        Command::Reliability {
-            input,
-            format,
-            asset,
-            mode,
-            time,
-            event,
-            repair,
-            life,
-            status,
-            unit,
-            since,
-            until,
-            by,
-            level,
-            plot,
-            json,
-        } => reliability::run(reliability::Options {
-            input,
-            format,
-            asset,
-            mode,
-            time,
-            event,
-            repair,
-            life,
-            status,
-            unit,
-            since,
-            until,
-            by,
-            level,
-            plot,
-            json,
-        }),
+        Command::Reliability(options) => reliability::run(options),
         Command::Explain { code } => explain::run(code.as_deref()),
     }
 }

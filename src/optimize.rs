@@ -1,7 +1,7 @@
 //! `fab optimize MODEL [NAME]`: run an `optimize` study and print the best point and every
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
-use crate::run::{Options, Progress, emit, pm};
+use crate::run::{Options, emit, pm, with_progress};
 use fab_runtime::experiment::Study;
 use fab_runtime::model::Model;
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
@@ -40,21 +40,11 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let progress = Progress::new(&study.name, options.json);
-    let outcome = run_optimization(
-        &resolved.model,
-        study,
-        &resolved.experiment,
-        options.threads,
-        &|done, total| progress.update(done, total),
-    );
-    progress.clear();
-    let results = match outcome {
+    let results = match with_progress(&study.name, options.json, |progress| {
+        run_optimization(&resolved.model, study, &resolved.experiment, options.threads, progress)
+    }) {
         Ok(results) => results,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let json = serde_json::to_string_pretty(&results).unwrap_or_default();
     emit(

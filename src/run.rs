@@ -209,6 +209,22 @@ pub fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs a study under a progress bar labelled `label`, printing its error: the exit code 1 when
+/// it fails.
+pub fn with_progress<T, E: std::fmt::Display>(
+    label: &str,
+    quiet: bool,
+    work: impl FnOnce(&(dyn Fn(u32, u32) + Sync)) -> Result<T, E>,
+) -> Result<T, ExitCode> {
+    let progress = Progress::new(label, quiet);
+    let outcome = work(&|done, total| progress.update(done, total));
+    progress.clear();
+    outcome.map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(1)
+    })
+}
+
 /// A one-line progress bar on stderr, drawn only on a terminal.
 pub struct Progress {
     label: String,

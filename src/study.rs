@@ -2,7 +2,7 @@
 //! selection of the best scenario. The statistics are the runtime's; this module prints them and
 //! writes the files.
 
-use crate::run::{Options, Progress, emit, pm, write_files};
+use crate::run::{Options, emit, pm, with_progress, write_files};
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
@@ -17,18 +17,11 @@ use std::process::ExitCode;
 /// A designed experiment: every point with common random numbers.
 pub fn design(options: &Options, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
-    let progress = Progress::new(&experiment.name, options.json);
-    let outcome =
-        designed::run_design(&study.model, experiment, options.threads, &|done, total| {
-            progress.update(done, total)
-        });
-    progress.clear();
-    let results = match outcome {
+    let results = match with_progress(&experiment.name, options.json, |progress| {
+        designed::run_design(&study.model, experiment, options.threads, progress)
+    }) {
         Ok(results) => results,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let json = serde_json::to_string_pretty(&results).unwrap_or_default();
     emit(
@@ -84,18 +77,11 @@ fn design_table(file: &str, r: &DesignResults) -> String {
 /// An experiment with input uncertainty: macro-replications over redrawn fitted inputs.
 pub fn input_uncertainty(options: &Options, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
-    let progress = Progress::new(&experiment.name, options.json);
-    let outcome =
-        run_input_uncertainty(&study.model, experiment, options.threads, &|done, total| {
-            progress.update(done, total)
-        });
-    progress.clear();
-    let results = match outcome {
+    let results = match with_progress(&experiment.name, options.json, |progress| {
+        run_input_uncertainty(&study.model, experiment, options.threads, progress)
+    }) {
         Ok(results) => results,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let document = serde_json::json!({ "input_uncertainty": &results });
     let json = serde_json::to_string_pretty(&document).unwrap_or_default();
@@ -202,21 +188,17 @@ pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let progress = Progress::new(name, options.json);
-    let outcome = designed::run_sensitivity(
-        &resolved.model,
-        study,
-        &resolved.experiment,
-        options.threads,
-        &|done, total| progress.update(done, total),
-    );
-    progress.clear();
-    let results = match outcome {
+    let results = match with_progress(name, options.json, |progress| {
+        designed::run_sensitivity(
+            &resolved.model,
+            study,
+            &resolved.experiment,
+            options.threads,
+            progress,
+        )
+    }) {
         Ok(results) => results,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let json = serde_json::to_string_pretty(&results).unwrap_or_default();
     emit(

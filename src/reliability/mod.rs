@@ -25,23 +25,60 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// What `fab reliability` was asked.
+/// What `fab reliability` was asked: its command-line arguments.
+#[derive(clap::Args)]
 pub struct Options {
+    /// An event log (CSV), a table of lives (with `--life`), or the Azure PdM folder.
     pub input: String,
+    /// `events`, `lives` or `azure-pdm`; detected when omitted (a folder holding
+    /// `PdM_failures.csv` is `azure-pdm`, `--life` means `lives`).
+    #[arg(long)]
     pub format: Option<String>,
+    /// The event log's asset column.
+    #[arg(long, default_value = "asset")]
     pub asset: String,
+    /// The failure-mode column (optional: without it, one mode); in the lives form, each
+    /// failure's mode, analysed as competing risks.
+    #[arg(long, default_value = "mode")]
     pub mode: String,
+    /// The event log's time column: ISO date-times or numbers in `--unit` (default
+    /// `timestamp` if there is one, else `time`).
+    #[arg(long)]
     pub time: Option<String>,
+    /// The event log's event column: `failure`, `maintenance`, `censored` or `repaired`.
+    #[arg(long, default_value = "event")]
     pub event: String,
+    /// A column of repair durations (in `--unit`) on failure rows (default `repair` if there
+    /// is one).
+    #[arg(long)]
     pub repair: Option<String>,
+    /// The lives form: the column of life lengths.
+    #[arg(long)]
     pub life: Option<String>,
+    /// The lives form: a status column, `failure`/`1` or `censored`/`0`.
+    #[arg(long)]
     pub status: Option<String>,
+    /// The unit of numeric times and of the lives reported (for date-times too).
+    #[arg(long, default_value = "h")]
     pub unit: String,
+    /// Observation starts here for every asset and mode (a time like the log's).
+    #[arg(long)]
     pub since: Option<String>,
+    /// Observation ends here (default: the latest time in the data).
+    #[arg(long)]
     pub until: Option<String>,
+    /// Group by `asset`, `mode` and/or `model` (azure-pdm), e.g. `--by model,mode`; default
+    /// `asset,mode` for up to 20 pairs, else `mode`.
+    #[arg(long, value_delimiter = ',')]
     pub by: Vec<String>,
+    /// The confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
     pub level: f64,
+    /// Write the Weibull probability, hazard and cumulative hazard plots of each group here.
+    #[arg(long)]
     pub plot: Option<String>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
     pub json: bool,
 }
 
