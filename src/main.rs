@@ -75,18 +75,8 @@ enum Command {
         /// For `--select`: the probability of correct selection.
         #[arg(long, default_value_t = 0.95)]
         pcs: f64,
-        /// Override the number of replications.
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Override the seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Override the horizon, e.g. `30d`, `8h`, `3600` (seconds).
-        #[arg(long, value_parser = run::parse_duration)]
-        horizon: Option<f64>,
-        /// Override the warm-up, e.g. `1d`.
-        #[arg(long, value_parser = run::parse_duration)]
-        warmup: Option<f64>,
+        #[command(flatten)]
+        experiment_overrides: ExperimentArgs,
         /// Propagate the uncertainty of inputs fitted to data: N macro-replications, each
         /// redrawing every `fit(…)` and `empirical(…)` input (0: off). Sets the experiment's
         /// `input_uncertainty`.
@@ -117,18 +107,8 @@ enum Command {
         file: String,
         /// The study (may be omitted when the model declares one).
         name: Option<String>,
-        /// Override the base experiment's replications (every point runs them all).
-        #[arg(long)]
-        replications: Option<u32>,
-        /// Override the seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Override the horizon, e.g. `30d`.
-        #[arg(long, value_parser = run::parse_duration)]
-        horizon: Option<f64>,
-        /// Override the warm-up, e.g. `1d`.
-        #[arg(long, value_parser = run::parse_duration)]
-        warmup: Option<f64>,
+        #[command(flatten)]
+        experiment_overrides: ExperimentArgs,
         /// Threads (default: all cores); results do not depend on it.
         #[arg(long, default_value_t = 0)]
         threads: usize,
@@ -204,6 +184,30 @@ enum Command {
     },
 }
 
+/// The experiment's settings a run or a study may override.
+#[derive(clap::Args)]
+struct ExperimentArgs {
+    /// Override the number of replications (a study's every point runs them all).
+    #[arg(long)]
+    replications: Option<u32>,
+    /// Override the seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override the horizon, e.g. `30d`, `8h`, `3600` (seconds).
+    #[arg(long, value_parser = run::parse_duration)]
+    horizon: Option<f64>,
+    /// Override the warm-up, e.g. `1d`.
+    #[arg(long, value_parser = run::parse_duration)]
+    warmup: Option<f64>,
+}
+
+impl ExperimentArgs {
+    fn overrides(self) -> fab_runtime::Overrides {
+        let ExperimentArgs { replications, seed, horizon, warmup } = self;
+        fab_runtime::Overrides { replications, seed, horizon, warmup, ..Default::default() }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
@@ -244,10 +248,7 @@ fn main() -> ExitCode {
             measure,
             indifference,
             pcs,
-            replications,
-            seed,
-            horizon,
-            warmup,
+            experiment_overrides,
             input_uncertainty,
             input_method,
             threads,
@@ -284,14 +285,11 @@ fn main() -> ExitCode {
                 file,
                 study: experiment.or(scenario),
                 overrides: fab_runtime::Overrides {
-                    replications,
-                    seed,
-                    horizon,
-                    warmup,
                     input_uncertainty,
                     input_method: input_method
                         .as_deref()
                         .and_then(fab_runtime::uncertainty::InputMethod::from_name),
+                    ..experiment_overrides.overrides()
                 },
                 threads,
                 out,
@@ -302,37 +300,23 @@ fn main() -> ExitCode {
                 trace,
             })
         }
-        Command::Optimize {
-            file,
-            name,
-            replications,
-            seed,
-            horizon,
-            warmup,
-            threads,
-            out,
-            json,
-        } => optimize::run(
-            &run::Options {
-                file,
-                study: None,
-                overrides: fab_runtime::Overrides {
-                    replications,
-                    seed,
-                    horizon,
-                    warmup,
-                    ..Default::default()
+        Command::Optimize { file, name, experiment_overrides, threads, out, json } => {
+            optimize::run(
+                &run::Options {
+                    file,
+                    study: None,
+                    overrides: experiment_overrides.overrides(),
+                    threads,
+                    out,
+                    json,
+                    compare: None,
+                    sensitivity: None,
+                    select: None,
+                    trace: None,
                 },
-                threads,
-                out,
-                json,
-                compare: None,
-                sensitivity: None,
-                select: None,
-                trace: None,
-            },
-            name.as_deref(),
-        ),
+                name.as_deref(),
+            )
+        }
         Command::Graph { file, format } => graph::run(&file, format == GraphFormat::Json),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lsp => lsp::run(),

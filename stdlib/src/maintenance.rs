@@ -49,31 +49,8 @@ pub fn optimal_age(beta: f64, eta: f64, cp: f64, cf: f64) -> Option<(f64, f64)> 
     if best == SCAN - 1 {
         return None;
     }
-    let ratio = 0.5 * (libm::sqrt(5.0) - 1.0);
-    let (mut a, mut b) = (age(best.saturating_sub(1)), age(best + 1));
-    let mut c = b - ratio * (b - a);
-    let mut d = a + ratio * (b - a);
-    let (mut fc, mut fd) = (cost(c), cost(d));
-    for _ in 0..200 {
-        if fc < fd {
-            b = d;
-            d = c;
-            fd = fc;
-            c = b - ratio * (b - a);
-            fc = cost(c);
-        } else {
-            a = c;
-            c = d;
-            fc = fd;
-            d = a + ratio * (b - a);
-            fd = cost(d);
-        }
-        if b - a < 1e-9 * eta {
-            break;
-        }
-    }
-    let t = 0.5 * (a + b);
-    Some((t, cost(t)))
+    let bracket = (age(best.saturating_sub(1)), age(best + 1));
+    Some(crate::fit::optimize::golden_section(&cost, bracket, 1e-9 * eta))
 }
 
 #[cfg(test)]

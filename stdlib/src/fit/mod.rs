@@ -36,7 +36,7 @@
 mod estimate;
 mod family;
 pub mod gof;
-mod optimize;
+pub(crate) mod optimize;
 pub mod reliability;
 
 pub use family::Family;
