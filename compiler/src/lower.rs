@@ -375,7 +375,7 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
             let takes =
                 arg("takes").and_then(dist).unwrap_or(Distribution::Constant { value: 0.0 });
             match call.name.as_str() {
-                "preventive" => {
+                "preventive" | "opportunistic" => {
                     // Checking established that exactly one of `every` and `age` is given.
                     let (interval, policy) = match arg("age") {
                         Some(age) => (Some(age), PreventivePolicy::Age),
@@ -388,22 +388,33 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
                         Some(other) => (other.si().unwrap_or(0.0), Clock::CalendarTime),
                         None => (0.0, Clock::CalendarTime),
                     };
-                    Maintenance::Preventive {
-                        every,
-                        clock: every_clock,
-                        takes,
-                        restores: restoration(arg("restores")),
-                        policy,
+                    let restores = restoration(arg("restores"));
+                    if call.name == "opportunistic" {
+                        Maintenance::Opportunistic {
+                            every,
+                            clock: every_clock,
+                            window: arg("window").and_then(Value::si).unwrap_or(0.0),
+                            takes,
+                            restores,
+                            policy,
+                        }
+                    } else {
+                        Maintenance::Preventive {
+                            every,
+                            clock: every_clock,
+                            takes,
+                            restores,
+                            policy,
+                        }
                     }
                 }
                 "predictive" => Maintenance::Predictive {
                     threshold: arg("threshold").and_then(Value::si).unwrap_or(0.0),
                     lead: arg("lead").and_then(Value::si).unwrap_or(0.0),
                     takes,
-                },
-                "opportunistic" => Maintenance::Opportunistic {
-                    window: arg("window").and_then(Value::si).unwrap_or(0.0),
-                    takes,
+                    inspect_every: arg("inspect_every").and_then(Value::si),
+                    detection: arg("detection").and_then(Value::si).unwrap_or(1.0),
+                    restores: restoration(arg("restores")),
                 },
                 _ => Maintenance::Reactive,
             }
@@ -419,6 +430,7 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
             preventive: get("preventive"),
             operating_per_s: get("operating"),
             per_part: get("per_part"),
+            inspection: get("inspection"),
         };
     }
     let assembly = match (

@@ -222,15 +222,40 @@ pub enum Maintenance {
         #[serde(default)]
         policy: PreventivePolicy,
     },
+    /// Condition-based maintenance on the delay-time model: a failure mode's indicator is the
+    /// share of its current life consumed; from `threshold` on, the coming failure is detected
+    /// by inspections every `inspect_every` s of calendar time (continuous monitoring when
+    /// `None`: one chance as the threshold is passed), each with probability `detection`. The
+    /// detected modes are maintained `lead` s after detection, restored as `restores` says.
     Predictive {
         threshold: f64,
         lead: f64,
         takes: Distribution,
+        #[serde(default)]
+        inspect_every: Option<f64>,
+        #[serde(default = "certain")]
+        detection: f64,
+        #[serde(default = "as_new")]
+        restores: Restoration,
     },
+    /// Preventive maintenance due like `Preventive`, done earlier when the station is starved or
+    /// blocked while the due point is at most `window` s away on the same clock.
     Opportunistic {
+        every: f64,
+        clock: Clock,
         window: f64,
         takes: Distribution,
+        restores: Restoration,
+        policy: PreventivePolicy,
     },
+}
+
+fn certain() -> f64 {
+    1.0
+}
+
+fn as_new() -> Restoration {
+    Restoration::New
 }
 
 /// What preventive maintenance's `every` counts from.
@@ -253,6 +278,9 @@ pub struct Costs {
     pub preventive: f64,
     pub operating_per_s: f64,
     pub per_part: f64,
+    /// Per inspection of predictive maintenance.
+    #[serde(default)]
+    pub inspection: f64,
 }
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]

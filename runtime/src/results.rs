@@ -240,7 +240,7 @@ pub struct StationResults {
     pub completions: Stat,
     /// Failures of every mode.
     pub failures: Stat,
-    /// Preventive maintenance actions.
+    /// Maintenance actions (preventive, predictive or opportunistic).
     pub maintenance_actions: Stat,
     /// Time down for repair, s.
     pub downtime_s: Stat,
@@ -251,6 +251,9 @@ pub struct StationResults {
     pub bottleneck: Stat,
     pub bottleneck_sole: Stat,
     pub bottleneck_shifting: Stat,
+    /// What predictive and opportunistic maintenance did.
+    #[serde(default)]
+    pub maintenance_detail: MaintenanceDetail,
 }
 aggregate!(StationResults {
     working,
@@ -271,8 +274,24 @@ aggregate!(StationResults {
     costs,
     bottleneck,
     bottleneck_sole,
-    bottleneck_shifting
+    bottleneck_shifting,
+    maintenance_detail
 });
+
+/// Counts of a station's maintenance strategy over the observed period (0 where the strategy
+/// does not apply).
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct MaintenanceDetail {
+    /// Inspections of predictive maintenance.
+    pub inspections: Stat,
+    /// Coming failures detected by inspections or monitoring.
+    pub detections: Stat,
+    /// Opportunistic maintenance done while the station was starved or blocked.
+    pub opportunistic_actions: Stat,
+    /// Opportunistic maintenance forced at its due point.
+    pub forced_actions: Stat,
+}
+aggregate!(MaintenanceDetail { inspections, detections, opportunistic_actions, forced_actions });
 
 /// Costs over the observed period, in the model's currency.
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]

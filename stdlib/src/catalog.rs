@@ -226,7 +226,7 @@ pub const COST_FIELDS: &[FieldDecl] = &[
         "preventive",
         ValueType::Quantity(Dimension::MONEY),
         OPTIONAL,
-        "Cost of one preventive maintenance.",
+        "Cost of one maintenance action (preventive, predictive or opportunistic).",
     ),
     field(
         "operating",
@@ -235,6 +235,12 @@ pub const COST_FIELDS: &[FieldDecl] = &[
         "Cost per hour while working.",
     ),
     field("per_part", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost per part processed."),
+    field(
+        "inspection",
+        ValueType::Quantity(Dimension::MONEY),
+        OPTIONAL,
+        "Cost of one inspection of predictive maintenance.",
+    ),
 ];
 
 const COSTS: FieldDecl = field(
@@ -263,7 +269,8 @@ macro_rules! processing_fields {
                 ValueType::Call(CallableKind::Maintenance),
                 default_word("reactive"),
                 "Maintenance strategy: `reactive`, `preventive(every | age, takes, restores)`, \
-                 `predictive(…)`, `opportunistic(…)`.",
+                 `predictive(threshold, lead, takes, …)`, `opportunistic(every | age, window, \
+                 takes, …)`.",
             ),
             COSTS,
             field(
@@ -711,23 +718,72 @@ pub const CALLABLES: &[CallableDecl] = &[
     CallableDecl {
         name: "predictive",
         kind: CallableKind::Maintenance,
-        doc: "Maintain when a degradation indicator crosses a threshold.",
+        doc: "Condition-based maintenance on the delay-time (P–F interval) model: each failure \
+              mode's indicator is the share of its current life consumed (0 at renewal, 1 at \
+              failure); once it passes `threshold` the coming failure can be detected, by \
+              inspections every `inspect_every` or by continuous monitoring, each time with \
+              probability `detection`; the detected mode is maintained `lead` after detection.",
         params: &[
-            ParamDecl::new("threshold", RATIO, "Indicator level that triggers maintenance."),
-            ParamDecl::new("lead", DURATION, "Time from detection to maintenance."),
+            ParamDecl::new(
+                "threshold",
+                RATIO,
+                "Share of a life consumed from which the coming failure is detectable \
+                 (above 0 %, below 100 %).",
+            ),
+            ParamDecl::new(
+                "lead",
+                DURATION,
+                "Calendar time from detection to the start of the maintenance (planning, parts).",
+            ),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
+            ParamDecl::new(
+                "inspect_every",
+                DURATION,
+                "Calendar interval between inspections; without it the station is monitored \
+                 continuously and a detectable failure gets one chance of detection.",
+            )
+            .optional(),
+            ParamDecl::new(
+                "detection",
+                RATIO,
+                "Probability that an inspection (or the monitoring) detects a detectable failure \
+                 (default 100 %).",
+            )
+            .optional(),
+            ParamDecl::new(
+                "restores",
+                RESTORES,
+                "What maintenance restores of the detected modes (default `new`).",
+            )
+            .optional(),
         ],
-        directional: true,
+        directional: false,
     },
     CallableDecl {
         name: "opportunistic",
         kind: CallableKind::Maintenance,
-        doc: "Maintain while starved or blocked, when maintenance is due within a window.",
+        doc: "Preventive maintenance pulled forward into idle time: due at `every` (or `age`), \
+              it is done as soon as the station is starved or blocked within `window` before \
+              that, and forced at the due point otherwise.",
         params: &[
-            ParamDecl::new("window", DURATION, "How early maintenance may be pulled forward."),
+            ParamDecl::new(
+                "every",
+                PREVENTIVE_CLOCKED,
+                "Interval between maintenances, as in `preventive`.",
+            )
+            .optional(),
+            ParamDecl::new("age", PREVENTIVE_CLOCKED, "Age at maintenance, as in `preventive`.")
+                .optional(),
+            ParamDecl::new(
+                "window",
+                DURATION,
+                "How early maintenance may be pulled forward, on the clock of `every` or `age`.",
+            ),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
+            ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
+                .optional(),
         ],
-        directional: true,
+        directional: false,
     },
     CallableDecl {
         name: "replay",

@@ -78,6 +78,7 @@ impl Sim<'_> {
                             bottleneck: Stat::single(share.0 + share.1),
                             bottleneck_sole: Stat::single(share.0),
                             bottleneck_shifting: Stat::single(share.1),
+                            maintenance_detail: station.maintenance_detail(),
                         },
                     ));
                 }

@@ -398,6 +398,8 @@ impl<'m> Sim<'m> {
                 Kind::Repair => self.on_repair_done(c, event.aux),
                 Kind::MaintenanceDue => self.on_maintenance_due(c, event.generation),
                 Kind::MaintenanceDone => self.on_maintenance_done(c),
+                Kind::Inspection => self.on_inspection(c),
+                Kind::PredictiveStart => self.on_predictive_start(c, event.generation),
                 Kind::ConveyorExit => self.on_conveyor_exit(c, event.generation),
                 Kind::ConveyorEntrance => self.on_conveyor_entrance(c, event.generation),
                 Kind::Sample => self.on_sample(),

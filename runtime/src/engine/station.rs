@@ -1,4 +1,4 @@
-//! Stations (and robots): servers, setups, assembly, failure modes and preventive maintenance.
+//! Stations (and robots): servers, setups, assembly, failure modes and maintenance.
 //!
 //! A station has `parallel` servers. A server is idle (starved), in setup, processing (working),
 //! or blocked holding a finished part. A station takes a part whenever a server is idle, even
@@ -23,7 +23,9 @@
 //! from the end of the previous maintenance; with `age` (age replacement) the count also restarts
 //! at the end of every repair whose mode restores `new`, which cancels a maintenance that fell due
 //! during that repair. Due while a repair is in progress, it starts when the repair ends. It
-//! restores every time-based failure mode as its `restores` says.
+//! restores every time-based failure mode as its `restores` says. Opportunistic maintenance is
+//! preventive maintenance with a window before the due point, and predictive maintenance acts on
+//! detected coming failures; both are described in the `strategy` submodule.
 
 use super::{ANY, Node, Op, Part, RunError, Sim};
 use crate::model::{
@@ -34,6 +36,8 @@ use crate::time::{ns, secs};
 use fab_stdlib::random::Stream;
 use fab_stdlib::sample::Sampler;
 use std::collections::VecDeque;
+
+mod strategy;
 
 /// Indices of the time shares a station reports.
 pub(super) const WORKING: usize = 0;
@@ -92,6 +96,24 @@ struct Mode {
     armed: bool,
     generation: u32,
     in_repair: bool,
+    /// Predictive maintenance: the clock value from which the coming failure is detectable
+    /// (`u64::MAX` without predictive maintenance).
+    detectable: u64,
+    /// Continuous monitoring: the clock value of the one detection chance still to come
+    /// (`u64::MAX` when none is).
+    watch: u64,
+    /// The coming failure was detected and awaits its predictive maintenance.
+    detected: bool,
+    /// Under the predictive maintenance in progress.
+    in_action: bool,
+}
+
+impl Mode {
+    /// The clock value of the mode's next event: its failure, or its monitoring's chance of
+    /// detecting it first.
+    fn next_due(&self) -> u64 {
+        self.due.min(self.watch)
+    }
 }
 
 struct Preventive {
@@ -99,12 +121,31 @@ struct Preventive {
     busy_clock: bool,
     /// Age replacement: a repair that restores `new` also restarts the count to `due`.
     age: bool,
+    /// Opportunistic maintenance: how far before `due` (on the same clock) an idle station is
+    /// maintained; 0 for preventive maintenance.
+    window: u64,
+    /// The window is open: the station is maintained as soon as it is starved or blocked.
+    window_open: bool,
+    /// The strategy is `opportunistic` (whatever its window).
+    opportunistic: bool,
     takes: Sampler,
     stream: Stream,
     restores: Restoration,
     due: u64,
     armed: bool,
     generation: u32,
+}
+
+impl Preventive {
+    /// The clock value the next maintenance event waits for: the due point, or for opportunistic
+    /// maintenance whose window is not open yet, the opening of the window.
+    fn target(&self) -> u64 {
+        if self.window > 0 && !self.window_open {
+            self.due.saturating_sub(self.window)
+        } else {
+            self.due
+        }
+    }
 }
 
 /// What an assembly station is gathering.
@@ -147,6 +188,7 @@ pub(super) struct StationNode {
     was_working: bool,
     modes: Vec<Mode>,
     preventive: Option<Preventive>,
+    predictive: Option<Box<strategy::Predictive>>,
     kit: Option<Kit>,
     costs: Costs,
     // Statistics since the last reset.
@@ -158,6 +200,9 @@ pub(super) struct StationNode {
     pub(super) repairs: u64,
     pub(super) maintenance_actions: u64,
     pub(super) scrapped: u64,
+    pub(super) inspections: u64,
+    pub(super) detections: u64,
+    pub(super) opportunistic_actions: u64,
     /// Cycles completed over the whole run (the cycle-count failure clock).
     cycles_total: u64,
 }
@@ -176,22 +221,35 @@ impl StationNode {
         if !station.needs.is_empty() {
             return Err(unsupported("a station that `needs` a resource"));
         }
-        let preventive = match &station.maintenance {
-            Maintenance::Reactive => None,
-            Maintenance::Preventive { every, clock, takes, restores, policy } => Some(Preventive {
-                every: ns(*every).max(1),
-                busy_clock: *clock == Clock::BusyTime,
-                age: *policy == PreventivePolicy::Age,
-                takes: takes.sampler(),
-                stream: stream("maintenance"),
-                restores: *restores,
-                due: ns(*every).max(1),
-                armed: false,
-                generation: 0,
-            }),
-            Maintenance::Predictive { .. } => return Err(unsupported("predictive maintenance")),
-            Maintenance::Opportunistic { .. } => {
-                return Err(unsupported("opportunistic maintenance"));
+        let timed = |every: f64,
+                     clock: Clock,
+                     takes: &fab_stdlib::dist::Distribution,
+                     restores: Restoration,
+                     policy: PreventivePolicy,
+                     window: Option<f64>| Preventive {
+            every: ns(every).max(1),
+            busy_clock: clock == Clock::BusyTime,
+            age: policy == PreventivePolicy::Age,
+            window: ns(window.unwrap_or(0.0)),
+            window_open: false,
+            opportunistic: window.is_some(),
+            takes: takes.sampler(),
+            stream: stream("maintenance"),
+            restores,
+            due: ns(every).max(1),
+            armed: false,
+            generation: 0,
+        };
+        let (preventive, predictive) = match &station.maintenance {
+            Maintenance::Reactive => (None, None),
+            Maintenance::Preventive { every, clock, takes, restores, policy } => {
+                (Some(timed(*every, *clock, takes, *restores, *policy, None)), None)
+            }
+            Maintenance::Opportunistic { every, clock, window, takes, restores, policy } => {
+                (Some(timed(*every, *clock, takes, *restores, *policy, Some(*window))), None)
+            }
+            Maintenance::Predictive { .. } => {
+                (None, Some(Box::new(strategy::Predictive::new(station, stream))))
             }
         };
         let modes: Vec<Mode> = station
@@ -224,6 +282,10 @@ impl StationNode {
                     armed: false,
                     generation: 0,
                     in_repair: false,
+                    detectable: u64::MAX,
+                    watch: u64::MAX,
+                    detected: false,
+                    in_action: false,
                 }
             })
             .collect();
@@ -276,6 +338,7 @@ impl StationNode {
                 || preventive.as_ref().is_some_and(|pm| pm.busy_clock),
             modes,
             preventive,
+            predictive,
             kit: station.assembly.as_ref().map(|a| Kit {
                 needs: a.inputs.iter().map(|(p, n)| (p.0, *n, 0)).collect(),
                 produces: a.produces.0,
@@ -291,6 +354,9 @@ impl StationNode {
             repairs: 0,
             maintenance_actions: 0,
             scrapped: 0,
+            inspections: 0,
+            detections: 0,
+            opportunistic_actions: 0,
             cycles_total: 0,
         })
     }
@@ -345,6 +411,9 @@ impl StationNode {
         self.repairs = 0;
         self.maintenance_actions = 0;
         self.scrapped = 0;
+        self.inspections = 0;
+        self.detections = 0;
+        self.opportunistic_actions = 0;
     }
 
     /// Time shares since the last reset, fractions of server time; closes the books at `now`.
@@ -431,9 +500,11 @@ impl Sim<'_> {
                 ModeClock::Cycles(n) => n,
                 _ => ns(mode.life.sample(&mut mode.life_stream)),
             };
+            Self::set_detectable(station, m);
         }
         self.arm_all(c);
         self.arm_preventive(c);
+        self.start_inspections(c);
         self.station_changed(c);
     }
 
@@ -448,8 +519,8 @@ impl Sim<'_> {
                 continue;
             }
             let at = match mode.clock {
-                ModeClock::Calendar => mode.due,
-                ModeClock::Busy if working => now + mode.due.saturating_sub(busy),
+                ModeClock::Calendar => mode.next_due(),
+                ModeClock::Busy if working => now + mode.next_due().saturating_sub(busy),
                 _ => continue,
             };
             mode.armed = true;
@@ -470,13 +541,14 @@ impl Sim<'_> {
         if pm.armed {
             return;
         }
+        let target = pm.target();
         let at = if pm.busy_clock {
             if !working {
                 return;
             }
-            now + pm.due.saturating_sub(busy)
+            now + target.saturating_sub(busy)
         } else {
-            pm.due
+            target
         };
         pm.armed = true;
         pm.generation = pm.generation.wrapping_add(1);
@@ -505,7 +577,13 @@ impl Sim<'_> {
             self.report_station(c);
         }
         changed.clear();
-        self.changed = changed;
+        if self.changed.is_empty() {
+            self.changed = changed;
+        } else {
+            // A report changed a station again (an idle moment taken for opportunistic
+            // maintenance): report that too.
+            self.report_changes();
+        }
     }
 
     fn report_station(&mut self, c: u32) {
@@ -526,6 +604,9 @@ impl Sim<'_> {
             // The busy clock runs again: busy-time events left unscheduled can be scheduled.
             self.arm_all(c);
             self.arm_preventive(c);
+        }
+        if !active && was_active {
+            self.take_opportunity(c);
         }
     }
 
@@ -641,8 +722,12 @@ impl Sim<'_> {
         self.station_changed(c);
         for m in 0..self.station(c).modes.len() {
             let mode = &self.station(c).modes[m];
-            if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair && cycles >= mode.due {
-                self.fail(c, m as u32);
+            if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
+                if cycles >= mode.due {
+                    self.fail(c, m as u32);
+                } else if cycles >= mode.watch {
+                    self.monitor(c, m);
+                }
             }
         }
         self.agenda.push_back(Op::Offer(c));
@@ -675,16 +760,22 @@ impl Sim<'_> {
         }
         mode.armed = false;
         if let ModeClock::Busy = mode.clock
-            && busy < mode.due
+            && busy < mode.next_due()
         {
             // The station idled since this was scheduled: not due yet.
             if working {
                 mode.armed = true;
-                let at = now + (mode.due - busy);
+                let at = now + (mode.next_due() - busy);
                 if at <= horizon {
                     self.queue.schedule(at, super::Kind::Failure, c, m, generation);
                 }
             }
+            return;
+        }
+        let clock = if let ModeClock::Busy = mode.clock { busy } else { now };
+        if clock < mode.due {
+            // The monitoring's chance to detect the coming failure.
+            self.monitor(c, m as usize);
             return;
         }
         self.fail(c, m);
@@ -736,6 +827,7 @@ impl Sim<'_> {
                 mode.renewed_at = clock;
                 mode.due = clock + n;
             }
+            Self::set_detectable(station, m);
             return;
         }
         let gained = secs(clock.saturating_sub(mode.renewed_at));
@@ -753,6 +845,7 @@ impl Sim<'_> {
         mode.due = clock + ns(life);
         mode.armed = false;
         mode.generation = mode.generation.wrapping_add(1);
+        Self::set_detectable(station, m);
     }
 
     pub(super) fn on_repair_done(&mut self, c: u32, m: u32) {
@@ -774,13 +867,16 @@ impl Sim<'_> {
             let pm = station.preventive.as_mut().expect("checked");
             pm.due = if pm.busy_clock { busy } else { now } + pm.every;
             pm.armed = false;
+            pm.window_open = false;
             pm.generation = pm.generation.wrapping_add(1);
             station.maintenance_pending = false;
         }
         if !station.stopped() {
             if station.maintenance_pending {
                 station.maintenance_pending = false;
-                self.begin_maintenance(c);
+                if !self.begin_maintenance(c) {
+                    self.resume_servers(c);
+                }
             } else {
                 self.resume_servers(c);
             }
@@ -803,13 +899,25 @@ impl Sim<'_> {
             return;
         }
         pm.armed = false;
-        if pm.busy_clock && busy < pm.due {
+        let target = pm.target();
+        if pm.busy_clock && busy < target {
             if working {
                 pm.armed = true;
-                let at = now + (pm.due - busy);
+                let at = now + (target - busy);
                 if at <= horizon {
                     self.queue.schedule(at, super::Kind::MaintenanceDue, c, 0, generation);
                 }
+            }
+            return;
+        }
+        if target < pm.due {
+            // Opportunistic maintenance's window opens: an idle station is maintained now, a
+            // busy one at its next idle moment or at the due point, whichever comes first.
+            pm.window_open = true;
+            if station.is_active() {
+                self.arm_preventive(c);
+            } else {
+                self.take_opportunity(c);
             }
             return;
         }
@@ -820,16 +928,24 @@ impl Sim<'_> {
         self.begin_maintenance(c);
     }
 
-    fn begin_maintenance(&mut self, c: u32) {
+    /// Starts a maintenance action; false when there is nothing to maintain (every mode a
+    /// predictive action was planned for failed first).
+    fn begin_maintenance(&mut self, c: u32) -> bool {
         let now = self.now;
         let horizon = self.horizon;
         let station = self.station(c);
+        if station.predictive.is_some() && !Self::claim_detected(station) {
+            return false;
+        }
         station.touch(now);
         let was_stopped = station.stopped();
         station.maintaining = true;
         station.maintenance_actions += 1;
-        let pm = station.preventive.as_mut().expect("maintenance needs a plan");
-        let takes = ns(pm.takes.sample(&mut pm.stream));
+        let takes = match (station.preventive.as_mut(), station.predictive.as_mut()) {
+            (Some(pm), _) => ns(pm.takes.sample(&mut pm.stream)),
+            (None, Some(pd)) => ns(pd.takes.sample(&mut pd.stream)),
+            (None, None) => unreachable!("maintenance needs a plan"),
+        };
         if !was_stopped {
             self.pause_servers(c);
         }
@@ -837,6 +953,7 @@ impl Sim<'_> {
             self.queue.schedule(now + takes, super::Kind::MaintenanceDone, c, 0, 0);
         }
         self.station_changed(c);
+        true
     }
 
     pub(super) fn on_maintenance_done(&mut self, c: u32) {
@@ -844,6 +961,10 @@ impl Sim<'_> {
         let station = self.station(c);
         station.touch(now);
         station.maintaining = false;
+        if station.predictive.is_some() {
+            self.end_predictive_action(c);
+            return;
+        }
         let pm = station.preventive.as_ref().expect("maintenance needs a plan");
         let restores = pm.restores;
         let (every, busy_clock) = (pm.every, pm.busy_clock);
@@ -858,6 +979,7 @@ impl Sim<'_> {
         let pm = station.preventive.as_mut().expect("checked");
         pm.due = clock + every;
         pm.armed = false;
+        pm.window_open = false;
         pm.generation = pm.generation.wrapping_add(1);
         if !station.stopped() {
             self.resume_servers(c);
@@ -946,6 +1068,25 @@ impl Sim<'_> {
     }
 }
 
+impl StationNode {
+    /// The counts of the maintenance strategy since the last reset.
+    pub(super) fn maintenance_detail(&self) -> crate::results::MaintenanceDetail {
+        use crate::results::Stat;
+        let opportunistic = self.preventive.as_ref().is_some_and(|pm| pm.opportunistic);
+        let forced = if opportunistic {
+            self.maintenance_actions.saturating_sub(self.opportunistic_actions)
+        } else {
+            0
+        };
+        crate::results::MaintenanceDetail {
+            inspections: Stat::single(self.inspections as f64),
+            detections: Stat::single(self.detections as f64),
+            opportunistic_actions: Stat::single(self.opportunistic_actions as f64),
+            forced_actions: Stat::single(forced as f64),
+        }
+    }
+}
+
 /// Costs of one station over the observed period.
 pub(super) struct StationCosts {
     pub downtime: f64,
@@ -963,7 +1104,8 @@ impl StationNode {
         StationCosts {
             downtime: c.downtime_per_s * (shares[DOWN] + shares[MAINTENANCE]) * observed_s,
             repair: c.repair * self.repairs as f64,
-            preventive: c.preventive * self.maintenance_actions as f64,
+            preventive: c.preventive * self.maintenance_actions as f64
+                + c.inspection * self.inspections as f64,
             operating: c.operating_per_s * shares[WORKING] * parallel * observed_s,
             parts: c.per_part * self.completions as f64,
         }

@@ -1,0 +1,130 @@
+//! Maintenance strategies, crews and spare parts in cases with known answers: the models in
+//! `tests/maintenance/`, each described in its header.
+
+mod support;
+
+use fab_compiler::{Database, compile, load_model};
+use fab_runtime::experiment::{Overrides, Study};
+use fab_runtime::results::{Results, StationResults};
+use fab_runtime::stats::mean_half_width;
+
+/// Compiles a model of `tests/maintenance/` and runs one of its experiments or scenarios.
+fn run(file: &str, study: Option<&str>) -> Results {
+    let path = support::repo().join("tests/maintenance").join(file);
+    let mut db = Database::default();
+    let root = load_model(&mut db, &path.to_string_lossy()).expect("the model file reads");
+    let compilation = compile(&db, root);
+    let model = compilation.model.unwrap_or_else(|| {
+        panic!("{} does not compile: {:?}", path.display(), compilation.diagnostics)
+    });
+    let study = Study::resolve(&model, study, &Overrides::default()).expect("the study exists");
+    study.run(0, &|_| {}).expect("the model runs")
+}
+
+fn station<'r>(results: &'r Results, name: &str) -> &'r StationResults {
+    results.stations.get(name).unwrap_or_else(|| panic!("no station `{name}`"))
+}
+
+/// `expected` lies in the confidence interval of the per-replication `values`.
+#[track_caller]
+fn assert_covers(values: &[f64], confidence: f64, expected: f64, what: &str) {
+    let (mean, half_width) = mean_half_width(values, confidence);
+    assert!(
+        (mean - expected).abs() <= half_width,
+        "{what}: {expected} is outside {mean} ± {half_width} ({values:?})"
+    );
+}
+
+#[test]
+fn continuous_monitoring_replaces_every_life_at_the_threshold() {
+    let r = run("predictive.fab", None);
+    let monitored = station(&r, "monitored");
+    assert!(monitored.failures.values.iter().all(|f| *f == 0.0), "{:?}", monitored.failures);
+    assert_eq!(
+        monitored.maintenance_detail.detections.values,
+        monitored.maintenance_actions.values
+    );
+    // Actions start at the renewals of a (delayed) renewal process of cycles 0.8·L + 0.5 h with
+    // L ~ Weibull(2, 100 h): mean m = 0.8·100·Γ(1.5) + 0.5 = 71.398 h, sd s = 0.8·100·√(1 − π/4)
+    // = 37.060 h. Over H = 20,000 h, E[N] = (H + 0.5)/m + (s² − m²)/(2m²) + o(1).
+    let (m, s) = (0.8 * 100.0 * 0.886_226_925_452_758 + 0.5, 0.8 * 100.0 * 0.463_251_375_259_4);
+    let expected = (20_000.5) / m + (s * s - m * m) / (2.0 * m * m);
+    assert_covers(&monitored.maintenance_actions.values, r.confidence, expected, "actions");
+}
+
+#[test]
+fn blind_monitoring_fails_exactly_as_reactive_maintenance() {
+    let blind = run("predictive.fab", Some("blind"));
+    let reactive = run("predictive.fab", Some("unmaintained"));
+    let (blind, reactive) = (station(&blind, "monitored"), station(&reactive, "monitored"));
+    assert!(blind.failures.mean > 100.0);
+    assert_eq!(blind.failures.values, reactive.failures.values);
+    assert_eq!(blind.completions.values, reactive.completions.values);
+    assert_eq!(blind.down.values, reactive.down.values);
+    assert!(blind.maintenance_actions.values.iter().all(|n| *n == 0.0));
+}
+
+#[test]
+fn two_inspections_in_the_pf_window_catch_84_percent() {
+    let r = run("predictive.fab", None);
+    let inspected = station(&r, "inspected");
+    // Inspections every 25 h of calendar time from 25 h on.
+    let inspections = (20_000.0_f64 / 25.0).floor();
+    let detail = &inspected.maintenance_detail;
+    assert!(detail.inspections.values.iter().all(|n| *n == inspections));
+    // Every life ends caught (one detection, one action) or failed.
+    assert_eq!(detail.detections.values, inspected.maintenance_actions.values);
+    let caught: Vec<f64> = detail
+        .detections
+        .values
+        .iter()
+        .zip(&inspected.failures.values)
+        .map(|(caught, failed)| caught / (caught + failed))
+        .collect();
+    assert_covers(&caught, r.confidence, 1.0 - 0.4 * 0.4, "share of lives caught");
+    // Each inspection costs 5 EUR, each action 100 EUR: both are maintenance costs.
+    for ((cost, actions), inspections) in inspected
+        .costs
+        .preventive
+        .values
+        .iter()
+        .zip(&inspected.maintenance_actions.values)
+        .zip(&detail.inspections.values)
+    {
+        assert_eq!(*cost, 100.0 * actions + 5.0 * inspections);
+    }
+}
+
+#[test]
+fn a_wide_window_maintains_only_while_starved() {
+    let r = run("opportunistic.fab", None);
+    for name in ["busy_clocked", "calendar_clocked"] {
+        let s = station(&r, name);
+        let detail = &s.maintenance_detail;
+        assert!(s.maintenance_actions.mean > 10.0, "{name}");
+        assert_eq!(detail.opportunistic_actions.values, s.maintenance_actions.values, "{name}");
+        assert!(detail.forced_actions.values.iter().all(|n| *n == 0.0), "{name}");
+        // A 2 min action in a 3 min idle spell delays no part: 11,999 parts leave in 2,000 h
+        // (the 12,000th is still in process).
+        assert!(s.completions.values.iter().all(|n| *n == 11_999.0), "{name}");
+    }
+    // The busy-time window opens after 2,700 min of work, 385.7 cycles: each action follows
+    // cycle 386 k, at (3,860 k − 3) min; 31 of them fit in 120,000 min.
+    let busy = station(&r, "busy_clocked");
+    assert!(busy.maintenance_actions.values.iter().all(|n| *n == 31.0));
+}
+
+#[test]
+fn no_window_is_preventive_maintenance() {
+    let opportunistic = run("opportunistic.fab", Some("no_window"));
+    let preventive = run("opportunistic.fab", Some("plain_preventive"));
+    for name in ["busy_clocked", "calendar_clocked"] {
+        let (o, p) = (station(&opportunistic, name), station(&preventive, name));
+        assert_eq!(o.maintenance_actions.values, p.maintenance_actions.values, "{name}");
+        assert_eq!(o.maintenance.values, p.maintenance.values, "{name}");
+        assert_eq!(o.working.values, p.working.values, "{name}");
+        assert_eq!(o.completions.values, p.completions.values, "{name}");
+        assert_eq!(o.maintenance_detail.forced_actions.values, o.maintenance_actions.values);
+        assert!(o.maintenance_detail.opportunistic_actions.values.iter().all(|n| *n == 0.0));
+    }
+}
