@@ -10,7 +10,10 @@ use fab_runtime::stats::mean_half_width;
 
 /// Compiles a model of `tests/maintenance/` and runs one of its experiments or scenarios.
 fn run(file: &str, study: Option<&str>) -> Results {
-    let path = support::repo().join("tests/maintenance").join(file);
+    run_path(&support::repo().join("tests/maintenance").join(file), study)
+}
+
+fn run_path(path: &std::path::Path, study: Option<&str>) -> Results {
     let mut db = Database::default();
     let root = load_model(&mut db, &path.to_string_lossy()).expect("the model file reads");
     let compilation = compile(&db, root);
@@ -127,4 +130,49 @@ fn no_window_is_preventive_maintenance() {
         assert_eq!(o.maintenance_detail.forced_actions.values, o.maintenance_actions.values);
         assert!(o.maintenance_detail.opportunistic_actions.values.iter().all(|n| *n == 0.0));
     }
+}
+
+#[test]
+fn one_technician_for_two_machines_is_the_machine_repair_queue() {
+    let r = run("crew.fab", None);
+    // ρ = 0.1: p₀ = 1 / 1.22, p₁ = 0.2 p₀, p₂ = 0.02 p₀ (see the model's header).
+    let p0 = 1.0 / 1.22;
+    let (p1, p2) = (0.2 * p0, 0.02 * p0);
+    let crew = r.resources.get("technicians").expect("the crew is reported");
+    assert_covers(&crew.utilisation.values, r.confidence, 1.0 - p0, "technician utilisation");
+    let wait_h = p2 / ((2.0 * p0 + p1) / 100.0);
+    assert_covers(&crew.mean_wait_s.values, r.confidence, wait_h * 3600.0, "mean repair wait");
+    for name in ["left", "right"] {
+        let s = station(&r, name);
+        assert_covers(&s.down.values, r.confidence, (p1 + 2.0 * p2) / 2.0, name);
+        // Waiting for the technician is down time on top of the repairs themselves.
+        let waits = &s.maintenance_detail.crew_wait_s.values;
+        assert!(waits.iter().all(|w| *w > 0.0), "{name}: {waits:?}");
+        assert!(s.downtime_s.values.iter().zip(waits).all(|(down, wait)| down > wait));
+    }
+}
+
+#[test]
+fn a_technician_per_machine_is_the_uncrewed_model() {
+    let crewed = run("crew.fab", Some("own_technicians"));
+    // The same model without any crew, written beside the test's other files.
+    let text = std::fs::read_to_string(support::repo().join("tests/maintenance/crew.fab"))
+        .expect("the model reads");
+    let uncrewed_text = text.replace("    crew = technicians\n", "");
+    assert_ne!(text, uncrewed_text);
+    let folder = std::env::temp_dir().join(format!("fab-uncrewed-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("a temporary folder");
+    let path = folder.join("uncrewed.fab");
+    std::fs::write(&path, uncrewed_text).expect("the model writes");
+    let uncrewed = run_path(&path, None);
+    std::fs::remove_dir_all(&folder).ok();
+    for name in ["left", "right"] {
+        let (a, b) = (station(&crewed, name), station(&uncrewed, name));
+        assert!(a.failures.mean > 100.0);
+        assert_eq!(a.failures.values, b.failures.values, "{name}");
+        assert_eq!(a.down.values, b.down.values, "{name}");
+        assert!(a.maintenance_detail.crew_wait_s.values.iter().all(|w| *w == 0.0));
+    }
+    let own = crewed.resources.get("left_technician").unwrap();
+    assert_eq!(own.utilisation.values, station(&crewed, "left").down.values);
 }

@@ -766,13 +766,16 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
                     );
                 }
             }
-            if call.name == "preventive" || call.name == "opportunistic" {
-                let (every, age) = (call.args.contains_key("every"), call.args.contains_key("age"));
-                if every == age {
-                    let message = if every {
-                        format!("{} maintenance takes `every` or `age`, not both", call.name)
+            let choice = catalog::callable(&call.name).map_or(&[][..], |c| c.choose_one);
+            if !choice.is_empty() {
+                let given = choice.iter().filter(|p| call.args.contains_key(**p)).count();
+                if given != 1 {
+                    let options =
+                        choice.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" or ");
+                    let message = if given > 1 {
+                        format!("{} maintenance takes {options}, not several", call.name)
                     } else {
-                        format!("{} maintenance needs `every` or `age`", call.name)
+                        format!("{} maintenance needs {options}", call.name)
                     };
                     ctx.push(
                         Diagnostic::error("E0206", message)

@@ -465,6 +465,10 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
         costs,
         assembly,
         needs,
+        crew: match fields.get("crew").map(|f| &f.value) {
+            Some(Value::Ref(d)) => names.resources.get(&d.name).copied(),
+            _ => None,
+        },
     }
 }
 

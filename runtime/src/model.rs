@@ -157,6 +157,10 @@ pub struct Station {
     pub costs: Costs,
     pub assembly: Option<Assembly>,
     pub needs: Vec<ResourceId>,
+    /// The resource whose units repair and maintain the station: each repair and maintenance
+    /// waits for a free unit and holds it throughout.
+    #[serde(default)]
+    pub crew: Option<ResourceId>,
 }
 
 /// What an assembly station consumes and produces.

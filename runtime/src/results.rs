@@ -155,6 +155,9 @@ pub struct Results {
     pub sinks: Named<SinkResults>,
     /// Output per product (parts of that product reaching any sink).
     pub products: Named<SinkResults>,
+    /// Crews: the resources that stations name with `crew = NAME`.
+    #[serde(default)]
+    pub resources: Named<ResourceResults>,
     /// Stations ranked by their share of time as the momentary bottleneck, largest first.
     pub bottlenecks: Vec<Bottleneck>,
     pub events: EventCounts,
@@ -290,8 +293,28 @@ pub struct MaintenanceDetail {
     pub opportunistic_actions: Stat,
     /// Opportunistic maintenance forced at its due point.
     pub forced_actions: Stat,
+    /// Time repairs and maintenance waited for a unit of the station's crew, s.
+    pub crew_wait_s: Stat,
 }
-aggregate!(MaintenanceDetail { inspections, detections, opportunistic_actions, forced_actions });
+aggregate!(MaintenanceDetail {
+    inspections,
+    detections,
+    opportunistic_actions,
+    forced_actions,
+    crew_wait_s
+});
+
+/// One resource used as a crew, over the observed period.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct ResourceResults {
+    /// Time-average share of its units held by jobs.
+    pub utilisation: Stat,
+    /// Mean wait of the jobs it took, from request to start, s.
+    pub mean_wait_s: Stat,
+    /// Jobs (repairs and maintenance actions) it took.
+    pub jobs: Stat,
+}
+aggregate!(ResourceResults { utilisation, mean_wait_s, jobs });
 
 /// Costs over the observed period, in the model's currency.
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
@@ -362,6 +385,7 @@ impl Results {
         self.conveyors.merge(&other.conveyors);
         self.sinks.merge(&other.sinks);
         self.products.merge(&other.products);
+        self.resources.merge(&other.resources);
         self.events.merge(&other.events);
     }
 
@@ -374,6 +398,7 @@ impl Results {
         self.conveyors.finish(confidence);
         self.sinks.finish(confidence);
         self.products.finish(confidence);
+        self.resources.finish(confidence);
         self.events.finish(confidence);
         let mut ranking: Vec<Bottleneck> = self
             .stations

@@ -98,6 +98,9 @@ pub struct CallableDecl {
     pub kind: CallableKind,
     pub doc: &'static str,
     pub params: &'static [ParamDecl],
+    /// Optional parameters of which exactly one must be given (`every` or `age`); empty when
+    /// there is no such choice.
+    pub choose_one: &'static [&'static str],
     pub directional: bool,
 }
 
@@ -281,7 +284,15 @@ macro_rules! processing_fields {
                  until it holds them all, then emits one `produces` part.",
             ),
             field("produces", ValueType::Ref(RefClass::Product), OPTIONAL, "The product an assembly station emits."),
-            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources held while processing."),
+            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources held while processing (checked, not yet simulated)."),
+            field(
+                "crew",
+                ValueType::Ref(RefClass::Resource),
+                OPTIONAL,
+                "The resource whose units (technicians) repair and maintain the station: each \
+                 repair and maintenance waits for a free unit, repairs first, and holds it \
+                 throughout; waiting counts as down time (or maintenance time).",
+            ),
             AT,
         ]
     };
@@ -482,7 +493,8 @@ pub const KINDS: &[KindDecl] = &[
     },
     KindDecl {
         name: "resource",
-        doc: "Shared operators or tools; a station `needs = [NAME]` holds one while processing.",
+        doc: "Shared people or tools: a maintenance crew that stations name with `crew = NAME`, \
+              or operators a station `needs = [NAME]` while processing (not yet simulated).",
         role: Role::Resource,
         fields: &[field(
             "count",
@@ -492,7 +504,7 @@ pub const KINDS: &[KindDecl] = &[
         )],
         nested: &[],
         free_fields: false,
-        directional: true,
+        directional: false,
     },
     KindDecl {
         name: "sink",
@@ -686,6 +698,7 @@ pub const CALLABLES: &[CallableDecl] = &[
         kind: CallableKind::Maintenance,
         doc: "Repair on failure only (the default).",
         params: &[],
+        choose_one: &[],
         directional: false,
     },
     CallableDecl {
@@ -713,6 +726,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
                 .optional(),
         ],
+        choose_one: &["every", "age"],
         directional: false,
     },
     CallableDecl {
@@ -757,6 +771,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             )
             .optional(),
         ],
+        choose_one: &[],
         directional: false,
     },
     CallableDecl {
@@ -783,6 +798,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
                 .optional(),
         ],
+        choose_one: &["every", "age"],
         directional: false,
     },
     CallableDecl {
@@ -793,6 +809,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             positional: true,
             ..ParamDecl::new("file", ValueType::String, "The event file.")
         }],
+        choose_one: &[],
         directional: true,
     },
     CallableDecl {
@@ -807,6 +824,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             ParamDecl::new("topic", ValueType::String, "Topic filter."),
             ParamDecl::new("ca", ValueType::String, "CA certificate file.").optional(),
         ],
+        choose_one: &[],
         directional: true,
     },
     CallableDecl {
@@ -821,6 +839,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             ParamDecl::new("policy", ValueType::String, "Security policy, e.g. `Basic256Sha256`.")
                 .optional(),
         ],
+        choose_one: &[],
         directional: true,
     },
 ];

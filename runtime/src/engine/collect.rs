@@ -6,8 +6,8 @@
 use super::station::{BLOCKED, DOWN, MAINTENANCE, SETUP, STARVED, WORKING};
 use super::{Node, Sim};
 use crate::results::{
-    BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, Named, Results, SinkResults,
-    Stat, StationResults,
+    BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, Named, ResourceResults,
+    Results, SinkResults, Stat, StationResults,
 };
 use crate::time::secs;
 
@@ -128,6 +128,22 @@ impl Sim<'_> {
                 )
             })
             .collect();
+        let resources = self
+            .model
+            .resources
+            .iter()
+            .zip(&self.crews)
+            .map(|(resource, crew)| {
+                (
+                    resource.name.clone(),
+                    ResourceResults {
+                        utilisation: Stat::single(crew.held.mean(now) / f64::from(crew.count())),
+                        mean_wait_s: Stat::single(crew.wait.mean_s()),
+                        jobs: Stat::single(crew.wait.count() as f64),
+                    },
+                )
+            })
+            .collect();
         let experiment = self.experiment;
         Results {
             fab_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -159,6 +175,7 @@ impl Sim<'_> {
             conveyors: Named(conveyors),
             sinks: Named(sinks),
             products: Named(products),
+            resources: Named(resources),
             bottlenecks: Vec::new(),
             events: EventCounts {
                 completions: Stat::single(self.counters.completions as f64),

@@ -24,6 +24,7 @@
 
 mod collect;
 mod conveyor;
+mod crew;
 mod queue;
 mod station;
 
@@ -209,6 +210,8 @@ pub(crate) struct Sim<'m> {
     counters: Counters,
     /// A series being recorded (`wip_series`).
     series: Option<Series>,
+    /// The crews of the model's resources, by resource id.
+    crews: Vec<crew::Crew>,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -354,6 +357,7 @@ impl<'m> Sim<'m> {
             scrapped: 0,
             counters: Counters::default(),
             series: None,
+            crews: model.resources.iter().map(|r| crew::Crew::new(r.count)).collect(),
         })
     }
 
@@ -771,6 +775,9 @@ impl<'m> Sim<'m> {
         self.product_lead.iter_mut().for_each(|w| *w = DurationMean::default());
         self.scrapped = 0;
         self.bottleneck.reset(now);
+        for crew in &mut self.crews {
+            crew.reset_statistics(now);
+        }
         for node in &mut self.nodes {
             match node {
                 Node::Station(station) => station.reset_statistics(now),

@@ -205,6 +205,10 @@ pub(super) struct StationNode {
     pub(super) opportunistic_actions: u64,
     /// Cycles completed over the whole run (the cycle-count failure clock).
     cycles_total: u64,
+    /// The resource whose units repair and maintain this station (`crew = NAME`).
+    crew: Option<u32>,
+    /// Time its jobs waited for the crew since the last reset, ns.
+    pub(super) crew_wait: u64,
 }
 
 impl StationNode {
@@ -358,6 +362,8 @@ impl StationNode {
             detections: 0,
             opportunistic_actions: 0,
             cycles_total: 0,
+            crew: station.crew.map(|r| r.0),
+            crew_wait: 0,
         })
     }
 
@@ -414,6 +420,7 @@ impl StationNode {
         self.inspections = 0;
         self.detections = 0;
         self.opportunistic_actions = 0;
+        self.crew_wait = 0;
     }
 
     /// Time shares since the last reset, fractions of server time; closes the books at `now`.
@@ -482,6 +489,15 @@ impl Sim<'_> {
             Node::Station(station) => (station, &mut self.queue),
             _ => unreachable!("component {c} is not a station"),
         }
+    }
+
+    /// The crew that repairs and maintains station `c`, if it names one.
+    pub(super) fn station_crew(&mut self, c: u32) -> Option<u32> {
+        self.station(c).crew
+    }
+
+    pub(super) fn add_crew_wait(&mut self, c: u32, waited: u64) {
+        self.station(c).crew_wait += waited;
     }
 
     fn station(&mut self, c: u32) -> &mut StationNode {
@@ -784,7 +800,6 @@ impl Sim<'_> {
     /// Failure mode `m` strikes now.
     fn fail(&mut self, c: u32, m: u32) {
         let now = self.now;
-        let horizon = self.horizon;
         let station = self.station(c);
         station.touch(now);
         let was_stopped = station.stopped();
@@ -803,9 +818,7 @@ impl Sim<'_> {
         if catastrophic {
             self.scrap_in_process(c);
         }
-        if now + repair <= horizon {
-            self.queue.schedule(now + repair, super::Kind::Repair, c, m, 0);
-        }
+        self.start_job(c, super::crew::Job::Repair(m), repair);
         self.station_changed(c);
     }
 
@@ -851,6 +864,7 @@ impl Sim<'_> {
     pub(super) fn on_repair_done(&mut self, c: u32, m: u32) {
         let now = self.now;
         self.counters.repairs += 1;
+        self.end_job(c);
         let station = self.station(c);
         station.touch(now);
         station.repairs += 1;
@@ -932,7 +946,6 @@ impl Sim<'_> {
     /// predictive action was planned for failed first).
     fn begin_maintenance(&mut self, c: u32) -> bool {
         let now = self.now;
-        let horizon = self.horizon;
         let station = self.station(c);
         if station.predictive.is_some() && !Self::claim_detected(station) {
             return false;
@@ -949,15 +962,14 @@ impl Sim<'_> {
         if !was_stopped {
             self.pause_servers(c);
         }
-        if now + takes <= horizon {
-            self.queue.schedule(now + takes, super::Kind::MaintenanceDone, c, 0, 0);
-        }
+        self.start_job(c, super::crew::Job::Maintenance, takes);
         self.station_changed(c);
         true
     }
 
     pub(super) fn on_maintenance_done(&mut self, c: u32) {
         let now = self.now;
+        self.end_job(c);
         let station = self.station(c);
         station.touch(now);
         station.maintaining = false;
@@ -1083,6 +1095,7 @@ impl StationNode {
             detections: Stat::single(self.detections as f64),
             opportunistic_actions: Stat::single(self.opportunistic_actions as f64),
             forced_actions: Stat::single(forced as f64),
+            crew_wait_s: Stat::single(secs(self.crew_wait)),
         }
     }
 }
