@@ -176,3 +176,24 @@ fn a_technician_per_machine_is_the_uncrewed_model() {
     let own = crewed.resources.get("left_technician").unwrap();
     assert_eq!(own.utilisation.values, station(&crewed, "left").down.values);
 }
+
+#[test]
+fn a_one_for_one_reorder_makes_every_second_failure_wait() {
+    let r = run("spares.fab", None);
+    let machine = station(&r, "machine");
+    let bearings = r.resources.get("bearings").expect("the spare part is reported");
+    let hours = |values: &[f64]| values.iter().map(|s| s / 3600.0).collect::<Vec<f64>>();
+    for replication in 0..2 {
+        assert_eq!(machine.failures.values[replication], 76.0);
+        assert_eq!(bearings.stockouts.values[replication], 38.0);
+        assert_eq!(bearings.jobs.values[replication], 76.0);
+        assert_eq!(hours(&machine.maintenance_detail.spare_wait_s.values)[replication], 152.0);
+        assert_eq!(hours(&machine.downtime_s.values)[replication], 228.0);
+    }
+    let ample = run("spares.fab", Some("two_in_stock"));
+    let machine = station(&ample, "machine");
+    let pair = ample.resources.get("bearing_pair").unwrap();
+    assert!(machine.failures.values.iter().all(|n| *n == 90.0));
+    assert!(pair.stockouts.values.iter().all(|n| *n == 0.0));
+    assert!(hours(&machine.downtime_s.values).iter().all(|h| (h - 90.0).abs() < 1e-9));
+}

@@ -578,6 +578,12 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                 check_reach(ctx, fields);
             }
         }
+        DeclKind::Resource if has("lead") && !has("stock") => {
+            ctx.push(conflict(
+                "a resource's `lead` needs a `stock`".to_string(),
+                "A reorder lead time belongs to a spare part: add `stock = n`, or remove `lead`.",
+            ));
+        }
         DeclKind::Conveyor => {
             let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
             for name in ["length", "speed", "spacing"] {

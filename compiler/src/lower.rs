@@ -40,7 +40,13 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
                 resources
                     .insert(declaration.name.clone(), ResourceId(model.resources.len() as u32));
                 let count = int_field(&checked, "count") as u32;
-                model.resources.push(Resource { name: declaration.name.clone(), count });
+                let number = |name: &str| checked.fields.get(name).and_then(|f| f.value.si());
+                model.resources.push(Resource {
+                    name: declaration.name.clone(),
+                    count,
+                    stock: number("stock").map(|stock| stock as u32),
+                    lead: number("lead").unwrap_or(0.0),
+                });
             }
             _ => {}
         }
@@ -343,7 +349,12 @@ fn failure_law(value: &Value) -> FailureLaw {
     }
 }
 
-fn lower_failure(name: &str, fields: &Fields, law_field: &str) -> Option<FailureMode> {
+fn lower_failure(
+    name: &str,
+    fields: &Fields,
+    law_field: &str,
+    names: &Names,
+) -> Option<FailureMode> {
     Some(FailureMode {
         name: name.to_string(),
         law: failure_law(&fields.get(law_field)?.value),
@@ -353,18 +364,22 @@ fn lower_failure(name: &str, fields: &Fields, law_field: &str) -> Option<Failure
             fields.get("catastrophic").map(|f| &f.value),
             Some(Value::Bool(true))
         ),
+        uses: match fields.get("uses").map(|f| &f.value) {
+            Some(Value::Ref(d)) => names.resources.get(&d.name).copied(),
+            _ => None,
+        },
     })
 }
 
 fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
     let fields = &checked.fields;
     let mut failures = Vec::new();
-    if let Some(mode) = lower_failure("failure", fields, "failure") {
+    if let Some(mode) = lower_failure("failure", fields, "failure", names) {
         failures.push(mode);
     }
     for CheckedNested { keyword, name, fields, .. } in &checked.nested {
         if keyword == "failure"
-            && let Some(mode) = lower_failure(name, fields, "after")
+            && let Some(mode) = lower_failure(name, fields, "after", names)
         {
             failures.push(mode);
         }

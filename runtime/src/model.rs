@@ -87,6 +87,13 @@ pub enum AttributeValue {
 pub struct Resource {
     pub name: String,
     pub count: u32,
+    /// A spare part: the units in stock at the start. Repairs of the failure modes that use it
+    /// consume one each, and each use reorders one.
+    #[serde(default)]
+    pub stock: Option<u32>,
+    /// Replenishment lead time of a spare part, s.
+    #[serde(default)]
+    pub lead: f64,
 }
 
 /// A node of the process graph.
@@ -179,6 +186,9 @@ pub struct FailureMode {
     pub repair: Distribution,
     pub restores: Restoration,
     pub catastrophic: bool,
+    /// The spare part each repair consumes.
+    #[serde(default)]
+    pub uses: Option<ResourceId>,
 }
 
 /// When a failure mode strikes.

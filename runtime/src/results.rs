@@ -295,26 +295,36 @@ pub struct MaintenanceDetail {
     pub forced_actions: Stat,
     /// Time repairs and maintenance waited for a unit of the station's crew, s.
     pub crew_wait_s: Stat,
+    /// Time repairs waited for spare parts, s.
+    pub spare_wait_s: Stat,
 }
 aggregate!(MaintenanceDetail {
     inspections,
     detections,
     opportunistic_actions,
     forced_actions,
-    crew_wait_s
+    crew_wait_s,
+    spare_wait_s
 });
 
-/// One resource used as a crew, over the observed period.
+/// One resource, used as a crew or as a spare part, over the observed period.
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct ResourceResults {
-    /// Time-average share of its units held by jobs.
+    /// A crew: the time-average share of its units held by jobs.
     pub utilisation: Stat,
-    /// Mean wait of the jobs it took, from request to start, s.
+    /// Mean wait of the jobs it took (crew) or of the repairs that used a unit (spare part),
+    /// from request to start, zero waits included, s.
     pub mean_wait_s: Stat,
-    /// Jobs (repairs and maintenance actions) it took.
+    /// Jobs (repairs and maintenance actions) it took, or units of a spare part used.
     pub jobs: Stat,
+    /// A spare part: uses that found the stock empty.
+    #[serde(default)]
+    pub stockouts: Stat,
+    /// A spare part: time-average units on hand.
+    #[serde(default)]
+    pub mean_stock: Stat,
 }
-aggregate!(ResourceResults { utilisation, mean_wait_s, jobs });
+aggregate!(ResourceResults { utilisation, mean_wait_s, jobs, stockouts, mean_stock });
 
 /// Costs over the observed period, in the model's currency.
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]

@@ -208,6 +208,13 @@ pub const FAILURE_MODE_FIELDS: &[FieldDecl] = &[
         Presence::Default(DefaultValue::Bool(false)),
         "When true, a failure scraps the part in process.",
     ),
+    field(
+        "uses",
+        ValueType::Ref(RefClass::Resource),
+        OPTIONAL,
+        "The spare part (a `resource` with `stock`) each repair consumes; the repair waits for \
+         one while none is in stock, the station down.",
+    ),
 ];
 
 const FAILURE: NestedDecl = NestedDecl {
@@ -493,15 +500,28 @@ pub const KINDS: &[KindDecl] = &[
     },
     KindDecl {
         name: "resource",
-        doc: "Shared people or tools: a maintenance crew that stations name with `crew = NAME`, \
+        doc: "Shared people, tools or parts: a maintenance crew that stations name with \
+              `crew = NAME`; with `stock`, a spare part that failure modes use (`uses = NAME`); \
               or operators a station `needs = [NAME]` while processing (not yet simulated).",
         role: Role::Resource,
-        fields: &[field(
-            "count",
-            ValueType::Int { min: 1 },
-            default_number(1.0),
-            "How many there are.",
-        )],
+        fields: &[
+            field("count", ValueType::Int { min: 1 }, default_number(1.0), "How many there are."),
+            field(
+                "stock",
+                ValueType::Int { min: 0 },
+                OPTIONAL,
+                "Makes the resource a spare part: the units in stock at the start. Each repair \
+                 of a failure mode that `uses` it consumes one, waiting while none is in stock, \
+                 and each use reorders one (one-for-one), arriving `lead` later.",
+            ),
+            field(
+                "lead",
+                DURATION,
+                OPTIONAL,
+                "Replenishment lead time of a spare part: a reorder arrives this long after the \
+                 use (0 when not given).",
+            ),
+        ],
         nested: &[],
         free_fields: false,
         directional: false,

@@ -132,16 +132,25 @@ impl Sim<'_> {
             .model
             .resources
             .iter()
-            .zip(&self.crews)
-            .map(|(resource, crew)| {
-                (
-                    resource.name.clone(),
-                    ResourceResults {
+            .zip(self.crews.iter().zip(&self.spares))
+            .map(|(resource, (crew, spare))| {
+                let results = match spare {
+                    Some(spare) => ResourceResults {
+                        utilisation: Stat::single(0.0),
+                        mean_wait_s: Stat::single(spare.wait.mean_s()),
+                        jobs: Stat::single(spare.wait.count() as f64),
+                        stockouts: Stat::single(spare.stockouts as f64),
+                        mean_stock: Stat::single(spare.stock.mean(now)),
+                    },
+                    None => ResourceResults {
                         utilisation: Stat::single(crew.held.mean(now) / f64::from(crew.count())),
                         mean_wait_s: Stat::single(crew.wait.mean_s()),
                         jobs: Stat::single(crew.wait.count() as f64),
+                        stockouts: Stat::single(0.0),
+                        mean_stock: Stat::single(0.0),
                     },
-                )
+                };
+                (resource.name.clone(), results)
             })
             .collect();
         let experiment = self.experiment;

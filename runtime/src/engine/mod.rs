@@ -26,6 +26,7 @@ mod collect;
 mod conveyor;
 mod crew;
 mod queue;
+mod spares;
 mod station;
 
 use crate::bottleneck::BottleneckTracker;
@@ -212,6 +213,8 @@ pub(crate) struct Sim<'m> {
     series: Option<Series>,
     /// The crews of the model's resources, by resource id.
     crews: Vec<crew::Crew>,
+    /// The spare parts among the model's resources (those with a `stock`), by resource id.
+    spares: Vec<Option<spares::Spare>>,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -358,6 +361,7 @@ impl<'m> Sim<'m> {
             counters: Counters::default(),
             series: None,
             crews: model.resources.iter().map(|r| crew::Crew::new(r.count)).collect(),
+            spares: model.resources.iter().map(spares::Spare::of).collect(),
         })
     }
 
@@ -404,6 +408,7 @@ impl<'m> Sim<'m> {
                 Kind::MaintenanceDone => self.on_maintenance_done(c),
                 Kind::Inspection => self.on_inspection(c),
                 Kind::PredictiveStart => self.on_predictive_start(c, event.generation),
+                Kind::SpareArrival => self.on_spare_arrival(event.aux),
                 Kind::ConveyorExit => self.on_conveyor_exit(c, event.generation),
                 Kind::ConveyorEntrance => self.on_conveyor_entrance(c, event.generation),
                 Kind::Sample => self.on_sample(),
@@ -777,6 +782,9 @@ impl<'m> Sim<'m> {
         self.bottleneck.reset(now);
         for crew in &mut self.crews {
             crew.reset_statistics(now);
+        }
+        for spare in self.spares.iter_mut().flatten() {
+            spare.reset_statistics(now);
         }
         for node in &mut self.nodes {
             match node {

@@ -32,6 +32,8 @@ pub(crate) enum Kind {
     Inspection,
     /// A predictive maintenance planned at a detection starts.
     PredictiveStart,
+    /// A reordered spare part arrives (`aux` = resource).
+    SpareArrival,
     /// The front part of a conveyor reaches its exit.
     ConveyorExit,
     /// A conveyor's entrance may have become clear.

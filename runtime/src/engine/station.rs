@@ -96,6 +96,8 @@ struct Mode {
     armed: bool,
     generation: u32,
     in_repair: bool,
+    /// The spare part each repair consumes (a resource id).
+    uses: Option<u32>,
     /// Predictive maintenance: the clock value from which the coming failure is detectable
     /// (`u64::MAX` without predictive maintenance).
     detectable: u64,
@@ -209,6 +211,8 @@ pub(super) struct StationNode {
     crew: Option<u32>,
     /// Time its jobs waited for the crew since the last reset, ns.
     pub(super) crew_wait: u64,
+    /// Time its repairs waited for spare parts since the last reset, ns.
+    pub(super) spare_wait: u64,
 }
 
 impl StationNode {
@@ -286,6 +290,7 @@ impl StationNode {
                     armed: false,
                     generation: 0,
                     in_repair: false,
+                    uses: mode.uses.map(|r| r.0),
                     detectable: u64::MAX,
                     watch: u64::MAX,
                     detected: false,
@@ -364,6 +369,7 @@ impl StationNode {
             cycles_total: 0,
             crew: station.crew.map(|r| r.0),
             crew_wait: 0,
+            spare_wait: 0,
         })
     }
 
@@ -421,6 +427,7 @@ impl StationNode {
         self.detections = 0;
         self.opportunistic_actions = 0;
         self.crew_wait = 0;
+        self.spare_wait = 0;
     }
 
     /// Time shares since the last reset, fractions of server time; closes the books at `now`.
@@ -498,6 +505,15 @@ impl Sim<'_> {
 
     pub(super) fn add_crew_wait(&mut self, c: u32, waited: u64) {
         self.station(c).crew_wait += waited;
+    }
+
+    /// The spare part mode `m` of station `c` uses, if any.
+    pub(super) fn mode_spare(&mut self, c: u32, m: u32) -> Option<u32> {
+        self.station(c).modes[m as usize].uses
+    }
+
+    pub(super) fn add_spare_wait(&mut self, c: u32, waited: u64) {
+        self.station(c).spare_wait += waited;
     }
 
     fn station(&mut self, c: u32) -> &mut StationNode {
@@ -818,7 +834,7 @@ impl Sim<'_> {
         if catastrophic {
             self.scrap_in_process(c);
         }
-        self.start_job(c, super::crew::Job::Repair(m), repair);
+        self.start_repair(c, m, repair);
         self.station_changed(c);
     }
 
@@ -1096,6 +1112,7 @@ impl StationNode {
             opportunistic_actions: Stat::single(self.opportunistic_actions as f64),
             forced_actions: Stat::single(forced as f64),
             crew_wait_s: Stat::single(secs(self.crew_wait)),
+            spare_wait_s: Stat::single(secs(self.spare_wait)),
         }
     }
 }
