@@ -197,3 +197,19 @@ fn a_one_for_one_reorder_makes_every_second_failure_wait() {
     assert!(pair.stockouts.values.iter().all(|n| *n == 0.0));
     assert!(hours(&machine.downtime_s.values).iter().all(|h| (h - 90.0).abs() < 1e-9));
 }
+
+#[test]
+fn one_operator_for_two_stations_works_one_at_a_time() {
+    let r = run("operators.fab", None);
+    let operators = r.resources.get("operators").unwrap();
+    assert!(r.sinks.get("done").unwrap().count.values.iter().all(|n| *n == 494.0));
+    assert!(operators.utilisation.values.iter().all(|u| (u - 5930.0 / 5940.0).abs() < 1e-12));
+    // `cut` waits while `fold` works (2, 4, then 6 min); `fold` never waits.
+    assert!(operators.mean_wait_s.values.iter().all(|w| *w > 0.0 && *w < 6.0 * 60.0));
+    let cut = station(&r, "cut");
+    assert!(cut.starved.mean > 0.5, "waiting for the operator counts as starved");
+    let pair = run("operators.fab", Some("two_operators"));
+    assert!(pair.sinks.get("done").unwrap().count.values.iter().all(|n| *n == 592.0));
+    let operators = pair.resources.get("operator_pair").unwrap();
+    assert!(operators.mean_wait_s.values.iter().all(|w| *w == 0.0));
+}

@@ -291,7 +291,8 @@ macro_rules! processing_fields {
                  until it holds them all, then emits one `produces` part.",
             ),
             field("produces", ValueType::Ref(RefClass::Product), OPTIONAL, "The product an assembly station emits."),
-            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources held while processing (checked, not yet simulated)."),
+            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources a server holds, one unit of each, from the start of its setup or processing to its \
+             end; a part waits, loaded, until all are free."),
             field(
                 "crew",
                 ValueType::Ref(RefClass::Resource),
@@ -501,8 +502,8 @@ pub const KINDS: &[KindDecl] = &[
     KindDecl {
         name: "resource",
         doc: "Shared people, tools or parts: a maintenance crew that stations name with \
-              `crew = NAME`; with `stock`, a spare part that failure modes use (`uses = NAME`); \
-              or operators a station `needs = [NAME]` while processing (not yet simulated).",
+              `crew = NAME`; operators a station `needs = [NAME]` while processing (the same \
+              units); or, with `stock`, a spare part that failure modes use (`uses = NAME`).",
         role: Role::Resource,
         fields: &[
             field("count", ValueType::Int { min: 1 }, default_number(1.0), "How many there are."),

@@ -7,6 +7,13 @@
 //! repair waits the station is down, and while a maintenance waits it is in maintenance, so the
 //! wait counts in those shares. Durations are drawn when the job asks, from the same streams as
 //! without a crew, so a crew that is never short changes no draw and no event.
+//!
+//! The same units serve stations that `needs = [NAME, …]`: each server holds one unit of every
+//! resource listed from the start of its setup or processing to the end of processing (through
+//! any stop), taking them all at once when all are free; a loaded part otherwise waits in one
+//! line shared by all such servers, served in order whenever units come back (a server whose
+//! resources are free may pass one that waits for others). Crew jobs take a returned unit before
+//! that line. A server in line counts as starved.
 
 use super::Sim;
 use super::queue::Kind;
@@ -58,6 +65,17 @@ impl Crew {
         self.count
     }
 
+    pub(super) fn has_free_unit(&self) -> bool {
+        self.busy < self.count
+    }
+
+    /// A server takes a unit to process with (`needs`), after waiting `waited` ns for it.
+    pub(super) fn take_unit(&mut self, now: u64, waited: u64) {
+        self.busy += 1;
+        self.held.add(now, 1);
+        self.wait.push(waited);
+    }
+
     pub(super) fn reset_statistics(&mut self, now: u64) {
         self.held.reset(now);
         self.wait = DurationMean::default();
@@ -87,8 +105,17 @@ impl Sim<'_> {
 
     /// Station `c` finished a job: its crew's unit takes the next job in line.
     pub(super) fn end_job(&mut self, c: u32) {
-        let now = self.now;
         let Some(k) = self.station_crew(c) else { return };
+        self.release_unit(k);
+        if !self.operator_line.is_empty() {
+            self.serve_operator_line();
+        }
+    }
+
+    /// A unit of resource `k` is given back: the next repair, else the next maintenance waiting
+    /// for it takes it. (Servers in line for it are served by the caller.)
+    pub(super) fn release_unit(&mut self, k: u32) {
+        let now = self.now;
         let crew = &mut self.crews[k as usize];
         let Some(next) = crew.repairs.pop_front().or_else(|| crew.maintenance.pop_front()) else {
             crew.busy -= 1;

@@ -215,6 +215,9 @@ pub(crate) struct Sim<'m> {
     crews: Vec<crew::Crew>,
     /// The spare parts among the model's resources (those with a `stock`), by resource id.
     spares: Vec<Option<spares::Spare>>,
+    /// Servers of stations that `need` resources, loaded and waiting for them: (station, server,
+    /// since when).
+    operator_line: VecDeque<(u32, u32, u64)>,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -362,6 +365,7 @@ impl<'m> Sim<'m> {
             series: None,
             crews: model.resources.iter().map(|r| crew::Crew::new(r.count)).collect(),
             spares: model.resources.iter().map(spares::Spare::of).collect(),
+            operator_line: VecDeque::new(),
         })
     }
 

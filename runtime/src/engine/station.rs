@@ -70,6 +70,11 @@ struct Server {
     generation: u32,
     /// The product of the last part this server processed (`ANY` before the first).
     last_product: u32,
+    /// Holds a unit of each resource the station `needs` (from the start of its setup or
+    /// processing to the end of processing).
+    holding: bool,
+    /// Loaded and waiting in line for the resources the station `needs`.
+    awaiting: bool,
 }
 
 enum ModeClock {
@@ -177,6 +182,10 @@ pub(super) struct StationNode {
     blocked: u32,
     /// Failure modes under repair.
     down: u32,
+    /// Loaded servers waiting for the resources the station `needs`.
+    awaiting: u32,
+    /// The resources each server holds while it sets up and processes (`needs`).
+    needs: Vec<u32>,
     maintaining: bool,
     maintenance_pending: bool,
     busy_acc: u64,
@@ -217,18 +226,11 @@ pub(super) struct StationNode {
 
 impl StationNode {
     pub(super) fn new(
-        component: &Component,
+        _component: &Component,
         station: &Station,
         motion: Option<&Motion>,
         stream: &dyn Fn(&str) -> Stream,
     ) -> Result<StationNode, RunError> {
-        let unsupported = |what: &str| RunError::Unsupported {
-            component: component.name.clone(),
-            what: what.to_string(),
-        };
-        if !station.needs.is_empty() {
-            return Err(unsupported("a station that `needs` a resource"));
-        }
         let timed = |every: f64,
                      clock: Clock,
                      takes: &fab_stdlib::dist::Distribution,
@@ -327,6 +329,8 @@ impl StationNode {
                     end: 0,
                     generation: 0,
                     last_product: ANY,
+                    holding: false,
+                    awaiting: false,
                 };
                 parallel as usize
             ],
@@ -336,6 +340,8 @@ impl StationNode {
             in_setup: 0,
             blocked: 0,
             down: 0,
+            awaiting: 0,
+            needs: station.needs.iter().map(|r| r.0).collect(),
             maintaining: false,
             maintenance_pending: false,
             busy_acc: 0,
@@ -404,7 +410,7 @@ impl StationNode {
                 self.shares[WORKING] += self.working as u128 * dt128;
                 self.shares[SETUP] += self.in_setup as u128 * dt128;
                 self.shares[BLOCKED] += self.blocked as u128 * dt128;
-                self.shares[STARVED] += self.idle as u128 * dt128;
+                self.shares[STARVED] += (self.idle + self.awaiting) as u128 * dt128;
             }
             if self.is_working() {
                 self.busy_acc += now - self.busy_since;
@@ -495,6 +501,73 @@ impl Sim<'_> {
         match &mut self.nodes[c as usize] {
             Node::Station(station) => (station, &mut self.queue),
             _ => unreachable!("component {c} is not a station"),
+        }
+    }
+
+    /// Server `s` of station `c` takes a unit of each resource the station `needs` if all are
+    /// free, leaving the line if it was in it; otherwise it joins (or stays in) the line.
+    pub(super) fn acquire_needs(&mut self, c: u32, s: usize) -> bool {
+        let now = self.now;
+        let free = {
+            let Node::Station(station) = &self.nodes[c as usize] else { unreachable!() };
+            station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit())
+        };
+        let station = match &mut self.nodes[c as usize] {
+            Node::Station(station) => station,
+            _ => unreachable!(),
+        };
+        if !free {
+            if !station.servers[s].awaiting {
+                station.touch(now);
+                station.servers[s].awaiting = true;
+                station.awaiting += 1;
+                self.operator_line.push_back((c, s as u32, now));
+            }
+            return false;
+        }
+        let mut waited = 0;
+        if station.servers[s].awaiting {
+            station.touch(now);
+            station.servers[s].awaiting = false;
+            station.awaiting -= 1;
+            if let Some(at) =
+                self.operator_line.iter().position(|&(lc, ls, _)| (lc, ls) == (c, s as u32))
+            {
+                waited = self.operator_line.remove(at).map_or(0, |(_, _, since)| now - since);
+            }
+        }
+        station.servers[s].holding = true;
+        for &r in &station.needs {
+            self.crews[r as usize].take_unit(now, waited);
+        }
+        true
+    }
+
+    /// A server of station `c` gives back the resources it held for processing.
+    fn release_needs(&mut self, c: u32) {
+        for i in 0..self.station(c).needs.len() {
+            let r = self.station(c).needs[i];
+            self.release_unit(r);
+        }
+        self.serve_operator_line();
+    }
+
+    /// Servers in line for resources start, in line order, when all they need is free.
+    pub(super) fn serve_operator_line(&mut self) {
+        let mut i = 0;
+        while i < self.operator_line.len() {
+            let (c, s, _) = self.operator_line[i];
+            let ready = {
+                let Node::Station(station) = &self.nodes[c as usize] else { unreachable!() };
+                !station.stopped()
+                    && station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit())
+            };
+            if ready {
+                // `start_server` takes the resources and leaves the line.
+                self.start_server(c, s as usize);
+            } else {
+                i += 1;
+            }
         }
     }
 
@@ -688,6 +761,10 @@ impl Sim<'_> {
         if station.stopped() {
             return; // stays Loaded until the station is up
         }
+        if !station.needs.is_empty() && !station.servers[s].holding && !self.acquire_needs(c, s) {
+            return; // stays Loaded, in line for its resources
+        }
+        let station = self.station(c);
         station.touch(now);
         let server = &mut station.servers[s];
         let needs_setup = station.setup.is_some()
@@ -739,6 +816,11 @@ impl Sim<'_> {
         station.working -= 1;
         station.blocked += 1;
         station.completions += 1;
+        if station.servers[s as usize].holding {
+            station.servers[s as usize].holding = false;
+            self.release_needs(c);
+        }
+        let station = self.station(c);
         station.cycles_total += 1;
         let server = &mut station.servers[s as usize];
         server.state = ServerState::Blocked;
@@ -1077,10 +1159,13 @@ impl Sim<'_> {
         let now = self.now;
         let station = self.station(c);
         let mut scrapped = 0;
+        let mut holders = 0;
         for server in &mut station.servers {
             if matches!(server.state, ServerState::PausedBusy | ServerState::PausedSetup) {
                 server.state = ServerState::Idle;
                 server.generation = server.generation.wrapping_add(1);
+                holders += u32::from(server.holding);
+                server.holding = false;
                 scrapped += 1;
             }
         }
@@ -1092,6 +1177,10 @@ impl Sim<'_> {
             }
             self.wip.add(now, -i64::from(scrapped));
             self.agenda.push_back(Op::Pull(c));
+        }
+        // Each scrapped server gives back what it held.
+        for _ in 0..holders {
+            self.release_needs(c);
         }
     }
 }
