@@ -700,6 +700,8 @@ impl Sim<'_> {
         let working = station.is_working();
         let (was_active, was_working) = (station.was_active, station.was_working);
         let busy_clocked = station.busy_clocked;
+        let opportunity =
+            !active && was_active && station.preventive.as_ref().is_some_and(|pm| pm.window_open);
         station.was_active = active;
         station.was_working = working;
         if active != was_active {
@@ -710,7 +712,7 @@ impl Sim<'_> {
             self.arm_all(c);
             self.arm_preventive(c);
         }
-        if !active && was_active {
+        if opportunity {
             self.take_opportunity(c);
         }
     }
