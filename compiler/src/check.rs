@@ -612,6 +612,12 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                 check_reach(ctx, fields);
             }
         }
+        DeclKind::Resource if has("lead") && !has("stock") => {
+            ctx.push(conflict(
+                "a resource's `lead` needs a `stock`".to_string(),
+                "A reorder lead time belongs to a spare part: add `stock = n`, or remove `lead`.",
+            ));
+        }
         DeclKind::Conveyor => {
             let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
             for name in ["length", "speed", "spacing"] {
@@ -693,8 +699,9 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
 }
 
 /// Ranges a value's type cannot state: a `restores` share lies within 0–100 % (of a failure mode
-/// or of preventive maintenance), and a maintenance interval or age is longer than zero;
-/// preventive maintenance has exactly one of `every` and `age`. Scenario
+/// or of preventive maintenance), a maintenance interval, age or inspection interval is longer
+/// than zero, a detection threshold and probability are shares, a lead or window is not
+/// negative, and preventive or opportunistic maintenance has exactly one of `every` and `age`. Scenario
 /// overrides (`press.bearing.restores`, `press.maintenance`) are held to the same ranges.
 fn share_and_interval_rules(ctx: &mut Ctx, checked: &CheckedBody) {
     for mode in &checked.nested {
@@ -729,7 +736,7 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
             if let Some(restores) = call.args.get("restores") {
                 share(ctx, restores);
             }
-            for interval in ["every", "age"] {
+            for interval in ["every", "age", "inspect_every"] {
                 let value = match call.args.get(interval) {
                     Some(Value::Clocked { value, .. }) => value.si(),
                     Some(value) => value.si(),
@@ -754,13 +761,61 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
                     );
                 }
             }
-            if call.name == "preventive" {
-                let (every, age) = (call.args.contains_key("every"), call.args.contains_key("age"));
-                if every == age {
-                    let message = if every {
-                        "preventive maintenance takes `every` or `age`, not both"
+            for (param, what, range, help) in [
+                (
+                    "threshold",
+                    "a detection threshold lies above 0 % and below 100 %",
+                    0.0..1.0,
+                    "The threshold is the share of a life consumed from which a coming failure \
+                     can be detected, e.g. `threshold = 80 %`.",
+                ),
+                (
+                    "detection",
+                    "a detection probability lies between 0 % and 100 %",
+                    0.0..1.0,
+                    "Write the chance that one inspection finds a detectable failure, e.g. \
+                     `detection = 90 %`.",
+                ),
+            ] {
+                if let Some(v) = call.args.get(param).and_then(Value::si) {
+                    let inside = if param == "threshold" {
+                        v > range.start && v < range.end
                     } else {
-                        "preventive maintenance needs `every` or `age`"
+                        (range.start..=range.end).contains(&v)
+                    };
+                    if !inside {
+                        ctx.push(
+                            Diagnostic::error("E0205", what)
+                                .primary(
+                                    field.value_location.clone(),
+                                    format!("`{param}` is {} %", v * 100.0),
+                                )
+                                .help(help),
+                        );
+                    }
+                }
+            }
+            for param in ["lead", "window"] {
+                if let Some(v) = call.args.get(param).and_then(Value::si)
+                    && v < 0.0
+                {
+                    ctx.push(
+                        Diagnostic::error("E0205", format!("`{param}` cannot be negative"))
+                            .primary(field.value_location.clone(), format!("`{param}` is negative"))
+                            .help(format!("Write `{param} = 0 s` for no {param}.")),
+                    );
+                }
+            }
+            let choice = catalog::callable(&call.name).map_or(&[][..], |c| c.choose_one);
+            if !choice.is_empty() {
+                let given = choice.iter().filter(|p| call.args.contains_key(**p)).count();
+                if given != 1 {
+                    let options =
+                        choice.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" or ");
+                    let message = if given > 1 {
+                        format!("{} maintenance takes {options}, not several", call.name)
+                    } else {
+                        format!("{} maintenance needs {options}", call.name)
                     };
                     ctx.push(
                         Diagnostic::error("E0206", message)

@@ -184,11 +184,15 @@ pub fn builtins_reference() -> String {
     }
     out.push_str("\n## Maintenance strategies and feeds\n\n| name | kind | parameters | meaning |\n| --- | --- | --- | --- |\n");
     for callable in catalog::CALLABLES {
-        let params: Vec<String> = callable
+        let mut params: Vec<String> = callable
             .params
             .iter()
+            .filter(|p| !callable.choose_one.contains(&p.name))
             .map(|p| if p.optional { format!("{}?", p.name) } else { p.name.to_string() })
             .collect();
+        if !callable.choose_one.is_empty() {
+            params.insert(0, callable.choose_one.join(" \\| "));
+        }
         let directional = if callable.directional { " *(directional)*" } else { "" };
         let _ = writeln!(
             out,

@@ -40,7 +40,13 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
                 resources
                     .insert(declaration.name.clone(), ResourceId(model.resources.len() as u32));
                 let count = int_field(&checked, "count") as u32;
-                model.resources.push(Resource { name: declaration.name.clone(), count });
+                let number = |name: &str| checked.fields.get(name).and_then(|f| f.value.si());
+                model.resources.push(Resource {
+                    name: declaration.name.clone(),
+                    count,
+                    stock: number("stock").map(|stock| stock as u32),
+                    lead: number("lead").unwrap_or(0.0),
+                });
             }
             _ => {}
         }
@@ -356,7 +362,12 @@ fn failure_law(value: &Value) -> FailureLaw {
     }
 }
 
-fn lower_failure(name: &str, fields: &Fields, law_field: &str) -> Option<FailureMode> {
+fn lower_failure(
+    name: &str,
+    fields: &Fields,
+    law_field: &str,
+    names: &Names,
+) -> Option<FailureMode> {
     Some(FailureMode {
         name: name.to_string(),
         law: failure_law(&fields.get(law_field)?.value),
@@ -366,18 +377,22 @@ fn lower_failure(name: &str, fields: &Fields, law_field: &str) -> Option<Failure
             fields.get("catastrophic").map(|f| &f.value),
             Some(Value::Bool(true))
         ),
+        uses: match fields.get("uses").map(|f| &f.value) {
+            Some(Value::Ref(d)) => names.resources.get(&d.name).copied(),
+            _ => None,
+        },
     })
 }
 
 fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
     let fields = &checked.fields;
     let mut failures = Vec::new();
-    if let Some(mode) = lower_failure("failure", fields, "failure") {
+    if let Some(mode) = lower_failure("failure", fields, "failure", names) {
         failures.push(mode);
     }
     for CheckedNested { keyword, name, fields, .. } in &checked.nested {
         if keyword == "failure"
-            && let Some(mode) = lower_failure(name, fields, "after")
+            && let Some(mode) = lower_failure(name, fields, "after", names)
         {
             failures.push(mode);
         }
@@ -388,7 +403,7 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
             let takes =
                 arg("takes").and_then(dist).unwrap_or(Distribution::Constant { value: 0.0 });
             match call.name.as_str() {
-                "preventive" => {
+                "preventive" | "opportunistic" => {
                     // Checking established that exactly one of `every` and `age` is given.
                     let (interval, policy) = match arg("age") {
                         Some(age) => (Some(age), PreventivePolicy::Age),
@@ -401,22 +416,33 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
                         Some(other) => (other.si().unwrap_or(0.0), Clock::CalendarTime),
                         None => (0.0, Clock::CalendarTime),
                     };
-                    Maintenance::Preventive {
-                        every,
-                        clock: every_clock,
-                        takes,
-                        restores: restoration(arg("restores")),
-                        policy,
+                    let restores = restoration(arg("restores"));
+                    if call.name == "opportunistic" {
+                        Maintenance::Opportunistic {
+                            every,
+                            clock: every_clock,
+                            window: arg("window").and_then(Value::si).unwrap_or(0.0),
+                            takes,
+                            restores,
+                            policy,
+                        }
+                    } else {
+                        Maintenance::Preventive {
+                            every,
+                            clock: every_clock,
+                            takes,
+                            restores,
+                            policy,
+                        }
                     }
                 }
                 "predictive" => Maintenance::Predictive {
                     threshold: arg("threshold").and_then(Value::si).unwrap_or(0.0),
                     lead: arg("lead").and_then(Value::si).unwrap_or(0.0),
                     takes,
-                },
-                "opportunistic" => Maintenance::Opportunistic {
-                    window: arg("window").and_then(Value::si).unwrap_or(0.0),
-                    takes,
+                    inspect_every: arg("inspect_every").and_then(Value::si),
+                    detection: arg("detection").and_then(Value::si).unwrap_or(1.0),
+                    restores: restoration(arg("restores")),
                 },
                 _ => Maintenance::Reactive,
             }
@@ -432,6 +458,7 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
             preventive: get("preventive"),
             operating_per_s: get("operating"),
             per_part: get("per_part"),
+            inspection: get("inspection"),
         };
     }
     let assembly = match (
@@ -466,6 +493,10 @@ fn lower_station(checked: &CheckedBody, names: &Names) -> Station {
         costs,
         assembly,
         needs,
+        crew: match fields.get("crew").map(|f| &f.value) {
+            Some(Value::Ref(d)) => names.resources.get(&d.name).copied(),
+            _ => None,
+        },
     }
 }
 

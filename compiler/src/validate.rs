@@ -327,7 +327,58 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
 
     check_currencies(db, root, &mut out);
     check_products(db, graph, &successors, &body, &mut out);
+    check_crews_and_spares(db, graph, &body, &mut out);
     out
+}
+
+/// A station's `crew` is a resource without `stock` (people or tools that are held and given
+/// back), and a failure mode `uses` one with `stock` (a spare part that is consumed).
+fn check_crews_and_spares(
+    db: &dyn Db,
+    graph: &ModelGraph,
+    body: &dyn Fn(&GraphNode) -> Option<CheckedBody>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let is_spare = |declaration: &Declaration| {
+        check_item(db, declaration.file, declaration.key.clone())
+            .body
+            .as_ref()
+            .is_some_and(|resource| resource.fields.contains_key("stock"))
+    };
+    for node in &graph.nodes {
+        let Some(b) = body(node) else { continue };
+        if let Some(field) = b.fields.get("crew")
+            && let Value::Ref(resource) = &field.value
+            && is_spare(resource)
+        {
+            out.push(
+                Diagnostic::error(
+                    "E0103",
+                    format!("`{}` is a spare part, not a crew", resource.name),
+                )
+                .primary(field.value_location.clone(), "this resource has a `stock`")
+                .help(
+                    "A crew is a resource with a `count` of people; a spare part (with `stock`) \
+                     is named by a failure mode's `uses`.",
+                ),
+            );
+        }
+        for mode in &b.nested {
+            if let Some(field) = mode.fields.get("uses")
+                && let Value::Ref(resource) = &field.value
+                && !is_spare(resource)
+            {
+                out.push(
+                    Diagnostic::error("E0103", format!("`{}` is not a spare part", resource.name))
+                        .primary(field.value_location.clone(), "this resource has no `stock`")
+                        .help(format!(
+                            "Give `{}` a `stock` (and a reorder `lead`) to make it a spare part.",
+                            resource.name
+                        )),
+                );
+            }
+        }
+    }
 }
 
 /// The nodes reachable from `starts` (included) along `next`.

@@ -369,7 +369,7 @@ fn completion_offers_the_fields_of_the_kind_not_yet_set() {
     assert_eq!(station[0], "cycle");
     // Inside a record and a failure mode.
     let costs = labels("station w {\n    cycle = 1 s\n    costs {\n        $0\n    }\n}\n");
-    assert_eq!(costs, ["downtime", "operating", "per_part", "preventive", "repair"]);
+    assert_eq!(costs, ["downtime", "inspection", "operating", "per_part", "preventive", "repair"]);
     let mode = labels("station w {\n    cycle = 1 s\n    failure f {\n        af$0\n    }\n}\n");
     assert_eq!(mode[..2], ["after", "repair"]);
 }
@@ -402,9 +402,9 @@ fn completion_of_values_follows_the_field_type() {
     assert_eq!(labels("conveyor c {\n    accumulating = $0\n}\n"), ["false", "true"]);
     let strategies = labels(&at(BODY_SHOP, "maintenance = |preventive"));
     assert!(strategies.contains(&"reactive".to_string()));
-    // `every` and `age` are each optional (one of the two is required): the label shows the
-    // parameters that are always required.
-    assert!(strategies.contains(&"preventive(takes)".to_string()), "{strategies:?}");
+    assert!(strategies.contains(&"preventive(every, takes)".to_string()));
+    assert!(strategies.contains(&"preventive(age, takes)".to_string()));
+    assert!(strategies.contains(&"opportunistic(every, window, takes)".to_string()));
     assert_eq!(labels(&at(BODY_SHOP, "of |busy_time")), ["busy_time", "calendar_time"]);
 }
 
@@ -431,7 +431,7 @@ fn completion_of_parameters_inside_a_call() {
     let given = labels("station w {\n    cycle = lognormal(mean = 1 s, $0)\n}\n");
     assert_eq!(given, ["cv", "sd", "location"]);
     let preventive = labels(&at(BODY_SHOP, "preventive(|every"));
-    assert_eq!(preventive, ["takes", "age", "every", "restores"]);
+    assert_eq!(preventive, ["takes", "age", "every", "restores"], "required ones first");
 }
 
 #[test]

@@ -92,6 +92,13 @@ pub enum AttributeValue {
 pub struct Resource {
     pub name: String,
     pub count: u32,
+    /// A spare part: the units in stock at the start. Repairs of the failure modes that use it
+    /// consume one each, and each use reorders one.
+    #[serde(default)]
+    pub stock: Option<u32>,
+    /// Replenishment lead time of a spare part, s.
+    #[serde(default)]
+    pub lead: f64,
 }
 
 /// A node of the process graph.
@@ -162,6 +169,10 @@ pub struct Station {
     pub costs: Costs,
     pub assembly: Option<Assembly>,
     pub needs: Vec<ResourceId>,
+    /// The resource whose units repair and maintain the station: each repair and maintenance
+    /// waits for a free unit and holds it throughout.
+    #[serde(default)]
+    pub crew: Option<ResourceId>,
 }
 
 /// What an assembly station consumes and produces.
@@ -180,6 +191,9 @@ pub struct FailureMode {
     pub repair: Distribution,
     pub restores: Restoration,
     pub catastrophic: bool,
+    /// The spare part each repair consumes.
+    #[serde(default)]
+    pub uses: Option<ResourceId>,
 }
 
 /// When a failure mode strikes.
@@ -227,15 +241,40 @@ pub enum Maintenance {
         #[serde(default)]
         policy: PreventivePolicy,
     },
+    /// Condition-based maintenance on the delay-time model: a failure mode's indicator is the
+    /// share of its current life consumed; from `threshold` on, the coming failure is detected
+    /// by inspections every `inspect_every` s of calendar time (continuous monitoring when
+    /// `None`: one chance as the threshold is passed), each with probability `detection`. The
+    /// detected modes are maintained `lead` s after detection, restored as `restores` says.
     Predictive {
         threshold: f64,
         lead: f64,
         takes: Distribution,
+        #[serde(default)]
+        inspect_every: Option<f64>,
+        #[serde(default = "certain")]
+        detection: f64,
+        #[serde(default = "as_new")]
+        restores: Restoration,
     },
+    /// Preventive maintenance due like `Preventive`, done earlier when the station is starved or
+    /// blocked while the due point is at most `window` s away on the same clock.
     Opportunistic {
+        every: f64,
+        clock: Clock,
         window: f64,
         takes: Distribution,
+        restores: Restoration,
+        policy: PreventivePolicy,
     },
+}
+
+fn certain() -> f64 {
+    1.0
+}
+
+fn as_new() -> Restoration {
+    Restoration::New
 }
 
 /// What preventive maintenance's `every` counts from.
@@ -258,6 +297,9 @@ pub struct Costs {
     pub preventive: f64,
     pub operating_per_s: f64,
     pub per_part: f64,
+    /// Per inspection of predictive maintenance.
+    #[serde(default)]
+    pub inspection: f64,
 }
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]

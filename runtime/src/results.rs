@@ -158,6 +158,9 @@ pub struct Results {
     pub sinks: Named<SinkResults>,
     /// Output per product (parts of that product reaching any sink).
     pub products: Named<SinkResults>,
+    /// Crews: the resources that stations name with `crew = NAME`.
+    #[serde(default)]
+    pub resources: Named<ResourceResults>,
     /// Stations ranked by their share of time as the momentary bottleneck, largest first.
     pub bottlenecks: Vec<Bottleneck>,
     pub events: EventCounts,
@@ -273,7 +276,7 @@ pub struct StationResults {
     pub completions: Stat,
     /// Failures of every mode.
     pub failures: Stat,
-    /// Preventive maintenance actions.
+    /// Maintenance actions (preventive, predictive or opportunistic).
     pub maintenance_actions: Stat,
     /// Time down for repair, s.
     pub downtime_s: Stat,
@@ -291,6 +294,9 @@ pub struct StationResults {
     pub bottleneck: Stat,
     pub bottleneck_sole: Stat,
     pub bottleneck_shifting: Stat,
+    /// What predictive and opportunistic maintenance did.
+    #[serde(default)]
+    pub maintenance_detail: MaintenanceDetail,
 }
 aggregate!(StationResults {
     working,
@@ -313,8 +319,54 @@ aggregate!(StationResults {
     costs,
     bottleneck,
     bottleneck_sole,
-    bottleneck_shifting
+    bottleneck_shifting,
+    maintenance_detail
 });
+
+/// Counts of a station's maintenance strategy over the observed period (0 where the strategy
+/// does not apply).
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct MaintenanceDetail {
+    /// Inspections of predictive maintenance.
+    pub inspections: Stat,
+    /// Coming failures detected by inspections or monitoring.
+    pub detections: Stat,
+    /// Opportunistic maintenance done while the station was starved or blocked.
+    pub opportunistic_actions: Stat,
+    /// Opportunistic maintenance forced at its due point.
+    pub forced_actions: Stat,
+    /// Time repairs and maintenance waited for a unit of the station's crew, s.
+    pub crew_wait_s: Stat,
+    /// Time repairs waited for spare parts, s.
+    pub spare_wait_s: Stat,
+}
+aggregate!(MaintenanceDetail {
+    inspections,
+    detections,
+    opportunistic_actions,
+    forced_actions,
+    crew_wait_s,
+    spare_wait_s
+});
+
+/// One resource, used as a crew or as a spare part, over the observed period.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct ResourceResults {
+    /// A crew: the time-average share of its units held by jobs.
+    pub utilisation: Stat,
+    /// Mean wait of the jobs it took (crew) or of the repairs that used a unit (spare part),
+    /// from request to start, zero waits included, s.
+    pub mean_wait_s: Stat,
+    /// Jobs (repairs and maintenance actions) it took, or units of a spare part used.
+    pub jobs: Stat,
+    /// A spare part: uses that found the stock empty.
+    #[serde(default)]
+    pub stockouts: Stat,
+    /// A spare part: time-average units on hand.
+    #[serde(default)]
+    pub mean_stock: Stat,
+}
+aggregate!(ResourceResults { utilisation, mean_wait_s, jobs, stockouts, mean_stock });
 
 /// Costs over the observed period, in the model's currency.
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
@@ -386,6 +438,7 @@ impl Results {
         self.conveyors.merge(&other.conveyors);
         self.sinks.merge(&other.sinks);
         self.products.merge(&other.products);
+        self.resources.merge(&other.resources);
         self.events.merge(&other.events);
     }
 
@@ -399,6 +452,7 @@ impl Results {
         self.conveyors.finish(confidence);
         self.sinks.finish(confidence);
         self.products.finish(confidence);
+        self.resources.finish(confidence);
         self.events.finish(confidence);
         let mut ranking: Vec<Bottleneck> = self
             .stations

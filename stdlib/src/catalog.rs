@@ -98,6 +98,9 @@ pub struct CallableDecl {
     pub kind: CallableKind,
     pub doc: &'static str,
     pub params: &'static [ParamDecl],
+    /// Optional parameters of which exactly one must be given (`every` or `age`); empty when
+    /// there is no such choice.
+    pub choose_one: &'static [&'static str],
     pub directional: bool,
 }
 
@@ -311,6 +314,13 @@ pub const FAILURE_MODE_FIELDS: &[FieldDecl] = &[
         Presence::Default(DefaultValue::Bool(false)),
         "When true, a failure scraps the part in process.",
     ),
+    field(
+        "uses",
+        ValueType::Ref(RefClass::Resource),
+        OPTIONAL,
+        "The spare part (a `resource` with `stock`) each repair consumes; the repair waits for \
+         one while none is in stock, the station down.",
+    ),
 ];
 
 const FAILURE: NestedDecl = NestedDecl {
@@ -332,7 +342,7 @@ pub const COST_FIELDS: &[FieldDecl] = &[
         "preventive",
         ValueType::Quantity(Dimension::MONEY),
         OPTIONAL,
-        "Cost of one preventive maintenance.",
+        "Cost of one maintenance action (preventive, predictive or opportunistic).",
     ),
     field(
         "operating",
@@ -341,6 +351,12 @@ pub const COST_FIELDS: &[FieldDecl] = &[
         "Cost per hour while working.",
     ),
     field("per_part", ValueType::Quantity(Dimension::MONEY), OPTIONAL, "Cost per part processed."),
+    field(
+        "inspection",
+        ValueType::Quantity(Dimension::MONEY),
+        OPTIONAL,
+        "Cost of one inspection of predictive maintenance.",
+    ),
 ];
 
 const COSTS: FieldDecl = field(
@@ -369,7 +385,8 @@ macro_rules! processing_fields {
                 ValueType::Call(CallableKind::Maintenance),
                 default_word("reactive"),
                 "Maintenance strategy: `reactive`, `preventive(every | age, takes, restores)`, \
-                 `predictive(…)`, `opportunistic(…)`.",
+                 `predictive(threshold, lead, takes, …)`, `opportunistic(every | age, window, \
+                 takes, …)`.",
             ),
             COSTS,
             field(
@@ -380,7 +397,16 @@ macro_rules! processing_fields {
                  until it holds them all, then emits one `produces` part.",
             ),
             field("produces", ValueType::Ref(RefClass::Product), OPTIONAL, "The product an assembly station emits."),
-            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources held while processing."),
+            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources a server holds, one unit of each, from the start of its setup or processing to its \
+             end; a part waits, loaded, until all are free."),
+            field(
+                "crew",
+                ValueType::Ref(RefClass::Resource),
+                OPTIONAL,
+                "The resource whose units (technicians) repair and maintain the station: each \
+                 repair and maintenance waits for a free unit, repairs first, and holds it \
+                 throughout; waiting counts as down time (or maintenance time).",
+            ),
             AT,
         ]
     };
@@ -581,17 +607,31 @@ pub const KINDS: &[KindDecl] = &[
     },
     KindDecl {
         name: "resource",
-        doc: "Shared operators or tools; a station `needs = [NAME]` holds one while processing.",
+        doc: "Shared people, tools or parts: a maintenance crew that stations name with \
+              `crew = NAME`; operators a station `needs = [NAME]` while processing (the same \
+              units); or, with `stock`, a spare part that failure modes use (`uses = NAME`).",
         role: Role::Resource,
-        fields: &[field(
-            "count",
-            ValueType::Int { min: 1 },
-            default_number(1.0),
-            "How many there are.",
-        )],
+        fields: &[
+            field("count", ValueType::Int { min: 1 }, default_number(1.0), "How many there are."),
+            field(
+                "stock",
+                ValueType::Int { min: 0 },
+                OPTIONAL,
+                "Makes the resource a spare part: the units in stock at the start. Each repair \
+                 of a failure mode that `uses` it consumes one, waiting while none is in stock, \
+                 and each use reorders one (one-for-one), arriving `lead` later.",
+            ),
+            field(
+                "lead",
+                DURATION,
+                OPTIONAL,
+                "Replenishment lead time of a spare part: a reorder arrives this long after the \
+                 use (0 when not given).",
+            ),
+        ],
         nested: &[],
         free_fields: false,
-        directional: true,
+        directional: false,
     },
     KindDecl {
         name: "sink",
@@ -808,6 +848,7 @@ pub const CALLABLES: &[CallableDecl] = &[
         kind: CallableKind::Maintenance,
         doc: "Repair on failure only (the default).",
         params: &[],
+        choose_one: &[],
         directional: false,
     },
     CallableDecl {
@@ -835,28 +876,80 @@ pub const CALLABLES: &[CallableDecl] = &[
             ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
                 .optional(),
         ],
+        choose_one: &["every", "age"],
         directional: false,
     },
     CallableDecl {
         name: "predictive",
         kind: CallableKind::Maintenance,
-        doc: "Maintain when a degradation indicator crosses a threshold.",
+        doc: "Condition-based maintenance on the delay-time (P–F interval) model: each failure \
+              mode's indicator is the share of its current life consumed (0 at renewal, 1 at \
+              failure); once it passes `threshold` the coming failure can be detected, by \
+              inspections every `inspect_every` or by continuous monitoring, each time with \
+              probability `detection`; the detected mode is maintained `lead` after detection.",
         params: &[
-            ParamDecl::new("threshold", RATIO, "Indicator level that triggers maintenance."),
-            ParamDecl::new("lead", DURATION, "Time from detection to maintenance."),
+            ParamDecl::new(
+                "threshold",
+                RATIO,
+                "Share of a life consumed from which the coming failure is detectable \
+                 (above 0 %, below 100 %).",
+            ),
+            ParamDecl::new(
+                "lead",
+                DURATION,
+                "Calendar time from detection to the start of the maintenance (planning, parts).",
+            ),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
+            ParamDecl::new(
+                "inspect_every",
+                DURATION,
+                "Calendar interval between inspections; without it the station is monitored \
+                 continuously and a detectable failure gets one chance of detection.",
+            )
+            .optional(),
+            ParamDecl::new(
+                "detection",
+                RATIO,
+                "Probability that an inspection (or the monitoring) detects a detectable failure \
+                 (default 100 %).",
+            )
+            .optional(),
+            ParamDecl::new(
+                "restores",
+                RESTORES,
+                "What maintenance restores of the detected modes (default `new`).",
+            )
+            .optional(),
         ],
-        directional: true,
+        choose_one: &[],
+        directional: false,
     },
     CallableDecl {
         name: "opportunistic",
         kind: CallableKind::Maintenance,
-        doc: "Maintain while starved or blocked, when maintenance is due within a window.",
+        doc: "Preventive maintenance pulled forward into idle time: due at `every` (or `age`), \
+              it is done as soon as the station is starved or blocked within `window` before \
+              that, and forced at the due point otherwise.",
         params: &[
-            ParamDecl::new("window", DURATION, "How early maintenance may be pulled forward."),
+            ParamDecl::new(
+                "every",
+                PREVENTIVE_CLOCKED,
+                "Interval between maintenances, as in `preventive`.",
+            )
+            .optional(),
+            ParamDecl::new("age", PREVENTIVE_CLOCKED, "Age at maintenance, as in `preventive`.")
+                .optional(),
+            ParamDecl::new(
+                "window",
+                DURATION,
+                "How early maintenance may be pulled forward, on the clock of `every` or `age`.",
+            ),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
+            ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
+                .optional(),
         ],
-        directional: true,
+        choose_one: &["every", "age"],
+        directional: false,
     },
     CallableDecl {
         name: "replay",
@@ -866,6 +959,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             positional: true,
             ..ParamDecl::new("file", ValueType::String, "The event file.")
         }],
+        choose_one: &[],
         directional: true,
     },
     CallableDecl {
@@ -880,6 +974,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             ParamDecl::new("topic", ValueType::String, "Topic filter."),
             ParamDecl::new("ca", ValueType::String, "CA certificate file.").optional(),
         ],
+        choose_one: &[],
         directional: true,
     },
     CallableDecl {
@@ -894,6 +989,7 @@ pub const CALLABLES: &[CallableDecl] = &[
             ParamDecl::new("policy", ValueType::String, "Security policy, e.g. `Basic256Sha256`.")
                 .optional(),
         ],
+        choose_one: &[],
         directional: true,
     },
 ];

@@ -6,8 +6,8 @@
 use super::station::{BLOCKED, DOWN, MAINTENANCE, SETUP, STARVED, WORKING};
 use super::{Node, Sim};
 use crate::results::{
-    BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, LineResults, Named, Results,
-    SinkResults, Stat, StationResults,
+    BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, LineResults, Named,
+    ResourceResults, Results, SinkResults, Stat, StationResults,
 };
 use crate::time::secs;
 
@@ -101,6 +101,7 @@ impl Sim<'_> {
                             bottleneck: Stat::single(share.0 + share.1),
                             bottleneck_sole: Stat::single(share.0),
                             bottleneck_shifting: Stat::single(share.1),
+                            maintenance_detail: station.maintenance_detail(),
                         },
                     ));
                 }
@@ -148,6 +149,31 @@ impl Sim<'_> {
                         lead_time_s: Stat::single(self.product_lead[p].mean_s()),
                     },
                 )
+            })
+            .collect();
+        let resources = self
+            .model
+            .resources
+            .iter()
+            .zip(self.crews.iter().zip(&self.spares))
+            .map(|(resource, (crew, spare))| {
+                let results = match spare {
+                    Some(spare) => ResourceResults {
+                        utilisation: Stat::single(0.0),
+                        mean_wait_s: Stat::single(spare.wait.mean_s()),
+                        jobs: Stat::single(spare.wait.count() as f64),
+                        stockouts: Stat::single(spare.stockouts as f64),
+                        mean_stock: Stat::single(spare.stock.mean(now)),
+                    },
+                    None => ResourceResults {
+                        utilisation: Stat::single(crew.held.mean(now) / f64::from(crew.count())),
+                        mean_wait_s: Stat::single(crew.wait.mean_s()),
+                        jobs: Stat::single(crew.wait.count() as f64),
+                        stockouts: Stat::single(0.0),
+                        mean_stock: Stat::single(0.0),
+                    },
+                };
+                (resource.name.clone(), results)
             })
             .collect();
         let experiment = self.experiment;
@@ -201,6 +227,7 @@ impl Sim<'_> {
             conveyors: Named(conveyors),
             sinks: Named(sinks),
             products: Named(products),
+            resources: Named(resources),
             bottlenecks: Vec::new(),
             events: EventCounts {
                 completions: Stat::single(self.counters.completions as f64),

@@ -24,7 +24,9 @@
 
 mod collect;
 mod conveyor;
+mod crew;
 mod queue;
+mod spares;
 mod station;
 mod trace;
 
@@ -213,6 +215,13 @@ pub(crate) struct Sim<'m> {
     series: Option<Series>,
     /// Failures, repairs and maintenance, recorded only by `simulate_traced`.
     trace: Option<Vec<trace::RawEvent>>,
+    /// The crews of the model's resources, by resource id.
+    crews: Vec<crew::Crew>,
+    /// The spare parts among the model's resources (those with a `stock`), by resource id.
+    spares: Vec<Option<spares::Spare>>,
+    /// Servers of stations that `need` resources, loaded and waiting for them: (station, server,
+    /// since when).
+    operator_line: VecDeque<(u32, u32, u64)>,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -376,6 +385,9 @@ impl<'m> Sim<'m> {
             counters: Counters::default(),
             series: None,
             trace: None,
+            crews: model.resources.iter().map(|r| crew::Crew::new(r.count)).collect(),
+            spares: model.resources.iter().map(spares::Spare::of).collect(),
+            operator_line: VecDeque::new(),
         })
     }
 
@@ -420,6 +432,9 @@ impl<'m> Sim<'m> {
                 Kind::Repair => self.on_repair_done(c, event.aux),
                 Kind::MaintenanceDue => self.on_maintenance_due(c, event.generation),
                 Kind::MaintenanceDone => self.on_maintenance_done(c),
+                Kind::Inspection => self.on_inspection(c),
+                Kind::PredictiveStart => self.on_predictive_start(c, event.generation),
+                Kind::SpareArrival => self.on_spare_arrival(event.aux),
                 Kind::ConveyorExit => self.on_conveyor_exit(c, event.generation),
                 Kind::ConveyorEntrance => self.on_conveyor_entrance(c, event.generation),
                 Kind::Sample => self.on_sample(),
@@ -791,6 +806,12 @@ impl<'m> Sim<'m> {
         self.product_lead.iter_mut().for_each(|w| *w = DurationMean::default());
         self.scrapped = 0;
         self.bottleneck.reset(now);
+        for crew in &mut self.crews {
+            crew.reset_statistics(now);
+        }
+        for spare in self.spares.iter_mut().flatten() {
+            spare.reset_statistics(now);
+        }
         for node in &mut self.nodes {
             match node {
                 Node::Station(station) => station.reset_statistics(now),

@@ -26,8 +26,14 @@ pub(crate) enum Kind {
     Repair,
     /// Preventive maintenance comes due.
     MaintenanceDue,
-    /// Preventive maintenance ends.
+    /// Maintenance ends.
     MaintenanceDone,
+    /// Predictive maintenance inspects the station.
+    Inspection,
+    /// A predictive maintenance planned at a detection starts.
+    PredictiveStart,
+    /// A reordered spare part arrives (`aux` = resource).
+    SpareArrival,
     /// The front part of a conveyor reaches its exit.
     ConveyorExit,
     /// A conveyor's entrance may have become clear.

@@ -1,4 +1,4 @@
-//! Stations (and robots): servers, setups, assembly, failure modes and preventive maintenance.
+//! Stations (and robots): servers, setups, assembly, failure modes and maintenance.
 //!
 //! A station has `parallel` servers. A server is idle (starved), in setup, processing (working),
 //! or blocked holding a finished part. A station takes a part whenever a server is idle, even
@@ -23,7 +23,9 @@
 //! from the end of the previous maintenance; with `age` (age replacement) the count also restarts
 //! at the end of every repair whose mode restores `new`, which cancels a maintenance that fell due
 //! during that repair. Due while a repair is in progress, it starts when the repair ends. It
-//! restores every time-based failure mode as its `restores` says.
+//! restores every time-based failure mode as its `restores` says. Opportunistic maintenance is
+//! preventive maintenance with a window before the due point, and predictive maintenance acts on
+//! detected coming failures; both are described in the `strategy` submodule.
 
 use super::trace::TraceKind;
 use super::{ANY, Node, Op, Part, RunError, Sim};
@@ -35,6 +37,8 @@ use crate::time::{ns, secs};
 use fab_stdlib::random::Stream;
 use fab_stdlib::sample::Sampler;
 use std::collections::VecDeque;
+
+mod strategy;
 
 /// Indices of the time shares a station reports.
 pub(super) const WORKING: usize = 0;
@@ -67,6 +71,11 @@ struct Server {
     generation: u32,
     /// The product of the last part this server processed (`ANY` before the first).
     last_product: u32,
+    /// Holds a unit of each resource the station `needs` (from the start of its setup or
+    /// processing to the end of processing).
+    holding: bool,
+    /// Loaded and waiting in line for the resources the station `needs`.
+    awaiting: bool,
 }
 
 enum ModeClock {
@@ -93,6 +102,26 @@ struct Mode {
     armed: bool,
     generation: u32,
     in_repair: bool,
+    /// The spare part each repair consumes (a resource id).
+    uses: Option<u32>,
+    /// Predictive maintenance: the clock value from which the coming failure is detectable
+    /// (`u64::MAX` without predictive maintenance).
+    detectable: u64,
+    /// Continuous monitoring: the clock value of the one detection chance still to come
+    /// (`u64::MAX` when none is).
+    watch: u64,
+    /// The coming failure was detected and awaits its predictive maintenance.
+    detected: bool,
+    /// Under the predictive maintenance in progress.
+    in_action: bool,
+}
+
+impl Mode {
+    /// The clock value of the mode's next event: its failure, or its monitoring's chance of
+    /// detecting it first.
+    fn next_due(&self) -> u64 {
+        self.due.min(self.watch)
+    }
 }
 
 struct Preventive {
@@ -100,12 +129,31 @@ struct Preventive {
     busy_clock: bool,
     /// Age replacement: a repair that restores `new` also restarts the count to `due`.
     age: bool,
+    /// Opportunistic maintenance: how far before `due` (on the same clock) an idle station is
+    /// maintained; 0 for preventive maintenance.
+    window: u64,
+    /// The window is open: the station is maintained as soon as it is starved or blocked.
+    window_open: bool,
+    /// The strategy is `opportunistic` (whatever its window).
+    opportunistic: bool,
     takes: Sampler,
     stream: Stream,
     restores: Restoration,
     due: u64,
     armed: bool,
     generation: u32,
+}
+
+impl Preventive {
+    /// The clock value the next maintenance event waits for: the due point, or for opportunistic
+    /// maintenance whose window is not open yet, the opening of the window.
+    fn target(&self) -> u64 {
+        if self.window > 0 && !self.window_open {
+            self.due.saturating_sub(self.window)
+        } else {
+            self.due
+        }
+    }
 }
 
 /// What an assembly station is gathering.
@@ -135,6 +183,10 @@ pub(super) struct StationNode {
     blocked: u32,
     /// Failure modes under repair.
     down: u32,
+    /// Loaded servers waiting for the resources the station `needs`.
+    awaiting: u32,
+    /// The resources each server holds while it sets up and processes (`needs`).
+    needs: Vec<u32>,
     maintaining: bool,
     maintenance_pending: bool,
     busy_acc: u64,
@@ -148,6 +200,7 @@ pub(super) struct StationNode {
     was_working: bool,
     modes: Vec<Mode>,
     preventive: Option<Preventive>,
+    predictive: Option<Box<strategy::Predictive>>,
     kit: Option<Kit>,
     costs: Costs,
     // Statistics since the last reset.
@@ -159,40 +212,55 @@ pub(super) struct StationNode {
     pub(super) repairs: u64,
     pub(super) maintenance_actions: u64,
     pub(super) scrapped: u64,
+    pub(super) inspections: u64,
+    pub(super) detections: u64,
+    pub(super) opportunistic_actions: u64,
     /// Cycles completed over the whole run (the cycle-count failure clock).
     cycles_total: u64,
+    /// The resource whose units repair and maintain this station (`crew = NAME`).
+    crew: Option<u32>,
+    /// Time its jobs waited for the crew since the last reset, ns.
+    pub(super) crew_wait: u64,
+    /// Time its repairs waited for spare parts since the last reset, ns.
+    pub(super) spare_wait: u64,
 }
 
 impl StationNode {
     pub(super) fn new(
-        component: &Component,
+        _component: &Component,
         station: &Station,
         motion: Option<&Motion>,
         stream: &dyn Fn(&str) -> Stream,
     ) -> Result<StationNode, RunError> {
-        let unsupported = |what: &str| RunError::Unsupported {
-            component: component.name.clone(),
-            what: what.to_string(),
+        let timed = |every: f64,
+                     clock: Clock,
+                     takes: &fab_stdlib::dist::Distribution,
+                     restores: Restoration,
+                     policy: PreventivePolicy,
+                     window: Option<f64>| Preventive {
+            every: ns(every).max(1),
+            busy_clock: clock == Clock::BusyTime,
+            age: policy == PreventivePolicy::Age,
+            window: ns(window.unwrap_or(0.0)),
+            window_open: false,
+            opportunistic: window.is_some(),
+            takes: takes.sampler(),
+            stream: stream("maintenance"),
+            restores,
+            due: ns(every).max(1),
+            armed: false,
+            generation: 0,
         };
-        if !station.needs.is_empty() {
-            return Err(unsupported("a station that `needs` a resource"));
-        }
-        let preventive = match &station.maintenance {
-            Maintenance::Reactive => None,
-            Maintenance::Preventive { every, clock, takes, restores, policy } => Some(Preventive {
-                every: ns(*every).max(1),
-                busy_clock: *clock == Clock::BusyTime,
-                age: *policy == PreventivePolicy::Age,
-                takes: takes.sampler(),
-                stream: stream("maintenance"),
-                restores: *restores,
-                due: ns(*every).max(1),
-                armed: false,
-                generation: 0,
-            }),
-            Maintenance::Predictive { .. } => return Err(unsupported("predictive maintenance")),
-            Maintenance::Opportunistic { .. } => {
-                return Err(unsupported("opportunistic maintenance"));
+        let (preventive, predictive) = match &station.maintenance {
+            Maintenance::Reactive => (None, None),
+            Maintenance::Preventive { every, clock, takes, restores, policy } => {
+                (Some(timed(*every, *clock, takes, *restores, *policy, None)), None)
+            }
+            Maintenance::Opportunistic { every, clock, window, takes, restores, policy } => {
+                (Some(timed(*every, *clock, takes, *restores, *policy, Some(*window))), None)
+            }
+            Maintenance::Predictive { .. } => {
+                (None, Some(Box::new(strategy::Predictive::new(station, stream))))
             }
         };
         let modes: Vec<Mode> = station
@@ -225,6 +293,11 @@ impl StationNode {
                     armed: false,
                     generation: 0,
                     in_repair: false,
+                    uses: mode.uses.map(|r| r.0),
+                    detectable: u64::MAX,
+                    watch: u64::MAX,
+                    detected: false,
+                    in_action: false,
                 }
             })
             .collect();
@@ -257,6 +330,8 @@ impl StationNode {
                     end: 0,
                     generation: 0,
                     last_product: ANY,
+                    holding: false,
+                    awaiting: false,
                 };
                 parallel as usize
             ],
@@ -266,6 +341,8 @@ impl StationNode {
             in_setup: 0,
             blocked: 0,
             down: 0,
+            awaiting: 0,
+            needs: station.needs.iter().map(|r| r.0).collect(),
             maintaining: false,
             maintenance_pending: false,
             busy_acc: 0,
@@ -277,6 +354,7 @@ impl StationNode {
                 || preventive.as_ref().is_some_and(|pm| pm.busy_clock),
             modes,
             preventive,
+            predictive,
             kit: station.assembly.as_ref().map(|a| Kit {
                 needs: a.inputs.iter().map(|(p, n)| (p.0, *n, 0)).collect(),
                 produces: a.produces.0,
@@ -292,7 +370,13 @@ impl StationNode {
             repairs: 0,
             maintenance_actions: 0,
             scrapped: 0,
+            inspections: 0,
+            detections: 0,
+            opportunistic_actions: 0,
             cycles_total: 0,
+            crew: station.crew.map(|r| r.0),
+            crew_wait: 0,
+            spare_wait: 0,
         })
     }
 
@@ -327,7 +411,7 @@ impl StationNode {
                 self.shares[WORKING] += self.working as u128 * dt128;
                 self.shares[SETUP] += self.in_setup as u128 * dt128;
                 self.shares[BLOCKED] += self.blocked as u128 * dt128;
-                self.shares[STARVED] += self.idle as u128 * dt128;
+                self.shares[STARVED] += (self.idle + self.awaiting) as u128 * dt128;
             }
             if self.is_working() {
                 self.busy_acc += now - self.busy_since;
@@ -346,6 +430,11 @@ impl StationNode {
         self.repairs = 0;
         self.maintenance_actions = 0;
         self.scrapped = 0;
+        self.inspections = 0;
+        self.detections = 0;
+        self.opportunistic_actions = 0;
+        self.crew_wait = 0;
+        self.spare_wait = 0;
     }
 
     /// Time shares since the last reset, fractions of server time; closes the books at `now`.
@@ -416,6 +505,91 @@ impl Sim<'_> {
         }
     }
 
+    /// Server `s` of station `c` takes a unit of each resource the station `needs` if all are
+    /// free, leaving the line if it was in it; otherwise it joins (or stays in) the line.
+    pub(super) fn acquire_needs(&mut self, c: u32, s: usize) -> bool {
+        let now = self.now;
+        let free = {
+            let Node::Station(station) = &self.nodes[c as usize] else { unreachable!() };
+            station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit())
+        };
+        let station = match &mut self.nodes[c as usize] {
+            Node::Station(station) => station,
+            _ => unreachable!(),
+        };
+        if !free {
+            if !station.servers[s].awaiting {
+                station.touch(now);
+                station.servers[s].awaiting = true;
+                station.awaiting += 1;
+                self.operator_line.push_back((c, s as u32, now));
+            }
+            return false;
+        }
+        let mut waited = 0;
+        if station.servers[s].awaiting {
+            station.touch(now);
+            station.servers[s].awaiting = false;
+            station.awaiting -= 1;
+            if let Some(at) =
+                self.operator_line.iter().position(|&(lc, ls, _)| (lc, ls) == (c, s as u32))
+            {
+                waited = self.operator_line.remove(at).map_or(0, |(_, _, since)| now - since);
+            }
+        }
+        station.servers[s].holding = true;
+        for &r in &station.needs {
+            self.crews[r as usize].take_unit(now, waited);
+        }
+        true
+    }
+
+    /// A server of station `c` gives back the resources it held for processing.
+    fn release_needs(&mut self, c: u32) {
+        for i in 0..self.station(c).needs.len() {
+            let r = self.station(c).needs[i];
+            self.release_unit(r);
+        }
+        self.serve_operator_line();
+    }
+
+    /// Servers in line for resources start, in line order, when all they need is free.
+    pub(super) fn serve_operator_line(&mut self) {
+        let mut i = 0;
+        while i < self.operator_line.len() {
+            let (c, s, _) = self.operator_line[i];
+            let ready = {
+                let Node::Station(station) = &self.nodes[c as usize] else { unreachable!() };
+                !station.stopped()
+                    && station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit())
+            };
+            if ready {
+                // `start_server` takes the resources and leaves the line.
+                self.start_server(c, s as usize);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// The crew that repairs and maintains station `c`, if it names one.
+    pub(super) fn station_crew(&mut self, c: u32) -> Option<u32> {
+        self.station(c).crew
+    }
+
+    pub(super) fn add_crew_wait(&mut self, c: u32, waited: u64) {
+        self.station(c).crew_wait += waited;
+    }
+
+    /// The spare part mode `m` of station `c` uses, if any.
+    pub(super) fn mode_spare(&mut self, c: u32, m: u32) -> Option<u32> {
+        self.station(c).modes[m as usize].uses
+    }
+
+    pub(super) fn add_spare_wait(&mut self, c: u32, waited: u64) {
+        self.station(c).spare_wait += waited;
+    }
+
     fn station(&mut self, c: u32) -> &mut StationNode {
         match &mut self.nodes[c as usize] {
             Node::Station(station) => station,
@@ -432,9 +606,11 @@ impl Sim<'_> {
                 ModeClock::Cycles(n) => n,
                 _ => ns(mode.life.sample(&mut mode.life_stream)),
             };
+            Self::set_detectable(station, m);
         }
         self.arm_all(c);
         self.arm_preventive(c);
+        self.start_inspections(c);
         self.station_changed(c);
     }
 
@@ -449,8 +625,8 @@ impl Sim<'_> {
                 continue;
             }
             let at = match mode.clock {
-                ModeClock::Calendar => mode.due,
-                ModeClock::Busy if working => now + mode.due.saturating_sub(busy),
+                ModeClock::Calendar => mode.next_due(),
+                ModeClock::Busy if working => now + mode.next_due().saturating_sub(busy),
                 _ => continue,
             };
             mode.armed = true;
@@ -471,13 +647,14 @@ impl Sim<'_> {
         if pm.armed {
             return;
         }
+        let target = pm.target();
         let at = if pm.busy_clock {
             if !working {
                 return;
             }
-            now + pm.due.saturating_sub(busy)
+            now + target.saturating_sub(busy)
         } else {
-            pm.due
+            target
         };
         pm.armed = true;
         pm.generation = pm.generation.wrapping_add(1);
@@ -506,7 +683,13 @@ impl Sim<'_> {
             self.report_station(c);
         }
         changed.clear();
-        self.changed = changed;
+        if self.changed.is_empty() {
+            self.changed = changed;
+        } else {
+            // A report changed a station again (an idle moment taken for opportunistic
+            // maintenance): report that too.
+            self.report_changes();
+        }
     }
 
     fn report_station(&mut self, c: u32) {
@@ -518,6 +701,8 @@ impl Sim<'_> {
         let working = station.is_working();
         let (was_active, was_working) = (station.was_active, station.was_working);
         let busy_clocked = station.busy_clocked;
+        let opportunity =
+            !active && was_active && station.preventive.as_ref().is_some_and(|pm| pm.window_open);
         station.was_active = active;
         station.was_working = working;
         if active != was_active {
@@ -527,6 +712,9 @@ impl Sim<'_> {
             // The busy clock runs again: busy-time events left unscheduled can be scheduled.
             self.arm_all(c);
             self.arm_preventive(c);
+        }
+        if opportunity {
+            self.take_opportunity(c);
         }
     }
 
@@ -576,6 +764,10 @@ impl Sim<'_> {
         if station.stopped() {
             return; // stays Loaded until the station is up
         }
+        if !station.needs.is_empty() && !station.servers[s].holding && !self.acquire_needs(c, s) {
+            return; // stays Loaded, in line for its resources
+        }
+        let station = self.station(c);
         station.touch(now);
         let server = &mut station.servers[s];
         let needs_setup = station.setup.is_some()
@@ -627,6 +819,11 @@ impl Sim<'_> {
         station.working -= 1;
         station.blocked += 1;
         station.completions += 1;
+        if station.servers[s as usize].holding {
+            station.servers[s as usize].holding = false;
+            self.release_needs(c);
+        }
+        let station = self.station(c);
         station.cycles_total += 1;
         let server = &mut station.servers[s as usize];
         server.state = ServerState::Blocked;
@@ -642,8 +839,12 @@ impl Sim<'_> {
         self.station_changed(c);
         for m in 0..self.station(c).modes.len() {
             let mode = &self.station(c).modes[m];
-            if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair && cycles >= mode.due {
-                self.fail(c, m as u32);
+            if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
+                if cycles >= mode.due {
+                    self.fail(c, m as u32);
+                } else if cycles >= mode.watch {
+                    self.monitor(c, m);
+                }
             }
         }
         self.agenda.push_back(Op::Offer(c));
@@ -676,16 +877,22 @@ impl Sim<'_> {
         }
         mode.armed = false;
         if let ModeClock::Busy = mode.clock
-            && busy < mode.due
+            && busy < mode.next_due()
         {
             // The station idled since this was scheduled: not due yet.
             if working {
                 mode.armed = true;
-                let at = now + (mode.due - busy);
+                let at = now + (mode.next_due() - busy);
                 if at <= horizon {
                     self.queue.schedule(at, super::Kind::Failure, c, m, generation);
                 }
             }
+            return;
+        }
+        let clock = if let ModeClock::Busy = mode.clock { busy } else { now };
+        if clock < mode.due {
+            // The monitoring's chance to detect the coming failure.
+            self.monitor(c, m as usize);
             return;
         }
         self.fail(c, m);
@@ -694,7 +901,6 @@ impl Sim<'_> {
     /// Failure mode `m` strikes now.
     fn fail(&mut self, c: u32, m: u32) {
         let now = self.now;
-        let horizon = self.horizon;
         self.trace_mode(c, m, TraceKind::Failure);
         let station = self.station(c);
         station.touch(now);
@@ -714,9 +920,7 @@ impl Sim<'_> {
         if catastrophic {
             self.scrap_in_process(c);
         }
-        if now + repair <= horizon {
-            self.queue.schedule(now + repair, super::Kind::Repair, c, m, 0);
-        }
+        self.start_repair(c, m, repair);
         self.station_changed(c);
     }
 
@@ -768,6 +972,7 @@ impl Sim<'_> {
                 mode.renewed_at = clock;
                 mode.due = clock + n;
             }
+            Self::set_detectable(station, m);
             return;
         }
         let gained = secs(clock.saturating_sub(mode.renewed_at));
@@ -785,11 +990,13 @@ impl Sim<'_> {
         mode.due = clock + ns(life);
         mode.armed = false;
         mode.generation = mode.generation.wrapping_add(1);
+        Self::set_detectable(station, m);
     }
 
     pub(super) fn on_repair_done(&mut self, c: u32, m: u32) {
         let now = self.now;
         self.counters.repairs += 1;
+        self.end_job(c);
         let station = self.station(c);
         station.touch(now);
         station.repairs += 1;
@@ -808,13 +1015,16 @@ impl Sim<'_> {
             let pm = station.preventive.as_mut().expect("checked");
             pm.due = if pm.busy_clock { busy } else { now } + pm.every;
             pm.armed = false;
+            pm.window_open = false;
             pm.generation = pm.generation.wrapping_add(1);
             station.maintenance_pending = false;
         }
         if !station.stopped() {
             if station.maintenance_pending {
                 station.maintenance_pending = false;
-                self.begin_maintenance(c);
+                if !self.begin_maintenance(c) {
+                    self.resume_servers(c);
+                }
             } else {
                 self.resume_servers(c);
             }
@@ -837,13 +1047,25 @@ impl Sim<'_> {
             return;
         }
         pm.armed = false;
-        if pm.busy_clock && busy < pm.due {
+        let target = pm.target();
+        if pm.busy_clock && busy < target {
             if working {
                 pm.armed = true;
-                let at = now + (pm.due - busy);
+                let at = now + (target - busy);
                 if at <= horizon {
                     self.queue.schedule(at, super::Kind::MaintenanceDue, c, 0, generation);
                 }
+            }
+            return;
+        }
+        if target < pm.due {
+            // Opportunistic maintenance's window opens: an idle station is maintained now, a
+            // busy one at its next idle moment or at the due point, whichever comes first.
+            pm.window_open = true;
+            if station.is_active() {
+                self.arm_preventive(c);
+            } else {
+                self.take_opportunity(c);
             }
             return;
         }
@@ -854,30 +1076,41 @@ impl Sim<'_> {
         self.begin_maintenance(c);
     }
 
-    fn begin_maintenance(&mut self, c: u32) {
+    /// Starts a maintenance action; false when there is nothing to maintain (every mode a
+    /// predictive action was planned for failed first).
+    fn begin_maintenance(&mut self, c: u32) -> bool {
         let now = self.now;
-        let horizon = self.horizon;
         let station = self.station(c);
+        if station.predictive.is_some() && !Self::claim_detected(station) {
+            return false;
+        }
         station.touch(now);
         let was_stopped = station.stopped();
         station.maintaining = true;
         station.maintenance_actions += 1;
-        let pm = station.preventive.as_mut().expect("maintenance needs a plan");
-        let takes = ns(pm.takes.sample(&mut pm.stream));
+        let takes = match (station.preventive.as_mut(), station.predictive.as_mut()) {
+            (Some(pm), _) => ns(pm.takes.sample(&mut pm.stream)),
+            (None, Some(pd)) => ns(pd.takes.sample(&mut pd.stream)),
+            (None, None) => unreachable!("maintenance needs a plan"),
+        };
         if !was_stopped {
             self.pause_servers(c);
         }
-        if now + takes <= horizon {
-            self.queue.schedule(now + takes, super::Kind::MaintenanceDone, c, 0, 0);
-        }
+        self.start_job(c, super::crew::Job::Maintenance, takes);
         self.station_changed(c);
+        true
     }
 
     pub(super) fn on_maintenance_done(&mut self, c: u32) {
         let now = self.now;
+        self.end_job(c);
         let station = self.station(c);
         station.touch(now);
         station.maintaining = false;
+        if station.predictive.is_some() {
+            self.end_predictive_action(c);
+            return;
+        }
         let pm = station.preventive.as_ref().expect("maintenance needs a plan");
         let restores = pm.restores;
         let (every, busy_clock) = (pm.every, pm.busy_clock);
@@ -894,6 +1127,7 @@ impl Sim<'_> {
         let pm = station.preventive.as_mut().expect("checked");
         pm.due = clock + every;
         pm.armed = false;
+        pm.window_open = false;
         pm.generation = pm.generation.wrapping_add(1);
         if !station.stopped() {
             self.resume_servers(c);
@@ -963,10 +1197,13 @@ impl Sim<'_> {
         let now = self.now;
         let station = self.station(c);
         let mut scrapped = 0;
+        let mut holders = 0;
         for server in &mut station.servers {
             if matches!(server.state, ServerState::PausedBusy | ServerState::PausedSetup) {
                 server.state = ServerState::Idle;
                 server.generation = server.generation.wrapping_add(1);
+                holders += u32::from(server.holding);
+                server.holding = false;
                 scrapped += 1;
             }
         }
@@ -978,6 +1215,31 @@ impl Sim<'_> {
             }
             self.wip.add(now, -i64::from(scrapped));
             self.agenda.push_back(Op::Pull(c));
+        }
+        // Each scrapped server gives back what it held.
+        for _ in 0..holders {
+            self.release_needs(c);
+        }
+    }
+}
+
+impl StationNode {
+    /// The counts of the maintenance strategy since the last reset.
+    pub(super) fn maintenance_detail(&self) -> crate::results::MaintenanceDetail {
+        use crate::results::Stat;
+        let opportunistic = self.preventive.as_ref().is_some_and(|pm| pm.opportunistic);
+        let forced = if opportunistic {
+            self.maintenance_actions.saturating_sub(self.opportunistic_actions)
+        } else {
+            0
+        };
+        crate::results::MaintenanceDetail {
+            inspections: Stat::single(self.inspections as f64),
+            detections: Stat::single(self.detections as f64),
+            opportunistic_actions: Stat::single(self.opportunistic_actions as f64),
+            forced_actions: Stat::single(forced as f64),
+            crew_wait_s: Stat::single(secs(self.crew_wait)),
+            spare_wait_s: Stat::single(secs(self.spare_wait)),
         }
     }
 }
@@ -999,7 +1261,8 @@ impl StationNode {
         StationCosts {
             downtime: c.downtime_per_s * (shares[DOWN] + shares[MAINTENANCE]) * observed_s,
             repair: c.repair * self.repairs as f64,
-            preventive: c.preventive * self.maintenance_actions as f64,
+            preventive: c.preventive * self.maintenance_actions as f64
+                + c.inspection * self.inspections as f64,
             operating: c.operating_per_s * shares[WORKING] * parallel * observed_s,
             parts: c.per_part * self.completions as f64,
         }

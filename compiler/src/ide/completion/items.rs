@@ -93,7 +93,27 @@ pub(super) fn family_items(dim: Dimension, replace: Span, items: &mut Vec<Comple
 /// Maintenance strategies or feeds, with their required parameters as snippets.
 pub(super) fn callable_items(kind: CallableKind, replace: Span, items: &mut Vec<CompletionItem>) {
     for callable in catalog::CALLABLES.iter().filter(|c| c.kind == kind) {
-        let required: Vec<&ParamDecl> = callable.params.iter().filter(|p| !p.optional).collect();
+        // One item per choice of `choose_one` (`preventive(every, …)`, `preventive(age, …)`).
+        let choices: Vec<Option<&str>> = if callable.choose_one.is_empty() {
+            vec![None]
+        } else {
+            callable.choose_one.iter().map(|name| Some(*name)).collect()
+        };
+        for choice in choices {
+            callable_item(callable, choice, replace, items);
+        }
+    }
+}
+
+fn callable_item(
+    callable: &'static catalog::CallableDecl,
+    choice: Option<&str>,
+    replace: Span,
+    items: &mut Vec<CompletionItem>,
+) {
+    {
+        let required: Vec<&ParamDecl> =
+            callable.params.iter().filter(|p| !p.optional || choice == Some(p.name)).collect();
         let item = if required.is_empty() {
             CompletionItem::new(callable.name, CompletionKind::Strategy, replace)
         } else {
