@@ -392,3 +392,58 @@ optimize schedule : baseline {{
     );
     let _ = std::fs::remove_file(model);
 }
+
+#[test]
+fn optimize_sets_a_predictive_threshold() {
+    // Predictive maintenance on the delay-time model: a low threshold maintains lives long before
+    // they would fail, a threshold near 100 % leaves no time to detect and plan (inspections
+    // every 24 h, a 4 h lead), so the failures and their 12 h repairs come back. The cheapest
+    // threshold lies in between, and beats both ends by more than their intervals.
+    let model = write_model(
+        "predictive",
+        "source parts { interarrival = 1 min }
+station press {
+    cycle = 50 s
+    failure bearing {
+        after = weibull(shape = 3, scale = 500 h) of calendar_time
+        repair = 12 h
+    }
+    maintenance = predictive(threshold = 80 %, lead = 4 h, takes = 1 h, inspect_every = 24 h, detection = 90 %)
+    costs { downtime = 500 EUR/h, repair = 3000 EUR, preventive = 300 EUR, inspection = 20 EUR }
+}
+sink done
+flow parts -> press -> done
+experiment baseline { horizon = 730 d; replications = 8; seed = 5 }
+optimize threshold : baseline {
+    vary press.maintenance.threshold in 20 %..=99 %
+    minimize cost_rate
+    budget = 12 runs
+}
+",
+    );
+    let r = optimize_json(&[&model]);
+    let points = r["points"].as_array().unwrap();
+    let at = |threshold: f64| {
+        let p = points
+            .iter()
+            .find(|p| (p["values"][0].as_f64().unwrap() - threshold).abs() < 1e-9)
+            .unwrap_or_else(|| panic!("no point at {threshold}: {r}"));
+        let o = &p["objectives"][0];
+        (o["mean"].as_f64().unwrap(), o["half_width"].as_f64().unwrap())
+    };
+    let best = &points[r["best"].as_u64().unwrap() as usize];
+    let threshold = best["values"][0].as_f64().unwrap();
+    let objective = &best["objectives"][0];
+    let (cost, half_width) =
+        (objective["mean"].as_f64().unwrap(), objective["half_width"].as_f64().unwrap());
+    // Values are reported in the factor's unit, %.
+    assert!((40.0..95.0).contains(&threshold), "best threshold {threshold} %");
+    for end in [20.0, 99.0] {
+        let (end_cost, end_half_width) = at(end);
+        assert!(
+            cost + half_width < end_cost - end_half_width,
+            "{cost} ± {half_width} at {threshold} against {end_cost} ± {end_half_width} at {end}"
+        );
+    }
+    let _ = std::fs::remove_file(model);
+}

@@ -1858,12 +1858,19 @@ pub const VARIABLE_FIELDS: &[(&str, &str)] = &[
     ("source", "interarrival"),
 ];
 
-/// The parameters of a station's maintenance strategy `vary` can set
-/// (`vary press.maintenance.every in 100 h..2000 h`), each a duration.
-pub const VARIABLE_MAINTENANCE_PARAMETERS: &[&str] = &["every", "age"];
-
-/// The type of a varied maintenance parameter.
-const MAINTENANCE_PARAMETER: ValueType = ValueType::Quantity(Dimension::TIME);
+/// The parameters of a station's maintenance strategy `vary` can set, with their types
+/// (`vary press.maintenance.every in 100 h..2000 h`, `vary press.maintenance.threshold in
+/// 50 %..95 %`): the numbers of `preventive`, `opportunistic` and `predictive` that the runtime's
+/// `MaintenanceParameter` sets.
+pub const VARIABLE_MAINTENANCE_PARAMETERS: &[(&str, ValueType)] = &[
+    ("every", ValueType::Quantity(Dimension::TIME)),
+    ("age", ValueType::Quantity(Dimension::TIME)),
+    ("window", ValueType::Quantity(Dimension::TIME)),
+    ("threshold", ValueType::Quantity(Dimension::NONE)),
+    ("inspect_every", ValueType::Quantity(Dimension::TIME)),
+    ("detection", ValueType::Quantity(Dimension::NONE)),
+    ("lead", ValueType::Quantity(Dimension::TIME)),
+];
 
 /// What a `vary` path names.
 enum VaryField {
@@ -1952,8 +1959,11 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
     if matches!(field.ty, ValueType::Call(catalog::CallableKind::Maintenance)) {
         let parameter = segments.get(2).filter(|_| segments.len() == 3);
         return match parameter {
-            Some(p) if VARIABLE_MAINTENANCE_PARAMETERS.contains(&p.name.as_str()) => {
-                Some(VaryField::Number(&MAINTENANCE_PARAMETER))
+            Some(p)
+                if let Some((_, ty)) =
+                    VARIABLE_MAINTENANCE_PARAMETERS.iter().find(|(name, _)| *name == p.name) =>
+            {
+                Some(VaryField::Number(ty))
             }
             _ => {
                 let at = parameter.map_or(varied.span, |p| p.span);
@@ -1964,12 +1974,12 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
                             "Of a maintenance strategy, `vary` sets {}, e.g. `{}.{}.{}`.",
                             VARIABLE_MAINTENANCE_PARAMETERS
                                 .iter()
-                                .map(|p| format!("`{p}`"))
+                                .map(|(p, _)| format!("`{p}`"))
                                 .collect::<Vec<_>>()
                                 .join(", "),
                             target.name,
                             varied.name,
-                            VARIABLE_MAINTENANCE_PARAMETERS[0]
+                            VARIABLE_MAINTENANCE_PARAMETERS[0].0
                         )),
                 );
                 None

@@ -11,7 +11,7 @@ use crate::syntax::ItemClass;
 use crate::validate::{model_declarations, model_graph};
 use crate::value::{Fields, Value};
 use fab_grammar::ast::DeclKind;
-use fab_runtime::factor::{DistributionField, Factor, FactorTarget};
+use fab_runtime::factor::{DistributionField, Factor, FactorTarget, MaintenanceParameter};
 use fab_runtime::model::*;
 use fab_stdlib::catalog::{self, DefaultValue, FieldDecl, Presence};
 use fab_stdlib::dist::Distribution;
@@ -589,8 +589,7 @@ fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
         ["speed"] => FactorTarget::ConveyorSpeed,
         ["length"] => FactorTarget::ConveyorLength,
         ["spacing"] => FactorTarget::ConveyorSpacing,
-        ["maintenance", "every"] => FactorTarget::MaintenanceEvery,
-        ["maintenance", "age"] => FactorTarget::MaintenanceAge,
+        ["maintenance", p] => FactorTarget::Maintenance(MaintenanceParameter::named(p)?),
         ["cycle", p] => parameter(DistributionField::Cycle, p),
         ["setup", p] => parameter(DistributionField::Setup, p),
         ["interarrival", p] => parameter(DistributionField::Interarrival, p),

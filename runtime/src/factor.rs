@@ -40,10 +40,8 @@ pub enum FactorTarget {
     ConveyorSpeed,
     ConveyorLength,
     ConveyorSpacing,
-    /// The interval of a station's or robot's `preventive(every = …)` maintenance, s.
-    MaintenanceEvery,
-    /// The age of a station's or robot's `preventive(age = …)` maintenance (age replacement), s.
-    MaintenanceAge,
+    /// A number of a station's or robot's maintenance strategy.
+    Maintenance(MaintenanceParameter),
     /// A parameter of one of the component's distributions (see
     /// [`Distribution::with_parameter`]).
     Parameter {
@@ -93,18 +91,11 @@ impl Factor {
             (FactorTarget::ConveyorSpacing, ComponentKind::Conveyor(c)) if value >= 0.0 => {
                 c.spacing = value;
             }
-            (FactorTarget::MaintenanceEvery, ComponentKind::Station(station)) => {
-                set_preventive(station, PreventivePolicy::Interval, value).or_else(fail)?;
+            (FactorTarget::Maintenance(parameter), ComponentKind::Station(station)) => {
+                parameter.set(&mut station.maintenance, value).or_else(fail)?;
             }
-            (FactorTarget::MaintenanceEvery, ComponentKind::Robot(robot)) => {
-                set_preventive(&mut robot.station, PreventivePolicy::Interval, value)
-                    .or_else(fail)?;
-            }
-            (FactorTarget::MaintenanceAge, ComponentKind::Station(station)) => {
-                set_preventive(station, PreventivePolicy::Age, value).or_else(fail)?;
-            }
-            (FactorTarget::MaintenanceAge, ComponentKind::Robot(robot)) => {
-                set_preventive(&mut robot.station, PreventivePolicy::Age, value).or_else(fail)?;
+            (FactorTarget::Maintenance(parameter), ComponentKind::Robot(robot)) => {
+                parameter.set(&mut robot.station.maintenance, value).or_else(fail)?;
             }
             (FactorTarget::Parameter { field, param }, kind) => {
                 let Some(distribution) = distribution_mut(kind, field) else {
@@ -134,25 +125,84 @@ fn set_parallel(station: &mut Station, value: f64) -> Result<(), String> {
     Ok(())
 }
 
-/// Sets the interval or age of preventive maintenance; the station must have that policy.
-fn set_preventive(
-    station: &mut Station,
-    wanted: PreventivePolicy,
-    value: f64,
-) -> Result<(), String> {
-    let parameter = match wanted {
-        PreventivePolicy::Interval => "every",
-        PreventivePolicy::Age => "age",
-    };
-    if value.is_nan() || value <= 0.0 {
-        return Err(format!("a maintenance `{parameter}` must be positive, not {value} s"));
+/// A number of a maintenance strategy that a factor sets: the `.fab` parameter of the same name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenanceParameter {
+    /// `every` of `preventive` or `opportunistic`, s.
+    Every,
+    /// `age` of `preventive` or `opportunistic` (age replacement), s.
+    Age,
+    /// `window` of `opportunistic`, s.
+    Window,
+    /// `threshold` of `predictive`, a share of the life (0–1).
+    Threshold,
+    /// `inspect_every` of `predictive`, s.
+    InspectEvery,
+    /// `detection` of `predictive`, a probability.
+    Detection,
+    /// `lead` of `predictive`, s.
+    Lead,
+}
+
+impl MaintenanceParameter {
+    /// The parameter of this `.fab` name.
+    pub fn named(name: &str) -> Option<MaintenanceParameter> {
+        Some(match name {
+            "every" => MaintenanceParameter::Every,
+            "age" => MaintenanceParameter::Age,
+            "window" => MaintenanceParameter::Window,
+            "threshold" => MaintenanceParameter::Threshold,
+            "inspect_every" => MaintenanceParameter::InspectEvery,
+            "detection" => MaintenanceParameter::Detection,
+            "lead" => MaintenanceParameter::Lead,
+            _ => return None,
+        })
     }
-    match &mut station.maintenance {
-        Maintenance::Preventive { every, policy, .. } if *policy == wanted => {
-            *every = value;
-            Ok(())
+
+    fn name(self) -> &'static str {
+        match self {
+            MaintenanceParameter::Every => "every",
+            MaintenanceParameter::Age => "age",
+            MaintenanceParameter::Window => "window",
+            MaintenanceParameter::Threshold => "threshold",
+            MaintenanceParameter::InspectEvery => "inspect_every",
+            MaintenanceParameter::Detection => "detection",
+            MaintenanceParameter::Lead => "lead",
         }
-        _ => Err(format!("the station has no `preventive({parameter} = …)` maintenance to vary")),
+    }
+
+    /// Sets the parameter of `maintenance`, which must be a strategy that has it.
+    fn set(self, maintenance: &mut Maintenance, value: f64) -> Result<(), String> {
+        use MaintenanceParameter as P;
+        let name = self.name();
+        let valid = match self {
+            P::Every | P::Age | P::InspectEvery => value > 0.0,
+            P::Window | P::Lead => value >= 0.0,
+            P::Threshold => value > 0.0 && value < 1.0,
+            P::Detection => (0.0..=1.0).contains(&value),
+        };
+        if !valid {
+            return Err(format!("{value} is out of range for a maintenance `{name}`"));
+        }
+        let wanted =
+            |p| if p == P::Age { PreventivePolicy::Age } else { PreventivePolicy::Interval };
+        match (self, maintenance) {
+            (
+                P::Every | P::Age,
+                Maintenance::Preventive { every, policy, .. }
+                | Maintenance::Opportunistic { every, policy, .. },
+            ) if *policy == wanted(self) => *every = value,
+            (P::Window, Maintenance::Opportunistic { window, .. }) => *window = value,
+            (P::Threshold, Maintenance::Predictive { threshold, .. }) => *threshold = value,
+            (P::InspectEvery, Maintenance::Predictive { inspect_every, .. }) => {
+                *inspect_every = Some(value);
+            }
+            (P::Detection, Maintenance::Predictive { detection, .. }) => *detection = value,
+            (P::Lead, Maintenance::Predictive { lead, .. }) => *lead = value,
+            _ => return Err(format!("the station's maintenance has no `{name}` to vary")),
+        }
+        Ok(())
     }
 }
 
