@@ -178,6 +178,26 @@ fn a_technician_per_machine_is_the_uncrewed_model() {
 }
 
 #[test]
+fn a_scenario_overrides_a_resource() {
+    // Two technicians for two machines: nobody ever waits, as with one technician each.
+    let shared = run("crew.fab", Some("two_technicians"));
+    let own = run("crew.fab", Some("own_technicians"));
+    assert_eq!(shared.resources.get("technicians").unwrap().jobs.mean, {
+        let (l, r) = (station(&own, "left"), station(&own, "right"));
+        l.failures.mean + r.failures.mean
+    });
+    for name in ["left", "right"] {
+        let (a, b) = (station(&shared, name), station(&own, name));
+        assert_eq!(a.failures.values, b.failures.values, "{name}");
+        assert_eq!(a.down.values, b.down.values, "{name}");
+        assert!(a.maintenance_detail.crew_wait_s.values.iter().all(|w| *w == 0.0));
+    }
+    // The base keeps its one technician, and its machines wait for him.
+    let base = run("crew.fab", None);
+    assert!(station(&base, "left").maintenance_detail.crew_wait_s.mean > 0.0);
+}
+
+#[test]
 fn a_one_for_one_reorder_makes_every_second_failure_wait() {
     let r = run("spares.fab", None);
     let machine = station(&r, "machine");

@@ -39,14 +39,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             DeclKind::Resource => {
                 resources
                     .insert(declaration.name.clone(), ResourceId(model.resources.len() as u32));
-                let count = int_field(&checked, "count") as u32;
-                let number = |name: &str| checked.fields.get(name).and_then(|f| f.value.si());
-                model.resources.push(Resource {
-                    name: declaration.name.clone(),
-                    count,
-                    stock: number("stock").map(|stock| stock as u32),
-                    lead: number("lead").unwrap_or(0.0),
-                });
+                model.resources.push(lower_resource(&declaration.name, &checked));
             }
             _ => {}
         }
@@ -111,18 +104,17 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             continue;
         }
         let Some(scenario) = body(declaration) else { continue };
-        let Some((base_id, base)) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name))
-        else {
+        let Some(base) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name)) else {
             continue;
         };
         model.scenarios.push(lower_scenario(
             db,
             &declaration.name,
-            *base_id,
             base,
             &scenario,
             graph,
             &names,
+            &declarations,
         ));
     }
     for declaration in &declarations {
@@ -704,16 +696,26 @@ fn lower_optimization(
     }
 }
 
+fn lower_resource(name: &str, checked: &CheckedBody) -> Resource {
+    let number = |name: &str| checked.fields.get(name).and_then(|f| f.value.si());
+    Resource {
+        name: name.to_string(),
+        count: int_field(checked, "count") as u32,
+        stock: number("stock").map(|stock| stock as u32),
+        lead: number("lead").unwrap_or(0.0),
+    }
+}
+
 /// A scenario: the base experiment's fields with the overrides, and each overridden component
 /// lowered again from its checked body with the overrides applied.
 fn lower_scenario(
     db: &dyn Db,
     name: &str,
-    base_id: ExperimentId,
-    base: &CheckedBody,
+    (base_id, base): &(ExperimentId, CheckedBody),
     scenario: &CheckedBody,
     graph: &crate::validate::ModelGraph,
     names: &Names,
+    declarations: &[Declaration],
 ) -> Scenario {
     let mut experiment_fields = base.fields.clone();
     let mut component_overrides: BTreeMap<String, Vec<(Vec<String>, crate::value::Field)>> =
@@ -732,9 +734,21 @@ fn lower_scenario(
     let mut experiment = lower_experiment(name, &experiment_fields);
     experiment.name = name.to_string();
     let mut components = Vec::new();
-    for (component, overrides) in component_overrides {
-        let Some(index) = graph.index_of(&component) else { continue };
-        let declaration = &graph.nodes[index].declaration;
+    let mut resources = Vec::new();
+    for (item, overrides) in component_overrides {
+        // A component of the process graph, or a resource (the only other item whose fields a
+        // scenario may override, as the checker ensures).
+        let (declaration, target) = if let Some(index) = graph.index_of(&item) {
+            (graph.nodes[index].declaration.clone(), Err(index))
+        } else if let Some(&id) = names.resources.get(&item)
+            && let Some(declaration) = declarations
+                .iter()
+                .find(|d| d.class == ItemClass::Decl(DeclKind::Resource) && d.name == item)
+        {
+            (declaration.clone(), Ok(id))
+        } else {
+            continue;
+        };
         let Some(mut checked) =
             check_item(db, declaration.file, declaration.key.clone()).body.clone()
         else {
@@ -743,9 +757,13 @@ fn lower_scenario(
         for (path, field) in overrides {
             apply_override(&mut checked, &path, field);
         }
-        components.push((ComponentId(index as u32), lower_component(&component, &checked, names)));
+        match target {
+            Err(index) => components
+                .push((ComponentId(index as u32), lower_component(&item, &checked, names))),
+            Ok(id) => resources.push((id, lower_resource(&item, &checked))),
+        }
     }
-    Scenario { name: name.to_string(), base: base_id, experiment, components }
+    Scenario { name: name.to_string(), base: *base_id, experiment, components, resources }
 }
 
 fn apply_override(checked: &mut CheckedBody, path: &[String], field: crate::value::Field) {

@@ -512,6 +512,10 @@ pub struct Scenario {
     pub experiment: Experiment,
     /// Components whose fields the scenario overrides, each replaced whole.
     pub components: Vec<(ComponentId, Component)>,
+    /// Resources whose fields the scenario overrides (`technicians.count = 2`), each replaced
+    /// whole.
+    #[serde(default)]
+    pub resources: Vec<(ResourceId, Resource)>,
 }
 
 impl Model {
@@ -559,6 +563,9 @@ impl Model {
         let mut model = self.clone();
         for (id, component) in &scenario.components {
             model.graph[id.node()] = component.clone();
+        }
+        for (id, resource) in &scenario.resources {
+            model.resources[id.0 as usize] = resource.clone();
         }
         (model, scenario.experiment.clone())
     }
