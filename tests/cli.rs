@@ -160,3 +160,12 @@ fn feed_components(block: &str) -> String {
     }
     flows
 }
+
+#[test]
+fn a_horizon_beyond_the_clock_is_refused() {
+    // Time is whole nanoseconds in a u64 (below 2⁶³): about 292 years. A longer horizon is an
+    // error, not a run cut short that reports the requested horizon.
+    let output = fab(&["run", "examples/maintenance_plan.fab", "--horizon", "3000000h"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("longer than the longest run"), "{}", stderr(&output));
+}

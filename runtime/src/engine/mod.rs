@@ -293,6 +293,18 @@ impl<'m> Sim<'m> {
                 experiment.name, experiment.horizon, experiment.warmup
             )));
         }
+        // Time is whole nanoseconds below `NEVER / 2` (about 292 years): a longer horizon would
+        // be cut short while the results report it in full.
+        let longest = crate::time::secs(crate::time::NEVER / 2);
+        if experiment.horizon >= longest {
+            return Err(RunError::BadExperiment(format!(
+                "experiment `{}`: the horizon ({} h) is longer than the longest run, {:.0} h (about 292 \
+                 years of nanoseconds)",
+                experiment.name,
+                experiment.horizon / 3600.0,
+                longest / 3600.0
+            )));
+        }
         let seed = experiment.seed;
         let count = model.graph.node_count();
         let mut nodes = Vec::with_capacity(count);
