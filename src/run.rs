@@ -392,6 +392,23 @@ fn table(file: &str, r: &Results) -> String {
             );
         }
     }
+    if !r.resources.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n  resource      utilisation    mean wait      jobs  stock-outs  mean stock"
+        );
+        for (name, q) in r.resources.iter() {
+            let _ = writeln!(
+                out,
+                "  {name:12} {:>12}  {:>9.1} s  {:>8.1}  {:>10.1}  {:>10.2}",
+                percent(&q.utilisation),
+                q.mean_wait_s.mean,
+                q.jobs.mean,
+                q.stockouts.mean,
+                q.mean_stock.mean
+            );
+        }
+    }
     if !r.sinks.is_empty() {
         let _ = writeln!(out, "\n  sink         parts/h            count");
         for (name, s) in r.sinks.iter() {

@@ -169,3 +169,24 @@ fn a_horizon_beyond_the_clock_is_refused() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("longer than the longest run"), "{}", stderr(&output));
 }
+
+#[test]
+fn the_run_table_lists_resources() {
+    let output = fab(&[
+        "run",
+        "examples/press_line.fab",
+        "--scenario",
+        "one_fitter",
+        "--replications",
+        "2",
+        "--horizon",
+        "20d",
+        "--warmup",
+        "1d",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(table.contains("resource      utilisation    mean wait"), "{table}");
+    let fitters = table.lines().find(|l| l.trim_start().starts_with("fitters")).expect(&table);
+    assert!(!fitters.contains(" 0.0%"), "the crew worked: {fitters}");
+}
