@@ -406,3 +406,36 @@ fn a_simulated_failure_trace_gives_back_its_law() {
     assert!(low <= 36_000.0 && 36_000.0 <= high, "scale interval {low}–{high} s misses 10 h");
     assert_eq!(wear["shape_test"]["trend"], "increasing", "{}", wear["shape_test"]);
 }
+
+/// A window that ends before it starts is a usage error, not an empty report; a negative life
+/// names its row; a group whose lives no family can fit (zeros) says `not fitted`, not that it
+/// has too few failures.
+#[test]
+fn impossible_windows_negative_lives_and_unfittable_groups_say_why() {
+    let dir = temp_dir("why");
+    let log = dir.join("log.csv");
+    std::fs::write(&log, "asset,time,event\np1,0,maintenance\np1,5,failure\np1,9,failure\n")
+        .unwrap();
+    let output = fab(&["reliability", log.to_str().unwrap(), "--since", "6", "--until", "4"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("`--until` must be later than `--since`"),
+        "{}",
+        stderr(&output)
+    );
+
+    let lives = dir.join("lives.csv");
+    std::fs::write(&lives, "life,status\n5,1\n\n7,1\n-1,1\n").unwrap();
+    let output =
+        fab(&["reliability", lives.to_str().unwrap(), "--life", "life", "--status", "status"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("row 5"), "{}", stderr(&output));
+
+    std::fs::write(&lives, "life,status\n0,1\n0,1\n0,1\n3,1\n").unwrap();
+    let output =
+        fab(&["reliability", lives.to_str().unwrap(), "--life", "life", "--status", "status"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let row = text.lines().find(|l| l.trim_start().starts_with("all ")).unwrap();
+    assert!(row.ends_with("not fitted"), "{row}");
+}

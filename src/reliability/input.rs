@@ -202,6 +202,7 @@ pub(super) fn read_events(options: &Options) -> Result<Loaded, Failed> {
         since: bound(&options.since, "--since")?,
         until: bound(&options.until, "--until")?,
     };
+    check_window(window)?;
     let mut events = Vec::new();
     let mut latest: Option<(f64, String)> = None;
     for (row, cells) in &table.rows {
@@ -275,6 +276,16 @@ pub(super) fn read_events(options: &Options) -> Result<Loaded, Failed> {
     })
 }
 
+/// A window that ends before it starts has no lives: say so instead of reporting none.
+fn check_window(window: Window) -> Result<(), Failed> {
+    match (window.since, window.until) {
+        (Some(since), Some(until)) if until <= since => {
+            Err(usage("`--until` must be later than `--since`: observation ends before it starts"))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn cell(cells: &[String], index: usize) -> &str {
     cells.get(index).map(String::as_str).unwrap_or("")
 }
@@ -304,6 +315,7 @@ pub(super) fn read_azure(options: &Options) -> Result<Loaded, Failed> {
         })
         .transpose()?;
 
+    check_window(Window { since: Some(start), until })?;
     let mut events = Vec::new();
     let mut latest: Option<(f64, String)> = None;
     read_azure_table(&failures, "failure", EventKind::Failure, unit, &mut events, &mut latest)?;
@@ -451,20 +463,17 @@ pub(super) fn read_lives(options: &Options) -> Result<Loaded, Failed> {
         let code = if problem.message.starts_with("no column") { 2 } else { 1 };
         (code, format!("error: {file}: {}\n  help: {}", problem.message, problem.help))
     })?;
+    // The same lines as `observations` read, in the same order: `table.rows[i]` is life `i`.
+    let table = Table::read(file)?;
     if let Some(index) = read.iter().position(|o| o.value < 0.0) {
-        return Err((
-            1,
-            format!(
-                "error: {file}: life {} of column `{column}` is {}, below zero\n  help: A life is \
-                 a length of time (or use) at or above zero.",
-                index + 1,
-                read[index].value
-            ),
+        return Err(table.error(
+            table.rows.get(index).map_or(index + 2, |(row, _)| *row),
+            format!("column `{column}`: the life {} is below zero", read[index].value),
+            "A life is a length of time (or use) at or above zero.",
         ));
     }
     // With a mode column, each mode is a competing risk: every unit's life counts for each mode,
     // as a failure of that mode or censored by the other's failure or by its survival.
-    let table = Table::read(file)?;
     let mode_column = if options.mode == "mode" && !table.has("mode") {
         None
     } else {

@@ -5,7 +5,7 @@ use super::input::Loaded;
 use super::{DETAILED_GROUPS, Group, Options};
 use fab_runtime::chart::{Chart, PALETTE, Series};
 use fab_stdlib::fit::reliability::{self, Estimate};
-use fab_stdlib::fit::{Family, Fit, significant};
+use fab_stdlib::fit::{self, Family, Fit, significant};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -115,7 +115,13 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
             .unwrap_or_else(|| "–".to_string());
         let (best, shape, b10, trend) = match &group.fitted {
             None => {
-                ("–".to_string(), "–".to_string(), "–".to_string(), "too few failures".to_string())
+                // The reason in full is in the group's warning; the table says which kind it is.
+                let why = if group.failures < fit::MINIMUM_FAILURES {
+                    "too few failures"
+                } else {
+                    "not fitted"
+                };
+                ("–".to_string(), "–".to_string(), "–".to_string(), why.to_string())
             }
             Some(f) => {
                 let best = f.ranking.best().map(|b| b.family.key().to_string()).unwrap_or_default();
@@ -501,8 +507,8 @@ pub(super) fn plots(group: &Group, unit: &str) -> Vec<(String, String)> {
             .map(|&t| (t, reliability::hazard(fit, t)))
             .filter(|(_, h)| h.is_finite())
             .collect();
-        // The median hazard over the range bounds the axis, so a hazard that explodes at the
-        // origin (shape < 1) does not flatten the others.
+        // The 90th percentile of the hazard over the range bounds the axis, so a hazard that
+        // explodes at the origin (shape < 1) does not flatten the others.
         let mut heights: Vec<f64> = points.iter().map(|p| p.1).collect();
         heights.sort_by(f64::total_cmp);
         if let Some(&h) = heights.get(heights.len() * 9 / 10) {

@@ -250,8 +250,9 @@ pub struct Estimate {
 
 /// The MTBF of lives totalling `total_time` with `failures` failures (censored lives count in the
 /// total): the total time on test over the failures, with the chi-square interval at `level` (see
-/// the module documentation). `None` without failures. With one failure the upper bound is finite;
-/// it is the lower one that the extra degrees of freedom keep away from zero.
+/// the module documentation). `None` without failures. The lower bound's two extra degrees of
+/// freedom allow for the failure that may come just after observation ends (time-terminated
+/// observation): they lower it below the failure-terminated bound `2T/χ²(1−α/2; 2r)`.
 pub fn mtbf(total_time: f64, failures: usize, level: f64) -> Option<Estimate> {
     if failures == 0 || !(level > 0.0 && level < 1.0) || total_time.is_nan() || total_time <= 0.0 {
         return None;
