@@ -319,14 +319,17 @@ pub(super) fn read_azure(options: &Options) -> Result<Loaded, Failed> {
     let mut events = Vec::new();
     let mut latest: Option<(f64, String)> = None;
     read_azure_table(&failures, "failure", EventKind::Failure, unit, &mut events, &mut latest)?;
-    let failure_count = events.len();
     read_azure_table(&maint, "comp", EventKind::Maintenance, unit, &mut events, &mut latest)?;
 
-    // Maintenance rows before the failure log starts only date the last replacement: keep the
-    // latest per (machine, component) as the start of its first life.
+    // Rows before the start only date each component's last renewal: the maintenance log starts
+    // before the failure log, so a life there may have ended in an unrecorded failure. Keep the
+    // latest row per (machine, component), maintenance or failure (a failure renews too, and is
+    // before the start only under a later `--since`), as the start of its first life; the rest
+    // are not read. Reading earlier failures while dropping the maintenance between them would
+    // stretch lives across preventive renewals.
     let mut last_before: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
-        if e.kind == EventKind::Maintenance && e.time < start {
+        if e.time < start {
             let key = (e.asset.clone(), e.mode.clone());
             if last_before.get(&key).is_none_or(|&j| events[j].time <= e.time) {
                 last_before.insert(key, i);
@@ -335,26 +338,30 @@ pub(super) fn read_azure(options: &Options) -> Result<Loaded, Failed> {
     }
     let kept: std::collections::BTreeSet<usize> = last_before.values().copied().collect();
     let before =
-        events.iter().filter(|e| e.kind == EventKind::Maintenance && e.time < start).count();
+        |kind: EventKind| events.iter().filter(|e| e.kind == kind && e.time < start).count();
+    let (maintenance_before, failures_before) =
+        (before(EventKind::Maintenance), before(EventKind::Failure));
+    let dropped = maintenance_before + failures_before - kept.len();
     let mut index = 0;
     events.retain(|e| {
-        let keep = !(e.kind == EventKind::Maintenance && e.time < start) || kept.contains(&index);
+        let keep = e.time >= start || kept.contains(&index);
         index += 1;
         keep
     });
-    let at_failure = {
-        let failures: std::collections::BTreeSet<(&str, &str, u64)> = events
+    // Failures read (from the start on), and those with a maintenance row at the same time.
+    let (failure_count, at_failure) = {
+        let replaced: std::collections::BTreeSet<(&str, &str, u64)> = events
             .iter()
-            .filter(|e| e.kind == EventKind::Failure)
+            .filter(|e| e.kind == EventKind::Maintenance)
             .map(|e| (e.asset.as_str(), e.mode.as_str(), e.time.to_bits()))
             .collect();
-        events
+        let read: Vec<&Event> =
+            events.iter().filter(|e| e.kind == EventKind::Failure && e.time >= start).collect();
+        let at = read
             .iter()
-            .filter(|e| {
-                e.kind == EventKind::Maintenance
-                    && failures.contains(&(e.asset.as_str(), e.mode.as_str(), e.time.to_bits()))
-            })
-            .count()
+            .filter(|e| replaced.contains(&(e.asset.as_str(), e.mode.as_str(), e.time.to_bits())))
+            .count();
+        (read.len(), at)
     };
     let read = reliability::lives(&events, Window { since: None, until })
         .map_err(|e| usage(format!("{}: {}", options.input, e.message)))?;
@@ -382,10 +389,14 @@ pub(super) fn read_azure(options: &Options) -> Result<Loaded, Failed> {
             failure_count - at_failure
         ),
         format!(
-            "{before} maintenance rows before {} only date the last replacement: the latest per \
-             machine and component starts its first life{}",
+            "{maintenance_before} maintenance rows{} before {} only date the last replacement: \
+             the latest per machine and component starts its first life{}",
+            match failures_before {
+                0 => String::new(),
+                n => format!(" and {n} failures"),
+            },
             options.since.as_deref().unwrap_or(AZURE_FAILURES_FROM),
-            match before - kept.len() {
+            match dropped {
                 0 => String::new(),
                 dropped => format!(", the other {dropped} are not read"),
             }
