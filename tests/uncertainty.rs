@@ -209,3 +209,48 @@ fn refuses_what_makes_no_sense() {
     refused(&["run", &path, "--replications", "1"], 1, "at least 2 replications");
     refused(&["run", &path, "--input-uncertainty", "1"], 1, "at least 2 macro-replications");
 }
+
+#[test]
+fn inputs_fitted_to_one_data_set_are_redrawn_together() {
+    // Two stations fit their cycle to the same column: in every macro-replication they get the
+    // same redrawn law, since there is one data set and one sampling error. A third fits another
+    // column and is redrawn on its own.
+    let dir = temp_dir("shared");
+    std::fs::write(dir.join("cycles.csv"), interarrivals(15, 11).replace("t\n", "a\n")).unwrap();
+    std::fs::write(dir.join("other.csv"), interarrivals(15, 11).replace("t\n", "b\n")).unwrap();
+    let fitted = |file: &str, column: &str| {
+        format!("fit(\"{file}\", column = \"{column}\", unit = 1 s, families = [\"exponential\"])")
+    };
+    let text = format!(
+        "source parts {{ interarrival = 200 s }}\n\
+         station first {{ cycle = {} }}\n\
+         station second {{ cycle = {} }}\n\
+         station third {{ cycle = {} }}\n\
+         sink done\n\
+         flow parts -> first -> second -> third -> done\n\
+         experiment base {{\n    horizon = 2 h\n    replications = 2\n    seed = 3\n    \
+         input_uncertainty = 6\n}}\n",
+        fitted("cycles.csv", "a"),
+        fitted("cycles.csv", "a"),
+        fitted("other.csv", "b"),
+    );
+    let path = dir.join("model.fab");
+    std::fs::write(&path, text).unwrap();
+    let out = dir.join("out");
+    let out = out.to_string_lossy();
+    let output = fab(&["run", &path.to_string_lossy(), "--out", &out]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = std::fs::read_to_string(format!("{out}/input_uncertainty.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (first, second, third) =
+        (column("first.cycle.mean"), column("second.cycle.mean"), column("third.cycle.mean"));
+    let mut differs = false;
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[first], cells[second], "one data set, one draw: {line}");
+        differs |= cells[first] != cells[third];
+    }
+    assert!(differs, "another data set is redrawn on its own:\n{csv}");
+}

@@ -444,7 +444,14 @@ pub fn run_input_uncertainty(
         let mut variant = model.clone();
         let mut drawn = Vec::with_capacity(inputs.len());
         for (i, input) in inputs.iter().enumerate() {
-            let mut stream = Stream::new(experiment.seed, b, &input.name, purpose);
+            // Inputs made from one data set (template instances fitting one column) redraw it
+            // together: the same resample, or the same parameter draw, for each of them, since
+            // there is one data set whose sampling error they share.
+            let key = match input.file.is_empty() {
+                true => input.name.clone(),
+                false => format!("data {}#{}", input.file, input.column),
+            };
+            let mut stream = Stream::new(experiment.seed, b, &key, purpose);
             let draw = input.draw(method, &mut stream).map_err(RunError::BadExperiment)?;
             redrawn[i] += draw.redrawn;
             input.set(&mut variant, draw.distribution).map_err(RunError::BadExperiment)?;
