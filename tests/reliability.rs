@@ -455,3 +455,22 @@ fn a_later_azure_start_reads_the_failures_from_it_on() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn plots_of_groups_with_one_file_name_are_refused() {
+    // `a b` and `a_b` both become `a_b` in a file name: one plot would overwrite the other.
+    let dir = temp_dir("slug");
+    let log = dir.join("log.csv");
+    let mut text = String::from("asset,mode,time,event\n");
+    for asset in ["a b", "a_b"] {
+        text.push_str(&format!("{asset},m,0,maintenance\n"));
+        for t in [10, 25, 41, 60] {
+            text.push_str(&format!("{asset},m,{t},failure\n"));
+        }
+    }
+    std::fs::write(&log, text).unwrap();
+    let plots = dir.join("plots");
+    let output = fab(&["reliability", &log.to_string_lossy(), "--plot", &plots.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("both plot to"), "{}", stderr(&output));
+}

@@ -168,6 +168,15 @@ fn report(options: &Options) -> Result<(), Failed> {
         for group in groups.iter().filter(|g| g.fitted.is_some()) {
             for (name, svg) in plots(group, &options.unit) {
                 let path = Path::new(dir).join(name);
+                // Two groups whose names differ only in punctuation (`a b`, `a_b`) would share a
+                // file name: refuse rather than let one plot overwrite the other.
+                if written.contains(&path.display().to_string()) {
+                    return Err(usage(format!(
+                        "groups `{}` and another both plot to `{}`: rename one of them",
+                        group.name(),
+                        path.display()
+                    )));
+                }
                 std::fs::write(&path, svg)
                     .map_err(|e| usage(format!("cannot write `{}`: {e}", path.display())))?;
                 written.push(path.display().to_string());
