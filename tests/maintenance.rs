@@ -118,6 +118,27 @@ fn a_wide_window_maintains_only_while_starved() {
 }
 
 #[test]
+fn a_window_beyond_the_interval_is_open_from_the_end_of_each_maintenance() {
+    // The window opens `window` before the due point, which lies before the end of the previous
+    // maintenance: it is open at once, not at a moment already past.
+    let r = run("opportunistic.fab", Some("window_beyond_interval"));
+    let s = station(&r, "calendar_clocked");
+    let detail = &s.maintenance_detail;
+    assert!(s.maintenance_actions.mean > 1000.0, "{:?}", s.maintenance_actions);
+    assert_eq!(detail.opportunistic_actions.values, s.maintenance_actions.values);
+    assert!(detail.forced_actions.values.iter().all(|n| *n == 0.0));
+    for i in 0..s.working.values.len() {
+        let total = s.working.values[i]
+            + s.starved.values[i]
+            + s.blocked.values[i]
+            + s.down.values[i]
+            + s.maintenance.values[i]
+            + s.setup.values[i];
+        assert!((total - 1.0).abs() < 1e-9, "shares sum to {total}");
+    }
+}
+
+#[test]
 fn no_window_is_preventive_maintenance() {
     let opportunistic = run("opportunistic.fab", Some("no_window"));
     let preventive = run("opportunistic.fab", Some("plain_preventive"));

@@ -331,8 +331,9 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     out
 }
 
-/// A station's `crew` is a resource without `stock` (people or tools that are held and given
-/// back), and a failure mode `uses` one with `stock` (a spare part that is consumed).
+/// A station's `crew` and the resources it `needs` are resources without `stock` (people or tools
+/// that are held and given back), and a failure mode `uses` one with `stock` (a spare part that is
+/// consumed).
 fn check_crews_and_spares(
     db: &dyn Db,
     graph: &ModelGraph,
@@ -362,6 +363,28 @@ fn check_crews_and_spares(
                      is named by a failure mode's `uses`.",
                 ),
             );
+        }
+        if let Some(field) = b.fields.get("needs")
+            && let Value::List(items) = &field.value
+        {
+            for item in items {
+                if let Value::Ref(resource) = item
+                    && is_spare(resource)
+                {
+                    out.push(
+                        Diagnostic::error(
+                            "E0103",
+                            format!("`{}` is a spare part, not an operator", resource.name),
+                        )
+                        .primary(field.value_location.clone(), "this resource has a `stock`")
+                        .help(
+                            "A station `needs` people or tools that are held and given back (a \
+                             resource with a `count`); a spare part (with `stock`) is named by a \
+                             failure mode's `uses`.",
+                        ),
+                    );
+                }
+            }
         }
         for mode in &b.nested {
             if let Some(field) = mode.fields.get("uses")

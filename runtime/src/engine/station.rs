@@ -654,7 +654,8 @@ impl Sim<'_> {
             }
             now + target.saturating_sub(busy)
         } else {
-            target
+            // A window longer than the time to the due point opened in the past: it opens now.
+            target.max(now)
         };
         pm.armed = true;
         pm.generation = pm.generation.wrapping_add(1);
