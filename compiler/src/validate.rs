@@ -364,6 +364,29 @@ fn check_crews_and_spares(
                 ),
             );
         }
+        // Servers keep what they `need` through a stop, so a repair that waits for a unit of the
+        // same resource can wait forever.
+        if let (Some(crew_field), Some(needs_field)) = (b.fields.get("crew"), b.fields.get("needs"))
+            && let Value::Ref(crew) = &crew_field.value
+            && !is_spare(crew)
+            && let Value::List(items) = &needs_field.value
+            && items.iter().any(|item| matches!(item, Value::Ref(r) if r.name == crew.name))
+        {
+            out.push(
+                Diagnostic::error(
+                    "E0607",
+                    format!("`{}` is both this station's crew and among its needs", crew.name),
+                )
+                .primary(crew_field.value_location.clone(), "the crew that repairs the station")
+                .secondary(needs_field.value_location.clone(), "held by its servers while stopped")
+                .help(format!(
+                    "A server keeps what it `needs` while the station is down, so its repair could \
+                     wait for `{}` forever. Give the repairs their own resource (`crew = \
+                     fitters`).",
+                    crew.name
+                )),
+            );
+        }
         if let Some(field) = b.fields.get("needs")
             && let Value::List(items) = &field.value
         {
