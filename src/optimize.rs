@@ -132,7 +132,9 @@ fn table(file: &str, model: &Model, r: &OptimizationResults) -> String {
         )
         .chain(r.objectives.iter().map(|o| o.quantity.clone()))
         .chain(
-            r.constraints.iter().map(|c| format!("{} {} {}", c.quantity, c.relation, bound(c.bound))),
+            r.constraints
+                .iter()
+                .map(|c| format!("{} {} {}", c.quantity, c.relation, bound(c.bound))),
         )
         .collect();
     let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
