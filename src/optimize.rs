@@ -81,7 +81,8 @@ fn table(file: &str, model: &Model, r: &OptimizationResults) -> String {
     }
     for c in &r.constraints {
         let unit = unit_of(r, &c.unit, &c.quantity);
-        let _ = writeln!(out, "subject to: {} {} {} {unit}", c.quantity, c.relation, c.bound);
+        let line = format!("subject to: {} {} {} {unit}", c.quantity, c.relation, bound(c.bound));
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     let _ = writeln!(
         out,
@@ -130,7 +131,11 @@ fn table(file: &str, model: &Model, r: &OptimizationResults) -> String {
             |f| if f.unit.is_empty() { f.path.clone() } else { format!("{} [{}]", f.path, f.unit) },
         )
         .chain(r.objectives.iter().map(|o| o.quantity.clone()))
-        .chain(r.constraints.iter().map(|c| format!("{} {} {}", c.quantity, c.relation, c.bound)))
+        .chain(
+            r.constraints
+                .iter()
+                .map(|c| format!("{} {} {}", c.quantity, c.relation, bound(c.bound))),
+        )
         .collect();
     let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
     for header in &headers {
@@ -181,9 +186,15 @@ fn round(value: f64) -> String {
     if text.is_empty() || text == "-0" { "0".into() } else { text.to_string() }
 }
 
+/// A constraint's bound in the quantity's unit, without the rounding error of its conversion
+/// (`99.9 %` is 0.999, not 0.9990000000000001).
+fn bound(value: f64) -> String {
+    format!("{}", (value * 1e9).round() / 1e9)
+}
+
 /// For the textbook case — one station, one Weibull failure mode on the same clock as
-/// age-based preventive maintenance, repairs restoring `new`, only repair and preventive costs,
-/// the age as the only factor and the cost rate as the objective — the Barlow–Proschan optimum
+/// age-based preventive maintenance, repairs and maintenance restoring `new`, only repair and
+/// preventive costs, the age as the only factor and the cost rate as the objective — the Barlow–Proschan optimum
 /// beside the simulated one (the analytic value neglects repair and maintenance durations).
 fn analytic_check(model: &Model, r: &OptimizationResults) -> Option<String> {
     use fab_runtime::model::{ComponentKind, FailureLaw, Maintenance, PreventivePolicy};
@@ -204,8 +215,12 @@ fn analytic_check(model: &Model, r: &OptimizationResults) -> Option<String> {
     else {
         return None;
     };
-    let Maintenance::Preventive { clock: maintenance_clock, policy: PreventivePolicy::Age, .. } =
-        &station.maintenance
+    let Maintenance::Preventive {
+        clock: maintenance_clock,
+        policy: PreventivePolicy::Age,
+        restores: fab_runtime::model::Restoration::New,
+        ..
+    } = &station.maintenance
     else {
         return None;
     };

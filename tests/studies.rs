@@ -278,6 +278,31 @@ fn optimize_is_deterministic_for_any_thread_count_and_writes_its_files() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[test]
+fn the_analytic_optimum_is_printed_only_when_maintenance_renews() {
+    // Barlow–Proschan's age replacement assumes every service makes the press as good as new: a
+    // service that removes half its age is another policy, with another optimum.
+    let text = std::fs::read_to_string("examples/maintenance_plan.fab").unwrap();
+    let renewing = "preventive(age = 400 h, takes = 0 s)";
+    assert!(text.contains(renewing));
+    let model = write_model(
+        "half",
+        &text.replace(renewing, "preventive(age = 400 h, takes = 0 s, restores = 50 %)").replace(
+            "minimize cost_rate",
+            "minimize cost_rate\n    subject to availability >= 99.9 %",
+        ),
+    );
+    let args = ["optimize", &model, "--replications", "2", "--horizon", "20000h"];
+    let output = fab(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("best: press.maintenance.age = "), "{text}");
+    assert!(!text.contains("Barlow"), "{text}");
+    // The bound reads as written, in the measure's unit (a share), without rounding noise.
+    assert!(text.contains("subject to: availability >= 0.999\n"), "{text}");
+    let _ = std::fs::remove_file(model);
+}
+
 /// A two-station line with a failing first station: the buffer between them matters.
 const LINE: &str = "
 source parts { interarrival = 0 s }

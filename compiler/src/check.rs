@@ -1722,13 +1722,16 @@ fn check_goal_quantity(
         ctx.push(diagnostic);
         return None;
     }
-    path_field_type(ctx, path)?;
+    // A varied factor was checked by its `vary` (which also knows the numbers of a maintenance
+    // strategy, `press.maintenance.age`, that are no fields of their own).
     let segments: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
-    match varies.iter().position(|v| v.path.iter().map(String::as_str).eq(segments.iter().copied()))
+    if let Some(index) =
+        varies.iter().position(|v| v.path.iter().map(String::as_str).eq(segments.iter().copied()))
     {
-        Some(index) => Some(GoalQuantity::Factor(index)),
-        None => not_measurable(ctx, "a field this study does not vary"),
+        return Some(GoalQuantity::Factor(index));
     }
+    path_field_type(ctx, path)?;
+    not_measurable(ctx, "a field this study does not vary")
 }
 
 /// `vary PATH in LOW..HIGH` of an experiment or a `sensitivity` study: PATH names a number of a

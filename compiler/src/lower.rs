@@ -691,7 +691,7 @@ fn lower_optimization(
             .fields
             .get("budget")
             .and_then(|f| f.value.si())
-            .map_or(fab_runtime::optimize::DEFAULT_BUDGET, |n| n.max(0.0) as u32),
+            .map_or(fab_runtime::optimize::DEFAULT_BUDGET, |n| n as u32),
         unsupported,
     }
 }

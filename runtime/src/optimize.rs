@@ -122,7 +122,7 @@ pub fn run_optimization(
         .collect();
     let strategy = Strategy::for_problem(study.factors.len(), study.objectives.len());
     let replications = experiment.replications;
-    let total = study.budget * replications;
+    let total = study.budget.saturating_mul(replications);
     let mut done_before = 0u32;
     let mut evaluated: Vec<(Vec<f64>, Results)> = Vec::new();
     let mut evaluate = |points: &[Vec<f64>]| -> Result<Vec<Score>, RunError> {

@@ -158,7 +158,7 @@ pub struct Results {
     pub sinks: Named<SinkResults>,
     /// Output per product (parts of that product reaching any sink).
     pub products: Named<SinkResults>,
-    /// Crews: the resources that stations name with `crew = NAME`.
+    /// Every resource: crews and operators (`crew`, `needs`) and spare parts (`stock`, `uses`).
     #[serde(default)]
     pub resources: Named<ResourceResults>,
     /// Stations ranked by their share of time as the momentary bottleneck, largest first.
@@ -238,7 +238,7 @@ pub struct LineResults {
     pub availability: Stat,
     /// Time the stations were down for repair, summed over stations, s.
     pub downtime_s: Stat,
-    /// Time the stations were in preventive maintenance, summed over stations, s.
+    /// Time the stations were in maintenance, summed over stations, s.
     pub maintenance_s: Stat,
     /// The stations' lost output, summed: an upper bound on the parts the line lost, since a stop
     /// that a buffer absorbs costs the line nothing and stops that overlap are counted twice.
@@ -280,7 +280,7 @@ pub struct StationResults {
     pub maintenance_actions: Stat,
     /// Time down for repair, s.
     pub downtime_s: Stat,
-    /// Time in preventive maintenance, s.
+    /// Time in maintenance (preventive, predictive or opportunistic), s.
     #[serde(default)]
     pub maintenance_s: Stat,
     /// Parts the station could have made at its ideal rate (`parallel` / ideal cycle) in its

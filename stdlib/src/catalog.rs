@@ -764,7 +764,7 @@ pub const KINDS: &[KindDecl] = &[
         fields: &[
             field(
                 "budget",
-                ValueType::Quantity(Dimension::COUNT),
+                ValueType::Int { min: 1 },
                 OPTIONAL,
                 "How many runs the search may spend, e.g. `40 runs`; a run is one point with \
                  all the base experiment's replications (default 30).",

@@ -232,8 +232,16 @@ fn refine<E>(state: &mut Search<E>, range: Range) -> Result<(), E> {
                 .collect();
             if whole.len() <= count { whole } else { design::levels(left, right, count + 2, true) }
         } else {
-            let levels = design::levels(left, right, count + 2, false);
-            levels[1..levels.len() - 1].to_vec()
+            // Evenly spaced points strictly inside the bracket. An odd count on a bracket centred
+            // on the best point would put one point on it (already run, so dropped, and a last
+            // run of the budget never spent): then space one more and leave the centre out.
+            let levels = design::levels(left, right, count + 2 + count % 2, false);
+            levels[1..levels.len() - 1]
+                .iter()
+                .copied()
+                .filter(|&x| x != centre)
+                .take(count)
+                .collect()
         };
         if state.batch(candidates.into_iter().map(|x| vec![x]).collect())? == 0 {
             break;
@@ -364,6 +372,20 @@ mod tests {
         for (i, e) in evaluated.iter().enumerate() {
             assert!((50.0..=2000.0).contains(&e.point[0]));
             assert!(evaluated[..i].iter().all(|o| o.point != e.point));
+        }
+    }
+
+    #[test]
+    fn refinement_spends_the_whole_budget_when_a_round_is_cut_short() {
+        // The minimum in the middle of the range: the grids keep the best point halfway between
+        // its neighbours, and these budgets leave an odd number of runs for the last round. An
+        // odd number of points between those neighbours must not land on the best point and
+        // leave runs unspent.
+        let range = Range { low: 0.0, high: 100.0, integer: false };
+        for budget in [13, 14, 15] {
+            let evaluated =
+                run(&[range], budget, Strategy::Refine, |p| plain((p[0] - 50.0) * (p[0] - 50.0)));
+            assert_eq!(evaluated.len(), budget);
         }
     }
 
