@@ -225,7 +225,9 @@ fn analytic_check(model: &Model, r: &OptimizationResults) -> Option<String> {
         return None;
     };
     let costs = &station.costs;
+    // On busy time the analytic rate would be per busy hour, the simulated one per calendar hour.
     if *location != 0.0
+        || *clock != fab_runtime::model::Clock::CalendarTime
         || clock != maintenance_clock
         || mode.restores != fab_runtime::model::Restoration::New
         || costs.downtime_per_s != 0.0

@@ -492,7 +492,8 @@ fn maintenance_table(out: &mut String, r: &Results) {
     );
     let _ = writeln!(
         out,
-        "  (line: availability is the stations' mean, times and lost parts their sums)"
+        "  (line: availability is the stations' mean, times and lost parts their sums; total \
+         includes operating and per-part costs)"
     );
     if let Some(currency) = currency {
         let _ = writeln!(
