@@ -98,14 +98,7 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
     for group in groups {
         let mtbf = group
             .mtbf
-            .map(|m| {
-                format!(
-                    "{} ({}–{})",
-                    significant(m.value, 4),
-                    significant(m.low, 3),
-                    significant(m.high, 3)
-                )
-            })
+            .map(|m| with_interval(m.value, m.low, m.high, 4))
             .unwrap_or_else(|| "–".to_string());
         let mttr =
             group.mttr.map(|(m, _, _)| context.quantity(m)).unwrap_or_else(|| "–".to_string());
@@ -127,25 +120,11 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
                 let best = f.ranking.best().map(|b| b.family.key().to_string()).unwrap_or_default();
                 let shape = f
                     .shape
-                    .map(|s| {
-                        format!(
-                            "{} ({}–{})",
-                            significant(s.shape.value, 3),
-                            significant(s.shape.low, 3),
-                            significant(s.shape.high, 3)
-                        )
-                    })
+                    .map(|s| with_interval(s.shape.value, s.shape.low, s.shape.high, 3))
                     .unwrap_or_else(|| "–".to_string());
                 let b10 = f
                     .b10_weibull
-                    .map(|b| {
-                        format!(
-                            "{} ({}–{})",
-                            significant(b.value, 3),
-                            significant(b.low, 3),
-                            significant(b.high, 3)
-                        )
-                    })
+                    .map(|b| with_interval(b.value, b.low, b.high, 3))
                     .unwrap_or_else(|| "–".to_string());
                 let trend = f
                     .shape
@@ -306,6 +285,11 @@ fn details(out: &mut String, context: &Context, group: &Group) {
     } else if !context.is_time && group.fitted.is_some() {
         let _ = writeln!(out, "  (no failure block: the lives are not durations)");
     }
+}
+
+/// `245.1 (198–310)`: a value to `digits` significant digits and its interval to 3.
+fn with_interval(value: f64, low: f64, high: f64, digits: usize) -> String {
+    format!("{} ({}–{})", significant(value, digits), significant(low, 3), significant(high, 3))
 }
 
 /// `1 failure:`, `3 failures:`.

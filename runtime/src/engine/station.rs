@@ -1020,21 +1020,28 @@ impl Sim<'_> {
             pm.generation = pm.generation.wrapping_add(1);
             station.maintenance_pending = false;
         }
-        if !station.stopped() {
-            if station.maintenance_pending {
-                station.maintenance_pending = false;
-                if !self.begin_maintenance(c) {
-                    self.resume_servers(c);
-                }
-            } else {
-                self.resume_servers(c);
-            }
-        }
+        self.restart_after_stop(c);
         self.arm_all(c);
         if renews_age {
             self.arm_preventive(c);
         }
         self.station_changed(c);
+    }
+
+    /// A repair or maintenance of station `c` ended: unless another stop still holds it, the
+    /// maintenance that fell due meanwhile starts, or else its servers resume.
+    fn restart_after_stop(&mut self, c: u32) {
+        let station = self.station(c);
+        if station.stopped() {
+            return;
+        }
+        if station.maintenance_pending {
+            station.maintenance_pending = false;
+            if self.begin_maintenance(c) {
+                return;
+            }
+        }
+        self.resume_servers(c);
     }
 
     pub(super) fn on_maintenance_due(&mut self, c: u32, generation: u32) {

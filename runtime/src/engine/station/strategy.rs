@@ -225,17 +225,7 @@ impl Sim<'_> {
                 mode.detected = false;
             }
         }
-        let station = self.station(c);
-        if !station.stopped() {
-            if station.maintenance_pending {
-                station.maintenance_pending = false;
-                if !self.begin_maintenance(c) {
-                    self.resume_servers(c);
-                }
-            } else {
-                self.resume_servers(c);
-            }
-        }
+        self.restart_after_stop(c);
         self.arm_all(c);
         self.station_changed(c);
     }
