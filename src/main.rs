@@ -64,8 +64,8 @@ enum Command {
         /// numbers): `--select A,B,C`.
         #[arg(long, value_delimiter = ',', num_args = 1, conflicts_with_all = ["experiment", "scenario", "compare"])]
         select: Option<Vec<String>>,
-        /// For `--select`: the measure, `throughput` (the largest wins), `lead_time`, `wip`,
-        /// `cost` or `cost_per_part` (the smallest wins).
+        /// For `--select`: the measure (docs/reference/builtins.md#measures); the largest wins
+        /// for `throughput`, `availability` and `oee`, the smallest for the others.
         #[arg(long, default_value = "throughput")]
         measure: String,
         /// For `--select`: the indifference zone, the smallest difference worth detecting, in the

@@ -1,8 +1,7 @@
 //! `fab optimize MODEL [NAME]`: run an `optimize` study and print the best point and every
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
-use crate::run::{Options, emit, pm, with_progress};
-use fab_runtime::experiment::Study;
+use crate::run::{Options, emit, pm, resolve_base, with_progress};
 use fab_runtime::model::Model;
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
 use std::fmt::Write as _;
@@ -32,13 +31,9 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
         }
         return ExitCode::from(if known.is_empty() || name.is_some() { 1 } else { 2 });
     };
-    let base = &model.experiments[study.base.0 as usize];
-    let resolved = match Study::resolve(&model, Some(&base.name), &options.overrides) {
+    let resolved = match resolve_base(&model, study.base, options) {
         Ok(resolved) => resolved,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let results = match with_progress(&study.name, options.json, |progress| {
         run_optimization(&resolved.model, study, &resolved.experiment, options.threads, progress)

@@ -209,6 +209,20 @@ pub fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
     Ok(())
 }
 
+/// The base experiment of a study (`sensitivity`, `optimize`) with the command line's overrides,
+/// printing the error: the exit code 1 when it cannot run.
+pub fn resolve_base(
+    model: &fab_runtime::Model,
+    base: fab_runtime::model::ExperimentId,
+    options: &Options,
+) -> Result<Study, ExitCode> {
+    let name = &model.experiments[base.0 as usize].name;
+    Study::resolve(model, Some(name), &options.overrides).map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(1)
+    })
+}
+
 /// Runs a study under a progress bar labelled `label`, printing its error: the exit code 1 when
 /// it fails.
 pub fn with_progress<T, E: std::fmt::Display>(

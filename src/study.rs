@@ -2,7 +2,7 @@
 //! selection of the best scenario. The statistics are the runtime's; this module prints them and
 //! writes the files.
 
-use crate::run::{Options, emit, pm, with_progress, write_files};
+use crate::run::{Options, emit, pm, resolve_base, with_progress, write_files};
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
@@ -180,13 +180,9 @@ pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
         );
         return ExitCode::from(1);
     };
-    let base = &model.experiments[study.base.0 as usize];
-    let resolved = match Study::resolve(model, Some(&base.name), &options.overrides) {
+    let resolved = match resolve_base(model, study.base, options) {
         Ok(resolved) => resolved,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let results = match with_progress(name, options.json, |progress| {
         designed::run_sensitivity(
@@ -289,14 +285,12 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
 /// procedure: every system runs replication r with the same seeds (common random numbers), and
 /// systems are eliminated as soon as they are clearly worse.
 pub fn select(options: &Options, model: &Model, selection: &crate::run::Selection) -> ExitCode {
-    let Some(&designed::Measure { name: measure, unit, stat }) =
-        designed::measure(&selection.measure)
-    else {
-        let names: Vec<&str> = designed::MEASURES.iter().map(|m| m.name).collect();
+    let Some(designed::Measure { decl, stat }) = designed::measure(&selection.measure) else {
+        let names: Vec<&str> = designed::measures().map(|m| m.name()).collect();
         eprintln!("error: no measure `{}`; use one of {}", selection.measure, names.join(", "));
         return ExitCode::from(2);
     };
-    let maximize = measure == "throughput";
+    let (measure, unit, maximize) = (decl.name, decl.unit, decl.larger_is_better);
     let mut studies = Vec::new();
     for name in &selection.names {
         match Study::resolve(model, Some(name), &options.overrides) {

@@ -2,18 +2,7 @@
 
 mod support;
 
-use support::{fab, fab_blocks, repo, stderr, stdout};
-
-/// Writes `text` to a fresh file named `name` (tests run in parallel: each call has its own folder).
-fn write_temp(name: &str, text: &str) -> String {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("fab-cli-{}-{call}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
+use support::{fab, fab_blocks, repo, stderr, stdout, write_temp};
 
 #[test]
 fn every_example_checks_clean() {

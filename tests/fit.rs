@@ -7,8 +7,7 @@ mod support;
 use fab_stdlib::dist::Distribution;
 use fab_stdlib::random::Stream;
 use serde_json::Value;
-use std::path::PathBuf;
-use support::{fab, repo, stderr, stdout, svg_elements};
+use support::{fab, repo, stderr, stdout, svg_elements, temp_dir, write_temp};
 
 /// The example's data: 200 weld times and inspection times, in seconds, rounded to 0.01 s.
 /// Weld times are 38 s of fixed work plus a lognormal remainder (a 3-parameter lognormal with
@@ -41,24 +40,6 @@ fn the_example_data_is_generated_from_its_documented_law() {
         written == generated,
         "examples/data/weld_times.csv is stale: run `UPDATE_EXPECT=1 cargo test --test fit`"
     );
-}
-
-/// Writes `text` to a fresh file named `name`; returns its path.
-fn write_temp(name: &str, text: &str) -> String {
-    let dir = temp_dir("data");
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
-/// A fresh, empty folder under the system's temporary folder.
-fn temp_dir(tag: &str) -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("fab-fit-{}-{tag}-{call}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// `fab fit ARGS --json`, asserting success, parsed.

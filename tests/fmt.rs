@@ -3,14 +3,11 @@
 
 mod support;
 
-use support::{fab, repo, stderr, stdout};
+use support::{fab, repo, stderr, stdout, temp_dir};
 
 /// Writes each `(name, text)` to a fresh folder (tests run in parallel) and returns the paths.
 fn write_files(files: &[(&str, &str)]) -> Vec<String> {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("fab-fmt-{}-{call}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("fmt");
     files
         .iter()
         .map(|(name, text)| {

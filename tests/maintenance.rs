@@ -181,12 +181,8 @@ fn a_technician_per_machine_is_the_uncrewed_model() {
         .expect("the model reads");
     let uncrewed_text = text.replace("    crew = technicians\n", "");
     assert_ne!(text, uncrewed_text);
-    let folder = std::env::temp_dir().join(format!("fab-uncrewed-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).expect("a temporary folder");
-    let path = folder.join("uncrewed.fab");
-    std::fs::write(&path, uncrewed_text).expect("the model writes");
-    let uncrewed = run_path(&path, None);
-    std::fs::remove_dir_all(&folder).ok();
+    let path = support::write_temp("uncrewed.fab", &uncrewed_text);
+    let uncrewed = run_path(std::path::Path::new(&path), None);
     for name in ["left", "right"] {
         let (a, b) = (station(&crewed, name), station(&uncrewed, name));
         assert!(a.failures.mean > 100.0);

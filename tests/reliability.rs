@@ -26,6 +26,12 @@ fn group<'a>(document: &'a Value, name: &str) -> &'a Value {
     groups.iter().find(|g| g["group"] == name).unwrap_or_else(|| panic!("no group {name}"))
 }
 
+/// A group's lives, failures, lives censored by maintenance and lives censored at the end.
+fn counts(group: &Value) -> (u64, u64, u64, u64) {
+    let count = |key: &str| group[key].as_u64().unwrap_or_else(|| panic!("no count {key}"));
+    (count("lives"), count("failures"), count("censored_by_maintenance"), count("censored_at_end"))
+}
+
 /// The value of parameter `name` of the fit of `family` in a group.
 #[track_caller]
 fn parameter(group: &Value, family: &str, name: &str) -> f64 {
@@ -143,13 +149,7 @@ fn an_event_log_is_cut_into_the_lives_counted_by_hand() {
     assert_eq!(document["groups"].as_array().unwrap().len(), expected.len());
     for (name, lives, failures, maintenance, end, total, repairs, mttr) in expected {
         let g = group(&document, name);
-        let got = (
-            g["lives"].as_u64().unwrap(),
-            g["failures"].as_u64().unwrap(),
-            g["censored_by_maintenance"].as_u64().unwrap(),
-            g["censored_at_end"].as_u64().unwrap(),
-        );
-        assert_eq!(got, (lives, failures, maintenance, end), "{name}");
+        assert_eq!(counts(g), (lives, failures, maintenance, end), "{name}");
         assert!((g["total_time"].as_f64().unwrap() - total).abs() < 1e-9, "{name}");
         if repairs == 0 {
             assert!(g["mttr"].is_null() && g["availability"].is_null(), "{name}");
@@ -230,13 +230,7 @@ fn the_azure_files_are_read_as_they_are() {
     ];
     for (name, lives, failures, maintenance, end, total) in expected {
         let g = group(&document, name);
-        let got = (
-            g["lives"].as_u64().unwrap(),
-            g["failures"].as_u64().unwrap(),
-            g["censored_by_maintenance"].as_u64().unwrap(),
-            g["censored_at_end"].as_u64().unwrap(),
-        );
-        assert_eq!(got, (lives, failures, maintenance, end), "{name}");
+        assert_eq!(counts(g), (lives, failures, maintenance, end), "{name}");
         assert!((g["total_time"].as_f64().unwrap() - total).abs() < 1e-6, "{name}");
         assert!(g["mttr"].is_null(), "no repair durations in these files");
         assert_eq!(g["shape_test"]["trend"], "increasing", "{name}");

@@ -10,8 +10,7 @@ use fab_runtime::experiment::{Overrides, Study};
 use fab_runtime::results::Results;
 use fab_runtime::stats::mean_half_width;
 use serde_json::Value;
-use std::path::PathBuf;
-use support::{fab, repo, stderr, stdout};
+use support::{fab, repo, stderr, stdout, temp_dir};
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86_400.0;
@@ -59,16 +58,6 @@ fn run_ok(args: &[&str]) -> String {
 fn run_json(args: &[&str]) -> Value {
     let text = run_ok(&[args, &["--json"]].concat());
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{text}"))
-}
-
-/// A fresh, empty folder under the system's temporary folder.
-fn temp_dir(tag: &str) -> PathBuf {
-    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("fab-run-{}-{tag}-{call}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// `value` is a statistic `{mean, half_width, values}` with `n` values whose mean is `mean`.

@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{fab, stderr, stdout, svg_elements};
+use support::{fab, stderr, stdout, svg_elements, temp_dir, write_temp};
 
 fn run_json(args: &[&str]) -> Value {
     let output = fab(&[&["run"], args, &["--json"]].concat());
@@ -88,7 +88,7 @@ fn a_design_runs_every_point_with_common_random_numbers() {
     let throughput = measures.iter().find(|m| m[0] == "throughput").unwrap();
     assert_eq!(values(&throughput[1]), values(&plain["kpis"]["throughput_per_hour"]));
     // The CSV: one row per point and measure.
-    let dir = std::env::temp_dir().join(format!("fab-design-{}", std::process::id()));
+    let dir = temp_dir("design");
     let out = fab(&[
         "run",
         "examples/studies.fab",
@@ -138,7 +138,7 @@ fn one_at_a_time_gives_the_swing_of_each_factor() {
     let high = factors[0]["high"].as_f64().unwrap();
     assert!((low - 89.96).abs() < 0.05 && (high - 44.96).abs() < 0.05, "{}", factors[0]);
     assert_eq!(factors[1]["swing"].as_f64().unwrap(), 0.0);
-    let dir = std::env::temp_dir().join(format!("fab-oat-{}", std::process::id()));
+    let dir = temp_dir("oat");
     let out = fab(&[
         "run",
         "tests/runs/one_rate.fab",
@@ -173,6 +173,21 @@ fn kim_nelson_selects_the_best_scenario() {
     let out = fab(&["run", "examples/studies.fab", "--select", "small,large"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--indifference"));
+}
+
+#[test]
+fn selection_follows_the_sense_the_catalog_declares() {
+    // Availability is better when larger (as throughput is): the maintained line wins.
+    let d = run_json(&[
+        "examples/maintenance.fab",
+        "--select",
+        "repair_only,optimized",
+        "--measure",
+        "availability",
+        "--indifference",
+        "0.002",
+    ]);
+    assert_eq!(d["best"], "optimized", "{d}");
 }
 
 #[test]
@@ -259,7 +274,7 @@ fn optimize_is_deterministic_for_any_thread_count_and_writes_its_files() {
     let one = optimize_json(&["examples/maintenance_plan.fab", "--threads", "1"]);
     let two = optimize_json(&["examples/maintenance_plan.fab", "--threads", "2"]);
     assert_eq!(one, two);
-    let dir = std::env::temp_dir().join(format!("fab-optimize-{}", std::process::id()));
+    let dir = temp_dir("optimize");
     let output =
         fab(&["optimize", "examples/maintenance_plan.fab", "--out", dir.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -285,8 +300,8 @@ fn the_analytic_optimum_is_printed_only_when_maintenance_renews() {
     let text = std::fs::read_to_string("examples/maintenance_plan.fab").unwrap();
     let renewing = "preventive(age = 400 h, takes = 0 s)";
     assert!(text.contains(renewing));
-    let model = write_model(
-        "half",
+    let model = write_temp(
+        "half.fab",
         &text.replace(renewing, "preventive(age = 400 h, takes = 0 s, restores = 50 %)").replace(
             "minimize cost_rate",
             "minimize cost_rate\n    subject to availability >= 99.9 %",
@@ -318,16 +333,10 @@ flow parts -> cut -> b1 -> weld -> done
 experiment baseline { horizon = 10 d, warmup = 1 d, replications = 4, seed = 3 }
 ";
 
-fn write_model(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("fab-optimize-{}-{name}.fab", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
-
 #[test]
 fn constraints_reject_points_and_two_objectives_give_a_pareto_front() {
-    let model = write_model(
-        "line",
+    let model = write_temp(
+        "line.fab",
         &format!(
             "{LINE}
 optimize smallest : baseline {{
@@ -397,8 +406,8 @@ optimize two : baseline {{
 
 #[test]
 fn a_directional_optimize_is_refused_with_its_reason() {
-    let model = write_model(
-        "orders",
+    let model = write_temp(
+        "orders.fab",
         &format!(
             "{LINE}
 optimize schedule : baseline {{
@@ -424,8 +433,8 @@ fn optimize_sets_a_predictive_threshold() {
     // they would fail, a threshold near 100 % leaves no time to detect and plan (inspections
     // every 24 h, a 4 h lead), so the failures and their 12 h repairs come back. The cheapest
     // threshold lies in between, and beats both ends by more than their intervals.
-    let model = write_model(
-        "predictive",
+    let model = write_temp(
+        "predictive.fab",
         "source parts { interarrival = 1 min }
 station press {
     cycle = 50 s

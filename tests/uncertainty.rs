@@ -5,18 +5,7 @@
 mod support;
 
 use serde_json::Value;
-use std::path::PathBuf;
-use support::{fab, stderr, stdout};
-
-/// A fresh folder under the system's temporary folder.
-fn temp_dir(tag: &str) -> PathBuf {
-    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("fab-iu-{}-{tag}-{call}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use support::{fab, stderr, stdout, temp_dir};
 
 /// `n` exponential interarrival times with mean 60 s, from a fixed SplitMix64 stream.
 fn interarrivals(n: usize, seed: u64) -> String {

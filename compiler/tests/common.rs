@@ -36,3 +36,14 @@ pub fn lines_and_codes(db: &Database, diagnostics: &[Diagnostic]) -> Vec<(usize,
     out.sort();
     out
 }
+
+/// The text of every model in `examples/`, in file-name order.
+#[allow(clippy::disallowed_methods)] // tests read the repository's files directly
+pub fn examples() -> Vec<String> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut paths: Vec<_> =
+        std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()).collect();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "fab"));
+    paths.sort();
+    paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}

@@ -4,6 +4,8 @@
 // Tests read their fixture files directly; the ban is for the compiler's own code.
 #![allow(clippy::disallowed_methods)]
 
+mod common;
+
 use fab_compiler::Database;
 use fab_compiler::db::{MemoryFileSystem, SourceFile};
 use fab_compiler::ide::{
@@ -12,17 +14,7 @@ use fab_compiler::ide::{
 };
 use fab_compiler::load_model;
 use proptest::prelude::*;
-use std::path::Path;
 use std::sync::Arc;
-
-fn examples() -> Vec<String> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut paths: Vec<_> =
-        std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()).collect();
-    paths.retain(|p| p.extension().is_some_and(|e| e == "fab"));
-    paths.sort();
-    paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
-}
 
 fn load(text: &str) -> (Database, SourceFile) {
     let fs = Arc::new(MemoryFileSystem::default());
@@ -70,7 +62,7 @@ proptest! {
 
     #[test]
     fn every_prefix_of_an_example_is_answered(which in 0usize..16, cut in 0usize..20_000, cursor in 0usize..20_000) {
-        let texts = examples();
+        let texts = common::examples();
         let text = &texts[which % texts.len()];
         let prefix = &text[..boundary(text, cut % (text.len() + 1))];
         let (db, file) = load(prefix);
@@ -90,7 +82,8 @@ proptest! {
 /// Every prefix of one example, cut at every line: the systematic version of the property.
 #[test]
 fn every_line_prefix_of_the_body_shop() {
-    let text = &examples().into_iter().find(|t| t.contains("Body shop")).expect("body_shop.fab");
+    let text =
+        &common::examples().into_iter().find(|t| t.contains("Body shop")).expect("body_shop.fab");
     let mut cut = 0;
     for line in text.split_inclusive('\n') {
         cut += line.len();

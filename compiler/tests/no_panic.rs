@@ -7,16 +7,6 @@
 mod common;
 
 use proptest::prelude::*;
-use std::path::Path;
-
-fn examples() -> Vec<String> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut paths: Vec<_> =
-        std::fs::read_dir(folder).unwrap().flatten().map(|e| e.path()).collect();
-    paths.retain(|p| p.extension().is_some_and(|e| e == "fab"));
-    paths.sort();
-    paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
-}
 
 /// Checks a text and, when it has no errors, lowers it.
 fn compile(text: &str) {
@@ -82,7 +72,7 @@ proptest! {
         fragment in 0usize..FRAGMENTS.len(),
         operation in 0u8..3,
     ) {
-        let sources = examples();
+        let sources = common::examples();
         let source = &sources[which % sources.len()];
         let from = boundary(source, start % (source.len() + 1));
         let to = boundary(source, from + length);
@@ -97,7 +87,7 @@ proptest! {
 
 #[test]
 fn every_prefix_of_the_body_shop_checks_without_panic() {
-    let sources = examples();
+    let sources = common::examples();
     let body_shop = sources.iter().find(|s| s.contains("product Body")).expect("body shop example");
     for end in (0..=body_shop.len()).step_by(7) {
         compile(&body_shop[..boundary(body_shop, end)]);

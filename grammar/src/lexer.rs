@@ -333,16 +333,12 @@ pub enum Token {
 }
 
 impl Token {
-    /// Whether a newline after this token is dropped because the token cannot end a field.
-    pub fn continues_on_next_line(&self) -> bool {
+    /// Whether this is an operator between two operands: arithmetic, a comparison or a range
+    /// (`-` is also the unary minus).
+    pub fn is_binary_operator(&self) -> bool {
         matches!(
             self,
-            Token::Equals
-                | Token::Comma
-                | Token::Semicolon
-                | Token::Arrow
-                | Token::LeftArrow
-                | Token::Plus
+            Token::Plus
                 | Token::Minus
                 | Token::Star
                 | Token::Slash
@@ -352,15 +348,28 @@ impl Token {
                 | Token::Greater
                 | Token::GreaterEquals
                 | Token::EqualsEquals
-                | Token::LeftBrace
-                | Token::LeftParen
-                | Token::LeftBracket
-                | Token::Colon
                 | Token::DotDot
                 | Token::DotDotEquals
-                | Token::Of
-                | Token::In
         )
+    }
+
+    /// Whether a newline after this token is dropped because the token cannot end a field.
+    pub fn continues_on_next_line(&self) -> bool {
+        self.is_binary_operator()
+            || matches!(
+                self,
+                Token::Equals
+                    | Token::Comma
+                    | Token::Semicolon
+                    | Token::Arrow
+                    | Token::LeftArrow
+                    | Token::LeftBrace
+                    | Token::LeftParen
+                    | Token::LeftBracket
+                    | Token::Colon
+                    | Token::Of
+                    | Token::In
+            )
     }
 
     /// Whether this keyword opens a top-level item.
@@ -964,22 +973,7 @@ impl Layout {
 
 /// Whether `token` may make one more level of a tree: a binary or unary operator, a range or `of`.
 fn is_operator(token: &Token) -> bool {
-    matches!(
-        token,
-        Token::Plus
-            | Token::Minus
-            | Token::Star
-            | Token::Slash
-            | Token::Caret
-            | Token::Less
-            | Token::LessEquals
-            | Token::Greater
-            | Token::GreaterEquals
-            | Token::EqualsEquals
-            | Token::DotDot
-            | Token::DotDotEquals
-            | Token::Of
-    )
+    token.is_binary_operator() || *token == Token::Of
 }
 
 fn report_unclosed(errors: &mut Vec<SyntaxError>, delimiter: Delimiter, opened: Span, at: usize) {

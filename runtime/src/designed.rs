@@ -14,36 +14,55 @@ use crate::engine::{RunError, simulate};
 use crate::factor::Factor;
 use crate::model::{DesignKind, Experiment, Model, Sensitivity, SensitivityMethod};
 use crate::results::{Results, Stat};
+use fab_stdlib::catalog::{self, MeasureDecl};
 use fab_stdlib::random::Stream;
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// A measure a design, a sensitivity study or a search reports per point.
+/// A measure a design, a sensitivity study or a search reports per point: its declaration in
+/// the catalog (name, unit, which way is better) and how a run's results give it.
+#[derive(Clone, Copy)]
 pub struct Measure {
-    pub name: &'static str,
-    pub unit: &'static str,
+    pub decl: &'static MeasureDecl,
     /// The statistic of a run's results (finished: mean, half-width and per-replication values).
     pub stat: fn(&Results) -> Stat,
 }
 
-/// How each measure of the catalog's `MEASURES` is computed, in the same order (a test keeps
-/// the two in step).
-pub const MEASURES: &[Measure] = &[
-    Measure { name: "throughput", unit: "parts/h", stat: |r| r.kpis.throughput_per_hour.clone() },
-    Measure { name: "lead_time", unit: "s", stat: |r| r.kpis.lead_time_s.clone() },
-    Measure { name: "wip", unit: "parts", stat: |r| r.kpis.wip.clone() },
-    Measure { name: "cost", unit: "", stat: |r| r.kpis.cost.clone() },
-    Measure { name: "cost_per_part", unit: "", stat: |r| r.kpis.cost_per_part.clone() },
-    Measure { name: "scrapped", unit: "parts", stat: |r| r.kpis.scrapped.clone() },
-    Measure { name: "cost_rate", unit: "/h", stat: cost_rate },
-    Measure { name: "downtime", unit: "", stat: downtime },
-    Measure { name: "availability", unit: "", stat: availability },
-    Measure { name: "oee", unit: "", stat: |r| station_average(r, |s, i| s.oee.values[i]) },
-];
+impl Measure {
+    pub fn name(&self) -> &'static str {
+        self.decl.name
+    }
+
+    pub fn unit(&self) -> &'static str {
+        self.decl.unit
+    }
+}
+
+/// How the measure the catalog declares under `name` is computed.
+fn stat_of(name: &str) -> Option<fn(&Results) -> Stat> {
+    Some(match name {
+        "throughput" => |r| r.kpis.throughput_per_hour.clone(),
+        "lead_time" => |r| r.kpis.lead_time_s.clone(),
+        "wip" => |r| r.kpis.wip.clone(),
+        "cost" => |r| r.kpis.cost.clone(),
+        "cost_per_part" => |r| r.kpis.cost_per_part.clone(),
+        "scrapped" => |r| r.kpis.scrapped.clone(),
+        "cost_rate" => cost_rate,
+        "downtime" => downtime,
+        "availability" => availability,
+        "oee" => |r| station_average(r, |s, i| s.oee.values[i]),
+        _ => return None,
+    })
+}
+
+/// Every measure, in the catalog's order (`catalog::MEASURES`).
+pub fn measures() -> impl Iterator<Item = Measure> {
+    catalog::MEASURES.iter().filter_map(|decl| Some(Measure { decl, stat: stat_of(decl.name)? }))
+}
 
 /// The measure of this name.
-pub fn measure(name: &str) -> Option<&'static Measure> {
-    MEASURES.iter().find(|m| m.name == name)
+pub fn measure(name: &str) -> Option<Measure> {
+    measures().find(|m| m.name() == name)
 }
 
 /// Cost per hour of the observed period (horizon minus warm-up), replication by replication.
@@ -112,7 +131,7 @@ pub struct DesignResults {
 pub struct DesignPoint {
     /// Factor values in their units, in factor order.
     pub values: Vec<f64>,
-    /// Per measure (the names of [`MEASURES`]): mean, half-width and per-replication values.
+    /// Per measure (the names of [`measures`](crate::designed::measures)): mean, half-width and per-replication values.
     pub measures: Vec<(String, Stat)>,
 }
 
@@ -253,7 +272,7 @@ pub fn run_design(
             .zip(&results)
             .map(|(point, r)| DesignPoint {
                 values: plan.factors.iter().zip(point).map(|(f, &v)| f.display(v)).collect(),
-                measures: MEASURES.iter().map(|m| (m.name.to_string(), (m.stat)(r))).collect(),
+                measures: measures().map(|m| (m.name().to_string(), (m.stat)(r))).collect(),
             })
             .collect(),
     })
@@ -378,9 +397,10 @@ pub fn run_sensitivity(
     let results = run_points(model, experiment, &study.factors, &points, threads, progress)?;
     let mut measures = Vec::new();
     for name in &study.measures {
-        let Some(&Measure { name, unit, stat }) = measure(name) else {
+        let Some(Measure { decl, stat }) = measure(name) else {
             return Err(RunError::BadExperiment(format!("no measure named `{name}`")));
         };
+        let (name, unit) = (decl.name, decl.unit);
         let outputs: Vec<f64> = results.iter().map(|r| stat(r).mean).collect();
         let reference = match study.method {
             SensitivityMethod::OneAtATime => outputs[0],
@@ -460,3 +480,16 @@ enum Plan {
 
 /// Grid levels of the Morris design.
 const MORRIS_LEVELS: usize = 4;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_measure_of_the_catalog_is_computed() {
+        for decl in catalog::MEASURES {
+            assert!(stat_of(decl.name).is_some(), "no statistic for `{}`", decl.name);
+        }
+        assert_eq!(measures().count(), catalog::MEASURES.len());
+    }
+}

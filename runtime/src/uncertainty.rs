@@ -40,7 +40,7 @@
 //! against the two-way residual, which removes the noise the macro-replications share.
 
 use crate::analysis::variance::{VarianceComponents, variance_components};
-use crate::designed::{MEASURES, run_models};
+use crate::designed::{self, run_models};
 use crate::engine::RunError;
 use crate::factor::{DistributionField, distribution_mut};
 use crate::model::{ComponentId, Experiment, Model};
@@ -376,7 +376,7 @@ pub struct MeasureUncertainty {
 pub struct MacroReplication {
     /// Per input, in input order.
     pub parameters: Vec<Vec<f64>>,
-    /// Per measure (the names of [`MEASURES`]), the mean over the replications.
+    /// Per measure (the names of [`measures`](crate::designed::measures)), the mean over the replications.
     pub means: Vec<(String, f64)>,
 }
 
@@ -462,14 +462,14 @@ pub fn run_input_uncertainty(
     }
     let results = run_models(&models, experiment, threads, progress)?;
     let mut measures = Vec::new();
-    for measure in MEASURES {
+    for measure in designed::measures() {
         let groups: Vec<Vec<f64>> =
             results.iter().map(|r| (measure.stat)(r).values.clone()).collect();
         if groups.iter().flatten().all(|x| *x == 0.0) {
             continue;
         }
         let Some(c) = variance_components(&groups, experiment.confidence) else { continue };
-        measures.push(MeasureUncertainty::of(measure.name, measure.unit, &c));
+        measures.push(MeasureUncertainty::of(measure.name(), measure.unit(), &c));
     }
     Ok(InputUncertaintyResults {
         experiment: experiment.name.clone(),
@@ -502,7 +502,9 @@ pub fn run_input_uncertainty(
             .zip(&results)
             .map(|(parameters, r)| MacroReplication {
                 parameters,
-                means: MEASURES.iter().map(|m| (m.name.to_string(), (m.stat)(r).mean)).collect(),
+                means: designed::measures()
+                    .map(|m| (m.name().to_string(), (m.stat)(r).mean))
+                    .collect(),
             })
             .collect(),
     })

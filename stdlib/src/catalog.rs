@@ -184,7 +184,7 @@ pub struct MeasureDecl {
 
 /// Every measure, declared once: `sensitivity` `measures`, `optimize` objectives and
 /// constraints, `--select --measure`; the runtime computes each by name
-/// (`fab_runtime::designed::MEASURES`, which a test keeps in step with this table).
+/// (`fab_runtime::designed::measures`, whose test checks each one has a statistic).
 pub const MEASURES: &[MeasureDecl] = &[
     measure(
         "throughput",

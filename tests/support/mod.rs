@@ -104,3 +104,10 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Writes `text` to a file named `name` in a fresh folder; returns its path.
+pub fn write_temp(name: &str, text: &str) -> String {
+    let path = temp_dir("file").join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}

@@ -139,22 +139,10 @@ pub fn semantic_tokens(db: &dyn Db, file: SourceFile) -> Vec<SemanticToken> {
             }
             Token::String(_) => out.push(plain(TokenKind::String)),
             Token::True | Token::False => out.push(plain(TokenKind::Keyword)),
-            Token::Arrow
-            | Token::LeftArrow
-            | Token::Plus
-            | Token::Minus
-            | Token::Star
-            | Token::Slash
-            | Token::Caret
-            | Token::Percent
-            | Token::Less
-            | Token::LessEquals
-            | Token::Greater
-            | Token::GreaterEquals
-            | Token::EqualsEquals
-            | Token::DotDot
-            | Token::DotDotEquals
-            | Token::Equals => out.push(plain(TokenKind::Operator)),
+            token if token.is_binary_operator() => out.push(plain(TokenKind::Operator)),
+            Token::Arrow | Token::LeftArrow | Token::Percent | Token::Equals => {
+                out.push(plain(TokenKind::Operator));
+            }
             Token::LeftBrace
             | Token::RightBrace
             | Token::LeftParen

@@ -507,6 +507,18 @@ impl Walker<'_> {
                     self.body(body, context, this);
                 }
             }
+            MemberKind::Vary { .. }
+            | MemberKind::Objective { .. }
+            | MemberKind::Constraint { .. }
+            | MemberKind::Bind { .. } => self.study_clause(&member.kind),
+            MemberKind::Error => {}
+        }
+    }
+
+    /// The members of studies that are clauses rather than fields: `vary`, `minimize` and
+    /// `maximize`, `subject to` and `<-`.
+    fn study_clause(&mut self, kind: &MemberKind) {
+        match kind {
             MemberKind::Vary { path, domain } => {
                 self.study_path(path);
                 self.expr(domain);
@@ -519,7 +531,7 @@ impl Walker<'_> {
                 }
                 self.expr(source);
             }
-            MemberKind::Error => {}
+            _ => {}
         }
     }
 
@@ -540,18 +552,10 @@ impl Walker<'_> {
                 }
                 self.expr(value);
             }
-            MemberKind::Vary { path, domain } => {
-                self.study_path(path);
-                self.expr(domain);
-            }
-            MemberKind::Objective { target, .. } => self.study_expr(target),
-            MemberKind::Constraint { condition } => self.study_expr(condition),
-            MemberKind::Bind { path, source } => {
-                if let Some(first) = path.segments.first() {
-                    self.reference(first);
-                }
-                self.expr(source);
-            }
+            MemberKind::Vary { .. }
+            | MemberKind::Objective { .. }
+            | MemberKind::Constraint { .. }
+            | MemberKind::Bind { .. } => self.study_clause(&member.kind),
             MemberKind::Record { name, .. } | MemberKind::Nested { name, .. } => {
                 self.emit(name.span, Symbol::Unresolved, false);
             }

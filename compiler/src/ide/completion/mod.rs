@@ -219,29 +219,18 @@ struct Context<'a> {
 
 /// Tokens after which a value starts.
 fn starts_value(token: &Token) -> bool {
-    matches!(
-        token,
-        Token::Equals
-            | Token::Plus
-            | Token::Minus
-            | Token::Star
-            | Token::Slash
-            | Token::Caret
-            | Token::LeftParen
-            | Token::LeftBracket
-            | Token::Comma
-            | Token::Less
-            | Token::LessEquals
-            | Token::Greater
-            | Token::GreaterEquals
-            | Token::EqualsEquals
-            | Token::DotDot
-            | Token::DotDotEquals
-            | Token::In
-            | Token::Minimize
-            | Token::Maximize
-            | Token::To
-    )
+    token.is_binary_operator()
+        || matches!(
+            token,
+            Token::Equals
+                | Token::LeftParen
+                | Token::LeftBracket
+                | Token::Comma
+                | Token::In
+                | Token::Minimize
+                | Token::Maximize
+                | Token::To
+        )
 }
 
 impl Context<'_> {
