@@ -132,6 +132,25 @@ pub struct InputDraw {
 pub const MAX_ATTEMPTS: u32 = 1000;
 
 impl FittedInput {
+    /// The name of the stream its redraws come from. Inputs made from one data set (template
+    /// instances fitting one column) redraw it together, with the same resample or parameter
+    /// draw, since they share its one sampling error. The data set is named by its column and
+    /// its values, never by where the file lies, so a model gives the same bits from any folder.
+    fn stream_key(&self) -> String {
+        if self.file.is_empty() {
+            return self.name.clone();
+        }
+        // FNV-1a over the values' bits: a stable name for the data, independent of the platform.
+        let hash = self.values.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, value| {
+            value
+                .to_bits()
+                .to_le_bytes()
+                .iter()
+                .fold(hash, |h, byte| (h ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
+        });
+        format!("data {} {hash:016x}", self.column)
+    }
+
     /// The names of [`InputDraw::parameters`].
     pub fn parameter_names(&self) -> Vec<String> {
         match &self.kind {
@@ -444,14 +463,7 @@ pub fn run_input_uncertainty(
         let mut variant = model.clone();
         let mut drawn = Vec::with_capacity(inputs.len());
         for (i, input) in inputs.iter().enumerate() {
-            // Inputs made from one data set (template instances fitting one column) redraw it
-            // together: the same resample, or the same parameter draw, for each of them, since
-            // there is one data set whose sampling error they share.
-            let key = match input.file.is_empty() {
-                true => input.name.clone(),
-                false => format!("data {}#{}", input.file, input.column),
-            };
-            let mut stream = Stream::new(experiment.seed, b, &key, purpose);
+            let mut stream = Stream::new(experiment.seed, b, &input.stream_key(), purpose);
             let draw = input.draw(method, &mut stream).map_err(RunError::BadExperiment)?;
             redrawn[i] += draw.redrawn;
             input.set(&mut variant, draw.distribution).map_err(RunError::BadExperiment)?;
