@@ -95,7 +95,10 @@ pub fn variance_components(groups: &[Vec<f64>], confidence: f64) -> Option<Varia
     let input_share = if total > 0.0 { input_variance / total } else { 0.0 };
     let p = 0.5 * (1.0 + confidence);
     let t_groups = student_t_quantile(p, bf - 1.0);
-    let t_within = student_t_quantile(p, bf * (rf - 1.0));
+    // Common random numbers give every group the same R replication streams, so the pooled
+    // within-group variance has about R − 1 degrees of freedom, not B(R − 1): the interval is
+    // the one a run of R replications reports.
+    let t_within = student_t_quantile(p, rf - 1.0);
     let finite = |x: f64| if x.is_finite() { x } else { 0.0 };
     Some(VarianceComponents {
         groups: b,
@@ -192,9 +195,9 @@ mod tests {
         assert!(close(c.input_variance, 11.0 / 3.0));
         assert!(close(c.stochastic_variance, 4.0 / 3.0));
         assert!(close(c.input_share, 11.0 / 15.0));
-        // t_{0.975, 2} = 4.302653, t_{0.975, 3} = 3.182446.
+        // t_{0.975, 2} = 4.302653 (B − 1), t_{0.975, 1} = 12.706205 (R − 1).
         assert!((c.half_width_with_input - 4.302_653 * (13.0f64 / 3.0).sqrt()).abs() < 1e-5);
-        assert!((c.half_width_stochastic - 3.182_446 * (2.0f64 / 3.0).sqrt()).abs() < 1e-5);
+        assert!((c.half_width_stochastic - 12.706_205 * (2.0f64 / 3.0).sqrt()).abs() < 1e-5);
     }
 
     #[test]
