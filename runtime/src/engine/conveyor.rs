@@ -264,7 +264,7 @@ impl Sim<'_> {
 
     pub(super) fn on_conveyor_entrance(&mut self, c: u32, generation: u32) {
         if self.conveyor(c).entrance_generation == generation {
-            self.agenda.push_back(Op::Pull(c));
+            self.agenda.push(Op::Pull(c));
         }
     }
 
@@ -288,7 +288,7 @@ impl Sim<'_> {
             conveyor.parts.front_mut().expect("checked").arrival = arrival;
         }
         self.conveyor_schedule(c);
-        self.agenda.push_back(Op::Pull(c));
+        self.agenda.push(Op::Pull(c));
         carried.part
     }
 

@@ -106,6 +106,33 @@ enum Op {
     Pull(u32),
 }
 
+/// The work left after an event, done first in, first out. Work is only added while the agenda
+/// drains, and a drained agenda is emptied at once, so a vector read from a moving position serves
+/// as the queue.
+#[derive(Default)]
+struct Agenda {
+    ops: Vec<Op>,
+    next: usize,
+}
+
+impl Agenda {
+    fn push(&mut self, op: Op) {
+        self.ops.push(op);
+    }
+
+    /// The next piece of work; `None` once all is done, which empties the agenda.
+    fn pop(&mut self) -> Option<Op> {
+        let op = self.ops.get(self.next).copied();
+        if op.is_some() {
+            self.next += 1;
+        } else {
+            self.ops.clear();
+            self.next = 0;
+        }
+        op
+    }
+}
+
 /// How a component picks the successor of a finished part.
 enum Route {
     First,
@@ -194,7 +221,7 @@ pub(crate) struct Sim<'m> {
     horizon: u64,
     warmup: u64,
     queue: EventQueue,
-    agenda: VecDeque<Op>,
+    agenda: Agenda,
     nodes: Vec<Node>,
     links: Vec<Links>,
     /// Component id → station ordinal (index into the bottleneck tracker), or `u32::MAX`.
@@ -381,7 +408,7 @@ impl<'m> Sim<'m> {
             horizon: ns(experiment.horizon),
             warmup: ns(experiment.warmup),
             queue: EventQueue::with_capacity(4 * count + 16),
-            agenda: VecDeque::new(),
+            agenda: Agenda::default(),
             nodes,
             links,
             station_ordinal,
@@ -418,10 +445,10 @@ impl<'m> Sim<'m> {
         self.report_changes();
         let mut same_instant = 0u64;
         while let Some(event) = self.queue.pop() {
-            if event.time > self.horizon {
+            if event.time() > self.horizon {
                 break;
             }
-            if event.time == self.now {
+            if event.time() == self.now {
                 same_instant += 1;
                 if same_instant > ZERO_TIME_LIMIT {
                     return Err(RunError::ZeroTimeLoop {
@@ -432,7 +459,7 @@ impl<'m> Sim<'m> {
             } else {
                 same_instant = 0;
             }
-            self.now = event.time;
+            self.now = event.time();
             self.counters.engine += 1;
             let c = event.node;
             match event.kind {
@@ -459,7 +486,7 @@ impl<'m> Sim<'m> {
     }
 
     fn drain_agenda(&mut self) {
-        while let Some(op) = self.agenda.pop_front() {
+        while let Some(op) = self.agenda.pop() {
             match op {
                 Op::Offer(c) => self.offer(c),
                 Op::Pull(c) => self.pull(c),
@@ -510,20 +537,7 @@ impl<'m> Sim<'m> {
 
     /// Sets a part's target by the component's route (called when the part becomes outgoing).
     fn choose_target(&mut self, c: u32, part: &mut Part) {
-        part.target = match &mut self.links[c as usize].route {
-            Route::First => ANY,
-            Route::Probability(cumulative, stream) => {
-                let u = stream.uniform();
-                cumulative
-                    .iter()
-                    .find(|(p, _)| u < *p)
-                    .or(cumulative.last())
-                    .map_or(ANY, |(_, target)| *target)
-            }
-            Route::ByProduct(targets) => {
-                targets.iter().find(|(p, _)| *p == part.product).map_or(ANY, |(_, t)| *t)
-            }
-        };
+        part.target = self.links[c as usize].route.target(part.product);
     }
 
     /// The part component `c` would release next, if any.
@@ -660,7 +674,7 @@ impl<'m> Sim<'m> {
                     self.deliver(c, waiter);
                 } else {
                     self.transfer(w, via);
-                    self.agenda.push_back(Op::Offer(w));
+                    self.agenda.push(Op::Offer(w));
                 }
             } else {
                 // Still blocked (on another target, or `c` cannot take this product): keep its
@@ -723,7 +737,7 @@ impl<'m> Sim<'m> {
             }
             Node::Station(_) => {
                 let part = self.station_release(c);
-                self.agenda.push_back(Op::Pull(c));
+                self.agenda.push(Op::Pull(c));
                 part
             }
             Node::Buffer(buffer) => {
@@ -732,7 +746,7 @@ impl<'m> Sim<'m> {
                         .expect("a buffer offers only a held part");
                 buffer.content.add(now, -1);
                 buffer.wait.push(now - part.entered);
-                self.agenda.push_back(Op::Pull(c));
+                self.agenda.push(Op::Pull(c));
                 part
             }
             Node::Conveyor(_) => self.conveyor_release(c),
@@ -764,7 +778,7 @@ impl<'m> Sim<'m> {
                 buffer.content.add(now, 1);
                 // A blocked FIFO buffer's head is unchanged: nothing new to offer.
                 if buffer.lifo || !self.links[c as usize].blocked {
-                    self.agenda.push_back(Op::Offer(c));
+                    self.agenda.push(Op::Offer(c));
                 }
             }
             Node::Conveyor(_) => self.conveyor_enter(c, part),
@@ -834,6 +848,27 @@ impl<'m> Sim<'m> {
                 Node::Conveyor(conveyor) => conveyor.reset_statistics(now),
                 Node::Sink(sink) => *sink = SinkNode { count: 0, lead: DurationMean::default() },
                 Node::Source(_) => {}
+            }
+        }
+    }
+}
+
+impl Route {
+    /// The successor a part of `product` goes to (`ANY`: the first that can take it), drawn from
+    /// the route's stream when the route is by probability.
+    fn target(&mut self, product: u32) -> u32 {
+        match self {
+            Route::First => ANY,
+            Route::Probability(cumulative, stream) => {
+                let u = stream.uniform();
+                cumulative
+                    .iter()
+                    .find(|(p, _)| u < *p)
+                    .or(cumulative.last())
+                    .map_or(ANY, |(_, target)| *target)
+            }
+            Route::ByProduct(targets) => {
+                targets.iter().find(|(p, _)| *p == product).map_or(ANY, |(_, t)| *t)
             }
         }
     }

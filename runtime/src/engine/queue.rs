@@ -55,18 +55,24 @@ impl Kind {
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Event {
-    pub time: u64,
-    /// Priority in the top byte, then the scheduling sequence.
-    order: u64,
+    /// The time (ns) in the high 64 bits, then the priority in the top byte of the low 64 bits,
+    /// then the scheduling sequence: the whole order in one integer comparison.
+    key: u128,
     pub kind: Kind,
     pub node: u32,
     pub aux: u32,
     pub generation: u32,
 }
 
+impl Event {
+    pub fn time(&self) -> u64 {
+        (self.key >> 64) as u64
+    }
+}
+
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.order == other.order
+        self.key == other.key
     }
 }
 impl Eq for Event {}
@@ -78,7 +84,7 @@ impl PartialOrd for Event {
 impl Ord for Event {
     /// Reversed, so the max-heap pops the earliest event.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.order).cmp(&(self.time, self.order))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -99,8 +105,10 @@ impl EventQueue {
 
     pub fn schedule(&mut self, time: u64, kind: Kind, node: u32, aux: u32, generation: u32) {
         self.sequence += 1;
+        debug_assert!(self.sequence < 1 << 56, "the scheduling sequence overflows its 56 bits");
         let order = (kind.priority() << 56) | self.sequence;
-        let event = Event { time, order, kind, node, aux, generation };
+        let key = (u128::from(time) << 64) | u128::from(order);
+        let event = Event { key, kind, node, aux, generation };
         if self.popped_top {
             self.popped_top = false;
             if let Some(mut top) = self.heap.peek_mut() {
@@ -141,7 +149,7 @@ mod tests {
         }
         expected.sort();
         let popped: Vec<(u64, u64, u32)> = std::iter::from_fn(|| queue.pop())
-            .map(|e| (e.time, e.kind.priority(), e.node))
+            .map(|e| (e.time(), e.kind.priority(), e.node))
             .collect();
         assert_eq!(popped, expected);
     }
@@ -164,8 +172,8 @@ mod tests {
             } else {
                 let event = queue.pop().expect("pending events");
                 let expected = reference.remove(0);
-                assert_eq!((event.time, event.kind.priority(), event.node), expected);
-                now = event.time;
+                assert_eq!((event.time(), event.kind.priority(), event.node), expected);
+                now = event.time();
             }
         }
     }

@@ -195,6 +195,8 @@ pub(super) struct StationNode {
     changed: bool,
     /// Whether a failure mode or the preventive maintenance runs on busy time.
     busy_clocked: bool,
+    /// Whether a failure mode counts cycles.
+    cycle_clocked: bool,
     /// Activity and busy state as last reported by `report_changes`.
     was_active: bool,
     was_working: bool,
@@ -350,6 +352,7 @@ impl StationNode {
             was_active: false,
             was_working: false,
             changed: false,
+            cycle_clocked: modes.iter().any(|m| matches!(m.clock, ModeClock::Cycles(_))),
             busy_clocked: modes.iter().any(|m| matches!(m.clock, ModeClock::Busy))
                 || preventive.as_ref().is_some_and(|pm| pm.busy_clock),
             modes,
@@ -677,20 +680,15 @@ impl Sim<'_> {
     }
 
     /// Reports the stations changed since the last call: bottleneck activity, and busy-time
-    /// events that can run again.
+    /// events that can run again. A report may change a station again (an idle moment taken for
+    /// opportunistic maintenance), which lists it anew: the loop reports that too.
     pub(super) fn report_changes(&mut self) {
-        let mut changed = std::mem::take(&mut self.changed);
-        for &c in &changed {
+        let mut i = 0;
+        while let Some(&c) = self.changed.get(i) {
+            i += 1;
             self.report_station(c);
         }
-        changed.clear();
-        if self.changed.is_empty() {
-            self.changed = changed;
-        } else {
-            // A report changed a station again (an idle moment taken for opportunistic
-            // maintenance): report that too.
-            self.report_changes();
-        }
+        self.changed.clear();
     }
 
     fn report_station(&mut self, c: u32) {
@@ -701,6 +699,9 @@ impl Sim<'_> {
         let active = station.is_active();
         let working = station.is_working();
         let (was_active, was_working) = (station.was_active, station.was_working);
+        if active == was_active && working == was_working {
+            return; // changed and back again at this instant
+        }
         let busy_clocked = station.busy_clocked;
         let opportunity =
             !active && was_active && station.preventive.as_ref().is_some_and(|pm| pm.window_open);
@@ -824,31 +825,30 @@ impl Sim<'_> {
             station.servers[s as usize].holding = false;
             self.release_needs(c);
         }
-        let station = self.station(c);
+        let Node::Station(station) = &mut self.nodes[c as usize] else { unreachable!() };
         station.cycles_total += 1;
         let server = &mut station.servers[s as usize];
         server.state = ServerState::Blocked;
         server.last_product = server.part.product;
+        server.part.target = self.links[c as usize].route.target(server.part.product);
         station.finished.push_back(s);
         self.counters.completions += 1;
-        let mut part = self.station(c).servers[s as usize].part;
-        self.choose_target(c, &mut part);
-        self.station(c).servers[s as usize].part = part;
-        // Cycle-count failure modes.
-        let station = self.station(c);
         let cycles = station.cycles_total;
+        let cycle_clocked = station.cycle_clocked;
         self.station_changed(c);
-        for m in 0..self.station(c).modes.len() {
-            let mode = &self.station(c).modes[m];
-            if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
-                if cycles >= mode.due {
-                    self.fail(c, m as u32);
-                } else if cycles >= mode.watch {
-                    self.monitor(c, m);
+        if cycle_clocked {
+            for m in 0..self.station(c).modes.len() {
+                let mode = &self.station(c).modes[m];
+                if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
+                    if cycles >= mode.due {
+                        self.fail(c, m as u32);
+                    } else if cycles >= mode.watch {
+                        self.monitor(c, m);
+                    }
                 }
             }
         }
-        self.agenda.push_back(Op::Offer(c));
+        self.agenda.push(Op::Offer(c));
     }
 
     /// Removes the first finished part from its server; the server becomes idle.
@@ -1222,7 +1222,7 @@ impl Sim<'_> {
                 self.scrapped += scrapped as u64;
             }
             self.wip.add(now, -i64::from(scrapped));
-            self.agenda.push_back(Op::Pull(c));
+            self.agenda.push(Op::Pull(c));
         }
         // Each scrapped server gives back what it held.
         for _ in 0..holders {
