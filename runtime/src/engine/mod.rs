@@ -541,6 +541,7 @@ impl<'m> Sim<'m> {
     }
 
     /// The part component `c` would release next, if any.
+    #[inline]
     fn outgoing(&self, c: u32) -> Option<Part> {
         match &self.nodes[c as usize] {
             Node::Source(source) => source.held,
@@ -566,30 +567,31 @@ impl<'m> Sim<'m> {
     }
 
     /// Whether component `c` can take `part` now.
+    #[inline]
     fn can_accept(&self, c: u32, part: &Part) -> bool {
         match &self.nodes[c as usize] {
             Node::Source(_) => false,
             Node::Station(station) => station.can_accept(part),
             Node::Buffer(buffer) => match buffer.capacity {
                 None => true,
-                Some(0) => {
-                    // A buffer without room passes a part straight through, or refuses it.
-                    let mut through = *part;
-                    through.target = ANY;
-                    match &self.links[c as usize].route {
-                        Route::First => self.taker(c, &through).is_some(),
-                        // A drawn target is not known before the part enters; accept only when
-                        // every target could take it.
-                        _ => self.links[c as usize]
-                            .successors
-                            .iter()
-                            .all(|&s| self.can_accept(s, &through)),
-                    }
-                }
+                Some(0) => self.can_pass_through(c, part),
                 Some(capacity) => (buffer.parts.len() as u64) < capacity,
             },
             Node::Conveyor(conveyor) => conveyor.can_accept(self.now),
             Node::Sink(_) => true,
+        }
+    }
+
+    /// Whether buffer `c`, which has no room, can pass `part` straight through to a successor now.
+    #[inline(never)]
+    fn can_pass_through(&self, c: u32, part: &Part) -> bool {
+        let mut through = *part;
+        through.target = ANY;
+        match &self.links[c as usize].route {
+            Route::First => self.taker(c, &through).is_some(),
+            // A drawn target is not known before the part enters; accept only when every target
+            // could take it.
+            _ => self.links[c as usize].successors.iter().all(|&s| self.can_accept(s, &through)),
         }
     }
 
@@ -727,6 +729,7 @@ impl<'m> Sim<'m> {
     }
 
     /// Removes `c`'s outgoing part, and does what its leaving frees up.
+    #[inline]
     fn take_outgoing(&mut self, c: u32) -> Part {
         let now = self.now;
         match &mut self.nodes[c as usize] {
@@ -755,25 +758,15 @@ impl<'m> Sim<'m> {
     }
 
     /// A part enters component `c`.
+    #[inline]
     fn enter(&mut self, c: u32, mut part: Part) {
         let now = self.now;
         match &mut self.nodes[c as usize] {
             Node::Source(_) => unreachable!("nothing flows into a source"),
             Node::Station(_) => self.station_enter(c, part),
+            Node::Buffer(BufferNode { capacity: Some(0), .. }) => self.pass_through(c, part),
             Node::Buffer(buffer) => {
-                if buffer.capacity == Some(0) {
-                    // Straight through: `can_accept` let the part in only because the successor
-                    // its route picks (or, without a route, the first free one) takes it now.
-                    self.choose_target(c, &mut part);
-                    let to = self
-                        .taker(c, &part)
-                        .expect("a buffer without room is entered only when a successor is free");
-                    part.target = ANY;
-                    self.enter(to, part);
-                    return;
-                }
-                self.choose_target(c, &mut part);
-                let Node::Buffer(buffer) = &mut self.nodes[c as usize] else { return };
+                part.target = self.links[c as usize].route.target(part.product);
                 buffer.parts.push_back(part);
                 buffer.content.add(now, 1);
                 // A blocked FIFO buffer's head is unchanged: nothing new to offer.
@@ -782,27 +775,48 @@ impl<'m> Sim<'m> {
                 }
             }
             Node::Conveyor(_) => self.conveyor_enter(c, part),
-            Node::Sink(sink) => {
-                self.wip.add(now, -1);
-                if now >= self.warmup {
-                    let lead_ns = now - part.created;
-                    let lead = crate::time::secs(lead_ns);
-                    sink.count += 1;
-                    sink.lead.push(lead_ns);
-                    self.lead.push(lead_ns);
-                    self.lead_p50.push(lead);
-                    self.lead_p95.push(lead);
-                    let p = part.product as usize;
-                    if p < self.product_count.len() {
-                        self.product_count[p] += 1;
-                        self.product_lead[p].push(lead_ns);
-                    }
-                }
-            }
+            Node::Sink(_) => self.sink_enter(c, part),
         }
     }
 
-    /// A component became blocked or unblocked: only stations report it (as their state).
+    /// A part enters buffer `c`, which has no room, and leaves it at once. `can_accept` let the
+    /// part in only because the successor its route picks (or, without a route, the first free
+    /// one) takes it now.
+    #[inline(never)]
+    fn pass_through(&mut self, c: u32, mut part: Part) {
+        self.choose_target(c, &mut part);
+        let to = self
+            .taker(c, &part)
+            .expect("a buffer without room is entered only when a successor is free");
+        part.target = ANY;
+        self.enter(to, part);
+    }
+
+    /// A part leaves the system at sink `c`.
+    #[inline(never)]
+    fn sink_enter(&mut self, c: u32, part: Part) {
+        let now = self.now;
+        self.wip.add(now, -1);
+        if now < self.warmup {
+            return;
+        }
+        let Node::Sink(sink) = &mut self.nodes[c as usize] else { return };
+        let lead_ns = now - part.created;
+        let lead = crate::time::secs(lead_ns);
+        sink.count += 1;
+        sink.lead.push(lead_ns);
+        self.lead.push(lead_ns);
+        self.lead_p50.push(lead);
+        self.lead_p95.push(lead);
+        let p = part.product as usize;
+        if p < self.product_count.len() {
+            self.product_count[p] += 1;
+            self.product_lead[p].push(lead_ns);
+        }
+    }
+
+    /// A component became blocked or unblocked: only conveyors act on it.
+    #[inline]
     fn blocked_changed(&mut self, c: u32, _blocked: bool) {
         if let Node::Conveyor(_) = &self.nodes[c as usize] {
             self.conveyor_blocked_changed(c);

@@ -402,6 +402,7 @@ impl StationNode {
     }
 
     /// Books the time since the last change to the current state; call before every change.
+    #[inline]
     fn touch(&mut self, now: u64) {
         let dt = now - self.last;
         if dt > 0 {
@@ -461,10 +462,12 @@ impl StationNode {
         self.parallel
     }
 
+    #[inline]
     pub(super) fn outgoing(&self) -> Option<Part> {
         self.finished.front().map(|&s| self.servers[s as usize].part)
     }
 
+    #[inline]
     pub(super) fn can_accept(&self, part: &Part) -> bool {
         if self.idle == 0 {
             return false;
@@ -593,6 +596,7 @@ impl Sim<'_> {
         self.station(c).spare_wait += waited;
     }
 
+    #[inline]
     fn station(&mut self, c: u32) -> &mut StationNode {
         match &mut self.nodes[c as usize] {
             Node::Station(station) => station,
@@ -671,6 +675,7 @@ impl Sim<'_> {
     /// After any change of a station's state: the station is reported once the instant's work is
     /// done (`report_changes`), so a station that finishes a part and starts the next at one
     /// instant reports nothing.
+    #[inline]
     fn station_changed(&mut self, c: u32) {
         let station = self.station(c);
         if !station.changed {
@@ -721,19 +726,28 @@ impl Sim<'_> {
     }
 
     /// A part enters the station.
+    #[inline]
     pub(super) fn station_enter(&mut self, c: u32, part: Part) {
         let now = self.now;
         let station = self.station(c);
         station.touch(now);
-        let Some(kit) = station.kit.as_mut() else {
-            let s = station.idle_server().expect("can_accept checked for an idle server");
-            station.idle -= 1;
-            station.servers[s].part = part;
-            station.servers[s].state = ServerState::Loaded;
-            self.start_server(c, s);
+        if station.kit.is_some() {
+            self.kit_enter(c, part);
             return;
-        };
-        // Assembly: gather the part into the kit; a complete kit becomes one part.
+        }
+        let s = station.idle_server().expect("can_accept checked for an idle server");
+        station.idle -= 1;
+        station.servers[s].part = part;
+        station.servers[s].state = ServerState::Loaded;
+        self.start_server(c, s);
+    }
+
+    /// Assembly: a part joins the kit; a complete kit becomes one part on an idle server.
+    #[inline(never)]
+    fn kit_enter(&mut self, c: u32, part: Part) {
+        let now = self.now;
+        let station = self.station(c);
+        let Some(kit) = station.kit.as_mut() else { return };
         if let Some(need) =
             kit.needs.iter_mut().find(|(p, need, have)| *p == part.product && have < need)
         {
@@ -852,6 +866,7 @@ impl Sim<'_> {
     }
 
     /// Removes the first finished part from its server; the server becomes idle.
+    #[inline]
     pub(super) fn station_release(&mut self, c: u32) -> Part {
         let now = self.now;
         let station = self.station(c);
