@@ -12,6 +12,7 @@
 use crate::db::{Db, SourceFile};
 use fab_grammar::SyntaxError;
 use fab_grammar::ast::{self, DeclKind, Item, ItemKind, Span};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A stable identity for an item within its file.
@@ -40,11 +41,14 @@ pub struct ParsedFile {
     pub items: Vec<ParsedItem>,
     /// Syntax errors with absolute spans.
     pub errors: Vec<SyntaxError>,
+    /// Each item's position in `items`, by key: the per-item queries look items up one by one,
+    /// and a scan would make checking a file quadratic in its items.
+    positions: HashMap<ItemKey, usize>,
 }
 
 impl ParsedFile {
     pub fn item(&self, key: &ItemKey) -> Option<&ParsedItem> {
-        self.items.iter().find(|item| &item.key == key)
+        self.positions.get(key).map(|&i| &self.items[i])
     }
 }
 
@@ -90,7 +94,7 @@ pub struct IndexEntry {
 pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
     let parse = fab_grammar::parse(file.text(db), &fab_stdlib::units::is_unit_name);
     let mut items = Vec::with_capacity(parse.file.items.len());
-    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
     for mut item in parse.file.items {
         let offset = item.span.start;
         ast::for_each_span_mut(&mut item, &mut |span: &mut Span| {
@@ -102,7 +106,8 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
         *ordinal += 1;
         items.push(ParsedItem { key, offset, syntax: Arc::new(item) });
     }
-    ParsedFile { docs: parse.file.docs, items, errors: parse.errors }
+    let positions = items.iter().enumerate().map(|(i, item)| (item.key.clone(), i)).collect();
+    ParsedFile { docs: parse.file.docs, items, errors: parse.errors, positions }
 }
 
 fn item_name(item: &Item) -> String {
