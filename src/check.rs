@@ -22,7 +22,7 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += diagnostics.iter().filter(|d| !d.is_error()).count();
         if json {
-            print!("{}", render::render_json(&db, &diagnostics));
+            out!("{}", render::render_json(&db, &diagnostics));
         } else {
             eprint!("{}", render::render_human(&db, &diagnostics, crate::use_color()));
             if verbose && !diagnostics.iter().any(Diagnostic::is_error) {

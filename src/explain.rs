@@ -6,13 +6,13 @@ use std::process::ExitCode;
 pub fn run(code: Option<&str>) -> ExitCode {
     let Some(code) = code else {
         for info in CODES {
-            println!("{}  {}", info.code, info.summary);
+            outln!("{}  {}", info.code, info.summary);
         }
         return ExitCode::SUCCESS;
     };
     match code_info(code) {
         Some(info) => {
-            print!("{}", info.page);
+            out!("{}", info.page);
             ExitCode::SUCCESS
         }
         None => {

@@ -37,8 +37,8 @@ pub fn run(files: &[String], check: bool) -> ExitCode {
         }
         changed += 1;
         if check {
-            println!("would reformat {path}");
-            print!("{}", first_difference(path, &text, &formatted));
+            outln!("would reformat {path}");
+            out!("{}", first_difference(path, &text, &formatted));
         } else if let Err(reason) = std::fs::write(path, &formatted) {
             eprintln!("error: cannot write `{path}`: {reason}");
             io_failure = true;

@@ -36,9 +36,9 @@ pub fn run(path: &str, json: bool) -> ExitCode {
             }
         }
         let document = serde_json::json!({ "nodes": nodes, "edges": edges });
-        println!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
     } else {
-        print!("{}", model.to_dot());
+        out!("{}", model.to_dot());
     }
     ExitCode::SUCCESS
 }

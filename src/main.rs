@@ -4,6 +4,19 @@
 //! compiler, prints what it returns and chooses the exit code. It is the only place that prints or
 //! exits. Exit codes: 0 success, 1 the model has errors, 2 a usage or IO error.
 
+/// Prints to standard output like `print!`. When the reader has gone away (`fab run … | head`)
+/// fab stops quietly with success, as other command-line tools do, instead of panicking; any other
+/// write error is reported and exits 2.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*), false) };
+}
+
+/// Prints a line to standard output like `println!`, with the error handling of `out!`.
+macro_rules! outln {
+    () => { $crate::write_stdout(format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*), true) };
+}
+
 mod check;
 mod explain;
 mod fit;
@@ -16,7 +29,25 @@ mod run;
 mod study;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Writes to standard output for `out!` and `outln!`.
+fn write_stdout(args: std::fmt::Arguments, newline: bool) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| if newline { stdout.write_all(b"\n") } else { Ok(()) })
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(error) => {
+            eprintln!("error: cannot write to standard output: {error}");
+            std::process::exit(2);
+        }
+    }
+}
 
 #[derive(Parser)]
 #[command(

@@ -142,9 +142,9 @@ pub fn run(options: Options) -> ExitCode {
     if let [a, b] = all.as_slice() {
         let comparison = compare(a, b);
         if options.json {
-            println!("{}", serde_json::to_string_pretty(&comparison).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&comparison).unwrap_or_default());
         } else {
-            print!("{}", comparison_table(&comparison));
+            out!("{}", comparison_table(&comparison));
         }
         if let Some(dir) = &options.out {
             let json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
@@ -181,9 +181,9 @@ pub fn emit(
     files: impl FnOnce() -> Vec<(&'static str, String)>,
 ) -> ExitCode {
     if options.json {
-        println!("{json}");
+        outln!("{json}");
     } else {
-        print!("{}", table());
+        out!("{}", table());
     }
     if let Some(dir) = &options.out {
         let files = files();
@@ -193,7 +193,7 @@ pub fn emit(
         }
         if !options.json {
             let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
-            println!("\nwrote {} to {dir}", names.join(", "));
+            outln!("\nwrote {} to {dir}", names.join(", "));
         }
     }
     ExitCode::SUCCESS

@@ -384,7 +384,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
     });
     let json = serde_json::to_string_pretty(&document).unwrap_or_default();
     if options.json {
-        println!("{json}");
+        outln!("{json}");
     } else {
         let mut out = String::new();
         let _ = writeln!(
@@ -434,7 +434,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
                 )
             }
         );
-        print!("{out}");
+        out!("{out}");
     }
     if let Some(dir) = &options.out
         && let Err(e) = write_files(dir, &[("selection.json", json + "\n")])

@@ -179,3 +179,26 @@ fn the_run_table_lists_resources() {
     let fitters = table.lines().find(|l| l.trim_start().starts_with("fitters")).expect(&table);
     assert!(!fitters.contains(" 0.0%"), "the crew worked: {fitters}");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    // `fab run … --json | head -c 1`: the reader closes the pipe after one byte, long before the
+    // results document (a few hundred kilobytes) is written.
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fab"))
+        .args(["run", "examples/long_line.fab", "--json", "--replications", "2"])
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The read end is dropped here.
+    let output = child.wait_with_output().unwrap();
+    let text = stderr(&output);
+    assert!(output.status.success(), "exit {:?}: {text}", output.status);
+    assert!(!text.contains("panicked"), "{text}");
+}
