@@ -32,6 +32,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 
+// Compiling a model allocates hundreds of thousands of small values (1,000-station line: 200,000):
+// mimalloc serves them in a fraction of the system allocator's instructions.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Writes to standard output for `out!` and `outln!`.
 fn write_stdout(args: std::fmt::Arguments, newline: bool) {
     let mut stdout = std::io::stdout().lock();
