@@ -806,6 +806,7 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
                     );
                 }
             }
+            window_rule(ctx, field, call);
             let choice = catalog::callable(&call.name).map_or(&[][..], |c| c.choose_one);
             if !choice.is_empty() {
                 let given = choice.iter().filter(|p| call.args.contains_key(**p)).count();
@@ -831,6 +832,40 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
         }
         _ => {}
     }
+}
+
+/// Opportunistic maintenance whose window is at least its interval opens the window as soon as
+/// the previous maintenance ends: the station is maintained at its first idle moment, every time,
+/// which is rarely what was meant (a warning: the model runs).
+fn window_rule(ctx: &mut Ctx, field: &Field, call: &crate::value::CallValue) {
+    let si = |value: &Value| match value {
+        Value::Clocked { value, .. } => value.si(),
+        value => value.si(),
+    };
+    let Some(window) = call.args.get("window").and_then(Value::si) else { return };
+    let Some((interval, length)) =
+        ["every", "age"].into_iter().find_map(|p| Some((p, call.args.get(p).and_then(si)?)))
+    else {
+        return;
+    };
+    if window < length || length <= 0.0 {
+        return;
+    }
+    ctx.push(
+        Diagnostic::warning(
+            "W0205",
+            format!("the opportunistic window is as long as `{interval}`"),
+        )
+        .primary(
+            field.value_location.clone(),
+            "the window opens as soon as the previous maintenance ends",
+        )
+        .help(format!(
+            "The station is maintained at its first idle moment after every maintenance. Make \
+             `window` a fraction of `{interval}` (say a tenth), or use `preventive(…)` to \
+             maintain at fixed intervals."
+        )),
+    );
 }
 
 /// A source's `schedule` file: release times in seconds from the start, in a column named `time`,

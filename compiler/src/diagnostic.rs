@@ -182,6 +182,7 @@ codes! {
     "E0204" => "value of the wrong type",
     "E0205" => "value out of range",
     "E0206" => "conflicting or incomplete fields",
+    "W0205" => "opportunistic window as long as the interval",
     "E0301" => "unknown unit",
     "E0302" => "mismatched dimensions in an expression",
     "E0303" => "value of the wrong dimension",
