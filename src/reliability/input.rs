@@ -79,7 +79,8 @@ impl Table {
 /// How a time column is written.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Clock {
-    /// ISO 8601 date-times, read as seconds since 1970-01-01 (UTC, no leap seconds).
+    /// ISO 8601 date-times, read as seconds since 1970-01-01 UTC (no leap seconds), converted from
+    /// their UTC offset when they state one.
     Timestamp,
     /// Plain numbers in `--unit`.
     Number,
@@ -95,16 +96,17 @@ fn read_time(cell: &str, clock: Clock, unit: &str) -> Result<f64, String> {
         Clock::Timestamp => {
             parse_timestamp(cell).map(|seconds| seconds / seconds_per(unit)).ok_or_else(|| {
                 format!(
-                    "`{cell}` is not a date-time like `2015-01-05 06:00:00` or `2015-01-05T06:00Z`"
+                    "`{cell}` is not a date-time like `2015-01-05 06:00:00`, `2015-01-05T06:00Z` or `2015-01-05T07:00+01:00`"
                 )
             })
         }
     }
 }
 
-/// Seconds since 1970-01-01 00:00 of `YYYY-MM-DD`, optionally followed by `T` or a space and
-/// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`, optionally ending in `Z`. Time zones other than UTC are
-/// not read.
+/// Seconds since 1970-01-01 00:00 UTC of `YYYY-MM-DD`, optionally followed by `T` or a space and
+/// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`, optionally ending in a UTC offset: `Z`, `±HH:MM`,
+/// `±HHMM` or `±HH` (a time without one is UTC). Logs written in local time with their offset
+/// therefore line up with logs written in UTC.
 pub(super) fn parse_timestamp(text: &str) -> Option<f64> {
     let text = text.trim();
     let text = text.strip_suffix('Z').unwrap_or(text);
@@ -126,6 +128,7 @@ pub(super) fn parse_timestamp(text: &str) -> Option<f64> {
     }
     let mut seconds = 0.0;
     if let Some(time) = time {
+        let (time, offset) = split_offset(time)?;
         let mut fields = time.split(':');
         let hours: u32 = fields.next()?.parse().ok()?;
         let minutes: u32 = fields.next()?.parse().ok()?;
@@ -136,9 +139,29 @@ pub(super) fn parse_timestamp(text: &str) -> Option<f64> {
         if fields.next().is_some() || hours > 23 || minutes > 59 || !(0.0..60.0).contains(&secs) {
             return None;
         }
-        seconds = f64::from(hours * 3600 + minutes * 60) + secs;
+        seconds = f64::from(hours * 3600 + minutes * 60) + secs - offset as f64;
     }
     Some(days_from_civil(year, month, day) as f64 * 86_400.0 + seconds)
+}
+
+/// Splits a time of day from its UTC offset (`±HH:MM`, `±HHMM` or `±HH`; none is UTC): the time,
+/// and the offset in seconds east of UTC.
+fn split_offset(time: &str) -> Option<(&str, i64)> {
+    let Some(at) = time.rfind(['+', '-']) else { return Some((time, 0)) };
+    let west = time[at..].starts_with('-');
+    let (time, offset) = (time[..at].trim_end(), &time[at + 1..]);
+    let (hours, minutes) = match offset.len() {
+        2 => (offset, "00"),
+        4 => offset.split_at(2),
+        5 if offset.as_bytes()[2] == b':' => (&offset[..2], &offset[3..]),
+        _ => return None,
+    };
+    let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let east = hours * 3600 + minutes * 60;
+    Some((time, if west { -east } else { east }))
 }
 
 /// Days since 1970-01-01 of a date of the proleptic Gregorian calendar (Hinnant's algorithm).

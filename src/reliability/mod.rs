@@ -542,6 +542,20 @@ mod tests {
         assert_eq!(parse_timestamp("2015-02-29"), None);
         assert_eq!(parse_timestamp("2015-01-05 25:00"), None);
         assert_eq!(parse_timestamp("05/01/2015"), None);
+        // A UTC offset: the same instant as 06:00 UTC, written in other zones.
+        for same in [
+            "2015-01-05T07:00:00+01:00",
+            "2015-01-05 07:00+0100",
+            "2015-01-05T07:00+01",
+            "2015-01-05T00:30:00-05:30",
+            "2015-01-04T23:00-07:00",
+            "2015-01-05 06:00:00 +00:00",
+        ] {
+            assert_eq!(parse_timestamp(same), Some(1_420_437_600.0), "{same}");
+        }
+        assert_eq!(parse_timestamp("2015-01-05T07:00+1"), None);
+        assert_eq!(parse_timestamp("2015-01-05T07:00+25:00"), None);
+        assert_eq!(parse_timestamp("2015-01-05T07:00+01:60"), None);
         assert_eq!(identifier("comp1"), "comp1");
         assert_eq!(identifier("Main Bearing"), "main_bearing");
         assert_eq!(identifier("3"), "mode_3");
