@@ -2,7 +2,6 @@
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
 use crate::run::{Options, emit, pm, resolve_base, with_progress};
-use fab_runtime::model::Model;
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -45,7 +44,7 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
     emit(
         options,
         &json,
-        || table(&options.file, &model, &results),
+        || table(&options.file, &results),
         || {
             vec![
                 ("optimize.json", json.clone() + "\n"),
@@ -60,7 +59,7 @@ fn unit_of(r: &OptimizationResults, unit: &str, quantity: &str) -> String {
     r.unit_of(quantity, unit)
 }
 
-fn table(file: &str, model: &Model, r: &OptimizationResults) -> String {
+fn table(file: &str, r: &OptimizationResults) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -115,7 +114,7 @@ fn table(file: &str, model: &Model, r: &OptimizationResults) -> String {
     } else {
         let _ = writeln!(out, "no evaluated point meets every constraint");
     }
-    if let Some(check) = analytic_check(model, r) {
+    if let Some(check) = analytic_check(r) {
         let _ = writeln!(out, "{check}");
     }
     out.push('\n');
@@ -187,65 +186,18 @@ fn bound(value: f64) -> String {
     format!("{}", (value * 1e9).round() / 1e9)
 }
 
-/// For the textbook case — one station, one Weibull failure mode on the same clock as
-/// age-based preventive maintenance, repairs and maintenance restoring `new`, only repair and
-/// preventive costs, the age as the only factor and the cost rate as the objective — the Barlow–Proschan optimum
-/// beside the simulated one (the analytic value neglects repair and maintenance durations).
-fn analytic_check(model: &Model, r: &OptimizationResults) -> Option<String> {
-    use fab_runtime::model::{ComponentKind, FailureLaw, Maintenance, PreventivePolicy};
-    use fab_stdlib::dist::Distribution;
-    let [factor] = r.factors.as_slice() else { return None };
-    let [objective] = r.objectives.as_slice() else { return None };
-    if objective.quantity != "cost_rate" || !factor.path.ends_with(".maintenance.age") {
-        return None;
-    }
-    let mut stations = model.component_ids().filter_map(|id| match &model.component(id).kind {
-        ComponentKind::Station(s) => Some(s),
-        _ => None,
-    });
-    let (Some(station), None) = (stations.next(), stations.next()) else { return None };
-    let [mode] = station.failures.as_slice() else { return None };
-    let FailureLaw::Time { life: Distribution::Weibull { shape, scale, location }, clock } =
-        &mode.law
-    else {
-        return None;
-    };
-    let Maintenance::Preventive {
-        clock: maintenance_clock,
-        policy: PreventivePolicy::Age,
-        restores: fab_runtime::model::Restoration::New,
-        ..
-    } = &station.maintenance
-    else {
-        return None;
-    };
-    let costs = &station.costs;
-    // On busy time the analytic rate would be per busy hour, the simulated one per calendar hour.
-    if *location != 0.0
-        || *clock != fab_runtime::model::Clock::CalendarTime
-        || clock != maintenance_clock
-        || mode.restores != fab_runtime::model::Restoration::New
-        || costs.downtime_per_s != 0.0
-        || costs.operating_per_s != 0.0
-        || costs.per_part != 0.0
-    {
-        return None;
-    }
-    let hours = |s: f64| s / 3600.0;
-    let (eta, cp, cf) = (hours(*scale), costs.preventive, costs.repair);
-    let (t_star, c_star) = fab_stdlib::maintenance::optimal_age(*shape, eta, cp, cf)?;
-    let best = r.best?;
-    let found_t = r.points[best].values[0] * factor_hours(factor);
-    let at_found = fab_stdlib::maintenance::age_replacement_cost_rate(*shape, eta, cp, cf, found_t);
+/// The Barlow–Proschan optimum beside the simulated one, when the study is the textbook case.
+fn analytic_check(r: &OptimizationResults) -> Option<String> {
+    let a = r.analytic.as_ref()?;
     Some(format!(
-        "analytic (Barlow–Proschan, Weibull β = {shape}, η = {} h, c_p = {cp}, c_f = {cf}, \
-         durations neglected): T* = {t_star:.2} h, C(T*) = {c_star:.6} /h; C at the found age = \
-         {at_found:.6} /h",
-        round(eta)
+        "analytic (Barlow–Proschan, Weibull β = {}, η = {} h, c_p = {}, c_f = {}, durations \
+         neglected): T* = {:.2} h, C(T*) = {:.6} /h; C at the found age = {:.6} /h",
+        a.shape,
+        round(a.scale_h),
+        a.cost_preventive,
+        a.cost_failure,
+        a.optimal_age_h,
+        a.optimal_cost_rate_per_h,
+        a.cost_rate_at_found_per_h
     ))
-}
-
-/// Hours per unit of the factor (its unit is a time unit: `h`, `d`, `min`, …).
-fn factor_hours(factor: &fab_runtime::designed::FactorInfo) -> f64 {
-    fab_stdlib::units::lookup(&factor.unit).map_or(1.0 / 3600.0, |u| u.to_si / 3600.0)
 }

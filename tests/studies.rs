@@ -267,6 +267,13 @@ fn optimize_finds_the_barlow_proschan_age_replacement_optimum() {
     let (low, high) = (near[0], near[near.len() - 1]);
     assert!(low < t_star && t_star < high && high - low < 200.0, "[{low}, {high}]");
     assert!((low..=high).contains(&found), "found T = {found} h outside [{low}, {high}] h");
+    // (c) The document carries the analytic optimum beside the search, as the table prints it.
+    let a = &r["analytic"];
+    assert!((a["optimal_age_h"].as_f64().unwrap() - t_star).abs() < 0.01, "{a}");
+    assert!((a["optimal_cost_rate_per_h"].as_f64().unwrap() - c_star).abs() < 1e-6, "{a}");
+    assert_eq!(a["found_age_h"].as_f64().unwrap(), found, "the factor is in hours");
+    assert!((a["cost_rate_at_found_per_h"].as_f64().unwrap() - analytic).abs() < 1e-5, "{a}");
+    assert_eq!((a["shape"].as_f64(), a["scale_h"].as_f64()), (Some(2.5), Some(1000.0)));
 }
 
 #[test]

@@ -50,6 +50,29 @@ pub struct OptimizationResults {
     pub best: Option<usize>,
     /// With several objectives: the indices of the non-dominated feasible points.
     pub pareto: Vec<usize>,
+    /// The analytic optimum, for the textbook case that has one (see [`AnalyticOptimum`]).
+    pub analytic: Option<AnalyticOptimum>,
+}
+
+/// Barlow and Proschan's optimum of age replacement, for the textbook case: one station, one
+/// Weibull failure mode on calendar time, age-based preventive maintenance on the same clock,
+/// repairs and maintenance restoring `new`, only repair and preventive costs, the age as the only
+/// factor and the cost rate as the objective. The formula neglects repair and maintenance
+/// durations, which the simulation does not: the two agree when the durations are short.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnalyticOptimum {
+    /// The Weibull life's shape β and scale η (h).
+    pub shape: f64,
+    pub scale_h: f64,
+    /// The cost of a preventive action c_p and of a failure c_f.
+    pub cost_preventive: f64,
+    pub cost_failure: f64,
+    /// The optimal age T* (h) and its cost rate C(T*) (per hour).
+    pub optimal_age_h: f64,
+    pub optimal_cost_rate_per_h: f64,
+    /// The age the search found best (h) and the analytic cost rate there (per hour).
+    pub found_age_h: f64,
+    pub cost_rate_at_found_per_h: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -217,9 +240,82 @@ pub fn run_optimization(
                 bound: c.bound,
             })
             .collect(),
+        analytic: analytic_optimum(model, study, &points, best),
         points,
         best,
         pareto,
+    })
+}
+
+/// The Barlow–Proschan optimum when the study is the textbook case (see [`AnalyticOptimum`]).
+fn analytic_optimum(
+    model: &Model,
+    study: &Optimization,
+    points: &[OptimizedPoint],
+    best: Option<usize>,
+) -> Option<AnalyticOptimum> {
+    use crate::model::{
+        Clock, ComponentKind, FailureLaw, Maintenance, PreventivePolicy, Restoration,
+    };
+    use fab_stdlib::dist::Distribution;
+    let [factor] = study.factors.as_slice() else { return None };
+    let [objective] = study.objectives.as_slice() else { return None };
+    let factor = FactorInfo::of(factor);
+    if quantity_name(study, &objective.quantity) != "cost_rate"
+        || !factor.path.ends_with(".maintenance.age")
+    {
+        return None;
+    }
+    let mut stations = model.component_ids().filter_map(|id| match &model.component(id).kind {
+        ComponentKind::Station(s) => Some(s),
+        _ => None,
+    });
+    let (Some(station), None) = (stations.next(), stations.next()) else { return None };
+    let [mode] = station.failures.as_slice() else { return None };
+    let FailureLaw::Time { life: Distribution::Weibull { shape, scale, location }, clock } =
+        &mode.law
+    else {
+        return None;
+    };
+    let Maintenance::Preventive {
+        clock: maintenance_clock,
+        policy: PreventivePolicy::Age,
+        restores: Restoration::New,
+        ..
+    } = &station.maintenance
+    else {
+        return None;
+    };
+    let costs = &station.costs;
+    // On busy time the analytic rate would be per busy hour, the simulated one per calendar hour.
+    if *location != 0.0
+        || *clock != Clock::CalendarTime
+        || clock != maintenance_clock
+        || mode.restores != Restoration::New
+        || costs.downtime_per_s != 0.0
+        || costs.operating_per_s != 0.0
+        || costs.per_part != 0.0
+    {
+        return None;
+    }
+    let eta = scale / 3600.0;
+    let (cp, cf) = (costs.preventive, costs.repair);
+    let (t_star, c_star) = fab_stdlib::maintenance::optimal_age(*shape, eta, cp, cf)?;
+    // The factor's values are in its own time unit (`h`, `d`, `min`, …).
+    let hours_per_unit =
+        fab_stdlib::units::lookup(&factor.unit).map_or(1.0 / 3600.0, |u| u.to_si / 3600.0);
+    let found = points[best?].values[0] * hours_per_unit;
+    Some(AnalyticOptimum {
+        shape: *shape,
+        scale_h: eta,
+        cost_preventive: cp,
+        cost_failure: cf,
+        optimal_age_h: t_star,
+        optimal_cost_rate_per_h: c_star,
+        found_age_h: found,
+        cost_rate_at_found_per_h: fab_stdlib::maintenance::age_replacement_cost_rate(
+            *shape, eta, cp, cf, found,
+        ),
     })
 }
 
