@@ -433,7 +433,10 @@ impl EarliestStart {
     /// Adds `station`, not in the list, with a `start` no earlier than any held.
     fn insert(&mut self, station: usize, start: u64) {
         debug_assert!(self.links[station].start == u64::MAX, "station {station} already held");
-        debug_assert!(self.tail == NONE || self.links[self.tail].start <= start, "start out of order");
+        debug_assert!(
+            self.tail == NONE || self.links[self.tail].start <= start,
+            "start out of order"
+        );
         self.links[station] = Link { start, previous: self.tail, next: NONE };
         match self.tail {
             NONE => self.head = station,

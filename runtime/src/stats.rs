@@ -599,13 +599,15 @@ impl P2Quantile {
     }
 
     fn parabolic(&self, i: usize, step: i64) -> f64 {
-        let (q_below, q_here, q_above) = (self.heights[i - 1], self.heights[i], self.heights[i + 1]);
+        let (q_below, q_here, q_above) =
+            (self.heights[i - 1], self.heights[i], self.heights[i + 1]);
         let n = |k: usize| self.positions[k] as f64;
         let (n_below, n_here, n_above) = (n(i - 1), n(i), n(i + 1));
         let d = step as f64;
-        q_here + d / (n_above - n_below)
-            * ((n_here - n_below + d) * (q_above - q_here) / (n_above - n_here)
-                + (n_above - n_here - d) * (q_here - q_below) / (n_here - n_below))
+        q_here
+            + d / (n_above - n_below)
+                * ((n_here - n_below + d) * (q_above - q_here) / (n_above - n_here)
+                    + (n_above - n_here - d) * (q_here - q_below) / (n_here - n_below))
     }
 
     fn linear(&self, i: usize, step: i64) -> f64 {
