@@ -74,10 +74,9 @@ pub struct BottleneckTracker {
     states: Vec<StationState>,
     /// Starts of the periods of active and ending stations.
     earliest: EarliestStart,
-    /// Stations whose period ended at `now`, final once time moves on.
-    ending: Vec<usize>,
-    /// Scratch for the periods closed when time moves on.
-    closed: Vec<Period>,
+    /// Stations whose period ended at `now`, final once time moves on, each with scratch space
+    /// for the start of the period it closes (see [`Self::close_ended_periods`]).
+    ending: Vec<(usize, u64)>,
     /// Bottleneck time is decided up to here.
     decided: u64,
     /// Completed periods the sweep has not reached, by start.
@@ -104,7 +103,6 @@ impl BottleneckTracker {
             states: vec![StationState::Inactive; stations],
             earliest: EarliestStart::new(stations),
             ending: Vec::with_capacity(stations),
-            closed: Vec::with_capacity(stations),
             decided: start,
             upcoming: BinaryHeap::with_capacity(stations),
             live: BinaryHeap::with_capacity(stations),
@@ -123,7 +121,7 @@ impl BottleneckTracker {
         match (self.states[station], active) {
             (StationState::Inactive, true) => {
                 self.states[station] = StationState::Active { start: now };
-                self.earliest.set(station, now);
+                self.earliest.insert(station, now);
             }
             // Stopped and restarted at the same instant: the same period goes on.
             (StationState::Ending { start }, true) => {
@@ -131,7 +129,7 @@ impl BottleneckTracker {
             }
             (StationState::Active { start }, false) => {
                 self.states[station] = StationState::Ending { start };
-                self.ending.push(station);
+                self.ending.push((station, 0));
             }
             _ => {}
         }
@@ -146,16 +144,18 @@ impl BottleneckTracker {
             match self.states[station] {
                 StationState::Active { .. } => {
                     self.states[station] = StationState::Active { start: now };
-                    self.earliest.set(station, now);
+                    self.earliest.remove(station);
+                    self.earliest.insert(station, now);
                 }
                 // It may still restart at this instant; as a period it is empty.
                 StationState::Ending { .. } if same_instant => {
                     self.states[station] = StationState::Ending { start: now };
-                    self.earliest.set(station, now);
+                    self.earliest.remove(station);
+                    self.earliest.insert(station, now);
                 }
                 StationState::Ending { .. } => {
                     self.states[station] = StationState::Inactive;
-                    self.earliest.set(station, u64::MAX);
+                    self.earliest.remove(station);
                 }
                 StationState::Inactive => {}
             }
@@ -188,7 +188,7 @@ impl BottleneckTracker {
                     self.upcoming.push(Reverse((start, station, now)));
                 }
                 self.states[station] = StationState::Inactive;
-                self.earliest.set(station, u64::MAX);
+                self.earliest.remove(station);
             }
         }
         self.ending.clear();
@@ -219,38 +219,55 @@ impl BottleneckTracker {
 
     /// Moves the clock to `now`: periods that ended at the previous instant become final, and
     /// time is decided up to the earliest start of a period still active.
+    ///
+    /// Inlined: several state changes often share an instant, and then there is nothing to do.
+    #[inline]
     fn move_clock(&mut self, now: u64) -> u64 {
         debug_assert!(now >= self.now, "time went backwards: {now} < {}", self.now);
         let now = now.max(self.now);
         if now > self.now {
-            self.close_ended_periods();
-            let frontier = self.earliest.min().map_or(now, |start| start.min(now));
-            self.sweep(frontier);
-            self.now = now;
+            self.advance(now);
         }
         now
     }
 
+    /// [`Self::move_clock`] once time has moved on to `now`.
+    fn advance(&mut self, now: u64) {
+        if !self.ending.is_empty() {
+            self.close_ended_periods();
+        }
+        let frontier = self.earliest.min().map_or(now, |start| start.min(now));
+        // Usually a station active since before the frontier was decided is still active, and
+        // the frontier has not moved: nothing to sweep.
+        if self.decided < frontier {
+            self.sweep(frontier);
+        }
+        self.now = now;
+    }
+
+    /// Makes the periods that ended at the previous instant final. Two passes over `ending`, so
+    /// that the second sees the earliest start once all of them are inactive; the first notes
+    /// in each entry the start of the period it closed (`u64::MAX`: none, the station restarted
+    /// or was already closed by an earlier entry).
     fn close_ended_periods(&mut self) {
-        for &station in &self.ending {
-            if let StationState::Ending { start } = self.states[station] {
-                self.states[station] = StationState::Inactive;
-                self.earliest.set(station, u64::MAX);
-                if start < self.now {
-                    self.closed.push(Period { station, start, end: self.now });
-                }
+        for (station, closed_start) in &mut self.ending {
+            *closed_start = u64::MAX;
+            if let StationState::Ending { start } = self.states[*station] {
+                self.states[*station] = StationState::Inactive;
+                self.earliest.remove(*station);
+                *closed_start = start;
+            }
+        }
+        // A period inside one still active that started no later can never be the longest:
+        // the active one is already longer (it lasts past `now`, after this period ended). Empty
+        // periods (`start == now`) are dropped too.
+        let earliest_active = self.earliest.min().unwrap_or(u64::MAX);
+        for &(station, start) in &self.ending {
+            if start < self.now && start < earliest_active {
+                self.upcoming.push(Reverse((start, station, self.now)));
             }
         }
         self.ending.clear();
-        // A period inside one still active that started no later can never be the longest:
-        // the active one is already longer (it lasts past `now`, after this period ended).
-        let earliest_active = self.earliest.min();
-        for period in self.closed.drain(..) {
-            if earliest_active.is_some_and(|start| start <= period.start) {
-                continue;
-            }
-            self.upcoming.push(Reverse((period.start, period.station, period.end)));
-        }
     }
 
     /// Decides the momentary bottleneck from `decided` to `to`, from completed periods.
@@ -382,36 +399,74 @@ struct Spell {
     to: u64,
 }
 
-/// The minimum of one value per station (`u64::MAX` for none), as a fixed tournament tree:
-/// O(log stations) updates, O(1) minimum, no allocation after construction.
+/// The earliest start among the stations holding one, as a doubly linked list of those stations
+/// in order of start: O(1) insertion, removal and minimum, no allocation after construction.
+///
+/// Keeping the order costs nothing because starts arrive in order: a station is inserted with
+/// the tracker's `now`, which no start held is later than.
 #[derive(Clone, Debug)]
 struct EarliestStart {
-    leaves: usize,
-    tree: Vec<u64>,
+    links: Vec<Link>,
+    /// The station with the earliest start, and the one with the latest (`NONE`: empty).
+    head: usize,
+    tail: usize,
 }
+
+/// One station's place in [`EarliestStart`].
+#[derive(Clone, Copy, Debug)]
+struct Link {
+    /// The start, `u64::MAX` when the station is not in the list.
+    start: u64,
+    previous: usize,
+    next: usize,
+}
+
+/// No station.
+const NONE: usize = usize::MAX;
 
 impl EarliestStart {
     fn new(stations: usize) -> EarliestStart {
-        let leaves = stations.next_power_of_two().max(1);
-        EarliestStart { leaves, tree: vec![u64::MAX; 2 * leaves] }
+        let unlinked = Link { start: u64::MAX, previous: NONE, next: NONE };
+        EarliestStart { links: vec![unlinked; stations], head: NONE, tail: NONE }
     }
 
-    fn set(&mut self, station: usize, value: u64) {
-        let mut node = self.leaves + station;
-        self.tree[node] = value;
-        while node > 1 {
-            node /= 2;
-            let min = self.tree[2 * node].min(self.tree[2 * node + 1]);
-            if self.tree[node] == min {
-                // The minima above this node are unchanged.
-                break;
-            }
-            self.tree[node] = min;
+    /// Adds `station`, not in the list, with a `start` no earlier than any held.
+    fn insert(&mut self, station: usize, start: u64) {
+        debug_assert!(self.links[station].start == u64::MAX, "station {station} already held");
+        debug_assert!(
+            self.tail == NONE || self.links[self.tail].start <= start,
+            "start out of order"
+        );
+        self.links[station] = Link { start, previous: self.tail, next: NONE };
+        match self.tail {
+            NONE => self.head = station,
+            tail => self.links[tail].next = station,
+        }
+        self.tail = station;
+    }
+
+    /// Removes `station` if it is in the list.
+    fn remove(&mut self, station: usize) {
+        let Link { start, previous, next } = self.links[station];
+        if start == u64::MAX {
+            return;
+        }
+        self.links[station] = Link { start: u64::MAX, previous: NONE, next: NONE };
+        match previous {
+            NONE => self.head = next,
+            previous => self.links[previous].next = next,
+        }
+        match next {
+            NONE => self.tail = previous,
+            next => self.links[next].previous = previous,
         }
     }
 
     fn min(&self) -> Option<u64> {
-        Some(self.tree[1]).filter(|&value| value != u64::MAX)
+        match self.head {
+            NONE => None,
+            head => Some(self.links[head].start),
+        }
     }
 }
 

@@ -509,13 +509,17 @@ pub struct P2Quantile {
     heights: [f64; 5],
     /// Marker positions, 1-based ranks.
     positions: [i64; 5],
+    /// The increments of the desired positions of the middle markers per observation:
+    /// `p/2`, `p`, `(1+p)/2` (computed once rather than on every push).
+    increments: [f64; 3],
 }
 
 impl P2Quantile {
     /// An estimator of the `p` quantile (`p` is clamped to [0, 1]).
     pub fn new(p: f64) -> P2Quantile {
         let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
-        P2Quantile { p, count: 0, heights: [0.0; 5], positions: [1, 2, 3, 4, 5] }
+        let increments = [0.5 * p, p, 0.5 * (1.0 + p)];
+        P2Quantile { p, count: 0, heights: [0.0; 5], positions: [1, 2, 3, 4, 5], increments }
     }
 
     pub fn probability(&self) -> f64 {
@@ -557,10 +561,9 @@ impl P2Quantile {
         for position in &mut self.positions[cell + 1..] {
             *position += 1;
         }
-        let increments = [0.0, 0.5 * self.p, self.p, 0.5 * (1.0 + self.p), 1.0];
         let last_rank = (self.count - 1) as f64;
         for i in 1..=3 {
-            let desired = 1.0 + last_rank * increments[i];
+            let desired = 1.0 + last_rank * self.increments[i - 1];
             let n = self.positions;
             let offset = desired - n[i] as f64;
             if (offset >= 1.0 && n[i + 1] - n[i] > 1) || (offset <= -1.0 && n[i - 1] - n[i] < -1) {
@@ -596,12 +599,15 @@ impl P2Quantile {
     }
 
     fn parabolic(&self, i: usize, step: i64) -> f64 {
-        let q = &self.heights;
-        let n = self.positions.map(|n| n as f64);
+        let (q_below, q_here, q_above) =
+            (self.heights[i - 1], self.heights[i], self.heights[i + 1]);
+        let n = |k: usize| self.positions[k] as f64;
+        let (n_below, n_here, n_above) = (n(i - 1), n(i), n(i + 1));
         let d = step as f64;
-        q[i] + d / (n[i + 1] - n[i - 1])
-            * ((n[i] - n[i - 1] + d) * (q[i + 1] - q[i]) / (n[i + 1] - n[i])
-                + (n[i + 1] - n[i] - d) * (q[i] - q[i - 1]) / (n[i] - n[i - 1]))
+        q_here
+            + d / (n_above - n_below)
+                * ((n_here - n_below + d) * (q_above - q_here) / (n_above - n_here)
+                    + (n_above - n_here - d) * (q_here - q_below) / (n_here - n_below))
     }
 
     fn linear(&self, i: usize, step: i64) -> f64 {
