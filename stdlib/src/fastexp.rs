@@ -4,11 +4,11 @@
 //! engine draws one lognormal per processed part, so it showed as a tenth of a benchmark's time.
 //! This version splits x = (k + j/128)·ln 2 + r with |r| ≤ ln 2 / 256, reads 2^(j/128) from a table
 //! of `libm::exp2` values (constants generated into `fastexp/table.rs` and checked by a test, so
-//! a call does not check that a lazily built table is ready), and evaluates exp(r) by a degree-5 Taylor polynomial (the next term
-//! is below 10⁻¹⁸ relative). It uses only IEEE additions and multiplications, which every platform
-//! rounds alike, so results stay bit-identical everywhere; the error is within 2 ulp of the exact
-//! value (a test compares it with `libm::exp` over the whole range). Arguments outside
-//! [−700, 700], where scaling by 2^k would need care, go to `libm::exp`.
+//! a call does not check that a lazily built table is ready), and evaluates exp(r) by a degree-5
+//! Taylor polynomial (the next term is below 10⁻¹⁸ relative). It uses only IEEE additions and
+//! multiplications, which every platform rounds alike, so results stay bit-identical everywhere;
+//! the error is within 2 ulp of the exact value (a test compares it with `libm::exp` over the whole
+//! range). Arguments outside [−700, 700], where scaling by 2^k would need care, go to `libm::exp`.
 
 mod table;
 
