@@ -2,6 +2,7 @@
 //! examples and the fixture files of `tests/lsp/`.
 
 mod lsp_support;
+mod support;
 
 use lsp_support::{Client, position, position_of, temp_dir, uri};
 use serde_json::{Value, json};

@@ -95,11 +95,14 @@ pub fn svg_elements(svg: &str) -> Vec<String> {
     seen
 }
 
-/// A fresh, empty folder under the system's temporary folder, unique to this process and call.
+/// A fresh, empty folder unique to this process and call, under the folder Cargo keeps for
+/// integration tests' files (`target/tmp`): test runs do not litter the system's temporary
+/// folder, and `cargo clean` removes what they leave.
 pub fn temp_dir(tag: &str) -> PathBuf {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let call = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("fab-test-{}-{tag}-{call}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("fab-test-{}-{tag}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
