@@ -23,3 +23,7 @@ pub mod special;
 pub mod types;
 pub mod units;
 pub mod ziggurat;
+
+/// Test support: source files generated from a definition and committed.
+#[cfg(test)]
+mod generated;
