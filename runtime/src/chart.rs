@@ -525,10 +525,11 @@ pub(crate) fn shorten(text: &str, limit: usize) -> String {
     short
 }
 
-/// For tests of every chart: asserts that tags close in order, attributes are quoted, text holds
-/// no raw markup or unknown entity, and there is one root; returns the element names in order.
-#[cfg(test)]
-pub(crate) fn well_formed_svg(svg: &str) -> Vec<String> {
+/// For tests of every chart, here and in the end-to-end tests: asserts that tags close in order,
+/// attributes are quoted, text holds no raw markup or unknown entity, and there is one root;
+/// returns the element names in order. (Public for the tests of other crates only.)
+#[doc(hidden)]
+pub fn well_formed_svg(svg: &str) -> Vec<String> {
     let mut open: Vec<String> = Vec::new();
     let mut seen = Vec::new();
     let mut rest = svg;

@@ -61,7 +61,7 @@ pub fn fab_blocks(markdown: &str) -> Vec<String> {
     out
 }
 
-/// Every tag closes in order, attributes are quoted, there is one `<svg>` root; returns the
+/// A standalone SVG document, well formed (`fab_runtime::chart::well_formed_svg`); returns the
 /// element names.
 pub fn svg_elements(svg: &str) -> Vec<String> {
     assert!(
@@ -69,30 +69,7 @@ pub fn svg_elements(svg: &str) -> Vec<String> {
         "{}",
         &svg[..60.min(svg.len())]
     );
-    let mut open: Vec<String> = Vec::new();
-    let mut seen = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find('<') {
-        assert!(!rest[..start].contains('>'), "raw '>' in text");
-        let end = start + rest[start..].find('>').expect("unclosed tag");
-        let tag = &rest[start + 1..end];
-        rest = &rest[end + 1..];
-        assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes in <{tag}>");
-        if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(open.pop().as_deref(), Some(name), "mismatched </{name}>");
-            continue;
-        }
-        let name = tag.split([' ', '/', '\n']).next().unwrap_or("").to_string();
-        if open.is_empty() {
-            assert!(seen.is_empty(), "a second root <{name}>");
-        }
-        seen.push(name.clone());
-        if !tag.ends_with('/') {
-            open.push(name);
-        }
-    }
-    assert!(open.is_empty() && rest.trim().is_empty(), "unclosed {open:?}");
-    seen
+    fab_runtime::chart::well_formed_svg(svg)
 }
 
 /// A fresh, empty folder unique to this process and call, under the folder Cargo keeps for
