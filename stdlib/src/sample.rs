@@ -311,6 +311,12 @@ impl Distribution {
     }
 }
 
+/// A lognormal draw: `location + e^(μ + σ·Z)`.
+#[inline]
+fn lognormal(mu: f64, sigma: f64, location: f64, stream: &mut Stream) -> f64 {
+    location + crate::fastexp::exp(mu + sigma * standard_normal(stream))
+}
+
 impl Sampler {
     /// One draw.
     ///
@@ -320,9 +326,7 @@ impl Sampler {
     #[inline]
     pub fn sample(&self, stream: &mut Stream) -> f64 {
         match self {
-            Sampler::Lognormal { mu, sigma, location } => {
-                location + crate::fastexp::exp(mu + sigma * standard_normal(stream))
-            }
+            Sampler::Lognormal { mu, sigma, location } => lognormal(*mu, *sigma, *location, stream),
             _ => self.sample_other(stream),
         }
     }
@@ -334,9 +338,7 @@ impl Sampler {
             Sampler::Constant { value } => *value,
             Sampler::Uniform { min, max } => min + (max - min) * stream.uniform(),
             Sampler::Normal { mean, sd } => mean + sd * standard_normal(stream),
-            Sampler::Lognormal { mu, sigma, location } => {
-                location + crate::fastexp::exp(mu + sigma * standard_normal(stream))
-            }
+            Sampler::Lognormal { mu, sigma, location } => lognormal(*mu, *sigma, *location, stream),
             Sampler::TruncatedNormal { mean, sd, kept, .. } if *kept >= REDRAW_MIN_KEPT => loop {
                 let x = mean + sd * standard_normal(stream);
                 if x >= 0.0 {
