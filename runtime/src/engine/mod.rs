@@ -195,10 +195,14 @@ struct SinkNode {
     lead: DurationMean,
 }
 
+/// A component's state. Stations, the nodes most events touch, are held inline rather than boxed
+/// (measured: 1 % fewer instructions and 2–4 % less time on the peer benchmark's line), so every
+/// node is a station's size; the other kinds are few and rarely the hot ones.
+#[allow(clippy::large_enum_variant)]
 #[repr(u8)]
 enum Node {
     Source(SourceNode),
-    Station(Box<StationNode>),
+    Station(StationNode),
     Buffer(BufferNode),
     Conveyor(Box<ConveyorNode>),
     Sink(SinkNode),
@@ -358,17 +362,17 @@ impl<'m> Sim<'m> {
                 ComponentKind::Station(station) => {
                     station_ordinal[id.index()] = stations;
                     stations += 1;
-                    Node::Station(Box::new(StationNode::new(component, station, None, &stream)?))
+                    Node::Station(StationNode::new(component, station, None, &stream)?)
                 }
                 ComponentKind::Robot(robot) => {
                     station_ordinal[id.index()] = stations;
                     stations += 1;
-                    Node::Station(Box::new(StationNode::new(
+                    Node::Station(StationNode::new(
                         component,
                         &robot.station,
                         Some(&robot.motion),
                         &stream,
-                    )?))
+                    )?)
                 }
                 ComponentKind::Buffer(buffer) => Node::Buffer(BufferNode {
                     capacity: buffer.capacity,
@@ -729,7 +733,7 @@ impl<'m> Sim<'m> {
     }
 
     /// Removes `c`'s outgoing part, and does what its leaving frees up.
-    #[inline]
+    #[inline(always)]
     fn take_outgoing(&mut self, c: u32) -> Part {
         let now = self.now;
         match &mut self.nodes[c as usize] {
@@ -758,7 +762,7 @@ impl<'m> Sim<'m> {
     }
 
     /// A part enters component `c`.
-    #[inline]
+    #[inline(always)]
     fn enter(&mut self, c: u32, mut part: Part) {
         let now = self.now;
         match &mut self.nodes[c as usize] {

@@ -103,6 +103,7 @@ impl EventQueue {
         EventQueue { heap: BinaryHeap::with_capacity(capacity), sequence: 0, popped_top: false }
     }
 
+    #[inline]
     pub fn schedule(&mut self, time: u64, kind: Kind, node: u32, aux: u32, generation: u32) {
         self.sequence += 1;
         debug_assert!(self.sequence < 1 << 56, "the scheduling sequence overflows its 56 bits");
@@ -176,5 +177,54 @@ mod tests {
                 now = event.time();
             }
         }
+    }
+
+    #[test]
+    fn the_order_holds_across_time_scales_bursts_and_far_events() {
+        // Phases that change the spacing of events by orders of magnitude (nanoseconds to days),
+        // bursts at one instant, far events left pending for long, and the queue growing and
+        // shrinking, with pops and schedules interleaved as the engine does them (a schedule
+        // right after a pop overwrites the top). The reference is a plain heap of the same
+        // (time, priority, sequence) triples.
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut queue = EventQueue::default();
+        let mut reference = BinaryHeap::new();
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 11
+        };
+        let mut now = 0u64;
+        let mut n = 0u32;
+        let scales = [1_000u64, 60_000_000_000, 7, 86_400_000_000_000, 1_000_000];
+        for (phase, &scale) in scales.iter().cycle().take(15).enumerate() {
+            let target = [50usize, 3000, 200, 10, 1500][phase % 5];
+            for _ in 0..20_000 {
+                let r = next();
+                let grow = reference.len() < target || r % 3 == 0;
+                if grow || reference.is_empty() {
+                    let time = match r % 16 {
+                        0 => now,                                     // at the current instant
+                        1 => now + 40 * 3_600_000_000_000 + r % 1000, // far ahead
+                        _ => now + r % (2 * scale),
+                    };
+                    let kind = if r % 11 == 0 { Kind::Warmup } else { Kind::Arrival };
+                    n += 1;
+                    queue.schedule(time, kind, n, 0, 0);
+                    reference.push(Reverse((time, kind.priority(), n)));
+                } else {
+                    let event = queue.pop().expect("pending events");
+                    let Reverse(expected) = reference.pop().expect("pending events");
+                    assert_eq!((event.time(), event.kind.priority(), event.node), expected);
+                    now = event.time();
+                }
+            }
+        }
+        while let Some(Reverse(expected)) = reference.pop() {
+            let event = queue.pop().expect("pending events");
+            assert_eq!((event.time(), event.kind.priority(), event.node), expected);
+        }
+        assert!(queue.pop().is_none());
     }
 }

@@ -708,7 +708,6 @@ impl Sim<'_> {
 
     fn report_station(&mut self, c: u32) {
         let now = self.now;
-        let ordinal = self.station_ordinal[c as usize];
         let station = self.station(c);
         station.changed = false;
         let active = station.is_active();
@@ -723,6 +722,7 @@ impl Sim<'_> {
         station.was_active = active;
         station.was_working = working;
         if active != was_active {
+            let ordinal = self.station_ordinal[c as usize];
             self.bottleneck.set_active(ordinal as usize, now, active);
         }
         if working && !was_working && busy_clocked {
