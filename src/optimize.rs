@@ -40,18 +40,12 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
         Ok(results) => results,
         Err(code) => return code,
     };
-    let json = serde_json::to_string_pretty(&results).unwrap_or_default();
     emit(
         options,
-        &json,
+        &results,
+        "optimize.json",
         || table(&options.file, &results),
-        || {
-            vec![
-                ("optimize.json", json.clone() + "\n"),
-                ("optimize.csv", results.csv()),
-                ("optimize.svg", results.svg()),
-            ]
-        },
+        || vec![("optimize.csv", results.csv()), ("optimize.svg", results.svg())],
     )
 }
 

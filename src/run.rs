@@ -156,14 +156,13 @@ pub fn run(options: Options) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let results = &all[0];
-    let json = serde_json::to_string_pretty(results).unwrap_or_default();
     emit(
         &options,
-        &json,
+        results,
+        "results.json",
         || table(&options.file, results),
         || {
             vec![
-                ("results.json", json.clone() + "\n"),
                 ("stations.csv", report::stations_csv(results)),
                 ("replications.csv", report::replications_csv(results)),
                 ("stations.svg", report::stations_svg(results)),
@@ -172,27 +171,30 @@ pub fn run(options: Options) -> ExitCode {
     )
 }
 
-/// Prints the document (`--json`) or the table, and with `--out` writes the files and names
-/// them (under the table).
+/// Prints the document (`--json`) or the table, and with `--out` writes the document as
+/// `json_name` followed by the other files, and names them (under the table).
 pub fn emit(
     options: &Options,
-    json: &str,
+    document: &impl serde::Serialize,
+    json_name: &'static str,
     table: impl FnOnce() -> String,
     files: impl FnOnce() -> Vec<(&'static str, String)>,
 ) -> ExitCode {
+    let json = serde_json::to_string_pretty(document).unwrap_or_default();
     if options.json {
         outln!("{json}");
     } else {
         out!("{}", table());
     }
     if let Some(dir) = &options.out {
-        let files = files();
-        if let Err(e) = write_files(dir, &files) {
+        let mut all = vec![(json_name, json + "\n")];
+        all.extend(files());
+        if let Err(e) = write_files(dir, &all) {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
         if !options.json {
-            let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+            let names: Vec<&str> = all.iter().map(|(name, _)| *name).collect();
             outln!("\nwrote {} to {dir}", names.join(", "));
         }
     }

@@ -23,12 +23,12 @@ pub fn design(options: &Options, study: &Study) -> ExitCode {
         Ok(results) => results,
         Err(code) => return code,
     };
-    let json = serde_json::to_string_pretty(&results).unwrap_or_default();
     emit(
         options,
-        &json,
+        &results,
+        "design.json",
         || design_table(&options.file, &results),
-        || vec![("design.json", json.clone() + "\n"), ("design.csv", results.csv())],
+        || vec![("design.csv", results.csv())],
     )
 }
 
@@ -84,17 +84,12 @@ pub fn input_uncertainty(options: &Options, study: &Study) -> ExitCode {
         Err(code) => return code,
     };
     let document = serde_json::json!({ "input_uncertainty": &results });
-    let json = serde_json::to_string_pretty(&document).unwrap_or_default();
     emit(
         options,
-        &json,
+        &document,
+        "input_uncertainty.json",
         || input_uncertainty_table(&options.file, study.scenario.as_deref(), &results),
-        || {
-            vec![
-                ("input_uncertainty.json", json.clone() + "\n"),
-                ("input_uncertainty.csv", results.csv()),
-            ]
-        },
+        || vec![("input_uncertainty.csv", results.csv())],
     )
 }
 
@@ -196,14 +191,13 @@ pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
         Ok(results) => results,
         Err(code) => return code,
     };
-    let json = serde_json::to_string_pretty(&results).unwrap_or_default();
     emit(
         options,
-        &json,
+        &results,
+        "sensitivity.json",
         || sensitivity_table(&options.file, &results),
         || {
             vec![
-                ("sensitivity.json", json.clone() + "\n"),
                 ("sensitivity.csv", report::sensitivity_csv(&results)),
                 ("sensitivity.svg", report::sensitivity_svg(&results)),
             ]

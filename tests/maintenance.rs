@@ -128,12 +128,7 @@ fn a_window_beyond_the_interval_is_open_from_the_end_of_each_maintenance() {
     assert_eq!(detail.opportunistic_actions.values, s.maintenance_actions.values);
     assert!(detail.forced_actions.values.iter().all(|n| *n == 0.0));
     for i in 0..s.working.values.len() {
-        let total = s.working.values[i]
-            + s.starved.values[i]
-            + s.blocked.values[i]
-            + s.down.values[i]
-            + s.maintenance.values[i]
-            + s.setup.values[i];
+        let total = support::share_total(s, i);
         assert!((total - 1.0).abs() < 1e-9, "shares sum to {total}");
     }
 }

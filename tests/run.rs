@@ -746,12 +746,7 @@ fn random_models_run_without_panics_and_keep_their_books() {
         let r = study.run(1, &|_| {}).unwrap_or_else(|e| panic!("model {seed}: {e}\n{text}"));
         for (name, s) in r.stations.iter() {
             for k in 0..2 {
-                let total = s.working.values[k]
-                    + s.starved.values[k]
-                    + s.blocked.values[k]
-                    + s.down.values[k]
-                    + s.maintenance.values[k]
-                    + s.setup.values[k];
+                let total = support::share_total(s, k);
                 assert!(
                     (total - 1.0).abs() < 1e-9,
                     "model {seed}, {name}: shares sum to {total}\n{text}"

@@ -91,3 +91,19 @@ pub fn write_temp(name: &str, text: &str) -> String {
     std::fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
 }
+
+/// The six time shares of a station in replication `i`, summed: 1 for every station whose books
+/// balance.
+pub fn share_total(station: &fab_runtime::results::StationResults, i: usize) -> f64 {
+    [
+        &station.working,
+        &station.starved,
+        &station.blocked,
+        &station.down,
+        &station.maintenance,
+        &station.setup,
+    ]
+    .iter()
+    .map(|share| share.values[i])
+    .sum()
+}
