@@ -11,7 +11,11 @@
 #   FAB_BIN                     use this fab binary and skip `cargo build --release`
 #   REPEAT=k                    run each engine k times and keep the run with the least CPU (default 1)
 #   YEAR_RUN=0                  skip fab's 100-station, 8760 h run
-#   SKIP_SIMPY=1, SKIP_NEXOSIM=1, SKIP_FAB=1  leave an engine out
+#   SKIP_SIMPY=1, SKIP_NEXOSIM=1, SKIP_FAB=1, SKIP_KERNEL=1  leave an engine out
+#
+# Besides the peers it times the line kernel (runtime/benches/line_kernel.rs): this one model as the
+# smallest event loop, with fab's streams and samplers. It is a floor under any engine's cost per
+# event on this machine, not a competitor; see bench/README.md.
 #
 # Everything runs one process at a time on one thread. CPU seconds are those of the child process
 # (user + system, from rusage), so they include each engine's start-up; for fab they include
@@ -33,7 +37,7 @@ PY=${PYTHON:-python3}
 
 DRY=0
 if [[ ${1:-} == --dry-run || ${1:-} == -n ]]; then DRY=1; shift; fi
-if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; fi
 SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(10 100 1000)
 for n in "${SIZES[@]}"; do
@@ -61,7 +65,8 @@ RESULTS="$OUT/results.tsv"
 ((DRY)) || : >"$RESULTS"
 
 # ---------------------------------------------------------------------------- preparing engines
-HAVE_FAB=0 HAVE_SIMPY=0 HAVE_NX=0
+HAVE_FAB=0 HAVE_SIMPY=0 HAVE_NX=0 HAVE_KERNEL=0
+KERNEL=""
 FAB=${FAB_BIN:-"$ROOT/target/release/fab"}
 
 if [[ ${SKIP_FAB:-0} != 1 ]]; then
@@ -101,6 +106,22 @@ if [[ ${SKIP_NEXOSIM:-0} != 1 ]]; then
     HAVE_NX=1
   else
     say "   NeXosim did not build (see $OUT/nexosim-build.log); NeXosim is left out."
+  fi
+fi
+
+if [[ ${SKIP_KERNEL:-0} != 1 ]]; then
+  say "== the line kernel (cargo bench -p fab-runtime --bench line_kernel --no-run)"
+  if ((DRY)); then HAVE_KERNEL=1; say "  would run: cargo bench -p fab-runtime --bench line_kernel --no-run"
+  elif KERNEL=$(cd "$ROOT" && cargo bench -p fab-runtime --bench line_kernel --no-run --message-format=json \
+                  2>"$OUT/kernel-build.log" | "$PY" -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "line_kernel" and m.get("executable"):
+        print(m["executable"])') && [[ -n $KERNEL && -x $KERNEL ]]; then
+    HAVE_KERNEL=1
+  else
+    say "   the line kernel did not build (see $OUT/kernel-build.log); it is left out."
   fi
 fi
 
@@ -152,6 +173,9 @@ for n in "${SIZES[@]}"; do
   if ((HAVE_NX)); then
     measure "nexosim_N$n" "$n" "$h" -- "$NX_BIN" "$n" --horizon-h "$h" --threads 1 || true
   fi
+  if ((HAVE_KERNEL)); then
+    measure "kernel_N$n" "$n" "$h" -- "$KERNEL" "$n" "$h" || true
+  fi
 done
 
 if ((HAVE_FAB)) && [[ $YEAR_RUN == 1 ]]; then
@@ -189,7 +213,8 @@ def parse(label):
         return events, d["kpis"]["throughput_per_hour"]["mean"], parts, None
     return d["model_events"], d["throughput_per_h"], d["parts_completed"], d.get("cpu_s")
 
-names = {"fab": "fab (incl. compile)", "simpy": "SimPy 4.1.2", "nexosim": "NeXosim 1.0, 1 thread"}
+names = {"fab": "fab (incl. compile)", "simpy": "SimPy 4.1.2", "nexosim": "NeXosim 1.0, 1 thread",
+         "kernel": "line kernel (floor)"}
 def fmt(x, spec):
     return "-" if x is None else format(x, spec)
 
@@ -220,9 +245,13 @@ for (n, h), entries in by_n.items():
         print(f"{names.get(eng, eng):<24}{events:>14,.0f}{cpu:>9.2f}{fmt(self_cpu, '.2f'):>11}"
               f"{rate[eng]:>12,.0f}{wall:>9.2f}{fmt(parts, ',.0f'):>9}{thr:>9.2f}")
     if "fab" in rate:
-        for peer, name in (("simpy", "SimPy"), ("nexosim", "NeXosim")):
+        for peer, name in (("simpy", "SimPy"), ("nexosim", "NeXosim"), ("kernel", "line kernel")):
             if peer in rate:
                 print(f"  fab / {name}: {rate['fab'] / rate[peer]:.2f}x model events per CPU-second")
+    if "kernel" in rate:
+        for peer, name in (("simpy", "SimPy"), ("nexosim", "NeXosim")):
+            if peer in rate:
+                print(f"  line kernel / {name}: {rate['kernel'] / rate[peer]:.2f}x (the ceiling of any ratio above)")
 
 for n, h, label, cpu, wall in rows:
     if label.endswith("_year"):
