@@ -141,17 +141,17 @@ pub fn run(options: Options) -> ExitCode {
     }
     if let [a, b] = all.as_slice() {
         let comparison = compare(a, b);
+        let json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
         if options.json {
-            outln!("{}", serde_json::to_string_pretty(&comparison).unwrap_or_default());
+            outln!("{json}");
         } else {
             out!("{}", comparison_table(&comparison));
         }
-        if let Some(dir) = &options.out {
-            let json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
-            if let Err(e) = write_files(dir, &[("comparison.json", json + "\n")]) {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
+        if let Some(dir) = &options.out
+            && let Err(e) = write_files(dir, &[("comparison.json", json + "\n")])
+        {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
         }
         return ExitCode::SUCCESS;
     }

@@ -80,8 +80,10 @@ fn few_observations_make_input_uncertainty_dominate_and_many_make_it_small() {
     // 20 × 9 deviations, but with common random numbers every macro-replication reuses the same
     // 10 replication streams, so they are nearly the same deviations rescaled: the estimate has
     // about R − 1 = 9 degrees of freedom, not 180. Its ratio to the expectation then lies in
-    // [χ²₉(0.0005), χ²₉(0.9995)] / 9 ≈ [0.096, 3.3] (Wilson–Hilferty); a variance off by an
-    // order of magnitude (per replication instead of per run, a lost factor of R) falls outside.
+    // [χ²₉(0.0005), χ²₉(0.9995)] / 9 ≈ [0.096, 3.3] (Wilson–Hilferty). With these seeds the
+    // ratios are 0.86 (10 observations) and 0.60 (5000), so a variance off by a factor of R = 10
+    // either way (per replication instead of per run) falls outside; the bounds alone would not
+    // promise that for other seeds.
     for d in [&few, &many] {
         let thetas: Vec<f64> = d["by_macro_replication"]
             .as_array()

@@ -2088,3 +2088,17 @@ fn check_study_expression(ctx: &mut Ctx, expr: &ast::Expr) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::VARIABLE_MAINTENANCE_PARAMETERS;
+    use fab_runtime::factor::MaintenanceParameter;
+
+    /// The checker lets `vary` name exactly the maintenance numbers the runtime can set.
+    #[test]
+    fn every_variable_maintenance_parameter_is_set_by_the_runtime() {
+        let checked: Vec<&str> = VARIABLE_MAINTENANCE_PARAMETERS.iter().map(|(n, _)| *n).collect();
+        let runtime: Vec<&str> = MaintenanceParameter::NAMES.iter().map(|(_, n)| *n).collect();
+        assert_eq!(checked, runtime);
+    }
+}

@@ -11,7 +11,7 @@ use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::scope::{Declaration, model_files, scope};
 use crate::syntax::{ItemClass, item_index, item_syntax};
-use crate::value::Value;
+use crate::value::{Field, Value};
 use fab_grammar::ast::{DeclKind, ItemKind, Span};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -352,17 +352,12 @@ fn check_crews_and_spares(
             && let Value::Ref(resource) = &field.value
             && is_spare(resource)
         {
-            out.push(
-                Diagnostic::error(
-                    "E0103",
-                    format!("`{}` is a spare part, not a crew", resource.name),
-                )
-                .primary(field.value_location.clone(), "this resource has a `stock`")
-                .help(
-                    "A crew is a resource with a `count` of people; a spare part (with `stock`) \
-                     is named by a failure mode's `uses`.",
-                ),
-            );
+            out.push(spare_held(
+                field,
+                resource,
+                "a crew",
+                "A crew is a resource with a `count` of people",
+            ));
         }
         // Servers keep what they `need` through a stop, so a repair that waits for a unit of the
         // same resource can wait forever.
@@ -394,18 +389,13 @@ fn check_crews_and_spares(
                 if let Value::Ref(resource) = item
                     && is_spare(resource)
                 {
-                    out.push(
-                        Diagnostic::error(
-                            "E0103",
-                            format!("`{}` is a spare part, not an operator", resource.name),
-                        )
-                        .primary(field.value_location.clone(), "this resource has a `stock`")
-                        .help(
-                            "A station `needs` people or tools that are held and given back (a \
-                             resource with a `count`); a spare part (with `stock`) is named by a \
-                             failure mode's `uses`.",
-                        ),
-                    );
+                    out.push(spare_held(
+                        field,
+                        resource,
+                        "an operator",
+                        "A station `needs` people or tools that are held and given back (a \
+                         resource with a `count`)",
+                    ));
                 }
             }
         }
@@ -425,6 +415,16 @@ fn check_crews_and_spares(
             }
         }
     }
+}
+
+/// E0103 for a spare part (a resource with `stock`) named where a held resource is expected: as
+/// `role` (`a crew`, `an operator`), which `what_is_held` describes.
+fn spare_held(field: &Field, resource: &Declaration, role: &str, what_is_held: &str) -> Diagnostic {
+    Diagnostic::error("E0103", format!("`{}` is a spare part, not {role}", resource.name))
+        .primary(field.value_location.clone(), "this resource has a `stock`")
+        .help(format!(
+            "{what_is_held}; a spare part (with `stock`) is named by a failure mode's `uses`."
+        ))
 }
 
 /// The nodes reachable from `starts` (included) along `next`.

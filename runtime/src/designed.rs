@@ -65,6 +65,11 @@ pub fn measure(name: &str) -> Option<Measure> {
     measures().find(|m| m.name() == name)
 }
 
+/// Every measure of a run's results, by name, in the catalog's order.
+pub fn measured(results: &Results) -> Vec<(String, Stat)> {
+    measures().map(|m| (m.name().to_string(), (m.stat)(results))).collect()
+}
+
 /// Cost per hour of the observed period (horizon minus warm-up), replication by replication.
 fn cost_rate(r: &Results) -> Stat {
     let hours = (r.horizon_s - r.warmup_s) / 3600.0;
@@ -131,7 +136,7 @@ pub struct DesignResults {
 pub struct DesignPoint {
     /// Factor values in their units, in factor order.
     pub values: Vec<f64>,
-    /// Per measure (the names of [`measures`](crate::designed::measures)): mean, half-width and per-replication values.
+    /// Per measure (the names of [`measures`]): mean, half-width and per-replication values.
     pub measures: Vec<(String, Stat)>,
 }
 
@@ -272,7 +277,7 @@ pub fn run_design(
             .zip(&results)
             .map(|(point, r)| DesignPoint {
                 values: plan.factors.iter().zip(point).map(|(f, &v)| f.display(v)).collect(),
-                measures: measures().map(|m| (m.name().to_string(), (m.stat)(r))).collect(),
+                measures: measured(r),
             })
             .collect(),
     })

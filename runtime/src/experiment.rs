@@ -274,12 +274,14 @@ impl Experiment {
 /// A 64-bit FNV-1a hash of the model IR's JSON, in hex.
 pub fn model_hash(model: &Model) -> String {
     let bytes = serde_json::to_vec(model).unwrap_or_default();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= byte as u64;
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", fnv1a(bytes))
+}
+
+/// The 64-bit FNV-1a hash of `bytes`: a stable name for data, the same on every platform.
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// Two runs with common random numbers and their paired differences (B − A).

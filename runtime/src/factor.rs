@@ -146,30 +146,24 @@ pub enum MaintenanceParameter {
 }
 
 impl MaintenanceParameter {
+    /// Every parameter with its `.fab` name.
+    pub const NAMES: [(MaintenanceParameter, &'static str); 7] = [
+        (MaintenanceParameter::Every, "every"),
+        (MaintenanceParameter::Age, "age"),
+        (MaintenanceParameter::Window, "window"),
+        (MaintenanceParameter::Threshold, "threshold"),
+        (MaintenanceParameter::InspectEvery, "inspect_every"),
+        (MaintenanceParameter::Detection, "detection"),
+        (MaintenanceParameter::Lead, "lead"),
+    ];
+
     /// The parameter of this `.fab` name.
     pub fn named(name: &str) -> Option<MaintenanceParameter> {
-        Some(match name {
-            "every" => MaintenanceParameter::Every,
-            "age" => MaintenanceParameter::Age,
-            "window" => MaintenanceParameter::Window,
-            "threshold" => MaintenanceParameter::Threshold,
-            "inspect_every" => MaintenanceParameter::InspectEvery,
-            "detection" => MaintenanceParameter::Detection,
-            "lead" => MaintenanceParameter::Lead,
-            _ => return None,
-        })
+        Self::NAMES.iter().find(|(_, n)| *n == name).map(|(p, _)| *p)
     }
 
     fn name(self) -> &'static str {
-        match self {
-            MaintenanceParameter::Every => "every",
-            MaintenanceParameter::Age => "age",
-            MaintenanceParameter::Window => "window",
-            MaintenanceParameter::Threshold => "threshold",
-            MaintenanceParameter::InspectEvery => "inspect_every",
-            MaintenanceParameter::Detection => "detection",
-            MaintenanceParameter::Lead => "lead",
-        }
+        Self::NAMES.iter().find(|(p, _)| *p == self).map_or("", |(_, n)| n)
     }
 
     /// Sets the parameter of `maintenance`, which must be a strategy that has it.

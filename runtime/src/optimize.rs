@@ -180,9 +180,7 @@ pub fn run_optimization(
                 .iter()
                 .map(|c| quantity_stat(study, &c.quantity, point, results))
                 .collect(),
-            measures: designed::measures()
-                .map(|m| (m.name().to_string(), (m.stat)(results)))
-                .collect(),
+            measures: designed::measured(results),
         })
         .collect();
     let mut best: Option<usize> = None;

@@ -140,14 +140,8 @@ impl FittedInput {
         if self.file.is_empty() {
             return self.name.clone();
         }
-        // FNV-1a over the values' bits: a stable name for the data, independent of the platform.
-        let hash = self.values.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, value| {
-            value
-                .to_bits()
-                .to_le_bytes()
-                .iter()
-                .fold(hash, |h, byte| (h ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
-        });
+        let hash =
+            crate::experiment::fnv1a(self.values.iter().flat_map(|v| v.to_bits().to_le_bytes()));
         format!("data {} {hash:016x}", self.column)
     }
 
@@ -395,7 +389,8 @@ pub struct MeasureUncertainty {
 pub struct MacroReplication {
     /// Per input, in input order.
     pub parameters: Vec<Vec<f64>>,
-    /// Per measure (the names of [`measures`](crate::designed::measures)), the mean over the replications.
+    /// Per measure (the names of [`measures`](crate::designed::measures)), the mean over the
+    /// replications.
     pub means: Vec<(String, f64)>,
 }
 

@@ -628,7 +628,7 @@ impl<'m> Sim<'m> {
             let via = self.links[c as usize].successors[i];
             self.wait_at(via, Waiter { component: c, epoch, via }, 0);
         }
-        self.blocked_changed(c, true);
+        self.blocked_changed(c);
     }
 
     fn wait_at(&mut self, s: u32, waiter: Waiter, depth: u32) {
@@ -719,7 +719,7 @@ impl<'m> Sim<'m> {
         if links.blocked {
             links.blocked = false;
             links.epoch = links.epoch.wrapping_add(1);
-            self.blocked_changed(c, false);
+            self.blocked_changed(c);
         }
     }
 
@@ -821,7 +821,7 @@ impl<'m> Sim<'m> {
 
     /// A component became blocked or unblocked: only conveyors act on it.
     #[inline]
-    fn blocked_changed(&mut self, c: u32, _blocked: bool) {
+    fn blocked_changed(&mut self, c: u32) {
         if let Node::Conveyor(_) = &self.nodes[c as usize] {
             self.conveyor_blocked_changed(c);
         }

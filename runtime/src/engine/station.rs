@@ -167,8 +167,9 @@ struct Kit {
 
 /// A station's state. `repr(C)` keeps the declaration order: the fields read at every event
 /// come first, side by side in a few cache lines, and what only failures, maintenance, setups,
-/// assembly or the final report read comes after them, the larger parts boxed. On long lines,
-/// where the stations do not all fit in the fastest cache, this saves cache misses per event.
+/// assembly or the final report read comes after them, the larger parts boxed. This layout made
+/// the peer benchmark's lines 3–5 % faster, most on the longest (timed; the machine has no
+/// hardware counters to show where the time went).
 #[repr(C)]
 pub(super) struct StationNode {
     // ---- read or written at every event
