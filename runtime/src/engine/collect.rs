@@ -4,7 +4,7 @@
 //! A statistic with no observation (the lead time when no part reached a sink) is 0.
 
 use super::station::{BLOCKED, DOWN, MAINTENANCE, SETUP, STARVED, WORKING};
-use super::{Node, Sim};
+use super::{At, Sim};
 use crate::results::{
     BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, LineResults, Named,
     ResourceResults, Results, SinkResults, Stat, StationResults,
@@ -25,10 +25,11 @@ impl Sim<'_> {
         let mut delivered = 0u64;
         let mut total_cost = 0.0;
         let mut line = LineTotals::default();
-        for (index, node) in self.nodes.iter_mut().enumerate() {
-            let name = self.model.graph[petgraph::graph::NodeIndex::new(index)].name.clone();
-            match node {
-                Node::Station(station) => {
+        for c in self.model_order() {
+            let name = self.name(c).to_string();
+            match self.at(c) {
+                At::Station(i) => {
+                    let station = &mut self.stations[i];
                     let shares = station.shares(now);
                     let availability = 1.0 - shares[DOWN] - shares[MAINTENANCE];
                     let run_s = station.parallel() as f64 * observed_s * availability;
@@ -37,7 +38,7 @@ impl Sim<'_> {
                     } else {
                         0.0
                     };
-                    let started = station.completions + station.scrapped;
+                    let started = station.completions + station.cold.scrapped;
                     let quality =
                         if started > 0 { station.completions as f64 / started as f64 } else { 1.0 };
                     let costs = station.cost_breakdown(&shares, observed_s);
@@ -60,16 +61,14 @@ impl Sim<'_> {
                     line.downtime_s += downtime_s;
                     line.maintenance_s += maintenance_s;
                     line.lost_output += lost_output;
-                    line.failures += station.failures as f64;
-                    line.maintenance_actions += station.maintenance_actions as f64;
+                    line.failures += station.cold.failures as f64;
+                    line.maintenance_actions += station.cold.maintenance_actions as f64;
                     line.costs[0] += costs.downtime;
                     line.costs[1] += costs.repair;
                     line.costs[2] += costs.preventive;
                     line.costs[3] += costs.operating;
                     line.costs[4] += costs.parts;
-                    let share = bottlenecks
-                        .get(self.station_ordinal[index] as usize)
-                        .map_or((0.0, 0.0), |b| (b.sole, b.shifting));
+                    let share = bottlenecks.get(i).map_or((0.0, 0.0), |b| (b.sole, b.shifting));
                     stations.push((
                         name,
                         StationResults {
@@ -84,12 +83,14 @@ impl Sim<'_> {
                             performance: Stat::single(performance),
                             quality: Stat::single(quality),
                             completions: Stat::single(station.completions as f64),
-                            failures: Stat::single(station.failures as f64),
-                            maintenance_actions: Stat::single(station.maintenance_actions as f64),
+                            failures: Stat::single(station.cold.failures as f64),
+                            maintenance_actions: Stat::single(
+                                station.cold.maintenance_actions as f64,
+                            ),
                             downtime_s: Stat::single(downtime_s),
                             maintenance_s: Stat::single(maintenance_s),
                             lost_output: Stat::single(lost_output),
-                            scrapped: Stat::single(station.scrapped as f64),
+                            scrapped: Stat::single(station.cold.scrapped as f64),
                             costs: CostResults {
                                 downtime: Stat::single(costs.downtime),
                                 repair: Stat::single(costs.repair),
@@ -105,23 +106,30 @@ impl Sim<'_> {
                         },
                     ));
                 }
-                Node::Buffer(buffer) => buffers.push((
-                    name,
-                    BufferResults {
-                        mean_content: Stat::single(buffer.content.mean(now)),
-                        max_content: Stat::single(buffer.content.max()),
-                        mean_wait_s: Stat::single(buffer.wait.mean_s()),
-                    },
-                )),
-                Node::Conveyor(conveyor) => conveyors.push((
-                    name,
-                    ConveyorResults {
-                        mean_content: Stat::single(conveyor.content.mean(now)),
-                        mean_transit_s: Stat::single(conveyor.transit.mean_s()),
-                        blocked: Stat::single(conveyor.blocked_share(now)),
-                    },
-                )),
-                Node::Sink(sink) => {
+                At::Buffer(i) => {
+                    let buffer = &self.buffers[i];
+                    buffers.push((
+                        name,
+                        BufferResults {
+                            mean_content: Stat::single(buffer.content.mean(now)),
+                            max_content: Stat::single(buffer.content.max()),
+                            mean_wait_s: Stat::single(buffer.wait.mean_s()),
+                        },
+                    ));
+                }
+                At::Conveyor(i) => {
+                    let conveyor = &self.conveyors[i];
+                    conveyors.push((
+                        name,
+                        ConveyorResults {
+                            mean_content: Stat::single(conveyor.content.mean(now)),
+                            mean_transit_s: Stat::single(conveyor.transit.mean_s()),
+                            blocked: Stat::single(conveyor.blocked_share(now)),
+                        },
+                    ));
+                }
+                At::Sink(i) => {
+                    let sink = &self.sinks[i];
                     delivered += sink.count;
                     sinks.push((
                         name,
@@ -132,7 +140,7 @@ impl Sim<'_> {
                         },
                     ));
                 }
-                Node::Source(_) => {}
+                At::Source(_) => {}
             }
         }
         let products = self

@@ -16,7 +16,7 @@
 //!
 //! Belts start and stop instantly (`accel` is not simulated yet).
 
-use super::{Node, Op, Part, RunError, Sim};
+use super::{At, Op, Part, RunError, Sim};
 use crate::model::{Component, Conveyor};
 use crate::stats::{DurationMean, TimeWeightedCount};
 use crate::time::{NS_PER_S, secs};
@@ -134,7 +134,7 @@ impl ConveyorNode {
             && self.last_position(now) >= self.spacing - SLACK_M
     }
 
-    pub(super) fn outgoing(&self, _now: u64) -> Option<Part> {
+    pub(super) fn outgoing(&self) -> Option<Part> {
         if self.at_exit { self.parts.front().map(|c| c.part) } else { None }
     }
 
@@ -208,8 +208,8 @@ impl ConveyorNode {
 
 impl Sim<'_> {
     fn conveyor(&mut self, c: u32) -> &mut ConveyorNode {
-        match &mut self.nodes[c as usize] {
-            Node::Conveyor(conveyor) => conveyor,
+        match self.at(c) {
+            At::Conveyor(i) => &mut self.conveyors[i],
             _ => unreachable!("component {c} is not a conveyor"),
         }
     }

@@ -14,9 +14,16 @@
 //! # Plain data in the hot loop
 //!
 //! Events are 32-byte `Copy` values in a binary heap; parts are 24-byte `Copy` values moved between
-//! components; component state lives in one dense `Vec` indexed by component id. Nothing is
-//! allocated, hashed or dispatched dynamically per event (waiting lists and buffers reuse their
-//! storage). Cancelled events are skipped by generation numbers.
+//! components. The engine numbers components by kind (stations, then buffers, sources, conveyors
+//! and sinks), so a component's number says, by comparisons, which dense `Vec` holds its state
+//! and at what index: no table to look up, no jump on a kind tag. A station's state read at
+//! nearly every event (server counts, clocks, time shares, its cycle law) is one compact record;
+//! what only failures, maintenance and the final report read is boxed beside it, and its servers
+//! are one boxed slice, the blocked ones linked in the order they finished. A component's flow
+//! links (its successors as a range of one shared table, its waiting list with the first waiter
+//! inline) are in `Sim::links`. Nothing is allocated, hashed or dispatched dynamically per event
+//! (waiting lists and buffers reuse their storage). Cancelled events are skipped by generation
+//! numbers.
 //!
 //! The component behaviours live in the submodules: stations (processing, setups, failures,
 //! maintenance, assembly) in `station.rs`, conveyors (exact kinematics) in `conveyor.rs`; the
@@ -137,9 +144,9 @@ impl Agenda {
 enum Route {
     First,
     /// Cumulative probabilities with their targets, drawn from the component's route stream.
-    Probability(Vec<(f64, u32)>, Stream),
+    Probability(Box<(Vec<(f64, u32)>, Stream)>),
     /// Target per product id.
-    ByProduct(Vec<(u32, u32)>),
+    ByProduct(Box<[(u32, u32)]>),
 }
 
 /// A component blocked on another, in the other's waiting list.
@@ -153,17 +160,81 @@ struct Waiter {
     via: u32,
 }
 
+/// The components blocked on one component, in the order they blocked. Most lists hold one
+/// waiter at most (a line's buffer waits on its one station), so the first is kept inline and
+/// only the others go to a deque; `first` is `None` only when the list is empty.
+#[derive(Default)]
+struct WaitList {
+    first: Option<Waiter>,
+    rest: VecDeque<Waiter>,
+}
+
+impl WaitList {
+    #[inline]
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    #[inline]
+    fn push_back(&mut self, waiter: Waiter) {
+        if self.first.is_none() {
+            self.first = Some(waiter);
+        } else {
+            self.rest.push_back(waiter);
+        }
+    }
+
+    #[inline]
+    fn pop_front(&mut self) -> Option<Waiter> {
+        let first = self.first.take();
+        if first.is_some() && !self.rest.is_empty() {
+            self.first = self.rest.pop_front();
+        }
+        first
+    }
+
+    /// Keeps the waiters `keep` accepts, in order.
+    fn retain(&mut self, mut keep: impl FnMut(&Waiter) -> bool) {
+        let mut all: VecDeque<Waiter> = std::mem::take(&mut self.rest);
+        if let Some(first) = self.first.take() {
+            all.push_front(first);
+        }
+        all.retain(|w| keep(w));
+        self.first = all.pop_front();
+        self.rest = all;
+    }
+}
+
 /// The flow connections of one component.
 struct Links {
-    successors: Vec<u32>,
-    route: Route,
-    /// Components blocked on this one, in the order they blocked.
-    waiting: VecDeque<Waiter>,
-    /// The waiting list's length at which stale entries are dropped.
-    compact_at: usize,
+    /// Its successors in flow order: `Sim::successors[first .. first + count]`.
+    first: u32,
+    count: u32,
     /// Bumped whenever the component's blocked registration becomes stale.
     epoch: u32,
+    /// The waiting list's length at which stale entries are dropped.
+    compact_at: u32,
     blocked: bool,
+    route: Route,
+    /// Components blocked on this one, in the order they blocked.
+    waiting: WaitList,
+}
+
+impl Links {
+    fn successors(&self) -> std::ops::Range<usize> {
+        self.first as usize..(self.first + self.count) as usize
+    }
+}
+
+/// Where a component's state lives: its kind and its index among the components of that kind
+/// (see `Sim::at`).
+#[derive(Clone, Copy, Debug)]
+enum At {
+    Station(usize),
+    Buffer(usize),
+    Source(usize),
+    Conveyor(usize),
+    Sink(usize),
 }
 
 struct SourceNode {
@@ -182,30 +253,29 @@ enum SourceArrivals {
 }
 
 struct BufferNode {
-    /// `None`: unlimited.
-    capacity: Option<u64>,
+    /// Parts it holds at most (`u64::MAX`: unlimited; 0: parts pass straight through).
+    capacity: u64,
     lifo: bool,
     parts: VecDeque<Part>,
     content: TimeWeightedCount,
     wait: DurationMean,
 }
 
+impl BufferNode {
+    fn passes_through(&self) -> bool {
+        self.capacity == 0
+    }
+
+    /// The part it would release next.
+    #[inline]
+    fn head(&self) -> Option<Part> {
+        if self.lifo { self.parts.back().copied() } else { self.parts.front().copied() }
+    }
+}
+
 struct SinkNode {
     count: u64,
     lead: DurationMean,
-}
-
-/// A component's state. Stations, the nodes nearly every event touches, are held inline rather
-/// than boxed, which saves a pointer chase per access (1 % fewer instructions on the peer
-/// benchmark's line); every node then takes a station's size, a few hundred bytes.
-#[allow(clippy::large_enum_variant)]
-#[repr(u8)]
-enum Node {
-    Source(SourceNode),
-    Station(StationNode),
-    Buffer(BufferNode),
-    Conveyor(Box<ConveyorNode>),
-    Sink(SinkNode),
 }
 
 /// Counts of model events over the whole run, warm-up included.
@@ -226,10 +296,26 @@ pub(crate) struct Sim<'m> {
     warmup: u64,
     queue: EventQueue,
     agenda: Agenda,
-    nodes: Vec<Node>,
+    /// The engine numbers components by kind: stations first (in model order, so a station's
+    /// number is its index in `stations` and its ordinal in the bottleneck tracker), then
+    /// buffers, sources, conveyors and sinks, each from the number given here. Events, waiting
+    /// lists and successors hold these numbers; `ids` maps them back to the model's.
+    first_buffer: u32,
+    first_source: u32,
+    first_conveyor: u32,
+    first_sink: u32,
+    /// Engine number → the model's component id.
+    ids: Vec<ComponentId>,
+    /// Engine number → its flow connections.
     links: Vec<Links>,
-    /// Component id → station ordinal (index into the bottleneck tracker), or `u32::MAX`.
-    station_ordinal: Vec<u32>,
+    /// Every component's successors, each a range given by its `Links`.
+    successors: Vec<u32>,
+    sources: Vec<SourceNode>,
+    /// Stations and robots in model order.
+    stations: Vec<StationNode>,
+    buffers: Vec<BufferNode>,
+    conveyors: Vec<ConveyorNode>,
+    sinks: Vec<SinkNode>,
     bottleneck: BottleneckTracker,
     /// Stations changed at this instant, not yet reported (see `station::report_changes`).
     changed: Vec<u32>,
@@ -338,15 +424,34 @@ impl<'m> Sim<'m> {
         }
         let seed = experiment.seed;
         let count = model.graph.node_count();
-        let mut nodes = Vec::with_capacity(count);
+        // Engine numbers: by kind, in model order within each kind.
+        let rank = |kind: &ComponentKind| match kind {
+            ComponentKind::Station(_) | ComponentKind::Robot(_) => 0,
+            ComponentKind::Buffer(_) => 1,
+            ComponentKind::Source(_) => 2,
+            ComponentKind::Conveyor(_) | ComponentKind::Transport(_) => 3,
+            ComponentKind::Sink => 4,
+        };
+        let mut ids: Vec<ComponentId> = model.component_ids().collect();
+        ids.sort_by_key(|&id| rank(&model.component(id).kind));
+        let mut number = vec![0u32; count];
+        for (c, id) in ids.iter().enumerate() {
+            number[id.index()] = c as u32;
+        }
+        let first_of = |r: usize| {
+            ids.iter().position(|&id| rank(&model.component(id).kind) >= r).unwrap_or(count) as u32
+        };
+        let (first_buffer, first_source, first_conveyor, first_sink) =
+            (first_of(1), first_of(2), first_of(3), first_of(4));
         let mut links = Vec::with_capacity(count);
-        let mut station_ordinal = vec![u32::MAX; count];
-        let mut stations = 0u32;
-        for id in model.component_ids() {
+        let mut successors = Vec::with_capacity(count);
+        let (mut sources, mut stations, mut buffers, mut conveyors, mut sinks) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for &id in &ids {
             let component = model.component(id);
             let stream = |purpose: &str| Stream::new(seed, replication, &component.name, purpose);
-            let node = match &component.kind {
-                ComponentKind::Source(source) => Node::Source(SourceNode {
+            match &component.kind {
+                ComponentKind::Source(source) => sources.push(SourceNode {
                     arrivals: match &source.arrivals {
                         Arrivals::Interarrival(d) => SourceArrivals::Interarrival(d.sampler()),
                         Arrivals::Schedule(times) => {
@@ -360,29 +465,20 @@ impl<'m> Sim<'m> {
                     held: None,
                 }),
                 ComponentKind::Station(station) => {
-                    station_ordinal[id.index()] = stations;
-                    stations += 1;
-                    Node::Station(StationNode::new(component, station, None, &stream)?)
+                    stations.push(StationNode::new(station, None, &stream)?);
                 }
                 ComponentKind::Robot(robot) => {
-                    station_ordinal[id.index()] = stations;
-                    stations += 1;
-                    Node::Station(StationNode::new(
-                        component,
-                        &robot.station,
-                        Some(&robot.motion),
-                        &stream,
-                    )?)
+                    stations.push(StationNode::new(&robot.station, Some(&robot.motion), &stream)?);
                 }
-                ComponentKind::Buffer(buffer) => Node::Buffer(BufferNode {
-                    capacity: buffer.capacity,
+                ComponentKind::Buffer(buffer) => buffers.push(BufferNode {
+                    capacity: buffer.capacity.unwrap_or(u64::MAX),
                     lifo: buffer.policy == QueuePolicy::Lifo,
                     parts: VecDeque::new(),
                     content: TimeWeightedCount::new(0),
                     wait: DurationMean::default(),
                 }),
                 ComponentKind::Conveyor(conveyor) => {
-                    Node::Conveyor(Box::new(ConveyorNode::new(component, conveyor)?))
+                    conveyors.push(ConveyorNode::new(component, conveyor)?);
                 }
                 ComponentKind::Transport(_) => {
                     return Err(RunError::Unsupported {
@@ -391,20 +487,23 @@ impl<'m> Sim<'m> {
                     });
                 }
                 ComponentKind::Sink => {
-                    Node::Sink(SinkNode { count: 0, lead: DurationMean::default() })
+                    sinks.push(SinkNode { count: 0, lead: DurationMean::default() })
                 }
-            };
-            nodes.push(node);
+            }
+            let first = successors.len() as u32;
+            successors.extend(model.successors(id).iter().map(|s| number[s.index()]));
             links.push(Links {
-                successors: model.successors(id).iter().map(|s| s.0).collect(),
-                route: route_of(component, seed, replication),
-                waiting: VecDeque::new(),
+                first,
+                count: successors.len() as u32 - first,
+                route: route_of(component, &number, seed, replication),
+                waiting: WaitList::default(),
                 epoch: 0,
                 blocked: false,
-                compact_at: 2 * model.predecessors(id).len() + 8,
+                compact_at: 2 * model.predecessors(id).len() as u32 + 8,
             });
         }
         let products = model.products.len().max(1);
+        let station_count = stations.len();
         Ok(Sim {
             model,
             experiment,
@@ -413,11 +512,20 @@ impl<'m> Sim<'m> {
             warmup: ns(experiment.warmup),
             queue: EventQueue::with_capacity(4 * count + 16),
             agenda: Agenda::default(),
-            nodes,
+            first_buffer,
+            first_source,
+            first_conveyor,
+            first_sink,
+            ids,
             links,
-            station_ordinal,
-            bottleneck: BottleneckTracker::new(stations as usize, 0),
-            changed: Vec::with_capacity(stations as usize),
+            successors,
+            sources,
+            stations,
+            buffers,
+            conveyors,
+            sinks,
+            bottleneck: BottleneckTracker::new(station_count, 0),
+            changed: Vec::with_capacity(station_count),
             wip: TimeWeightedCount::new(0),
             lead: DurationMean::default(),
             lead_p50: P2Quantile::new(0.5),
@@ -439,10 +547,10 @@ impl<'m> Sim<'m> {
         if self.warmup > 0 {
             self.queue.schedule(self.warmup, Kind::Warmup, 0, 0, 0);
         }
-        for c in 0..self.nodes.len() as u32 {
-            match &mut self.nodes[c as usize] {
-                Node::Source(_) => self.schedule_arrival(c),
-                Node::Station(_) => self.start_station(c),
+        for c in self.model_order() {
+            match self.at(c) {
+                At::Source(_) => self.schedule_arrival(c),
+                At::Station(_) => self.start_station(c),
                 _ => {}
             }
         }
@@ -457,7 +565,7 @@ impl<'m> Sim<'m> {
                 if same_instant > ZERO_TIME_LIMIT {
                     return Err(RunError::ZeroTimeLoop {
                         time_s: crate::time::secs(self.now),
-                        component: self.model.graph[ComponentId(event.node).node()].name.clone(),
+                        component: self.name(event.node).to_string(),
                     });
                 }
             } else {
@@ -498,13 +606,52 @@ impl<'m> Sim<'m> {
         }
     }
 
+    // ----- components by engine number --------------------------------------------------------
+
+    /// Where component `c`'s state lives.
+    #[inline(always)]
+    fn at(&self, c: u32) -> At {
+        if c < self.first_buffer {
+            At::Station(c as usize)
+        } else if c < self.first_source {
+            At::Buffer((c - self.first_buffer) as usize)
+        } else if c < self.first_conveyor {
+            At::Source((c - self.first_source) as usize)
+        } else if c < self.first_sink {
+            At::Conveyor((c - self.first_conveyor) as usize)
+        } else {
+            At::Sink((c - self.first_sink) as usize)
+        }
+    }
+
+    /// The engine numbers of the components in the model's order.
+    fn model_order(&self) -> Vec<u32> {
+        let mut number = vec![0u32; self.ids.len()];
+        for (c, id) in self.ids.iter().enumerate() {
+            number[id.index()] = c as u32;
+        }
+        number
+    }
+
+    /// The name of component `c`.
+    fn name(&self, c: u32) -> &str {
+        &self.model.component(self.ids[c as usize]).name
+    }
+
     // ----- sources -----------------------------------------------------------------------------
+
+    fn source(&mut self, c: u32) -> &mut SourceNode {
+        match self.at(c) {
+            At::Source(i) => &mut self.sources[i],
+            _ => unreachable!("component {c} is not a source"),
+        }
+    }
 
     /// Schedules a source's next creation, counted from now (a blocked source's next interarrival
     /// starts when its held part leaves).
     fn schedule_arrival(&mut self, c: u32) {
         let now = self.now;
-        let Node::Source(source) = &mut self.nodes[c as usize] else { return };
+        let source = self.source(c);
         if source.created >= source.limit {
             return;
         }
@@ -527,13 +674,12 @@ impl<'m> Sim<'m> {
 
     fn on_arrival(&mut self, c: u32) {
         let now = self.now;
-        let Node::Source(source) = &mut self.nodes[c as usize] else { return };
+        let source = self.source(c);
         source.created += 1;
         let mut part = Part { created: now, entered: now, product: source.product, target: ANY };
         self.wip.add(now, 1);
         self.choose_target(c, &mut part);
-        let Node::Source(source) = &mut self.nodes[c as usize] else { return };
-        source.held = Some(part);
+        self.source(c).held = Some(part);
         self.offer(c);
     }
 
@@ -547,42 +693,41 @@ impl<'m> Sim<'m> {
     /// The part component `c` would release next, if any.
     #[inline]
     fn outgoing(&self, c: u32) -> Option<Part> {
-        match &self.nodes[c as usize] {
-            Node::Source(source) => source.held,
-            Node::Station(station) => station.outgoing(),
-            Node::Buffer(buffer) => {
-                if buffer.lifo {
-                    buffer.parts.back().copied()
-                } else {
-                    buffer.parts.front().copied()
-                }
-            }
-            Node::Conveyor(conveyor) => conveyor.outgoing(self.now),
-            Node::Sink(_) => None,
+        match self.at(c) {
+            At::Station(i) => self.stations[i].outgoing(),
+            At::Buffer(i) => self.buffers[i].head(),
+            At::Source(i) => self.sources[i].held,
+            At::Conveyor(i) => self.conveyors[i].outgoing(),
+            At::Sink(_) => None,
         }
     }
 
     /// The successor that can take `part` from `c` now.
+    #[inline]
     fn taker(&self, c: u32, part: &Part) -> Option<u32> {
         if part.target != ANY {
             return self.can_accept(part.target, part).then_some(part.target);
         }
-        self.links[c as usize].successors.iter().copied().find(|&s| self.can_accept(s, part))
+        let links = &self.links[c as usize];
+        self.successors[links.successors()].iter().copied().find(|&s| self.can_accept(s, part))
     }
 
     /// Whether component `c` can take `part` now.
     #[inline]
     fn can_accept(&self, c: u32, part: &Part) -> bool {
-        match &self.nodes[c as usize] {
-            Node::Source(_) => false,
-            Node::Station(station) => station.can_accept(part),
-            Node::Buffer(buffer) => match buffer.capacity {
-                None => true,
-                Some(0) => self.can_pass_through(c, part),
-                Some(capacity) => (buffer.parts.len() as u64) < capacity,
-            },
-            Node::Conveyor(conveyor) => conveyor.can_accept(self.now),
-            Node::Sink(_) => true,
+        match self.at(c) {
+            At::Station(i) => self.stations[i].can_accept(part),
+            At::Buffer(i) => {
+                let buffer = &self.buffers[i];
+                if (buffer.parts.len() as u64) < buffer.capacity {
+                    true
+                } else {
+                    buffer.passes_through() && self.can_pass_through(c, part)
+                }
+            }
+            At::Source(_) => false,
+            At::Conveyor(i) => self.conveyors[i].can_accept(self.now),
+            At::Sink(_) => true,
         }
     }
 
@@ -591,11 +736,12 @@ impl<'m> Sim<'m> {
     fn can_pass_through(&self, c: u32, part: &Part) -> bool {
         let mut through = *part;
         through.target = ANY;
-        match &self.links[c as usize].route {
+        let links = &self.links[c as usize];
+        match &links.route {
             Route::First => self.taker(c, &through).is_some(),
             // A drawn target is not known before the part enters; accept only when every target
             // could take it.
-            _ => self.links[c as usize].successors.iter().all(|&s| self.can_accept(s, &through)),
+            _ => self.successors[links.successors()].iter().all(|&s| self.can_accept(s, &through)),
         }
     }
 
@@ -624,26 +770,27 @@ impl<'m> Sim<'m> {
         links.blocked = true;
         links.epoch = links.epoch.wrapping_add(1);
         let epoch = links.epoch;
-        for i in 0..self.links[c as usize].successors.len() {
-            let via = self.links[c as usize].successors[i];
+        for i in self.links[c as usize].successors() {
+            let via = self.successors[i];
             self.wait_at(via, Waiter { component: c, epoch, via }, 0);
         }
         self.blocked_changed(c);
     }
 
     fn wait_at(&mut self, s: u32, waiter: Waiter, depth: u32) {
-        if let Node::Buffer(BufferNode { capacity: Some(0), .. }) = &self.nodes[s as usize]
+        if let At::Buffer(b) = self.at(s)
+            && self.buffers[b].passes_through()
             && depth < 64
         {
-            for i in 0..self.links[s as usize].successors.len() {
-                let next = self.links[s as usize].successors[i];
+            for i in self.links[s as usize].successors() {
+                let next = self.successors[i];
                 self.wait_at(next, waiter, depth + 1);
             }
             return;
         }
         let links = &mut self.links[s as usize];
         links.waiting.push_back(waiter);
-        if links.waiting.len() > links.compact_at {
+        if links.waiting.len() > links.compact_at as usize {
             // Drop stale entries before the list grows without bound.
             let mut waiting = std::mem::take(&mut self.links[s as usize].waiting);
             waiting.retain(|w| {
@@ -651,7 +798,7 @@ impl<'m> Sim<'m> {
                 l.blocked && l.epoch == w.epoch
             });
             let links = &mut self.links[s as usize];
-            links.compact_at = 2 * waiting.len() + 8;
+            links.compact_at = 2 * waiting.len() as u32 + 8;
             links.waiting = waiting;
         }
     }
@@ -675,8 +822,8 @@ impl<'m> Sim<'m> {
             let via = waiter.via;
             let fits = (part.target == ANY || part.target == via) && self.can_accept(via, &part);
             if fits {
-                let single = via == c && self.links[w as usize].successors.len() == 1;
-                if single && !matches!(self.nodes[w as usize], Node::Conveyor(_)) {
+                let single = via == c && self.links[w as usize].count == 1;
+                if single && !matches!(self.at(w), At::Conveyor(_)) {
                     self.deliver(c, waiter);
                 } else {
                     self.transfer(w, via);
@@ -736,18 +883,14 @@ impl<'m> Sim<'m> {
     #[inline(always)]
     fn take_outgoing(&mut self, c: u32) -> Part {
         let now = self.now;
-        match &mut self.nodes[c as usize] {
-            Node::Source(source) => {
-                let part = source.held.take().expect("a source offers only a held part");
-                self.schedule_arrival(c);
-                part
-            }
-            Node::Station(_) => {
+        match self.at(c) {
+            At::Station(_) => {
                 let part = self.station_release(c);
                 self.agenda.push(Op::Pull(c));
                 part
             }
-            Node::Buffer(buffer) => {
+            At::Buffer(i) => {
+                let buffer = &mut self.buffers[i];
                 let part =
                     if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
                         .expect("a buffer offers only a held part");
@@ -756,8 +899,13 @@ impl<'m> Sim<'m> {
                 self.agenda.push(Op::Pull(c));
                 part
             }
-            Node::Conveyor(_) => self.conveyor_release(c),
-            Node::Sink(_) => unreachable!("a sink never offers a part"),
+            At::Source(i) => {
+                let part = self.sources[i].held.take();
+                self.schedule_arrival(c);
+                part.expect("a source offers only a held part")
+            }
+            At::Conveyor(_) => self.conveyor_release(c),
+            At::Sink(_) => unreachable!("a sink never offers a part"),
         }
     }
 
@@ -765,12 +913,12 @@ impl<'m> Sim<'m> {
     #[inline(always)]
     fn enter(&mut self, c: u32, mut part: Part) {
         let now = self.now;
-        match &mut self.nodes[c as usize] {
-            Node::Source(_) => unreachable!("nothing flows into a source"),
-            Node::Station(_) => self.station_enter(c, part),
-            Node::Buffer(BufferNode { capacity: Some(0), .. }) => self.pass_through(c, part),
-            Node::Buffer(buffer) => {
+        match self.at(c) {
+            At::Station(_) => self.station_enter(c, part),
+            At::Buffer(i) if self.buffers[i].passes_through() => self.pass_through(c, part),
+            At::Buffer(i) => {
                 part.target = self.links[c as usize].route.target(part.product);
+                let buffer = &mut self.buffers[i];
                 buffer.parts.push_back(part);
                 buffer.content.add(now, 1);
                 // A blocked FIFO buffer's head is unchanged: nothing new to offer.
@@ -778,8 +926,9 @@ impl<'m> Sim<'m> {
                     self.agenda.push(Op::Offer(c));
                 }
             }
-            Node::Conveyor(_) => self.conveyor_enter(c, part),
-            Node::Sink(_) => self.sink_enter(c, part),
+            At::Conveyor(_) => self.conveyor_enter(c, part),
+            At::Sink(i) => self.sink_enter(i, part),
+            At::Source(_) => unreachable!("nothing flows into a source"),
         }
     }
 
@@ -796,15 +945,15 @@ impl<'m> Sim<'m> {
         self.enter(to, part);
     }
 
-    /// A part leaves the system at sink `c`.
+    /// A part leaves the system at the sink of index `i`.
     #[inline(never)]
-    fn sink_enter(&mut self, c: u32, part: Part) {
+    fn sink_enter(&mut self, i: usize, part: Part) {
         let now = self.now;
         self.wip.add(now, -1);
         if now < self.warmup {
             return;
         }
-        let Node::Sink(sink) = &mut self.nodes[c as usize] else { return };
+        let sink = &mut self.sinks[i];
         let lead_ns = now - part.created;
         let lead = crate::time::secs(lead_ns);
         sink.count += 1;
@@ -822,7 +971,7 @@ impl<'m> Sim<'m> {
     /// A component became blocked or unblocked: only conveyors act on it.
     #[inline]
     fn blocked_changed(&mut self, c: u32) {
-        if let Node::Conveyor(_) = &self.nodes[c as usize] {
+        if let At::Conveyor(_) = self.at(c) {
             self.conveyor_blocked_changed(c);
         }
     }
@@ -856,17 +1005,18 @@ impl<'m> Sim<'m> {
         for spare in self.spares.iter_mut().flatten() {
             spare.reset_statistics(now);
         }
-        for node in &mut self.nodes {
-            match node {
-                Node::Station(station) => station.reset_statistics(now),
-                Node::Buffer(buffer) => {
-                    buffer.content.reset(now);
-                    buffer.wait = DurationMean::default();
-                }
-                Node::Conveyor(conveyor) => conveyor.reset_statistics(now),
-                Node::Sink(sink) => *sink = SinkNode { count: 0, lead: DurationMean::default() },
-                Node::Source(_) => {}
-            }
+        for station in &mut self.stations {
+            station.reset_statistics(now);
+        }
+        for buffer in &mut self.buffers {
+            buffer.content.reset(now);
+            buffer.wait = DurationMean::default();
+        }
+        for conveyor in &mut self.conveyors {
+            conveyor.reset_statistics(now);
+        }
+        for sink in &mut self.sinks {
+            *sink = SinkNode { count: 0, lead: DurationMean::default() };
         }
     }
 }
@@ -877,7 +1027,8 @@ impl Route {
     fn target(&mut self, product: u32) -> u32 {
         match self {
             Route::First => ANY,
-            Route::Probability(cumulative, stream) => {
+            Route::Probability(drawn) => {
+                let (cumulative, stream) = &mut **drawn;
                 let u = stream.uniform();
                 cumulative
                     .iter()
@@ -893,7 +1044,7 @@ impl Route {
 }
 
 /// The route of a component, with its random stream when it draws.
-fn route_of(component: &Component, seed: u64, replication: u32) -> Route {
+fn route_of(component: &Component, number: &[u32], seed: u64, replication: u32) -> Route {
     match &component.routing {
         Routing::FirstAvailable => Route::First,
         Routing::Probability { targets } => {
@@ -903,13 +1054,16 @@ fn route_of(component: &Component, seed: u64, replication: u32) -> Route {
                 .iter()
                 .map(|(target, p)| {
                     acc += p / total;
-                    (acc, target.0)
+                    (acc, number[target.index()])
                 })
                 .collect();
-            Route::Probability(cumulative, Stream::new(seed, replication, &component.name, "route"))
+            Route::Probability(Box::new((
+                cumulative,
+                Stream::new(seed, replication, &component.name, "route"),
+            )))
         }
         Routing::ByProduct { targets } => {
-            Route::ByProduct(targets.iter().map(|(p, c)| (p.0, c.0)).collect())
+            Route::ByProduct(targets.iter().map(|(p, c)| (p.0, number[c.index()])).collect())
         }
     }
 }

@@ -28,15 +28,13 @@
 //! detected coming failures; both are described in the `strategy` submodule.
 
 use super::trace::TraceKind;
-use super::{ANY, Node, Op, Part, RunError, Sim};
+use super::{ANY, Op, Part, RunError, Sim};
 use crate::model::{
-    Clock, Component, Costs, FailureLaw, Maintenance, Motion, PreventivePolicy, Restoration,
-    Station,
+    Clock, Costs, FailureLaw, Maintenance, Motion, PreventivePolicy, Restoration, Station,
 };
 use crate::time::{ns, secs};
 use fab_stdlib::random::Stream;
 use fab_stdlib::sample::Sampler;
-use std::collections::VecDeque;
 
 mod strategy;
 
@@ -71,6 +69,8 @@ struct Server {
     generation: u32,
     /// The product of the last part this server processed (`ANY` before the first).
     last_product: u32,
+    /// The server that finished after this one, while both are blocked (`NONE`: none).
+    next: u32,
     /// Holds a unit of each resource the station `needs` (from the start of its setup or
     /// processing to the end of processing).
     holding: bool,
@@ -165,14 +165,15 @@ struct Kit {
     held: u32,
 }
 
-/// A station's state. `repr(C)` keeps the declaration order: the fields read at every event
-/// come first, side by side in a few cache lines, and what only failures, maintenance, setups,
-/// assembly or the final report read comes after them, the larger parts boxed. This layout made
-/// the peer benchmark's lines 3–5 % faster, most on the longest (timed; the machine has no
-/// hardware counters to show where the time went).
+/// A server index meaning "none" in the list of blocked servers.
+const NONE: u32 = u32::MAX;
+
+/// A station's state read or written at nearly every event. `repr(C)` keeps the declaration
+/// order: the counts, flags and clocks share the first cache line, the cycle law comes last so a
+/// lognormal's parameters sit in one line; what only failures, maintenance and the final report
+/// read is boxed in `cold`.
 #[repr(C)]
 pub(super) struct StationNode {
-    // ---- read or written at every event
     idle: u32,
     working: u32,
     in_setup: u32,
@@ -182,6 +183,10 @@ pub(super) struct StationNode {
     /// Loaded servers waiting for the resources the station `needs`.
     awaiting: u32,
     parallel: u32,
+    /// The blocked servers in the order they finished, linked through `Server::next`: the first
+    /// and the last (`NONE` when no server is blocked).
+    finished_first: u32,
+    finished_last: u32,
     /// Changed since the last report (listed in `Sim::changed`).
     changed: bool,
     /// Activity and busy state as last reported by `report_changes`.
@@ -194,25 +199,27 @@ pub(super) struct StationNode {
     maintaining: bool,
     maintenance_pending: bool,
     last: u64,
-    busy_acc: u64,
     busy_since: u64,
-    servers: Vec<Server>,
-    /// Blocked servers in the order they finished.
-    finished: VecDeque<u32>,
-    /// The resources each server holds while it sets up and processes (`needs`).
-    needs: Vec<u32>,
+    busy_acc: u64,
     pub(super) completions: u64,
     /// Cycles completed over the whole run (the cycle-count failure clock).
     cycles_total: u64,
-    cycle_stream: Stream,
     /// Constant seconds added to every cycle (a robot's motion time).
     cycle_offset: f64,
-    cycle: Sampler,
-    // Statistics since the last reset.
-    shares: [u128; 6],
+    servers: Box<[Server]>,
+    /// The resources each server holds while it sets up and processes (`needs`).
+    needs: Box<[u32]>,
     setup: Option<Box<(Sampler, Stream)>>,
     kit: Option<Box<Kit>>,
-    // ---- read by failures, maintenance and the report
+    pub(super) cold: Box<StationCold>,
+    // Statistics since the last reset: server time per state, ns.
+    shares: [u128; 6],
+    cycle_stream: Stream,
+    cycle: Sampler,
+}
+
+/// The parts of a station's state that failures, maintenance and the report read.
+pub(super) struct StationCold {
     modes: Vec<Mode>,
     preventive: Option<Box<Preventive>>,
     predictive: Option<Box<strategy::Predictive>>,
@@ -237,7 +244,6 @@ pub(super) struct StationNode {
 
 impl StationNode {
     pub(super) fn new(
-        _component: &Component,
         station: &Station,
         motion: Option<&Motion>,
         stream: &dyn Fn(&str) -> Stream,
@@ -327,13 +333,32 @@ impl StationNode {
         let cycle = cycle.sampler();
         let parallel = station.parallel.max(1);
         let empty = Part { created: 0, entered: 0, product: ANY, target: ANY };
+        let cycle_clocked = modes.iter().any(|m| matches!(m.clock, ModeClock::Cycles(_)));
+        let busy_clocked = modes.iter().any(|m| matches!(m.clock, ModeClock::Busy))
+            || preventive.as_ref().is_some_and(|pm| pm.busy_clock);
         Ok(StationNode {
+            idle: parallel,
+            working: 0,
+            in_setup: 0,
+            blocked: 0,
+            down: 0,
+            awaiting: 0,
             parallel,
-            cycle,
+            finished_first: NONE,
+            finished_last: NONE,
+            changed: false,
+            was_active: false,
+            was_working: false,
+            busy_clocked,
+            cycle_clocked,
+            maintaining: false,
+            maintenance_pending: false,
+            last: 0,
+            busy_since: 0,
+            busy_acc: 0,
+            completions: 0,
+            cycles_total: 0,
             cycle_offset,
-            cycle_stream: stream("cycle"),
-            setup: station.setup.as_ref().map(|d| Box::new((d.sampler(), stream("setup")))),
-            ideal_cycle,
             servers: vec![
                 Server {
                     state: ServerState::Idle,
@@ -341,32 +366,15 @@ impl StationNode {
                     end: 0,
                     generation: 0,
                     last_product: ANY,
+                    next: NONE,
                     holding: false,
                     awaiting: false,
                 };
                 parallel as usize
-            ],
-            finished: VecDeque::new(),
-            idle: parallel,
-            working: 0,
-            in_setup: 0,
-            blocked: 0,
-            down: 0,
-            awaiting: 0,
+            ]
+            .into_boxed_slice(),
             needs: station.needs.iter().map(|r| r.0).collect(),
-            maintaining: false,
-            maintenance_pending: false,
-            busy_acc: 0,
-            busy_since: 0,
-            was_active: false,
-            was_working: false,
-            changed: false,
-            cycle_clocked: modes.iter().any(|m| matches!(m.clock, ModeClock::Cycles(_))),
-            busy_clocked: modes.iter().any(|m| matches!(m.clock, ModeClock::Busy))
-                || preventive.as_ref().is_some_and(|pm| pm.busy_clock),
-            modes,
-            preventive,
-            predictive,
+            setup: station.setup.as_ref().map(|d| Box::new((d.sampler(), stream("setup")))),
             kit: station.assembly.as_ref().map(|a| {
                 Box::new(Kit {
                     needs: a.inputs.iter().map(|(p, n)| (p.0, *n, 0)).collect(),
@@ -375,22 +383,27 @@ impl StationNode {
                     held: 0,
                 })
             }),
-            costs: station.costs,
+            cold: Box::new(StationCold {
+                modes,
+                preventive,
+                predictive,
+                ideal_cycle,
+                costs: station.costs,
+                observed_from: 0,
+                failures: 0,
+                repairs: 0,
+                maintenance_actions: 0,
+                scrapped: 0,
+                inspections: 0,
+                detections: 0,
+                opportunistic_actions: 0,
+                crew: station.crew.map(|r| r.0),
+                crew_wait: 0,
+                spare_wait: 0,
+            }),
             shares: [0; 6],
-            last: 0,
-            observed_from: 0,
-            completions: 0,
-            failures: 0,
-            repairs: 0,
-            maintenance_actions: 0,
-            scrapped: 0,
-            inspections: 0,
-            detections: 0,
-            opportunistic_actions: 0,
-            cycles_total: 0,
-            crew: station.crew.map(|r| r.0),
-            crew_wait: 0,
-            spare_wait: 0,
+            cycle_stream: stream("cycle"),
+            cycle,
         })
     }
 
@@ -439,23 +452,23 @@ impl StationNode {
     pub(super) fn reset_statistics(&mut self, now: u64) {
         self.touch(now);
         self.shares = [0; 6];
-        self.observed_from = now;
+        self.cold.observed_from = now;
         self.completions = 0;
-        self.failures = 0;
-        self.repairs = 0;
-        self.maintenance_actions = 0;
-        self.scrapped = 0;
-        self.inspections = 0;
-        self.detections = 0;
-        self.opportunistic_actions = 0;
-        self.crew_wait = 0;
-        self.spare_wait = 0;
+        self.cold.failures = 0;
+        self.cold.repairs = 0;
+        self.cold.maintenance_actions = 0;
+        self.cold.scrapped = 0;
+        self.cold.inspections = 0;
+        self.cold.detections = 0;
+        self.cold.opportunistic_actions = 0;
+        self.cold.crew_wait = 0;
+        self.cold.spare_wait = 0;
     }
 
     /// Time shares since the last reset, fractions of server time; closes the books at `now`.
     pub(super) fn shares(&mut self, now: u64) -> [f64; 6] {
         self.touch(now);
-        let total = self.parallel as f64 * (now - self.observed_from) as f64;
+        let total = self.parallel as f64 * (now - self.cold.observed_from) as f64;
         let mut out = [0.0; 6];
         if total > 0.0 {
             for (o, s) in out.iter_mut().zip(self.shares) {
@@ -466,7 +479,7 @@ impl StationNode {
     }
 
     pub(super) fn ideal_cycle(&self) -> f64 {
-        self.ideal_cycle
+        self.cold.ideal_cycle
     }
 
     pub(super) fn parallel(&self) -> u32 {
@@ -475,7 +488,7 @@ impl StationNode {
 
     #[inline]
     pub(super) fn outgoing(&self) -> Option<Part> {
-        self.finished.front().map(|&s| self.servers[s as usize].part)
+        (self.finished_first != NONE).then(|| self.servers[self.finished_first as usize].part)
     }
 
     #[inline]
@@ -487,6 +500,29 @@ impl StationNode {
             None => true,
             Some(kit) => kit.needs.iter().any(|&(p, need, have)| p == part.product && have < need),
         }
+    }
+
+    /// Server `s` finished: it joins the end of the list of blocked servers.
+    #[inline]
+    fn push_finished(&mut self, s: u32) {
+        self.servers[s as usize].next = NONE;
+        match self.finished_last {
+            NONE => self.finished_first = s,
+            last => self.servers[last as usize].next = s,
+        }
+        self.finished_last = s;
+    }
+
+    /// The server that finished first leaves the list of blocked servers.
+    #[inline]
+    fn pop_finished(&mut self) -> u32 {
+        let s = self.finished_first;
+        assert!(s != NONE, "a station offers only a finished part");
+        self.finished_first = self.servers[s as usize].next;
+        if self.finished_first == NONE {
+            self.finished_last = NONE;
+        }
+        s
     }
 
     fn idle_server(&self) -> Option<usize> {
@@ -516,24 +552,15 @@ impl Sim<'_> {
     /// A station and the event set, borrowed together, so events are scheduled while iterating
     /// the station's servers or modes without collecting them first.
     fn station_and_queue(&mut self, c: u32) -> (&mut StationNode, &mut super::queue::EventQueue) {
-        match &mut self.nodes[c as usize] {
-            Node::Station(station) => (station, &mut self.queue),
-            _ => unreachable!("component {c} is not a station"),
-        }
+        (&mut self.stations[c as usize], &mut self.queue)
     }
 
     /// Server `s` of station `c` takes a unit of each resource the station `needs` if all are
     /// free, leaving the line if it was in it; otherwise it joins (or stays in) the line.
     pub(super) fn acquire_needs(&mut self, c: u32, s: usize) -> bool {
         let now = self.now;
-        let free = {
-            let Node::Station(station) = &self.nodes[c as usize] else { unreachable!() };
-            station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit())
-        };
-        let station = match &mut self.nodes[c as usize] {
-            Node::Station(station) => station,
-            _ => unreachable!(),
-        };
+        let station = &mut self.stations[c as usize];
+        let free = station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit());
         if !free {
             if !station.servers[s].awaiting {
                 station.touch(now);
@@ -576,7 +603,7 @@ impl Sim<'_> {
         while i < self.operator_line.len() {
             let (c, s, _) = self.operator_line[i];
             let ready = {
-                let Node::Station(station) = &self.nodes[c as usize] else { unreachable!() };
+                let station = &self.stations[c as usize];
                 !station.stopped()
                     && station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit())
             };
@@ -591,35 +618,32 @@ impl Sim<'_> {
 
     /// The crew that repairs and maintains station `c`, if it names one.
     pub(super) fn station_crew(&mut self, c: u32) -> Option<u32> {
-        self.station(c).crew
+        self.station(c).cold.crew
     }
 
     pub(super) fn add_crew_wait(&mut self, c: u32, waited: u64) {
-        self.station(c).crew_wait += waited;
+        self.station(c).cold.crew_wait += waited;
     }
 
     /// The spare part mode `m` of station `c` uses, if any.
     pub(super) fn mode_spare(&mut self, c: u32, m: u32) -> Option<u32> {
-        self.station(c).modes[m as usize].uses
+        self.station(c).cold.modes[m as usize].uses
     }
 
     pub(super) fn add_spare_wait(&mut self, c: u32, waited: u64) {
-        self.station(c).spare_wait += waited;
+        self.station(c).cold.spare_wait += waited;
     }
 
     #[inline]
     fn station(&mut self, c: u32) -> &mut StationNode {
-        match &mut self.nodes[c as usize] {
-            Node::Station(station) => station,
-            _ => unreachable!("component {c} is not a station"),
-        }
+        &mut self.stations[c as usize]
     }
 
     /// At time zero: draws each failure mode's first life and the first maintenance.
     pub(super) fn start_station(&mut self, c: u32) {
         let station = self.station(c);
-        for m in 0..station.modes.len() {
-            let mode = &mut station.modes[m];
+        for m in 0..station.cold.modes.len() {
+            let mode = &mut station.cold.modes[m];
             mode.due = match mode.clock {
                 ModeClock::Cycles(n) => n,
                 _ => ns(mode.life.sample(&mut mode.life_stream)),
@@ -638,7 +662,7 @@ impl Sim<'_> {
         let (station, queue) = self.station_and_queue(c);
         let working = station.is_working();
         let busy = station.busy_clock(now);
-        for (m, mode) in station.modes.iter_mut().enumerate() {
+        for (m, mode) in station.cold.modes.iter_mut().enumerate() {
             if mode.armed || mode.in_repair {
                 continue;
             }
@@ -661,7 +685,7 @@ impl Sim<'_> {
         let station = self.station(c);
         let working = station.is_working();
         let busy = station.busy_clock(now);
-        let Some(pm) = station.preventive.as_mut() else { return };
+        let Some(pm) = station.cold.preventive.as_mut() else { return };
         if pm.armed {
             return;
         }
@@ -718,13 +742,13 @@ impl Sim<'_> {
             return; // changed and back again at this instant
         }
         let busy_clocked = station.busy_clocked;
-        let opportunity =
-            !active && was_active && station.preventive.as_ref().is_some_and(|pm| pm.window_open);
+        let opportunity = !active
+            && was_active
+            && station.cold.preventive.as_ref().is_some_and(|pm| pm.window_open);
         station.was_active = active;
         station.was_working = working;
         if active != was_active {
-            let ordinal = self.station_ordinal[c as usize];
-            self.bottleneck.set_active(ordinal as usize, now, active);
+            self.bottleneck.set_active(c as usize, now, active);
         }
         if working && !was_working && busy_clocked {
             // The busy clock runs again: busy-time events left unscheduled can be scheduled.
@@ -740,7 +764,7 @@ impl Sim<'_> {
     #[inline]
     pub(super) fn station_enter(&mut self, c: u32, part: Part) {
         let now = self.now;
-        let station = self.station(c);
+        let station = &mut self.stations[c as usize];
         station.touch(now);
         if station.kit.is_some() {
             self.kit_enter(c, part);
@@ -850,20 +874,23 @@ impl Sim<'_> {
             station.servers[s as usize].holding = false;
             self.release_needs(c);
         }
-        let Node::Station(station) = &mut self.nodes[c as usize] else { unreachable!() };
+        let station = self.station(c);
         station.cycles_total += 1;
         let server = &mut station.servers[s as usize];
         server.state = ServerState::Blocked;
         server.last_product = server.part.product;
-        server.part.target = self.links[c as usize].route.target(server.part.product);
-        station.finished.push_back(s);
-        self.counters.completions += 1;
+        let product = server.part.product;
+        let target = self.links[c as usize].route.target(product);
+        let station = self.station(c);
+        station.servers[s as usize].part.target = target;
+        station.push_finished(s);
         let cycles = station.cycles_total;
         let cycle_clocked = station.cycle_clocked;
+        self.counters.completions += 1;
         self.station_changed(c);
         if cycle_clocked {
-            for m in 0..self.station(c).modes.len() {
-                let mode = &self.station(c).modes[m];
+            for m in 0..self.station(c).cold.modes.len() {
+                let mode = &self.station(c).cold.modes[m];
                 if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
                     if cycles >= mode.due {
                         self.fail(c, m as u32);
@@ -880,9 +907,9 @@ impl Sim<'_> {
     #[inline]
     pub(super) fn station_release(&mut self, c: u32) -> Part {
         let now = self.now;
-        let station = self.station(c);
+        let station = &mut self.stations[c as usize];
         station.touch(now);
-        let s = station.finished.pop_front().expect("a station offers only a finished part");
+        let s = station.pop_finished();
         let server = &mut station.servers[s as usize];
         server.state = ServerState::Idle;
         let part = server.part;
@@ -898,7 +925,7 @@ impl Sim<'_> {
         let station = self.station(c);
         let busy = station.busy_clock(now);
         let working = station.is_working();
-        let mode = &mut station.modes[m as usize];
+        let mode = &mut station.cold.modes[m as usize];
         if mode.generation != generation || mode.in_repair {
             return;
         }
@@ -932,9 +959,9 @@ impl Sim<'_> {
         let station = self.station(c);
         station.touch(now);
         let was_stopped = station.stopped();
-        station.failures += 1;
+        station.cold.failures += 1;
         station.down += 1;
-        let mode = &mut station.modes[m as usize];
+        let mode = &mut station.cold.modes[m as usize];
         mode.in_repair = true;
         mode.armed = false;
         mode.generation = mode.generation.wrapping_add(1);
@@ -959,7 +986,7 @@ impl Sim<'_> {
         let now = self.now;
         let station = self.station(c);
         let clock = Self::mode_clock(station, m as usize, now);
-        let mode = &station.modes[m as usize];
+        let mode = &station.cold.modes[m as usize];
         let gained = clock.saturating_sub(mode.renewed_at);
         let age = match mode.clock {
             ModeClock::Cycles(_) => gained as f64,
@@ -970,10 +997,10 @@ impl Sim<'_> {
 
     /// At the horizon of a traced run: a `censored` row for every mode not under repair.
     pub(super) fn trace_censored(&mut self) {
-        for c in 0..self.nodes.len() as u32 {
-            let Node::Station(station) = &self.nodes[c as usize] else { continue };
-            let open: Vec<u32> = (0..station.modes.len() as u32)
-                .filter(|&m| !station.modes[m as usize].in_repair)
+        for c in 0..self.stations.len() as u32 {
+            let station = &self.stations[c as usize];
+            let open: Vec<u32> = (0..station.cold.modes.len() as u32)
+                .filter(|&m| !station.cold.modes[m as usize].in_repair)
                 .collect();
             for m in open {
                 self.trace_mode(c, m, TraceKind::Censored);
@@ -983,7 +1010,7 @@ impl Sim<'_> {
 
     /// The clock value of a mode now (ns, or cycles).
     fn mode_clock(station: &StationNode, m: usize, now: u64) -> u64 {
-        match station.modes[m].clock {
+        match station.cold.modes[m].clock {
             ModeClock::Calendar => now,
             ModeClock::Busy => station.busy_clock(now),
             ModeClock::Cycles(_) => station.cycles_total,
@@ -993,7 +1020,7 @@ impl Sim<'_> {
     /// Renews mode `m` after a repair or maintenance that restores as `restores`.
     fn renew(station: &mut StationNode, m: usize, now: u64, restores: Restoration) {
         let clock = Self::mode_clock(station, m, now);
-        let mode = &mut station.modes[m];
+        let mode = &mut station.cold.modes[m];
         if let ModeClock::Cycles(n) = mode.clock {
             if restores != Restoration::Old || mode.in_repair {
                 mode.renewed_at = clock;
@@ -1026,20 +1053,20 @@ impl Sim<'_> {
         self.end_job(c);
         let station = self.station(c);
         station.touch(now);
-        station.repairs += 1;
+        station.cold.repairs += 1;
         station.down -= 1;
         self.trace_mode(c, m, TraceKind::Repaired);
         let station = self.station(c);
-        let restores = station.modes[m as usize].restores;
+        let restores = station.cold.modes[m as usize].restores;
         Self::renew(station, m as usize, now, restores);
-        station.modes[m as usize].in_repair = false;
-        let renews_age =
-            restores == Restoration::New && station.preventive.as_ref().is_some_and(|pm| pm.age);
+        station.cold.modes[m as usize].in_repair = false;
+        let renews_age = restores == Restoration::New
+            && station.cold.preventive.as_ref().is_some_and(|pm| pm.age);
         if renews_age {
             // Age replacement: the renewal restarts the age, and a maintenance that fell due
             // during the repair is no longer due.
             let busy = station.busy_clock(now);
-            let pm = station.preventive.as_mut().expect("checked");
+            let pm = station.cold.preventive.as_mut().expect("checked");
             pm.due = if pm.busy_clock { busy } else { now } + pm.every;
             pm.armed = false;
             pm.window_open = false;
@@ -1076,7 +1103,7 @@ impl Sim<'_> {
         let station = self.station(c);
         let busy = station.busy_clock(now);
         let working = station.is_working();
-        let Some(pm) = station.preventive.as_mut() else { return };
+        let Some(pm) = station.cold.preventive.as_mut() else { return };
         if pm.generation != generation {
             return;
         }
@@ -1115,14 +1142,14 @@ impl Sim<'_> {
     fn begin_maintenance(&mut self, c: u32) -> bool {
         let now = self.now;
         let station = self.station(c);
-        if station.predictive.is_some() && !Self::claim_detected(station) {
+        if station.cold.predictive.is_some() && !Self::claim_detected(station) {
             return false;
         }
         station.touch(now);
         let was_stopped = station.stopped();
         station.maintaining = true;
-        station.maintenance_actions += 1;
-        let takes = match (station.preventive.as_mut(), station.predictive.as_mut()) {
+        station.cold.maintenance_actions += 1;
+        let takes = match (station.cold.preventive.as_mut(), station.cold.predictive.as_mut()) {
             (Some(pm), _) => ns(pm.takes.sample(&mut pm.stream)),
             (None, Some(pd)) => ns(pd.takes.sample(&mut pd.stream)),
             (None, None) => unreachable!("maintenance needs a plan"),
@@ -1141,16 +1168,16 @@ impl Sim<'_> {
         let station = self.station(c);
         station.touch(now);
         station.maintaining = false;
-        if station.predictive.is_some() {
+        if station.cold.predictive.is_some() {
             self.end_predictive_action(c);
             return;
         }
-        let pm = station.preventive.as_ref().expect("maintenance needs a plan");
+        let pm = station.cold.preventive.as_ref().expect("maintenance needs a plan");
         let restores = pm.restores;
         let (every, busy_clock) = (pm.every, pm.busy_clock);
         if restores != Restoration::Old {
-            for m in 0..station.modes.len() {
-                if !self.station(c).modes[m].in_repair {
+            for m in 0..station.cold.modes.len() {
+                if !self.station(c).cold.modes[m].in_repair {
                     self.trace_mode(c, m as u32, TraceKind::Maintenance);
                     Self::renew(self.station(c), m, now, restores);
                 }
@@ -1158,7 +1185,7 @@ impl Sim<'_> {
         }
         let station = self.station(c);
         let clock = if busy_clock { station.busy_clock(now) } else { now };
-        let pm = station.preventive.as_mut().expect("checked");
+        let pm = station.cold.preventive.as_mut().expect("checked");
         pm.due = clock + every;
         pm.armed = false;
         pm.window_open = false;
@@ -1242,7 +1269,7 @@ impl Sim<'_> {
             }
         }
         station.idle += scrapped;
-        station.scrapped += scrapped as u64;
+        station.cold.scrapped += scrapped as u64;
         if scrapped > 0 {
             if now >= self.warmup {
                 self.scrapped += scrapped as u64;
@@ -1261,19 +1288,19 @@ impl StationNode {
     /// The counts of the maintenance strategy since the last reset.
     pub(super) fn maintenance_detail(&self) -> crate::results::MaintenanceDetail {
         use crate::results::Stat;
-        let opportunistic = self.preventive.as_ref().is_some_and(|pm| pm.opportunistic);
+        let opportunistic = self.cold.preventive.as_ref().is_some_and(|pm| pm.opportunistic);
         let forced = if opportunistic {
-            self.maintenance_actions.saturating_sub(self.opportunistic_actions)
+            self.cold.maintenance_actions.saturating_sub(self.cold.opportunistic_actions)
         } else {
             0
         };
         crate::results::MaintenanceDetail {
-            inspections: Stat::single(self.inspections as f64),
-            detections: Stat::single(self.detections as f64),
-            opportunistic_actions: Stat::single(self.opportunistic_actions as f64),
+            inspections: Stat::single(self.cold.inspections as f64),
+            detections: Stat::single(self.cold.detections as f64),
+            opportunistic_actions: Stat::single(self.cold.opportunistic_actions as f64),
             forced_actions: Stat::single(forced as f64),
-            crew_wait_s: Stat::single(secs(self.crew_wait)),
-            spare_wait_s: Stat::single(secs(self.spare_wait)),
+            crew_wait_s: Stat::single(secs(self.cold.crew_wait)),
+            spare_wait_s: Stat::single(secs(self.cold.spare_wait)),
         }
     }
 }
@@ -1290,13 +1317,13 @@ pub(super) struct StationCosts {
 impl StationNode {
     /// Costs from the shares (fractions of `observed_s` per server) and counts.
     pub(super) fn cost_breakdown(&self, shares: &[f64; 6], observed_s: f64) -> StationCosts {
-        let c = &self.costs;
+        let c = &self.cold.costs;
         let parallel = self.parallel as f64;
         StationCosts {
             downtime: c.downtime_per_s * (shares[DOWN] + shares[MAINTENANCE]) * observed_s,
-            repair: c.repair * self.repairs as f64,
-            preventive: c.preventive * self.maintenance_actions as f64
-                + c.inspection * self.inspections as f64,
+            repair: c.repair * self.cold.repairs as f64,
+            preventive: c.preventive * self.cold.maintenance_actions as f64
+                + c.inspection * self.cold.inspections as f64,
             operating: c.operating_per_s * shares[WORKING] * parallel * observed_s,
             parts: c.per_part * self.completions as f64,
         }

@@ -78,8 +78,7 @@ impl Sim<'_> {
         trace
             .iter()
             .map(|raw| {
-                let component =
-                    &self.model.graph[petgraph::graph::NodeIndex::new(raw.component as usize)];
+                let component = self.model.component(self.ids[raw.component as usize]);
                 let failures = match &component.kind {
                     ComponentKind::Station(station) => station.failures.as_slice(),
                     ComponentKind::Robot(robot) => robot.station.failures.as_slice(),

@@ -85,9 +85,9 @@ impl Sim<'_> {
     /// After mode `m` was renewed (or drew its first life): where its indicator will pass the
     /// threshold. Nothing for a station without predictive maintenance.
     pub(super) fn set_detectable(station: &mut StationNode, m: usize) {
-        let Some(plan) = station.predictive.as_ref() else { return };
+        let Some(plan) = station.cold.predictive.as_ref() else { return };
         let (threshold, monitored) = (plan.threshold, plan.inspect_every == 0);
-        let mode = &mut station.modes[m];
+        let mode = &mut station.cold.modes[m];
         let span = mode.due.saturating_sub(mode.renewed_at);
         let after = match mode.clock {
             super::ModeClock::Cycles(_) => (span as f64 * threshold).ceil() as u64,
@@ -107,7 +107,7 @@ impl Sim<'_> {
     pub(super) fn start_inspections(&mut self, c: u32) {
         let horizon = self.horizon;
         let station = self.station(c);
-        let Some(every) = station.predictive.as_ref().map(|plan| plan.inspect_every) else {
+        let Some(every) = station.cold.predictive.as_ref().map(|plan| plan.inspect_every) else {
             return;
         };
         if every > 0 && every <= horizon {
@@ -119,21 +119,21 @@ impl Sim<'_> {
     pub(in crate::engine) fn on_inspection(&mut self, c: u32) {
         let (now, horizon) = (self.now, self.horizon);
         let station = self.station(c);
-        station.inspections += 1;
-        for m in 0..station.modes.len() {
+        station.cold.inspections += 1;
+        for m in 0..station.cold.modes.len() {
             let station = self.station(c);
             let clock = Self::mode_clock(station, m, now);
-            let mode = &station.modes[m];
+            let mode = &station.cold.modes[m];
             if mode.in_repair || mode.detected || mode.in_action || clock < mode.detectable {
                 continue;
             }
-            let plan = station.predictive.as_mut().expect("inspections belong to a plan");
+            let plan = station.cold.predictive.as_mut().expect("inspections belong to a plan");
             if plan.detects(m) {
                 self.detect(c, m);
             }
         }
         let station = self.station(c);
-        let every = station.predictive.as_ref().expect("checked").inspect_every;
+        let every = station.cold.predictive.as_ref().expect("checked").inspect_every;
         if now + every <= horizon {
             self.queue.schedule(now + every, super::super::Kind::Inspection, c, 0, 0);
         }
@@ -142,11 +142,11 @@ impl Sim<'_> {
     /// Continuous monitoring's one chance to detect mode `m`'s coming failure.
     pub(super) fn monitor(&mut self, c: u32, m: usize) {
         let station = self.station(c);
-        let mode = &mut station.modes[m];
+        let mode = &mut station.cold.modes[m];
         mode.watch = u64::MAX;
         mode.armed = false;
         let skip = mode.detected || mode.in_action;
-        let plan = station.predictive.as_mut().expect("monitoring belongs to a plan");
+        let plan = station.cold.predictive.as_mut().expect("monitoring belongs to a plan");
         if !skip && plan.detects(m) {
             self.detect(c, m);
         }
@@ -159,9 +159,9 @@ impl Sim<'_> {
     fn detect(&mut self, c: u32, m: usize) {
         let (now, horizon) = (self.now, self.horizon);
         let station = self.station(c);
-        station.detections += 1;
-        station.modes[m].detected = true;
-        let plan = station.predictive.as_mut().expect("detection belongs to a plan");
+        station.cold.detections += 1;
+        station.cold.modes[m].detected = true;
+        let plan = station.cold.predictive.as_mut().expect("detection belongs to a plan");
         if plan.planned {
             return;
         }
@@ -177,7 +177,7 @@ impl Sim<'_> {
     /// progress to end.
     pub(in crate::engine) fn on_predictive_start(&mut self, c: u32, generation: u32) {
         let station = self.station(c);
-        let plan = station.predictive.as_mut().expect("checked");
+        let plan = station.cold.predictive.as_mut().expect("checked");
         if plan.generation != generation || !plan.planned {
             return;
         }
@@ -192,7 +192,7 @@ impl Sim<'_> {
     /// Marks the detected modes that have not failed as under the action; false if none is.
     pub(super) fn claim_detected(station: &mut StationNode) -> bool {
         let mut any = false;
-        for mode in &mut station.modes {
+        for mode in &mut station.cold.modes {
             if mode.detected && !mode.in_repair {
                 mode.in_action = true;
                 any = true;
@@ -206,20 +206,20 @@ impl Sim<'_> {
     pub(super) fn end_predictive_action(&mut self, c: u32) {
         let now = self.now;
         let station = self.station(c);
-        let restores = station.predictive.as_ref().expect("checked").restores;
-        for m in 0..station.modes.len() {
+        let restores = station.cold.predictive.as_ref().expect("checked").restores;
+        for m in 0..station.cold.modes.len() {
             let station = self.station(c);
-            if !station.modes[m].in_action {
+            if !station.cold.modes[m].in_action {
                 continue;
             }
-            if station.modes[m].in_repair {
-                station.modes[m].in_action = false;
-                station.modes[m].detected = false;
+            if station.cold.modes[m].in_repair {
+                station.cold.modes[m].in_action = false;
+                station.cold.modes[m].detected = false;
             } else {
                 self.trace_mode(c, m as u32, TraceKind::Maintenance);
                 let station = self.station(c);
                 Self::renew(station, m, now, restores);
-                let mode = &mut station.modes[m];
+                let mode = &mut station.cold.modes[m];
                 // `renew` keeps a cycle count under `old`; the action is done either way.
                 mode.in_action = false;
                 mode.detected = false;
@@ -236,11 +236,11 @@ impl Sim<'_> {
         if station.stopped() {
             return;
         }
-        let Some(pm) = station.preventive.as_mut().filter(|pm| pm.window_open) else { return };
+        let Some(pm) = station.cold.preventive.as_mut().filter(|pm| pm.window_open) else { return };
         // The forced event planned for the due point is void.
         pm.armed = false;
         pm.generation = pm.generation.wrapping_add(1);
-        station.opportunistic_actions += 1;
+        station.cold.opportunistic_actions += 1;
         self.begin_maintenance(c);
     }
 }
