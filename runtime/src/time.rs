@@ -12,14 +12,17 @@ pub const NS_PER_S: f64 = 1e9;
 pub const NEVER: u64 = u64::MAX;
 
 /// Seconds (finite, clamped to ≥ 0) to nanoseconds, rounded to nearest.
+#[inline]
 pub fn ns(seconds: f64) -> u64 {
-    if seconds.is_nan() || seconds <= 0.0 {
-        0
-    } else if seconds * NS_PER_S >= (NEVER / 2) as f64 {
+    let scaled = seconds * NS_PER_S;
+    if scaled > 0.0 && scaled < (NEVER / 2) as f64 {
+        // Round half up; `f64::round` is a library call on baseline x86-64.
+        (scaled + 0.5) as u64
+    } else if scaled > 0.0 {
         NEVER / 2
     } else {
-        // Round half up; `f64::round` is a library call on baseline x86-64.
-        (seconds * NS_PER_S + 0.5) as u64
+        // Zero, negative or NaN.
+        0
     }
 }
 

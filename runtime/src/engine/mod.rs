@@ -32,6 +32,7 @@
 mod collect;
 mod conveyor;
 mod crew;
+mod lean;
 mod queue;
 mod spares;
 mod station;
@@ -47,6 +48,7 @@ use crate::time::ns;
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
 use fab_stdlib::sample::Sampler;
+use lean::Shape;
 use queue::{EventQueue, Kind};
 use station::StationNode;
 use std::collections::VecDeque;
@@ -123,8 +125,15 @@ struct Agenda {
 }
 
 impl Agenda {
+    #[inline]
     fn push(&mut self, op: Op) {
         self.ops.push(op);
+    }
+
+    /// Nothing is left to do.
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.next == self.ops.len()
     }
 
     /// The next piece of work; `None` once all is done, which empties the agenda.
@@ -205,11 +214,23 @@ impl WaitList {
     }
 }
 
+/// A component number meaning "none".
+const NONE: u32 = u32::MAX;
+
 /// The flow connections of one component.
 struct Links {
     /// Its successors in flow order: `Sim::successors[first .. first + count]`.
     first: u32,
     count: u32,
+    /// The one component that can wait on this one when the link between them is one to one:
+    /// that component has no other successor, this one no other predecessor, and neither passes
+    /// parts through without room. Its waiting is then just its `blocked` flag, and no waiting
+    /// list is kept. `NONE` otherwise.
+    sole: u32,
+    /// This component waits on its one successor that way (it is the successor's `sole`).
+    waits_implicitly: bool,
+    /// Its shape, when the flow protocol has a lean path for it.
+    shape: Shape,
     /// Bumped whenever the component's blocked registration becomes stale.
     epoch: u32,
     /// The waiting list's length at which stale entries are dropped.
@@ -339,6 +360,9 @@ pub(crate) struct Sim<'m> {
     /// Servers of stations that `need` resources, loaded and waiting for them: (station, server,
     /// since when).
     operator_line: VecDeque<(u32, u32, u64)>,
+    /// Offers and pulls of lean shapes take their written-out paths (`lean.rs`); off only to
+    /// check that those paths change nothing.
+    lean: bool,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -495,12 +519,56 @@ impl<'m> Sim<'m> {
             links.push(Links {
                 first,
                 count: successors.len() as u32 - first,
+                sole: NONE,
+                waits_implicitly: false,
+                shape: Shape::General,
                 route: route_of(component, &number, seed, replication),
                 waiting: WaitList::default(),
                 epoch: 0,
                 blocked: false,
                 compact_at: 2 * model.predecessors(id).len() as u32 + 8,
             });
+        }
+        // One-to-one links: the receiver knows its one sender, so the sender's waiting needs no
+        // list entry.
+        let passes_through = |c: usize| {
+            c >= first_buffer as usize
+                && c < first_source as usize
+                && buffers[c - first_buffer as usize].capacity == 0
+        };
+        let mut predecessors = vec![0u32; count];
+        let mut last_predecessor = vec![NONE; count];
+        for (p, l) in links.iter().enumerate() {
+            for &s in &successors[l.successors()] {
+                predecessors[s as usize] += 1;
+                last_predecessor[s as usize] = p as u32;
+            }
+        }
+        for s in 0..count {
+            let p = last_predecessor[s];
+            if predecessors[s] == 1
+                && links[p as usize].count == 1
+                && !passes_through(s)
+                && !passes_through(p as usize)
+            {
+                links[s].sole = p;
+                links[p as usize].waits_implicitly = true;
+            }
+        }
+        for (c, l) in links.iter_mut().enumerate() {
+            let first = l.count == 1 && matches!(l.route, Route::First);
+            l.shape = if c < first_buffer as usize {
+                if first && stations[c].is_lean() { Shape::Station } else { Shape::General }
+            } else if c < first_source as usize {
+                let buffer = &buffers[c - first_buffer as usize];
+                if first && buffer.capacity > 0 && !buffer.lifo {
+                    Shape::Buffer
+                } else {
+                    Shape::General
+                }
+            } else {
+                Shape::General
+            };
         }
         let products = model.products.len().max(1);
         let station_count = stations.len();
@@ -539,6 +607,7 @@ impl<'m> Sim<'m> {
             crews: model.resources.iter().map(|r| crew::Crew::new(r.count)).collect(),
             spares: model.resources.iter().map(spares::Spare::of).collect(),
             operator_line: VecDeque::new(),
+            lean: true,
         })
     }
 
@@ -748,6 +817,17 @@ impl<'m> Sim<'m> {
     /// Moves `c`'s outgoing parts on while a successor takes them; registers `c` as blocked
     /// otherwise.
     fn offer(&mut self, c: u32) {
+        if self.lean {
+            match self.links[c as usize].shape {
+                Shape::Station => return self.offer_lean_station(c),
+                Shape::Buffer => {
+                    if let At::Buffer(b) = self.at(c) {
+                        return self.offer_lean_buffer(c, b);
+                    }
+                }
+                Shape::General => {}
+            }
+        }
         while let Some(part) = self.outgoing(c) {
             match self.taker(c, &part) {
                 Some(target) => self.transfer(c, target),
@@ -770,9 +850,11 @@ impl<'m> Sim<'m> {
         links.blocked = true;
         links.epoch = links.epoch.wrapping_add(1);
         let epoch = links.epoch;
-        for i in self.links[c as usize].successors() {
-            let via = self.successors[i];
-            self.wait_at(via, Waiter { component: c, epoch, via }, 0);
+        if !links.waits_implicitly {
+            for i in self.links[c as usize].successors() {
+                let via = self.successors[i];
+                self.wait_at(via, Waiter { component: c, epoch, via }, 0);
+            }
         }
         self.blocked_changed(c);
     }
@@ -806,30 +888,25 @@ impl<'m> Sim<'m> {
     /// `c` may have room: offers each blocked predecessor, in the order they blocked, the chance to
     /// move a part into `c` (or through the buffer without room that leads to it).
     fn pull(&mut self, c: u32) {
+        let sole = self.links[c as usize].sole;
+        if sole != NONE {
+            if self.links[sole as usize].blocked && !(self.lean && self.pull_lean(c, sole)) {
+                let epoch = self.links[sole as usize].epoch;
+                let waiter = Waiter { component: sole, epoch, via: c };
+                // Still blocked or not, its waiting stays its flag.
+                let _ = self.serve(c, waiter);
+            }
+            return;
+        }
         let mut rounds = self.links[c as usize].waiting.len();
         while rounds > 0 {
             rounds -= 1;
             let Some(waiter) = self.links[c as usize].waiting.pop_front() else { break };
-            let w = waiter.component;
-            let links = &self.links[w as usize];
+            let links = &self.links[waiter.component as usize];
             if !links.blocked || links.epoch != waiter.epoch {
                 continue; // stale
             }
-            let Some(part) = self.outgoing(w) else {
-                self.unblock(w);
-                continue;
-            };
-            let via = waiter.via;
-            let fits = (part.target == ANY || part.target == via) && self.can_accept(via, &part);
-            if fits {
-                let single = via == c && self.links[w as usize].count == 1;
-                if single && !matches!(self.at(w), At::Conveyor(_)) {
-                    self.deliver(c, waiter);
-                } else {
-                    self.transfer(w, via);
-                    self.agenda.push(Op::Offer(w));
-                }
-            } else {
+            if let Some(waiter) = self.serve(c, waiter) {
                 // Still blocked (on another target, or `c` cannot take this product): keep its
                 // place for the next pull.
                 self.links[c as usize].waiting.push_back(waiter);
@@ -837,14 +914,37 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// Offers blocked `waiter` the chance to move its part into `c` (or through the buffer
+    /// without room that leads to it). Returns the waiter if it is still blocked at `c`.
+    #[inline]
+    fn serve(&mut self, c: u32, waiter: Waiter) -> Option<Waiter> {
+        let w = waiter.component;
+        let Some(part) = self.outgoing(w) else {
+            self.unblock(w);
+            return None;
+        };
+        let via = waiter.via;
+        let fits = (part.target == ANY || part.target == via) && self.can_accept(via, &part);
+        if !fits {
+            return Some(waiter);
+        }
+        let single = via == c && self.links[w as usize].count == 1;
+        if single && !matches!(self.at(w), At::Conveyor(_)) {
+            self.deliver(c, w).then_some(waiter)
+        } else {
+            self.transfer(w, via);
+            self.agenda.push(Op::Offer(w));
+            None
+        }
+    }
+
     /// A blocked `w` whose only successor is `c` moves parts into `c` while `c` takes them, and
     /// stays blocked at `c` (at the back of its waiting list, as the one ready last) if a part is
-    /// left. This is what a transfer and an `offer` would do, without unblocking and blocking
-    /// again each time a busy buffer hands a part to its station. (A conveyor's next part is not
-    /// at its exit yet, and a component with several successors may have somewhere else to go:
-    /// both take the general path.)
-    fn deliver(&mut self, c: u32, waiter: Waiter) {
-        let w = waiter.component;
+    /// left; returns whether it does. This is what a transfer and an `offer` would do, without
+    /// unblocking and blocking again each time a busy buffer hands a part to its station. (A
+    /// conveyor's next part is not at its exit yet, and a component with several successors may
+    /// have somewhere else to go: both take the general path.)
+    fn deliver(&mut self, c: u32, w: u32) -> bool {
         loop {
             let mut part = self.take_outgoing(w);
             part.entered = self.now;
@@ -852,13 +952,12 @@ impl<'m> Sim<'m> {
             self.enter(c, part);
             let Some(next) = self.outgoing(w) else {
                 self.unblock(w);
-                return;
+                return false;
             };
             if !self.can_accept(c, &next) {
-                break;
+                return true;
             }
         }
-        self.links[c as usize].waiting.push_back(waiter);
     }
 
     fn unblock(&mut self, c: u32) {
@@ -882,23 +981,13 @@ impl<'m> Sim<'m> {
     /// Removes `c`'s outgoing part, and does what its leaving frees up.
     #[inline(always)]
     fn take_outgoing(&mut self, c: u32) -> Part {
-        let now = self.now;
         match self.at(c) {
             At::Station(_) => {
                 let part = self.station_release(c);
                 self.agenda.push(Op::Pull(c));
                 part
             }
-            At::Buffer(i) => {
-                let buffer = &mut self.buffers[i];
-                let part =
-                    if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
-                        .expect("a buffer offers only a held part");
-                buffer.content.add(now, -1);
-                buffer.wait.push(now - part.entered);
-                self.agenda.push(Op::Pull(c));
-                part
-            }
+            At::Buffer(i) => self.buffer_release(c, i),
             At::Source(i) => {
                 let part = self.sources[i].held.take();
                 self.schedule_arrival(c);
@@ -911,21 +1000,11 @@ impl<'m> Sim<'m> {
 
     /// A part enters component `c`.
     #[inline(always)]
-    fn enter(&mut self, c: u32, mut part: Part) {
-        let now = self.now;
+    fn enter(&mut self, c: u32, part: Part) {
         match self.at(c) {
             At::Station(_) => self.station_enter(c, part),
             At::Buffer(i) if self.buffers[i].passes_through() => self.pass_through(c, part),
-            At::Buffer(i) => {
-                part.target = self.links[c as usize].route.target(part.product);
-                let buffer = &mut self.buffers[i];
-                buffer.parts.push_back(part);
-                buffer.content.add(now, 1);
-                // A blocked FIFO buffer's head is unchanged: nothing new to offer.
-                if buffer.lifo || !self.links[c as usize].blocked {
-                    self.agenda.push(Op::Offer(c));
-                }
-            }
+            At::Buffer(i) => self.buffer_enter(c, i, part),
             At::Conveyor(_) => self.conveyor_enter(c, part),
             At::Sink(i) => self.sink_enter(i, part),
             At::Source(_) => unreachable!("nothing flows into a source"),

@@ -28,7 +28,7 @@
 //! detected coming failures; both are described in the `strategy` submodule.
 
 use super::trace::TraceKind;
-use super::{ANY, Op, Part, RunError, Sim};
+use super::{ANY, NONE, Op, Part, RunError, Sim};
 use crate::model::{
     Clock, Costs, FailureLaw, Maintenance, Motion, PreventivePolicy, Restoration, Station,
 };
@@ -165,9 +165,6 @@ struct Kit {
     held: u32,
 }
 
-/// A server index meaning "none" in the list of blocked servers.
-const NONE: u32 = u32::MAX;
-
 /// A station's state read or written at nearly every event. `repr(C)` keeps the declaration
 /// order: the counts, flags and clocks share the first cache line, the cycle law comes last so a
 /// lognormal's parameters sit in one line; what only failures, maintenance and the final report
@@ -196,10 +193,13 @@ pub(super) struct StationNode {
     busy_clocked: bool,
     /// Whether a failure mode counts cycles.
     cycle_clocked: bool,
+    /// Whether its maintenance is opportunistic with a window (taken at idle moments).
+    windowed: bool,
     maintaining: bool,
     maintenance_pending: bool,
+    /// When the time shares were last booked (`touch`); also when the busy clock last moved.
     last: u64,
-    busy_since: u64,
+    /// Busy time booked up to `last`, ns.
     busy_acc: u64,
     pub(super) completions: u64,
     /// Cycles completed over the whole run (the cycle-count failure clock).
@@ -351,10 +351,10 @@ impl StationNode {
             was_working: false,
             busy_clocked,
             cycle_clocked,
+            windowed: preventive.as_ref().is_some_and(|pm| pm.window > 0),
             maintaining: false,
             maintenance_pending: false,
             last: 0,
-            busy_since: 0,
             busy_acc: 0,
             completions: 0,
             cycles_total: 0,
@@ -422,31 +422,31 @@ impl StationNode {
 
     /// The busy-time clock now, ns.
     fn busy_clock(&self, now: u64) -> u64 {
-        if self.is_working() { self.busy_acc + (now - self.busy_since) } else { self.busy_acc }
+        if self.is_working() { self.busy_acc + (now - self.last) } else { self.busy_acc }
     }
 
     /// Books the time since the last change to the current state; call before every change.
     #[inline]
     fn touch(&mut self, now: u64) {
         let dt = now - self.last;
-        if dt > 0 {
-            let dt128 = dt as u128;
-            if self.down > 0 {
-                self.shares[DOWN] += self.parallel as u128 * dt128;
-            } else if self.maintaining {
-                self.shares[MAINTENANCE] += self.parallel as u128 * dt128;
-            } else {
-                self.shares[WORKING] += self.working as u128 * dt128;
-                self.shares[SETUP] += self.in_setup as u128 * dt128;
-                self.shares[BLOCKED] += self.blocked as u128 * dt128;
-                self.shares[STARVED] += (self.idle + self.awaiting) as u128 * dt128;
-            }
-            if self.is_working() {
-                self.busy_acc += now - self.busy_since;
-            }
-            self.last = now;
+        if dt == 0 {
+            return;
         }
-        self.busy_since = now;
+        let dt128 = dt as u128;
+        if self.down > 0 {
+            self.shares[DOWN] += self.parallel as u128 * dt128;
+        } else if self.maintaining {
+            self.shares[MAINTENANCE] += self.parallel as u128 * dt128;
+        } else {
+            self.shares[WORKING] += self.working as u128 * dt128;
+            self.shares[SETUP] += self.in_setup as u128 * dt128;
+            self.shares[BLOCKED] += self.blocked as u128 * dt128;
+            self.shares[STARVED] += (self.idle + self.awaiting) as u128 * dt128;
+            if self.working > 0 {
+                self.busy_acc += dt;
+            }
+        }
+        self.last = now;
     }
 
     pub(super) fn reset_statistics(&mut self, now: u64) {
@@ -523,6 +523,24 @@ impl StationNode {
             self.finished_last = NONE;
         }
         s
+    }
+
+    /// One server, no setup, assembly or needed resources: the lean shape (`lean.rs`), given
+    /// one successor in flow order.
+    pub(super) fn is_lean(&self) -> bool {
+        self.parallel == 1 && self.setup.is_none() && self.kit.is_none() && self.needs.is_empty()
+    }
+
+    /// Whether a server holds a finished part.
+    #[inline]
+    pub(super) fn holds_finished(&self) -> bool {
+        self.finished_first != NONE
+    }
+
+    /// The part of the server that finished first among the blocked ones (`holds_finished`).
+    #[inline]
+    pub(super) fn first_finished(&self) -> Part {
+        self.servers[self.finished_first as usize].part
     }
 
     fn idle_server(&self) -> Option<usize> {
@@ -731,19 +749,26 @@ impl Sim<'_> {
         self.changed.clear();
     }
 
+    #[inline]
     fn report_station(&mut self, c: u32) {
-        let now = self.now;
         let station = self.station(c);
         station.changed = false;
         let active = station.is_active();
         let working = station.is_working();
-        let (was_active, was_working) = (station.was_active, station.was_working);
-        if active == was_active && working == was_working {
-            return; // changed and back again at this instant
+        if active != station.was_active || working != station.was_working {
+            self.report_change(c, active, working);
         }
+        // Otherwise it changed and came back at this instant: nothing to report.
+    }
+
+    fn report_change(&mut self, c: u32, active: bool, working: bool) {
+        let now = self.now;
+        let station = self.station(c);
+        let (was_active, was_working) = (station.was_active, station.was_working);
         let busy_clocked = station.busy_clocked;
         let opportunity = !active
             && was_active
+            && station.windowed
             && station.cold.preventive.as_ref().is_some_and(|pm| pm.window_open);
         station.was_active = active;
         station.was_working = working;
@@ -866,41 +891,52 @@ impl Sim<'_> {
         if server.generation != generation || server.state != ServerState::Busy {
             return;
         }
+        let (holding, product) = (server.holding, server.part.product);
         station.touch(now);
         station.working -= 1;
         station.blocked += 1;
         station.completions += 1;
-        if station.servers[s as usize].holding {
+        if holding {
             station.servers[s as usize].holding = false;
             self.release_needs(c);
         }
+        let target = self.links[c as usize].route.target(product);
         let station = self.station(c);
         station.cycles_total += 1;
         let server = &mut station.servers[s as usize];
         server.state = ServerState::Blocked;
-        server.last_product = server.part.product;
-        let product = server.part.product;
-        let target = self.links[c as usize].route.target(product);
-        let station = self.station(c);
-        station.servers[s as usize].part.target = target;
+        server.last_product = product;
+        server.part.target = target;
         station.push_finished(s);
-        let cycles = station.cycles_total;
         let cycle_clocked = station.cycle_clocked;
         self.counters.completions += 1;
         self.station_changed(c);
         if cycle_clocked {
-            for m in 0..self.station(c).cold.modes.len() {
-                let mode = &self.station(c).cold.modes[m];
-                if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
-                    if cycles >= mode.due {
-                        self.fail(c, m as u32);
-                    } else if cycles >= mode.watch {
-                        self.monitor(c, m);
-                    }
+            self.count_cycle(c);
+        }
+        // Offered at once when nothing else waits on the agenda, which is what pushing the offer
+        // there and draining it would do.
+        if self.agenda.is_empty() {
+            self.offer(c);
+        } else {
+            self.agenda.push(Op::Offer(c));
+        }
+    }
+
+    /// A cycle completed: failure modes that count cycles may come due, or be detected.
+    #[inline(never)]
+    fn count_cycle(&mut self, c: u32) {
+        let cycles = self.station(c).cycles_total;
+        for m in 0..self.station(c).cold.modes.len() {
+            let mode = &self.station(c).cold.modes[m];
+            if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
+                if cycles >= mode.due {
+                    self.fail(c, m as u32);
+                } else if cycles >= mode.watch {
+                    self.monitor(c, m);
                 }
             }
         }
-        self.agenda.push(Op::Offer(c));
     }
 
     /// Removes the first finished part from its server; the server becomes idle.

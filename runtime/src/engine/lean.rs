@@ -1,0 +1,132 @@
+//! The flow protocol's offers and pulls for the commonest shapes of component, written out.
+//!
+//! Most of a serial line is stations with one server and one successor, and FIFO buffers with
+//! one successor, each linked one to one with its neighbours (`Links::sole`). For these the
+//! general offer and pull (find the outgoing part, look for a taker among the successors, take the
+//! part out, put it in, look again) reduce to a few reads and writes of known fields. The
+//! functions here do exactly what the general ones do for these shapes, in the same order, so
+//! they queue the same work on the agenda, schedule the same events and draw the same numbers:
+//! a test runs models with and without them and compares the results bit for bit
+//! (`tests::the_lean_paths_change_no_result` in `engine/mod.rs`). Everything else, and every
+//! neighbour of another shape, goes the general way.
+
+use super::{ANY, At, Op, Part, Sim};
+
+/// What the flow protocol knows about a component's shape (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Shape {
+    /// Handled by the general protocol.
+    General,
+    /// A station with one server and no setup, assembly or needed resources, whose parts go to
+    /// its one successor in flow order.
+    Station,
+    /// A FIFO buffer with room for at least one part, whose parts go to its one successor.
+    Buffer,
+}
+
+impl Sim<'_> {
+    /// `offer` for a lean station: its one finished part, if any, goes to its successor.
+    #[inline]
+    pub(super) fn offer_lean_station(&mut self, c: u32) {
+        let station = &self.stations[c as usize];
+        if !station.holds_finished() {
+            return;
+        }
+        let part = station.first_finished();
+        let to = self.successors[self.links[c as usize].first as usize];
+        if !self.can_accept(to, &part) {
+            self.block(c);
+            return;
+        }
+        self.unblock(c);
+        let part = self.station_release(c);
+        self.agenda.push(Op::Pull(c));
+        self.enter(to, Part { entered: self.now, target: ANY, ..part });
+    }
+
+    /// `offer` for a lean buffer: parts leave from its head while its successor takes them.
+    #[inline]
+    pub(super) fn offer_lean_buffer(&mut self, c: u32, b: usize) {
+        let to = self.successors[self.links[c as usize].first as usize];
+        while let Some(&head) = self.buffers[b].parts.front() {
+            if !self.can_accept(to, &head) {
+                self.block(c);
+                return;
+            }
+            self.unblock(c);
+            let part = self.buffer_release(c, b);
+            self.enter(to, Part { entered: self.now, target: ANY, ..part });
+        }
+    }
+
+    /// `pull` for a component whose one predecessor `p` is linked to it one to one and is
+    /// blocked: `p` moves its parts in while `c` takes them. Returns false when the shapes are not
+    /// both lean, so the caller serves `p` the general way.
+    #[inline]
+    pub(super) fn pull_lean(&mut self, c: u32, p: u32) -> bool {
+        match (self.links[p as usize].shape, self.at(c)) {
+            (Shape::Buffer, At::Station(_)) if self.links[c as usize].shape == Shape::Station => {
+                let At::Buffer(b) = self.at(p) else { return false };
+                let Some(&head) = self.buffers[b].parts.front() else {
+                    self.unblock(p);
+                    return true;
+                };
+                if !self.stations[c as usize].can_accept(&head) {
+                    return true;
+                }
+                let part = self.buffer_release(p, b);
+                self.station_enter(c, Part { entered: self.now, target: ANY, ..part });
+                // One server: the station takes no more; the buffer waits on while it holds parts.
+                if self.buffers[b].parts.is_empty() {
+                    self.unblock(p);
+                }
+                true
+            }
+            (Shape::Station, At::Buffer(b)) if self.links[c as usize].shape == Shape::Buffer => {
+                let station = &self.stations[p as usize];
+                if !station.holds_finished() {
+                    self.unblock(p);
+                    return true;
+                }
+                let buffer = &self.buffers[b];
+                if buffer.parts.len() as u64 >= buffer.capacity {
+                    return true;
+                }
+                let part = self.station_release(p);
+                self.agenda.push(Op::Pull(p));
+                self.buffer_enter(c, b, Part { entered: self.now, target: ANY, ..part });
+                // One server: nothing more to move.
+                self.unblock(p);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The head part leaves buffer `c` (index `b`); the room it frees is pulled into later.
+    #[inline]
+    pub(super) fn buffer_release(&mut self, c: u32, b: usize) -> Part {
+        let now = self.now;
+        let buffer = &mut self.buffers[b];
+        let part = if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
+            .expect("a buffer offers only a held part");
+        buffer.content.add(now, -1);
+        buffer.wait.push(now - part.entered);
+        self.agenda.push(Op::Pull(c));
+        part
+    }
+
+    /// A part enters buffer `c` (index `b`), which has room.
+    #[inline]
+    pub(super) fn buffer_enter(&mut self, c: u32, b: usize, mut part: Part) {
+        let now = self.now;
+        part.target = self.links[c as usize].route.target(part.product);
+        let buffer = &mut self.buffers[b];
+        buffer.parts.push_back(part);
+        buffer.content.add(now, 1);
+        // A blocked FIFO buffer's head is unchanged: nothing new to offer.
+        if buffer.lifo || !self.links[c as usize].blocked {
+            self.agenda.push(Op::Offer(c));
+        }
+    }
+}
