@@ -774,3 +774,201 @@ fn parts_circulating_without_time_passing_are_an_error() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("without time passing"), "{}", stderr(&output));
 }
+
+// ----- the engine's lean paths ---------------------------------------------------------------------
+
+/// A random network for the lean-path test: sources, layers of stations, buffers and conveyors
+/// where components split to two successors (some by probability) and merge from several, one
+/// server or more, setups, failures on every clock, and fixed cycle times half of the time, so
+/// that events often fall on the same instant and their order shows.
+fn random_network(seed: u64) -> String {
+    let mut g = Lcg(seed);
+    let ties = g.next(2) == 0;
+    let pick = |g: &mut Lcg, xs: &[&'static str]| xs[g.next(xs.len() as u64) as usize];
+    let cycle = |g: &mut Lcg| {
+        if ties && g.next(5) > 0 {
+            pick(g, &["10 s", "15 s", "20 s", "30 s", "60 s"])
+        } else {
+            pick(
+                g,
+                &[
+                    "exponential(mean = 35 s)",
+                    "lognormal(mean = 30 s, cv = 0.3)",
+                    "triangular(min = 10 s, mode = 20 s, max = 50 s)",
+                ],
+            )
+        }
+    };
+    let mut text = String::from("product A\nproduct B\n");
+    let sources = 1 + g.next(3);
+    let mut layers: Vec<Vec<String>> = vec![Vec::new()];
+    for i in 0..sources {
+        let interarrival = if ties {
+            pick(&mut g, &["0 s", "20 s", "45 s", "exponential(mean = 40 s)"])
+        } else {
+            pick(&mut g, &["0 s", "exponential(mean = 40 s)", "uniform(min = 5 s, max = 90 s)"])
+        };
+        let product = if i % 2 == 0 { "A" } else { "B" };
+        text += &format!(
+            "source src{i} {{\n    product = {product}\n    interarrival = {interarrival}\n}}\n"
+        );
+        layers[0].push(format!("src{i}"));
+    }
+    for depth in 0..2 + g.next(5) {
+        let mut layer = Vec::new();
+        for k in 0..1 + g.next(3) {
+            let name = format!("n{depth}_{k}");
+            match g.next(9) {
+                0..=4 => {
+                    let mut body = format!(
+                        "    parallel = {}\n    cycle = {}\n",
+                        pick(&mut g, &["1", "1", "1", "2", "3"]),
+                        cycle(&mut g)
+                    );
+                    if g.next(5) == 0 {
+                        body += "    setup = 15 s\n";
+                    }
+                    body += match g.next(10) {
+                        0 | 1 => {
+                            "    failure = exponential(mean = 2 h) of calendar_time\n    repair = exponential(mean = 10 min)\n"
+                        }
+                        2 => {
+                            "    failure wear {\n        after = 200 cycles\n        repair = 5 min\n    }\n"
+                        }
+                        3 => {
+                            "    failure wear {\n        after = weibull(shape = 1.5, scale = 3 h) of busy_time\n        repair = 20 min\n        restores = old\n    }\n"
+                        }
+                        _ => "",
+                    };
+                    text += &format!("station {name} {{\n{body}}}\n");
+                }
+                5..=7 => {
+                    let mut capacity = pick(&mut g, &["0", "1", "2", "3", "unlimited"]);
+                    if depth == 0 && capacity == "unlimited" {
+                        capacity = "4"; // an always-ready source into unlimited room never ends
+                    }
+                    let policy = pick(&mut g, &["fifo", "fifo", "lifo"]);
+                    text += &format!(
+                        "buffer {name} {{\n    capacity = {capacity}\n    policy = {policy}\n}}\n"
+                    );
+                }
+                _ => {
+                    text += &format!(
+                        "conveyor {name} {{\n    length = {} m\n    speed = 0.5 m/s\n    spacing = 1 m\n    accumulating = {}\n}}\n",
+                        2 + g.next(8),
+                        g.next(2) == 0
+                    );
+                }
+            }
+            layer.push(name);
+        }
+        layers.push(layer);
+    }
+    text += "sink done\nsink scrap\n";
+    layers.push(vec!["done".into(), "scrap".into()]);
+    let mut flows: Vec<(String, String)> = Vec::new();
+    for pair in layers.windows(2) {
+        let (here, next) = (&pair[0], &pair[1]);
+        for from in here {
+            let first = g.next(next.len() as u64) as usize;
+            flows.push((from.clone(), next[first].clone()));
+            if next.len() > 1 && g.next(3) == 0 {
+                flows.push((from.clone(), next[(first + 1) % next.len()].clone()));
+            }
+        }
+        for to in next {
+            if !flows.iter().any(|(_, t)| t == to) {
+                let from = &here[g.next(here.len() as u64) as usize];
+                flows.push((from.clone(), to.clone()));
+            }
+        }
+    }
+    for (from, to) in &flows {
+        text += &format!("flow {from} -> {to}\n");
+    }
+    for layer in &layers[1..layers.len() - 1] {
+        for from in layer {
+            let targets: Vec<&String> =
+                flows.iter().filter(|(f, _)| f == from).map(|(_, t)| t).collect();
+            if targets.len() == 2 && g.next(2) == 0 {
+                let p = pick(&mut g, &["30", "50", "70"]);
+                let rest = 100 - p.parse::<u32>().unwrap();
+                text += &format!(
+                    "route {from} {{\n    {} = {p} %\n    {} = {rest} %\n}}\n",
+                    targets[0], targets[1]
+                );
+            }
+        }
+    }
+    text += "experiment e {\n    horizon = 6 h\n    warmup = 1 h\n    replications = 2\n}\n";
+    text
+}
+
+fn to_value(results: &Results) -> Value {
+    serde_json::to_value(results).expect("results serialize")
+}
+
+/// Where two JSON documents first differ (a path and both values), if they do.
+fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) if x.len() == y.len() => {
+            x.iter().find_map(|(k, v)| {
+                y.get(k).map_or(Some(format!("{at}.{k}: missing")), |w| {
+                    first_difference(v, w, &format!("{at}.{k}"))
+                })
+            })
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (v, w))| first_difference(v, w, &format!("{at}[{i}]"))),
+        _ if a == b => None,
+        _ => Some(format!("{at}: {a} against {b}")),
+    }
+}
+
+/// The engine's written-out paths for lean stations and buffers (`runtime/src/engine/lean.rs`)
+/// must do exactly what the general flow protocol does: every example, and random lines and
+/// networks with merges, splits, routes and simultaneous events, give the same bits either way.
+#[test]
+fn the_lean_paths_change_no_result() {
+    let dir = temp_dir("lean");
+    let mut files: Vec<(String, std::path::PathBuf)> =
+        example_files().into_iter().map(|f| (f.clone(), repo().join(f))).collect();
+    for seed in 0..40 {
+        for (kind, text) in [("line", random_model(seed)), ("network", random_network(seed))] {
+            let path = dir.join(format!("{kind}{seed}.fab"));
+            std::fs::write(&path, text).unwrap();
+            files.push((format!("{kind} {seed}"), path));
+        }
+    }
+    let mut compared = 0;
+    for (name, path) in files {
+        let mut db = Database::default();
+        let root = load_model(&mut db, &path.to_string_lossy()).unwrap();
+        let compilation = compile(&db, root);
+        let Some(model) = compilation.model else {
+            panic!("{name} does not compile: {:?}", compilation.diagnostics)
+        };
+        let mut experiment = model.experiments[0].clone();
+        experiment.horizon = experiment.horizon.min(2.0 * DAY);
+        experiment.warmup = experiment.warmup.min(experiment.horizon / 4.0);
+        for r in 0..2 {
+            let lean = fab_runtime::simulate(&model, &experiment, r);
+            let general = fab_runtime::engine::simulate_general(&model, &experiment, r);
+            match (lean, general) {
+                (Ok(lean), Ok(general)) => {
+                    let (lean, general) = (to_value(&lean), to_value(&general));
+                    if let Some(at) = first_difference(&lean, &general, "") {
+                        panic!("{name}, replication {r}: the lean paths change {at}");
+                    }
+                    compared += 1;
+                }
+                (Err(lean), Err(general)) => assert_eq!(lean, general, "{name}"),
+                (lean, general) => panic!("{name}: {:?} against {:?}", lean.err(), general.err()),
+            }
+        }
+    }
+    assert!(compared > 150, "only {compared} runs compared");
+}

@@ -7,9 +7,10 @@
 //! functions here do exactly what the general ones do for these shapes, in the same order, so
 //! they queue the same work on the agenda, schedule the same events and draw the same numbers:
 //! a test runs models with and without them and compares the results bit for bit
-//! (`tests::the_lean_paths_change_no_result` in `engine/mod.rs`). Everything else, and every
-//! neighbour of another shape, goes the general way.
+//! (`the_lean_paths_change_no_result` in `tests/run.rs`, through `simulate_general`). Everything
+//! else, and every neighbour of another shape, goes the general way.
 
+use super::queue::Kind;
 use super::{ANY, At, Op, Part, Sim};
 
 /// What the flow protocol knows about a component's shape (see the module documentation).
@@ -44,6 +45,28 @@ impl Sim<'_> {
         self.enter(to, Part { entered: self.now, target: ANY, ..part });
     }
 
+    /// Lean station `c` just finished its part, with nothing else on the agenda: if its successor
+    /// takes the part now, it moves on and the station pulls its next part, as the general path
+    /// would do by marking the server blocked, offering the part (which frees the server and
+    /// queues the station's pull first) and draining the agenda. Returns false, having done
+    /// nothing, when it does not apply.
+    #[inline]
+    pub(super) fn pass_on_lean(&mut self, c: u32) -> bool {
+        if self.links[c as usize].shape != Shape::Station || !self.agenda.is_empty() {
+            return false;
+        }
+        let part = self.stations[c as usize].servers_part();
+        let to = self.successors[self.links[c as usize].first as usize];
+        if !self.can_accept(to, &part) {
+            return false;
+        }
+        self.unblock(c);
+        let part = self.stations[c as usize].release_lean();
+        self.enter(to, Part { entered: self.now, target: ANY, ..part });
+        self.pull(c);
+        true
+    }
+
     /// `offer` for a lean buffer: parts leave from its head while its successor takes them.
     #[inline]
     pub(super) fn offer_lean_buffer(&mut self, c: u32, b: usize) {
@@ -75,7 +98,7 @@ impl Sim<'_> {
                     return true;
                 }
                 let part = self.buffer_release(p, b);
-                self.station_enter(c, Part { entered: self.now, target: ANY, ..part });
+                self.lean_station_enter(c, Part { entered: self.now, target: ANY, ..part });
                 // One server: the station takes no more; the buffer waits on while it holds parts.
                 if self.buffers[b].parts.is_empty() {
                     self.unblock(p);
@@ -101,6 +124,28 @@ impl Sim<'_> {
             }
             _ => false,
         }
+    }
+
+    /// A part enters lean station `c`, whose one server is idle (`can_accept`): the server loads
+    /// it and starts processing, or waits with it while the station is stopped. This is what
+    /// `station_enter` and `start_server` do when there is no assembly, setup or resource to
+    /// wait for.
+    #[inline]
+    pub(super) fn lean_station_enter(&mut self, c: u32, part: Part) {
+        let (now, horizon) = (self.now, self.horizon);
+        let station = &mut self.stations[c as usize];
+        station.touch(now);
+        station.idle -= 1;
+        if station.stopped() {
+            station.load_only(part);
+            return;
+        }
+        station.working += 1;
+        let (end, generation) = station.start_lean(now, part);
+        if end <= horizon {
+            self.queue.schedule(end, Kind::ProcessDone, c, 0, generation);
+        }
+        self.station_changed(c);
     }
 
     /// The head part leaves buffer `c` (index `b`); the room it frees is pulled into later.

@@ -405,6 +405,21 @@ pub fn simulate(
     Ok(sim.collect())
 }
 
+/// Runs one replication like [`simulate`], with every offer and pull taken by the general flow
+/// protocol: the written-out paths for lean shapes (`engine/lean.rs`) are off. The results are
+/// the same bits; this exists so that tests can check that they are.
+#[doc(hidden)]
+pub fn simulate_general(
+    model: &Model,
+    experiment: &Experiment,
+    replication: u32,
+) -> Result<Results, RunError> {
+    let mut sim = Sim::new(model, experiment, replication)?;
+    sim.lean = false;
+    sim.run()?;
+    Ok(sim.collect())
+}
+
 /// Runs one replication like [`simulate`] and also returns its failure trace: every failure,
 /// repair end and maintenance of every failure mode over the whole run (warm-up included), then a
 /// `censored` row per mode not under repair at the horizon. The results are the same bits as

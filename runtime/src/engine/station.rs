@@ -171,8 +171,8 @@ struct Kit {
 /// read is boxed in `cold`.
 #[repr(C)]
 pub(super) struct StationNode {
-    idle: u32,
-    working: u32,
+    pub(super) idle: u32,
+    pub(super) working: u32,
     in_setup: u32,
     blocked: u32,
     /// Failure modes under repair.
@@ -407,7 +407,7 @@ impl StationNode {
         })
     }
 
-    fn stopped(&self) -> bool {
+    pub(super) fn stopped(&self) -> bool {
         self.down > 0 || self.maintaining
     }
 
@@ -427,7 +427,7 @@ impl StationNode {
 
     /// Books the time since the last change to the current state; call before every change.
     #[inline]
-    fn touch(&mut self, now: u64) {
+    pub(super) fn touch(&mut self, now: u64) {
         let dt = now - self.last;
         if dt == 0 {
             return;
@@ -529,6 +529,42 @@ impl StationNode {
     /// one successor in flow order.
     pub(super) fn is_lean(&self) -> bool {
         self.parallel == 1 && self.setup.is_none() && self.kit.is_none() && self.needs.is_empty()
+    }
+
+    /// The part on the one server of a lean station.
+    #[inline]
+    pub(super) fn servers_part(&self) -> Part {
+        self.servers[0].part
+    }
+
+    /// The one server of a lean station hands its finished part on: it is idle.
+    #[inline]
+    pub(super) fn release_lean(&mut self) -> Part {
+        let server = &mut self.servers[0];
+        server.state = ServerState::Idle;
+        self.idle += 1;
+        server.part
+    }
+
+    /// The one server of a lean station, idle, loads `part` to start when the station is up.
+    #[inline]
+    pub(super) fn load_only(&mut self, part: Part) {
+        let server = &mut self.servers[0];
+        server.part = part;
+        server.state = ServerState::Loaded;
+    }
+
+    /// The one server of a lean station, idle, starts processing `part` now (the caller counts it
+    /// as working); returns when it ends and the generation of its event.
+    #[inline]
+    pub(super) fn start_lean(&mut self, now: u64, part: Part) -> (u64, u32) {
+        let cycle = self.cycle.sample(&mut self.cycle_stream) + self.cycle_offset;
+        let server = &mut self.servers[0];
+        server.part = part;
+        server.state = ServerState::Busy;
+        server.end = now + ns(cycle);
+        server.generation = server.generation.wrapping_add(1);
+        (server.end, server.generation)
     }
 
     /// Whether a server holds a finished part.
@@ -729,7 +765,7 @@ impl Sim<'_> {
     /// done (`report_changes`), so a station that finishes a part and starts the next at one
     /// instant reports nothing.
     #[inline]
-    fn station_changed(&mut self, c: u32) {
+    pub(super) fn station_changed(&mut self, c: u32) {
         let station = self.station(c);
         if !station.changed {
             station.changed = true;
@@ -789,6 +825,10 @@ impl Sim<'_> {
     #[inline]
     pub(super) fn station_enter(&mut self, c: u32, part: Part) {
         let now = self.now;
+        if self.lean && self.stations[c as usize].is_lean() {
+            self.lean_station_enter(c, part);
+            return;
+        }
         let station = &mut self.stations[c as usize];
         station.touch(now);
         if station.kit.is_some() {
@@ -894,7 +934,6 @@ impl Sim<'_> {
         let (holding, product) = (server.holding, server.part.product);
         station.touch(now);
         station.working -= 1;
-        station.blocked += 1;
         station.completions += 1;
         if holding {
             station.servers[s as usize].holding = false;
@@ -904,13 +943,18 @@ impl Sim<'_> {
         let station = self.station(c);
         station.cycles_total += 1;
         let server = &mut station.servers[s as usize];
-        server.state = ServerState::Blocked;
         server.last_product = product;
         server.part.target = target;
-        station.push_finished(s);
         let cycle_clocked = station.cycle_clocked;
         self.counters.completions += 1;
         self.station_changed(c);
+        if self.lean && !cycle_clocked && self.pass_on_lean(c) {
+            return;
+        }
+        let station = self.station(c);
+        station.servers[s as usize].state = ServerState::Blocked;
+        station.blocked += 1;
+        station.push_finished(s);
         if cycle_clocked {
             self.count_cycle(c);
         }
