@@ -323,7 +323,7 @@ impl Sampler {
     /// The lognormal, the commonest law of processing times, is drawn here, small enough to be
     /// inlined into the caller; the other laws in [`Self::sample_other`], whose many arms would
     /// otherwise make every draw save and restore registers it does not use.
-    #[inline]
+    #[inline(always)]
     pub fn sample(&self, stream: &mut Stream) -> f64 {
         match self {
             Sampler::Lognormal { mu, sigma, location } => lognormal(*mu, *sigma, *location, stream),
