@@ -45,14 +45,13 @@ impl Sim<'_> {
         self.enter(to, Part { entered: self.now, target: ANY, ..part });
     }
 
-    /// Lean station `c` just finished its part, with nothing else on the agenda: if its successor
-    /// takes the part now, it moves on and the station pulls its next part, as the general path
-    /// would do by marking the server blocked, offering the part (which frees the server and
-    /// queues the station's pull first) and draining the agenda. Returns false, having done
+    /// Lean station `c` just finished its part: if its successor takes the part now, it moves on
+    /// and the station's pull is queued, as the general path would do by marking the server
+    /// blocked and offering the part (which frees the server). Returns false, having done
     /// nothing, when it does not apply.
     #[inline]
     pub(super) fn pass_on_lean(&mut self, c: u32) -> bool {
-        if self.links[c as usize].shape != Shape::Station || !self.agenda.is_empty() {
+        if self.links[c as usize].shape != Shape::Station {
             return false;
         }
         let part = self.stations[c as usize].servers_part();
@@ -62,8 +61,8 @@ impl Sim<'_> {
         }
         self.unblock(c);
         let part = self.stations[c as usize].release_lean();
+        self.agenda.push(Op::Pull(c));
         self.enter(to, Part { entered: self.now, target: ANY, ..part });
-        self.pull(c);
         true
     }
 

@@ -115,13 +115,13 @@ enum Op {
     Pull(u32),
 }
 
-/// The work left after an event, done first in, first out. Work is only added while the agenda
-/// drains, and a drained agenda is emptied at once, so a vector read from a moving position serves
-/// as the queue.
+/// The work left after an event, done last in, first out: the work an offer or a pull gives rise
+/// to is done, to the end, before the work queued earlier. A part that moves on is therefore
+/// followed downstream first, and the room it leaves is then filled from upstream, station after
+/// station, as far as the room goes.
 #[derive(Default)]
 struct Agenda {
     ops: Vec<Op>,
-    next: usize,
 }
 
 impl Agenda {
@@ -130,22 +130,10 @@ impl Agenda {
         self.ops.push(op);
     }
 
-    /// Nothing is left to do.
+    /// The next piece of work; `None` once all is done.
     #[inline]
-    fn is_empty(&self) -> bool {
-        self.next == self.ops.len()
-    }
-
-    /// The next piece of work; `None` once all is done, which empties the agenda.
     fn pop(&mut self) -> Option<Op> {
-        let op = self.ops.get(self.next).copied();
-        if op.is_some() {
-            self.next += 1;
-        } else {
-            self.ops.clear();
-            self.next = 0;
-        }
-        op
+        self.ops.pop()
     }
 }
 

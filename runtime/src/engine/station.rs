@@ -958,13 +958,8 @@ impl Sim<'_> {
         if cycle_clocked {
             self.count_cycle(c);
         }
-        // Offered at once when nothing else waits on the agenda, which is what pushing the offer
-        // there and draining it would do.
-        if self.agenda.is_empty() {
-            self.offer(c);
-        } else {
-            self.agenda.push(Op::Offer(c));
-        }
+        // Offered at once: the agenda would do it next.
+        self.offer(c);
     }
 
     /// A cycle completed: failure modes that count cycles may come due, or be detected.
