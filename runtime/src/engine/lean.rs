@@ -13,6 +13,16 @@
 use super::queue::Kind;
 use super::{ANY, At, Op, Part, Sim};
 
+/// What a lean pull leaves to do.
+pub(super) enum Pulled {
+    /// Nothing more here.
+    Done,
+    /// Pull into this component next.
+    Then(u32),
+    /// The shapes are not lean: serve the waiter the general way.
+    General,
+}
+
 /// What the flow protocol knows about a component's shape (see the module documentation).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum Shape {
@@ -82,47 +92,72 @@ impl Sim<'_> {
     }
 
     /// `pull` for a component whose one predecessor `p` is linked to it one to one and is
-    /// blocked: `p` moves its parts in while `c` takes them. Returns false when the shapes are not
-    /// both lean, so the caller serves `p` the general way.
+    /// blocked: `p` moves its parts in while `c` takes them. The room this leaves in `p` is the
+    /// agenda's next work when nothing was queued after it; then the pull of `p` is returned, for
+    /// the caller to do at once. `Pulled::General` when the shapes are not both lean, so the caller
+    /// serves `p` the general way.
     #[inline]
-    pub(super) fn pull_lean(&mut self, c: u32, p: u32) -> bool {
+    pub(super) fn pull_lean(&mut self, c: u32, p: u32) -> Pulled {
         match (self.links[p as usize].shape, self.at(c)) {
             (Shape::Buffer, At::Station(_)) if self.links[c as usize].shape == Shape::Station => {
-                let At::Buffer(b) = self.at(p) else { return false };
+                let At::Buffer(b) = self.at(p) else { return Pulled::General };
                 let Some(&head) = self.buffers[b].parts.front() else {
                     self.unblock(p);
-                    return true;
+                    return Pulled::Done;
                 };
                 if !self.stations[c as usize].can_accept(&head) {
-                    return true;
+                    return Pulled::Done;
                 }
-                let part = self.buffer_release(p, b);
+                // The buffer's pull is queued last of this work, so it is the next thing to do.
+                let part = self.buffer_take(b);
                 self.lean_station_enter(c, Part { entered: self.now, target: ANY, ..part });
                 // One server: the station takes no more; the buffer waits on while it holds parts.
                 if self.buffers[b].parts.is_empty() {
                     self.unblock(p);
                 }
-                true
+                Pulled::Then(p)
             }
             (Shape::Station, At::Buffer(b)) if self.links[c as usize].shape == Shape::Buffer => {
                 let station = &self.stations[p as usize];
                 if !station.holds_finished() {
                     self.unblock(p);
-                    return true;
+                    return Pulled::Done;
                 }
                 let buffer = &self.buffers[b];
                 if buffer.parts.len() as u64 >= buffer.capacity {
-                    return true;
+                    return Pulled::Done;
                 }
                 let part = self.station_release(p);
                 self.agenda.push(Op::Pull(p));
                 self.buffer_enter(c, b, Part { entered: self.now, target: ANY, ..part });
                 // One server: nothing more to move.
                 self.unblock(p);
-                true
+                // The buffer may have queued its offer after the station's pull: that comes first.
+                if self.agenda.top() == Some(Op::Offer(c)) {
+                    self.agenda.pop();
+                    self.offer(c);
+                }
+                if self.agenda.top() == Some(Op::Pull(p)) {
+                    self.agenda.pop();
+                    return Pulled::Then(p);
+                }
+                Pulled::Done
             }
-            _ => false,
+            _ => Pulled::General,
         }
+    }
+
+    /// The head part leaves buffer `b`, as `buffer_release` does, but the pull of the room it
+    /// frees is the caller's to do.
+    #[inline]
+    fn buffer_take(&mut self, b: usize) -> Part {
+        let now = self.now;
+        let buffer = &mut self.buffers[b];
+        let part = if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
+            .expect("a buffer offers only a held part");
+        buffer.content.add(now, -1);
+        buffer.wait.push(now - part.entered);
+        part
     }
 
     /// A part enters lean station `c`, whose one server is idle (`can_accept`): the server loads
@@ -150,12 +185,7 @@ impl Sim<'_> {
     /// The head part leaves buffer `c` (index `b`); the room it frees is pulled into later.
     #[inline]
     pub(super) fn buffer_release(&mut self, c: u32, b: usize) -> Part {
-        let now = self.now;
-        let buffer = &mut self.buffers[b];
-        let part = if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
-            .expect("a buffer offers only a held part");
-        buffer.content.add(now, -1);
-        buffer.wait.push(now - part.entered);
+        let part = self.buffer_take(b);
         self.agenda.push(Op::Pull(c));
         part
     }

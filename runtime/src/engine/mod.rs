@@ -48,7 +48,7 @@ use crate::time::ns;
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
 use fab_stdlib::sample::Sampler;
-use lean::Shape;
+use lean::{Pulled, Shape};
 use queue::{EventQueue, Kind};
 use station::StationNode;
 use std::collections::VecDeque;
@@ -107,7 +107,7 @@ struct Part {
 }
 
 /// Work the agenda still has to do after an event.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Op {
     /// Move this component's outgoing parts on.
     Offer(u32),
@@ -134,6 +134,12 @@ impl Agenda {
     #[inline]
     fn pop(&mut self) -> Option<Op> {
         self.ops.pop()
+    }
+
+    /// The piece of work `pop` would return.
+    #[inline]
+    fn top(&self) -> Option<Op> {
+        self.ops.last().copied()
     }
 }
 
@@ -890,15 +896,29 @@ impl<'m> Sim<'m> {
 
     /// `c` may have room: offers each blocked predecessor, in the order they blocked, the chance to
     /// move a part into `c` (or through the buffer without room that leads to it).
-    fn pull(&mut self, c: u32) {
-        let sole = self.links[c as usize].sole;
-        if sole != NONE {
-            if self.links[sole as usize].blocked && !(self.lean && self.pull_lean(c, sole)) {
-                let epoch = self.links[sole as usize].epoch;
-                let waiter = Waiter { component: sole, epoch, via: c };
-                // Still blocked or not, its waiting stays its flag.
-                let _ = self.serve(c, waiter);
+    fn pull(&mut self, mut c: u32) {
+        loop {
+            let sole = self.links[c as usize].sole;
+            if sole == NONE {
+                break;
             }
+            if !self.links[sole as usize].blocked {
+                return;
+            }
+            if self.lean {
+                match self.pull_lean(c, sole) {
+                    Pulled::Then(next) => {
+                        c = next;
+                        continue;
+                    }
+                    Pulled::Done => return,
+                    Pulled::General => {}
+                }
+            }
+            let epoch = self.links[sole as usize].epoch;
+            let waiter = Waiter { component: sole, epoch, via: c };
+            // Still blocked or not, its waiting stays its flag.
+            let _ = self.serve(c, waiter);
             return;
         }
         let mut rounds = self.links[c as usize].waiting.len();
