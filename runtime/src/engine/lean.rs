@@ -11,7 +11,7 @@
 //! else, and every neighbour of another shape, goes the general way.
 
 use super::queue::Kind;
-use super::{ANY, At, Op, Part, Sim};
+use super::{ANY, NONE, Op, Part, Sim};
 
 /// What a lean pull leaves to do.
 pub(super) enum Pulled {
@@ -64,6 +64,10 @@ impl Sim<'_> {
         if self.links[c as usize].shape != Shape::Station {
             return false;
         }
+        let out = self.links[c as usize].lane_out;
+        if out != NONE {
+            return self.pass_on_lane(c, out);
+        }
         let part = self.stations[c as usize].servers_part();
         let to = self.successors[self.links[c as usize].first as usize];
         if !self.can_accept(to, &part) {
@@ -73,6 +77,45 @@ impl Sim<'_> {
         let part = self.stations[c as usize].release_lean();
         self.agenda.push(Op::Pull(c));
         self.enter(to, Part { entered: self.now, target: ANY, ..part });
+        true
+    }
+
+    /// `pass_on_lean` for a station whose successor `out` is a lean buffer of its lane: the part
+    /// enters the buffer if it has room, then what the agenda would do next is done here. The
+    /// buffer's offer comes first (last in, first out); if it was queued, its head goes to the
+    /// buffer's station if that is a lean one with a server free. The buffer's pull, queued by
+    /// that move, finds this station not blocked and does nothing; this station's pull comes
+    /// last, at once.
+    #[inline]
+    fn pass_on_lane(&mut self, c: u32, out: u32) -> bool {
+        let b = (out - self.first_buffer) as usize;
+        let buffer = &self.buffers[b];
+        if buffer.parts.len() as u64 >= buffer.capacity {
+            return false;
+        }
+        let now = self.now;
+        self.unblock(c);
+        let part = self.stations[c as usize].release_lean();
+        let offers = !self.links[out as usize].blocked;
+        let buffer = &mut self.buffers[b];
+        buffer.parts.push_back(Part { entered: now, target: ANY, ..part });
+        buffer.content.add(now, 1);
+        if offers {
+            let next = self.links[out as usize].lane_out;
+            if next == NONE {
+                self.agenda.push(Op::Pull(c));
+                self.offer(out);
+                return true;
+            }
+            if self.stations[next as usize].idle > 0 {
+                let part = self.buffer_take(b);
+                self.lean_station_enter(next, Part { entered: now, target: ANY, ..part });
+            }
+            if !self.buffers[b].parts.is_empty() {
+                self.block(out);
+            }
+        }
+        self.pull(c);
         true
     }
 
@@ -94,57 +137,66 @@ impl Sim<'_> {
     /// `pull` for a component whose one predecessor `p` is linked to it one to one and is
     /// blocked: `p` moves its parts in while `c` takes them. The room this leaves in `p` is the
     /// agenda's next work when nothing was queued after it; then the pull of `p` is returned, for
-    /// the caller to do at once. `Pulled::General` when the shapes are not both lean, so the caller
-    /// serves `p` the general way.
+    /// the caller to do at once. `Pulled::General` when the two are not of one lane, so the
+    /// caller serves `p` the general way.
     #[inline]
     pub(super) fn pull_lean(&mut self, c: u32, p: u32) -> Pulled {
-        match (self.links[p as usize].shape, self.at(c)) {
-            (Shape::Buffer, At::Station(_)) if self.links[c as usize].shape == Shape::Station => {
-                let At::Buffer(b) = self.at(p) else { return Pulled::General };
-                let Some(&head) = self.buffers[b].parts.front() else {
-                    self.unblock(p);
-                    return Pulled::Done;
-                };
-                if !self.stations[c as usize].can_accept(&head) {
-                    return Pulled::Done;
-                }
-                // The buffer's pull is queued last of this work, so it is the next thing to do.
-                let part = self.buffer_take(b);
-                self.lean_station_enter(c, Part { entered: self.now, target: ANY, ..part });
-                // One server: the station takes no more; the buffer waits on while it holds parts.
-                if self.buffers[b].parts.is_empty() {
-                    self.unblock(p);
-                }
-                Pulled::Then(p)
-            }
-            (Shape::Station, At::Buffer(b)) if self.links[c as usize].shape == Shape::Buffer => {
-                let station = &self.stations[p as usize];
-                if !station.holds_finished() {
-                    self.unblock(p);
-                    return Pulled::Done;
-                }
-                let buffer = &self.buffers[b];
-                if buffer.parts.len() as u64 >= buffer.capacity {
-                    return Pulled::Done;
-                }
-                let part = self.station_release(p);
-                self.agenda.push(Op::Pull(p));
-                self.buffer_enter(c, b, Part { entered: self.now, target: ANY, ..part });
-                // One server: nothing more to move.
-                self.unblock(p);
-                // The buffer may have queued its offer after the station's pull: that comes first.
-                if self.agenda.top() == Some(Op::Offer(c)) {
-                    self.agenda.pop();
-                    self.offer(c);
-                }
-                if self.agenda.top() == Some(Op::Pull(p)) {
-                    self.agenda.pop();
-                    return Pulled::Then(p);
-                }
-                Pulled::Done
-            }
-            _ => Pulled::General,
+        if self.links[c as usize].lane_in != p {
+            return Pulled::General;
         }
+        if c < self.first_buffer {
+            // A buffer hands its head to its station.
+            let b = (p - self.first_buffer) as usize;
+            let Some(&head) = self.buffers[b].parts.front() else {
+                self.unblock(p);
+                return Pulled::Done;
+            };
+            if !self.stations[c as usize].can_accept(&head) {
+                return Pulled::Done;
+            }
+            // The buffer's pull is queued last of this work, so it is the next thing to do.
+            let part = self.buffer_take(b);
+            self.lean_station_enter(c, Part { entered: self.now, target: ANY, ..part });
+            // One server: the station takes no more; the buffer waits on while it holds parts.
+            if self.buffers[b].parts.is_empty() {
+                self.unblock(p);
+            }
+            return Pulled::Then(p);
+        }
+        // A station hands its finished part to its buffer.
+        let b = (c - self.first_buffer) as usize;
+        if !self.stations[p as usize].holds_finished() {
+            self.unblock(p);
+            return Pulled::Done;
+        }
+        let buffer = &self.buffers[b];
+        if buffer.parts.len() as u64 >= buffer.capacity {
+            return Pulled::Done;
+        }
+        let part = self.station_release(p);
+        let offers = !self.links[c as usize].blocked;
+        let now = self.now;
+        let buffer = &mut self.buffers[b];
+        buffer.parts.push_back(Part { entered: now, target: ANY, ..part });
+        buffer.content.add(now, 1);
+        // One server: nothing more to move.
+        self.unblock(p);
+        // The buffer's offer, queued after the station's pull, comes first (usually its station
+        // has just been given a part, which is how this room opened, and the offer blocks the
+        // buffer). The station's pull is next if the offer queued nothing.
+        if offers {
+            self.agenda.push(Op::Pull(p));
+            if self.links[c as usize].lane_out == NONE {
+                self.offer(c);
+            } else {
+                self.offer_lean_buffer(c, b);
+            }
+            if self.agenda.top() != Some(Op::Pull(p)) {
+                return Pulled::Done;
+            }
+            self.agenda.pop();
+        }
+        Pulled::Then(p)
     }
 
     /// The head part leaves buffer `b`, as `buffer_release` does, but the pull of the room it

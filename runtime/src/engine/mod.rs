@@ -225,6 +225,11 @@ struct Links {
     waits_implicitly: bool,
     /// Its shape, when the flow protocol has a lean path for it.
     shape: Shape,
+    /// For a lean station or buffer: its neighbour upstream and downstream when that neighbour is
+    /// of the other lean shape and linked to it one to one (`sole`), a stretch of line the lean
+    /// paths follow without looking anything else up (`NONE` otherwise).
+    lane_in: u32,
+    lane_out: u32,
     /// Bumped whenever the component's blocked registration becomes stale.
     epoch: u32,
     /// The waiting list's length at which stale entries are dropped.
@@ -531,6 +536,8 @@ impl<'m> Sim<'m> {
                 sole: NONE,
                 waits_implicitly: false,
                 shape: Shape::General,
+                lane_in: NONE,
+                lane_out: NONE,
                 route: route_of(component, &number, seed, replication),
                 waiting: WaitList::default(),
                 epoch: 0,
@@ -578,6 +585,21 @@ impl<'m> Sim<'m> {
             } else {
                 Shape::General
             };
+        }
+        for c in 0..count {
+            let (shape, sole) = (links[c].shape, links[c].sole);
+            let other = match shape {
+                Shape::Station => Shape::Buffer,
+                Shape::Buffer => Shape::Station,
+                Shape::General => continue,
+            };
+            if sole != NONE && links[sole as usize].shape == other {
+                links[c].lane_in = sole;
+            }
+            let next = successors[links[c].first as usize];
+            if links[next as usize].shape == other && links[next as usize].sole == c as u32 {
+                links[c].lane_out = next;
+            }
         }
         let products = model.products.len().max(1);
         let station_count = stations.len();
