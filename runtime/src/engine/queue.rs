@@ -188,7 +188,7 @@ impl EventQueue {
         }
         let slot = match self.free.pop() {
             Some(slot) => slot,
-            None if self.slots.len() < 1 << self.slot_bits => {
+            None if self.slots.len() as u64 <= self.slot_mask() => {
                 self.slots.push(payload);
                 (self.slots.len() - 1) as u32
             }
@@ -238,7 +238,12 @@ impl EventQueue {
 
     #[inline]
     fn slot_of(&self, key: u128) -> u32 {
-        (key as u32) & ((1 << self.slot_bits) - 1)
+        ((key as u64) & self.slot_mask()) as u32
+    }
+
+    #[inline]
+    fn slot_mask(&self) -> u64 {
+        (1 << self.slot_bits) - 1
     }
 
     #[inline]
