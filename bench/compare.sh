@@ -11,11 +11,13 @@
 #   FAB_BIN                     use this fab binary and skip `cargo build --release`
 #   REPEAT=k                    run each engine k times and keep the run with the least CPU (default 1)
 #   YEAR_RUN=0                  skip fab's 100-station, 8760 h run
-#   SKIP_SIMPY=1, SKIP_NEXOSIM=1, SKIP_FAB=1, SKIP_KERNEL=1  leave an engine out
+#   SKIP_SIMPY=1, SKIP_NEXOSIM=1, SKIP_FAB=1, SKIP_KERNEL=1, SKIP_ENGINE=1  leave an engine out
 #
 # Besides the peers it times the line kernel (runtime/benches/line_kernel.rs): this one model as the
 # smallest event loop, with fab's streams and samplers. It is a floor under any engine's cost per
-# event on this machine, not a competitor; see bench/README.md.
+# event on this machine, not a competitor; see bench/README.md. And it times fab's engine alone
+# (benches/engine.rs: the simulation without compiling, starting or writing, best of REPEAT runs,
+# wall time), to show how much of fab's CPU time is the fixed cost around the engine.
 #
 # Everything runs one process at a time on one thread. CPU seconds are those of the child process
 # (user + system, from rusage), so they include each engine's start-up; for fab they include
@@ -37,7 +39,7 @@ PY=${PYTHON:-python3}
 
 DRY=0
 if [[ ${1:-} == --dry-run || ${1:-} == -n ]]; then DRY=1; shift; fi
-if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; fi
 SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(10 100 1000)
 for n in "${SIZES[@]}"; do
@@ -62,11 +64,11 @@ horizon_for() {  # N -> hours
 
 mkdir -p "$OUT"
 RESULTS="$OUT/results.tsv"
-((DRY)) || : >"$RESULTS"
+((DRY)) || { : >"$RESULTS"; rm -f "$OUT"/engine_N*.json; }
 
 # ---------------------------------------------------------------------------- preparing engines
-HAVE_FAB=0 HAVE_SIMPY=0 HAVE_NX=0 HAVE_KERNEL=0
-KERNEL=""
+HAVE_FAB=0 HAVE_SIMPY=0 HAVE_NX=0 HAVE_KERNEL=0 HAVE_ENGINE=0
+KERNEL="" ENGINE=""
 FAB=${FAB_BIN:-"$ROOT/target/release/fab"}
 
 if [[ ${SKIP_FAB:-0} != 1 ]]; then
@@ -125,6 +127,22 @@ for line in sys.stdin:
   fi
 fi
 
+if [[ ${SKIP_ENGINE:-0} != 1 && ${SKIP_FAB:-0} != 1 ]]; then
+  say "== fab's engine alone (cargo bench --bench engine --no-run)"
+  if ((DRY)); then HAVE_ENGINE=1; say "  would run: cargo bench --bench engine --no-run"
+  elif ENGINE=$(cd "$ROOT" && cargo bench --bench engine --no-run --message-format=json \
+                  2>"$OUT/engine-build.log" | "$PY" -c '
+import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "engine" and m.get("executable"):
+        print(m["executable"])') && [[ -n $ENGINE && -x $ENGINE ]]; then
+    HAVE_ENGINE=1
+  else
+    say "   the engine bench did not build (see $OUT/engine-build.log); it is left out."
+  fi
+fi
+
 ((HAVE_FAB + HAVE_SIMPY + HAVE_NX > 0)) || die "no engine available"
 
 # ---------------------------------------------------------------------------- measuring
@@ -175,6 +193,14 @@ for n in "${SIZES[@]}"; do
   fi
   if ((HAVE_KERNEL)); then
     measure "kernel_N$n" "$n" "$h" -- "$KERNEL" "$n" "$h" || true
+  fi
+  if ((HAVE_ENGINE)); then
+    if ((DRY)); then say "  would run: $ENGINE $(model_for "$n") $h $REPEAT"
+    elif "$ENGINE" "$(model_for "$n")" "$h" "$REPEAT" >"$OUT/engine_N$n.json" 2>"$OUT/engine_N$n.stderr"; then
+      say "   engine_N$n: $("$PY" -c 'import json,sys; e = json.load(open(sys.argv[1])); print("%.4f wall s (simulation only)" % e["best_wall_s"])' "$OUT/engine_N$n.json")"
+    else
+      say "   engine_N$n: failed (see $OUT/engine_N$n.stderr)"; rm -f "$OUT/engine_N$n.json"
+    fi
   fi
 done
 
@@ -244,6 +270,12 @@ for (n, h), entries in by_n.items():
         rate[eng] = events / cpu if cpu > 0 else float("nan")
         print(f"{names.get(eng, eng):<24}{events:>14,.0f}{cpu:>9.2f}{fmt(self_cpu, '.2f'):>11}"
               f"{rate[eng]:>12,.0f}{wall:>9.2f}{fmt(parts, ',.0f'):>9}{thr:>9.2f}")
+    engine = os.path.join(out, f"engine_N{n}.json")
+    if "fab" in rate and os.path.exists(engine):
+        with open(engine) as f:
+            e = json.load(f)
+        print(f"  fab's engine alone: {e['model_events_per_s']:,.0f} model events per wall second "
+              f"({e['ns_per_model_event']:.0f} ns each; best of {e['repeat']}, no compile, start or output)")
     if "fab" in rate:
         for peer, name in (("simpy", "SimPy"), ("nexosim", "NeXosim"), ("kernel", "line kernel")):
             if peer in rate:
