@@ -8,26 +8,45 @@
 //! first successor in flow order). When none can, c is *blocked*: it is entered at the back of the
 //! waiting list of each of its successors. Whenever a component gains room (a server goes idle, a
 //! buffer slot frees, a conveyor's entrance clears) it *pulls* from the front of its waiting list,
-//! so merging parts are taken in the order they became ready. Offers and pulls go through an
-//! agenda rather than recursion, so a release that ripples down a 1,000-station line uses no stack.
+//! so merging parts are taken in the order they became ready. A component whose one predecessor
+//! has no other successor keeps no list: that predecessor's waiting is its `blocked` flag
+//! (`Links::sole`).
+//!
+//! Offers and pulls go through an agenda rather than recursion, so a release that ripples down a
+//! 1,000-station line uses no stack. The agenda is last in, first out: the work an offer or a pull
+//! gives rise to is done, to the end, before work queued earlier. A finished part is followed
+//! downstream first, then the room it leaves is filled from upstream, station after station; this
+//! order (which only decides what runs first among things due at one nanosecond) is the one a
+//! hand-written line loop follows, which is what lets the lean paths below be such loops.
+//!
+//! # Lean shapes and lanes
+//!
+//! Stations with one server and no setup, assembly or needed resources, and FIFO buffers with
+//! room, each with one successor in flow order, are *lean* (`lean.rs`); a stretch of them linked
+//! one to one is a *lane*. For these the offers and pulls are written out: a finished part passes
+//! into its lane buffer, the buffer's offer to its station and the station's pull are done at
+//! once, and a pull walks up the lane by precomputed neighbours, each step what the agenda would
+//! do next. They change no result: `tests/run.rs` runs every example and random lines and networks
+//! both ways (`simulate_general` turns them off) and compares the bits.
 //!
 //! # Plain data in the hot loop
 //!
-//! Events are 32-byte `Copy` values in a binary heap; parts are 24-byte `Copy` values moved between
-//! components. The engine numbers components by kind (stations, then buffers, sources, conveyors
-//! and sinks), so a component's number says, by comparisons, which dense `Vec` holds its state
-//! and at what index: no table to look up, no jump on a kind tag. A station's state read at
-//! nearly every event (server counts, clocks, time shares, its cycle law) is one compact record;
-//! what only failures, maintenance and the final report read is boxed beside it, and its servers
-//! are one boxed slice, the blocked ones linked in the order they finished. A component's flow
-//! links (its successors as a range of one shared table, its waiting list with the first waiter
-//! inline) are in `Sim::links`. Nothing is allocated, hashed or dispatched dynamically per event
-//! (waiting lists and buffers reuse their storage). Cancelled events are skipped by generation
+//! The event set (`queue.rs`) is a 4-ary heap of 16-byte keys with the events' payloads in slots;
+//! parts are 24-byte `Copy` values moved between components. The engine numbers components by kind
+//! (stations, then buffers, sources, conveyors and sinks), so a component's number says, by
+//! comparisons, which dense `Vec` holds its state and at what index: no table to look up, no jump
+//! on a kind tag. A station's state read at nearly every event (server counts, clocks, time
+//! shares, its cycle law) is one compact record; what only failures, maintenance and the final
+//! report read is boxed beside it, and its servers are one boxed slice, the blocked ones linked in
+//! the order they finished. A component's flow links (its successors as a range of one shared
+//! table, its waiting list with the first waiter inline, its shape and lane neighbours) are in
+//! `Sim::links`. Nothing is allocated, hashed or dispatched dynamically per event (waiting lists,
+//! buffers and event slots reuse their storage). Cancelled events are skipped by generation
 //! numbers.
 //!
 //! The component behaviours live in the submodules: stations (processing, setups, failures,
-//! maintenance, assembly) in `station.rs`, conveyors (exact kinematics) in `conveyor.rs`; the
-//! statistics a replication reports are gathered in `collect.rs`.
+//! maintenance, assembly) in `station.rs`, conveyors (exact kinematics) in `conveyor.rs`, the lean
+//! paths in `lean.rs`; the statistics a replication reports are gathered in `collect.rs`.
 
 mod collect;
 mod conveyor;
