@@ -27,7 +27,7 @@ pub(super) enum Pulled {
     Done,
     /// Pull into this component next.
     Then(u32),
-    /// The shapes are not lean: serve the waiter the general way.
+    /// The two are not of one lane: serve the waiter the general way.
     General,
 }
 
@@ -64,9 +64,9 @@ impl Sim<'_> {
     }
 
     /// Lean station `c` just finished its part: if its successor takes the part now, it moves on
-    /// and the station's pull is queued, as the general path would do by marking the server
-    /// blocked and offering the part (which frees the server). Returns false, having done
-    /// nothing, when it does not apply.
+    /// and the station's pull follows (queued, or at once along a lane), as the general path
+    /// would do by marking the server blocked and offering the part (which frees the server).
+    /// Returns false, having done nothing, when it does not apply.
     #[inline]
     pub(super) fn pass_on_lean(&mut self, c: u32) -> bool {
         if self.links[c as usize].shape != Shape::Station {
@@ -194,11 +194,7 @@ impl Sim<'_> {
         // buffer). The station's pull is next if the offer queued nothing.
         if offers {
             self.agenda.push(Op::Pull(p));
-            if self.links[c as usize].lane_out == NONE {
-                self.offer(c);
-            } else {
-                self.offer_lean_buffer(c, b);
-            }
+            self.offer(c);
             if self.agenda.top() != Some(Op::Pull(p)) {
                 return Pulled::Done;
             }
