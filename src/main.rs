@@ -39,11 +39,20 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Writes to standard output for `out!` and `outln!`.
 fn write_stdout(args: std::fmt::Arguments, newline: bool) {
-    let mut stdout = std::io::stdout().lock();
-    let written = stdout
-        .write_fmt(args)
-        .and_then(|()| if newline { stdout.write_all(b"\n") } else { Ok(()) })
-        .and_then(|()| stdout.flush());
+    write_stdout_with(|stdout| {
+        stdout.write_fmt(args)?;
+        if newline { stdout.write_all(b"\n") } else { Ok(()) }
+    });
+}
+
+/// Buffered standard output, written by direct (inlined) calls.
+type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
+
+/// Hands `write` standard output, buffered, then flushes it, with the error handling of `out!`:
+/// for documents too large to build as one string first.
+fn write_stdout_with(write: impl FnOnce(&mut Stdout) -> std::io::Result<()>) {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = write(&mut stdout).and_then(|()| stdout.flush());
     match written {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),

@@ -180,25 +180,44 @@ pub fn emit(
     table: impl FnOnce() -> String,
     files: impl FnOnce() -> Vec<(&'static str, String)>,
 ) -> ExitCode {
-    let json = serde_json::to_string_pretty(document).unwrap_or_default();
+    // The document is streamed, never held as one string: a 1,000-station line's is 5 MB.
     if options.json {
-        outln!("{json}");
+        crate::write_stdout_with(|stdout| {
+            serde_json::to_writer_pretty(&mut *stdout, document)?;
+            stdout.write_all(b"\n")
+        });
     } else {
         out!("{}", table());
     }
     if let Some(dir) = &options.out {
-        let mut all = vec![(json_name, json + "\n")];
-        all.extend(files());
-        if let Err(e) = write_files(dir, &all) {
+        let mut names = vec![json_name];
+        let written = write_json(dir, json_name, document).and_then(|()| {
+            let files = files();
+            names.extend(files.iter().map(|(name, _)| *name));
+            write_files(dir, &files)
+        });
+        if let Err(e) = written {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
         if !options.json {
-            let names: Vec<&str> = all.iter().map(|(name, _)| *name).collect();
             outln!("\nwrote {} to {dir}", names.join(", "));
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Writes `document` as pretty JSON to `dir/name`, streamed through a buffer.
+fn write_json(dir: &str, name: &str, document: &impl serde::Serialize) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
+    let path = Path::new(dir).join(name);
+    let written = std::fs::File::create(&path).and_then(|file| {
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+        serde_json::to_writer_pretty(&mut file, document)?;
+        file.write_all(b"\n")?;
+        file.flush()
+    });
+    written.map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
 pub fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
