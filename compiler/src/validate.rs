@@ -186,7 +186,7 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     check_unique_names(db, root, &mut out);
     let graph = model_graph(db, root);
     let body = |node: &GraphNode| {
-        check_item(db, node.declaration.file, node.declaration.key.clone()).body.clone()
+        check_item(db, node.declaration.file, node.declaration.key.clone()).body.as_ref()
     };
 
     // Flows into sources and out of sinks.
@@ -334,10 +334,10 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
 /// A station's `crew` and the resources it `needs` are resources without `stock` (people or tools
 /// that are held and given back), and a failure mode `uses` one with `stock` (a spare part that is
 /// consumed).
-fn check_crews_and_spares(
-    db: &dyn Db,
+fn check_crews_and_spares<'db>(
+    db: &'db dyn Db,
     graph: &ModelGraph,
-    body: &dyn Fn(&GraphNode) -> Option<CheckedBody>,
+    body: &dyn Fn(&GraphNode) -> Option<&'db CheckedBody>,
     out: &mut Vec<Diagnostic>,
 ) {
     let is_spare = |declaration: &Declaration| {
@@ -527,14 +527,14 @@ fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
 }
 
 /// Propagates which products can reach each component, then checks robot payloads and assembly inputs.
-fn check_products(
-    db: &dyn Db,
+fn check_products<'db>(
+    db: &'db dyn Db,
     graph: &ModelGraph,
     successors: &[Vec<usize>],
-    body: &dyn Fn(&GraphNode) -> Option<CheckedBody>,
+    body: &dyn Fn(&GraphNode) -> Option<&'db CheckedBody>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let bodies: Vec<Option<CheckedBody>> = graph.nodes.iter().map(body).collect();
+    let bodies: Vec<Option<&CheckedBody>> = graph.nodes.iter().map(body).collect();
     let product_of = |value: &Value| match value {
         Value::Ref(declaration) => Some(declaration.clone()),
         _ => None,
@@ -613,7 +613,7 @@ fn check_products(
             && let Some(payload) = payload_field.value.si()
         {
             for product in arriving[index].values() {
-                let product_body = check_item(db, product.file, product.key.clone()).body.clone();
+                let product_body = &check_item(db, product.file, product.key.clone()).body;
                 let Some(mass_field) = product_body.as_ref().and_then(|p| p.fields.get("mass"))
                 else {
                     continue;
