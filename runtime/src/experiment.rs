@@ -271,17 +271,47 @@ impl Experiment {
     }
 }
 
-/// A 64-bit FNV-1a hash of the model IR's JSON, in hex.
+/// A 64-bit FNV-1a hash of the model IR's JSON, in hex. The JSON is hashed as it is written,
+/// never held: a 1,000-station line's is about a megabyte.
 pub fn model_hash(model: &Model) -> String {
-    let bytes = serde_json::to_vec(model).unwrap_or_default();
-    format!("{:016x}", fnv1a(bytes))
+    let mut hasher = Fnv1a::default();
+    // Writing into the hasher cannot fail, and the model's fields all serialize.
+    let _ = serde_json::to_writer(&mut hasher, model);
+    format!("{:016x}", hasher.0)
 }
 
 /// The 64-bit FNV-1a hash of `bytes`: a stable name for data, the same on every platform.
 pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    bytes.into_iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    let mut hasher = Fnv1a::default();
+    bytes.into_iter().for_each(|byte| hasher.eat(byte));
+    hasher.0
+}
+
+/// FNV-1a's state, fed a byte at a time or as an `io::Write`.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    #[inline]
+    fn eat(&mut self, byte: u8) {
+        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+impl std::io::Write for Fnv1a {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        bytes.iter().for_each(|&byte| self.eat(byte));
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Two runs with common random numbers and their paired differences (B − A).
