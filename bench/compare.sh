@@ -9,7 +9,8 @@
 #                               any other N defaults to 60 h)
 #   FAB_SHARED_DIR              directory holding bench/peers (default: ../shared from the repo root)
 #   FAB_BIN                     use this fab binary and skip `cargo build --release`
-#   REPEAT=k                    run each engine k times and keep the run with the least CPU (default 1)
+#   REPEAT=k                    run each engine k times, in k interleaved rounds, and keep the run
+#                               with the least CPU (default 1)
 #   YEAR_RUN=0                  skip fab's 100-station, 8760 h run
 #   SKIP_SIMPY=1, SKIP_NEXOSIM=1, SKIP_FAB=1, SKIP_KERNEL=1, SKIP_ENGINE=1  leave an engine out
 #
@@ -39,7 +40,7 @@ PY=${PYTHON:-python3}
 
 DRY=0
 if [[ ${1:-} == --dry-run || ${1:-} == -n ]]; then DRY=1; shift; fi
-if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0; fi
 SIZES=("$@")
 [[ ${#SIZES[@]} -gt 0 ]] || SIZES=(10 100 1000)
 for n in "${SIZES[@]}"; do
@@ -146,27 +147,41 @@ fi
 ((HAVE_FAB + HAVE_SIMPY + HAVE_NX > 0)) || die "no engine available"
 
 # ---------------------------------------------------------------------------- measuring
-# measure LABEL N H -- CMD...   runs CMD REPEAT times; keeps the stdout of the cheapest run in
-# $OUT/LABEL.json and appends "N H LABEL user+sys wall" to $RESULTS (echoes the CPU seconds).
+# The REPEAT runs of each engine are interleaved: round k runs every engine once at every N, so a
+# slow spell of the machine (a shared host's neighbours) falls on all engines alike instead of on
+# whichever one happened to be running, and the cheapest run kept per engine is from a quiet one.
+
+# measure LABEL -- CMD...   runs CMD once; keeps its stdout in $OUT/LABEL.json when it is the
+# cheapest run of LABEL so far ($OUT/LABEL.best holds "cpu wall"). A failed run marks LABEL failed
+# ($OUT/LABEL.failed) and later rounds skip it.
 measure() {
-  local label=$1 n=$2 h=$3; shift 4
+  local label=$1; shift 2
   if ((DRY)); then say "  would run: $*"; return 0; fi
-  local best="" k line user sys wall rc cpu
-  for ((k = 1; k <= REPEAT; k++)); do
-    line=$("$PY" "$BENCH/cpu_time.py" "$OUT/$label.try.json" "$OUT/$label.stderr" -- "$@") ||
-      { say "   $label: could not start: $*"; return 1; }
-    read -r user sys wall rc <<<"$line"
-    if [[ $rc != 0 ]]; then
-      say "   $label: exit code $rc: $*"; tail -n 5 "$OUT/$label.stderr" >&2 || true; return 1
-    fi
-    cpu=$("$PY" -c "print(f'{$user + $sys:.4f}')")
-    if [[ -z $best ]] || "$PY" -c "import sys; sys.exit(not $cpu < $best)"; then
-      best=$cpu; mv "$OUT/$label.try.json" "$OUT/$label.json"; printf '%s\n' "$wall" >"$OUT/$label.wall"
-    fi
-  done
+  [[ -e $OUT/$label.failed ]] && return 1
+  local line user sys wall rc cpu best=""
+  line=$("$PY" "$BENCH/cpu_time.py" "$OUT/$label.try.json" "$OUT/$label.stderr" -- "$@") ||
+    { say "   $label: could not start: $*"; : >"$OUT/$label.failed"; return 1; }
+  read -r user sys wall rc <<<"$line"
+  if [[ $rc != 0 ]]; then
+    say "   $label: exit code $rc: $*"; tail -n 5 "$OUT/$label.stderr" >&2 || true
+    : >"$OUT/$label.failed"; return 1
+  fi
+  cpu=$("$PY" -c "print(f'{$user + $sys:.4f}')")
+  [[ -e $OUT/$label.best ]] && read -r best _ <"$OUT/$label.best"
+  if [[ -z $best ]] || "$PY" -c "import sys; sys.exit(not $cpu < $best)"; then
+    mv "$OUT/$label.try.json" "$OUT/$label.json"; printf '%s %s\n' "$cpu" "$wall" >"$OUT/$label.best"
+  fi
   rm -f "$OUT/$label.try.json"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$h" "$label" "$best" "$(cat "$OUT/$label.wall")" >>"$RESULTS"
-  say "   $label: ${best} CPU s"
+  say "   $label (round $round): ${cpu} CPU s"
+}
+
+# record LABEL N H   appends "N H LABEL cpu wall" of LABEL's cheapest run to $RESULTS.
+record() {
+  local label=$1 n=$2 h=$3 cpu wall
+  ((DRY)) && return 0
+  [[ -e $OUT/$label.best && ! -e $OUT/$label.failed ]] || return 0
+  read -r cpu wall <"$OUT/$label.best"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$h" "$label" "$cpu" "$wall" >>"$RESULTS"
 }
 
 model_for() {  # N -> path of the .fab model
@@ -174,26 +189,41 @@ model_for() {  # N -> path of the .fab model
   if [[ $n == 10 ]]; then echo "$BENCH/line.fab"; else echo "$OUT/line_$n.fab"; fi
 }
 
+((DRY)) || rm -f "$OUT"/*.best "$OUT"/*.failed
+if ((HAVE_FAB)); then
+  for n in "${SIZES[@]}" 100; do
+    [[ $n == 10 ]] && continue
+    if ((DRY)); then say "  would run: $PY $BENCH/gen_line.py $n > $(model_for "$n")"
+    else "$PY" "$BENCH/gen_line.py" "$n" >"$(model_for "$n")"; fi
+  done
+fi
+
+for ((round = 1; round <= REPEAT; round++)); do
+  for n in "${SIZES[@]}"; do
+    h=$(horizon_for "$n")
+    say "== round $round of $REPEAT: N=$n, horizon $h h"
+    if ((HAVE_FAB)); then
+      measure "fab_N$n" -- "$FAB" run "$(model_for "$n")" --json --threads 1 --replications 1 --horizon "${h}h" || true
+    fi
+    if ((HAVE_SIMPY)); then
+      measure "simpy_N$n" -- "$VENV/bin/python" "$PEERS/line_simpy.py" "$n" --horizon-h "$h" || true
+    fi
+    if ((HAVE_NX)); then
+      measure "nexosim_N$n" -- "$NX_BIN" "$n" --horizon-h "$h" --threads 1 || true
+    fi
+    if ((HAVE_KERNEL)); then
+      measure "kernel_N$n" -- "$KERNEL" "$n" "$h" || true
+    fi
+  done
+  if ((HAVE_FAB)) && [[ $YEAR_RUN == 1 ]]; then
+    say "== round $round of $REPEAT: fab, N=100 over one simulated year (8760 h)"
+    measure "fab_N100_year" -- "$FAB" run "$(model_for 100)" --json --threads 1 --replications 1 --horizon 8760h || true
+  fi
+done
+
 for n in "${SIZES[@]}"; do
   h=$(horizon_for "$n")
-  say "== N=$n, horizon $h h"
-  if ((HAVE_FAB)); then
-    model=$(model_for "$n")
-    if [[ $n != 10 ]]; then
-      if ((DRY)); then say "  would run: $PY $BENCH/gen_line.py $n > $model"
-      else "$PY" "$BENCH/gen_line.py" "$n" >"$model"; fi
-    fi
-    measure "fab_N$n" "$n" "$h" -- "$FAB" run "$model" --json --threads 1 --replications 1 --horizon "${h}h" || true
-  fi
-  if ((HAVE_SIMPY)); then
-    measure "simpy_N$n" "$n" "$h" -- "$VENV/bin/python" "$PEERS/line_simpy.py" "$n" --horizon-h "$h" || true
-  fi
-  if ((HAVE_NX)); then
-    measure "nexosim_N$n" "$n" "$h" -- "$NX_BIN" "$n" --horizon-h "$h" --threads 1 || true
-  fi
-  if ((HAVE_KERNEL)); then
-    measure "kernel_N$n" "$n" "$h" -- "$KERNEL" "$n" "$h" || true
-  fi
+  for engine in fab simpy nexosim kernel; do record "${engine}_N$n" "$n" "$h"; done
   if ((HAVE_ENGINE)); then
     if ((DRY)); then say "  would run: $ENGINE $(model_for "$n") $h $REPEAT"
     elif "$ENGINE" "$(model_for "$n")" "$h" "$REPEAT" >"$OUT/engine_N$n.json" 2>"$OUT/engine_N$n.stderr"; then
@@ -203,14 +233,7 @@ for n in "${SIZES[@]}"; do
     fi
   fi
 done
-
-if ((HAVE_FAB)) && [[ $YEAR_RUN == 1 ]]; then
-  say "== fab, N=100 over one simulated year (8760 h)"
-  model=$(model_for 100)
-  if ((DRY)); then say "  would run: $PY $BENCH/gen_line.py 100 > $model"
-  else "$PY" "$BENCH/gen_line.py" 100 >"$model"; fi
-  measure "fab_N100_year" 100 8760 -- "$FAB" run "$model" --json --threads 1 --replications 1 --horizon 8760h || true
-fi
+[[ $YEAR_RUN == 1 ]] && record "fab_N100_year" 100 8760
 
 ((DRY)) && { say "(dry run: nothing was measured)"; exit 0; }
 
