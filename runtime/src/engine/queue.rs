@@ -261,8 +261,7 @@ impl EventQueue {
         let mut hole = 0;
         loop {
             let first = 4 * hole + 1;
-            if first + 3 < len {
-                let (a, b, c, d) = (keys[first], keys[first + 1], keys[first + 2], keys[first + 3]);
+            if let Some(&[a, b, c, d]) = keys.get(first..first + 4) {
                 let (i, low) = if b < a { (1, b) } else { (0, a) };
                 let (j, high) = if d < c { (3, d) } else { (2, c) };
                 let (k, min) = if high < low { (j, high) } else { (i, low) };
