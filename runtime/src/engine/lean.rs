@@ -19,7 +19,7 @@
 //! benchmark line from about 1,550 to 1,150 instructions per model event.
 
 use super::queue::Kind;
-use super::{ANY, NONE, Op, Part, Sim};
+use super::{NONE, Op, Part, Sim};
 
 /// What a lean pull leaves to do.
 pub(super) enum Pulled {
@@ -60,7 +60,7 @@ impl Sim<'_> {
         self.unblock(c);
         let part = self.station_release(c);
         self.agenda.push(Op::Pull(c));
-        self.enter(to, Part { entered: self.now, target: ANY, ..part });
+        self.enter(to, part.handed_over(self.now));
     }
 
     /// Lean station `c` just finished its part: if its successor takes the part now, it moves on
@@ -84,7 +84,7 @@ impl Sim<'_> {
         self.unblock(c);
         let part = self.stations[c as usize].release_lean();
         self.agenda.push(Op::Pull(c));
-        self.enter(to, Part { entered: self.now, target: ANY, ..part });
+        self.enter(to, part.handed_over(self.now));
         true
     }
 
@@ -97,17 +97,14 @@ impl Sim<'_> {
     #[inline]
     fn pass_on_lane(&mut self, c: u32, out: u32) -> bool {
         let b = (out - self.first_buffer) as usize;
-        let buffer = &self.buffers[b];
-        if buffer.parts.len() as u64 >= buffer.capacity {
+        if !self.buffers[b].has_room() {
             return false;
         }
         let now = self.now;
         self.unblock(c);
         let part = self.stations[c as usize].release_lean();
         let offers = !self.links[out as usize].blocked;
-        let buffer = &mut self.buffers[b];
-        buffer.parts.push_back(Part { entered: now, target: ANY, ..part });
-        buffer.content.add(now, 1);
+        self.buffers[b].put(now, part.handed_over(now));
         if offers {
             let next = self.links[out as usize].lane_out;
             if next == NONE {
@@ -117,7 +114,7 @@ impl Sim<'_> {
             }
             if self.stations[next as usize].idle > 0 {
                 let part = self.buffer_take(b);
-                self.lean_station_enter(next, Part { entered: now, target: ANY, ..part });
+                self.lean_station_enter(next, part.handed_over(now));
             }
             if !self.buffers[b].parts.is_empty() {
                 self.block(out);
@@ -138,7 +135,7 @@ impl Sim<'_> {
             }
             self.unblock(c);
             let part = self.buffer_release(c, b);
-            self.enter(to, Part { entered: self.now, target: ANY, ..part });
+            self.enter(to, part.handed_over(self.now));
         }
     }
 
@@ -164,7 +161,7 @@ impl Sim<'_> {
             }
             // The buffer's pull is queued last of this work, so it is the next thing to do.
             let part = self.buffer_take(b);
-            self.lean_station_enter(c, Part { entered: self.now, target: ANY, ..part });
+            self.lean_station_enter(c, part.handed_over(self.now));
             // One server: the station takes no more; the buffer waits on while it holds parts.
             if self.buffers[b].parts.is_empty() {
                 self.unblock(p);
@@ -177,16 +174,13 @@ impl Sim<'_> {
             self.unblock(p);
             return Pulled::Done;
         }
-        let buffer = &self.buffers[b];
-        if buffer.parts.len() as u64 >= buffer.capacity {
+        if !self.buffers[b].has_room() {
             return Pulled::Done;
         }
         let part = self.station_release(p);
         let offers = !self.links[c as usize].blocked;
         let now = self.now;
-        let buffer = &mut self.buffers[b];
-        buffer.parts.push_back(Part { entered: now, target: ANY, ..part });
-        buffer.content.add(now, 1);
+        self.buffers[b].put(now, part.handed_over(now));
         // One server: nothing more to move.
         self.unblock(p);
         // The buffer's offer, queued after the station's pull, comes first (usually its station
@@ -251,11 +245,9 @@ impl Sim<'_> {
     pub(super) fn buffer_enter(&mut self, c: u32, b: usize, mut part: Part) {
         let now = self.now;
         part.target = self.links[c as usize].route.target(part.product);
-        let buffer = &mut self.buffers[b];
-        buffer.parts.push_back(part);
-        buffer.content.add(now, 1);
+        self.buffers[b].put(now, part);
         // A blocked FIFO buffer's head is unchanged: nothing new to offer.
-        if buffer.lifo || !self.links[c as usize].blocked {
+        if self.buffers[b].lifo || !self.links[c as usize].blocked {
             self.agenda.push(Op::Offer(c));
         }
     }

@@ -125,6 +125,15 @@ struct Part {
     target: u32,
 }
 
+impl Part {
+    /// The part as handed to the next component at `now`: it entered there now, and where it
+    /// goes from there is that component's to decide.
+    #[inline(always)]
+    fn handed_over(self, now: u64) -> Part {
+        Part { entered: now, target: ANY, ..self }
+    }
+}
+
 /// Work the agenda still has to do after an event.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Op {
@@ -305,6 +314,19 @@ impl BufferNode {
         self.capacity == 0
     }
 
+    /// Whether it can hold one part more.
+    #[inline]
+    fn has_room(&self) -> bool {
+        (self.parts.len() as u64) < self.capacity
+    }
+
+    /// Holds `part` from `now` on (it has room).
+    #[inline]
+    fn put(&mut self, now: u64, part: Part) {
+        self.parts.push_back(part);
+        self.content.add(now, 1);
+    }
+
     /// The part it would release next.
     #[inline]
     fn head(&self) -> Option<Part> {
@@ -418,9 +440,7 @@ pub fn simulate(
     experiment: &Experiment,
     replication: u32,
 ) -> Result<Results, RunError> {
-    let mut sim = Sim::new(model, experiment, replication)?;
-    sim.run()?;
-    Ok(sim.collect())
+    simulate_with(model, experiment, replication, true)
 }
 
 /// Runs one replication like [`simulate`], with every offer and pull taken by the general flow
@@ -432,8 +452,17 @@ pub fn simulate_general(
     experiment: &Experiment,
     replication: u32,
 ) -> Result<Results, RunError> {
+    simulate_with(model, experiment, replication, false)
+}
+
+fn simulate_with(
+    model: &Model,
+    experiment: &Experiment,
+    replication: u32,
+    lean: bool,
+) -> Result<Results, RunError> {
     let mut sim = Sim::new(model, experiment, replication)?;
-    sim.lean = false;
+    sim.lean = lean;
     sim.run()?;
     Ok(sim.collect())
 }
@@ -569,7 +598,7 @@ impl<'m> Sim<'m> {
         let passes_through = |c: usize| {
             c >= first_buffer as usize
                 && c < first_source as usize
-                && buffers[c - first_buffer as usize].capacity == 0
+                && buffers[c - first_buffer as usize].passes_through()
         };
         let mut predecessors = vec![0u32; count];
         let mut last_predecessor = vec![NONE; count];
@@ -838,11 +867,7 @@ impl<'m> Sim<'m> {
             At::Station(i) => self.stations[i].can_accept(part),
             At::Buffer(i) => {
                 let buffer = &self.buffers[i];
-                if (buffer.parts.len() as u64) < buffer.capacity {
-                    true
-                } else {
-                    buffer.passes_through() && self.can_pass_through(c, part)
-                }
+                buffer.has_room() || (buffer.passes_through() && self.can_pass_through(c, part))
             }
             At::Source(_) => false,
             At::Conveyor(i) => self.conveyors[i].can_accept(self.now),
@@ -1010,9 +1035,7 @@ impl<'m> Sim<'m> {
     /// have somewhere else to go: both take the general path.)
     fn deliver(&mut self, c: u32, w: u32) -> bool {
         loop {
-            let mut part = self.take_outgoing(w);
-            part.entered = self.now;
-            part.target = ANY;
+            let part = self.take_outgoing(w).handed_over(self.now);
             self.enter(c, part);
             let Some(next) = self.outgoing(w) else {
                 self.unblock(w);
@@ -1036,9 +1059,7 @@ impl<'m> Sim<'m> {
     /// Moves `from`'s outgoing part into `to`.
     fn transfer(&mut self, from: u32, to: u32) {
         self.unblock(from);
-        let mut part = self.take_outgoing(from);
-        part.entered = self.now;
-        part.target = ANY;
+        let part = self.take_outgoing(from).handed_over(self.now);
         self.enter(to, part);
     }
 

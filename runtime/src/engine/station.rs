@@ -558,11 +558,24 @@ impl StationNode {
     /// as working); returns when it ends and the generation of its event.
     #[inline]
     pub(super) fn start_lean(&mut self, now: u64, part: Part) -> (u64, u32) {
-        let cycle = self.cycle.sample(&mut self.cycle_stream) + self.cycle_offset;
-        let server = &mut self.servers[0];
-        server.part = part;
-        server.state = ServerState::Busy;
-        server.end = now + ns(cycle);
+        let cycle = self.draw_cycle();
+        self.servers[0].part = part;
+        self.begin(0, ServerState::Busy, now, cycle)
+    }
+
+    /// The next cycle time, s: a draw of the cycle law plus the constant motion time.
+    #[inline]
+    fn draw_cycle(&mut self) -> f64 {
+        self.cycle.sample(&mut self.cycle_stream) + self.cycle_offset
+    }
+
+    /// Server `s` enters `state` (setup or processing) for `duration` s from `now`; returns when
+    /// that ends and the generation its event carries.
+    #[inline]
+    fn begin(&mut self, s: usize, state: ServerState, now: u64, duration: f64) -> (u64, u32) {
+        let server = &mut self.servers[s];
+        server.state = state;
+        server.end = now + ns(duration);
         server.generation = server.generation.wrapping_add(1);
         (server.end, server.generation)
     }
@@ -895,14 +908,9 @@ impl Sim<'_> {
             (ServerState::Setup, sampler.sample(stream), super::Kind::SetupDone)
         } else {
             station.working += 1;
-            let cycle = station.cycle.sample(&mut station.cycle_stream) + station.cycle_offset;
-            (ServerState::Busy, cycle, super::Kind::ProcessDone)
+            (ServerState::Busy, station.draw_cycle(), super::Kind::ProcessDone)
         };
-        let server = &mut station.servers[s];
-        server.state = state;
-        server.end = now + ns(duration);
-        server.generation = server.generation.wrapping_add(1);
-        let (end, generation) = (server.end, server.generation);
+        let (end, generation) = station.begin(s, state, now, duration);
         if end <= horizon {
             self.queue.schedule(end, kind, c, s as u32, generation);
         }
