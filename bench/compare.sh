@@ -112,16 +112,23 @@ if [[ ${SKIP_NEXOSIM:-0} != 1 ]]; then
   fi
 fi
 
-if [[ ${SKIP_KERNEL:-0} != 1 ]]; then
-  say "== the line kernel (cargo bench -p fab-runtime --bench line_kernel --no-run)"
-  if ((DRY)); then HAVE_KERNEL=1; say "  would run: cargo bench -p fab-runtime --bench line_kernel --no-run"
-  elif KERNEL=$(cd "$ROOT" && cargo bench -p fab-runtime --bench line_kernel --no-run --message-format=json \
-                  2>"$OUT/kernel-build.log" | "$PY" -c '
+# bench_binary TARGET LOG CARGO_ARGS...   builds bench TARGET with `cargo bench CARGO_ARGS --no-run`
+# (the build's messages to LOG) and prints the path of its executable; fails if it did not build.
+bench_binary() {
+  local target=$1 log=$2; shift 2
+  (cd "$ROOT" && cargo bench "$@" --no-run --message-format=json 2>"$log") | "$PY" -c '
 import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "line_kernel" and m.get("executable"):
-        print(m["executable"])') && [[ -n $KERNEL && -x $KERNEL ]]; then
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
+        print(m["executable"])' "$target"
+}
+
+if [[ ${SKIP_KERNEL:-0} != 1 ]]; then
+  say "== the line kernel (cargo bench -p fab-runtime --bench line_kernel --no-run)"
+  if ((DRY)); then HAVE_KERNEL=1; say "  would run: cargo bench -p fab-runtime --bench line_kernel --no-run"
+  elif KERNEL=$(bench_binary line_kernel "$OUT/kernel-build.log" -p fab-runtime --bench line_kernel) &&
+       [[ -n $KERNEL && -x $KERNEL ]]; then
     HAVE_KERNEL=1
   else
     say "   the line kernel did not build (see $OUT/kernel-build.log); it is left out."
@@ -131,13 +138,8 @@ fi
 if [[ ${SKIP_ENGINE:-0} != 1 && ${SKIP_FAB:-0} != 1 ]]; then
   say "== fab's engine alone (cargo bench --bench engine --no-run)"
   if ((DRY)); then HAVE_ENGINE=1; say "  would run: cargo bench --bench engine --no-run"
-  elif ENGINE=$(cd "$ROOT" && cargo bench --bench engine --no-run --message-format=json \
-                  2>"$OUT/engine-build.log" | "$PY" -c '
-import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "engine" and m.get("executable"):
-        print(m["executable"])') && [[ -n $ENGINE && -x $ENGINE ]]; then
+  elif ENGINE=$(bench_binary engine "$OUT/engine-build.log" --bench engine) &&
+       [[ -n $ENGINE && -x $ENGINE ]]; then
     HAVE_ENGINE=1
   else
     say "   the engine bench did not build (see $OUT/engine-build.log); it is left out."
