@@ -31,7 +31,8 @@
 //!
 //! # Plain data in the hot loop
 //!
-//! The event set (`queue.rs`) is a 4-ary heap of 16-byte keys with the events' payloads in slots;
+//! The event set (`queue.rs`) is a 4-ary heap of 16-byte keys with the events' payloads in slots,
+//! and beside it a plain heap for the events that come due rarely (failures, maintenance);
 //! parts are 24-byte `Copy` values moved between components. The engine numbers components by kind
 //! (stations, then buffers, sources, conveyors and sinks), so a component's number says, by
 //! comparisons, which dense `Vec` holds its state and at what index: no table to look up, no jump
