@@ -26,10 +26,10 @@
 //! takes the earlier of the two tops. On the peer benchmark's lines these are the failure events,
 //! one per station, hours ahead: in the 4-ary heap they were half its keys, all near the bottom,
 //! so every new processing end descended past them and climbed back. Beside it, the heap has half
-//! the keys and a new key mostly stays where the descent ends: at 100 and 1,000 stations 3 % fewer
-//! instructions and 14–23 % fewer (simulated) mispredicted branches per model event, and 6–9 %
-//! less CPU (the README's performance section). Any split of the events between the two heaps pops them in the
-//! same order, since every key is unique.
+//! the keys and a new key mostly stays where the descent ends: at 100 and 1,000 stations 3 %
+//! fewer instructions and 14–23 % fewer (simulated) mispredicted branches per model event, and
+//! 6–9 % less CPU (the README's performance section). Any split of the events between the two
+//! heaps pops them in the same order, since every key is unique.
 //!
 //! Should the 40-bit sequence run out (10¹² events in one run), the pending keys are renumbered in
 //! their order; should more than 2²⁴ events be pending at once, the excess waits beside the heap
@@ -127,7 +127,7 @@ const PRIORITY_SHIFT: u32 = 64;
 /// Bits of the slot in production; tests use fewer, to fill the slots.
 const SLOT_BITS: u32 = 24;
 
-/// An event waiting beside the heap, key and payload, ordered by key (earliest first, reversed).
+/// An event waiting beside the heap: its key and payload, ordered by the key.
 #[derive(Clone, Copy, Debug)]
 struct Whole(u128, Payload);
 
