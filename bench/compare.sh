@@ -193,7 +193,10 @@ model_for() {  # N -> path of the .fab model
 
 ((DRY)) || rm -f "$OUT"/*.best "$OUT"/*.failed
 if ((HAVE_FAB)); then
-  for n in "${SIZES[@]}" 100; do
+  # The sizes measured, and 100 for the year run: each model generated once.
+  MODELS=("${SIZES[@]}")
+  [[ $YEAR_RUN == 1 && " ${SIZES[*]} " != *" 100 "* ]] && MODELS+=(100)
+  for n in "${MODELS[@]}"; do
     [[ $n == 10 ]] && continue
     if ((DRY)); then say "  would run: $PY $BENCH/gen_line.py $n > $(model_for "$n")"
     else "$PY" "$BENCH/gen_line.py" "$n" >"$(model_for "$n")"; fi

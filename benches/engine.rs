@@ -10,8 +10,8 @@
 //! failures, repairs), the best wall time of a run and the model events per second it gives.
 //! `bench/compare.sh` measures whole `fab run` processes, as the peers are measured; this is for
 //! telling the engine's own cost from the fixed costs around it (`fab check` of a 1,000-station
-//! model takes about 22 ms of CPU), and for comparing builds of the engine on a noisy machine (the best of
-//! several runs).
+//! model takes about 22 ms of CPU), and for comparing builds of the engine on a noisy machine
+//! (the best of several runs).
 
 #![allow(clippy::disallowed_methods, reason = "a benchmark: it reads the wall clock")]
 

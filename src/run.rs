@@ -209,15 +209,10 @@ pub fn emit(
 
 /// Writes `document` as pretty JSON to `dir/name`, streamed through a buffer.
 fn write_json(dir: &str, name: &str, document: &impl serde::Serialize) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
-    let path = Path::new(dir).join(name);
-    let written = std::fs::File::create(&path).and_then(|file| {
-        let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
-        write_pretty(&mut file, document)?;
-        file.write_all(b"\n")?;
-        file.flush()
-    });
-    written.map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+    write_file_with(dir, name, |file| {
+        write_pretty(&mut *file, document)?;
+        file.write_all(b"\n")
+    })
 }
 
 /// Writes `document` as JSON indented by two spaces, byte for byte what
@@ -322,13 +317,27 @@ impl serde_json::ser::Formatter for Indented {
 }
 
 pub fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
     for (name, text) in files {
-        let path = Path::new(dir).join(name);
-        std::fs::write(&path, text)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        write_file_with(dir, name, |file| file.write_all(text.as_bytes()))?;
     }
     Ok(())
+}
+
+/// Creates `dir` if need be and writes `dir/name` through a buffer with `write`; the error names
+/// the folder or the file.
+fn write_file_with(
+    dir: &str,
+    name: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
+    let path = Path::new(dir).join(name);
+    let written = std::fs::File::create(&path).and_then(|file| {
+        let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut file)?;
+        file.flush()
+    });
+    written.map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
 /// The base experiment of a study (`sensitivity`, `optimize`) with the command line's overrides,
