@@ -346,7 +346,7 @@ impl TimeWeightedCount {
     pub fn add(&mut self, now: u64, delta: i64) {
         debug_assert!(now >= self.last, "time went backwards: {now} < {}", self.last);
         let now = now.max(self.last);
-        self.area += i128::from(self.value) * i128::from(now - self.last);
+        self.area += count_time(self.value, now - self.last);
         self.last = now;
         self.value += delta;
         self.max = self.max.max(self.value);
@@ -377,7 +377,7 @@ impl TimeWeightedCount {
         if span == 0 {
             return self.value as f64;
         }
-        let area = self.area + i128::from(self.value) * i128::from(now - self.last);
+        let area = self.area + count_time(self.value, now - self.last);
         area as f64 / span as f64
     }
 
@@ -389,8 +389,16 @@ impl TimeWeightedCount {
     /// `∫ count dt` from the start (or last reset) to `now`, in count × ns.
     pub fn integral(&self, now: u64) -> f64 {
         let now = now.max(self.last);
-        (self.area + i128::from(self.value) * i128::from(now - self.last)) as f64
+        (self.area + count_time(self.value, now - self.last)) as f64
     }
+}
+
+/// `count × dt`, exactly. A span of 2⁶³ ns (292 years) or more counts as 2⁶³ − 1 ns, so that the
+/// product is one signed 64 × 64 → 128-bit multiply (an unsigned `dt` costs two more).
+#[inline]
+fn count_time(count: i64, dt: u64) -> i128 {
+    let dt = dt.min(i64::MAX as u64) as i64;
+    i128::from(count) * i128::from(dt)
 }
 
 /// The mean of a stream of durations, summed exactly in integer nanoseconds (no division per
@@ -808,6 +816,18 @@ mod tests {
         assert_eq!(count.max(), general.max());
         assert_eq!(count.value() as f64, general.value());
         assert_eq!(TimeWeightedCount::new(5).mean(5), 0.0);
+    }
+
+    #[test]
+    fn count_times_span_is_exact_up_to_292_years() {
+        let most = i64::MAX as u64;
+        assert_eq!(count_time(-3, most), -3 * i128::from(i64::MAX));
+        assert_eq!(count_time(i64::MAX, most), i128::from(i64::MAX) * i128::from(i64::MAX));
+        // Beyond 2⁶³ − 1 ns the span counts as that.
+        assert_eq!(count_time(2, u64::MAX), count_time(2, most));
+        let mut count = TimeWeightedCount::new(0);
+        count.add(0, 4);
+        assert_eq!(count.integral(1 << 62), 4.0 * (1u64 << 62) as f64);
     }
 
     #[test]

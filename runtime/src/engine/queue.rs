@@ -124,7 +124,8 @@ struct Payload {
 /// Bits of a key below the time: the priority bit, the sequence and the slot.
 const TIME_SHIFT: u32 = 65;
 const PRIORITY_SHIFT: u32 = 64;
-/// Bits of the slot in production; tests use fewer, to fill the slots.
+/// Bits of the slot in production. The tests also use fewer, to fill the slots, and more, to
+/// renumber the sequence often.
 const SLOT_BITS: u32 = 24;
 
 /// An event waiting beside the heap: its key and payload, ordered by the key.
@@ -148,7 +149,9 @@ impl Ord for Whole {
     }
 }
 
-pub(crate) struct EventQueue {
+/// `BITS` is the width of the slot in a key: 24 in production; the tests also build queues with
+/// fewer slots or a shorter sequence. Being a constant, it costs no variable shifts.
+pub(crate) struct EventQueue<const BITS: u32 = SLOT_BITS> {
     /// A 4-ary min-heap of keys.
     keys: Vec<u128>,
     /// The payload of each pending event, by slot.
@@ -158,49 +161,41 @@ pub(crate) struct EventQueue {
     /// Events that come due rarely, and events scheduled while every slot was taken.
     beside: BinaryHeap<Reverse<Whole>>,
     sequence: u64,
-    /// Bits of the slot in a key (24), and of the sequence above it.
-    slot_bits: u32,
     /// The key last returned by `pop` is still at the root of `keys`, its slot still taken.
     popped_top: bool,
 }
 
-impl Default for EventQueue {
+impl<const BITS: u32> Default for EventQueue<BITS> {
     fn default() -> Self {
         EventQueue::with_capacity(0)
     }
 }
 
-impl EventQueue {
+impl<const BITS: u32> EventQueue<BITS> {
     pub fn with_capacity(capacity: usize) -> Self {
-        EventQueue::with_slot_bits(capacity, SLOT_BITS)
-    }
-
-    fn with_slot_bits(capacity: usize, slot_bits: u32) -> Self {
         EventQueue {
             keys: Vec::with_capacity(capacity),
             slots: Vec::with_capacity(capacity),
             free: Vec::new(),
             beside: BinaryHeap::new(),
             sequence: 0,
-            slot_bits,
             popped_top: false,
         }
     }
 
-    fn sequence_limit(&self) -> u64 {
-        1 << (PRIORITY_SHIFT - self.slot_bits)
-    }
+    const SEQUENCE_LIMIT: u64 = 1 << (PRIORITY_SHIFT - BITS);
+    const SLOT_MASK: u64 = (1 << BITS) - 1;
 
     #[inline]
     pub fn schedule(&mut self, time: u64, kind: Kind, node: u32, aux: u32, generation: u32) {
         debug_assert!(time < 1 << 63, "an event at {time} ns, beyond the last instant");
         self.sequence += 1;
-        if self.sequence >= self.sequence_limit() {
+        if self.sequence >= Self::SEQUENCE_LIMIT {
             self.renumber();
         }
         let payload = Payload { kind, node, aux, generation };
-        let order = (u128::from(kind.priority()) << PRIORITY_SHIFT)
-            | (u128::from(self.sequence) << self.slot_bits);
+        let order =
+            (u128::from(kind.priority()) << PRIORITY_SHIFT) | (u128::from(self.sequence) << BITS);
         let key = (u128::from(time.min((1 << 63) - 1)) << TIME_SHIFT) | order;
         if kind.is_rare() {
             self.beside.push(Reverse(Whole(key, payload)));
@@ -216,7 +211,7 @@ impl EventQueue {
         }
         let slot = match self.free.pop() {
             Some(slot) => slot,
-            None if self.slots.len() as u64 <= self.slot_mask() => {
+            None if self.slots.len() as u64 <= Self::SLOT_MASK => {
                 self.slots.push(payload);
                 (self.slots.len() - 1) as u32
             }
@@ -260,12 +255,7 @@ impl EventQueue {
 
     #[inline]
     fn slot_of(&self, key: u128) -> u32 {
-        ((key as u64) & self.slot_mask()) as u32
-    }
-
-    #[inline]
-    fn slot_mask(&self) -> u64 {
-        (1 << self.slot_bits) - 1
+        ((key as u64) & Self::SLOT_MASK) as u32
     }
 
     #[inline]
@@ -331,15 +321,15 @@ impl EventQueue {
     #[cold]
     #[inline(never)]
     fn renumber(&mut self) {
-        let slot_mask = (1u128 << self.slot_bits) - 1;
+        let slot_mask = u128::from(Self::SLOT_MASK);
         let sequence_mask = ((1u128 << PRIORITY_SHIFT) - 1) & !slot_mask;
         let mut sorted: Vec<u128> = self.keys.clone();
         sorted.extend(self.beside.iter().map(|Reverse(Whole(key, _))| *key));
         sorted.sort_unstable();
-        debug_assert!((sorted.len() as u64) + 1 < self.sequence_limit(), "too many pending events");
+        debug_assert!((sorted.len() as u64) + 1 < Self::SEQUENCE_LIMIT, "too many pending events");
         let renumbered = |key: u128| -> u128 {
             let rank = sorted.binary_search(&key).expect("every pending key was sorted") as u128;
-            (key & !sequence_mask) | ((rank + 1) << self.slot_bits)
+            (key & !sequence_mask) | ((rank + 1) << BITS)
         };
         let keys: Vec<u128> = self.keys.iter().map(|&key| renumbered(key)).collect();
         let beside: BinaryHeap<Reverse<Whole>> = self
@@ -357,19 +347,23 @@ impl EventQueue {
 mod tests {
     use super::*;
 
-    /// The production layout, one with 8 slots (so that most events wait beside the heap)
-    /// and one whose 13-bit sequence is renumbered every few thousand events (the tests hold at
-    /// most about 3,000 pending).
-    const SLOT_BITS_TRIED: [u32; 3] = [SLOT_BITS, 3, PRIORITY_SHIFT - 13];
+    /// Runs a check on the production layout, on one with 8 slots (so that most events wait
+    /// beside the heap) and on one whose 13-bit sequence is renumbered every few thousand events
+    /// (the tests hold at most about 3,000 pending).
+    macro_rules! on_every_layout {
+        ($check:ident) => {
+            $check(EventQueue::<SLOT_BITS>::default());
+            $check(EventQueue::<3>::default());
+            $check(EventQueue::<{ PRIORITY_SHIFT - 13 }>::default());
+        };
+    }
 
     #[test]
     fn pops_in_time_then_priority_then_scheduling_order() {
-        for bits in SLOT_BITS_TRIED {
-            pops_in_order(EventQueue::with_slot_bits(0, bits));
-        }
+        on_every_layout!(pops_in_order);
     }
 
-    fn pops_in_order(mut queue: EventQueue) {
+    fn pops_in_order<const BITS: u32>(mut queue: EventQueue<BITS>) {
         let mut x: u64 = 12345;
         let mut expected = Vec::new();
         for n in 0..2000u32 {
@@ -391,12 +385,10 @@ mod tests {
 
     #[test]
     fn interleaved_pops_and_schedules_keep_the_order() {
-        for bits in SLOT_BITS_TRIED {
-            interleaved(EventQueue::with_slot_bits(0, bits));
-        }
+        on_every_layout!(interleaved);
     }
 
-    fn interleaved(mut queue: EventQueue) {
+    fn interleaved<const BITS: u32>(mut queue: EventQueue<BITS>) {
         // A reference: every pending (time, priority, sequence) in a sorted vector.
         let mut reference: Vec<(u64, u64, u32)> = Vec::new();
         let mut x: u64 = 99;
@@ -420,12 +412,10 @@ mod tests {
 
     #[test]
     fn the_order_holds_across_time_scales_bursts_and_far_events() {
-        for bits in SLOT_BITS_TRIED {
-            across_scales(EventQueue::with_slot_bits(0, bits));
-        }
+        on_every_layout!(across_scales);
     }
 
-    fn across_scales(mut queue: EventQueue) {
+    fn across_scales<const BITS: u32>(mut queue: EventQueue<BITS>) {
         // Phases that change the spacing of events by orders of magnitude (nanoseconds to days),
         // bursts at one instant, far events left pending for long, and the queue growing and
         // shrinking, with pops and schedules interleaved as the engine does them (a schedule
@@ -473,7 +463,7 @@ mod tests {
     #[test]
     fn renumbering_and_full_slots_are_used_and_keep_the_order() {
         // A 4-bit sequence: renumbered every few events.
-        let mut queue = EventQueue::with_slot_bits(0, PRIORITY_SHIFT - 4);
+        let mut queue = EventQueue::<{ PRIORITY_SHIFT - 4 }>::default();
         let times = [5u64, 3, 9, 3, 7, 1, 3, 8];
         for (n, &t) in times.iter().enumerate() {
             queue.schedule(t, Kind::Arrival, n as u32, 0, 0);
@@ -486,7 +476,7 @@ mod tests {
         }
         assert!(queue.sequence < 20, "the sequence was renumbered");
         // Two slots: the rest wait beside the heap, and come out in order all the same.
-        let mut queue = EventQueue::with_slot_bits(0, 1);
+        let mut queue = EventQueue::<1>::default();
         for n in 0..10u32 {
             queue.schedule(u64::from(10 - n), Kind::Arrival, n, 0, 0);
         }
