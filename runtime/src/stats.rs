@@ -309,7 +309,7 @@ impl TimeWeighted {
         // `fract`, which is a library call on baseline x86-64.
         let whole = value as i64;
         if whole as f64 == value && value.abs() <= EXACT_INTEGER_LIMIT {
-            self.integer_area += i128::from(whole) * i128::from(dt);
+            self.integer_area += count_time(whole, dt);
         } else {
             let term = value * dt as f64;
             let sum = self.float_area + term;
@@ -393,8 +393,9 @@ impl TimeWeightedCount {
     }
 }
 
-/// `count × dt`, exactly. A span of 2⁶³ ns (292 years) or more counts as 2⁶³ − 1 ns, so that the
-/// product is one signed 64 × 64 → 128-bit multiply (an unsigned `dt` costs two more).
+/// `count × dt`, exactly: the area both time-weighted integrators add for a whole value held over
+/// `dt` ns. A span of 2⁶³ ns (292 years) or more counts as 2⁶³ − 1 ns, so that the product is one
+/// signed 64 × 64 → 128-bit multiply (an unsigned `dt` costs two more).
 #[inline]
 fn count_time(count: i64, dt: u64) -> i128 {
     let dt = dt.min(i64::MAX as u64) as i64;

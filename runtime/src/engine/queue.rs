@@ -124,8 +124,7 @@ struct Payload {
 /// Bits of a key below the time: the priority bit, the sequence and the slot.
 const TIME_SHIFT: u32 = 65;
 const PRIORITY_SHIFT: u32 = 64;
-/// Bits of the slot in production. The tests also use fewer, to fill the slots, and more, to
-/// renumber the sequence often.
+/// Bits of the slot in production (see [`EventQueue`]).
 const SLOT_BITS: u32 = 24;
 
 /// An event waiting beside the heap: its key and payload, ordered by the key.
@@ -149,8 +148,9 @@ impl Ord for Whole {
     }
 }
 
-/// `BITS` is the width of the slot in a key: 24 in production; the tests also build queues with
-/// fewer slots or a shorter sequence. Being a constant, it costs no variable shifts.
+/// `BITS` is the width of the slot in a key: [`SLOT_BITS`] in production; the tests also build
+/// queues with fewer slots (to fill them) or a shorter sequence (to renumber it often). Being a
+/// constant, it costs no variable shifts.
 pub(crate) struct EventQueue<const BITS: u32 = SLOT_BITS> {
     /// A 4-ary min-heap of keys.
     keys: Vec<u128>,
