@@ -760,8 +760,10 @@ fn random_models_run_without_panics_and_keep_their_books() {
 }
 
 #[test]
-fn parts_circulating_without_time_passing_are_an_error() {
-    let dir = temp_dir("zero_time");
+fn a_source_that_floods_the_model_is_refused_before_it_runs() {
+    // Caught by the checker (E0608): the run would otherwise pile millions of parts into the
+    // unlimited buffer before the engine's guard below stopped it.
+    let dir = temp_dir("flood");
     let path = dir.join("burst.fab");
     std::fs::write(
         &path,
@@ -772,7 +774,30 @@ fn parts_circulating_without_time_passing_are_an_error() {
     .unwrap();
     let output = fab(&["run", &path.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("without time passing"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("[E0608]"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("its parts pile up here"), "{}", stderr(&output));
+}
+
+#[test]
+fn parts_circulating_without_time_passing_are_an_error() {
+    // A station whose cycle is always zero passes parts on at once too; the checker counts
+    // stations as taking time, so the engine's guard is what stops this model.
+    let dir = temp_dir("zero_time");
+    let path = dir.join("burst.fab");
+    std::fs::write(
+        &path,
+        "source feed { interarrival = 0 s }\nstation s { cycle = 0 s }\nsink done\n\
+         flow feed -> s -> done\nexperiment e { horizon = 1 h\n replications = 1 }\n",
+    )
+    .unwrap();
+    assert!(fab(&["check", &path.to_string_lossy()]).status.success());
+    let output = fab(&["run", &path.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("parts circulate without time passing"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 // ----- the engine's lean paths ---------------------------------------------------------------------

@@ -202,6 +202,7 @@ codes! {
     "E0605" => "flow into a source or out of a sink",
     "E0606" => "conveyor spacing larger than its length",
     "E0607" => "a station's crew among the resources it needs",
+    "E0608" => "a source that floods the model at one instant",
     "E0701" => "scenario path names no field",
     "E0702" => "study based on something that is not an experiment",
     "E0703" => "`vary` names something that cannot be varied",

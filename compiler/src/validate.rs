@@ -13,6 +13,7 @@ use crate::scope::{Declaration, model_files, scope};
 use crate::syntax::{ItemClass, item_index, item_syntax};
 use crate::value::{Field, Value};
 use fab_grammar::ast::{DeclKind, ItemKind, Span};
+use fab_stdlib::dist::Distribution;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A component of the model graph.
@@ -326,9 +327,104 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     }
 
     check_currencies(db, root, &mut out);
+    check_instant_flows(graph, &successors, &body, &mut out);
     check_products(db, graph, &successors, &body, &mut out);
     check_crews_and_spares(db, graph, &body, &mut out);
     out
+}
+
+/// E0608: a source with a part ready at every instant (`interarrival = 0 s`, no `limit`) whose
+/// parts can always move on without time passing, to a sink or into an unlimited buffer, through
+/// buffers only. Such a model creates parts for ever at its first instant; the engine would stop it
+/// only after millions of events (and, with an unlimited buffer, gigabytes).
+///
+/// A component *drains* when it takes any number of parts at one instant: a sink, an unlimited
+/// buffer, or a buffer of limited capacity whose parts can always go on to one that drains — to
+/// any successor (a part goes to the first that can take it), or, when a route draws the successor,
+/// to every one (a drawn successor that cannot take the part holds the buffer up). The analysis
+/// only reports what is certain: stations, conveyors and robots take time, or may, and a route by
+/// product counts as drawing, so anything it cannot settle is left to the engine's own guard.
+fn check_instant_flows<'db>(
+    graph: &ModelGraph,
+    successors: &[Vec<usize>],
+    body: &dyn Fn(&GraphNode) -> Option<&'db CheckedBody>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let routed: BTreeSet<usize> = graph.routes.iter().map(|(node, _)| *node).collect();
+    let bodies: Vec<Option<&CheckedBody>> = graph.nodes.iter().map(body).collect();
+    let capacity = |index: usize| bodies[index].and_then(|b| b.fields.get("capacity"));
+    let unlimited = |index: usize| {
+        capacity(index).is_some_and(|f| matches!(&f.value, Value::Word(w) if w == "unlimited"))
+    };
+    // For each node that drains, the sink or unlimited buffer its parts reach.
+    let mut drains_into: Vec<Option<usize>> = vec![None; graph.nodes.len()];
+    // Whether `index`'s parts can always go on at once to a successor that drains: if so, the
+    // sink or unlimited buffer they reach.
+    let goes_on = |index: usize, drains_into: &[Option<usize>]| -> Option<usize> {
+        let next = &successors[index];
+        if routed.contains(&index) {
+            let all = next.iter().map(|&s| drains_into[s]).collect::<Option<Vec<_>>>()?;
+            all.first().copied()
+        } else {
+            next.iter().find_map(|&s| drains_into[s])
+        }
+    };
+    let predecessors = graph.predecessor_lists();
+    let mut work = Vec::new();
+    for (index, node) in graph.nodes.iter().enumerate() {
+        if node.kind == DeclKind::Sink || (node.kind == DeclKind::Buffer && unlimited(index)) {
+            drains_into[index] = Some(index);
+            work.push(index);
+        }
+    }
+    // Backwards from the draining nodes, through buffers of limited capacity.
+    while let Some(done) = work.pop() {
+        for &p in &predecessors[done] {
+            if drains_into[p].is_none()
+                && graph.nodes[p].kind == DeclKind::Buffer
+                && capacity(p).is_some()
+                && let Some(into) = goes_on(p, &drains_into)
+            {
+                drains_into[p] = Some(into);
+                work.push(p);
+            }
+        }
+    }
+    for (index, node) in graph.nodes.iter().enumerate() {
+        let Some(b) = bodies[index] else { continue };
+        if node.kind != DeclKind::Source || b.fields.contains_key("limit") {
+            continue;
+        }
+        let Some(interarrival) = b.fields.get("interarrival") else { continue };
+        let zero = interarrival.value.si() == Some(0.0)
+            || matches!(interarrival.value.dist(), Some(Distribution::Constant { value }) if *value == 0.0);
+        if !zero {
+            continue;
+        }
+        let Some(into) = goes_on(index, &drains_into) else { continue };
+        let into_node = &graph.nodes[into];
+        let label = if into_node.kind == DeclKind::Sink {
+            "its parts reach this sink without time passing"
+        } else {
+            "its parts pile up here without time passing: the capacity is unlimited"
+        };
+        out.push(
+            Diagnostic::error(
+                "E0608",
+                format!(
+                    "`{}` would create parts for ever without time passing",
+                    node.declaration.name
+                ),
+            )
+            .primary(interarrival.value_location.clone(), "a new part is ready at every instant")
+            .secondary(into_node.name_location.clone(), label)
+            .help(
+                "Give the source a time between parts (`interarrival = 1 min`) or a `limit`, or \
+                 hold its parts back with a station, or with a buffer of limited capacity in \
+                 front of one.",
+            ),
+        );
+    }
 }
 
 /// A station's `crew` and the resources it `needs` are resources without `stock` (people or tools

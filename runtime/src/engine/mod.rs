@@ -79,7 +79,8 @@ pub use trace::{TraceEvent, TraceKind, trace_csv};
 const ANY: u32 = u32::MAX;
 
 /// Most events the engine runs at one instant before it decides the model loops without time
-/// passing (a source with zero interarrival feeding a sink directly, say).
+/// passing: a source with zero interarrival feeding a sink through a station whose cycle is always
+/// zero, say. (The floods the checker can see, through buffers alone, it refuses: E0608.)
 const ZERO_TIME_LIMIT: u64 = 10_000_000;
 
 /// Why a replication could not run.
