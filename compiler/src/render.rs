@@ -5,43 +5,54 @@
 
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Diagnostic, Severity};
-use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
 use std::collections::BTreeMap;
 
 /// Renders diagnostics as rustc-like reports with the source lines they label.
 pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> String {
-    let mut sources: BTreeMap<String, Source<String>> = BTreeMap::new();
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    for label in diagnostics.iter().flat_map(|diagnostic| &diagnostic.labels) {
+        let file = label.location.file;
+        sources.entry(file.path(db).clone()).or_insert_with(|| file.text(db).clone());
+    }
+    // One cache for every report: building it per report copied every file once per diagnostic.
+    let mut cache = ariadne::sources(sources);
     let mut out = Vec::new();
     for diagnostic in diagnostics {
-        for label in &diagnostic.labels {
-            let file = label.location.file;
-            sources
-                .entry(file.path(db).clone())
-                .or_insert_with(|| Source::from(file.text(db).clone()));
-        }
         let kind = match diagnostic.severity {
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
         };
-        let (path, offset) = match diagnostic.primary_location() {
+        let (primary_path, offset) = match diagnostic.primary_location() {
             Some(location) => (location.file.path(db).clone(), location.span.start as usize),
             None => (String::new(), 0),
         };
-        let mut report = Report::build(kind, (path, offset..offset))
+        let mut report = Report::build(kind, (primary_path.clone(), offset..offset))
             .with_config(Config::default().with_color(color).with_index_type(IndexType::Byte))
             .with_code(diagnostic.code)
             .with_message(&diagnostic.message);
-        for label in &diagnostic.labels {
-            let path = label.location.file.path(db).clone();
-            let text_len = label.location.file.text(db).len();
-            let start = (label.location.span.start as usize).min(text_len);
-            let end = (label.location.span.end as usize).min(text_len).max(start);
+        // ariadne shows labels in their order and starts a new group of source lines whenever the
+        // next label lies in another file or on an earlier line. So labels are ordered by file,
+        // the primary label's first, then by position: one group per file, lines in order.
+        let mut placed: Vec<(bool, String, usize, usize, &crate::diagnostic::Label)> = diagnostic
+            .labels
+            .iter()
+            .map(|label| {
+                let path = label.location.file.path(db).clone();
+                let text_len = label.location.file.text(db).len();
+                let start = (label.location.span.start as usize).min(text_len);
+                let end = (label.location.span.end as usize).min(text_len).max(start);
+                (path != primary_path, path, start, end, label)
+            })
+            .collect();
+        placed.sort_by(|a, b| (a.0, &a.1, a.2, a.3).cmp(&(b.0, &b.1, b.2, b.3)));
+        for (order, (_, path, start, end, label)) in placed.into_iter().enumerate() {
             let mut rendered = Label::new((path, start..end)).with_message(&label.message);
             if color {
                 rendered =
                     rendered.with_color(if label.primary { Color::Red } else { Color::Blue });
             }
-            report = report.with_label(rendered.with_order(if label.primary { 0 } else { 1 }));
+            report = report.with_label(rendered.with_order(order as i32));
         }
         if let Some(help) = &diagnostic.help {
             report = report.with_help(help);
@@ -50,9 +61,7 @@ pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> Str
             report = report.with_note(note);
         }
         let mut buffer = Vec::new();
-        let cache =
-            ariadne::sources(sources.iter().map(|(k, v)| (k.clone(), v.text().to_string())));
-        if report.finish().write(cache, &mut buffer).is_ok() {
+        if report.finish().write(&mut cache, &mut buffer).is_ok() {
             out.push(String::from_utf8_lossy(&buffer).into_owned());
         }
     }

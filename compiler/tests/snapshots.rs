@@ -51,3 +51,13 @@ fn syntax_error_keeps_the_rest_of_the_file() {
         "{LINE}station weld {{\n    cycle 30 s\n}}\nbuffer b {{ capacity = 5 }}\nflow s -> weld -> b -> done\n"
     )));
 }
+
+#[test]
+fn a_label_above_the_primary_shares_its_group() {
+    // The horizon's label comes before the warm-up's, which is primary: one group of source
+    // lines, in file order, not a second header for the same file.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = 30 s }}\nflow s -> weld -> done\n\
+         experiment e {{\n    horizon = 1 h\n    warmup = 2 h\n}}\n"
+    )));
+}
