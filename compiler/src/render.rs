@@ -6,7 +6,7 @@
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Diagnostic, Severity};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Renders diagnostics as rustc-like reports with the source lines they label.
 pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> String {
@@ -68,14 +68,35 @@ pub fn render_human(db: &dyn Db, diagnostics: &[Diagnostic], color: bool) -> Str
     out.concat()
 }
 
-/// 1-based line and character column of a byte offset.
+/// 1-based line and character column of a byte offset, for one offset; [`render_json`] keeps a
+/// line index per file instead.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+    Lines::new(text).line_column(offset)
+}
+
+/// Where the lines of one text start, to turn byte offsets into lines and columns without
+/// scanning the text from its start each time.
+struct Lines<'t> {
+    text: &'t str,
+    /// Byte offset of each line's first character.
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Lines { text, starts }
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the text, and back to the
+    /// start of a character it falls inside).
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let line_start = self.starts[line - 1];
+        (line, self.text[line_start..offset].chars().count() + 1)
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -88,7 +109,10 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// One JSON object per diagnostic: `file`, `line`, `column`, `end_line`, `end_column`, `code`,
 /// `severity`, `message`, `help`, `notes` and `labels` (each with its own file and positions).
 pub fn render_json(db: &dyn Db, diagnostics: &[Diagnostic]) -> String {
-    let position = |file: SourceFile, offset: u32| line_column(file.text(db), offset as usize);
+    let mut lines: HashMap<SourceFile, Lines> = HashMap::new();
+    let mut position = |file: SourceFile, offset: u32| {
+        lines.entry(file).or_insert_with(|| Lines::new(file.text(db))).line_column(offset as usize)
+    };
     let mut out = String::new();
     for diagnostic in diagnostics {
         let primary = diagnostic.primary_location();
@@ -122,4 +146,25 @@ pub fn render_json(db: &dyn Db, diagnostics: &[Diagnostic]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lines;
+
+    #[test]
+    fn offsets_become_lines_and_character_columns() {
+        let text = "ab\nçd\n\nx";
+        let lines = Lines::new(text);
+        assert_eq!(lines.line_column(0), (1, 1));
+        assert_eq!(lines.line_column(2), (1, 3), "the newline ends line 1");
+        assert_eq!(lines.line_column(3), (2, 1));
+        assert_eq!(lines.line_column(4), (2, 1), "inside `ç`: back to its start");
+        assert_eq!(lines.line_column(5), (2, 2), "columns count characters, not bytes");
+        assert_eq!(lines.line_column(7), (3, 1), "an empty line");
+        assert_eq!(lines.line_column(8), (4, 1));
+        assert_eq!(lines.line_column(9), (4, 2), "the end of the text");
+        assert_eq!(lines.line_column(99), (4, 2), "clamped to the text");
+        assert_eq!(Lines::new("").line_column(0), (1, 1));
+    }
 }
