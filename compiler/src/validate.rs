@@ -336,7 +336,7 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
 /// E0608: a source with a part ready at every instant (`interarrival = 0 s`, no `limit`) whose
 /// parts can always move on without time passing, to a sink or into an unlimited buffer, through
 /// buffers only. Such a model creates parts for ever at its first instant; the engine would stop it
-/// only after millions of events (and, with an unlimited buffer, gigabytes).
+/// only after ten million events (and, into an unlimited buffer, hundreds of megabytes).
 ///
 /// A component *drains* when it takes any number of parts at one instant: a sink, an unlimited
 /// buffer, or a buffer of limited capacity whose parts can always go on to one that drains — to
@@ -396,8 +396,10 @@ fn check_instant_flows<'db>(
             continue;
         }
         let Some(interarrival) = b.fields.get("interarrival") else { continue };
+        let constant_zero =
+            |dist: &Distribution| matches!(dist, Distribution::Constant { value } if *value == 0.0);
         let zero = interarrival.value.si() == Some(0.0)
-            || matches!(interarrival.value.dist(), Some(Distribution::Constant { value }) if *value == 0.0);
+            || interarrival.value.dist().is_some_and(constant_zero);
         if !zero {
             continue;
         }
