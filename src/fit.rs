@@ -56,6 +56,8 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
         .map_err(|e| usage(format!("cannot read `{}`: {e}", options.file)))?;
     let column = match &options.column {
         Some(column) => column.clone(),
+        // An empty file has no column to name: reading it says so, naming the file.
+        None if text.trim().is_empty() => String::new(),
         None => only_column(&text).map_err(usage)?,
     };
     let (dimension, unit) = match &options.unit {
@@ -128,7 +130,7 @@ pub(crate) fn write_stdout(text: &str) {
 /// The header's only column, when there is exactly one.
 fn only_column(text: &str) -> Result<String, String> {
     let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let names: Vec<&str> = header.split(',').map(|c| c.trim().trim_matches('"')).collect();
+    let names = fab_compiler::data::split(header);
     match names.as_slice() {
         [one] if !one.is_empty() => Ok(one.to_string()),
         _ => Err(format!(

@@ -289,6 +289,21 @@ fn bad_data_is_an_error_naming_the_row() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("column `t` has no values"), "{}", stderr(&output));
 
+    let nothing = write_temp("nothing.csv", "\n");
+    let output = fab(&["fit", &nothing]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("nothing.csv: the file is empty"), "{}", stderr(&output));
+
+    // An unquoted decimal comma makes a row longer than the header, instead of reading as 52.
+    let comma = write_temp("comma.csv", "weld_s\n52,1\n49.8\n51.0\n");
+    let output = fab(&["fit", &comma]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("row 2: 2 cells, but the header names 1 column"),
+        "{}",
+        stderr(&output)
+    );
+
     let two = write_temp("two.csv", "t\n5\n6\n");
     let output = fab(&["fit", &two]);
     assert_eq!(output.status.code(), Some(1));

@@ -167,6 +167,27 @@ fn an_event_log_is_cut_into_the_lives_counted_by_hand() {
     assert!(seal["not_fitted"].as_str().unwrap().contains("0 failures"));
 }
 
+/// A maintenance system's export quotes a text with a comma in it; the cells after it keep their
+/// columns, and the lives are those of the same log without the note.
+#[test]
+fn a_quoted_comma_keeps_the_columns_in_place() {
+    let plain = std::fs::read_to_string("tests/reliability/events.csv").unwrap();
+    let noted: String = plain
+        .lines()
+        .enumerate()
+        .map(|(row, line)| {
+            let (asset, rest) = line.split_once(',').unwrap();
+            let note = if row == 0 { "note" } else { r#""Press, west bay ""A""""# };
+            format!("{asset},{note},{rest}\n")
+        })
+        .collect();
+    let path = temp_dir("quoted").join("log.csv");
+    std::fs::write(&path, noted).unwrap();
+    let with_note = report(&[path.to_str().unwrap(), "--by", "asset,mode"]);
+    let without = report(&["tests/reliability/events.csv", "--by", "asset,mode"]);
+    assert_eq!(with_note["groups"], without["groups"]);
+}
+
 /// Pooled by mode, the bearing has 5 failures and 6 repairs: its block has a fitted repair law,
 /// and pasted into a station it checks clean.
 #[test]
@@ -314,6 +335,13 @@ fn bad_input_names_the_file_and_row() {
         ),
         ("asset,when,event\np1,1,failure\n", 2, "no column named `time`", "the columns are"),
         ("asset,mode,time,event\np1,a,1,repaired\n", 1, "row 2", "a repair end"),
+        // A comma in an unquoted note would shift every cell after it.
+        (
+            "asset,note,mode,time,event\np1,ok,a,1,failure\np1,west, bay,a,2,failure\n",
+            1,
+            "row 3",
+            "6 cells, but the header names 5 columns",
+        ),
     ];
     for (text, code, place, message) in cases {
         let path = temp_dir("bad").join("log.csv");

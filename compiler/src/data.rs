@@ -2,8 +2,10 @@
 //! column marking right-censored values; and the memoized fit of such a column.
 //!
 //! The reader is small and strict: the first line is the header, cells are separated by commas
-//! (double quotes may surround a cell), blank lines are skipped, and every cell of the column must
-//! be a number. A problem names the first bad row, counting the header as row 1 as a spreadsheet does.
+//! (double quotes may surround a cell, which may then hold commas), blank lines are skipped, no
+//! row has more non-empty cells than the header has columns, and every cell of the column must be
+//! a number. A problem names the first bad row, counting the header as row 1 as a spreadsheet
+//! does.
 //!
 //! [`fitted_column`] is the salsa query behind `fit(…)`: its inputs are the [`DataFile`] (whose
 //! contents are a salsa input) and the request, so a fit is computed once per file contents and
@@ -13,6 +15,7 @@ use crate::db::{DataFile, Db};
 use crate::diagnostic::Location;
 use fab_stdlib::fit::{self, Family, FitOptions, Observation, Ranking, Sample, gof};
 use fab_stdlib::units::Dimension;
+use std::borrow::Cow;
 
 /// Why a column could not be read, in words.
 #[derive(Debug, PartialEq)]
@@ -41,7 +44,7 @@ pub fn observations(
             help: "A data file starts with a header line naming its columns.".to_string(),
         });
     };
-    let names: Vec<String> = split(header).into_iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = split(header).into_iter().map(Cow::into_owned).collect();
     let find = |wanted: &str| {
         names.iter().position(|n| n == wanted).ok_or_else(|| DataProblem {
             message: format!("no column named `{wanted}`"),
@@ -56,8 +59,11 @@ pub fn observations(
     let mut values = Vec::new();
     for (line_index, line) in lines {
         let row = line_index + 1;
-        let cells = split(line);
-        let cell = cells.get(index).copied().unwrap_or("");
+        let cells = row_cells(line, names.len()).map_err(|problem| DataProblem {
+            message: format!("row {row}: {}", problem.message),
+            help: problem.help,
+        })?;
+        let cell = cells.get(index).map_or("", |cell| cell.as_ref());
         let value = match cell.parse::<f64>() {
             Ok(value) if value.is_finite() => value,
             _ => {
@@ -75,7 +81,7 @@ pub fn observations(
         };
         let censored = match (status, status_index) {
             (Some(status), Some(at)) => {
-                let cell = cells.get(at).copied().unwrap_or("");
+                let cell = cells.get(at).map_or("", |cell| cell.as_ref());
                 match cell.to_ascii_lowercase().as_str() {
                     "failure" | "1" => false,
                     "censored" | "0" => true,
@@ -104,10 +110,88 @@ pub fn observations(
     Ok(values)
 }
 
-/// The cells of a CSV line: split at commas, each trimmed of spaces and of the quotes around it
-/// (no quoted commas: the data files fab reads have none).
-pub fn split(line: &str) -> Vec<&str> {
-    line.split(',').map(|cell| cell.trim().trim_matches('"').trim()).collect()
+/// The cells of a CSV line, each trimmed of the spaces around it. A cell that starts with a
+/// double quote runs to the closing quote and may hold commas, and `""` inside it stands for one
+/// quote (RFC 4180); what follows the closing quote up to the next comma is kept too. A quote left
+/// open takes the rest of the line. Quoted line breaks are not read: a line is a row.
+pub fn split(line: &str) -> Vec<Cow<'_, str>> {
+    let mut cells = Vec::new();
+    let mut rest = line;
+    loop {
+        let start = rest.trim_start();
+        let (cell, after) = match start.strip_prefix('"') {
+            Some(quoted) => quoted_cell(quoted),
+            None => match start.find(',') {
+                Some(comma) => {
+                    (Cow::Borrowed(start[..comma].trim_end()), Some(&start[comma + 1..]))
+                }
+                None => (Cow::Borrowed(start.trim_end()), None),
+            },
+        };
+        cells.push(cell);
+        match after {
+            Some(after) => rest = after,
+            None => return cells,
+        }
+    }
+}
+
+/// A quoted cell, `text` starting after its opening quote: the cell, and the rest of the line
+/// after the comma that ends it (`None` at the end of the line).
+fn quoted_cell(text: &str) -> (Cow<'_, str>, Option<&str>) {
+    let mut value: Option<String> = None;
+    let mut chars = text.char_indices().peekable();
+    let mut close = text.len();
+    while let Some((i, c)) = chars.next() {
+        if c != '"' {
+            if let Some(value) = &mut value {
+                value.push(c);
+            }
+            continue;
+        }
+        if chars.next_if(|&(_, next)| next == '"').is_some() {
+            // A doubled quote: one quote in the value, which can no longer borrow the line.
+            value.get_or_insert_with(|| text[..i].to_string()).push('"');
+            continue;
+        }
+        close = i;
+        break;
+    }
+    let tail = text.get(close + 1..).unwrap_or("");
+    let (trailing, after) = match tail.find(',') {
+        Some(comma) => (tail[..comma].trim(), Some(&tail[comma + 1..])),
+        None => (tail.trim(), None),
+    };
+    let cell = match (value, trailing.is_empty()) {
+        (None, true) => Cow::Borrowed(text[..close].trim()),
+        (value, _) => {
+            let mut value = value.unwrap_or_else(|| text[..close].to_string());
+            value.push_str(trailing);
+            Cow::Owned(value.trim().to_string())
+        }
+    };
+    (cell, after)
+}
+
+/// The cells of a data row, when it has no more cells than the header has `columns` (empty cells
+/// beyond them are allowed: spreadsheets write them); otherwise a message and a help line. A row
+/// with more is how an unquoted decimal comma (`2,5`) or a comma inside an unquoted text shows,
+/// which would otherwise shift every cell after it.
+pub fn row_cells(line: &str, columns: usize) -> Result<Vec<Cow<'_, str>>, DataProblem> {
+    let cells = split(line);
+    if cells.iter().skip(columns).any(|cell| !cell.is_empty()) {
+        return Err(DataProblem {
+            message: format!(
+                "{} cells, but the header names {columns} column{}",
+                cells.len(),
+                if columns == 1 { "" } else { "s" }
+            ),
+            help: "Put double quotes around a value that holds a comma (`\"Press, line 2\"`), \
+                   and write numbers with a decimal point (`2.5`)."
+                .to_string(),
+        });
+    }
+    Ok(cells)
 }
 
 /// What `fit(…)` asks of one data file.
@@ -201,6 +285,36 @@ mod tests {
             numeric_column("a,b\n1,\n", "b").unwrap_err().message,
             "row 2, column `b`: is empty"
         );
+    }
+
+    #[test]
+    fn splits_cells_with_quotes_as_rfc_4180_does() {
+        let cells = |line| split(line).into_iter().map(Cow::into_owned).collect::<Vec<_>>();
+        assert_eq!(cells(" a , b,c "), ["a", "b", "c"]);
+        assert_eq!(cells("a,,"), ["a", "", ""]);
+        assert_eq!(cells(""), [""]);
+        assert_eq!(cells(r#""Press, line 2",52.5"#), ["Press, line 2", "52.5"]);
+        assert_eq!(cells(r#"1,"say ""hi""",3"#), ["1", r#"say "hi""#, "3"]);
+        assert_eq!(cells(r#""2",  "3" "#), ["2", "3"]);
+        assert_eq!(cells(r#""a"b,c"#), ["ab", "c"], "text after the closing quote is kept");
+        assert_eq!(cells(r#"x,"open, to the end"#), ["x", "open, to the end"]);
+        assert_eq!(cells(r#""""#), [""]);
+        assert!(matches!(split(r#""plain",x"#)[0], Cow::Borrowed("plain")));
+    }
+
+    #[test]
+    fn a_row_longer_than_the_header_is_refused() {
+        // An unquoted decimal comma used to read as `2` and silently drop the `5`.
+        let problem = numeric_column("weld_s\n1.5\n2,5\n", "weld_s").unwrap_err();
+        assert_eq!(problem.message, "row 3: 2 cells, but the header names 1 column");
+        assert!(problem.help.contains("decimal point"));
+        assert_eq!(
+            numeric_column("weld_s\n\"2,5\"\n", "weld_s").unwrap_err().message,
+            "row 2, column `weld_s`: `2,5` is not a number"
+        );
+        // Quoted commas and empty trailing cells are fine.
+        let text = "note,weld_s\n\"Press, line 2\",52.5\n,49,,\n";
+        assert_eq!(numeric_column(text, "weld_s").unwrap(), vec![52.5, 49.0]);
     }
 
     #[test]

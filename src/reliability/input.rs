@@ -3,9 +3,10 @@
 //! file, the header being row 1).
 
 use super::{AZURE_FAILURES_FROM, Failed, Options, usage};
-use fab_compiler::data::{observations, split};
+use fab_compiler::data::{observations, row_cells, split};
 use fab_stdlib::fit::reliability::{self, Ending, Event, EventKind, Life, Repair, Window};
 use fab_stdlib::units;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -47,10 +48,22 @@ impl Table {
         let Some((_, header)) = lines.next() else {
             return Err(usage(format!("`{file}` is empty: it needs a header line")));
         };
-        let columns = split(header).into_iter().map(str::to_string).collect();
-        let rows = lines
-            .map(|(i, line)| (i + 1, split(line).into_iter().map(str::to_string).collect()))
-            .collect();
+        let columns: Vec<String> = split(header).into_iter().map(Cow::into_owned).collect();
+        let mut rows = Vec::new();
+        for (i, line) in lines {
+            let cells = row_cells(line, columns.len()).map_err(|problem| {
+                (
+                    1,
+                    format!(
+                        "error: {file}, row {}: {}\n  help: {}",
+                        i + 1,
+                        problem.message,
+                        problem.help
+                    ),
+                )
+            })?;
+            rows.push((i + 1, cells.into_iter().map(Cow::into_owned).collect()));
+        }
         Ok(Table { file: file.to_string(), columns, rows })
     }
 
