@@ -363,8 +363,10 @@ fn check_instant_flows<'db>(
     let goes_on = |index: usize, drains_into: &[Option<usize>]| -> Option<usize> {
         let next = &successors[index];
         if routed.contains(&index) {
-            let all = next.iter().map(|&s| drains_into[s]).collect::<Option<Vec<_>>>()?;
-            all.first().copied()
+            if !next.iter().all(|&s| drains_into[s].is_some()) {
+                return None;
+            }
+            next.first().and_then(|&s| drains_into[s])
         } else {
             next.iter().find_map(|&s| drains_into[s])
         }
