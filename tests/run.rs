@@ -210,6 +210,25 @@ fn every_example_runs_and_prints_the_table_and_the_document() {
     }
 }
 
+/// The README's first model prints what the README shows: every line of the sample output, up
+/// to the `…` where the README cuts the table, with the model saved as `first.fab`.
+#[test]
+fn the_readme_shows_what_its_first_model_prints() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = &readme[readme.find("## A first model").expect("the README's first model")..];
+    let model = &support::fab_blocks(section)[0];
+    let shown = section.split("```text\n").nth(1).and_then(|rest| rest.split("```").next());
+    let shown: Vec<&str> =
+        shown.expect("a sample output").lines().take_while(|line| line.trim() != "…").collect();
+    let path = temp_dir("readme").join("first.fab");
+    std::fs::write(&path, model).unwrap();
+    let path = path.to_string_lossy();
+    let printed = run_ok(&[&path]).replacen(&*path, "first.fab", 1);
+    let printed: Vec<&str> = printed.lines().take(shown.len()).collect();
+    assert!(shown.len() >= 8, "the sample shows the KPIs and the stations: {shown:?}");
+    assert_eq!(printed, shown, "the README's sample output of its first model is stale");
+}
+
 #[test]
 fn out_writes_the_document_the_csv_tables_and_the_chart() {
     let dir = temp_dir("out");
