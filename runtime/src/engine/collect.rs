@@ -199,8 +199,8 @@ impl Sim<'_> {
             kpis: Kpis {
                 throughput_per_hour: Stat::single(per_hour(delivered)),
                 lead_time_s: Stat::single(self.lead.mean_s()),
-                lead_time_p50_s: Stat::single(self.lead_p50.quantile()),
-                lead_time_p95_s: Stat::single(self.lead_p95.quantile()),
+                lead_time_p50_s: Stat::single(self.lead_quantiles.quantile(0.5)),
+                lead_time_p95_s: Stat::single(self.lead_quantiles.quantile(0.95)),
                 wip: Stat::single(self.wip.mean(now)),
                 scrapped: Stat::single(self.scrapped as f64),
                 cost: Stat::single(total_cost),

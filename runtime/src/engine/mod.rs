@@ -63,7 +63,7 @@ use crate::model::{
     Arrivals, Component, ComponentId, ComponentKind, Experiment, Model, QueuePolicy, Routing,
 };
 use crate::results::Results;
-use crate::stats::{DurationMean, P2Quantile, TimeWeightedCount};
+use crate::stats::{DurationMean, LogHistogram, TimeWeightedCount};
 use crate::time::ns;
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
@@ -384,8 +384,8 @@ pub(crate) struct Sim<'m> {
     changed: Vec<u32>,
     wip: TimeWeightedCount,
     lead: DurationMean,
-    lead_p50: P2Quantile,
-    lead_p95: P2Quantile,
+    /// Every lead time after warm-up, for its quantiles.
+    lead_quantiles: LogHistogram,
     /// Per product: parts delivered after warm-up and their lead times.
     product_count: Vec<u64>,
     product_lead: Vec<DurationMean>,
@@ -677,8 +677,7 @@ impl<'m> Sim<'m> {
             changed: Vec::with_capacity(station_count),
             wip: TimeWeightedCount::new(0),
             lead: DurationMean::default(),
-            lead_p50: P2Quantile::new(0.5),
-            lead_p95: P2Quantile::new(0.95),
+            lead_quantiles: LogHistogram::new(),
             product_count: vec![0; products],
             product_lead: vec![DurationMean::default(); products],
             scrapped: 0,
@@ -1121,12 +1120,10 @@ impl<'m> Sim<'m> {
         }
         let sink = &mut self.sinks[i];
         let lead_ns = now - part.created;
-        let lead = crate::time::secs(lead_ns);
         sink.count += 1;
         sink.lead.push(lead_ns);
         self.lead.push(lead_ns);
-        self.lead_p50.push(lead);
-        self.lead_p95.push(lead);
+        self.lead_quantiles.push(lead_ns);
         let p = part.product as usize;
         if p < self.product_count.len() {
             self.product_count[p] += 1;
@@ -1159,8 +1156,7 @@ impl<'m> Sim<'m> {
         let now = self.now;
         self.wip.reset(now);
         self.lead = DurationMean::default();
-        self.lead_p50 = P2Quantile::new(0.5);
-        self.lead_p95 = P2Quantile::new(0.95);
+        self.lead_quantiles.clear();
         self.product_count.iter_mut().for_each(|n| *n = 0);
         self.product_lead.iter_mut().for_each(|w| *w = DurationMean::default());
         self.scrapped = 0;
