@@ -210,6 +210,16 @@ fn every_example_runs_and_prints_the_table_and_the_document() {
     }
 }
 
+/// `examples/README.md` has a row for every example, so a new one cannot go unlisted.
+#[test]
+fn every_example_is_listed_in_the_examples_readme() {
+    let readme = std::fs::read_to_string(repo().join("examples/README.md")).unwrap();
+    for file in example_files() {
+        let name = file.trim_start_matches("examples/");
+        assert!(readme.contains(&format!("| [`{name}`]({name}) |")), "{name} is not in the table");
+    }
+}
+
 /// The README's first model prints what the README shows: every line of the sample output, up
 /// to the `…` where the README cuts the table, with the model saved as `first.fab`.
 #[test]

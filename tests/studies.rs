@@ -411,6 +411,60 @@ optimize two : baseline {{
     let _ = std::fs::remove_file(model);
 }
 
+/// A service level as a constraint: the slowest (cheapest) server of an M/M/1 queue whose 95th
+/// percentile of the time in system stays within 10 min. The sojourn time of M/M/1 is
+/// exponential with rate μ − λ (ORACLES.md §1), so its 95th percentile is ln 20 / (μ − λ):
+/// with λ = 1/min the constraint holds for a mean service time up to 46.17 s.
+#[test]
+fn a_lead_time_percentile_constrains_an_optimize_study() {
+    let model = write_temp(
+        "service_level.fab",
+        "source arrivals { interarrival = exponential(mean = 60 s) }
+buffer queue { capacity = unlimited }
+station server { cycle = exponential(mean = 45 s) }
+sink done
+flow arrivals -> queue -> server -> done
+experiment base { horizon = 60 d, warmup = 1 d, replications = 4, seed = 11, confidence = 99 % }
+optimize service_level : base {
+    vary server.cycle.mean in 30 s..50 s
+    maximize server.cycle.mean
+    subject to lead_time_p95 <= 10 min
+    budget = 12 runs
+}
+",
+    );
+    let p95 = |service_s: f64| 20f64.ln() / (1.0 / service_s - 1.0 / 60.0);
+    let boundary = 1.0 / (20f64.ln() / 600.0 + 1.0 / 60.0);
+    assert!((boundary - 46.169).abs() < 1e-3 && (p95(boundary) - 600.0).abs() < 1e-9);
+    let r = optimize_json(&[&model]);
+    let points = r["points"].as_array().unwrap();
+    assert_eq!(points.len(), 12);
+    let value = |p: &Value| p["values"][0].as_f64().unwrap();
+    for p in points {
+        let constraint = &p["constraints"][0];
+        let (mean, half_width) =
+            (constraint["mean"].as_f64().unwrap(), constraint["half_width"].as_f64().unwrap());
+        let exact = p95(value(p));
+        assert!(
+            (mean - exact).abs() <= half_width,
+            "service {} s: simulated p95 {mean} ± {half_width} s, analytic {exact} s",
+            value(p)
+        );
+        assert_eq!(p["feasible"].as_bool(), Some(mean <= 600.0));
+    }
+    // The best is the slowest feasible server, and the search has narrowed the boundary down:
+    // an evaluated point less than 1.5 s slower is infeasible.
+    let best = value(&points[r["best"].as_u64().unwrap() as usize]);
+    let feasible = points.iter().filter(|p| p["feasible"] == true);
+    assert_eq!(feasible.map(value).fold(0.0, f64::max), best);
+    assert!(best < boundary + 1.0, "found {best} s, boundary {boundary} s");
+    assert!(
+        points.iter().any(|p| p["feasible"] == false && value(p) > best && value(p) < best + 1.5),
+        "found {best} s"
+    );
+    let _ = std::fs::remove_file(model);
+}
+
 #[test]
 fn a_directional_optimize_is_refused_with_its_reason() {
     let model = write_temp(

@@ -160,7 +160,7 @@ fn writes_the_table_and_a_csv_of_macro_replications() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "macro_replication,arrivals.interarrival.mean,throughput,lead_time,wip,cost,cost_per_part,scrapped,cost_rate,downtime,availability,oee"
+        "macro_replication,arrivals.interarrival.mean,throughput,lead_time,lead_time_p50,lead_time_p95,wip,cost,cost_per_part,scrapped,cost_rate,downtime,availability,oee"
     );
     assert_eq!(lines.len(), 6);
     let means: Vec<f64> =

@@ -43,6 +43,8 @@ fn stat_of(name: &str) -> Option<fn(&Results) -> Stat> {
     Some(match name {
         "throughput" => |r| r.kpis.throughput_per_hour.clone(),
         "lead_time" => |r| r.kpis.lead_time_s.clone(),
+        "lead_time_p50" => |r| r.kpis.lead_time_p50_s.clone(),
+        "lead_time_p95" => |r| r.kpis.lead_time_p95_s.clone(),
         "wip" => |r| r.kpis.wip.clone(),
         "cost" => |r| r.kpis.cost.clone(),
         "cost_per_part" => |r| r.kpis.cost_per_part.clone(),
