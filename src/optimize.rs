@@ -12,6 +12,9 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
         Ok(model) => model,
         Err(code) => return code,
     };
+    if let Err(code) = crate::run::prepare_outputs(options) {
+        return code;
+    }
     let known: Vec<&str> = model.optimizations.iter().map(|o| o.name.as_str()).collect();
     let study = match name {
         Some(name) => model.optimizations.iter().find(|o| o.name == name),

@@ -68,11 +68,42 @@ pub fn compile_model(file: &str) -> Result<fab_runtime::Model, ExitCode> {
     })
 }
 
+/// Fails before anything is simulated when an output could not be written afterwards: `--out`'s
+/// folder is created now, and `--trace` must name a file in an existing folder. A long run should
+/// not end in "cannot create".
+pub fn prepare_outputs(options: &Options) -> Result<(), ExitCode> {
+    if let Some(dir) = &options.out {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            eprintln!("error: cannot create `{dir}`: {e}");
+            ExitCode::from(2)
+        })?;
+    }
+    if let Some(path) = &options.trace {
+        let file = Path::new(path);
+        let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let problem = if !folder.is_dir() {
+            Some(format!("the folder `{}` does not exist", folder.display()))
+        } else if file.is_dir() {
+            Some("it is a folder".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            eprintln!("error: cannot write the trace `{path}`: {problem}");
+            return Err(ExitCode::from(2));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(options: Options) -> ExitCode {
     let model = match compile_model(&options.file) {
         Ok(model) => model,
         Err(code) => return code,
     };
+    if let Err(code) = prepare_outputs(&options) {
+        return code;
+    }
     let asks_input_uncertainty = options.overrides.input_uncertainty.is_some_and(|n| n > 0)
         || options.overrides.input_method.is_some();
     if asks_input_uncertainty
@@ -105,6 +136,8 @@ pub fn run(options: Options) -> ExitCode {
         None => vec![options.study.as_deref()],
     };
     let mut all = Vec::new();
+    // A trace that could not be written after all: reported after the results, not instead.
+    let mut trace_failed = None;
     for name in studies {
         let study = match Study::resolve(&model, name, &options.overrides) {
             Ok(study) => study,
@@ -126,10 +159,8 @@ pub fn run(options: Options) -> ExitCode {
         let total = study.experiment.replications;
         let results = study.run(options.threads, &|done| progress.update(done, total));
         progress.clear();
-        if let (Some(path), Ok(_)) = (&options.trace, &results)
-            && let Err(code) = write_trace(path, &study)
-        {
-            return code;
+        if let (Some(path), Ok(_)) = (&options.trace, &results) {
+            trace_failed = write_trace(path, &study).err();
         }
         match results {
             Ok(results) => all.push(results),
@@ -156,7 +187,7 @@ pub fn run(options: Options) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let results = &all[0];
-    emit(
+    let emitted = emit(
         &options,
         results,
         "results.json",
@@ -168,7 +199,8 @@ pub fn run(options: Options) -> ExitCode {
                 ("stations.svg", report::stations_svg(results)),
             ]
         },
-    )
+    );
+    trace_failed.unwrap_or(emitted)
 }
 
 /// Prints the document (`--json`) or the table, and with `--out` writes the document as

@@ -239,6 +239,53 @@ fn the_readme_shows_what_its_first_model_prints() {
     assert_eq!(printed, shown, "the README's sample output of its first model is stale");
 }
 
+/// An output that cannot be written is refused before anything runs; one that fails only after
+/// the run (a full disk) is reported after the results, which are printed all the same.
+#[test]
+fn unwritable_outputs_fail_before_the_run_and_never_cost_the_results() {
+    let dir = temp_dir("outputs");
+    let blocker = dir.join("a_file");
+    std::fs::write(&blocker, "").unwrap();
+    let inside_a_file = blocker.join("results");
+    let missing_folder = dir.join("missing").join("trace.csv");
+    let quick =
+        ["examples/body_shop.fab", "--replications", "1", "--horizon", "2d", "--warmup", "1d"];
+    for (flag, path, message) in [
+        ("--out", inside_a_file.to_string_lossy(), "cannot create"),
+        ("--trace", missing_folder.to_string_lossy(), "the folder"),
+        ("--trace", dir.to_string_lossy(), "it is a folder"),
+    ] {
+        let output = fab(&[&["run"][..], &quick, &[flag, &path]].concat());
+        assert_eq!(output.status.code(), Some(2), "{flag} {path}");
+        assert!(stderr(&output).contains(message), "{flag} {path}: {}", stderr(&output));
+        assert_eq!(stdout(&output), "", "{flag} {path}: nothing ran");
+    }
+    let output = fab(&[
+        "optimize",
+        "examples/maintenance_plan.fab",
+        "--out",
+        &inside_a_file.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).is_empty() && stderr(&output).contains("cannot create"));
+    // Linux's /dev/full takes the open and fails every write, as a full disk does.
+    if std::path::Path::new("/dev/full").exists() {
+        let output = fab(&[&["run"][..], &quick, &["--trace", "/dev/full"]].concat());
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("cannot write the trace `/dev/full`"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(
+            stdout(&output).contains("throughput"),
+            "the results are printed: {}",
+            stdout(&output)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn out_writes_the_document_the_csv_tables_and_the_chart() {
     let dir = temp_dir("out");
