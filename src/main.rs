@@ -301,6 +301,22 @@ fn main() -> ExitCode {
             json,
             trace,
         } => {
+            let named_twice = |names: &[String]| {
+                names
+                    .iter()
+                    .enumerate()
+                    .find(|(i, name)| names[..*i].contains(name))
+                    .map(|(_, n)| n.clone())
+            };
+            for (flag, names) in [("--select", &select), ("--compare", &compare)] {
+                if let Some(name) = names.as_deref().and_then(named_twice) {
+                    eprintln!(
+                        "error: `{flag}` names `{name}` twice; a study against itself differs by \
+                         nothing"
+                    );
+                    return ExitCode::from(2);
+                }
+            }
             let select = match (select, indifference) {
                 (None, _) => None,
                 (Some(names), Some(indifference)) if names.len() >= 2 => {

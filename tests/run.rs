@@ -388,6 +388,20 @@ fn scenarios_experiments_and_errors() {
     }
     let output = fab(&["run", "examples/press_line.fab", "--compare", "baseline"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    for (args, named) in [
+        (
+            &["examples/press_line.fab", "--compare", "baseline,baseline"][..],
+            "--compare` names `baseline",
+        ),
+        (
+            &["examples/studies.fab", "--select", "small,large,small", "--indifference", "1"][..],
+            "--select` names `small",
+        ),
+    ] {
+        let output = fab(&[&["run"][..], args].concat());
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains(&format!("{named}` twice")), "{}", stderr(&output));
+    }
     let output = fab(&["run", "no/such/model.fab"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 

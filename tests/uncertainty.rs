@@ -201,9 +201,13 @@ fn refuses_what_makes_no_sense() {
     let designed = model(10, "    vary pack.parallel in 1..=2\n");
     refused(&["run", &designed], 1, "drop `precision` and `vary`");
     let path = model(10, "");
-    refused(&["run", &path, "--compare", "base,base"], 1, "runs alone");
+    // A scenario to compare the experiment with (naming one study twice is refused first).
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\nscenario slower : base {\n    pack.cycle = 2 s\n}\n");
+    std::fs::write(&path, text).unwrap();
+    refused(&["run", &path, "--compare", "base,slower"], 1, "runs alone");
     refused(
-        &["run", &path, "--input-uncertainty", "3", "--compare", "base,base"],
+        &["run", &path, "--input-uncertainty", "3", "--compare", "base,slower"],
         2,
         "does not combine with `--compare`",
     );
