@@ -29,6 +29,9 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
         };
         match name {
             Some(name) => eprintln!("error: no optimize study named `{name}` ({listed})"),
+            None if known.is_empty() => {
+                eprintln!("error: `{}` declares no `optimize` study", options.file)
+            }
             None => eprintln!("error: name the optimize study to run ({listed})"),
         }
         return ExitCode::from(if known.is_empty() || name.is_some() { 1 } else { 2 });

@@ -465,6 +465,48 @@ optimize service_level : base {
     let _ = std::fs::remove_file(model);
 }
 
+/// `fab optimize` without the study's name runs the model's only one; otherwise it says what
+/// there is to run.
+#[test]
+fn optimize_says_which_studies_there_are() {
+    let several = write_temp(
+        "several.fab",
+        &format!(
+            "{LINE}
+optimize first : baseline {{
+    vary b1.capacity in 0..=2
+    maximize throughput
+    budget = 3 runs
+}}
+optimize second : baseline {{
+    vary b1.capacity in 0..=2
+    minimize wip
+    budget = 3 runs
+}}"
+        ),
+    );
+    let none = write_temp("none.fab", LINE);
+    for (args, code, message) in [
+        (
+            vec![several.as_str()],
+            2,
+            "name the optimize study to run (the model has: first, second)",
+        ),
+        (
+            vec![several.as_str(), "third"],
+            1,
+            "no optimize study named `third` (the model has: first, second)",
+        ),
+        (vec![none.as_str()], 1, "declares no `optimize` study"),
+    ] {
+        let output = fab(&[&["optimize"][..], &args].concat());
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+    }
+    let _ = std::fs::remove_file(several);
+    let _ = std::fs::remove_file(none);
+}
+
 #[test]
 fn a_directional_optimize_is_refused_with_its_reason() {
     let model = write_temp(
