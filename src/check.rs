@@ -13,7 +13,7 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
         let root = match load_model(&mut db, path) {
             Ok(root) => root,
             Err(reason) => {
-                eprintln!("error: cannot read `{path}`: {reason}");
+                errln!("error: cannot read `{path}`: {reason}");
                 io_failure = true;
                 continue;
             }
@@ -24,10 +24,10 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
         if json {
             out!("{}", render::render_json(&db, &diagnostics));
         } else {
-            eprint!("{}", render::render_human(&db, &diagnostics, crate::use_color()));
+            err!("{}", render::render_human(&db, &diagnostics, crate::use_color()));
             if verbose && !diagnostics.iter().any(Diagnostic::is_error) {
                 let model = fab_compiler::lower::lower(&db, root);
-                eprintln!(
+                errln!(
                     "{path}: {} components, {} flows, {} products, {} experiments, {} scenarios",
                     model.graph.node_count(),
                     model.graph.edge_count(),
@@ -36,7 +36,7 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
                     model.scenarios.len()
                 );
                 for line in fab_compiler::docs::fitted_report(&db, root) {
-                    eprintln!("  {line}");
+                    errln!("  {line}");
                 }
             }
         }
@@ -45,9 +45,9 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         let checked = plural(files.len(), "file");
         if errors == 0 && warnings == 0 && !io_failure {
-            eprintln!("checked {checked}: no problems");
+            errln!("checked {checked}: no problems");
         } else {
-            eprintln!(
+            errln!(
                 "checked {checked}: {}, {}",
                 plural(errors, "error"),
                 plural(warnings, "warning")

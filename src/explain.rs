@@ -16,8 +16,8 @@ pub fn run(code: Option<&str>) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!("error: no diagnostic code `{code}`");
-            eprintln!("help: `fab explain` with no code lists them all");
+            errln!("error: no diagnostic code `{code}`");
+            errln!("help: `fab explain` with no code lists them all");
             ExitCode::from(2)
         }
     }

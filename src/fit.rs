@@ -44,7 +44,7 @@ pub fn run(options: Options) -> ExitCode {
     match fit_file(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, message)) => {
-            eprintln!("{message}");
+            errln!("{message}");
             ExitCode::from(code)
         }
     }
@@ -114,7 +114,7 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     } else {
         write_stdout(&text_report(&context, &ranking, &assessed));
         if !written.is_empty() {
-            eprintln!("wrote {}", written.join(", "));
+            errln!("wrote {}", written.join(", "));
         }
     }
     Ok(())

@@ -12,22 +12,23 @@ use fab_compiler::diagnostic::Diagnostic;
 use fab_compiler::{Database, check_model, render, scope};
 
 pub fn run(files: &[String], check: bool) -> ExitCode {
-    let mut io_failure = false;
+    // Files that could not be read or written.
+    let mut failed = 0;
     let mut broken = 0;
     let mut changed = 0;
     for path in files {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(reason) => {
-                eprintln!("error: cannot read `{path}`: {reason}");
-                io_failure = true;
+                errln!("error: cannot read `{path}`: {reason}");
+                failed += 1;
                 continue;
             }
         };
         let formatted = match fab_grammar::format(&text) {
             Ok(formatted) => formatted,
             Err(_) => {
-                eprint!("{}", syntax_errors(path, text));
+                err!("{}", syntax_errors(path, text));
                 broken += 1;
                 continue;
             }
@@ -35,19 +36,20 @@ pub fn run(files: &[String], check: bool) -> ExitCode {
         if formatted == text {
             continue;
         }
-        changed += 1;
         if check {
             outln!("would reformat {path}");
             out!("{}", first_difference(path, &text, &formatted));
         } else if let Err(reason) = std::fs::write(path, &formatted) {
-            eprintln!("error: cannot write `{path}`: {reason}");
-            io_failure = true;
+            errln!("error: cannot write `{path}`: {reason}");
+            failed += 1;
+            continue;
         } else {
-            eprintln!("formatted {path}");
+            errln!("formatted {path}");
         }
+        changed += 1;
     }
-    eprintln!("{}", summary(files.len(), changed, broken, check));
-    if io_failure {
+    errln!("{}", summary(files.len(), changed, broken, failed, check));
+    if failed > 0 {
         ExitCode::from(2)
     } else if broken > 0 || (check && changed > 0) {
         ExitCode::from(1)
@@ -70,7 +72,7 @@ fn syntax_errors(path: &str, text: String) -> String {
 }
 
 /// `3 files: 1 reformatted, 1 not formatted because of syntax errors`.
-fn summary(files: usize, changed: usize, broken: usize, check: bool) -> String {
+fn summary(files: usize, changed: usize, broken: usize, failed: usize, check: bool) -> String {
     let files = format!("{files} file{}", if files == 1 { "" } else { "s" });
     let mut parts = Vec::new();
     if changed > 0 {
@@ -81,6 +83,9 @@ fn summary(files: usize, changed: usize, broken: usize, check: bool) -> String {
     }
     if broken > 0 {
         parts.push(format!("{broken} not formatted because of syntax errors"));
+    }
+    if failed > 0 {
+        parts.push(format!("{failed} could not be read or written"));
     }
     if parts.is_empty() {
         return format!("{files} already formatted");

@@ -8,14 +8,14 @@ pub fn run(path: &str, json: bool) -> ExitCode {
     let root = match load_model(&mut db, path) {
         Ok(root) => root,
         Err(reason) => {
-            eprintln!("error: cannot read `{path}`: {reason}");
+            errln!("error: cannot read `{path}`: {reason}");
             return ExitCode::from(2);
         }
     };
     let compilation = compile(&db, root);
     let Some(model) = compilation.model else {
-        eprint!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
-        eprintln!("error: `{path}` has errors; fix them to see its graph");
+        err!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
+        errln!("error: `{path}` has errors; fix them to see its graph");
         return ExitCode::from(1);
     };
     if json {

@@ -6,7 +6,7 @@ pub fn run() -> ExitCode {
     match fab_lsp::run_stdio() {
         Ok(()) => ExitCode::SUCCESS,
         Err(reason) => {
-            eprintln!("error: cannot start the language server: {reason}");
+            errln!("error: cannot start the language server: {reason}");
             ExitCode::from(2)
         }
     }

@@ -17,6 +17,19 @@ macro_rules! outln {
     ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*), true) };
 }
 
+/// Prints to standard error like `eprint!`, but a standard error that cannot be written (closed
+/// by `fab check … 2>&1 | head`) is ignored rather than a panic: the command finishes and exits
+/// with its own code.
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::write_stderr(format_args!($($arg)*), false) };
+}
+
+/// Prints a line to standard error like `eprintln!`, with the error handling of `err!`.
+macro_rules! errln {
+    () => { $crate::write_stderr(format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::write_stderr(format_args!($($arg)*), true) };
+}
+
 mod check;
 mod explain;
 mod fit;
@@ -45,6 +58,15 @@ fn write_stdout(args: std::fmt::Arguments, newline: bool) {
     });
 }
 
+/// Writes to standard error for `err!` and `errln!`, ignoring a failure to write: there is nowhere
+/// left to report it.
+fn write_stderr(args: std::fmt::Arguments, newline: bool) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_fmt(args)
+        .and_then(|()| if newline { stderr.write_all(b"\n") } else { Ok(()) });
+}
+
 /// Buffered standard output, written by direct (inlined) calls.
 type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
 
@@ -57,7 +79,7 @@ fn write_stdout_with(write: impl FnOnce(&mut Stdout) -> std::io::Result<()>) {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         Err(error) => {
-            eprintln!("error: cannot write to standard output: {error}");
+            errln!("error: cannot write to standard output: {error}");
             std::process::exit(2);
         }
     }
@@ -310,7 +332,7 @@ fn main() -> ExitCode {
             };
             for (flag, names) in [("--select", &select), ("--compare", &compare)] {
                 if let Some(name) = names.as_deref().and_then(named_twice) {
-                    eprintln!(
+                    errln!(
                         "error: `{flag}` names `{name}` twice; a study against itself differs by \
                          nothing"
                     );
@@ -323,14 +345,14 @@ fn main() -> ExitCode {
                     Some(run::Selection { names, measure, indifference, pcs })
                 }
                 (Some(_), None) => {
-                    eprintln!(
+                    errln!(
                         "error: `--select` needs `--indifference D`, the smallest difference \
                          worth detecting"
                     );
                     return ExitCode::from(2);
                 }
                 (Some(_), _) => {
-                    eprintln!("error: `--select` takes at least two names: `--select A,B`");
+                    errln!("error: `--select` takes at least two names: `--select A,B`");
                     return ExitCode::from(2);
                 }
             };
@@ -338,7 +360,7 @@ fn main() -> ExitCode {
                 None => None,
                 Some([a, b]) => Some((a.clone(), b.clone())),
                 Some(_) => {
-                    eprintln!("error: `--compare` takes two names: `--compare A,B`");
+                    errln!("error: `--compare` takes two names: `--compare A,B`");
                     return ExitCode::from(2);
                 }
             };

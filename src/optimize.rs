@@ -28,11 +28,11 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
             format!("the model has: {}", known.join(", "))
         };
         match name {
-            Some(name) => eprintln!("error: no optimize study named `{name}` ({listed})"),
+            Some(name) => errln!("error: no optimize study named `{name}` ({listed})"),
             None if known.is_empty() => {
-                eprintln!("error: `{}` declares no `optimize` study", options.file)
+                errln!("error: `{}` declares no `optimize` study", options.file)
             }
-            None => eprintln!("error: name the optimize study to run ({listed})"),
+            None => errln!("error: name the optimize study to run ({listed})"),
         }
         return ExitCode::from(if known.is_empty() || name.is_some() { 1 } else { 2 });
     };

@@ -38,12 +38,12 @@ fn write_trace(path: &str, study: &Study) -> Result<(), ExitCode> {
     let trace = match fab_runtime::simulate_traced(&study.model, &study.experiment, 0) {
         Ok((_, trace)) => trace,
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             return Err(ExitCode::from(1));
         }
     };
     std::fs::write(path, fab_runtime::engine::trace_csv(&trace)).map_err(|e| {
-        eprintln!("error: cannot write the trace `{path}`: {e}");
+        errln!("error: cannot write the trace `{path}`: {e}");
         ExitCode::from(2)
     })
 }
@@ -54,16 +54,16 @@ pub fn compile_model(file: &str) -> Result<fab_runtime::Model, ExitCode> {
     let root = match load_model(&mut db, file) {
         Ok(root) => root,
         Err(reason) => {
-            eprintln!("error: cannot read `{file}`: {reason}");
+            errln!("error: cannot read `{file}`: {reason}");
             return Err(ExitCode::from(2));
         }
     };
     let compilation = compile(&db, root);
     if !compilation.diagnostics.is_empty() {
-        eprint!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
+        err!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
     }
     compilation.model.ok_or_else(|| {
-        eprintln!("error: `{file}` has errors; fix them to run it");
+        errln!("error: `{file}` has errors; fix them to run it");
         ExitCode::from(1)
     })
 }
@@ -74,7 +74,7 @@ pub fn compile_model(file: &str) -> Result<fab_runtime::Model, ExitCode> {
 pub fn prepare_outputs(options: &Options) -> Result<(), ExitCode> {
     if let Some(dir) = &options.out {
         std::fs::create_dir_all(dir).map_err(|e| {
-            eprintln!("error: cannot create `{dir}`: {e}");
+            errln!("error: cannot create `{dir}`: {e}");
             ExitCode::from(2)
         })?;
     }
@@ -89,7 +89,7 @@ pub fn prepare_outputs(options: &Options) -> Result<(), ExitCode> {
             None
         };
         if let Some(problem) = problem {
-            eprintln!("error: cannot write the trace `{path}`: {problem}");
+            errln!("error: cannot write the trace `{path}`: {problem}");
             return Err(ExitCode::from(2));
         }
     }
@@ -109,7 +109,7 @@ pub fn run(options: Options) -> ExitCode {
     if asks_input_uncertainty
         && (options.compare.is_some() || options.select.is_some() || options.sensitivity.is_some())
     {
-        eprintln!(
+        errln!(
             "error: `--input-uncertainty` runs one experiment or scenario; it does not combine \
              with `--compare`, `--select` or `--sensitivity`"
         );
@@ -142,12 +142,12 @@ pub fn run(options: Options) -> ExitCode {
         let study = match Study::resolve(&model, name, &options.overrides) {
             Ok(study) => study,
             Err(error) => {
-                eprintln!("error: {error}");
+                errln!("error: {error}");
                 return ExitCode::from(1);
             }
         };
         if study.experiment.input_uncertainty.is_some() {
-            eprintln!(
+            errln!(
                 "error: experiment `{}` asks for input uncertainty, which runs alone: compare \
                  experiments without `input_uncertainty` (or pass `--input-uncertainty 0`)",
                 study.experiment.name
@@ -165,7 +165,7 @@ pub fn run(options: Options) -> ExitCode {
         match results {
             Ok(results) => all.push(results),
             Err(error) => {
-                eprintln!("error: {error}");
+                errln!("error: {error}");
                 return ExitCode::from(1);
             }
         }
@@ -181,7 +181,7 @@ pub fn run(options: Options) -> ExitCode {
         if let Some(dir) = &options.out
             && let Err(e) = write_files(dir, &[("comparison.json", json + "\n")])
         {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(2);
         }
         return ExitCode::SUCCESS;
@@ -229,7 +229,7 @@ pub fn emit(
             write_files(dir, &files)
         });
         if let Err(e) = written {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return ExitCode::from(2);
         }
         if !options.json {
@@ -381,7 +381,7 @@ pub fn resolve_base(
 ) -> Result<Study, ExitCode> {
     let name = &model.experiments[base.0 as usize].name;
     Study::resolve(model, Some(name), &options.overrides).map_err(|error| {
-        eprintln!("error: {error}");
+        errln!("error: {error}");
         ExitCode::from(1)
     })
 }
@@ -397,7 +397,7 @@ pub fn with_progress<T, E: std::fmt::Display>(
     let outcome = work(&|done, total| progress.update(done, total));
     progress.clear();
     outcome.map_err(|error| {
-        eprintln!("error: {error}");
+        errln!("error: {error}");
         ExitCode::from(1)
     })
 }

@@ -165,7 +165,7 @@ fn input_uncertainty_table(
 pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
     let Some(study) = model.sensitivities.iter().find(|s| s.name == name) else {
         let known: Vec<&str> = model.sensitivities.iter().map(|s| s.name.as_str()).collect();
-        eprintln!(
+        errln!(
             "error: no sensitivity study named `{name}`{}",
             if known.is_empty() {
                 " (the model declares none)".to_string()
@@ -281,7 +281,7 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
 pub fn select(options: &Options, model: &Model, selection: &crate::run::Selection) -> ExitCode {
     let Some(designed::Measure { decl, stat }) = designed::measure(&selection.measure) else {
         let names: Vec<&str> = designed::measures().map(|m| m.name()).collect();
-        eprintln!("error: no measure `{}`; use one of {}", selection.measure, names.join(", "));
+        errln!("error: no measure `{}`; use one of {}", selection.measure, names.join(", "));
         return ExitCode::from(2);
     };
     let (measure, unit, maximize) = (decl.name, decl.unit, decl.larger_is_better);
@@ -289,7 +289,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
     for name in &selection.names {
         match Study::resolve(model, Some(name), &options.overrides) {
             Ok(study) if study.experiment.input_uncertainty.is_some() => {
-                eprintln!(
+                errln!(
                     "error: `{name}` asks for input uncertainty, which runs alone: select among \
                      experiments without `input_uncertainty` (or pass `--input-uncertainty 0`)"
                 );
@@ -297,7 +297,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
             }
             Ok(study) => studies.push(study),
             Err(error) => {
-                eprintln!("error: {error}");
+                errln!("error: {error}");
                 return ExitCode::from(1);
             }
         }
@@ -317,7 +317,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
     ) {
         Ok(procedure) => procedure.with_max_replications(max_replications),
         Err(why) => {
-            eprintln!("error: {why}");
+            errln!("error: {why}");
             return ExitCode::from(2);
         }
     };
@@ -326,7 +326,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
         Ok(pool) => pool,
         Err(e) => {
-            eprintln!("error: cannot start threads: {e}");
+            errln!("error: cannot start threads: {e}");
             return ExitCode::from(2);
         }
     };
@@ -353,7 +353,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
                     taken[system] += 1;
                 }
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    errln!("error: {error}");
                     return ExitCode::from(1);
                 }
             }
@@ -433,7 +433,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
     if let Some(dir) = &options.out
         && let Err(e) = write_files(dir, &[("selection.json", json + "\n")])
     {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS

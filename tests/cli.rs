@@ -4,6 +4,24 @@ mod support;
 
 use support::{fab, fab_blocks, repo, stderr, stdout, write_temp};
 
+/// A standard error whose reader has gone away (`fab check … 2>&1 | head`) is no panic: the
+/// command ends with its own exit code.
+#[test]
+fn a_closed_standard_error_is_no_panic() {
+    let model = write_temp("closed_stderr.fab", "station s { cylce = 3 s }\n");
+    for (args, code) in [(vec!["check", &model], 1), (vec!["run", "no/such/model.fab"], 2)] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_fab"))
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "fab {args:?}");
+    }
+}
+
 #[test]
 fn every_example_checks_clean() {
     let mut examples: Vec<_> =

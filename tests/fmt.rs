@@ -86,6 +86,11 @@ fn fmt_usage_and_io_errors_exit_2() {
     let missing = fab(&["fmt", "no/such/file.fab"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read `no/such/file.fab`"));
+    assert!(
+        stderr(&missing).contains("1 file: 1 could not be read or written"),
+        "the summary counts it: {}",
+        stderr(&missing)
+    );
     assert_eq!(fab(&["fmt"]).status.code(), Some(2));
     assert_eq!(fab(&["fmt", "--check"]).status.code(), Some(2));
 }

@@ -106,7 +106,7 @@ pub fn run(options: Options) -> ExitCode {
     match report(&options) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, message)) => {
-            eprintln!("{message}");
+            errln!("{message}");
             ExitCode::from(code)
         }
     }
@@ -191,7 +191,7 @@ fn report(options: &Options) -> Result<(), Failed> {
     } else {
         crate::fit::write_stdout(&text_report(&context, &groups));
         if !written.is_empty() {
-            eprintln!("wrote {} plots to {}", written.len(), options.plot.as_deref().unwrap_or(""));
+            errln!("wrote {} plots to {}", written.len(), options.plot.as_deref().unwrap_or(""));
         }
     }
     Ok(())
