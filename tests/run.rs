@@ -166,9 +166,24 @@ fn assert_results_document(d: &Value, what: &str) {
     }
     let sinks = d["sinks"].as_object().unwrap();
     assert!(!sinks.is_empty(), "{what}: no sink");
-    for (name, s) in sinks {
-        assert_stat(&s["count"], n, &format!("{what}: sinks.{name}.count"));
-        assert_stat(&s["throughput_per_hour"], n, &format!("{what}: sinks.{name}.throughput"));
+    let lead_times = ["lead_time_s", "lead_time_p50_s", "lead_time_p95_s"];
+    let outputs = d["products"].as_object().unwrap().iter().map(|(n, p)| (n, p, "products"));
+    for (name, s, table) in sinks.iter().map(|(n, s)| (n, s, "sinks")).chain(outputs) {
+        for field in [&["count", "throughput_per_hour"][..], &lead_times].concat() {
+            assert_stat(&s[field], n, &format!("{what}: {table}.{name}.{field}"));
+        }
+        for r in 0..n {
+            let [p50, p95] = ["lead_time_p50_s", "lead_time_p95_s"].map(|f| &s[f]["values"][r]);
+            assert!(p50.as_f64() <= p95.as_f64(), "{what}: {table}.{name}: p50 {p50}, p95 {p95}");
+        }
+    }
+    if let [(_, sink)] = &sinks.iter().collect::<Vec<_>>()[..] {
+        for field in lead_times {
+            assert_eq!(
+                sink[field], d["kpis"][field],
+                "{what}: one sink's lead times are the model's"
+            );
+        }
     }
     // The ranking lists every station once, largest share first.
     let ranking = d["bottlenecks"].as_array().unwrap();

@@ -405,8 +405,16 @@ pub struct SinkResults {
     pub count: Stat,
     pub throughput_per_hour: Stat,
     pub lead_time_s: Stat,
+    pub lead_time_p50_s: Stat,
+    pub lead_time_p95_s: Stat,
 }
-aggregate!(SinkResults { count, throughput_per_hour, lead_time_s });
+aggregate!(SinkResults {
+    count,
+    throughput_per_hour,
+    lead_time_s,
+    lead_time_p50_s,
+    lead_time_p95_s
+});
 
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct Bottleneck {

@@ -19,9 +19,9 @@
 //!   keeps the current value and forgets the past.
 //! - [`Welford`] keeps count, mean and variance with Welford's update, and merges two accumulators
 //!   with the pairwise formula of Chan, Golub and LeVeque.
-//! - [`LogHistogram`] counts durations in logarithmically spaced buckets, 512 to each power of
-//!   two, and answers every quantile to within 0.2 % of the sample quantile, whatever the order
-//!   in which the durations arrive.
+//! - [`DurationHistogram`] counts durations in logarithmically spaced buckets, 512 to each power
+//!   of two, and answers every quantile to within 0.2 % of the sample quantile, whatever the order
+//!   in which the durations arrive; it keeps their exact sum for the mean, and histograms merge.
 //!
 //! All arithmetic is sequential IEEE f64 and transcendental functions come from `libm`, so
 //! results are identical on every platform.
@@ -500,16 +500,16 @@ impl Welford {
     }
 }
 
-/// Sub-buckets per power of two in a [`LogHistogram`], as a power of two: 2⁹ = 512, so a bucket
+/// Sub-buckets per power of two in a [`DurationHistogram`], as a power of two: 2⁹ = 512, so a bucket
 /// is at most 1/512 of its lower bound wide.
 const SUB_BITS: u32 = 9;
 
-/// How many buckets a [`LogHistogram`] has: the 2⁹ exact ones below 2⁹, then 2⁹ for each power of
+/// How many buckets a [`DurationHistogram`] has: the 2⁹ exact ones below 2⁹, then 2⁹ for each power of
 /// two from 2⁹ to 2⁶³.
 const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) << SUB_BITS;
 
-/// Every quantile of a stream of durations in integer nanoseconds, to within 2⁻⁹ (0.2 %) of the
-/// sample quantile, in bounded memory.
+/// The mean and every quantile of a stream of durations in integer nanoseconds: the mean exact,
+/// quantiles to within 2⁻⁹ (0.2 %) of the sample quantile, in bounded memory.
 ///
 /// A duration is counted in one of logarithmically spaced buckets: below 2⁹ ns each value has its
 /// own; above, each power of two `[2^e, 2^(e+1))` is cut into 2⁹ equal buckets, the bucket's
@@ -517,7 +517,7 @@ const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) << SUB_BITS;
 /// any value in it wide, whatever the scale: 60 s lead times and 6 h ones are resolved alike.
 /// Counting takes a few integer instructions and one increment in memory.
 ///
-/// [`LogHistogram::quantile`] answers with the sample quantile's definition, `x_(1 + (n−1)p)`
+/// [`DurationHistogram::quantile`] answers with the sample quantile's definition, `x_(1 + (n−1)p)`
 /// interpolated linearly between order statistics. The smallest and largest are known exactly;
 /// every other order statistic is placed inside its bucket as if the bucket's observations were
 /// spread evenly over it, and kept within the exact minimum and maximum. Each order statistic is
@@ -531,23 +531,25 @@ const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) << SUB_BITS;
 /// The 28,672 counts take 229 KB, allocated zeroed; a run touches only the buckets its durations
 /// fall in, and the quantile scans only those from the smallest duration's to the largest's.
 #[derive(Clone, PartialEq, Debug)]
-pub struct LogHistogram {
+pub struct DurationHistogram {
     counts: Vec<u64>,
     count: u64,
+    /// The sum of every duration, exact: the mean is rounded once, when it is asked for.
+    total_ns: u128,
     /// The exact extremes, which also bound the range of buckets used.
     min: u64,
     max: u64,
 }
 
-impl Default for LogHistogram {
-    fn default() -> LogHistogram {
-        LogHistogram::new()
+impl Default for DurationHistogram {
+    fn default() -> DurationHistogram {
+        DurationHistogram::new()
     }
 }
 
-impl LogHistogram {
-    pub fn new() -> LogHistogram {
-        LogHistogram { counts: vec![0; BUCKETS], count: 0, min: u64::MAX, max: 0 }
+impl DurationHistogram {
+    pub fn new() -> DurationHistogram {
+        DurationHistogram { counts: vec![0; BUCKETS], count: 0, total_ns: 0, min: u64::MAX, max: 0 }
     }
 
     /// The bucket of `ns`.
@@ -572,12 +574,13 @@ impl LogHistogram {
         if self.count == 0 {
             return 0..0;
         }
-        LogHistogram::bucket(self.min)..LogHistogram::bucket(self.max) + 1
+        DurationHistogram::bucket(self.min)..DurationHistogram::bucket(self.max) + 1
     }
 
     pub fn push(&mut self, ns: u64) {
-        self.counts[LogHistogram::bucket(ns)] += 1;
+        self.counts[DurationHistogram::bucket(ns)] += 1;
         self.count += 1;
+        self.total_ns += u128::from(ns);
         self.min = self.min.min(ns);
         self.max = self.max.max(ns);
     }
@@ -586,11 +589,28 @@ impl LogHistogram {
         self.count
     }
 
+    /// The mean in seconds, from the exact sum; 0 without observations.
+    pub fn mean_s(&self) -> f64 {
+        if self.count == 0 { 0.0 } else { self.total_ns as f64 / self.count as f64 / 1e9 }
+    }
+
+    /// Adds every observation of `other`, as if each had been pushed here.
+    pub fn merge(&mut self, other: &DurationHistogram) {
+        for index in other.used() {
+            self.counts[index] += other.counts[index];
+        }
+        self.count += other.count;
+        self.total_ns += other.total_ns;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+    }
+
     /// Forgets every observation (warm-up deletion), touching only the buckets used.
     pub fn clear(&mut self) {
         let used = self.used();
         self.counts[used].fill(0);
         self.count = 0;
+        self.total_ns = 0;
         self.min = u64::MAX;
         self.max = 0;
     }
@@ -626,7 +646,7 @@ impl LogHistogram {
         for index in self.used() {
             let here = self.counts[index];
             if rank < before + here {
-                let (low, width) = LogHistogram::bounds(index);
+                let (low, width) = DurationHistogram::bounds(index);
                 let spread = if width == 1 {
                     low as f64
                 } else {
@@ -886,7 +906,7 @@ mod tests {
     }
 
     /// The sample quantile of an ascending, non-empty sample: `x_(1 + (n−1)p)`, interpolated
-    /// linearly (the definition `LogHistogram::quantile` estimates).
+    /// linearly (the definition `DurationHistogram::quantile` estimates).
     fn sorted_quantile(sorted: &[f64], p: f64) -> f64 {
         let rank = (sorted.len() - 1) as f64 * p;
         let below = rank.floor() as usize;
@@ -902,7 +922,7 @@ mod tests {
     /// Pushes `ns` into a histogram and checks every quantile of [`PROBABILITIES`] against the
     /// sample quantile, within the documented bound of 2⁻⁹ relative.
     fn assert_within_bound(ns: &[u64], what: &str) {
-        let mut histogram = LogHistogram::new();
+        let mut histogram = DurationHistogram::new();
         ns.iter().for_each(|&x| histogram.push(x));
         assert_eq!(histogram.count(), ns.len() as u64);
         let mut sorted: Vec<f64> = ns.iter().map(|&x| x as f64).collect();
@@ -921,19 +941,19 @@ mod tests {
 
     /// Buckets cover every `u64` once, in order, each at most 2⁻⁹ of its lower bound wide.
     #[test]
-    fn log_histogram_buckets_tile_the_integers() {
-        assert_eq!(LogHistogram::bucket(0), 0);
-        assert_eq!(LogHistogram::bucket(u64::MAX), BUCKETS - 1);
+    fn duration_histogram_buckets_tile_the_integers() {
+        assert_eq!(DurationHistogram::bucket(0), 0);
+        assert_eq!(DurationHistogram::bucket(u64::MAX), BUCKETS - 1);
         let mut next = 0u64;
         for index in 0..BUCKETS {
-            let (low, width) = LogHistogram::bounds(index);
+            let (low, width) = DurationHistogram::bounds(index);
             assert_eq!(low, next, "bucket {index} starts where the one before ends");
             assert!(
                 low < 1024 && width == 1 || width <= low >> 9,
                 "bucket {index}: {low} + {width}"
             );
-            assert_eq!(LogHistogram::bucket(low), index);
-            assert_eq!(LogHistogram::bucket(low + (width - 1)), index);
+            assert_eq!(DurationHistogram::bucket(low), index);
+            assert_eq!(DurationHistogram::bucket(low + (width - 1)), index);
             next = low.wrapping_add(width);
         }
         assert_eq!(next, 0, "the last bucket ends at 2⁶⁴");
@@ -942,10 +962,10 @@ mod tests {
     /// Below 2¹⁰ ns every value has its own bucket, and the extremes are always exact: small
     /// samples and constant ones are answered exactly.
     #[test]
-    fn log_histogram_is_exact_where_the_buckets_or_extremes_are() {
+    fn duration_histogram_is_exact_where_the_buckets_or_extremes_are() {
         let data = [400, 100, 500, 200, 300];
         for n in 1..=data.len() {
-            let mut histogram = LogHistogram::new();
+            let mut histogram = DurationHistogram::new();
             data[..n].iter().for_each(|&x| histogram.push(x));
             let mut sorted: Vec<f64> = data[..n].iter().map(|&x| x as f64).collect();
             sorted.sort_by(f64::total_cmp);
@@ -954,16 +974,16 @@ mod tests {
                 assert_eq!(histogram.quantile(p), exact, "p {p}, n {n}");
             }
         }
-        let mut constant = LogHistogram::new();
+        let mut constant = DurationHistogram::new();
         (0..1000).for_each(|_| constant.push(61_234_567_891));
         for p in PROBABILITIES {
             assert_eq!(constant.quantile(p), secs(61_234_567_891));
         }
-        let mut pair = LogHistogram::new();
+        let mut pair = DurationHistogram::new();
         [3_600_000_000_123, 60_000_000_007].iter().for_each(|&x| pair.push(x));
         assert_eq!(pair.quantile(0.0), secs(60_000_000_007));
         assert_eq!(pair.quantile(1.0), secs(3_600_000_000_123));
-        assert_eq!(LogHistogram::new().quantile(0.5), 0.0);
+        assert_eq!(DurationHistogram::new().quantile(0.5), 0.0);
         assert_eq!(pair.quantile(f64::NAN), pair.quantile(0.5));
         assert_eq!(pair.quantile(7.0), pair.quantile(1.0));
     }
@@ -971,7 +991,7 @@ mod tests {
     /// Smooth draws, a mixture, extremes of the range, and lead times that arrive in runs (the
     /// case that misled P²): every quantile stays within the bound.
     #[test]
-    fn log_histogram_quantiles_stay_within_two_to_the_minus_nine() {
+    fn duration_histogram_quantiles_stay_within_two_to_the_minus_nine() {
         let mut random = Lcg(20_240_601);
         let seconds = |s: f64| (s * 1e9) as u64;
         let exponential: Vec<u64> =
@@ -1001,12 +1021,36 @@ mod tests {
         assert_within_bound(&[0, 1, 1023, 1024, 1025, u64::MAX / 3, u64::MAX], "the range's ends");
     }
 
+    /// The mean is the exact sum's, and a merge is the same as pushing every observation into
+    /// one histogram.
     #[test]
-    fn a_cleared_log_histogram_forgets_everything() {
-        let mut histogram = LogHistogram::new();
+    fn histograms_merge_and_keep_the_exact_mean() {
+        let mut random = Lcg(7);
+        let draws: Vec<u64> =
+            (0..3_000).map(|_| (-90e9 * libm::log(random.uniform())) as u64).collect();
+        let mut whole = DurationHistogram::new();
+        let mut parts =
+            [DurationHistogram::new(), DurationHistogram::new(), DurationHistogram::new()];
+        for (i, &d) in draws.iter().enumerate() {
+            whole.push(d);
+            parts[i % 3].push(d);
+        }
+        let mut merged = DurationHistogram::new();
+        parts.iter().for_each(|part| merged.merge(part));
+        assert_eq!(merged, whole);
+        let total: u128 = draws.iter().map(|&d| u128::from(d)).sum();
+        assert_eq!(whole.mean_s(), total as f64 / 3_000.0 / 1e9);
+        assert_eq!(DurationHistogram::new().mean_s(), 0.0);
+        merged.merge(&DurationHistogram::new());
+        assert_eq!(merged, whole, "merging an empty histogram changes nothing");
+    }
+
+    #[test]
+    fn a_cleared_duration_histogram_forgets_everything() {
+        let mut histogram = DurationHistogram::new();
         [5, 7_000_000_000, 90_000_000_000].iter().for_each(|&x| histogram.push(x));
         histogram.clear();
-        assert_eq!(histogram, LogHistogram::new());
+        assert_eq!(histogram, DurationHistogram::new());
         histogram.push(42_000_000_000);
         assert_eq!(histogram.quantile(0.5), 42.0);
     }

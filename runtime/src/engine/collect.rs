@@ -9,6 +9,7 @@ use crate::results::{
     BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, LineResults, Named,
     ResourceResults, Results, SinkResults, Stat, StationResults,
 };
+use crate::stats::DurationHistogram;
 use crate::time::secs;
 
 impl Sim<'_> {
@@ -22,7 +23,8 @@ impl Sim<'_> {
         let mut buffers = Vec::new();
         let mut conveyors = Vec::new();
         let mut sinks = Vec::new();
-        let mut delivered = 0u64;
+        // Every lead time after warm-up: the merge of the sinks'.
+        let mut all_leads = DurationHistogram::new();
         let mut total_cost = 0.0;
         let mut line = LineTotals::default();
         for c in self.model_order() {
@@ -129,16 +131,9 @@ impl Sim<'_> {
                     ));
                 }
                 At::Sink(i) => {
-                    let sink = &self.sinks[i];
-                    delivered += sink.count;
-                    sinks.push((
-                        name,
-                        SinkResults {
-                            count: Stat::single(sink.count as f64),
-                            throughput_per_hour: Stat::single(per_hour(sink.count)),
-                            lead_time_s: Stat::single(sink.lead.mean_s()),
-                        },
-                    ));
+                    let lead = &self.sinks[i].lead;
+                    all_leads.merge(lead);
+                    sinks.push((name, sink_results(lead, per_hour)));
                 }
                 At::Source(_) => {}
             }
@@ -149,14 +144,7 @@ impl Sim<'_> {
             .iter()
             .enumerate()
             .map(|(p, product)| {
-                (
-                    product.name.clone(),
-                    SinkResults {
-                        count: Stat::single(self.product_count[p] as f64),
-                        throughput_per_hour: Stat::single(per_hour(self.product_count[p])),
-                        lead_time_s: Stat::single(self.product_lead[p].mean_s()),
-                    },
-                )
+                (product.name.clone(), sink_results(&self.product_lead[p], per_hour))
             })
             .collect();
         let resources = self
@@ -197,15 +185,15 @@ impl Sim<'_> {
             confidence: experiment.confidence,
             currency: self.model.currency.clone(),
             kpis: Kpis {
-                throughput_per_hour: Stat::single(per_hour(delivered)),
-                lead_time_s: Stat::single(self.lead.mean_s()),
-                lead_time_p50_s: Stat::single(self.lead_quantiles.quantile(0.5)),
-                lead_time_p95_s: Stat::single(self.lead_quantiles.quantile(0.95)),
+                throughput_per_hour: Stat::single(per_hour(all_leads.count())),
+                lead_time_s: Stat::single(all_leads.mean_s()),
+                lead_time_p50_s: Stat::single(all_leads.quantile(0.5)),
+                lead_time_p95_s: Stat::single(all_leads.quantile(0.95)),
                 wip: Stat::single(self.wip.mean(now)),
                 scrapped: Stat::single(self.scrapped as f64),
                 cost: Stat::single(total_cost),
-                cost_per_part: Stat::single(if delivered > 0 {
-                    total_cost / delivered as f64
+                cost_per_part: Stat::single(if all_leads.count() > 0 {
+                    total_cost / all_leads.count() as f64
                 } else {
                     0.0
                 }),
@@ -262,4 +250,15 @@ struct LineTotals {
     maintenance_actions: f64,
     /// downtime, repair, preventive, operating, parts
     costs: [f64; 5],
+}
+
+/// What a sink or a product reports: parts, their rate and their lead times' mean and quantiles.
+fn sink_results(lead: &DurationHistogram, per_hour: impl Fn(u64) -> f64) -> SinkResults {
+    SinkResults {
+        count: Stat::single(lead.count() as f64),
+        throughput_per_hour: Stat::single(per_hour(lead.count())),
+        lead_time_s: Stat::single(lead.mean_s()),
+        lead_time_p50_s: Stat::single(lead.quantile(0.5)),
+        lead_time_p95_s: Stat::single(lead.quantile(0.95)),
+    }
 }

@@ -63,7 +63,7 @@ use crate::model::{
     Arrivals, Component, ComponentId, ComponentKind, Experiment, Model, QueuePolicy, Routing,
 };
 use crate::results::Results;
-use crate::stats::{DurationMean, LogHistogram, TimeWeightedCount};
+use crate::stats::{DurationHistogram, DurationMean, TimeWeightedCount};
 use crate::time::ns;
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
@@ -337,8 +337,9 @@ impl BufferNode {
 }
 
 struct SinkNode {
-    count: u64,
-    lead: DurationMean,
+    /// The lead times of the parts it took after warm-up: their count, mean and quantiles. The
+    /// model's are the merge of its sinks'.
+    lead: DurationHistogram,
 }
 
 /// Counts of model events over the whole run, warm-up included.
@@ -383,12 +384,8 @@ pub(crate) struct Sim<'m> {
     /// Stations changed at this instant, not yet reported (see `station::report_changes`).
     changed: Vec<u32>,
     wip: TimeWeightedCount,
-    lead: DurationMean,
-    /// Every lead time after warm-up, for its quantiles.
-    lead_quantiles: LogHistogram,
-    /// Per product: parts delivered after warm-up and their lead times.
-    product_count: Vec<u64>,
-    product_lead: Vec<DurationMean>,
+    /// Per product: the lead times of parts delivered after warm-up.
+    product_lead: Vec<DurationHistogram>,
     scrapped: u64,
     counters: Counters,
     /// A series being recorded (`wip_series`).
@@ -574,9 +571,7 @@ impl<'m> Sim<'m> {
                         what: "a `transport`".into(),
                     });
                 }
-                ComponentKind::Sink => {
-                    sinks.push(SinkNode { count: 0, lead: DurationMean::default() })
-                }
+                ComponentKind::Sink => sinks.push(SinkNode { lead: DurationHistogram::new() }),
             }
             let first = successors.len() as u32;
             successors.extend(model.successors(id).iter().map(|s| number[s.index()]));
@@ -676,10 +671,7 @@ impl<'m> Sim<'m> {
             bottleneck: BottleneckTracker::new(station_count, 0),
             changed: Vec::with_capacity(station_count),
             wip: TimeWeightedCount::new(0),
-            lead: DurationMean::default(),
-            lead_quantiles: LogHistogram::new(),
-            product_count: vec![0; products],
-            product_lead: vec![DurationMean::default(); products],
+            product_lead: vec![DurationHistogram::new(); products],
             scrapped: 0,
             counters: Counters::default(),
             series: None,
@@ -1118,16 +1110,10 @@ impl<'m> Sim<'m> {
         if now < self.warmup {
             return;
         }
-        let sink = &mut self.sinks[i];
         let lead_ns = now - part.created;
-        sink.count += 1;
-        sink.lead.push(lead_ns);
-        self.lead.push(lead_ns);
-        self.lead_quantiles.push(lead_ns);
-        let p = part.product as usize;
-        if p < self.product_count.len() {
-            self.product_count[p] += 1;
-            self.product_lead[p].push(lead_ns);
+        self.sinks[i].lead.push(lead_ns);
+        if let Some(product) = self.product_lead.get_mut(part.product as usize) {
+            product.push(lead_ns);
         }
     }
 
@@ -1155,10 +1141,7 @@ impl<'m> Sim<'m> {
     fn reset_statistics(&mut self) {
         let now = self.now;
         self.wip.reset(now);
-        self.lead = DurationMean::default();
-        self.lead_quantiles.clear();
-        self.product_count.iter_mut().for_each(|n| *n = 0);
-        self.product_lead.iter_mut().for_each(|w| *w = DurationMean::default());
+        self.product_lead.iter_mut().for_each(DurationHistogram::clear);
         self.scrapped = 0;
         self.bottleneck.reset(now);
         for crew in &mut self.crews {
@@ -1178,7 +1161,7 @@ impl<'m> Sim<'m> {
             conveyor.reset_statistics(now);
         }
         for sink in &mut self.sinks {
-            *sink = SinkNode { count: 0, lead: DurationMean::default() };
+            sink.lead.clear();
         }
     }
 }
