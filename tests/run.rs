@@ -571,6 +571,36 @@ fn a_changed_buffer_leaves_calendar_time_failures_unchanged() {
     }
 }
 
+#[test]
+fn a_scenario_keeps_the_route_of_a_component_it_changes() {
+    // A scenario overrides fields, never routes. `b` routes 90 % of parts to `x` and 10 % to `y`;
+    // the scenario gives it room it never needs at this load, so the scenario must run exactly
+    // as the experiment does, route draws included. (It used to replace `b` whole and forget its
+    // route: every part went to `x`.)
+    let model = support::write_temp(
+        "routed.fab",
+        "source s { interarrival = exponential(mean = 1 min) }
+buffer b { capacity = 50 }
+sink x
+sink y
+flow s -> b
+flow b -> x
+flow b -> y
+route b {
+    x = 90 %
+    y = 10 %
+}
+experiment e { horizon = 2 d, replications = 2, seed = 1 }
+scenario roomier : e { b.capacity = 60 }
+",
+    );
+    let base = run_json(&[&model, "--experiment", "e"]);
+    let scenario = run_json(&[&model, "--scenario", "roomier"]);
+    assert!(base["sinks"]["y"]["count"]["mean"].as_f64().unwrap() > 0.0, "the route draws");
+    assert_eq!(base["sinks"], scenario["sinks"], "the scenario routes as the experiment does");
+    assert_eq!(base["kpis"], scenario["kpis"]);
+}
+
 // ----- Little's law -------------------------------------------------------------------------------
 
 fn simulate(file: &str, overrides: &Overrides) -> Results {

@@ -78,11 +78,9 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let (from, to) = (ComponentId(edge.from as u32), ComponentId(edge.to as u32));
         model.graph.add_edge(from.node(), to.node(), Connection { order: order as u32 });
     }
-    for (node, declaration) in &graph.routes {
-        if let Some(route) = body(declaration) {
-            model.graph[ComponentId(*node as u32).node()].routing =
-                lower_routing(&route.fields, &names);
-        }
+    for (node, _) in &graph.routes {
+        model.graph[ComponentId(*node as u32).node()].routing =
+            routing_of(db, graph, *node, &names);
     }
 
     model.inputs = crate::inputs::fitted_inputs(db, &model, graph);
@@ -758,12 +756,35 @@ fn lower_scenario(
             apply_override(&mut checked, &path, field);
         }
         match target {
-            Err(index) => components
-                .push((ComponentId(index as u32), lower_component(&item, &checked, names))),
+            Err(index) => {
+                // A scenario overrides a component's fields, never its route: the component it
+                // puts in place keeps the base model's.
+                let mut component = lower_component(&item, &checked, names);
+                component.routing = routing_of(db, graph, index, names);
+                components.push((ComponentId(index as u32), component));
+            }
             Ok(id) => resources.push((id, lower_resource(&item, &checked))),
         }
     }
     Scenario { name: name.to_string(), base: *base_id, experiment, components, resources }
+}
+
+/// The routing of the process graph's node `node`: its `route`'s, or the first successor that
+/// can take a part.
+fn routing_of(
+    db: &dyn Db,
+    graph: &crate::validate::ModelGraph,
+    node: usize,
+    names: &Names,
+) -> Routing {
+    graph
+        .routes
+        .iter()
+        .find(|(routed, _)| *routed == node)
+        .and_then(|(_, declaration)| {
+            check_item(db, declaration.file, declaration.key.clone()).body.clone()
+        })
+        .map_or(Routing::FirstAvailable, |route| lower_routing(&route.fields, names))
 }
 
 fn apply_override(checked: &mut CheckedBody, path: &[String], field: crate::value::Field) {
