@@ -17,12 +17,14 @@ use std::process::ExitCode;
 /// A designed experiment: every point with common random numbers.
 pub fn design(options: &Options, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
-    let results = match with_progress(&experiment.name, options.json, |progress| {
+    let label = study.scenario.as_deref().unwrap_or(&experiment.name);
+    let mut results = match with_progress(label, options.json, |progress| {
         designed::run_design(&study.model, experiment, options.threads, progress)
     }) {
         Ok(results) => results,
         Err(code) => return code,
     };
+    results.scenario = study.scenario.clone();
     emit(
         options,
         &results,
@@ -34,11 +36,14 @@ pub fn design(options: &Options, study: &Study) -> ExitCode {
 
 fn design_table(file: &str, r: &DesignResults) -> String {
     let mut out = String::new();
+    let study = match &r.scenario {
+        Some(scenario) => format!("scenario {scenario} (of {})", r.experiment),
+        None => format!("experiment {}", r.experiment),
+    };
     let _ = writeln!(
         out,
-        "{file}: experiment {}, {} design, {} points × {} replications, seed {} \
+        "{file}: {study}, {} design, {} points × {} replications, seed {} \
          (common random numbers)\n",
-        r.experiment,
         r.design.replace('_', " "),
         r.points.len(),
         r.replications,

@@ -112,6 +112,37 @@ fn a_design_runs_every_point_with_common_random_numbers() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A scenario of a designed experiment runs the design, with the scenario's overrides: here the
+/// press that sets the rate cycles in 30 s instead of 60 s, so every point delivers twice as many
+/// parts as the experiment's. (The scenario used to drop the design and run one plain point.)
+#[test]
+fn a_scenario_of_a_designed_experiment_runs_its_design() {
+    let text = std::fs::read_to_string("tests/runs/one_rate.fab").unwrap()
+        + "\nscenario fast_press : same_point {\n    press.cycle = 30 s\n}\n";
+    let model = write_temp("designed_scenario.fab", &text);
+    let throughput = |d: &Value| {
+        let measures = d["points"][0]["measures"].as_array().unwrap().clone();
+        values(&measures.iter().find(|m| m[0] == "throughput").unwrap()[1])
+    };
+    let design = run_json(&[&model, "--experiment", "same_point"]);
+    let scenario = run_json(&[&model, "--scenario", "fast_press"]);
+    assert_eq!(
+        (&scenario["experiment"], &scenario["scenario"]),
+        (&design["experiment"], &"fast_press".into())
+    );
+    assert_eq!(scenario["points"].as_array().map(Vec::len), Some(1), "the design's one point");
+    // 24 h at one part per 60 s and per 30 s (the first part leaves after one cycle).
+    for (slow, fast) in throughput(&design).iter().zip(throughput(&scenario)) {
+        assert!(
+            (slow - 1439.0 / 24.0).abs() < 1e-9 && (fast - 2879.0 / 24.0).abs() < 1e-9,
+            "{slow} {fast}"
+        );
+    }
+    let table = fab(&["run", &model, "--scenario", "fast_press"]);
+    assert!(stdout(&table).contains("scenario fast_press (of same_point), full factorial design"));
+    let _ = std::fs::remove_file(model);
+}
+
 #[test]
 fn sobol_indices_single_out_the_station_that_sets_the_rate() {
     // Throughput = 3600 / cycle of `press`: its total index dominates, the inert factors score

@@ -105,15 +105,12 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let Some(base) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name)) else {
             continue;
         };
-        model.scenarios.push(lower_scenario(
-            db,
-            &declaration.name,
-            base,
-            &scenario,
-            graph,
-            &names,
-            &declarations,
-        ));
+        let mut lowered =
+            lower_scenario(db, &declaration.name, base, &scenario, graph, &names, &declarations);
+        // A scenario of a designed experiment runs its design, with the scenario's settings.
+        let settings = scenario_settings(&base.1, &scenario);
+        lowered.experiment.design = lower_design(&settings, &base.1.varies, &model);
+        model.scenarios.push(lowered);
     }
     for declaration in &declarations {
         if declaration.class != ItemClass::Decl(DeclKind::Sensitivity) {
@@ -715,21 +712,18 @@ fn lower_scenario(
     names: &Names,
     declarations: &[Declaration],
 ) -> Scenario {
-    let mut experiment_fields = base.fields.clone();
     let mut component_overrides: BTreeMap<String, Vec<(Vec<String>, crate::value::Field)>> =
         BTreeMap::new();
     for (path, field) in &scenario.fields {
         let segments: Vec<String> = path.split('.').map(str::to_string).collect();
-        if segments.len() == 1 {
-            experiment_fields.insert(path.clone(), field.clone());
-        } else {
+        if segments.len() > 1 {
             component_overrides
                 .entry(segments[0].clone())
                 .or_default()
                 .push((segments[1..].to_vec(), field.clone()));
         }
     }
-    let mut experiment = lower_experiment(name, &experiment_fields);
+    let mut experiment = lower_experiment(name, &scenario_settings(base, scenario));
     experiment.name = name.to_string();
     let mut components = Vec::new();
     let mut resources = Vec::new();
@@ -767,6 +761,18 @@ fn lower_scenario(
         }
     }
     Scenario { name: name.to_string(), base: *base_id, experiment, components, resources }
+}
+
+/// The experiment settings of a scenario: its base experiment's fields with the scenario's own
+/// (`horizon = 60 d`) in their place; paths to components' fields are not settings.
+fn scenario_settings(base: &CheckedBody, scenario: &CheckedBody) -> Fields {
+    let mut settings = base.fields.clone();
+    for (path, field) in &scenario.fields {
+        if !path.contains('.') {
+            settings.insert(path.clone(), field.clone());
+        }
+    }
+    settings
 }
 
 /// The routing of the process graph's node `node`: its `route`'s, or the first successor that

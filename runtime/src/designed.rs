@@ -127,6 +127,8 @@ impl FactorInfo {
 #[derive(Clone, Debug, Serialize)]
 pub struct DesignResults {
     pub experiment: String,
+    /// The scenario of `experiment` that ran the design, if any (set by the caller).
+    pub scenario: Option<String>,
     pub design: String,
     pub seed: u64,
     pub replications: u32,
@@ -267,6 +269,7 @@ pub fn run_design(
     let results = run_points(model, experiment, &plan.factors, &points, threads, progress)?;
     Ok(DesignResults {
         experiment: experiment.name.clone(),
+        scenario: None,
         design: match plan.kind {
             DesignKind::FullFactorial { .. } => "full_factorial".into(),
             DesignKind::LatinHypercube { .. } => "latin_hypercube".into(),
