@@ -1543,6 +1543,42 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType
     unknown_field(ctx, field_name, candidates, &format!("{} `{}`", decl.name, target.name))
 }
 
+/// A scenario changes a resource's numbers, not what it is (E0103): a resource declared without
+/// `stock` is held and given back (a crew, operators), and a scenario that gave it a `stock` or a
+/// reorder `lead` would turn it into a spare part under the stations that name it as their crew.
+fn check_resource_override(ctx: &mut Ctx, path: &ast::Path) {
+    let [target, field] = &path.segments[..] else { return };
+    if !matches!(field.name.as_str(), "stock" | "lead") {
+        return;
+    }
+    let Some(declaration) = ctx.scope.lookup(&target.name).cloned() else { return };
+    if declaration.class != ItemClass::Decl(DeclKind::Resource) {
+        return;
+    }
+    let is_spare = check_item(ctx.db, declaration.file, declaration.key.clone())
+        .body
+        .as_ref()
+        .is_some_and(|resource| resource.fields.contains_key("stock"));
+    if is_spare {
+        return;
+    }
+    ctx.push(
+        Diagnostic::error(
+            "E0103",
+            format!(
+                "a scenario cannot give `{}` a `{}`: it is not a spare part",
+                target.name, field.name
+            ),
+        )
+        .primary(ctx.loc(field.span), "this would make it a spare part")
+        .secondary(crate::validate::name_location(ctx.db, &declaration), "declared without `stock`")
+        .help(
+            "A scenario changes a resource's numbers, not what it is. Declare the spare part as \
+             a resource of its own with a `stock`, and name it in a failure mode's `uses`.",
+        ),
+    );
+}
+
 fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     let info = kind_decl(decl.kind);
     let Some(body) = &decl.body else { return };
@@ -1563,6 +1599,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                     continue;
                 }
                 let Some(ty) = path_field_type(ctx, path) else { continue };
+                check_resource_override(ctx, path);
                 let value_checked = ctx.eval_as(value, ty, &format!("`{key}`"));
                 checked.fields.insert(key, ctx.field(value_checked, member.span, value.span));
             }
