@@ -34,12 +34,17 @@ pub fn design(options: &Options, study: &Study) -> ExitCode {
     )
 }
 
+/// `experiment doe`, or `scenario small (of doe)`: what a study's table says ran.
+fn study_named(experiment: &str, scenario: Option<&str>) -> String {
+    match scenario {
+        Some(scenario) => format!("scenario {scenario} (of {experiment})"),
+        None => format!("experiment {experiment}"),
+    }
+}
+
 fn design_table(file: &str, r: &DesignResults) -> String {
     let mut out = String::new();
-    let study = match &r.scenario {
-        Some(scenario) => format!("scenario {scenario} (of {})", r.experiment),
-        None => format!("experiment {}", r.experiment),
-    };
+    let study = study_named(&r.experiment, r.scenario.as_deref());
     let _ = writeln!(
         out,
         "{file}: {study}, {} design, {} points × {} replications, seed {} \
@@ -82,32 +87,27 @@ fn design_table(file: &str, r: &DesignResults) -> String {
 /// An experiment with input uncertainty: macro-replications over redrawn fitted inputs.
 pub fn input_uncertainty(options: &Options, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
-    let results = match with_progress(&experiment.name, options.json, |progress| {
+    let label = study.scenario.as_deref().unwrap_or(&experiment.name);
+    let mut results = match with_progress(label, options.json, |progress| {
         run_input_uncertainty(&study.model, experiment, options.threads, progress)
     }) {
         Ok(results) => results,
         Err(code) => return code,
     };
+    results.scenario = study.scenario.clone();
     let document = serde_json::json!({ "input_uncertainty": &results });
     emit(
         options,
         &document,
         "input_uncertainty.json",
-        || input_uncertainty_table(&options.file, study.scenario.as_deref(), &results),
+        || input_uncertainty_table(&options.file, &results),
         || vec![("input_uncertainty.csv", results.csv())],
     )
 }
 
-fn input_uncertainty_table(
-    file: &str,
-    scenario: Option<&str>,
-    r: &InputUncertaintyResults,
-) -> String {
+fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
     let mut out = String::new();
-    let study = match scenario {
-        Some(scenario) => format!("scenario {scenario} (of {})", r.experiment),
-        None => format!("experiment {}", r.experiment),
-    };
+    let study = study_named(&r.experiment, r.scenario.as_deref());
     let _ = writeln!(
         out,
         "{file}: {study}, input uncertainty by {}, {} macro-replications × {} replications, \

@@ -206,6 +206,19 @@ fn refuses_what_makes_no_sense() {
     text.push_str("\nscenario slower : base {\n    pack.cycle = 2 s\n}\n");
     std::fs::write(&path, text).unwrap();
     refused(&["run", &path, "--compare", "base,slower"], 1, "runs alone");
+    // A scenario of the experiment runs alone, and its document and table name it.
+    let scenario = run(&[&path, "--scenario", "slower"]);
+    assert_eq!(
+        (&scenario["experiment"], &scenario["scenario"]),
+        (&"base".into(), &"slower".into())
+    );
+    assert_eq!(run(&[&path])["scenario"], Value::Null);
+    let table = fab(&["run", &path, "--scenario", "slower"]);
+    assert!(
+        stdout(&table).contains("scenario slower (of base), input uncertainty"),
+        "{}",
+        stdout(&table)
+    );
     refused(
         &["run", &path, "--input-uncertainty", "3", "--compare", "base,slower"],
         2,

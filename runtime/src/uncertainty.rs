@@ -338,6 +338,8 @@ fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
 #[derive(Clone, Debug, Serialize)]
 pub struct InputUncertaintyResults {
     pub experiment: String,
+    /// The scenario of `experiment` that ran, if any (set by the caller).
+    pub scenario: Option<String>,
     pub method: String,
     pub macro_replications: u32,
     pub replications: u32,
@@ -480,6 +482,7 @@ pub fn run_input_uncertainty(
     }
     Ok(InputUncertaintyResults {
         experiment: experiment.name.clone(),
+        scenario: None,
         method: method.name().to_string(),
         macro_replications,
         replications: experiment.replications,
