@@ -1555,11 +1555,7 @@ fn check_resource_override(ctx: &mut Ctx, path: &ast::Path) {
     if declaration.class != ItemClass::Decl(DeclKind::Resource) {
         return;
     }
-    let is_spare = check_item(ctx.db, declaration.file, declaration.key.clone())
-        .body
-        .as_ref()
-        .is_some_and(|resource| resource.fields.contains_key("stock"));
-    if is_spare {
+    if crate::validate::is_spare_part(ctx.db, &declaration) {
         return;
     }
     ctx.push(

@@ -78,9 +78,11 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let (from, to) = (ComponentId(edge.from as u32), ComponentId(edge.to as u32));
         model.graph.add_edge(from.node(), to.node(), Connection { order: order as u32 });
     }
-    for (node, _) in &graph.routes {
-        model.graph[ComponentId(*node as u32).node()].routing =
-            routing_of(db, graph, *node, &names);
+    for (node, declaration) in &graph.routes {
+        if let Some(route) = body(declaration) {
+            model.graph[ComponentId(*node as u32).node()].routing =
+                lower_routing(&route.fields, &names);
+        }
     }
 
     model.inputs = crate::inputs::fitted_inputs(db, &model, graph);
@@ -102,14 +104,22 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             continue;
         }
         let Some(scenario) = body(declaration) else { continue };
-        let Some(base) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name)) else {
+        let Some((base_id, base)) = scenario.base.as_ref().and_then(|b| experiments.get(&b.name))
+        else {
             continue;
         };
-        let mut lowered =
-            lower_scenario(db, &declaration.name, base, &scenario, graph, &names, &declarations);
+        let settings = scenario_settings(base, &scenario);
+        let mut experiment = lower_experiment(&declaration.name, &settings);
         // A scenario of a designed experiment runs its design, with the scenario's settings.
-        let settings = scenario_settings(&base.1, &scenario);
-        lowered.experiment.design = lower_design(&settings, &base.1.varies, &model);
+        experiment.design = lower_design(&settings, &base.varies, &model);
+        let mut lowered = Scenario {
+            name: declaration.name.clone(),
+            base: *base_id,
+            experiment,
+            components: Vec::new(),
+            resources: Vec::new(),
+        };
+        lower_overrides(&mut lowered, db, &scenario, graph, &names, &declarations, &model);
         model.scenarios.push(lowered);
     }
     for declaration in &declarations {
@@ -701,17 +711,18 @@ fn lower_resource(name: &str, checked: &CheckedBody) -> Resource {
     }
 }
 
-/// A scenario: the base experiment's fields with the overrides, and each overridden component
-/// lowered again from its checked body with the overrides applied.
-fn lower_scenario(
+/// Fills `lowered` with the components and resources `scenario` overrides, each lowered again
+/// from its checked body with the overrides applied. A scenario changes fields, never routes: a
+/// component keeps the base `model`'s routing.
+fn lower_overrides(
+    lowered: &mut Scenario,
     db: &dyn Db,
-    name: &str,
-    (base_id, base): &(ExperimentId, CheckedBody),
     scenario: &CheckedBody,
     graph: &crate::validate::ModelGraph,
     names: &Names,
     declarations: &[Declaration],
-) -> Scenario {
+    model: &Model,
+) {
     let mut component_overrides: BTreeMap<String, Vec<(Vec<String>, crate::value::Field)>> =
         BTreeMap::new();
     for (path, field) in &scenario.fields {
@@ -723,15 +734,11 @@ fn lower_scenario(
                 .push((segments[1..].to_vec(), field.clone()));
         }
     }
-    let mut experiment = lower_experiment(name, &scenario_settings(base, scenario));
-    experiment.name = name.to_string();
-    let mut components = Vec::new();
-    let mut resources = Vec::new();
     for (item, overrides) in component_overrides {
         // A component of the process graph, or a resource (the only other item whose fields a
         // scenario may override, as the checker ensures).
         let (declaration, target) = if let Some(index) = graph.index_of(&item) {
-            (graph.nodes[index].declaration.clone(), Err(index))
+            (graph.nodes[index].declaration.clone(), Err(ComponentId(index as u32)))
         } else if let Some(&id) = names.resources.get(&item)
             && let Some(declaration) = declarations
                 .iter()
@@ -750,17 +757,14 @@ fn lower_scenario(
             apply_override(&mut checked, &path, field);
         }
         match target {
-            Err(index) => {
-                // A scenario overrides a component's fields, never its route: the component it
-                // puts in place keeps the base model's.
+            Err(id) => {
                 let mut component = lower_component(&item, &checked, names);
-                component.routing = routing_of(db, graph, index, names);
-                components.push((ComponentId(index as u32), component));
+                component.routing = model.component(id).routing.clone();
+                lowered.components.push((id, component));
             }
-            Ok(id) => resources.push((id, lower_resource(&item, &checked))),
+            Ok(id) => lowered.resources.push((id, lower_resource(&item, &checked))),
         }
     }
-    Scenario { name: name.to_string(), base: *base_id, experiment, components, resources }
 }
 
 /// The experiment settings of a scenario: its base experiment's fields with the scenario's own
@@ -773,24 +777,6 @@ fn scenario_settings(base: &CheckedBody, scenario: &CheckedBody) -> Fields {
         }
     }
     settings
-}
-
-/// The routing of the process graph's node `node`: its `route`'s, or the first successor that
-/// can take a part.
-fn routing_of(
-    db: &dyn Db,
-    graph: &crate::validate::ModelGraph,
-    node: usize,
-    names: &Names,
-) -> Routing {
-    graph
-        .routes
-        .iter()
-        .find(|(routed, _)| *routed == node)
-        .and_then(|(_, declaration)| {
-            check_item(db, declaration.file, declaration.key.clone()).body.clone()
-        })
-        .map_or(Routing::FirstAvailable, |route| lower_routing(&route.fields, names))
 }
 
 fn apply_override(checked: &mut CheckedBody, path: &[String], field: crate::value::Field) {

@@ -440,17 +440,11 @@ fn check_crews_and_spares<'db>(
     body: &dyn Fn(&GraphNode) -> Option<&'db CheckedBody>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let is_spare = |declaration: &Declaration| {
-        check_item(db, declaration.file, declaration.key.clone())
-            .body
-            .as_ref()
-            .is_some_and(|resource| resource.fields.contains_key("stock"))
-    };
     for node in &graph.nodes {
         let Some(b) = body(node) else { continue };
         if let Some(field) = b.fields.get("crew")
             && let Value::Ref(resource) = &field.value
-            && is_spare(resource)
+            && is_spare_part(db, resource)
         {
             out.push(spare_held(
                 field,
@@ -463,7 +457,7 @@ fn check_crews_and_spares<'db>(
         // same resource can wait forever.
         if let (Some(crew_field), Some(needs_field)) = (b.fields.get("crew"), b.fields.get("needs"))
             && let Value::Ref(crew) = &crew_field.value
-            && !is_spare(crew)
+            && !is_spare_part(db, crew)
             && let Value::List(items) = &needs_field.value
             && items.iter().any(|item| matches!(item, Value::Ref(r) if r.name == crew.name))
         {
@@ -487,7 +481,7 @@ fn check_crews_and_spares<'db>(
         {
             for item in items {
                 if let Value::Ref(resource) = item
-                    && is_spare(resource)
+                    && is_spare_part(db, resource)
                 {
                     out.push(spare_held(
                         field,
@@ -502,7 +496,7 @@ fn check_crews_and_spares<'db>(
         for mode in &b.nested {
             if let Some(field) = mode.fields.get("uses")
                 && let Value::Ref(resource) = &field.value
-                && !is_spare(resource)
+                && !is_spare_part(db, resource)
             {
                 out.push(
                     Diagnostic::error("E0103", format!("`{}` is not a spare part", resource.name))
@@ -515,6 +509,14 @@ fn check_crews_and_spares<'db>(
             }
         }
     }
+}
+
+/// Whether resource `declaration` is a spare part: declared with a `stock`.
+pub(crate) fn is_spare_part(db: &dyn Db, declaration: &Declaration) -> bool {
+    check_item(db, declaration.file, declaration.key.clone())
+        .body
+        .as_ref()
+        .is_some_and(|resource| resource.fields.contains_key("stock"))
 }
 
 /// E0103 for a spare part (a resource with `stock`) named where a held resource is expected: as

@@ -422,6 +422,12 @@ impl DurationMean {
     pub fn mean_s(&self) -> f64 {
         if self.count == 0 { 0.0 } else { self.total_ns as f64 / self.count as f64 / 1e9 }
     }
+
+    /// Adds every observation of `other`, as if each had been pushed here.
+    pub fn merge(&mut self, other: &DurationMean) {
+        self.count += other.count;
+        self.total_ns += other.total_ns;
+    }
 }
 
 /// Count, mean and variance of a stream of observations (Welford's update).
@@ -500,12 +506,12 @@ impl Welford {
     }
 }
 
-/// Sub-buckets per power of two in a [`DurationHistogram`], as a power of two: 2⁹ = 512, so a bucket
-/// is at most 1/512 of its lower bound wide.
+/// Sub-buckets per power of two in a [`DurationHistogram`], as a power of two: 2⁹ = 512, so a
+/// bucket is at most 1/512 of its lower bound wide.
 const SUB_BITS: u32 = 9;
 
-/// How many buckets a [`DurationHistogram`] has: the 2⁹ exact ones below 2⁹, then 2⁹ for each power of
-/// two from 2⁹ to 2⁶³.
+/// How many buckets a [`DurationHistogram`] has: the 2⁹ exact ones below 2⁹, then 2⁹ for each
+/// power of two from 2⁹ to 2⁶³.
 const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) << SUB_BITS;
 
 /// The mean and every quantile of a stream of durations in integer nanoseconds: the mean exact,
@@ -517,25 +523,24 @@ const BUCKETS: usize = ((64 - SUB_BITS as usize) + 1) << SUB_BITS;
 /// any value in it wide, whatever the scale: 60 s lead times and 6 h ones are resolved alike.
 /// Counting takes a few integer instructions and one increment in memory.
 ///
-/// [`DurationHistogram::quantile`] answers with the sample quantile's definition, `x_(1 + (n−1)p)`
-/// interpolated linearly between order statistics. The smallest and largest are known exactly;
-/// every other order statistic is placed inside its bucket as if the bucket's observations were
-/// spread evenly over it, and kept within the exact minimum and maximum. Each order statistic is
-/// then off by less than its bucket's width, so the answer is within 2⁻⁹ of the sample quantile
-/// (relative), whatever the order of the observations. That bound is why this replaced a P²
-/// estimator (Jain and Chlamtac, 1985): P² moves five markers as the observations arrive and
-/// assumes they come in no particular order, but a line's lead times come in runs (every part
-/// behind a failed station waits for its repair), and on fab's own examples its 95th percentile
-/// was off by up to 22 % after 175,000 parts.
+/// [`DurationHistogram::quantile`] answers with the sample quantile's definition,
+/// `x_(1 + (n−1)p)` interpolated linearly between order statistics. The smallest and largest are
+/// known exactly; every other order statistic is placed inside its bucket as if the bucket's
+/// observations were spread evenly over it, and kept within the exact minimum and maximum. Each
+/// order statistic is then off by less than its bucket's width, so the answer is within 2⁻⁹ of the
+/// sample quantile (relative), whatever the order of the observations. That bound is why this
+/// replaced a P² estimator (Jain and Chlamtac, 1985): P² moves five markers as the observations
+/// arrive and assumes they come in no particular order, but a line's lead times come in runs
+/// (every part behind a failed station waits for its repair), and on fab's own examples its 95th
+/// percentile was off by up to 22 % after 175,000 parts.
 ///
 /// The 28,672 counts take 229 KB, allocated zeroed; a run touches only the buckets its durations
 /// fall in, and the quantile scans only those from the smallest duration's to the largest's.
 #[derive(Clone, PartialEq, Debug)]
 pub struct DurationHistogram {
     counts: Vec<u64>,
-    count: u64,
-    /// The sum of every duration, exact: the mean is rounded once, when it is asked for.
-    total_ns: u128,
+    /// Their count and exact sum, for the mean.
+    durations: DurationMean,
     /// The exact extremes, which also bound the range of buckets used.
     min: u64,
     max: u64,
@@ -549,7 +554,12 @@ impl Default for DurationHistogram {
 
 impl DurationHistogram {
     pub fn new() -> DurationHistogram {
-        DurationHistogram { counts: vec![0; BUCKETS], count: 0, total_ns: 0, min: u64::MAX, max: 0 }
+        DurationHistogram {
+            counts: vec![0; BUCKETS],
+            durations: DurationMean::default(),
+            min: u64::MAX,
+            max: 0,
+        }
     }
 
     /// The bucket of `ns`.
@@ -571,7 +581,7 @@ impl DurationHistogram {
 
     /// The buckets used so far (empty while there are no observations).
     fn used(&self) -> std::ops::Range<usize> {
-        if self.count == 0 {
+        if self.count() == 0 {
             return 0..0;
         }
         DurationHistogram::bucket(self.min)..DurationHistogram::bucket(self.max) + 1
@@ -579,19 +589,18 @@ impl DurationHistogram {
 
     pub fn push(&mut self, ns: u64) {
         self.counts[DurationHistogram::bucket(ns)] += 1;
-        self.count += 1;
-        self.total_ns += u128::from(ns);
+        self.durations.push(ns);
         self.min = self.min.min(ns);
         self.max = self.max.max(ns);
     }
 
     pub fn count(&self) -> u64 {
-        self.count
+        self.durations.count()
     }
 
     /// The mean in seconds, from the exact sum; 0 without observations.
     pub fn mean_s(&self) -> f64 {
-        if self.count == 0 { 0.0 } else { self.total_ns as f64 / self.count as f64 / 1e9 }
+        self.durations.mean_s()
     }
 
     /// Adds every observation of `other`, as if each had been pushed here.
@@ -599,8 +608,7 @@ impl DurationHistogram {
         for index in other.used() {
             self.counts[index] += other.counts[index];
         }
-        self.count += other.count;
-        self.total_ns += other.total_ns;
+        self.durations.merge(&other.durations);
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
     }
@@ -609,8 +617,7 @@ impl DurationHistogram {
     pub fn clear(&mut self) {
         let used = self.used();
         self.counts[used].fill(0);
-        self.count = 0;
-        self.total_ns = 0;
+        self.durations = DurationMean::default();
         self.min = u64::MAX;
         self.max = 0;
     }
@@ -618,15 +625,15 @@ impl DurationHistogram {
     /// The `p` quantile in seconds (`p` clamped to [0, 1]; NaN is read as the median); 0 with no
     /// observations.
     pub fn quantile(&self, p: f64) -> f64 {
-        if self.count == 0 {
+        if self.count() == 0 {
             return 0.0;
         }
         let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
-        let rank = (self.count - 1) as f64 * p;
+        let rank = (self.count() - 1) as f64 * p;
         let below = rank.floor() as u64;
         let fraction = rank - below as f64;
         let low = self.order_statistic(below);
-        let value = if fraction > 0.0 && below + 1 < self.count {
+        let value = if fraction > 0.0 && below + 1 < self.count() {
             low + fraction * (self.order_statistic(below + 1) - low)
         } else {
             low
@@ -639,7 +646,7 @@ impl DurationHistogram {
         if rank == 0 {
             return self.min as f64;
         }
-        if rank + 1 >= self.count {
+        if rank + 1 >= self.count() {
             return self.max as f64;
         }
         let mut before = 0;
