@@ -57,7 +57,7 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     let column = match &options.column {
         Some(column) => column.clone(),
         // An empty file has no column to name: reading it says so, naming the file.
-        None if text.trim().is_empty() => String::new(),
+        None if fab_compiler::data::lines(&text).next().is_none() => String::new(),
         None => only_column(&text).map_err(usage)?,
     };
     let (dimension, unit) = match &options.unit {
@@ -129,8 +129,9 @@ pub(crate) fn write_stdout(text: &str) {
 
 /// The header's only column, when there is exactly one.
 fn only_column(text: &str) -> Result<String, String> {
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let names = fab_compiler::data::split(header);
+    let header = fab_compiler::data::lines(text).next().map_or("", |(_, line)| line);
+    // A header that cannot be read is reported by reading the column.
+    let Ok(names) = fab_compiler::data::cells(header) else { return Ok(String::new()) };
     match names.as_slice() {
         [one] if !one.is_empty() => Ok(one.to_string()),
         _ => Err(format!(

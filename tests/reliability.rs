@@ -334,7 +334,20 @@ fn bad_input_names_the_file_and_row() {
             "`2025-13-01` is not a date-time",
         ),
         ("asset,when,event\np1,1,failure\n", 2, "no column named `time`", "the columns are"),
-        ("asset,mode,time,event\np1,a,1,repaired\n", 1, "row 2", "a repair end"),
+        (
+            "asset,mode,time,event\np1,a,1,maintenance\np1,a,2,repaired\n",
+            1,
+            "row 3",
+            "a repair end",
+        ),
+        // A failure while the last one's repair still runs contradicts the log.
+        (
+            "asset,mode,time,event,repair\np1,a,1,failure,5\np1,a,3,failure,1\n",
+            1,
+            "row 3",
+            "during the repair of its failure at row 2",
+        ),
+        ("asset,mode,time,event\np1,a,1,failure\np1,a,\"2,failure\n", 1, "row 3", "never closed"),
         // A comma in an unquoted note would shift every cell after it.
         (
             "asset,note,mode,time,event\np1,ok,a,1,failure\np1,west, bay,a,2,failure\n",
@@ -353,6 +366,12 @@ fn bad_input_names_the_file_and_row() {
         assert!(err.contains(message), "{err}");
         assert!(!err.contains("panicked"), "{err}");
     }
+    // A spreadsheet's byte-order mark is not part of the first column's name.
+    let path = temp_dir("bom").join("log.csv");
+    std::fs::write(&path, "\u{feff}asset,mode,time,event\r\np1,a,1,failure\r\np1,a,4,failure\r\n")
+        .unwrap();
+    let output = fab(&["reliability", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let output = fab(&["reliability", "tests/reliability/events.csv", "--unit", "m"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("not a unit of time"), "{}", stderr(&output));

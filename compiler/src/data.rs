@@ -2,7 +2,8 @@
 //! column marking right-censored values; and the memoized fit of such a column.
 //!
 //! The reader is small and strict: the first line is the header, cells are separated by commas
-//! (double quotes may surround a cell, which may then hold commas), blank lines are skipped, no
+//! (double quotes may surround a cell, which may then hold commas, and must be closed), blank
+//! lines are skipped, a byte-order mark at the start (as spreadsheets write UTF-8) is dropped, no
 //! row has more non-empty cells than the header has columns, and every cell of the column must be
 //! a number. A problem names the first bad row, counting the header as row 1 as a spreadsheet
 //! does.
@@ -37,14 +38,21 @@ pub fn observations(
     column: &str,
     status: Option<&str>,
 ) -> Result<Vec<Observation>, DataProblem> {
-    let mut lines = text.lines().enumerate().filter(|(_, line)| !line.trim().is_empty());
-    let Some((_, header)) = lines.next() else {
+    let mut lines = lines(text);
+    let Some((header_row, header)) = lines.next() else {
         return Err(DataProblem {
             message: "the file is empty".to_string(),
             help: "A data file starts with a header line naming its columns.".to_string(),
         });
     };
-    let names: Vec<String> = split(header).into_iter().map(Cow::into_owned).collect();
+    let names: Vec<String> = cells(header)
+        .map_err(|problem| DataProblem {
+            message: format!("row {header_row}: {}", problem.message),
+            help: problem.help,
+        })?
+        .into_iter()
+        .map(Cow::into_owned)
+        .collect();
     let find = |wanted: &str| {
         names.iter().position(|n| n == wanted).ok_or_else(|| DataProblem {
             message: format!("no column named `{wanted}`"),
@@ -57,8 +65,7 @@ pub fn observations(
     let index = find(column)?;
     let status_index = status.map(find).transpose()?;
     let mut values = Vec::new();
-    for (line_index, line) in lines {
-        let row = line_index + 1;
+    for (row, line) in lines {
         let cells = row_cells(line, names.len()).map_err(|problem| DataProblem {
             message: format!("row {row}: {}", problem.message),
             help: problem.help,
@@ -110,17 +117,31 @@ pub fn observations(
     Ok(values)
 }
 
+/// The lines of a CSV text that hold something, each with its row number (the first line is row
+/// 1, as a spreadsheet counts; blank lines keep their numbers but are skipped). A byte-order mark
+/// before the first line, which spreadsheets write at the head of UTF-8 files, is not part of it.
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines().enumerate().map(|(i, line)| (i + 1, line)).filter(|(_, l)| !l.trim().is_empty())
+}
+
 /// The cells of a CSV line, each trimmed of the spaces around it. A cell that starts with a
 /// double quote runs to the closing quote and may hold commas, and `""` inside it stands for one
 /// quote (RFC 4180); what follows the closing quote up to the next comma is kept too. A quote left
-/// open takes the rest of the line. Quoted line breaks are not read: a line is a row.
-pub fn split(line: &str) -> Vec<Cow<'_, str>> {
+/// open is a problem: quoted line breaks are not read (a line is a row), and reading the rest of
+/// the line as one cell would take a broken row for a good one.
+pub fn cells(line: &str) -> Result<Vec<Cow<'_, str>>, DataProblem> {
     let mut cells = Vec::new();
     let mut rest = line;
     loop {
         let start = rest.trim_start();
         let (cell, after) = match start.strip_prefix('"') {
-            Some(quoted) => quoted_cell(quoted),
+            Some(quoted) => quoted_cell(quoted).ok_or_else(|| DataProblem {
+                message: format!("the quote that opens cell {} is never closed", cells.len() + 1),
+                help: "Close the quote on the same line; inside a quoted cell, write a quote as \
+                       two (`\"\"`)."
+                    .to_string(),
+            })?,
             None => match start.find(',') {
                 Some(comma) => {
                     (Cow::Borrowed(start[..comma].trim_end()), Some(&start[comma + 1..]))
@@ -131,17 +152,18 @@ pub fn split(line: &str) -> Vec<Cow<'_, str>> {
         cells.push(cell);
         match after {
             Some(after) => rest = after,
-            None => return cells,
+            None => return Ok(cells),
         }
     }
 }
 
 /// A quoted cell, `text` starting after its opening quote: the cell, and the rest of the line
-/// after the comma that ends it (`None` at the end of the line).
-fn quoted_cell(text: &str) -> (Cow<'_, str>, Option<&str>) {
+/// after the comma that ends it (`None` at the end of the line); `None` when the quote is not
+/// closed.
+fn quoted_cell(text: &str) -> Option<(Cow<'_, str>, Option<&str>)> {
     let mut value: Option<String> = None;
     let mut chars = text.char_indices().peekable();
-    let mut close = text.len();
+    let mut close = None;
     while let Some((i, c)) = chars.next() {
         if c != '"' {
             if let Some(value) = &mut value {
@@ -154,10 +176,11 @@ fn quoted_cell(text: &str) -> (Cow<'_, str>, Option<&str>) {
             value.get_or_insert_with(|| text[..i].to_string()).push('"');
             continue;
         }
-        close = i;
+        close = Some(i);
         break;
     }
-    let tail = text.get(close + 1..).unwrap_or("");
+    let close = close?;
+    let tail = &text[close + 1..];
     let (trailing, after) = match tail.find(',') {
         Some(comma) => (tail[..comma].trim(), Some(&tail[comma + 1..])),
         None => (tail.trim(), None),
@@ -170,7 +193,7 @@ fn quoted_cell(text: &str) -> (Cow<'_, str>, Option<&str>) {
             Cow::Owned(value.trim().to_string())
         }
     };
-    (cell, after)
+    Some((cell, after))
 }
 
 /// The cells of a data row, when it has no more cells than the header has `columns` (empty cells
@@ -178,7 +201,7 @@ fn quoted_cell(text: &str) -> (Cow<'_, str>, Option<&str>) {
 /// with more is how an unquoted decimal comma (`2,5`) or a comma inside an unquoted text shows,
 /// which would otherwise shift every cell after it.
 pub fn row_cells(line: &str, columns: usize) -> Result<Vec<Cow<'_, str>>, DataProblem> {
-    let cells = split(line);
+    let cells = cells(line)?;
     if cells.iter().skip(columns).any(|cell| !cell.is_empty()) {
         return Err(DataProblem {
             message: format!(
@@ -289,7 +312,8 @@ mod tests {
 
     #[test]
     fn splits_cells_with_quotes_as_rfc_4180_does() {
-        let cells = |line| split(line).into_iter().map(Cow::into_owned).collect::<Vec<_>>();
+        let cells =
+            |line| super::cells(line).unwrap().into_iter().map(Cow::into_owned).collect::<Vec<_>>();
         assert_eq!(cells(" a , b,c "), ["a", "b", "c"]);
         assert_eq!(cells("a,,"), ["a", "", ""]);
         assert_eq!(cells(""), [""]);
@@ -297,9 +321,28 @@ mod tests {
         assert_eq!(cells(r#"1,"say ""hi""",3"#), ["1", r#"say "hi""#, "3"]);
         assert_eq!(cells(r#""2",  "3" "#), ["2", "3"]);
         assert_eq!(cells(r#""a"b,c"#), ["ab", "c"], "text after the closing quote is kept");
-        assert_eq!(cells(r#"x,"open, to the end"#), ["x", "open, to the end"]);
         assert_eq!(cells(r#""""#), [""]);
-        assert!(matches!(split(r#""plain",x"#)[0], Cow::Borrowed("plain")));
+        assert!(matches!(super::cells(r#""plain",x"#).unwrap()[0], Cow::Borrowed("plain")));
+    }
+
+    #[test]
+    fn a_quote_left_open_is_refused() {
+        // It used to take the rest of the line, so `"1` read as a plain 1.
+        let problem = super::cells(r#"x,"open, to the end"#).unwrap_err();
+        assert_eq!(problem.message, "the quote that opens cell 2 is never closed");
+        let problem = numeric_column("a,b\n1,2\n\"3,4\n", "b").unwrap_err();
+        assert_eq!(problem.message, "row 3: the quote that opens cell 1 is never closed");
+        let problem = numeric_column("a,\"b\n1,2\n", "b").unwrap_err();
+        assert_eq!(problem.message, "row 1: the quote that opens cell 2 is never closed");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_header() {
+        // Spreadsheets save "CSV UTF-8" with one; it became part of the first column's name.
+        let text = "\u{feff}weld_s,note\r\n1.5,a\r\n\r\n2.5,b\r\n";
+        assert_eq!(numeric_column(text, "weld_s").unwrap(), vec![1.5, 2.5]);
+        let problem = numeric_column("\u{feff}weld_s\n\nx\n", "weld_s").unwrap_err();
+        assert_eq!(problem.message, "row 3, column `weld_s`: `x` is not a number");
     }
 
     #[test]

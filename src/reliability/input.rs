@@ -3,7 +3,7 @@
 //! file, the header being row 1).
 
 use super::{AZURE_FAILURES_FROM, Failed, Options, usage};
-use fab_compiler::data::{observations, row_cells, split};
+use fab_compiler::data::{DataProblem, cells, lines, observations, row_cells};
 use fab_stdlib::fit::reliability::{self, Ending, Event, EventKind, Life, Repair, Window};
 use fab_stdlib::units;
 use std::borrow::Cow;
@@ -44,25 +44,22 @@ impl Table {
     fn read(file: &str) -> Result<Table, Failed> {
         let text = std::fs::read_to_string(file)
             .map_err(|e| usage(format!("cannot read `{file}`: {e}")))?;
-        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-        let Some((_, header)) = lines.next() else {
+        let mut lines = lines(&text);
+        let Some((header_row, header)) = lines.next() else {
             return Err(usage(format!("`{file}` is empty: it needs a header line")));
         };
-        let columns: Vec<String> = split(header).into_iter().map(Cow::into_owned).collect();
+        let problem = |row: usize, problem: DataProblem| {
+            (1, format!("error: {file}, row {row}: {}\n  help: {}", problem.message, problem.help))
+        };
+        let columns: Vec<String> = cells(header)
+            .map_err(|p| problem(header_row, p))?
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect();
         let mut rows = Vec::new();
-        for (i, line) in lines {
-            let cells = row_cells(line, columns.len()).map_err(|problem| {
-                (
-                    1,
-                    format!(
-                        "error: {file}, row {}: {}\n  help: {}",
-                        i + 1,
-                        problem.message,
-                        problem.help
-                    ),
-                )
-            })?;
-            rows.push((i + 1, cells.into_iter().map(Cow::into_owned).collect()));
+        for (row, line) in lines {
+            let cells = row_cells(line, columns.len()).map_err(|p| problem(row, p))?;
+            rows.push((row, cells.into_iter().map(Cow::into_owned).collect()));
         }
         Ok(Table { file: file.to_string(), columns, rows })
     }

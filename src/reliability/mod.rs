@@ -19,7 +19,7 @@ use fab_stdlib::fit::significant;
 use fab_stdlib::fit::{self, Criterion, Family, FitOptions, Observation, Ranking, Sample};
 use fab_stdlib::units::Dimension;
 use input::{Loaded, read_azure, read_events, read_lives};
-use output::{Context, json_document, plots, plural, text_report};
+use output::{Context, counted, json_document, plots, text_report};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -364,8 +364,8 @@ fn group(
         list.iter().map(|l| Observation { value: l.length(), censored: l.censored() }).collect();
     let sample = if failures < fit::MINIMUM_FAILURES {
         Err(format!(
-            "{} a law needs at least {}",
-            plural(failures, "failure"),
+            "{}: a law needs at least {}",
+            counted(failures, "failure", "failures"),
             fit::MINIMUM_FAILURES
         ))
     } else {

@@ -56,11 +56,17 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
     let extent = if loaded.format == "lives" {
         String::new()
     } else {
-        format!("{} assets, {} modes: {} lives, ", assets.len(), modes.len(), loaded.lives.len())
+        format!(
+            "{}, {}: {}, ",
+            counted(assets.len(), "asset", "assets"),
+            counted(modes.len(), "mode", "modes"),
+            counted(loaded.lives.len(), "life", "lives")
+        )
     };
     let _ = writeln!(
         out,
-        "  {extent}{failures} failures, {} censored; lives in {unit}{}",
+        "  {extent}{}, {} censored; lives in {unit}{}",
+        counted(failures, "failure", "failures"),
         loaded.lives.len() - failures,
         loaded.until.as_ref().map(|u| format!("; observed until {u}")).unwrap_or_default()
     );
@@ -173,15 +179,14 @@ fn details(out: &mut String, context: &Context, group: &Group) {
     let assets = if context.loaded.format == "lives" {
         String::new()
     } else {
-        format!(" from {} asset{}", group.assets, if group.assets == 1 { "" } else { "s" })
+        format!(" from {}", counted(group.assets, "asset", "assets"))
     };
     let _ = writeln!(
         out,
-        "\n{}: {} lives{assets}, {} failure{}, {} censored{}",
+        "\n{}: {}{assets}, {}, {} censored{}",
         group.name(),
-        group.lives,
-        group.failures,
-        if group.failures == 1 { "" } else { "s" },
+        counted(group.lives, "life", "lives"),
+        counted(group.failures, "failure", "failures"),
         group.censored(),
         if context.loaded.format == "lives" {
             String::new()
@@ -292,9 +297,9 @@ fn with_interval(value: f64, low: f64, high: f64, digits: usize) -> String {
     format!("{} ({}–{})", significant(value, digits), significant(low, 3), significant(high, 3))
 }
 
-/// `1 failure:`, `3 failures:`.
-pub(super) fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}:", if n == 1 { "" } else { "s" })
+/// `1 life`, `3 lives`.
+pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `< 0.001` or `= 0.042`.

@@ -356,8 +356,15 @@ fn shifted(family: Family, data: Data, non_negative: bool) -> Result<Vec<f64>, S
         })
         .max_by(|&a, &b| values[a].total_cmp(&values[b]));
     let Some(peak) = peak else {
+        // No peak inside: the likelihood is highest at one end of the grid. Say which, since the
+        // two mean opposite things to the engineer.
+        let near_first = values[0] > values[POINTS - 1];
         let at_zero = non_negative && largest >= first;
-        return Err(if at_zero {
+        return Err(if near_first {
+            "the likelihood keeps rising as the location nears the smallest value, so it has no \
+             maximum"
+                .to_string()
+        } else if at_zero {
             "the likelihood is highest with the location at 0: the 2-parameter family".to_string()
         } else {
             "the likelihood has no peak with a location below the smallest value".to_string()

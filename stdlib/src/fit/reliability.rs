@@ -12,7 +12,10 @@
 //!   an observation start (`since`) is given, which opens a life at that time for every pair;
 //! - a **failure** ends the current life as a failure and renews the mode; when a repair follows
 //!   (a repair duration on the failure's row, or a **repair end** event of the pair), the next life
-//!   starts when the repair ends and the repair's duration is recorded;
+//!   starts when the repair ends and the repair's duration is recorded. A failure inside the
+//!   repair a row's duration gives, or a repair end after such a row, contradicts the log and is
+//!   an error; a repair end as the pair's first event read ends a repair of a failure before
+//!   observation began, and opens the first life;
 //! - a **maintenance** (preventive) ends the current life as right-censored — the unit had not failed
 //!   — and renews the mode;
 //! - a **censored** event ends the current life as right-censored and closes the pair's observation
@@ -176,6 +179,10 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
         let mut open: Option<f64> = window.since;
         // A failure whose repair may still end with a `RepairEnd` event.
         let mut awaiting_repair: Option<f64> = None;
+        // The event before this one, if any was read.
+        let mut previous: Option<&Event> = None;
+        // The last failure whose row gives its repair's duration: when that repair ends, and the row.
+        let mut repaired_at: Option<(f64, usize)> = None;
         for event in list {
             let t = event.time;
             if event.kind != EventKind::RepairEnd {
@@ -183,6 +190,16 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
             }
             match event.kind {
                 EventKind::Failure => {
+                    if let Some((_, row)) = repaired_at.filter(|&(end, _)| t < end) {
+                        return Err(EventError {
+                            row: event.row,
+                            message: format!(
+                                "a failure of asset `{asset}`, mode `{mode}` during the repair of \
+                                 its failure at row {row}, whose `repair` duration runs past it"
+                            ),
+                        });
+                    }
+                    repaired_at = event.repair.map(|r| (t + r, event.row));
                     if let Some(start) = open.filter(|&s| t > s) {
                         out.lives.push(life(start, t, Ending::Failure));
                     }
@@ -203,6 +220,26 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                 }
                 EventKind::RepairEnd => {
                     let Some(failed) = awaiting_repair.take() else {
+                        if previous.is_none() {
+                            // The pair's first event read: the failure came before observation
+                            // began, and the unit is back from its repair now.
+                            open = Some(t);
+                            previous = Some(event);
+                            continue;
+                        }
+                        if let Some(p) =
+                            previous.filter(|p| p.kind == EventKind::Failure && p.repair.is_some())
+                        {
+                            return Err(EventError {
+                                row: event.row,
+                                message: format!(
+                                    "a repair end of asset `{asset}`, mode `{mode}` for the \
+                                     failure at row {}, which gives its repair's duration \
+                                     already: the repair is recorded twice",
+                                    p.row
+                                ),
+                            });
+                        }
                         return Err(EventError {
                             row: event.row,
                             message: format!(
@@ -232,6 +269,7 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                     open = None;
                 }
             }
+            previous = Some(event);
         }
         if let Some(start) = open.filter(|&s| until > s) {
             out.lives.push(life(start, until, Ending::Censored));
@@ -529,8 +567,65 @@ mod tests {
         assert_eq!(out.repairs.len(), 2);
         assert_eq!(out.repairs[0].duration, 1.0);
         assert_eq!(out.until, 30.0);
-        let orphan = vec![event("m1", "a", 1.0, RepairEnd, 12)];
+        let orphan =
+            vec![event("m1", "a", 0.0, Maintenance, 11), event("m1", "a", 1.0, RepairEnd, 12)];
         assert_eq!(lives(&orphan, Window::default()).unwrap_err().row, 12);
+    }
+
+    /// A failure inside the repair its previous failure's row gives is refused; the message of a
+    /// repair recorded twice says so; a pair whose first event is a repair end was under repair
+    /// when observation began, also when `since` starts it inside that repair.
+    #[test]
+    fn repairs_that_contradict_the_log() {
+        use EventKind::*;
+        let repaired =
+            |time, hours, row| Event { repair: Some(hours), ..event("m", "a", time, Failure, row) };
+        // The second failure at 12 h falls inside the first one's 5 h repair, even past a
+        // maintenance: counted, it used to shorten that repair and lengthen the time on test.
+        let overlap =
+            [repaired(10.0, 5.0, 2), event("m", "a", 11.0, Maintenance, 3), repaired(12.0, 1.0, 4)];
+        let error = lives(&overlap, Window::default()).unwrap_err();
+        assert_eq!(error.row, 4);
+        assert!(
+            error.message.contains("during the repair of its failure at row 2"),
+            "{}",
+            error.message
+        );
+        // At the repair's end, it is a failure on restart: no life, as documented.
+        let restart = [repaired(10.0, 5.0, 2), repaired(15.0, 1.0, 3)];
+        assert_eq!(lives(&restart, Window::default()).unwrap().repairs.len(), 2);
+
+        let twice = [repaired(10.0, 4.0, 2), event("m", "a", 14.0, RepairEnd, 3)];
+        let error = lives(&twice, Window::default()).unwrap_err();
+        assert_eq!(error.row, 3);
+        assert!(error.message.contains("recorded twice"), "{}", error.message);
+
+        let log = [
+            event("m", "a", 0.0, Failure, 2),
+            event("m", "a", 4.0, RepairEnd, 3),
+            event("m", "a", 20.0, Failure, 4),
+            event("m", "a", 21.0, RepairEnd, 5),
+            event("m", "a", 30.0, Censored, 6),
+        ];
+        let ends = |window| {
+            let out = lives(&log, window).unwrap();
+            let lives = out.lives.iter().map(|l| (l.start, l.end, l.ending)).collect::<Vec<_>>();
+            (lives, out.repairs.len())
+        };
+        assert_eq!(
+            ends(Window::default()),
+            (vec![(4.0, 20.0, Ending::Failure), (21.0, 30.0, Ending::Censored)], 2)
+        );
+        // Observation from 2 h on: the first failure is not read, and the unit was down until 4 h.
+        let since = Window { since: Some(2.0), until: None };
+        assert_eq!(
+            ends(since),
+            (vec![(4.0, 20.0, Ending::Failure), (21.0, 30.0, Ending::Censored)], 1)
+        );
+        let first = [event("m", "a", 4.0, RepairEnd, 2), event("m", "a", 9.0, Failure, 3)];
+        let out = lives(&first, Window::default()).unwrap();
+        assert_eq!(out.lives.iter().map(|l| (l.start, l.end)).collect::<Vec<_>>(), [(4.0, 9.0)]);
+        assert!(out.repairs.is_empty(), "its failure was not observed, nor its duration");
     }
 
     /// The B10 interval of a Weibull equals the closed form of the delta method:

@@ -385,3 +385,17 @@ fn censored_goodness_of_fit_uses_kaplan_meier() {
     assert!(gof.kolmogorov_smirnov.p_value.is_none() && gof.anderson_darling.is_none());
     assert!(gof.kolmogorov_smirnov.statistic > 0.0 && gof.kolmogorov_smirnov.statistic < 1.0);
 }
+
+/// Without an interior peak, the reason says at which end the likelihood is highest. On a
+/// Weibull sample of shape 0.6 the 3-parameter Weibull's rises without bound as the location nears
+/// the smallest value, which used to be reported as "highest with the location at 0"; the
+/// 3-parameter lognormal's is highest at 0 on the same sample.
+#[test]
+fn a_three_parameter_skip_says_where_the_likelihood_is_highest() {
+    let law = Distribution::Weibull { shape: 0.6, scale: 50.0, location: 0.0 };
+    let sample = Sample::complete(&draw(&law, 200, 3, "unbounded")).unwrap();
+    let reason = fit_family(&sample, Family::Weibull3, true).unwrap_err();
+    assert!(reason.contains("keeps rising as the location nears the smallest value"), "{reason}");
+    let reason = fit_family(&sample, Family::Lognormal3, true).unwrap_err();
+    assert!(reason.contains("highest with the location at 0"), "{reason}");
+}
