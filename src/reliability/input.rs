@@ -289,9 +289,8 @@ pub(super) fn read_events(options: &Options) -> Result<Loaded, Failed> {
             row,
         });
     }
-    let read = reliability::lives(&events, window).map_err(|e| {
-        table.error(e.row, e.message, "A `repaired` event follows the failure it ends.")
-    })?;
+    let read =
+        reliability::lives(&events, window).map_err(|e| table.error(e.row, e.message, e.help))?;
     let until = options.until.clone().or(latest.map(|(_, text)| text));
     let mut notes = Vec::new();
     if read.ignored > 0 {

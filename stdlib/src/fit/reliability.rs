@@ -128,6 +128,8 @@ pub struct Lives {
 pub struct EventError {
     pub row: usize,
     pub message: String,
+    /// What to do about it.
+    pub help: &'static str,
 }
 
 /// Where observation of an event log starts and ends; each `None` takes the rule of the module
@@ -142,7 +144,11 @@ pub struct Window {
 /// time) order.
 pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
     if let Some(bad) = events.iter().find(|e| !e.time.is_finite()) {
-        return Err(EventError { row: bad.row, message: "the time is not a finite number".into() });
+        return Err(EventError {
+            row: bad.row,
+            message: "the time is not a finite number".into(),
+            help: "Write the time as a number or an ISO date-time.",
+        });
     }
     if let Some(bad) =
         events.iter().find(|e| e.repair.is_some_and(|r| !(r >= 0.0 && r.is_finite())))
@@ -150,6 +156,22 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
         return Err(EventError {
             row: bad.row,
             message: "a repair duration must be a number at or above zero".into(),
+            help: "A repair takes a time at or above zero, in `--unit`.",
+        });
+    }
+    // Lives are differences of times: two finite times can still be too far apart for one.
+    let earliest = events.iter().min_by(|a, b| a.time.total_cmp(&b.time));
+    let latest = events.iter().max_by(|a, b| a.time.total_cmp(&b.time));
+    if let (Some(first), Some(last)) = (earliest, latest)
+        && !(last.time - first.time).is_finite()
+    {
+        return Err(EventError {
+            row: last.row,
+            message: format!(
+                "the time is too far from the earliest time, at row {}, to measure a life",
+                first.row
+            ),
+            help: "Check the times: their span exceeds the largest number this reads.",
         });
     }
     let until = window
@@ -197,6 +219,8 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                                 "a failure of asset `{asset}`, mode `{mode}` during the repair of \
                                  its failure at row {row}, whose `repair` duration runs past it"
                             ),
+                            help: "A unit under repair cannot fail: check this time and that \
+                                   row's `repair` duration.",
                         });
                     }
                     repaired_at = event.repair.map(|r| (t + r, event.row));
@@ -238,6 +262,8 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                                      already: the repair is recorded twice",
                                     p.row
                                 ),
+                                help: "Give a repair either as the failure row's `repair` \
+                                       duration or as a `repaired` row, not both.",
                             });
                         }
                         return Err(EventError {
@@ -246,6 +272,7 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                                 "a repair end of asset `{asset}`, mode `{mode}` with no failure \
                                  of that mode just before it"
                             ),
+                            help: "A `repaired` event follows the failure it ends.",
                         });
                     };
                     out.repairs.push(Repair {
@@ -567,6 +594,8 @@ mod tests {
         assert_eq!(out.repairs.len(), 2);
         assert_eq!(out.repairs[0].duration, 1.0);
         assert_eq!(out.until, 30.0);
+        let apart = [event("m1", "a", -1e308, Failure, 2), event("m1", "a", 1e308, Failure, 3)];
+        assert_eq!(lives(&apart, Window::default()).unwrap_err().row, 3);
         let orphan =
             vec![event("m1", "a", 0.0, Maintenance, 11), event("m1", "a", 1.0, RepairEnd, 12)];
         assert_eq!(lives(&orphan, Window::default()).unwrap_err().row, 12);
