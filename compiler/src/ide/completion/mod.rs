@@ -24,7 +24,7 @@ use crate::db::{Db, SourceFile};
 use crate::scope::{Declaration, Scope, scope};
 use crate::syntax::{ItemClass, parse};
 use fab_grammar::ast::{DeclKind, ItemKind};
-use fab_grammar::lexer::{Token, lex};
+use fab_grammar::lexer::{Comment, CommentKind, Token, lex};
 use fab_stdlib::catalog::{self, FieldDecl, KindDecl, ParamDecl, ParamType, Role};
 use fab_stdlib::dist;
 use fab_stdlib::types::{RefClass, ValueType};
@@ -217,6 +217,19 @@ struct Context<'a> {
     base: u32,
 }
 
+/// Whether `prefix[range]` holds a line break outside block comments: the lexer skips a block
+/// comment whole, so a line break inside one separates nothing.
+fn breaks_line(prefix: &str, range: std::ops::Range<usize>, comments: &[Comment]) -> bool {
+    let Some(gap) = prefix.get(range.clone()) else { return false };
+    gap.char_indices().any(|(at, character)| {
+        let at = range.start + at;
+        character == '\n'
+            && !comments.iter().any(|comment| {
+                comment.kind == CommentKind::Block && comment.span.range().contains(&at)
+            })
+    })
+}
+
 /// Tokens after which a value starts.
 fn starts_value(token: &Token) -> bool {
     token.is_binary_operator()
@@ -257,13 +270,17 @@ impl Context<'_> {
                 end,
             })
             .collect();
-        let last_end = tokens.last().map(|t| t.end).unwrap_or(0);
-        // A line comment between the last token and the cursor.
-        let tail = prefix.get(last_end..).unwrap_or_default();
-        if tail.contains("//") || tail.contains("/*") {
+        let cursor = prefix.len();
+        // Inside a comment nothing is offered. An unterminated block comment is caught above; a
+        // line comment holds the cursor when it runs to the end of the prefix. A comment that
+        // ends before the cursor (a line comment closed by its line break, a closed block
+        // comment) is space like any other.
+        let in_line_comment = lexed.comments.iter().any(|comment| {
+            comment.kind != CommentKind::Block && comment.span.end as usize == cursor
+        });
+        if in_line_comment {
             return Vec::new();
         }
-        let cursor = prefix.len();
         // The word or unit being typed, which the completion replaces.
         let mut replace = Span::new(cursor, cursor);
         let mut unit_in_progress = false;
@@ -285,8 +302,10 @@ impl Context<'_> {
         // The lexer keeps a newline only when a token follows it on a later line; at the end of the
         // prefix none does, so a line break before the cursor is a separator to replay here.
         let before_cursor = tokens.last().map(|t| t.end).unwrap_or(0);
-        let gap = prefix.get(before_cursor..replace.start as usize).unwrap_or_default();
-        if gap.contains('\n') && !tokens.last().is_some_and(|t| t.token.continues_on_next_line()) {
+        let gap = before_cursor..replace.start as usize;
+        if breaks_line(prefix, gap, &lexed.comments)
+            && !tokens.last().is_some_and(|t| t.token.continues_on_next_line())
+        {
             tokens.push(Tok {
                 token: Token::Newline,
                 text: "\n".to_string(),
@@ -1222,3 +1241,6 @@ fn written_type(db: &dyn Db, template: &Declaration, param: &fab_grammar::ast::P
         None => ty.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

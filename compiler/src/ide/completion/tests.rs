@@ -1,0 +1,67 @@
+//! Completion around comments, in process: a comment between the last token and the cursor is
+//! space, and only a cursor inside a comment gets nothing.
+
+use super::completions;
+use crate::Database;
+use crate::db::MemoryFileSystem;
+use crate::load_model;
+use std::sync::Arc;
+
+/// The labels offered at the `$0` of `text`, loaded as `main.fab`.
+fn labels(text: &str) -> Vec<String> {
+    let cursor = text.find("$0").expect("a `$0` cursor");
+    let text = text.replacen("$0", "", 1);
+    let files = Arc::new(MemoryFileSystem::default());
+    files.insert("main.fab", &text);
+    let mut db = Database::new(files);
+    let file = load_model(&mut db, "main.fab").expect("the fixture loads");
+    completions(&db, file, cursor as u32).into_iter().map(|item| item.label).collect()
+}
+
+#[test]
+fn a_comment_after_the_last_token_does_not_hide_the_fields() {
+    let plain = labels("conveyor c1 { length = 12 m; speed = 0.4 m/s; spacing = 1.5 m\n    $0 }\n");
+    assert!(plain.contains(&"accel".to_string()), "{plain:?}");
+    for text in [
+        // A line comment ending the line before the cursor.
+        "conveyor c1 { length = 12 m; speed = 0.4 m/s; spacing = 1.5 m // pitch\n    $0 }\n",
+        // A line comment on a line of its own.
+        "conveyor c1 { length = 12 m; speed = 0.4 m/s; spacing = 1.5 m\n    // pitch\n    $0 }\n",
+        // A block comment ending the line before.
+        "conveyor c1 { length = 12 m; speed = 0.4 m/s; spacing = 1.5 m /* pitch */\n    $0 }\n",
+        // A doc comment on the line before.
+        "conveyor c1 { length = 12 m; speed = 0.4 m/s; spacing = 1.5 m\n    /// pitch\n    $0 }\n",
+    ] {
+        assert_eq!(labels(text), plain, "{text:?}");
+    }
+    let station = labels("station s1 {\n cycle = 5 s // c\n $0 }\n");
+    assert!(station.contains(&"setup".to_string()), "{station:?}");
+    assert!(!station.contains(&"cycle".to_string()), "cycle is set: {station:?}");
+}
+
+#[test]
+fn a_comment_before_the_cursor_does_not_hide_the_item_keywords() {
+    let items = labels("sink a\n// c\n$0");
+    assert!(items.iter().any(|label| label.starts_with("station")), "{items:?}");
+    assert_eq!(items, labels("sink a\n$0"));
+}
+
+#[test]
+fn a_block_comment_over_lines_separates_nothing() {
+    // `5 s /* … */ ` continues the value: a unit is offered, as without the comment.
+    let split = labels("station s1 {\n cycle = 5 /* a\n b */ $0\n}\n");
+    assert_eq!(split, labels("station s1 {\n cycle = 5 $0\n}\n"));
+}
+
+#[test]
+fn nothing_inside_a_comment() {
+    for text in [
+        "station s1 {\n cycle = 5 s // c$0\n}\n",
+        "station s1 {\n cycle = 5 s // $0\n}\n",
+        "station s1 {\n /// doc $0\n}\n",
+        "station s1 {\n /* open $0\n}\n",
+        "sink a\n// c$0",
+    ] {
+        assert_eq!(labels(text), Vec::<String>::new(), "{text:?}");
+    }
+}
