@@ -392,3 +392,151 @@ fn answers_every_request_on_prefixes_of_the_examples() {
     }
     assert_eq!(client.shutdown(), Some(0));
 }
+
+// ----- line endings -----
+
+/// A position given by hand, for texts whose line ends are not `\n`.
+fn line_character(line: u32, character: u32) -> Value {
+    json!({ "line": line, "character": character })
+}
+
+/// Sends one incremental change of `range` to `text` as version `version`.
+fn change(client: &mut Client, uri: &str, version: i32, edits: &[(Value, Value, &str)]) {
+    let changes: Vec<Value> = edits
+        .iter()
+        .map(|(start, end, text)| json!({ "range": { "start": start, "end": end }, "text": text }))
+        .collect();
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes }),
+    );
+}
+
+/// What the server says about a document, without its URI: diagnostics (code and range), the
+/// outline, semantic tokens and formatting.
+fn views(client: &mut Client, uri: &str) -> Value {
+    let published = client.diagnostics_for(uri);
+    let diagnostics: Vec<Value> = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| json!([d["code"], d["range"]]))
+        .collect();
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({ "textDocument": doc(uri) }));
+    let tokens =
+        client.request("textDocument/semanticTokens/full", json!({ "textDocument": doc(uri) }));
+    json!({ "diagnostics": diagnostics, "symbols": symbols, "tokens": tokens })
+}
+
+/// Edits `before` with `edits` incrementally and checks that the server then sees the document
+/// exactly as a fresh open of `after`; returns that view.
+fn edits_match_a_fresh_open(
+    client: &mut Client,
+    name: &str,
+    before: &str,
+    edits: &[(Value, Value, &str)],
+    after: &str,
+) -> Value {
+    let edited = format!("untitled:{name}-edited");
+    client.open(&edited, before);
+    client.diagnostics_for(&edited);
+    change(client, &edited, 2, edits);
+    let incremental = views(client, &edited);
+    let fresh = format!("untitled:{name}-fresh");
+    client.open(&fresh, after);
+    let opened = views(client, &fresh);
+    assert_eq!(incremental, opened, "{name}: the edited copy differs from a fresh open");
+    opened
+}
+
+#[test]
+fn crlf_positions_past_the_end_of_a_line_stay_before_the_carriage_return() {
+    let mut client = Client::start("crlf");
+    let view = edits_match_a_fresh_open(
+        &mut client,
+        "crlf",
+        "sink a\r\nsink b\r\n",
+        &[(line_character(0, 999), line_character(0, 999), "x")],
+        "sink ax\r\nsink b\r\n",
+    );
+    assert!(!view["diagnostics"].to_string().contains("E0001"), "no syntax error: {view}");
+    assert_eq!(view["symbols"][0]["name"], "ax");
+    // A range that ends past a line's end replaces the whole line's text, not its `\r`.
+    edits_match_a_fresh_open(
+        &mut client,
+        "crlf-range",
+        "sink a\r\nsink b\r\n",
+        &[(line_character(1, 5), line_character(1, 400), "c")],
+        "sink a\r\nsink c\r\n",
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_lone_carriage_return_ends_a_line() {
+    let mut client = Client::start("lone-cr");
+    let text = "product P\rsource s { interarrival = 5 sx }\rsink done\rflow s -> done\r";
+    let uri = "untitled:lone-cr";
+    client.open(uri, text);
+    let published = client.diagnostics_for(uri);
+    let unit = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "E0301")
+        .unwrap_or_else(|| panic!("E0301: {published}"))
+        .clone();
+    let sx = "source s { interarrival = 5 ".len() as u32;
+    assert_eq!(unit["range"]["start"], line_character(1, sx), "{unit}");
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({ "textDocument": doc(uri) }));
+    let done = symbols.as_array().unwrap().iter().find(|s| s["name"] == "done").unwrap();
+    assert_eq!(done["selectionRange"]["start"], line_character(2, 5));
+    // Edits on lines after a lone `\r`, one of them past the end of its line.
+    edits_match_a_fresh_open(
+        &mut client,
+        "lone-cr",
+        text,
+        &[
+            (line_character(1, sx + 1), line_character(1, sx + 2), ""),
+            (line_character(2, 5), line_character(2, 99), "end"),
+            (line_character(3, 10), line_character(3, 99), "end"),
+        ],
+        "product P\rsource s { interarrival = 5 s }\rsink end\rflow s -> end\r",
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn crlf_ranges_and_tokens_stop_at_the_end_of_the_line() {
+    let mut client = Client::start("crlf-ranges");
+    // An unterminated string: its diagnostic runs to the end of the line, not onto the `\r`.
+    let line = "source s { interarrival = empirical(\"abc";
+    let text = format!("{line}\r\nsink k\r\nflow s -> k\r\n");
+    let uri = "untitled:crlf-string";
+    client.open(uri, &text);
+    let published = client.diagnostics_for(uri);
+    let diagnostics = published["diagnostics"].as_array().unwrap();
+    assert!(!diagnostics.is_empty(), "{published}");
+    for diagnostic in diagnostics {
+        for end in [&diagnostic["range"]["start"], &diagnostic["range"]["end"]] {
+            if end["line"] == 0 {
+                assert!(end["character"].as_u64().unwrap() <= line.len() as u64, "{diagnostic}");
+            }
+        }
+    }
+    // A block comment over lines: each piece of its token is as long as its line's text.
+    let text = "/* a\r\n  bc\r\n*/\r\nsink k\r\n";
+    let uri = "untitled:crlf-comment";
+    client.open(uri, text);
+    client.diagnostics_for(uri);
+    let tokens =
+        client.request("textDocument/semanticTokens/full", json!({ "textDocument": doc(uri) }));
+    let data: Vec<u64> =
+        tokens["data"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let comment: Vec<(u64, u64, u64)> =
+        data.chunks(5).take(3).map(|t| (t[0], t[1], t[2])).collect();
+    assert_eq!(comment, [(0, 0, 4), (1, 0, 4), (1, 0, 2)], "{data:?}");
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -284,7 +284,8 @@ pub fn semantic_tokens_legend() -> lsp::SemanticTokensLegend {
     }
 }
 
-/// Tokens in the protocol's relative encoding; a token over several lines is cut at each line.
+/// Tokens in the protocol's relative encoding; a token over several lines is cut at each line,
+/// each piece ending where the line's text ends (before `\n`, `\r\n` or `\r`).
 pub fn semantic_tokens(text: &FileText, tokens: &[SemanticToken]) -> Vec<lsp::SemanticToken> {
     let legend = semantic_tokens_legend();
     let mut out = Vec::with_capacity(tokens.len());
@@ -296,10 +297,8 @@ pub fn semantic_tokens(text: &FileText, tokens: &[SemanticToken]) -> Vec<lsp::Se
         };
         let mut start = token.span.start;
         while start < token.span.end {
-            let line_end = text.text[start as usize..token.span.end as usize]
-                .find('\n')
-                .map(|at| start + at as u32)
-                .unwrap_or(token.span.end);
+            let line = text.lines.line(start);
+            let line_end = text.lines.line_end(line).min(token.span.end);
             let begin = text.lines.position(&text.text, start);
             let end = text.lines.position(&text.text, line_end);
             let length = end.character.saturating_sub(begin.character);
@@ -317,7 +316,8 @@ pub fn semantic_tokens(text: &FileText, tokens: &[SemanticToken]) -> Vec<lsp::Se
                 last_line = begin.line;
                 last_start = begin.character;
             }
-            start = line_end + 1;
+            // The next line; past the last one, the loop ends.
+            start = text.lines.line_start(line + 1).max(start + 1);
         }
     }
     out
