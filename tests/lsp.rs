@@ -540,3 +540,67 @@ fn crlf_ranges_and_tokens_stop_at_the_end_of_the_line() {
     assert_eq!(comment, [(0, 0, 4), (1, 0, 4), (1, 0, 2)], "{data:?}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+// ----- the transport: exit status, `$/` requests, malformed messages -----
+
+#[test]
+fn the_exit_status_says_whether_shutdown_came_first() {
+    let mut client = Client::start("exit-alone");
+    assert_eq!(client.exit_without_shutdown(), Some(1), "exit without shutdown");
+    assert!(client.stderr().contains("without `shutdown`"));
+    let mut client = Client::start("exit-closed");
+    assert_eq!(client.close_input(), Some(1), "input closed without exit");
+    assert!(client.stderr().contains("closed the input"));
+    // `shutdown` then `exit`: success.
+    assert_eq!(Client::start("exit-clean").shutdown(), Some(0));
+}
+
+#[test]
+fn unknown_dollar_requests_are_method_not_found_and_dollar_notifications_ignored() {
+    let mut client = Client::start("dollar");
+    let refused = client.request_raw("$/foo", json!({}));
+    assert_eq!(refused["error"]["code"], -32601, "{refused}");
+    client.notify("$/bar", json!({}));
+    client.notify("$/cancelRequest", json!({ "id": 999 }));
+    // The server still answers.
+    let found = client.request("workspace/symbol", json!({ "query": "" }));
+    assert!(found.is_array());
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn malformed_messages_are_answered_and_the_server_carries_on() {
+    let mut client = Client::start("garbage");
+    let (uri, text) = example("body_shop.fab");
+    client.open(&uri, &text);
+    assert_eq!(client.diagnostics_for(&uri)["diagnostics"], json!([]));
+    for (body, code) in [
+        (&b"{abc}"[..], -32700),
+        (b"\xff\xfe\xfd", -32700),
+        (b"{}", -32600),
+        (b"[]", -32600),
+        (br#"[{"jsonrpc":"2.0","id":81,"method":"foo/bar"}]"#, -32600),
+    ] {
+        client.send_body(body);
+        let answered = client.response(&Value::Null);
+        assert_eq!(
+            answered["error"]["code"],
+            code,
+            "{}: {answered}",
+            String::from_utf8_lossy(body)
+        );
+        // Still up, with the document still open.
+        let symbols =
+            client.request("textDocument/documentSymbol", json!({ "textDocument": doc(&uri) }));
+        assert!(symbols.as_array().unwrap().iter().any(|s| s["name"] == "weld"));
+    }
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn an_unreadable_frame_header_ends_the_session_as_a_failure() {
+    let mut client = Client::start("broken-frame");
+    client.send_bytes(b"Content-Length: abc\r\n\r\n{}");
+    assert_eq!(client.exit_code(), Some(1));
+    assert!(client.stderr().contains("Content-Length `abc` is not a number"));
+}

@@ -12,35 +12,51 @@
 //! | `workspace` | the database, the open documents over the disk, URIs and paths |
 //! | `position` | byte offsets against lines and UTF-16 columns |
 //! | `convert` | IDE data to protocol types |
+//! | `transport` | the framing layer before the library: malformed messages, `$/` requests, how a session ended |
 //!
 //! Built on `tower-lsp-server`, the maintained continuation of `tower-lsp`.
 
 mod convert;
 pub mod position;
 mod server;
+mod transport;
 mod workspace;
 
 pub use server::{Backend, DEFAULT_DIAGNOSTICS_DELAY};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use tower_lsp_server::{LspService, Server};
+pub use transport::SessionEnd;
 
-/// Serves the protocol over `input` and `output` until the client exits.
-pub async fn serve<I, O>(input: I, output: O)
+/// Serves the protocol over `input` and `output` until the client exits or the input ends, and
+/// says how the session ended. The client's messages pass through the framing layer of
+/// `transport` before the library sees them.
+pub async fn serve<I, O>(input: I, output: O) -> SessionEnd
 where
     I: tokio::io::AsyncRead + Unpin,
-    O: tokio::io::AsyncWrite,
+    O: tokio::io::AsyncWrite + Unpin,
 {
-    let (service, socket) = LspService::new(Backend::new);
-    Server::new(input, output, socket).serve(service).await;
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let (service, socket) = {
+        let shutdown = shutdown.clone();
+        LspService::new(move |client| Backend::new(client, shutdown))
+    };
+    transport::serve_framed(input, output, shutdown, |library_input, library_output| {
+        Server::new(library_input, library_output, socket).serve(service)
+    })
+    .await
 }
 
-/// Runs the server on stdin and stdout; returns when the client exits, or the reason the runtime
-/// could not start.
-pub fn run_stdio() -> Result<(), String> {
+/// Runs the server on stdin and stdout; returns how the session ended, or the reason the
+/// runtime could not start.
+pub fn run_stdio() -> Result<SessionEnd, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
         .build()
         .map_err(|error| error.to_string())?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    Ok(())
+    let ended = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Reading stdin blocks a thread that cannot be interrupted; do not wait for it.
+    runtime.shutdown_background();
+    Ok(ended)
 }

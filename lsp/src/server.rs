@@ -19,7 +19,7 @@ use fab_compiler::ide::{
 };
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -51,6 +51,8 @@ pub struct Backend {
     edits: Arc<Edits>,
     /// Where the pages of `fab explain` were written, for the diagnostics' links.
     explain: Option<PathBuf>,
+    /// Set once `shutdown` is answered: an `exit` then ends the process with success.
+    shutdown: Arc<AtomicBool>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -58,7 +60,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    /// A server for `client`; it sets `shutdown` when the client asks it to shut down.
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
         let cache = cache_dir();
         Backend {
             client,
@@ -70,6 +73,7 @@ impl Backend {
                 delay: Mutex::new(DEFAULT_DIAGNOSTICS_DELAY),
             }),
             explain: write_explain_pages(&cache.join("explain")),
+            shutdown,
         }
     }
 
@@ -248,6 +252,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
         Ok(())
     }
 

@@ -17,7 +17,10 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// A running `fab lsp` and the messages it sent that no one has read yet.
 pub struct Client {
     child: Child,
-    stdin: ChildStdin,
+    /// The server's input; `None` once the test closed it.
+    stdin: Option<ChildStdin>,
+    /// Reads what the server writes on stderr (and passes it on to the test's stderr).
+    stderr: Option<std::thread::JoinHandle<String>>,
     messages: Receiver<Value>,
     pending: VecDeque<Value>,
     next_id: u64,
@@ -69,11 +72,18 @@ impl Client {
             .env("XDG_CACHE_HOME", &cache)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("fab lsp starts");
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
+        let mut server_stderr = child.stderr.take().expect("piped stderr");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut server_stderr, &mut text);
+            eprint!("{text}");
+            text
+        });
         let (sender, messages) = channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
@@ -85,7 +95,8 @@ impl Client {
         });
         let mut client = Client {
             child,
-            stdin,
+            stdin: Some(stdin),
+            stderr: Some(stderr),
             messages,
             pending: VecDeque::new(),
             next_id: 0,
@@ -102,10 +113,33 @@ impl Client {
     }
 
     pub fn send(&mut self, message: &Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
-            .expect("write to fab lsp");
-        self.stdin.flush().expect("flush");
+        self.send_body(message.to_string().as_bytes());
+    }
+
+    /// Sends `body` in one well-formed frame, whatever the body holds.
+    pub fn send_body(&mut self, body: &[u8]) {
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(body);
+        self.send_bytes(&frame);
+    }
+
+    /// Writes `bytes` to the server as they are.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("the input is open");
+        stdin.write_all(bytes).expect("write to fab lsp");
+        stdin.flush().expect("flush");
+    }
+
+    /// The next response whose id is `id` (`null` for errors about unreadable messages).
+    pub fn response(&mut self, id: &Value) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let message = self.next_message(deadline);
+            if message.get("id") == Some(id) && message.get("method").is_none() {
+                return message;
+            }
+            self.pending.push_back(message);
+        }
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -183,6 +217,28 @@ impl Client {
     pub fn shutdown(mut self) -> Option<i32> {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
+        self.exit_code()
+    }
+
+    /// Sends `exit` without `shutdown` and returns the exit code.
+    pub fn exit_without_shutdown(&mut self) -> Option<i32> {
+        self.notify("exit", Value::Null);
+        self.exit_code()
+    }
+
+    /// Closes the server's input and returns the exit code.
+    pub fn close_input(&mut self) -> Option<i32> {
+        self.stdin = None;
+        self.exit_code()
+    }
+
+    /// Everything the server wrote on stderr; call it once the server has exited.
+    pub fn stderr(&mut self) -> String {
+        self.stderr.take().and_then(|reader| reader.join().ok()).unwrap_or_default()
+    }
+
+    /// Waits for the server to exit and returns its exit code.
+    pub fn exit_code(&mut self) -> Option<i32> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
