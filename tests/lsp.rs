@@ -604,3 +604,55 @@ fn an_unreadable_frame_header_ends_the_session_as_a_failure() {
     assert_eq!(client.exit_code(), Some(1));
     assert!(client.stderr().contains("Content-Length `abc` is not a number"));
 }
+
+// ----- files on disk -----
+
+fn codes(published: &Value) -> Vec<String> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn an_imported_file_deleted_or_created_on_disk_updates_the_diagnostics() {
+    let mut client = Client::start("watched-created");
+    let dir = temp_dir("watched-created");
+    let (main, lib) = (dir.join("main.fab"), dir.join("newlib.fab"));
+    let text = "import \"newlib.fab\"\nsource s { interarrival = 1 min }\nstation w : Cell(spots = 2)\nsink k\nflow s -> w -> k\n";
+    std::fs::write(&main, text).unwrap();
+    let main_uri = uri(&main);
+    client.open(&main_uri, text);
+    assert!(codes(&client.diagnostics_for(&main_uri)).contains(&"E0104".to_string()));
+    // The import appears on disk.
+    std::fs::write(&lib, "component Cell(spots: Int) : station { cycle = 1 s * spots }\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&lib), "type": 1 }] }),
+    );
+    assert_eq!(client.diagnostics_for(&main_uri)["diagnostics"], json!([]), "created");
+    // And disappears again.
+    std::fs::remove_file(&lib).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&lib), "type": 3 }] }),
+    );
+    assert!(codes(&client.diagnostics_for(&main_uri)).contains(&"E0104".to_string()), "deleted");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_closed_document_that_is_on_no_disk_is_forgotten() {
+    let mut client = Client::start("untitled-closed");
+    let untitled = "untitled:Untitled-1";
+    client.open(untitled, "product Body\nbuffer body_buffer { capacity = 4 }\n");
+    client.diagnostics_for(untitled);
+    let found = client.request("workspace/symbol", json!({ "query": "Body" }));
+    assert_eq!(found.as_array().unwrap().len(), 2, "{found}");
+    client.notify("textDocument/didClose", json!({ "textDocument": doc(untitled) }));
+    let found = client.request("workspace/symbol", json!({ "query": "Body" }));
+    assert_eq!(found, json!([]), "closed and on no disk");
+    assert_eq!(client.shutdown(), Some(0));
+}

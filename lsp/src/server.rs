@@ -296,13 +296,8 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         self.editing();
-        let mut changed = false;
-        {
-            let mut state = self.state();
-            for event in params.changes {
-                changed |= state.reload_from_disk(&event.uri);
-            }
-        }
+        let uris: Vec<lsp::Uri> = params.changes.into_iter().map(|event| event.uri).collect();
+        let changed = self.state().files_changed_on_disk(&uris);
         if changed {
             self.edited();
         }

@@ -15,6 +15,7 @@
 use fab_compiler::Database;
 use fab_compiler::db::{FileSystem, OsFileSystem, SourceFile};
 use fab_compiler::scope::{load_model, set_file};
+use salsa::Setter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -134,7 +135,10 @@ impl Workspace {
         self.documents.insert(path, Document { uri, version, text: Arc::new(text), lines });
     }
 
-    /// Closes a document: the file goes back to what the disk holds.
+    /// Closes a document: the file goes back to what the disk holds. A document that is on no
+    /// disk (an `untitled:` buffer, a file never saved) is gone with its buffer: workspace
+    /// symbols stop listing it, and a file that imports it reports the import missing, as
+    /// `fab check` would.
     pub fn close_document(&mut self, uri: &Uri) {
         let path = self.paths.path(uri);
         self.documents.remove(&path);
@@ -143,30 +147,72 @@ impl Workspace {
             .map(str::to_string)
             .map(Ok)
             .unwrap_or_else(|| self.overlay.read_to_string(&path));
-        if let Ok(text) = on_disk {
-            set_file(&mut self.db, &path, text);
+        match on_disk {
+            Ok(text) => {
+                set_file(&mut self.db, &path, text);
+            }
+            Err(_) => self.forget_file(&path),
         }
     }
 
-    /// A file changed on disk: when it is loaded and not open, the database takes the new text.
-    /// Returns whether anything changed.
-    pub fn reload_from_disk(&mut self, uri: &Uri) -> bool {
-        let path = self.paths.path(uri);
-        if self.documents.contains_key(&path) {
+    /// Files changed, appeared or disappeared on disk (`workspace/didChangeWatchedFiles`).
+    /// A loaded file that is not open takes its new text, or is forgotten when it cannot be read
+    /// any more (its importers then report it missing); then the imports of the open documents
+    /// are loaded again, which reads a file that was missing and now exists. Returns whether
+    /// anything changed.
+    pub fn files_changed_on_disk(&mut self, uris: &[Uri]) -> bool {
+        let loaded_before = self.loaded_paths();
+        let mut changed = false;
+        for uri in uris {
+            changed |= self.read_again(&self.paths.path(uri));
+        }
+        let open: Vec<String> = self.documents.keys().cloned().collect();
+        for path in open {
+            let _ = load_model(&mut self.db, &path);
+        }
+        changed || self.loaded_paths() != loaded_before
+    }
+
+    /// Reads a loaded file again from the disk, unless it is open (its buffer wins) or part of
+    /// the standard library (built in; the copies on disk are for reading).
+    fn read_again(&mut self, path: &str) -> bool {
+        if self.documents.contains_key(path) || fab_stdlib::library::file(path).is_some() {
             return false;
         }
-        let loaded = fab_compiler::db::Workspace::try_get(&self.db)
-            .is_some_and(|w| w.files(&self.db).contains_key(&path));
-        if !loaded {
+        let Some(file) = fab_compiler::db::Workspace::try_get(&self.db)
+            .and_then(|w| w.files(&self.db).get(path).copied())
+        else {
             return false;
-        }
-        match self.overlay.read_to_string(&path) {
+        };
+        match self.overlay.read_to_string(path) {
+            Ok(text) if *file.text(&self.db) == text => false,
             Ok(text) => {
-                set_file(&mut self.db, &path, text);
+                set_file(&mut self.db, path, text);
                 true
             }
-            Err(_) => false,
+            Err(_) => {
+                self.forget_file(path);
+                true
+            }
         }
+    }
+
+    /// Removes a file from the compiler's workspace.
+    fn forget_file(&mut self, path: &str) {
+        let Some(workspace) = fab_compiler::db::Workspace::try_get(&self.db) else { return };
+        if !workspace.files(&self.db).contains_key(path) {
+            return;
+        }
+        let mut files = workspace.files(&self.db).clone();
+        files.remove(path);
+        workspace.set_files(&mut self.db).to(files);
+    }
+
+    /// The paths of every loaded file.
+    fn loaded_paths(&self) -> Vec<String> {
+        fab_compiler::db::Workspace::try_get(&self.db)
+            .map(|w| w.files(&self.db).keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     pub fn document(&self, uri: &Uri) -> Option<&Document> {
