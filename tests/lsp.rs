@@ -656,3 +656,26 @@ fn a_closed_document_that_is_on_no_disk_is_forgotten() {
     assert_eq!(found, json!([]), "closed and on no disk");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn the_server_registers_a_watcher_for_fab_files_when_the_client_lets_it() {
+    let capabilities =
+        json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut client = Client::start_as("register", json!({}), capabilities);
+    let registered = client.server_request("client/registerCapability");
+    let registration = &registered["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(registration["registerOptions"]["watchers"][0]["globPattern"], "**/*.fab");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn rename_options_only_for_a_client_that_supports_prepare_rename() {
+    let client = Client::start("rename-plain");
+    assert_eq!(client.capabilities["renameProvider"], json!(true));
+    assert_eq!(client.shutdown(), Some(0));
+    let capabilities = json!({ "textDocument": { "rename": { "prepareSupport": true } } });
+    let client = Client::start_as("rename-prepare", json!({}), capabilities);
+    assert_eq!(client.capabilities["renameProvider"], json!({ "prepareProvider": true }));
+    assert_eq!(client.shutdown(), Some(0));
+}

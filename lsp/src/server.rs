@@ -53,6 +53,8 @@ pub struct Backend {
     explain: Option<PathBuf>,
     /// Set once `shutdown` is answered: an `exit` then ends the process with success.
     shutdown: Arc<AtomicBool>,
+    /// Whether the client lets the server register file watchers (set by `initialize`).
+    can_register_watchers: AtomicBool,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -74,6 +76,7 @@ impl Backend {
             }),
             explain: write_explain_pages(&cache.join("explain")),
             shutdown,
+            can_register_watchers: AtomicBool::new(false),
         }
     }
 
@@ -176,7 +179,23 @@ async fn compute<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> R
     }
 }
 
-fn capabilities() -> lsp::ServerCapabilities {
+/// What the server offers, given what the client supports.
+fn capabilities(client: &lsp::ClientCapabilities) -> lsp::ServerCapabilities {
+    // `RenameOptions` may only be sent to a client that supports `prepareRename`.
+    let prepare_rename = client
+        .text_document
+        .as_ref()
+        .and_then(|t| t.rename.as_ref())
+        .and_then(|r| r.prepare_support)
+        .unwrap_or(false);
+    let rename_provider = if prepare_rename {
+        lsp::OneOf::Right(lsp::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+        })
+    } else {
+        lsp::OneOf::Left(true)
+    };
     lsp::ServerCapabilities {
         position_encoding: Some(lsp::PositionEncodingKind::UTF16),
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(
@@ -201,10 +220,7 @@ fn capabilities() -> lsp::ServerCapabilities {
             },
         )),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
-        rename_provider: Some(lsp::OneOf::Right(lsp::RenameOptions {
-            prepare_provider: Some(true),
-            work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
-        })),
+        rename_provider: Some(rename_provider),
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         semantic_tokens_provider: Some(
             lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
@@ -232,8 +248,16 @@ impl LanguageServer for Backend {
         {
             *lock(&self.edits.delay) = Duration::from_millis(ms.min(10_000));
         }
+        let can_register_watchers = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|w| w.dynamic_registration)
+            .unwrap_or(false);
+        self.can_register_watchers.store(can_register_watchers, Ordering::SeqCst);
         Ok(lsp::InitializeResult {
-            capabilities: capabilities(),
+            capabilities: capabilities(&params.capabilities),
             server_info: Some(lsp::ServerInfo {
                 name: "fab".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -249,6 +273,26 @@ impl LanguageServer for Backend {
             self.edits.clone(),
             self.explain.clone(),
         ));
+        // Ask the client to report changes to `.fab` files on disk, so that an imported file
+        // is read again in any editor, not only where an extension watches files itself.
+        if self.can_register_watchers.load(Ordering::SeqCst) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let options = lsp::DidChangeWatchedFilesRegistrationOptions {
+                    watchers: vec![lsp::FileSystemWatcher {
+                        glob_pattern: lsp::GlobPattern::String("**/*.fab".to_string()),
+                        kind: None,
+                    }],
+                };
+                let registration = lsp::Registration {
+                    id: "fab-watch-fab-files".to_string(),
+                    method: "workspace/didChangeWatchedFiles".to_string(),
+                    register_options: serde_json::to_value(options).ok(),
+                };
+                // A client that refuses leaves things as they were; nothing else to do.
+                let _ = client.register_capability(vec![registration]).await;
+            });
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {

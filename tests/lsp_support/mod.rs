@@ -66,6 +66,11 @@ impl Client {
     }
 
     pub fn start_with(name: &str, options: Value) -> Client {
+        Client::start_as(name, options, json!({}))
+    }
+
+    /// Starts `fab lsp` for a client with these initialization options and capabilities.
+    pub fn start_as(name: &str, options: Value, capabilities: Value) -> Client {
         let cache = temp_dir(&format!("{name}-cache"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_fab"))
             .arg("lsp")
@@ -105,7 +110,7 @@ impl Client {
         };
         let result = client.request(
             "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": {}, "initializationOptions": options }),
+            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options }),
         );
         client.capabilities = result["capabilities"].clone();
         client.notify("initialized", json!({}));
@@ -194,6 +199,26 @@ impl Client {
                 self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
             }
         }
+    }
+
+    /// The next request of `method` the server sends; it is answered with a null result.
+    pub fn server_request(&mut self, method: &str) -> Value {
+        let is_it = |m: &Value| m["method"] == method && m.get("id").is_some();
+        let message = match self.pending.iter().position(is_it) {
+            Some(index) => self.pending.remove(index).expect("an index found"),
+            None => {
+                let deadline = Instant::now() + TIMEOUT;
+                loop {
+                    let message = self.next_message(deadline);
+                    if is_it(&message) {
+                        break message;
+                    }
+                    self.pending.push_back(message);
+                }
+            }
+        };
+        self.send(&json!({ "jsonrpc": "2.0", "id": message["id"], "result": null }));
+        message["params"].clone()
     }
 
     /// The next diagnostics published for `uri`.
