@@ -679,3 +679,36 @@ fn rename_options_only_for_a_client_that_supports_prepare_rename() {
     assert_eq!(client.capabilities["renameProvider"], json!({ "prepareProvider": true }));
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn edits_to_a_copy_of_the_standard_library_do_not_change_the_models() {
+    let mut client = Client::start("library-edit");
+    let dir = temp_dir("library-edit");
+    let path = dir.join("weld.fab");
+    let text = "import \"std/equipment.fab\"\nsource s { interarrival = 1 min }\nstation w : WeldCell(spots = 3)\nsink k\nflow s -> w -> k\n";
+    std::fs::write(&path, text).unwrap();
+    let main = uri(&path);
+    client.open(&main, text);
+    assert_eq!(client.diagnostics_for(&main)["diagnostics"], json!([]));
+    let definition =
+        client.request("textDocument/definition", at(&main, position_of(text, "WeldCell", 1)));
+    let copy = definition[0]["uri"].as_str().unwrap().to_string();
+    let library = std::fs::read_to_string(copy.strip_prefix("file://").unwrap()).unwrap();
+    client.open(&copy, &library);
+    // Rename the template in the copy, unsaved.
+    let at_name = position_of(&library, "WeldCell(", 0);
+    let after_name = position_of(&library, "WeldCell(", "WeldCell".len());
+    change(&mut client, &copy, 2, &[(at_name, after_name, "WeldCellX")]);
+    // Requests see every edit before them: the model still finds `WeldCell`.
+    let definition =
+        client.request("textDocument/definition", at(&main, position_of(text, "WeldCell", 1)));
+    assert_eq!(definition[0]["uri"], copy.as_str(), "{definition}");
+    // The copy's buffer still follows its edits: undoing the rename applies cleanly.
+    let at_name = position_of(&library, "WeldCell(", 0);
+    let after_edit = position_of(&library, "WeldCell(", "WeldCellX".len());
+    change(&mut client, &copy, 3, &[(at_name, after_edit, "WeldCell")]);
+    let symbols =
+        client.request("textDocument/documentSymbol", json!({ "textDocument": doc(&copy) }));
+    assert!(symbols.as_array().unwrap().iter().any(|s| s["name"] == "WeldCell"));
+    assert_eq!(client.shutdown(), Some(0));
+}

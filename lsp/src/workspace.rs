@@ -55,7 +55,11 @@ impl FileSystem for Overlay {
 pub struct Document {
     pub uri: Uri,
     pub version: i32,
+    /// The buffer as the client holds it; the client's edits apply to it.
     pub text: Arc<String>,
+    /// The text the compiler analyses, and its lines: the buffer's, except in a copy of the
+    /// standard library, which keeps its built-in text (see [`Workspace::set_document`]).
+    pub analysed: Arc<String>,
     pub lines: Arc<LineIndex>,
 }
 
@@ -125,14 +129,25 @@ impl Workspace {
     }
 
     /// Opens or changes a document: the overlay, the database, and any file it now imports.
+    ///
+    /// The copies of the standard library are read-only: they are written for go to definition,
+    /// and every model is checked against the built-in library whatever the copy on disk says.
+    /// So an edit in such a buffer is kept for the buffer's sake (later edits apply to it) but
+    /// does not reach the compiler, which goes on reading the built-in text; requests on that
+    /// buffer are answered about the built-in text too.
     pub fn set_document(&mut self, uri: Uri, version: i32, text: String) {
         let path = self.paths.path(&uri);
-        self.overlay.set(&path, Some(text.clone()));
-        set_file(&mut self.db, &path, text.clone());
+        let text = Arc::new(text);
+        let analysed = match fab_stdlib::library::file(&path) {
+            Some(built_in) if built_in != text.as_str() => Arc::new(built_in.to_string()),
+            _ => text.clone(),
+        };
+        self.overlay.set(&path, Some(analysed.to_string()));
+        set_file(&mut self.db, &path, analysed.to_string());
         // Loads the imports (the root is read back from the overlay, unchanged).
         let _ = load_model(&mut self.db, &path);
-        let lines = Arc::new(LineIndex::new(&text));
-        self.documents.insert(path, Document { uri, version, text: Arc::new(text), lines });
+        let lines = Arc::new(LineIndex::new(&analysed));
+        self.documents.insert(path, Document { uri, version, text, analysed, lines });
     }
 
     /// Closes a document: the file goes back to what the disk holds. A document that is on no
@@ -228,7 +243,7 @@ impl Workspace {
         Some(Snapshot {
             db: self.db.clone(),
             file,
-            text: document.text.clone(),
+            text: document.analysed.clone(),
             lines: document.lines.clone(),
             paths: self.paths.clone(),
         })
