@@ -543,9 +543,14 @@ impl Context<'_> {
         let tokens: Vec<&Token> = segment.iter().map(|t| &t.token).collect();
         match tokens.as_slice() {
             [] => item_snippets(replace),
-            [Token::Flow, ..] if matches!(tokens.last(), Some(Token::Flow | Token::Arrow)) => {
-                self.declarations(replace, is_component)
-            }
+            // A flow starts anywhere but at a sink and goes on anywhere but into a source
+            // (E0605), so neither is offered where it would be an error.
+            [Token::Flow] => self.declarations(replace, |class| {
+                is_component(class) && class != ItemClass::Decl(DeclKind::Sink)
+            }),
+            [Token::Flow, .., Token::Arrow] => self.declarations(replace, |class| {
+                is_component(class) && class != ItemClass::Decl(DeclKind::Source)
+            }),
             [Token::Route] => self.declarations(replace, is_component),
             [Token::Import] => fab_stdlib::library::FILES
                 .iter()
