@@ -504,17 +504,36 @@ fn word_hover(word: &str, kind: WordKind) -> String {
             format!("A measure an objective or constraint can name: {}.", list(crate::check::KPIS))
         }
         WordKind::Value => {
-            let owners: Vec<String> = catalog::KINDS
-                .iter()
-                .flat_map(|k| k.fields.iter().map(move |f| (k, f)))
-                .filter(|(_, f)| super::symbols::type_accepts_word(&f.ty, word))
-                .map(|(k, f)| format!("`{}.{}` (`{}`)", k.name, f.name, f.ty))
-                .collect();
-            if owners.is_empty() {
+            // The fields that accept the word: a kind's own (`buffer.policy`) and those of its
+            // nested items (`failure.restores`, listed once for every kind that has it).
+            let mut owners: Vec<(String, &FieldDecl)> = Vec::new();
+            for kind in catalog::KINDS {
+                let own = kind.fields.iter().map(|f| (format!("{}.{}", kind.name, f.name), f));
+                let nested = kind.nested.iter().flat_map(|n| {
+                    n.fields.iter().map(move |f| (format!("{}.{}", n.keyword, f.name), f))
+                });
+                for (path, field) in own.chain(nested) {
+                    let accepts = super::symbols::type_accepts_word(&field.ty, word);
+                    if accepts && !owners.iter().any(|(known, _)| *known == path) {
+                        owners.push((path, field));
+                    }
+                }
+            }
+            let listed: Vec<String> =
+                owners.iter().map(|(path, f)| format!("`{path}` (`{}`)", f.ty)).collect();
+            let mut meaning = if listed.is_empty() {
                 "A keyword value.".to_string()
             } else {
-                format!("A keyword value of {}.", owners.join(", "))
+                format!("A keyword value of {}.", listed.join(", "))
+            };
+            // When every owner is documented alike, that documentation says what the word means.
+            if let [(_, first), rest @ ..] = owners.as_slice()
+                && rest.iter().all(|(_, f)| f.doc == first.doc)
+                && !first.doc.is_empty()
+            {
+                meaning = join(vec![meaning, first.doc.to_string()]);
             }
+            meaning
         }
     };
     join(vec![code(word), meaning])
@@ -560,4 +579,23 @@ fn literal_hover(db: &dyn Db, file: SourceFile, item: &ParsedItem, offset: u32) 
     parts.push(format!("value: {}", text::quantity(si, dim, written.as_ref())));
     parts.push(dimension_line(dim));
     Some(Hover { span: literal.span.shift(item.offset as i64), markdown: join(parts) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hover;
+    use crate::ide::fixture::fixture;
+
+    fn markdown(text: &str) -> String {
+        let (db, file, cursor) = fixture(text);
+        hover(&db, file, cursor).expect("a hover").markdown
+    }
+
+    #[test]
+    fn a_keyword_value_of_a_nested_field_shows_that_field_and_its_doc() {
+        let text = "station s {\n    cycle = 1 s\n    failure f {\n        every = exponential(mean = 10 h)\n        repair = 1 h\n        restores = n$0ew\n    }\n}\n";
+        let shown = markdown(text);
+        assert!(shown.contains("`failure.restores`"), "{shown}");
+        assert!(shown.contains("age back to zero"), "{shown}");
+    }
 }

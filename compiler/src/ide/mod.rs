@@ -32,6 +32,8 @@
 pub mod actions;
 pub mod completion;
 pub mod diagnostics;
+#[cfg(test)]
+mod fixture;
 pub mod folding;
 pub mod format;
 pub mod highlight;

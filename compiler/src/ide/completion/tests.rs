@@ -2,20 +2,12 @@
 //! space, and only a cursor inside a comment gets nothing.
 
 use super::completions;
-use crate::Database;
-use crate::db::MemoryFileSystem;
-use crate::load_model;
-use std::sync::Arc;
+use crate::ide::fixture::fixture;
 
-/// The labels offered at the `$0` of `text`, loaded as `main.fab`.
+/// The labels offered at the `$0` of `text`.
 fn labels(text: &str) -> Vec<String> {
-    let cursor = text.find("$0").expect("a `$0` cursor");
-    let text = text.replacen("$0", "", 1);
-    let files = Arc::new(MemoryFileSystem::default());
-    files.insert("main.fab", &text);
-    let mut db = Database::new(files);
-    let file = load_model(&mut db, "main.fab").expect("the fixture loads");
-    completions(&db, file, cursor as u32).into_iter().map(|item| item.label).collect()
+    let (db, file, cursor) = fixture(text);
+    completions(&db, file, cursor).into_iter().map(|item| item.label).collect()
 }
 
 #[test]
