@@ -551,6 +551,10 @@ fn the_exit_status_says_whether_shutdown_came_first() {
     let mut client = Client::start("exit-closed");
     assert_eq!(client.close_input(), Some(1), "input closed without exit");
     assert!(client.stderr().contains("closed the input"));
+    // `exit` sent as a request (with an id) still ends the server rather than leaving it waiting.
+    let mut client = Client::start("exit-request");
+    client.send(&json!({ "jsonrpc": "2.0", "id": 99, "method": "exit" }));
+    assert_eq!(client.exit_code(), Some(1));
     // `shutdown` then `exit`: success.
     assert_eq!(Client::start("exit-clean").shutdown(), Some(0));
 }

@@ -204,8 +204,9 @@ fn check_message(body: &[u8]) -> Checked {
                 error.data = Some(serde_json::Value::String(request.method().to_string()));
                 Checked::Answer(Response::from_error(id.clone(), error))
             }
-            None => Checked::PassOn { exit: request.method() == "exit" },
-            Some(_) => Checked::PassOn { exit: false },
+            // The library stops reading after `exit` whether or not it came with an id, so
+            // this layer stops too rather than wait for input no one will read.
+            _ => Checked::PassOn { exit: request.method() == "exit" },
         };
     }
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
@@ -307,6 +308,8 @@ mod tests {
         }
         let exit = json!({ "jsonrpc": "2.0", "method": "exit" }).to_string();
         assert_eq!(check_message(exit.as_bytes()), Checked::PassOn { exit: true });
+        let exit_with_id = json!({ "jsonrpc": "2.0", "id": 9, "method": "exit" }).to_string();
+        assert_eq!(check_message(exit_with_id.as_bytes()), Checked::PassOn { exit: true });
     }
 
     #[test]
