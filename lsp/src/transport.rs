@@ -17,7 +17,7 @@
 //! | a request, notification or response the library decodes | passed on as it is |
 //! | a request (with an id) whose method starts with `$/` | answered `MethodNotFound` (-32601) here |
 //! | not UTF-8 or not JSON | answered `Parse error` (-32700, id null) here |
-//! | JSON but no message: `{}`, `[]`, a batch, a number | answered `Invalid request` (-32600) here, with the body's id when it has one |
+//! | JSON but no message: `{}`, `[]`, a batch, a number, an object without a `method` or without a `result` or `error` | answered `Invalid request` (-32600) here, with the body's id when it has one |
 //!
 //! The protocol has no batches, so a batch is answered as one invalid request. A notification
 //! that starts with `$/` is passed on: the library acts on `$/cancelRequest` and ignores the
@@ -194,10 +194,22 @@ enum Checked {
 
 /// Checks a body with the library's own message types, in the order its decoder tries them.
 fn check_message(body: &[u8]) -> Checked {
-    if serde_json::from_slice::<Response>(body).is_ok() {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Checked::Answer(Response::from_error(Id::Null, Error::parse_error()));
+    };
+    // The library's types also take objects that are no message at all, filling in missing
+    // fields (`{"jsonrpc":"2.0"}` passes as a notification of the method ""), so the members
+    // JSON-RPC requires are checked first: a response has an id and a result or an error, a
+    // request or notification has a method.
+    let has = |key: &str| value.get(key).is_some();
+    let is_response = has("id") && (has("result") || has("error")) && !has("method");
+    if is_response && serde_json::from_value::<Response>(value.clone()).is_ok() {
         return Checked::PassOn { exit: false };
     }
-    if let Ok(request) = serde_json::from_slice::<Request>(body) {
+    if has("method")
+        && !is_response
+        && let Ok(request) = serde_json::from_value::<Request>(value.clone())
+    {
         return match request.id() {
             Some(id) if request.method().starts_with("$/") => {
                 let mut error = Error::method_not_found();
@@ -209,9 +221,6 @@ fn check_message(body: &[u8]) -> Checked {
             _ => Checked::PassOn { exit: request.method() == "exit" },
         };
     }
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return Checked::Answer(Response::from_error(Id::Null, Error::parse_error()));
-    };
     let id = value
         .get("id")
         .and_then(|id| serde_json::from_value::<Id>(id.clone()).ok())
@@ -335,6 +344,14 @@ mod tests {
             let answered = answer(body);
             assert_eq!(answered["error"]["code"], code, "{}", String::from_utf8_lossy(body));
             assert_eq!(answered["id"], serde_json::Value::Null);
+        }
+        // Objects the library would take for a message and drop or misread.
+        for body in [
+            &br#"{"jsonrpc":"2.0"}"#[..],
+            br#"{"jsonrpc":"2.0","id":7,"params":{}}"#,
+            br#"{"jsonrpc":"2.0","id":1,"meth":1}"#,
+        ] {
+            assert_eq!(answer(body)["error"]["code"], -32600, "{}", String::from_utf8_lossy(body));
         }
         // A body that is no message but has a usable id gets its id back.
         let answered = answer(br#"{"jsonrpc":"1.0","id":7,"method":"initialize"}"#);
