@@ -98,6 +98,38 @@ fn the_pasted_expression_checks_clean_in_a_model() {
     );
 }
 
+/// Every family's expression checks clean, even for values far from 0 with a small spread: 50 000 s
+/// plus a lognormal of sd 0.33 s. Printed to 4 significant digits, the shifted lognormal's
+/// location and mean were both `50000 s`, which the language refuses (E0403).
+#[test]
+fn every_pasted_expression_checks_clean_far_from_zero() {
+    let law = Distribution::Lognormal { mean: 1.0, sd: 0.33, location: 0.0 }.sampler();
+    let mut stream = Stream::new(5, 0, "tests/fit.rs", "offset");
+    let mut csv = String::from("t\n");
+    for _ in 0..200 {
+        csv.push_str(&format!("{:.4}\n", 50_000.0 + law.sample(&mut stream)));
+    }
+    let data = write_temp("offset.csv", &csv);
+    let document = fit_json(&[&data, "--unit", "s"]);
+    let fits = document["fits"].as_array().unwrap();
+    assert!(fits.iter().any(|f| f["family"] == "lognormal3"), "{document}");
+    for fit in fits {
+        let expression = fit["expression"].as_str().unwrap();
+        let model = write_temp(
+            "offset.fab",
+            &format!(
+                "source s {{ interarrival = 2 h }}\nstation weld {{ cycle = {expression} }}\nsink done\nflow s -> weld -> done\n"
+            ),
+        );
+        let output = fab(&["check", &model]);
+        assert!(
+            output.status.success() && stderr(&output).contains("no problems"),
+            "{expression}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 #[test]
 fn the_json_document_has_every_key() {
     let d = fit_json(&[

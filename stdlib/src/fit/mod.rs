@@ -249,9 +249,10 @@ impl Fit {
         libm::exp(self.family.log_density(&self.values(), x))
     }
 
-    /// The `.fab` expression of the fit, with numbers to 4 significant digits followed by `unit`
-    /// where the parameter is in the variable's units: `weibull(shape = 2.102, scale = 81.88 s)`.
-    /// A lognormal is written by the mean and sd of the variable itself, as the language does.
+    /// The `.fab` expression of the fit, followed by `unit` where the parameter is in the
+    /// variable's units: `weibull(shape = 2.102, scale = 81.88 s)`. A lognormal is written by the
+    /// mean and sd of the variable itself, as the language does. How many digits each number gets
+    /// is said at [`expression_of`].
     pub fn expression(&self, unit: &str) -> String {
         expression_of(self.family, &self.distribution, unit)
     }
@@ -259,9 +260,23 @@ impl Fit {
 
 /// The `.fab` expression of `distribution` fitted as `family` (see [`Fit::expression`]); a caller
 /// that shows the fit in other units passes the distribution scaled to them.
+///
+/// # Digits
+///
+/// A pure number (a shape) gets 4 significant digits. A number in the variable's units gets 4
+/// significant digits and as many more as it takes to write it to a thousandth of the law's
+/// *width*: its sd, or the distance from its location to its mean or its Weibull scale when that
+/// is smaller. Four significant digits alone lose the law when the values sit far from
+/// zero: 50 000 s plus a lognormal of sd 0.33 s printed its location and its mean both as
+/// `50000 s`, which the language refuses, and a uniform over 10 000.1 … 10 000.9 s printed as
+/// `uniform(min = 10000 s, max = 10000 s)`, a constant. Written against the width, the printed law
+/// has the fitted mean and sd to within a thousandth of its width, whatever its offset. A gamma
+/// or Erlang law far from zero (a large shape) writes its shape and scale, or its mean, to a
+/// thousandth of its sd relative to its mean, for the same reason.
 pub fn expression_of(family: Family, distribution: &Distribution, unit: &str) -> String {
+    let width = expression_width(distribution);
     let with_unit = |value: f64| {
-        let number = significant(value, 4);
+        let number = significant(value, digits_against(value, width));
         if unit.is_empty() { number } else { format!("{number} {unit}") }
     };
     let name = family.language_name();
@@ -278,12 +293,18 @@ pub fn expression_of(family: Family, distribution: &Distribution, unit: &str) ->
             out
         }
         Distribution::Exponential { mean } => vec![format!("mean = {}", with_unit(*mean))],
-        Distribution::Gamma { shape, scale } => vec![
-            format!("shape = {}", significant(*shape, 4)),
-            format!("scale = {}", with_unit(*scale)),
-        ],
+        Distribution::Gamma { shape, scale } => {
+            // The mean is shape × scale, so each needs the relative precision the mean needs.
+            let digits = digits_against(distribution.mean(), distribution.sd());
+            let scale = significant(*scale, digits);
+            let scale = if unit.is_empty() { scale } else { format!("{scale} {unit}") };
+            vec![format!("shape = {}", significant(*shape, digits)), format!("scale = {scale}")]
+        }
         Distribution::Erlang { k, mean } => {
-            vec![format!("k = {k}"), format!("mean = {}", with_unit(*mean))]
+            let digits = digits_against(*mean, distribution.sd());
+            let mean = significant(*mean, digits);
+            let mean = if unit.is_empty() { mean } else { format!("{mean} {unit}") };
+            vec![format!("k = {k}"), format!("mean = {mean}")]
         }
         Distribution::Weibull { shape, scale, location } => {
             let mut out = vec![
@@ -309,6 +330,38 @@ pub fn expression_of(family: Family, distribution: &Distribution, unit: &str) ->
         Distribution::Empirical { .. } => Vec::new(),
     };
     format!("{name}({})", arguments.join(", "))
+}
+
+/// The width the numbers of an expression in the variable's units are written against (see
+/// [`expression_of`]): the law's sd, or the distance from its location to its mean (a lognormal)
+/// or its scale (a Weibull) when that is smaller. Not positive or not finite when the law has no spread to measure.
+fn expression_width(distribution: &Distribution) -> f64 {
+    match *distribution {
+        Distribution::Normal { sd, .. } => sd,
+        Distribution::Lognormal { mean, sd, location } => sd.min(mean - location),
+        Distribution::Weibull { scale, .. } => distribution.sd().min(scale),
+        Distribution::Uniform { .. }
+        | Distribution::Triangular { .. }
+        | Distribution::Pert { .. } => distribution.sd(),
+        // A scale, right to a relative 5·10⁻⁴ with 4 digits; the gamma and Erlang laws, whose
+        // sd can be small beside their mean, are written against it where they are printed.
+        Distribution::Exponential { .. }
+        | Distribution::Gamma { .. }
+        | Distribution::Erlang { .. }
+        | Distribution::Constant { .. }
+        | Distribution::Empirical { .. } => f64::NAN,
+    }
+}
+
+/// The significant digits that write `value` to a thousandth of `width`, and at least 4.
+fn digits_against(value: f64, width: f64) -> usize {
+    if !(value != 0.0 && value.is_finite() && width > 0.0 && width.is_finite()) {
+        return 4;
+    }
+    let magnitude = |x: f64| libm::floor(libm::log10(x.abs()));
+    // Digits down to the thousandths of the width's leading digit; at most 17, all an f64 holds.
+    let digits = magnitude(value) - magnitude(width) + 4.0;
+    digits.clamp(4.0, 17.0) as usize
 }
 
 /// `value` with `digits` significant digits, without an exponent for everyday magnitudes and
