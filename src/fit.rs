@@ -350,10 +350,8 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
             if let Some((low, high)) = fit.confidence_interval(parameter.name, 0.95) {
                 let _ = write!(line, "   95 % CI {} to {}", shown(low), shown(high));
             }
-        } else if fit.family == Family::Erlang && index == 0 {
-            line.push_str("   (a whole number: no standard error)");
-        } else {
-            line.push_str("   (no standard error: the likelihood is not regular here)");
+        } else if let Some(reason) = fit.missing_standard_error(index) {
+            let _ = write!(line, "   (no standard error: {reason})");
         }
         let _ = writeln!(out, "{line}");
     }

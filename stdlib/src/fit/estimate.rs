@@ -213,11 +213,26 @@ fn weibull(data: Data, location: f64) -> Result<Vec<f64>, String> {
     // Start from Menon's estimate 1.28 / sd(ln x) of the failures.
     let (_, sd_log) = moments(failures.iter().map(|x| libm::log(*x)));
     let start = if sd_log > 0.0 { 1.28 / sd_log } else { 1.0 };
-    let shape = increasing_root_newton(&equation, (1e-3, 1e3), start)
-        .ok_or_else(|| "the Weibull shape equation has no root".to_string())?;
+    let shape = increasing_root_newton(&equation, WEIBULL_SHAPES, start)
+        .filter(|&k| !at_bound(k, WEIBULL_SHAPES))
+        .ok_or_else(|| {
+            "the Weibull shape equation has no root between 0.001 and 1000, the shapes searched \
+             (the values vary too little, or too much, beside their size)"
+                .to_string()
+        })?;
     let total: f64 = logs.iter().map(|&l| libm::exp(shape * l)).sum();
     let scale = top * libm::pow(total / r, 1.0 / shape);
     Ok(vec![shape, scale])
+}
+
+/// The Weibull shapes the shape equation is solved over. A shape of 1000 is a law whose sd is
+/// 0.13 % of its scale; beyond it the fit is better described as a normal or a shifted law.
+const WEIBULL_SHAPES: (f64, f64) = (1e-3, 1e3);
+
+/// Whether `value` lies at one end of `range` (to 10⁻⁹ relative): a root or a maximum found there
+/// is the search's limit, not the likelihood's, and is not reported as an estimate.
+fn at_bound(value: f64, (low, high): (f64, f64)) -> bool {
+    value <= low * (1.0 + 1e-9) || value >= high * (1.0 - 1e-9)
 }
 
 /// Gamma: the shape equation on a complete sample, a simplex search otherwise.
@@ -231,7 +246,11 @@ fn gamma(data: Data) -> Result<Vec<f64>, String> {
     } else {
         None
     }
-    .ok_or_else(|| "the gamma shape equation has no root".to_string())?;
+    .ok_or_else(|| {
+        "the gamma shape equation has no root between 0.0001 and 10⁷, the shapes searched (the \
+         values vary too little, or too much, beside their size)"
+            .to_string()
+    })?;
     if data.is_complete() {
         return Ok(vec![shape, mean / shape]);
     }
@@ -349,20 +368,39 @@ fn shifted(family: Family, data: Data, non_negative: bool) -> Result<Vec<f64>, S
     let grid: Vec<f64> =
         (0..POINTS).map(|i| from + (to - from) * i as f64 / (POINTS - 1) as f64).collect();
     let values: Vec<f64> = grid.iter().map(|&t| profile(t)).collect();
-    // The best interior peak: a grid point at least as high as both neighbours.
+    // The best interior peak: a grid point at least as high as both neighbours, which must be
+    // finite. Next to a location where the 2-parameter fit failed (a Weibull shape beyond the
+    // shapes searched) the profile is unknown, not lower, so the point is no peak: a 3-parameter
+    // Weibull reported shape = 1000 there, while its likelihood kept rising past it.
     let peak = (1..POINTS - 1)
         .filter(|&i| {
-            values[i].is_finite() && values[i] >= values[i - 1] && values[i] >= values[i + 1]
+            values[i - 1].is_finite()
+                && values[i].is_finite()
+                && values[i + 1].is_finite()
+                && values[i] >= values[i - 1]
+                && values[i] >= values[i + 1]
         })
         .max_by(|&a, &b| values[a].total_cmp(&values[b]));
     let Some(peak) = peak else {
-        // No peak inside: the likelihood is highest at one end of the grid. Say which, since the
-        // two mean opposite things to the engineer.
-        let near_first = values[0] > values[POINTS - 1];
+        // No peak inside: the likelihood is highest at one end of the grid, or where the
+        // 2-parameter fit stopped. Say which, since they mean different things to the engineer.
+        let highest = (0..POINTS)
+            .filter(|&i| values[i].is_finite())
+            .max_by(|&a, &b| values[a].total_cmp(&values[b]).then(b.cmp(&a)));
         let at_zero = non_negative && largest >= first;
+        let Some(highest) = highest else {
+            return Err("the likelihood is not finite for any location".to_string());
+        };
+        let near_first = highest == 0;
+        let cut_short = highest + 1 < POINTS && !values[highest + 1].is_finite();
         return Err(if near_first {
             "the likelihood keeps rising as the location nears the smallest value, so it has no \
              maximum"
+                .to_string()
+        } else if cut_short {
+            "the likelihood keeps rising as the location moves down, away from the values, with \
+             the shape growing past 1000 (towards an extreme-value law, not a Weibull), so it has \
+             no maximum"
                 .to_string()
         } else if at_zero {
             "the likelihood is highest with the location at 0: the 2-parameter family".to_string()
@@ -374,6 +412,13 @@ fn shifted(family: Family, data: Data, non_negative: bool) -> Result<Vec<f64>, S
         golden_section(&|t| -profile(t), (grid[peak - 1], grid[peak + 1]), 1e-10);
     let location = first - libm::exp(log_distance);
     let mut p = inner(location)?;
+    if family == Family::Weibull3 && at_bound(p[0], WEIBULL_SHAPES) {
+        return Err(
+            "the likelihood is highest with the shape at 1000, the largest searched, so it \
+                    has no maximum there"
+                .to_string(),
+        );
+    }
     p.push(location);
     Ok(p)
 }

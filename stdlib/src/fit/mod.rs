@@ -238,6 +238,24 @@ impl Fit {
         }
     }
 
+    /// Why parameter `index` has no standard error, in words; `None` when it has one. Only the
+    /// bounded families and a 3-parameter Weibull with shape ≤ 2 have a likelihood that is not
+    /// regular; otherwise the observed information could not be inverted at the estimate.
+    pub fn missing_standard_error(&self, index: usize) -> Option<&'static str> {
+        if self.parameters.get(index)?.standard_error.is_some() {
+            return None;
+        }
+        Some(if self.family.is_bounded() {
+            "the support's ends are parameters, so the likelihood is not regular"
+        } else if self.family == Family::Erlang && index == 0 {
+            "a whole number"
+        } else if self.family == Family::Weibull3 && self.parameters[0].value <= 2.0 {
+            "with a shape of 2 or less the likelihood is not regular"
+        } else {
+            "the observed information could not be inverted at the estimate"
+        })
+    }
+
     /// The fitted law itself, for goodness of fit and plots: like [`Fit::distribution`] but never
     /// truncated (the normal is fitted untruncated).
     pub fn law(&self) -> Distribution {
