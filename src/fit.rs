@@ -74,6 +74,18 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     })?;
     let sample = Sample::new(&read)
         .map_err(|error| (1, format!("error: {}, column `{column}`: {error}", options.file)))?;
+    let (mean, sd, _, median, _) = summary(sample.failures());
+    if !(mean.is_finite() && sd.is_finite() && median.is_finite()) {
+        return Err((
+            1,
+            format!(
+                "error: {}, column `{column}`: the values are too large to summarise (their \
+                 mean or sd exceeds the largest number, about 1.8e308)\n  help: Express them in a \
+                 larger unit.",
+                options.file
+            ),
+        ));
+    }
     let ranking =
         fit::fit_all(&sample, &FitOptions { families, non_negative, criterion: options.criterion });
     if ranking.fits.is_empty() {
@@ -218,8 +230,8 @@ impl Context<'_> {
 /// Mean, sd (divisor n − 1), minimum, median and maximum of the observed values.
 fn summary(values: &[f64]) -> (f64, f64, f64, f64, f64) {
     let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let variance = values.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0).max(1.0);
+    let (mean, sd) = fit::mean_and_sd(values);
+    let sd = sd * (n / (n - 1.0).max(1.0)).sqrt();
     let sorted = values; // the sample keeps them sorted
     let middle = sorted.len() / 2;
     let median = if sorted.len() % 2 == 1 {
@@ -227,7 +239,10 @@ fn summary(values: &[f64]) -> (f64, f64, f64, f64, f64) {
     } else {
         0.5 * (sorted[middle - 1] + sorted[middle])
     };
-    (mean, variance.sqrt(), sorted[0], median, sorted[sorted.len() - 1])
+    // The middle of two values near `f64::MAX` is their sum halved: halve first.
+    let median =
+        if median.is_finite() { median } else { 0.5 * sorted[middle - 1] + 0.5 * sorted[middle] };
+    (mean, sd, sorted[0], median, sorted[sorted.len() - 1])
 }
 
 /// The p-values to show for a fit: the bootstrap ones when computed.
@@ -298,14 +313,19 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
         let (ks, ad) = shown_tests(a);
         let chi = a.goodness.chi_square.and_then(|c| c.p_value);
         let fit = &a.fit;
+        // A fit the criterion does not compare with the best has no difference nor weight.
+        let (delta, weight) = match weights[index] {
+            Some(weight) => (format!("{:.2}", deltas[index]), format!("{weight:.3}")),
+            None => ("–".to_string(), "–".to_string()),
+        };
         let _ = writeln!(
             out,
-            " {:>2}  {:<24} {:>10.2} {:>7.2} {:>6.3} {:>10.2} {:>10.2} {:>7} {:>7} {:>7}",
+            " {:>2}  {:<24} {:>10.2} {:>7} {:>6} {:>10.2} {:>10.2} {:>7} {:>7} {:>7}",
             index + 1,
             fit.family.label(),
             ranking.criterion.of(fit),
-            deltas[index],
-            weights[index],
+            delta,
+            weight,
             match ranking.criterion {
                 Criterion::Aic => fit.bic,
                 Criterion::Bic => fit.aic,
@@ -314,6 +334,19 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
             p_text(ks.p_value),
             p_text(ad.and_then(|t| t.p_value)),
             p_text(chi)
+        );
+    }
+    let uncompared: Vec<&str> = (0..ranking.fits.len())
+        .filter(|&i| !ranking.is_compared(i))
+        .map(|i| ranking.fits[i].family.label())
+        .collect();
+    if !uncompared.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n  not compared by {criterion}: {} (their support's ends are fitted at the sample's \
+             extremes, so their likelihood is not regular; they are listed after the others and \
+             chosen only when no other family applies or is asked for)",
+            uncompared.join(", ")
         );
     }
     if !ranking.skipped.is_empty() {
@@ -469,7 +502,7 @@ fn json_document(
                 "log_likelihood": fit.log_likelihood,
                 "aic": fit.aic,
                 "bic": fit.bic,
-                "delta": deltas[index],
+                "delta": weights[index].map(|_| deltas[index]),
                 "weight": weights[index],
                 "expression": fit.expression(context.unit),
                 "distribution": fit.distribution,

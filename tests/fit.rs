@@ -130,6 +130,23 @@ fn every_pasted_expression_checks_clean_far_from_zero() {
     }
 }
 
+/// Values near the top of the number range: no `inf` in the report or the expression (a lognormal
+/// of 1, 2, 3 and 10³⁰⁸ printed `lognormal(mean = inf, sd = inf)`), and values whose mean or sd
+/// cannot be represented are refused with a clear error.
+#[test]
+fn huge_values_never_print_inf() {
+    let data = write_temp("near_max.csv", "x\n1\n2\n3\n1e308\n");
+    let output = fab(&["fit", &data]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let mut words = text.split(|c: char| !c.is_alphanumeric());
+    assert!(words.all(|w| w != "inf" && w != "NaN"), "{text}");
+    let data = write_temp("max.csv", "x\n1.7e308\n1.6e308\n-1.7e308\n");
+    let output = fab(&["fit", &data]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("too large to summarise"), "{}", stderr(&output));
+}
+
 #[test]
 fn the_json_document_has_every_key() {
     let d = fit_json(&[
@@ -167,11 +184,20 @@ fn the_json_document_has_every_key() {
     let fits = d["fits"].as_array().unwrap();
     assert!(fits.len() >= 8, "{}", fits.len());
     assert_eq!(d["best"], fits[0]["family"]);
-    // Ranked by BIC, ascending; weights sum to 1.
-    let bic: Vec<f64> = fits.iter().map(|f| f["bic"].as_f64().unwrap()).collect();
-    assert!(bic.windows(2).all(|w| w[0] <= w[1]), "{bic:?}");
-    let weights: f64 = fits.iter().map(|f| f["weight"].as_f64().unwrap()).sum();
+    // The regular families ranked by BIC, ascending, with weights that sum to 1; then the bounded
+    // ones, ranked among themselves, with no difference nor weight (the criterion does not
+    // compare them with the others).
+    let bounded =
+        |f: &Value| ["uniform", "triangular", "pert"].contains(&f["family"].as_str().unwrap());
+    let split = fits.iter().position(bounded).unwrap();
+    assert!(fits[split..].iter().all(bounded), "bounded families come last");
+    for part in [&fits[..split], &fits[split..]] {
+        let bic: Vec<f64> = part.iter().map(|f| f["bic"].as_f64().unwrap()).collect();
+        assert!(bic.windows(2).all(|w| w[0] <= w[1]), "{bic:?}");
+    }
+    let weights: f64 = fits[..split].iter().map(|f| f["weight"].as_f64().unwrap()).sum();
     assert!((weights - 1.0).abs() < 1e-9);
+    assert!(fits[split..].iter().all(|f| f["weight"].is_null() && f["delta"].is_null()));
     for fit in fits {
         let mut keys: Vec<&str> = fit.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort_unstable();

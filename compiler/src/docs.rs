@@ -68,7 +68,9 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                     best.family.label(),
                     estimates.join(", ")
                 ));
-                if let (Some(second), Some(delta)) = (ranking.fits.get(1), ranking.deltas().get(1))
+                // A bounded family listed after regular ones is not compared by the criterion.
+                if let (Some(second), Some(delta), true) =
+                    (ranking.fits.get(1), ranking.deltas().get(1), ranking.is_compared(1))
                 {
                     lines.push(format!(
                         "  runner-up: {} (Δ{} {})",

@@ -72,11 +72,19 @@ impl<'a> Data<'a> {
     }
 }
 
-fn moments(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+/// The mean and the standard deviation (divisor n) of `values`, computed on the values divided by
+/// the largest magnitude among them and scaled back, so values near 10³⁰⁰ do not overflow when
+/// summed or squared, nor values near 10⁻³⁰⁰ underflow to an sd of 0.
+pub(crate) fn moments(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
     let n = values.clone().count() as f64;
-    let mean = values.clone().sum::<f64>() / n;
-    let variance = values.map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-    (mean, libm::sqrt(variance))
+    let largest = values.clone().fold(0.0, |m: f64, x| m.max(x.abs()));
+    if !(largest > 0.0 && largest.is_finite()) {
+        let mean = values.clone().sum::<f64>() / n;
+        return (mean, if largest == 0.0 { 0.0 } else { f64::NAN });
+    }
+    let mean = values.clone().map(|x| x / largest).sum::<f64>() / n;
+    let variance = values.map(|x| (x / largest - mean) * (x / largest - mean)).sum::<f64>() / n;
+    (mean * largest, libm::sqrt(variance) * largest)
 }
 
 /// The log-likelihood of `p` for `family`: −∞ where it is not defined.

@@ -503,17 +503,35 @@ impl Ranking {
         self.fits.first()
     }
 
-    /// Each fit's criterion value minus the best one's, in ranking order.
+    /// Whether the fit at `index` is compared with the best by the criterion: every fit of the
+    /// same kind as the best (regular, or bounded when only bounded families were fitted). A
+    /// bounded family listed after regular ones is not (see [`fit_all`]).
+    pub fn is_compared(&self, index: usize) -> bool {
+        match (self.fits.first(), self.fits.get(index)) {
+            (Some(best), Some(fit)) => best.family.is_bounded() == fit.family.is_bounded(),
+            _ => false,
+        }
+    }
+
+    /// Each fit's criterion value minus the best one's, in ranking order. For a fit that is not
+    /// compared with the best ([`Ranking::is_compared`]) the difference means nothing, and may be
+    /// negative.
     pub fn deltas(&self) -> Vec<f64> {
         let best = self.fits.first().map(|f| self.criterion.of(f)).unwrap_or(0.0);
         self.fits.iter().map(|f| self.criterion.of(f) - best).collect()
     }
 
-    /// The Akaike (or Schwarz) weights `exp(−Δᵢ/2) / Σ exp(−Δⱼ/2)`, in ranking order.
-    pub fn weights(&self) -> Vec<f64> {
-        let raw: Vec<f64> = self.deltas().iter().map(|d| libm::exp(-0.5 * d)).collect();
-        let total: f64 = raw.iter().sum();
-        raw.iter().map(|w| w / total).collect()
+    /// The Akaike (or Schwarz) weights `exp(−Δᵢ/2) / Σ exp(−Δⱼ/2)` over the fits compared with the
+    /// best, in ranking order; `None` for the others.
+    pub fn weights(&self) -> Vec<Option<f64>> {
+        let raw: Vec<Option<f64>> = self
+            .deltas()
+            .iter()
+            .enumerate()
+            .map(|(i, d)| self.is_compared(i).then(|| libm::exp(-0.5 * d)))
+            .collect();
+        let total: f64 = raw.iter().flatten().sum();
+        raw.iter().map(|w| w.map(|w| w / total)).collect()
     }
 }
 
@@ -550,6 +568,11 @@ fn fit_one(
              would fall below 0",
             100.0 * 0.5 * libm::erfc(parameters[0] / parameters[1] / std::f64::consts::SQRT_2)
         ));
+    }
+    if !parameters_are_finite(&family.distribution(&parameters, false)) {
+        return Err("the fitted law's parameters are too large to represent (the values span too \
+                    many orders of magnitude)"
+            .to_string());
     }
     let lowest = family.distribution(&parameters, false).support().0;
     if non_negative && family != Family::Normal && lowest < 0.0 {
@@ -594,7 +617,51 @@ fn fit_one(
     })
 }
 
+/// The mean and the standard deviation with divisor n of `values`, without overflow or underflow
+/// for values near the ends of the `f64` range (they are scaled by the largest magnitude first).
+/// Either may still be infinite when the values reach `f64::MAX`.
+pub fn mean_and_sd(values: &[f64]) -> (f64, f64) {
+    estimate::moments(values.iter().copied())
+}
+
+/// Whether every number the law is written with is finite: a lognormal's mean `exp(μ + σ²/2)`
+/// overflows when the values span hundreds of orders of magnitude, and `inf` is no `.fab` number.
+fn parameters_are_finite(distribution: &Distribution) -> bool {
+    let numbers: Vec<f64> = match *distribution {
+        Distribution::Normal { mean, sd, .. } => vec![mean, sd],
+        Distribution::Lognormal { mean, sd, location } => vec![mean, sd, location],
+        Distribution::Exponential { mean } | Distribution::Erlang { mean, .. } => vec![mean],
+        Distribution::Gamma { shape, scale } => vec![shape, scale],
+        Distribution::Weibull { shape, scale, location } => vec![shape, scale, location],
+        Distribution::Uniform { min, max } => vec![min, max],
+        Distribution::Triangular { min, mode, max } | Distribution::Pert { min, mode, max } => {
+            vec![min, mode, max]
+        }
+        Distribution::Constant { value } => vec![value],
+        Distribution::Empirical { .. } => Vec::new(),
+    };
+    numbers.iter().all(|x| x.is_finite())
+}
+
 /// Fits every candidate family of `options` to `sample` and ranks the fits.
+///
+/// # Bounded families rank after regular ones
+///
+/// AIC and BIC compare likelihoods whose maximum is regular: each estimated parameter inflates
+/// the maximised log-likelihood by about ½, which the penalty takes back. The uniform, triangular
+/// and PERT laws fitted here have their support's ends at (or next to) the sample's extremes.
+/// Their likelihood grows without bound as the ends close in on the data, each end inflates it by
+/// about 1 rather than ½, and the fitted law gives no density at all beyond the sample's range,
+/// where the true law does: the expected Kullback–Leibler loss AIC estimates is infinite for them.
+/// Ranked by AIC among the others, they won on small samples that were plainly not uniform (the
+/// uniform came first for 59 % of normal samples of 20 values, and for 30 lognormal values its own
+/// KS and χ² tests rejected).
+///
+/// So the criterion ranks the regular families (normal, lognormal, exponential, gamma, Erlang,
+/// Weibull, with or without a location), and the bounded ones follow, ranked among themselves. A
+/// bounded family is the best only when no regular family applies or none was asked for: data
+/// from a task with hard limits can still be given a triangular or PERT law by naming it.
+/// [`Ranking::is_compared`] says which fits the criterion compares with the best.
 pub fn fit_all(sample: &Sample, options: &FitOptions) -> Ranking {
     let candidates: Vec<Family> =
         if options.families.is_empty() { Family::ALL.to_vec() } else { options.families.clone() };
@@ -612,14 +679,22 @@ pub fn fit_all(sample: &Sample, options: &FitOptions) -> Ranking {
         }
     }
     let criterion = options.criterion;
-    // Ties keep the families' declaration order, so the ranking is deterministic.
-    fits.sort_by(|a, b| criterion.of(a).total_cmp(&criterion.of(b)).then(a.family.cmp(&b.family)));
+    // Regular families first, then the bounded ones (see the function's documentation), each by
+    // the criterion; ties keep the families' declaration order, so the ranking is deterministic.
+    fits.sort_by(|a, b| {
+        (a.family.is_bounded().cmp(&b.family.is_bounded()))
+            .then(criterion.of(a).total_cmp(&criterion.of(b)))
+            .then(a.family.cmp(&b.family))
+    });
     let mut warnings = Vec::new();
     if let Some(best) = fits.first() {
         let best_value = criterion.of(best);
         let close: Vec<Family> = fits
             .iter()
-            .take_while(|f| criterion.of(f) - best_value < 2.0)
+            .take_while(|f| {
+                f.family.is_bounded() == best.family.is_bounded()
+                    && criterion.of(f) - best_value < 2.0
+            })
             .map(|f| f.family)
             .collect();
         if close.len() > 1 {
