@@ -74,6 +74,16 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     })?;
     let sample = Sample::new(&read)
         .map_err(|error| (1, format!("error: {}, column `{column}`: {error}", options.file)))?;
+    if options.bootstrap > 0 && !sample.is_complete() {
+        // It was ignored silently: the report looked as if the p-values had been bootstrapped.
+        return Err(usage(format!(
+            "{}, column `{column}`: `--bootstrap` cannot be used with censored values\n  help: \
+             A parametric bootstrap would have to redraw the censoring too, and no table applies \
+             to a censored sample: its KS distance is reported without a p-value. Leave out \
+             `--bootstrap`.",
+            options.file
+        )));
+    }
     let (mean, sd, _, median, _) = summary(sample.failures());
     if !(mean.is_finite() && sd.is_finite() && median.is_finite()) {
         return Err((

@@ -286,6 +286,11 @@ fn censored_values_are_read_from_a_status_column() {
         "weibull,exponential,lognormal",
     ]);
     assert_eq!((d["failures"].as_u64(), d["censored"].as_u64()), (Some(5), Some(3)));
+    // A bootstrap cannot be made for censored values; it used to be skipped without a word.
+    let output =
+        fab(&["fit", &file, "--column", "hours", "--censored", "status", "--bootstrap", "20"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`--bootstrap` cannot be used with censored values"));
     let families: Vec<&str> =
         d["fits"].as_array().unwrap().iter().map(|f| f["family"].as_str().unwrap()).collect();
     assert!(families.contains(&"weibull") && families.contains(&"exponential"), "{families:?}");
@@ -382,6 +387,8 @@ fn usage_errors_exit_2() {
     for (args, expected) in [
         (vec!["no/such.csv", "--column", "x"], "cannot read `no/such.csv`"),
         (vec!["examples/data/weld_times.csv", "--column", "weld"], "no column named `weld`"),
+        // The docs promise a suggestion for a close column name as for families and units.
+        (vec!["examples/data/weld_times.csv", "--column", "weld_S"], "Did you mean `weld_s`?"),
         (vec!["examples/data/weld_times.csv"], "name the column to fit with `--column`"),
         (
             vec!["examples/data/weld_times.csv", "--column", "weld_s", "--families", "weibul"],

@@ -54,12 +54,16 @@ pub fn observations(
         .map(Cow::into_owned)
         .collect();
     let find = |wanted: &str| {
-        names.iter().position(|n| n == wanted).ok_or_else(|| DataProblem {
-            message: format!("no column named `{wanted}`"),
-            help: format!(
-                "The columns are: {}.",
-                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-            ),
+        names.iter().position(|n| n == wanted).ok_or_else(|| {
+            let close = crate::suggest::did_you_mean(wanted, names.iter().map(String::as_str));
+            let listed = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            DataProblem {
+                message: format!("no column named `{wanted}`"),
+                help: match close {
+                    Some(close) => format!("Did you mean `{close}`? The columns are: {listed}."),
+                    None => format!("The columns are: {listed}."),
+                },
+            }
         })
     };
     let index = find(column)?;
@@ -118,11 +122,25 @@ pub fn observations(
 }
 
 /// The lines of a CSV text that hold something, each with its row number (the first line is row
-/// 1, as a spreadsheet counts; blank lines keep their numbers but are skipped). A byte-order mark
-/// before the first line, which spreadsheets write at the head of UTF-8 files, is not part of it.
+/// 1, as a spreadsheet counts; blank lines keep their numbers but are skipped). A line ends at a
+/// line feed, a carriage return and line feed, or a carriage return alone (old Mac files, which
+/// otherwise read as one long header). A byte-order mark before the first line, which
+/// spreadsheets write at the head of UTF-8 files, is not part of it.
 pub fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.lines().enumerate().map(|(i, line)| (i + 1, line)).filter(|(_, l)| !l.trim().is_empty())
+    let mut rest = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let split = std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(end) = rest.find(['\r', '\n']) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..end];
+        let ending = if rest[end..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[end + ending..];
+        Some(line)
+    });
+    split.enumerate().map(|(i, line)| (i + 1, line)).filter(|(_, l)| !l.trim().is_empty())
 }
 
 /// The cells of a CSV line, each trimmed of the spaces around it. A cell that starts with a
@@ -373,5 +391,24 @@ mod tests {
         );
         let missing = observations("km\n1\n", "km", Some("status")).unwrap_err();
         assert_eq!(missing.message, "no column named `status`");
+    }
+
+    #[test]
+    fn lines_end_at_any_line_break() {
+        // A lone carriage return (old Mac files) used to leave the whole file as one header line.
+        assert_eq!(numeric_column("x\r1\r2\r\r3.5\r", "x").unwrap(), vec![1.0, 2.0, 3.5]);
+        let rows: Vec<(usize, &str)> = lines("a\r\n1\n\r\n2\r3").collect();
+        assert_eq!(rows, [(1, "a"), (2, "1"), (4, "2"), (5, "3")]);
+        let problem = numeric_column("x\r1\rno\r", "x").unwrap_err();
+        assert_eq!(problem.message, "row 3, column `x`: `no` is not a number");
+    }
+
+    #[test]
+    fn an_unknown_column_suggests_a_close_name() {
+        let problem = numeric_column("part,weld_s\n1,2\n", "weld_S").unwrap_err();
+        assert_eq!(problem.message, "no column named `weld_S`");
+        assert_eq!(problem.help, "Did you mean `weld_s`? The columns are: `part`, `weld_s`.");
+        let problem = numeric_column("part,weld_s\n1,2\n", "temperature").unwrap_err();
+        assert_eq!(problem.help, "The columns are: `part`, `weld_s`.");
     }
 }
