@@ -427,10 +427,19 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
         context.options.file, context.column
     );
 
-    for warning in &ranking.warnings {
-        let _ = writeln!(out, "\nwarning: {}", warning.message());
+    for warning in warnings(ranking, best) {
+        let _ = writeln!(out, "\nwarning: {warning}");
     }
     let _ = writeln!(out, "\nnote: {}", p_value_note(context.sample, assessed));
+    out
+}
+
+/// The ranking's warnings, and one when the best fit fails its goodness-of-fit tests.
+fn warnings(ranking: &Ranking, best: &Assessed) -> Vec<String> {
+    let mut out: Vec<String> = ranking.warnings.iter().map(|w| w.message()).collect();
+    let (ks, ad) = shown_tests(best);
+    let rejections = best.goodness.rejections(&ks, ad.as_ref());
+    out.extend(gof::rejection_warning(best.fit.family.label(), &rejections));
     out
 }
 
@@ -544,7 +553,7 @@ fn json_document(
             "family": s.family.key(),
             "reason": s.reason,
         })).collect::<Vec<_>>(),
-        "warnings": ranking.warnings.iter().map(|w| w.message()).collect::<Vec<_>>(),
+        "warnings": warnings(ranking, &assessed[0]),
         "p_values": p_value_note(sample, assessed),
         "plots": written,
     })

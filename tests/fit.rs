@@ -147,6 +147,28 @@ fn huge_values_never_print_inf() {
     assert!(stderr(&output).contains("too large to summarise"), "{}", stderr(&output));
 }
 
+/// A normal fitted to 10 000 exponential quantiles: the Anderson–Darling p-value is about 0 (it
+/// read 1.0, D'Agostino and Stephens' last formula having climbed back above 1 at A*² ≈ 307), and
+/// the report warns that the chosen family fails its tests.
+#[test]
+fn a_very_bad_normal_fit_is_rejected_and_warned_about() {
+    let mut csv = String::from("t\n");
+    for i in 0..10_000 {
+        let p = (i as f64 + 0.5) / 10_000.0;
+        csv.push_str(&format!("{}\n", -10.0 * (1.0 - p).ln()));
+    }
+    let data = write_temp("exponential.csv", &csv);
+    let document = fit_json(&[&data, "--families", "normal"]);
+    let ad = &document["fits"][0]["goodness_of_fit"]["anderson_darling"];
+    assert!(ad["statistic"].as_f64().unwrap() > 307.0, "{ad}");
+    assert!(ad["p_value"].as_f64().unwrap() < 1e-20, "{ad}");
+    let warnings = document["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w.as_str().unwrap().contains("fails its goodness-of-fit tests")),
+        "{warnings:?}"
+    );
+}
+
 #[test]
 fn the_json_document_has_every_key() {
     let d = fit_json(&[

@@ -101,6 +101,18 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                 for warning in &ranking.warnings {
                     lines.push(format!("  warning: {}", warning.message()));
                 }
+                // As `fab fit` does: say when the chosen law fails its own tests.
+                if let Some(goodness) = &report.fitted.goodness {
+                    let rejections = goodness.rejections(
+                        &goodness.kolmogorov_smirnov,
+                        goodness.anderson_darling.as_ref(),
+                    );
+                    if let Some(warning) =
+                        fab_stdlib::fit::gof::rejection_warning(best.family.label(), &rejections)
+                    {
+                        lines.push(format!("  warning: {warning}"));
+                    }
+                }
             }
         }
     }

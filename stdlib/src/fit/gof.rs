@@ -174,6 +174,45 @@ pub fn goodness_of_fit(sample: &Sample, fit: &Fit) -> GoodnessOfFit {
     GoodnessOfFit { kolmogorov_smirnov, anderson_darling, chi_square }
 }
 
+/// Below this p-value a goodness-of-fit test rejects the family clearly enough for a report to warn
+/// when it is the one chosen.
+pub const REJECTED_BELOW: f64 = 0.01;
+
+impl GoodnessOfFit {
+    /// The tests that reject the fit at [`REJECTED_BELOW`], as `("KS", p)`, in the order KS, AD,
+    /// χ². The KS and AD p-values that treat the parameters as known are too large, so a rejection
+    /// by them is, if anything, understated. `ks` and `ad` are the tests shown (bootstrapped ones
+    /// when asked for).
+    pub fn rejections(&self, ks: &Test, ad: Option<&Test>) -> Vec<(&'static str, f64)> {
+        let chi = self.chi_square.and_then(|c| c.p_value);
+        [("KS", ks.p_value), ("AD", ad.and_then(|t| t.p_value)), ("χ²", chi)]
+            .into_iter()
+            .filter_map(|(name, p)| p.filter(|p| *p < REJECTED_BELOW).map(|p| (name, p)))
+            .collect()
+    }
+}
+
+/// A warning that the chosen fit `label` is rejected by `rejections` (see
+/// [`GoodnessOfFit::rejections`]), or `None` when no test rejects it.
+pub fn rejection_warning(label: &str, rejections: &[(&str, f64)]) -> Option<String> {
+    if rejections.is_empty() {
+        return None;
+    }
+    let tests: Vec<String> =
+        rejections
+            .iter()
+            .map(|(name, p)| {
+                if *p < 0.001 { format!("{name} p < 0.001") } else { format!("{name} p = {p:.3}") }
+            })
+            .collect();
+    Some(format!(
+        "the best family, {label}, fails its goodness-of-fit test{} ({}): none of the candidates \
+         describes these data well; look at the Q–Q plot (`fab fit … --plot DIR`) before using it",
+        if tests.len() == 1 { "" } else { "s" },
+        tests.join(", ")
+    ))
+}
+
 /// `D` from the pairs `(F(x₍ᵢ₎), S(x₍ᵢ₎))` at the ordered values.
 pub fn kolmogorov_smirnov_statistic(probabilities: &[(f64, f64)]) -> f64 {
     let n = probabilities.len() as f64;
