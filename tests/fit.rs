@@ -80,6 +80,26 @@ fn the_text_report_ranks_families_and_prints_the_expression() {
     assert!(exponential.contains("<0.001"), "{exponential}");
 }
 
+/// The README's sample of `fab fit` shows lines it really prints, in order (its `…` skips lines).
+#[test]
+fn the_readme_shows_what_fab_fit_prints() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Fitting distributions").expect("the fitting section")..];
+    let command = section.split("```sh\n").nth(1).and_then(|rest| rest.lines().next()).unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    assert_eq!(&args[..2], ["fit", "examples/data/weld_times.csv"], "{command}");
+    // The sample leaves out the plots the README's command also writes.
+    let plots = args.iter().position(|a| *a == "--plot").map_or(args.len(), |at| at);
+    let output = fab(&args[..plots]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let shown = section.split("```text\n").nth(1).and_then(|rest| rest.split("```").next());
+    let mut lines = printed.lines();
+    for line in shown.expect("a sample output").lines().filter(|l| l.trim() != "…") {
+        assert!(lines.any(|l| l == line), "the README's `fab fit` sample is stale at {line:?}");
+    }
+}
+
 #[test]
 fn the_pasted_expression_checks_clean_in_a_model() {
     let document = fit_json(&["examples/data/weld_times.csv", "--column", "weld_s", "--unit", "s"]);
