@@ -914,6 +914,36 @@ fn a_source_that_floods_the_model_is_refused_before_it_runs() {
 }
 
 #[test]
+fn a_conveyor_too_long_or_too_slow_for_the_clock_never_delivers() {
+    // A travel time beyond the nanosecond clock (2·10¹⁰ m at 1 m/s is about 634 years, 12 m at
+    // 10⁻³⁰⁰ m/s longer still) used to wrap the arrival instant round to a few milliseconds, so
+    // the belt delivered at once. It must behave as a station with a huge cycle: nothing arrives.
+    let dir = temp_dir("endless_conveyor");
+    for (name, length, speed, accumulating) in [
+        ("long", "2e10 m", "1 m/s", "false"),
+        ("long_acc", "2e10 m", "1 m/s", "true"),
+        ("slow", "12 m", "1e-300 m/s", "false"),
+        ("slow_acc", "12 m", "1e-300 m/s", "true"),
+        ("huge", "1e300 m", "1 m/s", "false"),
+    ] {
+        let path = dir.join(format!("{name}.fab"));
+        std::fs::write(
+            &path,
+            format!(
+                "source s {{ interarrival = exponential(mean = 60 s) }}\n\
+                 conveyor c1 {{ length = {length}, speed = {speed}, spacing = 1.5 m, \
+                 accumulating = {accumulating} }}\n\
+                 sink done\nflow s -> c1 -> done\n\
+                 experiment e {{ horizon = 1 d, replications = 1 }}\n"
+            ),
+        )
+        .unwrap();
+        let d = run_json(&[&path.to_string_lossy(), "--threads", "1"]);
+        assert_eq!(d["kpis"]["throughput_per_hour"]["mean"], 0.0, "{name}: {d}");
+    }
+}
+
+#[test]
 fn parts_circulating_without_time_passing_are_an_error() {
     // A station whose cycle is always zero passes parts on at once too; the checker counts
     // stations as taking time, so the engine's guard is what stops this model.
