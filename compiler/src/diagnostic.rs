@@ -188,6 +188,7 @@ codes! {
     "E0303" => "value of the wrong dimension",
     "E0304" => "number without a unit",
     "E0305" => "more than one currency",
+    "E0306" => "dimension exponent out of range",
     "E0401" => "unknown distribution or function",
     "E0402" => "wrong parameters for a distribution or function",
     "E0403" => "invalid distribution parameters",

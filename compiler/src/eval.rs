@@ -98,17 +98,25 @@ impl<'a> Ctx<'a> {
     /// from the type the value will be conformed to.
     pub fn eval(&mut self, expr: &Expr, expected: Option<&ValueType>) -> Value {
         match &expr.kind {
+            // A literal too large for a number was reported by the parser (E0002).
+            ExprKind::Number(number) | ExprKind::Quantity { value: number, .. }
+                if !number.value.is_finite() =>
+            {
+                Value::Error
+            }
             ExprKind::Number(number) => Value::Number(Quantity {
                 si: Some(number.value),
                 dim: Dimension::NONE,
                 integer: number.is_integer,
             }),
             ExprKind::Quantity { value, unit } => match self.eval_unit(unit) {
-                Some((dim, factor)) => Value::Number(Quantity {
-                    si: Some(value.value * factor),
-                    dim,
-                    integer: value.is_integer && factor == 1.0,
-                }),
+                Some((dim, factor)) => {
+                    let integer = value.is_integer && factor == 1.0;
+                    self.finite(
+                        Quantity { si: Some(value.value * factor), dim, integer },
+                        expr.span,
+                    )
+                }
                 None => Value::Error,
             },
             ExprKind::String(text) => Value::Str(text.clone()),
@@ -201,7 +209,15 @@ impl<'a> Ctx<'a> {
         for part in &unit.factors {
             match units::lookup(&part.name.name) {
                 Some(decl) => {
-                    dim = dim * decl.dimension.powi(part.power);
+                    let combined = (part.power.abs() <= Dimension::MAX_EXPONENT)
+                        .then(|| decl.dimension.checked_powi(part.power))
+                        .flatten()
+                        .and_then(|power| dim.checked_mul(power));
+                    let Some(combined) = combined else {
+                        self.push(exponent_out_of_range(self.loc(unit.span), "in this unit"));
+                        return None;
+                    };
+                    dim = combined;
                     factor *= powi_exact(decl.to_si, part.power);
                     if units::CURRENCIES.contains(&decl.name) {
                         self.currencies.push((decl.name.to_string(), self.loc(part.name.span)));
@@ -232,16 +248,17 @@ impl<'a> Ctx<'a> {
         rhs: &Expr,
         expected: Option<&ValueType>,
     ) -> Value {
+        let span = lhs.span.cover(rhs.span);
         let left = self.eval(lhs, expected);
         let right = self.eval(rhs, expected);
         let (a, b) = match (&left, &right) {
             (Value::Error, _) | (_, Value::Error) => return Value::Error,
             (Value::Number(a), Value::Number(b)) => (*a, *b),
             (Value::Dist(d), Value::Number(q)) if matches!(op, BinaryOp::Mul | BinaryOp::Div) => {
-                return self.scale_dist(d, q, op == BinaryOp::Div, rhs.span);
+                return self.scale_dist(d, q, op == BinaryOp::Div, rhs.span, span);
             }
             (Value::Number(q), Value::Dist(d)) if op == BinaryOp::Mul => {
-                return self.scale_dist(d, q, false, lhs.span);
+                return self.scale_dist(d, q, false, lhs.span, span);
             }
             _ => {
                 self.push(
@@ -280,13 +297,18 @@ impl<'a> Ctx<'a> {
                     return Value::Error;
                 };
                 let si = if op == BinaryOp::Add { both(|x, y| x + y) } else { both(|x, y| x - y) };
-                Value::Number(Quantity { si, dim, integer: a.integer && b.integer })
+                self.finite(Quantity { si, dim, integer: a.integer && b.integer }, span)
             }
-            BinaryOp::Mul => Value::Number(Quantity {
-                si: both(|x, y| x * y),
-                dim: a.dim * b.dim,
-                integer: a.integer && b.integer,
-            }),
+            BinaryOp::Mul => {
+                let Some(dim) = a.dim.checked_mul(b.dim) else {
+                    self.push(exponent_out_of_range(self.loc(span), "in this product"));
+                    return Value::Error;
+                };
+                self.finite(
+                    Quantity { si: both(|x, y| x * y), dim, integer: a.integer && b.integer },
+                    span,
+                )
+            }
             BinaryOp::Div => {
                 if b.si == Some(0.0) {
                     self.push(
@@ -295,11 +317,11 @@ impl<'a> Ctx<'a> {
                     );
                     return Value::Error;
                 }
-                Value::Number(Quantity {
-                    si: both(|x, y| x / y),
-                    dim: a.dim / b.dim,
-                    integer: false,
-                })
+                let Some(dim) = a.dim.checked_div(b.dim) else {
+                    self.push(exponent_out_of_range(self.loc(span), "in this quotient"));
+                    return Value::Error;
+                };
+                self.finite(Quantity { si: both(|x, y| x / y), dim, integer: false }, span)
             }
             BinaryOp::Pow => {
                 let exponent = match (b.dim.is_dimensionless(), b.si) {
@@ -315,11 +337,12 @@ impl<'a> Ctx<'a> {
                         return Value::Error;
                     }
                 };
-                Value::Number(Quantity {
-                    si: a.si.map(|x| powi_exact(x, exponent)),
-                    dim: a.dim.powi(exponent),
-                    integer: a.integer && exponent >= 0,
-                })
+                let Some(dim) = a.dim.checked_powi(exponent) else {
+                    self.push(exponent_out_of_range(self.loc(span), "in this power"));
+                    return Value::Error;
+                };
+                let si = a.si.map(|x| powi_exact(x, exponent));
+                self.finite(Quantity { si, dim, integer: a.integer && exponent >= 0 }, span)
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq => {
                 if !a.dim.accepts(b.dim) && !b.dim.accepts(a.dim) {
@@ -340,6 +363,25 @@ impl<'a> Ctx<'a> {
                     _ => false,
                 })
             }
+        }
+    }
+
+    /// A number computed from finite operands that is not finite itself (`1e308 s * 10`, or
+    /// `x - x` of such a number) is an error at the expression: it would run as zero or never.
+    fn finite(&mut self, q: Quantity, span: Span) -> Value {
+        match q.si {
+            Some(v) if !v.is_finite() => {
+                let label = if v.is_nan() { "this is not a number" } else { "this overflows" };
+                self.push(
+                    Diagnostic::error("E0205", "the value is not a finite number")
+                        .primary(self.loc(span), label)
+                        .help(
+                            "Every value must be a finite number; check the sizes and the units.",
+                        ),
+                );
+                Value::Error
+            }
+            _ => Value::Number(q),
         }
     }
 
@@ -370,8 +412,20 @@ impl<'a> Ctx<'a> {
     }
 
     /// `dist * number`, `number * dist`, `dist / number`: the distribution scaled.
-    fn scale_dist(&mut self, d: &DistValue, q: &Quantity, divide: bool, q_span: Span) -> Value {
-        let dim = if divide { d.dim / q.dim } else { d.dim * q.dim };
+    fn scale_dist(
+        &mut self,
+        d: &DistValue,
+        q: &Quantity,
+        divide: bool,
+        q_span: Span,
+        span: Span,
+    ) -> Value {
+        let dim = if divide { d.dim.checked_div(q.dim) } else { d.dim.checked_mul(q.dim) };
+        let Some(dim) = dim else {
+            let what = if divide { "in this quotient" } else { "in this product" };
+            self.push(exponent_out_of_range(self.loc(span), what));
+            return Value::Error;
+        };
         let factor = q.si.map(|v| if divide { 1.0 / v } else { v });
         if let Some(f) = factor
             && !(f > 0.0 && f.is_finite())
@@ -389,6 +443,14 @@ impl<'a> Ctx<'a> {
             (Some(dist), Some(f)) => Some(dist.scaled(f)),
             _ => None,
         };
+        if dist.as_ref().is_some_and(|dist| !dist.is_finite()) {
+            self.push(
+                Diagnostic::error("E0205", "the scaled distribution is too large to represent")
+                    .primary(self.loc(span), "a parameter of this distribution is not finite")
+                    .help("Scale the distribution by a smaller factor, or check the units."),
+            );
+            return Value::Error;
+        }
         Value::Dist(DistValue { dist, dim })
     }
 
@@ -545,7 +607,10 @@ impl<'a> Ctx<'a> {
             let value_span = written.span;
             let ty = match param.ty {
                 ParamType::OfVariable => ValueType::Quantity(variable),
-                ParamType::PerVariable => ValueType::Quantity(variable.powi(-1)),
+                ParamType::PerVariable => match variable.checked_powi(-1) {
+                    Some(inverse) => ValueType::Quantity(inverse),
+                    None => ValueType::Any,
+                },
                 ParamType::Fixed(ty) => ty,
             };
             match self.conform(value, &ty) {
@@ -1113,6 +1178,17 @@ impl<'a> Ctx<'a> {
             .primary(at, format!("this is {found}")),
         }
     }
+}
+
+/// E0306 at `at`: a dimension whose exponent would leave ±[`Dimension::MAX_EXPONENT`].
+fn exponent_out_of_range(at: Location, label: &str) -> Diagnostic {
+    let max = Dimension::MAX_EXPONENT;
+    Diagnostic::error("E0306", "a dimension exponent is out of range")
+        .primary(at, format!("an exponent goes beyond ±{max} {label}"))
+        .help(format!(
+            "Dimensions are checked with exponents from -{max} to {max}; check the powers `^n` and \
+             what is multiplied."
+        ))
 }
 
 fn wrong_kind(ty: &ValueType, value: &Value) -> Mismatch {

@@ -468,6 +468,27 @@ impl Distribution {
         }
     }
 
+    /// Whether every parameter is a finite number. [`build`] refuses a parameter that is not;
+    /// scaling a valid distribution by a large factor can still overflow one.
+    pub fn is_finite(&self) -> bool {
+        let all = |values: &[f64]| values.iter().all(|v| v.is_finite());
+        match self {
+            Distribution::Constant { value } => value.is_finite(),
+            Distribution::Uniform { min, max } => all(&[*min, *max]),
+            Distribution::Triangular { min, mode, max } | Distribution::Pert { min, mode, max } => {
+                all(&[*min, *mode, *max])
+            }
+            Distribution::Normal { mean, sd, .. } => all(&[*mean, *sd]),
+            Distribution::Lognormal { mean, sd, location } => all(&[*mean, *sd, *location]),
+            Distribution::Exponential { mean } | Distribution::Erlang { mean, .. } => {
+                mean.is_finite()
+            }
+            Distribution::Gamma { shape, scale } => all(&[*shape, *scale]),
+            Distribution::Weibull { shape, scale, location } => all(&[*shape, *scale, *location]),
+            Distribution::Empirical { values } => all(values),
+        }
+    }
+
     /// This distribution with every value multiplied by `factor` (> 0): a template's `cycle_time *
     /// spots` scales a distribution of cycle time.
     pub fn scaled(&self, factor: f64) -> Distribution {

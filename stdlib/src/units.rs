@@ -37,9 +37,45 @@ impl Dimension {
     pub const ENERGY: Dimension = Dimension([-2, 2, 1, 0, 0, 0]);
     pub const MONEY_RATE: Dimension = Dimension([-1, 0, 0, 0, 1, 0]);
 
+    /// The largest exponent a dimension holds, either way. Arithmetic on what a model writes goes
+    /// through the `checked_` methods, which refuse a result beyond it instead of clamping it
+    /// (a clamped `s^130` would be checked as some other dimension).
+    pub const MAX_EXPONENT: i32 = i8::MAX as i32;
+
+    /// The dimension raised to `power`, or `None` when an exponent leaves ±[`Self::MAX_EXPONENT`].
+    pub fn checked_powi(self, power: i32) -> Option<Dimension> {
+        self.combine(self, |exponent, _| exponent.checked_mul(power))
+    }
+
+    /// The dimension of a product, or `None` when an exponent leaves ±[`Self::MAX_EXPONENT`].
+    pub fn checked_mul(self, other: Dimension) -> Option<Dimension> {
+        self.combine(other, |a, b| a.checked_add(b))
+    }
+
+    /// The dimension of a quotient, or `None` when an exponent leaves ±[`Self::MAX_EXPONENT`].
+    pub fn checked_div(self, other: Dimension) -> Option<Dimension> {
+        self.combine(other, |a, b| a.checked_sub(b))
+    }
+
+    /// Applies `f` exponent by exponent, in `i32`, keeping the result only when every exponent
+    /// lies within ±[`Self::MAX_EXPONENT`] (so that negating one never overflows either).
+    fn combine(self, other: Dimension, f: impl Fn(i32, i32) -> Option<i32>) -> Option<Dimension> {
+        let mut out = [0i8; 6];
+        for (slot, (a, b)) in out.iter_mut().zip(self.0.iter().zip(other.0)) {
+            let exponent = f(i32::from(*a), i32::from(b))?;
+            if exponent.abs() > Self::MAX_EXPONENT {
+                return None;
+            }
+            *slot = exponent as i8;
+        }
+        Some(Dimension(out))
+    }
+
+    /// The dimension raised to `power`, for the small powers of the catalog's own declarations;
+    /// an exponent out of range saturates. Use [`Dimension::checked_powi`] on what a model writes.
     pub fn powi(self, power: i32) -> Dimension {
-        let power = power.clamp(-64, 64) as i8;
-        Dimension(self.0.map(|exponent| exponent.saturating_mul(power)))
+        let power = power.clamp(-Self::MAX_EXPONENT, Self::MAX_EXPONENT) as i8;
+        Dimension(self.0.map(|exponent| exponent.saturating_mul(power).max(-i8::MAX)))
     }
 
     pub fn is_dimensionless(self) -> bool {
@@ -69,11 +105,12 @@ impl Dimension {
 impl std::ops::Mul for Dimension {
     type Output = Dimension;
 
-    /// The dimension of a product: exponents add.
+    /// The dimension of a product: exponents add (saturating; see [`Dimension::checked_mul`] for
+    /// what a model writes).
     fn mul(self, other: Dimension) -> Dimension {
         let mut out = self.0;
         for (slot, exponent) in out.iter_mut().zip(other.0) {
-            *slot = slot.saturating_add(exponent);
+            *slot = slot.saturating_add(exponent).max(-i8::MAX);
         }
         Dimension(out)
     }
@@ -263,6 +300,22 @@ mod tests {
         assert_eq!(Dimension::TIME.powi(-1).formula(), "1/T");
         assert_eq!(Dimension::ACCELERATION.formula(), "L/T^2");
         assert_eq!(Dimension::ACCELERATION.to_string(), "Acceleration");
+    }
+
+    #[test]
+    fn exponent_overflow_is_refused_not_clamped() {
+        let s64 = Dimension::TIME.checked_powi(64).unwrap();
+        assert_eq!(s64.0[0], 64);
+        assert_eq!(s64.checked_mul(s64), None);
+        assert_eq!(
+            Dimension::TIME.checked_powi(65).unwrap().checked_div(s64.checked_powi(1).unwrap()),
+            Some(Dimension::TIME)
+        );
+        assert_eq!(Dimension::TIME.checked_powi(128), None);
+        assert_eq!(Dimension::TIME.checked_powi(-127).unwrap().0[0], -127);
+        assert_eq!(Dimension::TIME.checked_powi(-128), None);
+        assert_eq!(Dimension::NONE.checked_powi(i32::MAX), Some(Dimension::NONE));
+        assert_eq!(Dimension::VELOCITY.checked_div(Dimension::TIME), Some(Dimension::ACCELERATION));
     }
 
     #[test]
