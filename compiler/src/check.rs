@@ -336,7 +336,7 @@ pub fn check_body(
                     continue;
                 }
                 let what = format!("field `{}`", name.name);
-                let conformed = ctx.eval_as(value, &field.ty, &what);
+                let conformed = ctx.eval_field(value, field, &what);
                 out.insert(name.name.clone(), ctx.field(conformed, member.span, value.span));
             }
             MemberKind::Record { name, body } => {
@@ -665,6 +665,19 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                 ctx.push(
                     Diagnostic::error("E0205", "the horizon must be greater than zero")
                         .primary(fields["horizon"].value_location.clone(), "not positive"),
+                );
+            }
+            if let Some(horizon) = number("horizon")
+                && horizon >= fab_runtime::time::longest_run_s()
+            {
+                let years = fab_runtime::time::longest_run_s() / (365.25 * 86400.0);
+                ctx.push(
+                    Diagnostic::error("E0205", "the horizon is longer than the longest run")
+                        .primary(fields["horizon"].value_location.clone(), "too long")
+                        .help(format!(
+                            "Time is kept in whole nanoseconds, so a run lasts less than {years:.0} \
+                             years; shorten the horizon."
+                        )),
                 );
             }
             if let Some(confidence) = number("confidence")
@@ -1483,7 +1496,7 @@ fn report_no_field(
     ctx.push(diagnostic);
 }
 
-fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType> {
+fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static catalog::FieldDecl> {
     let segments = &path.segments;
     let unknown_field =
         |ctx: &mut Ctx, name: &ast::Ident, candidates: Vec<&'static str>, owner: &str| {
@@ -1493,7 +1506,7 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType
     if segments.len() == 1 {
         let experiment = kind_decl(DeclKind::Experiment);
         return match experiment.field(&segments[0].name) {
-            Some(field) => Some(&field.ty),
+            Some(field) => Some(field),
             None => unknown_field(
                 ctx,
                 &segments[0],
@@ -1514,10 +1527,10 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType
     let field_name = &segments[1];
     if let Some(field) = decl.field(&field_name.name) {
         return match (field.ty, segments.get(2)) {
-            (_, None) => Some(&field.ty),
+            (_, None) => Some(field),
             (ValueType::Record(record), Some(inner)) => {
                 match catalog::find_field(record, &inner.name) {
-                    Some(f) => Some(&f.ty),
+                    Some(f) => Some(f),
                     None => unknown_field(
                         ctx,
                         inner,
@@ -1535,7 +1548,7 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static ValueType
     if let Some(inner) = segments.get(2) {
         for nested in decl.nested {
             if let Some(field) = catalog::find_field(nested.fields, &inner.name) {
-                return Some(&field.ty);
+                return Some(field);
             }
         }
     }
@@ -1594,9 +1607,9 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                     );
                     continue;
                 }
-                let Some(ty) = path_field_type(ctx, path) else { continue };
+                let Some(field) = path_field_type(ctx, path) else { continue };
                 check_resource_override(ctx, path);
-                let value_checked = ctx.eval_as(value, ty, &format!("`{key}`"));
+                let value_checked = ctx.eval_field(value, field, &format!("`{key}`"));
                 checked.fields.insert(key, ctx.field(value_checked, member.span, value.span));
             }
             MemberKind::Field { path, value } => {
@@ -1604,7 +1617,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 match info.field(&name.name) {
                     Some(field) => {
                         let what = format!("field `{}`", name.name);
-                        let conformed = ctx.eval_as(value, &field.ty, &what);
+                        let conformed = ctx.eval_field(value, field, &what);
                         checked.fields.insert(
                             name.name.clone(),
                             ctx.field(conformed, member.span, value.span),

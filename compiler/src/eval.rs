@@ -44,12 +44,29 @@ pub struct Ctx<'a> {
 /// Why a value does not fit a type; [`Ctx::report_mismatch`] turns it into words.
 #[derive(Debug)]
 pub enum Mismatch {
-    WrongKind { expected: String, found: String },
-    Dimension { expected: Dimension, found: Dimension },
+    WrongKind {
+        expected: String,
+        found: String,
+    },
+    Dimension {
+        expected: Dimension,
+        found: Dimension,
+    },
     NotInteger,
-    BelowMinimum { min: i64, found: f64 },
-    UnknownWord { word: String, expected: Vec<String> },
-    WrongReference { expected: RefClass, found: String },
+    BelowMinimum {
+        min: i64,
+        found: f64,
+    },
+    /// A whole number too large to be exact ([`MAX_WHOLE_NUMBER`]).
+    AboveWholeNumbers,
+    UnknownWord {
+        word: String,
+        expected: Vec<String>,
+    },
+    WrongReference {
+        expected: RefClass,
+        found: String,
+    },
     Negative,
 }
 
@@ -87,6 +104,23 @@ impl<'a> Ctx<'a> {
                 Value::Error
             }
         }
+    }
+
+    /// Evaluates the value of a declared field: [`Ctx::eval_as`] with the field's type, then the
+    /// field's upper bound, if it has one.
+    pub fn eval_field(&mut self, expr: &Expr, field: &catalog::FieldDecl, what: &str) -> Value {
+        let value = self.eval_as(expr, &field.ty, what);
+        if let (Some(max), Value::Number(Quantity { si: Some(v), .. })) = (field.max, &value)
+            && *v > f64::from(max)
+        {
+            self.push(
+                Diagnostic::error("E0205", format!("{what} must be at most {max}"))
+                    .primary(self.loc(expr.span), format!("this is {v}"))
+                    .help(format!("fab simulates at most {max} here; a larger value is a typo or asks for more memory than a machine has.")),
+            );
+            return Value::Error;
+        }
+        value
     }
 
     /// A checked field of this item: its value, the whole member and the value expression.
@@ -1145,6 +1179,12 @@ impl<'a> Ctx<'a> {
                 Diagnostic::error("E0205", format!("{what} must be at least {min}"))
                     .primary(at, format!("this is {found}"))
             }
+            Mismatch::AboveWholeNumbers => Diagnostic::error(
+                "E0205",
+                format!("{what} must be at most {MAX_WHOLE_NUMBER}"),
+            )
+            .primary(at, "this whole number is too large to be exact")
+            .help("Whole numbers are exact up to 2^53 - 1 = 9007199254740991; use a smaller one."),
             Mismatch::Negative => Diagnostic::error("E0205", format!("{what} cannot be negative"))
                 .primary(at, "this is negative"),
             Mismatch::UnknownWord { word, expected } if expected.is_empty() => {
@@ -1195,11 +1235,17 @@ fn wrong_kind(ty: &ValueType, value: &Value) -> Mismatch {
     Mismatch::WrongKind { expected: format!("`{ty}`"), found: value.describe() }
 }
 
+/// The largest whole number a field takes, 2⁵³ − 1: every whole number up to it is exact as a
+/// compile-time number, while above it neighbours merge (`seed = 9007199254740993` would run as
+/// …992) and 64-bit conversions clamp.
+pub const MAX_WHOLE_NUMBER: f64 = 9_007_199_254_740_991.0;
+
 fn check_integer(q: &Quantity, min: i64) -> Result<(), Mismatch> {
     match q.si {
         None => Ok(()),
         Some(v) if v.fract() != 0.0 || !v.is_finite() => Err(Mismatch::NotInteger),
         Some(v) if v < min as f64 => Err(Mismatch::BelowMinimum { min, found: v }),
+        Some(v) if v > MAX_WHOLE_NUMBER => Err(Mismatch::AboveWholeNumbers),
         Some(_) => Ok(()),
     }
 }

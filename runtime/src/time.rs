@@ -27,6 +27,12 @@ pub fn ns(seconds: f64) -> u64 {
     }
 }
 
+/// The longest horizon a run may have, s: time is whole nanoseconds below `NEVER / 2`, about
+/// 292 years. The checker refuses a longer horizon in a model, and the engine one from the CLI.
+pub fn longest_run_s() -> f64 {
+    secs(NEVER / 2)
+}
+
 /// Nanoseconds to seconds.
 pub fn secs(ns: u64) -> f64 {
     ns as f64 / NS_PER_S

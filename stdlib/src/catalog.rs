@@ -16,6 +16,16 @@ pub struct FieldDecl {
     pub ty: ValueType,
     pub presence: Presence,
     pub doc: &'static str,
+    /// The largest value a whole-number field takes, where the engine needs a bound (it holds
+    /// one slot per server, or a count in 32 bits): `parallel = 1e10` would ask for 200 GB.
+    pub max: Option<u32>,
+}
+
+impl FieldDecl {
+    /// This field with an upper bound on its value.
+    const fn at_most(self, max: u32) -> FieldDecl {
+        FieldDecl { max: Some(max), ..self }
+    }
 }
 
 /// Whether a field must be written, and what holds when it is not.
@@ -144,8 +154,15 @@ const fn field(
     presence: Presence,
     doc: &'static str,
 ) -> FieldDecl {
-    FieldDecl { name, ty, presence, doc }
+    FieldDecl { name, ty, presence, doc, max: None }
 }
+
+/// The most identical servers (`parallel`), movers or resource units one declaration may have:
+/// the engine keeps state for each, and far beyond any real line.
+pub const MAX_SERVERS: u32 = 100_000;
+
+/// The most replications one experiment may run: each keeps its results until the summary.
+pub const MAX_REPLICATIONS: u32 = 1_000_000;
 
 const REQUIRED: Presence = Presence::Required;
 const OPTIONAL: Presence = Presence::Optional;
@@ -388,7 +405,7 @@ macro_rules! processing_fields {
     ($($extra:expr),* $(,)?) => {
         &[
             $($extra,)*
-            field("parallel", ValueType::Int { min: 1 }, default_number(1.0), "Number of identical servers processing parts side by side."),
+            field("parallel", ValueType::Int { min: 1 }, default_number(1.0), "Number of identical servers processing parts side by side.").at_most(MAX_SERVERS),
             field("setup", DIST_DURATION, OPTIONAL, "Setup time when the product type changes."),
             field(
                 "failure",
@@ -612,7 +629,8 @@ pub const KINDS: &[KindDecl] = &[
         doc: "Movers (AGVs, forklifts) that carry parts between components.",
         role: Role::Component,
         fields: &[
-            field("count", ValueType::Int { min: 1 }, default_number(1.0), "Number of movers."),
+            field("count", ValueType::Int { min: 1 }, default_number(1.0), "Number of movers.")
+                .at_most(MAX_SERVERS),
             field("speed", ValueType::Quantity(Dimension::VELOCITY), REQUIRED, "Travel speed."),
             field("load", DIST_DURATION, OPTIONAL, "Time to load a part."),
             field("unload", DIST_DURATION, OPTIONAL, "Time to unload a part."),
@@ -629,7 +647,8 @@ pub const KINDS: &[KindDecl] = &[
               units); or, with `stock`, a spare part that failure modes use (`uses = NAME`).",
         role: Role::Resource,
         fields: &[
-            field("count", ValueType::Int { min: 1 }, default_number(1.0), "How many there are."),
+            field("count", ValueType::Int { min: 1 }, default_number(1.0), "How many there are.")
+                .at_most(MAX_SERVERS),
             field(
                 "stock",
                 ValueType::Int { min: 0 },
@@ -692,7 +711,8 @@ pub const KINDS: &[KindDecl] = &[
                 ValueType::Int { min: 1 },
                 default_number(10.0),
                 "Number of independent replications.",
-            ),
+            )
+            .at_most(MAX_REPLICATIONS),
             field(
                 "seed",
                 ValueType::Int { min: 0 },
@@ -718,7 +738,8 @@ pub const KINDS: &[KindDecl] = &[
                 ValueType::Int { min: 1 },
                 OPTIONAL,
                 "The most replications `precision` may run (default 100).",
-            ),
+            )
+            .at_most(MAX_REPLICATIONS),
             field(
                 "design",
                 ValueType::Word(&["full_factorial", "latin_hypercube"]),

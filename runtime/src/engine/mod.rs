@@ -497,7 +497,7 @@ impl<'m> Sim<'m> {
         }
         // Time is whole nanoseconds below `NEVER / 2` (about 292 years): a longer horizon would
         // be cut short while the results report it in full.
-        let longest = crate::time::secs(crate::time::NEVER / 2);
+        let longest = crate::time::longest_run_s();
         if experiment.horizon >= longest {
             return Err(RunError::BadExperiment(format!(
                 "experiment `{}`: the horizon ({} h) is longer than the longest run, {:.0} h (about 292 \
