@@ -187,6 +187,8 @@ fn report_unknown_name(ctx: &mut Ctx, name: &ast::Ident, what: &str) {
         .primary(ctx.loc(name.span), "not declared");
     if let Some(best) = did_you_mean(&name.name, ctx.scope.names()) {
         diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
+    } else if let Some(help) = ctx.out_of_sight_help(&name.name) {
+        diagnostic = diagnostic.help(help);
     }
     ctx.push(diagnostic);
 }

@@ -123,6 +123,17 @@ impl<'a> Ctx<'a> {
         value
     }
 
+    /// The help for a name this file cannot see but another loaded file declares: that file is
+    /// not imported, directly or through an import.
+    pub fn out_of_sight_help(&self, name: &str) -> Option<String> {
+        let other = crate::scope::declared_out_of_sight(self.db, self.file, name)?;
+        Some(format!(
+            "`{name}` is declared in `{}`, which this file does not import, directly or through \
+             its imports; import that file to use it.",
+            other.path(self.db)
+        ))
+    }
+
     /// A checked field of this item: its value, the whole member and the value expression.
     pub fn field(&self, value: Value, member: Span, value_span: Span) -> Field {
         Field { value, location: self.loc(member), value_location: self.loc(value_span) }
@@ -1196,6 +1207,8 @@ impl<'a> Ctx<'a> {
                         Some(location) => d.suggest(location, best),
                         None => d.help(format!("Did you mean `{best}`?")),
                     };
+                } else if let Some(help) = self.out_of_sight_help(&word) {
+                    d = d.help(help);
                 }
                 d
             }

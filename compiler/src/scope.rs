@@ -1,8 +1,11 @@
 //! Which files make up a model and which declarations each file sees.
 //!
 //! A model is its root file and every file reachable through `import`. A file sees its own
-//! declarations and those of the files it imports directly. Names are unique across the whole model,
-//! which `validate` checks; lookups here return the first declaration of a name.
+//! declarations and those of every file its imports bring in, directly or through their own
+//! imports: what a file sees is exactly what it would bring into a model, so a name that joins the
+//! model (and counts for clashes) through an import can also be named. Names are unique across the
+//! whole model, which `validate` checks; lookups here return the first declaration of a name, the
+//! file's own before imported ones.
 //!
 //! An import path is relative to the importing file's folder, except `std/…`, which names the
 //! standard library shipped inside fab.
@@ -97,7 +100,45 @@ pub fn model_files(db: &dyn Db, root: SourceFile) -> Vec<SourceFile> {
     files
 }
 
-/// The declarations `file` sees: its own, then those of the files it imports.
+/// The model's files with every file after the files it imports (imports in the order written):
+/// the order in which declarations are defined, so that a name an importing file declares again
+/// is the redefinition.
+pub fn files_in_definition_order(db: &dyn Db, root: SourceFile) -> Vec<SourceFile> {
+    fn visit(db: &dyn Db, file: SourceFile, seen: &mut Vec<SourceFile>, out: &mut Vec<SourceFile>) {
+        if seen.contains(&file) {
+            return;
+        }
+        seen.push(file);
+        for entry in item_index(db, file) {
+            if let Some(import) = &entry.import
+                && let Some(target) = resolve_import(db, file, import)
+            {
+                visit(db, target, seen, out);
+            }
+        }
+        out.push(file);
+    }
+    let (mut seen, mut out) = (Vec::new(), Vec::new());
+    visit(db, root, &mut seen, &mut out);
+    out
+}
+
+/// A file of the workspace, other than `file` and the files it sees, that declares `name`: where
+/// to point when a name cannot be found because its file is not imported.
+pub fn declared_out_of_sight(db: &dyn Db, file: SourceFile, name: &str) -> Option<SourceFile> {
+    let workspace = Workspace::try_get(db)?;
+    let visible = model_files(db, file);
+    workspace.files(db).values().copied().find(|other| {
+        !visible.contains(other)
+            && item_index(db, *other).iter().any(|entry| {
+                entry.key.name == name
+                    && matches!(entry.class, ItemClass::Decl(_) | ItemClass::Template)
+            })
+    })
+}
+
+/// The declarations `file` sees: its own, then those of the files its imports bring in,
+/// transitively, in the order [`model_files`] meets them.
 #[salsa::tracked(returns(ref))]
 pub fn scope(db: &dyn Db, file: SourceFile) -> Scope {
     let mut scope = Scope::default();
@@ -115,14 +156,8 @@ pub fn scope(db: &dyn Db, file: SourceFile) -> Scope {
             }
         }
     };
-    add_file(&mut scope, file);
-    for entry in item_index(db, file) {
-        if let Some(import) = &entry.import
-            && let Some(target) = resolve_import(db, file, import)
-            && target != file
-        {
-            add_file(&mut scope, target);
-        }
+    for &source in model_files(db, file) {
+        add_file(&mut scope, source);
     }
     scope
 }

@@ -553,8 +553,14 @@ fn trim_float(value: f64) -> String {
 }
 
 fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
+    // An imported file's declarations come first: a name the importing file declares again is
+    // the one redefined (docs/language.md, Imports).
+    let order = crate::scope::files_in_definition_order(db, root);
+    let rank = |file: SourceFile| order.iter().position(|f| *f == file).unwrap_or(order.len());
+    let mut declarations = model_declarations(db, root);
+    declarations.sort_by_key(|declaration| rank(declaration.file));
     let mut first: BTreeMap<String, Declaration> = BTreeMap::new();
-    for declaration in model_declarations(db, root) {
+    for declaration in declarations {
         if declaration.class == ItemClass::Decl(DeclKind::Route) {
             continue;
         }

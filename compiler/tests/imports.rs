@@ -1,0 +1,68 @@
+//! How imports share names: what a file sees, where a name it cannot see is declared, and which
+//! of two clashing declarations is the redefinition.
+
+mod common;
+
+use fab_compiler::diagnostic::Diagnostic;
+
+fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect()
+}
+
+fn errors(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diagnostics.iter().filter(|d| d.code.starts_with('E')).collect()
+}
+
+const EXPERIMENT: &str = "experiment baseline { horizon = 1 d }\n";
+
+const CELL: &str = "import \"lib/exp.fab\"\n\
+    source parts { interarrival = 1 min }\nstation weld { cycle = 30 s }\nsink done\n\
+    flow parts -> weld -> done\n";
+
+#[test]
+fn a_name_from_a_file_imported_by_an_import_can_be_named() {
+    // `baseline` joins the model through sub/weld.fab; the root may base a scenario on it, as it
+    // may run it.
+    let main = "import \"sub/weld.fab\"\nscenario fast : baseline { weld.cycle = 20 s }\n";
+    let extra = files(&[("sub/weld.fab", CELL), ("sub/lib/exp.fab", EXPERIMENT)]);
+    let (_, _, diagnostics) = common::check_files(main, &extra);
+    assert!(errors(&diagnostics).is_empty(), "{diagnostics:#?}");
+}
+
+#[test]
+fn a_name_in_a_file_that_is_not_imported_points_at_that_file() {
+    // main imports both; left.fab names a station of right.fab without importing it.
+    let main = "import \"left.fab\"\nimport \"right.fab\"\n";
+    let left = "source parts { interarrival = 1 min }\nsink done\n\
+                flow parts -> spot_welder -> done\n";
+    let right = "station spot_welder { cycle = 30 s }\n";
+    let extra = files(&[("left.fab", left), ("right.fab", right)]);
+    let (db, _, diagnostics) = common::check_files(main, &extra);
+    let unknown: Vec<_> = diagnostics.iter().filter(|d| d.code == "E0101").collect();
+    assert_eq!(unknown.len(), 1, "{diagnostics:#?}");
+    let help = unknown[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("`spot_welder` is declared in `right.fab`"), "{help}");
+    assert!(help.contains("does not import"), "{help}");
+    let location = unknown[0].primary_location().unwrap();
+    assert_eq!(location.file.path(&db), "left.fab");
+}
+
+#[test]
+fn the_importing_file_redefines_a_name_of_its_import() {
+    let main = "import \"cells.fab\"\nstation weld { cycle = 40 s }\n";
+    let cells = "source parts { interarrival = 1 min }\nstation weld { cycle = 30 s }\n\
+                 sink done\nflow parts -> weld -> done\n";
+    let (db, _, diagnostics) = common::check_files(main, &files(&[("cells.fab", cells)]));
+    let clash: Vec<_> = diagnostics.iter().filter(|d| d.code == "E0102").collect();
+    assert_eq!(clash.len(), 1, "{diagnostics:#?}");
+    for label in &clash[0].labels {
+        let file = label.location.file.path(&db);
+        if label.primary {
+            assert_eq!(file, "main.fab", "the redefinition is the importer's: {label:?}");
+            assert!(label.message.contains("redefined"), "{label:?}");
+        } else {
+            assert_eq!(file, "cells.fab", "{label:?}");
+            assert_eq!(label.message, "first defined here");
+        }
+    }
+}
