@@ -294,8 +294,7 @@ impl<'a> Ctx<'a> {
         expected: Option<&ValueType>,
     ) -> Value {
         let span = lhs.span.cover(rhs.span);
-        let left = self.eval(lhs, expected);
-        let right = self.eval(rhs, expected);
+        let (left, right) = self.eval_operands(op, lhs, rhs, expected);
         let (a, b) = match (&left, &right) {
             (Value::Error, _) | (_, Value::Error) => return Value::Error,
             (Value::Number(a), Value::Number(b)) => (*a, *b),
@@ -408,6 +407,39 @@ impl<'a> Ctx<'a> {
                     _ => false,
                 })
             }
+        }
+    }
+
+    /// Evaluates both operands of `op`. The expected type only guides a distribution call, and it
+    /// describes the whole expression: `+` and `-` pass it to both sides. A product or quotient
+    /// passes it to the side with the call only when the other side, evaluated first, is a plain
+    /// number (`exponential(rate = 2/h) * 3`): only then must that side have the whole's dimension.
+    /// Otherwise the call takes its dimension from its own arguments and the product's dimension
+    /// is checked as a whole, so `uniform(min = 10 m, max = 20 m) / (1 m/s)` is a duration and a
+    /// wrong divisor is reported at the expression, not at `min`.
+    fn eval_operands(
+        &mut self,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        expected: Option<&ValueType>,
+    ) -> (Value, Value) {
+        if !matches!(op, BinaryOp::Mul | BinaryOp::Div) {
+            return (self.eval(lhs, expected), self.eval(rhs, expected));
+        }
+        let plain = |value: &Value| matches!(value, Value::Number(q) if q.dim.is_dimensionless());
+        match (contains_call(lhs), contains_call(rhs)) {
+            (true, false) => {
+                let right = self.eval(rhs, None);
+                let left = self.eval(lhs, expected.filter(|_| plain(&right)));
+                (left, right)
+            }
+            (false, true) => {
+                let left = self.eval(lhs, None);
+                let right = self.eval(rhs, expected.filter(|_| plain(&left)));
+                (left, right)
+            }
+            _ => (self.eval(lhs, None), self.eval(rhs, None)),
         }
     }
 
@@ -1286,6 +1318,17 @@ fn expected_dist_dimension(ty: &ValueType) -> Option<Dimension> {
             _ => None,
         }),
         _ => None,
+    }
+}
+
+/// Whether an expression builds a distribution somewhere outside a nested list or tuple: only
+/// then does the type it is expected to have matter while evaluating it.
+fn contains_call(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Call { .. } => true,
+        ExprKind::Unary { operand, .. } => contains_call(operand),
+        ExprKind::Binary { lhs, rhs, .. } => contains_call(lhs) || contains_call(rhs),
+        _ => false,
     }
 }
 
