@@ -34,6 +34,9 @@ pub struct ModelGraph {
     pub edges: Vec<GraphEdge>,
     /// Routes: the node they route and the route declaration.
     pub routes: Vec<(usize, Declaration)>,
+    /// A flow or route names something that is not a component of the model (reported as E0101
+    /// or E0103 where it is written), so some connections are missing from `edges`.
+    pub incomplete: bool,
 }
 
 /// One connection of the model graph.
@@ -135,6 +138,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
                     by_name.get(&declaration.name).map(|&index| (index, stage.span))
                 })
                 .collect();
+            graph.incomplete |= nodes.iter().any(Option::is_none);
             for pair in nodes.windows(2) {
                 if let [Some((from, from_span)), Some((to, to_span))] = pair
                     && seen_edges.insert((*from, *to))
@@ -162,12 +166,15 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
         for (key, field) in &route.fields {
             let target = match &field.value {
                 Value::Ref(target) => target.name.clone(),
-                Value::Number(_) => key.clone(),
+                // A share whose value was refused still names its target.
+                Value::Number(_) | Value::Error => key.clone(),
                 _ => continue,
             };
-            if let Some(&to) = by_name.get(&target)
-                && seen_edges.insert((node, to))
-            {
+            let Some(&to) = by_name.get(&target) else {
+                graph.incomplete = true;
+                continue;
+            };
+            if seen_edges.insert((node, to)) {
                 graph.edges.push(GraphEdge {
                     from: node,
                     to,
@@ -214,14 +221,16 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
         }
     }
 
-    // Reachability: from some source, and to some sink.
+    // Reachability: from some source, and to some sink. A name in a flow or route that does not
+    // resolve is reported where it is written; its missing connection would make the components
+    // around it look unconnected, so reachability waits until every name resolves.
     let successors = graph.successor_lists();
     let of_kind = |kind: DeclKind| {
         graph.nodes.iter().enumerate().filter(move |(_, n)| n.kind == kind).map(|(i, _)| i)
     };
     let forward = reachable(of_kind(DeclKind::Source), &successors);
     let backward = reachable(of_kind(DeclKind::Sink), &graph.predecessor_lists());
-    for (index, node) in graph.nodes.iter().enumerate() {
+    for (index, node) in graph.nodes.iter().enumerate().filter(|_| !graph.incomplete) {
         let name = &node.declaration.name;
         if !forward[index] {
             out.push(
@@ -253,12 +262,18 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
         let mut total = 0.0;
         let mut probabilistic = false;
         let mut covered = BTreeSet::new();
+        // A share already refused (E0303, E0205…) leaves the sum unknown.
+        let mut refused = false;
         for (target, field) in &route.fields {
             let target_name = match &field.value {
                 Value::Ref(declaration) => declaration.name.clone(),
                 Value::Number(q) => {
                     probabilistic = true;
                     total += q.si.unwrap_or(0.0);
+                    target.clone()
+                }
+                Value::Error => {
+                    refused = true;
                     target.clone()
                 }
                 _ => continue,
@@ -286,7 +301,7 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
                 }
             }
         }
-        if probabilistic && (total - 1.0).abs() > 1e-9 {
+        if probabilistic && !refused && (total - 1.0).abs() > 1e-9 {
             let remainder = (1.0 - total) * 100.0;
             // One fix per target whose share can absorb the difference and stay within 0–100 %.
             let mut fixes = Vec::new();
