@@ -572,6 +572,9 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
             .primary(at.clone(), "in this declaration")
             .help(help.to_string())
     };
+    // Fields a rule of their kind has already refused as not positive: the general rule for
+    // negative quantities below leaves them alone, so one mistake is one error.
+    let mut not_positive: Vec<&str> = Vec::new();
     match checked.kind {
         DeclKind::Source => match (has("interarrival"), has("schedule")) {
             (false, false) => ctx.push(conflict(
@@ -626,6 +629,7 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                 if let Some(value) = number(name)
                     && value <= 0.0
                 {
+                    not_positive.push(name);
                     let location = fields[name].value_location.clone();
                     ctx.push(
                         Diagnostic::error(
@@ -638,6 +642,7 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
             }
             if let (Some(length), Some(spacing)) = (number("length"), number("spacing"))
                 && spacing > length
+                && length > 0.0
             {
                 ctx.push(
                     Diagnostic::error("E0606", "conveyor spacing is larger than its length")
@@ -664,6 +669,7 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
             if let Some(horizon) = number("horizon")
                 && horizon <= 0.0
             {
+                not_positive.push("horizon");
                 ctx.push(
                     Diagnostic::error("E0205", "the horizon must be greater than zero")
                         .primary(fields["horizon"].value_location.clone(), "not positive"),
@@ -702,6 +708,7 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
         if let Value::Number(Quantity { si: Some(v), dim, .. }) = field.value
             && v < 0.0
             && is_non_negative(dim)
+            && !not_positive.contains(&name.as_str())
         {
             ctx.push(
                 Diagnostic::error("E0205", format!("`{name}` cannot be negative")).primary(
