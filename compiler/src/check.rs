@@ -1062,7 +1062,8 @@ fn expand(
         if env.contains_key(&name.name) {
             ctx.push(
                 Diagnostic::error("E0502", format!("argument `{}` is given twice", name.name))
-                    .primary(ctx.loc(arg.span), "given again here"),
+                    .primary(ctx.loc(arg.span), "given again here")
+                    .help("Keep one of the two."),
             );
             continue;
         }
@@ -1093,7 +1094,10 @@ fn expand(
                         format!("missing argument `{name}` for template `{}`", template.name),
                     )
                     .primary(ctx.loc(call_span), format!("needs `{name}`"))
-                    .secondary(inner_ctx.loc(param.name.span), "parameter declared here"),
+                    .secondary(inner_ctx.loc(param.name.span), "parameter declared here")
+                    .help(format!(
+                        "Add `{name} = …` to the arguments, or give the parameter a default."
+                    )),
                 );
                 env.insert(name.clone(), Value::Error);
             }
@@ -1258,7 +1262,8 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
                             "E0502",
                             format!("parameter `{}` is declared twice", param.name.name),
                         )
-                        .primary(ctx.loc(param.name.span), "declared again here"),
+                        .primary(ctx.loc(param.name.span), "declared again here")
+                        .help("Rename or remove one of the two parameters."),
                     );
                 }
             }

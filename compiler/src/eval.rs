@@ -357,7 +357,8 @@ impl<'a> Ctx<'a> {
                 if b.si == Some(0.0) {
                     self.push(
                         Diagnostic::error("E0205", "division by zero")
-                            .primary(self.loc(rhs.span), "this is zero"),
+                            .primary(self.loc(rhs.span), "this is zero")
+                            .help("Divide by a number other than zero."),
                     );
                     return Value::Error;
                 }
@@ -512,7 +513,8 @@ impl<'a> Ctx<'a> {
                     "E0205",
                     "a distribution can only be scaled by a positive number",
                 )
-                .primary(self.loc(q_span), "this is not positive"),
+                .primary(self.loc(q_span), "this is not positive")
+                .help("Scale by a number greater than zero; a distribution cannot be flipped."),
             );
             return Value::Error;
         }
@@ -797,7 +799,8 @@ impl<'a> Ctx<'a> {
                         format!("invalid parameters for `{}`: {message}", family.name),
                     )
                     .primary(self.loc(at), message.clone())
-                    .note(format!("`{}`: {}", family.name, family.doc)),
+                    .note(format!("`{}`: {}", family.name, family.doc))
+                    .help(format!("Change the parameters of `{}`: {message}.", family.name)),
                 );
                 Value::Error
             }
@@ -1188,6 +1191,7 @@ impl<'a> Ctx<'a> {
             Mismatch::WrongKind { expected, found } => {
                 Diagnostic::error("E0204", format!("{what} expects {expected}, found {found}"))
                     .primary(at, format!("this is {found}"))
+                    .help(format!("Write {expected} here; `fab explain E0204` shows examples."))
             }
             Mismatch::Dimension { expected, found } if found.is_dimensionless() => {
                 let examples: Vec<String> =
@@ -1213,14 +1217,17 @@ impl<'a> Ctx<'a> {
                 "E0303",
                 format!("{what} expects {}, found {}", dim_phrase(expected), dim_phrase(found)),
             )
-            .primary(at, format!("this is {}", dim_phrase(found))),
+            .primary(at, format!("this is {}", dim_phrase(found)))
+            .help(dimension_help(expected)),
             Mismatch::NotInteger => {
                 Diagnostic::error("E0205", format!("{what} must be a whole number"))
                     .primary(at, "this is not a whole number")
+                    .help("Write a whole number, without a fraction.")
             }
             Mismatch::BelowMinimum { min, found } => {
                 Diagnostic::error("E0205", format!("{what} must be at least {min}"))
                     .primary(at, format!("this is {found}"))
+                    .help(format!("Use a whole number of {min} or more."))
             }
             Mismatch::AboveWholeNumbers => Diagnostic::error(
                 "E0205",
@@ -1229,7 +1236,8 @@ impl<'a> Ctx<'a> {
             .primary(at, "this whole number is too large to be exact")
             .help("Whole numbers are exact up to 2^53 - 1 = 9007199254740991; use a smaller one."),
             Mismatch::Negative => Diagnostic::error("E0205", format!("{what} cannot be negative"))
-                .primary(at, "this is negative"),
+                .primary(at, "this is negative")
+                .help("Use a value of zero or more."),
             Mismatch::UnknownWord { word, expected } if expected.is_empty() => {
                 let mut d =
                     Diagnostic::error("E0101", format!("cannot find `{word}` in this scope"))
@@ -1260,7 +1268,8 @@ impl<'a> Ctx<'a> {
                 "E0103",
                 format!("{what} expects {}, but this names {found}", expected.describe()),
             )
-            .primary(at, format!("this is {found}")),
+            .primary(at, format!("this is {found}"))
+            .help(format!("Name {} here.", expected.describe())),
         }
     }
 }
@@ -1335,6 +1344,32 @@ fn contains_call(expr: &Expr) -> bool {
 /// Whether quantities of this dimension cannot be negative (times, lengths, masses, speeds, counts).
 pub fn is_non_negative(dim: Dimension) -> bool {
     dim != Dimension::NONE && dim != Dimension::ANGLE && dim.0[4] == 0
+}
+
+/// The help of a value of the wrong dimension: units of the expected one, or its formula.
+fn dimension_help(expected: Dimension) -> String {
+    let examples: Vec<String> =
+        units::units_of(expected).take(3).map(|u| format!("`{}`", u.name)).collect();
+    if examples.is_empty() {
+        format!(
+            "Use a value of dimension {}; check the units and what is divided.",
+            expected.formula()
+        )
+    } else {
+        format!(
+            "{} takes units such as {}.",
+            capitalized(&dim_phrase(expected)),
+            examples.join(", ")
+        )
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// `a Duration`, `a plain number`.

@@ -1,0 +1,36 @@
+//! Each diagnostic page's example triggers its code, and the diagnostic it gives has a help line
+//! (docs/language.md: "a help line where a fix is known"; every code here has one).
+
+mod common;
+
+use fab_compiler::diagnostic::CODES;
+
+/// The first ```fab block of a page.
+fn first_example(page: &str) -> Option<String> {
+    let start = page.find("```fab\n")? + "```fab\n".len();
+    let end = start + page[start..].find("```")?;
+    Some(page[start..end].to_string())
+}
+
+#[test]
+fn every_page_example_gives_its_code_with_a_help_line() {
+    let mut problems = Vec::new();
+    for info in CODES {
+        let Some(example) = first_example(info.page) else {
+            problems.push(format!("{}: no example", info.code));
+            continue;
+        };
+        let (_, _, diagnostics) = common::check_files(&example, &[]);
+        let own: Vec<_> = diagnostics.iter().filter(|d| d.code == info.code).collect();
+        // A page whose example needs another file (E0104, data files) is covered by semantic tests.
+        if own.is_empty() {
+            continue;
+        }
+        for diagnostic in own {
+            if diagnostic.help.is_none() && diagnostic.fixes.is_empty() {
+                problems.push(format!("{}: `{}` has no help", info.code, diagnostic.message));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
