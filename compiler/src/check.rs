@@ -1896,8 +1896,26 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
         return None;
     };
     let what = format!("the range of `{}`", path.dotted());
-    let low = ctx.eval_as(start, &ty, &what).si();
-    let high = ctx.eval_as(end, &ty, &what).si();
+    let (low, high) = (ctx.eval(start, Some(&ty)), ctx.eval(end, Some(&ty)));
+    // Ends of two dimensions are one mistake in the range (E0302, as for `+`), whichever of them
+    // the varied field would refuse; ends of one dimension are each checked against the field.
+    if let (Value::Number(a), Value::Number(b)) = (&low, &high)
+        && !a.dim.accepts(b.dim)
+        && !b.dim.accepts(a.dim)
+    {
+        ctx.push(ctx.dimension_clash("a range", a.dim, start.span, b.dim, end.span));
+        return None;
+    }
+    let conform_end =
+        |ctx: &mut Ctx, value: Value, written: &ast::Expr| match ctx.conform(value, &ty) {
+            Ok(value) => value.si(),
+            Err(mismatch) => {
+                ctx.report_mismatch_of(mismatch, written, &what);
+                None
+            }
+        };
+    let low = conform_end(ctx, low, start);
+    let high = conform_end(ctx, high, end);
     let (low, high) = (low?, high?);
     if low > high {
         ctx.push(

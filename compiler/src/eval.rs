@@ -463,7 +463,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn dimension_clash(
+    /// E0302: `what` (`a range`) mixes the dimensions of its two sides, both labelled.
+    pub fn dimension_clash(
         &self,
         what: &str,
         a: Dimension,
