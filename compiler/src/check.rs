@@ -636,7 +636,8 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                             "E0205",
                             format!("a conveyor's `{name}` must be greater than zero"),
                         )
-                        .primary(location, "not positive"),
+                        .primary(location, "not positive")
+                        .help(format!("Give `{name}` a value above zero.")),
                     );
                 }
             }
@@ -672,7 +673,10 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                 not_positive.push("horizon");
                 ctx.push(
                     Diagnostic::error("E0205", "the horizon must be greater than zero")
-                        .primary(fields["horizon"].value_location.clone(), "not positive"),
+                        .primary(fields["horizon"].value_location.clone(), "not positive")
+                        .help(
+                            "The horizon is the simulated time per replication; make it positive.",
+                        ),
                 );
             }
             if let Some(horizon) = number("horizon")
