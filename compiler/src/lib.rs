@@ -175,6 +175,9 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
         SyntaxErrorKind::NestingTooDeep { limit } => Diagnostic::error("E0001", format!("nesting deeper than {limit} levels"))
             .primary(at, "too deep here")
             .help("The rest of the file was not read; flatten the expression or the blocks."),
+        SyntaxErrorKind::LoneCarriageReturn => Diagnostic::error("E0002", "carriage return without a line feed")
+            .primary(at, "a line ends with `\\r` alone here")
+            .help("Save the file with LF or CRLF line endings: a lone carriage return (old Mac OS) does not end a line in `.fab`."),
         SyntaxErrorKind::InvalidNumber => Diagnostic::error("E0002", "number out of range")
             .primary(at, "too large to represent")
             .help("Use a unit to keep numbers in a sensible range, e.g. `3 km` rather than `3000000 mm`."),

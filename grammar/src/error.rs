@@ -39,6 +39,10 @@ pub enum SyntaxErrorKind {
     InvalidEscape,
     /// A number that does not fit an `f64` (such as `1e999`).
     InvalidNumber,
+    /// A carriage return that no line feed follows (old Mac OS line endings): lines end at `\n`
+    /// or `\r\n` here, so it would join two lines, and a `//` comment would run on into the next.
+    /// Only the first in a file is reported; the span is the `\r`.
+    LoneCarriageReturn,
     /// Expressions, types or bodies nested more deeply than `limit` levels, at the token where the
     /// bound was passed. The rest of the file is not parsed.
     NestingTooDeep { limit: usize },

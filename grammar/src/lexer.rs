@@ -123,6 +123,14 @@ pub struct Extras {
 /// expression (see the module documentation).
 pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
     let mut errors = Vec::new();
+    if let Some(at) =
+        text.match_indices('\r').map(|(at, _)| at).find(|&at| !text[at + 1..].starts_with('\n'))
+    {
+        errors.push(SyntaxError {
+            span: Span::new(at, at + 1),
+            kind: SyntaxErrorKind::LoneCarriageReturn,
+        });
+    }
     let scanned = scan(text, &mut errors);
     let glued = glue_units(scanned.tokens, is_unit);
     let tokens = layout(text, glued, &mut errors);
@@ -1133,6 +1141,14 @@ mod tests {
         assert_eq!(errors(r#""bad \q""#), [SyntaxErrorKind::InvalidEscape]);
         assert_eq!(errors("\"open\nx"), [SyntaxErrorKind::UnterminatedString]);
         assert_eq!(tokens("\"open\nx"), "\"open\" ⏎ x");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_reported_once() {
+        assert!(errors("sink a\r\nsink b\r\n").is_empty());
+        assert_eq!(errors("sink a // c\rsink b\rsink c"), [SyntaxErrorKind::LoneCarriageReturn]);
+        let lexed = lex("sink a\r\nsink b\r", &is_unit);
+        assert_eq!(lexed.errors[0].span, Span::new(14, 15));
     }
 
     #[test]
