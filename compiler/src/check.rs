@@ -254,6 +254,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
                     checked.varies.push(vary);
                 }
             }
+            check_design_size(ctx, &checked.varies, &checked.fields);
         }
     }
     // A member that failed to parse may be the missing field: the syntax error says enough.
@@ -1723,6 +1724,40 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     if decl.kind != DeclKind::Scenario {
         check_required(ctx, info.fields, &checked.fields, decl.name.span, decl.kind.keyword());
     }
+}
+
+/// E0205 at `levels` when a full factorial design has more than
+/// [`catalog::MAX_STUDY_POINTS`] points: the product over the factors of `levels`, or of the
+/// whole numbers in an integer factor's range when it has fewer. `levels = 1000` over three
+/// factors (10⁹ points) ended the run in a failed allocation. (`levels` and `points`, a Latin
+/// hypercube's size, are bounded as fields too.)
+fn check_design_size(ctx: &mut Ctx, factors: &[CheckedVary], fields: &Fields) {
+    let max = catalog::MAX_STUDY_POINTS;
+    let latin = matches!(
+        fields.get("design").map(|f| &f.value),
+        Some(Value::Word(word)) if word == "latin_hypercube"
+    );
+    let Some(field) = fields.get("levels").filter(|_| !latin) else { return };
+    let Some(levels) = field.value.si() else { return };
+    let values = |vary: &CheckedVary| {
+        let whole = vary.low.max(vary.high).floor() - vary.low.min(vary.high).ceil() + 1.0;
+        if vary.integer { levels.min(whole.max(0.0)) } else { levels }
+    };
+    let points: f64 = factors.iter().map(values).product();
+    if points <= f64::from(max) {
+        return;
+    }
+    ctx.push(
+        Diagnostic::error("E0205", format!("the design has more than {max} points"))
+            .primary(
+                field.value_location.clone(),
+                format!("{levels} levels of {} factors: {points:e} points", factors.len()),
+            )
+            .help(format!(
+                "A design runs every point with all its replications, and {max} points is the \
+                 most fab runs. Use fewer levels, or a Latin hypercube for many factors."
+            )),
+    );
 }
 
 /// `minimize Q`, `maximize Q` or `subject to Q <= BOUND` of an `optimize` study: Q is a measure

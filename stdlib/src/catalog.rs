@@ -164,6 +164,11 @@ pub const MAX_SERVERS: u32 = 100_000;
 /// The most replications one experiment may run: each keeps its results until the summary.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
 
+/// The most points one study may run (design points, sensitivity samples, macro-replications,
+/// optimization runs): each keeps its results until the summary, so more asks for more memory
+/// than a machine has.
+pub const MAX_STUDY_POINTS: u32 = 1_000_000;
+
 const REQUIRED: Presence = Presence::Required;
 const OPTIONAL: Presence = Presence::Optional;
 const fn default_number(value: f64) -> Presence {
@@ -752,13 +757,15 @@ pub const KINDS: &[KindDecl] = &[
                 default_number(3.0),
                 "Full factorial: values per continuous factor, evenly spaced over its range (an \
                  integer range with fewer values takes each of them).",
-            ),
+            )
+            .at_most(MAX_STUDY_POINTS),
             field(
                 "points",
                 ValueType::Int { min: 2 },
                 default_number(10.0),
                 "Latin hypercube: the number of design points.",
-            ),
+            )
+            .at_most(MAX_STUDY_POINTS),
             field(
                 "input_uncertainty",
                 ValueType::Int { min: 2 },
@@ -767,7 +774,8 @@ pub const KINDS: &[KindDecl] = &[
                  (`fit(…)`, `empirical(…)`): each redraws every such input and runs the \
                  replications again, and the report splits each measure's variance into input \
                  uncertainty and stochastic noise.",
-            ),
+            )
+            .at_most(MAX_STUDY_POINTS),
             field(
                 "input_method",
                 ValueType::Word(&["bootstrap", "parametric"]),
@@ -806,7 +814,8 @@ pub const KINDS: &[KindDecl] = &[
                 OPTIONAL,
                 "How many runs the search may spend, e.g. `40 runs`; a run is one point with \
                  all the base experiment's replications (default 30).",
-            ),
+            )
+            .at_most(MAX_STUDY_POINTS),
             field(
                 "orders",
                 ValueType::String,
@@ -839,7 +848,8 @@ pub const KINDS: &[KindDecl] = &[
                 default_number(64.0),
                 "Sobol: base samples N (N·(factors + 2) points run); Morris: trajectories \
                  (factors + 1 points each). Ignored by `oat`.",
-            ),
+            )
+            .at_most(MAX_STUDY_POINTS),
             field(
                 "measures",
                 ValueType::List(&ValueType::Word(MEASURE_NAMES)),
