@@ -29,6 +29,9 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                 let scale = report.unit_factor / display_factor;
                 let expression =
                     fit::expression_of(best.family, &best.distribution.scaled(scale), unit);
+                // The families the criterion compared with the best: bounded ones listed after
+                // regular ones are not.
+                let compared = (0..ranking.fits.len()).filter(|&i| ranking.is_compared(i)).count();
                 lines.push(format!(
                     "{}:{line}: `{}`: fit(\"{}\", column = \"{}\") chose {expression}, best by {} of {} {}",
                     file.path(db),
@@ -36,8 +39,8 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                     report.path,
                     report.column,
                     ranking.criterion.name(),
-                    ranking.fits.len(),
-                    if ranking.fits.len() == 1 { "family" } else { "families" },
+                    compared,
+                    if compared == 1 { "family" } else { "families" },
                 ));
                 let estimates: Vec<String> = best
                     .parameters
