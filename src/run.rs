@@ -684,14 +684,28 @@ fn maintenance_table(out: &mut String, r: &Results) {
 fn comparison_table(c: &Comparison) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
+    let pairing = if c.common_random_numbers {
+        "with common random numbers"
+    } else {
+        "of independent runs (different seeds: no common random numbers)"
+    };
     let _ = writeln!(
         out,
-        "{} vs {}: {} paired replications with common random numbers ({}% confidence)\n",
+        "{} vs {}: {} paired replications {pairing} ({}% confidence)",
         c.a,
         c.b,
         c.replications,
         100.0 * c.confidence
     );
+    if let Some((a, b)) = c.ran {
+        let _ = writeln!(
+            out,
+            "  {} ran {a} replications and {} ran {b}: the first {} of each are paired, and \
+             each mean below is over those",
+            c.a, c.b, c.replications
+        );
+    }
+    let _ = writeln!(out);
     let width = c.indicators.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(9);
     let _ = writeln!(
         out,
@@ -700,14 +714,22 @@ fn comparison_table(c: &Comparison) -> String {
     );
     for (name, x) in c.indicators.iter() {
         let d = &x.difference;
-        let significant = if d.half_width < d.mean_diff.abs() { " *" } else { "" };
+        let significant = if d.is_significant() { " *" } else { "" };
         let _ = writeln!(
             out,
             "  {name:width$}  {:>14.4}  {:>14.4}  {:>+12.4} ± {:<8.4}{significant}",
             x.a.mean, x.b.mean, d.mean_diff, d.half_width
         );
     }
-    let _ = writeln!(out, "\n  * the interval excludes zero: the difference is significant");
+    if c.replications < 2 {
+        let _ = writeln!(
+            out,
+            "\n  one replication gives no interval, so no difference can be called significant: \
+             run at least 2"
+        );
+    } else {
+        let _ = writeln!(out, "\n  * the interval excludes zero: the difference is significant");
+    }
     out
 }
 

@@ -505,6 +505,43 @@ fn compare_pairs_two_scenarios() {
     assert!(differs, "the maintenance interval changes something in 40 days");
 }
 
+/// A comparison says what it paired: a side that ran more replications is cut to the paired ones
+/// (its mean once stood beside a difference of 0 from another count), different seeds are no
+/// common random numbers, and one replication gives no significant difference (it was starred).
+#[test]
+fn a_comparison_says_what_it_paired() {
+    let model = support::write_temp(
+        "pairs.fab",
+        "source parts { interarrival = exponential(mean = 60 s) }\n\
+         buffer b1 { capacity = 3 }\n\
+         station weld { cycle = exponential(mean = 50 s) }\n\
+         sink done\n\
+         flow parts -> b1 -> weld -> done\n\
+         experiment base { horizon = 2 d, replications = 3, seed = 3 }\n\
+         scenario more : base { replications = 5 }\n\
+         scenario bigger : base { b1.capacity = 8 }\n\
+         scenario reseeded : base { seed = 4 }\n",
+    );
+    let c = run_json(&[&model, "--compare", "base,more"]);
+    assert_eq!(c["replications"], 3);
+    assert_eq!(c["ran"], serde_json::json!([3, 5]));
+    let throughput = &c["indicators"]["throughput_per_hour"];
+    assert_eq!(throughput["b"]["values"].as_array().unwrap().len(), 3, "{throughput}");
+    assert_eq!(throughput["a"]["mean"], throughput["b"]["mean"], "the same three replications");
+    let table = run_ok(&[&model, "--compare", "base,more"]);
+    assert!(table.contains("base ran 3 replications and more ran 5: the first 3"), "{table}");
+
+    let c = run_json(&[&model, "--compare", "base,reseeded"]);
+    assert_eq!(c["common_random_numbers"], false);
+    let table = run_ok(&[&model, "--compare", "base,reseeded"]);
+    assert!(table.contains("of independent runs (different seeds"), "{table}");
+    assert!(run_ok(&[&model, "--compare", "base,bigger"]).contains("with common random numbers"));
+
+    let table = run_ok(&[&model, "--compare", "base,bigger", "--replications", "1"]);
+    assert!(!table.contains(" *"), "one replication marks nothing significant: {table}");
+    assert!(table.contains("one replication gives no interval"), "{table}");
+}
+
 // ----- determinism --------------------------------------------------------------------------------
 
 #[test]

@@ -319,7 +319,15 @@ impl std::io::Write for Fnv1a {
 pub struct Comparison {
     pub a: String,
     pub b: String,
+    /// The replications paired: those both sides ran.
     pub replications: u32,
+    /// How many each side ran, when they differ; A's and B's statistics are then over the paired
+    /// replications only, so that they agree with the difference.
+    pub ran: Option<(u32, u32)>,
+    /// Whether both sides drew from the same seed, so that the pairs share their random numbers.
+    /// With different seeds the pairs are independent runs: the paired interval is still valid,
+    /// but no noise cancels.
+    pub common_random_numbers: bool,
     pub confidence: f64,
     /// Per indicator: A's and B's statistics and the paired difference.
     pub indicators: Named<Compared>,
@@ -339,13 +347,14 @@ pub struct Compared {
 pub fn compare(a: &Results, b: &Results) -> Comparison {
     let name = |r: &Results| r.scenario.clone().unwrap_or_else(|| r.experiment.clone());
     let confidence = a.confidence;
+    let pairs = a.replications.min(b.replications);
     let mut indicators = Vec::new();
     let mut add = |label: String, x: &Stat, y: &Stat| {
         indicators.push((
             label,
             Compared {
-                a: x.clone(),
-                b: y.clone(),
+                a: x.first(pairs as usize, confidence),
+                b: y.first(pairs as usize, confidence),
                 difference: paired(&x.values, &y.values, confidence),
             },
         ));
@@ -403,7 +412,9 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
     Comparison {
         a: name(a),
         b: name(b),
-        replications: a.replications.min(b.replications),
+        replications: pairs,
+        ran: (a.replications != b.replications).then_some((a.replications, b.replications)),
+        common_random_numbers: a.seed == b.seed,
         confidence,
         indicators: Named(indicators),
     }

@@ -28,6 +28,13 @@ impl Stat {
         Stat { mean: value, half_width: 0.0, values: vec![value] }
     }
 
+    /// The statistic of the first `n` replications only (all of them when there are fewer).
+    pub fn first(&self, n: usize, confidence: f64) -> Stat {
+        let mut first = Stat { values: self.values[..n.min(self.values.len())].to_vec(), ..*self };
+        first.finish(confidence);
+        first
+    }
+
     fn merge(&mut self, other: &Stat) {
         self.values.extend_from_slice(&other.values);
     }
