@@ -84,6 +84,8 @@ fn table(file: &str, r: &OptimizationResults) -> String {
          constraint on their means)\n",
         100.0 * r.confidence
     );
+    // An objective that is a varied factor (`minimize b.capacity`) is shown once, as the factor.
+    let shown = |quantity: &str| !r.factors.iter().any(|f| f.path == quantity);
     let describe = |index: usize| -> String {
         let point = &r.points[index];
         let values: Vec<String> = r
@@ -96,13 +98,14 @@ fn table(file: &str, r: &OptimizationResults) -> String {
             .objectives
             .iter()
             .zip(&point.objectives)
+            .filter(|(o, _)| shown(&o.quantity))
             .map(|(o, s)| {
                 format!("{} {} {}", o.quantity, pm(s, 4), unit_of(r, &o.unit, &o.quantity))
                     .trim_end()
                     .to_string()
             })
             .collect();
-        format!("{}   {}", values.join(", "), objectives.join(", "))
+        format!("{}   {}", values.join(", "), objectives.join(", ")).trim_end().to_string()
     };
     if !r.pareto.is_empty() {
         let _ = writeln!(out, "non-dominated points ({}):", r.pareto.len());
@@ -124,7 +127,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         .map(
             |f| if f.unit.is_empty() { f.path.clone() } else { format!("{} [{}]", f.path, f.unit) },
         )
-        .chain(r.objectives.iter().map(|o| o.quantity.clone()))
+        .chain(r.objectives.iter().map(|o| o.quantity.clone()).filter(|q| shown(q)))
         .chain(
             r.constraints
                 .iter()
@@ -154,7 +157,15 @@ fn table(file: &str, r: &OptimizationResults) -> String {
             .values
             .iter()
             .map(|v| round(*v))
-            .chain(p.objectives.iter().chain(&p.constraints).map(|s| pm(s, 4)))
+            .chain(
+                r.objectives
+                    .iter()
+                    .zip(&p.objectives)
+                    .filter(|(o, _)| shown(&o.quantity))
+                    .map(|(_, s)| s)
+                    .chain(&p.constraints)
+                    .map(|s| pm(s, 4)),
+            )
             .collect();
         for (header, cell) in headers.iter().zip(cells) {
             let _ = write!(out, "  {cell:>w$}", w = header.len().max(10));

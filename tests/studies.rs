@@ -415,6 +415,12 @@ optimize two : baseline {{
     assert!(best["feasible"].as_bool().unwrap() && capacity > 0.0);
     let below = points.iter().find(|p| p["values"][0].as_f64() == Some(capacity - 1.0));
     assert_eq!(below.map(|p| p["feasible"].as_bool().unwrap()), Some(false));
+    // The objective is the factor itself: its column is shown once, not twice.
+    let output = fab(&["optimize", &model, "smallest"]);
+    let table = stdout(&output);
+    let header = table.lines().find(|l| l.trim_start().starts_with("point")).unwrap();
+    assert_eq!(header.matches("b1.capacity").count(), 1, "{table}");
+    assert!(table.contains(&format!("best: b1.capacity = {capacity}\n")), "{table}");
     // Two objectives: the non-dominated points, each better in one objective than every other.
     let r = optimize_json(&[&model, "front"]);
     let points = r["points"].as_array().unwrap();
