@@ -2,7 +2,8 @@
 //!
 //! [`Ctx::eval`] works bottom-up: literals become quantities through the unit table, arithmetic
 //! follows dimension algebra, names resolve through the template environment and then the file's
-//! scope, calls build distributions or strategies. [`Ctx::conform`] then works top-down, checking a
+//! scope (except a name that is one of the words the expected type accepts: that is the word, see
+//! [`is_accepted_word`]), calls build distributions or strategies. [`Ctx::conform`] then works top-down, checking a
 //! value against the [`ValueType`] a field declares and converting where the language allows (a bare
 //! quantity where a distribution is expected is a constant distribution).
 //!
@@ -25,6 +26,21 @@ use std::collections::BTreeMap;
 
 /// The signature that matched a call and each argument with its parameter.
 type BoundArgs<'p, 'x> = (&'p [ParamDecl], Vec<(&'p ParamDecl, &'x Arg)>);
+
+/// Whether a bare name, written where a value of type `expected` goes, is one of the words that
+/// type accepts. Such a name is that word, whatever parameters or declarations share its name: a
+/// study called `sobol` does not stop `method = sobol` meaning the method, and a scenario called
+/// `lifo` does not stop `policy = lifo` meaning the policy. Everything that resolves names in
+/// values (evaluation here, and hover, go-to-definition and rename in `ide::symbols`) asks this one
+/// function, so they agree.
+pub fn is_accepted_word(expected: &ValueType, name: &str) -> bool {
+    match expected {
+        ValueType::Word(words) => words.contains(&name),
+        ValueType::OneOf(alternatives) => alternatives.iter().any(|a| is_accepted_word(a, name)),
+        ValueType::Clocked { value, .. } => is_accepted_word(value, name),
+        _ => false,
+    }
+}
 
 /// The state of checking one item.
 pub struct Ctx<'a> {
@@ -169,6 +185,9 @@ impl<'a> Ctx<'a> {
             ExprKind::Path(path) => {
                 if path.segments.len() == 1 {
                     let name = &path.segments[0].name;
+                    if expected.is_some_and(|ty| is_accepted_word(ty, name)) {
+                        return Value::Word(name.clone());
+                    }
                     if let Some(value) = self.env.get(name) {
                         return value.clone();
                     }

@@ -706,3 +706,20 @@ fn formatting_uses_the_canonical_formatter() {
     let broken = fixture("station w {\n");
     assert!(format::format_file(&broken.db, broken.file).is_err());
 }
+
+#[test]
+fn a_field_word_named_like_a_declaration_is_the_word_for_hover_and_references() {
+    let model = "source feed { interarrival = 10 s }\nbuffer q { capacity = unlimited }\n\
+                 station lifo { cycle = 8 s }\nsink done\nflow feed -> q -> lifo -> done\n\
+                 experiment e { horizon = 1 h }\nscenario fifo : e { q.policy = fifo }\n";
+    // `fifo` after `q.policy =` is the policy word, not the scenario called `fifo`.
+    let (word, markdown) = hover_at(&at(model, "q.policy = fi|fo"));
+    assert_eq!(word, "fifo");
+    assert!(!markdown.contains("scenario fifo"), "{markdown}");
+    let f = fixture(&at(model, "scenario fi|fo"));
+    let found = navigation::find_references(&f.db, f.file, f.offset, true);
+    assert_eq!(found.len(), 1, "only the declaration: {found:?}");
+    // The station `lifo` is still a reference in the flow.
+    let f = fixture(&at(model, "station li|fo"));
+    assert_eq!(navigation::find_references(&f.db, f.file, f.offset, true).len(), 2);
+}

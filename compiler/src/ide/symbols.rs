@@ -10,6 +10,7 @@
 
 use crate::check::{KPIS, check_item};
 use crate::db::{Db, SourceFile};
+use crate::eval::is_accepted_word;
 use crate::scope::{Declaration, Scope, resolve_import, scope};
 use crate::syntax::{ItemClass, ItemKey, ParsedItem, item_index, item_syntax, parse};
 use fab_grammar::ast::{
@@ -449,8 +450,11 @@ impl Walker<'_> {
     ) {
         match &member.kind {
             MemberKind::Field { path, value } => {
+                let mut expected = None;
                 if let [name] = path.segments.as_slice() {
-                    let symbol = match catalog::find_field(fields, &name.name) {
+                    let field = catalog::find_field(fields, &name.name);
+                    expected = field.map(|f| &f.ty);
+                    let symbol = match field {
                         Some(field) => Symbol::Field { field, owner },
                         None if free => Symbol::Attribute,
                         None => Symbol::Unresolved,
@@ -461,7 +465,7 @@ impl Walker<'_> {
                         self.emit(segment.span, Symbol::Unresolved, false);
                     }
                 }
-                self.expr(value);
+                self.expr_expecting(value, expected);
             }
             MemberKind::Record { name, body } => {
                 let field = catalog::find_field(fields, &name.name);
@@ -538,19 +542,22 @@ impl Walker<'_> {
     fn study_member(&mut self, member: &ast::Member, kind: DeclKind) {
         match &member.kind {
             MemberKind::Field { path, value } => {
+                let mut expected = None;
                 if kind == DeclKind::Scenario || path.segments.len() > 1 {
-                    self.study_path(path);
+                    expected = self.study_path(path).map(|f| &f.ty);
                 } else if let (Some(name), Some(decl)) =
                     (path.segments.first(), catalog::kind(kind.keyword()))
                 {
-                    let symbol = match decl.field(&name.name) {
+                    let field = decl.field(&name.name);
+                    expected = field.map(|f| &f.ty);
+                    let symbol = match field {
                         Some(field) => Symbol::Field { field, owner: decl.name },
                         None if decl.free_fields => Symbol::Attribute,
                         None => Symbol::Unresolved,
                     };
                     self.emit(name.span, symbol, false);
                 }
-                self.expr(value);
+                self.expr_expecting(value, expected);
             }
             MemberKind::Vary { .. }
             | MemberKind::Objective { .. }
@@ -563,18 +570,20 @@ impl Walker<'_> {
         }
     }
 
-    /// `horizon`, `c1.speed`, `press.costs.repair`, `press.bearing.repair`.
-    fn study_path(&mut self, path: &ast::Path) {
+    /// `horizon`, `c1.speed`, `press.costs.repair`, `press.bearing.repair`: emits the symbols of
+    /// the path and gives the field it ends on, when it ends on one.
+    fn study_path(&mut self, path: &ast::Path) -> Option<&'static FieldDecl> {
         let segments = &path.segments;
         let experiment = catalog::kind("experiment");
-        let [first, rest @ ..] = segments.as_slice() else { return };
+        let [first, rest @ ..] = segments.as_slice() else { return None };
         if rest.is_empty() {
-            let symbol = match experiment.and_then(|e| e.field(&first.name)) {
+            let field = experiment.and_then(|e| e.field(&first.name));
+            let symbol = match field {
                 Some(field) => Symbol::Field { field, owner: "experiment" },
                 None => Symbol::Unresolved,
             };
             self.emit(first.span, symbol, false);
-            return;
+            return field;
         }
         let target = self.reference(first);
         let kind = target.as_ref().and_then(|t| match t.class {
@@ -585,33 +594,40 @@ impl Walker<'_> {
             for segment in rest {
                 self.emit(segment.span, Symbol::Unresolved, false);
             }
-            return;
+            return None;
         };
         let second = &rest[0];
         if let Some(field) = kind.field(&second.name) {
             self.emit(second.span, Symbol::Field { field, owner: kind.name }, false);
-            if let (ValueType::Record(record), Some(third)) = (field.ty, rest.get(1)) {
-                let symbol = match catalog::find_field(record, &third.name) {
+            let third = rest.get(1);
+            if let (ValueType::Record(record), Some(third)) = (field.ty, third) {
+                let inner = catalog::find_field(record, &third.name);
+                let symbol = match inner {
                     Some(inner) => Symbol::Field { field: inner, owner: field.name },
                     None => Symbol::Unresolved,
                 };
                 self.emit(third.span, symbol, false);
+                return inner;
             }
-            return;
+            return third.is_none().then_some(field);
         }
         match nested_definition(self.db, &target, &second.name) {
             Some((definition, keyword)) => {
                 self.emit(second.span, Symbol::Definition(definition), false);
-                if let Some(third) = rest.get(1) {
-                    let fields = kind.nested(&keyword).map(|n| n.fields).unwrap_or(&[]);
-                    let symbol = match catalog::find_field(fields, &third.name) {
-                        Some(field) => Symbol::Field { field, owner: "failure" },
-                        None => Symbol::Unresolved,
-                    };
-                    self.emit(third.span, symbol, false);
-                }
+                let third = rest.get(1)?;
+                let fields = kind.nested(&keyword).map(|n| n.fields).unwrap_or(&[]);
+                let field = catalog::find_field(fields, &third.name);
+                let symbol = match field {
+                    Some(field) => Symbol::Field { field, owner: "failure" },
+                    None => Symbol::Unresolved,
+                };
+                self.emit(third.span, symbol, false);
+                field
             }
-            None => self.emit(second.span, Symbol::Unresolved, false),
+            None => {
+                self.emit(second.span, Symbol::Unresolved, false);
+                None
+            }
         }
     }
 
@@ -626,7 +642,9 @@ impl Walker<'_> {
                     self.reference(name);
                 }
             }
-            ExprKind::Path(path) => self.study_path(path),
+            ExprKind::Path(path) => {
+                self.study_path(path);
+            }
             ExprKind::Binary { lhs, rhs, .. } => {
                 self.study_expr(lhs);
                 self.study_expr(rhs);
@@ -636,6 +654,12 @@ impl Walker<'_> {
     }
 
     fn expr(&mut self, expr: &Expr) {
+        self.expr_expecting(expr, None);
+    }
+
+    /// The symbols of a value where a value of type `expected` goes, when that is known: a bare
+    /// name is then resolved as the evaluator resolves it (see [`is_accepted_word`]).
+    fn expr_expecting(&mut self, expr: &Expr, expected: Option<&ValueType>) {
         match &expr.kind {
             ExprKind::Number(_) | ExprKind::String(_) | ExprKind::Bool(_) | ExprKind::Error => {}
             ExprKind::Quantity { unit, .. } => {
@@ -649,7 +673,12 @@ impl Walker<'_> {
             }
             ExprKind::Path(path) => {
                 if let [name] = path.segments.as_slice() {
-                    let symbol = self.value_name(&name.name);
+                    let symbol = match expected {
+                        Some(ty) if is_accepted_word(ty, &name.name) => {
+                            Symbol::Word(known_word(&name.name).unwrap_or(WordKind::Value))
+                        }
+                        _ => self.value_name(&name.name),
+                    };
                     self.emit(name.span, symbol, false);
                 } else {
                     self.study_path(path);
@@ -664,7 +693,7 @@ impl Walker<'_> {
                     _ => Symbol::Unresolved,
                 };
                 self.emit(callee.span, symbol, false);
-                for arg in args {
+                for (index, arg) in args.iter().enumerate() {
                     if let Some(name) = &arg.name {
                         let param = match (family, callable) {
                             (Some(family), _) => family_param(family, &name.name)
@@ -678,17 +707,41 @@ impl Walker<'_> {
                         };
                         self.emit(name.span, param.unwrap_or(Symbol::Unresolved), false);
                     }
-                    self.expr(&arg.value);
+                    // A strategy's argument is evaluated as its parameter's type (a distribution's
+                    // is not), so the same names are words there.
+                    let param =
+                        callable.filter(|_| family.is_none()).and_then(|c| match &arg.name {
+                            Some(name) => c.params.iter().find(|p| p.name == name.name),
+                            None => c.params.get(index),
+                        });
+                    let ty = param.and_then(|p| match &p.ty {
+                        catalog::ParamType::Fixed(ty) => Some(ty),
+                        _ => None,
+                    });
+                    self.expr_expecting(&arg.value, ty);
                 }
             }
-            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Unary { operand, .. } => self.expr_expecting(operand, expected),
             ExprKind::Binary { lhs, rhs, .. } => {
                 self.expr(lhs);
                 self.expr(rhs);
             }
-            ExprKind::Tuple(elements) | ExprKind::List(elements) => {
+            ExprKind::Tuple(elements) => {
+                let types: Option<&[ValueType]> = match expected {
+                    Some(ValueType::Tuple(types)) => Some(types),
+                    _ => None,
+                };
+                for (index, element) in elements.iter().enumerate() {
+                    self.expr_expecting(element, types.and_then(|t| t.get(index)));
+                }
+            }
+            ExprKind::List(elements) => {
+                let element_type = match expected {
+                    Some(ValueType::List(element)) => Some(*element),
+                    _ => None,
+                };
                 for element in elements {
-                    self.expr(element);
+                    self.expr_expecting(element, element_type);
                 }
             }
             ExprKind::Range { start, end, .. } => {
@@ -696,7 +749,17 @@ impl Walker<'_> {
                 self.expr(end);
             }
             ExprKind::Of { value, clock } => {
-                self.expr(value);
+                let inner = match expected {
+                    Some(ValueType::Clocked { value, .. }) => Some(*value),
+                    Some(ValueType::OneOf(alternatives)) => {
+                        alternatives.iter().find_map(|a| match a {
+                            ValueType::Clocked { value, .. } => Some(*value),
+                            _ => None,
+                        })
+                    }
+                    _ => None,
+                };
+                self.expr_expecting(value, inner);
                 let symbol = if catalog::CLOCKS.contains(&clock.name.as_str()) {
                     Symbol::Word(WordKind::Clock)
                 } else {
