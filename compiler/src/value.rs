@@ -17,8 +17,10 @@ pub enum Value {
     Number(Quantity),
     Bool(bool),
     Str(String),
-    /// A bare name that is not a declaration: a keyword value such as `fifo`, `unlimited`, `new`,
-    /// `busy_time`, or a dotted path in a study. Whether it is allowed depends on where it stands.
+    /// A bare name that is one of the words the expected type accepts (whatever is declared with
+    /// that name, see `eval::is_accepted_word`) or that is not a declaration: a keyword value such
+    /// as `fifo`, `unlimited`, `new`, `busy_time`, or a dotted path in a study. Whether it is
+    /// allowed depends on where it stands.
     Word(String),
     /// A name that resolved to a declaration.
     Ref(Declaration),
