@@ -211,6 +211,8 @@ codes! {
     "E0801" => "incomplete assembly station",
     "E0802" => "robot path point beyond reach",
     "E0803" => "part heavier than a robot's payload",
+    "E0804" => "product that reaches an assembly station which does not assemble it",
+    "W0801" => "parts of several assembled products in one line before an assembly station",
 }
 
 /// Looks a code up.

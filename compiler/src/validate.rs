@@ -649,6 +649,98 @@ fn check_currencies(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The targets of routes by product: (routed node, product name) → target node.
+fn routes_by_product(db: &dyn Db, graph: &ModelGraph) -> BTreeMap<(usize, String), usize> {
+    let mut out = BTreeMap::new();
+    for (node, declaration) in &graph.routes {
+        let Some(route) = &check_item(db, declaration.file, declaration.key.clone()).body else {
+            continue;
+        };
+        for (key, field) in &route.fields {
+            if let Value::Ref(target) = &field.value
+                && let Some(to) = graph.index_of(&target.name)
+            {
+                out.insert((*node, key.clone()), to);
+            }
+        }
+    }
+    out
+}
+
+/// E0804 and W0801: what reaches an assembly station, against what it assembles.
+///
+/// The station accepts a part only while it still needs parts of that product (docs/language.md
+/// §Assembly stations), so a part of a product its `assemble` record does not name is never
+/// accepted: it waits at the station's door for ever, and everything queued behind it with it.
+/// That is an error whenever such a product can arrive. And a predecessor that can hand over parts
+/// of two assembled products holds them in one line: when the part it offers is of a product the
+/// station already has enough of, the part waits, and the parts of the other products behind it
+/// never reach the station, which then never completes a set. That can happen, not must, so it is
+/// a warning.
+fn check_assembly_inputs(
+    graph: &ModelGraph,
+    index: usize,
+    inputs: &[(Declaration, Value)],
+    body: &CheckedBody,
+    arriving: &BTreeMap<String, Declaration>,
+    carried: &BTreeMap<(usize, usize), BTreeSet<String>>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let station = &graph.nodes[index].declaration.name;
+    let assembled: BTreeSet<&str> = inputs.iter().map(|(p, _)| p.name.as_str()).collect();
+    let record = &body.fields["assemble"].location;
+    let incoming: Vec<&GraphEdge> = graph.edges.iter().filter(|e| e.to == index).collect();
+    let carries = |edge: &GraphEdge, product: &str| {
+        carried.get(&(edge.from, edge.to)).is_some_and(|set| set.contains(product))
+    };
+    for product in arriving.keys().filter(|p| !assembled.contains(p.as_str())) {
+        let Some(edge) = incoming.iter().find(|e| carries(e, product)) else { continue };
+        let from = &graph.nodes[edge.from].declaration.name;
+        out.push(
+            Diagnostic::error(
+                "E0804",
+                format!("`{product}` can reach `{station}`, which does not assemble it"),
+            )
+            .primary(edge.location.clone(), format!("`{product}` can arrive from `{from}`"))
+            .secondary(record.clone(), format!("`{product}` is not in this record"))
+            .help(format!(
+                "An assembly station never accepts a part it does not assemble, so a `{product}` \
+                 would wait at `{station}` for ever and stall everything behind it; send `{product}` \
+                 elsewhere (a `route` by product, or other flows), or add it to `assemble {{ … }}`."
+            )),
+        );
+    }
+    for edge in &incoming {
+        let node = &graph.nodes[edge.from];
+        if node.kind == DeclKind::Source {
+            continue;
+        }
+        let shared: Vec<&str> = carried
+            .get(&(edge.from, edge.to))
+            .map(|set| set.iter().map(String::as_str).filter(|p| assembled.contains(p)).collect())
+            .unwrap_or_default();
+        if shared.len() < 2 {
+            continue;
+        }
+        let names = shared.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and ");
+        let from = &node.declaration.name;
+        out.push(
+            Diagnostic::warning(
+                "W0801",
+                format!("{names} reach `{station}` through one line at `{from}`"),
+            )
+            .primary(edge.location.clone(), format!("`{from}` holds {names} in one line"))
+            .secondary(record.clone(), "each assembly takes a fixed number of each")
+            .help(format!(
+                "When the part at the head of `{from}` is of a product `{station}` already has \
+                 enough of, it waits, the parts behind it never reach `{station}`, and the line \
+                 stops; give each product its own buffer in front of `{station}`, e.g. with a \
+                 `route` by product."
+            )),
+        );
+    }
+}
+
 /// Propagates which products can reach each component, then checks robot payloads and assembly inputs.
 fn check_products<'db>(
     db: &'db dyn Db,
@@ -682,6 +774,9 @@ fn check_products<'db>(
     }
     let is_assembly =
         |index: usize| bodies[index].as_ref().is_some_and(|b| b.fields.contains_key("produces"));
+    let by_product = routes_by_product(db, graph);
+    // The products each connection can carry, by (from, to).
+    let mut carried: BTreeMap<(usize, usize), BTreeSet<String>> = BTreeMap::new();
     while let Some(n) = queue.pop_front() {
         queued[n] = false;
         let outgoing: Vec<Declaration> =
@@ -693,6 +788,13 @@ fn check_products<'db>(
         for &m in &successors[n] {
             let mut changed = false;
             for product in &outgoing {
+                // A route by product sends the parts of a product it names to that target only.
+                if let Some(&target) = by_product.get(&(n, product.name.clone()))
+                    && target != m
+                {
+                    continue;
+                }
+                carried.entry((n, m)).or_default().insert(product.name.clone());
                 if !arriving[m].contains_key(&product.name) {
                     arriving[m].insert(product.name.clone(), product.clone());
                     changed = true;
@@ -709,6 +811,12 @@ fn check_products<'db>(
     for (index, node) in graph.nodes.iter().enumerate() {
         let Some(b) = &bodies[index] else { continue };
         if let Some(Value::Map(inputs)) = b.fields.get("assemble").map(|f| &f.value) {
+            // A station whose own fields have errors may have lost entries of its record.
+            let complete =
+                !check_item(db, node.declaration.file, node.declaration.key.clone()).has_errors();
+            if complete {
+                check_assembly_inputs(graph, index, inputs, b, &arriving[index], &carried, out);
+            }
             for (product, _) in inputs {
                 if !arriving[index].contains_key(&product.name) && !successors[index].is_empty() {
                     out.push(
