@@ -723,3 +723,12 @@ fn a_field_word_named_like_a_declaration_is_the_word_for_hover_and_references() 
     let f = fixture(&at(model, "station li|fo"));
     assert_eq!(navigation::find_references(&f.db, f.file, f.offset, true).len(), 2);
 }
+
+#[test]
+fn completion_offers_a_field_word_not_the_parameter_of_that_name() {
+    let text = "component Queue(lifo: Duration) : buffer {\n    capacity = 1\n    policy = $0\n}\n";
+    let (_, items) = complete(text);
+    let found: Vec<(&str, CompletionKind)> =
+        items.iter().map(|i| (i.label.as_str(), i.kind)).collect();
+    assert_eq!(found, [("fifo", CompletionKind::Word), ("lifo", CompletionKind::Word)]);
+}

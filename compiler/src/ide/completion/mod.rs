@@ -21,6 +21,7 @@
 //! Every name, type and doc comes from the stdlib tables or the model's own declarations.
 
 use crate::db::{Db, SourceFile};
+use crate::eval::is_accepted_word;
 use crate::scope::{Declaration, Scope, scope};
 use crate::syntax::{ItemClass, parse};
 use fab_grammar::ast::{DeclKind, ItemKind};
@@ -973,6 +974,13 @@ impl Context<'_> {
                     .rank(0),
                 );
             }
+        }
+        // A name that is one of the words the type accepts is that word, not the parameter or
+        // declaration of that name (`eval::is_accepted_word`), so only the word is offered.
+        if let Some(ty) = expected {
+            items.retain(|item| {
+                item.kind == CompletionKind::Word || !is_accepted_word(ty, &item.label)
+            });
         }
         items
     }
