@@ -181,6 +181,37 @@ fn conveyors_follow_their_kinematics() {
 }
 
 #[test]
+fn a_freely_moving_conveyor_carries_speed_over_spacing_whatever_its_length() {
+    // ℓ/s is not whole: a part enters once the one before has moved s, so the belt carries v/s,
+    // each part for ℓ/v, with ℓ/s parts on it (Little). A count limit ⌊ℓ/s⌋ on a free belt gave
+    // ⌊ℓ/s⌋·v/ℓ instead: 864 parts/h and 1809 parts/h here.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    for (study, length, speed, spacing) in [
+        (None, 10.0, 0.4, 1.5),
+        (Some("free_flow_belt"), 10.0, 0.4, 1.5),
+        (Some("short"), 1.99, 1.0, 1.0),
+        (Some("short_belt"), 1.99, 1.0, 1.0),
+    ] {
+        let r = run("conveyor_pitch.fab", study);
+        let name = study.unwrap_or("free_flow");
+        let belt = r.conveyors.get("belt").unwrap();
+        let th = r.kpis.throughput_per_hour.mean;
+        assert!(close(th, 3600.0 * speed / spacing), "{name}: v/s, throughput {th}");
+        assert!(
+            close(belt.mean_transit_s.mean, length / speed),
+            "{name}: ℓ/v {:?}",
+            belt.mean_transit_s
+        );
+        assert!(
+            close(belt.mean_content.mean, length / spacing),
+            "{name}: ℓ/s {:?}",
+            belt.mean_content
+        );
+        assert_eq!(belt.blocked.mean, 0.0, "{name}");
+    }
+}
+
+#[test]
 fn unreliable_two_machine_line_matches_the_gershwin_chain() {
     // Zero-buffer value 1/(1 + p1/r1 + p2/r2) and the isolated efficiency r/(r + p) bound the
     // throughput strictly; it grows with the buffer.

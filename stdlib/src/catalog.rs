@@ -559,7 +559,7 @@ pub const KINDS: &[KindDecl] = &[
                 "spacing",
                 LENGTH,
                 REQUIRED,
-                "Minimum pitch between parts; the conveyor holds at most ⌊length / spacing⌋ parts.",
+                "Minimum pitch between parts: a part enters once the one before has moved `spacing`.",
             ),
             field(
                 "accumulating",

@@ -1,8 +1,11 @@
 //! Conveyors: the exact kinematics of every part, not a fixed delay.
 //!
 //! Parts enter at position 0 and leave at position `length`, moving at `speed`; a part may enter
-//! only when the part before it has moved at least `spacing` along, and the conveyor holds at most
-//! `⌊length / spacing⌋` parts.
+//! only when the part before it has moved at least `spacing` along. That rule is about positions,
+//! not a count, so a belt that moves freely carries `speed / spacing` parts per second whatever
+//! `length / spacing` is. The accumulation limit `⌊length / spacing⌋` applies only while the front
+//! part is at the exit: then no part enters while the belt holds that many, so parts queued at the
+//! exit never exceed it (a part already on its way when the front stops stays on the belt).
 //!
 //! - A **non-accumulating** belt moves all its parts together. When the front part reaches the exit
 //!   and no successor takes it, the whole belt stops until the part leaves. The belt is an
@@ -141,8 +144,30 @@ impl ConveyorNode {
     }
 
     pub(super) fn can_accept(&self, now: u64) -> bool {
-        (self.parts.len() as u64) < self.capacity
-            && self.last_position(now) >= self.spacing - SLACK_M
+        !self.full(now) && self.last_position(now) >= self.spacing - SLACK_M
+    }
+
+    /// The accumulation limit holds: the belt carries `capacity` parts or more and its front part
+    /// is at the exit. "At the exit" allows the rounding slack of every gap behind it, so that a
+    /// part the positions admit with a whole `length / spacing` is refused whatever the order of
+    /// the front's arrival and the entrance's clearing in one instant.
+    fn full(&self, now: u64) -> bool {
+        let m = self.parts.len() as u64;
+        if m < self.capacity {
+            return false;
+        }
+        if self.at_exit {
+            return true;
+        }
+        let Some(front) = self.parts.front() else { return false };
+        let position = if self.accumulating {
+            let free = self.speed * secs(now.saturating_sub(front.entry));
+            let to_go = self.speed * secs(front.arrival.saturating_sub(now));
+            free.min(self.length - to_go)
+        } else {
+            self.odometer_at(now) - front.odometer
+        };
+        position >= self.length - (m + 1) as f64 * SLACK_M
     }
 
     pub(super) fn outgoing(&self) -> Option<Part> {
@@ -183,12 +208,21 @@ impl ConveyorNode {
     }
 
     /// When the entrance clears for the next part, if it will without a departure.
+    ///
+    /// With the belt at its accumulation limit, not when the front part will be at the exit by
+    /// then: the departure pulls the next part, and no useless event is scheduled.
     fn entrance_clear(&self, now: u64) -> Option<u64> {
+        let at = self.entrance_clear_by_position(now)?;
+        if (self.parts.len() as u64) >= self.capacity && self.full(at) { None } else { Some(at) }
+    }
+
+    /// When the last part will have moved `spacing` along, if it will without a departure.
+    fn entrance_clear_by_position(&self, now: u64) -> Option<u64> {
         if self.parts.is_empty() || self.can_accept(now) {
             return None; // clear already (or full: a departure will pull)
         }
-        if (self.parts.len() as u64) >= self.capacity {
-            return None;
+        if self.full(now) {
+            return None; // a departure will pull
         }
         let gap = self.spacing / self.speed;
         if !self.accumulating {
