@@ -256,6 +256,21 @@ fn a_robot_cycle_is_its_motion_plus_its_process() {
 }
 
 #[test]
+fn a_robot_with_one_motion_limit_moves_under_that_limit() {
+    // Speed alone: d/v per move. Acceleration alone: a triangle, 2·√(d/a) per move. Both used to
+    // give no motion at all, only the process time.
+    let r = run("robot_limits.fab", None);
+    let moves = [1.0f64, 0.75, 0.2];
+    let by_speed = 1.0 + moves.iter().map(|d| d / 1.0).sum::<f64>();
+    let by_accel = 1.0 + moves.iter().map(|d| 2.0 * (d / 2.0).sqrt()).sum::<f64>();
+    for (name, cycle) in [("by_speed", by_speed), ("by_accel", by_accel)] {
+        // Deterministic and always fed: every whole cycle in 10 h completes.
+        let completions = r.stations.get(name).unwrap().completions.mean;
+        assert_eq!(completions, (36000.0 / cycle).floor(), "{name}: cycle {cycle} s");
+    }
+}
+
+#[test]
 fn failure_clocks_virtual_age_and_maintenance_intervals() {
     let r = run("repairs.fab", None);
     let hours = r.horizon_s / 3600.0;

@@ -616,6 +616,36 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                     ctx.push(conflict("a robot needs `cycle` or `process`".to_string(), "Give `cycle = DIST`, or `process = DIST` for the time added to its motion."));
                 }
                 check_reach(ctx, fields);
+                let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
+                for name in ["speed", "accel"] {
+                    if let Some(value) = number(name)
+                        && value <= 0.0
+                    {
+                        not_positive.push(name);
+                        ctx.push(
+                            Diagnostic::error(
+                                "E0205",
+                                format!("a robot's `{name}` must be greater than zero"),
+                            )
+                            .primary(fields[name].value_location.clone(), "not positive")
+                            .help(format!(
+                                "A robot with no {} cannot move along its path; give `{name}` a value above zero.",
+                                if name == "speed" { "speed" } else { "acceleration" }
+                            )),
+                        );
+                    }
+                }
+                if !has("cycle")
+                    && !has("speed")
+                    && !has("accel")
+                    && let Some(path) = fields.get("path")
+                {
+                    ctx.push(
+                        Diagnostic::error("E0206", "a robot's `path` needs `speed` or `accel`")
+                            .primary(path.value_location.clone(), "no limit says how fast the robot moves along this path")
+                            .help("Give the robot `speed`, `accel` or both: its motion time comes from them (d/v with `speed` alone, 2·√(d/a) with `accel` alone)."),
+                    );
+                }
             }
         }
         DeclKind::Resource if has("lead") && !has("stock") => {

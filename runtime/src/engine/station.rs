@@ -597,20 +597,29 @@ impl StationNode {
     }
 }
 
-/// The motion time of a robot's path, s: straight segments under a trapezoidal velocity profile
-/// (rest to rest), when the robot states a speed and an acceleration.
+/// The motion time of a robot's path, s: straight segments, each rest to rest under the limits
+/// the robot states. With `speed` and `accel`, a trapezoidal velocity profile (d/v + v/a, or
+/// 2·√(d/a) for a move too short to reach full speed); with `speed` alone, instant acceleration
+/// (d/v); with `accel` alone, no top speed (a triangle, 2·√(d/a)). The checker refuses a path with
+/// neither limit and a limit that is not positive, so the last arm is never reached from a source.
 fn motion_seconds(motion: &Motion) -> f64 {
-    let (Some(v), Some(a)) = (motion.speed, motion.accel) else { return 0.0 };
-    if v <= 0.0 || a <= 0.0 {
-        return 0.0;
-    }
+    let positive = |limit: Option<f64>| limit.filter(|x| *x > 0.0);
+    let move_seconds: fn(f64, f64, f64) -> f64 =
+        match (positive(motion.speed), positive(motion.accel)) {
+            (Some(_), Some(_)) => {
+                |d, v, a| if d >= v * v / a { d / v + v / a } else { 2.0 * (d / a).sqrt() }
+            }
+            (Some(_), None) => |d, v, _| d / v,
+            (None, Some(_)) => |d, _, a| 2.0 * (d / a).sqrt(),
+            (None, None) => return 0.0,
+        };
+    let (v, a) = (motion.speed.unwrap_or(0.0), motion.accel.unwrap_or(0.0));
     motion
         .path
         .windows(2)
         .map(|w| {
             let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
-            let d = (dx * dx + dy * dy).sqrt();
-            if d >= v * v / a { d / v + v / a } else { 2.0 * (d / a).sqrt() }
+            move_seconds((dx * dx + dy * dy).sqrt(), v, a)
         })
         .sum()
 }
