@@ -1,6 +1,8 @@
 //! Inlay hints: values the model derives, shown where they come from.
 //!
-//! - after a conveyor's name, how many parts it holds (`⌊length / spacing⌋`);
+//! - after a conveyor's name, how many parts it holds when its exit is blocked
+//!   (`⌊length / spacing⌋`: no part enters while that many are on it and the first waits at the
+//!   exit; parts already on their way still arrive);
 //! - after a route's name, what its shares sum to and what is left to reach 100 %;
 //! - after a template instantiation, the parameters it leaves to their defaults;
 //! - after a distribution, its mean, when no parameter already states it.
@@ -69,7 +71,9 @@ pub fn inlay_hints(db: &dyn Db, file: SourceFile, range: Span) -> Vec<InlayHint>
                             label: format!("holds {} parts", text::number(parts, 12)),
                             kind: InlayKind::Value,
                             tooltip: Some(format!(
-                                "⌊length / spacing⌋ = ⌊{} / {}⌋",
+                                "⌊length / spacing⌋ = ⌊{} / {}⌋: while that many parts are on \
+                                 the belt and the first waits at the exit, no part enters (parts \
+                                 already on their way still arrive)",
                                 text::quantity(length, fab_stdlib::units::Dimension::LENGTH, None),
                                 text::quantity(spacing, fab_stdlib::units::Dimension::LENGTH, None)
                             )),
