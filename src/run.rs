@@ -753,6 +753,13 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     if !(value * factor).is_finite() || value < 0.0 {
         return Err(format!("`{text}` is not a non-negative duration"));
     }
+    let longest = fab_runtime::time::longest_run_s();
+    if value * factor > longest {
+        return Err(format!(
+            "`{text}` is longer than the longest run, {:.0} h (about 292 years of nanoseconds)",
+            (longest / 3600.0).floor()
+        ));
+    }
     Ok(value * factor)
 }
 
