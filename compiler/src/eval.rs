@@ -3,9 +3,9 @@
 //! [`Ctx::eval`] works bottom-up: literals become quantities through the unit table, arithmetic
 //! follows dimension algebra, names resolve through the template environment and then the file's
 //! scope (except a name that is one of the words the expected type accepts: that is the word, see
-//! [`is_accepted_word`]), calls build distributions or strategies. [`Ctx::conform`] then works top-down, checking a
-//! value against the [`ValueType`] a field declares and converting where the language allows (a bare
-//! quantity where a distribution is expected is a constant distribution).
+//! [`is_accepted_word`]), calls build distributions or strategies. [`Ctx::conform`] then works
+//! top-down, checking a value against the [`ValueType`] a field declares and converting where the
+//! language allows (a bare quantity where a distribution is expected is a constant distribution).
 //!
 //! Every mistake becomes a diagnostic here and the value becomes [`Value::Error`], which conforms to
 //! anything, so one mistake is reported once.
