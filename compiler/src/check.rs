@@ -261,8 +261,47 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
     if !decl.body.as_ref().is_some_and(has_unparsed_member) {
         check_required(ctx, decl_info.fields, &checked.fields, decl.name.span, kind.keyword());
         kind_rules(ctx, &mut checked, decl.name.span);
+        unused_field_warnings(ctx, &checked);
     }
     Some(checked)
+}
+
+/// W0206: fields the checker accepts but the simulation does not use, so that setting one is
+/// never silently without effect: a conveyor's `accel` (belts start and stop instantly), a
+/// robot's `jerk` and a `fidelity` other than `simple` (motion is rest to rest under `speed` and
+/// `accel`), and a robot's `path` and `process` when its `cycle` is given (the cycle is used).
+fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
+    let fields = &checked.fields;
+    let mut unused: Vec<(&str, &str)> = Vec::new();
+    match checked.kind {
+        DeclKind::Conveyor => unused.push(("accel", "belts start and stop instantly")),
+        DeclKind::Robot => {
+            unused.push(("jerk", "motion is rest to rest under `speed` and `accel` only"));
+            let fidelity = fields.get("fidelity").map(|f| &f.value);
+            if fidelity.is_some_and(|v| !matches!(v, Value::Word(w) if w == "simple")) {
+                unused.push(("fidelity", "every robot moves as `simple` does"));
+            }
+            if fields.contains_key("cycle") {
+                unused.push(("path", "the robot's `cycle` is used instead"));
+                unused.push(("process", "the robot's `cycle` is used instead"));
+            }
+        }
+        _ => {}
+    }
+    for (name, why) in unused {
+        // A value already refused is reported once, as its error.
+        let Some(field) = fields.get(name).filter(|f| !matches!(f.value, Value::Error)) else {
+            continue;
+        };
+        ctx.push(
+            Diagnostic::warning("W0206", format!("`{name}` does not change the simulation"))
+                .primary(field.location.clone(), format!("not simulated: {why}"))
+                .help(format!(
+                    "Remove `{name}`, or keep it as a note: the results are the same with and \
+                     without it."
+                )),
+        );
+    }
 }
 
 fn has_unparsed_member(body: &Body) -> bool {

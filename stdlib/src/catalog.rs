@@ -571,7 +571,8 @@ pub const KINDS: &[KindDecl] = &[
                 "accel",
                 ValueType::Quantity(Dimension::ACCELERATION),
                 OPTIONAL,
-                "Acceleration when the belt restarts.",
+                "Acceleration when the belt restarts. Not simulated yet: belts start and stop \
+                 instantly (W0206).",
             ),
             AT,
         ],
@@ -610,7 +611,7 @@ pub const KINDS: &[KindDecl] = &[
                 "jerk",
                 ValueType::Quantity(Dimension::JERK),
                 OPTIONAL,
-                "Maximum jerk (jerk-limited profiles)."
+                "Maximum jerk (jerk-limited profiles). Not simulated yet (W0206)."
             ),
             field(
                 "path",
@@ -622,7 +623,8 @@ pub const KINDS: &[KindDecl] = &[
                 "fidelity",
                 ValueType::Word(&["simple", "kinematic", "dynamic"]),
                 default_word("simple"),
-                "Motion model."
+                "Motion model. Only `simple` is simulated yet: the others move as it does \
+                 (W0206)."
             ),
         ],
         nested: &[FAILURE],
