@@ -181,29 +181,34 @@ fn an_imported_file_that_changes_on_disk_is_read_again() {
         json!({ "changes": [{ "uri": uri(&lib), "type": 2 }] }),
     );
     let published = client.diagnostics_for(&main_uri);
-    let codes: Vec<&str> = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert!(codes.contains(&"E0502"), "the old argument name is refused now: {published}");
+    assert!(
+        codes(&published).contains(&"E0502".to_string()),
+        "the old argument name is refused now: {published}"
+    );
     assert_eq!(client.shutdown(), Some(0));
+}
+
+/// A model that instantiates the standard library's `WeldCell`, written to disk and opened clean:
+/// its URI, its text, and where go-to-definition on `WeldCell` leads (the library's cached copy).
+const WELD_MODEL: &str = "import \"std/equipment.fab\"\nsource s { interarrival = 1 min }\nstation w : WeldCell(spots = 3)\nsink k\nflow s -> w -> k\n";
+
+fn open_weld_model(client: &mut Client, name: &str) -> (String, String) {
+    let path = temp_dir(name).join("weld.fab");
+    std::fs::write(&path, WELD_MODEL).unwrap();
+    let main = uri(&path);
+    client.open(&main, WELD_MODEL);
+    assert_eq!(client.diagnostics_for(&main)["diagnostics"], json!([]));
+    let definition = client
+        .request("textDocument/definition", at(&main, position_of(WELD_MODEL, "WeldCell", 1)));
+    let copy = definition[0]["uri"].as_str().unwrap().to_string();
+    (main, copy)
 }
 
 #[test]
 fn go_to_definition_into_the_standard_library() {
     let mut client = Client::start("library");
-    let dir = temp_dir("library");
-    let path = dir.join("weld.fab");
-    let text = "import \"std/equipment.fab\"\nsource s { interarrival = 1 min }\nstation w : WeldCell(spots = 3)\nsink k\nflow s -> w -> k\n";
-    std::fs::write(&path, text).unwrap();
-    let main = uri(&path);
-    client.open(&main, text);
-    assert_eq!(client.diagnostics_for(&main)["diagnostics"], json!([]));
-    let definition =
-        client.request("textDocument/definition", at(&main, position_of(text, "WeldCell", 1)));
-    let target = definition[0]["uri"].as_str().unwrap();
+    let (_, copy) = open_weld_model(&mut client, "library");
+    let target = copy.as_str();
     let copied = target.strip_prefix("file://").unwrap();
     assert!(copied.starts_with(client.cache.to_str().unwrap()), "{copied}");
     let library = std::fs::read_to_string(copied).unwrap();
@@ -687,16 +692,8 @@ fn rename_options_only_for_a_client_that_supports_prepare_rename() {
 #[test]
 fn edits_to_a_copy_of_the_standard_library_do_not_change_the_models() {
     let mut client = Client::start("library-edit");
-    let dir = temp_dir("library-edit");
-    let path = dir.join("weld.fab");
-    let text = "import \"std/equipment.fab\"\nsource s { interarrival = 1 min }\nstation w : WeldCell(spots = 3)\nsink k\nflow s -> w -> k\n";
-    std::fs::write(&path, text).unwrap();
-    let main = uri(&path);
-    client.open(&main, text);
-    assert_eq!(client.diagnostics_for(&main)["diagnostics"], json!([]));
-    let definition =
-        client.request("textDocument/definition", at(&main, position_of(text, "WeldCell", 1)));
-    let copy = definition[0]["uri"].as_str().unwrap().to_string();
+    let (main, copy) = open_weld_model(&mut client, "library-edit");
+    let text = WELD_MODEL;
     let library = std::fs::read_to_string(copy.strip_prefix("file://").unwrap()).unwrap();
     client.open(&copy, &library);
     // Rename the template in the copy, unsaved.

@@ -42,6 +42,20 @@ pub fn is_accepted_word(expected: &ValueType, name: &str) -> bool {
     }
 }
 
+/// The type the value before `of` must have, when `expected` takes a clocked value (`5000 h of
+/// busy_time`) directly or as one of its alternatives. Evaluation and the IDE's name resolution
+/// both ask it, so they pass the same type down.
+pub fn clocked_value(expected: Option<&ValueType>) -> Option<&'static ValueType> {
+    match expected {
+        Some(ValueType::Clocked { value, .. }) => Some(*value),
+        Some(ValueType::OneOf(alternatives)) => alternatives.iter().find_map(|a| match a {
+            ValueType::Clocked { value, .. } => Some(*value),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
 /// The state of checking one item.
 pub struct Ctx<'a> {
     pub db: &'a dyn Db,
@@ -248,17 +262,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             ExprKind::Of { value, clock } => {
-                let inner = match expected {
-                    Some(ValueType::Clocked { value, .. }) => Some(*value),
-                    Some(ValueType::OneOf(alternatives)) => {
-                        alternatives.iter().find_map(|a| match a {
-                            ValueType::Clocked { value, .. } => Some(*value),
-                            _ => None,
-                        })
-                    }
-                    _ => None,
-                };
-                let value = self.eval(value, inner);
+                let value = self.eval(value, clocked_value(expected));
                 Value::Clocked { value: Box::new(value), clock: clock.name.clone() }
             }
             ExprKind::Error => Value::Error,

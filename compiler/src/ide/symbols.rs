@@ -749,17 +749,7 @@ impl Walker<'_> {
                 self.expr(end);
             }
             ExprKind::Of { value, clock } => {
-                let inner = match expected {
-                    Some(ValueType::Clocked { value, .. }) => Some(*value),
-                    Some(ValueType::OneOf(alternatives)) => {
-                        alternatives.iter().find_map(|a| match a {
-                            ValueType::Clocked { value, .. } => Some(*value),
-                            _ => None,
-                        })
-                    }
-                    _ => None,
-                };
-                self.expr_expecting(value, inner);
+                self.expr_expecting(value, crate::eval::clocked_value(expected));
                 let symbol = if catalog::CLOCKS.contains(&clock.name.as_str()) {
                     Symbol::Word(WordKind::Clock)
                 } else {

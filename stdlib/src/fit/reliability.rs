@@ -199,17 +199,13 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
         };
         // The start of the open life, if one is open.
         let mut open: Option<f64> = window.since;
-        // A failure whose repair may still end with a `RepairEnd` event.
-        let mut awaiting_repair: Option<f64> = None;
-        // The event before this one, if any was read.
+        // The event before this one, if any was read. A failure without a repair duration awaits
+        // the `RepairEnd` that may follow it.
         let mut previous: Option<&Event> = None;
         // The last failure whose row gives its repair's duration: when that repair ends, and the row.
         let mut repaired_at: Option<(f64, usize)> = None;
         for event in list {
             let t = event.time;
-            if event.kind != EventKind::RepairEnd {
-                awaiting_repair = None;
-            }
             match event.kind {
                 EventKind::Failure => {
                     if let Some((_, row)) = repaired_at.filter(|&(end, _)| t < end) {
@@ -227,45 +223,41 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                     if let Some(start) = open.filter(|&s| t > s) {
                         out.lives.push(life(start, t, Ending::Failure));
                     }
-                    match event.repair {
-                        Some(duration) => {
-                            out.repairs.push(Repair {
-                                asset: asset.to_string(),
-                                mode: mode.to_string(),
-                                duration,
-                            });
-                            open = Some(t + duration);
-                        }
-                        None => {
-                            awaiting_repair = Some(t);
-                            open = Some(t);
-                        }
+                    if let Some(duration) = event.repair {
+                        out.repairs.push(Repair {
+                            asset: asset.to_string(),
+                            mode: mode.to_string(),
+                            duration,
+                        });
                     }
+                    open = Some(t + event.repair.unwrap_or(0.0));
                 }
-                EventKind::RepairEnd => {
-                    let Some(failed) = awaiting_repair.take() else {
-                        if previous.is_none() {
-                            // The pair's first event read: the failure came before observation
-                            // began, and the unit is back from its repair now.
-                            open = Some(t);
-                            previous = Some(event);
-                            continue;
-                        }
-                        if let Some(p) =
-                            previous.filter(|p| p.kind == EventKind::Failure && p.repair.is_some())
-                        {
-                            return Err(EventError {
-                                row: event.row,
-                                message: format!(
-                                    "a repair end of asset `{asset}`, mode `{mode}` for the \
-                                     failure at row {}, which gives its repair's duration \
-                                     already: the repair is recorded twice",
-                                    p.row
-                                ),
-                                help: "Give a repair either as the failure row's `repair` \
-                                       duration or as a `repaired` row, not both.",
-                            });
-                        }
+                EventKind::RepairEnd => match previous {
+                    Some(p) if p.kind == EventKind::Failure && p.repair.is_none() => {
+                        out.repairs.push(Repair {
+                            asset: asset.to_string(),
+                            mode: mode.to_string(),
+                            duration: t - p.time,
+                        });
+                        open = Some(t);
+                    }
+                    // The pair's first event read: the failure came before observation began,
+                    // and the unit is back from its repair now.
+                    None => open = Some(t),
+                    Some(p) if p.kind == EventKind::Failure => {
+                        return Err(EventError {
+                            row: event.row,
+                            message: format!(
+                                "a repair end of asset `{asset}`, mode `{mode}` for the failure \
+                                 at row {}, which gives its repair's duration already: the \
+                                 repair is recorded twice",
+                                p.row
+                            ),
+                            help: "Give a repair either as the failure row's `repair` duration \
+                                   or as a `repaired` row, not both.",
+                        });
+                    }
+                    Some(_) => {
                         return Err(EventError {
                             row: event.row,
                             message: format!(
@@ -274,14 +266,8 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                             ),
                             help: "A `repaired` event follows the failure it ends.",
                         });
-                    };
-                    out.repairs.push(Repair {
-                        asset: asset.to_string(),
-                        mode: mode.to_string(),
-                        duration: t - failed,
-                    });
-                    open = Some(t);
-                }
+                    }
+                },
                 EventKind::Maintenance => {
                     if let Some(start) = open.filter(|&s| t > s) {
                         out.lives.push(life(start, t, Ending::Maintenance));
