@@ -246,7 +246,9 @@ fn unreliable_two_machine_line_matches_the_gershwin_chain() {
 #[test]
 fn a_robot_cycle_is_its_motion_plus_its_process() {
     let r = run("robot.fab", None);
-    let cycle = 1.5 + 1.25 + 2.0 * (0.2f64 / 2.0).sqrt() + 1.0;
+    // The cycle closes: the move from the last point back to the first is part of it.
+    let back = 0.25f64.hypot(0.2);
+    let cycle = 1.5 + 1.25 + 2.0 * (0.2f64 / 2.0).sqrt() + 2.0 * (back / 2.0).sqrt() + 1.0;
     let expected = 3600.0 / cycle;
     // Deterministic: only the part unfinished at the horizon is missing (1 part in 10 h).
     let th = r.kpis.throughput_per_hour.mean;
@@ -260,7 +262,7 @@ fn a_robot_with_one_motion_limit_moves_under_that_limit() {
     // Speed alone: d/v per move. Acceleration alone: a triangle, 2·√(d/a) per move. Both used to
     // give no motion at all, only the process time.
     let r = run("robot_limits.fab", None);
-    let moves = [1.0f64, 0.75, 0.2];
+    let moves = [1.0f64, 0.75, 0.2, 0.25f64.hypot(0.2)];
     let by_speed = 1.0 + moves.iter().map(|d| d / 1.0).sum::<f64>();
     let by_accel = 1.0 + moves.iter().map(|d| 2.0 * (d / 2.0).sqrt()).sum::<f64>();
     for (name, cycle) in [("by_speed", by_speed), ("by_accel", by_accel)] {

@@ -617,7 +617,8 @@ pub const KINDS: &[KindDecl] = &[
                 "path",
                 ValueType::List(&POINT),
                 OPTIONAL,
-                "Points the tool visits, relative to the base."
+                "Points the tool visits in each cycle, relative to the base; the cycle ends with \
+                 the move from the last point back to the first."
             ),
             field(
                 "fidelity",

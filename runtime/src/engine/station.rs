@@ -597,8 +597,9 @@ impl StationNode {
     }
 }
 
-/// The motion time of a robot's path, s: straight segments, each rest to rest under the limits
-/// the robot states. With `speed` and `accel`, a trapezoidal velocity profile (d/v + v/a, or
+/// The motion time of one cycle along a robot's path, s: straight segments from each point to the
+/// next and from the last back to the first (a cycle that repeats starts where the last one began),
+/// each rest to rest under the limits the robot states. With `speed` and `accel`, a trapezoidal velocity profile (d/v + v/a, or
 /// 2·√(d/a) for a move too short to reach full speed); with `speed` alone, instant acceleration
 /// (d/v); with `accel` alone, no top speed (a triangle, 2·√(d/a)). The checker refuses a path with
 /// neither limit and a limit that is not positive, so the last arm is never reached from a source.
@@ -614,11 +615,12 @@ fn motion_seconds(motion: &Motion) -> f64 {
             (None, None) => return 0.0,
         };
     let (v, a) = (motion.speed.unwrap_or(0.0), motion.accel.unwrap_or(0.0));
-    motion
-        .path
-        .windows(2)
-        .map(|w| {
-            let (dx, dy) = (w[1][0] - w[0][0], w[1][1] - w[0][1]);
+    let path = &motion.path;
+    let next = path.iter().cycle().skip(1);
+    path.iter()
+        .zip(next)
+        .map(|(from, to)| {
+            let (dx, dy) = (to[0] - from[0], to[1] - from[1]);
             move_seconds((dx * dx + dy * dy).sqrt(), v, a)
         })
         .sum()
