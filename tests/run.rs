@@ -16,13 +16,14 @@ const HOUR: f64 = 3600.0;
 const DAY: f64 = 86_400.0;
 
 /// Quick settings per example: (file, extra `fab run` arguments).
-const EXAMPLES: [(&str, &[&str]); 8] = [
+const EXAMPLES: [(&str, &[&str]); 9] = [
     ("examples/assembly.fab", &["--replications", "2", "--horizon", "5d", "--warmup", "1d"]),
     ("examples/body_shop.fab", &["--replications", "2", "--horizon", "5d", "--warmup", "1d"]),
     ("examples/long_line.fab", &["--replications", "2", "--horizon", "2d", "--warmup", "6h"]),
     ("examples/maintenance.fab", &["--replications", "2", "--horizon", "20d", "--warmup", "1d"]),
     ("examples/maintenance_plan.fab", &["--replications", "2"]),
     ("examples/press_line.fab", &["--replications", "3", "--horizon", "10d", "--warmup", "1d"]),
+    ("examples/robot_cell.fab", &["--replications", "2", "--horizon", "1d", "--warmup", "1h"]),
     ("examples/studies.fab", &["--replications", "3"]),
     ("examples/variation.fab", &["--replications", "2", "--horizon", "5d", "--warmup", "1d"]),
 ];
@@ -691,7 +692,7 @@ fn littles_law_holds_on_every_example() {
     // test asserts W/T < 2 % for each example, with the horizons below (long_line's own year
     // would take too long; 40 days still keep W/T under 2 %). Parts scrapped by catastrophic
     // failures (press_line) count in L and not in W, a handful over the run.
-    let examples: [(&str, Overrides); 8] = [
+    let examples: [(&str, Overrides); 9] = [
         ("examples/assembly.fab", Overrides { replications: Some(3), ..Overrides::default() }),
         ("examples/body_shop.fab", Overrides { replications: Some(3), ..Overrides::default() }),
         (
@@ -709,6 +710,7 @@ fn littles_law_holds_on_every_example() {
             Overrides { replications: Some(3), ..Overrides::default() },
         ),
         ("examples/press_line.fab", Overrides { replications: Some(3), ..Overrides::default() }),
+        ("examples/robot_cell.fab", Overrides { replications: Some(3), ..Overrides::default() }),
         ("examples/studies.fab", Overrides { replications: Some(3), ..Overrides::default() }),
         ("examples/variation.fab", Overrides { replications: Some(3), ..Overrides::default() }),
     ];
