@@ -348,6 +348,37 @@ fn simulated_lives_pass_a_ks_test_against_their_law() {
 }
 
 #[test]
+fn virtual_age_is_the_same_on_every_clock_and_stops_during_the_repair() {
+    let study = resolve("tests/oracles/virtual_age.fab", None, &Overrides::default());
+    let (_, trace) = simulate_traced(&study.model, &study.experiment, 0).expect("it runs");
+    let failures = |station: &str| -> Vec<f64> {
+        let at = trace.iter().filter(|e| e.station == station && e.event == TraceKind::Failure);
+        at.map(|e| e.time_s / 3600.0).collect()
+    };
+    // Virtual ages 0, 5, 7.5, 8.75 h: lives of 10, 5, 2.5 and 1.25 h, each after an hour's repair.
+    let expected = [10.0, 16.0, 19.5, 21.75];
+    for station in ["by_calendar", "by_busy", "by_cycles"] {
+        assert_eq!(failures(station), expected, "{station}");
+    }
+    // The trace's age at a repair's end is the age at the failure, not one hour more.
+    let ages: Vec<(TraceKind, f64)> = trace
+        .iter()
+        .filter(|e| e.station == "by_calendar")
+        .take(4)
+        .map(|e| (e.event, e.age / 3600.0))
+        .collect();
+    assert_eq!(
+        ages,
+        [
+            (TraceKind::Failure, 10.0),
+            (TraceKind::Repaired, 10.0),
+            (TraceKind::Failure, 5.0),
+            (TraceKind::Repaired, 5.0)
+        ]
+    );
+}
+
+#[test]
 fn minimal_repair_on_calendar_time_fails_as_the_cumulative_hazard() {
     // Weibull β = 2, η = 100 h, restores = old, repairs of 1 s, T = 1,000 h: the failures form a
     // non-homogeneous Poisson process with mean count (T/η)^β = 100 (the 1 s repairs shift it

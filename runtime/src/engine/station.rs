@@ -92,10 +92,13 @@ struct Mode {
     repair_stream: Stream,
     restores: Restoration,
     catastrophic: bool,
-    /// Virtual age at the last renewal, s on the mode's clock.
+    /// Virtual age at the last renewal, on the mode's clock: s, or cycles.
     virtual_age: f64,
     /// Clock value at the last renewal (ns, or cycles).
     renewed_at: u64,
+    /// Clock value at the mode's last failure: while it is under repair, the mode's age stays
+    /// what it was then (a calendar clock runs on during the repair, the age does not).
+    failed_at: u64,
     /// Clock value at which the mode fails (ns, or cycles).
     due: u64,
     /// Whether an event for `due` is pending in the event set.
@@ -306,6 +309,7 @@ impl StationNode {
                     catastrophic: mode.catastrophic,
                     virtual_age: 0.0,
                     renewed_at: 0,
+                    failed_at: 0,
                     due: 0,
                     armed: false,
                     generation: 0,
@@ -1055,7 +1059,9 @@ impl Sim<'_> {
         let was_stopped = station.stopped();
         station.cold.failures += 1;
         station.down += 1;
+        let clock = Self::mode_clock(station, m as usize, now);
         let mode = &mut station.cold.modes[m as usize];
+        mode.failed_at = clock;
         mode.in_repair = true;
         mode.armed = false;
         mode.generation = mode.generation.wrapping_add(1);
@@ -1079,7 +1085,7 @@ impl Sim<'_> {
         }
         let now = self.now;
         let station = self.station(c);
-        let clock = Self::mode_clock(station, m as usize, now);
+        let clock = Self::aged_clock(station, m as usize, now);
         let mode = &station.cold.modes[m as usize];
         let gained = clock.saturating_sub(mode.renewed_at);
         let age = match mode.clock {
@@ -1111,25 +1117,37 @@ impl Sim<'_> {
         }
     }
 
-    /// Renews mode `m` after a repair or maintenance that restores as `restores`.
+    /// The clock value up to which mode `m` has aged: its clock now or, while it is under
+    /// repair, its clock when it failed.
+    fn aged_clock(station: &StationNode, m: usize, now: u64) -> u64 {
+        let mode = &station.cold.modes[m];
+        if mode.in_repair { mode.failed_at } else { Self::mode_clock(station, m, now) }
+    }
+
+    /// Renews mode `m` after a repair or maintenance that restores as `restores`: its virtual
+    /// age keeps what `restores` leaves of the age gained since its last renewal (Kijima type I),
+    /// and its next life, on its clock from now, is the law's remaining life at that age.
     fn renew(station: &mut StationNode, m: usize, now: u64, restores: Restoration) {
         let clock = Self::mode_clock(station, m, now);
+        let gained =
+            Self::aged_clock(station, m, now).saturating_sub(station.cold.modes[m].renewed_at);
         let mode = &mut station.cold.modes[m];
-        if let ModeClock::Cycles(n) = mode.clock {
-            if restores != Restoration::Old || mode.in_repair {
-                mode.renewed_at = clock;
-                mode.due = clock + n;
-            }
-            Self::set_detectable(station, m);
-            return;
-        }
-        let gained = secs(clock.saturating_sub(mode.renewed_at));
+        let gained = match mode.clock {
+            ModeClock::Cycles(_) => gained as f64,
+            _ => secs(gained),
+        };
         mode.virtual_age = match restores {
             Restoration::New => 0.0,
             Restoration::Old => mode.virtual_age + gained,
             Restoration::Fraction(f) => mode.virtual_age + (1.0 - f.clamp(0.0, 1.0)) * gained,
         };
         mode.renewed_at = clock;
+        if let ModeClock::Cycles(n) = mode.clock {
+            // A count is a fixed life: the cycles left of it after the virtual age.
+            mode.due = clock + (n as f64 - mode.virtual_age).max(0.0).ceil() as u64;
+            Self::set_detectable(station, m);
+            return;
+        }
         let life = if mode.virtual_age > 0.0 {
             mode.life.sample_residual(mode.virtual_age, &mut mode.life_stream)
         } else {

@@ -89,13 +89,13 @@ impl Sim<'_> {
         let (threshold, monitored) = (plan.threshold, plan.inspect_every == 0);
         let mode = &mut station.cold.modes[m];
         let span = mode.due.saturating_sub(mode.renewed_at);
+        // Age over life, with the virtual age v a repair left: (v + x) / (v + r) ≥ θ.
+        let v = mode.virtual_age;
         let after = match mode.clock {
-            super::ModeClock::Cycles(_) => (span as f64 * threshold).ceil() as u64,
-            _ => {
-                // Age over life, with the virtual age v a repair left: (v + x) / (v + r) ≥ θ.
-                let v = mode.virtual_age;
-                ns((threshold * (v + secs(span)) - v).max(0.0))
+            super::ModeClock::Cycles(_) => {
+                (threshold * (v + span as f64) - v).max(0.0).ceil() as u64
             }
+            _ => ns((threshold * (v + secs(span)) - v).max(0.0)),
         };
         mode.detectable = mode.renewed_at.saturating_add(after);
         mode.watch = if monitored { mode.detectable } else { u64::MAX };
