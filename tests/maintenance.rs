@@ -244,4 +244,11 @@ fn one_operator_for_two_stations_works_one_at_a_time() {
     assert!(pair.sinks.get("done").unwrap().count.values.iter().all(|n| *n == 592.0));
     let operators = pair.resources.get("operator_pair").unwrap();
     assert!(operators.mean_wait_s.values.iter().all(|w| *w == 0.0));
+    // A resource listed twice is held twice: `cut` takes both units, never one of them while
+    // `fold` holds the other (which gave 592 parts and three units held of two).
+    let both = run("operators.fab", Some("pair_at_cut"));
+    assert!(both.sinks.get("done").unwrap().count.values.iter().all(|n| *n == 494.0));
+    let operators = both.resources.get("operator_pair").unwrap();
+    let held = 8896.0 / (2.0 * 5940.0);
+    assert!(operators.utilisation.values.iter().all(|u| (u - held).abs() < 1e-12), "{operators:?}");
 }

@@ -345,6 +345,7 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     check_instant_flows(graph, &successors, &body, &mut out);
     check_products(db, graph, &successors, &body, &mut out);
     check_crews_and_spares(db, graph, &body, &mut out);
+    check_staffing(db, root, graph, &body, &mut out);
     out
 }
 
@@ -468,29 +469,6 @@ fn check_crews_and_spares<'db>(
                 "A crew is a resource with a `count` of people",
             ));
         }
-        // Servers keep what they `need` through a stop, so a repair that waits for a unit of the
-        // same resource can wait forever.
-        if let (Some(crew_field), Some(needs_field)) = (b.fields.get("crew"), b.fields.get("needs"))
-            && let Value::Ref(crew) = &crew_field.value
-            && !is_spare_part(db, crew)
-            && let Value::List(items) = &needs_field.value
-            && items.iter().any(|item| matches!(item, Value::Ref(r) if r.name == crew.name))
-        {
-            out.push(
-                Diagnostic::error(
-                    "E0607",
-                    format!("`{}` is both this station's crew and among its needs", crew.name),
-                )
-                .primary(crew_field.value_location.clone(), "the crew that repairs the station")
-                .secondary(needs_field.value_location.clone(), "held by its servers while stopped")
-                .help(format!(
-                    "A server keeps what it `needs` while the station is down, so its repair could \
-                     wait for `{}` forever. Give the repairs their own resource (`crew = \
-                     fitters`).",
-                    crew.name
-                )),
-            );
-        }
         if let Some(field) = b.fields.get("needs")
             && let Value::List(items) = &field.value
         {
@@ -524,6 +502,280 @@ fn check_crews_and_spares<'db>(
             }
         }
     }
+}
+
+/// Who holds what at one station: its crew and the resources each of its servers needs, as the
+/// base model or a scenario sets them, with where each is written.
+#[derive(Clone)]
+struct Staffing {
+    station: String,
+    parallel: f64,
+    /// It has failure modes or maintenance, so its servers can be stopped holding their needs.
+    stops: bool,
+    crew: Option<(String, Location)>,
+    /// One entry per listing: `needs = [ops, ops]` holds two units of `ops` per server.
+    needs: Vec<String>,
+    needs_location: Option<Location>,
+}
+
+impl Staffing {
+    fn set_crew(&mut self, db: &dyn Db, field: &Field) {
+        self.crew = match &field.value {
+            Value::Ref(crew) if !is_spare_part(db, crew) => {
+                Some((crew.name.clone(), field.value_location.clone()))
+            }
+            _ => None,
+        };
+    }
+
+    fn set_needs(&mut self, db: &dyn Db, field: &Field) {
+        self.needs_location = Some(field.value_location.clone());
+        self.needs = match &field.value {
+            Value::List(items) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::Ref(resource) if !is_spare_part(db, resource) => {
+                        Some(resource.name.clone())
+                    }
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+    }
+
+    /// Units of `resource` each server holds.
+    fn units_of(&self, resource: &str) -> usize {
+        self.needs.iter().filter(|n| *n == resource).count()
+    }
+}
+
+/// Who holds what, over the whole model: every station's crew and needs, and every held
+/// resource's number of units.
+#[derive(Clone)]
+struct Holdings {
+    stations: Vec<Staffing>,
+    counts: BTreeMap<String, f64>,
+}
+
+/// E0205 and E0607 on the resources servers hold, in the base model and under every scenario
+/// that changes a station's `crew`, `needs` or `parallel` or a resource's `count` (a scenario's
+/// own problems only, reported at its overrides).
+fn check_staffing<'db>(
+    db: &'db dyn Db,
+    root: SourceFile,
+    graph: &ModelGraph,
+    body: &dyn Fn(&GraphNode) -> Option<&'db CheckedBody>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let number = |b: &CheckedBody, name: &str| b.fields.get(name).and_then(|f| f.value.si());
+    let mut base = Holdings { stations: Vec::new(), counts: BTreeMap::new() };
+    for node in &graph.nodes {
+        let Some(b) = body(node) else { continue };
+        let mut staffing = Staffing {
+            station: node.declaration.name.clone(),
+            parallel: number(b, "parallel").unwrap_or(1.0),
+            stops: !b.nested.is_empty()
+                || b.fields.contains_key("failure")
+                || b.fields.contains_key("maintenance"),
+            crew: None,
+            needs: Vec::new(),
+            needs_location: None,
+        };
+        if let Some(field) = b.fields.get("crew") {
+            staffing.set_crew(db, field);
+        }
+        if let Some(field) = b.fields.get("needs") {
+            staffing.set_needs(db, field);
+        }
+        base.stations.push(staffing);
+    }
+    let declarations = model_declarations(db, root);
+    for declaration in &declarations {
+        if declaration.class == ItemClass::Decl(DeclKind::Resource)
+            && let Some(b) = check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
+            && !b.fields.contains_key("stock")
+        {
+            base.counts.insert(declaration.name.clone(), number(b, "count").unwrap_or(1.0));
+        }
+    }
+    let found = holding_problems(&base, None);
+    for declaration in &declarations {
+        if declaration.class != ItemClass::Decl(DeclKind::Scenario) {
+            continue;
+        }
+        let Some(scenario) =
+            check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
+        else {
+            continue;
+        };
+        let mut holdings = base.clone();
+        let mut changed = false;
+        for (path, field) in &scenario.fields {
+            let Some((item, name)) = path.split_once('.') else { continue };
+            if let Some(staffing) = holdings.stations.iter_mut().find(|s| s.station == item) {
+                match name {
+                    "crew" => staffing.set_crew(db, field),
+                    "needs" => staffing.set_needs(db, field),
+                    "parallel" => staffing.parallel = field.value.si().unwrap_or(1.0),
+                    "maintenance" => staffing.stops = true,
+                    _ => continue,
+                }
+                changed = true;
+            } else if name == "count"
+                && let Some(count) = holdings.counts.get_mut(item)
+            {
+                *count = field.value.si().unwrap_or(1.0);
+                changed = true;
+            }
+        }
+        if changed {
+            let own = holding_problems(&holdings, Some(&declaration.name));
+            out.extend(
+                own.into_iter()
+                    .filter(|(key, _)| !found.iter().any(|(k, _)| k == key))
+                    .map(|(_, d)| d),
+            );
+        }
+    }
+    out.extend(found.into_iter().map(|(_, d)| d));
+}
+
+/// The problems of one set of holdings, each with a key that names it whatever the scenario
+/// (so that a scenario reports only what it adds): a server that needs more units of a resource
+/// than there are (E0205), and stations whose stopped servers can hold the units their own
+/// repairs wait for, directly or through other stations (E0607).
+fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String, Diagnostic)> {
+    let under = scenario.map_or(String::new(), |name| format!(" under scenario `{name}`"));
+    let count = |resource: &str| holdings.counts.get(resource).copied().unwrap_or(1.0);
+    let mut problems = Vec::new();
+    for staffing in &holdings.stations {
+        let distinct: BTreeSet<&String> = staffing.needs.iter().collect();
+        for resource in distinct {
+            let units = staffing.units_of(resource);
+            if units as f64 > count(resource)
+                && let Some(location) = &staffing.needs_location
+            {
+                problems.push((
+                    format!("units {} {resource}", staffing.station),
+                    Diagnostic::error(
+                        "E0205",
+                        format!(
+                            "each server of `{}` needs {units} units of `{resource}`, which has {}{under}",
+                            staffing.station,
+                            count(resource)
+                        ),
+                    )
+                    .primary(location.clone(), format!("`{resource}` listed {units} times"))
+                    .help(format!(
+                        "A server holds one unit per listing of a resource in `needs`, so it \
+                         could never start. Raise `{resource}`'s `count`, or list it fewer times."
+                    )),
+                ));
+            }
+        }
+    }
+    // A resource whose every unit the servers that need it can hold at once.
+    let exhaustible = |resource: &str| {
+        let held: f64 =
+            holdings.stations.iter().map(|s| s.parallel * s.units_of(resource) as f64).sum();
+        held >= count(resource)
+    };
+    // Station i waits on station j when both can stop, i's crew is a resource j's servers hold,
+    // and the servers can hold all of it: a stopped j keeps it, so i's repair may wait for j's
+    // to free it.
+    let n = holdings.stations.len();
+    let holds = |j: usize, resource: &str| {
+        let holder = &holdings.stations[j];
+        holder.stops && holder.units_of(resource) > 0
+    };
+    let waits_on: Vec<Vec<usize>> = holdings
+        .stations
+        .iter()
+        .map(|s| match &s.crew {
+            Some((crew, _)) if s.stops && exhaustible(crew) => {
+                (0..n).filter(|&j| holds(j, crew)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let reach: Vec<Vec<bool>> =
+        (0..n).map(|i| reachable(waits_on[i].iter().copied(), &waits_on)).collect();
+    // "`A`'s crew, held by `B`'s servers": the first station in i's circle that holds it.
+    let crew_label = |i: usize| {
+        let holder = waits_on[i]
+            .iter()
+            .find(|&&j| reach[j][i])
+            .map_or("", |&j| holdings.stations[j].station.as_str());
+        format!("`{}`'s crew, held by `{holder}`'s servers", holdings.stations[i].station)
+    };
+    let mut reported = vec![false; n];
+    for i in 0..n {
+        if reported[i] || !reach[i][i] {
+            continue;
+        }
+        // The stations that wait on each other in a circle with `i`.
+        let circle: Vec<usize> = (0..n).filter(|&j| reach[i][j] && reach[j][i]).collect();
+        for &j in &circle {
+            reported[j] = true;
+        }
+        let station = &holdings.stations[i];
+        let Some((crew, crew_location)) = &station.crew else { continue };
+        let key = format!(
+            "circle {}",
+            circle
+                .iter()
+                .map(|&j| holdings.stations[j].station.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let mut diagnostic = if circle == [i] {
+            Diagnostic::error(
+                "E0607",
+                format!("`{crew}` is both this station's crew and among its needs{under}"),
+            )
+            .primary(crew_location.clone(), "the crew that repairs the station")
+            .help(format!(
+                "A server keeps what it `needs` while the station is down, so its repair could \
+                 wait for `{crew}` forever. Give the repairs their own resource (`crew = \
+                 fitters`), or more units than the servers can hold."
+            ))
+        } else {
+            let names: Vec<String> =
+                circle.iter().map(|&j| format!("`{}`", holdings.stations[j].station)).collect();
+            Diagnostic::error(
+                "E0607",
+                format!(
+                    "the repairs of {} can wait for each other forever{under}",
+                    names.join(" and ")
+                ),
+            )
+            .primary(crew_location.clone(), crew_label(i))
+            .help(
+                "A server keeps what it `needs` while its station is down. Here each station's \
+                 crew is a resource the servers of another station in the circle need, so if they \
+                 are all down at once, every repair waits for a unit that only another repair can \
+                 free. Give the repairs a resource no station `needs`, or more units than the \
+                 servers can hold.",
+            )
+        };
+        for &j in &circle {
+            let other = &holdings.stations[j];
+            if let Some(location) = &other.needs_location {
+                diagnostic = diagnostic.secondary(
+                    location.clone(),
+                    format!("held by `{}`'s servers while it is stopped", other.station),
+                );
+            }
+            if j != i
+                && let Some((_, location)) = &other.crew
+            {
+                diagnostic = diagnostic.secondary(location.clone(), crew_label(j));
+            }
+        }
+        problems.push((key, diagnostic));
+    }
+    problems
 }
 
 /// Whether resource `declaration` is a spare part: declared with a `stock`.

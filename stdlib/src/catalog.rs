@@ -436,8 +436,8 @@ macro_rules! processing_fields {
                  until it holds them all, then emits one `produces` part.",
             ),
             field("produces", ValueType::Ref(RefClass::Product), OPTIONAL, "The product an assembly station emits."),
-            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources a server holds, one unit of each, from the start of its setup or processing to its \
-             end; a part waits, loaded, until all are free."),
+            field("needs", ValueType::List(&ValueType::Ref(RefClass::Resource)), OPTIONAL, "Resources a server holds, one unit per listing (`[ops, ops]` holds two), from the start of its \
+             setup or processing to its end; a part waits, loaded, until all are free."),
             field(
                 "crew",
                 ValueType::Ref(RefClass::Resource),

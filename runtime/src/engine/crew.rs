@@ -8,8 +8,8 @@
 //! wait counts in those shares. Durations are drawn when the job asks, from the same streams as
 //! without a crew, so a crew that is never short changes no draw and no event.
 //!
-//! The same units serve stations that `needs = [NAME, …]`: each server holds one unit of every
-//! resource listed from the start of its setup or processing to the end of processing (through
+//! The same units serve stations that `needs = [NAME, …]`: each server holds one unit per listing
+//! of every resource listed from the start of its setup or processing to the end of processing (through
 //! any stop), taking them all at once when all are free; a loaded part otherwise waits in one
 //! line shared by all such servers, served in order whenever units come back (a server whose
 //! resources are free may pass one that waits for others). Crew jobs take a returned unit before
@@ -65,8 +65,8 @@ impl Crew {
         self.count
     }
 
-    pub(super) fn has_free_unit(&self) -> bool {
-        self.busy < self.count
+    pub(super) fn free_units(&self) -> u32 {
+        self.count.saturating_sub(self.busy)
     }
 
     /// A server takes a unit to process with (`needs`), after waiting `waited` ns for it.

@@ -630,6 +630,15 @@ fn motion_seconds(motion: &Motion) -> f64 {
         .sum()
 }
 
+/// Whether a server can take all it `needs` now: as many free units of each resource as the
+/// list names it (`needs = [ops, ops]` holds two).
+fn needs_are_free(needs: &[u32], crews: &[super::crew::Crew]) -> bool {
+    needs.iter().all(|&r| {
+        let wanted = needs.iter().filter(|&&other| other == r).count() as u32;
+        crews[r as usize].free_units() >= wanted
+    })
+}
+
 impl Sim<'_> {
     /// A station and the event set, borrowed together, so events are scheduled while iterating
     /// the station's servers or modes without collecting them first.
@@ -642,8 +651,7 @@ impl Sim<'_> {
     pub(super) fn acquire_needs(&mut self, c: u32, s: usize) -> bool {
         let now = self.now;
         let station = &mut self.stations[c as usize];
-        let free = station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit());
-        if !free {
+        if !needs_are_free(&station.needs, &self.crews) {
             if !station.servers[s].awaiting {
                 station.touch(now);
                 station.servers[s].awaiting = true;
@@ -686,8 +694,7 @@ impl Sim<'_> {
             let (c, s, _) = self.operator_line[i];
             let ready = {
                 let station = &self.stations[c as usize];
-                !station.stopped()
-                    && station.needs.iter().all(|&r| self.crews[r as usize].has_free_unit())
+                !station.stopped() && needs_are_free(&station.needs, &self.crews)
             };
             if ready {
                 // `start_server` takes the resources and leaves the line.
