@@ -693,6 +693,23 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                 "A reorder lead time belongs to a spare part: add `stock = n`, or remove `lead`.",
             ));
         }
+        DeclKind::Resource
+            if has("stock")
+                && let Some(count) = fields.get("count") =>
+        {
+            // A spare part is used up, not held: its number is its `stock`, and a `count` beside
+            // it would be read by no one.
+            ctx.push(
+                Diagnostic::error("E0206", "a spare part has a `stock`, not a `count`")
+                    .primary(count.location.clone(), "a spare part's units are its `stock`")
+                    .help(
+                        "A resource with `stock` is a spare part that repairs use up; `count` \
+                         is the number of people or tools of a crew or operators, which are held \
+                         and given back. Remove `count`, or declare the crew as a resource of \
+                         its own.",
+                    ),
+            );
+        }
         DeclKind::Conveyor => {
             let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
             for name in ["length", "speed", "spacing"] {
@@ -1654,16 +1671,35 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static catalog::
 /// A scenario changes a resource's numbers, not what it is (E0103): a resource declared without
 /// `stock` is held and given back (a crew, operators), and a scenario that gave it a `stock` or a
 /// reorder `lead` would turn it into a spare part under the stations that name it as their crew.
+/// A spare part's number is its `stock`: a `count` for it would be read by no one (E0206).
 fn check_resource_override(ctx: &mut Ctx, path: &ast::Path) {
     let [target, field] = &path.segments[..] else { return };
-    if !matches!(field.name.as_str(), "stock" | "lead") {
+    if !matches!(field.name.as_str(), "stock" | "lead" | "count") {
         return;
     }
     let Some(declaration) = ctx.scope.lookup(&target.name).cloned() else { return };
     if declaration.class != ItemClass::Decl(DeclKind::Resource) {
         return;
     }
-    if crate::validate::is_spare_part(ctx.db, &declaration) {
+    let spare_part = crate::validate::is_spare_part(ctx.db, &declaration);
+    if field.name == "count" {
+        if spare_part {
+            ctx.push(
+                Diagnostic::error(
+                    "E0206",
+                    format!("`{}` is a spare part: it has no `count`", target.name),
+                )
+                .primary(ctx.loc(field.span), "a spare part's units are its `stock`")
+                .secondary(
+                    crate::validate::name_location(ctx.db, &declaration),
+                    "declared with a `stock`",
+                )
+                .help(format!("Change `{}.stock` instead.", target.name)),
+            );
+        }
+        return;
+    }
+    if spare_part {
         return;
     }
     ctx.push(
