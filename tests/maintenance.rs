@@ -231,6 +231,23 @@ fn a_one_for_one_reorder_makes_every_second_failure_wait() {
 }
 
 #[test]
+fn waits_for_parts_and_crews_count_over_the_observed_period() {
+    // Waits still under way at the horizon used to count nothing, and a wait that began before
+    // the warm-up counted whole (5 h of bearing wait in a 5 h period that also holds a 2 h repair).
+    let hours = |s: f64| s / 3600.0;
+    for (experiment, bearing, fitter) in [("open", 2.0, 2.0), ("cut", 3.0, 1.0)] {
+        let r = run("waits.fab", Some(experiment));
+        let a = station(&r, "a");
+        assert_eq!(hours(a.maintenance_detail.spare_wait_s.mean), bearing, "{experiment}");
+        let crew: f64 =
+            ["b", "c"].iter().map(|s| station(&r, s).maintenance_detail.crew_wait_s.mean).sum();
+        assert_eq!(hours(crew), fitter, "{experiment}");
+        // Waiting for the part is part of being down.
+        assert!(a.maintenance_detail.spare_wait_s.mean <= a.downtime_s.mean, "{experiment}");
+    }
+}
+
+#[test]
 fn one_operator_for_two_stations_works_one_at_a_time() {
     let r = run("operators.fab", None);
     let operators = r.resources.get("operators").unwrap();

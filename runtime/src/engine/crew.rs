@@ -122,10 +122,26 @@ impl Sim<'_> {
             crew.held.add(now, -1);
             return;
         };
-        let waited = now - next.requested;
-        crew.wait.push(waited);
-        self.add_crew_wait(next.station, waited);
+        crew.wait.push(now - next.requested);
+        self.add_crew_wait(next.station, next.requested);
         self.schedule_job_end(next.station, next.job, now + next.duration);
+    }
+
+    /// At the horizon: the jobs still waiting for a crew count their waits so far in their
+    /// stations' crew waits, as the stations' down and maintenance shares count them.
+    pub(super) fn book_open_crew_waits(&mut self) {
+        for k in 0..self.crews.len() {
+            let crew = &self.crews[k];
+            let open: Vec<(u32, u64)> = crew
+                .repairs
+                .iter()
+                .chain(&crew.maintenance)
+                .map(|request| (request.station, request.requested))
+                .collect();
+            for (station, since) in open {
+                self.add_crew_wait(station, since);
+            }
+        }
     }
 
     fn schedule_job_end(&mut self, c: u32, job: Job, at: u64) {

@@ -100,9 +100,21 @@ impl Sim<'_> {
             spare.stock.add(now, 1);
             return;
         };
-        let waited = now - next.requested;
-        spare.wait.push(waited);
-        self.add_spare_wait(next.station, waited);
+        spare.wait.push(now - next.requested);
+        self.add_spare_wait(next.station, next.requested);
         self.start_job(next.station, Job::Repair(next.mode), next.duration);
+    }
+
+    /// At the horizon: the repairs still waiting for a part count their waits so far in their
+    /// stations' spare waits, as the stations' down shares count them.
+    pub(super) fn book_open_spare_waits(&mut self) {
+        for k in 0..self.spares.len() {
+            let Some(spare) = &self.spares[k] else { continue };
+            let open: Vec<(u32, u64)> =
+                spare.waiting.iter().map(|waiting| (waiting.station, waiting.requested)).collect();
+            for (station, since) in open {
+                self.add_spare_wait(station, since);
+            }
+        }
     }
 }

@@ -710,8 +710,12 @@ impl Sim<'_> {
         self.station(c).cold.crew
     }
 
-    pub(super) fn add_crew_wait(&mut self, c: u32, waited: u64) {
-        self.station(c).cold.crew_wait += waited;
+    /// Station `c`'s repair or maintenance waited for its crew from `since` until now: the part
+    /// of the wait in the observed period counts.
+    pub(super) fn add_crew_wait(&mut self, c: u32, since: u64) {
+        let now = self.now;
+        let station = self.station(c);
+        station.cold.crew_wait += now.saturating_sub(since.max(station.cold.observed_from));
     }
 
     /// The spare part mode `m` of station `c` uses, if any.
@@ -719,8 +723,12 @@ impl Sim<'_> {
         self.station(c).cold.modes[m as usize].uses
     }
 
-    pub(super) fn add_spare_wait(&mut self, c: u32, waited: u64) {
-        self.station(c).cold.spare_wait += waited;
+    /// Station `c`'s repair waited for a spare part from `since` until now: the part of the wait
+    /// in the observed period counts.
+    pub(super) fn add_spare_wait(&mut self, c: u32, since: u64) {
+        let now = self.now;
+        let station = self.station(c);
+        station.cold.spare_wait += now.saturating_sub(since.max(station.cold.observed_from));
     }
 
     #[inline]
