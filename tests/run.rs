@@ -10,7 +10,7 @@ use fab_runtime::experiment::{Overrides, Study};
 use fab_runtime::results::Results;
 use fab_runtime::stats::mean_half_width;
 use serde_json::Value;
-use support::{fab, repo, stderr, stdout, temp_dir};
+use support::{fab, repo, stderr, stdout, temp_dir, write_temp};
 
 const HOUR: f64 = 3600.0;
 const DAY: f64 = 86_400.0;
@@ -931,6 +931,27 @@ fn random_models_run_without_panics_and_keep_their_books() {
         assert!(r.kpis.wip.values.iter().all(|w| *w >= 0.0), "model {seed}: negative WIP\n{text}");
         let delivered: f64 = r.sinks.iter().map(|(_, s)| s.count.mean).sum();
         assert!(delivered.is_finite() && r.kpis.lead_time_s.mean >= 0.0);
+    }
+}
+
+#[test]
+fn a_repair_is_priced_with_its_failure() {
+    // A press fails every 10 h of calendar time and is repaired in 1 h, 50 EUR a repair. Repairs
+    // were priced when they ended, failures counted when they struck: with a warm-up that cuts the
+    // first repair, 9 failures cost 500 EUR; with a horizon that cuts the tenth, 10 cost 450.
+    let path = write_temp(
+        "priced_repairs.fab",
+        "source feed { interarrival = 1 s }\n\
+         station press {\n cycle = 7 s\n failure = 10 h of calendar_time\n repair = 1 h\n\
+         costs { repair = 50 EUR }\n}\n\
+         sink done\nflow feed -> press -> done\n\
+         experiment e { horizon = 111 h\n replications = 1 }\n",
+    );
+    for (horizon, warmup, failures) in [("111h", "10.5h", 9.0), ("109.5h", "0h", 10.0)] {
+        let d = run_json(&[&path, "--horizon", horizon, "--warmup", warmup, "--threads", "1"]);
+        let press = &d["stations"]["press"];
+        assert_eq!(press["failures"]["mean"], failures, "{horizon}, {warmup}");
+        assert_eq!(press["costs"]["repair"]["mean"], 50.0 * failures, "{horizon}, {warmup}");
     }
 }
 

@@ -231,7 +231,6 @@ pub(super) struct StationCold {
     costs: Costs,
     observed_from: u64,
     pub(super) failures: u64,
-    pub(super) repairs: u64,
     pub(super) maintenance_actions: u64,
     pub(super) scrapped: u64,
     pub(super) inspections: u64,
@@ -395,7 +394,6 @@ impl StationNode {
                 costs: station.costs,
                 observed_from: 0,
                 failures: 0,
-                repairs: 0,
                 maintenance_actions: 0,
                 scrapped: 0,
                 inspections: 0,
@@ -459,7 +457,6 @@ impl StationNode {
         self.cold.observed_from = now;
         self.completions = 0;
         self.cold.failures = 0;
-        self.cold.repairs = 0;
         self.cold.maintenance_actions = 0;
         self.cold.scrapped = 0;
         self.cold.inspections = 0;
@@ -1180,7 +1177,6 @@ impl Sim<'_> {
         self.end_job(c);
         let station = self.station(c);
         station.touch(now);
-        station.cold.repairs += 1;
         station.down -= 1;
         self.trace_mode(c, m, TraceKind::Repaired);
         let station = self.station(c);
@@ -1448,7 +1444,9 @@ impl StationNode {
         let parallel = self.parallel as f64;
         StationCosts {
             downtime: c.downtime_per_s * (shares[DOWN] + shares[MAINTENANCE]) * observed_s,
-            repair: c.repair * self.cold.repairs as f64,
+            // Priced when the failure strikes, as a maintenance action is when it starts: the
+            // cost of a repair under way at the horizon or the warm-up goes with its failure.
+            repair: c.repair * self.cold.failures as f64,
             preventive: c.preventive * self.cold.maintenance_actions as f64
                 + c.inspection * self.cold.inspections as f64,
             operating: c.operating_per_s * shares[WORKING] * parallel * observed_s,
