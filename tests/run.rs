@@ -935,6 +935,27 @@ fn random_models_run_without_panics_and_keep_their_books() {
 }
 
 #[test]
+fn every_field_of_the_results_document_is_in_its_reference() {
+    // docs/results.md lists each field in a table row as `name`: the top level, `kpis`, `line`,
+    // and what every station, buffer, conveyor, sink, product and resource reports.
+    let doc = std::fs::read_to_string(repo().join("docs/results.md")).unwrap();
+    // press_line has crews and spare parts, body_shop a conveyor.
+    for model in ["examples/press_line.fab", "examples/body_shop.fab"] {
+        let quick = ["--replications", "2", "--horizon", "5d", "--warmup", "1d", "--threads", "1"];
+        let d = run_json(&[&[model][..], &quick].concat());
+        let mut objects = vec![("top level", &d), ("kpis", &d["kpis"]), ("line", &d["line"])];
+        for group in ["stations", "buffers", "conveyors", "sinks", "products", "resources"] {
+            objects.extend(d[group].as_object().unwrap().values().map(|object| (group, object)));
+        }
+        for (what, object) in objects {
+            for key in object.as_object().unwrap().keys() {
+                assert!(doc.contains(&format!("`{key}`")), "{model}, {what}: `{key}` undocumented");
+            }
+        }
+    }
+}
+
+#[test]
 fn a_repair_is_priced_with_its_failure() {
     // A press fails every 10 h of calendar time and is repaired in 1 h, 50 EUR a repair. Repairs
     // were priced when they ended, failures counted when they struck: with a warm-up that cuts the
