@@ -35,7 +35,11 @@ pub fn run(path: &str, json: bool) -> ExitCode {
                 edges.push(serde_json::json!({ "from": id.0, "to": target.0 }));
             }
         }
-        let document = serde_json::json!({ "nodes": nodes, "edges": edges });
+        // A route by product names products by their index in this list.
+        let products: Vec<serde_json::Value> = (model.products.iter().enumerate())
+            .map(|(id, product)| serde_json::json!({ "id": id, "name": product.name }))
+            .collect();
+        let document = serde_json::json!({ "nodes": nodes, "edges": edges, "products": products });
         outln!("{}", serde_json::to_string_pretty(&document).unwrap_or_default());
     } else {
         out!("{}", model.to_dot());

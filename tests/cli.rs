@@ -107,6 +107,24 @@ fn graph_as_dot_and_json() {
 
     let bad = write_temp("graph.fab", "sink k\nflow k -> nowhere\n");
     assert_eq!(fab(&["graph", &bad]).status.code(), Some(1));
+
+    // A route by product labels its edges with the products, and the JSON lists the products its
+    // routing refers to by index.
+    let sorted = write_temp(
+        "graph_by_product.fab",
+        "product A\nproduct B\nsource sa { product = A, interarrival = 60 s }\n\
+         source sb { product = B, interarrival = 70 s }\nstation sorter { cycle = 5 s }\n\
+         sink y\nsink z\nflow sa -> sorter\nflow sb -> sorter\nroute sorter {\n A = z\n B = y\n}\n",
+    );
+    let text = stdout(&fab(&["graph", &sorted]));
+    assert!(text.contains("\"sorter\" -> \"z\" [label=\"A\"];"), "{text}");
+    let json = fab(&["graph", "--format", "json", &sorted]);
+    let document: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(document["products"][1]["name"], "B");
+    let sorter = document["nodes"].as_array().unwrap().iter().find(|n| n["name"] == "sorter");
+    let targets = &sorter.unwrap()["routing"]["targets"];
+    let z = document["nodes"].as_array().unwrap().iter().position(|n| n["name"] == "z").unwrap();
+    assert_eq!(targets[0], serde_json::json!([0, z]), "product 0 (A) goes to z");
 }
 
 #[test]

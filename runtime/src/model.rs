@@ -600,6 +600,19 @@ impl Model {
                         .find(|(t, _)| *t == target)
                         .map(|(_, p)| format!(" [label=\"{}%\"]", (p * 100.0 * 1e6).round() / 1e6))
                         .unwrap_or_default(),
+                    // The products the route sends this way.
+                    Routing::ByProduct { targets } => {
+                        let products: Vec<&str> = targets
+                            .iter()
+                            .filter(|(_, t)| *t == target)
+                            .map(|(p, _)| self.products[p.0 as usize].name.as_str())
+                            .collect();
+                        if products.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" [label=\"{}\"]", products.join(", "))
+                        }
+                    }
                     _ => String::new(),
                 };
                 let _ = writeln!(
