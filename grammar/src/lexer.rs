@@ -643,6 +643,10 @@ fn scan(text: &str, errors: &mut Vec<SyntaxError>) -> Scanned {
     let mut file_docs: Vec<String> = Vec::new();
     let mut pending_docs: Vec<String> = Vec::new();
     let mut lexer = Token::lexer(text);
+    // A byte-order mark, which editors on Windows write at the start of UTF-8 files, is not text.
+    if text.starts_with('\u{feff}') {
+        lexer.bump('\u{feff}'.len_utf8());
+    }
     while let Some(result) = lexer.next() {
         errors.append(&mut lexer.extras.errors);
         let span = lexer.span();
@@ -1147,6 +1151,9 @@ mod tests {
     fn a_lone_carriage_return_is_reported_once() {
         assert!(errors("sink a\r\nsink b\r\n").is_empty());
         assert_eq!(errors("sink a // c\rsink b\rsink c"), [SyntaxErrorKind::LoneCarriageReturn]);
+        // A byte-order mark opens a file without being part of it; anywhere else it is not text.
+        assert_eq!(errors("\u{feff}sink a\nsink b"), []);
+        assert_eq!(errors("sink a\n\u{feff}sink b"), [SyntaxErrorKind::InvalidCharacter]);
         let lexed = lex("sink a\r\nsink b\r", &is_unit);
         assert_eq!(lexed.errors[0].span, Span::new(14, 15));
     }
