@@ -805,7 +805,7 @@ fn log_equation(probability: f64, target: f64, slope: f64) -> (f64, f64) {
 
 /// `(P(a, x), Q(a, x))`, the regularized lower and upper incomplete gamma functions, given
 /// `ln Γ(a)`. Power series for `x < a + 1`, Lentz's continued fraction for `Q` above.
-fn incomplete_gamma(a: f64, ln_gamma: f64, x: f64) -> (f64, f64) {
+pub(crate) fn incomplete_gamma(a: f64, ln_gamma: f64, x: f64) -> (f64, f64) {
     if x <= 0.0 {
         return (0.0, 1.0);
     }
