@@ -10,8 +10,9 @@
 //!   (about half the budget, 3 to 11 points), then rounds of finer grids: each round puts
 //!   [`REFINE_POINTS`] evenly spaced points between the best point's two evaluated neighbours,
 //!   which shrinks the bracket around the best by a factor 0.4 per round, until the budget is
-//!   spent or the bracket is narrower than 10⁻⁶ of the range (an integer factor: until every
-//!   whole number in the bracket has been evaluated). This is a grid version of golden-section
+//!   spent or the bracket is narrower than 10⁻⁶ of the range. An integer factor takes that many
+//!   of the bracket's whole numbers not yet run, spread evenly over them (all of them when there
+//!   are no more), until every whole number in the bracket has run. This is a grid version of golden-section
 //!   search that runs several points per round, in parallel, and does not trust a unimodal shape
 //!   the noise may break.
 //! - **Several factors** ([`Strategy::Pattern`]): the centre of the box and a Latin hypercube
@@ -226,11 +227,7 @@ fn refine<E>(state: &mut Search<E>, range: Range) -> Result<(), E> {
         }
         let count = REFINE_POINTS.min(state.remaining());
         let candidates: Vec<f64> = if range.integer {
-            let whole: Vec<f64> = (left.ceil() as i64..=right.floor() as i64)
-                .map(|x| x as f64)
-                .filter(|&x| state.find(&[x]).is_none())
-                .collect();
-            if whole.len() <= count { whole } else { design::levels(left, right, count + 2, true) }
+            untried_whole_numbers(left, centre, right, count)
         } else {
             // Evenly spaced points strictly inside the bracket. An odd count on a bracket centred
             // on the best point would put one point on it (already run, so dropped, and a last
@@ -248,6 +245,26 @@ fn refine<E>(state: &mut Search<E>, range: Range) -> Result<(), E> {
         }
     }
     Ok(())
+}
+
+/// Up to `count` whole numbers strictly between `left` and `right` other than `centre` (all
+/// three whole numbers), evenly spread over them: all of them when there are no more than
+/// `count`. `left` and `right` are the evaluated points nearest to `centre` on either side, so
+/// none of these numbers has run yet, and the range is never materialised (a factor over
+/// `1..=2000000000` has about 4 × 10⁸ of them in its first bracket).
+fn untried_whole_numbers(left: f64, centre: f64, right: f64, count: usize) -> Vec<f64> {
+    let below = (centre - left - 1.0).max(0.0);
+    let above = (right - centre - 1.0).max(0.0);
+    let untried = below + above;
+    // The untried numbers ranked from 0: `below` of them from `left + 1`, the rest from
+    // `centre + 1`.
+    let at = |rank: f64| if rank < below { left + 1.0 + rank } else { centre + 1.0 + rank - below };
+    if untried <= count as f64 {
+        return (0..untried as usize).map(|rank| at(rank as f64)).collect();
+    }
+    // Ranks at the middles of `count` equal strata: distinct, since each stratum holds more than
+    // one number.
+    (0..count).map(|j| at(((2 * j + 1) as f64 * untried / (2 * count) as f64).floor())).collect()
 }
 
 /// Several factors: the centre and a Latin hypercube, then a compass search.
@@ -396,6 +413,49 @@ mod tests {
         assert_eq!(best(&evaluated).point[0], 17.0);
         assert!(evaluated.iter().all(|e| e.point[0].fract() == 0.0));
         assert!(evaluated.len() < 40, "stops once the bracket holds no new whole number");
+    }
+
+    /// A bracket of 4 × 10⁸ whole numbers is not materialised (the search used to allocate
+    /// gigabytes and abort), and the search spends its budget on distinct whole numbers.
+    #[test]
+    fn a_huge_integer_range_is_searched_without_listing_it() {
+        let range = Range { low: 1.0, high: 2e9, integer: true };
+        let evaluated = run(&[range], 20, Strategy::Refine, |p| plain((p[0] - 7.5e8).abs()));
+        assert_eq!(evaluated.len(), 20);
+        for (i, e) in evaluated.iter().enumerate() {
+            assert!(e.point[0].fract() == 0.0 && (1.0..=2e9).contains(&e.point[0]));
+            assert!(evaluated[..i].iter().all(|o| o.point != e.point));
+        }
+    }
+
+    /// With runs left, the search does not stop while whole numbers of the bracket have not run:
+    /// 1..=20 with 9 runs put 10, 12 and 14 in the last round's bracket, and the one run left
+    /// went nowhere because the evenly spaced levels 10, 12, 14 had all run.
+    #[test]
+    fn an_integer_search_spends_its_budget_while_the_bracket_has_untried_numbers() {
+        let range = Range { low: 1.0, high: 20.0, integer: true };
+        for budget in 1..=20 {
+            let evaluated = run(&[range], budget, Strategy::Refine, |p| plain((p[0] - 12.2).abs()));
+            let found = best(&evaluated).point[0];
+            let neighbours_ran = [found - 1.0, found + 1.0]
+                .iter()
+                .all(|x| !(1.0..=20.0).contains(x) || evaluated.iter().any(|e| e.point[0] == *x));
+            assert!(
+                evaluated.len() == budget || neighbours_ran,
+                "budget {budget}: {} runs, best {found}",
+                evaluated.len()
+            );
+        }
+        let evaluated = run(&[range], 9, Strategy::Refine, |p| plain((p[0] - 12.2).abs()));
+        assert_eq!(evaluated.len(), 9);
+    }
+
+    #[test]
+    fn untried_whole_numbers_are_spread_over_both_sides_of_the_best() {
+        assert_eq!(untried_whole_numbers(10.0, 12.0, 14.0, 1), vec![13.0]);
+        assert_eq!(untried_whole_numbers(10.0, 12.0, 14.0, 4), vec![11.0, 13.0]);
+        assert_eq!(untried_whole_numbers(0.0, 10.0, 20.0, 4), vec![3.0, 7.0, 13.0, 17.0]);
+        assert!(untried_whole_numbers(4.0, 5.0, 6.0, 4).is_empty());
     }
 
     #[test]
