@@ -621,3 +621,62 @@ optimize threshold : baseline {
     }
     let _ = std::fs::remove_file(model);
 }
+
+/// `LOW..HIGH` excludes its end for a whole-number factor: `1..6` is 1 to 5 (it ran 6 and could
+/// pick it), in an `optimize` study and in a designed experiment alike.
+#[test]
+fn an_integer_range_excludes_its_end() {
+    let model = write_temp(
+        "exclusive.fab",
+        &format!(
+            "{LINE}
+optimize capacity : baseline {{
+    vary b1.capacity in 1..6
+    maximize throughput
+    budget = 20 runs
+}}
+experiment doe {{
+    horizon = 1 d
+    replications = 2
+    vary b1.capacity in 1..4
+}}"
+        ),
+    );
+    let r = optimize_json(&[&model]);
+    assert_eq!(r["factors"][0]["high"].as_f64(), Some(5.0), "{}", r["factors"]);
+    let values: Vec<f64> =
+        r["points"].as_array().unwrap().iter().map(|p| p["values"][0].as_f64().unwrap()).collect();
+    assert_eq!(values.len(), 5, "every whole number from 1 to 5 once: {values:?}");
+    assert!(values.iter().all(|v| (1.0..=5.0).contains(v)), "{values:?}");
+    let d = run_json(&[&model, "--experiment", "doe"]);
+    let levels: Vec<f64> =
+        d["points"].as_array().unwrap().iter().map(|p| p["values"][0].as_f64().unwrap()).collect();
+    assert_eq!(levels, [1.0, 2.0, 3.0]);
+    let _ = std::fs::remove_file(model);
+}
+
+/// A factor the checker cannot see fail (a scenario gives the station another maintenance form)
+/// is refused when the point is set, with the value in the range's unit: 10 h, not 36000.
+#[test]
+fn a_factor_refused_at_run_time_is_shown_in_its_unit() {
+    let text = std::fs::read_to_string("examples/maintenance_plan.fab").unwrap();
+    let model = write_temp(
+        "every.fab",
+        &format!(
+            "{text}
+experiment ages {{
+    horizon = 1000 h
+    replications = 1
+    vary press.maintenance.age in 10 h..=100 h
+}}
+scenario by_interval : ages {{
+    press.maintenance = preventive(every = 50 h, takes = 0 s)
+}}"
+        ),
+    );
+    let output = fab(&["run", &model, "--scenario", "by_interval"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("cannot set `press.maintenance.age` to 10 h"), "{message}");
+    let _ = std::fs::remove_file(model);
+}

@@ -251,7 +251,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
                 if let MemberKind::Vary { path, domain } = &member.kind
                     && let Some(vary) = check_vary(ctx, path, domain)
                 {
-                    checked.varies.push(vary);
+                    add_factor(ctx, &mut checked.varies, vary);
                 }
             }
             check_design_size(ctx, &checked.varies, &checked.fields);
@@ -1773,7 +1773,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 if matches!(decl.kind, DeclKind::Sensitivity | DeclKind::Optimize) =>
             {
                 if let Some(vary) = check_vary(ctx, path, domain) {
-                    checked.varies.push(vary);
+                    add_factor(ctx, &mut checked.varies, vary);
                 }
             }
             MemberKind::Vary { path, domain } => {
@@ -1985,6 +1985,24 @@ fn check_goal_quantity(
     not_measurable(ctx, "a field this study does not vary")
 }
 
+/// Adds a checked `vary` to the study's factors, or E0202 when the study already varies that
+/// number: one factor takes one range (the second used to win silently, and the report showed
+/// both settings).
+fn add_factor(ctx: &mut Ctx, varies: &mut Vec<CheckedVary>, vary: CheckedVary) {
+    match varies.iter().find(|v| v.path == vary.path) {
+        Some(first) => ctx.push(
+            Diagnostic::error(
+                "E0202",
+                format!("`{}` is varied more than once", vary.path.join(".")),
+            )
+            .primary(vary.location.clone(), "again here")
+            .secondary(first.location.clone(), "first here")
+            .help("A factor takes one range: keep one of the two `vary` lines."),
+        ),
+        None => varies.push(vary),
+    }
+}
+
 /// `vary PATH in LOW..HIGH` of an experiment or a `sensitivity` study: PATH names a number of a
 /// component — a numeric field (`b1.capacity`, `c1.speed`), a parameter of one of its
 /// distributions (`weld.cycle.mean`, `src.interarrival.rate`), or of a failure mode's
@@ -2043,7 +2061,7 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
             return not_a_number(ctx, "not a number".into());
         }
     };
-    let ast::ExprKind::Range { start, end, .. } = &domain.kind else {
+    let ast::ExprKind::Range { start, end, inclusive } = &domain.kind else {
         ctx.push(
             Diagnostic::error("E0703", "a `vary` range is written `LOW..HIGH`")
                 .primary(ctx.loc(domain.span), "not a range")
@@ -2073,14 +2091,6 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
     let low = conform_end(ctx, low, start);
     let high = conform_end(ctx, high, end);
     let (low, high) = (low?, high?);
-    if low > high {
-        ctx.push(
-            Diagnostic::error("E0703", format!("the range of `{}` is empty", path.dotted()))
-                .primary(ctx.loc(domain.span), format!("{low} > {high} (SI)"))
-                .help("Write the smaller end first."),
-        );
-        return None;
-    }
     // The unit as written, for reports: the one of the range's first end that has one.
     let (unit, unit_scale) = [(start, low), (end, high)]
         .iter()
@@ -2091,6 +2101,47 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
             _ => None,
         })
         .unwrap_or((String::new(), 1.0));
+    let shown = |si: f64| format!("{} {unit}", si / unit_scale).trim_end().to_string();
+    let empty = |ctx: &mut Ctx, label: String, help: String| {
+        ctx.push(
+            Diagnostic::error("E0703", format!("the range of `{}` is empty", path.dotted()))
+                .primary(ctx.loc(domain.span), label)
+                .help(help),
+        );
+    };
+    if low > high {
+        empty(
+            ctx,
+            format!("{} > {}", shown(low), shown(high)),
+            "Write the smaller end first.".into(),
+        );
+        return None;
+    }
+    // `LOW..HIGH` excludes its end. The whole numbers of an integer factor stop before it; a
+    // continuous factor's end cannot be told from the numbers just below it, so its range is the
+    // interval [LOW, HIGH], empty only when the two ends are equal.
+    let (low, high) = if integer {
+        (low.ceil(), if *inclusive { high.floor() } else { high.ceil() - 1.0 })
+    } else {
+        (low, high)
+    };
+    if low > high || (!integer && !*inclusive && low == high) {
+        let one = shown(low);
+        empty(
+            ctx,
+            if integer {
+                "no whole number: `..` excludes the end".into()
+            } else {
+                "`..` with equal ends".into()
+            },
+            format!("Write `{one}..={one}` for the one value {one}, or a larger end."),
+        );
+        return None;
+    }
+    let ends = [(low, start.span), (high, end.span)];
+    if !vary_target_takes(ctx, path, &ends, &shown) {
+        return None;
+    }
     Some(CheckedVary {
         path: segments.iter().map(|s| s.name.clone()).collect(),
         low,
@@ -2104,6 +2155,201 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
         },
         location,
     })
+}
+
+/// Whether the component a `vary` path names (already resolved to a number `vary` sets) has the
+/// number, and takes both ends of the range (`ends`, SI, with where each is written): a
+/// parameter its distribution's family has (`shape` is no parameter of an exponential), the
+/// maintenance number of the form its strategy uses (`age` or `every`), a failure mode of that
+/// name, and values the number accepts (a maintenance age above 0, a positive mean). E0703
+/// otherwise, with the value in the range's unit (`shown`); these used to fail only when the
+/// study ran. A component whose own check failed is left to its errors.
+fn vary_target_takes(
+    ctx: &mut Ctx,
+    path: &ast::Path,
+    ends: &[(f64, Span); 2],
+    shown: &dyn Fn(f64) -> String,
+) -> bool {
+    use fab_runtime::factor::{FactorTarget, MaintenanceParameter};
+    use fab_stdlib::dist::ParameterError;
+    let segments = &path.segments;
+    let component = &segments[0];
+    let Some(declaration) = ctx.scope.lookup(&component.name).cloned() else { return true };
+    let checked = check_item(ctx.db, declaration.file, declaration.key.clone());
+    let Some(body) = checked.body.as_ref().filter(|_| !checked.has_errors()) else { return true };
+    let name = &component.name;
+    let refuse = |ctx: &mut Ctx, at: Span, label: String, help: String| {
+        ctx.push(
+            Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                .primary(ctx.loc(at), label)
+                .help(help),
+        );
+        false
+    };
+    // Each end against a check of the value; the first refused is reported.
+    let out_of_range = |ctx: &mut Ctx, check: &dyn Fn(f64) -> Result<(), String>| {
+        for &(value, at) in ends {
+            if let Err(why) = check(value) {
+                return refuse(
+                    ctx,
+                    at,
+                    format!("{} is out of range: {why}", shown(value)),
+                    "Every point of the range may run: keep both ends within the values the \
+                     number takes."
+                        .into(),
+                );
+            }
+        }
+        true
+    };
+    let names: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+    match names[1..] {
+        [field] => match FactorTarget::number(field) {
+            Some(target) => out_of_range(ctx, &|v| target.check(v)),
+            None => true,
+        },
+        ["maintenance", parameter] => {
+            let Some(parameter) = MaintenanceParameter::named(parameter) else { return true };
+            let at = segments[2].span;
+            let call = match body.fields.get("maintenance").map(|f| &f.value) {
+                Some(Value::Call(call)) => call,
+                Some(_) => return true,
+                None => {
+                    return refuse(
+                        ctx,
+                        segments[1].span,
+                        format!("`{name}` has no maintenance strategy"),
+                        format!(
+                            "Give `{name}` a `maintenance`, e.g. `preventive(age = 400 h, \
+                             takes = 1 h)`, or vary another number."
+                        ),
+                    );
+                }
+            };
+            if !parameter.strategies().contains(&call.name.as_str()) {
+                return refuse(
+                    ctx,
+                    at,
+                    format!(
+                        "`{name}`'s maintenance is `{}`, which has no `{}`",
+                        call.name,
+                        parameter.name()
+                    ),
+                    format!(
+                        "`{}` belongs to {}.",
+                        parameter.name(),
+                        parameter
+                            .strategies()
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                );
+            }
+            let other = match parameter {
+                MaintenanceParameter::Age => Some("every"),
+                MaintenanceParameter::Every => Some("age"),
+                _ => None,
+            };
+            if let Some(other) = other
+                && call.args.contains_key(other)
+            {
+                return refuse(
+                    ctx,
+                    at,
+                    format!(
+                        "`{name}`'s maintenance is due by `{other}`, not `{}`",
+                        parameter.name()
+                    ),
+                    format!(
+                        "Vary `{name}.maintenance.{other}`, or write its maintenance with \
+                         `{} = …`.",
+                        parameter.name()
+                    ),
+                );
+            }
+            out_of_range(ctx, &|v| parameter.check(v))
+        }
+        _ => {
+            // A distribution's parameter: `cycle.mean`, `failure.scale`, `bearing.after.shape`.
+            let (fields, field) = match names[1..] {
+                [mode, field @ ("after" | "repair"), _] => {
+                    let modes = body.nested.iter().filter(|n| n.keyword == "failure");
+                    let Some(nested) = modes.clone().find(|n| n.name == mode) else {
+                        let known: Vec<&str> = modes.map(|n| n.name.as_str()).collect();
+                        let help = match did_you_mean(mode, known.iter().copied()) {
+                            Some(best) => format!("Did you mean `{best}`?"),
+                            None if known.is_empty() => {
+                                format!("`{name}` declares no named failure mode.")
+                            }
+                            None => format!("`{name}`'s failure modes are {}.", known.join(", ")),
+                        };
+                        return refuse(
+                            ctx,
+                            segments[1].span,
+                            format!("`{name}` has no failure mode `{mode}`"),
+                            help,
+                        );
+                    };
+                    (&nested.fields, field)
+                }
+                [field, _] => (&body.fields, field),
+                _ => return true,
+            };
+            let param = segments.last().expect("a parameter");
+            let value = match fields.get(field).map(|f| &f.value) {
+                Some(Value::Clocked { value, .. }) => value.as_ref(),
+                Some(value) => value,
+                // A robot's cycle may come from its motion.
+                None if field == "cycle" => return true,
+                None => {
+                    return refuse(
+                        ctx,
+                        segments[segments.len() - 2].span,
+                        format!("`{name}` has no `{field}`"),
+                        format!("Set `{field}` on `{name}`, or vary another number."),
+                    );
+                }
+            };
+            let distribution = match value {
+                Value::Dist(d) => d.dist.as_ref(),
+                // `failure = 20000 cycles`: a count, not a distribution.
+                Value::Number(_) if field == "failure" || field == "after" => {
+                    return refuse(
+                        ctx,
+                        segments[segments.len() - 2].span,
+                        "a life counted in cycles, not a distribution".into(),
+                        "Vary a failure whose life is a distribution of time.".into(),
+                    );
+                }
+                _ => None,
+            };
+            // Abstract in a template: nothing to check.
+            let Some(distribution) = distribution else { return true };
+            if let Err(ParameterError::Unknown(why)) =
+                distribution.with_parameter(&param.name, ends[0].0)
+            {
+                return refuse(
+                    ctx,
+                    param.span,
+                    why,
+                    format!(
+                        "`{name}.{}` is `{}`: vary one of its own parameters, or `mean`.",
+                        segments[1..segments.len() - 1]
+                            .iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("."),
+                        distribution.family_name()
+                    ),
+                );
+            }
+            out_of_range(ctx, &|v| {
+                distribution.with_parameter(&param.name, v).map(|_| ()).map_err(|e| e.to_string())
+            })
+        }
+    }
 }
 
 /// The fields `vary` can set, by kind (the runtime's `FactorTarget`s): numbers, or

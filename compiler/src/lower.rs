@@ -581,11 +581,7 @@ fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
         param: param.to_string(),
     };
     let target = match vary.path[1..].iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["capacity"] => FactorTarget::Capacity,
-        ["parallel"] => FactorTarget::Parallel,
-        ["speed"] => FactorTarget::ConveyorSpeed,
-        ["length"] => FactorTarget::ConveyorLength,
-        ["spacing"] => FactorTarget::ConveyorSpacing,
+        [field] => FactorTarget::number(field)?,
         ["maintenance", p] => FactorTarget::Maintenance(MaintenanceParameter::named(p)?),
         ["cycle", p] => parameter(DistributionField::Cycle, p),
         ["setup", p] => parameter(DistributionField::Setup, p),

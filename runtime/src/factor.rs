@@ -6,7 +6,7 @@
 //! factors, and every point draws from the same random streams (common random numbers).
 
 use crate::model::{
-    Arrivals, ComponentId, ComponentKind, FailureLaw, Maintenance, Model, PreventivePolicy, Station,
+    Arrivals, ComponentId, ComponentKind, FailureLaw, Maintenance, Model, PreventivePolicy,
 };
 use fab_stdlib::dist::Distribution;
 use serde::{Deserialize, Serialize};
@@ -67,30 +67,26 @@ impl Factor {
     /// The model with this factor set to `value` (SI; rounded for an integer factor).
     pub fn apply(&self, model: &mut Model, value: f64) -> Result<(), String> {
         let value = if self.integer { value.round() } else { value };
-        let fail = |why: String| Err(format!("cannot set `{}` to {value}: {why}", self.path));
+        let fail = |why: String| {
+            Err(format!("cannot set `{}` to {}: {why}", self.path, self.with_unit(value)))
+        };
+        if let Err(why) = self.target.check(value) {
+            return fail(why);
+        }
         let component = &mut model.graph[self.component.node()];
         match (&self.target, &mut component.kind) {
             (FactorTarget::Capacity, ComponentKind::Buffer(buffer)) => {
-                if value < 0.0 {
-                    return fail("a capacity cannot be negative".into());
-                }
                 buffer.capacity = Some(value as u64);
             }
             (FactorTarget::Parallel, ComponentKind::Station(station)) => {
-                set_parallel(station, value)?;
+                station.parallel = value as u32;
             }
             (FactorTarget::Parallel, ComponentKind::Robot(robot)) => {
-                set_parallel(&mut robot.station, value)?;
+                robot.station.parallel = value as u32;
             }
-            (FactorTarget::ConveyorSpeed, ComponentKind::Conveyor(c)) if value > 0.0 => {
-                c.speed = value;
-            }
-            (FactorTarget::ConveyorLength, ComponentKind::Conveyor(c)) if value > 0.0 => {
-                c.length = value;
-            }
-            (FactorTarget::ConveyorSpacing, ComponentKind::Conveyor(c)) if value >= 0.0 => {
-                c.spacing = value;
-            }
+            (FactorTarget::ConveyorSpeed, ComponentKind::Conveyor(c)) => c.speed = value,
+            (FactorTarget::ConveyorLength, ComponentKind::Conveyor(c)) => c.length = value,
+            (FactorTarget::ConveyorSpacing, ComponentKind::Conveyor(c)) => c.spacing = value,
             (FactorTarget::Maintenance(parameter), ComponentKind::Station(station)) => {
                 parameter.set(&mut station.maintenance, value).or_else(fail)?;
             }
@@ -103,10 +99,10 @@ impl Factor {
                 };
                 match distribution.with_parameter(param, value) {
                     Ok(d) => *distribution = d,
-                    Err(why) => return fail(why),
+                    Err(why) => return fail(why.to_string()),
                 }
             }
-            _ => return fail("the value is out of range for this field".into()),
+            _ => return fail("the component has no such field".into()),
         }
         Ok(())
     }
@@ -115,14 +111,42 @@ impl Factor {
     pub fn display(&self, value: f64) -> f64 {
         if self.unit_scale > 0.0 { value / self.unit_scale } else { value }
     }
+
+    /// A value (SI) in the factor's unit, with the unit: `10 h`, not 36000.
+    pub fn with_unit(&self, value: f64) -> String {
+        format!("{} {}", self.display(value), self.unit).trim_end().to_string()
+    }
 }
 
-fn set_parallel(station: &mut Station, value: f64) -> Result<(), String> {
-    if value < 1.0 {
-        return Err(format!("a station needs at least one server, not {value}"));
+impl FactorTarget {
+    /// The target of a `vary` path's field when it names a number of the component itself
+    /// (`capacity`, `parallel`, `speed`, `length`, `spacing`).
+    pub fn number(field: &str) -> Option<FactorTarget> {
+        Some(match field {
+            "capacity" => FactorTarget::Capacity,
+            "parallel" => FactorTarget::Parallel,
+            "speed" => FactorTarget::ConveyorSpeed,
+            "length" => FactorTarget::ConveyorLength,
+            "spacing" => FactorTarget::ConveyorSpacing,
+            _ => return None,
+        })
     }
-    station.parallel = value as u32;
-    Ok(())
+
+    /// Whether `value` (SI) is one this target takes, saying why not (without the value, which
+    /// the caller shows in the user's unit). A distribution's parameter depends on its family:
+    /// see [`Distribution::with_parameter`].
+    pub fn check(&self, value: f64) -> Result<(), String> {
+        let (valid, why) = match self {
+            FactorTarget::Capacity => (value >= 0.0, "a capacity cannot be negative"),
+            FactorTarget::Parallel => (value >= 1.0, "a station needs at least one server"),
+            FactorTarget::ConveyorSpeed => (value > 0.0, "a conveyor's speed must be > 0"),
+            FactorTarget::ConveyorLength => (value > 0.0, "a conveyor's length must be > 0"),
+            FactorTarget::ConveyorSpacing => (value >= 0.0, "a spacing cannot be negative"),
+            FactorTarget::Maintenance(parameter) => return parameter.check(value),
+            FactorTarget::Parameter { .. } => (true, ""),
+        };
+        if valid && value.is_finite() { Ok(()) } else { Err(why.to_string()) }
+    }
 }
 
 /// A number of a maintenance strategy that a factor sets: the `.fab` parameter of the same name.
@@ -162,23 +186,41 @@ impl MaintenanceParameter {
         Self::NAMES.iter().find(|(_, n)| *n == name).map(|(p, _)| *p)
     }
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         Self::NAMES.iter().find(|(p, _)| *p == self).map_or("", |(_, n)| n)
+    }
+
+    /// The strategies (`.fab` names) that have this parameter.
+    pub fn strategies(self) -> &'static [&'static str] {
+        use MaintenanceParameter as P;
+        match self {
+            P::Every | P::Age => &["preventive", "opportunistic"],
+            P::Window => &["opportunistic"],
+            P::Threshold | P::InspectEvery | P::Detection | P::Lead => &["predictive"],
+        }
+    }
+
+    /// Whether `value` (SI) is valid for this parameter, saying why not (without the value).
+    pub fn check(self, value: f64) -> Result<(), String> {
+        use MaintenanceParameter as P;
+        let (valid, range) = match self {
+            P::Every | P::Age | P::InspectEvery => (value > 0.0, "must be > 0"),
+            P::Window | P::Lead => (value >= 0.0, "cannot be negative"),
+            P::Threshold => (value > 0.0 && value < 1.0, "must lie strictly between 0 and 100 %"),
+            P::Detection => ((0.0..=1.0).contains(&value), "must lie between 0 and 100 %"),
+        };
+        if valid && value.is_finite() {
+            Ok(())
+        } else {
+            Err(format!("a maintenance `{}` {range}", self.name()))
+        }
     }
 
     /// Sets the parameter of `maintenance`, which must be a strategy that has it.
     fn set(self, maintenance: &mut Maintenance, value: f64) -> Result<(), String> {
         use MaintenanceParameter as P;
         let name = self.name();
-        let valid = match self {
-            P::Every | P::Age | P::InspectEvery => value > 0.0,
-            P::Window | P::Lead => value >= 0.0,
-            P::Threshold => value > 0.0 && value < 1.0,
-            P::Detection => (0.0..=1.0).contains(&value),
-        };
-        if !valid {
-            return Err(format!("{value} is out of range for a maintenance `{name}`"));
-        }
+        self.check(value)?;
         let wanted =
             |p| if p == P::Age { PreventivePolicy::Age } else { PreventivePolicy::Interval };
         match (self, maintenance) {

@@ -528,6 +528,23 @@ impl Distribution {
     }
 }
 
+/// Why [`Distribution::with_parameter`] refused a parameter's value.
+#[derive(Clone, PartialEq, Debug)]
+pub enum ParameterError {
+    /// The family has no such parameter.
+    Unknown(String),
+    /// The family has it, and the value is invalid for it.
+    Invalid(String),
+}
+
+impl std::fmt::Display for ParameterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParameterError::Unknown(why) | ParameterError::Invalid(why) => f.write_str(why),
+        }
+    }
+}
+
 /// The parameter names a study may vary on a distribution (`vary weld.cycle.mean in …`); which of
 /// them a given family has is decided by [`Distribution::with_parameter`].
 pub const VARIABLE_PARAMETERS: &[&str] =
@@ -538,14 +555,19 @@ impl Distribution {
     /// parameters of its family, plus `mean`, which scales the whole distribution to the new mean
     /// (its coefficient of variation kept, as for a faster or slower machine), `cv` (lognormal and
     /// gamma, mean kept) and `rate` (exponential). Fails, saying why, when the family has no such
-    /// parameter or the value is invalid for it.
-    pub fn with_parameter(&self, param: &str, value: f64) -> Result<Distribution, String> {
+    /// parameter or the value is invalid for it; the reason does not restate the value, which is
+    /// SI here and which the caller shows in the user's unit.
+    pub fn with_parameter(&self, param: &str, value: f64) -> Result<Distribution, ParameterError> {
         if !value.is_finite() {
-            return Err(format!("`{param}` = {value} is not a finite number"));
+            return Err(ParameterError::Invalid(format!("`{param}` must be a finite number")));
         }
         let family = self.family_name();
         let positive = |what: &str| {
-            if value > 0.0 { Ok(()) } else { Err(format!("`{what}` must be > 0, not {value}")) }
+            if value > 0.0 {
+                Ok(())
+            } else {
+                Err(ParameterError::Invalid(format!("`{what}` must be > 0")))
+            }
         };
         let mut d = self.clone();
         match (&mut d, param) {
@@ -555,21 +577,21 @@ impl Distribution {
                 positive("mean")?;
                 let old = self.mean();
                 if !(old > 0.0 && old.is_finite()) {
-                    return Err(format!(
-                        "a {family} distribution with mean {old} cannot be rescaled"
-                    ));
+                    return Err(ParameterError::Invalid(format!(
+                        "a {family} distribution without a positive mean cannot be rescaled"
+                    )));
                 }
                 return Ok(self.scaled(value / old));
             }
             (Distribution::Normal { sd, .. } | Distribution::Lognormal { sd, .. }, "sd") => {
                 if value < 0.0 {
-                    return Err(format!("`sd` must be ≥ 0, not {value}"));
+                    return Err(ParameterError::Invalid("`sd` cannot be negative".into()));
                 }
                 *sd = value;
             }
             (Distribution::Lognormal { mean, sd, .. }, "cv") => {
                 if value < 0.0 {
-                    return Err(format!("`cv` must be ≥ 0, not {value}"));
+                    return Err(ParameterError::Invalid("`cv` cannot be negative".into()));
                 }
                 *sd = value * *mean;
             }
@@ -597,7 +619,7 @@ impl Distribution {
             ) => *location = value,
             (Distribution::Erlang { k, .. }, "k") => {
                 if value < 1.0 || value.fract() != 0.0 || value > u32::MAX as f64 {
-                    return Err(format!("`k` must be a whole number ≥ 1, not {value}"));
+                    return Err(ParameterError::Invalid("`k` must be a whole number ≥ 1".into()));
                 }
                 *k = value as u32;
             }
@@ -617,17 +639,23 @@ impl Distribution {
                 *mode = value;
             }
             _ => {
-                return Err(format!("a {family} distribution has no parameter `{param}` to vary"));
+                let article =
+                    if family.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                return Err(ParameterError::Unknown(format!(
+                    "{article} {family} distribution has no parameter `{param}` to vary"
+                )));
             }
         }
         match &d {
             Distribution::Uniform { min, max } if min > max => {
-                Err(format!("`min` ({min}) must not exceed `max` ({max})"))
+                Err(ParameterError::Invalid("`min` must not exceed `max`".into()))
             }
             Distribution::Triangular { min, mode, max } | Distribution::Pert { min, mode, max }
                 if !(min <= mode && mode <= max && min < max) =>
             {
-                Err(format!("`min` ≤ `mode` ≤ `max` must hold ({min}, {mode}, {max})"))
+                Err(ParameterError::Invalid(
+                    "`min` ≤ `mode` ≤ `max` must hold, with `min` < `max`".into(),
+                ))
             }
             _ => Ok(d),
         }
@@ -688,7 +716,11 @@ mod tests {
             Distribution::Constant { value: 3.0 }.with_parameter("mean", 4.0),
             Ok(Distribution::Constant { value: 4.0 })
         );
-        assert!(w.with_parameter("sd", 1.0).unwrap_err().contains("no parameter `sd`"));
+        assert!(matches!(
+            w.with_parameter("sd", 1.0),
+            Err(ParameterError::Unknown(why)) if why.contains("no parameter `sd`")
+        ));
+        assert!(matches!(d.with_parameter("mean", -1.0), Err(ParameterError::Invalid(_))));
         assert!(d.with_parameter("mean", -1.0).is_err());
         assert!(
             Distribution::Triangular { min: 1.0, mode: 2.0, max: 3.0 }
