@@ -622,6 +622,66 @@ optimize threshold : baseline {
     let _ = std::fs::remove_file(model);
 }
 
+/// The analytic line of `fab optimize` on `examples/maintenance_plan.fab` changed by `edit`,
+/// with short runs (only whether and what it claims matters here).
+fn analytic_of(name: &str, edit: impl Fn(String) -> String) -> Value {
+    let text = std::fs::read_to_string("examples/maintenance_plan.fab").unwrap();
+    let model = write_temp(name, &edit(text));
+    let r = optimize_json(&[&model, "--replications", "2", "--horizon", "5000h"]);
+    let _ = std::fs::remove_file(model);
+    r["analytic"].clone()
+}
+
+/// Barlow–Proschan's optimum is the textbook problem's: one failing station, `minimize cost_rate`
+/// alone, and no constraint that excludes T* or cannot be judged at it. A failing, costed robot
+/// (its cost rate 100 times the formula's), `maximize cost_rate` and a bound `age >= 600 h` all
+/// used to print T* = 354.57 h.
+#[test]
+fn the_analytic_optimum_is_claimed_only_for_the_textbook_study() {
+    let study = "    minimize cost_rate\n";
+    assert!(analytic_of("plain.fab", |t| t)["optimal_age_h"].is_f64());
+    let robot = analytic_of("robot.fab", |t| {
+        t.replace(
+            "sink done",
+            "robot arm {\n    cycle = 1 s\n    failure = exponential(mean = 100 h) of \
+             calendar_time\n    repair = 1 h\n    costs { repair = 5000 EUR }\n}\n\nsink done",
+        )
+        .replace("flow feed -> press -> done", "flow feed -> press -> arm -> done")
+    });
+    assert!(robot.is_null(), "{robot}");
+    let maximized = analytic_of("maximized.fab", |t| t.replace(study, "    maximize cost_rate\n"));
+    assert!(maximized.is_null(), "{maximized}");
+    let excluded = analytic_of("excluded.fab", |t| {
+        t.replace(study, "    minimize cost_rate\n    subject to press.maintenance.age >= 600 h\n")
+    });
+    assert!(excluded.is_null(), "{excluded}");
+    // A bound on the age that T* meets leaves it the constrained optimum; a bound on a measure
+    // cannot be judged at T*.
+    let allowed = analytic_of("allowed.fab", |t| {
+        t.replace(study, "    minimize cost_rate\n    subject to press.maintenance.age <= 25 d\n")
+    });
+    assert!((allowed["optimal_age_h"].as_f64().unwrap() - 354.57).abs() < 0.01, "{allowed}");
+    let measure = analytic_of("measure.fab", |t| {
+        t.replace(study, "    minimize cost_rate\n    subject to availability >= 50 %\n")
+    });
+    assert!(measure.is_null(), "{measure}");
+}
+
+/// Where C(T) is flat the optimum is placed by its first-order condition: β = 1.5, c_p = 800,
+/// c_f = 1000 has T* = 13634.12 h by mpmath (40 digits, the probe's `bp_mp.py`), where fab said
+/// 6919.40 h. Without a preventive cost no age is optimal (fab printed the scan's end, 1 h).
+#[test]
+fn the_analytic_optimum_is_right_where_the_cost_rate_is_flat() {
+    let flat = analytic_of("flat.fab", |t| {
+        t.replace("shape = 2.5", "shape = 1.5")
+            .replace("preventive = 100 EUR", "preventive = 800 EUR")
+    });
+    assert!((flat["optimal_age_h"].as_f64().unwrap() - 13634.11728).abs() < 0.01, "{flat}");
+    assert!((flat["optimal_cost_rate_per_h"].as_f64().unwrap() - 1.10773216743247).abs() < 1e-12);
+    let free = analytic_of("free.fab", |t| t.replace("preventive = 100 EUR", "preventive = 0 EUR"));
+    assert!(free.is_null(), "{free}");
+}
+
 /// `LOW..HIGH` excludes its end for a whole-number factor: `1..6` is 1 to 5 (it ran 6 and could
 /// pick it), in an `optimize` study and in a designed experiment alike.
 #[test]

@@ -18,7 +18,8 @@ use crate::analysis::search::{self, Range, Score, Strategy};
 use crate::chart::{Chart, PALETTE, Series};
 use crate::designed::{self, FactorInfo, measure, run_points};
 use crate::engine::RunError;
-use crate::model::{Experiment, Model, Optimization, Quantity};
+use crate::factor::{FactorTarget, MaintenanceParameter};
+use crate::model::{Experiment, Model, Optimization, Quantity, Robot};
 use crate::results::{Results, Stat};
 use fab_stdlib::random::Stream;
 use serde::Serialize;
@@ -54,10 +55,12 @@ pub struct OptimizationResults {
     pub analytic: Option<AnalyticOptimum>,
 }
 
-/// Barlow and Proschan's optimum of age replacement, for the textbook case: one station, one
-/// Weibull failure mode on calendar time, age-based preventive maintenance on the same clock,
-/// repairs and maintenance restoring `new`, only repair and preventive costs, the age as the only
-/// factor and the cost rate as the objective. The formula neglects repair and maintenance
+/// Barlow and Proschan's optimum of age replacement, for the textbook case: one station that
+/// fails, is maintained or has costs (no other station or robot does), one Weibull failure mode
+/// on calendar time, age-based preventive maintenance on the same clock, repairs and maintenance
+/// restoring `new`, only repair and preventive costs, its age as the only factor and
+/// `minimize cost_rate` as the only objective, with no constraint that T* breaks or that cannot
+/// be judged at T* (one on a measure). The formula neglects repair and maintenance
 /// durations, which the simulation does not: the two agree when the durations are short.
 #[derive(Clone, Debug, Serialize)]
 pub struct AnalyticOptimum {
@@ -245,7 +248,12 @@ pub fn run_optimization(
     })
 }
 
-/// The Barlow–Proschan optimum when the study is the textbook case (see [`AnalyticOptimum`]).
+/// The Barlow–Proschan optimum when the study is the textbook case (see [`AnalyticOptimum`]):
+/// `minimize cost_rate` alone over the age of the one station that fails, is maintained or has
+/// costs (no other station or robot may: their failures, services and costs count in the
+/// simulated cost rate and not in the formula). With constraints, only bounds on the age itself
+/// can be judged: the optimum is given when T* meets them, and not at all beside a constraint on
+/// a measure.
 fn analytic_optimum(
     model: &Model,
     study: &Optimization,
@@ -253,22 +261,31 @@ fn analytic_optimum(
     best: Option<usize>,
 ) -> Option<AnalyticOptimum> {
     use crate::model::{
-        Clock, ComponentKind, FailureLaw, Maintenance, PreventivePolicy, Restoration,
+        Clock, ComponentKind, Costs, FailureLaw, Maintenance, PreventivePolicy, Restoration,
     };
     use fab_stdlib::dist::Distribution;
     let [factor] = study.factors.as_slice() else { return None };
     let [objective] = study.objectives.as_slice() else { return None };
-    let factor = FactorInfo::of(factor);
-    if quantity_name(study, &objective.quantity) != "cost_rate"
-        || !factor.path.ends_with(".maintenance.age")
+    if objective.maximize
+        || quantity_name(study, &objective.quantity) != "cost_rate"
+        || factor.target != FactorTarget::Maintenance(MaintenanceParameter::Age)
     {
         return None;
     }
-    let mut stations = model.component_ids().filter_map(|id| match &model.component(id).kind {
-        ComponentKind::Station(s) => Some(s),
-        _ => None,
+    // Every component that fails, is maintained or costs anything.
+    let mut involved = model.component_ids().filter(|&id| match &model.component(id).kind {
+        ComponentKind::Station(s) | ComponentKind::Robot(Robot { station: s, .. }) => {
+            !s.failures.is_empty()
+                || s.maintenance != Maintenance::Reactive
+                || s.costs != Costs::default()
+        }
+        _ => false,
     });
-    let (Some(station), None) = (stations.next(), stations.next()) else { return None };
+    let (Some(id), None) = (involved.next(), involved.next()) else { return None };
+    let ComponentKind::Station(station) = &model.component(id).kind else { return None };
+    if id != factor.component {
+        return None;
+    }
     let [mode] = station.failures.as_slice() else { return None };
     let FailureLaw::Time { life: Distribution::Weibull { shape, scale, location }, clock } =
         &mode.law
@@ -293,6 +310,7 @@ fn analytic_optimum(
         || costs.downtime_per_s != 0.0
         || costs.operating_per_s != 0.0
         || costs.per_part != 0.0
+        || costs.inspection != 0.0
     {
         return None;
     }
@@ -300,8 +318,19 @@ fn analytic_optimum(
     let (cp, cf) = (costs.preventive, costs.repair);
     let (t_star, c_star) = fab_stdlib::maintenance::optimal_age(*shape, eta, cp, cf)?;
     // The factor's values are in its own time unit (`h`, `d`, `min`, …).
+    let info = FactorInfo::of(factor);
     let hours_per_unit =
-        fab_stdlib::units::lookup(&factor.unit).map_or(1.0 / 3600.0, |u| u.to_si / 3600.0);
+        fab_stdlib::units::lookup(&info.unit).map_or(1.0 / 3600.0, |u| u.to_si / 3600.0);
+    // A constraint on a measure cannot be judged at T*; one on the age can.
+    let t_star_in_unit = t_star / hours_per_unit;
+    let allowed = study.constraints.iter().all(|c| match c.quantity {
+        Quantity::Factor { .. } if c.at_least => t_star_in_unit >= c.bound,
+        Quantity::Factor { .. } => t_star_in_unit <= c.bound,
+        Quantity::Measure { .. } => false,
+    });
+    if !allowed {
+        return None;
+    }
     let found = points[best?].values[0] * hours_per_unit;
     Some(AnalyticOptimum {
         shape: *shape,
