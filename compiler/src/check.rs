@@ -100,7 +100,7 @@ pub enum GoalKind {
 pub struct CheckedVary {
     /// The path's segments: a component, then a field, a failure mode or a distribution parameter.
     pub path: Vec<String>,
-    /// The range in SI.
+    /// The range in SI, both ends taken: an integer factor's `LOW..HIGH` ends at `HIGH − 1`.
     pub low: f64,
     pub high: f64,
     /// Only whole numbers.
