@@ -181,6 +181,14 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         };
         let _ = writeln!(out, "{mark}");
     }
+    let undefined = |s: &fab_runtime::results::Stat| s.mean.is_nan();
+    if r.points.iter().any(|p| p.objectives.iter().chain(&p.constraints).any(undefined)) {
+        let _ = writeln!(
+            out,
+            "\n  n/a: a measure of the parts delivered (lead time, cost per part) where a \
+             replication delivered none; such a point ranks last"
+        );
+    }
     out
 }
 

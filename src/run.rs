@@ -454,7 +454,10 @@ pub fn duration(seconds: f64) -> String {
 
 /// `mean ± half-width` with `digits` decimals (no ± for a single replication).
 pub fn pm(stat: &Stat, digits: usize) -> String {
-    if stat.values.len() > 1 {
+    if stat.mean.is_nan() {
+        // A study's measure of delivered parts where some replication delivered none.
+        "n/a".to_string()
+    } else if stat.values.len() > 1 {
         format!("{:.digits$} ± {:.digits$}", stat.mean, stat.half_width)
     } else {
         format!("{:.digits$}", stat.mean)

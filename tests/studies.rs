@@ -332,6 +332,39 @@ fn optimize_is_deterministic_for_any_thread_count_and_writes_its_files() {
 }
 
 #[test]
+fn a_point_that_delivers_nothing_has_no_cost_per_part_and_ranks_last() {
+    // A weld cycle of a day or more delivers no part in a day, and its cost per part, reported as
+    // 0 in the results document, was taken as the cheapest: the search chose a point spending
+    // 2383 EUR for nothing. Measures of delivered parts are undefined there.
+    let model = write_temp(
+        "delivers_nothing.fab",
+        "source parts { interarrival = 10 min }\n\
+         station weld {\n cycle = 60 s\n costs { operating = 100 EUR/h }\n}\n\
+         sink done\nflow parts -> weld -> done\n\
+         experiment base { horizon = 1 d\n replications = 3\n seed = 7 }\n\
+         optimize cheapest : base {\n vary weld.cycle.value in 1 min..=2 d\n\
+         minimize cost_per_part\n budget = 6 runs\n}\n\
+         optimize quickest : base {\n vary weld.cycle.value in 1 min..=2 d\n\
+         minimize lead_time\n budget = 6 runs\n}\n",
+    );
+    for study in ["cheapest", "quickest"] {
+        let d = optimize_json(&[&model, study, "--threads", "1"]);
+        let points = d["points"].as_array().unwrap();
+        let best = &points[d["best"].as_u64().unwrap() as usize];
+        assert!(best["objectives"][0]["mean"].as_f64().is_some_and(|m| m > 0.0), "{study}: {best}");
+        let throughput = |p: &Value| {
+            let measures = p["measures"].as_array().unwrap();
+            measures.iter().find(|m| m[0] == "throughput").unwrap()[1]["mean"].as_f64().unwrap()
+        };
+        let idle: Vec<&Value> = points.iter().filter(|p| throughput(p) == 0.0).collect();
+        assert!(!idle.is_empty(), "{study}: some points deliver nothing");
+        assert!(idle.iter().all(|p| p["objectives"][0]["mean"].is_null()), "{study}: {idle:?}");
+    }
+    let table = stdout(&fab(&["optimize", &model, "cheapest", "--threads", "1"]));
+    assert!(table.contains("n/a: a measure of the parts delivered"), "{table}");
+}
+
+#[test]
 fn the_analytic_optimum_is_printed_only_when_maintenance_renews() {
     // Barlow–Proschan's age replacement assumes every service makes the press as good as new: a
     // service that removes half its age is another policy, with another optimum.

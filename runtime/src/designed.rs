@@ -42,12 +42,12 @@ impl Measure {
 fn stat_of(name: &str) -> Option<fn(&Results) -> Stat> {
     Some(match name {
         "throughput" => |r| r.kpis.throughput_per_hour.clone(),
-        "lead_time" => |r| r.kpis.lead_time_s.clone(),
-        "lead_time_p50" => |r| r.kpis.lead_time_p50_s.clone(),
-        "lead_time_p95" => |r| r.kpis.lead_time_p95_s.clone(),
+        "lead_time" => |r| per_part(r, &r.kpis.lead_time_s),
+        "lead_time_p50" => |r| per_part(r, &r.kpis.lead_time_p50_s),
+        "lead_time_p95" => |r| per_part(r, &r.kpis.lead_time_p95_s),
         "wip" => |r| r.kpis.wip.clone(),
         "cost" => |r| r.kpis.cost.clone(),
-        "cost_per_part" => |r| r.kpis.cost_per_part.clone(),
+        "cost_per_part" => |r| per_part(r, &r.kpis.cost_per_part),
         "scrapped" => |r| r.kpis.scrapped.clone(),
         "cost_rate" => cost_rate,
         "downtime" => downtime,
@@ -70,6 +70,18 @@ pub fn measure(name: &str) -> Option<Measure> {
 /// Every measure of a run's results, by name, in the catalog's order.
 pub fn measured(results: &Results) -> Vec<(String, Stat)> {
     measures().map(|m| (m.name().to_string(), (m.stat)(results))).collect()
+}
+
+/// A measure of the parts that reached a sink: undefined (NaN) in a replication where none did.
+/// The results document reports such a replication's lead time and cost per part as 0, but a
+/// study must not read 0 as the best lead time or the cheapest part: a point that delivers
+/// nothing ranks last, is no Pareto point, and its mean is NaN.
+fn per_part(r: &Results, stat: &Stat) -> Stat {
+    let delivered = &r.kpis.throughput_per_hour.values;
+    let values = (stat.values.iter().zip(delivered))
+        .map(|(&value, &throughput)| if throughput > 0.0 { value } else { f64::NAN })
+        .collect();
+    per_replication(r, values)
 }
 
 /// Cost per hour of the observed period (horizon minus warm-up), replication by replication.
