@@ -153,8 +153,9 @@ enum Command {
         /// `parametric` (draw the estimate from its asymptotic normal law).
         #[arg(long, value_name = "METHOD", value_parser = ["bootstrap", "parametric"])]
         input_method: Option<String>,
-        /// Threads for replications (default: all cores); results do not depend on it.
-        #[arg(long, default_value_t = 0)]
+        /// Threads for replications (default 0: all cores; at most 1024, and never more than
+        /// there are replications to run); results do not depend on it.
+        #[arg(long, default_value_t = 0, value_parser = run::parse_threads)]
         threads: usize,
         /// Write results.json, stations.csv, replications.csv and stations.svg to this folder.
         #[arg(long)]
@@ -176,8 +177,9 @@ enum Command {
         name: Option<String>,
         #[command(flatten)]
         experiment_overrides: ExperimentArgs,
-        /// Threads (default: all cores); results do not depend on it.
-        #[arg(long, default_value_t = 0)]
+        /// Threads (default 0: all cores; at most 1024, and never more than there are runs);
+        /// results do not depend on it.
+        #[arg(long, default_value_t = 0, value_parser = run::parse_threads)]
         threads: usize,
         /// Write optimize.json, optimize.csv and optimize.svg to this folder.
         #[arg(long)]

@@ -736,6 +736,21 @@ fn comparison_table(c: &Comparison) -> String {
     out
 }
 
+/// Parses `--threads`: a whole number from 0 (all cores) to the runtime's limit.
+pub fn parse_threads(text: &str) -> Result<usize, String> {
+    let max = fab_runtime::experiment::MAX_THREADS;
+    let threads: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of threads (0 uses all cores)"))?;
+    if threads > max {
+        return Err(format!(
+            "{threads} threads is more than the {max} fab starts at most (0 uses all cores)"
+        ));
+    }
+    Ok(threads)
+}
+
 /// Parses `30d`, `8 h`, `90 min`, `3600` (seconds) with the language's time units.
 pub fn parse_duration(text: &str) -> Result<f64, String> {
     let text = text.trim();

@@ -328,10 +328,11 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
     };
     let mut procedure = procedure;
     let mut taken = vec![0u32; studies.len()];
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(options.threads).build() {
+    // A round runs at most one replication of every system.
+    let pool = match fab_runtime::experiment::pool(options.threads, studies.len()) {
         Ok(pool) => pool,
         Err(e) => {
-            errln!("error: cannot start threads: {e}");
+            errln!("error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -341,16 +342,15 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
             break;
         }
         // One replication of every system that needs one, in parallel; observed in system order.
-        let runs: Vec<Result<f64, fab_runtime::RunError>> = pool.install(|| {
-            needs
-                .par_iter()
-                .map(|&system| {
-                    let study = &studies[system];
-                    simulate(&study.model, &study.experiment, taken[system])
-                        .map(|r| stat(&r).values.first().copied().unwrap_or(f64::NAN))
-                })
-                .collect()
-        });
+        let one = |&system: &usize| {
+            let study = &studies[system];
+            simulate(&study.model, &study.experiment, taken[system])
+                .map(|r| stat(&r).values.first().copied().unwrap_or(f64::NAN))
+        };
+        let runs: Vec<Result<f64, fab_runtime::RunError>> = match &pool {
+            None => needs.iter().map(one).collect(),
+            Some(pool) => pool.install(|| needs.par_iter().map(one).collect()),
+        };
         for (&system, run) in needs.iter().zip(runs) {
             match run {
                 Ok(value) => {

@@ -302,6 +302,24 @@ fn unwritable_outputs_fail_before_the_run_and_never_cost_the_results() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--threads` is refused above the limit, as a usage error before the model is read, and a count
+/// far above the work starts no more threads than there are runs: quick, and the same bits.
+#[test]
+fn thread_counts_are_bounded() {
+    for command in ["run", "optimize"] {
+        let output = fab(&[command, "examples/maintenance_plan.fab", "--threads", "5000"]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{command}: {text}");
+        assert!(text.contains("--threads") && text.contains("at most"), "{command}: {text}");
+        assert_eq!(stdout(&output), "");
+    }
+    let args = ["examples/body_shop.fab", "--replications", "2", "--horizon", "2d", "--json"];
+    let started = std::time::Instant::now();
+    let many = run_ok(&[&args[..], &["--threads", "1024"]].concat());
+    assert!(started.elapsed().as_secs_f64() < 20.0, "{:?}", started.elapsed());
+    assert_eq!(many, run_ok(&[&args[..], &["--threads", "1"]].concat()));
+}
+
 #[test]
 fn out_writes_the_document_the_csv_tables_and_the_chart() {
     let dir = temp_dir("out");

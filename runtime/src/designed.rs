@@ -210,15 +210,11 @@ pub(crate) fn run_models(
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
         result
     };
-    let runs: Vec<Result<Results, RunError>> = if threads == 1 {
-        (0..total).map(one).collect()
-    } else {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| RunError::BadExperiment(format!("cannot start threads: {e}")))?
-            .install(|| (0..total).into_par_iter().map(one).collect())
-    };
+    let runs: Vec<Result<Results, RunError>> =
+        match crate::experiment::pool(threads, total as usize)? {
+            None => (0..total).map(one).collect(),
+            Some(pool) => pool.install(|| (0..total).into_par_iter().map(one).collect()),
+        };
     let mut out = Vec::with_capacity(models.len());
     let mut runs = runs.into_iter();
     for _ in models {

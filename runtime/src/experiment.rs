@@ -124,8 +124,13 @@ impl Study {
         threads: usize,
         progress: &(dyn Fn(u32) + Sync),
     ) -> Result<Results, RunError> {
-        let pool = pool(threads)?;
         let mut experiment = self.experiment.clone();
+        // `precision` may add replications up to its maximum.
+        let most = match experiment.precision {
+            Some(_) => experiment.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS),
+            None => 0,
+        };
+        let pool = pool(threads, experiment.replications.max(most) as usize)?;
         let warmup_detection = if experiment.warmup_auto {
             let detection = self.detect_warmup(&pool)?;
             experiment.warmup = detection.warmup_s;
@@ -230,9 +235,21 @@ pub const DEFAULT_MAX_REPLICATIONS: u32 = 100;
 /// Macro-replications of input uncertainty when only `--input-method` asks for it.
 pub const DEFAULT_MACRO_REPLICATIONS: u32 = 20;
 
-/// A pool of `threads` threads (0: all cores), or none for one thread (run on this one).
-fn pool(threads: usize) -> Result<Option<rayon::ThreadPool>, RunError> {
-    if threads == 1 {
+/// The most threads a run starts, whatever it is asked for (`fab run --threads` refuses more):
+/// more than the cores of any machine fab runs on, and few enough to start in moments. Thousands
+/// of threads take seconds to start and hundreds of megabytes of stacks, for nothing.
+pub const MAX_THREADS: usize = 1024;
+
+/// A pool for `work` independent runs on `threads` threads (0: all cores), never more threads than
+/// runs nor than [`MAX_THREADS`]; none when one thread is enough (the runs go on this one). The
+/// runs' results do not depend on the pool.
+pub fn pool(threads: usize, work: usize) -> Result<Option<rayon::ThreadPool>, RunError> {
+    let wanted = match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        threads => threads,
+    };
+    let threads = wanted.min(work).min(MAX_THREADS);
+    if threads <= 1 {
         return Ok(None);
     }
     rayon::ThreadPoolBuilder::new()
@@ -417,5 +434,25 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
         common_random_numbers: a.seed == b.seed,
         confidence,
         indicators: Named(indicators),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_THREADS, pool};
+
+    fn threads(asked: usize, work: usize) -> usize {
+        pool(asked, work).unwrap().map_or(1, |pool| pool.current_num_threads())
+    }
+
+    #[test]
+    fn a_pool_never_has_more_threads_than_work() {
+        assert_eq!(threads(1, 8), 1);
+        assert_eq!(threads(4, 8), 4);
+        assert_eq!(threads(5000, 3), 3, "no more threads than runs");
+        assert_eq!(threads(5000, 1), 1, "one run goes on this thread");
+        assert_eq!(threads(0, 1), 1);
+        assert!(threads(0, 64) >= 1);
+        assert_eq!(threads(MAX_THREADS + 1, 2), 2);
     }
 }
