@@ -165,7 +165,8 @@ enum Command {
         json: bool,
         /// Write the failure trace of the first replication to this CSV file: every failure,
         /// repair end and maintenance per station and mode, in the event-log shape
-        /// `fab reliability FILE --unit s` reads.
+        /// `fab reliability FILE --unit s` reads. Not for a designed experiment or input
+        /// uncertainty, which run many models, nor to a file the model reads or `--out` writes.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["compare", "select", "sensitivity"])]
         trace: Option<String>,
     },

@@ -8,13 +8,19 @@ use std::process::ExitCode;
 
 /// Runs the study named `name`, or the model's only one.
 pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
-    let model = match crate::run::compile_model(&options.file) {
-        Ok(model) => model,
+    let (model, inputs) = match crate::run::compile_model(&options.file) {
+        Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    if let Err(code) = crate::run::prepare_outputs(options) {
-        return code;
-    }
+    let outputs = match crate::run::prepare_outputs(options, &inputs) {
+        Ok(outputs) => outputs,
+        Err(code) => return code,
+    };
+    outputs.finish(optimize(options, &model, name))
+}
+
+/// Runs the study, the outputs prepared.
+fn optimize(options: &Options, model: &fab_runtime::Model, name: Option<&str>) -> ExitCode {
     let known: Vec<&str> = model.optimizations.iter().map(|o| o.name.as_str()).collect();
     let study = match name {
         Some(name) => model.optimizations.iter().find(|o| o.name == name),
@@ -36,7 +42,7 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
         }
         return ExitCode::from(if known.is_empty() || name.is_some() { 1 } else { 2 });
     };
-    let resolved = match resolve_base(&model, study.base, options) {
+    let resolved = match resolve_base(model, study.base, options) {
         Ok(resolved) => resolved,
         Err(code) => return code,
     };

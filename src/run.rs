@@ -48,8 +48,9 @@ fn write_trace(path: &str, study: &Study) -> Result<(), ExitCode> {
     })
 }
 
-/// Compiles a model file, printing its diagnostics; the exit code when it cannot run.
-pub fn compile_model(file: &str) -> Result<fab_runtime::Model, ExitCode> {
+/// Compiles a model file, printing its diagnostics: the model and the files it was read from (its
+/// own first, its imports, the data files it reads), or the exit code when it cannot run.
+pub fn compile_model(file: &str) -> Result<(fab_runtime::Model, Vec<String>), ExitCode> {
     let mut db = Database::default();
     let root = match load_model(&mut db, file) {
         Ok(root) => root,
@@ -62,48 +63,138 @@ pub fn compile_model(file: &str) -> Result<fab_runtime::Model, ExitCode> {
     if !compilation.diagnostics.is_empty() {
         err!("{}", render::render_human(&db, &compilation.diagnostics, crate::use_color()));
     }
-    compilation.model.ok_or_else(|| {
+    let Some(model) = compilation.model else {
         errln!("error: `{file}` has errors; fix them to run it");
-        ExitCode::from(1)
-    })
+        return Err(ExitCode::from(1));
+    };
+    let root = fab_compiler::scope::model_files(&db, root).iter().map(|f| f.path(&db).clone());
+    let inputs = root.chain(db.data_paths()).collect();
+    Ok((model, inputs))
+}
+
+/// The files `--out DIR` writes for a run of one experiment or scenario, the document first.
+const RUN_FILES: [&str; 4] = ["results.json", "stations.csv", "replications.csv", "stations.svg"];
+
+/// The outputs of a run, ready: the folders `--out` created, to remove again if the run fails
+/// before it writes into them.
+#[must_use]
+pub struct Outputs {
+    /// Deepest first.
+    created: Vec<std::path::PathBuf>,
+}
+
+impl Outputs {
+    /// Ends the run with `code`: after a failure, removes the folders `prepare_outputs` created
+    /// that are still empty, so that a run that could not start leaves nothing behind.
+    pub fn finish(self, code: ExitCode) -> ExitCode {
+        if code != ExitCode::SUCCESS {
+            for dir in &self.created {
+                // `remove_dir` removes only an empty folder: nothing written is ever lost.
+                if std::fs::remove_dir(dir).is_err() {
+                    break;
+                }
+            }
+        }
+        code
+    }
 }
 
 /// Fails before anything is simulated when an output could not be written afterwards: `--out`'s
-/// folder is created now, and `--trace` must name a file in an existing folder. A long run should
-/// not end in "cannot create".
-pub fn prepare_outputs(options: &Options) -> Result<(), ExitCode> {
+/// folder is created now, and `--trace` must name a file in an existing folder that is neither
+/// one of the model's files (`inputs`, the model's own first) nor one `--out` writes. A long run
+/// should not end in "cannot create", nor a trace destroy the model or be overwritten.
+pub fn prepare_outputs(options: &Options, inputs: &[String]) -> Result<Outputs, ExitCode> {
+    let mut outputs = Outputs { created: Vec::new() };
     if let Some(dir) = &options.out {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        outputs.created = Path::new(dir)
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        if let Err(e) = std::fs::create_dir_all(dir) {
             errln!("error: cannot create `{dir}`: {e}");
-            ExitCode::from(2)
-        })?;
-    }
-    if let Some(path) = &options.trace {
-        let file = Path::new(path);
-        let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let problem = if !folder.is_dir() {
-            Some(format!("the folder `{}` does not exist", folder.display()))
-        } else if file.is_dir() {
-            Some("it is a folder".to_string())
-        } else {
-            None
-        };
-        if let Some(problem) = problem {
-            errln!("error: cannot write the trace `{path}`: {problem}");
-            return Err(ExitCode::from(2));
+            return Err(outputs.finish(ExitCode::from(2)));
         }
     }
-    Ok(())
+    if let Some(path) = &options.trace
+        && let Some(problem) = trace_problem(path, options.out.as_deref(), inputs)
+    {
+        errln!("error: cannot write the trace `{path}`: {problem}");
+        return Err(outputs.finish(ExitCode::from(2)));
+    }
+    Ok(outputs)
+}
+
+/// Why the trace cannot be written to `path`, if it cannot: its folder is missing, it is a folder,
+/// or writing it would overwrite one of the model's files or be overwritten by one of `out`'s.
+fn trace_problem(path: &str, out: Option<&str>, inputs: &[String]) -> Option<String> {
+    let file = Path::new(path);
+    let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if folder.is_file() {
+        return Some(format!("`{}` is a file, not a folder", folder.display()));
+    }
+    if !folder.is_dir() {
+        return Some(format!("the folder `{}` does not exist", folder.display()));
+    }
+    if file.is_dir() {
+        return Some("it is a folder".to_string());
+    }
+    let trace = resolved(file)?;
+    for (index, input) in inputs.iter().enumerate() {
+        if Path::new(input).canonicalize().is_ok_and(|input| input == trace) {
+            return Some(if index == 0 {
+                format!("it is the model `{input}`, which it would overwrite")
+            } else {
+                format!("it is `{input}`, which the model reads and the trace would overwrite")
+            });
+        }
+    }
+    let dir = out?;
+    let name = RUN_FILES
+        .iter()
+        .find(|name| resolved(&Path::new(dir).join(name)).as_ref() == Some(&trace))?;
+    Some(format!("`--out {dir}` writes `{name}` there, over the trace"))
+}
+
+/// Where `path` leads, links and `..` resolved, for a file that may not exist yet (its folder
+/// must).
+fn resolved(path: &Path) -> Option<std::path::PathBuf> {
+    if let Ok(path) = path.canonicalize() {
+        return Some(path);
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(folder.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Why `--trace` does not apply to `study`, if it does not: the trace is of one model's first
+/// replication, and a designed experiment or input uncertainty runs many models.
+fn untraceable(study: &Study) -> Option<String> {
+    let what = match &study.scenario {
+        Some(scenario) => format!("scenario `{scenario}`"),
+        None => format!("experiment `{}`", study.experiment.name),
+    };
+    if study.experiment.input_uncertainty.is_some() {
+        Some(format!(
+            "`--trace` writes the failure trace of one model's first replication, and {what} \
+             asks for input uncertainty, which redraws the fitted inputs for every \
+             macro-replication: add `--input-uncertainty 0` to trace the model as written"
+        ))
+    } else if study.experiment.design.is_some() {
+        Some(format!(
+            "`--trace` writes the failure trace of one model's first replication, and {what} is \
+             a designed experiment, which runs another model at every point: trace an experiment \
+             without `vary`"
+        ))
+    } else {
+        None
+    }
 }
 
 pub fn run(options: Options) -> ExitCode {
-    let model = match compile_model(&options.file) {
-        Ok(model) => model,
+    let (model, inputs) = match compile_model(&options.file) {
+        Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    if let Err(code) = prepare_outputs(&options) {
-        return code;
-    }
     let asks_input_uncertainty = options.overrides.input_uncertainty.is_some_and(|n| n > 0)
         || options.overrides.input_method.is_some();
     if asks_input_uncertainty
@@ -115,20 +206,37 @@ pub fn run(options: Options) -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    // `--compare`, `--select` and `--sensitivity` refuse `--trace` as arguments.
+    if options.trace.is_some()
+        && let Ok(study) = Study::resolve(&model, options.study.as_deref(), &options.overrides)
+        && let Some(why) = untraceable(&study)
+    {
+        errln!("error: {why}");
+        return ExitCode::from(2);
+    }
+    let outputs = match prepare_outputs(&options, &inputs) {
+        Ok(outputs) => outputs,
+        Err(code) => return code,
+    };
+    outputs.finish(run_prepared(&options, &model))
+}
+
+/// Runs what the command line asks for, its outputs prepared, and reports it.
+fn run_prepared(options: &Options, model: &fab_runtime::Model) -> ExitCode {
     if let Some(name) = &options.sensitivity {
-        return crate::study::sensitivity(&options, &model, name);
+        return crate::study::sensitivity(options, model, name);
     }
     if let Some(selection) = &options.select {
-        return crate::study::select(&options, &model, selection);
+        return crate::study::select(options, model, selection);
     }
     if options.compare.is_none()
-        && let Ok(study) = Study::resolve(&model, options.study.as_deref(), &options.overrides)
+        && let Ok(study) = Study::resolve(model, options.study.as_deref(), &options.overrides)
     {
         if study.experiment.input_uncertainty.is_some() {
-            return crate::study::input_uncertainty(&options, &study);
+            return crate::study::input_uncertainty(options, &study);
         }
         if study.experiment.design.is_some() {
-            return crate::study::design(&options, &study);
+            return crate::study::design(options, &study);
         }
     }
     let studies: Vec<Option<&str>> = match &options.compare {
@@ -139,7 +247,7 @@ pub fn run(options: Options) -> ExitCode {
     // A trace that could not be written after all: reported after the results, not instead.
     let mut trace_failed = None;
     for name in studies {
-        let study = match Study::resolve(&model, name, &options.overrides) {
+        let study = match Study::resolve(model, name, &options.overrides) {
             Ok(study) => study,
             Err(error) => {
                 errln!("error: {error}");
@@ -187,16 +295,17 @@ pub fn run(options: Options) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let results = &all[0];
+    let [document, stations_csv, replications_csv, stations_svg] = RUN_FILES;
     let emitted = emit(
-        &options,
+        options,
         results,
-        "results.json",
+        document,
         || table(&options.file, results),
         || {
             vec![
-                ("stations.csv", report::stations_csv(results)),
-                ("replications.csv", report::replications_csv(results)),
-                ("stations.svg", report::stations_svg(results)),
+                (stations_csv, report::stations_csv(results)),
+                (replications_csv, report::replications_csv(results)),
+                (stations_svg, report::stations_svg(results)),
             ]
         },
     );

@@ -269,6 +269,7 @@ fn unwritable_outputs_fail_before_the_run_and_never_cost_the_results() {
     for (flag, path, message) in [
         ("--out", inside_a_file.to_string_lossy(), "cannot create"),
         ("--trace", missing_folder.to_string_lossy(), "the folder"),
+        ("--trace", blocker.join("trace.csv").to_string_lossy(), "is a file, not a folder"),
         ("--trace", dir.to_string_lossy(), "it is a folder"),
     ] {
         let output = fab(&[&["run"][..], &quick, &[flag, &path]].concat());
@@ -300,6 +301,129 @@ fn unwritable_outputs_fail_before_the_run_and_never_cost_the_results() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A trace never overwrites a file the run reads (the model, an import, a data file) nor is
+/// overwritten by a file `--out` writes: the clash is refused before anything runs, naming both,
+/// and every file is left as it was.
+#[test]
+fn a_trace_never_overwrites_the_model_nor_an_out_file() {
+    let dir = temp_dir("trace_clash");
+    std::fs::create_dir(dir.join("data")).unwrap();
+    let data = dir.join("data/weld_times.csv");
+    std::fs::copy(repo().join("examples/data/weld_times.csv"), &data).unwrap();
+    let model = dir.join("variation.fab");
+    std::fs::copy(repo().join("examples/variation.fab"), &model).unwrap();
+    let cell = dir.join("cell.fab");
+    std::fs::write(&cell, "station extra { cycle = 30 s }\n").unwrap();
+    let main = dir.join("main.fab");
+    std::fs::write(
+        &main,
+        "import \"cell.fab\"\nsource s { interarrival = 1 min }\nsink k\nflow s -> extra -> k\n\
+         experiment e { horizon = 1 d }\n",
+    )
+    .unwrap();
+    let text = |path: &std::path::Path| std::fs::read_to_string(path).unwrap();
+    let before: Vec<String> = [&model, &data, &cell, &main].map(|p| text(p)).into();
+    let quick = ["--replications", "1", "--horizon", "1d", "--warmup", "0s"];
+    let (model, main) = (model.to_string_lossy(), main.to_string_lossy());
+    // The same file by another spelling is the same file.
+    let dotted = dir.join("data/../variation.fab");
+    let cases = [
+        (&*model, dotted.to_string_lossy(), "it is the model"),
+        (&*model, data.to_string_lossy(), "which the model reads"),
+        (&*main, cell.to_string_lossy(), "which the model reads"),
+    ];
+    for (run, trace, message) in cases {
+        let output = fab(&[&["run", run][..], &quick, &["--trace", &trace]].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "--trace {trace}: {text}");
+        assert!(text.contains(message) && text.contains(&*trace), "--trace {trace}: {text}");
+        assert_eq!(stdout(&output), "", "nothing ran");
+    }
+    for name in ["results.json", "stations.csv", "replications.csv", "stations.svg"] {
+        let out = dir.join(format!("out_{name}"));
+        let trace = out.join(name);
+        let (out, trace) = (out.to_string_lossy(), trace.to_string_lossy());
+        let output =
+            fab(&[&["run", &model][..], &quick, &["--out", &out, "--trace", &trace]].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{trace}: {text}");
+        assert!(text.contains(&format!("`--out {out}` writes `{name}`")), "{text}");
+        assert!(text.contains(&format!("the trace `{trace}`")), "{text}");
+        assert_eq!(stdout(&output), "", "nothing ran");
+        assert!(!std::path::Path::new(&*out).exists(), "the folder it made is removed again");
+    }
+    let after: Vec<String> =
+        [&dir.join("variation.fab"), &data, &cell, &dir.join("main.fab")].map(|p| text(p)).into();
+    assert_eq!(before, after, "every file is as it was");
+    // Beside them, the trace is written.
+    let trace = dir.join("trace.csv");
+    run_ok(&[&[&*main][..], &quick, &["--trace", &trace.to_string_lossy()]].concat());
+    assert!(text(&trace).starts_with("asset,mode,time,event,age"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The trace is of one model's first replication: a designed experiment (a model per point) and
+/// input uncertainty (inputs redrawn per macro-replication) refuse `--trace` as a usage error
+/// rather than ignore it.
+#[test]
+fn a_trace_of_many_models_is_refused() {
+    let dir = temp_dir("trace_many");
+    let trace = dir.join("trace.csv");
+    let trace_text = trace.to_string_lossy();
+    let quick = ["--replications", "1", "--horizon", "2d", "--threads", "1"];
+    for (args, message) in [
+        (&["examples/studies.fab", "--experiment", "doe"][..], "designed experiment"),
+        (&["examples/variation.fab", "--experiment", "inputs"][..], "input uncertainty"),
+        (&["examples/variation.fab", "--input-uncertainty", "2"][..], "input uncertainty"),
+    ] {
+        let output = fab(&[&["run"][..], args, &quick, &["--trace", &trace_text]].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains("`--trace`") && text.contains(message), "{args:?}: {text}");
+        assert_eq!(stdout(&output), "", "{args:?}: nothing ran");
+        assert!(!trace.exists(), "{args:?}");
+    }
+    // Without input uncertainty, the model as written is traced.
+    let args = ["examples/variation.fab", "--experiment", "inputs", "--input-uncertainty", "0"];
+    run_ok(&[&args[..], &quick, &["--trace", &trace_text]].concat());
+    assert!(std::fs::read_to_string(&trace).unwrap().starts_with("asset,mode,time,event,age"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A run that fails before it writes anything leaves no `--out` folder behind, but never removes
+/// a folder it did not make.
+#[test]
+fn a_run_that_cannot_start_leaves_no_out_folder() {
+    let dir = temp_dir("no_out");
+    let made = dir.join("new");
+    let out = made.join("deeper");
+    for args in [
+        &["examples/body_shop.fab", "--experiment", "no_such_study"][..],
+        &["examples/body_shop.fab", "--horizon", "1h", "--warmup", "2h"][..],
+        &["examples/studies.fab", "--sensitivity", "no_such_study"][..],
+    ] {
+        let output = fab(&[&["run"][..], args, &["--out", &out.to_string_lossy()]].concat());
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        assert!(!made.exists(), "{args:?}: `{}` is left behind", made.display());
+    }
+    let output = fab(&["optimize", "examples/body_shop.fab", "--out", &out.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!made.exists(), "optimize: `{}` is left behind", made.display());
+    // A folder that was there stays.
+    let dir_text = dir.to_string_lossy();
+    let output = fab(&[
+        "run",
+        "examples/body_shop.fab",
+        "--experiment",
+        "no_such_study",
+        "--out",
+        &dir_text,
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(dir.is_dir());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// `--threads` is refused above the limit, as a usage error before the model is read, and a count

@@ -122,6 +122,12 @@ impl Database {
     pub fn file_system(&self) -> &dyn FileSystem {
         &*self.file_system
     }
+
+    /// The paths of the data files asked for so far (those of `empirical(…)` and `fit(…)`), read
+    /// or not.
+    pub fn data_paths(&self) -> Vec<String> {
+        self.data_files.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect()
+    }
 }
 
 impl Default for Database {
