@@ -83,12 +83,25 @@ fn the_text_report_ranks_families_and_prints_the_expression() {
 /// The README's sample of `fab fit` shows lines it really prints, in order (its `…` skips lines).
 #[test]
 fn the_readme_shows_what_fab_fit_prints() {
-    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    let section = &readme[readme.find("## Fitting distributions").expect("the fitting section")..];
+    assert_shows_what_fab_fit_prints("README.md", "## Fitting distributions");
+}
+
+/// So does docs/fitting.md's.
+#[test]
+fn the_fitting_page_shows_what_fab_fit_prints() {
+    assert_shows_what_fab_fit_prints("docs/fitting.md", "## The command");
+}
+
+/// The first ```sh command after `heading` in the Markdown file `page` prints the lines of the
+/// ```text block after it, in order (its `…` skips lines).
+#[track_caller]
+fn assert_shows_what_fab_fit_prints(page: &str, heading: &str) {
+    let text = std::fs::read_to_string(repo().join(page)).unwrap();
+    let section = &text[text.find(heading).unwrap_or_else(|| panic!("{page}: {heading}"))..];
     let command = section.split("```sh\n").nth(1).and_then(|rest| rest.lines().next()).unwrap();
     let args: Vec<&str> = command.split_whitespace().skip(1).collect();
     assert_eq!(&args[..2], ["fit", "examples/data/weld_times.csv"], "{command}");
-    // The sample leaves out the plots the README's command also writes.
+    // The sample leaves out the plots the command may also write.
     let plots = args.iter().position(|a| *a == "--plot").map_or(args.len(), |at| at);
     let output = fab(&args[..plots]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -96,7 +109,7 @@ fn the_readme_shows_what_fab_fit_prints() {
     let shown = section.split("```text\n").nth(1).and_then(|rest| rest.split("```").next());
     let mut lines = printed.lines();
     for line in shown.expect("a sample output").lines().filter(|l| l.trim() != "…") {
-        assert!(lines.any(|l| l == line), "the README's `fab fit` sample is stale at {line:?}");
+        assert!(lines.any(|l| l == line), "{page}'s `fab fit` sample is stale at {line:?}");
     }
 }
 
