@@ -444,6 +444,45 @@ fn thread_counts_are_bounded() {
     assert_eq!(many, run_ok(&[&args[..], &["--threads", "1"]].concat()));
 }
 
+/// The CSV files hold the numbers of the document, not rounded ones: a share of a few parts in a
+/// billion is not 0, and every cell reads back as the document's value.
+#[test]
+fn csv_numbers_are_the_documents_numbers() {
+    let dir = temp_dir("csv_numbers");
+    let out = dir.to_string_lossy();
+    let args = ["examples/maintenance_plan.fab", "--replications", "2"];
+    run_ok(&[&args[..], &["--out", &out]].concat());
+    let d: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("results.json")).unwrap()).unwrap();
+    let cells = |name: &str| -> Vec<Vec<String>> {
+        let csv = std::fs::read_to_string(dir.join(name)).unwrap();
+        csv.split_terminator("\r\n").map(|row| row.split(',').map(String::from).collect()).collect()
+    };
+    // serde_json reads a number to within an ulp (its `float_roundtrip` is off).
+    let same = |cell: &str, value: &Value| {
+        let (cell, value) = (cell.parse::<f64>().unwrap(), value.as_f64().unwrap());
+        (cell - value).abs() <= 2.0 * f64::EPSILON * value.abs()
+    };
+    let rows = cells("replications.csv");
+    let mut compared = 0;
+    for (column, name) in rows[0].iter().enumerate() {
+        let Some(stat) = d["kpis"].get(name) else { continue };
+        for (row, value) in rows[1..].iter().zip(stat["values"].as_array().unwrap()) {
+            assert!(same(&row[column], value), "{name}: {} for {value}", row[column]);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 2 * 8, "every KPI of both replications");
+    let rows = cells("stations.csv");
+    for (column, name) in rows[0].iter().enumerate().skip(1).take(7) {
+        let mean = &d["stations"][&rows[1][0]][name]["mean"];
+        assert!(same(&rows[1][column], mean), "{name}: {} for {mean}", rows[1][column]);
+    }
+    // The press works a few seconds in a run of years: a share that six decimals made 0.
+    assert_ne!(d["stations"]["press"]["working"]["mean"], 0.0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn out_writes_the_document_the_csv_tables_and_the_chart() {
     let dir = temp_dir("out");

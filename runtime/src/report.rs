@@ -6,9 +6,10 @@
 //! order and declaration order, never a hash, and numbers are printed with fixed precision.
 //!
 //! CSV follows RFC 4180: a header row, CRLF line ends, and fields quoted (with doubled quotes)
-//! when they contain a comma, a quote or a line break. Numbers carry up to six decimals with
-//! trailing zeros trimmed; a missing or non-finite value is an empty field. The JSON results
-//! document keeps full precision; these tables are for reading.
+//! when they contain a comma, a quote or a line break. Numbers are written in full: the shortest
+//! decimal that reads back as the same `f64`, as in the JSON results document, without an
+//! exponent (`0.0000013889`); a missing or non-finite value is an empty field. Chart labels are
+//! rounded to six decimals.
 //!
 //! The chart is a stacked horizontal bar per station, in the Okabe–Ito palette, which stays
 //! distinguishable with the common forms of colour blindness.
@@ -412,7 +413,7 @@ pub fn sensitivity_svg(r: &crate::designed::SensitivityResults) -> String {
             r#"<text x="{:.2}" y="{:.2}" text-anchor="middle">{}</text>"#,
             x(v),
             axis_y + 16.0,
-            number(v)
+            label(v)
         );
     }
     let _ = writeln!(
@@ -523,8 +524,20 @@ impl Csv {
     }
 }
 
-/// Up to six decimals, trailing zeros trimmed; empty when not finite.
+/// A CSV number: the shortest decimal that reads back as `x`, `0` for minus zero; empty when not
+/// finite. Rounding would lose small values (a share of `1.3889e-9` is not `0`).
 fn number(x: f64) -> String {
+    if !x.is_finite() {
+        String::new()
+    } else if x == 0.0 {
+        "0".to_string()
+    } else {
+        x.to_string()
+    }
+}
+
+/// A chart label: up to six decimals, trailing zeros trimmed; empty when not finite.
+fn label(x: f64) -> String {
     if !x.is_finite() {
         return String::new();
     }
@@ -662,8 +675,11 @@ mod tests {
         assert_eq!(rows[1][18], "200");
         let names: Vec<&str> = rows[1..].iter().map(|row| row[0].as_str()).collect();
         assert_eq!(names, ["cut", "weld, \"big\"", "paint <&>\nline"]);
-        // cut: working 0.6 and 0.6·0.9 + 0.004 = 0.544, mean 0.572.
-        assert_eq!(rows[1][1], "0.572");
+        // cut: working 0.6 and 0.6·0.9 + 0.004 = 0.544, mean 0.572, written in full: the value
+        // reads back exactly.
+        let working = r.stations.iter().next().unwrap().1.working.mean;
+        assert!((working - 0.572).abs() < 1e-12, "{working}");
+        assert_eq!(rows[1][1].parse::<f64>(), Ok(working));
         assert_eq!(rows[1][10], "0.2");
         assert!(!rows[1][11].is_empty() && rows[1][11] != "0");
     }
@@ -703,11 +719,17 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_fixed_precision() {
-        assert_eq!(number(0.1 + 0.2), "0.3");
-        assert_eq!(number(-0.0000001), "0");
+    fn numbers_read_back_as_written_and_labels_are_short() {
+        for x in [0.1 + 0.2, -0.0000001, 1.3889e-9, 5e-6, 12.0, 1e21, -3.25] {
+            assert_eq!(number(x).parse::<f64>(), Ok(x), "{}", number(x));
+            assert!(!number(x).contains('e'), "no exponent for a spreadsheet: {}", number(x));
+        }
         assert_eq!(number(12.0), "12");
+        assert_eq!(number(-0.0), "0");
         assert_eq!(number(f64::INFINITY), "");
+        assert_eq!(label(0.1 + 0.2), "0.3");
+        assert_eq!(label(-0.0000001), "0");
+        assert_eq!(label(12.0), "12");
     }
 
     #[test]
