@@ -618,8 +618,15 @@ fn table(file: &str, r: &Results) -> String {
             }
         );
     }
-    let _ =
-        writeln!(out, "(mean ± half-width of the {}% confidence interval)\n", 100.0 * r.confidence);
+    if r.replications > 1 {
+        let _ = writeln!(
+            out,
+            "(mean ± half-width of the {}% confidence interval)\n",
+            100.0 * r.confidence
+        );
+    } else {
+        let _ = writeln!(out, "(one replication gives no confidence interval)\n");
+    }
     let k = &r.kpis;
     let _ = writeln!(out, "  throughput  {} parts/h", pm(&k.throughput_per_hour, 2));
     let _ = writeln!(
@@ -781,8 +788,8 @@ fn maintenance_table(out: &mut String, r: &Results) {
     );
     let _ = writeln!(
         out,
-        "  (line: availability is the stations' mean, times and lost parts their sums; total \
-         includes operating and per-part costs)"
+        "  (line: availability is the stations' mean, times and lost parts their sums{})",
+        if currency.is_some() { "; total includes operating and per-part costs" } else { "" }
     );
     if let Some(currency) = currency {
         let _ = writeln!(
@@ -827,10 +834,16 @@ fn comparison_table(c: &Comparison) -> String {
     for (name, x) in c.indicators.iter() {
         let d = &x.difference;
         let significant = if d.is_significant() { " *" } else { "" };
+        // One replication gives no interval: no `±`, rather than a half-width of zero.
+        let difference = if c.replications > 1 {
+            format!("{:>+12.4} ± {:<8.4}", d.mean_diff, d.half_width)
+        } else {
+            format!("{:>+12.4}", d.mean_diff)
+        };
         let _ = writeln!(
             out,
-            "  {name:width$}  {:>14.4}  {:>14.4}  {:>+12.4} ± {:<8.4}{significant}",
-            x.a.mean, x.b.mean, d.mean_diff, d.half_width
+            "  {name:width$}  {:>14.4}  {:>14.4}  {difference}{significant}",
+            x.a.mean, x.b.mean
         );
     }
     if c.replications < 2 {

@@ -483,6 +483,32 @@ fn csv_numbers_are_the_documents_numbers() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// With one replication there is no interval (docs/results.md): neither a run's table nor a
+/// comparison's shows a `±`, which would read as an exact result.
+#[test]
+fn one_replication_prints_no_interval() {
+    let quick = ["--replications", "1", "--horizon", "2d", "--warmup", "1d"];
+    let table = run_ok(&[&["examples/body_shop.fab"][..], &quick].concat());
+    assert!(!table.contains('±'), "{table}");
+    assert!(table.contains("one replication gives no confidence interval"), "{table}");
+    let compare = ["examples/body_shop.fab", "--compare", "baseline,faster_conveyor"];
+    let compared = run_ok(&[&compare[..], &quick].concat());
+    assert!(!compared.contains('±'), "{compared}");
+    assert!(compared.contains("one replication gives no interval"), "{compared}");
+}
+
+/// The maintenance table's note speaks of the cost total only where the table has one.
+#[test]
+fn the_cost_note_only_with_costs() {
+    let no_costs = ["examples/body_shop.fab", "--replications", "2", "--horizon", "5d"];
+    let table = run_ok(&[&no_costs[..], &["--warmup", "1d"]].concat());
+    let note = table.lines().find(|l| l.contains("(line: availability")).expect(&table);
+    assert!(!note.contains("cost"), "body_shop states no costs: {note}");
+    let costs = ["examples/press_line.fab", "--replications", "2", "--horizon", "10d"];
+    let table = run_ok(&[&costs[..], &["--warmup", "1d"]].concat());
+    assert!(table.contains("total includes operating and per-part costs"), "{table}");
+}
+
 #[test]
 fn out_writes_the_document_the_csv_tables_and_the_chart() {
     let dir = temp_dir("out");
