@@ -873,16 +873,16 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
     Ok(threads)
 }
 
-/// Parses `30d`, `8 h`, `90 min`, `3600` (seconds) with the language's time units.
+/// Parses `30d`, `8 h`, `90 min`, `3600` (seconds), `1e3 h` with the language's numbers and time
+/// units.
 pub fn parse_duration(text: &str) -> Result<f64, String> {
     let text = text.trim();
-    let split = text.find(|c: char| c.is_alphabetic()).unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number
-        .trim()
-        .replace('_', "")
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (e.g. `30d`, `8 h`, `3600`)"))?;
+    let (number, unit) = text.split_at(number_length(text));
+    let not_a_duration = || format!("`{text}` is not a duration (e.g. `30d`, `8 h`, `3600`)");
+    let value: f64 = number.replace('_', "").parse().map_err(|_| not_a_duration())?;
+    if unit.trim_start().starts_with(|c: char| !c.is_alphabetic()) {
+        return Err(not_a_duration());
+    }
     let factor = match unit.trim() {
         "" => 1.0,
         unit => match fab_stdlib::units::lookup(unit) {
@@ -903,10 +903,58 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     Ok(value * factor)
 }
 
+/// The length of the number at the start of `text`, written as in the language (`42`, `3.5`,
+/// `1_000`, `2.5e6`, `1e-3`), with a sign: an `e` followed by digits is an exponent, not a unit.
+fn number_length(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let digits = |mut at: usize| {
+        while bytes.get(at).is_some_and(|b| b.is_ascii_digit() || *b == b'_') {
+            at += 1;
+        }
+        at
+    };
+    let mut end = digits(usize::from(matches!(bytes.first(), Some(b'+' | b'-'))));
+    if bytes.get(end) == Some(&b'.') {
+        end = digits(end + 1);
+    }
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let exponent = end + 1 + usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        if bytes.get(exponent).is_some_and(u8::is_ascii_digit) {
+            end = digits(exponent);
+        }
+    }
+    end
+}
+
 #[cfg(test)]
 mod tests {
-    use super::write_pretty;
+    use super::{parse_duration, write_pretty};
     use serde_json::json;
+
+    #[test]
+    fn durations_are_read_with_the_languages_numbers() {
+        for (text, seconds) in [
+            ("3600", 3600.0),
+            ("1e3", 1000.0),
+            ("2.5E1 h", 90_000.0),
+            ("1e-3h", 3.6),
+            ("1_000 s", 1000.0),
+            ("30d", 2_592_000.0),
+            ("1.5 min", 90.0),
+        ] {
+            assert_eq!(parse_duration(text), Ok(seconds), "{text}");
+        }
+        for (text, message) in [
+            ("3 e3", "`e3` is not a unit of time"),
+            ("1e", "`e` is not a unit of time"),
+            ("1,5h", "is not a duration"),
+            ("abc", "is not a duration"),
+            ("-2d", "not a non-negative duration"),
+        ] {
+            let error = parse_duration(text).unwrap_err();
+            assert!(error.contains(message), "{text}: {error}");
+        }
+    }
 
     #[test]
     fn write_pretty_writes_what_serde_json_pretty_does() {

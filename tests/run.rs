@@ -578,6 +578,20 @@ fn overrides_are_reflected_in_the_document() {
     assert_ne!(d["kpis"]["throughput_per_hour"], other["kpis"]["throughput_per_hour"]);
 }
 
+/// `--horizon` and `--warmup` read numbers as the language writes them: `1e3` is 1000 s, and an
+/// `e` with digits after it is an exponent, not a unit.
+#[test]
+fn durations_are_numbers_of_the_language() {
+    for (horizon, seconds) in [("1e3", 1e3), ("2.5e1 h", 90_000.0), ("1_000s", 1e3)] {
+        let args = ["examples/body_shop.fab", "--replications", "1", "--warmup", "0"];
+        let d = run_json(&[&args[..], &["--horizon", horizon]].concat());
+        assert_eq!(d["horizon_s"].as_f64(), Some(seconds), "--horizon {horizon}");
+    }
+    let output = fab(&["run", "examples/body_shop.fab", "--horizon", "3 e3"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("`e3` is not a unit of time"), "{}", stderr(&output));
+}
+
 #[test]
 fn scenarios_experiments_and_errors() {
     let quick = ["--replications", "2", "--horizon", "2d"];
