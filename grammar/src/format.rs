@@ -255,11 +255,12 @@ impl Formatter<'_> {
         self.comments.partition_point(|comment| (comment.span.start as usize) < offset)
     }
 
-    /// The comments after the start of token `index - 1` and before the start of token `index`
-    /// (a comment inside a quantity's unit counts as after it).
+    /// The comments after the end of token `index - 1` and before the start of token `index`. A
+    /// comment inside a quantity (`50 /* c */ s`) is not among them: it is part of the quantity's
+    /// text, so that it stays between the number and the unit.
     fn comments_before(&self, index: usize) -> &[Comment] {
         let from = match index.checked_sub(1).and_then(|previous| self.tokens.get(previous)) {
-            Some(previous) => self.comment_at(previous.start + 1),
+            Some(previous) => self.comment_at(previous.end),
             None => 0,
         };
         let to = self
@@ -269,9 +270,16 @@ impl Formatter<'_> {
         self.comments.get(from..to.max(from)).unwrap_or(&[])
     }
 
-    /// Whether a comment lies strictly inside the token range.
+    /// Whether a comment lies strictly inside the token range: between two of its tokens, or
+    /// inside one of its quantities.
     fn has_comments(&self, range: &Range<usize>) -> bool {
-        (range.start + 1..range.end).any(|index| !self.comments_before(index).is_empty())
+        let (Some(first), Some(last)) = (
+            self.tokens.get(range.start),
+            range.end.checked_sub(1).and_then(|at| self.tokens.get(at)),
+        ) else {
+            return false;
+        };
+        self.comment_at(first.end) < self.comment_at(last.end)
     }
 
     /// The number of line breaks in the source between two offsets (none when they are reversed).

@@ -440,7 +440,7 @@ impl Formatter<'_> {
         let tokens_to = next.unwrap_or(self.tokens.len()).max(tokens_from);
         let comments_from = previous
             .and_then(|previous| self.tokens.get(previous))
-            .map_or(0, |token| self.comment_at(token.start + 1));
+            .map_or(0, |token| self.comment_at(token.end));
         let comments_to = next
             .and_then(|next| self.tokens.get(next))
             .map_or(self.comments.len(), |token| self.comment_at(token.start))

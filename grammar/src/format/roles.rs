@@ -7,19 +7,22 @@ use crate::ast::{
 };
 use crate::lexer::Token;
 
-use super::{Formatter, Role};
+use super::{Formatter, Role, comment_text};
 
 impl Formatter<'_> {
     // Spelling and roles.
 
     /// Writes each token's text: the source, but a quantity as its number, one space and its unit
-    /// without spaces or comments.
+    /// without spaces. A block comment inside a quantity stays where it was, one space on each
+    /// side (`50 /* c */ s`), since it lies between the same two words of the source.
     pub(super) fn spell_tokens(&mut self) {
         let mut texts = Vec::with_capacity(self.tokens.len());
         for token in &self.tokens {
             let text = match &token.token {
                 Token::Quantity(quantity) => {
-                    format!("{} {}", quantity.value.text, self.compact(quantity.unit.span))
+                    let number_end = token.start + quantity.value.text.len();
+                    let unit = self.compact(Span::new(number_end, token.end));
+                    format!("{} {}", quantity.value.text, unit)
                 }
                 _ => self.source.get(token.start..token.end).unwrap_or("").to_owned(),
             };
@@ -30,16 +33,23 @@ impl Formatter<'_> {
         }
     }
 
-    /// The source in `span` without whitespace and comments.
+    /// The source in `span` without whitespace, but with one space on each side of a comment
+    /// (none at the ends).
     fn compact(&self, span: Span) -> String {
         let mut out = String::new();
         let mut at = span.start as usize;
         let end = (span.end as usize).min(self.source.len());
         let mut next_comment = self.comment_at(at);
+        let mut space = false;
         while at < end {
             if let Some(comment) = self.comments.get(next_comment)
                 && comment.span.start as usize == at
             {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&comment_text(self.source, comment));
+                space = true;
                 at = comment.span.end as usize;
                 next_comment += 1;
                 continue;
@@ -48,6 +58,9 @@ impl Formatter<'_> {
                 break;
             };
             if !character.is_whitespace() {
+                if std::mem::take(&mut space) {
+                    out.push(' ');
+                }
                 out.push(character);
             }
             at += character.len_utf8();

@@ -160,6 +160,19 @@ fn continues_a_member_after_a_line_comment_inside_it() {
 }
 
 #[test]
+fn keeps_a_comment_inside_a_quantity_between_the_same_two_tokens() {
+    check(
+        "product p {\n    a = f(mean = 50 /* c */ s)\n    b = 12 m /* c */ / s\n    c = 2  /* x */ /* y */ m\n}",
+        "product p {\n    a = f(mean = 50 /* c */ s)\n    b = 12 m /* c */ /s\n    c = 2 /* x */ /* y */ m\n}\n",
+    );
+    // A body holding such a comment holds a comment, so it is not kept on one line.
+    check(
+        "buffer b { capacity = 5 /* c */ parts }",
+        "buffer b {\n    capacity = 5 /* c */ parts\n}\n",
+    );
+}
+
+#[test]
 fn keeps_a_separator_that_a_stray_doc_comment_documents() {
     // The doc comment documents the `;`, not `b`: dropping the `;` would give `b` docs.
     check(
