@@ -27,11 +27,15 @@
 //! A comment after the last token on a line stays at the end of that line (a *trailing* comment),
 //! except a `///` doc comment, which goes on a line of its own above what it documents. Other
 //! comments between members or items stay on lines of their own before what follows them
-//! (*leading* comments), keeping at most one blank line above them. A comment inside a member
-//! stays between the same two tokens; a line comment there ends the line and the member goes on,
-//! indented four more spaces. A `///` doc comment documents the token that follows it, so it is
-//! never moved across a token: where removing a separator would let a stray doc comment attach to
-//! the next member, that separator is kept.
+//! (*leading* comments), keeping at most one blank line above them. A comment inside a member,
+//! a header or a flow stays between the same two tokens (one inside a quantity, `50 /* c */ s`,
+//! is part of the quantity's text); a line comment there ends the line and the member goes on,
+//! indented four more spaces, and a comment that starts a line in the source starts one there
+//! too, so that one on a line of its own keeps it. These line breaks stand where the source had
+//! line breaks between the same two tokens, so they leave the lexer's reading unchanged. A `///`
+//! doc comment documents the token that follows it, so it is never moved across a token: where
+//! removing a separator would let a stray doc comment attach to the next member, that separator
+//! is kept.
 //!
 //! # Safety
 //!

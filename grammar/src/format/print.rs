@@ -118,20 +118,29 @@ fn widest_line(text: &str, column: usize) -> usize {
 
 impl Formatter<'_> {
     /// Writes the tokens of `range` from the current position, with the comments between them.
-    /// A line comment ends the line, and the run goes on indented by `indent` plus one level.
+    /// A line comment ends the line, and a comment that starts a line in the source starts one
+    /// here; the run goes on indented by `indent` plus one level.
     fn run(&self, writer: &mut Writer, range: Range<usize>, indent: usize, plan: &Plan) {
         let continuation = indent + INDENT;
         let mut previous: Option<usize> = None;
         let mut space_next = false;
         for index in range.clone() {
             if index > range.start {
+                let mut after = self.tokens.get(index - 1).map_or(0, |token| token.end);
+                let mut comment_line = false;
                 for comment in self.comments_before(index) {
-                    space_next = self.inline_comment(writer, comment, continuation);
+                    (space_next, comment_line) =
+                        self.comment_in_run(writer, comment, after, index, continuation);
+                    after = comment.span.end as usize;
                 }
-                if self.keep_line_break(index - 1) {
+                // After a block comment that starts a line, what followed it on that line stays
+                // there: the source's line break is the one before the comment.
+                if self.keep_line_break(index - 1) && !comment_line {
                     writer.newline(continuation);
                 }
-                if let Some(&break_indent) = plan.breaks.get(&index) {
+                if let Some(&break_indent) = plan.breaks.get(&index)
+                    && !comment_line
+                {
                     if plan.comma_before == Some(index) && !writer.at_line_start() {
                         writer.push(",");
                     }
@@ -158,21 +167,50 @@ impl Formatter<'_> {
         }
     }
 
-    /// Writes a comment inside a run of tokens. Returns whether the next token needs a space
-    /// (after a block comment); a line comment ends the line instead.
-    fn inline_comment(&self, writer: &mut Writer, comment: &Comment, continuation: usize) -> bool {
+    /// Writes a comment that lies before token `next`, inside a run of tokens or before the `{`
+    /// of a body; `after` is the source offset where the token or comment before it ends. A
+    /// comment that starts a line in the source starts one here, indented by `indent` and after
+    /// a blank line if the source had one, so that a comment on a line of its own keeps its line;
+    /// a line comment ends the line, and so does a block comment on a line of its own. Other
+    /// comments follow what is before them after one space (none after `(` or `[`).
+    ///
+    /// Returns whether the next token needs a space (after a block comment), and whether the line
+    /// holds only a block comment that starts it, which the next token follows on that line as
+    /// it did in the source. Line breaks are kept only where the source had them, and the lexer
+    /// reads any run of them like one, so the tokens mean what they meant.
+    fn comment_in_run(
+        &self,
+        writer: &mut Writer,
+        comment: &Comment,
+        after: usize,
+        next: usize,
+        indent: usize,
+    ) -> (bool, bool) {
+        let start = comment.span.start as usize;
+        let end = comment.span.end as usize;
+        let starts_line = self.newlines(after, start) > 0;
         let block = comment.kind == CommentKind::Block;
         let after_open = block && writer.out.ends_with(['(', '[']);
-        if !writer.at_line_start() && !after_open {
+        if starts_line {
+            writer.line_break(self.newlines(after, start) >= 2, indent);
+        } else if !writer.at_line_start() && !after_open {
             writer.push(" ");
         }
         writer.push(&comment_text(self.source, comment));
-        if block {
-            true
-        } else {
-            writer.newline(continuation);
-            false
+        if !block {
+            writer.newline(indent);
+            return (false, false);
         }
+        let next_start = self.tokens.get(next).map_or(self.source.len(), |token| token.start);
+        let following = self
+            .comments
+            .get(self.comment_at(end))
+            .map_or(next_start, |comment| next_start.min(comment.span.start as usize));
+        if starts_line && self.newlines(end, following) > 0 {
+            writer.newline(indent);
+            return (false, false);
+        }
+        (true, starts_line)
     }
 
     /// Writes a run on one line if it fits; otherwise breaks its widest bracketed list one element
@@ -288,7 +326,8 @@ impl Formatter<'_> {
         writer.out
     }
 
-    /// `flow a -> b -> c` on one line when it fits, else one hop per line.
+    /// `flow a -> b -> c` on one line when it fits and no comment inside it ends or starts a
+    /// line, else one hop per line.
     fn flow(&self, writer: &mut Writer, range: Range<usize>, indent: usize) {
         let column = writer.column();
         let mut trial = Writer::at_column(column);
@@ -338,9 +377,13 @@ impl Formatter<'_> {
     /// holds no comment and it fits; otherwise one member per line.
     fn body(&self, writer: &mut Writer, body: &Body, indent: usize) {
         let (open, close) = self.braces(body);
-        // After a line comment, the `{` starts a line of its own at the body's indentation.
+        // After a line comment, or one on a line of its own, the `{` starts a line of its own at
+        // the body's indentation.
+        let mut after =
+            open.checked_sub(1).and_then(|at| self.tokens.get(at)).map_or(0, |token| token.end);
         for comment in self.comments_before(open) {
-            self.inline_comment(writer, comment, indent);
+            self.comment_in_run(writer, comment, after, open, indent);
+            after = comment.span.end as usize;
         }
         if !writer.at_line_start() {
             writer.push(" ");

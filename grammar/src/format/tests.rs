@@ -160,6 +160,49 @@ fn continues_a_member_after_a_line_comment_inside_it() {
 }
 
 #[test]
+fn keeps_own_line_comments_on_their_lines_inside_flows_headers_and_members() {
+    // Between two hops: the flow goes one hop per line, the comment on its own line between them.
+    check(
+        "flow arr -> mill\n    // between hops\n    -> done",
+        "flow arr\n    -> mill\n    // between hops\n    -> done\n",
+    );
+    check("flow a ->\n// c\nb", "flow a\n    ->\n    // c\n    b\n");
+    check("flow a\n\n\n    // c\n    -> b", "flow a\n\n    // c\n    -> b\n");
+    // Between a header and its `{`: at the indentation of the `{`, which starts a line.
+    check(
+        "conveyor c1\n// c\n{\n    length = 12 m\n}",
+        "conveyor c1\n// c\n{\n    length = 12 m\n}\n",
+    );
+    check(
+        "scenario fast : baseline\n    // c\n{ c1.speed = 0.6 m/s }",
+        "scenario fast : baseline\n// c\n{ c1.speed = 0.6 m/s }\n",
+    );
+    check(
+        "station s {\n    failure wear\n        // c\n    { repair = 1 h }\n}",
+        "station s {\n    failure wear\n    // c\n    { repair = 1 h }\n}\n",
+    );
+    // Between two tokens of a header or a member: four spaces further in, as after a line comment.
+    check(
+        "scenario fast :\n// c\nbaseline { c1.speed = 0.6 m/s }",
+        "scenario fast :\n    // c\n    baseline { c1.speed = 0.6 m/s }\n",
+    );
+    check(
+        "product p {\n    a = f(x = 1,\n  // c\n  /// d\n  y = 2)\n    b = 1 + // one\n    // two\n    2\n}",
+        "product p {\n    a = f(x = 1,\n        // c\n        /// d\n        y = 2)\n    b = 1 + // one\n        // two\n        2\n}\n",
+    );
+    // A block comment that starts a line starts one; one on a line of its own keeps it.
+    check(
+        "product p {\n    a = f(1,\n /* c */ 2)\n    b = 1 +\n    /* c */\n    2\n    c = 1 + /* c */\n    2\n}",
+        "product p {\n    a = f(1,\n        /* c */ 2)\n    b = 1 +\n        /* c */\n        2\n    c = 1 + /* c */ 2\n}\n",
+    );
+    // A line break that ends a unit, before an own-line comment, is not doubled.
+    check(
+        "product p {\n    a = (12 m\n /* c */ / s)\n}",
+        "product p {\n    a = (12 m\n        /* c */ / s)\n}\n",
+    );
+}
+
+#[test]
 fn keeps_a_comment_inside_a_quantity_between_the_same_two_tokens() {
     check(
         "product p {\n    a = f(mean = 50 /* c */ s)\n    b = 12 m /* c */ / s\n    c = 2  /* x */ /* y */ m\n}",
