@@ -109,11 +109,14 @@ impl Writer {
     }
 }
 
-/// The number of characters on the longest line of `text`, the first line counted from `column`.
+/// The number of characters on the longest line of `text`, the first line counted from `column`,
+/// without the trailing whitespace that the finished text will not have (a line comment may end
+/// in spaces).
 fn widest_line(text: &str, column: usize) -> usize {
+    let width = |line: &str| line.trim_end().chars().count();
     let mut lines = text.split('\n');
-    let first = column + lines.next().map_or(0, |line| line.chars().count());
-    lines.map(|line| line.chars().count()).fold(first, usize::max)
+    let first = column + lines.next().map_or(0, width);
+    lines.map(width).fold(first, usize::max)
 }
 
 impl Formatter<'_> {
@@ -126,6 +129,10 @@ impl Formatter<'_> {
         let mut space_next = false;
         for index in range.clone() {
             if index > range.start {
+                // The comma a broken list adds goes before the comments, which may end the line.
+                if plan.comma_before == Some(index) {
+                    writer.push(",");
+                }
                 let mut after = self.tokens.get(index - 1).map_or(0, |token| token.end);
                 let mut comment_line = false;
                 for comment in self.comments_before(index) {
@@ -141,9 +148,6 @@ impl Formatter<'_> {
                 if let Some(&break_indent) = plan.breaks.get(&index)
                     && !comment_line
                 {
-                    if plan.comma_before == Some(index) && !writer.at_line_start() {
-                        writer.push(",");
-                    }
                     writer.newline(break_indent);
                 }
             }
@@ -213,15 +217,15 @@ impl Formatter<'_> {
         (true, starts_line)
     }
 
-    /// Writes a run on one line if it fits; otherwise breaks its widest bracketed list one element
-    /// per line (when it holds no comment). `after` is the width of what follows on the line.
+    /// Writes a run as it comes if every line fits; otherwise breaks its widest bracketed list
+    /// one element per line. `after` is the width of what follows on the last line. The lines a
+    /// comment ends or starts count like any other: the decision depends only on the tokens, the
+    /// comments and the line breaks the layout keeps, so a second pass makes the same one.
     fn long_run(&self, writer: &mut Writer, range: Range<usize>, indent: usize, after: usize) {
         let column = writer.column();
         let mut trial = Writer::at_column(column);
         self.run(&mut trial, range.clone(), indent, &Plan::default());
-        let one_line = !trial.out.contains('\n');
-        let fits = widest_line(&trial.out, column) + after <= MAX_WIDTH;
-        if !one_line || fits || self.has_comments(&range) {
+        if widest_line(&trial.out, column) + after <= MAX_WIDTH {
             writer.push(&trial.out);
             return;
         }
@@ -247,7 +251,9 @@ impl Formatter<'_> {
                 }
                 Some(Token::RightParen | Token::RightBracket) => {
                     depth = depth.saturating_sub(1);
-                    let wider = widest.is_none_or(|(open, close)| index - open_at > close - open);
+                    let wider = widest.is_none_or(|(open, close)| {
+                        self.list_width(open_at, index) > self.list_width(open, close)
+                    });
                     let list = matches!(self.role(open_at), Role::CallParen | Role::ListOpen);
                     if depth == 0 && index > open_at + 1 && wider && list {
                         widest = Some((open_at, index));
@@ -281,6 +287,13 @@ impl Formatter<'_> {
             plan.comma_before = Some(close);
         }
         Some(plan)
+    }
+
+    /// The number of tokens between an opening delimiter and its closing one, without a trailing
+    /// comma that a one-line layout drops: breaking a list adds one, and the next pass must still
+    /// find the same list the widest.
+    fn list_width(&self, open: usize, close: usize) -> usize {
+        (open + 1..close).filter(|&index| !self.droppable_comma(index)).count()
     }
 
     // Structure.

@@ -144,6 +144,25 @@ fn breaks_long_argument_lists_one_per_line() {
 }
 
 #[test]
+fn breaks_the_same_list_again_in_a_second_pass() {
+    // The trailing comma inside `f(1.50,)` is dropped; counted, it made the tuple the widest list
+    // in the first pass, and the list beside it was the widest in the second.
+    let long = "\"a long string to push the line of this member past the hundredth column\"";
+    check(
+        &format!("product p {{\n    a = [{long}, f() / m] >= (f(1.50,) of busy_time,)\n}}"),
+        &format!(
+            "product p {{\n    a = [\n        {long},\n        f() / m,\n    ] >= (f(1.50) of busy_time,)\n}}\n"
+        ),
+    );
+    // A line comment's trailing spaces, which the output drops, do not make its line too long.
+    let pad = format!("\"{}\"", "x".repeat(82));
+    check(
+        &format!("product p {{\n    a = f({pad}, // c   \n    y)\n}}"),
+        &format!("product p {{\n    a = f({pad}, // c\n        y)\n}}\n"),
+    );
+}
+
+#[test]
 fn keeps_comments_where_they_were() {
     check(
         "//! File docs.\n\n\n// Leading.\n/* block */ sink done /* after */\n/// Docs.\nstation s { // on the brace\n  cycle = 1 s // trailing\n\n\n  // own line\n  repair = /* inside */ 2 min\n  // dangling\n}\n// end",
@@ -212,6 +231,56 @@ fn keeps_a_comment_inside_a_quantity_between_the_same_two_tokens() {
     check(
         "buffer b { capacity = 5 /* c */ parts }",
         "buffer b {\n    capacity = 5 /* c */ parts\n}\n",
+    );
+}
+
+#[test]
+fn breaks_long_lines_that_hold_comments() {
+    let comment = "/* a fairly long block comment inside this call, past the hundredth column */";
+    check(
+        &format!("source arr {{\n    interarrival = exponential(mean = 50 s {comment})\n}}"),
+        &format!(
+            "source arr {{\n    interarrival = exponential(\n        mean = 50 s, {comment}\n    )\n}}\n"
+        ),
+    );
+    check(
+        &format!("product p {{\n    a = f(/* x */ x = 1, {comment} y = 2, z = (3, 4))\n}}"),
+        &format!(
+            "product p {{\n    a = f(/* x */\n        x = 1, {comment}\n        y = 2,\n        z = (3, 4),\n    )\n}}\n"
+        ),
+    );
+    // A line comment ends its line; the list breaks when another line of the member is too long.
+    let long = "\"a rather long string, to push this line well past the hundredth column of the file it is in\"";
+    check(
+        &format!(
+            "product p {{\n    a = f(x = 1, // first\n    y = {long}, z = 3 // last\n    )\n}}"
+        ),
+        &format!(
+            "product p {{\n    a = f(\n        x = 1, // first\n        y = {long},\n        z = 3, // last\n    )\n}}\n"
+        ),
+    );
+    // Own-line comments in a broken list keep their lines; one before `)` follows the comma.
+    check(
+        &format!(
+            "product p {{\n    a = f(x = 1,\n    // own\n    y = {long}\n    // end\n    )\n}}"
+        ),
+        &format!(
+            "product p {{\n    a = f(\n        x = 1,\n        // own\n        y = {long},\n        // end\n    )\n}}\n"
+        ),
+    );
+    // A block comment that starts a line keeps what followed it on its line.
+    check(
+        &format!("product p {{\n    a = f(x = 1,\n    /* own */ y = {long})\n}}"),
+        &format!(
+            "product p {{\n    a = f(\n        x = 1,\n        /* own */ y = {long},\n    )\n}}\n"
+        ),
+    );
+    // A header too: the widest list of a template's parameters breaks.
+    check(
+        &format!("component Cell(t: Duration, {comment} d: Duration) : station {{ cycle = t }}"),
+        &format!(
+            "component Cell(\n    t: Duration, {comment}\n    d: Duration,\n) : station {{ cycle = t }}\n"
+        ),
     );
 }
 
