@@ -95,6 +95,56 @@ fn fmt_usage_and_io_errors_exit_2() {
     assert_eq!(fab(&["fmt", "--check"]).status.code(), Some(2));
 }
 
+/// Comments inside an item, as a probe wrote them: on a line of its own between two hops of a
+/// flow and before a `{`, between a number and its unit, and in a member too long for one line.
+const COMMENTED: &str = "source arr {
+    product = Part
+    interarrival = exponential(mean = 50 /* c */ s)
+    cycle = normal(mean = 50 s, sd = 5 s /* a fairly long block comment inside this call, past 100 */)
+}
+
+conveyor c1
+// before the brace
+{
+    length = 12 m
+}
+
+flow arr -> c1
+    // own-line comment between hops
+    -> done
+";
+const COMMENTED_CANONICAL: &str = "source arr {
+    product = Part
+    interarrival = exponential(mean = 50 /* c */ s)
+    cycle = normal(
+        mean = 50 s,
+        sd = 5 s, /* a fairly long block comment inside this call, past 100 */
+    )
+}
+
+conveyor c1
+// before the brace
+{
+    length = 12 m
+}
+
+flow arr
+    -> c1
+    // own-line comment between hops
+    -> done
+";
+
+#[test]
+fn fmt_keeps_comments_on_their_lines_and_between_their_tokens() {
+    let paths =
+        write_files(&[("commented.fab", COMMENTED), ("canonical.fab", COMMENTED_CANONICAL)]);
+    let output = fab(&["fmt", &paths[0]]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(read(&paths[0]), COMMENTED_CANONICAL);
+    let check = fab(&["fmt", "--check", &paths[0], &paths[1]]);
+    assert_eq!(check.status.code(), Some(0), "not a fixed point:\n{}", stdout(&check));
+}
+
 #[test]
 fn the_repository_models_are_canonical() {
     let mut files: Vec<String> = std::fs::read_dir(repo().join("examples"))
