@@ -112,7 +112,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
     FamilyDecl {
         name: "normal",
         doc: "Normal (Gaussian). For quantities that cannot be negative (durations, lengths) it is \
-              truncated at 0, and a warning says so.",
+              truncated at 0, and a warning says so when the mean is less than 3 sd (W0401).",
         signatures: &[&[MEAN, SD]],
         support: "(-∞, ∞), or [0, ∞) when truncated",
         reads_data: false,
@@ -368,8 +368,7 @@ impl Distribution {
             Distribution::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
             Distribution::Normal { mean, sd, truncated } => {
                 if *truncated && *sd > 0.0 {
-                    let alpha = -mean / sd;
-                    mean + sd * standard_normal_pdf(alpha) / upper_tail(alpha)
+                    mean + sd * inverse_mills_ratio(-mean / sd)
                 } else {
                     *mean
                 }
@@ -402,7 +401,7 @@ impl Distribution {
             Distribution::Normal { mean, sd, truncated } => {
                 if *truncated && *sd > 0.0 {
                     let alpha = -mean / sd;
-                    let lambda = standard_normal_pdf(alpha) / upper_tail(alpha);
+                    let lambda = inverse_mills_ratio(alpha);
                     sd * sd * (1.0 + alpha * lambda - lambda * lambda)
                 } else {
                     sd * sd
@@ -676,9 +675,35 @@ fn upper_tail(x: f64) -> f64 {
     0.5 * libm::erfc(x / std::f64::consts::SQRT_2)
 }
 
+/// φ(x) / P(Z > x), the mean of a standard normal beyond `x` (the inverse Mills ratio). Far in
+/// the tail both the density and the tail underflow (from x ≈ 38) and their quotient would be
+/// 0 / 0; there the asymptotic series of P(Z > x) / φ(x), 1/x − 1/x³ + 3/x⁵ − 15/x⁷ + 105/x⁹,
+/// is exact to about 10⁻¹¹ from x = 30.
+fn inverse_mills_ratio(x: f64) -> f64 {
+    if x < 30.0 {
+        return standard_normal_pdf(x) / upper_tail(x);
+    }
+    let y = 1.0 / (x * x);
+    x / (1.0 - y * (1.0 - y * (3.0 - y * (15.0 - 105.0 * y))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_normal_truncated_far_in_its_tail_has_a_finite_mean() {
+        // normal(mean = -100 s, sd = 1 s) kept above 0: the mean of Z beyond 100 is about 100.01
+        // (scipy: truncnorm(100, inf).mean() = 100.00999801...), so the truncated mean is 0.01 s.
+        let far = Distribution::Normal { mean: -100.0, sd: 1.0, truncated: true };
+        assert!((far.mean() - 0.009_998_01).abs() < 1e-7, "{}", far.mean());
+        assert!(far.variance().is_finite() && far.variance() > 0.0, "{}", far.variance());
+        // Where the series takes over, it agrees with the quotient (scipy: 30.03325966743...).
+        let quotient = standard_normal_pdf(30.0) / upper_tail(30.0);
+        let series = inverse_mills_ratio(30.0);
+        assert!((quotient - series).abs() < 1e-10 * series, "{quotient} {series}");
+        assert!((series - 30.033_259_667_4).abs() < 1e-9, "{series}");
+    }
 
     fn build_with(family: &str, params: &[(&str, f64)]) -> Result<Distribution, InvalidParameter> {
         let get = |name: &str| params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
