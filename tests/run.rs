@@ -1217,6 +1217,27 @@ fn a_source_that_floods_the_model_is_refused_before_it_runs() {
 }
 
 #[test]
+fn a_life_that_ends_under_minimal_repairs_of_no_time_is_named() {
+    // Once the age passes the uniform's end, each repair (of no time) is followed by a failure at
+    // the same instant. The run used to stop blaming parts, interarrivals and cycles.
+    let path = write_temp(
+        "worn_out.fab",
+        "source s { interarrival = 1 min }\nstation w {\n cycle = 30 s\n failure f {\n\
+         after = uniform(min = 1 h, max = 2 h) of calendar_time\n repair = 0 s\n\
+         restores = old\n }\n}\nsink k\nflow s -> w -> k\n\
+         experiment e { horizon = 10 h\n replications = 1 }\n",
+    );
+    let output = fab(&["run", &path, "--threads", "1"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("[W0402]"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("`w` fails again as soon as each repair ends"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn a_conveyor_too_long_or_too_slow_for_the_clock_never_delivers() {
     // A travel time beyond the nanosecond clock (2·10¹⁰ m at 1 m/s is about 634 years, 12 m at
     // 10⁻³⁰⁰ m/s longer still) used to wrap the arrival instant round to a few milliseconds, so

@@ -827,12 +827,53 @@ fn share_and_interval_rules(ctx: &mut Ctx, checked: &CheckedBody) {
     for mode in &checked.nested {
         if let Some(field) = mode.fields.get("restores") {
             range_rule(ctx, "restores", field);
+            worn_out_rule(ctx, mode, field);
         }
     }
     for (name, field) in &checked.fields {
         let last = name.rsplit('.').next().unwrap_or(name);
         range_rule(ctx, last, field);
     }
+}
+
+/// W0402: a repair that keeps some of the age (`restores = old`, or less than 100 %) of a life
+/// that cannot exceed a bound — a fixed life, a count of cycles, or a law of bounded support
+/// (`uniform`, `triangular`, `pert`, `empirical`). The virtual age climbs to the bound, and the
+/// lives left shrink to nothing: the mode ends up failing again as soon as each repair ends.
+fn worn_out_rule(ctx: &mut Ctx, mode: &CheckedNested, restores: &crate::value::Field) {
+    let keeps_age = match &restores.value {
+        Value::Word(word) => word == "old",
+        Value::Number(Quantity { si: Some(share), .. }) => *share < 1.0,
+        _ => false,
+    };
+    let Some(life) = mode.fields.get("after") else { return };
+    fn longest(value: &Value) -> Option<f64> {
+        match value {
+            Value::Clocked { value, .. } => longest(value),
+            Value::Number(Quantity { si, .. }) => *si,
+            Value::Dist(dist) => dist.dist.as_ref().map(|d| d.support().1),
+            _ => None,
+        }
+    }
+    let Some(bound) = longest(&life.value).filter(|b| b.is_finite()) else { return };
+    if !keeps_age || bound <= 0.0 {
+        return;
+    }
+    ctx.push(
+        Diagnostic::warning(
+            "W0402",
+            format!("`{}` wears out for good: its life has an end", mode.name),
+        )
+        .primary(life.value_location.clone(), "no life lasts longer than this")
+        .secondary(restores.value_location.clone(), "each repair keeps age")
+        .help(
+            "A repair that keeps age leaves a virtual age that climbs towards the longest \
+                 life, and the life left after it shrinks to nothing: the mode ends up failing \
+                 again as soon as each repair ends. Use `restores = new` for a fixed or bounded \
+                 life, or a law without an end (`weibull`, `lognormal`, `gamma`) for imperfect \
+                 repair.",
+        ),
+    );
 }
 
 fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {

@@ -195,6 +195,7 @@ codes! {
     "E0403" => "invalid distribution parameters",
     "E0404" => "data file cannot be used",
     "W0401" => "normal distribution truncated at zero",
+    "W0402" => "a repair that keeps age of a life that has an end",
     "E0501" => "cycle of component templates",
     "E0502" => "wrong template arguments",
     "E0601" => "component not reachable from a source",

@@ -88,8 +88,9 @@ const ZERO_TIME_LIMIT: u64 = 10_000_000;
 pub enum RunError {
     /// The model uses a construct this runtime does not simulate yet.
     Unsupported { component: String, what: String },
-    /// Parts circulate without time passing.
-    ZeroTimeLoop { time_s: f64, component: String },
+    /// Parts circulate without time passing, or (`failing`) a station fails again as soon as
+    /// each repair of no time ends.
+    ZeroTimeLoop { time_s: f64, component: String, failing: bool },
     /// The experiment's numbers make no run (horizon ≤ warm-up, no replications).
     BadExperiment(String),
     /// No scenario or experiment of that name.
@@ -102,10 +103,16 @@ impl fmt::Display for RunError {
             RunError::Unsupported { component, what } => {
                 write!(f, "`{component}`: {what} is not simulated yet")
             }
-            RunError::ZeroTimeLoop { time_s, component } => write!(
+            RunError::ZeroTimeLoop { time_s, component, failing: false } => write!(
                 f,
                 "parts circulate without time passing at t = {time_s} s (last at `{component}`): \
                  give a source a non-zero interarrival or a station a non-zero cycle"
+            ),
+            RunError::ZeroTimeLoop { time_s, component, failing: true } => write!(
+                f,
+                "`{component}` fails again as soon as each repair ends, without time passing, \
+                 at t = {time_s} s: a repair of no time that keeps the age of a life that has an \
+                 end (W0402); give the repair a duration, or renew the life (`restores = new`)"
             ),
             RunError::BadExperiment(why) => f.write_str(why),
             RunError::UnknownStudy(name) => write!(f, "no experiment or scenario named `{name}`"),
@@ -707,6 +714,7 @@ impl<'m> Sim<'m> {
                     return Err(RunError::ZeroTimeLoop {
                         time_s: crate::time::secs(self.now),
                         component: self.name(event.node).to_string(),
+                        failing: matches!(event.kind, Kind::Failure | Kind::Repair),
                     });
                 }
             } else {
