@@ -5,8 +5,10 @@
 //! angle is never mistaken for a ratio, a price for a number, or `20000 cycles` for a plain 20000.
 //!
 //! Count is a *soft* dimension: where a count is expected, a bare number is accepted (`capacity = 5`);
-//! where a rate is expected, `30 parts/h` and `1 / 2 min` are both accepted. See
-//! [`Dimension::accepts`]. Every other exponent must match exactly.
+//! where a rate is expected, `30 parts/h` and `1 / 2 min` are both accepted; more generally two
+//! dimensions that differ only in count match when one has no count exponent (a time per part is
+//! a duration), except that a plain ratio refuses a count. See [`Dimension::accepts`]. Every other
+//! exponent must match exactly.
 //!
 //! Every unit converts to SI by a factor (no unit here has an offset): seconds, metres, kilograms,
 //! radians, the model's one currency, and counts.
