@@ -249,10 +249,7 @@ fn run_prepared(options: &Options, model: &fab_runtime::Model) -> ExitCode {
     for name in studies {
         let study = match Study::resolve(model, name, &options.overrides) {
             Ok(study) => study,
-            Err(error) => {
-                errln!("error: {error}");
-                return ExitCode::from(1);
-            }
+            Err(error) => return resolve_failed(&error),
         };
         if study.experiment.input_uncertainty.is_some() {
             errln!(
@@ -489,10 +486,19 @@ pub fn resolve_base(
     options: &Options,
 ) -> Result<Study, ExitCode> {
     let name = &model.experiments[base.0 as usize].name;
-    Study::resolve(model, Some(name), &options.overrides).map_err(|error| {
-        errln!("error: {error}");
-        ExitCode::from(1)
-    })
+    Study::resolve(model, Some(name), &options.overrides).map_err(|error| resolve_failed(&error))
+}
+
+/// Reports a study that cannot be set up: a name the model does not have is exit 1, as for
+/// `optimize` and `sensitivity` studies. The checker refuses a model's own experiments that make
+/// no run, so numbers that make none (`--replications 0`, a `--warmup` past the `--horizon`) are
+/// the command line's doing, a usage error (exit 2).
+pub fn resolve_failed(error: &fab_runtime::RunError) -> ExitCode {
+    errln!("error: {error}");
+    match error {
+        fab_runtime::RunError::BadExperiment(_) => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
 }
 
 /// Runs a study under a progress bar labelled `label`, printing its error: the exit code 1 when

@@ -301,10 +301,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
                 return ExitCode::from(1);
             }
             Ok(study) => studies.push(study),
-            Err(error) => {
-                errln!("error: {error}");
-                return ExitCode::from(1);
-            }
+            Err(error) => return crate::run::resolve_failed(&error),
         }
     }
     let first_stage = studies[0].experiment.replications.max(2) as usize;

@@ -109,6 +109,7 @@ impl Study {
         if e.replications == 0 {
             return Err(RunError::BadExperiment("at least one replication is needed".into()));
         }
+        crate::engine::check_span(e)?;
         Ok(study)
     }
 

@@ -490,30 +490,37 @@ pub fn simulate_traced(
     Ok((results, sim.named_trace()))
 }
 
+/// The experiment's span of time makes a run: its horizon exceeds its warm-up and fits the
+/// nanosecond clock.
+pub(crate) fn check_span(experiment: &Experiment) -> Result<(), RunError> {
+    if experiment.horizon.is_nan() || experiment.horizon <= experiment.warmup {
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}`: the horizon ({} s) must exceed the warm-up ({} s)",
+            experiment.name, experiment.horizon, experiment.warmup
+        )));
+    }
+    // Time is whole nanoseconds below `NEVER / 2` (about 292 years): a longer horizon would
+    // be cut short while the results report it in full.
+    let longest = crate::time::longest_run_s();
+    if experiment.horizon >= longest {
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}`: the horizon ({} h) is longer than the longest run, {:.0} h (about 292 \
+             years of nanoseconds)",
+            experiment.name,
+            experiment.horizon / 3600.0,
+            longest / 3600.0
+        )));
+    }
+    Ok(())
+}
+
 impl<'m> Sim<'m> {
     fn new(
         model: &'m Model,
         experiment: &'m Experiment,
         replication: u32,
     ) -> Result<Sim<'m>, RunError> {
-        if experiment.horizon.is_nan() || experiment.horizon <= experiment.warmup {
-            return Err(RunError::BadExperiment(format!(
-                "experiment `{}`: the horizon ({} s) must exceed the warm-up ({} s)",
-                experiment.name, experiment.horizon, experiment.warmup
-            )));
-        }
-        // Time is whole nanoseconds below `NEVER / 2` (about 292 years): a longer horizon would
-        // be cut short while the results report it in full.
-        let longest = crate::time::longest_run_s();
-        if experiment.horizon >= longest {
-            return Err(RunError::BadExperiment(format!(
-                "experiment `{}`: the horizon ({} h) is longer than the longest run, {:.0} h (about 292 \
-                 years of nanoseconds)",
-                experiment.name,
-                experiment.horizon / 3600.0,
-                longest / 3600.0
-            )));
-        }
+        check_span(experiment)?;
         let seed = experiment.seed;
         let count = model.graph.node_count();
         // Engine numbers: by kind, in model order within each kind.
