@@ -694,6 +694,18 @@ fn table(file: &str, r: &Results) -> String {
             );
         }
     }
+    if !r.conveyors.is_empty() {
+        let _ = writeln!(out, "\n  conveyor     mean content  mean transit   blocked");
+        for (name, c) in r.conveyors.iter() {
+            let _ = writeln!(
+                out,
+                "  {name:12} {:>12}  {:>10.1} s  {:>8}",
+                pm(&c.mean_content, 2),
+                c.mean_transit_s.mean,
+                percent(&c.blocked)
+            );
+        }
+    }
     if !r.resources.is_empty() {
         let _ = writeln!(
             out,

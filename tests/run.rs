@@ -223,6 +223,13 @@ fn every_example_runs_and_prints_the_table_and_the_document() {
         let first = d["bottlenecks"][0]["station"].as_str().unwrap();
         let marked = table.lines().find(|l| l.contains("◀ bottleneck")).unwrap();
         assert_eq!(marked.split_whitespace().next(), Some(first), "{file}:\n{table}");
+        // Every buffer and conveyor has its row.
+        for group in ["buffers", "conveyors"] {
+            for name in d[group].as_object().unwrap().keys() {
+                let row = |l: &&str| l.split_whitespace().next() == Some(name.as_str());
+                assert!(table.lines().any(|l| row(&l)), "{file}: no row for `{name}`:\n{table}");
+            }
+        }
     }
 }
 
