@@ -577,7 +577,7 @@ fn check_staffing<'db>(
             parallel: number(b, "parallel").unwrap_or(1.0),
             stops: !b.nested.is_empty()
                 || b.fields.contains_key("failure")
-                || b.fields.contains_key("maintenance"),
+                || b.fields.get("maintenance").is_some_and(maintains),
             crew: None,
             needs: Vec::new(),
             needs_location: None,
@@ -618,7 +618,7 @@ fn check_staffing<'db>(
                     "crew" => staffing.set_crew(db, field),
                     "needs" => staffing.set_needs(db, field),
                     "parallel" => staffing.parallel = field.value.si().unwrap_or(1.0),
-                    "maintenance" => staffing.stops = true,
+                    "maintenance" => staffing.stops |= maintains(field),
                     _ => continue,
                 }
                 changed = true;
@@ -639,6 +639,15 @@ fn check_staffing<'db>(
         }
     }
     out.extend(found.into_iter().map(|(_, d)| d));
+}
+
+/// Whether a station's `maintenance` field stops it now and then: any strategy but `reactive`
+/// (repairs on failure only, which is no maintenance of its own).
+fn maintains(field: &Field) -> bool {
+    match &field.value {
+        Value::Word(name) | Value::Call(crate::value::CallValue { name, .. }) => name != "reactive",
+        _ => true,
+    }
 }
 
 /// The problems of one set of holdings, each with a key that names it whatever the scenario
