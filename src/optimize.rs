@@ -61,10 +61,6 @@ fn optimize(options: &Options, model: &fab_runtime::Model, name: Option<&str>) -
     )
 }
 
-fn unit_of(r: &OptimizationResults, unit: &str, quantity: &str) -> String {
-    r.unit_of(quantity, unit)
-}
-
 fn table(file: &str, r: &OptimizationResults) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -74,14 +70,13 @@ fn table(file: &str, r: &OptimizationResults) -> String {
     );
     let _ = writeln!(out, "search: {} (common random numbers)", r.method);
     for o in &r.objectives {
-        let unit = unit_of(r, &o.unit, &o.quantity);
-        let unit = if unit.is_empty() { String::new() } else { format!(" [{unit}]") };
+        let unit = if o.unit.is_empty() { String::new() } else { format!(" [{}]", o.unit) };
         let sense = if o.maximize { "maximize" } else { "minimize" };
         let _ = writeln!(out, "objective: {sense} {}{unit}", o.quantity);
     }
     for c in &r.constraints {
-        let unit = unit_of(r, &c.unit, &c.quantity);
-        let line = format!("subject to: {} {} {} {unit}", c.quantity, c.relation, bound(c.bound));
+        let line =
+            format!("subject to: {} {} {} {}", c.quantity, c.relation, bound(c.bound), c.unit);
         let _ = writeln!(out, "{}", line.trim_end());
     }
     let _ = writeln!(
@@ -106,9 +101,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
             .zip(&point.objectives)
             .filter(|(o, _)| shown(&o.quantity))
             .map(|(o, s)| {
-                format!("{} {} {}", o.quantity, pm(s, 4), unit_of(r, &o.unit, &o.quantity))
-                    .trim_end()
-                    .to_string()
+                format!("{} {} {}", o.quantity, pm(s, 4), o.unit.clone()).trim_end().to_string()
             })
             .collect();
         format!("{}   {}", values.join(", "), objectives.join(", ")).trim_end().to_string()

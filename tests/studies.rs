@@ -273,6 +273,8 @@ fn optimize_finds_the_barlow_proschan_age_replacement_optimum() {
     ]);
     let (t_star, c_star) = (354.57, 0.475055);
     assert!((age_replacement_cost_rate(t_star) - c_star).abs() < 1e-6, "the test's own C(T)");
+    // A money measure's unit names the currency, in the document as in the table.
+    assert_eq!(r["objectives"][0]["unit"], "EUR/h");
     let points = r["points"].as_array().unwrap();
     assert!(points.len() <= 30 && r["runs"].as_u64().unwrap() == points.len() as u64);
     let best = &points[r["best"].as_u64().unwrap() as usize];

@@ -168,16 +168,16 @@ pub(crate) fn run_points(
 ) -> Result<Vec<Results>, RunError> {
     if experiment.warmup_auto || experiment.precision.is_some() {
         return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: every point of a design or sensitivity study runs the same \
-             replications and warm-up; give `warmup` a duration and drop `precision` (or run \
-             the experiment alone to choose them)",
+            "experiment `{}`: every point of a design, sensitivity or optimize study runs the \
+             same replications and warm-up; give `warmup` a duration and drop `precision` (or \
+             run the experiment alone to choose them)",
             experiment.name
         )));
     }
     if experiment.input_uncertainty.is_some() {
         return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: input uncertainty runs the model as written; a design or \
-             sensitivity study varies it: run them as separate experiments",
+            "experiment `{}`: input uncertainty runs the model as written; a design, \
+             sensitivity or optimize study varies it: run them as separate experiments",
             experiment.name
         )));
     }

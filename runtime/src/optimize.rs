@@ -227,7 +227,7 @@ pub fn run_optimization(
             .iter()
             .map(|o| ObjectiveInfo {
                 quantity: quantity_name(study, &o.quantity),
-                unit: quantity_unit(study, &o.quantity),
+                unit: quantity_unit(model, study, &o.quantity),
                 maximize: o.maximize,
             })
             .collect(),
@@ -236,7 +236,7 @@ pub fn run_optimization(
             .iter()
             .map(|c| ConstraintInfo {
                 quantity: quantity_name(study, &c.quantity),
-                unit: quantity_unit(study, &c.quantity),
+                unit: quantity_unit(model, study, &c.quantity),
                 relation: if c.at_least { ">=" } else { "<=" }.into(),
                 bound: c.bound,
             })
@@ -384,25 +384,22 @@ fn quantity_name(study: &Optimization, quantity: &Quantity) -> String {
     }
 }
 
-fn quantity_unit(study: &Optimization, quantity: &Quantity) -> String {
+/// A quantity's unit as reported: a money measure's in the model's currency (`EUR/h` for
+/// `cost_rate`), a factor's as its range was written.
+fn quantity_unit(model: &Model, study: &Optimization, quantity: &Quantity) -> String {
     match quantity {
         Quantity::Measure { name } => {
-            measure(name).map(|m| m.unit().to_string()).unwrap_or_default()
+            let unit = measure(name).map(|m| m.unit().to_string()).unwrap_or_default();
+            match &model.currency {
+                Some(currency) if is_money(name) => format!("{currency}{unit}"),
+                _ => unit,
+            }
         }
         Quantity::Factor { index } => study.factors[*index].unit.clone(),
     }
 }
 
 impl OptimizationResults {
-    /// A quantity's unit as reported: a money measure's unit in the model's currency
-    /// (`EUR/h` for `cost_rate`).
-    pub fn unit_of(&self, quantity: &str, unit: &str) -> String {
-        match &self.currency {
-            Some(currency) if is_money(quantity) => format!("{currency}{unit}"),
-            _ => unit.to_string(),
-        }
-    }
-
     /// One row per evaluated point: factor values, round, feasibility, every objective's and
     /// constraint's mean and half-width, and whether it is the best or on the Pareto front.
     pub fn csv(&self) -> String {
@@ -418,11 +415,11 @@ impl OptimizationResults {
             let _ = write!(out, ",{}", labelled(&f.path, &f.unit));
         }
         for o in &self.objectives {
-            let name = labelled(&o.quantity, &self.unit_of(&o.quantity, &o.unit));
+            let name = labelled(&o.quantity, &o.unit);
             let _ = write!(out, ",{name},{name} half_width");
         }
         for c in &self.constraints {
-            let name = labelled(&c.quantity, &self.unit_of(&c.quantity, &c.unit));
+            let name = labelled(&c.quantity, &c.unit);
             let _ = write!(out, ",{name},{name} half_width");
         }
         out.push_str(",feasible,best\n");
@@ -449,7 +446,7 @@ impl OptimizationResults {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n",
             );
         };
-        let unit = self.unit_of(&objective.quantity, &objective.unit);
+        let unit = objective.unit.clone();
         let y_label = if unit.is_empty() {
             objective.quantity.clone()
         } else {
