@@ -259,9 +259,17 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
                 let total = |f: &&FactorSensitivity| f.total.as_ref().map_or(0.0, |s| s.mean);
                 rows.sort_by(|a, b| total(b).total_cmp(&total(a)));
                 for f in rows {
+                    // An index of a measure undefined in some run (a lead time where no part
+                    // was delivered) is itself undefined.
                     let cell = |s: &Option<fab_runtime::results::Stat>| {
                         s.as_ref()
-                            .map(|s| format!("{:.3} ± {:.3}", s.mean, s.half_width))
+                            .map(|s| {
+                                if s.mean.is_nan() {
+                                    "n/a".to_string()
+                                } else {
+                                    format!("{:.3} ± {:.3}", s.mean, s.half_width)
+                                }
+                            })
                             .unwrap_or_default()
                     };
                     let _ = writeln!(
