@@ -147,6 +147,8 @@ pub fn stations_svg(r: &Results) -> String {
     );
     if let Some(name) = bottleneck {
         let share = r.stations.get(name).map_or(0.0, |s| s.bottleneck.mean);
+        // Cut as the row labels are, so that a long name stays on the canvas.
+        let name = shorten(name, MAX_LABEL);
         let _ = write!(subtitle, "; bottleneck: {} ({:.1} % of time)", name, 100.0 * share);
     }
     open_document(&mut svg, WIDTH, height, &title, &subtitle);
@@ -751,6 +753,22 @@ mod tests {
             assert!(svg.contains(state.colour) && svg.contains(state.label));
         }
         assert_eq!(svg, stations_svg(&r), "deterministic");
+    }
+
+    #[test]
+    fn a_long_bottleneck_name_is_cut_in_the_subtitle_as_in_its_row() {
+        let mut r = results();
+        let long = "weld_cell_of_the_second_body_side_line_left_hand".to_string();
+        r.stations.0[1].0 = long.clone();
+        r.bottlenecks[0].station = long.clone();
+        let svg = stations_svg(&r);
+        // (The bars' tooltips keep the whole name.)
+        assert!(
+            !svg.contains(&format!("bottleneck: {long}")),
+            "the whole name runs off the canvas"
+        );
+        let cut = crate::chart::shorten(&long, 32);
+        assert!(svg.contains(&format!("bottleneck: {cut} (")), "{svg}");
     }
 
     #[test]
