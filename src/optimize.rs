@@ -207,9 +207,10 @@ fn bound(value: f64) -> String {
 /// The Barlow–Proschan optimum beside the simulated one, when the study is the textbook case.
 fn analytic_check(r: &OptimizationResults) -> Option<String> {
     let a = r.analytic.as_ref()?;
+    let outside = if a.within_range { "" } else { ", outside the range searched" };
     Some(format!(
         "analytic (Barlow–Proschan, Weibull β = {}, η = {} h, c_p = {}, c_f = {}, durations \
-         neglected): T* = {:.2} h, C(T*) = {:.6} /h; C at the found age = {:.6} /h",
+         neglected): T* = {:.2} h{outside}, C(T*) = {:.6} /h; C at the found age = {:.6} /h",
         a.shape,
         round(a.scale_h),
         a.cost_preventive,

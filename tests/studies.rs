@@ -674,7 +674,8 @@ fn analytic_of(name: &str, edit: impl Fn(String) -> String) -> Value {
 #[test]
 fn the_analytic_optimum_is_claimed_only_for_the_textbook_study() {
     let study = "    minimize cost_rate\n";
-    assert!(analytic_of("plain.fab", |t| t)["optimal_age_h"].is_f64());
+    let plain = analytic_of("plain.fab", |t| t);
+    assert!(plain["optimal_age_h"].is_f64() && plain["within_range"] == true, "{plain}");
     let robot = analytic_of("robot.fab", |t| {
         t.replace(
             "sink done",
@@ -713,6 +714,8 @@ fn the_analytic_optimum_is_right_where_the_cost_rate_is_flat() {
     });
     assert!((flat["optimal_age_h"].as_f64().unwrap() - 13634.11728).abs() < 0.01, "{flat}");
     assert!((flat["optimal_cost_rate_per_h"].as_f64().unwrap() - 1.10773216743247).abs() < 1e-12);
+    // The study searched 50–2000 h, so T* lies beyond anything it could find, and says so.
+    assert_eq!(flat["within_range"], false, "{flat}");
     let free = analytic_of("free.fab", |t| t.replace("preventive = 100 EUR", "preventive = 0 EUR"));
     assert!(free.is_null(), "{free}");
 }

@@ -76,6 +76,9 @@ pub struct AnalyticOptimum {
     /// The age the search found best (h) and the analytic cost rate there (per hour).
     pub found_age_h: f64,
     pub cost_rate_at_found_per_h: f64,
+    /// Whether T* lies within the range the study searched: outside it, no search of that range
+    /// could find it.
+    pub within_range: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -343,6 +346,7 @@ fn analytic_optimum(
         cost_rate_at_found_per_h: fab_stdlib::maintenance::age_replacement_cost_rate(
             *shape, eta, cp, cf, found,
         ),
+        within_range: (info.low..=info.high).contains(&t_star_in_unit),
     })
 }
 
