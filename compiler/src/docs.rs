@@ -151,6 +151,17 @@ pub fn builtins_reference() -> String {
             );
         }
     };
+    out.push_str("\n## Item keywords\n\nItems that declare no kind of their own.\n\n");
+    out.push_str("| keyword | form | meaning |\n| --- | --- | --- |\n");
+    for keyword in catalog::ITEM_KEYWORDS {
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} |",
+            keyword.name,
+            keyword.form.replace('|', "\\|"),
+            keyword.doc.replace('|', "\\|")
+        );
+    }
     out.push_str("\n## Declaration kinds\n");
     for kind in catalog::KINDS {
         let directional =

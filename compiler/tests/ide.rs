@@ -129,6 +129,23 @@ fn hover_on_a_template_instance_shows_its_resolved_parameters() {
 }
 
 #[test]
+fn hover_on_the_item_keywords_reads_their_table() {
+    // `flow`, `component` and `import` start items of no declaration kind; they had no hover.
+    let text = "import \"std/equipment.fab\"\n\
+                component Cell(t: Duration) : station { cycle = t }\n\
+                source s { interarrival = 1 min }\nstation w : Cell(t = 30 s)\nsink k\n\
+                flow s -> w -> k\n";
+    for (marker, keyword) in
+        [("im|port", "import"), ("compo|nent", "component"), ("fl|ow s", "flow")]
+    {
+        let (word, markdown) = hover_at(&at(text, marker));
+        assert_eq!(word, keyword);
+        let decl = catalog::item_keyword(keyword).unwrap();
+        assert!(markdown.contains(decl.form) && markdown.contains(decl.doc), "{markdown}");
+    }
+}
+
+#[test]
 fn hover_on_template_parameters() {
     let (_, in_body) = hover_at(&at(LONG_LINE, "mean = cycle|_time"));
     assert!(in_body.contains("cycle_time: Duration") && in_body.contains("template `Cell`"));

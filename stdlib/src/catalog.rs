@@ -1045,6 +1045,49 @@ pub const CALLABLES: &[CallableDecl] = &[
     },
 ];
 
+/// A keyword that starts an item but declares no kind of its own: `flow`, `component`, `import`.
+#[derive(Debug)]
+pub struct ItemKeywordDecl {
+    pub name: &'static str,
+    /// The item's form, for hover and the reference.
+    pub form: &'static str,
+    /// The editor snippet completion inserts (`$1`… are tab stops).
+    pub snippet: &'static str,
+    pub doc: &'static str,
+}
+
+/// Every item keyword besides the declaration kinds, declared once: completion, hover and the
+/// generated reference read it.
+pub const ITEM_KEYWORDS: &[ItemKeywordDecl] = &[
+    ItemKeywordDecl {
+        name: "flow",
+        form: "flow A -> B -> C",
+        snippet: "flow ${1:from} -> ${2:to}",
+        doc: "Connects components: a part leaving each one goes on to the next. A component \
+              with several successors offers its part to the first, in flow order, that can \
+              take it, unless a `route` draws one.",
+    },
+    ItemKeywordDecl {
+        name: "component",
+        form: "component Name(param: Type = default, …) : kind { … }",
+        snippet: "component ${1:Name}(${2:param}: ${3:Duration}) : ${4:station} {\n\t$0\n}",
+        doc: "A reusable template with typed parameters: `station w1 : Name(param = …)` makes \
+              an instance of it.",
+    },
+    ItemKeywordDecl {
+        name: "import",
+        form: "import \"path.fab\"",
+        snippet: "import \"$1\"",
+        doc: "Brings another file's declarations into scope; `\"std/…\"` names the standard \
+              library. Imports are transitive.",
+    },
+];
+
+/// Looks an item keyword up (`flow`, `component`, `import`).
+pub fn item_keyword(name: &str) -> Option<&'static ItemKeywordDecl> {
+    ITEM_KEYWORDS.iter().find(|keyword| keyword.name == name)
+}
+
 /// Looks a declaration kind up by its keyword.
 pub fn kind(name: &str) -> Option<&'static KindDecl> {
     KINDS.iter().find(|kind| kind.name == name)

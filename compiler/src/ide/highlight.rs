@@ -206,7 +206,7 @@ fn classify(marked: &(Symbol, bool), span: Span) -> Option<SemanticToken> {
         Symbol::Definition(Definition::Nested { .. }) => {
             Some(SemanticToken { span, kind: TokenKind::Nested, modifiers: declaration })
         }
-        Symbol::Kind(_) | Symbol::NestedKind(_) => {
+        Symbol::Kind(_) | Symbol::NestedKind(_) | Symbol::ItemKeyword(_) => {
             Some(SemanticToken { span, kind: TokenKind::Keyword, modifiers: 0 })
         }
         Symbol::Field { .. } => builtin(TokenKind::Field),

@@ -87,6 +87,7 @@ fn symbol_hover(
             ]))
         }
         Symbol::Kind(kind) => Some(kind_hover(kind)),
+        Symbol::ItemKeyword(keyword) => Some(join(vec![code(keyword.form), keyword.doc.into()])),
         Symbol::NestedKind(nested) => Some(join(vec![
             code(&format!("{} NAME {{ … }}", nested.keyword)),
             nested.doc.to_string(),

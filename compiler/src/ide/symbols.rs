@@ -54,6 +54,8 @@ pub enum Symbol {
     Kind(&'static KindDecl),
     /// The keyword of a named nested item (`failure`).
     NestedKind(&'static NestedDecl),
+    /// A keyword that starts an item of no declaration kind (`flow`, `component`, `import`).
+    ItemKeyword(&'static catalog::ItemKeywordDecl),
     /// A built-in field; `owner` says whose (`station`, `failure`, `costs`, `experiment`).
     Field {
         field: &'static FieldDecl,
@@ -268,6 +270,18 @@ impl Walker<'_> {
     }
 
     fn item(&mut self, item: &Item) {
+        let keyword = match &item.kind {
+            ItemKind::Import(_) => catalog::item_keyword("import"),
+            ItemKind::Template(_) => catalog::item_keyword("component"),
+            ItemKind::Flow(_) => catalog::item_keyword("flow"),
+            ItemKind::Decl(_) | ItemKind::Error => None,
+        };
+        if let Some(keyword) = keyword {
+            // The item's span starts at its first token, the keyword.
+            let start = item.span.start as usize;
+            let span = Span::new(start, start + keyword.name.len());
+            self.emit(span, Symbol::ItemKeyword(keyword), false);
+        }
         match &item.kind {
             ItemKind::Import(import) => {
                 let symbol = match resolve_import(self.db, self.file, &import.path.value) {

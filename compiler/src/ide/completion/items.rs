@@ -189,20 +189,12 @@ pub(super) fn item_snippets(replace: Span) -> Vec<CompletionItem> {
                 .rank(1),
         );
     }
-    for (keyword, snippet, doc) in [
-        ("flow", "flow ${1:from} -> ${2:to}", "Connects components: `flow A -> B -> C`."),
-        (
-            "component",
-            "component ${1:Name}(${2:param}: ${3:Duration}) : ${4:station} {\n\t$0\n}",
-            "A reusable template with typed parameters.",
-        ),
-        ("import", "import \"$1\"", "Brings another file's declarations into scope."),
-    ] {
+    for keyword in catalog::ITEM_KEYWORDS {
         items.push(
-            CompletionItem::new(keyword, CompletionKind::Keyword, replace)
-                .snippet(snippet)
+            CompletionItem::new(keyword.name, CompletionKind::Keyword, replace)
+                .snippet(keyword.snippet)
                 .detail("item")
-                .doc(doc)
+                .doc(keyword.doc)
                 .rank(1),
         );
     }
