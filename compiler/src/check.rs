@@ -1638,7 +1638,7 @@ fn report_no_field(
     ctx: &mut Ctx,
     path: &ast::Path,
     name: &ast::Ident,
-    candidates: &[&'static str],
+    candidates: &[&str],
     owner: &str,
 ) {
     let mut diagnostic = Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
@@ -1678,12 +1678,21 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static catalog::
     };
     let decl = kind_decl(kind);
     let field_name = &segments[1];
+    // A path that goes on past the field it names would be applied to nothing: `press.bearing.
+    // repair.mean` (a distribution's parameter is not a field) or `press.costs.repair.x`.
+    let ends_at = |ctx: &mut Ctx, depth: usize, owner: &str| match segments.get(depth) {
+        Some(extra) => {
+            report_no_field(ctx, path, extra, &[], owner);
+            false
+        }
+        None => true,
+    };
     if let Some(field) = decl.field(&field_name.name) {
         return match (field.ty, segments.get(2)) {
             (_, None) => Some(field),
             (ValueType::Record(record), Some(inner)) => {
                 match catalog::find_field(record, &inner.name) {
-                    Some(f) => Some(f),
+                    Some(f) => ends_at(ctx, 3, &format!("`{}`", inner.name)).then_some(f),
                     None => unknown_field(
                         ctx,
                         inner,
@@ -1697,16 +1706,49 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static catalog::
             }
         };
     }
-    // `press.bearing.repair`: a field of a named nested item.
-    if let Some(inner) = segments.get(2) {
-        for nested in decl.nested {
-            if let Some(field) = catalog::find_field(nested.fields, &inner.name) {
-                return Some(field);
-            }
-        }
+    // `press.bearing.repair`: a field of a named nested item the component declares (its own or
+    // its template's); a scenario cannot add one.
+    let checked = check_item(ctx.db, declaration.file, declaration.key.clone());
+    let modes: Vec<(String, String)> = checked
+        .body
+        .iter()
+        .flat_map(|body| &body.nested)
+        .map(|nested| (nested.keyword.clone(), nested.name.clone()))
+        .collect();
+    if let Some(inner) = segments.get(2)
+        && let Some((keyword, _)) = modes.iter().find(|(_, name)| *name == field_name.name)
+        && let Some(nested) = decl.nested(keyword)
+    {
+        return match catalog::find_field(nested.fields, &inner.name) {
+            Some(field) => ends_at(ctx, 3, &format!("`{}`", inner.name)).then_some(field),
+            None => unknown_field(
+                ctx,
+                inner,
+                nested.fields.iter().map(|f| f.name).collect(),
+                &format!("{keyword} `{}`", field_name.name),
+            ),
+        };
     }
-    let candidates = decl.fields.iter().map(|f| f.name).collect();
-    unknown_field(ctx, field_name, candidates, &format!("{} `{}`", decl.name, target.name))
+    let candidates: Vec<&str> = (decl.fields.iter().map(|f| f.name))
+        .chain(modes.iter().map(|(_, name)| name.as_str()))
+        .collect();
+    let owner = format!("{} `{}`", decl.name, target.name);
+    if segments.len() > 2 && !decl.nested.is_empty() {
+        // `press.jams.after`: a mode the component does not declare (or a typo of one).
+        let mut diagnostic = Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
+            .primary(
+                ctx.loc(field_name.span),
+                format!("{owner} has no field or failure mode `{}`", field_name.name),
+            )
+            .help("A scenario changes the fields of what the model declares; it cannot add a failure mode.");
+        if let Some(best) = did_you_mean(&field_name.name, candidates.iter().copied()) {
+            diagnostic = diagnostic.suggest(ctx.loc(field_name.span), best);
+        }
+        ctx.push(diagnostic);
+        return None;
+    }
+    report_no_field(ctx, path, field_name, &candidates, &owner);
+    None
 }
 
 /// A scenario changes a resource's numbers, not what it is (E0103): a resource declared without
