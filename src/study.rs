@@ -10,7 +10,6 @@ use fab_runtime::model::Model;
 use fab_runtime::report;
 use fab_runtime::simulate;
 use fab_runtime::uncertainty::{InputUncertaintyResults, run_input_uncertainty};
-use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -352,10 +351,9 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
             simulate(&study.model, &study.experiment, taken[system])
                 .map(|r| stat(&r).values.first().copied().unwrap_or(f64::NAN))
         };
-        let runs: Vec<Result<f64, fab_runtime::RunError>> = match &pool {
-            None => needs.iter().map(one).collect(),
-            Some(pool) => pool.install(|| needs.par_iter().map(one).collect()),
-        };
+        let runs = fab_runtime::experiment::map_runs(pool.as_ref(), 0..needs.len() as u32, |i| {
+            one(&needs[i as usize])
+        });
         for (&system, run) in needs.iter().zip(runs) {
             match run {
                 Ok(value) => {

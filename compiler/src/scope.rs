@@ -211,6 +211,19 @@ pub fn set_file(db: &mut crate::db::Database, path: &str, text: String) -> Sourc
     file
 }
 
+/// Takes the file at `path` out of the workspace (it was deleted): a model that imports it then
+/// reports the import unresolved.
+pub fn remove_file(db: &mut crate::db::Database, path: &str) {
+    use salsa::Setter;
+    let Some(workspace) = Workspace::try_get(db) else { return };
+    if !workspace.files(db).contains_key(path) {
+        return;
+    }
+    let mut files = workspace.files(db).clone();
+    files.remove(path);
+    workspace.set_files(db).to(files);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -228,9 +228,12 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     let of_kind = |kind: DeclKind| {
         graph.nodes.iter().enumerate().filter(move |(_, n)| n.kind == kind).map(|(i, _)| i)
     };
-    let forward = reachable(of_kind(DeclKind::Source), &successors);
-    let backward = reachable(of_kind(DeclKind::Sink), &graph.predecessor_lists());
-    for (index, node) in graph.nodes.iter().enumerate().filter(|_| !graph.incomplete) {
+    let reachability = (!graph.incomplete).then(|| {
+        let forward = reachable(of_kind(DeclKind::Source), &successors);
+        (forward, reachable(of_kind(DeclKind::Sink), &graph.predecessor_lists()))
+    });
+    for (index, node) in graph.nodes.iter().enumerate() {
+        let Some((forward, backward)) = &reachability else { break };
         let name = &node.declaration.name;
         if !forward[index] {
             out.push(
@@ -708,23 +711,32 @@ fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String,
             _ => Vec::new(),
         })
         .collect();
-    let reach: Vec<Vec<bool>> =
-        (0..n).map(|i| reachable(waits_on[i].iter().copied(), &waits_on)).collect();
+    // Only a station that waits on another can be in a circle: most models have none, and the
+    // rest few, so reachability is worked out for those alone.
+    let waiting: Vec<usize> = (0..n).filter(|&i| !waits_on[i].is_empty()).collect();
+    let reach: Vec<Option<Vec<bool>>> = (0..n)
+        .map(|i| {
+            let starts = waits_on[i].iter().copied();
+            (!waits_on[i].is_empty()).then(|| reachable(starts, &waits_on))
+        })
+        .collect();
+    let reaches = |i: usize, j: usize| reach[i].as_ref().is_some_and(|row| row[j]);
     // "`A`'s crew, held by `B`'s servers": the first station in i's circle that holds it.
     let crew_label = |i: usize| {
         let holder = waits_on[i]
             .iter()
-            .find(|&&j| reach[j][i])
+            .find(|&&j| reaches(j, i))
             .map_or("", |&j| holdings.stations[j].station.as_str());
         format!("`{}`'s crew, held by `{holder}`'s servers", holdings.stations[i].station)
     };
     let mut reported = vec![false; n];
-    for i in 0..n {
-        if reported[i] || !reach[i][i] {
+    for &i in &waiting {
+        if reported[i] || !reaches(i, i) {
             continue;
         }
         // The stations that wait on each other in a circle with `i`.
-        let circle: Vec<usize> = (0..n).filter(|&j| reach[i][j] && reach[j][i]).collect();
+        let circle: Vec<usize> =
+            waiting.iter().copied().filter(|&j| reaches(i, j) && reaches(j, i)).collect();
         for &j in &circle {
             reported[j] = true;
         }

@@ -51,8 +51,9 @@ impl LineIndex {
         LineIndex { starts, ends, len: text.len() as u32 }
     }
 
-    /// The number of lines: one more than the number of line terminators.
-    pub fn line_count(&self) -> u32 {
+    /// The number of lines: one more than the number of line terminators (for the tests).
+    #[cfg(test)]
+    fn line_count(&self) -> u32 {
         self.starts.len() as u32
     }
 

@@ -15,7 +15,6 @@
 use fab_compiler::Database;
 use fab_compiler::db::{FileSystem, OsFileSystem, SourceFile};
 use fab_compiler::scope::{load_model, set_file};
-use salsa::Setter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -166,7 +165,7 @@ impl Workspace {
             Ok(text) => {
                 set_file(&mut self.db, &path, text);
             }
-            Err(_) => self.forget_file(&path),
+            Err(_) => fab_compiler::scope::remove_file(&mut self.db, &path),
         }
     }
 
@@ -206,21 +205,10 @@ impl Workspace {
                 true
             }
             Err(_) => {
-                self.forget_file(path);
+                fab_compiler::scope::remove_file(&mut self.db, path);
                 true
             }
         }
-    }
-
-    /// Removes a file from the compiler's workspace.
-    fn forget_file(&mut self, path: &str) {
-        let Some(workspace) = fab_compiler::db::Workspace::try_get(&self.db) else { return };
-        if !workspace.files(&self.db).contains_key(path) {
-            return;
-        }
-        let mut files = workspace.files(&self.db).clone();
-        files.remove(path);
-        workspace.set_files(&mut self.db).to(files);
     }
 
     /// The paths of every loaded file.

@@ -16,7 +16,6 @@ use crate::model::{DesignKind, Experiment, Model, Sensitivity, SensitivityMethod
 use crate::results::{Results, Stat};
 use fab_stdlib::catalog::{self, MeasureDecl};
 use fab_stdlib::random::Stream;
-use rayon::prelude::*;
 use serde::Serialize;
 
 /// A measure a design, a sensitivity study or a search reports per point: its declaration in
@@ -210,11 +209,8 @@ pub(crate) fn run_models(
         progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);
         result
     };
-    let runs: Vec<Result<Results, RunError>> =
-        match crate::experiment::pool(threads, total as usize)? {
-            None => (0..total).map(one).collect(),
-            Some(pool) => pool.install(|| (0..total).into_par_iter().map(one).collect()),
-        };
+    let pool = crate::experiment::pool(threads, total as usize)?;
+    let runs = crate::experiment::map_runs(pool.as_ref(), 0..total, one);
     let mut out = Vec::with_capacity(models.len());
     let mut runs = runs.into_iter();
     for _ in models {

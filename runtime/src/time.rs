@@ -27,6 +27,20 @@ pub fn ns(seconds: f64) -> u64 {
     }
 }
 
+/// Seconds to nanoseconds, rounded up: a conveyor never looks at a part before it got there. Clamped
+/// as [`ns`] is: a span too long for the clock (a 2·10¹⁰ m belt, a speed of 10⁻³⁰⁰ m/s) becomes
+/// `NEVER / 2`, which added to any instant before the horizon stays above it and cannot wrap.
+pub fn ns_up(seconds: f64) -> u64 {
+    let scaled = seconds * NS_PER_S;
+    if seconds <= 0.0 || seconds.is_nan() {
+        0
+    } else if scaled < (NEVER / 2) as f64 {
+        scaled.ceil() as u64
+    } else {
+        NEVER / 2
+    }
+}
+
 /// The longest horizon a run may have, s: time is whole nanoseconds below `NEVER / 2`, about
 /// 292 years. The checker refuses a longer horizon in a model, and the engine one from the CLI.
 pub fn longest_run_s() -> f64 {

@@ -708,26 +708,25 @@ impl Walker<'_> {
                 };
                 self.emit(callee.span, symbol, false);
                 for (index, arg) in args.iter().enumerate() {
-                    if let Some(name) = &arg.name {
-                        let param = match (family, callable) {
-                            (Some(family), _) => family_param(family, &name.name)
-                                .map(|p| Symbol::Argument { param: p, callee: family.name }),
-                            (None, Some(callable)) => callable
-                                .params
-                                .iter()
-                                .find(|p| p.name == name.name)
-                                .map(|p| Symbol::Argument { param: p, callee: callable.name }),
-                            _ => None,
-                        };
-                        self.emit(name.span, param.unwrap_or(Symbol::Unresolved), false);
-                    }
-                    // A strategy's argument is evaluated as its parameter's type (a distribution's
-                    // is not), so the same names are words there.
+                    // A strategy's parameter, by name or by position.
                     let param =
                         callable.filter(|_| family.is_none()).and_then(|c| match &arg.name {
                             Some(name) => c.params.iter().find(|p| p.name == name.name),
                             None => c.params.get(index),
                         });
+                    if let Some(name) = &arg.name {
+                        let symbol = match (family, callable) {
+                            (Some(family), _) => family_param(family, &name.name)
+                                .map(|p| Symbol::Argument { param: p, callee: family.name }),
+                            (None, Some(callable)) => {
+                                param.map(|p| Symbol::Argument { param: p, callee: callable.name })
+                            }
+                            _ => None,
+                        };
+                        self.emit(name.span, symbol.unwrap_or(Symbol::Unresolved), false);
+                    }
+                    // A strategy's argument is evaluated as its parameter's type (a distribution's
+                    // is not), so the same names are words there.
                     let ty = param.and_then(|p| match &p.ty {
                         catalog::ParamType::Fixed(ty) => Some(ty),
                         _ => None,

@@ -19,8 +19,6 @@ impl Sim<'_> {
         let observed_h = observed_s / 3600.0;
         let per_hour = |count: u64| if observed_h > 0.0 { count as f64 / observed_h } else { 0.0 };
         let bottlenecks = self.bottleneck.finish(now);
-        self.book_open_crew_waits();
-        self.book_open_spare_waits();
         let mut stations = Vec::new();
         let mut buffers = Vec::new();
         let mut conveyors = Vec::new();

@@ -22,7 +22,7 @@
 use super::{At, Op, Part, RunError, Sim};
 use crate::model::{Component, Conveyor};
 use crate::stats::{DurationMean, TimeWeightedCount};
-use crate::time::{NEVER, NS_PER_S, secs};
+use crate::time::{ns_up, secs};
 use std::collections::VecDeque;
 
 /// Positions closer than this (m) count as equal: event times are rounded to whole nanoseconds.
@@ -62,22 +62,6 @@ pub(super) struct ConveyorNode {
     blocked_since: Option<u64>,
     blocked_ns: u64,
     observed_from: u64,
-}
-
-/// Seconds to nanoseconds, rounded up (so a part is never looked at before it got there).
-///
-/// A travel time too long for the clock (a 2·10¹⁰ m belt, a speed of 10⁻³⁰⁰ m/s) becomes
-/// `NEVER / 2`, as [`crate::time::ns`] does for a station's cycle: added to any instant before the
-/// horizon it stays above the horizon, so the part never arrives, and the sum cannot wrap.
-fn ns_up(seconds: f64) -> u64 {
-    let scaled = seconds * NS_PER_S;
-    if seconds <= 0.0 || seconds.is_nan() {
-        0
-    } else if scaled < (NEVER / 2) as f64 {
-        scaled.ceil() as u64
-    } else {
-        NEVER / 2
-    }
 }
 
 impl ConveyorNode {

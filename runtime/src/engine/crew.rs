@@ -130,16 +130,11 @@ impl Sim<'_> {
     /// At the horizon: the jobs still waiting for a crew count their waits so far in their
     /// stations' crew waits, as the stations' down and maintenance shares count them.
     pub(super) fn book_open_crew_waits(&mut self) {
-        for k in 0..self.crews.len() {
-            let crew = &self.crews[k];
-            let open: Vec<(u32, u64)> = crew
-                .repairs
-                .iter()
-                .chain(&crew.maintenance)
-                .map(|request| (request.station, request.requested))
-                .collect();
-            for (station, since) in open {
-                self.add_crew_wait(station, since);
+        let now = self.now;
+        for crew in &self.crews {
+            for request in crew.repairs.iter().chain(&crew.maintenance) {
+                let station = &mut self.stations[request.station as usize];
+                station.cold.crew_wait += station.observed_since(request.requested, now);
             }
         }
     }

@@ -750,6 +750,8 @@ impl<'m> Sim<'m> {
             self.report_changes();
         }
         self.now = self.horizon;
+        self.book_open_crew_waits();
+        self.book_open_spare_waits();
         Ok(())
     }
 

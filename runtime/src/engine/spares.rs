@@ -108,12 +108,11 @@ impl Sim<'_> {
     /// At the horizon: the repairs still waiting for a part count their waits so far in their
     /// stations' spare waits, as the stations' down shares count them.
     pub(super) fn book_open_spare_waits(&mut self) {
-        for k in 0..self.spares.len() {
-            let Some(spare) = &self.spares[k] else { continue };
-            let open: Vec<(u32, u64)> =
-                spare.waiting.iter().map(|waiting| (waiting.station, waiting.requested)).collect();
-            for (station, since) in open {
-                self.add_spare_wait(station, since);
+        let now = self.now;
+        for spare in self.spares.iter().flatten() {
+            for waiting in &spare.waiting {
+                let station = &mut self.stations[waiting.station as usize];
+                station.cold.spare_wait += station.observed_since(waiting.requested, now);
             }
         }
     }

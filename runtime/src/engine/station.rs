@@ -451,6 +451,12 @@ impl StationNode {
         self.last = now;
     }
 
+    /// The part of the span from `since` to `now` in the observed period (after the warm-up): a
+    /// wait counts there, as the time shares do.
+    pub(super) fn observed_since(&self, since: u64, now: u64) -> u64 {
+        now.saturating_sub(since.max(self.cold.observed_from))
+    }
+
     pub(super) fn reset_statistics(&mut self, now: u64) {
         self.touch(now);
         self.shares = [0; 6];
@@ -707,12 +713,11 @@ impl Sim<'_> {
         self.station(c).cold.crew
     }
 
-    /// Station `c`'s repair or maintenance waited for its crew from `since` until now: the part
-    /// of the wait in the observed period counts.
+    /// Station `c`'s repair or maintenance waited for its crew from `since` until now.
     pub(super) fn add_crew_wait(&mut self, c: u32, since: u64) {
         let now = self.now;
         let station = self.station(c);
-        station.cold.crew_wait += now.saturating_sub(since.max(station.cold.observed_from));
+        station.cold.crew_wait += station.observed_since(since, now);
     }
 
     /// The spare part mode `m` of station `c` uses, if any.
@@ -720,12 +725,11 @@ impl Sim<'_> {
         self.station(c).cold.modes[m as usize].uses
     }
 
-    /// Station `c`'s repair waited for a spare part from `since` until now: the part of the wait
-    /// in the observed period counts.
+    /// Station `c`'s repair waited for a spare part from `since` until now.
     pub(super) fn add_spare_wait(&mut self, c: u32, since: u64) {
         let now = self.now;
         let station = self.station(c);
-        station.cold.spare_wait += now.saturating_sub(since.max(station.cold.observed_from));
+        station.cold.spare_wait += station.observed_since(since, now);
     }
 
     #[inline]

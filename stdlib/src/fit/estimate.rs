@@ -355,26 +355,27 @@ fn bounded_with_mode(family: Family, data: Data, non_negative: bool) -> Result<V
     }
     match best {
         Some((u, value)) if value.is_finite() => {
-            Ok(onto_the_data_s_ends(family, natural(&u), data))
+            Ok(onto_the_data_s_ends(family, natural(&u), data, (low, high)))
         }
         _ => Err("the likelihood has no finite maximum".to_string()),
     }
 }
 
 /// The triangular or PERT parameters `p` found by the search, with an end that the search left
-/// within 10⁻⁹ of the spread from the sample's extreme moved onto it (and the mode with it when it
-/// is as close), if the likelihood is no lower there.
+/// within 10⁻⁹ of the spread from the sample's extreme (`low`, `high`) moved onto it (and the mode
+/// with it when it is as close), if the likelihood is no lower there.
 ///
 /// The search writes `min = x₍₁₎ − s·eᵘ`, which can approach the smallest value but never reach
 /// it. When the likelihood is highest with the minimum at the smallest value (a mode at the
 /// minimum, as for a triangular law from 0 to 10 with its mode at 0), the search ends a rounding
 /// error short of it: with a smallest value of 0, at −1.4·10⁻¹⁶, which put the law below zero
 /// and left the family out of a fit to durations.
-fn onto_the_data_s_ends(family: Family, p: Vec<f64>, data: Data) -> Vec<f64> {
-    let (low, high) = data
-        .failures
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |m, &x| (m.0.min(x), m.1.max(x)));
+fn onto_the_data_s_ends(
+    family: Family,
+    p: Vec<f64>,
+    data: Data,
+    (low, high): (f64, f64),
+) -> Vec<f64> {
     let close = 1e-9 * (high - low);
     let (mut min, mut mode, mut max) = (p[0], p[1], p[2]);
     if low - min <= close {

@@ -569,12 +569,15 @@ fn fit_one(
             100.0 * 0.5 * libm::erfc(parameters[0] / parameters[1] / std::f64::consts::SQRT_2)
         ));
     }
-    if !parameters_are_finite(&family.distribution(&parameters, false)) {
+    // A lognormal's mean `exp(μ + σ²/2)` overflows when the values span hundreds of orders of
+    // magnitude, and `inf` is no `.fab` number.
+    let fitted = family.distribution(&parameters, false);
+    if !fitted.is_finite() {
         return Err("the fitted law's parameters are too large to represent (the values span too \
                     many orders of magnitude)"
             .to_string());
     }
-    let lowest = family.distribution(&parameters, false).support().0;
+    let lowest = fitted.support().0;
     if non_negative && family != Family::Normal && lowest < 0.0 {
         return Err(format!(
             "its fitted support starts at {}, below 0, where a quantity that cannot be negative \
@@ -622,25 +625,6 @@ fn fit_one(
 /// Either may still be infinite when the values reach `f64::MAX`.
 pub fn mean_and_sd(values: &[f64]) -> (f64, f64) {
     estimate::moments(values.iter().copied())
-}
-
-/// Whether every number the law is written with is finite: a lognormal's mean `exp(μ + σ²/2)`
-/// overflows when the values span hundreds of orders of magnitude, and `inf` is no `.fab` number.
-fn parameters_are_finite(distribution: &Distribution) -> bool {
-    let numbers: Vec<f64> = match *distribution {
-        Distribution::Normal { mean, sd, .. } => vec![mean, sd],
-        Distribution::Lognormal { mean, sd, location } => vec![mean, sd, location],
-        Distribution::Exponential { mean } | Distribution::Erlang { mean, .. } => vec![mean],
-        Distribution::Gamma { shape, scale } => vec![shape, scale],
-        Distribution::Weibull { shape, scale, location } => vec![shape, scale, location],
-        Distribution::Uniform { min, max } => vec![min, max],
-        Distribution::Triangular { min, mode, max } | Distribution::Pert { min, mode, max } => {
-            vec![min, mode, max]
-        }
-        Distribution::Constant { value } => vec![value],
-        Distribution::Empirical { .. } => Vec::new(),
-    };
-    numbers.iter().all(|x| x.is_finite())
 }
 
 /// Fits every candidate family of `options` to `sample` and ranks the fits.
