@@ -877,6 +877,11 @@ scenario roomier : e { b.capacity = 60 }
 // ----- Little's law -------------------------------------------------------------------------------
 
 fn simulate(file: &str, overrides: &Overrides) -> Results {
+    simulate_named(file, None, overrides)
+}
+
+/// Runs the experiment or scenario `name` of `file` (the first experiment when `None`).
+fn simulate_named(file: &str, name: Option<&str>, overrides: &Overrides) -> Results {
     let path = repo().join(file);
     let mut db = Database::default();
     let root = load_model(&mut db, &path.to_string_lossy()).expect("the model file reads");
@@ -884,7 +889,7 @@ fn simulate(file: &str, overrides: &Overrides) -> Results {
     let model = compilation.model.unwrap_or_else(|| {
         panic!("{} does not compile: {:?}", path.display(), compilation.diagnostics)
     });
-    let study = Study::resolve(&model, None, overrides).expect("the experiment exists");
+    let study = Study::resolve(&model, name, overrides).expect("the experiment exists");
     study.run(0, &|_| {}).expect("the model runs")
 }
 
@@ -1044,6 +1049,11 @@ fn schedules_limits_product_routes_and_setups() {
     let setups = lathe.setup.mean * 7200.0 / 30.0;
     assert!((setups - setups.round()).abs() < 1e-9, "{setups} setups");
     assert!((2.0..=11.0).contains(&setups.round()), "{setups} setups");
+    // A scenario's schedule replaces the source's own: before, it was never read, and the source
+    // released nothing.
+    let r = simulate_named("tests/runs/routing.fab", Some("morning"), &Overrides::default());
+    assert_eq!(r.sinks.get("gears").unwrap().count.mean, 3.0, "one gear per row of morning.csv");
+    assert_eq!(r.sinks.get("shafts_done").unwrap().count.mean, 5.0);
 }
 
 // ----- random models ------------------------------------------------------------------------------

@@ -304,6 +304,24 @@ fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
     }
 }
 
+/// The rules of one declaration's fields taken together (its kind's rules and W0206), applied to
+/// `body`: the declaration's checked body as a scenario changes it. A scenario is held to the
+/// rules the same edit written in the declaration would meet; the caller keeps what the
+/// declaration's own body does not already give.
+pub(crate) fn declaration_rules(
+    db: &dyn Db,
+    declaration: &Declaration,
+    body: &CheckedBody,
+) -> Vec<Diagnostic> {
+    let scope = scope(db, declaration.file);
+    let mut ctx = Ctx::new(db, declaration.file, declaration.key.clone(), scope);
+    let mut body = body.clone();
+    let name_span = body.name_location.span;
+    kind_rules(&mut ctx, &mut body, name_span);
+    unused_field_warnings(&mut ctx, &body);
+    ctx.diagnostics
+}
+
 fn has_unparsed_member(body: &Body) -> bool {
     body.members.iter().any(|member| matches!(member.kind, MemberKind::Error))
 }
@@ -602,7 +620,9 @@ fn check_required(
 
 /// Rules that tie several fields of one kind together (LANGUAGE.md §3, §6, §9).
 fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
-    read_schedule(ctx, checked);
+    if let Some(schedule) = checked.fields.get_mut("schedule") {
+        read_schedule(ctx, schedule);
+    }
     let checked = &*checked;
     let fields = &checked.fields;
     let has = |name: &str| fields.contains_key(name);
@@ -1031,8 +1051,7 @@ fn window_rule(ctx: &mut Ctx, field: &Field, call: &crate::value::CallValue) {
 
 /// A source's `schedule` file: release times in seconds from the start, in a column named `time`,
 /// in ascending order. The field's value becomes the list of times.
-fn read_schedule(ctx: &mut Ctx, checked: &mut CheckedBody) {
-    let Some(field) = checked.fields.get_mut("schedule") else { return };
+fn read_schedule(ctx: &mut Ctx, field: &mut Field) {
     let Value::Str(file) = &field.value else { return };
     let span = field.value_location.span;
     let Some(times) = ctx.read_column(&file.clone(), "time", span) else {
@@ -1824,9 +1843,14 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 let Some(field) = path_field_type(ctx, path) else { continue };
                 check_resource_override(ctx, path);
                 let value_checked = ctx.eval_field(value, field, &format!("`{key}`"));
-                let value_checked = ctx.field(value_checked, member.span, value.span);
+                let mut value_checked = ctx.field(value_checked, member.span, value.span);
                 if key == "horizon" {
                     horizon_fits_the_clock(ctx, &value_checked);
+                }
+                // A source's release times are read where the file is named, relative to the
+                // scenario's own file, as the source's own `schedule` is.
+                if field.name == "schedule" {
+                    read_schedule(ctx, &mut value_checked);
                 }
                 checked.fields.insert(key, value_checked);
             }

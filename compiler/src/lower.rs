@@ -719,46 +719,14 @@ fn lower_overrides(
     declarations: &[Declaration],
     model: &Model,
 ) {
-    let mut component_overrides: BTreeMap<String, Vec<(Vec<String>, crate::value::Field)>> =
-        BTreeMap::new();
-    for (path, field) in &scenario.fields {
-        let segments: Vec<String> = path.split('.').map(str::to_string).collect();
-        if segments.len() > 1 {
-            component_overrides
-                .entry(segments[0].clone())
-                .or_default()
-                .push((segments[1..].to_vec(), field.clone()));
-        }
-    }
-    for (item, overrides) in component_overrides {
-        // A component of the process graph, or a resource (the only other item whose fields a
-        // scenario may override, as the checker ensures).
-        let (declaration, target) = if let Some(index) = graph.index_of(&item) {
-            (graph.nodes[index].declaration.clone(), Err(ComponentId(index as u32)))
-        } else if let Some(&id) = names.resources.get(&item)
-            && let Some(declaration) = declarations
-                .iter()
-                .find(|d| d.class == ItemClass::Decl(DeclKind::Resource) && d.name == item)
-        {
-            (declaration.clone(), Ok(id))
-        } else {
-            continue;
-        };
-        let Some(mut checked) =
-            check_item(db, declaration.file, declaration.key.clone()).body.clone()
-        else {
-            continue;
-        };
-        for (path, field) in overrides {
-            apply_override(&mut checked, &path, field);
-        }
-        match target {
-            Err(id) => {
-                let mut component = lower_component(&item, &checked, names);
-                component.routing = model.component(id).routing.clone();
-                lowered.components.push((id, component));
-            }
-            Ok(id) => lowered.resources.push((id, lower_resource(&item, &checked))),
+    for (item, (_, checked)) in crate::validate::scenario_bodies(db, declarations, scenario) {
+        if let Some(index) = graph.index_of(&item) {
+            let id = ComponentId(index as u32);
+            let mut component = lower_component(&item, &checked, names);
+            component.routing = model.component(id).routing.clone();
+            lowered.components.push((id, component));
+        } else if let Some(&id) = names.resources.get(&item) {
+            lowered.resources.push((id, lower_resource(&item, &checked)));
         }
     }
 }
@@ -773,34 +741,4 @@ fn scenario_settings(base: &CheckedBody, scenario: &CheckedBody) -> Fields {
         }
     }
     settings
-}
-
-fn apply_override(checked: &mut CheckedBody, path: &[String], field: crate::value::Field) {
-    match path {
-        [name] => {
-            checked.fields.insert(name.clone(), field);
-        }
-        [record, name]
-            if checked.fields.contains_key(record)
-                || catalog::kind(checked.kind.keyword())
-                    .and_then(|k| k.field(record))
-                    .is_some() =>
-        {
-            let entry =
-                checked.fields.entry(record.clone()).or_insert_with(|| crate::value::Field {
-                    value: Value::Record(Fields::new()),
-                    location: field.location.clone(),
-                    value_location: field.location.clone(),
-                });
-            if let Value::Record(inner) = &mut entry.value {
-                inner.insert(name.clone(), field);
-            }
-        }
-        [mode, name] => {
-            if let Some(nested) = checked.nested.iter_mut().find(|n| &n.name == mode) {
-                nested.fields.insert(name.clone(), field);
-            }
-        }
-        _ => {}
-    }
 }

@@ -6,9 +6,9 @@
 //! sinks, that routes name successors and sum to 100 %, that one currency is used, that parts are
 //! within robot payloads and that assembly stations can receive what they assemble.
 
-use crate::check::{CheckedBody, check_item, is_component_kind};
+use crate::check::{self, CheckedBody, check_item, is_component_kind};
 use crate::db::{Db, SourceFile};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Label, Location};
 use crate::scope::{Declaration, model_files, scope};
 use crate::syntax::{ItemClass, item_index, item_syntax};
 use crate::value::{Field, Value};
@@ -193,9 +193,6 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     check_unique_names(db, root, &mut out);
     let graph = model_graph(db, root);
-    let body = |node: &GraphNode| {
-        check_item(db, node.declaration.file, node.declaration.key.clone()).body.as_ref()
-    };
 
     // Flows into sources and out of sinks.
     for GraphEdge { from, to, location, .. } in &graph.edges {
@@ -345,11 +342,204 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     }
 
     check_currencies(db, root, &mut out);
-    check_instant_flows(graph, &successors, &body, &mut out);
-    check_products(db, graph, &successors, &body, &mut out);
-    check_crews_and_spares(db, graph, &body, &mut out);
-    check_staffing(db, root, graph, &body, &mut out);
+    let declarations = model_declarations(db, root);
+    let body = |declaration: &Declaration| {
+        check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
+    };
+    let found = checks_of_bodies(db, graph, &successors, &declarations, &body);
+    check_scenarios(db, graph, &successors, &declarations, &found, &mut out);
+    out.extend(found);
     out
+}
+
+/// The model-wide rules that read components' and resources' fields, with each body as `body`
+/// gives it: the model's own, or the model as a scenario changes it.
+fn checks_of_bodies<'a>(
+    db: &dyn Db,
+    graph: &ModelGraph,
+    successors: &[Vec<usize>],
+    declarations: &[Declaration],
+    body: &dyn Fn(&Declaration) -> Option<&'a CheckedBody>,
+) -> Vec<Diagnostic> {
+    let node_body = |node: &GraphNode| body(&node.declaration);
+    let mut out = Vec::new();
+    check_instant_flows(graph, successors, &node_body, &mut out);
+    check_products(db, graph, successors, &node_body, &mut out);
+    check_crews_and_spares(db, graph, &node_body, &mut out);
+    check_staffing(db, graph, declarations, body, &mut out);
+    out
+}
+
+/// A scenario is held to the rules its overrides would meet written into the model: the rules of
+/// each declaration it changes (`weld.failure` without a `repair` is E0206, as in `weld` itself)
+/// and the model-wide rules on the model it runs (a source's `product` changed so that no `B`
+/// reaches an assembly is E0801). Only what the scenario adds is reported, with its name: a
+/// problem the model has already is reported once, for the model.
+fn check_scenarios(
+    db: &dyn Db,
+    graph: &ModelGraph,
+    successors: &[Vec<usize>],
+    declarations: &[Declaration],
+    model_found: &[Diagnostic],
+    out: &mut Vec<Diagnostic>,
+) {
+    for declaration in declarations {
+        if declaration.class != ItemClass::Decl(DeclKind::Scenario) {
+            continue;
+        }
+        let Some(scenario) =
+            check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
+        else {
+            continue;
+        };
+        // An override refused on its own (a value out of range, a resource made a spare part)
+        // is reported there; the model it would make is not checked further.
+        let own = &check_item(db, declaration.file, declaration.key.clone()).diagnostics;
+        if own.iter().any(Diagnostic::is_error) {
+            continue;
+        }
+        let changed = scenario_bodies(db, declarations, scenario);
+        if changed.is_empty() {
+            continue;
+        }
+        let known = |d: &Diagnostic, already: &[Diagnostic]| {
+            already.iter().any(|a| a.code == d.code && a.message == d.message)
+        };
+        let mut added = Vec::new();
+        for (item, body) in changed.values() {
+            let model_body = check_item(db, item.file, item.key.clone()).body.as_ref();
+            let before =
+                model_body.map(|b| check::declaration_rules(db, item, b)).unwrap_or_default();
+            for diagnostic in check::declaration_rules(db, item, body) {
+                if !known(&diagnostic, &before) && !known(&diagnostic, own) {
+                    added.push(diagnostic);
+                }
+            }
+        }
+        let body = |d: &Declaration| match changed.get(&d.name) {
+            Some((_, body)) => Some(body),
+            None => check_item(db, d.file, d.key.clone()).body.as_ref(),
+        };
+        for diagnostic in checks_of_bodies(db, graph, successors, declarations, &body) {
+            if !known(&diagnostic, model_found) && !known(&diagnostic, own) {
+                added.push(diagnostic);
+            }
+        }
+        out.extend(added.into_iter().map(|d| under_scenario(d, declaration, scenario)));
+    }
+}
+
+/// A problem found under `scenario`: named with it, and shown at the scenario. When none of its
+/// labels is in the scenario (`weld` has a `failure` and no `repair`, said at `weld`), the
+/// scenario's overrides of the declarations it points at (or else all its overrides) are
+/// labelled, and its fixes, which would edit the model, are dropped.
+fn under_scenario(
+    mut diagnostic: Diagnostic,
+    declaration: &Declaration,
+    scenario: &CheckedBody,
+) -> Diagnostic {
+    diagnostic.message = format!("under scenario `{}`, {}", declaration.name, diagnostic.message);
+    let in_scenario = |location: &Location| {
+        location.file == declaration.file && location.item.as_ref() == Some(&declaration.key)
+    };
+    if diagnostic.labels.iter().any(|label| in_scenario(&label.location)) {
+        return diagnostic;
+    }
+    let named: BTreeSet<&str> = diagnostic
+        .labels
+        .iter()
+        .filter_map(|label| label.location.item.as_ref())
+        .map(|key| key.name.as_str())
+        .collect();
+    let overrides: Vec<(&String, &Field, bool)> = scenario
+        .fields
+        .iter()
+        .filter_map(|(path, field)| {
+            let (item, _) = path.split_once('.')?;
+            Some((path, field, named.contains(item)))
+        })
+        .collect();
+    let any_named = overrides.iter().any(|(_, _, named)| *named);
+    let pointed = overrides.into_iter().filter(|(_, _, named)| *named || !any_named);
+    for label in &mut diagnostic.labels {
+        label.primary = false;
+    }
+    for (index, (path, field, _)) in pointed.enumerate() {
+        let label = Label {
+            location: field.location.clone(),
+            message: format!("`{path}` set by this scenario"),
+            primary: index == 0,
+        };
+        diagnostic.labels.insert(index, label);
+    }
+    diagnostic.fixes.clear();
+    diagnostic
+}
+
+/// The declarations a scenario changes, each as the scenario runs it, by name: its checked body
+/// with the scenario's overrides in place of its fields (`press.bearing.repair = …` in the failure
+/// mode `bearing`, `press.costs.repair = …` in the record `costs`). Only components and resources
+/// have fields a scenario may override, as the checker ensures.
+pub(crate) fn scenario_bodies(
+    db: &dyn Db,
+    declarations: &[Declaration],
+    scenario: &CheckedBody,
+) -> BTreeMap<String, (Declaration, CheckedBody)> {
+    let mut changed: BTreeMap<String, (Declaration, CheckedBody)> = BTreeMap::new();
+    for (path, field) in &scenario.fields {
+        let segments: Vec<&str> = path.split('.').collect();
+        let [item, rest @ ..] = segments.as_slice() else { continue };
+        if rest.is_empty() {
+            continue;
+        }
+        if !changed.contains_key(*item) {
+            let Some(declaration) = declarations.iter().find(|d| {
+                d.name == *item
+                    && matches!(d.class, ItemClass::Decl(kind)
+                        if is_component_kind(kind) || kind == DeclKind::Resource)
+            }) else {
+                continue;
+            };
+            let Some(body) = check_item(db, declaration.file, declaration.key.clone()).body.clone()
+            else {
+                continue;
+            };
+            changed.insert(item.to_string(), (declaration.clone(), body));
+        }
+        let (_, body) = changed.get_mut(*item).expect("inserted above");
+        apply_override(body, rest, field.clone());
+    }
+    changed
+}
+
+/// Puts one override, at `path` below its declaration, into the declaration's checked body.
+fn apply_override(checked: &mut CheckedBody, path: &[&str], field: Field) {
+    match path {
+        [name] => {
+            checked.fields.insert(name.to_string(), field);
+        }
+        [record, name]
+            if checked.fields.contains_key(*record)
+                || fab_stdlib::catalog::kind(checked.kind.keyword())
+                    .and_then(|k| k.field(record))
+                    .is_some() =>
+        {
+            let entry = checked.fields.entry(record.to_string()).or_insert_with(|| Field {
+                value: Value::Record(crate::value::Fields::new()),
+                location: field.location.clone(),
+                value_location: field.location.clone(),
+            });
+            if let Value::Record(inner) = &mut entry.value {
+                inner.insert(name.to_string(), field);
+            }
+        }
+        [mode, name] => {
+            if let Some(nested) = checked.nested.iter_mut().find(|n| n.name == *mode) {
+                nested.fields.insert(name.to_string(), field);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// E0608: a source with a part ready at every instant (`interarrival = 0 s`, no `limit`) whose
@@ -561,20 +751,19 @@ struct Holdings {
     counts: BTreeMap<String, f64>,
 }
 
-/// E0205 and E0607 on the resources servers hold, in the base model and under every scenario
-/// that changes a station's `crew`, `needs` or `parallel` or a resource's `count` (a scenario's
-/// own problems only, reported at its overrides).
-fn check_staffing<'db>(
-    db: &'db dyn Db,
-    root: SourceFile,
+/// E0205 and E0607 on the resources servers hold: a server that needs more units of a resource
+/// than there are, and stations whose repairs wait for what other stopped stations hold.
+fn check_staffing<'a>(
+    db: &dyn Db,
     graph: &ModelGraph,
-    body: &dyn Fn(&GraphNode) -> Option<&'db CheckedBody>,
+    declarations: &[Declaration],
+    body: &dyn Fn(&Declaration) -> Option<&'a CheckedBody>,
     out: &mut Vec<Diagnostic>,
 ) {
     let number = |b: &CheckedBody, name: &str| b.fields.get(name).and_then(|f| f.value.si());
-    let mut base = Holdings { stations: Vec::new(), counts: BTreeMap::new() };
+    let mut holdings = Holdings { stations: Vec::new(), counts: BTreeMap::new() };
     for node in &graph.nodes {
-        let Some(b) = body(node) else { continue };
+        let Some(b) = body(&node.declaration) else { continue };
         let mut staffing = Staffing {
             station: node.declaration.name.clone(),
             parallel: number(b, "parallel").unwrap_or(1.0),
@@ -591,57 +780,17 @@ fn check_staffing<'db>(
         if let Some(field) = b.fields.get("needs") {
             staffing.set_needs(db, field);
         }
-        base.stations.push(staffing);
+        holdings.stations.push(staffing);
     }
-    let declarations = model_declarations(db, root);
-    for declaration in &declarations {
+    for declaration in declarations {
         if declaration.class == ItemClass::Decl(DeclKind::Resource)
-            && let Some(b) = check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
+            && let Some(b) = body(declaration)
             && !b.fields.contains_key("stock")
         {
-            base.counts.insert(declaration.name.clone(), number(b, "count").unwrap_or(1.0));
+            holdings.counts.insert(declaration.name.clone(), number(b, "count").unwrap_or(1.0));
         }
     }
-    let found = holding_problems(&base, None);
-    for declaration in &declarations {
-        if declaration.class != ItemClass::Decl(DeclKind::Scenario) {
-            continue;
-        }
-        let Some(scenario) =
-            check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
-        else {
-            continue;
-        };
-        let mut holdings = base.clone();
-        let mut changed = false;
-        for (path, field) in &scenario.fields {
-            let Some((item, name)) = path.split_once('.') else { continue };
-            if let Some(staffing) = holdings.stations.iter_mut().find(|s| s.station == item) {
-                match name {
-                    "crew" => staffing.set_crew(db, field),
-                    "needs" => staffing.set_needs(db, field),
-                    "parallel" => staffing.parallel = field.value.si().unwrap_or(1.0),
-                    "maintenance" => staffing.stops |= maintains(field),
-                    _ => continue,
-                }
-                changed = true;
-            } else if name == "count"
-                && let Some(count) = holdings.counts.get_mut(item)
-            {
-                *count = field.value.si().unwrap_or(1.0);
-                changed = true;
-            }
-        }
-        if changed {
-            let own = holding_problems(&holdings, Some(&declaration.name));
-            out.extend(
-                own.into_iter()
-                    .filter(|(key, _)| !found.iter().any(|(k, _)| k == key))
-                    .map(|(_, d)| d),
-            );
-        }
-    }
-    out.extend(found.into_iter().map(|(_, d)| d));
+    out.extend(holding_problems(&holdings));
 }
 
 /// Whether a station's `maintenance` field stops it now and then: any strategy but `reactive`
@@ -653,12 +802,10 @@ fn maintains(field: &Field) -> bool {
     }
 }
 
-/// The problems of one set of holdings, each with a key that names it whatever the scenario
-/// (so that a scenario reports only what it adds): a server that needs more units of a resource
+/// The problems of one set of holdings: a server that needs more units of a resource
 /// than there are (E0205), and stations whose stopped servers can hold the units their own
 /// repairs wait for, directly or through other stations (E0607).
-fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String, Diagnostic)> {
-    let under = scenario.map_or(String::new(), |name| format!(" under scenario `{name}`"));
+fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
     let count = |resource: &str| holdings.counts.get(resource).copied().unwrap_or(1.0);
     let mut problems = Vec::new();
     for staffing in &holdings.stations {
@@ -668,12 +815,11 @@ fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String,
             if units as f64 > count(resource)
                 && let Some(location) = &staffing.needs_location
             {
-                problems.push((
-                    format!("units {} {resource}", staffing.station),
+                problems.push(
                     Diagnostic::error(
                         "E0205",
                         format!(
-                            "each server of `{}` needs {units} units of `{resource}`, which has {}{under}",
+                            "each server of `{}` needs {units} units of `{resource}`, which has {}",
                             staffing.station,
                             count(resource)
                         ),
@@ -683,7 +829,7 @@ fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String,
                         "A server holds one unit per listing of a resource in `needs`, so it \
                          could never start. Raise `{resource}`'s `count`, or list it fewer times."
                     )),
-                ));
+                );
             }
         }
     }
@@ -742,18 +888,10 @@ fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String,
         }
         let station = &holdings.stations[i];
         let Some((crew, crew_location)) = &station.crew else { continue };
-        let key = format!(
-            "circle {}",
-            circle
-                .iter()
-                .map(|&j| holdings.stations[j].station.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
         let mut diagnostic = if circle == [i] {
             Diagnostic::error(
                 "E0607",
-                format!("`{crew}` is both this station's crew and among its needs{under}"),
+                format!("`{crew}` is both this station's crew and among its needs"),
             )
             .primary(crew_location.clone(), "the crew that repairs the station")
             .help(format!(
@@ -766,10 +904,7 @@ fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String,
                 circle.iter().map(|&j| format!("`{}`", holdings.stations[j].station)).collect();
             Diagnostic::error(
                 "E0607",
-                format!(
-                    "the repairs of {} can wait for each other forever{under}",
-                    names.join(" and ")
-                ),
+                format!("the repairs of {} can wait for each other forever", names.join(" and ")),
             )
             .primary(crew_location.clone(), crew_label(i))
             .help(
@@ -794,7 +929,7 @@ fn holding_problems(holdings: &Holdings, scenario: Option<&str>) -> Vec<(String,
                 diagnostic = diagnostic.secondary(location.clone(), crew_label(j));
             }
         }
-        problems.push((key, diagnostic));
+        problems.push(diagnostic);
     }
     problems
 }
