@@ -429,7 +429,7 @@ fn completion_of_values_follows_the_field_type() {
 fn completion_of_units_after_a_number() {
     let (f, items) = complete(&at(BODY_SHOP, "repair = lognormal(mean = 25 |min"));
     let names: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
-    assert_eq!(names, ["d", "h", "min", "ms", "s", "wk"]);
+    assert_eq!(names, ["d", "h", "min", "ms", "s", "us", "wk"]);
     assert!(
         items
             .iter()

@@ -210,6 +210,7 @@ const fn unit(name: &'static str, dimension: Dimension, to_si: f64, doc: &'stati
 
 /// Every unit name, declared once. Compound units (`m/s^2`, `EUR/h`) are products of these.
 pub const UNITS: &[UnitDecl] = &[
+    unit("us", Dimension::TIME, 1e-6, "microsecond (the clock counts whole nanoseconds)"),
     unit("ms", Dimension::TIME, 1e-3, "millisecond"),
     unit("s", Dimension::TIME, 1.0, "second (SI base unit of time)"),
     unit("min", Dimension::TIME, 60.0, "minute, 60 s"),
