@@ -632,9 +632,6 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
             .primary(at.clone(), "in this declaration")
             .help(help.to_string())
     };
-    // Fields a rule of their kind has already refused as not positive: the general rule for
-    // negative quantities below leaves them alone, so one mistake is one error.
-    let mut not_positive: Vec<&str> = Vec::new();
     match checked.kind {
         DeclKind::Source => match (has("interarrival"), has("schedule")) {
             (false, false) => ctx.push(conflict(
@@ -675,25 +672,6 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                     ctx.push(conflict("a robot needs `cycle` or `process`".to_string(), "Give `cycle = DIST`, or `process = DIST` for the time added to its motion."));
                 }
                 check_reach(ctx, fields);
-                let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
-                for name in ["speed", "accel"] {
-                    if let Some(value) = number(name)
-                        && value <= 0.0
-                    {
-                        not_positive.push(name);
-                        ctx.push(
-                            Diagnostic::error(
-                                "E0205",
-                                format!("a robot's `{name}` must be greater than zero"),
-                            )
-                            .primary(fields[name].value_location.clone(), "not positive")
-                            .help(format!(
-                                "A robot with no {} cannot move along its path; give `{name}` a value above zero.",
-                                if name == "speed" { "speed" } else { "acceleration" }
-                            )),
-                        );
-                    }
-                }
                 if !has("cycle")
                     && !has("speed")
                     && !has("accel")
@@ -732,25 +710,8 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
         }
         DeclKind::Conveyor => {
             let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
-            for name in ["length", "speed", "spacing"] {
-                if let Some(value) = number(name)
-                    && value <= 0.0
-                {
-                    not_positive.push(name);
-                    let location = fields[name].value_location.clone();
-                    ctx.push(
-                        Diagnostic::error(
-                            "E0205",
-                            format!("a conveyor's `{name}` must be greater than zero"),
-                        )
-                        .primary(location, "not positive")
-                        .help(format!("Give `{name}` a value above zero.")),
-                    );
-                }
-            }
             if let (Some(length), Some(spacing)) = (number("length"), number("spacing"))
                 && spacing > length
-                && length > 0.0
             {
                 ctx.push(
                     Diagnostic::error("E0606", "conveyor spacing is larger than its length")
@@ -771,18 +732,6 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
                         .secondary(fields["horizon"].value_location.clone(), "horizon")
                         .help(
                             "Statistics are collected from the end of the warm-up to the horizon.",
-                        ),
-                );
-            }
-            if let Some(horizon) = number("horizon")
-                && horizon <= 0.0
-            {
-                not_positive.push("horizon");
-                ctx.push(
-                    Diagnostic::error("E0205", "the horizon must be greater than zero")
-                        .primary(fields["horizon"].value_location.clone(), "not positive")
-                        .help(
-                            "The horizon is the simulated time per replication; make it positive.",
                         ),
                 );
             }
@@ -809,7 +758,6 @@ fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
         if let Value::Number(Quantity { si: Some(v), dim, .. }) = field.value
             && v < 0.0
             && is_non_negative(dim)
-            && !not_positive.contains(&name.as_str())
         {
             ctx.push(
                 Diagnostic::error("E0205", format!("`{name}` cannot be negative")).primary(

@@ -145,7 +145,7 @@ pub fn builtins_reference() -> String {
                 out,
                 "| `{}` | `{}` | {} | {} |",
                 field.name,
-                field.ty,
+                field.shown_type(),
                 presence(field.presence),
                 field.doc.replace('|', "\\|")
             );

@@ -137,10 +137,19 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates the value of a declared field: [`Ctx::eval_as`] with the field's type, then the
-    /// field's upper bound, if it has one.
+    /// field's bounds: above zero, at most its `max`.
     pub fn eval_field(&mut self, expr: &Expr, field: &catalog::FieldDecl, what: &str) -> Value {
         let value = self.eval_as(expr, &field.ty, what);
-        if let (Some(max), Value::Number(Quantity { si: Some(v), .. })) = (field.max, &value)
+        let Value::Number(Quantity { si: Some(v), .. }) = &value else { return value };
+        if field.positive && *v <= 0.0 {
+            self.push(
+                Diagnostic::error("E0205", format!("{what} must be greater than zero"))
+                    .primary(self.loc(expr.span), "not positive")
+                    .help(format!("Give {what} a value above zero.")),
+            );
+            return Value::Error;
+        }
+        if let Some(max) = field.max
             && *v > f64::from(max)
         {
             self.push(

@@ -98,7 +98,7 @@ fn hover_on_builtins_reads_the_stdlib_tables() {
     let (_, kind) = hover_at(&at(BODY_SHOP, "conv|eyor c1"));
     let conveyor = catalog::kind("conveyor").unwrap();
     assert!(kind.contains(conveyor.doc), "{kind}");
-    assert!(kind.contains("- `spacing`: `Length` (required)"), "{kind}");
+    assert!(kind.contains("- `spacing`: `Length > 0` (required)"), "{kind}");
     let (_, strategy) = hover_at(&at(BODY_SHOP, "preven|tive(every"));
     assert!(strategy.contains("a maintenance strategy"), "{strategy}");
     let (_, clock) = hover_at(&at(BODY_SHOP, "of busy|_time"));

@@ -19,12 +19,26 @@ pub struct FieldDecl {
     /// The largest value a whole-number field takes, where the engine needs a bound (it holds
     /// one slot per server, or a count in 32 bits): `parallel = 1e10` would ask for 200 GB.
     pub max: Option<u32>,
+    /// The value must be greater than zero: a conveyor of no length or speed, a robot with no
+    /// speed, a run of no time.
+    pub positive: bool,
 }
 
 impl FieldDecl {
     /// This field with an upper bound on its value.
     const fn at_most(self, max: u32) -> FieldDecl {
         FieldDecl { max: Some(max), ..self }
+    }
+
+    /// This field, whose value must be greater than zero.
+    const fn positive(self) -> FieldDecl {
+        FieldDecl { positive: true, ..self }
+    }
+
+    /// The type as the docs and hover show it, with the bound the checker holds it to:
+    /// `Length > 0`.
+    pub fn shown_type(&self) -> String {
+        if self.positive { format!("{} > 0", self.ty) } else { self.ty.to_string() }
     }
 }
 
@@ -154,7 +168,7 @@ const fn field(
     presence: Presence,
     doc: &'static str,
 ) -> FieldDecl {
-    FieldDecl { name, ty, presence, doc, max: None }
+    FieldDecl { name, ty, presence, doc, max: None, positive: false }
 }
 
 /// The most identical servers (`parallel`), movers or resource units one declaration may have:
@@ -553,14 +567,16 @@ pub const KINDS: &[KindDecl] = &[
         doc: "Moves parts over a length at a speed, keeping a minimum spacing between them.",
         role: Role::Component,
         fields: &[
-            field("length", LENGTH, REQUIRED, "Length from entry to exit."),
-            field("speed", ValueType::Quantity(Dimension::VELOCITY), REQUIRED, "Belt speed."),
+            field("length", LENGTH, REQUIRED, "Length from entry to exit.").positive(),
+            field("speed", ValueType::Quantity(Dimension::VELOCITY), REQUIRED, "Belt speed.")
+                .positive(),
             field(
                 "spacing",
                 LENGTH,
                 REQUIRED,
                 "Minimum pitch between parts: a part enters once the one before has moved `spacing`.",
-            ),
+            )
+            .positive(),
             field(
                 "accumulating",
                 ValueType::Bool,
@@ -600,13 +616,15 @@ pub const KINDS: &[KindDecl] = &[
                 ValueType::Quantity(Dimension::VELOCITY),
                 OPTIONAL,
                 "Maximum Cartesian speed."
-            ),
+            )
+            .positive(),
             field(
                 "accel",
                 ValueType::Quantity(Dimension::ACCELERATION),
                 OPTIONAL,
                 "Maximum Cartesian acceleration."
-            ),
+            )
+            .positive(),
             field(
                 "jerk",
                 ValueType::Quantity(Dimension::JERK),
@@ -706,7 +724,8 @@ pub const KINDS: &[KindDecl] = &[
                 DURATION,
                 REQUIRED,
                 "Simulated time of one replication, warm-up included.",
-            ),
+            )
+            .positive(),
             field(
                 "warmup",
                 ValueType::OneOf(&[DURATION, ValueType::Word(&["auto"])]),

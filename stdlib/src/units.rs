@@ -210,13 +210,14 @@ const fn unit(name: &'static str, dimension: Dimension, to_si: f64, doc: &'stati
 
 /// Every unit name, declared once. Compound units (`m/s^2`, `EUR/h`) are products of these.
 pub const UNITS: &[UnitDecl] = &[
-    unit("us", Dimension::TIME, 1e-6, "microsecond (the clock counts whole nanoseconds)"),
     unit("ms", Dimension::TIME, 1e-3, "millisecond"),
     unit("s", Dimension::TIME, 1.0, "second (SI base unit of time)"),
     unit("min", Dimension::TIME, 60.0, "minute, 60 s"),
     unit("h", Dimension::TIME, 3600.0, "hour, 3600 s"),
     unit("d", Dimension::TIME, 86_400.0, "day, 24 h"),
     unit("wk", Dimension::TIME, 604_800.0, "week, 7 d"),
+    // Last of the times: a number without a unit is offered the first three of its dimension.
+    unit("us", Dimension::TIME, 1e-6, "microsecond (the clock counts whole nanoseconds)"),
     unit("mm", Dimension::LENGTH, 1e-3, "millimetre"),
     unit("cm", Dimension::LENGTH, 1e-2, "centimetre"),
     unit("m", Dimension::LENGTH, 1.0, "metre (SI base unit of length)"),

@@ -313,7 +313,7 @@ fn field_hover(
     relative: Span,
 ) -> String {
     let mut parts = vec![
-        code(&format!("{}: {}", field.name, field.ty)),
+        code(&format!("{}: {}", field.name, field.shown_type())),
         format!("field of `{owner}` · {}", presence(field.presence, &field.ty)),
     ];
     if let Some(dim) = type_dimension(&field.ty) {
@@ -369,7 +369,7 @@ fn value_facts(value: &Value, written: Option<&ShownUnit>) -> String {
 fn fields_list(fields: &[FieldDecl]) -> String {
     let lines: Vec<String> = fields
         .iter()
-        .map(|f| format!("- `{}`: `{}` ({})", f.name, f.ty, presence(f.presence, &f.ty)))
+        .map(|f| format!("- `{}`: `{}` ({})", f.name, f.shown_type(), presence(f.presence, &f.ty)))
         .collect();
     if lines.is_empty() { String::new() } else { format!("Fields:\n{}", lines.join("\n")) }
 }
@@ -521,7 +521,7 @@ fn word_hover(word: &str, kind: WordKind) -> String {
                 }
             }
             let listed: Vec<String> =
-                owners.iter().map(|(path, f)| format!("`{path}` (`{}`)", f.ty)).collect();
+                owners.iter().map(|(path, f)| format!("`{path}` (`{}`)", f.shown_type())).collect();
             let mut meaning = if listed.is_empty() {
                 "A keyword value.".to_string()
             } else {
