@@ -239,3 +239,119 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     assert!(output.status.success(), "exit {:?}: {text}", output.status);
     assert!(!text.contains("panicked"), "{text}");
 }
+
+/// Writes `files` (path, text) under `folder`, making their folders.
+fn write_files(folder: &std::path::Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = folder.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+#[test]
+fn a_file_reached_by_two_paths_is_one_file() {
+    // `app/main.fab` imports `shared.fab` and `../lib/a.fab`, which imports `../app/shared.fab`:
+    // one file. Checked from inside `app`, the second path used to leave the folder and come
+    // back as another file, whose declarations then clashed with the first's (E0102). The same
+    // with an absolute path beside a relative one.
+    let folder = support::temp_dir("two_paths");
+    let shared = "product P\nsink done\n";
+    let main = "import \"shared.fab\"\nimport \"../lib/a.fab\"\n\
+                source parts { product = P, interarrival = 1 min }\nflow parts -> cell -> done\n";
+    let absolute = folder.join("app/shared.fab");
+    let lib = format!(
+        "import \"{}\"\nstation cell {{ cycle = 30 s }}\n",
+        absolute.to_string_lossy().replace('\\', "/")
+    );
+    write_files(
+        &folder,
+        &[
+            ("app/shared.fab", shared),
+            ("app/main.fab", main),
+            ("lib/a.fab", "import \"../app/shared.fab\"\nstation cell { cycle = 30 s }\n"),
+            (
+                "abs/main.fab",
+                &main.replace("shared.fab", "../app/shared.fab").replace("../lib/a.fab", "lib.fab"),
+            ),
+            ("abs/lib.fab", &lib),
+        ],
+    );
+    for (from, model) in [("app", "main.fab"), (".", "app/main.fab"), ("app", "../abs/main.fab")] {
+        let output = support::fab_in(&folder.join(from), &["check", model]);
+        assert!(output.status.success(), "from {from}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn std_names_the_library_and_dot_std_a_folder_of_ones_own() {
+    // `std/…` is the standard library wherever the model is and whatever the working directory:
+    // a path the library lacks is E0104, not a file of that name read from the working
+    // directory. `./std/…` is a folder of one's own, even beside the model at the top.
+    let folder = support::temp_dir("std_paths");
+    let cells = |cycle: &str| format!("component Cell() : station {{ cycle = {cycle} }}\n");
+    let main = |import: &str| {
+        format!(
+            "import \"{import}\"\nsource parts {{ interarrival = 1 min }}\nstation s : Cell()\n\
+             sink done\nflow parts -> s -> done\n"
+        )
+    };
+    write_files(
+        &folder,
+        &[
+            ("std/cells.fab", &cells("99 s")),
+            ("sub/std/cells.fab", &cells("15 s")),
+            ("sub/main.fab", &main("std/cells.fab")),
+            ("own.fab", &main("./std/cells.fab")),
+            (
+                "sub/library.fab",
+                &main("std/equipment.fab").replace("Cell()", "ManualStation(mean = 30 s)"),
+            ),
+        ],
+    );
+    let output = support::fab_in(&folder, &["check", "sub/library.fab"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for (from, model) in [(".", "sub/main.fab"), ("sub", "main.fab")] {
+        let output = support::fab_in(&folder.join(from), &["check", model]);
+        assert_eq!(output.status.code(), Some(1), "from {from}");
+        assert!(
+            stderr(&output).contains("the standard library has no file `std/cells.fab`"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = support::fab_in(&folder, &["check", "own.fab"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn an_import_stands_for_the_file_it_names() {
+    // A part goes to the first successor in flow order that can take it, so the order of flows
+    // matters. With the first flow moved into an imported file, imported first, the model is the
+    // same: the same results bit for bit. Imported files used to come after the importing one,
+    // which swapped the flows. The first experiment is likewise the imported one.
+    let folder = support::temp_dir("import_order");
+    let head = "product P\nsource src { product = P, interarrival = exponential(mean = 20 s) }\n\
+                station a { cycle = lognormal(mean = 30 s, cv = 0.3) }\n\
+                station b { cycle = lognormal(mean = 30 s, cv = 0.3) }\nsink done\n\
+                flow src -> a -> done\nexperiment first { horizon = 1 d, replications = 2 }\n";
+    let tail = "flow src -> b -> done\nexperiment second { horizon = 2 d, replications = 2 }\n";
+    write_files(
+        &folder,
+        &[
+            ("single.fab", &format!("{head}{tail}")),
+            ("lib.fab", head),
+            ("split.fab", &format!("import \"lib.fab\"\n{tail}")),
+        ],
+    );
+    let run = |model: &str| {
+        let output = support::fab_in(&folder, &["run", model, "--json"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let mut d: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        d.as_object_mut().unwrap().remove("model_hash");
+        d
+    };
+    let single = run("single.fab");
+    assert_eq!(single["experiment"], "first");
+    assert_eq!(single, run("split.fab"));
+}

@@ -1056,6 +1056,36 @@ fn schedules_limits_product_routes_and_setups() {
     assert_eq!(r.sinks.get("shafts_done").unwrap().count.mean, 5.0);
 }
 
+#[test]
+fn a_template_reads_its_schedule_beside_itself() {
+    // A release schedule named in a template of a library in another folder is read relative to
+    // the template's file, as its `fit(…)` and `empirical(…)` are. It used to be read relative to
+    // the instance's file: an error pointing at an unrelated line there, or, as here, the wrong
+    // file of the same name read without a word.
+    let dir = temp_dir("template_schedule");
+    for folder in ["lib", "app"] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    std::fs::write(dir.join("lib/releases.csv"), "time\n0\n10\n20\n30\n40\n").unwrap();
+    std::fs::write(dir.join("app/releases.csv"), "time\n0\n").unwrap();
+    std::fs::write(
+        dir.join("lib/feeders.fab"),
+        "component Feeder() : source { schedule = \"releases.csv\" }\n",
+    )
+    .unwrap();
+    let main = dir.join("app/main.fab");
+    std::fs::write(
+        &main,
+        "import \"../lib/feeders.fab\"\nsource feed : Feeder()\nsink done\nflow feed -> done\n\
+         experiment day { horizon = 1 h, replications = 1 }\n",
+    )
+    .unwrap();
+    let output = fab(&["run", &main.to_string_lossy(), "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let d: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(d["sinks"]["done"]["count"]["mean"], 5.0, "one part per row of lib/releases.csv");
+}
+
 // ----- random models ------------------------------------------------------------------------------
 
 /// A small deterministic generator (PCG-style LCG) for random models.

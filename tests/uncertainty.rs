@@ -272,3 +272,38 @@ fn inputs_fitted_to_one_data_set_are_redrawn_together() {
     }
     assert!(differs, "another data set is redrawn on its own:\n{csv}");
 }
+
+#[test]
+fn a_fit_in_a_template_is_an_input_of_each_instance() {
+    // The same model twice: the station's fitted cycle written in the station, and in a template
+    // of a library in another folder, whose data file sits beside the library. Both have the one
+    // input `pack.cycle`, and give the same results bit for bit. The template's fit used to be
+    // left out of the inputs (no input, input share 0).
+    let dir = temp_dir("template_fit");
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    std::fs::write(dir.join("lib/cycles.csv"), interarrivals(12, 5).replace("t\n", "c\n")).unwrap();
+    let fitted = |file: &str| {
+        format!("fit(\"{file}\", column = \"c\", unit = 1 s, families = [\"exponential\"])")
+    };
+    let rest = "source parts { interarrival = 90 s }\nsink done\nflow parts -> pack -> done\n\
+                experiment base {\n    horizon = 4 h\n    replications = 2\n    seed = 3\n    \
+                input_uncertainty = 4\n}\n";
+    let inline = dir.join("inline.fab");
+    let text = format!("station pack {{ cycle = {} }}\n{rest}", fitted("lib/cycles.csv"));
+    std::fs::write(&inline, text).unwrap();
+    std::fs::write(
+        dir.join("lib/cells.fab"),
+        format!("component Packer() : station {{ cycle = {} }}\n", fitted("cycles.csv")),
+    )
+    .unwrap();
+    let templated = dir.join("templated.fab");
+    let text = format!("import \"lib/cells.fab\"\nstation pack : Packer()\n{rest}");
+    std::fs::write(&templated, text).unwrap();
+    let inline = run(&[&inline.to_string_lossy()]);
+    let templated = run(&[&templated.to_string_lossy()]);
+    let names = |d: &Value| -> Vec<String> {
+        d["inputs"].as_array().unwrap().iter().map(|i| i["name"].to_string()).collect()
+    };
+    assert_eq!(names(&templated), ["\"pack.cycle\""]);
+    assert_eq!(inline, templated);
+}

@@ -132,12 +132,28 @@ pub fn check_item(db: &dyn Db, file: SourceFile, key: ItemKey) -> CheckedItem {
     let body = match &item.kind {
         ItemKind::Import(import) => {
             if resolve_import(db, file, &import.path.value).is_none() {
-                let target = crate::scope::import_target(file.path(db), &import.path.value);
-                ctx.push(
-                    Diagnostic::error("E0104", format!("cannot find imported file `{target}`"))
+                let written = &import.path.value;
+                let target = crate::scope::import_target(file.path(db), written);
+                let shown = if target.is_empty() { written } else { &target };
+                let diagnostic = if crate::scope::is_library_path(&target) {
+                    let files: Vec<String> =
+                        fab_stdlib::library::FILES.iter().map(|(n, _)| format!("`{n}`")).collect();
+                    Diagnostic::error(
+                        "E0104",
+                        format!("the standard library has no file `{target}`"),
+                    )
+                    .primary(ctx.loc(import.path.span), "not a file of the library")
+                    .help(format!(
+                        "`std/…` names a file shipped inside fab: {}. To import a folder of \
+                             your own named `std`, write `./{written}`.",
+                        files.join(", ")
+                    ))
+                } else {
+                    Diagnostic::error("E0104", format!("cannot find imported file `{shown}`"))
                         .primary(ctx.loc(import.path.span), "no such file")
-                        .help("Import paths are relative to the importing file's folder; `std/…` names the standard library."),
-                );
+                        .help("Import paths are relative to the importing file's folder; `std/…` names the standard library.")
+                };
+                ctx.push(diagnostic);
             }
             None
         }
@@ -223,11 +239,17 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         _ => {}
     }
     let decl_info = kind_decl(kind);
+    // A template that cannot be expanded (unknown, of another kind, based on itself) is reported
+    // at the base; the fields it would have given are not reported missing as well.
+    let mut base_expanded = true;
     if let Some(base) = &decl.base {
         if decl_info.role == Role::Component || decl_info.role == Role::Resource {
-            if let Some((fields, nested)) = instantiate(ctx, kind, base) {
-                checked.fields = fields;
-                checked.nested = nested;
+            match instantiate(ctx, kind, base) {
+                Some((fields, nested)) => {
+                    checked.fields = fields;
+                    checked.nested = nested;
+                }
+                None => base_expanded = false,
             }
         } else {
             ctx.push(
@@ -258,9 +280,9 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         }
     }
     // A member that failed to parse may be the missing field: the syntax error says enough.
-    if !decl.body.as_ref().is_some_and(has_unparsed_member) {
+    if base_expanded && !decl.body.as_ref().is_some_and(has_unparsed_member) {
         check_required(ctx, decl_info.fields, &checked.fields, decl.name.span, kind.keyword());
-        kind_rules(ctx, &mut checked, decl.name.span);
+        kind_rules(ctx, &checked, decl.name.span);
         unused_field_warnings(ctx, &checked);
     }
     Some(checked)
@@ -315,10 +337,8 @@ pub(crate) fn declaration_rules(
 ) -> Vec<Diagnostic> {
     let scope = scope(db, declaration.file);
     let mut ctx = Ctx::new(db, declaration.file, declaration.key.clone(), scope);
-    let mut body = body.clone();
-    let name_span = body.name_location.span;
-    kind_rules(&mut ctx, &mut body, name_span);
-    unused_field_warnings(&mut ctx, &body);
+    kind_rules(&mut ctx, body, body.name_location.span);
+    unused_field_warnings(&mut ctx, body);
     ctx.diagnostics
 }
 
@@ -619,11 +639,7 @@ fn check_required(
 }
 
 /// Rules that tie several fields of one kind together (LANGUAGE.md §3, §6, §9).
-fn kind_rules(ctx: &mut Ctx, checked: &mut CheckedBody, name_span: Span) {
-    if let Some(schedule) = checked.fields.get_mut("schedule") {
-        read_schedule(ctx, schedule);
-    }
-    let checked = &*checked;
+fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
     let fields = &checked.fields;
     let has = |name: &str| fields.contains_key(name);
     let at = ctx.loc(name_span);
@@ -997,35 +1013,6 @@ fn window_rule(ctx: &mut Ctx, field: &Field, call: &crate::value::CallValue) {
     );
 }
 
-/// A source's `schedule` file: release times in seconds from the start, in a column named `time`,
-/// in ascending order. The field's value becomes the list of times.
-fn read_schedule(ctx: &mut Ctx, field: &mut Field) {
-    let Value::Str(file) = &field.value else { return };
-    let span = field.value_location.span;
-    let Some(times) = ctx.read_column(&file.clone(), "time", span) else {
-        field.value = Value::Error;
-        return;
-    };
-    if let Some(index) = times.windows(2).position(|pair| pair[1] < pair[0]) {
-        ctx.push(
-            Diagnostic::error("E0404", format!("schedule `{file}` is not in ascending order"))
-                .primary(
-                    field.value_location.clone(),
-                    format!("row {} comes before an earlier time", index + 3),
-                )
-                .help("Sort the release times from the earliest to the latest."),
-        );
-        field.value = Value::Error;
-        return;
-    }
-    field.value = Value::List(
-        times
-            .into_iter()
-            .map(|t| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false }))
-            .collect(),
-    );
-}
-
 /// §9: a robot's path lies within its reach.
 fn check_reach(ctx: &mut Ctx, fields: &Fields) {
     let (Some(reach), Some(path)) =
@@ -1258,6 +1245,9 @@ fn expand(
         }
     }
     inner.extend(inner_ctx.diagnostics);
+    // The fits the template's fields made are the instance's inputs (input uncertainty finds
+    // them by the instance); each stays located at its call in the template.
+    ctx.fits.extend(inner_ctx.fits);
     Some((fields, nested))
 }
 
@@ -1791,14 +1781,9 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 let Some(field) = path_field_type(ctx, path) else { continue };
                 check_resource_override(ctx, path);
                 let value_checked = ctx.eval_field(value, field, &format!("`{key}`"));
-                let mut value_checked = ctx.field(value_checked, member.span, value.span);
+                let value_checked = ctx.field(value_checked, member.span, value.span);
                 if key == "horizon" {
                     horizon_fits_the_clock(ctx, &value_checked);
-                }
-                // A source's release times are read where the file is named, relative to the
-                // scenario's own file, as the source's own `schedule` is.
-                if field.name == "schedule" {
-                    read_schedule(ctx, &mut value_checked);
                 }
                 checked.fields.insert(key, value_checked);
             }

@@ -22,7 +22,7 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// Every loaded source file, by path.
+/// Every loaded source file, by [`Db::file_key`].
 #[salsa::input(singleton, debug)]
 pub struct Workspace {
     #[returns(ref)]
@@ -44,11 +44,23 @@ pub trait Db: salsa::Database {
     /// The input for the data file at `path` (relative paths are relative to the working
     /// directory), created and read on first use.
     fn data_file(&self, path: &str) -> DataFile;
+
+    /// The key of the `.fab` file at `path` in the [`Workspace`]: one key however the path is
+    /// spelled, so that a file two imports reach by different paths is loaded once. A file of
+    /// the standard library (`std/…`) is its own key.
+    fn file_key(&self, path: &str) -> String;
 }
 
 /// Where files come from.
 pub trait FileSystem: Send + Sync {
     fn read_to_string(&self, path: &str) -> Result<String, String>;
+
+    /// The one name of the file at `path`, however the path is spelled (`../app/shared.fab` from
+    /// the folder `app` is `shared.fab`): the absolute path, where there is a working directory
+    /// to resolve a relative one against.
+    fn absolute(&self, path: &str) -> String {
+        crate::scope::normalize(path)
+    }
 }
 
 /// The operating system's files.
@@ -60,6 +72,15 @@ impl FileSystem for OsFileSystem {
     #[allow(clippy::disallowed_methods)]
     fn read_to_string(&self, path: &str) -> Result<String, String> {
         std::fs::read_to_string(path).map_err(|error| error.to_string())
+    }
+
+    fn absolute(&self, path: &str) -> String {
+        match std::env::current_dir() {
+            Ok(folder) if !path.starts_with('/') => {
+                crate::scope::normalize(&format!("{}/{path}", folder.to_string_lossy()))
+            }
+            _ => crate::scope::normalize(path),
+        }
     }
 }
 
@@ -150,5 +171,13 @@ impl Db for Database {
         let file = DataFile::new(self, path.to_string(), contents);
         files.insert(path.to_string(), file);
         file
+    }
+
+    fn file_key(&self, path: &str) -> String {
+        if crate::scope::is_library_path(path) {
+            path.to_string()
+        } else {
+            self.file_system.absolute(path)
+        }
     }
 }

@@ -12,11 +12,17 @@ use crate::syntax::{absolute_span, item_index};
 pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
     use fab_stdlib::fit::{self, significant};
     let mut lines = Vec::new();
+    // A call in a template is reported once, though the template and each instance record it.
+    let mut seen = std::collections::HashSet::new();
     for &file in model_files(db, root) {
         for entry in item_index(db, file) {
             let checked = check_item(db, file, entry.key.clone());
             for report in &checked.fits {
                 let location = &report.location;
+                if !seen.insert((location.clone(), report.path.clone(), report.column.clone())) {
+                    continue;
+                }
+                let file = location.file;
                 let span = absolute_span(db, file, location.item.as_ref(), location.span);
                 let text = file.text(db);
                 let start = (span.start as usize).min(text.len());

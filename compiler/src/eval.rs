@@ -137,9 +137,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates the value of a declared field: [`Ctx::eval_as`] with the field's type, then the
-    /// field's bounds: above zero, at most its `max`.
+    /// field's bounds: above zero, at most its `max`. A source's `schedule` names a file of
+    /// release times, read here, where the name is written (in a template, a scenario or the
+    /// source itself): the field's value is the times.
     pub fn eval_field(&mut self, expr: &Expr, field: &catalog::FieldDecl, what: &str) -> Value {
         let value = self.eval_as(expr, &field.ty, what);
+        if field.name == "schedule"
+            && let Value::Str(file) = &value
+        {
+            return self.read_schedule(file, expr.span);
+        }
         let Value::Number(Quantity { si: Some(v), .. }) = &value else { return value };
         if field.positive && *v <= 0.0 {
             self.push(
@@ -919,7 +926,7 @@ impl<'a> Ctx<'a> {
         unit_factor: f64,
     ) -> Option<dist::Distribution> {
         use crate::data::FitFailure;
-        let path = crate::scope::import_target(self.file.path(self.db), file);
+        let path = crate::scope::relative_to(self.file.path(self.db), file);
         let data = self.db.data_file(&path);
         let column = request.column.clone();
         match crate::data::fitted_column(self.db, data, request) {
@@ -961,9 +968,29 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A schedule file's release times: seconds from the start, in a column named `time`, in
+    /// ascending order.
+    fn read_schedule(&mut self, file: &str, span: Span) -> Value {
+        let Some(times) = self.read_column(file, "time", span) else { return Value::Error };
+        if let Some(index) = times.windows(2).position(|pair| pair[1] < pair[0]) {
+            self.push(
+                Diagnostic::error("E0404", format!("schedule `{file}` is not in ascending order"))
+                    .primary(
+                        self.loc(span),
+                        format!("row {} comes before an earlier time", index + 3),
+                    )
+                    .help("Sort the release times from the earliest to the latest."),
+            );
+            return Value::Error;
+        }
+        let time =
+            |t| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false });
+        Value::List(times.into_iter().map(time).collect())
+    }
+
     /// Reads one numeric column of a CSV data file, relative to the model file's folder.
     pub fn read_column(&mut self, file: &str, column: &str, span: Span) -> Option<Vec<f64>> {
-        let path = crate::scope::import_target(self.file.path(self.db), file);
+        let path = crate::scope::relative_to(self.file.path(self.db), file);
         let data = self.db.data_file(&path);
         let text = match data.contents(self.db) {
             Ok(text) => text.clone(),

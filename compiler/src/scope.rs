@@ -8,7 +8,9 @@
 //! file's own before imported ones.
 //!
 //! An import path is relative to the importing file's folder, except `std/…`, which names the
-//! standard library shipped inside fab.
+//! standard library shipped inside fab. A file is known by one key however its path is spelled
+//! ([`Db::file_key`]: its absolute path), and keeps the spelling it was first met by, which
+//! diagnostics show.
 
 use crate::db::{Db, SourceFile, Workspace};
 use crate::syntax::{ItemClass, ItemKey, item_index};
@@ -40,21 +42,45 @@ impl Scope {
     }
 }
 
-/// The normalized workspace path an import names, seen from `from_path`.
+/// The path of the file an import names, seen from the file at `from_path`. `std/…` names a file
+/// of the standard library; any other path is relative to the importing file's folder (a
+/// library file's own imports stay in the library). A folder of the user's named `std` keeps
+/// the `./` it is written with, so it is never taken for the library.
 pub fn import_target(from_path: &str, import: &str) -> String {
     if import.starts_with("std/") {
-        return import.to_string();
+        return normalize(import);
     }
+    let target = relative_to(from_path, import);
+    if is_library_path(&target) && !is_library_path(from_path) {
+        format!("./{target}")
+    } else {
+        target
+    }
+}
+
+/// The normalized path a file names when it writes `path` (an import, a data file): relative to
+/// its own folder, or absolute as written.
+pub fn relative_to(from_path: &str, path: &str) -> String {
     let folder = match from_path.rfind('/') {
         Some(index) => &from_path[..index],
         None => "",
     };
-    let joined = if folder.is_empty() || import.starts_with('/') {
-        import.to_string()
+    if folder.is_empty() || path.starts_with('/') {
+        normalize(path)
     } else {
-        format!("{folder}/{import}")
-    };
-    normalize(&joined)
+        normalize(&format!("{folder}/{path}"))
+    }
+}
+
+/// Whether `path` names a file of the standard library shipped inside fab.
+pub fn is_library_path(path: &str) -> bool {
+    path.starts_with("std/")
+}
+
+/// The path the command line names a model by, normalized, and never one of the library's.
+fn disk_path(path: &str) -> String {
+    let path = normalize(path);
+    if is_library_path(&path) { format!("./{path}") } else { path }
 }
 
 /// Removes `.` segments and folds `dir/..`.
@@ -76,8 +102,8 @@ pub fn normalize(path: &str) -> String {
 
 /// The file an import of `file` names, when it is loaded.
 pub fn resolve_import(db: &dyn Db, file: SourceFile, import: &str) -> Option<SourceFile> {
-    let target = import_target(file.path(db), import);
-    Workspace::try_get(db).and_then(|workspace| workspace.files(db).get(&target).copied())
+    let key = db.file_key(&import_target(file.path(db), import));
+    Workspace::try_get(db).and_then(|workspace| workspace.files(db).get(&key).copied())
 }
 
 /// The files of the model rooted at `root`, root first, then imports in the order met.
@@ -100,9 +126,12 @@ pub fn model_files(db: &dyn Db, root: SourceFile) -> Vec<SourceFile> {
     files
 }
 
-/// The model's files with every file after the files it imports (imports in the order written):
-/// the order in which declarations are defined, so that a name an importing file declares again
-/// is the redefinition.
+/// The model's files with every file after the files it imports (imports in the order written),
+/// as if each import were replaced by the file it names: the order in which declarations are
+/// defined. A name an importing file declares again is the redefinition, and the model's
+/// declarations, flows and experiments come in this order (the first experiment is the first
+/// one defined).
+#[salsa::tracked(returns(ref))]
 pub fn files_in_definition_order(db: &dyn Db, root: SourceFile) -> Vec<SourceFile> {
     fn visit(db: &dyn Db, file: SourceFile, seen: &mut Vec<SourceFile>, out: &mut Vec<SourceFile>) {
         if seen.contains(&file) {
@@ -166,7 +195,7 @@ pub fn scope(db: &dyn Db, file: SourceFile) -> Scope {
 /// database's file system and registers them in the workspace. Returns the root, or the reason
 /// the root could not be read; an import that cannot be read is reported by the checker (E0104).
 pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<SourceFile, String> {
-    let root_path = normalize(root_path);
+    let root_path = disk_path(root_path);
     let text = db.file_system().read_to_string(&root_path)?;
     let root = set_file(db, &root_path, text);
     let mut pending = vec![root];
@@ -175,15 +204,17 @@ pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<Sourc
             item_index(db, file).iter().filter_map(|entry| entry.import.clone()).collect();
         for import in imports {
             let target = import_target(file.path(db), &import);
-            let known = Workspace::try_get(db).is_some_and(|w| w.files(db).contains_key(&target));
-            if known {
+            let key = db.file_key(&target);
+            if Workspace::try_get(db).is_some_and(|w| w.files(db).contains_key(&key)) {
                 continue;
             }
-            let text = match fab_stdlib::library::file(&target) {
-                Some(text) => Ok(text.to_string()),
-                None => db.file_system().read_to_string(&target),
+            // A `std/…` path the library does not have is not looked for on the disk.
+            let text = if is_library_path(&target) {
+                fab_stdlib::library::file(&target).map(str::to_string)
+            } else {
+                db.file_system().read_to_string(&target).ok()
             };
-            if let Ok(text) = text {
+            if let Some(text) = text {
                 pending.push(set_file(db, &target, text));
             }
         }
@@ -192,13 +223,15 @@ pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<Sourc
 }
 
 /// Registers (or updates) a source file in the workspace and returns it.
+/// A file already loaded under another spelling of its path keeps its first one.
 pub fn set_file(db: &mut crate::db::Database, path: &str, text: String) -> SourceFile {
     use salsa::Setter;
     let workspace = match Workspace::try_get(db) {
         Some(workspace) => workspace,
         None => Workspace::new(db, BTreeMap::new()),
     };
-    if let Some(file) = workspace.files(db).get(path).copied() {
+    let key = db.file_key(path);
+    if let Some(file) = workspace.files(db).get(&key).copied() {
         if file.text(db) != &text {
             file.set_text(db).to(text);
         }
@@ -206,7 +239,7 @@ pub fn set_file(db: &mut crate::db::Database, path: &str, text: String) -> Sourc
     }
     let file = SourceFile::new(db, path.to_string(), text);
     let mut files = workspace.files(db).clone();
-    files.insert(path.to_string(), file);
+    files.insert(key, file);
     workspace.set_files(db).to(files);
     file
 }
@@ -216,11 +249,12 @@ pub fn set_file(db: &mut crate::db::Database, path: &str, text: String) -> Sourc
 pub fn remove_file(db: &mut crate::db::Database, path: &str) {
     use salsa::Setter;
     let Some(workspace) = Workspace::try_get(db) else { return };
-    if !workspace.files(db).contains_key(path) {
+    let key = db.file_key(path);
+    if !workspace.files(db).contains_key(&key) {
         return;
     }
     let mut files = workspace.files(db).clone();
-    files.remove(path);
+    files.remove(&key);
     workspace.set_files(db).to(files);
 }
 
@@ -234,5 +268,11 @@ mod tests {
         assert_eq!(import_target("examples/line.fab", "../lib/a.fab"), "lib/a.fab");
         assert_eq!(import_target("line.fab", "./a.fab"), "a.fab");
         assert_eq!(import_target("examples/line.fab", "std/equipment.fab"), "std/equipment.fab");
+        // A folder of one's own named `std` is not the library.
+        assert_eq!(import_target("line.fab", "./std/equipment.fab"), "./std/equipment.fab");
+        assert_eq!(import_target("./std/a.fab", "b.fab"), "./std/b.fab");
+        // The library's own imports stay in it.
+        assert_eq!(import_target("std/a.fab", "b.fab"), "std/b.fab");
+        assert_eq!(disk_path("std/a.fab"), "./std/a.fab");
     }
 }

@@ -9,7 +9,7 @@
 use crate::check::{self, CheckedBody, check_item, is_component_kind};
 use crate::db::{Db, SourceFile};
 use crate::diagnostic::{Diagnostic, Label, Location};
-use crate::scope::{Declaration, model_files, scope};
+use crate::scope::{Declaration, files_in_definition_order, model_files, scope};
 use crate::syntax::{ItemClass, item_index, item_syntax};
 use crate::value::{Field, Value};
 use fab_grammar::ast::{DeclKind, ItemKind, Span};
@@ -74,10 +74,11 @@ impl ModelGraph {
     }
 }
 
-/// Every declaration of the model's files, in order.
+/// Every declaration of the model's files, in the order they are defined
+/// ([`crate::scope::files_in_definition_order`]).
 pub fn model_declarations(db: &dyn Db, root: SourceFile) -> Vec<Declaration> {
     let mut out = Vec::new();
-    for &file in model_files(db, root) {
+    for &file in files_in_definition_order(db, root) {
         for entry in item_index(db, file) {
             if let ItemClass::Decl(_) | ItemClass::Template = entry.class {
                 out.push(Declaration {
@@ -113,16 +114,23 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
             graph.nodes.push(GraphNode { declaration, kind, name_location });
         }
     }
-    // Routes may come before their component, so they are attached once every node is known.
+    // Routes may come before their component, so they are attached once every node is known. A
+    // route in a file that does not see its component is reported there (E0101) and attached to
+    // nothing, as a flow naming it would be: the graph lacks its connections.
     for declaration in model_declarations(db, root) {
-        if declaration.class == ItemClass::Decl(DeclKind::Route)
-            && let Some(&node) = by_name.get(&declaration.name)
-        {
-            graph.routes.push((node, declaration));
+        if declaration.class != ItemClass::Decl(DeclKind::Route) {
+            continue;
+        }
+        let seen = scope(db, declaration.file).lookup(&declaration.name).cloned();
+        match by_name.get(&declaration.name) {
+            Some(&node) if seen.as_ref() == Some(&graph.nodes[node].declaration) => {
+                graph.routes.push((node, declaration));
+            }
+            _ => graph.incomplete = true,
         }
     }
     let mut seen_edges = BTreeSet::new();
-    for &file in model_files(db, root) {
+    for &file in files_in_definition_order(db, root) {
         let file_scope = scope(db, file);
         for entry in item_index(db, file) {
             if entry.class != ItemClass::Flow {
@@ -978,12 +986,8 @@ fn trim_float(value: f64) -> String {
 fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
     // An imported file's declarations come first: a name the importing file declares again is
     // the one redefined (docs/language.md, Imports).
-    let order = crate::scope::files_in_definition_order(db, root);
-    let rank = |file: SourceFile| order.iter().position(|f| *f == file).unwrap_or(order.len());
-    let mut declarations = model_declarations(db, root);
-    declarations.sort_by_key(|declaration| rank(declaration.file));
     let mut first: BTreeMap<String, Declaration> = BTreeMap::new();
-    for declaration in declarations {
+    for declaration in model_declarations(db, root) {
         if declaration.class == ItemClass::Decl(DeclKind::Route) {
             continue;
         }
@@ -1012,7 +1016,8 @@ fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) 
                     format!("`{}` has more than one route", declaration.name),
                 )
                 .primary(name_location(db, &declaration), "second route here")
-                .secondary(name_location(db, previous), "first route here"),
+                .secondary(name_location(db, previous), "first route here")
+                .help("A component has one route; merge the two into one."),
             );
         } else {
             routed.insert(declaration.name.clone(), declaration);

@@ -66,3 +66,34 @@ fn the_importing_file_redefines_a_name_of_its_import() {
         }
     }
 }
+
+#[test]
+fn a_route_that_cannot_see_its_component_is_one_error() {
+    // routes.fab routes `s` without importing the file that declares it: that is E0101 where the
+    // route is written, and the route is attached to nothing. It used to be attached by name
+    // anyway, which gave "sums to 50 %" and "never sends parts to `done`" as well.
+    let main = "import \"line.fab\"\nimport \"routes.fab\"\n";
+    let line = "source src { interarrival = 20 s }\nstation s { cycle = 15 s }\nsink done\n\
+                sink spare\nflow src -> s -> done\n";
+    let routes = "route s {\n    done = 50 %\n    spare = 50 %\n}\n";
+    let extra = files(&[("line.fab", line), ("routes.fab", routes)]);
+    let (_, _, diagnostics) = common::check_files(main, &extra);
+    let codes: Vec<&str> = errors(&diagnostics).iter().map(|d| d.code).collect();
+    assert!(codes.iter().all(|c| *c == "E0101"), "{diagnostics:#?}");
+    assert!(!codes.is_empty());
+}
+
+#[test]
+fn of_two_routes_the_imported_one_is_the_first() {
+    // As with any name declared twice, the importing file's route is the one too many.
+    let main = "import \"line.fab\"\nroute s {\n    done = 50 %\n    spare = 50 %\n}\n";
+    let line = "source src { interarrival = 20 s }\nstation s { cycle = 15 s }\nsink done\n\
+                sink spare\nflow src -> s -> done\nflow s -> spare\n\
+                route s {\n    done = 40 %\n    spare = 60 %\n}\n";
+    let (db, _, diagnostics) = common::check_files(main, &files(&[("line.fab", line)]));
+    let clash: Vec<_> = diagnostics.iter().filter(|d| d.code == "E0102").collect();
+    assert_eq!(clash.len(), 1, "{diagnostics:#?}");
+    let primary = clash[0].primary_location().unwrap();
+    assert_eq!(primary.file.path(&db), "main.fab");
+    assert!(clash[0].help.is_some());
+}

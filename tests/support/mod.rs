@@ -26,10 +26,15 @@ pub fn shared_dir() -> Option<PathBuf> {
 
 /// Runs the built `fab` binary with `NO_COLOR` set.
 pub fn fab(args: &[&str]) -> Output {
+    fab_in(repo(), args)
+}
+
+/// `fab` run with `folder` as its working directory.
+pub fn fab_in(folder: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fab"))
         .args(args)
         .env("NO_COLOR", "1")
-        .current_dir(repo())
+        .current_dir(folder)
         .output()
         .expect("fab runs")
 }
