@@ -135,7 +135,11 @@ pub fn check_item(db: &dyn Db, file: SourceFile, key: ItemKey) -> CheckedItem {
                 let written = &import.path.value;
                 let target = crate::scope::import_target(file.path(db), written);
                 let shown = if target.is_empty() { written } else { &target };
-                let diagnostic = if crate::scope::is_library_path(&target) {
+                let diagnostic = if !target.ends_with(".fab") {
+                    Diagnostic::error("E0104", format!("`{shown}` is not a `.fab` file"))
+                        .primary(ctx.loc(import.path.span), "not a model file")
+                        .help("`import` brings in the declarations of another `.fab` file; a data file is read where a field names it, e.g. `empirical(\"times.csv\", column = \"t\")` or `schedule = \"releases.csv\"`.")
+                } else if crate::scope::is_library_path(&target) {
                     let files: Vec<String> =
                         fab_stdlib::library::FILES.iter().map(|(n, _)| format!("`{n}`")).collect();
                     Diagnostic::error(

@@ -208,8 +208,11 @@ pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<Sourc
             if Workspace::try_get(db).is_some_and(|w| w.files(db).contains_key(&key)) {
                 continue;
             }
-            // A `std/…` path the library does not have is not looked for on the disk.
-            let text = if is_library_path(&target) {
+            // A `std/…` path the library does not have is not looked for on the disk, nor is a
+            // file that is not a model (the checker says so at the import).
+            let text = if !target.ends_with(".fab") {
+                None
+            } else if is_library_path(&target) {
                 fab_stdlib::library::file(&target).map(str::to_string)
             } else {
                 db.file_system().read_to_string(&target).ok()

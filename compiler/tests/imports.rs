@@ -97,3 +97,17 @@ fn of_two_routes_the_imported_one_is_the_first() {
     assert_eq!(primary.file.path(&db), "main.fab");
     assert!(clash[0].help.is_some());
 }
+
+#[test]
+fn an_import_of_a_data_file_is_one_error_at_the_import() {
+    // It used to be read as a model: four syntax errors inside the CSV, none at the import.
+    let main = "import \"data.csv\"\nsource parts { interarrival = 1 min }\nsink done\n\
+                flow parts -> done\n";
+    let (db, _, diagnostics) =
+        common::check_files(main, &files(&[("data.csv", "a,b\n1,2\n3,4\n")]));
+    let found = errors(&diagnostics);
+    assert_eq!(found.len(), 1, "{diagnostics:#?}");
+    assert_eq!(found[0].code, "E0104");
+    assert!(found[0].message.contains("not a `.fab` file"), "{}", found[0].message);
+    assert_eq!(found[0].primary_location().unwrap().file.path(&db), "main.fab");
+}
