@@ -355,3 +355,20 @@ fn an_import_stands_for_the_file_it_names() {
     assert_eq!(single["experiment"], "first");
     assert_eq!(single, run("split.fab"));
 }
+
+#[test]
+fn the_model_hash_is_the_same_from_any_folder() {
+    // examples/variation.fab reads a data file. The hash used to take in the data file's path as
+    // the run spelled it, so the same model hashed three ways from three folders.
+    let hash = |folder: &std::path::Path, model: &str| {
+        let args = ["run", model, "--json", "--replications", "1", "--horizon", "2d"];
+        let output = support::fab_in(folder, &args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let d: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        d["model_hash"].as_str().unwrap().to_string()
+    };
+    let absolute = repo().join("examples/variation.fab");
+    let from_root = hash(repo(), "examples/variation.fab");
+    assert_eq!(from_root, hash(&repo().join("examples"), "variation.fab"));
+    assert_eq!(from_root, hash(&repo().join("tests"), &absolute.to_string_lossy()));
+}

@@ -296,11 +296,18 @@ impl Experiment {
 }
 
 /// A 64-bit FNV-1a hash of the model IR's JSON, in hex. The JSON is hashed as it is written,
-/// never held: a 1,000-station line's is about a megabyte.
+/// never held: a 1,000-station line's is about a megabyte. Where a data file lies is not part of
+/// the model, only the values it holds: the hash is the same whichever folder a run starts in.
 pub fn model_hash(model: &Model) -> String {
     let mut hasher = Fnv1a::default();
     // Writing into the hasher cannot fail, and the model's fields all serialize.
-    let _ = serde_json::to_writer(&mut hasher, model);
+    if model.inputs.iter().any(|input| !input.file.is_empty()) {
+        let mut model = model.clone();
+        model.inputs.iter_mut().for_each(|input| input.file.clear());
+        let _ = serde_json::to_writer(&mut hasher, &model);
+    } else {
+        let _ = serde_json::to_writer(&mut hasher, model);
+    }
     format!("{:016x}", hasher.0)
 }
 
