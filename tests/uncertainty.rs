@@ -307,3 +307,25 @@ fn a_fit_in_a_template_is_an_input_of_each_instance() {
     assert_eq!(names(&templated), ["\"pack.cycle\""]);
     assert_eq!(inline, templated);
 }
+
+#[test]
+fn a_scenario_s_own_fit_is_its_input() {
+    // The base fits the interarrival time; the scenario fits the packing time too, to another
+    // column. Under the scenario both are inputs; the base has its own only. A fit written in a
+    // scenario used to be no input at all ("this model has none").
+    let path = model(12, "");
+    let folder = std::path::Path::new(&path).parent().unwrap().to_path_buf();
+    std::fs::write(folder.join("packing.csv"), interarrivals(12, 9).replace("t\n", "p\n")).unwrap();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(
+        "\nscenario measured : base {\n    pack.cycle = fit(\"packing.csv\", column = \"p\", \
+         unit = 0.01 s, families = [\"exponential\"])\n}\n",
+    );
+    std::fs::write(&path, text).unwrap();
+    let names = |d: &Value| -> Vec<String> {
+        d["inputs"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().into()).collect()
+    };
+    assert_eq!(names(&run(&[&path])), ["arrivals.interarrival"]);
+    let scenario = run(&[&path, "--scenario", "measured"]);
+    assert_eq!(names(&scenario), ["arrivals.interarrival", "pack.cycle"]);
+}

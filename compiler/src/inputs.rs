@@ -13,41 +13,84 @@ use crate::check::check_item;
 use crate::data::FitReport;
 use crate::db::Db;
 use crate::eval::is_non_negative;
+use crate::scope::Declaration;
+use crate::syntax::ItemClass;
 use crate::validate::ModelGraph;
+use fab_grammar::ast::DeclKind;
 use fab_runtime::factor::{DistributionField, distribution_of};
-use fab_runtime::model::{ComponentId, ComponentKind, FailureLaw, Model};
+use fab_runtime::model::{Component, ComponentId, ComponentKind, FailureLaw, Model};
 use fab_runtime::uncertainty::{FittedInput, InputKind};
 use fab_stdlib::dist::Distribution;
 
-/// The inputs of `model` (lowered from `graph`) made from data, in component order.
-pub fn fitted_inputs(db: &dyn Db, model: &Model, graph: &ModelGraph) -> Vec<FittedInput> {
+/// The inputs of `model` (lowered from `graph`, its scenarios included) made from data, in
+/// component order, then those each scenario's own `fit(…)` and `empirical(…)` made. A run keeps
+/// the inputs whose distribution is the one its model has ([`FittedInput::distribution`]), so
+/// a scenario's inputs count in that scenario only.
+pub fn fitted_inputs(
+    db: &dyn Db,
+    model: &Model,
+    graph: &ModelGraph,
+    declarations: &[Declaration],
+) -> Vec<FittedInput> {
     let mut inputs = Vec::new();
-    for (index, node) in graph.nodes.iter().enumerate() {
+    let own_fits = |id: ComponentId| {
+        let node = &graph.nodes[id.0 as usize];
+        &check_item(db, node.declaration.file, node.declaration.key.clone()).fits
+    };
+    for index in 0..graph.nodes.len() {
         let id = ComponentId(index as u32);
-        let component = model.component(id);
-        let fits = &check_item(db, node.declaration.file, node.declaration.key.clone()).fits;
-        for field in distribution_fields(&component.kind) {
-            let Some(distribution) = distribution_of(&component.kind, &field) else { continue };
-            let name = format!("{}.{}", component.name, field.path());
-            let fitted = fits.iter().find(|report| best_si(report).as_ref() == Some(&distribution));
-            let input = match (fitted, &distribution) {
-                (Some(report), _) => fitted_input(db, report, name, id, field, &distribution),
-                (None, Distribution::Empirical { values }) => Some(FittedInput {
-                    name,
-                    component: id,
-                    field,
-                    file: String::new(),
-                    column: String::new(),
-                    values: values.clone(),
-                    unit_factor: 1.0,
-                    non_negative: values.iter().all(|v| *v >= 0.0),
-                    kind: InputKind::Empirical,
-                    distribution: distribution.clone(),
-                }),
-                (None, _) => None,
-            };
-            inputs.extend(input);
+        inputs.extend(component_inputs(db, id, model.component(id), own_fits(id)));
+    }
+    for scenario in &model.scenarios {
+        let Some(declaration) = declarations
+            .iter()
+            .find(|d| d.class == ItemClass::Decl(DeclKind::Scenario) && d.name == scenario.name)
+        else {
+            continue;
+        };
+        let scenario_fits = &check_item(db, declaration.file, declaration.key.clone()).fits;
+        for (id, component) in &scenario.components {
+            let fits: Vec<FitReport> = scenario_fits.iter().chain(own_fits(*id)).cloned().collect();
+            for input in component_inputs(db, *id, component, &fits) {
+                if !inputs.contains(&input) {
+                    inputs.push(input);
+                }
+            }
         }
+    }
+    inputs
+}
+
+/// The inputs of one component made from data: its distributions that `fits` made, or that are
+/// `empirical(…)`.
+fn component_inputs(
+    db: &dyn Db,
+    id: ComponentId,
+    component: &Component,
+    fits: &[FitReport],
+) -> Vec<FittedInput> {
+    let mut inputs = Vec::new();
+    for field in distribution_fields(&component.kind) {
+        let Some(distribution) = distribution_of(&component.kind, &field) else { continue };
+        let name = format!("{}.{}", component.name, field.path());
+        let fitted = fits.iter().find(|report| best_si(report).as_ref() == Some(&distribution));
+        let input = match (fitted, &distribution) {
+            (Some(report), _) => fitted_input(db, report, name, id, field, &distribution),
+            (None, Distribution::Empirical { values }) => Some(FittedInput {
+                name,
+                component: id,
+                field,
+                file: String::new(),
+                column: String::new(),
+                values: values.clone(),
+                unit_factor: 1.0,
+                non_negative: values.iter().all(|v| *v >= 0.0),
+                kind: InputKind::Empirical,
+                distribution: distribution.clone(),
+            }),
+            (None, _) => None,
+        };
+        inputs.extend(input);
     }
     inputs
 }

@@ -85,8 +85,6 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         }
     }
 
-    model.inputs = crate::inputs::fitted_inputs(db, &model, graph);
-
     let mut experiments: BTreeMap<String, (ExperimentId, CheckedBody)> = BTreeMap::new();
     for declaration in &declarations {
         if declaration.class == ItemClass::Decl(DeclKind::Experiment)
@@ -144,6 +142,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let optimization = lower_optimization(&declaration.name, *base_id, &study, &model);
         model.optimizations.push(optimization);
     }
+    model.inputs = crate::inputs::fitted_inputs(db, &model, graph, &declarations);
     model.currency =
         crate::validate::model_currencies(db, root).first().map(|(currency, _)| currency.clone());
     model

@@ -408,11 +408,25 @@ pub fn run_input_uncertainty(
     let Some(InputUncertainty { macro_replications, method }) = experiment.input_uncertainty else {
         return bad(format!("experiment `{name}` asks for no input uncertainty"));
     };
-    if model.inputs.is_empty() {
+    // The inputs of the model as this run has it: the model's own, or a scenario's in place of
+    // those of the distributions it replaced (the inputs of every scenario are listed, each with
+    // the distribution it made).
+    let mut inputs: Vec<&FittedInput> = Vec::new();
+    for input in &model.inputs {
+        let current =
+            crate::factor::distribution_of(&model.component(input.component).kind, &input.field);
+        if current.is_some_and(|d| d == input.distribution)
+            && !inputs.iter().any(|kept| kept.name == input.name)
+        {
+            inputs.push(input);
+        }
+    }
+    if inputs.is_empty() {
         return bad(format!(
             "input uncertainty needs inputs made from data, and this model has none: write a \
              distribution as `fit(\"data.csv\", column = …)` or `empirical(…)` to propagate the \
-             uncertainty of its data (experiment `{name}`)"
+             uncertainty of its data (experiment `{name}`; a scenario that replaces every such \
+             distribution leaves none)"
         ));
     }
     if macro_replications < 2 {
@@ -432,21 +446,6 @@ pub fn run_input_uncertainty(
             "experiment `{name}`: every macro-replication of an input-uncertainty study runs the \
              same replications and warm-up on the model as written; give `warmup` a duration, \
              drop `precision` and `vary` (or run them as separate experiments)"
-        ));
-    }
-    // A scenario that replaced an input's distribution (or its component) keeps its own.
-    let inputs: Vec<&FittedInput> = model
-        .inputs
-        .iter()
-        .filter(|input| {
-            crate::factor::distribution_of(&model.component(input.component).kind, &input.field)
-                .is_some_and(|d| d == input.distribution)
-        })
-        .collect();
-    if inputs.is_empty() {
-        return bad(format!(
-            "experiment `{name}`: every input made from data is replaced by the scenario, so \
-             there is no input uncertainty to propagate"
         ));
     }
     let purpose = match method {
