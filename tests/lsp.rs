@@ -652,6 +652,75 @@ fn an_imported_file_deleted_or_created_on_disk_updates_the_diagnostics() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
+/// `main.fab` imports `b.fab` and `c.fab`, which both declare `sink done`, written to a folder:
+/// the URIs of main, b and c and main's text.
+fn sibling_clash(name: &str) -> (String, String, String, String) {
+    let dir = temp_dir(name);
+    let main = "import \"b.fab\"\nimport \"c.fab\"\nflow src -> s -> done\n";
+    let files = [
+        ("main.fab", main),
+        ("b.fab", "source src { interarrival = 20 s }\nsink done\n"),
+        ("c.fab", "station s { cycle = 15 s }\nsink done\n"),
+    ];
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    let [main_uri, b, c] = files.map(|(file, _)| uri(&dir.join(file)));
+    (main_uri, b, c, main.to_string())
+}
+
+/// Replaces a document's whole text.
+fn replace(client: &mut Client, uri: &str, version: i32, text: &str) {
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
+    );
+}
+
+#[test]
+fn an_error_of_the_model_in_an_imported_file_is_shown_there() {
+    let mut client = Client::start("sibling-clash");
+    let (main, b, c, main_text) = sibling_clash("sibling-clash");
+    for file in [&main, &b, &c] {
+        let text = std::fs::read_to_string(file.strip_prefix("file://").unwrap()).unwrap();
+        client.open(file, &text);
+    }
+    // A change after every open: the round that publishes version 2 saw all three open.
+    replace(&mut client, &main, 2, &main_text);
+    let shown = client.diagnostics_until(|p| p["uri"] == main && p["version"] == 2);
+    // What `fab check main.fab` reports: the second `done` clashes with the first. b.fab and
+    // c.fab are parts of main's model, not models of their own with a source and a station that
+    // flow nowhere.
+    assert_eq!(codes(&shown[&c]), ["E0102"], "{shown:?}");
+    assert_eq!(shown[&c]["version"], 1);
+    assert_eq!(shown[&c]["diagnostics"][0]["range"]["start"], json!({ "line": 1, "character": 5 }));
+    assert_eq!(codes(&shown[&b]), Vec::<String>::new(), "{shown:?}");
+    assert_eq!(codes(&shown[&main]), Vec::<String>::new(), "{shown:?}");
+    // Closed, main no longer makes b.fab and c.fab parts of a model: each is its own again.
+    client.notify("textDocument/didClose", json!({ "textDocument": doc(&main) }));
+    let cleared = client.diagnostics_for(&main);
+    assert_eq!(cleared["diagnostics"], json!([]));
+    let shown = client.diagnostics_until(|p| p["uri"] == c);
+    assert_eq!(codes(&shown[&c]), ["E0601", "E0601"], "{shown:?}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn an_error_of_an_open_model_is_published_to_its_file_that_is_not_open() {
+    let mut client = Client::start("sibling-clash-closed");
+    let (main, _, c, main_text) = sibling_clash("sibling-clash-closed");
+    client.open(&main, &main_text);
+    let shown = client.diagnostics_until(|p| p["uri"] == main);
+    assert_eq!(codes(&shown[&c]), ["E0102"], "c.fab is not open: {shown:?}");
+    assert_eq!(shown[&c]["version"], Value::Null);
+    // Once main.fab no longer imports c.fab, c.fab's diagnostics are cleared.
+    let without_c = main_text.replace("import \"c.fab\"\n", "");
+    replace(&mut client, &main, 2, &without_c);
+    let shown = client.diagnostics_until(|p| p["uri"] == c);
+    assert_eq!(shown[&c]["diagnostics"], json!([]), "{shown:?}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
 #[test]
 fn a_closed_document_that_is_on_no_disk_is_forgotten() {
     let mut client = Client::start("untitled-closed");

@@ -553,7 +553,7 @@ fn inlay_hints_show_derived_values() {
 fn fix_titles(text: &str) -> (Fixture, Vec<actions::CodeAction>) {
     let f = fixture(text);
     let found =
-        actions::code_actions(&f.db, f.file, Span::new(f.offset as usize, f.offset as usize));
+        actions::code_actions(&f.db, f.file, Span::new(f.offset as usize, f.offset as usize), &[]);
     (f, found)
 }
 
@@ -568,7 +568,7 @@ fn quick_fix_for_a_misspelt_field() {
     let fixed = apply(&f, &found[0].change, "main.fab");
     assert!(fixed.contains("station w { cycle = 3 s }"));
     let again = fixture(&fixed);
-    assert!(diagnostics::file_diagnostics(&again.db, again.file).is_empty());
+    assert!(diagnostics::file_diagnostics(&again.db, again.file, &[]).is_empty());
 }
 
 #[test]
@@ -585,7 +585,7 @@ fn quick_fix_for_misspelt_names_units_and_families() {
     ] {
         let text = format!("{base}{written}\n");
         let f = fixture(&text);
-        let found = actions::code_actions(&f.db, f.file, Span::new(0, text.len()));
+        let found = actions::code_actions(&f.db, f.file, Span::new(0, text.len()), &[]);
         assert!(!found.is_empty(), "{written}");
         assert!(
             apply(&f, &found[0].change, "main.fab").contains(fixed),
@@ -616,25 +616,25 @@ fn quick_fix_completes_a_route_to_100_percent() {
     let text = BODY_SHOP.replace("done = 97 %", "done = 90 %");
     let f = fixture(&text);
     let at_route = text.find("route inspect").unwrap() + 6;
-    let found = actions::code_actions(&f.db, f.file, Span::new(at_route, at_route + 7));
+    let found = actions::code_actions(&f.db, f.file, Span::new(at_route, at_route + 7), &[]);
     let titles: Vec<&str> = found.iter().map(|a| a.title.as_str()).collect();
     assert_eq!(titles, ["Set `done` to 97 %", "Set `scrap` to 10 %"]);
     let fixed = apply(&f, &found[1].change, "main.fab");
     assert!(fixed.contains("scrap = 10 %"));
     let again = fixture(&fixed);
-    assert!(diagnostics::file_diagnostics(&again.db, again.file).is_empty());
+    assert!(diagnostics::file_diagnostics(&again.db, again.file, &[]).is_empty());
 }
 
 #[test]
 fn quick_fix_closes_an_unclosed_brace() {
     let text = "source s { interarrival = 1 min }\nsink k\nstation w {\n    cycle = 1 s\nflow s -> w -> k\n";
     let f = fixture(text);
-    let found = actions::code_actions(&f.db, f.file, Span::new(0, text.len()));
+    let found = actions::code_actions(&f.db, f.file, Span::new(0, text.len()), &[]);
     assert_eq!(found[0].title, "Insert `}`");
     let fixed = apply(&f, &found[0].change, "main.fab");
     assert!(fixed.contains("cycle = 1 s\n}\nflow"), "{fixed}");
     let again = fixture(&fixed);
-    assert!(diagnostics::file_diagnostics(&again.db, again.file).is_empty());
+    assert!(diagnostics::file_diagnostics(&again.db, again.file, &[]).is_empty());
 }
 
 // ----- diagnostics -----
@@ -642,14 +642,62 @@ fn quick_fix_closes_an_unclosed_brace() {
 #[test]
 fn file_diagnostics_are_those_of_the_file_checked_as_a_root() {
     let f = two_files("w1 : Ce|ll");
-    assert!(diagnostics::file_diagnostics(&f.db, f.file).is_empty());
+    assert!(diagnostics::file_diagnostics(&f.db, f.file, &[]).is_empty());
     let broken = fixture(
         "//- main.fab\nimport \"lib.fab\"\nsink k\n//- lib.fab\nstation x { cycle = 1 m }\n",
     );
-    let main = diagnostics::file_diagnostics(&broken.db, broken.file);
+    let main = diagnostics::file_diagnostics(&broken.db, broken.file, &[]);
     assert!(main.iter().all(|d| d.primary_location().unwrap().file == broken.file));
-    let lib = diagnostics::file_diagnostics(&broken.db, broken.file("lib.fab"));
+    let lib = diagnostics::file_diagnostics(&broken.db, broken.file("lib.fab"), &[]);
     assert!(lib.iter().any(|d| d.code == "E0303"), "{lib:?}");
+}
+
+/// `main.fab` imports `b.fab` and `c.fab`, which both declare `sink done`: `fab check main.fab`
+/// reports E0102 in `c.fab`, and each part checked as its own model has other errors.
+const SIBLING_CLASH: &str = "//- main.fab\nimport \"b.fab\"\nimport \"c.fab\"\nflow src -> s -> done\n//- b.fab\nsource src { interarrival = 1 min }\nsink done\n//- c.fab\nstation s { cycle = 1 s }\nsink done\n";
+
+fn codes(diagnostics: &[fab_compiler::diagnostic::Diagnostic]) -> Vec<&str> {
+    diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn a_file_shows_the_errors_of_the_open_models_that_import_it() {
+    let f = fixture(SIBLING_CLASH);
+    let (main, b, c) = (f.file("main.fab"), f.file("b.fab"), f.file("c.fab"));
+    let everything = fab_compiler::check_model(&f.db, main);
+    assert_eq!(codes(&everything), ["E0102"], "what `fab check main.fab` reports");
+    // Opened alone, a part is its own model.
+    assert_eq!(codes(&diagnostics::file_diagnostics(&f.db, c, &[])), ["E0601", "E0601"]);
+    // Opened with the model that imports it, it is a part of that model, whether that model is
+    // asked about the part or about every open file.
+    for open in [vec![main, b, c], vec![c, main]] {
+        assert_eq!(codes(&diagnostics::file_diagnostics(&f.db, c, &open)), ["E0102"]);
+        assert!(diagnostics::file_diagnostics(&f.db, main, &open).is_empty());
+    }
+    let shown = diagnostics::open_files_diagnostics(&f.db, &[main]);
+    let shown: Vec<(&str, Vec<&str>)> =
+        shown.iter().map(|(file, found)| (file.path(&f.db).as_str(), codes(found))).collect();
+    assert_eq!(shown, [("c.fab", vec!["E0102"]), ("main.fab", vec![])], "c.fab need not be open");
+    assert_eq!(diagnostics::roots_shown(&f.db, &[b, c, main]), [main]);
+}
+
+#[test]
+fn a_file_in_two_open_models_shows_the_errors_of_both_once() {
+    let f = fixture(
+        "//- a.fab\nimport \"lib.fab\"\nsink k\nflow s -> k\n//- z.fab\nimport \"lib.fab\"\nsink done\nflow s -> done\n//- lib.fab\nsource s { interarrival = 1 min }\nstation w { cycle = 3 m }\n",
+    );
+    let (a, z, lib) = (f.file("a.fab"), f.file("z.fab"), f.file("lib.fab"));
+    let found = diagnostics::file_diagnostics(&f.db, lib, &[z, a]);
+    // `w` is reached from no source in either model, and its E0303 (a Length for a Duration) is
+    // in both: each is shown once, in source order.
+    assert_eq!(codes(&found), ["E0601", "E0303"], "{found:?}");
+    assert_eq!(diagnostics::roots_shown(&f.db, &[a, lib, z]), [a, z]);
+    // Files that import each other make one model; each is a root.
+    let f = fixture("//- a.fab\nimport \"b.fab\"\nsink k\n//- b.fab\nimport \"a.fab\"\nsink k\n");
+    let (a, b) = (f.file("a.fab"), f.file("b.fab"));
+    assert_eq!(diagnostics::roots_shown(&f.db, &[a, b]), [a, b]);
+    // Checked from `b.fab`, its `k` is the second one; `k` is reached from no source either.
+    assert_eq!(codes(&diagnostics::file_diagnostics(&f.db, b, &[a])), ["E0102", "E0601"]);
 }
 
 // ----- semantic tokens -----

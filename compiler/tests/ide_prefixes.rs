@@ -38,8 +38,8 @@ fn ask_everything(db: &Database, file: SourceFile, offset: u32) {
     let _ = outline::document_symbols(db, file);
     let _ = outline::workspace_symbols(db, "s", 50);
     let _ = inlay::inlay_hints(db, file, whole);
-    let _ = actions::code_actions(db, file, Span { start: offset, end: offset });
-    let _ = diagnostics::file_diagnostics(db, file);
+    let _ = actions::code_actions(db, file, Span { start: offset, end: offset }, &[]);
+    let _ = diagnostics::file_diagnostics(db, file, &[]);
     let tokens = highlight::semantic_tokens(db, file);
     assert!(tokens.windows(2).all(|w| w[0].span.end <= w[1].span.start));
     assert!(tokens.iter().all(|t| t.span.end as usize <= len));

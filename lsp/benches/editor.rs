@@ -190,7 +190,7 @@ fn ide_alone(text: &str, edits: usize) -> (Vec<Duration>, Vec<Duration>) {
     fs.insert("line.fab", text);
     let mut db = Database::new(fs);
     let file = load_model(&mut db, "line.fab").expect("in memory");
-    assert!(diagnostics::file_diagnostics(&db, file).is_empty());
+    assert!(diagnostics::file_diagnostics(&db, file, &[]).is_empty());
     let value = "station s100 {\n    cycle = ";
     let value_at = (text.find(value).expect("a station") + value.len()) as u32;
     let mut edit_times = Vec::new();
@@ -199,7 +199,7 @@ fn ide_alone(text: &str, edits: usize) -> (Vec<Duration>, Vec<Duration>) {
         let edited = model(500, if edit % 2 == 0 { "31 s" } else { "30 s" });
         let start = Instant::now();
         set_file(&mut db, "line.fab", edited);
-        let found = diagnostics::file_diagnostics(&db, file);
+        let found = diagnostics::file_diagnostics(&db, file, &[]);
         edit_times.push(start.elapsed());
         assert!(found.is_empty());
         let start = Instant::now();

@@ -11,14 +11,20 @@
 //!
 //! **Diagnostics.** Edits only bump a generation counter and wake a worker; the worker waits
 //! until the debounce delay has passed since the last edit arrived (applying an edit, which
-//! parses the new text, takes part of that delay), checks every open document on a snapshot
-//! and publishes, unless another edit came meanwhile, in which case it starts over.
+//! parses the new text, takes part of that delay), checks the models of the open documents on a
+//! snapshot and publishes, unless another edit came meanwhile, in which case it starts over. It
+//! publishes to every open document, and to each file that is not open but has diagnostics in
+//! one of those models (`diagnostics::open_files_diagnostics` decides); such a file is cleared
+//! once it has none.
 
+use fab_compiler::Database;
+use fab_compiler::db::SourceFile;
 use fab_compiler::ide::{
     actions, completion, diagnostics, folding, format, highlight, hover, inlay, navigation, outline,
 };
+use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -28,7 +34,7 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert::{self, FileText};
-use crate::workspace::{Snapshot, Workspace, cache_dir, write_explain_pages};
+use crate::workspace::{OpenFile, Paths, Snapshot, Workspace, cache_dir, write_explain_pages};
 
 /// The delay between the last edit and the diagnostics, when the client does not set one.
 pub const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(10);
@@ -112,6 +118,8 @@ impl Backend {
         edits: Arc<Edits>,
         explain: Option<PathBuf>,
     ) {
+        // The files that are not open to which the last round published diagnostics.
+        let mut shown_not_open: BTreeMap<String, lsp::Uri> = BTreeMap::new();
         loop {
             edits.changed.notified().await;
             loop {
@@ -121,43 +129,34 @@ impl Backend {
                 if edits.generation.load(Ordering::SeqCst) != seen {
                     continue;
                 }
-                let work: Vec<(lsp::Uri, i32, Option<Snapshot>)> = {
+                let (db, paths, open) = {
                     let workspace = lock(&state);
-                    workspace
-                        .documents
-                        .values()
-                        .map(|d| (d.uri.clone(), d.version, workspace.snapshot(&d.uri)))
-                        .collect()
+                    let (db, paths) = workspace.database();
+                    (db, paths, workspace.open_files())
                 };
+                let open_uris: Vec<String> =
+                    open.iter().map(|o| o.uri.as_str().to_string()).collect();
                 let explain = explain.clone();
-                let computed = compute(move || {
-                    let mut out = Vec::new();
-                    for (uri, version, snapshot) in work {
-                        let Some(snapshot) = snapshot else { continue };
-                        let text =
-                            FileText { text: snapshot.text.clone(), lines: snapshot.lines.clone() };
-                        let found = diagnostics::file_diagnostics(&snapshot.db, snapshot.file)
-                            .iter()
-                            .map(|d| {
-                                convert::diagnostic(
-                                    &snapshot.db,
-                                    &snapshot.paths,
-                                    &text,
-                                    explain.as_deref(),
-                                    d,
-                                )
-                            })
-                            .collect::<Vec<_>>();
-                        out.push((uri, version, found));
-                    }
-                    out
-                })
-                .await;
+                let computed =
+                    compute(move || diagnostics_to_publish(&db, &paths, &open, explain.as_deref()))
+                        .await;
                 match computed {
                     Ok(published) if edits.generation.load(Ordering::SeqCst) == seen => {
+                        let mut shown_now = BTreeMap::new();
                         for (uri, version, found) in published {
-                            client.publish_diagnostics(uri, found, Some(version)).await;
+                            if version.is_none() {
+                                shown_now.insert(uri.as_str().to_string(), uri.clone());
+                            }
+                            client.publish_diagnostics(uri, found, version).await;
                         }
+                        // A file that is not open and showed diagnostics last time, but shows
+                        // none now (fixed, or no open model imports it any more), is cleared.
+                        for (key, uri) in &shown_not_open {
+                            if !shown_now.contains_key(key) && !open_uris.contains(key) {
+                                client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+                            }
+                        }
+                        shown_not_open = shown_now;
                         break;
                     }
                     // Cancelled or outdated by an edit: start over once edits pause again.
@@ -166,6 +165,34 @@ impl Backend {
             }
         }
     }
+}
+
+/// The diagnostics to publish, given the open documents: for each open document (with its
+/// version) and each file that is not open but has diagnostics in a model shown (without one),
+/// in path order. The rule is `diagnostics::open_files_diagnostics`'.
+fn diagnostics_to_publish(
+    db: &Database,
+    paths: &Paths,
+    open: &[OpenFile],
+    explain: Option<&Path>,
+) -> Vec<(lsp::Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
+    let files: Vec<SourceFile> = open.iter().map(|o| o.file).collect();
+    diagnostics::open_files_diagnostics(db, &files)
+        .into_iter()
+        .filter_map(|(file, found)| {
+            let (uri, version, text) = match open.iter().find(|o| o.file == file) {
+                Some(o) => (
+                    o.uri.clone(),
+                    Some(o.version),
+                    FileText { text: o.text.clone(), lines: o.lines.clone() },
+                ),
+                None => (paths.uri(file.path(db))?, None, FileText::of(db, file)),
+            };
+            let converted =
+                found.iter().map(|d| convert::diagnostic(db, paths, &text, explain, d)).collect();
+            Some((uri, version, converted))
+        })
+        .collect()
 }
 
 /// Runs `f` on a blocking thread, turning salsa's cancellation into `ContentModified` and a
@@ -543,7 +570,7 @@ impl LanguageServer for Backend {
             let start = s.lines.offset(&s.text, range.start);
             let end = s.lines.offset(&s.text, range.end);
             let text = FileText { text: s.text.clone(), lines: s.lines.clone() };
-            actions::code_actions(&s.db, s.file, fab_compiler::ide::Span { start, end })
+            actions::code_actions(&s.db, s.file, fab_compiler::ide::Span { start, end }, &s.open)
                 .iter()
                 .map(|action| {
                     let diagnostic = convert::diagnostic(

@@ -69,6 +69,17 @@ pub struct Snapshot {
     pub text: Arc<String>,
     pub lines: Arc<LineIndex>,
     pub paths: Paths,
+    /// Every open document's file, which decides the models whose diagnostics are shown.
+    pub open: Arc<Vec<SourceFile>>,
+}
+
+/// An open document as the diagnostics worker needs it.
+pub struct OpenFile {
+    pub uri: Uri,
+    pub version: i32,
+    pub file: SourceFile,
+    pub text: Arc<String>,
+    pub lines: Arc<LineIndex>,
 }
 
 /// The mapping between URIs and the compiler's paths.
@@ -234,7 +245,28 @@ impl Workspace {
             text: document.analysed.clone(),
             lines: document.lines.clone(),
             paths: self.paths.clone(),
+            open: Arc::new(self.open_files().into_iter().map(|open| open.file).collect()),
         })
+    }
+
+    /// The open documents whose file is loaded, in path order.
+    pub fn open_files(&self) -> Vec<OpenFile> {
+        let Some(workspace) = fab_compiler::db::Workspace::try_get(&self.db) else {
+            return Vec::new();
+        };
+        let files = workspace.files(&self.db);
+        self.documents
+            .iter()
+            .filter_map(|(path, document)| {
+                Some(OpenFile {
+                    uri: document.uri.clone(),
+                    version: document.version,
+                    file: files.get(path).copied()?,
+                    text: document.analysed.clone(),
+                    lines: document.lines.clone(),
+                })
+            })
+            .collect()
     }
 
     /// A snapshot of the database alone, for requests about every file.

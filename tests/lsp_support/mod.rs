@@ -231,6 +231,24 @@ impl Client {
         }
     }
 
+    /// Every diagnostics notification until the first one `last` accepts (included): the latest
+    /// one of each URI, by URI. The server publishes a round's files in path order, so when `last`
+    /// picks the final file of a round, every file of that round is as that round left it.
+    pub fn diagnostics_until(
+        &mut self,
+        last: impl Fn(&Value) -> bool,
+    ) -> std::collections::BTreeMap<String, Value> {
+        let mut latest = std::collections::BTreeMap::new();
+        loop {
+            let published = self.notification("textDocument/publishDiagnostics");
+            let done = last(&published);
+            latest.insert(published["uri"].as_str().unwrap_or_default().to_string(), published);
+            if done {
+                return latest;
+            }
+        }
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",

@@ -21,10 +21,16 @@ pub struct CodeAction {
     pub is_preferred: bool,
 }
 
-/// The quick fixes of the diagnostics whose primary span meets `range`.
-pub fn code_actions(db: &dyn Db, file: SourceFile, range: Span) -> Vec<CodeAction> {
+/// The quick fixes of the diagnostics whose primary span meets `range`, among those `file` shows
+/// when `open` are the open files (see [`file_diagnostics`]).
+pub fn code_actions(
+    db: &dyn Db,
+    file: SourceFile,
+    range: Span,
+    open: &[SourceFile],
+) -> Vec<CodeAction> {
     let mut out = Vec::new();
-    for diagnostic in file_diagnostics(db, file) {
+    for diagnostic in file_diagnostics(db, file, open) {
         let Some(location) = diagnostic.primary_location() else { continue };
         let span = location.span;
         if span.start > range.end || range.start > span.end {

@@ -18,7 +18,7 @@
 //!
 //! | feature | function |
 //! | --- | --- |
-//! | diagnostics | [`diagnostics::file_diagnostics`] |
+//! | diagnostics | [`diagnostics::open_files_diagnostics`], [`diagnostics::file_diagnostics`] |
 //! | hover | [`hover::hover`] |
 //! | go to definition, references, rename | [`navigation`] |
 //! | outline and workspace symbols | [`outline`] |
