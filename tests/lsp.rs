@@ -721,6 +721,122 @@ fn an_error_of_an_open_model_is_published_to_its_file_that_is_not_open() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
+// ----- the workspace folders -----
+
+/// The repro of a library whose components two models use: `lib.fab` declares `station s`, which
+/// `main.fab` uses in a flow and a scenario path and `other.fab` in a flow; `unrelated.fab`, which
+/// imports nothing, declares `sink k`. Returns the folder.
+fn library_and_importers(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    for (file, text) in [
+        ("lib.fab", "source src { interarrival = 20 s }\nstation s { cycle = 15 s }\nsink done\n"),
+        (
+            "main.fab",
+            "import \"lib.fab\"\nflow src -> s -> done\nexperiment base { horizon = 2 d }\nscenario slow : base { s.cycle = 18 s }\n",
+        ),
+        ("models/other.fab", "import \"../lib.fab\"\nflow src -> s -> done\n"),
+        ("unrelated.fab", "source a { interarrival = 1 min }\nsink k\nflow a -> k\n"),
+        // Not part of the workspace's models: hidden and build folders are skipped.
+        (".hidden/copy.fab", "import \"../lib.fab\"\nflow src -> s -> done\n"),
+        ("target/copy.fab", "import \"../lib.fab\"\nflow src -> s -> done\n"),
+    ] {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// The number of edits a workspace edit makes to each file, by file name relative to `dir`.
+fn edits_per_file(edit: &Value, dir: &Path) -> Vec<(String, usize)> {
+    let mut found: Vec<(String, usize)> = edit["changes"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(file, edits)| {
+            let relative = file.strip_prefix(&format!("{}/", uri(dir))).unwrap_or(file);
+            (relative.to_string(), edits.as_array().unwrap().len())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn rename_and_references_cover_the_workspace_folder_files_that_are_not_open() {
+    let dir = library_and_importers("workspace-rename");
+    let mut client = Client::start_in("workspace-rename", json!({ "rootUri": uri(&dir) }));
+    let lib = uri(&dir.join("lib.fab"));
+    let text = std::fs::read_to_string(dir.join("lib.fab")).unwrap();
+    client.open(&lib, &text);
+    client.diagnostics_for(&lib);
+    let at_s = at(&lib, position_of(&text, "station s", 8));
+    let references = client.request(
+        "textDocument/references",
+        json!({ "textDocument": doc(&lib), "position": at_s["position"], "context": { "includeDeclaration": false } }),
+    );
+    assert_eq!(references.as_array().unwrap().len(), 3, "{references}");
+    // `unrelated.fab` declares `k`, but it is not in a model with `s`: the name is free.
+    let edit = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": doc(&lib), "position": at_s["position"], "newName": "k" }),
+    );
+    let expected = [("lib.fab", 1), ("main.fab", 2), ("models/other.fab", 1)];
+    let expected: Vec<(String, usize)> =
+        expected.iter().map(|(f, n)| (f.to_string(), *n)).collect();
+    assert_eq!(edits_per_file(&edit, &dir), expected, "{edit}");
+    // A name another file of the model declares is refused, whichever file declares it.
+    let refused = client.request_raw(
+        "textDocument/rename",
+        json!({ "textDocument": doc(&lib), "position": at_s["position"], "newName": "done" }),
+    );
+    assert!(
+        refused["error"]["message"].as_str().unwrap().contains("already declared"),
+        "{refused}"
+    );
+    // Files changed and created on disk without a word from the client: a rename reads them
+    // first, so its edits fit the text the client will edit.
+    std::fs::write(
+        dir.join("models/other.fab"),
+        "import \"../lib.fab\"\n\n\nflow src -> s -> done\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("third.fab"), "import \"lib.fab\"\nflow src -> s -> done\n").unwrap();
+    let edit = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": doc(&lib), "position": at_s["position"], "newName": "mill" }),
+    );
+    let expected = [("lib.fab", 1), ("main.fab", 2), ("models/other.fab", 1), ("third.fab", 1)];
+    let expected: Vec<(String, usize)> =
+        expected.iter().map(|(f, n)| (f.to_string(), *n)).collect();
+    assert_eq!(edits_per_file(&edit, &dir), expected, "{edit}");
+    let other = &edit["changes"][uri(&dir.join("models/other.fab"))][0];
+    assert_eq!(other["range"]["start"], json!({ "line": 3, "character": 12 }), "{other}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn workspace_folders_are_read_from_workspace_folders_too() {
+    let dir = library_and_importers("workspace-folders");
+    let folders = json!([{ "uri": uri(&dir.join("models")), "name": "models" }]);
+    let mut client = Client::start_in("workspace-folders", json!({ "workspaceFolders": folders }));
+    let lib = uri(&dir.join("lib.fab"));
+    let text = std::fs::read_to_string(dir.join("lib.fab")).unwrap();
+    client.open(&lib, &text);
+    client.diagnostics_for(&lib);
+    let edit = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": doc(&lib), "position": position_of(&text, "station s", 8), "newName": "mill" }),
+    );
+    // Only `models/` is a workspace folder: main.fab, outside it and not open, is not read.
+    let expected: Vec<(String, usize)> = [("lib.fab", 1), ("models/other.fab", 1)]
+        .iter()
+        .map(|(f, n)| (f.to_string(), *n))
+        .collect();
+    assert_eq!(edits_per_file(&edit, &dir), expected, "{edit}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
 #[test]
 fn a_closed_document_that_is_on_no_disk_is_forgotten() {
     let mut client = Client::start("untitled-closed");

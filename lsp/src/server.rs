@@ -34,7 +34,10 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::convert::{self, FileText};
-use crate::workspace::{OpenFile, Paths, Snapshot, Workspace, cache_dir, write_explain_pages};
+use crate::workspace::{
+    MAX_WORKSPACE_FILES, MAX_WORKSPACE_FOLDERS, OpenFile, Paths, Snapshot, Workspace, cache_dir,
+    fab_files_in, write_explain_pages,
+};
 
 /// The delay between the last edit and the diagnostics, when the client does not set one.
 pub const DEFAULT_DIAGNOSTICS_DELAY: Duration = Duration::from_millis(10);
@@ -101,6 +104,14 @@ impl Backend {
         self.edits.changed.notify_one();
     }
 
+    /// Brings the files that are not open up to date with the disk and loads the workspace
+    /// folders' new files (on a blocking thread), for requests that answer about every file.
+    async fn sync_with_disk(&self) {
+        if sync_with_disk(self.state.clone()).await.0 {
+            self.edited();
+        }
+    }
+
     /// Runs `f` on a snapshot of `uri`'s document on a blocking thread.
     async fn on_document<T: Send + 'static>(
         &self,
@@ -164,6 +175,35 @@ impl Backend {
                 }
             }
         }
+    }
+}
+
+/// Brings the files that are not open up to date with the disk and loads the workspace folders'
+/// `.fab` files, on a blocking thread: the folders are walked without the lock. Returns whether
+/// anything changed and whether the folders held more than is loaded.
+async fn sync_with_disk(state: Arc<Mutex<Workspace>>) -> (bool, bool) {
+    let synced = tokio::task::spawn_blocking(move || {
+        let (folders, paths) = lock(&state).folders();
+        let (found, truncated) = fab_files_in(&folders, &paths);
+        (lock(&state).sync_with_disk(&found), truncated)
+    })
+    .await;
+    synced.unwrap_or((false, false))
+}
+
+/// The folders of the workspace: `workspaceFolders`, else `rootUri`, else `rootPath`; those that
+/// are not local folders are left out.
+#[allow(deprecated)] // `rootUri` and `rootPath`, which older clients send alone.
+fn workspace_folders(params: &lsp::InitializeParams) -> Vec<PathBuf> {
+    let from_uri = |uri: &lsp::Uri| {
+        let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
+        uri.to_file_path().filter(|_| is_file).map(|path| path.into_owned())
+    };
+    match (&params.workspace_folders, &params.root_uri, &params.root_path) {
+        (Some(folders), _, _) => folders.iter().filter_map(|f| from_uri(&f.uri)).collect(),
+        (None, Some(root), _) => from_uri(root).into_iter().collect(),
+        (None, None, Some(root)) => vec![PathBuf::from(root)],
+        (None, None, None) => Vec::new(),
     }
 }
 
@@ -283,6 +323,7 @@ impl LanguageServer for Backend {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         self.can_register_watchers.store(can_register_watchers, Ordering::SeqCst);
+        self.state().set_folders(workspace_folders(&params));
         Ok(lsp::InitializeResult {
             capabilities: capabilities(&params.capabilities),
             server_info: Some(lsp::ServerInfo {
@@ -300,6 +341,23 @@ impl LanguageServer for Backend {
             self.edits.clone(),
             self.explain.clone(),
         ));
+        // Load the `.fab` files of the workspace folders, for references and rename.
+        let (state, edits, client) = (self.state.clone(), self.edits.clone(), self.client.clone());
+        tokio::spawn(async move {
+            let (changed, truncated) = sync_with_disk(state).await;
+            if changed {
+                edits.generation.fetch_add(1, Ordering::SeqCst);
+                edits.changed.notify_one();
+            }
+            if truncated {
+                let message = format!(
+                    "fab: the workspace folders hold more than {MAX_WORKSPACE_FILES} .fab files \
+                     or {MAX_WORKSPACE_FOLDERS} folders; references and rename cover the files \
+                     found before that and the files that open models import"
+                );
+                client.show_message(lsp::MessageType::WARNING, message).await;
+            }
+        });
         // Ask the client to report changes to `.fab` files on disk, so that an imported file
         // is read again in any editor, not only where an extension watches files itself.
         if self.can_register_watchers.load(Ordering::SeqCst) {
@@ -412,6 +470,7 @@ impl LanguageServer for Backend {
     }
 
     async fn references(&self, params: lsp::ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
+        self.sync_with_disk().await;
         let at = params.text_document_position;
         let position = at.position;
         let include = params.context.include_declaration;
@@ -474,6 +533,8 @@ impl LanguageServer for Backend {
     }
 
     async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
+        // The edits to files that are not open apply to the disk: compute them on its text.
+        self.sync_with_disk().await;
         let at = params.text_document_position;
         let position = at.position;
         let new_name = params.new_name;

@@ -7,6 +7,13 @@
 //! imports are loaded through the overlay, so a file that another open file imports is read from
 //! its buffer when it is open and from the disk when it is not.
 //!
+//! The `.fab` files of the workspace folders the client names at `initialize` are loaded too
+//! (not opened: they are read from the disk, and no diagnostics are published for them), so that
+//! references, rename and workspace symbols cover the files that import a declaration even when
+//! they are not open. A rename or a search for references first walks the folders again and
+//! reads again every loaded file that is not open (see [`Workspace::sync_with_disk`]), so a
+//! rename's edits are computed on the text the client will edit, watchers or not.
+//!
 //! Two kinds of file have no path of their own on disk, and the server writes them once to a
 //! cache folder so that an editor can open them: the standard library (`std/equipment.fab`, for
 //! go to definition into it) and the pages of `fab explain` (a diagnostic's code links to its
@@ -128,14 +135,59 @@ pub struct Workspace {
     overlay: Arc<Overlay>,
     pub documents: BTreeMap<String, Document>,
     pub paths: Paths,
+    /// The workspace folders the client named at `initialize`, whose `.fab` files are loaded.
+    folders: Vec<PathBuf>,
 }
+
+/// At most this many `.fab` files are loaded from the workspace folders, and at most this many
+/// folders are looked into.
+pub const MAX_WORKSPACE_FILES: usize = 2000;
+pub const MAX_WORKSPACE_FOLDERS: usize = 10_000;
 
 impl Workspace {
     pub fn new(cache: Option<&Path>) -> Workspace {
         let overlay = Arc::new(Overlay::default());
         let db = Database::new(overlay.clone());
         let library = cache.and_then(|dir| write_library(&dir.join("std")));
-        Workspace { db, overlay, documents: BTreeMap::new(), paths: Paths { library } }
+        Workspace {
+            db,
+            overlay,
+            documents: BTreeMap::new(),
+            paths: Paths { library },
+            folders: Vec::new(),
+        }
+    }
+
+    /// Sets the workspace folders (from `initialize`); [`Workspace::sync_with_disk`] loads them.
+    pub fn set_folders(&mut self, folders: Vec<PathBuf>) {
+        self.folders = folders;
+    }
+
+    /// The workspace folders and the path mapping, for [`fab_files_in`].
+    pub fn folders(&self) -> (Vec<PathBuf>, Paths) {
+        (self.folders.clone(), self.paths.clone())
+    }
+
+    /// Reads every loaded file that is not open again from the disk (forgetting those that are
+    /// gone) and loads the files of `found` (the workspace folders' `.fab` files) not loaded yet,
+    /// so that the database holds what the disk holds even when the client reports no changes.
+    /// Returns whether anything changed.
+    pub fn sync_with_disk(&mut self, found: &[String]) -> bool {
+        let loaded_before = self.loaded_paths();
+        let mut changed = false;
+        for path in &loaded_before {
+            changed |= self.read_again(path);
+        }
+        for path in found {
+            let _ = load_model(&mut self.db, path);
+        }
+        changed || self.loaded_paths() != loaded_before
+    }
+
+    /// Whether `path` is a `.fab` file in a workspace folder.
+    fn in_folders(&self, path: &str) -> bool {
+        path.ends_with(".fab")
+            && self.folders.iter().any(|folder| Path::new(path).starts_with(folder))
     }
 
     /// Opens or changes a document: the overlay, the database, and any file it now imports.
@@ -182,14 +234,19 @@ impl Workspace {
 
     /// Files changed, appeared or disappeared on disk (`workspace/didChangeWatchedFiles`).
     /// A loaded file that is not open takes its new text, or is forgotten when it cannot be read
-    /// any more (its importers then report it missing); then the imports of the open documents
-    /// are loaded again, which reads a file that was missing and now exists. Returns whether
-    /// anything changed.
+    /// any more (its importers then report it missing); a `.fab` file that appeared in a
+    /// workspace folder is loaded; then the imports of the open documents are loaded again, which
+    /// reads a file that was missing and now exists. Returns whether anything changed.
     pub fn files_changed_on_disk(&mut self, uris: &[Uri]) -> bool {
         let loaded_before = self.loaded_paths();
         let mut changed = false;
         for uri in uris {
-            changed |= self.read_again(&self.paths.path(uri));
+            let path = self.paths.path(uri);
+            changed |= self.read_again(&path);
+            // A file of a workspace folder that appeared.
+            if self.in_folders(&path) && !loaded_before.contains(&path) {
+                let _ = load_model(&mut self.db, &path);
+            }
         }
         let open: Vec<String> = self.documents.keys().cloned().collect();
         for path in open {
@@ -273,6 +330,51 @@ impl Workspace {
     pub fn database(&self) -> (Database, Paths) {
         (self.db.clone(), self.paths.clone())
     }
+}
+
+/// The paths of the `.fab` files under `folders`, each folder's files by name before its
+/// subfolders (also by name), at most [`MAX_WORKSPACE_FILES`] of them from at most
+/// [`MAX_WORKSPACE_FOLDERS`] folders, and whether there was more to look at. Hidden folders
+/// (`.git`, …), `target` and `node_modules` are skipped, symbolic links are not followed, and the
+/// copies of the standard library are left out (the built-in library is used).
+/// It reads folders and no file, so it is called without the lock.
+pub fn fab_files_in(folders: &[PathBuf], paths: &Paths) -> (Vec<String>, bool) {
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = folders.iter().rev().cloned().collect();
+    let mut visited = 0;
+    while let Some(folder) = pending.pop() {
+        if visited == MAX_WORKSPACE_FOLDERS {
+            return (found, true);
+        }
+        visited += 1;
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        let mut entries: Vec<(String, std::fs::FileType, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                Some((e.file_name().to_str()?.to_string(), e.file_type().ok()?, e.path()))
+            })
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut subfolders = Vec::new();
+        for (name, kind, path) in entries {
+            if kind.is_dir() {
+                if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                    subfolders.push(path);
+                }
+            } else if kind.is_file() && name.ends_with(".fab") {
+                let in_library = paths.library.as_ref().is_some_and(|l| path.starts_with(l));
+                if in_library {
+                    continue;
+                }
+                if found.len() == MAX_WORKSPACE_FILES {
+                    return (found, true);
+                }
+                found.push(path.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        pending.extend(subfolders.into_iter().rev());
+    }
+    (found, false)
 }
 
 /// Writes the standard library's files under `dir` (once; they are read-only copies).

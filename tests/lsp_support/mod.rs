@@ -71,6 +71,15 @@ impl Client {
 
     /// Starts `fab lsp` for a client with these initialization options and capabilities.
     pub fn start_as(name: &str, options: Value, capabilities: Value) -> Client {
+        Client::launch(name, options, capabilities, json!({ "rootUri": null }))
+    }
+
+    /// Starts `fab lsp` on a workspace: `root` holds `rootUri`, `workspaceFolders` or both.
+    pub fn start_in(name: &str, root: Value) -> Client {
+        Client::launch(name, json!({ "diagnosticsDelay": 0 }), json!({}), root)
+    }
+
+    fn launch(name: &str, options: Value, capabilities: Value, root: Value) -> Client {
         let cache = temp_dir(&format!("{name}-cache"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_fab"))
             .arg("lsp")
@@ -108,10 +117,11 @@ impl Client {
             cache,
             capabilities: Value::Null,
         };
-        let result = client.request(
-            "initialize",
-            json!({ "processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options }),
-        );
+        let mut params = json!({ "processId": null, "capabilities": capabilities, "initializationOptions": options });
+        for (key, value) in root.as_object().expect("an object") {
+            params[key] = value.clone();
+        }
+        let result = client.request("initialize", params);
         client.capabilities = result["capabilities"].clone();
         client.notify("initialized", json!({}));
         client

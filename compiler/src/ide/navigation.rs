@@ -7,6 +7,7 @@
 //! user's to rename, and a declaration of the standard library is not either.
 
 use crate::db::{Db, SourceFile};
+use crate::scope::model_files;
 use crate::syntax::{item_syntax, parse};
 use crate::validate::name_location;
 use fab_grammar::ast::MemberKind;
@@ -187,7 +188,13 @@ fn is_identifier(name: &str) -> bool {
 fn clash(db: &dyn Db, definition: &Definition, new_name: &str) -> Option<String> {
     match definition {
         Definition::Declaration(declaration) => {
-            let seen_from = std::iter::once(declaration.file).chain(workspace_files(db));
+            // A clash is in a model that holds the declaration: one rooted at a loaded file
+            // whose files include the declaration's. Other models may use the name freely.
+            let seen_from = std::iter::once(declaration.file).chain(
+                workspace_files(db)
+                    .into_iter()
+                    .filter(|&file| model_files(db, file).contains(&declaration.file)),
+            );
             for file in seen_from {
                 if let Some(other) = crate::scope::scope(db, file).lookup(new_name)
                     && other != declaration
