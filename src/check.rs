@@ -9,15 +9,19 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
     let mut errors = 0;
     let mut warnings = 0;
     let mut io_failure = false;
+    // Every model is loaded before any is checked, so what one says (a name declared in a file it
+    // does not import) does not depend on the order of the arguments.
+    let mut roots = Vec::new();
     for path in files {
-        let root = match load_model(&mut db, path) {
-            Ok(root) => root,
+        match load_model(&mut db, path) {
+            Ok(root) => roots.push((path, root)),
             Err(reason) => {
                 errln!("error: cannot read `{path}`: {reason}");
                 io_failure = true;
-                continue;
             }
-        };
+        }
+    }
+    for (path, root) in roots {
         let diagnostics = check_model(&db, root);
         errors += diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += diagnostics.iter().filter(|d| !d.is_error()).count();

@@ -372,3 +372,29 @@ fn the_model_hash_is_the_same_from_any_folder() {
     assert_eq!(from_root, hash(&repo().join("examples"), "variation.fab"));
     assert_eq!(from_root, hash(&repo().join("tests"), &absolute.to_string_lossy()));
 }
+
+#[test]
+fn fab_check_of_several_files_says_the_same_in_any_order() {
+    // `uses.fab` names a template that only `lib.fab` declares. Checked after `lib.fab` was
+    // loaded, the error said where the template is; checked first, it did not.
+    let folder = support::temp_dir("check_order");
+    write_files(
+        &folder,
+        &[
+            ("lib.fab", "component Cell() : station { cycle = 30 s }\n"),
+            (
+                "uses.fab",
+                "source parts { interarrival = 1 min }\nstation s : Cell()\nsink done\n\
+                 flow parts -> s -> done\n",
+            ),
+        ],
+    );
+    for order in [["uses.fab", "lib.fab"], ["lib.fab", "uses.fab"]] {
+        let output = support::fab_in(&folder, &["check", order[0], order[1]]);
+        assert!(
+            stderr(&output).contains("`Cell` is declared in `lib.fab`, which this file does not"),
+            "{order:?}: {}",
+            stderr(&output)
+        );
+    }
+}
