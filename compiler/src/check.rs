@@ -755,9 +755,6 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                         ),
                 );
             }
-            if let Some(field) = fields.get("horizon") {
-                horizon_fits_the_clock(ctx, field);
-            }
             if let Some(confidence) = number("confidence")
                 && !(confidence > 0.0 && confidence < 1.0)
             {
@@ -786,23 +783,6 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                 ),
             );
         }
-    }
-}
-
-/// A horizon, in an experiment or a scenario's override, is shorter than the longest run the
-/// nanosecond clock allows (about 292 years).
-fn horizon_fits_the_clock(ctx: &mut Ctx, field: &crate::value::Field) {
-    let longest = fab_runtime::time::longest_run_s();
-    if field.value.si().is_some_and(|horizon| horizon >= longest) {
-        let years = longest / (365.25 * 86400.0);
-        ctx.push(
-            Diagnostic::error("E0205", "the horizon is longer than the longest run")
-                .primary(field.value_location.clone(), "too long")
-                .help(format!(
-                    "Time is kept in whole nanoseconds, so a run lasts less than {years:.0} years; \
-                     shorten the horizon."
-                )),
-        );
     }
 }
 
@@ -1786,9 +1766,6 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 check_resource_override(ctx, path);
                 let value_checked = ctx.eval_field(value, field, &format!("`{key}`"));
                 let value_checked = ctx.field(value_checked, member.span, value.span);
-                if key == "horizon" {
-                    horizon_fits_the_clock(ctx, &value_checked);
-                }
                 checked.fields.insert(key, value_checked);
             }
             MemberKind::Field { path, value } => {
@@ -1798,9 +1775,6 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                         let what = format!("field `{}`", name.name);
                         let conformed = ctx.eval_field(value, field, &what);
                         let conformed = ctx.field(conformed, member.span, value.span);
-                        if name.name == "horizon" {
-                            horizon_fits_the_clock(ctx, &conformed);
-                        }
                         checked.fields.insert(name.name.clone(), conformed);
                     }
                     None if info.free_fields => {

@@ -137,7 +137,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates the value of a declared field: [`Ctx::eval_as`] with the field's type, then the
-    /// field's bounds: above zero, at most its `max`. A source's `schedule` names a file of
+    /// field's bounds: above zero, within the clock, at most its `max`. A source's `schedule` names a file of
     /// release times, read here, where the name is written (in a template, a scenario or the
     /// source itself): the field's value is the times.
     pub fn eval_field(&mut self, expr: &Expr, field: &catalog::FieldDecl, what: &str) -> Value {
@@ -153,6 +153,18 @@ impl<'a> Ctx<'a> {
                 Diagnostic::error("E0205", format!("{what} must be greater than zero"))
                     .primary(self.loc(expr.span), "not positive")
                     .help(format!("Give {what} a value above zero.")),
+            );
+            return Value::Error;
+        }
+        if field.run_length && *v >= fab_runtime::time::longest_run_s() {
+            let years = fab_runtime::time::longest_run_s() / (365.25 * 86400.0);
+            self.push(
+                Diagnostic::error("E0205", format!("{what} is longer than the longest run"))
+                    .primary(self.loc(expr.span), "too long")
+                    .help(format!(
+                        "Time is kept in whole nanoseconds, so a run lasts less than {years:.0} \
+                         years; shorten it."
+                    )),
             );
             return Value::Error;
         }

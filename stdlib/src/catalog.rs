@@ -22,6 +22,9 @@ pub struct FieldDecl {
     /// The value must be greater than zero: a conveyor of no length or speed, a robot with no
     /// speed, a run of no time.
     pub positive: bool,
+    /// The value is a length of simulated time the clock must count to (the horizon): shorter
+    /// than the longest run the runtime's clock holds.
+    pub run_length: bool,
 }
 
 impl FieldDecl {
@@ -33,6 +36,11 @@ impl FieldDecl {
     /// This field, whose value must be greater than zero.
     const fn positive(self) -> FieldDecl {
         FieldDecl { positive: true, ..self }
+    }
+
+    /// This field, a length of simulated time the clock must count to.
+    const fn run_length(self) -> FieldDecl {
+        FieldDecl { run_length: true, ..self }
     }
 
     /// The type as the docs and hover show it, with the bound the checker holds it to:
@@ -168,7 +176,7 @@ const fn field(
     presence: Presence,
     doc: &'static str,
 ) -> FieldDecl {
-    FieldDecl { name, ty, presence, doc, max: None, positive: false }
+    FieldDecl { name, ty, presence, doc, max: None, positive: false, run_length: false }
 }
 
 /// The most identical servers (`parallel`), movers or resource units one declaration may have:
@@ -725,7 +733,8 @@ pub const KINDS: &[KindDecl] = &[
                 REQUIRED,
                 "Simulated time of one replication, warm-up included.",
             )
-            .positive(),
+            .positive()
+            .run_length(),
             field(
                 "warmup",
                 ValueType::OneOf(&[DURATION, ValueType::Word(&["auto"])]),
