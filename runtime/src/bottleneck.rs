@@ -4,15 +4,20 @@
 //! detection method", Winter Simulation Conference 2001; "Shifting bottleneck detection", WSC
 //! 2002). A station is *active* while it works, sets up, is down or is in maintenance, and
 //! *inactive* while it is starved or blocked: an active station holds the line back, an inactive
-//! one waits for the others. An *active period* is a maximal stretch of activity, from its start
-//! to its end.
+//! one waits for the others. A station with several servers is active while none of them waits:
+//! every server works or sets up, or the station is down or in maintenance. One starved or
+//! blocked server means the station could take more work than the line gives it, so it is not
+//! the constraint (the engine decides this; the tracker only sees active or not). An *active
+//! period* is a maximal stretch of activity, from its start to its end.
 //!
 //! At every instant the *momentary bottleneck* is the station whose current active period — the
 //! whole period, not the part elapsed so far — is the longest (ties go to the station listed
 //! first). Following the bottleneck through time gives a sequence of bottleneck periods. Where a
 //! bottleneck period overlaps the one before or after it in the sequence, the bottleneck is
 //! *shifting* from one station to the other: the overlap counts as shifting bottleneck time for
-//! both stations. The rest of the time a station is the momentary bottleneck is *sole*
+//! both stations. A bottleneck period that overlaps both the one before and the one after counts
+//! the union of the two overlaps, once, as that station's shifting time (an instant inside both
+//! overlaps is not counted twice). The rest of the time a station is the momentary bottleneck is *sole*
 //! bottleneck time. A station's share of time as the bottleneck is sole plus shifting; summed
 //! over stations, shares can exceed 1 because shifting time is counted twice.
 //!
@@ -114,8 +119,8 @@ impl BottleneckTracker {
         }
     }
 
-    /// Records the state of `station` from `now` on: active (working, setup, down, maintenance)
-    /// or not (starved, blocked). Repeating the current state is allowed and ignored.
+    /// Records the state of `station` from `now` on: active (working, setup, down, maintenance;
+    /// with several servers, every one of them) or not (a server starved or blocked). Repeating the current state is allowed and ignored.
     pub fn set_active(&mut self, station: usize, now: u64, active: bool) {
         let now = self.move_clock(now);
         match (self.states[station], active) {

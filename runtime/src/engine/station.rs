@@ -189,9 +189,12 @@ pub(super) struct StationNode {
     finished_last: u32,
     /// Changed since the last report (listed in `Sim::changed`).
     changed: bool,
-    /// Activity and busy state as last reported by `report_changes`.
-    was_active: bool,
+    /// More than one server: activity is not occupation (see `report_station`).
+    several: bool,
+    /// Occupation, busy state and activity as last reported by `report_changes`.
+    was_occupied: bool,
     was_working: bool,
+    was_active: bool,
     /// Whether a failure mode or the preventive maintenance runs on busy time.
     busy_clocked: bool,
     /// Whether a failure mode counts cycles.
@@ -350,8 +353,10 @@ impl StationNode {
             finished_first: NONE,
             finished_last: NONE,
             changed: false,
-            was_active: false,
+            several: parallel > 1,
+            was_occupied: false,
             was_working: false,
+            was_active: false,
             busy_clocked,
             cycle_clocked,
             windowed: preventive.as_ref().is_some_and(|pm| pm.window > 0),
@@ -417,8 +422,20 @@ impl StationNode {
         self.working > 0 && !self.stopped()
     }
 
-    /// Active in the sense of the active-period bottleneck method: not starved or blocked.
+    /// Active in the sense of the active-period bottleneck method: the station can take no more
+    /// work because no server waits. It is down or in maintenance, or every server processes or
+    /// sets up; a starved or blocked server (or one waiting for the resources it `needs`) means
+    /// the station waits for another part of the line, so it is not the constraint. With one
+    /// server this is "not starved or blocked"; a station with `parallel` servers staggered in
+    /// time would otherwise nearly always have one of them working and be active all run long.
     fn is_active(&self) -> bool {
+        self.stopped() || self.working + self.in_setup == self.parallel
+    }
+
+    /// Some server processes or sets up, or the station is stopped: not the idle moment
+    /// opportunistic maintenance waits for (every server starved or blocked). The same as
+    /// `is_active` for one server.
+    fn is_occupied(&self) -> bool {
         self.stopped() || self.working > 0 || self.in_setup > 0
     }
 
@@ -833,23 +850,27 @@ impl Sim<'_> {
     fn report_station(&mut self, c: u32) {
         let station = self.station(c);
         station.changed = false;
-        let active = station.is_active();
+        let occupied = station.is_occupied();
         let working = station.is_working();
-        if active != station.was_active || working != station.was_working {
-            self.report_change(c, active, working);
+        // With one server, activity is occupation. With several, it can change while occupation
+        // and the busy state do not (the last idle server starts), so it is checked there.
+        if (occupied != station.was_occupied) | (working != station.was_working) | station.several {
+            self.report_change(c, occupied, working);
         }
         // Otherwise it changed and came back at this instant: nothing to report.
     }
 
-    fn report_change(&mut self, c: u32, active: bool, working: bool) {
+    fn report_change(&mut self, c: u32, occupied: bool, working: bool) {
         let now = self.now;
         let station = self.station(c);
+        let active = if station.several { station.is_active() } else { occupied };
         let (was_active, was_working) = (station.was_active, station.was_working);
         let busy_clocked = station.busy_clocked;
-        let opportunity = !active
-            && was_active
+        let opportunity = !occupied
+            && station.was_occupied
             && station.windowed
             && station.cold.preventive.as_ref().is_some_and(|pm| pm.window_open);
+        station.was_occupied = occupied;
         station.was_active = active;
         station.was_working = working;
         if active != was_active {
@@ -1250,7 +1271,7 @@ impl Sim<'_> {
             // Opportunistic maintenance's window opens: an idle station is maintained now, a
             // busy one at its next idle moment or at the due point, whichever comes first.
             pm.window_open = true;
-            if station.is_active() {
+            if station.is_occupied() {
                 self.arm_preventive(c);
             } else {
                 self.take_opportunity(c);
