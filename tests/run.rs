@@ -1598,3 +1598,36 @@ fn bottleneck_shares_of_parallel_servers_agree_with_an_independent_simulation() 
         );
     }
 }
+
+#[test]
+fn performance_credits_only_the_work_inside_the_observed_period() {
+    // tests/runs/oee_boundaries.fab: the part under way at the warm-up (999 s) finishes at 1000
+    // s. Credited with its whole cycle, performance was 3 × 1000 / 2001 = 1.499.
+    let r = simulate("tests/runs/oee_boundaries.fab", &Overrides::default());
+    assert_eq!(station_stat(&r, "a", "completions").0, 3.0);
+    assert_eq!(station_stat(&r, "a", "performance").0, 1.0);
+    assert_eq!(station_stat(&r, "a", "oee").0, 1.0);
+    // tests/runs/oee_scrapped.fab: the part in process at the warm-up is scrapped after it, so
+    // none of its work counts; the part half done at the horizon counts for half its cycle.
+    let r = simulate("tests/runs/oee_scrapped.fab", &Overrides::default());
+    assert_eq!(station_stat(&r, "a", "scrapped").0, 1.0);
+    assert_eq!(station_stat(&r, "a", "availability").0, 0.8);
+    assert_eq!(station_stat(&r, "a", "performance").0, 50.0 / 80.0);
+    // tests/runs/oee_line.fab, cycles of fixed length: the ideal work in the period is the time
+    // spent processing in it, so performance × availability is the working share, at any
+    // warm-up (cut mid-cycle, mid-repair, or not at all) and at the horizon.
+    for warmup in [0.0, 333.3, 1005.0, 1234.567, 2150.0] {
+        let overrides = Overrides { warmup: Some(warmup), ..Overrides::default() };
+        let r = simulate("tests/runs/oee_line.fab", &overrides);
+        for station in ["a", "b"] {
+            let performance = station_stat(&r, station, "performance").0;
+            let availability = station_stat(&r, station, "availability").0;
+            let working = station_stat(&r, station, "working").0;
+            assert!(
+                (performance * availability - working).abs() <= 1e-12 && performance <= 1.0,
+                "warm-up {warmup} s, {station}: performance {performance} × availability \
+                 {availability} against working {working}"
+            );
+        }
+    }
+}

@@ -277,6 +277,8 @@ pub struct StationResults {
     /// Availability × performance × quality.
     pub oee: Stat,
     pub availability: Stat,
+    /// Ideal work in the observed period (the ideal cycle × the parts processed, each for the
+    /// share of its processing time in the period) over the available server time.
     pub performance: Stat,
     pub quality: Stat,
     /// Parts finished.

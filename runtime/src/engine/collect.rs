@@ -35,11 +35,11 @@ impl Sim<'_> {
                     let shares = station.shares(now);
                     let availability = 1.0 - shares[DOWN] - shares[MAINTENANCE];
                     let run_s = station.parallel() as f64 * observed_s * availability;
-                    let performance = if run_s > 0.0 {
-                        station.ideal_cycle() * station.completions as f64 / run_s
-                    } else {
-                        0.0
-                    };
+                    // The ideal work done inside the observed period, not whole cycles of the
+                    // parts completed in it: a part finished just after the warm-up brings
+                    // only the share of its processing done after it.
+                    let performance =
+                        if run_s > 0.0 { station.ideal_work(now) / run_s } else { 0.0 };
                     let started = station.completions + station.cold.scrapped;
                     let quality =
                         if started > 0 { station.completions as f64 / started as f64 } else { 1.0 };

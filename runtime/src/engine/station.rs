@@ -66,6 +66,8 @@ struct Server {
     part: Part,
     /// Absolute end of the current setup or processing, or the remaining time while paused.
     end: u64,
+    /// The length of the current setup or processing, ns: with `end`, how much of it is done.
+    span: u64,
     generation: u32,
     /// The product of the last part this server processed (`ANY` before the first).
     last_product: u32,
@@ -76,6 +78,26 @@ struct Server {
     holding: bool,
     /// Loaded and waiting in line for the resources the station `needs`.
     awaiting: bool,
+    /// Processing, since before the warm-up, the part whose work then done is in
+    /// `StationCold::carried` (cleared when the server begins anything new).
+    carried: bool,
+}
+
+impl Server {
+    /// The ideal work, s, done on the part this server processes (or paused processing) at
+    /// `now`: `ideal_cycle` × the share of its processing time done. 0 when it processes nothing.
+    fn work_done(&self, now: u64, ideal_cycle: f64) -> f64 {
+        let remaining = match self.state {
+            ServerState::Busy => self.end.saturating_sub(now),
+            ServerState::PausedBusy => self.end,
+            _ => return 0.0,
+        };
+        if self.span == 0 {
+            return ideal_cycle;
+        }
+        // Whole nanoseconds times the ideal cycle, divided last: exact when the share is.
+        ideal_cycle * self.span.saturating_sub(remaining) as f64 / self.span as f64
+    }
 }
 
 enum ModeClock {
@@ -231,6 +253,11 @@ pub(super) struct StationCold {
     predictive: Option<Box<strategy::Predictive>>,
     /// The mean cycle, s: the ideal cycle of OEE's performance.
     ideal_cycle: f64,
+    /// Ideal work, s, done before the warm-up on the parts in process then (per server, for the
+    /// ones still `carried`), which their completions after it must not credit.
+    carried: Vec<f64>,
+    /// The sum of `carried` over the servers still carrying their part.
+    carried_work: f64,
     costs: Costs,
     observed_from: u64,
     pub(super) failures: u64,
@@ -372,11 +399,13 @@ impl StationNode {
                     state: ServerState::Idle,
                     part: empty,
                     end: 0,
+                    span: 0,
                     generation: 0,
                     last_product: ANY,
                     next: NONE,
                     holding: false,
                     awaiting: false,
+                    carried: false,
                 };
                 parallel as usize
             ]
@@ -396,6 +425,8 @@ impl StationNode {
                 preventive,
                 predictive,
                 ideal_cycle,
+                carried: Vec::new(),
+                carried_work: 0.0,
                 costs: station.costs,
                 observed_from: 0,
                 failures: 0,
@@ -477,6 +508,13 @@ impl StationNode {
     pub(super) fn reset_statistics(&mut self, now: u64) {
         self.touch(now);
         self.shares = [0; 6];
+        // The work done so far on the parts in process is not the observed period's.
+        let ideal_cycle = self.cold.ideal_cycle;
+        self.cold.carried = self.servers.iter().map(|s| s.work_done(now, ideal_cycle)).collect();
+        self.cold.carried_work = self.cold.carried.iter().sum();
+        for server in self.servers.iter_mut() {
+            server.carried = matches!(server.state, ServerState::Busy | ServerState::PausedBusy);
+        }
         self.cold.observed_from = now;
         self.completions = 0;
         self.cold.failures = 0;
@@ -504,6 +542,17 @@ impl StationNode {
 
     pub(super) fn ideal_cycle(&self) -> f64 {
         self.cold.ideal_cycle
+    }
+
+    /// The ideal work, s, done in the observed period: the ideal cycle of each part completed,
+    /// less the share of its processing done before the warm-up, plus the share done of each part
+    /// in process at `now`. A share is of the part's own processing time (drawn, so it may
+    /// differ from the ideal cycle), so the work credited to a cycle never exceeds the ideal
+    /// cycle's share of the time the server spent processing it in the period.
+    pub(super) fn ideal_work(&self, now: u64) -> f64 {
+        let ideal_cycle = self.cold.ideal_cycle;
+        let in_process: f64 = self.servers.iter().map(|s| s.work_done(now, ideal_cycle)).sum();
+        ideal_cycle * self.completions as f64 - self.cold.carried_work + in_process
     }
 
     pub(super) fn parallel(&self) -> u32 {
@@ -598,8 +647,11 @@ impl StationNode {
     #[inline]
     fn begin(&mut self, s: usize, state: ServerState, now: u64, duration: f64) -> (u64, u32) {
         let server = &mut self.servers[s];
+        let span = ns(duration);
         server.state = state;
-        server.end = now + ns(duration);
+        server.end = now + span;
+        server.span = span;
+        server.carried = false;
         server.generation = server.generation.wrapping_add(1);
         (server.end, server.generation)
     }
@@ -1407,8 +1459,13 @@ impl Sim<'_> {
         let station = self.station(c);
         let mut scrapped = 0;
         let mut holders = 0;
-        for server in &mut station.servers {
+        for (s, server) in station.servers.iter_mut().enumerate() {
             if matches!(server.state, ServerState::PausedBusy | ServerState::PausedSetup) {
+                if server.carried {
+                    // Never completed: its work before the warm-up is no longer to deduct.
+                    station.cold.carried_work -= station.cold.carried[s];
+                    server.carried = false;
+                }
                 server.state = ServerState::Idle;
                 server.generation = server.generation.wrapping_add(1);
                 holders += u32::from(server.holding);
