@@ -1631,3 +1631,16 @@ fn performance_credits_only_the_work_inside_the_observed_period() {
         }
     }
 }
+
+#[test]
+fn stops_of_whole_seconds_are_reported_in_whole_seconds() {
+    // tests/runs/whole_seconds.fab: 37 repairs of 300 s and 78 maintenance actions of 100 s.
+    // Taken as share × observed time, the downtime read 11099.999999999998.
+    let r = simulate("tests/runs/whole_seconds.fab", &Overrides::default());
+    assert_eq!(station_stat(&r, "b", "failures").0, 37.0);
+    assert_eq!(station_stat(&r, "b", "downtime_s").0, 11_100.0);
+    assert_eq!(station_stat(&r, "a", "maintenance_actions").0, 78.0);
+    assert_eq!(station_stat(&r, "a", "maintenance_s").0, 7800.0);
+    assert_eq!(r.line.downtime_s.mean, 11_100.0);
+    assert_eq!(r.line.maintenance_s.mean, 7800.0);
+}

@@ -33,6 +33,7 @@ impl Sim<'_> {
                 At::Station(i) => {
                     let station = &mut self.stations[i];
                     let shares = station.shares(now);
+                    let (downtime_s, maintenance_s) = station.stopped_seconds(now);
                     let availability = 1.0 - shares[DOWN] - shares[MAINTENANCE];
                     let run_s = station.parallel() as f64 * observed_s * availability;
                     // The ideal work done inside the observed period, not whole cycles of the
@@ -43,15 +44,14 @@ impl Sim<'_> {
                     let started = station.completions + station.cold.scrapped;
                     let quality =
                         if started > 0 { station.completions as f64 / started as f64 } else { 1.0 };
-                    let costs = station.cost_breakdown(&shares, observed_s);
+                    let working_s = station.working_seconds(now);
+                    let costs = station.cost_breakdown(downtime_s + maintenance_s, working_s);
                     let total = costs.downtime
                         + costs.repair
                         + costs.preventive
                         + costs.operating
                         + costs.parts;
                     total_cost += total;
-                    let downtime_s = shares[DOWN] * observed_s;
-                    let maintenance_s = shares[MAINTENANCE] * observed_s;
                     let ideal_rate = if station.ideal_cycle() > 0.0 {
                         station.parallel() as f64 / station.ideal_cycle()
                     } else {

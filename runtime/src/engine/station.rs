@@ -555,6 +555,20 @@ impl StationNode {
         ideal_cycle * self.completions as f64 - self.cold.carried_work + in_process
     }
 
+    /// Time down and time in maintenance since the last reset, s, from the whole nanoseconds
+    /// booked (every server counts the station's time, so each is a multiple of `parallel`).
+    pub(super) fn stopped_seconds(&mut self, now: u64) -> (f64, f64) {
+        self.touch(now);
+        let per_server = |server_time: u128| secs((server_time / self.parallel as u128) as u64);
+        (per_server(self.shares[DOWN]), per_server(self.shares[MAINTENANCE]))
+    }
+
+    /// Working server time since the last reset, s.
+    pub(super) fn working_seconds(&mut self, now: u64) -> f64 {
+        self.touch(now);
+        self.shares[WORKING] as f64 / crate::time::NS_PER_S
+    }
+
     pub(super) fn parallel(&self) -> u32 {
         self.parallel
     }
@@ -1520,18 +1534,18 @@ pub(super) struct StationCosts {
 }
 
 impl StationNode {
-    /// Costs from the shares (fractions of `observed_s` per server) and counts.
-    pub(super) fn cost_breakdown(&self, shares: &[f64; 6], observed_s: f64) -> StationCosts {
+    /// The station's costs, from its time down or in maintenance and its working server time
+    /// (both s, over the observed period) and its counts.
+    pub(super) fn cost_breakdown(&self, stopped_s: f64, working_s: f64) -> StationCosts {
         let c = &self.cold.costs;
-        let parallel = self.parallel as f64;
         StationCosts {
-            downtime: c.downtime_per_s * (shares[DOWN] + shares[MAINTENANCE]) * observed_s,
+            downtime: c.downtime_per_s * stopped_s,
             // Priced when the failure strikes, as a maintenance action is when it starts: the
             // cost of a repair under way at the horizon or the warm-up goes with its failure.
             repair: c.repair * self.cold.failures as f64,
             preventive: c.preventive * self.cold.maintenance_actions as f64
                 + c.inspection * self.cold.inspections as f64,
-            operating: c.operating_per_s * shares[WORKING] * parallel * observed_s,
+            operating: c.operating_per_s * working_s,
             parts: c.per_part * self.completions as f64,
         }
     }
