@@ -395,14 +395,12 @@ fn check_scenarios(
         if declaration.class != ItemClass::Decl(DeclKind::Scenario) {
             continue;
         }
-        let Some(scenario) =
-            check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
-        else {
+        let checked = check_item(db, declaration.file, declaration.key.clone());
+        let (Some(scenario), own) = (checked.body.as_ref(), &checked.diagnostics) else {
             continue;
         };
         // An override refused on its own (a value out of range, a resource made a spare part)
         // is reported there; the model it would make is not checked further.
-        let own = &check_item(db, declaration.file, declaration.key.clone()).diagnostics;
         if own.iter().any(Diagnostic::is_error) {
             continue;
         }
