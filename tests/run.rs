@@ -260,6 +260,17 @@ fn the_readme_shows_what_its_first_model_prints() {
     let printed: Vec<&str> = printed.lines().take(shown.len()).collect();
     assert!(shown.len() >= 8, "the sample shows the KPIs and the stations: {shown:?}");
     assert_eq!(printed, shown, "the README's sample output of its first model is stale");
+    // And the error it shows for `cycle = 42 m` is the one fab gives, whole (lines compared
+    // without the spaces that end some of them).
+    let error = section.split("```text\n").nth(2).and_then(|rest| rest.split("```").next());
+    let error: Vec<&str> = error.expect("a sample error").lines().map(str::trim_end).collect();
+    let wrong = model.replace("cycle = lognormal(mean = 42 s, cv = 0.2)", "cycle = 42 m");
+    assert_ne!(wrong, *model);
+    std::fs::write(&*path, wrong).unwrap();
+    let output = fab(&["check", &path]);
+    let checked = stderr(&output).replace(&*path, "first.fab");
+    let checked: Vec<&str> = checked.lines().map(str::trim_end).take(error.len()).collect();
+    assert_eq!(checked, error, "the README's sample error is stale");
 }
 
 /// An output that cannot be written is refused before anything runs; one that fails only after

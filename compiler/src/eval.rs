@@ -384,8 +384,13 @@ impl<'a> Ctx<'a> {
                 } else if b.dim.accepts(a.dim) {
                     b.dim
                 } else {
-                    let verb = if op == BinaryOp::Add { "add" } else { "subtract" };
-                    let message = format!("cannot {verb} {} and {}", a.dim, b.dim);
+                    // `5 m + 3 s`: "cannot add Length to Duration"; `5 m - 3 s`: "cannot
+                    // subtract Duration from Length".
+                    let message = if op == BinaryOp::Add {
+                        format!("cannot add {} to {}", a.dim, b.dim)
+                    } else {
+                        format!("cannot subtract {} from {}", b.dim, a.dim)
+                    };
                     self.push(
                         self.dimension_clash_message(message, a.dim, lhs.span, b.dim, rhs.span),
                     );
