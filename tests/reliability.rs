@@ -448,6 +448,72 @@ fn a_simulated_failure_trace_gives_back_its_law() {
     assert_eq!(wear["shape_test"]["trend"], "increasing", "{}", wear["shape_test"]);
 }
 
+/// A failure at the instant its previous repair ends is a life of zero, read after that repair end
+/// whatever the order of the rows. Failures used to be read first at one instant: a log whose every
+/// life is zero gave MTBF 2 s, MTTR 0 s and availability 100 %, the same log ending with a censoring
+/// was refused, and so was fab's own trace of a line whose lives are sometimes under 1 ns.
+#[test]
+fn a_failure_as_its_repair_ends_is_a_life_of_zero() {
+    // failure 0, repaired 2, failure 2, repaired 4, failure 4, repaired 6, failure 6.
+    let document = report(&["tests/reliability/tie_swap.csv", "--unit", "s"]);
+    let g = group(&document, "a / f");
+    assert_eq!(counts(g), (3, 3, 0, 0));
+    assert_eq!(g["total_time"].as_f64(), Some(0.0));
+    assert_eq!(g["mtbf"]["value"].as_f64(), Some(0.0));
+    assert_eq!(g["mttr"]["value"].as_f64(), Some(2.0));
+    assert_eq!(g["mttr"]["repairs"].as_u64(), Some(3));
+    assert_eq!(g["availability"].as_f64(), Some(0.0));
+
+    // failure 0, repaired 2, failure 2, repaired 4, censored 10.
+    let document = report(&["tests/reliability/tie_reject.csv", "--unit", "s"]);
+    let g = group(&document, "a / f");
+    assert_eq!(counts(g), (2, 1, 0, 1));
+    assert_eq!(g["total_time"].as_f64(), Some(6.0));
+    assert_eq!(g["mttr"]["value"].as_f64(), Some(2.0));
+    assert_eq!(g["availability"].as_f64(), Some(0.75));
+
+    let dir = temp_dir("zero-life");
+    let trace = dir.join("trace.csv");
+    let trace = trace.to_string_lossy();
+    let output =
+        fab(&["run", "tests/reliability/trace_zero_life.fab", "--threads", "1", "--trace", &trace]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // What the trace holds, counted here: its failures, repairs, zero lives and time on test.
+    let text = std::fs::read_to_string(&*trace).unwrap();
+    let (mut failures, mut repairs, mut zero, mut total) = (0u64, 0u64, 0u64, 0.0);
+    let mut repaired_at: Option<f64> = None;
+    for row in text.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        let time: f64 = cells[2].parse().unwrap();
+        match cells[3] {
+            "failure" => {
+                failures += 1;
+                if let Some(start) = repaired_at.take() {
+                    total += time - start;
+                    zero += u64::from(time == start);
+                }
+            }
+            "repaired" => {
+                repairs += 1;
+                repaired_at = Some(time);
+            }
+            other => panic!("unexpected event {other} in {row}"),
+        }
+    }
+    assert!(zero > 0, "the trace has no life of zero: the test tests nothing");
+    let document = report(&[&trace, "--unit", "s"]);
+    let g = group(&document, "a / wear");
+    // The first failure opens the first life; each later one ends a life.
+    assert_eq!(g["failures"].as_u64(), Some(failures - 1));
+    assert_eq!(g["mttr"]["repairs"].as_u64(), Some(repairs));
+    assert!((g["mttr"]["value"].as_f64().unwrap() - 1.0).abs() < 1e-9, "{}", g["mttr"]);
+    let total_time = g["total_time"].as_f64().unwrap();
+    assert!(
+        (total_time - total).abs() <= 1e-9 * total,
+        "{total_time} s on test, {total} s by hand"
+    );
+}
+
 /// A window that ends before it starts is a usage error, not an empty report; a negative life
 /// names its row; a group whose lives no family can fit (zeros) says `not fitted`, not that it
 /// has too few failures.

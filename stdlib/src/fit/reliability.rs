@@ -23,10 +23,14 @@
 //! - at the end of observation (`until`, or else the latest time in the whole log) a life still
 //!   open is right-censored there; events after it are not read.
 //!
-//! Events of a pair are taken in time order, and at equal times failures first, then repair ends,
-//! then maintenance, then censoring (the order of the rows breaks the remaining ties). An event that would end a life
-//! of zero length ends none: a maintenance at the moment of a failure is that failure's replacement,
-//! not a second renewal, and one during a repair leaves the next life starting when the repair ends.
+//! Events of a pair are taken in time order. At one instant, the repair under way (of a failure
+//! without a repair duration, the last event read) ends first; then come failures, then repair ends
+//! (a repair of zero time of a failure at this instant), then maintenance, then censoring (the
+//! order of the rows breaks the remaining ties). A failure at the instant a repair ends — as the
+//! repair end event, or as the end of the previous failure's repair duration — ends a life of zero:
+//! the unit failed on restart. Any other event that would end a life of zero length ends none: a
+//! maintenance at the moment of a failure is that failure's replacement, not a second renewal, and
+//! one during a repair leaves the next life starting when the repair ends.
 //!
 //! # Intervals
 //!
@@ -190,6 +194,7 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
     for ((asset, mode), mut list) in pairs {
         // Stable: equal (time, kind) keep the order of the rows.
         list.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.kind.cmp(&b.kind)));
+        let list = in_order_of_the_instant(&list);
         let life = |start: f64, end: f64, ending: Ending| Life {
             asset: asset.to_string(),
             mode: mode.to_string(),
@@ -199,6 +204,10 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
         };
         // The start of the open life, if one is open.
         let mut open: Option<f64> = window.since;
+        // Whether the open life started at the end of a repair: a failure at that very instant
+        // ends a life of zero (the unit failed on restart), where a failure at the instant a
+        // life opened otherwise (a maintenance, `since`, a failure without a repair) is no life.
+        let mut after_repair = false;
         // The event before this one, if any was read. A failure without a repair duration awaits
         // the `RepairEnd` that may follow it.
         let mut previous: Option<&Event> = None;
@@ -220,9 +229,10 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                         });
                     }
                     repaired_at = event.repair.map(|r| (t + r, event.row));
-                    if let Some(start) = open.filter(|&s| t > s) {
+                    if let Some(start) = open.filter(|&s| t > s || (t == s && after_repair)) {
                         out.lives.push(life(start, t, Ending::Failure));
                     }
+                    after_repair = event.repair.is_some();
                     if let Some(duration) = event.repair {
                         out.repairs.push(Repair {
                             asset: asset.to_string(),
@@ -240,10 +250,14 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                             duration: t - p.time,
                         });
                         open = Some(t);
+                        after_repair = true;
                     }
                     // The pair's first event read: the failure came before observation began,
                     // and the unit is back from its repair now.
-                    None => open = Some(t),
+                    None => {
+                        open = Some(t);
+                        after_repair = true;
+                    }
                     Some(p) if p.kind == EventKind::Failure => {
                         return Err(EventError {
                             row: event.row,
@@ -273,6 +287,7 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                         out.lives.push(life(start, t, Ending::Maintenance));
                     }
                     // A maintenance during a repair leaves the repair's end as the start.
+                    after_repair &= open.is_some_and(|s| s > t);
                     open = Some(open.map_or(t, |s| s.max(t)));
                 }
                 EventKind::Censored => {
@@ -280,6 +295,7 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
                         out.lives.push(life(start, t, Ending::Censored));
                     }
                     open = None;
+                    after_repair = false;
                 }
             }
             previous = Some(event);
@@ -289,6 +305,30 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
         }
     }
     Ok(out)
+}
+
+/// The events of one pair, sorted by time and then kind, in the order they are read: at an
+/// instant where the repair of an earlier failure is under way (that failure gave no duration and
+/// was the last event read), the instant's first repair end comes first, so a failure at the same
+/// instant follows it and ends a life of zero; the instant's other events keep their sorted order.
+fn in_order_of_the_instant<'a>(sorted: &[&'a Event]) -> Vec<&'a Event> {
+    let mut ordered: Vec<&Event> = Vec::with_capacity(sorted.len());
+    let mut rest = sorted;
+    while let Some(first) = rest.first() {
+        let instant = rest.partition_point(|e| e.time == first.time);
+        let (group, after) = rest.split_at(instant);
+        let under_repair =
+            ordered.last().is_some_and(|p| p.kind == EventKind::Failure && p.repair.is_none());
+        match group.iter().position(|e| e.kind == EventKind::RepairEnd) {
+            Some(end) if under_repair => {
+                ordered.push(group[end]);
+                ordered.extend(group[..end].iter().chain(&group[end + 1..]));
+            }
+            _ => ordered.extend(group),
+        }
+        rest = after;
+    }
+    ordered
 }
 
 /// An estimate with a two-sided confidence interval.
@@ -301,11 +341,12 @@ pub struct Estimate {
 
 /// The MTBF of lives totalling `total_time` with `failures` failures (censored lives count in the
 /// total): the total time on test over the failures, with the chi-square interval at `level` (see
-/// the module documentation). `None` without failures. The lower bound's two extra degrees of
+/// the module documentation). `None` without failures; 0 with its interval `[0, 0]` when every
+/// life was of zero length (each failure came as its repair ended). The lower bound's two extra degrees of
 /// freedom allow for the failure that may come just after observation ends (time-terminated
 /// observation): they lower it below the failure-terminated bound `2T/χ²(1−α/2; 2r)`.
 pub fn mtbf(total_time: f64, failures: usize, level: f64) -> Option<Estimate> {
-    if failures == 0 || !(level > 0.0 && level < 1.0) || total_time.is_nan() || total_time <= 0.0 {
+    if failures == 0 || !(level > 0.0 && level < 1.0) || total_time.is_nan() || total_time < 0.0 {
         return None;
     }
     let alpha = 1.0 - level;
@@ -606,9 +647,12 @@ mod tests {
             "{}",
             error.message
         );
-        // At the repair's end, it is a failure on restart: no life, as documented.
+        // At the repair's end, it is a failure on restart: a life of zero, as documented.
         let restart = [repaired(10.0, 5.0, 2), repaired(15.0, 1.0, 3)];
-        assert_eq!(lives(&restart, Window::default()).unwrap().repairs.len(), 2);
+        let out = lives(&restart, Window::default()).unwrap();
+        assert_eq!(out.repairs.len(), 2);
+        let got: Vec<_> = out.lives.iter().map(|l| (l.start, l.end, l.ending)).collect();
+        assert_eq!(got, [(15.0, 15.0, Ending::Failure)]);
 
         let twice = [repaired(10.0, 4.0, 2), event("m", "a", 14.0, RepairEnd, 3)];
         let error = lives(&twice, Window::default()).unwrap_err();
@@ -641,6 +685,42 @@ mod tests {
         let out = lives(&first, Window::default()).unwrap();
         assert_eq!(out.lives.iter().map(|l| (l.start, l.end)).collect::<Vec<_>>(), [(4.0, 9.0)]);
         assert!(out.repairs.is_empty(), "its failure was not observed, nor its duration");
+    }
+
+    /// At one instant, the repair under way ends first and a failure then ends a life of zero,
+    /// whatever the order of the rows; a repair end at the instant of its own failure is a repair
+    /// of zero time. Failures were read before repair ends: each zero life swapped with the repair
+    /// before it, giving lives of the repairs' length and repairs of no time, or an error.
+    #[test]
+    fn a_failure_as_its_repair_ends_is_a_life_of_zero() {
+        use EventKind::*;
+        let events = [
+            event("m", "a", 0.0, Failure, 2),
+            event("m", "a", 2.0, Failure, 3),
+            event("m", "a", 2.0, RepairEnd, 4),
+            event("m", "a", 4.0, RepairEnd, 5),
+            event("m", "a", 7.0, RepairEnd, 7),
+            event("m", "a", 7.0, Failure, 6),
+            event("m", "a", 9.0, Failure, 8),
+            event("m", "a", 9.5, RepairEnd, 9),
+            event("m", "a", 9.5, Failure, 10),
+            event("m", "a", 12.0, Censored, 11),
+        ];
+        let out = lives(&events, Window::default()).unwrap();
+        let got: Vec<_> = out.lives.iter().map(|l| (l.start, l.end, l.ending)).collect();
+        assert_eq!(
+            got,
+            [
+                (2.0, 2.0, Ending::Failure),
+                (4.0, 7.0, Ending::Failure),
+                (7.0, 9.0, Ending::Failure),
+                (9.5, 9.5, Ending::Failure),
+                (9.5, 12.0, Ending::Censored),
+            ]
+        );
+        let repairs: Vec<f64> = out.repairs.iter().map(|r| r.duration).collect();
+        assert_eq!(repairs, [2.0, 2.0, 0.0, 0.5]);
+        assert_eq!(mtbf(0.0, 3, 0.95), Some(Estimate { value: 0.0, low: 0.0, high: 0.0 }));
     }
 
     /// The B10 interval of a Weibull equals the closed form of the delta method:
