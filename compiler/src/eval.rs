@@ -828,6 +828,7 @@ impl<'a> Ctx<'a> {
                         .map(|(_, a)| a.value.span)
                         .unwrap_or(span)
                 };
+                let mean_not_finite = invalid == InvalidParameter::MeanNotFinite;
                 let (message, at) = match invalid {
                     InvalidParameter::Negative { param, strictly: true } => {
                         (format!("`{param}` must be greater than zero"), param_span(param))
@@ -848,7 +849,25 @@ impl<'a> Ctx<'a> {
                     InvalidParameter::NotFinite { param } => {
                         (format!("`{param}` is not a finite number"), param_span(param))
                     }
+                    InvalidParameter::MeanNotFinite => {
+                        ("its mean is not a finite number".to_string(), span)
+                    }
                     InvalidParameter::NoData => ("no data".to_string(), span),
+                };
+                let help = match mean_not_finite {
+                    true if family.name == "weibull" => {
+                        "The mean of a `weibull` is `location + scale · Γ(1 + 1/shape)`, which \
+                         overflows for a shape below about 0.0059; a station's ideal cycle, a \
+                         mean repair time and every expected figure are means: raise `shape`."
+                            .to_string()
+                    }
+                    true => format!(
+                        "Make the parameters of `{}` smaller: a station's ideal cycle, a mean \
+                         repair time and every expected figure are means, and this one \
+                         overflows.",
+                        family.name
+                    ),
+                    false => format!("Change the parameters of `{}`: {message}.", family.name),
                 };
                 self.push(
                     Diagnostic::error(
@@ -857,7 +876,7 @@ impl<'a> Ctx<'a> {
                     )
                     .primary(self.loc(at), message.clone())
                     .note(format!("`{}`: {}", family.name, family.doc))
-                    .help(format!("Change the parameters of `{}`: {message}.", family.name)),
+                    .help(help),
                 );
                 Value::Error
             }

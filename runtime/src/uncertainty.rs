@@ -273,8 +273,8 @@ impl FittedInput {
         ))
     }
 
-    /// Whether parameters `p` make a distribution of the family: finite, positive where the
-    /// family needs it, and for a quantity that cannot be negative, a support starting at 0 or
+    /// Whether parameters `p` make a distribution of the family: finite, with a finite mean,
+    /// positive where the family needs it, and for a quantity that cannot be negative, a support starting at 0 or
     /// above (a normal is truncated at 0 instead).
     fn in_domain(&self, family: Family, p: &[f64]) -> bool {
         if p.iter()
@@ -283,8 +283,13 @@ impl FittedInput {
         {
             return false;
         }
+        // A draw whose law has no finite mean (a Weibull shape drawn near 0) is no model input.
+        let law = family.distribution(p, false);
+        if !law.is_finite() {
+            return false;
+        }
         if self.non_negative && family != Family::Normal {
-            return family.distribution(p, false).support().0 >= 0.0;
+            return law.support().0 >= 0.0;
         }
         true
     }

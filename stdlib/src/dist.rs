@@ -264,6 +264,11 @@ pub enum InvalidParameter {
     NotWholeNumber { param: &'static str },
     /// A parameter is not finite.
     NotFinite { param: &'static str },
+    /// Every parameter is finite, and the mean is not: a Weibull whose shape is below about
+    /// 0.0059 (`Γ(1 + 1/shape)` overflows), or parameters so large their mean overflows. No
+    /// input of a model can use such a law: a station's ideal cycle, the MTTR, the expected
+    /// figures are its mean.
+    MeanNotFinite,
     /// Empirical data with no values.
     NoData,
 }
@@ -293,7 +298,7 @@ pub fn build(
         let (a, b) = (value(lower)?, value(upper)?);
         if a < b || (!strictly && a == b) { Ok(()) } else { Err(Order { lower, upper, strictly }) }
     };
-    Ok(match family {
+    let distribution = match family {
         "constant" => Distribution::Constant { value: value("value")? },
         "uniform" => {
             ordered("min", "max", false)?;
@@ -355,7 +360,8 @@ pub fn build(
             location: get("location").map(|_| value("location")).transpose()?.unwrap_or(0.0),
         },
         _ => return Err(NoData),
-    })
+    };
+    if distribution.is_finite() { Ok(distribution) } else { Err(MeanNotFinite) }
 }
 
 impl Distribution {
@@ -467,9 +473,15 @@ impl Distribution {
         }
     }
 
-    /// Whether every parameter is a finite number. [`build`] refuses a parameter that is not;
-    /// scaling a valid distribution by a large factor can still overflow one.
+    /// Whether every parameter, and the mean, is a finite number. [`build`] refuses a
+    /// distribution that is not; scaling a valid distribution by a large factor can still overflow
+    /// a parameter or the mean, and a Weibull with a finite shape below about 0.0059 has a mean
+    /// that overflows.
     pub fn is_finite(&self) -> bool {
+        self.parameters_are_finite() && self.mean().is_finite()
+    }
+
+    fn parameters_are_finite(&self) -> bool {
         let all = |values: &[f64]| values.iter().all(|v| v.is_finite());
         match self {
             Distribution::Constant { value } => value.is_finite(),
@@ -656,6 +668,9 @@ impl Distribution {
                     "`min` ≤ `mode` ≤ `max` must hold, with `min` < `max`".into(),
                 ))
             }
+            _ if !d.is_finite() => Err(ParameterError::Invalid(format!(
+                "the {family} distribution's mean would not be a finite number"
+            ))),
             _ => Ok(d),
         }
     }
@@ -708,6 +723,25 @@ mod tests {
     fn build_with(family: &str, params: &[(&str, f64)]) -> Result<Distribution, InvalidParameter> {
         let get = |name: &str| params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         build(family, &get, true)
+    }
+
+    /// A Weibull's mean `scale · Γ(1 + 1/shape)` overflows below a shape of about 0.0059: such
+    /// a law is refused, as it is when varying the shape into that range; a shape of 0.05 has a
+    /// mean of `Γ(21)` = 20! scales, huge and finite, and is a law.
+    #[test]
+    fn a_law_whose_mean_is_not_finite_is_refused() {
+        let weibull = |shape: f64| build_with("weibull", &[("shape", shape), ("scale", 1.0)]);
+        assert_eq!(weibull(0.005), Err(InvalidParameter::MeanNotFinite));
+        assert_eq!(weibull(0.0058), Err(InvalidParameter::MeanNotFinite));
+        let small = weibull(0.05).unwrap();
+        assert!((small.mean() / 2_432_902_008_176_640_000.0 - 1.0).abs() < 1e-9, "{small:?}");
+        assert!(!Distribution::Weibull { shape: 0.005, scale: 1.0, location: 0.0 }.is_finite());
+        let uniform = build_with("uniform", &[("min", f64::MAX), ("max", f64::MAX)]);
+        assert_eq!(uniform, Err(InvalidParameter::MeanNotFinite));
+        assert!(matches!(
+            small.with_parameter("shape", 0.005),
+            Err(ParameterError::Invalid(why)) if why.contains("mean would not be a finite number")
+        ));
     }
 
     #[test]
