@@ -843,7 +843,7 @@ impl<'a> Ctx<'a> {
                         (format!("`{lower}` must be smaller than `{upper}`"), param_span(lower))
                     }
                     InvalidParameter::NotWholeNumber { param } => (
-                        format!("`{param}` must be a whole number of at least 1"),
+                        format!("`{param}` must be a whole number from 1 to {}", u32::MAX),
                         param_span(param),
                     ),
                     InvalidParameter::NotFinite { param } => {

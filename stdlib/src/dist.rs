@@ -156,7 +156,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
             ParamDecl {
                 name: "k",
                 ty: ParamType::Fixed(ValueType::Int { min: 1 }),
-                doc: "number of phases (a whole number ≥ 1)",
+                doc: "number of phases (a whole number from 1 to 2³² − 1)",
                 positional: false,
                 optional: false,
             },
@@ -260,7 +260,7 @@ pub enum InvalidParameter {
     Negative { param: &'static str, strictly: bool },
     /// `lower` must not exceed `upper` (or be smaller when `strictly`).
     Order { lower: &'static str, upper: &'static str, strictly: bool },
-    /// `param` must be a whole number ≥ 1.
+    /// `param` must be a whole number from 1 to 2³² − 1 (`u32::MAX`).
     NotWholeNumber { param: &'static str },
     /// A parameter is not finite.
     NotFinite { param: &'static str },
@@ -630,7 +630,10 @@ impl Distribution {
             ) => *location = value,
             (Distribution::Erlang { k, .. }, "k") => {
                 if value < 1.0 || value.fract() != 0.0 || value > u32::MAX as f64 {
-                    return Err(ParameterError::Invalid("`k` must be a whole number ≥ 1".into()));
+                    return Err(ParameterError::Invalid(format!(
+                        "`k` must be a whole number from 1 to {}",
+                        u32::MAX
+                    )));
                 }
                 *k = value as u32;
             }
