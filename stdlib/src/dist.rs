@@ -564,7 +564,8 @@ pub const VARIABLE_PARAMETERS: &[&str] =
 impl Distribution {
     /// This distribution with one parameter set to `value` (SI), the others kept: the canonical
     /// parameters of its family, plus `mean`, which scales the whole distribution to the new mean
-    /// (its coefficient of variation kept, as for a faster or slower machine), `cv` (lognormal and
+    /// (its coefficient of variation kept, as for a faster or slower machine; a normal's `mean`
+    /// too, with its `sd`, so that one truncated at zero gets the new mean, not its location), `cv` (lognormal and
     /// gamma, mean kept) and `rate` (exponential). Fails, saying why, when the family has no such
     /// parameter or the value is invalid for it; the reason does not restate the value, which is
     /// SI here and which the caller shows in the user's unit.
@@ -583,7 +584,6 @@ impl Distribution {
         let mut d = self.clone();
         match (&mut d, param) {
             (Distribution::Constant { value: v }, "value" | "mean") => *v = value,
-            (Distribution::Normal { mean, .. }, "mean") => *mean = value,
             (_, "mean") => {
                 positive("mean")?;
                 let old = self.mean();
@@ -745,6 +745,21 @@ mod tests {
             small.with_parameter("shape", 0.005),
             Err(ParameterError::Invalid(why)) if why.contains("mean would not be a finite number")
         ));
+    }
+
+    /// `mean` sets the mean of a normal by scaling it, as of every family: a normal truncated at
+    /// zero got the new value as its location instead, and `normal(mean = -100 s, sd = 1 s)`
+    /// varied to a mean of 0.9 s ran a law whose mean is 1.226 s.
+    #[test]
+    fn varying_a_normals_mean_sets_its_mean() {
+        let far = Distribution::Normal { mean: -100.0, sd: 1.0, truncated: true };
+        let varied = far.with_parameter("mean", 0.9).unwrap();
+        assert!((varied.mean() - 0.9).abs() < 1e-9, "{varied:?} has mean {}", varied.mean());
+        let d = Distribution::Normal { mean: 50.0, sd: 5.0, truncated: true };
+        let varied = d.with_parameter("mean", 60.0).unwrap();
+        let Distribution::Normal { mean, sd, truncated: true } = varied else { panic!() };
+        assert!((mean - 60.0).abs() < 1e-12 && (sd - 6.0).abs() < 1e-12, "{varied:?}");
+        assert!((varied.mean() - 60.0).abs() < 1e-9, "{}", varied.mean());
     }
 
     #[test]
