@@ -164,6 +164,9 @@ impl Study {
                     let achieved =
                         if mean != 0.0 { half_width / mean.abs() } else { f64::INFINITY };
                     let n = runs.len() as u32;
+                    // One value has no spread to estimate: its half-width is not 0 but undefined,
+                    // so the target can be reached from the second replication on.
+                    let achieved = if n < 2 { f64::INFINITY } else { achieved };
                     if achieved <= target || n >= max {
                         break Some(PrecisionOutcome {
                             target,
@@ -175,7 +178,8 @@ impl Study {
                     }
                     // The half-width shrinks as 1/√n: aim at the n that reaches the target.
                     let wanted = (f64::from(n) * (achieved / target) * (achieved / target)).ceil();
-                    let next = (wanted.min(f64::from(max)) as u32).max(n + 1);
+                    let next =
+                        if n < 2 { 2 } else { (wanted.min(f64::from(max)) as u32).max(n + 1) };
                     runs.extend(run_range(n, next)?);
                 }
             }
