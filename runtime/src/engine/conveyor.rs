@@ -26,7 +26,12 @@ use crate::time::{ns_up, secs};
 use std::collections::VecDeque;
 
 /// Positions closer than this (m) count as equal: event times are rounded to whole nanoseconds.
+/// A belt's own slack is smaller still when its spacing is short (`ConveyorNode::slack`).
 const SLACK_M: f64 = 1e-6;
+
+/// The share of the spacing below which positions count as equal: a slack must stay a small part
+/// of the gap it forgives, or a spacing of a micrometre or less would admit every part at once.
+const SLACK_OF_SPACING: f64 = 1e-3;
 
 #[derive(Clone, Copy, Debug)]
 struct Carried {
@@ -43,6 +48,9 @@ pub(super) struct ConveyorNode {
     length: f64,
     speed: f64,
     spacing: f64,
+    /// Positions closer than this (m) count as equal: `SLACK_M`, or a thousandth of the spacing
+    /// when that is less.
+    slack: f64,
     accumulating: bool,
     capacity: u64,
     parts: VecDeque<Carried>,
@@ -76,6 +84,7 @@ impl ConveyorNode {
             length: conveyor.length,
             speed: conveyor.speed,
             spacing: conveyor.spacing.max(0.0),
+            slack: SLACK_M.min(conveyor.spacing.max(0.0) * SLACK_OF_SPACING),
             accumulating: conveyor.accumulating,
             capacity: conveyor.capacity().max(1),
             parts: VecDeque::new(),
@@ -128,7 +137,7 @@ impl ConveyorNode {
     }
 
     pub(super) fn can_accept(&self, now: u64) -> bool {
-        !self.full(now) && self.last_position(now) >= self.spacing - SLACK_M
+        !self.full(now) && self.last_position(now) >= self.spacing - self.slack
     }
 
     /// The accumulation limit holds: the belt carries `capacity` parts or more and its front part
@@ -151,7 +160,7 @@ impl ConveyorNode {
         } else {
             self.odometer_at(now) - front.odometer
         };
-        position >= self.length - (m + 1) as f64 * SLACK_M
+        position >= self.length - (m + 1) as f64 * self.slack
     }
 
     pub(super) fn outgoing(&self) -> Option<Part> {
@@ -219,7 +228,7 @@ impl ConveyorNode {
         }
         let m = self.parts.len();
         // Every part j (front = 0) must have moved (m − j + 1) spacings along.
-        if m as f64 * self.spacing > self.length + SLACK_M {
+        if m as f64 * self.spacing > self.length + self.slack {
             return None;
         }
         let mut at = 0u64;
