@@ -1655,3 +1655,153 @@ fn stops_of_whole_seconds_are_reported_in_whole_seconds() {
     assert_eq!(r.line.downtime_s.mean, 11_100.0);
     assert_eq!(r.line.maintenance_s.mean, 7800.0);
 }
+
+// ----- the engine's guards and bounds ---------------------------------------------------------------
+
+/// `fab run FILE --threads 1` of a model text, which must check clean and fail to run: its stderr.
+#[track_caller]
+fn run_error(name: &str, text: &str) -> String {
+    let path = write_temp(name, text);
+    assert!(fab(&["check", &path]).status.success(), "{name} does not check clean");
+    let output = fab(&["run", &path, "--threads", "1"]);
+    assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
+    stderr(&output)
+}
+
+#[test]
+fn an_unstable_queue_into_an_unlimited_buffer_stops_with_an_error() {
+    // 100,000 parts a second into a 1 s station: the buffer used to grow until the allocator
+    // failed and the process aborted (exit 134).
+    let error = run_error(
+        "unstable.fab",
+        "product P\nsource src { product = P, interarrival = 0.00001 s }\n\
+         buffer q { capacity = unlimited }\nstation a { cycle = 1 s }\nsink done\n\
+         flow src -> q -> a -> done\nexperiment e { horizon = 1 d, replications = 1 }\n",
+    );
+    assert!(error.contains("buffer `q` filled up to 10000000 parts"), "{error}");
+    assert!(error.contains("parts arrive faster than they leave"), "{error}");
+}
+
+#[test]
+fn minimal_repairs_of_no_time_under_a_steep_wear_out_stop_early_and_say_why() {
+    // Shape 20, minimal repair, no repair time: the failure rate climbs as age¹⁹, and the run
+    // used to crawl through millions of failures a second of simulated time for 37 s before
+    // blaming circulating parts.
+    let model = |horizon: &str| {
+        format!(
+            "product P\nsource src {{ product = P, interarrival = 0 s }}\nstation a {{\n\
+             cycle = 1 s\n failure wear {{\n after = weibull(shape = 20, scale = 100 s) of busy_time\n\
+             repair = 0 s\n restores = old\n }}\n}}\nsink done\nflow src -> a -> done\n\
+             experiment e {{ horizon = {horizon}, replications = 1 }}\n"
+        )
+    };
+    let started = std::time::Instant::now();
+    let error = run_error("steep.fab", &model("1 h"));
+    assert!(
+        error
+            .contains("failure mode `wear` of `a` failed more than 10000 times while its age grew"),
+        "{error}"
+    );
+    assert!(error.contains("`restores = old`"), "{error}");
+    assert!(!error.contains("parts circulate"), "{error}");
+    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
+    // Before the rate climbs, the same model runs: 12,100 failures in 160 s.
+    let path = write_temp("steep_short.fab", &model("160 s"));
+    let d = run_json(&[&path, "--threads", "1"]);
+    assert_eq!(d["line"]["failures"]["mean"], 12_100.0, "{d}");
+}
+
+#[test]
+fn zero_time_loops_of_maintenance_and_of_renewing_failures_are_named() {
+    let error = run_error(
+        "zero_takes.fab",
+        "product P\nsource src { product = P, interarrival = 10 s }\nstation a {\n cycle = 1 s\n\
+         maintenance = opportunistic(every = 1 ms, window = 1 h, takes = 0 s)\n}\nsink done\n\
+         flow src -> a -> done\nexperiment e { horizon = 1 h, replications = 1 }\n",
+    );
+    assert!(error.contains("`a` is maintained again and again without time passing"), "{error}");
+    assert!(!error.contains("interarrival"), "{error}");
+    // The mode renews its life (`restores = new`, the default): no W0402 to cite, no `new` to ask.
+    for life in ["0 s", "gamma(shape = 1e-9, scale = 1 s)"] {
+        let error = run_error(
+            "zero_life.fab",
+            &format!(
+                "product P\nsource src {{ product = P, interarrival = 10 s }}\nstation a {{\n\
+                 cycle = 1 s\n failure f {{\n after = {life} of calendar_time\n repair = 0 s\n }}\n}}\n\
+                 sink done\nflow src -> a -> done\n\
+                 experiment e {{ horizon = 1 h, replications = 1 }}\n"
+            ),
+        );
+        assert!(error.contains("`a` fails again as soon as each repair ends"), "{life}: {error}");
+        assert!(error.contains("failure mode `f` draws lives under a nanosecond"), "{error}");
+        assert!(!error.contains("W0402") && !error.contains("restores = new"), "{error}");
+    }
+}
+
+#[test]
+fn overlapping_waits_of_one_station_count_once() {
+    // One fitter: `b` holds it from 90 s to 190 s; both modes of `a` fail at 100 s, and `a` has a
+    // repair waiting from 100 s until the second repair gets the fitter at 200 s. The two waits
+    // (90 s and 100 s) used to be summed to 190 s, more than `a`'s 110 s down.
+    let path = write_temp(
+        "two_waits.fab",
+        "product P\nresource fitter { count = 1 }\n\
+         source src { product = P, interarrival = 1 s }\nbuffer q { capacity = unlimited }\n\
+         station b {\n cycle = 1 s\n crew = fitter\n failure = 90 s of calendar_time\n\
+         repair = 100 s\n}\nstation a {\n cycle = 1 s\n crew = fitter\n\
+         failure f0 {\n after = 100 s of calendar_time\n repair = 10 s\n }\n\
+         failure f1 {\n after = 100 s of calendar_time\n repair = 10 s\n }\n}\n\
+         sink done\nflow src -> q -> b -> a -> done\n\
+         experiment e { horizon = 250 s, replications = 1 }\n",
+    );
+    let d = run_json(&[&path, "--threads", "1"]);
+    let a = &d["stations"]["a"];
+    assert_eq!(a["downtime_s"]["mean"], 110.0, "{a}");
+    assert_eq!(a["maintenance_detail"]["crew_wait_s"]["mean"], 100.0, "{a}");
+    assert_eq!(d["stations"]["b"]["maintenance_detail"]["crew_wait_s"]["mean"], 0.0);
+}
+
+#[test]
+fn a_precision_is_never_reached_by_one_replication() {
+    // The half-width of one value is undefined (reported as 0): the run used to stop after one
+    // replication, "reached" with 0 %.
+    let path = write_temp(
+        "precision_one.fab",
+        "product P\nsource src { product = P, interarrival = exponential(mean = 1 s) }\n\
+         buffer q { capacity = 10 }\nstation a { cycle = exponential(mean = 0.8 s) }\nsink done\n\
+         flow src -> q -> a -> done\nexperiment e { horizon = 10 min, replications = 1, \
+         precision = 0.1 %, max_replications = 50 }\n",
+    );
+    let d = run_json(&[&path, "--threads", "1"]);
+    let precision = &d["precision"];
+    assert_eq!(precision["replications"], 50, "{precision}");
+    assert_eq!(precision["reached"], false, "{precision}");
+    assert!(precision["achieved"].as_f64().unwrap() > 0.001, "{precision}");
+    // Started from 2 replications, the same rounds are run: the same results.
+    let two = write_temp(
+        "precision_two.fab",
+        &std::fs::read_to_string(&path).unwrap().replace("replications = 1,", "replications = 2,"),
+    );
+    assert_eq!(run_json(&[&two, "--threads", "1"])["precision"], *precision);
+}
+
+#[test]
+fn a_belt_with_a_micrometre_spacing_keeps_it() {
+    // Spacing 1 µm at 1 µm/s: one part a second may enter, and none reaches the 10 m exit within
+    // the horizon. The k-th part (k = 1…1000) enters at k − 1 s, and the source holds the next
+    // one from 0 s to 999 s, so the belt holds ∫ = 999·1000/2 + 1000·6201 = 6,700,500 part·s and
+    // the model 999 part·s more, over 7,200 s. An absolute 1 µm slack let all 1,000 in at 0 s.
+    let path = write_temp(
+        "micro_belt.fab",
+        "product P\nsource src { product = P, interarrival = 0 s, limit = 1000 }\n\
+         conveyor c { length = 10 m, speed = 1e-6 m/s, spacing = 1e-6 m, accumulating = false }\n\
+         station a { cycle = 1 s }\nsink done\nflow src -> c -> a -> done\n\
+         experiment e { horizon = 2 h, replications = 1 }\n",
+    );
+    let d = run_json(&[&path, "--threads", "1"]);
+    let belt = d["conveyors"]["c"]["mean_content"]["mean"].as_f64().unwrap();
+    let wip = d["kpis"]["wip"]["mean"].as_f64().unwrap();
+    // Entries fall on whole nanoseconds from float positions: a few hundred ns late at most.
+    assert!((belt - 6_700_500.0 / 7200.0).abs() < 1e-6, "{belt}");
+    assert!((wip - 6_701_499.0 / 7200.0).abs() < 1e-6, "{wip}");
+}

@@ -27,7 +27,7 @@ pub mod stats;
 pub mod time;
 pub mod uncertainty;
 
-pub use engine::{RunError, simulate, simulate_traced, wip_series};
+pub use engine::{LoopCause, RunError, simulate, simulate_traced, wip_series};
 pub use experiment::{Overrides, Study, compare};
 pub use model::Model;
 pub use results::Results;

@@ -94,6 +94,7 @@ impl Sim<'_> {
                     Job::Repair(_) => crew.repairs.push_back(request),
                     Job::Maintenance => crew.maintenance.push_back(request),
                 }
+                self.begin_crew_wait(c);
                 return;
             }
             crew.busy += 1;
@@ -123,20 +124,8 @@ impl Sim<'_> {
             return;
         };
         crew.wait.push(now - next.requested);
-        self.add_crew_wait(next.station, next.requested);
+        self.end_crew_wait(next.station);
         self.schedule_job_end(next.station, next.job, now + next.duration);
-    }
-
-    /// At the horizon: the jobs still waiting for a crew count their waits so far in their
-    /// stations' crew waits, as the stations' down and maintenance shares count them.
-    pub(super) fn book_open_crew_waits(&mut self) {
-        let now = self.now;
-        for crew in &self.crews {
-            for request in crew.repairs.iter().chain(&crew.maintenance) {
-                let station = &mut self.stations[request.station as usize];
-                station.cold.crew_wait += station.observed_since(request.requested, now);
-            }
-        }
     }
 
     fn schedule_job_end(&mut self, c: u32, job: Job, at: u64) {

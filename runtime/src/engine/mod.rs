@@ -83,18 +83,40 @@ const ANY: u32 = u32::MAX;
 /// zero, say. (The floods the checker can see, through buffers alone, it refuses: E0608.)
 const ZERO_TIME_LIMIT: u64 = 10_000_000;
 
+/// Most parts a buffer may hold, whatever its `capacity` (`unlimited` included). A queue fed
+/// faster than it drains grows without end; at 24 bytes a part, ten million parts are about
+/// 400 MB of buffer storage, and the run stops with an error once a buffer is that full rather
+/// than take all the machine's memory. No model that settles comes near it.
+pub const MAX_BUFFER_CONTENT: u64 = 10_000_000;
+
 /// Why a replication could not run.
 #[derive(Clone, PartialEq, Debug)]
 pub enum RunError {
     /// The model uses a construct this runtime does not simulate yet.
     Unsupported { component: String, what: String },
-    /// Parts circulate without time passing, or (`failing`) a station fails again as soon as
-    /// each repair of no time ends.
-    ZeroTimeLoop { time_s: f64, component: String, failing: bool },
+    /// Events run without time passing at `time_s`, the last at `component`, for `cause`.
+    ZeroTimeLoop { time_s: f64, component: String, cause: LoopCause },
+    /// A failure mode whose repairs keep its age failed more often than the failure-rate guard
+    /// allows (10,000 times while its age grew by less than 1 %).
+    FailuresDiverge { time_s: f64, component: String, mode: String },
+    /// A buffer filled to `MAX_BUFFER_CONTENT` parts: parts arrive faster than they leave.
+    BufferOverflow { component: String },
     /// The experiment's numbers make no run (horizon ≤ warm-up, no replications).
     BadExperiment(String),
     /// No scenario or experiment of that name.
     UnknownStudy(String),
+}
+
+/// What runs without time passing when the zero-time guard stops a run.
+#[derive(Clone, PartialEq, Debug)]
+pub enum LoopCause {
+    /// Parts move from component to component.
+    Parts,
+    /// Failure mode `mode` fails again as soon as each repair of no time ends; `keeps_age`:
+    /// its repairs keep some of its age.
+    Failures { mode: String, keeps_age: bool },
+    /// Maintenance of no time falls due again as soon as it ends.
+    Maintenance,
 }
 
 impl fmt::Display for RunError {
@@ -103,16 +125,57 @@ impl fmt::Display for RunError {
             RunError::Unsupported { component, what } => {
                 write!(f, "`{component}`: {what} is not simulated yet")
             }
-            RunError::ZeroTimeLoop { time_s, component, failing: false } => write!(
+            RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Parts } => write!(
                 f,
                 "parts circulate without time passing at t = {time_s} s (last at `{component}`): \
                  give a source a non-zero interarrival or a station a non-zero cycle"
             ),
-            RunError::ZeroTimeLoop { time_s, component, failing: true } => write!(
+            RunError::ZeroTimeLoop {
+                time_s,
+                component,
+                cause: LoopCause::Failures { mode, keeps_age: true },
+            } => write!(
                 f,
                 "`{component}` fails again as soon as each repair ends, without time passing, \
-                 at t = {time_s} s: a repair of no time that keeps the age of a life that has an \
-                 end (W0402); give the repair a duration, or renew the life (`restores = new`)"
+                 at t = {time_s} s: the repairs of failure mode `{mode}` take no time and keep \
+                 its age (`restores = old` or a share), so the life left at that age is under a \
+                 nanosecond (W0402 warns of this for a life that has an end); give the repair a \
+                 duration, or renew the life (`restores = new`)"
+            ),
+            RunError::ZeroTimeLoop {
+                time_s,
+                component,
+                cause: LoopCause::Failures { mode, keeps_age: false },
+            } => write!(
+                f,
+                "`{component}` fails again as soon as each repair ends, without time passing, \
+                 at t = {time_s} s: failure mode `{mode}` draws lives under a nanosecond and its \
+                 repair takes no time; give the life (`after`) a law that is not all but zero, \
+                 or the repair a duration"
+            ),
+            RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Maintenance } => write!(
+                f,
+                "`{component}` is maintained again and again without time passing at \
+                 t = {time_s} s: its maintenance takes no time and falls due again as soon as it \
+                 ends; give `takes` a duration, or open an opportunistic `window` shorter than \
+                 its `every`"
+            ),
+            RunError::FailuresDiverge { time_s, component, mode } => write!(
+                f,
+                "failure mode `{mode}` of `{component}` failed more than {} times while its age \
+                 grew by less than {} %, at t = {time_s} s: its repairs keep its age \
+                 (`restores = old` or a share) and take next to no time, so under a law whose \
+                 failure rate climbs with age (a steep wear-out, such as a weibull of large \
+                 shape) its failures come ever faster and the run would not end; give the \
+                 repair a duration, or let it renew the life (`restores = new`)",
+                station::FAILURE_BURST_LIMIT,
+                station::FAILURE_BURST_AGE_SHARE * 100.0
+            ),
+            RunError::BufferOverflow { component } => write!(
+                f,
+                "buffer `{component}` filled up to {MAX_BUFFER_CONTENT} parts, the most a buffer \
+                 may hold in a run: parts arrive faster than they leave, so its queue would grow \
+                 without end; drain it faster than it is fed, or give it a capacity"
             ),
             RunError::BadExperiment(why) => f.write_str(why),
             RunError::UnknownStudy(name) => write!(f, "no experiment or scenario named `{name}`"),
@@ -310,8 +373,13 @@ enum SourceArrivals {
 }
 
 struct BufferNode {
-    /// Parts it holds at most (`u64::MAX`: unlimited; 0: parts pass straight through).
+    /// Parts it holds at most (0: parts pass straight through); an `unlimited` capacity, or one
+    /// above `MAX_BUFFER_CONTENT`, is that bound, and `bounded` is set.
     capacity: u64,
+    /// Its capacity is the engine's bound, not the model's: the run is an error if it is reached.
+    bounded: bool,
+    /// It was full before the last reset of its statistics (which forgets the largest content).
+    was_full: bool,
     lifo: bool,
     parts: VecDeque<Part>,
     content: TimeWeightedCount,
@@ -409,6 +477,8 @@ pub(crate) struct Sim<'m> {
     /// Offers and pulls of lean shapes take their written-out paths (`lean.rs`); off only to
     /// check that those paths change nothing.
     lean: bool,
+    /// An error found inside an event (the failure-rate guard), returned by `run` after it.
+    halt: Option<RunError>,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -570,7 +640,9 @@ impl<'m> Sim<'m> {
                     stations.push(StationNode::new(&robot.station, Some(&robot.motion), &stream)?);
                 }
                 ComponentKind::Buffer(buffer) => buffers.push(BufferNode {
-                    capacity: buffer.capacity.unwrap_or(u64::MAX),
+                    capacity: buffer.capacity.unwrap_or(u64::MAX).min(MAX_BUFFER_CONTENT),
+                    bounded: buffer.capacity.is_none_or(|c| c > MAX_BUFFER_CONTENT),
+                    was_full: false,
                     lifo: buffer.policy == QueuePolicy::Lifo,
                     parts: VecDeque::new(),
                     content: TimeWeightedCount::new(0),
@@ -694,6 +766,7 @@ impl<'m> Sim<'m> {
             spares: model.resources.iter().map(spares::Spare::of).collect(),
             operator_line: VecDeque::new(),
             lean: true,
+            halt: None,
         })
     }
 
@@ -718,11 +791,7 @@ impl<'m> Sim<'m> {
             if event.time() == self.now {
                 same_instant += 1;
                 if same_instant > ZERO_TIME_LIMIT {
-                    return Err(RunError::ZeroTimeLoop {
-                        time_s: crate::time::secs(self.now),
-                        component: self.name(event.node).to_string(),
-                        failing: matches!(event.kind, Kind::Failure | Kind::Repair),
-                    });
+                    return Err(self.zero_time_loop(event.node, event.kind, event.aux));
                 }
             } else {
                 same_instant = 0;
@@ -735,7 +804,12 @@ impl<'m> Sim<'m> {
                 Kind::Arrival => self.on_arrival(c),
                 Kind::SetupDone => self.on_setup_done(c, event.aux, event.generation),
                 Kind::ProcessDone => self.on_process_done(c, event.aux, event.generation),
-                Kind::Failure => self.on_failure_due(c, event.aux, event.generation),
+                Kind::Failure => {
+                    self.on_failure_due(c, event.aux, event.generation);
+                    if let Some(error) = self.halt.take() {
+                        return Err(error);
+                    }
+                }
                 Kind::Repair => self.on_repair_done(c, event.aux),
                 Kind::MaintenanceDue => self.on_maintenance_due(c, event.generation),
                 Kind::MaintenanceDone => self.on_maintenance_done(c),
@@ -749,10 +823,41 @@ impl<'m> Sim<'m> {
             self.drain_agenda();
             self.report_changes();
         }
+        // A buffer held back at the engine's bound has blocked what feeds it since: the run went
+        // on, its memory bounded, but its results are not the model's.
+        let overflowed =
+            |b: &BufferNode| b.bounded && (b.was_full || b.content.max() >= b.capacity as f64);
+        if let Some(b) = self.buffers.iter().position(overflowed) {
+            let c = self.first_buffer + b as u32;
+            return Err(RunError::BufferOverflow { component: self.name(c).to_string() });
+        }
         self.now = self.horizon;
-        self.book_open_crew_waits();
-        self.book_open_spare_waits();
+        for station in &mut self.stations {
+            station.book_open_waits(self.horizon);
+        }
         Ok(())
+    }
+
+    /// The zero-time guard's error, named by the event that tripped it: one of component `c`'s,
+    /// of `kind`, with `aux` (a failure mode for failures and repairs).
+    #[cold]
+    fn zero_time_loop(&self, c: u32, kind: Kind, aux: u32) -> RunError {
+        let cause = match kind {
+            Kind::Failure | Kind::Repair => LoopCause::Failures {
+                mode: self.mode_name(c, aux),
+                keeps_age: self.mode_keeps_age(c, aux),
+            },
+            Kind::MaintenanceDue
+            | Kind::MaintenanceDone
+            | Kind::Inspection
+            | Kind::PredictiveStart => LoopCause::Maintenance,
+            _ => LoopCause::Parts,
+        };
+        RunError::ZeroTimeLoop {
+            time_s: crate::time::secs(self.now),
+            component: self.name(c).to_string(),
+            cause,
+        }
     }
 
     fn drain_agenda(&mut self) {
@@ -1171,6 +1276,7 @@ impl<'m> Sim<'m> {
             station.reset_statistics(now);
         }
         for buffer in &mut self.buffers {
+            buffer.was_full |= buffer.content.max() >= buffer.capacity as f64;
             buffer.content.reset(now);
             buffer.wait = DurationMean::default();
         }

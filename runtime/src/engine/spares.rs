@@ -83,6 +83,7 @@ impl Sim<'_> {
         if spare.on_hand == 0 {
             spare.stockouts += 1;
             spare.waiting.push_back(Waiting { station: c, mode: m, duration, requested: now });
+            self.begin_spare_wait(c);
             return;
         }
         spare.on_hand -= 1;
@@ -101,19 +102,7 @@ impl Sim<'_> {
             return;
         };
         spare.wait.push(now - next.requested);
-        self.add_spare_wait(next.station, next.requested);
+        self.end_spare_wait(next.station);
         self.start_job(next.station, Job::Repair(next.mode), next.duration);
-    }
-
-    /// At the horizon: the repairs still waiting for a part count their waits so far in their
-    /// stations' spare waits, as the stations' down shares count them.
-    pub(super) fn book_open_spare_waits(&mut self) {
-        let now = self.now;
-        for spare in self.spares.iter().flatten() {
-            for waiting in &spare.waiting {
-                let station = &mut self.stations[waiting.station as usize];
-                station.cold.spare_wait += station.observed_since(waiting.requested, now);
-            }
-        }
     }
 }

@@ -39,6 +39,29 @@ use fab_stdlib::sample::Sampler;
 mod strategy;
 
 /// Indices of the time shares a station reports.
+/// The failure-rate guard: a mode whose repairs keep its age (`restores = old` or a share below
+/// 100 %) and take no time can fail ever faster: the life a steep wear-out law has left at a large
+/// virtual age is nanoseconds, and the run would crawl through billions of failures. More than
+/// `FAILURE_BURST_LIMIT` failures of one such mode while its age grows by less than
+/// `FAILURE_BURST_AGE_SHARE` of itself stop it with an error. The test is on the mode's own age,
+/// so it does not depend on the law's time scale: under minimal repair a Weibull of shape β has
+/// had about `LIMIT / (β · SHARE)` failures when it trips (50,000 for β = 20), and a law whose
+/// rate does not climb never trips it.
+pub(super) const FAILURE_BURST_LIMIT: u32 = 10_000;
+pub(super) const FAILURE_BURST_AGE_SHARE: f64 = 0.01;
+/// Lives of no time in a row after which the guard says the mode fails as soon as each repair
+/// ends, rather than ever faster.
+const ZERO_LIVES: u32 = 100;
+
+/// Whether a repair or maintenance that restores as `restores` keeps some of a mode's age.
+fn keeps_age(restores: Restoration) -> bool {
+    match restores {
+        Restoration::New => false,
+        Restoration::Old => true,
+        Restoration::Fraction(f) => f < 1.0,
+    }
+}
+
 pub(super) const WORKING: usize = 0;
 pub(super) const STARVED: usize = 1;
 pub(super) const BLOCKED: usize = 2;
@@ -139,6 +162,12 @@ struct Mode {
     detected: bool,
     /// Under the predictive maintenance in progress.
     in_action: bool,
+    /// Where on the mode's clock (ns) the failure-rate guard's current stretch began, and the
+    /// mode's failures since then (`FAILURE_BURST_LIMIT`).
+    burst_start: u64,
+    burst_failures: u32,
+    /// Its failures in a row at the clock value of the one before (lives of no time).
+    zero_lives: u32,
 }
 
 impl Mode {
@@ -268,10 +297,48 @@ pub(super) struct StationCold {
     pub(super) opportunistic_actions: u64,
     /// The resource whose units repair and maintain this station (`crew = NAME`).
     crew: Option<u32>,
-    /// Time its jobs waited for the crew since the last reset, ns.
-    pub(super) crew_wait: u64,
-    /// Time its repairs waited for spare parts since the last reset, ns.
-    pub(super) spare_wait: u64,
+    /// Time during which at least one of its jobs waited for the crew.
+    pub(super) crew_wait: WaitTime,
+    /// Time during which at least one of its repairs waited for a spare part.
+    pub(super) spare_wait: WaitTime,
+}
+
+/// The time during which a station had at least one job waiting (for its crew, or for a spare
+/// part): the union of the waits of its jobs, not their sum, so that it never exceeds the time
+/// the station was down or in maintenance, whatever the number of jobs waiting at once.
+#[derive(Clone, Copy, Default, Debug)]
+pub(super) struct WaitTime {
+    /// Jobs waiting now.
+    waiting: u32,
+    /// When the current stretch with a job waiting began, ns.
+    since: u64,
+    /// Observed time of the stretches that ended, ns.
+    total: u64,
+}
+
+impl WaitTime {
+    /// A job starts waiting at `now`.
+    pub(super) fn begin(&mut self, now: u64) {
+        if self.waiting == 0 {
+            self.since = now;
+        }
+        self.waiting += 1;
+    }
+
+    /// A job stops waiting at `now`; time before `observed_from` does not count.
+    pub(super) fn end(&mut self, now: u64, observed_from: u64) {
+        self.waiting -= 1;
+        if self.waiting == 0 {
+            self.total += now.saturating_sub(self.since.max(observed_from));
+        }
+    }
+
+    /// The observed waiting time up to `now`, the stretch under way included, ns.
+    pub(super) fn observed(&self, now: u64, observed_from: u64) -> u64 {
+        let open =
+            if self.waiting > 0 { now.saturating_sub(self.since.max(observed_from)) } else { 0 };
+        self.total + open
+    }
 }
 
 impl StationNode {
@@ -348,6 +415,9 @@ impl StationNode {
                     watch: u64::MAX,
                     detected: false,
                     in_action: false,
+                    burst_start: 0,
+                    burst_failures: 0,
+                    zero_lives: 0,
                 }
             })
             .collect();
@@ -436,8 +506,8 @@ impl StationNode {
                 detections: 0,
                 opportunistic_actions: 0,
                 crew: station.crew.map(|r| r.0),
-                crew_wait: 0,
-                spare_wait: 0,
+                crew_wait: WaitTime::default(),
+                spare_wait: WaitTime::default(),
             }),
             shares: [0; 6],
             cycle_stream: stream("cycle"),
@@ -499,10 +569,12 @@ impl StationNode {
         self.last = now;
     }
 
-    /// The part of the span from `since` to `now` in the observed period (after the warm-up): a
-    /// wait counts there, as the time shares do.
-    pub(super) fn observed_since(&self, since: u64, now: u64) -> u64 {
-        now.saturating_sub(since.max(self.cold.observed_from))
+    /// At the horizon: the crew and spare waits under way count up to `now`, as the down and
+    /// maintenance shares count them.
+    pub(super) fn book_open_waits(&mut self, now: u64) {
+        let cold = &mut self.cold;
+        cold.crew_wait.total = cold.crew_wait.observed(now, cold.observed_from);
+        cold.spare_wait.total = cold.spare_wait.observed(now, cold.observed_from);
     }
 
     pub(super) fn reset_statistics(&mut self, now: u64) {
@@ -523,8 +595,8 @@ impl StationNode {
         self.cold.inspections = 0;
         self.cold.detections = 0;
         self.cold.opportunistic_actions = 0;
-        self.cold.crew_wait = 0;
-        self.cold.spare_wait = 0;
+        self.cold.crew_wait.total = 0;
+        self.cold.spare_wait.total = 0;
     }
 
     /// Time shares since the last reset, fractions of server time; closes the books at `now`.
@@ -796,11 +868,17 @@ impl Sim<'_> {
         self.station(c).cold.crew
     }
 
-    /// Station `c`'s repair or maintenance waited for its crew from `since` until now.
-    pub(super) fn add_crew_wait(&mut self, c: u32, since: u64) {
+    /// A repair or maintenance of station `c` starts waiting for its crew.
+    pub(super) fn begin_crew_wait(&mut self, c: u32) {
         let now = self.now;
-        let station = self.station(c);
-        station.cold.crew_wait += station.observed_since(since, now);
+        self.station(c).cold.crew_wait.begin(now);
+    }
+
+    /// A repair or maintenance of station `c` that waited for its crew got a unit.
+    pub(super) fn end_crew_wait(&mut self, c: u32) {
+        let now = self.now;
+        let cold = &mut self.station(c).cold;
+        cold.crew_wait.end(now, cold.observed_from);
     }
 
     /// The spare part mode `m` of station `c` uses, if any.
@@ -808,11 +886,17 @@ impl Sim<'_> {
         self.station(c).cold.modes[m as usize].uses
     }
 
-    /// Station `c`'s repair waited for a spare part from `since` until now.
-    pub(super) fn add_spare_wait(&mut self, c: u32, since: u64) {
+    /// A repair of station `c` starts waiting for a spare part.
+    pub(super) fn begin_spare_wait(&mut self, c: u32) {
         let now = self.now;
-        let station = self.station(c);
-        station.cold.spare_wait += station.observed_since(since, now);
+        self.station(c).cold.spare_wait.begin(now);
+    }
+
+    /// A repair of station `c` that waited for a spare part got one.
+    pub(super) fn end_spare_wait(&mut self, c: u32) {
+        let now = self.now;
+        let cold = &mut self.station(c).cold;
+        cold.spare_wait.end(now, cold.observed_from);
     }
 
     #[inline]
@@ -1164,6 +1248,33 @@ impl Sim<'_> {
         station.down += 1;
         let clock = Self::mode_clock(station, m as usize, now);
         let mode = &mut station.cold.modes[m as usize];
+        if keeps_age(mode.restores) && !matches!(mode.clock, ModeClock::Cycles(_)) {
+            // A mode whose repairs keep its age has a failure rate that can grow without bound.
+            let gained = clock.saturating_sub(mode.renewed_at);
+            let age = mode.virtual_age + secs(gained);
+            if clock.saturating_sub(mode.burst_start) >= ns(age * FAILURE_BURST_AGE_SHARE) {
+                mode.burst_start = clock;
+                mode.burst_failures = 0;
+            }
+            mode.burst_failures += 1;
+            mode.zero_lives = if clock == mode.failed_at { mode.zero_lives + 1 } else { 0 };
+        }
+        if mode.burst_failures > FAILURE_BURST_LIMIT && self.halt.is_none() {
+            let (time_s, component, mode_name) =
+                (secs(now), self.name(c).to_string(), self.mode_name(c, m));
+            let mode = &self.stations[c as usize].cold.modes[m as usize];
+            self.halt = Some(if mode.zero_lives >= ZERO_LIVES {
+                // Its last lives had not a nanosecond of age: it fails as soon as each repair ends.
+                RunError::ZeroTimeLoop {
+                    time_s,
+                    component,
+                    cause: super::LoopCause::Failures { mode: mode_name, keeps_age: true },
+                }
+            } else {
+                RunError::FailuresDiverge { time_s, component, mode: mode_name }
+            });
+        }
+        let mode = &mut self.stations[c as usize].cold.modes[m as usize];
         mode.failed_at = clock;
         mode.in_repair = true;
         mode.armed = false;
@@ -1179,6 +1290,25 @@ impl Sim<'_> {
         }
         self.start_repair(c, m, repair);
         self.station_changed(c);
+    }
+
+    /// The name of failure mode `m` of station `c`, as the model gives it.
+    pub(super) fn mode_name(&self, c: u32, m: u32) -> String {
+        let failures = match &self.model.component(self.ids[c as usize]).kind {
+            crate::model::ComponentKind::Station(station) => &station.failures,
+            crate::model::ComponentKind::Robot(robot) => &robot.station.failures,
+            _ => return String::new(),
+        };
+        failures.get(m as usize).map(|mode| mode.name.clone()).unwrap_or_default()
+    }
+
+    /// Whether the repairs of failure mode `m` of station `c` keep some of its age.
+    pub(super) fn mode_keeps_age(&self, c: u32, m: u32) -> bool {
+        self.stations[c as usize]
+            .cold
+            .modes
+            .get(m as usize)
+            .is_some_and(|mode| keeps_age(mode.restores))
     }
 
     /// Records an event of mode `m` with its age now, when the run is traced.
@@ -1518,8 +1648,8 @@ impl StationNode {
             detections: Stat::single(self.cold.detections as f64),
             opportunistic_actions: Stat::single(self.cold.opportunistic_actions as f64),
             forced_actions: Stat::single(forced as f64),
-            crew_wait_s: Stat::single(secs(self.cold.crew_wait)),
-            spare_wait_s: Stat::single(secs(self.cold.spare_wait)),
+            crew_wait_s: Stat::single(secs(self.cold.crew_wait.total)),
+            spare_wait_s: Stat::single(secs(self.cold.spare_wait.total)),
         }
     }
 }
