@@ -445,7 +445,8 @@ fn a_run_that_cannot_start_leaves_no_out_folder() {
 }
 
 /// `--threads` is refused above the limit, as a usage error before the model is read, and a count
-/// far above the work starts no more threads than there are runs: quick, and the same bits.
+/// far above the work starts no more threads than there are runs: the same bits (99,999 threads
+/// used to hang the run).
 #[test]
 fn thread_counts_are_bounded() {
     for command in ["run", "optimize"] {
@@ -456,9 +457,7 @@ fn thread_counts_are_bounded() {
         assert_eq!(stdout(&output), "");
     }
     let args = ["examples/body_shop.fab", "--replications", "2", "--horizon", "2d", "--json"];
-    let started = std::time::Instant::now();
     let many = run_ok(&[&args[..], &["--threads", "1024"]].concat());
-    assert!(started.elapsed().as_secs_f64() < 20.0, "{:?}", started.elapsed());
     assert_eq!(many, run_ok(&[&args[..], &["--threads", "1"]].concat()));
 }
 
@@ -1695,7 +1694,6 @@ fn minimal_repairs_of_no_time_under_a_steep_wear_out_stop_early_and_say_why() {
              experiment e {{ horizon = {horizon}, replications = 1 }}\n"
         )
     };
-    let started = std::time::Instant::now();
     let error = run_error("steep.fab", &model("1 h"));
     assert!(
         error
@@ -1704,7 +1702,6 @@ fn minimal_repairs_of_no_time_under_a_steep_wear_out_stop_early_and_say_why() {
     );
     assert!(error.contains("`restores = old`"), "{error}");
     assert!(!error.contains("parts circulate"), "{error}");
-    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
     // Before the rate climbs, the same model runs: 12,100 failures in 160 s.
     let path = write_temp("steep_short.fab", &model("160 s"));
     let d = run_json(&[&path, "--threads", "1"]);
