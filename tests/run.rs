@@ -1802,3 +1802,17 @@ fn a_belt_with_a_micrometre_spacing_keeps_it() {
     assert!((belt - 6_700_500.0 / 7200.0).abs() < 1e-6, "{belt}");
     assert!((wip - 6_701_499.0 / 7200.0).abs() < 1e-6, "{wip}");
 }
+
+#[test]
+fn the_horizon_reported_is_the_one_the_clock_ran() {
+    // The clock counts whole nanoseconds; the rates are per the time it ran. A horizon and a
+    // warm-up written with digits below the nanosecond used to be reported as written.
+    let path = write_temp(
+        "subns.fab",
+        "source src { interarrival = 1 s }\nsink done\nflow src -> done\n\
+         experiment e { horizon = 3600.0000000004 s, warmup = 0.3333333333333 s, replications = 1 }\n",
+    );
+    let d = run_json(&[&path]);
+    assert_eq!(d["horizon_s"], 3600.0);
+    assert_eq!(d["warmup_s"], 0.333333333);
+}

@@ -180,8 +180,9 @@ impl Sim<'_> {
             scenario: None,
             seed: experiment.seed,
             replications: 1,
-            horizon_s: experiment.horizon,
-            warmup_s: experiment.warmup,
+            // The times the clock ran, whole nanoseconds: those the rates are per.
+            horizon_s: secs(self.horizon),
+            warmup_s: secs(self.warmup),
             confidence: experiment.confidence,
             currency: self.model.currency.clone(),
             kpis: Kpis {
