@@ -1702,6 +1702,11 @@ fn minimal_repairs_of_no_time_under_a_steep_wear_out_stop_early_and_say_why() {
     );
     assert!(error.contains("`restores = old`"), "{error}");
     assert!(!error.contains("parts circulate"), "{error}");
+    // With repairs of a millisecond the failures come as fast, but each moves the run on: the
+    // run ends by itself (215,246 failures in 400 s, down 54 % of the time) and is not stopped.
+    let path = write_temp("steep_ms.fab", &model("400 s").replace("repair = 0 s", "repair = 1 ms"));
+    let d = run_json(&[&path, "--threads", "1"]);
+    assert_eq!(d["line"]["failures"]["mean"], 215_246.0, "{d}");
     // Before the rate climbs, the same model runs: 12,100 failures in 160 s.
     let path = write_temp("steep_short.fab", &model("160 s"));
     let d = run_json(&[&path, "--threads", "1"]);

@@ -38,15 +38,16 @@ use fab_stdlib::sample::Sampler;
 
 mod strategy;
 
-/// Indices of the time shares a station reports.
 /// The failure-rate guard: a mode whose repairs keep its age (`restores = old` or a share below
 /// 100 %) and take no time can fail ever faster: the life a steep wear-out law has left at a large
 /// virtual age is nanoseconds, and the run would crawl through billions of failures. More than
-/// `FAILURE_BURST_LIMIT` failures of one such mode while its age grows by less than
-/// `FAILURE_BURST_AGE_SHARE` of itself stop it with an error. The test is on the mode's own age,
-/// so it does not depend on the law's time scale: under minimal repair a Weibull of shape β has
-/// had about `LIMIT / (β · SHARE)` failures when it trips (50,000 for β = 20), and a law whose
-/// rate does not climb never trips it.
+/// `FAILURE_BURST_LIMIT` failures of one such mode while its age, and the time of the run as
+/// well, grow by less than `FAILURE_BURST_AGE_SHARE` of that age stop it with an error. The test
+/// is on the mode's own age, so it does not depend on the law's time scale: under minimal repair
+/// a Weibull of shape β has had about `LIMIT / (β · SHARE)` failures when it trips (50,000 for
+/// β = 20), and a law whose rate does not climb never trips it. Repairs that take time move the
+/// run's clock on, so a run whose failures come fast but each cost a repair (it ends) is not
+/// stopped: 10,000 repairs of a minute are a week.
 pub(super) const FAILURE_BURST_LIMIT: u32 = 10_000;
 pub(super) const FAILURE_BURST_AGE_SHARE: f64 = 0.01;
 /// Lives of no time in a row after which the guard says the mode fails as soon as each repair
@@ -62,6 +63,7 @@ fn keeps_age(restores: Restoration) -> bool {
     }
 }
 
+/// Indices of the time shares a station reports.
 pub(super) const WORKING: usize = 0;
 pub(super) const STARVED: usize = 1;
 pub(super) const BLOCKED: usize = 2;
@@ -162,9 +164,10 @@ struct Mode {
     detected: bool,
     /// Under the predictive maintenance in progress.
     in_action: bool,
-    /// Where on the mode's clock (ns) the failure-rate guard's current stretch began, and the
-    /// mode's failures since then (`FAILURE_BURST_LIMIT`).
+    /// Where on the mode's clock (ns) the failure-rate guard's current stretch began, when (ns of
+    /// the run), and the mode's failures since then (`FAILURE_BURST_LIMIT`).
     burst_start: u64,
+    burst_started_at: u64,
     burst_failures: u32,
     /// Its failures in a row at the clock value of the one before (lives of no time).
     zero_lives: u32,
@@ -416,6 +419,7 @@ impl StationNode {
                     detected: false,
                     in_action: false,
                     burst_start: 0,
+                    burst_started_at: 0,
                     burst_failures: 0,
                     zero_lives: 0,
                 }
@@ -1252,8 +1256,12 @@ impl Sim<'_> {
             // A mode whose repairs keep its age has a failure rate that can grow without bound.
             let gained = clock.saturating_sub(mode.renewed_at);
             let age = mode.virtual_age + secs(gained);
-            if clock.saturating_sub(mode.burst_start) >= ns(age * FAILURE_BURST_AGE_SHARE) {
+            let window = ns(age * FAILURE_BURST_AGE_SHARE);
+            if clock.saturating_sub(mode.burst_start) >= window
+                || now.saturating_sub(mode.burst_started_at) >= window
+            {
                 mode.burst_start = clock;
+                mode.burst_started_at = now;
                 mode.burst_failures = 0;
             }
             mode.burst_failures += 1;
