@@ -206,10 +206,16 @@ pub fn run(options: Options) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    // `--compare`, `--select` and `--sensitivity` refuse `--trace` as arguments.
+    // The study run, resolved once, unless `--compare` names two (`--compare`, `--select` and
+    // `--sensitivity` refuse `--trace` as arguments): a trace it cannot have is refused before
+    // any output is prepared.
+    let study = options
+        .compare
+        .is_none()
+        .then(|| Study::resolve(&model, options.study.as_deref(), &options.overrides));
     if options.trace.is_some()
-        && let Ok(study) = Study::resolve(&model, options.study.as_deref(), &options.overrides)
-        && let Some(why) = untraceable(&study)
+        && let Some(Ok(study)) = &study
+        && let Some(why) = untraceable(study)
     {
         errln!("error: {why}");
         return ExitCode::from(2);
@@ -218,39 +224,49 @@ pub fn run(options: Options) -> ExitCode {
         Ok(outputs) => outputs,
         Err(code) => return code,
     };
-    outputs.finish(run_prepared(&options, &model))
+    outputs.finish(run_prepared(&options, &model, study))
 }
 
-/// Runs what the command line asks for, its outputs prepared, and reports it.
-fn run_prepared(options: &Options, model: &fab_runtime::Model) -> ExitCode {
+/// Runs what the command line asks for, its outputs prepared, and reports it: `study` is the
+/// study resolved, `None` only with `--compare`.
+fn run_prepared(
+    options: &Options,
+    model: &fab_runtime::Model,
+    study: Option<Result<Study, fab_runtime::RunError>>,
+) -> ExitCode {
     if let Some(name) = &options.sensitivity {
         return crate::study::sensitivity(options, model, name);
     }
     if let Some(selection) = &options.select {
         return crate::study::select(options, model, selection);
     }
-    if options.compare.is_none()
-        && let Ok(study) = Study::resolve(model, options.study.as_deref(), &options.overrides)
-    {
-        if study.experiment.input_uncertainty.is_some() {
-            return crate::study::input_uncertainty(options, &study);
+    let studies = match study {
+        Some(Ok(study)) => {
+            if study.experiment.input_uncertainty.is_some() {
+                return crate::study::input_uncertainty(options, &study);
+            }
+            if study.experiment.design.is_some() {
+                return crate::study::design(options, &study);
+            }
+            vec![study]
         }
-        if study.experiment.design.is_some() {
-            return crate::study::design(options, &study);
+        Some(Err(error)) => return resolve_failed(&error),
+        // `--compare A,B`: both are resolved before either runs.
+        None => {
+            let mut both = Vec::with_capacity(2);
+            for name in options.compare.iter().flat_map(|(a, b)| [a, b]) {
+                match Study::resolve(model, Some(name), &options.overrides) {
+                    Ok(study) => both.push(study),
+                    Err(error) => return resolve_failed(&error),
+                }
+            }
+            both
         }
-    }
-    let studies: Vec<Option<&str>> = match &options.compare {
-        Some((a, b)) => vec![Some(a.as_str()), Some(b.as_str())],
-        None => vec![options.study.as_deref()],
     };
     let mut all = Vec::new();
     // A trace that could not be written after all: reported after the results, not instead.
     let mut trace_failed = None;
-    for name in studies {
-        let study = match Study::resolve(model, name, &options.overrides) {
-            Ok(study) => study,
-            Err(error) => return resolve_failed(&error),
-        };
+    for study in studies {
         if study.experiment.input_uncertainty.is_some() {
             errln!(
                 "error: experiment `{}` asks for input uncertainty, which runs alone: compare \
