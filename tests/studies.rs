@@ -778,3 +778,53 @@ scenario by_interval : ages {{
     assert!(message.contains("cannot set `press.maintenance.age` to 10 h"), "{message}");
     let _ = std::fs::remove_file(model);
 }
+
+#[test]
+fn a_robot_s_motion_limits_are_factors() {
+    // `vary arm.speed` and `vary arm.accel`: each point is the model with that limit written, draw
+    // for draw, and a faster arm cycles sooner. A robot's limits used to be refused as a field
+    // `vary` does not set.
+    let model = |speed: &str, accel: &str, extra: &str| {
+        format!(
+            "source parts {{ interarrival = exponential(mean = 20 s) }}\n\
+             robot arm {{\n    reach = 1 m\n    speed = {speed}\n    accel = {accel}\n    \
+             path = [(0.8 m, 0 m), (0 m, 0.8 m)]\n    process = 2 s\n}}\nsink done\n\
+             flow parts -> arm -> done\n\
+             experiment base {{\n    horizon = 1 d\n    replications = 2\n    seed = 5\n{extra}}}\n"
+        )
+    };
+    let designed = write_temp(
+        "robot_design.fab",
+        &model("1 m/s", "2 m/s^2", "    levels = 2\n    vary arm.speed in 0.5 m/s..=2 m/s\n"),
+    );
+    let d = run_json(&[&designed]);
+    let points = d["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    let lead_times = |point: &Value| -> Vec<f64> {
+        let measures = point["measures"].as_array().unwrap();
+        let lead_time = measures.iter().find(|m| m[0] == "lead_time").unwrap();
+        values(&lead_time[1])
+    };
+    for (point, speed) in points.iter().zip(["0.5 m/s", "2 m/s"]) {
+        let plain = run_json(&[&write_temp("robot_plain.fab", &model(speed, "2 m/s^2", ""))]);
+        assert_eq!(lead_times(point), values(&plain["kpis"]["lead_time_s"]), "{speed}");
+    }
+    let (slow, fast) = (lead_times(&points[0]), lead_times(&points[1]));
+    assert!(fast[0] < slow[0] && fast[1] < slow[1], "slow {slow:?}, fast {fast:?}");
+    let accel = write_temp(
+        "robot_accel.fab",
+        &model("1 m/s", "2 m/s^2", "    levels = 2\n    vary arm.accel in 0.5 m/s^2..=4 m/s^2\n"),
+    );
+    let d = run_json(&[&accel]);
+    assert_eq!(d["factors"][0]["path"], "arm.accel");
+    // A robot whose cycle is given does not move by its limits: refused at the `vary`.
+    let given = model("1 m/s", "2 m/s^2", "    vary arm.speed in 0.5 m/s..=2 m/s\n")
+        .replace("process = 2 s", "cycle = 5 s");
+    let output = fab(&["check", &write_temp("robot_cycle.fab", &given)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("has a `cycle`, which is used instead"),
+        "{}",
+        stderr(&output)
+    );
+}

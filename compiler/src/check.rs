@@ -2221,8 +2221,31 @@ fn vary_target_takes(
         true
     };
     let names: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
+    let kind = body.kind.keyword();
     match names[1..] {
-        [field] => match FactorTarget::number(field) {
+        // A robot's motion limits set its cycle only when the cycle comes from its motion.
+        [limit @ ("speed" | "accel")] if kind == "robot" && !body.fields.contains_key("path") => {
+            refuse(
+                ctx,
+                segments[1].span,
+                format!("`{name}` has no `path`: its `{limit}` moves it nowhere"),
+                format!(
+                    "Give `{name}` a `path`, whose motion under `speed` and `accel` is its cycle."
+                ),
+            )
+        }
+        [limit @ ("speed" | "accel")] if kind == "robot" && body.fields.contains_key("cycle") => {
+            refuse(
+                ctx,
+                segments[1].span,
+                format!("`{name}` has a `cycle`, which is used instead of its motion"),
+                format!(
+                    "Remove `{name}`'s `cycle` (give `process` for the time added to the \
+                     motion) so that its `{limit}` sets its cycle, or vary `{name}.cycle`."
+                ),
+            )
+        }
+        [field] => match FactorTarget::number(kind, field) {
             Some(target) => out_of_range(ctx, &|v| target.check(v)),
             None => true,
         },
@@ -2384,6 +2407,9 @@ pub const VARIABLE_FIELDS: &[(&str, &str)] = &[
     ("station", "maintenance"),
     ("robot", "parallel"),
     ("robot", "cycle"),
+    ("robot", "setup"),
+    ("robot", "speed"),
+    ("robot", "accel"),
     ("robot", "failure"),
     ("robot", "repair"),
     ("robot", "after"),

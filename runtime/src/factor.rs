@@ -40,6 +40,9 @@ pub enum FactorTarget {
     ConveyorSpeed,
     ConveyorLength,
     ConveyorSpacing,
+    /// A robot's speed or acceleration limit, from which its motion time follows.
+    RobotSpeed,
+    RobotAccel,
     /// A number of a station's or robot's maintenance strategy.
     Maintenance(MaintenanceParameter),
     /// A parameter of one of the component's distributions (see
@@ -87,6 +90,8 @@ impl Factor {
             (FactorTarget::ConveyorSpeed, ComponentKind::Conveyor(c)) => c.speed = value,
             (FactorTarget::ConveyorLength, ComponentKind::Conveyor(c)) => c.length = value,
             (FactorTarget::ConveyorSpacing, ComponentKind::Conveyor(c)) => c.spacing = value,
+            (FactorTarget::RobotSpeed, ComponentKind::Robot(r)) => r.motion.speed = Some(value),
+            (FactorTarget::RobotAccel, ComponentKind::Robot(r)) => r.motion.accel = Some(value),
             (FactorTarget::Maintenance(parameter), ComponentKind::Station(station)) => {
                 parameter.set(&mut station.maintenance, value).or_else(fail)?;
             }
@@ -120,14 +125,17 @@ impl Factor {
 
 impl FactorTarget {
     /// The target of a `vary` path's field when it names a number of the component itself
-    /// (`capacity`, `parallel`, `speed`, `length`, `spacing`).
-    pub fn number(field: &str) -> Option<FactorTarget> {
-        Some(match field {
-            "capacity" => FactorTarget::Capacity,
-            "parallel" => FactorTarget::Parallel,
-            "speed" => FactorTarget::ConveyorSpeed,
-            "length" => FactorTarget::ConveyorLength,
-            "spacing" => FactorTarget::ConveyorSpacing,
+    /// (`capacity`, `parallel`, a conveyor's `speed`, `length`, `spacing`, a robot's `speed`,
+    /// `accel`), for a component of kind `kind` (its keyword).
+    pub fn number(kind: &str, field: &str) -> Option<FactorTarget> {
+        Some(match (kind, field) {
+            (_, "capacity") => FactorTarget::Capacity,
+            (_, "parallel") => FactorTarget::Parallel,
+            ("robot", "speed") => FactorTarget::RobotSpeed,
+            ("robot", "accel") => FactorTarget::RobotAccel,
+            (_, "speed") => FactorTarget::ConveyorSpeed,
+            (_, "length") => FactorTarget::ConveyorLength,
+            (_, "spacing") => FactorTarget::ConveyorSpacing,
             _ => return None,
         })
     }
@@ -142,6 +150,8 @@ impl FactorTarget {
             FactorTarget::ConveyorSpeed => (value > 0.0, "a conveyor's speed must be > 0"),
             FactorTarget::ConveyorLength => (value > 0.0, "a conveyor's length must be > 0"),
             FactorTarget::ConveyorSpacing => (value >= 0.0, "a spacing cannot be negative"),
+            FactorTarget::RobotSpeed => (value > 0.0, "a robot's speed must be > 0"),
+            FactorTarget::RobotAccel => (value > 0.0, "a robot's acceleration must be > 0"),
             FactorTarget::Maintenance(parameter) => return parameter.check(value),
             FactorTarget::Parameter { .. } => (true, ""),
         };
