@@ -295,7 +295,8 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
 /// W0206: fields the checker accepts but the simulation does not use, so that setting one is
 /// never silently without effect: a conveyor's `accel` (belts start and stop instantly), a
 /// robot's `jerk` and a `fidelity` other than `simple` (motion is rest to rest under `speed` and
-/// `accel`), and a robot's `path` and `process` when its `cycle` is given (the cycle is used).
+/// `accel`), and a robot's `path`, `process`, `speed` and `accel` when its `cycle` is given (the
+/// cycle is used).
 fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
     let fields = &checked.fields;
     let mut unused: Vec<(&str, &str)> = Vec::new();
@@ -308,8 +309,9 @@ fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
                 unused.push(("fidelity", "every robot moves as `simple` does"));
             }
             if fields.contains_key("cycle") {
-                unused.push(("path", "the robot's `cycle` is used instead"));
-                unused.push(("process", "the robot's `cycle` is used instead"));
+                for motion in ["path", "process", "speed", "accel"] {
+                    unused.push((motion, "the robot's `cycle` is used instead"));
+                }
             }
         }
         _ => {}
