@@ -137,12 +137,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Evaluates the value of a declared field: [`Ctx::eval_as`] with the field's type, then the
-    /// field's bounds: above zero, within the clock, at most its `max`. A source's `schedule` names a file of
-    /// release times, read here, where the name is written (in a template, a scenario or the
-    /// source itself): the field's value is the times.
+    /// field's bounds: above zero, within the clock, at most its `max`. A file of release times
+    /// (a source's `schedule`) is read here, where its name is written (in a template, a scenario
+    /// or the source itself): the field's value is the times.
     pub fn eval_field(&mut self, expr: &Expr, field: &catalog::FieldDecl, what: &str) -> Value {
         let value = self.eval_as(expr, &field.ty, what);
-        if field.name == "schedule"
+        if field.release_times
             && let Value::Str(file) = &value
         {
             return self.read_schedule(file, expr.span);

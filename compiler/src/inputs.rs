@@ -39,7 +39,7 @@ pub fn fitted_inputs(
     };
     for index in 0..graph.nodes.len() {
         let id = ComponentId(index as u32);
-        inputs.extend(component_inputs(db, id, model.component(id), own_fits(id)));
+        inputs.extend(component_inputs(db, id, model.component(id), own_fits(id).iter()));
     }
     for scenario in &model.scenarios {
         let Some(declaration) = declarations
@@ -50,8 +50,8 @@ pub fn fitted_inputs(
         };
         let scenario_fits = &check_item(db, declaration.file, declaration.key.clone()).fits;
         for (id, component) in &scenario.components {
-            let fits: Vec<FitReport> = scenario_fits.iter().chain(own_fits(*id)).cloned().collect();
-            for input in component_inputs(db, *id, component, &fits) {
+            let fits = scenario_fits.iter().chain(own_fits(*id));
+            for input in component_inputs(db, *id, component, fits) {
                 if !inputs.contains(&input) {
                     inputs.push(input);
                 }
@@ -63,17 +63,17 @@ pub fn fitted_inputs(
 
 /// The inputs of one component made from data: its distributions that `fits` made, or that are
 /// `empirical(…)`.
-fn component_inputs(
+fn component_inputs<'a>(
     db: &dyn Db,
     id: ComponentId,
     component: &Component,
-    fits: &[FitReport],
+    fits: impl Iterator<Item = &'a FitReport> + Clone,
 ) -> Vec<FittedInput> {
     let mut inputs = Vec::new();
     for field in distribution_fields(&component.kind) {
         let Some(distribution) = distribution_of(&component.kind, &field) else { continue };
         let name = format!("{}.{}", component.name, field.path());
-        let fitted = fits.iter().find(|report| best_si(report).as_ref() == Some(&distribution));
+        let fitted = fits.clone().find(|report| best_si(report).as_ref() == Some(&distribution));
         let input = match (fitted, &distribution) {
             (Some(report), _) => fitted_input(db, report, name, id, field, &distribution),
             (None, Distribution::Empirical { values }) => Some(FittedInput {

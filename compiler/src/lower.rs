@@ -572,17 +572,6 @@ fn lower_design(fields: &Fields, varies: &[CheckedVary], model: &Model) -> Optio
     Some(Design { factors: varies.iter().filter_map(|v| lower_factor(v, model)).collect(), kind })
 }
 
-/// The keyword of the component's kind, as `FactorTarget::number` reads it.
-fn vary_kind(model: &Model, component: ComponentId) -> Option<&'static str> {
-    Some(match &model.component(component).kind {
-        ComponentKind::Robot(_) => "robot",
-        ComponentKind::Conveyor(_) => "conveyor",
-        ComponentKind::Buffer(_) => "buffer",
-        ComponentKind::Station(_) => "station",
-        _ => return None,
-    })
-}
-
 /// A checked `vary` as a factor of the IR (its path was checked against `VARIABLE_FIELDS`).
 fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
     let component = model.find_component(&vary.path[0])?;
@@ -591,7 +580,7 @@ fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
         param: param.to_string(),
     };
     let target = match vary.path[1..].iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [field] => FactorTarget::number(vary_kind(model, component)?, field)?,
+        [field] => FactorTarget::number(model.component(component).kind.keyword(), field)?,
         ["maintenance", p] => FactorTarget::Maintenance(MaintenanceParameter::named(p)?),
         ["cycle", p] => parameter(DistributionField::Cycle, p),
         ["setup", p] => parameter(DistributionField::Setup, p),

@@ -51,11 +51,7 @@ pub fn import_target(from_path: &str, import: &str) -> String {
         return normalize(import);
     }
     let target = relative_to(from_path, import);
-    if is_library_path(&target) && !is_library_path(from_path) {
-        format!("./{target}")
-    } else {
-        target
-    }
+    if is_library_path(from_path) { target } else { disk_path(&target) }
 }
 
 /// The normalized path a file names when it writes `path` (an import, a data file): relative to
@@ -77,7 +73,8 @@ pub fn is_library_path(path: &str) -> bool {
     path.starts_with("std/")
 }
 
-/// The path the command line names a model by, normalized, and never one of the library's.
+/// A path of a file on the disk (the command line's model, a user's import), normalized, and
+/// never one of the library's.
 fn disk_path(path: &str) -> String {
     let path = normalize(path);
     if is_library_path(&path) { format!("./{path}") } else { path }

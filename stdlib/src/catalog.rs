@@ -25,6 +25,9 @@ pub struct FieldDecl {
     /// The value is a length of simulated time the clock must count to (the horizon): shorter
     /// than the longest run the runtime's clock holds.
     pub run_length: bool,
+    /// The value names a CSV file of release times (a source's `schedule`), read where it is
+    /// written: the field's value is the times.
+    pub release_times: bool,
 }
 
 impl FieldDecl {
@@ -41,6 +44,11 @@ impl FieldDecl {
     /// This field, a length of simulated time the clock must count to.
     const fn run_length(self) -> FieldDecl {
         FieldDecl { run_length: true, ..self }
+    }
+
+    /// This field, which names a file of release times.
+    const fn release_times(self) -> FieldDecl {
+        FieldDecl { release_times: true, ..self }
     }
 
     /// The type as the docs and hover show it, with the bound the checker holds it to:
@@ -176,7 +184,16 @@ const fn field(
     presence: Presence,
     doc: &'static str,
 ) -> FieldDecl {
-    FieldDecl { name, ty, presence, doc, max: None, positive: false, run_length: false }
+    FieldDecl {
+        name,
+        ty,
+        presence,
+        doc,
+        max: None,
+        positive: false,
+        run_length: false,
+        release_times: false,
+    }
 }
 
 /// The most identical servers (`parallel`), movers or resource units one declaration may have:
@@ -519,7 +536,8 @@ pub const KINDS: &[KindDecl] = &[
                 ValueType::String,
                 OPTIONAL,
                 "A CSV file of release times. Exactly one of `interarrival` and `schedule`.",
-            ),
+            )
+            .release_times(),
             field(
                 "limit",
                 ValueType::Int { min: 0 },

@@ -133,26 +133,30 @@ impl fmt::Display for RunError {
             RunError::ZeroTimeLoop {
                 time_s,
                 component,
-                cause: LoopCause::Failures { mode, keeps_age: true },
-            } => write!(
-                f,
-                "`{component}` fails again as soon as each repair ends, without time passing, \
-                 at t = {time_s} s: the repairs of failure mode `{mode}` take no time and keep \
-                 its age (`restores = old` or a share), so the life left at that age is under a \
-                 nanosecond (W0402 warns of this for a life that has an end); give the repair a \
-                 duration, or renew the life (`restores = new`)"
-            ),
-            RunError::ZeroTimeLoop {
-                time_s,
-                component,
-                cause: LoopCause::Failures { mode, keeps_age: false },
-            } => write!(
-                f,
-                "`{component}` fails again as soon as each repair ends, without time passing, \
-                 at t = {time_s} s: failure mode `{mode}` draws lives under a nanosecond and its \
-                 repair takes no time; give the life (`after`) a law that is not all but zero, \
-                 or the repair a duration"
-            ),
+                cause: LoopCause::Failures { mode, keeps_age },
+            } => {
+                write!(
+                    f,
+                    "`{component}` fails again as soon as each repair ends, without time passing, \
+                     at t = {time_s} s: "
+                )?;
+                if *keeps_age {
+                    write!(
+                        f,
+                        "the repairs of failure mode `{mode}` take no time and keep its age \
+                         (`restores = old` or a share), so the life left at that age is under a \
+                         nanosecond (W0402 warns of this for a life that has an end); give the \
+                         repair a duration, or renew the life (`restores = new`)"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "failure mode `{mode}` draws lives under a nanosecond and its repair \
+                         takes no time; give the life (`after`) a law that is not all but zero, \
+                         or the repair a duration"
+                    )
+                }
+            }
             RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Maintenance } => write!(
                 f,
                 "`{component}` is maintained again and again without time passing at \
