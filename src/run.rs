@@ -917,24 +917,25 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     if unit.trim_start().starts_with(|c: char| !c.is_alphabetic()) {
         return Err(not_a_duration());
     }
-    let factor = match unit.trim() {
-        "" => 1.0,
+    let scale = match unit.trim() {
+        "" => fab_stdlib::units::Scale::ONE,
         unit => match fab_stdlib::units::lookup(unit) {
-            Some(decl) if decl.dimension == fab_stdlib::units::Dimension::TIME => decl.to_si,
+            Some(decl) if decl.dimension == fab_stdlib::units::Dimension::TIME => decl.scale,
             _ => return Err(format!("`{unit}` is not a unit of time (s, min, h, d, …)")),
         },
     };
-    if !(value * factor).is_finite() || value < 0.0 {
+    let seconds = scale.to_si(value);
+    if !seconds.is_finite() || value < 0.0 {
         return Err(format!("`{text}` is not a non-negative duration"));
     }
     let longest = fab_runtime::time::longest_run_s();
-    if value * factor > longest {
+    if seconds > longest {
         return Err(format!(
             "`{text}` is longer than the longest run, {:.0} h (about 292 years of nanoseconds)",
             (longest / 3600.0).floor()
         ));
     }
-    Ok(value * factor)
+    Ok(seconds)
 }
 
 /// The length of the number at the start of `text`, written as in the language (`42`, `3.5`,

@@ -514,6 +514,26 @@ fn one_replication_prints_no_interval() {
     assert!(compared.contains("one replication gives no interval"), "{compared}");
 }
 
+/// A quantity is its exact value correctly rounded: `95 %` is 0.95 in the results document and
+/// in the graph, not 0.9500000000000001 (95 × 0.01).
+#[test]
+fn percentages_are_exact() {
+    let model = write_temp(
+        "percent.fab",
+        "source parts { interarrival = exponential(mean = 1 min) }\n\
+         station cut { cycle = 500 ms }\n\
+         sink good\n\
+         sink bad\n\
+         flow parts -> cut\n\
+         route cut {\n    good = 95 %\n    bad = 5 %\n}\n\
+         experiment e { horizon = 1 h; replications = 2; confidence = 95 % }\n",
+    );
+    let document = run_ok(&[&model, "--json"]);
+    assert!(document.contains("\"confidence\": 0.95,"), "{document}");
+    let graph = stdout(&fab(&["graph", &model, "--format", "json"]));
+    assert!(graph.contains("0.95") && !graph.contains("0.9500000000000001"), "{graph}");
+}
+
 /// The maintenance table's note speaks of the cost total only where the table has one.
 #[test]
 fn the_cost_note_only_with_costs() {

@@ -264,7 +264,10 @@ pub fn builtins_reference() -> String {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} |",
-            unit.name, unit.dimension, unit.to_si, unit.doc
+            unit.name,
+            unit.dimension,
+            unit.to_si(),
+            unit.doc
         );
     }
     out.push_str("\n## Quantity types\n\n| type | dimension |\n| --- | --- |\n");

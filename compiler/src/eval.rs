@@ -21,7 +21,7 @@ use fab_stdlib::catalog::{self, ParamDecl, ParamType};
 use fab_stdlib::dist::{self, InvalidParameter};
 use fab_stdlib::fit::Family;
 use fab_stdlib::types::{RefClass, ValueType};
-use fab_stdlib::units::{self, Dimension};
+use fab_stdlib::units::{self, Dimension, Scale};
 use std::collections::BTreeMap;
 
 /// The signature that matched a call and each argument with its parameter.
@@ -213,10 +213,10 @@ impl<'a> Ctx<'a> {
                 integer: number.is_integer,
             }),
             ExprKind::Quantity { value, unit } => match self.eval_unit(unit) {
-                Some((dim, factor)) => {
-                    let integer = value.is_integer && factor == 1.0;
+                Some((dim, scale)) => {
+                    let integer = value.is_integer && scale.is_one();
                     self.finite(
-                        Quantity { si: Some(value.value * factor), dim, integer },
+                        Quantity { si: Some(scale.to_si(value.value)), dim, integer },
                         expr.span,
                     )
                 }
@@ -297,10 +297,10 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The dimension and SI factor of a unit expression; reports unknown units.
-    fn eval_unit(&mut self, unit: &UnitExpr) -> Option<(Dimension, f64)> {
+    /// The dimension and SI scale of a unit expression; reports unknown units.
+    fn eval_unit(&mut self, unit: &UnitExpr) -> Option<(Dimension, Scale)> {
         let mut dim = Dimension::NONE;
-        let mut factor = 1.0;
+        let mut scale = Scale::ONE;
         let mut ok = true;
         for part in &unit.factors {
             match units::lookup(&part.name.name) {
@@ -314,7 +314,7 @@ impl<'a> Ctx<'a> {
                         return None;
                     };
                     dim = combined;
-                    factor *= powi_exact(decl.to_si, part.power);
+                    scale = scale * decl.scale.powi(part.power);
                     if units::CURRENCIES.contains(&decl.name) {
                         self.currencies.push((decl.name.to_string(), self.loc(part.name.span)));
                     }
@@ -334,7 +334,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        ok.then_some((dim, factor))
+        ok.then_some((dim, scale))
     }
 
     fn eval_binary(

@@ -323,7 +323,7 @@ fn analytic_optimum(
     // The factor's values are in its own time unit (`h`, `d`, `min`, …).
     let info = FactorInfo::of(factor);
     let hours_per_unit =
-        fab_stdlib::units::lookup(&info.unit).map_or(1.0 / 3600.0, |u| u.to_si / 3600.0);
+        fab_stdlib::units::lookup(&info.unit).map_or(1.0 / 3600.0, |u| u.to_si() / 3600.0);
     // A constraint on a measure cannot be judged at T*; one on the age can.
     let t_star_in_unit = t_star / hours_per_unit;
     let allowed = study.constraints.iter().all(|c| match c.quantity {

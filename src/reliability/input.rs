@@ -30,7 +30,7 @@ pub(super) struct Loaded {
 
 /// Seconds in one `unit` (a single time unit's name).
 pub(super) fn seconds_per(unit: &str) -> f64 {
-    units::lookup(unit.trim()).map(|u| u.to_si).unwrap_or(1.0)
+    units::lookup(unit.trim()).map(|u| u.to_si()).unwrap_or(1.0)
 }
 
 /// A CSV file's header and rows: `(row number counting the header as row 1, cells)`.

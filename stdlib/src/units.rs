@@ -194,53 +194,139 @@ impl Dimension {
     }
 }
 
-/// One unit name with its dimension and its factor to SI.
+/// The SI value of one of a unit, as the ratio `times / per` of two whole numbers where the unit
+/// allows: `min` is 60 / 1, `ms` is 1 / 1000, `%` is 1 / 100. A quantity is converted as
+/// `value × times / per`. For a unit that is a whole number of SI units, one over a whole
+/// number, or a ratio of such (`km/h`), that is the exact value correctly rounded while the
+/// product `value × times` is exact: `95 %` is 0.95 and `3 EUR/h` is 3 / 3600, where a factor of
+/// 0.01 or 1 / 3600 (neither exact in binary) gives one unit in the last place more.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Scale {
+    pub times: f64,
+    pub per: f64,
+}
+
+impl Scale {
+    /// The scale of an SI unit.
+    pub const ONE: Scale = Scale { times: 1.0, per: 1.0 };
+
+    /// `times` SI units in one.
+    pub const fn times(times: f64) -> Scale {
+        Scale { times, per: 1.0 }
+    }
+
+    /// One SI unit is `per` of these.
+    pub const fn per(per: f64) -> Scale {
+        Scale { times: 1.0, per }
+    }
+
+    /// The scale of this unit raised to `power` (a negative power swaps the two sides), by
+    /// repeated multiplication: `mm^2` is 1 / 1000000, exactly.
+    pub fn powi(self, power: i32) -> Scale {
+        let mut raised = Scale::ONE;
+        for _ in 0..power.unsigned_abs() {
+            raised = raised * self;
+        }
+        if power < 0 { Scale { times: raised.per, per: raised.times } } else { raised }
+    }
+
+    /// `value` of this unit, in SI.
+    pub fn to_si(self, value: f64) -> f64 {
+        value * self.times / self.per
+    }
+
+    /// The SI value of one of this unit.
+    pub fn factor(self) -> f64 {
+        self.times / self.per
+    }
+
+    /// Whether this is the scale of an SI unit.
+    pub fn is_one(self) -> bool {
+        self.times == self.per
+    }
+}
+
+/// The scale of the product of two units.
+impl std::ops::Mul for Scale {
+    type Output = Scale;
+
+    fn mul(self, other: Scale) -> Scale {
+        Scale { times: self.times * other.times, per: self.per * other.per }
+    }
+}
+
+/// One unit name with its dimension and its value in SI.
 #[derive(Clone, Copy, Debug)]
 pub struct UnitDecl {
     pub name: &'static str,
     pub dimension: Dimension,
-    /// The SI value of one of this unit: `min` is 60 (seconds).
-    pub to_si: f64,
+    /// The SI value of one of this unit: `min` is 60 (seconds), `ms` 1 / 1000.
+    pub scale: Scale,
     pub doc: &'static str,
 }
 
-const fn unit(name: &'static str, dimension: Dimension, to_si: f64, doc: &'static str) -> UnitDecl {
-    UnitDecl { name, dimension, to_si, doc }
+impl UnitDecl {
+    /// The SI value of one of this unit, e.g. 60 for `min`.
+    pub fn to_si(&self) -> f64 {
+        self.scale.factor()
+    }
+}
+
+const fn unit(
+    name: &'static str,
+    dimension: Dimension,
+    scale: Scale,
+    doc: &'static str,
+) -> UnitDecl {
+    UnitDecl { name, dimension, scale, doc }
+}
+
+const ONE: Scale = Scale::ONE;
+const fn times(times: f64) -> Scale {
+    Scale::times(times)
+}
+const fn per(per: f64) -> Scale {
+    Scale::per(per)
 }
 
 /// Every unit name, declared once. Compound units (`m/s^2`, `EUR/h`) are products of these.
 pub const UNITS: &[UnitDecl] = &[
-    unit("ms", Dimension::TIME, 1e-3, "millisecond"),
-    unit("s", Dimension::TIME, 1.0, "second (SI base unit of time)"),
-    unit("min", Dimension::TIME, 60.0, "minute, 60 s"),
-    unit("h", Dimension::TIME, 3600.0, "hour, 3600 s"),
-    unit("d", Dimension::TIME, 86_400.0, "day, 24 h"),
-    unit("wk", Dimension::TIME, 604_800.0, "week, 7 d"),
+    unit("ms", Dimension::TIME, per(1e3), "millisecond"),
+    unit("s", Dimension::TIME, ONE, "second (SI base unit of time)"),
+    unit("min", Dimension::TIME, times(60.0), "minute, 60 s"),
+    unit("h", Dimension::TIME, times(3600.0), "hour, 3600 s"),
+    unit("d", Dimension::TIME, times(86_400.0), "day, 24 h"),
+    unit("wk", Dimension::TIME, times(604_800.0), "week, 7 d"),
     // Last of the times: a number without a unit is offered the first three of its dimension.
-    unit("us", Dimension::TIME, 1e-6, "microsecond (the clock counts whole nanoseconds)"),
-    unit("mm", Dimension::LENGTH, 1e-3, "millimetre"),
-    unit("cm", Dimension::LENGTH, 1e-2, "centimetre"),
-    unit("m", Dimension::LENGTH, 1.0, "metre (SI base unit of length)"),
-    unit("km", Dimension::LENGTH, 1e3, "kilometre"),
-    unit("inch", Dimension::LENGTH, 0.0254, "inch, 25.4 mm"),
-    unit("ft", Dimension::LENGTH, 0.3048, "foot, 0.3048 m"),
-    unit("g", Dimension::MASS, 1e-3, "gram"),
-    unit("kg", Dimension::MASS, 1.0, "kilogram (SI base unit of mass)"),
-    unit("t", Dimension::MASS, 1e3, "tonne, 1000 kg"),
-    unit("lb", Dimension::MASS, 0.453_592_37, "pound, 0.45359237 kg"),
-    unit("deg", Dimension::ANGLE, std::f64::consts::PI / 180.0, "degree of arc"),
-    unit("rad", Dimension::ANGLE, 1.0, "radian"),
-    unit("EUR", Dimension::MONEY, 1.0, "euro (one currency per model)"),
-    unit("USD", Dimension::MONEY, 1.0, "US dollar (one currency per model)"),
-    unit("W", Dimension::POWER, 1.0, "watt"),
-    unit("kW", Dimension::POWER, 1e3, "kilowatt"),
-    unit("Wh", Dimension::ENERGY, 3600.0, "watt-hour, 3600 J"),
-    unit("kWh", Dimension::ENERGY, 3.6e6, "kilowatt-hour"),
-    unit("J", Dimension::ENERGY, 1.0, "joule"),
-    unit("%", Dimension::NONE, 0.01, "percent, one hundredth"),
-    unit("cycles", Dimension::COUNT, 1.0, "a count of machine cycles"),
-    unit("parts", Dimension::COUNT, 1.0, "a count of parts"),
-    unit("runs", Dimension::COUNT, 1.0, "a count of simulation runs (optimization budgets)"),
+    unit("us", Dimension::TIME, per(1e6), "microsecond (the clock counts whole nanoseconds)"),
+    unit("mm", Dimension::LENGTH, per(1e3), "millimetre"),
+    unit("cm", Dimension::LENGTH, per(1e2), "centimetre"),
+    unit("m", Dimension::LENGTH, ONE, "metre (SI base unit of length)"),
+    unit("km", Dimension::LENGTH, times(1e3), "kilometre"),
+    unit("inch", Dimension::LENGTH, Scale { times: 254.0, per: 1e4 }, "inch, 25.4 mm"),
+    unit("ft", Dimension::LENGTH, Scale { times: 3048.0, per: 1e4 }, "foot, 0.3048 m"),
+    unit("g", Dimension::MASS, per(1e3), "gram"),
+    unit("kg", Dimension::MASS, ONE, "kilogram (SI base unit of mass)"),
+    unit("t", Dimension::MASS, times(1e3), "tonne, 1000 kg"),
+    unit("lb", Dimension::MASS, Scale { times: 45_359_237.0, per: 1e8 }, "pound, 0.45359237 kg"),
+    unit(
+        "deg",
+        Dimension::ANGLE,
+        Scale { times: std::f64::consts::PI, per: 180.0 },
+        "degree of arc",
+    ),
+    unit("rad", Dimension::ANGLE, ONE, "radian"),
+    unit("EUR", Dimension::MONEY, ONE, "euro (one currency per model)"),
+    unit("USD", Dimension::MONEY, ONE, "US dollar (one currency per model)"),
+    unit("W", Dimension::POWER, ONE, "watt"),
+    unit("kW", Dimension::POWER, times(1e3), "kilowatt"),
+    unit("Wh", Dimension::ENERGY, times(3600.0), "watt-hour, 3600 J"),
+    unit("kWh", Dimension::ENERGY, times(3.6e6), "kilowatt-hour"),
+    unit("J", Dimension::ENERGY, ONE, "joule"),
+    unit("%", Dimension::NONE, per(100.0), "percent, one hundredth"),
+    unit("cycles", Dimension::COUNT, ONE, "a count of machine cycles"),
+    unit("parts", Dimension::COUNT, ONE, "a count of parts"),
+    unit("runs", Dimension::COUNT, ONE, "a count of simulation runs (optimization budgets)"),
 ];
 
 /// The currency units; a model uses one of them.
@@ -320,6 +406,31 @@ mod tests {
         assert_eq!(Dimension::TIME.checked_powi(-128), None);
         assert_eq!(Dimension::NONE.checked_powi(i32::MAX), Some(Dimension::NONE));
         assert_eq!(Dimension::VELOCITY.checked_div(Dimension::TIME), Some(Dimension::ACCELERATION));
+    }
+
+    /// A unit converts with one rounding: the exact value, correctly rounded, where a factor of
+    /// 0.01 or 1000 / 3600 (inexact in binary) would be off by one unit in the last place.
+    #[test]
+    fn conversions_are_correctly_rounded() {
+        let scale = |names: &[(&str, i32)]| {
+            names
+                .iter()
+                .fold(Scale::ONE, |s, (name, power)| s * lookup(name).unwrap().scale.powi(*power))
+        };
+        assert_eq!(scale(&[("%", 1)]).to_si(95.0), 0.95);
+        assert_ne!(95.0 * 0.01, 0.95, "the rounding this avoids");
+        // 7 km/h is 7000 / 3600 m/s, rounded once.
+        assert_eq!(scale(&[("km", 1), ("h", -1)]).to_si(7.0), 7000.0 / 3600.0);
+        assert_ne!(7.0 * (1e3 / 3600.0), 7000.0 / 3600.0, "the rounding this avoids");
+        assert_eq!(scale(&[("EUR", 1), ("h", -1)]).to_si(3.0), 3.0 / 3600.0);
+        assert_ne!(3.0 * (1.0 / 3600.0), 3.0 / 3600.0, "the rounding this avoids");
+        assert_eq!(scale(&[("ms", 1)]).to_si(5.0), 0.005);
+        assert_eq!(scale(&[("us", 1)]).to_si(95.0), 95e-6);
+        assert_eq!(scale(&[("mm", 2)]).to_si(3.0), 3e-6);
+        assert_eq!(scale(&[("parts", 1), ("min", -1)]).to_si(3.0), 0.05);
+        assert!(scale(&[("m", 1), ("s", -2)]).is_one());
+        assert_eq!(lookup("%").unwrap().to_si(), 0.01);
+        assert_eq!(lookup("inch").unwrap().to_si(), 0.0254);
     }
 
     #[test]

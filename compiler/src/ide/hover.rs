@@ -482,7 +482,7 @@ fn argument_hover(
 }
 
 fn unit_hover(unit: &'static UnitDecl) -> String {
-    let si = text::quantity(unit.to_si, unit.dimension, None);
+    let si = text::quantity(unit.to_si(), unit.dimension, None);
     let same: Vec<String> =
         units::units_of(unit.dimension).map(|u| format!("`{}`", u.name)).collect();
     join(vec![

@@ -19,11 +19,12 @@ pub(crate) struct ShownUnit {
 impl ShownUnit {
     /// The unit a user wrote, when every factor is a known unit.
     pub fn written(unit: &UnitExpr) -> Option<ShownUnit> {
-        let mut factor = 1.0;
+        let mut scale = units::Scale::ONE;
         for part in &unit.factors {
             let decl = units::lookup(&part.name.name)?;
-            factor *= decl.to_si.powi(part.power);
+            scale = scale * decl.scale.powi(part.power);
         }
+        let factor = scale.factor();
         (factor.is_finite() && factor != 0.0).then(|| ShownUnit { name: unit.display(), factor })
     }
 

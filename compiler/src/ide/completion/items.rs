@@ -217,7 +217,7 @@ pub(super) fn compound_units(dim: Dimension) -> Vec<(String, Dimension, bool)> {
                 let result = numerator.dimension / denominator.dimension.powi(power);
                 if result == dim {
                     let suffix = if power == 1 { String::new() } else { format!("^{power}") };
-                    let si = numerator.to_si == 1.0 && denominator.to_si == 1.0;
+                    let si = numerator.scale.is_one() && denominator.scale.is_one();
                     out.push((
                         format!("{}/{}{suffix}", numerator.name, denominator.name),
                         result,
