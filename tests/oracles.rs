@@ -410,7 +410,32 @@ fn a_catastrophic_failure_scraps_once_and_the_line_recovers() {
     assert!(r.kpis.scrapped.mean > 0.0);
     // Negative binomial: 2,000 · (e^(1/120) − 1) scrapped parts on average.
     assert_covers(&r.kpis.scrapped, 2000.0 * (1.0f64 / 120.0).exp_m1(), "scrapped parts");
-    assert_covers(&cutter.quality, 1.0 / (1.0f64 / 120.0).exp(), "quality: P(a cycle survives)");
+    // Quality is the good share of the ideal work: each cut, good or scrapped, does the ideal
+    // work of its length min(X, c), so per good part c / (E[min(X, c)] / q) = λc·q / (1 − q).
+    let q = (-1.0f64 / 120.0).exp();
+    assert_covers(&cutter.quality, q / 120.0 / (1.0 - q), "quality: good share of the ideal work");
+    // Every part is finished or scrapped before the horizon, so the OEE is exactly the good
+    // parts' ideal work over the time: A × P × Q charges a scrapped part's time once.
+    for i in 0..r.replications as usize {
+        let oee = cutter.oee.values[i];
+        let good = cutter.completions.values[i] * 60.0 / (100.0 * 3600.0);
+        assert!((oee - good).abs() <= 1e-12, "replication {i}: OEE {oee}, good work / time {good}");
+    }
+}
+
+#[test]
+fn oee_is_the_good_parts_ideal_work_over_the_time() {
+    // tests/oracles/catastrophic_oee.fab: an alternating renewal process, worked out in its header.
+    let r = run("catastrophic_oee.fab", None);
+    let m = r.stations.get("m").unwrap();
+    let q = (-0.1f64).exp();
+    let quality = 0.1 * q / (1.0 - q);
+    assert_covers(&m.availability, 10.0 / 11.0, "availability: MTBF / (MTBF + MTTR)");
+    assert_covers(&m.quality, quality, "quality: λc·q / (1 − q)");
+    assert_covers(&m.oee, 10.0 / 11.0 * quality, "OEE: good ideal work / time");
+    for (i, p) in m.performance.values.iter().enumerate() {
+        assert!((p - 1.0).abs() <= 1e-12, "replication {i}: performance {p}");
+    }
 }
 
 #[test]

@@ -1629,6 +1629,50 @@ fn bottleneck_shares_of_parallel_servers_agree_with_an_independent_simulation() 
     }
 }
 
+/// A station's OEE, its figures, and its counts of one replication: (availability,
+/// performance, quality, oee, completions, failures, scrapped).
+fn oee_figures(file: &str) -> [f64; 7] {
+    let r = simulate(file, &Overrides::default());
+    ["availability", "performance", "quality", "oee", "completions", "failures", "scrapped"]
+        .map(|field| station_stat(&r, "m", field).0)
+}
+
+#[test]
+fn oee_counts_a_scrapped_part_once() {
+    // tests/runs/oee_catastrophic.fab, worked out in its header: the OEE is the good parts' ideal
+    // work over the time, 30 × 60 s / 3600 s. Quality charged the scrapped parts by count after
+    // performance had already left their work out, and the OEE was 0.25.
+    let [availability, performance, quality, oee, completions, failures, scrapped] =
+        oee_figures("tests/runs/oee_catastrophic.fab");
+    assert_eq!([completions, failures, scrapped], [30.0, 30.0, 30.0]);
+    assert_eq!([availability, performance], [0.75, 1.0]);
+    assert!((quality - 2.0 / 3.0).abs() <= 1e-15, "quality {quality}");
+    assert!((oee - 30.0 * 60.0 / 3600.0).abs() <= 1e-15, "oee {oee}");
+}
+
+#[test]
+fn a_catastrophic_failure_counted_in_cycles_scraps_the_part_that_brought_it_due() {
+    // tests/runs/catastrophic_cycles.fab, worked out in its header: every third part is scrapped
+    // as it completes (none was: the failure struck after the part had left its server).
+    let [availability, performance, quality, oee, completions, failures, scrapped] =
+        oee_figures("tests/runs/catastrophic_cycles.fab");
+    assert_eq!([completions, failures, scrapped], [34.0, 17.0, 17.0]);
+    assert_eq!([availability, performance], [1.0 - 17.0 * 30.0 / 3600.0, 1.0]);
+    let good = 34.0 * 60.0 + 30.0;
+    assert!((quality - good / (good + 17.0 * 60.0)).abs() <= 1e-15, "quality {quality}");
+    assert!((oee - good / 3600.0).abs() <= 1e-15, "oee {oee}");
+    // tests/runs/catastrophic_cycles_parallel.fab: with two servers, the part whose cycle brought
+    // the failure due is scrapped, and the other server's part resumes after the repair (it was
+    // the one scrapped, and the part that brought the failure due was completed).
+    let [availability, performance, quality, oee, completions, failures, scrapped] =
+        oee_figures("tests/runs/catastrophic_cycles_parallel.fab");
+    assert_eq!([completions, failures, scrapped], [3.0, 1.0, 1.0]);
+    assert!((availability - (1.0 - 30.0 / 230.0)).abs() <= 1e-15, "availability {availability}");
+    assert!((performance - 310.0 / 400.0).abs() <= 1e-15, "performance {performance}");
+    assert!((quality - 250.0 / 310.0).abs() <= 1e-15, "quality {quality}");
+    assert!((oee - 250.0 / 460.0).abs() <= 1e-15, "oee {oee}");
+}
+
 #[test]
 fn performance_credits_only_the_work_inside_the_observed_period() {
     // tests/runs/oee_boundaries.fab: the part under way at the warm-up (999 s) finishes at 1000
@@ -1638,11 +1682,14 @@ fn performance_credits_only_the_work_inside_the_observed_period() {
     assert_eq!(station_stat(&r, "a", "performance").0, 1.0);
     assert_eq!(station_stat(&r, "a", "oee").0, 1.0);
     // tests/runs/oee_scrapped.fab: the part in process at the warm-up is scrapped after it, so
-    // none of its work counts; the part half done at the horizon counts for half its cycle.
+    // only its work after the warm-up counts, and as scrap; the part half done at the horizon
+    // counts for half its cycle.
     let r = simulate("tests/runs/oee_scrapped.fab", &Overrides::default());
     assert_eq!(station_stat(&r, "a", "scrapped").0, 1.0);
     assert_eq!(station_stat(&r, "a", "availability").0, 0.8);
-    assert_eq!(station_stat(&r, "a", "performance").0, 50.0 / 80.0);
+    assert_eq!(station_stat(&r, "a", "performance").0, 1.0);
+    assert_eq!(station_stat(&r, "a", "quality").0, 50.0 / 80.0);
+    assert_eq!(station_stat(&r, "a", "oee").0, 0.5);
     // tests/runs/oee_line.fab, cycles of fixed length: the ideal work in the period is the time
     // spent processing in it, so performance × availability is the working share, at any
     // warm-up (cut mid-cycle, mid-repair, or not at all) and at the horizon.

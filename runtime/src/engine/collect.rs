@@ -38,12 +38,15 @@ impl Sim<'_> {
                     let run_s = station.parallel() as f64 * observed_s * availability;
                     // The ideal work done inside the observed period, not whole cycles of the
                     // parts completed in it: a part finished just after the warm-up brings
-                    // only the share of its processing done after it.
-                    let performance =
-                        if run_s > 0.0 { station.ideal_work(now) / run_s } else { 0.0 };
-                    let started = station.completions + station.cold.scrapped;
-                    let quality =
-                        if started > 0 { station.completions as f64 / started as f64 } else { 1.0 };
+                    // only the share of its processing done after it. Performance credits the
+                    // work done on scrapped parts too, and quality is the good share of the
+                    // work, so that availability × performance × quality is the good parts'
+                    // ideal work over the observed server time: a scrapped part's time is lost
+                    // once, from quality.
+                    let good_work = station.ideal_work(now);
+                    let all_work = good_work + station.scrapped_work();
+                    let performance = if run_s > 0.0 { all_work / run_s } else { 0.0 };
+                    let quality = if all_work > 0.0 { good_work / all_work } else { 1.0 };
                     let working_s = station.working_seconds(now);
                     let costs = station.cost_breakdown(downtime_s + maintenance_s, working_s);
                     let total = costs.downtime

@@ -7,8 +7,16 @@
 //!
 //! Failures and maintenance stop the whole station. A stop pauses every server in setup or
 //! processing, and the part resumes its remaining time afterwards (preemptive-resume); a
-//! catastrophic failure scraps the parts in process instead. While stopped, every server's time
-//! counts as down (or in maintenance).
+//! catastrophic failure scraps the parts in process instead. A failure counted in cycles strikes
+//! as a part completes the cycle that brings the mode due: a catastrophic one scraps that part,
+//! and only that part (the other servers' parts pause, as for any failure). While stopped, every
+//! server's time counts as down (or in maintenance).
+//!
+//! OEE's ideal work (`ideal_work`) is the ideal cycle's share of each processing done in the
+//! observed period. The share done on a part that is scrapped is booked apart
+//! (`StationCold::scrapped_work`): performance credits all of it, quality is the good share of
+//! it, so that availability × performance × quality is the good parts' ideal work over the
+//! observed time, the standard OEE.
 //!
 //! Each failure mode ages on its own clock: calendar time, busy time (while at least one server
 //! processes and the station is up) or completed cycles. A mode's life is drawn when it is
@@ -290,6 +298,10 @@ pub(super) struct StationCold {
     carried: Vec<f64>,
     /// The sum of `carried` over the servers still carrying their part.
     carried_work: f64,
+    /// Ideal work, s, done in the observed period on the parts scrapped in it: the ideal cycle's
+    /// share of the processing each received (a whole cycle for a part scrapped as it completes,
+    /// nothing for one scrapped in setup), less any share done before the warm-up.
+    scrapped_work: f64,
     costs: Costs,
     observed_from: u64,
     pub(super) failures: u64,
@@ -501,6 +513,7 @@ impl StationNode {
                 ideal_cycle,
                 carried: Vec::new(),
                 carried_work: 0.0,
+                scrapped_work: 0.0,
                 costs: station.costs,
                 observed_from: 0,
                 failures: 0,
@@ -596,6 +609,7 @@ impl StationNode {
         self.cold.failures = 0;
         self.cold.maintenance_actions = 0;
         self.cold.scrapped = 0;
+        self.cold.scrapped_work = 0.0;
         self.cold.inspections = 0;
         self.cold.detections = 0;
         self.cold.opportunistic_actions = 0;
@@ -620,11 +634,18 @@ impl StationNode {
         self.cold.ideal_cycle
     }
 
-    /// The ideal work, s, done in the observed period: the ideal cycle of each part completed,
-    /// less the share of its processing done before the warm-up, plus the share done of each part
-    /// in process at `now`. A share is of the part's own processing time (drawn, so it may
-    /// differ from the ideal cycle), so the work credited to a cycle never exceeds the ideal
-    /// cycle's share of the time the server spent processing it in the period.
+    /// The ideal work, s, done in the observed period on the parts scrapped in it.
+    pub(super) fn scrapped_work(&self) -> f64 {
+        self.cold.scrapped_work
+    }
+
+    /// The ideal work, s, done in the observed period on the parts not scrapped (the good ideal
+    /// work of OEE's quality): the ideal cycle of each part completed, less the share of its
+    /// processing done before the warm-up, plus the share done of each part in process at `now`.
+    /// A share is of the part's own processing time (drawn, so it may differ from the ideal
+    /// cycle), so the work credited to a cycle never exceeds the ideal cycle's share of the time
+    /// the server spent processing it in the period. The work done on scrapped parts is
+    /// `scrapped_work`.
     pub(super) fn ideal_work(&self, now: u64) -> f64 {
         let ideal_cycle = self.cold.ideal_cycle;
         let in_process: f64 = self.servers.iter().map(|s| s.work_done(now, ideal_cycle)).sum();
@@ -1168,27 +1189,35 @@ impl Sim<'_> {
         let station = self.station(c);
         station.servers[s as usize].state = ServerState::Blocked;
         station.blocked += 1;
-        station.push_finished(s);
         if cycle_clocked {
-            self.count_cycle(c);
+            self.count_cycle(c, s);
+        } else {
+            station.push_finished(s);
         }
         // Offered at once: the agenda would do it next.
         self.offer(c);
     }
 
-    /// A cycle completed: failure modes that count cycles may come due, or be detected.
+    /// Server `s` completed a cycle, and holds its finished part, not yet in the list of
+    /// finished ones: failure modes that count cycles may come due, or be detected. A failure
+    /// that comes due strikes that part; unless a catastrophic one scraps it, it then joins the
+    /// finished parts.
     #[inline(never)]
-    fn count_cycle(&mut self, c: u32) {
+    fn count_cycle(&mut self, c: u32, s: u32) {
         let cycles = self.station(c).cycles_total;
         for m in 0..self.station(c).cold.modes.len() {
             let mode = &self.station(c).cold.modes[m];
             if matches!(mode.clock, ModeClock::Cycles(_)) && !mode.in_repair {
                 if cycles >= mode.due {
-                    self.fail(c, m as u32);
+                    self.fail(c, m as u32, Some(s));
                 } else if cycles >= mode.watch {
                     self.monitor(c, m);
                 }
             }
+        }
+        let station = self.station(c);
+        if station.servers[s as usize].state == ServerState::Blocked {
+            station.push_finished(s);
         }
     }
 
@@ -1238,11 +1267,12 @@ impl Sim<'_> {
             self.monitor(c, m as usize);
             return;
         }
-        self.fail(c, m);
+        self.fail(c, m, None);
     }
 
-    /// Failure mode `m` strikes now.
-    fn fail(&mut self, c: u32, m: u32) {
+    /// Failure mode `m` strikes now: as server `struck` completes the cycle that brought a mode
+    /// counted in cycles due, or at a time its clock brought it due (`None`).
+    fn fail(&mut self, c: u32, m: u32, struck: Option<u32>) {
         let now = self.now;
         self.trace_mode(c, m, TraceKind::Failure);
         let station = self.station(c);
@@ -1293,8 +1323,12 @@ impl Sim<'_> {
         if !was_stopped {
             self.pause_servers(c);
         }
-        if catastrophic {
-            self.scrap_in_process(c);
+        match struck {
+            // The cycle that brought the mode due is the one it strikes; the other servers'
+            // parts pause as for any failure.
+            Some(s) if catastrophic => self.scrap_finished(c, s),
+            None if catastrophic => self.scrap_in_process(c),
+            _ => {}
         }
         self.start_repair(c, m, repair);
         self.station_changed(c);
@@ -1605,19 +1639,25 @@ impl Sim<'_> {
         }
     }
 
-    /// A catastrophic failure scraps the parts in setup or processing.
+    /// A catastrophic failure scraps the parts in setup or processing (paused by the failure, or
+    /// by the stop it struck during). The ideal work done on each in the observed period moves
+    /// from the good work to `scrapped_work`.
     fn scrap_in_process(&mut self, c: u32) {
         let now = self.now;
         let station = self.station(c);
+        let ideal_cycle = station.cold.ideal_cycle;
         let mut scrapped = 0;
         let mut holders = 0;
         for (s, server) in station.servers.iter_mut().enumerate() {
             if matches!(server.state, ServerState::PausedBusy | ServerState::PausedSetup) {
+                let mut work = server.work_done(now, ideal_cycle);
                 if server.carried {
                     // Never completed: its work before the warm-up is no longer to deduct.
                     station.cold.carried_work -= station.cold.carried[s];
+                    work -= station.cold.carried[s];
                     server.carried = false;
                 }
+                station.cold.scrapped_work += work;
                 server.state = ServerState::Idle;
                 server.generation = server.generation.wrapping_add(1);
                 holders += u32::from(server.holding);
@@ -1638,6 +1678,37 @@ impl Sim<'_> {
         for _ in 0..holders {
             self.release_needs(c);
         }
+    }
+
+    /// A catastrophic failure counted in cycles scraps the part whose cycle brought it due: the
+    /// part server `s` has just finished (not yet among the finished parts), whose completion is
+    /// taken back. Nothing when another mode due at the same cycle scrapped it already.
+    fn scrap_finished(&mut self, c: u32, s: u32) {
+        let now = self.now;
+        let station = self.station(c);
+        station.touch(now);
+        let server = &mut station.servers[s as usize];
+        if server.state != ServerState::Blocked {
+            return;
+        }
+        server.state = ServerState::Idle;
+        // Its completion credited a whole ideal cycle, less the share done before the warm-up.
+        let mut work = station.cold.ideal_cycle;
+        if server.carried {
+            station.cold.carried_work -= station.cold.carried[s as usize];
+            work -= station.cold.carried[s as usize];
+            server.carried = false;
+        }
+        station.completions -= 1;
+        station.cold.scrapped += 1;
+        station.cold.scrapped_work += work;
+        station.blocked -= 1;
+        station.idle += 1;
+        if now >= self.warmup {
+            self.scrapped += 1;
+        }
+        self.wip.add(now, -1);
+        self.agenda.push(Op::Pull(c));
     }
 }
 
