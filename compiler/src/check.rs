@@ -798,12 +798,95 @@ fn share_and_interval_rules(ctx: &mut Ctx, checked: &CheckedBody) {
         if let Some(field) = mode.fields.get("restores") {
             range_rule(ctx, "restores", field);
             worn_out_rule(ctx, mode, field);
+            kept_by_maintenance_rule(ctx, mode, field, checked.fields.get("maintenance"));
+        }
+        if let Some(life) = mode.fields.get("after") {
+            zero_life_rule(ctx, life);
         }
     }
     for (name, field) in &checked.fields {
         let last = name.rsplit('.').next().unwrap_or(name);
         range_rule(ctx, last, field);
+        // The shorthand `failure = LAW`, and a scenario's `press.bearing.after`.
+        if last == "failure" || last == "after" {
+            zero_life_rule(ctx, field);
+        }
     }
+}
+
+/// The longest life a failure mode's `after` can give, in seconds or cycles: the upper end of
+/// its law's support (infinite for a law without an end); `None` when it is not known here (an
+/// abstract template parameter, a value already in error).
+fn longest_life(value: &Value) -> Option<f64> {
+    match value {
+        Value::Clocked { value, .. } => longest_life(value),
+        Value::Number(Quantity { si, .. }) => *si,
+        Value::Dist(dist) => dist.dist.as_ref().map(|d| d.support().1),
+        _ => None,
+    }
+}
+
+/// E0205: a failure mode whose every life is zero (`after = 0 s`, or a law whose support is
+/// {0}) would fail again as soon as each repair ended and hold the station down for the whole
+/// run, as `exponential(mean = 0 s)` would (E0403) and as `after = 0 cycles` cannot (E0205).
+fn zero_life_rule(ctx: &mut Ctx, life: &Field) {
+    let Some(longest) = longest_life(&life.value) else { return };
+    if longest > 0.0 {
+        return;
+    }
+    ctx.push(
+        Diagnostic::error("E0205", "a failure mode's life must be longer than zero")
+            .primary(life.value_location.clone(), "every life drawn from this is 0 s")
+            .help(
+                "With a life of no time the mode fails again as soon as each repair ends, and \
+                 the station is down for the whole run. Give the time to failure, e.g. `after = \
+                 exponential(mean = 8 h)`, or remove the failure mode.",
+            ),
+    );
+}
+
+/// W0403: a repair that restores a ratio (`restores = 60 %`, `100 %` included) of a mode whose
+/// station's maintenance keeps some of the age at each action (`restores` below 100 %, or `old`
+/// for predictive maintenance, which renews the modes it maintains all the same). A ratio
+/// removes its share of the age gained since the mode's last renewal, and such a maintenance is
+/// one: the virtual age it leaves is never removed by a repair, even one of `100 %`; only `new`
+/// removes it. A preventive or opportunistic maintenance that restores `old` leaves the modes
+/// alone and is not a renewal. `0 %` removes nothing whatever the renewals, so it is not
+/// warned about.
+fn kept_by_maintenance_rule(
+    ctx: &mut Ctx,
+    mode: &CheckedNested,
+    restores: &Field,
+    maintenance: Option<&Field>,
+) {
+    let Value::Number(Quantity { si: Some(share), .. }) = restores.value else { return };
+    let Some(maintenance) = maintenance else { return };
+    let Value::Call(call) = &maintenance.value else { return };
+    let keeps_age = match call.args.get("restores") {
+        Some(Value::Number(Quantity { si: Some(kept), .. })) => *kept < 1.0,
+        Some(Value::Word(word)) => word == "old" && call.name == "predictive",
+        _ => false,
+    };
+    if share <= 0.0 || !keeps_age {
+        return;
+    }
+    ctx.push(
+        Diagnostic::warning(
+            "W0403",
+            format!("the repairs of `{}` never remove the age its maintenance leaves", mode.name),
+        )
+        .primary(
+            restores.value_location.clone(),
+            "removes a share of the age gained since the last repair or maintenance only",
+        )
+        .secondary(maintenance.value_location.clone(), "each maintenance leaves some age")
+        .help(
+            "A ratio acts on the age gained since the mode's last renewal, and a maintenance is \
+             one: the age a partial maintenance leaves stays through every later repair, even \
+             one that restores `100 %`. Write `restores = new` on the mode for repairs that \
+             remove all of it, or keep the ratio if that age is meant to stay.",
+        ),
+    );
 }
 
 /// W0402: a repair that keeps some of the age (`restores = old`, or less than 100 %) of a life
@@ -817,15 +900,7 @@ fn worn_out_rule(ctx: &mut Ctx, mode: &CheckedNested, restores: &crate::value::F
         _ => false,
     };
     let Some(life) = mode.fields.get("after") else { return };
-    fn longest(value: &Value) -> Option<f64> {
-        match value {
-            Value::Clocked { value, .. } => longest(value),
-            Value::Number(Quantity { si, .. }) => *si,
-            Value::Dist(dist) => dist.dist.as_ref().map(|d| d.support().1),
-            _ => None,
-        }
-    }
-    let Some(bound) = longest(&life.value).filter(|b| b.is_finite()) else { return };
+    let Some(bound) = longest_life(&life.value).filter(|b| b.is_finite()) else { return };
     if !keeps_age || bound <= 0.0 {
         return;
     }
@@ -855,8 +930,10 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
                 Diagnostic::error("E0205", "`restores` must lie between 0 % and 100 %")
                     .primary(field.value_location.clone(), format!("this is {} %", v * 100.0))
                     .help(
-                        "`restores = 60 %` removes 60 % of the age gained since the last renewal; \
-                         `new` removes all of it and `old` none.",
+                        "`restores = 60 %` removes 60 % of the age gained since the last renewal \
+                         (the mode's last repair, or a maintenance that restored it) and keeps \
+                         the age earlier renewals left, even at `100 %`; `new` removes all the \
+                         age and `old` none.",
                     ),
             );
         }

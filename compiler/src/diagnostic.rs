@@ -196,6 +196,7 @@ codes! {
     "E0404" => "data file cannot be used",
     "W0401" => "normal distribution truncated at zero",
     "W0402" => "a repair that keeps age of a life that has an end",
+    "W0403" => "a repair ratio that never removes the age maintenance leaves",
     "E0501" => "cycle of component templates",
     "E0502" => "wrong template arguments",
     "E0601" => "component not reachable from a source",

@@ -382,9 +382,11 @@ pub const FAILURE_MODE_FIELDS: &[FieldDecl] = &[
         "restores",
         RESTORES,
         default_word("new"),
-        "What a repair restores: `new` (age back to zero), `old` (minimal repair, age kept), or a \
-         ratio `x %`: that share of the age gained since the previous repair is removed (Kijima \
-         type I virtual age).",
+        "What a repair restores: `new` (virtual age back to zero), `old` (minimal repair, age \
+         kept), or a ratio `x %`: that share of the age gained since the last renewal (the \
+         previous repair, or a maintenance that restored the mode) is removed, and the age earlier \
+         renewals left is kept, so `100 %` is `new` only when nothing left any (Kijima type I \
+         virtual age).",
     ),
     field(
         "catastrophic",
