@@ -1791,20 +1791,24 @@ fn zero_time_loops_of_maintenance_and_of_renewing_failures_are_named() {
     assert!(error.contains("`a` is maintained again and again without time passing"), "{error}");
     assert!(!error.contains("interarrival"), "{error}");
     // The mode renews its life (`restores = new`, the default): no W0402 to cite, no `new` to ask.
-    for life in ["0 s", "gamma(shape = 1e-9, scale = 1 s)"] {
-        let error = run_error(
-            "zero_life.fab",
-            &format!(
-                "product P\nsource src {{ product = P, interarrival = 10 s }}\nstation a {{\n\
-                 cycle = 1 s\n failure f {{\n after = {life} of calendar_time\n repair = 0 s\n }}\n}}\n\
-                 sink done\nflow src -> a -> done\n\
-                 experiment e {{ horizon = 1 h, replications = 1 }}\n"
-            ),
-        );
-        assert!(error.contains("`a` fails again as soon as each repair ends"), "{life}: {error}");
-        assert!(error.contains("failure mode `f` draws lives under a nanosecond"), "{error}");
-        assert!(!error.contains("W0402") && !error.contains("restores = new"), "{error}");
-    }
+    // Its lives are under a nanosecond, but not all zero: a life of 0 s is refused by the checker
+    // (E0205) and never runs.
+    let zero_life = |life: &str| {
+        format!(
+            "product P\nsource src {{ product = P, interarrival = 10 s }}\nstation a {{\n\
+             cycle = 1 s\n failure f {{\n after = {life} of calendar_time\n repair = 0 s\n }}\n}}\n\
+             sink done\nflow src -> a -> done\n\
+             experiment e {{ horizon = 1 h, replications = 1 }}\n"
+        )
+    };
+    let error = run_error("zero_life.fab", &zero_life("gamma(shape = 1e-9, scale = 1 s)"));
+    assert!(error.contains("`a` fails again as soon as each repair ends"), "{error}");
+    assert!(error.contains("failure mode `f` draws lives under a nanosecond"), "{error}");
+    assert!(!error.contains("W0402") && !error.contains("restores = new"), "{error}");
+    let path = write_temp("zero_life_constant.fab", &zero_life("0 s"));
+    let output = fab(&["run", &path, "--threads", "1"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("[E0205]"), "{}", stderr(&output));
 }
 
 #[test]
