@@ -385,6 +385,10 @@ struct BufferNode {
     /// It was full before the last reset of its statistics (which forgets the largest content).
     was_full: bool,
     lifo: bool,
+    /// For a buffer that passes parts through and routes by probability: the target of the next
+    /// part to pass, drawn ahead from the route's stream (`ANY` otherwise). See
+    /// `Sim::pass_through_target`.
+    drawn: u32,
     parts: VecDeque<Part>,
     content: TimeWeightedCount,
     wait: DurationMean,
@@ -648,6 +652,7 @@ impl<'m> Sim<'m> {
                     bounded: buffer.capacity.is_none_or(|c| c > MAX_BUFFER_CONTENT),
                     was_full: false,
                     lifo: buffer.policy == QueuePolicy::Lifo,
+                    drawn: ANY,
                     parts: VecDeque::new(),
                     content: TimeWeightedCount::new(0),
                     wait: DurationMean::default(),
@@ -720,6 +725,13 @@ impl<'m> Sim<'m> {
             } else {
                 Shape::General
             };
+        }
+        // A buffer that passes parts through by a drawn route holds the draw of its next part.
+        for (b, buffer) in buffers.iter_mut().enumerate() {
+            let route = &mut links[first_buffer as usize + b].route;
+            if buffer.passes_through() && matches!(route, Route::Probability(_)) {
+                buffer.drawn = route.draw();
+            }
         }
         for c in 0..count {
             let (shape, sole) = (links[c].shape, links[c].sole);
@@ -986,7 +998,7 @@ impl<'m> Sim<'m> {
             At::Station(i) => self.stations[i].can_accept(part),
             At::Buffer(i) => {
                 let buffer = &self.buffers[i];
-                buffer.has_room() || (buffer.passes_through() && self.can_pass_through(c, part))
+                buffer.has_room() || (buffer.passes_through() && self.can_pass_through(c, i, part))
             }
             At::Source(_) => false,
             At::Conveyor(i) => self.conveyors[i].can_accept(self.now),
@@ -994,17 +1006,32 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Whether buffer `c`, which has no room, can pass `part` straight through to a successor now.
+    /// Whether buffer `c` (of index `i`), which has no room, can pass `part` straight through
+    /// now: whether the successor the part would go to can take it.
     #[inline(never)]
-    fn can_pass_through(&self, c: u32, part: &Part) -> bool {
-        let mut through = *part;
-        through.target = ANY;
-        let links = &self.links[c as usize];
-        match &links.route {
-            Route::First => self.taker(c, &through).is_some(),
-            // A drawn target is not known before the part enters; accept only when every target
-            // could take it.
-            _ => self.successors[links.successors()].iter().all(|&s| self.can_accept(s, &through)),
+    fn can_pass_through(&self, c: u32, i: usize, part: &Part) -> bool {
+        let through = Part { target: self.pass_through_target(c, i, part.product), ..*part };
+        self.taker(c, &through).is_some()
+    }
+
+    /// The successor a part of `product` goes to on passing through buffer `c` (of index `i`),
+    /// which has no room (`ANY`: the first that can take it, in flow order), as the part is offered
+    /// to the buffer, before it enters.
+    ///
+    /// A part must only enter when its own target can take it, so that target must be known
+    /// before it enters. A route by product names it (or, for a product it does not name, leaves
+    /// the first-available rule). A route by probability draws it, and the draw is made *ahead*:
+    /// the buffer holds the target of its next part (`BufferNode::drawn`), which whatever part
+    /// enters next takes, and the next draw is made as it enters. Every part thus draws once, the
+    /// k-th part through the k-th number of the route's stream, as a part that draws on entering
+    /// would; parts offered meanwhile wait for that target, as they would behind a station of no
+    /// time that holds a part waiting for its drawn target.
+    #[inline]
+    fn pass_through_target(&self, c: u32, i: usize, product: u32) -> u32 {
+        match &self.links[c as usize].route {
+            Route::First => ANY,
+            Route::Probability(_) => self.buffers[i].drawn,
+            Route::ByProduct(targets) => by_product_target(targets, product),
         }
     }
 
@@ -1207,7 +1234,7 @@ impl<'m> Sim<'m> {
     fn enter(&mut self, c: u32, part: Part) {
         match self.at(c) {
             At::Station(_) => self.station_enter(c, part),
-            At::Buffer(i) if self.buffers[i].passes_through() => self.pass_through(c, part),
+            At::Buffer(i) if self.buffers[i].passes_through() => self.pass_through(c, i, part),
             At::Buffer(i) => self.buffer_enter(c, i, part),
             At::Conveyor(_) => self.conveyor_enter(c, part),
             At::Sink(i) => self.sink_enter(i, part),
@@ -1215,12 +1242,16 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// A part enters buffer `c`, which has no room, and leaves it at once. `can_accept` let the
-    /// part in only because the successor its route picks (or, without a route, the first free
-    /// one) takes it now.
+    /// A part enters buffer `c` (of index `i`), which has no room, and leaves it at once.
+    /// `can_accept` let the part in only because the successor its route picks (or, without a
+    /// route, the first free one) takes it now; a route by probability draws the next part's
+    /// target now that this part has taken the one drawn for it.
     #[inline(never)]
-    fn pass_through(&mut self, c: u32, mut part: Part) {
-        self.choose_target(c, &mut part);
+    fn pass_through(&mut self, c: u32, i: usize, mut part: Part) {
+        part.target = self.pass_through_target(c, i, part.product);
+        if let Route::Probability(_) = self.links[c as usize].route {
+            self.buffers[i].drawn = self.links[c as usize].route.draw();
+        }
         let to = self
             .taker(c, &part)
             .expect("a buffer without room is entered only when a successor is free");
@@ -1299,20 +1330,29 @@ impl Route {
     fn target(&mut self, product: u32) -> u32 {
         match self {
             Route::First => ANY,
-            Route::Probability(drawn) => {
-                let (cumulative, stream) = &mut **drawn;
-                let u = stream.uniform();
-                cumulative
-                    .iter()
-                    .find(|(p, _)| u < *p)
-                    .or(cumulative.last())
-                    .map_or(ANY, |(_, target)| *target)
-            }
-            Route::ByProduct(targets) => {
-                targets.iter().find(|(p, _)| *p == product).map_or(ANY, |(_, t)| *t)
-            }
+            Route::Probability(_) => self.draw(),
+            Route::ByProduct(targets) => by_product_target(targets, product),
         }
     }
+
+    /// The next target a route by probability draws from its stream (`ANY` for another route).
+    fn draw(&mut self) -> u32 {
+        let Route::Probability(drawn) = self else { return ANY };
+        let (cumulative, stream) = &mut **drawn;
+        let u = stream.uniform();
+        cumulative
+            .iter()
+            .find(|(p, _)| u < *p)
+            .or(cumulative.last())
+            .map_or(ANY, |(_, target)| *target)
+    }
+}
+
+/// The target a route by product names for `product` (`ANY` when it names none: the part goes to
+/// the first successor that can take it, in flow order).
+#[inline]
+fn by_product_target(targets: &[(u32, u32)], product: u32) -> u32 {
+    targets.iter().find(|(p, _)| *p == product).map_or(ANY, |(_, t)| *t)
 }
 
 /// The route of a component, with its random stream when it draws.
