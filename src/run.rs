@@ -850,6 +850,18 @@ fn comparison_table(c: &Comparison) -> String {
         c.replications,
         100.0 * c.confidence
     );
+    if let Some((a, b)) = c.confidences {
+        let _ = writeln!(
+            out,
+            "  {} asks for {}% confidence and {} for {}%: every interval below is at {}'s {}%",
+            c.a,
+            100.0 * a,
+            c.b,
+            100.0 * b,
+            c.a,
+            100.0 * c.confidence
+        );
+    }
     if let Some((a, b)) = c.ran {
         let _ = writeln!(
             out,

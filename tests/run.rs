@@ -786,11 +786,13 @@ fn a_comparison_says_what_it_paired() {
          experiment base { horizon = 2 d, replications = 3, seed = 3 }\n\
          scenario more : base { replications = 5 }\n\
          scenario bigger : base { b1.capacity = 8 }\n\
-         scenario reseeded : base { seed = 4 }\n",
+         scenario reseeded : base { seed = 4 }\n\
+         scenario surer : base { confidence = 99 % }\n",
     );
     let c = run_json(&[&model, "--compare", "base,more"]);
     assert_eq!(c["replications"], 3);
     assert_eq!(c["ran"], serde_json::json!([3, 5]));
+    assert_eq!(c["confidences"], Value::Null, "both at 95 %");
     let throughput = &c["indicators"]["throughput_per_hour"];
     assert_eq!(throughput["b"]["values"].as_array().unwrap().len(), 3, "{throughput}");
     assert_eq!(throughput["a"]["mean"], throughput["b"]["mean"], "the same three replications");
@@ -802,6 +804,25 @@ fn a_comparison_says_what_it_paired() {
     let table = run_ok(&[&model, "--compare", "base,reseeded"]);
     assert!(table.contains("of independent runs (different seeds"), "{table}");
     assert!(run_ok(&[&model, "--compare", "base,bigger"]).contains("with common random numbers"));
+
+    // Two confidence levels: the comparison uses A's, and says so. (It used to use A's without
+    // a word.)
+    for (pair, a, b) in [("base,surer", 0.95, 0.99), ("surer,base", 0.99, 0.95)] {
+        let c = run_json(&[&model, "--compare", pair]);
+        assert_eq!(c["confidence"], a, "{pair}");
+        assert_eq!(c["confidences"], serde_json::json!([a, b]), "{pair}");
+        let d = &c["indicators"]["throughput_per_hour"]["difference"];
+        let values: Vec<f64> =
+            d["values"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+        assert_eq!(d["half_width"], mean_half_width(&values, a).1, "{pair}");
+    }
+    let table = run_ok(&[&model, "--compare", "base,surer"]);
+    assert!(
+        table.contains(
+            "base asks for 95% confidence and surer for 99%: every interval below is at base's 95%"
+        ),
+        "{table}"
+    );
 
     let table = run_ok(&[&model, "--compare", "base,bigger", "--replications", "1"]);
     assert!(!table.contains(" *"), "one replication marks nothing significant: {table}");

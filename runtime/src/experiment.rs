@@ -363,7 +363,12 @@ pub struct Comparison {
     /// With different seeds the pairs are independent runs: the paired interval is still valid,
     /// but no noise cancels.
     pub common_random_numbers: bool,
+    /// The confidence level of every interval of the comparison: A's. A is the reference the
+    /// difference B − A is measured from, so its study sets the level, whatever B's asks for.
     pub confidence: f64,
+    /// Each side's own confidence level, `(A's, B's)`, when they differ: the comparison then
+    /// states that it uses A's rather than silently use one of two.
+    pub confidences: Option<(f64, f64)>,
     /// Per indicator: A's and B's statistics and the paired difference.
     pub indicators: Named<Compared>,
 }
@@ -378,7 +383,8 @@ pub struct Compared {
 /// Pairs two results replication by replication on the system indicators and each station's
 /// working share and bottleneck share; where either side had failures, maintenance or costs,
 /// also on the line's and each such station's maintenance figures (availability, downtime,
-/// maintenance time, lost output, costs).
+/// maintenance time, lost output, costs). Every interval, B's own included, is at A's confidence
+/// level.
 pub fn compare(a: &Results, b: &Results) -> Comparison {
     let name = |r: &Results| r.scenario.clone().unwrap_or_else(|| r.experiment.clone());
     let confidence = a.confidence;
@@ -451,6 +457,7 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
         ran: (a.replications != b.replications).then_some((a.replications, b.replications)),
         common_random_numbers: a.seed == b.seed,
         confidence,
+        confidences: (a.confidence != b.confidence).then_some((a.confidence, b.confidence)),
         indicators: Named(indicators),
     }
 }
