@@ -613,10 +613,8 @@ fn check_instant_flows<'db>(
             continue;
         }
         let Some(interarrival) = b.fields.get("interarrival") else { continue };
-        let constant_zero =
-            |dist: &Distribution| matches!(dist, Distribution::Constant { value } if *value == 0.0);
         let zero = interarrival.value.si() == Some(0.0)
-            || interarrival.value.dist().is_some_and(constant_zero);
+            || interarrival.value.dist().is_some_and(Distribution::is_always_zero);
         if !zero {
             continue;
         }

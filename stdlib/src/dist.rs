@@ -434,7 +434,8 @@ impl Distribution {
         libm::sqrt(self.variance())
     }
 
-    /// The smallest and largest values the variable can take.
+    /// The smallest and largest values the variable can take. A law without spread (a `normal`
+    /// or `lognormal` whose `sd` is 0) takes one value, as its sampler draws it.
     pub fn support(&self) -> (f64, f64) {
         let inf = f64::INFINITY;
         match self {
@@ -442,11 +443,16 @@ impl Distribution {
             Distribution::Uniform { min, max }
             | Distribution::Triangular { min, max, .. }
             | Distribution::Pert { min, max, .. } => (*min, *max),
+            Distribution::Normal { mean, sd, truncated } if *sd == 0.0 => {
+                let value = if *truncated { mean.max(0.0) } else { *mean };
+                (value, value)
+            }
             Distribution::Normal { truncated: true, .. } => (0.0, inf),
             Distribution::Normal { .. } => (-inf, inf),
             Distribution::Exponential { .. }
             | Distribution::Gamma { .. }
             | Distribution::Erlang { .. } => (0.0, inf),
+            Distribution::Lognormal { mean, sd, .. } if *sd == 0.0 => (*mean, *mean),
             Distribution::Lognormal { location, .. } | Distribution::Weibull { location, .. } => {
                 (*location, inf)
             }
@@ -454,6 +460,13 @@ impl Distribution {
                 values.iter().fold((inf, -inf), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
             }
         }
+    }
+
+    /// Whether the variable is always zero: its support is {0}, however the law is written
+    /// (`constant(0 s)`, `uniform(min = 0 s, max = 0 s)`, a `normal` of mean 0 and no spread, an
+    /// `empirical` of zeros, …). The checker's flood rule (E0608) reads it.
+    pub fn is_always_zero(&self) -> bool {
+        self.support() == (0.0, 0.0)
     }
 
     /// The family's name as written in `.fab`.
@@ -708,6 +721,38 @@ fn inverse_mills_ratio(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_law_without_spread_takes_one_value() {
+        // Each is drawn as a constant (`Distribution::sampler`), and its support says so: the
+        // checker's flood rule (E0608) reads `is_always_zero` from it.
+        let zero = [
+            Distribution::Constant { value: 0.0 },
+            Distribution::Uniform { min: 0.0, max: 0.0 },
+            Distribution::Normal { mean: 0.0, sd: 0.0, truncated: true },
+            Distribution::Normal { mean: -2.0, sd: 0.0, truncated: true },
+            Distribution::Lognormal { mean: 0.0, sd: 0.0, location: -1.0 },
+            Distribution::Empirical { values: vec![0.0, 0.0] },
+        ];
+        for d in zero {
+            assert!(d.is_always_zero(), "{d:?}: {:?}", d.support());
+            assert_eq!(d.sampler().sample(&mut crate::random::Stream::new(1, 0, "x", "y")), 0.0);
+        }
+        let not = [
+            Distribution::Constant { value: 1.0 },
+            Distribution::Uniform { min: 0.0, max: 1.0 },
+            Distribution::Normal { mean: 3.0, sd: 0.0, truncated: false },
+            Distribution::Normal { mean: 0.0, sd: 1.0, truncated: true },
+            Distribution::Lognormal { mean: 2.0, sd: 0.0, location: 0.0 },
+            Distribution::Exponential { mean: 1.0 },
+            Distribution::Empirical { values: vec![0.0, 1.0] },
+        ];
+        for d in not {
+            assert!(!d.is_always_zero(), "{d:?}: {:?}", d.support());
+        }
+        let normal = Distribution::Normal { mean: 5.0, sd: 0.0, truncated: false };
+        assert_eq!(normal.support(), (5.0, 5.0));
+    }
 
     #[test]
     fn a_normal_truncated_far_in_its_tail_has_a_finite_mean() {
