@@ -1669,6 +1669,32 @@ fn report_no_field(
     ctx.push(diagnostic);
 }
 
+/// E0701 for `weld.route`: a component's route is a declaration of its own (`route weld { … }`),
+/// not a field, so no scenario or study can change it.
+fn report_route_path(ctx: &mut Ctx, path: &ast::Path, component: &ast::Ident, route: &ast::Ident) {
+    ctx.push(
+        Diagnostic::error(
+            "E0701",
+            format!(
+                "`{}` names no field: a scenario or study cannot change a route",
+                path.dotted()
+            ),
+        )
+        .primary(
+            ctx.loc(route.span),
+            format!(
+                "the route of `{}` is its own declaration, `route {} {{ … }}`",
+                component.name, component.name
+            ),
+        )
+        .help(
+            "Scenarios and studies change fields only. To compare routings, write each in its \
+             own model file that imports the components they share, and run both with the same \
+             seed: the shared components then draw the same random numbers.",
+        ),
+    );
+}
+
 fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static catalog::FieldDecl> {
     let segments = &path.segments;
     let unknown_field =
@@ -1698,6 +1724,10 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static catalog::
     };
     let decl = kind_decl(kind);
     let field_name = &segments[1];
+    if field_name.name == "route" && is_component_kind(kind) {
+        report_route_path(ctx, path, target, field_name);
+        return None;
+    }
     // A path that goes on past the field it names would be applied to nothing: `press.bearing.
     // repair.mean` (a distribution's parameter is not a field) or `press.costs.repair.x`.
     let ends_at = |ctx: &mut Ctx, depth: usize, owner: &str| match segments.get(depth) {
@@ -2558,6 +2588,10 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
         }
     };
     let field_name = &segments[1];
+    if field_name.name == "route" && is_component_kind(kind) {
+        report_route_path(ctx, path, target, field_name);
+        return None;
+    }
     // A component field, or (`press.bearing.after.scale`) a field of a named failure mode.
     let top = decl.field(&field_name.name);
     let nested = match segments.len() {

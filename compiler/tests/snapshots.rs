@@ -61,3 +61,12 @@ fn a_label_above_the_primary_shares_its_group() {
          experiment e {{\n    horizon = 1 h\n    warmup = 2 h\n}}\n"
     )));
 }
+
+#[test]
+fn a_scenario_that_changes_a_route() {
+    // `route` is a keyword: this was a bare syntax error, twice ("expected identifier").
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}sink scrap\nstation inspect {{ cycle = 20 s }}\nflow s -> inspect\nroute inspect {{\n    done = 95 %\n    scrap = 5 %\n}}\n\
+         experiment e {{ horizon = 1 d }}\nscenario stricter : e {{\n    inspect.route = 10 %\n}}\n"
+    )));
+}

@@ -194,8 +194,9 @@ const ITEM_KEYWORDS: [&str; 18] = [
     "\"sync\"",
 ];
 
-/// The keywords that may stand where a name of a field, path segment or argument is expected.
-const NAME_KEYWORDS: [&str; 12] = [
+/// The keywords that may stand where a name of a field, path segment or argument is expected
+/// (`route` only as a path segment, so that `weld.route` in a scenario reaches the checker).
+const NAME_KEYWORDS: [&str; 13] = [
     "\"product\"",
     "\"source\"",
     "\"station\"",
@@ -208,6 +209,7 @@ const NAME_KEYWORDS: [&str; 12] = [
     "\"failure\"",
     "\"maintenance\"",
     "\"costs\"",
+    "\"route\"",
 ];
 
 /// The tokens that may follow an operand: binary operators, range operators and `of`.
