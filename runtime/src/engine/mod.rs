@@ -10,7 +10,9 @@
 //! buffer slot frees, a conveyor's entrance clears) it *pulls* from the front of its waiting list,
 //! so merging parts are taken in the order they became ready. A component whose one predecessor
 //! has no other successor keeps no list: that predecessor's waiting is its `blocked` flag
-//! (`Links::sole`).
+//! (`Links::sole`). A buffer of capacity 0 takes a part only when the successor the part will go
+//! to can take it at once (for a route by probability, a target drawn ahead: see
+//! `Sim::pass_through_target`); a component blocked at it waits at the components behind it.
 //!
 //! Offers and pulls go through an agenda rather than recursion, so a release that ripples down a
 //! 1,000-station line uses no stack. The agenda is last in, first out: the work an offer or a pull
