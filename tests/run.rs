@@ -2094,6 +2094,38 @@ fn a_precision_is_never_reached_by_one_replication() {
 }
 
 #[test]
+fn a_belt_holds_its_whole_quotient_of_length_by_spacing() {
+    // Lengths and spacings whose quotient is whole in decimal but falls just short of it in
+    // binary (0.7 / 0.1 = 6.999999999999999). Parts every 2.2 s; the exit station takes 7.8 s, so
+    // the accumulating belt stays at its limit n = length / spacing: each departure lets the
+    // source's held part in at once (the last part is `spacing` from the entrance), and the next
+    // part finds the belt full with its front at the exit. The belt holds n parts all the time
+    // and each stays n × 7.8 s. The floor of the float quotient gave one part less.
+    for (length, spacing, n) in [
+        ("0.7 m", "0.1 m", 7.0),
+        ("0.3 m", "0.1 m", 3.0),
+        ("1.2 m", "0.4 m", 3.0),
+        ("1.4 m", "10 cm", 14.0),
+    ] {
+        let path = write_temp(
+            "whole_quotient.fab",
+            &format!(
+                "source feed {{ interarrival = 2.2 s }}\n\
+                 conveyor belt {{ length = {length}, speed = 0.5 m/s, spacing = {spacing} }}\n\
+                 station exit {{ cycle = 7.8 s }}\nsink done\nflow feed -> belt -> exit -> done\n\
+                 experiment e {{ horizon = 10000 s, warmup = 1000 s, replications = 1 }}\n"
+            ),
+        );
+        let d = run_json(&[&path]);
+        let belt = &d["conveyors"]["belt"];
+        let content = belt["mean_content"]["mean"].as_f64().unwrap();
+        let transit = belt["mean_transit_s"]["mean"].as_f64().unwrap();
+        assert!((content - n).abs() < 1e-9, "{length} / {spacing}: content {content}");
+        assert!((transit - n * 7.8).abs() < 1e-6, "{length} / {spacing}: transit {transit}");
+    }
+}
+
+#[test]
 fn a_belt_with_a_micrometre_spacing_keeps_it() {
     // Spacing 1 µm at 1 µm/s: one part a second may enter, and none reaches the 10 m exit within
     // the horizon. The k-th part (k = 1…1000) enters at k − 1 s, and the source holds the next

@@ -20,6 +20,7 @@ use crate::value::{Field, Fields, Quantity, Value};
 use fab_grammar::ast::{
     self, Arg, Body, Decl, DeclKind, Item, ItemKind, MemberKind, Span, TypeExpr,
 };
+use fab_runtime::model::Conveyor;
 use fab_stdlib::catalog::{self, FieldDecl, KindDecl, Presence, Role};
 use fab_stdlib::types::ValueType;
 use fab_stdlib::units::{self, Dimension};
@@ -732,8 +733,10 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
         }
         DeclKind::Conveyor => {
             let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
+            // Larger by more than a rounding error: the runtime's count of the parts the belt
+            // holds, which is what the rule protects, decides (a `vary` is held to it too).
             if let (Some(length), Some(spacing)) = (number("length"), number("spacing"))
-                && spacing > length
+                && Conveyor::capacity_of(length, spacing) == 0
             {
                 ctx.push(
                     Diagnostic::error("E0606", "conveyor spacing is larger than its length")

@@ -330,11 +330,43 @@ pub struct Conveyor {
 }
 
 impl Conveyor {
-    /// The most parts the conveyor holds at once.
+    /// The accumulation limit: no part enters while the belt holds this many and its front part
+    /// waits at the exit (see [`Conveyor::capacity_of`]).
     pub fn capacity(&self) -> u64 {
-        if self.spacing > 0.0 { (self.length / self.spacing).floor() as u64 } else { u64::MAX }
+        Conveyor::capacity_of(self.length, self.spacing)
+    }
+
+    /// ⌊`length` / `spacing`⌋, the accumulation limit of a belt of this length and spacing; 0 when
+    /// the spacing is larger than the length, which the checker refuses (E0606, and at a `vary`
+    /// E0703) by this same function, so that the two never disagree. `u64::MAX` for a spacing
+    /// that is not positive.
+    ///
+    /// A quotient that falls a rounding error short of a whole number counts as that number:
+    /// 0.7 / 0.1 is 6.999999999999999 in binary floating point, and a belt 0.7 m long with parts
+    /// 0.1 m apart holds 7. The tolerance, [`WHOLE_QUOTIENT_TOLERANCE`] of the whole number, is
+    /// a few units in the last place: above the error of numbers written in decimal and divided
+    /// once (three roundings), far below any difference a belt could show, and less than one
+    /// part for any quotient below 2⁴⁹.
+    pub fn capacity_of(length: f64, spacing: f64) -> u64 {
+        if !(spacing > 0.0) {
+            return u64::MAX;
+        }
+        let quotient = length / spacing;
+        let whole = quotient.ceil();
+        let counted = if whole - quotient <= whole * WHOLE_QUOTIENT_TOLERANCE {
+            whole
+        } else {
+            quotient.floor()
+        };
+        // `as` saturates: a negative length holds nothing, an infinite one without bound.
+        counted as u64
     }
 }
+
+/// How far below a whole number, as a share of it, the quotient `length / spacing` still counts
+/// as that number ([`Conveyor::capacity_of`]): eight machine epsilons, 8 to 16 units in the last
+/// place.
+pub const WHOLE_QUOTIENT_TOLERANCE: f64 = 8.0 * f64::EPSILON;
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Robot {
@@ -625,5 +657,51 @@ impl Model {
         }
         out.push_str("}\n");
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Conveyor;
+
+    /// Quotients that are whole in decimal but fall just short of it in binary floating point
+    /// (0.7 / 0.1 is 6.999999999999999) count as the whole number; they used to lose a part.
+    #[test]
+    fn a_quotient_whole_in_decimal_is_whole() {
+        for (length, spacing, parts) in
+            [(0.7_f64, 0.1, 7), (0.3, 0.1, 3), (0.6, 0.2, 3), (1.2, 0.4, 3), (1.4, 0.1, 14)]
+        {
+            // The plain floor is one short: these are the cases the tolerance is for.
+            assert_eq!((length / spacing).floor(), (parts - 1) as f64, "{length} / {spacing}");
+            assert_eq!(Conveyor::capacity_of(length, spacing), parts, "{length} / {spacing}");
+        }
+        // Every one-decimal pair from 0.1 m to 10 m whose quotient is whole, counted in tenths.
+        for tenths_l in 1..=100u64 {
+            for tenths_s in 1..=tenths_l {
+                let (length, spacing) = (tenths_l as f64 / 10.0, tenths_s as f64 / 10.0);
+                assert_eq!(
+                    Conveyor::capacity_of(length, spacing),
+                    tenths_l / tenths_s,
+                    "{length} / {spacing}"
+                );
+            }
+        }
+    }
+
+    /// A quotient short of a whole number by more than a rounding error is floored, and a
+    /// spacing larger than the length holds nothing.
+    #[test]
+    fn a_quotient_short_of_a_whole_number_is_floored() {
+        assert_eq!(Conveyor::capacity_of(0.7, 0.1000001), 6);
+        assert_eq!(Conveyor::capacity_of(10.0, 1.3), 7);
+        assert_eq!(Conveyor::capacity_of(0.7, 0.7000001), 0);
+        assert_eq!(Conveyor::capacity_of(1.0, 1.0 + 1e-12), 0);
+        // The spacing one rounding error above the length (0.7000000000000001): one part.
+        assert_eq!(Conveyor::capacity_of(0.7, 70.0 * 0.01), 1);
+        assert_eq!(Conveyor::capacity_of(0.0, 1.0), 0);
+        assert_eq!(Conveyor::capacity_of(-1.0, 1.0), 0);
+        assert_eq!(Conveyor::capacity_of(1.0, 0.0), u64::MAX);
+        assert_eq!(Conveyor::capacity_of(1e12, 1.0), 1_000_000_000_000);
+        assert_eq!(Conveyor::capacity_of(1e12 - 0.5, 1.0), 999_999_999_999);
     }
 }

@@ -65,10 +65,11 @@ pub fn inlay_hints(db: &dyn Db, file: SourceFile, range: Span) -> Vec<InlayHint>
                         && spacing > 0.0
                         && length >= 0.0
                     {
-                        let parts = (length / spacing + 1e-9).floor();
+                        // The runtime's own count: the hint shows what the belt holds.
+                        let parts = fab_runtime::model::Conveyor::capacity_of(length, spacing);
                         out.push(InlayHint {
                             offset: at(decl.name.span.end),
-                            label: format!("holds {} parts", text::number(parts, 12)),
+                            label: format!("holds {parts} parts"),
                             kind: InlayKind::Value,
                             tooltip: Some(format!(
                                 "⌊length / spacing⌋ = ⌊{} / {}⌋: while that many parts are on \
