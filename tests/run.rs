@@ -2126,6 +2126,35 @@ fn a_belt_holds_its_whole_quotient_of_length_by_spacing() {
 }
 
 #[test]
+fn a_stopping_belt_lets_in_the_part_its_entrance_clears_for_at_that_instant() {
+    // A non-accumulating belt 3 m long at 1 m/s, spacing 1 m (limit 3); a part every 3 s; the
+    // exit station takes 7 s. At 20 s p3 leaves for the station (busy until 27 s) and the belt
+    // restarts with p4 at 2 m and p5 at 0 m; the source has held p6 since 20 s. At 21 s p4
+    // reaches the exit and the belt stops, and at that same instant p5 has moved 1 m: the belt
+    // holds 2 parts, fewer than 3, so p6 enters at 21 s. Stopping the belt cancelled the
+    // entrance's event of that instant, and p6 waited for the next departure at 27 s.
+    // The belt's content integral is 35 part·s over [0, 22 s] (34 with p6 held), 50 over
+    // [0, 27 s] (44), and 148 over a minute (120), with a mean transit of 14 s (12.125 s); an
+    // independent time-stepped simulation of the same rules gives the same figures.
+    let path = write_temp(
+        "stop_tie.fab",
+        "source feed { interarrival = 3 s }\n\
+         conveyor belt { length = 3 m, speed = 1 m/s, spacing = 1 m, accumulating = false }\n\
+         station exit { cycle = 7 s }\nsink done\nflow feed -> belt -> exit -> done\n\
+         experiment e { horizon = 60 s, replications = 1 }\n",
+    );
+    for (horizon, integral) in [(22.0, 35.0), (27.0, 50.0), (60.0, 148.0)] {
+        let d = run_json(&[&path, "--horizon", &format!("{horizon}s")]);
+        let content = d["conveyors"]["belt"]["mean_content"]["mean"].as_f64().unwrap();
+        assert!((content * horizon - integral).abs() < 1e-6, "{horizon} s: content {content}");
+        if horizon == 60.0 {
+            let transit = d["conveyors"]["belt"]["mean_transit_s"]["mean"].as_f64().unwrap();
+            assert!((transit - 14.0).abs() < 1e-6, "transit {transit}");
+        }
+    }
+}
+
+#[test]
 fn a_belt_with_a_micrometre_spacing_keeps_it() {
     // Spacing 1 µm at 1 µm/s: one part a second may enter, and none reaches the 10 m exit within
     // the horizon. The k-th part (k = 1…1000) enters at k − 1 s, and the source holds the next

@@ -343,7 +343,14 @@ impl Sim<'_> {
                 conveyor.odometer = conveyor.odometer_at(now);
                 conveyor.odometer_time = now;
                 conveyor.running = false;
+                // The entrance may clear at this very instant (the last part has moved `spacing`
+                // as the front reaches the exit): rescheduling cancels that entrance event, and
+                // a stopped belt schedules none, so the part waiting there is pulled now.
+                let clear = conveyor.can_accept(now);
                 self.conveyor_schedule(c);
+                if clear {
+                    self.agenda.push(Op::Pull(c));
+                }
             }
         } else if !blocked && let Some(since) = conveyor.blocked_since.take() {
             conveyor.blocked_ns += now - since;
