@@ -112,6 +112,8 @@ pub struct CheckedVary {
     /// The number's dimension (count for an integer).
     pub dimension: Dimension,
     pub location: Location,
+    /// Where the range's two ends are written.
+    pub ends: [Location; 2],
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -281,6 +283,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
                     add_factor(ctx, &mut checked.varies, vary);
                 }
             }
+            check_conveyor_factors(ctx, &checked.varies);
             check_design_size(ctx, &checked.varies, &checked.fields);
         }
     }
@@ -1951,6 +1954,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
             );
         }
     }
+    check_conveyor_factors(ctx, &checked.varies);
     for member in goals {
         if let Some(goal) = check_goal(ctx, member, &checked.varies) {
             checked.goals.push(goal);
@@ -2284,6 +2288,7 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
             _ => Dimension::COUNT,
         },
         location,
+        ends: [ctx.loc(start.span), ctx.loc(end.span)],
     })
 }
 
@@ -2502,6 +2507,108 @@ fn vary_target_takes(
                 distribution.with_parameter(&param.name, v).map(|_| ()).map_err(|e| e.to_string())
             })
         }
+    }
+}
+
+/// E0703 when a study's ranges reach a point where a conveyor's spacing is larger than its
+/// length: the rule of E0606, by the same count of the parts a belt holds
+/// ([`Conveyor::capacity_of`]), held at the point where it is tightest. Every point of the ranges
+/// may run (a full factorial runs the corner, a search may go there), so the largest spacing
+/// the study sets, or the conveyor's own, must fit the shortest length, or its own. A range of
+/// `spacing` is refused at its top, one of `length` at its bottom; when both vary, the spacing's
+/// top is refused and the length's bottom labelled. These used to run, on a belt said to hold
+/// one part.
+fn check_conveyor_factors(ctx: &mut Ctx, varies: &[CheckedVary]) {
+    let factor = |component: &str, field: &str| {
+        varies.iter().find(|v| matches!(&v.path[..], [c, f] if c == component && f == field))
+    };
+    let mut conveyors: Vec<&str> = Vec::new();
+    for vary in varies {
+        if let [component, field] = &vary.path[..]
+            && matches!(field.as_str(), "length" | "spacing")
+            && !conveyors.contains(&component.as_str())
+        {
+            conveyors.push(component);
+        }
+    }
+    for name in conveyors {
+        let Some(declaration) = ctx.scope.lookup(name).cloned() else { continue };
+        let checked = check_item(ctx.db, declaration.file, declaration.key.clone());
+        let Some(body) = checked.body.as_ref().filter(|_| !checked.has_errors()) else { continue };
+        if body.kind != DeclKind::Conveyor {
+            continue;
+        }
+        let own = |field: &str| body.fields.get(field).and_then(|f| f.value.si());
+        let (lengths, spacings) = (factor(name, "length"), factor(name, "spacing"));
+        let (Some(shortest), Some(widest)) =
+            (lengths.map(|v| v.low).or(own("length")), spacings.map(|v| v.high).or(own("spacing")))
+        else {
+            continue; // abstract in a template
+        };
+        if Conveyor::capacity_of(shortest, widest) != 0 {
+            continue;
+        }
+        // Each number in the unit its range is written in, or the spacing's when neither varies.
+        let shown = |si: f64, vary: Option<&CheckedVary>| {
+            let (unit, scale) = vary
+                .or(spacings)
+                .or(lengths)
+                .map_or(("m", 1.0), |v| (v.unit.as_str(), v.unit_scale));
+            format!("{} {unit}", si / scale).trim_end().to_string()
+        };
+        let diagnostic = match (lengths, spacings) {
+            (None, Some(spacing)) => {
+                let length = shown(shortest, Some(spacing));
+                Diagnostic::error("E0703", format!("cannot vary `{name}.spacing`"))
+                    .primary(
+                        spacing.ends[1].clone(),
+                        format!(
+                            "{} is larger than `{name}`'s length, {length}",
+                            shown(widest, Some(spacing))
+                        ),
+                    )
+                    .secondary(body.fields["length"].value_location.clone(), "the length")
+                    .help(format!(
+                        "Every point of the range may run, and a conveyor's spacing must be at \
+                         most its length (E0606): end the range at {length} at most."
+                    ))
+            }
+            (Some(length), None) => {
+                let spacing = shown(widest, Some(length));
+                Diagnostic::error("E0703", format!("cannot vary `{name}.length`"))
+                    .primary(
+                        length.ends[0].clone(),
+                        format!(
+                            "{} is shorter than `{name}`'s spacing, {spacing}",
+                            shown(shortest, Some(length))
+                        ),
+                    )
+                    .secondary(body.fields["spacing"].value_location.clone(), "the spacing")
+                    .help(format!(
+                        "Every point of the range may run, and a conveyor's spacing must be at \
+                         most its length (E0606): start the range at {spacing} at least."
+                    ))
+            }
+            (Some(length), Some(spacing)) => {
+                Diagnostic::error("E0703", format!("cannot vary `{name}.spacing`"))
+                    .primary(
+                        spacing.ends[1].clone(),
+                        format!(
+                            "{} is larger than the shortest length, {}",
+                            shown(widest, Some(spacing)),
+                            shown(shortest, Some(length))
+                        ),
+                    )
+                    .secondary(length.ends[0].clone(), "the shortest length")
+                    .help(format!(
+                        "Every combination of the ranges may run, and a conveyor's spacing must \
+                         be at most its length (E0606): end `{name}.spacing`'s range at most \
+                         where `{name}.length`'s starts."
+                    ))
+            }
+            (None, None) => continue,
+        };
+        ctx.push(diagnostic);
     }
 }
 

@@ -70,3 +70,12 @@ fn a_scenario_that_changes_a_route() {
          experiment e {{ horizon = 1 d }}\nscenario stricter : e {{\n    inspect.route = 10 %\n}}\n"
     )));
 }
+
+#[test]
+fn a_spacing_range_past_the_length_labels_both() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}conveyor belt {{ length = 10 m, speed = 0.5 m/s, spacing = 1 m }}\nflow s -> belt -> done\n\
+         experiment pitch {{\n    horizon = 1 d\n    vary belt.spacing in 50 cm..1200 cm\n}}\n\
+         experiment both {{\n    horizon = 1 d\n    vary belt.length in 5 m..20 m\n    vary belt.spacing in 1 m..6 m\n}}\n"
+    )));
+}
