@@ -348,7 +348,7 @@ impl Conveyor {
     /// once (three roundings), far below any difference a belt could show, and less than one
     /// part for any quotient below 2⁴⁹.
     pub fn capacity_of(length: f64, spacing: f64) -> u64 {
-        if !(spacing > 0.0) {
+        if spacing.is_nan() || spacing <= 0.0 {
             return u64::MAX;
         }
         let quotient = length / spacing;
