@@ -2188,3 +2188,45 @@ fn the_horizon_reported_is_the_one_the_clock_ran() {
     assert_eq!(d["horizon_s"], 3600.0);
     assert_eq!(d["warmup_s"], 0.333333333);
 }
+
+/// A cycle longer than the clock counts (`time::ns` clamps a span to the longest run) is refused
+/// where it is written (E0205), but a study's point may still reach one: the robot's speed set in
+/// the IR, as a factor sets it. The ideal cycle is clamped as the span is, so the work credited
+/// never exceeds the time it took: OEE and performance stay within 100 %. They used to read 216 %
+/// (1 m at 10⁻¹⁰ m/s) and NaN (a point 10³⁰⁰ km away, whose squared distance overflowed).
+#[test]
+fn a_cycle_beyond_the_clock_credits_no_more_work_than_was_done() {
+    let path = write_temp(
+        "beyond_clock.fab",
+        "source feed { interarrival = 10 s }\n\
+         robot arm {\n    path = [(0 m, 0 m), (1 m, 0 m)]\n    speed = 1 m/s\n}\n\
+         sink done\nflow feed -> arm -> done\n\
+         experiment run {\n    horizon = 1 h\n    replications = 1\n}\n",
+    );
+    let mut db = Database::default();
+    let root = load_model(&mut db, &path).unwrap();
+    let model = compile(&db, root).model.expect("the model compiles");
+    let experiment = model.experiments[0].clone();
+    let arm = model.find_component("arm").unwrap();
+    for (speed, far) in [(1e-10, 1.0), (1.0, 1e303)] {
+        let mut slow = model.clone();
+        let fab_runtime::model::ComponentKind::Robot(robot) = &mut slow.graph[arm.node()].kind
+        else {
+            panic!("`arm` is a robot")
+        };
+        robot.motion.speed = Some(speed);
+        robot.motion.path[1] = [far, 0.0];
+        let results = fab_runtime::simulate(&slow, &experiment, 0).unwrap();
+        let station = results.stations.get("arm").unwrap();
+        for (name, stat) in [("oee", &station.oee), ("performance", &station.performance)] {
+            assert!(
+                stat.mean.is_finite() && (0.0..=1.0).contains(&stat.mean),
+                "speed {speed} m/s, point at {far} m: {name} {}",
+                stat.mean
+            );
+        }
+        // The first part arrives at 10 s; the arm works on it for the rest of the hour.
+        let working = station.working.mean;
+        assert!((working - 3590.0 / 3600.0).abs() < 1e-12, "working {working}");
+    }
+}

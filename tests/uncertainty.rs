@@ -329,3 +329,27 @@ fn a_scenario_s_own_fit_is_its_input() {
     let scenario = run(&[&path, "--scenario", "measured"]);
     assert_eq!(names(&scenario), ["arrivals.interarrival", "pack.cycle"]);
 }
+
+#[test]
+fn a_robot_s_fitted_process_is_an_input() {
+    // A robot's `process` fitted to data is an input as a station's `cycle` is: its variance
+    // counts, and a model whose only fit is there has one. It used to be held at its estimate,
+    // and this model was refused for having "none".
+    let dir = temp_dir("robot_process");
+    std::fs::write(dir.join("grip.csv"), interarrivals(12, 5).replace("t\n", "s\n")).unwrap();
+    let text = "source feed { interarrival = 0 s }\n\
+                robot arm {\n    path = [(0 m, 0 m), (0.5 m, 0 m)]\n    speed = 1 m/s\n    \
+                process = fit(\"grip.csv\", column = \"s\", unit = 0.01 s, families = [\"exponential\"])\n}\n\
+                sink done\nflow feed -> arm -> done\n\
+                experiment base {\n    horizon = 2 h\n    replications = 3\n    seed = 3\n    \
+                input_uncertainty = 6\n}\n";
+    let path = dir.join("model.fab");
+    std::fs::write(&path, text).unwrap();
+    let d = run(&[&path.to_string_lossy()]);
+    let input = &d["inputs"][0];
+    assert_eq!(d["inputs"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!((&input["name"], &input["family"]), (&"arm.process".into(), &"exponential".into()));
+    // The robot's cycle is its process plus 1 s of motion: redrawing the process moves the
+    // throughput from one macro-replication to the next.
+    assert!(number(measure(&d, "throughput"), "input_share") > 0.5, "{d}");
+}

@@ -299,8 +299,8 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
 /// W0206: fields the checker accepts but the simulation does not use, so that setting one is
 /// never silently without effect: a conveyor's `accel` (belts start and stop instantly), a
 /// robot's `jerk` and a `fidelity` other than `simple` (motion is rest to rest under `speed` and
-/// `accel`), and a robot's `path`, `process`, `speed` and `accel` when its `cycle` is given (the
-/// cycle is used).
+/// `accel`), a robot's `path`, `process`, `speed` and `accel` when its `cycle` is given (the
+/// cycle is used), and its `speed` and `accel` when it has no path to move along.
 fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
     let fields = &checked.fields;
     let mut unused: Vec<(&str, &str)> = Vec::new();
@@ -315,6 +315,10 @@ fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
             if fields.contains_key("cycle") {
                 for motion in ["path", "process", "speed", "accel"] {
                     unused.push((motion, "the robot's `cycle` is used instead"));
+                }
+            } else if !robot_moves(fields) {
+                for limit in ["speed", "accel"] {
+                    unused.push((limit, "the robot has no `path` to move along"));
                 }
             }
         }
@@ -694,10 +698,15 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                 _ => {}
             }
             if checked.kind == DeclKind::Robot {
-                if !has("cycle") && !has("process") {
-                    ctx.push(conflict("a robot needs `cycle` or `process`".to_string(), "Give `cycle = DIST`, or `process = DIST` for the time added to its motion."));
+                // `process` is 0 s when omitted: a robot that moves needs nothing more, one that
+                // does not would take no time at all.
+                if !has("cycle") && !has("process") && !robot_moves(fields) {
+                    ctx.push(conflict("a robot needs `cycle`, `process` or a `path`".to_string(), "Give `cycle = DIST`; or a `path` with `speed` or `accel`, whose motion makes the cycle, and `process = DIST` for the time added to it (0 s when omitted)."));
                 }
                 check_reach(ctx, fields);
+                if !has("cycle") {
+                    check_motion_time(ctx, fields);
+                }
                 if !has("cycle")
                     && !has("speed")
                     && !has("accel")
@@ -1103,7 +1112,11 @@ fn check_reach(ctx: &mut Ctx, fields: &Fields) {
                     )
                     .primary(
                         path.value_location.clone(),
-                        format!("point {} is {distance:.3} m from the base", index + 1),
+                        format!(
+                            "point {} is {} m from the base",
+                            index + 1,
+                            beyond_digits(distance, reach)
+                        ),
                     )
                     .secondary(
                         fields["reach"].value_location.clone(),
@@ -1116,6 +1129,91 @@ fn check_reach(ctx: &mut Ctx, fields: &Fields) {
             }
         }
     }
+}
+
+/// `distance` (greater than `reach`) with three decimals, or as many more as it takes to read
+/// larger than `reach` as the reach is shown: 580.4 mm against a reach of 0.58 m is 0.5804 m,
+/// not 0.580 m.
+fn beyond_digits(distance: f64, reach: f64) -> String {
+    (3..=17)
+        .map(|decimals| format!("{distance:.decimals$}"))
+        .find(|shown| shown.parse::<f64>().is_ok_and(|shown| shown > reach))
+        .unwrap_or_else(|| distance.to_string())
+}
+
+/// Whether a robot has a path to move along: a `path` of two points or more (a template's
+/// abstract path counts). Without one, its `speed` and `accel` move it nowhere, and its cycle is
+/// its `process` alone.
+pub(crate) fn robot_moves(fields: &Fields) -> bool {
+    fields.get("path").is_some_and(|f| !matches!(&f.value, Value::List(points) if points.len() < 2))
+}
+
+/// E0205: a robot whose cycle, its motion along `path` plus the mean of its `process`, is not
+/// shorter than the longest run, as `cycle` and `process` are held to on their own (the
+/// catalog's `run_length`): such a cycle ends in no run, and the clock, which stops counting
+/// there, would credit the robot more work than it did. The motion time is the engine's own
+/// ([`Motion::motion_seconds`]).
+///
+/// [`Motion::motion_seconds`]: fab_runtime::model::Motion::motion_seconds
+fn check_motion_time(ctx: &mut Ctx, fields: &Fields) {
+    let Some((moving, process)) = robot_cycle_seconds(fields, None) else { return };
+    let path = &fields["path"];
+    let longest = fab_runtime::time::longest_run_s();
+    if moving + process < longest {
+        return;
+    }
+    // Whole years, or a power of ten for the absurd (a point 10³⁰⁰ km away).
+    let years = |seconds: f64| match seconds / (365.25 * 86400.0) {
+        years if years < 1e6 => format!("{years:.0}"),
+        years => format!("{years:.1e}"),
+    };
+    ctx.push(
+        Diagnostic::error("E0205", "a robot's cycle is longer than the longest run")
+            .primary(
+                path.value_location.clone(),
+                format!("moving along this path takes {} years", years(moving)),
+            )
+            .help(format!(
+                "Time is kept in whole nanoseconds, so a run lasts less than {} years, and a \
+                 cycle this long would end in none: raise `speed` or `accel`, or shorten the path.",
+                years(longest)
+            )),
+    );
+}
+
+/// A robot's motion time along its `path` and the mean of its `process` (0 s when omitted), s,
+/// with `limit` (`speed` or `accel`, SI) in place of its own when given: `None` when the robot
+/// has no path or a value is abstract (a template's) or refused.
+fn robot_cycle_seconds(fields: &Fields, limit: Option<(&str, f64)>) -> Option<(f64, f64)> {
+    let Value::List(points) = &fields.get("path")?.value else { return None };
+    let points: Option<Vec<[f64; 2]>> = points
+        .iter()
+        .map(|point| match point {
+            Value::Tuple(xy) if xy.len() == 2 => Some([xy[0].si()?, xy[1].si()?]),
+            _ => None,
+        })
+        .collect();
+    let number = |name: &str| match limit {
+        Some((limit, value)) if limit == name => Some(value),
+        _ => fields.get(name).and_then(|f| f.value.si()),
+    };
+    let motion = fab_runtime::model::Motion {
+        reach: None,
+        payload: None,
+        speed: number("speed"),
+        accel: number("accel"),
+        jerk: None,
+        path: points?,
+        process: None,
+        fidelity: fab_runtime::model::Fidelity::Simple,
+        cycle_from_motion: true,
+    };
+    let process = match fields.get("process").map(|f| &f.value) {
+        None => 0.0,
+        Some(Value::Dist(law)) => law.dist.as_ref()?.mean(),
+        Some(_) => return None,
+    };
+    Some((motion.motion_seconds(), process))
 }
 
 /// Evaluates a template instantiation `: Template(args)` and returns the template's fields.
@@ -2339,31 +2437,25 @@ fn vary_target_takes(
     };
     let names: Vec<&str> = segments.iter().map(|s| s.name.as_str()).collect();
     let kind = body.kind.keyword();
+    let longest_run = fab_runtime::time::longest_run_s;
+    if let Some(refusal) = robot_factor_refusal(name, body, &names[1..]) {
+        return refuse(ctx, segments[1].span, refusal.label, refusal.help);
+    }
     match names[1..] {
-        // A robot's motion limits set its cycle only when the cycle comes from its motion.
-        [limit @ ("speed" | "accel")] if kind == "robot" && !body.fields.contains_key("path") => {
-            refuse(
-                ctx,
-                segments[1].span,
-                format!("`{name}` has no `path`: its `{limit}` moves it nowhere"),
-                format!(
-                    "Give `{name}` a `path`, whose motion under `speed` and `accel` is its cycle."
-                ),
-            )
-        }
-        [limit @ ("speed" | "accel")] if kind == "robot" && body.fields.contains_key("cycle") => {
-            refuse(
-                ctx,
-                segments[1].span,
-                format!("`{name}` has a `cycle`, which is used instead of its motion"),
-                format!(
-                    "Remove `{name}`'s `cycle` (give `process` for the time added to the \
-                     motion) so that its `{limit}` sets its cycle, or vary `{name}.cycle`."
-                ),
-            )
-        }
         [field] => match FactorTarget::number(kind, field) {
-            Some(target) => out_of_range(ctx, &|v| target.check(v)),
+            // A robot's limit at each end of the range gives a cycle the clock can count
+            // (`check_motion_time`'s rule at that point).
+            Some(target) => out_of_range(ctx, &|v| {
+                target.check(v)?;
+                match robot_cycle_seconds(&body.fields, Some((field, v))) {
+                    Some((moving, process))
+                        if kind == "robot" && moving + process >= longest_run() =>
+                    {
+                        Err("the robot's cycle would be longer than the longest run".into())
+                    }
+                    _ => Ok(()),
+                }
+            }),
             None => true,
         },
         ["maintenance", parameter] => {
@@ -2459,8 +2551,6 @@ fn vary_target_takes(
             let value = match fields.get(field).map(|f| &f.value) {
                 Some(Value::Clocked { value, .. }) => value.as_ref(),
                 Some(value) => value,
-                // A robot's cycle may come from its motion.
-                None if field == "cycle" => return true,
                 None => {
                     return refuse(
                         ctx,
@@ -2503,11 +2593,83 @@ fn vary_target_takes(
                     ),
                 );
             }
+            // A cycle's mean at each end of the range within the clock, as the field is held to
+            // (the catalog's `run_length`).
+            let run_length = names.len() == 3
+                && catalog::kind(kind).and_then(|k| k.field(field)).is_some_and(|f| f.run_length);
             out_of_range(ctx, &|v| {
-                distribution.with_parameter(&param.name, v).map(|_| ()).map_err(|e| e.to_string())
+                let law = distribution.with_parameter(&param.name, v).map_err(|e| e.to_string())?;
+                if run_length && law.mean() >= longest_run() {
+                    return Err(format!("`{field}`'s mean would be longer than the longest run"));
+                }
+                Ok(())
             })
         }
     }
+}
+
+/// Why a `vary` of the robot `name`'s field `path` (after the robot's name) would change
+/// nothing, with `body` the robot as the run has it: its `speed` or `accel` when it has no path
+/// to move along, or a `cycle` that is used instead of its motion; its `process` beside a
+/// `cycle`; its `cycle` when it has none and its cycle comes from its motion (the engine runs
+/// its `process` plus the motion then). One rule for a robot written so and for a scenario that
+/// makes it so (`validate`'s scenario checks). `None` for any other component or path.
+pub(crate) fn robot_factor_refusal(
+    name: &str,
+    body: &CheckedBody,
+    path: &[&str],
+) -> Option<RobotFactorRefusal> {
+    if body.kind != DeclKind::Robot {
+        return None;
+    }
+    let has_cycle = body.fields.contains_key("cycle");
+    let moves = robot_moves(&body.fields);
+    let (label, help, cause) = match path {
+        [limit @ ("speed" | "accel")] if !moves => (
+            format!("`{name}` has no `path`: its `{limit}` moves it nowhere"),
+            format!("Give `{name}` a `path`, whose motion under `speed` and `accel` is its cycle."),
+            "path",
+        ),
+        [limit @ ("speed" | "accel")] if has_cycle => (
+            format!("`{name}` has a `cycle`, which is used instead of its motion"),
+            format!(
+                "Remove `{name}`'s `cycle` (give `process` for the time added to the motion) so \
+                 that its `{limit}` sets its cycle, or vary `{name}.cycle`."
+            ),
+            "cycle",
+        ),
+        ["process", _] if has_cycle => (
+            format!("`{name}` has a `cycle`, which is used instead of its `process`"),
+            format!(
+                "Remove `{name}`'s `cycle` so that its cycle is its `process` plus its motion, or \
+                 vary `{name}.cycle`."
+            ),
+            "cycle",
+        ),
+        ["cycle", _] if !has_cycle => (
+            format!("`{name}` has no `cycle`: its cycle is its `process` plus its motion"),
+            if moves {
+                format!(
+                    "Vary `{name}.speed` or `{name}.accel` to change its motion, or a parameter \
+                     of `{name}.process` (e.g. `{name}.process.mean`) to change the time added \
+                     to it."
+                )
+            } else {
+                format!("Vary a parameter of `{name}.process`, e.g. `{name}.process.mean`.")
+            },
+            "process",
+        ),
+        _ => return None,
+    };
+    Some(RobotFactorRefusal { label, help, cause })
+}
+
+/// A `vary` of a robot's field that would change nothing ([`robot_factor_refusal`]): the label
+/// for the path, the help, and the robot's field that makes it so (`cycle`, `path`), if written.
+pub(crate) struct RobotFactorRefusal {
+    pub label: String,
+    pub help: String,
+    pub cause: &'static str,
 }
 
 /// E0703 when a study's ranges reach a point where a conveyor's spacing is larger than its
@@ -2626,6 +2788,7 @@ pub const VARIABLE_FIELDS: &[(&str, &str)] = &[
     ("station", "maintenance"),
     ("robot", "parallel"),
     ("robot", "cycle"),
+    ("robot", "process"),
     ("robot", "setup"),
     ("robot", "speed"),
     ("robot", "accel"),

@@ -147,6 +147,12 @@ impl<'a> Ctx<'a> {
         {
             return self.read_schedule(file, expr.span);
         }
+        if field.run_length
+            && let Value::Dist(DistValue { dist: Some(law), .. }) = &value
+        {
+            let is = if matches!(law, dist::Distribution::Constant { .. }) { "is" } else { "has a mean" };
+            return self.within_longest_run(law.mean(), expr.span, what, is).unwrap_or(value);
+        }
         let Value::Number(Quantity { si: Some(v), .. }) = &value else { return value };
         if field.positive && *v <= 0.0 {
             self.push(
@@ -156,17 +162,10 @@ impl<'a> Ctx<'a> {
             );
             return Value::Error;
         }
-        if field.run_length && *v >= fab_runtime::time::longest_run_s() {
-            let years = fab_runtime::time::longest_run_s() / (365.25 * 86400.0);
-            self.push(
-                Diagnostic::error("E0205", format!("{what} is longer than the longest run"))
-                    .primary(self.loc(expr.span), "too long")
-                    .help(format!(
-                        "Time is kept in whole nanoseconds, so a run lasts less than {years:.0} \
-                         years; shorten it."
-                    )),
-            );
-            return Value::Error;
+        if field.run_length
+            && let Some(refused) = self.within_longest_run(*v, expr.span, what, "is")
+        {
+            return refused;
         }
         if let Some(max) = field.max
             && *v > f64::from(max)
@@ -179,6 +178,31 @@ impl<'a> Ctx<'a> {
             return Value::Error;
         }
         value
+    }
+
+    /// E0205 when `seconds`, what `what` `is` (or `has a mean`), is not shorter than the longest
+    /// run the clock holds: [`Value::Error`] then, `None` when it is shorter.
+    fn within_longest_run(
+        &mut self,
+        seconds: f64,
+        span: Span,
+        what: &str,
+        is: &str,
+    ) -> Option<Value> {
+        let longest = fab_runtime::time::longest_run_s();
+        if seconds < longest {
+            return None;
+        }
+        let years = longest / (365.25 * 86400.0);
+        self.push(
+            Diagnostic::error("E0205", format!("{what} {is} longer than the longest run"))
+                .primary(self.loc(span), "too long")
+                .help(format!(
+                    "Time is kept in whole nanoseconds, so a run lasts less than {years:.0} \
+                     years; shorten it."
+                )),
+        );
+        Some(Value::Error)
     }
 
     /// The help for a name this file cannot see but another loaded file declares: that file is

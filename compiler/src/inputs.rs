@@ -3,9 +3,9 @@
 //!
 //! Checking records every `fit(…)` an item evaluates ([`crate::data::FitReport`], memoized by
 //! [`crate::data::fitted_column`]); this module reads those records back, so nothing is fitted
-//! again. A record is matched to the component's distribution fields that a `vary` can address
-//! (cycle, setup, interarrival, each failure mode's life and repair) by the distribution it
-//! produced: a template instance's fit is recorded by the instance, and the value is what reached
+//! again. A record is matched to the component's distribution fields, every law the catalog
+//! declares for its kind (cycle, a robot's process, setup, interarrival, each failure mode's life
+//! and repair), by the distribution it produced: a template instance's fit is recorded by the instance, and the value is what reached
 //! the field. An `empirical(…)` distribution is an input by itself: its values are the data.
 //! A fit used elsewhere (a maintenance duration, a transport's load time) is not an input here.
 
@@ -18,8 +18,9 @@ use crate::syntax::ItemClass;
 use crate::validate::ModelGraph;
 use fab_grammar::ast::DeclKind;
 use fab_runtime::factor::{DistributionField, distribution_of};
-use fab_runtime::model::{Component, ComponentId, ComponentKind, FailureLaw, Model};
+use fab_runtime::model::{Component, ComponentId, ComponentKind, Model};
 use fab_runtime::uncertainty::{FittedInput, InputKind};
+use fab_stdlib::catalog;
 use fab_stdlib::dist::Distribution;
 
 /// The inputs of `model` (lowered from `graph`, its scenarios included) made from data, in
@@ -130,20 +131,66 @@ fn fitted_input(
     })
 }
 
-/// The distribution fields a component of this kind may have.
+/// The distribution fields a component of this kind may have: every field its kind declares in
+/// the catalog as a law the engine samples ([`ValueType::is_law`]: a station's `cycle`, a
+/// robot's `process`, a `setup`, a source's `interarrival`…), and the life and repair of each of
+/// its failure modes, in that order. One reading of the catalog, so a law added to a kind is an
+/// input without a list here to keep; a test holds every such law to a [`DistributionField`].
 fn distribution_fields(kind: &ComponentKind) -> Vec<DistributionField> {
+    let Some(decl) = catalog::kind(kind.keyword()) else { return Vec::new() };
+    // The shorthand failure mode's `failure` and `repair` are its mode's, listed with the modes.
+    let mut fields: Vec<DistributionField> = (decl.fields.iter())
+        .filter(|field| field.ty.is_law())
+        .filter_map(|field| DistributionField::of_component(field.name))
+        .filter(|field| !field.is_of_mode())
+        .collect();
     let station = match kind {
-        ComponentKind::Source(_) => return vec![DistributionField::Interarrival],
         ComponentKind::Station(station) => station,
         ComponentKind::Robot(robot) => &robot.station,
-        _ => return Vec::new(),
+        _ => return fields,
     };
-    let mut fields = vec![DistributionField::Cycle, DistributionField::Setup];
     for mode in &station.failures {
-        if matches!(mode.law, FailureLaw::Time { .. }) {
-            fields.push(DistributionField::Life(mode.name.clone()));
+        for field in decl.nested("failure").map_or(&[][..], |nested| nested.fields) {
+            if field.ty.is_law()
+                && let Some(field) = DistributionField::of_mode(&mode.name, field.name)
+            {
+                fields.push(field);
+            }
         }
-        fields.push(DistributionField::Repair(mode.name.clone()));
     }
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fab_stdlib::catalog::Role;
+
+    /// Every law the catalog declares for a simulated component, of the component itself or of a
+    /// failure mode, is a distribution field the runtime can read and set: input uncertainty and
+    /// `vary` find it, and none is left out for want of a variant.
+    #[test]
+    fn every_law_of_a_simulated_component_is_a_distribution_field() {
+        for kind in catalog::KINDS.iter().filter(|k| k.role == Role::Component && !k.directional) {
+            for field in kind.fields.iter().filter(|f| f.ty.is_law()) {
+                assert!(
+                    DistributionField::of_component(field.name).is_some(),
+                    "{}.{} is a law with no distribution field",
+                    kind.name,
+                    field.name
+                );
+            }
+            for nested in kind.nested {
+                for field in nested.fields.iter().filter(|f| f.ty.is_law()) {
+                    assert!(
+                        DistributionField::of_mode("m", field.name).is_some(),
+                        "{}'s {} `{}` is a law with no distribution field",
+                        kind.name,
+                        nested.keyword,
+                        field.name
+                    );
+                }
+            }
+        }
+    }
 }

@@ -296,7 +296,10 @@ fn lower_component(name: &str, checked: &CheckedBody, names: &Names) -> Componen
                     accel: get("accel"),
                     jerk: get("jerk"),
                     path,
-                    process: dist_field(&checked.fields, "process"),
+                    process: dist_field(&checked.fields, "process").or_else(|| {
+                        number_in(&checked.fields, checked.kind, "process")
+                            .map(|value| Distribution::Constant { value })
+                    }),
                     fidelity,
                     cycle_from_motion,
                 },
@@ -582,14 +585,9 @@ fn lower_factor(vary: &CheckedVary, model: &Model) -> Option<Factor> {
     let target = match vary.path[1..].iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [field] => FactorTarget::number(model.component(component).kind.keyword(), field)?,
         ["maintenance", p] => FactorTarget::Maintenance(MaintenanceParameter::named(p)?),
-        ["cycle", p] => parameter(DistributionField::Cycle, p),
-        ["setup", p] => parameter(DistributionField::Setup, p),
-        ["interarrival", p] => parameter(DistributionField::Interarrival, p),
-        // The shorthand failure mode is named after its field.
-        ["failure", p] => parameter(DistributionField::Life("failure".into()), p),
-        ["repair", p] => parameter(DistributionField::Repair("failure".into()), p),
-        [mode, "after", p] => parameter(DistributionField::Life(mode.into()), p),
-        [mode, "repair", p] => parameter(DistributionField::Repair(mode.into()), p),
+        // The shorthand failure mode (`failure`, `repair`) is named after its field.
+        [field, p] => parameter(DistributionField::of_component(field)?, p),
+        [mode, field, p] => parameter(DistributionField::of_mode(mode, field)?, p),
         _ => return None,
     };
     Some(Factor {

@@ -372,7 +372,7 @@ fn checks_of_bodies<'a>(
     let node_body = |node: &GraphNode| body(&node.declaration);
     let mut out = Vec::new();
     check_instant_flows(graph, successors, &node_body, &mut out);
-    check_products(db, graph, successors, &node_body, &mut out);
+    check_products(db, graph, successors, body, &mut out);
     check_crews_and_spares(db, graph, &node_body, &mut out);
     check_staffing(db, graph, declarations, body, &mut out);
     out
@@ -422,6 +422,7 @@ fn check_scenarios(
                 }
             }
         }
+        added.extend(scenario_vary_refusals(db, declaration, scenario, &changed));
         let body = |d: &Declaration| match changed.get(&d.name) {
             Some((_, body)) => Some(body),
             None => check_item(db, d.file, d.key.clone()).body.as_ref(),
@@ -433,6 +434,44 @@ fn check_scenarios(
         }
         out.extend(added.into_iter().map(|d| under_scenario(d, declaration, scenario)));
     }
+}
+
+/// E0703 for each `vary` of the scenario's base experiment that would change nothing on a robot
+/// as the scenario makes it ([`check::robot_factor_refusal`]): `vary arm.speed` under a scenario
+/// that gives `arm` a `cycle` runs the same point at every level, as the same `vary` of a robot
+/// written with a `cycle` would, which the experiment's own check refuses. The experiment keeps
+/// only the `vary`s the model accepts, so what is found here is the scenario's doing.
+fn scenario_vary_refusals(
+    db: &dyn Db,
+    declaration: &Declaration,
+    scenario: &CheckedBody,
+    changed: &BTreeMap<String, (Declaration, CheckedBody)>,
+) -> Vec<Diagnostic> {
+    let Some(base) = &scenario.base else { return Vec::new() };
+    let experiment = check_item(db, base.file, base.key.clone());
+    let Some(experiment) = experiment.body.as_ref() else { return Vec::new() };
+    let mut found = Vec::new();
+    for vary in &experiment.varies {
+        let [name, path @ ..] = vary.path.as_slice() else { continue };
+        let Some((_, body)) = changed.get(name) else { continue };
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        let Some(refusal) = check::robot_factor_refusal(name, body, &path) else { continue };
+        let mut diagnostic =
+            Diagnostic::error("E0703", format!("cannot vary `{}`", vary.path.join(".")))
+                .primary(vary.location.clone(), refusal.label)
+                .help(refusal.help);
+        if let Some(cause) = body.fields.get(refusal.cause)
+            && cause.location.file == declaration.file
+            && cause.location.item.as_ref() == Some(&declaration.key)
+        {
+            diagnostic = diagnostic.secondary(
+                cause.location.clone(),
+                format!("`{name}.{}` set by this scenario", refusal.cause),
+            );
+        }
+        found.push(diagnostic);
+    }
+    found
 }
 
 /// A problem found under `scenario`: named with it, and shown at the scenario. When none of its
@@ -484,8 +523,9 @@ fn under_scenario(
 
 /// The declarations a scenario changes, each as the scenario runs it, by name: its checked body
 /// with the scenario's overrides in place of its fields (`press.bearing.repair = …` in the failure
-/// mode `bearing`, `press.costs.repair = …` in the record `costs`). Only components and resources
-/// have fields a scenario may override, as the checker ensures.
+/// mode `bearing`, `press.costs.repair = …` in the record `costs`). Only components, resources
+/// and products have fields a scenario may override, as the checker ensures; a product's
+/// (`P.mass = 10 kg`) is read by the model-wide rules, not by the run.
 pub(crate) fn scenario_bodies(
     db: &dyn Db,
     declarations: &[Declaration],
@@ -502,7 +542,9 @@ pub(crate) fn scenario_bodies(
             let Some(declaration) = declarations.iter().find(|d| {
                 d.name == *item
                     && matches!(d.class, ItemClass::Decl(kind)
-                        if is_component_kind(kind) || kind == DeclKind::Resource)
+                        if is_component_kind(kind)
+                            || kind == DeclKind::Resource
+                            || kind == DeclKind::Product)
             }) else {
                 continue;
             };
@@ -1151,14 +1193,15 @@ fn check_assembly_inputs(
 }
 
 /// Propagates which products can reach each component, then checks robot payloads and assembly inputs.
-fn check_products<'db>(
-    db: &'db dyn Db,
+fn check_products<'a>(
+    db: &dyn Db,
     graph: &ModelGraph,
     successors: &[Vec<usize>],
-    body: &dyn Fn(&GraphNode) -> Option<&'db CheckedBody>,
+    body: &dyn Fn(&Declaration) -> Option<&'a CheckedBody>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let bodies: Vec<Option<&CheckedBody>> = graph.nodes.iter().map(body).collect();
+    let bodies: Vec<Option<&CheckedBody>> =
+        graph.nodes.iter().map(|node| body(&node.declaration)).collect();
     let product_of = |value: &Value| match value {
         Value::Ref(declaration) => Some(declaration.clone()),
         _ => None,
@@ -1253,9 +1296,8 @@ fn check_products<'db>(
             && let Some(payload) = payload_field.value.si()
         {
             for product in arriving[index].values() {
-                let product_body = &check_item(db, product.file, product.key.clone()).body;
-                let Some(mass_field) = product_body.as_ref().and_then(|p| p.fields.get("mass"))
-                else {
+                // The product as the model runs it: a scenario may change its `mass`.
+                let Some(mass_field) = body(product).and_then(|p| p.fields.get("mass")) else {
                     continue;
                 };
                 if let Some(mass) = mass_field.value.si()

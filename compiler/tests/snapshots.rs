@@ -79,3 +79,26 @@ fn a_spacing_range_past_the_length_labels_both() {
          experiment both {{\n    horizon = 1 d\n    vary belt.length in 5 m..20 m\n    vary belt.spacing in 1 m..6 m\n}}\n"
     )));
 }
+
+#[test]
+fn a_point_just_beyond_reach_reads_beyond_it() {
+    // 580.4 mm against a reach of 0.58 m: the label used to round the distance to the
+    // millimetre, "0.580 m from the base", next to "reach is 0.58 m". √5 m keeps three decimals.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}robot arm {{\n    reach = 0.58 m\n    speed = 1 m/s\n    path = [(0 m, 580.4 mm), (0 m, 0 m)]\n}}\n\
+         robot big {{\n    reach = 2 m\n    speed = 1 m/s\n    path = [(1 m, 1 m), (2 m, 1 m)]\n}}\n\
+         flow s -> arm -> big -> done\n"
+    )));
+}
+
+#[test]
+fn a_robot_factor_a_scenario_makes_unused() {
+    // The scenario gives `arm` a `cycle`: `vary arm.speed` would run one point at every level.
+    // This used to be W0206 only, where the same `vary` of a robot written with a `cycle` is
+    // E0703.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}robot arm {{\n    path = [(0 m, 0 m), (1 m, 0 m)]\n    speed = 1 m/s\n}}\nflow s -> arm -> done\n\
+         experiment doe {{\n    horizon = 1 d\n    vary arm.speed in 0.5 m/s..=2 m/s\n}}\n\
+         scenario given : doe {{ arm.cycle = 2 s }}\n"
+    )));
+}

@@ -58,6 +58,8 @@ pub enum FactorTarget {
 #[serde(rename_all = "snake_case")]
 pub enum DistributionField {
     Cycle,
+    /// A robot's process time, added to its motion time.
+    Process,
     Setup,
     Interarrival,
     /// The life of the failure mode with this name.
@@ -253,11 +255,43 @@ impl MaintenanceParameter {
 }
 
 impl DistributionField {
+    /// The distribution field that a component's own field of this `.fab` name is: `cycle`,
+    /// `process`, `setup`, `interarrival`, and `failure` and `repair`, the shorthand failure
+    /// mode's life and repair (the mode named `failure`). `None` for a field that is no law the
+    /// engine samples.
+    pub fn of_component(name: &str) -> Option<DistributionField> {
+        Some(match name {
+            "cycle" => DistributionField::Cycle,
+            "process" => DistributionField::Process,
+            "setup" => DistributionField::Setup,
+            "interarrival" => DistributionField::Interarrival,
+            "failure" => DistributionField::Life("failure".into()),
+            "repair" => DistributionField::Repair("failure".into()),
+            _ => return None,
+        })
+    }
+
+    /// The distribution field that the field of this `.fab` name of the failure mode `mode` is:
+    /// its life (`after`) or its `repair`.
+    pub fn of_mode(mode: &str, name: &str) -> Option<DistributionField> {
+        match name {
+            "after" => Some(DistributionField::Life(mode.into())),
+            "repair" => Some(DistributionField::Repair(mode.into())),
+            _ => None,
+        }
+    }
+
+    /// Whether the field belongs to a failure mode.
+    pub fn is_of_mode(&self) -> bool {
+        matches!(self, DistributionField::Life(_) | DistributionField::Repair(_))
+    }
+
     /// The field as a `vary` path writes it after the component: `cycle`, `failure` (the
     /// shorthand failure mode's life), `wear.after`, `wear.repair`.
     pub fn path(&self) -> String {
         match self {
             DistributionField::Cycle => "cycle".into(),
+            DistributionField::Process => "process".into(),
             DistributionField::Setup => "setup".into(),
             DistributionField::Interarrival => "interarrival".into(),
             DistributionField::Life(mode) if mode == "failure" => "failure".into(),
@@ -270,6 +304,7 @@ impl DistributionField {
     pub(crate) fn describe(&self) -> String {
         match self {
             DistributionField::Cycle => "cycle time".into(),
+            DistributionField::Process => "process time".into(),
             DistributionField::Setup => "setup time".into(),
             DistributionField::Interarrival => "interarrival time".into(),
             DistributionField::Life(mode) => format!("failure mode `{mode}` with a time law"),
@@ -290,7 +325,12 @@ pub(crate) fn distribution_mut<'a>(
 ) -> Option<&'a mut Distribution> {
     let station = match kind {
         ComponentKind::Station(station) => Some(station),
-        ComponentKind::Robot(robot) => Some(&mut robot.station),
+        ComponentKind::Robot(robot) => {
+            if *field == DistributionField::Process {
+                return robot.motion.process.as_mut();
+            }
+            Some(&mut robot.station)
+        }
         ComponentKind::Source(source) => {
             return match (&mut source.arrivals, field) {
                 (Arrivals::Interarrival(d), DistributionField::Interarrival) => Some(d),
@@ -302,7 +342,7 @@ pub(crate) fn distribution_mut<'a>(
     match field {
         DistributionField::Cycle => Some(&mut station.cycle),
         DistributionField::Setup => station.setup.as_mut(),
-        DistributionField::Interarrival => None,
+        DistributionField::Interarrival | DistributionField::Process => None,
         DistributionField::Life(mode) => {
             station.failures.iter_mut().find(|m| &m.name == mode).and_then(|m| match &mut m.law {
                 FailureLaw::Time { life, .. } => Some(life),

@@ -391,6 +391,43 @@ pub struct Motion {
     pub cycle_from_motion: bool,
 }
 
+impl Motion {
+    /// The motion time of one cycle along the path, s: straight segments from each point to the
+    /// next and from the last back to the first (a cycle that repeats starts where the last one
+    /// began), each rest to rest under the limits the robot states. With `speed` and `accel`, a
+    /// trapezoidal velocity profile (d/v + v/a, or 2·√(d/a) for a move too short to reach full
+    /// speed); with `speed` alone, instant acceleration (d/v); with `accel` alone, no top speed
+    /// (a triangle, 2·√(d/a)). The checker refuses a path with neither limit and a limit that is
+    /// not positive, so the last arm is never reached from a source; it reads this time too, to
+    /// refuse a cycle longer than the longest run.
+    pub fn motion_seconds(&self) -> f64 {
+        let positive = |limit: Option<f64>| limit.filter(|x| *x > 0.0);
+        let move_seconds: fn(f64, f64, f64) -> f64 =
+            match (positive(self.speed), positive(self.accel)) {
+                (Some(_), Some(_)) => {
+                    |d, v, a| if d >= v * v / a { d / v + v / a } else { 2.0 * (d / a).sqrt() }
+                }
+                (Some(_), None) => |d, v, _| d / v,
+                (None, Some(_)) => |d, _, a| 2.0 * (d / a).sqrt(),
+                (None, None) => return 0.0,
+            };
+        let (v, a) = (self.speed.unwrap_or(0.0), self.accel.unwrap_or(0.0));
+        let path = &self.path;
+        let next = path.iter().cycle().skip(1);
+        path.iter()
+            .zip(next)
+            .map(|(from, to)| {
+                let (dx, dy) = (to[0] - from[0], to[1] - from[1]);
+                // `hypot` only where the squares overflow: the same bits as before elsewhere.
+                let distance = (dx * dx + dy * dy).sqrt();
+                let distance =
+                    if distance.is_finite() { distance } else { libm::hypot(dx, dy) };
+                move_seconds(distance, v, a)
+            })
+            .sum()
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Fidelity {

@@ -22,8 +22,10 @@ pub struct FieldDecl {
     /// The value must be greater than zero: a conveyor of no length or speed, a robot with no
     /// speed, a run of no time.
     pub positive: bool,
-    /// The value is a length of simulated time the clock must count to (the horizon): shorter
-    /// than the longest run the runtime's clock holds.
+    /// The value is a length of simulated time the clock must count to: shorter than the longest
+    /// run the runtime's clock holds. For the horizon, the value itself; for a cycle (a
+    /// distribution), its mean, the ideal cycle that OEE counts: a cycle that long ends in no
+    /// run, and the clock, which stops counting there, would credit more work than was done.
     pub run_length: bool,
     /// The value names a CSV file of release times (a source's `schedule`), read where it is
     /// written: the field's value is the times.
@@ -41,7 +43,8 @@ impl FieldDecl {
         FieldDecl { positive: true, ..self }
     }
 
-    /// This field, a length of simulated time the clock must count to.
+    /// This field, a length of simulated time the clock must count to (a distribution: its
+    /// mean).
     const fn run_length(self) -> FieldDecl {
         FieldDecl { run_length: true, ..self }
     }
@@ -562,7 +565,8 @@ pub const KINDS: &[KindDecl] = &[
             DIST_DURATION,
             REQUIRED,
             "Processing time of one part."
-        )],
+        )
+        .run_length()],
         nested: &[FAILURE],
         free_fields: false,
         directional: false,
@@ -635,8 +639,16 @@ pub const KINDS: &[KindDecl] = &[
                 DIST_DURATION,
                 OPTIONAL,
                 "Processing time of one part, when not derived from motion."
-            ),
-            field("process", DIST_DURATION, OPTIONAL, "Process time added to the motion time."),
+            )
+            .run_length(),
+            field(
+                "process",
+                DIST_DURATION,
+                default_number(0.0),
+                "Process time (gripping, welding) added to the motion time of each cycle; \
+                 without it the cycle is the motion alone."
+            )
+            .run_length(),
             field("reach", LENGTH, OPTIONAL, "Maximum reach from the robot's base."),
             field("payload", ValueType::Quantity(Dimension::MASS), OPTIONAL, "Maximum payload."),
             field(

@@ -75,6 +75,20 @@ pub enum ValueType {
     Any,
 }
 
+impl ValueType {
+    /// Whether a value of this type may be a law that the engine samples: a distribution, alone,
+    /// aged by a clock, or as one alternative (`failure` takes a law of time or a count of
+    /// cycles). Input uncertainty and `vary` look for inputs in these fields.
+    pub fn is_law(&self) -> bool {
+        match self {
+            ValueType::Dist(_) => true,
+            ValueType::Clocked { value, .. } => value.is_law(),
+            ValueType::OneOf(alternatives) => alternatives.iter().any(ValueType::is_law),
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for ValueType {
     /// The type as the docs and hover show it, e.g. `Dist<Duration>`, `Int ≥ 0 | unlimited`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

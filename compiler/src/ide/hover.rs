@@ -280,7 +280,8 @@ fn presence(presence: Presence, ty: &ValueType) -> String {
         Presence::Default(catalog::DefaultValue::Word(word)) => format!("default `{word}`"),
         Presence::Default(catalog::DefaultValue::Bool(b)) => format!("default `{b}`"),
         Presence::Default(catalog::DefaultValue::Number(v)) => match ty {
-            ValueType::Quantity(dim) if !dim.is_dimensionless() => {
+            // `process`'s 0 s: a distribution's default is a constant of its dimension.
+            ValueType::Quantity(dim) | ValueType::Dist(dim) if !dim.is_dimensionless() => {
                 format!("default {}", text::quantity(v, *dim, None))
             }
             _ => format!("default {}", text::number(v, 6)),

@@ -444,11 +444,14 @@ impl StationNode {
                     .process
                     .clone()
                     .unwrap_or(fab_stdlib::dist::Distribution::Constant { value: 0.0 });
-                (process, motion_seconds(motion))
+                (process, motion.motion_seconds())
             }
             _ => (station.cycle.clone(), 0.0),
         };
-        let ideal_cycle = cycle.mean() + cycle_offset;
+        // The clock counts no span longer than the longest run (`time::ns`), and neither does
+        // the ideal cycle, so that work credited never exceeds the time it took. The checker
+        // refuses such a cycle where it is written; a study's point may still reach one.
+        let ideal_cycle = (cycle.mean() + cycle_offset).min(crate::time::longest_run_s());
         let cycle = cycle.sampler();
         let parallel = station.parallel.max(1);
         let empty = Part { created: 0, entered: 0, product: ANY, target: ANY };
@@ -782,35 +785,6 @@ impl StationNode {
     fn idle_server(&self) -> Option<usize> {
         self.servers.iter().position(|s| s.state == ServerState::Idle)
     }
-}
-
-/// The motion time of one cycle along a robot's path, s: straight segments from each point to the
-/// next and from the last back to the first (a cycle that repeats starts where the last one began),
-/// each rest to rest under the limits the robot states. With `speed` and `accel`, a trapezoidal velocity profile (d/v + v/a, or
-/// 2·√(d/a) for a move too short to reach full speed); with `speed` alone, instant acceleration
-/// (d/v); with `accel` alone, no top speed (a triangle, 2·√(d/a)). The checker refuses a path with
-/// neither limit and a limit that is not positive, so the last arm is never reached from a source.
-fn motion_seconds(motion: &Motion) -> f64 {
-    let positive = |limit: Option<f64>| limit.filter(|x| *x > 0.0);
-    let move_seconds: fn(f64, f64, f64) -> f64 =
-        match (positive(motion.speed), positive(motion.accel)) {
-            (Some(_), Some(_)) => {
-                |d, v, a| if d >= v * v / a { d / v + v / a } else { 2.0 * (d / a).sqrt() }
-            }
-            (Some(_), None) => |d, v, _| d / v,
-            (None, Some(_)) => |d, _, a| 2.0 * (d / a).sqrt(),
-            (None, None) => return 0.0,
-        };
-    let (v, a) = (motion.speed.unwrap_or(0.0), motion.accel.unwrap_or(0.0));
-    let path = &motion.path;
-    let next = path.iter().cycle().skip(1);
-    path.iter()
-        .zip(next)
-        .map(|(from, to)| {
-            let (dx, dy) = (to[0] - from[0], to[1] - from[1]);
-            move_seconds((dx * dx + dy * dy).sqrt(), v, a)
-        })
-        .sum()
 }
 
 /// Whether a server can take all it `needs` now: as many free units of each resource as the
