@@ -430,8 +430,10 @@ pub fn run_input_uncertainty(
         return bad(format!(
             "input uncertainty needs inputs made from data, and this model has none: write a \
              distribution as `fit(\"data.csv\", column = …)` or `empirical(…)` to propagate the \
-             uncertainty of its data (experiment `{name}`; a scenario that replaces every such \
-             distribution leaves none)"
+             uncertainty of its data, as a cycle, a robot's process, a setup, an interarrival \
+             time, a failure's life or a repair (experiment `{name}`; a fit elsewhere, such as a \
+             maintenance duration, is no input; a scenario that replaces every such distribution \
+             leaves none)"
         ));
     }
     if macro_replications < 2 {
