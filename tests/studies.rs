@@ -830,9 +830,13 @@ fn a_robot_s_motion_limits_are_factors() {
     // A robot's `process` is a factor too, a distribution like a station's `cycle`: each point is
     // the model with that process written. `vary arm.cycle` on this robot, whose cycle is its
     // process plus its motion, is refused: it used to be accepted and to change nothing.
-    let process = model("1 m/s", "2 m/s^2", "    levels = 2
+    let process = model(
+        "1 m/s",
+        "2 m/s^2",
+        "    levels = 2
     vary arm.process.mean in 1 s..=4 s
-");
+",
+    );
     let d = run_json(&[&write_temp("robot_process.fab", &process)]);
     let points = d["points"].as_array().unwrap();
     for (point, written) in points.iter().zip(["process = 1 s", "process = 4 s"]) {
@@ -840,12 +844,17 @@ fn a_robot_s_motion_limits_are_factors() {
         let plain = run_json(&[&write_temp("robot_process_plain.fab", &text)]);
         assert_eq!(lead_times(point), values(&plain["kpis"]["lead_time_s"]), "{written}");
     }
-    let cycle = model("1 m/s", "2 m/s^2", "    vary arm.cycle.mean in 1 s..=4 s
-");
+    let cycle = model(
+        "1 m/s",
+        "2 m/s^2",
+        "    vary arm.cycle.mean in 1 s..=4 s
+",
+    );
     let output = fab(&["check", &write_temp("robot_vary_cycle.fab", &cycle)]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("`arm` has no `cycle`: its cycle is its `process` plus its motion"),
+        stderr(&output)
+            .contains("`arm` has no `cycle`: its cycle is its `process` plus its motion"),
         "{}",
         stderr(&output)
     );

@@ -150,7 +150,11 @@ impl<'a> Ctx<'a> {
         if field.run_length
             && let Value::Dist(DistValue { dist: Some(law), .. }) = &value
         {
-            let is = if matches!(law, dist::Distribution::Constant { .. }) { "is" } else { "has a mean" };
+            let is = if matches!(law, dist::Distribution::Constant { .. }) {
+                "is"
+            } else {
+                "has a mean"
+            };
             return self.within_longest_run(law.mean(), expr.span, what, is).unwrap_or(value);
         }
         let Value::Number(Quantity { si: Some(v), .. }) = &value else { return value };

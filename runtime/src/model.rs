@@ -420,8 +420,7 @@ impl Motion {
                 let (dx, dy) = (to[0] - from[0], to[1] - from[1]);
                 // `hypot` only where the squares overflow: the same bits as before elsewhere.
                 let distance = (dx * dx + dy * dy).sqrt();
-                let distance =
-                    if distance.is_finite() { distance } else { libm::hypot(dx, dy) };
+                let distance = if distance.is_finite() { distance } else { libm::hypot(dx, dy) };
                 move_seconds(distance, v, a)
             })
             .sum()
