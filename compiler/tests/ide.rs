@@ -161,6 +161,18 @@ fn hover_in_a_scenario_path_shows_the_overridden_field() {
 }
 
 #[test]
+fn hover_on_a_robot_s_process_shows_its_default() {
+    // `process` is optional, 0 s when omitted: the catalog declares it, hover shows it in the
+    // unit of its distribution's dimension.
+    let text = "source s { interarrival = 1 min }\nrobot arm {\n    speed = 1 m/s\n    \
+                path = [(0 m, 0 m), (1 m, 0 m)]\n    process = 2 s\n}\nsink done\n\
+                flow s -> arm -> done\n";
+    let (word, markdown) = hover_at(&at(text, "proc|ess = 2 s"));
+    assert_eq!(word, "process");
+    assert!(markdown.contains("field of `robot` · default 0 s"), "{markdown}");
+}
+
+#[test]
 fn no_hover_on_space_comments_or_past_the_end() {
     let f = fixture(&at(BODY_SHOP, "// minimum| pitch"));
     assert_eq!(hover::hover(&f.db, f.file, f.offset), None);
