@@ -470,9 +470,63 @@ fn number(value: f64) -> String {
     format!("{value:.decimals$}")
 }
 
+/// Advance widths of the printable ASCII characters, `' '` to `'~'`, in thousandths of an em: for
+/// each, the wider of DejaVu Sans (the usual `sans-serif` on Linux) and Helvetica (whose widths
+/// Arial and Liberation Sans share: the usual one elsewhere), rounded up.
+const REGULAR_WIDTHS: [u16; 95] = [
+    318, 401, 460, 838, 637, 951, 780, 275, 391, 391, 500, 838, 318, 361, 318, 337, 637, 637, 637,
+    637, 637, 637, 637, 637, 637, 637, 337, 337, 838, 838, 838, 556, 1015, 685, 687, 722, 771, 667,
+    611, 778, 752, 295, 500, 667, 558, 863, 749, 788, 667, 788, 722, 667, 611, 732, 685, 989, 686,
+    667, 686, 391, 337, 391, 838, 556, 500, 613, 635, 550, 635, 616, 353, 635, 634, 278, 278, 580,
+    278, 975, 634, 612, 635, 635, 412, 521, 393, 634, 592, 818, 592, 592, 525, 637, 337, 637, 838,
+];
+
+/// [`REGULAR_WIDTHS`] of the bold faces (DejaVu Sans Bold, Helvetica Bold).
+const BOLD_WIDTHS: [u16; 95] = [
+    349, 457, 521, 838, 696, 1002, 873, 307, 458, 458, 523, 838, 380, 416, 380, 366, 696, 696, 696,
+    696, 696, 696, 696, 696, 696, 696, 400, 400, 838, 838, 838, 611, 1000, 774, 763, 734, 831, 684,
+    684, 821, 837, 373, 556, 775, 638, 996, 837, 851, 733, 851, 771, 721, 683, 813, 774, 1104, 771,
+    725, 726, 458, 366, 458, 838, 556, 500, 675, 716, 593, 716, 679, 436, 716, 712, 343, 343, 666,
+    343, 1042, 712, 688, 716, 716, 494, 596, 479, 712, 652, 924, 646, 652, 583, 712, 366, 712, 838,
+];
+
+/// The width in px of `text` drawn at `size` px in the charts' `sans-serif`, bold or not: at
+/// least what the usual faces take ([`REGULAR_WIDTHS`], [`BOLD_WIDTHS`]), a character outside
+/// ASCII counted as 1.2 em. Charts size their margins with it, so that no label runs off the
+/// canvas: a fixed number of pixels per character cut `WWWW…` and bold names.
+pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> f64 {
+    let widths = if bold { &BOLD_WIDTHS } else { &REGULAR_WIDTHS };
+    let thousandths: u32 = text
+        .chars()
+        .map(|c| match c {
+            ' '..='~' => u32::from(widths[c as usize - ' ' as usize]),
+            _ => 1200,
+        })
+        .sum();
+    size * f64::from(thousandths) / 1000.0
+}
+
+/// `text` as [`text_width`] fits it into `width` px at `size` px: whole, or cut with an ellipsis.
+pub(crate) fn fit(text: &str, width: f64, size: f64, bold: bool) -> String {
+    if text_width(text, size, bold) <= width {
+        return text.to_string();
+    }
+    let mut short = String::new();
+    for c in text.chars() {
+        short.push(c);
+        if text_width(&short, size, bold) + text_width("…", size, bold) > width {
+            short.pop();
+            break;
+        }
+    }
+    short.push('…');
+    short
+}
+
 /// Opens an SVG document of `width` × `height` px, as every chart of fab starts: the root element,
 /// the title (also drawn as the heading), a white background and, unless empty, a grey subtitle.
-/// The caller draws the rest and closes it with `</svg>`.
+/// The heading and the subtitle are cut to the canvas ([`fit`]); the `<title>` keeps the whole
+/// title. The caller draws the rest and closes it with `</svg>`.
 pub(crate) fn open_document(
     svg: &mut String,
     width: f64,
@@ -486,14 +540,18 @@ pub(crate) fn open_document(
     );
     let _ = writeln!(svg, "<title>{}</title>", escape(title));
     let _ = writeln!(svg, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
+    let room = width - 2.0 * 16.0;
     let _ = writeln!(
         svg,
         r#"<text x="16" y="24" font-size="16" font-weight="bold">{}</text>"#,
-        escape(title)
+        escape(&fit(title, room, 16.0, true))
     );
     if !subtitle.is_empty() {
-        let _ =
-            writeln!(svg, r##"<text x="16" y="44" fill="#444444">{}</text>"##, escape(subtitle));
+        let _ = writeln!(
+            svg,
+            r##"<text x="16" y="44" fill="#444444">{}</text>"##,
+            escape(&fit(subtitle, room, 12.0, false))
+        );
     }
 }
 
@@ -568,9 +626,96 @@ pub fn well_formed_svg(svg: &str) -> Vec<String> {
     seen
 }
 
+/// For tests of charts: where each `<text>` of `svg` lies, as [`text_width`] measures it, with
+/// its anchor and the document's 12 px unless it says otherwise: `(left, top, right, bottom,
+/// text)`, from the baseline up 0.8 em and down 0.25 em.
+#[cfg(test)]
+pub(crate) fn text_boxes(svg: &str) -> Vec<(f64, f64, f64, f64, String)> {
+    let attribute = |tag: &str, name: &str| {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..start + tag[start..].find('"')?].to_string())
+    };
+    let mut boxes = Vec::new();
+    for piece in svg.split("<text").skip(1) {
+        let (tag, rest) = piece.split_once('>').expect("a closed tag");
+        let content = &rest[..rest.find("</text>").expect("</text>")];
+        let text =
+            [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&amp;", "&")]
+                .iter()
+                .fold(content.to_string(), |text, (entity, c)| text.replace(entity, c));
+        let number = |name: &str| attribute(tag, name).and_then(|v| v.parse::<f64>().ok());
+        let size = number("font-size").unwrap_or(12.0);
+        let bold = attribute(tag, "font-weight").as_deref() == Some("bold");
+        let width = text_width(&text, size, bold);
+        let (x, y) = (number("x").expect("x"), number("y").expect("y"));
+        let left = match attribute(tag, "text-anchor").as_deref() {
+            Some("middle") => x - width / 2.0,
+            Some("end") => x - width,
+            _ => x,
+        };
+        boxes.push((left, y - 0.8 * size, left + width, y + 0.25 * size, text));
+    }
+    boxes
+}
+
+/// For tests of charts: asserts that every `<text>` of `svg` lies on its `width` × `height`
+/// canvas and that no two overlap ([`text_boxes`]).
+#[cfg(test)]
+pub(crate) fn assert_text_fits(svg: &str, width: f64, height: f64) {
+    let boxes = text_boxes(svg);
+    for (left, top, right, bottom, text) in &boxes {
+        assert!(
+            *left >= 0.0 && *right <= width && *top >= 0.0 && *bottom <= height,
+            "{text:?} spans {left:.1}–{right:.1} × {top:.1}–{bottom:.1}, off the {width} × {height} canvas"
+        );
+    }
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart = a.2 <= b.0 || b.2 <= a.0 || a.3 <= b.1 || b.3 <= a.1;
+            assert!(apart, "{:?} and {:?} overlap", a.4, b.4);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_widths_are_at_least_those_of_the_usual_faces() {
+        // Advance widths of DejaVu Sans and DejaVu Sans Bold (from the fonts' `hmtx` tables, in
+        // thousandths of an em) and of Helvetica (its AFM): the widest of the usual `sans-serif` faces.
+        for (text, bold, thousandths) in [
+            ("W", false, 989.0),
+            ("W", true, 1103.0),
+            ("m", false, 974.0),
+            ("m", true, 1042.0),
+            ("M", true, 995.0),
+            ("a", true, 675.0),
+            ("_", false, 556.0),
+            ("@", false, 1015.0),
+            ("0", true, 696.0),
+        ] {
+            assert!(text_width(text, 1000.0, bold) >= thousandths, "{text} bold {bold}");
+        }
+        assert_eq!(text_width("ab", 1000.0, false), 613.0 + 635.0);
+        assert!(text_width("é", 12.0, true) > text_width("W", 12.0, true));
+        let cut = fit(&"W".repeat(40), 200.0, 12.0, true);
+        assert!(cut.ends_with('…') && text_width(&cut, 12.0, true) <= 200.0, "{cut}");
+        assert_eq!(fit("weld", 200.0, 12.0, true), "weld");
+    }
+
+    #[test]
+    fn a_long_title_is_cut_to_the_canvas() {
+        let mut chart = Chart::new("W".repeat(80));
+        chart.subtitle = "M".repeat(80);
+        let svg = chart.svg();
+        let boxes = text_boxes(&svg);
+        let cut: Vec<_> = boxes.iter().filter(|b| b.4.ends_with('…')).collect();
+        assert_eq!(cut.len(), 2, "{boxes:?}");
+        assert!(cut.iter().all(|b| b.0 >= 16.0 && b.2 <= 720.0 - 16.0), "{cut:?}");
+        assert!(svg.contains(&format!("<title>{}</title>", "W".repeat(80))), "the title is whole");
+    }
 
     #[test]
     fn ticks_are_round_numbers() {

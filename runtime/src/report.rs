@@ -1,24 +1,29 @@
 //! Reports drawn from a results document: CSV tables for spreadsheets and an SVG chart of
 //! station states.
 //!
-//! Every function here is pure: it takes a [`Results`] and returns the text of one file; the
-//! command line decides where to write it. Output is deterministic: rows and columns follow model
-//! order and declaration order, never a hash, and numbers are printed with fixed precision.
+//! Every function here is pure: it takes a [`Results`] (or a [`Comparison`]) and returns the text
+//! of one file; the command line decides where to write it. Output is deterministic: rows and
+//! columns follow model order and declaration order, never a hash, and every number is written
+//! the same way every time (below).
 //!
 //! CSV follows RFC 4180: a header row, CRLF line ends, and fields quoted (with doubled quotes)
 //! when they contain a comma, a quote or a line break. Numbers are written in full: the shortest
-//! decimal that reads back as the same `f64`, as in the JSON results document, without an
-//! exponent (`0.0000013889`); a missing or non-finite value is an empty field. Chart labels are
-//! rounded to six decimals.
+//! decimal that reads back as the same `f64` (the value the JSON results document holds), always
+//! without an exponent (`0.0000013889`, where the JSON may write `1.3889e-6`); a missing or
+//! non-finite value is an empty field. Chart labels are rounded to six decimals.
+//!
+//! Chart text is sized with [`crate::chart::text_width`], an upper bound of the usual sans-serif
+//! faces, so that margins hold their labels and a label too long is cut with an ellipsis, never
+//! by the canvas's edge.
 //!
 //! The chart is a stacked horizontal bar per station, in the Okabe–Ito palette, which stays
 //! distinguishable with the common forms of colour blindness.
 
 use std::fmt::Write;
 
-use crate::chart::{escape, open_document, shorten};
+use crate::chart::{escape, fit, open_document, text_width};
+use crate::experiment::Comparison;
 use crate::results::{Kpis, LineResults, Results, Stat, StationResults};
-use crate::stats;
 
 /// One row per station, in model order: the mean share of each state, OEE, failures,
 /// completions, the bottleneck share, the half-widths of the state shares, then the maintenance
@@ -84,33 +89,37 @@ pub fn replications_csv(r: &Results) -> String {
     csv.text
 }
 
-/// Compares a scenario with a base run of the same experiment, KPI by KPI and sink by sink:
-/// both means, the mean paired difference `other − base` and its half-width at the base's
-/// confidence, over the replications both ran ([`stats::paired`]). Where either side has no
-/// values, the difference fields are empty.
-pub fn comparison_csv(base: &Results, other: &Results) -> String {
-    let mut rows: Vec<(String, &Stat, Option<&Stat>)> = kpi_columns(&base.kpis)
-        .into_iter()
-        .zip(kpi_columns(&other.kpis))
-        .map(|((name, a), (_, b))| (name.to_string(), a, Some(b)))
-        .collect();
-    rows.extend(base.sinks.iter().map(|(name, sink)| {
-        (format!("sink:{name}"), &sink.count, other.sinks.get(name).map(|s| &s.count))
-    }));
-
+/// A comparison (`fab run --compare A,B`) as a table: one row per indicator, in the order of
+/// `comparison.json`, with A's and B's means and half-widths (over the paired replications, at
+/// A's confidence), the mean paired difference B − A with its half-width, and whether its
+/// interval excludes zero (`true` or `false`; never with one replication).
+pub fn comparison_csv(c: &Comparison) -> String {
     let mut csv = Csv::default();
-    csv.row(["statistic", "base", "other", "difference", "half_width"].map(String::from));
-    for (name, a, b) in rows {
-        let mut row = vec![name, number(a.mean), b.map_or(String::new(), |b| number(b.mean))];
-        match b.filter(|b| !a.values.is_empty() && !b.values.is_empty()) {
-            Some(b) => {
-                let diff = stats::paired(&a.values, &b.values, base.confidence);
-                row.push(number(diff.mean_diff));
-                row.push(number(diff.half_width));
-            }
-            None => row.extend([String::new(), String::new()]),
-        }
-        csv.row(row);
+    csv.row(
+        [
+            "indicator",
+            "a_mean",
+            "a_half_width",
+            "b_mean",
+            "b_half_width",
+            "mean_diff",
+            "half_width",
+            "significant",
+        ]
+        .map(String::from),
+    );
+    for (name, x) in c.indicators.iter() {
+        let d = &x.difference;
+        csv.row([
+            name.to_string(),
+            number(x.a.mean),
+            number(x.a.half_width),
+            number(x.b.mean),
+            number(x.b.half_width),
+            number(d.mean_diff),
+            number(d.half_width),
+            d.is_significant().to_string(),
+        ]);
     }
     csv.text
 }
@@ -123,17 +132,31 @@ pub fn stations_svg(r: &Results) -> String {
     const BAR: f64 = 18.0;
     const TOP: f64 = 64.0;
     const RIGHT: f64 = 96.0;
-    const MAX_LABEL: usize = 32;
+    /// The margin left of the labels, and between a label and its bar.
+    const MARGIN: f64 = 16.0;
+    const GAP: f64 = 8.0;
+    /// The bars start here at the most: a longer label is cut.
+    const MOST_PLOT_X: f64 = 280.0;
+    const FONT: f64 = 12.0;
 
-    let labels: Vec<String> = r.stations.iter().map(|(name, _)| shorten(name, MAX_LABEL)).collect();
-    let longest = labels.iter().map(|label| label.chars().count()).max().unwrap_or(0);
-    let plot_x = (16.0 + 7.0 * longest as f64).clamp(80.0, 260.0);
+    let bottleneck = r.bottleneck();
+    // Each label as wide as it is drawn (the bottleneck's in bold), cut to the widest margin.
+    let labels: Vec<(String, bool)> = r
+        .stations
+        .iter()
+        .map(|(name, _)| {
+            let bold = bottleneck == Some(name);
+            (fit(name, MOST_PLOT_X - MARGIN - GAP, FONT, bold), bold)
+        })
+        .collect();
+    let widest =
+        labels.iter().map(|(label, bold)| text_width(label, FONT, *bold)).fold(0.0, f64::max);
+    let plot_x = (MARGIN + widest + GAP).clamp(80.0, MOST_PLOT_X);
     let plot_width = WIDTH - plot_x - RIGHT;
     let rows = r.stations.len();
     let axis_y = TOP + ROW * rows as f64 + 4.0;
     let legend_y = axis_y + 34.0;
     let height = legend_y + 28.0;
-    let bottleneck = r.bottleneck();
 
     let mut svg = String::new();
     let title = match &r.scenario {
@@ -147,14 +170,18 @@ pub fn stations_svg(r: &Results) -> String {
     );
     if let Some(name) = bottleneck {
         let share = r.stations.get(name).map_or(0.0, |s| s.bottleneck.mean);
-        // Cut as the row labels are, so that a long name stays on the canvas.
-        let name = shorten(name, MAX_LABEL);
-        let _ = write!(subtitle, "; bottleneck: {} ({:.1} % of time)", name, 100.0 * share);
+        let share = format!(" ({:.1} % of time)", 100.0 * share);
+        subtitle.push_str("; bottleneck: ");
+        // The name cut so that the whole line, share included, stays on the canvas.
+        let room = WIDTH - 2.0 * MARGIN - text_width(&subtitle, FONT, false);
+        let name = fit(name, room - text_width(&share, FONT, false), FONT, false);
+        subtitle.push_str(&name);
+        subtitle.push_str(&share);
     }
     open_document(&mut svg, WIDTH, height, &title, &subtitle);
 
-    // Grid and axis.
-    for tick in 0..=4 {
+    // Grid and axis, unless there is no bar to read against them.
+    for tick in (0..=4).filter(|_| rows > 0) {
         let x = plot_x + plot_width * f64::from(tick) / 4.0;
         let _ = writeln!(
             svg,
@@ -169,9 +196,11 @@ pub fn stations_svg(r: &Results) -> String {
         );
     }
 
-    for (row, ((name, station), label)) in r.stations.iter().zip(&labels).enumerate() {
+    for (row, ((name, station), (label, is_bottleneck))) in
+        r.stations.iter().zip(&labels).enumerate()
+    {
         let y = TOP + ROW * row as f64;
-        let is_bottleneck = bottleneck == Some(name);
+        let is_bottleneck = *is_bottleneck;
         let weight = if is_bottleneck { r#" font-weight="bold""# } else { "" };
         let _ = writeln!(
             svg,
@@ -229,7 +258,7 @@ pub fn stations_svg(r: &Results) -> String {
         }
     }
     if rows == 0 {
-        let _ = writeln!(svg, r#"<text x="{plot_x:.2}" y="{:.2}">no stations</text>"#, TOP + 14.0);
+        let _ = writeln!(svg, r#"<text x="{MARGIN:.2}" y="{:.2}">no stations</text>"#, TOP + 14.0);
     }
 
     // Legend.
@@ -391,8 +420,12 @@ pub fn sensitivity_svg(r: &crate::designed::SensitivityResults) -> String {
     if hi - lo <= 0.0 {
         hi = lo + 1.0;
     }
-    let longest = rows.iter().map(|(l, ..)| l.chars().count()).max().unwrap_or(0);
-    let plot_x = (16.0 + 7.0 * longest as f64).clamp(80.0, 300.0);
+    // Labels as wide as they are drawn, cut to the widest margin, as on the station chart.
+    for (label, ..) in &mut rows {
+        *label = fit(label, 300.0 - 24.0, 12.0, false);
+    }
+    let widest = rows.iter().map(|(l, ..)| text_width(l, 12.0, false)).fold(0.0, f64::max);
+    let plot_x = (24.0 + widest).clamp(80.0, 300.0);
     let plot_width = WIDTH - plot_x - RIGHT;
     let x = |v: f64| plot_x + plot_width * (v - lo) / (hi - lo);
     let axis_y = TOP + ROW * rows.len() as f64;
@@ -708,16 +741,27 @@ mod tests {
     }
 
     #[test]
-    fn comparison_csv_pairs_replications() {
+    fn comparison_csv_has_a_row_per_indicator_of_the_comparison() {
         let base = results();
         let mut other = results();
-        other.kpis.throughput_per_hour = stat(&[60.0, 60.5]);
+        other.kpis.throughput_per_hour = stat(&[60.0, 59.5]);
         other.finish();
-        let rows = parse_csv(&comparison_csv(&base, &other));
-        assert_eq!(rows.len(), 1 + 8 + 1);
-        assert_eq!(rows[1][..4], ["throughput_per_hour", "58.75", "60.25", "1.5"]);
-        // cost has no values on either side: nothing to pair.
-        assert_eq!(rows[7][3], "");
+        let c = crate::experiment::compare(&base, &other);
+        let rows = parse_csv(&comparison_csv(&c));
+        assert_eq!(rows.len(), 1 + c.indicators.iter().count());
+        assert_eq!(rows[0][0], "indicator");
+        assert!(rows.iter().all(|row| row.len() == 8), "{rows:?}");
+        let names: Vec<&str> = rows[1..].iter().map(|row| row[0].as_str()).collect();
+        let indicators: Vec<&str> = c.indicators.iter().map(|(name, _)| name).collect();
+        assert_eq!(names, indicators, "the indicators of comparison.json, in its order");
+        // 59 and 58.5 against 60 and 59.5: each pair differs by 1, an interval of width 0.
+        let throughput = rows.iter().find(|row| row[0] == "throughput_per_hour").unwrap();
+        let a = &base.kpis.throughput_per_hour;
+        assert_eq!([&throughput[1], &throughput[3]], ["58.75", "59.75"]);
+        assert_eq!(throughput[2].parse::<f64>(), Ok(a.half_width));
+        assert_eq!(throughput[5..], ["1", "0", "true"]);
+        let wip = rows.iter().find(|row| row[0] == "wip").unwrap();
+        assert_eq!(wip[5..], ["0", "0", "false"], "no difference is not significant");
     }
 
     #[test]
@@ -755,10 +799,19 @@ mod tests {
         assert_eq!(svg, stations_svg(&r), "deterministic");
     }
 
+    /// The canvas of a chart: the root's width and height.
+    fn canvas(svg: &str) -> (f64, f64) {
+        let number = |name: &str| {
+            let start = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            svg[start..start + svg[start..].find('"').unwrap()].parse::<f64>().unwrap()
+        };
+        (number("width"), number("height"))
+    }
+
     #[test]
-    fn a_long_bottleneck_name_is_cut_in_the_subtitle_as_in_its_row() {
+    fn a_long_bottleneck_name_is_cut_in_the_subtitle_to_the_canvas() {
         let mut r = results();
-        let long = "weld_cell_of_the_second_body_side_line_left_hand".to_string();
+        let long = "weld_cell_of_the_second_body_side_line_left_hand_and_some_more".to_string();
         r.stations.0[1].0 = long.clone();
         r.bottlenecks[0].station = long.clone();
         let svg = stations_svg(&r);
@@ -767,8 +820,33 @@ mod tests {
             !svg.contains(&format!("bottleneck: {long}")),
             "the whole name runs off the canvas"
         );
-        let cut = crate::chart::shorten(&long, 32);
-        assert!(svg.contains(&format!("bottleneck: {cut} (")), "{svg}");
+        assert!(svg.contains("bottleneck: weld_cell_of_the"), "{svg}");
+        assert!(svg.contains("… (80.0 % of time)</text>"), "the share stays: {svg}");
+        let (width, height) = canvas(&svg);
+        crate::chart::assert_text_fits(&svg, width, height);
+    }
+
+    /// Every label, bold or not, and the subtitle lie on the canvas, whatever the names: the
+    /// margin was 7 px a character, too little for `W`, `M` or bold text, which ran off the left
+    /// edge, and the subtitle ran off the right one.
+    #[test]
+    fn wide_station_names_stay_on_the_canvas() {
+        let mut r = results();
+        r.stations.0[0].0 = "W".repeat(20);
+        r.stations.0[1].0 = "M".repeat(40);
+        r.stations.0[2].0 = "a".repeat(32);
+        r.bottlenecks[0].station = "M".repeat(40);
+        assert_eq!(r.bottleneck(), Some("M".repeat(40).as_str()));
+        let svg = stations_svg(&r);
+        let (width, height) = canvas(&svg);
+        crate::chart::assert_text_fits(&svg, width, height);
+        assert!(svg.contains(&format!(">{}</text>", "W".repeat(20))), "a name that fits is whole");
+        // A bottleneck name in bold as wide as the others: the plain one fits, the bold one too.
+        r.stations.0[1].0 = "a".repeat(31);
+        r.bottlenecks[0].station = "a".repeat(31);
+        let svg = stations_svg(&r);
+        let (width, height) = canvas(&svg);
+        crate::chart::assert_text_fits(&svg, width, height);
     }
 
     #[test]
@@ -777,6 +855,10 @@ mod tests {
         let svg = stations_svg(&r);
         crate::chart::well_formed_svg(&svg);
         assert!(svg.contains("no stations"));
+        // No axis without a bar: its "0 %" was drawn over "no stations".
+        assert!(!svg.contains(" %</text>"), "{svg}");
+        let (width, height) = canvas(&svg);
+        crate::chart::assert_text_fits(&svg, width, height);
         assert!(!svg.contains(">bottleneck</text>"));
         assert_eq!(parse_csv(&stations_csv(&r)).len(), 1);
         assert_eq!(parse_csv(&replications_csv(&r)).len(), 1);
