@@ -189,7 +189,11 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 fn event_kind(word: &str) -> Option<EventKind> {
     match word.to_ascii_lowercase().as_str() {
         "failure" | "failed" | "fail" => Some(EventKind::Failure),
-        "maintenance" | "preventive" | "pm" => Some(EventKind::Maintenance),
+        // A renewal that is no failure: read as a maintenance, which opens a life as a pair's
+        // first event (the unit is new from here) and renews the mode later.
+        "maintenance" | "preventive" | "pm" | "start" | "new" | "installed" => {
+            Some(EventKind::Maintenance)
+        }
         "censored" | "end" | "suspended" => Some(EventKind::Censored),
         "repaired" | "repair_end" => Some(EventKind::RepairEnd),
         _ => None,
@@ -197,8 +201,8 @@ fn event_kind(word: &str) -> Option<EventKind> {
 }
 
 const EVENT_HELP: &str = "An event is `failure`, `maintenance` (preventive: renews the mode), \
-                          `censored` (end of observation) or `repaired` (the end of the last \
-                          failure's repair).";
+                          `start` (the unit is new from here), `censored` (end of observation) \
+                          or `repaired` (the end of the last failure's repair).";
 
 pub(super) fn read_events(options: &Options) -> Result<Loaded, Failed> {
     let table = Table::read(&options.input)?;

@@ -100,8 +100,24 @@ impl Sim<'_> {
 
 /// The trace as an event-log CSV (RFC 4180, CRLF): `asset,mode,time,event,age`, times and ages in
 /// seconds (ages of cycle-count modes in cycles), one row per event in time order.
+///
+/// It opens with a `start` row at time 0 for every asset and mode of the trace (in the order they
+/// first appear): every mode is new when the run starts, and the log says so. A reader of a
+/// plant's log cannot know what came before its first event, so `fab reliability` opens a pair's
+/// first life at its first event; without these rows the first failure of every mode only opened
+/// a life, and the round trip lost it.
 pub fn trace_csv(trace: &[TraceEvent]) -> String {
     let mut out = String::from("asset,mode,time,event,age\r\n");
+    let mut seen = std::collections::BTreeSet::new();
+    for event in trace {
+        if seen.insert((event.station.as_str(), event.mode.as_str())) {
+            out.push_str(&format!(
+                "{},{},0,start,0\r\n",
+                crate::report::csv_text(&event.station),
+                crate::report::csv_text(&event.mode),
+            ));
+        }
+    }
     for event in trace {
         out.push_str(&format!(
             "{},{},{},{},{}\r\n",
