@@ -5,8 +5,8 @@
 //! exits. Exit codes: 0 success, 1 the model has errors, 2 a usage or IO error.
 
 /// Prints to standard output like `print!`. When the reader has gone away (`fab run … | head`)
-/// fab stops quietly with success, as other command-line tools do, instead of panicking; any other
-/// write error is reported and exits 2.
+/// fab stops printing, quietly, and finishes the command, which still writes its files and exits
+/// with its own code, instead of panicking; any other write error is reported and exits 2.
 macro_rules! out {
     ($($arg:tt)*) => { $crate::write_stdout(format_args!($($arg)*), false) };
 }
@@ -70,14 +70,28 @@ fn write_stderr(args: std::fmt::Arguments, newline: bool) {
 /// Buffered standard output, written by direct (inlined) calls.
 type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
 
+/// Set once standard output's reader has gone away: nothing more is printed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Hands `write` standard output, buffered, then flushes it, with the error handling of `out!`:
-/// for documents too large to build as one string first.
+/// for documents too large to build as one string first. Once the reader has gone away, `write`
+/// is not called: the command goes on to its end (files it writes are written, errors reported
+/// on standard error, its exit code kept) rather than exit at the first line nobody reads, which
+/// used to end `fab run --json --out DIR | head` with success before it wrote `DIR`.
 fn write_stdout_with(write: impl FnOnce(&mut Stdout) -> std::io::Result<()>) {
+    use std::sync::atomic::Ordering;
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = write(&mut stdout).and_then(|()| stdout.flush());
     match written {
         Ok(()) => {}
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            // What the buffer still holds is dropped with it: a second write would fail again.
+            let _ = stdout.into_parts();
+        }
         Err(error) => {
             errln!("error: cannot write to standard output: {error}");
             std::process::exit(2);

@@ -1,7 +1,7 @@
 //! `fab optimize MODEL [NAME]`: run an `optimize` study and print the best point and every
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
-use crate::run::{Options, emit, pm, resolve_base, with_progress};
+use crate::run::{OPTIMIZE_FILES, Options, emit, pm, resolve_base, with_progress};
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -12,7 +12,7 @@ pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let outputs = match crate::run::prepare_outputs(options, &inputs) {
+    let outputs = match crate::run::prepare_outputs(options, &inputs, &OPTIMIZE_FILES) {
         Ok(outputs) => outputs,
         Err(code) => return code,
     };
@@ -52,12 +52,13 @@ fn optimize(options: &Options, model: &fab_runtime::Model, name: Option<&str>) -
         Ok(results) => results,
         Err(code) => return code,
     };
+    let [document, points, chart] = OPTIMIZE_FILES;
     emit(
         options,
         &results,
-        "optimize.json",
+        document,
         || table(&options.file, &results),
-        || vec![("optimize.csv", results.csv()), ("optimize.svg", results.svg())],
+        || vec![(points, results.csv()), (chart, results.svg())],
     )
 }
 

@@ -72,8 +72,46 @@ pub fn compile_model(file: &str) -> Result<(fab_runtime::Model, Vec<String>), Ex
     Ok((model, inputs))
 }
 
-/// The files `--out DIR` writes for a run of one experiment or scenario, the document first.
-const RUN_FILES: [&str; 4] = ["results.json", "stations.csv", "replications.csv", "stations.svg"];
+/// The files `--out DIR` writes, per kind of run, the document first: read by the code that
+/// writes them and by [`prepare_outputs`], which checks each before anything runs.
+pub const RUN_FILES: [&str; 4] =
+    ["results.json", "stations.csv", "replications.csv", "stations.svg"];
+/// `--compare A,B`.
+pub const COMPARISON_FILES: [&str; 2] = ["comparison.json", "comparison.csv"];
+/// A designed experiment (`vary`).
+pub const DESIGN_FILES: [&str; 2] = ["design.json", "design.csv"];
+/// An experiment with input uncertainty.
+pub const INPUT_UNCERTAINTY_FILES: [&str; 2] = ["input_uncertainty.json", "input_uncertainty.csv"];
+/// `--sensitivity NAME`.
+pub const SENSITIVITY_FILES: [&str; 3] = ["sensitivity.json", "sensitivity.csv", "sensitivity.svg"];
+/// `--select A,B,…`.
+pub const SELECTION_FILES: [&str; 1] = ["selection.json"];
+/// `fab optimize`.
+pub const OPTIMIZE_FILES: [&str; 3] = ["optimize.json", "optimize.csv", "optimize.svg"];
+
+/// The files `--out` writes for what `options` asks, `study` resolved (`None` with `--compare`),
+/// in the order [`run_prepared`] chooses what runs.
+fn out_files(
+    options: &Options,
+    study: Option<&Result<Study, fab_runtime::RunError>>,
+) -> &'static [&'static str] {
+    if options.sensitivity.is_some() {
+        &SENSITIVITY_FILES
+    } else if options.select.is_some() {
+        &SELECTION_FILES
+    } else {
+        match study {
+            None => &COMPARISON_FILES,
+            Some(Ok(study)) if study.experiment.input_uncertainty.is_some() => {
+                &INPUT_UNCERTAINTY_FILES
+            }
+            Some(Ok(study)) if study.experiment.design.is_some() => &DESIGN_FILES,
+            Some(Ok(_)) => &RUN_FILES,
+            // Nothing runs: the error is reported once the outputs are prepared.
+            Some(Err(_)) => &[],
+        }
+    }
+}
 
 /// The outputs of a run, ready: the folders `--out` created, to remove again if the run fails
 /// before it writes into them.
@@ -100,24 +138,24 @@ impl Outputs {
 }
 
 /// Fails before anything is simulated when an output could not be written afterwards: `--out`'s
-/// folder is created now, and `--trace` must name a file in an existing folder that is neither
-/// one of the model's files (`inputs`, the model's own first) nor one `--out` writes. A long run
-/// should not end in "cannot create", nor a trace destroy the model or be overwritten.
-pub fn prepare_outputs(options: &Options, inputs: &[String]) -> Result<Outputs, ExitCode> {
+/// folder is created now, and each of the `files` it will write there, like the `--trace` file,
+/// must be a file that can be written, in an existing folder, that is not one of the model's
+/// files (`inputs`, the model's own first). A long run should not end in "cannot create", nor an
+/// output destroy the model or the data it reads, nor the trace and `--out` overwrite each other.
+pub fn prepare_outputs(
+    options: &Options,
+    inputs: &[String],
+    files: &[&str],
+) -> Result<Outputs, ExitCode> {
     let mut outputs = Outputs { created: Vec::new() };
-    if let Some(dir) = &options.out {
-        outputs.created = Path::new(dir)
-            .ancestors()
-            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-            .map(Path::to_path_buf)
-            .collect();
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            errln!("error: cannot create `{dir}`: {e}");
-            return Err(outputs.finish(ExitCode::from(2)));
-        }
+    if let Some(dir) = &options.out
+        && let Err(problem) = out_problem(dir, files, inputs, &mut outputs.created)
+    {
+        errln!("error: {problem}");
+        return Err(outputs.finish(ExitCode::from(2)));
     }
     if let Some(path) = &options.trace
-        && let Some(problem) = trace_problem(path, options.out.as_deref(), inputs)
+        && let Some(problem) = trace_problem(path, options.out.as_deref(), files, inputs)
     {
         errln!("error: cannot write the trace `{path}`: {problem}");
         return Err(outputs.finish(ExitCode::from(2)));
@@ -125,9 +163,56 @@ pub fn prepare_outputs(options: &Options, inputs: &[String]) -> Result<Outputs, 
     Ok(outputs)
 }
 
+/// Why `--out dir` cannot take `files`, if it cannot, creating the folder when it is missing
+/// (and recording in `created` the folders made, deepest first).
+fn out_problem(
+    dir: &str,
+    files: &[&str],
+    inputs: &[String],
+    created: &mut Vec<std::path::PathBuf>,
+) -> Result<(), String> {
+    if dir.is_empty() {
+        return Err("`--out` names no folder (`--out .` writes into the current one)".to_string());
+    }
+    let folder = Path::new(dir);
+    // The nearest part of the path that exists must be a folder.
+    if let Some(file) = folder.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists())
+        && !file.is_dir()
+    {
+        return Err(if file == folder {
+            format!("cannot write into `{dir}`: it is a file, not a folder")
+        } else {
+            format!("cannot create `{dir}`: `{}` is a file, not a folder", file.display())
+        });
+    }
+    *created = folder
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
+    for name in files {
+        let path = folder.join(name);
+        let problem = match input_clash(&path, inputs, &format!("`--out {dir}`")) {
+            Some(clash) => Some(clash),
+            None => writable(&path).err(),
+        };
+        if let Some(problem) = problem {
+            return Err(format!("cannot write `{}`: {problem}", path.display()));
+        }
+    }
+    Ok(())
+}
+
 /// Why the trace cannot be written to `path`, if it cannot: its folder is missing, it is a folder,
-/// or writing it would overwrite one of the model's files or be overwritten by one of `out`'s.
-fn trace_problem(path: &str, out: Option<&str>, inputs: &[String]) -> Option<String> {
+/// it cannot be written, or writing it would overwrite one of the model's files or be
+/// overwritten by one of the `files` of `out`.
+fn trace_problem(
+    path: &str,
+    out: Option<&str>,
+    files: &[&str],
+    inputs: &[String],
+) -> Option<String> {
     let file = Path::new(path);
     let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if folder.is_file() {
@@ -136,24 +221,53 @@ fn trace_problem(path: &str, out: Option<&str>, inputs: &[String]) -> Option<Str
     if !folder.is_dir() {
         return Some(format!("the folder `{}` does not exist", folder.display()));
     }
-    if file.is_dir() {
-        return Some("it is a folder".to_string());
+    if let Some(clash) = input_clash(file, inputs, "the trace") {
+        return Some(clash);
     }
-    let trace = resolved(file)?;
-    for (index, input) in inputs.iter().enumerate() {
-        if Path::new(input).canonicalize().is_ok_and(|input| input == trace) {
-            return Some(if index == 0 {
-                format!("it is the model `{input}`, which it would overwrite")
-            } else {
-                format!("it is `{input}`, which the model reads and the trace would overwrite")
-            });
+    if let Some(dir) = out {
+        let trace = resolved(file);
+        let name = files.iter().find(|name| {
+            trace.is_some() && resolved(&Path::new(dir).join(name)).as_ref() == trace.as_ref()
+        });
+        if let Some(name) = name {
+            return Some(format!("`--out {dir}` writes `{name}` there, over the trace"));
         }
     }
-    let dir = out?;
-    let name = RUN_FILES
+    writable(file).err()
+}
+
+/// Whether writing `path` would overwrite one of the model's files, `inputs` (the model's own
+/// first), the same file by any spelling: why `writer` cannot write there. The one rule of every
+/// output, `--out`'s files and the trace alike.
+fn input_clash(path: &Path, inputs: &[String], writer: &str) -> Option<String> {
+    let output = resolved(path)?;
+    let (index, input) = inputs
         .iter()
-        .find(|name| resolved(&Path::new(dir).join(name)).as_ref() == Some(&trace))?;
-    Some(format!("`--out {dir}` writes `{name}` there, over the trace"))
+        .enumerate()
+        .find(|(_, input)| Path::new(input).canonicalize().is_ok_and(|input| input == output))?;
+    Some(if index == 0 {
+        format!("it is the model `{input}`, which {writer} would overwrite")
+    } else {
+        format!("it is `{input}`, which the model reads and {writer} would overwrite")
+    })
+}
+
+/// Whether `path`, in an existing folder, can be written, without changing it: a file there is
+/// opened for writing (not truncated), a missing one is created and removed again.
+fn writable(path: &Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err("it is a folder".to_string());
+    }
+    let opened = if path.exists() {
+        std::fs::OpenOptions::new().append(true).open(path).map(drop)
+    } else {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .and_then(|_| std::fs::remove_file(path))
+    };
+    opened.map_err(|e| e.to_string())
 }
 
 /// Where `path` leads, links and `..` resolved, for a file that may not exist yet (its folder
@@ -220,7 +334,8 @@ pub fn run(options: Options) -> ExitCode {
         errln!("error: {why}");
         return ExitCode::from(2);
     }
-    let outputs = match prepare_outputs(&options, &inputs) {
+    let files = out_files(&options, study.as_ref());
+    let outputs = match prepare_outputs(&options, &inputs, files) {
         Ok(outputs) => outputs,
         Err(code) => return code,
     };
@@ -293,19 +408,14 @@ fn run_prepared(
     }
     if let [a, b] = all.as_slice() {
         let comparison = compare(a, b);
-        let json = serde_json::to_string_pretty(&comparison).unwrap_or_default();
-        if options.json {
-            outln!("{json}");
-        } else {
-            out!("{}", comparison_table(&comparison));
-        }
-        if let Some(dir) = &options.out
-            && let Err(e) = write_files(dir, &[("comparison.json", json + "\n")])
-        {
-            errln!("error: {e}");
-            return ExitCode::from(2);
-        }
-        return ExitCode::SUCCESS;
+        let [document, differences] = COMPARISON_FILES;
+        return emit(
+            options,
+            &comparison,
+            document,
+            || comparison_table(&comparison),
+            || vec![(differences, report::comparison_csv(&comparison))],
+        );
     }
     let results = &all[0];
     let [document, stations_csv, replications_csv, stations_svg] = RUN_FILES;
@@ -325,8 +435,9 @@ fn run_prepared(
     trace_failed.unwrap_or(emitted)
 }
 
-/// Prints the document (`--json`) or the table, and with `--out` writes the document as
-/// `json_name` followed by the other files, and names them (under the table).
+/// With `--out`, writes the document as `json_name` followed by the other files; then prints the
+/// document (`--json`) or the table, and under the table names the files written. The files come
+/// first: a reader of standard output that goes away (`| head`) never costs them.
 pub fn emit(
     options: &Options,
     document: &impl serde::Serialize,
@@ -334,6 +445,15 @@ pub fn emit(
     table: impl FnOnce() -> String,
     files: impl FnOnce() -> Vec<(&'static str, String)>,
 ) -> ExitCode {
+    let written = options.out.as_deref().map(|dir| {
+        let mut names = vec![json_name];
+        let written = write_json(dir, json_name, document).and_then(|()| {
+            let files = files();
+            names.extend(files.iter().map(|(name, _)| *name));
+            write_files(dir, &files)
+        });
+        written.map(|()| (dir, names))
+    });
     // The document is streamed, never held as one string: a 1,000-station line's is 5 MB.
     if options.json {
         crate::write_stdout_with(|stdout| {
@@ -343,22 +463,20 @@ pub fn emit(
     } else {
         out!("{}", table());
     }
-    if let Some(dir) = &options.out {
-        let mut names = vec![json_name];
-        let written = write_json(dir, json_name, document).and_then(|()| {
-            let files = files();
-            names.extend(files.iter().map(|(name, _)| *name));
-            write_files(dir, &files)
-        });
-        if let Err(e) = written {
-            errln!("error: {e}");
-            return ExitCode::from(2);
+    match written {
+        None => ExitCode::SUCCESS,
+        Some(Ok((dir, names))) => {
+            if !options.json {
+                outln!("\nwrote {} to {dir}", names.join(", "));
+            }
+            ExitCode::SUCCESS
         }
-        if !options.json {
-            outln!("\nwrote {} to {dir}", names.join(", "));
+        // Reported after the results, which are printed all the same.
+        Some(Err(e)) => {
+            errln!("error: {e}");
+            ExitCode::from(2)
         }
     }
-    ExitCode::SUCCESS
 }
 
 /// Writes `document` as pretty JSON to `dir/name`, streamed through a buffer.

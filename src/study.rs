@@ -2,7 +2,10 @@
 //! selection of the best scenario. The statistics are the runtime's; this module prints them and
 //! writes the files.
 
-use crate::run::{Options, emit, pm, resolve_base, with_progress, write_files};
+use crate::run::{
+    DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES, emit, pm,
+    resolve_base, with_progress,
+};
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
@@ -24,12 +27,13 @@ pub fn design(options: &Options, study: &Study) -> ExitCode {
         Err(code) => return code,
     };
     results.scenario = study.scenario.clone();
+    let [document, points] = DESIGN_FILES;
     emit(
         options,
         &results,
-        "design.json",
+        document,
         || design_table(&options.file, &results),
-        || vec![("design.csv", results.csv())],
+        || vec![(points, results.csv())],
     )
 }
 
@@ -95,12 +99,13 @@ pub fn input_uncertainty(options: &Options, study: &Study) -> ExitCode {
     };
     results.scenario = study.scenario.clone();
     let document = serde_json::json!({ "input_uncertainty": &results });
+    let [json, macro_replications] = INPUT_UNCERTAINTY_FILES;
     emit(
         options,
         &document,
-        "input_uncertainty.json",
+        json,
         || input_uncertainty_table(&options.file, &results),
-        || vec![("input_uncertainty.csv", results.csv())],
+        || vec![(macro_replications, results.csv())],
     )
 }
 
@@ -195,15 +200,16 @@ pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
         Ok(results) => results,
         Err(code) => return code,
     };
+    let [document, factors, chart] = SENSITIVITY_FILES;
     emit(
         options,
         &results,
-        "sensitivity.json",
+        document,
         || sensitivity_table(&options.file, &results),
         || {
             vec![
-                ("sensitivity.csv", report::sensitivity_csv(&results)),
-                ("sensitivity.svg", report::sensitivity_svg(&results)),
+                (factors, report::sensitivity_csv(&results)),
+                (chart, report::sensitivity_svg(&results)),
             ]
         },
     )
@@ -384,10 +390,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
             "eliminated_at": outcome.eliminated.iter().find(|(s, _)| *s == i).map(|(_, r)| *r),
         })).collect::<Vec<_>>(),
     });
-    let json = serde_json::to_string_pretty(&document).unwrap_or_default();
-    if options.json {
-        outln!("{json}");
-    } else {
+    let table = || {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -436,13 +439,8 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
                 )
             }
         );
-        out!("{out}");
-    }
-    if let Some(dir) = &options.out
-        && let Err(e) = write_files(dir, &[("selection.json", json + "\n")])
-    {
-        errln!("error: {e}");
-        return ExitCode::from(2);
-    }
-    ExitCode::SUCCESS
+        out
+    };
+    let [json] = SELECTION_FILES;
+    emit(options, &document, json, table, Vec::new)
 }

@@ -217,14 +217,17 @@ fn the_run_table_lists_resources() {
     assert!(!fitters.contains(" 0.0%"), "the crew worked: {fitters}");
 }
 
+/// `fab run … --json --out DIR | head -c 1`: the reader closes the pipe after one byte, long
+/// before the results document (a few hundred kilobytes) is written. The run ends quietly, with
+/// success, and still writes `DIR`: it used to exit at the broken pipe, before writing the files.
 #[test]
 fn a_reader_that_goes_away_ends_the_run_quietly() {
-    // `fab run … --json | head -c 1`: the reader closes the pipe after one byte, long before the
-    // results document (a few hundred kilobytes) is written.
     use std::io::Read;
     use std::process::{Command, Stdio};
+    let out = support::temp_dir("reader_gone").join("out");
     let mut child = Command::new(env!("CARGO_BIN_EXE_fab"))
         .args(["run", "examples/long_line.fab", "--json", "--replications", "2"])
+        .args(["--out", &out.to_string_lossy()])
         .current_dir(repo())
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -238,6 +241,12 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     let text = stderr(&output);
     assert!(output.status.success(), "exit {:?}: {text}", output.status);
     assert!(!text.contains("panicked"), "{text}");
+    let document = std::fs::read_to_string(out.join("results.json")).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&document).unwrap();
+    assert_eq!(document["replications"], 2);
+    for name in ["stations.csv", "replications.csv", "stations.svg"] {
+        assert!(std::fs::metadata(out.join(name)).unwrap().len() > 0, "{name}");
+    }
 }
 
 /// Writes `files` (path, text) under `folder`, making their folders.

@@ -284,17 +284,45 @@ fn unwritable_outputs_fail_before_the_run_and_never_cost_the_results() {
     let missing_folder = dir.join("missing").join("trace.csv");
     let quick =
         ["examples/body_shop.fab", "--replications", "1", "--horizon", "2d", "--warmup", "1d"];
-    for (flag, path, message) in [
-        ("--out", inside_a_file.to_string_lossy(), "cannot create"),
-        ("--trace", missing_folder.to_string_lossy(), "the folder"),
-        ("--trace", blocker.join("trace.csv").to_string_lossy(), "is a file, not a folder"),
-        ("--trace", dir.to_string_lossy(), "it is a folder"),
-    ] {
+    // A folder in the place of one of the files `--out` writes, found once all the others had
+    // been written.
+    let in_the_way = dir.join("in_the_way");
+    std::fs::create_dir_all(in_the_way.join("stations.csv")).unwrap();
+    // A folder nobody may write into (but root, who may write anywhere).
+    let locked = dir.join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    lock(&locked, true);
+    let locked_blocks = std::fs::write(locked.join("probe"), "").is_err();
+    let _ = std::fs::remove_file(locked.join("probe"));
+    let text = |path: &std::path::Path| path.display().to_string();
+    let mut cases = vec![
+        ("--out", text(&inside_a_file), "cannot create".to_string()),
+        ("--out", text(&blocker), format!("`{}`: it is a file", text(&blocker))),
+        ("--out", String::new(), "`--out` names no folder".to_string()),
+        (
+            "--out",
+            text(&in_the_way),
+            format!("`{}`: it is a folder", text(&in_the_way.join("stations.csv"))),
+        ),
+        ("--trace", text(&missing_folder), "the folder".to_string()),
+        ("--trace", text(&blocker.join("trace.csv")), "is a file, not a folder".to_string()),
+        ("--trace", text(&dir), "it is a folder".to_string()),
+    ];
+    if locked_blocks {
+        let results = text(&locked.join("results.json"));
+        cases.push(("--out", text(&locked), format!("cannot write `{results}`")));
+        let trace = text(&locked.join("trace.csv"));
+        cases.push(("--trace", trace.clone(), format!("the trace `{trace}`")));
+    }
+    for (flag, path, message) in cases {
         let output = fab(&[&["run"][..], &quick, &[flag, &path]].concat());
         assert_eq!(output.status.code(), Some(2), "{flag} {path}");
-        assert!(stderr(&output).contains(message), "{flag} {path}: {}", stderr(&output));
+        assert!(stderr(&output).contains(&message), "{flag} {path}: {}", stderr(&output));
         assert_eq!(stdout(&output), "", "{flag} {path}: nothing ran");
     }
+    assert!(!in_the_way.join("results.json").exists(), "no partial set of outputs");
+    lock(&locked, false);
+    assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 0, "nothing left in {locked:?}");
     let output = fab(&[
         "optimize",
         "examples/maintenance_plan.fab",
@@ -319,6 +347,61 @@ fn unwritable_outputs_fail_before_the_run_and_never_cost_the_results() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Makes `folder` read-only (`true`) or writable again.
+#[cfg(unix)]
+fn lock(folder: &std::path::Path, locked: bool) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = if locked { 0o555 } else { 0o755 };
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Elsewhere a folder stays writable, and the test of a locked one is skipped.
+#[cfg(not(unix))]
+fn lock(_folder: &std::path::Path, _locked: bool) {}
+
+/// `--out` never overwrites a file the run reads, the model or its data, by the rule of
+/// `--trace`: it is refused before anything runs, naming the file. It used to replace a data file
+/// named like an output (`stations.csv`) with fab's table, which the next run read as its data,
+/// and a model named `results.json` with its results.
+#[test]
+fn out_never_overwrites_the_models_files() {
+    let dir = temp_dir("out_clash");
+    let data = "working\r\n50\r\n52\r\n48\r\n55\r\n";
+    std::fs::write(dir.join("stations.csv"), data).unwrap();
+    std::fs::write(dir.join("comparison.csv"), data).unwrap();
+    let model = |file: &str| {
+        format!(
+            "source src {{ interarrival = 60 s }}\n\
+             station work {{ cycle = empirical(\"{file}\", column = \"working\", unit = 1 s) }}\n\
+             sink done\nflow src -> work -> done\n\
+             experiment e {{ horizon = 1 d, replications = 2, seed = 2 }}\n\
+             scenario slow : e {{ seed = 3 }}\n"
+        )
+    };
+    std::fs::write(dir.join("line.fab"), model("stations.csv")).unwrap();
+    std::fs::write(dir.join("results.json"), model("stations.csv")).unwrap();
+    std::fs::write(dir.join("compared.fab"), model("comparison.csv")).unwrap();
+    let cases = [
+        (&["run", "line.fab", "--out", "."][..], "`stations.csv`, which the model reads"),
+        (&["run", "results.json", "--out", "."][..], "it is the model `results.json`"),
+        (&["run", "compared.fab", "--compare", "e,slow", "--out", "."][..], "`comparison.csv`"),
+    ];
+    for (args, message) in cases {
+        let output = support::fab_in(&dir, args);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains(message) && text.contains("`--out .`"), "{args:?}: {text}");
+        assert_eq!(stdout(&output), "", "{args:?}: nothing ran");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("stations.csv")).unwrap(), data);
+    assert_eq!(std::fs::read_to_string(dir.join("comparison.csv")).unwrap(), data);
+    assert_eq!(std::fs::read_to_string(dir.join("results.json")).unwrap(), model("stations.csv"));
+    // Written elsewhere, the run reads its data as before.
+    let output = support::fab_in(&dir, &["run", "line.fab", "--out", "report"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A trace never overwrites a file the run reads (the model, an import, a data file) nor is
@@ -532,6 +615,64 @@ fn percentages_are_exact() {
     assert!(document.contains("\"confidence\": 0.95,"), "{document}");
     let graph = stdout(&fab(&["graph", &model, "--format", "json"]));
     assert!(graph.contains("0.95") && !graph.contains("0.9500000000000001"), "{graph}");
+}
+
+/// `--compare A,B --out DIR` writes `comparison.json` (the `--json` document) and
+/// `comparison.csv` (a row per indicator), and says so under the table as a run does. It used to
+/// write the document alone, without a word.
+#[test]
+fn a_comparison_writes_its_document_and_its_table() {
+    let model = write_temp(
+        "compare_out.fab",
+        "source src { interarrival = exponential(mean = 60 s) }\n\
+         station work { cycle = exponential(mean = 50 s) }\n\
+         sink done\nflow src -> work -> done\n\
+         experiment e { horizon = 1 d, replications = 3, seed = 1 }\n\
+         scenario slow : e { work.cycle = exponential(mean = 55 s) }\n",
+    );
+    let dir = temp_dir("compare_out");
+    let out = dir.join("cmp").display().to_string();
+    let args = [&*model, "--compare", "e,slow"];
+    let table = run_ok(&[&args[..], &["--out", &out]].concat());
+    assert!(
+        table.ends_with(&format!("\nwrote comparison.json, comparison.csv to {out}\n")),
+        "{table}"
+    );
+    let document = std::fs::read_to_string(dir.join("cmp/comparison.json")).unwrap();
+    assert_eq!(document, run_ok(&[&args[..], &["--json"]].concat()));
+    let c: Value = serde_json::from_str(&document).unwrap();
+    let csv = std::fs::read_to_string(dir.join("cmp/comparison.csv")).unwrap();
+    let rows: Vec<Vec<&str>> =
+        csv.split_terminator("\r\n").map(|row| row.split(',').collect()).collect();
+    assert_eq!(
+        rows[0],
+        [
+            "indicator",
+            "a_mean",
+            "a_half_width",
+            "b_mean",
+            "b_half_width",
+            "mean_diff",
+            "half_width",
+            "significant"
+        ]
+    );
+    let indicators = c["indicators"].as_object().unwrap();
+    assert_eq!(rows.len(), 1 + indicators.len());
+    for row in &rows[1..] {
+        let name = row[0];
+        let x = &indicators[name];
+        // serde_json reads a number to within an ulp (its `float_roundtrip` is off).
+        let same = |i: usize, value: &Value| {
+            let (cell, value) = (row[i].parse::<f64>().unwrap(), value.as_f64().unwrap());
+            assert!((cell - value).abs() <= 2.0 * f64::EPSILON * value.abs(), "{name}: {row:?}");
+        };
+        same(1, &x["a"]["mean"]);
+        same(4, &x["b"]["half_width"]);
+        same(5, &x["difference"]["mean_diff"]);
+        same(6, &x["difference"]["half_width"]);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The maintenance table's note speaks of the cost total only where the table has one.
