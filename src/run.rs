@@ -707,11 +707,55 @@ pub fn pm(stat: &Stat, digits: usize) -> String {
         // A study's measure of delivered parts where some replication delivered none.
         "n/a".to_string()
     } else if stat.values.len() > 1 {
-        format!("{:.digits$} ± {:.digits$}", stat.mean, stat.half_width)
+        format!("{} ± {}", fixed(stat.mean, digits), fixed(stat.half_width, digits))
     } else {
-        format!("{:.digits$}", stat.mean)
+        fixed(stat.mean, digits)
     }
 }
+
+/// `x` with `digits` decimals, without the minus sign of a value that rounds to zero (`-0.0000`
+/// reads as a negative result), with a `+` before a positive one when `signed`.
+fn signed_fixed(x: f64, digits: usize, signed: bool) -> String {
+    let text = format!("{x:.digits$}");
+    let zero = text.trim_start_matches('-').bytes().all(|b| b == b'0' || b == b'.');
+    match text.strip_prefix('-') {
+        Some(magnitude) if zero => magnitude.to_string(),
+        None if signed && !zero && x.is_finite() => format!("+{text}"),
+        _ => text,
+    }
+}
+
+/// `x` with `digits` decimals, never `-0.00`.
+pub fn fixed(x: f64, digits: usize) -> String {
+    signed_fixed(x, digits, false)
+}
+
+/// The width of a table's name column: its longest name or its `header`, whichever is wider.
+pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>, header: &'a str) -> usize {
+    names.into_iter().chain([header]).map(|name| name.chars().count()).max().unwrap_or(0)
+}
+
+/// The cost per part delivered with its currency, or that no part was delivered to divide by;
+/// and, when only some replications delivered none, a note of how many. The document counts a
+/// replication that delivered no part as 0 (docs/results.md): the table shows that mean and says
+/// how many of its replications are such zeros.
+fn cost_per_part(k: &fab_runtime::results::Kpis, currency: &str) -> Option<(String, String)> {
+    let runs = k.throughput_per_hour.values.len();
+    let none = k.throughput_per_hour.values.iter().filter(|&&v| v == 0.0).count();
+    if runs > 0 && none == runs {
+        return None;
+    }
+    let note = if none > 0 {
+        let they = if none == 1 { "it counts" } else { "they count" };
+        format!("; {none} of {runs} replications delivered no part: {they} as 0")
+    } else {
+        String::new()
+    };
+    Some((format!("{} {currency}", pm(&k.cost_per_part, 2)), note))
+}
+
+/// What the table says when no replication delivered a part: a cost per part would divide by 0.
+const NO_PART_DELIVERED: &str = "—, no part delivered";
 
 fn percent(stat: &Stat) -> String {
     format!("{:.1}%", 100.0 * stat.mean)
@@ -781,15 +825,14 @@ fn table(file: &str, r: &Results) -> String {
         let _ = writeln!(out, "  scrapped    {} parts", pm(&k.scrapped, 1));
     }
     if let Some(currency) = &r.currency {
-        let _ = writeln!(
-            out,
-            "  cost        {} {currency}  ({} {currency}/part)",
-            pm(&k.cost, 0),
-            pm(&k.cost_per_part, 2)
-        );
+        let per_part = match cost_per_part(k, currency) {
+            Some((figure, note)) => format!("{figure}/part{note}"),
+            None => NO_PART_DELIVERED.to_string(),
+        };
+        let _ = writeln!(out, "  cost        {} {currency}  ({per_part})", pm(&k.cost, 0));
     }
     if !r.stations.is_empty() {
-        let width = r.stations.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(7);
+        let width = name_width(r.stations.iter().map(|(n, _)| n), "station");
         let _ = writeln!(
             out,
             "\n  {:width$}  working  starved  blocked     down    maint    setup      OEE  failures",
@@ -818,22 +861,29 @@ fn table(file: &str, r: &Results) -> String {
     }
     maintenance_table(&mut out, r);
     if !r.buffers.is_empty() {
-        let _ = writeln!(out, "\n  buffer       mean content    mean wait");
+        let width = name_width(r.buffers.iter().map(|(n, _)| n), "buffer").max(12);
+        let _ =
+            writeln!(out, "\n  {:width$} {:>12}  {:>11}", "buffer", "mean content", "mean wait");
         for (name, b) in r.buffers.iter() {
             let _ = writeln!(
                 out,
-                "  {name:12} {:>12}  {:>9.1} s",
+                "  {name:width$} {:>12}  {:>9.1} s",
                 pm(&b.mean_content, 2),
                 b.mean_wait_s.mean
             );
         }
     }
     if !r.conveyors.is_empty() {
-        let _ = writeln!(out, "\n  conveyor     mean content  mean transit   blocked");
+        let width = name_width(r.conveyors.iter().map(|(n, _)| n), "conveyor").max(12);
+        let _ = writeln!(
+            out,
+            "\n  {:width$} {:>12}  {:>12}  {:>8}",
+            "conveyor", "mean content", "mean transit", "blocked"
+        );
         for (name, c) in r.conveyors.iter() {
             let _ = writeln!(
                 out,
-                "  {name:12} {:>12}  {:>10.1} s  {:>8}",
+                "  {name:width$} {:>12}  {:>10.1} s  {:>8}",
                 pm(&c.mean_content, 2),
                 c.mean_transit_s.mean,
                 percent(&c.blocked)
@@ -841,14 +891,16 @@ fn table(file: &str, r: &Results) -> String {
         }
     }
     if !r.resources.is_empty() {
+        let width = name_width(r.resources.iter().map(|(n, _)| n), "resource").max(12);
         let _ = writeln!(
             out,
-            "\n  resource      utilisation    mean wait      jobs  stock-outs  mean stock"
+            "\n  {:width$} {:>12}  {:>11}  {:>8}  {:>10}  {:>10}",
+            "resource", "utilisation", "mean wait", "jobs", "stock-outs", "mean stock"
         );
         for (name, q) in r.resources.iter() {
             let _ = writeln!(
                 out,
-                "  {name:12} {:>12}  {:>9.1} s  {:>8.1}  {:>10.1}  {:>10.2}",
+                "  {name:width$} {:>12}  {:>9.1} s  {:>8.1}  {:>10.1}  {:>10.2}",
                 percent(&q.utilisation),
                 q.mean_wait_s.mean,
                 q.jobs.mean,
@@ -858,11 +910,12 @@ fn table(file: &str, r: &Results) -> String {
         }
     }
     if !r.sinks.is_empty() {
-        let _ = writeln!(out, "\n  sink         parts/h            count");
+        let width = name_width(r.sinks.iter().map(|(n, _)| n), "sink").max(12);
+        let _ = writeln!(out, "\n  {:width$} {:<14}  {:>9}", "sink", "parts/h", "count");
         for (name, s) in r.sinks.iter() {
             let _ = writeln!(
                 out,
-                "  {name:12} {:>14}  {:>9.0}",
+                "  {name:width$} {:>14}  {:>9.0}",
                 pm(&s.throughput_per_hour, 2),
                 s.count.mean
             );
@@ -881,7 +934,7 @@ fn maintenance_table(out: &mut String, r: &Results) {
         return;
     }
     let title = "maintenance and cost";
-    let width = r.stations.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(title.len());
+    let width = name_width(r.stations.iter().map(|(n, _)| n), title);
     let currency = r.currency.as_deref();
     let _ =
         write!(out, "\n  {title:width$}  avail.   down h  maint h  lost parts  failures  actions");
@@ -944,11 +997,15 @@ fn maintenance_table(out: &mut String, r: &Results) {
         if currency.is_some() { "; total includes operating and per-part costs" } else { "" }
     );
     if let Some(currency) = currency {
-        let _ = writeln!(
-            out,
-            "  cost per part delivered {} {currency} (to any sink; parts scrapped by failures excluded)",
-            pm(&r.kpis.cost_per_part, 2)
-        );
+        match cost_per_part(&r.kpis, currency) {
+            Some((figure, note)) => writeln!(
+                out,
+                "  cost per part delivered {figure} (to any sink; parts scrapped by failures \
+                 excluded{note})"
+            ),
+            None => writeln!(out, "  cost per part delivered {NO_PART_DELIVERED} to any sink"),
+        }
+        .unwrap_or_default();
     }
 }
 
@@ -962,10 +1019,11 @@ fn comparison_table(c: &Comparison) -> String {
     };
     let _ = writeln!(
         out,
-        "{} vs {}: {} paired replications {pairing} ({}% confidence)",
+        "{} vs {}: {} paired replication{} {pairing} ({}% confidence)",
         c.a,
         c.b,
         c.replications,
+        if c.replications == 1 { "" } else { "s" },
         100.0 * c.confidence
     );
     if let Some((a, b)) = c.confidences {
@@ -989,7 +1047,7 @@ fn comparison_table(c: &Comparison) -> String {
         );
     }
     let _ = writeln!(out);
-    let width = c.indicators.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(9);
+    let width = name_width(c.indicators.iter().map(|(n, _)| n), "indicator");
     let _ = writeln!(
         out,
         "  {:width$}  {:>14}  {:>14}  {:>22}",
@@ -999,15 +1057,17 @@ fn comparison_table(c: &Comparison) -> String {
         let d = &x.difference;
         let significant = if d.is_significant() { " *" } else { "" };
         // One replication gives no interval: no `±`, rather than a half-width of zero.
+        let mean_diff = signed_fixed(d.mean_diff, 4, true);
         let difference = if c.replications > 1 {
-            format!("{:>+12.4} ± {:<8.4}", d.mean_diff, d.half_width)
+            format!("{mean_diff:>12} ± {:<8}", fixed(d.half_width, 4))
         } else {
-            format!("{:>+12.4}", d.mean_diff)
+            format!("{mean_diff:>12}")
         };
         let _ = writeln!(
             out,
-            "  {name:width$}  {:>14.4}  {:>14.4}  {difference}{significant}",
-            x.a.mean, x.b.mean
+            "  {name:width$}  {:>14}  {:>14}  {difference}{significant}",
+            fixed(x.a.mean, 4),
+            fixed(x.b.mean, 4)
         );
     }
     if c.replications < 2 {
@@ -1093,7 +1153,23 @@ fn number_length(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_duration, write_pretty};
+    use super::{fixed, parse_duration, pm, signed_fixed, write_pretty};
+    use fab_runtime::results::Stat;
+
+    /// A value that rounds to zero prints without a sign: `-0.0000` read as a negative
+    /// difference, in a comparison's table.
+    #[test]
+    fn numbers_that_round_to_zero_have_no_sign() {
+        assert_eq!(fixed(-0.00001, 4), "0.0000");
+        assert_eq!(fixed(-0.0, 2), "0.00");
+        assert_eq!(fixed(-0.006, 2), "-0.01");
+        assert_eq!(signed_fixed(-0.00001, 4, true), "0.0000");
+        assert_eq!(signed_fixed(0.0, 4, true), "0.0000");
+        assert_eq!(signed_fixed(0.00006, 4, true), "+0.0001");
+        assert_eq!(signed_fixed(-2.5, 1, true), "-2.5");
+        let stat = Stat { mean: -1e-9, half_width: 0.0, values: vec![-1e-9, -1e-9] };
+        assert_eq!(pm(&stat, 2), "0.00 ± 0.00");
+    }
     use serde_json::json;
 
     #[test]

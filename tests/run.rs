@@ -593,6 +593,7 @@ fn one_replication_prints_no_interval() {
     assert!(table.contains("one replication gives no confidence interval"), "{table}");
     let compare = ["examples/body_shop.fab", "--compare", "baseline,faster_conveyor"];
     let compared = run_ok(&[&compare[..], &quick].concat());
+    assert!(compared.contains(": 1 paired replication with"), "one, not plural: {compared}");
     assert!(!compared.contains('±'), "{compared}");
     assert!(compared.contains("one replication gives no interval"), "{compared}");
 }
@@ -615,6 +616,64 @@ fn percentages_are_exact() {
     assert!(document.contains("\"confidence\": 0.95,"), "{document}");
     let graph = stdout(&fab(&["graph", &model, "--format", "json"]));
     assert!(graph.contains("0.95") && !graph.contains("0.9500000000000001"), "{graph}");
+}
+
+/// Every table's name column is as wide as its longest name, as the station table's is: the
+/// buffer, conveyor, resource and sink tables had 12 characters, and a longer name pushed its
+/// numbers out from under their headings.
+#[test]
+fn every_table_is_as_wide_as_its_names() {
+    let model = write_temp(
+        "long_names.fab",
+        "source parts { interarrival = exponential(mean = 60 s) }\n\
+         resource fitters_of_the_second_shift { count = 1 }\n\
+         buffer buffer_before_the_long_belt { capacity = 4 }\n\
+         conveyor the_long_belt_to_the_press { length = 6 m, speed = 0.5 m/s, spacing = 1 m }\n\
+         station press {\n    cycle = 40 s\n    crew = fitters_of_the_second_shift\n\
+         \x20   failure = exponential(mean = 2 h) of calendar_time\n    repair = 10 min\n}\n\
+         sink finished_parts_of_the_line\n\
+         flow parts -> buffer_before_the_long_belt -> the_long_belt_to_the_press -> press \
+         -> finished_parts_of_the_line\n\
+         experiment e { horizon = 1 d, replications = 2 }\n",
+    );
+    let table = run_ok(&[&model]);
+    for heading in ["buffer ", "conveyor ", "resource ", "sink "] {
+        let section: Vec<&str> = table
+            .lines()
+            .skip_while(|line| !line.starts_with(&format!("  {heading}")))
+            .take_while(|line| !line.is_empty())
+            .collect();
+        assert_eq!(section.len(), 2, "{heading}: {table}");
+        let (header, row) = (section[0], section[1]);
+        assert!(row.split_whitespace().next().unwrap().len() > 12, "{row}");
+        // Each number ends under the end of its heading: the lines are as long.
+        assert_eq!(header.chars().count(), row.chars().count(), "{heading}:\n{header}\n{row}");
+        let name = row.split_whitespace().next().unwrap();
+        assert_eq!(row.find(name), Some(2), "{row}");
+    }
+}
+
+/// With costs but no part delivered, there is no cost per part to show: the table says so rather
+/// than print 0.00, which read as free. The document keeps its rule: 0 in such a replication.
+#[test]
+fn no_part_delivered_has_no_cost_per_part() {
+    let model = write_temp(
+        "nothing_delivered.fab",
+        "source src { interarrival = 60 s }\n\
+         station work {\n    cycle = 2 h\n\
+         \x20   costs { downtime = 100 EUR/h, repair = 50 EUR, operating = 10 EUR/h }\n}\n\
+         sink done\nflow src -> work -> done\n\
+         experiment e { horizon = 1 h, replications = 2, seed = 1 }\n",
+    );
+    let table = run_ok(&[&model]);
+    let cost = table.lines().find(|l| l.trim_start().starts_with("cost ")).expect(&table);
+    assert!(cost.ends_with("EUR  (—, no part delivered)"), "{cost}");
+    let line = table.lines().find(|l| l.contains("cost per part delivered")).expect(&table);
+    assert_eq!(line.trim(), "cost per part delivered —, no part delivered to any sink");
+    assert!(!table.contains("0.00 EUR"), "{table}");
+    let d = run_json(&[&model]);
+    assert_eq!(d["kpis"]["cost_per_part"]["values"], serde_json::json!([0.0, 0.0]));
+    assert!(d["kpis"]["cost"]["mean"].as_f64().unwrap() > 0.0);
 }
 
 /// `--compare A,B --out DIR` writes `comparison.json` (the `--json` document) and
