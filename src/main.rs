@@ -171,7 +171,9 @@ enum Command {
         /// there are replications to run); results do not depend on it.
         #[arg(long, default_value_t = 0, value_parser = run::parse_threads)]
         threads: usize,
-        /// Write results.json, stations.csv, replications.csv and stations.svg to this folder.
+        /// Write results.json, stations.csv, replications.csv and stations.svg to this folder
+        /// (with `--compare`: comparison.json and comparison.csv; a study writes its own, see
+        /// docs/results.md). Never over a file the model reads: checked before the run.
         #[arg(long)]
         out: Option<String>,
         /// Print the results document (JSON) on stdout instead of the table.
