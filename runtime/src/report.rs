@@ -151,7 +151,8 @@ pub fn stations_svg(r: &Results) -> String {
         .collect();
     let widest =
         labels.iter().map(|(label, bold)| text_width(label, FONT, *bold)).fold(0.0, f64::max);
-    let plot_x = (MARGIN + widest + GAP).clamp(80.0, MOST_PLOT_X);
+    // A whole pixel: the plot's width, and so every bar's, is then exact in the SVG's decimals.
+    let plot_x = libm::ceil(MARGIN + widest + GAP).clamp(80.0, MOST_PLOT_X);
     let plot_width = WIDTH - plot_x - RIGHT;
     let rows = r.stations.len();
     let axis_y = TOP + ROW * rows as f64 + 4.0;
@@ -425,7 +426,7 @@ pub fn sensitivity_svg(r: &crate::designed::SensitivityResults) -> String {
         *label = fit(label, 300.0 - 24.0, 12.0, false);
     }
     let widest = rows.iter().map(|(l, ..)| text_width(l, 12.0, false)).fold(0.0, f64::max);
-    let plot_x = (24.0 + widest).clamp(80.0, 300.0);
+    let plot_x = libm::ceil(24.0 + widest).clamp(80.0, 300.0);
     let plot_width = WIDTH - plot_x - RIGHT;
     let x = |v: f64| plot_x + plot_width * (v - lo) / (hi - lo);
     let axis_y = TOP + ROW * rows.len() as f64;
