@@ -259,6 +259,25 @@ fn write_files(folder: &std::path::Path, files: &[(&str, &str)]) {
 }
 
 #[test]
+fn a_data_file_that_is_a_folder_is_called_one() {
+    // `schedule = "."` beside a model checked from its own folder named no file and gave the
+    // wrong reason ("cannot read data file ``", "No such file or directory"); a folder's name
+    // gave the system's "Is a directory (os error 21)".
+    let folder = support::temp_dir("folder_as_data");
+    let model = |name: &str| {
+        format!("source parts {{ schedule = \"{name}\" }}\nsink done\nflow parts -> done\n")
+    };
+    write_files(&folder, &[("dot.fab", &model(".")), ("sub.fab", &model("sub")), ("sub/a", "")]);
+    for (file, named) in [("dot.fab", "`.`"), ("sub.fab", "`sub`")] {
+        let output = support::fab_in(&folder, &["check", file]);
+        let text = stdout(&output) + &stderr(&output);
+        assert!(!output.status.success(), "{text}");
+        assert!(text.contains(&format!("cannot read data file {named}")), "{text}");
+        assert!(text.contains("this is a folder, not a file"), "{text}");
+    }
+}
+
+#[test]
 fn a_file_reached_by_two_paths_is_one_file() {
     // `app/main.fab` imports `shared.fab` and `../lib/a.fab`, which imports `../app/shared.fab`:
     // one file. Checked from inside `app`, the second path used to leave the folder and come

@@ -1293,6 +1293,7 @@ fn expand(
     // Bind the arguments in the caller's context.
     let params = param_types(&definition.params);
     let mut env = BTreeMap::new();
+    let mut written_in = BTreeMap::new();
     for arg in args {
         let Some(name) = &arg.name else {
             ctx.push(
@@ -1334,6 +1335,7 @@ fn expand(
             None => Value::Error,
         };
         env.insert(name.name.clone(), value);
+        written_in.insert(name.name.clone(), ctx.written_in(&arg.value));
     }
     // Defaults and missing arguments are evaluated in the template's own context.
     let template_scope = scope(ctx.db, template.file);
@@ -1364,6 +1366,7 @@ fn expand(
         }
     }
     inner_ctx.env = env;
+    inner_ctx.arguments_written_in = written_in;
     // The base: a component kind keyword, or another template.
     let kind_name = &definition.base.name.name;
     let (mut fields, mut nested) = if let Some(kind) = DeclKind::from_keyword(kind_name) {
@@ -1449,7 +1452,7 @@ impl ParamTy {
                 Value::Number(Quantity { si: None, dim: Dimension::NONE, integer: true })
             }
             ParamTy::Bool => Value::Bool(false),
-            ParamTy::String => Value::Str(String::new()),
+            ParamTy::String => Value::AbstractStr,
             ParamTy::Dist(dim) => Value::Dist(crate::value::DistValue { dist: None, dim: *dim }),
         }
     }

@@ -30,6 +30,12 @@ pub fn numeric_column(text: &str, column: &str) -> Result<Vec<f64>, DataProblem>
     Ok(observations(text, column, None)?.into_iter().map(|o| o.value).collect())
 }
 
+/// The values of the column named `column`, each with its row number in the file (the header is
+/// row 1; blank lines count), for problems found after reading, such as an order.
+pub fn numeric_rows(text: &str, column: &str) -> Result<Vec<(usize, f64)>, DataProblem> {
+    Ok(rows(text, column, None)?.into_iter().map(|(row, o)| (row, o.value)).collect())
+}
+
 /// The values of the column named `column`, each marked censored or not by the column named
 /// `status` when there is one. A status cell says `failure` or `1` (the value was observed) or
 /// `censored` or `0` (the unit was still working then: right-censored), in any letter case.
@@ -38,6 +44,15 @@ pub fn observations(
     column: &str,
     status: Option<&str>,
 ) -> Result<Vec<Observation>, DataProblem> {
+    Ok(rows(text, column, status)?.into_iter().map(|(_, o)| o).collect())
+}
+
+/// [`observations`], each with its row number.
+fn rows(
+    text: &str,
+    column: &str,
+    status: Option<&str>,
+) -> Result<Vec<(usize, Observation)>, DataProblem> {
     let mut lines = lines(text);
     let Some((header_row, header)) = lines.next() else {
         return Err(DataProblem {
@@ -110,7 +125,7 @@ pub fn observations(
             }
             _ => false,
         };
-        values.push(Observation { value, censored });
+        values.push((row, Observation { value, censored }));
     }
     if values.is_empty() {
         return Err(DataProblem {

@@ -68,10 +68,14 @@ pub trait FileSystem: Send + Sync {
 pub struct OsFileSystem;
 
 impl FileSystem for OsFileSystem {
-    // The one place the compiler touches the disk.
+    // The one place the compiler touches the disk. A folder is said to be one in words, not as
+    // the system's "Is a directory (os error 21)".
     #[allow(clippy::disallowed_methods)]
     fn read_to_string(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(path).map_err(|error| error.to_string())
+        std::fs::read_to_string(path).map_err(|error| match error.kind() {
+            std::io::ErrorKind::IsADirectory => "this is a folder, not a file".to_string(),
+            _ => error.to_string(),
+        })
     }
 
     fn absolute(&self, path: &str) -> String {

@@ -64,6 +64,10 @@ pub struct Ctx<'a> {
     pub scope: &'a Scope,
     /// Template parameters in scope, by name.
     pub env: BTreeMap<String, Value>,
+    /// The file each argument in `env` was written in, by parameter name, when an instance
+    /// binds it: a data file a `String` argument names is relative to the file where that name
+    /// is written, as every path is ([`Ctx::written_in`]).
+    pub arguments_written_in: BTreeMap<String, SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
     /// Currencies written in this item, with where.
     pub currencies: Vec<(String, Location)>,
@@ -108,9 +112,23 @@ impl<'a> Ctx<'a> {
             item,
             scope,
             env: BTreeMap::new(),
+            arguments_written_in: BTreeMap::new(),
             diagnostics: Vec::new(),
             currencies: Vec::new(),
             fits: Vec::new(),
+        }
+    }
+
+    /// The file in which the text of `expr` is written: the instance's file for a template
+    /// parameter an instance gives, else the file of the item being checked. A data file's name
+    /// is relative to it.
+    pub fn written_in(&self, expr: &Expr) -> SourceFile {
+        match &expr.kind {
+            ExprKind::Path(path) if path.segments.len() == 1 => {
+                let name = &path.segments[0].name;
+                self.arguments_written_in.get(name).copied().unwrap_or(self.file)
+            }
+            _ => self.file,
         }
     }
 
@@ -138,14 +156,17 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates the value of a declared field: [`Ctx::eval_as`] with the field's type, then the
     /// field's bounds: above zero, within the clock, at most its `max`. A file of release times
-    /// (a source's `schedule`) is read here, where its name is written (in a template, a scenario
-    /// or the source itself): the field's value is the times.
+    /// (a source's `schedule`) is read here, relative to where its name is written (in a
+    /// template, an instance's argument, a scenario or the source itself): the field's value is
+    /// the times. A name that depends on a template's parameter is not known while the template
+    /// is checked on its own ([`Value::AbstractStr`]): its file is read with each instance.
     pub fn eval_field(&mut self, expr: &Expr, field: &catalog::FieldDecl, what: &str) -> Value {
         let value = self.eval_as(expr, &field.ty, what);
         if field.release_times
             && let Value::Str(file) = &value
         {
-            return self.read_schedule(file, expr.span);
+            let base = self.written_in(expr);
+            return self.read_schedule(file, base, expr.span);
         }
         if field.run_length
             && let Value::Dist(DistValue { dist: Some(law), .. }) = &value
@@ -765,6 +786,7 @@ impl<'a> Ctx<'a> {
         let mut abstract_param = false;
         let mut failed = false;
         let mut data: Option<(String, String, Span)> = None;
+        let mut data_written_in = self.file;
         let mut unit_factor = 1.0;
         let mut families: Option<(Vec<Value>, &Expr)> = None;
         for (param, value, written) in values {
@@ -786,7 +808,16 @@ impl<'a> Ctx<'a> {
                     None => abstract_param = true,
                 },
                 Ok(Value::Str(text)) if param.name == "file" => {
+                    data_written_in = self.written_in(written);
                     data = Some((text, data.map(|d| d.1).unwrap_or_default(), value_span))
+                }
+                // A file or column named by a template's parameter, checked on its own.
+                Ok(Value::AbstractStr) => abstract_param = true,
+                Ok(Value::List(names))
+                    if param.name == "families"
+                        && names.iter().any(|n| matches!(n, Value::AbstractStr)) =>
+                {
+                    abstract_param = true
                 }
                 Ok(Value::Str(text)) if param.name == "column" => match &mut data {
                     Some(d) => d.1 = text,
@@ -822,7 +853,7 @@ impl<'a> Ctx<'a> {
         };
         let built = if family.reads_data {
             let (file, column, file_span) = data.unwrap_or_default();
-            match self.read_column(&file, &column, file_span) {
+            match self.read_column(&file, data_written_in, &column, file_span) {
                 Some(values) if family.name == "empirical" => Ok(dist::Distribution::Empirical {
                     values: values.iter().map(|v| v * unit_factor).collect(),
                 }),
@@ -832,7 +863,9 @@ impl<'a> Ctx<'a> {
                         families: candidates,
                         non_negative,
                     };
-                    match self.fit_column(&file, request, span, variable, unit_factor) {
+                    let fitted =
+                        self.fit_column(&file, data_written_in, request, span, variable, unit_factor);
+                    match fitted {
                         Some(distribution) => Ok(distribution),
                         None => return Value::Error,
                     }
@@ -984,13 +1017,14 @@ impl<'a> Ctx<'a> {
     fn fit_column(
         &mut self,
         file: &str,
+        written_in: SourceFile,
         request: crate::data::FitRequest,
         span: Span,
         dimension: Dimension,
         unit_factor: f64,
     ) -> Option<dist::Distribution> {
         use crate::data::FitFailure;
-        let path = crate::scope::relative_to(self.file.path(self.db), file);
+        let path = self.data_path(written_in, file);
         let data = self.db.data_file(&path);
         let column = request.column.clone();
         match crate::data::fitted_column(self.db, data, request) {
@@ -1032,52 +1066,108 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A schedule file's release times: seconds from the start, in a column named `time`, in
-    /// ascending order.
-    fn read_schedule(&mut self, file: &str, span: Span) -> Value {
-        let Some(times) = self.read_column(file, "time", span) else { return Value::Error };
-        if let Some(index) = times.windows(2).position(|pair| pair[1] < pair[0]) {
-            self.push(
-                Diagnostic::error("E0404", format!("schedule `{file}` is not in ascending order"))
+    /// A schedule file's release times: seconds from the start of the run, in a column named
+    /// `time`, in ascending order (equal times allowed), none negative. A problem names the row
+    /// of the file, counting the header as row 1 and blank lines too, as every data-file problem
+    /// does.
+    fn read_schedule(&mut self, file: &str, written_in: SourceFile, span: Span) -> Value {
+        let path = self.data_path(written_in, file);
+        let Some(text) = self.data_text(&path, span) else { return Value::Error };
+        let rows = match crate::data::numeric_rows(&text, "time") {
+            Ok(rows) => rows,
+            Err(problem) => {
+                self.push_data_problem(&path, problem, span);
+                return Value::Error;
+            }
+        };
+        let mut previous: Option<(usize, f64)> = None;
+        for &(row, time) in &rows {
+            if time < 0.0 {
+                let problem = crate::data::DataProblem {
+                    message: format!(
+                        "row {row}, column `time`: `{time}` is before the start of the run"
+                    ),
+                    help: "Release times are seconds from the start of the run, 0 or more; \
+                           remove or fix that row."
+                        .to_string(),
+                };
+                self.push_data_problem(&path, problem, span);
+                return Value::Error;
+            }
+            if let Some((earlier_row, earlier)) = previous
+                && time < earlier
+            {
+                self.push(
+                    Diagnostic::error(
+                        "E0404",
+                        format!("schedule `{file}` is not in ascending order"),
+                    )
                     .primary(
                         self.loc(span),
-                        format!("row {} comes before an earlier time", index + 3),
+                        format!(
+                            "row {row} ({time} s) comes before row {earlier_row} ({earlier} s)"
+                        ),
                     )
                     .help("Sort the release times from the earliest to the latest."),
-            );
-            return Value::Error;
+                );
+                return Value::Error;
+            }
+            previous = Some((row, time));
         }
-        let time =
-            |t| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false });
-        Value::List(times.into_iter().map(time).collect())
+        let time = |(_, t)| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false });
+        Value::List(rows.into_iter().map(time).collect())
     }
 
-    /// Reads one numeric column of a CSV data file, relative to the model file's folder.
-    pub fn read_column(&mut self, file: &str, column: &str, span: Span) -> Option<Vec<f64>> {
-        let path = crate::scope::relative_to(self.file.path(self.db), file);
-        let data = self.db.data_file(&path);
-        let text = match data.contents(self.db) {
-            Ok(text) => text.clone(),
+    /// Reads one numeric column of a CSV data file, relative to the folder of the file
+    /// `written_in`, where its name is written.
+    pub fn read_column(
+        &mut self,
+        file: &str,
+        written_in: SourceFile,
+        column: &str,
+        span: Span,
+    ) -> Option<Vec<f64>> {
+        let path = self.data_path(written_in, file);
+        let text = self.data_text(&path, span)?;
+        match crate::data::numeric_column(&text, column) {
+            Ok(values) => Some(values),
+            Err(problem) => {
+                self.push_data_problem(&path, problem, span);
+                None
+            }
+        }
+    }
+
+    /// The workspace path of the data file `file` names, written in `written_in`. A name that
+    /// folds to nothing (`"."` beside a model in the working folder) keeps `.`, so the message
+    /// names the folder it points to.
+    fn data_path(&self, written_in: SourceFile, file: &str) -> String {
+        let path = crate::scope::relative_to(written_in.path(self.db), file);
+        if path.is_empty() { ".".to_string() } else { path }
+    }
+
+    /// The text of the data file at `path`, or E0404 at `span` saying why it cannot be read.
+    fn data_text(&mut self, path: &str, span: Span) -> Option<std::sync::Arc<str>> {
+        match self.db.data_file(path).contents(self.db) {
+            Ok(text) => Some(text.clone()),
             Err(reason) => {
                 self.push(
                     Diagnostic::error("E0404", format!("cannot read data file `{path}`"))
                         .primary(self.loc(span), reason.clone())
                         .help("Paths are relative to the folder of the model file."),
                 );
-                return None;
-            }
-        };
-        match crate::data::numeric_column(&text, column) {
-            Ok(values) => Some(values),
-            Err(problem) => {
-                self.push(
-                    Diagnostic::error("E0404", format!("data file `{path}`: {}", problem.message))
-                        .primary(self.loc(span), "in this file")
-                        .help(problem.help),
-                );
                 None
             }
         }
+    }
+
+    /// E0404 at `span`: the data file at `path` has `problem`.
+    fn push_data_problem(&mut self, path: &str, problem: crate::data::DataProblem, span: Span) {
+        self.push(
+            Diagnostic::error("E0404", format!("data file `{path}`: {}", problem.message))
+                .primary(self.loc(span), "in this file")
+                .help(problem.help),
+        );
     }
 
     fn eval_callable(
@@ -1146,7 +1236,7 @@ impl<'a> Ctx<'a> {
                 other => Err(wrong_kind(ty, &other)),
             },
             ValueType::String => match value {
-                Value::Str(_) => Ok(value),
+                Value::Str(_) | Value::AbstractStr => Ok(value),
                 other => Err(wrong_kind(ty, &other)),
             },
             ValueType::Dist(dim) => match value {

@@ -3,8 +3,10 @@
 //! Every expression in a `.fab` model is a constant, so the checker evaluates it: numbers carry their
 //! SI value and [`Dimension`], distributions are built and validated, names resolve to declarations.
 //! Inside a template's body, parameters are *abstract*: a number whose dimension is known but whose
-//! value is not (`si: None`), so the template can be checked once for types and units, and again with
-//! each instance's arguments for the values.
+//! value is not (`si: None`), and a `String` parameter is a string whose text is not known
+//! ([`Value::AbstractStr`]), so the template can be checked once for types and units, and again with
+//! each instance's arguments for the values. A data file named by a parameter is therefore read
+//! only with an instance's argument, never while the template is checked on its own.
 
 use crate::diagnostic::Location;
 use crate::scope::Declaration;
@@ -17,6 +19,9 @@ pub enum Value {
     Number(Quantity),
     Bool(bool),
     Str(String),
+    /// A template's `String` parameter while its body is checked on its own: a string whose text
+    /// is not known yet, as `Quantity::si` is `None` for a number. It names no data file.
+    AbstractStr,
     /// A bare name that is one of the words the expected type accepts (whatever is declared with
     /// that name, see `eval::is_accepted_word`) or that is not a declaration: a keyword value such
     /// as `fifo`, `unlimited`, `new`, `busy_time`, or a dotted path in a study. Whether it is
@@ -94,7 +99,7 @@ impl Value {
                 None => format!("a quantity of dimension {}", q.dim.formula()),
             },
             Value::Bool(_) => "a Bool".to_string(),
-            Value::Str(_) => "a string".to_string(),
+            Value::Str(_) | Value::AbstractStr => "a string".to_string(),
             Value::Word(word) => format!("`{word}`"),
             Value::Ref(declaration) => {
                 format!(

@@ -334,6 +334,7 @@ fn value_facts(value: &Value, written: Option<&ShownUnit>) -> String {
             format!("value: {}", text::quantity(*si, *dim, written))
         }
         Value::Number(Quantity { si: None, .. })
+        | Value::AbstractStr
         | Value::Dist(crate::value::DistValue { dist: None, .. }) => {
             "value: depends on the template's parameters".to_string()
         }
