@@ -300,10 +300,16 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
 /// never silently without effect: a conveyor's `accel` (belts start and stop instantly), a
 /// robot's `jerk` and a `fidelity` other than `simple` (motion is rest to rest under `speed` and
 /// `accel`), a robot's `path`, `process`, `speed` and `accel` when its `cycle` is given (the
-/// cycle is used), and its `speed` and `accel` when it has no path to move along.
+/// cycle is used), its `speed` and `accel` when it has no path to move along, and a `setup`
+/// beside `assemble` (no change of product to set up for).
 fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
     let fields = &checked.fields;
     let mut unused: Vec<(&str, &str)> = Vec::new();
+    // A setup runs at a change of product, and an assembly server's part is always the one it
+    // `produces`.
+    if fields.contains_key("assemble") {
+        unused.push(("setup", "an assembly always makes the one product it `produces`"));
+    }
     match checked.kind {
         DeclKind::Conveyor => unused.push(("accel", "belts start and stop instantly")),
         DeclKind::Robot => {
