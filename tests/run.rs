@@ -1522,6 +1522,34 @@ fn schedules_limits_product_routes_and_setups() {
 }
 
 #[test]
+fn a_part_goes_to_an_idle_server_set_up_for_its_product() {
+    // tests/runs/setup_servers.fab, worked out in its header: no setup at all. A part used to go
+    // to the lowest-numbered idle server, which set up twice (setup share 6 s of 200 s, lead time
+    // 3.52 s) where two idle servers were each set up for the other's product.
+    let r = simulate("tests/runs/setup_servers.fab", &Overrides::default());
+    let m = r.stations.get("m").unwrap();
+    assert_eq!(m.setup.mean, 0.0, "no setup: each part found a server set up for it");
+    assert!((m.working.mean - 10.0 / 200.0).abs() < 1e-12, "{:?}", m.working);
+    assert_eq!(m.completions.mean, 5.0);
+    assert!((r.kpis.lead_time_s.mean - 2.32).abs() < 1e-9, "{:?}", r.kpis.lead_time_s);
+    let lead = |product: &str| r.products.get(product).unwrap().lead_time_s.mean;
+    assert!((lead("A") - 7.6 / 3.0).abs() < 1e-9, "A: 2, 3.6 and 2 s");
+    assert!((lead("B") - 2.0).abs() < 1e-9, "B: 2 and 2 s");
+}
+
+#[test]
+fn a_resource_counts_one_job_per_hold() {
+    // tests/runs/needs_holds.fab, worked out in its header. `needs = [ops, ops]` counted two jobs
+    // of `ops` per part, and the mean wait was over units: 3 jobs, and 4/3 s or 8/3 s by which
+    // station went first.
+    let r = simulate("tests/runs/needs_holds.fab", &Overrides::default());
+    let ops = r.resources.get("ops").unwrap();
+    assert_eq!(ops.jobs.mean, 2.0, "one job per hold, however many units it takes");
+    assert!((ops.mean_wait_s.mean - 2.0).abs() < 1e-12, "{:?}", ops.mean_wait_s);
+    assert!((ops.utilisation.mean - 12.0 / 200.0).abs() < 1e-12, "{:?}", ops.utilisation);
+}
+
+#[test]
 fn a_template_reads_its_schedule_beside_itself() {
     // A release schedule named in a template of a library in another folder is read relative to
     // the template's file, as its `fit(…)` and `empirical(…)` are. It used to be read relative to

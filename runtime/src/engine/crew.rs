@@ -13,7 +13,8 @@
 //! any stop), taking them all at once when all are free; a loaded part otherwise waits in one
 //! line shared by all such servers, served in order whenever units come back (a server whose
 //! resources are free may pass one that waits for others). Crew jobs take a returned unit before
-//! that line. A server in line counts as starved.
+//! that line. A server in line counts as starved. Each hold is one job of each resource it takes,
+//! with one wait, however many units of it (`needs = [ops, ops]`: one job of `ops`).
 
 use super::Sim;
 use super::queue::Kind;
@@ -69,11 +70,15 @@ impl Crew {
         self.count.saturating_sub(self.busy)
     }
 
-    /// A server takes a unit to process with (`needs`), after waiting `waited` ns for it.
-    pub(super) fn take_unit(&mut self, now: u64, waited: u64) {
+    /// A server takes a unit to process with (`needs`); `waited` is the wait, ns, of the hold it
+    /// begins, given with the hold's first unit of this resource only, so that a job is one hold
+    /// and its wait counts once, however many units it takes.
+    pub(super) fn take_unit(&mut self, now: u64, waited: Option<u64>) {
         self.busy += 1;
         self.held.add(now, 1);
-        self.wait.push(waited);
+        if let Some(waited) = waited {
+            self.wait.push(waited);
+        }
     }
 
     pub(super) fn reset_statistics(&mut self, now: u64) {

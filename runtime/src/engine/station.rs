@@ -4,6 +4,11 @@
 //! or blocked holding a finished part. A station takes a part whenever a server is idle, even
 //! while it is down; the part waits loaded and processing starts when the station is up again.
 //! A finished part stays on its server until a successor takes it (blocking after service).
+//! A part goes to the lowest-numbered idle server, except at a station with a `setup` and
+//! several servers: there it goes to an idle server that needs no setup for it, if one is idle
+//! (one whose last part was of the same product, else one that has processed no part yet), and
+//! only otherwise to the lowest-numbered idle one. The lowest-numbered idle server, on its own,
+//! set up needlessly: a server set up for A took a B while another idle one was set up for B.
 //!
 //! Failures and maintenance stop the whole station. A stop pauses every server in setup or
 //! processing, and the part resumes its remaining time afterwards (preemptive-resume); a
@@ -785,6 +790,21 @@ impl StationNode {
     fn idle_server(&self) -> Option<usize> {
         self.servers.iter().position(|s| s.state == ServerState::Idle)
     }
+
+    /// The idle server a part of `product` goes to (see the module's notes): with setups and
+    /// several servers, one that needs no setup for it when one is idle, set up for `product`
+    /// first, then fresh; otherwise, and without setups, the lowest-numbered idle one.
+    fn idle_server_for(&self, product: u32) -> Option<usize> {
+        if self.setup.is_none() || !self.several {
+            return self.idle_server();
+        }
+        let idle = |s: &Server| s.state == ServerState::Idle;
+        self.servers
+            .iter()
+            .position(|s| idle(s) && s.last_product == product)
+            .or_else(|| self.servers.iter().position(|s| idle(s) && s.last_product == ANY))
+            .or_else(|| self.idle_server())
+    }
 }
 
 /// Whether a server can take all it `needs` now: as many free units of each resource as the
@@ -829,8 +849,11 @@ impl Sim<'_> {
             }
         }
         station.servers[s].holding = true;
-        for &r in &station.needs {
-            self.crews[r as usize].take_unit(now, waited);
+        // One hold of each resource listed, however many of its units (`[ops, ops]` is one job
+        // of `ops` taking two units, with one wait).
+        for (i, &r) in station.needs.iter().enumerate() {
+            let first_listing = !station.needs[..i].contains(&r);
+            self.crews[r as usize].take_unit(now, first_listing.then_some(waited));
         }
         true
     }
@@ -1049,7 +1072,7 @@ impl Sim<'_> {
             self.kit_enter(c, part);
             return;
         }
-        let s = station.idle_server().expect("can_accept checked for an idle server");
+        let s = station.idle_server_for(part.product).expect("can_accept checked for an idle server");
         station.idle -= 1;
         station.servers[s].part = part;
         station.servers[s].state = ServerState::Loaded;
