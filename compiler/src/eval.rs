@@ -863,8 +863,14 @@ impl<'a> Ctx<'a> {
                         families: candidates,
                         non_negative,
                     };
-                    let fitted =
-                        self.fit_column(&file, data_written_in, request, span, variable, unit_factor);
+                    let fitted = self.fit_column(
+                        &file,
+                        data_written_in,
+                        request,
+                        span,
+                        variable,
+                        unit_factor,
+                    );
                     match fitted {
                         Some(distribution) => Ok(distribution),
                         None => return Value::Error,
@@ -1114,7 +1120,8 @@ impl<'a> Ctx<'a> {
             }
             previous = Some((row, time));
         }
-        let time = |(_, t)| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false });
+        let time =
+            |(_, t)| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false });
         Value::List(rows.into_iter().map(time).collect())
     }
 

@@ -1072,7 +1072,8 @@ impl Sim<'_> {
             self.kit_enter(c, part);
             return;
         }
-        let s = station.idle_server_for(part.product).expect("can_accept checked for an idle server");
+        let s =
+            station.idle_server_for(part.product).expect("can_accept checked for an idle server");
         station.idle -= 1;
         station.servers[s].part = part;
         station.servers[s].state = ServerState::Loaded;
