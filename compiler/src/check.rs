@@ -1191,6 +1191,10 @@ fn check_motion_time(ctx: &mut Ctx, fields: &Fields) {
 /// with `limit` (`speed` or `accel`, SI) in place of its own when given: `None` when the robot
 /// has no path or a value is abstract (a template's) or refused.
 fn robot_cycle_seconds(fields: &Fields, limit: Option<(&str, f64)>) -> Option<(f64, f64)> {
+    // A robot with its own `cycle` does not move: its path and limits are unused (W0206).
+    if fields.contains_key("cycle") {
+        return None;
+    }
     let Value::List(points) = &fields.get("path")?.value else { return None };
     let points: Option<Vec<[f64; 2]>> = points
         .iter()
@@ -2452,13 +2456,13 @@ fn vary_target_takes(
     }
     match names[1..] {
         [field] => match FactorTarget::number(kind, field) {
-            // A robot's limit at each end of the range gives a cycle the clock can count
-            // (`check_motion_time`'s rule at that point).
+            // A robot's motion limit at each end of the range gives a cycle the clock can count
+            // (`check_motion_time`'s rule at that point); its other numbers do not move it.
             Some(target) => out_of_range(ctx, &|v| {
                 target.check(v)?;
-                match robot_cycle_seconds(&body.fields, Some((field, v))) {
-                    Some((moving, process))
-                        if kind == "robot" && moving + process >= longest_run() =>
+                let moves = kind == "robot" && matches!(field, "speed" | "accel");
+                match robot_cycle_seconds(&body.fields, Some((field, v)).filter(|_| moves)) {
+                    Some((moving, process)) if moves && moving + process >= longest_run() =>
                     {
                         Err("the robot's cycle would be longer than the longest run".into())
                     }
