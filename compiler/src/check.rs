@@ -2462,8 +2462,7 @@ fn vary_target_takes(
                 target.check(v)?;
                 let moves = kind == "robot" && matches!(field, "speed" | "accel");
                 match robot_cycle_seconds(&body.fields, Some((field, v)).filter(|_| moves)) {
-                    Some((moving, process)) if moves && moving + process >= longest_run() =>
-                    {
+                    Some((moving, process)) if moves && moving + process >= longest_run() => {
                         Err("the robot's cycle would be longer than the longest run".into())
                     }
                     _ => Ok(()),
@@ -2694,6 +2693,24 @@ pub(crate) struct RobotFactorRefusal {
 /// top is refused and the length's bottom labelled. These used to run, on a belt said to hold
 /// one part.
 fn check_conveyor_factors(ctx: &mut Ctx, varies: &[CheckedVary]) {
+    let (db, scope) = (ctx.db, ctx.scope);
+    let found = conveyor_factor_refusals(varies, |name| {
+        let declaration = scope.lookup(name)?;
+        let checked = check_item(db, declaration.file, declaration.key.clone());
+        checked.body.as_ref().filter(|_| !checked.has_errors())
+    });
+    for diagnostic in found {
+        ctx.push(diagnostic);
+    }
+}
+
+/// [`check_conveyor_factors`]'s rule over the conveyors as `body_of` gives them: as declared, or
+/// as a scenario makes them (`validate::scenario_vary_refusals`).
+pub(crate) fn conveyor_factor_refusals<'a>(
+    varies: &[CheckedVary],
+    body_of: impl Fn(&str) -> Option<&'a CheckedBody>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     let factor = |component: &str, field: &str| {
         varies.iter().find(|v| matches!(&v.path[..], [c, f] if c == component && f == field))
     };
@@ -2707,9 +2724,7 @@ fn check_conveyor_factors(ctx: &mut Ctx, varies: &[CheckedVary]) {
         }
     }
     for name in conveyors {
-        let Some(declaration) = ctx.scope.lookup(name).cloned() else { continue };
-        let checked = check_item(ctx.db, declaration.file, declaration.key.clone());
-        let Some(body) = checked.body.as_ref().filter(|_| !checked.has_errors()) else { continue };
+        let Some(body) = body_of(name) else { continue };
         if body.kind != DeclKind::Conveyor {
             continue;
         }
@@ -2783,8 +2798,9 @@ fn check_conveyor_factors(ctx: &mut Ctx, varies: &[CheckedVary]) {
             }
             (None, None) => continue,
         };
-        ctx.push(diagnostic);
+        found.push(diagnostic);
     }
+    found
 }
 
 /// The fields `vary` can set, by kind (the runtime's `FactorTarget`s): numbers, or

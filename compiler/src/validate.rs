@@ -440,7 +440,9 @@ fn check_scenarios(
 /// as the scenario makes it ([`check::robot_factor_refusal`]): `vary arm.speed` under a scenario
 /// that gives `arm` a `cycle` runs the same point at every level, as the same `vary` of a robot
 /// written with a `cycle` would, which the experiment's own check refuses. The experiment keeps
-/// only the `vary`s the model accepts, so what is found here is the scenario's doing.
+/// only the `vary`s the model accepts, so what is found here is the scenario's doing. Likewise
+/// for a range that reaches a conveyor spacing larger than the length the scenario gives
+/// ([`check::conveyor_factor_refusals`]), found here only when the declared conveyor passes.
 fn scenario_vary_refusals(
     db: &dyn Db,
     declaration: &Declaration,
@@ -471,6 +473,16 @@ fn scenario_vary_refusals(
         }
         found.push(diagnostic);
     }
+    // A conveyor the scenario shortens, or widens the spacing of, under a range of the other.
+    let declared = check::conveyor_factor_refusals(&experiment.varies, |name| {
+        let (d, _) = changed.get(name)?;
+        let checked = check_item(db, d.file, d.key.clone());
+        checked.body.as_ref().filter(|_| !checked.has_errors())
+    });
+    let made = check::conveyor_factor_refusals(&experiment.varies, |name| {
+        changed.get(name).map(|(_, body)| body)
+    });
+    found.extend(made.into_iter().filter(|d| !declared.iter().any(|o| o.message == d.message)));
     found
 }
 
