@@ -1161,7 +1161,10 @@ impl<'a> Ctx<'a> {
                 self.push(
                     Diagnostic::error("E0404", format!("cannot read data file `{path}`"))
                         .primary(self.loc(span), reason.clone())
-                        .help("Paths are relative to the folder of the model file."),
+                        .help(
+                            "A path is relative to the folder of the file it is written in: \
+                             the model, or the instance that names it for a template.",
+                        ),
                 );
                 None
             }
