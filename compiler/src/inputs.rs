@@ -5,8 +5,9 @@
 //! [`crate::data::fitted_column`]); this module reads those records back, so nothing is fitted
 //! again. A record is matched to the component's distribution fields, every law the catalog
 //! declares for its kind (cycle, a robot's process, setup, interarrival, each failure mode's life
-//! and repair), by the distribution it produced: a template instance's fit is recorded by the instance, and the value is what reached
-//! the field. An `empirical(…)` distribution is an input by itself: its values are the data.
+//! and repair), by the distribution it produced: a template instance's fit is recorded by the
+//! instance, and the value is what reached the field. An `empirical(…)` distribution is an input
+//! by itself: its values are the data.
 //! A fit used elsewhere (a maintenance duration, a transport's load time) is not an input here.
 
 use crate::check::check_item;

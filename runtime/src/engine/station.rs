@@ -1646,31 +1646,19 @@ impl Sim<'_> {
         let ideal_cycle = station.cold.ideal_cycle;
         let mut scrapped = 0;
         let mut holders = 0;
-        for (s, server) in station.servers.iter_mut().enumerate() {
+        for s in 0..station.servers.len() {
+            let server = &mut station.servers[s];
             if matches!(server.state, ServerState::PausedBusy | ServerState::PausedSetup) {
-                let mut work = server.work_done(now, ideal_cycle);
-                if server.carried {
-                    // Never completed: its work before the warm-up is no longer to deduct.
-                    station.cold.carried_work -= station.cold.carried[s];
-                    work -= station.cold.carried[s];
-                    server.carried = false;
-                }
-                station.cold.scrapped_work += work;
-                server.state = ServerState::Idle;
+                let work = server.work_done(now, ideal_cycle);
                 server.generation = server.generation.wrapping_add(1);
                 holders += u32::from(server.holding);
                 server.holding = false;
+                station.scrap_part(s, work);
                 scrapped += 1;
             }
         }
-        station.idle += scrapped;
-        station.cold.scrapped += scrapped as u64;
         if scrapped > 0 {
-            if now >= self.warmup {
-                self.scrapped += scrapped as u64;
-            }
-            self.wip.add(now, -i64::from(scrapped));
-            self.agenda.push(Op::Pull(c));
+            self.count_scrapped(c, scrapped);
         }
         // Each scrapped server gives back what it held.
         for _ in 0..holders {
@@ -1685,32 +1673,49 @@ impl Sim<'_> {
         let now = self.now;
         let station = self.station(c);
         station.touch(now);
-        let server = &mut station.servers[s as usize];
-        if server.state != ServerState::Blocked {
+        if station.servers[s as usize].state != ServerState::Blocked {
             return;
         }
-        server.state = ServerState::Idle;
         // Its completion credited a whole ideal cycle, less the share done before the warm-up.
-        let mut work = station.cold.ideal_cycle;
-        if server.carried {
-            station.cold.carried_work -= station.cold.carried[s as usize];
-            work -= station.cold.carried[s as usize];
-            server.carried = false;
-        }
+        let work = station.cold.ideal_cycle;
         station.completions -= 1;
-        station.cold.scrapped += 1;
-        station.cold.scrapped_work += work;
         station.blocked -= 1;
-        station.idle += 1;
+        station.scrap_part(s as usize, work);
+        self.count_scrapped(c, 1);
+    }
+
+    /// `scrapped` parts of station `c` left the line (`StationNode::scrap_part`): counted for the
+    /// line once the warm-up is over, out of the work in process, and the room they leave pulled
+    /// into.
+    fn count_scrapped(&mut self, c: u32, scrapped: u32) {
+        let now = self.now;
         if now >= self.warmup {
-            self.scrapped += 1;
+            self.scrapped += u64::from(scrapped);
         }
-        self.wip.add(now, -1);
+        self.wip.add(now, -i64::from(scrapped));
         self.agenda.push(Op::Pull(c));
     }
 }
 
 impl StationNode {
+    /// Server `s`'s part is scrapped after `work` s of ideal work in the observed period, counted
+    /// with the share done before the warm-up (deducted here, with the part's carried work): the
+    /// server is idle, and the station counts the part and its work as scrap. What a catastrophic
+    /// failure and a cycle-counted one that scraps its part share.
+    fn scrap_part(&mut self, s: usize, mut work: f64) {
+        let server = &mut self.servers[s];
+        if server.carried {
+            // Never completed: its work before the warm-up is no longer to deduct.
+            self.cold.carried_work -= self.cold.carried[s];
+            work -= self.cold.carried[s];
+            server.carried = false;
+        }
+        server.state = ServerState::Idle;
+        self.idle += 1;
+        self.cold.scrapped += 1;
+        self.cold.scrapped_work += work;
+    }
+
     /// The counts of the maintenance strategy since the last reset.
     pub(super) fn maintenance_detail(&self) -> crate::results::MaintenanceDetail {
         use crate::results::Stat;
