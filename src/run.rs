@@ -89,26 +89,55 @@ pub const SELECTION_FILES: [&str; 1] = ["selection.json"];
 /// `fab optimize`.
 pub const OPTIMIZE_FILES: [&str; 3] = ["optimize.json", "optimize.csv", "optimize.svg"];
 
-/// The files `--out` writes for what `options` asks, `study` resolved (`None` with `--compare`),
-/// in the order [`run_prepared`] chooses what runs.
-fn out_files(
-    options: &Options,
-    study: Option<&Result<Study, fab_runtime::RunError>>,
-) -> &'static [&'static str] {
-    if options.sensitivity.is_some() {
-        &SENSITIVITY_FILES
-    } else if options.select.is_some() {
-        &SELECTION_FILES
-    } else {
+/// What `fab run` runs, chosen once from the command line and the study it resolved: the files
+/// `--out` is checked for before the run ([`Run::files`]) are the files that run writes.
+enum Run<'a> {
+    /// `--sensitivity NAME`.
+    Sensitivity(&'a str),
+    /// `--select A,B,…`.
+    Select(&'a Selection),
+    /// `--compare A,B`: both are resolved before either runs.
+    Compare,
+    /// An experiment with input uncertainty.
+    InputUncertainty(Study),
+    /// A designed experiment (`vary`).
+    Design(Study),
+    /// An experiment or scenario, replicated.
+    Plain(Study),
+    /// The study could not be resolved: reported once the outputs are prepared.
+    Failed(fab_runtime::RunError),
+}
+
+impl<'a> Run<'a> {
+    /// What `options` asks for, `study` resolved (`None` with `--compare`).
+    fn choose(options: &'a Options, study: Option<Result<Study, fab_runtime::RunError>>) -> Self {
+        if let Some(name) = &options.sensitivity {
+            return Run::Sensitivity(name);
+        }
+        if let Some(selection) = &options.select {
+            return Run::Select(selection);
+        }
         match study {
-            None => &COMPARISON_FILES,
+            None => Run::Compare,
+            Some(Err(error)) => Run::Failed(error),
             Some(Ok(study)) if study.experiment.input_uncertainty.is_some() => {
-                &INPUT_UNCERTAINTY_FILES
+                Run::InputUncertainty(study)
             }
-            Some(Ok(study)) if study.experiment.design.is_some() => &DESIGN_FILES,
-            Some(Ok(_)) => &RUN_FILES,
-            // Nothing runs: the error is reported once the outputs are prepared.
-            Some(Err(_)) => &[],
+            Some(Ok(study)) if study.experiment.design.is_some() => Run::Design(study),
+            Some(Ok(study)) => Run::Plain(study),
+        }
+    }
+
+    /// The files it writes into `--out`'s folder.
+    fn files(&self) -> &'static [&'static str] {
+        match self {
+            Run::Sensitivity(_) => &SENSITIVITY_FILES,
+            Run::Select(_) => &SELECTION_FILES,
+            Run::Compare => &COMPARISON_FILES,
+            Run::InputUncertainty(_) => &INPUT_UNCERTAINTY_FILES,
+            Run::Design(_) => &DESIGN_FILES,
+            Run::Plain(_) => &RUN_FILES,
+            Run::Failed(_) => &[],
         }
     }
 }
@@ -334,40 +363,25 @@ pub fn run(options: Options) -> ExitCode {
         errln!("error: {why}");
         return ExitCode::from(2);
     }
-    let files = out_files(&options, study.as_ref());
-    let outputs = match prepare_outputs(&options, &inputs, files) {
+    let run = Run::choose(&options, study);
+    let outputs = match prepare_outputs(&options, &inputs, run.files()) {
         Ok(outputs) => outputs,
         Err(code) => return code,
     };
-    outputs.finish(run_prepared(&options, &model, study))
+    outputs.finish(run_prepared(&options, &model, run))
 }
 
-/// Runs what the command line asks for, its outputs prepared, and reports it: `study` is the
-/// study resolved, `None` only with `--compare`.
-fn run_prepared(
-    options: &Options,
-    model: &fab_runtime::Model,
-    study: Option<Result<Study, fab_runtime::RunError>>,
-) -> ExitCode {
-    if let Some(name) = &options.sensitivity {
-        return crate::study::sensitivity(options, model, name);
-    }
-    if let Some(selection) = &options.select {
-        return crate::study::select(options, model, selection);
-    }
-    let studies = match study {
-        Some(Ok(study)) => {
-            if study.experiment.input_uncertainty.is_some() {
-                return crate::study::input_uncertainty(options, &study);
-            }
-            if study.experiment.design.is_some() {
-                return crate::study::design(options, &study);
-            }
-            vec![study]
-        }
-        Some(Err(error)) => return resolve_failed(&error),
+/// Runs what the command line asks for, its outputs prepared, and reports it.
+fn run_prepared(options: &Options, model: &fab_runtime::Model, run: Run) -> ExitCode {
+    let studies = match run {
+        Run::Sensitivity(name) => return crate::study::sensitivity(options, model, name),
+        Run::Select(selection) => return crate::study::select(options, model, selection),
+        Run::InputUncertainty(study) => return crate::study::input_uncertainty(options, &study),
+        Run::Design(study) => return crate::study::design(options, &study),
+        Run::Plain(study) => vec![study],
+        Run::Failed(error) => return resolve_failed(&error),
         // `--compare A,B`: both are resolved before either runs.
-        None => {
+        Run::Compare => {
             let mut both = Vec::with_capacity(2);
             for name in options.compare.iter().flat_map(|(a, b)| [a, b]) {
                 match Study::resolve(model, Some(name), &options.overrides) {
