@@ -506,6 +506,24 @@ pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     size * f64::from(thousandths) / 1000.0
 }
 
+/// A column of labels left of a plot, at `size` px, bold or not: each cut ([`fit`]) so that
+/// `before + label + after` stays within `most_x`, and the x where the plot then starts, a whole
+/// pixel (so that the plot's width, and every bar's, is exact in the SVG's decimals) between
+/// `least_x` and `most_x`.
+pub(crate) fn label_column<'a>(
+    labels: impl Iterator<Item = (&'a str, bool)>,
+    size: f64,
+    (before, after): (f64, f64),
+    (least_x, most_x): (f64, f64),
+) -> (Vec<(String, bool)>, f64) {
+    let labels: Vec<(String, bool)> =
+        labels.map(|(text, bold)| (fit(text, most_x - before - after, size, bold), bold)).collect();
+    let widest =
+        labels.iter().map(|(label, bold)| text_width(label, size, *bold)).fold(0.0, f64::max);
+    let plot_x = libm::ceil(before + widest + after).clamp(least_x, most_x);
+    (labels, plot_x)
+}
+
 /// `text` as [`text_width`] fits it into `width` px at `size` px: whole, or cut with an ellipsis.
 pub(crate) fn fit(text: &str, width: f64, size: f64, bold: bool) -> String {
     if text_width(text, size, bold) <= width {

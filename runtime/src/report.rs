@@ -21,7 +21,7 @@
 
 use std::fmt::Write;
 
-use crate::chart::{escape, fit, open_document, text_width};
+use crate::chart::{escape, fit, label_column, open_document, text_width};
 use crate::experiment::Comparison;
 use crate::results::{Kpis, LineResults, Results, Stat, StationResults};
 
@@ -141,18 +141,8 @@ pub fn stations_svg(r: &Results) -> String {
 
     let bottleneck = r.bottleneck();
     // Each label as wide as it is drawn (the bottleneck's in bold), cut to the widest margin.
-    let labels: Vec<(String, bool)> = r
-        .stations
-        .iter()
-        .map(|(name, _)| {
-            let bold = bottleneck == Some(name);
-            (fit(name, MOST_PLOT_X - MARGIN - GAP, FONT, bold), bold)
-        })
-        .collect();
-    let widest =
-        labels.iter().map(|(label, bold)| text_width(label, FONT, *bold)).fold(0.0, f64::max);
-    // A whole pixel: the plot's width, and so every bar's, is then exact in the SVG's decimals.
-    let plot_x = libm::ceil(MARGIN + widest + GAP).clamp(80.0, MOST_PLOT_X);
+    let names = r.stations.iter().map(|(name, _)| (name, bottleneck == Some(name)));
+    let (labels, plot_x) = label_column(names, FONT, (MARGIN, GAP), (80.0, MOST_PLOT_X));
     let plot_width = WIDTH - plot_x - RIGHT;
     let rows = r.stations.len();
     let axis_y = TOP + ROW * rows as f64 + 4.0;
@@ -422,11 +412,11 @@ pub fn sensitivity_svg(r: &crate::designed::SensitivityResults) -> String {
         hi = lo + 1.0;
     }
     // Labels as wide as they are drawn, cut to the widest margin, as on the station chart.
-    for (label, ..) in &mut rows {
-        *label = fit(label, 300.0 - 24.0, 12.0, false);
+    let names = rows.iter().map(|(label, ..)| (label.as_str(), false));
+    let (labels, plot_x) = label_column(names, 12.0, (24.0, 0.0), (80.0, 300.0));
+    for ((label, ..), (cut, _)) in rows.iter_mut().zip(labels) {
+        *label = cut;
     }
-    let widest = rows.iter().map(|(l, ..)| text_width(l, 12.0, false)).fold(0.0, f64::max);
-    let plot_x = libm::ceil(24.0 + widest).clamp(80.0, 300.0);
     let plot_width = WIDTH - plot_x - RIGHT;
     let x = |v: f64| plot_x + plot_width * (v - lo) / (hi - lo);
     let axis_y = TOP + ROW * rows.len() as f64;
