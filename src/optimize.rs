@@ -1,26 +1,27 @@
 //! `fab optimize MODEL [NAME]`: run an `optimize` study and print the best point and every
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
-use crate::run::{OPTIMIZE_FILES, Options, emit, pm, resolve_base, with_progress};
+use crate::run::{Compiled, OPTIMIZE_FILES, Options, emit, pm, resolve_base, with_progress};
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 /// Runs the study named `name`, or the model's only one.
 pub fn run(options: &Options, name: Option<&str>) -> ExitCode {
-    let (model, inputs) = match crate::run::compile_model(&options.file) {
+    let compiled = match crate::run::compile_model(&options.file) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let outputs = match crate::run::prepare_outputs(options, &inputs, &OPTIMIZE_FILES) {
+    let outputs = match crate::run::prepare_outputs(options, &compiled.inputs, &OPTIMIZE_FILES) {
         Ok(outputs) => outputs,
         Err(code) => return code,
     };
-    outputs.finish(optimize(options, &model, name))
+    outputs.finish(optimize(options, &compiled, name))
 }
 
 /// Runs the study, the outputs prepared.
-fn optimize(options: &Options, model: &fab_runtime::Model, name: Option<&str>) -> ExitCode {
+fn optimize(options: &Options, compiled: &Compiled, name: Option<&str>) -> ExitCode {
+    let model = &compiled.model;
     let known: Vec<&str> = model.optimizations.iter().map(|o| o.name.as_str()).collect();
     let study = match name {
         Some(name) => model.optimizations.iter().find(|o| o.name == name),
@@ -46,7 +47,7 @@ fn optimize(options: &Options, model: &fab_runtime::Model, name: Option<&str>) -
         Ok(resolved) => resolved,
         Err(code) => return code,
     };
-    let results = match with_progress(&study.name, options.json, |progress| {
+    let results = match with_progress(compiled, &study.name, options.json, |progress| {
         run_optimization(&resolved.model, study, &resolved.experiment, options.threads, progress)
     }) {
         Ok(results) => results,

@@ -1,6 +1,8 @@
 //! `fab run`: simulate a model's experiment or scenario and report, or compare two of them.
 
+use fab_compiler::db::SourceFile;
 use fab_compiler::{Database, compile, load_model, render};
+use fab_runtime::RunError;
 use fab_runtime::experiment::{Comparison, Overrides, Study, compare};
 use fab_runtime::report;
 use fab_runtime::results::{Results, Stat};
@@ -34,11 +36,11 @@ pub struct Selection {
 
 /// Writes the failure trace of the study's first replication (a re-run of it: the same draws, so
 /// the same lives the results counted).
-fn write_trace(path: &str, study: &Study) -> Result<(), ExitCode> {
+fn write_trace(path: &str, study: &Study, compiled: &Compiled) -> Result<(), ExitCode> {
     let trace = match fab_runtime::simulate_traced(&study.model, &study.experiment, 0) {
         Ok((_, trace)) => trace,
         Err(error) => {
-            errln!("error: {error}");
+            compiled.report(&error);
             return Err(ExitCode::from(1));
         }
     };
@@ -48,9 +50,35 @@ fn write_trace(path: &str, study: &Study) -> Result<(), ExitCode> {
     })
 }
 
-/// Compiles a model file, printing its diagnostics: the model and the files it was read from (its
-/// own first, its imports, the data files it reads), or the exit code when it cannot run.
-pub fn compile_model(file: &str) -> Result<(fab_runtime::Model, Vec<String>), ExitCode> {
+/// A model compiled to run, with what it was read from: its files (its own first, its imports,
+/// the data files it reads) and the compiler's database, in which a run-time error finds the
+/// declaration it names.
+pub struct Compiled {
+    pub model: fab_runtime::Model,
+    pub inputs: Vec<String>,
+    db: Database,
+    root: SourceFile,
+}
+
+impl Compiled {
+    /// Prints a run-time error: with a code, as a diagnostic at the declaration of the component
+    /// it names (as `fab check` prints its own); without one, as a line.
+    pub fn report(&self, error: &RunError) {
+        match fab_compiler::run_diagnostic(&self.db, self.root, error) {
+            Some(diagnostic) => {
+                err!("{}", render::render_human(&self.db, &[diagnostic], crate::use_color()))
+            }
+            None => match error.code() {
+                Some(code) => errln!("error[{code}]: {error}"),
+                None => errln!("error: {error}"),
+            },
+        }
+    }
+}
+
+/// Compiles a model file, printing its diagnostics: the model and what it was read from, or the
+/// exit code when it cannot run.
+pub fn compile_model(file: &str) -> Result<Compiled, ExitCode> {
     let mut db = Database::default();
     let root = match load_model(&mut db, file) {
         Ok(root) => root,
@@ -67,9 +95,9 @@ pub fn compile_model(file: &str) -> Result<(fab_runtime::Model, Vec<String>), Ex
         errln!("error: `{file}` has errors; fix them to run it");
         return Err(ExitCode::from(1));
     };
-    let root = fab_compiler::scope::model_files(&db, root).iter().map(|f| f.path(&db).clone());
-    let inputs = root.chain(db.data_paths()).collect();
-    Ok((model, inputs))
+    let files = fab_compiler::scope::model_files(&db, root).iter().map(|f| f.path(&db).clone());
+    let inputs = files.chain(db.data_paths()).collect();
+    Ok(Compiled { model, inputs, db, root })
 }
 
 /// The files `--out DIR` writes, per kind of run, the document first: read by the code that
@@ -105,12 +133,12 @@ enum Run<'a> {
     /// An experiment or scenario, replicated.
     Plain(Study),
     /// The study could not be resolved: reported once the outputs are prepared.
-    Failed(fab_runtime::RunError),
+    Failed(RunError),
 }
 
 impl<'a> Run<'a> {
     /// What `options` asks for, `study` resolved (`None` with `--compare`).
-    fn choose(options: &'a Options, study: Option<Result<Study, fab_runtime::RunError>>) -> Self {
+    fn choose(options: &'a Options, study: Option<Result<Study, RunError>>) -> Self {
         if let Some(name) = &options.sensitivity {
             return Run::Sensitivity(name);
         }
@@ -334,10 +362,11 @@ fn untraceable(study: &Study) -> Option<String> {
 }
 
 pub fn run(options: Options) -> ExitCode {
-    let (model, inputs) = match compile_model(&options.file) {
+    let compiled = match compile_model(&options.file) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
+    let model = &compiled.model;
     let asks_input_uncertainty = options.overrides.input_uncertainty.is_some_and(|n| n > 0)
         || options.overrides.input_method.is_some();
     if asks_input_uncertainty
@@ -355,7 +384,7 @@ pub fn run(options: Options) -> ExitCode {
     let study = options
         .compare
         .is_none()
-        .then(|| Study::resolve(&model, options.study.as_deref(), &options.overrides));
+        .then(|| Study::resolve(model, options.study.as_deref(), &options.overrides));
     if options.trace.is_some()
         && let Some(Ok(study)) = &study
         && let Some(why) = untraceable(study)
@@ -364,20 +393,23 @@ pub fn run(options: Options) -> ExitCode {
         return ExitCode::from(2);
     }
     let run = Run::choose(&options, study);
-    let outputs = match prepare_outputs(&options, &inputs, run.files()) {
+    let outputs = match prepare_outputs(&options, &compiled.inputs, run.files()) {
         Ok(outputs) => outputs,
         Err(code) => return code,
     };
-    outputs.finish(run_prepared(&options, &model, run))
+    outputs.finish(run_prepared(&options, &compiled, run))
 }
 
 /// Runs what the command line asks for, its outputs prepared, and reports it.
-fn run_prepared(options: &Options, model: &fab_runtime::Model, run: Run) -> ExitCode {
+fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
+    let model = &compiled.model;
     let studies = match run {
-        Run::Sensitivity(name) => return crate::study::sensitivity(options, model, name),
-        Run::Select(selection) => return crate::study::select(options, model, selection),
-        Run::InputUncertainty(study) => return crate::study::input_uncertainty(options, &study),
-        Run::Design(study) => return crate::study::design(options, &study),
+        Run::Sensitivity(name) => return crate::study::sensitivity(options, compiled, name),
+        Run::Select(selection) => return crate::study::select(options, compiled, selection),
+        Run::InputUncertainty(study) => {
+            return crate::study::input_uncertainty(options, compiled, &study);
+        }
+        Run::Design(study) => return crate::study::design(options, compiled, &study),
         Run::Plain(study) => vec![study],
         Run::Failed(error) => return resolve_failed(&error),
         // `--compare A,B`: both are resolved before either runs.
@@ -410,12 +442,12 @@ fn run_prepared(options: &Options, model: &fab_runtime::Model, run: Run) -> Exit
         let results = study.run(options.threads, &|done| progress.update(done, total));
         progress.clear();
         if let (Some(path), Ok(_)) = (&options.trace, &results) {
-            trace_failed = write_trace(path, &study).err();
+            trace_failed = write_trace(path, &study, compiled).err();
         }
         match results {
             Ok(results) => all.push(results),
             Err(error) => {
-                errln!("error: {error}");
+                compiled.report(&error);
                 return ExitCode::from(1);
             }
         }
@@ -641,26 +673,27 @@ pub fn resolve_base(
 /// `optimize` and `sensitivity` studies. The checker refuses a model's own experiments that make
 /// no run, so numbers that make none (`--replications 0`, a `--warmup` past the `--horizon`) are
 /// the command line's doing, a usage error (exit 2).
-pub fn resolve_failed(error: &fab_runtime::RunError) -> ExitCode {
+pub fn resolve_failed(error: &RunError) -> ExitCode {
     errln!("error: {error}");
     match error {
-        fab_runtime::RunError::BadExperiment(_) => ExitCode::from(2),
+        RunError::BadExperiment(_) => ExitCode::from(2),
         _ => ExitCode::from(1),
     }
 }
 
-/// Runs a study under a progress bar labelled `label`, printing its error: the exit code 1 when
-/// it fails.
-pub fn with_progress<T, E: std::fmt::Display>(
+/// Runs a study of `compiled`'s model under a progress bar labelled `label`, printing its error:
+/// the exit code 1 when it fails.
+pub fn with_progress<T>(
+    compiled: &Compiled,
     label: &str,
     quiet: bool,
-    work: impl FnOnce(&(dyn Fn(u32, u32) + Sync)) -> Result<T, E>,
+    work: impl FnOnce(&(dyn Fn(u32, u32) + Sync)) -> Result<T, RunError>,
 ) -> Result<T, ExitCode> {
     let progress = Progress::new(label, quiet);
     let outcome = work(&|done, total| progress.update(done, total));
     progress.clear();
     outcome.map_err(|error| {
-        errln!("error: {error}");
+        compiled.report(&error);
         ExitCode::from(1)
     })
 }

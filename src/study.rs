@@ -3,13 +3,12 @@
 //! writes the files.
 
 use crate::run::{
-    DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES, emit, pm,
-    resolve_base, with_progress,
+    Compiled, DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES,
+    emit, pm, resolve_base, with_progress,
 };
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
-use fab_runtime::model::Model;
 use fab_runtime::report;
 use fab_runtime::simulate;
 use fab_runtime::uncertainty::{InputUncertaintyResults, run_input_uncertainty};
@@ -17,10 +16,10 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 /// A designed experiment: every point with common random numbers.
-pub fn design(options: &Options, study: &Study) -> ExitCode {
+pub fn design(options: &Options, compiled: &Compiled, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
     let label = study.scenario.as_deref().unwrap_or(&experiment.name);
-    let mut results = match with_progress(label, options.json, |progress| {
+    let mut results = match with_progress(compiled, label, options.json, |progress| {
         designed::run_design(&study.model, experiment, options.threads, progress)
     }) {
         Ok(results) => results,
@@ -88,10 +87,10 @@ fn design_table(file: &str, r: &DesignResults) -> String {
 }
 
 /// An experiment with input uncertainty: macro-replications over redrawn fitted inputs.
-pub fn input_uncertainty(options: &Options, study: &Study) -> ExitCode {
+pub fn input_uncertainty(options: &Options, compiled: &Compiled, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
     let label = study.scenario.as_deref().unwrap_or(&experiment.name);
-    let mut results = match with_progress(label, options.json, |progress| {
+    let mut results = match with_progress(compiled, label, options.json, |progress| {
         run_input_uncertainty(&study.model, experiment, options.threads, progress)
     }) {
         Ok(results) => results,
@@ -171,7 +170,8 @@ fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
 }
 
 /// A `sensitivity` study, on its base experiment with the command line's overrides.
-pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
+pub fn sensitivity(options: &Options, compiled: &Compiled, name: &str) -> ExitCode {
+    let model = &compiled.model;
     let Some(study) = model.sensitivities.iter().find(|s| s.name == name) else {
         let known: Vec<&str> = model.sensitivities.iter().map(|s| s.name.as_str()).collect();
         errln!(
@@ -188,7 +188,7 @@ pub fn sensitivity(options: &Options, model: &Model, name: &str) -> ExitCode {
         Ok(resolved) => resolved,
         Err(code) => return code,
     };
-    let results = match with_progress(name, options.json, |progress| {
+    let results = match with_progress(compiled, name, options.json, |progress| {
         designed::run_sensitivity(
             &resolved.model,
             study,
@@ -296,7 +296,12 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
 /// Selects the best of several experiments or scenarios by Kim and Nelson's fully sequential
 /// procedure: every system runs replication r with the same seeds (common random numbers), and
 /// systems are eliminated as soon as they are clearly worse.
-pub fn select(options: &Options, model: &Model, selection: &crate::run::Selection) -> ExitCode {
+pub fn select(
+    options: &Options,
+    compiled: &Compiled,
+    selection: &crate::run::Selection,
+) -> ExitCode {
+    let model = &compiled.model;
     let Some(designed::Measure { decl, stat }) = designed::measure(&selection.measure) else {
         let names: Vec<&str> = designed::measures().map(|m| m.name()).collect();
         errln!("error: no measure `{}`; use one of {}", selection.measure, names.join(", "));
@@ -367,7 +372,7 @@ pub fn select(options: &Options, model: &Model, selection: &crate::run::Selectio
                     taken[system] += 1;
                 }
                 Err(error) => {
-                    errln!("error: {error}");
+                    compiled.report(&error);
                     return ExitCode::from(1);
                 }
             }

@@ -152,70 +152,102 @@ impl Diagnostic {
 pub struct CodeInfo {
     pub code: &'static str,
     pub summary: &'static str,
+    /// Who finds it: the checker, or the engine while it simulates.
+    pub stage: Stage,
     /// The Markdown page printed by `fab explain`.
     pub page: &'static str,
 }
 
+/// Where a diagnostic code is found.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Stage {
+    /// By the checker, in the source: `fab check`, the language server, before any run.
+    Check,
+    /// By the engine while it simulates (`fab run` and the studies): what the model does that no
+    /// check can foresee. The runtime's `RunError::code` names these.
+    Run,
+}
+
 macro_rules! codes {
-    ($($code:literal => $summary:literal,)*) => {
+    (
+        check { $($code:literal => $summary:literal,)* }
+        run { $($run_code:literal => $run_summary:literal,)* }
+    ) => {
         /// Every diagnostic code, declared once.
         pub const CODES: &[CodeInfo] = &[
             $(CodeInfo {
                 code: $code,
                 summary: $summary,
+                stage: Stage::Check,
                 page: include_str!(concat!("../../docs/diagnostics/", $code, ".md")),
+            },)*
+            $(CodeInfo {
+                code: $run_code,
+                summary: $run_summary,
+                stage: Stage::Run,
+                page: include_str!(concat!("../../docs/diagnostics/", $run_code, ".md")),
             },)*
         ];
     };
 }
 
 codes! {
-    "E0001" => "syntax error",
-    "E0002" => "invalid token",
-    "E0101" => "unknown name",
-    "E0102" => "name defined more than once",
-    "E0103" => "name refers to the wrong kind of declaration",
-    "E0104" => "imported file not found",
-    "E0201" => "unknown field",
-    "E0202" => "field set more than once",
-    "E0203" => "missing required field",
-    "E0204" => "value of the wrong type",
-    "E0205" => "value out of range",
-    "E0206" => "conflicting or incomplete fields",
-    "W0205" => "opportunistic window as long as the interval",
-    "W0206" => "field that does not change the simulation",
-    "E0301" => "unknown unit",
-    "E0302" => "mismatched dimensions in an expression",
-    "E0303" => "value of the wrong dimension",
-    "E0304" => "number without a unit",
-    "E0305" => "more than one currency",
-    "E0306" => "dimension exponent out of range",
-    "E0401" => "unknown distribution or function",
-    "E0402" => "wrong parameters for a distribution or function",
-    "E0403" => "invalid distribution parameters",
-    "E0404" => "data file cannot be used",
-    "W0401" => "normal distribution truncated at zero",
-    "W0402" => "a repair that keeps age of a life that has an end",
-    "W0403" => "a repair ratio that never removes the age maintenance leaves",
-    "E0501" => "cycle of component templates",
-    "E0502" => "wrong template arguments",
-    "E0601" => "component not reachable from a source",
-    "E0602" => "component does not reach a sink",
-    "E0603" => "route does not sum to 100 %",
-    "E0604" => "route leaves out a successor",
-    "E0605" => "flow into a source or out of a sink",
-    "E0606" => "conveyor spacing larger than its length",
-    "E0607" => "a station's crew among the resources it needs",
-    "E0608" => "a source that floods the model at one instant",
-    "E0701" => "scenario path names no field",
-    "E0702" => "study based on something that is not an experiment",
-    "E0703" => "`vary` names something that cannot be varied",
-    "E0704" => "objective or constraint `optimize` cannot measure",
-    "E0801" => "incomplete assembly station",
-    "E0802" => "robot path point beyond reach",
-    "E0803" => "part heavier than a robot's payload",
-    "E0804" => "product that reaches an assembly station which does not assemble it",
-    "W0801" => "parts of several assembled products in one line before an assembly station",
+    check {
+        "E0001" => "syntax error",
+        "E0002" => "invalid token",
+        "E0101" => "unknown name",
+        "E0102" => "name defined more than once",
+        "E0103" => "name refers to the wrong kind of declaration",
+        "E0104" => "imported file not found",
+        "E0201" => "unknown field",
+        "E0202" => "field set more than once",
+        "E0203" => "missing required field",
+        "E0204" => "value of the wrong type",
+        "E0205" => "value out of range",
+        "E0206" => "conflicting or incomplete fields",
+        "W0205" => "opportunistic window as long as the interval",
+        "W0206" => "field that does not change the simulation",
+        "E0301" => "unknown unit",
+        "E0302" => "mismatched dimensions in an expression",
+        "E0303" => "value of the wrong dimension",
+        "E0304" => "number without a unit",
+        "E0305" => "more than one currency",
+        "E0306" => "dimension exponent out of range",
+        "E0401" => "unknown distribution or function",
+        "E0402" => "wrong parameters for a distribution or function",
+        "E0403" => "invalid distribution parameters",
+        "E0404" => "data file cannot be used",
+        "W0401" => "normal distribution truncated at zero",
+        "W0402" => "a repair that keeps age of a life that has an end",
+        "W0403" => "a repair ratio that never removes the age maintenance leaves",
+        "E0501" => "cycle of component templates",
+        "E0502" => "wrong template arguments",
+        "E0601" => "component not reachable from a source",
+        "E0602" => "component does not reach a sink",
+        "E0603" => "route does not sum to 100 %",
+        "E0604" => "route leaves out a successor",
+        "E0605" => "flow into a source or out of a sink",
+        "E0606" => "conveyor spacing larger than its length",
+        "E0607" => "a station's crew among the resources it needs",
+        "E0608" => "a source that floods the model at one instant",
+        "E0701" => "scenario path names no field",
+        "E0702" => "study based on something that is not an experiment",
+        "E0703" => "`vary` names something that cannot be varied",
+        "E0704" => "objective or constraint `optimize` cannot measure",
+        "E0801" => "incomplete assembly station",
+        "E0802" => "robot path point beyond reach",
+        "E0803" => "part heavier than a robot's payload",
+        "E0804" => "product that reaches an assembly station which does not assemble it",
+        "W0801" => "parts of several assembled products in one line before an assembly station",
+    }
+    run {
+        "E0901" => "parts circulate without time passing",
+        "E0902" => "failures repeat without time passing",
+        "E0903" => "maintenance repeats without time passing",
+        "E0904" => "failures come ever faster under repairs that keep age",
+        "E0905" => "a buffer fills to the engine's bound",
+        "E0906" => "a construct the runtime does not simulate yet",
+    }
 }
 
 /// Looks a code up.

@@ -80,6 +80,49 @@ pub fn check_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     out
 }
 
+/// A run-time error of the model rooted at `root` as a diagnostic: its code, its headline, a label
+/// at the declaration of the component it names, its reason as a note and its remedy as help.
+/// `None` for an error without a code (the command line's numbers and names) or whose component
+/// the model does not declare.
+pub fn run_diagnostic(
+    db: &dyn Db,
+    root: SourceFile,
+    error: &fab_runtime::RunError,
+) -> Option<Diagnostic> {
+    use fab_runtime::{LoopCause, RunError};
+    let (code, component) = (error.code()?, error.component()?);
+    let node = validate::model_graph(db, root)
+        .nodes
+        .iter()
+        .find(|node| node.declaration.name == component)?;
+    let mut location = node.name_location.clone();
+    location.span = absolute_span(db, location.file, location.item.as_ref(), location.span);
+    location.item = None;
+    let label = match error {
+        RunError::ZeroTimeLoop { cause: LoopCause::Parts, .. } => {
+            "the last part to move moved here".to_string()
+        }
+        RunError::ZeroTimeLoop { cause: LoopCause::Failures { mode, .. }, .. }
+        | RunError::FailuresDiverge { mode, .. } => format!("fails by its failure mode `{mode}`"),
+        RunError::ZeroTimeLoop { cause: LoopCause::Maintenance, .. } => {
+            "maintained here".to_string()
+        }
+        RunError::BufferOverflow { .. } => "this buffer".to_string(),
+        _ => "not simulated yet".to_string(),
+    };
+    let mut diagnostic = Diagnostic::error(code, error.headline()).primary(location, label);
+    if let Some(reason) = error.reason() {
+        // The reason follows the headline after a colon in one line; a note is a sentence.
+        let mut letters = reason.chars();
+        let first = letters.next().map(|c| c.to_ascii_uppercase()).unwrap_or_default();
+        diagnostic = diagnostic.note(format!("{first}{}.", letters.as_str()));
+    }
+    if let Some(help) = error.help() {
+        diagnostic = diagnostic.help(help);
+    }
+    Some(diagnostic)
+}
+
 /// The result of compiling a model.
 pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,

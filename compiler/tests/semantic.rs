@@ -11,7 +11,7 @@
 
 mod common;
 
-use fab_compiler::diagnostic::CODES;
+use fab_compiler::diagnostic::{CODES, Stage};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -110,8 +110,14 @@ fn semantic_markdown_cases() {
         failures.len(),
         failures.join("\n")
     );
-    let missing: Vec<&str> =
-        CODES.iter().map(|c| c.code).filter(|c| !covered.contains(*c)).collect();
+    // The engine's codes (stage `Run`) cannot come from checking: `tests/run.rs` runs each one's
+    // page.
+    let missing: Vec<&str> = CODES
+        .iter()
+        .filter(|c| c.stage == Stage::Check)
+        .map(|c| c.code)
+        .filter(|c| !covered.contains(*c))
+        .collect();
     assert!(missing.is_empty(), "codes no semantic test triggers: {missing:?}");
 }
 

@@ -121,71 +121,150 @@ pub enum LoopCause {
     Maintenance,
 }
 
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl RunError {
+    /// The diagnostic code of an error the model's behaviour causes (`fab explain` prints its
+    /// page); `None` for the command line's numbers and names, which are usage errors.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            RunError::ZeroTimeLoop { cause: LoopCause::Parts, .. } => Some("E0901"),
+            RunError::ZeroTimeLoop { cause: LoopCause::Failures { .. }, .. } => Some("E0902"),
+            RunError::ZeroTimeLoop { cause: LoopCause::Maintenance, .. } => Some("E0903"),
+            RunError::FailuresDiverge { .. } => Some("E0904"),
+            RunError::BufferOverflow { .. } => Some("E0905"),
+            RunError::Unsupported { .. } => Some("E0906"),
+            RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
+        }
+    }
+
+    /// The component the error is about, by qualified name: where a report points in the model.
+    pub fn component(&self) -> Option<&str> {
+        match self {
+            RunError::ZeroTimeLoop { component, .. }
+            | RunError::FailuresDiverge { component, .. }
+            | RunError::BufferOverflow { component }
+            | RunError::Unsupported { component, .. } => Some(component),
+            RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
+        }
+    }
+
+    /// What happened, in one line.
+    pub fn headline(&self) -> String {
         match self {
             RunError::Unsupported { component, what } => {
-                write!(f, "`{component}`: {what} is not simulated yet")
+                format!("`{component}`: {what} is not simulated yet")
             }
-            RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Parts } => write!(
-                f,
-                "parts circulate without time passing at t = {time_s} s (last at `{component}`): \
-                 give a source a non-zero interarrival or a station a non-zero cycle"
+            RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Parts } => format!(
+                "parts circulate without time passing at t = {time_s} s (last at `{component}`)"
             ),
-            RunError::ZeroTimeLoop {
-                time_s,
-                component,
-                cause: LoopCause::Failures { mode, keeps_age },
-            } => {
-                write!(
-                    f,
-                    "`{component}` fails again as soon as each repair ends, without time passing, \
-                     at t = {time_s} s: "
-                )?;
-                if *keeps_age {
-                    write!(
-                        f,
-                        "the repairs of failure mode `{mode}` take no time and keep its age \
-                         (`restores = old` or a share), so the life left at that age is under a \
-                         nanosecond (W0402 warns of this for a life that has an end); give the \
-                         repair a duration, or renew the life (`restores = new`)"
-                    )
-                } else {
-                    write!(
-                        f,
-                        "failure mode `{mode}` draws lives under a nanosecond and its repair \
-                         takes no time; give the life (`after`) a law that is not all but zero, \
-                         or the repair a duration"
-                    )
-                }
+            RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Failures { .. } } => {
+                format!(
+                    "`{component}` fails again as soon as each repair ends, without time \
+                     passing, at t = {time_s} s"
+                )
             }
-            RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Maintenance } => write!(
-                f,
+            RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Maintenance } => format!(
                 "`{component}` is maintained again and again without time passing at \
-                 t = {time_s} s: its maintenance takes no time and falls due again as soon as it \
-                 ends; give `takes` a duration, or open an opportunistic `window` shorter than \
-                 its `every`"
+                 t = {time_s} s"
             ),
-            RunError::FailuresDiverge { time_s, component, mode } => write!(
-                f,
+            RunError::FailuresDiverge { time_s, component, mode } => format!(
                 "failure mode `{mode}` of `{component}` failed more than {} times while its age \
-                 grew by less than {} %, at t = {time_s} s: its repairs keep its age \
-                 (`restores = old` or a share) and take next to no time, so under a law whose \
-                 failure rate climbs with age (a steep wear-out, such as a weibull of large \
-                 shape) its failures come ever faster and the run would not end; give the \
-                 repair a duration, or let it renew the life (`restores = new`)",
+                 grew by less than {} %, at t = {time_s} s",
                 station::FAILURE_BURST_LIMIT,
                 station::FAILURE_BURST_AGE_SHARE * 100.0
             ),
-            RunError::BufferOverflow { component } => write!(
-                f,
+            RunError::BufferOverflow { component } => format!(
                 "buffer `{component}` filled up to {MAX_BUFFER_CONTENT} parts, the most a buffer \
-                 may hold in a run: parts arrive faster than they leave, so its queue would grow \
-                 without end; drain it faster than it is fed, or give it a capacity"
+                 may hold in a run"
             ),
-            RunError::BadExperiment(why) => f.write_str(why),
-            RunError::UnknownStudy(name) => write!(f, "no experiment or scenario named `{name}`"),
+            RunError::BadExperiment(why) => why.clone(),
+            RunError::UnknownStudy(name) => format!("no experiment or scenario named `{name}`"),
         }
+    }
+
+    /// Why it happened, where the headline does not say.
+    pub fn reason(&self) -> Option<String> {
+        let reason = match self {
+            RunError::ZeroTimeLoop {
+                cause: LoopCause::Failures { mode, keeps_age: true }, ..
+            } => {
+                format!(
+                    "the repairs of failure mode `{mode}` take no time and keep its age \
+                     (`restores = old` or a share), so the life left at that age is under a \
+                     nanosecond (W0402 warns of this for a life that has an end)"
+                )
+            }
+            RunError::ZeroTimeLoop {
+                cause: LoopCause::Failures { mode, keeps_age: false },
+                ..
+            } => {
+                format!(
+                    "failure mode `{mode}` draws lives under a nanosecond and its repair takes \
+                     no time"
+                )
+            }
+            RunError::ZeroTimeLoop { cause: LoopCause::Maintenance, .. } => {
+                "its maintenance takes no time and falls due again as soon as it ends".into()
+            }
+            RunError::FailuresDiverge { .. } => "its repairs keep its age (`restores = old` or a \
+                 share) and take next to no time, so under a law whose failure rate climbs with \
+                 age (a steep wear-out, such as a weibull of large shape) its failures come ever \
+                 faster and the run would not end"
+                .into(),
+            RunError::BufferOverflow { .. } => "parts arrive faster than they leave, so its queue \
+                 would grow without end"
+                .into(),
+            _ => return None,
+        };
+        Some(reason)
+    }
+
+    /// The remedy, as a sentence.
+    pub fn help(&self) -> Option<&'static str> {
+        Some(match self {
+            RunError::ZeroTimeLoop { cause: LoopCause::Parts, .. } => {
+                "Give a source a non-zero interarrival or a station a non-zero cycle."
+            }
+            RunError::ZeroTimeLoop {
+                cause: LoopCause::Failures { keeps_age: true, .. }, ..
+            } => "Give the repair a duration, or renew the life (`restores = new`).",
+            RunError::ZeroTimeLoop {
+                cause: LoopCause::Failures { keeps_age: false, .. }, ..
+            } => {
+                "Give the life (`after`) a law that is not all but zero, or the repair a duration."
+            }
+            RunError::ZeroTimeLoop { cause: LoopCause::Maintenance, .. } => {
+                "Give `takes` a duration, or open an opportunistic `window` shorter than its \
+                 `every`."
+            }
+            RunError::FailuresDiverge { .. } => {
+                "Give the repair a duration, or let it renew the life (`restores = new`)."
+            }
+            RunError::BufferOverflow { .. } => {
+                "Drain the buffer faster than it is fed, or give it a capacity."
+            }
+            RunError::Unsupported { .. } => {
+                "Model it with what the runtime simulates: a move, say, as a conveyor or as a \
+                 station whose cycle is the time it takes."
+            }
+            RunError::BadExperiment(_) | RunError::UnknownStudy(_) => return None,
+        })
+    }
+}
+
+/// One line: the headline, the reason after a colon, the remedy after a semicolon.
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())?;
+        if let Some(reason) = self.reason() {
+            write!(f, ": {reason}")?;
+        }
+        if let Some(help) = self.help() {
+            let mut letters = help.chars();
+            let first = letters.next().map(|c| c.to_ascii_lowercase()).unwrap_or_default();
+            let rest = letters.as_str().trim_end_matches('.');
+            write!(f, "; {first}{rest}")?;
+        }
+        Ok(())
     }
 }
 
