@@ -2279,6 +2279,48 @@ fn zero_time_loops_of_maintenance_and_of_renewing_failures_are_named() {
 }
 
 #[test]
+fn the_observed_period_runs_from_after_the_warm_up_to_the_horizon() {
+    // Parts leave the press every 60 s, at 3,600 s and at 86,400 s among others: the part at the
+    // warm-up's instant belongs to the warm-up, the one at the horizon to the observed period,
+    // so the 82,800 s observed hold 1,380 parts, 60 an hour, as the press's rate allows. Both
+    // ends used to count: 1,381 parts, 60.04 an hour, more than the press can make.
+    let path = write_temp(
+        "edges.fab",
+        "source parts { interarrival = 0 s }\nstation press { cycle = 60 s }\nsink done\n\
+         flow parts -> press -> done\n\
+         experiment e { horizon = 1 d, warmup = 1 h, replications = 1 }\n",
+    );
+    let d = run_json(&[&path]);
+    assert_eq!(d["sinks"]["done"]["count"]["mean"], 1380.0, "{d}");
+    assert_eq!(d["kpis"]["throughput_per_hour"]["mean"], 60.0, "{d}");
+    assert_eq!(d["stations"]["press"]["completions"]["mean"], 1380.0, "{d}");
+}
+
+#[test]
+fn a_bottleneck_period_across_the_warm_up_is_ranked_by_its_whole_length() {
+    // `a` is active over [0, 1500 s) (three parts of 500 s), `b` over [800, 1700 s) (one of 900 s);
+    // the warm-up ends at 900 s, the horizon is 3,000 s (2,100 s observed). Over [900, 1500) `a`'s
+    // period (1,500 s) is the longest, though only 600 s of it are observed, and it overlaps
+    // `b`'s, the next bottleneck: 600 s shifting for both; `b` is then sole until 1,700 s (200 s).
+    // Periods used to be cut at the warm-up and ranked by what was left, which made `b` the only
+    // bottleneck (0.381 sole).
+    let path = write_temp(
+        "across.fab",
+        "source s1 { interarrival = 0 s, limit = 3 }\nstation a { cycle = 500 s }\nsink d1\n\
+         source s2 { interarrival = 800 s, limit = 1 }\nstation b { cycle = 900 s }\nsink d2\n\
+         flow s1 -> a -> d1\nflow s2 -> b -> d2\n\
+         experiment e { horizon = 3000 s, warmup = 900 s, replications = 1 }\n",
+    );
+    let d = run_json(&[&path]);
+    let share = |station: &str, part: &str| d["stations"][station][part]["mean"].as_f64().unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+    assert!(close(share("a", "bottleneck_sole"), 0.0), "{d}");
+    assert!(close(share("a", "bottleneck_shifting"), 600.0 / 2100.0), "{d}");
+    assert!(close(share("b", "bottleneck_sole"), 200.0 / 2100.0), "{d}");
+    assert!(close(share("b", "bottleneck_shifting"), 600.0 / 2100.0), "{d}");
+}
+
+#[test]
 fn overlapping_waits_of_one_station_count_once() {
     // One fitter: `b` holds it from 90 s to 190 s; both modes of `a` fail at 100 s, and `a` has a
     // repair waiting from 100 s until the second repair gets the fitter at 200 s. The two waits

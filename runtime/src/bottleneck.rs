@@ -140,32 +140,20 @@ impl BottleneckTracker {
         }
     }
 
-    /// Warm-up deletion: nothing before `now` counts. Periods still active are truncated to
-    /// start at `now`; everything already measured is forgotten.
+    /// Warm-up deletion: nothing before `now` counts, and everything already measured is
+    /// forgotten. Periods still active keep their true start: a period's rank is its whole
+    /// length, which the warm-up does not change, and only the time credited to it (as sole or
+    /// as shifting bottleneck) is cut at `now`.
     pub fn reset(&mut self, now: u64) {
         let now = now.max(self.now);
-        let same_instant = now == self.now;
-        for station in 0..self.states.len() {
-            match self.states[station] {
-                StationState::Active { .. } => {
-                    self.states[station] = StationState::Active { start: now };
-                    self.earliest.remove(station);
-                    self.earliest.insert(station, now);
-                }
-                // It may still restart at this instant; as a period it is empty.
-                StationState::Ending { .. } if same_instant => {
-                    self.states[station] = StationState::Ending { start: now };
-                    self.earliest.remove(station);
-                    self.earliest.insert(station, now);
-                }
-                StationState::Ending { .. } => {
+        if now > self.now {
+            // Periods that ended before the warm-up are over before anything is observed.
+            for &(station, _) in &self.ending {
+                if let StationState::Ending { .. } = self.states[station] {
                     self.states[station] = StationState::Inactive;
                     self.earliest.remove(station);
                 }
-                StationState::Inactive => {}
             }
-        }
-        if !same_instant {
             self.ending.clear();
         }
         self.upcoming.clear();
@@ -320,7 +308,8 @@ impl BottleneckTracker {
     fn attribute(&mut self, spell: Spell, next: Option<Period>) {
         let period = spell.period;
         let neighbours = [self.previous, next];
-        let shifting = covered(period.start, period.end, neighbours);
+        // Overlaps before the warm-up are not observed.
+        let shifting = covered(period.start.max(self.observed_from), period.end, neighbours);
         let sole = (spell.to - spell.from) - covered(spell.from, spell.to, neighbours);
         self.sole[period.station] += sole;
         self.shifting[period.station] += shifting;
@@ -585,7 +574,7 @@ mod tests {
             let previous = k.checked_sub(1).map(|k| spells[k].period);
             let next = spells.get(k + 1).map(|spell| spell.period);
             let inside = |p: Option<Period>, t: u64| p.is_some_and(|p| p.start <= t && t < p.end);
-            for t in spell.period.start..spell.period.end {
+            for t in spell.period.start.max(from)..spell.period.end {
                 if inside(previous, t) || inside(next, t) {
                     totals[spell.period.station].1 += 1;
                 } else if spell.from <= t && t < spell.to {
@@ -667,12 +656,9 @@ mod tests {
             }
             let shares = tracker.finish(horizon);
 
-            let truncated: Vec<Period> = periods
-                .iter()
-                .map(|p| Period { start: p.start.max(warmup), ..*p })
-                .filter(|p| p.start < p.end)
-                .collect();
-            let expected = reference(stations, &truncated, warmup, horizon);
+            // Periods keep their true start through the warm-up (their rank is their whole
+            // length); only time from the warm-up on is credited.
+            let expected = reference(stations, &periods, warmup, horizon);
             let span = (horizon - warmup) as f64;
             let expected: Vec<BottleneckShare> = expected
                 .iter()

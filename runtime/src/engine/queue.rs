@@ -86,12 +86,14 @@ impl Kind {
         )
     }
 
-    /// Lower runs first among events at one instant: warm-up deletion happens before anything
-    /// else at its instant; everything else runs in scheduling order.
+    /// Lower runs first among events at one instant: warm-up deletion happens after everything
+    /// else at its instant, so that what happens at the warm-up belongs to the warm-up and the
+    /// observed period is (warm-up, horizon], as long as it says; everything else runs in
+    /// scheduling order.
     fn priority(self) -> u64 {
         match self {
-            Kind::Warmup => 0,
-            _ => 1,
+            Kind::Warmup => 1,
+            _ => 0,
         }
     }
 }
@@ -374,7 +376,7 @@ mod tests {
             expected.push((time, kind.priority(), n));
         }
         // Warm-ups come due rarely: they wait beside the heap (with whatever finds no slot).
-        let warmups = expected.iter().filter(|&&(_, priority, _)| priority == 0).count();
+        let warmups = expected.iter().filter(|&&(_, priority, _)| priority == 1).count();
         assert!(warmups > 0 && queue.beside.len() >= warmups);
         expected.sort();
         let popped: Vec<(u64, u64, u32)> = std::iter::from_fn(|| queue.pop())
