@@ -1,7 +1,9 @@
 //! `fab optimize MODEL [NAME]`: run an `optimize` study and print the best point and every
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
-use crate::run::{Compiled, OPTIMIZE_FILES, Options, emit, pm, resolve_base, with_progress};
+use crate::run::{
+    Compiled, OPTIMIZE_FILES, Options, emit, name_width, pm, resolve_base, with_progress,
+};
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -137,7 +139,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         .collect();
     let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
     for header in &headers {
-        let _ = write!(out, "  {header:>w$}", w = header.len().max(10));
+        let _ = write!(out, "  {header:>w$}", w = name_width([header.as_str()], "").max(10));
     }
     out.push('\n');
     // Rows in the order of the factors' values, so one factor reads as a curve.
@@ -169,7 +171,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
             )
             .collect();
         for (header, cell) in headers.iter().zip(cells) {
-            let _ = write!(out, "  {cell:>w$}", w = header.len().max(10));
+            let _ = write!(out, "  {cell:>w$}", w = name_width([header.as_str()], "").max(10));
         }
         let mark = if Some(i) == r.best && r.pareto.is_empty() {
             "  ◀ best"

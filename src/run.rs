@@ -777,9 +777,12 @@ pub fn fixed(x: f64, digits: usize) -> String {
     signed_fixed(x, digits, false)
 }
 
-/// The width of a table's name column: its longest name or its `header`, whichever is wider.
+/// The width of a table's name column: its longest name or its `header`, whichever is wider, up
+/// to the widest a formatting width may be (`format!` panics beyond 65,535): a longer name is
+/// printed whole, unpadded. Every table sizes its columns of names with this.
 pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>, header: &'a str) -> usize {
-    names.into_iter().chain([header]).map(|name| name.chars().count()).max().unwrap_or(0)
+    let widest = names.into_iter().chain([header]).map(|name| name.chars().count()).max();
+    widest.unwrap_or(0).min(usize::from(u16::MAX))
 }
 
 /// The cost per part delivered with its currency, or that no part was delivered to divide by;

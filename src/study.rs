@@ -4,7 +4,7 @@
 
 use crate::run::{
     Compiled, DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES,
-    emit, pm, resolve_base, with_progress,
+    emit, name_width, pm, resolve_base, with_progress,
 };
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
@@ -65,13 +65,14 @@ fn design_table(file: &str, r: &DesignResults) -> String {
         .collect();
     let _ = write!(out, "  {:>5}", "point");
     for header in &headers {
-        let _ = write!(out, "  {header:>w$}", w = header.len().max(8));
+        let _ = write!(out, "  {header:>w$}", w = name_width([header.as_str()], "").max(8));
     }
     let _ = writeln!(out, "  {:>18}  {:>16}  {:>14}", "throughput/h", "lead time s", "WIP");
     for (index, point) in r.points.iter().enumerate() {
         let _ = write!(out, "  {:>5}", index + 1);
         for (header, value) in headers.iter().zip(&point.values) {
-            let _ = write!(out, "  {:>w$}", format!("{value:.4}"), w = header.len().max(8));
+            let w = name_width([header.as_str()], "").max(8);
+            let _ = write!(out, "  {:>w$}", format!("{value:.4}"));
         }
         let get = |name: &str| point.measures.iter().find(|(n, _)| n == name).map(|(_, s)| s);
         let cell = |name: &str, digits: usize| get(name).map(|s| pm(s, digits)).unwrap_or_default();
@@ -117,7 +118,7 @@ fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
          seed {} (common random numbers)\n",
         r.method, r.macro_replications, r.replications, r.seed
     );
-    let width = r.inputs.iter().map(|i| i.name.len()).max().unwrap_or(5).max(5);
+    let width = name_width(r.inputs.iter().map(|i| i.name.as_str()), "input");
     let _ =
         writeln!(out, "  {:width$}  {:<22}  {:>6}  {:>7}  data", "input", "family", "n", "redrawn");
     for input in &r.inputs {
@@ -227,7 +228,7 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
         "{file}: sensitivity {}, {method}, {} points × {} replications, seed {}\n",
         r.study, r.points, r.replications, r.seed
     );
-    let width = r.factors.iter().map(|f| f.path.len()).max().unwrap_or(6).max(6);
+    let width = name_width(r.factors.iter().map(|f| f.path.as_str()), "factor");
     for m in &r.measures {
         let unit = if m.unit.is_empty() { String::new() } else { format!(" [{}]", m.unit) };
         let _ = writeln!(out, "  {}{unit}  (reference {:.4})", m.measure, m.reference);
@@ -404,7 +405,7 @@ pub fn select(
             if maximize { "largest" } else { "smallest" },
             selection.names.join(", ")
         );
-        let width = selection.names.iter().map(|n| n.len()).max().unwrap_or(6).max(6);
+        let width = name_width(selection.names.iter().map(String::as_str), "system");
         let _ = writeln!(
             out,
             "  {:width$}  {:>14}  {:>12}  status",

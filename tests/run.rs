@@ -653,6 +653,35 @@ fn every_table_is_as_wide_as_its_names() {
     }
 }
 
+#[test]
+fn the_command_line_keeps_the_models_bound_on_replications() {
+    // `--replications 4000000000` used to reserve room for four billion results at once and
+    // abort; the model's own `replications` is held to 1,000,000 by the checker (E0205).
+    let output = fab(&["run", "examples/studies.fab", "--replications", "1000001"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("at most 1000000 replications"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_name_wider_than_any_format_width_is_printed_whole() {
+    // `format!` panics at a width above 65,535: a station named with 70,000 letters made the
+    // table, and the comparison's, exit 101.
+    let name = "a".repeat(70_000);
+    let model = write_temp(
+        "longest_name.fab",
+        &format!(
+            "source parts {{ interarrival = exponential(mean = 60 s) }}\n\
+             station {name} {{ cycle = 40 s }}\nsink done\nflow parts -> {name} -> done\n\
+             experiment e {{ horizon = 1 h, replications = 2 }}\n\
+             experiment f {{ horizon = 1 h, replications = 2, seed = 3 }}\n"
+        ),
+    );
+    let table = run_ok(&[&model]);
+    assert!(table.lines().any(|line| line.starts_with(&format!("  {name}  "))), "no row");
+    let comparison = run_ok(&[&model, "--compare", "e,f"]);
+    assert!(comparison.contains(&name), "no row");
+}
+
 /// With costs but no part delivered, there is no cost per part to show: the table says so rather
 /// than print 0.00, which read as free. The document keeps its rule: 0 in such a replication.
 #[test]

@@ -109,6 +109,15 @@ impl Study {
         if e.replications == 0 {
             return Err(RunError::BadExperiment("at least one replication is needed".into()));
         }
+        // The checker holds a model's own number to this bound (E0205); `--replications` too.
+        let most = fab_stdlib::catalog::MAX_REPLICATIONS;
+        if e.replications > most {
+            return Err(RunError::BadExperiment(format!(
+                "at most {most} replications can run: {} asked for (each keeps its results \
+                 until the summary)",
+                e.replications
+            )));
+        }
         crate::engine::check_span(e)?;
         Ok(study)
     }

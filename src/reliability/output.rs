@@ -86,7 +86,8 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
         significant(100.0 * context.options.level, 3)
     );
 
-    let width = groups.iter().map(|g| g.name().chars().count()).max().unwrap_or(5).max(5);
+    let names: Vec<String> = groups.iter().map(|g| g.name()).collect();
+    let width = crate::run::name_width(names.iter().map(String::as_str), "group");
     let _ = writeln!(
         out,
         "  {:<width$} {:>5} {:>5} {:>5}  {:<24} {:<10} {:>7}  {:<12} {:<18} {:<24} failure rate",
