@@ -337,13 +337,45 @@ fn resolved(path: &Path) -> Option<std::path::PathBuf> {
     Some(folder.canonicalize().ok()?.join(path.file_name()?))
 }
 
+/// What a message calls `study`: `experiment` or `scenario`, then its name in backquotes.
+fn described(study: &Study) -> String {
+    match &study.scenario {
+        Some(scenario) => format!("scenario `{scenario}`"),
+        None => format!("experiment `{}`", study.experiment.name),
+    }
+}
+
+/// Why `study` cannot be one of the runs `--compare` pairs or `--select` ranks, if it cannot: they
+/// pair one model's replications, and input uncertainty and a designed experiment run many
+/// models. Run as plain replications instead, a designed experiment compared the model without
+/// its design, every difference 0. `among` is what the message suggests comparing: "compare",
+/// "select among".
+pub fn runs_alone(study: &Study, among: &str) -> Option<String> {
+    let what = described(study);
+    if study.experiment.input_uncertainty.is_some() {
+        Some(format!(
+            "{what} asks for input uncertainty, which runs alone: {among} experiments without \
+             `input_uncertainty` (or pass `--input-uncertainty 0`)"
+        ))
+    } else if study.experiment.design.is_some() {
+        let (flag, name) = match &study.scenario {
+            Some(scenario) => ("--scenario", scenario),
+            None => ("--experiment", &study.experiment.name),
+        };
+        Some(format!(
+            "{what} is a designed experiment, which runs another model at every point and runs \
+             alone: run it with `{flag} {name}`, or {among} experiments and scenarios without \
+             `vary`"
+        ))
+    } else {
+        None
+    }
+}
+
 /// Why `--trace` does not apply to `study`, if it does not: the trace is of one model's first
 /// replication, and a designed experiment or input uncertainty runs many models.
 fn untraceable(study: &Study) -> Option<String> {
-    let what = match &study.scenario {
-        Some(scenario) => format!("scenario `{scenario}`"),
-        None => format!("experiment `{}`", study.experiment.name),
-    };
+    let what = described(study);
     if study.experiment.input_uncertainty.is_some() {
         Some(format!(
             "`--trace` writes the failure trace of one model's first replication, and {what} \
@@ -417,7 +449,13 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             let mut both = Vec::with_capacity(2);
             for name in options.compare.iter().flat_map(|(a, b)| [a, b]) {
                 match Study::resolve(model, Some(name), &options.overrides) {
-                    Ok(study) => both.push(study),
+                    Ok(study) => match runs_alone(&study, "compare") {
+                        Some(why) => {
+                            errln!("error: {why}");
+                            return ExitCode::from(1);
+                        }
+                        None => both.push(study),
+                    },
                     Err(error) => return resolve_failed(&error),
                 }
             }
@@ -428,14 +466,6 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
     // A trace that could not be written after all: reported after the results, not instead.
     let mut trace_failed = None;
     for study in studies {
-        if study.experiment.input_uncertainty.is_some() {
-            errln!(
-                "error: experiment `{}` asks for input uncertainty, which runs alone: compare \
-                 experiments without `input_uncertainty` (or pass `--input-uncertainty 0`)",
-                study.experiment.name
-            );
-            return ExitCode::from(1);
-        }
         let label = study.scenario.clone().unwrap_or_else(|| study.experiment.name.clone());
         let progress = Progress::new(&label, options.json);
         let total = study.experiment.replications;

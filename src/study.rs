@@ -312,14 +312,13 @@ pub fn select(
     let mut studies = Vec::new();
     for name in &selection.names {
         match Study::resolve(model, Some(name), &options.overrides) {
-            Ok(study) if study.experiment.input_uncertainty.is_some() => {
-                errln!(
-                    "error: `{name}` asks for input uncertainty, which runs alone: select among \
-                     experiments without `input_uncertainty` (or pass `--input-uncertainty 0`)"
-                );
-                return ExitCode::from(1);
-            }
-            Ok(study) => studies.push(study),
+            Ok(study) => match crate::run::runs_alone(&study, "select among") {
+                Some(why) => {
+                    errln!("error: {why}");
+                    return ExitCode::from(1);
+                }
+                None => studies.push(study),
+            },
             Err(error) => return crate::run::resolve_failed(&error),
         }
     }

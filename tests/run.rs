@@ -1058,6 +1058,57 @@ fn a_comparison_says_what_it_paired() {
     assert!(table.contains("one replication gives no interval"), "{table}");
 }
 
+/// A designed experiment runs a model per point, as input uncertainty redraws its inputs: neither
+/// is one run to pair or rank, and both are refused by `--compare` and `--select` (exit 1), as
+/// `--trace` refuses them, saying how to run it. A designed experiment used to run as the plain
+/// model, its design dropped: every difference 0.0000 ± 0.0000, and a selection among copies.
+#[test]
+fn a_designed_experiment_is_neither_compared_nor_selected() {
+    let model = support::write_temp(
+        "designed.fab",
+        "source a { interarrival = exponential(mean = 50 s) }\n\
+         buffer q { capacity = 1 }\n\
+         station s { cycle = exponential(mean = 45 s) }\n\
+         sink done\n\
+         flow a -> q -> s -> done\n\
+         experiment base { horizon = 2 d, replications = 3, seed = 1 }\n\
+         experiment sweep {\n    horizon = 2 d\n    replications = 3\n    seed = 1\n    \
+         vary q.capacity in 1..=20\n    levels = 2\n}\n\
+         scenario bigger : sweep { s.cycle = exponential(mean = 40 s) }\n",
+    );
+    // (studies.fab's baseline warms up for a day.)
+    let quick = ["--replications", "2", "--horizon", "2d", "--threads", "1"];
+    for (args, what, instead) in [
+        (&[&*model, "--compare", "base,sweep"][..], "experiment `sweep`", "--experiment sweep"),
+        (&[&*model, "--compare", "sweep,base"], "experiment `sweep`", "--experiment sweep"),
+        (&[&*model, "--compare", "base,bigger"], "scenario `bigger`", "--scenario bigger"),
+        (
+            &[&*model, "--select", "base,sweep", "--indifference", "1"],
+            "experiment `sweep`",
+            "--experiment sweep",
+        ),
+        (
+            &["examples/studies.fab", "--compare", "baseline,doe"],
+            "experiment `doe`",
+            "--experiment doe",
+        ),
+    ] {
+        let output = fab(&[&["run"][..], args, &quick].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {text}");
+        assert!(
+            text.contains(&format!("{what} is a designed experiment"))
+                && text.contains("runs alone")
+                && text.contains(&format!("run it with `{instead}")),
+            "{args:?}: {text}"
+        );
+        assert_eq!(stdout(&output), "", "{args:?}: nothing ran");
+    }
+    // Run alone, it is the design.
+    let d = run_json(&[&[&*model, "--experiment", "sweep"][..], &quick].concat());
+    assert_eq!(d["points"].as_array().map(Vec::len), Some(2), "{d}");
+}
+
 // ----- determinism --------------------------------------------------------------------------------
 
 #[test]
