@@ -2543,6 +2543,58 @@ fn the_horizon_reported_is_the_one_the_clock_ran() {
     assert_eq!(d["warmup_s"], 0.333333333);
 }
 
+/// The horizon and the warm-up are compared as the clock holds them, in whole nanoseconds. A
+/// warm-up that rounds to the horizon's instant, or a horizon under half a nanosecond, used to
+/// run, observe nothing and report it (every share 0, a WIP of 0.50 ± 6.35, a horizon of 0 s)
+/// with exit 0; now the checker refuses such a model (E0205, exit 1) and the engine such numbers
+/// from the command line (a usage error, exit 2). One nanosecond apart is a run of 1 ns.
+#[test]
+fn a_span_is_compared_on_the_nanosecond_clock() {
+    let line = "source a { interarrival = exponential(mean = 50 s) }\n\
+                station s { cycle = exponential(mean = 40 s) }\nsink done\nflow a -> s -> done\n";
+    let model = write_temp(
+        "span_same_instant.fab",
+        &format!("{line}experiment e {{ horizon = 1 h, warmup = 3599.99999999999 s }}\n"),
+    );
+    let output = fab(&["run", &model]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("E0205") && text.contains("round to the same instant"), "{text}");
+    assert_eq!(stdout(&output), "");
+
+    let model = write_temp(
+        "span.fab",
+        &format!("{line}experiment e {{ horizon = 1 h, replications = 2 }}\n"),
+    );
+    for (numbers, message) in [
+        (
+            &["--horizon", "1h", "--warmup", "3599.99999999999"][..],
+            "the horizon (3600 s) must end at least 1 ns after the warm-up (3599.99999999999 s): \
+             the clock counts whole nanoseconds, and they round to the same instant",
+        ),
+        (
+            &["--horizon", "1e-10", "--warmup", "0"],
+            "the horizon (0.0000000001 s) is shorter than a nanosecond",
+        ),
+        (&["--horizon", "0"], "the horizon (0 s) is shorter than a nanosecond"),
+        (
+            &["--horizon", "1h", "--warmup", "2h"],
+            "must end at least 1 ns after the warm-up (7200 s)",
+        ),
+    ] {
+        let output = fab(&[&["run", &*model][..], numbers].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{numbers:?}: {text}");
+        assert!(text.contains(message), "{numbers:?}: {text}");
+        assert_eq!(stdout(&output), "", "{numbers:?}");
+    }
+    let d = run_json(&[&model, "--horizon", "1h", "--warmup", "3599.999999999"]);
+    assert_eq!(
+        (d["horizon_s"].as_f64(), d["warmup_s"].as_f64()),
+        (Some(3600.0), Some(3599.999999999))
+    );
+}
+
 /// A cycle longer than the clock counts (`time::ns` clamps a span to the longest run) is refused
 /// where it is written (E0205), but a study's point may still reach one: the robot's speed set in
 /// the IR, as a factor sets it. The ideal cycle is clamped as the span is, so the work credited

@@ -649,12 +649,27 @@ pub fn simulate_traced(
     Ok((results, sim.named_trace()))
 }
 
-/// The experiment's span of time makes a run: its horizon exceeds its warm-up and fits the
-/// nanosecond clock.
+/// The experiment's span of time makes a run: on the clock, which counts whole nanoseconds
+/// ([`ns`], as the run holds them), its horizon is at least 1 ns and ends after its warm-up, and
+/// it fits the clock. A horizon and a warm-up that round to the same nanosecond used to pass: the
+/// run observed nothing and reported it (every share 0, the horizon equal to the warm-up).
 pub(crate) fn check_span(experiment: &Experiment) -> Result<(), RunError> {
-    if experiment.horizon.is_nan() || experiment.horizon <= experiment.warmup {
+    let (horizon, warmup) = (ns(experiment.horizon), ns(experiment.warmup));
+    // A horizon of NaN is 0 ns too.
+    if horizon == 0 {
         return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: the horizon ({} s) must exceed the warm-up ({} s)",
+            "experiment `{}`: the horizon ({} s) is shorter than a nanosecond, the clock's tick",
+            experiment.name, experiment.horizon
+        )));
+    }
+    if horizon <= warmup {
+        let rounded = if experiment.horizon > experiment.warmup {
+            ": the clock counts whole nanoseconds, and they round to the same instant"
+        } else {
+            ""
+        };
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{}`: the horizon ({} s) must end at least 1 ns after the warm-up ({} s){rounded}",
             experiment.name, experiment.horizon, experiment.warmup
         )));
     }
