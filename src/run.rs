@@ -4,7 +4,7 @@ use fab_compiler::db::SourceFile;
 use fab_compiler::{Database, compile, load_model, render};
 use fab_runtime::RunError;
 use fab_runtime::experiment::{Comparison, Overrides, Study, compare};
-use fab_runtime::report;
+use fab_runtime::report::{self, Stops};
 use fab_runtime::results::{Results, Stat};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -1006,11 +1006,12 @@ fn table(file: &str, r: &Results) -> String {
 
 /// The "maintenance and cost" section: per station and for the line, availability, time down and
 /// in maintenance, lost output, failures and maintenance actions, and the costs. Only for a model
-/// whose run had failures or maintenance, or that states costs.
+/// whose line stopped in the observed period ([`Stops::stopped`]: time lost to repairs or
+/// maintenance, or a failure or an action counted), or that states costs.
 fn maintenance_table(out: &mut String, r: &Results) {
     use std::fmt::Write as _;
     let line = &r.line;
-    if line.failures.mean == 0.0 && line.maintenance_actions.mean == 0.0 && r.currency.is_none() {
+    if !line.stopped() && r.currency.is_none() {
         return;
     }
     let title = "maintenance and cost";

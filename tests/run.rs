@@ -775,6 +775,57 @@ fn the_cost_note_only_with_costs() {
     assert!(table.contains("total includes operating and per-part costs"), "{table}");
 }
 
+/// A station that fails in the warm-up and stays down for the whole observed period counts no
+/// failure there but loses all its time: the maintenance section and a comparison's maintenance
+/// figures are shown on the time lost as well as the counts. They were conditioned on the counts
+/// alone, and the table showed the station 100 % down with no maintenance section.
+#[test]
+fn a_station_down_all_the_observed_period_has_its_maintenance_figures() {
+    // A failure every 10 min on average: the first falls in the one-day warm-up (all but
+    // surely: e^-144 it does not), and its repair of 1000 d outlasts the run.
+    let model = write_temp(
+        "down_all_along.fab",
+        "source a { interarrival = exponential(mean = 50 s) }\n\
+         station s {\n    cycle = exponential(mean = 40 s)\n    \
+         failure = exponential(mean = 10 min) of calendar_time\n    repair = constant(1000 d)\n}\n\
+         station s2 { cycle = exponential(mean = 10 s) }\n\
+         sink done\n\
+         flow a -> s -> s2 -> done\n\
+         experiment e { horizon = 2 d, warmup = 1 d, replications = 3 }\n\
+         scenario longer : e { horizon = 3 d }\n",
+    );
+    let table = run_ok(&[&model, "--threads", "1"]);
+    // Down the whole observed day: 24 h, no availability, and the parts its ideal cycle (40 s)
+    // would have made in it, 86,400 / 40 = 2160; the line's availability is the mean of 0 % and
+    // 100 %.
+    for row in [
+        "  maintenance and cost  avail.   down h  maint h  lost parts  failures  actions",
+        "  s                       0.0%     24.0      0.0      2160.0       0.0      0.0",
+        "  s2                    100.0%      0.0      0.0         0.0       0.0      0.0",
+        "  line                   50.0%     24.0      0.0      2160.0       0.0      0.0",
+    ] {
+        assert!(table.lines().any(|line| line == row), "no row `{row}`:\n{table}");
+    }
+    // Two observed days down instead of one: the difference is exactly a day.
+    let c = run_json(&[&model, "--compare", "e,longer", "--threads", "1"]);
+    let indicators = &c["indicators"];
+    for (name, a, b) in [
+        ("line.downtime_s", 86_400.0, 172_800.0),
+        ("line.lost_output", 2160.0, 4320.0),
+        ("line.availability", 0.5, 0.5),
+        ("s.downtime_s", 86_400.0, 172_800.0),
+        ("s.availability", 0.0, 0.0),
+    ] {
+        let x = &indicators[name];
+        assert_eq!(
+            (x["a"]["mean"].as_f64(), x["b"]["mean"].as_f64()),
+            (Some(a), Some(b)),
+            "{name}"
+        );
+    }
+    assert!(indicators.get("s2.downtime_s").is_none(), "s2 never stopped: {indicators}");
+}
+
 #[test]
 fn out_writes_the_document_the_csv_tables_and_the_chart() {
     let dir = temp_dir("out");

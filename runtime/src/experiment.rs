@@ -8,6 +8,7 @@
 
 use crate::engine::{RunError, simulate, wip_series};
 use crate::model::{Experiment, Model};
+use crate::report::Stops;
 use crate::results::{Named, PrecisionOutcome, Results, Stat, WarmupDetection};
 use crate::stats::{PairedDiff, paired};
 use fab_stdlib::catalog::{DefaultValue, Presence};
@@ -390,9 +391,10 @@ pub struct Compared {
 }
 
 /// Pairs two results replication by replication on the system indicators and each station's
-/// working share and bottleneck share; where either side had failures, maintenance or costs,
-/// also on the line's and each such station's maintenance figures (availability, downtime,
-/// maintenance time, lost output, costs). Every interval, B's own included, is at A's confidence
+/// working share and bottleneck share; where either side stopped ([`Stops::stopped`]: lost time
+/// to repairs or maintenance, or counted a failure or an action) or had costs, also on the line's
+/// and each such station's maintenance figures (availability, downtime, maintenance time, lost
+/// output, costs). Every interval, B's own included, is at A's confidence
 /// level.
 pub fn compare(a: &Results, b: &Results) -> Comparison {
     let name = |r: &Results| r.scenario.clone().unwrap_or_else(|| r.experiment.clone());
@@ -420,10 +422,7 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
     if seen(&a.kpis.scrapped, &b.kpis.scrapped) {
         add("scrapped".into(), &a.kpis.scrapped, &b.kpis.scrapped);
     }
-    let stopped = |r: &Results| {
-        seen(&r.line.failures, &r.line.maintenance_actions) || seen(&r.kpis.cost, &r.kpis.cost)
-    };
-    if stopped(a) || stopped(b) {
+    if a.line.stopped() || b.line.stopped() || seen(&a.kpis.cost, &b.kpis.cost) {
         let (x, y) = (&a.line, &b.line);
         add("line.availability".into(), &x.availability, &y.availability);
         add("line.downtime_s".into(), &x.downtime_s, &y.downtime_s);
@@ -446,9 +445,7 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
             add(format!("{station}.working"), &x.working, &y.working);
             add(format!("{station}.down"), &x.down, &y.down);
             add(format!("{station}.bottleneck"), &x.bottleneck, &y.bottleneck);
-            if seen(&x.failures, &y.failures)
-                || seen(&x.maintenance_actions, &y.maintenance_actions)
-            {
+            if x.stopped() || y.stopped() {
                 add(format!("{station}.availability"), &x.availability, &y.availability);
                 add(format!("{station}.downtime_s"), &x.downtime_s, &y.downtime_s);
                 add(format!("{station}.maintenance_s"), &x.maintenance_s, &y.maintenance_s);
