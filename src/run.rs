@@ -869,11 +869,20 @@ fn table(file: &str, r: &Results) -> String {
         );
     }
     if let Some(p) = &r.precision {
+        let replications =
+            format!("{} replication{}", p.replications, if p.replications == 1 { "" } else { "s" });
+        // The runtime's `achieved` is infinite where a relative half-width has no meaning: it
+        // printed as "inf%".
+        let achieved = if p.achieved.is_finite() {
+            format!("{:.2}% of the mean with {replications}", 100.0 * p.achieved)
+        } else if p.replications < 2 {
+            format!("not defined with {replications}: one value has no spread")
+        } else {
+            format!("not defined with {replications}: the mean is 0")
+        };
         let _ = writeln!(
             out,
-            "precision: throughput half-width {:.2}% of the mean with {} replications (target {}%{})",
-            100.0 * p.achieved,
-            p.replications,
+            "precision: throughput half-width {achieved} (target {}%{})",
             100.0 * p.target,
             if p.reached {
                 String::new()

@@ -2498,6 +2498,40 @@ fn a_precision_is_never_reached_by_one_replication() {
     assert_eq!(run_json(&[&two, "--threads", "1"])["precision"], *precision);
 }
 
+/// A half-width relative to a mean of 0, or of a single value, is not defined: the table says
+/// which, where it printed "inf%" (and the document `null`).
+#[test]
+fn an_undefined_precision_says_why() {
+    // No part gets through a 3 h cycle in 2 h: the mean throughput is 0 in every replication.
+    let text = |replications: u32| {
+        format!(
+            "source a {{ interarrival = 1 min }}\nbuffer q {{ capacity = 5 }}\n\
+             station s {{ cycle = 3 h }}\nsink done\nflow a -> q -> s -> done\n\
+             experiment e {{ horizon = 2 h, replications = {replications}, precision = 1 %, \
+             max_replications = {replications} }}\n"
+        )
+    };
+    for (replications, line) in [
+        (
+            2,
+            "precision: throughput half-width not defined with 2 replications: the mean is 0 \
+             (target 1%, not reached within max_replications = 2)",
+        ),
+        (
+            1,
+            "precision: throughput half-width not defined with 1 replication: one value has no \
+             spread (target 1%, not reached within max_replications = 1)",
+        ),
+    ] {
+        let model =
+            write_temp(&format!("undefined_precision_{replications}.fab"), &text(replications));
+        let table = run_ok(&[&model]);
+        assert!(table.lines().any(|l| l == line), "{table}");
+        assert!(!table.contains("inf"), "{table}");
+        assert_eq!(run_json(&[&model])["precision"]["achieved"], Value::Null);
+    }
+}
+
 #[test]
 fn a_belt_holds_its_whole_quotient_of_length_by_spacing() {
     // Lengths and spacings whose quotient is whole in decimal but falls just short of it in
