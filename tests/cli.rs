@@ -196,6 +196,30 @@ fn a_horizon_beyond_the_clock_is_refused() {
     assert!(stderr(&output).contains("longer than the longest run"), "{}", stderr(&output));
 }
 
+/// A `max_replications` below `replications` is refused where it is written: it was raised to
+/// `replications` without a word, `max_replications = 1` running 3.
+#[test]
+fn a_max_replications_below_replications_is_refused() {
+    let model = write_temp(
+        "max_below.fab",
+        "source a { interarrival = exponential(mean = 50 s) }\nsink done\nflow a -> done\n\
+         experiment e {\n    horizon = 2 d\n    replications = 3\n    precision = 1 %\n    \
+         max_replications = 1\n}\n",
+    );
+    for command in ["check", "run"] {
+        let output = fab(&[command, &model]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{command}: {text}");
+        assert!(
+            text.contains("[E0205] Error: `max_replications` is below `replications`")
+                && text.contains("3 run first")
+                && text.contains("give `max_replications` at least 3"),
+            "{command}: {text}"
+        );
+        assert_eq!(stdout(&output), "", "{command}");
+    }
+}
+
 #[test]
 fn the_run_table_lists_resources() {
     let output = fab(&[

@@ -803,6 +803,7 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                         .help(help),
                 );
             }
+            max_replications_rule(ctx, fields);
             if let Some(confidence) = number("confidence")
                 && !(confidence > 0.0 && confidence < 1.0)
             {
@@ -832,6 +833,39 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
             );
         }
     }
+}
+
+/// E0205 at an experiment's `max_replications` below its `replications` (written, or the
+/// default): `precision` runs `replications` first and adds more up to the maximum, and `--select`
+/// runs at most the maximum, so a maximum below the first round cannot hold. It was raised to
+/// `replications` without a word (`max_replications = 1` ran 3).
+fn max_replications_rule(ctx: &mut Ctx, fields: &Fields) {
+    let Some(field) = fields.get("max_replications") else { return };
+    let Some(max) = field.value.si() else { return };
+    let written = fields.get("replications");
+    let replications = match written {
+        Some(replications) => replications.value.si(),
+        None => match kind_decl(DeclKind::Experiment).field("replications").map(|f| f.presence) {
+            Some(Presence::Default(catalog::DefaultValue::Number(default))) => Some(default),
+            _ => None,
+        },
+    };
+    let Some(replications) = replications.filter(|&replications| max < replications) else {
+        return;
+    };
+    let mut diagnostic = Diagnostic::error("E0205", "`max_replications` is below `replications`")
+        .primary(field.value_location.clone(), format!("at most {max}"))
+        .help(format!(
+            "`precision` runs `replications` first, then adds replications up to \
+             `max_replications`, and `--select` runs at most `max_replications`: give \
+             `max_replications` at least {replications}{}, or fewer `replications`.",
+            if written.is_none() { ", the default `replications`" } else { "" }
+        ));
+    if let Some(written) = written {
+        diagnostic = diagnostic
+            .secondary(written.value_location.clone(), format!("{replications} run first"));
+    }
+    ctx.push(diagnostic);
 }
 
 /// Ranges a value's type cannot state: a `restores` share lies within 0–100 % (of a failure mode
