@@ -147,14 +147,14 @@ enum Command {
         select: Option<Vec<String>>,
         /// For `--select`: the measure (docs/reference/builtins.md#measures); the largest wins
         /// for `throughput`, `availability` and `oee`, the smallest for the others.
-        #[arg(long, default_value = "throughput")]
+        #[arg(long, default_value = "throughput", requires = "select")]
         measure: String,
         /// For `--select`: the indifference zone, the smallest difference worth detecting, in the
         /// measure's unit (parts/h, s, parts, currency).
-        #[arg(long)]
+        #[arg(long, requires = "select")]
         indifference: Option<f64>,
         /// For `--select`: the probability of correct selection.
-        #[arg(long, default_value_t = 0.95)]
+        #[arg(long, default_value_t = 0.95, requires = "select")]
         pcs: f64,
         #[command(flatten)]
         experiment_overrides: ExperimentArgs,
@@ -342,25 +342,39 @@ fn main() -> ExitCode {
             json,
             trace,
         } => {
-            let named_twice = |names: &[String]| {
-                names
-                    .iter()
-                    .enumerate()
-                    .find(|(i, name)| names[..*i].contains(name))
-                    .map(|(_, n)| n.clone())
-            };
-            for (flag, names) in [("--select", &select), ("--compare", &compare)] {
-                if let Some(name) = names.as_deref().and_then(named_twice) {
-                    errln!(
-                        "error: `{flag}` names `{name}` twice; a study against itself differs by \
-                         nothing"
-                    );
+            // An empty name (`--compare baseline,`) is a slip of the command line, not a study
+            // the model lacks: the form is said.
+            let compare = match compare.as_deref() {
+                None => None,
+                Some([a, b]) if !a.is_empty() && !b.is_empty() => Some((a.clone(), b.clone())),
+                Some(_) => {
+                    errln!("error: `--compare` takes two names: `--compare A,B`");
                     return ExitCode::from(2);
                 }
+            };
+            if select
+                .as_ref()
+                .is_some_and(|names| names.len() < 2 || names.contains(&String::new()))
+            {
+                errln!("error: `--select` takes at least two names: `--select A,B`");
+                return ExitCode::from(2);
+            }
+            let twice = select.as_deref().and_then(|names| {
+                let name = names.iter().enumerate().find(|(i, name)| names[..*i].contains(name));
+                name.map(|(_, name)| ("--select", name))
+            });
+            let twice =
+                twice.or(compare.as_ref().filter(|(a, b)| a == b).map(|(a, _)| ("--compare", a)));
+            if let Some((flag, name)) = twice {
+                errln!(
+                    "error: `{flag}` names `{name}` twice; a study against itself differs by \
+                     nothing"
+                );
+                return ExitCode::from(2);
             }
             let select = match (select, indifference) {
                 (None, _) => None,
-                (Some(names), Some(indifference)) if names.len() >= 2 => {
+                (Some(names), Some(indifference)) => {
                     Some(run::Selection { names, measure, indifference, pcs })
                 }
                 (Some(_), None) => {
@@ -368,18 +382,6 @@ fn main() -> ExitCode {
                         "error: `--select` needs `--indifference D`, the smallest difference \
                          worth detecting"
                     );
-                    return ExitCode::from(2);
-                }
-                (Some(_), _) => {
-                    errln!("error: `--select` takes at least two names: `--select A,B`");
-                    return ExitCode::from(2);
-                }
-            };
-            let compare = match compare.as_deref() {
-                None => None,
-                Some([a, b]) => Some((a.clone(), b.clone())),
-                Some(_) => {
-                    errln!("error: `--compare` takes two names: `--compare A,B`");
                     return ExitCode::from(2);
                 }
             };

@@ -443,7 +443,7 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
         }
         Run::Design(study) => return crate::study::design(options, compiled, &study),
         Run::Plain(study) => vec![study],
-        Run::Failed(error) => return resolve_failed(&error),
+        Run::Failed(error) => return resolve_failed(&error, model),
         // `--compare A,B`: both are resolved before either runs.
         Run::Compare => {
             let mut both = Vec::with_capacity(2);
@@ -456,7 +456,7 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
                         }
                         None => both.push(study),
                     },
-                    Err(error) => return resolve_failed(&error),
+                    Err(error) => return resolve_failed(&error, model),
                 }
             }
             both
@@ -696,18 +696,42 @@ pub fn resolve_base(
     options: &Options,
 ) -> Result<Study, ExitCode> {
     let name = &model.experiments[base.0 as usize].name;
-    Study::resolve(model, Some(name), &options.overrides).map_err(|error| resolve_failed(&error))
+    Study::resolve(model, Some(name), &options.overrides)
+        .map_err(|error| resolve_failed(&error, model))
 }
 
-/// Reports a study that cannot be set up: a name the model does not have is exit 1, as for
-/// `optimize` and `sensitivity` studies. The checker refuses a model's own experiments that make
-/// no run, so numbers that make none (`--replications 0`, a `--warmup` past the `--horizon`) are
-/// the command line's doing, a usage error (exit 2).
-pub fn resolve_failed(error: &RunError) -> ExitCode {
-    errln!("error: {error}");
+/// Reports a study of `model` that cannot be set up: a name the model does not have is exit 1, as
+/// for `optimize` and `sensitivity` studies, and the message lists the names it has. The checker
+/// refuses a model's own experiments that make no run, so numbers that make none
+/// (`--replications 0`, a `--warmup` past the `--horizon`) are the command line's doing, a usage
+/// error (exit 2).
+pub fn resolve_failed(error: &RunError, model: &fab_runtime::Model) -> ExitCode {
     match error {
-        RunError::BadExperiment(_) => ExitCode::from(2),
-        _ => ExitCode::from(1),
+        RunError::UnknownStudy(_) => {
+            let experiments = model.experiments.iter().map(|e| e.name.as_str());
+            let names: Vec<&str> =
+                experiments.chain(model.scenarios.iter().map(|s| s.name.as_str())).collect();
+            errln!("error: {error} ({})", the_model_has(&names));
+            ExitCode::from(1)
+        }
+        RunError::BadExperiment(_) => {
+            errln!("error: {error}");
+            ExitCode::from(2)
+        }
+        _ => {
+            errln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// What a "no … named `x`" says next, in brackets: the `names` the model has of that kind, to
+/// choose from.
+pub fn the_model_has(names: &[&str]) -> String {
+    if names.is_empty() {
+        "the model declares none".to_string()
+    } else {
+        format!("the model has: {}", names.join(", "))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::run::{
     Compiled, DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES,
-    emit, name_width, pm, resolve_base, with_progress,
+    emit, name_width, pm, resolve_base, the_model_has, with_progress,
 };
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
@@ -175,14 +175,7 @@ pub fn sensitivity(options: &Options, compiled: &Compiled, name: &str) -> ExitCo
     let model = &compiled.model;
     let Some(study) = model.sensitivities.iter().find(|s| s.name == name) else {
         let known: Vec<&str> = model.sensitivities.iter().map(|s| s.name.as_str()).collect();
-        errln!(
-            "error: no sensitivity study named `{name}`{}",
-            if known.is_empty() {
-                " (the model declares none)".to_string()
-            } else {
-                format!(" (the model has: {})", known.join(", "))
-            }
-        );
+        errln!("error: no sensitivity study named `{name}` ({})", the_model_has(&known));
         return ExitCode::from(1);
     };
     let resolved = match resolve_base(model, study.base, options) {
@@ -319,7 +312,7 @@ pub fn select(
                 }
                 None => studies.push(study),
             },
-            Err(error) => return crate::run::resolve_failed(&error),
+            Err(error) => return crate::run::resolve_failed(&error, model),
         }
     }
     let first_stage = studies[0].experiment.replications.max(2) as usize;

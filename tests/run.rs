@@ -981,6 +981,64 @@ fn scenarios_experiments_and_errors() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A study the model lacks is named with those it has, as `--sensitivity` did ("no experiment or
+/// scenario named `nope`" said nothing more); an empty name is a usage error that says the form
+/// (`--compare baseline,` looked for a study named ``); and `--select`'s options without it are
+/// refused rather than ignored.
+#[test]
+fn the_names_and_options_of_a_run_are_checked() {
+    let quick = ["--replications", "1", "--horizon", "2d"];
+    let studies = "examples/studies.fab";
+    let unknown = "no experiment or scenario named `nope` \
+                   (the model has: baseline, doe, steady, small, medium, large)";
+    for args in [
+        &["--experiment", "nope"][..],
+        &["--scenario", "nope"],
+        &["--compare", "baseline,nope"],
+        &["--compare", "nope,baseline"],
+        &["--select", "small,nope", "--indifference", "1"],
+    ] {
+        let output = fab(&[&["run", studies][..], args, &quick].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {text}");
+        assert_eq!(text.trim_end(), format!("error: {unknown}"), "{args:?}");
+    }
+    let bare = write_temp(
+        "no_studies.fab",
+        "source a { interarrival = 1 min }\nsink done\nflow a -> done\n",
+    );
+    let output = fab(&["run", &bare, "--experiment", "nope", "--horizon", "1h"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("named `nope` (the model declares none)"),
+        "{}",
+        stderr(&output)
+    );
+
+    for (args, message) in [
+        (&["--compare", "baseline,"][..], "`--compare` takes two names: `--compare A,B`"),
+        (&["--compare", ",baseline"], "`--compare` takes two names: `--compare A,B`"),
+        (&["--compare", ","], "`--compare` takes two names: `--compare A,B`"),
+        (
+            &["--select", "small,", "--indifference", "1"],
+            "`--select` takes at least two names: `--select A,B`",
+        ),
+        (
+            &["--select", "small,,large", "--indifference", "1"],
+            "`--select` takes at least two names: `--select A,B`",
+        ),
+        (&["--measure", "wip"], "--select <SELECT>"),
+        (&["--indifference", "1"], "--select <SELECT>"),
+        (&["--pcs", "0.9"], "--select <SELECT>"),
+    ] {
+        let output = fab(&[&["run", studies][..], args, &quick].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains(message), "{args:?}: {text}");
+        assert_eq!(stdout(&output), "", "{args:?}: nothing ran");
+    }
+}
+
 #[test]
 fn a_scenario_run_names_its_base_experiment() {
     // docs/results.md: `experiment` is the experiment's name and `scenario` the scenario's; the
