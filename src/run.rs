@@ -242,12 +242,7 @@ fn out_problem(
             format!("cannot create `{dir}`: `{}` is a file, not a folder", file.display())
         });
     }
-    *created = folder
-        .ancestors()
-        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-        .map(Path::to_path_buf)
-        .collect();
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
+    create_folders(folder, created).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
     for name in files {
         let path = folder.join(name);
         let problem = match input_clash(&path, inputs, &format!("`--out {dir}`")) {
@@ -256,6 +251,27 @@ fn out_problem(
         };
         if let Some(problem) = problem {
             return Err(format!("cannot write `{}`: {problem}", path.display()));
+        }
+    }
+    Ok(())
+}
+
+/// Creates `folder` and the folders above it that are missing, one at a time, and records in
+/// `created` each folder it made, deepest first: those, and only those, a failed run removes. A
+/// path's own spelling is no record of them: `sub/x/..` is the folder `sub` once `sub/x` exists,
+/// and the spellings it was read as (`sub/x/..`, `sub/x`, `sub`) left `sub/x` behind.
+fn create_folders(folder: &Path, created: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    let mut path = std::path::PathBuf::new();
+    for component in folder.components() {
+        path.push(component);
+        if path.is_dir() {
+            continue;
+        }
+        match std::fs::create_dir(&path) {
+            Ok(()) => created.insert(0, path.clone()),
+            // Made meanwhile by someone else: theirs, not to remove.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(())

@@ -512,6 +512,17 @@ fn a_run_that_cannot_start_leaves_no_out_folder() {
     let output = fab(&["optimize", "examples/body_shop.fab", "--out", &out.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(!made.exists(), "optimize: `{}` is left behind", made.display());
+    // The folders made are removed whatever the path's spelling: `new/x/..` is `new` once `new/x`
+    // is made, and `new/x` was left behind; `other/../new/./deeper` makes `other` on the way.
+    let other = dir.join("other");
+    for out in [made.join("x").join(".."), other.join("..").join("new").join(".").join("deeper")] {
+        let args = ["run", "examples/body_shop.fab", "--replications", "0", "--out"];
+        let output = fab(&[&args[..], &[&*out.to_string_lossy()]].concat());
+        assert_eq!(output.status.code(), Some(2), "{}: {}", out.display(), stderr(&output));
+        for folder in [&made, &other] {
+            assert!(!folder.exists(), "{}: `{}` is left behind", out.display(), folder.display());
+        }
+    }
     // A folder that was there stays.
     let dir_text = dir.to_string_lossy();
     let output = fab(&[
