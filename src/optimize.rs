@@ -2,7 +2,8 @@
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
 use crate::run::{
-    Compiled, OPTIMIZE_FILES, Options, emit, name_width, pm, resolve_base, with_progress,
+    Compiled, OPTIMIZE_FILES, Options, emit, name_width, pm, resolve_base, the_model_has,
+    with_progress,
 };
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
 use std::fmt::Write as _;
@@ -31,11 +32,7 @@ fn optimize(options: &Options, compiled: &Compiled, name: Option<&str>) -> ExitC
         None => None,
     };
     let Some(study) = study else {
-        let listed = if known.is_empty() {
-            "the model declares none".to_string()
-        } else {
-            format!("the model has: {}", known.join(", "))
-        };
+        let listed = the_model_has(&known);
         match name {
             Some(name) => errln!("error: no optimize study named `{name}` ({listed})"),
             None if known.is_empty() => {
