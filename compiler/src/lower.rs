@@ -8,7 +8,7 @@ use crate::check::{CheckedBody, CheckedNested, CheckedVary, GoalKind, GoalQuanti
 use crate::db::{Db, SourceFile};
 use crate::scope::Declaration;
 use crate::syntax::ItemClass;
-use crate::validate::{model_declarations, model_graph};
+use crate::validate::{model_declarations, model_graph, scenario_settings};
 use crate::value::{Fields, Value};
 use fab_grammar::ast::DeclKind;
 use fab_runtime::factor::{DistributionField, Factor, FactorTarget, MaintenanceParameter};
@@ -726,16 +726,4 @@ fn lower_overrides(
             lowered.resources.push((id, lower_resource(&item, &checked)));
         }
     }
-}
-
-/// The experiment settings of a scenario: its base experiment's fields with the scenario's own
-/// (`horizon = 60 d`) in their place; paths to components' fields are not settings.
-fn scenario_settings(base: &CheckedBody, scenario: &CheckedBody) -> Fields {
-    let mut settings = base.fields.clone();
-    for (path, field) in &scenario.fields {
-        if !path.contains('.') {
-            settings.insert(path.clone(), field.clone());
-        }
-    }
-    settings
 }

@@ -404,14 +404,31 @@ fn check_scenarios(
         if own.iter().any(Diagnostic::is_error) {
             continue;
         }
-        let changed = scenario_bodies(db, declarations, scenario);
-        if changed.is_empty() {
-            continue;
-        }
         let known = |d: &Diagnostic, already: &[Diagnostic]| {
             already.iter().any(|a| a.code == d.code && a.message == d.message)
         };
         let mut added = Vec::new();
+        // Its own settings over its base experiment's are held to an experiment's rules, as if
+        // written into the base: a `warmup` past the base's `horizon` is E0205 here, not a
+        // refusal when the scenario runs.
+        if let Some(base) = &scenario.base
+            && scenario.fields.keys().any(|path| !path.contains('.'))
+            && let Some(base_body) = check_item(db, base.file, base.key.clone()).body.as_ref()
+        {
+            let settings =
+                CheckedBody { fields: scenario_settings(base_body, scenario), ..base_body.clone() };
+            let before = check::declaration_rules(db, base, base_body);
+            for diagnostic in check::declaration_rules(db, base, &settings) {
+                if !known(&diagnostic, &before) && !known(&diagnostic, own) {
+                    added.push(diagnostic);
+                }
+            }
+        }
+        let changed = scenario_bodies(db, declarations, scenario);
+        if changed.is_empty() {
+            out.extend(added.into_iter().map(|d| under_scenario(d, declaration, scenario)));
+            continue;
+        }
         for (item, body) in changed.values() {
             let model_body = check_item(db, item.file, item.key.clone()).body.as_ref();
             let before =
@@ -570,6 +587,22 @@ pub(crate) fn scenario_bodies(
         apply_override(body, rest, field.clone());
     }
     changed
+}
+
+/// The experiment settings of a scenario: its base experiment's fields with the scenario's own
+/// (`horizon = 60 d`) in their place; paths to components' fields are not settings. Lowering
+/// runs these, and checking holds them to an experiment's rules.
+pub(crate) fn scenario_settings(
+    base: &CheckedBody,
+    scenario: &CheckedBody,
+) -> crate::value::Fields {
+    let mut settings = base.fields.clone();
+    for (path, field) in &scenario.fields {
+        if !path.contains('.') {
+            settings.insert(path.clone(), field.clone());
+        }
+    }
+    settings
 }
 
 /// Puts one override, at `path` below its declaration, into the declaration's checked body.
