@@ -108,6 +108,7 @@ pub fn run_diagnostic(
             "maintained here".to_string()
         }
         RunError::BufferOverflow { .. } => "this buffer".to_string(),
+        RunError::DrawingLoop { .. } => "a part could pass this buffer twice".to_string(),
         _ => "not simulated yet".to_string(),
     };
     let mut diagnostic = Diagnostic::error(code, error.headline()).primary(location, label);

@@ -12,7 +12,8 @@
 //! has no other successor keeps no list: that predecessor's waiting is its `blocked` flag
 //! (`Links::sole`). A buffer of capacity 0 takes a part only when the successor the part will go
 //! to can take it at once (for a route by probability, a target drawn ahead: see
-//! `Sim::pass_through_target`); a component blocked at it waits at the components behind it.
+//! `Sim::pass_through_target`), through any buffers of capacity 0 behind it (`Sim::through`); a
+//! component blocked at it waits at the components behind them.
 //!
 //! Offers and pulls go through an agenda rather than recursion, so a release that ripples down a
 //! 1,000-station line uses no stack. The agenda is last in, first out: the work an offer or a pull
@@ -73,6 +74,7 @@ use fab_stdlib::sample::Sampler;
 use lean::{Pulled, Shape};
 use queue::{EventQueue, Kind};
 use station::StationNode;
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
 pub use trace::{TraceEvent, TraceKind, trace_csv};
@@ -103,6 +105,10 @@ pub enum RunError {
     FailuresDiverge { time_s: f64, component: String, mode: String },
     /// A buffer filled to `MAX_BUFFER_CONTENT` parts: parts arrive faster than they leave.
     BufferOverflow { component: String },
+    /// Buffer `component`, of capacity 0 and routed by probability, leads through buffers of
+    /// capacity 0 back to itself: a part could pass it twice at one instant, and it draws only
+    /// one target ahead (`Sim::pass_through_target`).
+    DrawingLoop { component: String },
     /// The experiment's numbers make no run (horizon ≤ warm-up, no replications).
     BadExperiment(String),
     /// No scenario or experiment of that name.
@@ -132,6 +138,7 @@ impl RunError {
             RunError::FailuresDiverge { .. } => Some("E0904"),
             RunError::BufferOverflow { .. } => Some("E0905"),
             RunError::Unsupported { .. } => Some("E0906"),
+            RunError::DrawingLoop { .. } => Some("E0907"),
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
         }
     }
@@ -142,6 +149,7 @@ impl RunError {
             RunError::ZeroTimeLoop { component, .. }
             | RunError::FailuresDiverge { component, .. }
             | RunError::BufferOverflow { component }
+            | RunError::DrawingLoop { component }
             | RunError::Unsupported { component, .. } => Some(component),
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
         }
@@ -175,6 +183,10 @@ impl RunError {
             RunError::BufferOverflow { component } => format!(
                 "buffer `{component}` filled up to {MAX_BUFFER_CONTENT} parts, the most a buffer \
                  may hold in a run"
+            ),
+            RunError::DrawingLoop { component } => format!(
+                "a part could come back to buffer `{component}`, of capacity 0 and routed by \
+                 probability, without time passing"
             ),
             RunError::BadExperiment(why) => why.clone(),
             RunError::UnknownStudy(name) => format!("no experiment or scenario named `{name}`"),
@@ -213,6 +225,11 @@ impl RunError {
             RunError::BufferOverflow { .. } => "parts arrive faster than they leave, so its queue \
                  would grow without end"
                 .into(),
+            RunError::DrawingLoop { .. } => "one of its targets leads through buffers of \
+                 capacity 0 back to it, and such a buffer draws the target of its next part \
+                 before the part enters, one draw ahead, so it has no second target for a part \
+                 that comes round again"
+                .into(),
             _ => return None,
         };
         Some(reason)
@@ -241,6 +258,10 @@ impl RunError {
             }
             RunError::BufferOverflow { .. } => {
                 "Drain the buffer faster than it is fed, or give it a capacity."
+            }
+            RunError::DrawingLoop { .. } => {
+                "Route the buffer straight to the components its loop leads out to, each with the \
+                 share of parts that reach it."
             }
             RunError::Unsupported { .. } => {
                 "Model it with what the runtime simulates: a move, say, as a conveyor or as a \
@@ -395,6 +416,49 @@ impl WaitList {
 
 /// A component number meaning "none".
 const NONE: u32 = u32::MAX;
+
+/// The storage of the walks through buffers without room (`Sim::walk_through`), kept from walk
+/// to walk so that a walk allocates nothing once it has grown to the model's size.
+#[derive(Default)]
+struct Walk {
+    /// The buffers passed on the way being followed, from the first, each with the number of its
+    /// ways on tried so far.
+    path: Vec<(u32, u32)>,
+    /// Per component: the number of the last walk that reached it.
+    reached: Vec<u32>,
+    /// The number of the current walk.
+    number: u32,
+    /// The components behind a buffer without room that a blocked component waits at
+    /// (`Sim::wait_at`).
+    behind: Vec<u32>,
+}
+
+impl Walk {
+    fn new(components: usize) -> Walk {
+        Walk { reached: vec![0; components], ..Walk::default() }
+    }
+
+    /// A new walk, from buffer `c`.
+    fn start(&mut self, c: u32) {
+        self.number = self.number.wrapping_add(1);
+        if self.number == 0 {
+            // Numbers ran out: forget every mark rather than mistake an old one for this walk's.
+            self.reached.fill(0);
+            self.number = 1;
+        }
+        self.path.clear();
+        self.path.push((c, 0));
+        self.reached[c as usize] = self.number;
+    }
+
+    /// Marks `c` reached by this walk; false if it was already.
+    fn reach(&mut self, c: u32) -> bool {
+        let mark = &mut self.reached[c as usize];
+        let first = *mark != self.number;
+        *mark = self.number;
+        first
+    }
+}
 
 /// The flow connections of one component.
 struct Links {
@@ -568,6 +632,8 @@ pub(crate) struct Sim<'m> {
     lean: bool,
     /// An error found inside an event (the failure-rate guard), returned by `run` after it.
     halt: Option<RunError>,
+    /// The walks through buffers without room, inside `can_accept` (hence the cell).
+    walk: RefCell<Walk>,
 }
 
 /// Time-averages of work in process over equal intervals.
@@ -822,6 +888,10 @@ impl<'m> Sim<'m> {
                 Shape::General
             };
         }
+        if let Some(c) = drawing_loop(&links, &successors, &passes_through) {
+            let component = model.component(ids[c as usize]).name.clone();
+            return Err(RunError::DrawingLoop { component });
+        }
         // A buffer that passes parts through by a drawn route holds the draw of its next part.
         for (b, buffer) in buffers.iter_mut().enumerate() {
             let route = &mut links[first_buffer as usize + b].route;
@@ -879,6 +949,7 @@ impl<'m> Sim<'m> {
             operator_line: VecDeque::new(),
             lean: true,
             halt: None,
+            walk: RefCell::new(Walk::new(count)),
         })
     }
 
@@ -1094,7 +1165,7 @@ impl<'m> Sim<'m> {
             At::Station(i) => self.stations[i].can_accept(part),
             At::Buffer(i) => {
                 let buffer = &self.buffers[i];
-                buffer.has_room() || (buffer.passes_through() && self.can_pass_through(c, i, part))
+                buffer.has_room() || (buffer.passes_through() && self.through(c, part).is_some())
             }
             At::Source(_) => false,
             At::Conveyor(i) => self.conveyors[i].can_accept(self.now),
@@ -1102,12 +1173,67 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Whether buffer `c` (of index `i`), which has no room, can pass `part` straight through
-    /// now: whether the successor the part would go to can take it.
+    /// Whether component `c` is a buffer that passes parts through (capacity 0).
+    #[inline]
+    fn passes_through(&self, c: u32) -> bool {
+        matches!(self.at(c), At::Buffer(i) if self.buffers[i].passes_through())
+    }
+
+    /// Where `part`, entering buffer `c` (which passes parts through) now, ends up: the first
+    /// component that takes it now, following the way it would pass through buffers without room
+    /// (at each, the part's own target by the buffer's route, or else its successors in flow
+    /// order), depth first. A way back to a buffer already passed leads nowhere: the part would
+    /// go round and meet the same choices again without time passing (a loop through a buffer
+    /// that draws is refused when the run starts, see `drawing_loop`), and a buffer or a
+    /// component already found unable to take the part is not asked again. `None` when no way
+    /// ends at a component that takes it; otherwise `Walk::path` holds the buffers passed, from
+    /// `c` on.
     #[inline(never)]
-    fn can_pass_through(&self, c: u32, i: usize, part: &Part) -> bool {
-        let through = Part { target: self.pass_through_target(c, i, part.product), ..*part };
-        self.taker(c, &through).is_some()
+    fn through(&self, c: u32, part: &Part) -> Option<u32> {
+        self.walk_through(c, Some(part.product), |s| self.can_accept(s, part))
+    }
+
+    /// The walk through buffers without room that `through` and `wait_at` share: from buffer `c`
+    /// (which passes parts through), each component behind it is reached once, in the order a
+    /// part of `product` would try them (`None`: every successor of every buffer, whatever its
+    /// route), and `stop` is asked about each that is not such a buffer; the first it accepts is
+    /// returned, with the buffers on the way to it in `Walk::path`. An explicit path rather than
+    /// recursion, so that no chain is too long for the stack, and marks rather than a depth
+    /// limit, so that a loop ends and none is cut short.
+    fn walk_through(
+        &self,
+        c: u32,
+        product: Option<u32>,
+        mut stop: impl FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        let mut walk = self.walk.borrow_mut();
+        walk.start(c);
+        while let Some(&(b, tried)) = walk.path.last() {
+            let i = (b - self.first_buffer) as usize;
+            let target = product.map_or(ANY, |p| self.pass_through_target(b, i, p));
+            let links = &self.links[b as usize];
+            let next = if target != ANY {
+                (tried == 0).then_some(target)
+            } else {
+                (tried < links.count).then(|| self.successors[(links.first + tried) as usize])
+            };
+            let Some(s) = next else {
+                walk.path.pop();
+                continue;
+            };
+            if let Some(last) = walk.path.last_mut() {
+                last.1 += 1;
+            }
+            if !walk.reach(s) {
+                continue;
+            }
+            if self.passes_through(s) {
+                walk.path.push((s, 0));
+            } else if stop(s) {
+                return Some(s);
+            }
+        }
+        None
     }
 
     /// The successor a part of `product` goes to on passing through buffer `c` (of index `i`),
@@ -1170,23 +1296,34 @@ impl<'m> Sim<'m> {
         if !links.waits_implicitly {
             for i in self.links[c as usize].successors() {
                 let via = self.successors[i];
-                self.wait_at(via, Waiter { component: c, epoch, via }, 0);
+                self.wait_at(via, Waiter { component: c, epoch, via });
             }
         }
         self.blocked_changed(c);
     }
 
-    fn wait_at(&mut self, s: u32, waiter: Waiter, depth: u32) {
-        if let At::Buffer(b) = self.at(s)
-            && self.buffers[b].passes_through()
-            && depth < 64
-        {
-            for i in self.links[s as usize].successors() {
-                let next = self.successors[i];
-                self.wait_at(next, waiter, depth + 1);
-            }
+    /// Enters `waiter` in the waiting list of `s`; when `s` is a buffer that passes parts
+    /// through (it never pulls by itself), in the list of each component behind it instead, each
+    /// once, through any number of such buffers in a row or in a loop (`walk_through`).
+    fn wait_at(&mut self, s: u32, waiter: Waiter) {
+        if !self.passes_through(s) {
+            self.enlist(s, waiter);
             return;
         }
+        let mut behind = std::mem::take(&mut self.walk.get_mut().behind);
+        self.walk_through(s, None, |x| {
+            behind.push(x);
+            false
+        });
+        for &x in &behind {
+            self.enlist(x, waiter);
+        }
+        behind.clear();
+        self.walk.get_mut().behind = behind;
+    }
+
+    /// Enters `waiter` at the back of `s`'s waiting list.
+    fn enlist(&mut self, s: u32, waiter: Waiter) {
         let links = &mut self.links[s as usize];
         links.waiting.push_back(waiter);
         if links.waiting.len() > links.compact_at as usize {
@@ -1330,7 +1467,7 @@ impl<'m> Sim<'m> {
     fn enter(&mut self, c: u32, part: Part) {
         match self.at(c) {
             At::Station(_) => self.station_enter(c, part),
-            At::Buffer(i) if self.buffers[i].passes_through() => self.pass_through(c, i, part),
+            At::Buffer(i) if self.buffers[i].passes_through() => self.pass_through(c, part),
             At::Buffer(i) => self.buffer_enter(c, i, part),
             At::Conveyor(_) => self.conveyor_enter(c, part),
             At::Sink(i) => self.sink_enter(i, part),
@@ -1338,19 +1475,23 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// A part enters buffer `c` (of index `i`), which has no room, and leaves it at once.
-    /// `can_accept` let the part in only because the successor its route picks (or, without a
-    /// route, the first free one) takes it now; a route by probability draws the next part's
-    /// target now that this part has taken the one drawn for it.
+    /// A part enters buffer `c`, which has no room, and leaves it at once, through any buffers
+    /// without room behind it, for the component `through` finds (`can_accept` let it in only
+    /// because there is one). Each buffer it passes that routes by probability draws the next
+    /// part's target now that this part has taken the one drawn for it, in the order the part
+    /// passes them.
     #[inline(never)]
-    fn pass_through(&mut self, c: u32, i: usize, mut part: Part) {
-        part.target = self.pass_through_target(c, i, part.product);
-        if let Route::Probability(_) = self.links[c as usize].route {
-            self.buffers[i].drawn = self.links[c as usize].route.draw();
-        }
+    fn pass_through(&mut self, c: u32, mut part: Part) {
         let to = self
-            .taker(c, &part)
-            .expect("a buffer without room is entered only when a successor is free");
+            .through(c, &part)
+            .expect("a buffer without room is entered only when a component behind it is free");
+        let walk = self.walk.get_mut();
+        for &(b, _) in &walk.path {
+            let route = &mut self.links[b as usize].route;
+            if let Route::Probability(_) = route {
+                self.buffers[(b - self.first_buffer) as usize].drawn = route.draw();
+            }
+        }
         part.target = ANY;
         self.enter(to, part);
     }
@@ -1431,6 +1572,18 @@ impl Route {
         }
     }
 
+    /// Whether a part may go to successor `s` by this route: any successor, unless the route draws
+    /// and gives `s` no share.
+    fn may_lead_to(&self, s: u32) -> bool {
+        let Route::Probability(drawn) = self else { return true };
+        let mut below = 0.0;
+        drawn.0.iter().any(|&(p, target)| {
+            let share = p > below;
+            below = p;
+            share && target == s
+        })
+    }
+
     /// The next target a route by probability draws from its stream (`ANY` for another route).
     fn draw(&mut self) -> u32 {
         let Route::Probability(drawn) = self else { return ANY };
@@ -1442,6 +1595,47 @@ impl Route {
             .or(cumulative.last())
             .map_or(ANY, |(_, target)| *target)
     }
+}
+
+/// A buffer of capacity 0 that routes by probability and leads back to itself through buffers of
+/// capacity 0 (`RunError::DrawingLoop`), if the model has one: a part could pass it twice at one
+/// instant. Such a buffer draws the target of its next part before the part enters
+/// (`Sim::pass_through_target`), so a part that came round would meet the target it was already
+/// given and go round for ever. A loop of buffers of capacity 0 that draw nothing is no trouble: a
+/// part meets the same choices each time round, so `Sim::walk_through` takes a way back to a
+/// buffer already passed for no way. The loops counted are those a part can take: a route by
+/// probability leads only to the targets it gives a share; any other route, to every successor.
+fn drawing_loop(
+    links: &[Links],
+    successors: &[u32],
+    passes_through: &dyn Fn(usize) -> bool,
+) -> Option<u32> {
+    let ways = |b: usize| {
+        let links = &links[b];
+        successors[links.successors()]
+            .iter()
+            .map(|&s| s as usize)
+            .filter(move |&s| passes_through(s) && links.route.may_lead_to(s as u32))
+    };
+    let mut reached = vec![false; links.len()];
+    let mut work = Vec::new();
+    for (c, l) in links.iter().enumerate() {
+        if !passes_through(c) || !matches!(l.route, Route::Probability(_)) {
+            continue;
+        }
+        reached.fill(false);
+        work.clear();
+        work.extend(ways(c));
+        while let Some(b) = work.pop() {
+            if b == c {
+                return Some(c as u32);
+            }
+            if !std::mem::replace(&mut reached[b], true) {
+                work.extend(ways(b));
+            }
+        }
+    }
+    None
 }
 
 /// The target a route by product names for `product` (`ANY` when it names none: the part goes to
