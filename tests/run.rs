@@ -1618,6 +1618,87 @@ experiment e { horizon = 1 h, replications = 1 }
     assert_eq!(r.sinks.get("done").unwrap().count.mean, 718.0);
 }
 
+#[test]
+fn each_server_of_a_station_releases_its_part_to_its_own_target() {
+    // docs/language.md, "Stations": a finished part leaves as soon as its own target can take
+    // it, not behind another server's part that waits for somewhere else. `lathe` (3 servers,
+    // 10 s) sends `A` to `slow_a` (50 s) and `B` to `slow_b` (100 s). `B` parts come at 1 s and
+    // 2 s, `A` parts at 3.5 s and 7 s:
+    //   B1 1 → 11 s, to `slow_b` until 111 s (lead 110 s);
+    //   B2 2 → 12 s, waits for `slow_b` until 111 s, there until 211 s (lead 209 s);
+    //   A1 3.5 → 13.5 s, to `slow_a` at once (B2 waits for `slow_b`, not `slow_a`) until
+    //      63.5 s (lead 60 s);
+    //   A2 waits in `q` for B1's server, 11 → 21 s, waits for `slow_a`, which takes it at
+    //      63.5 s, past B2 again (the pull of the idle `slow_a`), until 113.5 s (lead 106.5 s).
+    // `lathe` holds B2 blocked 99 s and A2 42.5 s: 141.5 s of its 3 × 3,600 s. Once, only the
+    // part finished first could leave: A1 left behind B2 at 111 s and A2 behind A1 at 161 s,
+    // leads 157.5 and 204 s, and `lathe` was blocked 99 + 97.5 + 140 s.
+    let r = simulate_text(
+        "routed_parallel.fab",
+        "product A
+product B
+source src_b { product = B, interarrival = 1 s, limit = 2 }
+source src_a { product = A, interarrival = 3.5 s, limit = 2 }
+buffer q { capacity = unlimited }
+station lathe { cycle = 10 s, parallel = 3 }
+station slow_a { cycle = 50 s }
+station slow_b { cycle = 100 s }
+sink done
+flow src_b -> q -> lathe
+flow src_a -> q
+flow slow_a -> done
+flow slow_b -> done
+route lathe {
+    A = slow_a
+    B = slow_b
+}
+experiment e { horizon = 1 h, replications = 1 }
+",
+    );
+    let a = &r.products.get("A").unwrap().lead_time_s;
+    let b = &r.products.get("B").unwrap().lead_time_s;
+    assert_eq!(a.mean, (60.0 + 106.5) / 2.0);
+    assert_eq!(b.mean, (110.0 + 209.0) / 2.0);
+    let blocked = r.stations.get("lathe").unwrap().blocked.mean;
+    assert!((blocked - 141.5 / (3.0 * 3600.0)).abs() < 1e-12, "lathe blocked {blocked}");
+}
+
+#[test]
+fn a_finished_part_an_assembly_needs_passes_one_it_cannot_take_yet() {
+    // The same rule with an assembly station, which takes a part only while its set needs that
+    // product: `cut` (3 servers, 10 s) feeds `m` (P + R → C, 20 s). P parts come at 1, 2 and
+    // 3 s, R parts at 2.5 and 5 s, into `q` in that order.
+    //   `cut` ends P1 at 11 s (into `m`'s set), P2 at 12 s (the set has its P: P2 waits) and R1
+    //   at 12.5 s, which goes past P2 into the set: C1 from 12.5 to 32.5 s (lead 31.5 s, from
+    //   P1's creation). Meanwhile `cut` ends P3 (11 → 21 s) and R2 (12.5 → 22.5 s), which wait
+    //   behind P2 while `m` is busy. At 32.5 s `m` takes P2, then R2 past P3: C2 until 52.5 s
+    //   (lead 50.5 s, from P2's). P3 then waits for an R that never comes.
+    // Once, R1 waited behind P2 for ever, and `m` never made a C.
+    let r = simulate_text(
+        "assembly_past.fab",
+        "product P
+product R
+product C
+source src_p { product = P, interarrival = 1 s, limit = 3 }
+source src_r { product = R, interarrival = 2.5 s, limit = 2 }
+buffer q { capacity = unlimited }
+station cut { cycle = 10 s, parallel = 3 }
+station m {
+    assemble { P = 1, R = 1 }
+    produces = C
+    cycle = 20 s
+}
+sink done
+flow src_p -> q -> cut -> m -> done
+flow src_r -> q
+experiment e { horizon = 1 h, replications = 1 }
+",
+    );
+    let c = r.products.get("C").unwrap();
+    assert_eq!(c.count.mean, 2.0);
+    assert_eq!(c.lead_time_s.mean, (31.5 + 50.5) / 2.0);
+}
+
 // ----- Little's law -------------------------------------------------------------------------------
 
 fn simulate(file: &str, overrides: &Overrides) -> Results {

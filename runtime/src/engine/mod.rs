@@ -5,7 +5,8 @@
 //! Every component may hold *outgoing* parts: a source's new part, a station's finished parts
 //! (blocking after service), a buffer's head, a conveyor's front part at the exit. `offer(c)` moves
 //! c's outgoing parts, in order, to a successor that can take them now (the route's target, or the
-//! first successor in flow order). When none can, c is *blocked*: it is entered at the back of the
+//! first successor in flow order); of a station's finished parts, any that can move, in the order
+//! they finished (`Sim::overtaker`). When none can, c is *blocked*: it is entered at the back of the
 //! waiting list of each of its successors. Whenever a component gains room (a server goes idle, a
 //! buffer slot frees, a conveyor's entrance clears) it *pulls* from the front of its waiting list,
 //! so merging parts are taken in the order they became ready. A component whose one predecessor
@@ -888,6 +889,19 @@ impl<'m> Sim<'m> {
                 Shape::General
             };
         }
+        // Where the parts of a station with several servers can go may differ from part to part:
+        // by its route, or at a successor that takes some products and not others (an assembly
+        // station, or a buffer without room, which passes a part on only to where it may go).
+        let assembles: Vec<bool> = stations.iter().map(StationNode::assembles).collect();
+        for (c, station) in stations.iter_mut().enumerate() {
+            let l = &links[c];
+            let picky = |&s: &u32| {
+                passes_through(s as usize) || assembles.get(s as usize).copied().unwrap_or(false)
+            };
+            station.overtaking = station.parallel() > 1
+                && (!matches!(l.route, Route::First)
+                    || successors[l.successors()].iter().any(picky));
+        }
         if let Some(c) = drawing_loop(&links, &successors, &passes_through) {
             let component = model.component(ids[c as usize]).name.clone();
             return Err(RunError::DrawingLoop { component });
@@ -1272,14 +1286,51 @@ impl<'m> Sim<'m> {
             }
         }
         while let Some(part) = self.outgoing(c) {
-            match self.taker(c, &part) {
-                Some(target) => self.transfer(c, target),
+            if let Some(target) = self.taker(c, &part) {
+                self.transfer(c, target);
+                continue;
+            }
+            // The first part waits, and `c` with it, in its place in the waiting lists; a later
+            // one may go where it can.
+            match self.overtaker(c, NONE) {
+                Some(target) => self.move_part(c, target),
                 None => {
                     self.block(c);
                     return;
                 }
             }
         }
+    }
+
+    /// When `c` is a station whose parts may differ in where they can go (`overtaking`) and its
+    /// first finished part cannot move: the first of its later-finished parts, in the order they
+    /// finished, that can move now (into `via`, or with `NONE` to a successor that takes it), which
+    /// is brought to the front to leave next; returns where it goes. Each server's part waits for
+    /// where it can go, not behind another server's part that waits for somewhere else.
+    fn overtaker(&mut self, c: u32, via: u32) -> Option<u32> {
+        let At::Station(i) = self.at(c) else { return None };
+        let station = &self.stations[i];
+        if !station.overtaking {
+            return None;
+        }
+        let (s, to) = station.later_finished().find_map(|s| {
+            let part = station.part_of(s);
+            let to = if via == NONE {
+                self.taker(c, &part)
+            } else {
+                self.fits(via, &part).then_some(via)
+            };
+            to.map(|to| (s, to))
+        })?;
+        self.stations[i].bring_forward(s);
+        Some(to)
+    }
+
+    /// Whether `part`, blocked, can move into `via` now: `via` is its target (or it has none) and
+    /// takes it.
+    #[inline]
+    fn fits(&self, via: u32, part: &Part) -> bool {
+        (part.target == ANY || part.target == via) && self.can_accept(via, part)
     }
 
     /// Enters `c` in the waiting list of each successor, unless it is already waiting. A
@@ -1392,13 +1443,18 @@ impl<'m> Sim<'m> {
             return None;
         };
         let via = waiter.via;
-        let fits = (part.target == ANY || part.target == via) && self.can_accept(via, &part);
-        if !fits {
+        let overtaking = !self.fits(via, &part);
+        if overtaking && self.overtaker(w, via).is_none() {
             return Some(waiter);
         }
         let single = via == c && self.links[w as usize].count == 1;
         if single && !matches!(self.at(w), At::Conveyor(_)) {
             self.deliver(c, w).then_some(waiter)
+        } else if overtaking {
+            // `w`'s first part still waits: `w` stays blocked, in its place in the other lists.
+            self.move_part(w, via);
+            self.agenda.push(Op::Offer(w));
+            Some(waiter)
         } else {
             self.transfer(w, via);
             self.agenda.push(Op::Offer(w));
@@ -1420,7 +1476,7 @@ impl<'m> Sim<'m> {
                 self.unblock(w);
                 return false;
             };
-            if !self.can_accept(c, &next) {
+            if !self.can_accept(c, &next) && self.overtaker(w, c).is_none() {
                 return true;
             }
         }
@@ -1435,9 +1491,14 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Moves `from`'s outgoing part into `to`.
+    /// Moves `from`'s outgoing part into `to`; `from` is no longer blocked.
     fn transfer(&mut self, from: u32, to: u32) {
         self.unblock(from);
+        self.move_part(from, to);
+    }
+
+    /// Moves `from`'s outgoing part into `to`.
+    fn move_part(&mut self, from: u32, to: u32) {
         let part = self.take_outgoing(from).handed_over(self.now);
         self.enter(to, part);
     }

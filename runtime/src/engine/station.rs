@@ -3,7 +3,9 @@
 //! A station has `parallel` servers. A server is idle (starved), in setup, processing (working),
 //! or blocked holding a finished part. A station takes a part whenever a server is idle, even
 //! while it is down; the part waits loaded and processing starts when the station is up again.
-//! A finished part stays on its server until a successor takes it (blocking after service).
+//! A finished part stays on its server until a successor takes it (blocking after service). The
+//! blocked servers are listed in the order they finished, and the first part that can move leaves
+//! first: a later one leaves past an earlier one that waits for another target (`Sim::overtaker`).
 //! A part goes to the lowest-numbered idle server, except at a station with a `setup` and
 //! several servers: there it goes to an idle server that needs no setup for it, if one is idle
 //! (one whose last part was of the same product, else one that has processed no part yet), and
@@ -254,6 +256,10 @@ pub(super) struct StationNode {
     /// and the last (`NONE` when no server is blocked).
     finished_first: u32,
     finished_last: u32,
+    /// A part that finished later may leave before one that finished earlier and cannot leave
+    /// yet: the station has several servers and its parts may differ in where they can go (set
+    /// by `Sim::new`, see `Sim::overtaker`). Otherwise when one cannot leave none can.
+    pub(super) overtaking: bool,
     /// Changed since the last report (listed in `Sim::changed`).
     changed: bool,
     /// More than one server: activity is not occupation (see `report_station`).
@@ -473,6 +479,7 @@ impl StationNode {
             parallel,
             finished_first: NONE,
             finished_last: NONE,
+            overtaking: false,
             changed: false,
             several: parallel > 1,
             was_occupied: false,
@@ -705,6 +712,39 @@ impl StationNode {
         self.finished_last = s;
     }
 
+    /// The blocked servers after the first, in the order they finished.
+    pub(super) fn later_finished(&self) -> impl Iterator<Item = u32> + '_ {
+        let first = self.finished_first;
+        let second = if first == NONE { NONE } else { self.servers[first as usize].next };
+        std::iter::successors((second != NONE).then_some(second), |&s| {
+            let next = self.servers[s as usize].next;
+            (next != NONE).then_some(next)
+        })
+    }
+
+    /// The part blocked server `s` holds.
+    pub(super) fn part_of(&self, s: u32) -> Part {
+        self.servers[s as usize].part
+    }
+
+    /// Blocked server `s` moves to the front of the list of blocked servers, to leave next; the
+    /// others keep their order.
+    pub(super) fn bring_forward(&mut self, s: u32) {
+        if self.finished_first == s {
+            return;
+        }
+        let mut before = self.finished_first;
+        while self.servers[before as usize].next != s {
+            before = self.servers[before as usize].next;
+        }
+        self.servers[before as usize].next = self.servers[s as usize].next;
+        if self.finished_last == s {
+            self.finished_last = before;
+        }
+        self.servers[s as usize].next = self.finished_first;
+        self.finished_first = s;
+    }
+
     /// The server that finished first leaves the list of blocked servers.
     #[inline]
     fn pop_finished(&mut self) -> u32 {
@@ -715,6 +755,11 @@ impl StationNode {
             self.finished_last = NONE;
         }
         s
+    }
+
+    /// It assembles: which parts it takes depends on their products.
+    pub(super) fn assembles(&self) -> bool {
+        self.kit.is_some()
     }
 
     /// One server, no setup, assembly or needed resources: the lean shape (`lean.rs`), given
