@@ -1570,6 +1570,8 @@ fn any_number_of_buffers_without_room_in_a_row_pass_a_part_at_once() {
         let row =
             to_value(&simulate_text(&format!("zrow{n}.fab"), &zero_capacity_model(&row, &flow)));
         assert_eq!(row["kpis"]["throughput_per_hour"]["mean"], 359.0, "{n} in a row");
+        // docs/results.md: a buffer of capacity 0 holds no part even for an instant.
+        assert_eq!(row["buffers"]["z0"]["max_content"]["mean"], 0.0, "{n} in a row");
         for part in ["sinks", "kpis", "stations"] {
             assert_eq!(first_difference(&row[part], &direct[part], part), None, "{n} in a row");
         }
