@@ -800,7 +800,8 @@ pub const KINDS: &[KindDecl] = &[
                 "Target half-width of the mean throughput relative to it, e.g. `2 %`: \
                  replications are added (from `replications` on) until it is reached or \
                  `max_replications` have run.",
-            ),
+            )
+            .positive(),
             field(
                 "max_replications",
                 ValueType::Int { min: 1 },
