@@ -71,7 +71,12 @@ fn rows(
     let find = |wanted: &str| {
         names.iter().position(|n| n == wanted).ok_or_else(|| {
             let close = crate::suggest::did_you_mean(wanted, names.iter().map(String::as_str));
-            let listed = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let mut listed: Vec<String> =
+                names.iter().take(LISTED_COLUMNS).map(|n| format!("`{}`", shown(n))).collect();
+            if names.len() > LISTED_COLUMNS {
+                listed.push(format!("… ({} in all)", names.len()));
+            }
+            let listed = listed.join(", ");
             DataProblem {
                 message: format!("no column named `{wanted}`"),
                 help: match close {
@@ -96,7 +101,7 @@ fn rows(
                 let what = if cell.is_empty() {
                     "is empty".to_string()
                 } else {
-                    format!("`{cell}` is not a number")
+                    format!("`{}` is not a number", shown(cell))
                 };
                 return Err(DataProblem {
                     message: format!("row {row}, column `{column}`: {what}"),
@@ -114,7 +119,8 @@ fn rows(
                     _ => {
                         return Err(DataProblem {
                             message: format!(
-                                "row {row}, column `{status}`: `{cell}` is not a status"
+                                "row {row}, column `{status}`: `{}` is not a status",
+                                shown(cell)
                             ),
                             help: "A status is `failure` (or `1`) for an observed value and \
                                    `censored` (or `0`) for a unit still working at that value."
@@ -134,6 +140,22 @@ fn rows(
         });
     }
     Ok(values)
+}
+
+/// The most characters of a cell (or a column's name) a problem quotes: a cell holds whatever the
+/// file holds, and a message that echoed a megabyte of it whole would bury what it says.
+const SHOWN_CHARACTERS: usize = 40;
+
+/// The most column names a problem lists.
+const LISTED_COLUMNS: usize = 20;
+
+/// `text` as a problem quotes it: whole when short, else its first [`SHOWN_CHARACTERS`]
+/// characters and `…`.
+fn shown(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_CHARACTERS) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// The lines of a CSV text that hold something, each with its row number (the first line is row
@@ -416,6 +438,32 @@ mod tests {
         assert_eq!(rows, [(1, "a"), (2, "1"), (4, "2"), (5, "3")]);
         let problem = numeric_column("x\r1\rno\r", "x").unwrap_err();
         assert_eq!(problem.message, "row 3, column `x`: `no` is not a number");
+    }
+
+    #[test]
+    fn a_long_cell_or_header_is_quoted_cut() {
+        // A problem used to quote a cell whole, a megabyte of it if the file held one.
+        let long = "x".repeat(1_000_000);
+        let problem = numeric_column(&format!("t\n1\n{long}\n"), "t").unwrap_err();
+        assert_eq!(
+            problem.message,
+            format!("row 3, column `t`: `{}…` is not a number", "x".repeat(40))
+        );
+        let exactly = "y".repeat(40);
+        let problem = numeric_column(&format!("t\n{exactly}\n"), "t").unwrap_err();
+        assert_eq!(problem.message, format!("row 2, column `t`: `{exactly}` is not a number"));
+        let problem = observations(&format!("t,s\n1,é{long}\n"), "t", Some("s")).unwrap_err();
+        assert_eq!(
+            problem.message,
+            format!("row 2, column `s`: `é{}…` is not a status", "x".repeat(39))
+        );
+        let header: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        let problem = numeric_column(&format!("{long},{}\n", header.join(",")), "t").unwrap_err();
+        let first: Vec<String> = header[..19].iter().map(|name| format!("`{name}`")).collect();
+        assert_eq!(
+            problem.help,
+            format!("The columns are: `{}…`, {}, … (26 in all).", "x".repeat(40), first.join(", "))
+        );
     }
 
     #[test]

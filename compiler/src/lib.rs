@@ -206,7 +206,7 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
         }
         SyntaxErrorKind::InvalidCharacter => Diagnostic::error("E0002", "invalid character")
             .primary(at, "no token starts with this")
-            .help("Names use letters, digits and `_`; strings go in double quotes."),
+            .help("Names use ASCII letters (`a`–`z`, `A`–`Z`), digits and `_`; other text goes in a string, in double quotes."),
         SyntaxErrorKind::UnterminatedString => Diagnostic::error("E0002", "unterminated string")
             .primary(at, "this string has no closing `\"`")
             .help("Close the string on the same line."),

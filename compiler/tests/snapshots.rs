@@ -102,3 +102,9 @@ fn a_robot_factor_a_scenario_makes_unused() {
          scenario given : doe {{ arm.cycle = 2 s }}\n"
     )));
 }
+
+#[test]
+fn a_letter_outside_ascii_is_not_part_of_a_name() {
+    // The help said "Names use letters", and `ü` is one: it now says which letters.
+    insta::assert_snapshot!(rendered("product qü\n"));
+}
