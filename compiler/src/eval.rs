@@ -250,9 +250,9 @@ impl<'a> Ctx<'a> {
     /// from the type the value will be conformed to.
     pub fn eval(&mut self, expr: &Expr, expected: Option<&ValueType>) -> Value {
         match &expr.kind {
-            // A literal too large for a number was reported by the parser (E0002).
+            // A literal a number does not hold was reported by the lexer (E0002).
             ExprKind::Number(number) | ExprKind::Quantity { value: number, .. }
-                if !number.value.is_finite() =>
+                if !number.is_representable() =>
             {
                 Value::Error
             }

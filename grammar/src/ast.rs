@@ -385,6 +385,24 @@ pub struct Number {
     pub is_integer: bool,
 }
 
+impl Number {
+    /// Whether `value` is the number written, to an `f64`'s full precision: finite, and not a
+    /// literal other than zero rounded to zero or to a subnormal (closer to zero than
+    /// `f64::MIN_POSITIVE`, about 2.2·10⁻³⁰⁸, where digits are lost). The lexer reports any other
+    /// literal (E0002) and the compiler does not evaluate it, so `1e-400` is not silently 0 as
+    /// `1e400` is not silently infinite.
+    pub fn is_representable(&self) -> bool {
+        if !self.value.is_finite() {
+            return false;
+        }
+        if self.value == 0.0 {
+            let mantissa = self.text.split(['e', 'E']).next().unwrap_or_default();
+            return !mantissa.bytes().any(|digit| matches!(digit, b'1'..=b'9'));
+        }
+        self.value.abs() >= f64::MIN_POSITIVE
+    }
+}
+
 /// The unit after a number: factors joined by `*` and `/`, each with an integer power.
 /// `m/s^2` is `[m^1, s^-2]`; `EUR/h` is `[EUR^1, h^-1]`; `%` is `[%^1]`.
 #[derive(Clone, PartialEq, Debug)]

@@ -39,6 +39,9 @@ pub enum SyntaxErrorKind {
     InvalidEscape,
     /// A number that does not fit an `f64` (such as `1e999`).
     InvalidNumber,
+    /// A number other than zero that an `f64` rounds to zero or to a subnormal, losing digits
+    /// (such as `1e-400`, `1e-310` or `0.` followed by 5000 zeros and a `1`).
+    TinyNumber,
     /// A carriage return that no line feed follows (old Mac OS line endings): lines end at `\n`
     /// or `\r\n` here, so it would join two lines, and a `//` comment would run on into the next.
     /// Only the first in a file is reported; the span is the `\r`.

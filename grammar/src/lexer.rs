@@ -7,7 +7,8 @@
 //!    kept: `///` documents the next item or member, `//!` documents the file. Strings are cooked
 //!    (their escapes `\"`, `\\` and `\n` processed) and numbers are read into an [`ast::Number`].
 //!    A character that starts no token, an unterminated string or block comment, an unknown escape
-//!    and a number too large for an `f64` are recorded as [`SyntaxError`]s and scanning goes on,
+//!    and a number an `f64` does not hold (too large, or not zero but too close to zero) are
+//!    recorded as [`SyntaxError`]s and scanning goes on,
 //!    so a lexical slip costs one error and never the rest of the file.
 //!
 //! 2. **Unit literals.** A number may be directly followed by a unit expression: `12 m`,
@@ -611,21 +612,26 @@ fn string(lexer: &mut logos::Lexer<Token>) -> String {
     value
 }
 
-/// Reads a numeric literal. A literal too large for an `f64` is reported and keeps the value
-/// infinity, so that the tree still holds what was written.
+/// Reads a numeric literal. A literal an `f64` does not hold ([`Number::is_representable`]) is
+/// reported, too large or too close to zero, and keeps the value it rounded to (infinity, zero or
+/// a subnormal), so that the tree still holds what was written.
 fn number(lexer: &mut logos::Lexer<Token>) -> Number {
     let slice = lexer.slice();
     let digits: String = slice.chars().filter(|&character| character != '_').collect();
-    let value = match digits.parse::<f64>() {
-        Ok(value) if value.is_finite() => value,
-        parsed => {
-            let span = Span::new(lexer.span().start, lexer.span().end);
-            lexer.extras.errors.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidNumber });
-            parsed.unwrap_or(0.0)
-        }
-    };
+    // The pattern only matches what `f64` parses; a failure would be a bug, reported as too large.
+    let value = digits.parse::<f64>().unwrap_or(f64::INFINITY);
     let is_integer = !slice.contains(['.', 'e', 'E']);
-    Number { value, text: slice.to_owned(), is_integer }
+    let number = Number { value, text: slice.to_owned(), is_integer };
+    if !number.is_representable() {
+        let span = Span::new(lexer.span().start, lexer.span().end);
+        let kind = if value.is_finite() {
+            SyntaxErrorKind::TinyNumber
+        } else {
+            SyntaxErrorKind::InvalidNumber
+        };
+        lexer.extras.errors.push(SyntaxError { span, kind });
+    }
+    number
 }
 
 /// The output of the scanning pass.
@@ -1183,6 +1189,14 @@ mod tests {
         assert!(numbers[3].0.is_infinite());
         assert_eq!(lexed.errors.len(), 1);
         assert_eq!(lexed.errors[0].kind, SyntaxErrorKind::InvalidNumber);
+        // Not zero, but rounded to zero or to a subnormal: these read as 0 (or lost digits).
+        let tiny = format!("0.{}1", "0".repeat(5_000));
+        for text in ["1e-400", "1e-310", "0.5e-308", "2_e-330", &tiny] {
+            assert_eq!(errors(text), [SyntaxErrorKind::TinyNumber], "{text}");
+        }
+        for text in ["0", "0.0", "0e-999", "000_0.00e5", "2.3e-308", "1e-300", "1e308"] {
+            assert_eq!(errors(text), [], "{text}");
+        }
         assert_eq!(tokens("1..5"), "1 .. 5");
         assert_eq!(tokens("1.x"), "1 . x");
     }
