@@ -803,6 +803,24 @@ impl<'a> Ctx<'a> {
                 // Already reported where it was written.
                 Ok(Value::Error) => failed = true,
                 Ok(Value::Number(q)) => match q.si {
+                    // What one number of the file stands for scales every value: zero would make
+                    // them all 0, and a negative unit would flip their signs.
+                    Some(si) if param.name == "unit" && si <= 0.0 => {
+                        let message = "`unit` must be greater than zero";
+                        self.push(
+                            Diagnostic::error(
+                                "E0403",
+                                format!("invalid parameters for `{}`: {message}", family.name),
+                            )
+                            .primary(self.loc(value_span), message)
+                            .note(format!("`unit`: {}.", param.doc))
+                            .help(
+                                "Give `unit` what one number in the file stands for, e.g. `1 s` \
+                                 for a column of seconds or `1 min` for one of minutes.",
+                            ),
+                        );
+                        failed = true;
+                    }
                     Some(si) if param.name == "unit" => unit_factor = si,
                     Some(si) => known.push((param.name, si)),
                     None => abstract_param = true,
