@@ -450,3 +450,95 @@ fn fab_check_of_several_files_says_the_same_in_any_order() {
         );
     }
 }
+
+#[test]
+fn a_model_that_is_not_utf8_is_said_so_where_and_not_counted_as_checked() {
+    // It said "stream did not contain valid UTF-8" with no position, then "checked 1 file:
+    // 0 errors, 0 warnings" while exiting 2; `--format json` printed nothing on stdout.
+    let folder = support::temp_dir("not_utf8_model");
+    std::fs::write(folder.join("latin1.fab"), b"sink done\nproduct Fl\xFCgel\n").unwrap();
+    let output = support::fab_in(&folder, &["check", "latin1.fab"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(
+        text.contains(
+            "error: cannot read `latin1.fab`: not UTF-8 text: byte 0xFC at line 2, column 11 \
+             (byte offset 20)"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("1 file could not be read\n"), "{text}");
+    assert!(!text.contains("0 errors"), "{text}");
+
+    let output = support::fab_in(&folder, &["check", "--format", "json", "latin1.fab"]);
+    assert_eq!(output.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> =
+        stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "{}", stdout(&output));
+    let object = &lines[0];
+    assert_eq!(object["file"], "latin1.fab");
+    assert_eq!((object["line"].as_u64(), object["column"].as_u64()), (Some(2), Some(11)));
+    assert_eq!(object["severity"], "error");
+    assert!(object["code"].is_null());
+    assert!(object["message"].as_str().unwrap().contains("not UTF-8 text"), "{object}");
+}
+
+#[test]
+fn an_import_that_is_there_but_unreadable_says_why() {
+    // Both said "cannot find imported file", labelled "no such file".
+    let folder = support::temp_dir("unreadable_import");
+    let model = |import: &str| {
+        format!(
+            "import \"{import}\"\nsource parts {{ interarrival = 1 min }}\nsink done\nflow parts -> done\n"
+        )
+    };
+    write_files(
+        &folder,
+        &[
+            ("a.fab", &model("latin1.fab")),
+            ("b.fab", &model("folder.fab")),
+            ("c.fab", &model("none.fab")),
+        ],
+    );
+    std::fs::write(folder.join("latin1.fab"), b"sink caf\xE9\n").unwrap();
+    std::fs::create_dir_all(folder.join("folder.fab")).unwrap();
+    for (file, message, label) in [
+        (
+            "a.fab",
+            "cannot read imported file `latin1.fab`",
+            "not UTF-8 text: byte 0xE9 at line 1, column 9 (byte offset 8)",
+        ),
+        ("b.fab", "cannot read imported file `folder.fab`", "this is a folder, not a file"),
+        ("c.fab", "cannot find imported file `none.fab`", "no such file"),
+    ] {
+        let output = support::fab_in(&folder, &["check", file]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        assert!(text.contains(&format!("[E0104] Error: {message}")), "{text}");
+        assert!(text.contains(label), "{text}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_file_that_is_not_a_regular_file_is_refused_without_reading_it() {
+    // A FIFO blocked `check` and `run` forever; `/dev/zero` was read to 3.6 GB, then E0404 said
+    // "out of memory".
+    let folder = support::temp_dir("fifo_data");
+    let status = std::process::Command::new("mkfifo").arg(folder.join("fifo.csv")).status();
+    assert!(status.is_ok_and(|s| s.success()), "mkfifo makes a FIFO");
+    let model = |data: &str| {
+        format!(
+            "source parts {{ interarrival = 1 min }}\nstation s {{ cycle = empirical(\"{data}\", \
+             column = \"x\") }}\nsink done\nflow parts -> s -> done\n"
+        )
+    };
+    write_files(&folder, &[("fifo.fab", &model("fifo.csv")), ("zero.fab", &model("/dev/zero"))]);
+    for file in ["fifo.fab", "zero.fab"] {
+        let output = support::fab_in(&folder, &["check", file]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        assert!(text.contains("[E0404] Error: cannot read data file"), "{text}");
+        assert!(text.contains("this is not a regular file"), "{text}");
+    }
+}

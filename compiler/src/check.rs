@@ -155,6 +155,10 @@ pub fn check_item(db: &dyn Db, file: SourceFile, key: ItemKey) -> CheckedItem {
                              your own named `std`, write `./{written}`.",
                         files.join(", ")
                     ))
+                } else if let Some(reason) = crate::scope::unreadable_import(db, file, written) {
+                    Diagnostic::error("E0104", format!("cannot read imported file `{shown}`"))
+                        .primary(ctx.loc(import.path.span), reason)
+                        .help("An imported file is a `.fab` model saved as UTF-8 text.")
                 } else {
                     Diagnostic::error("E0104", format!("cannot find imported file `{shown}`"))
                         .primary(ctx.loc(import.path.span), "no such file")

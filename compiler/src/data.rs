@@ -325,8 +325,8 @@ pub fn fitted_column(
     file: DataFile,
     request: FitRequest,
 ) -> Result<FittedColumn, FitFailure> {
-    let text = file.contents(db).as_ref().map_err(|reason| FitFailure::Unreadable {
-        message: reason.clone(),
+    let text = file.contents(db).as_ref().map_err(|error| FitFailure::Unreadable {
+        message: error.reason.clone(),
         help: String::new(),
     })?;
     let values = observations(text, &request.column, None)

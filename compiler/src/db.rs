@@ -27,15 +27,20 @@ pub struct SourceFile {
 pub struct Workspace {
     #[returns(ref)]
     pub files: BTreeMap<String, SourceFile>,
+    /// The `.fab` files an import names that are there but could not be read, by
+    /// [`Db::file_key`], each with the reason ([`ReadError::reason`]): the checker says why at
+    /// the import (E0104) rather than that the file cannot be found.
+    #[returns(ref)]
+    pub unreadable: BTreeMap<String, String>,
 }
 
-/// A data file a model reads, as text, or the reason it could not be read.
+/// A data file a model reads, as text, or why it could not be read.
 #[salsa::input(debug)]
 pub struct DataFile {
     #[returns(ref)]
     pub path: String,
     #[returns(ref)]
-    pub contents: Result<Arc<str>, String>,
+    pub contents: Result<Arc<str>, ReadError>,
 }
 
 /// The database trait the queries are written against.
@@ -51,9 +56,83 @@ pub trait Db: salsa::Database {
     fn file_key(&self, path: &str) -> String;
 }
 
+/// Why a file could not be read.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReadError {
+    /// What is wrong, in words: "no such file", "this is a folder, not a file", where the text
+    /// is not UTF-8.
+    pub reason: String,
+    /// Whether there is no file at the path at all (rather than one that cannot be read).
+    pub missing: bool,
+    /// For a file that is not UTF-8 text: the line and column (from 1, in characters) of its
+    /// first byte that is not part of a UTF-8 character.
+    pub position: Option<(usize, usize)>,
+}
+
+impl ReadError {
+    /// A file that is there but cannot be read, for `reason`.
+    pub fn unreadable(reason: impl Into<String>) -> ReadError {
+        ReadError { reason: reason.into(), missing: false, position: None }
+    }
+
+    /// No file at the path.
+    pub fn missing() -> ReadError {
+        ReadError { reason: "no such file".to_string(), missing: true, position: None }
+    }
+
+    /// An error of the system, in its words, except a folder, which is said to be one in words
+    /// rather than as "Is a directory (os error 21)".
+    fn io(error: &std::io::Error) -> ReadError {
+        match error.kind() {
+            std::io::ErrorKind::IsADirectory => ReadError::unreadable(FOLDER),
+            std::io::ErrorKind::NotFound => {
+                ReadError { missing: true, ..ReadError::io_words(error) }
+            }
+            _ => ReadError::io_words(error),
+        }
+    }
+
+    fn io_words(error: &std::io::Error) -> ReadError {
+        ReadError::unreadable(error.to_string())
+    }
+
+    /// Bytes that are not UTF-8 text from `at`, the offset of the first byte that is not part of
+    /// a UTF-8 character: said with its line and column, so that it can be found in an editor.
+    pub fn not_utf8(bytes: &[u8], at: usize) -> ReadError {
+        // The bytes before `at` are UTF-8, so their lines and characters can be counted.
+        let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+        let line = before.matches('\n').count() + 1;
+        let column = before[line_start..].chars().count() + 1;
+        let byte = bytes.get(at).copied().unwrap_or_default();
+        ReadError {
+            reason: format!(
+                "not UTF-8 text: byte 0x{byte:02X} at line {line}, column {column} (byte offset \
+                 {at})"
+            ),
+            missing: false,
+            position: Some((line, column)),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// What a folder is called where a file was expected.
+const FOLDER: &str = "this is a folder, not a file";
+
+/// The largest file fab reads, model or data: 1 GiB. A larger one (or a device such as
+/// `/dev/zero` that never ends, which is refused before this as not a regular file) would be
+/// read whole into memory before anything could be said about it.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
 /// Where files come from.
 pub trait FileSystem: Send + Sync {
-    fn read_to_string(&self, path: &str) -> Result<String, String>;
+    fn read_to_string(&self, path: &str) -> Result<String, ReadError>;
 
     /// The one name of the file at `path`, however the path is spelled (`../app/shared.fab` from
     /// the folder `app` is `shared.fab`): the absolute path, where there is a working directory
@@ -68,14 +147,8 @@ pub trait FileSystem: Send + Sync {
 pub struct OsFileSystem;
 
 impl FileSystem for OsFileSystem {
-    // The one place the compiler touches the disk. A folder is said to be one in words, not as
-    // the system's "Is a directory (os error 21)".
-    #[allow(clippy::disallowed_methods)]
-    fn read_to_string(&self, path: &str) -> Result<String, String> {
-        std::fs::read_to_string(path).map_err(|error| match error.kind() {
-            std::io::ErrorKind::IsADirectory => "this is a folder, not a file".to_string(),
-            _ => error.to_string(),
-        })
+    fn read_to_string(&self, path: &str) -> Result<String, ReadError> {
+        read_text(std::path::Path::new(path), MAX_FILE_BYTES)
     }
 
     fn absolute(&self, path: &str) -> String {
@@ -88,10 +161,58 @@ impl FileSystem for OsFileSystem {
     }
 }
 
+/// The text of the file at `path`, read whole: the one place the compiler touches the disk.
+///
+/// Only a regular file is read: a folder is said to be one, and a pipe or a device is refused
+/// before it is opened (a FIFO would block the reader until something writes to it, `/dev/zero`
+/// never ends). At most `limit` bytes are read, so a file that grew past its size on the way is
+/// refused too. Text that is not UTF-8 is said to be so at its first bad byte.
+fn read_text(path: &std::path::Path, limit: u64) -> Result<String, ReadError> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|error| ReadError::io(&error))?;
+    if metadata.is_dir() {
+        return Err(ReadError::unreadable(FOLDER));
+    }
+    if !metadata.is_file() {
+        return Err(ReadError::unreadable(
+            "this is not a regular file (a pipe, a device or a socket); fab reads files",
+        ));
+    }
+    let too_large = || {
+        ReadError::unreadable(format!(
+            "this file is larger than {}, the most fab reads",
+            byte_size(limit)
+        ))
+    };
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(|error| ReadError::io(&error))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|error| ReadError::io(&error))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        ReadError::not_utf8(error.as_bytes(), at)
+    })
+}
+
+/// A size in bytes in the largest binary unit that divides it: `1 GiB`, `16 bytes`.
+fn byte_size(bytes: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if bytes >= size && bytes.is_multiple_of(size) {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 /// Files held in memory, for tests and for the language server's unsaved buffers.
 #[derive(Default)]
 pub struct MemoryFileSystem {
-    files: Mutex<BTreeMap<String, String>>,
+    files: Mutex<BTreeMap<String, Result<String, ReadError>>>,
 }
 
 impl MemoryFileSystem {
@@ -99,14 +220,19 @@ impl MemoryFileSystem {
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), text.to_string());
+            .insert(path.to_string(), Ok(text.to_string()));
+    }
+
+    /// A file at `path` that cannot be read, for `error`'s reason.
+    pub fn insert_unreadable(&self, path: &str, error: ReadError) {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), Err(error));
     }
 }
 
 impl FileSystem for MemoryFileSystem {
-    fn read_to_string(&self, path: &str) -> Result<String, String> {
+    fn read_to_string(&self, path: &str) -> Result<String, ReadError> {
         let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.get(path).cloned().ok_or_else(|| "no such file".to_string())
+        files.get(path).cloned().unwrap_or_else(|| Err(ReadError::missing()))
     }
 }
 
@@ -182,6 +308,59 @@ impl Db for Database {
             path.to_string()
         } else {
             self.file_system.absolute(path)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh folder for one test's files.
+    #[allow(clippy::disallowed_methods)]
+    fn folder(name: &str) -> std::path::PathBuf {
+        let folder = std::env::temp_dir().join(format!("fab-db-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).unwrap();
+        folder
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)]
+    fn text_that_is_not_utf8_is_said_so_at_its_first_bad_byte() {
+        let folder = folder("utf8");
+        let path = folder.join("latin1.fab");
+        // `ü` in Latin-1 is the single byte 0xFC, on line 2 after `ab` and a two-byte `é`.
+        std::fs::write(&path, b"sink d\nab\xC3\xA9\xFCx\n").unwrap();
+        let error = read_text(&path, MAX_FILE_BYTES).unwrap_err();
+        assert_eq!(error.position, Some((2, 4)));
+        assert!(!error.missing);
+        assert_eq!(error.reason, "not UTF-8 text: byte 0xFC at line 2, column 4 (byte offset 11)");
+    }
+
+    #[test]
+    #[allow(clippy::disallowed_methods)]
+    fn only_a_regular_file_within_the_limit_is_read() {
+        let folder = folder("regular");
+        let error = read_text(&folder, MAX_FILE_BYTES).unwrap_err();
+        assert_eq!(error.reason, "this is a folder, not a file");
+        let missing = read_text(&folder.join("none.fab"), MAX_FILE_BYTES).unwrap_err();
+        assert!(missing.missing, "{missing:?}");
+        let path = folder.join("big.csv");
+        std::fs::write(&path, "x\n1234567890\n").unwrap();
+        assert_eq!(read_text(&path, 13).unwrap(), "x\n1234567890\n");
+        let error = read_text(&path, 12).unwrap_err();
+        assert_eq!(error.reason, "this file is larger than 12 bytes, the most fab reads");
+        assert_eq!(byte_size(MAX_FILE_BYTES), "1 GiB");
+        assert_eq!(byte_size(3 << 20), "3 MiB");
+        #[cfg(unix)]
+        {
+            // A device that never ends, refused before a byte of it is read.
+            let error = read_text(std::path::Path::new("/dev/zero"), MAX_FILE_BYTES).unwrap_err();
+            assert_eq!(
+                error.reason,
+                "this is not a regular file (a pipe, a device or a socket); fab reads files"
+            );
         }
     }
 }

@@ -198,7 +198,7 @@ codes! {
         "E0101" => "unknown name",
         "E0102" => "name defined more than once",
         "E0103" => "name refers to the wrong kind of declaration",
-        "E0104" => "imported file not found",
+        "E0104" => "imported file not found or unreadable",
         "E0201" => "unknown field",
         "E0202" => "field set more than once",
         "E0203" => "missing required field",

@@ -1175,14 +1175,17 @@ impl<'a> Ctx<'a> {
     fn data_text(&mut self, path: &str, span: Span) -> Option<std::sync::Arc<str>> {
         match self.db.data_file(path).contents(self.db) {
             Ok(text) => Some(text.clone()),
-            Err(reason) => {
+            Err(error) => {
+                let help = if error.missing {
+                    "A path is relative to the folder of the file it is written in: the model, \
+                     or the instance that names it for a template."
+                } else {
+                    "A data file is a CSV file of at most 1 GiB, saved as UTF-8 text."
+                };
                 self.push(
                     Diagnostic::error("E0404", format!("cannot read data file `{path}`"))
-                        .primary(self.loc(span), reason.clone())
-                        .help(
-                            "A path is relative to the folder of the file it is written in: \
-                             the model, or the instance that names it for a template.",
-                        ),
+                        .primary(self.loc(span), error.reason.clone())
+                        .help(help),
                 );
                 None
             }

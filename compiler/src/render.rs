@@ -148,6 +148,20 @@ pub fn render_json(db: &dyn Db, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// The JSON object of a file given to check that could not be read: the keys of a diagnostic's
+/// ([`render_json`]), with no code (no check ran) and no labels (there is no text to point
+/// into), at the first byte that is not UTF-8 where that is the reason, else at 1:1.
+pub fn render_json_unreadable(path: &str, error: &crate::db::ReadError) -> String {
+    let (line, column) = error.position.unwrap_or((1, 1));
+    let object = serde_json::json!({
+        "file": path, "line": line, "column": column, "end_line": line, "end_column": column,
+        "code": null, "severity": Severity::Error.as_str(),
+        "message": format!("cannot read `{path}`: {}", error.reason),
+        "help": null, "notes": [], "labels": [],
+    });
+    format!("{object}\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::Lines;

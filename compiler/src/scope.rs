@@ -188,10 +188,21 @@ pub fn scope(db: &dyn Db, file: SourceFile) -> Scope {
     scope
 }
 
+/// Why the `.fab` file an import names could not be read, when it is there but unreadable (not
+/// UTF-8, a folder, …); `None` when it is loaded, or not there at all.
+pub fn unreadable_import(db: &dyn Db, file: SourceFile, import: &str) -> Option<String> {
+    let key = db.file_key(&import_target(file.path(db), import));
+    Workspace::try_get(db).and_then(|workspace| workspace.unreadable(db).get(&key).cloned())
+}
+
 /// Loads a model: reads `root_path` and every file it imports (transitively) through the
-/// database's file system and registers them in the workspace. Returns the root, or the reason
-/// the root could not be read; an import that cannot be read is reported by the checker (E0104).
-pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<SourceFile, String> {
+/// database's file system and registers them in the workspace. Returns the root, or why the root
+/// could not be read; an import that cannot be read is reported by the checker (E0104), with the
+/// reason kept here when the file is there ([`unreadable_import`]).
+pub fn load_model(
+    db: &mut crate::db::Database,
+    root_path: &str,
+) -> Result<SourceFile, crate::db::ReadError> {
     let root_path = disk_path(root_path);
     let text = db.file_system().read_to_string(&root_path)?;
     let root = set_file(db, &root_path, text);
@@ -212,7 +223,14 @@ pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<Sourc
             } else if is_library_path(&target) {
                 fab_stdlib::library::file(&target).map(str::to_string)
             } else {
-                db.file_system().read_to_string(&target).ok()
+                match db.file_system().read_to_string(&target) {
+                    Ok(text) => Some(text),
+                    Err(error) => {
+                        let reason = (!error.missing).then_some(error.reason);
+                        set_unreadable(db, &key, reason);
+                        None
+                    }
+                }
             };
             if let Some(text) = text {
                 pending.push(set_file(db, &target, text));
@@ -222,15 +240,37 @@ pub fn load_model(db: &mut crate::db::Database, root_path: &str) -> Result<Sourc
     Ok(root)
 }
 
+/// The workspace, created empty the first time.
+fn workspace(db: &mut crate::db::Database) -> Workspace {
+    match Workspace::try_get(db) {
+        Some(workspace) => workspace,
+        None => Workspace::new(db, BTreeMap::new(), BTreeMap::new()),
+    }
+}
+
+/// Records why the file of workspace key `key` could not be read, or (`None`) that there is
+/// nothing to say: it was read, or it is not there.
+fn set_unreadable(db: &mut crate::db::Database, key: &str, reason: Option<String>) {
+    use salsa::Setter;
+    let workspace = workspace(db);
+    if workspace.unreadable(db).get(key) == reason.as_ref() {
+        return;
+    }
+    let mut unreadable = workspace.unreadable(db).clone();
+    match reason {
+        Some(reason) => unreadable.insert(key.to_string(), reason),
+        None => unreadable.remove(key),
+    };
+    workspace.set_unreadable(db).to(unreadable);
+}
+
 /// Registers (or updates) a source file in the workspace and returns it.
 /// A file already loaded under another spelling of its path keeps its first one.
 pub fn set_file(db: &mut crate::db::Database, path: &str, text: String) -> SourceFile {
     use salsa::Setter;
-    let workspace = match Workspace::try_get(db) {
-        Some(workspace) => workspace,
-        None => Workspace::new(db, BTreeMap::new()),
-    };
+    let workspace = workspace(db);
     let key = db.file_key(path);
+    set_unreadable(db, &key, None);
     if let Some(file) = workspace.files(db).get(&key).copied() {
         if file.text(db) != &text {
             file.set_text(db).to(text);

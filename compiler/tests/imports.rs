@@ -111,3 +111,35 @@ fn an_import_of_a_data_file_is_one_error_at_the_import() {
     assert!(found[0].message.contains("not a `.fab` file"), "{}", found[0].message);
     assert_eq!(found[0].primary_location().unwrap().file.path(&db), "main.fab");
 }
+
+#[test]
+fn an_import_that_cannot_be_read_says_why_until_it_is_read() {
+    use fab_compiler::db::{MemoryFileSystem, ReadError};
+    use std::sync::Arc;
+    // The reason a file that is there could not be read was dropped: "cannot find imported
+    // file", labelled "no such file".
+    let fs = Arc::new(MemoryFileSystem::default());
+    fs.insert("main.fab", "import \"cells.fab\"\nimport \"gone.fab\"\n");
+    fs.insert_unreadable("cells.fab", ReadError::unreadable("this is a folder, not a file"));
+    let mut db = fab_compiler::Database::new(fs);
+    let root = fab_compiler::load_model(&mut db, "main.fab").unwrap();
+    let diagnostics = fab_compiler::check_model(&db, root);
+    let imports: Vec<(&str, &str)> = diagnostics
+        .iter()
+        .filter(|d| d.code == "E0104")
+        .map(|d| (d.message.as_str(), d.labels[0].message.as_str()))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("cannot read imported file `cells.fab`", "this is a folder, not a file"),
+            ("cannot find imported file `gone.fab`", "no such file"),
+        ]
+    );
+    // Once the file is read (the editor opened it, say), the reason is forgotten.
+    fab_compiler::scope::set_file(&mut db, "cells.fab", "sink done\n".to_string());
+    let diagnostics = fab_compiler::check_model(&db, root);
+    let imports: Vec<&str> =
+        diagnostics.iter().filter(|d| d.code == "E0104").map(|d| d.message.as_str()).collect();
+    assert_eq!(imports, ["cannot find imported file `gone.fab`"]);
+}

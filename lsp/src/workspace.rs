@@ -20,7 +20,7 @@
 //! page).
 
 use fab_compiler::Database;
-use fab_compiler::db::{FileSystem, OsFileSystem, SourceFile};
+use fab_compiler::db::{FileSystem, OsFileSystem, ReadError, SourceFile};
 use fab_compiler::scope::{load_model, set_file};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ impl Overlay {
 }
 
 impl FileSystem for Overlay {
-    fn read_to_string(&self, path: &str) -> Result<String, String> {
+    fn read_to_string(&self, path: &str) -> Result<String, ReadError> {
         if let Some(text) = self.open.lock().unwrap_or_else(|e| e.into_inner()).get(path) {
             return Ok(text.clone());
         }
