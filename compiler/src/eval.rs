@@ -176,8 +176,11 @@ impl<'a> Ctx<'a> {
             } else {
                 "has a mean"
             };
-            return self.within_longest_run(law.mean(), expr.span, what, is).unwrap_or(value);
+            if let Some(refused) = self.within_longest_run(law.mean(), expr.span, what, is) {
+                return refused;
+            }
         }
+        self.within_the_clock_tick(&value, expr.span, what);
         let Value::Number(Quantity { si: Some(v), .. }) = &value else { return value };
         if field.positive && *v <= 0.0 {
             self.push(
@@ -228,6 +231,53 @@ impl<'a> Ctx<'a> {
                 )),
         );
         Some(Value::Error)
+    }
+
+    /// W0207 when `value`, a time the engine counts to (a duration, or a law of durations by its
+    /// mean; `of` a clock alike), is longer than zero but shorter than one nanosecond, the tick of
+    /// the engine's clock: each time is rounded to whole nanoseconds when it is scheduled, so it
+    /// runs as 0 ns (or 1 ns from half of one on), and parts pass without time passing.
+    /// `interarrival = exponential(mean = 1e-300 s)` passed the checks and then ran out of memory
+    /// or into E0901 after seconds of work; `cycle = 1e-10 s` ran as a zero cycle.
+    fn within_the_clock_tick(&mut self, value: &Value, span: Span, what: &str) {
+        let (seconds, constant) = match value {
+            Value::Number(Quantity { si: Some(seconds), dim, .. }) if *dim == Dimension::TIME => {
+                (*seconds, true)
+            }
+            Value::Dist(DistValue { dist: Some(law), dim }) if *dim == Dimension::TIME => {
+                (law.mean(), matches!(law, dist::Distribution::Constant { .. }))
+            }
+            Value::Clocked { value, .. } => return self.within_the_clock_tick(value, span, what),
+            _ => return,
+        };
+        let tick = 1.0 / fab_runtime::time::NS_PER_S;
+        if !(seconds > 0.0 && seconds < tick) {
+            return;
+        }
+        let nanoseconds = seconds * fab_runtime::time::NS_PER_S;
+        let shown = if nanoseconds >= 1e-3 {
+            format!("{nanoseconds:.3}")
+        } else {
+            format!("{nanoseconds:e}")
+        };
+        let shown = shown.trim_end_matches('0').trim_end_matches('.');
+        let (message, label) = if constant {
+            let runs_as = fab_runtime::time::ns(seconds);
+            (
+                format!("{what} is shorter than a nanosecond"),
+                format!("{shown} ns, which the engine runs as {runs_as} ns"),
+            )
+        } else {
+            (
+                format!("{what} has a mean shorter than a nanosecond"),
+                format!("a mean of {shown} ns; each draw is rounded to whole nanoseconds"),
+            )
+        };
+        self.push(Diagnostic::warning("W0207", message).primary(self.loc(span), label).help(
+            "The engine keeps time in whole nanoseconds, so a time under half of one runs as \
+                 no time at all. Check the unit (`1e-10 s` is a tenth of a nanosecond), or write \
+                 `0 s` if no time is meant.",
+        ));
     }
 
     /// The help for a name this file cannot see but another loaded file declares: that file is
@@ -1217,9 +1267,11 @@ impl<'a> Ctx<'a> {
                 ParamType::Fixed(ty) => ty,
                 _ => ValueType::Any,
             };
-            match self.eval_as(&arg.value, &ty, &format!("parameter `{}`", param.name)) {
+            let what = format!("parameter `{}`", param.name);
+            match self.eval_as(&arg.value, &ty, &what) {
                 Value::Error => failed = true,
                 value => {
+                    self.within_the_clock_tick(&value, arg.value.span, &what);
                     checked.insert(param.name.to_string(), value);
                 }
             }
