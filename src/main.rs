@@ -318,7 +318,22 @@ fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+/// Runs the command on a thread with the stack the compiler's passes need on the deepest model
+/// the lexer lets through ([`fab_grammar::lexer::STACK_SIZE`]): they recurse once per level of
+/// its syntax tree, and a sum of a few thousand terms overflowed the main thread's 8 MiB. Where
+/// the system will not give a thread that much, the command runs here.
 fn main() -> ExitCode {
+    let thread = std::thread::Builder::new()
+        .name("fab".to_string())
+        .stack_size(fab_grammar::lexer::STACK_SIZE)
+        .spawn(command);
+    match thread {
+        Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(_) => command(),
+    }
+}
+
+fn command() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files, format, verbose } => {

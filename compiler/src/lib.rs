@@ -218,7 +218,10 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
             .help("The escapes are `\\\"`, `\\\\` and `\\n`."),
         SyntaxErrorKind::NestingTooDeep { limit } => Diagnostic::error("E0001", format!("nesting deeper than {limit} levels"))
             .primary(at, "too deep here")
-            .help("The rest of the file was not read; flatten the expression or the blocks."),
+            .help("The rest of the item was not read; flatten the expression or the blocks."),
+        SyntaxErrorKind::TooManyOperators { limit } => Diagnostic::error("E0001", format!("more than {limit} operators in one expression"))
+            .primary(at, "one too many here")
+            .help("The rest of the item was not read; write the expression shorter, e.g. a repeated term as a product (`300 * 1 ms`)."),
         SyntaxErrorKind::LoneCarriageReturn => Diagnostic::error("E0002", "carriage return without a line feed")
             .primary(at, "a line ends with `\\r` alone here")
             .help("Save the file with LF or CRLF line endings: a lone carriage return (old Mac OS) does not end a line in `.fab`."),

@@ -41,6 +41,9 @@ pub struct ParsedFile {
     pub items: Vec<ParsedItem>,
     /// Syntax errors with absolute spans.
     pub errors: Vec<SyntaxError>,
+    /// The text that was not read, after an expression or a body nested past the bounds on depth
+    /// (absolute spans; see `fab_grammar::Parse::unread`).
+    pub unread: Vec<Span>,
     /// Each item's position in `items`, by key: the per-item queries look items up one by one,
     /// and a scan would make checking a file quadratic in its items.
     positions: HashMap<ItemKey, usize>,
@@ -107,7 +110,13 @@ pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
         items.push(ParsedItem { key, offset, syntax: Arc::new(item) });
     }
     let positions = items.iter().enumerate().map(|(i, item)| (item.key.clone(), i)).collect();
-    ParsedFile { docs: parse.file.docs, items, errors: parse.errors, positions }
+    ParsedFile {
+        docs: parse.file.docs,
+        items,
+        errors: parse.errors,
+        unread: parse.unread,
+        positions,
+    }
 }
 
 fn item_name(item: &Item) -> String {
@@ -152,6 +161,14 @@ pub fn item_index(db: &dyn Db, file: SourceFile) -> Vec<IndexEntry> {
             },
         })
         .collect()
+}
+
+/// Whether some of the file's text was not read (an expression or a body nested past the bounds
+/// on depth): what the model lacks may be there. A query of its own, so that the model-wide
+/// checks that read it are not re-run by every edit of the file, as they would be by the parse.
+#[salsa::tracked]
+pub fn has_unread_text(db: &dyn Db, file: SourceFile) -> bool {
+    !parse(db, file).unread.is_empty()
 }
 
 /// The absolute span of a location.

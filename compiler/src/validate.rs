@@ -35,7 +35,9 @@ pub struct ModelGraph {
     /// Routes: the node they route and the route declaration.
     pub routes: Vec<(usize, Declaration)>,
     /// A flow or route names something that is not a component of the model (reported as E0101
-    /// or E0103 where it is written), so some connections are missing from `edges`.
+    /// or E0103 where it is written), or a file of the model was not read to its end (E0001: an
+    /// expression nested past the bounds on depth), so some connections may be missing from
+    /// `edges`.
     pub incomplete: bool,
 }
 
@@ -96,7 +98,9 @@ pub fn model_declarations(db: &dyn Db, root: SourceFile) -> Vec<Declaration> {
 /// The model's process graph.
 #[salsa::tracked(returns(ref))]
 pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
-    let mut graph = ModelGraph::default();
+    let unread =
+        model_files(db, root).iter().any(|&file| *crate::syntax::has_unread_text(db, file));
+    let mut graph = ModelGraph { incomplete: unread, ..ModelGraph::default() };
     let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
     for declaration in model_declarations(db, root) {
         let ItemClass::Decl(kind) = declaration.class else { continue };

@@ -46,7 +46,11 @@ pub enum SyntaxErrorKind {
     /// or `\r\n` here, so it would join two lines, and a `//` comment would run on into the next.
     /// Only the first in a file is reported; the span is the `\r`.
     LoneCarriageReturn,
-    /// Expressions, types or bodies nested more deeply than `limit` levels, at the token where the
-    /// bound was passed. The rest of the file is not parsed.
+    /// Expressions, types or bodies nested more deeply than `limit` levels of delimiters and
+    /// prefix operators, at the token where the bound was passed. The rest of the item is not
+    /// read ([`crate::Parse::unread`]).
     NestingTooDeep { limit: usize },
+    /// An expression that chains more than `limit` binary operators, at the operator where the
+    /// bound was passed. The rest of the item is not read ([`crate::Parse::unread`]).
+    TooManyOperators { limit: usize },
 }

@@ -63,9 +63,13 @@
 //!
 //!    Last, the pass bounds how deeply the tree can nest. Every level of a tree needs an operator
 //!    or an opening delimiter, so counting them per separated segment bounds the depth from the
-//!    tokens alone; past [`MAX_NESTING`] the file is cut and [`SyntaxErrorKind::NestingTooDeep`]
-//!    reported. Without the bound, a few kilobytes of `((((` or `- - - -` would build a tree too
-//!    deep for the recursive passes over it (and for dropping it) to fit on the stack.
+//!    tokens alone. Delimiters and prefix operators (`((((`, `- - - -`) are bounded by
+//!    [`MAX_NESTING`]; binary operators, which a long flat sum chains (`1 ms + 1 ms + …`), by the
+//!    far larger [`MAX_OPERATORS`]. Past either, [`SyntaxErrorKind::NestingTooDeep`] or
+//!    [`SyntaxErrorKind::TooManyOperators`] is reported and the rest of the item is not read
+//!    ([`Lexed::unread`]); reading resumes at the next item that starts a line. Without the
+//!    bounds, a few kilobytes of `((((` would build a tree too deep for the recursive passes over
+//!    it (and for dropping it) to fit on the stack, which [`STACK_SIZE`] is the size of.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -88,6 +92,9 @@ pub struct Lexed {
     pub errors: Vec<SyntaxError>,
     /// Every comment of the file (plain, block and doc comments), in source order.
     pub comments: Vec<Comment>,
+    /// The text left unread: from a token past the bounds on depth (reported) to the next item
+    /// that starts a line, or to the end of the file.
+    pub unread: Vec<Span>,
 }
 
 /// A comment as written: where it is and which kind it is. Its text is the source in `span`.
@@ -134,10 +141,11 @@ pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
     }
     let scanned = scan(text, &mut errors);
     let glued = glue_units(scanned.tokens, is_unit);
-    let tokens = layout(text, glued, &mut errors);
+    let mut unread = Vec::new();
+    let tokens = layout(text, glued, &mut errors, &mut unread);
     errors.sort_by_key(|error| (error.span.start, error.span.end));
     let comments = scanned.comments;
-    Lexed { tokens, docs: scanned.docs, file_docs: scanned.file_docs, errors, comments }
+    Lexed { tokens, docs: scanned.docs, file_docs: scanned.file_docs, errors, comments, unread }
 }
 
 /// A token as the grammar sees it, between its start and end byte offsets.
@@ -794,11 +802,27 @@ fn power_span(tokens: &[Spanned], from: usize, to: usize) -> Option<Span> {
     Some(Span::new(tokens[from].0, tokens[to - 1].2))
 }
 
-/// The deepest syntax tree the lexer lets through, as a bound on how deeply expressions, types and
-/// bodies nest. Each level of a tree needs an operator or an opening delimiter, so the layout pass
-/// can bound the depth from the tokens alone. A file past this bound is cut there and reported,
-/// because the recursive passes over the tree (and dropping it) would otherwise exhaust the stack.
+/// The deepest nesting the lexer lets through: levels of brackets, braces and type arguments, and
+/// prefix operators (`- - x`). With [`MAX_OPERATORS`], it bounds how deep the syntax tree can be
+/// (see [`layout`]): past it, the rest of the item is not read, because the recursive passes over
+/// the tree (and dropping it) would otherwise exhaust the stack.
 pub const MAX_NESTING: usize = 256;
+
+/// The most binary operators (arithmetic, comparisons, ranges and `of`) an expression may chain:
+/// `a + b + c` is a tree as deep as its operators are many, each a level nested in the next, so a
+/// long flat sum is bounded too, but far less tightly than nesting: a sum of a few thousand terms
+/// is a generated model, never a reason to refuse one. With [`MAX_NESTING`], a tree is at most
+/// 4352 levels deep, which the recursive passes over it fit in [`STACK_SIZE`].
+pub const MAX_OPERATORS: usize = 4096;
+
+/// The stack a thread needs to run every pass over the deepest tree the lexer lets through
+/// ([`MAX_NESTING`] and [`MAX_OPERATORS`]): parse, check, lower, format. The passes recurse once
+/// per level of the tree, and an unoptimized build spends about 10 KiB of stack on each level of
+/// an expression in the checker, so the deepest tree needs between 32 and 64 MiB there (far less
+/// optimized); the main thread's stack (8 MiB on Linux) and a spawned thread's (2 MiB) hold a few
+/// hundred levels. `fab` and its language server run the compiler on threads with this much,
+/// four times the need: the pages are only mapped as they are used.
+pub const STACK_SIZE: usize = 256 << 20;
 
 /// An open delimiter waiting for its closing partner.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -835,42 +859,121 @@ impl Delimiter {
     }
 }
 
-/// One open delimiter, with what the nesting bound needs to know about its contents.
+/// Two bounds on the depth of a tree, kept apart because they have limits of their own:
+/// `nesting` counts the levels that delimiters and prefix operators make, `operators` those that
+/// binary operators make. Every level of a tree needs one or the other, so their sum bounds its
+/// depth.
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+struct Depth {
+    nesting: usize,
+    operators: usize,
+}
+
+impl Depth {
+    const DELIMITER: Depth = Depth { nesting: 1, operators: 0 };
+    const PREFIX: Depth = Depth { nesting: 1, operators: 0 };
+    const OPERATOR: Depth = Depth { nesting: 0, operators: 1 };
+
+    fn plus(self, other: Depth) -> Depth {
+        Depth { nesting: self.nesting + other.nesting, operators: self.operators + other.operators }
+    }
+
+    fn minus(self, other: Depth) -> Depth {
+        Depth { nesting: self.nesting - other.nesting, operators: self.operators - other.operators }
+    }
+
+    fn max(self, other: Depth) -> Depth {
+        Depth {
+            nesting: self.nesting.max(other.nesting),
+            operators: self.operators.max(other.operators),
+        }
+    }
+
+    /// The bound this depth passes, if any.
+    fn too_deep(self) -> Option<SyntaxErrorKind> {
+        if self.nesting > MAX_NESTING {
+            Some(SyntaxErrorKind::NestingTooDeep { limit: MAX_NESTING })
+        } else if self.operators > MAX_OPERATORS {
+            Some(SyntaxErrorKind::TooManyOperators { limit: MAX_OPERATORS })
+        } else {
+            None
+        }
+    }
+}
+
+/// One open delimiter (or the top of the file), with what the bounds need to know about its
+/// contents.
 struct Group {
     delimiter: Delimiter,
     opened: Span,
-    /// Operators in the current segment (since the last separator) of this group.
-    operators: usize,
-    /// One more than the deepest group closed in the current segment.
-    child_depth: usize,
+    /// The operators in the current segment (since the last separator) of this group.
+    operators: Depth,
+    /// One level more than the deepest group closed in the current segment.
+    child_depth: Depth,
     /// The bound of the deepest segment of this group already finished.
-    deepest_segment: usize,
+    deepest_segment: Depth,
 }
 
 impl Group {
-    fn segment_bound(&self) -> usize {
-        self.operators + self.child_depth
+    fn new(delimiter: Delimiter, opened: Span) -> Group {
+        Group {
+            delimiter,
+            opened,
+            operators: Depth::default(),
+            child_depth: Depth::default(),
+            deepest_segment: Depth::default(),
+        }
+    }
+
+    fn segment_bound(&self) -> Depth {
+        self.operators.plus(self.child_depth)
     }
 }
 
 /// Pass 4: drops the newlines that cannot separate anything, balances delimiters and bounds the
 /// nesting depth.
-fn layout(text: &str, tokens: Vec<Spanned>, errors: &mut Vec<SyntaxError>) -> Vec<Spanned> {
+///
+/// The bounds are counted from the tokens alone. Each group (and the top of the file) counts the
+/// operators of its current segment, since the last separator, as a tree built from that segment
+/// may put all of them on one path; a group closed in the segment adds its own deepest segment,
+/// and one level for its delimiter. The depth at a token is the sum over the open groups. A token
+/// that takes it past [`MAX_NESTING`] or [`MAX_OPERATORS`] is reported, and the rest of its item
+/// is not read: the open delimiters are closed after it (unreported), and the tokens up to the
+/// next item that starts a line are dropped and listed in [`Lexed::unread`].
+fn layout(
+    text: &str,
+    tokens: Vec<Spanned>,
+    errors: &mut Vec<SyntaxError>,
+    unread: &mut Vec<Span>,
+) -> Vec<Spanned> {
+    let top = Group::new(Delimiter::Brace, Span::default());
     let mut layout = Layout {
         out: Vec::with_capacity(tokens.len()),
         open: Vec::new(),
-        top: Group {
-            delimiter: Delimiter::Brace,
-            opened: Span::default(),
-            operators: 0,
-            child_depth: 0,
-            deepest_segment: 0,
-        },
-        nesting: 0,
+        top,
+        depth: Depth::default(),
     };
     let mut pending_newline: Option<Spanned> = None;
+    // While tokens are being dropped: the span of the token where the text stopped being read.
+    let mut cut: Option<Span> = None;
     let mut tokens = tokens.into_iter().peekable();
     while let Some((start, token, end)) = tokens.next() {
+        let at_line_start = start == 0 || text.as_bytes().get(start - 1) == Some(&b'\n');
+        let names_next = match tokens.peek() {
+            Some((_, Token::Ident(_), _)) => true,
+            Some((_, Token::String(_), _)) => token == Token::Import,
+            _ => false,
+        };
+        let starts_item_here = token.starts_item() && at_line_start && names_next;
+        if let Some(at) = cut {
+            if !starts_item_here {
+                continue;
+            }
+            unread.push(Span::new(at.start as usize, start));
+            cut = None;
+            // The item read next starts a line of its own, after the closing delimiters.
+            layout.push((at.end as usize, Token::Newline, at.end as usize));
+        }
         if token == Token::Newline {
             let inside_group =
                 matches!(layout.open.last(), Some(group) if group.delimiter != Delimiter::Brace);
@@ -881,13 +984,7 @@ fn layout(text: &str, tokens: Vec<Spanned>, errors: &mut Vec<SyntaxError>) -> Ve
             }
             continue;
         }
-        let at_line_start = start == 0 || text.as_bytes().get(start - 1) == Some(&b'\n');
-        let names_next = match tokens.peek() {
-            Some((_, Token::Ident(_), _)) => true,
-            Some((_, Token::String(_), _)) => token == Token::Import,
-            _ => false,
-        };
-        if token.starts_item() && at_line_start && names_next && !layout.open.is_empty() {
+        if starts_item_here && !layout.open.is_empty() {
             let at = pending_newline.as_ref().map_or(start, |(newline_start, ..)| *newline_start);
             layout.close_all(at, Some(errors));
         }
@@ -907,14 +1004,16 @@ fn layout(text: &str, tokens: Vec<Spanned>, errors: &mut Vec<SyntaxError>) -> Ve
             }
         }
         layout.push((start, token, end));
-        if layout.nesting > MAX_NESTING {
-            errors.push(SyntaxError {
-                span: Span::new(start, end),
-                kind: SyntaxErrorKind::NestingTooDeep { limit: MAX_NESTING },
-            });
+        if let Some(kind) = layout.depth.too_deep() {
+            errors.push(SyntaxError { span: Span::new(start, end), kind });
             layout.close_all(end, None);
-            return layout.out;
+            layout.top = Group::new(Delimiter::Brace, Span::default());
+            layout.depth = Depth::default();
+            cut = Some(Span::new(start, end));
         }
+    }
+    if let Some(at) = cut {
+        unread.push(Span::new(at.start as usize, text.len()));
     }
     layout.close_all(text.len(), Some(errors));
     layout.out
@@ -927,8 +1026,8 @@ struct Layout {
     /// The contents of the file outside every delimiter.
     top: Group,
     /// A bound on the depth of the tree at the current token: the sum over the open groups (and
-    /// the top) of their current segment's bound, plus one per open group.
-    nesting: usize,
+    /// the top) of their current segment's bound, plus a level per open group.
+    depth: Depth,
 }
 
 impl Layout {
@@ -936,15 +1035,12 @@ impl Layout {
         self.open.last_mut().unwrap_or(&mut self.top)
     }
 
-    /// Emits `token`, updating the open delimiters and the nesting bound.
+    /// Emits `token`, updating the open delimiters and the depth.
     fn push(&mut self, spanned: Spanned) {
         let token = &spanned.1;
         if let Some(delimiter) = Delimiter::of(token) {
-            let opened = Span::new(spanned.0, spanned.2);
-            let group =
-                Group { delimiter, opened, operators: 0, child_depth: 0, deepest_segment: 0 };
-            self.open.push(group);
-            self.nesting += 1;
+            self.open.push(Group::new(delimiter, Span::new(spanned.0, spanned.2)));
+            self.depth = self.depth.plus(Depth::DELIMITER);
         } else if let Some(group) = self.open.last()
             && group.delimiter.closing_token() == *token
         {
@@ -953,27 +1049,36 @@ impl Layout {
             let group = self.innermost();
             let bound = group.segment_bound();
             group.deepest_segment = group.deepest_segment.max(bound);
-            group.operators = 0;
-            group.child_depth = 0;
-            self.nesting -= bound;
-        } else if is_operator(token) {
-            self.innermost().operators += 1;
-            self.nesting += 1;
+            group.operators = Depth::default();
+            group.child_depth = Depth::default();
+            self.depth = self.depth.minus(bound);
+        } else if let Some(level) = self.level_of(token) {
+            let group = self.innermost();
+            group.operators = group.operators.plus(level);
+            self.depth = self.depth.plus(level);
         }
         self.out.push(spanned);
+    }
+
+    /// The level `token` may add to a tree, after the tokens laid out so far: a binary operator,
+    /// a range or `of` is an operator; a `-` that follows no operand is a prefix.
+    fn level_of(&self, token: &Token) -> Option<Depth> {
+        if *token == Token::Minus && !self.out.last().is_some_and(|(_, last, _)| ends_operand(last))
+        {
+            return Some(Depth::PREFIX);
+        }
+        (token.is_binary_operator() || *token == Token::Of).then_some(Depth::OPERATOR)
     }
 
     fn close_innermost(&mut self) {
         let Some(group) = self.open.pop() else { return };
         let bound = group.segment_bound();
-        self.nesting -= bound + 1;
-        let depth = group.deepest_segment.max(bound) + 1;
+        self.depth = self.depth.minus(bound.plus(Depth::DELIMITER));
+        let depth = group.deepest_segment.max(bound).plus(Depth::DELIMITER);
         let parent = self.innermost();
-        if depth > parent.child_depth {
-            let grown = depth - parent.child_depth;
-            parent.child_depth = depth;
-            self.nesting += grown;
-        }
+        let grown = parent.child_depth.max(depth).minus(parent.child_depth);
+        parent.child_depth = parent.child_depth.plus(grown);
+        self.depth = self.depth.plus(grown);
     }
 
     /// Closes every open delimiter with an empty token at `at`, innermost first, reporting each
@@ -989,9 +1094,19 @@ impl Layout {
     }
 }
 
-/// Whether `token` may make one more level of a tree: a binary or unary operator, a range or `of`.
-fn is_operator(token: &Token) -> bool {
-    token.is_binary_operator() || *token == Token::Of
+/// Whether `token` can end an operand, so that a `-` after it is binary.
+fn ends_operand(token: &Token) -> bool {
+    matches!(
+        token,
+        Token::Ident(_)
+            | Token::Number(_)
+            | Token::Quantity(_)
+            | Token::String(_)
+            | Token::True
+            | Token::False
+            | Token::RightParen
+            | Token::RightBracket
+    )
 }
 
 fn report_unclosed(errors: &mut Vec<SyntaxError>, delimiter: Delimiter, opened: Span, at: usize) {

@@ -10,7 +10,9 @@ use std::convert::Infallible;
 
 use lalrpop_util::{ErrorRecovery, ParseError};
 
-use crate::ast::{BinaryOp, Expr, ExprKind, SourceFile, Span, for_each_span_mut};
+use crate::ast::{
+    BinaryOp, Expr, ExprKind, Item, ItemKind, MemberKind, SourceFile, Span, for_each_span_mut,
+};
 use crate::error::{SyntaxError, SyntaxErrorKind};
 use crate::lexer::{self, Comment, Token};
 
@@ -30,6 +32,10 @@ pub struct Parse {
     /// Every comment of the file, doc comments included, in source order. The tree holds no
     /// comments; a tool that writes the file back (the formatter) puts them back by position.
     pub comments: Vec<Comment>,
+    /// The text that was not read, each span from a token past the bounds on depth (a
+    /// `NestingTooDeep` or `TooManyOperators` error) to the next item that starts a line, or to
+    /// the end of the file. The member of an item where reading stopped is an `Error` member.
+    pub unread: Vec<Span>,
 }
 
 /// Parses `text` into a tree. Never fails and never panics: broken items, members and operands
@@ -41,6 +47,7 @@ pub struct Parse {
 pub fn parse(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Parse {
     let lexed = lexer::lex(text, is_unit);
     let mut errors = lexed.errors;
+    let unread = lexed.unread;
     let written: Vec<(usize, usize)> = lexed
         .tokens
         .iter()
@@ -49,21 +56,55 @@ pub fn parse(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Parse {
         .collect();
     let mut state = ParseState { docs: lexed.docs, recovered: Vec::new() };
     let tokens = lexed.tokens.into_iter().map(Ok::<_, Infallible>);
+    let mut grammar_errors = Vec::new();
     let mut items = match generated::FileParser::new().parse(&mut state, tokens) {
         Ok(items) => items,
         Err(error) => {
-            errors.push(syntax_error(text, error));
+            grammar_errors.push(syntax_error(text, error));
             Vec::new()
         }
     };
     for item in &mut items {
         for_each_span_mut(item, &mut |span| trim_to_tokens(span, &written));
     }
-    errors.extend(state.recovered.into_iter().map(|recovery| syntax_error(text, recovery.error)));
+    grammar_errors
+        .extend(state.recovered.into_iter().map(|recovery| syntax_error(text, recovery.error)));
+    // Where the text stopped being read, the grammar met the delimiters the lexer closed there:
+    // what it says of them is said of text it did not see, and the member there is broken.
+    let in_unread = |error: &SyntaxError| {
+        let at = error.span.start;
+        unread
+            .iter()
+            .any(|span| span.start <= at && (at < span.end || span.end as usize == text.len()))
+    };
+    grammar_errors.retain(|error| !in_unread(error));
+    errors.extend(grammar_errors);
     errors.sort_by_key(|error| (error.span.start, error.span.end));
     errors.dedup();
+    for span in &unread {
+        if let Some(item) = items.iter_mut().find(|item| item.span.contains(span.start)) {
+            break_member_at(item, span.start);
+        }
+    }
     let file = SourceFile { docs: lexed.file_docs, items };
-    Parse { file, errors, comments: lexed.comments }
+    Parse { file, errors, comments: lexed.comments, unread }
+}
+
+/// Makes the member of `item`'s body that holds `offset` an `Error` member, as one that failed
+/// to parse: the text after `offset` was not read, so what the member holds is not what was
+/// written, and the fields after it in the body are missing. The checker then says nothing of
+/// what is missing, as after any member that failed to parse. A position in the item's header
+/// (its parameters or its base's arguments) leaves the item as it is.
+fn break_member_at(item: &mut Item, offset: u32) {
+    let body = match &mut item.kind {
+        ItemKind::Decl(decl) => decl.body.as_mut(),
+        ItemKind::Template(template) => template.body.as_mut(),
+        _ => None,
+    };
+    let Some(body) = body else { return };
+    if let Some(member) = body.members.iter_mut().find(|member| member.span.contains(offset)) {
+        member.kind = MemberKind::Error;
+    }
 }
 
 /// Shrinks `span` to the written tokens it covers, or to an empty span at its start when it covers

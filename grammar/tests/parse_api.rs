@@ -2,8 +2,8 @@
 //! visitor and the attachment of docs.
 
 use fab_grammar::ast::{ExprKind, ItemKind, MemberKind, Span, for_each_span_mut};
-use fab_grammar::lexer::MAX_NESTING;
-use fab_grammar::{SyntaxErrorKind, dump, parse};
+use fab_grammar::lexer::{MAX_NESTING, MAX_OPERATORS, STACK_SIZE};
+use fab_grammar::{SyntaxError, SyntaxErrorKind, dump, parse};
 use fab_stdlib::units::is_unit_name;
 
 #[test]
@@ -32,38 +32,100 @@ fn a_huge_number_is_reported_and_kept() {
     assert_eq!(number.text, "1e999");
 }
 
+/// Runs `f` on a thread with the stack the passes over the deepest tree need, as `fab` does: a
+/// test thread's 2 MiB holds a few hundred levels in an unoptimized build.
+fn on_deep_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(STACK_SIZE).spawn(f).unwrap().join().unwrap();
+}
+
 #[test]
 fn deep_nesting_is_cut_and_reported_without_exhausting_the_stack() {
-    let deep = [
-        format!("product p {{ x = {} }}", "(".repeat(100_000)),
-        format!("product p {{ x = {}1 }}", "-".repeat(100_000)),
-        format!("product p {{ x = {}1 }}", "1 + ".repeat(100_000)),
-        format!("product p {{ x = {}1 }}", "2 ^ ".repeat(100_000)),
-        format!("product p {{ x = {} }}", "[".repeat(100_000)),
-        format!("product p {{ x = {} }}", "f(".repeat(100_000)),
-        "product p { a { ".repeat(100_000),
-        format!("component c(x: {}Int) : station", "Dist<".repeat(100_000)),
-    ];
-    for text in &deep {
-        let parse = parse(text, &is_unit_name);
-        let too_deep = parse
-            .errors
-            .iter()
-            .any(|error| error.kind == SyntaxErrorKind::NestingTooDeep { limit: MAX_NESTING });
-        assert!(too_deep, "{}: {:?}", &text[..40], parse.errors.first());
-        assert!(!dump(&parse.file).is_empty());
-    }
+    on_deep_stack(|| {
+        let nesting = SyntaxErrorKind::NestingTooDeep { limit: MAX_NESTING };
+        let operators = SyntaxErrorKind::TooManyOperators { limit: MAX_OPERATORS };
+        let deep = [
+            (format!("product p {{ x = {} }}", "(".repeat(100_000)), &nesting),
+            (format!("product p {{ x = {}1 }}", "-".repeat(100_000)), &nesting),
+            (format!("product p {{ x = {}1 }}", "1 + ".repeat(100_000)), &operators),
+            (format!("product p {{ x = {}1 }}", "2 ^ ".repeat(100_000)), &operators),
+            (format!("product p {{ x = {} }}", "[".repeat(100_000)), &nesting),
+            (format!("product p {{ x = {} }}", "f(".repeat(100_000)), &nesting),
+            ("product p { a { ".repeat(100_000), &nesting),
+            (format!("component c(x: {}Int) : station", "Dist<".repeat(100_000)), &operators),
+        ];
+        for (text, kind) in &deep {
+            let parse = parse(text, &is_unit_name);
+            let cut: Vec<&SyntaxError> =
+                parse.errors.iter().filter(|error| error.kind == **kind).collect();
+            assert_eq!(cut.len(), 1, "{}: {:?}", &text[..40], parse.errors);
+            assert_eq!(parse.unread.len(), 1, "{}", &text[..40]);
+            assert_eq!(parse.unread[0].start, cut[0].span.start);
+            assert_eq!(parse.unread[0].end as usize, text.len());
+            assert!(!dump(&parse.file).is_empty());
+        }
+    });
 }
 
 #[test]
 fn nesting_within_the_bound_is_fine() {
-    let wide = format!("product p {{ x = [{}1] }}", "1, ".repeat(50_000));
-    let long = "product p {\n    x = 1 + 2 * 3 - (4 / 5)\n}\n".repeat(5_000);
-    let deep = format!("product p {{ x = {}1{} }}", "(".repeat(200), ")".repeat(200));
-    for text in [wide, long, deep] {
-        let parse = parse(&text, &is_unit_name);
-        assert!(parse.errors.is_empty(), "{:?}", parse.errors.first());
-    }
+    on_deep_stack(|| {
+        let wide = format!("product p {{ x = [{}1] }}", "1, ".repeat(50_000));
+        let long = "product p {\n    x = 1 + 2 * 3 - (4 / 5)\n}\n".repeat(5_000);
+        // The body's brace is a level: 255 more make the most there may be.
+        let levels = MAX_NESTING - 1;
+        let deep = format!("product p {{ x = {}1{} }}", "(".repeat(levels), ")".repeat(levels));
+        let negated = format!("product p {{ x = {}1 }}", "- ".repeat(levels));
+        // A flat chain is no nesting: 257 terms were refused as "nesting deeper than 256 levels".
+        let sum = format!("product p {{ x = {}1 ms }}", "1 ms + ".repeat(MAX_OPERATORS));
+        let powers = format!("product p {{ x = {}2 }}", "2 ^ ".repeat(MAX_OPERATORS));
+        let both = format!(
+            "product p {{ x = {}{}1{} }}",
+            "(- ".repeat(levels / 2),
+            "1 - ".repeat(MAX_OPERATORS),
+            ")".repeat(levels / 2)
+        );
+        for text in [wide, long, deep, negated, sum, powers, both] {
+            let parse = parse(&text, &is_unit_name);
+            assert!(parse.errors.is_empty(), "{:?}", parse.errors.first());
+            assert!(parse.unread.is_empty());
+        }
+    });
+}
+
+#[test]
+fn past_a_bound_the_rest_of_the_item_is_skipped_and_the_next_item_read() {
+    on_deep_stack(|| {
+        // The rest of the file used to be dropped, and what was said of it was wrong: the
+        // closing `}` inserted at the cut was "unexpected", and the flows after it were missing.
+        let sum = format!("{}1 ms", "1 ms + ".repeat(MAX_OPERATORS + 1));
+        let nested = format!("{}1{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
+        for (deep, kind) in [
+            (&sum, SyntaxErrorKind::TooManyOperators { limit: MAX_OPERATORS }),
+            (&nested, SyntaxErrorKind::NestingTooDeep { limit: MAX_NESTING }),
+        ] {
+            let text = format!(
+                "station s {{\n    parallel = 2\n    cycle = {deep} + (\n    setup = 1 s\n}}\n\
+                 sink done\nflow s -> done\n"
+            );
+            let parse = parse(&text, &is_unit_name);
+            let kinds: Vec<&SyntaxErrorKind> = parse.errors.iter().map(|e| &e.kind).collect();
+            assert_eq!(kinds, [&kind], "{:?}", parse.errors);
+            let resumed = text.find("sink done").unwrap();
+            assert_eq!(parse.unread.len(), 1);
+            assert_eq!(parse.unread[0].end as usize, resumed);
+            assert_eq!(parse.file.items.len(), 3, "the items after the cut are read");
+            let ItemKind::Decl(station) = &parse.file.items[0].kind else { panic!("a station") };
+            let members: Vec<bool> = station
+                .body
+                .as_ref()
+                .unwrap()
+                .members
+                .iter()
+                .map(|member| matches!(member.kind, MemberKind::Error))
+                .collect();
+            assert_eq!(members, [false, true], "the member where reading stopped is broken");
+        }
+    });
 }
 
 #[test]

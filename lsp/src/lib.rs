@@ -50,9 +50,11 @@ where
 /// Runs the server on stdin and stdout; returns how the session ended, or the reason the
 /// runtime could not start.
 pub fn run_stdio() -> Result<SessionEnd, String> {
+    // The compiler runs on the blocking threads, which need its stack as `fab` itself does.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
+        .thread_stack_size(fab_grammar::lexer::STACK_SIZE)
         .build()
         .map_err(|error| error.to_string())?;
     let ended = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
