@@ -221,7 +221,7 @@ codes! {
         "W0401" => "normal distribution truncated at zero",
         "W0402" => "a repair that keeps age of a life that has an end",
         "W0403" => "a repair ratio that never removes the age maintenance leaves",
-        "E0501" => "cycle of component templates",
+        "E0501" => "cycle of component templates, or a chain of them too long",
         "E0502" => "wrong template arguments",
         "E0601" => "component not reachable from a source",
         "E0602" => "component does not reach a sink",
