@@ -124,16 +124,23 @@ impl ConveyorNode {
             let free = self.speed * secs(now.saturating_sub(carried.entry));
             let mut position = free.min(ahead - self.spacing);
             if k == 0 {
-                position = if self.at_exit {
-                    self.length
-                } else {
-                    let to_go = self.speed * secs(carried.arrival.saturating_sub(now));
-                    free.min(self.length - to_go)
-                };
+                position = self.front_position(now);
             }
             ahead = position;
         }
         ahead
+    }
+
+    /// Where the front part of an accumulating conveyor is (infinite when there is none): at the
+    /// exit, or where it would be moving freely unless it is held back to arrive at `arrival`.
+    fn front_position(&self, now: u64) -> f64 {
+        let Some(front) = self.parts.front() else { return f64::INFINITY };
+        if self.at_exit {
+            return self.length;
+        }
+        let free = self.speed * secs(now.saturating_sub(front.entry));
+        let to_go = self.speed * secs(front.arrival.saturating_sub(now));
+        free.min(self.length - to_go)
     }
 
     pub(super) fn can_accept(&self, now: u64) -> bool {
@@ -154,9 +161,7 @@ impl ConveyorNode {
         }
         let Some(front) = self.parts.front() else { return false };
         let position = if self.accumulating {
-            let free = self.speed * secs(now.saturating_sub(front.entry));
-            let to_go = self.speed * secs(front.arrival.saturating_sub(now));
-            free.min(self.length - to_go)
+            self.front_position(now)
         } else {
             self.odometer_at(now) - front.odometer
         };
@@ -275,14 +280,7 @@ impl Sim<'_> {
 
     pub(super) fn conveyor_enter(&mut self, c: u32, part: Part) {
         let now = self.now;
-        let conveyor = self.conveyor(c);
-        let odometer = conveyor.odometer_at(now);
-        let mut carried = Carried { part, entry: now, odometer, arrival: 0 };
-        if conveyor.parts.is_empty() && conveyor.accumulating {
-            carried.arrival = conveyor.first_arrival(now, now);
-        }
-        conveyor.parts.push_back(carried);
-        conveyor.content.add(now, 1);
+        self.conveyor(c).enter(part, now);
         self.conveyor_schedule(c);
     }
 
@@ -309,25 +307,10 @@ impl Sim<'_> {
     /// The front part leaves: the belt runs again, the next part heads for the exit.
     pub(super) fn conveyor_release(&mut self, c: u32) -> Part {
         let now = self.now;
-        let conveyor = self.conveyor(c);
-        let carried = conveyor.parts.pop_front().expect("a conveyor offers only its front part");
-        conveyor.at_exit = false;
-        conveyor.content.add(now, -1);
-        conveyor.transit.push(now - carried.entry);
-        if !conveyor.running {
-            conveyor.odometer_time = now;
-            conveyor.running = true;
-        }
-        conveyor.last_departure = Some(now);
-        if conveyor.accumulating
-            && let Some(entry) = conveyor.parts.front().map(|f| f.entry)
-        {
-            let arrival = conveyor.first_arrival(entry, now);
-            conveyor.parts.front_mut().expect("checked").arrival = arrival;
-        }
+        let part = self.conveyor(c).leave(now);
         self.conveyor_schedule(c);
         self.agenda.push(Op::Pull(c));
-        carried.part
+        part
     }
 
     /// The exit became blocked or free: a non-accumulating belt stops or may run again.
@@ -359,6 +342,37 @@ impl Sim<'_> {
 }
 
 impl ConveyorNode {
+    /// A part enters at `now`.
+    fn enter(&mut self, part: Part, now: u64) {
+        let odometer = self.odometer_at(now);
+        let mut carried = Carried { part, entry: now, odometer, arrival: 0 };
+        if self.parts.is_empty() && self.accumulating {
+            carried.arrival = self.first_arrival(now, now);
+        }
+        self.parts.push_back(carried);
+        self.content.add(now, 1);
+    }
+
+    /// The front part leaves at `now`: the belt runs again, the next part heads for the exit.
+    fn leave(&mut self, now: u64) -> Part {
+        let carried = self.parts.pop_front().expect("a conveyor offers only its front part");
+        self.at_exit = false;
+        self.content.add(now, -1);
+        self.transit.push(now - carried.entry);
+        if !self.running {
+            self.odometer_time = now;
+            self.running = true;
+        }
+        self.last_departure = Some(now);
+        if self.accumulating
+            && let Some(entry) = self.parts.front().map(|f| f.entry)
+        {
+            let arrival = self.first_arrival(entry, now);
+            self.parts.front_mut().expect("checked").arrival = arrival;
+        }
+        carried.part
+    }
+
     /// When a part that entered at `entry` and is now the front part reaches the exit.
     fn first_arrival(&self, entry: u64, now: u64) -> u64 {
         let free = entry + ns_up(self.length / self.speed);
