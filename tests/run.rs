@@ -2825,27 +2825,23 @@ fn a_stopping_belt_lets_in_the_part_its_entrance_clears_for_at_that_instant() {
 }
 
 #[test]
-fn an_accumulating_belt_carrying_a_hundred_thousand_parts_costs_no_more_per_event() {
+fn an_accumulating_belt_carrying_a_hundred_thousand_parts_gives_its_exact_content() {
     // A part every 1.5 ms onto a 1,000 km accumulating belt at 1 m/s, 1 mm apart: each enters as
     // it comes (it finds the one before 1.5 mm along) and none reaches the exit in 200 s. Parts
     // k = 1…133,333 enter at 1.5k ms, so the belt holds ∫ = 133,333 × 200 − 0.0015 × 133,333 ×
     // 133,334 / 2 = 13,333,233.3335 part·s: 66,666.1666675 on average. When every event walked
-    // the parts on the belt this run took 113 s (the engine is optimised in test builds too), and
-    // slowed down as the square of the horizon; it takes 0.05 s, about what the same belt takes
-    // when it does not accumulate.
+    // the parts on the belt this run took 113 s and slowed down as the square of the horizon; it
+    // takes 0.05 s now (measured, not asserted: the unit tests of `engine::conveyor` count the
+    // walks an event still makes).
     let path = write_temp(
         "long_belt.fab",
         "source src { interarrival = 1.5 ms }\n\
          conveyor c { length = 1000 km, speed = 1 m/s, spacing = 1 mm, accumulating = true }\n\
          sink d\nflow src -> c -> d\nexperiment e { horizon = 200 s, replications = 1 }\n",
     );
-    let started = std::time::Instant::now();
     let d = run_json(&[&path, "--threads", "1"]);
-    let took = started.elapsed().as_secs_f64();
     let content = d["conveyors"]["c"]["mean_content"]["mean"].as_f64().unwrap();
     assert!((content - 66_666.166_667_5).abs() < 1e-6, "{content}");
-    // Room for a loaded machine, and a tenth of what the walk took.
-    assert!(took < 10.0, "{took} s");
 }
 
 #[test]
