@@ -542,3 +542,23 @@ fn a_data_file_that_is_not_a_regular_file_is_refused_without_reading_it() {
         assert!(text.contains("this is not a regular file"), "{text}");
     }
 }
+
+#[test]
+fn a_time_under_the_clock_tick_is_shown_as_written() {
+    // W0207's label once trimmed the zeros of an exponent: 1e-19 s (1e-10 ns) read "1e-1 ns".
+    let path = support::write_temp(
+        "ticks.fab",
+        "source parts { interarrival = 1 min }\nstation s { cycle = 1e-19 s }\n\
+         station t { cycle = 0.9996e-9 s }\nstation u { cycle = 2.5e-10 s }\nsink done\n\
+         flow parts -> s -> t -> u -> done\nexperiment b { horizon = 1 h }\n",
+    );
+    let output = fab(&["check", &path]);
+    let text = stderr(&output) + &stdout(&output);
+    for label in [
+        "1e-10 ns, which the engine runs as 0 ns",
+        "0.9996 ns, which the engine runs as 1 ns",
+        "0.25 ns, which the engine runs as 0 ns",
+    ] {
+        assert!(text.contains(label), "{label}: {text}");
+    }
+}

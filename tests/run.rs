@@ -671,6 +671,12 @@ fn the_command_line_keeps_the_models_bound_on_replications() {
     let output = fab(&["run", "examples/studies.fab", "--replications", "1000001"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("at most 1000000 replications"), "{}", stderr(&output));
+    // And its bound on `max_replications` under `precision`: 50 first replications used to run
+    // past the experiment's maximum of 40 without a word.
+    let output =
+        fab(&["run", "examples/studies.fab", "--experiment", "steady", "--replications", "50"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("max_replications, 40"), "{}", stderr(&output));
 }
 
 #[test]

@@ -259,12 +259,17 @@ impl<'a> Ctx<'a> {
             return;
         }
         let nanoseconds = seconds * fab_runtime::time::NS_PER_S;
+        // Three significant digits, trailing zeros of the digits dropped (never of an exponent):
+        // 0.1, 0.125, 2.5e-10; a value that rounds up to 1 keeps its digits (0.9996 ns).
         let shown = if nanoseconds >= 1e-3 {
-            format!("{nanoseconds:.3}")
+            let digits = if nanoseconds >= 0.9995 { 4 } else { 3 };
+            let fixed = format!("{nanoseconds:.digits$}");
+            fixed.trim_end_matches('0').trim_end_matches('.').to_string()
         } else {
-            format!("{nanoseconds:e}")
+            let scientific = format!("{nanoseconds:.2e}");
+            let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+            format!("{}e{exponent}", mantissa.trim_end_matches('0').trim_end_matches('.'))
         };
-        let shown = shown.trim_end_matches('0').trim_end_matches('.');
         let (message, label) = if constant {
             let runs_as = fab_runtime::time::ns(seconds);
             (

@@ -230,6 +230,6 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
             .help("Use a unit to keep numbers in a sensible range, e.g. `3 km` rather than `3000000 mm`."),
         SyntaxErrorKind::TinyNumber => Diagnostic::error("E0002", "number out of range")
             .primary(at, "too close to zero to represent")
-            .help("A number other than 0 is at least about 2.2e-308 in size, or it would read as 0 or lose digits; write 0 if zero is meant, or use a smaller unit, e.g. `3 ns` rather than `3e-9 s`."),
+            .help("A number other than 0 is at least about 2.2e-308 in size, or it would read as 0 or lose digits: check the exponent, or write 0 if zero is meant."),
     }
 }

@@ -55,6 +55,9 @@ pub fn run_stdio() -> Result<SessionEnd, String> {
         .enable_io()
         .enable_time()
         .thread_stack_size(fab_grammar::lexer::STACK_SIZE)
+        // Each reserves that stack (mapped only as used): a few suffice for one editor, and
+        // tokio's default of 512 would reserve 128 GiB of address space.
+        .max_blocking_threads(8)
         .build()
         .map_err(|error| error.to_string())?;
     let ended = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));

@@ -528,12 +528,13 @@ mod tests {
     }
 
     #[test]
-    fn reset_forgets_the_past_and_truncates_active_periods() {
+    fn reset_forgets_the_past_and_keeps_active_periods_whole() {
         let mut tracker = BottleneckTracker::new(2, 0);
         tracker.set_active(0, 0, true);
         tracker.set_active(1, 10, true);
         tracker.set_active(1, 40, false);
-        // Before the reset, B [10, 40) is inside A: after it, A runs [50, 100) alone.
+        // B's [10, 40) ends before the reset and is forgotten; A, active since 0, keeps its whole
+        // period, which B's [60, 70) lies inside: A alone is the bottleneck of [50, 100).
         tracker.reset(50);
         tracker.set_active(1, 60, true);
         tracker.set_active(1, 70, false);

@@ -119,6 +119,18 @@ impl Study {
                 e.replications
             )));
         }
+        // `precision` runs `replications` first and adds more up to the maximum: the checker
+        // refuses a model's maximum below its replications (E0205), and `--replications` too.
+        if e.precision.is_some() {
+            let max = e.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS);
+            if e.replications > max {
+                return Err(RunError::BadExperiment(format!(
+                    "{} replications are more than the experiment's max_replications, {max}: \
+                     `precision` runs `replications` first and adds more up to the maximum",
+                    e.replications
+                )));
+            }
+        }
         crate::engine::check_span(e)?;
         Ok(study)
     }
@@ -163,7 +175,6 @@ impl Study {
             None => None,
             Some(target) => {
                 let max = experiment.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS);
-                let max = max.max(experiment.replications);
                 loop {
                     let throughput: Vec<f64> = runs
                         .iter()

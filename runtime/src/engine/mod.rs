@@ -265,8 +265,8 @@ impl RunError {
                  share of parts that reach it."
             }
             RunError::Unsupported { .. } => {
-                "Model it with what the runtime simulates: a move, say, as a conveyor or as a \
-                 station whose cycle is the time it takes."
+                "Model it with what the runtime simulates (a move, say, as a conveyor or as a \
+                 station whose cycle is the time it takes), or give it the values it needs."
             }
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => return None,
         })
