@@ -148,11 +148,11 @@ impl<'a> Run<'a> {
         match study {
             None => Run::Compare,
             Some(Err(error)) => Run::Failed(error),
-            Some(Ok(study)) if study.experiment.input_uncertainty.is_some() => {
-                Run::InputUncertainty(study)
-            }
-            Some(Ok(study)) if study.experiment.design.is_some() => Run::Design(study),
-            Some(Ok(study)) => Run::Plain(study),
+            Some(Ok(study)) => match runs_many(&study) {
+                Some(Many::InputUncertainty) => Run::InputUncertainty(study),
+                Some(Many::Design) => Run::Design(study),
+                None => Run::Plain(study),
+            },
         }
     }
 
@@ -368,42 +368,59 @@ fn described(study: &Study) -> String {
 /// "select among".
 pub fn runs_alone(study: &Study, among: &str) -> Option<String> {
     let what = described(study);
-    if study.experiment.input_uncertainty.is_some() {
-        Some(format!(
+    Some(match runs_many(study)? {
+        Many::InputUncertainty => format!(
             "{what} asks for input uncertainty, which runs alone: {among} experiments without \
              `input_uncertainty` (or pass `--input-uncertainty 0`)"
-        ))
-    } else if study.experiment.design.is_some() {
-        let (flag, name) = match &study.scenario {
-            Some(scenario) => ("--scenario", scenario),
-            None => ("--experiment", &study.experiment.name),
-        };
-        Some(format!(
-            "{what} is a designed experiment, which runs another model at every point and runs \
-             alone: run it with `{flag} {name}`, or {among} experiments and scenarios without \
-             `vary`"
-        ))
-    } else {
-        None
-    }
+        ),
+        Many::Design => {
+            let (flag, name) = match &study.scenario {
+                Some(scenario) => ("--scenario", scenario),
+                None => ("--experiment", &study.experiment.name),
+            };
+            format!(
+                "{what} is a designed experiment, which runs another model at every point and \
+                 runs alone: run it with `{flag} {name}`, or {among} experiments and scenarios \
+                 without `vary`"
+            )
+        }
+    })
 }
 
 /// Why `--trace` does not apply to `study`, if it does not: the trace is of one model's first
 /// replication, and a designed experiment or input uncertainty runs many models.
 fn untraceable(study: &Study) -> Option<String> {
     let what = described(study);
-    if study.experiment.input_uncertainty.is_some() {
-        Some(format!(
+    Some(match runs_many(study)? {
+        Many::InputUncertainty => format!(
             "`--trace` writes the failure trace of one model's first replication, and {what} \
              asks for input uncertainty, which redraws the fitted inputs for every \
              macro-replication: add `--input-uncertainty 0` to trace the model as written"
-        ))
-    } else if study.experiment.design.is_some() {
-        Some(format!(
+        ),
+        Many::Design => format!(
             "`--trace` writes the failure trace of one model's first replication, and {what} is \
              a designed experiment, which runs another model at every point: trace an experiment \
              without `vary`"
-        ))
+        ),
+    })
+}
+
+/// What makes a study run many models rather than one, asked once for what runs it
+/// (`Run::choose`) and for what refuses it (`runs_alone`, `untraceable`).
+#[derive(Clone, Copy)]
+enum Many {
+    /// Input uncertainty redraws the fitted inputs for every macro-replication.
+    InputUncertainty,
+    /// A designed experiment runs another model at every point.
+    Design,
+}
+
+/// Whether `study` runs many models, and why; one that asks for both runs as input uncertainty.
+fn runs_many(study: &Study) -> Option<Many> {
+    if study.experiment.input_uncertainty.is_some() {
+        Some(Many::InputUncertainty)
+    } else if study.experiment.design.is_some() {
+        Some(Many::Design)
     } else {
         None
     }
