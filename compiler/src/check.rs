@@ -770,42 +770,41 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
         }
         DeclKind::Experiment => {
             let number = |name: &str| fields.get(name).and_then(|f| f.value.si());
-            // The span as the clock holds it, in whole nanoseconds (the engine's `check_span`
-            // compares the same): a horizon that rounds to the warm-up observes nothing, and the
-            // run reported a horizon equal to its warm-up, every share 0.
-            let ns = fab_runtime::time::ns;
-            let horizon = number("horizon");
-            if let Some(horizon) = horizon
-                && ns(horizon) == 0
-            {
-                ctx.push(
+            // The span as the clock holds it, in whole nanoseconds (`time::span_problem`, which the
+            // engine's `check_span` applies too): a horizon that rounds to the warm-up observes
+            // nothing, and the run reported a horizon equal to its warm-up, every share 0.
+            use fab_runtime::time::{SpanProblem, span_problem};
+            let (horizon, warmup) = (number("horizon"), number("warmup").unwrap_or(0.0));
+            match horizon.and_then(|horizon| span_problem(horizon, warmup)) {
+                Some(SpanProblem::NoHorizon) => ctx.push(
                     Diagnostic::error("E0205", "the horizon is shorter than a nanosecond")
                         .primary(fields["horizon"].value_location.clone(), "0 ns on the clock")
                         .help(
                             "Time is counted in whole nanoseconds, and this horizon rounds to \
                              none: give it in a unit that makes it longer (`s`, `min`, `h`, `d`).",
                         ),
-                );
-            } else if let (Some(warmup), Some(horizon)) = (number("warmup"), horizon)
-                && ns(warmup) >= ns(horizon)
-            {
-                let help = if warmup < horizon {
-                    format!(
-                        "Time is counted in whole nanoseconds, and this warm-up ({warmup} s) and \
-                         horizon ({horizon} s) round to the same instant. Statistics are \
-                         collected from the end of the warm-up to the horizon: end the horizon \
-                         at least 1 ns after the warm-up."
-                    )
-                } else {
-                    "Statistics are collected from the end of the warm-up to the horizon."
-                        .to_string()
-                };
-                ctx.push(
-                    Diagnostic::error("E0205", "the warm-up is not shorter than the horizon")
-                        .primary(fields["warmup"].value_location.clone(), "warm-up")
-                        .secondary(fields["horizon"].value_location.clone(), "horizon")
-                        .help(help),
-                );
+                ),
+                Some(SpanProblem::WarmupNotShorter { rounded }) => {
+                    let help = if rounded {
+                        format!(
+                            "Time is counted in whole nanoseconds, and this warm-up ({warmup} s) \
+                             and horizon ({} s) round to the same instant. Statistics are \
+                             collected from the end of the warm-up to the horizon: end the \
+                             horizon at least 1 ns after the warm-up.",
+                            horizon.unwrap_or_default()
+                        )
+                    } else {
+                        "Statistics are collected from the end of the warm-up to the horizon."
+                            .to_string()
+                    };
+                    ctx.push(
+                        Diagnostic::error("E0205", "the warm-up is not shorter than the horizon")
+                            .primary(fields["warmup"].value_location.clone(), "warm-up")
+                            .secondary(fields["horizon"].value_location.clone(), "horizon")
+                            .help(help),
+                    );
+                }
+                None => {}
             }
             max_replications_rule(ctx, fields);
             if let Some(confidence) = number("confidence")

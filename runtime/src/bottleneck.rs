@@ -467,6 +467,7 @@ impl EarliestStart {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_data::Lcg;
 
     /// Feeds whole periods (already merged, non-overlapping per station) and finishes at `end`.
     fn run(stations: usize, periods: &[(usize, u64, u64)], end: u64) -> Vec<BottleneckShare> {
@@ -539,18 +540,6 @@ mod tests {
         tracker.set_active(1, 60, true);
         tracker.set_active(1, 70, false);
         assert_eq!(tracker.finish(100), vec![share(1.0, 0.0), share(0.0, 0.0)]);
-    }
-
-    /// A 64-bit linear congruential generator (Knuth's MMIX constants): test data only.
-    struct Lcg(u64);
-    impl Lcg {
-        fn below(&mut self, bound: u64) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (self.0 >> 33) % bound
-        }
     }
 
     /// The definition, by brute force: the momentary bottleneck of every time unit, the sequence

@@ -24,6 +24,8 @@ pub mod optimize;
 pub mod report;
 pub mod results;
 pub mod stats;
+#[cfg(test)]
+mod test_data;
 pub mod time;
 pub mod uncertainty;
 

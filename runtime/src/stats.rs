@@ -700,6 +700,7 @@ pub fn paired(a: &[f64], b: &[f64], confidence: f64) -> PairedDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_data::Lcg;
     use crate::time::{NS_PER_S, secs};
 
     fn assert_close(actual: f64, expected: f64, relative: f64) {
@@ -899,19 +900,6 @@ mod tests {
         assert_eq!(Welford::default().variance(), 0.0);
     }
 
-    /// A 64-bit linear congruential generator (Knuth's MMIX constants): test data only.
-    struct Lcg(u64);
-    impl Lcg {
-        fn uniform(&mut self) -> f64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            // 53 high bits, shifted into (0, 1].
-            ((self.0 >> 11) as f64 + 1.0) / 9_007_199_254_740_992.0
-        }
-    }
-
     /// The sample quantile of an ascending, non-empty sample: `x_(1 + (n−1)p)`, interpolated
     /// linearly (the definition `DurationHistogram::quantile` estimates).
     fn sorted_quantile(sorted: &[f64], p: f64) -> f64 {
@@ -1001,27 +989,31 @@ mod tests {
     fn duration_histogram_quantiles_stay_within_two_to_the_minus_nine() {
         let mut random = Lcg(20_240_601);
         let seconds = |s: f64| (s * 1e9) as u64;
-        let exponential: Vec<u64> =
-            (0..100_000).map(|_| seconds(-120.0 * libm::log(random.uniform()))).collect();
+        let exponential: Vec<u64> = (0..100_000)
+            .map(|_| seconds(-120.0 * libm::log(random.uniform_open_at_zero())))
+            .collect();
         assert_within_bound(&exponential, "exponential");
         let mixture: Vec<u64> = (0..50_000)
             .map(|_| {
-                let slow = random.uniform() < 0.07;
-                seconds(if slow { 3_000.0 } else { 600.0 } * (0.9 + 0.2 * random.uniform()))
+                let slow = random.uniform_open_at_zero() < 0.07;
+                seconds(
+                    if slow { 3_000.0 } else { 600.0 }
+                        * (0.9 + 0.2 * random.uniform_open_at_zero()),
+                )
             })
             .collect();
         assert_within_bound(&mixture, "a mixture");
         // A line's lead times: near 600 s, and after each failure a run that rises and drains.
         let mut runs = Vec::new();
         while runs.len() < 20_000 {
-            if random.uniform() < 0.004 {
-                let peak = -2_400.0 * libm::log(random.uniform());
+            if random.uniform_open_at_zero() < 0.004 {
+                let peak = -2_400.0 * libm::log(random.uniform_open_at_zero());
                 let parts = (peak / 60.0) as usize;
                 for j in 0..parts {
                     runs.push(seconds(600.0 + peak * (1.0 - j as f64 / parts as f64)));
                 }
             } else {
-                runs.push(seconds(600.0 * (0.95 + 0.1 * random.uniform())));
+                runs.push(seconds(600.0 * (0.95 + 0.1 * random.uniform_open_at_zero())));
             }
         }
         assert_within_bound(&runs, "runs after failures");
@@ -1034,7 +1026,7 @@ mod tests {
     fn histograms_merge_and_keep_the_exact_mean() {
         let mut random = Lcg(7);
         let draws: Vec<u64> =
-            (0..3_000).map(|_| (-90e9 * libm::log(random.uniform())) as u64).collect();
+            (0..3_000).map(|_| (-90e9 * libm::log(random.uniform_open_at_zero())) as u64).collect();
         let mut whole = DurationHistogram::new();
         let mut parts =
             [DurationHistogram::new(), DurationHistogram::new(), DurationHistogram::new()];

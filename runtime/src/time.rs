@@ -47,6 +47,30 @@ pub fn longest_run_s() -> f64 {
     secs(NEVER / 2)
 }
 
+/// What keeps a run of `horizon` s, after a warm-up of `warmup` s, from observing anything on the
+/// clock, which counts whole nanoseconds: the one rule the checker (E0205) and the engine (for the
+/// command line's numbers) both apply, each in its own words.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SpanProblem {
+    /// The horizon rounds to no nanosecond (NaN included).
+    NoHorizon,
+    /// The horizon ends no later than the warm-up; `rounded`: in seconds it ends later, but the
+    /// two round to the same nanosecond.
+    WarmupNotShorter { rounded: bool },
+}
+
+/// The [`SpanProblem`] of a horizon and warm-up, if any.
+pub fn span_problem(horizon: f64, warmup: f64) -> Option<SpanProblem> {
+    let (end, start) = (ns(horizon), ns(warmup));
+    if end == 0 {
+        Some(SpanProblem::NoHorizon)
+    } else if end <= start {
+        Some(SpanProblem::WarmupNotShorter { rounded: horizon > warmup })
+    } else {
+        None
+    }
+}
+
 /// Nanoseconds to seconds.
 pub fn secs(ns: u64) -> f64 {
     ns as f64 / NS_PER_S

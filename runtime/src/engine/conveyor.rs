@@ -648,6 +648,7 @@ impl ConveyorNode {
 mod tests {
     use super::*;
     use crate::model::{ComponentKind, Routing};
+    use crate::test_data::Lcg;
 
     fn accumulating(length: f64, speed: f64, spacing: f64) -> ConveyorNode {
         let conveyor = Conveyor { length, speed, spacing, accumulating: true, accel: None };
@@ -692,16 +693,6 @@ mod tests {
         if (m as u64) >= belt.capacity && belt.full(at) { None } else { Some(at) }
     }
 
-    /// A small deterministic generator (the tests' usual LCG), uniform in [0, 1).
-    struct Draw(u64);
-
-    impl Draw {
-        fn next(&mut self) -> f64 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
-
     /// Runs an accumulating belt fed by a source and emptied by a station that holds its exit
     /// for a while now and then, as the engine does (enter when the entrance is clear, reach the
     /// exit when the front arrives, leave when released), and at every event and at times in
@@ -709,7 +700,7 @@ mod tests {
     /// clearing, and so the event times the engine would schedule.
     fn run_against_the_walk(length: f64, speed: f64, spacing: f64, seed: u64, events: usize) {
         let mut belt = accumulating(length, speed, spacing);
-        let mut draw = Draw(seed);
+        let mut draw = Lcg(seed);
         let gap_ns = belt.gap_ns.max(1) as f64;
         let transit_ns = length / speed * 1e9;
         let part = Part { created: 0, entered: 0, product: 0, target: 0 };
@@ -748,7 +739,7 @@ mod tests {
             }
             if exit == Some(now) {
                 belt.at_exit = true;
-                let r = draw.next();
+                let r = draw.uniform();
                 let hold = if r < 0.8 {
                     0.0
                 } else if r < 0.97 {
@@ -764,7 +755,7 @@ mod tests {
             if waiting && belt.can_accept(now) {
                 belt.enter(part, now);
                 waiting = false;
-                let r = draw.next();
+                let r = draw.uniform();
                 let wait = match feed {
                     0 => 0.0,
                     1 => r * 3.0 * gap_ns,
@@ -810,11 +801,11 @@ mod tests {
         for (i, &(length, speed, spacing)) in belts.iter().enumerate() {
             run_against_the_walk(length, speed, spacing, 17 + i as u64, 20_000);
         }
-        let mut draw = Draw(5);
+        let mut draw = Lcg(5);
         for seed in 0..20 {
-            let length = 1.0 + 49.0 * draw.next();
-            let speed = 0.1 + 2.9 * draw.next();
-            let spacing = length / (1.5 + 300.0 * draw.next());
+            let length = 1.0 + 49.0 * draw.uniform();
+            let speed = 0.1 + 2.9 * draw.uniform();
+            let spacing = length / (1.5 + 300.0 * draw.uniform());
             run_against_the_walk(length, speed, spacing, seed, 5_000);
         }
     }

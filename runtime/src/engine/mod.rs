@@ -68,7 +68,7 @@ use crate::model::{
 };
 use crate::results::Results;
 use crate::stats::{DurationHistogram, DurationMean, TimeWeightedCount};
-use crate::time::ns;
+use crate::time::{SpanProblem, ns};
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
 use fab_stdlib::sample::Sampler;
@@ -721,24 +721,25 @@ pub fn simulate_traced(
 /// it fits the clock. A horizon and a warm-up that round to the same nanosecond used to pass: the
 /// run observed nothing and reported it (every share 0, the horizon equal to the warm-up).
 pub(crate) fn check_span(experiment: &Experiment) -> Result<(), RunError> {
-    let (horizon, warmup) = (ns(experiment.horizon), ns(experiment.warmup));
-    // A horizon of NaN is 0 ns too.
-    if horizon == 0 {
-        return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: the horizon ({} s) is shorter than a nanosecond, the clock's tick",
-            experiment.name, experiment.horizon
-        )));
-    }
-    if horizon <= warmup {
-        let rounded = if experiment.horizon > experiment.warmup {
-            ": the clock counts whole nanoseconds, and they round to the same instant"
-        } else {
-            ""
-        };
-        return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: the horizon ({} s) must end at least 1 ns after the warm-up ({} s){rounded}",
-            experiment.name, experiment.horizon, experiment.warmup
-        )));
+    match crate::time::span_problem(experiment.horizon, experiment.warmup) {
+        Some(SpanProblem::NoHorizon) => {
+            return Err(RunError::BadExperiment(format!(
+                "experiment `{}`: the horizon ({} s) is shorter than a nanosecond, the clock's tick",
+                experiment.name, experiment.horizon
+            )));
+        }
+        Some(SpanProblem::WarmupNotShorter { rounded }) => {
+            let rounded = if rounded {
+                ": the clock counts whole nanoseconds, and they round to the same instant"
+            } else {
+                ""
+            };
+            return Err(RunError::BadExperiment(format!(
+                "experiment `{}`: the horizon ({} s) must end at least 1 ns after the warm-up ({} s){rounded}",
+                experiment.name, experiment.horizon, experiment.warmup
+            )));
+        }
+        None => {}
     }
     // Time is whole nanoseconds below `NEVER / 2` (about 292 years): a longer horizon would
     // be cut short while the results report it in full.
