@@ -8,7 +8,7 @@
 
 use crate::engine::{RunError, simulate, wip_series};
 use crate::model::{Experiment, Model};
-use crate::report::Stops;
+use crate::results::Stops;
 use crate::results::{Named, PrecisionOutcome, Results, Stat, WarmupDetection};
 use crate::stats::{PairedDiff, paired};
 use fab_stdlib::catalog::{DefaultValue, Presence};

@@ -25,33 +25,6 @@ use crate::chart::{escape, fit, label_column, open_document, text_width};
 use crate::experiment::Comparison;
 use crate::results::{Kpis, LineResults, Results, Stat, StationResults};
 
-/// A station or the line: its maintenance figures (the table's "maintenance and cost" section, a
-/// comparison's availability, downtime and lost output) are shown where it stopped.
-pub trait Stops {
-    /// Its failures, maintenance actions, time down for repair and time in maintenance.
-    fn stop_figures(&self) -> [&Stat; 4];
-
-    /// Whether it stopped in the observed period of any replication: lost time to repairs or
-    /// maintenance, or counted a failure or an action. The time decides as well as the counts: a
-    /// station that failed in the warm-up and stays down for the whole observed period counts no
-    /// failure there but loses all its time, and its section was missing beside its 100 % down.
-    fn stopped(&self) -> bool {
-        self.stop_figures().iter().any(|stat| stat.values.iter().any(|&value| value != 0.0))
-    }
-}
-
-impl Stops for LineResults {
-    fn stop_figures(&self) -> [&Stat; 4] {
-        [&self.failures, &self.maintenance_actions, &self.downtime_s, &self.maintenance_s]
-    }
-}
-
-impl Stops for StationResults {
-    fn stop_figures(&self) -> [&Stat; 4] {
-        [&self.failures, &self.maintenance_actions, &self.downtime_s, &self.maintenance_s]
-    }
-}
-
 /// One row per station, in model order: the mean share of each state, OEE, failures,
 /// completions, the bottleneck share, the half-widths of the state shares, then the maintenance
 /// and cost figures ([`MAINTENANCE_COLUMNS`]).

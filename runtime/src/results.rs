@@ -432,6 +432,33 @@ pub struct Bottleneck {
     pub share: Stat,
 }
 
+/// A station or the line: its maintenance figures (the table's "maintenance and cost" section, a
+/// comparison's availability, downtime and lost output) are shown where it stopped.
+pub trait Stops {
+    /// Its failures, maintenance actions, time down for repair and time in maintenance.
+    fn stop_figures(&self) -> [&Stat; 4];
+
+    /// Whether it stopped in the observed period of any replication: lost time to repairs or
+    /// maintenance, or counted a failure or an action. The time decides as well as the counts: a
+    /// station that failed in the warm-up and stays down for the whole observed period counts no
+    /// failure there but loses all its time, and its section was missing beside its 100 % down.
+    fn stopped(&self) -> bool {
+        self.stop_figures().iter().any(|stat| stat.values.iter().any(|&value| value != 0.0))
+    }
+}
+
+impl Stops for LineResults {
+    fn stop_figures(&self) -> [&Stat; 4] {
+        [&self.failures, &self.maintenance_actions, &self.downtime_s, &self.maintenance_s]
+    }
+}
+
+impl Stops for StationResults {
+    fn stop_figures(&self) -> [&Stat; 4] {
+        [&self.failures, &self.maintenance_actions, &self.downtime_s, &self.maintenance_s]
+    }
+}
+
 /// Counts of the model's timed events over the whole run (warm-up included), per replication.
 #[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct EventCounts {
