@@ -77,6 +77,24 @@ impl Compiled {
     }
 }
 
+impl Compiled {
+    /// Prints what a run found wrong with the model without stopping (a standstill, W0908), as
+    /// warnings at the declarations of the components concerned. Printed after the results, on
+    /// standard error, where the checker's warnings go.
+    pub fn warn(&self, results: &Results) {
+        let diagnostics = fab_compiler::deadlock_diagnostics(
+            &self.db,
+            self.root,
+            &results.deadlocks,
+            results.replications,
+        );
+        if !diagnostics.is_empty() {
+            // A blank line apart from the results above.
+            err!("\n{}", render::render_human(&self.db, &diagnostics, crate::use_color()));
+        }
+    }
+}
+
 /// Compiles a model file, printing its diagnostics: the model and what it was read from, or the
 /// exit code when it cannot run.
 pub fn compile_model(file: &str) -> Result<Compiled, ExitCode> {
@@ -519,13 +537,16 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
     if let [a, b] = all.as_slice() {
         let comparison = compare(a, b);
         let [document, differences] = COMPARISON_FILES;
-        return emit(
+        let emitted = emit(
             options,
             &comparison,
             document,
             || comparison_table(&comparison),
             || vec![(differences, report::comparison_csv(&comparison))],
         );
+        compiled.warn(a);
+        compiled.warn(b);
+        return emitted;
     }
     let results = &all[0];
     let [document, stations_csv, replications_csv, stations_svg] = RUN_FILES;
@@ -542,6 +563,7 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             ]
         },
     );
+    compiled.warn(results);
     trace_failed.unwrap_or(emitted)
 }
 

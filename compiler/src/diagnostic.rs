@@ -249,6 +249,7 @@ codes! {
         "E0905" => "a buffer fills to the engine's bound",
         "E0906" => "a construct the runtime does not simulate yet",
         "E0907" => "a buffer of capacity 0 that draws, in a loop of such buffers",
+        "W0908" => "the line comes to a standstill",
     }
 }
 

@@ -91,13 +91,7 @@ pub fn run_diagnostic(
 ) -> Option<Diagnostic> {
     use fab_runtime::{LoopCause, RunError};
     let (code, component) = (error.code()?, error.component()?);
-    let node = validate::model_graph(db, root)
-        .nodes
-        .iter()
-        .find(|node| node.declaration.name == component)?;
-    let mut location = node.name_location.clone();
-    location.span = absolute_span(db, location.file, location.item.as_ref(), location.span);
-    location.item = None;
+    let location = component_location(db, root, component)?;
     let label = match error {
         RunError::ZeroTimeLoop { cause: LoopCause::Parts, .. } => {
             "the last part to move moved here".to_string()
@@ -122,6 +116,123 @@ pub fn run_diagnostic(
         diagnostic = diagnostic.help(help);
     }
     Some(diagnostic)
+}
+
+/// Where the model rooted at `root` declares component `name`: the name in its declaration.
+fn component_location(db: &dyn Db, root: SourceFile, name: &str) -> Option<Location> {
+    let node =
+        validate::model_graph(db, root).nodes.iter().find(|node| node.declaration.name == name)?;
+    let mut location = node.name_location.clone();
+    location.span = absolute_span(db, location.file, location.item.as_ref(), location.span);
+    location.item = None;
+    Some(location)
+}
+
+/// The standstills a run found (`Results::deadlocks`) as warnings (W0908), one per set of
+/// components that stood still, in the order they first did: a label at each component, naming
+/// what it waits for, and a note with the replications and the times. `replications` is how many
+/// the run made.
+pub fn deadlock_diagnostics(
+    db: &dyn Db,
+    root: SourceFile,
+    deadlocks: &[fab_runtime::results::Deadlock],
+    replications: u32,
+) -> Vec<Diagnostic> {
+    // Labels beyond these many make a wall; the headline counts the rest.
+    const LABELS: usize = 6;
+    let mut groups: Vec<Vec<&fab_runtime::results::Deadlock>> = Vec::new();
+    for deadlock in deadlocks {
+        match groups.iter_mut().find(|g| g[0].components == deadlock.components) {
+            Some(group) => group.push(deadlock),
+            None => groups.push(vec![deadlock]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|group| {
+            let first = group[0];
+            let names: Vec<&str> = first.components.iter().map(|c| c.name.as_str()).collect();
+            let mut diagnostic = Diagnostic::warning(
+                "W0908",
+                format!("the line comes to a standstill: {}", wait_on_one_another(&names)),
+            );
+            for (k, stuck) in first.components.iter().take(LABELS).enumerate() {
+                let Some(location) = component_location(db, root, &stuck.name) else { continue };
+                let label = format!("no room, and its parts wait for {}", either(&stuck.waits_for));
+                diagnostic = if k == 0 {
+                    diagnostic.primary(location, label)
+                } else {
+                    diagnostic.secondary(location, label)
+                };
+            }
+            let runs = group.len();
+            let mut when: Vec<String> = group
+                .iter()
+                .take(5)
+                .map(|d| format!("replication {} from {}", d.replication, moment(d.since_s)))
+                .collect();
+            if runs > when.len() {
+                when.push(format!("{} more", runs - when.len()));
+            }
+            diagnostic = diagnostic.note(format!(
+                "In {runs} of {replications} replication{} ({}): each of them waits for room \
+                 that only the others could make, so none of their parts moves again, and the \
+                 statistics count the standstill, up to the horizon, as the line's work.",
+                if replications == 1 { "" } else { "s" },
+                when.join(", ")
+            ));
+            if !first.behind.is_empty() {
+                let behind: Vec<String> = first.behind.iter().map(|n| format!("`{n}`")).collect();
+                diagnostic =
+                    diagnostic.note(format!("Stuck behind them: {}.", list(&behind, "and")));
+            }
+            diagnostic.help(
+                "Parts sent back into a full buffer block the station that sends them: give the \
+                 loop room for every part that can be in it (a larger buffer on the way back, or \
+                 `capacity = unlimited`), or let fewer parts into it.",
+            )
+        })
+        .collect()
+}
+
+/// "`a` and `b` wait on each other", "`a`, `b` and `c` wait on one another", "`a` waits on
+/// itself", with at most six names.
+fn wait_on_one_another(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().take(6).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        1 => format!("{} waits on itself", quoted[0]),
+        2 => format!("{} wait on each other", list(&quoted, "and")),
+        n if n <= 6 => format!("{} wait on one another", list(&quoted, "and")),
+        n => format!("{} and {} more wait on one another", quoted.join(", "), n - 6),
+    }
+}
+
+/// "`a`", "`a` or `b`", "`a`, `b` or `c`".
+fn either(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    list(&quoted, "or")
+}
+
+/// "a", "a and b", "a, b and c".
+fn list(items: &[String], last: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
+    }
+}
+
+/// A moment of a run, s, in a unit that reads at a glance.
+fn moment(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.1} s")
+    } else if seconds < 7_200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else if seconds < 172_800.0 {
+        format!("{:.2} h", seconds / 3_600.0)
+    } else {
+        format!("{:.2} d", seconds / 86_400.0)
+    }
 }
 
 /// The result of compiling a model.

@@ -177,6 +177,32 @@ pub struct Results {
     /// How the number of replications was chosen, with `precision = …`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionOutcome>,
+    /// The replications whose line stood still at the horizon, in replication order (absent when
+    /// none did).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<Deadlock>,
+}
+
+/// A replication whose line came to a standstill: components that hold parts only one another
+/// could take, all full (see `engine::deadlock`). Every statistic of that replication counts the
+/// standstill from `since_s` to the horizon.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Deadlock {
+    /// The replication, counted from 1 (as in `replications.csv`).
+    pub replication: u32,
+    /// When the last of `components` came to its standstill, s from the start of the run.
+    pub since_s: f64,
+    /// The components that wait on one another, in model order.
+    pub components: Vec<Stuck>,
+    /// Components stuck behind them: full, waiting for parts to leave into the standstill.
+    pub behind: Vec<String>,
+}
+
+/// A component of a standstill and the components its waiting parts may go to.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Stuck {
+    pub name: String,
+    pub waits_for: Vec<String>,
 }
 
 /// The warm-up MSER-5 chose from pilot runs (`warmup = auto`).
@@ -484,6 +510,7 @@ impl Results {
         self.products.merge(&other.products);
         self.resources.merge(&other.resources);
         self.events.merge(&other.events);
+        self.deadlocks.extend(other.deadlocks.iter().cloned());
     }
 
     /// Computes every mean and half-width from the merged values, and ranks the bottlenecks.

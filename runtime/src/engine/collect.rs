@@ -13,7 +13,15 @@ use crate::stats::DurationHistogram;
 use crate::time::secs;
 
 impl Sim<'_> {
-    pub(super) fn collect(&mut self) -> Results {
+    /// The results of replication `replication` (counted from 0), ended at the horizon, with its
+    /// standstill if its line came to one.
+    pub(super) fn results(&mut self, replication: u32) -> Results {
+        let mut results = self.collect();
+        results.deadlocks.extend(self.deadlock(replication + 1));
+        results
+    }
+
+    fn collect(&mut self) -> Results {
         let now = self.horizon;
         let observed_s = secs(self.horizon - self.warmup);
         let observed_h = observed_s / 3600.0;
@@ -237,6 +245,7 @@ impl Sim<'_> {
             },
             warmup_detection: None,
             precision: None,
+            deadlocks: Vec::new(),
         }
     }
 }

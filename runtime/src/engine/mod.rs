@@ -56,6 +56,7 @@
 mod collect;
 mod conveyor;
 mod crew;
+mod deadlock;
 mod lean;
 mod queue;
 mod spares;
@@ -696,7 +697,7 @@ fn simulate_with(
     let mut sim = Sim::new(model, experiment, replication)?;
     sim.lean = lean;
     sim.run()?;
-    Ok(sim.collect())
+    Ok(sim.results(replication))
 }
 
 /// Runs one replication like [`simulate`] and also returns its failure trace: every failure,
@@ -712,7 +713,7 @@ pub fn simulate_traced(
     sim.trace = Some(Vec::new());
     sim.run()?;
     sim.trace_censored();
-    let results = sim.collect();
+    let results = sim.results(replication);
     Ok((results, sim.named_trace()))
 }
 

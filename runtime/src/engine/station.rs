@@ -712,6 +712,19 @@ impl StationNode {
         self.finished_last = s;
     }
 
+    /// When every server holds a finished part that waits to leave: those parts, and when the
+    /// last of them finished, the station's last change of state (see `engine::deadlock`).
+    /// `None` while a server is idle, loaded, in setup or processing.
+    pub(super) fn standstill(&self) -> Option<(Vec<Part>, u64)> {
+        if self.blocked < self.parallel
+            || self.servers.iter().any(|s| s.state != ServerState::Blocked)
+        {
+            return None;
+        }
+        let last = self.servers.iter().map(|s| s.end).max()?;
+        Some((self.servers.iter().map(|s| s.part).collect(), last))
+    }
+
     /// The blocked servers after the first, in the order they finished.
     pub(super) fn later_finished(&self) -> impl Iterator<Item = u32> + '_ {
         let first = self.finished_first;
