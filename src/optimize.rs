@@ -53,13 +53,15 @@ fn optimize(options: &Options, compiled: &Compiled, name: Option<&str>) -> ExitC
         Err(code) => return code,
     };
     let [document, points, chart] = OPTIMIZE_FILES;
-    emit(
+    let emitted = emit(
         options,
         &results,
         document,
         || table(&options.file, &results),
         || vec![(points, results.csv()), (chart, results.svg())],
-    )
+    );
+    compiled.warn_points(&results.deadlocks, results.runs * results.replications);
+    emitted
 }
 
 fn table(file: &str, r: &OptimizationResults) -> String {

@@ -6,7 +6,7 @@ use fab_runtime::RunError;
 use fab_runtime::experiment::{Comparison, Overrides, Study, compare};
 use fab_runtime::report;
 use fab_runtime::results::Stops;
-use fab_runtime::results::{Results, Stat};
+use fab_runtime::results::{Deadlock, PointDeadlock, Results, Stat};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -82,12 +82,19 @@ impl Compiled {
     /// warnings at the declarations of the components concerned. Printed after the results, on
     /// standard error, where the checker's warnings go.
     pub fn warn(&self, results: &Results) {
-        let diagnostics = fab_compiler::deadlock_diagnostics(
-            &self.db,
-            self.root,
-            &results.deadlocks,
-            results.replications,
-        );
+        let deadlocks: Vec<_> = results.deadlocks.iter().map(|d| (None, d)).collect();
+        self.print_warnings(&deadlocks, results.replications);
+    }
+
+    /// [`Compiled::warn`] for a study of many models: the standstills of its points, out of
+    /// `runs` replications in all.
+    pub fn warn_points(&self, deadlocks: &[PointDeadlock], runs: u32) {
+        let deadlocks: Vec<_> = deadlocks.iter().map(|d| (Some(d.point), &d.deadlock)).collect();
+        self.print_warnings(&deadlocks, runs);
+    }
+
+    fn print_warnings(&self, deadlocks: &[(Option<u32>, &Deadlock)], runs: u32) {
+        let diagnostics = fab_compiler::deadlock_diagnostics(&self.db, self.root, deadlocks, runs);
         if !diagnostics.is_empty() {
             // A blank line apart from the results above.
             err!("\n{}", render::render_human(&self.db, &diagnostics, crate::use_color()));

@@ -27,13 +27,15 @@ pub fn design(options: &Options, compiled: &Compiled, study: &Study) -> ExitCode
     };
     results.scenario = study.scenario.clone();
     let [document, points] = DESIGN_FILES;
-    emit(
+    let emitted = emit(
         options,
         &results,
         document,
         || design_table(&options.file, &results),
         || vec![(points, results.csv())],
-    )
+    );
+    compiled.warn_points(&results.deadlocks, results.points.len() as u32 * results.replications);
+    emitted
 }
 
 /// `experiment doe`, or `scenario small (of doe)`: what a study's table says ran.
@@ -195,7 +197,7 @@ pub fn sensitivity(options: &Options, compiled: &Compiled, name: &str) -> ExitCo
         Err(code) => return code,
     };
     let [document, factors, chart] = SENSITIVITY_FILES;
-    emit(
+    let emitted = emit(
         options,
         &results,
         document,
@@ -206,7 +208,9 @@ pub fn sensitivity(options: &Options, compiled: &Compiled, name: &str) -> ExitCo
                 (chart, report::sensitivity_svg(&results)),
             ]
         },
-    )
+    );
+    compiled.warn_points(&results.deadlocks, results.points * results.replications);
+    emitted
 }
 
 fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {

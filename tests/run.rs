@@ -2291,6 +2291,69 @@ fn a_loop_that_fills_up_is_reported_as_a_standstill() {
 }
 
 #[test]
+fn studies_of_many_models_report_the_standstills_of_their_points() {
+    // The rework loop with room for 1, 2 or 3 parts in `queue`: every point stops, at 40 s with
+    // room for 1 or 2 (A1 finishes at 40 s and finds `queue` full); with room for 3, A1 goes back
+    // to `queue` at 40 s and A2, processed from 40 to 70 s, finds it full.
+    let model = REWORK_LOOP
+        .replace("ROOM", "2")
+        .replace("PARALLEL", "1")
+        .replace("HORIZON", "8 h")
+        .replace(
+            "experiment base {",
+            "experiment doe {
+    horizon = 8 h
+    replications = 2
+    vary queue.capacity in 1..=2
+    design = full_factorial
+    levels = 2
+}
+optimize room : base {
+    vary queue.capacity in 1..=3
+    maximize throughput
+    budget = 3 runs
+}
+experiment base {",
+        );
+    let path = write_temp("rework_studies.fab", &model);
+    let stopped = |point: u32, replication: u32, since_s: f64| {
+        json!({
+            "point": point,
+            "replication": replication,
+            "since_s": since_s,
+            "components": [
+                {"name": "queue", "waits_for": ["machine"]},
+                {"name": "machine", "waits_for": ["queue"]},
+            ],
+            "behind": [],
+        })
+    };
+    let design = run_json(&[&path, "--experiment", "doe"]);
+    assert_eq!(
+        design["deadlocks"],
+        json!([stopped(1, 1, 40.0), stopped(1, 2, 40.0), stopped(2, 1, 40.0), stopped(2, 2, 40.0)])
+    );
+    let output = fab(&["run", &path, "--experiment", "doe"]);
+    assert!(output.status.success());
+    let error = stderr(&output);
+    assert!(error.contains("[W0908] Warning: the line comes to a standstill"), "{error}");
+    assert!(error.contains("In 4 of 4 runs of the study (point 1, replication 1 from 40.0 s"));
+
+    let output = fab(&["optimize", &path, "room", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let optimized: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let points = optimized["points"].as_array().unwrap();
+    let deadlocks = optimized["deadlocks"].as_array().unwrap();
+    assert_eq!(deadlocks.len(), 2 * points.len(), "every replication of every point stops");
+    for deadlock in deadlocks {
+        let point = &points[deadlock["point"].as_u64().unwrap() as usize - 1];
+        let room = point["values"][0].as_f64().unwrap();
+        assert_eq!(deadlock["since_s"], json!(if room < 3.0 { 40.0 } else { 70.0 }), "{point}");
+    }
+    assert!(stderr(&output).contains("runs of the study"));
+}
+
+#[test]
 fn a_standstill_waits_for_every_server() {
     // Two servers: A1 is processed from 10 to 40 s, A2 from 20 to 50 s; A3 (30 s) fills `queue`.
     // The line stands still when the second server finishes, at 50 s.

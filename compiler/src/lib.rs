@@ -128,29 +128,29 @@ fn component_location(db: &dyn Db, root: SourceFile, name: &str) -> Option<Locat
     Some(location)
 }
 
-/// The standstills a run found (`Results::deadlocks`) as warnings (W0908), one per set of
-/// components that stood still, in the order they first did: a label at each component, naming
-/// what it waits for, and a note with the replications and the times. `replications` is how many
-/// the run made.
+/// The standstills a run found (`Results::deadlocks`, or a study's `PointDeadlock`s: each with its
+/// point) as warnings (W0908), one per set of components that stood still, in the order they
+/// first did: a label at each component, naming what it waits for, and a note with the runs and
+/// the times. `runs` is how many replications the run made (over all its points, for a study).
 pub fn deadlock_diagnostics(
     db: &dyn Db,
     root: SourceFile,
-    deadlocks: &[fab_runtime::results::Deadlock],
-    replications: u32,
+    deadlocks: &[(Option<u32>, &fab_runtime::results::Deadlock)],
+    runs: u32,
 ) -> Vec<Diagnostic> {
     // Labels beyond these many make a wall; the headline counts the rest.
     const LABELS: usize = 6;
-    let mut groups: Vec<Vec<&fab_runtime::results::Deadlock>> = Vec::new();
-    for deadlock in deadlocks {
-        match groups.iter_mut().find(|g| g[0].components == deadlock.components) {
-            Some(group) => group.push(deadlock),
-            None => groups.push(vec![deadlock]),
+    let mut groups: Vec<Vec<(Option<u32>, &fab_runtime::results::Deadlock)>> = Vec::new();
+    for &(point, deadlock) in deadlocks {
+        match groups.iter_mut().find(|g| g[0].1.components == deadlock.components) {
+            Some(group) => group.push((point, deadlock)),
+            None => groups.push(vec![(point, deadlock)]),
         }
     }
     groups
         .into_iter()
         .map(|group| {
-            let first = group[0];
+            let first = group[0].1;
             let names: Vec<&str> = first.components.iter().map(|c| c.name.as_str()).collect();
             let mut diagnostic = Diagnostic::warning(
                 "W0908",
@@ -165,20 +165,27 @@ pub fn deadlock_diagnostics(
                     diagnostic.secondary(location, label)
                 };
             }
-            let runs = group.len();
+            let stopped = group.len();
             let mut when: Vec<String> = group
                 .iter()
                 .take(5)
-                .map(|d| format!("replication {} from {}", d.replication, moment(d.since_s)))
+                .map(|(point, d)| {
+                    let point = point.map(|p| format!("point {p}, ")).unwrap_or_default();
+                    format!("{point}replication {} from {}", d.replication, moment(d.since_s))
+                })
                 .collect();
-            if runs > when.len() {
-                when.push(format!("{} more", runs - when.len()));
+            if stopped > when.len() {
+                when.push(format!("{} more", stopped - when.len()));
             }
+            let of = if group[0].0.is_some() {
+                format!("{runs} runs of the study")
+            } else {
+                format!("{runs} replication{}", if runs == 1 { "" } else { "s" })
+            };
             diagnostic = diagnostic.note(format!(
-                "In {runs} of {replications} replication{} ({}): each of them waits for room \
-                 that only the others could make, so none of their parts moves again, and the \
-                 statistics count the standstill, up to the horizon, as the line's work.",
-                if replications == 1 { "" } else { "s" },
+                "In {stopped} of {of} ({}): each of them waits for room that only the others \
+                 could make, so none of their parts moves again, and the statistics count the \
+                 standstill, up to the horizon, as the line's work.",
                 when.join(", ")
             ));
             if !first.behind.is_empty() {

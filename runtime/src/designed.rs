@@ -13,7 +13,7 @@ use crate::analysis::{design, sensitivity};
 use crate::engine::{RunError, simulate};
 use crate::factor::Factor;
 use crate::model::{DesignKind, Experiment, Model, Sensitivity, SensitivityMethod};
-use crate::results::{Results, Stat};
+use crate::results::{PointDeadlock, Results, Stat, point_deadlocks};
 use fab_stdlib::catalog::{self, MeasureDecl};
 use fab_stdlib::random::Stream;
 use serde::Serialize;
@@ -145,6 +145,9 @@ pub struct DesignResults {
     pub replications: u32,
     pub factors: Vec<FactorInfo>,
     pub points: Vec<DesignPoint>,
+    /// The points' replications that came to a standstill (absent when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<PointDeadlock>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -289,6 +292,7 @@ pub fn run_design(
                 measures: measured(r),
             })
             .collect(),
+        deadlocks: point_deadlocks(&results),
     })
 }
 
@@ -336,6 +340,9 @@ pub struct SensitivityResults {
     pub factors: Vec<FactorInfo>,
     /// Per measure, per factor (in factor order).
     pub measures: Vec<MeasureSensitivity>,
+    /// The points' replications that came to a standstill (absent when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<PointDeadlock>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -482,6 +489,7 @@ pub fn run_sensitivity(
         confidence: experiment.confidence,
         factors: study.factors.iter().map(FactorInfo::of).collect(),
         measures,
+        deadlocks: point_deadlocks(&results),
     })
 }
 

@@ -20,7 +20,7 @@ use crate::designed::{self, FactorInfo, measure, run_points};
 use crate::engine::RunError;
 use crate::factor::{FactorTarget, MaintenanceParameter};
 use crate::model::{Experiment, Model, Optimization, Quantity, Robot};
-use crate::results::{Results, Stat};
+use crate::results::{PointDeadlock, Results, Stat, point_deadlocks};
 use fab_stdlib::random::Stream;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -53,6 +53,10 @@ pub struct OptimizationResults {
     pub pareto: Vec<usize>,
     /// The analytic optimum, for the textbook case that has one (see [`AnalyticOptimum`]).
     pub analytic: Option<AnalyticOptimum>,
+    /// The evaluated points' replications that came to a standstill, by their place in `points`
+    /// (absent when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<PointDeadlock>,
 }
 
 /// Barlow and Proschan's optimum of age replacement, for the textbook case: one station that
@@ -245,6 +249,7 @@ pub fn run_optimization(
             })
             .collect(),
         analytic: analytic_optimum(model, study, &points, best),
+        deadlocks: point_deadlocks(evaluated.iter().map(|(_, results)| results)),
         points,
         best,
         pareto,

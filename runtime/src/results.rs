@@ -198,6 +198,28 @@ pub struct Deadlock {
     pub behind: Vec<String>,
 }
 
+/// A standstill in one point of a study of many models (a designed experiment, a sensitivity or
+/// an `optimize` study): the point, counted from 1 in the order the study lists its points, and
+/// the replication's standstill.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct PointDeadlock {
+    pub point: u32,
+    #[serde(flatten)]
+    pub deadlock: Deadlock,
+}
+
+/// Every standstill of a study's points (`points[i]` is point i + 1), in point and replication
+/// order.
+pub fn point_deadlocks<'a>(points: impl IntoIterator<Item = &'a Results>) -> Vec<PointDeadlock> {
+    let mut out = Vec::new();
+    for (i, results) in points.into_iter().enumerate() {
+        for deadlock in &results.deadlocks {
+            out.push(PointDeadlock { point: i as u32 + 1, deadlock: deadlock.clone() });
+        }
+    }
+    out
+}
+
 /// A component of a standstill and the components its waiting parts may go to.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Stuck {
