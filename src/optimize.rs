@@ -60,7 +60,7 @@ fn optimize(options: &Options, compiled: &Compiled, name: Option<&str>) -> ExitC
         || table(&options.file, &results),
         || vec![(points, results.csv()), (chart, results.svg())],
     );
-    compiled.warn_points(&results.deadlocks, results.runs * results.replications);
+    compiled.warn_points(&results.deadlocks, results.runs * results.replications, "point");
     emitted
 }
 

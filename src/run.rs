@@ -86,14 +86,17 @@ impl Compiled {
         self.print_warnings(&deadlocks, results.replications);
     }
 
-    /// [`Compiled::warn`] for a study of many models: the standstills of its points, out of
-    /// `runs` replications in all.
-    pub fn warn_points(&self, deadlocks: &[PointDeadlock], runs: u32) {
-        let deadlocks: Vec<_> = deadlocks.iter().map(|d| (Some(d.point), &d.deadlock)).collect();
+    /// [`Compiled::warn`] for a study of many models: the standstills of its points (each a
+    /// `noun`: "point", "macro-replication"), out of `runs` replications in all.
+    pub fn warn_points(&self, deadlocks: &[PointDeadlock], runs: u32, noun: &str) {
+        let deadlocks: Vec<_> =
+            deadlocks.iter().map(|d| (Some(format!("{noun} {}", d.point)), &d.deadlock)).collect();
         self.print_warnings(&deadlocks, runs);
     }
 
-    fn print_warnings(&self, deadlocks: &[(Option<u32>, &Deadlock)], runs: u32) {
+    /// Prints the standstills found, each with the model it happened in (`None` for a run of one
+    /// model), out of `runs` replications in all.
+    pub fn print_warnings(&self, deadlocks: &[(Option<String>, &Deadlock)], runs: u32) {
         let diagnostics = fab_compiler::deadlock_diagnostics(&self.db, self.root, deadlocks, runs);
         if !diagnostics.is_empty() {
             // A blank line apart from the results above.

@@ -10,6 +10,7 @@ use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
 use fab_runtime::report;
+use fab_runtime::results::Deadlock;
 use fab_runtime::simulate;
 use fab_runtime::uncertainty::{InputUncertaintyResults, run_input_uncertainty};
 use std::fmt::Write as _;
@@ -34,7 +35,8 @@ pub fn design(options: &Options, compiled: &Compiled, study: &Study) -> ExitCode
         || design_table(&options.file, &results),
         || vec![(points, results.csv())],
     );
-    compiled.warn_points(&results.deadlocks, results.points.len() as u32 * results.replications);
+    let runs = results.points.len() as u32 * results.replications;
+    compiled.warn_points(&results.deadlocks, runs, "point");
     emitted
 }
 
@@ -102,13 +104,16 @@ pub fn input_uncertainty(options: &Options, compiled: &Compiled, study: &Study) 
     results.scenario = study.scenario.clone();
     let document = serde_json::json!({ "input_uncertainty": &results });
     let [json, macro_replications] = INPUT_UNCERTAINTY_FILES;
-    emit(
+    let emitted = emit(
         options,
         &document,
         json,
         || input_uncertainty_table(&options.file, &results),
         || vec![(macro_replications, results.csv())],
-    )
+    );
+    let runs = results.macro_replications * results.replications;
+    compiled.warn_points(&results.deadlocks, runs, "macro-replication");
+    emitted
 }
 
 fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
@@ -209,7 +214,7 @@ pub fn sensitivity(options: &Options, compiled: &Compiled, name: &str) -> ExitCo
             ]
         },
     );
-    compiled.warn_points(&results.deadlocks, results.points * results.replications);
+    compiled.warn_points(&results.deadlocks, results.points * results.replications, "point");
     emitted
 }
 
@@ -340,6 +345,8 @@ pub fn select(
     };
     let mut procedure = procedure;
     let mut taken = vec![0u32; studies.len()];
+    // The replications that came to a standstill, by system.
+    let mut stopped: Vec<(usize, Deadlock)> = Vec::new();
     // A round runs at most one replication of every system.
     let pool = match fab_runtime::experiment::pool(options.threads, studies.len()) {
         Ok(pool) => pool,
@@ -357,16 +364,17 @@ pub fn select(
         let one = |&system: &usize| {
             let study = &studies[system];
             simulate(&study.model, &study.experiment, taken[system])
-                .map(|r| stat(&r).values.first().copied().unwrap_or(f64::NAN))
+                .map(|r| (stat(&r).values.first().copied().unwrap_or(f64::NAN), r.deadlocks))
         };
         let runs = fab_runtime::experiment::map_runs(pool.as_ref(), 0..needs.len() as u32, |i| {
             one(&needs[i as usize])
         });
         for (&system, run) in needs.iter().zip(runs) {
             match run {
-                Ok(value) => {
+                Ok((value, deadlocks)) => {
                     procedure.observe(system, value);
                     taken[system] += 1;
+                    stopped.extend(deadlocks.into_iter().map(|deadlock| (system, deadlock)));
                 }
                 Err(error) => {
                     compiled.report(&error);
@@ -376,7 +384,7 @@ pub fn select(
         }
     }
     let outcome = procedure.outcome();
-    let document = serde_json::json!({
+    let mut document = serde_json::json!({
         "procedure": "Kim-Nelson (KN), common random numbers",
         "measure": measure,
         "unit": unit,
@@ -392,6 +400,21 @@ pub fn select(
             "eliminated_at": outcome.eliminated.iter().find(|(s, _)| *s == i).map(|(_, r)| *r),
         })).collect::<Vec<_>>(),
     });
+    if !stopped.is_empty() {
+        let deadlocks: Vec<serde_json::Value> = stopped
+            .iter()
+            .map(|(system, deadlock)| {
+                let mut entry = serde_json::json!({ "system": selection.names[*system] });
+                if let (Some(entry), serde_json::Value::Object(fields)) =
+                    (entry.as_object_mut(), serde_json::json!(deadlock))
+                {
+                    entry.extend(fields);
+                }
+                entry
+            })
+            .collect();
+        document["deadlocks"] = serde_json::Value::Array(deadlocks);
+    }
     let table = || {
         let mut out = String::new();
         let _ = writeln!(
@@ -444,5 +467,11 @@ pub fn select(
         out
     };
     let [json] = SELECTION_FILES;
-    emit(options, &document, json, table, Vec::new)
+    let emitted = emit(options, &document, json, table, Vec::new);
+    let labelled: Vec<_> = stopped
+        .iter()
+        .map(|(system, deadlock)| (Some(format!("`{}`", selection.names[*system])), deadlock))
+        .collect();
+    compiled.print_warnings(&labelled, taken.iter().sum());
+    emitted
 }

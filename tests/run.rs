@@ -2351,6 +2351,58 @@ experiment base {",
         assert_eq!(deadlock["since_s"], json!(if room < 3.0 { 40.0 } else { 70.0 }), "{point}");
     }
     assert!(stderr(&output).contains("runs of the study"));
+
+    // Selection names the system each standstill belongs to, with its own replication.
+    let roomy = format!("{model}\nscenario roomy : base {{ queue.capacity = 3 }}\n");
+    let path = write_temp("rework_select.fab", &roomy);
+    let output = fab(&["run", &path, "--select", "base,roomy", "--indifference", "1", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let selected: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let systems = selected["systems"].as_array().unwrap();
+    let deadlocks = selected["deadlocks"].as_array().unwrap();
+    let runs: u64 = systems.iter().map(|s| s["replications"].as_u64().unwrap()).sum();
+    assert_eq!(deadlocks.len() as u64, runs, "every replication of both systems stops");
+    for (k, system) in [("base", 40.0), ("roomy", 70.0)].iter().enumerate() {
+        let d = &deadlocks[k];
+        assert_eq!(
+            (&d["system"], &d["replication"], &d["since_s"]),
+            (&json!(system.0), &json!(1), &json!(system.1))
+        );
+    }
+    let error = stderr(&output);
+    assert!(
+        error.contains("(`base`, replication 1 from 40.0 s, `roomy`, replication 1 from 70.0 s"),
+        "{error}"
+    );
+
+    // Input uncertainty, by macro-replication: a cycle resampled from data, each macro-replication
+    // from its own redrawn sample; the loop stops in every replication all the same.
+    let folder = temp_dir("rework_inputs");
+    let times: String = (0..20).map(|i| format!("{}\n", 25 + i)).collect();
+    std::fs::write(folder.join("cycles.csv"), format!("cycle_s\n{times}")).unwrap();
+    let inputs = model
+        .replace(
+            "cycle = 30 s",
+            "cycle = empirical(\"cycles.csv\", column = \"cycle_s\", unit = 1 s)",
+        )
+        .replace(
+            "    vary queue.capacity in 1..=2\n    design = full_factorial\n    levels = 2\n",
+            "    input_uncertainty = 3\n",
+        );
+    std::fs::write(folder.join("inputs.fab"), inputs).unwrap();
+    let path = folder.join("inputs.fab").to_string_lossy().into_owned();
+    let output = fab(&["run", &path, "--experiment", "doe", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let study: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let deadlocks = study["input_uncertainty"]["deadlocks"].as_array().unwrap();
+    let points: Vec<(u64, u64)> = deadlocks
+        .iter()
+        .map(|d| (d["point"].as_u64().unwrap(), d["replication"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(points, [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2)]);
+    assert!(
+        stderr(&output).contains("In 6 of 6 runs of the study (macro-replication 1, replication 1")
+    );
 }
 
 #[test]

@@ -128,23 +128,24 @@ fn component_location(db: &dyn Db, root: SourceFile, name: &str) -> Option<Locat
     Some(location)
 }
 
-/// The standstills a run found (`Results::deadlocks`, or a study's `PointDeadlock`s: each with its
-/// point) as warnings (W0908), one per set of components that stood still, in the order they
-/// first did: a label at each component, naming what it waits for, and a note with the runs and
-/// the times. `runs` is how many replications the run made (over all its points, for a study).
+/// The standstills a run found (`Results::deadlocks`; for a study of many models, each with the
+/// model it happened in: "point 3", "`small`") as warnings (W0908), one per set of components that
+/// stood still, in the order they first did: a label at each component, naming what it waits for,
+/// and a note with the runs and the times. `runs` is how many replications the run made (over all
+/// its models, for a study).
 pub fn deadlock_diagnostics(
     db: &dyn Db,
     root: SourceFile,
-    deadlocks: &[(Option<u32>, &fab_runtime::results::Deadlock)],
+    deadlocks: &[(Option<String>, &fab_runtime::results::Deadlock)],
     runs: u32,
 ) -> Vec<Diagnostic> {
     // Labels beyond these many make a wall; the headline counts the rest.
     const LABELS: usize = 6;
-    let mut groups: Vec<Vec<(Option<u32>, &fab_runtime::results::Deadlock)>> = Vec::new();
-    for &(point, deadlock) in deadlocks {
-        match groups.iter_mut().find(|g| g[0].1.components == deadlock.components) {
-            Some(group) => group.push((point, deadlock)),
-            None => groups.push(vec![(point, deadlock)]),
+    let mut groups: Vec<Vec<&(Option<String>, &fab_runtime::results::Deadlock)>> = Vec::new();
+    for entry in deadlocks {
+        match groups.iter_mut().find(|g| g[0].1.components == entry.1.components) {
+            Some(group) => group.push(entry),
+            None => groups.push(vec![entry]),
         }
     }
     groups
@@ -169,9 +170,9 @@ pub fn deadlock_diagnostics(
             let mut when: Vec<String> = group
                 .iter()
                 .take(5)
-                .map(|(point, d)| {
-                    let point = point.map(|p| format!("point {p}, ")).unwrap_or_default();
-                    format!("{point}replication {} from {}", d.replication, moment(d.since_s))
+                .map(|(model, d)| {
+                    let model = model.as_ref().map(|m| format!("{m}, ")).unwrap_or_default();
+                    format!("{model}replication {} from {}", d.replication, moment(d.since_s))
                 })
                 .collect();
             if stopped > when.len() {

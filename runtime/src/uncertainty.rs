@@ -44,6 +44,7 @@ use crate::designed::{self, run_models};
 use crate::engine::RunError;
 use crate::factor::{DistributionField, distribution_mut};
 use crate::model::{ComponentId, Experiment, Model};
+use crate::results::{PointDeadlock, point_deadlocks};
 use fab_stdlib::dist::Distribution;
 use fab_stdlib::fit::{Family, Sample, fit_family};
 use fab_stdlib::random::Stream;
@@ -355,6 +356,10 @@ pub struct InputUncertaintyResults {
     pub measures: Vec<MeasureUncertainty>,
     /// Per macro-replication: each input's parameters and each measure's mean.
     pub by_macro_replication: Vec<MacroReplication>,
+    /// The replications that came to a standstill, `point` being the macro-replication (absent
+    /// when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<PointDeadlock>,
 }
 
 /// An input as reported.
@@ -523,6 +528,7 @@ pub fn run_input_uncertainty(
                     .collect(),
             })
             .collect(),
+        deadlocks: point_deadlocks(&results),
     })
 }
 
