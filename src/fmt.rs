@@ -8,6 +8,7 @@
 
 use std::process::ExitCode;
 
+use fab_compiler::db::{FileSystem, OsFileSystem};
 use fab_compiler::diagnostic::Diagnostic;
 use fab_compiler::{Database, check_model, render, scope};
 
@@ -17,7 +18,9 @@ pub fn run(files: &[String], check: bool) -> ExitCode {
     let mut broken = 0;
     let mut changed = 0;
     for path in files {
-        let text = match std::fs::read_to_string(path) {
+        // Read as every command reads models: a regular file only (a FIFO blocked the
+        // formatter until something wrote to it), at most 1 GiB, UTF-8 said where it is not.
+        let text = match OsFileSystem.read_to_string(path) {
             Ok(text) => text,
             Err(reason) => {
                 errln!("error: cannot read `{path}`: {reason}");

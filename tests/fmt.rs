@@ -95,6 +95,38 @@ fn fmt_usage_and_io_errors_exit_2() {
     assert_eq!(fab(&["fmt", "--check"]).status.code(), Some(2));
 }
 
+#[cfg(unix)]
+#[test]
+fn fmt_reads_regular_files_only() {
+    // `fab fmt` read files its own way: a FIFO blocked it until something wrote to it, where
+    // `fab check` refuses it at once. A folder and a file that is not UTF-8 are said to be so.
+    let folder = temp_dir("fmt_fifo");
+    let fifo = folder.join("pipe.fab");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo makes a FIFO");
+    // Should the formatter open the FIFO after all, it gets a line after a while rather than
+    // block the test for ever (and then fails it). Refused, the FIFO is never opened to read,
+    // and this writer waits on in its thread until the test ends.
+    let writer = fifo.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        let _ = std::fs::write(writer, "source late { interarrival = 1 s }\n");
+    });
+    std::fs::write(folder.join("latin1.fab"), b"source caf\xe9 { interarrival = 1 s }\n").unwrap();
+    for (file, reason) in [
+        ("pipe.fab", "this is not a regular file"),
+        (".", "this is a folder, not a file"),
+        ("latin1.fab", "byte 0xE9 at line 1, column 11"),
+    ] {
+        let path = folder.join(file).to_string_lossy().into_owned();
+        let output = fab(&["fmt", "--check", &path]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{file}: {text}");
+        assert!(text.contains(&format!("cannot read `{path}`: ")), "{file}: {text}");
+        assert!(text.contains(reason), "{file}: {text}");
+    }
+}
+
 /// Comments inside an item, as a probe wrote them: on a line of its own between two hops of a
 /// flow and before a `{`, between a number and its unit, and in a member too long for one line.
 const COMMENTED: &str = "source arr {
