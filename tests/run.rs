@@ -2405,6 +2405,68 @@ experiment base {",
     );
 }
 
+/// A random rework loop: stations in a row with small buffers before them (some of capacity 0),
+/// one to three servers each, some failing, and the last sending a share of its parts back to one
+/// of the buffers.
+fn random_loop(seed: u64) -> String {
+    let mut g = Lcg(seed);
+    let n = 1 + g.next(4) as usize;
+    let mut text = format!(
+        "source parts {{ interarrival = exponential(mean = {} s) }}\nsink done\n",
+        10 + g.next(60)
+    );
+    let mut flow = String::from("flow parts");
+    for i in 0..n {
+        let failure = if g.next(3) == 0 {
+            "\n    failure = exponential(mean = 2 h) of calendar_time\n    repair = exponential(mean = 10 min)"
+        } else {
+            ""
+        };
+        text += &format!(
+            "buffer b{i} {{ capacity = {} }}\nstation s{i} {{\n    cycle = exponential(mean = {} s)\n    parallel = {}{failure}\n}}\n",
+            g.next(8),
+            10 + g.next(30),
+            1 + g.next(3)
+        );
+        flow += &format!(" -> b{i} -> s{i}");
+    }
+    let back = 10 + 10 * g.next(8);
+    text += &format!(
+        "{flow}\nroute s{} {{\n    done = {} %\n    b{} = {back} %\n}}\n",
+        n - 1,
+        100 - back,
+        g.next(n as u64)
+    );
+    text + "experiment base { horizon = 2 h, replications = 4 }\n"
+}
+
+#[test]
+fn a_standstill_found_at_the_horizon_lasts_and_none_is_missed() {
+    // Whatever the loop, a standstill is for good: the same replication run twice as long
+    // reports the same components stopped at the same moment (none of their parts moved again).
+    // And none is missed: one that a longer run finds, begun before the shorter run's horizon,
+    // the shorter run reports too.
+    let (mut stopped, mut ran) = (0, 0);
+    for seed in 0..60 {
+        let path = write_temp(&format!("loop_{seed}.fab"), &random_loop(seed));
+        let hours = |h: f64| Overrides { horizon: Some(h * HOUR), ..Overrides::default() };
+        let short = simulate(&path, &hours(2.0));
+        let long = simulate(&path, &hours(4.0));
+        let key = |d: &fab_runtime::results::Deadlock| (d.replication, d.components.clone());
+        for d in &short.deadlocks {
+            let later = long.deadlocks.iter().find(|l| key(l) == key(d));
+            assert_eq!(later.map(|l| l.since_s), Some(d.since_s), "seed {seed}: {d:?}");
+        }
+        for d in long.deadlocks.iter().filter(|d| d.since_s <= 2.0 * HOUR) {
+            assert!(short.deadlocks.iter().any(|s| key(s) == key(d)), "seed {seed}: {d:?}");
+        }
+        stopped += short.deadlocks.len();
+        ran += short.replications as usize;
+    }
+    eprintln!("{stopped} of {ran} replications stopped");
+    assert!(stopped > 10 && stopped < ran - 10, "{stopped} of {ran}: both kinds are checked");
+}
+
 #[test]
 fn a_standstill_waits_for_every_server() {
     // Two servers: A1 is processed from 10 to 40 s, A2 from 20 to 50 s; A3 (30 s) fills `queue`.
