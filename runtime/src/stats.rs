@@ -13,10 +13,12 @@
 //! Within a replication, the collectors are built for the engine's hot path: every update is O(1)
 //! and allocation-free.
 //!
-//! - [`TimeWeighted`] integrates a piecewise-constant signal (parts in a buffer, WIP) over integer
+//! - [`TimeWeighted`] integrates a piecewise-constant signal (work in process, say) over integer
 //!   simulation time in nanoseconds. Integer values (counts) are integrated exactly in an `i128`;
 //!   other values with Neumaier's compensated sum. Warm-up deletion ([`TimeWeighted::reset`])
 //!   keeps the current value and forgets the past.
+//! - [`Stays`] gives the time-average of a count of items held (parts in a buffer) from the
+//!   items' stays, which the mean stay sums anyway: nothing is integrated as items come and go.
 //! - [`Welford`] keeps count, mean and variance with Welford's update, and merges two accumulators
 //!   with the pairwise formula of Chan, Golub and LeVeque.
 //! - [`DurationHistogram`] counts durations in logarithmically spaced buckets, 512 to each power
@@ -321,7 +323,7 @@ impl TimeWeighted {
     }
 }
 
-/// The time-average of a count (parts in a buffer, work in process): a [`TimeWeighted`] for
+/// The time-average of a count (work in process, parts on a conveyor): a [`TimeWeighted`] for
 /// whole numbers, integrated exactly in `i128` with no floating point on the way. It gives the
 /// same means as a `TimeWeighted` fed the same values, at a fraction of the cost per change.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -398,6 +400,85 @@ impl TimeWeightedCount {
 fn count_time(count: i64, dt: u64) -> i128 {
     let dt = dt.min(i64::MAX as u64) as i64;
     i128::from(count) * i128::from(dt)
+}
+
+/// What a store of items (the parts in a buffer) held, counted from the items' stays alone: the
+/// time-average of the number held, the most held at once and the mean stay.
+///
+/// The time-average is `∫ held dt` over the observed period divided by its length, and that
+/// integral is the sum over the items of the part of each stay inside the period: the stays ended
+/// (each pushed once, as its item leaves, which the mean stay needs anyway), plus the stays still
+/// under way at the end, less what the items held at the last reset had stayed before it. So
+/// nothing is integrated as items come and go: an item's entry only updates the largest number
+/// held, and its leaving adds its stay to a sum. A [`TimeWeightedCount`] fed the same entries and
+/// exits gives the same integral, exactly (both are whole nanosecond counts), and so the same
+/// bits; it multiplied the count by the time since the last change at every entry and exit, and
+/// buffers counted that way cost the 100-station benchmark line 4 % more instructions (callgrind,
+/// 1,422.1M against 1,362.2M for the engine harness over 438 h).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Stays {
+    /// The stays ended since the start (or the last reset).
+    ended: DurationMean,
+    /// The time the items held at the last reset had stayed by then, ns: counted in their stays,
+    /// not observed.
+    before: u128,
+    /// Start of the observed period.
+    since: u64,
+    /// The most items held at once since the start (or the last reset).
+    max: u64,
+}
+
+impl Stays {
+    /// Nothing held, from `start`.
+    pub fn new(start: u64) -> Stays {
+        Stays { ended: DurationMean::default(), before: 0, since: start, max: 0 }
+    }
+
+    /// An item entered: `held` items are held now, it included.
+    #[inline]
+    pub fn entered(&mut self, held: u64) {
+        self.max = self.max.max(held);
+    }
+
+    /// An item left after a stay of `stay` ns.
+    #[inline]
+    pub fn left(&mut self, stay: u64) {
+        self.ended.push(stay);
+    }
+
+    /// Warm-up deletion at `now`: forgets everything before it. `entered`: when each item held
+    /// now entered.
+    pub fn reset(&mut self, now: u64, entered: impl Iterator<Item = u64>) {
+        let (held, stayed) = Stays::open(now, entered);
+        *self = Stays { ended: DurationMean::default(), before: stayed, since: now, max: held };
+    }
+
+    /// The time-average of the number held from the start (or the last reset) to `now`, the end
+    /// of the observation; the number held when no time has passed. `entered` as for `reset`.
+    pub fn mean_held(&self, now: u64, entered: impl Iterator<Item = u64>) -> f64 {
+        let (held, stayed) = Stays::open(now, entered);
+        let span = now - self.since;
+        if span == 0 {
+            return held as f64;
+        }
+        let area = (self.ended.total_ns + stayed - self.before) as i128;
+        area as f64 / span as f64
+    }
+
+    /// The most items held at once since the start (or the last reset).
+    pub fn max_held(&self) -> f64 {
+        self.max as f64
+    }
+
+    /// The mean stay of the items that left since the start (or the last reset), s; 0 if none.
+    pub fn mean_stay_s(&self) -> f64 {
+        self.ended.mean_s()
+    }
+
+    /// The items held at `now` that entered at `entered`: how many, and their stays so far, ns.
+    fn open(now: u64, entered: impl Iterator<Item = u64>) -> (u64, u128) {
+        entered.fold((0, 0), |(held, stayed), at| (held + 1, stayed + u128::from(now - at)))
+    }
 }
 
 /// The mean of a stream of durations, summed exactly in integer nanoseconds (no division per
@@ -848,6 +929,48 @@ mod tests {
         assert_eq!(count.max(), general.max());
         assert_eq!(count.value() as f64, general.value());
         assert_eq!(TimeWeightedCount::new(5).mean(5), 0.0);
+    }
+
+    #[test]
+    fn stays_give_the_bits_of_the_time_weighted_count() {
+        // A store taking and releasing items, first in first out or last in first out, with a
+        // warm-up reset in the middle: the count integrated at every change and the stays give
+        // the same means and maxima.
+        for lifo in [false, true] {
+            let mut rng = Lcg(if lifo { 11 } else { 5 });
+            let mut count = TimeWeightedCount::new(2);
+            let mut wait = DurationMean::default();
+            let mut stays = Stays::new(2);
+            let mut held: std::collections::VecDeque<u64> = std::collections::VecDeque::new();
+            let mut now = 2_u64;
+            for step in 0..20_000 {
+                now += rng.below(3) * rng.below(2_000_000_000);
+                if held.is_empty() || rng.below(2) == 0 {
+                    held.push_back(now);
+                    count.add(now, 1);
+                    stays.entered(held.len() as u64);
+                } else {
+                    let entered = if lifo { held.pop_back() } else { held.pop_front() };
+                    let stay = now - entered.expect("not empty");
+                    count.add(now, -1);
+                    wait.push(stay);
+                    stays.left(stay);
+                }
+                if step == 7_000 {
+                    count.reset(now);
+                    wait = DurationMean::default();
+                    stays.reset(now, held.iter().copied());
+                    assert_eq!(stays.mean_held(now, held.iter().copied()), count.mean(now));
+                }
+            }
+            for end in [now, now + 1, now + 123_456_789] {
+                assert_eq!(stays.mean_held(end, held.iter().copied()), count.mean(end));
+            }
+            assert_eq!(stays.max_held(), count.max());
+            assert_eq!(stays.mean_stay_s(), wait.mean_s());
+        }
+        assert_eq!(Stays::new(5).mean_held(5, std::iter::empty()), 0.0);
+        assert_eq!(Stays::new(5).mean_held(5, [1, 2].into_iter()), 2.0);
     }
 
     #[test]

@@ -124,9 +124,11 @@ impl Sim<'_> {
                     buffers.push((
                         name,
                         BufferResults {
-                            mean_content: Stat::single(buffer.content.mean(now)),
-                            max_content: Stat::single(buffer.content.max()),
-                            mean_wait_s: Stat::single(buffer.wait.mean_s()),
+                            mean_content: Stat::single(
+                                buffer.stays.mean_held(now, buffer.entered()),
+                            ),
+                            max_content: Stat::single(buffer.stays.max_held()),
+                            mean_wait_s: Stat::single(buffer.stays.mean_stay_s()),
                         },
                     ));
                 }

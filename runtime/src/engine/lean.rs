@@ -205,8 +205,7 @@ impl Sim<'_> {
         let buffer = &mut self.buffers[b];
         let part = if buffer.lifo { buffer.parts.pop_back() } else { buffer.parts.pop_front() }
             .expect("a buffer offers only a held part");
-        buffer.content.add(now, -1);
-        buffer.wait.push(now - part.entered);
+        buffer.stays.left(now - part.entered);
         part
     }
 

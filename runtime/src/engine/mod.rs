@@ -68,7 +68,7 @@ use crate::model::{
     Arrivals, Component, ComponentId, ComponentKind, Experiment, Model, QueuePolicy, Routing,
 };
 use crate::results::Results;
-use crate::stats::{DurationHistogram, DurationMean, TimeWeightedCount};
+use crate::stats::{DurationHistogram, Stays, TimeWeightedCount};
 use crate::time::{SpanProblem, ns};
 use conveyor::ConveyorNode;
 use fab_stdlib::random::Stream;
@@ -537,8 +537,9 @@ struct BufferNode {
     /// `Sim::pass_through_target`.
     drawn: u32,
     parts: VecDeque<Part>,
-    content: TimeWeightedCount,
-    wait: DurationMean,
+    /// The parts' stays: the mean content, the largest and the mean wait. Each part held entered
+    /// at its `entered` time, which is what the mean content needs of the parts still held.
+    stays: Stays,
 }
 
 impl BufferNode {
@@ -552,11 +553,17 @@ impl BufferNode {
         (self.parts.len() as u64) < self.capacity
     }
 
-    /// Holds `part` from `now` on (it has room).
+    /// Holds `part`, which enters now (it has room).
     #[inline]
     fn put(&mut self, now: u64, part: Part) {
+        debug_assert_eq!(part.entered, now, "a part enters a buffer as it is handed over");
         self.parts.push_back(part);
-        self.content.add(now, 1);
+        self.stays.entered(self.parts.len() as u64);
+    }
+
+    /// When each part held entered.
+    fn entered(&self) -> impl Iterator<Item = u64> + '_ {
+        self.parts.iter().map(|part| part.entered)
     }
 
     /// The part it would release next.
@@ -819,8 +826,7 @@ impl<'m> Sim<'m> {
                     lifo: buffer.policy == QueuePolicy::Lifo,
                     drawn: ANY,
                     parts: VecDeque::new(),
-                    content: TimeWeightedCount::new(0),
-                    wait: DurationMean::default(),
+                    stays: Stays::new(0),
                 }),
                 ComponentKind::Conveyor(conveyor) => {
                     conveyors.push(ConveyorNode::new(component, conveyor)?);
@@ -1025,7 +1031,7 @@ impl<'m> Sim<'m> {
         // A buffer held back at the engine's bound has blocked what feeds it since: the run went
         // on, its memory bounded, but its results are not the model's.
         let overflowed =
-            |b: &BufferNode| b.bounded && (b.was_full || b.content.max() >= b.capacity as f64);
+            |b: &BufferNode| b.bounded && (b.was_full || b.stays.max_held() >= b.capacity as f64);
         if let Some(b) = self.buffers.iter().position(overflowed) {
             let c = self.first_buffer + b as u32;
             return Err(RunError::BufferOverflow { component: self.name(c).to_string() });
@@ -1611,9 +1617,8 @@ impl<'m> Sim<'m> {
             station.reset_statistics(now);
         }
         for buffer in &mut self.buffers {
-            buffer.was_full |= buffer.content.max() >= buffer.capacity as f64;
-            buffer.content.reset(now);
-            buffer.wait = DurationMean::default();
+            buffer.was_full |= buffer.stays.max_held() >= buffer.capacity as f64;
+            buffer.stays.reset(now, buffer.parts.iter().map(|part| part.entered));
         }
         for conveyor in &mut self.conveyors {
             conveyor.reset_statistics(now);
