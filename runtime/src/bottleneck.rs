@@ -76,12 +76,11 @@ pub struct BottleneckTracker {
     observed_from: u64,
     /// The latest time seen.
     now: u64,
-    states: Vec<StationState>,
-    /// Starts of the periods of active and ending stations.
-    earliest: EarliestStart,
+    /// Each station's current period, and the stations holding one in order of start.
+    periods: Periods,
     /// Stations whose period ended at `now`, final once time moves on, each with scratch space
     /// for the start of the period it closes (see [`Self::close_ended_periods`]).
-    ending: Vec<(usize, u64)>,
+    ending: Vec<(u32, u64)>,
     /// Bottleneck time is decided up to here.
     decided: u64,
     /// Completed periods the sweep has not reached, by start.
@@ -105,8 +104,7 @@ impl BottleneckTracker {
         BottleneckTracker {
             observed_from: start,
             now: start,
-            states: vec![StationState::Inactive; stations],
-            earliest: EarliestStart::new(stations),
+            periods: Periods::new(stations),
             ending: Vec::with_capacity(stations),
             decided: start,
             upcoming: BinaryHeap::with_capacity(stations),
@@ -121,22 +119,20 @@ impl BottleneckTracker {
 
     /// Records the state of `station` from `now` on: active (working, setup, down, maintenance;
     /// with several servers, every one of them) or not (a server starved or blocked). Repeating the current state is allowed and ignored.
+    #[inline]
     pub fn set_active(&mut self, station: usize, now: u64, active: bool) {
         let now = self.move_clock(now);
-        match (self.states[station], active) {
-            (StationState::Inactive, true) => {
-                self.states[station] = StationState::Active { start: now };
-                self.earliest.insert(station, now);
+        let period = &mut self.periods.slots[station];
+        if active {
+            if period.start == NO_PERIOD {
+                self.periods.begin(station, now);
+            } else {
+                // Stopped and restarted at the same instant: the same period goes on.
+                period.ending = false;
             }
-            // Stopped and restarted at the same instant: the same period goes on.
-            (StationState::Ending { start }, true) => {
-                self.states[station] = StationState::Active { start };
-            }
-            (StationState::Active { start }, false) => {
-                self.states[station] = StationState::Ending { start };
-                self.ending.push((station, 0));
-            }
-            _ => {}
+        } else if period.start != NO_PERIOD && !period.ending {
+            period.ending = true;
+            self.ending.push((station as u32, 0));
         }
     }
 
@@ -149,9 +145,8 @@ impl BottleneckTracker {
         if now > self.now {
             // Periods that ended before the warm-up are over before anything is observed.
             for &(station, _) in &self.ending {
-                if let StationState::Ending { .. } = self.states[station] {
-                    self.states[station] = StationState::Inactive;
-                    self.earliest.remove(station);
+                if self.periods.slots[station as usize].ending {
+                    self.periods.end(station as usize);
                 }
             }
             self.ending.clear();
@@ -173,15 +168,13 @@ impl BottleneckTracker {
     /// inactive.
     pub fn finish(&mut self, now: u64) -> Vec<BottleneckShare> {
         let now = self.move_clock(now);
-        for station in 0..self.states.len() {
-            if let StationState::Active { start } | StationState::Ending { start } =
-                self.states[station]
-            {
+        for station in 0..self.periods.slots.len() {
+            let start = self.periods.slots[station].start;
+            if start != NO_PERIOD {
                 if start < now {
                     self.upcoming.push(Reverse((start, station, now)));
                 }
-                self.states[station] = StationState::Inactive;
-                self.earliest.remove(station);
+                self.periods.end(station);
             }
         }
         self.ending.clear();
@@ -213,13 +206,19 @@ impl BottleneckTracker {
     /// Moves the clock to `now`: periods that ended at the previous instant become final, and
     /// time is decided up to the earliest start of a period still active.
     ///
-    /// Inlined: several state changes often share an instant, and then there is nothing to do.
+    /// Inlined: several state changes often share an instant, and then there is nothing to do;
+    /// nor is there when no period ended and the earliest start, which the decided time has
+    /// reached, holds the frontier where it was (a station active since before it still is).
     #[inline]
     fn move_clock(&mut self, now: u64) -> u64 {
         debug_assert!(now >= self.now, "time went backwards: {now} < {}", self.now);
         let now = now.max(self.now);
         if now > self.now {
-            self.advance(now);
+            if self.ending.is_empty() && self.decided >= self.periods.earliest() {
+                self.now = now;
+            } else {
+                self.advance(now);
+            }
         }
         now
     }
@@ -229,7 +228,7 @@ impl BottleneckTracker {
         if !self.ending.is_empty() {
             self.close_ended_periods();
         }
-        let frontier = self.earliest.min().map_or(now, |start| start.min(now));
+        let frontier = self.periods.earliest().min(now);
         // Usually a station active since before the frontier was decided is still active, and
         // the frontier has not moved: nothing to sweep.
         if self.decided < frontier {
@@ -244,20 +243,18 @@ impl BottleneckTracker {
     /// or was already closed by an earlier entry).
     fn close_ended_periods(&mut self) {
         for (station, closed_start) in &mut self.ending {
-            *closed_start = u64::MAX;
-            if let StationState::Ending { start } = self.states[*station] {
-                self.states[*station] = StationState::Inactive;
-                self.earliest.remove(*station);
-                *closed_start = start;
+            *closed_start = NO_PERIOD;
+            if self.periods.slots[*station as usize].ending {
+                *closed_start = self.periods.end(*station as usize);
             }
         }
         // A period inside one still active that started no later can never be the longest:
         // the active one is already longer (it lasts past `now`, after this period ended). Empty
         // periods (`start == now`) are dropped too.
-        let earliest_active = self.earliest.min().unwrap_or(u64::MAX);
+        let earliest_active = self.periods.earliest();
         for &(station, start) in &self.ending {
             if start < self.now && start < earliest_active {
-                self.upcoming.push(Reverse((start, station, self.now)));
+                self.upcoming.push(Reverse((start, station as usize, self.now)));
             }
         }
         self.ending.clear();
@@ -286,7 +283,7 @@ impl BottleneckTracker {
         if self.live.len() > self.live_limit {
             let decided = self.decided;
             self.live.retain(|period| period.0.end > decided);
-            self.live_limit = (2 * self.live.len()).max(base_live_limit(self.states.len()));
+            self.live_limit = (2 * self.live.len()).max(base_live_limit(self.periods.slots.len()));
         }
     }
 
@@ -332,18 +329,6 @@ fn covered(from: u64, to: u64, periods: [Option<Period>; 2]) -> u64 {
     let (b_lo, b_hi) = overlap(from, to, periods[1]);
     let (both_lo, both_hi) = overlap(a_lo, a_hi, periods[1]);
     (a_hi - a_lo) + (b_hi - b_lo) - (both_hi - both_lo)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum StationState {
-    Inactive,
-    Active {
-        start: u64,
-    },
-    /// Ended at the tracker's `now`; may still restart at that instant.
-    Ending {
-        start: u64,
-    },
 }
 
 /// An active period `[start, end)` of a station.
@@ -393,73 +378,89 @@ struct Spell {
     to: u64,
 }
 
-/// The earliest start among the stations holding one, as a doubly linked list of those stations
-/// in order of start: O(1) insertion, removal and minimum, no allocation after construction.
-///
-/// Keeping the order costs nothing because starts arrive in order: a station is inserted with
-/// the tracker's `now`, which no start held is later than.
-#[derive(Clone, Debug)]
-struct EarliestStart {
-    links: Vec<Link>,
-    /// The station with the earliest start, and the one with the latest (`NONE`: empty).
-    head: usize,
-    tail: usize,
-}
-
-/// One station's place in [`EarliestStart`].
-#[derive(Clone, Copy, Debug)]
-struct Link {
-    /// The start, `u64::MAX` when the station is not in the list.
-    start: u64,
-    previous: usize,
-    next: usize,
-}
+/// The start of no period: the station is inactive.
+const NO_PERIOD: u64 = u64::MAX;
 
 /// No station.
-const NONE: usize = usize::MAX;
+const NONE: u32 = u32::MAX;
 
-impl EarliestStart {
-    fn new(stations: usize) -> EarliestStart {
-        let unlinked = Link { start: u64::MAX, previous: NONE, next: NONE };
-        EarliestStart { links: vec![unlinked; stations], head: NONE, tail: NONE }
+/// Each station's current period, and the stations holding one (active, or ended at the
+/// tracker's `now`) as a doubly linked list in order of start, for the earliest start: O(1)
+/// beginning, ending and minimum, no allocation after construction.
+///
+/// Keeping the order costs nothing because starts arrive in order: a period begins at the
+/// tracker's `now`, which no start held is later than. A station's state and its place in the
+/// list are one record, so a change reads and writes one place. That, and `move_clock` returning
+/// early when no period ended, took 0.9 % off the instructions of the 100-station benchmark line
+/// (callgrind, 1,362.2M against 1,349.9M for the engine harness over 438 h): it had kept the
+/// state and the list apart, and called the advance at every instant.
+#[derive(Clone, Debug)]
+struct Periods {
+    slots: Vec<Slot>,
+    /// The station with the earliest start, and the one with the latest (`NONE`: empty).
+    head: u32,
+    tail: u32,
+}
+
+/// One station's current period and its place in [`Periods`].
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    /// The start of its current period (`NO_PERIOD`: inactive, and not in the list).
+    start: u64,
+    previous: u32,
+    next: u32,
+    /// The period ended at the tracker's `now`: it may still go on if the station restarts at
+    /// that instant, and is final once time moves on.
+    ending: bool,
+}
+
+impl Slot {
+    const INACTIVE: Slot = Slot { start: NO_PERIOD, previous: NONE, next: NONE, ending: false };
+}
+
+impl Periods {
+    fn new(stations: usize) -> Periods {
+        Periods { slots: vec![Slot::INACTIVE; stations], head: NONE, tail: NONE }
     }
 
-    /// Adds `station`, not in the list, with a `start` no earlier than any held.
-    fn insert(&mut self, station: usize, start: u64) {
-        debug_assert!(self.links[station].start == u64::MAX, "station {station} already held");
+    /// Inactive `station` begins a period at `start`, no earlier than any held.
+    #[inline]
+    fn begin(&mut self, station: usize, start: u64) {
+        debug_assert!(self.slots[station].start == NO_PERIOD, "station {station} already active");
         debug_assert!(
-            self.tail == NONE || self.links[self.tail].start <= start,
+            self.tail == NONE || self.slots[self.tail as usize].start <= start,
             "start out of order"
         );
-        self.links[station] = Link { start, previous: self.tail, next: NONE };
+        self.slots[station] = Slot { start, previous: self.tail, next: NONE, ending: false };
         match self.tail {
-            NONE => self.head = station,
-            tail => self.links[tail].next = station,
+            NONE => self.head = station as u32,
+            tail => self.slots[tail as usize].next = station as u32,
         }
-        self.tail = station;
+        self.tail = station as u32;
     }
 
-    /// Removes `station` if it is in the list.
-    fn remove(&mut self, station: usize) {
-        let Link { start, previous, next } = self.links[station];
-        if start == u64::MAX {
-            return;
-        }
-        self.links[station] = Link { start: u64::MAX, previous: NONE, next: NONE };
+    /// `station`'s period, which it holds, is over; returns its start.
+    fn end(&mut self, station: usize) -> u64 {
+        let Slot { start, previous, next, .. } = self.slots[station];
+        debug_assert!(start != NO_PERIOD, "station {station} holds no period");
+        self.slots[station] = Slot::INACTIVE;
         match previous {
             NONE => self.head = next,
-            previous => self.links[previous].next = next,
+            previous => self.slots[previous as usize].next = next,
         }
         match next {
             NONE => self.tail = previous,
-            next => self.links[next].previous = previous,
+            next => self.slots[next as usize].previous = previous,
         }
+        start
     }
 
-    fn min(&self) -> Option<u64> {
+    /// The earliest start held; `NO_PERIOD` when none is.
+    #[inline]
+    fn earliest(&self) -> u64 {
         match self.head {
-            NONE => None,
-            head => Some(self.links[head].start),
+            NONE => NO_PERIOD,
+            head => self.slots[head as usize].start,
         }
     }
 }
