@@ -152,11 +152,13 @@ impl Sim<'_> {
         if c < self.first_buffer {
             // A buffer hands its head to its station.
             let b = (p - self.first_buffer) as usize;
-            let Some(&head) = self.buffers[b].parts.front() else {
+            if self.buffers[b].parts.is_empty() {
                 self.unblock(p);
                 return Pulled::Done;
-            };
-            if !self.stations[c as usize].can_accept(&head) {
+            }
+            // A lean station takes any part while its server is idle (`can_accept`, without
+            // reading the kit it does not have).
+            if self.stations[c as usize].idle == 0 {
                 return Pulled::Done;
             }
             // The buffer's pull is queued last of this work, so it is the next thing to do.

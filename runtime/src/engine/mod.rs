@@ -42,15 +42,15 @@
 //! comparisons, which dense `Vec` holds its state and at what index: no table to look up, no jump
 //! on a kind tag. A station's state read at nearly every event (server counts, clocks, time shares,
 //! its cycle law) is one compact record; what only failures, maintenance and the final report read
-//! is boxed beside it, and its servers are one boxed slice, the blocked ones linked in the order
-//! they finished. A component's flow links (its successors as a range of one shared table, its
-//! shape and lane neighbours, its blocked flag) are in `Sim::links`, 56 bytes each; its waiting
-//! list, with the first waiter inline, is in `Sim::waiting`, which only the general protocol reads.
-//! (Kept in the links, the lists made them 104 bytes, and a 1,000-station line missed the
-//! first-level cache 4 % more often: callgrind's simulation of a 48 KB L1, 21.5M against 20.7M
-//! misses over 60 h.) Nothing is allocated, hashed or dispatched dynamically per event (waiting
-//! lists, buffers and event slots reuse their storage). Cancelled events are skipped by generation
-//! numbers.
+//! is boxed beside it; its first server is in that record and any others in a boxed slice, the
+//! blocked ones linked in the order they finished. A component's flow links (its successors as a
+//! range of one shared table, its shape and lane neighbours, its blocked flag) are in `Sim::links`,
+//! 56 bytes each; its waiting list, with the first waiter inline, is in `Sim::waiting`, which only
+//! the general protocol reads. (Kept in the links, the lists made them 104 bytes, and a
+//! 1,000-station line missed the first-level cache 4 % more often: callgrind's simulation of a
+//! 48 KB L1, 21.5M against 20.7M misses over 60 h.) Nothing is allocated, hashed or dispatched
+//! dynamically per event (waiting lists, buffers and event slots reuse their storage). Cancelled
+//! events are skipped by generation numbers.
 //!
 //! The component behaviours live in the submodules: stations (processing, setups, failures,
 //! maintenance, assembly) in `station.rs`, conveyors (exact kinematics) in `conveyor.rs`, the lean

@@ -123,6 +123,53 @@ struct Server {
     carried: bool,
 }
 
+/// A station's servers, by number. The first is held in the station's own record, beside its
+/// counts, and the others, if any, in a boxed slice: most stations have one server, which the
+/// lean paths read at every event, and in an allocation of its own a line of many stations would
+/// miss it in the cache. Its number is usually a constant 0, which indexing folds away.
+#[derive(Debug)]
+#[repr(C)]
+struct Servers {
+    first: Server,
+    /// The servers numbered 1 and up.
+    others: Box<[Server]>,
+}
+
+impl Servers {
+    /// `parallel` servers (at least one), each `server`.
+    fn new(server: Server, parallel: usize) -> Servers {
+        Servers { first: server, others: vec![server; parallel.max(1) - 1].into_boxed_slice() }
+    }
+
+    fn len(&self) -> usize {
+        1 + self.others.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Server> {
+        std::iter::once(&self.first).chain(self.others.iter())
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut Server> {
+        std::iter::once(&mut self.first).chain(self.others.iter_mut())
+    }
+}
+
+impl std::ops::Index<usize> for Servers {
+    type Output = Server;
+
+    #[inline]
+    fn index(&self, s: usize) -> &Server {
+        if s == 0 { &self.first } else { &self.others[s - 1] }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Servers {
+    #[inline]
+    fn index_mut(&mut self, s: usize) -> &mut Server {
+        if s == 0 { &mut self.first } else { &mut self.others[s - 1] }
+    }
+}
+
 impl Server {
     /// The ideal work, s, done on the part this server processes (or paused processing) at
     /// `now`: `ideal_cycle` × the share of its processing time done. 0 when it processes nothing.
@@ -238,10 +285,16 @@ struct Kit {
 }
 
 /// A station's state read or written at nearly every event. `repr(C)` keeps the declaration
-/// order: the counts, flags and clocks share the first cache line, the cycle law comes last so a
-/// lognormal's parameters sit in one line; what only failures, maintenance and the final report
-/// read is boxed in `cold`.
-#[repr(C)]
+/// order, and the alignment starts every station on a cache line: the counts, flags and clocks
+/// fill the first line, the first server the second, the time shares and counters the next two,
+/// and the cycle stream and the head of the cycle law (a lognormal's parameters) the fifth. What
+/// a lean station does not read comes last, and what only failures, maintenance and the final
+/// report read is boxed in `cold`. (With the first server in a slice of its own, and the station
+/// records unaligned, callgrind's simulated 48 KB L1 missed 13.8M times at 100 stations over
+/// 438 h, not 9.6M, and 20.7M times at 1,000 stations over 60 h, not 17.9M. Indexing the first
+/// server by a constant 0 needs no bounds check nor pointer: 1,350.2M instructions at 100
+/// stations became 1,319.8M, and 1,308.6M once the lean pull stopped reading the kit.)
+#[repr(C, align(64))]
 pub(super) struct StationNode {
     pub(super) idle: u32,
     pub(super) working: u32,
@@ -280,21 +333,21 @@ pub(super) struct StationNode {
     last: u64,
     /// Busy time booked up to `last`, ns.
     busy_acc: u64,
+    servers: Servers,
+    /// Constant seconds added to every cycle (a robot's motion time).
+    cycle_offset: f64,
+    // Statistics since the last reset: server time per state, ns.
+    shares: [u128; 6],
     pub(super) completions: u64,
     /// Cycles completed over the whole run (the cycle-count failure clock).
     cycles_total: u64,
-    /// Constant seconds added to every cycle (a robot's motion time).
-    cycle_offset: f64,
-    servers: Box<[Server]>,
+    cycle_stream: Stream,
+    cycle: Sampler,
+    pub(super) cold: Box<StationCold>,
     /// The resources each server holds while it sets up and processes (`needs`).
     needs: Box<[u32]>,
     setup: Option<Box<(Sampler, Stream)>>,
     kit: Option<Box<Kit>>,
-    pub(super) cold: Box<StationCold>,
-    // Statistics since the last reset: server time per state, ns.
-    shares: [u128; 6],
-    cycle_stream: Stream,
-    cycle: Sampler,
 }
 
 /// The parts of a station's state that failures, maintenance and the report read.
@@ -495,7 +548,7 @@ impl StationNode {
             completions: 0,
             cycles_total: 0,
             cycle_offset,
-            servers: vec![
+            servers: Servers::new(
                 Server {
                     state: ServerState::Idle,
                     part: empty,
@@ -507,10 +560,9 @@ impl StationNode {
                     holding: false,
                     awaiting: false,
                     carried: false,
-                };
-                parallel as usize
-            ]
-            .into_boxed_slice(),
+                },
+                parallel as usize,
+            ),
             needs: station.needs.iter().map(|r| r.0).collect(),
             setup: station.setup.as_ref().map(|d| Box::new((d.sampler(), stream("setup")))),
             kit: station.assembly.as_ref().map(|a| {
@@ -1644,7 +1696,7 @@ impl Sim<'_> {
     fn pause_servers(&mut self, c: u32) {
         let now = self.now;
         let station = self.station(c);
-        for server in &mut station.servers {
+        for server in station.servers.iter_mut() {
             match server.state {
                 ServerState::Busy => {
                     server.state = ServerState::PausedBusy;
@@ -1818,5 +1870,25 @@ impl StationNode {
             operating: c.operating_per_s * working_s,
             parts: c.per_part * self.completions as f64,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{offset_of, size_of};
+
+    /// The layout `StationNode` documents: what a lean station reads at every event is in its
+    /// first five cache lines.
+    #[test]
+    fn a_lean_station_reads_its_first_five_cache_lines() {
+        assert_eq!(size_of::<StationNode>() % 64, 0);
+        assert!(offset_of!(StationNode, busy_acc) + 8 <= 64);
+        assert_eq!(offset_of!(StationNode, servers), 64);
+        assert!(size_of::<Server>() <= 64);
+        assert!(offset_of!(StationNode, cycles_total) + 8 <= 256);
+        assert!(offset_of!(StationNode, cycle_stream) >= 256);
+        // A lognormal's tag and three parameters.
+        assert!(offset_of!(StationNode, cycle) + 32 <= 320);
     }
 }
