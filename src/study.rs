@@ -401,19 +401,21 @@ pub fn select(
         })).collect::<Vec<_>>(),
     });
     if !stopped.is_empty() {
-        let deadlocks: Vec<serde_json::Value> = stopped
+        /// A standstill of one of the systems compared: its fields after the system's name.
+        #[derive(serde::Serialize)]
+        struct SystemDeadlock<'a> {
+            system: &'a str,
+            #[serde(flatten)]
+            deadlock: &'a Deadlock,
+        }
+        let deadlocks: Vec<SystemDeadlock> = stopped
             .iter()
-            .map(|(system, deadlock)| {
-                let mut entry = serde_json::json!({ "system": selection.names[*system] });
-                if let (Some(entry), serde_json::Value::Object(fields)) =
-                    (entry.as_object_mut(), serde_json::json!(deadlock))
-                {
-                    entry.extend(fields);
-                }
-                entry
+            .map(|(system, deadlock)| SystemDeadlock {
+                system: &selection.names[*system],
+                deadlock,
             })
             .collect();
-        document["deadlocks"] = serde_json::Value::Array(deadlocks);
+        document["deadlocks"] = serde_json::json!(deadlocks);
     }
     let table = || {
         let mut out = String::new();

@@ -147,13 +147,12 @@ impl Sim<'_> {
     /// Adds to `out` every component `part`, waiting at `c`, may go to: its target, or else each
     /// successor in flow order; through a buffer of capacity 0, the components behind it.
     fn ways_of(&self, c: u32, part: &Part, out: &mut Vec<u32>) {
-        let links = &self.links[c as usize];
-        let targets: Vec<u32> = if part.target != ANY {
-            vec![part.target]
+        let targets: &[u32] = if part.target != ANY {
+            std::slice::from_ref(&part.target)
         } else {
-            self.successors[links.successors()].to_vec()
+            &self.successors[self.links[c as usize].successors()]
         };
-        for t in targets {
+        for &t in targets {
             if self.passes_through(t) {
                 self.walk_through(t, Some(part.product), |s| {
                     out.push(s);
