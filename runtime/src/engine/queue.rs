@@ -28,7 +28,7 @@
 //! so every new processing end descended past them and climbed back. Beside it, the heap has half
 //! the keys and a new key mostly stays where the descent ends: at 100 and 1,000 stations 3 %
 //! fewer instructions and 14–23 % fewer (simulated) mispredicted branches per model event, and
-//! 6–9 % less CPU (the README's performance section). Any split of the events between the two
+//! 6–9 % less CPU (`bench/HISTORY.md`). Any split of the events between the two
 //! heaps pops them in the same order, since every key is unique.
 //!
 //! Should the 40-bit sequence run out (10¹² events in one run), the pending keys are renumbered in
