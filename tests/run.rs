@@ -2407,7 +2407,7 @@ experiment base {",
 
 /// A random rework loop: stations in a row with small buffers before them (some of capacity 0),
 /// one to three servers each, some failing, and the last sending a share of its parts back to one
-/// of the buffers.
+/// of the buffers, in a third of the loops on a conveyor.
 fn random_loop(seed: u64) -> String {
     let mut g = Lcg(seed);
     let n = 1 + g.next(4) as usize;
@@ -2431,11 +2431,22 @@ fn random_loop(seed: u64) -> String {
         flow += &format!(" -> b{i} -> s{i}");
     }
     let back = 10 + 10 * g.next(8);
+    let mut to = format!("b{}", g.next(n as u64));
+    if g.next(3) == 0 {
+        // The way back runs on a belt, accumulating or not, short or long against its spacing.
+        text += &format!(
+            "conveyor belt {{ length = {} m, speed = 0.5 m/s, spacing = {} m, accumulating = {} }}\n",
+            2 + g.next(5),
+            1 + g.next(2),
+            g.next(2) == 0
+        );
+        flow += &format!("\nflow belt -> {to}");
+        to = "belt".into();
+    }
     text += &format!(
-        "{flow}\nroute s{} {{\n    done = {} %\n    b{} = {back} %\n}}\n",
+        "{flow}\nroute s{} {{\n    done = {} %\n    {to} = {back} %\n}}\n",
         n - 1,
         100 - back,
-        g.next(n as u64)
     );
     text + "experiment base { horizon = 2 h, replications = 4 }\n"
 }
@@ -2446,7 +2457,7 @@ fn a_standstill_found_at_the_horizon_lasts_and_none_is_missed() {
     // reports the same components stopped at the same moment (none of their parts moved again).
     // And none is missed: one that a longer run finds, begun before the shorter run's horizon,
     // the shorter run reports too.
-    let (mut stopped, mut ran) = (0, 0);
+    let (mut stopped, mut on_belt, mut ran) = (0, 0, 0);
     for seed in 0..60 {
         let path = write_temp(&format!("loop_{seed}.fab"), &random_loop(seed));
         let hours = |h: f64| Overrides { horizon: Some(h * HOUR), ..Overrides::default() };
@@ -2461,10 +2472,16 @@ fn a_standstill_found_at_the_horizon_lasts_and_none_is_missed() {
             assert!(short.deadlocks.iter().any(|s| key(s) == key(d)), "seed {seed}: {d:?}");
         }
         stopped += short.deadlocks.len();
+        on_belt += short
+            .deadlocks
+            .iter()
+            .filter(|d| d.components.iter().any(|c| c.name == "belt"))
+            .count();
         ran += short.replications as usize;
     }
-    eprintln!("{stopped} of {ran} replications stopped");
+    eprintln!("{stopped} of {ran} replications stopped, {on_belt} through a conveyor");
     assert!(stopped > 10 && stopped < ran - 10, "{stopped} of {ran}: both kinds are checked");
+    assert!(on_belt > 5, "{on_belt} standstills through a conveyor");
 }
 
 #[test]
@@ -2527,6 +2544,60 @@ experiment base { horizon = 8 h, replications = 1 }
             "behind": ["pre"],
         }])
     );
+}
+
+#[test]
+fn a_standstill_through_a_conveyor_is_reported() {
+    // `machine` (30 s) sends its parts back to `queue` (room for 1) on a 2 m belt at 1 m/s with
+    // parts 1 m apart (so it holds 2 at its exit). By hand: A1 is processed 10–40 s, rides the
+    // belt 40–42 s and waits at its end for `queue`, which A2 (20 s) left for `machine` at 40 s
+    // and A3 (30 s) filled. At 70 s A2 goes onto the belt, A3 to `machine`, and A1, waiting since
+    // 42 s, takes the room in `queue` before A4 (waiting at the source since 50 s); A2 rides to the
+    // belt's end (72 s) and waits. At 100 s A3 goes onto the belt (A2 at its end: now full), A1 to
+    // `machine`, A4 into `queue`. At 130 s `machine` finishes A1 and finds no room on the belt:
+    // the three wait on one another. It makes no difference whether the belt accumulates: its
+    // parts wait at its end either way.
+    for accumulating in [false, true] {
+        let model = format!(
+            "
+product A
+product B
+source parts {{ interarrival = 10 s, product = A }}
+source others {{ interarrival = 1000 h, product = B }}
+buffer queue {{ capacity = 1 }}
+station machine {{ cycle = 30 s }}
+conveyor back {{ length = 2 m, speed = 1 m/s, spacing = 1 m, accumulating = {accumulating} }}
+sink done
+flow parts -> queue -> machine -> back -> queue
+flow others -> queue
+flow machine -> done
+route machine {{
+    A = back
+    B = done
+}}
+experiment base {{ horizon = 8 h, replications = 1 }}
+"
+        );
+        let path = write_temp(&format!("belt_loop_{accumulating}.fab"), &model);
+        let stuck = |name: &str, waits_for: &str| json!({"name": name, "waits_for": [waits_for]});
+        assert_eq!(
+            run_json(&[&path])["deadlocks"],
+            json!([{
+                "replication": 1,
+                "since_s": 130.0,
+                "components": [
+                    stuck("queue", "machine"),
+                    stuck("machine", "back"),
+                    stuck("back", "queue"),
+                ],
+                "behind": [],
+            }]),
+            "accumulating = {accumulating}"
+        );
+        // Just before, `machine` still processes A1: nothing stands still yet.
+        let d = run_json(&[&path, "--horizon", "129 s"]);
+        assert!(d.get("deadlocks").is_none(), "{}", d["deadlocks"]);
+    }
 }
 
 // ----- the engine's lean paths ---------------------------------------------------------------------

@@ -353,6 +353,21 @@ impl ConveyorNode {
         position >= self.length - (m + 1) as f64 * self.slack
     }
 
+    /// The front part and when the belt came to its standstill, if it can take no part until
+    /// the front one leaves and that part waits at the exit (see `deadlock.rs`): no room at the
+    /// entrance now, and none coming by the parts' own motion. A belt whose parts still move up
+    /// to free the entrance is not stuck yet. It stopped changing when its last part entered or
+    /// when the front part reached the exit (a non-accumulating belt stopped then), whichever was
+    /// later: from then on no part entered, and the entrance stayed closed.
+    pub(super) fn standstill(&self, now: u64) -> Option<(Part, u64)> {
+        if !self.at_exit || self.can_accept(now) || self.entrance_clear(now).is_some() {
+            return None;
+        }
+        let front = self.parts.front()?;
+        let at_exit = if self.accumulating { front.arrival } else { self.odometer_time };
+        Some((front.part, at_exit.max(self.parts.back()?.entry)))
+    }
+
     pub(super) fn outgoing(&self) -> Option<Part> {
         if self.at_exit { self.parts.front().map(|c| c.part) } else { None }
     }

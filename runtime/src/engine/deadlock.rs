@@ -11,7 +11,10 @@
 //!
 //! - a station whose every server holds a finished part (blocked after service): it takes no part
 //!   until one of them leaves;
-//! - a buffer with no room left whose next part waits to leave.
+//! - a buffer with no room left whose next part waits to leave;
+//! - a conveyor whose front part waits at the exit, with no room at the entrance and none to come
+//!   from its parts' own motion (`ConveyorNode::standstill`): its last part stopped within a
+//!   spacing of the entrance, or the belt at its accumulation limit.
 //!
 //! A stuck component stays stuck as long as every component its waiting parts may go to is stuck
 //! too: room opens only where a part leaves, and a part leaves only into room. The largest set
@@ -24,9 +27,11 @@
 //! and those stuck *behind* them, upstream, waiting into the loop. The second are found by
 //! peeling off every member that no member waits on, until none is left to peel.
 //!
-//! Conservatively, conveyors are never counted stuck (parts may still move along them), nor are
-//! sources (nothing waits on them); a station with a part in processing, in setup or loaded is
-//! not full. So a standstill through a conveyor is not reported; every one reported is real.
+//! Conservatively, a component that may still change on its own is not stuck: a station with a
+//! part in processing, in setup or loaded, a conveyor whose parts will free its entrance as they
+//! move up. Sources are never stuck (nothing waits on them). So every standstill reported is
+//! real, and one still forming at the horizon is not reported.
+//!
 //! Buffers of capacity 0 hold no part: a part that waits at one waits for the components behind
 //! it, as the flow protocol has it (`Sim::walk_through`).
 
@@ -140,7 +145,14 @@ impl Sim<'_> {
                 let newest = buffer.parts.back()?.entered;
                 Some((vec![buffer.head()?], newest))
             }
-            At::Source(_) | At::Conveyor(_) | At::Sink(_) => None,
+            At::Conveyor(i) => {
+                if !self.links[c as usize].blocked {
+                    return None;
+                }
+                let (front, since) = self.conveyors[i].standstill(self.now)?;
+                Some((vec![front], since))
+            }
+            At::Source(_) | At::Sink(_) => None,
         }
     }
 
