@@ -2208,8 +2208,15 @@ fn run_time_errors_are_diagnostics_at_their_component_as_their_pages_show() {
             info.code
         );
         // The label sits under the component's name on its declaration's line: the top-level
-        // declaration of a name the headline quotes.
-        let quoted: Vec<&str> = shown.split('`').skip(1).step_by(2).collect();
+        // declaration of a name the headline quotes, alone or as the table entry of a path in
+        // the results document (`stations.press.costs.operating`).
+        let quoted: Vec<&str> = shown
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .flat_map(|q| [Some(q), q.split('.').nth(1)])
+            .flatten()
+            .collect();
         let declares = |l: &str| {
             !l.starts_with(' ') && l.split_whitespace().nth(1).is_some_and(|n| quoted.contains(&n))
         };
@@ -2218,7 +2225,65 @@ fn run_time_errors_are_diagnostics_at_their_component_as_their_pages_show() {
         assert!(error.contains("Help: "), "{}: {error}", info.code);
         seen += 1;
     }
-    assert_eq!(seen, 8);
+    assert_eq!(seen, 9);
+}
+
+/// Three stations in a row, each `operating` at `RATE`: parts every 10 s from 10 s on, 5 s at
+/// each station, one replication of an hour.
+fn costly_line(rate: &str) -> String {
+    let model = "
+source parts { interarrival = 10 s }
+station a { cycle = 5 s, costs { operating = RATE } }
+station b { cycle = 5 s, costs { operating = RATE } }
+station c { cycle = 5 s, costs { operating = RATE } }
+sink done
+flow parts -> a -> b -> c -> done
+experiment base { horizon = 1 h, replications = 1 }
+";
+    write_temp(
+        &format!("costly_{}.fab", rate.replace(' ', "_").replace('/', "per")),
+        &model.replace("RATE", rate),
+    )
+}
+
+#[test]
+fn a_cost_that_overflows_stops_the_run_rather_than_print_null() {
+    // A cost beyond the largest f64 (about 1.798e308) was infinite: the table printed `inf` and
+    // `--json` wrote `"mean": null`, `"values": [null]`, and exited 0. By hand: `a` and `b` work
+    // 359 parts × 5 s = 1795 s (parts from 10 s to 3590 s, each done 5 s later, the one of
+    // 3600 s starting at the horizon), `c` 1790 s (its last part, started at 3595 s by `b`,
+    // reaches it at 3600 s).
+    let finite = run_json(&[&costly_line("3e304 EUR/s")]);
+    let operating = |station: &str| {
+        finite["stations"][station]["costs"]["operating"]["values"][0].as_f64().unwrap()
+    };
+    assert_eq!(operating("a"), 3e304 * 1795.0);
+    assert_eq!(operating("c"), 3e304 * 1790.0);
+    assert_eq!(finite["kpis"]["cost"]["mean"].as_f64(), Some(3e304 * (1795.0 + 1795.0 + 1790.0)));
+    // At 5e304 EUR/s each station's cost, 8.98e307, is finite, and their sum, 2.69e308, is not:
+    // the line's operating cost is the first statistic it breaks, and it has no component to
+    // point at. At 2e305 EUR/s, `a`'s own cost overflows, 3.59e308, and the error is there.
+    let cases = [
+        (
+            "5e304 EUR/s",
+            "error[E0909]: `line.costs.operating` overflows to infinity in replication 1; ",
+        ),
+        (
+            "2e305 EUR/s",
+            "[E0909] Error: `stations.a.costs.operating` overflows to infinity in replication 1",
+        ),
+    ];
+    for (rate, shown) in cases {
+        let path = costly_line(rate);
+        for json in [false, true] {
+            let args = if json { vec!["run", &path, "--json"] } else { vec!["run", &path] };
+            let output = fab(&args);
+            let error = stderr(&output);
+            assert_eq!(output.status.code(), Some(1), "{rate}: {error}");
+            assert_eq!(stdout(&output), "", "{rate}: no table and no document");
+            assert!(error.contains(shown), "{rate}: {error}");
+        }
+    }
 }
 
 // ----- standstills -----------------------------------------------------------------------------

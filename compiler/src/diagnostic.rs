@@ -250,6 +250,7 @@ codes! {
         "E0906" => "a construct the runtime does not simulate yet",
         "E0907" => "a buffer of capacity 0 that draws, in a loop of such buffers",
         "W0908" => "the line comes to a standstill",
+        "E0909" => "a result that overflows the range of numbers",
     }
 }
 

@@ -103,6 +103,7 @@ pub fn run_diagnostic(
         }
         RunError::BufferOverflow { .. } => "this buffer".to_string(),
         RunError::DrawingLoop { .. } => "a part could pass this buffer twice".to_string(),
+        RunError::NotFinite { path, .. } => format!("its `{}`", path[2..].join(".")),
         _ => "not simulated yet".to_string(),
     };
     let mut diagnostic = Diagnostic::error(code, error.headline()).primary(location, label);

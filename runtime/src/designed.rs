@@ -222,6 +222,8 @@ pub(crate) fn run_models(
             results.merge(&runs.next().expect("one run per replication")?);
         }
         results.finish();
+        // Each replication's values were checked as it ended; the mean and half-width now.
+        results.check_finite(0)?;
         out.push(results);
     }
     Ok(out)

@@ -211,6 +211,8 @@ impl Study {
             results.merge(&run);
         }
         results.finish();
+        // Each replication's values were checked as it ended; the mean and half-width now.
+        results.check_finite(0)?;
         results.scenario = self.scenario.clone();
         results.model_hash = model_hash(&self.model);
         results.warmup_detection = warmup_detection;

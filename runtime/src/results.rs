@@ -46,10 +46,24 @@ impl Stat {
     }
 }
 
+/// Which number of a statistic [`Results::check_finite`] found not finite.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum NumberOf {
+    /// The value of a replication, counted from 1.
+    Replication(u32),
+    /// The mean over the replications.
+    Mean,
+    /// The half-width of its confidence interval.
+    HalfWidth,
+}
+
 /// Fields merged and finished together; implemented by [`aggregate!`] for every results struct.
 trait Aggregate {
     fn merge(&mut self, other: &Self);
     fn finish(&mut self, confidence: f64);
+    /// The first statistic, in field order, that `test` picks, with its path (field and table
+    /// names, outermost first, as in the JSON document).
+    fn find(&self, test: &dyn Fn(&Stat) -> bool) -> Option<Found<'_>>;
 }
 
 impl Aggregate for Stat {
@@ -59,6 +73,20 @@ impl Aggregate for Stat {
     fn finish(&mut self, confidence: f64) {
         Stat::finish(self, confidence);
     }
+    fn find(&self, test: &dyn Fn(&Stat) -> bool) -> Option<Found<'_>> {
+        test(self).then(|| (Vec::new(), self))
+    }
+}
+
+/// A statistic [`Aggregate::find`] found, with its path.
+type Found<'a> = (Vec<String>, &'a Stat);
+
+/// `found`, a statistic inside `name`, with `name` in front of its path.
+fn within<'a>(name: &str, found: Option<Found<'a>>) -> Option<Found<'a>> {
+    found.map(|(mut path, stat)| {
+        path.insert(0, name.to_string());
+        (path, stat)
+    })
 }
 
 impl<T: Aggregate> Aggregate for Named<T> {
@@ -73,6 +101,9 @@ impl<T: Aggregate> Aggregate for Named<T> {
             value.finish(confidence);
         }
     }
+    fn find(&self, test: &dyn Fn(&Stat) -> bool) -> Option<Found<'_>> {
+        self.0.iter().find_map(|(name, value)| within(name, value.find(test)))
+    }
 }
 
 macro_rules! aggregate {
@@ -83,6 +114,9 @@ macro_rules! aggregate {
             }
             fn finish(&mut self, confidence: f64) {
                 $( self.$field.finish(confidence); )*
+            }
+            fn find(&self, test: &dyn Fn(&Stat) -> bool) -> Option<Found<'_>> {
+                None $( .or_else(|| within(stringify!($field), self.$field.find(test))) )*
             }
         }
     };
@@ -557,8 +591,97 @@ impl Results {
         self.bottlenecks = ranking;
     }
 
+    /// Refuses results with a number that is not finite (E0909): infinite or NaN, which the
+    /// table would print as `inf` and JSON can only write as `null`, where `docs/results.md`
+    /// promises a number. Every value of a real run is far from the largest `f64` (about
+    /// 1.8e308); only magnitudes typed wrong (a cost of `1e300 EUR/h`) reach it. `replication`
+    /// is the number, counted from 0, of the first replication in these results: a value's
+    /// replication is this plus its place in `values`.
+    ///
+    /// The components come first, then the line, then the KPIs, each in field order, so that the
+    /// error names the statistic the overflow started in (a station's `costs.operating`) rather
+    /// than a sum it spread to (`kpis.cost`).
+    pub fn check_finite(&self, replication: u32) -> Result<(), crate::engine::RunError> {
+        let finite = |stat: &Stat| {
+            stat.mean.is_finite()
+                && stat.half_width.is_finite()
+                && stat.values.iter().all(|value| value.is_finite())
+        };
+        let bad = &|stat: &Stat| !finite(stat);
+        let Some((path, stat)) = None
+            .or_else(|| within("stations", self.stations.find(bad)))
+            .or_else(|| within("buffers", self.buffers.find(bad)))
+            .or_else(|| within("conveyors", self.conveyors.find(bad)))
+            .or_else(|| within("sinks", self.sinks.find(bad)))
+            .or_else(|| within("products", self.products.find(bad)))
+            .or_else(|| within("resources", self.resources.find(bad)))
+            .or_else(|| within("line", self.line.find(bad)))
+            .or_else(|| within("kpis", self.kpis.find(bad)))
+            .or_else(|| within("events", self.events.find(bad)))
+        else {
+            return Ok(());
+        };
+        let (number, value) = match stat.values.iter().position(|value| !value.is_finite()) {
+            Some(i) => (NumberOf::Replication(replication + i as u32 + 1), stat.values[i]),
+            None if !stat.mean.is_finite() => (NumberOf::Mean, stat.mean),
+            None => (NumberOf::HalfWidth, stat.half_width),
+        };
+        Err(crate::engine::RunError::NotFinite { path, number, value })
+    }
+
     /// The station ranked first, when any station was ever the bottleneck.
     pub fn bottleneck(&self) -> Option<&str> {
         self.bottlenecks.first().filter(|b| b.share.mean > 0.0).map(|b| b.station.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::RunError;
+
+    fn stat(values: &[f64]) -> Stat {
+        Stat { values: values.to_vec(), ..Stat::default() }
+    }
+
+    /// Two replications of a line of one station, `press`, with `cost` as its operating cost
+    /// and its total, the line's and the KPIs'.
+    fn results(cost: &[f64]) -> Results {
+        let costs = CostResults { operating: stat(cost), total: stat(cost), ..Default::default() };
+        let station = StationResults { costs: costs.clone(), ..Default::default() };
+        let mut r = Results {
+            confidence: 0.95,
+            stations: Named(vec![("press".into(), station)]),
+            line: LineResults { costs, ..Default::default() },
+            ..Results::default()
+        };
+        r.kpis.cost = stat(cost);
+        r.finish();
+        r
+    }
+
+    fn error(r: &Results, first: u32) -> (String, NumberOf) {
+        match r.check_finite(first) {
+            Err(RunError::NotFinite { path, number, .. }) => (path.join("."), number),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn check_finite_names_the_first_number_that_is_not() {
+        assert_eq!(results(&[1.0, 2.0]).check_finite(0), Ok(()));
+        // The station's own cost before the sums it spreads to; the replication after `first`.
+        let expected = ("stations.press.costs.operating".to_string(), NumberOf::Replication(5));
+        assert_eq!(error(&results(&[1.0, f64::INFINITY]), 3), expected);
+        // Finite values whose spread overflows the largest f64: the half-width.
+        let expected = ("stations.press.costs.operating".to_string(), NumberOf::HalfWidth);
+        assert_eq!(error(&results(&[0.0, f64::MAX]), 0), expected);
+        // Their mean fits, but for the rounding of three thirds of the largest f64 upwards.
+        assert_eq!(results(&[f64::MAX, f64::MAX]).check_finite(0), Ok(()));
+        let expected = ("stations.press.costs.operating".to_string(), NumberOf::Mean);
+        assert_eq!(error(&results(&[f64::MAX; 3]), 0), expected);
+        let mut nan = results(&[1.0, 2.0]);
+        nan.kpis.wip = stat(&[f64::NAN]);
+        assert_eq!(error(&nan, 0), ("kpis.wip".to_string(), NumberOf::Replication(1)));
     }
 }

@@ -35,26 +35,41 @@ use serde::Serialize;
 /// (for example 0.95): `t_{(1+c)/2, n-1} · s / √n`.
 ///
 /// With no values the mean is 0; with fewer than two values, or a `confidence` outside the open
-/// interval (0, 1), the half-width is 0 (never NaN or infinite, so the document stays valid
-/// JSON). Non-finite values propagate into the mean.
+/// interval (0, 1), the half-width is 0.
+///
+/// Finite values whose sum or squared deviations overflow still give their finite mean and
+/// half-width: those are then computed again, scaled (the values divided by their count, the
+/// deviations by the largest of them), which the values of any real run never need, so its bits
+/// are those of the plain sums. The half-width is infinite only when it is itself beyond the
+/// largest `f64`, and non-finite values propagate into both, never into a made-up 0:
+/// `Results::check_finite` refuses such a statistic (E0909) rather than print it, or write it
+/// as JSON's `null`.
 pub fn mean_half_width(values: &[f64], confidence: f64) -> (f64, f64) {
     let n = values.len();
     if n == 0 {
         return (0.0, 0.0);
     }
     let count = n as f64;
-    let mean = values.iter().sum::<f64>() / count;
+    let all_finite = values.iter().all(|x| x.is_finite());
+    let mut mean = values.iter().sum::<f64>() / count;
+    if !mean.is_finite() && all_finite {
+        // Each value over the count is at most the largest value over it: the sum fits.
+        mean = values.iter().map(|x| x / count).sum();
+    }
     if n < 2 || !(confidence > 0.0 && confidence < 1.0) {
         return (mean, 0.0);
     }
+    let t = student_t_quantile(0.5 * (1.0 + confidence), count - 1.0);
     // Two passes: the squared deviations from the mean, summed in order.
     let sum_squares: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
     let variance = sum_squares / (count - 1.0);
-    if !variance.is_finite() {
-        return (mean, 0.0);
+    if variance.is_finite() || !all_finite || !mean.is_finite() {
+        return (mean, t * (variance / count).sqrt());
     }
-    let t = student_t_quantile(0.5 * (1.0 + confidence), count - 1.0);
-    (mean, t * (variance / count).sqrt())
+    // The squares overflowed: s = d · √(Σ((x − mean)/d)² / (n − 1)), d the largest deviation.
+    let largest = values.iter().map(|x| (x - mean).abs()).fold(0.0, f64::max);
+    let scaled: f64 = values.iter().map(|x| ((x - mean) / largest).powi(2)).sum();
+    (mean, t * largest * (scaled / (count - 1.0) / count).sqrt())
 }
 
 /// The `p` quantile of Student's t distribution with `df` degrees of freedom (`df` may be
@@ -875,6 +890,25 @@ mod tests {
         let (mean, half_width) = mean_half_width(&[1.0, 2.0, 3.0, 4.0, 5.0], 0.95);
         assert_eq!(mean, 3.0);
         assert_close(half_width, 2.776_445_105_197_793_5 * 0.5_f64.sqrt(), 1e-12);
+    }
+
+    /// Finite values whose sums overflow: the same statistic as for the values scaled down by
+    /// 2^1000 (exact in binary), scaled back. The half-width used to come out 0 and the mean
+    /// infinite, and the results document printed `null`.
+    #[test]
+    fn mean_half_width_of_huge_finite_values_is_finite() {
+        let big = 2f64.powi(1000);
+        let values = [1.0 * big, 2.0 * big, 3.0 * big, 4.0 * big, 5.0 * big];
+        let (mean, half_width) = mean_half_width(&values, 0.95);
+        assert_eq!(mean, 3.0 * big);
+        assert_close(half_width, 2.776_445_105_197_793_5 * 0.5_f64.sqrt() * big, 1e-12);
+        // Two values of f64::MAX: a mean that overflowed the plain sum, no spread.
+        assert_eq!(mean_half_width(&[f64::MAX, f64::MAX], 0.95), (f64::MAX, 0.0));
+        // A half-width beyond the largest f64 is infinite, and non-finite values stay so.
+        assert_eq!(mean_half_width(&[0.0, f64::MAX], 0.95).1, f64::INFINITY);
+        let (mean, half_width) = mean_half_width(&[1.0, f64::INFINITY], 0.95);
+        assert_eq!(mean, f64::INFINITY);
+        assert!(half_width.is_nan());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! A statistic with no observation (the lead time when no part reached a sink) is 0.
 
 use super::station::{BLOCKED, DOWN, MAINTENANCE, SETUP, STARVED, WORKING};
-use super::{At, Sim};
+use super::{At, RunError, Sim};
 use crate::results::{
     BufferResults, ConveyorResults, CostResults, EventCounts, Kpis, LineResults, Named,
     ResourceResults, Results, SinkResults, Stat, StationResults,
@@ -14,11 +14,12 @@ use crate::time::secs;
 
 impl Sim<'_> {
     /// The results of replication `replication` (counted from 0), ended at the horizon, with its
-    /// standstill if its line came to one.
-    pub(super) fn results(&mut self, replication: u32) -> Results {
+    /// standstill if its line came to one; an error (E0909) if a number overflowed.
+    pub(super) fn results(&mut self, replication: u32) -> Result<Results, RunError> {
         let mut results = self.collect();
+        results.check_finite(replication)?;
         results.deadlocks.extend(self.deadlock(replication + 1));
-        results
+        Ok(results)
     }
 
     fn collect(&mut self) -> Results {

@@ -70,7 +70,7 @@ use crate::bottleneck::BottleneckTracker;
 use crate::model::{
     Arrivals, Component, ComponentId, ComponentKind, Experiment, Model, QueuePolicy, Routing,
 };
-use crate::results::Results;
+use crate::results::{NumberOf, Results};
 use crate::stats::{DurationHistogram, Stays, TimeWeightedCount};
 use crate::time::{SpanProblem, ns};
 use conveyor::ConveyorNode;
@@ -114,6 +114,10 @@ pub enum RunError {
     /// capacity 0 back to itself: a part could pass it twice at one instant, and it draws only
     /// one target ahead (`Sim::pass_through_target`).
     DrawingLoop { component: String },
+    /// A number of the results is infinite or NaN, which the results document cannot hold: the
+    /// statistic at `path` (`["stations", "press", "costs", "operating"]`), its `number` that is
+    /// `value` (`Results::check_finite`).
+    NotFinite { path: Vec<String>, number: NumberOf, value: f64 },
     /// The experiment's numbers make no run (horizon ≤ warm-up, no replications).
     BadExperiment(String),
     /// No scenario or experiment of that name.
@@ -144,6 +148,7 @@ impl RunError {
             RunError::BufferOverflow { .. } => Some("E0905"),
             RunError::Unsupported { .. } => Some("E0906"),
             RunError::DrawingLoop { .. } => Some("E0907"),
+            RunError::NotFinite { .. } => Some("E0909"),
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
         }
     }
@@ -156,6 +161,11 @@ impl RunError {
             | RunError::BufferOverflow { component }
             | RunError::DrawingLoop { component }
             | RunError::Unsupported { component, .. } => Some(component),
+            // A component's statistic: `stations.NAME.…`, where NAME may hold dots itself.
+            RunError::NotFinite { path, .. } => match path[0].as_str() {
+                "stations" | "buffers" | "conveyors" | "sinks" => Some(&path[1]),
+                _ => None,
+            },
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
         }
     }
@@ -193,6 +203,17 @@ impl RunError {
                 "a part could come back to buffer `{component}`, of capacity 0 and routed by \
                  probability, without time passing"
             ),
+            RunError::NotFinite { path, number, value } => {
+                let what = if value.is_nan() { "is not a number" } else { "overflows to infinity" };
+                let path = path.join(".");
+                match number {
+                    NumberOf::Replication(r) => format!("`{path}` {what} in replication {r}"),
+                    NumberOf::Mean => format!("the mean of `{path}` {what}"),
+                    NumberOf::HalfWidth => {
+                        format!("the confidence half-width of `{path}` {what}")
+                    }
+                }
+            }
             RunError::BadExperiment(why) => why.clone(),
             RunError::UnknownStudy(name) => format!("no experiment or scenario named `{name}`"),
         }
@@ -267,6 +288,11 @@ impl RunError {
             RunError::DrawingLoop { .. } => {
                 "Route the buffer straight to the components its loop leads out to, each with the \
                  share of parts that reach it."
+            }
+            RunError::NotFinite { .. } => {
+                "Look for a number many orders of magnitude off, such as a cost typed with a \
+                 wrong exponent or unit: no real figure comes near the largest number a result \
+                 can hold, about 1.8e308."
             }
             RunError::Unsupported { .. } => {
                 "Model it with what the runtime simulates (a move, say, as a conveyor or as a \
@@ -708,7 +734,7 @@ fn simulate_with(
     let mut sim = Sim::new(model, experiment, replication)?;
     sim.lean = lean;
     sim.run()?;
-    Ok(sim.results(replication))
+    sim.results(replication)
 }
 
 /// Runs one replication like [`simulate`] and also returns its failure trace: every failure,
@@ -724,7 +750,7 @@ pub fn simulate_traced(
     sim.trace = Some(Vec::new());
     sim.run()?;
     sim.trace_censored();
-    let results = sim.results(replication);
+    let results = sim.results(replication)?;
     Ok((results, sim.named_trace()))
 }
 
