@@ -323,9 +323,10 @@ impl<'a> Ctx<'a> {
             ExprKind::Quantity { value, unit } => match self.eval_unit(unit) {
                 Some((dim, scale)) => {
                     let integer = value.is_integer && scale.is_one();
-                    self.finite(
+                    self.representable(
                         Quantity { si: Some(scale.to_si(value.value)), dim, integer },
                         expr.span,
+                        value.value == 0.0,
                     )
                 }
                 None => Value::Error,
@@ -505,16 +506,22 @@ impl<'a> Ctx<'a> {
                     return Value::Error;
                 };
                 let si = if op == BinaryOp::Add { both(|x, y| x + y) } else { both(|x, y| x - y) };
-                self.finite(Quantity { si, dim, integer: a.integer && b.integer }, span)
+                // A sum is 0 only when it is exactly 0 (`x - x`): gradual underflow.
+                self.representable(
+                    Quantity { si, dim, integer: a.integer && b.integer },
+                    span,
+                    true,
+                )
             }
             BinaryOp::Mul => {
                 let Some(dim) = a.dim.checked_mul(b.dim) else {
                     self.push(exponent_out_of_range(self.loc(span), "in this product"));
                     return Value::Error;
                 };
-                self.finite(
+                self.representable(
                     Quantity { si: both(|x, y| x * y), dim, integer: a.integer && b.integer },
                     span,
+                    a.si == Some(0.0) || b.si == Some(0.0),
                 )
             }
             BinaryOp::Div => {
@@ -530,7 +537,8 @@ impl<'a> Ctx<'a> {
                     self.push(exponent_out_of_range(self.loc(span), "in this quotient"));
                     return Value::Error;
                 };
-                self.finite(Quantity { si: both(|x, y| x / y), dim, integer: false }, span)
+                let si = both(|x, y| x / y);
+                self.representable(Quantity { si, dim, integer: false }, span, a.si == Some(0.0))
             }
             BinaryOp::Pow => {
                 let exponent = match (b.dim.is_dimensionless(), b.si) {
@@ -551,7 +559,8 @@ impl<'a> Ctx<'a> {
                     return Value::Error;
                 };
                 let si = a.si.map(|x| powi_exact(x, exponent));
-                self.finite(Quantity { si, dim, integer: a.integer && exponent >= 0 }, span)
+                let integer = a.integer && exponent >= 0;
+                self.representable(Quantity { si, dim, integer }, span, a.si == Some(0.0))
             }
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq => {
                 if !a.dim.accepts(b.dim) && !b.dim.accepts(a.dim) {
@@ -608,23 +617,32 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A number computed from finite operands that is not finite itself (`1e308 s * 10`, or
-    /// `x - x` of such a number) is an error at the expression: it would run as zero or never.
-    fn finite(&mut self, q: Quantity, span: Span) -> Value {
-        match q.si {
-            Some(v) if !v.is_finite() => {
-                let label = if v.is_nan() { "this is not a number" } else { "this overflows" };
-                self.push(
-                    Diagnostic::error("E0205", "the value is not a finite number")
-                        .primary(self.loc(span), label)
-                        .help(
-                            "Every value must be a finite number; check the sizes and the units.",
-                        ),
-                );
-                Value::Error
-            }
-            _ => Value::Number(q),
-        }
+    /// A number computed from representable operands, by a unit's conversion to SI or by
+    /// arithmetic, must be representable itself, as a literal must be (E0002 there,
+    /// `Number::is_representable`). One that is not finite (`1e308 s * 10`, or `x - x` of such a
+    /// number) would run as zero or never; one that came out 0 although `zero` is false (its
+    /// exact value is not 0: `1e-200 ms * 1e-200`), or closer to zero than the smallest normal
+    /// `f64` (about 2.2e-308, where digits are lost: `1e-307 ms` is 1e-310 s), would run as
+    /// nothing or as a value other than written. Either is an error at the expression.
+    fn representable(&mut self, q: Quantity, span: Span, zero: bool) -> Value {
+        let Some(v) = q.si else { return Value::Number(q) };
+        let (message, label) = if v.is_nan() {
+            ("the value is not a finite number", "this is not a number")
+        } else if v.is_infinite() {
+            ("the value is not a finite number", "this overflows")
+        } else if v == 0.0 && !zero {
+            ("the value is too close to zero to represent", "this underflows to 0")
+        } else if v != 0.0 && v.abs() < f64::MIN_POSITIVE {
+            ("the value is too close to zero to represent", "this loses digits below 2.2e-308")
+        } else {
+            return Value::Number(q);
+        };
+        self.push(Diagnostic::error("E0205", message).primary(self.loc(span), label).help(
+            "Every value must be a finite number, 0 or at least about 2.2e-308 in size once \
+             converted to SI units (seconds, metres, EUR per second); check the sizes and the \
+             units.",
+        ));
+        Value::Error
     }
 
     /// E0302: `what` (`a range`) mixes the dimensions of its two sides, both labelled.

@@ -230,9 +230,18 @@ impl Scale {
         if power < 0 { Scale { times: raised.per, per: raised.times } } else { raised }
     }
 
-    /// `value` of this unit, in SI.
+    /// `value` of this unit, in SI. Where the product `value × times` overflows, or comes so
+    /// close to zero that it loses digits, while the quotient would not (`1.7e308 km/h` is
+    /// 4.7e307 m/s), the value is divided by `per` first: rounded twice, but not turned to
+    /// infinity or 0 on the way.
     pub fn to_si(self, value: f64) -> f64 {
-        value * self.times / self.per
+        let si = value * self.times / self.per;
+        let intermediate = value * self.times;
+        if value == 0.0 || (intermediate.is_finite() && intermediate.abs() >= f64::MIN_POSITIVE) {
+            si
+        } else {
+            value / self.per * self.times
+        }
     }
 
     /// The SI value of one of this unit.
@@ -431,6 +440,25 @@ mod tests {
         assert!(scale(&[("m", 1), ("s", -2)]).is_one());
         assert_eq!(lookup("%").unwrap().to_si(), 0.01);
         assert_eq!(lookup("inch").unwrap().to_si(), 0.0254);
+    }
+
+    #[test]
+    fn a_conversion_does_not_overflow_or_underflow_on_the_way() {
+        let scale = |names: &[(&str, i32)]| {
+            names
+                .iter()
+                .fold(Scale::ONE, |s, (name, power)| s * lookup(name).unwrap().scale.powi(*power))
+        };
+        // 1.7e308 × 1000 overflowed before the division by 3600 brought it back in range.
+        let km_h = scale(&[("km", 1), ("h", -1)]);
+        assert_eq!(km_h.to_si(1.7e308), 1.7e308 / 3600.0 * 1000.0);
+        // Where the product is in range, the plain path, rounded once.
+        assert_eq!(km_h.to_si(1e-307), 1e-307 * 1000.0 / 3600.0);
+        // What truly lies beyond stays so: infinite, subnormal, or 0 (the checker refuses
+        // each, E0205).
+        assert_eq!(scale(&[("h", 1)]).to_si(1e308), f64::INFINITY);
+        assert_eq!(scale(&[("ms", 1)]).to_si(1e-307), 1e-310);
+        assert_eq!(scale(&[("us", 4)]).to_si(1e-300), 0.0);
     }
 
     #[test]
