@@ -379,6 +379,44 @@ fn virtual_age_is_the_same_on_every_clock_and_stops_during_the_repair() {
 }
 
 #[test]
+fn restores_at_its_ends_is_old_and_new_for_repairs_and_a_renewal_for_maintenance() {
+    // docs/language.md: a ratio removes its share of the age gained since the mode's last
+    // renewal (Kijima type I), `0 %` is the same as `old`; `100 %` is `new` only while nothing
+    // left age behind; a maintenance is a renewal "even at `0 %`", where `old` leaves the modes
+    // alone. Each scenario of `restores.fab` changes one `restores`.
+    let worn = |scenario: Option<&str>| {
+        run("restores.fab", scenario).stations.get("worn").unwrap().clone()
+    };
+    // Without maintenance, a repair of 0 % is `old` and one of 100 % is `new`, bit for bit (the
+    // scenarios draw the same lives), and the two pairs differ: the wear law's age matters.
+    let (old, zero) = (worn(None), worn(Some("repair_zero")));
+    let (new, full) = (worn(Some("repair_new")), worn(Some("repair_full")));
+    assert_eq!(zero, old);
+    assert_eq!(full, new);
+    assert!(old.failures.mean > new.failures.mean, "{:?} vs {:?}", old.failures, new.failures);
+
+    // `fixed`: a life of 10 h of calendar time, repairs of 1 h restoring 100 %, a maintenance of
+    // no time at 6, 12 and 18 h. By hand:
+    // - `old`: the maintenance leaves the mode alone. It fails at 10 h; the repair, to 11 h,
+    //   removes all the 10 h gained since the start: fails again at 21 h.
+    // - `0 %`: each maintenance is a renewal that removes nothing. At 6 h the virtual age is 6 h,
+    //   4 h of life left: fails at 10 h. The repair removes the 4 h gained since 6 h and keeps
+    //   the 6 h: fails at 11 + 4 = 15 h. At 12 h the age is 7 h, 3 h left: fails at 15 h, and
+    //   the repair to 16 h keeps the 7 h: fails at 19 h. At 18 h the age is 9 h, 1 h left:
+    //   fails at 19 h, and 1 h after each repair from then on, at 21 and 23 h.
+    // - `100 %`: each maintenance removes all the age: 6 h of life at 18 h, none fails.
+    let failures = |scenario: Option<&str>| {
+        let study = resolve("tests/oracles/restores.fab", scenario, &Overrides::default());
+        let (_, trace) = simulate_traced(&study.model, &study.experiment, 0).expect("it runs");
+        let at = trace.iter().filter(|e| e.station == "fixed" && e.event == TraceKind::Failure);
+        at.map(|e| e.time_s / 3600.0).collect::<Vec<f64>>()
+    };
+    assert_eq!(failures(None), [10.0, 21.0]);
+    assert_eq!(failures(Some("maintenance_zero")), [10.0, 15.0, 19.0, 21.0, 23.0]);
+    assert_eq!(failures(Some("maintenance_full")), [] as [f64; 0]);
+}
+
+#[test]
 fn minimal_repair_on_calendar_time_fails_as_the_cumulative_hazard() {
     // Weibull β = 2, η = 100 h, restores = old, repairs of 1 s, T = 1,000 h: the failures form a
     // non-homogeneous Poisson process with mean count (T/η)^β = 100 (the 1 s repairs shift it
