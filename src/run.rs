@@ -394,7 +394,8 @@ fn described(study: &Study) -> String {
 /// pair one model's replications, and input uncertainty and a designed experiment run many
 /// models. Run as plain replications instead, a designed experiment compared the model without
 /// its design, every difference 0. `among` is what the message suggests comparing: "compare",
-/// "select among".
+/// "select among". The study runs alone and the command line combined it: a usage error (exit
+/// 2), as `--trace` on it ([`untraceable`]) and `--input-uncertainty` with `--compare` are.
 pub fn runs_alone(study: &Study, among: &str) -> Option<String> {
     let what = described(study);
     Some(match runs_many(study)? {
@@ -514,7 +515,7 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
                     Ok(study) => match runs_alone(&study, "compare") {
                         Some(why) => {
                             errln!("error: {why}");
-                            return ExitCode::from(1);
+                            return ExitCode::from(2);
                         }
                         None => both.push(study),
                     },

@@ -317,7 +317,7 @@ pub fn select(
             Ok(study) => match crate::run::runs_alone(&study, "select among") {
                 Some(why) => {
                     errln!("error: {why}");
-                    return ExitCode::from(1);
+                    return ExitCode::from(2);
                 }
                 None => studies.push(study),
             },

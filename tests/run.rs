@@ -1186,8 +1186,8 @@ fn a_comparison_says_what_it_paired() {
 }
 
 /// A designed experiment runs a model per point, as input uncertainty redraws its inputs: neither
-/// is one run to pair or rank, and both are refused by `--compare` and `--select` (exit 1), as
-/// `--trace` refuses them, saying how to run it. A designed experiment used to run as the plain
+/// is one run to pair or rank, and both are refused by `--compare` and `--select`, as `--trace`
+/// refuses them (a usage error, exit 2, as the README says for both), saying how to run it. A designed experiment used to run as the plain
 /// model, its design dropped: every difference 0.0000 ± 0.0000, and a selection among copies.
 #[test]
 fn a_designed_experiment_is_neither_compared_nor_selected() {
@@ -1222,7 +1222,8 @@ fn a_designed_experiment_is_neither_compared_nor_selected() {
     ] {
         let output = fab(&[&["run"][..], args, &quick].concat());
         let text = stderr(&output);
-        assert_eq!(output.status.code(), Some(1), "{args:?}: {text}");
+        // A usage error, as `--trace` on it is: the study runs alone (it used to exit 1).
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
         assert!(
             text.contains(&format!("{what} is a designed experiment"))
                 && text.contains("runs alone")

@@ -205,7 +205,8 @@ fn refuses_what_makes_no_sense() {
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("\nscenario slower : base {\n    pack.cycle = 2 s\n}\n");
     std::fs::write(&path, text).unwrap();
-    refused(&["run", &path, "--compare", "base,slower"], 1, "runs alone");
+    // A usage error, as `--trace` on it is: the study runs alone (it used to exit 1).
+    refused(&["run", &path, "--compare", "base,slower"], 2, "runs alone");
     // A scenario of the experiment runs alone, and its document and table name it.
     let scenario = run(&[&path, "--scenario", "slower"]);
     assert_eq!(
