@@ -625,23 +625,21 @@ impl<'a> Ctx<'a> {
     /// `f64` (about 2.2e-308, where digits are lost: `1e-307 ms` is 1e-310 s), would run as
     /// nothing or as a value other than written. Either is an error at the expression.
     fn representable(&mut self, q: Quantity, span: Span, zero: bool) -> Value {
-        let Some(v) = q.si else { return Value::Number(q) };
-        let (message, label) = if v.is_nan() {
-            ("the value is not a finite number", "this is not a number")
-        } else if v.is_infinite() {
-            ("the value is not a finite number", "this overflows")
-        } else if v == 0.0 && !zero {
-            ("the value is too close to zero to represent", "this underflows to 0")
-        } else if v != 0.0 && v.abs() < f64::MIN_POSITIVE {
-            ("the value is too close to zero to represent", "this loses digits below 2.2e-308")
-        } else {
+        let Some(problem) = q.si.and_then(|v| Unrepresentable::of(v, zero)) else {
             return Value::Number(q);
         };
-        self.push(Diagnostic::error("E0205", message).primary(self.loc(span), label).help(
-            "Every value must be a finite number, 0 or at least about 2.2e-308 in size once \
+        let message = if problem.too_large() {
+            "the value is not a finite number"
+        } else {
+            "the value is too close to zero to represent"
+        };
+        self.push(
+            Diagnostic::error("E0205", message).primary(self.loc(span), problem.label()).help(
+                "Every value must be a finite number, 0 or at least about 2.2e-308 in size once \
              converted to SI units (seconds, metres, EUR per second); check the sizes and the \
              units.",
-        ));
+            ),
+        );
         Value::Error
     }
 
@@ -702,17 +700,25 @@ impl<'a> Ctx<'a> {
             return Value::Error;
         }
         let dist = match (&d.dist, factor) {
-            (Some(dist), Some(f)) => Some(dist.scaled(f)),
+            (Some(dist), Some(f)) => {
+                let scaled = dist.scaled(f);
+                if let Some(problem) = Unrepresentable::of_scaled(dist, &scaled) {
+                    let help = if problem.too_large() {
+                        "Scale the distribution by a smaller factor, or check the units."
+                    } else {
+                        "Scale the distribution by a larger factor, or check the units."
+                    };
+                    self.push(problem.of_distribution(
+                        self.loc(span),
+                        "the scaled distribution",
+                        help,
+                    ));
+                    return Value::Error;
+                }
+                Some(scaled)
+            }
             _ => None,
         };
-        if dist.as_ref().is_some_and(|dist| !dist.is_finite()) {
-            self.push(
-                Diagnostic::error("E0205", "the scaled distribution is too large to represent")
-                    .primary(self.loc(span), "a parameter of this distribution is not finite")
-                    .help("Scale the distribution by a smaller factor, or check the units."),
-            );
-            return Value::Error;
-        }
         Value::Dist(DistValue { dist, dim })
     }
 
@@ -865,6 +871,7 @@ impl<'a> Ctx<'a> {
         let mut data: Option<(String, String, Span)> = None;
         let mut data_written_in = self.file;
         let mut unit_factor = 1.0;
+        let mut unit_span = None;
         let mut families: Option<(Vec<Value>, &Expr)> = None;
         for (param, value, written) in values {
             let value_span = written.span;
@@ -898,7 +905,10 @@ impl<'a> Ctx<'a> {
                         );
                         failed = true;
                     }
-                    Some(si) if param.name == "unit" => unit_factor = si,
+                    Some(si) if param.name == "unit" => {
+                        unit_factor = si;
+                        unit_span = Some(value_span);
+                    }
                     Some(si) => known.push((param.name, si)),
                     None => abstract_param = true,
                 },
@@ -949,9 +959,19 @@ impl<'a> Ctx<'a> {
         let built = if family.reads_data {
             let (file, column, file_span) = data.unwrap_or_default();
             match self.read_column(&file, data_written_in, &column, file_span) {
-                Some(values) if family.name == "empirical" => Ok(dist::Distribution::Empirical {
-                    values: values.iter().map(|v| v * unit_factor).collect(),
-                }),
+                Some(values) if family.name == "empirical" => {
+                    let read = dist::Distribution::Empirical { values };
+                    match self.in_unit(
+                        &read,
+                        unit_factor,
+                        &file,
+                        &column,
+                        unit_span.unwrap_or(span),
+                    ) {
+                        Some(distribution) => Ok(distribution),
+                        None => return Value::Error,
+                    }
+                }
                 Some(_) => {
                     let request = crate::data::FitRequest {
                         column: column.clone(),
@@ -962,7 +982,7 @@ impl<'a> Ctx<'a> {
                         &file,
                         data_written_in,
                         request,
-                        span,
+                        (span, unit_span.unwrap_or(span)),
                         variable,
                         unit_factor,
                     );
@@ -1113,6 +1133,28 @@ impl<'a> Ctx<'a> {
         ok.then_some(selected)
     }
 
+    /// `read`, a law of the values of `column` of `file` (resampled or fitted) in the file's own
+    /// units, in SI: scaled by `unit_factor`, what one number of the file stands for. A value or
+    /// parameter that the scaling takes beyond what a number holds, or below its smallest normal
+    /// size, is an error at `unit` (E0205), as a quantity's own conversion is: `1e306` hours is
+    /// infinite in seconds, and ran as a life that never ends (a fitted law as lives of 0).
+    fn in_unit(
+        &mut self,
+        read: &dist::Distribution,
+        unit_factor: f64,
+        file: &str,
+        column: &str,
+        unit_span: Span,
+    ) -> Option<dist::Distribution> {
+        let scaled = read.scaled(unit_factor);
+        let Some(problem) = Unrepresentable::of_scaled(read, &scaled) else { return Some(scaled) };
+        let what = format!("column `{column}` of `{file}` in this unit");
+        let help = "The numbers of the file times `unit` must be finite numbers, 0 or at least \
+                    about 2.2e-308 in size in SI units; check the file's numbers and `unit`.";
+        self.push(problem.of_distribution(self.loc(unit_span), &what, help));
+        None
+    }
+
     /// Fits a column of a data file (memoized by [`crate::data::fitted_column`]), records what was
     /// chosen for reports, and returns the best distribution in SI units.
     fn fit_column(
@@ -1120,7 +1162,7 @@ impl<'a> Ctx<'a> {
         file: &str,
         written_in: SourceFile,
         request: crate::data::FitRequest,
-        span: Span,
+        (span, unit_span): (Span, Span),
         dimension: Dimension,
         unit_factor: f64,
     ) -> Option<dist::Distribution> {
@@ -1130,7 +1172,8 @@ impl<'a> Ctx<'a> {
         let column = request.column.clone();
         match crate::data::fitted_column(self.db, data, request) {
             Ok(fitted) => {
-                let best = fitted.ranking.best()?.distribution.scaled(unit_factor);
+                let best = &fitted.ranking.best()?.distribution;
+                let best = self.in_unit(best, unit_factor, file, &column, unit_span)?;
                 self.fits.push(crate::data::FitReport {
                     location: self.loc(span),
                     path,
@@ -1599,6 +1642,76 @@ impl<'a> Ctx<'a> {
 }
 
 /// E0306 at `at`: a dimension whose exponent would leave ±[`Dimension::MAX_EXPONENT`].
+/// How a number computed from representable numbers (by a unit's conversion, arithmetic, or the
+/// scaling of a distribution) fails to be representable itself, as a literal must be
+/// (`Number::is_representable`, E0002): the one test of [`Evaluator::representable`] and of
+/// scaled distributions.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Unrepresentable {
+    NotANumber,
+    Overflow,
+    /// 0, where the exact value is not.
+    Underflow,
+    /// Other than 0, but closer to it than the smallest normal `f64`, about 2.2e-308.
+    LostDigits,
+}
+
+impl Unrepresentable {
+    /// What is wrong with `value`, whose exact value is 0 only when `zero` is true (`x - x`, a
+    /// factor of 0), if anything.
+    fn of(value: f64, zero: bool) -> Option<Unrepresentable> {
+        if value.is_nan() {
+            Some(Unrepresentable::NotANumber)
+        } else if value.is_infinite() {
+            Some(Unrepresentable::Overflow)
+        } else if value == 0.0 && !zero {
+            Some(Unrepresentable::Underflow)
+        } else if value != 0.0 && value.abs() < f64::MIN_POSITIVE {
+            Some(Unrepresentable::LostDigits)
+        } else {
+            None
+        }
+    }
+
+    /// What is wrong with `scaled`, `original` scaled by a factor: a parameter (each exactly 0
+    /// only where the original's is 0), or else its mean.
+    fn of_scaled(original: &dist::Distribution, scaled: &dist::Distribution) -> Option<Self> {
+        let before = original.parameters();
+        let after = scaled.parameters();
+        let parameter = before.iter().zip(&after).find_map(|(b, a)| Self::of(*a, *b == 0.0));
+        parameter.or_else(|| Self::of(scaled.mean(), true).filter(|p| p.too_large()))
+    }
+
+    fn too_large(self) -> bool {
+        matches!(self, Unrepresentable::NotANumber | Unrepresentable::Overflow)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Unrepresentable::NotANumber => "this is not a number",
+            Unrepresentable::Overflow => "this overflows",
+            Unrepresentable::Underflow => "this underflows to 0",
+            Unrepresentable::LostDigits => "this loses digits below 2.2e-308",
+        }
+    }
+
+    /// E0205 for `what`, a distribution scaled out of range, at `at`.
+    fn of_distribution(self, at: Location, what: &str, help: &str) -> Diagnostic {
+        let (message, label) = if self.too_large() {
+            (
+                format!("{what} is too large to represent"),
+                "a parameter of this distribution is not finite",
+            )
+        } else {
+            (
+                format!("{what} is too close to zero to represent"),
+                "a parameter of this distribution underflows",
+            )
+        };
+        Diagnostic::error("E0205", message).primary(at, label).help(help)
+    }
+}
+
 fn exponent_out_of_range(at: Location, label: &str) -> Diagnostic {
     let max = Dimension::MAX_EXPONENT;
     Diagnostic::error("E0306", "a dimension exponent is out of range")

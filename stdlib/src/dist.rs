@@ -495,21 +495,25 @@ impl Distribution {
     }
 
     fn parameters_are_finite(&self) -> bool {
-        let all = |values: &[f64]| values.iter().all(|v| v.is_finite());
+        self.parameters().iter().all(|v| v.is_finite())
+    }
+
+    /// Every real parameter (an empirical law's values), in a fixed order per family: those of
+    /// [`Distribution::scaled`]'s result stand beside the original's, so that a check can tell
+    /// what the scaling did to each.
+    pub fn parameters(&self) -> Vec<f64> {
         match self {
-            Distribution::Constant { value } => value.is_finite(),
-            Distribution::Uniform { min, max } => all(&[*min, *max]),
+            Distribution::Constant { value } => vec![*value],
+            Distribution::Uniform { min, max } => vec![*min, *max],
             Distribution::Triangular { min, mode, max } | Distribution::Pert { min, mode, max } => {
-                all(&[*min, *mode, *max])
+                vec![*min, *mode, *max]
             }
-            Distribution::Normal { mean, sd, .. } => all(&[*mean, *sd]),
-            Distribution::Lognormal { mean, sd, location } => all(&[*mean, *sd, *location]),
-            Distribution::Exponential { mean } | Distribution::Erlang { mean, .. } => {
-                mean.is_finite()
-            }
-            Distribution::Gamma { shape, scale } => all(&[*shape, *scale]),
-            Distribution::Weibull { shape, scale, location } => all(&[*shape, *scale, *location]),
-            Distribution::Empirical { values } => all(values),
+            Distribution::Normal { mean, sd, .. } => vec![*mean, *sd],
+            Distribution::Lognormal { mean, sd, location } => vec![*mean, *sd, *location],
+            Distribution::Exponential { mean } | Distribution::Erlang { mean, .. } => vec![*mean],
+            Distribution::Gamma { shape, scale } => vec![*shape, *scale],
+            Distribution::Weibull { shape, scale, location } => vec![*shape, *scale, *location],
+            Distribution::Empirical { values } => values.clone(),
         }
     }
 
