@@ -1641,10 +1641,9 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// E0306 at `at`: a dimension whose exponent would leave ±[`Dimension::MAX_EXPONENT`].
 /// How a number computed from representable numbers (by a unit's conversion, arithmetic, or the
 /// scaling of a distribution) fails to be representable itself, as a literal must be
-/// (`Number::is_representable`, E0002): the one test of [`Evaluator::representable`] and of
+/// (`Number::is_representable`, E0002): the one test of [`Ctx::representable`] and of
 /// scaled distributions.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Unrepresentable {
@@ -1712,6 +1711,7 @@ impl Unrepresentable {
     }
 }
 
+/// E0306 at `at`: a dimension whose exponent would leave ±[`Dimension::MAX_EXPONENT`].
 fn exponent_out_of_range(at: Location, label: &str) -> Diagnostic {
     let max = Dimension::MAX_EXPONENT;
     Diagnostic::error("E0306", "a dimension exponent is out of range")
