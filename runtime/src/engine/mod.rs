@@ -522,6 +522,18 @@ impl Links {
     fn successors(&self) -> std::ops::Range<usize> {
         self.first as usize..(self.first + self.count) as usize
     }
+
+    /// The component is not blocked (any registration it had is stale); returns whether it
+    /// was, which a conveyor must hear of (`Sim::unblock`).
+    #[inline]
+    fn clear_blocked(&mut self) -> bool {
+        let was = self.blocked;
+        if was {
+            self.blocked = false;
+            self.epoch = self.epoch.wrapping_add(1);
+        }
+        was
+    }
 }
 
 /// Where a component's state lives: its kind and its index among the components of that kind
@@ -591,6 +603,15 @@ impl BufferNode {
     /// When each part held entered.
     fn entered(&self) -> impl Iterator<Item = u64> + '_ {
         self.parts.iter().map(|part| part.entered)
+    }
+
+    /// The head part leaves (the room it frees is the caller's to pull into).
+    #[inline]
+    fn take(&mut self, now: u64) -> Part {
+        let part = if self.lifo { self.parts.pop_back() } else { self.parts.pop_front() }
+            .expect("a buffer offers only a held part");
+        self.stays.left(now - part.entered);
+        part
     }
 
     /// The part it would release next.
@@ -1434,21 +1455,21 @@ impl<'m> Sim<'m> {
     /// move a part into `c` (or through the buffer without room that leads to it).
     fn pull(&mut self, mut c: u32) {
         loop {
-            let sole = self.links[c as usize].sole;
+            let links = &self.links[c as usize];
+            let (sole, lane_in) = (links.sole, links.lane_in);
             if sole == NONE {
                 break;
             }
             if !self.links[sole as usize].blocked {
                 return;
             }
-            if self.lean {
-                match self.pull_lean(c, sole) {
+            if self.lean && lane_in == sole {
+                match self.pull_lane(c, sole) {
                     Pulled::Then(next) => {
                         c = next;
                         continue;
                     }
                     Pulled::Done => return,
-                    Pulled::General => {}
                 }
             }
             let epoch = self.links[sole as usize].epoch;
@@ -1523,10 +1544,7 @@ impl<'m> Sim<'m> {
     }
 
     fn unblock(&mut self, c: u32) {
-        let links = &mut self.links[c as usize];
-        if links.blocked {
-            links.blocked = false;
-            links.epoch = links.epoch.wrapping_add(1);
+        if self.links[c as usize].clear_blocked() {
             self.blocked_changed(c);
         }
     }

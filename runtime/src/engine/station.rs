@@ -42,6 +42,7 @@
 //! preventive maintenance with a window before the due point, and predictive maintenance acts on
 //! detected coming failures; both are described in the `strategy` submodule.
 
+use super::lean::Shape;
 use super::trace::TraceKind;
 use super::{ANY, NONE, Op, Part, RunError, Sim};
 use crate::model::{
@@ -810,6 +811,20 @@ impl StationNode {
         self.finished_first = s;
     }
 
+    /// The first finished part leaves its server, which becomes idle (the caller lists the
+    /// change, `Sim::station_release`).
+    #[inline]
+    pub(super) fn release(&mut self, now: u64) -> Part {
+        self.touch(now);
+        let s = self.pop_finished();
+        let server = &mut self.servers[s as usize];
+        server.state = ServerState::Idle;
+        let part = server.part;
+        self.blocked -= 1;
+        self.idle += 1;
+        part
+    }
+
     /// The server that finished first leaves the list of blocked servers.
     #[inline]
     fn pop_finished(&mut self) -> u32 {
@@ -883,6 +898,16 @@ impl StationNode {
         server.carried = false;
         server.generation = server.generation.wrapping_add(1);
         (server.end, server.generation)
+    }
+
+    /// This station, number `c`, changed: it is listed in `changed` (`Sim::changed`) unless it
+    /// already is (see `Sim::station_changed`).
+    #[inline]
+    pub(super) fn mark_changed(&mut self, c: u32, changed: &mut Vec<u32>) {
+        if !self.changed {
+            self.changed = true;
+            changed.push(c);
+        }
     }
 
     /// Whether a server holds a finished part.
@@ -1109,11 +1134,7 @@ impl Sim<'_> {
     /// instant reports nothing.
     #[inline]
     pub(super) fn station_changed(&mut self, c: u32) {
-        let station = self.station(c);
-        if !station.changed {
-            station.changed = true;
-            self.changed.push(c);
-        }
+        self.stations[c as usize].mark_changed(c, &mut self.changed);
     }
 
     /// Reports the stations changed since the last call: bottleneck activity, and busy-time
@@ -1269,7 +1290,7 @@ impl Sim<'_> {
 
     pub(super) fn on_process_done(&mut self, c: u32, s: u32, generation: u32) {
         let now = self.now;
-        let station = self.station(c);
+        let station = &mut self.stations[c as usize];
         let server = &station.servers[s as usize];
         if server.generation != generation || server.state != ServerState::Busy {
             return;
@@ -1278,20 +1299,24 @@ impl Sim<'_> {
         station.touch(now);
         station.working -= 1;
         station.completions += 1;
-        if holding {
+        // The station's record stays borrowed, not indexed again, unless resources are released.
+        let station = if holding {
             station.servers[s as usize].holding = false;
             self.release_needs(c);
-        }
-        let target = self.links[c as usize].route.target(product);
-        let station = self.station(c);
+            &mut self.stations[c as usize]
+        } else {
+            station
+        };
+        let links = &mut self.links[c as usize];
+        let target = links.route.target(product);
         station.cycles_total += 1;
         let server = &mut station.servers[s as usize];
         server.last_product = product;
         server.part.target = target;
         let cycle_clocked = station.cycle_clocked;
         self.counters.completions += 1;
-        self.station_changed(c);
-        if self.lean && !cycle_clocked && self.pass_on_lean(c) {
+        station.mark_changed(c, &mut self.changed);
+        if self.lean && !cycle_clocked && links.shape == Shape::Station && self.pass_on_lean(c) {
             return;
         }
         let station = self.station(c);
@@ -1332,16 +1357,9 @@ impl Sim<'_> {
     /// Removes the first finished part from its server; the server becomes idle.
     #[inline]
     pub(super) fn station_release(&mut self, c: u32) -> Part {
-        let now = self.now;
         let station = &mut self.stations[c as usize];
-        station.touch(now);
-        let s = station.pop_finished();
-        let server = &mut station.servers[s as usize];
-        server.state = ServerState::Idle;
-        let part = server.part;
-        station.blocked -= 1;
-        station.idle += 1;
-        self.station_changed(c);
+        let part = station.release(self.now);
+        station.mark_changed(c, &mut self.changed);
         part
     }
 
