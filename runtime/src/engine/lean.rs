@@ -210,7 +210,13 @@ impl Sim<'_> {
     /// it and starts processing, or waits with it while the station is stopped. This is what
     /// `station_enter` and `start_server` do when there is no assembly, setup or resource to
     /// wait for.
-    #[inline]
+    ///
+    /// Always inlined: a lane's pull calls it for nearly every event, and as a call of its own
+    /// it saved and restored six registers each time (1,265.6M → 1,247.5M instructions at 100
+    /// stations over 438 h, 848.8M → 837.1M at 10, 1,062.2M → 1,053.4M at 1,000; callgrind's
+    /// simulated instruction-cache misses at 1,000 stations 1.36M → 1.42M, against 17.9M data
+    /// misses).
+    #[inline(always)]
     pub(super) fn lean_station_enter(&mut self, c: u32, part: Part) {
         let (now, horizon) = (self.now, self.horizon);
         let station = &mut self.stations[c as usize];
