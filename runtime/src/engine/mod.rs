@@ -523,6 +523,19 @@ impl Links {
         self.first as usize..(self.first + self.count) as usize
     }
 
+    /// The component is blocked, under a new epoch; returns whether it was not already (the
+    /// caller then enters it in the waiting lists, unless it `waits_implicitly`, and tells a
+    /// conveyor: `Sim::block`).
+    #[inline]
+    fn set_blocked(&mut self) -> bool {
+        let was = self.blocked;
+        if !was {
+            self.blocked = true;
+            self.epoch = self.epoch.wrapping_add(1);
+        }
+        !was
+    }
+
     /// The component is not blocked (any registration it had is stale); returns whether it
     /// was, which a conveyor must hear of (`Sim::unblock`).
     #[inline]
@@ -1401,11 +1414,9 @@ impl<'m> Sim<'m> {
     /// itself, so `c` also waits at the components behind it, to be pulled *through* it.
     fn block(&mut self, c: u32) {
         let links = &mut self.links[c as usize];
-        if links.blocked {
+        if !links.set_blocked() {
             return;
         }
-        links.blocked = true;
-        links.epoch = links.epoch.wrapping_add(1);
         let epoch = links.epoch;
         if !links.waits_implicitly {
             for i in self.links[c as usize].successors() {

@@ -900,6 +900,22 @@ impl StationNode {
         (server.end, server.generation)
     }
 
+    /// Server `s` finished: it holds its part, blocked, until a successor takes it (the caller
+    /// lists it among the finished ones, `push_finished`, once no failure counted in cycles
+    /// strikes the part).
+    #[inline]
+    fn hold_finished(&mut self, s: u32) {
+        self.servers[s as usize].state = ServerState::Blocked;
+        self.blocked += 1;
+    }
+
+    /// The one server of a lean station finished, and its part waits for room downstream.
+    #[inline]
+    pub(super) fn hold_finished_lean(&mut self) {
+        self.hold_finished(0);
+        self.push_finished(0);
+    }
+
     /// This station, number `c`, changed: it is listed in `changed` (`Sim::changed`) unless it
     /// already is (see `Sim::station_changed`).
     #[inline]
@@ -1320,8 +1336,7 @@ impl Sim<'_> {
             return;
         }
         let station = self.station(c);
-        station.servers[s as usize].state = ServerState::Blocked;
-        station.blocked += 1;
+        station.hold_finished(s);
         if cycle_clocked {
             self.count_cycle(c, s);
         } else {
