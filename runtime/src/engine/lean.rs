@@ -32,6 +32,10 @@
 //! general path would go through `offer` or `Sim::block` to the same end. That took the
 //! 100-station line from 1,247.5M to 1,210.8M instructions (837.1M to 821.4M at 10 stations,
 //! 1,053.4M to 1,037.6M at 1,000).
+//!
+//! Tried and not kept: the lane's walk up the line (`Sim::pull` without its waiting lists)
+//! inlined into the pass along the lane, 1,210.8M → 1,228.3M instructions at 100 stations; the
+//! engine's loop, which holds much in registers, spills more than the call saves.
 
 use super::queue::Kind;
 use super::{NONE, Op, Part, Sim};

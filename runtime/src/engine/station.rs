@@ -1156,6 +1156,10 @@ impl Sim<'_> {
     /// Reports the stations changed since the last call: bottleneck activity, and busy-time
     /// events that can run again. A report may change a station again (an idle moment taken for
     /// opportunistic maintenance), which lists it anew: the loop reports that too.
+    ///
+    /// A call of its own: inlined into `Sim::run`, it cost 1.2 % more instructions at 100
+    /// stations over 438 h (callgrind, 1,247.5M against 1,262.6M), the loop spilling more
+    /// registers than the call saves.
     pub(super) fn report_changes(&mut self) {
         let mut i = 0;
         while let Some(&c) = self.changed.get(i) {
