@@ -82,7 +82,7 @@ pub(crate) fn layout(source: &str, parsed: &Parse, is_unit: &dyn Fn(&str) -> boo
     let tokens: Vec<Tok> = lexer::lex(source, is_unit)
         .tokens
         .into_iter()
-        .filter(|(start, token, end)| *token != Token::Newline && start < end)
+        .filter(|(start, token, end)| !matches!(token, Token::Newline) && start < end)
         .map(|(start, token, end)| Tok { start, end, token, text: String::new() })
         .collect();
     let mut formatter = Formatter {

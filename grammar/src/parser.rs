@@ -51,7 +51,7 @@ pub fn parse(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Parse {
     let written: Vec<(usize, usize)> = lexed
         .tokens
         .iter()
-        .filter(|(start, token, end)| start < end && *token != Token::Newline)
+        .filter(|(start, token, end)| start < end && !matches!(token, Token::Newline))
         .map(|(start, _, end)| (*start, *end))
         .collect();
     let mut state = ParseState { docs: lexed.docs, recovered: Vec::new() };
