@@ -21,9 +21,7 @@ use std::collections::BTreeMap;
 pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
     let mut model = Model::default();
     let declarations = model_declarations(db, root);
-    let body = |declaration: &Declaration| {
-        check_item(db, declaration.file, declaration.key.clone()).body.clone()
-    };
+    let body = |declaration: &Declaration| checked_body(db, declaration);
 
     let mut products: BTreeMap<String, ProductId> = BTreeMap::new();
     let mut resources: BTreeMap<String, ResourceId> = BTreeMap::new();
@@ -34,12 +32,12 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         match kind {
             DeclKind::Product => {
                 products.insert(declaration.name.clone(), ProductId(model.products.len() as u32));
-                model.products.push(lower_product(&declaration.name, &checked));
+                model.products.push(lower_product(&declaration.name, checked));
             }
             DeclKind::Resource => {
                 resources
                     .insert(declaration.name.clone(), ResourceId(model.resources.len() as u32));
-                model.resources.push(lower_resource(&declaration.name, &checked));
+                model.resources.push(lower_resource(&declaration.name, checked));
             }
             _ => {}
         }
@@ -72,7 +70,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
 
     for node in &graph.nodes {
         let checked = body(&node.declaration).expect("checked components have bodies");
-        model.graph.add_node(lower_component(&node.declaration.name, &checked, &names));
+        model.graph.add_node(lower_component(&node.declaration.name, checked, &names));
     }
     for (order, edge) in graph.edges.iter().enumerate() {
         let (from, to) = (ComponentId(edge.from as u32), ComponentId(edge.to as u32));
@@ -85,7 +83,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         }
     }
 
-    let mut experiments: BTreeMap<String, (ExperimentId, CheckedBody)> = BTreeMap::new();
+    let mut experiments: BTreeMap<String, (ExperimentId, &CheckedBody)> = BTreeMap::new();
     for declaration in &declarations {
         if declaration.class == ItemClass::Decl(DeclKind::Experiment)
             && let Some(checked) = body(declaration)
@@ -106,7 +104,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         else {
             continue;
         };
-        let settings = scenario_settings(base, &scenario);
+        let settings = scenario_settings(base, scenario);
         let mut experiment = lower_experiment(&declaration.name, &settings);
         // A scenario of a designed experiment runs its design, with the scenario's settings.
         experiment.design = lower_design(&settings, &base.varies, &model);
@@ -117,7 +115,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             components: Vec::new(),
             resources: Vec::new(),
         };
-        lower_overrides(&mut lowered, db, &scenario, graph, &names, &declarations, &model);
+        lower_overrides(&mut lowered, db, scenario, graph, &names, &declarations, &model);
         model.scenarios.push(lowered);
     }
     for declaration in &declarations {
@@ -128,7 +126,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let Some((base_id, _)) = study.base.as_ref().and_then(|b| experiments.get(&b.name)) else {
             continue;
         };
-        let sensitivity = lower_sensitivity(&declaration.name, *base_id, &study, &model);
+        let sensitivity = lower_sensitivity(&declaration.name, *base_id, study, &model);
         model.sensitivities.push(sensitivity);
     }
     for declaration in &declarations {
@@ -139,13 +137,18 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let Some((base_id, _)) = study.base.as_ref().and_then(|b| experiments.get(&b.name)) else {
             continue;
         };
-        let optimization = lower_optimization(&declaration.name, *base_id, &study, &model);
+        let optimization = lower_optimization(&declaration.name, *base_id, study, &model);
         model.optimizations.push(optimization);
     }
     model.inputs = crate::inputs::fitted_inputs(db, &model, graph, &declarations);
     model.currency =
         crate::validate::model_currencies(db, root).first().map(|(currency, _)| currency.clone());
     model
+}
+
+/// The checked body of a declaration, as its query stored it: read in place, never copied.
+fn checked_body<'db>(db: &'db dyn Db, declaration: &Declaration) -> Option<&'db CheckedBody> {
+    check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
 }
 
 struct Names<'a> {
