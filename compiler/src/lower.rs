@@ -25,7 +25,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
 
     let mut products: BTreeMap<String, ProductId> = BTreeMap::new();
     let mut resources: BTreeMap<String, ResourceId> = BTreeMap::new();
-    for declaration in &declarations {
+    for declaration in declarations {
         let (ItemClass::Decl(kind), Some(checked)) = (declaration.class, body(declaration)) else {
             continue;
         };
@@ -84,7 +84,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
     }
 
     let mut experiments: BTreeMap<String, (ExperimentId, &CheckedBody)> = BTreeMap::new();
-    for declaration in &declarations {
+    for declaration in declarations {
         if declaration.class == ItemClass::Decl(DeclKind::Experiment)
             && let Some(checked) = body(declaration)
         {
@@ -95,7 +95,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             experiments.insert(declaration.name.clone(), (id, checked));
         }
     }
-    for declaration in &declarations {
+    for declaration in declarations {
         if declaration.class != ItemClass::Decl(DeclKind::Scenario) {
             continue;
         }
@@ -118,7 +118,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         lower_overrides(&mut lowered, db, scenario, graph, &names, &declarations, &model);
         model.scenarios.push(lowered);
     }
-    for declaration in &declarations {
+    for declaration in declarations {
         if declaration.class != ItemClass::Decl(DeclKind::Sensitivity) {
             continue;
         }
@@ -129,7 +129,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let sensitivity = lower_sensitivity(&declaration.name, *base_id, study, &model);
         model.sensitivities.push(sensitivity);
     }
-    for declaration in &declarations {
+    for declaration in declarations {
         if declaration.class != ItemClass::Decl(DeclKind::Optimize) {
             continue;
         }

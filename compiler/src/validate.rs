@@ -77,7 +77,9 @@ impl ModelGraph {
 }
 
 /// Every declaration of the model's files, in the order they are defined
-/// ([`crate::scope::files_in_definition_order`]).
+/// ([`crate::scope::files_in_definition_order`]). A query, so that the model-wide passes that each
+/// walk the list (the graph, the checks of names and bodies, lowering) share one copy.
+#[salsa::tracked(returns(ref))]
 pub fn model_declarations(db: &dyn Db, root: SourceFile) -> Vec<Declaration> {
     let mut out = Vec::new();
     for &file in files_in_definition_order(db, root) {
@@ -115,7 +117,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
                     },
                 };
             by_name.insert(declaration.name.clone(), graph.nodes.len());
-            graph.nodes.push(GraphNode { declaration, kind, name_location });
+            graph.nodes.push(GraphNode { declaration: declaration.clone(), kind, name_location });
         }
     }
     // Routes may come before their component, so they are attached once every node is known. A
@@ -128,7 +130,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
         let seen = scope(db, declaration.file).lookup(&declaration.name).cloned();
         match by_name.get(&declaration.name) {
             Some(&node) if seen.as_ref() == Some(&graph.nodes[node].declaration) => {
-                graph.routes.push((node, declaration));
+                graph.routes.push((node, declaration.clone()));
             }
             _ => graph.incomplete = true,
         }
@@ -1073,41 +1075,41 @@ fn trim_float(value: f64) -> String {
 fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
     // An imported file's declarations come first: a name the importing file declares again is
     // the one redefined (docs/language.md, Imports).
-    let mut first: BTreeMap<String, Declaration> = BTreeMap::new();
+    let mut first: BTreeMap<&str, &Declaration> = BTreeMap::new();
     for declaration in model_declarations(db, root) {
         if declaration.class == ItemClass::Decl(DeclKind::Route) {
             continue;
         }
-        match first.get(&declaration.name) {
+        match first.get(declaration.name.as_str()) {
             Some(previous) => out.push(
                 Diagnostic::error("E0102", format!("`{}` is defined more than once", declaration.name))
-                    .primary(name_location(db, &declaration), format!("`{}` redefined here", declaration.name))
+                    .primary(name_location(db, declaration), format!("`{}` redefined here", declaration.name))
                     .secondary(name_location(db, previous), "first defined here")
                     .help("Names are unique across the model and the files it imports; rename one of them."),
             ),
             None => {
-                first.insert(declaration.name.clone(), declaration);
+                first.insert(&declaration.name, declaration);
             }
         }
     }
     // A route is attached to a component; two routes for one component are one too many.
-    let mut routed: BTreeMap<String, Declaration> = BTreeMap::new();
+    let mut routed: BTreeMap<&str, &Declaration> = BTreeMap::new();
     for declaration in model_declarations(db, root) {
         if declaration.class != ItemClass::Decl(DeclKind::Route) {
             continue;
         }
-        if let Some(previous) = routed.get(&declaration.name) {
+        if let Some(previous) = routed.get(declaration.name.as_str()) {
             out.push(
                 Diagnostic::error(
                     "E0102",
                     format!("`{}` has more than one route", declaration.name),
                 )
-                .primary(name_location(db, &declaration), "second route here")
+                .primary(name_location(db, declaration), "second route here")
                 .secondary(name_location(db, previous), "first route here")
                 .help("A component has one route; merge the two into one."),
             );
         } else {
-            routed.insert(declaration.name.clone(), declaration);
+            routed.insert(&declaration.name, declaration);
         }
     }
 }
