@@ -648,14 +648,28 @@ struct Indented {
     filled: bool,
 }
 
+/// A comma, a newline and the indentation of 32 levels: a line break with or without its comma,
+/// at any depth up to 32, is one slice of it, written at once.
+const LINE_BREAK: [u8; 66] = {
+    let mut bytes = [b' '; 66];
+    bytes[0] = b',';
+    bytes[1] = b'\n';
+    bytes
+};
+
 impl Indented {
-    fn new_line(&self, out: &mut (impl Write + ?Sized)) -> std::io::Result<()> {
-        const SPACES: &[u8; 64] = &[b' '; 64];
-        out.write_all(b"\n")?;
-        let mut left = 2 * self.depth;
+    /// Starts a new line at the current depth, after a comma when `comma`.
+    fn new_line(&self, out: &mut (impl Write + ?Sized), comma: bool) -> std::io::Result<()> {
+        let from = if comma { 0 } else { 1 };
+        let indent = 2 * self.depth;
+        if 2 + indent <= LINE_BREAK.len() {
+            return out.write_all(&LINE_BREAK[from..2 + indent]);
+        }
+        out.write_all(&LINE_BREAK[from..2])?;
+        let mut left = indent;
         while left > 0 {
-            let n = left.min(SPACES.len());
-            out.write_all(&SPACES[..n])?;
+            let n = left.min(LINE_BREAK.len() - 2);
+            out.write_all(&LINE_BREAK[2..2 + n])?;
             left -= n;
         }
         Ok(())
@@ -670,16 +684,13 @@ impl Indented {
     fn close(&mut self, out: &mut (impl Write + ?Sized), bracket: &[u8]) -> std::io::Result<()> {
         self.depth -= 1;
         if self.filled {
-            self.new_line(out)?;
+            self.new_line(out, false)?;
         }
         out.write_all(bracket)
     }
 
     fn item(&mut self, out: &mut (impl Write + ?Sized), first: bool) -> std::io::Result<()> {
-        if !first {
-            out.write_all(b",")?;
-        }
-        self.new_line(out)
+        self.new_line(out, !first)
     }
 }
 
