@@ -14,7 +14,7 @@ use crate::syntax::{ItemClass, item_index, item_syntax};
 use crate::value::{Field, Value};
 use fab_grammar::ast::{DeclKind, ItemKind, Span};
 use fab_stdlib::dist::Distribution;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 /// A component of the model graph.
 #[derive(Clone, PartialEq, Debug)]
@@ -103,10 +103,11 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
     let unread =
         model_files(db, root).iter().any(|&file| *crate::syntax::has_unread_text(db, file));
     let mut graph = ModelGraph { incomplete: unread, ..ModelGraph::default() };
-    let mut by_name: BTreeMap<String, usize> = BTreeMap::new();
+    // Looked up by name only, never walked in order.
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
     for declaration in model_declarations(db, root) {
         let ItemClass::Decl(kind) = declaration.class else { continue };
-        if is_component_kind(kind) && !by_name.contains_key(&declaration.name) {
+        if is_component_kind(kind) && !by_name.contains_key(declaration.name.as_str()) {
             let name_location =
                 match check_item(db, declaration.file, declaration.key.clone()).body.as_ref() {
                     Some(body) => body.name_location.clone(),
@@ -116,7 +117,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
                         span: Span::default(),
                     },
                 };
-            by_name.insert(declaration.name.clone(), graph.nodes.len());
+            by_name.insert(&declaration.name, graph.nodes.len());
             graph.nodes.push(GraphNode { declaration: declaration.clone(), kind, name_location });
         }
     }
@@ -128,7 +129,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
             continue;
         }
         let seen = scope(db, declaration.file).lookup(&declaration.name).cloned();
-        match by_name.get(&declaration.name) {
+        match by_name.get(declaration.name.as_str()) {
             Some(&node) if seen.as_ref() == Some(&graph.nodes[node].declaration) => {
                 graph.routes.push((node, declaration.clone()));
             }
@@ -149,7 +150,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
                 .iter()
                 .map(|stage| {
                     let declaration = file_scope.lookup(&stage.name)?;
-                    by_name.get(&declaration.name).map(|&index| (index, stage.span))
+                    by_name.get(declaration.name.as_str()).map(|&index| (index, stage.span))
                 })
                 .collect();
             graph.incomplete |= nodes.iter().any(Option::is_none);
@@ -184,7 +185,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
                 Value::Number(_) | Value::Error => key.clone(),
                 _ => continue,
             };
-            let Some(&to) = by_name.get(&target) else {
+            let Some(&to) = by_name.get(target.as_str()) else {
                 graph.incomplete = true;
                 continue;
             };
@@ -1075,7 +1076,7 @@ fn trim_float(value: f64) -> String {
 fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
     // An imported file's declarations come first: a name the importing file declares again is
     // the one redefined (docs/language.md, Imports).
-    let mut first: BTreeMap<&str, &Declaration> = BTreeMap::new();
+    let mut first: HashMap<&str, &Declaration> = HashMap::new();
     for declaration in model_declarations(db, root) {
         if declaration.class == ItemClass::Decl(DeclKind::Route) {
             continue;
@@ -1093,7 +1094,7 @@ fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) 
         }
     }
     // A route is attached to a component; two routes for one component are one too many.
-    let mut routed: BTreeMap<&str, &Declaration> = BTreeMap::new();
+    let mut routed: HashMap<&str, &Declaration> = HashMap::new();
     for declaration in model_declarations(db, root) {
         if declaration.class != ItemClass::Decl(DeclKind::Route) {
             continue;
