@@ -97,7 +97,7 @@ pub struct IndexEntry {
 pub fn parse(db: &dyn Db, file: SourceFile) -> ParsedFile {
     let parse = fab_grammar::parse(file.text(db), &fab_stdlib::units::is_unit_name);
     let mut items = Vec::with_capacity(parse.file.items.len());
-    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut seen: HashMap<String, u32> = HashMap::with_capacity(parse.file.items.len());
     for mut item in parse.file.items {
         let offset = item.span.start;
         ast::for_each_span_mut(&mut item, &mut |span: &mut Span| {

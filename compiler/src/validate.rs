@@ -104,8 +104,9 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
         model_files(db, root).iter().any(|&file| *crate::syntax::has_unread_text(db, file));
     let mut graph = ModelGraph { incomplete: unread, ..ModelGraph::default() };
     // Looked up by name only, never walked in order.
-    let mut by_name: HashMap<&str, usize> = HashMap::new();
-    for declaration in model_declarations(db, root) {
+    let declarations = model_declarations(db, root);
+    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(declarations.len());
+    for declaration in declarations {
         let ItemClass::Decl(kind) = declaration.class else { continue };
         if is_component_kind(kind) && !by_name.contains_key(declaration.name.as_str()) {
             let name_location =
@@ -124,7 +125,7 @@ pub fn model_graph(db: &dyn Db, root: SourceFile) -> ModelGraph {
     // Routes may come before their component, so they are attached once every node is known. A
     // route in a file that does not see its component is reported there (E0101) and attached to
     // nothing, as a flow naming it would be: the graph lacks its connections.
-    for declaration in model_declarations(db, root) {
+    for declaration in declarations {
         if declaration.class != ItemClass::Decl(DeclKind::Route) {
             continue;
         }
@@ -1076,8 +1077,9 @@ fn trim_float(value: f64) -> String {
 fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) {
     // An imported file's declarations come first: a name the importing file declares again is
     // the one redefined (docs/language.md, Imports).
-    let mut first: HashMap<&str, &Declaration> = HashMap::new();
-    for declaration in model_declarations(db, root) {
+    let declarations = model_declarations(db, root);
+    let mut first: HashMap<&str, &Declaration> = HashMap::with_capacity(declarations.len());
+    for declaration in declarations {
         if declaration.class == ItemClass::Decl(DeclKind::Route) {
             continue;
         }
@@ -1095,7 +1097,7 @@ fn check_unique_names(db: &dyn Db, root: SourceFile, out: &mut Vec<Diagnostic>) 
     }
     // A route is attached to a component; two routes for one component are one too many.
     let mut routed: HashMap<&str, &Declaration> = HashMap::new();
-    for declaration in model_declarations(db, root) {
+    for declaration in declarations {
         if declaration.class != ItemClass::Decl(DeclKind::Route) {
             continue;
         }
