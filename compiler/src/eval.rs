@@ -758,20 +758,19 @@ impl<'a> Ctx<'a> {
         args: &'x [Arg],
         span: Span,
     ) -> Option<BoundArgs<'p, 'x>> {
-        let all_params: Vec<&ParamDecl> = signatures.iter().flat_map(|s| s.iter()).collect();
-        let mut named: Vec<(&str, &Arg)> = Vec::new();
+        let all_params = || signatures.iter().flat_map(|s| s.iter());
+        let mut named: Vec<(&str, &Arg)> = Vec::with_capacity(args.len());
         let mut ok = true;
         for (index, arg) in args.iter().enumerate() {
             let name = match &arg.name {
                 Some(ident) => {
-                    if !all_params.iter().any(|p| p.name == ident.name) {
+                    if !all_params().any(|p| p.name == ident.name) {
                         let mut diagnostic = Diagnostic::error(
                             "E0402",
                             format!("`{what}` has no parameter `{}`", ident.name),
                         )
                         .primary(self.loc(ident.span), "unknown parameter");
-                        if let Some(best) =
-                            did_you_mean(&ident.name, all_params.iter().map(|p| p.name))
+                        if let Some(best) = did_you_mean(&ident.name, all_params().map(|p| p.name))
                         {
                             diagnostic = diagnostic.suggest(self.loc(ident.span), best);
                         }
@@ -853,7 +852,7 @@ impl<'a> Ctx<'a> {
         };
         // The variable's dimension: from the expected type, else from an argument in its units.
         let mut variable = expected.and_then(expected_dist_dimension);
-        let mut values: Vec<(&ParamDecl, Value, &Expr)> = Vec::new();
+        let mut values: Vec<(&ParamDecl, Value, &Expr)> = Vec::with_capacity(bound.len());
         for (param, arg) in &bound {
             let value = self.eval(&arg.value, None);
             if variable.is_none()
@@ -865,7 +864,7 @@ impl<'a> Ctx<'a> {
             values.push((param, value, &arg.value));
         }
         let variable = variable.unwrap_or(Dimension::NONE);
-        let mut known: Vec<(&str, f64)> = Vec::new();
+        let mut known: Vec<(&str, f64)> = Vec::with_capacity(bound.len());
         let mut abstract_param = false;
         let mut failed = false;
         let mut data: Option<(String, String, Span)> = None;
