@@ -54,6 +54,7 @@ pub fn run(files: &[String], json: bool, verbose: bool) -> ExitCode {
     if !json {
         errln!("{}", summary(files.len() - unreadable, errors, warnings, unreadable));
     }
+    crate::keep_until_exit(db);
     if unreadable > 0 {
         ExitCode::from(2)
     } else if errors > 0 {

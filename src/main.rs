@@ -67,6 +67,14 @@ fn write_stderr(args: std::fmt::Arguments, newline: bool) {
         .and_then(|()| if newline { stderr.write_all(b"\n") } else { Ok(()) });
 }
 
+/// Lets `value` live until the process exits instead of dropping it: for what a command holds to
+/// its end, such as a compiled model's database. The operating system takes the memory back at
+/// once, where dropping the database frees its memos (a tree and a checked body per item) one by
+/// one: 3.9M instructions for a 1,000-station line, 4 % of `fab check`.
+fn keep_until_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// Buffered standard output, written by direct (inlined) calls.
 type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
 

@@ -492,7 +492,9 @@ pub fn run(options: Options) -> ExitCode {
         Ok(outputs) => outputs,
         Err(code) => return code,
     };
-    outputs.finish(run_prepared(&options, &compiled, run))
+    let code = outputs.finish(run_prepared(&options, &compiled, run));
+    crate::keep_until_exit(compiled);
+    code
 }
 
 /// Runs what the command line asks for, its outputs prepared, and reports it.
