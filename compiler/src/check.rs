@@ -395,7 +395,6 @@ pub fn check_body(
     let mut out = Fields::new();
     let mut nested: Vec<CheckedNested> = Vec::new();
     for member in &body.members {
-        let location = ctx.loc(member.span);
         match &member.kind {
             MemberKind::Field { path, value } => {
                 if path.segments.len() != 1 {
@@ -477,6 +476,7 @@ pub fn check_body(
                         continue;
                     }
                 };
+                let location = ctx.loc(member.span);
                 out.insert(
                     name.name.clone(),
                     Field { value, location: location.clone(), value_location: location },
