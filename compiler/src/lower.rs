@@ -115,7 +115,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             components: Vec::new(),
             resources: Vec::new(),
         };
-        lower_overrides(&mut lowered, db, scenario, graph, &names, &declarations, &model);
+        lower_overrides(&mut lowered, db, scenario, graph, &names, declarations, &model);
         model.scenarios.push(lowered);
     }
     for declaration in declarations {
@@ -140,7 +140,7 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
         let optimization = lower_optimization(&declaration.name, *base_id, study, &model);
         model.optimizations.push(optimization);
     }
-    model.inputs = crate::inputs::fitted_inputs(db, &model, graph, &declarations);
+    model.inputs = crate::inputs::fitted_inputs(db, &model, graph, declarations);
     model.currency =
         crate::validate::model_currencies(db, root).first().map(|(currency, _)| currency.clone());
     model

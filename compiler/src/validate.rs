@@ -362,8 +362,8 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     let body = |declaration: &Declaration| {
         check_item(db, declaration.file, declaration.key.clone()).body.as_ref()
     };
-    let found = checks_of_bodies(db, graph, &successors, &declarations, &body);
-    check_scenarios(db, graph, &successors, &declarations, &found, &mut out);
+    let found = checks_of_bodies(db, graph, &successors, declarations, &body);
+    check_scenarios(db, graph, &successors, declarations, &found, &mut out);
     out.extend(found);
     out
 }
