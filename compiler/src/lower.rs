@@ -68,6 +68,8 @@ pub fn lower(db: &dyn Db, root: SourceFile) -> Model {
             .collect(),
     };
 
+    model.graph.reserve_nodes(graph.nodes.len());
+    model.graph.reserve_edges(graph.edges.len());
     for node in &graph.nodes {
         let checked = body(&node.declaration).expect("checked components have bodies");
         model.graph.add_node(lower_component(&node.declaration.name, checked, &names));

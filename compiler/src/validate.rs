@@ -860,7 +860,8 @@ fn check_staffing<'a>(
     out: &mut Vec<Diagnostic>,
 ) {
     let number = |b: &CheckedBody, name: &str| b.fields.get(name).and_then(|f| f.value.si());
-    let mut holdings = Holdings { stations: Vec::new(), counts: BTreeMap::new() };
+    let stations = Vec::with_capacity(graph.nodes.len());
+    let mut holdings = Holdings { stations, counts: BTreeMap::new() };
     for node in &graph.nodes {
         let Some(b) = body(&node.declaration) else { continue };
         let mut staffing = Staffing {
