@@ -549,6 +549,10 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
     }
     if let [a, b] = all.as_slice() {
         let comparison = compare(a, b);
+        if let Err(error) = comparison.check_finite() {
+            compiled.report(&error);
+            return ExitCode::from(1);
+        }
         let [document, differences] = COMPARISON_FILES;
         let emitted = emit(
             options,

@@ -384,6 +384,17 @@ pub fn select(
         }
     }
     let outcome = procedure.outcome();
+    // Every output was finite (each run's results are checked), but the procedure sums them: a
+    // sum beyond the largest f64 compares as infinite or NaN and screens wrongly. Refused as a
+    // run's statistic would be (E0909), rather than a pick made on it.
+    if let Some(i) = outcome.means.iter().position(|mean| !mean.is_finite()) {
+        compiled.report(&fab_runtime::engine::RunError::NotFinite {
+            path: vec!["systems".to_string(), selection.names[i].clone()],
+            number: fab_runtime::results::NumberOf::Mean,
+            value: outcome.means[i],
+        });
+        return ExitCode::from(1);
+    }
     let mut document = serde_json::json!({
         "procedure": "Kim-Nelson (KN), common random numbers",
         "measure": measure,

@@ -2287,6 +2287,54 @@ fn a_cost_that_overflows_stops_the_run_rather_than_print_null() {
     }
 }
 
+#[test]
+fn a_comparison_or_selection_whose_own_sums_overflow_is_refused() {
+    // Each side's costs are finite (3 replications of 1,795 s of work at ±1e305 EUR/s: ±1.795e308
+    // EUR), but a difference of opposite signs is not (−3.59e308), nor the selection's sums of
+    // three of them (5.4e308): `--compare` printed `-inf ± NaN` and wrote `null`, and `--select`
+    // picked `a`, the dearer, "with probability ≥ 0.95", both with exit 0.
+    let model = |rate_b: &str| {
+        write_temp(
+            &format!("overflowing_{}.fab", rate_b.replace([' ', '/'], "_")),
+            &format!(
+                "source parts {{ interarrival = 10 s }}
+station press {{
+    cycle = 5 s
+    costs {{ operating = 1e305 EUR/s }}
+}}
+sink done
+flow parts -> press -> done
+experiment a {{ horizon = 1 h, replications = 3, seed = 1 }}
+scenario b : a {{ press.costs.operating = {rate_b} }}
+"
+            ),
+        )
+    };
+    let path = model("-1e305 EUR/s");
+    let d = run_json(&[&path, "--experiment", "b"]);
+    assert_eq!(d["kpis"]["cost"]["values"][0].as_f64(), Some(-1e305 * 1795.0));
+    let output = fab(&["run", &path, "--compare", "a,b", "--json"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains(
+            "error[E0909]: `indicators.cost.difference` overflows to infinity in replication 1"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    let path = model("0.9e305 EUR/s");
+    let output =
+        fab(&["run", &path, "--select", "a,b", "--indifference", "1", "--measure", "cost"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output).contains("error[E0909]: the mean of `systems.a` overflows to infinity"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 // ----- standstills -----------------------------------------------------------------------------
 
 /// A rework loop of times simple enough to follow by hand: parts of `A` arrive every 10 s from

@@ -403,6 +403,31 @@ pub struct Compared {
     pub difference: PairedDiff,
 }
 
+impl Comparison {
+    /// Refuses a comparison with a difference that is not finite (E0909), as
+    /// [`Results::check_finite`] refuses a run's statistic: each side is finite, but `b − a` of
+    /// two values of opposite sign near the largest `f64` is not, and would be printed as
+    /// `-inf ± NaN` and written as `null`. The error names the indicator's difference by its
+    /// path in the comparison document (`indicators.cost.difference`).
+    pub fn check_finite(&self) -> Result<(), RunError> {
+        use crate::results::NumberOf;
+        for (label, compared) in self.indicators.iter() {
+            let difference = &compared.difference;
+            let number = match difference.values.iter().position(|value| !value.is_finite()) {
+                Some(i) => (NumberOf::Replication(i as u32 + 1), difference.values[i]),
+                None if !difference.mean_diff.is_finite() => (NumberOf::Mean, difference.mean_diff),
+                None if !difference.half_width.is_finite() => {
+                    (NumberOf::HalfWidth, difference.half_width)
+                }
+                None => continue,
+            };
+            let path = vec!["indicators".to_string(), label.to_string(), "difference".to_string()];
+            return Err(RunError::NotFinite { path, number: number.0, value: number.1 });
+        }
+        Ok(())
+    }
+}
+
 /// Pairs two results replication by replication on the system indicators and each station's
 /// working share and bottleneck share; where either side stopped ([`Stops::stopped`]: lost time
 /// to repairs or maintenance, or counted a failure or an action) or had costs, also on the line's
