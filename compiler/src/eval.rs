@@ -1010,6 +1010,7 @@ impl<'a> Ctx<'a> {
                         .unwrap_or(span)
                 };
                 let mean_not_finite = invalid == InvalidParameter::MeanNotFinite;
+                let derived_not_finite = invalid == InvalidParameter::DerivedNotFinite;
                 let (message, at) = match invalid {
                     InvalidParameter::Negative { param, strictly: true } => {
                         (format!("`{param}` must be greater than zero"), param_span(param))
@@ -1033,9 +1034,19 @@ impl<'a> Ctx<'a> {
                     InvalidParameter::MeanNotFinite => {
                         ("its mean is not a finite number".to_string(), span)
                     }
+                    InvalidParameter::DerivedNotFinite => {
+                        ("a parameter derived from these is not a finite number".to_string(), span)
+                    }
                     InvalidParameter::NoData => ("no data".to_string(), span),
                 };
                 let help = match mean_not_finite {
+                    false if derived_not_finite => format!(
+                        "Check the sizes of the parameters of `{}` and their units: as written, \
+                         a parameter derived from them overflows (a lognormal's `sd` is `cv` × \
+                         `mean`, a gamma's scale `mean` × `cv`², an exponential's mean 1 / \
+                         `rate`).",
+                        family.name
+                    ),
                     true if family.name == "weibull" => {
                         "The mean of a `weibull` is `location + scale · Γ(1 + 1/shape)`, which \
                          overflows for a shape below about 0.0059; a station's ideal cycle, a \

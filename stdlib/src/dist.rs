@@ -269,6 +269,10 @@ pub enum InvalidParameter {
     /// input of a model can use such a law: a station's ideal cycle, the MTTR, the expected
     /// figures are its mean.
     MeanNotFinite,
+    /// Every parameter written is finite, and one the family derives from them is not: a
+    /// lognormal's `sd` (`cv` × `mean`), a gamma's shape or scale from `mean` and `cv`, an
+    /// exponential's mean from a `rate` too close to 0.
+    DerivedNotFinite,
     /// Empirical data with no values.
     NoData,
 }
@@ -361,7 +365,13 @@ pub fn build(
         },
         _ => return Err(NoData),
     };
-    if distribution.is_finite() { Ok(distribution) } else { Err(MeanNotFinite) }
+    if !distribution.parameters_are_finite() {
+        Err(DerivedNotFinite)
+    } else if !distribution.mean().is_finite() {
+        Err(MeanNotFinite)
+    } else {
+        Ok(distribution)
+    }
 }
 
 impl Distribution {
@@ -794,6 +804,18 @@ mod tests {
             small.with_parameter("shape", 0.005),
             Err(ParameterError::Invalid(why)) if why.contains("mean would not be a finite number")
         ));
+    }
+
+    /// Finite parameters from which the family derives one that is not: the law is refused as
+    /// such, not as a mean that overflows (the mean of `lognormal(mean = 1e299, cv = 1e10)` is
+    /// 1e299; its `sd`, `cv` × `mean`, is not finite).
+    #[test]
+    fn a_law_whose_derived_parameter_is_not_finite_is_refused() {
+        let lognormal = build_with("lognormal", &[("mean", 1e299), ("cv", 1e10)]);
+        assert_eq!(lognormal, Err(InvalidParameter::DerivedNotFinite));
+        let gamma = build_with("gamma", &[("mean", 1e300), ("cv", 1e5)]);
+        assert_eq!(gamma, Err(InvalidParameter::DerivedNotFinite));
+        assert!(build_with("lognormal", &[("mean", 1e299), ("cv", 10.0)]).is_ok());
     }
 
     /// `mean` sets the mean of a normal by scaling it, as of every family: a normal truncated at
