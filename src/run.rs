@@ -65,14 +65,28 @@ impl Compiled {
     /// Prints a run-time error: with a code, as a diagnostic at the declaration of the component
     /// it names (as `fab check` prints its own); without one, as a line.
     pub fn report(&self, error: &RunError) {
+        self.report_in(error, None);
+    }
+
+    /// [`Compiled::report`] for an error of one of several studies, or of a scenario: `study`
+    /// names it (`scenario \`b\``), since the label at the component shows the model as written,
+    /// not the value the study gave it.
+    pub fn report_in(&self, error: &RunError, study: Option<&str>) {
         match fab_compiler::run_diagnostic(&self.db, self.root, error) {
-            Some(diagnostic) => {
+            Some(mut diagnostic) => {
+                if let Some(study) = study {
+                    diagnostic = diagnostic.note(format!("In the run of {study}."));
+                }
                 err!("{}", render::render_human(&self.db, &[diagnostic], crate::use_color()))
             }
-            None => match error.code() {
-                Some(code) => errln!("error[{code}]: {error}"),
-                None => errln!("error: {error}"),
-            },
+            None => {
+                let within =
+                    study.map(|study| format!(" (in the run of {study})")).unwrap_or_default();
+                match error.code() {
+                    Some(code) => errln!("error[{code}]: {error}{within}"),
+                    None => errln!("error: {error}{within}"),
+                }
+            }
         }
     }
 }
@@ -530,8 +544,14 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
     let mut all = Vec::new();
     // A trace that could not be written after all: reported after the results, not instead.
     let mut trace_failed = None;
+    let several = studies.len() > 1;
     for study in studies {
         let label = study.scenario.clone().unwrap_or_else(|| study.experiment.name.clone());
+        let named = if study.scenario.is_some() {
+            Some(format!("scenario `{label}`"))
+        } else {
+            several.then(|| format!("experiment `{label}`"))
+        };
         let progress = Progress::new(&label, options.json);
         let total = study.experiment.replications;
         let results = study.run(options.threads, &|done| progress.update(done, total));
@@ -542,7 +562,7 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
         match results {
             Ok(results) => all.push(results),
             Err(error) => {
-                compiled.report(&error);
+                compiled.report_in(&error, named.as_deref());
                 return ExitCode::from(1);
             }
         }

@@ -377,7 +377,7 @@ pub fn select(
                     stopped.extend(deadlocks.into_iter().map(|deadlock| (system, deadlock)));
                 }
                 Err(error) => {
-                    compiled.report(&error);
+                    compiled.report_in(&error, Some(&format!("`{}`", selection.names[system])));
                     return ExitCode::from(1);
                 }
             }

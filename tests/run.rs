@@ -2333,6 +2333,20 @@ scenario b : a {{ press.costs.operating = {rate_b} }}
         "{}",
         stderr(&output)
     );
+    // A study's own value that overflows is labelled at the component, as the model writes it
+    // (1e305 EUR/s here), so the error says which study's run set it (1e308 EUR/s).
+    let path = model("1e308 EUR/s");
+    for (args, study) in [
+        (vec!["--compare", "a,b"], "In the run of scenario `b`."),
+        (vec!["--scenario", "b"], "In the run of scenario `b`."),
+        (vec!["--select", "a,b", "--indifference", "1"], "In the run of `b`."),
+    ] {
+        let output = fab(&[&["run", path.as_str()], args.as_slice()].concat());
+        let error = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{error}");
+        assert!(error.contains("`stations.press.costs.operating` overflows"), "{error}");
+        assert!(error.contains(study), "{args:?}: {error}");
+    }
 }
 
 // ----- standstills -----------------------------------------------------------------------------
