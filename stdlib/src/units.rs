@@ -417,15 +417,17 @@ mod tests {
         assert_eq!(Dimension::VELOCITY.checked_div(Dimension::TIME), Some(Dimension::ACCELERATION));
     }
 
+    /// The scale of a product of units with powers: `[("km", 1), ("h", -1)]` is km/h.
+    fn scale(names: &[(&str, i32)]) -> Scale {
+        names
+            .iter()
+            .fold(Scale::ONE, |s, (name, power)| s * lookup(name).unwrap().scale.powi(*power))
+    }
+
     /// A unit converts with one rounding: the exact value, correctly rounded, where a factor of
     /// 0.01 or 1000 / 3600 (inexact in binary) would be off by one unit in the last place.
     #[test]
     fn conversions_are_correctly_rounded() {
-        let scale = |names: &[(&str, i32)]| {
-            names
-                .iter()
-                .fold(Scale::ONE, |s, (name, power)| s * lookup(name).unwrap().scale.powi(*power))
-        };
         assert_eq!(scale(&[("%", 1)]).to_si(95.0), 0.95);
         assert_ne!(95.0 * 0.01, 0.95, "the rounding this avoids");
         // 7 km/h is 7000 / 3600 m/s, rounded once.
@@ -444,11 +446,6 @@ mod tests {
 
     #[test]
     fn a_conversion_does_not_overflow_or_underflow_on_the_way() {
-        let scale = |names: &[(&str, i32)]| {
-            names
-                .iter()
-                .fold(Scale::ONE, |s, (name, power)| s * lookup(name).unwrap().scale.powi(*power))
-        };
         // 1.7e308 × 1000 overflowed before the division by 3600 brought it back in range.
         let km_h = scale(&[("km", 1), ("h", -1)]);
         assert_eq!(km_h.to_si(1.7e308), 1.7e308 / 3600.0 * 1000.0);
