@@ -410,19 +410,14 @@ impl Comparison {
     /// `-inf ± NaN` and written as `null`. The error names the indicator's difference by its
     /// path in the comparison document (`indicators.cost.difference`).
     pub fn check_finite(&self) -> Result<(), RunError> {
-        use crate::results::NumberOf;
         for (label, compared) in self.indicators.iter() {
-            let difference = &compared.difference;
-            let number = match difference.values.iter().position(|value| !value.is_finite()) {
-                Some(i) => (NumberOf::Replication(i as u32 + 1), difference.values[i]),
-                None if !difference.mean_diff.is_finite() => (NumberOf::Mean, difference.mean_diff),
-                None if !difference.half_width.is_finite() => {
-                    (NumberOf::HalfWidth, difference.half_width)
-                }
-                None => continue,
-            };
-            let path = vec!["indicators".to_string(), label.to_string(), "difference".to_string()];
-            return Err(RunError::NotFinite { path, number: number.0, value: number.1 });
+            let d = &compared.difference;
+            if let Some((number, value)) =
+                crate::results::first_not_finite(&d.values, d.mean_diff, d.half_width, 0)
+            {
+                let path = ["indicators", label, "difference"].map(String::from).to_vec();
+                return Err(RunError::NotFinite { path, number, value });
+            }
         }
         Ok(())
     }

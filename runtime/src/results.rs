@@ -57,6 +57,26 @@ pub enum NumberOf {
     HalfWidth,
 }
 
+/// Which of a statistic's numbers is the first that is not finite, and that number: a value (of
+/// replication `first` + its place in `values` + 1), else the mean, else the half-width. The one
+/// test of [`Results::check_finite`] and of a comparison's differences (E0909).
+pub(crate) fn first_not_finite(
+    values: &[f64],
+    mean: f64,
+    half_width: f64,
+    first: u32,
+) -> Option<(NumberOf, f64)> {
+    if let Some(i) = values.iter().position(|value| !value.is_finite()) {
+        Some((NumberOf::Replication(first + i as u32 + 1), values[i]))
+    } else if !mean.is_finite() {
+        Some((NumberOf::Mean, mean))
+    } else if !half_width.is_finite() {
+        Some((NumberOf::HalfWidth, half_width))
+    } else {
+        None
+    }
+}
+
 /// Fields merged and finished together; implemented by [`aggregate!`] for every results struct.
 trait Aggregate {
     fn merge(&mut self, other: &Self);
@@ -602,12 +622,9 @@ impl Results {
     /// error names the statistic the overflow started in (a station's `costs.operating`) rather
     /// than a sum it spread to (`kpis.cost`).
     pub fn check_finite(&self, replication: u32) -> Result<(), crate::engine::RunError> {
-        let finite = |stat: &Stat| {
-            stat.mean.is_finite()
-                && stat.half_width.is_finite()
-                && stat.values.iter().all(|value| value.is_finite())
-        };
-        let bad = &|stat: &Stat| !finite(stat);
+        let not_finite =
+            |stat: &Stat, first| first_not_finite(&stat.values, stat.mean, stat.half_width, first);
+        let bad = &|stat: &Stat| not_finite(stat, 0).is_some();
         let Some((path, stat)) = None
             .or_else(|| within("stations", self.stations.find(bad)))
             .or_else(|| within("buffers", self.buffers.find(bad)))
@@ -621,11 +638,7 @@ impl Results {
         else {
             return Ok(());
         };
-        let (number, value) = match stat.values.iter().position(|value| !value.is_finite()) {
-            Some(i) => (NumberOf::Replication(replication + i as u32 + 1), stat.values[i]),
-            None if !stat.mean.is_finite() => (NumberOf::Mean, stat.mean),
-            None => (NumberOf::HalfWidth, stat.half_width),
-        };
+        let (number, value) = not_finite(stat, replication).expect("found not finite");
         Err(crate::engine::RunError::NotFinite { path, number, value })
     }
 
