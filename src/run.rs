@@ -1336,6 +1336,18 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     if !seconds.is_finite() || value < 0.0 {
         return Err(format!("`{text}` is not a non-negative duration"));
     }
+    // As in a model (E0002 for a literal, E0205 for a conversion): a duration other than 0 must
+    // stay a normal number, in seconds too, or digits are lost or it turns into 0 on the way.
+    // (`1e-400` reads as 0: what is written is 0 only if its digits before the exponent are.)
+    let written_zero = number
+        .bytes()
+        .take_while(|b| !matches!(b, b'e' | b'E'))
+        .all(|b| !(b'1'..=b'9').contains(&b));
+    if !written_zero && (value < f64::MIN_POSITIVE || seconds < f64::MIN_POSITIVE) {
+        return Err(format!(
+            "`{text}` is too close to zero to represent (below about 2.2e-308 s); write 0 for none"
+        ));
+    }
     let longest = fab_runtime::time::longest_run_s();
     if seconds > longest {
         return Err(format!(
@@ -1400,6 +1412,9 @@ mod tests {
             ("1_000 s", 1000.0),
             ("30d", 2_592_000.0),
             ("1.5 min", 90.0),
+            ("0", 0.0),
+            ("0 ms", 0.0),
+            ("2 ms", 0.002),
         ] {
             assert_eq!(parse_duration(text), Ok(seconds), "{text}");
         }
@@ -1409,10 +1424,16 @@ mod tests {
             ("1,5h", "is not a duration"),
             ("abc", "is not a duration"),
             ("-2d", "not a non-negative duration"),
+            ("1e-310", "too close to zero to represent"),
+            ("1e-306 ms", "too close to zero to represent"),
+            ("1e-400 h", "too close to zero to represent"),
         ] {
             let error = parse_duration(text).unwrap_err();
             assert!(error.contains(message), "{text}: {error}");
         }
+        // The smallest durations that stay normal numbers in seconds are taken.
+        assert!(parse_duration("1e-300 ms").is_ok_and(|s| s > 0.0));
+        assert!(parse_duration("3e-308").is_ok_and(|s| s > 0.0));
     }
 
     #[test]
