@@ -3078,6 +3078,36 @@ fn stops_of_whole_seconds_are_reported_in_whole_seconds() {
     assert_eq!(r.line.maintenance_s.mean, 7800.0);
 }
 
+#[test]
+fn a_stop_of_no_time_leaves_the_work_it_pauses_as_it_was() {
+    // A 50 s cycle, always fed, and a maintenance of no time every second: each action pauses
+    // the part in process and resumes it at once. The event for the part's end stays as it was,
+    // so the engine delivers the maintenance's own two events per action and nothing more than
+    // on the line without it. Each stop used to leave a cancelled end event behind; with a
+    // maintenance every microsecond, the 50 million of them left at the end of a cycle tripped
+    // the zero-time guard (E0901, "parts circulate") at that instant.
+    let model = |maintenance: &str| {
+        format!(
+            "source src {{ interarrival = 0 s }}\nstation a {{\n cycle = 50 s\n {maintenance}\n}}\n\
+             sink done\nflow src -> a -> done\n\
+             experiment e {{ horizon = 200 s, replications = 1 }}\n"
+        )
+    };
+    let plain = simulate_text("no_stops.fab", &model(""));
+    let maintained = simulate_text(
+        "stops_of_no_time.fab",
+        &model("maintenance = preventive(every = 1 s, takes = 0 s)"),
+    );
+    let events = |r: &Results| to_value(r)["events"]["engine"]["mean"].as_f64().expect("a count");
+    let actions = station_stat(&maintained, "a", "maintenance_actions").0;
+    assert_eq!(actions, 200.0);
+    assert_eq!(events(&maintained) - events(&plain), 2.0 * actions);
+    for results in [&plain, &maintained] {
+        assert_eq!(station_stat(results, "a", "completions").0, 4.0);
+        assert_eq!(station_stat(results, "a", "working").0, 1.0);
+    }
+}
+
 // ----- the engine's guards and bounds ---------------------------------------------------------------
 
 /// `fab run FILE --threads 1` of a model text, which must check clean and fail to run: its stderr.

@@ -381,6 +381,8 @@ pub(super) struct StationCold {
     pub(super) crew_wait: WaitTime,
     /// Time during which at least one of its repairs waited for a spare part.
     pub(super) spare_wait: WaitTime,
+    /// When the station last stopped and paused its servers, ns (`resume_servers`).
+    stopped_at: u64,
 }
 
 /// The time during which a station had at least one job waiting (for its crew, or for a spare
@@ -593,6 +595,7 @@ impl StationNode {
                 crew: station.crew.map(|r| r.0),
                 crew_wait: WaitTime::default(),
                 spare_wait: WaitTime::default(),
+                stopped_at: 0,
             }),
             shares: [0; 6],
             cycle_stream: stream("cycle"),
@@ -1733,6 +1736,7 @@ impl Sim<'_> {
     fn pause_servers(&mut self, c: u32) {
         let now = self.now;
         let station = self.station(c);
+        station.cold.stopped_at = now;
         for server in station.servers.iter_mut() {
             match server.state {
                 ServerState::Busy => {
@@ -1753,9 +1757,17 @@ impl Sim<'_> {
     }
 
     /// The station is up again: paused work resumes, loaded parts start.
+    ///
+    /// After a stop of no time (a repair or maintenance that `takes = 0 s`) the work ends when it
+    /// would have ended without it, and the event already scheduled for that end is taken back
+    /// as it was, in its place among the events of that instant: a stop of no time changes
+    /// nothing. Scheduling a new event instead left the old one in the set, cancelled: a
+    /// maintenance every microsecond that takes no time left 50 million of them at the end of a
+    /// 50 s cycle, which tripped the zero-time guard (E0901) at that instant.
     fn resume_servers(&mut self, c: u32) {
         let (now, horizon) = (self.now, self.horizon);
         let (station, queue) = self.station_and_queue(c);
+        let no_time = station.cold.stopped_at == now;
         for (s, server) in station.servers.iter_mut().enumerate() {
             let kind = match server.state {
                 ServerState::PausedBusy => {
@@ -1771,6 +1783,13 @@ impl Sim<'_> {
                 _ => continue,
             };
             server.end += now;
+            if no_time && server.end > now {
+                // Paused at this instant (`pause_servers` moved the generation on by one), its
+                // event still pending if its end lies within the horizon: it is later than now.
+                // (One due now may have come up, cancelled, during the stop.)
+                server.generation = server.generation.wrapping_sub(1);
+                continue;
+            }
             server.generation = server.generation.wrapping_add(1);
             if server.end <= horizon {
                 queue.schedule(server.end, kind, c, s as u32, server.generation);
