@@ -4,9 +4,9 @@ use fab_compiler::db::SourceFile;
 use fab_compiler::{Database, compile, load_model, render};
 use fab_runtime::RunError;
 use fab_runtime::experiment::{Comparison, Overrides, Study, compare};
-use fab_runtime::report;
 use fab_runtime::results::Stops;
 use fab_runtime::results::{Deadlock, PointDeadlock, Results, Stat};
+use fab_runtime::{json, report};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -626,7 +626,7 @@ pub fn emit(
     // The document is streamed, never held as one string: a 1,000-station line's is 5 MB.
     if options.json {
         crate::write_stdout_with(|stdout| {
-            write_pretty(&mut *stdout, document)?;
+            json::to_writer_pretty(&mut *stdout, document)?;
             stdout.write_all(b"\n")
         });
     } else {
@@ -651,121 +651,9 @@ pub fn emit(
 /// Writes `document` as pretty JSON to `dir/name`, streamed through a buffer.
 fn write_json(dir: &str, name: &str, document: &impl serde::Serialize) -> Result<(), String> {
     write_file_with(dir, name, |file| {
-        write_pretty(&mut *file, document)?;
+        json::to_writer_pretty(&mut *file, document)?;
         file.write_all(b"\n")
     })
-}
-
-/// Writes `document` as JSON indented by two spaces, byte for byte what
-/// `serde_json::to_writer_pretty` writes, with each line's indentation written at once rather
-/// than two spaces at a time: results documents are deep, and a 1,000-station line's has
-/// 300,000 lines.
-fn write_pretty(out: &mut impl Write, document: &impl serde::Serialize) -> std::io::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(out, Indented::default());
-    document.serialize(&mut serializer)?;
-    Ok(())
-}
-
-/// The formatter of [`write_pretty`].
-#[derive(Default)]
-struct Indented {
-    depth: usize,
-    /// The array or object just closed or being filled holds a value.
-    filled: bool,
-}
-
-/// A comma, a newline and the indentation of 32 levels: a line break with or without its comma,
-/// at any depth up to 32, is one slice of it, written at once.
-const LINE_BREAK: [u8; 66] = {
-    let mut bytes = [b' '; 66];
-    bytes[0] = b',';
-    bytes[1] = b'\n';
-    bytes
-};
-
-impl Indented {
-    /// Starts a new line at the current depth, after a comma when `comma`.
-    fn new_line(&self, out: &mut (impl Write + ?Sized), comma: bool) -> std::io::Result<()> {
-        let from = if comma { 0 } else { 1 };
-        let indent = 2 * self.depth;
-        if 2 + indent <= LINE_BREAK.len() {
-            return out.write_all(&LINE_BREAK[from..2 + indent]);
-        }
-        out.write_all(&LINE_BREAK[from..2])?;
-        let mut left = indent;
-        while left > 0 {
-            let n = left.min(LINE_BREAK.len() - 2);
-            out.write_all(&LINE_BREAK[2..2 + n])?;
-            left -= n;
-        }
-        Ok(())
-    }
-
-    fn open(&mut self, out: &mut (impl Write + ?Sized), bracket: &[u8]) -> std::io::Result<()> {
-        self.depth += 1;
-        self.filled = false;
-        out.write_all(bracket)
-    }
-
-    fn close(&mut self, out: &mut (impl Write + ?Sized), bracket: &[u8]) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.filled {
-            self.new_line(out, false)?;
-        }
-        out.write_all(bracket)
-    }
-
-    fn item(&mut self, out: &mut (impl Write + ?Sized), first: bool) -> std::io::Result<()> {
-        self.new_line(out, !first)
-    }
-}
-
-impl serde_json::ser::Formatter for Indented {
-    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.open(out, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.close(out, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(out, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
-        self.filled = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.open(out, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        self.close(out, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        out: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.item(out, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
-        out.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
-        self.filled = true;
-        Ok(())
-    }
 }
 
 pub fn write_files(dir: &str, files: &[(&str, String)]) -> Result<(), String> {
@@ -1383,7 +1271,7 @@ fn number_length(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{fixed, parse_duration, pm, signed_fixed, write_pretty};
+    use super::{fixed, parse_duration, pm, signed_fixed};
     use fab_runtime::results::Stat;
 
     /// A value that rounds to zero prints without a sign: `-0.0000` read as a negative
@@ -1400,7 +1288,6 @@ mod tests {
         let stat = Stat { mean: -1e-9, half_width: 0.0, values: vec![-1e-9, -1e-9] };
         assert_eq!(pm(&stat, 2), "0.00 ± 0.00");
     }
-    use serde_json::json;
 
     #[test]
     fn durations_are_read_with_the_languages_numbers() {
@@ -1434,27 +1321,5 @@ mod tests {
         // The smallest durations that stay normal numbers in seconds are taken.
         assert!(parse_duration("1e-300 ms").is_ok_and(|s| s > 0.0));
         assert!(parse_duration("3e-308").is_ok_and(|s| s > 0.0));
-    }
-
-    #[test]
-    fn write_pretty_writes_what_serde_json_pretty_does() {
-        let mut deep = json!([]);
-        for level in 0..40 {
-            deep = json!({ format!("level{level}"): [deep, level, {}] });
-        }
-        let documents = [
-            json!(null),
-            json!([]),
-            json!({}),
-            json!([[], {}, [[]], {"a": {}}]),
-            json!({"a": 1.5, "b": [1, 2, {"c": "x\"y"}], "d": {"e": [], "f": {}}}),
-            deep,
-        ];
-        for document in documents {
-            let mut ours = Vec::new();
-            write_pretty(&mut ours, &document).unwrap();
-            let theirs = serde_json::to_string_pretty(&document).unwrap();
-            assert_eq!(String::from_utf8(ours).unwrap(), theirs);
-        }
     }
 }

@@ -322,7 +322,8 @@ impl Experiment {
     }
 }
 
-/// A 64-bit FNV-1a hash of the model IR's JSON, in hex. The JSON is hashed as it is written,
+/// A 64-bit FNV-1a hash of the model IR's compact JSON (as serde_json writes it; [`crate::json`]
+/// writes it), in hex. The JSON is hashed as it is written,
 /// never held: a 1,000-station line's is about a megabyte. Where a data file lies is not part of
 /// the model, only the values it holds: the hash is the same whichever folder a run starts in.
 pub fn model_hash(model: &Model) -> String {
@@ -331,9 +332,9 @@ pub fn model_hash(model: &Model) -> String {
     if model.inputs.iter().any(|input| !input.file.is_empty()) {
         let mut model = model.clone();
         model.inputs.iter_mut().for_each(|input| input.file.clear());
-        let _ = serde_json::to_writer(&mut hasher, &model);
+        let _ = crate::json::to_writer(&mut hasher, &model);
     } else {
-        let _ = serde_json::to_writer(&mut hasher, model);
+        let _ = crate::json::to_writer(&mut hasher, model);
     }
     format!("{:016x}", hasher.0)
 }

@@ -19,6 +19,7 @@ pub mod designed;
 pub mod engine;
 pub mod experiment;
 pub mod factor;
+pub mod json;
 pub mod model;
 pub mod optimize;
 pub mod report;
