@@ -43,7 +43,7 @@ pub fn to_writer<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> io::Resu
 /// What writing failed on: the writer's error, or a value JSON cannot hold (a map key that is not
 /// a string, number or bool; a `Serialize` impl's own error).
 #[derive(Debug)]
-pub struct Error(io::Error);
+struct Error(io::Error);
 
 impl Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -350,7 +350,7 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Writer<W, PRE
 }
 
 /// An array or object being filled: `first` until it holds an item.
-pub struct Compound<'a, W, const PRETTY: bool> {
+struct Compound<'a, W, const PRETTY: bool> {
     writer: &'a mut Writer<W, PRETTY>,
     first: bool,
 }
