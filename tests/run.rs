@@ -3106,6 +3106,67 @@ fn a_stop_of_no_time_leaves_the_work_it_pauses_as_it_was() {
         assert_eq!(station_stat(results, "a", "completions").0, 4.0);
         assert_eq!(station_stat(results, "a", "working").0, 1.0);
     }
+    // Only work paused by that stop is taken back so. A failure every hour of calendar time
+    // (from the end of each repair of 1 h) pauses a part of a 10.5 h cycle; the maintenance of
+    // no time due during each repair starts as it ends, its part still paused by the failure,
+    // and must resume it as after any repair: the part is up 1 h in every 2 and ends at 20.5 h
+    // (it ended at 10.5 h, when its first end event was taken back).
+    let r = simulate_text(
+        "maintenance_after_repair.fab",
+        "source src { interarrival = 0 s }\nstation a {\n cycle = 10.5 h\n failure wear {\n\
+         after = 1 h of calendar_time\n repair = 1 h\n }\n\
+         maintenance = preventive(every = 1.5 h, takes = 0 s)\n}\nsink done\n\
+         flow src -> a -> done\nexperiment e { horizon = 21 h, replications = 1 }\n",
+    );
+    assert_eq!(station_stat(&r, "a", "completions").0, 1.0);
+    assert_eq!(r.kpis.lead_time_s.mean, 20.5 * 3600.0);
+    assert_eq!(station_stat(&r, "a", "failures").0, 11.0);
+    assert_eq!(station_stat(&r, "a", "maintenance_actions").0, 10.0);
+}
+
+#[test]
+fn a_maintenance_of_no_time_that_restores_nothing_changes_no_other_result() {
+    // Every 7 minutes each station stops for no time and restores nothing (`old`): its parts in
+    // process pause and resume at that instant, its busy clock stops and runs on. Two servers,
+    // a busy-time and a calendar-time failure mode, maintenance falling due during repairs and
+    // starting as they end: every statistic but the maintenance counts and the engine's events
+    // is the same, bit for bit, as without the maintenance.
+    let model = |maintenance: &str| {
+        format!(
+            "source src {{ interarrival = exponential(mean = 50 s) }}\n\
+             station a {{\n cycle = lognormal(mean = 45 s, cv = 0.5)\n parallel = 2\n\
+             failure jam {{\n after = exponential(mean = 2 h) of busy_time\n\
+             repair = exponential(mean = 10 min)\n }}\n {maintenance}\n}}\n\
+             buffer b {{ capacity = 3 }}\n\
+             station c {{\n cycle = lognormal(mean = 40 s, cv = 0.3)\n\
+             failure wear {{\n after = weibull(shape = 2, scale = 3 h) of calendar_time\n\
+             repair = lognormal(mean = 20 min, cv = 0.5)\n }}\n {maintenance}\n}}\n\
+             sink done\nflow src -> a -> b -> c -> done\n\
+             experiment e {{ horizon = 5 d, replications = 3 }}\n"
+        )
+    };
+    let document = |name: &str, maintenance: &str| {
+        let mut d = to_value(&simulate_text(name, &model(maintenance)));
+        let actions = d["line"]["maintenance_actions"]["mean"].as_f64().expect("a count");
+        for path in ["/stations/a", "/stations/c", "/line"] {
+            d.pointer_mut(path)
+                .and_then(Value::as_object_mut)
+                .expect(path)
+                .remove("maintenance_actions");
+        }
+        for key in ["events", "model_hash"] {
+            d.as_object_mut().expect("an object").remove(key);
+        }
+        (d, actions)
+    };
+    let (plain, none) = document("unmaintained.fab", "");
+    let (maintained, actions) = document(
+        "maintained_for_no_time.fab",
+        "maintenance = preventive(every = 7 min, takes = 0 s, restores = old)",
+    );
+    assert_eq!(none, 0.0);
+    assert!(actions > 1800.0, "{actions} maintenance actions");
+    assert!(plain == maintained, "results differ");
 }
 
 // ----- the engine's guards and bounds ---------------------------------------------------------------

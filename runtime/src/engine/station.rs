@@ -381,7 +381,7 @@ pub(super) struct StationCold {
     pub(super) crew_wait: WaitTime,
     /// Time during which at least one of its repairs waited for a spare part.
     pub(super) spare_wait: WaitTime,
-    /// When the station last stopped and paused its servers, ns (`resume_servers`).
+    /// When the station last paused work in setup or processing, ns (`resume_servers`).
     stopped_at: u64,
 }
 
@@ -1736,23 +1736,24 @@ impl Sim<'_> {
     fn pause_servers(&mut self, c: u32) {
         let now = self.now;
         let station = self.station(c);
-        station.cold.stopped_at = now;
         for server in station.servers.iter_mut() {
             match server.state {
                 ServerState::Busy => {
                     server.state = ServerState::PausedBusy;
-                    server.end = server.end.saturating_sub(now);
-                    server.generation = server.generation.wrapping_add(1);
                     station.working -= 1;
                 }
                 ServerState::Setup => {
                     server.state = ServerState::PausedSetup;
-                    server.end = server.end.saturating_sub(now);
-                    server.generation = server.generation.wrapping_add(1);
                     station.in_setup -= 1;
                 }
-                _ => {}
+                // Idle, loaded, blocked, or paused already: a maintenance that was due during
+                // a repair starts as the repair ends, its servers still paused by the failure.
+                _ => continue,
             }
+            server.end = server.end.saturating_sub(now);
+            server.generation = server.generation.wrapping_add(1);
+            // Only work paused now is taken back as it was by a resumption at this instant.
+            station.cold.stopped_at = now;
         }
     }
 
