@@ -299,9 +299,10 @@ struct Kit {
 /// The time shares of a station with one server are 64-bit sums: they add up to the time since
 /// the last reset, below 2⁶³ ns. Several servers can outgrow that (three over two centuries), so
 /// such a station books 128-bit sums in `cold`. The 128-bit sums in the record, 48 bytes more,
-/// had made a lean station's event read five lines, not four: at 1,000 stations over 60 h the
-/// simulated L1 missed 17.7M times, not 16.6M, for the same instructions (992.5M against 995.5M;
-/// 1,206.7M and 1,211.8M at 100 stations over 438 h).
+/// had made a lean station's event read five lines, not four, and the record 448 bytes, not 384:
+/// the simulated L1 missed 9.55M times at 100 stations over 438 h, not 7.72M, and 17.7M times at
+/// 1,000 stations over 60 h, not 16.6M, for the same instructions (1,206.7M against 1,211.8M at
+/// 100 stations; 992.5M against 995.5M at 1,000).
 #[repr(C, align(64))]
 pub(super) struct StationNode {
     pub(super) idle: u32,
