@@ -660,7 +660,10 @@ impl StationNode {
         } else if self.maintaining {
             self.shares[MAINTENANCE] += dt;
         } else {
-            // One server: its shares sum to the time since the reset, below 2⁶³ ns.
+            // One server: its shares sum to the time since the reset, below 2⁶³ ns. Written out
+            // rather than as `book_wide` adds: six products through `servers_by_state`, four of
+            // them here, cost 2 % more instructions (callgrind, 1,234.9M against 1,211.8M at 100
+            // stations over 438 h).
             self.shares[WORKING] += u64::from(self.working) * dt;
             self.shares[SETUP] += u64::from(self.in_setup) * dt;
             self.shares[BLOCKED] += u64::from(self.blocked) * dt;
@@ -677,7 +680,6 @@ impl StationNode {
 
     /// How many servers each time share counts now (indexed like the shares): while the station
     /// is stopped, all of them are down or in maintenance.
-    #[inline(always)]
     fn servers_by_state(&self) -> [u32; 6] {
         let mut servers = [0; 6];
         if self.down > 0 {
