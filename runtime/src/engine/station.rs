@@ -1817,10 +1817,13 @@ impl Sim<'_> {
     ///
     /// After a stop of no time (a repair or maintenance that `takes = 0 s`) the work ends when it
     /// would have ended without it, and the event already scheduled for that end is taken back
-    /// as it was, in its place among the events of that instant: a stop of no time changes
-    /// nothing. Scheduling a new event instead left the old one in the set, cancelled: a
-    /// maintenance every microsecond that takes no time left 50 million of them at the end of a
-    /// 50 s cycle, which tripped the zero-time guard (E0901) at that instant.
+    /// as it was, in its place among the events of that later instant. Scheduling a new event
+    /// instead left the old one in the set, cancelled: a maintenance every microsecond that
+    /// takes no time left 50 million of them at the end of a 50 s cycle, which tripped the
+    /// zero-time guard (E0901) at that instant. Work that ends at the stop's own instant is
+    /// not taken back: the stop's end is an event scheduled after that work's end event, which
+    /// has come up, cancelled, before it; it ends after the instant's other events, as does a
+    /// part loaded during the stop (exact ties, with fixed times; `docs/language.md`).
     fn resume_servers(&mut self, c: u32) {
         let (now, horizon) = (self.now, self.horizon);
         let (station, queue) = self.station_and_queue(c);
@@ -1843,7 +1846,7 @@ impl Sim<'_> {
             if no_time && server.end > now {
                 // Paused at this instant (`pause_servers` moved the generation on by one), its
                 // event still pending if its end lies within the horizon: it is later than now.
-                // (One due now may have come up, cancelled, during the stop.)
+                // (One due now has come up, cancelled, during the stop.)
                 server.generation = server.generation.wrapping_sub(1);
                 continue;
             }
