@@ -3130,7 +3130,9 @@ fn a_maintenance_of_no_time_that_restores_nothing_changes_no_other_result() {
     // process pause and resume at that instant, its busy clock stops and runs on. Two servers,
     // a busy-time and a calendar-time failure mode, maintenance falling due during repairs and
     // starting as they end: every statistic but the maintenance counts and the engine's events
-    // is the same, bit for bit, as without the maintenance.
+    // is the same, bit for bit, as without the maintenance. (Times are continuous: with fixed
+    // ones, a part ending at a stop's own instant ends after the instant's other events, and
+    // exact ties can then order differently; see `resume_servers`.)
     let model = |maintenance: &str| {
         format!(
             "source src {{ interarrival = exponential(mean = 50 s) }}\n\
