@@ -689,10 +689,17 @@ mod tests {
         // Finite values whose spread overflows the largest f64: the half-width.
         let expected = ("stations.press.costs.operating".to_string(), NumberOf::HalfWidth);
         assert_eq!(error(&results(&[0.0, f64::MAX]), 0), expected);
-        // Their mean fits, but for the rounding of three thirds of the largest f64 upwards.
+        // Their mean fits: three thirds of the largest f64 rounded upwards, but identical values
+        // are their own mean.
         assert_eq!(results(&[f64::MAX, f64::MAX]).check_finite(0), Ok(()));
-        let expected = ("stations.press.costs.operating".to_string(), NumberOf::Mean);
-        assert_eq!(error(&results(&[f64::MAX; 3]), 0), expected);
+        assert_eq!(results(&[f64::MAX; 3]).check_finite(0), Ok(()));
+        // A mean that is not finite comes after the values and before the half-width.
+        let inf = f64::INFINITY;
+        assert_eq!(first_not_finite(&[1.0, 2.0], inf, inf, 0), Some((NumberOf::Mean, inf)));
+        assert_eq!(
+            first_not_finite(&[1.0, inf], inf, 0.0, 2),
+            Some((NumberOf::Replication(4), inf))
+        );
         let mut nan = results(&[1.0, 2.0]);
         nan.kpis.wip = stat(&[f64::NAN]);
         assert_eq!(error(&nan, 0), ("kpis.wip".to_string(), NumberOf::Replication(1)));
