@@ -736,7 +736,7 @@ pub fn with_progress<T>(
     work: impl FnOnce(&(dyn Fn(u32, u32) + Sync)) -> Result<T, RunError>,
 ) -> Result<T, ExitCode> {
     let progress = Progress::new(label, quiet);
-    let outcome = work(&|done, total| progress.update(done, total));
+    let outcome = work(&|done, total| progress.update(f64::from(done), total));
     progress.clear();
     outcome.map_err(|error| {
         compiled.report(&error);
@@ -756,16 +756,20 @@ impl Progress {
         Progress { label: label.to_string(), shown }
     }
 
-    /// `done` of `total` runs are finished (nothing is drawn for a single run).
-    pub fn update(&self, done: u32, total: u32) {
-        if !self.shown || total <= 1 {
+    /// `done` of `total` runs are done; `done` may count the share done of runs under way
+    /// (`Study::run` reports a single long replication as it goes).
+    pub fn update(&self, done: f64, total: u32) {
+        if !self.shown || total == 0 {
             return;
         }
         let width = 30;
-        let filled = (done.min(total) as usize * width) / total as usize;
+        let share = (done / f64::from(total)).clamp(0.0, 1.0);
+        let filled = (share * width as f64) as usize;
         let bar: String = "█".repeat(filled) + &"·".repeat(width - filled);
+        let percent = (share * 100.0).floor();
+        let runs = if total == 1 { "run" } else { "runs" };
         let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{} [{bar}] {done}/{total} runs", self.label);
+        let _ = write!(err, "\r{} [{bar}] {percent:>3} % of {total} {runs}", self.label);
         let _ = err.flush();
     }
 

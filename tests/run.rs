@@ -3171,6 +3171,38 @@ fn a_maintenance_of_no_time_that_restores_nothing_changes_no_other_result() {
     assert!(plain == maintained, "results differ");
 }
 
+#[test]
+fn a_long_replication_reports_its_progress_as_it_goes_and_changes_nothing() {
+    // The benchmark line over its year: millions of engine events a replication, so each
+    // reports several times before it ends (every 2²⁰ events). On one thread the reports rise
+    // and end at exactly the number of replications; the results are those of a run without
+    // anyone listening, bit for bit.
+    let path = repo().join("bench/line.fab");
+    let mut db = Database::default();
+    let root = load_model(&mut db, &path.to_string_lossy()).expect("the model file reads");
+    let model = compile(&db, root).model.expect("bench/line.fab compiles");
+    let overrides = Overrides { replications: Some(2), ..Overrides::default() };
+    let study = Study::resolve(&model, None, &overrides).expect("the experiment exists");
+    let reports = std::sync::Mutex::new(Vec::new());
+    let listened =
+        study.run(1, &|done| reports.lock().expect("not poisoned").push(done)).expect("runs");
+    let reports = reports.into_inner().expect("not poisoned");
+    assert!(reports.windows(2).all(|w| w[0] <= w[1]), "{reports:?}");
+    assert!(reports.iter().filter(|&&done| done < 1.0).count() >= 1, "{reports:?}");
+    assert!(reports.iter().any(|&done| done > 1.0 && done < 2.0), "{reports:?}");
+    assert_eq!(reports.last(), Some(&2.0));
+    let quiet = study.run(1, &|_| {}).expect("runs");
+    assert_eq!(to_value(&listened), to_value(&quiet));
+    let alone = fab_runtime::simulate(&study.model, &study.experiment, 1).expect("runs");
+    let told = std::sync::atomic::AtomicU64::new(0);
+    let reported = fab_runtime::simulate_reporting(&study.model, &study.experiment, 1, &|ns| {
+        told.fetch_add(ns, std::sync::atomic::Ordering::Relaxed);
+    })
+    .expect("runs");
+    assert_eq!(told.into_inner(), 8760 * 3_600_000_000_000);
+    assert_eq!(to_value(&alone), to_value(&reported));
+}
+
 // ----- the engine's guards and bounds ---------------------------------------------------------------
 
 /// `fab run FILE --threads 1` of a model text, which must check clean and fail to run: its stderr.

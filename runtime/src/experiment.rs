@@ -6,7 +6,7 @@
 //! gives common random numbers: a difference between two scenarios comes from what they change,
 //! not from luck, and their paired differences have narrow confidence intervals.
 
-use crate::engine::{RunError, simulate, wip_series};
+use crate::engine::{RunError, simulate_reporting, wip_series};
 use crate::model::{Experiment, Model};
 use crate::results::Stops;
 use crate::results::{Named, PrecisionOutcome, Results, Stat, WarmupDetection};
@@ -136,7 +136,10 @@ impl Study {
     }
 
     /// Runs every replication on `threads` threads (0: all cores) and aggregates them.
-    /// `progress` is called with the number of replications finished so far.
+    /// `progress` is called, as the replications run, with how many replications' worth of
+    /// simulated time is done so far: a whole one per replication finished, and the share of its
+    /// horizon reached by each one under way (reported every 2²⁰ events), so that a single long
+    /// replication shows its progress too. It never changes the results.
     ///
     /// With `warmup = auto`, pilot runs of the experiment's replications choose the warm-up first
     /// (MSER-5 on their average work in process). With `precision`, replications are added in
@@ -145,7 +148,7 @@ impl Study {
     pub fn run(
         &self,
         threads: usize,
-        progress: &(dyn Fn(u32) + Sync),
+        progress: &(dyn Fn(f64) + Sync),
     ) -> Result<Results, RunError> {
         let mut experiment = self.experiment.clone();
         // `precision` may add replications up to its maximum.
@@ -161,13 +164,15 @@ impl Study {
         } else {
             None
         };
-        let done = std::sync::atomic::AtomicU32::new(0);
+        // Simulated nanoseconds of every replication, added up as they are reported.
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let horizon = crate::time::ns(experiment.horizon) as f64;
+        let advanced = |ns: u64| {
+            let total = done.fetch_add(ns, std::sync::atomic::Ordering::Relaxed) + ns;
+            progress(total as f64 / horizon);
+        };
         let run_range = |from: u32, to: u32| -> Result<Vec<Results>, RunError> {
-            let one = |r: u32| {
-                let result = simulate(&self.model, &experiment, r);
-                progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-                result
-            };
+            let one = |r: u32| simulate_reporting(&self.model, &experiment, r, &advanced);
             map_runs(pool.as_ref(), from..to, one).into_iter().collect()
         };
         let mut runs = run_range(0, experiment.replications)?;

@@ -30,7 +30,7 @@ mod test_data;
 pub mod time;
 pub mod uncertainty;
 
-pub use engine::{LoopCause, RunError, simulate, simulate_traced, wip_series};
+pub use engine::{LoopCause, RunError, simulate, simulate_reporting, simulate_traced, wip_series};
 pub use experiment::{Overrides, Study, compare};
 pub use model::Model;
 pub use results::Results;
