@@ -164,12 +164,11 @@ impl Study {
         } else {
             None
         };
-        // Simulated nanoseconds of every replication, added up as they are reported.
+        // The replications' progress, in 2⁻³² of a replication, added up as it is reported.
         let done = std::sync::atomic::AtomicU64::new(0);
-        let horizon = crate::time::ns(experiment.horizon) as f64;
-        let advanced = |ns: u64| {
-            let total = done.fetch_add(ns, std::sync::atomic::Ordering::Relaxed) + ns;
-            progress(total as f64 / horizon);
+        let advanced = |step: u64| {
+            let total = done.fetch_add(step, std::sync::atomic::Ordering::Relaxed) + step;
+            progress(total as f64 / (1u64 << 32) as f64);
         };
         let run_range = |from: u32, to: u32| -> Result<Vec<Results>, RunError> {
             let one = |r: u32| simulate_reporting(&self.model, &experiment, r, &advanced);

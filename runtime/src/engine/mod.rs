@@ -713,10 +713,10 @@ pub(crate) struct Sim<'m> {
     halt: Option<RunError>,
     /// The walks through buffers without room, inside `can_accept` (hence the cell).
     walk: RefCell<Walk>,
-    /// Told how far the clock moved (ns) since it was last told, every `PROGRESS_EVENTS` events
-    /// (`simulate_reporting`).
+    /// Told how much further the clock is on its way to the horizon, in 2⁻³² of the horizon,
+    /// every `PROGRESS_EVENTS` events (`simulate_reporting`).
     progress: Option<&'m (dyn Fn(u64) + Sync)>,
-    /// The time the progress was last reported at.
+    /// How far it was last told the clock was, in 2⁻³² of the horizon.
     reported: u64,
 }
 
@@ -758,10 +758,10 @@ pub fn simulate(
     simulate_with(model, experiment, replication, true)
 }
 
-/// Runs one replication like [`simulate`] and tells `progress`, as it goes, how far its clock
-/// moved (in nanoseconds) since it last told it: every 2²⁰ events, and once more at the end, so
-/// that what it was told adds up to the horizon (`ns(experiment.horizon)`) when the run
-/// succeeds. The results are the same bits as [`simulate`]'s.
+/// Runs one replication like [`simulate`] and tells `progress`, as it goes, how much further its
+/// clock is on its way to the horizon since it last told it, in 2⁻³² of the horizon: every 2²⁰
+/// events, and once more at the end, so that what it was told adds up to exactly 2³² when the
+/// run succeeds. The results are the same bits as [`simulate`]'s.
 pub fn simulate_reporting(
     model: &Model,
     experiment: &Experiment,
@@ -1144,12 +1144,16 @@ impl<'m> Sim<'m> {
         Ok(())
     }
 
-    /// Tells the progress sink, if any, how far the clock moved since it was last told.
+    /// Tells the progress sink, if any, how far the clock moved since it was last told, in 2⁻³²
+    /// of the horizon: the steps add up to exactly 2³² at the horizon, and a study adds up a
+    /// million replications' steps without overflow (nanoseconds would overflow 64 bits in five
+    /// replications of 100 years).
     #[cold]
     fn report_progress(&mut self, now: u64) {
         if let Some(progress) = self.progress {
-            progress(now - self.reported);
-            self.reported = now;
+            let reached = ((u128::from(now) << 32) / u128::from(self.horizon.max(1))) as u64;
+            progress(reached - self.reported);
+            self.reported = reached;
         }
     }
 
