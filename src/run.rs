@@ -748,12 +748,16 @@ pub fn with_progress<T>(
 pub struct Progress {
     label: String,
     shown: bool,
+    /// The most done drawn so far (an `f64`'s bits, which order as the numbers do for these
+    /// non-negative ones): replications on several threads report at once, and a report
+    /// computed before another may arrive after it; the bar does not move back.
+    drawn: std::sync::atomic::AtomicU64,
 }
 
 impl Progress {
     pub fn new(label: &str, quiet: bool) -> Progress {
         let shown = !quiet && std::io::stderr().is_terminal();
-        Progress { label: label.to_string(), shown }
+        Progress { label: label.to_string(), shown, drawn: std::sync::atomic::AtomicU64::new(0) }
     }
 
     /// `done` of `total` runs are done; `done` may count the share done of runs under way
@@ -768,7 +772,12 @@ impl Progress {
         let bar: String = "█".repeat(filled) + &"·".repeat(width - filled);
         let percent = (share * 100.0).floor();
         let runs = if total == 1 { "run" } else { "runs" };
+        // Compared and drawn under the lock, so that reports drawn one after the other rise.
         let mut err = std::io::stderr().lock();
+        let bits = done.max(0.0).to_bits();
+        if self.drawn.fetch_max(bits, std::sync::atomic::Ordering::Relaxed) > bits {
+            return;
+        }
         let _ = write!(err, "\r{} [{bar}] {percent:>3} % of {total} {runs}", self.label);
         let _ = err.flush();
     }
