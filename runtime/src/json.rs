@@ -386,48 +386,30 @@ impl<W: Write, const PRETTY: bool> Compound<'_, W, PRETTY> {
     }
 }
 
-impl<W: Write, const PRETTY: bool> ser::SerializeSeq for Compound<'_, W, PRETTY> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_array()
-    }
+/// serde's four traits for the items of an array differ only in their names: each item is an
+/// element, and the end closes the array (a tuple variant's, the object around it too).
+macro_rules! array_items {
+    ($($trait:ident::$method:ident => $end:expr),* $(,)?) => {
+        $(
+            impl<W: Write, const PRETTY: bool> ser::$trait for Compound<'_, W, PRETTY> {
+                type Ok = ();
+                type Error = Error;
+                fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+                    self.element(value)
+                }
+                fn end(self) -> Result {
+                    $end(self)
+                }
+            }
+        )*
+    };
 }
 
-impl<W: Write, const PRETTY: bool> ser::SerializeTuple for Compound<'_, W, PRETTY> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_array()
-    }
-}
-
-impl<W: Write, const PRETTY: bool> ser::SerializeTupleStruct for Compound<'_, W, PRETTY> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_array()
-    }
-}
-
-impl<W: Write, const PRETTY: bool> ser::SerializeTupleVariant for Compound<'_, W, PRETTY> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.end_variant(b"]")
-    }
+array_items! {
+    SerializeSeq::serialize_element => Self::end_array,
+    SerializeTuple::serialize_element => Self::end_array,
+    SerializeTupleStruct::serialize_field => Self::end_array,
+    SerializeTupleVariant::serialize_field => |array: Self| array.end_variant(b"]"),
 }
 
 impl<W: Write, const PRETTY: bool> ser::SerializeMap for Compound<'_, W, PRETTY> {

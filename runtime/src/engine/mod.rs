@@ -755,7 +755,7 @@ pub fn simulate(
     experiment: &Experiment,
     replication: u32,
 ) -> Result<Results, RunError> {
-    simulate_with(model, experiment, replication, true)
+    simulate_with(model, experiment, replication, true, None)
 }
 
 /// Runs one replication like [`simulate`] and tells `progress`, as it goes, how much further its
@@ -768,11 +768,7 @@ pub fn simulate_reporting(
     replication: u32,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Results, RunError> {
-    let mut sim = Sim::new(model, experiment, replication)?;
-    sim.progress = Some(progress);
-    sim.run()?;
-    sim.report_progress(sim.horizon);
-    sim.results(replication)
+    simulate_with(model, experiment, replication, true, Some(progress))
 }
 
 /// Runs one replication like [`simulate`], with every offer and pull taken by the general flow
@@ -784,7 +780,7 @@ pub fn simulate_general(
     experiment: &Experiment,
     replication: u32,
 ) -> Result<Results, RunError> {
-    simulate_with(model, experiment, replication, false)
+    simulate_with(model, experiment, replication, false, None)
 }
 
 fn simulate_with(
@@ -792,10 +788,14 @@ fn simulate_with(
     experiment: &Experiment,
     replication: u32,
     lean: bool,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
 ) -> Result<Results, RunError> {
     let mut sim = Sim::new(model, experiment, replication)?;
     sim.lean = lean;
+    sim.progress = progress;
     sim.run()?;
+    // The rest of the way to the horizon (nothing without a sink).
+    sim.report_progress(sim.horizon);
     sim.results(replication)
 }
 
