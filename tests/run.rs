@@ -1921,6 +1921,20 @@ fn a_resource_counts_one_job_per_hold() {
 }
 
 #[test]
+fn a_server_whose_resources_are_free_passes_one_that_waits_for_others() {
+    // tests/runs/needs_passing.fab, worked out in its header. The line of servers waiting for
+    // units stops being looked at once no resource has a unit free; it must still be looked at
+    // past its first when another resource's unit comes back.
+    let r = simulate("tests/runs/needs_passing.fab", &Overrides::default());
+    let resource = |name: &str| r.resources.get(name).unwrap();
+    assert_eq!(resource("b").mean_wait_s.mean, 1.0, "waits_b starts at 3 s, not 10 s");
+    assert_eq!(resource("a").mean_wait_s.mean, 5.0);
+    assert!((resource("a").utilisation.mean - 20.0 / 30.0).abs() < 1e-12);
+    assert!((resource("b").utilisation.mean - 5.0 / 30.0).abs() < 1e-12);
+    assert_eq!(r.sinks.get("done").unwrap().count.mean, 4.0);
+}
+
+#[test]
 fn a_template_reads_its_schedule_beside_itself() {
     // A release schedule named in a template of a library in another folder is read relative to
     // the template's file, as its `fit(…)` and `empirical(…)` are. It used to be read relative to

@@ -1080,7 +1080,11 @@ impl Sim<'_> {
     /// Servers in line for resources start, in line order, when all they need is free.
     pub(super) fn serve_operator_line(&mut self) {
         let mut i = 0;
-        while i < self.operator_line.len() {
+        // Everyone in line waits for at least one unit: once no resource has a unit free, no one
+        // further on can start, and the rest of the line need not be looked at. Starting a server
+        // is the only thing here that takes units, so the test is repeated after each start.
+        let mut any_free = self.crews.iter().any(|crew| crew.free_units() > 0);
+        while any_free && i < self.operator_line.len() {
             let (c, s, _) = self.operator_line[i];
             let ready = {
                 let station = &self.stations[c as usize];
@@ -1089,6 +1093,7 @@ impl Sim<'_> {
             if ready {
                 // `start_server` takes the resources and leaves the line.
                 self.start_server(c, s as usize);
+                any_free = self.crews.iter().any(|crew| crew.free_units() > 0);
             } else {
                 i += 1;
             }
