@@ -1354,6 +1354,13 @@ pub const MAX_TEMPLATE_CHAIN: usize = 32;
 /// Evaluates a template's body with arguments, following its base templates. `depth` counts the
 /// templates above this one; a chain longer than [`MAX_TEMPLATE_CHAIN`] (reported at its
 /// templates by [`template_kind`]) or a cycle (likewise) expands to nothing.
+///
+/// What the instance wrote (its arguments, a missing one, a template of the wrong kind) is
+/// checked here, at the instance; the body is evaluated by [`expand_body`], in the template's own
+/// context. An instance that gives no arguments to a template whose parameters all have defaults
+/// expands it exactly as every other such instance does, so that expansion is a query of its own
+/// ([`plain_expansion`]), made once per revision rather than once per instance: a line of a
+/// thousand `station s : Cell()` checked `Cell`'s body a thousand times.
 fn expand(
     ctx: &mut Ctx,
     template: &Declaration,
@@ -1369,6 +1376,15 @@ fn expand(
     let syntax: Option<Arc<Item>> =
         item_syntax(ctx.db, template.file, template.key.clone()).clone();
     let ItemKind::Template(definition) = &syntax?.kind else { return None };
+    if args.is_empty() && definition.params.iter().all(|param| param.default.is_some()) {
+        if !makes_expected_kind(ctx, template, definition, call_span, expected_kind) {
+            return None;
+        }
+        let expansion = plain_expansion(ctx.db, template.clone(), expected_kind, depth).as_ref()?;
+        inner.extend(expansion.diagnostics.iter().cloned());
+        ctx.fits.extend(expansion.fits.iter().cloned());
+        return Some((expansion.fields.clone(), expansion.nested.clone()));
+    }
     // Bind the arguments in the caller's context.
     let params = param_types(&definition.params);
     let mut env = BTreeMap::new();
@@ -1416,40 +1432,50 @@ fn expand(
         env.insert(name.name.clone(), value);
         written_in.insert(name.name.clone(), ctx.written_in(&arg.value));
     }
-    // Defaults and missing arguments are evaluated in the template's own context.
-    let template_scope = scope(ctx.db, template.file);
-    let mut inner_ctx = Ctx::new(ctx.db, template.file, template.key.clone(), template_scope);
-    for (param, (name, _, _)) in definition.params.iter().zip(&params) {
-        if env.contains_key(name) {
+    // A missing argument is the instance's error; defaults are evaluated with the body.
+    for param in &definition.params {
+        let name = &param.name.name;
+        if param.default.is_some() || env.contains_key(name) {
             continue;
         }
-        match &param.default {
-            Some(default) => {
-                let value = inner_ctx.eval(default, None);
-                env.insert(name.clone(), value);
-            }
-            None => {
-                ctx.push(
-                    Diagnostic::error(
-                        "E0502",
-                        format!("missing argument `{name}` for template `{}`", template.name),
-                    )
-                    .primary(ctx.loc(call_span), format!("needs `{name}`"))
-                    .secondary(inner_ctx.loc(param.name.span), "parameter declared here")
-                    .help(format!(
-                        "Add `{name} = …` to the arguments, or give the parameter a default."
-                    )),
-                );
-                env.insert(name.clone(), Value::Error);
-            }
-        }
+        let declared_at = Location {
+            file: template.file,
+            item: Some(template.key.clone()),
+            span: param.name.span,
+        };
+        ctx.push(
+            Diagnostic::error(
+                "E0502",
+                format!("missing argument `{name}` for template `{}`", template.name),
+            )
+            .primary(ctx.loc(call_span), format!("needs `{name}`"))
+            .secondary(declared_at, "parameter declared here")
+            .help(format!("Add `{name} = …` to the arguments, or give the parameter a default.")),
+        );
+        env.insert(name.clone(), Value::Error);
     }
-    inner_ctx.env = env;
-    inner_ctx.arguments_written_in = written_in;
-    // The base: a component kind keyword, or another template.
+    if !makes_expected_kind(ctx, template, definition, call_span, expected_kind) {
+        return None;
+    }
+    let expansion =
+        expand_body(ctx.db, template, definition, env, written_in, expected_kind, depth)?;
+    inner.extend(expansion.diagnostics);
+    ctx.fits.extend(expansion.fits);
+    Some((expansion.fields, expansion.nested))
+}
+
+/// Whether a template whose base is a component kind makes `expected` (E0103 at the instance if
+/// not). A template based on another template is checked as that one expands.
+fn makes_expected_kind(
+    ctx: &mut Ctx,
+    template: &Declaration,
+    definition: &ast::Template,
+    call_span: Span,
+    expected: DeclKind,
+) -> bool {
     let kind_name = &definition.base.name.name;
-    let (mut fields, mut nested) = if let Some(kind) = DeclKind::from_keyword(kind_name) {
-        if kind != expected_kind {
+    match DeclKind::from_keyword(kind_name) {
+        Some(kind) if kind != expected => {
             ctx.push(
                 Diagnostic::error(
                     "E0103",
@@ -1457,14 +1483,70 @@ fn expand(
                         "template `{}` makes {}, not {}",
                         template.name,
                         article(kind_name),
-                        article(expected_kind.keyword())
+                        article(expected.keyword())
                     ),
                 )
                 .primary(ctx.loc(call_span), "wrong kind of template")
                 .help(format!("Declare this as `{kind_name} NAME : {}(…)`.", template.name)),
             );
-            return None;
+            false
         }
+        _ => true,
+    }
+}
+
+/// A template's body evaluated with its parameters bound, in the template's own context: the
+/// fields and nested items it gives, the diagnostics the evaluation raised (located in the
+/// template) and the `fit(…)` calls it made.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Expansion {
+    fields: Fields,
+    nested: Vec<CheckedNested>,
+    diagnostics: Vec<Diagnostic>,
+    fits: Vec<crate::data::FitReport>,
+}
+
+/// The expansion of `template` for an instance that gives it no arguments (every parameter takes
+/// its default), at `depth` in a chain of templates. It reads only the template's syntax, its
+/// file's scope and the templates it is based on, so it is the same for every such instance.
+#[salsa::tracked(returns(ref))]
+fn plain_expansion(
+    db: &dyn Db,
+    template: Declaration,
+    kind: DeclKind,
+    depth: u32,
+) -> Option<Expansion> {
+    let syntax = item_syntax(db, template.file, template.key.clone()).clone();
+    let ItemKind::Template(definition) = &syntax?.kind else { return None };
+    expand_body(db, &template, definition, BTreeMap::new(), BTreeMap::new(), kind, depth)
+}
+
+/// Evaluates a template's body with the arguments in `env` (the parameters it lacks take their
+/// defaults), following its base templates; `None` when a base template cannot be expanded.
+fn expand_body(
+    db: &dyn Db,
+    template: &Declaration,
+    definition: &ast::Template,
+    mut env: BTreeMap<String, Value>,
+    written_in: BTreeMap<String, SourceFile>,
+    expected_kind: DeclKind,
+    depth: u32,
+) -> Option<Expansion> {
+    let template_scope = scope(db, template.file);
+    let mut inner_ctx = Ctx::new(db, template.file, template.key.clone(), template_scope);
+    for param in &definition.params {
+        if let Some(default) = &param.default
+            && !env.contains_key(&param.name.name)
+        {
+            let value = inner_ctx.eval(default, None);
+            env.insert(param.name.name.clone(), value);
+        }
+    }
+    inner_ctx.env = env;
+    inner_ctx.arguments_written_in = written_in;
+    // The base: a component kind keyword (checked by the caller), or another template.
+    let kind_name = &definition.base.name.name;
+    let (mut fields, mut nested) = if DeclKind::from_keyword(kind_name).is_some() {
         (Fields::new(), Vec::new())
     } else {
         let base_declaration =
@@ -1493,11 +1575,9 @@ fn expand(
             nested.push(item);
         }
     }
-    inner.extend(inner_ctx.diagnostics);
     // The fits the template's fields made are the instance's inputs (input uncertainty finds
     // them by the instance); each stays located at its call in the template.
-    ctx.fits.extend(inner_ctx.fits);
-    Some((fields, nested))
+    Some(Expansion { fields, nested, diagnostics: inner_ctx.diagnostics, fits: inner_ctx.fits })
 }
 
 /// A template parameter's declared type.
