@@ -870,6 +870,26 @@ fn percent(stat: &Stat) -> String {
     format!("{:.1}%", 100.0 * stat.mean)
 }
 
+/// A time in hours for a table's cell: one decimal, or two significant digits when that would
+/// read `0.0` for a time that is not zero (80 s of downtime is `0.022`, not `0.0`), in scientific
+/// notation below 10⁻⁴ h (0.36 s). At most 7 characters.
+fn hours_cell(seconds: f64) -> String {
+    let hours = seconds / 3600.0;
+    if hours == 0.0 || hours.abs() >= 0.05 || !hours.is_finite() {
+        return format!("{hours:.1}");
+    }
+    if hours.abs() < 1e-4 {
+        return format!("{hours:.1e}");
+    }
+    // The decimals that keep two significant digits: 0.0123 → 3, 0.00123 → 4.
+    let (mut decimals, mut below) = (2, 0.1);
+    while hours.abs() < below {
+        decimals += 1;
+        below /= 10.0;
+    }
+    format!("{hours:.decimals$}")
+}
+
 /// The compact terminal report of one run.
 fn table(file: &str, r: &Results) -> String {
     use std::fmt::Write as _;
@@ -1071,10 +1091,10 @@ fn maintenance_table(out: &mut String, r: &Results) {
                    costs: &fab_runtime::results::CostResults| {
         let _ = write!(
             out,
-            "  {name:width$}  {:>6}  {:>7.1}  {:>7.1}  {:>10.1}  {:>8.1}  {:>7.1}",
+            "  {name:width$}  {:>6}  {:>7}  {:>7}  {:>10.1}  {:>8.1}  {:>7.1}",
             percent(availability),
-            downtime_s.mean / 3600.0,
-            maintenance_s.mean / 3600.0,
+            hours_cell(downtime_s.mean),
+            hours_cell(maintenance_s.mean),
             lost.mean,
             failures.mean,
             actions.mean,
@@ -1284,8 +1304,18 @@ fn number_length(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{fixed, parse_duration, pm, signed_fixed};
+    use super::{fixed, hours_cell, parse_duration, pm, signed_fixed};
     use fab_runtime::results::Stat;
+
+    /// A short stop is not shown as no stop: 80 s of downtime read `0.0` hours in the maintenance
+    /// table while the document said 80 s.
+    #[test]
+    fn hours_in_a_table_keep_a_short_time_visible() {
+        let cells: Vec<String> =
+            [0.0, 80.0, 1.0, 0.1, 180.0, 36_000.0, 3.6e9].into_iter().map(hours_cell).collect();
+        assert_eq!(cells, ["0.0", "0.022", "0.00028", "2.8e-5", "0.1", "10.0", "1000000.0"]);
+        assert!(cells.iter().take(6).all(|cell| cell.len() <= 7), "{cells:?}");
+    }
 
     /// A value that rounds to zero prints without a sign: `-0.0000` read as a negative
     /// difference, in a comparison's table.
