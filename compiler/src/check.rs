@@ -11,7 +11,7 @@
 //! arguments, and any error that only those values cause is reported at the instance.
 
 use crate::db::{Db, SourceFile};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Location, and_list};
 use crate::eval::{Ctx, dim_phrase, is_non_negative};
 use crate::scope::{Declaration, Scope, resolve_import, scope};
 use crate::suggest::did_you_mean;
@@ -2680,12 +2680,13 @@ fn vary_target_takes(
                     format!(
                         "`{}` belongs to {}.",
                         parameter.name(),
-                        parameter
-                            .strategies()
-                            .iter()
-                            .map(|s| format!("`{s}`"))
-                            .collect::<Vec<_>>()
-                            .join(" and ")
+                        and_list(
+                            &parameter
+                                .strategies()
+                                .iter()
+                                .map(|s| format!("`{s}`"))
+                                .collect::<Vec<_>>()
+                        )
                     ),
                 );
             }

@@ -147,6 +147,18 @@ impl Diagnostic {
     }
 }
 
+/// Names in a sentence: `a`, `a and b`, `a, b and c`.
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
 /// A diagnostic code with its one-line summary and long page.
 #[derive(Debug)]
 pub struct CodeInfo {

@@ -8,7 +8,7 @@
 
 use crate::check::{self, CheckedBody, check_item, is_component_kind};
 use crate::db::{Db, SourceFile};
-use crate::diagnostic::{Diagnostic, Label, Location};
+use crate::diagnostic::{Diagnostic, Label, Location, and_list};
 use crate::scope::{Declaration, files_in_definition_order, model_files, scope};
 use crate::syntax::{ItemClass, item_index, item_syntax};
 use crate::value::{Field, Value};
@@ -802,8 +802,10 @@ fn check_crews_and_spares<'db>(
 struct Staffing {
     station: String,
     parallel: f64,
-    /// It has failure modes or maintenance, so its servers can be stopped holding their needs.
-    stops: bool,
+    /// It has failure modes, whose repairs its crew does.
+    fails: bool,
+    /// It has maintenance (other than `reactive`), which its crew does.
+    maintained: bool,
     crew: Option<(String, Location)>,
     /// One entry per listing: `needs = [ops, ops]` holds two units of `ops` per server.
     needs: Vec<String>,
@@ -811,6 +813,11 @@ struct Staffing {
 }
 
 impl Staffing {
+    /// Its servers can be stopped, holding what they need.
+    fn stops(&self) -> bool {
+        self.fails || self.maintained
+    }
+
     fn set_crew(&mut self, db: &dyn Db, field: &Field) {
         self.crew = match &field.value {
             Value::Ref(crew) if !is_spare_part(db, crew) => {
@@ -867,9 +874,8 @@ fn check_staffing<'a>(
         let mut staffing = Staffing {
             station: node.declaration.name.clone(),
             parallel: number(b, "parallel").unwrap_or(1.0),
-            stops: !b.nested.is_empty()
-                || b.fields.contains_key("failure")
-                || b.fields.get("maintenance").is_some_and(maintains),
+            fails: !b.nested.is_empty() || b.fields.contains_key("failure"),
+            maintained: b.fields.get("maintenance").is_some_and(maintains),
             crew: None,
             needs: Vec::new(),
             needs_location: None,
@@ -945,13 +951,13 @@ fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
     let n = holdings.stations.len();
     let holds = |j: usize, resource: &str| {
         let holder = &holdings.stations[j];
-        holder.stops && holder.units_of(resource) > 0
+        holder.stops() && holder.units_of(resource) > 0
     };
     let waits_on: Vec<Vec<usize>> = holdings
         .stations
         .iter()
         .map(|s| match &s.crew {
-            Some((crew, _)) if s.stops && exhaustible(crew) => {
+            Some((crew, _)) if s.stops() && exhaustible(crew) => {
                 (0..n).filter(|&j| holds(j, crew)).collect()
             }
             _ => Vec::new(),
@@ -967,13 +973,14 @@ fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
         })
         .collect();
     let reaches = |i: usize, j: usize| reach[i].as_ref().is_some_and(|row| row[j]);
-    // "`A`'s crew, held by `B`'s servers": the first station in i's circle that holds it.
-    let crew_label = |i: usize| {
-        let holder = waits_on[i]
+    // "`A`'s crew, held by `B`'s servers": the stations in i's circle that hold it.
+    let crew_label = |i: usize, circle: &[usize]| {
+        let holders: Vec<String> = waits_on[i]
             .iter()
-            .find(|&&j| reaches(j, i))
-            .map_or("", |&j| holdings.stations[j].station.as_str());
-        format!("`{}`'s crew, held by `{holder}`'s servers", holdings.stations[i].station)
+            .filter(|j| circle.contains(j))
+            .map(|&j| format!("`{}`'s", holdings.stations[j].station))
+            .collect();
+        format!("`{}`'s crew, held by {} servers", holdings.stations[i].station, and_list(&holders))
     };
     let mut reported = vec![false; n];
     for &i in &waiting {
@@ -988,32 +995,40 @@ fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
         }
         let station = &holdings.stations[i];
         let Some((crew, crew_location)) = &station.crew else { continue };
+        // What the crews do for these stations: repairs, maintenance or both.
+        let fails = circle.iter().any(|&j| holdings.stations[j].fails);
+        let maintained = circle.iter().any(|&j| holdings.stations[j].maintained);
+        let (jobs, job) = match (fails, maintained) {
+            (true, false) => ("repairs", "repair"),
+            (false, true) => ("maintenance", "maintenance action"),
+            _ => ("repairs and maintenance", "repair or maintenance action"),
+        };
         let mut diagnostic = if circle == [i] {
             Diagnostic::error(
                 "E0607",
                 format!("`{crew}` is both this station's crew and among its needs"),
             )
-            .primary(crew_location.clone(), "the crew that repairs the station")
+            .primary(crew_location.clone(), format!("the crew that does the station's {jobs}"))
             .help(format!(
-                "A server keeps what it `needs` while the station is down, so its repair could \
-                 wait for `{crew}` forever. Give the repairs their own resource (`crew = \
-                 fitters`), or more units than the servers can hold."
+                "A server keeps what it `needs` while the station is stopped, so its {job} could \
+                 wait for `{crew}` forever. Give the crew its own resource (`crew = fitters`), or \
+                 more units than the servers can hold."
             ))
         } else {
             let names: Vec<String> =
                 circle.iter().map(|&j| format!("`{}`", holdings.stations[j].station)).collect();
             Diagnostic::error(
                 "E0607",
-                format!("the repairs of {} can wait for each other forever", names.join(" and ")),
+                format!("the {jobs} of {} can wait for each other forever", and_list(&names)),
             )
-            .primary(crew_location.clone(), crew_label(i))
-            .help(
-                "A server keeps what it `needs` while its station is down. Here each station's \
-                 crew is a resource the servers of another station in the circle need, so if they \
-                 are all down at once, every repair waits for a unit that only another repair can \
-                 free. Give the repairs a resource no station `needs`, or more units than the \
-                 servers can hold.",
-            )
+            .primary(crew_location.clone(), crew_label(i, &circle))
+            .help(format!(
+                "A server keeps what it `needs` while its station is stopped. Here each \
+                 station's crew is a resource the servers of another station in the circle need, \
+                 so if they are all stopped at once, every {job} waits for a unit that only \
+                 another can free. Give the crews a resource no station `needs`, or more units \
+                 than the servers can hold."
+            ))
         };
         for &j in &circle {
             let other = &holdings.stations[j];
@@ -1026,7 +1041,7 @@ fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
             if j != i
                 && let Some((_, location)) = &other.crew
             {
-                diagnostic = diagnostic.secondary(location.clone(), crew_label(j));
+                diagnostic = diagnostic.secondary(location.clone(), crew_label(j, &circle));
             }
         }
         problems.push(diagnostic);
@@ -1228,7 +1243,7 @@ fn check_assembly_inputs(
         if shared.len() < 2 {
             continue;
         }
-        let names = shared.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" and ");
+        let names = and_list(&shared.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>());
         let from = &node.declaration.name;
         out.push(
             Diagnostic::warning(

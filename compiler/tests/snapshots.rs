@@ -108,3 +108,23 @@ fn a_letter_outside_ascii_is_not_part_of_a_name() {
     // The help said "Names use letters", and `ü` is one: it now says which letters.
     insta::assert_snapshot!(rendered("product qü\n"));
 }
+
+#[test]
+fn crews_held_in_a_circle_name_every_holder_and_the_jobs() {
+    // Two stations of each pair need the other pair's crew: each crew is held by two stations'
+    // servers, and the label names both (it named the first). `a` and `b` only have maintenance
+    // and `c` and `d` only repairs, so the crews' jobs are both (the headline said "repairs" for
+    // stations that never fail).
+    let station = |name: &str, crew: &str, needs: &str, stops: &str| {
+        format!("station {name} {{\n    cycle = 10 min\n    crew = {crew}\n    needs = [{needs}]\n    {stops}\n}}\n")
+    };
+    let maintenance = "maintenance = preventive(every = 1 h, takes = 5 min)";
+    let failure = "failure = exponential(mean = 1 h) of calendar_time\n    repair = 10 min";
+    let mut text = String::from("resource r1 { count = 2 }\nresource r2 { count = 2 }\n");
+    text += &station("a", "r1", "r2", maintenance);
+    text += &station("b", "r2", "r1", maintenance);
+    text += &station("c", "r1", "r2", failure);
+    text += &station("d", "r2", "r1", failure);
+    text += "source s { interarrival = 1 min }\nsink done\nflow s -> a -> b -> c -> d -> done\n";
+    insta::assert_snapshot!(rendered(&text));
+}
