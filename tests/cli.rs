@@ -426,6 +426,37 @@ fn the_model_hash_is_the_same_from_any_folder() {
 }
 
 #[test]
+fn the_model_hash_is_of_what_ran_not_of_the_files_other_studies() {
+    // The hash took in the whole model IR, experiments and scenarios included: a scenario never
+    // run changed the base run's hash with its results bit-identical, and a seed set in the file,
+    // by `--seed` or by a scenario gave three hashes for one run. The run's settings are fields
+    // beside the hash; the hash is of what is simulated.
+    let folder = support::temp_dir("model_hash_studies");
+    let line = "source parts { interarrival = exponential(mean = 1 min) }\n\
+                station s { cycle = exponential(mean = 50 s) }\nsink done\n\
+                flow parts -> s -> done\n\
+                experiment e {\n    horizon = 2 d\n    replications = 2\n    seed = 3\n}\n";
+    let studies = "scenario seed_four : e { seed = 4 }\n\
+                   scenario slower : e { s.cycle = exponential(mean = 55 s) }\n\
+                   experiment other {\n    horizon = 5 d\n}\n";
+    write_files(&folder, &[("base.fab", line), ("studies.fab", &format!("{line}{studies}"))]);
+    let run = |args: &[&str]| {
+        let output = support::fab_in(&folder, &[&["run", "--json"], args].concat());
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        let d: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        (d["model_hash"].as_str().unwrap().to_string(), d["seed"].clone())
+    };
+    let (base, seed) = run(&["base.fab"]);
+    assert_eq!(seed, 3);
+    assert_eq!(run(&["studies.fab", "--experiment", "e"]).0, base, "studies not run");
+    let (by_scenario, seed) = run(&["studies.fab", "--scenario", "seed_four"]);
+    assert_eq!((by_scenario, seed), (base.clone(), serde_json::json!(4)));
+    let (by_flag, seed) = run(&["base.fab", "--seed", "4"]);
+    assert_eq!((by_flag, seed), (base.clone(), serde_json::json!(4)));
+    assert_ne!(run(&["studies.fab", "--scenario", "slower"]).0, base, "a station changed");
+}
+
+#[test]
 fn fab_check_of_several_files_says_the_same_in_any_order() {
     // `uses.fab` names a template that only `lib.fab` declares. Checked after `lib.fab` was
     // loaded, the error said where the template is; checked first, it did not.

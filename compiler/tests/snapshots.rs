@@ -116,7 +116,9 @@ fn crews_held_in_a_circle_name_every_holder_and_the_jobs() {
     // and `c` and `d` only repairs, so the crews' jobs are both (the headline said "repairs" for
     // stations that never fail).
     let station = |name: &str, crew: &str, needs: &str, stops: &str| {
-        format!("station {name} {{\n    cycle = 10 min\n    crew = {crew}\n    needs = [{needs}]\n    {stops}\n}}\n")
+        format!(
+            "station {name} {{\n    cycle = 10 min\n    crew = {crew}\n    needs = [{needs}]\n    {stops}\n}}\n"
+        )
     };
     let maintenance = "maintenance = preventive(every = 1 h, takes = 5 min)";
     let failure = "failure = exponential(mean = 1 h) of calendar_time\n    repair = 10 min";

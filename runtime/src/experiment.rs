@@ -326,20 +326,37 @@ impl Experiment {
     }
 }
 
-/// A 64-bit FNV-1a hash of the model IR's compact JSON (as serde_json writes it; [`crate::json`]
-/// writes it), in hex. The JSON is hashed as it is written,
-/// never held: a 1,000-station line's is about a megabyte. Where a data file lies is not part of
-/// the model, only the values it holds: the hash is the same whichever folder a run starts in.
+/// A 64-bit FNV-1a hash of what a run simulates, in hex: the model IR's products, components
+/// and flows, resources, currency and data inputs, as compact JSON (as serde_json writes it;
+/// [`crate::json`] writes it), hashed as it is written, never held (a 1,000-station line's is about
+/// a megabyte). The model's experiments and studies are left out: the run's own settings (seed,
+/// horizon, replications, …) are fields of the results beside the hash, and a study declared
+/// elsewhere in the file changes nothing that ran. Where a data file lies is not part of the
+/// model, only the values it holds: the hash is the same whichever folder a run starts in.
 pub fn model_hash(model: &Model) -> String {
+    /// The part of the model a run simulates, in the order of `Model`'s fields.
+    #[derive(Serialize)]
+    struct Simulated<'a> {
+        products: &'a [crate::model::Product],
+        graph: &'a crate::model::ProcessGraph,
+        resources: &'a [crate::model::Resource],
+        currency: &'a Option<String>,
+        inputs: std::borrow::Cow<'a, [crate::uncertainty::FittedInput]>,
+    }
+    let mut inputs = std::borrow::Cow::Borrowed(model.inputs.as_slice());
+    if model.inputs.iter().any(|input| !input.file.is_empty()) {
+        inputs.to_mut().iter_mut().for_each(|input| input.file.clear());
+    }
+    let simulated = Simulated {
+        products: &model.products,
+        graph: &model.graph,
+        resources: &model.resources,
+        currency: &model.currency,
+        inputs,
+    };
     let mut hasher = Fnv1a::default();
     // Writing into the hasher cannot fail, and the model's fields all serialize.
-    if model.inputs.iter().any(|input| !input.file.is_empty()) {
-        let mut model = model.clone();
-        model.inputs.iter_mut().for_each(|input| input.file.clear());
-        let _ = crate::json::to_writer(&mut hasher, &model);
-    } else {
-        let _ = crate::json::to_writer(&mut hasher, model);
-    }
+    let _ = crate::json::to_writer(&mut hasher, &simulated);
     format!("{:016x}", hasher.0)
 }
 
