@@ -284,8 +284,8 @@ struct ExperimentArgs {
     /// Override the number of replications (a study's every point runs them all).
     #[arg(long)]
     replications: Option<u32>,
-    /// Override the seed.
-    #[arg(long)]
+    /// Override the seed (a whole number up to 2^53 - 1).
+    #[arg(long, value_parser = run::parse_seed)]
     seed: Option<u64>,
     /// Override the horizon, e.g. `30d`, `8h`, `3600` (seconds).
     #[arg(long, value_parser = run::parse_duration)]

@@ -2,8 +2,8 @@
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
 use crate::run::{
-    Compiled, OPTIMIZE_FILES, Options, emit, name_width, pm, resolve_base, the_model_has,
-    with_progress,
+    Compiled, OPTIMIZE_FILES, Options, emit, name_width, percent_number, pm, resolve_base,
+    the_model_has, with_progress,
 };
 use fab_runtime::optimize::{OptimizationResults, run_optimization};
 use std::fmt::Write as _;
@@ -86,7 +86,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         out,
         "(mean ± half-width of the {}% confidence interval; infeasible points break a \
          constraint on their means)\n",
-        100.0 * r.confidence
+        percent_number(r.confidence)
     );
     // An objective that is a varied factor (`minimize b.capacity`) is shown once, as the factor.
     let shown = |quantity: &str| !r.factors.iter().any(|f| f.path == quantity);

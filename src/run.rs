@@ -870,6 +870,15 @@ fn percent(stat: &Stat) -> String {
     format!("{:.1}%", 100.0 * stat.mean)
 }
 
+/// A fraction the user wrote as a percentage (a confidence, a precision target), as a number of
+/// percent without the noise of the conversion: `57 %` is stored as 0.57, and 100 × 0.57 is
+/// 56.99999999999999; ten decimals at most, trailing zeros dropped (`57`, `3.5`, `99.9`).
+pub fn percent_number(fraction: f64) -> String {
+    let text = format!("{:.10}", 100.0 * fraction);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_string() } else { text.to_string() }
+}
+
 /// A time in hours for a table's cell: one decimal, or two significant digits when that would
 /// read `0.0` for a time that is not zero (80 s of downtime is `0.022`, not `0.0`), in scientific
 /// notation below 10⁻⁴ h (0.36 s). At most 7 characters.
@@ -932,7 +941,7 @@ fn table(file: &str, r: &Results) -> String {
         let _ = writeln!(
             out,
             "precision: throughput half-width {achieved} (target {}%{})",
-            100.0 * p.target,
+            percent_number(p.target),
             if p.reached {
                 String::new()
             } else {
@@ -944,7 +953,7 @@ fn table(file: &str, r: &Results) -> String {
         let _ = writeln!(
             out,
             "(mean ± half-width of the {}% confidence interval)\n",
-            100.0 * r.confidence
+            percent_number(r.confidence)
         );
     } else {
         let _ = writeln!(out, "(one replication gives no confidence interval)\n");
@@ -1051,9 +1060,12 @@ fn table(file: &str, r: &Results) -> String {
         let width = name_width(r.sinks.iter().map(|(n, _)| n), "sink").max(12);
         let _ = writeln!(out, "\n  {:width$} {:<14}  {:>9}", "sink", "parts/h", "count");
         for (name, s) in r.sinks.iter() {
+            // A mean over replications keeps a decimal: two replications of 0 and 1 parts are
+            // 0.5, not a count of 0 beside a throughput that is not.
+            let decimals = usize::from(s.count.values.len() > 1);
             let _ = writeln!(
                 out,
-                "  {name:width$} {:>14}  {:>9.0}",
+                "  {name:width$} {:>14}  {:>9.decimals$}",
                 pm(&s.throughput_per_hour, 2),
                 s.count.mean
             );
@@ -1163,18 +1175,18 @@ fn comparison_table(c: &Comparison) -> String {
         c.b,
         c.replications,
         if c.replications == 1 { "" } else { "s" },
-        100.0 * c.confidence
+        percent_number(c.confidence)
     );
     if let Some((a, b)) = c.confidences {
         let _ = writeln!(
             out,
             "  {} asks for {}% confidence and {} for {}%: every interval below is at {}'s {}%",
             c.a,
-            100.0 * a,
+            percent_number(a),
             c.b,
-            100.0 * b,
+            percent_number(b),
             c.a,
-            100.0 * c.confidence
+            percent_number(c.confidence)
         );
     }
     if let Some((a, b)) = c.ran {
@@ -1234,6 +1246,23 @@ pub fn parse_threads(text: &str) -> Result<usize, String> {
         ));
     }
     Ok(threads)
+}
+
+/// Parses `--seed`: a whole number up to 2⁵³ − 1, the bound a model's `seed` has (E0205), so
+/// that the seed in the results document reads back exactly wherever JSON numbers are doubles.
+pub fn parse_seed(text: &str) -> Result<u64, String> {
+    let max = fab_compiler::eval::MAX_WHOLE_NUMBER as u64;
+    let seed: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a seed: seeds are whole numbers from 0 to {max}"))?;
+    if seed > max {
+        return Err(format!(
+            "{seed} is larger than the largest seed, {max} (2^53 - 1), as in a model's `seed`: \
+             a larger one would not read back exactly from the results document"
+        ));
+    }
+    Ok(seed)
 }
 
 /// Parses `30d`, `8 h`, `90 min`, `3600` (seconds), `1e3 h` with the language's numbers and time

@@ -4,7 +4,7 @@
 
 use crate::run::{
     Compiled, DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES,
-    emit, name_width, pm, resolve_base, the_model_has, with_progress,
+    emit, name_width, percent_number, pm, resolve_base, the_model_has, with_progress,
 };
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
@@ -172,7 +172,7 @@ fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
          fitted to data of this size;\n  ± noise only: {c}% interval of a run of {} replications \
          of one model.",
         r.replications,
-        c = 100.0 * r.confidence
+        c = percent_number(r.confidence)
     );
     out
 }
@@ -288,7 +288,8 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
                         cell(&f.total)
                     );
                 }
-                let _ = writeln!(out, "    (± : {}% bootstrap interval)", 100.0 * r.confidence);
+                let _ =
+                    writeln!(out, "    (± : {}% bootstrap interval)", percent_number(r.confidence));
             }
         }
         out.push('\n');

@@ -630,6 +630,29 @@ fn percentages_are_exact() {
     assert!(graph.contains("0.95") && !graph.contains("0.9500000000000001"), "{graph}");
 }
 
+/// Percentages the user wrote print as written, and a sink's mean count over replications keeps
+/// its decimal. The table said "the 56.99999999999999% confidence interval" for `57 %`, "target
+/// 3.5000000000000004%" for a precision of `3.5 %`, and a mean of 0.5 parts as a count of 0.
+#[test]
+fn the_table_prints_percentages_as_written_and_mean_counts_with_a_decimal() {
+    let model = write_temp(
+        "percent_noise.fab",
+        "source parts { interarrival = exponential(mean = 1 min) }\n\
+         station cut { cycle = 30 s }\n\
+         sink done\n\
+         flow parts -> cut -> done\n\
+         experiment e {\n    horizon = 1 h\n    replications = 3\n    confidence = 57 %\n    \
+         precision = 3.5 %\n    max_replications = 4\n}\n",
+    );
+    let table = run_ok(&[&model]);
+    assert!(table.contains("half-width of the 57% confidence interval"), "{table}");
+    assert!(table.contains("(target 3.5%"), "{table}");
+    let document: Value = serde_json::from_str(&run_ok(&[&model, "--json"])).unwrap();
+    let count = document["sinks"]["done"]["count"]["mean"].as_f64().unwrap();
+    let row = table.lines().find(|line| line.trim_start().starts_with("done")).unwrap();
+    assert!(row.trim_end().ends_with(&format!(" {count:.1}")), "{row} vs {count}");
+}
+
 /// Every table's name column is as wide as its longest name, as the station table's is: the
 /// buffer, conveyor, resource and sink tables had 12 characters, and a longer name pushed its
 /// numbers out from under their headings.
@@ -678,6 +701,23 @@ fn the_command_line_keeps_the_models_bound_on_replications() {
         fab(&["run", "examples/studies.fab", "--experiment", "steady", "--replications", "50"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("max_replications, 40"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_command_line_keeps_the_models_bound_on_seeds() {
+    // A model's `seed` is at most 2^53 - 1 (E0205); `--seed` took any 64-bit number and wrote
+    // 18446744073709551615 into the document, which a reader of JSON numbers as doubles reads
+    // as 18446744073709552000.
+    let quick = ["--replications", "1", "--horizon", "2d", "--warmup", "1h"];
+    let output =
+        fab(&[&["run", "examples/body_shop.fab", "--seed", "9007199254740992"][..], &quick]
+            .concat());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("larger than the largest seed"), "{}", stderr(&output));
+    let largest = run_json(
+        &[&["examples/body_shop.fab", "--seed", "9007199254740991"][..], &quick[..]].concat(),
+    );
+    assert_eq!(largest["seed"], 9_007_199_254_740_991_u64);
 }
 
 #[test]

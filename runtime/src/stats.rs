@@ -31,19 +31,24 @@
 use fab_stdlib::special::{incomplete_beta, ln_beta};
 use serde::Serialize;
 
+/// 2⁻⁵⁰⁰: below this largest deviation from the mean, the squares of deviations are no longer all
+/// normal doubles (2⁻⁵⁰⁰ squared is 2⁻¹⁰⁰⁰; the smallest normal double is 2⁻¹⁰²²), and
+/// [`mean_half_width`] scales them.
+const SMALLEST_PLAIN_DEVIATION: f64 = 3.054_936_363_499_605e-151;
+
 /// The mean of `values` and the half-width of its Student-t confidence interval at `confidence`
 /// (for example 0.95): `t_{(1+c)/2, n-1} · s / √n`.
 ///
 /// With no values the mean is 0; with fewer than two values, or a `confidence` outside the open
 /// interval (0, 1), the half-width is 0.
 ///
-/// Finite values whose sum or squared deviations overflow still give their finite mean and
-/// half-width: those are then computed again, scaled (the values divided by their count, the
-/// deviations by the largest of them), which the values of any real run never need, so its bits
-/// are those of the plain sums. The half-width is infinite only when it is itself beyond the
-/// largest `f64`, and non-finite values propagate into both, never into a made-up 0:
-/// `Results::check_finite` refuses such a statistic (E0909) rather than print it, or write it
-/// as JSON's `null`.
+/// Finite values whose sum or squared deviations overflow, or whose deviations are so small that
+/// their squares underflow, still give their finite mean and half-width: those are then computed
+/// again, scaled (the values divided by their count, the deviations by the largest of them),
+/// which the values of any real run never need, so its bits are those of the plain sums. The
+/// half-width is infinite only when it is itself beyond the largest `f64`, and non-finite values
+/// propagate into both, never into a made-up 0: `Results::check_finite` refuses such a statistic
+/// (E0909) rather than print it, or write it as JSON's `null`.
 ///
 /// Values all the same (the replications of a model without randomness) have that value for
 /// their mean and a half-width of 0, exactly: their sum over their count can miss the value by
@@ -70,11 +75,15 @@ pub fn mean_half_width(values: &[f64], confidence: f64) -> (f64, f64) {
     // Two passes: the squared deviations from the mean, summed in order.
     let sum_squares: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
     let variance = sum_squares / (count - 1.0);
-    if variance.is_finite() || !all_finite || !mean.is_finite() {
+    if !all_finite || !mean.is_finite() {
         return (mean, t * (variance / count).sqrt());
     }
-    // The squares overflowed: s = d · √(Σ((x − mean)/d)² / (n − 1)), d the largest deviation.
     let largest = values.iter().map(|x| (x - mean).abs()).fold(0.0, f64::max);
+    if variance.is_finite() && largest >= SMALLEST_PLAIN_DEVIATION {
+        return (mean, t * (variance / count).sqrt());
+    }
+    // The squares overflowed, or lost their bits below the normal doubles (deviations of 1e-302
+    // gave a half-width of 0): s = d · √(Σ((x − mean)/d)² / (n − 1)), d the largest deviation.
     let scaled: f64 = values
         .iter()
         .map(|x| {
@@ -936,6 +945,26 @@ mod tests {
         let (mean, half_width) = mean_half_width(&[1.0, f64::INFINITY], 0.95);
         assert_eq!(mean, f64::INFINITY);
         assert!(half_width.is_nan());
+    }
+
+    /// Values far below 1 whose deviations' squares underflow: the same statistic as for the
+    /// values scaled up by 2^1000, scaled back. Costs near 1e-300 EUR that differed gave a
+    /// half-width of 0, which reads as "all replications equal" and made any difference of them
+    /// significant.
+    #[test]
+    fn mean_half_width_of_tiny_values_that_differ_is_not_zero() {
+        let tiny = libm::ldexp(1.0, -1000);
+        let values = [1.0 * tiny, 2.0 * tiny, 3.0 * tiny, 4.0 * tiny, 5.0 * tiny];
+        let (mean, half_width) = mean_half_width(&values, 0.95);
+        assert_eq!(mean, 3.0 * tiny);
+        let expected = 2.776_445_105_197_793_5 * 0.5_f64.sqrt() * tiny;
+        assert!((half_width / expected - 1.0).abs() < 1e-12, "{half_width:e} vs {expected:e}");
+        // Costs near 1e-300: a half-width of 5.711557217206474e-302 (the deviations in exact
+        // rational arithmetic, scipy's t quantile), where the plain squares gave 0.
+        let costs = [1.5698e-300, 1.6120e-300, 1.6816e-300, 1.6188e-300, 1.5695e-300];
+        let (_, half_width) = mean_half_width(&costs, 0.95);
+        assert!((half_width / 5.711_557_217_206_474e-302 - 1.0).abs() < 1e-12, "{half_width:e}");
+        assert_eq!(SMALLEST_PLAIN_DEVIATION, libm::ldexp(1.0, -500));
     }
 
     #[test]
