@@ -136,30 +136,24 @@ impl BottleneckTracker {
         }
     }
 
-    /// Warm-up deletion: nothing before `now` counts, and everything already measured is
-    /// forgotten. Periods still active keep their true start: a period's rank is its whole
-    /// length, which the warm-up does not change, and only the time credited to it (as sole or
-    /// as shifting bottleneck) is cut at `now`.
+    /// Warm-up deletion: nothing before `now` counts, and everything already credited is
+    /// forgotten. The line's history is not: periods keep their true start (a period's rank is
+    /// its whole length, which the warm-up does not change), and the sequence of momentary
+    /// bottlenecks goes on through the warm-up, so a bottleneck period overlapping the one before
+    /// it is shifting after the warm-up as before it. Only the time credited (as sole or as
+    /// shifting bottleneck) is cut at `now`: the shares of the observed period are those of the
+    /// whole run, restricted to it.
+    ///
+    /// Nothing credited before the reset could have counted after it: a spell is credited once
+    /// its successor is decided, which takes completed periods only, so its period and both its
+    /// overlaps ended by the reset. (Clearing the sweep here, as it once did, started the
+    /// sequence afresh: a station whose period began before the warm-up and went on after it lost
+    /// its shifting time with the bottleneck that followed it, which got it as sole.)
     pub fn reset(&mut self, now: u64) {
-        let now = now.max(self.now);
-        if now > self.now {
-            // Periods that ended before the warm-up are over before anything is observed.
-            for &(station, _) in &self.ending {
-                if self.periods.slots[station as usize].ending {
-                    self.periods.end(station as usize);
-                }
-            }
-            self.ending.clear();
-        }
-        self.upcoming.clear();
-        self.live.clear();
-        self.previous = None;
-        self.current = None;
+        let now = self.move_clock(now);
         self.sole.fill(0);
         self.shifting.fill(0);
         self.observed_from = now;
-        self.decided = now;
-        self.now = now;
     }
 
     /// Ends the observation at `now`: active periods end there, all time is decided, and each
@@ -305,9 +299,11 @@ impl BottleneckTracker {
     fn attribute(&mut self, spell: Spell, next: Option<Period>) {
         let period = spell.period;
         let neighbours = [self.previous, next];
-        // Overlaps before the warm-up are not observed.
+        // Time before the warm-up is not observed.
         let shifting = covered(period.start.max(self.observed_from), period.end, neighbours);
-        let sole = (spell.to - spell.from) - covered(spell.from, spell.to, neighbours);
+        let from = spell.from.max(self.observed_from);
+        let to = spell.to.max(from);
+        let sole = (to - from) - covered(from, to, neighbours);
         self.sole[period.station] += sole;
         self.shifting[period.station] += shifting;
     }
@@ -530,7 +526,7 @@ mod tests {
     }
 
     #[test]
-    fn reset_forgets_the_past_and_keeps_active_periods_whole() {
+    fn reset_forgets_what_was_credited_and_keeps_active_periods_whole() {
         let mut tracker = BottleneckTracker::new(2, 0);
         tracker.set_active(0, 0, true);
         tracker.set_active(1, 10, true);
@@ -543,12 +539,27 @@ mod tests {
         assert_eq!(tracker.finish(100), vec![share(1.0, 0.0), share(0.0, 0.0)]);
     }
 
+    #[test]
+    fn the_bottleneck_before_the_warm_up_is_still_the_previous_one() {
+        // s1 is active over [0, 1200), s2 over [100, 3000): s1 is the bottleneck until 100, s2
+        // from then on, and their overlap [100, 1200) is shifting. With a warm-up at 600 the
+        // observed [600, 1200) is still shifting, for both; s2 alone is the bottleneck after.
+        // The reset used to start the sequence afresh: s2 sole all 2400 s, s1 nothing.
+        let mut tracker = BottleneckTracker::new(2, 0);
+        tracker.set_active(0, 0, true);
+        tracker.set_active(1, 100, true);
+        tracker.reset(600);
+        tracker.set_active(0, 1200, false);
+        assert_eq!(tracker.finish(3000), vec![share(0.0, 0.25), share(0.75, 0.25)]);
+    }
+
     /// The definition, by brute force: the momentary bottleneck of every time unit, the sequence
     /// of bottleneck periods, and for each the time it shares with its neighbours. Returns sole
     /// and shifting time per station.
     fn reference(stations: usize, periods: &[Period], from: u64, to: u64) -> Vec<(u64, u64)> {
+        // The sequence of bottlenecks is the whole run's; only time from `from` on is credited.
         let mut spells: Vec<Spell> = Vec::new();
-        for t in from..to {
+        for t in 0..to {
             let best = periods
                 .iter()
                 .filter(|p| p.start <= t && t < p.end)
