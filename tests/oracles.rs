@@ -71,6 +71,16 @@ fn mmc_matches_erlang_c() {
 }
 
 #[test]
+fn an_assembly_with_one_part_always_on_hand_is_mmc() {
+    // The same M/M/3 queue as `mmc.fab`, through an assembly station whose second part is always
+    // there. Its queue's wait read 0.83 min against Erlang C's 4/9: a refused A waited for a
+    // server to free rather than for one idle.
+    let r = run("assembly_mmc.fab", None);
+    assert_covers(&r.buffers.get("queue").unwrap().mean_wait_s, 4.0 / 9.0 * MIN, "M/M/3 Wq");
+    assert_covers(&r.stations.get("servers").unwrap().working, 2.0 / 3.0, "M/M/3 utilisation");
+}
+
+#[test]
 fn mg1_depends_only_on_the_first_two_moments() {
     // W = E[S] + λ E[S]² (1 + c²) / (2 (1 − ρ)) with λ = 0.8/min, E[S] = 1 min.
     let w = |scv: f64| (1.0 + 0.8 * (1.0 + scv) / (2.0 * 0.2)) * MIN;

@@ -1975,6 +1975,17 @@ fn a_server_whose_resources_are_free_passes_one_that_waits_for_others() {
 }
 
 #[test]
+fn an_assembly_with_a_server_idle_takes_the_parts_its_next_set_needs() {
+    // tests/runs/assembly_servers.fab, worked out in its header: when a set completes and a
+    // server is still idle, parts refused while the set held enough of their product are taken.
+    let r = simulate("tests/runs/assembly_servers.fab", &Overrides::default());
+    assert_eq!(r.kpis.lead_time_s.mean, 12.0, "{:?}", r.kpis.lead_time_s);
+    assert_eq!(r.buffers.get("qa").unwrap().mean_wait_s.mean, 0.5);
+    assert_eq!(r.buffers.get("qb").unwrap().mean_wait_s.mean, 0.0);
+    assert_eq!(r.sinks.get("done").unwrap().count.mean, 2.0);
+}
+
+#[test]
 fn a_template_reads_its_schedule_beside_itself() {
     // A release schedule named in a template of a library in another folder is read relative to
     // the template's file, as its `fit(…)` and `empirical(…)` are. It used to be read relative to

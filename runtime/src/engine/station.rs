@@ -1321,8 +1321,16 @@ impl Sim<'_> {
         station.idle -= 1;
         station.servers[s].part = assembled;
         station.servers[s].state = ServerState::Loaded;
+        let idle = station.idle;
         self.wip.add(now, 1 - i64::from(consumed));
         self.start_server(c, s);
+        // The set is empty again. Parts refused while it held enough of their product wait
+        // upstream; with a server still idle to take the next set, they are asked for now, not
+        // when a server next frees (which left a server of a two-server assembly idle beside
+        // the part it needed).
+        if idle > 0 {
+            self.agenda.push(Op::Pull(c));
+        }
     }
 
     /// Starts setup or processing of a loaded server if the station is up.
