@@ -1320,11 +1320,14 @@ fn instantiate(
     let mut inner_diagnostics = Vec::new();
     let result = expand(ctx, &declaration, &args, base.span, kind, 0, &mut inner_diagnostics);
     // Errors inside the template that these argument values cause are reported at the instance;
-    // errors the template has on its own are reported once, at the template.
-    let template_clean =
-        !check_item(ctx.db, declaration.file, declaration.key.clone()).has_errors();
-    if template_clean {
+    // what the template or a template it is based on reports on its own is reported once, there.
+    // With an error of their own, nothing more is said at the instance.
+    let own = chain_diagnostics(ctx.db, &declaration);
+    if !own.iter().any(Diagnostic::is_error) {
         for diagnostic in inner_diagnostics {
+            if own.contains(&diagnostic) {
+                continue;
+            }
             let original = diagnostic.primary_location().cloned();
             let mut rehomed = Diagnostic { labels: Vec::new(), ..diagnostic.clone() };
             rehomed = rehomed.primary(
@@ -1344,6 +1347,25 @@ fn instantiate(
         }
     }
     result
+}
+
+/// The diagnostics `template` and the templates it is based on report on their own, down the
+/// chain of bases (at most [`MAX_TEMPLATE_CHAIN`]; a cycle is an error of each template in it).
+fn chain_diagnostics(db: &dyn Db, template: &Declaration) -> Vec<Diagnostic> {
+    let mut own = Vec::new();
+    let mut current = template.clone();
+    for _ in 0..MAX_TEMPLATE_CHAIN {
+        own.extend(check_item(db, current.file, current.key.clone()).diagnostics.iter().cloned());
+        let syntax = item_syntax(db, current.file, current.key.clone()).clone();
+        let Some(ItemKind::Template(definition)) = syntax.as_ref().map(|item| &item.kind) else {
+            break;
+        };
+        match scope(db, current.file).lookup(&definition.base.name.name) {
+            Some(base) if base.class == ItemClass::Template => current = base.clone(),
+            _ => break,
+        }
+    }
+    own
 }
 
 /// The most templates a chain of bases may hold, from a template down to the component kind it
@@ -1377,7 +1399,7 @@ fn expand(
         item_syntax(ctx.db, template.file, template.key.clone()).clone();
     let ItemKind::Template(definition) = &syntax?.kind else { return None };
     if args.is_empty() && definition.params.iter().all(|param| param.default.is_some()) {
-        if !makes_expected_kind(ctx, template, definition, call_span, expected_kind) {
+        if !makes_expected_kind(ctx, template, call_span, expected_kind) {
             return None;
         }
         let expansion = plain_expansion(ctx.db, template.clone(), expected_kind, depth).as_ref()?;
@@ -1454,7 +1476,7 @@ fn expand(
         );
         env.insert(name.clone(), Value::Error);
     }
-    if !makes_expected_kind(ctx, template, definition, call_span, expected_kind) {
+    if !makes_expected_kind(ctx, template, call_span, expected_kind) {
         return None;
     }
     let expansion =
@@ -1464,18 +1486,20 @@ fn expand(
     Some((expansion.fields, expansion.nested))
 }
 
-/// Whether a template whose base is a component kind makes `expected` (E0103 at the instance if
-/// not). A template based on another template is checked as that one expands.
+/// Whether a template makes `expected`, following its bases to the component kind they end in
+/// (E0103 at the instance if not). A template whose chain ends in no kind (a cycle, an unknown
+/// base) reports that itself.
 fn makes_expected_kind(
     ctx: &mut Ctx,
     template: &Declaration,
-    definition: &ast::Template,
     call_span: Span,
     expected: DeclKind,
 ) -> bool {
-    let kind_name = &definition.base.name.name;
-    match DeclKind::from_keyword(kind_name) {
+    let made =
+        check_item(ctx.db, template.file, template.key.clone()).body.as_ref().map(|b| b.kind);
+    match made {
         Some(kind) if kind != expected => {
+            let kind_name = kind.keyword();
             ctx.push(
                 Diagnostic::error(
                     "E0103",
