@@ -1321,30 +1321,33 @@ fn instantiate(
     let result = expand(ctx, &declaration, &args, base.span, kind, 0, &mut inner_diagnostics);
     // Errors inside the template that these argument values cause are reported at the instance;
     // what the template or a template it is based on reports on its own is reported once, there.
-    // With an error of their own, nothing more is said at the instance.
+    // A template with an error of its own says nothing more at its instances: what its expansion
+    // finds then may be that error's consequence (a default without a unit makes a field without
+    // one), not the arguments'.
+    if check_item(ctx.db, declaration.file, declaration.key.clone()).has_errors() {
+        return result;
+    }
     let own = chain_diagnostics(ctx.db, &declaration);
-    if !own.iter().any(Diagnostic::is_error) {
-        for diagnostic in inner_diagnostics {
-            if own.contains(&diagnostic) {
-                continue;
-            }
-            let original = diagnostic.primary_location().cloned();
-            let mut rehomed = Diagnostic { labels: Vec::new(), ..diagnostic.clone() };
-            rehomed = rehomed.primary(
-                ctx.loc(instance_span),
-                format!("in this instantiation of `{}`", declaration.name),
-            );
-            if let Some(original) = original {
-                let label = diagnostic
-                    .labels
-                    .iter()
-                    .find(|l| l.primary)
-                    .map(|l| l.message.clone())
-                    .unwrap_or_default();
-                rehomed = rehomed.secondary(original, label);
-            }
-            ctx.push(rehomed);
+    for diagnostic in inner_diagnostics {
+        if own.contains(&diagnostic) {
+            continue;
         }
+        let original = diagnostic.primary_location().cloned();
+        let mut rehomed = Diagnostic { labels: Vec::new(), ..diagnostic.clone() };
+        rehomed = rehomed.primary(
+            ctx.loc(instance_span),
+            format!("in this instantiation of `{}`", declaration.name),
+        );
+        if let Some(original) = original {
+            let label = diagnostic
+                .labels
+                .iter()
+                .find(|l| l.primary)
+                .map(|l| l.message.clone())
+                .unwrap_or_default();
+            rehomed = rehomed.secondary(original, label);
+        }
+        ctx.push(rehomed);
     }
     result
 }
