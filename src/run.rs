@@ -881,7 +881,7 @@ pub fn percent_number(fraction: f64) -> String {
 
 /// A time in hours for a table's cell: one decimal, or two significant digits when that would
 /// read `0.0` for a time that is not zero (80 s of downtime is `0.022`, not `0.0`), in scientific
-/// notation below 10⁻⁴ h (0.36 s). At most 7 characters.
+/// notation below 10⁻⁴ h (0.36 s). At most 7 characters below 100,000 h.
 fn hours_cell(seconds: f64) -> String {
     let hours = seconds / 3600.0;
     if hours == 0.0 || hours.abs() >= 0.05 || !hours.is_finite() {

@@ -1329,7 +1329,7 @@ fn instantiate(
     }
     let own = chain_diagnostics(ctx.db, &declaration);
     for diagnostic in inner_diagnostics {
-        if own.contains(&diagnostic) {
+        if own.contains(&&diagnostic) {
             continue;
         }
         let original = diagnostic.primary_location().cloned();
@@ -1354,11 +1354,11 @@ fn instantiate(
 
 /// The diagnostics `template` and the templates it is based on report on their own, down the
 /// chain of bases (at most [`MAX_TEMPLATE_CHAIN`]; a cycle is an error of each template in it).
-fn chain_diagnostics(db: &dyn Db, template: &Declaration) -> Vec<Diagnostic> {
+fn chain_diagnostics<'db>(db: &'db dyn Db, template: &Declaration) -> Vec<&'db Diagnostic> {
     let mut own = Vec::new();
     let mut current = template.clone();
     for _ in 0..MAX_TEMPLATE_CHAIN {
-        own.extend(check_item(db, current.file, current.key.clone()).diagnostics.iter().cloned());
+        own.extend(&check_item(db, current.file, current.key.clone()).diagnostics);
         let syntax = item_syntax(db, current.file, current.key.clone()).clone();
         let Some(ItemKind::Template(definition)) = syntax.as_ref().map(|item| &item.kind) else {
             break;
@@ -1526,7 +1526,7 @@ fn makes_expected_kind(
 /// fields and nested items it gives, the diagnostics the evaluation raised (located in the
 /// template) and the `fit(…)` calls it made.
 #[derive(Clone, PartialEq, Debug)]
-pub struct Expansion {
+struct Expansion {
     fields: Fields,
     nested: Vec<CheckedNested>,
     diagnostics: Vec<Diagnostic>,

@@ -179,6 +179,26 @@ impl<W: Write, const PRETTY: bool> Writer<W, PRETTY> {
     }
 }
 
+/// Invokes `$methods!` with serde's ten integer methods, each with its type and the method of
+/// serde_json's formatter that writes it: the value serializer and the key serializer write
+/// integers differently, the same ten of them.
+macro_rules! integers {
+    ($methods:ident) => {
+        $methods! {
+            serialize_i8(i8) => write_i8,
+            serialize_i16(i16) => write_i16,
+            serialize_i32(i32) => write_i32,
+            serialize_i64(i64) => write_i64,
+            serialize_i128(i128) => write_i128,
+            serialize_u8(u8) => write_u8,
+            serialize_u16(u16) => write_u16,
+            serialize_u32(u32) => write_u32,
+            serialize_u64(u64) => write_u64,
+            serialize_u128(u128) => write_u128,
+        }
+    };
+}
+
 /// Numbers are written by serde_json's formatter, so they are its digits.
 macro_rules! numbers {
     ($($method:ident($ty:ty) => $write:ident),* $(,)?) => {
@@ -202,18 +222,7 @@ impl<'a, W: Write, const PRETTY: bool> ser::Serializer for &'a mut Writer<W, PRE
     type SerializeStruct = Compound<'a, W, PRETTY>;
     type SerializeStructVariant = Compound<'a, W, PRETTY>;
 
-    numbers! {
-        serialize_i8(i8) => write_i8,
-        serialize_i16(i16) => write_i16,
-        serialize_i32(i32) => write_i32,
-        serialize_i64(i64) => write_i64,
-        serialize_i128(i128) => write_i128,
-        serialize_u8(u8) => write_u8,
-        serialize_u16(u16) => write_u16,
-        serialize_u32(u32) => write_u32,
-        serialize_u64(u64) => write_u64,
-        serialize_u128(u128) => write_u128,
-    }
+    integers!(numbers);
 
     fn serialize_bool(self, value: bool) -> Result {
         Ok(self.out.write_all(if value { b"true" } else { b"false" })?)
@@ -496,18 +505,7 @@ impl<W: Write, const PRETTY: bool> ser::Serializer for Key<'_, W, PRETTY> {
         self.0.string(value)
     }
 
-    number_keys! {
-        serialize_i8(i8) => write_i8,
-        serialize_i16(i16) => write_i16,
-        serialize_i32(i32) => write_i32,
-        serialize_i64(i64) => write_i64,
-        serialize_i128(i128) => write_i128,
-        serialize_u8(u8) => write_u8,
-        serialize_u16(u16) => write_u16,
-        serialize_u32(u32) => write_u32,
-        serialize_u64(u64) => write_u64,
-        serialize_u128(u128) => write_u128,
-    }
+    integers!(number_keys);
 
     fn serialize_bool(self, value: bool) -> Result {
         self.quoted(|out| out.write_all(if value { b"true" } else { b"false" }))

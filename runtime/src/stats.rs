@@ -75,11 +75,9 @@ pub fn mean_half_width(values: &[f64], confidence: f64) -> (f64, f64) {
     // Two passes: the squared deviations from the mean, summed in order.
     let sum_squares: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
     let variance = sum_squares / (count - 1.0);
-    if !all_finite || !mean.is_finite() {
-        return (mean, t * (variance / count).sqrt());
-    }
     let largest = values.iter().map(|x| (x - mean).abs()).fold(0.0, f64::max);
-    if variance.is_finite() && largest >= SMALLEST_PLAIN_DEVIATION {
+    let plain = variance.is_finite() && largest >= SMALLEST_PLAIN_DEVIATION;
+    if plain || !all_finite || !mean.is_finite() {
         return (mean, t * (variance / count).sqrt());
     }
     // The squares overflowed, or lost their bits below the normal doubles (deviations of 1e-302
