@@ -3131,6 +3131,22 @@ fn performance_credits_only_the_work_inside_the_observed_period() {
 }
 
 #[test]
+fn a_fixed_cycle_of_fractional_nanoseconds_is_ideal_as_the_clock_runs_it() {
+    // tests/runs/oee_fractional_cycle.fab, worked out in its header.
+    let r = simulate("tests/runs/oee_fractional_cycle.fab", &Overrides::default());
+    assert_eq!(station_stat(&r, "m", "completions").0, 36_000.0);
+    for station in ["m", "picker"] {
+        let performance = station_stat(&r, station, "performance").0;
+        let working = station_stat(&r, station, "working").0;
+        assert_eq!(station_stat(&r, station, "availability").0, 1.0);
+        assert!(
+            performance <= 1.0 && (performance - working).abs() <= 1e-15,
+            "{station}: performance {performance}, working {working}"
+        );
+    }
+}
+
+#[test]
 fn stops_of_whole_seconds_are_reported_in_whole_seconds() {
     // tests/runs/whole_seconds.fab: 37 repairs of 300 s and 78 maintenance actions of 100 s.
     // Taken as share × observed time, the downtime read 11099.999999999998.

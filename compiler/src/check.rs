@@ -327,8 +327,13 @@ fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
                     unused.push((motion, "the robot's `cycle` is used instead"));
                 }
             } else if !robot_moves(fields) {
+                let why = if fields.contains_key("path") {
+                    "the robot's `path` has fewer than two points: it makes no move"
+                } else {
+                    "the robot has no `path` to move along"
+                };
                 for limit in ["speed", "accel"] {
-                    unused.push((limit, "the robot has no `path` to move along"));
+                    unused.push((limit, why));
                 }
             }
         }
@@ -720,6 +725,7 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                 if !has("cycle")
                     && !has("speed")
                     && !has("accel")
+                    && robot_moves(fields)
                     && let Some(path) = fields.get("path")
                 {
                     ctx.push(
@@ -1159,11 +1165,20 @@ fn window_rule(ctx: &mut Ctx, field: &Field, call: &crate::value::CallValue) {
     );
 }
 
+/// Whether `value` lies beyond `limit` by more than the arithmetic that produced it may have
+/// added: eight machine epsilons of the limit. A point written on the reach's circle (21 mm,
+/// 28 mm against 35 mm) is 0.35000000000000003 m from the base, and stays within it.
+pub(crate) fn beyond_limit(value: f64, limit: f64) -> bool {
+    value > limit + limit.abs() * fab_runtime::model::ROUNDING_TOLERANCE
+}
+
 /// §9: a robot's path lies within its reach.
 fn check_reach(ctx: &mut Ctx, fields: &Fields) {
-    let (Some(reach), Some(path)) =
-        (fields.get("reach").and_then(|f| f.value.si()), fields.get("path"))
-    else {
+    // A reach of 0 or less is refused as such (E0205), not at every point.
+    let (Some(reach), Some(path)) = (
+        fields.get("reach").and_then(|f| f.value.si()).filter(|reach| *reach > 0.0),
+        fields.get("path"),
+    ) else {
         return;
     };
     let Value::List(points) = &path.value else { return };
@@ -1172,7 +1187,7 @@ fn check_reach(ctx: &mut Ctx, fields: &Fields) {
             && let (Some(x), Some(y)) = (xy[0].si(), xy[1].si())
         {
             let distance = libm::hypot(x, y);
-            if distance > reach {
+            if beyond_limit(distance, reach) {
                 ctx.push(
                     Diagnostic::error(
                         "E0802",
@@ -2858,6 +2873,19 @@ pub(crate) fn robot_factor_refusal(
             ),
             "cycle",
         ),
+        // A limit the robot does not state would be added at every point, none of them the
+        // model as written: a field it does not set, as `setup` is for a station.
+        [limit @ ("speed" | "accel")] if !body.fields.contains_key(*limit) => {
+            let other = if *limit == "speed" { "accel" } else { "speed" };
+            (
+                format!("`{name}` states no `{limit}`: its moves are limited by `{other}` alone"),
+                format!(
+                    "Give `{name}` a `{limit}` to vary from, or vary `{name}.{other}`, the limit \
+                     it states."
+                ),
+                other,
+            )
+        }
         ["process", _] if has_cycle => (
             format!("`{name}` has a `cycle`, which is used instead of its `process`"),
             format!(

@@ -323,8 +323,9 @@ impl<'a> Ctx<'a> {
             ExprKind::Quantity { value, unit } => match self.eval_unit(unit) {
                 Some((dim, scale)) => {
                     let integer = value.is_integer && scale.is_one();
+                    let si = scale.decimal_to_si(&value.text).unwrap_or(scale.to_si(value.value));
                     self.representable(
-                        Quantity { si: Some(scale.to_si(value.value)), dim, integer },
+                        Quantity { si: Some(si), dim, integer },
                         expr.span,
                         value.value == 0.0,
                     )

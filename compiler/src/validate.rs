@@ -1371,7 +1371,7 @@ fn check_products<'a>(
                     continue;
                 };
                 if let Some(mass) = mass_field.value.si()
-                    && mass > payload
+                    && check::beyond_limit(mass, payload)
                 {
                     out.push(
                         Diagnostic::error(

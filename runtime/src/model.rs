@@ -343,7 +343,7 @@ impl Conveyor {
     ///
     /// A quotient that falls a rounding error short of a whole number counts as that number:
     /// 0.7 / 0.1 is 6.999999999999999 in binary floating point, and a belt 0.7 m long with parts
-    /// 0.1 m apart holds 7. The tolerance, [`WHOLE_QUOTIENT_TOLERANCE`] of the whole number, is
+    /// 0.1 m apart holds 7. The tolerance, [`ROUNDING_TOLERANCE`] of the whole number, is
     /// a few units in the last place: above the error of numbers written in decimal and divided
     /// once (three roundings), far below any difference a belt could show, and less than one
     /// part for any quotient below 2⁴⁹.
@@ -353,20 +353,19 @@ impl Conveyor {
         }
         let quotient = length / spacing;
         let whole = quotient.ceil();
-        let counted = if whole - quotient <= whole * WHOLE_QUOTIENT_TOLERANCE {
-            whole
-        } else {
-            quotient.floor()
-        };
+        let counted =
+            if whole - quotient <= whole * ROUNDING_TOLERANCE { whole } else { quotient.floor() };
         // `as` saturates: a negative length holds nothing, an infinite one without bound.
         counted as u64
     }
 }
 
-/// How far below a whole number, as a share of it, the quotient `length / spacing` still counts
-/// as that number ([`Conveyor::capacity_of`]): eight machine epsilons, 8 to 16 units in the last
-/// place.
-pub const WHOLE_QUOTIENT_TOLERANCE: f64 = 8.0 * f64::EPSILON;
+/// How much, as a share of a value, the arithmetic on written numbers that produced it may have
+/// added or taken: eight machine epsilons, 8 to 16 units in the last place. A quotient
+/// `length / spacing` this far below a whole number counts as that number
+/// ([`Conveyor::capacity_of`]); a robot's point or a product's mass this far beyond its reach or
+/// payload stays within it (the checker's E0802, E0803).
+pub const ROUNDING_TOLERANCE: f64 = 8.0 * f64::EPSILON;
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Robot {

@@ -244,6 +244,47 @@ impl Scale {
         }
     }
 
+    /// The number written as `text` (digits, `_`, a decimal point, an exponent), of this unit, in
+    /// SI, rounded once from the exact decimal: `99.9 %` is the double nearest 0.999 and `2.007 t`
+    /// is 2007, where [`Scale::to_si`] rounds twice (99.9 to a double, then its hundredth:
+    /// 0.9990000000000001; 2007.0000000000002). `None` when the value is not in reach of whole
+    /// numbers of 127 bits (some 38 digits, a large exponent) or of a normal double; the
+    /// caller then converts the parsed value with [`Scale::to_si`].
+    pub fn decimal_to_si(self, text: &str) -> Option<f64> {
+        let whole = |x: f64| {
+            ((1.0..=9_007_199_254_740_992.0).contains(&x) && x.fract() == 0.0).then_some(x as u128)
+        };
+        let (times, per) = (whole(self.times)?, whole(self.per)?);
+        let (digits, exponent) = match text.find(['e', 'E']) {
+            Some(at) => (&text[..at], text[at + 1..].replace('_', "").parse::<i32>().ok()?),
+            None => (text, 0),
+        };
+        let mut mantissa: u128 = 0;
+        let mut decimals: i32 = 0;
+        let mut after_point = false;
+        for character in digits.chars() {
+            match character {
+                '0'..='9' => {
+                    mantissa = mantissa
+                        .checked_mul(10)?
+                        .checked_add(u128::from(character as u8 - b'0'))?;
+                    decimals += i32::from(after_point);
+                }
+                '.' => after_point = true,
+                '_' => {}
+                _ => return None,
+            }
+        }
+        let power = exponent.checked_sub(decimals)?;
+        let ten = 10u128.checked_pow(power.unsigned_abs())?;
+        let (numerator, denominator) = if power >= 0 {
+            (mantissa.checked_mul(times)?.checked_mul(ten)?, per)
+        } else {
+            (mantissa.checked_mul(times)?, per.checked_mul(ten)?)
+        };
+        correctly_rounded(numerator, denominator)
+    }
+
     /// The SI value of one of this unit.
     pub fn factor(self) -> f64 {
         self.times / self.per
@@ -253,6 +294,55 @@ impl Scale {
     pub fn is_one(self) -> bool {
         self.times == self.per
     }
+}
+
+/// `numerator / denominator` rounded to the nearest double (ties to even), by long division:
+/// `None` for operands of 2¹²⁷ or more (so that every shift below fits 128 bits), and for
+/// quotients outside the normal doubles.
+fn correctly_rounded(numerator: u128, denominator: u128) -> Option<f64> {
+    const LIMIT: u128 = 1 << 127;
+    if numerator == 0 {
+        return Some(0.0);
+    }
+    if numerator >= LIMIT || denominator == 0 || denominator >= LIMIT {
+        return None;
+    }
+    let bits = |x: u128| 128 - x.leading_zeros() as i32;
+    // 2^e ≤ numerator / denominator < 2^(e + 1), and a / b the quotient scaled into [1, 2).
+    let mut e = bits(numerator) - bits(denominator);
+    let scaled = |e: i32| {
+        if e >= 0 { (numerator, denominator << e) } else { (numerator << -e, denominator) }
+    };
+    let (mut a, mut b) = scaled(e);
+    if a < b {
+        e -= 1;
+        (a, b) = scaled(e);
+    }
+    // The leading 1, 52 more bits and a rounding bit; what remains decides a tie.
+    let mut quotient: u64 = 1;
+    let mut remainder = a - b;
+    for _ in 0..53 {
+        remainder <<= 1;
+        quotient <<= 1;
+        if remainder >= b {
+            remainder -= b;
+            quotient |= 1;
+        }
+    }
+    let round = quotient & 1 == 1;
+    quotient >>= 1;
+    if round && (remainder != 0 || quotient & 1 == 1) {
+        quotient += 1;
+        if quotient == 1 << 53 {
+            quotient >>= 1;
+            e += 1;
+        }
+    }
+    if !(-1022..=1023).contains(&e) {
+        return None;
+    }
+    let biased = u64::try_from(e + 1023).ok()?;
+    Some(f64::from_bits((biased << 52) | (quotient & ((1 << 52) - 1))))
 }
 
 /// The scale of the product of two units.
@@ -442,6 +532,76 @@ mod tests {
         assert!(scale(&[("m", 1), ("s", -2)]).is_one());
         assert_eq!(lookup("%").unwrap().to_si(), 0.01);
         assert_eq!(lookup("inch").unwrap().to_si(), 0.0254);
+    }
+
+    /// A decimal literal converts from its exact value, rounded once, where the parsed double
+    /// times the scale rounds twice (the second value of each pair; Python's `fractions` gave
+    /// the first).
+    #[test]
+    fn decimals_convert_from_their_exact_value() {
+        let cases = [
+            ("%", "99.9", 0.999, 0.9990000000000001),
+            ("t", "2.007", 2007.0, 2007.0000000000002),
+            ("cm", "0.35", 0.0035, 0.0034999999999999996),
+            ("g", "2.1", 0.0021, 0.0021000000000000003),
+        ];
+        for (unit, text, exact, twice) in cases {
+            let scale = scale(&[(unit, 1)]);
+            assert_eq!(scale.decimal_to_si(text), Some(exact), "{text} {unit}");
+            assert_eq!(scale.to_si(text.parse().unwrap()), twice, "{text} {unit}");
+        }
+        let km_h = scale(&[("km", 1), ("h", -1)]);
+        assert_eq!(km_h.decimal_to_si("7"), Some(7000.0 / 3600.0));
+        assert_eq!(km_h.decimal_to_si("7_000.0e-3"), Some(7000.0 / 3600.0));
+        assert_eq!(
+            scale(&[("EUR", 1), ("h", -1)]).decimal_to_si("0.1"),
+            Some(2.777777777777778e-05)
+        );
+        assert_eq!(scale(&[("lb", 1)]).decimal_to_si("12.5"), Some(5.669904625));
+        assert_eq!(scale(&[("min", 1)]).decimal_to_si("0"), Some(0.0));
+        // Halfway between two doubles: to the even one.
+        assert_eq!(Scale::ONE.decimal_to_si("9007199254740993"), Some(9007199254740992.0));
+        assert_eq!(Scale::ONE.decimal_to_si("9007199254740995"), Some(9007199254740996.0));
+        assert_eq!(Scale::ONE.decimal_to_si("9007199254740993.000001"), Some(9007199254740994.0));
+        // Out of reach of the exact computation: the caller converts the parsed value.
+        assert_eq!(scale(&[("h", 1)]).decimal_to_si("1e308"), None);
+        assert_eq!(scale(&[("ms", 1)]).decimal_to_si("1e-307"), None);
+        assert_eq!(Scale::ONE.decimal_to_si("1234567890123456789012345678901234567890"), None);
+    }
+
+    /// Against Rust's own parser, which rounds a decimal correctly: a scale that is a power of
+    /// ten moves the exponent, and a whole-number scale multiplies the digits exactly.
+    #[test]
+    fn decimals_convert_as_the_parser_rounds_them() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let digits = 1 + next() % 19;
+            let mantissa = next() % 10u64.pow(digits as u32);
+            let point = next() % (digits + 1);
+            let exponent = (next() % 25) as i32 - 12;
+            let plain = format!("{mantissa:0width$}", width = digits as usize);
+            let (whole, fraction) = plain.split_at((digits - point) as usize);
+            let text = format!("{whole}.{fraction}e{exponent}");
+            let decimals = fraction.len() as i32;
+            for (unit, shift) in [("mm", -3), ("%", -2), ("km", 3), ("us", -6)] {
+                let expected: f64 =
+                    format!("{mantissa}e{}", exponent - decimals + shift).parse().unwrap();
+                assert_eq!(
+                    scale(&[(unit, 1)]).decimal_to_si(&text),
+                    Some(expected),
+                    "{text} {unit}"
+                );
+            }
+            let expected: f64 =
+                format!("{}e{}", u128::from(mantissa) * 3600, exponent - decimals).parse().unwrap();
+            assert_eq!(scale(&[("h", 1)]).decimal_to_si(&text), Some(expected), "{text} h");
+        }
     }
 
     #[test]

@@ -107,8 +107,9 @@ pub const MAX_BUFFER_CONTENT: u64 = 10_000_000;
 /// Why a replication could not run.
 #[derive(Clone, PartialEq, Debug)]
 pub enum RunError {
-    /// The model uses a construct this runtime does not simulate yet.
-    Unsupported { component: String, what: String },
+    /// The model uses a construct this runtime does not simulate yet; `help` says what to write
+    /// instead.
+    Unsupported { component: String, what: String, help: &'static str },
     /// Events run without time passing at `time_s`, the last at `component`, for `cause`.
     ZeroTimeLoop { time_s: f64, component: String, cause: LoopCause },
     /// A failure mode whose repairs keep its age failed more often than the failure-rate guard
@@ -179,7 +180,7 @@ impl RunError {
     /// What happened, in one line.
     pub fn headline(&self) -> String {
         match self {
-            RunError::Unsupported { component, what } => {
+            RunError::Unsupported { component, what, .. } => {
                 format!("`{component}`: {what} is not simulated yet")
             }
             RunError::ZeroTimeLoop { time_s, component, cause: LoopCause::Parts } => format!(
@@ -300,10 +301,7 @@ impl RunError {
                  wrong exponent or unit: no real figure comes near the largest number a result \
                  can hold, about 1.8e308."
             }
-            RunError::Unsupported { .. } => {
-                "Model it with what the runtime simulates (a move, say, as a conveyor or as a \
-                 station whose cycle is the time it takes), or give it the values it needs."
-            }
+            RunError::Unsupported { help, .. } => help,
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => return None,
         })
     }
@@ -928,6 +926,8 @@ impl<'m> Sim<'m> {
                     return Err(RunError::Unsupported {
                         component: component.name.clone(),
                         what: "a `transport`".into(),
+                        help: "Model the move with what the runtime simulates: a conveyor, or a \
+                               station whose cycle is the time the move takes.",
                     });
                 }
                 ComponentKind::Sink => sinks.push(SinkNode { lead: DurationHistogram::new() }),

@@ -530,7 +530,16 @@ impl StationNode {
         // The clock counts no span longer than the longest run (`time::ns`), and neither does
         // the ideal cycle, so that work credited never exceeds the time it took. The checker
         // refuses such a cycle where it is written; a study's point may still reach one.
-        let ideal_cycle = (cycle.mean() + cycle_offset).min(crate::time::longest_run_s());
+        // A fixed cycle runs as the whole nanoseconds it rounds to, and that is its ideal: a
+        // robot's motion of 5.18265077304882 s takes 5182650773 ns, and crediting 5.182650773…
+        // for each would put performance above 1 with nothing to explain it.
+        let ideal_cycle = match cycle {
+            fab_stdlib::dist::Distribution::Constant { value } => {
+                crate::time::ns(value + cycle_offset) as f64 / crate::time::NS_PER_S
+            }
+            _ => cycle.mean() + cycle_offset,
+        }
+        .min(crate::time::longest_run_s());
         let cycle = cycle.sampler();
         let parallel = station.parallel.max(1);
         let empty = Part { created: 0, entered: 0, product: ANY, target: ANY };
