@@ -287,7 +287,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
                     add_factor(ctx, &mut checked.varies, vary);
                 }
             }
-            check_conveyor_factors(ctx, &checked.varies);
+            check_factor_combinations(ctx, &checked.varies);
             check_design_size(ctx, &checked.varies, &checked.fields);
         }
     }
@@ -1239,7 +1239,7 @@ pub(crate) fn robot_moves(fields: &Fields) -> bool {
 ///
 /// [`Motion::motion_seconds`]: fab_runtime::model::Motion::motion_seconds
 fn check_motion_time(ctx: &mut Ctx, fields: &Fields) {
-    let Some((moving, process)) = robot_cycle_seconds(fields, None) else { return };
+    let Some((moving, process)) = robot_cycle_seconds(fields, &[]) else { return };
     let path = &fields["path"];
     let longest = fab_runtime::time::longest_run_s();
     if moving + process < longest {
@@ -1265,9 +1265,9 @@ fn check_motion_time(ctx: &mut Ctx, fields: &Fields) {
 }
 
 /// A robot's motion time along its `path` and the mean of its `process` (0 s when omitted), s,
-/// with `limit` (`speed` or `accel`, SI) in place of its own when given: `None` when the robot
+/// with the `limits` given (`speed` or `accel`, SI) in place of its own: `None` when the robot
 /// has no path or a value is abstract (a template's) or refused.
-fn robot_cycle_seconds(fields: &Fields, limit: Option<(&str, f64)>) -> Option<(f64, f64)> {
+fn robot_cycle_seconds(fields: &Fields, limits: &[(&str, f64)]) -> Option<(f64, f64)> {
     // A robot with its own `cycle` does not move: its path and limits are unused (W0206).
     if fields.contains_key("cycle") {
         return None;
@@ -1280,9 +1280,9 @@ fn robot_cycle_seconds(fields: &Fields, limit: Option<(&str, f64)>) -> Option<(f
             _ => None,
         })
         .collect();
-    let number = |name: &str| match limit {
-        Some((limit, value)) if limit == name => Some(value),
-        _ => fields.get(name).and_then(|f| f.value.si()),
+    let number = |name: &str| match limits.iter().find(|(limit, _)| *limit == name) {
+        Some(&(_, value)) => Some(value),
+        None => fields.get(name).and_then(|f| f.value.si()),
     };
     let motion = fab_runtime::model::Motion {
         reach: None,
@@ -2287,7 +2287,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
             );
         }
     }
-    check_conveyor_factors(ctx, &checked.varies);
+    check_factor_combinations(ctx, &checked.varies);
     for member in goals {
         if let Some(goal) = check_goal(ctx, member, &checked.varies) {
             checked.goals.push(goal);
@@ -2683,7 +2683,7 @@ fn vary_target_takes(
             Some(target) => out_of_range(ctx, &|v| {
                 target.check(v)?;
                 let moves = kind == "robot" && matches!(field, "speed" | "accel");
-                match robot_cycle_seconds(&body.fields, Some((field, v)).filter(|_| moves)) {
+                match robot_cycle_seconds(&body.fields, &[(field, v)]) {
                     Some((moving, process)) if moves && moving + process >= longest_run() => {
                         Err("the robot's cycle would be longer than the longest run".into())
                     }
@@ -2928,19 +2928,113 @@ pub(crate) struct RobotFactorRefusal {
 /// `spacing` is refused at its top, one of `length` at its bottom; when both vary, the spacing's
 /// top is refused and the length's bottom labelled. These used to run, on a belt said to hold
 /// one part.
-fn check_conveyor_factors(ctx: &mut Ctx, varies: &[CheckedVary]) {
+///
+/// Likewise for a robot whose ranges together reach a cycle longer than the longest run
+/// ([`robot_cycle_refusals`]; one range alone is held to it by its own `vary`).
+fn check_factor_combinations(ctx: &mut Ctx, varies: &[CheckedVary]) {
     let (db, scope) = (ctx.db, ctx.scope);
-    let found = conveyor_factor_refusals(varies, |name| {
+    let body_of = |name: &str| {
         let declaration = scope.lookup(name)?;
         let checked = check_item(db, declaration.file, declaration.key.clone());
         checked.body.as_ref().filter(|_| !checked.has_errors())
-    });
+    };
+    let mut found = conveyor_factor_refusals(varies, body_of);
+    found.extend(robot_cycle_refusals(varies, body_of, true));
     for diagnostic in found {
         ctx.push(diagnostic);
     }
 }
 
-/// [`check_conveyor_factors`]'s rule over the conveyors as `body_of` gives them: as declared, or
+/// The numbers of a robot a study may vary that make its cycle longer: `speed` and `accel`
+/// (at their slow ends, the low ones) and the mean of its `process` (at its high end).
+fn robot_cycle_factor(vary: &CheckedVary) -> bool {
+    matches!(&vary.path[1..], [f] if f == "speed" || f == "accel")
+        || matches!(&vary.path[1..], [f, p] if f == "process" && p == "mean")
+}
+
+/// E0703 when a study's ranges reach a point where a robot's cycle, its motion under the slowest
+/// `speed` and `accel` the study sets plus the largest `process` mean, is not shorter than the
+/// longest run: E0205's rule at the slowest corner, which a full factorial runs and a search may
+/// reach. Such a point used to run with its cycle cut to the longest run, delivering nothing,
+/// without a word. A range alone is held to the rule by its own `vary` (`vary_target_takes`)
+/// against the robot as declared: with `alone_checked`, only what that misses is reported here
+/// (a `process.mean` range, ranges that are slow only together); without it, every range, for
+/// the robot as a scenario makes it (`validate::scenario_vary_refusals`).
+pub(crate) fn robot_cycle_refusals<'a>(
+    varies: &[CheckedVary],
+    body_of: impl Fn(&str) -> Option<&'a CheckedBody>,
+    alone_checked: bool,
+) -> Vec<Diagnostic> {
+    let mut robots: Vec<&str> = Vec::new();
+    for vary in varies.iter().filter(|v| robot_cycle_factor(v)) {
+        if !robots.contains(&vary.path[0].as_str()) {
+            robots.push(&vary.path[0]);
+        }
+    }
+    let mut found = Vec::new();
+    for name in robots {
+        let Some(body) = body_of(name).filter(|body| body.kind == DeclKind::Robot) else {
+            continue;
+        };
+        let factors: Vec<&CheckedVary> =
+            varies.iter().filter(|v| v.path[0] == name && robot_cycle_factor(v)).collect();
+        let is_mean = |vary: &CheckedVary| vary.path.len() == 3;
+        if alone_checked && matches!(factors[..], [one] if !is_mean(one)) {
+            continue;
+        }
+        let limits: Vec<(&str, f64)> =
+            factors.iter().filter(|v| !is_mean(v)).map(|v| (v.path[1].as_str(), v.low)).collect();
+        let Some((moving, process)) = robot_cycle_seconds(&body.fields, &limits) else {
+            continue;
+        };
+        let process = factors.iter().find(|v| is_mean(v)).map_or(process, |v| v.high);
+        if moving + process < fab_runtime::time::longest_run_s() {
+            continue;
+        }
+        // Each range labelled at the end that slows the robot.
+        let slow_end = |vary: &CheckedVary| vary.ends[usize::from(is_mean(vary))].clone();
+        let paths: Vec<String> =
+            factors.iter().map(|v| format!("`{}`", v.path.join("."))).collect();
+        let (last, others) = factors.split_last().expect("a robot is listed for its factors");
+        let mut diagnostic = if others.is_empty() {
+            Diagnostic::error("E0703", format!("cannot vary {}", paths[0])).primary(
+                slow_end(last),
+                "at this end the robot's cycle would be longer than the longest run",
+            )
+        } else {
+            Diagnostic::error("E0703", format!("cannot vary {} together", and_list(&paths)))
+                .primary(
+                    slow_end(last),
+                    "with the other ranges' slow ends, the robot's cycle would be longer than \
+                     the longest run",
+                )
+        };
+        for other in others {
+            diagnostic = diagnostic.secondary(slow_end(other), "a slow end");
+        }
+        diagnostic = diagnostic.secondary(body.fields["path"].value_location.clone(), "the path");
+        let remedies: Vec<String> = factors
+            .iter()
+            .map(|v| {
+                let end = if is_mean(v) { "lower the high end" } else { "raise the low end" };
+                format!("{end} of `{}`", v.path.join("."))
+            })
+            .collect();
+        let points = if others.is_empty() {
+            "Every point of the range"
+        } else {
+            "Every combination of the ranges"
+        };
+        found.push(diagnostic.help(format!(
+            "{points} may run, and a robot's cycle must be shorter than the longest run the \
+             clock counts, about 292 years (E0205): {}.",
+            remedies.join(", or ")
+        )));
+    }
+    found
+}
+
+/// [`check_factor_combinations`]'s rule over the conveyors as `body_of` gives them: as declared, or
 /// as a scenario makes them (`validate::scenario_vary_refusals`).
 pub(crate) fn conveyor_factor_refusals<'a>(
     varies: &[CheckedVary],

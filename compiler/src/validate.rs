@@ -467,7 +467,9 @@ fn check_scenarios(
 /// written with a `cycle` would, which the experiment's own check refuses. The experiment keeps
 /// only the `vary`s the model accepts, so what is found here is the scenario's doing. Likewise
 /// for a range that reaches a conveyor spacing larger than the length the scenario gives
-/// ([`check::conveyor_factor_refusals`]), found here only when the declared conveyor passes.
+/// ([`check::conveyor_factor_refusals`]), or a robot cycle longer than the longest run on the
+/// path or limits the scenario gives ([`check::robot_cycle_refusals`]), found here only when the
+/// declared component passes.
 fn scenario_vary_refusals(
     db: &dyn Db,
     declaration: &Declaration,
@@ -498,16 +500,30 @@ fn scenario_vary_refusals(
         }
         found.push(diagnostic);
     }
-    // A conveyor the scenario shortens, or widens the spacing of, under a range of the other.
-    let declared = check::conveyor_factor_refusals(&experiment.varies, |name| {
+    // A conveyor the scenario shortens, or widens the spacing of, under a range of the other; a
+    // robot it slows (a longer path, a lower limit). What the components as declared refuse was
+    // reported at the experiment.
+    let declared = range_refusals(&experiment.varies, &|name| {
         let (d, _) = changed.get(name)?;
         let checked = check_item(db, d.file, d.key.clone());
         checked.body.as_ref().filter(|_| !checked.has_errors())
     });
-    let made = check::conveyor_factor_refusals(&experiment.varies, |name| {
-        changed.get(name).map(|(_, body)| body)
-    });
+    let made = range_refusals(&experiment.varies, &|name| changed.get(name).map(|(_, body)| body));
     found.extend(made.into_iter().filter(|d| !declared.iter().any(|o| o.message == d.message)));
+    found
+}
+
+/// The refusals of a study's ranges that depend on more than the varied number, for the
+/// components `body_of` gives: a conveyor's spacing beyond its length
+/// ([`check::conveyor_factor_refusals`]) and a robot's cycle beyond the longest run
+/// ([`check::robot_cycle_refusals`], every range, since a scenario's robot is not the one each
+/// `vary` was checked against).
+fn range_refusals<'a>(
+    varies: &[check::CheckedVary],
+    body_of: &dyn Fn(&str) -> Option<&'a CheckedBody>,
+) -> Vec<Diagnostic> {
+    let mut found = check::conveyor_factor_refusals(varies, body_of);
+    found.extend(check::robot_cycle_refusals(varies, body_of, false));
     found
 }
 
