@@ -1282,7 +1282,8 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             _ => return Err(format!("`{unit}` is not a unit of time (s, min, h, d, …)")),
         },
     };
-    let seconds = scale.to_si(value);
+    // From the exact decimal, rounded once, as a model's numbers are.
+    let seconds = scale.decimal_to_si(number).unwrap_or(scale.to_si(value));
     if !seconds.is_finite() || value < 0.0 {
         return Err(format!("`{text}` is not a non-negative duration"));
     }
@@ -1374,6 +1375,10 @@ mod tests {
             ("0", 0.0),
             ("0 ms", 0.0),
             ("2 ms", 0.002),
+            // From the exact decimal, rounded once: 1.1 × 3600 in doubles is 3960.0000000000005.
+            ("1.1 h", 3960.0),
+            ("8.2 ms", 0.0082),
+            ("0.7 d", 60_480.0),
         ] {
             assert_eq!(parse_duration(text), Ok(seconds), "{text}");
         }
