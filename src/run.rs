@@ -357,15 +357,30 @@ fn trace_problem(
 /// output, `--out`'s files and the trace alike.
 fn input_clash(path: &Path, inputs: &[String], writer: &str) -> Option<String> {
     let output = resolved(path)?;
-    let (index, input) = inputs
-        .iter()
-        .enumerate()
-        .find(|(_, input)| Path::new(input).canonicalize().is_ok_and(|input| input == output))?;
+    let (index, input) =
+        inputs.iter().enumerate().find(|(_, input)| same_file(path, &output, Path::new(input)))?;
     Some(if index == 0 {
         format!("it is the model `{input}`, which {writer} would overwrite")
     } else {
         format!("it is `{input}`, which the model reads and {writer} would overwrite")
     })
+}
+
+/// Whether writing `path` (`output` once resolved) would write `input`: the same path once links
+/// and `..` are resolved, or, on Unix, the same device and inode, which is what a hard link, a
+/// second name of one file, shares.
+fn same_file(path: &Path, output: &Path, input: &Path) -> bool {
+    if input.canonicalize().is_ok_and(|input| input == output) {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(path), std::fs::metadata(input)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    false
 }
 
 /// Whether `path`, in an existing folder, can be written, without changing it: a file there is

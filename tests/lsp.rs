@@ -188,6 +188,38 @@ fn an_imported_file_that_changes_on_disk_is_read_again() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
+#[test]
+fn a_data_file_that_changes_on_disk_is_read_again() {
+    // A release schedule out of order (E0404), then put in order on disk: the server held the
+    // first text for its whole life and kept publishing the error (a probe's finding). Then a
+    // schedule that is missing, and appears.
+    let mut client = Client::start("data-watched");
+    let dir = temp_dir("data-watched");
+    let (main, schedule) = (dir.join("main.fab"), dir.join("releases.csv"));
+    let text = "source s { schedule = \"releases.csv\" }\nstation m { cycle = 10 s }\nsink k\nflow s -> m -> k\n";
+    std::fs::write(&main, text).unwrap();
+    std::fs::write(&schedule, "time\n0\n10\n5\n").unwrap();
+    let main_uri = uri(&main);
+    client.open(&main_uri, text);
+    assert_eq!(codes(&client.diagnostics_for(&main_uri)), ["E0404"]);
+    let changed = |client: &mut Client| {
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": uri(&schedule), "type": 2 }] }),
+        );
+    };
+    std::fs::write(&schedule, "time\n0\n5\n10\n").unwrap();
+    changed(&mut client);
+    assert_eq!(client.diagnostics_for(&main_uri)["diagnostics"], json!([]));
+    std::fs::remove_file(&schedule).unwrap();
+    changed(&mut client);
+    assert_eq!(codes(&client.diagnostics_for(&main_uri)), ["E0404"], "missing now");
+    std::fs::write(&schedule, "time\n0\n").unwrap();
+    changed(&mut client);
+    assert_eq!(client.diagnostics_for(&main_uri)["diagnostics"], json!([]));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
 /// A model that instantiates the standard library's `WeldCell`, written to disk and opened clean:
 /// its URI, its text, and where go-to-definition on `WeldCell` leads (the library's cached copy).
 const WELD_MODEL: &str = "import \"std/equipment.fab\"\nsource s { interarrival = 1 min }\nstation w : WeldCell(spots = 3)\nsink k\nflow s -> w -> k\n";
@@ -859,7 +891,9 @@ fn the_server_registers_a_watcher_for_fab_files_when_the_client_lets_it() {
     let registered = client.server_request("client/registerCapability");
     let registration = &registered["registrations"][0];
     assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
-    assert_eq!(registration["registerOptions"]["watchers"][0]["globPattern"], "**/*.fab");
+    let watchers = &registration["registerOptions"]["watchers"];
+    assert_eq!(watchers[0]["globPattern"], "**/*.fab");
+    assert_eq!(watchers[1]["globPattern"], "**/*.csv", "data files too");
     assert_eq!(client.shutdown(), Some(0));
 }
 

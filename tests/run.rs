@@ -456,6 +456,18 @@ fn a_trace_never_overwrites_the_model_nor_an_out_file() {
         assert_eq!(stdout(&output), "", "nothing ran");
         assert!(!std::path::Path::new(&*out).exists(), "the folder it made is removed again");
     }
+    // A hard link is another name of the same file, which resolving paths does not see: the
+    // trace through one overwrote the data file it names.
+    #[cfg(unix)]
+    {
+        let linked = dir.join("linked.csv");
+        std::fs::hard_link(&data, &linked).unwrap();
+        let linked = linked.to_string_lossy();
+        let output = fab(&[&["run", &model][..], &quick, &["--trace", &linked]].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "--trace {linked}: {text}");
+        assert!(text.contains("which the model reads"), "--trace {linked}: {text}");
+    }
     let after: Vec<String> =
         [&dir.join("variation.fab"), &data, &cell, &dir.join("main.fab")].map(|p| text(p)).into();
     assert_eq!(before, after, "every file is as it was");

@@ -9,6 +9,7 @@
 //! The compiler does no IO of its own: [`FileSystem`] is the one door, an OS implementation for the
 //! CLI and the language server, an in-memory one for tests.
 
+use salsa::Setter;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -278,6 +279,29 @@ impl Database {
     /// or not.
     pub fn data_paths(&self) -> Vec<String> {
         self.data_files.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect()
+    }
+
+    /// Reads every data file asked for so far again, and gives each whose text changed (fixed,
+    /// created or deleted on disk since) its new contents, so that the checks that read it run
+    /// again. Returns whether any changed. A command reads each file once; the language server,
+    /// which lives as long as the editor, calls this when files change on disk.
+    pub fn read_data_files_again(&mut self) -> bool {
+        let files: Vec<(String, DataFile)> = self
+            .data_files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(path, file)| (path.clone(), *file))
+            .collect();
+        let mut changed = false;
+        for (path, file) in files {
+            let contents = self.file_system.read_to_string(&path).map(Arc::from);
+            if *file.contents(self) != contents {
+                let _previous = file.set_contents(self).to(contents);
+                changed = true;
+            }
+        }
+        changed
     }
 }
 

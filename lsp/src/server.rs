@@ -358,16 +358,18 @@ impl LanguageServer for Backend {
                 client.show_message(lsp::MessageType::WARNING, message).await;
             }
         });
-        // Ask the client to report changes to `.fab` files on disk, so that an imported file
-        // is read again in any editor, not only where an extension watches files itself.
+        // Ask the client to report changes to `.fab` and `.csv` files on disk, so that an
+        // imported file or a data file is read again in any editor, not only where an
+        // extension watches files itself.
         if self.can_register_watchers.load(Ordering::SeqCst) {
             let client = self.client.clone();
             tokio::spawn(async move {
+                let watch = |pattern: &str| lsp::FileSystemWatcher {
+                    glob_pattern: lsp::GlobPattern::String(pattern.to_string()),
+                    kind: None,
+                };
                 let options = lsp::DidChangeWatchedFilesRegistrationOptions {
-                    watchers: vec![lsp::FileSystemWatcher {
-                        glob_pattern: lsp::GlobPattern::String("**/*.fab".to_string()),
-                        kind: None,
-                    }],
+                    watchers: vec![watch("**/*.fab"), watch("**/*.csv")],
                 };
                 let registration = lsp::Registration {
                     id: "fab-watch-fab-files".to_string(),

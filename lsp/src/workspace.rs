@@ -236,10 +236,12 @@ impl Workspace {
     /// A loaded file that is not open takes its new text, or is forgotten when it cannot be read
     /// any more (its importers then report it missing); a `.fab` file that appeared in a
     /// workspace folder is loaded; then the imports of the open documents are loaded again, which
-    /// reads a file that was missing and now exists. Returns whether anything changed.
+    /// reads a file that was missing and now exists. The data files the models read (schedules,
+    /// `empirical(…)`, `fit(…)`) are read again too, whatever path the client reported: they
+    /// are few, and one may be named by several spellings. Returns whether anything changed.
     pub fn files_changed_on_disk(&mut self, uris: &[Uri]) -> bool {
         let loaded_before = self.loaded_paths();
-        let mut changed = false;
+        let mut changed = self.db.read_data_files_again();
         for uri in uris {
             let path = self.paths.path(uri);
             changed |= self.read_again(&path);

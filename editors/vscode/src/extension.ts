@@ -27,9 +27,13 @@ function createClient(): LanguageClient {
     initializationOptions: {
       diagnosticsDelay: config.get<number>("diagnostics.delay", 10),
     },
-    // Files that are not open but imported by open ones: the server rereads them when they change.
+    // Files that are not open but imported by open ones, and the data files models read: the
+    // server rereads them when they change.
     synchronize: {
-      fileEvents: vscode.workspace.createFileSystemWatcher("**/*.fab"),
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher("**/*.fab"),
+        vscode.workspace.createFileSystemWatcher("**/*.csv"),
+      ],
     },
   };
   return new LanguageClient("fab", "fab language server", serverOptions, clientOptions);
