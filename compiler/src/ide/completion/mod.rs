@@ -343,8 +343,8 @@ impl Context<'_> {
             Opener::ItemBody(_) | Opener::Record | Opener::Nested => {
                 self.in_body(frame, &frames, replace)
             }
-            Opener::Call(callee) => self.in_call(callee, frame, replace),
-            Opener::TemplateArgs(template) => self.in_template_args(template, frame, replace),
+            Opener::Call(callee) => self.in_call(callee, &frames, replace),
+            Opener::TemplateArgs(template) => self.in_template_args(template, &frames, replace),
             Opener::TemplateParams => self.in_template_params(frame, replace),
             Opener::Group | Opener::List => match frame.segment.last() {
                 None => self.values(frame.expected.as_ref(), &frames, replace),
@@ -818,7 +818,8 @@ impl Context<'_> {
         }
     }
 
-    fn in_call(&self, callee: &str, frame: &Frame, replace: Span) -> Vec<CompletionItem> {
+    fn in_call(&self, callee: &str, frames: &[Frame], replace: Span) -> Vec<CompletionItem> {
+        let Some(frame) = frames.last() else { return Vec::new() };
         let params = callee_params(callee);
         let variable = variable_dimension(frame.expected.as_ref());
         let segment = &frame.segment;
@@ -856,8 +857,8 @@ impl Context<'_> {
         };
         let ty = param_value_type(param, variable);
         match value.last() {
-            None => self.values(Some(&ty), &[], replace),
-            Some(last) if starts_value(&last.token) => self.values(Some(&ty), &[], replace),
+            None => self.values(Some(&ty), frames, replace),
+            Some(last) if starts_value(&last.token) => self.values(Some(&ty), frames, replace),
             Some(last) if last.token == Token::Of => self.clocks(Some(&ty), replace),
             _ => Vec::new(),
         }
@@ -866,9 +867,10 @@ impl Context<'_> {
     fn in_template_args(
         &self,
         template: &str,
-        frame: &Frame,
+        frames: &[Frame],
         replace: Span,
     ) -> Vec<CompletionItem> {
+        let Some(frame) = frames.last() else { return Vec::new() };
         let Some(declaration) = self.scope.lookup(template) else { return Vec::new() };
         let params = template_params(self.db, declaration);
         let segment = &frame.segment;
@@ -891,8 +893,8 @@ impl Context<'_> {
         };
         let ty = type_of_written(&param.ty);
         match value.last() {
-            None => self.values(ty.as_ref(), &[], replace),
-            Some(last) if starts_value(&last.token) => self.values(ty.as_ref(), &[], replace),
+            None => self.values(ty.as_ref(), frames, replace),
+            Some(last) if starts_value(&last.token) => self.values(ty.as_ref(), frames, replace),
             _ => Vec::new(),
         }
     }
@@ -954,8 +956,13 @@ impl Context<'_> {
         if let Some(ty) = expected {
             self.values_of(ty, replace, &mut items);
         }
-        // Inside a template's body, its parameters.
-        let in_template = frames.iter().any(|f| matches!(&f.opener, Opener::ItemBody(h) if h.first().is_some_and(|t| t.token == Token::Component)));
+        // Inside a template's body or the arguments of its base, its parameters.
+        let template_header =
+            |header: &[Tok]| header.first().is_some_and(|t| t.token == Token::Component);
+        let in_template =
+            frames.iter().any(|f| matches!(&f.opener, Opener::ItemBody(h) if template_header(h)))
+                || frames.first().is_some_and(|top| template_header(&top.segment))
+                    && frames.iter().any(|f| matches!(f.opener, Opener::TemplateArgs(_)));
         if in_template
             && let Some(ItemKind::Template(template)) = parse(self.db, self.file)
                 .items

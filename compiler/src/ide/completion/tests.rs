@@ -57,3 +57,18 @@ fn nothing_inside_a_comment() {
         assert_eq!(labels(text), Vec::<String>::new(), "{text:?}");
     }
 }
+
+#[test]
+fn a_templates_parameters_are_offered_in_calls_of_its_body_and_its_bases_arguments() {
+    let in_call = labels(
+        "component Cell(ct: Duration, cv: Real = 0.3) : station {\n    cycle = lognormal(mean = $0)\n}\n",
+    );
+    assert_eq!(in_call[..2], ["ct", "cv"], "{in_call:?}");
+    let in_base = labels(
+        "component Cell(cycle_time: Duration) : station {\n    cycle = cycle_time\n}\ncomponent Fast(ct: Duration) : Cell(cycle_time = $0)\n",
+    );
+    assert_eq!(in_base, ["ct"]);
+    // Outside a template, no parameter is offered.
+    let outside = labels("station w {\n    cycle = lognormal(mean = $0)\n}\n");
+    assert!(outside.is_empty(), "{outside:?}");
+}
