@@ -92,6 +92,19 @@ fn hover_on_a_distribution_shows_mean_sd_and_support_in_the_unit_written() {
 }
 
 #[test]
+fn hover_on_a_strategy_field_shows_its_arguments_in_the_unit_written() {
+    let (word, markdown) = hover_at(&at(BODY_SHOP, "mainten|ance = preventive"));
+    assert_eq!(word, "maintenance");
+    assert!(markdown.contains("- every: 120 h (432000 s) of calendar_time"), "{markdown}");
+    assert!(markdown.contains("- takes: constant, mean 40 min"), "{markdown}");
+    // An argument of the unit's own SI is shown once.
+    let (_, markdown) = hover_at(
+        "station w {\n    cycle = 1 s\n    failure f {\n        after = 10 h\n        repair = 1 h\n    }\n    main$0tenance = preventive(age = 7200 s of busy_time, takes = 2 h)\n}\n",
+    );
+    assert!(markdown.contains("- age: 7200 s of busy_time\n"), "{markdown}");
+}
+
+#[test]
 fn hover_on_builtins_reads_the_stdlib_tables() {
     let (_, unit) = hover_at(&at(BODY_SHOP, "25 m|in"));
     assert!(unit.contains("1 min = 60 s") && unit.contains("minute"), "{unit}");
