@@ -92,6 +92,19 @@ fn hover_on_a_distribution_shows_mean_sd_and_support_in_the_unit_written() {
 }
 
 #[test]
+fn hover_on_a_strategy_field_shows_its_arguments_in_the_unit_written() {
+    let (word, markdown) = hover_at(&at(BODY_SHOP, "mainten|ance = preventive"));
+    assert_eq!(word, "maintenance");
+    assert!(markdown.contains("- every: 120 h (432000 s) of calendar_time"), "{markdown}");
+    assert!(markdown.contains("- takes: constant, mean 40 min"), "{markdown}");
+    // An argument of the unit's own SI is shown once.
+    let (_, markdown) = hover_at(
+        "station w {\n    cycle = 1 s\n    failure f {\n        after = 10 h\n        repair = 1 h\n    }\n    main$0tenance = preventive(age = 7200 s of busy_time, takes = 2 h)\n}\n",
+    );
+    assert!(markdown.contains("- age: 7200 s of busy_time\n"), "{markdown}");
+}
+
+#[test]
 fn hover_on_builtins_reads_the_stdlib_tables() {
     let (_, unit) = hover_at(&at(BODY_SHOP, "25 m|in"));
     assert!(unit.contains("1 min = 60 s") && unit.contains("minute"), "{unit}");
@@ -294,6 +307,70 @@ fn rename_refuses_keywords_clashes_builtins_and_the_standard_library() {
     let refused =
         navigation::prepare_rename(&library.db, library.file, library.offset).unwrap_err();
     assert!(refused.0.contains("standard library"), "{refused:?}");
+}
+
+const SOURCE_TEMPLATE: &str = "product Body\ncomponent Src(gap: Duration) : source {\n    product = Body\n    interarrival = exponential(mean = gap)\n}\nsource s1 : Src(gap = 10 s)\nsink done\nflow s1 -> done\n";
+
+#[test]
+fn rename_refuses_a_name_that_would_mean_something_else_in_a_template_body() {
+    // The parameter would take over `product = Body`.
+    let f = fixture(&at(SOURCE_TEMPLATE, "Src(g|ap: Duration)"));
+    let refused = navigation::rename(&f.db, f.file, f.offset, "Body").unwrap_err();
+    assert_eq!(
+        refused.0,
+        "after the rename, `Body` in `Src` would mean the parameter `Body` of `Src` instead of a \
+         product `Body`"
+    );
+    let renamed =
+        apply(&f, &navigation::rename(&f.db, f.file, f.offset, "spacing").unwrap(), "main.fab");
+    assert!(renamed.contains("mean = spacing)") && renamed.contains("Src(spacing = 10 s)"));
+    // The product would be read as the parameter in the body.
+    let f = fixture(&at(SOURCE_TEMPLATE, "product B|ody"));
+    let refused = navigation::rename(&f.db, f.file, f.offset, "gap").unwrap_err();
+    assert_eq!(
+        refused.0,
+        "after the rename, `gap` in `Src` would mean the parameter `gap` of `Src` instead of a \
+         product `gap`"
+    );
+    assert!(navigation::rename(&f.db, f.file, f.offset, "Panel").is_ok());
+    // A declaration would take over a strategy's name written as a value.
+    let strategy = "station w {\n    cycle = 1 s\n    failure f {\n        after = 10 h\n        repair = 1 h\n    }\n    maintenance = reactive\n}\nproduct P$0art\n";
+    let f = fixture(strategy);
+    let refused = navigation::rename(&f.db, f.file, f.offset, "reactive").unwrap_err();
+    assert!(refused.0.contains("instead of the built-in `reactive`"), "{refused:?}");
+}
+
+const PRESS_TEMPLATES: &str = "component Press(life: Duration) : station {\n    cycle = 30 s\n    failure bearing {\n        after = weibull(shape = 2.2, scale = life) of busy_time\n        repair = 1 h\n    }\n}\ncomponent BigPress(l2: Duration) : Press(life = l2) {\n    failure jam {\n        after = exponential(mean = 6 h) of calendar_time\n        repair = 5 min\n    }\n}\nsource src { interarrival = 40 s }\nstation p1 : Press(life = 900 h)\nstation p2 : BigPress(l2 = 500 h) {\n    failure wear {\n        after = 1000 h\n        repair = 2 h\n    }\n}\nsink done\nflow src -> p1 -> p2 -> done\n";
+
+#[test]
+fn rename_of_a_failure_mode_refuses_the_names_of_the_modes_along_its_template_chain() {
+    let f = fixture(&at(PRESS_TEMPLATES, "failure b|earing"));
+    // A template based on the owner has a mode of that name: it would replace the renamed one.
+    let refused = navigation::rename(&f.db, f.file, f.offset, "jam").unwrap_err();
+    assert_eq!(
+        refused.0,
+        "`BigPress` is based on `Press` and has its own failure `jam`, which would replace the \
+         renamed failure"
+    );
+    // So does an instance's own body.
+    let refused = navigation::rename(&f.db, f.file, f.offset, "wear").unwrap_err();
+    assert!(refused.0.starts_with("`p2` is based on `Press`"), "{refused:?}");
+    assert!(navigation::rename(&f.db, f.file, f.offset, "spindle").is_ok());
+    // The base's mode would be replaced by the renamed one.
+    let f = fixture(&at(PRESS_TEMPLATES, "failure j|am"));
+    let refused = navigation::rename(&f.db, f.file, f.offset, "bearing").unwrap_err();
+    assert_eq!(
+        refused.0,
+        "`BigPress` is based on `Press`, whose failure `bearing` the renamed failure would replace"
+    );
+    // A mode that replaces a base's of the same name would stop replacing it.
+    let overriding = PRESS_TEMPLATES.replace("failure jam", "failure bearing");
+    let f = fixture(&at(
+        &overriding,
+        "component Press(life: Duration) : station {\n    cycle = 30 s\n    failure b|earing",
+    ));
+    let refused = navigation::rename(&f.db, f.file, f.offset, "spindle").unwrap_err();
+    assert!(refused.0.contains("replaces its failure `bearing` with its own"), "{refused:?}");
 }
 
 #[test]

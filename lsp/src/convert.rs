@@ -38,10 +38,37 @@ impl FileText {
     }
 }
 
-/// A location in any file of the database.
-pub fn location(db: &Database, paths: &Paths, at: FileSpan) -> Option<lsp::Location> {
-    let uri = paths.uri(at.file.path(db))?;
-    Some(lsp::Location { uri, range: FileText::of(db, at.file).range(at.span) })
+/// Locations in any file of the database. A file's text is copied and its lines are indexed the
+/// first time one of its spans is converted, then kept: a list of references may hold thousands
+/// of spans of one file, and indexing the file again for each would make the list quadratic.
+pub struct Locations<'a> {
+    db: &'a Database,
+    paths: &'a Paths,
+    /// Each file met so far: its URI and lines, or `None` when it has no URI.
+    files: HashMap<SourceFile, Option<(lsp::Uri, FileText)>>,
+}
+
+impl<'a> Locations<'a> {
+    pub fn new(db: &'a Database, paths: &'a Paths) -> Self {
+        Locations { db, paths, files: HashMap::new() }
+    }
+
+    /// The protocol location of a span, when its file has a URI.
+    pub fn location(&mut self, at: FileSpan) -> Option<lsp::Location> {
+        let (db, paths) = (self.db, self.paths);
+        let file = self.files.entry(at.file).or_insert_with(|| {
+            let uri = paths.uri(at.file.path(db))?;
+            Some((uri, FileText::of(db, at.file)))
+        });
+        let (uri, text) = file.as_ref()?;
+        Some(lsp::Location { uri: uri.clone(), range: text.range(at.span) })
+    }
+
+    /// How many files' lines have been indexed (for the tests).
+    #[cfg(test)]
+    fn files_indexed(&self) -> usize {
+        self.files.values().flatten().count()
+    }
 }
 
 /// A workspace edit from a change to several files.
@@ -85,16 +112,14 @@ pub fn diagnostic(
     for note in &found.notes {
         message.push_str(&format!("\nnote: {note}"));
     }
+    let mut locations = Locations::new(db, paths);
     let related: Vec<lsp::DiagnosticRelatedInformation> = found
         .labels
         .iter()
         .filter(|label| !label.primary)
         .filter_map(|label| {
-            let location = location(
-                db,
-                paths,
-                FileSpan { file: label.location.file, span: label.location.span },
-            )?;
+            let location = locations
+                .location(FileSpan { file: label.location.file, span: label.location.span })?;
             Some(lsp::DiagnosticRelatedInformation { location, message: label.message.clone() })
         })
         .collect();
@@ -194,11 +219,10 @@ pub fn document_symbol(text: &FileText, item: &OutlineItem) -> lsp::DocumentSymb
 }
 
 pub fn workspace_symbol(
-    db: &Database,
-    paths: &Paths,
+    locations: &mut Locations,
     symbol: &fab_compiler::ide::outline::WorkspaceSymbol,
 ) -> Option<lsp::WorkspaceSymbol> {
-    let location = location(db, paths, FileSpan { file: symbol.file, span: symbol.span })?;
+    let location = locations.location(FileSpan { file: symbol.file, span: symbol.span })?;
     Some(lsp::WorkspaceSymbol {
         name: symbol.name.clone(),
         kind: symbol_kind(symbol.kind),
@@ -321,4 +345,37 @@ pub fn semantic_tokens(text: &FileText, tokens: &[SemanticToken]) -> Vec<lsp::Se
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fab_compiler::db::MemoryFileSystem;
+    use fab_compiler::load_model;
+    use std::sync::Arc;
+
+    #[test]
+    fn locations_index_each_file_once_however_many_spans_it_has() {
+        let text: String = (0..500).map(|i| format!("buffer b{i} {{ capacity = 5 }}\n")).collect();
+        let fs = Arc::new(MemoryFileSystem::default());
+        fs.insert("/models/a.fab", &text);
+        fs.insert("/models/b.fab", &text);
+        let mut db = Database::new(fs);
+        let a = load_model(&mut db, "/models/a.fab").unwrap();
+        let b = load_model(&mut db, "/models/b.fab").unwrap();
+        let paths = Paths::default();
+        let mut locations = Locations::new(&db, &paths);
+        let mut line = 0;
+        for (start, _) in text.match_indices("buffer") {
+            let span = Span::new(start + 7, start + 7 + 2);
+            for file in [a, b] {
+                let found = locations.location(FileSpan { file, span }).unwrap();
+                assert_eq!(found.range.start, lsp::Position { line, character: 7 });
+                assert_eq!(found.uri.path().as_str(), file.path(&db).as_str());
+            }
+            line += 1;
+        }
+        assert_eq!(line, 500);
+        assert_eq!(locations.files_indexed(), 2, "one line index per file, not per span");
+    }
 }

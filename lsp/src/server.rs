@@ -462,9 +462,10 @@ impl LanguageServer for Backend {
         let found = self
             .on_document(&at.text_document.uri, move |s| {
                 let offset = s.lines.offset(&s.text, position);
+                let mut locations = convert::Locations::new(&s.db, &s.paths);
                 navigation::goto_definition(&s.db, s.file, offset)
                     .into_iter()
-                    .filter_map(|target| convert::location(&s.db, &s.paths, target))
+                    .filter_map(|target| locations.location(target))
                     .collect::<Vec<_>>()
             })
             .await?;
@@ -478,14 +479,11 @@ impl LanguageServer for Backend {
         let include = params.context.include_declaration;
         self.on_document(&at.text_document.uri, move |s| {
             let offset = s.lines.offset(&s.text, position);
+            let mut locations = convert::Locations::new(&s.db, &s.paths);
             navigation::find_references(&s.db, s.file, offset, include)
                 .into_iter()
                 .filter_map(|r| {
-                    convert::location(
-                        &s.db,
-                        &s.paths,
-                        fab_compiler::ide::FileSpan { file: r.file, span: r.span },
-                    )
+                    locations.location(fab_compiler::ide::FileSpan { file: r.file, span: r.span })
                 })
                 .collect()
         })
@@ -577,9 +575,10 @@ impl LanguageServer for Backend {
         let (db, paths) = self.state().database();
         let query = params.query;
         let found = compute(move || {
+            let mut locations = convert::Locations::new(&db, &paths);
             outline::workspace_symbols(&db, &query, 256)
                 .iter()
-                .filter_map(|symbol| convert::workspace_symbol(&db, &paths, symbol))
+                .filter_map(|symbol| convert::workspace_symbol(&mut locations, symbol))
                 .collect()
         })
         .await?;

@@ -10,7 +10,7 @@ use crate::db::{Db, SourceFile};
 use crate::scope::Declaration;
 use crate::syntax::{ItemClass, ParsedItem, item_syntax, parse};
 use crate::value::{Quantity, Value};
-use fab_grammar::ast::{ExprKind, Item, ItemKind, MemberKind};
+use fab_grammar::ast::{Expr, ExprKind, Item, ItemKind, MemberKind};
 use fab_stdlib::catalog::{
     self, CallableDecl, FieldDecl, KindDecl, ParamDecl, ParamType, Presence,
 };
@@ -19,7 +19,7 @@ use fab_stdlib::types::ValueType;
 use fab_stdlib::units::{self, Dimension, UnitDecl};
 
 use super::symbols::{Definition, Occurrence, Symbol, WordKind, occurrence_at, template_params};
-use super::text::{self, ShownUnit};
+use super::text;
 use super::values::{evaluate, expressions_at, members, top_expressions, written_unit};
 use super::{Span, item_at};
 
@@ -247,7 +247,7 @@ fn parameter_hover(
         })
     {
         let value = evaluate(db, file, item, &arg.value, None);
-        parts.push(value_facts(&value, written_unit(&arg.value).as_ref()));
+        parts.push(value_facts(&value, &arg.value));
     }
     join(parts)
 }
@@ -269,7 +269,7 @@ fn member_value(
         return None;
     }
     let evaluated = evaluate(db, file, item, value, expected);
-    let facts = value_facts(&evaluated, written_unit(value).as_ref());
+    let facts = value_facts(&evaluated, value);
     Some((evaluated, facts))
 }
 
@@ -327,8 +327,10 @@ fn field_hover(
     join(parts)
 }
 
-/// A value's facts, as Markdown lines.
-fn value_facts(value: &Value, written: Option<&ShownUnit>) -> String {
+/// A value's facts, as Markdown lines, each quantity in the unit `written` writes it in and in SI.
+fn value_facts(value: &Value, written_expr: &Expr) -> String {
+    let unit = written_unit(written_expr);
+    let written = unit.as_ref();
     match value {
         Value::Number(Quantity { si: Some(si), dim, .. }) => {
             format!("value: {}", text::quantity(*si, *dim, written))
@@ -347,14 +349,16 @@ fn value_facts(value: &Value, written: Option<&ShownUnit>) -> String {
             format!("`{}` distribution\n{}", dist.family_name(), facts.join("\n"))
         }
         Value::Clocked { value, clock } => {
-            join(vec![value_facts(value, written), format!("aged by `{clock}`")])
+            join(vec![value_facts(value, written_expr), format!("aged by `{clock}`")])
         }
         Value::Call(call) => {
             let args: Vec<String> = call
                 .args
                 .iter()
                 .map(|(name, arg)| {
-                    let shown = text::value_summary(arg, None).unwrap_or_else(|| "…".to_string());
+                    let unit = call_argument(written_expr, name).and_then(written_unit);
+                    let shown =
+                        text::value_summary(arg, unit.as_ref()).unwrap_or_else(|| "…".to_string());
                     format!("- {name}: {shown}")
                 })
                 .collect();
@@ -366,6 +370,14 @@ fn value_facts(value: &Value, written: Option<&ShownUnit>) -> String {
             None => String::new(),
         },
     }
+}
+
+/// The expression written for the argument `name` of a strategy's call. Only a string can be
+/// given by position (E0402), so a quantity's argument is found by its name.
+fn call_argument<'e>(call: &'e Expr, name: &str) -> Option<&'e Expr> {
+    let ExprKind::Call { args, .. } = &call.kind else { return None };
+    let arg = args.iter().find(|arg| arg.name.as_ref().is_some_and(|n| n.name == name))?;
+    Some(&arg.value)
 }
 
 fn fields_list(fields: &[FieldDecl]) -> String {
@@ -423,7 +435,7 @@ fn family_hover(
     if let Some(call) = call {
         let value = evaluate(db, file, item, call, None);
         if matches!(value, Value::Dist(_)) {
-            parts.push(value_facts(&value, written_unit(call).as_ref()));
+            parts.push(value_facts(&value, call));
         }
     }
     join(parts)
@@ -478,7 +490,7 @@ fn argument_hover(
     });
     if let Some(argument) = argument {
         let value = evaluate(db, file, item, argument, None);
-        parts.push(value_facts(&value, written_unit(argument).as_ref()));
+        parts.push(value_facts(&value, argument));
     }
     join(parts)
 }

@@ -7,15 +7,20 @@
 //! user's to rename, and a declaration of the standard library is not either.
 
 use crate::db::{Db, SourceFile};
+use crate::scope::Declaration;
 use crate::scope::model_files;
-use crate::syntax::{item_syntax, parse};
+use crate::syntax::{ItemClass, item_index, item_syntax, parse};
 use crate::validate::name_location;
 use fab_grammar::ast::MemberKind;
 use fab_grammar::lexer::{Token, lex};
 
-use super::symbols::{Definition, Symbol, occurrence_at, occurrences, template_params};
+use super::symbols::{
+    Conflict, Definition, Renaming, Symbol, WordKind, occurrence_at, occurrences, rename_conflicts,
+    template_chain, template_params,
+};
 use super::values::members;
 use super::{FileSpan, SourceChange, Span, TextEdit, workspace_files};
+use std::collections::HashSet;
 
 /// One place a definition is named.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -162,8 +167,17 @@ pub fn rename(
     if let Some(existing) = clash(db, &definition, new_name) {
         return Err(RenameError(existing));
     }
+    let references = references_to(db, &definition);
+    let spans: HashSet<FileSpan> =
+        references.iter().map(|r| FileSpan { file: r.file, span: r.span }).collect();
+    let renaming = Renaming { definition: &definition, new_name, references: &spans };
+    for file in workspace_files(db) {
+        if let Some(conflict) = rename_conflicts(db, file, &renaming).first() {
+            return Err(RenameError(describe_conflict(conflict, &renaming)));
+        }
+    }
     let mut change = SourceChange::default();
-    for reference in references_to(db, &definition) {
+    for reference in references {
         let edit = TextEdit { span: reference.span, replacement: new_name.to_string() };
         match change.edits.iter_mut().find(|(f, _)| *f == reference.file) {
             Some((_, edits)) => edits.push(edit),
@@ -182,6 +196,39 @@ fn is_identifier(name: &str) -> bool {
     let lexed = lex(name, &|_| false);
     lexed.errors.is_empty()
         && matches!(lexed.tokens.as_slice(), [(0, Token::Ident(word), end)] if word == name && *end == name.len())
+}
+
+/// Why a name would mean something else after the rename, in words.
+fn describe_conflict(conflict: &Conflict, renaming: &Renaming) -> String {
+    format!(
+        "after the rename, `{}` in `{}` would mean {} instead of {}",
+        conflict.written,
+        conflict.item,
+        meaning(&conflict.after, &conflict.written, renaming),
+        meaning(&conflict.before, &conflict.written, renaming),
+    )
+}
+
+/// What a name written `written` means, in words; the renamed definition under its new name.
+fn meaning(symbol: &Symbol, written: &str, renaming: &Renaming) -> String {
+    let renamed = matches!(symbol, Symbol::Definition(d) if d == renaming.definition);
+    let name = |name: &str| if renamed { renaming.new_name.to_string() } else { name.to_string() };
+    match symbol {
+        Symbol::Definition(Definition::Declaration(declaration)) => {
+            format!("{} `{}`", declaration.class.describe(), name(&declaration.name))
+        }
+        Symbol::Definition(Definition::Parameter { template, name: parameter }) => {
+            format!("the parameter `{}` of `{}`", name(parameter), template.name)
+        }
+        Symbol::Definition(Definition::Nested { owner, keyword, name: nested }) => {
+            format!("the {keyword} `{}` of `{}`", name(nested), owner.name)
+        }
+        Symbol::Callable(callable) => format!("the built-in `{}`", callable.name),
+        Symbol::Word(WordKind::Clock) => format!("the clock `{written}`"),
+        Symbol::Word(WordKind::Kpi) => format!("the measure `{written}`"),
+        Symbol::Word(WordKind::Value) => format!("the word `{written}`"),
+        _ => "an undeclared name".to_string(),
+    }
 }
 
 /// A declaration the new name would collide with, in words.
@@ -211,12 +258,81 @@ fn clash(db: &dyn Db, definition: &Definition, new_name: &str) -> Option<String>
             .iter()
             .any(|p| p.name.name == new_name)
             .then(|| format!("`{}` already has a parameter `{new_name}`", template.name)),
-        Definition::Nested { owner, keyword, .. } => {
-            let item = item_syntax(db, owner.file, owner.key.clone()).clone()?;
-            let taken = members(&item).into_iter().any(|member| {
-                matches!(&member.kind, MemberKind::Nested { name, .. } if name.name == new_name)
-            });
-            taken.then(|| format!("`{}` already has a {keyword} `{new_name}`", owner.name))
+        Definition::Nested { owner, keyword, name } => {
+            nested_clash(db, owner, keyword, name, new_name)
         }
     }
+}
+
+/// A nested item the renamed one would be confused with. An item is given the nested items of
+/// every template along its chain of bases, one of a name replacing a base's of the same name, so
+/// each item whose chain holds the owner (the owner, the templates based on it, their instances)
+/// must have no other nested item called `new_name`, which the renamed one would replace or be
+/// replaced by, and none other called `old_name`, which replaces it now and would no longer.
+fn nested_clash(
+    db: &dyn Db,
+    owner: &Declaration,
+    keyword: &str,
+    old_name: &str,
+    new_name: &str,
+) -> Option<String> {
+    // The keyword of the nested item `name` an item declares itself, if it does.
+    let declared = |item: &Declaration, name: &str| {
+        let syntax = item_syntax(db, item.file, item.key.clone()).clone()?;
+        members(&syntax).into_iter().find_map(|member| match &member.kind {
+            MemberKind::Nested { keyword, name: n, .. } if n.name == name => {
+                Some(keyword.name.clone())
+            }
+            _ => None,
+        })
+    };
+    if let Some(other) = declared(owner, new_name) {
+        return Some(format!("`{}` already has a {other} `{new_name}`", owner.name));
+    }
+    for file in workspace_files(db) {
+        for entry in item_index(db, file) {
+            if !matches!(entry.class, ItemClass::Decl(_) | ItemClass::Template) {
+                continue;
+            }
+            let item = Declaration {
+                name: entry.key.name.clone(),
+                file,
+                key: entry.key.clone(),
+                class: entry.class,
+            };
+            let chain = template_chain(db, &item);
+            let Some(at) = chain.iter().position(|link| link == owner) else { continue };
+            for (index, other) in chain.iter().enumerate().filter(|(index, _)| *index != at) {
+                let (o, t) = (&owner.name, &other.name);
+                let based = index < at;
+                if let Some(kind) = declared(other, new_name) {
+                    return Some(if based {
+                        format!(
+                            "`{t}` is based on `{o}` and has its own {kind} `{new_name}`, which \
+                             would replace the renamed {keyword}"
+                        )
+                    } else {
+                        format!(
+                            "`{o}` is based on `{t}`, whose {kind} `{new_name}` the renamed \
+                             {keyword} would replace"
+                        )
+                    });
+                }
+                if let Some(kind) = declared(other, old_name) {
+                    return Some(if based {
+                        format!(
+                            "`{t}` is based on `{o}` and replaces its {keyword} `{old_name}` \
+                             with its own {kind}, which the rename would leave as it is"
+                        )
+                    } else {
+                        format!(
+                            "`{o}` is based on `{t}` and its {keyword} `{old_name}` replaces the \
+                             {kind} of `{t}`, which would come back once the rename is done"
+                        )
+                    });
+                }
+            }
+        }
+    }
+    None
 }

@@ -8,7 +8,7 @@
 //! context down the tree. The result is a flat list in source order that hover, navigation,
 //! rename and semantic highlighting read.
 
-use crate::check::{KPIS, check_item};
+use crate::check::{KPIS, MAX_TEMPLATE_CHAIN, check_item};
 use crate::db::{Db, SourceFile};
 use crate::eval::is_accepted_word;
 use crate::scope::{Declaration, Scope, resolve_import, scope};
@@ -21,7 +21,8 @@ use fab_stdlib::dist::{self, FamilyDecl};
 use fab_stdlib::types::ValueType;
 use fab_stdlib::units::{self, UnitDecl};
 
-use super::Span;
+use super::{FileSpan, Span};
+use std::collections::HashSet;
 
 /// Something the user declared, that a name can refer to: what go to definition, references
 /// and rename work on.
@@ -129,10 +130,67 @@ pub fn item_occurrences(
     item: &ParsedItem,
     out: &mut Vec<Occurrence>,
 ) {
-    let scope = scope(db, file);
-    let mut walker =
-        Walker { db, file, scope, base: item.offset, out, params: None, key: item.key.clone() };
+    let mut walker = Walker::new(db, file, item, out, None);
     walker.item(&item.syntax);
+}
+
+/// A rename being weighed: the definition, its new name and every place it is named now.
+pub struct Renaming<'r> {
+    pub definition: &'r Definition,
+    pub new_name: &'r str,
+    /// Where the definition is named, in every file (its declaration included).
+    pub references: &'r HashSet<FileSpan>,
+}
+
+impl Renaming<'_> {
+    /// The name the definition has now.
+    pub fn old_name(&self) -> &str {
+        match self.definition {
+            Definition::Declaration(declaration) => &declaration.name,
+            Definition::Parameter { name, .. } | Definition::Nested { name, .. } => name,
+        }
+    }
+}
+
+/// A name of a file whose meaning a rename would change.
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    /// Absolute span of the name.
+    pub span: Span,
+    /// The item it is written in.
+    pub item: String,
+    /// The name as it would read after the rename.
+    pub written: String,
+    pub before: Symbol,
+    pub after: Symbol,
+}
+
+/// The names of `file` that would mean something else once `renaming` is done: a name of the
+/// definition that something else would take over (a template parameter, a word a field accepts),
+/// or a name of something else that the renamed definition would take over. Each is resolved
+/// twice, as it reads now and as it would read after the rename, by the same rules as
+/// [`occurrences`], so a rename is refused exactly when it would change what a name means.
+pub fn rename_conflicts(db: &dyn Db, file: SourceFile, renaming: &Renaming) -> Vec<Conflict> {
+    let mut conflicts = Vec::new();
+    let mut ignored = Vec::new();
+    for item in &parse(db, file).items {
+        let mut walker = Walker::new(db, file, item, &mut ignored, Some(renaming));
+        walker.item(&item.syntax);
+        conflicts.append(&mut walker.conflicts);
+        ignored.clear();
+    }
+    conflicts
+}
+
+/// Whether two readings of one name mean the same thing.
+fn same_meaning(a: &Symbol, b: &Symbol) -> bool {
+    match (a, b) {
+        (Symbol::Definition(a), Symbol::Definition(b)) => a == b,
+        (Symbol::Callable(a), Symbol::Callable(b)) => std::ptr::eq(*a, *b),
+        (Symbol::Word(a), Symbol::Word(b)) => a == b,
+        (Symbol::Unresolved, Symbol::Unresolved) => true,
+        _ => false,
+    }
 }
 
 /// The declaration an item of a file makes, when it makes one.
@@ -211,6 +269,29 @@ pub fn template_kind(db: &dyn Db, template: &Declaration) -> Option<DeclKind> {
     }
 }
 
+/// A declaration or template, then the template it is based on, that template's base, and so on
+/// (at most [`MAX_TEMPLATE_CHAIN`] templates, stopping where the chain loops): every item whose
+/// members it is given, its own first.
+pub fn template_chain(db: &dyn Db, declaration: &Declaration) -> Vec<Declaration> {
+    let mut chain = vec![declaration.clone()];
+    let mut current = declaration.clone();
+    for _ in 0..MAX_TEMPLATE_CHAIN {
+        let base = match item_syntax(db, current.file, current.key.clone()).as_deref() {
+            Some(Item { kind: ItemKind::Template(definition), .. }) => &definition.base,
+            Some(Item { kind: ItemKind::Decl(ast::Decl { base: Some(base), .. }), .. }) => base,
+            _ => break,
+        };
+        match scope(db, current.file).lookup(&base.name.name) {
+            Some(next) if next.class == ItemClass::Template && !chain.contains(next) => {
+                chain.push(next.clone());
+                current = next.clone();
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
 /// How the members of a body are read.
 #[derive(Clone, Copy)]
 enum BodyContext {
@@ -229,6 +310,20 @@ enum BodyContext {
     Study(DeclKind),
 }
 
+/// Where a name is read, which decides what it can mean and in which order of precedence.
+#[derive(Clone, Copy)]
+enum Site<'t> {
+    /// Only a declaration: a flow's stage, a base, a route's owner, a scenario's component.
+    Declaration,
+    /// A value where a value of the type is expected, when that is known: a word the type
+    /// accepts, else a parameter of the template, a declaration, a strategy or another word.
+    Value(Option<&'t ValueType>),
+    /// An objective's or a constraint's bare name: a measure, else a declaration.
+    Measure,
+    /// The name of an argument of `: Template(…)`: one of the template's parameters.
+    Argument { template: Option<&'t Declaration>, params: &'t [String] },
+}
+
 struct Walker<'a> {
     db: &'a dyn Db,
     file: SourceFile,
@@ -239,9 +334,32 @@ struct Walker<'a> {
     /// Inside a template: the template and its parameters' names.
     params: Option<(Declaration, Vec<String>)>,
     key: ItemKey,
+    /// When a rename is being weighed: it, and the names whose meaning it would change.
+    weighing: Option<&'a Renaming<'a>>,
+    conflicts: Vec<Conflict>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    fn new(
+        db: &'a dyn Db,
+        file: SourceFile,
+        item: &ParsedItem,
+        out: &'a mut Vec<Occurrence>,
+        weighing: Option<&'a Renaming<'a>>,
+    ) -> Self {
+        Walker {
+            db,
+            file,
+            scope: scope(db, file),
+            base: item.offset,
+            out,
+            params: None,
+            key: item.key.clone(),
+            weighing,
+            conflicts: Vec::new(),
+        }
+    }
+
     fn emit(&mut self, span: Span, symbol: Symbol, is_definition: bool) {
         if span.is_empty() {
             return;
@@ -260,13 +378,115 @@ impl Walker<'_> {
 
     /// A name that refers to a declaration.
     fn reference(&mut self, ident: &Ident) -> Option<Declaration> {
-        let declaration = self.lookup(&ident.name);
-        let symbol = match &declaration {
-            Some(d) => Symbol::Definition(Definition::Declaration(d.clone())),
+        match self.name(ident, Site::Declaration) {
+            Symbol::Definition(Definition::Declaration(declaration)) => Some(declaration),
+            _ => None,
+        }
+    }
+
+    /// Resolves a name read at `site`, emits it and gives what it means. When a rename is being
+    /// weighed and the name is one it touches, also resolves it as it would read afterwards.
+    fn name(&mut self, ident: &Ident, site: Site) -> Symbol {
+        let symbol = self.resolve(&ident.name, site, false);
+        if let Some(renaming) = self.weighing {
+            let span = FileSpan { file: self.file, span: ident.span.shift(self.base as i64) };
+            let renamed = ident.name == renaming.old_name() && renaming.references.contains(&span);
+            if renamed || ident.name == renaming.new_name {
+                let written = if renamed { renaming.new_name } else { ident.name.as_str() };
+                let after = self.resolve(written, site, true);
+                if !same_meaning(&symbol, &after) {
+                    self.conflicts.push(Conflict {
+                        span: span.span,
+                        item: self.key.name.clone(),
+                        written: written.to_string(),
+                        before: symbol.clone(),
+                        after,
+                    });
+                }
+            }
+        }
+        self.emit(ident.span, symbol.clone(), false);
+        symbol
+    }
+
+    /// What `name` means at `site`, as the file reads now or, with `after`, once the rename
+    /// being weighed is done.
+    fn resolve(&self, name: &str, site: Site, after: bool) -> Symbol {
+        let declaration = |name: &str| match self.declaration_named(name, after) {
+            Some(declaration) => Symbol::Definition(Definition::Declaration(declaration)),
             None => Symbol::Unresolved,
         };
-        self.emit(ident.span, symbol, false);
-        declaration
+        match site {
+            Site::Declaration => declaration(name),
+            Site::Measure if KPIS.contains(&name) => Symbol::Word(WordKind::Kpi),
+            Site::Measure => declaration(name),
+            Site::Argument { template: Some(template), params } => self
+                .parameter_named(template, params, name, after)
+                .map_or(Symbol::Unresolved, Symbol::Definition),
+            Site::Argument { template: None, .. } => Symbol::Unresolved,
+            Site::Value(Some(ty)) if is_accepted_word(ty, name) => {
+                Symbol::Word(known_word(name).unwrap_or(WordKind::Value))
+            }
+            Site::Value(_) => {
+                if let Some((template, params)) = &self.params
+                    && let Some(parameter) = self.parameter_named(template, params, name, after)
+                {
+                    return Symbol::Definition(parameter);
+                }
+                if let Symbol::Definition(found) = declaration(name) {
+                    return Symbol::Definition(found);
+                }
+                if let Some(callable) = catalog::callable(name) {
+                    return Symbol::Callable(callable);
+                }
+                match known_word(name) {
+                    Some(kind) => Symbol::Word(kind),
+                    None => Symbol::Unresolved,
+                }
+            }
+        }
+    }
+
+    /// The declaration `name` means in this file; with `after`, once the rename being weighed is
+    /// done (a renamed declaration is found by its new name where its old one found it).
+    fn declaration_named(&self, name: &str, after: bool) -> Option<Declaration> {
+        if after
+            && let Some(renaming) = self.weighing
+            && let Definition::Declaration(renamed) = renaming.definition
+            && self.scope.lookup(&renamed.name) == Some(renamed)
+        {
+            if name == renaming.new_name {
+                return Some(renamed.clone());
+            }
+            if name == renamed.name {
+                return None;
+            }
+        }
+        self.lookup(name)
+    }
+
+    /// The parameter `name` of `template`, whose parameters are `params`; with `after`, once the
+    /// rename being weighed is done. A parameter keeps the name it has now as its identity.
+    fn parameter_named(
+        &self,
+        template: &Declaration,
+        params: &[String],
+        name: &str,
+        after: bool,
+    ) -> Option<Definition> {
+        let renamed = match (after, self.weighing.map(|r| (r.definition, r.new_name))) {
+            (true, Some((Definition::Parameter { template: t, name: old }, new)))
+                if t == template =>
+            {
+                Some((old.as_str(), new))
+            }
+            _ => None,
+        };
+        let found = params.iter().find(|param| match renamed {
+            Some((old, new)) if param.as_str() == old => name == new,
+            _ => param.as_str() == name,
+        })?;
+        Some(Definition::Parameter { template: template.clone(), name: found.clone() })
     }
 
     fn item(&mut self, item: &Item) {
@@ -419,16 +639,7 @@ impl Walker<'_> {
         };
         for arg in args {
             if let Some(name) = &arg.name {
-                let symbol = match &template {
-                    Some(t) if params.contains(&name.name) => {
-                        Symbol::Definition(Definition::Parameter {
-                            template: t.clone(),
-                            name: name.name.clone(),
-                        })
-                    }
-                    _ => Symbol::Unresolved,
-                };
-                self.emit(name.span, symbol, false);
+                self.name(name, Site::Argument { template: template.as_ref(), params: &params });
             }
             self.expr(&arg.value);
         }
@@ -649,12 +860,7 @@ impl Walker<'_> {
     fn study_expr(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Path(path) if path.segments.len() == 1 => {
-                let name = &path.segments[0];
-                if KPIS.contains(&name.name.as_str()) {
-                    self.emit(name.span, Symbol::Word(WordKind::Kpi), false);
-                } else {
-                    self.reference(name);
-                }
+                self.name(&path.segments[0], Site::Measure);
             }
             ExprKind::Path(path) => {
                 self.study_path(path);
@@ -687,13 +893,7 @@ impl Walker<'_> {
             }
             ExprKind::Path(path) => {
                 if let [name] = path.segments.as_slice() {
-                    let symbol = match expected {
-                        Some(ty) if is_accepted_word(ty, &name.name) => {
-                            Symbol::Word(known_word(&name.name).unwrap_or(WordKind::Value))
-                        }
-                        _ => self.value_name(&name.name),
-                    };
-                    self.emit(name.span, symbol, false);
+                    self.name(name, Site::Value(expected));
                 } else {
                     self.study_path(path);
                 }
@@ -770,28 +970,6 @@ impl Walker<'_> {
                 };
                 self.emit(clock.span, symbol, false);
             }
-        }
-    }
-
-    /// A single name in a value: a template parameter, a declaration, a strategy or a word.
-    fn value_name(&self, name: &str) -> Symbol {
-        if let Some((template, params)) = &self.params
-            && params.iter().any(|p| p == name)
-        {
-            return Symbol::Definition(Definition::Parameter {
-                template: template.clone(),
-                name: name.to_string(),
-            });
-        }
-        if let Some(declaration) = self.lookup(name) {
-            return Symbol::Definition(Definition::Declaration(declaration));
-        }
-        if let Some(callable) = catalog::callable(name) {
-            return Symbol::Callable(callable);
-        }
-        match known_word(name) {
-            Some(kind) => Symbol::Word(kind),
-            None => Symbol::Unresolved,
         }
     }
 }

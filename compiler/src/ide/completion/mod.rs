@@ -17,6 +17,7 @@
 //! | after `.` in a scenario path | the fields (and failure modes) of the component named before |
 //! | inside `family(` or `Template(` | the parameters not yet given |
 //! | after `of` | clocks |
+//! | in `component NAME(…)` | type names after `name:`, quantity types after `Dist<`, after `=` what the type accepts |
 //!
 //! Every name, type and doc comes from the stdlib tables or the model's own declarations.
 
@@ -343,9 +344,9 @@ impl Context<'_> {
             Opener::ItemBody(_) | Opener::Record | Opener::Nested => {
                 self.in_body(frame, &frames, replace)
             }
-            Opener::Call(callee) => self.in_call(callee, frame, replace),
-            Opener::TemplateArgs(template) => self.in_template_args(template, frame, replace),
-            Opener::TemplateParams => self.in_template_params(frame, replace),
+            Opener::Call(callee) => self.in_call(callee, &frames, replace),
+            Opener::TemplateArgs(template) => self.in_template_args(template, &frames, replace),
+            Opener::TemplateParams => self.in_template_params(&frames, replace),
             Opener::Group | Opener::List => match frame.segment.last() {
                 None => self.values(frame.expected.as_ref(), &frames, replace),
                 Some(last) if starts_value(&last.token) => {
@@ -517,8 +518,18 @@ impl Context<'_> {
                     .find(|p| Some(&p.name.name) == name.first())?;
                 type_of_written(&param.ty)
             }
+            // `name: Type = …`: a parameter's default, of the type written before it.
+            Opener::TemplateParams => {
+                let equals = frame.segment.iter().position(|t| t.token == Token::Equals)?;
+                match &frame.segment[..equals] {
+                    [name, colon, ty @ ..] if name.is_word() && colon.token == Token::Colon => {
+                        type_of_tokens(ty)
+                    }
+                    _ => None,
+                }
+            }
             Opener::Group | Opener::List => frame.expected,
-            Opener::TopLevel | Opener::TemplateParams => None,
+            Opener::TopLevel => None,
         }
     }
 
@@ -818,7 +829,8 @@ impl Context<'_> {
         }
     }
 
-    fn in_call(&self, callee: &str, frame: &Frame, replace: Span) -> Vec<CompletionItem> {
+    fn in_call(&self, callee: &str, frames: &[Frame], replace: Span) -> Vec<CompletionItem> {
+        let Some(frame) = frames.last() else { return Vec::new() };
         let params = callee_params(callee);
         let variable = variable_dimension(frame.expected.as_ref());
         let segment = &frame.segment;
@@ -856,8 +868,8 @@ impl Context<'_> {
         };
         let ty = param_value_type(param, variable);
         match value.last() {
-            None => self.values(Some(&ty), &[], replace),
-            Some(last) if starts_value(&last.token) => self.values(Some(&ty), &[], replace),
+            None => self.values(Some(&ty), frames, replace),
+            Some(last) if starts_value(&last.token) => self.values(Some(&ty), frames, replace),
             Some(last) if last.token == Token::Of => self.clocks(Some(&ty), replace),
             _ => Vec::new(),
         }
@@ -866,9 +878,10 @@ impl Context<'_> {
     fn in_template_args(
         &self,
         template: &str,
-        frame: &Frame,
+        frames: &[Frame],
         replace: Span,
     ) -> Vec<CompletionItem> {
+        let Some(frame) = frames.last() else { return Vec::new() };
         let Some(declaration) = self.scope.lookup(template) else { return Vec::new() };
         let params = template_params(self.db, declaration);
         let segment = &frame.segment;
@@ -891,39 +904,60 @@ impl Context<'_> {
         };
         let ty = type_of_written(&param.ty);
         match value.last() {
-            None => self.values(ty.as_ref(), &[], replace),
-            Some(last) if starts_value(&last.token) => self.values(ty.as_ref(), &[], replace),
+            None => self.values(ty.as_ref(), frames, replace),
+            Some(last) if starts_value(&last.token) => self.values(ty.as_ref(), frames, replace),
             _ => Vec::new(),
         }
     }
 
-    /// After `name:` in a template's parameter list: the type names.
-    fn in_template_params(&self, frame: &Frame, replace: Span) -> Vec<CompletionItem> {
-        let after_colon =
-            frame.segment.last().is_some_and(|t| matches!(t.token, Token::Colon | Token::Less));
-        if !after_colon {
-            return Vec::new();
+    /// In a template's parameter list: the type names after `name:`, the quantity types a
+    /// distribution can have after `Dist<`, and after `=` what the parameter's type accepts.
+    fn in_template_params(&self, frames: &[Frame], replace: Span) -> Vec<CompletionItem> {
+        let Some(frame) = frames.last() else { return Vec::new() };
+        if let Some(equals) = frame.segment.iter().position(|t| t.token == Token::Equals) {
+            let expected = self.expected_here(frames);
+            return match frame.segment[equals + 1..].last() {
+                None => self.values(expected.as_ref(), frames, replace),
+                Some(last) if starts_value(&last.token) => {
+                    self.values(expected.as_ref(), frames, replace)
+                }
+                _ => Vec::new(),
+            };
         }
+        let in_dist = match frame.segment.last().map(|t| &t.token) {
+            Some(Token::Colon) => false,
+            Some(Token::Less) => true,
+            _ => return Vec::new(),
+        };
         let mut items: Vec<CompletionItem> = units::QUANTITY_NAMES
             .iter()
+            // `Count` is a whole number, not a quantity a distribution can have.
+            .filter(|(_, name)| matches!(named_type(name, &[]), Some(ValueType::Quantity(_))))
             .map(|(dim, name)| {
                 CompletionItem::new(*name, CompletionKind::Word, replace)
                     .detail(format!("quantity, dimension {}", dim.formula()))
             })
             .collect();
-        for (name, detail) in [
-            ("Int", "a whole number"),
-            ("Real", "a plain number"),
-            ("Bool", "true or false"),
-            ("String", "a string"),
-        ] {
-            items.push(CompletionItem::new(name, CompletionKind::Word, replace).detail(detail));
+        let plain: &[(&str, &str)] = if in_dist {
+            &[("Real", "a plain number")]
+        } else {
+            &[
+                ("Int", "a whole number"),
+                ("Real", "a plain number"),
+                ("Bool", "true or false"),
+                ("String", "a string"),
+            ]
+        };
+        for (name, detail) in plain {
+            items.push(CompletionItem::new(*name, CompletionKind::Word, replace).detail(*detail));
         }
-        items.push(
-            CompletionItem::new("Dist", CompletionKind::Word, replace)
-                .detail("a distribution of a quantity")
-                .snippet("Dist<${1:Duration}>"),
-        );
+        if !in_dist {
+            items.push(
+                CompletionItem::new("Dist", CompletionKind::Word, replace)
+                    .detail("a distribution of a quantity")
+                    .snippet("Dist<${1:Duration}>"),
+            );
+        }
         items
     }
 
@@ -954,8 +988,13 @@ impl Context<'_> {
         if let Some(ty) = expected {
             self.values_of(ty, replace, &mut items);
         }
-        // Inside a template's body, its parameters.
-        let in_template = frames.iter().any(|f| matches!(&f.opener, Opener::ItemBody(h) if h.first().is_some_and(|t| t.token == Token::Component)));
+        // Inside a template's body or the arguments of its base, its parameters.
+        let template_header =
+            |header: &[Tok]| header.first().is_some_and(|t| t.token == Token::Component);
+        let in_template =
+            frames.iter().any(|f| matches!(&f.opener, Opener::ItemBody(h) if template_header(h)))
+                || frames.first().is_some_and(|top| template_header(&top.segment))
+                    && frames.iter().any(|f| matches!(f.opener, Opener::TemplateArgs(_)));
         if in_template
             && let Some(ItemKind::Template(template)) = parse(self.db, self.file)
                 .items
@@ -1227,15 +1266,33 @@ fn param_detail(param: &ParamDecl, variable: Option<Dimension>) -> String {
 fn type_of_written(ty: &fab_grammar::ast::TypeExpr) -> Option<ValueType> {
     use fab_grammar::ast::TypeExpr;
     let TypeExpr::Named { name, args, .. } = ty else { return None };
-    match (name.name.as_str(), args.as_slice()) {
+    let args: Vec<Option<ValueType>> = args.iter().map(type_of_written).collect();
+    named_type(&name.name, &args)
+}
+
+/// A parameter's type from the tokens written after `name:` (`Duration`, `Dist<Duration>`), which
+/// do not parse yet while the parameter list is being typed.
+fn type_of_tokens(tokens: &[Tok]) -> Option<ValueType> {
+    match tokens {
+        [name] if name.is_word() => named_type(&name.text, &[]),
+        [name, less, inner @ .., greater]
+            if name.is_word() && less.token == Token::Less && greater.token == Token::Greater =>
+        {
+            named_type(&name.text, &[type_of_tokens(inner)])
+        }
+        _ => None,
+    }
+}
+
+/// The value type a type name with its arguments (their types, when understood) stands for, as
+/// the checker reads a template parameter's type.
+fn named_type(name: &str, args: &[Option<ValueType>]) -> Option<ValueType> {
+    match (name, args) {
         ("Int" | "Count", []) => Some(ValueType::Int { min: i64::MIN }),
         ("Real" | "Ratio", []) => Some(ValueType::Quantity(Dimension::NONE)),
         ("Bool", []) => Some(ValueType::Bool),
         ("String", []) => Some(ValueType::String),
-        ("Dist", [inner]) => match type_of_written(inner)? {
-            ValueType::Quantity(dim) => Some(ValueType::Dist(dim)),
-            _ => None,
-        },
+        ("Dist", [Some(ValueType::Quantity(dim))]) => Some(ValueType::Dist(*dim)),
         (other, []) => units::dimension_of_type_name(other).map(ValueType::Quantity),
         _ => None,
     }

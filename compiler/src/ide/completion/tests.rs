@@ -57,3 +57,41 @@ fn nothing_inside_a_comment() {
         assert_eq!(labels(text), Vec::<String>::new(), "{text:?}");
     }
 }
+
+#[test]
+fn a_templates_parameters_are_offered_in_calls_of_its_body_and_its_bases_arguments() {
+    let in_call = labels(
+        "component Cell(ct: Duration, cv: Real = 0.3) : station {\n    cycle = lognormal(mean = $0)\n}\n",
+    );
+    assert_eq!(in_call[..2], ["ct", "cv"], "{in_call:?}");
+    let in_base = labels(
+        "component Cell(cycle_time: Duration) : station {\n    cycle = cycle_time\n}\ncomponent Fast(ct: Duration) : Cell(cycle_time = $0)\n",
+    );
+    assert_eq!(in_base, ["ct"]);
+    // Outside a template, no parameter is offered.
+    let outside = labels("station w {\n    cycle = lognormal(mean = $0)\n}\n");
+    assert!(outside.is_empty(), "{outside:?}");
+}
+
+#[test]
+fn a_templates_parameter_list_offers_what_its_types_and_defaults_accept() {
+    let (db, file, cursor) = fixture("component Cell(cv: Duration = 3 $0) : station {}\n");
+    let units: Vec<_> = completions(&db, file, cursor);
+    let labels_of: Vec<&str> = units.iter().map(|item| item.label.as_str()).collect();
+    assert!(labels_of.contains(&"s") && labels_of.contains(&"min"), "{labels_of:?}");
+    assert!(
+        units.iter().all(|item| item.rank == 0 && item.detail.as_deref() == Some("Duration")),
+        "the units of the parameter's dimension: {labels_of:?}"
+    );
+    let families = labels("component Cell(d: Dist<Duration> = $0) : station {}\n");
+    assert!(families.contains(&"lognormal(mean, cv)".to_string()), "{families:?}");
+    let inside_dist = labels("component Cell(d: Dist<$0) : station {}\n");
+    assert!(inside_dist.contains(&"Duration".to_string()), "{inside_dist:?}");
+    for not_a_quantity in ["Bool", "Int", "String", "Dist", "Count"] {
+        assert!(!inside_dist.contains(&not_a_quantity.to_string()), "{inside_dist:?}");
+    }
+    let types = labels("component Cell(d: $0) : station {}\n");
+    for name in ["Duration", "Int", "Bool", "Dist"] {
+        assert!(types.contains(&name.to_string()), "{types:?}");
+    }
+}
