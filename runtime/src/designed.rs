@@ -11,7 +11,7 @@
 
 use crate::analysis::{design, sensitivity};
 use crate::engine::{RunError, simulate};
-use crate::factor::Factor;
+use crate::factor::{Factor, apply_point};
 use crate::model::{DesignKind, Experiment, Model, Sensitivity, SensitivityMethod};
 use crate::results::{PointDeadlock, Results, Stat, point_deadlocks};
 use fab_stdlib::catalog::{self, MeasureDecl};
@@ -186,9 +186,7 @@ pub(crate) fn run_points(
     let mut models = Vec::with_capacity(points.len());
     for point in points {
         let mut variant = model.clone();
-        for (factor, &value) in factors.iter().zip(point) {
-            factor.apply(&mut variant, value).map_err(RunError::BadExperiment)?;
-        }
+        apply_point(factors, point, &mut variant).map_err(RunError::BadExperiment)?;
         models.push(variant);
     }
     run_models(&models, experiment, threads, progress)
