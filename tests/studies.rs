@@ -255,6 +255,82 @@ fn selection_follows_the_sense_the_catalog_declares() {
     assert_eq!(d["best"], "optimized", "{d}");
 }
 
+/// `--select` deletes the warm-up a plain run of each system detects (`warmup = auto`), held
+/// fixed for its sequential replications, and says which: it used to call the engine directly,
+/// with no warm-up at all (the queue's mean WIP 4.2709, the value of its empty start).
+#[test]
+fn selection_deletes_the_warm_up_each_system_detects() {
+    let select = ["tests/runs/select.fab", "--select", "a,slow", "--indifference", "0.5"];
+    let d = run_json(&[&select[..], &["--measure", "wip"]].concat());
+    let plain = run_json(&["tests/runs/select.fab", "--experiment", "a"]);
+    let warmup = plain["warmup_s"].as_f64().unwrap();
+    assert!(warmup > 0.0, "the empty start is deleted: {warmup} s");
+    let a = &d["systems"][0];
+    assert_eq!(a["name"], "a");
+    assert_eq!(a["warmup_s"].as_f64(), Some(warmup), "{a}");
+    assert_eq!(a["warmup_detection"], plain["warmup_detection"]);
+    // The mean over the replications the selection took is the plain run's with that warm-up.
+    let replications = a["replications"].as_u64().unwrap().to_string();
+    let fixed = run_json(&[
+        "tests/runs/select.fab",
+        "--experiment",
+        "a",
+        "--warmup",
+        &format!("{warmup}s"),
+        "--replications",
+        &replications,
+    ]);
+    let mean = fixed["kpis"]["wip"]["mean"].as_f64().unwrap();
+    let selected = a["mean"].as_f64().unwrap();
+    assert!((selected - mean).abs() <= 1e-12 * mean, "selection {selected}, plain run {mean}");
+    let table = stdout(&fab(&[&["run"], &select[..], &["--measure", "wip"]].concat()));
+    assert!(table.contains("warm-up") && table.contains("(MSER-5)"), "{table}");
+}
+
+/// A system that delivers no part has no lead time to rank: the selection says so at the first
+/// such replication. It used to run every system to `max_replications` and end in E0909, "the
+/// mean of systems.dead is not a number".
+#[test]
+fn selection_on_a_measure_of_parts_refuses_a_system_that_delivers_none() {
+    let out = fab(&[
+        "run",
+        "tests/runs/select.fab",
+        "--select",
+        "a,dead,slow",
+        "--measure",
+        "lead_time",
+        "--indifference",
+        "5",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains(
+            "`dead` delivered no part in its replication 1, so its lead_time is undefined"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("E0909"), "{message}");
+}
+
+/// Systems with different seeds are independent runs, and the selection says so, as `--compare`
+/// does: it used to claim common random numbers whatever the seeds.
+#[test]
+fn selection_says_whether_its_systems_share_random_numbers() {
+    let args = ["tests/runs/select.fab", "--measure", "wip", "--indifference", "0.5", "--select"];
+    let shared = run_json(&[&args[..], &["a,slow"]].concat());
+    assert_eq!(shared["common_random_numbers"], true);
+    assert_eq!(shared["procedure"], "Kim-Nelson (KN), common random numbers");
+    let independent = run_json(&[&args[..], &["a,reseeded"]].concat());
+    assert_eq!(independent["common_random_numbers"], false);
+    assert_eq!(independent["procedure"], "Kim-Nelson (KN), independent runs");
+    let table = stdout(&fab(&[&["run"], &args[..], &["a,reseeded"]].concat()));
+    assert!(
+        table.contains("independent runs: different seeds, no common random numbers"),
+        "{table}"
+    );
+}
+
 #[test]
 fn an_unknown_sensitivity_study_is_named_in_the_error() {
     let out = fab(&["run", "tests/runs/one_rate.fab", "--sensitivity", "rates"]);
