@@ -149,8 +149,8 @@ enum Command {
         /// Run a `sensitivity` study of the model.
         #[arg(long, conflicts_with_all = ["experiment", "scenario", "compare", "select"])]
         sensitivity: Option<String>,
-        /// Select the best of several experiments or scenarios (Kim–Nelson, common random
-        /// numbers): `--select A,B,C`.
+        /// Select the best of several experiments or scenarios (Kim–Nelson, with common random
+        /// numbers when they share a seed): `--select A,B,C`.
         #[arg(long, value_delimiter = ',', num_args = 1, conflicts_with_all = ["experiment", "scenario", "compare"])]
         select: Option<Vec<String>>,
         /// For `--select`: the measure (docs/reference/builtins.md#measures); the largest wins

@@ -4,7 +4,7 @@
 
 use crate::run::{
     Compiled, DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES,
-    emit, name_width, percent_number, pm, resolve_base, the_model_has, with_progress,
+    duration, emit, name_width, percent_number, pm, resolve_base, the_model_has, with_progress,
 };
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
@@ -298,8 +298,10 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
 }
 
 /// Selects the best of several experiments or scenarios by Kim and Nelson's fully sequential
-/// procedure: every system runs replication r with the same seeds (common random numbers), and
-/// systems are eliminated as soon as they are clearly worse.
+/// procedure: every system runs replication r with its own seed (common random numbers when the
+/// seeds are the same, independent runs otherwise, and the report says which), after its own
+/// warm-up (`warmup = auto` detected once, as a plain run does), and systems are eliminated as
+/// soon as they are clearly worse.
 pub fn select(
     options: &Options,
     compiled: &Compiled,
@@ -325,6 +327,22 @@ pub fn select(
             Err(error) => return crate::run::resolve_failed(&error, model),
         }
     }
+    // `warmup = auto`, detected once per system as a plain run of it detects it, then held for
+    // its sequential replications (a run of one replication cannot detect it: `simulate` alone
+    // ran such a system with no warm-up at all).
+    let mut detections = Vec::with_capacity(studies.len());
+    for (study, name) in studies.iter_mut().zip(&selection.names) {
+        match study.settle_warmup(options.threads) {
+            Ok(detection) => detections.push(detection),
+            Err(error) => {
+                compiled.report_in(&error, Some(&format!("`{name}`")));
+                return ExitCode::from(1);
+            }
+        }
+    }
+    // The systems draw common random numbers when they share a seed, as `--compare` reports.
+    let common_random_numbers =
+        studies.iter().all(|s| s.experiment.seed == studies[0].experiment.seed);
     let first_stage = studies[0].experiment.replications.max(2) as usize;
     let max_replications = studies[0]
         .experiment
@@ -372,6 +390,20 @@ pub fn select(
         });
         for (&system, run) in needs.iter().zip(runs) {
             match run {
+                // Only a measure of the parts delivered has no value (every other output is
+                // checked finite as its run ends): a mean over replications that include one is
+                // undefined, so there is nothing to rank the system by.
+                Ok((value, _)) if value.is_nan() => {
+                    errln!(
+                        "error: `{}` delivered no part in its replication {}, so its {measure} \
+                         is undefined and the systems cannot be ranked on it: select on a \
+                         measure every run has (throughput, wip, …), or leave `{}` out",
+                        selection.names[system],
+                        taken[system] + 1,
+                        selection.names[system]
+                    );
+                    return ExitCode::from(1);
+                }
                 Ok((value, deadlocks)) => {
                     procedure.observe(system, value);
                     taken[system] += 1;
@@ -397,7 +429,12 @@ pub fn select(
         return ExitCode::from(1);
     }
     let mut document = serde_json::json!({
-        "procedure": "Kim-Nelson (KN), common random numbers",
+        "procedure": if common_random_numbers {
+            "Kim-Nelson (KN), common random numbers"
+        } else {
+            "Kim-Nelson (KN), independent runs"
+        },
+        "common_random_numbers": common_random_numbers,
         "measure": measure,
         "unit": unit,
         "maximize": maximize,
@@ -410,6 +447,8 @@ pub fn select(
             "mean": outcome.means[i],
             "replications": outcome.replications[i],
             "eliminated_at": outcome.eliminated.iter().find(|(s, _)| *s == i).map(|(_, r)| *r),
+            "warmup_s": studies[i].experiment.warmup,
+            "warmup_detection": detections[i],
         })).collect::<Vec<_>>(),
     });
     if !stopped.is_empty() {
@@ -433,18 +472,37 @@ pub fn select(
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{}: selecting the {} {measure} among {} (Kim–Nelson, common random numbers)\n",
+            "{}: selecting the {} {measure} among {} (Kim–Nelson, {})\n",
             options.file,
             if maximize { "largest" } else { "smallest" },
-            selection.names.join(", ")
+            selection.names.join(", "),
+            if common_random_numbers {
+                "common random numbers"
+            } else {
+                "independent runs: different seeds, no common random numbers"
+            }
         );
         let width = name_width(selection.names.iter().map(String::as_str), "system");
+        let warmups: Vec<String> = studies
+            .iter()
+            .zip(&detections)
+            .map(|(study, detection)| {
+                let warmup = duration(study.experiment.warmup);
+                match detection {
+                    Some(d) if d.reliable => format!("{warmup} ({})", d.method),
+                    Some(d) => format!("{warmup} ({}, unreliable)", d.method),
+                    None => warmup,
+                }
+            })
+            .collect();
+        let warmup_width = name_width(warmups.iter().map(String::as_str), "warm-up");
         let _ = writeln!(
             out,
-            "  {:width$}  {:>14}  {:>12}  status",
+            "  {:width$}  {:>14}  {:>12}  {:warmup_width$}  status",
             "system",
             format!("mean {unit}"),
-            "replications"
+            "replications",
+            "warm-up"
         );
         for (i, name) in selection.names.iter().enumerate() {
             let status = if i == outcome.best {
@@ -456,8 +514,8 @@ pub fn select(
             };
             let _ = writeln!(
                 out,
-                "  {name:width$}  {:>14.4}  {:>12}  {status}",
-                outcome.means[i], outcome.replications[i]
+                "  {name:width$}  {:>14.4}  {:>12}  {:warmup_width$}  {status}",
+                outcome.means[i], outcome.replications[i], warmups[i]
             );
         }
         let _ = writeln!(

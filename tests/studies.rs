@@ -112,6 +112,40 @@ fn a_design_runs_every_point_with_common_random_numbers() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A distribution's `mean` varied with its `shape` is the mean at every point, whichever `vary`
+/// comes first: parameters are set by stage (the family's, then `cv`, then `mean`). Written
+/// first, the mean used to be undone by the shape: a mean of 60 s ran as 30 s and 240 s
+/// (throughput 120/h and 30/h).
+#[test]
+fn a_mean_varied_with_a_shape_is_the_mean_whatever_the_order() {
+    let throughput = |point: &Value| {
+        let measures = point["measures"].as_array().unwrap();
+        measures.iter().find(|m| m[0] == "throughput").unwrap()[1].clone()
+    };
+    let mean_first = run_json(&["tests/runs/mean_with_shape.fab", "--experiment", "mean_first"]);
+    let shape_first = run_json(&["tests/runs/mean_with_shape.fab", "--experiment", "shape_first"]);
+    let points = mean_first["points"].as_array().unwrap();
+    assert_eq!(points.len(), 4, "2 levels of 2 factors");
+    for point in points {
+        let (mean_s, shape) =
+            (point["values"][0].as_f64().unwrap(), point["values"][1].as_f64().unwrap());
+        let swapped = shape_first["points"].as_array().unwrap().iter().find(|p| {
+            p["values"][0].as_f64() == Some(shape) && p["values"][1].as_f64() == Some(mean_s)
+        });
+        let swapped = swapped.unwrap_or_else(|| panic!("no point ({shape}, {mean_s})"));
+        // The same model at the same point, draw for draw.
+        assert_eq!(values(&throughput(point)), values(&throughput(swapped)), "{point}");
+        let stat = throughput(point);
+        let (mean, half_width) =
+            (stat["mean"].as_f64().unwrap(), stat["half_width"].as_f64().unwrap());
+        let expected = 3600.0 / mean_s;
+        assert!(
+            (mean - expected).abs() <= half_width,
+            "shape {shape}, mean {mean_s} s: {mean} ± {half_width} parts/h, expected {expected}"
+        );
+    }
+}
+
 /// A scenario of a designed experiment runs the design, with the scenario's overrides: here the
 /// press that sets the rate cycles in 30 s instead of 60 s, so every point delivers twice as many
 /// parts as the experiment's. (The scenario used to drop the design and run one plain point.)
@@ -219,6 +253,82 @@ fn selection_follows_the_sense_the_catalog_declares() {
         "0.002",
     ]);
     assert_eq!(d["best"], "optimized", "{d}");
+}
+
+/// `--select` deletes the warm-up a plain run of each system detects (`warmup = auto`), held
+/// fixed for its sequential replications, and says which: it used to call the engine directly,
+/// with no warm-up at all (the queue's mean WIP 4.2709, the value of its empty start).
+#[test]
+fn selection_deletes_the_warm_up_each_system_detects() {
+    let select = ["tests/runs/select.fab", "--select", "a,slow", "--indifference", "0.5"];
+    let d = run_json(&[&select[..], &["--measure", "wip"]].concat());
+    let plain = run_json(&["tests/runs/select.fab", "--experiment", "a"]);
+    let warmup = plain["warmup_s"].as_f64().unwrap();
+    assert!(warmup > 0.0, "the empty start is deleted: {warmup} s");
+    let a = &d["systems"][0];
+    assert_eq!(a["name"], "a");
+    assert_eq!(a["warmup_s"].as_f64(), Some(warmup), "{a}");
+    assert_eq!(a["warmup_detection"], plain["warmup_detection"]);
+    // The mean over the replications the selection took is the plain run's with that warm-up.
+    let replications = a["replications"].as_u64().unwrap().to_string();
+    let fixed = run_json(&[
+        "tests/runs/select.fab",
+        "--experiment",
+        "a",
+        "--warmup",
+        &format!("{warmup}s"),
+        "--replications",
+        &replications,
+    ]);
+    let mean = fixed["kpis"]["wip"]["mean"].as_f64().unwrap();
+    let selected = a["mean"].as_f64().unwrap();
+    assert!((selected - mean).abs() <= 1e-12 * mean, "selection {selected}, plain run {mean}");
+    let table = stdout(&fab(&[&["run"], &select[..], &["--measure", "wip"]].concat()));
+    assert!(table.contains("warm-up") && table.contains("(MSER-5)"), "{table}");
+}
+
+/// A system that delivers no part has no lead time to rank: the selection says so at the first
+/// such replication. It used to run every system to `max_replications` and end in E0909, "the
+/// mean of systems.dead is not a number".
+#[test]
+fn selection_on_a_measure_of_parts_refuses_a_system_that_delivers_none() {
+    let out = fab(&[
+        "run",
+        "tests/runs/select.fab",
+        "--select",
+        "a,dead,slow",
+        "--measure",
+        "lead_time",
+        "--indifference",
+        "5",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains(
+            "`dead` delivered no part in its replication 1, so its lead_time is undefined"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("E0909"), "{message}");
+}
+
+/// Systems with different seeds are independent runs, and the selection says so, as `--compare`
+/// does: it used to claim common random numbers whatever the seeds.
+#[test]
+fn selection_says_whether_its_systems_share_random_numbers() {
+    let args = ["tests/runs/select.fab", "--measure", "wip", "--indifference", "0.5", "--select"];
+    let shared = run_json(&[&args[..], &["a,slow"]].concat());
+    assert_eq!(shared["common_random_numbers"], true);
+    assert_eq!(shared["procedure"], "Kim-Nelson (KN), common random numbers");
+    let independent = run_json(&[&args[..], &["a,reseeded"]].concat());
+    assert_eq!(independent["common_random_numbers"], false);
+    assert_eq!(independent["procedure"], "Kim-Nelson (KN), independent runs");
+    let table = stdout(&fab(&[&["run"], &args[..], &["a,reseeded"]].concat()));
+    assert!(
+        table.contains("independent runs: different seeds, no common random numbers"),
+        "{table}"
+    );
 }
 
 #[test]

@@ -288,6 +288,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
                 }
             }
             check_factor_combinations(ctx, &checked.varies);
+            check_parameters_varied_together(ctx, &checked.varies);
             check_design_size(ctx, &checked.varies, &checked.fields);
         }
     }
@@ -2288,6 +2289,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
         }
     }
     check_factor_combinations(ctx, &checked.varies);
+    check_parameters_varied_together(ctx, &checked.varies);
     for member in goals {
         if let Some(goal) = check_goal(ctx, member, &checked.varies) {
             checked.goals.push(goal);
@@ -3032,6 +3034,40 @@ pub(crate) fn robot_cycle_refusals<'a>(
         )));
     }
     found
+}
+
+/// E0703 for two `vary`s of one distribution's parameters that would overwrite each other
+/// ([`fab_stdlib::dist::parameters_contradict`]): `mean` with a parameter in the law's unit
+/// (`sd`, `scale`, `min`, …, which rescaling it moves), `mean` with `rate`, `cv` with `sd`,
+/// `shape` or `scale`. They used to run, one of them silently undone at every point, which one
+/// depending on the order of the lines. The later `vary` is refused, the earlier labelled.
+fn check_parameters_varied_together(ctx: &mut Ctx, varies: &[CheckedVary]) {
+    // A distribution's parameter: the path of the law, then the parameter (not a maintenance
+    // number, whose names are no distribution's).
+    fn parameter(vary: &CheckedVary) -> Option<(&[String], &str)> {
+        match &vary.path[..] {
+            [.., field, _] if field == "maintenance" => None,
+            [law @ .., param] if law.len() >= 2 => Some((law, param.as_str())),
+            _ => None,
+        }
+    }
+    for (i, later) in varies.iter().enumerate() {
+        let Some((law, param)) = parameter(later) else { continue };
+        let earlier = varies[..i].iter().find_map(|vary| {
+            let (_, other) = parameter(vary).filter(|(l, _)| *l == law)?;
+            Some((vary, other, fab_stdlib::dist::parameters_contradict(param, other)?))
+        });
+        let Some((earlier, other, why)) = earlier else { continue };
+        ctx.push(
+            Diagnostic::error(
+                "E0703",
+                format!("cannot vary `{}` with `{}`", later.path.join("."), earlier.path.join(".")),
+            )
+            .primary(later.location.clone(), format!("`{param}` of the law whose `{other}` varies"))
+            .secondary(earlier.location.clone(), format!("`{other}` varied here"))
+            .help(why),
+        );
+    }
 }
 
 /// [`check_factor_combinations`]'s rule over the conveyors as `body_of` gives them: as declared, or

@@ -11,7 +11,7 @@
 
 use crate::analysis::{design, sensitivity};
 use crate::engine::{RunError, simulate};
-use crate::factor::Factor;
+use crate::factor::{Factor, apply_point};
 use crate::model::{DesignKind, Experiment, Model, Sensitivity, SensitivityMethod};
 use crate::results::{PointDeadlock, Results, Stat, point_deadlocks};
 use fab_stdlib::catalog::{self, MeasureDecl};
@@ -186,9 +186,7 @@ pub(crate) fn run_points(
     let mut models = Vec::with_capacity(points.len());
     for point in points {
         let mut variant = model.clone();
-        for (factor, &value) in factors.iter().zip(point) {
-            factor.apply(&mut variant, value).map_err(RunError::BadExperiment)?;
-        }
+        apply_point(factors, point, &mut variant).map_err(RunError::BadExperiment)?;
         models.push(variant);
     }
     run_models(&models, experiment, threads, progress)
@@ -369,8 +367,9 @@ pub struct FactorSensitivity {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub swing: Option<f64>,
     /// Morris: mean elementary effect, mean absolute effect and the effects' sd: the change of
-    /// the measure over a step of Δ = 2/3 of the range, divided by Δ, so in measure units per
-    /// whole range of the factor.
+    /// the measure over a step of Δ = 2/3 of the range, divided by the share of the range the
+    /// step moved the factor (Δ, or for a whole-number factor the whole numbers it took), so in
+    /// measure units per whole range of the factor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mu: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -418,6 +417,9 @@ pub fn run_sensitivity(
     };
     let points: Vec<Vec<f64>> = unit_points.iter().map(|u| to_factors(&study.factors, u)).collect();
     let results = run_points(model, experiment, &study.factors, &points, threads, progress)?;
+    // Morris measures a whole-number factor's steps by the whole numbers it took.
+    let whole_numbers: Vec<Option<(f64, f64)>> =
+        study.factors.iter().map(|f| f.integer.then_some((f.low, f.high))).collect();
     let mut measures = Vec::new();
     for name in &study.measures {
         let Some(Measure { decl, stat }) = measure(name) else {
@@ -444,7 +446,7 @@ pub fn run_sensitivity(
                     ..info(factor)
                 })
                 .collect(),
-            Plan::Morris(design) => sensitivity::morris_effects(design, &outputs)
+            Plan::Morris(design) => sensitivity::morris_effects(design, &outputs, &whole_numbers)
                 .into_iter()
                 .zip(&study.factors)
                 .map(|(effect, factor)| FactorSensitivity {

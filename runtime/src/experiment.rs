@@ -224,6 +224,21 @@ impl Study {
         Ok(results)
     }
 
+    /// Settles `warmup = auto` as [`Study::run`] does (MSER-5 on pilot runs of the experiment's
+    /// replications) and keeps the warm-up found as the experiment's own, so that the runs made
+    /// one at a time afterwards, such as a selection's sequential replications, all delete it.
+    /// Returns the detection, or `None` when the experiment gives its warm-up.
+    pub fn settle_warmup(&mut self, threads: usize) -> Result<Option<WarmupDetection>, RunError> {
+        if !self.experiment.warmup_auto {
+            return Ok(None);
+        }
+        let pool = pool(threads, self.experiment.replications as usize)?;
+        let detection = self.detect_warmup(&pool)?;
+        self.experiment.warmup = detection.warmup_s;
+        self.experiment.warmup_auto = false;
+        Ok(Some(detection))
+    }
+
     /// MSER-5 on the work in process, averaged over pilot runs of the experiment's replications
     /// (each with the warm-up off), chooses the warm-up.
     fn detect_warmup(&self, pool: &Option<rayon::ThreadPool>) -> Result<WarmupDetection, RunError> {

@@ -8,7 +8,7 @@
 use crate::model::{
     Arrivals, ComponentId, ComponentKind, FailureLaw, Maintenance, Model, PreventivePolicy,
 };
-use fab_stdlib::dist::Distribution;
+use fab_stdlib::dist::{Distribution, parameter_stage, parameters_contradict};
 use serde::{Deserialize, Serialize};
 
 /// A number a study varies, and its range.
@@ -114,6 +114,30 @@ impl Factor {
         Ok(())
     }
 
+    /// When this factor is set among those of a point: parameters of a distribution in
+    /// [`parameter_stage`]'s order (its own parameters, then `cv`, then `mean`); every other
+    /// number sets a field no other factor reads, and goes first.
+    fn stage(&self) -> u8 {
+        match &self.target {
+            FactorTarget::Parameter { param, .. } => parameter_stage(param),
+            _ => 0,
+        }
+    }
+
+    /// Why this factor and `other` cannot be varied together, when both set a parameter of the
+    /// same distribution and one would overwrite the other ([`parameters_contradict`]).
+    pub fn contradicts(&self, other: &Factor) -> Option<String> {
+        match (&self.target, &other.target) {
+            (
+                FactorTarget::Parameter { field, param },
+                FactorTarget::Parameter { field: other_field, param: other_param },
+            ) if self.component == other.component && field == other_field => {
+                parameters_contradict(param, other_param)
+            }
+            _ => None,
+        }
+    }
+
     /// A value in the factor's unit, for reports.
     pub fn display(&self, value: f64) -> f64 {
         if self.unit_scale > 0.0 { value / self.unit_scale } else { value }
@@ -123,6 +147,30 @@ impl Factor {
     pub fn with_unit(&self, value: f64) -> String {
         format!("{} {}", self.display(value), self.unit).trim_end().to_string()
     }
+}
+
+/// Sets each of `factors` to its value of `point` (SI, in factor order) in `model`: a design
+/// point as a model. The order the factors are written in does not matter: they are set by
+/// stage ([`parameter_stage`]), so a distribution's `mean` varied with its `shape` is the mean
+/// at every point, whichever `vary` comes first. Fails on the first pair of factors that
+/// contradict each other ([`Factor::contradicts`], refused by the checker as E0703) and on a
+/// value a factor cannot take.
+pub fn apply_point(factors: &[Factor], point: &[f64], model: &mut Model) -> Result<(), String> {
+    for (i, first) in factors.iter().enumerate() {
+        let contradiction = factors[i + 1..].iter().find_map(|f| Some((f, first.contradicts(f)?)));
+        if let Some((second, why)) = contradiction {
+            return Err(format!(
+                "`{}` and `{}` cannot be varied together: {why}",
+                first.path, second.path
+            ));
+        }
+    }
+    let mut order: Vec<usize> = (0..factors.len()).collect();
+    order.sort_by_key(|&i| factors[i].stage());
+    for i in order {
+        factors[i].apply(model, point[i])?;
+    }
+    Ok(())
 }
 
 impl FactorTarget {

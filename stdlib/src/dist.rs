@@ -588,6 +588,50 @@ impl std::fmt::Display for ParameterError {
 pub const VARIABLE_PARAMETERS: &[&str] =
     &["mean", "sd", "cv", "rate", "shape", "scale", "location", "min", "mode", "max", "k", "value"];
 
+/// When a study sets several parameters of one distribution at a point: the family's own
+/// parameters first (stage 0), then `cv` (1), which sets the spread and keeps the mean, then
+/// `mean` (2), which rescales the whole law and keeps its shape. Each [`with_parameter`] call
+/// works from the law as the calls before it left it, so an order fixed by the parameters, not
+/// by the order the `vary` lines are written in, is what makes the varied numbers hold at every
+/// point: a gamma's `mean` varied with its `shape` is the mean at every point (set last, over the
+/// shape), where written first it used to be undone by the shape (a `mean` of 60 s run as 30 s
+/// and 240 s). The pairs that no order reconciles are refused by [`parameters_contradict`].
+///
+/// [`with_parameter`]: Distribution::with_parameter
+pub fn parameter_stage(param: &str) -> u8 {
+    match param {
+        "cv" => 1,
+        "mean" => 2,
+        _ => 0,
+    }
+}
+
+/// Why two parameters of one distribution cannot be varied together, or `None` when they can.
+/// Applied in [`parameter_stage`]'s order, a later one overwrites what an earlier one set when
+/// both set the same number: `mean` rescales the whole law, so it would overwrite any parameter
+/// measured in the law's unit (`sd`, `scale`, `location`, `min`, `mode`, `max`, `value`) and the
+/// `rate` that is one over it, and combines only with the dimensionless `shape`, `cv` and `k`;
+/// `cv` sets the spread with the mean kept, so it would overwrite `sd`, `shape` and `scale`.
+/// The reason is a full sentence naming both.
+pub fn parameters_contradict(a: &str, b: &str) -> Option<String> {
+    let (first, second) = if parameter_stage(a) >= parameter_stage(b) { (a, b) } else { (b, a) };
+    match (first, second) {
+        ("mean", "rate" | "value") => Some(format!(
+            "`mean` and `{second}` set the same number of the distribution: vary one of them."
+        )),
+        ("mean", "sd" | "scale" | "location" | "min" | "mode" | "max") => Some(format!(
+            "Varying `mean` rescales the whole distribution, its `{second}` with it, so the \
+             `{second}` varied beside it would not hold: vary one of the two, or `mean` with a \
+             shape parameter (`shape`, `cv` or `k`)."
+        )),
+        ("cv", "sd" | "shape" | "scale") => Some(format!(
+            "Varying `cv` sets the spread of the distribution and keeps its mean, so it would \
+             overwrite the `{second}` varied beside it: vary one of the two, or `cv` with `mean`."
+        )),
+        _ => None,
+    }
+}
+
 impl Distribution {
     /// This distribution with one parameter set to `value` (SI), the others kept: the canonical
     /// parameters of its family, plus `mean`, which scales the whole distribution to the new mean
@@ -876,6 +920,76 @@ mod tests {
                 .is_err()
         );
         assert!(Distribution::Erlang { k: 2, mean: 1.0 }.with_parameter("k", 2.5).is_err());
+    }
+
+    /// Two parameters of one law varied together, set in [`parameter_stage`]'s order, both
+    /// hold at the end (setting either again changes nothing) exactly when
+    /// [`parameters_contradict`] lets them be varied together: the order makes every allowed
+    /// pair hold, and every refused pair is one where the later would undo the earlier.
+    #[test]
+    fn parameters_varied_together_hold_unless_they_contradict() {
+        let laws = [
+            Distribution::Constant { value: 2.0 },
+            Distribution::Uniform { min: 0.0, max: 10.0 },
+            Distribution::Triangular { min: 0.0, mode: 5.0, max: 10.0 },
+            Distribution::Pert { min: 0.0, mode: 5.0, max: 10.0 },
+            Distribution::Normal { mean: 10.0, sd: 1.0, truncated: false },
+            Distribution::Lognormal { mean: 10.0, sd: 2.0, location: 0.0 },
+            Distribution::Exponential { mean: 10.0 },
+            Distribution::Gamma { shape: 2.0, scale: 5.0 },
+            Distribution::Erlang { k: 2, mean: 10.0 },
+            Distribution::Weibull { shape: 2.0, scale: 10.0, location: 0.0 },
+        ];
+        let value = |param: &str| match param {
+            "mean" => 7.0,
+            "sd" => 2.0,
+            "cv" => 0.3,
+            "rate" => 0.2,
+            "shape" => 3.0,
+            "scale" => 4.0,
+            "location" => 1.0,
+            "min" => 1.0,
+            "mode" => 2.0,
+            "max" => 9.0,
+            "k" => 3.0,
+            _ => 5.0,
+        };
+        let same = |a: &Distribution, b: &Distribution| {
+            let (a, b) = (a.parameters(), b.parameters());
+            a.len() == b.len()
+                && a.iter().zip(&b).all(|(x, y)| (x - y).abs() <= 1e-12 * x.abs().max(1.0))
+        };
+        let mut allowed = 0;
+        for law in &laws {
+            let has = |p: &&str| law.with_parameter(p, value(p)).is_ok();
+            let params: Vec<&str> = VARIABLE_PARAMETERS.iter().copied().filter(has).collect();
+            for (i, &a) in params.iter().enumerate() {
+                for &b in &params[i + 1..] {
+                    let (first, second) =
+                        if parameter_stage(a) <= parameter_stage(b) { (a, b) } else { (b, a) };
+                    let Ok(both) = law
+                        .with_parameter(first, value(first))
+                        .and_then(|d| d.with_parameter(second, value(second)))
+                    else {
+                        continue;
+                    };
+                    let hold = |p: &str| {
+                        both.with_parameter(p, value(p)).is_ok_and(|again| same(&again, &both))
+                    };
+                    let contradict = parameters_contradict(a, b);
+                    assert_eq!(
+                        hold(a) && hold(b),
+                        contradict.is_none(),
+                        "{} with `{a}` and `{b}`: {both:?}, {contradict:?}",
+                        law.family_name()
+                    );
+                    allowed += usize::from(contradict.is_none());
+                }
+            }
+        }
+        // gamma: mean–shape, mean–cv, shape–scale; weibull's four; lognormal's three; erlang's
+        // mean–k; uniform, triangular and pert's bounds.
+        assert_eq!(allowed, 3 + 4 + 3 + 1 + 1 + 3 + 3, "allowed pairs");
     }
 
     #[test]

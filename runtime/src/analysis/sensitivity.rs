@@ -32,7 +32,11 @@
 //! cancel) and their sample standard deviation `σ` (large for a factor acting nonlinearly or
 //! through interactions). `μ*` ranks the factors; a factor the output ignores has `μ* = σ = 0`
 //! exactly. Effects are in output units per unit of the unit-cube coordinate: divide by a
-//! factor's range `high − low` for output units per factor unit. The design has `r(k + 1)` runs;
+//! factor's range `high − low` for output units per factor unit. A whole-number factor takes the
+//! whole number its coordinate maps to ([`super::design::scale`]), and a step of `Δ` moves it
+//! by a share of its range that is not `Δ` (all of it, for a factor of `1..=2`): its effects are
+//! divided by the share the step really moved it, so that they too are per whole range. The
+//! design has `r(k + 1)` runs;
 //! Campolongo et al.'s selection of spread-out trajectories among many candidates is not done.
 //!
 //! # Sobol' indices
@@ -188,13 +192,29 @@ pub struct MorrisEffect {
 }
 
 /// The Morris statistics of each factor, in factor order, from the `outputs` of the points of
-/// `design` (see the module docs for the units).
+/// `design` (see the module docs for the units). `whole_numbers` holds, per factor, the range
+/// `(low, high)` of a whole-number factor, whose steps are measured by where
+/// [`super::design::scale`] puts it, and `None` for a continuous one, whose steps are `Δ`.
 ///
 /// # Panics
 ///
-/// If `outputs` does not hold one value per point of the design.
-pub fn morris_effects(design: &MorrisDesign, outputs: &[f64]) -> Vec<MorrisEffect> {
+/// If `outputs` does not hold one value per point of the design, or `whole_numbers` one entry
+/// per factor.
+pub fn morris_effects(
+    design: &MorrisDesign,
+    outputs: &[f64],
+    whole_numbers: &[Option<(f64, f64)>],
+) -> Vec<MorrisEffect> {
     assert_eq!(outputs.len(), design.points.len(), "one output per point of the Morris design");
+    assert_eq!(whole_numbers.len(), design.factors, "one entry per factor");
+    // The share of its range a factor moved between two unit coordinates.
+    let moved = |factor: usize, before: f64, after: f64| match whole_numbers[factor] {
+        Some((low, high)) if high > low => {
+            let at = |unit| super::design::scale(unit, low, high, true);
+            (at(after) - at(before)).abs() / (high - low)
+        }
+        _ => design.delta,
+    };
     let k = design.factors;
     let mut effects: Vec<Vec<f64>> = vec![Vec::with_capacity(design.trajectories); k];
     for trajectory in 0..design.trajectories {
@@ -205,7 +225,7 @@ pub fn morris_effects(design: &MorrisDesign, outputs: &[f64]) -> Vec<MorrisEffec
             let change = outputs[step] - outputs[step - 1];
             // A step down measures the effect from the lower point to the upper one too.
             let upward_change = if after[factor] > before[factor] { change } else { -change };
-            effects[factor].push(upward_change / design.delta);
+            effects[factor].push(upward_change / moved(factor, before[factor], after[factor]));
         }
     }
     effects
@@ -524,7 +544,7 @@ mod tests {
             .iter()
             .map(|x| 10.0 * x[0] + 3.0 * x[1] * x[1] + 0.0 * x[2] + x[3] * x[4])
             .collect();
-        let effects = morris_effects(&design, &outputs);
+        let effects = morris_effects(&design, &outputs, &[None; 5]);
         assert!((effects[0].mu - 10.0).abs() < 1e-12);
         assert!((effects[0].mu_star - 10.0).abs() < 1e-12);
         assert!(effects[0].sigma < 1e-12);
@@ -542,10 +562,29 @@ mod tests {
     fn morris_effects_of_a_decreasing_factor_are_negative() {
         let design = morris_design(2, 8, 4, &mut stream(5, "morris"));
         let outputs: Vec<f64> = design.points.iter().map(|x| 5.0 - 4.0 * x[1]).collect();
-        let effects = morris_effects(&design, &outputs);
+        let effects = morris_effects(&design, &outputs, &[None; 2]);
         assert!((effects[1].mu + 4.0).abs() < 1e-12);
         assert!((effects[1].mu_star - 4.0).abs() < 1e-12);
         assert_eq!(effects[0].mu_star, 0.0);
+    }
+
+    /// A linear whole-number factor has one effect per whole range, whatever its range: 60 per
+    /// server over `1..=n` is `60 (n − 1)`, with σ = 0. Divided by Δ = ⅔, the step the unit cube
+    /// takes, they were 90 for `1..=2` (a step there moves it by its whole range), 450 for
+    /// `1..=8` (5 of its 7), and for `1..=3` 144 with σ 46.5 (steps of 1 and 2 servers).
+    #[test]
+    fn morris_effects_of_a_whole_number_factor_are_per_whole_range() {
+        for (high, trajectories) in [(2.0, 10), (3.0, 12), (8.0, 10)] {
+            let design = morris_design(2, trajectories, 4, &mut stream(7, "morris"));
+            let servers = |x: &Vec<f64>| crate::analysis::design::scale(x[0], 1.0, high, true);
+            let outputs: Vec<f64> = design.points.iter().map(|x| 60.0 * servers(x)).collect();
+            let effects = morris_effects(&design, &outputs, &[Some((1.0, high)), None]);
+            let whole_range = 60.0 * (high - 1.0);
+            assert!((effects[0].mu_star - whole_range).abs() < 1e-9, "1..={high}: {effects:?}");
+            assert!((effects[0].mu - whole_range).abs() < 1e-9, "1..={high}: {effects:?}");
+            assert!(effects[0].sigma < 1e-9, "1..={high}: {effects:?}");
+            assert_eq!(effects[1].mu_star, 0.0);
+        }
     }
 
     #[test]
