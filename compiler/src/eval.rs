@@ -1271,6 +1271,14 @@ impl<'a> Ctx<'a> {
         }
         let time =
             |(_, t)| Value::Number(Quantity { si: Some(t), dim: Dimension::TIME, integer: false });
+        // The times are in order, so only the first after 0 may lie within the clock's tick.
+        if let Some(&(row, first)) = rows.iter().find(|(_, t)| *t > 0.0) {
+            self.within_the_clock_tick(
+                &time((row, first)),
+                span,
+                &format!("the release time of row {row} of `{file}`"),
+            );
+        }
         Value::List(rows.into_iter().map(time).collect())
     }
 
