@@ -33,6 +33,7 @@
 //! - **Determinism.** Everything is plain arithmetic and `libm`; the bootstrap draws from the
 //!   seeded streams of [`crate::random`]. The same sample gives the same fits, bit for bit.
 
+mod bounded;
 mod estimate;
 mod family;
 pub mod gof;
