@@ -421,11 +421,23 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
     } else {
         format!(", unit = 1 {}", context.unit)
     };
-    let _ = writeln!(
-        out,
-        "  or, refitted when the model is checked: fit(\"{}\", column = \"{}\"{unit_argument})",
-        context.options.file, context.column
-    );
+    // A model's `fit(…)` reads every value of the column as a failure: offered for a censored
+    // sample, it refitted the law to the censored values as if they were lives, which shortens
+    // them, so it is not offered, and the line says why.
+    if context.sample.is_complete() {
+        let _ = writeln!(
+            out,
+            "  or, refitted when the model is checked: fit(\"{}\", column = \"{}\"{unit_argument})",
+            context.options.file, context.column
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  (not as `fit(…)` in a model: it reads every value of the column as a failure, so it \
+             would take the {} censored values for lives)",
+            context.sample.censored_values().len()
+        );
+    }
 
     for warning in warnings(ranking, best) {
         let _ = writeln!(out, "\nwarning: {warning}");

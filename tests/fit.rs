@@ -357,6 +357,10 @@ fn censored_values_are_read_from_a_status_column() {
     let text = stdout(&fab(&["fit", &file, "--column", "hours", "--censored", "status"]));
     assert!(text.contains("8 values: 5 failures, 3 censored"), "{text}");
     assert!(text.contains("Kaplan–Meier"), "{text}");
+    // A model's `fit(…)` has no status column: offered here, it refitted the censored values as
+    // lives.
+    assert!(!text.contains("refitted when the model is checked"), "{text}");
+    assert!(text.contains("would take the 3 censored values for lives"), "{text}");
 }
 
 #[test]
