@@ -796,3 +796,41 @@ fn a_bounded_law_held_at_zero_is_no_worse_than_the_free_one() {
         }
     }
 }
+
+/// A unit censored at 0 had not failed by then: it adds `ln S(0) = 0` to a positive family's
+/// likelihood and blocks none of them. The tester's `lives_czero.csv` had every positive family
+/// left out with "needs values above 0; the smallest is 0". A failure at 0, or a value censored
+/// below 0, still leaves them out, and says which.
+#[test]
+fn a_unit_censored_at_zero_leaves_positive_families_fitted() {
+    let lives = [
+        (0.0, true),
+        (120.0, false),
+        (340.0, false),
+        (95.0, false),
+        (410.0, true),
+        (260.0, false),
+        (180.0, false),
+        (500.0, true),
+    ];
+    let observations: Vec<Observation> =
+        lives.iter().map(|&(value, censored)| Observation { value, censored }).collect();
+    let sample = Sample::new(&observations).unwrap();
+    let without_zero = Sample::new(&observations[1..]).unwrap();
+    for family in [Family::Weibull, Family::Exponential, Family::Lognormal, Family::Gamma] {
+        let fit = fit_family(&sample, family, true).unwrap_or_else(|e| panic!("{family:?}: {e}"));
+        // ln S(0) = 0: the same likelihood and estimate as without that unit.
+        let reference = fit_family(&without_zero, family, true).unwrap();
+        assert!((fit.log_likelihood - reference.log_likelihood).abs() < 1e-9, "{family:?}");
+    }
+    let failed_at_zero: Vec<Observation> = observations
+        .iter()
+        .map(|o| Observation { censored: o.censored && o.value > 0.0, ..*o })
+        .collect();
+    let error = fit_family(&Sample::new(&failed_at_zero).unwrap(), Family::Weibull, true);
+    assert_eq!(error.unwrap_err(), "needs failures above 0; the smallest is 0");
+    let mut below = observations.clone();
+    below[0].value = -1.0;
+    let error = fit_family(&Sample::new(&below).unwrap(), Family::Weibull, true);
+    assert_eq!(error.unwrap_err(), "needs censored values at or above 0; the smallest is -1");
+}
