@@ -308,7 +308,10 @@ fn shifted(family: Family, data: Data, non_negative: bool) -> Result<Vec<f64>, S
     let mut largest = spread * 1e3;
     if non_negative {
         if first <= 0.0 {
-            return Err("the smallest value is 0, so the location cannot be below it".to_string());
+            return Err(format!(
+                "the smallest value is {}, so no location at or above 0 is below it",
+                super::significant(first, 4)
+            ));
         }
         largest = largest.min(first);
     }

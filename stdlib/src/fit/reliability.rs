@@ -315,7 +315,7 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
 /// its repair end, which was then refused as "a repair end … with no failure of that mode just
 /// before it". Read after it, it ends no life (its time is before the life that opens at the
 /// repair's end) and leaves that life's start where it is.
-fn maintenance_after_the_repair_it_meets<'a>(ordered: Vec<&'a Event>) -> Vec<&'a Event> {
+fn maintenance_after_the_repair_it_meets(ordered: Vec<&Event>) -> Vec<&Event> {
     let mut out: Vec<&Event> = Vec::with_capacity(ordered.len());
     let mut held: Vec<&Event> = Vec::new();
     // Whether the last failure read gave no repair duration, and no other event came since.
