@@ -9,10 +9,12 @@
 //! values, no family applies), 2 a usage or IO error (unreadable file, unknown column, family or
 //! unit).
 
-use fab_compiler::data::observations;
+use fab_compiler::data::observation_rows;
 use fab_runtime::chart::{Bin, Chart, PALETTE, Series};
 use fab_stdlib::fit::gof::{self, GoodnessOfFit, Test};
-use fab_stdlib::fit::{self, Criterion, Family, Fit, FitOptions, Ranking, Sample, significant};
+use fab_stdlib::fit::{
+    self, Criterion, Family, Fit, FitOptions, Observation, Ranking, Sample, significant,
+};
 use fab_stdlib::units::{self, Dimension};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -67,11 +69,20 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     let non_negative = fab_compiler::eval::is_non_negative(dimension);
     let families = select_families(&options.families).map_err(usage)?;
 
-    let read = observations(&text, &column, options.censored.as_deref()).map_err(|problem| {
-        // A missing column is a usage error; a bad cell is a problem of the data.
-        let code = if problem.message.starts_with("no column") { 2 } else { 1 };
-        (code, format!("error: {}: {}\n  help: {}", options.file, problem.message, problem.help))
-    })?;
+    let read =
+        observation_rows(&text, &column, options.censored.as_deref()).map_err(|problem| {
+            // A missing column is a usage error; a bad cell is a problem of the data.
+            let code = if problem.message.starts_with("no column") { 2 } else { 1 };
+            (
+                code,
+                format!("error: {}: {}\n  help: {}", options.file, problem.message, problem.help),
+            )
+        })?;
+    // The first row below 0 of a quantity that cannot be negative: the fits are then not held at
+    // or above 0, which went unsaid.
+    let negative =
+        read.iter().find(|(_, o)| non_negative && o.value < 0.0).map(|(r, o)| (*r, o.value));
+    let read: Vec<Observation> = read.into_iter().map(|(_, o)| o).collect();
     let sample = Sample::new(&read)
         .map_err(|error| (1, format!("error: {}, column `{column}`: {error}", options.file)))?;
     if options.bootstrap > 0 && !sample.is_complete() {
@@ -127,7 +138,7 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
             written.push(path.display().to_string());
         }
     }
-    let context = Context { options, column: &column, unit: &unit, sample: &sample };
+    let context = Context { options, column: &column, unit: &unit, sample: &sample, negative };
     if options.json {
         let document = json_document(&context, &ranking, &assessed, &written);
         let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
@@ -224,6 +235,9 @@ struct Context<'a> {
     column: &'a str,
     unit: &'a str,
     sample: &'a Sample,
+    /// The first row whose value is below 0 though the unit's quantity cannot be negative, and
+    /// that value.
+    negative: Option<(usize, f64)>,
 }
 
 impl Context<'_> {
@@ -421,22 +435,46 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
     } else {
         format!(", unit = 1 {}", context.unit)
     };
-    let _ = writeln!(
-        out,
-        "  or, refitted when the model is checked: fit(\"{}\", column = \"{}\"{unit_argument})",
-        context.options.file, context.column
-    );
+    // A model's `fit(…)` reads every value of the column as a failure: offered for a censored
+    // sample, it refitted the law to the censored values as if they were lives, which shortens
+    // them, so it is not offered, and the line says why.
+    if context.sample.is_complete() {
+        let _ = writeln!(
+            out,
+            "  or, refitted when the model is checked: fit(\"{}\", column = \"{}\"{unit_argument})",
+            context.options.file, context.column
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "  (not as `fit(…)` in a model: it reads every value of the column as a failure, so it \
+             would take the {} censored values for lives)",
+            context.sample.censored_values().len()
+        );
+    }
 
-    for warning in warnings(ranking, best) {
+    for warning in warnings(context, ranking, best) {
         let _ = writeln!(out, "\nwarning: {warning}");
     }
     let _ = writeln!(out, "\nnote: {}", p_value_note(context.sample, assessed));
     out
 }
 
-/// The ranking's warnings, and one when the best fit fails its goodness-of-fit tests.
-fn warnings(ranking: &Ranking, best: &Assessed) -> Vec<String> {
-    let mut out: Vec<String> = ranking.warnings.iter().map(|w| w.message()).collect();
+/// A value below 0 of a quantity that cannot be negative, the ranking's warnings, and one when
+/// the best fit fails its goodness-of-fit tests.
+fn warnings(context: &Context, ranking: &Ranking, best: &Assessed) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some((row, value)) = context.negative {
+        out.push(format!(
+            "row {row}, column `{}`: {} is below 0, but a quantity in {} cannot be negative, so \
+             the fits are not held at or above 0 (check that row, or leave out `--unit` if the \
+             quantity can be negative)",
+            context.column,
+            context.quantity(value),
+            context.unit
+        ));
+    }
+    out.extend(ranking.warnings.iter().map(|w| w.message()));
     let (ks, ad) = shown_tests(best);
     let rejections = best.goodness.rejections(&ks, ad.as_ref());
     out.extend(gof::rejection_warning(best.fit.family.label(), &rejections));
@@ -553,7 +591,7 @@ fn json_document(
             "family": s.family.key(),
             "reason": s.reason,
         })).collect::<Vec<_>>(),
-        "warnings": warnings(ranking, &assessed[0]),
+        "warnings": warnings(context, ranking, &assessed[0]),
         "p_values": p_value_note(sample, assessed),
         "plots": written,
     })

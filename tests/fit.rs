@@ -357,6 +357,10 @@ fn censored_values_are_read_from_a_status_column() {
     let text = stdout(&fab(&["fit", &file, "--column", "hours", "--censored", "status"]));
     assert!(text.contains("8 values: 5 failures, 3 censored"), "{text}");
     assert!(text.contains("Kaplan–Meier"), "{text}");
+    // A model's `fit(…)` has no status column: offered here, it refitted the censored values as
+    // lives.
+    assert!(!text.contains("refitted when the model is checked"), "{text}");
+    assert!(text.contains("would take the 3 censored values for lives"), "{text}");
 }
 
 #[test]
@@ -487,4 +491,36 @@ fn check_verbose_reports_what_fit_chose() {
     assert!(text.contains("estimates (± standard error): mu = "), "{text}");
     assert!(text.contains("goodness of fit: KS D = "), "{text}");
     assert!(text.contains("checked 1 file: no problems"), "{text}");
+}
+
+/// A value below 0 in a column fitted as a duration is named with its row: the fits are then not
+/// held at or above 0. A normal was fitted to the tester's `neg_normal.csv` (a −1 in row 101 of
+/// `--unit s` values) without a word, and the 3-parameter families said "the smallest value is 0"
+/// of that −1.
+#[test]
+fn a_negative_duration_is_named_with_its_row() {
+    let mut text = String::from("x\n");
+    for i in 0..40 {
+        text.push_str(&format!("{}\n", 50.0 + (i % 7) as f64 * 1.5 - (i % 3) as f64));
+    }
+    text.push_str("-1\n");
+    let file = write_temp("negative_duration.csv", &text);
+    let d = fit_json(&[&file, "--unit", "s", "--families", "normal,weibull3"]);
+    let warnings: Vec<&str> =
+        d["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("row 42, column `x`: -1 s is below 0")),
+        "{warnings:?}"
+    );
+    let skipped = &d["skipped"].as_array().unwrap()[0];
+    assert_eq!(skipped["family"], "weibull3");
+    assert_eq!(
+        skipped["reason"],
+        "the smallest value is -1, so no location at or above 0 is below it"
+    );
+    // Without a unit, the quantity may be negative: nothing to say.
+    let d = fit_json(&[&file, "--families", "normal"]);
+    assert!(
+        d["warnings"].as_array().unwrap().iter().all(|w| !w.as_str().unwrap().contains("below 0"))
+    );
 }

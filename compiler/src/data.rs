@@ -33,7 +33,7 @@ pub fn numeric_column(text: &str, column: &str) -> Result<Vec<f64>, DataProblem>
 /// The values of the column named `column`, each with its row number in the file (the header is
 /// row 1; blank lines count), for problems found after reading, such as an order.
 pub fn numeric_rows(text: &str, column: &str) -> Result<Vec<(usize, f64)>, DataProblem> {
-    Ok(rows(text, column, None)?.into_iter().map(|(row, o)| (row, o.value)).collect())
+    Ok(observation_rows(text, column, None)?.into_iter().map(|(row, o)| (row, o.value)).collect())
 }
 
 /// The values of the column named `column`, each marked censored or not by the column named
@@ -44,11 +44,12 @@ pub fn observations(
     column: &str,
     status: Option<&str>,
 ) -> Result<Vec<Observation>, DataProblem> {
-    Ok(rows(text, column, status)?.into_iter().map(|(_, o)| o).collect())
+    Ok(observation_rows(text, column, status)?.into_iter().map(|(_, o)| o).collect())
 }
 
-/// [`observations`], each with its row number.
-fn rows(
+/// [`observations`], each with its row number in the file (the header is row 1; blank lines
+/// count).
+pub fn observation_rows(
     text: &str,
     column: &str,
     status: Option<&str>,

@@ -87,7 +87,7 @@ fn families_that_cannot_apply_are_an_error_with_their_reasons() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!(diagnostics[0].code, "E0404");
     let help = diagnostics[0].help.clone().unwrap_or_default();
-    assert!(help.contains("needs values above 0"), "{help}");
+    assert!(help.contains("needs failures above 0"), "{help}");
 }
 
 /// The fit is a query on the data file and the request: two stations fitting the same column

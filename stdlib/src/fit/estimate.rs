@@ -18,9 +18,11 @@
 //!   smallest value (for a Weibull shape below 1, and always for the lognormal), so the estimate
 //!   is the interior local maximum, as Cohen and Whitten recommend; when there is none, the
 //!   shifted family is not fitted and says why;
-//! - **a simplex search** (Nelder–Mead, then Newton polishing) on the other censored likelihoods
-//!   and on the triangular and PERT laws, over parameters transformed so that every point of the
-//!   search space is valid (logarithms of positive parameters, a logistic for the mode).
+//! - **a simplex search** (Nelder–Mead, then Newton polishing) on the other censored likelihoods,
+//!   over parameters transformed so that every point of the search space is valid (logarithms of
+//!   positive parameters);
+//! - **the edges and the inside** of the triangular and PERT parameter space, whose maximum is
+//!   often where the mode meets an end: see `bounded.rs`.
 //!
 //! Standard errors are the square roots of the diagonal of the inverse observed information,
 //! `(−∂²ℓ/∂θ∂θᵀ)⁻¹`, with the second derivatives taken by central differences at the estimate.
@@ -128,7 +130,9 @@ pub(crate) fn estimate(family: Family, data: Data, non_negative: bool) -> Result
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |m, &x| (m.0.min(x), m.1.max(x)));
             Ok(vec![min, max])
         }
-        Family::Triangular | Family::Pert => bounded_with_mode(family, data, non_negative),
+        Family::Triangular | Family::Pert => {
+            super::bounded::bounded_with_mode(family, data, non_negative)
+        }
     }
 }
 
@@ -291,111 +295,6 @@ fn erlang(data: Data) -> Result<Vec<f64>, String> {
     best.map(|(_, p)| p).ok_or_else(|| "no whole-number shape fits".to_string())
 }
 
-/// Triangular and PERT by a simplex search over `min = x₍₁₎ − s·eᵘ⁰`, `max = x₍ₙ₎ + s·eᵘ¹` and
-/// `mode = min + (max − min)·logistic(u₂)`, from several starting modes (the triangular
-/// likelihood has a kink at every observation, so it can have several local peaks).
-///
-/// For a variable that cannot be negative and values at or above 0, the minimum is held at 0 or
-/// above (`max(0, x₍₁₎ − s·eᵘ⁰)`): the estimate is the best law that stays at or above 0, which
-/// with a 0 in the data (a wait that did not happen, times rounded to 0.1 s) starts at exactly 0.
-/// Searched freely, it started a little below 0 and the family was left out.
-fn bounded_with_mode(family: Family, data: Data, non_negative: bool) -> Result<Vec<f64>, String> {
-    let (low, high) = data
-        .failures
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |m, &x| (m.0.min(x), m.1.max(x)));
-    let (mean, _) = data.failure_moments();
-    let spread = high - low;
-    if spread.is_nan() || spread <= 0.0 {
-        return Err("the values do not vary".to_string());
-    }
-    let floor = if non_negative && low >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
-    if low == floor {
-        // The minimum is pinned at the smallest value, 0. A value at the minimum has density 0
-        // (log-likelihood −∞) unless the mode is there too, so the law is `(0, 0, max)` and only
-        // the maximum, `x₍ₙ₎ + s·eᵘ`, is searched; the likelihood falls towards both ends of `u`.
-        let objective =
-            |u: f64| -log_likelihood(family, &[low, low, high + spread * libm::exp(u)], data);
-        let (u, value) = golden_section(&objective, (libm::log(1e-9), libm::log(100.0)), 1e-10);
-        return if value.is_finite() {
-            Ok(vec![low, low, high + spread * libm::exp(u)])
-        } else {
-            Err("the likelihood has no finite maximum".to_string())
-        };
-    }
-    let natural = |u: &[f64]| -> Vec<f64> {
-        let min = (low - spread * libm::exp(u[0])).max(floor);
-        let max = high + spread * libm::exp(u[1]);
-        let share = 1.0 / (1.0 + libm::exp(-u[2]));
-        vec![min, min + (max - min) * share, max]
-    };
-    let objective = |u: &[f64]| -log_likelihood(family, &natural(u), data);
-    let margin = libm::log(0.02);
-    let moment_mode = match family {
-        Family::Triangular => 3.0 * mean - low - high,
-        _ => (6.0 * mean - low - high) / 4.0,
-    };
-    // The PERT likelihood is smooth: one start from the moments, then Newton steps. The
-    // triangular one has a kink at every observation: three starting modes, no Newton.
-    let starts: &[f64] = match family {
-        Family::Triangular => &[0.1, 0.5, 0.9],
-        _ => &[],
-    };
-    let mut best: Option<(Vec<f64>, f64)> = None;
-    for share in std::iter::once((moment_mode - low) / spread).chain(starts.iter().copied()) {
-        let share = share.clamp(0.02, 0.98);
-        let start = [margin, margin, libm::log(share / (1.0 - share))];
-        let mut found = nelder_mead(&objective, &start, &[0.5, 0.5, 0.5], 3000, 1e-6);
-        if family == Family::Pert {
-            found = polish(&objective, found, &[1e-4; 3]);
-        }
-        if best.as_ref().is_none_or(|(_, value)| found.1 < *value) {
-            best = Some(found);
-        }
-    }
-    match best {
-        Some((u, value)) if value.is_finite() => {
-            Ok(onto_the_data_s_ends(family, natural(&u), data, (low, high)))
-        }
-        _ => Err("the likelihood has no finite maximum".to_string()),
-    }
-}
-
-/// The triangular or PERT parameters `p` found by the search, with an end that the search left
-/// within 10⁻⁹ of the spread from the sample's extreme (`low`, `high`) moved onto it (and the mode
-/// with it when it is as close), if the likelihood is no lower there.
-///
-/// The search writes `min = x₍₁₎ − s·eᵘ`, which can approach the smallest value but never reach
-/// it. When the likelihood is highest with the minimum at the smallest value (a mode at the
-/// minimum, as for a triangular law from 0 to 10 with its mode at 0), the search ends a rounding
-/// error short of it: with a smallest value of 0, at −1.4·10⁻¹⁶, which put the law below zero
-/// and left the family out of a fit to durations.
-fn onto_the_data_s_ends(
-    family: Family,
-    p: Vec<f64>,
-    data: Data,
-    (low, high): (f64, f64),
-) -> Vec<f64> {
-    let close = 1e-9 * (high - low);
-    let (mut min, mut mode, mut max) = (p[0], p[1], p[2]);
-    if low - min <= close {
-        min = low;
-    }
-    if max - high <= close {
-        max = high;
-    }
-    mode = mode.clamp(min, max);
-    if mode - min <= close {
-        mode = min;
-    } else if max - mode <= close {
-        mode = max;
-    }
-    let moved = vec![min, mode, max];
-    let before = log_likelihood(family, &p, data);
-    let after = log_likelihood(family, &moved, data);
-    if after >= before - 1e-9 * (1.0 + before.abs()) { moved } else { p }
-}
-
 /// A shifted family: the profile likelihood over the location, scanned and refined.
 fn shifted(family: Family, data: Data, non_negative: bool) -> Result<Vec<f64>, String> {
     let inner = |location: f64| match family {
@@ -409,7 +308,10 @@ fn shifted(family: Family, data: Data, non_negative: bool) -> Result<Vec<f64>, S
     let mut largest = spread * 1e3;
     if non_negative {
         if first <= 0.0 {
-            return Err("the smallest value is 0, so the location cannot be below it".to_string());
+            return Err(format!(
+                "the smallest value is {}, so no location at or above 0 is below it",
+                super::significant(first, 4)
+            ));
         }
         largest = largest.min(first);
     }

@@ -33,6 +33,7 @@
 //! - **Determinism.** Everything is plain arithmetic and `libm`; the bootstrap draws from the
 //!   seeded streams of [`crate::random`]. The same sample gives the same fits, bit for bit.
 
+mod bounded;
 mod estimate;
 mod family;
 pub mod gof;
@@ -554,9 +555,23 @@ fn fit_one(
     if family.is_bounded() && !sample.is_complete() {
         return Err("not fitted to censored samples (its support ends are parameters)".to_string());
     }
-    let (low, _) = sample.range();
-    if family.needs_positive_values() && low <= 0.0 {
-        return Err(format!("needs values above 0; the smallest is {}", significant(low, 4)));
+    // A failure at 0 has no density, but a unit censored at 0 only says it had not failed by
+    // then (`ln S(0) = 0`): such a value blocked every positive family, and was named "the
+    // smallest" value above 0 they needed.
+    if family.needs_positive_values() {
+        let first_failure = sample.failures[0];
+        if first_failure <= 0.0 {
+            return Err(format!(
+                "needs failures above 0; the smallest is {}",
+                significant(first_failure, 4)
+            ));
+        }
+        if let Some(&first_censored) = sample.censored.first().filter(|c| **c < 0.0) {
+            return Err(format!(
+                "needs censored values at or above 0; the smallest is {}",
+                significant(first_censored, 4)
+            ));
+        }
     }
     let parameters = estimate::estimate(family, data, non_negative)?;
     if parameters.iter().any(|p| !p.is_finite()) {

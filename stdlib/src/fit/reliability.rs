@@ -30,7 +30,8 @@
 //! repair end event, or as the end of the previous failure's repair duration — ends a life of zero:
 //! the unit failed on restart. Any other event that would end a life of zero length ends none: a
 //! maintenance at the moment of a failure is that failure's replacement, not a second renewal, and
-//! one during a repair leaves the next life starting when the repair ends.
+//! one during a repair leaves the next life starting when the repair ends, also when the repair's
+//! end is a later repair end event (the maintenance is then read after it).
 //!
 //! # Intervals
 //!
@@ -194,7 +195,7 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
     for ((asset, mode), mut list) in pairs {
         // Stable: equal (time, kind) keep the order of the rows.
         list.sort_by(|a, b| a.time.total_cmp(&b.time).then(a.kind.cmp(&b.kind)));
-        let list = in_order_of_the_instant(&list);
+        let list = maintenance_after_the_repair_it_meets(in_order_of_the_instant(&list));
         let life = |start: f64, end: f64, ending: Ending| Life {
             asset: asset.to_string(),
             mode: mode.to_string(),
@@ -305,6 +306,37 @@ pub fn lives(events: &[Event], window: Window) -> Result<Lives, EventError> {
         }
     }
     Ok(out)
+}
+
+/// `ordered` with every maintenance read between a failure that gave no repair duration and the
+/// repair end that follows it moved after that repair end. Such a maintenance is at the failure's
+/// instant (the failure's replacement) or during its repair, and the log learns that the repair
+/// was under way only at its end: read before it, the maintenance stood between the failure and
+/// its repair end, which was then refused as "a repair end … with no failure of that mode just
+/// before it". Read after it, it ends no life (its time is before the life that opens at the
+/// repair's end) and leaves that life's start where it is.
+fn maintenance_after_the_repair_it_meets(ordered: Vec<&Event>) -> Vec<&Event> {
+    let mut out: Vec<&Event> = Vec::with_capacity(ordered.len());
+    let mut held: Vec<&Event> = Vec::new();
+    // Whether the last failure read gave no repair duration, and no other event came since.
+    let mut awaiting_repair_end = false;
+    for event in ordered {
+        match event.kind {
+            EventKind::Maintenance if awaiting_repair_end => held.push(event),
+            EventKind::RepairEnd if awaiting_repair_end => {
+                out.push(event);
+                out.append(&mut held);
+                awaiting_repair_end = false;
+            }
+            kind => {
+                out.append(&mut held);
+                out.push(event);
+                awaiting_repair_end = kind == EventKind::Failure && event.repair.is_none();
+            }
+        }
+    }
+    out.append(&mut held);
+    out
 }
 
 /// The events of one pair, sorted by time and then kind, in the order they are read: at an
@@ -639,6 +671,42 @@ mod tests {
         let orphan =
             vec![event("m1", "a", 0.0, Maintenance, 11), event("m1", "a", 1.0, RepairEnd, 12)];
         assert_eq!(lives(&orphan, Window::default()).unwrap_err().row, 12);
+    }
+
+    /// A maintenance at a failure's instant (its replacement) or during its repair stands between
+    /// the failure and the `repaired` row that ends the repair: the repair is still that failure's,
+    /// and the next life starts when it ends. Both were refused as "a repair end … with no failure
+    /// of that mode just before it" (the tester's `repl_then_repaired.csv` and
+    /// `maint_during_repair.csv`).
+    #[test]
+    fn a_maintenance_at_a_failure_or_during_its_repair_keeps_the_repair() {
+        use EventKind::*;
+        for maintained_at in [100.0, 101.0] {
+            let events = vec![
+                event("m1", "a", 0.0, Maintenance, 2),
+                event("m1", "a", 100.0, Failure, 3),
+                event("m1", "a", maintained_at, Maintenance, 4),
+                event("m1", "a", 103.0, RepairEnd, 5),
+                event("m1", "a", 250.0, Failure, 6),
+                event("m1", "a", 252.0, RepairEnd, 7),
+                event("m1", "a", 500.0, Censored, 8),
+            ];
+            let out = lives(&events, Window::default())
+                .unwrap_or_else(|e| panic!("maintenance at {maintained_at}: {e:?}"));
+            let got: Vec<(f64, f64, Ending)> =
+                out.lives.iter().map(|l| (l.start, l.end, l.ending)).collect();
+            assert_eq!(
+                got,
+                vec![
+                    (0.0, 100.0, Ending::Failure),
+                    (103.0, 250.0, Ending::Failure),
+                    (252.0, 500.0, Ending::Censored),
+                ],
+                "maintenance at {maintained_at}"
+            );
+            let repairs: Vec<f64> = out.repairs.iter().map(|r| r.duration).collect();
+            assert_eq!(repairs, vec![3.0, 2.0]);
+        }
     }
 
     /// A failure inside the repair its previous failure's row gives is refused; the message of a
