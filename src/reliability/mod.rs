@@ -68,7 +68,8 @@ pub struct Options {
     #[arg(long)]
     pub until: Option<String>,
     /// Group by `asset`, `mode` and/or `model` (azure-pdm), e.g. `--by model,mode`; default
-    /// `asset,mode` for up to 20 pairs, else `mode`.
+    /// `asset,mode` for up to 20 pairs, else `mode`. Without `mode` only for a log of one mode
+    /// (the lives of several modes overlap in time and are not one law).
     #[arg(long, value_delimiter = ',')]
     pub by: Vec<String>,
     /// The confidence level of the intervals.
@@ -259,6 +260,25 @@ fn grouping(options: &Options, loaded: &Loaded, format: Format) -> Result<Vec<St
             }
         }
     }
+    // Each life runs from its own mode's renewal: the lives of several modes of one asset overlap
+    // on its calendar, and pooled as one law they count its time once per mode (one asset, three
+    // modes, 92 failures in 3000 h read as an MTBF of 97.8 h, not 32.6 h) and give a failure
+    // block for a third of its failures.
+    let modes: std::collections::BTreeSet<&str> =
+        loaded.lives.iter().map(|l| l.mode.as_str()).collect();
+    if !keys.iter().any(|k| k == "mode") && modes.len() > 1 {
+        let by = keys.join(",");
+        return Err(usage(format!(
+            "`--by {by}` would pool the lives of {} failure modes ({}) as if drawn from one law, \
+             but each mode's lives run from that mode's own renewal and overlap on the calendar: \
+             group by `{by},mode` for a law per mode (an asset fails at the sum of its modes' \
+             rates)",
+            modes.len(),
+            fab_compiler::diagnostic::and_list(
+                &modes.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>()
+            ),
+        )));
+    }
     Ok(keys)
 }
 
@@ -442,7 +462,7 @@ fn group(
     if is_time {
         let modes: std::collections::BTreeSet<&str> =
             list.iter().map(|l| l.mode.as_str()).collect();
-        let mode = if modes.len() == 1 { modes.first().copied() } else { None };
+        let mode = modes.first().copied().filter(|_| modes.len() == 1);
         group.block = failure_block(&group, mode, loaded, unit);
     }
     group
@@ -494,7 +514,8 @@ fn identifier(mode: &str) -> String {
 fn failure_block(group: &Group, mode: Option<&str>, loaded: &Loaded, unit: &str) -> Option<String> {
     let fitted = group.fitted.as_ref()?;
     let best = fitted.ranking.best()?;
-    // The mode's name when the group holds one mode; a group that pools modes gets a neutral one.
+    // The mode's name (a group holds one: `grouping` refuses to pool modes); a log that names
+    // none gets a neutral one.
     let name = match mode {
         Some(mode) if !mode.is_empty() => identifier(mode),
         _ => "wear".to_string(),
