@@ -356,6 +356,13 @@ fn bad_input_names_the_file_and_row() {
             "row 3",
             "6 cells, but the header names 5 columns",
         ),
+        // Which of two columns of one name is meant would be left to chance.
+        (
+            "asset,mode,time,event,time\np1,a,1,failure,9\n",
+            1,
+            "row 1",
+            "names column `time` twice (columns 3 and 5)",
+        ),
     ];
     for (text, code, place, message) in cases {
         let path = temp_dir("bad").join("log.csv");

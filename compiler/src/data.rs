@@ -70,6 +70,18 @@ pub fn observation_rows(
         .map(Cow::into_owned)
         .collect();
     let find = |wanted: &str| {
+        // A name the header gives twice leaves which column is meant to chance.
+        let mut at = names.iter().enumerate().filter(|(_, n)| *n == wanted).map(|(i, _)| i + 1);
+        if let (Some(first), Some(second)) = (at.next(), at.next()) {
+            return Err(DataProblem {
+                message: format!(
+                    "row {header_row}: the header names column `{}` twice (columns {first} and \
+                     {second})",
+                    shown(wanted)
+                ),
+                help: "Give each column its own name, so that the one meant is clear.".to_string(),
+            });
+        }
         names.iter().position(|n| n == wanted).ok_or_else(|| {
             let close = crate::suggest::did_you_mean(wanted, names.iter().map(String::as_str));
             let mut listed: Vec<String> =
@@ -151,12 +163,22 @@ const SHOWN_CHARACTERS: usize = 40;
 const LISTED_COLUMNS: usize = 20;
 
 /// `text` as a problem quotes it: whole when short, else its first [`SHOWN_CHARACTERS`]
-/// characters and `…`.
+/// characters and `…`; a control character (a stray `\u{1a}`, a NUL), which a terminal shows as
+/// nothing, written as its escape.
 fn shown(text: &str) -> Cow<'_, str> {
-    match text.char_indices().nth(SHOWN_CHARACTERS) {
-        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
-        None => Cow::Borrowed(text),
+    let cut = text.char_indices().nth(SHOWN_CHARACTERS).map(|(cut, _)| cut);
+    let kept = &text[..cut.unwrap_or(text.len())];
+    if cut.is_none() && !kept.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
     }
+    let mut quoted: String = kept
+        .chars()
+        .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect();
+    if cut.is_some() {
+        quoted.push('…');
+    }
+    Cow::Owned(quoted)
 }
 
 /// The lines of a CSV text that hold something, each with its row number (the first line is row
@@ -399,6 +421,19 @@ mod tests {
         assert_eq!(numeric_column(text, "weld_s").unwrap(), vec![1.5, 2.5]);
         let problem = numeric_column("\u{feff}weld_s\n\nx\n", "weld_s").unwrap_err();
         assert_eq!(problem.message, "row 3, column `weld_s`: `x` is not a number");
+    }
+
+    #[test]
+    fn a_column_named_twice_is_refused_and_a_control_character_is_shown() {
+        let problem = numeric_column("time,x,time\n1,2,3\n", "time").unwrap_err();
+        assert_eq!(
+            problem.message,
+            "row 1: the header names column `time` twice (columns 1 and 3)"
+        );
+        // Another column named twice is no matter.
+        assert_eq!(numeric_column("x,x,time\n1,2,3\n", "time").unwrap(), [3.0]);
+        let problem = numeric_column("t\n1\n\u{1a}\n", "t").unwrap_err();
+        assert_eq!(problem.message, "row 3, column `t`: `\\u{1a}` is not a number");
     }
 
     #[test]

@@ -64,8 +64,21 @@ impl Table {
         Ok(Table { file: file.to_string(), columns, rows })
     }
 
-    /// The index of column `name`, or a usage error listing the columns.
+    /// The index of column `name`, or a usage error listing the columns, or a data error when the
+    /// header names it twice (which one is meant would be left to chance).
     fn column(&self, name: &str, option: &str) -> Result<usize, Failed> {
+        let mut at = self.columns.iter().enumerate().filter(|(_, c)| *c == name).map(|(i, _)| i);
+        if let (Some(first), Some(second)) = (at.next(), at.next()) {
+            return Err(self.error(
+                1,
+                format!(
+                    "the header names column `{name}` twice (columns {} and {})",
+                    first + 1,
+                    second + 1
+                ),
+                "give each column its own name, so that the one meant is clear",
+            ));
+        }
         self.columns.iter().position(|c| c == name).ok_or_else(|| {
             usage(format!(
                 "{}: no column named `{name}`\n  help: the columns are {}; name the right one \
