@@ -119,6 +119,20 @@ fn shock_absorbers_match_the_published_censored_mle() {
         let g = group(&by_mode, mode);
         assert_eq!((g["lives"].as_u64(), g["failures"].as_u64()), (Some(38), Some(failures)));
     }
+    // The text counts the units: 27 censored, not the 65 lives censored across the two modes.
+    let text = stdout(&fab(&[
+        "reliability",
+        file.to_str().unwrap(),
+        "--life",
+        "km",
+        "--status",
+        "status",
+        "--unit",
+        "km",
+        "--mode",
+        "failure_mode",
+    ]));
+    assert!(text.contains("11 failures, 27 censored"), "{text}");
 }
 
 /// `tests/reliability/events.csv`, counted by hand (hours; "M" a preventive maintenance, "C" the

@@ -63,11 +63,17 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
             counted(loaded.lives.len(), "life", "lives")
         )
     };
+    // A table of lives with a mode column counts each unit once per mode (competing risks): the
+    // units censored are those that did not fail, not the lives censored across the modes.
+    let observed = match loaded.rows.as_slice() {
+        [(_, units)] if loaded.format == "lives" => *units,
+        _ => loaded.lives.len(),
+    };
     let _ = writeln!(
         out,
         "  {extent}{}, {} censored; lives in {unit}{}",
         counted(failures, "failure", "failures"),
-        loaded.lives.len() - failures,
+        observed - failures,
         loaded.until.as_ref().map(|u| format!("; observed until {u}")).unwrap_or_default()
     );
     for note in &loaded.notes {

@@ -72,6 +72,8 @@ pub enum SampleError {
     TooFewFailures { failures: usize, needed: usize },
     /// Every value is the same: there is no spread to fit.
     Constant { value: f64 },
+    /// Every failure is the same, the censored values differing: no spread of lives to fit.
+    ConstantFailures { value: f64 },
 }
 
 impl std::fmt::Display for SampleError {
@@ -89,6 +91,11 @@ impl std::fmt::Display for SampleError {
             SampleError::Constant { value } => {
                 write!(f, "every value is {value}: a distribution needs values that vary")
             }
+            SampleError::ConstantFailures { value } => write!(
+                f,
+                "every failure is at {value} (only censored values differ): a distribution needs \
+                 failures that vary"
+            ),
         }
     }
 }
@@ -131,7 +138,7 @@ impl Sample {
             });
         }
         if failures.iter().all(|x| *x == failures[0]) {
-            return Err(SampleError::Constant { value: failures[0] });
+            return Err(SampleError::ConstantFailures { value: failures[0] });
         }
         Ok(Sample { failures, censored })
     }
