@@ -103,7 +103,7 @@ fn shock_absorbers_match_the_published_censored_mle() {
 
     // Its two failure modes as competing risks: each counts all 38 units, the other mode's
     // failures censoring it (7 failures of Mode1: units 1, 13, 19, 20, 32, 34, 36; 4 of Mode2).
-    let by_mode = report(&[
+    let by_mode_args = [
         file.to_str().unwrap(),
         "--life",
         "km",
@@ -113,25 +113,15 @@ fn shock_absorbers_match_the_published_censored_mle() {
         "km",
         "--mode",
         "failure_mode",
-    ]);
+    ];
+    let by_mode = report(&by_mode_args);
     assert_eq!(by_mode["by"], serde_json::json!(["mode"]));
     for (mode, failures) in [("Mode1", 7), ("Mode2", 4)] {
         let g = group(&by_mode, mode);
         assert_eq!((g["lives"].as_u64(), g["failures"].as_u64()), (Some(38), Some(failures)));
     }
     // The text counts the units: 27 censored, not the 65 lives censored across the two modes.
-    let text = stdout(&fab(&[
-        "reliability",
-        file.to_str().unwrap(),
-        "--life",
-        "km",
-        "--status",
-        "status",
-        "--unit",
-        "km",
-        "--mode",
-        "failure_mode",
-    ]));
+    let text = stdout(&fab(&[&["reliability"][..], &by_mode_args].concat()));
     assert!(text.contains("11 failures, 27 censored"), "{text}");
 }
 
