@@ -240,18 +240,27 @@ fn inputs_fitted_to_one_data_set_are_redrawn_together() {
     let fitted = |file: &str, column: &str| {
         format!("fit(\"{file}\", column = \"{column}\", unit = 1 s, families = [\"exponential\"])")
     };
+    // Likewise two stations resampling one column (`empirical`), which used to draw a resample
+    // each, understating their data's sampling error in the results.
+    let resampled = |file: &str, column: &str| {
+        format!("empirical(\"{file}\", column = \"{column}\", unit = 1 s)")
+    };
     let text = format!(
         "source parts {{ interarrival = 200 s }}\n\
          station first {{ cycle = {} }}\n\
          station second {{ cycle = {} }}\n\
          station third {{ cycle = {} }}\n\
+         station fourth {{ cycle = {} }}\n\
+         station fifth {{ cycle = {} }}\n\
          sink done\n\
-         flow parts -> first -> second -> third -> done\n\
+         flow parts -> first -> second -> third -> fourth -> fifth -> done\n\
          experiment base {{\n    horizon = 2 h\n    replications = 2\n    seed = 3\n    \
          input_uncertainty = 6\n}}\n",
         fitted("cycles.csv", "a"),
         fitted("cycles.csv", "a"),
         fitted("other.csv", "b"),
+        resampled("cycles.csv", "a"),
+        resampled("cycles.csv", "a"),
     );
     let path = dir.join("model.fab");
     std::fs::write(&path, text).unwrap();
@@ -265,10 +274,12 @@ fn inputs_fitted_to_one_data_set_are_redrawn_together() {
     let column = |name: &str| header.iter().position(|h| *h == name).expect(name);
     let (first, second, third) =
         (column("first.cycle.mean"), column("second.cycle.mean"), column("third.cycle.mean"));
+    let (fourth, fifth) = (column("fourth.cycle.mean"), column("fifth.cycle.mean"));
     let mut differs = false;
     for line in lines {
         let cells: Vec<&str> = line.split(',').collect();
         assert_eq!(cells[first], cells[second], "one data set, one draw: {line}");
+        assert_eq!(cells[fourth], cells[fifth], "one column, one resample: {line}");
         differs |= cells[first] != cells[third];
     }
     assert!(differs, "another data set is redrawn on its own:\n{csv}");

@@ -134,16 +134,19 @@ pub const MAX_ATTEMPTS: u32 = 1000;
 
 impl FittedInput {
     /// The name of the stream its redraws come from. Inputs made from one data set (template
-    /// instances fitting one column) redraw it together, with the same resample or parameter
-    /// draw, since they share its one sampling error. The data set is named by its column and
-    /// its values, never by where the file lies, so a model gives the same bits from any folder.
+    /// instances fitting one column, stations resampling one column) redraw it together, with
+    /// the same resample or parameter draw, since they share its one sampling error. The data
+    /// set is named by its values, and a fit's by its column too, never by where the file lies,
+    /// so a model gives the same bits from any folder. An `empirical(…)` input knows its values
+    /// only (in SI): each station resampling one column drew its own resample, which understated
+    /// the input variance of k stations about k times.
     fn stream_key(&self) -> String {
-        if self.file.is_empty() {
-            return self.name.clone();
-        }
         let hash =
             crate::experiment::fnv1a(self.values.iter().flat_map(|v| v.to_bits().to_le_bytes()));
-        format!("data {} {hash:016x}", self.column)
+        match self.kind {
+            InputKind::Empirical => format!("values {hash:016x}"),
+            InputKind::Fitted { .. } => format!("data {} {hash:016x}", self.column),
+        }
     }
 
     /// The names of [`InputDraw::parameters`].
