@@ -227,6 +227,13 @@ fn refuses_what_makes_no_sense() {
     );
     refused(&["run", &path, "--replications", "1"], 1, "at least 2 replications");
     refused(&["run", &path, "--input-uncertainty", "1"], 1, "at least 2 macro-replications");
+    // The model's `input_uncertainty` is at most 1,000,000 (E0205); the command line's took any
+    // 32-bit number, and 2,000,000 aborted with "memory allocation … failed" (exit 134).
+    refused(
+        &["run", &path, "--input-uncertainty", "1000001"],
+        2,
+        "at most 1000000 macro-replications of input uncertainty",
+    );
 }
 
 #[test]
