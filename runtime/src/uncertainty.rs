@@ -418,6 +418,14 @@ pub struct MeasureUncertainty {
     pub ms_groups: f64,
     pub ms_residual: f64,
     pub ms_within: f64,
+    /// The Satterthwaite degrees of freedom of the interval with input uncertainty.
+    pub degrees_of_freedom_with_input: f64,
+    /// Why the measure has no decomposition (every number but `mean` is then NaN, `null` in
+    /// JSON): a replication without a value, such as the lead time when no part was delivered.
+    /// The analysis of variance needs every value, and leaving out the macro-replications
+    /// without one would keep only the inputs that delivered, so none is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -511,8 +519,20 @@ pub fn run_input_uncertainty(
         if groups.iter().flatten().all(|x| *x == 0.0) {
             continue;
         }
-        let Some(c) = variance_components(&groups, experiment.confidence) else { continue };
-        measures.push(MeasureUncertainty::of(measure.name(), measure.unit(), &c));
+        let missing = groups.iter().filter(|g| g.iter().any(|x| !x.is_finite())).count();
+        let entry = match variance_components(&groups, experiment.confidence) {
+            Some(c) => MeasureUncertainty::of(measure.name(), measure.unit(), &c),
+            None => MeasureUncertainty::without_values(
+                measure.name(),
+                measure.unit(),
+                &groups,
+                format!(
+                    "{missing} of {macro_replications} macro-replications have a replication \
+                     without a value (no part delivered)"
+                ),
+            ),
+        };
+        measures.push(entry);
     }
     Ok(InputUncertaintyResults {
         experiment: experiment.name.clone(),
@@ -565,12 +585,42 @@ impl MeasureUncertainty {
             input_variance: c.input_variance,
             stochastic_variance: c.stochastic_variance,
             input_share: c.input_share,
+            // With no variance at all there is none to share: both shares are 0.
             stochastic_share: if total > 0.0 { 1.0 - c.input_share } else { 0.0 },
             half_width_with_input: c.half_width_with_input,
             half_width_stochastic: c.half_width_stochastic,
             ms_groups: c.ms_groups,
             ms_residual: c.ms_residual,
             ms_within: c.ms_within,
+            degrees_of_freedom_with_input: c.degrees_of_freedom_with_input,
+            note: None,
+        }
+    }
+
+    /// A measure some replication has no value of: listed, with its mean over the values there
+    /// are and `note` saying why it has no decomposition, rather than left out of the report.
+    fn without_values(
+        measure: &str,
+        unit: &str,
+        groups: &[Vec<f64>],
+        note: String,
+    ) -> MeasureUncertainty {
+        let values: Vec<f64> = groups.iter().flatten().copied().filter(|x| x.is_finite()).collect();
+        MeasureUncertainty {
+            measure: measure.to_string(),
+            unit: unit.to_string(),
+            mean: if values.is_empty() { f64::NAN } else { mean(&values) },
+            input_variance: f64::NAN,
+            stochastic_variance: f64::NAN,
+            input_share: f64::NAN,
+            stochastic_share: f64::NAN,
+            half_width_with_input: f64::NAN,
+            half_width_stochastic: f64::NAN,
+            ms_groups: f64::NAN,
+            ms_residual: f64::NAN,
+            ms_within: f64::NAN,
+            degrees_of_freedom_with_input: f64::NAN,
+            note: Some(note),
         }
     }
 }
@@ -655,8 +705,8 @@ mod tests {
     fn variance_se(xs: &[f64]) -> (f64, f64) {
         let n = xs.len() as f64;
         let m = xs.iter().sum::<f64>() / n;
-        let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0);
-        let m4 = xs.iter().map(|x| (x - m).powi(4)).sum::<f64>() / n;
+        let v = xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
+        let m4 = xs.iter().map(|x| ((x - m) * (x - m)) * ((x - m) * (x - m))).sum::<f64>() / n;
         (v, ((m4 - v * v) / n).sqrt())
     }
 
@@ -677,14 +727,14 @@ mod tests {
         let draws = 4000;
         let sample: Vec<Vec<f64>> = parametric_draws(&input, draws)
             .into_iter()
-            .map(|p| p.iter().map(|x| x.ln()).collect())
+            .map(|p| p.iter().map(|&x| libm::log(x)).collect())
             .collect();
         let n = draws as f64;
         let means: Vec<f64> =
             (0..2).map(|i| sample.iter().map(|p| p[i]).sum::<f64>() / n).collect();
         for i in 0..2 {
             let se = (log_sigma[i][i] / n).sqrt();
-            let centre = estimate[i].ln();
+            let centre = libm::log(estimate[i]);
             assert!((means[i] - centre).abs() < 4.0 * se, "mean {i}: {} vs {centre}", means[i]);
             for j in 0..2 {
                 let s: f64 =
@@ -724,7 +774,8 @@ mod tests {
     #[test]
     fn parametric_exponential_from_four_values_keeps_the_log_variance() {
         let input = fitted_input(Family::Exponential, vec![1.2, 0.4, 2.9, 0.8]);
-        let logs: Vec<f64> = parametric_draws(&input, 4000).iter().map(|q| q[0].ln()).collect();
+        let logs: Vec<f64> =
+            parametric_draws(&input, 4000).iter().map(|q| libm::log(q[0])).collect();
         let (variance, se) = variance_se(&logs);
         assert!((variance - 0.25).abs() < 4.0 * se, "var(log mean) {variance} ± {se} vs 1/4");
     }
@@ -757,6 +808,16 @@ mod tests {
         // The bootstrap needs no standard errors.
         let draw = input.draw(InputMethod::Bootstrap, &mut stream).unwrap();
         assert!(matches!(draw.distribution, Distribution::Uniform { .. }));
+    }
+
+    /// A measure that does not vary at all has no variance to share: both shares are 0, as
+    /// docs/results.md says (it said `stochastic_share = 1 − input_share`, 1, while this gave 0).
+    #[test]
+    fn a_measure_without_variance_has_no_shares() {
+        let c = variance_components(&[vec![2.0, 2.0], vec![2.0, 2.0]], 0.95).unwrap();
+        let m = MeasureUncertainty::of("wip", "parts", &c);
+        assert_eq!((m.input_share, m.stochastic_share), (0.0, 0.0));
+        assert_eq!((m.half_width_with_input, m.half_width_stochastic), (0.0, 0.0));
     }
 
     #[test]
