@@ -155,6 +155,14 @@ fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
         } else {
             format!("{} [{}]", m.measure, m.unit)
         };
+        if m.note.is_some() {
+            let _ = writeln!(
+                out,
+                "  {name:<22}  {:>12.4}  {:>8}  {:>10}  {:>14}  {:>14}",
+                m.mean, "—", "—", "—", "—"
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "  {name:<22}  {:>12.4}  {:>7.1}%  {:>9.1}%  {:>14.4}  {:>14.4}",
@@ -163,6 +171,23 @@ fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
             100.0 * m.stochastic_share,
             m.half_width_with_input,
             m.half_width_stochastic
+        );
+    }
+    // Measures without a decomposition, one line per reason.
+    let mut notes: Vec<(&str, Vec<&str>)> = Vec::new();
+    for m in &r.measures {
+        let Some(note) = m.note.as_deref() else { continue };
+        match notes.iter_mut().find(|(n, _)| *n == note) {
+            Some((_, names)) => names.push(&m.measure),
+            None => notes.push((note, vec![&m.measure])),
+        }
+    }
+    for (note, names) in notes {
+        let _ = writeln!(
+            out,
+            "\n  — {}: no decomposition, {note}; leaving those macro-replications out would keep \
+             only the inputs that delivered.",
+            names.join(", ")
         );
     }
     let _ = writeln!(

@@ -317,6 +317,13 @@ fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
     }
     match checked.kind {
         DeclKind::Conveyor => unused.push(("accel", "belts start and stop instantly")),
+        // `input_method` says how `input_uncertainty` redraws the inputs; without it (in the
+        // experiment or a base it extends) nothing is redrawn, and `--input-uncertainty` on the
+        // command line draws by its own `--input-method`.
+        DeclKind::Experiment if !fields.contains_key("input_uncertainty") => unused.push((
+            "input_method",
+            "the experiment has no `input_uncertainty`, so no input is redrawn",
+        )),
         DeclKind::Robot => {
             unused.push(("jerk", "motion is rest to rest under `speed` and `accel` only"));
             let fidelity = fields.get("fidelity").map(|f| &f.value);

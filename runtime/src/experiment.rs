@@ -110,6 +110,17 @@ impl Study {
         if e.replications == 0 {
             return Err(RunError::BadExperiment("at least one replication is needed".into()));
         }
+        // The checker holds a model's `input_uncertainty` to this bound (E0205);
+        // `--input-uncertainty` too: each macro-replication keeps its model and results until
+        // the summary.
+        let most = fab_stdlib::catalog::MAX_STUDY_POINTS;
+        if let Some(u) = e.input_uncertainty.filter(|u| u.macro_replications > most) {
+            return Err(RunError::BadExperiment(format!(
+                "at most {most} macro-replications of input uncertainty can run: {} asked for \
+                 (each keeps its model and results until the summary)",
+                u.macro_replications
+            )));
+        }
         // The checker holds a model's own number to this bound (E0205); `--replications` too.
         let most = fab_stdlib::catalog::MAX_REPLICATIONS;
         if e.replications > most {

@@ -846,7 +846,7 @@ pub const KINDS: &[KindDecl] = &[
                 default_word("bootstrap"),
                 "How `input_uncertainty` redraws a fitted input: `bootstrap` resamples its data \
                  and refits the same family; `parametric` draws the parameters from the \
-                 estimate's asymptotic normal law.",
+                 estimate's asymptotic normal law, those positive by nature on the log scale.",
             ),
         ],
         nested: &[],
