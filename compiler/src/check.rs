@@ -289,6 +289,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
             }
             check_factor_combinations(ctx, &checked.varies);
             check_parameters_varied_together(ctx, &checked.varies);
+            check_law_corners(ctx, &checked.varies);
             check_design_size(ctx, &checked.varies, &checked.fields);
         }
     }
@@ -2297,6 +2298,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
     check_factor_combinations(ctx, &checked.varies);
     check_parameters_varied_together(ctx, &checked.varies);
+    check_law_corners(ctx, &checked.varies);
     for member in goals {
         if let Some(goal) = check_goal(ctx, member, &checked.varies) {
             checked.goals.push(goal);
@@ -3074,6 +3076,113 @@ fn check_parameters_varied_together(ctx: &mut Ctx, varies: &[CheckedVary]) {
             .secondary(earlier.location.clone(), format!("`{other}` varied here"))
             .help(why),
         );
+    }
+}
+
+/// E0703 when the ranges of several parameters of one distribution reach a point where the law is
+/// no law: a uniform's `min` range above its `max` range, a triangular's `mode` range below its
+/// `min` range. Each range was held to the law as written (`vary_target_takes`), not to the
+/// others', so such a point checked clean and stopped the study when it ran. Every corner of the
+/// ranges is set as the runtime sets a point (`factor::apply_point`: by stage), and a law's
+/// constraints are linear in its parameters, so a corner is where a point breaks them first.
+fn check_law_corners(ctx: &mut Ctx, varies: &[CheckedVary]) {
+    // The parameter a path ends in.
+    fn param(vary: &CheckedVary) -> &str {
+        vary.path.last().map_or("", String::as_str)
+    }
+    // The law a distribution parameter's path names: `[press, cycle]` of `[press, cycle, min]`,
+    // `[press, bearing, after]`; not a maintenance number.
+    let law_of = |vary: &CheckedVary| -> Option<usize> {
+        match &vary.path[..] {
+            [_, field, _] if field == "maintenance" => None,
+            [law @ .., _] if law.len() >= 2 => Some(law.len()),
+            _ => None,
+        }
+    };
+    let mut laws: Vec<(&[String], Vec<&CheckedVary>)> = Vec::new();
+    for vary in varies {
+        let Some(len) = law_of(vary) else { continue };
+        let law = &vary.path[..len];
+        match laws.iter_mut().find(|(l, _)| *l == law) {
+            Some((_, params)) => params.push(vary),
+            None => laws.push((law, vec![vary])),
+        }
+    }
+    for (law, mut params) in laws {
+        // Contradicting pairs are refused on their own (`check_parameters_varied_together`).
+        let contradicting = params.iter().enumerate().any(|(i, a)| {
+            params[i + 1..]
+                .iter()
+                .any(|b| fab_stdlib::dist::parameters_contradict(param(a), param(b)).is_some())
+        });
+        if params.len() < 2 || params.len() > 6 || contradicting {
+            continue;
+        }
+        let Some(distribution) = varied_law(ctx, law) else { continue };
+        params.sort_by_key(|vary| fab_stdlib::dist::parameter_stage(param(vary)));
+        let corner_fails = |corner: usize| {
+            params.iter().enumerate().try_fold(distribution.clone(), |d, (k, vary)| {
+                let value = if corner >> k & 1 == 1 { vary.high } else { vary.low };
+                d.with_parameter(param(vary), value).map_err(|why| why.to_string())
+            })
+        };
+        let Some((corner, why)) =
+            (0..1usize << params.len()).find_map(|c| corner_fails(c).err().map(|w| (c, w)))
+        else {
+            continue;
+        };
+        let end = |k: usize| usize::from(corner >> k & 1 == 1);
+        let shown = |k: usize| {
+            let vary = params[k];
+            let value = if end(k) == 1 { vary.high } else { vary.low };
+            format!("{} {}", value / vary.unit_scale, vary.unit).trim_end().to_string()
+        };
+        let point: Vec<String> =
+            (0..params.len()).map(|k| format!("`{}` = {}", param(params[k]), shown(k))).collect();
+        // Labelled at the `vary` written last, the others' ends beside it.
+        let last = (0..params.len()).max_by_key(|&k| params[k].location.span.start).unwrap_or(0);
+        let vary = params[last];
+        let mut diagnostic = Diagnostic::error(
+            "E0703",
+            format!(
+                "cannot vary {} together",
+                and_list(
+                    &params.iter().map(|v| format!("`{}`", v.path.join("."))).collect::<Vec<_>>()
+                )
+            ),
+        )
+        .primary(vary.ends[end(last)].clone(), format!("at {}: {why}", and_list(&point)));
+        for k in (0..params.len()).filter(|&k| k != last) {
+            diagnostic = diagnostic.secondary(params[k].ends[end(k)].clone(), "this end");
+        }
+        ctx.push(diagnostic.help(
+            "Every combination of the ranges may run (a full factorial runs this corner, a search \
+             may reach it): narrow the ranges so that the law holds at all of them.",
+        ));
+    }
+}
+
+/// The distribution `law` names (`[component, field]`, or `[component, mode, after|repair]`) as
+/// its component is declared; `None` when it has errors, is abstract or is no distribution.
+fn varied_law(ctx: &Ctx, law: &[String]) -> Option<fab_stdlib::dist::Distribution> {
+    let declaration = ctx.scope.lookup(&law[0])?;
+    let checked = check_item(ctx.db, declaration.file, declaration.key.clone());
+    let body = checked.body.as_ref().filter(|_| !checked.has_errors())?;
+    let value = match &law[1..] {
+        [field] => &body.fields.get(field)?.value,
+        [mode, field] => {
+            let nested = body.nested.iter().find(|n| n.keyword == "failure" && n.name == *mode)?;
+            &nested.fields.get(field)?.value
+        }
+        _ => return None,
+    };
+    let value = match value {
+        Value::Clocked { value, .. } => value.as_ref(),
+        value => value,
+    };
+    match value {
+        Value::Dist(d) => d.dist.clone(),
+        _ => None,
     }
 }
 
