@@ -103,7 +103,9 @@ const SHOWN_LINES: usize = 12;
 const CONTEXT: usize = 2;
 
 /// A unified-style diff of the first place where `old` and `new` differ: one hunk, with a little
-/// context, cut to [`SHOWN_LINES`] lines each way; a last line says when more changes follow.
+/// context, cut to [`SHOWN_LINES`] lines each way; a last line says when more changes follow. A
+/// last line without a line break differs from the same line with one, and is marked as `diff`
+/// marks it, so a file whose only difference is its end shows that change.
 fn first_difference(path: &str, old: &str, new: &str) -> String {
     let old = lines(old);
     let new = lines(new);
@@ -114,21 +116,24 @@ fn first_difference(path: &str, old: &str, new: &str) -> String {
     let after_new = &new[same + added..];
     let trailing = after_old.iter().zip(after_new).take_while(|(a, b)| a == b).count();
     let context_after = trailing.min(CONTEXT);
+    // A range of no lines starts at the line before it, as in `diff -u` (`-0,0` for an empty file).
+    let range = |count: usize| {
+        let start = if count == 0 { before } else { before + 1 };
+        format!("{start},{count}")
+    };
     let mut out = format!("--- {path}\n+++ {path} (formatted)\n");
     out.push_str(&format!(
-        "@@ -{},{} +{},{} @@\n",
-        before + 1,
-        same - before + removed + context_after,
-        before + 1,
-        same - before + added + context_after
+        "@@ -{} +{} @@\n",
+        range(same - before + removed + context_after),
+        range(same - before + added + context_after)
     ));
     for line in &old[before..same] {
-        out.push_str(&format!(" {line}\n"));
+        push_line(&mut out, ' ', line);
     }
     push_cut(&mut out, '-', &old[same..same + removed]);
     push_cut(&mut out, '+', &new[same..same + added]);
     for line in &after_old[..context_after] {
-        out.push_str(&format!(" {line}\n"));
+        push_line(&mut out, ' ', line);
     }
     if trailing < after_old.len().max(after_new.len()) {
         out.push_str("… more changes below\n");
@@ -136,18 +141,34 @@ fn first_difference(path: &str, old: &str, new: &str) -> String {
     out
 }
 
-/// The lines of a text; a final line break ends the last line rather than starting an empty one.
-fn lines(text: &str) -> Vec<&str> {
-    let mut lines: Vec<&str> = text.split('\n').collect();
+/// A line of a text, and whether a line break ends it (only a text's last line may lack one).
+type Line<'a> = (&'a str, bool);
+
+/// The lines of a text; a final line break ends the last line rather than starting an empty one,
+/// and an empty text has none.
+fn lines(text: &str) -> Vec<Line<'_>> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<Line<'_>> = text.split('\n').map(|line| (line, true)).collect();
     if text.ends_with('\n') {
         lines.pop();
+    } else if let Some(last) = lines.last_mut() {
+        last.1 = false;
     }
     lines
 }
 
-fn push_cut(out: &mut String, sign: char, lines: &[&str]) {
+fn push_line(out: &mut String, sign: char, (line, ends): &Line<'_>) {
+    out.push_str(&format!("{sign}{line}\n"));
+    if !ends {
+        out.push_str("\\ No newline at end of file\n");
+    }
+}
+
+fn push_cut(out: &mut String, sign: char, lines: &[Line<'_>]) {
     for line in lines.iter().take(SHOWN_LINES) {
-        out.push_str(&format!("{sign}{line}\n"));
+        push_line(out, sign, line);
     }
     if lines.len() > SHOWN_LINES {
         out.push_str(&format!("{sign}… {} more lines\n", lines.len() - SHOWN_LINES));
@@ -156,7 +177,7 @@ fn push_cut(out: &mut String, sign: char, lines: &[&str]) {
 
 /// How many lines of `old` and of `new` (which differ on their first line) to take as the first
 /// change: the fewest, in total, after which two lines agree again (or both texts end).
-fn resynchronize(old: &[&str], new: &[&str]) -> (usize, usize) {
+fn resynchronize<T: PartialEq>(old: &[T], new: &[T]) -> (usize, usize) {
     const SEARCH: usize = 400;
     let agree = |i: usize, j: usize| {
         let ends = i >= old.len() && j >= new.len();
@@ -176,4 +197,28 @@ fn resynchronize(old: &[&str], new: &[&str]) -> (usize, usize) {
         }
     }
     (old.len(), new.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_difference;
+
+    /// A file that differs only in its end shows the line that changes, marked as `diff` marks a
+    /// line without a line break; it used to show a hunk of context lines only.
+    #[test]
+    fn a_difference_at_the_end_of_the_file_is_shown() {
+        let shown = first_difference(
+            "a.fab",
+            "sink done\nflow parts -> done",
+            "sink done\nflow parts -> done\n",
+        );
+        assert_eq!(
+            shown,
+            "--- a.fab\n+++ a.fab (formatted)\n@@ -1,2 +1,2 @@\n sink done\n-flow parts -> done\n\
+             \\ No newline at end of file\n+flow parts -> done\n"
+        );
+        // Formatted to nothing: the new side is an empty range.
+        let shown = first_difference("b.fab", "\n\n   \n", "");
+        assert_eq!(shown, "--- b.fab\n+++ b.fab (formatted)\n@@ -1,3 +0,0 @@\n-\n-\n-   \n");
+    }
 }
