@@ -289,7 +289,6 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
             }
             check_factor_combinations(ctx, &checked.varies);
             check_parameters_varied_together(ctx, &checked.varies);
-            check_law_corners(ctx, &checked.varies);
             check_design_size(ctx, &checked.varies, &checked.fields);
         }
     }
@@ -2298,7 +2297,6 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
     check_factor_combinations(ctx, &checked.varies);
     check_parameters_varied_together(ctx, &checked.varies);
-    check_law_corners(ctx, &checked.varies);
     for member in goals {
         if let Some(goal) = check_goal(ctx, member, &checked.varies) {
             checked.goals.push(goal);
@@ -2653,9 +2651,8 @@ fn vary_target_takes(
     use fab_stdlib::dist::ParameterError;
     let segments = &path.segments;
     let component = &segments[0];
-    let Some(declaration) = ctx.scope.lookup(&component.name).cloned() else { return true };
-    let checked = check_item(ctx.db, declaration.file, declaration.key.clone());
-    let Some(body) = checked.body.as_ref().filter(|_| !checked.has_errors()) else { return true };
+    let Some(declaration) = ctx.scope.lookup(&component.name) else { return true };
+    let Some(body) = clean_body(ctx.db, declaration) else { return true };
     let name = &component.name;
     let refuse = |ctx: &mut Ctx, at: Span, label: String, help: String| {
         ctx.push(
@@ -2941,19 +2938,28 @@ pub(crate) struct RobotFactorRefusal {
 /// one part.
 ///
 /// Likewise for a robot whose ranges together reach a cycle longer than the longest run
-/// ([`robot_cycle_refusals`]; one range alone is held to it by its own `vary`).
+/// ([`robot_cycle_refusals`]; one range alone is held to it by its own `vary`), and for
+/// parameters of one distribution whose ranges reach a point where it is no law
+/// ([`law_corner_refusals`]).
 fn check_factor_combinations(ctx: &mut Ctx, varies: &[CheckedVary]) {
     let (db, scope) = (ctx.db, ctx.scope);
-    let body_of = |name: &str| {
-        let declaration = scope.lookup(name)?;
-        let checked = check_item(db, declaration.file, declaration.key.clone());
-        checked.body.as_ref().filter(|_| !checked.has_errors())
-    };
+    let body_of = |name: &str| clean_body(db, scope.lookup(name)?);
     let mut found = conveyor_factor_refusals(varies, body_of);
     found.extend(robot_cycle_refusals(varies, body_of, true));
+    found.extend(law_corner_refusals(varies, body_of));
     for diagnostic in found {
         ctx.push(diagnostic);
     }
+}
+
+/// What `declaration` checks to, when it checks without errors: the body the rules over several
+/// of a study's ranges hold against (a component with errors of its own is reported as such).
+pub(crate) fn clean_body<'db>(
+    db: &'db dyn Db,
+    declaration: &Declaration,
+) -> Option<&'db CheckedBody> {
+    let checked = check_item(db, declaration.file, declaration.key.clone());
+    checked.body.as_ref().filter(|_| !checked.has_errors())
 }
 
 /// The numbers of a robot a study may vary that make its cycle longer: `speed` and `accel`
@@ -3085,7 +3091,10 @@ fn check_parameters_varied_together(ctx: &mut Ctx, varies: &[CheckedVary]) {
 /// others', so such a point checked clean and stopped the study when it ran. Every corner of the
 /// ranges is set as the runtime sets a point (`factor::apply_point`: by stage), and a law's
 /// constraints are linear in its parameters, so a corner is where a point breaks them first.
-fn check_law_corners(ctx: &mut Ctx, varies: &[CheckedVary]) {
+fn law_corner_refusals<'a>(
+    varies: &[CheckedVary],
+    body_of: impl Fn(&str) -> Option<&'a CheckedBody>,
+) -> Vec<Diagnostic> {
     // The parameter a path ends in.
     fn param(vary: &CheckedVary) -> &str {
         vary.path.last().map_or("", String::as_str)
@@ -3108,6 +3117,7 @@ fn check_law_corners(ctx: &mut Ctx, varies: &[CheckedVary]) {
             None => laws.push((law, vec![vary])),
         }
     }
+    let mut found = Vec::new();
     for (law, mut params) in laws {
         // Contradicting pairs are refused on their own (`check_parameters_varied_together`).
         let contradicting = params.iter().enumerate().any(|(i, a)| {
@@ -3118,7 +3128,10 @@ fn check_law_corners(ctx: &mut Ctx, varies: &[CheckedVary]) {
         if params.len() < 2 || params.len() > 6 || contradicting {
             continue;
         }
-        let Some(distribution) = varied_law(ctx, law) else { continue };
+        let Some(distribution) = body_of(&law[0]).and_then(|body| varied_law(body, &law[1..]))
+        else {
+            continue;
+        };
         params.sort_by_key(|vary| fab_stdlib::dist::parameter_stage(param(vary)));
         let corner_fails = |corner: usize| {
             params.iter().enumerate().try_fold(distribution.clone(), |d, (k, vary)| {
@@ -3155,20 +3168,18 @@ fn check_law_corners(ctx: &mut Ctx, varies: &[CheckedVary]) {
         for k in (0..params.len()).filter(|&k| k != last) {
             diagnostic = diagnostic.secondary(params[k].ends[end(k)].clone(), "this end");
         }
-        ctx.push(diagnostic.help(
+        found.push(diagnostic.help(
             "Every combination of the ranges may run (a full factorial runs this corner, a search \
              may reach it): narrow the ranges so that the law holds at all of them.",
         ));
     }
+    found
 }
 
-/// The distribution `law` names (`[component, field]`, or `[component, mode, after|repair]`) as
-/// its component is declared; `None` when it has errors, is abstract or is no distribution.
-fn varied_law(ctx: &Ctx, law: &[String]) -> Option<fab_stdlib::dist::Distribution> {
-    let declaration = ctx.scope.lookup(&law[0])?;
-    let checked = check_item(ctx.db, declaration.file, declaration.key.clone());
-    let body = checked.body.as_ref().filter(|_| !checked.has_errors())?;
-    let value = match &law[1..] {
+/// The distribution `law` names in `body` (`[field]`, or `[mode, after|repair]` of a failure
+/// mode): `None` when it is abstract or no distribution.
+fn varied_law(body: &CheckedBody, law: &[String]) -> Option<fab_stdlib::dist::Distribution> {
+    let value = match law {
         [field] => &body.fields.get(field)?.value,
         [mode, field] => {
             let nested = body.nested.iter().find(|n| n.keyword == "failure" && n.name == *mode)?;

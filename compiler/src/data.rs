@@ -70,16 +70,10 @@ pub fn observation_rows(
         .map(Cow::into_owned)
         .collect();
     let find = |wanted: &str| {
-        // A name the header gives twice leaves which column is meant to chance.
-        let mut at = names.iter().enumerate().filter(|(_, n)| *n == wanted).map(|(i, _)| i + 1);
-        if let (Some(first), Some(second)) = (at.next(), at.next()) {
+        if let Some(problem) = named_twice(&names, wanted) {
             return Err(DataProblem {
-                message: format!(
-                    "row {header_row}: the header names column `{}` twice (columns {first} and \
-                     {second})",
-                    shown(wanted)
-                ),
-                help: "Give each column its own name, so that the one meant is clear.".to_string(),
+                message: format!("row {header_row}: {}", problem.message),
+                help: problem.help,
             });
         }
         names.iter().position(|n| n == wanted).ok_or_else(|| {
@@ -153,6 +147,21 @@ pub fn observation_rows(
         });
     }
     Ok(values)
+}
+
+/// The problem with a header that names the column `wanted` more than once (the header's row
+/// not said): which of them is meant would be left to chance. Every reader of a named column
+/// asks this before looking the column up.
+pub fn named_twice(names: &[String], wanted: &str) -> Option<DataProblem> {
+    let mut at = names.iter().enumerate().filter(|(_, n)| *n == wanted).map(|(i, _)| i + 1);
+    let (first, second) = (at.next()?, at.next()?);
+    Some(DataProblem {
+        message: format!(
+            "the header names column `{}` twice (columns {first} and {second})",
+            shown(wanted)
+        ),
+        help: "Give each column its own name, so that the one meant is clear.".to_string(),
+    })
 }
 
 /// The most characters of a cell (or a column's name) a problem quotes: a cell holds whatever the

@@ -503,11 +503,8 @@ fn scenario_vary_refusals(
     // A conveyor the scenario shortens, or widens the spacing of, under a range of the other; a
     // robot it slows (a longer path, a lower limit). What the components as declared refuse was
     // reported at the experiment.
-    let declared = range_refusals(&experiment.varies, &|name| {
-        let (d, _) = changed.get(name)?;
-        let checked = check_item(db, d.file, d.key.clone());
-        checked.body.as_ref().filter(|_| !checked.has_errors())
-    });
+    let declared =
+        range_refusals(&experiment.varies, &|name| check::clean_body(db, &changed.get(name)?.0));
     let made = range_refusals(&experiment.varies, &|name| changed.get(name).map(|(_, body)| body));
     found.extend(made.into_iter().filter(|d| !declared.iter().any(|o| o.message == d.message)));
     found

@@ -3,7 +3,7 @@
 //! file, the header being row 1).
 
 use super::{AZURE_FAILURES_FROM, Failed, Options, usage};
-use fab_compiler::data::{DataProblem, cells, lines, observations, row_cells};
+use fab_compiler::data::{DataProblem, cells, lines, named_twice, observations, row_cells};
 use fab_stdlib::fit::reliability::{self, Ending, Event, EventKind, Life, Repair, Window};
 use fab_stdlib::units;
 use std::borrow::Cow;
@@ -67,17 +67,8 @@ impl Table {
     /// The index of column `name`, or a usage error listing the columns, or a data error when the
     /// header names it twice (which one is meant would be left to chance).
     fn column(&self, name: &str, option: &str) -> Result<usize, Failed> {
-        let mut at = self.columns.iter().enumerate().filter(|(_, c)| *c == name).map(|(i, _)| i);
-        if let (Some(first), Some(second)) = (at.next(), at.next()) {
-            return Err(self.error(
-                1,
-                format!(
-                    "the header names column `{name}` twice (columns {} and {})",
-                    first + 1,
-                    second + 1
-                ),
-                "give each column its own name, so that the one meant is clear",
-            ));
+        if let Some(problem) = named_twice(&self.columns, name) {
+            return Err(self.error(1, problem.message, &problem.help));
         }
         self.columns.iter().position(|c| c == name).ok_or_else(|| {
             usage(format!(

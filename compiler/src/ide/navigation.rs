@@ -15,12 +15,11 @@ use fab_grammar::ast::MemberKind;
 use fab_grammar::lexer::{Token, lex};
 
 use super::symbols::{
-    Conflict, Definition, Renaming, Symbol, WordKind, occurrence_at, occurrences, rename_conflicts,
-    template_chain, template_params,
+    Conflict, Definition, Renaming, Symbol, WordKind, occurrence_at, occurrences, template_chain,
+    template_params, weigh_rename,
 };
 use super::values::members;
 use super::{FileSpan, SourceChange, Span, TextEdit, workspace_files};
-use std::collections::HashSet;
 
 /// One place a definition is named.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -167,21 +166,20 @@ pub fn rename(
     if let Some(existing) = clash(db, &definition, new_name) {
         return Err(RenameError(existing));
     }
-    let references = references_to(db, &definition);
-    let spans: HashSet<FileSpan> =
-        references.iter().map(|r| FileSpan { file: r.file, span: r.span }).collect();
-    let renaming = Renaming { definition: &definition, new_name, references: &spans };
-    for file in workspace_files(db) {
-        if let Some(conflict) = rename_conflicts(db, file, &renaming).first() {
-            return Err(RenameError(describe_conflict(conflict, &renaming)));
-        }
-    }
+    let renaming = Renaming { definition: &definition, new_name };
     let mut change = SourceChange::default();
-    for reference in references {
-        let edit = TextEdit { span: reference.span, replacement: new_name.to_string() };
-        match change.edits.iter_mut().find(|(f, _)| *f == reference.file) {
-            Some((_, edits)) => edits.push(edit),
-            None => change.edits.push((reference.file, vec![edit])),
+    for file in workspace_files(db) {
+        let (names, conflict) = weigh_rename(db, file, &renaming);
+        if let Some(conflict) = conflict {
+            return Err(RenameError(describe_conflict(&conflict, &renaming)));
+        }
+        let edits: Vec<TextEdit> = names
+            .into_iter()
+            .filter(|o| matches!(&o.symbol, Symbol::Definition(d) if *d == definition))
+            .map(|o| TextEdit { span: o.span, replacement: new_name.to_string() })
+            .collect();
+        if !edits.is_empty() {
+            change.edits.push((file, edits));
         }
     }
     for (_, edits) in &mut change.edits {

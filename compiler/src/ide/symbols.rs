@@ -21,8 +21,7 @@ use fab_stdlib::dist::{self, FamilyDecl};
 use fab_stdlib::types::ValueType;
 use fab_stdlib::units::{self, UnitDecl};
 
-use super::{FileSpan, Span};
-use std::collections::HashSet;
+use super::Span;
 
 /// Something the user declared, that a name can refer to: what go to definition, references
 /// and rename work on.
@@ -134,12 +133,10 @@ pub fn item_occurrences(
     walker.item(&item.syntax);
 }
 
-/// A rename being weighed: the definition, its new name and every place it is named now.
+/// A rename being weighed: the definition and its new name.
 pub struct Renaming<'r> {
     pub definition: &'r Definition,
     pub new_name: &'r str,
-    /// Where the definition is named, in every file (its declaration included).
-    pub references: &'r HashSet<FileSpan>,
 }
 
 impl Renaming<'_> {
@@ -155,8 +152,6 @@ impl Renaming<'_> {
 /// A name of a file whose meaning a rename would change.
 #[derive(Clone, Debug)]
 pub struct Conflict {
-    /// Absolute span of the name.
-    pub span: Span,
     /// The item it is written in.
     pub item: String,
     /// The name as it would read after the rename.
@@ -165,21 +160,26 @@ pub struct Conflict {
     pub after: Symbol,
 }
 
-/// The names of `file` that would mean something else once `renaming` is done: a name of the
-/// definition that something else would take over (a template parameter, a word a field accepts),
-/// or a name of something else that the renamed definition would take over. Each is resolved
-/// twice, as it reads now and as it would read after the rename, by the same rules as
-/// [`occurrences`], so a rename is refused exactly when it would change what a name means.
-pub fn rename_conflicts(db: &dyn Db, file: SourceFile, renaming: &Renaming) -> Vec<Conflict> {
-    let mut conflicts = Vec::new();
-    let mut ignored = Vec::new();
+/// Every name of `file`, as [`occurrences`] gives them, and the first that would mean something
+/// else once `renaming` is done: a name of the definition that something else would take over (a
+/// template parameter, a word a field accepts), or a name of something else that the renamed
+/// definition would take over. Each name the rename touches is resolved twice, as it reads now
+/// and as it would read after the rename, by the same rules, so a rename is refused exactly when
+/// it would change what a name means; one walk gives both the names to edit and the refusal.
+pub fn weigh_rename(
+    db: &dyn Db,
+    file: SourceFile,
+    renaming: &Renaming,
+) -> (Vec<Occurrence>, Option<Conflict>) {
+    let mut out = Vec::new();
     for item in &parse(db, file).items {
-        let mut walker = Walker::new(db, file, item, &mut ignored, Some(renaming));
+        let mut walker = Walker::new(db, file, item, &mut out, Some(renaming));
         walker.item(&item.syntax);
-        conflicts.append(&mut walker.conflicts);
-        ignored.clear();
+        if let Some(conflict) = walker.conflict.take() {
+            return (out, Some(conflict));
+        }
     }
-    conflicts
+    (out, None)
 }
 
 /// Whether two readings of one name mean the same thing.
@@ -336,7 +336,8 @@ struct Walker<'a> {
     key: ItemKey,
     /// When a rename is being weighed: it, and the names whose meaning it would change.
     weighing: Option<&'a Renaming<'a>>,
-    conflicts: Vec<Conflict>,
+    /// The first name whose meaning the rename being weighed would change.
+    conflict: Option<Conflict>,
 }
 
 impl<'a> Walker<'a> {
@@ -356,7 +357,7 @@ impl<'a> Walker<'a> {
             params: None,
             key: item.key.clone(),
             weighing,
-            conflicts: Vec::new(),
+            conflict: None,
         }
     }
 
@@ -388,15 +389,17 @@ impl<'a> Walker<'a> {
     /// weighed and the name is one it touches, also resolves it as it would read afterwards.
     fn name(&mut self, ident: &Ident, site: Site) -> Symbol {
         let symbol = self.resolve(&ident.name, site, false);
-        if let Some(renaming) = self.weighing {
-            let span = FileSpan { file: self.file, span: ident.span.shift(self.base as i64) };
-            let renamed = ident.name == renaming.old_name() && renaming.references.contains(&span);
+        if let Some(renaming) = self.weighing
+            && self.conflict.is_none()
+        {
+            // The renamed definition's own names are those that resolve to it now.
+            let renamed = ident.name == renaming.old_name()
+                && matches!(&symbol, Symbol::Definition(d) if d == renaming.definition);
             if renamed || ident.name == renaming.new_name {
                 let written = if renamed { renaming.new_name } else { ident.name.as_str() };
                 let after = self.resolve(written, site, true);
                 if !same_meaning(&symbol, &after) {
-                    self.conflicts.push(Conflict {
-                        span: span.span,
+                    self.conflict = Some(Conflict {
                         item: self.key.name.clone(),
                         written: written.to_string(),
                         before: symbol.clone(),

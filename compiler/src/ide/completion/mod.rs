@@ -931,8 +931,11 @@ impl Context<'_> {
         };
         let mut items: Vec<CompletionItem> = units::QUANTITY_NAMES
             .iter()
-            // `Count` is a whole number, not a quantity a distribution can have.
-            .filter(|(_, name)| matches!(named_type(name, &[]), Some(ValueType::Quantity(_))))
+            // `Count` is a whole number, not a quantity a distribution can have; it is a type of
+            // its own after `name:`.
+            .filter(|(_, name)| {
+                !in_dist || matches!(named_type(name, &[]), Some(ValueType::Quantity(_)))
+            })
             .map(|(dim, name)| {
                 CompletionItem::new(*name, CompletionKind::Word, replace)
                     .detail(format!("quantity, dimension {}", dim.formula()))

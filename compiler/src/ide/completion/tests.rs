@@ -91,7 +91,7 @@ fn a_templates_parameter_list_offers_what_its_types_and_defaults_accept() {
         assert!(!inside_dist.contains(&not_a_quantity.to_string()), "{inside_dist:?}");
     }
     let types = labels("component Cell(d: $0) : station {}\n");
-    for name in ["Duration", "Int", "Bool", "Dist"] {
+    for name in ["Duration", "Int", "Bool", "Dist", "Count"] {
         assert!(types.contains(&name.to_string()), "{types:?}");
     }
 }
