@@ -46,28 +46,31 @@ pub struct Locations<'a> {
     paths: &'a Paths,
     /// Each file met so far: its URI and lines, or `None` when it has no URI.
     files: HashMap<SourceFile, Option<(lsp::Uri, FileText)>>,
+    /// How many times a file's lines were indexed (the tests hold it to once per file).
+    indexed: usize,
 }
 
 impl<'a> Locations<'a> {
     pub fn new(db: &'a Database, paths: &'a Paths) -> Self {
-        Locations { db, paths, files: HashMap::new() }
+        Locations { db, paths, files: HashMap::new(), indexed: 0 }
     }
 
     /// The protocol location of a span, when its file has a URI.
     pub fn location(&mut self, at: FileSpan) -> Option<lsp::Location> {
-        let (db, paths) = (self.db, self.paths);
+        let (db, paths, indexed) = (self.db, self.paths, &mut self.indexed);
         let file = self.files.entry(at.file).or_insert_with(|| {
             let uri = paths.uri(at.file.path(db))?;
+            *indexed += 1;
             Some((uri, FileText::of(db, at.file)))
         });
         let (uri, text) = file.as_ref()?;
         Some(lsp::Location { uri: uri.clone(), range: text.range(at.span) })
     }
 
-    /// How many files' lines have been indexed (for the tests).
+    /// How many times a file's lines were indexed (for the tests).
     #[cfg(test)]
     fn files_indexed(&self) -> usize {
-        self.files.values().flatten().count()
+        self.indexed
     }
 }
 
@@ -89,11 +92,11 @@ pub fn workspace_edit(db: &Database, paths: &Paths, change: &SourceChange) -> ls
     lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }
 }
 
-/// A diagnostic with its secondary labels as related information and its code linked to the
-/// code's `fab explain` page.
+/// A diagnostic with its secondary labels as related information (their files indexed once for
+/// all the diagnostics `locations` converts) and its code linked to the code's `fab explain`
+/// page.
 pub fn diagnostic(
-    db: &Database,
-    paths: &Paths,
+    locations: &mut Locations,
     text: &FileText,
     explain: Option<&Path>,
     found: &diagnostic::Diagnostic,
@@ -112,7 +115,6 @@ pub fn diagnostic(
     for note in &found.notes {
         message.push_str(&format!("\nnote: {note}"));
     }
-    let mut locations = Locations::new(db, paths);
     let related: Vec<lsp::DiagnosticRelatedInformation> = found
         .labels
         .iter()

@@ -217,6 +217,8 @@ fn diagnostics_to_publish(
     explain: Option<&Path>,
 ) -> Vec<(lsp::Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
     let files: Vec<SourceFile> = open.iter().map(|o| o.file).collect();
+    // One index of each file the diagnostics' labels point into, for the whole batch.
+    let mut locations = convert::Locations::new(db, paths);
     diagnostics::open_files_diagnostics(db, &files)
         .into_iter()
         .filter_map(|(file, found)| {
@@ -228,8 +230,10 @@ fn diagnostics_to_publish(
                 ),
                 None => (paths.uri(file.path(db))?, None, FileText::of(db, file)),
             };
-            let converted =
-                found.iter().map(|d| convert::diagnostic(db, paths, &text, explain, d)).collect();
+            let converted = found
+                .iter()
+                .map(|d| convert::diagnostic(&mut locations, &text, explain, d))
+                .collect();
             Some((uri, version, converted))
         })
         .collect()
@@ -632,12 +636,12 @@ impl LanguageServer for Backend {
             let start = s.lines.offset(&s.text, range.start);
             let end = s.lines.offset(&s.text, range.end);
             let text = FileText { text: s.text.clone(), lines: s.lines.clone() };
+            let mut locations = convert::Locations::new(&s.db, &s.paths);
             actions::code_actions(&s.db, s.file, fab_compiler::ide::Span { start, end }, &s.open)
                 .iter()
                 .map(|action| {
                     let diagnostic = convert::diagnostic(
-                        &s.db,
-                        &s.paths,
+                        &mut locations,
                         &text,
                         explain.as_deref(),
                         &action.diagnostic,

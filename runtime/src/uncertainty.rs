@@ -20,7 +20,7 @@
 //!   `log θ ~ N(log θ̂, D⁻¹ Σ̂ D⁻¹)`, `D = diag(θ̂)`, the delta method's law of `log θ̂`, which is
 //!   as right asymptotically as `N(θ̂, Σ̂)` and much closer for small samples: drawn on its own
 //!   scale a shape and a scale with 20 % relative errors reach 0 and their product (the mean)
-//!   gets a heavy lower tail, so a throughput's input variance came out 20 times the delta
+//!   gets a heavy lower tail, so a throughput's input variance came out 25 times the delta
 //!   method's. A parameter that may take any value (a normal's mean, a location, a lognormal's
 //!   `μ`) is drawn on its own scale. Parameters without a standard error (Erlang's whole-number
 //!   `k`) stay at their estimate. A draw outside the parameter space (a location below 0 for a

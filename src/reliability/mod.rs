@@ -460,9 +460,8 @@ fn group(
         block: None,
     };
     if is_time {
-        let modes: std::collections::BTreeSet<&str> =
-            list.iter().map(|l| l.mode.as_str()).collect();
-        let mode = modes.first().copied().filter(|_| modes.len() == 1);
+        // A group holds one mode: `grouping` refuses to pool several.
+        let mode = list.first().map(|l| l.mode.as_str());
         group.block = failure_block(&group, mode, loaded, unit);
     }
     group
