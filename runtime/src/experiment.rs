@@ -168,13 +168,7 @@ impl Study {
             None => 0,
         };
         let pool = pool(threads, experiment.replications.max(most) as usize)?;
-        let warmup_detection = if experiment.warmup_auto {
-            let detection = self.detect_warmup(&pool)?;
-            experiment.warmup = detection.warmup_s;
-            Some(detection)
-        } else {
-            None
-        };
+        let warmup_detection = self.settle_warmup_of(&mut experiment, &pool)?;
         // The replications' progress, in 2⁻³² of a replication, added up as it is reported.
         let done = std::sync::atomic::AtomicU64::new(0);
         let advanced = |step: u64| {
@@ -244,9 +238,25 @@ impl Study {
             return Ok(None);
         }
         let pool = pool(threads, self.experiment.replications as usize)?;
-        let detection = self.detect_warmup(&pool)?;
-        self.experiment.warmup = detection.warmup_s;
-        self.experiment.warmup_auto = false;
+        let mut experiment = self.experiment.clone();
+        let detection = self.settle_warmup_of(&mut experiment, &pool)?;
+        self.experiment = experiment;
+        Ok(detection)
+    }
+
+    /// Settles `experiment`'s `warmup = auto`: its warm-up becomes the one [`Study::detect_warmup`]
+    /// finds on this study's pilot runs. `None` when the experiment gives its own.
+    fn settle_warmup_of(
+        &self,
+        experiment: &mut Experiment,
+        pool: &Option<rayon::ThreadPool>,
+    ) -> Result<Option<WarmupDetection>, RunError> {
+        if !experiment.warmup_auto {
+            return Ok(None);
+        }
+        let detection = self.detect_warmup(pool)?;
+        experiment.warmup = detection.warmup_s;
+        experiment.warmup_auto = false;
         Ok(Some(detection))
     }
 

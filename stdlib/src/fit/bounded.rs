@@ -36,8 +36,9 @@ pub(crate) fn bounded_with_mode(
     data: Data,
     non_negative: bool,
 ) -> Result<Vec<f64>, String> {
-    let mut values = data.failures.to_vec();
-    values.sort_by(f64::total_cmp);
+    // A sample keeps its failures in ascending order.
+    let values = data.failures;
+    debug_assert!(values.is_sorted(), "failures in ascending order");
     let (Some(&low), Some(&high)) = (values.first(), values.last()) else {
         return Err("there are no values".to_string());
     };
@@ -63,7 +64,7 @@ pub(crate) fn bounded_with_mode(
             (1e-9 * spread, room.min(1e3 * spread)),
         );
         candidates.push(vec![below(gap), high, high]);
-        candidates.extend(inside(family, &values, data, (low, high), floor));
+        candidates.extend(inside(family, values, data, (low, high), floor));
     }
 
     let best = candidates
@@ -148,7 +149,11 @@ fn line_maximum(f: &dyn Fn(f64) -> f64, (from, to): (f64, f64)) -> (f64, f64) {
     }
     let (first, last) = (libm::log(from), libm::log(to));
     let at = |i: usize| {
-        if i + 1 == POINTS { to } else { libm::exp(first + (last - first) * i as f64 / 40.0) }
+        if i + 1 == POINTS {
+            to
+        } else {
+            libm::exp(first + (last - first) * i as f64 / (POINTS - 1) as f64)
+        }
     };
     let scanned: Vec<(f64, f64)> = (0..POINTS).map(|i| (at(i), f(at(i)))).collect();
     let best = (0..POINTS)
