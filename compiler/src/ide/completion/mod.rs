@@ -344,9 +344,11 @@ impl Context<'_> {
             Opener::ItemBody(_) | Opener::Record | Opener::Nested => {
                 self.in_body(frame, &frames, replace)
             }
-            Opener::Call(callee) => self.in_call(callee, &frames, replace),
-            Opener::TemplateArgs(template) => self.in_template_args(template, &frames, replace),
-            Opener::TemplateParams => self.in_template_params(&frames, replace),
+            Opener::Call(callee) => self.in_call(callee, frame, &frames, replace),
+            Opener::TemplateArgs(template) => {
+                self.in_template_args(template, frame, &frames, replace)
+            }
+            Opener::TemplateParams => self.in_template_params(frame, &frames, replace),
             Opener::Group | Opener::List => match frame.segment.last() {
                 None => self.values(frame.expected.as_ref(), &frames, replace),
                 Some(last) if starts_value(&last.token) => {
@@ -829,8 +831,13 @@ impl Context<'_> {
         }
     }
 
-    fn in_call(&self, callee: &str, frames: &[Frame], replace: Span) -> Vec<CompletionItem> {
-        let Some(frame) = frames.last() else { return Vec::new() };
+    fn in_call(
+        &self,
+        callee: &str,
+        frame: &Frame,
+        frames: &[Frame],
+        replace: Span,
+    ) -> Vec<CompletionItem> {
         let params = callee_params(callee);
         let variable = variable_dimension(frame.expected.as_ref());
         let segment = &frame.segment;
@@ -878,10 +885,10 @@ impl Context<'_> {
     fn in_template_args(
         &self,
         template: &str,
+        frame: &Frame,
         frames: &[Frame],
         replace: Span,
     ) -> Vec<CompletionItem> {
-        let Some(frame) = frames.last() else { return Vec::new() };
         let Some(declaration) = self.scope.lookup(template) else { return Vec::new() };
         let params = template_params(self.db, declaration);
         let segment = &frame.segment;
@@ -912,8 +919,12 @@ impl Context<'_> {
 
     /// In a template's parameter list: the type names after `name:`, the quantity types a
     /// distribution can have after `Dist<`, and after `=` what the parameter's type accepts.
-    fn in_template_params(&self, frames: &[Frame], replace: Span) -> Vec<CompletionItem> {
-        let Some(frame) = frames.last() else { return Vec::new() };
+    fn in_template_params(
+        &self,
+        frame: &Frame,
+        frames: &[Frame],
+        replace: Span,
+    ) -> Vec<CompletionItem> {
         if let Some(equals) = frame.segment.iter().position(|t| t.token == Token::Equals) {
             let expected = self.expected_here(frames);
             return match frame.segment[equals + 1..].last() {
