@@ -1641,7 +1641,8 @@ pub enum ParamTy {
 }
 
 impl ParamTy {
-    fn as_value_type(&self) -> ValueType {
+    /// What the parameter accepts, as a built-in field's type says it.
+    pub fn as_value_type(&self) -> ValueType {
         match self {
             ParamTy::Quantity(dim) => ValueType::Quantity(*dim),
             ParamTy::Int => ValueType::Int { min: i64::MIN },
@@ -1700,25 +1701,63 @@ fn param_list(params: &[(String, Option<ParamTy>, Span)]) -> String {
 }
 
 /// Reads a written type; the error names what is not understood.
-fn parse_type(ty: &TypeExpr) -> Result<ParamTy, String> {
+pub fn parse_type(ty: &TypeExpr) -> Result<ParamTy, String> {
     match ty {
-        TypeExpr::Named { name, args, .. } => match (name.name.as_str(), args.as_slice()) {
-            ("Int" | "Count", []) => Ok(ParamTy::Int),
-            ("Real" | "Ratio", []) => Ok(ParamTy::Quantity(Dimension::NONE)),
-            ("Bool", []) => Ok(ParamTy::Bool),
-            ("String", []) => Ok(ParamTy::String),
-            ("Dist", [inner]) => match parse_type(inner)? {
-                ParamTy::Quantity(dim) => Ok(ParamTy::Dist(dim)),
-                _ => Err("`Dist<…>` takes a quantity type, such as `Dist<Duration>`".to_string()),
-            },
-            (other, []) => units::dimension_of_type_name(other).map(ParamTy::Quantity).ok_or_else(|| format!("unknown type `{other}`")),
-            (other, _) => Err(format!("`{other}` takes no type arguments")),
-        },
+        TypeExpr::Named { name, args, .. } => {
+            let args = args.iter().map(parse_type).collect::<Result<Vec<_>, _>>()?;
+            named_param_type(&name.name, &args)
+        }
         TypeExpr::Tuple { .. } | TypeExpr::List { .. } => {
             Err("template parameters are single values: quantities, `Int`, `Bool`, `String` or `Dist<…>`".to_string())
         }
         TypeExpr::Error { .. } => Err(String::new()),
     }
+}
+
+/// The type a name written in a parameter list stands for, given its type arguments: an entry of
+/// [`types::PARAM_TYPE_NAMES`], else a quantity name.
+pub fn named_param_type(name: &str, args: &[ParamTy]) -> Result<ParamTy, String> {
+    use fab_stdlib::types::ParamShape;
+    let Some(entry) = fab_stdlib::types::param_type_name(name) else {
+        return match args {
+            [] => units::dimension_of_type_name(name)
+                .map(ParamTy::Quantity)
+                .ok_or_else(|| format!("unknown type `{name}`")),
+            _ => Err(format!("`{name}` takes no type arguments")),
+        };
+    };
+    match (entry.shape, args) {
+        (ParamShape::Dist, [ParamTy::Quantity(dim)]) => Ok(ParamTy::Dist(*dim)),
+        (ParamShape::Dist, [_]) => {
+            Err("`Dist<…>` takes a quantity type, such as `Dist<Duration>`".to_string())
+        }
+        (ParamShape::Dist, _) => {
+            Err("`Dist` takes one type argument, the quantity it gives, such as `Dist<Duration>`"
+                .to_string())
+        }
+        (_, [_, ..]) => Err(format!("`{name}` takes no type arguments")),
+        (ParamShape::Whole, []) => Ok(ParamTy::Int),
+        (ParamShape::Plain, []) => Ok(ParamTy::Quantity(Dimension::NONE)),
+        (ParamShape::Bool, []) => Ok(ParamTy::Bool),
+        (ParamShape::Text, []) => Ok(ParamTy::String),
+    }
+}
+
+/// The parameter types other than quantities, as a user writes them: `Int`, …, `Dist<Q>`.
+fn other_type_names() -> Vec<String> {
+    fab_stdlib::types::PARAM_TYPE_NAMES
+        .iter()
+        .map(|entry| match entry.shape {
+            fab_stdlib::types::ParamShape::Dist => format!("`{}<Q>`", entry.name),
+            _ => format!("`{}`", entry.name),
+        })
+        .collect()
+}
+
+/// Whether `name` is a type a parameter may be declared with (alone or with arguments).
+pub fn names_a_type(name: &str) -> bool {
+    fab_stdlib::types::param_type_name(name).is_some()
+        || units::dimension_of_type_name(name).is_some()
 }
 
 fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody> {
@@ -1747,7 +1786,10 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
                 ctx.push(
                     Diagnostic::error("E0204", message)
                         .primary(ctx.loc(param.ty.span()), "this type")
-                        .help("Parameter types are quantity names (`Duration`, `Length`, `Velocity`, …), `Int`, `Ratio`, `Bool`, `String` and `Dist<Q>`."),
+                        .help(format!(
+                            "Parameter types are quantity names (`Duration`, `Length`, `Velocity`, …), {}.",
+                            and_list(&other_type_names())
+                        )),
                 );
                 env.insert(param.name.name.clone(), Value::Error);
             }
@@ -3523,6 +3565,22 @@ fn check_study_expression(ctx: &mut Ctx, expr: &ast::Expr) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn parameter_types_are_read_from_one_table() {
+        use super::{ParamTy, named_param_type};
+        // `Dist` without its quantity was an "unknown type `Dist`".
+        let bare = named_param_type("Dist", &[]).unwrap_err();
+        assert!(bare.contains("takes one type argument"), "{bare}");
+        assert!(matches!(named_param_type("Count", &[]), Ok(ParamTy::Int)));
+        assert!(matches!(
+            named_param_type("Dist", &[ParamTy::Quantity(fab_stdlib::units::Dimension::TIME)]),
+            Ok(ParamTy::Dist(_))
+        ));
+        assert!(named_param_type("Dist", &[ParamTy::Int]).unwrap_err().contains("quantity type"));
+        assert!(named_param_type("Duration", &[ParamTy::Int]).unwrap_err().contains("no type"));
+        assert!(named_param_type("Speed", &[]).unwrap_err().contains("unknown type `Speed`"));
+    }
     use super::VARIABLE_MAINTENANCE_PARAMETERS;
     use fab_runtime::factor::MaintenanceParameter;
 

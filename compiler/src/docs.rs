@@ -274,5 +274,17 @@ pub fn builtins_reference() -> String {
     for (dimension, name) in units::QUANTITY_NAMES {
         let _ = writeln!(out, "| `{name}` | {} |", dimension.formula());
     }
+    out.push_str(
+        "\nA template's parameter may also be declared with these types; in a parameter list \
+         they take the place of a quantity type of the same name.\n\n\
+         | type | meaning |\n| --- | --- |\n",
+    );
+    for entry in fab_stdlib::types::PARAM_TYPE_NAMES {
+        let written = match entry.shape {
+            fab_stdlib::types::ParamShape::Dist => format!("{}<Q>", entry.name),
+            _ => entry.name.to_string(),
+        };
+        let _ = writeln!(out, "| `{written}` | {} |", entry.doc);
+    }
     out
 }

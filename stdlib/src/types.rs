@@ -126,3 +126,61 @@ impl fmt::Display for ValueType {
         }
     }
 }
+
+/// What a type name in a template's parameter list stands for, besides the quantity names of
+/// [`crate::units::QUANTITY_NAMES`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ParamShape {
+    /// A whole number.
+    Whole,
+    /// A plain number (dimension none): a bare number or a percentage.
+    Plain,
+    Bool,
+    Text,
+    /// A distribution of the quantity given as its one type argument (`Dist<Duration>`).
+    Dist,
+}
+
+/// A type name a template parameter may be declared with, other than a quantity's.
+#[derive(Clone, Copy, Debug)]
+pub struct ParamTypeName {
+    pub name: &'static str,
+    pub shape: ParamShape,
+    pub doc: &'static str,
+}
+
+/// The parameter type names that are not quantity names, or that mean something else in a
+/// parameter list than in [`crate::units::QUANTITY_NAMES`] (`Count` is a whole number there, not
+/// a quantity of dimension count; `Ratio` is listed for its documentation). The checker reads a
+/// parameter's type through this table before the quantity names; hover, completion and the
+/// generated reference show it.
+pub const PARAM_TYPE_NAMES: &[ParamTypeName] = &[
+    ParamTypeName { name: "Int", shape: ParamShape::Whole, doc: "a whole number" },
+    ParamTypeName {
+        name: "Count",
+        shape: ParamShape::Whole,
+        doc: "a whole number (the same as `Int`)",
+    },
+    ParamTypeName {
+        name: "Real",
+        shape: ParamShape::Plain,
+        doc: "a plain number: a bare number or a percentage",
+    },
+    ParamTypeName {
+        name: "Ratio",
+        shape: ParamShape::Plain,
+        doc: "a plain number (the same as `Real`)",
+    },
+    ParamTypeName { name: "Bool", shape: ParamShape::Bool, doc: "`true` or `false`" },
+    ParamTypeName { name: "String", shape: ParamShape::Text, doc: "a string" },
+    ParamTypeName {
+        name: "Dist",
+        shape: ParamShape::Dist,
+        doc: "a distribution of a quantity, written with it: `Dist<Duration>`",
+    },
+];
+
+/// The entry of [`PARAM_TYPE_NAMES`] named `name`.
+pub fn param_type_name(name: &str) -> Option<&'static ParamTypeName> {
+    PARAM_TYPE_NAMES.iter().find(|entry| entry.name == name)
+}

@@ -555,13 +555,9 @@ fn word_hover(word: &str, kind: WordKind) -> String {
 }
 
 fn type_hover(name: &str) -> String {
-    let meaning = match name {
-        "Int" | "Count" => "a whole number".to_string(),
-        "Real" | "Ratio" => "a plain number or a percentage".to_string(),
-        "Bool" => "`true` or `false`".to_string(),
-        "String" => "a string".to_string(),
-        "Dist" => "a distribution of a quantity, e.g. `Dist<Duration>`".to_string(),
-        other => match units::dimension_of_type_name(other) {
+    let meaning = match fab_stdlib::types::param_type_name(name) {
+        Some(entry) => entry.doc.to_string(),
+        None => match units::dimension_of_type_name(name) {
             Some(dim) => {
                 let accepted: Vec<String> =
                     units::units_of(dim).map(|u| format!("`{}`", u.name)).collect();

@@ -613,10 +613,7 @@ impl<'a> Walker<'a> {
     fn type_expr(&mut self, ty: &TypeExpr) {
         match ty {
             TypeExpr::Named { name, args, .. } => {
-                let known = matches!(
-                    name.name.as_str(),
-                    "Int" | "Count" | "Real" | "Ratio" | "Bool" | "String" | "Dist"
-                ) || units::dimension_of_type_name(&name.name).is_some();
+                let known = crate::check::names_a_type(&name.name);
                 self.emit(name.span, Symbol::Type { known }, false);
                 for arg in args {
                     self.type_expr(arg);

@@ -21,6 +21,7 @@
 //!
 //! Every name, type and doc comes from the stdlib tables or the model's own declarations.
 
+use crate::check::{self, ParamTy};
 use crate::db::{Db, SourceFile};
 use crate::eval::is_accepted_word;
 use crate::scope::{Declaration, Scope, scope};
@@ -29,7 +30,7 @@ use fab_grammar::ast::{DeclKind, ItemKind};
 use fab_grammar::lexer::{Comment, CommentKind, Token, lex};
 use fab_stdlib::catalog::{self, FieldDecl, KindDecl, ParamDecl, ParamType, Role};
 use fab_stdlib::dist;
-use fab_stdlib::types::{RefClass, ValueType};
+use fab_stdlib::types::{self, RefClass, ValueType};
 use fab_stdlib::units::{self, Dimension};
 
 mod items;
@@ -940,39 +941,28 @@ impl Context<'_> {
             Some(Token::Less) => true,
             _ => return Vec::new(),
         };
-        let mut items: Vec<CompletionItem> = units::QUANTITY_NAMES
+        // The quantity names, then the other type names (which take `Count` and `Ratio` over);
+        // after `Dist<` only the names that stand for a quantity.
+        let quantities = units::QUANTITY_NAMES
             .iter()
-            // `Count` is a whole number, not a quantity a distribution can have; it is a type of
-            // its own after `name:`.
-            .filter(|(_, name)| {
-                !in_dist || matches!(named_type(name, &[]), Some(ValueType::Quantity(_)))
+            .filter(|(_, name)| types::param_type_name(name).is_none())
+            .map(|(dim, name)| (*name, format!("quantity, dimension {}", dim.formula())));
+        let others =
+            types::PARAM_TYPE_NAMES.iter().map(|entry| (entry.name, entry.doc.to_string()));
+        quantities
+            .chain(others)
+            .filter_map(|(name, detail)| {
+                let alone = check::named_param_type(name, &[]);
+                let item = CompletionItem::new(name, CompletionKind::Word, replace).detail(detail);
+                match alone {
+                    Ok(ParamTy::Quantity(_)) => Some(item),
+                    Ok(_) if !in_dist => Some(item),
+                    // `Dist` alone is no type: it is offered with its argument to fill in.
+                    Err(_) if !in_dist => Some(item.snippet(format!("{name}<${{1:Duration}}>"))),
+                    _ => None,
+                }
             })
-            .map(|(dim, name)| {
-                CompletionItem::new(*name, CompletionKind::Word, replace)
-                    .detail(format!("quantity, dimension {}", dim.formula()))
-            })
-            .collect();
-        let plain: &[(&str, &str)] = if in_dist {
-            &[("Real", "a plain number")]
-        } else {
-            &[
-                ("Int", "a whole number"),
-                ("Real", "a plain number"),
-                ("Bool", "true or false"),
-                ("String", "a string"),
-            ]
-        };
-        for (name, detail) in plain {
-            items.push(CompletionItem::new(*name, CompletionKind::Word, replace).detail(*detail));
-        }
-        if !in_dist {
-            items.push(
-                CompletionItem::new("Dist", CompletionKind::Word, replace)
-                    .detail("a distribution of a quantity")
-                    .snippet("Dist<${1:Duration}>"),
-            );
-        }
-        items
+            .collect()
     }
 
     /// The clocks, after `of`.
@@ -1278,38 +1268,26 @@ fn param_detail(param: &ParamDecl, variable: Option<Dimension>) -> String {
 
 /// The value type a template parameter's written type stands for.
 fn type_of_written(ty: &fab_grammar::ast::TypeExpr) -> Option<ValueType> {
-    use fab_grammar::ast::TypeExpr;
-    let TypeExpr::Named { name, args, .. } = ty else { return None };
-    let args: Vec<Option<ValueType>> = args.iter().map(type_of_written).collect();
-    named_type(&name.name, &args)
+    check::parse_type(ty).ok().map(|ty| ty.as_value_type())
 }
 
 /// A parameter's type from the tokens written after `name:` (`Duration`, `Dist<Duration>`), which
 /// do not parse yet while the parameter list is being typed.
 fn type_of_tokens(tokens: &[Tok]) -> Option<ValueType> {
-    match tokens {
-        [name] if name.is_word() => named_type(&name.text, &[]),
+    param_type_of_tokens(tokens).map(|ty| ty.as_value_type())
+}
+
+fn param_type_of_tokens(tokens: &[Tok]) -> Option<ParamTy> {
+    let args = match tokens {
+        [name] if name.is_word() => Vec::new(),
         [name, less, inner @ .., greater]
             if name.is_word() && less.token == Token::Less && greater.token == Token::Greater =>
         {
-            named_type(&name.text, &[type_of_tokens(inner)])
+            vec![param_type_of_tokens(inner)?]
         }
-        _ => None,
-    }
-}
-
-/// The value type a type name with its arguments (their types, when understood) stands for, as
-/// the checker reads a template parameter's type.
-fn named_type(name: &str, args: &[Option<ValueType>]) -> Option<ValueType> {
-    match (name, args) {
-        ("Int" | "Count", []) => Some(ValueType::Int { min: i64::MIN }),
-        ("Real" | "Ratio", []) => Some(ValueType::Quantity(Dimension::NONE)),
-        ("Bool", []) => Some(ValueType::Bool),
-        ("String", []) => Some(ValueType::String),
-        ("Dist", [Some(ValueType::Quantity(dim))]) => Some(ValueType::Dist(*dim)),
-        (other, []) => units::dimension_of_type_name(other).map(ValueType::Quantity),
-        _ => None,
-    }
+        _ => return None,
+    };
+    check::named_param_type(&tokens[0].text, &args).ok()
 }
 
 /// A template parameter's type as written in its template.

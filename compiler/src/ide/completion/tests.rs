@@ -95,3 +95,35 @@ fn a_templates_parameter_list_offers_what_its_types_and_defaults_accept() {
         assert!(types.contains(&name.to_string()), "{types:?}");
     }
 }
+
+#[test]
+fn the_type_names_offered_are_the_ones_the_checker_reads() {
+    use fab_stdlib::types::PARAM_TYPE_NAMES;
+    use fab_stdlib::units::QUANTITY_NAMES;
+    let (db, file, cursor) = fixture("component Cell(d: $0) : station {}\n");
+    let offered = completions(&db, file, cursor);
+    let names = PARAM_TYPE_NAMES.iter().map(|entry| entry.name);
+    for name in names.chain(QUANTITY_NAMES.iter().map(|(_, name)| *name)) {
+        let count = offered.iter().filter(|item| item.label == name).count();
+        assert_eq!(count, 1, "`{name}` offered {count} times");
+    }
+    // Each one offered, inserted as offered, declares a parameter the checker accepts.
+    for item in &offered {
+        let written = item.insert.replace("${1:Duration}", "Duration");
+        let text = format!(
+            "component Cell(d: {written}) : station {{ cycle = 1 s }}\n\
+             source parts {{ interarrival = 1 min }}\nstation c : Cell()\nsink done\n\
+             flow parts -> c -> done\n"
+        );
+        let (db, file, _) = fixture(&format!("$0{text}"));
+        let diagnostics = crate::check_model(&db, file);
+        assert!(
+            diagnostics.iter().all(|d| d.code != "E0204"),
+            "`{written}` offered but refused: {diagnostics:?}"
+        );
+    }
+    // `Count` in a parameter list is a whole number, as the checker reads it, not the quantity
+    // of dimension count the quantity table lists (it was offered as such).
+    let count = offered.iter().find(|item| item.label == "Count").expect("offered");
+    assert_eq!(count.detail.as_deref(), Some("a whole number (the same as `Int`)"));
+}
