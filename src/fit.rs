@@ -419,13 +419,23 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
         tests.push(format!("AD A² = {} (p {})", significant(ad.statistic, 3), p_text(ad.p_value)));
     }
     if let Some(chi) = best.goodness.chi_square {
-        tests.push(format!(
-            "χ² = {} on {} bins, {} df (p {})",
-            significant(chi.statistic, 3),
-            chi.bins,
-            chi.degrees_of_freedom,
-            p_text(chi.p_value)
-        ));
+        let statistic = significant(chi.statistic, 3);
+        tests.push(if chi.degrees_of_freedom == 0 {
+            // Too few bins for the fitted parameters: there is no test to show.
+            format!(
+                "χ² = {statistic} on {} bins, no test (the {} fitted parameters leave no degrees \
+                 of freedom)",
+                chi.bins,
+                fit.parameter_count()
+            )
+        } else {
+            format!(
+                "χ² = {statistic} on {} bins, {} df (p {})",
+                chi.bins,
+                chi.degrees_of_freedom,
+                p_text(chi.p_value)
+            )
+        });
     }
     let _ = writeln!(out, "  {}", tests.join(", "));
 

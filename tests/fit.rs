@@ -524,3 +524,24 @@ fn a_negative_duration_is_named_with_its_row() {
         d["warnings"].as_array().unwrap().iter().all(|w| !w.as_str().unwrap().contains("below 0"))
     );
 }
+
+/// Fifteen values make three chi-square bins; a two-parameter law leaves no degrees of freedom.
+/// The report showed "3 bins, 0 df (p –)", a test of nothing; it now says there is no test, and the
+/// JSON keeps the statistic with 0 degrees of freedom and no p-value.
+#[test]
+fn a_chi_square_without_degrees_of_freedom_is_no_test() {
+    let values: String = (1..=15).map(|i| format!("{}\n", 10.0 + f64::from(i) * 0.7)).collect();
+    let data = write_temp("fifteen.csv", &format!("t\n{values}"));
+    let output = fab(&["fit", &data, "--column", "t", "--families", "normal"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("on 3 bins, no test (the 2 fitted parameters leave no degrees of freedom)"),
+        "{text}"
+    );
+    assert!(!text.contains("0 df"), "{text}");
+    let document = fit_json(&[&data, "--column", "t", "--families", "normal"]);
+    let chi = &document["fits"][0]["goodness_of_fit"]["chi_square"];
+    assert_eq!(chi["degrees_of_freedom"], 0, "{chi}");
+    assert!(chi["p_value"].is_null(), "{chi}");
+}
