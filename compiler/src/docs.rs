@@ -38,8 +38,25 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                 // The families the criterion compared with the best: bounded ones listed after
                 // regular ones are not.
                 let compared = (0..ranking.fits.len()).filter(|&i| ranking.is_compared(i)).count();
+                // The call's `unit`, in the unit it names when there is one of that size.
+                let unit_argument = if report.unit_factor == 1.0 {
+                    String::new()
+                } else {
+                    let named = fab_stdlib::units::UNITS.iter().find(|u| {
+                        u.dimension == report.dimension && u.to_si() == report.unit_factor
+                    });
+                    match named {
+                        Some(named) => format!(", unit = 1 {}", named.name),
+                        None => format!(
+                            ", unit = {} {unit}",
+                            significant(report.unit_factor / display_factor, 6)
+                        )
+                        .trim_end()
+                        .to_string(),
+                    }
+                };
                 lines.push(format!(
-                    "{}:{line}: `{}`: fit(\"{}\", column = \"{}\") chose {expression}, best by {} of {} {}",
+                    "{}:{line}: `{}`: fit(\"{}\", column = \"{}\"{unit_argument}) chose {expression}, best by {} of {} {}",
                     file.path(db),
                     entry.key.name,
                     report.path,
@@ -53,6 +70,9 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                     .iter()
                     .enumerate()
                     .map(|(i, p)| {
+                        let value = best.family.rescaled_parameter(i, p.value, scale);
+                        // A standard error moves as a difference of two values does: `μ`'s
+                        // shift cancels out.
                         let factor = if best.family.parameter_has_unit(i) { scale } else { 1.0 };
                         let suffix = if best.family.parameter_has_unit(i) && !unit.is_empty() {
                             format!(" {unit}")
@@ -63,11 +83,11 @@ pub fn fitted_report(db: &dyn Db, root: SourceFile) -> Vec<String> {
                             Some(se) => format!(
                                 "{} = {} ± {}{suffix}",
                                 p.name,
-                                significant(p.value * factor, 4),
+                                significant(value, 4),
                                 significant(se * factor, 2)
                             ),
                             None => {
-                                format!("{} = {}{suffix}", p.name, significant(p.value * factor, 4))
+                                format!("{} = {}{suffix}", p.name, significant(value, 4))
                             }
                         }
                     })

@@ -122,9 +122,11 @@ fn the_verbose_report_names_the_choice_and_its_uncertainty() {
     let (db, root, _) = common::check_files(&model(cycle), &data);
     let report = fab_compiler::docs::fitted_report(&db, root);
     let text = report.join("\n");
+    // The call as written, with its unit (it was left out).
     assert!(
-        report[0]
-            .starts_with("main.fab:2: `weld`: fit(\"cycles.csv\", column = \"minutes\") chose "),
+        report[0].starts_with(
+            "main.fab:2: `weld`: fit(\"cycles.csv\", column = \"minutes\", unit = 1 min) chose "
+        ),
         "{text}"
     );
     // `lognormal` names both lognormals, with and without a location.
@@ -135,4 +137,37 @@ fn the_verbose_report_names_the_choice_and_its_uncertainty() {
     assert!(text.contains("runner-up: "), "{text}");
     assert!(text.contains("goodness of fit: KS D = "), "{text}");
     assert!(text.contains("warning: only 12 observed values"), "{text}");
+}
+
+/// The estimates are shown in the display unit, as the chosen law is: a lognormal's `μ` too. It
+/// was left in the logarithm of the file's unit (minutes) beside a location in seconds; the same
+/// values written in seconds now give the same estimates line.
+#[test]
+fn the_verbose_estimates_do_not_depend_on_the_files_unit() {
+    let seconds: String = CYCLES
+        .lines()
+        .skip(1)
+        .map(|minutes| {
+            format!("{}\n", (minutes.parse::<f64>().unwrap() * 60.0 * 1e6).round() / 1e6)
+        })
+        .collect();
+    let estimates = |file: &str, contents: String, unit: &str| {
+        let data = [(file.to_string(), contents)];
+        let cycle =
+            format!(r#"fit("{file}", column = "t", unit = {unit}, families = ["lognormal"])"#);
+        let (db, root, _) = common::check_files(&model(&cycle), &data);
+        let report = fab_compiler::docs::fitted_report(&db, root);
+        report.iter().find(|line| line.contains("estimates")).cloned().expect("estimates")
+    };
+    let in_minutes = estimates("minutes.csv", CYCLES.replacen("minutes", "t", 1), "1 min");
+    let in_seconds = estimates("seconds.csv", format!("t\n{seconds}"), "1 s");
+    assert_eq!(in_minutes, in_seconds);
+    // The fitted median, location + e^μ in seconds, is near the sample's (31.5 s); with μ in the
+    // logarithm of minutes it read 26.9 s.
+    let number = |name: &str| -> f64 {
+        let start = in_seconds.find(&format!("{name} = ")).expect(name) + name.len() + 3;
+        in_seconds[start..].split(' ').next().unwrap().parse().unwrap()
+    };
+    let median = number("location") + number("mu").exp();
+    assert!((median / 31.5 - 1.0).abs() < 0.05, "{median} s: {in_seconds}");
 }

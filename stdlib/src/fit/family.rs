@@ -127,6 +127,17 @@ impl Family {
         !matches!(name, "shape" | "mu" | "sigma" | "k")
     }
 
+    /// Parameter `index`'s value once the variable is measured in a unit `factor` times smaller
+    /// (values multiplied by `factor`): a mean, scale or location scales with the values, the
+    /// `μ` of a logarithm moves by `ln factor`, and a shape, `σ` or phase count stays.
+    pub fn rescaled_parameter(self, index: usize, value: f64, factor: f64) -> f64 {
+        match self.parameter_names()[index] {
+            "mu" => value + libm::log(factor),
+            _ if self.parameter_has_unit(index) => value * factor,
+            _ => value,
+        }
+    }
+
     /// Whether parameter `index` is positive by nature (its confidence interval is taken on the
     /// log scale, so it stays positive).
     pub fn parameter_is_positive(self, index: usize) -> bool {
