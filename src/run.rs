@@ -92,12 +92,26 @@ impl Compiled {
 }
 
 impl Compiled {
-    /// Prints what a run found wrong with the model without stopping (a standstill, W0908), as
+    /// Prints what a run found wrong with the model without stopping (a standstill, W0908; maintenance that never came due, W0910), as
     /// warnings at the declarations of the components concerned. Printed after the results, on
     /// standard error, where the checker's warnings go.
-    pub fn warn(&self, results: &Results) {
+    pub fn warn(&self, model: &fab_runtime::Model, results: &Results) {
         let deadlocks: Vec<_> = results.deadlocks.iter().map(|d| (None, d)).collect();
         self.print_warnings(&deadlocks, results.replications);
+        // Maintenance that never came due (W0910), in the run that the note names: a scenario
+        // may have given the station the strategy the label describes.
+        let run = match &results.scenario {
+            Some(scenario) => format!("scenario `{scenario}`"),
+            None => format!("experiment `{}`", results.experiment),
+        };
+        let idle: Vec<_> =
+            fab_compiler::idle_maintenance_diagnostics(&self.db, self.root, model, results)
+                .into_iter()
+                .map(|diagnostic| diagnostic.note(format!("In the run of {run}.")))
+                .collect();
+        if !idle.is_empty() {
+            err!("\n{}", render::render_human(&self.db, &idle, crate::use_color()));
+        }
     }
 
     /// [`Compiled::warn`] for a study of many models: the standstills of its points (each a
@@ -575,14 +589,14 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             trace_failed = write_trace(path, &study, compiled).err();
         }
         match results {
-            Ok(results) => all.push(results),
+            Ok(results) => all.push((results, study.model)),
             Err(error) => {
                 compiled.report_in(&error, named.as_deref());
                 return ExitCode::from(1);
             }
         }
     }
-    if let [a, b] = all.as_slice() {
+    if let [(a, model_a), (b, model_b)] = all.as_slice() {
         let comparison = compare(a, b);
         if let Err(error) = comparison.check_finite() {
             compiled.report(&error);
@@ -596,11 +610,11 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             || comparison_table(&comparison),
             || vec![(differences, report::comparison_csv(&comparison))],
         );
-        compiled.warn(a);
-        compiled.warn(b);
+        compiled.warn(model_a, a);
+        compiled.warn(model_b, b);
         return emitted;
     }
-    let results = &all[0];
+    let (results, model) = &all[0];
     let [document, stations_csv, replications_csv, stations_svg] = RUN_FILES;
     let emitted = emit(
         options,
@@ -615,7 +629,7 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             ]
         },
     );
-    compiled.warn(results);
+    compiled.warn(model, results);
     trace_failed.unwrap_or(emitted)
 }
 

@@ -2303,7 +2303,7 @@ fn run_time_errors_are_diagnostics_at_their_component_as_their_pages_show() {
         assert!(error.contains("Help: "), "{}: {error}", info.code);
         seen += 1;
     }
-    assert_eq!(seen, 9);
+    assert_eq!(seen, 10);
 }
 
 /// Three stations in a row, each `operating` at `RATE`: parts every 10 s from 10 s on, 5 s at
@@ -2493,6 +2493,69 @@ fn a_loop_that_fills_up_is_reported_as_a_standstill() {
         "{error}"
     );
     assert!(stdout(&output).contains("machine"), "the results are printed all the same");
+}
+
+/// Age replacement that a frequent mode keeps from ever coming due. The probe's case was
+/// `examples/press_line.fab`'s `age_based` scenario: a jam every 6 h and a tool change every
+/// 20,000 cycles restored the press to new, its age never reached 400 h, and the scenario, a run
+/// to failure, compared with interval maintenance as "age-based" without a word.
+#[test]
+fn maintenance_that_never_comes_due_is_warned_about() {
+    let model = "
+source parts { interarrival = 40 s }
+buffer infeed { capacity = 10 }
+station press {
+    cycle = 30 s
+    failure bearing {
+        after = weibull(shape = 2.2, scale = 900 h) of busy_time
+        repair = 3 h
+    }
+    failure jam {
+        after = exponential(mean = 6 h)
+        repair = 3 min
+        RESTORES
+    }
+    maintenance = preventive(age = 400 h of busy_time, takes = 2 h)
+}
+sink done
+flow parts -> infeed -> press -> done
+experiment baseline { horizon = 30 d, replications = 2 }
+scenario by_interval : baseline {
+    press.maintenance = preventive(every = 400 h of busy_time, takes = 2 h)
+}
+";
+    let path = write_temp("age_never_due.fab", &model.replace("RESTORES", ""));
+    let output = fab(&["run", &path, "--threads", "1"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = stderr(&output);
+    assert!(
+        error.contains("[W0910] Warning: the maintenance of `press` never came due"),
+        "{error}"
+    );
+    assert!(
+        error.contains(
+            "preventive maintenance at an age of 400 h of busy time: none in 2 replications"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("`bearing` and `jam` do, and `press` failed"), "{error}");
+    assert!(error.contains("In the run of experiment `baseline`."), "{error}");
+    let d = run_json(&[&path]);
+    assert_eq!(d["stations"]["press"]["maintenance_actions"]["values"], json!([0.0, 0.0]));
+    // With interval maintenance in a scenario it comes due, and nothing is said of it; compared,
+    // only the run whose maintenance never came due is named.
+    let output = fab(&["run", &path, "--compare", "baseline,by_interval"]);
+    let error = stderr(&output);
+    assert_eq!(error.matches("[W0910]").count(), 1, "{error}");
+    assert!(error.contains("In the run of experiment `baseline`."), "{error}");
+    // A jam cleared leaves the press as worn as it was: the age reaches 400 h, and maintenance
+    // is done.
+    let path = write_temp("age_due.fab", &model.replace("RESTORES", "restores = old"));
+    let output = fab(&["run", &path, "--threads", "1"]);
+    assert!(!stderr(&output).contains("W0910"), "{}", stderr(&output));
+    let d = run_json(&[&path]);
+    let actions = d["stations"]["press"]["maintenance_actions"]["values"].as_array().unwrap();
+    assert!(actions.iter().all(|n| n.as_f64().unwrap() >= 1.0), "{actions:?}");
 }
 
 #[test]

@@ -263,6 +263,7 @@ codes! {
         "E0907" => "a buffer of capacity 0 that draws, in a loop of such buffers",
         "W0908" => "the line comes to a standstill",
         "E0909" => "a result that overflows the range of numbers",
+        "W0910" => "maintenance that never came due",
     }
 }
 

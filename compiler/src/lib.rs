@@ -204,6 +204,120 @@ pub fn deadlock_diagnostics(
         .collect()
 }
 
+/// The maintenance a run never did (W0910): each station or robot with a maintenance strategy
+/// whose maintenance came due in none of the run's replications (in the observed period), with
+/// what keeps it from coming due where the model shows it. A plan that never runs makes a
+/// comparison of strategies a comparison with running to failure; this says so. `model` is the
+/// model as the run simulated it (a scenario's overrides applied).
+pub fn idle_maintenance_diagnostics(
+    db: &dyn Db,
+    root: SourceFile,
+    model: &fab_runtime::Model,
+    results: &fab_runtime::results::Results,
+) -> Vec<Diagnostic> {
+    use fab_runtime::model::{ComponentKind, Maintenance, PreventivePolicy, Restoration};
+    let runs = results.replications;
+    let mut out = Vec::new();
+    for id in model.component_ids() {
+        let component = model.component(id);
+        let station = match &component.kind {
+            ComponentKind::Station(station) => station,
+            ComponentKind::Robot(robot) => &robot.station,
+            _ => continue,
+        };
+        let (what, policy) = match &station.maintenance {
+            Maintenance::Reactive => continue,
+            Maintenance::Preventive { every, clock, policy, .. } => {
+                (strategy_phrase("preventive maintenance", *every, *clock, *policy), Some(*policy))
+            }
+            Maintenance::Opportunistic { every, clock, policy, .. } => (
+                strategy_phrase("opportunistic maintenance", *every, *clock, *policy),
+                Some(*policy),
+            ),
+            Maintenance::Predictive { .. } => ("predictive maintenance".to_string(), None),
+        };
+        let Some(stats) = results.stations.get(&component.name) else { continue };
+        let actions = &stats.maintenance_actions.values;
+        if actions.is_empty() || actions.iter().any(|&n| n != 0.0) {
+            continue;
+        }
+        let Some(location) = component_location(db, root, &component.name) else { continue };
+        let observed = results.horizon_s - results.warmup_s;
+        let of = format!("{runs} replication{}", if runs == 1 { "" } else { "s" });
+        let mut diagnostic = Diagnostic::warning(
+            "W0910",
+            format!("the maintenance of `{}` never came due", component.name),
+        )
+        .primary(location, format!("{what}: none in {of}"))
+        .note(format!(
+            "In none of the {of} did its maintenance come due in the observed period ({}), so \
+             this run is a run to failure of `{}`.",
+            moment(observed),
+            component.name
+        ));
+        let renewing: Vec<String> = station
+            .failures
+            .iter()
+            .filter(|mode| mode.restores == Restoration::New)
+            .map(|mode| format!("`{}`", mode.name))
+            .collect();
+        let failures = stats.failures.mean;
+        diagnostic = match policy {
+            Some(PreventivePolicy::Age) if !renewing.is_empty() && failures > 0.0 => diagnostic
+                .note(format!(
+                    "The age restarts at every renewal, and the repair of a mode that restores \
+                     `new` is one: {} {}, and `{}` failed {} times a replication, too often for \
+                     the age to reach its mark between two failures.",
+                    list(&renewing, "and"),
+                    if renewing.len() == 1 { "does" } else { "do" },
+                    component.name,
+                    fab_stdlib::fit::significant(failures, 3)
+                ))
+                .help(
+                    "Give the modes whose repair leaves the station as worn as it was \
+                     `restores = old` (a jam cleared, say), or shorten `age`.",
+                ),
+            Some(_) => diagnostic.help(
+                "Shorten the interval or lengthen the run; leave `maintenance` out where none is \
+                 meant.",
+            ),
+            None => diagnostic.note(format!(
+                "Inspections: {} a replication; coming failures detected: {}.",
+                fab_stdlib::fit::significant(stats.maintenance_detail.inspections.mean, 3),
+                fab_stdlib::fit::significant(stats.maintenance_detail.detections.mean, 3)
+            )),
+        };
+        out.push(diagnostic);
+    }
+    out
+}
+
+/// `preventive maintenance every 400 h of busy time`, `… at an age of 350 h of calendar time`.
+fn strategy_phrase(
+    name: &str,
+    every: f64,
+    clock: fab_runtime::model::Clock,
+    policy: fab_runtime::model::PreventivePolicy,
+) -> String {
+    use fab_runtime::model::{Clock, PreventivePolicy};
+    let when = match policy {
+        PreventivePolicy::Interval => "every",
+        PreventivePolicy::Age => "at an age of",
+    };
+    let clock = match clock {
+        Clock::BusyTime => "busy time",
+        Clock::CalendarTime => "calendar time",
+    };
+    let every = if every >= 3_600.0 {
+        format!("{} h", fab_stdlib::fit::significant(every / 3_600.0, 4))
+    } else if every >= 60.0 {
+        format!("{} min", fab_stdlib::fit::significant(every / 60.0, 4))
+    } else {
+        format!("{} s", fab_stdlib::fit::significant(every, 4))
+    };
+    format!("{name} {when} {every} of {clock}")
+}
+
 /// "`a` and `b` wait on each other", "`a`, `b` and `c` wait on one another", "`a` waits on
 /// itself", with at most six names.
 fn wait_on_one_another(names: &[&str]) -> String {
