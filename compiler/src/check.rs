@@ -2988,7 +2988,7 @@ fn check_factor_combinations(ctx: &mut Ctx, varies: &[CheckedVary]) {
     let body_of = |name: &str| clean_body(db, scope.lookup(name)?);
     let mut found = conveyor_factor_refusals(varies, body_of);
     found.extend(robot_cycle_refusals(varies, body_of, true));
-    found.extend(law_corner_refusals(varies, body_of));
+    found.extend(law_corner_refusals(varies, body_of, true));
     for diagnostic in found {
         ctx.push(diagnostic);
     }
@@ -3133,9 +3133,14 @@ fn check_parameters_varied_together(ctx: &mut Ctx, varies: &[CheckedVary]) {
 /// others', so such a point checked clean and stopped the study when it ran. Every corner of the
 /// ranges is set as the runtime sets a point (`factor::apply_point`: by stage), and a law's
 /// constraints are linear in its parameters, so a corner is where a point breaks them first.
-fn law_corner_refusals<'a>(
+/// With `alone_checked`, a range alone is left to its own `vary`, which held it to the law as
+/// declared; without it, every range is held to the law as `body_of` gives it, which a scenario
+/// may have replaced (`validate::scenario_vary_refusals`): `vary s.cycle.min in 5 s..=20 s`
+/// under a scenario's `uniform(min = 10 s, max = 15 s)` stopped that scenario's study at 20 s.
+pub(crate) fn law_corner_refusals<'a>(
     varies: &[CheckedVary],
     body_of: impl Fn(&str) -> Option<&'a CheckedBody>,
+    alone_checked: bool,
 ) -> Vec<Diagnostic> {
     // The parameter a path ends in.
     fn param(vary: &CheckedVary) -> &str {
@@ -3167,10 +3172,11 @@ fn law_corner_refusals<'a>(
                 .iter()
                 .any(|b| fab_stdlib::dist::parameters_contradict(param(a), param(b)).is_some())
         });
-        if params.len() < 2 || params.len() > 6 || contradicting {
+        if params.len() < 1 + usize::from(alone_checked) || params.len() > 6 || contradicting {
             continue;
         }
-        let Some(distribution) = body_of(&law[0]).and_then(|body| varied_law(body, &law[1..]))
+        let Some((distribution, law_location)) =
+            body_of(&law[0]).and_then(|body| varied_law(body, &law[1..]))
         else {
             continue;
         };
@@ -3178,13 +3184,25 @@ fn law_corner_refusals<'a>(
         let corner_fails = |corner: usize| {
             params.iter().enumerate().try_fold(distribution.clone(), |d, (k, vary)| {
                 let value = if corner >> k & 1 == 1 { vary.high } else { vary.low };
-                d.with_parameter(param(vary), value).map_err(|why| why.to_string())
+                d.with_parameter(param(vary), value).map_err(|why| (k, why.to_string()))
             })
         };
-        let Some((corner, why)) =
+        let Some((corner, (step, why))) =
             (0..1usize << params.len()).find_map(|c| corner_fails(c).err().map(|w| (c, w)))
         else {
             continue;
+        };
+        // A point sets the parameters one by one, and each law on the way must hold: one that
+        // breaks before the last is set breaks against the law's own values of the rest (a
+        // scenario's `max` of 15 s, under a `min` of 20 s set before the `max` of 30 s).
+        let why = match (&params[..=step], &params[step + 1..]) {
+            (_, []) => why,
+            (set, unset) => {
+                let names = |varies: &[&CheckedVary]| {
+                    and_list(&varies.iter().map(|v| format!("`{}`", param(v))).collect::<Vec<_>>())
+                };
+                format!("{why} ({} set first, {} still the law's)", names(set), names(unset))
+            }
         };
         let end = |k: usize| usize::from(corner >> k & 1 == 1);
         let shown = |k: usize| {
@@ -3197,44 +3215,51 @@ fn law_corner_refusals<'a>(
         // Labelled at the `vary` written last, the others' ends beside it.
         let last = (0..params.len()).max_by_key(|&k| params[k].location.span.start).unwrap_or(0);
         let vary = params[last];
-        let mut diagnostic = Diagnostic::error(
-            "E0703",
-            format!(
-                "cannot vary {} together",
-                and_list(
-                    &params.iter().map(|v| format!("`{}`", v.path.join("."))).collect::<Vec<_>>()
-                )
+        let paths: Vec<String> = params.iter().map(|v| format!("`{}`", v.path.join("."))).collect();
+        let (headline, help) = match paths.as_slice() {
+            [one] => (
+                format!("cannot vary {one}"),
+                "Every point of the range may run: narrow the range so that the law holds at both \
+                 ends.",
             ),
-        )
-        .primary(vary.ends[end(last)].clone(), format!("at {}: {why}", and_list(&point)));
+            _ => (
+                format!("cannot vary {} together", and_list(&paths)),
+                "Every combination of the ranges may run (a full factorial runs this corner, a \
+                 search may reach it): narrow the ranges so that the law holds at all of them.",
+            ),
+        };
+        let mut diagnostic = Diagnostic::error("E0703", headline)
+            .primary(vary.ends[end(last)].clone(), format!("at {}: {why}", and_list(&point)));
         for k in (0..params.len()).filter(|&k| k != last) {
             diagnostic = diagnostic.secondary(params[k].ends[end(k)].clone(), "this end");
         }
-        found.push(diagnostic.help(
-            "Every combination of the ranges may run (a full factorial runs this corner, a search \
-             may reach it): narrow the ranges so that the law holds at all of them.",
-        ));
+        diagnostic = diagnostic.secondary(law_location, "the law");
+        found.push(diagnostic.help(help));
     }
     found
 }
 
 /// The distribution `law` names in `body` (`[field]`, or `[mode, after|repair]` of a failure
-/// mode): `None` when it is abstract or no distribution.
-fn varied_law(body: &CheckedBody, law: &[String]) -> Option<fab_stdlib::dist::Distribution> {
-    let value = match law {
-        [field] => &body.fields.get(field)?.value,
+/// mode), with where it is written (in a scenario, when the scenario replaces it): `None` when
+/// it is abstract or no distribution.
+fn varied_law(
+    body: &CheckedBody,
+    law: &[String],
+) -> Option<(fab_stdlib::dist::Distribution, Location)> {
+    let field = match law {
+        [field] => body.fields.get(field)?,
         [mode, field] => {
             let nested = body.nested.iter().find(|n| n.keyword == "failure" && n.name == *mode)?;
-            &nested.fields.get(field)?.value
+            nested.fields.get(field)?
         }
         _ => return None,
     };
-    let value = match value {
+    let value = match &field.value {
         Value::Clocked { value, .. } => value.as_ref(),
         value => value,
     };
     match value {
-        Value::Dist(d) => d.dist.clone(),
+        Value::Dist(d) => Some((d.dist.clone()?, field.value_location.clone())),
         _ => None,
     }
 }

@@ -467,9 +467,10 @@ fn check_scenarios(
 /// written with a `cycle` would, which the experiment's own check refuses. The experiment keeps
 /// only the `vary`s the model accepts, so what is found here is the scenario's doing. Likewise
 /// for a range that reaches a conveyor spacing larger than the length the scenario gives
-/// ([`check::conveyor_factor_refusals`]), or a robot cycle longer than the longest run on the
-/// path or limits the scenario gives ([`check::robot_cycle_refusals`]), found here only when the
-/// declared component passes.
+/// ([`check::conveyor_factor_refusals`]), a robot cycle longer than the longest run on the
+/// path or limits the scenario gives ([`check::robot_cycle_refusals`]), or a law the scenario
+/// writes that some point of its parameters' ranges breaks ([`check::law_corner_refusals`]),
+/// found here only when the declared component passes.
 fn scenario_vary_refusals(
     db: &dyn Db,
     declaration: &Declaration,
@@ -512,15 +513,17 @@ fn scenario_vary_refusals(
 
 /// The refusals of a study's ranges that depend on more than the varied number, for the
 /// components `body_of` gives: a conveyor's spacing beyond its length
-/// ([`check::conveyor_factor_refusals`]) and a robot's cycle beyond the longest run
-/// ([`check::robot_cycle_refusals`], every range, since a scenario's robot is not the one each
-/// `vary` was checked against).
+/// ([`check::conveyor_factor_refusals`]), a robot's cycle beyond the longest run
+/// ([`check::robot_cycle_refusals`]) and a distribution that is no law at a corner of the ranges
+/// of its parameters ([`check::law_corner_refusals`]); the last two for every range, since a
+/// scenario's robot or law is not the one each `vary` was checked against.
 fn range_refusals<'a>(
     varies: &[check::CheckedVary],
     body_of: &dyn Fn(&str) -> Option<&'a CheckedBody>,
 ) -> Vec<Diagnostic> {
     let mut found = check::conveyor_factor_refusals(varies, body_of);
     found.extend(check::robot_cycle_refusals(varies, body_of, false));
+    found.extend(check::law_corner_refusals(varies, body_of, false));
     found
 }
 
@@ -1378,35 +1381,53 @@ fn check_products<'a>(
             && let Some(payload_field) = b.fields.get("payload")
             && let Some(payload) = payload_field.value.si()
         {
-            for product in arriving[index].values() {
+            // What it handles: the parts that reach it, and, when it assembles, the part it makes,
+            // which the engine loads on a server for the robot's cycle, its motion included.
+            let made = b.fields.get("produces");
+            let mut handled: BTreeMap<&str, &Declaration> =
+                arriving[index].iter().map(|(name, product)| (name.as_str(), product)).collect();
+            handled.extend(emitted[index].iter().map(|(name, product)| (name.as_str(), product)));
+            for product in handled.into_values() {
                 // The product as the model runs it: a scenario may change its `mass`.
                 let Some(mass_field) = body(product).and_then(|p| p.fields.get("mass")) else {
                     continue;
                 };
-                if let Some(mass) = mass_field.value.si()
-                    && check::beyond_limit(mass, payload)
-                {
-                    out.push(
-                        Diagnostic::error(
-                            "E0803",
+                let Some(mass) = mass_field.value.si() else { continue };
+                if !check::beyond_limit(mass, payload) {
+                    continue;
+                }
+                let robot = &node.declaration.name;
+                let mut diagnostic = Diagnostic::error(
+                    "E0803",
+                    format!("`{}` weighs more than `{robot}` can carry", product.name),
+                )
+                .primary(payload_field.value_location.clone(), format!("payload is {payload} kg"))
+                .secondary(
+                    mass_field.value_location.clone(),
+                    format!("`{}` weighs {mass} kg", product.name),
+                );
+                let made_here = made.filter(
+                    |field| matches!(&field.value, Value::Ref(p) if p.name == product.name),
+                );
+                diagnostic = match made_here {
+                    Some(produces) => diagnostic
+                        .secondary(
+                            produces.value_location.clone(),
                             format!(
-                                "`{}` weighs more than `{}` can carry",
-                                product.name, node.declaration.name
+                                "`{robot}` makes `{}` and holds it through its cycle",
+                                product.name
                             ),
                         )
-                        .primary(
-                            payload_field.value_location.clone(),
-                            format!("payload is {payload} kg"),
-                        )
-                        .secondary(
-                            mass_field.value_location.clone(),
-                            format!("`{}` weighs {mass} kg", product.name),
-                        )
                         .help(
-                            "Choose a robot with a larger payload, or a lighter gripper and part.",
+                            "A robot that assembles holds the part it makes through its cycle, \
+                             its moves included: choose a robot with a larger payload, or \
+                             assemble the part at a station.",
                         ),
-                    );
-                }
+                    None => diagnostic.help(
+                        "Choose a robot with a larger payload, or a lighter gripper and part.",
+                    ),
+                };
+                out.push(diagnostic);
             }
         }
     }

@@ -104,6 +104,32 @@ fn a_robot_factor_a_scenario_makes_unused() {
 }
 
 #[test]
+fn a_law_a_scenario_replaces_is_held_at_every_corner() {
+    // The ranges fit the declared uniform at every corner, and not the scenario's: a point sets
+    // `min` to 20 s while `max` is still the scenario's 15 s. This used to check clean and stop
+    // the scenario's study at that point.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = uniform(min = 10 s, max = 40 s) }}\nflow s -> weld -> done\n\
+         experiment doe {{\n    horizon = 1 d\n    vary weld.cycle.min in 5 s..=20 s\n    \
+         vary weld.cycle.max in 30 s..=50 s\n}}\n\
+         scenario narrow : doe {{ weld.cycle = uniform(min = 10 s, max = 15 s) }}\n"
+    )));
+}
+
+#[test]
+fn a_robot_that_assembles_holds_what_it_makes() {
+    // The 114 kg car the robot makes is moved in its cycle; only the body and doors it takes
+    // used to be held to its payload.
+    insta::assert_snapshot!(rendered(
+        "product Body { mass = 42 kg }\nproduct Door { mass = 18 kg }\nproduct Car { mass = 114 kg }\n\
+         source bodies { product = Body, interarrival = 90 s }\n\
+         source doors { product = Door, interarrival = 20 s }\n\
+         robot marry {\n    assemble { Body = 1, Door = 4 }\n    produces = Car\n    process = 30 s\n    \
+         payload = 60 kg\n}\nsink done\nflow bodies -> marry -> done\nflow doors -> marry\n"
+    ));
+}
+
+#[test]
 fn a_letter_outside_ascii_is_not_part_of_a_name() {
     // The help said "Names use letters", and `ü` is one: it now says which letters.
     insta::assert_snapshot!(rendered("product qü\n"));
