@@ -111,7 +111,7 @@ fn write_stdout_with(write: impl FnOnce(&mut Stdout) -> std::io::Result<()>) {
 #[command(
     name = "fab",
     version,
-    about = "Manufacturing process simulation: check, run, optimize and sync .fab models"
+    about = "Manufacturing process simulation: check, run and optimize .fab models, fit data, estimate failure laws"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -873,22 +873,31 @@ pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>, header: &'a str)
     widest.unwrap_or(0).min(usize::from(u16::MAX))
 }
 
-/// The cost per part delivered with its currency, or that no part was delivered to divide by;
-/// and, when only some replications delivered none, a note of how many. The document counts a
-/// replication that delivered no part as 0 (docs/results.md): the table shows that mean and says
-/// how many of its replications are such zeros.
+/// How many of a run's replications delivered no part (throughput 0) and how many it ran. The
+/// document counts the lead time and the cost per part of such a replication as 0
+/// (docs/results.md), so the tables that show those means say how many zeros they hold.
+fn undelivered(throughput: &Stat) -> (usize, usize) {
+    let none = throughput.values.iter().filter(|&&v| v == 0.0).count();
+    (none, throughput.values.len())
+}
+
+/// `; 2 of 6 replications delivered no part: they count as 0`, or nothing when all delivered.
+fn undelivered_note((none, runs): (usize, usize)) -> String {
+    if none == 0 {
+        return String::new();
+    }
+    let they = if none == 1 { "it counts" } else { "they count" };
+    format!("; {none} of {runs} replications delivered no part: {they} as 0")
+}
+
+/// The cost per part delivered with its currency, or `None` when no replication delivered a part
+/// to divide by; and the note of [`undelivered_note`].
 fn cost_per_part(k: &fab_runtime::results::Kpis, currency: &str) -> Option<(String, String)> {
-    let runs = k.throughput_per_hour.values.len();
-    let none = k.throughput_per_hour.values.iter().filter(|&&v| v == 0.0).count();
+    let (none, runs) = undelivered(&k.throughput_per_hour);
     if runs > 0 && none == runs {
         return None;
     }
-    let note = if none > 0 {
-        let they = if none == 1 { "it counts" } else { "they count" };
-        format!("; {none} of {runs} replications delivered no part: {they} as 0")
-    } else {
-        String::new()
-    };
+    let note = undelivered_note((none, runs));
     Some((format!("{} {currency}", pm(&k.cost_per_part, 2)), note))
 }
 
@@ -989,13 +998,20 @@ fn table(file: &str, r: &Results) -> String {
     }
     let k = &r.kpis;
     let _ = writeln!(out, "  throughput  {} parts/h", pm(&k.throughput_per_hour, 2));
-    let _ = writeln!(
-        out,
-        "  lead time   {} s  (p50 {:.1} s, p95 {:.1} s)",
-        pm(&k.lead_time_s, 1),
-        k.lead_time_p50_s.mean,
-        k.lead_time_p95_s.mean
-    );
+    // A replication that delivered no part has no lead time, and counts as 0 in these means.
+    let (none, runs) = undelivered(&k.throughput_per_hour);
+    if runs > 0 && none == runs {
+        let _ = writeln!(out, "  lead time   {NO_PART_DELIVERED}");
+    } else {
+        let _ = writeln!(
+            out,
+            "  lead time   {} s  (p50 {:.1} s, p95 {:.1} s{})",
+            pm(&k.lead_time_s, 1),
+            k.lead_time_p50_s.mean,
+            k.lead_time_p95_s.mean,
+            undelivered_note((none, runs))
+        );
+    }
     let _ = writeln!(out, "  WIP         {} parts", pm(&k.wip, 2));
     if k.scrapped.mean > 0.0 {
         let _ = writeln!(out, "  scrapped    {} parts", pm(&k.scrapped, 1));
@@ -1248,6 +1264,27 @@ fn comparison_table(c: &Comparison) -> String {
             "  {name:width$}  {:>14}  {:>14}  {difference}{significant}",
             fixed(x.a.mean, 4),
             fixed(x.b.mean, 4)
+        );
+    }
+    // Lead times and costs per part count a replication that delivered no part as 0: a difference
+    // of them then compares a line with one that delivered nothing.
+    let undelivered_sides: Vec<String> = c
+        .indicators
+        .get("throughput_per_hour")
+        .map(|x| [(&c.a, &x.a), (&c.b, &x.b)])
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, stat)| {
+            let (none, runs) = undelivered(stat);
+            (none > 0).then(|| format!("{none} of {name}'s {runs}"))
+        })
+        .collect();
+    if !undelivered_sides.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n  {} replications delivered no part: lead_time_s and cost_per_part count them as 0, \
+             so their differences compare a line with one that delivered nothing",
+            undelivered_sides.join(" and ")
         );
     }
     if c.replications < 2 {

@@ -2495,6 +2495,47 @@ fn a_loop_that_fills_up_is_reported_as_a_standstill() {
     assert!(stdout(&output).contains("machine"), "the results are printed all the same");
 }
 
+/// A replication that delivers no part counts as 0 in the lead-time means (docs/results.md). The
+/// table said so of the cost per part only, and `--compare` not at all: a line that came to a
+/// standstill in half its replications showed as a significant cut of the lead time.
+#[test]
+fn lead_times_say_how_many_replications_delivered_nothing() {
+    let model = "
+source feed { interarrival = exponential(mean = 3 h) }
+station slow { cycle = 10 min }
+sink done
+flow feed -> slow -> done
+experiment e { horizon = 4 h, replications = 6, seed = 5 }
+scenario sparse : e { feed.interarrival = exponential(mean = 30 h) }
+scenario none : e { feed.interarrival = 5 h }
+";
+    let path = write_temp("some_deliver_nothing.fab", model);
+    let d = run_json(&[&path]);
+    let counts = d["kpis"]["throughput_per_hour"]["values"].as_array().unwrap();
+    let none = counts.iter().filter(|v| v.as_f64() == Some(0.0)).count();
+    assert!(none > 0 && none < 6, "{counts:?}");
+    let table = stdout(&fab(&["run", &path]));
+    let line = table.lines().find(|l| l.trim_start().starts_with("lead time")).unwrap();
+    assert!(
+        line.ends_with(&format!("; {none} of 6 replications delivered no part: they count as 0)")),
+        "{line}"
+    );
+    // No replication delivered a part: there is no lead time to show.
+    let table = stdout(&fab(&["run", &path, "--scenario", "none"]));
+    assert!(table.contains("  lead time   —, no part delivered\n"), "{table}");
+    let compared = stdout(&fab(&["run", &path, "--compare", "e,sparse"]));
+    let sparse = run_json(&[&path, "--scenario", "sparse"]);
+    let counts = sparse["kpis"]["throughput_per_hour"]["values"].as_array().unwrap();
+    let sparse_none = counts.iter().filter(|v| v.as_f64() == Some(0.0)).count();
+    assert!(
+        compared.contains(&format!(
+            "{none} of e's 6 and {sparse_none} of sparse's 6 replications delivered no part: \
+             lead_time_s and cost_per_part count them as 0"
+        )),
+        "{compared}"
+    );
+}
+
 /// Age replacement that a frequent mode keeps from ever coming due. The probe's case was
 /// `examples/press_line.fab`'s `age_based` scenario: a jam every 6 h and a tool change every
 /// 20,000 cycles restored the press to new, its age never reached 400 h, and the scenario, a run
