@@ -183,7 +183,7 @@ impl<'a> Ctx<'a> {
         // A horizon that rounds to no time is refused (E0205, in the experiment's rules), which
         // says more than this warning would.
         if !(field.run_length && matches!(value, Value::Number(_))) {
-            self.within_the_clock_tick(&value, expr.span, what);
+            self.within_the_clock_tick(&value, expr.span, what, false);
         }
         let Value::Number(Quantity { si: Some(v), .. }) = &value else { return value };
         if field.positive && *v <= 0.0 {
@@ -243,7 +243,7 @@ impl<'a> Ctx<'a> {
     /// runs as 0 ns (or 1 ns from half of one on), and parts pass without time passing.
     /// `interarrival = exponential(mean = 1e-300 s)` passed the checks and then ran out of memory
     /// or into E0901 after seconds of work; `cycle = 1e-10 s` ran as a zero cycle.
-    fn within_the_clock_tick(&mut self, value: &Value, span: Span, what: &str) {
+    fn within_the_clock_tick(&mut self, value: &Value, span: Span, what: &str, recurring: bool) {
         let (seconds, constant) = match value {
             Value::Number(Quantity { si: Some(seconds), dim, .. }) if *dim == Dimension::TIME => {
                 (*seconds, true)
@@ -251,7 +251,9 @@ impl<'a> Ctx<'a> {
             Value::Dist(DistValue { dist: Some(law), dim }) if *dim == Dimension::TIME => {
                 (law.mean(), matches!(law, dist::Distribution::Constant { .. }))
             }
-            Value::Clocked { value, .. } => return self.within_the_clock_tick(value, span, what),
+            Value::Clocked { value, .. } => {
+                return self.within_the_clock_tick(value, span, what, recurring);
+            }
             _ => return,
         };
         let tick = 1.0 / fab_runtime::time::NS_PER_S;
@@ -271,7 +273,8 @@ impl<'a> Ctx<'a> {
             format!("{}e{exponent}", mantissa.trim_end_matches('0').trim_end_matches('.'))
         };
         let (message, label) = if constant {
-            let runs_as = fab_runtime::time::ns(seconds);
+            // An interval the engine repeats at runs as one tick at least (`ParamDecl::recurring`).
+            let runs_as = if recurring { 1 } else { fab_runtime::time::ns(seconds) };
             (
                 format!("{what} is shorter than a nanosecond"),
                 format!("{shown} ns, which the engine runs as {runs_as} ns"),
@@ -282,11 +285,16 @@ impl<'a> Ctx<'a> {
                 format!("a mean of {shown} ns; each draw is rounded to whole nanoseconds"),
             )
         };
-        self.push(Diagnostic::warning("W0207", message).primary(self.loc(span), label).help(
-            "The engine keeps time in whole nanoseconds, so a time under half of one runs as \
-                 no time at all. Check the unit (`1e-10 s` is a tenth of a nanosecond), or write \
-                 `0 s` if no time is meant.",
-        ));
+        let help = if recurring {
+            "The engine keeps time in whole nanoseconds and repeats this at most once a \
+             nanosecond: a billion times for each second of the run, minutes of computing for \
+             each second of model time. Check the unit (`1e-10 s` is a tenth of a nanosecond)."
+        } else {
+            "The engine keeps time in whole nanoseconds, so a time under half of one runs as no \
+             time at all. Check the unit (`1e-10 s` is a tenth of a nanosecond), or write `0 s` \
+             if no time is meant."
+        };
+        self.push(Diagnostic::warning("W0207", message).primary(self.loc(span), label).help(help));
     }
 
     /// The help for a name this file cannot see but another loaded file declares: that file is
@@ -1277,6 +1285,7 @@ impl<'a> Ctx<'a> {
                 &time((row, first)),
                 span,
                 &format!("the release time of row {row} of `{file}`"),
+                false,
             );
         }
         Value::List(rows.into_iter().map(time).collect())
@@ -1360,7 +1369,7 @@ impl<'a> Ctx<'a> {
             match self.eval_as(&arg.value, &ty, &what) {
                 Value::Error => failed = true,
                 value => {
-                    self.within_the_clock_tick(&value, arg.value.span, &what);
+                    self.within_the_clock_tick(&value, arg.value.span, &what, param.recurring);
                     checked.insert(param.name.to_string(), value);
                 }
             }

@@ -156,3 +156,13 @@ fn crews_held_in_a_circle_name_every_holder_and_the_jobs() {
     text += "source s { interarrival = 1 min }\nsink done\nflow s -> a -> b -> c -> d -> done\n";
     insta::assert_snapshot!(rendered(&text));
 }
+
+/// A maintenance interval under a nanosecond runs as one nanosecond, not as none: the warning said
+/// "runs as 0 ns", and the run then repeated the maintenance a billion times a second of model
+/// time instead of stopping at one instant.
+#[test]
+fn a_maintenance_interval_under_a_nanosecond_runs_as_one() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{\n    cycle = 10 s\n    maintenance = preventive(every = 1e-10 s, takes = 0 s)\n}}\nflow s -> weld -> done\n"
+    )));
+}

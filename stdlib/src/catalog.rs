@@ -157,6 +157,10 @@ pub struct ParamDecl {
     pub positional: bool,
     /// Whether it may be left out.
     pub optional: bool,
+    /// Whether it is an interval at which the engine repeats something (a maintenance's `every`
+    /// or `age`, `inspect_every`): the engine runs it as at least one nanosecond, its clock's
+    /// tick, since an interval of none would repeat it for ever at one instant.
+    pub recurring: bool,
 }
 
 /// A parameter's type: for distributions, relative to the variable's own dimension.
@@ -172,12 +176,25 @@ pub enum ParamType {
 
 impl ParamDecl {
     pub const fn new(name: &'static str, ty: ValueType, doc: &'static str) -> ParamDecl {
-        ParamDecl { name, ty: ParamType::Fixed(ty), doc, positional: false, optional: false }
+        ParamDecl {
+            name,
+            ty: ParamType::Fixed(ty),
+            doc,
+            positional: false,
+            optional: false,
+            recurring: false,
+        }
     }
 
     /// This parameter, made optional.
     pub const fn optional(self) -> ParamDecl {
         ParamDecl { optional: true, ..self }
+    }
+
+    /// This parameter, an interval at which the engine repeats something (see
+    /// [`ParamDecl::recurring`]).
+    pub const fn recurring(self) -> ParamDecl {
+        ParamDecl { recurring: true, ..self }
     }
 }
 
@@ -975,7 +992,8 @@ pub const CALLABLES: &[CallableDecl] = &[
                 "Interval between maintenances, counted from the end of the previous one, \
                  `of calendar_time` (default) or `of busy_time`.",
             )
-            .optional(),
+            .optional()
+            .recurring(),
             ParamDecl::new(
                 "age",
                 PREVENTIVE_CLOCKED,
@@ -983,7 +1001,8 @@ pub const CALLABLES: &[CallableDecl] = &[
                  every maintenance and at every repair that restores `new`; `of calendar_time` \
                  (default) or `of busy_time`.",
             )
-            .optional(),
+            .optional()
+            .recurring(),
             ParamDecl::new("takes", DIST_DURATION, "Duration of one maintenance."),
             ParamDecl::new("restores", RESTORES, "What maintenance restores (default `new`).")
                 .optional(),
@@ -1018,7 +1037,8 @@ pub const CALLABLES: &[CallableDecl] = &[
                 "Calendar interval between inspections; without it the station is monitored \
                  continuously and a detectable failure gets one chance of detection.",
             )
-            .optional(),
+            .optional()
+            .recurring(),
             ParamDecl::new(
                 "detection",
                 RATIO,
@@ -1048,9 +1068,11 @@ pub const CALLABLES: &[CallableDecl] = &[
                 PREVENTIVE_CLOCKED,
                 "Interval between maintenances, as in `preventive`.",
             )
-            .optional(),
+            .optional()
+            .recurring(),
             ParamDecl::new("age", PREVENTIVE_CLOCKED, "Age at maintenance, as in `preventive`.")
-                .optional(),
+                .optional()
+                .recurring(),
             ParamDecl::new(
                 "window",
                 DURATION,

@@ -24,7 +24,14 @@ pub struct FamilyDecl {
 }
 
 const fn same(name: &'static str, doc: &'static str) -> ParamDecl {
-    ParamDecl { name, ty: ParamType::OfVariable, doc, positional: false, optional: false }
+    ParamDecl {
+        name,
+        ty: ParamType::OfVariable,
+        doc,
+        positional: false,
+        optional: false,
+        recurring: false,
+    }
 }
 
 const fn ratio(name: &'static str, doc: &'static str) -> ParamDecl {
@@ -34,6 +41,7 @@ const fn ratio(name: &'static str, doc: &'static str) -> ParamDecl {
         doc,
         positional: false,
         optional: false,
+        recurring: false,
     }
 }
 
@@ -43,6 +51,7 @@ const FILE: ParamDecl = ParamDecl {
     doc: "path of a CSV file, relative to the model file",
     positional: true,
     optional: false,
+    recurring: false,
 };
 const COLUMN: ParamDecl = ParamDecl {
     name: "column",
@@ -50,6 +59,7 @@ const COLUMN: ParamDecl = ParamDecl {
     doc: "the column's header",
     positional: false,
     optional: false,
+    recurring: false,
 };
 const UNIT: ParamDecl = ParamDecl {
     name: "unit",
@@ -57,6 +67,7 @@ const UNIT: ParamDecl = ParamDecl {
     doc: "what one unit in the file stands for, e.g. `1 s` or `1 min` (the SI unit when omitted)",
     positional: false,
     optional: true,
+    recurring: false,
 };
 const FAMILIES: ParamDecl = ParamDecl {
     name: "families",
@@ -66,6 +77,7 @@ const FAMILIES: ParamDecl = ParamDecl {
           family that applies when omitted)",
     positional: false,
     optional: true,
+    recurring: false,
 };
 
 const MIN: ParamDecl = same("min", "smallest value");
@@ -137,6 +149,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
                 doc: "events per unit of the variable, 1 / mean",
                 positional: false,
                 optional: false,
+                recurring: false,
             }],
         ],
         support: "[0, ∞)",
@@ -159,6 +172,7 @@ pub const FAMILIES_DECLS: &[FamilyDecl] = &[
                 doc: "number of phases (a whole number from 1 to 2³² − 1)",
                 positional: false,
                 optional: false,
+                recurring: false,
             },
             MEAN,
         ]],
