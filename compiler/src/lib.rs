@@ -281,11 +281,17 @@ pub fn idle_maintenance_diagnostics(
                 "Shorten the interval or lengthen the run; leave `maintenance` out where none is \
                  meant.",
             ),
-            None => diagnostic.note(format!(
-                "Inspections: {} a replication; coming failures detected: {}.",
-                fab_stdlib::fit::significant(stats.maintenance_detail.inspections.mean, 3),
-                fab_stdlib::fit::significant(stats.maintenance_detail.detections.mean, 3)
-            )),
+            None => diagnostic
+                .note(format!(
+                    "Inspections: {} a replication; coming failures detected: {}.",
+                    fab_stdlib::fit::significant(stats.maintenance_detail.inspections.mean, 3),
+                    fab_stdlib::fit::significant(stats.maintenance_detail.detections.mean, 3)
+                ))
+                .help(
+                    "Detect earlier or more surely: a lower `threshold`, a shorter \
+                     `inspect_every`, a higher `detection`; a `lead` longer than the time from \
+                     detection to failure lets every failure come first.",
+                ),
         };
         out.push(diagnostic);
     }
