@@ -421,7 +421,8 @@ pub struct MeasureUncertainty {
     pub ms_groups: f64,
     pub ms_residual: f64,
     pub ms_within: f64,
-    /// The Satterthwaite degrees of freedom of the interval with input uncertainty.
+    /// The degrees of freedom `ν` of the interval with input uncertainty, `t_ν √V` being its
+    /// half-width: `R − 1` with no input variance, tending to `B − 1` as it dominates.
     pub degrees_of_freedom_with_input: f64,
     /// Why the measure has no decomposition (every number but `mean` is then NaN, `null` in
     /// JSON): a replication without a value, such as the lead time when no part was delivered.
