@@ -969,3 +969,85 @@ fn a_robot_s_motion_limits_are_factors() {
         stderr(&output)
     );
 }
+
+/// A point sets the parameters of one law it varies together, and the law they make is checked
+/// once. Over a declared `uniform(min = 10 s, max = 15 s)`, `min` in `5 s..=20 s` with `max` in
+/// `30 s..=50 s` is a uniform at every point; the check refused the `min` range (20 s over the
+/// declared `max`), and a scenario writing that uniform stopped its study at the point that set
+/// `min` to 20 s first (`cannot set `s.cycle.min` to 20 s: `min` must not exceed `max``). Each
+/// point, in either order of the `vary` lines, is the model with its uniform written, draw for
+/// draw.
+#[test]
+fn a_point_sets_the_parameters_of_one_law_together() {
+    let model = |cycle: &str, extra: &str| {
+        format!(
+            "source parts {{ interarrival = 1 min }}\nstation s {{ cycle = {cycle} }}\nsink done\n\
+             flow parts -> s -> done\n\
+             experiment doe {{\n    horizon = 1 d\n    replications = 2\n{extra}}}\n"
+        )
+    };
+    let ranges =
+        "    levels = 2\n    vary s.cycle.max in 30 s..=50 s\n    vary s.cycle.min in 5 s..=20 s\n";
+    let declared =
+        write_temp("law_together.fab", &model("uniform(min = 10 s, max = 15 s)", ranges));
+    let scenario = write_temp(
+        "law_together_scenario.fab",
+        &(model("uniform(min = 10 s, max = 40 s)", ranges)
+            + "scenario narrow : doe { s.cycle = uniform(min = 10 s, max = 15 s) }\n"),
+    );
+    let lead_times = |point: &Value| -> Vec<f64> {
+        let measures = point["measures"].as_array().unwrap();
+        values(&measures.iter().find(|m| m[0] == "lead_time").unwrap()[1])
+    };
+    for d in [run_json(&[&declared]), run_json(&[&scenario, "--scenario", "narrow"])] {
+        let points = d["points"].as_array().unwrap();
+        assert_eq!(points.len(), 4, "2 levels of 2 factors");
+        for point in points {
+            let (max, min) =
+                (point["values"][0].as_f64().unwrap(), point["values"][1].as_f64().unwrap());
+            let written = model(&format!("uniform(min = {min} s, max = {max} s)"), "");
+            let plain = run_json(&[&write_temp("law_plain.fab", &written)]);
+            assert_eq!(lead_times(point), values(&plain["kpis"]["lead_time_s"]), "{min}, {max}");
+        }
+    }
+}
+
+/// A continuous range of one value (`8 s..=8 s`) is one level: `levels = 3` over it and a
+/// capacity of `1..=2` ran six points, each of the two three times over, where an integer range
+/// with fewer values than `levels` gives only its values. A sensitivity study is refused such a
+/// factor at the check: its effect is 0 by construction.
+#[test]
+fn a_range_of_one_value_is_one_level() {
+    let model = |extra: &str| {
+        format!(
+            "source src {{ interarrival = exponential(mean = 10 s) }}\nbuffer b1 {{ capacity = 5 }}\n\
+             station weld {{ cycle = gamma(mean = 8 s, cv = 0.5) }}\nsink done\n\
+             flow src -> b1 -> weld -> done\n\
+             experiment e {{\n    horizon = 2 h\n    replications = 2\n{extra}}}\n"
+        )
+    };
+    let one = write_temp(
+        "one_value.fab",
+        &model(
+            "    vary b1.capacity in 1..=2\n    vary weld.cycle.mean in 8 s..=8 s\n    levels = 3\n",
+        ),
+    );
+    let d = run_json(&[&one]);
+    let points: Vec<(f64, f64)> = d["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["values"][0].as_f64().unwrap(), p["values"][1].as_f64().unwrap()))
+        .collect();
+    assert_eq!(points, [(1.0, 8.0), (2.0, 8.0)]);
+    let sensitivity = write_temp(
+        "one_value_sensitivity.fab",
+        &(model("")
+            + "sensitivity drivers : e {\n    vary b1.capacity in 1..=4\n    \
+               vary weld.cycle.mean in 8 s..=8 s\n    method = morris\n}\n"),
+    );
+    let output = fab(&["run", &sensitivity, "--sensitivity", "drivers"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let message = stderr(&output);
+    assert!(message.contains("[E0703]") && message.contains("holds one value"), "{message}");
+}

@@ -2339,6 +2339,9 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
     check_factor_combinations(ctx, &checked.varies);
     check_parameters_varied_together(ctx, &checked.varies);
+    if decl.kind == DeclKind::Sensitivity {
+        check_sensitivity_widths(ctx, &checked.varies);
+    }
     for member in goals {
         if let Some(goal) = check_goal(ctx, member, &checked.varies) {
             checked.goals.push(goal);
@@ -2349,9 +2352,34 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
 }
 
+/// E0703 for a factor of a `sensitivity` study whose range holds one value (`8 s..=8 s`, or
+/// whole numbers `5..=5`): moving it moves nothing, so its swing, elementary effects and Sobol'
+/// indices are 0 by construction, and it costs runs all the same (two of a one-at-a-time
+/// design's, one step of each Morris trajectory, `samples` of a Sobol' design's). A designed
+/// experiment runs such a factor as one level and a search holds it there, which is what the
+/// one value is for; here it measured nothing and reported a 0 as if it had.
+fn check_sensitivity_widths(ctx: &mut Ctx, varies: &[CheckedVary]) {
+    for vary in varies.iter().filter(|vary| vary.low == vary.high) {
+        let one = format!("{} {}", vary.low / vary.unit_scale, vary.unit).trim_end().to_string();
+        ctx.push(
+            Diagnostic::error(
+                "E0703",
+                format!("the range of `{}` holds one value", vary.path.join(".")),
+            )
+            .primary(vary.location.clone(), format!("takes only {one}: no effect to measure"))
+            .help(
+                "A sensitivity study measures how much each factor moves the results over its \
+                 range, and runs points for each: give the factor a range, or set the value in \
+                 the model and drop the `vary`.",
+            ),
+        );
+    }
+}
+
 /// E0205 at `levels` when a full factorial design has more than
 /// [`catalog::MAX_STUDY_POINTS`] points: the product over the factors of `levels`, or of the
-/// whole numbers in an integer factor's range when it has fewer. `levels = 1000` over three
+/// whole numbers in an integer factor's range when it has fewer, or of the one value of a
+/// continuous `LOW..=LOW` (`design::levels` runs it once). `levels = 1000` over three
 /// factors (10⁹ points) ended the run in a failed allocation. (`levels` and `points`, a Latin
 /// hypercube's size, are bounded as fields too.)
 fn check_design_size(ctx: &mut Ctx, factors: &[CheckedVary], fields: &Fields) {
@@ -2364,7 +2392,13 @@ fn check_design_size(ctx: &mut Ctx, factors: &[CheckedVary], fields: &Fields) {
     let Some(levels) = field.value.si() else { return };
     let values = |vary: &CheckedVary| {
         let whole = vary.low.max(vary.high).floor() - vary.low.min(vary.high).ceil() + 1.0;
-        if vary.integer { levels.min(whole.max(0.0)) } else { levels }
+        if vary.integer {
+            levels.min(whole.max(0.0))
+        } else if vary.low == vary.high {
+            levels.min(1.0)
+        } else {
+            levels
+        }
     };
     let points: f64 = factors.iter().map(values).product();
     if points <= f64::from(max) {
@@ -2546,7 +2580,7 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
     let field_type = path_field_type_for_vary(ctx, path)?;
     // The number's type, and whether a distribution parameter is named.
     let (ty, integer): (ValueType, bool) = match field_type {
-        VaryField::Number(ty) => (*ty, matches!(ty, ValueType::Int { .. })),
+        VaryField::Number(ty, _) => (*ty, matches!(ty, ValueType::Int { .. })),
         VaryField::Dist(dim) => {
             let param = segments.last().expect("at least two segments");
             if !fab_stdlib::dist::VARIABLE_PARAMETERS.contains(&param.name.as_str()) {
@@ -2657,6 +2691,22 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
         return None;
     }
     let ends = [(low, start.span), (high, end.span)];
+    // Both ends within the field's own bounds, as the model's value is held to them (E0205 for
+    // `parallel = 100001`): `vary weld.parallel in 1..=100001` checked clean and ran its top.
+    if let VaryField::Number(_, Some(field)) = field_type
+        && let Some((value, at, why)) =
+            ends.iter().find_map(|&(value, at)| Some((value, at, field.refusal(value)?)))
+    {
+        ctx.push(
+            Diagnostic::error("E0703", format!("cannot vary `{}`", path.dotted()))
+                .primary(ctx.loc(at), format!("{} is out of range: {why}", shown(value)))
+                .help(
+                    "Every point of the range may run: keep both ends within the values the \
+                     number takes, as the field's own value is.",
+                ),
+        );
+        return None;
+    }
     if !vary_target_takes(ctx, path, &ends, &shown) {
         return None;
     }
@@ -2680,9 +2730,10 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
 /// number, and takes both ends of the range (`ends`, SI, with where each is written): a
 /// parameter its distribution's family has (`shape` is no parameter of an exponential), the
 /// maintenance number of the form its strategy uses (`age` or `every`), a failure mode of that
-/// name, and values the number accepts (a maintenance age above 0, a positive mean). E0703
-/// otherwise, with the value in the range's unit (`shown`); these used to fail only when the
-/// study ran. A component whose own check failed is left to its errors.
+/// name, and values the number accepts (a maintenance age above 0). E0703 otherwise, with the
+/// value in the range's unit (`shown`); these used to fail only when the study ran. The values
+/// of a distribution's parameter are held to the law they make with the study's other ranges of
+/// it, by [`law_corner_refusals`]. A component whose own check failed is left to its errors.
 fn vary_target_takes(
     ctx: &mut Ctx,
     path: &ast::Path,
@@ -2878,17 +2929,9 @@ fn vary_target_takes(
                     ),
                 );
             }
-            // A cycle's mean at each end of the range within the clock, as the field is held to
-            // (the catalog's `run_length`).
-            let run_length = names.len() == 3
-                && catalog::kind(kind).and_then(|k| k.field(field)).is_some_and(|f| f.run_length);
-            out_of_range(ctx, &|v| {
-                let law = distribution.with_parameter(&param.name, v).map_err(|e| e.to_string())?;
-                if run_length && law.mean() >= longest_run() {
-                    return Err(format!("`{field}`'s mean would be longer than the longest run"));
-                }
-                Ok(())
-            })
+            // Whether each end makes a law is asked of the law a point makes, with the other
+            // parameters of it the study varies (`law_corner_refusals`).
+            true
         }
     }
 }
@@ -2988,7 +3031,7 @@ fn check_factor_combinations(ctx: &mut Ctx, varies: &[CheckedVary]) {
     let body_of = |name: &str| clean_body(db, scope.lookup(name)?);
     let mut found = conveyor_factor_refusals(varies, body_of);
     found.extend(robot_cycle_refusals(varies, body_of, true));
-    found.extend(law_corner_refusals(varies, body_of, true));
+    found.extend(law_corner_refusals(varies, body_of));
     for diagnostic in found {
         ctx.push(diagnostic);
     }
@@ -3127,20 +3170,21 @@ fn check_parameters_varied_together(ctx: &mut Ctx, varies: &[CheckedVary]) {
     }
 }
 
-/// E0703 when the ranges of several parameters of one distribution reach a point where the law is
-/// no law: a uniform's `min` range above its `max` range, a triangular's `mode` range below its
-/// `min` range. Each range was held to the law as written (`vary_target_takes`), not to the
-/// others', so such a point checked clean and stopped the study when it ran. Every corner of the
-/// ranges is set as the runtime sets a point (`factor::apply_point`: by stage), and a law's
-/// constraints are linear in its parameters, so a corner is where a point breaks them first.
-/// With `alone_checked`, a range alone is left to its own `vary`, which held it to the law as
-/// declared; without it, every range is held to the law as `body_of` gives it, which a scenario
-/// may have replaced (`validate::scenario_vary_refusals`): `vary s.cycle.min in 5 s..=20 s`
-/// under a scenario's `uniform(min = 10 s, max = 15 s)` stopped that scenario's study at 20 s.
+/// E0703 when the ranges of a distribution's parameters reach a point where the law is no law:
+/// a `mean` range reaching 0, a uniform's `min` range above its `max` range, a triangular's
+/// `mode` range below its `min` range, a cycle whose mean the clock cannot count. A point sets
+/// the parameters of one law together and checks the law they make once
+/// (`Distribution::with_parameters`, as `factor::apply_point` does), so each corner of the
+/// ranges is checked as that final law, the law's other parameters as `body_of` gives it: as
+/// declared, or as a scenario writes it (`validate::scenario_vary_refusals`). A law's constraints
+/// are linear in its parameters, and its mean monotone in each, so a corner is where a point
+/// breaks them first. A range checked alone against the law as declared refused `vary s.cycle.min
+/// in 5 s..=20 s` beside `vary s.cycle.max in 30 s..=50 s` over `uniform(min = 10 s, max =
+/// 15 s)`, though every point is a uniform. Ranges of parameters that contradict each other
+/// (refused on their own, `check_parameters_varied_together`) are each held to the law alone.
 pub(crate) fn law_corner_refusals<'a>(
     varies: &[CheckedVary],
     body_of: impl Fn(&str) -> Option<&'a CheckedBody>,
-    alone_checked: bool,
 ) -> Vec<Diagnostic> {
     // The parameter a path ends in.
     fn param(vary: &CheckedVary) -> &str {
@@ -3164,51 +3208,60 @@ pub(crate) fn law_corner_refusals<'a>(
             None => laws.push((law, vec![vary])),
         }
     }
-    let mut found = Vec::new();
-    for (law, mut params) in laws {
-        // Contradicting pairs are refused on their own (`check_parameters_varied_together`).
-        let contradicting = params.iter().enumerate().any(|(i, a)| {
+    // Contradicting ranges are set one at a time.
+    let contradicting = |params: &[&CheckedVary]| {
+        params.iter().enumerate().any(|(i, a)| {
             params[i + 1..]
                 .iter()
                 .any(|b| fab_stdlib::dist::parameters_contradict(param(a), param(b)).is_some())
-        });
-        if params.len() < 1 + usize::from(alone_checked) || params.len() > 6 || contradicting {
+        })
+    };
+    let laws: Vec<(&[String], Vec<&CheckedVary>)> = laws
+        .into_iter()
+        .flat_map(|(law, params)| {
+            if contradicting(&params) {
+                params.into_iter().map(|vary| (law, vec![vary])).collect()
+            } else {
+                vec![(law, params)]
+            }
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (law, params) in laws {
+        if params.len() > 6 {
             continue;
         }
-        let Some((distribution, law_location)) =
-            body_of(&law[0]).and_then(|body| varied_law(body, &law[1..]))
-        else {
-            continue;
+        let Some(body) = body_of(&law[0]) else { continue };
+        let Some((distribution, law_location)) = varied_law(body, &law[1..]) else { continue };
+        // A cycle's mean within the clock, as the field is held to (the catalog's `run_length`).
+        let run_length = law.len() == 2
+            && catalog::kind(body.kind.keyword())
+                .and_then(|kind| kind.field(&law[1]))
+                .is_some_and(|field| field.run_length);
+        let value = |corner: usize, k: usize| {
+            let vary = params[k];
+            if corner >> k & 1 == 1 { vary.high } else { vary.low }
         };
-        params.sort_by_key(|vary| fab_stdlib::dist::parameter_stage(param(vary)));
-        let corner_fails = |corner: usize| {
-            params.iter().enumerate().try_fold(distribution.clone(), |d, (k, vary)| {
-                let value = if corner >> k & 1 == 1 { vary.high } else { vary.low };
-                d.with_parameter(param(vary), value).map_err(|why| (k, why.to_string()))
-            })
-        };
-        let Some((corner, (step, why))) =
-            (0..1usize << params.len()).find_map(|c| corner_fails(c).err().map(|w| (c, w)))
-        else {
-            continue;
-        };
-        // A point sets the parameters one by one, and each law on the way must hold: one that
-        // breaks before the last is set breaks against the law's own values of the rest (a
-        // scenario's `max` of 15 s, under a `min` of 20 s set before the `max` of 30 s).
-        let why = match (&params[..=step], &params[step + 1..]) {
-            (_, []) => why,
-            (set, unset) => {
-                let names = |varies: &[&CheckedVary]| {
-                    and_list(&varies.iter().map(|v| format!("`{}`", param(v))).collect::<Vec<_>>())
-                };
-                format!("{why} ({} set first, {} still the law's)", names(set), names(unset))
+        let corner_fails = |corner: usize| -> Option<String> {
+            let values: Vec<(&str, f64)> =
+                (0..params.len()).map(|k| (param(params[k]), value(corner, k))).collect();
+            match distribution.with_parameters(&values) {
+                Err(why) => Some(why.to_string()),
+                Ok(made) if run_length && made.mean() >= fab_runtime::time::longest_run_s() => {
+                    Some(format!("`{}`'s mean would be longer than the longest run", law[1]))
+                }
+                Ok(_) => None,
             }
+        };
+        let Some((corner, why)) =
+            (0..1usize << params.len()).find_map(|c| corner_fails(c).map(|w| (c, w)))
+        else {
+            continue;
         };
         let end = |k: usize| usize::from(corner >> k & 1 == 1);
         let shown = |k: usize| {
             let vary = params[k];
-            let value = if end(k) == 1 { vary.high } else { vary.low };
-            format!("{} {}", value / vary.unit_scale, vary.unit).trim_end().to_string()
+            format!("{} {}", value(corner, k) / vary.unit_scale, vary.unit).trim_end().to_string()
         };
         let point: Vec<String> =
             (0..params.len()).map(|k| format!("`{}` = {}", param(params[k]), shown(k))).collect();
@@ -3406,8 +3459,11 @@ pub const VARIABLE_MAINTENANCE_PARAMETERS: &[(&str, ValueType)] = &[
 ];
 
 /// What a `vary` path names.
+#[derive(Clone, Copy)]
 enum VaryField {
-    Number(&'static ValueType),
+    /// A number of this type; the field that declares its bounds, when it is a component's own
+    /// field (not a number of a maintenance strategy).
+    Number(&'static ValueType, Option<&'static catalog::FieldDecl>),
     /// A distribution of this dimension (the path's last segment names its parameter).
     Dist(Dimension),
     Other,
@@ -3431,13 +3487,13 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
     let decl = kind_decl(kind);
     let classify = |ty: &'static ValueType| -> VaryField {
         match ty {
-            ValueType::Int { .. } | ValueType::Quantity(_) => VaryField::Number(ty),
+            ValueType::Int { .. } | ValueType::Quantity(_) => VaryField::Number(ty, None),
             ValueType::Dist(dim) => VaryField::Dist(*dim),
             // `failure = exponential(…) of calendar_time`: a law of time.
             ValueType::OneOf(alternatives) => alternatives
                 .iter()
                 .find_map(|alternative| match alternative {
-                    ValueType::Int { .. } => Some(VaryField::Number(alternative)),
+                    ValueType::Int { .. } => Some(VaryField::Number(alternative, None)),
                     ValueType::Dist(dim) => Some(VaryField::Dist(*dim)),
                     ValueType::Clocked { value: ValueType::Dist(dim), .. } => {
                         Some(VaryField::Dist(*dim))
@@ -3500,7 +3556,7 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
                 if let Some((_, ty)) =
                     VARIABLE_MAINTENANCE_PARAMETERS.iter().find(|(name, _)| *name == p.name) =>
             {
-                Some(VaryField::Number(ty))
+                Some(VaryField::Number(ty, None))
             }
             _ => {
                 let at = parameter.map_or(varied.span, |p| p.span);
@@ -3526,7 +3582,7 @@ fn path_field_type_for_vary(ctx: &mut Ctx, path: &ast::Path) -> Option<VaryField
     // A number is named by two segments; a distribution's parameter by one more than the field.
     let parameter_depth = if in_mode { 4 } else { 3 };
     match classify(&field.ty) {
-        class @ VaryField::Number(_) if segments.len() == 2 => Some(class),
+        VaryField::Number(ty, _) if segments.len() == 2 => Some(VaryField::Number(ty, Some(field))),
         class @ VaryField::Dist(_) if segments.len() == parameter_depth => Some(class),
         VaryField::Dist(_) if segments.len() == parameter_depth - 1 => {
             ctx.push(

@@ -523,7 +523,7 @@ fn range_refusals<'a>(
 ) -> Vec<Diagnostic> {
     let mut found = check::conveyor_factor_refusals(varies, body_of);
     found.extend(check::robot_cycle_refusals(varies, body_of, false));
-    found.extend(check::law_corner_refusals(varies, body_of, false));
+    found.extend(check::law_corner_refusals(varies, body_of));
     found
 }
 

@@ -105,14 +105,17 @@ fn a_robot_factor_a_scenario_makes_unused() {
 
 #[test]
 fn a_law_a_scenario_replaces_is_held_at_every_corner() {
-    // The ranges fit the declared uniform at every corner, and not the scenario's: a point sets
-    // `min` to 20 s while `max` is still the scenario's 15 s. This used to check clean and stop
-    // the scenario's study at that point.
+    // The ranges fit the declared uniform at every corner, and not the scenario's triangular,
+    // whose `mode` of 12 s the study does not vary: the corner `min` = 20 s is no law. This used
+    // to check clean and stop the scenario's study at that point. The scenario `narrow` gives
+    // a uniform whose two parameters the study both sets: every point is a uniform, and it adds
+    // nothing (it was refused, as if `min` were set first under its `max` of 15 s).
     insta::assert_snapshot!(rendered(&format!(
         "{LINE}station weld {{ cycle = uniform(min = 10 s, max = 40 s) }}\nflow s -> weld -> done\n\
          experiment doe {{\n    horizon = 1 d\n    vary weld.cycle.min in 5 s..=20 s\n    \
          vary weld.cycle.max in 30 s..=50 s\n}}\n\
-         scenario narrow : doe {{ weld.cycle = uniform(min = 10 s, max = 15 s) }}\n"
+         scenario narrow : doe {{ weld.cycle = uniform(min = 10 s, max = 15 s) }}\n\
+         scenario pointed : doe {{ weld.cycle = triangular(min = 10 s, mode = 12 s, max = 40 s) }}\n"
     )));
 }
 

@@ -399,6 +399,17 @@ pub fn run_sensitivity(
             study.name
         )));
     }
+    // A factor of one value moves nothing: its effect and indices are 0 by construction, and
+    // its points (N of a Sobol' design's, one per Morris trajectory) run for nothing.
+    if let Some(fixed) = study.factors.iter().find(|f| f.takes_one_value()) {
+        return Err(RunError::BadExperiment(format!(
+            "sensitivity `{}`: `{}` takes the one value {}, whose effect there is nothing to \
+             measure: give it a range, or drop the `vary`",
+            study.name,
+            fixed.path,
+            fixed.with_unit(if fixed.integer { fixed.low.ceil() } else { fixed.low })
+        )));
+    }
     let mut stream = Stream::new(experiment.seed, 0, &study.name, "sensitivity");
     let samples = study.samples.max(2) as usize;
     let plan = match study.method {

@@ -8,7 +8,7 @@
 use crate::model::{
     Arrivals, ComponentId, ComponentKind, FailureLaw, Maintenance, Model, PreventivePolicy,
 };
-use fab_stdlib::dist::{Distribution, parameter_stage, parameters_contradict};
+use fab_stdlib::dist::{Distribution, parameters_contradict};
 use serde::{Deserialize, Serialize};
 
 /// A number a study varies, and its range.
@@ -69,9 +69,14 @@ pub enum DistributionField {
 }
 
 impl Factor {
-    /// The model with this factor set to `value` (SI; rounded for an integer factor).
+    /// The model with this factor set to `value` (SI; rounded for an integer factor). A
+    /// distribution's parameter is set alone, over the law's other parameters as they are: the
+    /// parameters of one law a point varies together are set by [`apply_point`], all at once.
     pub fn apply(&self, model: &mut Model, value: f64) -> Result<(), String> {
-        let value = if self.integer { value.round() } else { value };
+        if matches!(self.target, FactorTarget::Parameter { .. }) {
+            return apply_to_law(&[(self, value)], model);
+        }
+        let value = self.value(value);
         let fail = |why: String| {
             Err(format!("cannot set `{}` to {}: {why}", self.path, self.with_unit(value)))
         };
@@ -100,42 +105,43 @@ impl Factor {
             (FactorTarget::Maintenance(parameter), ComponentKind::Robot(robot)) => {
                 parameter.set(&mut robot.station.maintenance, value).or_else(fail)?;
             }
-            (FactorTarget::Parameter { field, param }, kind) => {
-                let Some(distribution) = distribution_mut(kind, field) else {
-                    return fail(format!("the component has no {}", field.describe()));
-                };
-                match distribution.with_parameter(param, value) {
-                    Ok(d) => *distribution = d,
-                    Err(why) => return fail(why.to_string()),
-                }
-            }
             _ => return fail("the component has no such field".into()),
         }
         Ok(())
     }
 
-    /// When this factor is set among those of a point: parameters of a distribution in
-    /// [`parameter_stage`]'s order (its own parameters, then `cv`, then `mean`); every other
-    /// number sets a field no other factor reads, and goes first.
-    fn stage(&self) -> u8 {
+    /// `value` as the factor takes it: rounded for an integer factor.
+    fn value(&self, value: f64) -> f64 {
+        if self.integer { value.round() } else { value }
+    }
+
+    /// The distribution this factor sets a parameter of: its component and field, and the
+    /// parameter's name. `None` for a factor that sets a number of its own.
+    fn law(&self) -> Option<(ComponentId, &DistributionField, &str)> {
         match &self.target {
-            FactorTarget::Parameter { param, .. } => parameter_stage(param),
-            _ => 0,
+            FactorTarget::Parameter { field, param } => Some((self.component, field, param)),
+            _ => None,
         }
     }
 
     /// Why this factor and `other` cannot be varied together, when both set a parameter of the
     /// same distribution and one would overwrite the other ([`parameters_contradict`]).
     pub fn contradicts(&self, other: &Factor) -> Option<String> {
-        match (&self.target, &other.target) {
+        match (self.law(), other.law()) {
             (
-                FactorTarget::Parameter { field, param },
-                FactorTarget::Parameter { field: other_field, param: other_param },
-            ) if self.component == other.component && field == other_field => {
+                Some((component, field, param)),
+                Some((other_component, other_field, other_param)),
+            ) if component == other_component && field == other_field => {
                 parameters_contradict(param, other_param)
             }
             _ => None,
         }
+    }
+
+    /// Whether the range holds one value: `8 s..=8 s`, or whole numbers `5..=5`. A design runs
+    /// it as one level and a search holds it there; a sensitivity study has nothing to measure.
+    pub fn takes_one_value(&self) -> bool {
+        if self.integer { self.low.ceil() == self.high.floor() } else { self.low == self.high }
     }
 
     /// A value in the factor's unit, for reports.
@@ -150,11 +156,13 @@ impl Factor {
 }
 
 /// Sets each of `factors` to its value of `point` (SI, in factor order) in `model`: a design
-/// point as a model. The order the factors are written in does not matter: they are set by
-/// stage ([`parameter_stage`]), so a distribution's `mean` varied with its `shape` is the mean
-/// at every point, whichever `vary` comes first. Fails on the first pair of factors that
-/// contradict each other ([`Factor::contradicts`], refused by the checker as E0703) and on a
-/// value a factor cannot take.
+/// point as a model. The parameters of one distribution are set together
+/// ([`Distribution::with_parameters`]: by stage, so a distribution's `mean` varied with its
+/// `shape` is the mean at every point, whichever `vary` comes first), and the law they make is
+/// checked once: a uniform's `min` of 20 s and `max` of 30 s make a law whatever the `max` was
+/// before, where setting `min` first over a `max` of 15 s used to stop the study. Fails on the
+/// first pair of factors that contradict each other ([`Factor::contradicts`], refused by the
+/// checker as E0703) and on a value a factor cannot take.
 pub fn apply_point(factors: &[Factor], point: &[f64], model: &mut Model) -> Result<(), String> {
     for (i, first) in factors.iter().enumerate() {
         let contradiction = factors[i + 1..].iter().find_map(|f| Some((f, first.contradicts(f)?)));
@@ -165,10 +173,53 @@ pub fn apply_point(factors: &[Factor], point: &[f64], model: &mut Model) -> Resu
             ));
         }
     }
-    let mut order: Vec<usize> = (0..factors.len()).collect();
-    order.sort_by_key(|&i| factors[i].stage());
-    for i in order {
-        factors[i].apply(model, point[i])?;
+    // The laws the point varies, each with its factors, in the order they are first named.
+    let mut laws: Vec<Vec<(&Factor, f64)>> = Vec::new();
+    for (factor, &value) in factors.iter().zip(point) {
+        let Some((component, field, _)) = factor.law() else {
+            factor.apply(model, value)?;
+            continue;
+        };
+        let same_law = |set: &&mut Vec<(&Factor, f64)>| {
+            set[0].0.law().is_some_and(|(c, f, _)| c == component && f == field)
+        };
+        match laws.iter_mut().find(same_law) {
+            Some(set) => set.push((factor, value)),
+            None => laws.push(vec![(factor, value)]),
+        }
+    }
+    for set in laws {
+        apply_to_law(&set, model)?;
+    }
+    Ok(())
+}
+
+/// Sets the parameters of one distribution, each factor of `set` to its value: all at once, so
+/// that the law is checked as it runs, not on the way there.
+fn apply_to_law(set: &[(&Factor, f64)], model: &mut Model) -> Result<(), String> {
+    let Some((component, field, _)) = set.first().and_then(|(factor, _)| factor.law()) else {
+        return Ok(());
+    };
+    let values: Vec<(&str, f64)> = set
+        .iter()
+        .filter_map(|(factor, value)| Some((factor.law()?.2, factor.value(*value))))
+        .collect();
+    let fail = |why: String| {
+        let settings: Vec<String> = set
+            .iter()
+            .map(|(factor, value)| {
+                format!("`{}` to {}", factor.path, factor.with_unit(factor.value(*value)))
+            })
+            .collect();
+        Err(format!("cannot set {}: {why}", settings.join(" and ")))
+    };
+    let kind = &mut model.graph[component.node()].kind;
+    let Some(distribution) = distribution_mut(kind, field) else {
+        return fail(format!("the component has no {}", field.describe()));
+    };
+    match distribution.with_parameters(&values) {
+        Ok(law) => *distribution = law,
+        Err(why) => return fail(why.to_string()),
     }
     Ok(())
 }
@@ -194,8 +245,15 @@ impl FactorTarget {
     /// the caller shows in the user's unit). A distribution's parameter depends on its family:
     /// see [`Distribution::with_parameter`].
     pub fn check(&self, value: f64) -> Result<(), String> {
+        let most_servers = f64::from(fab_stdlib::catalog::MAX_SERVERS);
         let (valid, why) = match self {
             FactorTarget::Capacity => (value >= 0.0, "a capacity cannot be negative"),
+            FactorTarget::Parallel if value > most_servers => {
+                return Err(format!(
+                    "a station has at most {} servers",
+                    fab_stdlib::catalog::MAX_SERVERS
+                ));
+            }
             FactorTarget::Parallel => (value >= 1.0, "a station needs at least one server"),
             FactorTarget::ConveyorSpeed => (value > 0.0, "a conveyor's speed must be > 0"),
             FactorTarget::ConveyorLength => (value > 0.0, "a conveyor's length must be > 0"),

@@ -54,6 +54,20 @@ impl FieldDecl {
         FieldDecl { release_times: true, ..self }
     }
 
+    /// Why `value` (SI) is not one this field takes by the bounds declared here beside its
+    /// type (above zero, at most its `max`), or `None`: a study's range is held to them at both
+    /// ends, as the field's own value is.
+    pub fn refusal(&self, value: f64) -> Option<String> {
+        let name = self.name;
+        match self.max {
+            _ if self.positive && value <= 0.0 => {
+                Some(format!("`{name}` must be greater than zero"))
+            }
+            Some(max) if value > f64::from(max) => Some(format!("`{name}` is at most {max}")),
+            _ => None,
+        }
+    }
+
     /// The type as the docs and hover show it, with the bound the checker holds it to:
     /// `Length > 0`.
     pub fn shown_type(&self) -> String {
@@ -837,7 +851,8 @@ pub const KINDS: &[KindDecl] = &[
                 ValueType::Int { min: 2 },
                 default_number(3.0),
                 "Full factorial: values per continuous factor, evenly spaced over its range (an \
-                 integer range with fewer values takes each of them).",
+                 integer range with fewer values takes each of them, a range of one value that \
+                 value once).",
             )
             .at_most(MAX_STUDY_POINTS),
             field(

@@ -604,14 +604,16 @@ pub const VARIABLE_PARAMETERS: &[&str] =
 
 /// When a study sets several parameters of one distribution at a point: the family's own
 /// parameters first (stage 0), then `cv` (1), which sets the spread and keeps the mean, then
-/// `mean` (2), which rescales the whole law and keeps its shape. Each [`with_parameter`] call
-/// works from the law as the calls before it left it, so an order fixed by the parameters, not
-/// by the order the `vary` lines are written in, is what makes the varied numbers hold at every
-/// point: a gamma's `mean` varied with its `shape` is the mean at every point (set last, over the
+/// `mean` (2), which rescales the whole law and keeps its shape. [`with_parameters`] sets each
+/// over the law as the ones before it left it, so an order fixed by the parameters, not by the
+/// order the `vary` lines are written in, is what makes the varied numbers hold at every point:
+/// a gamma's `mean` varied with its `shape` is the mean at every point (set last, over the
 /// shape), where written first it used to be undone by the shape (a `mean` of 60 s run as 30 s
-/// and 240 s). The pairs that no order reconciles are refused by [`parameters_contradict`].
+/// and 240 s). The pairs that no order reconciles are refused by [`parameters_contradict`]. The
+/// order is for the parameters that depend on each other; whether the result is a law is asked
+/// of the law they make together, once all are set.
 ///
-/// [`with_parameter`]: Distribution::with_parameter
+/// [`with_parameters`]: Distribution::with_parameters
 pub fn parameter_stage(param: &str) -> u8 {
     match param {
         "cv" => 1,
@@ -650,11 +652,43 @@ impl Distribution {
     /// This distribution with one parameter set to `value` (SI), the others kept: the canonical
     /// parameters of its family, plus `mean`, which scales the whole distribution to the new mean
     /// (its coefficient of variation kept, as for a faster or slower machine; a normal's `mean`
-    /// too, with its `sd`, so that one truncated at zero gets the new mean, not its location), `cv` (lognormal and
-    /// gamma, mean kept) and `rate` (exponential). Fails, saying why, when the family has no such
-    /// parameter or the value is invalid for it; the reason does not restate the value, which is
-    /// SI here and which the caller shows in the user's unit.
+    /// too, with its `sd`, so that one truncated at zero gets the new mean, not its location),
+    /// `cv` (lognormal and gamma, mean kept) and `rate` (exponential). Fails, saying why, when the
+    /// family has no such parameter, the value is invalid for it, or the law it makes is no law;
+    /// the reason does not restate the value, which is SI here and which the caller shows in the
+    /// user's unit. [`Distribution::with_parameters`] with one parameter.
     pub fn with_parameter(&self, param: &str, value: f64) -> Result<Distribution, ParameterError> {
+        self.with_parameters(&[(param, value)])
+    }
+
+    /// This distribution with several parameters set at once, as a point of a study sets the
+    /// parameters of one law it varies: each in [`parameter_stage`]'s order (a `mean` over the
+    /// `shape` set before it), each value checked for its own parameter (a `mean` above 0, a
+    /// whole `k`), and the law they make checked once, at the end. A law is validated whole: a
+    /// uniform's `min` set to 20 s with its `max` set to 30 s is a law, though `min` alone over
+    /// the old `max` of 15 s would not be; checking each parameter as it was set refused such
+    /// points, and the checker's rule for study ranges, which copied that order, refused the
+    /// study. Two parameters that would overwrite each other ([`parameters_contradict`]) are
+    /// refused, since no order makes both hold.
+    pub fn with_parameters(&self, values: &[(&str, f64)]) -> Result<Distribution, ParameterError> {
+        for (i, (a, _)) in values.iter().enumerate() {
+            if let Some(why) = values[i + 1..].iter().find_map(|(b, _)| parameters_contradict(a, b))
+            {
+                return Err(ParameterError::Invalid(why));
+            }
+        }
+        let mut order: Vec<&(&str, f64)> = values.iter().collect();
+        order.sort_by_key(|(param, _)| parameter_stage(param));
+        let mut law = self.clone();
+        for &&(param, value) in &order {
+            law = law.set_parameter(param, value)?;
+        }
+        law.checked_law()
+    }
+
+    /// This distribution with `param` set to `value`, checked for that parameter alone: the law
+    /// it makes with the others is checked by [`Distribution::checked_law`] once they are all set.
+    fn set_parameter(&self, param: &str, value: f64) -> Result<Distribution, ParameterError> {
         if !value.is_finite() {
             return Err(ParameterError::Invalid(format!("`{param}` must be a finite number")));
         }
@@ -745,7 +779,16 @@ impl Distribution {
                 )));
             }
         }
-        match &d {
+        Ok(d)
+    }
+
+    /// This distribution when its parameters make a law, as [`build`] holds a law written in the
+    /// model to: the order of a uniform's, triangular's or PERT's bounds, a shifted lognormal's
+    /// `location` below its `mean` (its sampler has no law to draw from otherwise, and ran every
+    /// draw as 0), a finite mean.
+    fn checked_law(self) -> Result<Distribution, ParameterError> {
+        let family = self.family_name();
+        match &self {
             Distribution::Uniform { min, max } if min > max => {
                 Err(ParameterError::Invalid("`min` must not exceed `max`".into()))
             }
@@ -756,10 +799,13 @@ impl Distribution {
                     "`min` ≤ `mode` ≤ `max` must hold, with `min` < `max`".into(),
                 ))
             }
-            _ if !d.is_finite() => Err(ParameterError::Invalid(format!(
+            Distribution::Lognormal { mean, location, .. } if location >= mean => {
+                Err(ParameterError::Invalid("`location` must be below `mean`".into()))
+            }
+            _ if !self.is_finite() => Err(ParameterError::Invalid(format!(
                 "the {family} distribution's mean would not be a finite number"
             ))),
-            _ => Ok(d),
+            _ => Ok(self),
         }
     }
 }
@@ -934,6 +980,51 @@ mod tests {
                 .is_err()
         );
         assert!(Distribution::Erlang { k: 2, mean: 1.0 }.with_parameter("k", 2.5).is_err());
+    }
+
+    /// A point sets all the parameters of one law it varies, and the law they make is checked
+    /// once: `min` = 20 s with `max` = 30 s over `uniform(min = 10 s, max = 15 s)` is a law in
+    /// either order of the pairs, where `min` set alone first broke against the old `max`.
+    #[test]
+    fn parameters_set_together_are_checked_as_one_law() {
+        let narrow = Distribution::Uniform { min: 10.0, max: 15.0 };
+        let wide = Distribution::Uniform { min: 20.0, max: 30.0 };
+        assert_eq!(narrow.with_parameters(&[("min", 20.0), ("max", 30.0)]), Ok(wide.clone()));
+        assert_eq!(narrow.with_parameters(&[("max", 30.0), ("min", 20.0)]), Ok(wide));
+        assert!(matches!(
+            narrow.with_parameter("min", 20.0),
+            Err(ParameterError::Invalid(why)) if why == "`min` must not exceed `max`"
+        ));
+        assert!(narrow.with_parameters(&[("min", 20.0), ("max", 18.0)]).is_err());
+        let peaked = Distribution::Triangular { min: 10.0, mode: 12.0, max: 20.0 };
+        assert_eq!(
+            peaked.with_parameters(&[("mode", 25.0), ("max", 30.0), ("min", 21.0)]),
+            Ok(Distribution::Triangular { min: 21.0, mode: 25.0, max: 30.0 })
+        );
+        // Each value is still held to its own parameter, and the stages still apply: the mean
+        // over the shape, whichever is written first.
+        assert!(narrow.with_parameters(&[("min", 20.0), ("max", f64::NAN)]).is_err());
+        let gamma = Distribution::Gamma { shape: 2.0, scale: 5.0 };
+        let both = gamma.with_parameters(&[("mean", 30.0), ("shape", 3.0)]).unwrap();
+        assert!((both.mean() - 30.0).abs() < 1e-12, "{both:?}");
+        assert!(matches!(
+            gamma.with_parameters(&[("mean", 30.0), ("scale", 3.0)]),
+            Err(ParameterError::Invalid(why)) if why.contains("rescales the whole distribution")
+        ));
+    }
+
+    /// A shifted lognormal stays above its `location`, which must be below its `mean`: a
+    /// `location` varied up to the mean made a law whose sampler has nothing to draw from (a
+    /// study ran every draw of it as 0 s).
+    #[test]
+    fn a_lognormals_location_stays_below_its_mean() {
+        let shifted = Distribution::Lognormal { mean: 10.0, sd: 2.0, location: 5.0 };
+        assert!(shifted.with_parameter("location", 9.0).is_ok());
+        assert!(matches!(
+            shifted.with_parameter("location", 12.0),
+            Err(ParameterError::Invalid(why)) if why == "`location` must be below `mean`"
+        ));
+        assert!(shifted.with_parameter("location", 10.0).is_err());
     }
 
     /// Two parameters of one law varied together, set in [`parameter_stage`]'s order, both

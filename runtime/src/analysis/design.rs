@@ -105,8 +105,10 @@ pub fn latin_hypercube(factors: usize, points: usize, stream: &mut Stream) -> Ve
 
 /// `count` evenly spaced levels from `low` to `high`, both included (for `count = 1`, the
 /// midpoint). For an `integer` factor the levels are rounded to the nearest integer, kept inside
-/// `[low, high]`, and repeated values are dropped, so fewer than `count` levels may come back
-/// (none if no integer lies in the range). The bounds should be finite.
+/// `[low, high]`. Repeated values are dropped, so fewer than `count` levels may come back: the
+/// integers of a short range (none if no integer lies in it), and the one value of a range
+/// whose ends are equal (`8 s..=8 s`), which used to come back `count` times and run each of
+/// its design points that many times over. The bounds should be finite.
 pub fn levels(low: f64, high: f64, count: usize, integer: bool) -> Vec<f64> {
     let raw: Vec<f64> = match count {
         0 => Vec::new(),
@@ -119,7 +121,10 @@ pub fn levels(low: f64, high: f64, count: usize, integer: bool) -> Vec<f64> {
         }
     };
     if !integer {
-        return raw;
+        let mut distinct = raw;
+        // The levels are monotone, so equal values are neighbours.
+        distinct.dedup();
+        return distinct;
     }
     let smallest = low.min(high).ceil();
     let largest = low.max(high).floor();
@@ -442,6 +447,9 @@ mod tests {
         // Rounded levels stay inside the range.
         assert_eq!(levels(0.6, 3.4, 2, true), vec![1.0, 3.0]);
         assert!(levels(0.2, 0.8, 3, true).is_empty());
+        // A continuous range of one value (`8 s..=8 s`) is one level, as an integer one is.
+        assert_eq!(levels(8.0, 8.0, 3, false), vec![8.0]);
+        assert_eq!(levels(5.0, 5.0, 3, true), vec![5.0]);
     }
 
     #[test]
