@@ -72,6 +72,13 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         r.study, r.experiment, r.runs, r.budget, r.replications, r.seed
     );
     let _ = writeln!(out, "search: {} (common random numbers)", r.method);
+    if let Some(count) = r.distinct_points.filter(|&count| count < u64::from(r.budget)) {
+        let _ = writeln!(
+            out,
+            "(the factors' ranges hold {count} distinct points, fewer than the budget: none runs \
+             twice)"
+        );
+    }
     for o in &r.objectives {
         let unit = if o.unit.is_empty() { String::new() } else { format!(" [{}]", o.unit) };
         let sense = if o.maximize { "maximize" } else { "minimize" };
@@ -116,8 +123,22 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         }
     } else if let Some(best) = r.best {
         let _ = writeln!(out, "best: {}", describe(best));
-    } else {
+    } else if !r.points.iter().any(|p| p.feasible) {
         let _ = writeln!(out, "no evaluated point meets every constraint");
+    } else {
+        // Feasible points, none with a value of the objective: a measure of the parts
+        // delivered, at points where some replication delivered none.
+        let objective = r.objectives.first().map_or("the objective", |o| o.quantity.as_str());
+        let valued = |p: &fab_runtime::optimize::OptimizedPoint| {
+            p.objectives.first().is_some_and(|s| !s.mean.is_nan())
+        };
+        let which =
+            if r.points.iter().any(valued) { "no feasible point" } else { "no evaluated point" };
+        let _ = writeln!(
+            out,
+            "no best: {which} has a value of {objective} (a measure of the parts delivered, and \
+             some replication of each such point delivered none)"
+        );
     }
     if let Some(check) = analytic_check(r) {
         let _ = writeln!(out, "{check}");
@@ -211,9 +232,23 @@ fn bound(value: f64) -> String {
 fn analytic_check(r: &OptimizationResults) -> Option<String> {
     let a = r.analytic.as_ref()?;
     let outside = if a.within_range { "" } else { ", outside the range searched" };
+    let durations = if a.repair_h == 0.0 && a.service_h == 0.0 {
+        "repairs and services take no time".to_string()
+    } else {
+        let downtime = if a.cost_downtime_per_h == 0.0 {
+            String::new()
+        } else {
+            format!(", c_d = {} /h", round(a.cost_downtime_per_h))
+        };
+        format!(
+            "mean repair {} h, mean service {} h{downtime}",
+            round(a.repair_h),
+            round(a.service_h)
+        )
+    };
     Some(format!(
-        "analytic (Barlow–Proschan, Weibull β = {}, η = {} h, c_p = {}, c_f = {}, durations \
-         neglected): T* = {:.2} h{outside}, C(T*) = {:.6} /h; C at the found age = {:.6} /h",
+        "analytic (Barlow–Proschan, Weibull β = {}, η = {} h, c_p = {}, c_f = {}, {durations}): \
+         T* = {:.2} h{outside}, C(T*) = {:.6} /h; C at the found age = {:.6} /h",
         a.shape,
         round(a.scale_h),
         a.cost_preventive,

@@ -1051,3 +1051,215 @@ fn a_range_of_one_value_is_one_level() {
     let message = stderr(&output);
     assert!(message.contains("[E0703]") && message.contains("holds one value"), "{message}");
 }
+
+/// Two buffers of whole-number capacity in a line of two stations, for studies of their sizes.
+const TWO_BUFFERS: &str = "
+source parts { interarrival = exponential(mean = 60 s) }
+buffer b1 { capacity = 2 }
+station s1 { cycle = exponential(mean = 50 s) }
+buffer b2 { capacity = 2 }
+station s2 { cycle = exponential(mean = 55 s) }
+sink done
+flow parts -> b1 -> s1 -> b2 -> s2 -> done
+experiment base { horizon = 1 d, warmup = 2 h, replications = 2, seed = 3 }
+";
+
+/// Two objectives spend the whole budget on a Latin hypercube. With whole-number factors, points
+/// the hypercube repeats after rounding used to be dropped and not replaced: 6 × 6 capacities
+/// with 25 runs ran 20. When the ranges hold fewer points than the budget, each runs once and
+/// the report says how many there are.
+#[test]
+fn a_latin_hypercube_of_whole_numbers_spends_the_budget_on_distinct_points() {
+    let model = write_temp(
+        "two_buffers.fab",
+        &format!(
+            "{TWO_BUFFERS}
+optimize wide : base {{
+    vary b1.capacity in 1..=6
+    vary b2.capacity in 1..=6
+    maximize throughput
+    minimize wip
+    budget = 25 runs
+}}
+optimize narrow : base {{
+    vary b1.capacity in 1..=3
+    vary b2.capacity in 1..=3
+    maximize throughput
+    minimize wip
+    budget = 25 runs
+}}"
+        ),
+    );
+    let capacities = |r: &Value| -> Vec<(i64, i64)> {
+        let points = r["points"].as_array().unwrap();
+        points
+            .iter()
+            .map(|p| {
+                (p["values"][0].as_f64().unwrap() as i64, p["values"][1].as_f64().unwrap() as i64)
+            })
+            .collect()
+    };
+    let distinct = |points: &[(i64, i64)]| {
+        let mut sorted = points.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        sorted.len()
+    };
+    let r = optimize_json(&[&model, "wide", "--threads", "1"]);
+    let points = capacities(&r);
+    assert_eq!((r["runs"].as_u64(), points.len()), (Some(25), 25), "{points:?}");
+    assert_eq!(distinct(&points), 25, "{points:?}");
+    assert!(points.iter().all(|&(a, b)| (1..=6).contains(&a) && (1..=6).contains(&b)));
+    assert_eq!(r["distinct_points"].as_u64(), Some(36));
+    let r = optimize_json(&[&model, "narrow", "--threads", "1"]);
+    let points = capacities(&r);
+    assert_eq!((points.len(), distinct(&points)), (9, 9), "every combination once: {points:?}");
+    assert_eq!(r["distinct_points"].as_u64(), Some(9));
+    let table = stdout(&fab(&["optimize", &model, "narrow", "--threads", "1"]));
+    assert!(table.contains("9 of 25 runs"), "{table}");
+    assert!(table.contains("the factors' ranges hold 9 distinct points"), "{table}");
+    let _ = std::fs::remove_file(model);
+}
+
+/// When no point has a value of the objective (no part was ever delivered, so no lead time),
+/// there is no best: fab used to name the first point (`best: … lead_time n/a s`, `best: 0`).
+#[test]
+fn no_best_when_no_point_has_a_value_of_the_objective() {
+    let model = write_temp(
+        "no_value.fab",
+        "source parts { interarrival = exponential(mean = 60 s) }
+buffer b1 { capacity = 2 }
+station s1 { cycle = exponential(mean = 50 s) }
+sink done
+flow parts -> b1 -> s1 -> done
+experiment base { horizon = 1 h, warmup = 0 s, replications = 5, seed = 3 }
+optimize o : base {
+    vary parts.interarrival.mean in 10 h..=20 h
+    minimize lead_time
+    budget = 6 runs
+}
+",
+    );
+    let r = optimize_json(&[&model, "--threads", "1"]);
+    let points = r["points"].as_array().unwrap();
+    assert!(!points.is_empty() && points.iter().all(|p| p["objectives"][0]["mean"].is_null()));
+    assert!(r["best"].is_null(), "{}", r["best"]);
+    let table = stdout(&fab(&["optimize", &model, "--threads", "1"]));
+    assert!(!table.lines().any(|l| l.starts_with("best:")), "{table}");
+    assert!(table.contains("no evaluated point has a value of lead_time"), "{table}");
+    let _ = std::fs::remove_file(model);
+}
+
+/// C(T) of age replacement with a Weibull life (β = 2.5, η = 1000 h, c_p = 100, c_f = 1000) when
+/// a repair takes `repair` hours, a service `service` hours, and each hour stopped costs
+/// `downtime`: the renewal-reward rate [c_p R + c_f F + c_d (τ_p R + τ_f F)] / [∫₀ᵀ R + τ_p R +
+/// τ_f F], computed here independently of the code under test (Simpson's rule, 20,000 panels).
+fn age_replacement_with_durations(t: f64, repair: f64, service: f64, downtime: f64) -> f64 {
+    let (beta, eta, cp, cf) = (2.5, 1000.0, 100.0, 1000.0);
+    let survival = |x: f64| (-(x / eta).powf(beta)).exp();
+    let panels = 20_000;
+    let h = t / panels as f64;
+    let mut sum = survival(0.0) + survival(t);
+    for i in 1..panels {
+        sum += if i % 2 == 1 { 4.0 } else { 2.0 } * survival(i as f64 * h);
+    }
+    let (r, f) = (survival(t), 1.0 - survival(t));
+    (cp * r + cf * f + downtime * (service * r + repair * f))
+        / (sum * h / 3.0 + service * r + repair * f)
+}
+
+/// A repair of 300 h is part of every failure's cycle: Barlow and Proschan's rate with the repair
+/// time in the cycle is least at T* = 378.43 h with C = 0.445934 EUR/h, which the simulation
+/// finds. fab printed the rate of negligible durations, T* = 354.57 h with C = 0.475055, beside a
+/// simulated best of 0.4453 ± 0.0040.
+#[test]
+fn the_analytic_optimum_counts_the_repair_time() {
+    let text = std::fs::read_to_string("examples/maintenance_plan.fab").unwrap();
+    assert!(text.contains("repair = 0 s"));
+    let model = write_temp("long_repair.fab", &text.replace("repair = 0 s", "repair = 300 h"));
+    let r = optimize_json(&[&model, "--replications", "40", "--horizon", "1000000h"]);
+    let a = &r["analytic"];
+    assert_eq!(a["repair_h"].as_f64(), Some(300.0), "{a}");
+    assert_eq!(a["service_h"].as_f64(), Some(0.0), "{a}");
+    let t_star = a["optimal_age_h"].as_f64().unwrap();
+    let c_star = a["optimal_cost_rate_per_h"].as_f64().unwrap();
+    let independent = |t: f64| age_replacement_with_durations(t, 300.0, 0.0, 0.0);
+    assert!((t_star - 378.43).abs() < 0.05, "T* = {t_star} h");
+    assert!((c_star - independent(t_star)).abs() < 1e-6, "C(T*) = {c_star}");
+    assert!(independent(t_star) < independent(t_star - 5.0));
+    assert!(independent(t_star) < independent(t_star + 5.0));
+    // The simulated cost rate at the found age holds the analytic one in its interval.
+    let points = r["points"].as_array().unwrap();
+    let best = &points[r["best"].as_u64().unwrap() as usize];
+    let found = best["values"][0].as_f64().unwrap();
+    let stat = &best["objectives"][0];
+    let (mean, half_width) = (stat["mean"].as_f64().unwrap(), stat["half_width"].as_f64().unwrap());
+    let analytic = a["cost_rate_at_found_per_h"].as_f64().unwrap();
+    assert!((analytic - independent(found)).abs() < 1e-6, "{a}");
+    assert!(
+        (mean - analytic).abs() <= half_width,
+        "at {found} h: {mean} ± {half_width}, {analytic}"
+    );
+    let _ = std::fs::remove_file(model);
+}
+
+/// A service that takes time is in the cycle too, with the cost of the hours stopped; but a
+/// calendar-time life runs on during a service and can end in it, which the formula leaves out.
+/// The optimum is claimed only while that is negligible at T*: a service of a minute, not one of
+/// two hours (a failure in 1 of 950 services at T*, 0.6 % of a cycle's cost).
+#[test]
+fn the_analytic_optimum_counts_the_service_time_while_failures_in_it_are_rare() {
+    let service = "preventive(age = 400 h, takes = 0 s)";
+    let costs = "preventive = 100 EUR";
+    let short = analytic_of("short_service.fab", |t| {
+        t.replace(service, "preventive(age = 400 h, takes = 1 min)")
+            .replace("repair = 0 s", "repair = 50 h")
+            .replace(costs, "preventive = 100 EUR\n        downtime = 2 EUR/h")
+    });
+    assert!((short["service_h"].as_f64().unwrap() - 1.0 / 60.0).abs() < 1e-12, "{short}");
+    assert_eq!(short["cost_downtime_per_h"].as_f64(), Some(2.0), "{short}");
+    let independent = |t: f64| age_replacement_with_durations(t, 50.0, 1.0 / 60.0, 2.0);
+    let t_star = short["optimal_age_h"].as_f64().unwrap();
+    assert!((t_star - 343.26).abs() < 0.05, "T* = {t_star} h");
+    let c_star = short["optimal_cost_rate_per_h"].as_f64().unwrap();
+    assert!((c_star - independent(t_star)).abs() < 1e-6, "C(T*) = {c_star}");
+    let long = analytic_of("long_service.fab", |t| {
+        t.replace(service, "preventive(age = 400 h, takes = 2 h)")
+    });
+    assert!(long.is_null(), "{long}");
+}
+
+/// An `optimize` or `sensitivity` study runs its own factors on its base experiment's horizon,
+/// replications and seed: a `vary` of the base was dropped without a word (b2 stayed at its
+/// model value). It is refused when the model is checked.
+#[test]
+fn a_study_based_on_a_designed_experiment_is_refused() {
+    let model = write_temp(
+        "designed_base.fab",
+        &format!(
+            "{TWO_BUFFERS}
+experiment doe {{
+    horizon = 1 d
+    replications = 2
+    vary b2.capacity in 1..=4
+}}
+optimize o : doe {{
+    vary b1.capacity in 1..=4
+    minimize wip
+    budget = 10 runs
+}}
+sensitivity s : doe {{
+    vary b1.capacity in 1..=4
+    method = oat
+}}"
+        ),
+    );
+    let output = fab(&["check", &model]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert_eq!(text.matches("[E0705]").count(), 2, "{text}");
+    assert!(text.contains("`doe` varies `b2.capacity`"), "{text}");
+    let output = fab(&["optimize", &model, "o"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let _ = std::fs::remove_file(model);
+}

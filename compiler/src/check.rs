@@ -59,6 +59,8 @@ pub struct CheckedBody {
     pub nested: Vec<CheckedNested>,
     /// For scenarios, `optimize` and `sync`: the base experiment.
     pub base: Option<Declaration>,
+    /// Where a study writes its base's name.
+    pub base_location: Option<Location>,
     /// The declaration's name, where it was written.
     pub name_location: Location,
     /// `vary` members of an experiment, a `sensitivity` or an `optimize` study, checked.
@@ -232,6 +234,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         fields: Fields::new(),
         nested: Vec::new(),
         base: None,
+        base_location: None,
         name_location,
         varies: Vec::new(),
         goals: Vec::new(),
@@ -243,6 +246,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
         }
         DeclKind::Scenario | DeclKind::Optimize | DeclKind::Sync | DeclKind::Sensitivity => {
             checked.base = check_study_base(ctx, decl);
+            checked.base_location = decl.base.as_ref().map(|base| ctx.loc(base.name.span));
             check_study(ctx, decl, &mut checked);
             share_and_interval_rules(ctx, &checked);
             return Some(checked);
@@ -1824,6 +1828,7 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
         fields: Fields::new(),
         nested: Vec::new(),
         base: None,
+        base_location: None,
         name_location: ctx.loc(template.name.span),
         varies: Vec::new(),
         goals: Vec::new(),

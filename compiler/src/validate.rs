@@ -364,6 +364,7 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     };
     let found = checks_of_bodies(db, graph, &successors, declarations, &body);
     check_scenarios(db, graph, &successors, declarations, &found, &mut out);
+    check_study_bases(db, declarations, &mut out);
     out.extend(found);
     out
 }
@@ -458,6 +459,49 @@ fn check_scenarios(
             }
         }
         out.extend(added.into_iter().map(|d| under_scenario(d, declaration, scenario)));
+    }
+}
+
+/// E0705: an `optimize` or `sensitivity` study runs its own factors with its base experiment's
+/// horizon, replications and seed, and nothing else of it; a design the base declares (its
+/// `vary`s) would be dropped without a word, every point running with those numbers at their
+/// model values. Like the other settings of a base no study can honour (`warmup = auto`,
+/// `precision`, input uncertainty), it is refused, and here before anything runs. A scenario
+/// inherits its base's design, and `sync` does not run, so neither is concerned.
+fn check_study_bases(db: &dyn Db, declarations: &[Declaration], out: &mut Vec<Diagnostic>) {
+    for declaration in declarations {
+        let ItemClass::Decl(kind @ (DeclKind::Optimize | DeclKind::Sensitivity)) =
+            declaration.class
+        else {
+            continue;
+        };
+        let checked = check_item(db, declaration.file, declaration.key.clone());
+        let Some(study) = checked.body.as_ref() else { continue };
+        let (Some(base), Some(written)) = (&study.base, &study.base_location) else { continue };
+        let base_checked = check_item(db, base.file, base.key.clone());
+        let Some(design) = base_checked.body.as_ref().map(|body| &body.varies) else { continue };
+        let Some(first) = design.first() else { continue };
+        let factors: Vec<String> =
+            design.iter().map(|vary| format!("`{}`", vary.path.join("."))).collect();
+        let keyword = kind.keyword();
+        let article = if keyword.starts_with(['a', 'e', 'i', 'o', 'u']) { "An" } else { "A" };
+        out.push(
+            Diagnostic::error(
+                "E0705",
+                format!(
+                    "{keyword} `{}` is based on `{}`, a designed experiment",
+                    declaration.name, base.name
+                ),
+            )
+            .primary(written.clone(), format!("`{}` varies {}", base.name, and_list(&factors)))
+            .secondary(first.location.clone(), "a design the study would drop")
+            .help(format!(
+                "{article} `{keyword}` study varies only its own factors, with its base's horizon, \
+                 replications and seed: base it on an experiment without `vary`, or move \
+                 `{}` into the study to vary it there.",
+                first.path.join(".")
+            )),
+        );
     }
 }
 

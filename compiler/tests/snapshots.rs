@@ -120,6 +120,16 @@ fn a_law_a_scenario_replaces_is_held_at_every_corner() {
 }
 
 #[test]
+fn a_study_based_on_a_designed_experiment() {
+    // The study ran with `b2` at its model value and said nothing of the base's `vary`.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}buffer b1 {{ capacity = 2 }}\nbuffer b2 {{ capacity = 2 }}\nflow s -> b1 -> b2 -> done\n\
+         experiment doe {{\n    horizon = 1 d\n    vary b2.capacity in 1..=4\n}}\n\
+         optimize o : doe {{\n    vary b1.capacity in 1..=4\n    minimize wip\n}}\n"
+    )));
+}
+
+#[test]
 fn a_robot_that_assembles_holds_what_it_makes() {
     // The 114 kg car the robot makes is moved in its cycle; only the body and doors it takes
     // used to be held to its payload.

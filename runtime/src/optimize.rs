@@ -11,8 +11,10 @@
 //! A point is scored on the means of its replications: the first objective (negated when
 //! maximized) and the constraint violation, the sum over constraints of the relative shortfall of
 //! the mean from its bound. A point whose means break a constraint is infeasible and never
-//! reported as the best (Deb's feasibility rules). With several objectives the report holds the
-//! non-dominated feasible points instead of one best.
+//! reported as the best (Deb's feasibility rules), nor is a point without a value of the
+//! objective (a lead time where a replication delivered no part): when no feasible point has
+//! one, there is no best. With several objectives the report holds the non-dominated feasible
+//! points instead of one best.
 
 use crate::analysis::search::{self, Range, Score, Strategy};
 use crate::chart::{Chart, PALETTE, Series};
@@ -28,6 +30,14 @@ use std::fmt::Write as _;
 /// The budget when the study states none.
 pub const DEFAULT_BUDGET: u32 = 30;
 
+/// The most of a cycle's expected cost that failures during a service at T* may add for the
+/// analytic optimum to be claimed ([`AgeReplacement::service_failure_share`]): the formula lets
+/// no life end in a service, and a calendar-time life can. A service of one minute adds 0.005 %
+/// on `examples/maintenance_plan.fab`, one of two hours 0.6 %.
+///
+/// [`AgeReplacement::service_failure_share`]: fab_stdlib::maintenance::AgeReplacement::service_failure_share
+pub const NEGLIGIBLE_SERVICE_FAILURES: f64 = 1e-3;
+
 /// The results of an `optimize` study.
 #[derive(Clone, Debug, Serialize)]
 pub struct OptimizationResults {
@@ -41,13 +51,17 @@ pub struct OptimizationResults {
     pub budget: u32,
     /// Runs spent: points evaluated, each with every replication.
     pub runs: u32,
+    /// How many distinct points the factors' ranges hold (whole-number factors), or `None` when a
+    /// continuous factor makes them unbounded: below the budget, the search runs no more.
+    pub distinct_points: Option<u64>,
     pub currency: Option<String>,
     pub factors: Vec<FactorInfo>,
     pub objectives: Vec<ObjectiveInfo>,
     pub constraints: Vec<ConstraintInfo>,
     /// Every evaluated point, in evaluation order.
     pub points: Vec<OptimizedPoint>,
-    /// The index in `points` of the best feasible point (of the first objective), if any.
+    /// The index in `points` of the best feasible point (of the first objective), if any
+    /// feasible point has a value of it.
     pub best: Option<usize>,
     /// With several objectives: the indices of the non-dominated feasible points.
     pub pareto: Vec<usize>,
@@ -62,10 +76,14 @@ pub struct OptimizationResults {
 /// Barlow and Proschan's optimum of age replacement, for the textbook case: one station that
 /// fails, is maintained or has costs (no other station or robot does), one Weibull failure mode
 /// on calendar time, age-based preventive maintenance on the same clock, repairs and maintenance
-/// restoring `new`, only repair and preventive costs, its age as the only factor and
+/// restoring `new`, repair, preventive and downtime costs only, its age as the only factor and
 /// `minimize cost_rate` as the only objective, with no constraint that T* breaks or that cannot
-/// be judged at T* (one on a measure). The formula neglects repair and maintenance
-/// durations, which the simulation does not: the two agree when the durations are short.
+/// be judged at T* (one on a measure). The mean repair and service times are in the cycle, with
+/// the downtime cost of their hours ([`fab_stdlib::maintenance`]), so a repair must take its own
+/// time and no more: no spare part to wait for, and a crew (if any) that no station needs for
+/// its work. The formula does not let the press fail while it is serviced, which a calendar-time
+/// life can: the optimum is claimed only while failures during a service at T* would add at
+/// most [`NEGLIGIBLE_SERVICE_FAILURES`] of a cycle's expected cost.
 #[derive(Clone, Debug, Serialize)]
 pub struct AnalyticOptimum {
     /// The Weibull life's shape β and scale η (h).
@@ -74,6 +92,11 @@ pub struct AnalyticOptimum {
     /// The cost of a preventive action c_p and of a failure c_f.
     pub cost_preventive: f64,
     pub cost_failure: f64,
+    /// The mean repair time τ_f and service time τ_p (h), and the cost of an hour down or in
+    /// maintenance c_d (per hour).
+    pub repair_h: f64,
+    pub service_h: f64,
+    pub cost_downtime_per_h: f64,
     /// The optimal age T* (h) and its cost rate C(T*) (per hour).
     pub optimal_age_h: f64,
     pub optimal_cost_rate_per_h: f64,
@@ -193,9 +216,12 @@ pub fn run_optimization(
             measures: designed::measured(results),
         })
         .collect();
+    // A point without a value of the objective (NaN: a lead time where a replication delivered
+    // no part) ranks last in the search, but is no best: with no other, there is none.
     let mut best: Option<usize> = None;
     for (i, found) in searched.iter().enumerate() {
         if found.score.violation == 0.0
+            && !found.score.objective.is_nan()
             && best.is_none_or(|b| found.score.better_than(&searched[b].score))
         {
             best = Some(i);
@@ -227,6 +253,7 @@ pub fn run_optimization(
         method: strategy.describe().into(),
         budget: study.budget,
         runs: points.len() as u32,
+        distinct_points: search::distinct_points(&ranges),
         currency: model.currency.clone(),
         factors: study.factors.iter().map(FactorInfo::of).collect(),
         objectives: study
@@ -259,9 +286,9 @@ pub fn run_optimization(
 /// The Barlow–Proschan optimum when the study is the textbook case (see [`AnalyticOptimum`]):
 /// `minimize cost_rate` alone over the age of the one station that fails, is maintained or has
 /// costs (no other station or robot may: their failures, services and costs count in the
-/// simulated cost rate and not in the formula). With constraints, only bounds on the age itself
-/// can be judged: the optimum is given when T* meets them, and not at all beside a constraint on
-/// a measure.
+/// simulated cost rate and not in the formula), its repair and service times in the cycle. With
+/// constraints, only bounds on the age itself can be judged: the optimum is given when T* meets
+/// them, and not at all beside a constraint on a measure.
 fn analytic_optimum(
     model: &Model,
     study: &Optimization,
@@ -272,6 +299,7 @@ fn analytic_optimum(
         Clock, ComponentKind, Costs, FailureLaw, Maintenance, PreventivePolicy, Restoration,
     };
     use fab_stdlib::dist::Distribution;
+    use fab_stdlib::maintenance::AgeReplacement;
     let [factor] = study.factors.as_slice() else { return None };
     let [objective] = study.objectives.as_slice() else { return None };
     if objective.maximize
@@ -295,6 +323,19 @@ fn analytic_optimum(
         return None;
     }
     let [mode] = station.failures.as_slice() else { return None };
+    // A repair that waits for a spare part, or for a crew unit busy with work, lasts longer than
+    // its own time, which is all the formula counts.
+    let crew_works = station.crew.is_some_and(|crew| {
+        model.component_ids().any(|other| match &model.component(other).kind {
+            ComponentKind::Station(s) | ComponentKind::Robot(Robot { station: s, .. }) => {
+                s.needs.contains(&crew)
+            }
+            _ => false,
+        })
+    });
+    if mode.uses.is_some() || crew_works {
+        return None;
+    }
     let FailureLaw::Time { life: Distribution::Weibull { shape, scale, location }, clock } =
         &mode.law
     else {
@@ -304,6 +345,7 @@ fn analytic_optimum(
         clock: maintenance_clock,
         policy: PreventivePolicy::Age,
         restores: Restoration::New,
+        takes,
         ..
     } = &station.maintenance
     else {
@@ -315,16 +357,25 @@ fn analytic_optimum(
         || *clock != Clock::CalendarTime
         || clock != maintenance_clock
         || mode.restores != Restoration::New
-        || costs.downtime_per_s != 0.0
         || costs.operating_per_s != 0.0
         || costs.per_part != 0.0
         || costs.inspection != 0.0
     {
         return None;
     }
-    let eta = scale / 3600.0;
-    let (cp, cf) = (costs.preventive, costs.repair);
-    let (t_star, c_star) = fab_stdlib::maintenance::optimal_age(*shape, eta, cp, cf)?;
+    let problem = AgeReplacement {
+        shape: *shape,
+        scale: scale / 3600.0,
+        cost_preventive: costs.preventive,
+        cost_failure: costs.repair,
+        service_time: takes.mean() / 3600.0,
+        repair_time: mode.repair.mean() / 3600.0,
+        downtime_cost: costs.downtime_per_s * 3600.0,
+    };
+    let (t_star, c_star) = problem.optimum()?;
+    if problem.service_failure_share(t_star) > NEGLIGIBLE_SERVICE_FAILURES {
+        return None;
+    }
     // The factor's values are in its own time unit (`h`, `d`, `min`, …).
     let info = FactorInfo::of(factor);
     let hours_per_unit =
@@ -341,16 +392,17 @@ fn analytic_optimum(
     }
     let found = points[best?].values[0] * hours_per_unit;
     Some(AnalyticOptimum {
-        shape: *shape,
-        scale_h: eta,
-        cost_preventive: cp,
-        cost_failure: cf,
+        shape: problem.shape,
+        scale_h: problem.scale,
+        cost_preventive: problem.cost_preventive,
+        cost_failure: problem.cost_failure,
+        repair_h: problem.repair_time,
+        service_h: problem.service_time,
+        cost_downtime_per_h: problem.downtime_cost,
         optimal_age_h: t_star,
         optimal_cost_rate_per_h: c_star,
         found_age_h: found,
-        cost_rate_at_found_per_h: fab_stdlib::maintenance::age_replacement_cost_rate(
-            *shape, eta, cp, cf, found,
-        ),
+        cost_rate_at_found_per_h: problem.cost_rate(found),
         within_range: (info.low..=info.high).contains(&t_star_in_unit),
     })
 }
