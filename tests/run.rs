@@ -2264,8 +2264,8 @@ fn a_conveyor_too_long_or_too_slow_for_the_clock_never_delivers() {
 #[test]
 fn run_time_errors_are_diagnostics_at_their_component_as_their_pages_show() {
     // Each code the engine finds (stage `Run`) is shown by its page's example, which checks clean
-    // and stops the run (exit 1) with the page's headline, a label at the component it names and a
-    // remedy. The E0901 example is a flood the checker cannot see (a station whose cycle is always
+    // and stops the run (exit 1) with the page's headline, a label at the component it names, a
+    // reason and a remedy. The E0901 example is a flood the checker cannot see (a station whose cycle is always
     // zero passes parts on at once); the E0905 one used to grow its buffer until the allocator
     // failed and the process aborted (exit 134).
     use fab_compiler::diagnostic::{CODES, Stage};
@@ -2301,6 +2301,9 @@ fn run_time_errors_are_diagnostics_at_their_component_as_their_pages_show() {
         let line = model.lines().position(declares).unwrap();
         assert!(error.contains(&format!(".fab:{}:", line + 1)), "{}: {error}", info.code);
         assert!(error.contains("Help: "), "{}: {error}", info.code);
+        // The reason, as `docs/language.md` promises of every error of the run: E0901, E0906
+        // and E0909 printed none.
+        assert!(error.contains("Note: ") || error.contains("Note 1: "), "{}: {error}", info.code);
         seen += 1;
     }
     assert_eq!(seen, 10);
@@ -2344,7 +2347,8 @@ fn a_cost_that_overflows_stops_the_run_rather_than_print_null() {
     let cases = [
         (
             "5e304 EUR/s",
-            "error[E0909]: `line.costs.operating` overflows to infinity in replication 1; ",
+            "error[E0909]: `line.costs.operating` overflows to infinity in replication 1: a \
+             result is a 64-bit floating-point number",
         ),
         (
             "2e305 EUR/s",

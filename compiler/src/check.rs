@@ -299,7 +299,7 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
     // A member that failed to parse may be the missing field: the syntax error says enough.
     if base_expanded && !decl.body.as_ref().is_some_and(has_unparsed_member) {
         check_required(ctx, decl_info.fields, &checked.fields, decl.name.span, kind.keyword());
-        kind_rules(ctx, &checked, decl.name.span);
+        kind_rules(ctx, &checked, decl.name.span, None);
         unused_field_warnings(ctx, &checked);
     }
     Some(checked)
@@ -370,15 +370,16 @@ fn unused_field_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
 /// The rules of one declaration's fields taken together (its kind's rules and W0206), applied to
 /// `body`: the declaration's checked body as a scenario changes it. A scenario is held to the
 /// rules the same edit written in the declaration would meet; the caller keeps what the
-/// declaration's own body does not already give.
+/// declaration's own body does not already give. `scenario` is the scenario that changes it.
 pub(crate) fn declaration_rules(
     db: &dyn Db,
     declaration: &Declaration,
     body: &CheckedBody,
+    scenario: &Declaration,
 ) -> Vec<Diagnostic> {
     let scope = scope(db, declaration.file);
     let mut ctx = Ctx::new(db, declaration.file, declaration.key.clone(), scope);
-    kind_rules(&mut ctx, body, body.name_location.span);
+    kind_rules(&mut ctx, body, body.name_location.span, Some(scenario));
     unused_field_warnings(&mut ctx, body);
     ctx.diagnostics
 }
@@ -679,8 +680,14 @@ fn check_required(
     }
 }
 
-/// Rules that tie several fields of one kind together (LANGUAGE.md §3, §6, §9).
-fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
+/// Rules that tie several fields of one kind together (LANGUAGE.md §3, §6, §9). With `scenario`,
+/// `checked` is a declaration as that scenario changes it, and a remedy cannot remove a field.
+fn kind_rules(
+    ctx: &mut Ctx,
+    checked: &CheckedBody,
+    name_span: Span,
+    scenario: Option<&Declaration>,
+) {
     let fields = &checked.fields;
     let has = |name: &str| fields.contains_key(name);
     let at = ctx.loc(name_span);
@@ -695,10 +702,17 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                 "a source needs `interarrival` or `schedule`".to_string(),
                 "Add `interarrival = exponential(mean = 1 min)`, or `schedule = \"releases.csv\"`.",
             )),
-            (true, true) => ctx.push(conflict(
-                "a source takes `interarrival` or `schedule`, not both".to_string(),
-                "Remove one of them.",
-            )),
+            (true, true) => {
+                let help = if let Some(scenario) = scenario {
+                    both_arrivals_in_scenario_help(&ctx.item.name, fields, scenario)
+                } else {
+                    "Remove one of them.".to_string()
+                };
+                ctx.push(conflict(
+                    "a source takes `interarrival` or `schedule`, not both".to_string(),
+                    &help,
+                ))
+            }
             _ => {}
         },
         DeclKind::Station | DeclKind::Robot => {
@@ -833,7 +847,13 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
                         "E0205",
                         "the confidence level must lie between 0 % and 100 %",
                     )
-                    .primary(fields["confidence"].value_location.clone(), "out of range"),
+                    .primary(fields["confidence"].value_location.clone(), "out of range")
+                    .help(
+                        "Give the share of the confidence intervals that should hold the true \
+                         value, above 0 % and below 100 % (no finite number of replications \
+                         makes an interval certain): `confidence = 95 %`, the default, or \
+                         `90 %` or `99 %`.",
+                    ),
                 );
             }
         }
@@ -847,12 +867,70 @@ fn kind_rules(ctx: &mut Ctx, checked: &CheckedBody, name_span: Span) {
             && is_non_negative(dim)
         {
             ctx.push(
-                Diagnostic::error("E0205", format!("`{name}` cannot be negative")).primary(
-                    field.value_location.clone(),
-                    format!("{} below zero", dim_phrase(dim)),
-                ),
+                Diagnostic::error("E0205", format!("`{name}` cannot be negative"))
+                    .primary(
+                        field.value_location.clone(),
+                        format!("{} below zero", dim_phrase(dim)),
+                    )
+                    .help(negative_help(checked.kind, name, dim)),
             );
         }
+    }
+}
+
+/// The help of a source that a scenario gives both `interarrival` and `schedule`: a scenario
+/// changes fields and cannot remove one, so "remove one of them" cannot be done where it is
+/// read. It can change the field the source has, or the other way of releasing parts is a model
+/// of its own, compared with the same seed.
+fn both_arrivals_in_scenario_help(source: &str, fields: &Fields, scenario: &Declaration) -> String {
+    let overridden = |name: &str| {
+        fields.get(name).is_some_and(|field| {
+            field.location.file == scenario.file
+                && field.location.item.as_ref() == Some(&scenario.key)
+        })
+    };
+    let (kept, set) = match (overridden("interarrival"), overridden("schedule")) {
+        (false, _) => ("interarrival", "schedule"),
+        (true, false) => ("schedule", "interarrival"),
+        (true, true) => {
+            return "Set only one of `interarrival` and `schedule` in the scenario.".to_string();
+        }
+    };
+    format!(
+        "A scenario can change a field but not remove one, so `{source}` would keep its \
+         `{kept}` beside this `{set}`. Change its `{kept}` instead (`{source}.{kept} = …`); or, \
+         to compare the two, write the source with a `{set}` in a model file of its own that \
+         imports the components they share, and run both with the same seed: the shared \
+         components then draw the same random numbers."
+    )
+}
+
+/// The help of a field of `kind` whose quantity of dimension `dim` is negative: zero or more, in
+/// its unit, and `auto` where the field takes it (a warm-up chosen by MSER-5).
+fn negative_help(kind: DeclKind, name: &str, dim: Dimension) -> String {
+    let units = units::example_units(dim);
+    let si = units.iter().find(|u| units::lookup(u).is_some_and(|unit| unit.scale.is_one()));
+    let unit = si.or(units.first());
+    let zero = match unit {
+        Some(unit) => format!("`{name} = 0 {unit}`"),
+        None => format!("`{name} = 0`"),
+    };
+    let words =
+        kind_decl(kind).field(name).map(|field| accepted_words(&field.ty)).unwrap_or_default();
+    match words.as_slice() {
+        [] => format!("Give `{name}` a value of zero or more, such as {zero}."),
+        [word, ..] => format!(
+            "Give `{name}` a value of zero or more, such as {zero}, or write `{name} = {word}`."
+        ),
+    }
+}
+
+/// The words a field's type accepts besides its values (`auto`, `unlimited`).
+fn accepted_words(ty: &ValueType) -> Vec<&'static str> {
+    match ty {
+        ValueType::Word(words) => words.to_vec(),
+        ValueType::OneOf(alternatives) => alternatives.iter().flat_map(accepted_words).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -1455,15 +1533,18 @@ fn expand(
             continue;
         };
         let Some((_, ty, _)) = params.iter().find(|(n, _, _)| *n == name.name) else {
-            let mut diagnostic = Diagnostic::error(
+            let best = did_you_mean(&name.name, params.iter().map(|(n, _, _)| n.as_str()));
+            let listing = if params.is_empty() {
+                format!("`{}` takes no parameters: remove the argument.", template.name)
+            } else {
+                format!("`{}` takes {}.", template.name, param_list(&params))
+            };
+            let diagnostic = Diagnostic::error(
                 "E0502",
                 format!("template `{}` has no parameter `{}`", template.name, name.name),
             )
-            .primary(ctx.loc(name.span), "unknown parameter");
-            if let Some(best) = did_you_mean(&name.name, params.iter().map(|(n, _, _)| n.as_str()))
-            {
-                diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
-            }
+            .primary(ctx.loc(name.span), "unknown parameter")
+            .suggest_or_list(ctx.loc(name.span), best, listing);
             ctx.push(diagnostic);
             continue;
         };
@@ -1997,7 +2078,12 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
         {
             ctx.push(
                 Diagnostic::error("E0205", "a route share lies between 0 % and 100 %")
-                    .primary(ctx.loc(member_value_span(member)), "out of range"),
+                    .primary(ctx.loc(member_value_span(member)), "out of range")
+                    .help(format!(
+                        "Give `{}` the share of the parts sent to it, from 0 % to 100 % (such \
+                         as `{} = 30 %`); the shares of a route add up to 100 %.",
+                        key.name, key.name
+                    )),
             );
         }
         checked
@@ -2057,10 +2143,50 @@ fn report_no_field(
 ) {
     let mut diagnostic = Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
         .primary(ctx.loc(name.span), format!("{owner} has no field `{}`", name.name));
-    if let Some(best) = did_you_mean(&name.name, candidates.iter().copied()) {
-        diagnostic = diagnostic.suggest(ctx.loc(name.span), best);
+    let best = did_you_mean(&name.name, candidates.iter().copied());
+    let at = path.segments.iter().position(|segment| segment.span == name.span).unwrap_or(0);
+    if !candidates.is_empty() {
+        let names: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+        let listing = format!("The fields of {owner} are {}.", and_list(&names));
+        diagnostic = diagnostic.suggest_or_list(ctx.loc(name.span), best, listing);
+    } else if at > 0 {
+        // `b1.capacity.x`: the path goes on past a field, which has no fields of its own.
+        let field: Vec<&str> = path.segments[..at].iter().map(|s| s.name.as_str()).collect();
+        diagnostic = diagnostic.help(format!(
+            "A path ends at the field it changes, which is set whole: write `{} = …`.",
+            field.join(".")
+        ));
     }
     ctx.push(diagnostic);
+}
+
+/// E0701 for a study path that is one name, the name of a declaration (`b1 = 3` in a scenario):
+/// the path names the declaration, not one of its fields, and the experiment has no such field.
+fn report_declaration_as_field(
+    ctx: &mut Ctx,
+    path: &ast::Path,
+    declaration: &Declaration,
+    kind: DeclKind,
+) {
+    let name = &path.segments[0];
+    // A field to show the form with: the first that holds a number or a law, not a reference.
+    let example = kind_decl(kind)
+        .fields
+        .iter()
+        .find(|field| !matches!(field.ty, ValueType::Ref(_) | ValueType::List(_)))
+        .map_or("FIELD", |field| field.name);
+    ctx.push(
+        Diagnostic::error("E0701", format!("`{}` names no field", path.dotted()))
+            .primary(
+                ctx.loc(name.span),
+                format!("{} `{}`, not a field", declaration.class.describe(), name.name),
+            )
+            .help(format!(
+                "A scenario or study changes a field of a declaration, written with the \
+                 declaration's name before it: `{}.{example} = …`.",
+                name.name
+            )),
+    );
 }
 
 /// E0701 for `weld.route`: a component's route is a declaration of its own (`route weld { … }`),
@@ -2098,6 +2224,14 @@ fn path_field_type(ctx: &mut Ctx, path: &ast::Path) -> Option<&'static catalog::
         };
     if segments.len() == 1 {
         let experiment = kind_decl(DeclKind::Experiment);
+        if experiment.field(&segments[0].name).is_none()
+            && let Some(declaration) = ctx.scope.lookup(&segments[0].name).cloned()
+            && let ItemClass::Decl(kind) = declaration.class
+            && kind != DeclKind::Experiment
+        {
+            report_declaration_as_field(ctx, path, &declaration, kind);
+            return None;
+        }
         return match experiment.field(&segments[0].name) {
             Some(field) => Some(field),
             None => unknown_field(

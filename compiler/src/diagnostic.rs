@@ -137,6 +137,25 @@ impl Diagnostic {
         )
     }
 
+    /// The remedy for a name that is not one of a known list: "did you mean" the closest (with the
+    /// fix that writes it) when one is close, and in any case `listing`, a sentence naming the
+    /// names that would do, so that a name too far from all of them still gets them.
+    pub fn suggest_or_list(
+        self,
+        location: Location,
+        best: Option<&str>,
+        listing: String,
+    ) -> Diagnostic {
+        match best {
+            Some(best) => self.help(format!("Did you mean `{best}`? {listing}")).fix(
+                format!("Replace with `{best}`"),
+                location,
+                best,
+            ),
+            None => self.help(listing),
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

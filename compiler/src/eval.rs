@@ -474,20 +474,30 @@ impl<'a> Ctx<'a> {
                 return self.scale_dist(d, q, false, lhs.span, span);
             }
             _ => {
-                self.push(
-                    Diagnostic::error(
-                        "E0204",
-                        format!(
-                            "cannot apply `{}` to {} and {}",
-                            op.symbol(),
-                            left.describe(),
-                            right.describe()
-                        ),
-                    )
-                    .primary(self.loc(lhs.span.cover(rhs.span)), "in this expression")
-                    .secondary(self.loc(lhs.span), left.describe())
-                    .secondary(self.loc(rhs.span), right.describe()),
-                );
+                let mut diagnostic = Diagnostic::error(
+                    "E0204",
+                    format!(
+                        "cannot apply `{}` to {} and {}",
+                        op.symbol(),
+                        left.describe(),
+                        right.describe()
+                    ),
+                )
+                .primary(self.loc(lhs.span.cover(rhs.span)), "in this expression")
+                .secondary(self.loc(lhs.span), left.describe())
+                .secondary(self.loc(rhs.span), right.describe());
+                // A unit name on its own: a word, or a declaration that has that name too.
+                if let ExprKind::Path(path) = &rhs.kind
+                    && let [word] = &path.segments[..]
+                    && matches!(right, Value::Word(_) | Value::Ref(_))
+                    && let Some(mut help) = stray_unit_help(op, lhs, &word.name)
+                {
+                    if let Value::Ref(_) = &right {
+                        help.push_str(&format!(" Here `{}` is {}.", word.name, right.describe()));
+                    }
+                    diagnostic = diagnostic.help(help);
+                }
+                self.push(diagnostic);
                 return Value::Error;
             }
         };
@@ -552,13 +562,29 @@ impl<'a> Ctx<'a> {
             BinaryOp::Pow => {
                 let exponent = match (b.dim.is_dimensionless(), b.si) {
                     (true, Some(e)) if e.fract() == 0.0 && e.abs() <= 64.0 => e as i32,
-                    _ => {
+                    (plain, e) => {
+                        // What is wrong with the exponent, said of the exponent as written.
+                        let label = match e {
+                            _ if !plain => {
+                                format!("this is {}, not a plain number", right.describe())
+                            }
+                            Some(e) if e.fract() != 0.0 => {
+                                format!("this is {e}, not a whole number")
+                            }
+                            Some(e) if e.is_finite() => format!("this is {e}, beyond ±64"),
+                            Some(_) => "this is not a finite number".to_string(),
+                            None => "a template parameter: its value is not known here".to_string(),
+                        };
                         self.push(
-                            Diagnostic::error("E0204", "an exponent must be a whole plain number")
-                                .primary(
-                                    self.loc(rhs.span),
-                                    format!("this is {}", right.describe()),
-                                ),
+                            Diagnostic::error(
+                                "E0204",
+                                "an exponent must be a whole plain number from -64 to 64",
+                            )
+                            .primary(self.loc(rhs.span), label)
+                            .help(
+                                "Raise to a whole power, such as `^2` or `^-1`: a quantity to a \
+                                 fractional power (`s^1.5`) has no unit to be written in.",
+                            ),
                         );
                         return Value::Error;
                     }
@@ -745,16 +771,33 @@ impl<'a> Ctx<'a> {
         if let Some(callable) = catalog::callable(name) {
             return self.eval_callable(callable, args, span);
         }
-        let candidates = dist::FAMILIES_DECLS
-            .iter()
-            .map(|f| f.name)
-            .chain(catalog::CALLABLES.iter().map(|c| c.name));
-        let mut diagnostic =
-            Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
-                .primary(self.loc(name_span), "not a built-in");
-        if let Some(best) = did_you_mean(name, candidates) {
-            diagnostic = diagnostic.suggest(self.loc(name_span), best);
+        // Where a distribution is expected, the families alone are what would do.
+        let law = expected.and_then(expected_dist_dimension).is_some();
+        let families: Vec<&str> = dist::FAMILIES_DECLS.iter().map(|f| f.name).collect();
+        let callables = catalog::CALLABLES.iter().map(|c| c.name);
+        let candidates = families.iter().copied().chain(callables.filter(|_| !law));
+        let best = did_you_mean(name, candidates);
+        let quoted = |names: &mut dyn Iterator<Item = &str>| {
+            let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+            crate::diagnostic::and_list(&names)
+        };
+        let mut listing =
+            format!("The distributions are {}", quoted(&mut families.iter().copied()));
+        if !law {
+            for (kind, what) in [
+                (catalog::CallableKind::Maintenance, "maintenance strategies"),
+                (catalog::CallableKind::Feed, "data feeds"),
+            ] {
+                let mut names =
+                    catalog::CALLABLES.iter().filter(|c| c.kind == kind).map(|c| c.name);
+                listing.push_str(&format!("; the {what} are {}", quoted(&mut names)));
+            }
         }
+        listing.push('.');
+        let diagnostic =
+            Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
+                .primary(self.loc(name_span), "not a built-in")
+                .suggest_or_list(self.loc(name_span), best, listing);
         self.push(diagnostic);
         Value::Error
     }
@@ -774,15 +817,17 @@ impl<'a> Ctx<'a> {
             let name = match &arg.name {
                 Some(ident) => {
                     if !all_params().any(|p| p.name == ident.name) {
-                        let mut diagnostic = Diagnostic::error(
+                        let best = did_you_mean(&ident.name, all_params().map(|p| p.name));
+                        let diagnostic = Diagnostic::error(
                             "E0402",
                             format!("`{what}` has no parameter `{}`", ident.name),
                         )
-                        .primary(self.loc(ident.span), "unknown parameter");
-                        if let Some(best) = did_you_mean(&ident.name, all_params().map(|p| p.name))
-                        {
-                            diagnostic = diagnostic.suggest(self.loc(ident.span), best);
-                        }
+                        .primary(self.loc(ident.span), "unknown parameter")
+                        .suggest_or_list(
+                            self.loc(ident.span),
+                            best,
+                            format!("`{what}` takes {}.", signature_list(signatures)),
+                        );
                         self.push(diagnostic);
                         ok = false;
                         continue;
@@ -889,6 +934,10 @@ impl<'a> Ctx<'a> {
                     Some(inverse) => ValueType::Quantity(inverse),
                     None => ValueType::Any,
                 },
+                // A whole-number parameter (`erlang`'s `k`) is held here to its dimension alone:
+                // which numbers it takes is the family's rule (`dist::build`), one rule with one
+                // code, E0403, where `k = 0` was E0205 and `k = 2³²` E0403.
+                ParamType::Fixed(ValueType::Int { .. }) => ValueType::Quantity(Dimension::COUNT),
                 ParamType::Fixed(ty) => ty,
             };
             match self.conform(value, &ty) {
@@ -1019,6 +1068,7 @@ impl<'a> Ctx<'a> {
                         .unwrap_or(span)
                 };
                 let mean_not_finite = invalid == InvalidParameter::MeanNotFinite;
+                let not_whole = matches!(invalid, InvalidParameter::NotWholeNumber { .. });
                 let derived_not_finite = invalid == InvalidParameter::DerivedNotFinite;
                 let (message, at) = match invalid {
                     InvalidParameter::Negative { param, strictly: true } => {
@@ -1068,6 +1118,7 @@ impl<'a> Ctx<'a> {
                          overflows.",
                         family.name
                     ),
+                    false if not_whole => whole_number_help(family.name),
                     false => format!("Change the parameters of `{}`: {message}.", family.name),
                 };
                 self.push(
@@ -1589,8 +1640,8 @@ impl<'a> Ctx<'a> {
                     .help(format!("Write {expected} here; `fab explain E0204` shows examples."))
             }
             Mismatch::Dimension { expected, found } if found.is_dimensionless() => {
-                let examples: Vec<String> =
-                    units::units_of(expected).take(3).map(|u| format!("`{}`", u.name)).collect();
+                let units = units::example_units(expected);
+                let examples: Vec<String> = units.iter().map(|u| format!("`{u}`")).collect();
                 let mut d = Diagnostic::error(
                     "E0304",
                     format!("{what} expects {}, found a plain number", dim_phrase(expected)),
@@ -1601,9 +1652,9 @@ impl<'a> Ctx<'a> {
                 }
                 if let Some(ExprKind::Number(_)) = written.map(|e| &e.kind) {
                     let end = Span { start: span.end, end: span.end };
-                    for unit in units::units_of(expected).take(3) {
-                        let title = format!("Add the unit `{}`", unit.name);
-                        d = d.fix(title, self.loc(end), format!(" {}", unit.name));
+                    for unit in &units {
+                        let title = format!("Add the unit `{unit}`");
+                        d = d.fix(title, self.loc(end), format!(" {unit}"));
                     }
                 }
                 d
@@ -1814,7 +1865,7 @@ pub fn is_non_negative(dim: Dimension) -> bool {
 /// The help of a value of the wrong dimension: units of the expected one, or its formula.
 fn dimension_help(expected: Dimension) -> String {
     let examples: Vec<String> =
-        units::units_of(expected).take(3).map(|u| format!("`{}`", u.name)).collect();
+        units::example_units(expected).iter().map(|u| format!("`{u}`")).collect();
     if examples.is_empty() {
         format!(
             "Use a value of dimension {}; check the units and what is divided.",
@@ -1846,6 +1897,58 @@ pub fn dim_phrase(dim: Dimension) -> String {
         let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
         format!("{article} {name}")
     }
+}
+
+/// The help of a whole-number parameter out of its range: `erlang`'s `k`, its number of phases.
+fn whole_number_help(family: &str) -> String {
+    format!(
+        "Give `k`, the number of phases, a whole number of 1 or more: `{family}(k = 1, …)` is an \
+         exponential, and the more phases, the less the time varies (its cv is 1/√k, 0.5 at \
+         `k = 4`)."
+    )
+}
+
+/// The help for a unit name that stands alone beside `*` or `/` (`2/h`, or `12 m` with `/ s` on
+/// the next line): a unit is read only right after its number, on the same line, and starting
+/// with a unit name, so the word is a name on its own and the expression means nothing. What the
+/// lexer reads is described in `docs/language.md` (Numbers and quantities).
+fn stray_unit_help(op: BinaryOp, lhs: &Expr, word: &str) -> Option<String> {
+    let unit = units::lookup(word)?;
+    let symbol = op.symbol();
+    if !matches!(op, BinaryOp::Mul | BinaryOp::Div) {
+        return None;
+    }
+    Some(match &lhs.kind {
+        ExprKind::Number(number) if op == BinaryOp::Div => {
+            let n = &number.text;
+            let rate = if unit.dimension == Dimension::TIME {
+                format!("`{n} parts/{word}`, or as `{n} / 1 {word}`")
+            } else {
+                format!("`{n} / 1 {word}`")
+            };
+            format!(
+                "A unit must start with a unit name, so `{n}/{word}` divides {n} by a name \
+                 `{word}` rather than giving {n} a unit. Write it as {rate}."
+            )
+        }
+        ExprKind::Number(number) => format!(
+            "A unit is written right after its number, without `*`: write `{} {word}`.",
+            number.text
+        ),
+        ExprKind::Quantity { value, unit: written } => format!(
+            "A unit ends at the end of its line, so `{symbol} {word}` does not continue the unit \
+             of `{} {}`: write the whole unit on one line, `{} {}{symbol}{word}`.",
+            value.text,
+            written.display(),
+            value.text,
+            written.display()
+        ),
+        _ => format!(
+            "`{word}` is a unit, and a unit stands only right after a number, on the same line: \
+             write `1 {word}` for one {}.",
+            unit.doc.split([',', '(']).next().unwrap_or(word).trim()
+        ),
+    })
 }
 
 fn signature_list(signatures: &[&[ParamDecl]]) -> String {

@@ -399,6 +399,16 @@ fn expected_list(expected: &[String]) -> String {
     }
 }
 
+/// Whether the unexpected token `found` at `span` is an operator that starts its line (after
+/// blanks): an expression meant to go on from the line before, which only `->` does.
+fn starts_line_with_operator(text: &str, span: fab_grammar::ast::Span, found: &str) -> bool {
+    const OPERATORS: [&str; 12] =
+        ["+", "-", "*", "/", "^", "<", "<=", ">", ">=", "==", "..", "..="];
+    let before = text.get(..span.start as usize).unwrap_or_default();
+    let line = before.rsplit('\n').next().unwrap_or_default();
+    OPERATORS.contains(&found) && line.trim().is_empty() && before.contains('\n')
+}
+
 /// A syntax error in words.
 fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagnostic {
     let at = Location { file, item: None, span: error.span };
@@ -407,11 +417,29 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
             let diagnostic =
                 Diagnostic::error("E0001", format!("expected {}, found {}", expected_list(expected), describe_token(found)))
                     .primary(at, "unexpected here");
-            if expected.iter().any(|e| e == "\"=\"") && found != "\n" {
+            if starts_line_with_operator(text, error.span, found) {
+                diagnostic.help(format!(
+                    "A line that starts with `{found}` does not continue the line before it. End \
+                     the line before with `{found}` instead, or wrap the whole expression in \
+                     parentheses: a newline inside `( … )` is skipped."
+                ))
+            } else if expected.iter().any(|e| e == "\"=\"") && found != "\n" {
                 diagnostic.help("A field is written `name = value`.")
             } else {
                 diagnostic
             }
+        }
+        SyntaxErrorKind::KeywordAsName { keyword } => {
+            let renamed = format!("{keyword}_1");
+            let keywords: Vec<String> =
+                fab_grammar::lexer::KEYWORDS.iter().map(|k| format!("`{k}`")).collect();
+            Diagnostic::error("E0001", format!("`{keyword}` is a keyword, so it cannot be a name"))
+                .primary(at.clone(), "a keyword")
+                .help(format!(
+                    "Give it another name, such as `{renamed}`, here and wherever the name is used."
+                ))
+                .note(format!("The keywords are {}.", list(&keywords, "and")))
+                .fix(format!("Rename to `{renamed}`"), at, renamed)
         }
         SyntaxErrorKind::UnexpectedEof { expected } => {
             Diagnostic::error("E0001", format!("unexpected end of file, expected {}", expected_list(expected)))
@@ -444,9 +472,18 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
                 .help(format!("Add the closing `{closing}`."))
                 .fix(format!("Insert `{closing}`"), expected, inserted)
         }
-        SyntaxErrorKind::InvalidCharacter => Diagnostic::error("E0002", "invalid character")
-            .primary(at, "no token starts with this")
-            .help("Names use ASCII letters (`a`–`z`, `A`–`Z`), digits and `_`; other text goes in a string, in double quotes."),
+        SyntaxErrorKind::InvalidCharacter => {
+            let written = text.get(error.span.start as usize..error.span.end as usize);
+            match written.filter(|run| run.chars().all(char::is_alphabetic)) {
+                // The lexer reads it as part of the name around it, so this is the one error.
+                Some(letters) => Diagnostic::error("E0002", "invalid character")
+                    .primary(at, "a letter outside ASCII, in a name")
+                    .help(format!("Names use ASCII letters (`a`–`z`, `A`–`Z`), digits and `_`: write the name without `{letters}`, in those letters alone. Other text goes in a string, in double quotes.")),
+                None => Diagnostic::error("E0002", "invalid character")
+                    .primary(at, "no token starts with this")
+                    .help("Names use ASCII letters (`a`–`z`, `A`–`Z`), digits and `_`; other text goes in a string, in double quotes."),
+            }
+        }
         SyntaxErrorKind::UnterminatedString => Diagnostic::error("E0002", "unterminated string")
             .primary(at, "this string has no closing `\"`")
             .help("Close the string on the same line."),

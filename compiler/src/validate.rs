@@ -426,8 +426,8 @@ fn check_scenarios(
         {
             let settings =
                 CheckedBody { fields: scenario_settings(base_body, scenario), ..base_body.clone() };
-            let before = check::declaration_rules(db, base, base_body);
-            for diagnostic in check::declaration_rules(db, base, &settings) {
+            let before = check::declaration_rules(db, base, base_body, declaration);
+            for diagnostic in check::declaration_rules(db, base, &settings, declaration) {
                 if !known(&diagnostic, &before) && !known(&diagnostic, own) {
                     added.push(diagnostic);
                 }
@@ -440,9 +440,10 @@ fn check_scenarios(
         }
         for (item, body) in changed.values() {
             let model_body = check_item(db, item.file, item.key.clone()).body.as_ref();
-            let before =
-                model_body.map(|b| check::declaration_rules(db, item, b)).unwrap_or_default();
-            for diagnostic in check::declaration_rules(db, item, body) {
+            let before = model_body
+                .map(|b| check::declaration_rules(db, item, b, declaration))
+                .unwrap_or_default();
+            for diagnostic in check::declaration_rules(db, item, body, declaration) {
                 if !known(&diagnostic, &before) && !known(&diagnostic, own) {
                     added.push(diagnostic);
                 }
@@ -999,12 +1000,14 @@ fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
             }
         }
     }
-    // A resource whose every unit the servers that need it can hold at once.
-    let exhaustible = |resource: &str| {
-        let held: f64 =
+    // The units of a resource the servers that need it can hold at once.
+    let held = |resource: &str| -> u64 {
+        let units: f64 =
             holdings.stations.iter().map(|s| s.parallel * s.units_of(resource) as f64).sum();
-        held >= count(resource)
+        units as u64
     };
+    // A resource whose every unit they can hold.
+    let exhaustible = |resource: &str| held(resource) as f64 >= count(resource);
     // Station i waits on station j when both can stop, i's crew is a resource j's servers hold,
     // and the servers can hold all of it: a stopped j keeps it, so i's repair may wait for j's
     // to free it.
@@ -1064,6 +1067,12 @@ fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
             _ => ("repairs and maintenance", "repair or maintenance action"),
         };
         let mut diagnostic = if circle == [i] {
+            // A resource for the crew alone, named after the station and free in the model.
+            let taken = |name: &String| holdings.counts.contains_key(name);
+            let own = std::iter::once(format!("{}_crew", station.station))
+                .chain((2..).map(|k| format!("{}_crew_{k}", station.station)))
+                .find(|name| !taken(name))
+                .unwrap_or_default();
             Diagnostic::error(
                 "E0607",
                 format!("`{crew}` is both this station's crew and among its needs"),
@@ -1071,8 +1080,11 @@ fn holding_problems(holdings: &Holdings) -> Vec<Diagnostic> {
             .primary(crew_location.clone(), format!("the crew that does the station's {jobs}"))
             .help(format!(
                 "A server keeps what it `needs` while the station is stopped, so its {job} could \
-                 wait for `{crew}` forever. Give the crew its own resource (`crew = fitters`), or \
-                 more units than the servers can hold."
+                 wait for `{crew}` forever. Give the {jobs} a crew of their own: declare \
+                 `resource {own} {{ count = 1 }}` and write `crew = {own}`, keeping `{crew}` in \
+                 `needs`; or give `{crew}` `count = {}`, one more unit than the servers can \
+                 hold.",
+                held(crew) + 1
             ))
         } else {
             let names: Vec<String> =

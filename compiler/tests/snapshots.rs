@@ -179,3 +179,129 @@ fn a_maintenance_interval_under_a_nanosecond_runs_as_one() {
         "{LINE}station weld {{\n    cycle = 10 s\n    maintenance = preventive(every = 1e-10 s, takes = 0 s)\n}}\nflow s -> weld -> done\n"
     )));
 }
+
+/// A keyword as a name says it is a keyword and lists them, and is read as the name meant: one
+/// error for each use, where `station buffer` and the flow through it made four errors ("expected
+/// identifier, found `buffer`", then "found `{`" and "found `->`").
+#[test]
+fn a_keyword_as_a_name_is_one_error_per_use() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station buffer {{ cycle = 5 s }}\nflow s -> buffer -> done\n"
+    )));
+}
+
+/// A line that starts with an operator does not continue the line before it; the help says how
+/// to continue one (it had none).
+#[test]
+fn a_line_that_starts_with_an_operator_says_how_to_continue() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = 5 s }}\nflow s -> weld -> done\n\
+         experiment long {{\n    horizon = 30 d\n        + 12 h\n}}\n"
+    )));
+}
+
+/// A unit name beside `/` with no number before it, as `2/h` or a unit broken over two lines,
+/// gets the help the language reference gives (it had none).
+#[test]
+fn a_unit_apart_from_its_number_says_how_to_write_it() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = 2/h }}\nconveyor c {{ length = (12 m\n  / s), speed = 1 m/s, spacing = 1 m }}\n\
+         flow s -> weld -> c -> done\n"
+    )));
+}
+
+/// Values out of range say what to write instead: a negative warm-up, a route share and a
+/// confidence level (none of the three had a help line).
+#[test]
+fn values_out_of_range_say_what_to_write() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}sink scrap\nstation inspect {{ cycle = 20 s }}\nflow s -> inspect\n\
+         route inspect {{ done = 110 %, scrap = -10 % }}\n\
+         experiment e {{ horizon = 1 h, warmup = -1 s, confidence = 100 % }}\n"
+    )));
+}
+
+/// A number without a unit where no single unit has the dimension (a rate, a velocity, a cost
+/// rate) is offered compound units; it was offered none.
+#[test]
+fn a_number_without_a_compound_unit_is_offered_some() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = exponential(rate = 0.5), costs {{ operating = 30 }} }}\n\
+         conveyor c {{ length = 10 m, speed = 2, spacing = 1 m }}\nflow s -> weld -> c -> done\n"
+    )));
+}
+
+/// An unknown distribution, distribution parameter or template parameter lists what there is
+/// when no name is close (there was no help then).
+#[test]
+fn unknown_names_of_calls_list_what_there_is() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}component Cell(spots: Int, takt: Duration = 1 min) : station {{ cycle = takt }}\n\
+         station a {{ cycle = bogus(mean = 30 s) }}\nstation b {{ cycle = normal(mean = 30 s, sd = 1 s, foo = 2) }}\n\
+         station c : Cell(spots = 2, zz = 3)\nflow s -> a -> b -> c -> done\n"
+    )));
+}
+
+/// A scenario path that goes past a field, or that is a declaration's name alone, says how to
+/// write the path (there was no help).
+#[test]
+fn a_scenario_path_past_a_field_or_short_of_one() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}buffer b1 {{ capacity = 5 }}\nstation weld {{ cycle = 5 s }}\nflow s -> b1 -> weld -> done\n\
+         experiment base {{ horizon = 8 h }}\nscenario deeper : base {{ b1.capacity.x = 3 }}\n\
+         scenario shorter : base {{ b1 = 3 }}\n"
+    )));
+}
+
+/// An exponent that is not whole says so (the label said "this is a plain number", which it is).
+#[test]
+fn a_fractional_exponent_says_it_is_not_whole() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = 2 s^1.5 }}\nflow s -> weld -> done\n"
+    )));
+}
+
+/// `erlang`'s `k` out of its range is E0403 whatever the side: `k = 0` was E0205 and `k = 2³²`
+/// E0403.
+#[test]
+fn an_erlang_k_of_zero_is_an_invalid_parameter() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = erlang(k = 0, mean = 5 s) }}\nflow s -> weld -> done\n"
+    )));
+}
+
+/// A letter outside ASCII in a name is the one error: the name, read whole, still declares the
+/// source the flow names. There were ten: the source `q` with no fields, a dead end, parse errors
+/// at `elle`, and the components after it unreachable.
+#[test]
+fn a_letter_outside_ascii_in_a_name_is_the_one_error() {
+    insta::assert_snapshot!(rendered(
+        "source qüelle { interarrival = 10 s }\nstation st { cycle = 5 s }\nsink done\n\
+         flow qüelle -> st -> done\n"
+    ));
+}
+
+/// A scenario that gives a source with an `interarrival` a `schedule` is told what a scenario
+/// can do: its help said "Remove one of them", which a scenario cannot.
+#[test]
+fn a_scenario_that_schedules_a_random_source() {
+    let (db, _, diagnostics) = common::check_files(
+        &format!(
+            "{LINE}station weld {{ cycle = 5 s }}\nflow s -> weld -> done\n\
+             experiment e {{ horizon = 1 h }}\nscenario planned : e {{ s.schedule = \"releases.csv\" }}\n"
+        ),
+        &[("releases.csv".to_string(), "time\n1\n2\n3\n".to_string())],
+    );
+    insta::assert_snapshot!(fab_compiler::render::render_human(&db, &diagnostics, false));
+}
+
+/// A crew among its station's needs is told to give the repairs another resource: the help
+/// suggested `crew = fitters`, which for a crew called `fitters` was what was written.
+#[test]
+fn a_crew_among_its_needs_is_offered_another_resource() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}resource fitters {{ count = 1 }}\n\
+         station a {{ cycle = 10 s, crew = fitters, needs = [fitters], failure = 100 s, repair = 20 s }}\n\
+         flow s -> a -> done\n"
+    )));
+}

@@ -29,7 +29,12 @@ pub enum SyntaxErrorKind {
     /// `expected_at` is the empty span where its closing partner was assumed: the end of the
     /// file, the `}` of an enclosing block, or the start of the next item.
     UnclosedDelimiter { delimiter: String, expected_at: Span },
-    /// A character that starts no token (a run of them is one error).
+    /// A keyword where a name belongs: a declaration's, a template's, a parameter's or a nested
+    /// item's name, a base, or a flow's stage (`station buffer`). The tree holds the keyword as
+    /// that name, so the rest parses as meant.
+    KeywordAsName { keyword: String },
+    /// A character that starts no token (a run of them is one error). A run of letters outside
+    /// ASCII (`ü`) is read as part of the name around it.
     InvalidCharacter,
     /// A string literal with no closing quote on its line; the span covers what was read.
     UnterminatedString,

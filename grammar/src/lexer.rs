@@ -9,7 +9,9 @@
 //!    A character that starts no token, an unterminated string or block comment, an unknown escape
 //!    and a number an `f64` does not hold (too large, or not zero but too close to zero) are
 //!    recorded as [`SyntaxError`]s and scanning goes on,
-//!    so a lexical slip costs one error and never the rest of the file.
+//!    so a lexical slip costs one error and never the rest of the file. A letter outside ASCII
+//!    (`ü` in `qüelle`) is such a character, and it is joined with the word around it into one
+//!    identifier, so that the name it broke does not break its declaration and every use of it.
 //!
 //! 2. **Unit literals.** A number may be directly followed by a unit expression: `12 m`,
 //!    `0.4 m/s`, `8 m/s^2`, `1200 EUR/h`, `3 %`. The grammar could not decide where such an
@@ -51,6 +53,9 @@
 //!    - before `->`, so a flow may continue on the next line starting with `->`, and before
 //!      `{`, so a brace may open on the line after its item;
 //!    - at the start of the file; and runs of newlines collapse into one.
+//!
+//!    A newline before an item keyword followed by a name at the start of a line is kept even
+//!    after such a token: that is a new item, not what the line before goes on with.
 //!
 //!    The same pass balances delimiters, which keeps error recovery local. A `}` closes any `(` or
 //!    `[` left open inside its block; the end of the file closes every block still open; and an
@@ -140,7 +145,8 @@ pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
         });
     }
     let scanned = scan(text, &mut errors);
-    let glued = glue_units(scanned.tokens, is_unit);
+    let joined = join_foreign_letters(text, scanned.tokens, &errors);
+    let glued = glue_units(joined, is_unit);
     let mut unread = Vec::new();
     let tokens = layout(text, glued, &mut errors, &mut unread);
     errors.sort_by_key(|error| (error.span.start, error.span.end));
@@ -150,6 +156,42 @@ pub fn lex(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Lexed {
 
 /// A token as the grammar sees it, between its start and end byte offsets.
 pub type Spanned = (usize, Token, usize);
+
+/// The words that are keywords, in the order of [`Token`]: each lexes as its own token, never as
+/// an [`Token::Ident`], so none can name a declaration. Messages list them from here; a test
+/// holds this list to the grammar's terminals and to the language reference.
+pub const KEYWORDS: [&str; 30] = [
+    "import",
+    "product",
+    "source",
+    "station",
+    "buffer",
+    "conveyor",
+    "robot",
+    "transport",
+    "sink",
+    "resource",
+    "component",
+    "flow",
+    "route",
+    "experiment",
+    "scenario",
+    "optimize",
+    "sensitivity",
+    "sync",
+    "failure",
+    "maintenance",
+    "costs",
+    "of",
+    "in",
+    "vary",
+    "minimize",
+    "maximize",
+    "subject",
+    "to",
+    "true",
+    "false",
+];
 
 /// A token of `.fab`, after unit gluing. Comments and doc comments never appear as tokens.
 ///
@@ -710,6 +752,68 @@ fn push_invalid_character(errors: &mut Vec<SyntaxError>, span: std::ops::Range<u
     errors.push(SyntaxError { span, kind: SyntaxErrorKind::InvalidCharacter });
 }
 
+/// Joins each run of letters outside ASCII (`ü`, `ß`, `é`), which starts no token and is reported
+/// as an invalid character, with the word written right before and after it into one identifier:
+/// `qüelle` is read as the name `qüelle`, its `ü` still an error. Left apart, `q` and `elle` were
+/// two words side by side, and the declaration they broke, and every use of its name, made errors
+/// of their own that hid the one to fix (ten errors for one `ü`). Other invalid characters (`$`,
+/// `€`) are skipped as before.
+fn join_foreign_letters(text: &str, tokens: Vec<Spanned>, errors: &[SyntaxError]) -> Vec<Spanned> {
+    let mut letters = errors
+        .iter()
+        .filter(|error| error.kind == SyntaxErrorKind::InvalidCharacter)
+        .map(|error| (error.span.start as usize, error.span.end as usize))
+        .filter(|&(start, end)| {
+            text.get(start..end).is_some_and(|run| run.chars().all(char::is_alphabetic))
+        })
+        .peekable();
+    if letters.peek().is_none() {
+        return tokens;
+    }
+    // A name or keyword as written: ASCII letters, digits and `_`, not starting with a digit.
+    let is_word = |start: usize, end: usize| {
+        text.get(start..end).is_some_and(|word| {
+            word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && word.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+        })
+    };
+    let mut joined: Vec<Spanned> = Vec::with_capacity(tokens.len());
+    // Where the last joined name ends: a word that starts there continues it (digits included).
+    let mut open: Option<usize> = None;
+    let join =
+        |joined: &mut Vec<Spanned>, open: &mut Option<usize>, (start, end): (usize, usize)| {
+            match joined.last_mut() {
+                Some((first, token, last))
+                    if *open == Some(start) || (*last == start && is_word(*first, *last)) =>
+                {
+                    *token = Token::Ident(text[*first..end].to_owned());
+                    *last = end;
+                }
+                _ => joined.push((start, Token::Ident(text[start..end].to_owned()), end)),
+            }
+            *open = Some(end);
+        };
+    for (start, token, end) in tokens {
+        while let Some(run) = letters.next_if(|&(run_start, _)| run_start <= start) {
+            join(&mut joined, &mut open, run);
+        }
+        let continues = open == Some(start)
+            && text.get(start..end).is_some_and(|word| {
+                !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            });
+        if continues {
+            join(&mut joined, &mut open, (start, end));
+        } else {
+            joined.push((start, token, end));
+            open = None;
+        }
+    }
+    for run in letters {
+        join(&mut joined, &mut open, run);
+    }
+    joined
+}
+
 /// Pass 2: turns each number directly followed by a unit expression into one quantity token.
 fn glue_units(mut tokens: Vec<Spanned>, is_unit: &dyn Fn(&str) -> bool) -> Vec<Spanned> {
     let mut glued = Vec::with_capacity(tokens.len());
@@ -988,6 +1092,16 @@ fn layout(
             }
             continue;
         }
+        // The line before may end with a token that continues on the next line (`flow a ->`,
+        // half typed above `sink done`): an item that starts this line ends it all the same, or
+        // its keyword would be read as the flow's next stage, a keyword used as a name.
+        if starts_item_here
+            && pending_newline.is_none()
+            && start > 0
+            && layout.out.last().is_some_and(|(_, last, _)| last.continues_on_next_line())
+        {
+            pending_newline = Some((start - 1, Token::Newline, start));
+        }
         if starts_item_here && !layout.open.is_empty() {
             let at = pending_newline.as_ref().map_or(start, |(newline_start, ..)| *newline_start);
             layout.close_all(at, Some(errors));
@@ -1205,6 +1319,14 @@ mod tests {
         assert_eq!(tokens("f({\na\nb})"), "f ( { a ⏎ b } )");
     }
 
+    /// A keyword read as a name would take the item of the next line as a flow's next stage.
+    #[test]
+    fn an_item_that_starts_a_line_ends_the_line_before() {
+        assert_eq!(tokens("flow a ->\nsink b"), "flow a -> ⏎ sink b");
+        assert_eq!(tokens("flow a ->\n  sink b"), "flow a -> sink b");
+        assert_eq!(tokens("x =\nstation w"), "x = ⏎ station w");
+    }
+
     #[test]
     fn newlines_after_tokens_that_cannot_end_a_field_are_dropped() {
         assert_eq!(tokens("x =\n5"), "x = 5");
@@ -1292,6 +1414,23 @@ mod tests {
             [SyntaxErrorKind::InvalidCharacter, SyntaxErrorKind::InvalidCharacter]
         );
         assert_eq!(errors("é"), [SyntaxErrorKind::InvalidCharacter]);
+    }
+
+    /// A letter outside ASCII is an error, and the word around it one name, so that the error is
+    /// the only one: `q` and `elle` apart broke the declaration of `qüelle` and every use of it.
+    #[test]
+    fn letters_outside_ascii_are_errors_inside_one_name() {
+        assert_eq!(tokens("source qüelle {}"), "source qüelle { }");
+        assert_eq!(errors("source qüelle {}"), [SyntaxErrorKind::InvalidCharacter]);
+        assert_eq!(tokens("Straße_2 = ü1 üx ß"), "Straße_2 = ü1 üx ß");
+        assert_eq!(tokens("flow qü -> b"), "flow qü -> b");
+        assert_eq!(tokens("5 µm"), "<5 µm>");
+        // A keyword followed by a letter is a name; a number is not part of one.
+        assert_eq!(tokens("flowä 2ä"), "flowä <2 ä>");
+        // Symbols other than letters are skipped, as before.
+        assert_eq!(tokens("a€b"), "a b");
+        let lexed = lex("x = qüelle", &is_unit);
+        assert_eq!(lexed.tokens[2], (4, Token::Ident("qüelle".into()), 11));
     }
 
     #[test]

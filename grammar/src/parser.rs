@@ -11,10 +11,11 @@ use std::convert::Infallible;
 use lalrpop_util::{ErrorRecovery, ParseError};
 
 use crate::ast::{
-    BinaryOp, Expr, ExprKind, Item, ItemKind, MemberKind, SourceFile, Span, for_each_span_mut,
+    BinaryOp, Expr, ExprKind, Ident, Item, ItemKind, MemberKind, SourceFile, Span,
+    for_each_span_mut,
 };
 use crate::error::{SyntaxError, SyntaxErrorKind};
-use crate::lexer::{self, Comment, Token};
+use crate::lexer::{self, Comment, KEYWORDS, Token};
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, unused_qualifications, unused_parens)]
@@ -49,7 +50,8 @@ pub fn parse(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Parse {
     let mut errors = lexed.errors;
     let unread = lexed.unread;
     let written = Written::new(text, &lexed.tokens);
-    let mut state = ParseState { docs: lexed.docs, recovered: Vec::new() };
+    let mut state =
+        ParseState { docs: lexed.docs, recovered: Vec::new(), keyword_names: Vec::new() };
     let tokens = lexed.tokens.into_iter().map(Ok::<_, Infallible>);
     let mut grammar_errors = Vec::new();
     let mut items = match generated::FileParser::new().parse(&mut state, tokens) {
@@ -64,6 +66,7 @@ pub fn parse(text: &str, is_unit: &dyn Fn(&str) -> bool) -> Parse {
     }
     grammar_errors
         .extend(state.recovered.into_iter().map(|recovery| syntax_error(text, recovery.error)));
+    grammar_errors.extend(state.keyword_names);
     // Where the text stopped being read, the grammar met the delimiters the lexer closed there:
     // what it says of them is said of text it did not see, and the member there is broken.
     let in_unread = |error: &SyntaxError| {
@@ -168,10 +171,11 @@ fn trim_to_tokens(span: &mut Span, written: &Written) {
 }
 
 /// What the grammar's actions need besides the tokens: the docs to attach and a place to put the
-/// errors that recovery skipped over.
+/// errors that recovery skipped over, and the keywords read as names.
 pub(crate) struct ParseState {
     docs: BTreeMap<usize, String>,
     recovered: Vec<ErrorRecovery<usize, Token, Infallible>>,
+    keyword_names: Vec<SyntaxError>,
 }
 
 impl ParseState {
@@ -183,6 +187,17 @@ impl ParseState {
     /// Keeps an error that the grammar recovered from.
     pub(crate) fn recovered(&mut self, recovery: ErrorRecovery<usize, Token, Infallible>) {
         self.recovered.push(recovery);
+    }
+
+    /// The name a keyword written where a new name belongs was meant to be, with the error that
+    /// says it is a keyword.
+    pub(crate) fn keyword_as_name(&mut self, keyword: &str, start: usize, end: usize) -> Ident {
+        let span = Span::new(start, end);
+        self.keyword_names.push(SyntaxError {
+            span,
+            kind: SyntaxErrorKind::KeywordAsName { keyword: keyword.to_owned() },
+        });
+        Ident { name: keyword.to_owned(), span }
     }
 }
 
@@ -313,6 +328,12 @@ fn humanize(expected: Vec<String>) -> Vec<String> {
         })
         .collect();
     let has = |words: &[String], word: &str| words.iter().any(|present| present == word);
+    // Where a name belongs, a keyword is read as that name with an error of its own, so the
+    // grammar accepts every keyword there; what the user should write is still a name.
+    let quoted: Vec<String> = KEYWORDS.iter().map(|keyword| format!("\"{keyword}\"")).collect();
+    if quoted.iter().all(|keyword| has(&words, keyword)) {
+        words.retain(|word| !quoted.contains(word));
+    }
     let fold = |words: &mut Vec<String>, group: &[&str], name: &str| {
         words.retain(|word| !group.contains(&word.as_str()));
         words.push(name.to_owned());

@@ -446,6 +446,37 @@ pub fn units_of(dimension: Dimension) -> impl Iterator<Item = &'static UnitDecl>
     UNITS.iter().filter(move |unit| unit.dimension == dimension)
 }
 
+/// Up to three units to suggest for a number of `dimension` written without one: units of that
+/// dimension (`ms`, `s`, `min`) or, for a dimension that no single unit has (a velocity, a rate, a
+/// cost rate), a declared unit per time (`m/s`, `parts/h`, `EUR/h`). A count is soft, so `parts` per time stands where one over a time is expected.
+pub fn example_units(dimension: Dimension) -> Vec<String> {
+    let own: Vec<String> = units_of(dimension).take(3).map(|unit| unit.name.to_string()).collect();
+    if !own.is_empty() {
+        return own;
+    }
+    let usual_time = display_unit(dimension)
+        .and_then(|(shown, _)| shown.rsplit('/').next())
+        .map(|time| time.split('^').next().unwrap_or(time));
+    for power in 1..=3 {
+        let mut numerator = dimension * Dimension::TIME.powi(power);
+        if numerator == Dimension::NONE {
+            numerator = Dimension::COUNT;
+        }
+        let name = display_unit(numerator)
+            .map(|(shown, _)| shown)
+            .filter(|shown| !shown.contains('/'))
+            .or_else(|| units_of(numerator).next().map(|unit| unit.name));
+        let Some(name) = name else { continue };
+        if power > 1 {
+            return vec![format!("{name}/s^{power}")];
+        }
+        // Speeds per second, rates and costs per hour, as they are usually quoted.
+        let times = if usual_time == Some("s") { ["s", "min", "h"] } else { ["h", "min", "s"] };
+        return times.into_iter().map(|time| format!("{name}/{time}")).collect();
+    }
+    Vec::new()
+}
+
 /// A unit for showing a value of `dimension` back to a user, with its factor, e.g. `m/s` for velocity.
 pub fn display_unit(dimension: Dimension) -> Option<(&'static str, f64)> {
     const DISPLAY: &[(Dimension, &str, f64)] = &[
@@ -469,6 +500,28 @@ pub fn display_unit(dimension: Dimension) -> Option<(&'static str, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number without a unit is offered units it can take, compound ones where no single unit
+    /// has the dimension: a velocity, a rate and a cost rate used to be offered none.
+    #[test]
+    fn example_units_cover_the_dimensions_of_compound_units() {
+        assert_eq!(example_units(Dimension::TIME), ["ms", "s", "min"]);
+        assert_eq!(example_units(Dimension::VELOCITY), ["m/s", "m/min", "m/h"]);
+        assert_eq!(example_units(Dimension::ACCELERATION), ["m/s^2"]);
+        assert_eq!(example_units(Dimension::RATE), ["parts/h", "parts/min", "parts/s"]);
+        assert_eq!(
+            example_units(Dimension::NONE / Dimension::TIME),
+            ["parts/h", "parts/min", "parts/s"]
+        );
+        assert_eq!(example_units(Dimension::MONEY_RATE), ["EUR/h", "EUR/min", "EUR/s"]);
+        for units in
+            [Dimension::VELOCITY, Dimension::RATE, Dimension::MONEY_RATE].map(example_units)
+        {
+            assert!(units.iter().all(|unit| {
+                unit.split('/').all(|name| lookup(name.split('^').next().unwrap()).is_some())
+            }));
+        }
+    }
 
     #[test]
     fn unit_names_are_unique() {

@@ -208,6 +208,7 @@ impl ConveyorNode {
             return Err(RunError::Unsupported {
                 component: component.name.clone(),
                 what: "a conveyor without positive length and speed".into(),
+                why: "a part would cross it in no time or never",
                 help: "Give the conveyor a `length` and a `speed` above zero.",
             });
         }

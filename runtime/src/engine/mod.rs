@@ -91,6 +91,7 @@ const ANY: u32 = u32::MAX;
 /// passing: a source with zero interarrival feeding a sink through a station whose cycle is always
 /// zero, say. (The floods the checker can see, through buffers alone, it refuses: E0608.)
 const ZERO_TIME_LIMIT: u64 = 10_000_000;
+const _: () = assert!(ZERO_TIME_LIMIT == 10_000_000, "E0901's reason says ten million");
 
 /// Events between two reports of a run's progress (`simulate_reporting`): about a tenth of a
 /// second of the engine's time. Testing the event count is the only cost on every event: the
@@ -107,9 +108,9 @@ pub const MAX_BUFFER_CONTENT: u64 = 10_000_000;
 /// Why a replication could not run.
 #[derive(Clone, PartialEq, Debug)]
 pub enum RunError {
-    /// The model uses a construct this runtime does not simulate yet; `help` says what to write
-    /// instead.
-    Unsupported { component: String, what: String, help: &'static str },
+    /// The model uses a construct this runtime does not simulate yet; `why` says what a run
+    /// would lack, `help` what to write instead.
+    Unsupported { component: String, what: String, why: &'static str, help: &'static str },
     /// Events run without time passing at `time_s`, the last at `component`, for `cause`.
     ZeroTimeLoop { time_s: f64, component: String, cause: LoopCause },
     /// A failure mode whose repairs keep its age failed more often than the failure-rate guard
@@ -226,9 +227,17 @@ impl RunError {
         }
     }
 
-    /// Why it happened, where the headline does not say.
+    /// Why it happened, where the headline does not say. Every error a model's behaviour causes
+    /// (one with a [`RunError::code`]) has one, printed as a note.
     pub fn reason(&self) -> Option<String> {
         let reason = match self {
+            // "Ten million" is `ZERO_TIME_LIMIT`, held to it below.
+            RunError::ZeroTimeLoop { cause: LoopCause::Parts, .. } => "more than ten million \
+                 events ran at this one instant: parts are released and passed on with no time \
+                 between them (an interarrival or a cycle of 0 s, or under half a nanosecond, \
+                 which the clock, counting whole nanoseconds, runs as none), and nothing on \
+                 their way to a sink takes time"
+                .into(),
             RunError::ZeroTimeLoop {
                 cause: LoopCause::Failures { mode, keeps_age: true }, ..
             } => {
@@ -263,7 +272,17 @@ impl RunError {
                  before the part enters, one draw ahead, so it has no second target for a part \
                  that comes round again"
                 .into(),
-            _ => return None,
+            RunError::Unsupported { why, .. } => (*why).into(),
+            RunError::NotFinite { value, .. } if value.is_nan() => "a result is a 64-bit \
+                 floating-point number, and this one came out as no number at all: two \
+                 infinities met (one minus the other, or one times zero), each from a figure \
+                 beyond the largest such a number holds, about 1.8e308"
+                .into(),
+            RunError::NotFinite { .. } => "a result is a 64-bit floating-point number, which \
+                 holds nothing beyond about 1.8e308, and this one, a sum over the run of figures \
+                 the model gives, grew past it"
+                .into(),
+            RunError::BadExperiment(_) | RunError::UnknownStudy(_) => return None,
         };
         Some(reason)
     }
@@ -298,8 +317,8 @@ impl RunError {
             }
             RunError::NotFinite { .. } => {
                 "Look for a number many orders of magnitude off, such as a cost typed with a \
-                 wrong exponent or unit: no real figure comes near the largest number a result \
-                 can hold, about 1.8e308."
+                 wrong exponent or unit (`1e306 EUR/h` where `1e3 EUR/h` was meant): no real \
+                 figure comes near that bound."
             }
             RunError::Unsupported { help, .. } => help,
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => return None,
@@ -926,6 +945,9 @@ impl<'m> Sim<'m> {
                     return Err(RunError::Unsupported {
                         component: component.name.clone(),
                         what: "a `transport`".into(),
+                        why: "the runtime does not yet simulate a fleet of movers (their \
+                              travel, waiting for a free one, and the way back), so it cannot \
+                              say when the parts it would carry arrive",
                         help: "Model the move with what the runtime simulates: a conveyor, or a \
                                station whose cycle is the time the move takes.",
                     });
