@@ -247,6 +247,7 @@ codes! {
         "E0702" => "study based on something that is not an experiment",
         "E0703" => "`vary` names something that cannot be varied",
         "E0704" => "objective or constraint `optimize` cannot measure",
+        "E0705" => "input uncertainty with nothing it can redraw",
         "E0801" => "incomplete assembly station",
         "E0802" => "robot path point beyond reach",
         "E0803" => "part heavier than a robot's payload",

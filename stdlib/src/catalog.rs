@@ -889,7 +889,7 @@ pub const KINDS: &[KindDecl] = &[
             ),
         ],
         nested: &[],
-        free_fields: true,
+        free_fields: false,
         directional: false,
     },
     KindDecl {
