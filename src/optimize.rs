@@ -46,7 +46,7 @@ fn optimize(options: &Options, compiled: &Compiled, name: Option<&str>) -> ExitC
         Ok(resolved) => resolved,
         Err(code) => return code,
     };
-    let results = match with_progress(compiled, &study.name, options.json, |progress| {
+    let results = match with_progress(compiled, &study.name, options.json, None, |progress| {
         run_optimization(&resolved.model, study, &resolved.experiment, options.threads, progress)
     }) {
         Ok(results) => results,

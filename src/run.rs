@@ -425,14 +425,6 @@ fn resolved(path: &Path) -> Option<std::path::PathBuf> {
     Some(folder.canonicalize().ok()?.join(path.file_name()?))
 }
 
-/// What a message calls `study`: `experiment` or `scenario`, then its name in backquotes.
-fn described(study: &Study) -> String {
-    match &study.scenario {
-        Some(scenario) => format!("scenario `{scenario}`"),
-        None => format!("experiment `{}`", study.experiment.name),
-    }
-}
-
 /// Why `study` cannot be one of the runs `--compare` pairs or `--select` ranks, if it cannot: they
 /// pair one model's replications, and input uncertainty and a designed experiment run many
 /// models. Run as plain replications instead, a designed experiment compared the model without
@@ -440,7 +432,7 @@ fn described(study: &Study) -> String {
 /// "select among". The study runs alone and the command line combined it: a usage error (exit
 /// 2), as `--trace` on it ([`untraceable`]) and `--input-uncertainty` with `--compare` are.
 pub fn runs_alone(study: &Study, among: &str) -> Option<String> {
-    let what = described(study);
+    let what = study.describe();
     Some(match runs_many(study)? {
         Many::InputUncertainty => format!(
             "{what} asks for input uncertainty, which runs alone: {among} experiments without \
@@ -463,7 +455,7 @@ pub fn runs_alone(study: &Study, among: &str) -> Option<String> {
 /// Why `--trace` does not apply to `study`, if it does not: the trace is of one model's first
 /// replication, and a designed experiment or input uncertainty runs many models.
 fn untraceable(study: &Study) -> Option<String> {
-    let what = described(study);
+    let what = study.describe();
     Some(match runs_many(study)? {
         Many::InputUncertainty => format!(
             "`--trace` writes the failure trace of one model's first replication, and {what} \
@@ -725,8 +717,10 @@ pub fn resolve_base(
 /// for `optimize` and `sensitivity` studies, and the message lists the names it has. The checker
 /// refuses a model's own experiments that make no run, so numbers that make none
 /// (`--replications 0`, a `--warmup` past the `--horizon`) are the command line's doing, a usage
-/// error (exit 2).
+/// error (exit 2), printed with the code of the rule they break (E0205), as the checker prints
+/// it for a model's own.
 pub fn resolve_failed(error: &RunError, model: &fab_runtime::Model) -> ExitCode {
+    let code = error.code().map(|code| format!("[{code}]")).unwrap_or_default();
     match error {
         RunError::UnknownStudy(_) => {
             let experiments = model.experiments.iter().map(|e| e.name.as_str());
@@ -735,12 +729,12 @@ pub fn resolve_failed(error: &RunError, model: &fab_runtime::Model) -> ExitCode 
             errln!("error: {error} ({})", the_model_has(&names));
             ExitCode::from(1)
         }
-        RunError::BadExperiment(_) => {
-            errln!("error: {error}");
+        RunError::BadExperiment(_) | RunError::Refused { .. } => {
+            errln!("error{code}: {error}");
             ExitCode::from(2)
         }
         _ => {
-            errln!("error: {error}");
+            errln!("error{code}: {error}");
             ExitCode::from(1)
         }
     }
@@ -756,19 +750,21 @@ pub fn the_model_has(names: &[&str]) -> String {
     }
 }
 
-/// Runs a study of `compiled`'s model under a progress bar labelled `label`, printing its error:
-/// the exit code 1 when it fails.
+/// Runs a study of `compiled`'s model under a progress bar labelled `label`, printing its error
+/// (in the run of `within`, a scenario whose experiment bears its base's name): the exit code 1
+/// when it fails.
 pub fn with_progress<T>(
     compiled: &Compiled,
     label: &str,
     quiet: bool,
+    within: Option<&str>,
     work: impl FnOnce(&(dyn Fn(u32, u32) + Sync)) -> Result<T, RunError>,
 ) -> Result<T, ExitCode> {
     let progress = Progress::new(label, quiet);
     let outcome = work(&|done, total| progress.update(f64::from(done), total));
     progress.clear();
     outcome.map_err(|error| {
-        compiled.report(&error);
+        compiled.report_in(&error, within);
         ExitCode::from(1)
     })
 }

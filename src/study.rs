@@ -20,12 +20,14 @@ use std::process::ExitCode;
 pub fn design(options: &Options, compiled: &Compiled, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
     let label = study.scenario.as_deref().unwrap_or(&experiment.name);
-    let mut results = match with_progress(compiled, label, options.json, |progress| {
-        designed::run_design(&study.model, experiment, options.threads, progress)
-    }) {
-        Ok(results) => results,
-        Err(code) => return code,
-    };
+    let within = study.scenario.is_some().then(|| study.describe());
+    let mut results =
+        match with_progress(compiled, label, options.json, within.as_deref(), |progress| {
+            designed::run_design(&study.model, experiment, options.threads, progress)
+        }) {
+            Ok(results) => results,
+            Err(code) => return code,
+        };
     results.scenario = study.scenario.clone();
     let [document, points] = DESIGN_FILES;
     let emitted = emit(
@@ -95,12 +97,14 @@ fn design_table(file: &str, r: &DesignResults) -> String {
 pub fn input_uncertainty(options: &Options, compiled: &Compiled, study: &Study) -> ExitCode {
     let experiment = &study.experiment;
     let label = study.scenario.as_deref().unwrap_or(&experiment.name);
-    let mut results = match with_progress(compiled, label, options.json, |progress| {
-        run_input_uncertainty(&study.model, experiment, options.threads, progress)
-    }) {
-        Ok(results) => results,
-        Err(code) => return code,
-    };
+    let within = study.scenario.is_some().then(|| study.describe());
+    let mut results =
+        match with_progress(compiled, label, options.json, within.as_deref(), |progress| {
+            run_input_uncertainty(&study.model, experiment, options.threads, progress)
+        }) {
+            Ok(results) => results,
+            Err(code) => return code,
+        };
     results.scenario = study.scenario.clone();
     let document = serde_json::json!({ "input_uncertainty": &results });
     let [json, macro_replications] = INPUT_UNCERTAINTY_FILES;
@@ -214,7 +218,7 @@ pub fn sensitivity(options: &Options, compiled: &Compiled, name: &str) -> ExitCo
         Ok(resolved) => resolved,
         Err(code) => return code,
     };
-    let results = match with_progress(compiled, name, options.json, |progress| {
+    let results = match with_progress(compiled, name, options.json, None, |progress| {
         designed::run_sensitivity(
             &resolved.model,
             study,

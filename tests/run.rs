@@ -3722,6 +3722,73 @@ fn the_horizon_reported_is_the_one_the_clock_ran() {
     assert_eq!(d["warmup_s"], 0.333333333);
 }
 
+/// A factor a model built in Rust cannot take is refused with its value in the factor's unit
+/// (`10 h`, not 36000): the checker refuses such a `vary` in a model's text, under a scenario too
+/// (`tests/studies.rs`), so only a program meets it.
+#[test]
+fn a_factor_refused_at_run_time_is_shown_in_its_unit() {
+    use fab_runtime::model::{ComponentKind, Maintenance, PreventivePolicy};
+    let text = std::fs::read_to_string(repo().join("examples/maintenance_plan.fab")).unwrap();
+    let path = write_temp(
+        "ages.fab",
+        &format!(
+            "{text}\nexperiment ages {{\n    horizon = 1000 h\n    replications = 1\n    \
+             vary press.maintenance.age in 10 h..=100 h\n}}\n"
+        ),
+    );
+    let mut db = Database::default();
+    let root = load_model(&mut db, &path).unwrap();
+    let mut model = compile(&db, root).model.expect("the model compiles");
+    let press = model.find_component("press").unwrap();
+    let ComponentKind::Station(station) = &mut model.graph[press.node()].kind else {
+        panic!("`press` is a station")
+    };
+    let Maintenance::Preventive { policy, .. } = &mut station.maintenance else {
+        panic!("`press` is maintained at an age")
+    };
+    *policy = PreventivePolicy::Interval;
+    let experiment = model.experiments.iter().find(|e| e.name == "ages").unwrap().clone();
+    let error = fab_runtime::designed::run_design(&model, &experiment, 1, &|_, _| {}).unwrap_err();
+    assert!(error.to_string().contains("cannot set `press.maintenance.age` to 10 h"), "{error}");
+}
+
+/// A `--horizon` that ends before a scenario's own warm-up is refused naming the scenario, with
+/// the code of the rule (E0205): it named the base experiment, whose warm-up is 0, with no code,
+/// alone, under `--compare` and under `--select` (probe scen s2). A `--warmup` past a scenario's
+/// own horizon names which number came from the command line.
+#[test]
+fn a_command_line_span_names_the_scenario_it_breaks() {
+    let model = write_temp(
+        "span_scenario.fab",
+        "source a { interarrival = exponential(mean = 50 s) }\n\
+         station s { cycle = exponential(mean = 40 s) }\nsink done\nflow a -> s -> done\n\
+         experiment base { horizon = 8 h, replications = 2 }\n\
+         scenario late : base {\n    horizon = 4 h\n    warmup = 1 h\n}\n",
+    );
+    let refusal = "error[E0205]: scenario `late`: the horizon (3600 s, from `--horizon`) must end at \
+                   least 1 ns after the warm-up (3600 s)";
+    for study in [
+        &["--scenario", "late"][..],
+        &["--compare", "base,late"],
+        &["--select", "base,late", "--indifference", "1"],
+    ] {
+        let output = fab(&[&["run", &*model][..], study, &["--horizon", "1h"]].concat());
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{study:?}: {text}");
+        assert!(text.contains(refusal), "{study:?}: {text}");
+        assert!(!text.contains("`base`"), "{study:?}: {text}");
+    }
+    let output = fab(&["run", &model, "--scenario", "late", "--warmup", "5h"]);
+    assert!(
+        stderr(&output).contains(
+            "error[E0205]: scenario `late`: the horizon (14400 s) must end at least 1 ns after the \
+             warm-up (18000 s, from `--warmup`)"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
 /// The horizon and the warm-up are compared as the clock holds them, in whole nanoseconds. A
 /// warm-up that rounds to the horizon's instant, or a horizon under half a nanosecond, used to
 /// run, observe nothing and report it (every share 0, a WIP of 0.50 ± 6.35, a horizon of 0 s)
@@ -3748,17 +3815,19 @@ fn a_span_is_compared_on_the_nanosecond_clock() {
     for (numbers, message) in [
         (
             &["--horizon", "1h", "--warmup", "3599.99999999999"][..],
-            "the horizon (3600 s) must end at least 1 ns after the warm-up (3599.99999999999 s): \
-             the clock counts whole nanoseconds, and they round to the same instant",
+            "error[E0205]: experiment `e`: the horizon (3600 s, from `--horizon`) must end at \
+             least 1 ns after the warm-up (3599.99999999999 s, from `--warmup`): the clock counts \
+             whole nanoseconds, and they round to the same instant",
         ),
         (
             &["--horizon", "1e-10", "--warmup", "0"],
-            "the horizon (0.0000000001 s) is shorter than a nanosecond",
+            "error[E0205]: experiment `e`: the horizon (0.0000000001 s, from `--horizon`) is \
+             shorter than a nanosecond",
         ),
-        (&["--horizon", "0"], "the horizon (0 s) is shorter than a nanosecond"),
+        (&["--horizon", "0"], "the horizon (0 s, from `--horizon`) is shorter than a nanosecond"),
         (
             &["--horizon", "1h", "--warmup", "2h"],
-            "must end at least 1 ns after the warm-up (7200 s)",
+            "must end at least 1 ns after the warm-up (7200 s, from `--warmup`)",
         ),
     ] {
         let output = fab(&[&["run", &*model][..], numbers].concat());

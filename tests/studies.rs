@@ -344,9 +344,85 @@ fn a_warm_up_on_the_command_line_replaces_auto_and_designs_refuse_auto() {
     let d = run_json(&["tests/runs/mm1_warmup.fab", "--warmup", "100min", "--replications", "2"]);
     assert_eq!(d["warmup_s"].as_f64().unwrap(), 6000.0);
     assert!(d.get("warmup_detection").is_none(), "{}", d["warmup_detection"]);
-    let out = fab(&["run", "tests/runs/one_rate.fab", "--experiment", "auto_design"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("give `warmup` a duration"), "{}", stderr(&out));
+    // A design that would choose its warm-up is the checker's error (E0206), which `fab check`
+    // and the editor show; it checked clean and only the run refused it, with no code. The run
+    // still refuses it, with the code, and so does a study on a base that chooses one.
+    let text = std::fs::read_to_string("tests/runs/one_rate.fab").unwrap()
+        + "experiment auto_design {\n    horizon = 1 d\n    warmup = auto\n    \
+           vary spare.capacity in 1..=2\n}\n";
+    let model = write_temp("auto_design.fab", &text);
+    for args in [&["check", &*model][..], &["run", &model, "--experiment", "auto_design"]] {
+        let out = fab(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let text = stderr(&out) + &stdout(&out);
+        assert!(text.contains("[E0206] Error: a designed experiment cannot choose its warm-up"));
+        assert!(text.contains("give `warmup` a duration"), "{args:?}: {text}");
+    }
+    let _ = std::fs::remove_file(model);
+}
+
+/// What a study of many runs cannot hold is the checker's error, with its code and a label, and
+/// `fab run` and `fab optimize` refuse the model with the same code: each of these checked clean
+/// and was refused by the run with a line without a code or a place.
+#[test]
+fn what_a_study_cannot_run_is_refused_by_the_checker_with_its_code() {
+    let line = "source parts { interarrival = exponential(mean = 60 s) }\n\
+                buffer b1 { capacity = 2 }\nstation s1 { cycle = exponential(mean = 50 s) }\n\
+                sink done\nflow parts -> b1 -> s1 -> done\n";
+    let cases: [(&str, &[&str], &str, &str); 6] = [
+        (
+            "experiment base { horizon = 2 h }\noptimize o : base {\n    vary b1.capacity in \
+             1..=4\n}\n",
+            &["optimize"],
+            "[E0203] Error: optimize `o` has no objective",
+            "no_objective",
+        ),
+        (
+            "experiment base { horizon = 2 h }\noptimize o : base {\n    minimize wip\n}\n",
+            &["optimize"],
+            "[E0203] Error: optimize `o` varies nothing",
+            "no_vary",
+        ),
+        (
+            "experiment base { horizon = 2 h }\noptimize o : base {\n    b1.capacity = 10\n    \
+             vary s1.parallel in 1..=2\n    maximize throughput\n}\n",
+            &["optimize"],
+            "[E0201] Error: `b1.capacity` is not a field name",
+            "override",
+        ),
+        (
+            "experiment base {\n    horizon = 2 h\n    precision = 2 %\n}\noptimize o : base {\n    \
+             vary b1.capacity in 1..=4\n    maximize throughput\n}\n",
+            &["optimize"],
+            "[E0206] Error: the base experiment `base` adds replications to reach a `precision`",
+            "precise_base",
+        ),
+        (
+            "experiment base {\n    horizon = 2 h\n    input_uncertainty = 5\n}\n",
+            &["run"],
+            "[E0706] Error: input uncertainty has no input made from data to redraw",
+            "no_inputs",
+        ),
+        (
+            "experiment base {\n    horizon = 2 h\n    warmup = auto\n}\n\
+             sensitivity s : base {\n    vary b1.capacity in 1..=4\n}\n",
+            &["run", "--sensitivity", "s"],
+            "[E0206] Error: the base experiment `base` chooses its warm-up by `warmup = auto`",
+            "auto_base",
+        ),
+    ];
+    for (study, command, message, name) in cases {
+        let model = write_temp(&format!("refused_{name}.fab"), &format!("{line}{study}"));
+        let check = fab(&["check", &model]);
+        assert_eq!(check.status.code(), Some(1), "{name}: {}", stdout(&check));
+        assert!(stderr(&check).contains(message), "{name}: {}", stderr(&check));
+        let args = [&command[..1], &[&*model], &command[1..]].concat();
+        let run = fab(&args);
+        assert_eq!(run.status.code(), Some(1), "{name}: {}", stderr(&run));
+        assert!(stderr(&run).contains(message), "{name}: {}", stderr(&run));
+        assert_eq!(stdout(&run), "", "{name}");
+        let _ = std::fs::remove_file(model);
+    }
 }
 
 fn optimize_json(args: &[&str]) -> Value {
@@ -703,7 +779,15 @@ optimize schedule : baseline {{
     );
     let output = fab(&["optimize", &model, "schedule"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("scheduling production orders (`orders`) is directional"));
+    // With the code of a construct the runtime does not simulate yet, as a `transport`'s.
+    assert!(
+        stderr(&output).contains(
+            "error[E0906]: optimize `schedule`: scheduling production orders (`orders`) is \
+             directional"
+        ),
+        "{}",
+        stderr(&output)
+    );
     let output = fab(&["optimize", &model, "nothing"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
@@ -882,10 +966,25 @@ scenario by_interval : ages {{
 }}"
         ),
     );
-    let output = fab(&["run", &model, "--scenario", "by_interval"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    let message = stderr(&output);
-    assert!(message.contains("cannot set `press.maintenance.age` to 10 h"), "{message}");
+    // The scenario's maintenance is due by `every`, and the experiment varies its `age`: the
+    // checker refuses it (E0703, under the scenario), where only the run did, after the model had
+    // checked clean ("cannot set `press.maintenance.age` to 10 h"); the runtime's own message,
+    // in the factor's unit, is `tests/run.rs`'s.
+    for args in [&["check", &*model][..], &["run", &model, "--scenario", "by_interval"]] {
+        let output = fab(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", stderr(&output));
+        let message = stderr(&output);
+        assert!(
+            message.contains(
+                "[E0703] Error: under scenario `by_interval`, cannot vary `press.maintenance.age`"
+            ),
+            "{args:?}: {message}"
+        );
+        assert!(
+            message.contains("`press`'s maintenance is due by `every`, not `age`"),
+            "{message}"
+        );
+    }
     let _ = std::fs::remove_file(model);
 }
 

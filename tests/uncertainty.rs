@@ -194,17 +194,21 @@ fn refuses_what_makes_no_sense() {
         assert_eq!(output.status.code(), Some(code), "{args:?}: {}", stderr(&output));
         assert!(stderr(&output).contains(words), "{args:?}: {}", stderr(&output));
     };
+    // Each refusal has the code of its rule: the checker's, which refuses a model's own settings
+    // (exit 1, as a model with errors), or the run's of the command line's numbers.
     refused(
         &["run", "tests/runs/crn.fab", "--input-uncertainty", "5"],
         1,
-        "this model has none: write a distribution as `fit(",
+        "error[E0706]: input uncertainty needs inputs made from data, and this model has none: \
+         write a distribution as `fit(",
     );
     let auto = model(10, "    warmup = auto\n");
+    refused(&["run", &auto], 1, "[E0206] Error: input uncertainty cannot run with `warmup = auto`");
     refused(&["run", &auto], 1, "give `warmup` a duration, drop `precision` and `vary`");
     let precise = model(10, "    precision = 2 %\n");
-    refused(&["run", &precise], 1, "drop `precision`");
+    refused(&["run", &precise], 1, "[E0206] Error: input uncertainty cannot run with `precision`");
     let designed = model(10, "    vary pack.parallel in 1..=2\n");
-    refused(&["run", &designed], 1, "drop `precision` and `vary`");
+    refused(&["run", &designed], 1, "[E0206] Error: input uncertainty cannot run a designed");
     let path = model(10, "");
     // A scenario to compare the experiment with (naming one study twice is refused first).
     let mut text = std::fs::read_to_string(&path).unwrap();
@@ -230,15 +234,56 @@ fn refuses_what_makes_no_sense() {
         2,
         "does not combine with `--compare`",
     );
+    refused(&["run", &path, "--replications", "1"], 1, "error[E0205]: experiment `base`: input");
     refused(&["run", &path, "--replications", "1"], 1, "at least 2 replications");
     refused(&["run", &path, "--input-uncertainty", "1"], 1, "at least 2 macro-replications");
+    refused(&["run", &path, "--input-uncertainty", "1"], 1, "error[E0205]");
     // The model's `input_uncertainty` is at most 1,000,000 (E0205); the command line's took any
     // 32-bit number, and 2,000,000 aborted with "memory allocation … failed" (exit 134).
     refused(
         &["run", &path, "--input-uncertainty", "1000001"],
         2,
-        "at most 1000000 macro-replications of input uncertainty",
+        "error[E0205]: experiment `base`: at most 1000000 macro-replications of input uncertainty",
     );
+}
+
+/// A uniform has no standard errors to draw its parameters from: `input_method = parametric` in
+/// the model is the checker's error (E0706, at the method and the fit), which it did not report,
+/// and `--input-method parametric` the run's, with the same code; the bootstrap runs it.
+#[test]
+fn a_parametric_redraw_of_a_uniform_is_refused_with_its_code() {
+    let path = model(12, "");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uniform = text.replace("[\"exponential\"]", "[\"uniform\"]");
+    std::fs::write(&path, &uniform).unwrap();
+    let output = fab(&["run", &path, "--input-method", "parametric", "--input-uncertainty", "3"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(
+            "error[E0706]: input `arrivals.interarrival`: the uniform has no standard errors"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(stdout(&output), "");
+    let bootstrap = run(&[&path, "--input-uncertainty", "3", "--replications", "2"]);
+    assert_eq!(bootstrap["macro_replications"], 3);
+    let written = uniform.replace(
+        "input_uncertainty = 20\n",
+        "input_uncertainty = 20\n    input_method = parametric\n",
+    );
+    std::fs::write(&path, written).unwrap();
+    for command in ["check", "run"] {
+        let output = fab(&[command, &path]);
+        assert_eq!(output.status.code(), Some(1), "{command}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(
+                "[E0706] Error: `input_method = parametric` cannot redraw `arrivals.interarrival`"
+            ),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
 }
 
 #[test]

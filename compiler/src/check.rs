@@ -249,6 +249,10 @@ fn check_decl(ctx: &mut Ctx, decl: &Decl) -> Option<CheckedBody> {
             checked.base_location = decl.base.as_ref().map(|base| ctx.loc(base.name.span));
             check_study(ctx, decl, &mut checked);
             share_and_interval_rules(ctx, &checked);
+            if matches!(kind, DeclKind::Optimize | DeclKind::Sensitivity) {
+                search_members_rule(ctx, decl);
+                study_base_rules(ctx, decl, checked.base.as_ref());
+            }
             return Some(checked);
         }
         _ => {}
@@ -839,6 +843,7 @@ fn kind_rules(
                 None => {}
             }
             max_replications_rule(ctx, fields);
+            runs_alike_rules(ctx, checked);
             if let Some(confidence) = number("confidence")
                 && !(confidence > 0.0 && confidence < 1.0)
             {
@@ -931,6 +936,103 @@ fn accepted_words(ty: &ValueType) -> Vec<&'static str> {
         ValueType::Word(words) => words.to_vec(),
         ValueType::OneOf(alternatives) => alternatives.iter().flat_map(accepted_words).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A field of `fields` that is set and was not refused already (a refused one is reported once,
+/// as its own error).
+fn set_field<'a>(fields: &'a Fields, name: &str) -> Option<&'a Field> {
+    fields.get(name).filter(|field| !matches!(field.value, Value::Error))
+}
+
+/// An experiment's `warmup = auto`, if it has one.
+fn auto_warmup(fields: &Fields) -> Option<&Field> {
+    set_field(fields, "warmup").filter(|f| matches!(&f.value, Value::Word(w) if w == "auto"))
+}
+
+/// The settings that a study of many runs cannot hold, because each of its runs must run the
+/// same replications after the same warm-up: a designed experiment (`vary`) that would choose
+/// its warm-up by pilot runs (`warmup = auto`, E0206) or add replications until a `precision` is
+/// reached (E0206), and input uncertainty, whose macro-replications run the model as written,
+/// beside either of them or a `vary` (E0206), or with fewer than 2 replications, which measure
+/// no noise (E0205). A scenario's settings over its experiment's are held to them too. The run
+/// refused each of these only once the model had checked clean.
+fn runs_alike_rules(ctx: &mut Ctx, checked: &CheckedBody) {
+    let fields = &checked.fields;
+    let (auto, precision) = (auto_warmup(fields), set_field(fields, "precision"));
+    let first_vary = checked.varies.first();
+    if let Some(input_uncertainty) = set_field(fields, "input_uncertainty") {
+        let conflicts = [
+            (auto, "`warmup = auto`", "a warm-up chosen by pilot runs"),
+            (precision, "`precision`", "replications added until this is reached"),
+        ];
+        let at = input_uncertainty.value_location.clone();
+        let alone = "Every macro-replication of input uncertainty runs the same replications \
+                     after the same warm-up on the model as written: give `warmup` a duration, \
+                     drop `precision` and `vary`, and run those as experiments of their own.";
+        for (field, what, label) in conflicts {
+            let Some(field) = field else { continue };
+            ctx.push(
+                Diagnostic::error("E0206", format!("input uncertainty cannot run with {what}"))
+                    .primary(at.clone(), "macro-replications of the model as written")
+                    .secondary(field.value_location.clone(), label)
+                    .help(alone),
+            );
+        }
+        if let Some(vary) = first_vary {
+            ctx.push(
+                Diagnostic::error("E0206", "input uncertainty cannot run a designed experiment")
+                    .primary(at.clone(), "macro-replications of the model as written")
+                    .secondary(vary.location.clone(), "another model at every point")
+                    .help(alone),
+            );
+        }
+        if let Some(replications) = set_field(fields, "replications")
+            && replications.value.si().is_some_and(|n| n < 2.0)
+        {
+            ctx.push(
+                Diagnostic::error("E0205", "input uncertainty needs at least 2 replications")
+                    .primary(replications.value_location.clone(), "one replication")
+                    .secondary(at, "each macro-replication runs these")
+                    .help(
+                        "The replications within one macro-replication measure the \
+                         simulation's own noise, and one replication has no spread: give \
+                         `replications` at least 2.",
+                    ),
+            );
+        }
+        return;
+    }
+    let Some(vary) = first_vary else { return };
+    if let Some(auto) = auto {
+        ctx.push(
+            Diagnostic::error(
+                "E0206",
+                "a designed experiment cannot choose its warm-up by `warmup = auto`",
+            )
+            .primary(auto.value_location.clone(), "a warm-up chosen by pilot runs")
+            .secondary(vary.location.clone(), "every point runs the same warm-up")
+            .help(
+                "Every point of a design runs the same replications after the same warm-up: \
+                 give `warmup` a duration (run the experiment without `vary` once with \
+                 `warmup = auto` to choose one).",
+            ),
+        );
+    }
+    if let Some(precision) = precision {
+        ctx.push(
+            Diagnostic::error(
+                "E0206",
+                "a designed experiment cannot add replications to reach a `precision`",
+            )
+            .primary(precision.value_location.clone(), "replications added until this is reached")
+            .secondary(vary.location.clone(), "every point runs the same replications")
+            .help(
+                "Every point of a design runs the same replications, with common random \
+                 numbers: drop `precision` and give `replications` (run the experiment \
+                 without `vary` once with `precision` to find how many reach it).",
+            ),
+        );
     }
 }
 
@@ -2092,6 +2194,118 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
 }
 
+/// E0203 at an `optimize` study without a `vary` or without an objective (`minimize`,
+/// `maximize`), and at a `sensitivity` study without a `vary`: a search or an analysis needs
+/// factors, and a search something to rank its points by. A member written but refused counts as
+/// written (its own error says what is wrong), and a body with a member that did not parse is
+/// left to the syntax error. A directional study, which schedules `orders` or ranks by a
+/// scheduling or layout measure, searches no factors (and is refused by the run, E0906). The run
+/// refused both only once the model had checked clean.
+fn search_members_rule(ctx: &mut Ctx, decl: &Decl) {
+    let members = decl.body.as_ref().map_or(&[][..], |body| &body.members[..]);
+    if members.iter().any(|member| matches!(member.kind, MemberKind::Error)) {
+        return;
+    }
+    let (keyword, name) = (decl.kind.keyword(), &decl.name.name);
+    let at = ctx.loc(decl.name.span);
+    let directional = members.iter().any(|member| match &member.kind {
+        MemberKind::Field { path, .. } => path.dotted() == "orders",
+        MemberKind::Objective { target, .. } => {
+            matches!(&target.kind, ast::ExprKind::Path(path)
+                if DIRECTIONAL_KPIS.contains(&path.dotted().as_str()))
+        }
+        _ => false,
+    });
+    if !directional && !members.iter().any(|member| matches!(member.kind, MemberKind::Vary { .. }))
+    {
+        let what = match decl.kind {
+            DeclKind::Optimize => "the factors to search",
+            _ => "the factors whose effects to measure",
+        };
+        ctx.push(
+            Diagnostic::error("E0203", format!("{keyword} `{name}` varies nothing"))
+                .primary(at.clone(), "needs a `vary`")
+                .help(format!(
+                    "Add {what}, each with its range: `vary b1.capacity in 1..=10`, \
+                     `vary weld.cycle.mean in 40 s..60 s`."
+                )),
+        );
+    }
+    if decl.kind == DeclKind::Optimize
+        && !members.iter().any(|member| matches!(member.kind, MemberKind::Objective { .. }))
+    {
+        ctx.push(
+            Diagnostic::error("E0203", format!("optimize `{name}` has no objective"))
+                .primary(at, "needs `minimize` or `maximize`")
+                .help(
+                    "Add what the search ranks its points by, e.g. `maximize throughput` or \
+                     `minimize cost_rate`; `subject to` only bounds what a point may be.",
+                ),
+        );
+    }
+}
+
+/// E0206 at a `sensitivity` or `optimize` study whose base experiment chooses its warm-up by
+/// pilot runs (`warmup = auto`), adds replications to reach a `precision`, or asks for input
+/// uncertainty: every point of the study runs the base's replications after one warm-up, on a
+/// model it varies, so it can hold none of them. The label is at the base, where the study names
+/// it, and at the base's field. The run refused each of these only once the model had checked
+/// clean.
+fn study_base_rules(ctx: &mut Ctx, decl: &Decl, base: Option<&Declaration>) {
+    let (Some(base), Some(written)) = (base, &decl.base) else { return };
+    let checked = check_item(ctx.db, base.file, base.key.clone());
+    let Some(body) = &checked.body else { return };
+    let fields = &body.fields;
+    let name = &base.name;
+    let alike = "Every point of a `sensitivity` or `optimize` study runs the base experiment's \
+                 replications after the same warm-up";
+    let refusals = [
+        auto_warmup(fields).map(|field| {
+            (
+                field,
+                format!("the base experiment `{name}` chooses its warm-up by `warmup = auto`"),
+                "a warm-up chosen by pilot runs",
+                format!(
+                    "{alike}: give `{name}` a `warmup` duration (run it alone once with \
+                     `warmup = auto` to choose one), or base the study on another experiment."
+                ),
+            )
+        }),
+        set_field(fields, "precision").map(|field| {
+            (
+                field,
+                format!("the base experiment `{name}` adds replications to reach a `precision`"),
+                "replications added until this is reached",
+                format!(
+                    "{alike}: drop `precision` from `{name}` and give `replications` (run it \
+                     alone once with `precision` to find how many reach it), or base the study \
+                     on another experiment."
+                ),
+            )
+        }),
+        set_field(fields, "input_uncertainty").map(|field| {
+            (
+                field,
+                format!("the base experiment `{name}` asks for input uncertainty"),
+                "macro-replications of the model as written",
+                format!(
+                    "Input uncertainty runs the model as written, and a `sensitivity` or \
+                     `optimize` study varies it: base the study on an experiment without \
+                     `input_uncertainty`, and run `{name}` on its own."
+                ),
+            )
+        }),
+    ];
+    for (field, message, label, help) in refusals.into_iter().flatten() {
+        ctx.push(
+            Diagnostic::error("E0206", message)
+                .primary(ctx.loc(written.name.span), "every point of this study runs alike")
+                .secondary(field.value_location.clone(), label)
+                .help(help),
+        );
+    }
+}
+
 fn check_study_base(ctx: &mut Ctx, decl: &Decl) -> Option<Declaration> {
     let Some(base) = &decl.base else {
         ctx.push(
@@ -2387,9 +2601,28 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     let mut goals = Vec::new();
     for member in &body.members {
         match &member.kind {
-            MemberKind::Field { path, value }
-                if decl.kind == DeclKind::Scenario || path.segments.len() > 1 =>
+            // A dotted path overrides a field only in a scenario; a study runs its base's model
+            // as written (an `optimize` study took one and was refused by the run, as if the
+            // override were a directional part).
+            MemberKind::Field { path, .. }
+                if decl.kind != DeclKind::Scenario && path.segments.len() > 1 =>
             {
+                let help = match decl.kind {
+                    DeclKind::Optimize | DeclKind::Sensitivity => format!(
+                        "Dotted paths override fields only inside a `scenario`, and a study runs \
+                         its base experiment on the model as written, changing only what it \
+                         varies: set `{}` in its declaration, or `vary` it.",
+                        path.dotted()
+                    ),
+                    _ => "Dotted paths override fields only inside a `scenario`.".to_string(),
+                };
+                ctx.push(
+                    Diagnostic::error("E0201", format!("`{}` is not a field name", path.dotted()))
+                        .primary(ctx.loc(path.span), "a dotted path")
+                        .help(help),
+                );
+            }
+            MemberKind::Field { path, value } if decl.kind == DeclKind::Scenario => {
                 let key = path.dotted();
                 if let Some(previous) = checked.fields.get(&key) {
                     ctx.push(
@@ -2419,6 +2652,26 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                         checked.fields.insert(
                             name.name.clone(),
                             ctx.field(evaluated, member.span, value.span),
+                        );
+                    }
+                    // `horizon = 1 h` in an `optimize` study: a setting of the base experiment.
+                    None if kind_decl(DeclKind::Experiment).field(&name.name).is_some() => {
+                        let base = match &checked.base {
+                            Some(base) => format!("experiment `{}`", base.name),
+                            None => "the base experiment".to_string(),
+                        };
+                        ctx.push(
+                            Diagnostic::error(
+                                "E0201",
+                                format!("{} has no field `{}`", article(info.name), name.name),
+                            )
+                            .primary(ctx.loc(name.span), "a setting of the base experiment")
+                            .help(format!(
+                                "A study runs with its base experiment's settings: set `{}` in \
+                                 {base}, or base the study on an experiment that has the \
+                                 setting it needs.",
+                                name.name
+                            )),
                         );
                     }
                     None => report_unknown_field(ctx, name, info.fields, info),
@@ -2866,13 +3119,14 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
 }
 
 /// Whether the component a `vary` path names (already resolved to a number `vary` sets) has the
-/// number, and takes both ends of the range (`ends`, SI, with where each is written): a
-/// parameter its distribution's family has (`shape` is no parameter of an exponential), the
-/// maintenance number of the form its strategy uses (`age` or `every`), a failure mode of that
-/// name, and values the number accepts (a maintenance age above 0). E0703 otherwise, with the
-/// value in the range's unit (`shown`); these used to fail only when the study ran. The values
-/// of a distribution's parameter are held to the law they make with the study's other ranges of
-/// it, by [`law_corner_refusals`]. A component whose own check failed is left to its errors.
+/// number ([`factor_refusal`]: a failure mode of that name, the maintenance number of the form
+/// its strategy uses, `age` or `every`), and takes both ends of the range (`ends`, SI, with where
+/// each is written): a parameter its distribution's family has (`shape` is no parameter of an
+/// exponential), and values the number accepts (a maintenance age above 0). E0703 otherwise,
+/// with the value in the range's unit (`shown`); these used to fail only when the study ran. The
+/// values of a distribution's parameter are held to the law they make with the study's other
+/// ranges of it, by [`law_corner_refusals`]. A component whose own check failed is left to its
+/// errors.
 fn vary_target_takes(
     ctx: &mut Ctx,
     path: &ast::Path,
@@ -2916,6 +3170,9 @@ fn vary_target_takes(
     if let Some(refusal) = robot_factor_refusal(name, body, &names[1..]) {
         return refuse(ctx, segments[1].span, refusal.label, refusal.help);
     }
+    if let Some(refusal) = factor_refusal(name, body, &names[1..]) {
+        return refuse(ctx, segments[refusal.at + 1].span, refusal.label, refusal.help);
+    }
     match names[1..] {
         [field] => match FactorTarget::number(kind, field) {
             // A robot's motion limit at each end of the range gives a cycle the clock can count
@@ -2932,124 +3189,17 @@ fn vary_target_takes(
             }),
             None => true,
         },
-        ["maintenance", parameter] => {
-            let Some(parameter) = MaintenanceParameter::named(parameter) else { return true };
-            let at = segments[2].span;
-            let call = match body.fields.get("maintenance").map(|f| &f.value) {
-                Some(Value::Call(call)) => call,
-                Some(_) => return true,
-                None => {
-                    return refuse(
-                        ctx,
-                        segments[1].span,
-                        format!("`{name}` has no maintenance strategy"),
-                        format!(
-                            "Give `{name}` a `maintenance`, e.g. `preventive(age = 400 h, \
-                             takes = 1 h)`, or vary another number."
-                        ),
-                    );
-                }
-            };
-            if !parameter.strategies().contains(&call.name.as_str()) {
-                return refuse(
-                    ctx,
-                    at,
-                    format!(
-                        "`{name}`'s maintenance is `{}`, which has no `{}`",
-                        call.name,
-                        parameter.name()
-                    ),
-                    format!(
-                        "`{}` belongs to {}.",
-                        parameter.name(),
-                        and_list(
-                            &parameter
-                                .strategies()
-                                .iter()
-                                .map(|s| format!("`{s}`"))
-                                .collect::<Vec<_>>()
-                        )
-                    ),
-                );
-            }
-            let other = match parameter {
-                MaintenanceParameter::Age => Some("every"),
-                MaintenanceParameter::Every => Some("age"),
-                _ => None,
-            };
-            if let Some(other) = other
-                && call.args.contains_key(other)
-            {
-                return refuse(
-                    ctx,
-                    at,
-                    format!(
-                        "`{name}`'s maintenance is due by `{other}`, not `{}`",
-                        parameter.name()
-                    ),
-                    format!(
-                        "Vary `{name}.maintenance.{other}`, or write its maintenance with \
-                         `{} = …`.",
-                        parameter.name()
-                    ),
-                );
-            }
-            out_of_range(ctx, &|v| parameter.check(v))
-        }
+        ["maintenance", parameter] => match MaintenanceParameter::named(parameter) {
+            Some(parameter) => out_of_range(ctx, &|v| parameter.check(v)),
+            None => true,
+        },
         _ => {
             // A distribution's parameter: `cycle.mean`, `failure.scale`, `bearing.after.shape`.
-            let (fields, field) = match names[1..] {
-                [mode, field @ ("after" | "repair"), _] => {
-                    let modes = body.nested.iter().filter(|n| n.keyword == "failure");
-                    let Some(nested) = modes.clone().find(|n| n.name == mode) else {
-                        let known: Vec<&str> = modes.map(|n| n.name.as_str()).collect();
-                        let help = match did_you_mean(mode, known.iter().copied()) {
-                            Some(best) => format!("Did you mean `{best}`?"),
-                            None if known.is_empty() => {
-                                format!("`{name}` declares no named failure mode.")
-                            }
-                            None => format!("`{name}`'s failure modes are {}.", known.join(", ")),
-                        };
-                        return refuse(
-                            ctx,
-                            segments[1].span,
-                            format!("`{name}` has no failure mode `{mode}`"),
-                            help,
-                        );
-                    };
-                    (&nested.fields, field)
-                }
-                [field, _] => (&body.fields, field),
-                _ => return true,
+            let Some((field, Some(distribution))) = varied_distribution(body, &names[1..]) else {
+                // Abstract in a template: nothing to check.
+                return true;
             };
             let param = segments.last().expect("a parameter");
-            let value = match fields.get(field).map(|f| &f.value) {
-                Some(Value::Clocked { value, .. }) => value.as_ref(),
-                Some(value) => value,
-                None => {
-                    return refuse(
-                        ctx,
-                        segments[segments.len() - 2].span,
-                        format!("`{name}` has no `{field}`"),
-                        format!("Set `{field}` on `{name}`, or vary another number."),
-                    );
-                }
-            };
-            let distribution = match value {
-                Value::Dist(d) => d.dist.as_ref(),
-                // `failure = 20000 cycles`: a count, not a distribution.
-                Value::Number(_) if field == "failure" || field == "after" => {
-                    return refuse(
-                        ctx,
-                        segments[segments.len() - 2].span,
-                        "a life counted in cycles, not a distribution".into(),
-                        "Vary a failure whose life is a distribution of time.".into(),
-                    );
-                }
-                _ => None,
-            };
-            // Abstract in a template: nothing to check.
-            let Some(distribution) = distribution else { return true };
             if let Err(ParameterError::Unknown(why)) =
                 distribution.with_parameter(&param.name, ends[0].0)
             {
@@ -3073,6 +3223,139 @@ fn vary_target_takes(
             true
         }
     }
+}
+
+/// The field a `vary` of a distribution's parameter names (`path` after the component: `cycle.
+/// mean`, `bearing.after.shape`) and its law as `body` has it (`None` while abstract in a
+/// template); `None` when `body` has no such field, or it holds no law.
+fn varied_distribution<'a>(
+    body: &'a CheckedBody,
+    path: &[&'a str],
+) -> Option<(&'a str, Option<&'a fab_stdlib::dist::Distribution>)> {
+    let (fields, field) = match path {
+        [mode, field @ ("after" | "repair"), _] => {
+            let nested = body.nested.iter().find(|n| n.keyword == "failure" && n.name == *mode)?;
+            (&nested.fields, *field)
+        }
+        [field, _] => (&body.fields, *field),
+        _ => return None,
+    };
+    match fields.get(field).map(|f| &f.value)? {
+        Value::Clocked { value, .. } => match value.as_ref() {
+            Value::Dist(d) => Some((field, d.dist.as_ref())),
+            _ => None,
+        },
+        Value::Dist(d) => Some((field, d.dist.as_ref())),
+        _ => None,
+    }
+}
+
+/// Why the component `name`, as `body` has it, has no number at `path` (after its name) for a
+/// `vary` to set: no maintenance strategy, or one without that number or due by the other form
+/// (`age` of `preventive(every = …)`); a failure mode it does not declare; a law it does not
+/// set (`setup`); a life counted in cycles. One rule for a component written so and for one a
+/// scenario makes so (`validate`'s scenario checks): `weld.maintenance = preventive(every = …)`
+/// under an experiment that varies `weld.maintenance.age` checked clean and stopped the run with
+/// "the station's maintenance has no `age` to vary". `None` when it has the number.
+pub(crate) fn factor_refusal(
+    name: &str,
+    body: &CheckedBody,
+    path: &[&str],
+) -> Option<FactorRefusal> {
+    use fab_runtime::factor::MaintenanceParameter;
+    let refusal = |at: usize, label: String, help: String| Some(FactorRefusal { at, label, help });
+    match path {
+        [_] => None,
+        ["maintenance", parameter] => {
+            let parameter = MaintenanceParameter::named(parameter)?;
+            let call = match body.fields.get("maintenance").map(|f| &f.value) {
+                Some(Value::Call(call)) => call,
+                Some(_) => return None,
+                None => {
+                    return refusal(
+                        0,
+                        format!("`{name}` has no maintenance strategy"),
+                        format!(
+                            "Give `{name}` a `maintenance`, e.g. `preventive(age = 400 h, \
+                             takes = 1 h)`, or vary another number."
+                        ),
+                    );
+                }
+            };
+            if !parameter.strategies().contains(&call.name.as_str()) {
+                let strategies: Vec<String> =
+                    parameter.strategies().iter().map(|s| format!("`{s}`")).collect();
+                return refusal(
+                    1,
+                    format!(
+                        "`{name}`'s maintenance is `{}`, which has no `{}`",
+                        call.name,
+                        parameter.name()
+                    ),
+                    format!("`{}` belongs to {}.", parameter.name(), and_list(&strategies)),
+                );
+            }
+            let other = match parameter {
+                MaintenanceParameter::Age => "every",
+                MaintenanceParameter::Every => "age",
+                _ => return None,
+            };
+            call.args.contains_key(other).then(|| FactorRefusal {
+                at: 1,
+                label: format!(
+                    "`{name}`'s maintenance is due by `{other}`, not `{}`",
+                    parameter.name()
+                ),
+                help: format!(
+                    "Vary `{name}.maintenance.{other}`, or write its maintenance with `{} = …`.",
+                    parameter.name()
+                ),
+            })
+        }
+        _ => {
+            let (fields, field, at) = match path {
+                [mode, field @ ("after" | "repair"), _] => {
+                    let modes = body.nested.iter().filter(|n| n.keyword == "failure");
+                    let Some(nested) = modes.clone().find(|n| n.name == *mode) else {
+                        let known: Vec<&str> = modes.map(|n| n.name.as_str()).collect();
+                        let help = match did_you_mean(mode, known.iter().copied()) {
+                            Some(best) => format!("Did you mean `{best}`?"),
+                            None if known.is_empty() => {
+                                format!("`{name}` declares no named failure mode.")
+                            }
+                            None => format!("`{name}`'s failure modes are {}.", known.join(", ")),
+                        };
+                        return refusal(0, format!("`{name}` has no failure mode `{mode}`"), help);
+                    };
+                    (&nested.fields, *field, 1)
+                }
+                [field, _] => (&body.fields, *field, 0),
+                _ => return None,
+            };
+            match fields.get(field).map(|f| &f.value) {
+                None => refusal(
+                    at,
+                    format!("`{name}` has no `{field}`"),
+                    format!("Set `{field}` on `{name}`, or vary another number."),
+                ),
+                // `failure = 20000 cycles`: a count, not a distribution.
+                Some(Value::Number(_)) if field == "failure" || field == "after" => refusal(
+                    at,
+                    "a life counted in cycles, not a distribution".into(),
+                    "Vary a failure whose life is a distribution of time.".into(),
+                ),
+                Some(_) => None,
+            }
+        }
+    }
+}
+
+/// A `vary` of a number the component does not have ([`factor_refusal`]): the segment of the
+/// path after the component's name to label, the label and the help.
+pub(crate) struct FactorRefusal {
+    pub at: usize,
+    pub label: String,
+    pub help: String,
 }
 
 /// Why a `vary` of the robot `name`'s field `path` (after the robot's name) would change

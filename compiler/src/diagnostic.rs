@@ -267,6 +267,7 @@ codes! {
         "E0703" => "`vary` names something that cannot be varied",
         "E0704" => "objective or constraint `optimize` cannot measure",
         "E0705" => "study based on a designed experiment",
+        "E0706" => "input uncertainty with nothing it can redraw",
         "E0801" => "incomplete assembly station",
         "E0802" => "robot path point beyond reach",
         "E0803" => "part heavier than a robot's payload",

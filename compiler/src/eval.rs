@@ -1166,8 +1166,24 @@ impl<'a> Ctx<'a> {
     }
 
     /// The families a `families = [...]` list names; an unknown name is an error with a "did you
-    /// mean" suggestion.
+    /// mean" suggestion, and so is an empty list, which names none (the fit took it for every
+    /// family, as if `families` were not written).
     fn fit_families(&mut self, names: &[Value], written: &Expr) -> Option<Vec<Family>> {
+        if names.is_empty() {
+            self.push(
+                Diagnostic::error(
+                    "E0403",
+                    "invalid parameters for `fit`: `families` names no family",
+                )
+                .primary(self.loc(written.span), "an empty list")
+                .note(format!("`fit` fits {}.", Family::names().collect::<Vec<_>>().join(", ")))
+                .help(
+                    "List the families to choose from, e.g. `families = [\"weibull\", \
+                         \"lognormal\"]`, or leave `families` out to fit every family.",
+                ),
+            );
+            return None;
+        }
         let item_spans: Vec<Span> = match &written.kind {
             ExprKind::List(items) if items.len() == names.len() => {
                 items.iter().map(|item| item.span).collect()

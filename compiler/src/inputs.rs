@@ -9,14 +9,20 @@
 //! instance, and the value is what reached the field. An `empirical(…)` distribution is an input
 //! by itself: its values are the data.
 //! A fit used elsewhere (a maintenance duration, a transport's load time) is not an input here.
+//!
+//! The checker asks the same question of checked bodies, before any model is lowered
+//! ([`data_laws`]): a model whose experiment asks for input uncertainty needs an input to redraw,
+//! and a parametric redraw needs fits with standard errors (E0706), which the run refused only
+//! once the model had checked clean.
 
-use crate::check::check_item;
+use crate::check::{CheckedBody, check_item};
 use crate::data::FitReport;
 use crate::db::Db;
 use crate::eval::is_non_negative;
 use crate::scope::Declaration;
 use crate::syntax::ItemClass;
 use crate::validate::ModelGraph;
+use crate::value::{Field, Value};
 use fab_grammar::ast::DeclKind;
 use fab_runtime::factor::{DistributionField, distribution_of};
 use fab_runtime::model::{Component, ComponentId, ComponentKind, Model};
@@ -95,6 +101,71 @@ fn component_inputs<'a>(
         inputs.extend(input);
     }
     inputs
+}
+
+/// A law of a component's checked body made from data: what becomes a [`FittedInput`] when the
+/// model is lowered.
+pub struct DataLaw<'a> {
+    /// The field as a `vary` path writes it after the component: `cycle`, `wear.after`.
+    pub path: String,
+    pub field: &'a Field,
+    /// The `fit(…)` that made it; `None` for `empirical(…)`.
+    pub fit: Option<&'a FitReport>,
+}
+
+/// The laws of `body`, a component's checked body (its declaration's, or as a scenario changes
+/// it), made from data: each law the engine samples (the catalog's laws of its kind that have a
+/// [`DistributionField`], and each failure mode's life and repair, as [`distribution_fields`]
+/// reads them) that is `empirical(…)` or the law one of `fits` chose, as [`component_inputs`]
+/// finds them in the lowered model.
+pub fn data_laws<'a>(body: &'a CheckedBody, fits: &[&'a FitReport]) -> Vec<DataLaw<'a>> {
+    let Some(decl) = catalog::kind(body.kind.keyword()).filter(|d| !d.directional) else {
+        return Vec::new();
+    };
+    let mut laws = Vec::new();
+    let mut add = |path: String, field: &'a Field| {
+        let Some(distribution) = law_of(&field.value) else { return };
+        let fit =
+            fits.iter().copied().find(|report| best_si(report).as_ref() == Some(distribution));
+        if fit.is_some() || matches!(distribution, Distribution::Empirical { .. }) {
+            laws.push(DataLaw { path, field, fit });
+        }
+    };
+    for field_decl in decl.fields.iter().filter(|f| f.ty.is_law()) {
+        if DistributionField::of_component(field_decl.name).is_some()
+            && let Some(field) = body.fields.get(field_decl.name)
+        {
+            add(field_decl.name.to_string(), field);
+        }
+    }
+    for mode in &body.nested {
+        let Some(nested) = decl.nested(&mode.keyword) else { continue };
+        for field_decl in nested.fields.iter().filter(|f| f.ty.is_law()) {
+            if DistributionField::of_mode(&mode.name, field_decl.name).is_some()
+                && let Some(field) = mode.fields.get(field_decl.name)
+            {
+                add(format!("{}.{}", mode.name, field_decl.name), field);
+            }
+        }
+    }
+    laws
+}
+
+/// Whether some field of `body` has a value already refused (a law, perhaps): what it would have
+/// been is unknown, so no conclusion about the model's inputs is drawn from it.
+pub fn has_refused_field(body: &CheckedBody) -> bool {
+    let refused = |field: &Field| matches!(field.value, Value::Error);
+    body.fields.values().any(refused)
+        || body.nested.iter().flat_map(|n| n.fields.values()).any(refused)
+}
+
+/// The distribution of a law's value (`LAW of CLOCK` too).
+fn law_of(value: &Value) -> Option<&Distribution> {
+    match value {
+        Value::Dist(law) => law.dist.as_ref(),
+        Value::Clocked { value, .. } => law_of(value),
+        _ => None,
+    }
 }
 
 /// The distribution a recorded fit gave the model, SI.

@@ -669,20 +669,18 @@ fn lower_optimization(
             }
         }
     }
-    let directional_field = checked.fields.keys().find(|field| field.as_str() != "budget");
     let directional_goal = checked.goals.iter().find_map(|goal| match &goal.quantity {
         GoalQuantity::Directional(word) => Some(word),
         _ => None,
     });
-    let unsupported = match (directional_field, directional_goal) {
-        (Some(field), _) if field == "orders" => Some(
+    let unsupported = match (checked.fields.contains_key("orders"), directional_goal) {
+        (true, _) => Some(
             "scheduling production orders (`orders`) is directional: checked, not yet run".into(),
         ),
-        (Some(field), _) => Some(format!("`{field}` is directional: checked, not yet run")),
-        (None, Some(word)) => Some(format!(
+        (false, Some(word)) => Some(format!(
             "`{word}` is a scheduling or layout measure, directional: checked, not yet run"
         )),
-        (None, None) => None,
+        (false, None) => None,
     };
     Optimization {
         name: name.to_string(),

@@ -366,7 +366,144 @@ pub fn validate_model(db: &dyn Db, root: SourceFile) -> Vec<Diagnostic> {
     check_scenarios(db, graph, &successors, declarations, &found, &mut out);
     check_study_bases(db, declarations, &mut out);
     out.extend(found);
+    check_input_uncertainty(db, graph, declarations, &mut out);
     out
+}
+
+/// E0706 at an experiment or scenario whose input uncertainty has nothing it can redraw: a
+/// model without a law made from data (`fit(…)`, `empirical(…)` as a law the engine samples), or
+/// `input_method = parametric` with a fit whose estimate has no standard errors to draw from
+/// (a uniform's, a triangular's: [`fab_runtime::uncertainty::parametric_problem`], which the run
+/// asks too). A scenario is held to it on the model it runs, with its settings over its base's
+/// (one that replaces every fitted law leaves nothing to redraw); what its base experiment
+/// already has is reported once, there. The run refused these only once the model had checked
+/// clean.
+fn check_input_uncertainty(
+    db: &dyn Db,
+    graph: &ModelGraph,
+    declarations: &[Declaration],
+    out: &mut Vec<Diagnostic>,
+) {
+    let own = |declaration: &Declaration| {
+        let checked = check_item(db, declaration.file, declaration.key.clone());
+        checked.body.as_ref().map(|body| (body, checked.fits.iter().collect::<Vec<_>>()))
+    };
+    let mut of_experiments: BTreeMap<&str, Vec<Diagnostic>> = BTreeMap::new();
+    for declaration in declarations {
+        if declaration.class != ItemClass::Decl(DeclKind::Experiment) {
+            continue;
+        }
+        let Some((body, _)) = own(declaration) else { continue };
+        let found = redraw_refusals(graph, &body.fields, &own);
+        out.extend(found.iter().cloned());
+        of_experiments.insert(&declaration.name, found);
+    }
+    for declaration in declarations {
+        if declaration.class != ItemClass::Decl(DeclKind::Scenario) {
+            continue;
+        }
+        let checked = check_item(db, declaration.file, declaration.key.clone());
+        let Some(scenario) = checked.body.as_ref() else { continue };
+        if checked.diagnostics.iter().any(Diagnostic::is_error) {
+            continue;
+        }
+        let Some(base) = &scenario.base else { continue };
+        let Some((base_body, _)) = own(base) else { continue };
+        let settings = scenario_settings(base_body, scenario);
+        let changed = scenario_bodies(db, declarations, scenario);
+        let component = |d: &Declaration| match changed.get(&d.name) {
+            Some((_, body)) => {
+                let own_fits = &check_item(db, d.file, d.key.clone()).fits;
+                Some((body, checked.fits.iter().chain(own_fits).collect()))
+            }
+            None => own(d),
+        };
+        let known = of_experiments.get(base.name.as_str()).map_or(&[][..], Vec::as_slice);
+        for diagnostic in redraw_refusals(graph, &settings, &component) {
+            if !known.iter().any(|k| k.code == diagnostic.code && k.message == diagnostic.message) {
+                let diagnostic = shown_at_scenario(diagnostic, declaration);
+                out.push(under_scenario(diagnostic, declaration, scenario));
+            }
+        }
+    }
+}
+
+/// A component's checked body, with the fits that may have made its laws.
+type BodyAndFits<'a> = (&'a CheckedBody, Vec<&'a crate::data::FitReport>);
+
+/// The refusals of [`check_input_uncertainty`] for experiment settings `settings` on the model
+/// whose components `component` gives, each with its checked body and the fits that may have made
+/// its laws.
+fn redraw_refusals<'a>(
+    graph: &ModelGraph,
+    settings: &crate::value::Fields,
+    component: &dyn Fn(&Declaration) -> Option<BodyAndFits<'a>>,
+) -> Vec<Diagnostic> {
+    let set = |name: &str| settings.get(name).filter(|f| !matches!(f.value, Value::Error));
+    let Some(input_uncertainty) = set("input_uncertainty") else { return Vec::new() };
+    let mut laws = Vec::new();
+    let mut refused = graph.incomplete;
+    for node in &graph.nodes {
+        let Some((body, fits)) = component(&node.declaration) else {
+            refused = true;
+            continue;
+        };
+        refused |= crate::inputs::has_refused_field(body);
+        let name = &node.declaration.name;
+        laws.extend(crate::inputs::data_laws(body, &fits).into_iter().map(|law| (name, law)));
+    }
+    let mut found = Vec::new();
+    if laws.is_empty() {
+        if !refused {
+            found.push(
+                Diagnostic::error(
+                    "E0706",
+                    "input uncertainty has no input made from data to redraw",
+                )
+                .primary(
+                    input_uncertainty.value_location.clone(),
+                    "redraws the laws made from data",
+                )
+                .help(
+                    "Input uncertainty redraws the laws the model makes from data: a \
+                         `fit(\"data.csv\", column = …)` or an `empirical(…)` as a cycle, a \
+                         robot's process, a setup, an interarrival time, a failure's life or a \
+                         repair (a fit elsewhere, such as a maintenance duration, is no input). \
+                         This model has none: make one from data, or remove \
+                         `input_uncertainty`.",
+                ),
+            );
+        }
+        return found;
+    }
+    let parametric = set("input_method")
+        .filter(|method| matches!(&method.value, Value::Word(word) if word == "parametric"));
+    let Some(method) = parametric else { return found };
+    for (component, law) in laws {
+        let Some(report) = law.fit else { continue };
+        let Some(best) = report.fitted.ranking.best() else { continue };
+        let problem = fab_runtime::uncertainty::parametric_problem(
+            best.family,
+            &best.values(),
+            best.covariance.as_deref(),
+        );
+        let Some(why) = problem else { continue };
+        let input = format!("{component}.{}", law.path);
+        found.push(
+            Diagnostic::error(
+                "E0706",
+                format!("`input_method = parametric` cannot redraw `{input}`"),
+            )
+            .primary(method.value_location.clone(), "draws parameters from their standard errors")
+            .secondary(report.location.clone(), why)
+            .help(format!(
+                "Use `input_method = bootstrap`, which resamples the data and refits the \
+                     family, or fit `{input}` to families whose estimates have standard errors \
+                     (its `families`)."
+            )),
+        );
+    }
+    found
 }
 
 /// The model-wide rules that read components' and resources' fields, with each body as `body`
@@ -429,7 +566,7 @@ fn check_scenarios(
             let before = check::declaration_rules(db, base, base_body, declaration);
             for diagnostic in check::declaration_rules(db, base, &settings, declaration) {
                 if !known(&diagnostic, &before) && !known(&diagnostic, own) {
-                    added.push(diagnostic);
+                    added.push(shown_at_scenario(diagnostic, declaration));
                 }
             }
         }
@@ -506,8 +643,10 @@ fn check_study_bases(db: &dyn Db, declarations: &[Declaration], out: &mut Vec<Di
     }
 }
 
-/// E0703 for each `vary` of the scenario's base experiment that would change nothing on a robot
-/// as the scenario makes it ([`check::robot_factor_refusal`]): `vary arm.speed` under a scenario
+/// E0703 for each `vary` of the scenario's base experiment of a number the component as the
+/// scenario makes it does not have ([`check::factor_refusal`]: `vary weld.maintenance.age` under
+/// a scenario that maintains `weld` by `every`, which stopped the run), or that would change
+/// nothing on a robot as the scenario makes it ([`check::robot_factor_refusal`]): `vary arm.speed` under a scenario
 /// that gives `arm` a `cycle` runs the same point at every level, as the same `vary` of a robot
 /// written with a `cycle` would, which the experiment's own check refuses. The experiment keeps
 /// only the `vary`s the model accepts, so what is found here is the scenario's doing. Likewise
@@ -528,8 +667,31 @@ fn scenario_vary_refusals(
     let mut found = Vec::new();
     for vary in &experiment.varies {
         let [name, path @ ..] = vary.path.as_slice() else { continue };
-        let Some((_, body)) = changed.get(name) else { continue };
+        let Some((item, body)) = changed.get(name) else { continue };
         let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        // A number the component as the scenario makes it does not have (its maintenance due
+        // by `every` where the experiment varies its `age`); the declared one has it, or the
+        // experiment's own check refused the `vary`.
+        if let Some(refusal) = check::factor_refusal(name, body, &path)
+            && check::clean_body(db, item)
+                .is_some_and(|declared| check::factor_refusal(name, declared, &path).is_none())
+        {
+            let mut diagnostic =
+                Diagnostic::error("E0703", format!("cannot vary `{}`", vary.path.join(".")))
+                    .primary(vary.location.clone(), refusal.label)
+                    .help(refusal.help);
+            if let Some(cause) = body.fields.get(path[0])
+                && cause.location.file == declaration.file
+                && cause.location.item.as_ref() == Some(&declaration.key)
+            {
+                diagnostic = diagnostic.secondary(
+                    cause.location.clone(),
+                    format!("`{name}.{}` set by this scenario", path[0]),
+                );
+            }
+            found.push(diagnostic);
+            continue;
+        }
         let Some(refusal) = check::robot_factor_refusal(name, body, &path) else { continue };
         let mut diagnostic =
             Diagnostic::error("E0703", format!("cannot vary `{}`", vary.path.join(".")))
@@ -570,6 +732,25 @@ fn range_refusals<'a>(
     found.extend(check::robot_cycle_refusals(varies, body_of, false));
     found.extend(check::law_corner_refusals(varies, body_of));
     found
+}
+
+/// `diagnostic` with its first label in `scenario` made the primary one, when it has one and its
+/// primary is elsewhere: a problem of the scenario's own settings, or of the inputs its run
+/// redraws, is shown where the scenario writes what causes it (`precision` beside its
+/// experiment's `input_uncertainty`, which alone is fine), not in the experiment.
+fn shown_at_scenario(mut diagnostic: Diagnostic, declaration: &Declaration) -> Diagnostic {
+    let in_scenario = |label: &Label| {
+        label.location.file == declaration.file
+            && label.location.item.as_ref() == Some(&declaration.key)
+    };
+    if let Some(first) = diagnostic.labels.iter().position(in_scenario)
+        && !diagnostic.labels.iter().any(|label| label.primary && in_scenario(label))
+    {
+        for (index, label) in diagnostic.labels.iter_mut().enumerate() {
+            label.primary = index == first;
+        }
+    }
+    diagnostic
 }
 
 /// A problem found under `scenario`: named with it, and shown at the scenario. When none of its

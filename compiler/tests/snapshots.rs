@@ -305,3 +305,48 @@ fn a_crew_among_its_needs_is_offered_another_resource() {
          flow s -> a -> done\n"
     )));
 }
+
+#[test]
+fn input_uncertainty_without_an_input_made_from_data() {
+    // It checked clean, and `fab run` refused it with a line without a code.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{ cycle = 30 s }}\nflow s -> weld -> done\n\
+         experiment inputs {{\n    horizon = 1 d\n    input_uncertainty = 10\n}}\n"
+    )));
+}
+
+#[test]
+fn a_parametric_redraw_of_a_uniform_a_scenario_fits() {
+    // The scenario's own fit is the input the parametric redraw cannot draw: the label there is
+    // the primary one, the experiment's `input_method` beside it.
+    let data = [("d.csv".to_string(), "s\n9.5\n10.2\n11\n8.7\n12.1\n".to_string())];
+    let (db, _, diagnostics) = common::check_files(
+        &format!(
+            "{LINE}station weld {{ cycle = fit(\"d.csv\", column = \"s\", unit = 1 s, families = \
+             [\"gamma\"]) }}\nflow s -> weld -> done\nexperiment drawn {{\n    horizon = 1 d\n    \
+             input_uncertainty = 10\n    input_method = parametric\n}}\nscenario flat : drawn {{\n    \
+             weld.cycle = fit(\"d.csv\", column = \"s\", unit = 1 s, families = [\"uniform\"])\n}}\n"
+        ),
+        &data,
+    );
+    insta::assert_snapshot!(fab_compiler::render::render_human(&db, &diagnostics, false));
+}
+
+#[test]
+fn a_study_on_a_base_that_chooses_its_warm_up() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}buffer b1 {{ capacity = 2 }}\nstation weld {{ cycle = 30 s }}\n\
+         flow s -> b1 -> weld -> done\nexperiment settled {{\n    horizon = 1 d\n    \
+         warmup = auto\n}}\noptimize buffers : settled {{\n    vary b1.capacity in 1..=5\n    \
+         maximize throughput\n}}\n"
+    )));
+}
+
+#[test]
+fn an_optimize_study_without_an_objective_or_an_override_in_it() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}buffer b1 {{ capacity = 2 }}\nstation weld {{ cycle = 30 s }}\n\
+         flow s -> b1 -> weld -> done\nexperiment base {{ horizon = 1 d }}\n\
+         optimize buffers : base {{\n    weld.parallel = 2\n    vary b1.capacity in 1..=5\n}}\n"
+    )));
+}

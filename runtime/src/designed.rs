@@ -168,20 +168,27 @@ pub(crate) fn run_points(
     threads: usize,
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<Vec<Results>, RunError> {
+    // The checker refuses both in a model (E0206): a design's experiment, or a study's base.
     if experiment.warmup_auto || experiment.precision.is_some() {
-        return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: every point of a design, sensitivity or optimize study runs the \
-             same replications and warm-up; give `warmup` a duration and drop `precision` (or \
-             run the experiment alone to choose them)",
-            experiment.name
-        )));
+        return Err(RunError::Refused {
+            code: "E0206",
+            why: format!(
+                "experiment `{}`: every point of a design, sensitivity or optimize study runs the \
+                 same replications and warm-up; give `warmup` a duration and drop `precision` \
+                 (or run the experiment alone to choose them)",
+                experiment.name
+            ),
+        });
     }
     if experiment.input_uncertainty.is_some() {
-        return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: input uncertainty runs the model as written; a design, \
-             sensitivity or optimize study varies it: run them as separate experiments",
-            experiment.name
-        )));
+        return Err(RunError::Refused {
+            code: "E0206",
+            why: format!(
+                "experiment `{}`: input uncertainty runs the model as written; a design, \
+                 sensitivity or optimize study varies it: run them as separate experiments",
+                experiment.name
+            ),
+        });
     }
     let mut models = Vec::with_capacity(points.len());
     for point in points {
@@ -393,11 +400,15 @@ pub fn run_sensitivity(
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<SensitivityResults, RunError> {
     let k = study.factors.len();
+    // The checker refuses it in a model (E0203).
     if k == 0 {
-        return Err(RunError::BadExperiment(format!(
-            "sensitivity `{}` varies nothing: add `vary PATH in LOW..HIGH`",
-            study.name
-        )));
+        return Err(RunError::Refused {
+            code: "E0203",
+            why: format!(
+                "sensitivity `{}` varies nothing: add `vary PATH in LOW..HIGH`",
+                study.name
+            ),
+        });
     }
     // A factor of one value moves nothing: its effect and indices are 0 by construction, and
     // its points (N of a Sobol' design's, one per Morris trajectory) run for nothing.

@@ -39,6 +39,16 @@ pub struct Study {
 }
 
 impl Study {
+    /// What runs, for a message: ``scenario `late` `` or ``experiment `base` ``. A scenario's
+    /// experiment bears its base's name, which the message must not give for the scenario's own
+    /// settings.
+    pub fn describe(&self) -> String {
+        match &self.scenario {
+            Some(scenario) => format!("scenario `{scenario}`"),
+            None => format!("experiment `{}`", self.experiment.name),
+        }
+    }
+
     /// The named experiment or scenario, or the model's first experiment, with the overrides
     /// applied. A model without any experiment runs [`Experiment::default_run`] when a horizon is
     /// given.
@@ -107,42 +117,45 @@ impl Study {
                 method: overrides.input_method.or(current.map(|c| c.method)).unwrap_or_default(),
             });
         }
+        // The checker holds a model's own settings to the rules below (E0205), so a number that
+        // breaks one came from the command line, or from a `Model` built in Rust.
+        let refused = |why: String| {
+            Err(RunError::Refused { code: "E0205", why: format!("{}: {why}", study.describe()) })
+        };
+        let e = &study.experiment;
         if e.replications == 0 {
-            return Err(RunError::BadExperiment("at least one replication is needed".into()));
+            return refused("at least one replication is needed".into());
         }
-        // The checker holds a model's `input_uncertainty` to this bound (E0205);
-        // `--input-uncertainty` too: each macro-replication keeps its model and results until
-        // the summary.
+        // Each macro-replication keeps its model and results until the summary.
         let most = fab_stdlib::catalog::MAX_STUDY_POINTS;
         if let Some(u) = e.input_uncertainty.filter(|u| u.macro_replications > most) {
-            return Err(RunError::BadExperiment(format!(
+            return refused(format!(
                 "at most {most} macro-replications of input uncertainty can run: {} asked for \
                  (each keeps its model and results until the summary)",
                 u.macro_replications
-            )));
+            ));
         }
-        // The checker holds a model's own number to this bound (E0205); `--replications` too.
         let most = fab_stdlib::catalog::MAX_REPLICATIONS;
         if e.replications > most {
-            return Err(RunError::BadExperiment(format!(
+            return refused(format!(
                 "at most {most} replications can run: {} asked for (each keeps its results \
                  until the summary)",
                 e.replications
-            )));
+            ));
         }
-        // `precision` runs `replications` first and adds more up to the maximum: the checker
-        // refuses a model's maximum below its replications (E0205), and `--replications` too.
+        // `precision` runs `replications` first and adds more up to the maximum.
         if e.precision.is_some() {
             let max = e.max_replications.unwrap_or(DEFAULT_MAX_REPLICATIONS);
             if e.replications > max {
-                return Err(RunError::BadExperiment(format!(
+                return refused(format!(
                     "{} replications are more than the experiment's max_replications, {max}: \
                      `precision` runs `replications` first and adds more up to the maximum",
                     e.replications
-                )));
+                ));
             }
         }
-        crate::engine::check_span(e)?;
+        let given = [overrides.horizon.is_some(), overrides.warmup.is_some()];
+        crate::engine::check_span(e, &|| study.describe(), given)?;
         Ok(study)
     }
 

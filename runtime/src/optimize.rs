@@ -148,17 +148,25 @@ pub fn run_optimization(
     threads: usize,
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<OptimizationResults, RunError> {
-    let bad =
-        |why: String| Err(RunError::BadExperiment(format!("optimize `{}`: {why}", study.name)));
+    let refused = |code: &'static str, why: String| {
+        Err(RunError::Refused { code, why: format!("optimize `{}`: {why}", study.name) })
+    };
+    // A directional part is checked and not yet run, as a `transport` is (E0906).
     if let Some(why) = &study.unsupported {
-        return bad(why.clone());
+        return refused("E0906", why.clone());
     }
+    // The checker refuses both in a model (E0203).
     if study.factors.is_empty() {
-        return bad("it varies nothing: add `vary PATH in LOW..HIGH`".into());
+        return refused("E0203", "it varies nothing: add `vary PATH in LOW..HIGH`".into());
     }
     if study.objectives.is_empty() {
-        return bad("it has no objective: add `minimize MEASURE` or `maximize MEASURE`".into());
+        return refused(
+            "E0203",
+            "it has no objective: add `minimize MEASURE` or `maximize MEASURE`".into(),
+        );
     }
+    let bad =
+        |why: String| Err(RunError::BadExperiment(format!("optimize `{}`: {why}", study.name)));
     for quantity in study
         .objectives
         .iter()

@@ -243,35 +243,9 @@ impl FittedInput {
         covariance: Option<&[Vec<f64>]>,
         stream: &mut Stream,
     ) -> Result<InputDraw, String> {
-        let refuse = |why: &str| {
-            Err(format!(
-                "input `{}`: {why}, so its parameters have no sampling distribution to draw from; \
-                 use `input_method = bootstrap`",
-                self.name
-            ))
-        };
-        let Some(covariance) = covariance else {
-            return refuse(&format!("the {} has no standard errors", family.label()));
-        };
-        let free: Vec<usize> = (0..estimate.len())
-            .filter(|&i| covariance[i][i].is_finite() && covariance[i][i] > 0.0)
-            .collect();
-        // A parameter positive by nature is drawn as its logarithm, whose covariance the delta
-        // method gives as `D⁻¹ Σ̂ D⁻¹` with `D = diag(θ̂)`; one that may take any value (a
-        // normal's mean, a location, a lognormal's `μ`) is drawn as it is.
-        let on_log_scale: Vec<bool> =
-            free.iter().map(|&i| family.parameter_is_positive(i) && estimate[i] > 0.0).collect();
-        let scale = |row: usize| if on_log_scale[row] { estimate[free[row]] } else { 1.0 };
-        let sub: Vec<Vec<f64>> = (0..free.len())
-            .map(|a| {
-                (0..free.len())
-                    .map(|b| covariance[free[a]][free[b]] / (scale(a) * scale(b)))
-                    .collect()
-            })
-            .collect();
-        let Some(factor) = cholesky(&sub) else {
-            return refuse("the covariance of its estimate is not positive definite");
-        };
+        let ParametricLaw { free, on_log_scale, factor } =
+            parametric_law(family, estimate, covariance)
+                .map_err(|why| parametric_refusal_of(&self.name, &why))?;
         for redrawn in 0..MAX_ATTEMPTS {
             let z: Vec<f64> =
                 free.iter().map(|_| standard_normal_quantile(stream.uniform())).collect();
@@ -298,6 +272,20 @@ impl FittedInput {
             self.name,
             family.label()
         ))
+    }
+
+    /// Why a parametric draw of this input is refused, if it is: an `empirical(…)` input is
+    /// resampled under either method, and a fit needs standard errors that make a law to draw
+    /// from ([`parametric_problem`]). Asked before any macro-replication runs.
+    pub fn parametric_refusal(&self) -> Option<String> {
+        match &self.kind {
+            InputKind::Fitted { family, parameters, covariance } => {
+                parametric_law(*family, parameters, covariance.as_deref())
+                    .err()
+                    .map(|why| parametric_refusal_of(&self.name, &why))
+            }
+            InputKind::Empirical => None,
+        }
     }
 
     /// Whether parameters `p` make a distribution of the family: finite, with a finite mean,
@@ -441,6 +429,66 @@ pub struct MacroReplication {
     pub means: Vec<(String, f64)>,
 }
 
+/// What a parametric draw of a fitted family takes from its estimate: the parameters with a
+/// standard error (`free`), whether each is drawn on the log scale, and the Cholesky factor of
+/// their covariance on those scales.
+struct ParametricLaw {
+    free: Vec<usize>,
+    on_log_scale: Vec<bool>,
+    factor: Vec<Vec<f64>>,
+}
+
+/// The law a parametric draw of `family`'s parameters comes from, or why there is none.
+fn parametric_law(
+    family: Family,
+    estimate: &[f64],
+    covariance: Option<&[Vec<f64>]>,
+) -> Result<ParametricLaw, String> {
+    let Some(covariance) = covariance else {
+        return Err(format!("the {} has no standard errors", family.label()));
+    };
+    let free: Vec<usize> = (0..estimate.len())
+        .filter(|&i| covariance[i][i].is_finite() && covariance[i][i] > 0.0)
+        .collect();
+    // A parameter positive by nature is drawn as its logarithm, whose covariance the delta
+    // method gives as `D⁻¹ Σ̂ D⁻¹` with `D = diag(θ̂)`; one that may take any value (a
+    // normal's mean, a location, a lognormal's `μ`) is drawn as it is.
+    let on_log_scale: Vec<bool> =
+        free.iter().map(|&i| family.parameter_is_positive(i) && estimate[i] > 0.0).collect();
+    let scale = |row: usize| if on_log_scale[row] { estimate[free[row]] } else { 1.0 };
+    let sub: Vec<Vec<f64>> = (0..free.len())
+        .map(|a| {
+            (0..free.len()).map(|b| covariance[free[a]][free[b]] / (scale(a) * scale(b))).collect()
+        })
+        .collect();
+    match cholesky(&sub) {
+        Some(factor) => Ok(ParametricLaw { free, on_log_scale, factor }),
+        None => Err("the covariance of its estimate is not positive definite".to_string()),
+    }
+}
+
+/// Why the parameters of `family`, estimated as `estimate` with `covariance` (in the family's
+/// order, as [`InputKind::Fitted`] holds them), have no law a parametric draw can come from: a
+/// family without standard errors (uniform, triangular, PERT, whose support's ends are
+/// parameters), or a covariance that is not positive definite. The checker asks it of every
+/// fitted input of a model with `input_method = parametric` (E0706), the run of every input
+/// before `--input-method parametric` draws one.
+pub fn parametric_problem(
+    family: Family,
+    estimate: &[f64],
+    covariance: Option<&[Vec<f64>]>,
+) -> Option<String> {
+    parametric_law(family, estimate, covariance).err()
+}
+
+/// The refusal of a parametric draw of input `name`, for `why` ([`parametric_problem`]).
+fn parametric_refusal_of(name: &str, why: &str) -> String {
+    format!(
+        "input `{name}`: {why}, so its parameters have no sampling distribution to draw from; use \
+         `input_method = bootstrap`"
+    )
+}
+
 /// Runs an experiment with `input_uncertainty` on `threads` threads (0: all cores).
 pub fn run_input_uncertainty(
     model: &Model,
@@ -448,10 +496,14 @@ pub fn run_input_uncertainty(
     threads: usize,
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<InputUncertaintyResults, RunError> {
-    let bad = |why: String| Err(RunError::BadExperiment(why));
+    // The checker refuses each of these in a model (E0706, E0205, E0206); the command line's
+    // `--input-uncertainty`, `--input-method` and `--replications` meet them here.
+    let refused = |code: &'static str, why: String| Err(RunError::Refused { code, why });
     let name = &experiment.name;
     let Some(InputUncertainty { macro_replications, method }) = experiment.input_uncertainty else {
-        return bad(format!("experiment `{name}` asks for no input uncertainty"));
+        return Err(RunError::BadExperiment(format!(
+            "experiment `{name}` asks for no input uncertainty"
+        )));
     };
     // The inputs of the model as this run has it: the model's own, or a scenario's in place of
     // those of the distributions it replaced (the inputs of every scenario are listed, each with
@@ -467,33 +519,50 @@ pub fn run_input_uncertainty(
         }
     }
     if inputs.is_empty() {
-        return bad(format!(
-            "input uncertainty needs inputs made from data, and this model has none: write a \
-             distribution as `fit(\"data.csv\", column = …)` or `empirical(…)` to propagate the \
-             uncertainty of its data, as a cycle, a robot's process, a setup, an interarrival \
-             time, a failure's life or a repair (experiment `{name}`; a fit elsewhere, such as a \
-             maintenance duration, is no input; a scenario that replaces every such distribution \
-             leaves none)"
-        ));
+        return refused(
+            "E0706",
+            format!(
+                "input uncertainty needs inputs made from data, and this model has none: write a \
+                 distribution as `fit(\"data.csv\", column = …)` or `empirical(…)` to propagate \
+                 the uncertainty of its data, as a cycle, a robot's process, a setup, an \
+                 interarrival time, a failure's life or a repair (experiment `{name}`; a fit \
+                 elsewhere, such as a maintenance duration, is no input; a scenario that replaces \
+                 every such distribution leaves none)"
+            ),
+        );
     }
     if macro_replications < 2 {
-        return bad(format!(
-            "experiment `{name}`: input uncertainty needs at least 2 macro-replications, not \
-             {macro_replications}"
-        ));
+        return refused(
+            "E0205",
+            format!(
+                "experiment `{name}`: input uncertainty needs at least 2 macro-replications, not \
+                 {macro_replications}"
+            ),
+        );
     }
     if experiment.replications < 2 {
-        return bad(format!(
-            "experiment `{name}`: input uncertainty needs at least 2 replications per \
-             macro-replication to measure the stochastic noise"
-        ));
+        return refused(
+            "E0205",
+            format!(
+                "experiment `{name}`: input uncertainty needs at least 2 replications per \
+                 macro-replication to measure the stochastic noise"
+            ),
+        );
     }
     if experiment.warmup_auto || experiment.precision.is_some() || experiment.design.is_some() {
-        return bad(format!(
-            "experiment `{name}`: every macro-replication of an input-uncertainty study runs the \
-             same replications and warm-up on the model as written; give `warmup` a duration, \
-             drop `precision` and `vary` (or run them as separate experiments)"
-        ));
+        return refused(
+            "E0206",
+            format!(
+                "experiment `{name}`: every macro-replication of an input-uncertainty study runs \
+                 the same replications and warm-up on the model as written; give `warmup` a \
+                 duration, drop `precision` and `vary` (or run them as separate experiments)"
+            ),
+        );
+    }
+    if method == InputMethod::Parametric
+        && let Some(why) = inputs.iter().find_map(|input| input.parametric_refusal())
+    {
+        return refused("E0706", why);
     }
     let purpose = match method {
         InputMethod::Bootstrap => "input_bootstrap",

@@ -921,7 +921,7 @@ pub const KINDS: &[KindDecl] = &[
             ),
         ],
         nested: &[],
-        free_fields: true,
+        free_fields: false,
         directional: false,
     },
     KindDecl {

@@ -126,8 +126,15 @@ pub enum RunError {
     /// statistic at `path` (`["stations", "press", "costs", "operating"]`), its `number` that is
     /// `value` (`Results::check_finite`).
     NotFinite { path: Vec<String>, number: NumberOf, value: f64 },
-    /// The experiment's numbers make no run (horizon ≤ warm-up, no replications).
+    /// The experiment makes no run for a reason no rule of the model names: no experiment to run,
+    /// threads that cannot start, a redrawn input that cannot be fitted.
     BadExperiment(String),
+    /// The experiment or study breaks a rule the checker holds a model's own text to, reported
+    /// with that rule's `code` (E0205 for a number out of range, E0206 for settings that exclude
+    /// each other…): the checker refuses a model that breaks it, so the run meets it only by what
+    /// the command line gave (`--horizon` before the warm-up, `--input-uncertainty` on a model
+    /// without inputs made from data) or in a `Model` built in Rust. `why` names the study.
+    Refused { code: &'static str, why: String },
     /// No scenario or experiment of that name.
     UnknownStudy(String),
 }
@@ -145,8 +152,9 @@ pub enum LoopCause {
 }
 
 impl RunError {
-    /// The diagnostic code of an error the model's behaviour causes (`fab explain` prints its
-    /// page); `None` for the command line's numbers and names, which are usage errors.
+    /// The diagnostic code of the error (`fab explain` prints its page): the engine's own for
+    /// what the model does while it runs, the checker's for a rule the command line's numbers
+    /// break ([`RunError::Refused`]); `None` for what no rule names, such as an unknown study.
     pub fn code(&self) -> Option<&'static str> {
         match self {
             RunError::ZeroTimeLoop { cause: LoopCause::Parts, .. } => Some("E0901"),
@@ -157,6 +165,7 @@ impl RunError {
             RunError::Unsupported { .. } => Some("E0906"),
             RunError::DrawingLoop { .. } => Some("E0907"),
             RunError::NotFinite { .. } => Some("E0909"),
+            RunError::Refused { code, .. } => Some(code),
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
         }
     }
@@ -174,7 +183,9 @@ impl RunError {
                 "stations" | "buffers" | "conveyors" | "sinks" => Some(&path[1]),
                 _ => None,
             },
-            RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
+            RunError::BadExperiment(_) | RunError::Refused { .. } | RunError::UnknownStudy(_) => {
+                None
+            }
         }
     }
 
@@ -222,7 +233,7 @@ impl RunError {
                     }
                 }
             }
-            RunError::BadExperiment(why) => why.clone(),
+            RunError::BadExperiment(why) | RunError::Refused { why, .. } => why.clone(),
             RunError::UnknownStudy(name) => format!("no experiment or scenario named `{name}`"),
         }
     }
@@ -321,7 +332,9 @@ impl RunError {
                  figure comes near that bound."
             }
             RunError::Unsupported { help, .. } => help,
-            RunError::BadExperiment(_) | RunError::UnknownStudy(_) => return None,
+            RunError::BadExperiment(_) | RunError::Refused { .. } | RunError::UnknownStudy(_) => {
+                return None;
+            }
         })
     }
 }
@@ -836,41 +849,46 @@ pub fn simulate_traced(
 /// The experiment's span of time makes a run: on the clock, which counts whole nanoseconds
 /// ([`ns`], as the run holds them), its horizon is at least 1 ns and ends after its warm-up, and
 /// it fits the clock. A horizon and a warm-up that round to the same nanosecond used to pass: the
-/// run observed nothing and reported it (every share 0, the horizon equal to the warm-up).
-pub(crate) fn check_span(experiment: &Experiment) -> Result<(), RunError> {
-    match crate::time::span_problem(experiment.horizon, experiment.warmup) {
-        Some(SpanProblem::NoHorizon) => {
-            return Err(RunError::BadExperiment(format!(
-                "experiment `{}`: the horizon ({} s) is shorter than a nanosecond, the clock's tick",
-                experiment.name, experiment.horizon
-            )));
-        }
+/// run observed nothing and reported it (every share 0, the horizon equal to the warm-up). The
+/// checker holds a model's own experiments and scenarios to the same rule (E0205), so a refusal
+/// here names the study that breaks it (`study()`: ``scenario `late` ``, written only then) and
+/// which of the two numbers `given` (horizon, warm-up) came from the command line.
+pub(crate) fn check_span(
+    experiment: &Experiment,
+    study: &dyn Fn() -> String,
+    given: [bool; 2],
+) -> Result<(), RunError> {
+    let from =
+        |given: bool, flag: &str| if given { format!(", from `{flag}`") } else { String::new() };
+    let (horizon, warmup) = (from(given[0], "--horizon"), from(given[1], "--warmup"));
+    let why = match crate::time::span_problem(experiment.horizon, experiment.warmup) {
+        Some(SpanProblem::NoHorizon) => format!(
+            "the horizon ({} s{horizon}) is shorter than a nanosecond, the clock's tick",
+            experiment.horizon
+        ),
         Some(SpanProblem::WarmupNotShorter { rounded }) => {
             let rounded = if rounded {
                 ": the clock counts whole nanoseconds, and they round to the same instant"
             } else {
                 ""
             };
-            return Err(RunError::BadExperiment(format!(
-                "experiment `{}`: the horizon ({} s) must end at least 1 ns after the warm-up ({} s){rounded}",
-                experiment.name, experiment.horizon, experiment.warmup
-            )));
+            format!(
+                "the horizon ({} s{horizon}) must end at least 1 ns after the warm-up \
+                 ({} s{warmup}){rounded}",
+                experiment.horizon, experiment.warmup
+            )
         }
-        None => {}
-    }
-    // Time is whole nanoseconds below `NEVER / 2` (about 292 years): a longer horizon would
-    // be cut short while the results report it in full.
-    let longest = crate::time::longest_run_s();
-    if experiment.horizon >= longest {
-        return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: the horizon ({} h) is longer than the longest run, {:.0} h (about 292 \
-             years of nanoseconds)",
-            experiment.name,
+        // Time is whole nanoseconds below `NEVER / 2` (about 292 years): a longer horizon would
+        // be cut short while the results report it in full.
+        None if experiment.horizon >= crate::time::longest_run_s() => format!(
+            "the horizon ({} h{horizon}) is longer than the longest run, {:.0} h (about \
+             292 years of nanoseconds)",
             experiment.horizon / 3600.0,
-            longest / 3600.0
-        )));
-    }
-    Ok(())
+            crate::time::longest_run_s() / 3600.0
+        ),
+        None => return Ok(()),
+    };
+    Err(RunError::Refused { code: "E0205", why: format!("{}: {why}", study()) })
 }
 
 impl<'m> Sim<'m> {
@@ -879,7 +897,7 @@ impl<'m> Sim<'m> {
         experiment: &'m Experiment,
         replication: u32,
     ) -> Result<Sim<'m>, RunError> {
-        check_span(experiment)?;
+        check_span(experiment, &|| format!("experiment `{}`", experiment.name), [false; 2])?;
         let seed = experiment.seed;
         let count = model.graph.node_count();
         // Engine numbers: by kind, in model order within each kind.
