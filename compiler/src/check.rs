@@ -3195,7 +3195,7 @@ fn vary_target_takes(
         },
         _ => {
             // A distribution's parameter: `cycle.mean`, `failure.scale`, `bearing.after.shape`.
-            let Some((field, Some(distribution))) = varied_distribution(body, &names[1..]) else {
+            let Some((_, Some(distribution))) = varied_distribution(body, &names[1..]) else {
                 // Abstract in a template: nothing to check.
                 return true;
             };

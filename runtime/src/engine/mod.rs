@@ -239,7 +239,8 @@ impl RunError {
     }
 
     /// Why it happened, where the headline does not say. Every error a model's behaviour causes
-    /// (one with a [`RunError::code`]) has one, printed as a note.
+    /// (one with a [`RunError::code`], but for a [`RunError::Refused`], which the command line
+    /// causes and whose headline says why) has one, printed as a note.
     pub fn reason(&self) -> Option<String> {
         let reason = match self {
             // "Ten million" is `ZERO_TIME_LIMIT`, held to it below.
@@ -293,7 +294,10 @@ impl RunError {
                  holds nothing beyond about 1.8e308, and this one, a sum over the run of figures \
                  the model gives, grew past it"
                 .into(),
-            RunError::BadExperiment(_) | RunError::UnknownStudy(_) => return None,
+            // The headline of a refusal is its reason: the rule it breaks, with the numbers.
+            RunError::BadExperiment(_) | RunError::UnknownStudy(_) | RunError::Refused { .. } => {
+                return None;
+            }
         };
         Some(reason)
     }
