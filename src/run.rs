@@ -95,15 +95,12 @@ impl Compiled {
     /// Prints what a run found wrong with the model without stopping (a standstill, W0908; maintenance that never came due, W0910), as
     /// warnings at the declarations of the components concerned. Printed after the results, on
     /// standard error, where the checker's warnings go.
-    pub fn warn(&self, model: &fab_runtime::Model, results: &Results) {
+    /// `run` names the study that ran (`Study::describe`).
+    pub fn warn(&self, model: &fab_runtime::Model, results: &Results, run: &str) {
         let deadlocks: Vec<_> = results.deadlocks.iter().map(|d| (None, d)).collect();
         self.print_warnings(&deadlocks, results.replications);
         // Maintenance that never came due (W0910), in the run that the note names: a scenario
         // may have given the station the strategy the label describes.
-        let run = match &results.scenario {
-            Some(scenario) => format!("scenario `{scenario}`"),
-            None => format!("experiment `{}`", results.experiment),
-        };
         let idle: Vec<_> =
             fab_compiler::idle_maintenance_diagnostics(&self.db, self.root, model, results)
                 .into_iter()
@@ -581,14 +578,14 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             trace_failed = write_trace(path, &study, compiled).err();
         }
         match results {
-            Ok(results) => all.push((results, study.model)),
+            Ok(results) => all.push((results, study.describe(), study.model)),
             Err(error) => {
                 compiled.report_in(&error, named.as_deref());
                 return ExitCode::from(1);
             }
         }
     }
-    if let [(a, model_a), (b, model_b)] = all.as_slice() {
+    if let [(a, run_a, model_a), (b, run_b, model_b)] = all.as_slice() {
         let comparison = compare(a, b);
         if let Err(error) = comparison.check_finite() {
             compiled.report(&error);
@@ -602,11 +599,11 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             || comparison_table(&comparison),
             || vec![(differences, report::comparison_csv(&comparison))],
         );
-        compiled.warn(model_a, a);
-        compiled.warn(model_b, b);
+        compiled.warn(model_a, a, run_a);
+        compiled.warn(model_b, b, run_b);
         return emitted;
     }
-    let (results, model) = &all[0];
+    let (results, run, model) = &all[0];
     let [document, stations_csv, replications_csv, stations_svg] = RUN_FILES;
     let emitted = emit(
         options,
@@ -621,7 +618,7 @@ fn run_prepared(options: &Options, compiled: &Compiled, run: Run) -> ExitCode {
             ]
         },
     );
-    compiled.warn(model, results);
+    compiled.warn(model, results, run);
     trace_failed.unwrap_or(emitted)
 }
 
@@ -816,21 +813,7 @@ impl Progress {
     }
 }
 
-/// A duration in the largest unit that keeps it readable.
-pub fn duration(seconds: f64) -> String {
-    let units = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "min")];
-    for (size, unit) in units {
-        if seconds >= size && (seconds / size).fract() == 0.0 {
-            return format!("{} {unit}", seconds / size);
-        }
-    }
-    for (size, unit) in units {
-        if seconds >= 10.0 * size {
-            return format!("{:.1} {unit}", seconds / size);
-        }
-    }
-    format!("{seconds} s")
-}
+pub use fab_compiler::duration;
 
 /// `mean ± half-width` with `digits` decimals (no ± for a single replication).
 pub fn pm(stat: &Stat, digits: usize) -> String {

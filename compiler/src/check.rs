@@ -941,7 +941,7 @@ fn accepted_words(ty: &ValueType) -> Vec<&'static str> {
 
 /// A field of `fields` that is set and was not refused already (a refused one is reported once,
 /// as its own error).
-fn set_field<'a>(fields: &'a Fields, name: &str) -> Option<&'a Field> {
+pub(crate) fn set_field<'a>(fields: &'a Fields, name: &str) -> Option<&'a Field> {
     fields.get(name).filter(|field| !matches!(field.value, Value::Error))
 }
 
@@ -1004,34 +1004,33 @@ fn runs_alike_rules(ctx: &mut Ctx, checked: &CheckedBody) {
         return;
     }
     let Some(vary) = first_vary else { return };
-    if let Some(auto) = auto {
+    let designs = [
+        (
+            auto,
+            "a designed experiment cannot choose its warm-up by `warmup = auto`",
+            "a warm-up chosen by pilot runs",
+            "every point runs the same warm-up",
+            "Every point of a design runs the same replications after the same warm-up: give \
+             `warmup` a duration (run the experiment without `vary` once with `warmup = auto` to \
+             choose one).",
+        ),
+        (
+            precision,
+            "a designed experiment cannot add replications to reach a `precision`",
+            "replications added until this is reached",
+            "every point runs the same replications",
+            "Every point of a design runs the same replications, with common random numbers: \
+             drop `precision` and give `replications` (run the experiment without `vary` once \
+             with `precision` to find how many reach it).",
+        ),
+    ];
+    for (field, headline, label, at_vary, help) in designs {
+        let Some(field) = field else { continue };
         ctx.push(
-            Diagnostic::error(
-                "E0206",
-                "a designed experiment cannot choose its warm-up by `warmup = auto`",
-            )
-            .primary(auto.value_location.clone(), "a warm-up chosen by pilot runs")
-            .secondary(vary.location.clone(), "every point runs the same warm-up")
-            .help(
-                "Every point of a design runs the same replications after the same warm-up: \
-                 give `warmup` a duration (run the experiment without `vary` once with \
-                 `warmup = auto` to choose one).",
-            ),
-        );
-    }
-    if let Some(precision) = precision {
-        ctx.push(
-            Diagnostic::error(
-                "E0206",
-                "a designed experiment cannot add replications to reach a `precision`",
-            )
-            .primary(precision.value_location.clone(), "replications added until this is reached")
-            .secondary(vary.location.clone(), "every point runs the same replications")
-            .help(
-                "Every point of a design runs the same replications, with common random \
-                 numbers: drop `precision` and give `replications` (run the experiment \
-                 without `vary` once with `precision` to find how many reach it).",
-            ),
+            Diagnostic::error("E0206", headline)
+                .primary(field.value_location.clone(), label)
+                .secondary(vary.location.clone(), at_vary)
+                .help(help),
         );
     }
 }
@@ -1934,10 +1933,7 @@ pub fn named_param_type(name: &str, args: &[ParamTy]) -> Result<ParamTy, String>
 fn other_type_names() -> Vec<String> {
     fab_stdlib::types::PARAM_TYPE_NAMES
         .iter()
-        .map(|entry| match entry.shape {
-            fab_stdlib::types::ParamShape::Dist => format!("`{}<Q>`", entry.name),
-            _ => format!("`{}`", entry.name),
-        })
+        .map(|entry| format!("`{}`", entry.written()))
         .collect()
 }
 

@@ -300,11 +300,7 @@ pub fn builtins_reference() -> String {
          | type | meaning |\n| --- | --- |\n",
     );
     for entry in fab_stdlib::types::PARAM_TYPE_NAMES {
-        let written = match entry.shape {
-            fab_stdlib::types::ParamShape::Dist => format!("{}<Q>", entry.name),
-            _ => entry.name.to_string(),
-        };
-        let _ = writeln!(out, "| `{written}` | {} |", entry.doc);
+        let _ = writeln!(out, "| `{}` | {} |", entry.written(), entry.doc);
     }
     out
 }

@@ -314,14 +314,7 @@ fn strategy_phrase(
         Clock::BusyTime => "busy time",
         Clock::CalendarTime => "calendar time",
     };
-    let every = if every >= 3_600.0 {
-        format!("{} h", fab_stdlib::fit::significant(every / 3_600.0, 4))
-    } else if every >= 60.0 {
-        format!("{} min", fab_stdlib::fit::significant(every / 60.0, 4))
-    } else {
-        format!("{} s", fab_stdlib::fit::significant(every, 4))
-    };
-    format!("{name} {when} {every} of {clock}")
+    format!("{name} {when} {} of {clock}", duration(every))
 }
 
 /// "`a` and `b` wait on each other", "`a`, `b` and `c` wait on one another", "`a` waits on
@@ -349,6 +342,23 @@ fn list(items: &[String], last: &str) -> String {
         [one] => one.clone(),
         [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
     }
+}
+
+/// A duration in the largest unit that keeps it readable: `400 h`, `30 d`, `12.5 h`, `90 s` (the
+/// run table's horizon and warm-up, a maintenance interval in a warning).
+pub fn duration(seconds: f64) -> String {
+    let units = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "min")];
+    for (size, unit) in units {
+        if seconds >= size && (seconds / size).fract() == 0.0 {
+            return format!("{} {unit}", seconds / size);
+        }
+    }
+    for (size, unit) in units {
+        if seconds >= 10.0 * size {
+            return format!("{:.1} {unit}", seconds / size);
+        }
+    }
+    format!("{seconds} s")
 }
 
 /// A moment of a run, s, in a unit that reads at a glance.

@@ -439,7 +439,7 @@ fn redraw_refusals<'a>(
     settings: &crate::value::Fields,
     component: &dyn Fn(&Declaration) -> Option<BodyAndFits<'a>>,
 ) -> Vec<Diagnostic> {
-    let set = |name: &str| settings.get(name).filter(|f| !matches!(f.value, Value::Error));
+    let set = |name: &str| check::set_field(settings, name);
     let Some(input_uncertainty) = set("input_uncertainty") else { return Vec::new() };
     let mut laws = Vec::new();
     let mut refused = graph.incomplete;

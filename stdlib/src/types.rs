@@ -180,6 +180,16 @@ pub const PARAM_TYPE_NAMES: &[ParamTypeName] = &[
     },
 ];
 
+impl ParamTypeName {
+    /// The type as a user writes it: `Int`, `Dist<Q>`.
+    pub fn written(&self) -> String {
+        match self.shape {
+            ParamShape::Dist => format!("{}<Q>", self.name),
+            _ => self.name.to_string(),
+        }
+    }
+}
+
 /// The entry of [`PARAM_TYPE_NAMES`] named `name`.
 pub fn param_type_name(name: &str) -> Option<&'static ParamTypeName> {
     PARAM_TYPE_NAMES.iter().find(|entry| entry.name == name)

@@ -327,13 +327,19 @@ struct Search<'a, E> {
     evaluate: &'a mut Evaluate<'a, E>,
 }
 
+/// A point's places, each as its range identifies it ([`Range::canonical`]), so that equal points
+/// compare equal.
+fn canonical(ranges: &[Range], point: &[Place]) -> Vec<Place> {
+    ranges.iter().zip(point).map(|(r, &p)| r.canonical(p)).collect()
+}
+
 impl<E> Search<'_, E> {
     fn remaining(&self) -> usize {
         self.budget.saturating_sub(self.evaluated.len())
     }
 
     fn canonical(&self, point: &[Place]) -> Vec<Place> {
-        self.ranges.iter().zip(point).map(|(r, &p)| r.canonical(p)).collect()
+        canonical(&self.ranges, point)
     }
 
     fn values(&self, point: &[Place]) -> Vec<f64> {
@@ -509,8 +515,7 @@ fn space_filling<E>(state: &mut Search<E>, stream: &mut Stream) -> Result<(), E>
     let mut seen = std::collections::BTreeSet::new();
     let mut add = |chosen: &mut Vec<Vec<Place>>, points: Vec<Vec<Place>>| {
         for point in points {
-            let point: Vec<Place> =
-                ranges.iter().zip(&point).map(|(r, &p)| r.canonical(p)).collect();
+            let point = canonical(&ranges, &point);
             if chosen.len() < budget && seen.insert(point.clone()) {
                 chosen.push(point);
             }
