@@ -888,12 +888,8 @@ fn kind_rules(
 /// read. It can change the field the source has, or the other way of releasing parts is a model
 /// of its own, compared with the same seed.
 fn both_arrivals_in_scenario_help(source: &str, fields: &Fields, scenario: &Declaration) -> String {
-    let overridden = |name: &str| {
-        fields.get(name).is_some_and(|field| {
-            field.location.file == scenario.file
-                && field.location.item.as_ref() == Some(&scenario.key)
-        })
-    };
+    let overridden =
+        |name: &str| fields.get(name).is_some_and(|field| scenario.writes(&field.location));
     let (kept, set) = match (overridden("interarrival"), overridden("schedule")) {
         (false, _) => ("interarrival", "schedule"),
         (true, false) => ("schedule", "interarrival"),

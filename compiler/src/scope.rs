@@ -25,6 +25,14 @@ pub struct Declaration {
     pub class: ItemClass,
 }
 
+impl Declaration {
+    /// Whether `location` lies in this declaration's item: what a scenario writes itself, as
+    /// against what it inherits from the model.
+    pub fn writes(&self, location: &crate::diagnostic::Location) -> bool {
+        location.file == self.file && location.item.as_ref() == Some(&self.key)
+    }
+}
+
 /// The declarations one file sees, by name.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Scope {

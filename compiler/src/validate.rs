@@ -672,38 +672,28 @@ fn scenario_vary_refusals(
         // A number the component as the scenario makes it does not have (its maintenance due
         // by `every` where the experiment varies its `age`); the declared one has it, or the
         // experiment's own check refused the `vary`.
-        if let Some(refusal) = check::factor_refusal(name, body, &path)
-            && check::clean_body(db, item)
-                .is_some_and(|declared| check::factor_refusal(name, declared, &path).is_none())
-        {
-            let mut diagnostic =
-                Diagnostic::error("E0703", format!("cannot vary `{}`", vary.path.join(".")))
-                    .primary(vary.location.clone(), refusal.label)
-                    .help(refusal.help);
-            if let Some(cause) = body.fields.get(path[0])
-                && cause.location.file == declaration.file
-                && cause.location.item.as_ref() == Some(&declaration.key)
+        let refused = match check::factor_refusal(name, body, &path) {
+            Some(refusal)
+                if check::clean_body(db, item).is_some_and(|declared| {
+                    check::factor_refusal(name, declared, &path).is_none()
+                }) =>
             {
-                diagnostic = diagnostic.secondary(
-                    cause.location.clone(),
-                    format!("`{name}.{}` set by this scenario", path[0]),
-                );
+                Some((refusal.label, refusal.help, path[0]))
             }
-            found.push(diagnostic);
-            continue;
-        }
-        let Some(refusal) = check::robot_factor_refusal(name, body, &path) else { continue };
+            _ => check::robot_factor_refusal(name, body, &path)
+                .map(|refusal| (refusal.label, refusal.help, refusal.cause)),
+        };
+        let Some((label, help, cause_field)) = refused else { continue };
         let mut diagnostic =
             Diagnostic::error("E0703", format!("cannot vary `{}`", vary.path.join(".")))
-                .primary(vary.location.clone(), refusal.label)
-                .help(refusal.help);
-        if let Some(cause) = body.fields.get(refusal.cause)
-            && cause.location.file == declaration.file
-            && cause.location.item.as_ref() == Some(&declaration.key)
+                .primary(vary.location.clone(), label)
+                .help(help);
+        if let Some(cause) = body.fields.get(cause_field)
+            && declaration.writes(&cause.location)
         {
             diagnostic = diagnostic.secondary(
                 cause.location.clone(),
-                format!("`{name}.{}` set by this scenario", refusal.cause),
+                format!("`{name}.{cause_field}` set by this scenario"),
             );
         }
         found.push(diagnostic);
@@ -739,10 +729,7 @@ fn range_refusals<'a>(
 /// redraws, is shown where the scenario writes what causes it (`precision` beside its
 /// experiment's `input_uncertainty`, which alone is fine), not in the experiment.
 fn shown_at_scenario(mut diagnostic: Diagnostic, declaration: &Declaration) -> Diagnostic {
-    let in_scenario = |label: &Label| {
-        label.location.file == declaration.file
-            && label.location.item.as_ref() == Some(&declaration.key)
-    };
+    let in_scenario = |label: &Label| declaration.writes(&label.location);
     if let Some(first) = diagnostic.labels.iter().position(in_scenario)
         && !diagnostic.labels.iter().any(|label| label.primary && in_scenario(label))
     {
@@ -763,9 +750,7 @@ fn under_scenario(
     scenario: &CheckedBody,
 ) -> Diagnostic {
     diagnostic.message = format!("under scenario `{}`, {}", declaration.name, diagnostic.message);
-    let in_scenario = |location: &Location| {
-        location.file == declaration.file && location.item.as_ref() == Some(&declaration.key)
-    };
+    let in_scenario = |location: &Location| declaration.writes(location);
     if diagnostic.labels.iter().any(|label| in_scenario(&label.location)) {
         return diagnostic;
     }
