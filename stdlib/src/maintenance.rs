@@ -60,6 +60,18 @@ impl AgeReplacement {
         )
     }
 
+    /// The Weibull life's cumulative hazard at age `t`, `(t/η)^β`.
+    fn cumulative_hazard(&self, t: f64) -> f64 {
+        libm::pow(t / self.scale, self.shape)
+    }
+
+    /// The life at age `t`: its cumulative hazard `x = (t/η)^β`, `R(t) = e^−x` and
+    /// `F(t) = 1 − e^−x` (from `expm1`, exact where `R` is near 1).
+    fn life_at(&self, t: f64) -> LifeAt {
+        let x = self.cumulative_hazard(t);
+        LifeAt { x, survival: libm::exp(-x), failure: -libm::expm1(-x) }
+    }
+
     /// `C(T)`, per unit of the time `scale` and `t` are in (see the module docs).
     pub fn cost_rate(&self, t: f64) -> f64 {
         let (beta, eta) = (self.shape, self.scale);
@@ -67,8 +79,7 @@ impl AgeReplacement {
             return f64::NAN;
         }
         let (a, b) = self.end_costs();
-        let x = libm::pow(t / eta, beta);
-        let (r, f) = (libm::exp(-x), -libm::expm1(-x));
+        let LifeAt { survival: r, failure: f, .. } = self.life_at(t);
         let length =
             weibull_survival_integral(beta, eta, t) + self.service_time * r + self.repair_time * f;
         (a * r + b * f) / length
@@ -83,11 +94,9 @@ impl AgeReplacement {
         if self.service_time == 0.0 {
             return 0.0;
         }
-        let (beta, eta) = (self.shape, self.scale);
         let (a, b) = self.end_costs();
-        let x = libm::pow(t / eta, beta);
-        let within = -libm::expm1(x - libm::pow((t + self.service_time) / eta, beta));
-        let (r, f) = (libm::exp(-x), -libm::expm1(-x));
+        let LifeAt { x, survival: r, failure: f } = self.life_at(t);
+        let within = -libm::expm1(x - self.cumulative_hazard(t + self.service_time));
         r * within * b / (a * r + b * f)
     }
 
@@ -115,17 +124,16 @@ impl AgeReplacement {
         let target = a / (b - a);
         let longer = self.repair_time - self.service_time;
         let condition = |t: f64| {
-            let x = libm::pow(t / eta, beta);
+            let failure = self.life_at(t).failure;
             let hazard = beta / eta * libm::pow(t / eta, beta - 1.0);
             let stretch = 1.0 + longer * hazard;
             if stretch <= 0.0 {
                 // A later replacement shortens the cycle here: the rate increases.
                 return f64::INFINITY;
             }
-            let length = weibull_survival_integral(beta, eta, t)
-                + self.service_time
-                + longer * -libm::expm1(-x);
-            hazard * length / stretch + libm::expm1(-x) - target
+            let length =
+                weibull_survival_integral(beta, eta, t) + self.service_time + longer * failure;
+            hazard * length / stretch - failure - target
         };
         let (mut low, mut high) = (0.0, eta);
         while condition(high) < 0.0 {
@@ -149,6 +157,13 @@ impl AgeReplacement {
         let t = 0.5 * (low + high);
         Some((t, self.cost_rate(t)))
     }
+}
+
+/// A Weibull life at one age (see [`AgeReplacement::life_at`]).
+struct LifeAt {
+    x: f64,
+    survival: f64,
+    failure: f64,
 }
 
 /// `∫₀ᵀ R(t) dt` for a Weibull life: `η Γ(1 + 1/β) P(1/β, (T/η)^β)`, with `P` the regularized
