@@ -182,17 +182,21 @@ impl FittedInput {
         }
     }
 
-    /// A draw of this input by `method` from `stream`.
-    pub fn draw(&self, method: InputMethod, stream: &mut Stream) -> Result<InputDraw, String> {
-        match (&self.kind, method) {
-            (InputKind::Empirical, _) => Ok(self.resample_empirical(stream)),
-            (InputKind::Fitted { family, .. }, InputMethod::Bootstrap) => {
-                self.bootstrap(*family, stream)
-            }
+    /// This input ready to be drawn by `method` in every macro-replication, or why `method`
+    /// cannot draw it: a parametric draw of a fit without a law to draw its parameters from
+    /// ([`parametric_problem`]; an `empirical(…)` input is resampled under either method).
+    /// The parametric law, with its Cholesky factor, is made here once, not at every draw.
+    pub fn sampler(&self, method: InputMethod) -> Result<InputSampler<'_>, String> {
+        let how = match (&self.kind, method) {
+            (InputKind::Empirical, _) => Drawing::Resample,
+            (InputKind::Fitted { family, .. }, InputMethod::Bootstrap) => Drawing::Refit(*family),
             (InputKind::Fitted { family, parameters, covariance }, InputMethod::Parametric) => {
-                self.parametric(*family, parameters, covariance.as_deref(), stream)
+                let law = parametric_law(*family, parameters, covariance.as_deref())
+                    .map_err(|why| parametric_refusal_of(&self.name, &why))?;
+                Drawing::Parametric { family: *family, estimate: parameters, law }
             }
-        }
+        };
+        Ok(InputSampler { input: self, how })
     }
 
     fn resample(&self, stream: &mut Stream) -> Vec<f64> {
@@ -240,12 +244,10 @@ impl FittedInput {
         &self,
         family: Family,
         estimate: &[f64],
-        covariance: Option<&[Vec<f64>]>,
+        law: &ParametricLaw,
         stream: &mut Stream,
     ) -> Result<InputDraw, String> {
-        let ParametricLaw { free, on_log_scale, factor } =
-            parametric_law(family, estimate, covariance)
-                .map_err(|why| parametric_refusal_of(&self.name, &why))?;
+        let ParametricLaw { free, on_log_scale, factor } = law;
         for redrawn in 0..MAX_ATTEMPTS {
             let z: Vec<f64> =
                 free.iter().map(|_| standard_normal_quantile(stream.uniform())).collect();
@@ -272,20 +274,6 @@ impl FittedInput {
             self.name,
             family.label()
         ))
-    }
-
-    /// Why a parametric draw of this input is refused, if it is: an `empirical(…)` input is
-    /// resampled under either method, and a fit needs standard errors that make a law to draw
-    /// from ([`parametric_problem`]). Asked before any macro-replication runs.
-    pub fn parametric_refusal(&self) -> Option<String> {
-        match &self.kind {
-            InputKind::Fitted { family, parameters, covariance } => {
-                parametric_law(*family, parameters, covariance.as_deref())
-                    .err()
-                    .map(|why| parametric_refusal_of(&self.name, &why))
-            }
-            InputKind::Empirical => None,
-        }
     }
 
     /// Whether parameters `p` make a distribution of the family: finite, with a finite mean,
@@ -322,6 +310,34 @@ impl FittedInput {
                 self.name,
                 self.field.describe()
             )),
+        }
+    }
+}
+
+/// An input and how each macro-replication draws it ([`FittedInput::sampler`]).
+pub struct InputSampler<'a> {
+    input: &'a FittedInput,
+    how: Drawing<'a>,
+}
+
+enum Drawing<'a> {
+    /// An `empirical(…)` input: its values resampled.
+    Resample,
+    /// A fit refitted to a resample of its data (the bootstrap).
+    Refit(Family),
+    /// A fit's parameters drawn from the law of their estimate.
+    Parametric { family: Family, estimate: &'a [f64], law: ParametricLaw },
+}
+
+impl InputSampler<'_> {
+    /// One macro-replication's version of the input, drawn from `stream`.
+    pub fn draw(&self, stream: &mut Stream) -> Result<InputDraw, String> {
+        match &self.how {
+            Drawing::Resample => Ok(self.input.resample_empirical(stream)),
+            Drawing::Refit(family) => self.input.bootstrap(*family, stream),
+            Drawing::Parametric { family, estimate, law } => {
+                self.input.parametric(*family, estimate, law, stream)
+            }
         }
     }
 }
@@ -559,11 +575,11 @@ pub fn run_input_uncertainty(
             ),
         );
     }
-    if method == InputMethod::Parametric
-        && let Some(why) = inputs.iter().find_map(|input| input.parametric_refusal())
-    {
-        return refused("E0706", why);
-    }
+    let samplers: Vec<InputSampler> =
+        match inputs.iter().map(|input| input.sampler(method)).collect() {
+            Ok(samplers) => samplers,
+            Err(why) => return refused("E0706", why),
+        };
     let purpose = match method {
         InputMethod::Bootstrap => "input_bootstrap",
         InputMethod::Parametric => "input_parametric",
@@ -574,9 +590,9 @@ pub fn run_input_uncertainty(
     for b in 0..macro_replications {
         let mut variant = model.clone();
         let mut drawn = Vec::with_capacity(inputs.len());
-        for (i, input) in inputs.iter().enumerate() {
+        for (i, (input, sampler)) in inputs.iter().zip(&samplers).enumerate() {
             let mut stream = Stream::new(experiment.seed, b, &input.stream_key(), purpose);
-            let draw = input.draw(method, &mut stream).map_err(RunError::BadExperiment)?;
+            let draw = sampler.draw(&mut stream).map_err(RunError::BadExperiment)?;
             redrawn[i] += draw.redrawn;
             input.set(&mut variant, draw.distribution).map_err(RunError::BadExperiment)?;
             drawn.push(draw.parameters);
@@ -765,9 +781,10 @@ mod tests {
 
     fn parametric_draws(input: &FittedInput, draws: usize) -> Vec<Vec<f64>> {
         let mut stream = Stream::new(1, 0, "weld.cycle", "input_parametric");
+        let sampler = input.sampler(InputMethod::Parametric).unwrap();
         (0..draws)
             .map(|_| {
-                let draw = input.draw(InputMethod::Parametric, &mut stream).unwrap();
+                let draw = sampler.draw(&mut stream).unwrap();
                 assert_eq!(draw.redrawn, 0, "a draw on the log scale is always positive");
                 draw.parameters
             })
@@ -857,14 +874,15 @@ mod tests {
     fn bootstrap_refits_the_same_family_and_scales_to_si() {
         let input = gamma_input(data(40, 5));
         let mut stream = Stream::new(1, 0, "weld.cycle", "input_bootstrap");
-        let draw = input.draw(InputMethod::Bootstrap, &mut stream).unwrap();
+        let sampler = input.sampler(InputMethod::Bootstrap).unwrap();
+        let draw = sampler.draw(&mut stream).unwrap();
         let Distribution::Gamma { shape, scale } = draw.distribution else {
             panic!("the family stays gamma: {:?}", draw.distribution)
         };
         assert_eq!(draw.parameters, vec![shape, scale / 60.0]);
         // The same stream gives the same draw.
         let mut again = Stream::new(1, 0, "weld.cycle", "input_bootstrap");
-        assert_eq!(input.draw(InputMethod::Bootstrap, &mut again).unwrap(), draw);
+        assert_eq!(sampler.draw(&mut again).unwrap(), draw);
     }
 
     #[test]
@@ -875,11 +893,13 @@ mod tests {
             parameters: vec![0.5, 20.0],
             covariance: None,
         };
-        let mut stream = Stream::new(1, 0, "weld.cycle", "input_parametric");
-        let error = input.draw(InputMethod::Parametric, &mut stream).unwrap_err();
+        let Err(error) = input.sampler(InputMethod::Parametric) else {
+            panic!("a uniform has no law of its parameters to draw from")
+        };
         assert!(error.contains("use `input_method = bootstrap`"), "{error}");
         // The bootstrap needs no standard errors.
-        let draw = input.draw(InputMethod::Bootstrap, &mut stream).unwrap();
+        let mut stream = Stream::new(1, 0, "weld.cycle", "input_parametric");
+        let draw = input.sampler(InputMethod::Bootstrap).unwrap().draw(&mut stream).unwrap();
         assert!(matches!(draw.distribution, Distribution::Uniform { .. }));
     }
 
