@@ -9,8 +9,8 @@
 //! # Layout
 //!
 //! The heap holds only each event's key, one `u128` that orders by a single comparison: the time
-//! in the top 63 bits (events are never scheduled at or after `NEVER / 2`), then the priority bit,
-//! then a 40-bit sequence number, then the 24-bit slot where the rest of the event (what it does,
+//! in the top 63 bits (events are never scheduled at or after `NEVER / 2`), then two bits of
+//! priority, then a 39-bit sequence number, then the 24-bit slot where the rest of the event (what it does,
 //! for which component) waits in `slots`. The heap is 4-ary: the four children of a node are 64
 //! bytes, one cache line, and the smallest of them is found by comparisons the compiler turns into
 //! conditional moves, so a sift has half the levels of a binary heap and few branches to
@@ -31,7 +31,7 @@
 //! 6–9 % less CPU (`bench/HISTORY.md`). Any split of the events between the two
 //! heaps pops them in the same order, since every key is unique.
 //!
-//! Should the 40-bit sequence run out (10¹² events in one run), the pending keys are renumbered in
+//! Should the 39-bit sequence run out (5 × 10¹¹ events in one run), the pending keys are renumbered in
 //! their order; should more than 2²⁴ events be pending at once, the excess waits beside the heap
 //! too. Neither changes the order.
 //!
@@ -107,13 +107,17 @@ impl Kind {
         )
     }
 
-    /// Lower runs first among events at one instant: warm-up deletion happens after everything
-    /// else at its instant, so that what happens at the warm-up belongs to the warm-up and the
-    /// observed period is (warm-up, horizon], as long as it says; everything else runs in
-    /// scheduling order.
+    /// Lower runs first among events at one instant. Work that ends at an instant ends before a
+    /// stop that comes due at it: a part's processing (or setup) occupies `[start, end)`, so a
+    /// failure or a maintenance at `end` finds it finished, not in process to be paused or
+    /// scrapped. The warm-up's end comes after everything else at its instant, so that what
+    /// happens at the warm-up belongs to the warm-up and the observed period is (warm-up,
+    /// horizon], as long as it says. Otherwise events run in scheduling order.
+    #[inline]
     fn priority(self) -> u64 {
         match self {
-            Kind::Warmup => 1,
+            Kind::Failure | Kind::MaintenanceDue | Kind::PredictiveStart => 1,
+            Kind::Warmup => 2,
             _ => 0,
         }
     }
@@ -144,9 +148,9 @@ struct Payload {
     generation: u32,
 }
 
-/// Bits of a key below the time: the priority bit, the sequence and the slot.
+/// Bits of a key below the time: the priority (two bits), the sequence and the slot.
 const TIME_SHIFT: u32 = 65;
-const PRIORITY_SHIFT: u32 = 64;
+const PRIORITY_SHIFT: u32 = 63;
 /// Bits of the slot in production (see [`EventQueue`]).
 const SLOT_BITS: u32 = 24;
 
@@ -381,12 +385,14 @@ mod tests {
         };
     }
 
-    /// A kind for a test event: frequent, rare, or the warm-up (rare, and last at its instant).
-    /// Rare events of priority 0 tie with frequent ones at an instant, by scheduling order.
+    /// A kind for a test event: frequent, rare, a stop (rare, after the rest at its instant) or
+    /// the warm-up (rare, last at its instant). Rare events of priority 0 tie with frequent ones
+    /// at an instant, by scheduling order.
     fn kind_of(r: u64) -> Kind {
         match r % 13 {
             0 => Kind::Warmup,
-            1 | 2 => Kind::Failure,
+            1 => Kind::Failure,
+            2 => Kind::Repair,
             _ => Kind::Arrival,
         }
     }

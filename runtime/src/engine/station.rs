@@ -1842,10 +1842,10 @@ impl Sim<'_> {
     /// as it was, in its place among the events of that later instant. Scheduling a new event
     /// instead left the old one in the set, cancelled: a maintenance every microsecond that
     /// takes no time left 50 million of them at the end of a 50 s cycle, which tripped the
-    /// zero-time guard (E0901) at that instant. Work that ends at the stop's own instant is
-    /// not taken back: the stop's end is an event scheduled after that work's end event, which
-    /// has come up, cancelled, before it; it ends after the instant's other events, as does a
-    /// part loaded during the stop (exact ties, with fixed times; `docs/language.md`).
+    /// zero-time guard (E0901) at that instant. Work due to end at the stop's own instant has
+    /// ended before the stop, which comes due after the other events of its instant
+    /// (`Kind::priority`); work of no time started at that instant and paused by the stop had
+    /// its end event come up, cancelled, during the stop, and is scheduled again.
     fn resume_servers(&mut self, c: u32) {
         let (now, horizon) = (self.now, self.horizon);
         let (station, queue) = self.station_and_queue(c);
