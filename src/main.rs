@@ -224,8 +224,8 @@ enum Command {
         /// The model files.
         #[arg(required = true)]
         files: Vec<String>,
-        /// Write nothing: list the files that would change, with their first difference, and
-        /// exit 1 if there is any.
+        /// Write nothing: list the files that would change, each with a unified diff to its
+        /// layout, and exit 1 if there is any.
         #[arg(long)]
         check: bool,
     },

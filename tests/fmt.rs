@@ -64,6 +64,28 @@ fn fmt_check_writes_nothing_lists_files_and_exits_1() {
     assert!(stderr(&clean).contains("1 file already formatted"), "{}", stderr(&clean));
 }
 
+/// Two changes far apart are two hunks, with the unchanged lines around them as context and
+/// those between them not shown; a line changed between two kept ones is one `-` and one `+`.
+/// The old diff showed the first change only, and resynchronized on two equal lines, so the one
+/// line kept between the two changes of the second item showed as removed and added.
+#[test]
+fn fmt_check_shows_every_change_as_a_minimal_hunk() {
+    let messy = "station weld {\n    cycle=30 s\n    repair = 2 min\n    parallel = 2\n}\n\n\
+                 sink a\nsink b\nsink c\nsink d\n\nstation paint {\n    cycle = 1 min\n    \
+                 repair=5 min\n    parallel = 1\n    setup=1 min\n}\n";
+    let paths = write_files(&[("two.fab", messy)]);
+    let output = fab(&["fmt", "--check", &paths[0]]);
+    assert_eq!(output.status.code(), Some(1));
+    let path = &paths[0];
+    let expected = format!(
+        "would reformat {path}\n--- {path}\n+++ {path} (formatted)\n\
+         @@ -1,5 +1,5 @@\n station weld {{\n-    cycle=30 s\n+    cycle = 30 s\n     repair = 2 min\n     parallel = 2\n }}\n\
+         @@ -11,7 +11,7 @@\n \n station paint {{\n     cycle = 1 min\n-    repair=5 min\n+    repair = 5 min\n     parallel = 1\n-    setup=1 min\n+    setup = 1 min\n }}\n"
+    );
+    assert_eq!(stdout(&output), expected);
+    assert!(stderr(&output).contains("1 file: 1 would be reformatted"), "{}", stderr(&output));
+}
+
 #[test]
 fn fmt_leaves_files_with_syntax_errors_untouched() {
     let paths = write_files(&[("broken.fab", BROKEN), ("messy.fab", MESSY)]);

@@ -30,8 +30,10 @@ pub enum SyntaxErrorKind {
     /// file, the `}` of an enclosing block, or the start of the next item.
     UnclosedDelimiter { delimiter: String, expected_at: Span },
     /// A keyword where a name belongs: a declaration's, a template's, a parameter's or a nested
-    /// item's name, a base, or a flow's stage (`station buffer`). The tree holds the keyword as
-    /// that name, so the rest parses as meant.
+    /// item's name, a base, a flow's stage (`station buffer`), an argument's or a field's name, a
+    /// path's segment, or a name used as a value (`cycle = in`); not a keyword that is a field's
+    /// name there (`product = Body`). The tree holds the keyword as that name, so the rest parses
+    /// as meant.
     KeywordAsName { keyword: String },
     /// A character that starts no token (a run of them is one error). A run of letters outside
     /// ASCII (`ü`) is read as part of the name around it.

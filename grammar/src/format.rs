@@ -25,7 +25,12 @@
 //! # Comments
 //!
 //! A comment after the last token on a line stays at the end of that line (a *trailing* comment),
-//! except a `///` doc comment, which goes on a line of its own above what it documents. Other
+//! except a `///` doc comment, which goes on a line of its own above what it documents. A
+//! trailing comment is part of the line a reader sees, so it counts in the line's width: the
+//! decisions that depend on width (a flow on one line, a body on one line, a list broken one
+//! element per line) are made with the comments the line will end with added to it, and the
+//! comment stays after the token it followed. Comments are never moved or rewrapped to make a line
+//! fit, so a line with nothing to break stays as long as it is. Other
 //! comments between members or items stay on lines of their own before what follows them
 //! (*leading* comments), keeping at most one blank line above them. A comment inside a member,
 //! a header or a flow stays between the same two tokens (one inside a quantity, `50 /* c */ s`,

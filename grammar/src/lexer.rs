@@ -49,7 +49,9 @@
 //!
 //!    - inside `( … )` and `[ … ]`, where arguments and elements may spread over lines;
 //!    - after a token that cannot end a field: `=`, `,`, `;`, `->`, `<-`, a binary operator,
-//!      `{`, `(`, `[`, `:`, `..`, `..=`, `of`, `in`, so `x =` may continue on the next line;
+//!      `{`, `(`, `[`, `:`, `..`, `..=`, `of`, `in`, so `x =` may continue on the next line
+//!      (but `of` or `in` where a name stands, `cycle = in`, is a keyword written as a name,
+//!      which the grammar reads as that name, and may end a field);
 //!    - before `->`, so a flow may continue on the next line starting with `->`, and before
 //!      `{`, so a brace may open on the line after its item;
 //!    - at the start of the file; and runs of newlines collapse into one.
@@ -1085,8 +1087,7 @@ fn layout(
         if matches!(token, Token::Newline) {
             let inside_group =
                 matches!(layout.open.last(), Some(group) if group.delimiter != Delimiter::Brace);
-            let continues =
-                layout.out.last().is_none_or(|(_, last, _)| last.continues_on_next_line());
+            let continues = goes_on_next_line(&layout.out);
             if !inside_group && !continues && pending_newline.is_none() {
                 pending_newline = Some((start, token, end));
             }
@@ -1098,7 +1099,8 @@ fn layout(
         if starts_item_here
             && pending_newline.is_none()
             && start > 0
-            && layout.out.last().is_some_and(|(_, last, _)| last.continues_on_next_line())
+            && !layout.out.is_empty()
+            && goes_on_next_line(&layout.out)
         {
             pending_newline = Some((start - 1, Token::Newline, start));
         }
@@ -1135,6 +1137,21 @@ fn layout(
     }
     layout.close_all(text.len(), Some(errors));
     layout.out
+}
+
+/// Whether what is laid out so far goes on after a line break: it ends with a token that cannot
+/// end a field, or is empty. `in` and `of` cannot end one as the operators they are (`vary x in`,
+/// `50 s of`), but where a name or an operand starts (after `=`, `(`, `->`, at the start of a
+/// line, …) one is a keyword written as a name, which the grammar reads as that name (with its
+/// error), and a field may end with it: `cycle = in` then a line break is a whole field.
+fn goes_on_next_line(out: &[Spanned]) -> bool {
+    match out {
+        [] => true,
+        [.., before, (_, Token::In | Token::Of, _)] => {
+            !(matches!(before.1, Token::Newline) || before.1.continues_on_next_line())
+        }
+        [.., (_, last, _)] => last.continues_on_next_line(),
+    }
 }
 
 /// The state of the layout pass: the tokens laid out so far and the delimiters still open.
@@ -1335,6 +1352,18 @@ mod tests {
         assert_eq!(tokens("weibull() of\nbusy_time"), "weibull ( ) of busy_time");
         assert_eq!(tokens("a,\nb;\nc"), "a , b ; c");
         assert_eq!(tokens("weld.\nx"), "weld . ⏎ x");
+        assert_eq!(tokens("vary x in\n1..3"), "vary x in 1 .. 3");
+    }
+
+    /// `in` and `of` where a name stands are keywords written as names, which the grammar reads as
+    /// those names: a field may end with one, so the line break after it is kept. Dropped, it
+    /// joined the next field to this one, whose name was then an error too.
+    #[test]
+    fn a_line_break_after_in_or_of_written_as_a_name_is_kept() {
+        assert_eq!(tokens("cycle = in\nrepair = 1"), "cycle = in ⏎ repair = 1");
+        assert_eq!(tokens("a = (1 +\nof)\nb = 2"), "a = ( 1 + of ) ⏎ b = 2");
+        assert_eq!(tokens("flow a -> of\nflow b -> c"), "flow a -> of ⏎ flow b -> c");
+        assert_eq!(tokens("{\nin\n}"), "{ in ⏎ }");
     }
 
     #[test]

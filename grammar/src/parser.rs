@@ -328,10 +328,16 @@ fn humanize(expected: Vec<String>) -> Vec<String> {
         })
         .collect();
     let has = |words: &[String], word: &str| words.iter().any(|present| present == word);
+    // Where a member may start (a body's `}` may come instead), `vary` and the other words that
+    // start members are among every keyword, which the next step removes; elsewhere `vary` may
+    // be a name there (`Press(vary = 1)`), read with an error.
+    let member_start = has(&words, "\"}\"") && has(&words, "\"vary\"") && has(&words, "identifier");
     // Where a name belongs, a keyword is read as that name with an error of its own, so the
-    // grammar accepts every keyword there; what the user should write is still a name.
+    // grammar accepts every keyword there (but `true` and `false` where a value may stand, which
+    // they are); what the user should write is still a name.
     let quoted: Vec<String> = KEYWORDS.iter().map(|keyword| format!("\"{keyword}\"")).collect();
-    if quoted.iter().all(|keyword| has(&words, keyword)) {
+    let value = |keyword: &String| matches!(keyword.as_str(), "\"true\"" | "\"false\"");
+    if quoted.iter().filter(|keyword| !value(keyword)).all(|keyword| has(&words, keyword)) {
         words.retain(|word| !quoted.contains(word));
     }
     let fold = |words: &mut Vec<String>, group: &[&str], name: &str| {
@@ -341,7 +347,7 @@ fn humanize(expected: Vec<String>) -> Vec<String> {
     if ITEM_KEYWORDS.iter().all(|keyword| has(&words, keyword)) {
         fold(&mut words, &ITEM_KEYWORDS, "item");
     }
-    if has(&words, "\"vary\"") && has(&words, "identifier") {
+    if member_start {
         fold(&mut words, &MEMBER_STARTS, "member");
         words.retain(|word| !NAME_KEYWORDS.contains(&word.as_str()));
     }

@@ -69,3 +69,97 @@ fn a_keyword_as_a_name_is_read_as_the_name() {
     let stages: Vec<&str> = flow.stages.iter().map(|stage| stage.name.as_str()).collect();
     assert_eq!(stages, ["a", "buffer", "b"]);
 }
+
+/// The keywords that are field names (`product = Body`, `failure = …`, `costs { … }`): written
+/// where a field, a path segment or an argument is named, they are that name, without an error.
+const FIELD_NAMES: [&str; 12] = [
+    "product",
+    "source",
+    "station",
+    "buffer",
+    "conveyor",
+    "robot",
+    "transport",
+    "resource",
+    "sink",
+    "failure",
+    "maintenance",
+    "costs",
+];
+
+/// The `KeywordAsName` errors of `text`, as (keyword, offset), and that it has no other error.
+#[track_caller]
+fn keyword_errors(text: &str) -> Vec<(String, u32)> {
+    let parse = parse(text, &is_unit_name);
+    parse
+        .errors
+        .iter()
+        .map(|error| match &error.kind {
+            SyntaxErrorKind::KeywordAsName { keyword } => (keyword.clone(), error.span.start),
+            other => panic!("{text:?}: an error other than a keyword as a name: {other:?}"),
+        })
+        .collect()
+}
+
+/// Every keyword in every place where a name is written — a template's argument, a call's
+/// argument, a field, a binding, a path's segment, a value, a parameter, a scenario, an
+/// experiment, a failure mode — is one error at the keyword, or none where the word is a name
+/// there (a field name, `route` after a `.`) or a value (`true`, `false`). It used to be one
+/// error only as a declaration's, a parameter's or a base's name and as a flow's stage:
+/// `Press(in = 3 s)` gave two syntax errors, `missing argument` and `arguments are given by
+/// name`; `cycle = in` then a line break took the next field into the error.
+#[test]
+fn a_keyword_where_any_name_belongs_is_one_error() {
+    for keyword in KEYWORDS {
+        let field_name = FIELD_NAMES.contains(&keyword);
+        let value = matches!(keyword, "true" | "false");
+        // (text with `@` where the keyword goes, whether that place reads it without an error)
+        let places = [
+            ("station s : Press(@ = 3 s)\n", field_name),
+            ("station s : Press(t = 1, @ = 3 s)\n", field_name),
+            ("station s { cycle = normal(@ = 3 s, sd = 1 s) }\n", field_name),
+            ("station s {\n    @ = 3 s\n    repair = 1 h\n}\n", field_name),
+            ("sync s : base {\n    @ <- x\n}\n", field_name),
+            ("scenario s : base {\n    w.@ = 3 s\n}\n", field_name || keyword == "route"),
+            ("scenario s : base {\n    w.@.x = 3 s\n}\n", field_name || keyword == "route"),
+            ("station s {\n    cycle = @\n    repair = 1 h\n}\n", field_name || value),
+            ("station s {\n    cycle = 2 * @\n}\n", field_name || value),
+            ("station s {\n    cycle = w.@\n}\n", field_name || keyword == "route"),
+            ("component P(@: Duration) : station { cycle = 1 s }\n", false),
+            ("scenario @ : base { w.cycle = 3 s }\n", false),
+            ("experiment @ { horizon = 1 h }\n", false),
+            ("station s {\n    failure @ { repair = 1 h }\n}\n", false),
+        ];
+        for (place, clean) in places {
+            let text = place.replace('@', keyword);
+            let found = keyword_errors(&text);
+            let at = place.find('@').expect("a place") as u32;
+            let expected = if clean { Vec::new() } else { vec![(keyword.to_owned(), at)] };
+            assert_eq!(found, expected, "{text}");
+        }
+    }
+}
+
+/// A keyword written as a name in one place is the name there, so the item parses whole: the
+/// template's parameter `in`, its use and an instance's argument `in` name one parameter.
+#[test]
+fn a_keyword_as_a_parameter_name_is_the_name_at_each_use() {
+    let text = "component Press(in: Duration) : station {\n    cycle = in\n    repair = 1 h\n}\n\
+                station s : Press(in = 3 s)\n";
+    let parse = parse(text, &is_unit_name);
+    let uses: Vec<u32> = text.match_indices("in").map(|(at, _)| at as u32).collect();
+    assert_eq!(
+        keyword_errors(text),
+        uses.iter().map(|at| ("in".to_owned(), *at)).collect::<Vec<_>>()
+    );
+    assert_eq!(uses.len(), 3);
+    let [template, instance] = &parse.file.items[..] else { panic!("two items") };
+    let (ItemKind::Template(template), ItemKind::Decl(instance)) = (&template.kind, &instance.kind)
+    else {
+        panic!("a template and an instance")
+    };
+    assert_eq!(template.params[0].name.name, "in");
+    assert_eq!(template.body.as_ref().map(|body| body.members.len()), Some(2));
+    let args = instance.base.as_ref().and_then(|base| base.args.as_ref()).expect("arguments");
+    assert_eq!(args[0].name.as_ref().map(|name| name.name.as_str()), Some("in"));
+}

@@ -119,6 +119,16 @@ fn widest_line(text: &str, column: usize) -> usize {
     lines.map(width).fold(first, usize::max)
 }
 
+/// Whether `text`, written from `column`, fits in [`MAX_WIDTH`] with `after` more columns at the
+/// end of its last line (what the layout writes there: ` {`, comments at the end of the line).
+fn fits(text: &str, column: usize, after: usize) -> bool {
+    let last = match text.rfind('\n') {
+        Some(at) => text[at + 1..].trim_end().chars().count(),
+        None => column + text.trim_end().chars().count(),
+    };
+    widest_line(text, column) <= MAX_WIDTH && last + after <= MAX_WIDTH
+}
+
 impl Formatter<'_> {
     /// Writes the tokens of `range` from the current position, with the comments between them.
     /// A line comment ends the line, and a comment that starts a line in the source starts one
@@ -218,14 +228,15 @@ impl Formatter<'_> {
     }
 
     /// Writes a run as it comes if every line fits; otherwise breaks its widest bracketed list
-    /// one element per line. `after` is the width of what follows on the last line. The lines a
-    /// comment ends or starts count like any other: the decision depends only on the tokens, the
-    /// comments and the line breaks the layout keeps, so a second pass makes the same one.
+    /// one element per line. `after` is the width of what follows on the last line, comments at
+    /// its end included. The lines a comment ends or starts count like any other: the decision
+    /// depends only on the tokens, the comments and the line breaks the layout keeps, so a second
+    /// pass makes the same one.
     fn long_run(&self, writer: &mut Writer, range: Range<usize>, indent: usize, after: usize) {
         let column = writer.column();
         let mut trial = Writer::at_column(column);
         self.run(&mut trial, range.clone(), indent, &Plan::default());
-        if widest_line(&trial.out, column) + after <= MAX_WIDTH {
+        if fits(&trial.out, column, after) {
             writer.push(&trial.out);
             return;
         }
@@ -333,19 +344,20 @@ impl Formatter<'_> {
                 self.header_and_body(&mut writer, item.span, template.body.as_ref(), 0);
             }
             ItemKind::Flow(_) => self.flow(&mut writer, self.range(item.span), 0),
-            ItemKind::Import(_) => self.long_run(&mut writer, self.range(item.span), 0, 0),
+            ItemKind::Import(_) => self.last_run(&mut writer, self.range(item.span), 0),
             ItemKind::Error => writer.push(self.source.get(item.span.range()).unwrap_or("")),
         }
         writer.out
     }
 
-    /// `flow a -> b -> c` on one line when it fits and no comment inside it ends or starts a
-    /// line, else one hop per line.
+    /// `flow a -> b -> c` on one line when it fits, with the comments at the end of the line, and
+    /// no comment inside it ends or starts a line; else one hop per line.
     fn flow(&self, writer: &mut Writer, range: Range<usize>, indent: usize) {
         let column = writer.column();
         let mut trial = Writer::at_column(column);
         self.run(&mut trial, range.clone(), indent, &Plan::default());
-        if !trial.out.contains('\n') && widest_line(&trial.out, column) <= MAX_WIDTH {
+        let after = self.range_end_comments(&range);
+        if !trial.out.contains('\n') && fits(&trial.out, column, after) {
             writer.push(&trial.out);
             return;
         }
@@ -363,11 +375,90 @@ impl Formatter<'_> {
         match body {
             Some(body) => {
                 let header = self.at(span.start)..self.at(body.span.start);
-                self.long_run(writer, header, indent, 2);
+                let after = self.header_line_end(&header, body);
+                self.long_run(writer, header, indent, after);
                 self.body(writer, body, indent);
             }
-            None => self.long_run(writer, self.range(span), indent, 0),
+            None => self.last_run(writer, self.range(span), indent),
         }
+    }
+
+    /// A run that ends its line (a member, a declaration without a body, an import): with the
+    /// comments the layout writes after it on its line counted in its width.
+    fn last_run(&self, writer: &mut Writer, range: Range<usize>, indent: usize) {
+        let after = self.range_end_comments(&range);
+        self.long_run(writer, range, indent, after);
+    }
+
+    /// The width of what follows a header on its line: the comments between it and the `{` that
+    /// stay on that line, then ` {` and the comments after the `{` (or ` {}` and those after it,
+    /// for an empty body). A line comment before the `{` ends the line, and the `{` starts the
+    /// next one.
+    fn header_line_end(&self, header: &Range<usize>, body: &Body) -> usize {
+        let (open, close) = self.braces(body);
+        let Some(last) = header.end.checked_sub(1).filter(|last| *last >= header.start) else {
+            return 2;
+        };
+        let (before_brace, ended) = self.comments_on_line_after(last, false);
+        if ended {
+            return before_brace;
+        }
+        let empty = body.members.is_empty() && !self.has_comments(&(open..close + 1));
+        let brace = if empty {
+            3 + self.comments_on_line_after(close, true).0
+        } else {
+            2 + self.comments_on_line_after(open, true).0
+        };
+        before_brace + brace
+    }
+
+    /// The width of the comments the layout writes at the end of the line of a range's last token.
+    fn range_end_comments(&self, range: &Range<usize>) -> usize {
+        match range.end.checked_sub(1).filter(|last| *last >= range.start) {
+            Some(last) => self.comments_on_line_after(last, true).0,
+            None => 0,
+        }
+    }
+
+    /// What the comments after token `index` add to the end of its line as the layout writes
+    /// them, and whether they end the line. Each comment on the line in the source takes one space
+    /// and its text (its first line, for a block comment over several lines, which ends the
+    /// line); a line comment ends the line, and so does a comment or separator that starts one in
+    /// the source, before which nothing more is counted. Separators between are dropped. Between
+    /// members and items (`in_gap`) a `///` comment goes on a line of its own, above what follows
+    /// it, so it and what follows it are not counted there.
+    fn comments_on_line_after(&self, index: usize, in_gap: bool) -> (usize, bool) {
+        let Some(token) = self.tokens.get(index) else { return (0, true) };
+        let mut next = index + 1;
+        while in_gap && matches!(self.token(next), Some(Token::Comma | Token::Semicolon)) {
+            next += 1;
+        }
+        let to = self.tokens.get(next).map_or(self.source.len(), |token| token.start);
+        let comments =
+            self.comments.get(self.comment_at(token.end)..self.comment_at(to)).unwrap_or(&[]);
+        let mut separators = self.tokens.get(index + 1..next).unwrap_or(&[]).iter().peekable();
+        let mut cursor = token.end;
+        let mut width = 0;
+        for comment in comments {
+            let start = comment.span.start as usize;
+            while let Some(separator) = separators.next_if(|separator| separator.start < start) {
+                if self.newlines(cursor, separator.start) > 0 {
+                    return (width, true);
+                }
+                cursor = separator.end;
+            }
+            if self.newlines(cursor, start) > 0 || (in_gap && comment.kind == CommentKind::Doc) {
+                return (width, true);
+            }
+            let text = comment_text(self.source, comment);
+            let first_line = text.split('\n').next().unwrap_or("");
+            width += 1 + first_line.trim_end().chars().count();
+            if comment.kind != CommentKind::Block || text.contains('\n') {
+                return (width, true);
+            }
+            cursor = comment.span.end as usize;
+        }
+        (width, in_gap)
     }
 
     fn member(&self, writer: &mut Writer, member: &Member, indent: usize) {
@@ -376,7 +467,7 @@ impl Formatter<'_> {
                 self.header_and_body(writer, member.span, Some(body), indent);
             }
             MemberKind::Error => writer.push(self.source.get(member.span.range()).unwrap_or("")),
-            _ => self.long_run(writer, self.range(member.span), indent, 0),
+            _ => self.last_run(writer, self.range(member.span), indent),
         }
     }
 
@@ -387,7 +478,8 @@ impl Formatter<'_> {
     }
 
     /// A body: `{ … }` on one line when the author wrote its first member on the line of `{`, it
-    /// holds no comment and it fits; otherwise one member per line.
+    /// holds no comment and it fits, with the comments after its `}` on that line; otherwise one
+    /// member per line.
     fn body(&self, writer: &mut Writer, body: &Body, indent: usize) {
         let (open, close) = self.braces(body);
         // After a line comment, or one on a line of its own, the `{` starts a line of its own at
@@ -407,7 +499,8 @@ impl Formatter<'_> {
             return;
         }
         if let Some(flat) = self.flat_body(body)
-            && writer.column() + flat.chars().count() <= MAX_WIDTH
+            && writer.column() + flat.chars().count() + self.comments_on_line_after(close, true).0
+                <= MAX_WIDTH
         {
             writer.push(&flat);
             return;

@@ -284,6 +284,91 @@ fn breaks_long_lines_that_hold_comments() {
     );
 }
 
+/// A comment at the end of a line counts in its width: a member, a flow, a header or a one-line
+/// body that fits in 100 columns only without it is laid out as one that does not fit. The
+/// comment stays at the end of the line where the code ends. It used to be left out, so such
+/// lines stayed past the hundredth column.
+#[test]
+fn counts_a_comment_at_the_end_of_a_line_in_its_width() {
+    let comment = format!("// {}", "c".repeat(40));
+    // A member breaks its widest list; the comment follows the `)`.
+    check(
+        &format!(
+            "station weld {{\n    cycle = normal(mean = 52 s, sd = 4 s, location = 3 s) {comment}\n}}"
+        ),
+        &format!(
+            "station weld {{\n    cycle = normal(\n        mean = 52 s,\n        sd = 4 s,\n        location = 3 s,\n    ) {comment}\n}}\n"
+        ),
+    );
+    // Already broken, the list is not joined again (which would make the line too long).
+    check(
+        &format!(
+            "station weld {{\n    cycle = normal(\n        mean = 52 s,\n        sd = 4 s,\n        location = 3 s,\n    ) {comment}\n}}\n"
+        ),
+        &format!(
+            "station weld {{\n    cycle = normal(\n        mean = 52 s,\n        sd = 4 s,\n        location = 3 s,\n    ) {comment}\n}}\n"
+        ),
+    );
+    // Shorter, the same line fits and is joined.
+    check(
+        "station weld {\n    cycle = normal(\n        mean = 52 s,\n        sd = 4 s,\n    ) // short\n}\n",
+        "station weld {\n    cycle = normal(mean = 52 s, sd = 4 s) // short\n}\n",
+    );
+    // After a dropped separator, and after a block comment, too.
+    check(
+        &format!(
+            "station weld {{\n    cycle = normal(mean = 52 s, sd = 4 s, location = 3 s), /* b */ {comment}\n}}"
+        ),
+        &format!(
+            "station weld {{\n    cycle = normal(\n        mean = 52 s,\n        sd = 4 s,\n        location = 3 s,\n    ) /* b */ {comment}\n}}\n"
+        ),
+    );
+    // A one-line body goes one member per line; the comment follows its `}`.
+    check(
+        &format!("station weld {{ cycle = normal(mean = 52 s, sd = 4 s) }} {comment} and more"),
+        &format!(
+            "station weld {{\n    cycle = normal(mean = 52 s, sd = 4 s)\n}} {comment} and more\n"
+        ),
+    );
+    // A flow goes one hop per line.
+    check(
+        &format!("flow arrivals -> press -> paint_shop -> inspection -> done {comment}"),
+        &format!(
+            "flow arrivals\n    -> press\n    -> paint_shop\n    -> inspection\n    -> done {comment}\n"
+        ),
+    );
+    // A header counts the comments after its `{`, or before it.
+    let long = format!("// {}", "z".repeat(60));
+    check(
+        &format!("station weld : Cell(a = 1, b = 2, c = 3) {{ {long}\n    cycle = 1 s\n}}"),
+        &format!(
+            "station weld : Cell(\n    a = 1,\n    b = 2,\n    c = 3,\n) {{ {long}\n    cycle = 1 s\n}}\n"
+        ),
+    );
+    check(
+        &format!(
+            "station weld : Cell(a = 1, b = 2, c = 3) /* b */ {long}\n{{\n    cycle = 1 s\n}}"
+        ),
+        &format!(
+            "station weld : Cell(\n    a = 1,\n    b = 2,\n    c = 3,\n) /* b */ {long}\n{{\n    cycle = 1 s\n}}\n"
+        ),
+    );
+    // A `///` comment goes on a line of its own, above the member it documents: it does not count.
+    let doc = format!("/// {}", "d".repeat(40));
+    check(
+        &format!(
+            "station weld {{\n    cycle = normal(mean = 52 s, sd = 4 s, location = 3 s) {doc}\n    repair = 1 h\n}}"
+        ),
+        &format!(
+            "station weld {{\n    cycle = normal(mean = 52 s, sd = 4 s, location = 3 s)\n    {doc}\n    repair = 1 h\n}}\n"
+        ),
+    );
+    // With nothing to break, the line stays as long as it is: comments are never moved.
+    let line = format!("    a = some_long_name.other_long_name + yet_another_name {comment}");
+    assert!(line.chars().count() > 100);
+    check(&format!("product p {{\n{line}\n}}"), &format!("product p {{\n{line}\n}}\n"));
+}
+
 #[test]
 fn keeps_a_separator_that_a_stray_doc_comment_documents() {
     // The doc comment documents the `;`, not `b`: dropping the `;` would give `b` docs.
@@ -567,8 +652,13 @@ impl Generator {
             self.pick(&["\n", "\n", "\n\n", "\n\n\n", ";", " ; ", ", ", ";\n", "\n;\n"]);
         self.push(separator);
         if self.chance(15) {
-            let comment =
-                self.pick(&["// between\n", "/// doc\n", "/* between */ ", "\n// after a blank\n"]);
+            let comment = self.pick(&[
+                "// between\n",
+                "/// doc\n",
+                "/* between */ ",
+                "\n// after a blank\n",
+                " // a comment at the end of an item's line, long enough to take it past 100 columns\n",
+            ]);
             self.push(comment);
         }
     }
@@ -657,7 +747,13 @@ impl Generator {
             }
         }
         if self.chance(15) {
-            let comment = self.pick(&[" // trailing", "  /* trailing */", " /// trailing doc"]);
+            let comment = self.pick(&[
+                " // trailing",
+                "  /* trailing */",
+                " /// trailing doc",
+                " // a trailing comment long enough to take the line of a member past 100 columns",
+                " /* a long block comment */ // and a line comment after it, both at the end of a line",
+            ]);
             self.push(comment);
             if comment.contains("//") {
                 self.push("\n");
