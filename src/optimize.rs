@@ -5,7 +5,7 @@ use crate::run::{
     Compiled, OPTIMIZE_FILES, Options, emit, name_width, percent_number, pm, resolve_base,
     the_model_has, with_progress,
 };
-use fab_runtime::optimize::{OptimizationResults, run_optimization};
+use fab_runtime::optimize::{ConstraintInfo, ObjectiveInfo, OptimizationResults, run_optimization};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -85,9 +85,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         let _ = writeln!(out, "objective: {sense} {}{unit}", o.quantity);
     }
     for c in &r.constraints {
-        let line =
-            format!("subject to: {} {} {} {}", c.quantity, c.relation, bound(c.bound), c.unit);
-        let _ = writeln!(out, "{}", line.trim_end());
+        let _ = writeln!(out, "subject to: {}", c.describe());
     }
     let _ = writeln!(
         out,
@@ -96,7 +94,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         percent_number(r.confidence)
     );
     // An objective that is a varied factor (`minimize b.capacity`) is shown once, as the factor.
-    let shown = |quantity: &str| !r.factors.iter().any(|f| f.path == quantity);
+    let shown = |objective: &ObjectiveInfo| !r.objective_is_factor(objective);
     let describe = |index: usize| -> String {
         let point = &r.points[index];
         let values: Vec<String> = r
@@ -109,7 +107,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
             .objectives
             .iter()
             .zip(&point.objectives)
-            .filter(|(o, _)| shown(&o.quantity))
+            .filter(|(o, _)| shown(o))
             .map(|(o, s)| {
                 format!("{} {} {}", o.quantity, pm(s, 4), o.unit.clone()).trim_end().to_string()
             })
@@ -150,12 +148,8 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         .map(
             |f| if f.unit.is_empty() { f.path.clone() } else { format!("{} [{}]", f.path, f.unit) },
         )
-        .chain(r.objectives.iter().map(|o| o.quantity.clone()).filter(|q| shown(q)))
-        .chain(
-            r.constraints
-                .iter()
-                .map(|c| format!("{} {} {}", c.quantity, c.relation, bound(c.bound))),
-        )
+        .chain(r.objectives.iter().filter(|o| shown(o)).map(|o| o.quantity.clone()))
+        .chain(r.constraints.iter().map(ConstraintInfo::describe))
         .collect();
     let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
     for header in &headers {
@@ -184,7 +178,7 @@ fn table(file: &str, r: &OptimizationResults) -> String {
                 r.objectives
                     .iter()
                     .zip(&p.objectives)
-                    .filter(|(o, _)| shown(&o.quantity))
+                    .filter(|(o, _)| shown(o))
                     .map(|(_, s)| s)
                     .chain(&p.constraints)
                     .map(|s| pm(s, 4)),
@@ -220,12 +214,6 @@ fn round(value: f64) -> String {
     let text = format!("{value:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text.is_empty() || text == "-0" { "0".into() } else { text.to_string() }
-}
-
-/// A constraint's bound in the quantity's unit, without the rounding error of its conversion
-/// (`99.9 %` is 0.999, not 0.9990000000000001).
-fn bound(value: f64) -> String {
-    format!("{}", (value * 1e9).round() / 1e9)
 }
 
 /// The Barlow–Proschan optimum beside the simulated one, when the study is the textbook case.

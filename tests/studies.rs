@@ -369,7 +369,7 @@ fn what_a_study_cannot_run_is_refused_by_the_checker_with_its_code() {
     let line = "source parts { interarrival = exponential(mean = 60 s) }\n\
                 buffer b1 { capacity = 2 }\nstation s1 { cycle = exponential(mean = 50 s) }\n\
                 sink done\nflow parts -> b1 -> s1 -> done\n";
-    let cases: [(&str, &[&str], &str, &str); 6] = [
+    let cases: [(&str, &[&str], &str, &str); 8] = [
         (
             "experiment base { horizon = 2 h }\noptimize o : base {\n    vary b1.capacity in \
              1..=4\n}\n",
@@ -409,6 +409,23 @@ fn what_a_study_cannot_run_is_refused_by_the_checker_with_its_code() {
             &["run", "--sensitivity", "s"],
             "[E0206] Error: the base experiment `base` chooses its warm-up by `warmup = auto`",
             "auto_base",
+        ),
+        // Constraints no point can meet spent the whole budget and reported no feasible point.
+        (
+            "experiment base { horizon = 2 h }\noptimize o : base {\n    vary b1.capacity in \
+             1..=4\n    maximize throughput\n    subject to oee >= 120 %\n}\n",
+            &["optimize"],
+            "[E0707] Error: no point can meet `oee >= 120 %`",
+            "beyond_range",
+        ),
+        (
+            "experiment base { horizon = 2 h }\noptimize o : base {\n    vary b1.capacity in \
+             1..=4\n    maximize throughput\n    subject to throughput >= 60 parts/h\n    \
+             subject to throughput <= 50 parts/h\n}\n",
+            &["optimize"],
+            "[E0707] Error: no point can meet both `throughput >= 60 parts/h` and `throughput <= \
+             50 parts/h`",
+            "contradicting",
         ),
     ];
     for (study, command, message, name) in cases {
@@ -548,8 +565,18 @@ fn a_point_that_delivers_nothing_has_no_cost_per_part_and_ranks_last() {
         assert!(!idle.is_empty(), "{study}: some points deliver nothing");
         assert!(idle.iter().all(|p| p["objectives"][0]["mean"].is_null()), "{study}: {idle:?}");
     }
-    let table = stdout(&fab(&["optimize", &model, "cheapest", "--threads", "1"]));
+    let dir = temp_dir("delivers_nothing");
+    let output =
+        fab(&["optimize", &model, "cheapest", "--threads", "1", "--out", dir.to_str().unwrap()]);
+    let table = stdout(&output);
     assert!(table.contains("n/a: a measure of the parts delivered"), "{table}");
+    // In `optimize.csv` such a mean is an empty cell, as a missing value is in every CSV file
+    // (it was `NaN`, which a spreadsheet reads as text).
+    let csv = std::fs::read_to_string(dir.join("optimize.csv")).unwrap();
+    assert!(csv.starts_with("point,round,weld.cycle.value [min],cost_per_part [EUR],"), "{csv}");
+    assert!(!csv.contains("NaN"), "{csv}");
+    assert!(csv.lines().skip(1).any(|row| row.split(',').nth(3) == Some("")), "{csv}");
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -572,8 +599,8 @@ fn the_analytic_optimum_is_printed_only_when_maintenance_renews() {
     let text = stdout(&output);
     assert!(text.contains("best: press.maintenance.age = "), "{text}");
     assert!(!text.contains("Barlow"), "{text}");
-    // The bound reads as written, in the measure's unit (a share), without rounding noise.
-    assert!(text.contains("subject to: availability >= 0.999\n"), "{text}");
+    // The bound reads as written, then in the measure's unit (a share), without rounding noise.
+    assert!(text.contains("subject to: availability >= 99.9 % (0.999)\n"), "{text}");
     let _ = std::fs::remove_file(model);
 }
 
@@ -721,6 +748,87 @@ optimize service_level : base {
         "found {best} s"
     );
     let _ = std::fs::remove_file(model);
+}
+
+/// A constraint reads as the model writes it — on its `subject to` line and in its column of the
+/// table, in `optimize.csv` and in the document's `written` — with the bound in the measure's
+/// own unit beside it where that reads otherwise: it read `availability >= 0.9` for `90 %` and
+/// `lead_time <= 7200` for `2 h`, in seconds without the unit. And every column of
+/// `optimize.csv` has a name of its own: the objective `minimize b1.capacity` is the factor's
+/// column, which the CSV repeated under the same name.
+#[test]
+fn constraints_read_as_written_and_every_csv_column_has_its_own_name() {
+    let model = write_temp(
+        "written_bounds.fab",
+        "source parts { interarrival = 1 min }
+buffer b1 { capacity = 5 }
+station weld { cycle = 50 s }
+sink done
+flow parts -> b1 -> weld -> done
+experiment base { horizon = 1 d, replications = 2 }
+optimize smallest : base {
+    vary b1.capacity in 1..=6
+    maximize throughput
+    minimize b1.capacity
+    subject to throughput >= 55 parts/h
+    subject to lead_time <= 2 h
+    subject to availability >= 90 %
+    budget = 4 runs
+}
+",
+    );
+    let dir = temp_dir("written_bounds");
+    let output = fab(&["optimize", &model, "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    for line in [
+        "subject to: throughput >= 55 parts/h\n",
+        "subject to: lead_time <= 2 h (7200 s)\n",
+        "subject to: availability >= 90 % (0.9)\n",
+    ] {
+        assert!(table.contains(line), "{line}{table}");
+    }
+    let header = table.lines().find(|l| l.trim_start().starts_with("point")).unwrap();
+    assert!(header.ends_with("lead_time <= 2 h (7200 s)  availability >= 90 % (0.9)"), "{header}");
+    let csv = std::fs::read_to_string(dir.join("optimize.csv")).unwrap();
+    let mut lines = csv.lines();
+    let columns: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        columns,
+        [
+            "point",
+            "round",
+            "b1.capacity",
+            "throughput [parts/h]",
+            "throughput [parts/h] half_width",
+            "throughput >= 55 parts/h",
+            "throughput >= 55 parts/h half_width",
+            "lead_time <= 2 h (7200 s)",
+            "lead_time <= 2 h (7200 s) half_width",
+            "availability >= 90 % (0.9)",
+            "availability >= 90 % (0.9) half_width",
+            "feasible",
+            "best",
+        ]
+    );
+    // Each row's cells are the document's figures, in the quantity's reported unit.
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("optimize.json")).unwrap()).unwrap();
+    let points = json["points"].as_array().unwrap();
+    assert_eq!(points.len(), 4);
+    for (row, point) in lines.zip(points) {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells.len(), columns.len(), "{row}");
+        assert_eq!(cells[2].parse::<f64>().ok(), point["values"][0].as_f64());
+        assert_eq!(cells[7].parse::<f64>().ok(), point["constraints"][1]["mean"].as_f64());
+        assert_eq!(cells[7], "50", "a lead time of 50 s, in seconds");
+    }
+    let lead_time = &json["constraints"][1];
+    assert_eq!(lead_time["unit"], "s");
+    assert_eq!(lead_time["bound"], 7200.0);
+    assert_eq!(lead_time["written"], serde_json::json!({"value": 2.0, "unit": "h"}));
+    let _ = std::fs::remove_file(model);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// `fab optimize` without the study's name runs the model's only one; otherwise it says what

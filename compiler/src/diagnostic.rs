@@ -268,6 +268,8 @@ codes! {
         "E0704" => "objective or constraint `optimize` cannot measure",
         "E0705" => "study based on a designed experiment",
         "E0706" => "input uncertainty with nothing it can redraw",
+        "E0707" => "constraint that no point can meet",
+        "W0707" => "constraint that rules out no point",
         "E0801" => "incomplete assembly station",
         "E0802" => "robot path point beyond reach",
         "E0803" => "part heavier than a robot's payload",

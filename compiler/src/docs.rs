@@ -264,15 +264,18 @@ pub fn builtins_reference() -> String {
     );
     out.push_str(
         "\n## Measures\n\nWhat `sensitivity` `measures`, `optimize` objectives and constraints, and \
-         `fab run --select --measure` name (money in the model's currency).\n\n\
-         | measure | unit | better | meaning |\n| --- | --- | --- | --- |\n",
+         `fab run --select --measure` name (money in the model's currency). The range holds every \
+         value a measure can take, in its unit: an `optimize` constraint that no value in it \
+         meets is refused (E0707), and one that every value meets is warned of (W0707).\n\n\
+         | measure | unit | range | better | meaning |\n| --- | --- | --- | --- | --- |\n",
     );
     for measure in catalog::MEASURES {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} |",
             measure.name,
             if measure.unit.is_empty() { "—" } else { measure.unit },
+            measure.range.describe(),
             if measure.larger_is_better { "larger" } else { "smaller" },
             measure.doc
         );

@@ -658,16 +658,23 @@ fn lower_optimization(
     let mut constraints = Vec::new();
     for goal in &checked.goals {
         let quantity = quantity(&goal.quantity);
-        match goal.kind {
-            GoalKind::Minimize => objectives.push(Objective { quantity, maximize: false }),
-            GoalKind::Maximize => objectives.push(Objective { quantity, maximize: true }),
-            GoalKind::AtLeast(bound) => {
-                constraints.push(Constraint { quantity, at_least: true, bound })
+        let (at_least, bound) = match goal.kind {
+            GoalKind::Minimize => {
+                objectives.push(Objective { quantity, maximize: false });
+                continue;
             }
-            GoalKind::AtMost(bound) => {
-                constraints.push(Constraint { quantity, at_least: false, bound })
+            GoalKind::Maximize => {
+                objectives.push(Objective { quantity, maximize: true });
+                continue;
             }
-        }
+            GoalKind::AtLeast(bound) => (true, bound),
+            GoalKind::AtMost(bound) => (false, bound),
+        };
+        let written = match &goal.written {
+            Some(written) => WrittenBound { value: written.value, unit: written.unit.clone() },
+            None => WrittenBound { value: bound, unit: String::new() },
+        };
+        constraints.push(Constraint { quantity, at_least, bound, written });
     }
     let directional_goal = checked.goals.iter().find_map(|goal| match &goal.quantity {
         GoalQuantity::Directional(word) => Some(word),

@@ -568,6 +568,16 @@ pub struct Constraint {
     /// `true` for `>=` / `>`, `false` for `<=` / `<`.
     pub at_least: bool,
     pub bound: f64,
+    /// The bound as the model writes it, for reports.
+    pub written: WrittenBound,
+}
+
+/// A number in the unit the model writes it in: `90 %` where the value used is 0.9 of a share.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct WrittenBound {
+    pub value: f64,
+    /// Empty for a plain number.
+    pub unit: String,
 }
 
 /// A what-if: a base experiment with replaced experiment settings and components.

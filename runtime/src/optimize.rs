@@ -21,9 +21,10 @@ use crate::chart::{Chart, PALETTE, Series};
 use crate::designed::{self, FactorInfo, measure, run_points};
 use crate::engine::RunError;
 use crate::factor::{FactorTarget, MaintenanceParameter};
-use crate::model::{Experiment, Model, Optimization, Quantity, Robot};
+use crate::model::{Experiment, Model, Optimization, Quantity, Robot, WrittenBound};
 use crate::results::{PointDeadlock, Results, Stat, point_deadlocks};
 use fab_stdlib::random::Stream;
+use fab_stdlib::units::tidy_number;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -119,10 +120,38 @@ pub struct ObjectiveInfo {
 #[derive(Clone, Debug, Serialize)]
 pub struct ConstraintInfo {
     pub quantity: String,
+    /// The quantity's reported unit, in which `bound` and the points' `constraints` are.
     pub unit: String,
     /// `>=` or `<=`.
     pub relation: String,
     pub bound: f64,
+    /// The bound as the model writes it (`90 %` where `bound` is 0.9).
+    pub written: WrittenBound,
+}
+
+impl ConstraintInfo {
+    /// The constraint as the model writes it, and its bound in the quantity's reported unit
+    /// when that reads otherwise: `availability >= 90 % (0.9)`, `lead_time <= 2 h (7200 s)`,
+    /// `throughput >= 60 parts/h`. The table, its header and `optimize.csv` name a constraint
+    /// so.
+    pub fn describe(&self) -> String {
+        let with_unit = |number: String, unit: &str| {
+            if unit.is_empty() { number } else { format!("{number} {unit}") }
+        };
+        let written = tidy_number(self.written.value);
+        let text = format!(
+            "{} {} {}",
+            self.quantity,
+            self.relation,
+            with_unit(written.clone(), &self.written.unit)
+        );
+        let reported = tidy_number(self.bound);
+        if reported == written {
+            text
+        } else {
+            format!("{text} ({})", with_unit(reported, &self.unit))
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -281,6 +310,7 @@ pub fn run_optimization(
                 unit: quantity_unit(model, study, &c.quantity),
                 relation: if c.at_least { ">=" } else { "<=" }.into(),
                 bound: c.bound,
+                written: c.written.clone(),
             })
             .collect(),
         analytic: analytic_optimum(model, study, &points, best),
@@ -469,36 +499,46 @@ fn quantity_unit(model: &Model, study: &Optimization, quantity: &Quantity) -> St
 }
 
 impl OptimizationResults {
-    /// One row per evaluated point: factor values, round, feasibility, every objective's and
-    /// constraint's mean and half-width, and whether it is the best or on the Pareto front.
+    /// Whether an objective is a factor the study varies (`minimize b1.capacity`): its value is
+    /// the factor's, so the table and `optimize.csv` show it once, in the factor's column.
+    pub fn objective_is_factor(&self, objective: &ObjectiveInfo) -> bool {
+        self.factors.iter().any(|f| f.path == objective.quantity)
+    }
+
+    /// One row per evaluated point (`docs/results.md` lists the columns): its number, round,
+    /// factor values, each objective's mean and half-width (but an objective that is a factor,
+    /// whose column is the factor's), each constraint's, feasibility, and whether it is the best
+    /// or on the Pareto front.
     pub fn csv(&self) -> String {
-        let mut out = String::from("point,round");
+        use crate::report::{csv_text, number as csv_number};
         let labelled = |name: &str, unit: &str| {
-            crate::report::csv_text(&if unit.is_empty() {
-                name.to_string()
-            } else {
-                format!("{name} [{unit}]")
-            })
+            if unit.is_empty() { name.to_string() } else { format!("{name} [{unit}]") }
         };
-        for f in &self.factors {
-            let _ = write!(out, ",{}", labelled(&f.path, &f.unit));
-        }
-        for o in &self.objectives {
-            let name = labelled(&o.quantity, &o.unit);
-            let _ = write!(out, ",{name},{name} half_width");
-        }
-        for c in &self.constraints {
-            let name = labelled(&c.quantity, &c.unit);
-            let _ = write!(out, ",{name},{name} half_width");
-        }
-        out.push_str(",feasible,best\n");
+        let measured: Vec<bool> =
+            self.objectives.iter().map(|o| !self.objective_is_factor(o)).collect();
+        let objectives = self.objectives.iter().zip(&measured).filter(|(_, m)| **m);
+        let estimated = objectives
+            .map(|(o, _)| labelled(&o.quantity, &o.unit))
+            .chain(self.constraints.iter().map(ConstraintInfo::describe));
+        let headers: Vec<String> = ["point".to_string(), "round".to_string()]
+            .into_iter()
+            .chain(self.factors.iter().map(|f| labelled(&f.path, &f.unit)))
+            .chain(estimated.flat_map(|name| {
+                let half_width = format!("{name} half_width");
+                [name, half_width]
+            }))
+            .chain(["feasible".to_string(), "best".to_string()])
+            .collect();
+        let mut out: String = headers.iter().map(|h| csv_text(h)).collect::<Vec<_>>().join(",");
+        out.push('\n');
         for (i, p) in self.points.iter().enumerate() {
             let _ = write!(out, "{},{}", i + 1, p.round);
             for v in &p.values {
-                let _ = write!(out, ",{v}");
+                let _ = write!(out, ",{}", csv_number(*v));
             }
-            for s in p.objectives.iter().chain(&p.constraints) {
-                let _ = write!(out, ",{},{}", s.mean, s.half_width);
+            let objectives = p.objectives.iter().zip(&measured).filter(|(_, m)| **m);
+            for s in objectives.map(|(s, _)| s).chain(&p.constraints) {
+                let _ = write!(out, ",{},{}", csv_number(s.mean), csv_number(s.half_width));
             }
             let best = Some(i) == self.best || self.pareto.contains(&i);
             let _ = writeln!(out, ",{},{}", p.feasible, best);
@@ -628,4 +668,44 @@ fn is_money(name: &str) -> bool {
         m.dimension == fab_stdlib::units::Dimension::MONEY
             || m.dimension == fab_stdlib::units::Dimension::MONEY_RATE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn constraint(quantity: &str, unit: &str, bound: f64, written: (f64, &str)) -> ConstraintInfo {
+        ConstraintInfo {
+            quantity: quantity.into(),
+            unit: unit.into(),
+            relation: ">=".into(),
+            bound,
+            written: WrittenBound { value: written.0, unit: written.1.into() },
+        }
+    }
+
+    /// A constraint reads as written, and in the reported unit too only where the numbers differ:
+    /// a count written without its unit, or a cost rate with its currency, reads once.
+    #[test]
+    fn a_constraint_reads_as_written_with_the_reported_value_where_it_differs() {
+        let shown = |c: ConstraintInfo| c.describe();
+        assert_eq!(
+            shown(constraint("availability", "", 99.9 * 0.01, (99.9, "%"))),
+            "availability >= 99.9 % (0.999)"
+        );
+        assert_eq!(
+            shown(constraint("lead_time", "s", 7200.0, (2.0, "h"))),
+            "lead_time >= 2 h (7200 s)"
+        );
+        assert_eq!(shown(constraint("availability", "", 0.0, (0.0, "%"))), "availability >= 0 %");
+        assert_eq!(shown(constraint("wip", "parts", 10.0, (10.0, ""))), "wip >= 10");
+        assert_eq!(
+            shown(constraint("cost_rate", "EUR/h", 40.0, (40.0, "EUR/h"))),
+            "cost_rate >= 40 EUR/h"
+        );
+        assert_eq!(
+            shown(constraint("throughput", "parts/h", 60.00000000000001, (1.0, "parts/min"))),
+            "throughput >= 1 parts/min (60 parts/h)"
+        );
+    }
 }

@@ -552,7 +552,7 @@ impl Csv {
 
 /// A CSV number: the shortest decimal that reads back as `x`, `0` for minus zero; empty when not
 /// finite. Rounding would lose small values (a share of `1.3889e-9` is not `0`).
-fn number(x: f64) -> String {
+pub(crate) fn number(x: f64) -> String {
     if !x.is_finite() {
         String::new()
     } else if x == 0.0 {

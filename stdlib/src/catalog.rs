@@ -274,7 +274,38 @@ pub struct MeasureDecl {
     pub unit_si: f64,
     /// Whether more is better (the sense `--select` and the docs suggest).
     pub larger_is_better: bool,
+    /// The values it can take, in its reported unit: the checker refuses a constraint that no
+    /// value meets (`oee >= 120 %`, E0707) and warns of one that every value meets
+    /// (`availability <= 100 %`, W0707).
+    pub range: MeasureRange,
     pub doc: &'static str,
+}
+
+/// The values a measure can take, in its reported unit: `low` to `high`, both included, either
+/// infinite where the measure has no bound.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MeasureRange {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl MeasureRange {
+    /// Any value: a cost, which a negative cost in the model (a credit) can make negative.
+    pub const ANY: MeasureRange = MeasureRange { low: f64::NEG_INFINITY, high: f64::INFINITY };
+    /// Zero or more: a rate, a time, a count.
+    pub const NON_NEGATIVE: MeasureRange = MeasureRange { low: 0.0, high: f64::INFINITY };
+    /// A share of time, from 0 to 1.
+    pub const SHARE: MeasureRange = MeasureRange { low: 0.0, high: 1.0 };
+
+    /// The range as the reference shows it: `0 to 1`, `≥ 0`, `any`.
+    pub fn describe(&self) -> String {
+        match (self.low.is_finite(), self.high.is_finite()) {
+            (true, true) => format!("{} to {}", self.low, self.high),
+            (true, false) => format!("≥ {}", self.low),
+            (false, true) => format!("≤ {}", self.high),
+            (false, false) => "any".to_string(),
+        }
+    }
 }
 
 /// Every measure, declared once: `sensitivity` `measures`, `optimize` objectives and
@@ -287,15 +318,25 @@ pub const MEASURES: &[MeasureDecl] = &[
         Dimension::RATE,
         1.0 / 3600.0,
         true,
+        MeasureRange::NON_NEGATIVE,
         "Parts reaching a sink per hour.",
     ),
-    measure("lead_time", "s", Dimension::TIME, 1.0, false, "Mean time from creation to a sink."),
+    measure(
+        "lead_time",
+        "s",
+        Dimension::TIME,
+        1.0,
+        false,
+        MeasureRange::NON_NEGATIVE,
+        "Mean time from creation to a sink.",
+    ),
     measure(
         "lead_time_p50",
         "s",
         Dimension::TIME,
         1.0,
         false,
+        MeasureRange::NON_NEGATIVE,
         "Median time from creation to a sink, of every part after warm-up (within 0.2 %).",
     ),
     measure(
@@ -304,17 +345,35 @@ pub const MEASURES: &[MeasureDecl] = &[
         Dimension::TIME,
         1.0,
         false,
+        MeasureRange::NON_NEGATIVE,
         "95th percentile of the time from creation to a sink: the lead time that 95 % of the \
          parts meet (a service level), within 0.2 %.",
     ),
-    measure("wip", "parts", Dimension::COUNT, 1.0, false, "Time-average parts in the system."),
-    measure("cost", "", Dimension::MONEY, 1.0, false, "Total cost over the observed period."),
+    measure(
+        "wip",
+        "parts",
+        Dimension::COUNT,
+        1.0,
+        false,
+        MeasureRange::NON_NEGATIVE,
+        "Time-average parts in the system.",
+    ),
+    measure(
+        "cost",
+        "",
+        Dimension::MONEY,
+        1.0,
+        false,
+        MeasureRange::ANY,
+        "Total cost over the observed period.",
+    ),
     measure(
         "cost_per_part",
         "",
         Dimension::MONEY,
         1.0,
         false,
+        MeasureRange::ANY,
         "Total cost per part reaching a sink.",
     ),
     measure(
@@ -323,6 +382,7 @@ pub const MEASURES: &[MeasureDecl] = &[
         Dimension::COUNT,
         1.0,
         false,
+        MeasureRange::NON_NEGATIVE,
         "Parts scrapped by catastrophic failures.",
     ),
     measure(
@@ -331,6 +391,7 @@ pub const MEASURES: &[MeasureDecl] = &[
         Dimension::MONEY_RATE,
         1.0 / 3600.0,
         false,
+        MeasureRange::ANY,
         "Total cost per hour of the observed period (the long-run cost rate of a maintenance \
          policy).",
     ),
@@ -340,8 +401,9 @@ pub const MEASURES: &[MeasureDecl] = &[
         Dimension::NONE,
         1.0,
         false,
+        MeasureRange::SHARE,
         "Share of time stations are down for repair or in maintenance, averaged over the \
-         stations (0 to 1).",
+         stations.",
     ),
     measure(
         "availability",
@@ -349,7 +411,8 @@ pub const MEASURES: &[MeasureDecl] = &[
         Dimension::NONE,
         1.0,
         true,
-        "Stations' availability (the OEE factor), averaged over the stations (0 to 1).",
+        MeasureRange::SHARE,
+        "Stations' availability (the OEE factor), averaged over the stations.",
     ),
     measure(
         "oee",
@@ -357,7 +420,8 @@ pub const MEASURES: &[MeasureDecl] = &[
         Dimension::NONE,
         1.0,
         true,
-        "Stations' overall equipment effectiveness, averaged over the stations (0 to 1).",
+        MeasureRange::SHARE,
+        "Stations' overall equipment effectiveness, averaged over the stations.",
     ),
 ];
 
@@ -367,9 +431,10 @@ const fn measure(
     dimension: Dimension,
     unit_si: f64,
     larger_is_better: bool,
+    range: MeasureRange,
     doc: &'static str,
 ) -> MeasureDecl {
-    MeasureDecl { name, unit, dimension, unit_si, larger_is_better, doc }
+    MeasureDecl { name, unit, dimension, unit_si, larger_is_better, range, doc }
 }
 
 /// The measures' names, in [`MEASURES`] order (for `ValueType::Word`).

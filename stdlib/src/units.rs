@@ -497,6 +497,17 @@ pub fn display_unit(dimension: Dimension) -> Option<(&'static str, f64)> {
     DISPLAY.iter().find(|(d, _, _)| *d == dimension).map(|(_, unit, factor)| (*unit, *factor))
 }
 
+/// A number converted between units, written back without the rounding noise of the conversion:
+/// its value rounded to 12 significant digits, as the shortest decimal (`99.9 %` as a share is
+/// `0.999`, not `0.9990000000000001`; `2 h` in seconds is `7200`).
+pub fn tidy_number(value: f64) -> String {
+    if !value.is_finite() {
+        return format!("{value}");
+    }
+    let rounded: f64 = format!("{value:.11e}").parse().unwrap_or(value);
+    if rounded == 0.0 { "0".to_string() } else { format!("{rounded}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,5 +689,17 @@ mod tests {
         assert!(!Dimension::NONE.accepts(Dimension::COUNT));
         assert!(Dimension::TIME.powi(-1).accepts(Dimension::RATE));
         assert!(!Dimension::TIME.accepts(Dimension::NONE));
+    }
+
+    /// A converted bound reads as the number it is: the conversion's last bits are noise.
+    #[test]
+    fn tidy_numbers_drop_the_noise_of_a_conversion() {
+        assert_eq!(99.9 * 0.01, 0.9990000000000001);
+        assert_eq!(tidy_number(99.9 * 0.01), "0.999");
+        assert_eq!(tidy_number(2.0 * 3600.0), "7200");
+        assert_eq!(tidy_number(1.0 / 0.01), "100");
+        assert_eq!(tidy_number(-0.0), "0");
+        assert_eq!(tidy_number(1.5e-7), "0.00000015");
+        assert_eq!(tidy_number(f64::INFINITY), "inf");
     }
 }
