@@ -2762,7 +2762,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
 }
 
-/// W0707 at a scenario's override that the design of its base experiment replaces at every
+/// W0708 at a scenario's override that the design of its base experiment replaces at every
 /// point, so the scenario runs the experiment's own design and its results are the
 /// experiment's. A scenario of a designed experiment runs the design on the model it makes (the
 /// only study a scenario can be based on: `sensitivity` and `optimize` take an experiment
@@ -2822,7 +2822,7 @@ fn replaced_by_design_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
             })
             .collect();
         let mut diagnostic = Diagnostic::warning(
-            "W0707",
+            "W0708",
             format!("the design of `{}` replaces `{path}` at every point", base.name),
         )
         .primary(field.location.clone(), label);

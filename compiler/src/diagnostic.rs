@@ -268,7 +268,7 @@ codes! {
         "E0704" => "objective or constraint `optimize` cannot measure",
         "E0705" => "study based on a designed experiment",
         "E0706" => "input uncertainty with nothing it can redraw",
-        "W0707" => "scenario override that its experiment's design replaces",
+        "W0708" => "scenario override that its experiment's design replaces",
         "E0801" => "incomplete assembly station",
         "E0802" => "robot path point beyond reach",
         "E0803" => "part heavier than a robot's payload",

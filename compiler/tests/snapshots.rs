@@ -110,7 +110,7 @@ fn a_law_a_scenario_replaces_is_held_at_every_corner() {
     // to check clean and stop the scenario's study at that point. The scenario `narrow` gives
     // a uniform whose two parameters the study both sets: every point is a uniform, and it adds
     // no error (it was refused, as if `min` were set first under its `max` of 15 s); since the
-    // design sets all it changes, it is warned that it runs the design itself (W0707).
+    // design sets all it changes, it is warned that it runs the design itself (W0708).
     insta::assert_snapshot!(rendered(&format!(
         "{LINE}station weld {{ cycle = uniform(min = 10 s, max = 40 s) }}\nflow s -> weld -> done\n\
          experiment doe {{\n    horizon = 1 d\n    vary weld.cycle.min in 5 s..=20 s\n    \
