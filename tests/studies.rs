@@ -1470,3 +1470,89 @@ sensitivity s : doe {{
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let _ = std::fs::remove_file(model);
 }
+
+/// `TWO_BUFFERS` with a design, a sensitivity study and a search, compiled to the runtime's model.
+fn compiled_studies(name: &str) -> fab_runtime::Model {
+    let path = write_temp(
+        name,
+        &format!(
+            "{TWO_BUFFERS}
+experiment doe {{
+    horizon = 1 d
+    replications = 2
+    vary b1.capacity in 1..=3
+    vary s1.cycle.mean in 40 s..=60 s
+    design = latin_hypercube
+    points = 4
+}}
+sensitivity s : base {{
+    vary b1.capacity in 1..=3
+    vary s1.cycle.mean in 40 s..=60 s
+    method = oat
+}}
+optimize o : base {{
+    vary b1.capacity in 1..=3
+    maximize throughput
+    budget = 3 runs
+}}"
+        ),
+    );
+    let mut db = fab_compiler::Database::default();
+    let root = fab_compiler::load_model(&mut db, &path).expect("the model file reads");
+    let compilation = fab_compiler::compile(&db, root);
+    let _ = std::fs::remove_file(&path);
+    compilation.model.unwrap_or_else(|| panic!("does not compile: {:?}", compilation.diagnostics))
+}
+
+/// A whole-number factor whose range holds no whole number (`4.2..=4.8`: only a factor built in
+/// Rust has one, since the checker refuses fractional ends, E0205) has no value to run. A Latin
+/// hypercube and a search ran its midpoint rounded, 5, outside the range, where a full factorial
+/// gave it no level; now the design and the sensitivity study refuse it before any point runs
+/// (E0703), and the search runs none of its points.
+#[test]
+fn a_whole_number_range_without_a_whole_number_runs_nothing() {
+    use fab_runtime::RunError;
+    let mut model = compiled_studies("no_whole_number.fab");
+    let empty = |factor: &mut fab_runtime::factor::Factor| (factor.low, factor.high) = (4.2, 4.8);
+    empty(&mut model.experiments[1].design.as_mut().expect("a design").factors[0]);
+    empty(&mut model.sensitivities[0].factors[0]);
+    empty(&mut model.optimizations[0].factors[0]);
+    let (base, doe) = (&model.experiments[0], &model.experiments[1]);
+    let refused = |result: Result<(), RunError>| match result {
+        Err(RunError::Refused { code, why }) => {
+            assert_eq!(code, "E0703");
+            assert!(why.contains("the range of `b1.capacity`, 4.2 to 4.8, holds no whole number"));
+        }
+        other => panic!("not refused: {other:?}"),
+    };
+    let progress = |_: u32, _: u32| {};
+    refused(fab_runtime::designed::run_design(&model, doe, 1, &progress).map(|_| ()));
+    let study = &model.sensitivities[0];
+    refused(fab_runtime::designed::run_sensitivity(&model, study, base, 1, &progress).map(|_| ()));
+    let study = &model.optimizations[0];
+    let searched = fab_runtime::optimize::run_optimization(&model, study, base, 1, &progress);
+    let searched = searched.expect("a search of nothing");
+    assert!(searched.points.is_empty(), "{:?}", searched.points.len());
+    assert_eq!(searched.distinct_points, Some(0));
+}
+
+/// Two parameters of one law that would overwrite each other are refused by the law itself
+/// (`Distribution::with_parameters`), the one place that checks them; a point that sets them
+/// names both factors and the reason.
+#[test]
+fn parameters_that_overwrite_each_other_are_refused_by_the_law() {
+    let model = compiled_studies("contradicting.fab");
+    let design = model.experiments[1].design.as_ref().expect("a design");
+    let mean = design.factors[1].clone();
+    let mut sd = mean.clone();
+    sd.path = "s1.cycle.sd".into();
+    if let fab_runtime::factor::FactorTarget::Parameter { param, .. } = &mut sd.target {
+        *param = "sd".into();
+    }
+    let mut variant = model.clone();
+    let point = [50.0, 5.0];
+    let refused = fab_runtime::factor::apply_point(&[mean, sd], &point, &mut variant)
+        .expect_err("`mean` rescales the whole law");
+    assert!(refused.starts_with("cannot set `s1.cycle.mean` to 50 s and `s1.cycle.sd` to 5 s"));
+    assert!(refused.contains("rescales the whole distribution"), "{refused}");
+}

@@ -965,44 +965,84 @@ pub(crate) fn set_field<'a>(fields: &'a Fields, name: &str) -> Option<&'a Field>
     fields.get(name).filter(|field| !matches!(field.value, Value::Error))
 }
 
-/// An experiment's `warmup = auto`, if it has one.
-fn auto_warmup(fields: &Fields) -> Option<&Field> {
-    set_field(fields, "warmup").filter(|f| matches!(&f.value, Value::Word(w) if w == "auto"))
+/// A setting of an experiment under which its runs are not alike, each with the same
+/// replications after the same warm-up on the model as written: what neither a designed
+/// experiment, nor input uncertainty, nor the base of a `sensitivity` or `optimize` study can hold
+/// (E0206). One list for [`runs_alike_rules`] and [`study_base_rules`], which found each setting
+/// and labelled it in words of their own.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum UnalikeRuns {
+    /// `warmup = auto`: a warm-up chosen by pilot runs.
+    AutoWarmup,
+    /// `precision`: replications added until the target is reached.
+    Precision,
+    /// `input_uncertainty`: macro-replications of the model as written.
+    InputUncertainty,
+}
+
+impl UnalikeRuns {
+    /// Each setting, in the order they are reported.
+    const ALL: [UnalikeRuns; 3] =
+        [UnalikeRuns::AutoWarmup, UnalikeRuns::Precision, UnalikeRuns::InputUncertainty];
+
+    /// The field of `fields` that asks for it, when one does.
+    fn field(self, fields: &Fields) -> Option<&Field> {
+        match self {
+            UnalikeRuns::AutoWarmup => set_field(fields, "warmup")
+                .filter(|f| matches!(&f.value, Value::Word(w) if w == "auto")),
+            UnalikeRuns::Precision => set_field(fields, "precision"),
+            UnalikeRuns::InputUncertainty => set_field(fields, "input_uncertainty"),
+        }
+    }
+
+    /// The label at the field's value: what the setting makes of the runs.
+    fn label(self) -> &'static str {
+        match self {
+            UnalikeRuns::AutoWarmup => "a warm-up chosen by pilot runs",
+            UnalikeRuns::Precision => "replications added until this is reached",
+            UnalikeRuns::InputUncertainty => "macro-replications of the model as written",
+        }
+    }
+}
+
+/// The settings of `fields` under which an experiment's runs are not alike, each with its field,
+/// in [`UnalikeRuns::ALL`]'s order.
+fn unalike_runs(fields: &Fields) -> impl Iterator<Item = (UnalikeRuns, &Field)> {
+    UnalikeRuns::ALL.into_iter().filter_map(|setting| Some((setting, setting.field(fields)?)))
 }
 
 /// The settings that a study of many runs cannot hold, because each of its runs must run the
-/// same replications after the same warm-up: a designed experiment (`vary`) that would choose
-/// its warm-up by pilot runs (`warmup = auto`, E0206) or add replications until a `precision` is
-/// reached (E0206), and input uncertainty, whose macro-replications run the model as written,
-/// beside either of them or a `vary` (E0206), or with fewer than 2 replications, which measure
-/// no noise (E0205). A scenario's settings over its experiment's are held to them too. The run
-/// refused each of these only once the model had checked clean.
+/// same replications after the same warm-up ([`UnalikeRuns`]): a designed experiment (`vary`)
+/// that would choose its warm-up by pilot runs (`warmup = auto`, E0206) or add replications until
+/// a `precision` is reached (E0206), and input uncertainty, whose macro-replications run the
+/// model as written, beside either of them or a `vary` (E0206), or with fewer than 2
+/// replications, which measure no noise (E0205). A scenario's settings over its experiment's are
+/// held to them too. The run refused each of these only once the model had checked clean.
 fn runs_alike_rules(ctx: &mut Ctx, checked: &CheckedBody) {
     let fields = &checked.fields;
-    let (auto, precision) = (auto_warmup(fields), set_field(fields, "precision"));
     let first_vary = checked.varies.first();
-    if let Some(input_uncertainty) = set_field(fields, "input_uncertainty") {
-        let conflicts = [
-            (auto, "`warmup = auto`", "a warm-up chosen by pilot runs"),
-            (precision, "`precision`", "replications added until this is reached"),
-        ];
+    if let Some(input_uncertainty) = UnalikeRuns::InputUncertainty.field(fields) {
         let at = input_uncertainty.value_location.clone();
         let alone = "Every macro-replication of input uncertainty runs the same replications \
                      after the same warm-up on the model as written: give `warmup` a duration, \
                      drop `precision` and `vary`, and run those as experiments of their own.";
-        for (field, what, label) in conflicts {
-            let Some(field) = field else { continue };
+        for (setting, field) in unalike_runs(fields) {
+            let what = match setting {
+                UnalikeRuns::AutoWarmup => "`warmup = auto`",
+                UnalikeRuns::Precision => "`precision`",
+                UnalikeRuns::InputUncertainty => continue,
+            };
             ctx.push(
                 Diagnostic::error("E0206", format!("input uncertainty cannot run with {what}"))
-                    .primary(at.clone(), "macro-replications of the model as written")
-                    .secondary(field.value_location.clone(), label)
+                    .primary(at.clone(), UnalikeRuns::InputUncertainty.label())
+                    .secondary(field.value_location.clone(), setting.label())
                     .help(alone),
             );
         }
         if let Some(vary) = first_vary {
             ctx.push(
                 Diagnostic::error("E0206", "input uncertainty cannot run a designed experiment")
-                    .primary(at.clone(), "macro-replications of the model as written")
+                    .primary(at.clone(), UnalikeRuns::InputUncertainty.label())
                     .secondary(vary.location.clone(), "another model at every point")
                     .help(alone),
             );
@@ -1024,31 +1064,28 @@ fn runs_alike_rules(ctx: &mut Ctx, checked: &CheckedBody) {
         return;
     }
     let Some(vary) = first_vary else { return };
-    let designs = [
-        (
-            auto,
-            "a designed experiment cannot choose its warm-up by `warmup = auto`",
-            "a warm-up chosen by pilot runs",
-            "every point runs the same warm-up",
-            "Every point of a design runs the same replications after the same warm-up: give \
-             `warmup` a duration (run the experiment without `vary` once with `warmup = auto` to \
-             choose one).",
-        ),
-        (
-            precision,
-            "a designed experiment cannot add replications to reach a `precision`",
-            "replications added until this is reached",
-            "every point runs the same replications",
-            "Every point of a design runs the same replications, with common random numbers: \
-             drop `precision` and give `replications` (run the experiment without `vary` once \
-             with `precision` to find how many reach it).",
-        ),
-    ];
-    for (field, headline, label, at_vary, help) in designs {
-        let Some(field) = field else { continue };
+    for (setting, field) in unalike_runs(fields) {
+        let (headline, at_vary, help) = match setting {
+            UnalikeRuns::AutoWarmup => (
+                "a designed experiment cannot choose its warm-up by `warmup = auto`",
+                "every point runs the same warm-up",
+                "Every point of a design runs the same replications after the same warm-up: give \
+                 `warmup` a duration (run the experiment without `vary` once with `warmup = auto` \
+                 to choose one).",
+            ),
+            UnalikeRuns::Precision => (
+                "a designed experiment cannot add replications to reach a `precision`",
+                "every point runs the same replications",
+                "Every point of a design runs the same replications, with common random numbers: \
+                 drop `precision` and give `replications` (run the experiment without `vary` \
+                 once with `precision` to find how many reach it).",
+            ),
+            // Returned above.
+            UnalikeRuns::InputUncertainty => continue,
+        };
         ctx.push(
             Diagnostic::error("E0206", headline)
-                .primary(field.value_location.clone(), label)
+                .primary(field.value_location.clone(), setting.label())
                 .secondary(vary.location.clone(), at_vary)
                 .help(help),
         );
@@ -2271,52 +2308,39 @@ fn study_base_rules(ctx: &mut Ctx, decl: &Decl, base: Option<&Declaration>) {
     let (Some(base), Some(written)) = (base, &decl.base) else { return };
     let checked = check_item(ctx.db, base.file, base.key.clone());
     let Some(body) = &checked.body else { return };
-    let fields = &body.fields;
     let name = &base.name;
     let alike = "Every point of a `sensitivity` or `optimize` study runs the base experiment's \
                  replications after the same warm-up";
-    let refusals = [
-        auto_warmup(fields).map(|field| {
-            (
-                field,
+    for (setting, field) in unalike_runs(&body.fields) {
+        let (message, help) = match setting {
+            UnalikeRuns::AutoWarmup => (
                 format!("the base experiment `{name}` chooses its warm-up by `warmup = auto`"),
-                "a warm-up chosen by pilot runs",
                 format!(
                     "{alike}: give `{name}` a `warmup` duration (run it alone once with \
                      `warmup = auto` to choose one), or base the study on another experiment."
                 ),
-            )
-        }),
-        set_field(fields, "precision").map(|field| {
-            (
-                field,
+            ),
+            UnalikeRuns::Precision => (
                 format!("the base experiment `{name}` adds replications to reach a `precision`"),
-                "replications added until this is reached",
                 format!(
                     "{alike}: drop `precision` from `{name}` and give `replications` (run it \
                      alone once with `precision` to find how many reach it), or base the study \
                      on another experiment."
                 ),
-            )
-        }),
-        set_field(fields, "input_uncertainty").map(|field| {
-            (
-                field,
+            ),
+            UnalikeRuns::InputUncertainty => (
                 format!("the base experiment `{name}` asks for input uncertainty"),
-                "macro-replications of the model as written",
                 format!(
                     "Input uncertainty runs the model as written, and a `sensitivity` or \
                      `optimize` study varies it: base the study on an experiment without \
                      `input_uncertainty`, and run `{name}` on its own."
                 ),
-            )
-        }),
-    ];
-    for (field, message, label, help) in refusals.into_iter().flatten() {
+            ),
+        };
         ctx.push(
             Diagnostic::error("E0206", message)
                 .primary(ctx.loc(written.name.span), "every point of this study runs alike")
-                .secondary(field.value_location.clone(), label)
+                .secondary(field.value_location.clone(), setting.label())
                 .help(help),
         );
     }
@@ -2756,9 +2780,144 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
         }
     }
     check_constraint_bounds(ctx, &checked.goals, &checked.varies);
-    if decl.kind != DeclKind::Scenario {
+    if decl.kind == DeclKind::Scenario {
+        replaced_by_design_warnings(ctx, checked);
+    } else {
         check_required(ctx, info.fields, &checked.fields, decl.name.span, decl.kind.keyword());
     }
+}
+
+/// W0708 at a scenario's override that the design of its base experiment replaces at every
+/// point, so the scenario runs the experiment's own design and its results are the
+/// experiment's. A scenario of a designed experiment runs the design on the model it makes (the
+/// only study a scenario can be based on: `sensitivity` and `optimize` take an experiment
+/// without `vary`, E0705), and each point sets what the design varies. A number it varies
+/// (`b1.capacity = 10` under `vary b1.capacity in 1..=3`) is replaced whatever its value; a law
+/// or a maintenance strategy only when the scenario changes no more than the parameters varied
+/// (`lognormal(mean = 40 s, cv = 0.3)` over the model's `lognormal(mean = 60 s, cv = 0.3)` under
+/// `vary weld.cycle.mean`), since the design varies them over the rest of what the scenario
+/// writes (another `cv`, another family), which does run. These ran without a word.
+fn replaced_by_design_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
+    let Some(base) = &checked.base else { return };
+    let experiment = check_item(ctx.db, base.file, base.key.clone());
+    let Some(design) = experiment.body.as_ref().map(|body| &body.varies) else { return };
+    for (path, field) in &checked.fields {
+        let overridden: Vec<&str> = path.split('.').collect();
+        if overridden.len() < 2 {
+            continue;
+        }
+        let varied: Vec<&CheckedVary> = design
+            .iter()
+            .filter(|vary| {
+                vary.path.len() >= overridden.len()
+                    && vary.path.iter().zip(&overridden).all(|(a, b)| a == b)
+            })
+            .collect();
+        let Some(first) = varied.first() else { continue };
+        let label = if varied.iter().any(|vary| vary.path.len() == overridden.len()) {
+            "every point of the design sets this number".to_string()
+        } else {
+            let parameters: Vec<String> = varied
+                .iter()
+                .map(|vary| format!("`{}`", vary.path.last().map_or("", String::as_str)))
+                .collect();
+            let declared = ctx
+                .scope
+                .lookup(overridden[0])
+                .and_then(|declaration| clean_body(ctx.db, declaration))
+                .and_then(|body| varied_field(body, &overridden[1..]).ok());
+            let Some(declared) = declared else { continue };
+            if varied.iter().any(|vary| vary.path.len() != overridden.len() + 1)
+                || !replaced_at_every_point(&declared.value, &field.value, &varied)
+            {
+                continue;
+            }
+            format!(
+                "this changes only its {}, which every point of the design sets",
+                and_list(&parameters)
+            )
+        };
+        let ranges: Vec<String> = varied
+            .iter()
+            .map(|vary| {
+                let shown = |si: f64| {
+                    format!("{} {}", si / vary.unit_scale, vary.unit).trim_end().to_string()
+                };
+                format!("`{}` in {}..={}", vary.path.join("."), shown(vary.low), shown(vary.high))
+            })
+            .collect();
+        let mut diagnostic = Diagnostic::warning(
+            "W0708",
+            format!("the design of `{}` replaces `{path}` at every point", base.name),
+        )
+        .primary(field.location.clone(), label);
+        for vary in &varied {
+            diagnostic = diagnostic.secondary(vary.location.clone(), "varied here");
+        }
+        let help = format!(
+            "A scenario of a designed experiment runs the design on the model it makes, and the \
+             design sets what it varies at every point: drop the override, or base the scenario \
+             on an experiment that does not vary `{}`.",
+            first.path.join(".")
+        );
+        ctx.push(
+            diagnostic.note(format!("`{}` varies {}", base.name, and_list(&ranges))).help(help),
+        );
+    }
+}
+
+/// Whether the design's `parameters` (varies of parameters of one law or maintenance strategy)
+/// leave nothing of the difference between the model's value `declared` and a scenario's
+/// `written`: the two make the same law at the ranges' low and high ends (a point overwrites the
+/// parameters it varies and keeps the rest, so what differs elsewhere differs at every point),
+/// under the same clock; or the same strategy with the same numbers but those varied.
+fn replaced_at_every_point(declared: &Value, written: &Value, parameters: &[&CheckedVary]) -> bool {
+    let name = |vary: &CheckedVary| vary.path.last().map_or("", String::as_str).to_string();
+    let names: Vec<String> = parameters.iter().map(|vary| name(vary)).collect();
+    match (declared, written) {
+        (Value::Clocked { value: a, clock: x }, Value::Clocked { value: b, clock: y }) => {
+            x == y && replaced_at_every_point(a, b, parameters)
+        }
+        (Value::Dist(a), Value::Dist(b)) => {
+            let (Some(a), Some(b)) = (&a.dist, &b.dist) else { return false };
+            [false, true].into_iter().all(|high| {
+                let values: Vec<(&str, f64)> = parameters
+                    .iter()
+                    .zip(&names)
+                    .map(|(vary, name)| (name.as_str(), if high { vary.high } else { vary.low }))
+                    .collect();
+                match (a.with_parameters(&values), b.with_parameters(&values)) {
+                    (Ok(a), Ok(b)) => same_law(&a, &b),
+                    _ => false,
+                }
+            })
+        }
+        (Value::Call(a), Value::Call(b)) => {
+            let kept = |args: &BTreeMap<String, Value>| -> Vec<(String, Value)> {
+                let kept = args.iter().filter(|(name, _)| !names.contains(name));
+                kept.map(|(name, value)| (name.clone(), value.clone())).collect()
+            };
+            a.name == b.name && kept(&a.args) == kept(&b.args)
+        }
+        _ => false,
+    }
+}
+
+/// Whether two laws are the same but for rounding: the same family, its whole-number and
+/// truncation settings alike, and every real parameter within 10⁻¹² of the other's (a `mean` set
+/// over two laws rescales each by its own factor).
+fn same_law(a: &fab_stdlib::dist::Distribution, b: &fab_stdlib::dist::Distribution) -> bool {
+    use fab_stdlib::dist::Distribution;
+    let (x, y) = (a.parameters(), b.parameters());
+    let near = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(y.abs());
+    let settings = match (a, b) {
+        (Distribution::Normal { truncated: s, .. }, Distribution::Normal { truncated: t, .. }) => {
+            s == t
+        }
+        (Distribution::Erlang { k: j, .. }, Distribution::Erlang { k: l, .. }) => j == l,
+        _ => a.family_name() == b.family_name(),
+    };
+    settings && x.len() == y.len() && x.iter().zip(&y).all(|(&x, &y)| near(x, y))
 }
 
 /// E0703 for a factor of a `sensitivity` study whose range holds one value (`8 s..=8 s`, or
@@ -2800,9 +2959,9 @@ fn check_design_size(ctx: &mut Ctx, factors: &[CheckedVary], fields: &Fields) {
     let Some(field) = fields.get("levels").filter(|_| !latin) else { return };
     let Some(levels) = field.value.si() else { return };
     let values = |vary: &CheckedVary| {
-        let whole = vary.low.max(vary.high).floor() - vary.low.min(vary.high).ceil() + 1.0;
         if vary.integer {
-            levels.min(whole.max(0.0))
+            let whole = fab_runtime::analysis::design::whole_numbers(vary.low, vary.high);
+            levels.min(whole.map_or(0.0, |whole| whole.count() as f64))
         } else if vary.low == vary.high {
             levels.min(1.0)
         } else {
@@ -3452,7 +3611,8 @@ fn vary_target_takes(
         },
         _ => {
             // A distribution's parameter: `cycle.mean`, `failure.scale`, `bearing.after.shape`.
-            let Some((_, Some(distribution))) = varied_distribution(body, &names[1..]) else {
+            let law = &names[1..names.len() - 1];
+            let Some(distribution) = varied_field(body, law).ok().and_then(distribution_in) else {
                 // Abstract in a template: nothing to check.
                 return true;
             };
@@ -3482,27 +3642,45 @@ fn vary_target_takes(
     }
 }
 
-/// The field a `vary` of a distribution's parameter names (`path` after the component: `cycle.
-/// mean`, `bearing.after.shape`) and its law as `body` has it (`None` while abstract in a
-/// template); `None` when `body` has no such field, or it holds no law.
-fn varied_distribution<'a>(
-    body: &'a CheckedBody,
-    path: &[&'a str],
-) -> Option<(&'a str, Option<&'a fab_stdlib::dist::Distribution>)> {
-    let (fields, field) = match path {
-        [mode, field @ ("after" | "repair"), _] => {
-            let nested = body.nested.iter().find(|n| n.keyword == "failure" && n.name == *mode)?;
-            (&nested.fields, *field)
+/// The field of `body` whose parameter a `vary` sets, `law` being the path between the
+/// component and the parameter: `[field]` (`cycle`, `failure`, or `maintenance` for its numbers),
+/// or `[mode, after|repair]` of a named failure mode. The one lookup of a varied law, for the
+/// checks of one `vary` ([`vary_target_takes`], [`factor_refusal`]), of the ranges of a law's
+/// parameters together ([`law_corner_refusals`], [`slowest_process`]) and of a scenario's
+/// override of it ([`replaced_by_design_warnings`]), on the component as declared or as a
+/// scenario makes it. The field may hold no distribution ([`distribution_in`]).
+fn varied_field<'a>(body: &'a CheckedBody, law: &[&str]) -> Result<&'a Field, MissingField> {
+    let (fields, field) = match law {
+        [mode, field @ ("after" | "repair")] => {
+            let nested = body.nested.iter().find(|n| n.keyword == "failure" && n.name == *mode);
+            (&nested.ok_or(MissingField::Mode)?.fields, *field)
         }
-        [field, _] => (&body.fields, *field),
-        _ => return None,
+        [field] => (&body.fields, *field),
+        _ => return Err(MissingField::Path),
     };
-    match fields.get(field).map(|f| &f.value)? {
-        Value::Clocked { value, .. } => match value.as_ref() {
-            Value::Dist(d) => Some((field, d.dist.as_ref())),
-            _ => None,
-        },
-        Value::Dist(d) => Some((field, d.dist.as_ref())),
+    fields.get(field).ok_or(MissingField::Field)
+}
+
+/// Why [`varied_field`] found no field.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum MissingField {
+    /// The path names no law: it is not `[field]` or `[mode, after|repair]`.
+    Path,
+    /// The component declares no failure mode of that name.
+    Mode,
+    /// The component, or its failure mode, does not set the field.
+    Field,
+}
+
+/// The distribution a field holds, through `VALUE of CLOCK`: `None` when it holds none, or one
+/// whose parameters are abstract (a template's).
+fn distribution_in(field: &Field) -> Option<&fab_stdlib::dist::Distribution> {
+    let value = match &field.value {
+        Value::Clocked { value, .. } => value.as_ref(),
+        value => value,
+    };
+    match value {
+        Value::Dist(d) => d.dist.as_ref(),
         _ => None,
     }
 }
@@ -3569,41 +3747,45 @@ pub(crate) fn factor_refusal(
                 ),
             })
         }
-        _ => {
-            let (fields, field, at) = match path {
-                [mode, field @ ("after" | "repair"), _] => {
+        [law @ .., _] => {
+            let field = law.last().copied().unwrap_or_default();
+            // The segment of the path that names the field: after the mode's name, if any.
+            let at = law.len().saturating_sub(1);
+            match varied_field(body, law) {
+                Err(MissingField::Path) => None,
+                Err(MissingField::Mode) => {
+                    let mode = law[0];
                     let modes = body.nested.iter().filter(|n| n.keyword == "failure");
-                    let Some(nested) = modes.clone().find(|n| n.name == *mode) else {
-                        let known: Vec<&str> = modes.map(|n| n.name.as_str()).collect();
-                        let help = match did_you_mean(mode, known.iter().copied()) {
-                            Some(best) => format!("Did you mean `{best}`?"),
-                            None if known.is_empty() => {
-                                format!("`{name}` declares no named failure mode.")
-                            }
-                            None => format!("`{name}`'s failure modes are {}.", known.join(", ")),
-                        };
-                        return refusal(0, format!("`{name}` has no failure mode `{mode}`"), help);
+                    let known: Vec<&str> = modes.map(|n| n.name.as_str()).collect();
+                    let help = match did_you_mean(mode, known.iter().copied()) {
+                        Some(best) => format!("Did you mean `{best}`?"),
+                        None if known.is_empty() => {
+                            format!("`{name}` declares no named failure mode.")
+                        }
+                        None => format!("`{name}`'s failure modes are {}.", known.join(", ")),
                     };
-                    (&nested.fields, *field, 1)
+                    refusal(0, format!("`{name}` has no failure mode `{mode}`"), help)
                 }
-                [field, _] => (&body.fields, *field, 0),
-                _ => return None,
-            };
-            match fields.get(field).map(|f| &f.value) {
-                None => refusal(
+                Err(MissingField::Field) => refusal(
                     at,
                     format!("`{name}` has no `{field}`"),
                     format!("Set `{field}` on `{name}`, or vary another number."),
                 ),
                 // `failure = 20000 cycles`: a count, not a distribution.
-                Some(Value::Number(_)) if field == "failure" || field == "after" => refusal(
-                    at,
-                    "a life counted in cycles, not a distribution".into(),
-                    "Vary a failure whose life is a distribution of time.".into(),
-                ),
-                Some(_) => None,
+                Ok(set)
+                    if matches!(set.value, Value::Number(_))
+                        && matches!(field, "failure" | "after") =>
+                {
+                    refusal(
+                        at,
+                        "a life counted in cycles, not a distribution".into(),
+                        "Vary a failure whose life is a distribution of time.".into(),
+                    )
+                }
+                Ok(_) => None,
             }
         }
+        [] => None,
     }
 }
 
@@ -3726,21 +3908,26 @@ pub(crate) fn clean_body<'db>(
     checked.body.as_ref().filter(|_| !checked.has_errors())
 }
 
-/// The numbers of a robot a study may vary that make its cycle longer: `speed` and `accel`
-/// (at their slow ends, the low ones) and the mean of its `process` (at its high end).
+/// The numbers of a robot a study may vary that move its cycle: `speed` and `accel` (slowest at
+/// their low ends), and the parameters of its `process` (`process.mean`, `.max`, `.scale`, …),
+/// whose law's mean is added to its motion.
 fn robot_cycle_factor(vary: &CheckedVary) -> bool {
     matches!(&vary.path[1..], [f] if f == "speed" || f == "accel")
-        || matches!(&vary.path[1..], [f, p] if f == "process" && p == "mean")
+        || matches!(&vary.path[1..], [f, _] if f == "process")
 }
 
 /// E0703 when a study's ranges reach a point where a robot's cycle, its motion under the slowest
-/// `speed` and `accel` the study sets plus the largest `process` mean, is not shorter than the
-/// longest run: E0205's rule at the slowest corner, which a full factorial runs and a search may
-/// reach. Such a point used to run with its cycle cut to the longest run, delivering nothing,
-/// without a word. A range alone is held to the rule by its own `vary` (`vary_target_takes`)
-/// against the robot as declared: with `alone_checked`, only what that misses is reported here
-/// (a `process.mean` range, ranges that are slow only together); without it, every range, for
-/// the robot as a scenario makes it (`validate::scenario_vary_refusals`).
+/// `speed` and `accel` the study sets plus the longest mean its `process` takes at a corner of
+/// the ranges of its parameters, is not shorter than the longest run: E0205's rule at the slowest
+/// corner, which a full factorial runs and a search may reach. Such a point used to run with its
+/// cycle cut to the longest run, delivering nothing, without a word; a `process` varied by a
+/// parameter other than its `mean` (a uniform's `max`, a gamma's `scale`) ran so until it was
+/// held to the rule too. A range alone is held to the rule by its own `vary`
+/// (`vary_target_takes`) against the robot as declared: with `alone_checked`, only what that
+/// misses is reported here (a `process` parameter's range, ranges that are slow only together);
+/// without it, every range, for the robot as a scenario makes it
+/// (`validate::scenario_vary_refusals`). A `process` whose own mean reaches the longest run is
+/// the law's rule, reported by [`law_corner_refusals`].
 pub(crate) fn robot_cycle_refusals<'a>(
     varies: &[CheckedVary],
     body_of: impl Fn(&str) -> Option<&'a CheckedBody>,
@@ -3752,6 +3939,7 @@ pub(crate) fn robot_cycle_refusals<'a>(
             robots.push(&vary.path[0]);
         }
     }
+    let longest = fab_runtime::time::longest_run_s();
     let mut found = Vec::new();
     for name in robots {
         let Some(body) = body_of(name).filter(|body| body.kind == DeclKind::Robot) else {
@@ -3759,45 +3947,60 @@ pub(crate) fn robot_cycle_refusals<'a>(
         };
         let factors: Vec<&CheckedVary> =
             varies.iter().filter(|v| v.path[0] == name && robot_cycle_factor(v)).collect();
-        let is_mean = |vary: &CheckedVary| vary.path.len() == 3;
-        if alone_checked && matches!(factors[..], [one] if !is_mean(one)) {
+        let is_limit = |vary: &CheckedVary| vary.path.len() == 2;
+        if alone_checked && matches!(factors[..], [one] if is_limit(one)) {
             continue;
         }
         let limits: Vec<(&str, f64)> =
-            factors.iter().filter(|v| !is_mean(v)).map(|v| (v.path[1].as_str(), v.low)).collect();
+            factors.iter().filter(|v| is_limit(v)).map(|v| (v.path[1].as_str(), v.low)).collect();
         let Some((moving, process)) = robot_cycle_seconds(&body.fields, &limits) else {
             continue;
         };
-        let process = factors.iter().find(|v| is_mean(v)).map_or(process, |v| v.high);
-        if moving + process < fab_runtime::time::longest_run_s() {
+        // The process's parameters at the corner of their ranges where its mean is longest.
+        let parameters: Vec<&CheckedVary> =
+            factors.iter().copied().filter(|v| !is_limit(v)).collect();
+        let (process, corner) = match parameters.is_empty() {
+            true => (process, 0),
+            false => match slowest_process(body, &parameters) {
+                Some(slowest) => slowest,
+                None => continue,
+            },
+        };
+        if process >= longest || moving + process < longest {
             continue;
         }
         // Each range labelled at the end that slows the robot.
-        let slow_end = |vary: &CheckedVary| vary.ends[usize::from(is_mean(vary))].clone();
+        let slow_end = |vary: &CheckedVary| -> usize {
+            // A study varies each path once (E0202).
+            match parameters.iter().position(|p| p.path == vary.path) {
+                Some(k) => corner >> k & 1,
+                None => 0,
+            }
+        };
         let paths: Vec<String> =
             factors.iter().map(|v| format!("`{}`", v.path.join("."))).collect();
         let (last, others) = factors.split_last().expect("a robot is listed for its factors");
         let mut diagnostic = if others.is_empty() {
             Diagnostic::error("E0703", format!("cannot vary {}", paths[0])).primary(
-                slow_end(last),
+                last.ends[slow_end(last)].clone(),
                 "at this end the robot's cycle would be longer than the longest run",
             )
         } else {
             Diagnostic::error("E0703", format!("cannot vary {} together", and_list(&paths)))
                 .primary(
-                    slow_end(last),
+                    last.ends[slow_end(last)].clone(),
                     "with the other ranges' slow ends, the robot's cycle would be longer than \
                      the longest run",
                 )
         };
         for other in others {
-            diagnostic = diagnostic.secondary(slow_end(other), "a slow end");
+            diagnostic = diagnostic.secondary(other.ends[slow_end(other)].clone(), "a slow end");
         }
         diagnostic = diagnostic.secondary(body.fields["path"].value_location.clone(), "the path");
         let remedies: Vec<String> = factors
             .iter()
             .map(|v| {
-                let end = if is_mean(v) { "lower the high end" } else { "raise the low end" };
+                let end = if slow_end(v) == 1 { "lower the high end" } else { "raise the low end" };
                 format!("{end} of `{}`", v.path.join("."))
             })
             .collect();
@@ -3813,6 +4016,35 @@ pub(crate) fn robot_cycle_refusals<'a>(
         )));
     }
     found
+}
+
+/// The longest mean the robot's `process` takes where the ranges of its `parameters` (varies of
+/// `process.PARAM`) meet, and that corner (bit `k` set: the high end of `parameters[k]`): the
+/// law is set at each corner as a point sets it (`Distribution::with_parameters`), and its mean
+/// is monotone in each parameter, so the longest is at a corner. Corners that make no law are
+/// [`law_corner_refusals`]' to report; `None` when none does, the law is abstract, or there are
+/// more than six ranges (as there).
+fn slowest_process(body: &CheckedBody, parameters: &[&CheckedVary]) -> Option<(f64, usize)> {
+    if parameters.len() > 6 {
+        return None;
+    }
+    let law = distribution_in(varied_field(body, &["process"]).ok()?)?;
+    let mean_at = |corner: usize| {
+        let values: Vec<(&str, f64)> = parameters
+            .iter()
+            .enumerate()
+            .map(|(k, v)| (v.path[2].as_str(), if corner >> k & 1 == 1 { v.high } else { v.low }))
+            .collect();
+        Some((law.with_parameters(&values).ok()?.mean(), corner))
+    };
+    // The first corner of the longest mean.
+    (0..1usize << parameters.len()).filter_map(mean_at).fold(
+        None,
+        |slowest: Option<(f64, usize)>, (mean, corner)| match slowest {
+            Some((longest, _)) if longest >= mean => slowest,
+            _ => Some((mean, corner)),
+        },
+    )
 }
 
 /// E0703 for two `vary`s of one distribution's parameters that would overwrite each other
@@ -3911,7 +4143,9 @@ pub(crate) fn law_corner_refusals<'a>(
             continue;
         }
         let Some(body) = body_of(&law[0]) else { continue };
-        let Some((distribution, law_location)) = varied_law(body, &law[1..]) else { continue };
+        let names: Vec<&str> = law[1..].iter().map(String::as_str).collect();
+        let Some(field) = varied_field(body, &names).ok() else { continue };
+        let Some(distribution) = distribution_in(field) else { continue };
         // A cycle's mean within the clock, as the field is held to (the catalog's `run_length`).
         let run_length = law.len() == 2
             && catalog::kind(body.kind.keyword())
@@ -3965,35 +4199,10 @@ pub(crate) fn law_corner_refusals<'a>(
         for k in (0..params.len()).filter(|&k| k != last) {
             diagnostic = diagnostic.secondary(params[k].ends[end(k)].clone(), "this end");
         }
-        diagnostic = diagnostic.secondary(law_location, "the law");
+        diagnostic = diagnostic.secondary(field.value_location.clone(), "the law");
         found.push(diagnostic.help(help));
     }
     found
-}
-
-/// The distribution `law` names in `body` (`[field]`, or `[mode, after|repair]` of a failure
-/// mode), with where it is written (in a scenario, when the scenario replaces it): `None` when
-/// it is abstract or no distribution.
-fn varied_law(
-    body: &CheckedBody,
-    law: &[String],
-) -> Option<(fab_stdlib::dist::Distribution, Location)> {
-    let field = match law {
-        [field] => body.fields.get(field)?,
-        [mode, field] => {
-            let nested = body.nested.iter().find(|n| n.keyword == "failure" && n.name == *mode)?;
-            nested.fields.get(field)?
-        }
-        _ => return None,
-    };
-    let value = match &field.value {
-        Value::Clocked { value, .. } => value.as_ref(),
-        value => value,
-    };
-    match value {
-        Value::Dist(d) => Some((d.dist.clone()?, field.value_location.clone())),
-        _ => None,
-    }
 }
 
 /// [`check_factor_combinations`]'s rule over the conveyors as `body_of` gives them: as declared, or

@@ -270,6 +270,7 @@ codes! {
         "E0706" => "input uncertainty with nothing it can redraw",
         "E0707" => "constraint that no point can meet",
         "W0707" => "constraint that rules out no point",
+        "W0708" => "scenario override that its experiment's design replaces",
         "E0801" => "incomplete assembly station",
         "E0802" => "robot path point beyond reach",
         "E0803" => "part heavier than a robot's payload",

@@ -109,13 +109,42 @@ fn a_law_a_scenario_replaces_is_held_at_every_corner() {
     // whose `mode` of 12 s the study does not vary: the corner `min` = 20 s is no law. This used
     // to check clean and stop the scenario's study at that point. The scenario `narrow` gives
     // a uniform whose two parameters the study both sets: every point is a uniform, and it adds
-    // nothing (it was refused, as if `min` were set first under its `max` of 15 s).
+    // no error (it was refused, as if `min` were set first under its `max` of 15 s); since the
+    // design sets all it changes, it is warned that it runs the design itself (W0708).
     insta::assert_snapshot!(rendered(&format!(
         "{LINE}station weld {{ cycle = uniform(min = 10 s, max = 40 s) }}\nflow s -> weld -> done\n\
          experiment doe {{\n    horizon = 1 d\n    vary weld.cycle.min in 5 s..=20 s\n    \
          vary weld.cycle.max in 30 s..=50 s\n}}\n\
          scenario narrow : doe {{ weld.cycle = uniform(min = 10 s, max = 15 s) }}\n\
          scenario pointed : doe {{ weld.cycle = triangular(min = 10 s, mode = 12 s, max = 40 s) }}\n"
+    )));
+}
+
+#[test]
+fn a_scenario_override_the_design_replaces() {
+    // Each point of `doe` sets `b1.capacity` and the `age` of the maintenance: `big` ran the
+    // experiment's own design, and reported its results, without a word.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}buffer b1 {{ capacity = 2 }}\nstation press {{\n    cycle = 30 s\n    \
+         failure = weibull(shape = 2, scale = 100 h)\n    repair = 1 h\n    \
+         maintenance = preventive(age = 50 h, takes = 1 h)\n}}\nflow s -> b1 -> press -> done\n\
+         experiment doe {{\n    horizon = 1 d\n    vary b1.capacity in 1..=4\n    \
+         vary press.maintenance.age in 10 h..=40 h\n}}\n\
+         scenario big : doe {{\n    b1.capacity = 8\n    \
+         press.maintenance = preventive(age = 20 h, takes = 1 h)\n}}\n"
+    )));
+}
+
+#[test]
+fn a_robot_process_varied_by_another_parameter_than_its_mean() {
+    // A uniform's `max` of 1.6·10¹⁰ s is a process mean of 8·10⁹ s, after 2·10⁹ s of motion:
+    // only `process.mean` was held to the longest run, and this ran, its cycle cut short.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}robot far {{\n    path = [(0 m, 0 m), (1000000000 m, 0 m)]\n    speed = 1 m/s\n    \
+         process = uniform(min = 1 s, max = 2 s)\n}}\nflow s -> far -> done\n\
+         experiment base {{ horizon = 10 h }}\n\
+         optimize o : base {{\n    vary far.process.max in 2 s..16000000000 s\n    \
+         minimize cost_rate\n}}\n"
     )));
 }
 

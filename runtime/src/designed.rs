@@ -256,6 +256,24 @@ pub fn design_points(experiment: &Experiment) -> Vec<Vec<f64>> {
     }
 }
 
+/// E0703 for a whole-number factor whose range holds no whole number ([`Factor::holds_no_value`]),
+/// in the study `what`: it has no value to run. A full factorial design gave it no level and a
+/// Latin hypercube its midpoint rounded, outside the range. The checker refuses it in a model.
+fn refuse_empty_ranges(factors: &[Factor], what: &str) -> Result<(), RunError> {
+    match factors.iter().find(|f| f.holds_no_value()) {
+        Some(empty) => Err(RunError::Refused {
+            code: "E0703",
+            why: format!(
+                "{what}: the range of `{}`, {} to {}, holds no whole number",
+                empty.path,
+                empty.with_unit(empty.low),
+                empty.with_unit(empty.high)
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn to_factors(factors: &[Factor], unit: &[f64]) -> Vec<f64> {
     factors.iter().zip(unit).map(|(f, &u)| design::scale(u, f.low, f.high, f.integer)).collect()
 }
@@ -273,10 +291,11 @@ pub fn run_design(
             experiment.name
         )));
     };
+    refuse_empty_ranges(&plan.factors, &format!("experiment `{}`", experiment.name))?;
     let points = design_points(experiment);
     if points.is_empty() {
         return Err(RunError::BadExperiment(format!(
-            "experiment `{}`: the design has no point (an integer range holds no whole number?)",
+            "experiment `{}`: the design has no point",
             experiment.name
         )));
     }
@@ -410,6 +429,7 @@ pub fn run_sensitivity(
             ),
         });
     }
+    refuse_empty_ranges(&study.factors, &format!("sensitivity `{}`", study.name))?;
     // A factor of one value moves nothing: its effect and indices are 0 by construction, and
     // its points (N of a Sobol' design's, one per Morris trajectory) run for nothing.
     if let Some(fixed) = study.factors.iter().find(|f| f.takes_one_value()) {
@@ -440,8 +460,7 @@ pub fn run_sensitivity(
     let points: Vec<Vec<f64>> = unit_points.iter().map(|u| to_factors(&study.factors, u)).collect();
     let results = run_points(model, experiment, &study.factors, &points, threads, progress)?;
     // Morris measures a whole-number factor's steps by the whole numbers it took.
-    let whole_numbers: Vec<Option<(f64, f64)>> =
-        study.factors.iter().map(|f| f.integer.then_some((f.low, f.high))).collect();
+    let whole_numbers: Vec<_> = study.factors.iter().map(Factor::whole_numbers).collect();
     let mut measures = Vec::new();
     for name in &study.measures {
         let Some(Measure { decl, stat }) = measure(name) else {

@@ -5,10 +5,11 @@
 //! of the model's IR, so a design point is an ordinary model: the engine knows nothing of
 //! factors, and every point draws from the same random streams (common random numbers).
 
+use crate::analysis::design::{self, WholeNumbers};
 use crate::model::{
     Arrivals, ComponentId, ComponentKind, FailureLaw, Maintenance, Model, PreventivePolicy,
 };
-use fab_stdlib::dist::{Distribution, parameters_contradict};
+use fab_stdlib::dist::Distribution;
 use serde::{Deserialize, Serialize};
 
 /// A number a study varies, and its range.
@@ -124,24 +125,24 @@ impl Factor {
         }
     }
 
-    /// Why this factor and `other` cannot be varied together, when both set a parameter of the
-    /// same distribution and one would overwrite the other ([`parameters_contradict`]).
-    pub fn contradicts(&self, other: &Factor) -> Option<String> {
-        match (self.law(), other.law()) {
-            (
-                Some((component, field, param)),
-                Some((other_component, other_field, other_param)),
-            ) if component == other_component && field == other_field => {
-                parameters_contradict(param, other_param)
-            }
-            _ => None,
-        }
-    }
-
     /// Whether the range holds one value: `8 s..=8 s`, or whole numbers `5..=5`. A design runs
     /// it as one level and a search holds it there; a sensitivity study has nothing to measure.
     pub fn takes_one_value(&self) -> bool {
-        if self.integer { self.low.ceil() == self.high.floor() } else { self.low == self.high }
+        match self.integer {
+            true => self.whole_numbers().is_some_and(|whole| whole.count() == 1),
+            false => self.low == self.high,
+        }
+    }
+
+    /// Whether a whole-number factor's range holds no whole number (`4.2..=4.8`), and so no
+    /// value to run. The checker refuses such a range in a model (E0205, E0703).
+    pub fn holds_no_value(&self) -> bool {
+        self.integer && self.whole_numbers().is_none()
+    }
+
+    /// The whole numbers of the range ([`design::whole_numbers`]), for a whole-number factor.
+    pub fn whole_numbers(&self) -> Option<WholeNumbers> {
+        design::whole_numbers(self.low, self.high).filter(|_| self.integer)
     }
 
     /// A value in the factor's unit, for reports.
@@ -160,19 +161,11 @@ impl Factor {
 /// ([`Distribution::with_parameters`]: by stage, so a distribution's `mean` varied with its
 /// `shape` is the mean at every point, whichever `vary` comes first), and the law they make is
 /// checked once: a uniform's `min` of 20 s and `max` of 30 s make a law whatever the `max` was
-/// before, where setting `min` first over a `max` of 15 s used to stop the study. Fails on the
-/// first pair of factors that contradict each other ([`Factor::contradicts`], refused by the
-/// checker as E0703) and on a value a factor cannot take.
+/// before, where setting `min` first over a `max` of 15 s used to stop the study. Fails on a value
+/// a factor cannot take, and on two parameters of one law that would overwrite each other, which
+/// the law refuses ([`fab_stdlib::dist::parameters_contradict`]; the checker refuses them as
+/// E0703).
 pub fn apply_point(factors: &[Factor], point: &[f64], model: &mut Model) -> Result<(), String> {
-    for (i, first) in factors.iter().enumerate() {
-        let contradiction = factors[i + 1..].iter().find_map(|f| Some((f, first.contradicts(f)?)));
-        if let Some((second, why)) = contradiction {
-            return Err(format!(
-                "`{}` and `{}` cannot be varied together: {why}",
-                first.path, second.path
-            ));
-        }
-    }
     // The laws the point varies, each with its factors, in the order they are first named.
     let mut laws: Vec<Vec<(&Factor, f64)>> = Vec::new();
     for (factor, &value) in factors.iter().zip(point) {

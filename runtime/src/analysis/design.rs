@@ -103,12 +103,50 @@ pub fn latin_hypercube(factors: usize, points: usize, stream: &mut Stream) -> Ve
     design
 }
 
+/// The whole numbers of the range from `low` to `high` (in either order): the one place a
+/// whole-number factor's values are computed, read by [`levels`], [`scale`], the search's ranges
+/// and a factor's test for one value, so that a design, a sensitivity study and a search agree on
+/// them. `None` when the range holds no whole number (`4.2..=4.8`), or an end is NaN: such a
+/// range has no value to run, where a design used to give it no level and a search ran its
+/// midpoint rounded, 5, outside it. The checker refuses such a range in a model (E0205 for a
+/// fractional end, E0703 for `5..5`); only a factor built in Rust meets it here.
+pub fn whole_numbers(low: f64, high: f64) -> Option<WholeNumbers> {
+    let lowest = low.min(high).ceil();
+    let highest = low.max(high).floor();
+    if low.is_nan() || high.is_nan() || lowest > highest {
+        return None;
+    }
+    Some(WholeNumbers { lowest, highest })
+}
+
+/// The whole numbers of a range ([`whole_numbers`]): every one from `lowest` to `highest`, at
+/// least one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WholeNumbers {
+    pub lowest: f64,
+    pub highest: f64,
+}
+
+impl WholeNumbers {
+    /// How many there are (exact below 2⁵³; saturated at `u64::MAX`).
+    pub fn count(self) -> u64 {
+        ((self.highest - self.lowest) as u64).saturating_add(1)
+    }
+
+    /// The whole number whose equal share `[i/m, (i+1)/m)` of the unit interval holds `unit`
+    /// (clamped to `[0, 1]`; 1 gives the largest).
+    pub fn at_unit(self, unit: f64) -> f64 {
+        let count = self.highest - self.lowest + 1.0;
+        self.lowest + (unit.clamp(0.0, 1.0) * count).floor().min(count - 1.0)
+    }
+}
+
 /// `count` evenly spaced levels from `low` to `high`, both included (for `count = 1`, the
-/// midpoint). For an `integer` factor the levels are rounded to the nearest integer, kept inside
-/// `[low, high]`. Repeated values are dropped, so fewer than `count` levels may come back: the
-/// integers of a short range (none if no integer lies in it), and the one value of a range
-/// whose ends are equal (`8 s..=8 s`), which used to come back `count` times and run each of
-/// its design points that many times over. The bounds should be finite.
+/// midpoint). For an `integer` factor the levels are rounded to the nearest integer, kept among
+/// the range's [`whole_numbers`]. Repeated values are dropped, so fewer than `count` levels may
+/// come back: the integers of a short range (none if no integer lies in it), and the one value of
+/// a range whose ends are equal (`8 s..=8 s`), which used to come back `count` times and run each
+/// of its design points that many times over. The bounds should be finite.
 pub fn levels(low: f64, high: f64, count: usize, integer: bool) -> Vec<f64> {
     let raw: Vec<f64> = match count {
         0 => Vec::new(),
@@ -126,14 +164,10 @@ pub fn levels(low: f64, high: f64, count: usize, integer: bool) -> Vec<f64> {
         distinct.dedup();
         return distinct;
     }
-    let smallest = low.min(high).ceil();
-    let largest = low.max(high).floor();
-    if smallest > largest {
-        return Vec::new();
-    }
+    let Some(whole) = whole_numbers(low, high) else { return Vec::new() };
     let mut rounded: Vec<f64> = Vec::with_capacity(raw.len());
     for value in raw {
-        let value = value.round().clamp(smallest, largest);
+        let value = value.round().clamp(whole.lowest, whole.highest);
         // The levels are monotone, so equal values are neighbours.
         if rounded.last() != Some(&value) {
             rounded.push(value);
@@ -146,19 +180,14 @@ pub fn levels(low: f64, high: f64, count: usize, integer: bool) -> Vec<f64> {
 ///
 /// A continuous factor takes `low + unit · (high − low)`. An `integer` factor takes one of the
 /// `m` integers of the range, each on an equal share `[i/m, (i+1)/m)` of the unit interval (and
-/// `unit = 1` gives the largest); a range that holds no integer gives its midpoint rounded.
+/// `unit = 1` gives the largest: [`WholeNumbers::at_unit`]); a range that holds no integer has
+/// no value to give, and gives NaN, as [`levels`] gives it no level.
 pub fn scale(unit: f64, low: f64, high: f64, integer: bool) -> f64 {
-    let unit = unit.clamp(0.0, 1.0);
     if !integer {
+        let unit = unit.clamp(0.0, 1.0);
         return low + unit * (high - low);
     }
-    let smallest = low.min(high).ceil();
-    let largest = low.max(high).floor();
-    if smallest > largest {
-        return (0.5 * (low + high)).round();
-    }
-    let count = largest - smallest + 1.0;
-    smallest + (unit * count).floor().min(count - 1.0)
+    whole_numbers(low, high).map_or(f64::NAN, |whole| whole.at_unit(unit))
 }
 
 /// A uniformly random permutation of `0..n` by Fisher–Yates, drawing `n − 1` values with
@@ -447,9 +476,36 @@ mod tests {
         // Rounded levels stay inside the range.
         assert_eq!(levels(0.6, 3.4, 2, true), vec![1.0, 3.0]);
         assert!(levels(0.2, 0.8, 3, true).is_empty());
+        assert!(scale(0.5, 0.2, 0.8, true).is_nan());
         // A continuous range of one value (`8 s..=8 s`) is one level, as an integer one is.
         assert_eq!(levels(8.0, 8.0, 3, false), vec![8.0]);
         assert_eq!(levels(5.0, 5.0, 3, true), vec![5.0]);
+    }
+
+    /// One function gives a range's whole numbers, and the levels of a design, the points of a
+    /// hypercube and a search's values (`search::Range`) read it: on `4.2..=4.8`, which holds
+    /// none, the levels were none and `scale` its midpoint rounded, 5, outside the range.
+    #[test]
+    fn a_range_s_whole_numbers_are_computed_once_and_agree() {
+        let whole = |low, high| whole_numbers(low, high).map(|w| (w.lowest, w.highest, w.count()));
+        assert_eq!(whole(1.0, 4.0), Some((1.0, 4.0, 4)));
+        assert_eq!(whole(4.0, 1.0), Some((1.0, 4.0, 4)));
+        assert_eq!(whole(0.5, 3.7), Some((1.0, 3.0, 3)));
+        assert_eq!(whole(5.0, 5.0), Some((5.0, 5.0, 1)));
+        assert_eq!(whole(1.0, 1e15), Some((1.0, 1e15, 1_000_000_000_000_000)));
+        assert_eq!(whole(4.2, 4.8), None);
+        assert_eq!(whole(f64::NAN, 3.0), None);
+        // A range without a whole number has no level and no value.
+        assert!(levels(4.2, 4.8, 3, true).is_empty());
+        assert!(scale(0.5, 4.2, 4.8, true).is_nan());
+        // Elsewhere each level and each value is one of the range's whole numbers.
+        let range = whole_numbers(0.5, 3.7).expect("1, 2 and 3");
+        for unit in [0.0, 0.3, 0.34, 0.5, 0.9, 1.0] {
+            assert_eq!(scale(unit, 0.5, 3.7, true), range.at_unit(unit));
+        }
+        for level in levels(0.5, 3.7, 5, true) {
+            assert!((range.lowest..=range.highest).contains(&level));
+        }
     }
 
     #[test]
@@ -459,7 +515,6 @@ mod tests {
         assert_eq!(scale(1.0, 2.0, 6.0, false), 6.0);
         assert_eq!(scale(-0.5, 2.0, 6.0, false), 2.0);
         assert_eq!(scale(1.0, 2.0, 5.0, true), 5.0);
-        assert_eq!(scale(0.5, 0.2, 0.8, true), 1.0);
     }
 
     #[test]

@@ -58,31 +58,31 @@ pub struct Range {
 }
 
 impl Range {
-    /// A whole-number range's lowest whole number and how many it holds (a range that holds
-    /// none is its midpoint rounded, as [`design::scale`] takes it).
-    fn whole_numbers(&self) -> (f64, u64) {
-        let smallest = self.low.min(self.high).ceil();
-        let largest = self.low.max(self.high).floor();
-        if smallest > largest {
-            return ((0.5 * (self.low + self.high)).round(), 1);
-        }
-        (smallest, (largest - smallest) as u64 + 1)
-    }
-
-    /// How many distinct values the range holds: `None` for a continuous range wider than a point.
+    /// How many distinct values the range holds: its [`design::whole_numbers`] (none, when a
+    /// whole-number range holds none), or `None` for a continuous range wider than a point.
     fn distinct_values(&self) -> Option<u64> {
         match self.integer {
-            true => Some(self.whole_numbers().1),
+            true => Some(self.whole_numbers().map_or(0, |whole| whole.count())),
             false if self.high == self.low => Some(1),
             false => None,
         }
+    }
+
+    fn whole_numbers(&self) -> Option<design::WholeNumbers> {
+        design::whole_numbers(self.low, self.high)
+    }
+
+    /// The lowest whole number of a whole-number range, which places count from (NaN for a range
+    /// that holds none, which no place is in: the search runs no point of it).
+    fn lowest(&self) -> f64 {
+        self.whole_numbers().map_or(f64::NAN, |whole| whole.lowest)
     }
 
     /// The factor's value at `place`: the share of the range (its ends exactly), or the whole
     /// number that many above the lowest.
     fn value(&self, place: Place) -> f64 {
         if self.integer {
-            return self.whole_numbers().0 + place.num as f64;
+            return self.lowest() + place.num as f64;
         }
         match place {
             Place { num: 0, .. } => self.low,
@@ -109,7 +109,7 @@ impl Range {
     fn place_of_unit(&self, unit: f64) -> Place {
         if self.integer {
             let value = design::scale(unit, self.low, self.high, true);
-            return Place::whole((value - self.whole_numbers().0) as u64);
+            return Place::whole((value - self.lowest()) as u64);
         }
         let steps = (unit.clamp(0.0, 1.0) * LATTICE as f64).round() as u128;
         self.canonical(Place::new(steps, LATTICE))
@@ -294,17 +294,13 @@ pub fn search<E>(
     stream: &mut Stream,
     evaluate: &mut Evaluate<'_, E>,
 ) -> Result<Vec<Evaluated>, E> {
-    let mut state = Search {
-        ranges: ranges.to_vec(),
-        evaluated: Vec::new(),
-        places: Vec::new(),
-        budget,
-        round: 0,
-        evaluate,
-    };
-    if ranges.is_empty() || budget == 0 {
+    // A whole-number range that holds no whole number holds no point (the checker refuses it in
+    // a model).
+    if ranges.is_empty() || budget == 0 || ranges.iter().any(|r| r.distinct_values() == Some(0)) {
         return Ok(Vec::new());
     }
+    let mut state =
+        Search { ranges, evaluated: Vec::new(), places: Vec::new(), budget, round: 0, evaluate };
     match strategy {
         Strategy::SpaceFilling if ranges.len() == 1 => {
             let points = grid(ranges[0], budget);
@@ -318,7 +314,7 @@ pub fn search<E>(
 }
 
 struct Search<'a, E> {
-    ranges: Vec<Range>,
+    ranges: &'a [Range],
     evaluated: Vec<Evaluated>,
     /// The places of each evaluated point, in the same order.
     places: Vec<Vec<Place>>,
@@ -339,7 +335,7 @@ impl<E> Search<'_, E> {
     }
 
     fn canonical(&self, point: &[Place]) -> Vec<Place> {
-        canonical(&self.ranges, point)
+        canonical(self.ranges, point)
     }
 
     fn values(&self, point: &[Place]) -> Vec<f64> {
@@ -406,9 +402,8 @@ fn same(a: &[f64], b: &[f64]) -> bool {
 /// as [`design::levels`] spaces them: a whole-number range's levels rounded, repeats dropped.
 fn grid(range: Range, count: usize) -> Vec<Place> {
     if range.integer {
-        let (lowest, _) = range.whole_numbers();
         let levels = design::levels(range.low, range.high, count, true);
-        return levels.into_iter().map(|x| Place::whole((x - lowest) as u64)).collect();
+        return levels.into_iter().map(|x| Place::whole((x - range.lowest()) as u64)).collect();
     }
     match count {
         0 => Vec::new(),
@@ -504,28 +499,28 @@ fn every_point(ranges: &[Range]) -> Vec<Vec<Place>> {
 /// budget, by further hypercube points otherwise. Ranges that hold no more points than the
 /// budget run every one of them.
 fn space_filling<E>(state: &mut Search<E>, stream: &mut Stream) -> Result<(), E> {
-    let ranges = state.ranges.clone();
+    let ranges = state.ranges;
     let budget = state.budget;
-    let available = distinct_points(&ranges);
+    let available = distinct_points(ranges);
     if available.is_some_and(|n| n <= budget as u64) {
-        state.batch(every_point(&ranges))?;
+        state.batch(every_point(ranges))?;
         return Ok(());
     }
     let mut chosen: Vec<Vec<Place>> = Vec::with_capacity(budget);
     let mut seen = std::collections::BTreeSet::new();
     let mut add = |chosen: &mut Vec<Vec<Place>>, points: Vec<Vec<Place>>| {
         for point in points {
-            let point = canonical(&ranges, &point);
+            let point = canonical(ranges, &point);
             if chosen.len() < budget && seen.insert(point.clone()) {
                 chosen.push(point);
             }
         }
     };
-    add(&mut chosen, places_of(&ranges, &design::latin_hypercube(ranges.len(), budget, stream)));
+    add(&mut chosen, places_of(ranges, &design::latin_hypercube(ranges.len(), budget, stream)));
     match available {
         Some(n) if n <= (budget as u64).saturating_mul(2) => {
             let mut rest: Vec<Vec<Place>> =
-                every_point(&ranges).into_iter().filter(|p| !seen.contains(p)).collect();
+                every_point(ranges).into_iter().filter(|p| !seen.contains(p)).collect();
             while chosen.len() < budget && !rest.is_empty() {
                 let i = stream.below(rest.len() as u64) as usize;
                 chosen.push(rest.swap_remove(i));
@@ -538,7 +533,7 @@ fn space_filling<E>(state: &mut Search<E>, stream: &mut Stream) -> Result<(), E>
                     break;
                 }
                 let unit = design::latin_hypercube(ranges.len(), missing, stream);
-                add(&mut chosen, places_of(&ranges, &unit));
+                add(&mut chosen, places_of(ranges, &unit));
             }
         }
     }
@@ -548,12 +543,12 @@ fn space_filling<E>(state: &mut Search<E>, stream: &mut Stream) -> Result<(), E>
 
 /// Several factors: the centre and a Latin hypercube, then a compass search.
 fn pattern<E>(state: &mut Search<E>, stream: &mut Stream) -> Result<(), E> {
-    let ranges = state.ranges.clone();
+    let ranges = state.ranges;
     let k = ranges.len();
     let start = (state.budget / 3).clamp(1, 10 * k);
     let centre_point: Vec<Place> = ranges.iter().map(|r| r.place_of_unit(0.5)).collect();
     let mut points = vec![centre_point];
-    points.extend(places_of(&ranges, &design::latin_hypercube(k, start.saturating_sub(1), stream)));
+    points.extend(places_of(ranges, &design::latin_hypercube(k, start.saturating_sub(1), stream)));
     state.batch(points)?;
     // A continuous factor's step is a share of its range, a whole-number factor's a count of
     // whole numbers (0 once it has halved below 1).
@@ -567,7 +562,7 @@ fn pattern<E>(state: &mut Search<E>, stream: &mut Stream) -> Result<(), E> {
     let small = |steps: &[Place]| {
         steps
             .iter()
-            .zip(&ranges)
+            .zip(ranges)
             .all(|(s, r)| if r.integer { s.num == 0 } else { s.number() <= 1e-3 })
     };
     while state.remaining() > 0 && !small(&steps) {
@@ -593,7 +588,7 @@ fn pattern<E>(state: &mut Search<E>, stream: &mut Stream) -> Result<(), E> {
             state.find(p).is_some_and(|i| state.evaluated[i].score.better_than(&centre_score))
         });
         if !improved {
-            for (step, r) in steps.iter_mut().zip(&ranges) {
+            for (step, r) in steps.iter_mut().zip(ranges) {
                 *step = match r.integer {
                     true => Place::whole((step.num / 2) as u64),
                     false => step.half().unwrap_or(Place::ZERO),
@@ -642,6 +637,20 @@ mod tests {
         let out = search(ranges, budget, strategy, &mut stream, &mut evaluate).unwrap();
         assert!(batches >= 1);
         out
+    }
+
+    /// [`search`] with a first batch of none allowed: every point it evaluates.
+    fn run_all(
+        ranges: &[Range],
+        budget: usize,
+        strategy: Strategy,
+        f: impl Fn(&[f64]) -> Score,
+    ) -> Vec<Evaluated> {
+        let mut stream = Stream::new(7, 0, "search", "test");
+        let mut evaluate = |points: &[Vec<f64>]| -> Result<Vec<Score>, ()> {
+            Ok(points.iter().map(|p| f(p)).collect())
+        };
+        search(ranges, budget, strategy, &mut stream, &mut evaluate).unwrap()
     }
 
     fn best(evaluated: &[Evaluated]) -> &Evaluated {
@@ -860,12 +869,14 @@ mod tests {
     /// Several objectives spend the whole budget on distinct points: a Latin hypercube of
     /// whole-number factors rounds some of its points to one (6 × 6 capacities with 25 runs ran
     /// 20), and the repeats are replaced. Ranges that hold fewer points than the budget run each
-    /// once, in factorial order.
+    /// once, in factorial order. A continuous factor of one value beside them repeats as they do
+    /// (a wide one would make every point distinct, and the case could not fail).
     #[test]
     fn whole_number_factors_fill_the_budget_with_distinct_points() {
         let six = Range { low: 1.0, high: 6.0, integer: true };
         let three = Range { low: 1.0, high: 3.0, integer: true };
         let wide = Range { low: 0.0, high: 1.0, integer: false };
+        let one = Range { low: 5.0, high: 5.0, integer: false };
         let distinct = |evaluated: &[Evaluated]| {
             let mut points: Vec<Vec<u64>> =
                 evaluated.iter().map(|e| e.point.iter().map(|x| x.to_bits()).collect()).collect();
@@ -878,7 +889,7 @@ mod tests {
             (vec![six, six], 25),
             (vec![six, six], 35),
             (vec![six, six, six], 100),
-            (vec![six, wide], 40),
+            (vec![six, one, six], 30),
         ] {
             let evaluated = run(&ranges, budget, Strategy::SpaceFilling, |p| plain(p[0]));
             assert_eq!((evaluated.len(), distinct(&evaluated)), (budget, budget), "{ranges:?}");
@@ -894,13 +905,31 @@ mod tests {
         assert_eq!(points, every);
         assert_eq!(distinct_points(&[three, three]), Some(9));
         assert_eq!(distinct_points(&[six, wide]), None);
-        let one = Range { low: 5.0, high: 5.0, integer: false };
         assert_eq!(distinct_points(&[six, one]), Some(6));
         // A continuous range of one value (`5 s..=5 s`) is one point, however the grid divides it.
         let evaluated = run(&[one], 4, Strategy::SpaceFilling, |p| plain(p[0]));
         assert_eq!(evaluated.len(), 1);
         let evaluated = run(&[one], 10, Strategy::Refine, |p| plain(p[0]));
         assert_eq!(evaluated.len(), 1);
+    }
+
+    /// A whole-number range that holds no whole number (`4.2..=4.8`, which only a factor built
+    /// in Rust can have: the checker refuses its fractional ends) holds no point, as a design
+    /// gives it no level: the search ran its midpoint rounded, 5, outside it.
+    #[test]
+    fn a_whole_number_range_without_a_whole_number_runs_no_point() {
+        let empty = Range { low: 4.2, high: 4.8, integer: true };
+        let six = Range { low: 1.0, high: 6.0, integer: true };
+        let wide = Range { low: 0.0, high: 1.0, integer: false };
+        assert_eq!(distinct_points(&[empty]), Some(0));
+        assert_eq!(distinct_points(&[six, empty]), Some(0));
+        assert!(design::levels(4.2, 4.8, 3, true).is_empty());
+        for strategy in [Strategy::Refine, Strategy::Pattern, Strategy::SpaceFilling] {
+            for ranges in [vec![empty], vec![six, empty], vec![wide, empty]] {
+                let evaluated = run_all(&ranges, 10, strategy, |p| plain(p[0]));
+                assert!(evaluated.is_empty(), "{strategy:?} {ranges:?}: {evaluated:?}");
+            }
+        }
     }
 
     #[test]

@@ -82,7 +82,7 @@
 use fab_stdlib::random::Stream;
 use serde::Serialize;
 
-use super::design::{SOBOL_DIMENSIONS, SobolSequence, permutation};
+use super::design::{SOBOL_DIMENSIONS, SobolSequence, WholeNumbers, permutation};
 
 /// The one-at-a-time design for `factors` factors: the base point (all coordinates ½), then for
 /// each factor the point with it at 0 and the point with it at 1, the others at ½.
@@ -192,9 +192,10 @@ pub struct MorrisEffect {
 }
 
 /// The Morris statistics of each factor, in factor order, from the `outputs` of the points of
-/// `design` (see the module docs for the units). `whole_numbers` holds, per factor, the range
-/// `(low, high)` of a whole-number factor, whose steps are measured by where
-/// [`super::design::scale`] puts it, and `None` for a continuous one, whose steps are `Δ`.
+/// `design` (see the module docs for the units). `whole_numbers` holds, per factor, the whole
+/// numbers of a whole-number factor's range, whose steps are measured by the ones it took
+/// ([`WholeNumbers::at_unit`], where [`super::design::scale`] puts it), and `None` for a
+/// continuous one, whose steps are `Δ`.
 ///
 /// # Panics
 ///
@@ -203,15 +204,14 @@ pub struct MorrisEffect {
 pub fn morris_effects(
     design: &MorrisDesign,
     outputs: &[f64],
-    whole_numbers: &[Option<(f64, f64)>],
+    whole_numbers: &[Option<WholeNumbers>],
 ) -> Vec<MorrisEffect> {
     assert_eq!(outputs.len(), design.points.len(), "one output per point of the Morris design");
     assert_eq!(whole_numbers.len(), design.factors, "one entry per factor");
     // The share of its range a factor moved between two unit coordinates.
     let moved = |factor: usize, before: f64, after: f64| match whole_numbers[factor] {
-        Some((low, high)) if high > low => {
-            let at = |unit| super::design::scale(unit, low, high, true);
-            (at(after) - at(before)).abs() / (high - low)
+        Some(whole) if whole.highest > whole.lowest => {
+            (whole.at_unit(after) - whole.at_unit(before)).abs() / (whole.highest - whole.lowest)
         }
         _ => design.delta,
     };
@@ -578,7 +578,8 @@ mod tests {
             let design = morris_design(2, trajectories, 4, &mut stream(7, "morris"));
             let servers = |x: &Vec<f64>| crate::analysis::design::scale(x[0], 1.0, high, true);
             let outputs: Vec<f64> = design.points.iter().map(|x| 60.0 * servers(x)).collect();
-            let effects = morris_effects(&design, &outputs, &[Some((1.0, high)), None]);
+            let whole = crate::analysis::design::whole_numbers(1.0, high);
+            let effects = morris_effects(&design, &outputs, &[whole, None]);
             let whole_range = 60.0 * (high - 1.0);
             assert!((effects[0].mu_star - whole_range).abs() < 1e-9, "1..={high}: {effects:?}");
             assert!((effects[0].mu - whole_range).abs() < 1e-9, "1..={high}: {effects:?}");
