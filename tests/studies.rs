@@ -1507,8 +1507,8 @@ optimize o : base {{
 /// A whole-number factor whose range holds no whole number (`4.2..=4.8`: only a factor built in
 /// Rust has one, since the checker refuses fractional ends, E0205) has no value to run. A Latin
 /// hypercube and a search ran its midpoint rounded, 5, outside the range, where a full factorial
-/// gave it no level; now the design and the sensitivity study refuse it before any point runs
-/// (E0703), and the search runs none of its points.
+/// gave it no level; now the design, the sensitivity study and the search refuse it before any
+/// point runs (E0703).
 #[test]
 fn a_whole_number_range_without_a_whole_number_runs_nothing() {
     use fab_runtime::RunError;
@@ -1530,10 +1530,7 @@ fn a_whole_number_range_without_a_whole_number_runs_nothing() {
     let study = &model.sensitivities[0];
     refused(fab_runtime::designed::run_sensitivity(&model, study, base, 1, &progress).map(|_| ()));
     let study = &model.optimizations[0];
-    let searched = fab_runtime::optimize::run_optimization(&model, study, base, 1, &progress);
-    let searched = searched.expect("a search of nothing");
-    assert!(searched.points.is_empty(), "{:?}", searched.points.len());
-    assert_eq!(searched.distinct_points, Some(0));
+    refused(fab_runtime::optimize::run_optimization(&model, study, base, 1, &progress).map(|_| ()));
 }
 
 /// Two parameters of one law that would overwrite each other are refused by the law itself

@@ -259,7 +259,7 @@ pub fn design_points(experiment: &Experiment) -> Vec<Vec<f64>> {
 /// E0703 for a whole-number factor whose range holds no whole number ([`Factor::holds_no_value`]),
 /// in the study `what`: it has no value to run. A full factorial design gave it no level and a
 /// Latin hypercube its midpoint rounded, outside the range. The checker refuses it in a model.
-fn refuse_empty_ranges(factors: &[Factor], what: &str) -> Result<(), RunError> {
+pub(crate) fn refuse_empty_ranges(factors: &[Factor], what: &str) -> Result<(), RunError> {
     match factors.iter().find(|f| f.holds_no_value()) {
         Some(empty) => Err(RunError::Refused {
             code: "E0703",

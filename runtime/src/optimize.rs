@@ -194,6 +194,7 @@ pub fn run_optimization(
             "it has no objective: add `minimize MEASURE` or `maximize MEASURE`".into(),
         );
     }
+    crate::designed::refuse_empty_ranges(&study.factors, &format!("optimize `{}`", study.name))?;
     let bad =
         |why: String| Err(RunError::BadExperiment(format!("optimize `{}`: {why}", study.name)));
     for quantity in study
