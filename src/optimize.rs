@@ -151,11 +151,6 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         .chain(r.objectives.iter().filter(|o| shown(o)).map(|o| o.quantity.clone()))
         .chain(r.constraints.iter().map(ConstraintInfo::describe))
         .collect();
-    let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
-    for header in &headers {
-        let _ = write!(out, "  {header:>w$}", w = name_width([header.as_str()], "").max(10));
-    }
-    out.push('\n');
     // Rows in the order of the factors' values, so one factor reads as a curve.
     let mut order: Vec<usize> = (0..r.points.len()).collect();
     order.sort_by(|&a, &b| {
@@ -167,25 +162,47 @@ fn table(file: &str, r: &OptimizationResults) -> String {
             .find(|o| o.is_ne())
             .unwrap_or(std::cmp::Ordering::Equal)
     });
-    for i in order {
+    let rows: Vec<(usize, Vec<String>)> = order
+        .into_iter()
+        .map(|i| {
+            let p = &r.points[i];
+            let cells = p
+                .values
+                .iter()
+                .map(|v| round(*v))
+                .chain(
+                    r.objectives
+                        .iter()
+                        .zip(&p.objectives)
+                        .filter(|(o, _)| shown(o))
+                        .map(|(_, s)| s)
+                        .chain(&p.constraints)
+                        .map(|s| pm(s, 4)),
+                )
+                .collect();
+            (i, cells)
+        })
+        .collect();
+    // Each column as wide as its header or its widest cell (a mean ± half-width is often wider
+    // than the measure's name).
+    let widths: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(c, header)| {
+            let cells = rows.iter().map(|(_, cells)| cells[c].as_str());
+            name_width(cells, header).max(10)
+        })
+        .collect();
+    let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
+    for (header, w) in headers.iter().zip(&widths) {
+        let _ = write!(out, "  {header:>w$}");
+    }
+    out.push('\n');
+    for (i, cells) in rows {
         let p = &r.points[i];
         let _ = write!(out, "  {:>5}  {:>5}", i + 1, p.round);
-        let cells: Vec<String> = p
-            .values
-            .iter()
-            .map(|v| round(*v))
-            .chain(
-                r.objectives
-                    .iter()
-                    .zip(&p.objectives)
-                    .filter(|(o, _)| shown(o))
-                    .map(|(_, s)| s)
-                    .chain(&p.constraints)
-                    .map(|s| pm(s, 4)),
-            )
-            .collect();
-        for (header, cell) in headers.iter().zip(cells) {
-            let _ = write!(out, "  {cell:>w$}", w = name_width([header.as_str()], "").max(10));
+        for (cell, w) in cells.iter().zip(&widths) {
+            let _ = write!(out, "  {cell:>w$}");
         }
         let mark = if Some(i) == r.best && r.pareto.is_empty() {
             "  ◀ best"

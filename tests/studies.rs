@@ -576,6 +576,35 @@ fn a_point_that_delivers_nothing_has_no_cost_per_part_and_ranks_last() {
     assert!(csv.starts_with("point,round,weld.cycle.value [min],cost_per_part [EUR],"), "{csv}");
     assert!(!csv.contains("NaN"), "{csv}");
     assert!(csv.lines().skip(1).any(|row| row.split(',').nth(3) == Some("")), "{csv}");
+    let _ = std::fs::remove_dir_all(&dir);
+    // So it is in `design.csv`: the design's slow point has no lead time (it wrote `NaN`).
+    let designed = write_temp(
+        "design_delivers_nothing.fab",
+        &std::fs::read_to_string(&model).unwrap().replace(
+            "experiment base {",
+            "experiment sweep {\n horizon = 1 d\n replications = 3\n seed = 7\n\
+             vary weld.cycle.value in 1 min..=2 d\n design = full_factorial\n levels = 2\n}\n\
+             experiment base {",
+        ),
+    );
+    let output = fab(&[
+        "run",
+        &designed,
+        "--experiment",
+        "sweep",
+        "--threads",
+        "1",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = std::fs::read_to_string(dir.join("design.csv")).unwrap();
+    assert!(!csv.contains("NaN"), "{csv}");
+    let lead = |row: &&str| row.split(',').nth(2) == Some("lead_time");
+    let rows: Vec<&str> = csv.lines().filter(lead).collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[0].split(',').nth(3).is_some_and(|mean| mean.parse::<f64>().is_ok()), "{csv}");
+    assert_eq!(rows[1].split(',').nth(3), Some(""), "{csv}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -790,6 +819,18 @@ optimize smallest : base {
     }
     let header = table.lines().find(|l| l.trim_start().starts_with("point")).unwrap();
     assert!(header.ends_with("lead_time <= 2 h (7200 s)  availability >= 90 % (0.9)"), "{header}");
+    // Columns are as wide as their widest cell: a throughput of `59.9167 ± 0.0833` under the
+    // 10-wide `throughput` pushed every cell after it out of line. Cells are right-aligned, so
+    // each row ends where the header does, before its mark.
+    let width = header.chars().count();
+    let rows: Vec<&str> =
+        table.lines().skip_while(|l| *l != header).skip(1).take_while(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    for row in rows {
+        let cells: String = row.chars().take(width).collect();
+        let mark: String = row.chars().skip(width).collect();
+        assert!(!cells.ends_with(' ') && (mark.is_empty() || mark.starts_with("  ")), "{table}");
+    }
     let csv = std::fs::read_to_string(dir.join("optimize.csv")).unwrap();
     let mut lines = csv.lines();
     let columns: Vec<&str> = lines.next().unwrap().split(',').collect();

@@ -323,8 +323,10 @@ pub fn run_design(
 }
 
 impl DesignResults {
-    /// One row per point and measure: the factor values, the measure, its mean and half-width.
+    /// One row per point and measure: the factor values, the measure, its mean and half-width
+    /// (an empty cell where a measure of the parts delivered has no value, as in `optimize.csv`).
     pub fn csv(&self) -> String {
+        use crate::report::number;
         let mut out = String::from("point");
         for factor in &self.factors {
             out.push(',');
@@ -339,12 +341,13 @@ impl DesignResults {
             for (name, stat) in &point.measures {
                 out.push_str(&(index + 1).to_string());
                 for value in &point.values {
-                    out.push_str(&format!(",{value}"));
+                    out.push(',');
+                    out.push_str(&number(*value));
                 }
                 out.push_str(&format!(
                     ",{name},{},{},{}\n",
-                    stat.mean,
-                    stat.half_width,
+                    number(stat.mean),
+                    number(stat.half_width),
                     stat.values.len()
                 ));
             }

@@ -715,7 +715,8 @@ impl MeasureUncertainty {
 }
 
 impl InputUncertaintyResults {
-    /// One row per macro-replication: each input's drawn parameters, then each measure's mean.
+    /// One row per macro-replication: each input's drawn parameters, then each measure's mean
+    /// (an empty cell where it has no value).
     pub fn csv(&self) -> String {
         let mut header = vec!["macro_replication".to_string()];
         for input in &self.inputs {
@@ -729,8 +730,8 @@ impl InputUncertaintyResults {
         let mut out = header.join(",") + "\n";
         for (index, row) in self.by_macro_replication.iter().enumerate() {
             let mut cells = vec![(index + 1).to_string()];
-            cells.extend(row.parameters.iter().flatten().map(|v| v.to_string()));
-            cells.extend(row.means.iter().map(|(_, v)| v.to_string()));
+            cells.extend(row.parameters.iter().flatten().map(|&v| crate::report::number(v)));
+            cells.extend(row.means.iter().map(|&(_, v)| crate::report::number(v)));
             out.push_str(&cells.join(","));
             out.push('\n');
         }
