@@ -20,8 +20,8 @@ use crate::value::{Field, Fields, Quantity, Value};
 use fab_grammar::ast::{
     self, Arg, Body, Decl, DeclKind, Item, ItemKind, MemberKind, Span, TypeExpr,
 };
-use fab_runtime::model::Conveyor;
-use fab_stdlib::catalog::{self, FieldDecl, KindDecl, Presence, Role};
+use fab_runtime::model::{Conveyor, WrittenBound};
+use fab_stdlib::catalog::{self, FieldDecl, KindDecl, MeasureRange, Presence, Role};
 use fab_stdlib::types::ValueType;
 use fab_stdlib::units::{self, Dimension};
 use std::collections::BTreeMap;
@@ -75,30 +75,6 @@ pub struct CheckedGoal {
     pub quantity: GoalQuantity,
     pub kind: GoalKind,
     pub location: Location,
-    /// A constraint's bound as written, for reports and diagnostics (`None` for an objective).
-    pub written: Option<WrittenBound>,
-}
-
-/// A constraint's bound as the model writes it: `90 %` where the bound is 0.9 of a share, `2 h`
-/// where it is 7200 s of a lead time. A bound written as an expression (`2 * 30 min`) is taken
-/// as written in the quantity's reported unit.
-#[derive(Clone, PartialEq, Debug)]
-pub struct WrittenBound {
-    /// The number written, with its sign (`-1` of `-1 %`).
-    pub value: f64,
-    /// Its unit as written (`%`), empty for a plain number.
-    pub unit: String,
-    /// One written unit in the quantity's reported unit (`%`: 0.01 of a share).
-    pub scale: f64,
-}
-
-impl WrittenBound {
-    /// A value in the quantity's reported unit, shown in the written unit: `1` of a share as
-    /// `100 %`.
-    pub fn show(&self, value: f64) -> String {
-        let number = units::tidy_number(value / self.scale);
-        if self.unit.is_empty() { number } else { format!("{number} {}", self.unit) }
-    }
 }
 
 /// What an objective or a constraint measures.
@@ -112,14 +88,18 @@ pub enum GoalQuantity {
     Directional(String),
 }
 
-#[derive(Clone, Copy, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub enum GoalKind {
     Minimize,
     Maximize,
-    /// `>=` or `>` this bound, in the quantity's reported unit.
-    AtLeast(f64),
-    /// `<=` or `<` this bound.
-    AtMost(f64),
+    /// `subject to`: the quantity's mean at least (`>=`, `>`) or at most (`<=`, `<`) the bound
+    /// `value`, in the quantity's reported unit; `written` is the bound as the model writes it,
+    /// for the reports and the diagnostics.
+    Bound {
+        at_least: bool,
+        value: f64,
+        written: WrittenBound,
+    },
 }
 
 /// A checked `vary PATH in LOW..HIGH`.
@@ -2996,7 +2976,7 @@ fn check_goal(ctx: &mut Ctx, member: &ast::Member, varies: &[CheckedVary]) -> Op
                 ast::Sense::Minimize => GoalKind::Minimize,
                 ast::Sense::Maximize => GoalKind::Maximize,
             };
-            Some(CheckedGoal { quantity, kind, location, written: None })
+            Some(CheckedGoal { quantity, kind, location })
         }
         MemberKind::Constraint { condition } => {
             let ast::ExprKind::Binary { op, lhs, rhs } = &condition.kind else {
@@ -3035,9 +3015,14 @@ fn check_goal(ctx: &mut Ctx, member: &ast::Member, varies: &[CheckedVary]) -> Op
                 GoalQuantity::Measure(name) => {
                     let decl = catalog::measure_decl(name)?;
                     let what = format!("the bound of `{name}`");
+                    let currencies_before = ctx.currencies.len();
                     let si =
                         ctx.eval_as(bound, &ValueType::Quantity(decl.dimension), &what).si()?;
-                    (si / decl.unit_si, decl.unit_si, decl.unit)
+                    // A money bound writes the model's currency (E0305 holds a model to one), in
+                    // which the measure is reported.
+                    let currency = ctx.currencies[currencies_before..].first();
+                    let unit = decl.reported_unit(currency.map(|(name, _)| name.as_str()));
+                    (si / decl.unit_si, decl.unit_si, unit)
                 }
                 GoalQuantity::Factor(index) => {
                     let vary = &varies[*index];
@@ -3048,15 +3033,15 @@ fn check_goal(ctx: &mut Ctx, member: &ast::Member, varies: &[CheckedVary]) -> Op
                     };
                     let what = format!("the bound of `{}`", vary.path.join("."));
                     let si = ctx.eval_as(bound, &ty, &what).si()?;
-                    (si / vary.unit_scale, vary.unit_scale, vary.unit.as_str())
+                    (si / vary.unit_scale, vary.unit_scale, vary.unit.clone())
                 }
                 GoalQuantity::Directional(_) => {
-                    (ctx.eval(bound, None).si().unwrap_or(0.0), 1.0, "")
+                    (ctx.eval(bound, None).si().unwrap_or(0.0), 1.0, String::new())
                 }
             };
             let written = written_bound(bound, value, reported_si, reported_unit);
-            let kind = if at_least { GoalKind::AtLeast(value) } else { GoalKind::AtMost(value) };
-            Some(CheckedGoal { quantity, kind, location, written: Some(written) })
+            let kind = GoalKind::Bound { at_least, value, written };
+            Some(CheckedGoal { quantity, kind, location })
         }
         _ => None,
     }
@@ -3093,17 +3078,13 @@ fn check_constraint_bounds(ctx: &mut Ctx, goals: &[CheckedGoal], varies: &[Check
     let constraints: Vec<Bounded> = goals
         .iter()
         .filter_map(|goal| {
-            let (at_least, value) = match goal.kind {
-                GoalKind::AtLeast(value) => (true, value),
-                GoalKind::AtMost(value) => (false, value),
-                GoalKind::Minimize | GoalKind::Maximize => return None,
-            };
+            let GoalKind::Bound { at_least, value, written } = &goal.kind else { return None };
             let name = match &goal.quantity {
                 GoalQuantity::Measure(name) => name.clone(),
                 GoalQuantity::Factor(index) => varies[*index].path.join("."),
                 GoalQuantity::Directional(_) => return None,
             };
-            Some(Bounded { goal, at_least, value, written: goal.written.as_ref()?, name })
+            Some(Bounded { goal, at_least: *at_least, value: *value, written, name })
         })
         .collect();
     let side = |c: &Bounded| {
@@ -3150,7 +3131,7 @@ fn check_constraint_bounds(ctx: &mut Ctx, goals: &[CheckedGoal], varies: &[Check
                 }
                 continue;
             }
-            // Two bounds on one side: the looser adds nothing.
+            // Two bounds on one side: the looser adds nothing, and of two equal ones the second.
             let looser_is_first = if first.at_least {
                 first.value < second.value
             } else {
@@ -3159,11 +3140,15 @@ fn check_constraint_bounds(ctx: &mut Ctx, goals: &[CheckedGoal], varies: &[Check
             let (looser, tighter) =
                 if looser_is_first { (earlier, later) } else { (later, earlier) };
             let (loose, tight) = (&constraints[looser], &constraints[tighter]);
-            let diagnostic = if loose.value == tight.value {
-                Diagnostic::warning("W0707", format!("`{}` is written twice", loose.text()))
-                    .primary(loose.goal.location.clone(), "again here")
-                    .secondary(tight.goal.location.clone(), "first here")
-                    .help("A point meets the second whenever it meets the first: keep one.")
+            let diagnostic = if first.value == second.value {
+                // The same bound, in the same unit or not (`1 parts/min`, `60 parts/h`).
+                Diagnostic::warning(
+                    "W0707",
+                    format!("`{}` repeats `{}`", second.text(), first.text()),
+                )
+                .primary(second.goal.location.clone(), "again here")
+                .secondary(first.goal.location.clone(), "first here")
+                .help("A point meets the second whenever it meets the first: keep one.")
             } else {
                 Diagnostic::warning(
                     "W0707",
@@ -3184,48 +3169,51 @@ fn check_constraint_bounds(ctx: &mut Ctx, goals: &[CheckedGoal], varies: &[Check
 }
 
 /// E0707 for a bound beyond every value its quantity takes, W0707 for one that every value
-/// meets; whether it reported either.
+/// meets; whether it reported either. A measure of the parts delivered has no value at a point
+/// where some replication delivered none, and such a point breaks every constraint on it, so a
+/// bound that every value meets (`lead_time >= 0 s`) still rules points out: no W0707.
 fn check_bound_within_range(ctx: &mut Ctx, constraint: &Bounded, varies: &[CheckedVary]) -> bool {
     let name = &constraint.name;
-    // The range (in the quantity's reported unit) and the `vary` it comes from, if any.
-    let (low, high, vary) = match &constraint.goal.quantity {
+    let written = constraint.written;
+    // The values the quantity takes (in its reported unit), the `vary` they come from if any,
+    // and whether the quantity can have no value.
+    let (range, vary, undefined_somewhere) = match &constraint.goal.quantity {
         GoalQuantity::Measure(measure) => {
             let Some(decl) = catalog::measure_decl(measure) else { return false };
-            (decl.range.low, decl.range.high, None)
+            (decl.range, None, decl.of_parts_delivered)
         }
         GoalQuantity::Factor(index) => {
             let vary = &varies[*index];
-            (vary.low / vary.unit_scale, vary.high / vary.unit_scale, Some(vary))
+            let range =
+                MeasureRange { low: vary.low / vary.unit_scale, high: vary.high / vary.unit_scale };
+            (range, Some(vary), false)
         }
         GoalQuantity::Directional(_) => return false,
     };
-    // A measure's ends in the bound's unit (`100 %`), a factor's in its range's (`2000 h`).
-    let show = |end: f64| match vary {
-        Some(vary) if !vary.unit.is_empty() => format!("{} {}", units::tidy_number(end), vary.unit),
-        Some(_) => units::tidy_number(end),
-        None => constraint.written.show(end),
+    // A measure's range in the bound's unit (`between 0 % and 100 %`), a factor's as its `vary`
+    // writes it (`between 0.7 min and 1.1 min`).
+    let words = match vary {
+        Some(vary) => range.describe(|end| units::with_unit(&units::tidy_number(end), &vary.unit)),
+        None => range.describe(|end| written.show(end)),
     };
-    let range = match (low.is_finite(), high.is_finite()) {
-        (true, true) => format!("from {} to {}", show(low), show(high)),
-        (true, false) => format!("of {} or more", show(low)),
-        (false, true) => format!("of {} or less", show(high)),
-        (false, false) => return false,
-    };
+    let Some(words) = words else { return false };
     let takes = match vary {
-        Some(_) => format!("The study varies `{name}` {range}"),
-        None => format!("`{name}` takes values {range}"),
+        Some(_) => format!("The study varies `{name}` {words}"),
+        None => format!("`{name}` is always {words}"),
     };
     let value = constraint.value;
+    let (low, high) = (range.low, range.high);
     let (impossible, end) = if constraint.at_least {
         (value > high, if value > high { high } else { low })
     } else {
         (value < low, if value < low { low } else { high })
     };
+    // The label says where the quantity ends, in the unit the bound is written in.
     let diagnostic = if impossible {
         let label = if constraint.at_least {
-            format!("`{name}` is never above {}", show(end))
+            format!("`{name}` is never above {}", written.show(end))
         } else {
-            format!("`{name}` is never below {}", show(end))
+            format!("`{name}` is never below {}", written.show(end))
         };
         let widen = if vary.is_some() { ", or widen the `vary`" } else { "" };
         Diagnostic::error("E0707", format!("no point can meet `{}`", constraint.text()))
@@ -3234,11 +3222,13 @@ fn check_bound_within_range(ctx: &mut Ctx, constraint: &Bounded, varies: &[Check
                 "{takes}: a bound outside that range rules out every point, and the search \
                  would spend its whole budget to find none. Bound `{name}` within it{widen}."
             ))
-    } else if (constraint.at_least && value <= low) || (!constraint.at_least && value >= high) {
+    } else if !undefined_somewhere
+        && ((constraint.at_least && value <= low) || (!constraint.at_least && value >= high))
+    {
         let label = if constraint.at_least {
-            format!("`{name}` is never below {}", show(end))
+            format!("`{name}` is never below {}", written.show(end))
         } else {
-            format!("`{name}` is never above {}", show(end))
+            format!("`{name}` is never above {}", written.show(end))
         };
         Diagnostic::warning(
             "W0707",
@@ -3261,13 +3251,14 @@ fn check_bound_within_range(ctx: &mut Ctx, constraint: &Bounded, varies: &[Check
 }
 
 /// A constraint's bound as written (see [`WrittenBound`]): a number with or without a unit, with
-/// or without a minus, keeps its number and unit; anything else is shown in the reported unit.
-/// `value` is the bound in the quantity's reported unit, one of which is `reported_si` in SI.
+/// or without a minus, keeps its number and unit; anything else (`2 * 3 EUR/h`) is shown in the
+/// reported unit, `reported_unit` (a money measure's with the currency: `EUR/h`). `value` is the
+/// bound in the quantity's reported unit, one of which is `reported_si` in SI.
 fn written_bound(
     bound: &ast::Expr,
     value: f64,
     reported_si: f64,
-    reported_unit: &str,
+    reported_unit: String,
 ) -> WrittenBound {
     let (negated, literal) = match &bound.kind {
         ast::ExprKind::Unary { op: ast::UnaryOp::Neg, operand } => (true, operand.as_ref()),
@@ -3292,7 +3283,7 @@ fn written_bound(
         Some((number, unit, size)) if size.is_finite() && size > 0.0 => {
             WrittenBound { value: sign * number, unit, scale: size / reported_si }
         }
-        _ => WrittenBound { value, unit: reported_unit.to_string(), scale: 1.0 },
+        _ => WrittenBound { value, unit: reported_unit, scale: 1.0 },
     }
 }
 
