@@ -5,7 +5,8 @@ use crate::run::{
     Compiled, OPTIMIZE_FILES, Options, emit, name_width, percent_number, pm, resolve_base,
     the_model_has, with_progress,
 };
-use fab_runtime::optimize::{ConstraintInfo, ObjectiveInfo, OptimizationResults, run_optimization};
+use fab_runtime::optimize::{ObjectiveInfo, OptimizationResults, run_optimization};
+use fab_stdlib::units::{labelled, with_unit};
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -80,9 +81,8 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         );
     }
     for o in &r.objectives {
-        let unit = if o.unit.is_empty() { String::new() } else { format!(" [{}]", o.unit) };
         let sense = if o.maximize { "maximize" } else { "minimize" };
-        let _ = writeln!(out, "objective: {sense} {}{unit}", o.quantity);
+        let _ = writeln!(out, "objective: {sense} {}", labelled(&o.quantity, &o.unit));
     }
     for c in &r.constraints {
         let _ = writeln!(out, "subject to: {}", c.describe());
@@ -101,16 +101,14 @@ fn table(file: &str, r: &OptimizationResults) -> String {
             .factors
             .iter()
             .zip(&point.values)
-            .map(|(f, v)| format!("{} = {} {}", f.path, round(*v), f.unit).trim_end().to_string())
+            .map(|(f, v)| format!("{} = {}", f.path, with_unit(&round(*v), &f.unit)))
             .collect();
         let objectives: Vec<String> = r
             .objectives
             .iter()
             .zip(&point.objectives)
             .filter(|(o, _)| shown(o))
-            .map(|(o, s)| {
-                format!("{} {} {}", o.quantity, pm(s, 4), o.unit.clone()).trim_end().to_string()
-            })
+            .map(|(o, s)| format!("{} {}", o.quantity, with_unit(&pm(s, 4), &o.unit)))
             .collect();
         format!("{}   {}", values.join(", "), objectives.join(", ")).trim_end().to_string()
     };
@@ -145,11 +143,9 @@ fn table(file: &str, r: &OptimizationResults) -> String {
     let headers: Vec<String> = r
         .factors
         .iter()
-        .map(
-            |f| if f.unit.is_empty() { f.path.clone() } else { format!("{} [{}]", f.path, f.unit) },
-        )
+        .map(|f| labelled(&f.path, &f.unit))
         .chain(r.objectives.iter().filter(|o| shown(o)).map(|o| o.quantity.clone()))
-        .chain(r.constraints.iter().map(ConstraintInfo::describe))
+        .chain(r.constraint_columns())
         .collect();
     // Rows in the order of the factors' values, so one factor reads as a curve.
     let mut order: Vec<usize> = (0..r.points.len()).collect();

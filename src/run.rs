@@ -889,11 +889,9 @@ fn percent(stat: &Stat) -> String {
 
 /// A fraction the user wrote as a percentage (a confidence, a precision target), as a number of
 /// percent without the noise of the conversion: `57 %` is stored as 0.57, and 100 × 0.57 is
-/// 56.99999999999999; ten decimals at most, trailing zeros dropped (`57`, `3.5`, `99.9`).
+/// 56.99999999999999, written `57` (`3.5`, `99.9`).
 pub fn percent_number(fraction: f64) -> String {
-    let text = format!("{:.10}", 100.0 * fraction);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    fab_stdlib::units::tidy_number(100.0 * fraction)
 }
 
 /// A time in hours for a table's cell: one decimal, or two significant digits when that would

@@ -337,12 +337,13 @@ pub fn select(
     selection: &crate::run::Selection,
 ) -> ExitCode {
     let model = &compiled.model;
-    let Some(designed::Measure { decl, stat }) = designed::measure(&selection.measure) else {
+    let Some(measured) = designed::measure(&selection.measure) else {
         let names: Vec<&str> = designed::measures().map(|m| m.name()).collect();
         errln!("error: no measure `{}`; use one of {}", selection.measure, names.join(", "));
         return ExitCode::from(2);
     };
-    let (measure, unit, maximize) = (decl.name, decl.unit, decl.larger_is_better);
+    let (measure, unit, maximize) =
+        (measured.name(), measured.unit(), measured.decl.larger_is_better);
     let mut studies = Vec::new();
     for name in &selection.names {
         match Study::resolve(model, Some(name), &options.overrides) {
@@ -411,8 +412,9 @@ pub fn select(
         // One replication of every system that needs one, in parallel; observed in system order.
         let one = |&system: &usize| {
             let study = &studies[system];
-            simulate(&study.model, &study.experiment, taken[system])
-                .map(|r| (stat(&r).values.first().copied().unwrap_or(f64::NAN), r.deadlocks))
+            simulate(&study.model, &study.experiment, taken[system]).map(|r| {
+                (measured.stat(&r).values.first().copied().unwrap_or(f64::NAN), r.deadlocks)
+            })
         };
         let runs = fab_runtime::experiment::map_runs(pool.as_ref(), 0..needs.len() as u32, |i| {
             one(&needs[i as usize])

@@ -857,6 +857,7 @@ optimize smallest : base {
         serde_json::from_str(&std::fs::read_to_string(dir.join("optimize.json")).unwrap()).unwrap();
     let points = json["points"].as_array().unwrap();
     assert_eq!(points.len(), 4);
+    assert_eq!(lines.clone().count(), points.len(), "a row per point:\n{csv}");
     for (row, point) in lines.zip(points) {
         let cells: Vec<&str> = row.split(',').collect();
         assert_eq!(cells.len(), columns.len(), "{row}");
@@ -868,6 +869,69 @@ optimize smallest : base {
     assert_eq!(lead_time["unit"], "s");
     assert_eq!(lead_time["bound"], 7200.0);
     assert_eq!(lead_time["written"], serde_json::json!({"value": 2.0, "unit": "h"}));
+    let _ = std::fs::remove_file(model);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A bound written as an expression reads in the measure's reported unit, the model's currency
+/// included: `cost_rate <= 2 * 30 EUR/h` read `cost_rate <= 60 /h` on its `subject to` line, in
+/// its columns and in the document's `written`, beside a `unit` of `EUR/h`. And a constraint
+/// written twice (which W0707 warns of, and which still runs) has columns of its own: both were
+/// named `throughput >= 55 parts/h`.
+#[test]
+fn an_expression_bound_keeps_its_currency_and_a_repeated_constraint_its_own_columns() {
+    let model = write_temp(
+        "expression_bound.fab",
+        "source parts { interarrival = 1 min }
+buffer b1 { capacity = 5 }
+station weld {
+    cycle = 50 s
+    costs { operating = 30 EUR/h }
+}
+sink done
+flow parts -> b1 -> weld -> done
+experiment base { horizon = 1 d, replications = 2 }
+optimize cheap : base {
+    vary b1.capacity in 1..=6
+    maximize throughput
+    subject to cost_rate <= 2 * 30 EUR/h
+    subject to throughput >= 55 parts/h
+    subject to throughput >= 55 parts/h
+    budget = 3 runs
+}
+",
+    );
+    let dir = temp_dir("expression_bound");
+    let output = fab(&["optimize", &model, "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("[W0707]"), "{}", stderr(&output));
+    let table = stdout(&output);
+    assert!(table.contains("subject to: cost_rate <= 60 EUR/h\n"), "{table}");
+    let header = table.lines().find(|l| l.trim_start().starts_with("point")).unwrap();
+    assert!(
+        header.ends_with(
+            "cost_rate <= 60 EUR/h  throughput >= 55 parts/h  throughput >= 55 parts/h #2"
+        ),
+        "{header}"
+    );
+    let csv = std::fs::read_to_string(dir.join("optimize.csv")).unwrap();
+    let columns: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        columns[5..11],
+        [
+            "cost_rate <= 60 EUR/h",
+            "cost_rate <= 60 EUR/h half_width",
+            "throughput >= 55 parts/h",
+            "throughput >= 55 parts/h half_width",
+            "throughput >= 55 parts/h #2",
+            "throughput >= 55 parts/h #2 half_width",
+        ]
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("optimize.json")).unwrap()).unwrap();
+    let cost_rate = &json["constraints"][0];
+    assert_eq!(cost_rate["unit"], "EUR/h");
+    assert_eq!(cost_rate["written"], serde_json::json!({"value": 60.0, "unit": "EUR/h"}));
     let _ = std::fs::remove_file(model);
     let _ = std::fs::remove_dir_all(dir);
 }

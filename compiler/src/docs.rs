@@ -262,12 +262,21 @@ pub fn builtins_reference() -> String {
         "\nClocks: {}.\n",
         catalog::CLOCKS.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
     );
-    out.push_str(
+    let delivered: Vec<String> = catalog::MEASURES
+        .iter()
+        .filter(|measure| measure.of_parts_delivered)
+        .map(|measure| format!("`{}`", measure.name))
+        .collect();
+    let _ = write!(
+        out,
         "\n## Measures\n\nWhat `sensitivity` `measures`, `optimize` objectives and constraints, and \
          `fab run --select --measure` name (money in the model's currency). The range holds every \
          value a measure can take, in its unit: an `optimize` constraint that no value in it \
-         meets is refused (E0707), and one that every value meets is warned of (W0707).\n\n\
+         meets is refused (E0707), and one that every value meets is warned of (W0707), but not \
+         on a measure of the parts delivered ({}): it has no value at a point where some \
+         replication delivered no part, and such a point breaks every constraint on it.\n\n\
          | measure | unit | range | better | meaning |\n| --- | --- | --- | --- | --- |\n",
+        delivered.join(", ")
     );
     for measure in catalog::MEASURES {
         let _ = writeln!(
@@ -275,7 +284,7 @@ pub fn builtins_reference() -> String {
             "| `{}` | {} | {} | {} | {} |",
             measure.name,
             if measure.unit.is_empty() { "—" } else { measure.unit },
-            measure.range.describe(),
+            measure.range.describe(units::tidy_number).unwrap_or_else(|| "any".to_string()),
             if measure.larger_is_better { "larger" } else { "smaller" },
             measure.doc
         );

@@ -658,23 +658,16 @@ fn lower_optimization(
     let mut constraints = Vec::new();
     for goal in &checked.goals {
         let quantity = quantity(&goal.quantity);
-        let (at_least, bound) = match goal.kind {
-            GoalKind::Minimize => {
-                objectives.push(Objective { quantity, maximize: false });
-                continue;
-            }
-            GoalKind::Maximize => {
-                objectives.push(Objective { quantity, maximize: true });
-                continue;
-            }
-            GoalKind::AtLeast(bound) => (true, bound),
-            GoalKind::AtMost(bound) => (false, bound),
-        };
-        let written = match &goal.written {
-            Some(written) => WrittenBound { value: written.value, unit: written.unit.clone() },
-            None => WrittenBound { value: bound, unit: String::new() },
-        };
-        constraints.push(Constraint { quantity, at_least, bound, written });
+        match &goal.kind {
+            GoalKind::Minimize => objectives.push(Objective { quantity, maximize: false }),
+            GoalKind::Maximize => objectives.push(Objective { quantity, maximize: true }),
+            GoalKind::Bound { at_least, value, written } => constraints.push(Constraint {
+                quantity,
+                at_least: *at_least,
+                bound: *value,
+                written: written.clone(),
+            }),
+        }
     }
     let directional_goal = checked.goals.iter().find_map(|goal| match &goal.quantity {
         GoalQuantity::Directional(word) => Some(word),

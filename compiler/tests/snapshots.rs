@@ -159,6 +159,27 @@ fn a_study_based_on_a_designed_experiment() {
 }
 
 #[test]
+fn optimize_constraints_that_no_point_meets_or_that_rule_nothing_out() {
+    // A share beyond its range and at its end, a factor's bound in another unit than its `vary`
+    // (the labels speak the bound's unit), a contradicting pair whose second bound is an
+    // expression (read in the measure's reported unit, the currency included: it read `6 /h`),
+    // one bound repeating another in another unit (it read "`… 60 parts/h` is written twice"
+    // beside a label `1 parts/min`), and a bound on a measure of the parts delivered that every
+    // value meets, which is no warning: a point where a replication delivered nothing breaks it.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}buffer b1 {{ capacity = 5 }}\n\
+         station weld {{\n    cycle = 50 s\n    costs {{ operating = 30 EUR/h }}\n}}\n\
+         flow s -> b1 -> weld -> done\nexperiment base {{ horizon = 1 d }}\n\
+         optimize o : base {{\n    vary weld.cycle.value in 0.7 min..=1.1 min\n    \
+         maximize throughput\n    subject to oee >= 120 %\n    \
+         subject to availability <= 100 %\n    subject to weld.cycle.value >= 70 s\n    \
+         subject to weld.cycle.value <= 66 s\n    subject to cost_rate >= 10 EUR/h\n    \
+         subject to cost_rate <= 2 * 3 EUR/h\n    subject to throughput >= 1 parts/min\n    \
+         subject to throughput >= 60 parts/h\n    subject to lead_time >= 0 s\n}}\n"
+    )));
+}
+
+#[test]
 fn a_robot_that_assembles_holds_what_it_makes() {
     // The 114 kg car the robot makes is moved in its cycle; only the body and doors it takes
     // used to be held to its payload.

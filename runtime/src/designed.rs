@@ -23,8 +23,8 @@ use serde::Serialize;
 #[derive(Clone, Copy)]
 pub struct Measure {
     pub decl: &'static MeasureDecl,
-    /// The statistic of a run's results (finished: mean, half-width and per-replication values).
-    pub stat: fn(&Results) -> Stat,
+    /// The statistic of a run's results as the results document gives it.
+    reported: fn(&Results) -> Stat,
 }
 
 impl Measure {
@@ -35,18 +35,27 @@ impl Measure {
     pub fn unit(&self) -> &'static str {
         self.decl.unit
     }
+
+    /// The statistic of a run's results (finished: mean, half-width and per-replication
+    /// values); for a measure of the parts delivered, undefined in a replication that delivered
+    /// none (see [`per_part`]).
+    pub fn stat(&self, results: &Results) -> Stat {
+        let stat = (self.reported)(results);
+        if self.decl.of_parts_delivered { per_part(results, &stat) } else { stat }
+    }
 }
 
-/// How the measure the catalog declares under `name` is computed.
+/// How the measure the catalog declares under `name` is computed, as the results document gives
+/// it (a measure of the parts delivered, 0 where none was).
 fn stat_of(name: &str) -> Option<fn(&Results) -> Stat> {
     Some(match name {
         "throughput" => |r| r.kpis.throughput_per_hour.clone(),
-        "lead_time" => |r| per_part(r, &r.kpis.lead_time_s),
-        "lead_time_p50" => |r| per_part(r, &r.kpis.lead_time_p50_s),
-        "lead_time_p95" => |r| per_part(r, &r.kpis.lead_time_p95_s),
+        "lead_time" => |r| r.kpis.lead_time_s.clone(),
+        "lead_time_p50" => |r| r.kpis.lead_time_p50_s.clone(),
+        "lead_time_p95" => |r| r.kpis.lead_time_p95_s.clone(),
         "wip" => |r| r.kpis.wip.clone(),
         "cost" => |r| r.kpis.cost.clone(),
-        "cost_per_part" => |r| per_part(r, &r.kpis.cost_per_part),
+        "cost_per_part" => |r| r.kpis.cost_per_part.clone(),
         "scrapped" => |r| r.kpis.scrapped.clone(),
         "cost_rate" => cost_rate,
         "downtime" => downtime,
@@ -58,7 +67,9 @@ fn stat_of(name: &str) -> Option<fn(&Results) -> Stat> {
 
 /// Every measure, in the catalog's order (`catalog::MEASURES`).
 pub fn measures() -> impl Iterator<Item = Measure> {
-    catalog::MEASURES.iter().filter_map(|decl| Some(Measure { decl, stat: stat_of(decl.name)? }))
+    catalog::MEASURES
+        .iter()
+        .filter_map(|decl| Some(Measure { decl, reported: stat_of(decl.name)? }))
 }
 
 /// The measure of this name.
@@ -68,10 +79,11 @@ pub fn measure(name: &str) -> Option<Measure> {
 
 /// Every measure of a run's results, by name, in the catalog's order.
 pub fn measured(results: &Results) -> Vec<(String, Stat)> {
-    measures().map(|m| (m.name().to_string(), (m.stat)(results))).collect()
+    measures().map(|m| (m.name().to_string(), m.stat(results))).collect()
 }
 
-/// A measure of the parts that reached a sink: undefined (NaN) in a replication where none did.
+/// A measure of the parts that reached a sink (the catalog's `of_parts_delivered`): undefined
+/// (NaN) in a replication where none did.
 /// The results document reports such a replication's lead time and cost per part as 0, but a
 /// study must not read 0 as the best lead time or the cheapest part: a point that delivers
 /// nothing ranks last, is no Pareto point, and its mean is NaN.
@@ -466,11 +478,11 @@ pub fn run_sensitivity(
     let whole_numbers: Vec<_> = study.factors.iter().map(Factor::whole_numbers).collect();
     let mut measures = Vec::new();
     for name in &study.measures {
-        let Some(Measure { decl, stat }) = measure(name) else {
+        let Some(measured) = measure(name) else {
             return Err(RunError::BadExperiment(format!("no measure named `{name}`")));
         };
-        let (name, unit) = (decl.name, decl.unit);
-        let outputs: Vec<f64> = results.iter().map(|r| stat(r).mean).collect();
+        let (name, unit) = (measured.name(), measured.unit());
+        let outputs: Vec<f64> = results.iter().map(|r| measured.stat(r).mean).collect();
         let reference = match study.method {
             SensitivityMethod::OneAtATime => outputs[0],
             _ => outputs.iter().sum::<f64>() / outputs.len() as f64,

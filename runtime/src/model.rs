@@ -572,12 +572,37 @@ pub struct Constraint {
     pub written: WrittenBound,
 }
 
-/// A number in the unit the model writes it in: `90 %` where the value used is 0.9 of a share.
+/// A constraint's bound as the model writes it: `90 %` where the bound is 0.9 of a share, `2 h`
+/// where it is 7200 s of a lead time. The checker keeps it for its messages and the reports echo
+/// it. A bound written as an expression (`2 * 3 EUR/h`) is taken as written in the quantity's
+/// reported unit, the currency included.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct WrittenBound {
+    /// The number written, with its sign (`-1` of `-1 %`).
     pub value: f64,
-    /// Empty for a plain number.
+    /// Its unit as written (`%`), empty for a plain number.
     pub unit: String,
+    /// One written unit in the quantity's reported unit (`%`: 0.01 of a share), to show another
+    /// value of the quantity in the written unit. Not reported: `optimize.json` gives the bound
+    /// in both units.
+    #[serde(skip, default = "WrittenBound::same_unit")]
+    pub scale: f64,
+}
+
+impl WrittenBound {
+    /// A value of the quantity in its reported unit, shown in the written unit: `1` of a share as
+    /// `100 %`, the bound itself as written.
+    pub fn show(&self, reported: f64) -> String {
+        fab_stdlib::units::with_unit(
+            &fab_stdlib::units::tidy_number(reported / self.scale),
+            &self.unit,
+        )
+    }
+
+    /// The scale of a bound written in the reported unit.
+    fn same_unit() -> f64 {
+        1.0
+    }
 }
 
 /// A what-if: a base experiment with replaced experiment settings and components.

@@ -24,7 +24,7 @@ use crate::factor::{FactorTarget, MaintenanceParameter};
 use crate::model::{Experiment, Model, Optimization, Quantity, Robot, WrittenBound};
 use crate::results::{PointDeadlock, Results, Stat, point_deadlocks};
 use fab_stdlib::random::Stream;
-use fab_stdlib::units::tidy_number;
+use fab_stdlib::units::{labelled, tidy_number, with_unit};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -135,21 +135,18 @@ impl ConstraintInfo {
     /// `throughput >= 60 parts/h`. The table, its header and `optimize.csv` name a constraint
     /// so.
     pub fn describe(&self) -> String {
-        let with_unit = |number: String, unit: &str| {
-            if unit.is_empty() { number } else { format!("{number} {unit}") }
-        };
         let written = tidy_number(self.written.value);
+        let reported = tidy_number(self.bound);
         let text = format!(
             "{} {} {}",
             self.quantity,
             self.relation,
-            with_unit(written.clone(), &self.written.unit)
+            with_unit(&written, &self.written.unit)
         );
-        let reported = tidy_number(self.bound);
         if reported == written {
             text
         } else {
-            format!("{text} ({})", with_unit(reported, &self.unit))
+            format!("{text} ({})", with_unit(&reported, &self.unit))
         }
     }
 }
@@ -469,7 +466,7 @@ fn score(study: &Optimization, point: &[f64], results: &Results) -> Score {
 /// A measure's statistic, or a factor's value (in its unit) as a statistic without interval.
 fn quantity_stat(study: &Optimization, quantity: &Quantity, point: &[f64], r: &Results) -> Stat {
     match quantity {
-        Quantity::Measure { name } => measure(name).map(|m| (m.stat)(r)).unwrap_or_default(),
+        Quantity::Measure { name } => measure(name).map(|m| m.stat(r)).unwrap_or_default(),
         Quantity::Factor { index } => {
             let value = study.factors[*index].display(point[*index]);
             Stat { mean: value, half_width: 0.0, values: Vec::new() }
@@ -484,17 +481,13 @@ fn quantity_name(study: &Optimization, quantity: &Quantity) -> String {
     }
 }
 
-/// A quantity's unit as reported: a money measure's in the model's currency (`EUR/h` for
-/// `cost_rate`), a factor's as its range was written.
+/// A quantity's unit as reported: a measure's as the catalog reports it in the model's currency
+/// (`EUR/h` for `cost_rate`), a factor's as its range was written.
 fn quantity_unit(model: &Model, study: &Optimization, quantity: &Quantity) -> String {
     match quantity {
-        Quantity::Measure { name } => {
-            let unit = measure(name).map(|m| m.unit().to_string()).unwrap_or_default();
-            match &model.currency {
-                Some(currency) if is_money(name) => format!("{currency}{unit}"),
-                _ => unit,
-            }
-        }
+        Quantity::Measure { name } => measure(name)
+            .map(|m| m.decl.reported_unit(model.currency.as_deref()))
+            .unwrap_or_default(),
         Quantity::Factor { index } => study.factors[*index].unit.clone(),
     }
 }
@@ -506,21 +499,35 @@ impl OptimizationResults {
         self.factors.iter().any(|f| f.path == objective.quantity)
     }
 
+    /// The names of the constraints' columns, in the table and in `optimize.csv`: each named as
+    /// [`ConstraintInfo::describe`] names it, and one written again with the same bound (which
+    /// W0707 warns of, and which still runs) numbered from its second (`throughput >= 55
+    /// parts/h #2`), so that no two columns share a name.
+    pub fn constraint_columns(&self) -> Vec<String> {
+        let described: Vec<String> =
+            self.constraints.iter().map(ConstraintInfo::describe).collect();
+        described
+            .iter()
+            .enumerate()
+            .map(|(i, name)| match described[..i].iter().filter(|d| *d == name).count() {
+                0 => name.clone(),
+                earlier => format!("{name} #{}", earlier + 1),
+            })
+            .collect()
+    }
+
     /// One row per evaluated point (`docs/results.md` lists the columns): its number, round,
     /// factor values, each objective's mean and half-width (but an objective that is a factor,
     /// whose column is the factor's), each constraint's, feasibility, and whether it is the best
     /// or on the Pareto front.
     pub fn csv(&self) -> String {
         use crate::report::{csv_text, number as csv_number};
-        let labelled = |name: &str, unit: &str| {
-            if unit.is_empty() { name.to_string() } else { format!("{name} [{unit}]") }
-        };
         let measured: Vec<bool> =
             self.objectives.iter().map(|o| !self.objective_is_factor(o)).collect();
         let objectives = self.objectives.iter().zip(&measured).filter(|(_, m)| **m);
         let estimated = objectives
             .map(|(o, _)| labelled(&o.quantity, &o.unit))
-            .chain(self.constraints.iter().map(ConstraintInfo::describe));
+            .chain(self.constraint_columns());
         let headers: Vec<String> = ["point".to_string(), "round".to_string()]
             .into_iter()
             .chain(self.factors.iter().map(|f| labelled(&f.path, &f.unit)))
@@ -556,12 +563,7 @@ impl OptimizationResults {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"></svg>\n",
             );
         };
-        let unit = objective.unit.clone();
-        let y_label = if unit.is_empty() {
-            objective.quantity.clone()
-        } else {
-            format!("{} [{unit}]", objective.quantity)
-        };
+        let y_label = labelled(&objective.quantity, &objective.unit);
         let subtitle = format!(
             "{} runs × {} replications, seed {}, {}; band: {}% confidence interval",
             self.runs,
@@ -574,11 +576,7 @@ impl OptimizationResults {
             let factor = &self.factors[index];
             let mut chart = Chart::new(format!("Optimize {}: {}", self.study, objective.quantity));
             chart.subtitle = subtitle.clone();
-            chart.x_label = if factor.unit.is_empty() {
-                factor.path.clone()
-            } else {
-                format!("{} [{}]", factor.path, factor.unit)
-            };
+            chart.x_label = labelled(&factor.path, &factor.unit);
             chart.y_label = y_label.clone();
             let mut rows: Vec<(f64, &Stat, bool)> = self
                 .points
@@ -664,13 +662,6 @@ impl OptimizationResults {
     }
 }
 
-fn is_money(name: &str) -> bool {
-    fab_stdlib::catalog::measure_decl(name).is_some_and(|m| {
-        m.dimension == fab_stdlib::units::Dimension::MONEY
-            || m.dimension == fab_stdlib::units::Dimension::MONEY_RATE
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,7 +672,8 @@ mod tests {
             unit: unit.into(),
             relation: ">=".into(),
             bound,
-            written: WrittenBound { value: written.0, unit: written.1.into() },
+            // The scale, which only the checker's messages read, does not count here.
+            written: WrittenBound { value: written.0, unit: written.1.into(), scale: f64::NAN },
         }
     }
 

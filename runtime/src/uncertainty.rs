@@ -604,7 +604,7 @@ pub fn run_input_uncertainty(
     let mut measures = Vec::new();
     for measure in designed::measures() {
         let groups: Vec<Vec<f64>> =
-            results.iter().map(|r| (measure.stat)(r).values.clone()).collect();
+            results.iter().map(|r| measure.stat(r).values.clone()).collect();
         if groups.iter().flatten().all(|x| *x == 0.0) {
             continue;
         }
@@ -656,7 +656,7 @@ pub fn run_input_uncertainty(
             .map(|(parameters, r)| MacroReplication {
                 parameters,
                 means: designed::measures()
-                    .map(|m| (m.name().to_string(), (m.stat)(r).mean))
+                    .map(|m| (m.name().to_string(), m.stat(r).mean))
                     .collect(),
             })
             .collect(),

@@ -266,7 +266,8 @@ const RATIO: ValueType = ValueType::Quantity(Dimension::NONE);
 #[derive(Debug)]
 pub struct MeasureDecl {
     pub name: &'static str,
-    /// The unit the measure is reported in (money measures add the model's currency).
+    /// The unit the measure is reported in, but for the currency a money measure's adds
+    /// ([`MeasureDecl::reported_unit`]).
     pub unit: &'static str,
     /// Its dimension, for the bound of a constraint (`subject to throughput >= 60 parts/h`).
     pub dimension: Dimension,
@@ -278,11 +279,36 @@ pub struct MeasureDecl {
     /// value meets (`oee >= 120 %`, E0707) and warns of one that every value meets
     /// (`availability <= 100 %`, W0707).
     pub range: MeasureRange,
+    /// A measure of the parts delivered (the lead times, `cost_per_part`): it has no value in a
+    /// replication that delivered no part, so the runtime's statistic of it is undefined (NaN)
+    /// there, and a point with such a replication breaks every constraint on it. A bound that
+    /// every value in its range meets (`lead_time >= 0 s`) still rules that point out, so the
+    /// checker does not call it without effect.
+    pub of_parts_delivered: bool,
     pub doc: &'static str,
 }
 
+impl MeasureDecl {
+    /// The unit its values are reported in, for a model whose costs are in `currency`: a money
+    /// measure's unit begins with the currency (`EUR/h` for `cost_rate`, `EUR` for `cost`),
+    /// every other measure's is [`MeasureDecl::unit`] (`parts/h`).
+    pub fn reported_unit(&self, currency: Option<&str>) -> String {
+        let money = self.dimension == Dimension::MONEY || self.dimension == Dimension::MONEY_RATE;
+        match currency {
+            Some(currency) if money => format!("{currency}{}", self.unit),
+            _ => self.unit.to_string(),
+        }
+    }
+
+    /// Marks a measure of the parts delivered (see [`MeasureDecl::of_parts_delivered`]).
+    const fn measuring_parts_delivered(mut self) -> MeasureDecl {
+        self.of_parts_delivered = true;
+        self
+    }
+}
+
 /// The values a measure can take, in its reported unit: `low` to `high`, both included, either
-/// infinite where the measure has no bound.
+/// infinite where the measure has no bound. The checker reads a factor's `vary` as one too.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MeasureRange {
     pub low: f64,
@@ -290,20 +316,23 @@ pub struct MeasureRange {
 }
 
 impl MeasureRange {
-    /// Any value: a cost, which a negative cost in the model (a credit) can make negative.
+    /// Any value: a cost or a cost rate, which a negative cost in the model (a credit) can make
+    /// negative.
     pub const ANY: MeasureRange = MeasureRange { low: f64::NEG_INFINITY, high: f64::INFINITY };
-    /// Zero or more: a rate, a time, a count.
+    /// Zero or more: the throughput, a time, a count.
     pub const NON_NEGATIVE: MeasureRange = MeasureRange { low: 0.0, high: f64::INFINITY };
     /// A share of time, from 0 to 1.
     pub const SHARE: MeasureRange = MeasureRange { low: 0.0, high: 1.0 };
 
-    /// The range as the reference shows it: `0 to 1`, `≥ 0`, `any`.
-    pub fn describe(&self) -> String {
+    /// The range in words, each end written by `end`: `between 0 and 1`, `0 or more`,
+    /// `1 or less`; `None` for any value. The reference's table of measures and the checker's
+    /// E0707 and W0707 say it so.
+    pub fn describe(&self, end: impl Fn(f64) -> String) -> Option<String> {
         match (self.low.is_finite(), self.high.is_finite()) {
-            (true, true) => format!("{} to {}", self.low, self.high),
-            (true, false) => format!("≥ {}", self.low),
-            (false, true) => format!("≤ {}", self.high),
-            (false, false) => "any".to_string(),
+            (true, true) => Some(format!("between {} and {}", end(self.low), end(self.high))),
+            (true, false) => Some(format!("{} or more", end(self.low))),
+            (false, true) => Some(format!("{} or less", end(self.high))),
+            (false, false) => None,
         }
     }
 }
@@ -329,7 +358,8 @@ pub const MEASURES: &[MeasureDecl] = &[
         false,
         MeasureRange::NON_NEGATIVE,
         "Mean time from creation to a sink.",
-    ),
+    )
+    .measuring_parts_delivered(),
     measure(
         "lead_time_p50",
         "s",
@@ -338,7 +368,8 @@ pub const MEASURES: &[MeasureDecl] = &[
         false,
         MeasureRange::NON_NEGATIVE,
         "Median time from creation to a sink, of every part after warm-up (within 0.2 %).",
-    ),
+    )
+    .measuring_parts_delivered(),
     measure(
         "lead_time_p95",
         "s",
@@ -348,7 +379,8 @@ pub const MEASURES: &[MeasureDecl] = &[
         MeasureRange::NON_NEGATIVE,
         "95th percentile of the time from creation to a sink: the lead time that 95 % of the \
          parts meet (a service level), within 0.2 %.",
-    ),
+    )
+    .measuring_parts_delivered(),
     measure(
         "wip",
         "parts",
@@ -375,7 +407,8 @@ pub const MEASURES: &[MeasureDecl] = &[
         false,
         MeasureRange::ANY,
         "Total cost per part reaching a sink.",
-    ),
+    )
+    .measuring_parts_delivered(),
     measure(
         "scrapped",
         "parts",
@@ -434,7 +467,16 @@ const fn measure(
     range: MeasureRange,
     doc: &'static str,
 ) -> MeasureDecl {
-    MeasureDecl { name, unit, dimension, unit_si, larger_is_better, range, doc }
+    MeasureDecl {
+        name,
+        unit,
+        dimension,
+        unit_si,
+        larger_is_better,
+        range,
+        of_parts_delivered: false,
+        doc,
+    }
 }
 
 /// The measures' names, in [`MEASURES`] order (for `ValueType::Word`).
@@ -1293,5 +1335,23 @@ mod tests {
                 assert!(!field.doc.is_empty());
             }
         }
+    }
+
+    /// A money measure is reported in the model's currency, every other in its own unit.
+    #[test]
+    fn money_measures_are_reported_in_the_currency() {
+        let unit = |name: &str, currency| measure_decl(name).unwrap().reported_unit(currency);
+        assert_eq!(unit("cost_rate", Some("EUR")), "EUR/h");
+        assert_eq!(unit("cost_per_part", Some("USD")), "USD");
+        assert_eq!(unit("cost_rate", None), "/h");
+        assert_eq!(unit("throughput", Some("EUR")), "parts/h");
+    }
+
+    /// The measures of the parts delivered are the lead times and the cost per part.
+    #[test]
+    fn the_measures_of_the_parts_delivered_are_declared() {
+        let delivered: Vec<&str> =
+            MEASURES.iter().filter(|m| m.of_parts_delivered).map(|m| m.name).collect();
+        assert_eq!(delivered, ["lead_time", "lead_time_p50", "lead_time_p95", "cost_per_part"]);
     }
 }

@@ -508,6 +508,18 @@ pub fn tidy_number(value: f64) -> String {
     if rounded == 0.0 { "0".to_string() } else { format!("{rounded}") }
 }
 
+/// A number followed by its unit, as fab writes a value: `6 EUR/h`, `90 %`; the number alone
+/// where there is no unit (a plain number, a share).
+pub fn with_unit(number: &str, unit: &str) -> String {
+    if unit.is_empty() { number.to_string() } else { format!("{number} {unit}") }
+}
+
+/// A name followed by its unit in brackets, as a column or an axis is headed: `lead_time [s]`;
+/// the name alone where there is no unit.
+pub fn labelled(name: &str, unit: &str) -> String {
+    if unit.is_empty() { name.to_string() } else { format!("{name} [{unit}]") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
