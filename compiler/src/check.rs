@@ -126,6 +126,14 @@ pub struct CheckedVary {
     pub ends: [Location; 2],
 }
 
+impl CheckedVary {
+    /// A value of the factor (SI) in the unit its range is written in: `40 s`, or `3` for a
+    /// plain number.
+    pub fn shown(&self, si: f64) -> String {
+        format!("{} {}", si / self.unit_scale, self.unit).trim_end().to_string()
+    }
+}
+
 #[derive(Clone, PartialEq, Debug)]
 pub struct CheckedNested {
     pub keyword: String,
@@ -2623,6 +2631,8 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     let Some(body) = &decl.body else { return };
     // An optimize study's goals may name factors varied further down: checked after the loop.
     let mut goals = Vec::new();
+    // A scenario's overrides whose value is an error of its own, which W0708 leaves alone.
+    let mut refused_overrides = Vec::new();
     for member in &body.members {
         match &member.kind {
             // A dotted path overrides a field only in a scenario; a study runs its base's model
@@ -2658,8 +2668,12 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                 }
                 let Some(field) = path_field_type(ctx, path) else { continue };
                 check_resource_override(ctx, path);
+                let before = ctx.diagnostics.len();
                 let value_checked = ctx.eval_field(value, field, &format!("`{key}`"));
                 let value_checked = ctx.field(value_checked, member.span, value.span);
+                if ctx.diagnostics[before..].iter().any(Diagnostic::is_error) {
+                    refused_overrides.push(key.clone());
+                }
                 checked.fields.insert(key, value_checked);
             }
             MemberKind::Field { path, value } => {
@@ -2765,7 +2779,7 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
     }
     check_constraint_bounds(ctx, &checked.goals, &checked.varies);
     if decl.kind == DeclKind::Scenario {
-        replaced_by_design_warnings(ctx, checked);
+        replaced_by_design_warnings(ctx, checked, &refused_overrides);
     } else {
         check_required(ctx, info.fields, &checked.fields, decl.name.span, decl.kind.keyword());
     }
@@ -2780,14 +2794,15 @@ fn check_study(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
 /// or a maintenance strategy only when the scenario changes no more than the parameters varied
 /// (`lognormal(mean = 40 s, cv = 0.3)` over the model's `lognormal(mean = 60 s, cv = 0.3)` under
 /// `vary weld.cycle.mean`), since the design varies them over the rest of what the scenario
-/// writes (another `cv`, another family), which does run. These ran without a word.
-fn replaced_by_design_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
+/// writes (another `cv`, another family), which does run. These ran without a word. An
+/// override in `refused` (its value is an error, reported as such) is not warned of too.
+fn replaced_by_design_warnings(ctx: &mut Ctx, checked: &CheckedBody, refused: &[String]) {
     let Some(base) = &checked.base else { return };
     let experiment = check_item(ctx.db, base.file, base.key.clone());
     let Some(design) = experiment.body.as_ref().map(|body| &body.varies) else { return };
     for (path, field) in &checked.fields {
         let overridden: Vec<&str> = path.split('.').collect();
-        if overridden.len() < 2 {
+        if overridden.len() < 2 || refused.contains(path) {
             continue;
         }
         let varied: Vec<&CheckedVary> = design
@@ -2797,7 +2812,9 @@ fn replaced_by_design_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
                     && vary.path.iter().zip(&overridden).all(|(a, b)| a == b)
             })
             .collect();
-        let Some(first) = varied.first() else { continue };
+        if varied.is_empty() {
+            continue;
+        }
         let label = if varied.iter().any(|vary| vary.path.len() == overridden.len()) {
             "every point of the design sets this number".to_string()
         } else {
@@ -2824,10 +2841,8 @@ fn replaced_by_design_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
         let ranges: Vec<String> = varied
             .iter()
             .map(|vary| {
-                let shown = |si: f64| {
-                    format!("{} {}", si / vary.unit_scale, vary.unit).trim_end().to_string()
-                };
-                format!("`{}` in {}..={}", vary.path.join("."), shown(vary.low), shown(vary.high))
+                let (low, high) = (vary.shown(vary.low), vary.shown(vary.high));
+                format!("`{}` in {low}..={high}", vary.path.join("."))
             })
             .collect();
         let mut diagnostic = Diagnostic::warning(
@@ -2838,11 +2853,17 @@ fn replaced_by_design_warnings(ctx: &mut Ctx, checked: &CheckedBody) {
         for vary in &varied {
             diagnostic = diagnostic.secondary(vary.location.clone(), "varied here");
         }
+        let paths: Vec<String> =
+            varied.iter().map(|vary| format!("`{}`", vary.path.join("."))).collect();
+        let unvaried = match paths.as_slice() {
+            [one] => format!("does not vary {one}"),
+            [one, other] => format!("varies neither {one} nor {other}"),
+            _ => format!("varies none of {}", and_list(&paths)),
+        };
         let help = format!(
             "A scenario of a designed experiment runs the design on the model it makes, and the \
              design sets what it varies at every point: drop the override, or base the scenario \
-             on an experiment that does not vary `{}`.",
-            first.path.join(".")
+             on an experiment that {unvaried}.",
         );
         ctx.push(
             diagnostic.note(format!("`{}` varies {}", base.name, and_list(&ranges))).help(help),
@@ -2893,7 +2914,6 @@ fn replaced_at_every_point(declared: &Value, written: &Value, parameters: &[&Che
 fn same_law(a: &fab_stdlib::dist::Distribution, b: &fab_stdlib::dist::Distribution) -> bool {
     use fab_stdlib::dist::Distribution;
     let (x, y) = (a.parameters(), b.parameters());
-    let near = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(y.abs());
     let settings = match (a, b) {
         (Distribution::Normal { truncated: s, .. }, Distribution::Normal { truncated: t, .. }) => {
             s == t
@@ -2901,7 +2921,12 @@ fn same_law(a: &fab_stdlib::dist::Distribution, b: &fab_stdlib::dist::Distributi
         (Distribution::Erlang { k: j, .. }, Distribution::Erlang { k: l, .. }) => j == l,
         _ => a.family_name() == b.family_name(),
     };
-    settings && x.len() == y.len() && x.iter().zip(&y).all(|(&x, &y)| near(x, y))
+    settings && x.len() == y.len() && x.iter().zip(&y).all(|(&x, &y)| same_but_for_rounding(x, y))
+}
+
+/// Whether two numbers are within 10⁻¹² of each other, relative to the larger.
+fn same_but_for_rounding(x: f64, y: f64) -> bool {
+    (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
 }
 
 /// E0703 for a factor of a `sensitivity` study whose range holds one value (`8 s..=8 s`, or
@@ -2912,7 +2937,7 @@ fn same_law(a: &fab_stdlib::dist::Distribution, b: &fab_stdlib::dist::Distributi
 /// one value is for; here it measured nothing and reported a 0 as if it had.
 fn check_sensitivity_widths(ctx: &mut Ctx, varies: &[CheckedVary]) {
     for vary in varies.iter().filter(|vary| vary.low == vary.high) {
-        let one = format!("{} {}", vary.low / vary.unit_scale, vary.unit).trim_end().to_string();
+        let one = vary.shown(vary.low);
         ctx.push(
             Diagnostic::error(
                 "E0703",
@@ -3551,7 +3576,9 @@ fn robot_cycle_factor(vary: &CheckedVary) -> bool {
 /// misses is reported here (a `process` parameter's range, ranges that are slow only together);
 /// without it, every range, for the robot as a scenario makes it
 /// (`validate::scenario_vary_refusals`). A `process` whose own mean reaches the longest run is
-/// the law's rule, reported by [`law_corner_refusals`].
+/// the law's rule, reported by [`law_corner_refusals`]. The refusal names, labels and suggests
+/// changing only the ranges that move the cycle at that corner: a range that keeps the
+/// process's mean (a lognormal's `cv`) was named too, and changing it fixed nothing.
 pub(crate) fn robot_cycle_refusals<'a>(
     varies: &[CheckedVary],
     body_of: impl Fn(&str) -> Option<&'a CheckedBody>,
@@ -3572,9 +3599,6 @@ pub(crate) fn robot_cycle_refusals<'a>(
         let factors: Vec<&CheckedVary> =
             varies.iter().filter(|v| v.path[0] == name && robot_cycle_factor(v)).collect();
         let is_limit = |vary: &CheckedVary| vary.path.len() == 2;
-        if alone_checked && matches!(factors[..], [one] if is_limit(one)) {
-            continue;
-        }
         let limits: Vec<(&str, f64)> =
             factors.iter().filter(|v| is_limit(v)).map(|v| (v.path[1].as_str(), v.low)).collect();
         let Some((moving, process)) = robot_cycle_seconds(&body.fields, &limits) else {
@@ -3583,14 +3607,26 @@ pub(crate) fn robot_cycle_refusals<'a>(
         // The process's parameters at the corner of their ranges where its mean is longest.
         let parameters: Vec<&CheckedVary> =
             factors.iter().copied().filter(|v| !is_limit(v)).collect();
-        let (process, corner) = match parameters.is_empty() {
-            true => (process, 0),
+        let (process, corner, moves) = match parameters.is_empty() {
+            true => (process, 0, Vec::new()),
             false => match slowest_process(body, &parameters) {
-                Some(slowest) => slowest,
+                Some(slowest) => (slowest.mean, slowest.corner, slowest.moves),
                 None => continue,
             },
         };
         if process >= longest || moving + process < longest {
+            continue;
+        }
+        // Only the ranges that move the cycle there are named: a range that leaves the
+        // process's mean as it is (a lognormal's `cv`) slows nothing, and changing it would fix
+        // nothing.
+        let factors: Vec<&CheckedVary> = factors
+            .into_iter()
+            .filter(|v| {
+                is_limit(v) || parameters.iter().zip(&moves).any(|(p, &m)| m && p.path == v.path)
+            })
+            .collect();
+        if factors.is_empty() || (alone_checked && matches!(factors[..], [one] if is_limit(one))) {
             continue;
         }
         // Each range labelled at the end that slows the robot.
@@ -3642,33 +3678,60 @@ pub(crate) fn robot_cycle_refusals<'a>(
     found
 }
 
+/// Where a robot's `process` is slowest over the ranges of its parameters ([`slowest_process`]).
+struct SlowestProcess {
+    /// The law's longest mean, in seconds.
+    mean: f64,
+    /// The corner it is taken at (bit `k` set: the high end of `parameters[k]`).
+    corner: usize,
+    /// For each parameter, whether its range moves the mean there: the other end of its range,
+    /// the rest of the corner kept, gives another mean; or, where that makes no law, the law as
+    /// declared gives another mean at its two ends. A lognormal's `cv`, a gamma's `cv`, an
+    /// Erlang's `k` keep the mean.
+    moves: Vec<bool>,
+}
+
 /// The longest mean the robot's `process` takes where the ranges of its `parameters` (varies of
-/// `process.PARAM`) meet, and that corner (bit `k` set: the high end of `parameters[k]`): the
-/// law is set at each corner as a point sets it (`Distribution::with_parameters`), and its mean
-/// is monotone in each parameter, so the longest is at a corner. Corners that make no law are
-/// [`law_corner_refusals`]' to report; `None` when none does, the law is abstract, or there are
-/// more than six ranges (as there).
-fn slowest_process(body: &CheckedBody, parameters: &[&CheckedVary]) -> Option<(f64, usize)> {
+/// `process.PARAM`) meet, at the first corner that takes it: the law is set at each corner as a
+/// point sets it (`Distribution::with_parameters`), and its mean is monotone in each parameter,
+/// so the longest is at a corner. Corners that make no law are [`law_corner_refusals`]' to
+/// report; `None` when none does, the law is abstract, or there are more than six ranges (as
+/// there).
+fn slowest_process(body: &CheckedBody, parameters: &[&CheckedVary]) -> Option<SlowestProcess> {
     if parameters.len() > 6 {
         return None;
     }
     let law = distribution_in(varied_field(body, &["process"]).ok()?)?;
-    let mean_at = |corner: usize| {
+    let end = |v: &CheckedVary, high: bool| if high { v.high } else { v.low };
+    let mean_at = |corner: usize| -> Option<f64> {
         let values: Vec<(&str, f64)> = parameters
             .iter()
             .enumerate()
-            .map(|(k, v)| (v.path[2].as_str(), if corner >> k & 1 == 1 { v.high } else { v.low }))
+            .map(|(k, v)| (v.path[2].as_str(), end(v, corner >> k & 1 == 1)))
             .collect();
-        Some((law.with_parameters(&values).ok()?.mean(), corner))
+        Some(law.with_parameters(&values).ok()?.mean())
     };
     // The first corner of the longest mean.
-    (0..1usize << parameters.len()).filter_map(mean_at).fold(
-        None,
-        |slowest: Option<(f64, usize)>, (mean, corner)| match slowest {
+    let (mean, corner) = (0..1usize << parameters.len())
+        .filter_map(|corner| Some((mean_at(corner)?, corner)))
+        .fold(None, |slowest: Option<(f64, usize)>, (mean, corner)| match slowest {
             Some((longest, _)) if longest >= mean => slowest,
             _ => Some((mean, corner)),
-        },
-    )
+        })?;
+    let alone = |v: &CheckedVary, high: bool| {
+        law.with_parameters(&[(v.path[2].as_str(), end(v, high))]).ok().map(|law| law.mean())
+    };
+    let moves = (0..parameters.len())
+        .map(|k| {
+            let (a, b) = match mean_at(corner ^ (1 << k)) {
+                Some(other) => (Some(mean), Some(other)),
+                None => (alone(parameters[k], false), alone(parameters[k], true)),
+            };
+            // Kept when it cannot be told.
+            !matches!((a, b), (Some(a), Some(b)) if same_but_for_rounding(a, b))
+        })
+        .collect();
+    Some(SlowestProcess { mean, corner, moves })
 }
 
 /// E0703 for two `vary`s of one distribution's parameters that would overwrite each other
@@ -3796,10 +3859,7 @@ pub(crate) fn law_corner_refusals<'a>(
             continue;
         };
         let end = |k: usize| usize::from(corner >> k & 1 == 1);
-        let shown = |k: usize| {
-            let vary = params[k];
-            format!("{} {}", value(corner, k) / vary.unit_scale, vary.unit).trim_end().to_string()
-        };
+        let shown = |k: usize| params[k].shown(value(corner, k));
         let point: Vec<String> =
             (0..params.len()).map(|k| format!("`{}` = {}", param(params[k]), shown(k))).collect();
         // Labelled at the `vary` written last, the others' ends beside it.

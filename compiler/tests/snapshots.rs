@@ -110,7 +110,8 @@ fn a_law_a_scenario_replaces_is_held_at_every_corner() {
     // to check clean and stop the scenario's study at that point. The scenario `narrow` gives
     // a uniform whose two parameters the study both sets: every point is a uniform, and it adds
     // no error (it was refused, as if `min` were set first under its `max` of 15 s); since the
-    // design sets all it changes, it is warned that it runs the design itself (W0708).
+    // design sets all it changes, it is warned that it runs the design itself (W0708), its help
+    // naming both ranges (it named `min` alone).
     insta::assert_snapshot!(rendered(&format!(
         "{LINE}station weld {{ cycle = uniform(min = 10 s, max = 40 s) }}\nflow s -> weld -> done\n\
          experiment doe {{\n    horizon = 1 d\n    vary weld.cycle.min in 5 s..=20 s\n    \
@@ -144,6 +145,21 @@ fn a_robot_process_varied_by_another_parameter_than_its_mean() {
          process = uniform(min = 1 s, max = 2 s)\n}}\nflow s -> far -> done\n\
          experiment base {{ horizon = 10 h }}\n\
          optimize o : base {{\n    vary far.process.max in 2 s..16000000000 s\n    \
+         minimize cost_rate\n}}\n"
+    )));
+}
+
+#[test]
+fn a_robot_process_range_that_keeps_the_mean_is_not_named() {
+    // A lognormal's `cv` keeps its mean: its range was named in the headline, carried the
+    // primary label and was in the help ("raise the low end of `logn.process.cv`"), which fixed
+    // nothing. 8·10⁹ s of motion at 1 m/s, 8.9·10⁹ s at 0.9 m/s, and 5·10⁸ s of process.
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}robot logn {{\n    path = [(0 m, 0 m), (4000000000 m, 0 m)]\n    speed = 1 m/s\n    \
+         process = lognormal(mean = 1 s, cv = 0.3)\n}}\nflow s -> logn -> done\n\
+         experiment base {{ horizon = 10 h }}\n\
+         optimize o : base {{\n    vary logn.speed in 0.9 m/s..=1 m/s\n    \
+         vary logn.process.mean in 1 s..=500000000 s\n    vary logn.process.cv in 0.1..=0.5\n    \
          minimize cost_rate\n}}\n"
     )));
 }

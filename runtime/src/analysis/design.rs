@@ -498,10 +498,13 @@ mod tests {
         // A range without a whole number has no level and no value.
         assert!(levels(4.2, 4.8, 3, true).is_empty());
         assert!(scale(0.5, 4.2, 4.8, true).is_nan());
-        // Elsewhere each level and each value is one of the range's whole numbers.
+        // Elsewhere each level and each value is one of the range's whole numbers, each value
+        // the one whose third of the unit interval holds the unit (1 gives the last).
         let range = whole_numbers(0.5, 3.7).expect("1, 2 and 3");
-        for unit in [0.0, 0.3, 0.34, 0.5, 0.9, 1.0] {
-            assert_eq!(scale(unit, 0.5, 3.7, true), range.at_unit(unit));
+        let expected = [(0.0, 1.0), (0.3, 1.0), (0.34, 2.0), (0.5, 2.0), (0.9, 3.0), (1.0, 3.0)];
+        for (unit, whole) in expected {
+            assert_eq!(scale(unit, 0.5, 3.7, true), whole, "scale at {unit}");
+            assert_eq!(range.at_unit(unit), whole, "at_unit at {unit}");
         }
         for level in levels(0.5, 3.7, 5, true) {
             assert!((range.lowest..=range.highest).contains(&level));
