@@ -211,12 +211,30 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         };
         let _ = writeln!(out, "{mark}");
     }
-    let undefined = |s: &fab_runtime::results::Stat| s.mean.is_nan();
-    if r.points.iter().any(|p| p.objectives.iter().chain(&p.constraints).any(undefined)) {
+    // The columns that read `n/a` somewhere: measures of the parts delivered (the catalog's
+    // `of_parts_delivered`), undefined where a replication delivered none.
+    let quantities = r.objectives.iter().map(|o| &o.quantity);
+    let quantities = quantities.chain(r.constraints.iter().map(|c| &c.quantity));
+    let mut undefined: Vec<&str> = Vec::new();
+    for p in &r.points {
+        for (quantity, stat) in quantities.clone().zip(p.objectives.iter().chain(&p.constraints)) {
+            if stat.mean.is_nan() && !undefined.contains(&quantity.as_str()) {
+                undefined.push(quantity);
+            }
+        }
+    }
+    if !undefined.is_empty() {
+        let names: Vec<String> = undefined.iter().map(|name| format!("`{name}`")).collect();
+        let (names, what) = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => {
+                (format!("{} and {last}", rest.join(", ")), "measures")
+            }
+            _ => (names.concat(), "a measure"),
+        };
         let _ = writeln!(
             out,
-            "\n  n/a: a measure of the parts delivered (lead time, cost per part) where a \
-             replication delivered none; such a point ranks last"
+            "\n  n/a: no value of {names}, {what} of the parts delivered, where a replication \
+             delivered none; such a point ranks last"
         );
     }
     out

@@ -569,7 +569,13 @@ fn a_point_that_delivers_nothing_has_no_cost_per_part_and_ranks_last() {
     let output =
         fab(&["optimize", &model, "cheapest", "--threads", "1", "--out", dir.to_str().unwrap()]);
     let table = stdout(&output);
-    assert!(table.contains("n/a: a measure of the parts delivered"), "{table}");
+    assert!(
+        table.contains(
+            "n/a: no value of `cost_per_part`, a measure of the parts delivered, where a \
+             replication delivered none"
+        ),
+        "{table}"
+    );
     // In `optimize.csv` such a mean is an empty cell, as a missing value is in every CSV file
     // (it was `NaN`, which a spreadsheet reads as text).
     let csv = std::fs::read_to_string(dir.join("optimize.csv")).unwrap();
