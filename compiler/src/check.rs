@@ -130,8 +130,14 @@ impl CheckedVary {
     /// A value of the factor (SI) in the unit its range is written in: `40 s`, or `3` for a
     /// plain number.
     pub fn shown(&self, si: f64) -> String {
-        format!("{} {}", si / self.unit_scale, self.unit).trim_end().to_string()
+        in_unit(si, &self.unit, self.unit_scale)
     }
+}
+
+/// A value (SI) in a unit of `scale` SI units, as a range or a report writes it: `40 s`, or `3`
+/// without a unit.
+fn in_unit(si: f64, unit: &str, scale: f64) -> String {
+    units::with_unit(&(si / scale).to_string(), unit)
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -3110,7 +3116,7 @@ fn check_vary(ctx: &mut Ctx, path: &ast::Path, domain: &ast::Expr) -> Option<Che
             _ => None,
         })
         .unwrap_or((String::new(), 1.0));
-    let shown = |si: f64| format!("{} {unit}", si / unit_scale).trim_end().to_string();
+    let shown = |si: f64| in_unit(si, &unit, unit_scale);
     let empty = |ctx: &mut Ctx, label: String, help: String| {
         ctx.push(
             Diagnostic::error("E0703", format!("the range of `{}` is empty", path.dotted()))
@@ -3929,7 +3935,7 @@ pub(crate) fn conveyor_factor_refusals<'a>(
                 .or(spacings)
                 .or(lengths)
                 .map_or(("m", 1.0), |v| (v.unit.as_str(), v.unit_scale));
-            format!("{} {unit}", si / scale).trim_end().to_string()
+            in_unit(si, unit, scale)
         };
         let diagnostic = match (lengths, spacings) {
             (None, Some(spacing)) => {
