@@ -3385,6 +3385,39 @@ flow src -> st -> done
 }
 
 #[test]
+fn a_failure_asks_for_the_crew_before_a_maintenance_due_at_its_instant() {
+    // One fitter. At 100 s s0's repair ends and frees it, s1's maintenance comes due and s2
+    // fails. Repairs go before maintenance in a crew's line, and so at one instant: the failure
+    // strikes first and its repair takes the fitter (100–110 s), then s1's maintenance waits for
+    // it (110–140 s), its wait counted as maintenance. With the stops in scheduling order the
+    // maintenance took the fitter and s2 stayed down 40 s instead of 10 s.
+    let model = |s0_life: &str| {
+        format!(
+            "resource fitters {{ count = 1 }}\nsource src {{ interarrival = 0 s }}\n\
+             station s0 {{\n cycle = 10 s\n crew = fitters\n failure m0 {{\n\
+             after = {s0_life} of calendar_time\n repair = 50 s\n }}\n}}\n\
+             buffer b1 {{ capacity = 100 }}\n\
+             station s1 {{\n cycle = 10 s\n crew = fitters\n\
+             maintenance = preventive(every = 100 s, takes = 30 s)\n}}\n\
+             buffer b2 {{ capacity = 100 }}\n\
+             station s2 {{\n cycle = 10 s\n crew = fitters\n failure m2 {{\n\
+             after = 100 s of calendar_time\n repair = 10 s\n }}\n}}\n\
+             sink done\nflow src -> s0 -> b1 -> s1 -> b2 -> s2 -> done\n\
+             experiment e {{ horizon = 150 s, replications = 1 }}\n"
+        )
+    };
+    // The fitter freed at 100 s, and idle at 100 s (s0 fails after the horizon).
+    for (name, s0_life) in [("crew_freed.fab", "50 s"), ("crew_idle.fab", "1000 s")] {
+        let r = simulate_text(name, &model(s0_life));
+        let d = to_value(&r);
+        let wait = |s: &str| d["stations"][s]["maintenance_detail"]["crew_wait_s"]["mean"].as_f64();
+        assert_eq!((wait("s2"), wait("s1")), (Some(0.0), Some(10.0)), "{name}");
+        assert_eq!(station_stat(&r, "s2", "downtime_s").0, 10.0, "{name}");
+        assert_eq!(station_stat(&r, "s1", "maintenance_s").0, 40.0, "{name}");
+    }
+}
+
+#[test]
 fn a_maintenance_of_no_time_that_restores_nothing_changes_no_other_result() {
     // Every 7 minutes each station stops for no time and restores nothing (`old`): its parts in
     // process pause and resume at that instant, its busy clock stops and runs on. Two servers,

@@ -110,14 +110,17 @@ impl Kind {
     /// Lower runs first among events at one instant. Work that ends at an instant ends before a
     /// stop that comes due at it: a part's processing (or setup) occupies `[start, end)`, so a
     /// failure or a maintenance at `end` finds it finished, not in process to be paused or
-    /// scrapped. The warm-up's end comes after everything else at its instant, so that what
-    /// happens at the warm-up belongs to the warm-up and the observed period is (warm-up,
-    /// horizon], as long as it says. Otherwise events run in scheduling order.
+    /// scrapped. Failures strike before maintenance comes due, so that a repair asks for a crew
+    /// before a maintenance action of that instant does, as repairs go first in a crew's line.
+    /// The warm-up's end comes after everything else at its instant, so that what happens at the
+    /// warm-up belongs to the warm-up and the observed period is (warm-up, horizon], as long as
+    /// it says. Otherwise events run in scheduling order.
     #[inline]
     fn priority(self) -> u64 {
         match self {
-            Kind::Failure | Kind::MaintenanceDue | Kind::PredictiveStart => 1,
-            Kind::Warmup => 2,
+            Kind::Failure => 1,
+            Kind::MaintenanceDue | Kind::PredictiveStart => 2,
+            Kind::Warmup => 3,
             _ => 0,
         }
     }
