@@ -216,16 +216,23 @@ impl<const BITS: u32> EventQueue<BITS> {
     const SEQUENCE_LIMIT: u64 = 1 << (PRIORITY_SHIFT - BITS);
     const SLOT_MASK: u64 = (1 << BITS) - 1;
 
-    #[inline]
+    /// Schedules an event. Its kind's priority is worked out here, inlined where the kind is
+    /// almost always a constant, so that the body receives it ready: worked out in the body it
+    /// cost the engine about 1 % more instructions (callgrind, the benchmark's 100-station line).
+    #[inline(always)]
     pub fn schedule(&mut self, time: u64, kind: Kind, node: u32, aux: u32, generation: u32) {
+        self.schedule_at(time, kind.priority(), Payload { kind, node, aux, generation });
+    }
+
+    #[inline]
+    fn schedule_at(&mut self, time: u64, priority: u64, payload: Payload) {
         debug_assert!(time < 1 << 63, "an event at {time} ns, beyond the last instant");
         self.sequence += 1;
         if self.sequence >= Self::SEQUENCE_LIMIT {
             self.renumber();
         }
-        let payload = Payload { kind, node, aux, generation };
-        let order =
-            (u128::from(kind.priority()) << PRIORITY_SHIFT) | (u128::from(self.sequence) << BITS);
+        let kind = payload.kind;
+        let order = (u128::from(priority) << PRIORITY_SHIFT) | (u128::from(self.sequence) << BITS);
         let key = (u128::from(time.min((1 << 63) - 1)) << TIME_SHIFT) | order;
         if kind.is_rare() {
             self.beside.push(Reverse(Whole(key, payload)));
