@@ -188,7 +188,8 @@ enum Command {
         #[arg(long)]
         json: bool,
         /// Write the failure trace of the first replication to this CSV file: every failure,
-        /// repair end and maintenance per station and mode, in the event-log shape
+        /// repair end and maintenance per station and failure mode it renews (a station without
+        /// failure modes has none), in the event-log shape
         /// `fab reliability FILE --unit s` reads. Not for a designed experiment or input
         /// uncertainty, which run many models, nor to a file the model reads or `--out` writes.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["compare", "select", "sensitivity"])]
