@@ -453,7 +453,7 @@ pub fn run_sensitivity(
              measure: give it a range, or drop the `vary`",
             study.name,
             fixed.path,
-            fixed.with_unit(if fixed.integer { fixed.low.ceil() } else { fixed.low })
+            fixed.with_unit(fixed.whole_numbers().map_or(fixed.low, |whole| whole.lowest))
         )));
     }
     let mut stream = Stream::new(experiment.seed, 0, &study.name, "sensitivity");

@@ -152,7 +152,7 @@ impl Factor {
 
     /// A value (SI) in the factor's unit, with the unit: `10 h`, not 36000.
     pub fn with_unit(&self, value: f64) -> String {
-        format!("{} {}", self.display(value), self.unit).trim_end().to_string()
+        fab_stdlib::units::with_unit(&self.display(value).to_string(), &self.unit)
     }
 }
 

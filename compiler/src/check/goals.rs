@@ -266,13 +266,11 @@ fn check_bound_within_range(ctx: &mut Ctx, constraint: &Bounded, varies: &[Check
     } else {
         (value < low, if value < low { low } else { high })
     };
-    // The label says where the quantity ends, in the unit the bound is written in.
+    // The label says where the quantity ends, in the unit the bound is written in: the end
+    // beyond the bound for E0707, the end the bound holds of for W0707.
+    let beyond = if constraint.at_least == impossible { "above" } else { "below" };
+    let label = format!("`{name}` is never {beyond} {}", written.show(end));
     let diagnostic = if impossible {
-        let label = if constraint.at_least {
-            format!("`{name}` is never above {}", written.show(end))
-        } else {
-            format!("`{name}` is never below {}", written.show(end))
-        };
         let widen = if vary.is_some() { ", or widen the `vary`" } else { "" };
         Diagnostic::error("E0707", format!("no point can meet `{}`", constraint.text()))
             .primary(constraint.goal.location.clone(), label)
@@ -283,11 +281,6 @@ fn check_bound_within_range(ctx: &mut Ctx, constraint: &Bounded, varies: &[Check
     } else if !undefined_somewhere
         && ((constraint.at_least && value <= low) || (!constraint.at_least && value >= high))
     {
-        let label = if constraint.at_least {
-            format!("`{name}` is never below {}", written.show(end))
-        } else {
-            format!("`{name}` is never above {}", written.show(end))
-        };
         Diagnostic::warning(
             "W0707",
             format!("`{}` holds for every value of `{name}`", constraint.text()),

@@ -622,12 +622,13 @@ pub fn pareto_front(objectives: &[Vec<f64>], eligible: &[bool]) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn run(
+    /// [`search`] of `f`: every point it evaluates, and in how many batches.
+    fn searched(
         ranges: &[Range],
         budget: usize,
         strategy: Strategy,
         f: impl Fn(&[f64]) -> Score,
-    ) -> Vec<Evaluated> {
+    ) -> (Vec<Evaluated>, usize) {
         let mut stream = Stream::new(7, 0, "search", "test");
         let mut batches = 0;
         let mut evaluate = |points: &[Vec<f64>]| -> Result<Vec<Score>, ()> {
@@ -635,22 +636,29 @@ mod tests {
             Ok(points.iter().map(|p| f(p)).collect())
         };
         let out = search(ranges, budget, strategy, &mut stream, &mut evaluate).unwrap();
+        (out, batches)
+    }
+
+    /// [`searched`], which evaluates a batch at least.
+    fn run(
+        ranges: &[Range],
+        budget: usize,
+        strategy: Strategy,
+        f: impl Fn(&[f64]) -> Score,
+    ) -> Vec<Evaluated> {
+        let (out, batches) = searched(ranges, budget, strategy, f);
         assert!(batches >= 1);
         out
     }
 
-    /// [`search`] with a first batch of none allowed: every point it evaluates.
+    /// [`searched`] with a first batch of none allowed: every point it evaluates.
     fn run_all(
         ranges: &[Range],
         budget: usize,
         strategy: Strategy,
         f: impl Fn(&[f64]) -> Score,
     ) -> Vec<Evaluated> {
-        let mut stream = Stream::new(7, 0, "search", "test");
-        let mut evaluate = |points: &[Vec<f64>]| -> Result<Vec<Score>, ()> {
-            Ok(points.iter().map(|p| f(p)).collect())
-        };
-        search(ranges, budget, strategy, &mut stream, &mut evaluate).unwrap()
+        searched(ranges, budget, strategy, f).0
     }
 
     fn best(evaluated: &[Evaluated]) -> &Evaluated {

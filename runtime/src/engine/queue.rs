@@ -10,8 +10,8 @@
 //!
 //! The heap holds only each event's key, one `u128` that orders by a single comparison: the time
 //! in the top 63 bits (events are never scheduled at or after `NEVER / 2`), then two bits of
-//! priority, then a 39-bit sequence number, then the 24-bit slot where the rest of the event (what it does,
-//! for which component) waits in `slots`. The heap is 4-ary: the four children of a node are 64
+//! priority, then a 39-bit sequence number, then the 24-bit slot where the rest of the event
+//! (what it does, for which component) waits in `slots`. The heap is 4-ary: the four children of a node are 64
 //! bytes, one cache line, and the smallest of them is found by comparisons the compiler turns into
 //! conditional moves, so a sift has half the levels of a binary heap and few branches to
 //! mispredict. It was about 5 % faster than a binary heap of whole events on the peer benchmark's
@@ -31,9 +31,9 @@
 //! 6–9 % less CPU (`bench/HISTORY.md`). Any split of the events between the two
 //! heaps pops them in the same order, since every key is unique.
 //!
-//! Should the 39-bit sequence run out (5 × 10¹¹ events in one run), the pending keys are renumbered in
-//! their order; should more than 2²⁴ events be pending at once, the excess waits beside the heap
-//! too. Neither changes the order.
+//! Should the 39-bit sequence run out (5 × 10¹¹ events in one run), the pending keys are
+//! renumbered in their order; should more than 2²⁴ events be pending at once, the excess waits
+//! beside the heap too. Neither changes the order.
 //!
 //! # Not a radix heap
 //!
@@ -395,14 +395,15 @@ mod tests {
         };
     }
 
-    /// A kind for a test event: frequent, rare, a stop (rare, after the rest at its instant) or
-    /// the warm-up (rare, last at its instant). Rare events of priority 0 tie with frequent ones
-    /// at an instant, by scheduling order.
+    /// A kind for a test event: frequent, rare, a failure and a maintenance (rare, after the
+    /// rest at their instant, in that order) or the warm-up (rare, last at its instant). Rare
+    /// events of priority 0 tie with frequent ones at an instant, by scheduling order.
     fn kind_of(r: u64) -> Kind {
         match r % 13 {
             0 => Kind::Warmup,
             1 => Kind::Failure,
             2 => Kind::Repair,
+            3 => Kind::MaintenanceDue,
             _ => Kind::Arrival,
         }
     }
