@@ -1350,6 +1350,7 @@ fn range_rule(ctx: &mut Ctx, name: &str, field: &crate::value::Field) {
                 }
             }
             window_rule(ctx, field, call);
+            takes_rule(ctx, field, call);
             let choice = catalog::callable(&call.name).map_or(&[][..], |c| c.choose_one);
             if !choice.is_empty() {
                 let given = choice.iter().filter(|p| call.args.contains_key(**p)).count();
@@ -1408,6 +1409,64 @@ fn window_rule(ctx: &mut Ctx, field: &Field, call: &crate::value::CallValue) {
              `window` a fraction of `{interval}` (say a tenth), or use `preventive(…)` to \
              maintain at fixed intervals."
         )),
+    );
+}
+
+/// Preventive (or opportunistic) maintenance counted in calendar time whose `takes` lasts, on
+/// average, at least as long as its interval: the interval runs from the end of the previous
+/// maintenance, so the station is in maintenance half its time or more (`every = 1 us` with
+/// `takes = 40 min` kept it there for the whole run, without a word). Almost always a unit
+/// written wrong; a warning, since the model runs. On the busy-time clock the station works the
+/// whole interval between maintenances, however long they take.
+fn takes_rule(ctx: &mut Ctx, field: &Field, call: &crate::value::CallValue) {
+    let Some((name, interval)) = ["every", "age"].into_iter().find_map(|p| {
+        let seconds = match call.args.get(p)? {
+            Value::Clocked { value, clock } if clock == "calendar_time" => value.si(),
+            Value::Clocked { .. } => None,
+            value => value.si(),
+        };
+        Some((p, seconds?))
+    }) else {
+        return;
+    };
+    // A law by its mean; a constant, written or lowered to a law, as itself.
+    let (takes_seconds, constant) = match call.args.get("takes") {
+        Some(Value::Dist(crate::value::DistValue { dist: Some(law), .. })) => {
+            (law.mean(), matches!(law, fab_stdlib::dist::Distribution::Constant { .. }))
+        }
+        Some(value) => match value.si() {
+            Some(seconds) => (seconds, true),
+            None => return,
+        },
+        None => return,
+    };
+    if !(interval > 0.0 && takes_seconds >= interval) {
+        return;
+    }
+    let takes = crate::duration(takes_seconds);
+    let takes = if constant { takes } else { format!("{takes} on average") };
+    // Between two maintenances the station works `interval` (less any time down): the share is
+    // that of a renewal cycle, before failures.
+    let share = 100.0 * (1.0 - interval / (interval + takes_seconds));
+    let share = if share >= 99.5 {
+        "nearly all the time".to_string()
+    } else {
+        format!("about {share:.0} % of the time")
+    };
+    ctx.push(
+        Diagnostic::warning("W0208", format!("maintenance takes as long as `{name}` or longer"))
+            .primary(
+                field.value_location.clone(),
+                format!(
+                    "`takes` lasts {takes}, `{name}` is {}: in maintenance {share}",
+                    crate::duration(interval),
+                ),
+            )
+            .help(format!(
+                "`{name}` is counted in calendar time from the end of the previous maintenance, so \
+                 the station works only `{name}` between maintenances. Check the units (`{name} = \
+                 120 h`), or count the interval in busy time: `{name} = 400 h of busy_time`."
+            )),
     );
 }
 

@@ -239,6 +239,7 @@ codes! {
         "W0205" => "opportunistic window as long as the interval",
         "W0206" => "field that does not change the simulation",
         "W0207" => "time shorter than the engine's nanosecond",
+        "W0208" => "maintenance that takes as long as its interval",
         "E0301" => "unknown unit",
         "E0302" => "mismatched dimensions in an expression",
         "E0303" => "value of the wrong dimension",

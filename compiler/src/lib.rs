@@ -344,8 +344,11 @@ fn list(items: &[String], last: &str) -> String {
     }
 }
 
-/// A duration in the largest unit that keeps it readable: `400 h`, `30 d`, `12.5 h`, `90 s` (the
-/// run table's horizon and warm-up, a maintenance interval in a warning).
+/// A duration in the largest unit that keeps it readable: a whole number of the largest unit that
+/// gives one (`30 d`, `400 h`, `750 min`, `90 s`), else one decimal of the largest unit it is ten
+/// of (`12.5 h` for 12.51 h), and under a second in the unit a model writes it in, to six
+/// significant digits (`250 ms`, `1 us`, `0.25 ns`): the run table's horizon and warm-up, the
+/// times in a maintenance warning.
 pub fn duration(seconds: f64) -> String {
     let units = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "min")];
     for (size, unit) in units {
@@ -357,6 +360,21 @@ pub fn duration(seconds: f64) -> String {
         if seconds >= 10.0 * size {
             return format!("{:.1} {unit}", seconds / size);
         }
+    }
+    if seconds > 0.0 && seconds < 1.0 {
+        let (scaled, unit) = [(1e3, "ms"), (1e6, "us")]
+            .into_iter()
+            .map(|(per_second, unit)| (seconds * per_second, unit))
+            .find(|(scaled, _)| *scaled >= 1.0)
+            .unwrap_or((seconds * 1e9, "ns"));
+        let digits = 5usize.saturating_sub(libm::floor(libm::log10(scaled)).max(0.0) as usize);
+        let shown = format!("{scaled:.digits$}");
+        let shown = if shown.contains('.') {
+            shown.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &shown
+        };
+        return format!("{shown} {unit}");
     }
     format!("{seconds} s")
 }
@@ -518,5 +536,32 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
         SyntaxErrorKind::TinyNumber => Diagnostic::error("E0002", "number out of range")
             .primary(at, "too close to zero to represent")
             .help("A number other than 0 is at least about 2.2e-308 in size, or it would read as 0 or lose digits: check the exponent, or write 0 if zero is meant."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+
+    #[test]
+    fn a_duration_reads_in_the_largest_unit_that_keeps_it_readable() {
+        let cases = [
+            (30.0 * 86_400.0, "30 d"),
+            (400.0 * 3_600.0, "400 h"),
+            (12.5 * 3_600.0, "750 min"),
+            (12.51 * 3_600.0, "12.5 h"),
+            (90.0, "90 s"),
+            (1.5, "1.5 s"),
+            (0.25, "250 ms"),
+            (0.5, "500 ms"),
+            (1e-6, "1 us"),
+            (3e-6, "3 us"),
+            (123.456789e-6, "123.457 us"),
+            (2.5e-10, "0.25 ns"),
+            (0.0, "0 s"),
+        ];
+        for (seconds, shown) in cases {
+            assert_eq!(duration(seconds), shown, "{seconds} s");
+        }
     }
 }
