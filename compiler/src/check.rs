@@ -2051,6 +2051,14 @@ fn other_type_names() -> Vec<String> {
         .collect()
 }
 
+/// The help that lists the types a parameter may be declared with.
+pub(crate) fn param_types_help() -> String {
+    format!(
+        "Parameter types are quantity names (`Duration`, `Length`, `Velocity`, …), {}.",
+        and_list(&other_type_names())
+    )
+}
+
 /// Whether `name` is a type a parameter may be declared with (alone or with arguments).
 pub fn names_a_type(name: &str) -> bool {
     fab_stdlib::types::param_type_name(name).is_some()
@@ -2078,15 +2086,15 @@ fn check_template(ctx: &mut Ctx, template: &ast::Template) -> Option<CheckedBody
                     );
                 }
             }
-            Err(message) if message.is_empty() => {}
+            // A type that failed to parse: the syntax error says so.
+            Err(message) if message.is_empty() => {
+                env.insert(param.name.name.clone(), Value::Error);
+            }
             Err(message) => {
                 ctx.push(
                     Diagnostic::error("E0204", message)
                         .primary(ctx.loc(param.ty.span()), "this type")
-                        .help(format!(
-                            "Parameter types are quantity names (`Duration`, `Length`, `Velocity`, …), {}.",
-                            and_list(&other_type_names())
-                        )),
+                        .help(param_types_help()),
                 );
                 env.insert(param.name.name.clone(), Value::Error);
             }

@@ -773,27 +773,7 @@ impl<'a> Ctx<'a> {
         }
         // Where a distribution is expected, the families alone are what would do.
         let law = expected.and_then(expected_dist_dimension).is_some();
-        let families: Vec<&str> = dist::FAMILIES_DECLS.iter().map(|f| f.name).collect();
-        let callables = catalog::CALLABLES.iter().map(|c| c.name);
-        let candidates = families.iter().copied().chain(callables.filter(|_| !law));
-        let best = did_you_mean(name, candidates);
-        let quoted = |names: &mut dyn Iterator<Item = &str>| {
-            let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
-            crate::diagnostic::and_list(&names)
-        };
-        let mut listing =
-            format!("The distributions are {}", quoted(&mut families.iter().copied()));
-        if !law {
-            for (kind, what) in [
-                (catalog::CallableKind::Maintenance, "maintenance strategies"),
-                (catalog::CallableKind::Feed, "data feeds"),
-            ] {
-                let mut names =
-                    catalog::CALLABLES.iter().filter(|c| c.kind == kind).map(|c| c.name);
-                listing.push_str(&format!("; the {what} are {}", quoted(&mut names)));
-            }
-        }
-        listing.push('.');
+        let (best, listing) = callees(name, law);
         let diagnostic =
             Diagnostic::error("E0401", format!("unknown distribution or function `{name}`"))
                 .primary(self.loc(name_span), "not a built-in")
@@ -1846,6 +1826,32 @@ fn ref_class_matches(expected: RefClass, class: crate::syntax::ItemClass) -> boo
         (RefClass::Component, ItemClass::Decl(kind)) => crate::check::is_component_kind(kind),
         _ => false,
     }
+}
+
+/// What a call to `name`, which is no built-in, could have called: the closest built-in name,
+/// and a sentence listing them — the distributions alone where a `law` is expected, else the
+/// maintenance strategies and data feeds too.
+pub(crate) fn callees(name: &str, law: bool) -> (Option<&'static str>, String) {
+    let families: Vec<&'static str> = dist::FAMILIES_DECLS.iter().map(|f| f.name).collect();
+    let callables = catalog::CALLABLES.iter().map(|c| c.name);
+    let candidates = families.iter().copied().chain(callables.filter(|_| !law));
+    let best = did_you_mean(name, candidates);
+    let quoted = |names: &mut dyn Iterator<Item = &str>| {
+        let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+        crate::diagnostic::and_list(&names)
+    };
+    let mut listing = format!("The distributions are {}", quoted(&mut families.iter().copied()));
+    if !law {
+        for (kind, what) in [
+            (catalog::CallableKind::Maintenance, "maintenance strategies"),
+            (catalog::CallableKind::Feed, "data feeds"),
+        ] {
+            let mut names = catalog::CALLABLES.iter().filter(|c| c.kind == kind).map(|c| c.name);
+            listing.push_str(&format!("; the {what} are {}", quoted(&mut names)));
+        }
+    }
+    listing.push('.');
+    (best, listing)
 }
 
 /// The variable dimension a type expects of a distribution in it.

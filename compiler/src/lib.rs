@@ -35,7 +35,7 @@ pub mod value;
 
 use db::{Db, SourceFile};
 use diagnostic::{Diagnostic, Location};
-use fab_grammar::{SyntaxError, SyntaxErrorKind};
+use fab_grammar::{NameRole, SyntaxError, SyntaxErrorKind};
 use scope::model_files;
 use syntax::{absolute_span, item_index, parse};
 
@@ -457,7 +457,28 @@ fn syntax_diagnostic(file: SourceFile, text: &str, error: &SyntaxError) -> Diagn
                 diagnostic
             }
         }
-        SyntaxErrorKind::KeywordAsName { keyword } => {
+        SyntaxErrorKind::KeywordAsName { keyword, role: NameRole::Type } => {
+            Diagnostic::error("E0001", format!("`{keyword}` is a keyword, so it cannot name a type"))
+                .primary(at, "a keyword")
+                .help(check::param_types_help())
+        }
+        SyntaxErrorKind::KeywordAsName { keyword, role: NameRole::Function } => {
+            let (best, listing) = eval::callees(keyword, false);
+            Diagnostic::error("E0001", format!("`{keyword}` is a keyword, so it cannot name a distribution or function"))
+                .primary(at.clone(), "a keyword")
+                .suggest_or_list(at, best, listing)
+        }
+        SyntaxErrorKind::KeywordAsName { keyword, role: NameRole::Clock } => {
+            let clocks: Vec<String> =
+                fab_stdlib::catalog::CLOCKS.iter().map(|clock| format!("`{clock}`")).collect();
+            Diagnostic::error("E0001", format!("`{keyword}` is a keyword, so it cannot name a clock"))
+                .primary(at, "a keyword")
+                .help(format!(
+                    "The clocks are {}; a field written without `of` takes its default clock.",
+                    list(&clocks, "and")
+                ))
+        }
+        SyntaxErrorKind::KeywordAsName { keyword, role: NameRole::Given } => {
             let renamed = format!("{keyword}_1");
             let keywords: Vec<String> =
                 fab_grammar::lexer::KEYWORDS.iter().map(|k| format!("`{k}`")).collect();

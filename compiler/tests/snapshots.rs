@@ -256,6 +256,39 @@ fn a_keyword_as_a_name_is_one_error_per_use() {
     )));
 }
 
+/// A keyword as a template parameter's type is one error that lists the types. It was four syntax
+/// errors and "cannot find template `Cell`" at the instance: the parameter list broke the item.
+#[test]
+fn a_keyword_as_a_type_is_one_error() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}component Cell(takt: station, cv: Ratio = 0.2) : station {{\n    \
+         cycle = lognormal(mean = takt, cv = cv)\n}}\nstation w1 : Cell(takt = 30 s)\n\
+         flow s -> w1 -> done\n"
+    )));
+}
+
+/// A keyword as a call's function is one error that lists the distributions and the other
+/// functions, as an unknown one does. It was "expected `,`, `.`, `;`, `}`, newline or operator,
+/// found `(`", which does not say what is wrong.
+#[test]
+fn a_keyword_as_a_function_is_one_error() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{\n    cycle = station(mean = 5 s)\n    parallel = 2\n}}\n\
+         flow s -> weld -> done\n"
+    )));
+}
+
+/// A keyword as the clock after `of` is one error that lists the clocks. It was four syntax
+/// errors and "cannot find component `weld`" at the flow: the station's body broke.
+#[test]
+fn a_keyword_as_a_clock_is_one_error() {
+    insta::assert_snapshot!(rendered(&format!(
+        "{LINE}station weld {{\n    cycle = 5 s\n    \
+         failure = weibull(shape = 1.6, scale = 180 h) of station\n    repair = 1 h\n}}\n\
+         flow s -> weld -> done\n"
+    )));
+}
+
 /// A line that starts with an operator does not continue the line before it; the help says how
 /// to continue one (it had none).
 #[test]

@@ -30,11 +30,13 @@ pub enum SyntaxErrorKind {
     /// file, the `}` of an enclosing block, or the start of the next item.
     UnclosedDelimiter { delimiter: String, expected_at: Span },
     /// A keyword where a name belongs: a declaration's, a template's, a parameter's or a nested
-    /// item's name, a base, a flow's stage (`station buffer`), an argument's or a field's name, a
-    /// path's segment, or a name used as a value (`cycle = in`); not a keyword that is a field's
-    /// name there (`product = Body`). The tree holds the keyword as that name, so the rest parses
-    /// as meant.
-    KeywordAsName { keyword: String },
+    /// item's name, a base, a flow's stage (`station buffer`), an argument's, a field's or a
+    /// record's name, a path's segment, or a name used as a value (`cycle = in`); not a keyword
+    /// that is a field's name there (`product = Body`). Those are names the model gives, and the
+    /// tree holds the keyword as that name, so the rest parses as meant. A keyword where the
+    /// language's own name belongs — a parameter's type, a call's function, a clock — names
+    /// nothing, so the tree holds what was meant to be read without it (see [`NameRole`]).
+    KeywordAsName { keyword: String, role: NameRole },
     /// A character that starts no token (a run of them is one error). A run of letters outside
     /// ASCII (`ü`) is read as part of the name around it.
     InvalidCharacter,
@@ -60,4 +62,22 @@ pub enum SyntaxErrorKind {
     /// An expression that chains more than `limit` binary operators, at the operator where the
     /// bound was passed. The rest of the item is not read ([`crate::Parse::unread`]).
     TooManyOperators { limit: usize },
+}
+
+/// What a keyword written where a name belongs was meant to name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum NameRole {
+    /// A name the model gives (a declaration's, a parameter's, a field's, …) or a use of one:
+    /// another name does instead, here and at each use.
+    Given,
+    /// A template parameter's type (`takt: station`), or a type's argument (`Dist<flow>`). The
+    /// tree holds a type that failed to parse (`TypeExpr::Error`).
+    Type,
+    /// The function of a call (`cycle = station(mean = 5 s)`): a distribution, a maintenance
+    /// strategy or a data feed. The tree holds an operand that failed to parse over the call
+    /// (`ExprKind::Error`).
+    Function,
+    /// A clock after `of` (`… of station`). The tree holds the value before `of` alone, on its
+    /// field's default clock.
+    Clock,
 }

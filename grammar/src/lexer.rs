@@ -1141,16 +1141,45 @@ fn layout(
 
 /// Whether what is laid out so far goes on after a line break: it ends with a token that cannot
 /// end a field, or is empty. `in` and `of` cannot end one as the operators they are (`vary x in`,
-/// `50 s of`), but where a name or an operand starts (after `=`, `(`, `->`, at the start of a
-/// line, …) one is a keyword written as a name, which the grammar reads as that name (with its
-/// error), and a field may end with it: `cycle = in` then a line break is a whole field.
+/// `50 s of`), but where a name or an operand starts (see [`name_starts_after`]) one is a keyword
+/// written as a name, which the grammar reads as that name (with its error), and a field may end
+/// with it: `cycle = in` then a line break is a whole field.
 fn goes_on_next_line(out: &[Spanned]) -> bool {
     match out {
         [] => true,
-        [.., before, (_, Token::In | Token::Of, _)] => {
-            !(matches!(before.1, Token::Newline) || before.1.continues_on_next_line())
-        }
+        [before @ .., (_, Token::In | Token::Of, _)] => !name_starts_after(before),
         [.., (_, last, _)] => last.continues_on_next_line(),
+    }
+}
+
+/// Whether a name or an operand starts after what is laid out so far: at the start of the file
+/// or of a line, after a token that cannot end a field (`=`, `(`, `->`, …), after `.`, after a
+/// word that an operand or a path follows (`minimize`, `maximize`, `to`, `vary`), and after a
+/// keyword that declares, where it starts an item or a member (`failure in`, `sink of`).
+fn name_starts_after(out: &[Spanned]) -> bool {
+    match out {
+        [] => true,
+        [.., (_, last, _)]
+            if last.continues_on_next_line()
+                || matches!(
+                    last,
+                    Token::Newline
+                        | Token::Dot
+                        | Token::Minimize
+                        | Token::Maximize
+                        | Token::To
+                        | Token::Vary
+                ) =>
+        {
+            true
+        }
+        [rest @ .., (_, keyword, _)]
+            if keyword.starts_item() || matches!(keyword, Token::Failure | Token::Maintenance) =>
+        {
+            matches!(rest.last(), None | Some((_, Token::Newline, _)))
+                || rest.last().is_some_and(|(_, token, _)| token.continues_on_next_line())
+        }
+        _ => false,
     }
 }
 
@@ -1364,6 +1393,12 @@ mod tests {
         assert_eq!(tokens("a = (1 +\nof)\nb = 2"), "a = ( 1 + of ) ⏎ b = 2");
         assert_eq!(tokens("flow a -> of\nflow b -> c"), "flow a -> of ⏎ flow b -> c");
         assert_eq!(tokens("{\nin\n}"), "{ in ⏎ }");
+        assert_eq!(
+            tokens("minimize in\nmaximize w.of\nb = 2"),
+            "minimize in ⏎ maximize w . of ⏎ b = 2"
+        );
+        assert_eq!(tokens("{\n  failure of\n  failure in\n}"), "{ failure of ⏎ failure in ⏎ }");
+        assert_eq!(tokens("x = w.failure of\nbusy_time"), "x = w . failure of busy_time");
     }
 
     #[test]

@@ -23,7 +23,7 @@ mod parser;
 
 pub use ast::SourceFile;
 pub use dump::dump;
-pub use error::{SyntaxError, SyntaxErrorKind};
+pub use error::{NameRole, SyntaxError, SyntaxErrorKind};
 pub use format::format;
 pub use lexer::{Comment, CommentKind};
 pub use parser::{Parse, parse};

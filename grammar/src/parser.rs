@@ -14,7 +14,7 @@ use crate::ast::{
     BinaryOp, Expr, ExprKind, Ident, Item, ItemKind, MemberKind, SourceFile, Span,
     for_each_span_mut,
 };
-use crate::error::{SyntaxError, SyntaxErrorKind};
+use crate::error::{NameRole, SyntaxError, SyntaxErrorKind};
 use crate::lexer::{self, Comment, KEYWORDS, Token};
 
 lalrpop_util::lalrpop_mod!(
@@ -189,15 +189,19 @@ impl ParseState {
         self.recovered.push(recovery);
     }
 
-    /// The name a keyword written where a new name belongs was meant to be, with the error that
-    /// says it is a keyword.
+    /// The name a keyword written where a name the model gives belongs was meant to be, with the
+    /// error that says it is a keyword.
     pub(crate) fn keyword_as_name(&mut self, keyword: &str, start: usize, end: usize) -> Ident {
-        let span = Span::new(start, end);
+        self.keyword_as(keyword, NameRole::Given, start, end);
+        Ident { name: keyword.to_owned(), span: Span::new(start, end) }
+    }
+
+    /// Keeps the error that says the keyword at `start..end` cannot be the name it stands for.
+    pub(crate) fn keyword_as(&mut self, keyword: &str, role: NameRole, start: usize, end: usize) {
         self.keyword_names.push(SyntaxError {
-            span,
-            kind: SyntaxErrorKind::KeywordAsName { keyword: keyword.to_owned() },
+            span: Span::new(start, end),
+            kind: SyntaxErrorKind::KeywordAsName { keyword: keyword.to_owned(), role },
         });
-        Ident { name: keyword.to_owned(), span }
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use fab_grammar::ast::ItemKind;
 use fab_grammar::lexer::{KEYWORDS, Token, lex};
-use fab_grammar::{SyntaxErrorKind, parse};
+use fab_grammar::{NameRole, SyntaxErrorKind, parse};
 use fab_stdlib::units::is_unit_name;
 
 #[test]
@@ -58,7 +58,7 @@ fn a_keyword_as_a_name_is_read_as_the_name() {
     let parse = parse("station buffer { cycle = 5 s }\nflow a -> buffer -> b\n", &is_unit_name);
     let found: Vec<(&SyntaxErrorKind, u32)> =
         parse.errors.iter().map(|error| (&error.kind, error.span.start)).collect();
-    let buffer = SyntaxErrorKind::KeywordAsName { keyword: "buffer".into() };
+    let buffer = SyntaxErrorKind::KeywordAsName { keyword: "buffer".into(), role: NameRole::Given };
     assert_eq!(found, [(&buffer, 8), (&buffer, 41)]);
     let [first, second] = &parse.file.items[..] else { panic!("two items") };
     let (ItemKind::Decl(decl), ItemKind::Flow(flow)) = (&first.kind, &second.kind) else {
@@ -87,15 +87,19 @@ const FIELD_NAMES: [&str; 12] = [
     "costs",
 ];
 
-/// The `KeywordAsName` errors of `text`, as (keyword, offset), and that it has no other error.
+/// The `KeywordAsName` errors of `text`, as (keyword, offset, role), and that it has no other
+/// error.
 #[track_caller]
-fn keyword_errors(text: &str) -> Vec<(String, u32)> {
+fn keyword_errors(text: &str) -> Vec<(String, u32, NameRole)> {
     let parse = parse(text, &is_unit_name);
     parse
         .errors
         .iter()
         .map(|error| match &error.kind {
-            SyntaxErrorKind::KeywordAsName { keyword } => (keyword.clone(), error.span.start),
+            SyntaxErrorKind::KeywordAsName { keyword, role } => {
+                assert_eq!(error.span.len() as usize, keyword.len(), "{text:?}: {error:?}");
+                (keyword.clone(), error.span.start, *role)
+            }
             other => panic!("{text:?}: an error other than a keyword as a name: {other:?}"),
         })
         .collect()
@@ -134,7 +138,8 @@ fn a_keyword_where_any_name_belongs_is_one_error() {
             let text = place.replace('@', keyword);
             let found = keyword_errors(&text);
             let at = place.find('@').expect("a place") as u32;
-            let expected = if clean { Vec::new() } else { vec![(keyword.to_owned(), at)] };
+            let expected =
+                if clean { Vec::new() } else { vec![(keyword.to_owned(), at, NameRole::Given)] };
             assert_eq!(found, expected, "{text}");
         }
     }
@@ -150,7 +155,7 @@ fn a_keyword_as_a_parameter_name_is_the_name_at_each_use() {
     let uses: Vec<u32> = text.match_indices("in").map(|(at, _)| at as u32).collect();
     assert_eq!(
         keyword_errors(text),
-        uses.iter().map(|at| ("in".to_owned(), *at)).collect::<Vec<_>>()
+        uses.iter().map(|at| ("in".to_owned(), *at, NameRole::Given)).collect::<Vec<_>>()
     );
     assert_eq!(uses.len(), 3);
     let [template, instance] = &parse.file.items[..] else { panic!("two items") };
@@ -162,4 +167,92 @@ fn a_keyword_as_a_parameter_name_is_the_name_at_each_use() {
     assert_eq!(template.body.as_ref().map(|body| body.members.len()), Some(2));
     let args = instance.base.as_ref().and_then(|base| base.args.as_ref()).expect("arguments");
     assert_eq!(args[0].name.as_ref().map(|name| name.name.as_str()), Some("in"));
+}
+
+/// A keyword where one of the language's own names belongs — a parameter's type, a call's
+/// function, a clock after `of` — is one error at the keyword, which says what it was to name; and
+/// a keyword in the places found cascading after those (a template's base, a record's name, a
+/// path that starts with `true`, `in` or `of` ending a line after `minimize`, `.` or a nested
+/// item's keyword) is one error too, or none where the word is a name there. Each of these was
+/// two to four syntax errors, and a broken parameter list lost its template ("cannot find template
+/// `Cell`") and a broken `of` its station ("cannot find component `w1`").
+#[test]
+fn a_keyword_where_the_language_names_something_is_one_error() {
+    use NameRole::{Clock, Function, Given, Type};
+    for keyword in KEYWORDS {
+        let field_name = FIELD_NAMES.contains(&keyword);
+        let value = matches!(keyword, "true" | "false");
+        let kind = fab_grammar::ast::DeclKind::from_keyword(keyword).is_some();
+        // (text with `@` where the keyword goes, the role it is read in, or none where the place
+        // reads it without an error)
+        let places = [
+            ("component C(t: @, n: Int = 1) : station { cycle = t }\n", Some(Type)),
+            ("component C(t: Dist<@>, n: Int) : station { cycle = t }\n", Some(Type)),
+            ("component C(t: @<Duration>) : station { cycle = t }\n", Some(Type)),
+            ("station s {\n    cycle = @(mean = 5 s)\n    parallel = 2\n}\n", Some(Function)),
+            ("station s { cycle = 2 * @(mean = 5 s, sd = 1 s) + 1 s }\n", Some(Function)),
+            ("station s {\n    failure = 1 h of @\n    repair = 1 h\n}\n", Some(Clock)),
+            (
+                "station s { maintenance = preventive(every = 1 h of @, takes = 1 h) }\n",
+                Some(Clock),
+            ),
+            ("component C(t: Duration) : @ { cycle = t }\n", (!kind).then_some(Given)),
+            (
+                "station s {\n    @ { repair = 1 h }\n    cycle = 1 s\n}\n",
+                (!field_name).then_some(Given),
+            ),
+            ("experiment e {\n    vary @.cycle in 1 s..2 s\n}\n", (!field_name).then_some(Given)),
+            ("station s {\n    cycle = @.cycle * 2\n}\n", (!field_name).then_some(Given)),
+            (
+                "optimize o : b {\n    minimize @\n    subject to x > 1\n}\n",
+                (!field_name && !value).then_some(Given),
+            ),
+            (
+                "station s {\n    cycle = w.@\n    repair = 1 h\n}\n",
+                (!field_name && keyword != "route").then_some(Given),
+            ),
+            ("station s {\n    failure @\n    failure b { repair = 1 h }\n}\n", Some(Given)),
+        ];
+        for (place, role) in places {
+            let text = place.replace('@', keyword);
+            let found = keyword_errors(&text);
+            let at = place.find('@').expect("a place") as u32;
+            let expected: Vec<_> =
+                role.map(|role| (keyword.to_owned(), at, role)).into_iter().collect();
+            assert_eq!(found, expected, "{text}");
+        }
+    }
+}
+
+/// A keyword as a type, a function or a clock names nothing, so the tree holds what was meant to be
+/// read without it: a type not understood, an operand that failed, the value before `of` on its
+/// field's default clock. The template, its parameters and the fields after stay whole.
+#[test]
+fn a_keyword_as_a_type_function_or_clock_leaves_the_rest_whole() {
+    use fab_grammar::ast::{ExprKind, MemberKind, TypeExpr};
+    let text = "component Cell(takt: station, cv: Ratio = 0.2) : station {\n    \
+                cycle = flow(mean = takt)\n    failure = 1 h of to\n    repair = 1 h\n}\n";
+    let parse = parse(text, &is_unit_name);
+    let found: Vec<(String, NameRole)> =
+        keyword_errors(text).into_iter().map(|(keyword, _, role)| (keyword, role)).collect();
+    let expected =
+        [("station", NameRole::Type), ("flow", NameRole::Function), ("to", NameRole::Clock)]
+            .map(|(keyword, role)| (keyword.to_owned(), role));
+    assert_eq!(found, expected);
+    let [item] = &parse.file.items[..] else { panic!("one item") };
+    let ItemKind::Template(template) = &item.kind else { panic!("a template") };
+    assert!(matches!(template.params[0].ty, TypeExpr::Error { .. }));
+    assert_eq!(template.params[1].name.name, "cv");
+    let members = &template.body.as_ref().expect("a body").members;
+    let values: Vec<&ExprKind> = members
+        .iter()
+        .map(|member| match &member.kind {
+            MemberKind::Field { value, .. } => &value.kind,
+            other => panic!("a field, not {other:?}"),
+        })
+        .collect();
+    let [cycle, failure, repair] = values[..] else { panic!("three fields") };
+    assert_eq!(*cycle, ExprKind::Error);
+    assert!(matches!(failure, ExprKind::Quantity { .. }), "{failure:?}");
+    assert!(matches!(repair, ExprKind::Quantity { .. }), "{repair:?}");
 }
