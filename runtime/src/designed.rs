@@ -155,6 +155,8 @@ pub struct DesignResults {
     pub design: String,
     pub seed: u64,
     pub replications: u32,
+    /// The confidence level of every point's half-widths (the experiment's `confidence`).
+    pub confidence: f64,
     pub factors: Vec<FactorInfo>,
     pub points: Vec<DesignPoint>,
     /// The points' replications that came to a standstill (absent when none did).
@@ -321,6 +323,7 @@ pub fn run_design(
         },
         seed: experiment.seed,
         replications: experiment.replications,
+        confidence: experiment.confidence,
         factors: plan.factors.iter().map(FactorInfo::of).collect(),
         points: points
             .iter()
