@@ -146,6 +146,47 @@ fn a_design_says_the_confidence_of_its_half_widths() {
     let _ = std::fs::remove_file(model);
 }
 
+/// A line without stations never stops: a study's `availability` is 1 there, as the document's
+/// `line.availability`, and its `downtime` and `oee` 0. The measures averaged over no station
+/// read -0 for all three (a sum of none is -0.0 in Rust), availability 0 beside a downtime of 0.
+#[test]
+fn a_line_without_stations_is_available_in_a_study_as_in_its_document() {
+    let model = write_temp(
+        "no_stations.fab",
+        "source parts { interarrival = exponential(mean = 60 s) }
+buffer b { capacity = 4 }
+sink done
+flow parts -> b -> done
+experiment plain { horizon = 1 d, replications = 2 }
+experiment doe {
+    horizon = 1 d
+    replications = 2
+    vary b.capacity in 1..=3
+    design = full_factorial
+    levels = 2
+}
+",
+    );
+    let plain = run_json(&[&model, "--experiment", "plain"]);
+    assert_eq!(plain["line"]["availability"]["values"], serde_json::json!([1.0, 1.0]));
+    let d = run_json(&[&model, "--experiment", "doe"]);
+    for point in d["points"].as_array().unwrap() {
+        let measures = point["measures"].as_array().unwrap();
+        let of = |name: &str| {
+            let measure = measures.iter().find(|m| m[0] == name).unwrap();
+            (measure[1]["mean"].as_f64().unwrap(), values(&measure[1]))
+        };
+        let (mean, each) = of("availability");
+        assert_eq!((mean, each), (1.0, vec![1.0, 1.0]), "{point}");
+        for name in ["downtime", "oee"] {
+            let (mean, each) = of(name);
+            let zero = |x: f64| x == 0.0 && x.is_sign_positive();
+            assert!(zero(mean) && each.into_iter().all(zero), "{name}: {point}");
+        }
+    }
+    let _ = std::fs::remove_file(model);
+}
+
 /// A distribution's `mean` varied with its `shape` is the mean at every point, whichever `vary`
 /// comes first: parameters are set by stage (the family's, then `cv`, then `mean`). Written
 /// first, the mean used to be undone by the shape: a mean of 60 s ran as 30 s and 240 s
