@@ -2,8 +2,8 @@
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
 use crate::run::{
-    Compiled, OPTIMIZE_FILES, Options, emit, name_width, percent_number, pm, resolve_base,
-    the_model_has, with_progress,
+    Compiled, OPTIMIZE_FILES, Options, emit, name_width, pm, resolve_base, the_model_has,
+    with_progress,
 };
 use fab_runtime::optimize::{ObjectiveInfo, OptimizationResults, run_optimization};
 use fab_stdlib::units::{labelled, with_unit};
@@ -89,9 +89,8 @@ fn table(file: &str, r: &OptimizationResults) -> String {
     }
     let _ = writeln!(
         out,
-        "(mean ± half-width of the {}% confidence interval; infeasible points break a \
-         constraint on their means)\n",
-        percent_number(r.confidence)
+        "({}; infeasible points break a constraint on their means)\n",
+        crate::study::intervals(r.replications, r.confidence)
     );
     // An objective that is a varied factor (`minimize b.capacity`) is shown once, as the factor.
     let shown = |objective: &ObjectiveInfo| !r.objective_is_factor(objective);

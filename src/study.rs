@@ -42,6 +42,17 @@ pub fn design(options: &Options, compiled: &Compiled, study: &Study) -> ExitCode
     emitted
 }
 
+/// What the `±` of a table of means means, as every such table words it (in parentheses under
+/// its title): the half-width of the confidence interval at `confidence`, or, with one
+/// replication, that there is none (`run::pm` then prints the mean alone).
+pub fn intervals(replications: u32, confidence: f64) -> String {
+    if replications > 1 {
+        format!("mean ± half-width of the {}% confidence interval", percent_number(confidence))
+    } else {
+        "one replication gives no confidence interval".to_string()
+    }
+}
+
 /// `experiment doe`, or `scenario small (of doe)`: what a study's table says ran.
 fn study_named(experiment: &str, scenario: Option<&str>) -> String {
     match scenario {
@@ -56,12 +67,13 @@ fn design_table(file: &str, r: &DesignResults) -> String {
     let _ = writeln!(
         out,
         "{file}: {study}, {} design, {} points × {} replications, seed {} \
-         (common random numbers)\n",
+         (common random numbers)",
         r.design.replace('_', " "),
         r.points.len(),
         r.replications,
         r.seed
     );
+    let _ = writeln!(out, "({})\n", intervals(r.replications, r.confidence));
     let headers: Vec<String> = r
         .factors
         .iter()

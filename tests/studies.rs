@@ -112,6 +112,81 @@ fn a_design_runs_every_point_with_common_random_numbers() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A design's half-widths are at its experiment's `confidence`, and its document and table say
+/// which, as a plain run's do: the document had no `confidence` and the table no line for it, so a
+/// design at 90 % read as one at 95 %. With one replication the table says there is no interval.
+#[test]
+fn a_design_says_the_confidence_of_its_half_widths() {
+    let text = std::fs::read_to_string("examples/studies.fab").unwrap().replace(
+        "    design = full_factorial\n",
+        "    design = full_factorial\n    confidence = 90 %\n",
+    );
+    let model = write_temp("design_confidence.fab", &text);
+    let d = run_json(&[&model, "--experiment", "doe"]);
+    assert_eq!(d["confidence"], 0.9, "{}", d["replications"]);
+    // The half-widths are at that level: t(0.95, 2) · s / √3 over the point's 3 replications.
+    let measures = d["points"][0]["measures"].as_array().unwrap();
+    let throughput = &measures.iter().find(|m| m[0] == "throughput").unwrap()[1];
+    let x = values(throughput);
+    assert_eq!(x.len(), 3);
+    let mean = x.iter().sum::<f64>() / 3.0;
+    let sd = (x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / 2.0).sqrt();
+    let expected = 2.919_985_580_353_725 * sd / 3f64.sqrt();
+    let half_width = throughput["half_width"].as_f64().unwrap();
+    assert!((half_width - expected).abs() <= 1e-9 * expected, "{half_width} against {expected}");
+    let table = stdout(&fab(&["run", &model, "--experiment", "doe"]));
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().ends_with("seed 7 (common random numbers)"), "{table}");
+    assert_eq!(lines.next(), Some("(mean ± half-width of the 90% confidence interval)"));
+    let one = stdout(&fab(&["run", &model, "--experiment", "doe", "--replications", "1"]));
+    assert_eq!(one.lines().nth(1), Some("(one replication gives no confidence interval)"));
+    // The default level, 95 %, is stated too.
+    let d = run_json(&["examples/studies.fab", "--experiment", "doe"]);
+    assert_eq!(d["confidence"], 0.95);
+    let _ = std::fs::remove_file(model);
+}
+
+/// A line without stations never stops: a study's `availability` is 1 there, as the document's
+/// `line.availability`, and its `downtime` and `oee` 0. The measures averaged over no station
+/// read -0 for all three (a sum of none is -0.0 in Rust), availability 0 beside a downtime of 0.
+#[test]
+fn a_line_without_stations_is_available_in_a_study_as_in_its_document() {
+    let model = write_temp(
+        "no_stations.fab",
+        "source parts { interarrival = exponential(mean = 60 s) }
+buffer b { capacity = 4 }
+sink done
+flow parts -> b -> done
+experiment plain { horizon = 1 d, replications = 2 }
+experiment doe {
+    horizon = 1 d
+    replications = 2
+    vary b.capacity in 1..=3
+    design = full_factorial
+    levels = 2
+}
+",
+    );
+    let plain = run_json(&[&model, "--experiment", "plain"]);
+    assert_eq!(plain["line"]["availability"]["values"], serde_json::json!([1.0, 1.0]));
+    let d = run_json(&[&model, "--experiment", "doe"]);
+    for point in d["points"].as_array().unwrap() {
+        let measures = point["measures"].as_array().unwrap();
+        let of = |name: &str| {
+            let measure = measures.iter().find(|m| m[0] == name).unwrap();
+            (measure[1]["mean"].as_f64().unwrap(), values(&measure[1]))
+        };
+        let (mean, each) = of("availability");
+        assert_eq!((mean, each), (1.0, vec![1.0, 1.0]), "{point}");
+        for name in ["downtime", "oee"] {
+            let (mean, each) = of(name);
+            let zero = |x: f64| x == 0.0 && x.is_sign_positive();
+            assert!(zero(mean) && each.into_iter().all(zero), "{name}: {point}");
+        }
+    }
+    let _ = std::fs::remove_file(model);
+}
+
 /// A distribution's `mean` varied with its `shape` is the mean at every point, whichever `vary`
 /// comes first: parameters are set by stage (the family's, then `cv`, then `mean`). Written
 /// first, the mean used to be undone by the shape: a mean of 60 s ran as 30 s and 240 s
@@ -1381,6 +1456,41 @@ sink done
 flow parts -> b1 -> s1 -> b2 -> s2 -> done
 experiment base { horizon = 1 d, warmup = 2 h, replications = 2, seed = 3 }
 ";
+
+/// An optimize study's table words its intervals as a run's and a design's do: with one
+/// replication its cells have no `±`, and its header no longer speaks of a 95 % interval.
+#[test]
+fn an_optimize_table_of_one_replication_claims_no_interval() {
+    let model = write_temp(
+        "two_buffers_once.fab",
+        &format!(
+            "{TWO_BUFFERS}
+optimize o : base {{
+    vary b1.capacity in 1..=3
+    maximize throughput
+    budget = 3 runs
+}}"
+        ),
+    );
+    let interval = |replications: &str| {
+        let output = fab(&["optimize", &model, "--replications", replications]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let table = stdout(&output);
+        let line = table.lines().find(|l| l.contains("infeasible points break")).map(str::to_owned);
+        line.unwrap_or_else(|| panic!("no line on the intervals:\n{table}"))
+    };
+    assert_eq!(
+        interval("1"),
+        "(one replication gives no confidence interval; infeasible points break a constraint on \
+         their means)"
+    );
+    assert_eq!(
+        interval("2"),
+        "(mean ± half-width of the 95% confidence interval; infeasible points break a \
+         constraint on their means)"
+    );
+    let _ = std::fs::remove_file(model);
+}
 
 /// Two objectives spend the whole budget on a Latin hypercube. With whole-number factors, points
 /// the hypercube repeats after rounding used to be dropped and not replaced: 6 × 6 capacities

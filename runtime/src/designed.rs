@@ -59,7 +59,7 @@ fn stat_of(name: &str) -> Option<fn(&Results) -> Stat> {
         "scrapped" => |r| r.kpis.scrapped.clone(),
         "cost_rate" => cost_rate,
         "downtime" => downtime,
-        "availability" => availability,
+        "availability" => |r| r.line.availability.clone(),
         "oee" => |r| station_average(r, |s, i| s.oee.values[i]),
         _ => return None,
     })
@@ -107,16 +107,14 @@ fn downtime(r: &Results) -> Stat {
     station_average(r, |s, i| s.down.values[i] + s.maintenance.values[i])
 }
 
-/// Availability, averaged over the stations.
-fn availability(r: &Results) -> Stat {
-    station_average(r, |s, i| s.availability.values[i])
-}
-
+/// A station's value averaged over the stations, replication by replication; 0 without stations
+/// (a sum of none is -0.0, which read as a negative share). The stations' availability is the
+/// line's (`line.availability`: 1 without stations, none of which was ever down).
 fn station_average(r: &Results, value: fn(&crate::results::StationResults, usize) -> f64) -> Stat {
     let replications = r.kpis.cost.values.len();
     let count = r.stations.len().max(1) as f64;
     let values = (0..replications)
-        .map(|i| r.stations.iter().map(|(_, s)| value(s, i)).sum::<f64>() / count)
+        .map(|i| r.stations.iter().fold(0.0, |sum, (_, s)| sum + value(s, i)) / count)
         .collect();
     per_replication(r, values)
 }
@@ -155,6 +153,8 @@ pub struct DesignResults {
     pub design: String,
     pub seed: u64,
     pub replications: u32,
+    /// The confidence level of every point's half-widths (the experiment's `confidence`).
+    pub confidence: f64,
     pub factors: Vec<FactorInfo>,
     pub points: Vec<DesignPoint>,
     /// The points' replications that came to a standstill (absent when none did).
@@ -321,6 +321,7 @@ pub fn run_design(
         },
         seed: experiment.seed,
         replications: experiment.replications,
+        confidence: experiment.confidence,
         factors: plan.factors.iter().map(FactorInfo::of).collect(),
         points: points
             .iter()
