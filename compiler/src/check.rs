@@ -2268,8 +2268,17 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
             );
             continue;
         }
+        // A target that names no component keeps its entry, refused: the route's sum is then
+        // unknown, and the graph knows a connection is missing (`ModelGraph::incomplete`), so
+        // the misspelled `scarp = 3 %` is one error, not also "sums to 97 %" and "`scrap` is not
+        // reachable".
+        let refuse = |ctx: &mut Ctx, checked: &mut CheckedBody| {
+            let field = ctx.field(Value::Error, member.span, member_value_span(member));
+            checked.fields.insert(key.name.clone(), field);
+        };
         let Some(declaration) = ctx.scope.lookup(&key.name).cloned() else {
             report_unknown_name(ctx, key, "route target");
+            refuse(ctx, checked);
             continue;
         };
         let product_key = declaration.class == ItemClass::Decl(DeclKind::Product);
@@ -2290,6 +2299,7 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
             && !matches!(declaration.class, ItemClass::Decl(kind) if is_component_kind(kind))
         {
             resolve_component(ctx, key);
+            refuse(ctx, checked);
             continue;
         }
         let value = ctx.eval_as(value, &expected, &format!("the entry for `{}`", key.name));
