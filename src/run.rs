@@ -92,22 +92,28 @@ impl Compiled {
 }
 
 impl Compiled {
-    /// Prints what a run found wrong with the model without stopping (a standstill, W0908; maintenance that never came due, W0910), as
-    /// warnings at the declarations of the components concerned. Printed after the results, on
-    /// standard error, where the checker's warnings go.
-    /// `run` names the study that ran (`Study::describe`).
+    /// Prints what a run found wrong with the model without stopping (a standstill, W0908;
+    /// maintenance that never came due, W0910), as warnings at the declarations of the components
+    /// concerned, each with a note of the run it happened in, `run` (`Study::describe`): the
+    /// label shows the model as written, and a scenario may have made the loop or given the
+    /// station the strategy the label describes; with `--compare`, it says which side. Printed
+    /// after the results, on standard error, where the checker's warnings go.
     pub fn warn(&self, model: &fab_runtime::Model, results: &Results, run: &str) {
         let deadlocks: Vec<_> = results.deadlocks.iter().map(|d| (None, d)).collect();
-        self.print_warnings(&deadlocks, results.replications);
-        // Maintenance that never came due (W0910), in the run that the note names: a scenario
-        // may have given the station the strategy the label describes.
-        let idle: Vec<_> =
-            fab_compiler::idle_maintenance_diagnostics(&self.db, self.root, model, results)
-                .into_iter()
-                .map(|diagnostic| diagnostic.note(format!("In the run of {run}.")))
-                .collect();
-        if !idle.is_empty() {
-            err!("\n{}", render::render_human(&self.db, &idle, crate::use_color()));
+        let mut found = fab_compiler::deadlock_diagnostics(
+            &self.db,
+            self.root,
+            &deadlocks,
+            results.replications,
+        );
+        found.extend(fab_compiler::idle_maintenance_diagnostics(
+            &self.db, self.root, model, results,
+        ));
+        let found: Vec<_> =
+            found.into_iter().map(|d| d.note(format!("In the run of {run}."))).collect();
+        if !found.is_empty() {
+            // A blank line apart from the results above.
+            err!("\n{}", render::render_human(&self.db, &found, crate::use_color()));
         }
     }
 

@@ -10,7 +10,7 @@ use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
 use fab_runtime::report;
-use fab_runtime::results::Deadlock;
+use fab_runtime::results::{Deadlock, SystemDeadlock};
 use fab_runtime::simulate;
 use fab_runtime::uncertainty::{InputUncertaintyResults, run_input_uncertainty};
 use std::fmt::Write as _;
@@ -483,18 +483,11 @@ pub fn select(
         })).collect::<Vec<_>>(),
     });
     if !stopped.is_empty() {
-        /// A standstill of one of the systems compared: its fields after the system's name.
-        #[derive(serde::Serialize)]
-        struct SystemDeadlock<'a> {
-            system: &'a str,
-            #[serde(flatten)]
-            deadlock: &'a Deadlock,
-        }
         let deadlocks: Vec<SystemDeadlock> = stopped
             .iter()
             .map(|(system, deadlock)| SystemDeadlock {
-                system: &selection.names[*system],
-                deadlock,
+                system: selection.names[*system].clone(),
+                deadlock: deadlock.clone(),
             })
             .collect();
         document["deadlocks"] = serde_json::json!(deadlocks);

@@ -2497,6 +2497,72 @@ fn a_loop_that_fills_up_is_reported_as_a_standstill() {
         "{error}"
     );
     assert!(stdout(&output).contains("machine"), "the results are printed all the same");
+    // In the run the note names, as W0910's: a scenario may have made the loop.
+    assert!(error.contains("In the run of experiment `base`."), "{error}");
+}
+
+/// A comparison says which side stood still, in the warning as W0910 does ("In the run of …")
+/// and in its document, whose `deadlocks` name the side as a selection's name the system. The
+/// warning named no side, and `comparison.json` had no `deadlocks` at all.
+#[test]
+fn a_comparison_says_which_side_came_to_a_standstill() {
+    let model = format!(
+        "{}scenario roomy : base {{ queue.capacity = 3 }}\n\
+         scenario open : base {{ queue.capacity = unlimited }}\n\
+         scenario open_too : base {{ queue.capacity = unlimited }}\n",
+        REWORK_LOOP.replace("ROOM", "2").replace("PARALLEL", "1").replace("HORIZON", "8 h")
+    );
+    let path = write_temp("rework_compare.fab", &model);
+    let stopped = |system: &str, replication: u32, since_s: f64| {
+        json!({
+            "system": system,
+            "replication": replication,
+            "since_s": since_s,
+            "components": [
+                {"name": "queue", "waits_for": ["machine"]},
+                {"name": "machine", "waits_for": ["queue"]},
+            ],
+            "behind": [],
+        })
+    };
+    // Only `base` stops: with room for every part, `open` never does.
+    let output = fab(&["run", &path, "--compare", "base,open", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let c: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(c["deadlocks"], json!([stopped("base", 1, 40.0), stopped("base", 2, 40.0)]));
+    let error = stderr(&output);
+    assert_eq!(error.matches("[W0908]").count(), 1, "{error}");
+    assert!(error.contains("In the run of experiment `base`."), "{error}");
+    assert!(!error.contains("scenario `open`"), "{error}");
+    // Both stop: a warning each, each naming its side; the document lists A's, then B's.
+    let output = fab(&["run", &path, "--compare", "open,roomy"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = stderr(&output);
+    assert_eq!(error.matches("[W0908]").count(), 1, "{error}");
+    assert!(error.contains("In the run of scenario `roomy`."), "{error}");
+    let c = run_json(&[&path, "--compare", "base,roomy"]);
+    assert_eq!(
+        c["deadlocks"],
+        json!([
+            stopped("base", 1, 40.0),
+            stopped("base", 2, 40.0),
+            stopped("roomy", 1, 70.0),
+            stopped("roomy", 2, 70.0)
+        ])
+    );
+    let error = stderr(&fab(&["run", &path, "--compare", "base,roomy"]));
+    assert_eq!(error.matches("[W0908]").count(), 2, "{error}");
+    let (base, roomy) = (
+        error.find("In the run of experiment `base`.").expect(&error),
+        error.find("In the run of scenario `roomy`.").expect(&error),
+    );
+    assert!(base < roomy, "A's warning first: {error}");
+    // Neither stops: no `deadlocks` in the document, and no warning.
+    let output = fab(&["run", &path, "--compare", "open,open_too", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let c: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(c.get("deadlocks").is_none(), "{}", c["deadlocks"]);
+    assert!(!stderr(&output).contains("W0908"), "{}", stderr(&output));
 }
 
 /// A replication that delivers no part counts as 0 in the lead-time means (docs/results.md). The

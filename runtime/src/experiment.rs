@@ -9,7 +9,7 @@
 use crate::engine::{RunError, simulate_reporting, wip_series};
 use crate::model::{Experiment, Model};
 use crate::results::Stops;
-use crate::results::{Named, PrecisionOutcome, Results, Stat, WarmupDetection};
+use crate::results::{Named, PrecisionOutcome, Results, Stat, SystemDeadlock, WarmupDetection};
 use crate::stats::{PairedDiff, paired};
 use fab_stdlib::catalog::{DefaultValue, Presence};
 use rayon::prelude::*;
@@ -465,6 +465,10 @@ pub struct Comparison {
     pub confidences: Option<(f64, f64)>,
     /// Per indicator: A's and B's statistics and the paired difference.
     pub indicators: Named<Compared>,
+    /// The replications of either side that came to a standstill, A's first, each naming its
+    /// side; every replication each side ran, paired or not (absent when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<SystemDeadlock>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -560,6 +564,14 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
             }
         }
     }
+    let deadlocks = [a, b]
+        .into_iter()
+        .flat_map(|r| {
+            r.deadlocks
+                .iter()
+                .map(|deadlock| SystemDeadlock { system: name(r), deadlock: deadlock.clone() })
+        })
+        .collect();
     Comparison {
         a: name(a),
         b: name(b),
@@ -569,6 +581,7 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
         confidence,
         confidences: (a.confidence != b.confidence).then_some((a.confidence, b.confidence)),
         indicators: Named(indicators),
+        deadlocks,
     }
 }
 
