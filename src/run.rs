@@ -292,6 +292,14 @@ fn out_problem(
         return Err("`--out` names no folder (`--out .` writes into the current one)".to_string());
     }
     let folder = Path::new(dir);
+    // A link to nothing on the way cannot be created as a folder, nor written through.
+    if let Some((at, link)) = folder.ancestors().find_map(|a| Some((a, link_to_nothing(a)?))) {
+        return Err(if at == folder {
+            format!("cannot write into `{dir}`: it is {link}")
+        } else {
+            format!("cannot create `{dir}`: `{}` is {link}", at.display())
+        });
+    }
     // The nearest part of the path that exists must be a folder.
     if let Some(file) = folder.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists())
         && !file.is_dir()
@@ -401,8 +409,14 @@ fn same_file(path: &Path, output: &Path, input: &Path) -> bool {
 }
 
 /// Whether `path`, in an existing folder, can be written, without changing it: a file there is
-/// opened for writing (not truncated), a missing one is created and removed again.
+/// opened for writing (not truncated), a missing one is created and removed again. A symbolic
+/// link to nothing is refused: writing through it would make a file the command line never
+/// named, where the checks that resolve links (against the model's files, between the outputs)
+/// cannot see it, and creating the file in its place fails on the link.
 fn writable(path: &Path) -> Result<(), String> {
+    if let Some(link) = link_to_nothing(path) {
+        return Err(format!("it is {link}"));
+    }
     if path.is_dir() {
         return Err("it is a folder".to_string());
     }
@@ -416,6 +430,18 @@ fn writable(path: &Path) -> Result<(), String> {
             .and_then(|_| std::fs::remove_file(path))
     };
     opened.map_err(|e| e.to_string())
+}
+
+/// `a symbolic link to `…`, which does not exist` when `path` is a link that leads nowhere, for
+/// a message that says what the path is.
+fn link_to_nothing(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!("a symbolic link to `{}`, which does not exist", target.display()))
+        }
+        _ => None,
+    }
 }
 
 /// Where `path` leads, links and `..` resolved, for a file that may not exist yet (its folder

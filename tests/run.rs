@@ -362,6 +362,51 @@ fn lock(folder: &std::path::Path, locked: bool) {
 #[cfg(not(unix))]
 fn lock(_folder: &std::path::Path, _locked: bool) {}
 
+/// A symbolic link to nothing where an output goes is refused before the run, with where it
+/// leads: the check that the file can be written met the link, could not create the file in its
+/// place, and said "File exists (os error 17)". Writing through it would make a file the command
+/// line never named, where the checks that resolve links (the model's files, the trace beside
+/// `--out`'s files) cannot see it.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_link_to_nothing_is_refused_before_the_run() {
+    let dir = temp_dir("dangling");
+    let nowhere = dir.join("nothing_here");
+    let (d, trace, out) = (dir.join("d"), dir.join("trace.csv"), dir.join("out"));
+    std::fs::create_dir(&d).unwrap();
+    for link in [d.join("stations.svg"), trace.clone(), out.clone()] {
+        std::os::unix::fs::symlink(&nowhere, link).unwrap();
+    }
+    let text = |path: &std::path::Path| path.display().to_string();
+    let to_nothing = format!("a symbolic link to `{}`, which does not exist", text(&nowhere));
+    let quick =
+        ["examples/body_shop.fab", "--replications", "1", "--horizon", "2d", "--warmup", "1d"];
+    for (flag, path, message) in [
+        (
+            "--out",
+            text(&d),
+            format!("cannot write `{}`: it is {to_nothing}", text(&d.join("stations.svg"))),
+        ),
+        (
+            "--trace",
+            text(&trace),
+            format!("cannot write the trace `{}`: it is {to_nothing}", text(&trace)),
+        ),
+        ("--out", text(&out), format!("cannot write into `{}`: it is {to_nothing}", text(&out))),
+    ] {
+        let output = fab(&[&["run"][..], &quick, &[flag, &path]].concat());
+        assert_eq!(output.status.code(), Some(2), "{flag} {path}: {}", stderr(&output));
+        assert_eq!(stderr(&output).trim_end(), format!("error: {message}"), "{flag} {path}");
+        assert_eq!(stdout(&output), "", "{flag} {path}: nothing ran");
+    }
+    assert!(!nowhere.exists(), "nothing made where the links lead");
+    for link in [d.join("stations.svg"), trace, out] {
+        assert!(link.symlink_metadata().is_ok_and(|m| m.is_symlink()), "{link:?} left alone");
+    }
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 1, "nothing else written into {d:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `--out` never overwrites a file the run reads, the model or its data, by the rule of
 /// `--trace`: it is refused before anything runs, naming the file. It used to replace a data file
 /// named like an output (`stations.csv`) with fab's table, which the next run read as its data,
