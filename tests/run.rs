@@ -531,7 +531,8 @@ fn a_trace_of_many_models_is_refused() {
     let dir = temp_dir("trace_many");
     let trace = dir.join("trace.csv");
     let trace_text = trace.to_string_lossy();
-    let quick = ["--replications", "1", "--horizon", "2d", "--threads", "1"];
+    // Two replications: input uncertainty refuses one before anything else.
+    let quick = ["--replications", "2", "--horizon", "2d", "--threads", "1"];
     for (args, message) in [
         (&["examples/studies.fab", "--experiment", "doe"][..], "designed experiment"),
         (&["examples/variation.fab", "--experiment", "inputs"][..], "input uncertainty"),

@@ -123,8 +123,15 @@ impl Study {
             Err(RunError::Refused { code: "E0205", why: format!("{}: {why}", study.describe()) })
         };
         let e = &study.experiment;
+        let from = |given: bool, flag: &str| {
+            if given { format!(" (from `{flag}`)") } else { String::new() }
+        };
+        let from = [
+            from(overrides.input_uncertainty.is_some(), "--input-uncertainty"),
+            from(overrides.replications.is_some(), "--replications"),
+        ];
         if e.replications == 0 {
-            return refused("at least one replication is needed".into());
+            return refused(format!("at least one replication is needed, not 0{}", from[1]));
         }
         // Each macro-replication keeps its model and results until the summary.
         let most = fab_stdlib::catalog::MAX_STUDY_POINTS;
@@ -153,6 +160,10 @@ impl Study {
                     e.replications
                 ));
             }
+        }
+        // Input uncertainty measures nothing with too few macro-replications or replications.
+        if let Some(why) = crate::uncertainty::too_few_runs(e, [&from[0], &from[1]]) {
+            return refused(why);
         }
         let given = [overrides.horizon.is_some(), overrides.warmup.is_some()];
         crate::engine::check_span(e, &|| study.describe(), given)?;
