@@ -40,6 +40,7 @@ mod optimize;
 mod reliability;
 mod run;
 mod study;
+mod table;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;

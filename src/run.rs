@@ -1,5 +1,6 @@
 //! `fab run`: simulate a model's experiment or scenario and report, or compare two of them.
 
+use crate::table::{Column, Table, plus_minus};
 use fab_compiler::db::SourceFile;
 use fab_compiler::{Database, compile, load_model, render};
 use fab_runtime::RunError;
@@ -876,9 +877,10 @@ pub fn fixed(x: f64, digits: usize) -> String {
     signed_fixed(x, digits, false)
 }
 
-/// The width of a table's name column: its longest name or its `header`, whichever is wider, up
-/// to the widest a formatting width may be (`format!` panics beyond 65,535): a longer name is
-/// printed whole, unpadded. Every table sizes its columns of names with this.
+/// The width of a table's column: its widest cell (a name, a number) or its `header`, whichever
+/// is wider, up to the widest a formatting width may be (`format!` panics beyond 65,535): a longer
+/// cell is printed whole, unpadded. Every table sizes its columns with this, through
+/// [`crate::table::Table`].
 pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>, header: &'a str) -> usize {
     let widest = names.into_iter().chain([header]).map(|name| name.chars().count()).max();
     widest.unwrap_or(0).min(usize::from(u16::MAX))
@@ -1033,12 +1035,11 @@ fn table(file: &str, r: &Results) -> String {
         let _ = writeln!(out, "  cost        {} {currency}  ({per_part})", pm(&k.cost, 0));
     }
     if !r.stations.is_empty() {
-        let width = name_width(r.stations.iter().map(|(n, _)| n), "station");
-        let _ = writeln!(
-            out,
-            "\n  {:width$}  working  starved  blocked     down    maint    setup      OEE  failures",
-            "station"
-        );
+        let shares = ["working", "starved", "blocked", "down", "maint", "setup", "OEE"];
+        let columns = std::iter::once(Column::left("station"))
+            .chain(shares.map(|heading| Column::right(heading).at_least(7)))
+            .chain([Column::right("failures").at_least(8)]);
+        let mut stations = Table::new(columns.collect());
         let bottleneck = r.bottleneck();
         for (name, s) in r.stations.iter() {
             let mark = if Some(name) == bottleneck {
@@ -1046,84 +1047,95 @@ fn table(file: &str, r: &Results) -> String {
             } else {
                 String::new()
             };
-            let _ = writeln!(
-                out,
-                "  {name:width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>8.1}{mark}",
-                percent(&s.working),
-                percent(&s.starved),
-                percent(&s.blocked),
-                percent(&s.down),
-                percent(&s.maintenance),
-                percent(&s.setup),
-                percent(&s.oee),
-                s.failures.mean,
-            );
+            let shares = [&s.working, &s.starved, &s.blocked, &s.down, &s.maintenance, &s.setup];
+            let cells = std::iter::once(name.to_string())
+                .chain(shares.into_iter().chain([&s.oee]).map(percent))
+                .chain([format!("{:.1}", s.failures.mean)]);
+            stations.row_with(cells.collect(), mark);
         }
+        out.push('\n');
+        stations.write(&mut out);
     }
     maintenance_table(&mut out, r);
+    // The tables of buffers, conveyors, resources and sinks: a column of names at least 12 wide,
+    // one space, then the numbers.
+    let names = |heading: &str| Column::left(heading).at_least(12);
+    let first = |heading: &str, least: usize| Column::right(heading).at_least(least).after(" ");
+    let seconds = |s: f64| format!("{s:.1} s");
     if !r.buffers.is_empty() {
-        let width = name_width(r.buffers.iter().map(|(n, _)| n), "buffer").max(12);
-        let _ =
-            writeln!(out, "\n  {:width$} {:>12}  {:>11}", "buffer", "mean content", "mean wait");
+        let mut buffers = Table::new(vec![
+            names("buffer"),
+            first("mean content", 12),
+            Column::right("mean wait").at_least(11),
+        ]);
         for (name, b) in r.buffers.iter() {
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>12}  {:>9.1} s",
+            buffers.row(vec![
+                name.to_string(),
                 pm(&b.mean_content, 2),
-                b.mean_wait_s.mean
-            );
+                seconds(b.mean_wait_s.mean),
+            ]);
         }
+        out.push('\n');
+        buffers.write(&mut out);
     }
     if !r.conveyors.is_empty() {
-        let width = name_width(r.conveyors.iter().map(|(n, _)| n), "conveyor").max(12);
-        let _ = writeln!(
-            out,
-            "\n  {:width$} {:>12}  {:>12}  {:>8}",
-            "conveyor", "mean content", "mean transit", "blocked"
-        );
+        let mut conveyors = Table::new(vec![
+            names("conveyor"),
+            first("mean content", 12),
+            Column::right("mean transit").at_least(12),
+            Column::right("blocked").at_least(8),
+        ]);
         for (name, c) in r.conveyors.iter() {
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>12}  {:>10.1} s  {:>8}",
+            conveyors.row(vec![
+                name.to_string(),
                 pm(&c.mean_content, 2),
-                c.mean_transit_s.mean,
-                percent(&c.blocked)
-            );
+                seconds(c.mean_transit_s.mean),
+                percent(&c.blocked),
+            ]);
         }
+        out.push('\n');
+        conveyors.write(&mut out);
     }
     if !r.resources.is_empty() {
-        let width = name_width(r.resources.iter().map(|(n, _)| n), "resource").max(12);
-        let _ = writeln!(
-            out,
-            "\n  {:width$} {:>12}  {:>11}  {:>8}  {:>10}  {:>10}",
-            "resource", "utilisation", "mean wait", "jobs", "stock-outs", "mean stock"
-        );
+        let mut resources = Table::new(vec![
+            names("resource"),
+            first("utilisation", 12),
+            Column::right("mean wait").at_least(11),
+            Column::right("jobs").at_least(8),
+            Column::right("stock-outs").at_least(10),
+            Column::right("mean stock").at_least(10),
+        ]);
         for (name, q) in r.resources.iter() {
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>12}  {:>9.1} s  {:>8.1}  {:>10.1}  {:>10.2}",
+            resources.row(vec![
+                name.to_string(),
                 percent(&q.utilisation),
-                q.mean_wait_s.mean,
-                q.jobs.mean,
-                q.stockouts.mean,
-                q.mean_stock.mean
-            );
+                seconds(q.mean_wait_s.mean),
+                format!("{:.1}", q.jobs.mean),
+                format!("{:.1}", q.stockouts.mean),
+                format!("{:.2}", q.mean_stock.mean),
+            ]);
         }
+        out.push('\n');
+        resources.write(&mut out);
     }
     if !r.sinks.is_empty() {
-        let width = name_width(r.sinks.iter().map(|(n, _)| n), "sink").max(12);
-        let _ = writeln!(out, "\n  {:width$} {:<14}  {:>9}", "sink", "parts/h", "count");
+        let mut sinks = Table::new(vec![
+            names("sink"),
+            first("parts/h", 14),
+            Column::right("count").at_least(9),
+        ]);
         for (name, s) in r.sinks.iter() {
             // A mean over replications keeps a decimal: two replications of 0 and 1 parts are
             // 0.5, not a count of 0 beside a throughput that is not.
             let decimals = usize::from(s.count.values.len() > 1);
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>14}  {:>9.decimals$}",
+            sinks.row(vec![
+                name.to_string(),
                 pm(&s.throughput_per_hour, 2),
-                s.count.mean
-            );
+                format!("{:.decimals$}", s.count.mean),
+            ]);
         }
+        out.push('\n');
+        sinks.write(&mut out);
     }
     out
 }
@@ -1138,64 +1150,54 @@ fn maintenance_table(out: &mut String, r: &Results) {
     if !line.stopped() && r.currency.is_none() {
         return;
     }
-    let title = "maintenance and cost";
-    let width = name_width(r.stations.iter().map(|(n, _)| n), title);
     let currency = r.currency.as_deref();
-    let _ =
-        write!(out, "\n  {title:width$}  avail.   down h  maint h  lost parts  failures  actions");
+    let mut columns = vec![
+        Column::left("maintenance and cost"),
+        Column::right("avail.").at_least(6),
+        Column::right("down h").at_least(7),
+        Column::right("maint h").at_least(7),
+        Column::right("lost parts").at_least(10),
+        Column::right("failures").at_least(8),
+        Column::right("actions").at_least(7),
+    ];
+    if currency.is_some() {
+        columns.extend([
+            Column::right("downtime").at_least(9),
+            Column::right("repair").at_least(9),
+            Column::right("prevent.").at_least(8),
+            Column::right("total").at_least(9),
+        ]);
+    }
+    let mut table = Table::new(columns);
     if let Some(currency) = currency {
-        let _ = write!(out, "   downtime     repair  prevent.      total  ({currency})");
+        table.heading_note(format!("  ({currency})"));
     }
-    let _ = writeln!(out);
-    let mut row = |name: &str,
-                   availability: &Stat,
-                   downtime_s: &Stat,
-                   maintenance_s: &Stat,
-                   lost: &Stat,
-                   failures: &Stat,
-                   actions: &Stat,
-                   costs: &fab_runtime::results::CostResults| {
-        let _ = write!(
-            out,
-            "  {name:width$}  {:>6}  {:>7}  {:>7}  {:>10.1}  {:>8.1}  {:>7.1}",
+    // Per station and for the line: availability, time down and in maintenance, then the means of
+    // lost parts, failures and actions, and the costs.
+    let stations = r.stations.iter().map(|(name, s)| {
+        let figures = [&s.lost_output, &s.failures, &s.maintenance_actions];
+        (name, [&s.availability, &s.downtime_s, &s.maintenance_s], figures, &s.costs)
+    });
+    let whole = [&line.lost_output, &line.failures, &line.maintenance_actions];
+    let times = [&line.availability, &line.downtime_s, &line.maintenance_s];
+    for (name, [availability, down, maintenance], figures, costs) in
+        stations.chain([("line", times, whole, &line.costs)])
+    {
+        let mut cells = vec![
+            name.to_string(),
             percent(availability),
-            hours_cell(downtime_s.mean),
-            hours_cell(maintenance_s.mean),
-            lost.mean,
-            failures.mean,
-            actions.mean,
-        );
+            hours_cell(down.mean),
+            hours_cell(maintenance.mean),
+        ];
+        cells.extend(figures.map(|stat| format!("{:.1}", stat.mean)));
         if currency.is_some() {
-            let _ = write!(
-                out,
-                "  {:>9.0}  {:>9.0}  {:>8.0}  {:>9.0}",
-                costs.downtime.mean, costs.repair.mean, costs.preventive.mean, costs.total.mean
-            );
+            let money = [&costs.downtime, &costs.repair, &costs.preventive, &costs.total];
+            cells.extend(money.map(|cost| format!("{:.0}", cost.mean)));
         }
-        let _ = writeln!(out);
-    };
-    for (name, s) in r.stations.iter() {
-        row(
-            name,
-            &s.availability,
-            &s.downtime_s,
-            &s.maintenance_s,
-            &s.lost_output,
-            &s.failures,
-            &s.maintenance_actions,
-            &s.costs,
-        );
+        table.row(cells);
     }
-    row(
-        "line",
-        &line.availability,
-        &line.downtime_s,
-        &line.maintenance_s,
-        &line.lost_output,
-        &line.failures,
-        &line.maintenance_actions,
-        &line.costs,
-    );
+    out.push('\n');
+    table.write(out);
     let _ = writeln!(
         out,
         "  (line: availability is the stations' mean, times and lost parts their sums{})",
@@ -1252,29 +1254,31 @@ fn comparison_table(c: &Comparison) -> String {
         );
     }
     let _ = writeln!(out);
-    let width = name_width(c.indicators.iter().map(|(n, _)| n), "indicator");
-    let _ = writeln!(
-        out,
-        "  {:width$}  {:>14}  {:>14}  {:>22}",
-        "indicator", c.a, c.b, "difference (B − A)"
-    );
-    for (name, x) in c.indicators.iter() {
-        let d = &x.difference;
-        let significant = if d.is_significant() { " *" } else { "" };
-        // One replication gives no interval: no `±`, rather than a half-width of zero.
-        let mean_diff = signed_fixed(d.mean_diff, 4, true);
-        let difference = if c.replications > 1 {
-            format!("{mean_diff:>12} ± {:<8}", fixed(d.half_width, 4))
-        } else {
-            format!("{mean_diff:>12}")
-        };
-        let _ = writeln!(
-            out,
-            "  {name:width$}  {:>14}  {:>14}  {difference}{significant}",
-            fixed(x.a.mean, 4),
-            fixed(x.b.mean, 4)
+    let mut table = Table::new(vec![
+        Column::left("indicator"),
+        Column::right(c.a.as_str()).at_least(14),
+        Column::right(c.b.as_str()).at_least(14),
+        Column::right("difference (B − A)").at_least(22),
+    ]);
+    // One replication gives no interval: no `±`, rather than a half-width of zero.
+    let differences: Vec<(String, Option<String>)> = c
+        .indicators
+        .iter()
+        .map(|(_, x)| {
+            let d = &x.difference;
+            let half_width = (c.replications > 1).then(|| fixed(d.half_width, 4));
+            (signed_fixed(d.mean_diff, 4, true), half_width)
+        })
+        .collect();
+    let differences = plus_minus(&differences, [12, 8]);
+    for ((name, x), difference) in c.indicators.iter().zip(differences) {
+        let significant = if x.difference.is_significant() { " *" } else { "" };
+        table.row_with(
+            vec![name.to_string(), fixed(x.a.mean, 4), fixed(x.b.mean, 4), difference],
+            significant,
         );
     }
+    table.write(&mut out);
     // Lead times and costs per part count a replication that delivered no part as 0: a difference
     // of them then compares a line with one that delivered nothing.
     let undelivered_sides: Vec<String> = c

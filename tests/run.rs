@@ -746,6 +746,92 @@ fn every_table_is_as_wide_as_its_names() {
     }
 }
 
+/// The section of `table` whose heading line starts `  {first}`: the heading, then its rows up to
+/// a blank line or a note (`  (line: …`, `  cost per part …`).
+fn section<'t>(table: &'t str, first: &str) -> (&'t str, Vec<&'t str>) {
+    let mut lines = table.lines().skip_while(|line| !line.starts_with(&format!("  {first}")));
+    let heading = lines.next().unwrap_or_else(|| panic!("no `{first}` table:\n{table}"));
+    let rows = lines
+        .take_while(|line| {
+            let text = line.trim_start();
+            !text.is_empty() && !text.starts_with('(') && !text.starts_with("cost per part")
+        })
+        .collect();
+    (heading, rows)
+}
+
+/// Every row's cell in each of the `columns` ends where its heading ends (the numbers are
+/// right-aligned under their headings), and no line ends in a space.
+#[track_caller]
+fn assert_aligned(table: &str, first: &str, columns: &[&str]) {
+    let (heading, rows) = section(table, first);
+    assert!(!rows.is_empty(), "no rows under `{first}`:\n{table}");
+    for column in columns {
+        let at = heading.find(column).unwrap_or_else(|| panic!("no `{column}` in `{heading}`"));
+        let end = heading[..at].chars().count() + column.chars().count();
+        for row in &rows {
+            let chars: Vec<char> = row.chars().collect();
+            let ends_here = end <= chars.len()
+                && chars[end - 1] != ' '
+                && chars.get(end).is_none_or(|c| *c == ' ');
+            assert!(ends_here, "`{column}` out of line:\n{heading}\n{row}\n\n{table}");
+        }
+    }
+    for line in [heading].iter().chain(&rows) {
+        assert_eq!(line.trim_end(), *line, "a line ends in spaces:\n{table}");
+    }
+}
+
+/// Every column is as wide as its widest cell, as the `optimize` table's are: fixed widths let a
+/// buffer's mean content of 21696.68 ± 505.33 push `mean wait` out of line, and so did a cost of
+/// 11 digits in the maintenance table and a throughput wider than 14 characters in the sink
+/// table, whose heading `parts/h` stood left of its right-aligned numbers. A comparison's row
+/// that is not significant ended in two spaces.
+#[test]
+fn every_column_is_as_wide_as_its_widest_cell() {
+    let model = write_temp(
+        "wide_cells.fab",
+        "source a {\n    interarrival = exponential(mean = 100 ms)\n}\n\
+         buffer q {\n    capacity = unlimited\n}\n\
+         station s {\n    cycle = 200 ms\n}\n\
+         sink done\n\
+         flow a -> q -> s -> done\n\
+         experiment e {\n    horizon = 4 h\n    replications = 3\n}\n",
+    );
+    let table = run_ok(&[&model, "--threads", "1"]);
+    let (_, rows) = section(&table, "buffer");
+    assert!(rows[0].contains(" ± ") && rows[0].split("  ").any(|cell| cell.trim().len() > 12));
+    assert_aligned(&table, "buffer", &["mean content", "mean wait"]);
+    let (_, rows) = section(&table, "sink");
+    assert!(rows[0].split("  ").any(|cell| cell.trim().len() > 14), "{table}");
+    assert_aligned(&table, "sink", &["parts/h", "count"]);
+    assert_aligned(&table, "station", &["working", "setup", "OEE", "failures"]);
+    // Costs of 11 digits and more.
+    let plan = std::fs::read_to_string(repo().join("examples/maintenance_plan.fab")).unwrap();
+    let plan = plan
+        .replace("repair = 1000 EUR", "repair = 10000000000 EUR")
+        .replace("preventive = 100 EUR", "preventive = 1000000000 EUR");
+    let path = write_temp("costly_plan.fab", &plan);
+    let table = run_ok(&[&path, "--replications", "2", "--horizon", "20000 h"]);
+    let (_, rows) = section(&table, "maintenance and cost");
+    assert!(rows.iter().any(|row| row.split(' ').any(|cell| cell.len() >= 11)), "{table}");
+    assert_aligned(
+        &table,
+        "maintenance and cost",
+        &["avail.", "down h", "failures", "actions", "downtime", "repair", "prevent.", "total"],
+    );
+    // A comparison: both means under their names, every `±` in one column, and no row ends in
+    // a space, significant or not.
+    let compare = ["examples/rework.fab", "--horizon", "5d", "--replications", "3"];
+    let table = run_ok(&[&compare[..], &["--compare", "baseline,one_place"]].concat());
+    assert_aligned(&table, "indicator", &["baseline", "one_place"]);
+    let (_, rows) = section(&table, "indicator");
+    let plus_minus: Vec<usize> =
+        rows.iter().map(|row| row.chars().position(|c| c == '±').unwrap()).collect();
+    assert!(plus_minus.iter().all(|&at| at == plus_minus[0]), "`±` out of line:\n{table}");
+    assert!(rows.iter().any(|row| !row.ends_with('*')), "a row not significant: {table}");
+}
+
 #[test]
 fn the_command_line_keeps_the_models_bound_on_replications() {
     // `--replications 4000000000` used to reserve room for four billion results at once and
