@@ -1363,17 +1363,23 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     };
     // From the exact decimal, rounded once, as a model's numbers are.
     let seconds = scale.decimal_to_si(number).unwrap_or(scale.to_si(value));
-    if !seconds.is_finite() || value < 0.0 {
-        return Err(format!("`{text}` is not a non-negative duration"));
-    }
-    // As in a model (E0002 for a literal, E0205 for a conversion): a duration other than 0 must
-    // stay a normal number, in seconds too, or digits are lost or it turns into 0 on the way.
-    // (`1e-400` reads as 0: what is written is 0 only if its digits before the exponent are.)
+    // What is written is 0 only if its digits before the exponent are: `1e-400` reads as 0, and
+    // `-1e-400` as minus zero, which is not below zero, yet is written below it.
     let written_zero = number
         .bytes()
         .take_while(|b| !matches!(b, b'e' | b'E'))
         .all(|b| !(b'1'..=b'9').contains(&b));
-    if !written_zero && (value < f64::MIN_POSITIVE || seconds < f64::MIN_POSITIVE) {
+    if !seconds.is_finite() || (number.starts_with('-') && !written_zero) {
+        return Err(format!("`{text}` is not a non-negative duration"));
+    }
+    // `-0` is 0, as in a model (`warmup = -0 s`): without its sign, which messages and the
+    // document would show.
+    if written_zero {
+        return Ok(0.0);
+    }
+    // As in a model (E0002 for a literal, E0205 for a conversion): a duration other than 0 must
+    // stay a normal number, in seconds too, or digits are lost or it turns into 0 on the way.
+    if value < f64::MIN_POSITIVE || seconds < f64::MIN_POSITIVE {
         return Err(format!(
             "`{text}` is too close to zero to represent (below about 2.2e-308 s); write 0 for none"
         ));
@@ -1473,6 +1479,15 @@ mod tests {
         ] {
             let error = parse_duration(text).unwrap_err();
             assert!(error.contains(message), "{text}: {error}");
+        }
+        // `-0` is 0, as in a model, and reads back without a sign; below zero, however close to
+        // it, is refused.
+        for text in ["-0", "-0 h", "-0.0e5 s", "+0"] {
+            assert!(parse_duration(text).is_ok_and(|s| s == 0.0 && s.is_sign_positive()), "{text}");
+        }
+        for text in ["-1e-400 h", "-0.001"] {
+            let error = parse_duration(text).unwrap_err();
+            assert!(error.contains("not a non-negative duration"), "{text}: {error}");
         }
         // The smallest durations that stay normal numbers in seconds are taken.
         assert!(parse_duration("1e-300 ms").is_ok_and(|s| s > 0.0));

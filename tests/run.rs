@@ -1221,6 +1221,8 @@ fn the_names_and_options_of_a_run_are_checked() {
         (&["--compare", "baseline,"][..], "`--compare` takes two names: `--compare A,B`"),
         (&["--compare", ",baseline"], "`--compare` takes two names: `--compare A,B`"),
         (&["--compare", ","], "`--compare` takes two names: `--compare A,B`"),
+        (&["--compare", "baseline, "], "`--compare` takes two names: `--compare A,B`"),
+        (&["--compare", "baseline, baseline"], "`--compare` names `baseline` twice"),
         (
             &["--select", "small,", "--indifference", "1"],
             "`--select` takes at least two names: `--select A,B`",
@@ -1238,6 +1240,34 @@ fn the_names_and_options_of_a_run_are_checked() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
         assert!(text.contains(message), "{args:?}: {text}");
         assert_eq!(stdout(&output), "", "{args:?}: nothing ran");
+    }
+    // Names are trimmed: `--compare "baseline, small"` looked for a study named ` small`.
+    let output = fab(&[&["run", studies, "--compare", "baseline, small"][..], &quick].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("baseline vs small: "), "{}", stdout(&output));
+    let select = ["--select", " small , large", "--indifference", "1"];
+    let output = fab(&[&["run", studies][..], &select, &quick].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("among small, large "), "{}", stdout(&output));
+}
+
+/// `-0` is 0, as in a model, where `warmup = -0 s` is no warm-up: `--horizon=-0` was read as
+/// minus zero, which is not below zero, and refused as a horizon of "-0 s". A duration written
+/// below zero is refused however close to zero it is.
+#[test]
+fn minus_zero_on_the_command_line_is_zero() {
+    let output = fab(&["run", "examples/body_shop.fab", "--horizon=-0"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(text.contains("the horizon (0 s, from `--horizon`)"), "{text}");
+    let quick = ["examples/body_shop.fab", "--replications", "1", "--horizon", "2d"];
+    let document = run_ok(&[&quick[..], &["--warmup=-0", "--json"]].concat());
+    assert!(document.contains("\n  \"warmup_s\": 0.0,\n"), "{document}");
+    for duration in ["-1e-400 h", "-0.5 ms"] {
+        let output = fab(&["run", "examples/body_shop.fab", &format!("--warmup={duration}")]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{duration}: {text}");
+        assert!(text.contains("not a non-negative duration"), "{duration}: {text}");
     }
 }
 
