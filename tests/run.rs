@@ -2813,6 +2813,15 @@ scenario by_interval : baseline {
     );
     assert!(error.contains("`bearing` and `jam` do, and `press` failed"), "{error}");
     assert!(error.contains("In the run of experiment `baseline`."), "{error}");
+    // One replication is one: "In none of the 1 replication did …" read as a slip.
+    let output = fab(&["run", &path, "--replications", "1"]);
+    let error = stderr(&output);
+    assert!(
+        error.contains("400 h of busy time: none in 1 replication")
+            && error.contains("In the one replication its maintenance did not come due in the"),
+        "{error}"
+    );
+    assert!(!error.contains("of the 1 replication"), "{error}");
     let d = run_json(&[&path]);
     assert_eq!(d["stations"]["press"]["maintenance_actions"]["values"], json!([0.0, 0.0]));
     // With interval maintenance in a scenario it comes due, and nothing is said of it; compared,
