@@ -40,6 +40,7 @@ mod optimize;
 mod reliability;
 mod run;
 mod study;
+mod table;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -366,6 +367,11 @@ fn command() -> ExitCode {
             json,
             trace,
         } => {
+            // Names are read without the spaces around them, as a list written `A, B` reads.
+            let trimmed = |names: Vec<String>| -> Vec<String> {
+                names.iter().map(|name| name.trim().to_string()).collect()
+            };
+            let (compare, select) = (compare.map(trimmed), select.map(trimmed));
             // An empty name (`--compare baseline,`) is a slip of the command line, not a study
             // the model lacks: the form is said.
             let compare = match compare.as_deref() {

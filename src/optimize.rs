@@ -2,9 +2,9 @@
 //! evaluated point; `--out DIR` writes `optimize.json`, `optimize.csv` and `optimize.svg`.
 
 use crate::run::{
-    Compiled, OPTIMIZE_FILES, Options, emit, name_width, pm, resolve_base, the_model_has,
-    with_progress,
+    Compiled, OPTIMIZE_FILES, Options, emit, pm, resolve_base, the_model_has, with_progress,
 };
+use crate::table::{Column, Table};
 use fab_runtime::optimize::{ObjectiveInfo, OptimizationResults, run_optimization};
 use fab_stdlib::units::{labelled, with_unit};
 use std::fmt::Write as _;
@@ -180,25 +180,12 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         .collect();
     // Each column as wide as its header or its widest cell (a mean ± half-width is often wider
     // than the measure's name).
-    let widths: Vec<usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(c, header)| {
-            let cells = rows.iter().map(|(_, cells)| cells[c].as_str());
-            name_width(cells, header).max(10)
-        })
-        .collect();
-    let _ = write!(out, "  {:>5}  {:>5}", "point", "round");
-    for (header, w) in headers.iter().zip(&widths) {
-        let _ = write!(out, "  {header:>w$}");
-    }
-    out.push('\n');
+    let columns = [Column::right("point").at_least(5), Column::right("round").at_least(5)];
+    let columns =
+        columns.into_iter().chain(headers.into_iter().map(|h| Column::right(h).at_least(10)));
+    let mut table = Table::new(columns.collect());
     for (i, cells) in rows {
         let p = &r.points[i];
-        let _ = write!(out, "  {:>5}  {:>5}", i + 1, p.round);
-        for (cell, w) in cells.iter().zip(&widths) {
-            let _ = write!(out, "  {cell:>w$}");
-        }
         let mark = if Some(i) == r.best && r.pareto.is_empty() {
             "  ◀ best"
         } else if r.pareto.contains(&i) {
@@ -208,8 +195,10 @@ fn table(file: &str, r: &OptimizationResults) -> String {
         } else {
             ""
         };
-        let _ = writeln!(out, "{mark}");
+        let numbers = [(i + 1).to_string(), p.round.to_string()];
+        table.row_with(numbers.into_iter().chain(cells).collect(), mark);
     }
+    table.write(&mut out);
     // The columns that read `n/a` somewhere: measures of the parts delivered (the catalog's
     // `of_parts_delivered`), undefined where a replication delivered none.
     let quantities = r.objectives.iter().map(|o| &o.quantity);

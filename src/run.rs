@@ -1,5 +1,6 @@
 //! `fab run`: simulate a model's experiment or scenario and report, or compare two of them.
 
+use crate::table::{Column, Table, plus_minus};
 use fab_compiler::db::SourceFile;
 use fab_compiler::{Database, compile, load_model, render};
 use fab_runtime::RunError;
@@ -92,22 +93,28 @@ impl Compiled {
 }
 
 impl Compiled {
-    /// Prints what a run found wrong with the model without stopping (a standstill, W0908; maintenance that never came due, W0910), as
-    /// warnings at the declarations of the components concerned. Printed after the results, on
-    /// standard error, where the checker's warnings go.
-    /// `run` names the study that ran (`Study::describe`).
+    /// Prints what a run found wrong with the model without stopping (a standstill, W0908;
+    /// maintenance that never came due, W0910), as warnings at the declarations of the components
+    /// concerned, each with a note of the run it happened in, `run` (`Study::describe`): the
+    /// label shows the model as written, and a scenario may have made the loop or given the
+    /// station the strategy the label describes; with `--compare`, it says which side. Printed
+    /// after the results, on standard error, where the checker's warnings go.
     pub fn warn(&self, model: &fab_runtime::Model, results: &Results, run: &str) {
         let deadlocks: Vec<_> = results.deadlocks.iter().map(|d| (None, d)).collect();
-        self.print_warnings(&deadlocks, results.replications);
-        // Maintenance that never came due (W0910), in the run that the note names: a scenario
-        // may have given the station the strategy the label describes.
-        let idle: Vec<_> =
-            fab_compiler::idle_maintenance_diagnostics(&self.db, self.root, model, results)
-                .into_iter()
-                .map(|diagnostic| diagnostic.note(format!("In the run of {run}.")))
-                .collect();
-        if !idle.is_empty() {
-            err!("\n{}", render::render_human(&self.db, &idle, crate::use_color()));
+        let mut found = fab_compiler::deadlock_diagnostics(
+            &self.db,
+            self.root,
+            &deadlocks,
+            results.replications,
+        );
+        found.extend(fab_compiler::idle_maintenance_diagnostics(
+            &self.db, self.root, model, results,
+        ));
+        let found: Vec<_> =
+            found.into_iter().map(|d| d.note(format!("In the run of {run}."))).collect();
+        if !found.is_empty() {
+            // A blank line apart from the results above.
+            err!("\n{}", render::render_human(&self.db, &found, crate::use_color()));
         }
     }
 
@@ -286,6 +293,14 @@ fn out_problem(
         return Err("`--out` names no folder (`--out .` writes into the current one)".to_string());
     }
     let folder = Path::new(dir);
+    // A link to nothing on the way cannot be created as a folder, nor written through.
+    if let Some((at, link)) = folder.ancestors().find_map(|a| Some((a, link_to_nothing(a)?))) {
+        return Err(if at == folder {
+            format!("cannot write into `{dir}`: it is {link}")
+        } else {
+            format!("cannot create `{dir}`: `{}` is {link}", at.display())
+        });
+    }
     // The nearest part of the path that exists must be a folder.
     if let Some(file) = folder.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists())
         && !file.is_dir()
@@ -395,8 +410,14 @@ fn same_file(path: &Path, output: &Path, input: &Path) -> bool {
 }
 
 /// Whether `path`, in an existing folder, can be written, without changing it: a file there is
-/// opened for writing (not truncated), a missing one is created and removed again.
+/// opened for writing (not truncated), a missing one is created and removed again. A symbolic
+/// link to nothing is refused: writing through it would make a file the command line never
+/// named, where the checks that resolve links (against the model's files, between the outputs)
+/// cannot see it, and creating the file in its place fails on the link.
 fn writable(path: &Path) -> Result<(), String> {
+    if let Some(link) = link_to_nothing(path) {
+        return Err(format!("it is {link}"));
+    }
     if path.is_dir() {
         return Err("it is a folder".to_string());
     }
@@ -410,6 +431,18 @@ fn writable(path: &Path) -> Result<(), String> {
             .and_then(|_| std::fs::remove_file(path))
     };
     opened.map_err(|e| e.to_string())
+}
+
+/// `a symbolic link to `…`, which does not exist` when `path` is a link that leads nowhere, for
+/// a message that says what the path is.
+fn link_to_nothing(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!("a symbolic link to `{}`, which does not exist", target.display()))
+        }
+        _ => None,
+    }
 }
 
 /// Where `path` leads, links and `..` resolved, for a file that may not exist yet (its folder
@@ -844,9 +877,10 @@ pub fn fixed(x: f64, digits: usize) -> String {
     signed_fixed(x, digits, false)
 }
 
-/// The width of a table's name column: its longest name or its `header`, whichever is wider, up
-/// to the widest a formatting width may be (`format!` panics beyond 65,535): a longer name is
-/// printed whole, unpadded. Every table sizes its columns of names with this.
+/// The width of a table's column: its widest cell (a name, a number) or its `header`, whichever
+/// is wider, up to the widest a formatting width may be (`format!` panics beyond 65,535): a longer
+/// cell is printed whole, unpadded. Every table sizes its columns with this, through
+/// [`crate::table::Table`].
 pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>, header: &'a str) -> usize {
     let widest = names.into_iter().chain([header]).map(|name| name.chars().count()).max();
     widest.unwrap_or(0).min(usize::from(u16::MAX))
@@ -964,15 +998,7 @@ fn table(file: &str, r: &Results) -> String {
             }
         );
     }
-    if r.replications > 1 {
-        let _ = writeln!(
-            out,
-            "(mean ± half-width of the {}% confidence interval)\n",
-            percent_number(r.confidence)
-        );
-    } else {
-        let _ = writeln!(out, "(one replication gives no confidence interval)\n");
-    }
+    let _ = writeln!(out, "({})\n", crate::study::intervals(r.replications, r.confidence));
     let k = &r.kpis;
     let _ = writeln!(out, "  throughput  {} parts/h", pm(&k.throughput_per_hour, 2));
     // A replication that delivered no part has no lead time, and counts as 0 in these means.
@@ -1001,12 +1027,11 @@ fn table(file: &str, r: &Results) -> String {
         let _ = writeln!(out, "  cost        {} {currency}  ({per_part})", pm(&k.cost, 0));
     }
     if !r.stations.is_empty() {
-        let width = name_width(r.stations.iter().map(|(n, _)| n), "station");
-        let _ = writeln!(
-            out,
-            "\n  {:width$}  working  starved  blocked     down    maint    setup      OEE  failures",
-            "station"
-        );
+        let shares = ["working", "starved", "blocked", "down", "maint", "setup", "OEE"];
+        let columns = std::iter::once(Column::left("station"))
+            .chain(shares.map(|heading| Column::right(heading).at_least(7)))
+            .chain([Column::right("failures").at_least(8)]);
+        let mut stations = Table::new(columns.collect());
         let bottleneck = r.bottleneck();
         for (name, s) in r.stations.iter() {
             let mark = if Some(name) == bottleneck {
@@ -1014,84 +1039,95 @@ fn table(file: &str, r: &Results) -> String {
             } else {
                 String::new()
             };
-            let _ = writeln!(
-                out,
-                "  {name:width$}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>7}  {:>8.1}{mark}",
-                percent(&s.working),
-                percent(&s.starved),
-                percent(&s.blocked),
-                percent(&s.down),
-                percent(&s.maintenance),
-                percent(&s.setup),
-                percent(&s.oee),
-                s.failures.mean,
-            );
+            let shares = [&s.working, &s.starved, &s.blocked, &s.down, &s.maintenance, &s.setup];
+            let cells = std::iter::once(name.to_string())
+                .chain(shares.into_iter().chain([&s.oee]).map(percent))
+                .chain([format!("{:.1}", s.failures.mean)]);
+            stations.row_with(cells.collect(), mark);
         }
+        out.push('\n');
+        stations.write(&mut out);
     }
     maintenance_table(&mut out, r);
+    // The tables of buffers, conveyors, resources and sinks: a column of names at least 12 wide,
+    // one space, then the numbers.
+    let names = |heading: &str| Column::left(heading).at_least(12);
+    let first = |heading: &str, least: usize| Column::right(heading).at_least(least).after(" ");
+    let seconds = |s: f64| format!("{s:.1} s");
     if !r.buffers.is_empty() {
-        let width = name_width(r.buffers.iter().map(|(n, _)| n), "buffer").max(12);
-        let _ =
-            writeln!(out, "\n  {:width$} {:>12}  {:>11}", "buffer", "mean content", "mean wait");
+        let mut buffers = Table::new(vec![
+            names("buffer"),
+            first("mean content", 12),
+            Column::right("mean wait").at_least(11),
+        ]);
         for (name, b) in r.buffers.iter() {
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>12}  {:>9.1} s",
+            buffers.row(vec![
+                name.to_string(),
                 pm(&b.mean_content, 2),
-                b.mean_wait_s.mean
-            );
+                seconds(b.mean_wait_s.mean),
+            ]);
         }
+        out.push('\n');
+        buffers.write(&mut out);
     }
     if !r.conveyors.is_empty() {
-        let width = name_width(r.conveyors.iter().map(|(n, _)| n), "conveyor").max(12);
-        let _ = writeln!(
-            out,
-            "\n  {:width$} {:>12}  {:>12}  {:>8}",
-            "conveyor", "mean content", "mean transit", "blocked"
-        );
+        let mut conveyors = Table::new(vec![
+            names("conveyor"),
+            first("mean content", 12),
+            Column::right("mean transit").at_least(12),
+            Column::right("blocked").at_least(8),
+        ]);
         for (name, c) in r.conveyors.iter() {
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>12}  {:>10.1} s  {:>8}",
+            conveyors.row(vec![
+                name.to_string(),
                 pm(&c.mean_content, 2),
-                c.mean_transit_s.mean,
-                percent(&c.blocked)
-            );
+                seconds(c.mean_transit_s.mean),
+                percent(&c.blocked),
+            ]);
         }
+        out.push('\n');
+        conveyors.write(&mut out);
     }
     if !r.resources.is_empty() {
-        let width = name_width(r.resources.iter().map(|(n, _)| n), "resource").max(12);
-        let _ = writeln!(
-            out,
-            "\n  {:width$} {:>12}  {:>11}  {:>8}  {:>10}  {:>10}",
-            "resource", "utilisation", "mean wait", "jobs", "stock-outs", "mean stock"
-        );
+        let mut resources = Table::new(vec![
+            names("resource"),
+            first("utilisation", 12),
+            Column::right("mean wait").at_least(11),
+            Column::right("jobs").at_least(8),
+            Column::right("stock-outs").at_least(10),
+            Column::right("mean stock").at_least(10),
+        ]);
         for (name, q) in r.resources.iter() {
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>12}  {:>9.1} s  {:>8.1}  {:>10.1}  {:>10.2}",
+            resources.row(vec![
+                name.to_string(),
                 percent(&q.utilisation),
-                q.mean_wait_s.mean,
-                q.jobs.mean,
-                q.stockouts.mean,
-                q.mean_stock.mean
-            );
+                seconds(q.mean_wait_s.mean),
+                format!("{:.1}", q.jobs.mean),
+                format!("{:.1}", q.stockouts.mean),
+                format!("{:.2}", q.mean_stock.mean),
+            ]);
         }
+        out.push('\n');
+        resources.write(&mut out);
     }
     if !r.sinks.is_empty() {
-        let width = name_width(r.sinks.iter().map(|(n, _)| n), "sink").max(12);
-        let _ = writeln!(out, "\n  {:width$} {:<14}  {:>9}", "sink", "parts/h", "count");
+        let mut sinks = Table::new(vec![
+            names("sink"),
+            first("parts/h", 14),
+            Column::right("count").at_least(9),
+        ]);
         for (name, s) in r.sinks.iter() {
             // A mean over replications keeps a decimal: two replications of 0 and 1 parts are
             // 0.5, not a count of 0 beside a throughput that is not.
             let decimals = usize::from(s.count.values.len() > 1);
-            let _ = writeln!(
-                out,
-                "  {name:width$} {:>14}  {:>9.decimals$}",
+            sinks.row(vec![
+                name.to_string(),
                 pm(&s.throughput_per_hour, 2),
-                s.count.mean
-            );
+                format!("{:.decimals$}", s.count.mean),
+            ]);
         }
+        out.push('\n');
+        sinks.write(&mut out);
     }
     out
 }
@@ -1106,64 +1142,54 @@ fn maintenance_table(out: &mut String, r: &Results) {
     if !line.stopped() && r.currency.is_none() {
         return;
     }
-    let title = "maintenance and cost";
-    let width = name_width(r.stations.iter().map(|(n, _)| n), title);
     let currency = r.currency.as_deref();
-    let _ =
-        write!(out, "\n  {title:width$}  avail.   down h  maint h  lost parts  failures  actions");
+    let mut columns = vec![
+        Column::left("maintenance and cost"),
+        Column::right("avail.").at_least(6),
+        Column::right("down h").at_least(7),
+        Column::right("maint h").at_least(7),
+        Column::right("lost parts").at_least(10),
+        Column::right("failures").at_least(8),
+        Column::right("actions").at_least(7),
+    ];
+    if currency.is_some() {
+        columns.extend([
+            Column::right("downtime").at_least(9),
+            Column::right("repair").at_least(9),
+            Column::right("prevent.").at_least(8),
+            Column::right("total").at_least(9),
+        ]);
+    }
+    let mut table = Table::new(columns);
     if let Some(currency) = currency {
-        let _ = write!(out, "   downtime     repair  prevent.      total  ({currency})");
+        table.heading_note(format!("  ({currency})"));
     }
-    let _ = writeln!(out);
-    let mut row = |name: &str,
-                   availability: &Stat,
-                   downtime_s: &Stat,
-                   maintenance_s: &Stat,
-                   lost: &Stat,
-                   failures: &Stat,
-                   actions: &Stat,
-                   costs: &fab_runtime::results::CostResults| {
-        let _ = write!(
-            out,
-            "  {name:width$}  {:>6}  {:>7}  {:>7}  {:>10.1}  {:>8.1}  {:>7.1}",
+    // Per station and for the line: availability, time down and in maintenance, then the means of
+    // lost parts, failures and actions, and the costs.
+    let stations = r.stations.iter().map(|(name, s)| {
+        let figures = [&s.lost_output, &s.failures, &s.maintenance_actions];
+        (name, [&s.availability, &s.downtime_s, &s.maintenance_s], figures, &s.costs)
+    });
+    let whole = [&line.lost_output, &line.failures, &line.maintenance_actions];
+    let times = [&line.availability, &line.downtime_s, &line.maintenance_s];
+    for (name, [availability, down, maintenance], figures, costs) in
+        stations.chain([("line", times, whole, &line.costs)])
+    {
+        let mut cells = vec![
+            name.to_string(),
             percent(availability),
-            hours_cell(downtime_s.mean),
-            hours_cell(maintenance_s.mean),
-            lost.mean,
-            failures.mean,
-            actions.mean,
-        );
+            hours_cell(down.mean),
+            hours_cell(maintenance.mean),
+        ];
+        cells.extend(figures.map(|stat| format!("{:.1}", stat.mean)));
         if currency.is_some() {
-            let _ = write!(
-                out,
-                "  {:>9.0}  {:>9.0}  {:>8.0}  {:>9.0}",
-                costs.downtime.mean, costs.repair.mean, costs.preventive.mean, costs.total.mean
-            );
+            let money = [&costs.downtime, &costs.repair, &costs.preventive, &costs.total];
+            cells.extend(money.map(|cost| format!("{:.0}", cost.mean)));
         }
-        let _ = writeln!(out);
-    };
-    for (name, s) in r.stations.iter() {
-        row(
-            name,
-            &s.availability,
-            &s.downtime_s,
-            &s.maintenance_s,
-            &s.lost_output,
-            &s.failures,
-            &s.maintenance_actions,
-            &s.costs,
-        );
+        table.row(cells);
     }
-    row(
-        "line",
-        &line.availability,
-        &line.downtime_s,
-        &line.maintenance_s,
-        &line.lost_output,
-        &line.failures,
-        &line.maintenance_actions,
-        &line.costs,
-    );
+    out.push('\n');
+    table.write(out);
     let _ = writeln!(
         out,
         "  (line: availability is the stations' mean, times and lost parts their sums{})",
@@ -1220,29 +1246,31 @@ fn comparison_table(c: &Comparison) -> String {
         );
     }
     let _ = writeln!(out);
-    let width = name_width(c.indicators.iter().map(|(n, _)| n), "indicator");
-    let _ = writeln!(
-        out,
-        "  {:width$}  {:>14}  {:>14}  {:>22}",
-        "indicator", c.a, c.b, "difference (B − A)"
-    );
-    for (name, x) in c.indicators.iter() {
-        let d = &x.difference;
-        let significant = if d.is_significant() { " *" } else { "" };
-        // One replication gives no interval: no `±`, rather than a half-width of zero.
-        let mean_diff = signed_fixed(d.mean_diff, 4, true);
-        let difference = if c.replications > 1 {
-            format!("{mean_diff:>12} ± {:<8}", fixed(d.half_width, 4))
-        } else {
-            format!("{mean_diff:>12}")
-        };
-        let _ = writeln!(
-            out,
-            "  {name:width$}  {:>14}  {:>14}  {difference}{significant}",
-            fixed(x.a.mean, 4),
-            fixed(x.b.mean, 4)
+    let mut table = Table::new(vec![
+        Column::left("indicator"),
+        Column::right(c.a.as_str()).at_least(14),
+        Column::right(c.b.as_str()).at_least(14),
+        Column::right("difference (B − A)").at_least(22),
+    ]);
+    // One replication gives no interval: no `±`, rather than a half-width of zero.
+    let differences: Vec<(String, Option<String>)> = c
+        .indicators
+        .iter()
+        .map(|(_, x)| {
+            let d = &x.difference;
+            let half_width = (c.replications > 1).then(|| fixed(d.half_width, 4));
+            (signed_fixed(d.mean_diff, 4, true), half_width)
+        })
+        .collect();
+    let differences = plus_minus(&differences, [12, 8]);
+    for ((name, x), difference) in c.indicators.iter().zip(differences) {
+        let significant = if x.difference.is_significant() { " *" } else { "" };
+        table.row_with(
+            vec![name.to_string(), fixed(x.a.mean, 4), fixed(x.b.mean, 4), difference],
+            significant,
         );
     }
+    table.write(&mut out);
     // Lead times and costs per part count a replication that delivered no part as 0: a difference
     // of them then compares a line with one that delivered nothing.
     let undelivered_sides: Vec<String> = c
@@ -1327,17 +1355,23 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     };
     // From the exact decimal, rounded once, as a model's numbers are.
     let seconds = scale.decimal_to_si(number).unwrap_or(scale.to_si(value));
-    if !seconds.is_finite() || value < 0.0 {
-        return Err(format!("`{text}` is not a non-negative duration"));
-    }
-    // As in a model (E0002 for a literal, E0205 for a conversion): a duration other than 0 must
-    // stay a normal number, in seconds too, or digits are lost or it turns into 0 on the way.
-    // (`1e-400` reads as 0: what is written is 0 only if its digits before the exponent are.)
+    // What is written is 0 only if its digits before the exponent are: `1e-400` reads as 0, and
+    // `-1e-400` as minus zero, which is not below zero, yet is written below it.
     let written_zero = number
         .bytes()
         .take_while(|b| !matches!(b, b'e' | b'E'))
         .all(|b| !(b'1'..=b'9').contains(&b));
-    if !written_zero && (value < f64::MIN_POSITIVE || seconds < f64::MIN_POSITIVE) {
+    if !seconds.is_finite() || (number.starts_with('-') && !written_zero) {
+        return Err(format!("`{text}` is not a non-negative duration"));
+    }
+    // `-0` is 0, as in a model (`warmup = -0 s`): without its sign, which messages and the
+    // document would show.
+    if written_zero {
+        return Ok(0.0);
+    }
+    // As in a model (E0002 for a literal, E0205 for a conversion): a duration other than 0 must
+    // stay a normal number, in seconds too, or digits are lost or it turns into 0 on the way.
+    if value < f64::MIN_POSITIVE || seconds < f64::MIN_POSITIVE {
         return Err(format!(
             "`{text}` is too close to zero to represent (below about 2.2e-308 s); write 0 for none"
         ));
@@ -1437,6 +1471,15 @@ mod tests {
         ] {
             let error = parse_duration(text).unwrap_err();
             assert!(error.contains(message), "{text}: {error}");
+        }
+        // `-0` is 0, as in a model, and reads back without a sign; below zero, however close to
+        // it, is refused.
+        for text in ["-0", "-0 h", "-0.0e5 s", "+0"] {
+            assert!(parse_duration(text).is_ok_and(|s| s == 0.0 && s.is_sign_positive()), "{text}");
+        }
+        for text in ["-1e-400 h", "-0.001"] {
+            let error = parse_duration(text).unwrap_err();
+            assert!(error.contains("not a non-negative duration"), "{text}: {error}");
         }
         // The smallest durations that stay normal numbers in seconds are taken.
         assert!(parse_duration("1e-300 ms").is_ok_and(|s| s > 0.0));

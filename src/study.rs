@@ -4,13 +4,14 @@
 
 use crate::run::{
     Compiled, DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES,
-    duration, emit, name_width, percent_number, pm, resolve_base, the_model_has, with_progress,
+    duration, emit, percent_number, pm, resolve_base, the_model_has, with_progress,
 };
+use crate::table::{Column, Table};
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
 use fab_runtime::report;
-use fab_runtime::results::Deadlock;
+use fab_runtime::results::{Deadlock, SystemDeadlock};
 use fab_runtime::simulate;
 use fab_runtime::uncertainty::{InputUncertaintyResults, run_input_uncertainty};
 use std::fmt::Write as _;
@@ -81,27 +82,23 @@ fn design_table(file: &str, r: &DesignResults) -> String {
             |f| if f.unit.is_empty() { f.path.clone() } else { format!("{} [{}]", f.path, f.unit) },
         )
         .collect();
-    let _ = write!(out, "  {:>5}", "point");
-    for header in &headers {
-        let _ = write!(out, "  {header:>w$}", w = name_width([header.as_str()], "").max(8));
-    }
-    let _ = writeln!(out, "  {:>18}  {:>16}  {:>14}", "throughput/h", "lead time s", "WIP");
+    let columns = std::iter::once(Column::right("point").at_least(5))
+        .chain(headers.into_iter().map(|header| Column::right(header).at_least(8)))
+        .chain([
+            Column::right("throughput/h").at_least(18),
+            Column::right("lead time s").at_least(16),
+            Column::right("WIP").at_least(14),
+        ]);
+    let mut table = Table::new(columns.collect());
     for (index, point) in r.points.iter().enumerate() {
-        let _ = write!(out, "  {:>5}", index + 1);
-        for (header, value) in headers.iter().zip(&point.values) {
-            let w = name_width([header.as_str()], "").max(8);
-            let _ = write!(out, "  {:>w$}", format!("{value:.4}"));
-        }
         let get = |name: &str| point.measures.iter().find(|(n, _)| n == name).map(|(_, s)| s);
         let cell = |name: &str, digits: usize| get(name).map(|s| pm(s, digits)).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "  {:>18}  {:>16}  {:>14}",
-            cell("throughput", 2),
-            cell("lead_time", 1),
-            cell("wip", 2)
-        );
+        let cells = std::iter::once((index + 1).to_string())
+            .chain(point.values.iter().map(|value| format!("{value:.4}")))
+            .chain([cell("throughput", 2), cell("lead_time", 1), cell("wip", 2)]);
+        table.row(cells.collect());
     }
+    table.write(&mut out);
     out
 }
 
@@ -141,9 +138,13 @@ fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
          seed {} (common random numbers)\n",
         r.method, r.macro_replications, r.replications, r.seed
     );
-    let width = name_width(r.inputs.iter().map(|i| i.name.as_str()), "input");
-    let _ =
-        writeln!(out, "  {:width$}  {:<22}  {:>6}  {:>7}  data", "input", "family", "n", "redrawn");
+    let mut inputs = Table::new(vec![
+        Column::left("input"),
+        Column::left("family").at_least(22),
+        Column::right("n").at_least(6),
+        Column::right("redrawn").at_least(7),
+        Column::left("data"),
+    ]);
     for input in &r.inputs {
         let data = if input.file.is_empty() {
             "empirical values".to_string()
@@ -154,41 +155,45 @@ fn input_uncertainty_table(file: &str, r: &InputUncertaintyResults) -> String {
             "empirical" => "empirical (resampled)".to_string(),
             family => format!("{family} ({})", input.method),
         };
-        let _ = writeln!(
-            out,
-            "  {:width$}  {family:<22}  {:>6}  {:>7}  {data}",
-            input.name, input.observations, input.redrawn
-        );
+        inputs.row(vec![
+            input.name.clone(),
+            family,
+            input.observations.to_string(),
+            input.redrawn.to_string(),
+            data,
+        ]);
     }
-    let _ = writeln!(
-        out,
-        "\n  {:<22}  {:>12}  {:>8}  {:>10}  {:>14}  {:>14}",
-        "measure", "mean", "input", "stochastic", "± with input", "± noise only"
-    );
+    inputs.write(&mut out);
+    let mut measures = Table::new(vec![
+        Column::left("measure").at_least(22),
+        Column::right("mean").at_least(12),
+        Column::right("input").at_least(8),
+        Column::right("stochastic").at_least(10),
+        Column::right("± with input").at_least(14),
+        Column::right("± noise only").at_least(14),
+    ]);
     for m in &r.measures {
         let name = if m.unit.is_empty() {
             m.measure.clone()
         } else {
             format!("{} [{}]", m.measure, m.unit)
         };
+        let mean = format!("{:.4}", m.mean);
         if m.note.is_some() {
-            let _ = writeln!(
-                out,
-                "  {name:<22}  {:>12.4}  {:>8}  {:>10}  {:>14}  {:>14}",
-                m.mean, "—", "—", "—", "—"
-            );
+            measures.row([name, mean].into_iter().chain(["—"; 4].map(String::from)).collect());
             continue;
         }
-        let _ = writeln!(
-            out,
-            "  {name:<22}  {:>12.4}  {:>7.1}%  {:>9.1}%  {:>14.4}  {:>14.4}",
-            m.mean,
-            100.0 * m.input_share,
-            100.0 * m.stochastic_share,
-            m.half_width_with_input,
-            m.half_width_stochastic
-        );
+        measures.row(vec![
+            name,
+            mean,
+            format!("{:.1}%", 100.0 * m.input_share),
+            format!("{:.1}%", 100.0 * m.stochastic_share),
+            format!("{:.4}", m.half_width_with_input),
+            format!("{:.4}", m.half_width_stochastic),
+        ]);
     }
+    out.push('\n');
+    measures.write(&mut out);
     // Measures without a decomposition, one line per reason.
     let mut notes: Vec<(&str, Vec<&str>)> = Vec::new();
     for m in &r.measures {
@@ -271,7 +276,6 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
         "{file}: sensitivity {}, {method}, {} points × {} replications, seed {}\n",
         r.study, r.points, r.replications, r.seed
     );
-    let width = name_width(r.factors.iter().map(|f| f.path.as_str()), "factor");
     for m in &r.measures {
         let unit = if m.unit.is_empty() { String::new() } else { format!(" [{}]", m.unit) };
         let _ = writeln!(out, "  {}{unit}  (reference {:.4})", m.measure, m.reference);
@@ -284,26 +288,24 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
                 } else {
                     (["mu*", "mu", "sigma"], |f| [f.mu_star, f.mu, f.sigma], 0)
                 };
-                let _ = writeln!(
-                    out,
-                    "    {:width$}  {:>12}  {:>12}  {:>12}",
-                    "factor", headers[0], headers[1], headers[2]
-                );
+                let columns = std::iter::once(Column::left("factor").after("    "))
+                    .chain(headers.map(|header| Column::right(header).at_least(12)));
+                let mut table = Table::new(columns.collect());
                 let mut rows: Vec<_> = m.factors.iter().collect();
                 let key = |f: &FactorSensitivity| cells(f)[rank].unwrap_or(0.0);
                 rows.sort_by(|a, b| key(b).total_cmp(&key(a)));
                 for f in rows {
-                    let [x, y, z] = cells(f).map(|c| c.unwrap_or(f64::NAN));
-                    let _ =
-                        writeln!(out, "    {:width$}  {x:>12.4}  {y:>12.4}  {z:>12.4}", f.factor);
+                    let numbers = cells(f).map(|c| format!("{:.4}", c.unwrap_or(f64::NAN)));
+                    table.row(std::iter::once(f.factor.clone()).chain(numbers).collect());
                 }
+                table.write(&mut out);
             }
             _ => {
-                let _ = writeln!(
-                    out,
-                    "    {:width$}  {:>18}  {:>18}",
-                    "factor", "first order", "total"
-                );
+                let mut table = Table::new(vec![
+                    Column::left("factor").after("    "),
+                    Column::right("first order").at_least(18),
+                    Column::right("total").at_least(18),
+                ]);
                 let mut rows: Vec<_> = m.factors.iter().collect();
                 let total = |f: &&FactorSensitivity| f.total.as_ref().map_or(0.0, |s| s.mean);
                 rows.sort_by(|a, b| total(b).total_cmp(&total(a)));
@@ -321,14 +323,9 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
                             })
                             .unwrap_or_default()
                     };
-                    let _ = writeln!(
-                        out,
-                        "    {:width$}  {:>18}  {:>18}",
-                        f.factor,
-                        cell(&f.first),
-                        cell(&f.total)
-                    );
+                    table.row(vec![f.factor.clone(), cell(&f.first), cell(&f.total)]);
                 }
+                table.write(&mut out);
                 let _ =
                     writeln!(out, "    (± : {}% bootstrap interval)", percent_number(r.confidence));
             }
@@ -495,18 +492,11 @@ pub fn select(
         })).collect::<Vec<_>>(),
     });
     if !stopped.is_empty() {
-        /// A standstill of one of the systems compared: its fields after the system's name.
-        #[derive(serde::Serialize)]
-        struct SystemDeadlock<'a> {
-            system: &'a str,
-            #[serde(flatten)]
-            deadlock: &'a Deadlock,
-        }
         let deadlocks: Vec<SystemDeadlock> = stopped
             .iter()
             .map(|(system, deadlock)| SystemDeadlock {
-                system: &selection.names[*system],
-                deadlock,
+                system: selection.names[*system].clone(),
+                deadlock: deadlock.clone(),
             })
             .collect();
         document["deadlocks"] = serde_json::json!(deadlocks);
@@ -525,7 +515,6 @@ pub fn select(
                 "independent runs: different seeds, no common random numbers"
             }
         );
-        let width = name_width(selection.names.iter().map(String::as_str), "system");
         let warmups: Vec<String> = studies
             .iter()
             .zip(&detections)
@@ -538,16 +527,14 @@ pub fn select(
                 }
             })
             .collect();
-        let warmup_width = name_width(warmups.iter().map(String::as_str), "warm-up");
-        let _ = writeln!(
-            out,
-            "  {:width$}  {:>14}  {:>12}  {:warmup_width$}  status",
-            "system",
-            format!("mean {unit}"),
-            "replications",
-            "warm-up"
-        );
-        for (i, name) in selection.names.iter().enumerate() {
+        let mut table = Table::new(vec![
+            Column::left("system"),
+            Column::right(format!("mean {unit}")).at_least(14),
+            Column::right("replications").at_least(12),
+            Column::left("warm-up"),
+            Column::left("status"),
+        ]);
+        for (i, (name, warmup)) in selection.names.iter().zip(warmups).enumerate() {
             let status = if i == outcome.best {
                 "◀ best".to_string()
             } else if let Some((_, r)) = outcome.eliminated.iter().find(|(s, _)| *s == i) {
@@ -555,12 +542,15 @@ pub fn select(
             } else {
                 "not eliminated".to_string()
             };
-            let _ = writeln!(
-                out,
-                "  {name:width$}  {:>14.4}  {:>12}  {:warmup_width$}  {status}",
-                outcome.means[i], outcome.replications[i], warmups[i]
-            );
+            table.row(vec![
+                name.clone(),
+                format!("{:.4}", outcome.means[i]),
+                outcome.replications[i].to_string(),
+                warmup,
+                status,
+            ]);
         }
+        table.write(&mut out);
         let _ = writeln!(
             out,
             "\n  {}",

@@ -362,6 +362,51 @@ fn lock(folder: &std::path::Path, locked: bool) {
 #[cfg(not(unix))]
 fn lock(_folder: &std::path::Path, _locked: bool) {}
 
+/// A symbolic link to nothing where an output goes is refused before the run, with where it
+/// leads: the check that the file can be written met the link, could not create the file in its
+/// place, and said "File exists (os error 17)". Writing through it would make a file the command
+/// line never named, where the checks that resolve links (the model's files, the trace beside
+/// `--out`'s files) cannot see it.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_link_to_nothing_is_refused_before_the_run() {
+    let dir = temp_dir("dangling");
+    let nowhere = dir.join("nothing_here");
+    let (d, trace, out) = (dir.join("d"), dir.join("trace.csv"), dir.join("out"));
+    std::fs::create_dir(&d).unwrap();
+    for link in [d.join("stations.svg"), trace.clone(), out.clone()] {
+        std::os::unix::fs::symlink(&nowhere, link).unwrap();
+    }
+    let text = |path: &std::path::Path| path.display().to_string();
+    let to_nothing = format!("a symbolic link to `{}`, which does not exist", text(&nowhere));
+    let quick =
+        ["examples/body_shop.fab", "--replications", "1", "--horizon", "2d", "--warmup", "1d"];
+    for (flag, path, message) in [
+        (
+            "--out",
+            text(&d),
+            format!("cannot write `{}`: it is {to_nothing}", text(&d.join("stations.svg"))),
+        ),
+        (
+            "--trace",
+            text(&trace),
+            format!("cannot write the trace `{}`: it is {to_nothing}", text(&trace)),
+        ),
+        ("--out", text(&out), format!("cannot write into `{}`: it is {to_nothing}", text(&out))),
+    ] {
+        let output = fab(&[&["run"][..], &quick, &[flag, &path]].concat());
+        assert_eq!(output.status.code(), Some(2), "{flag} {path}: {}", stderr(&output));
+        assert_eq!(stderr(&output).trim_end(), format!("error: {message}"), "{flag} {path}");
+        assert_eq!(stdout(&output), "", "{flag} {path}: nothing ran");
+    }
+    assert!(!nowhere.exists(), "nothing made where the links lead");
+    for link in [d.join("stations.svg"), trace, out] {
+        assert!(link.symlink_metadata().is_ok_and(|m| m.is_symlink()), "{link:?} left alone");
+    }
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 1, "nothing else written into {d:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `--out` never overwrites a file the run reads, the model or its data, by the rule of
 /// `--trace`: it is refused before anything runs, naming the file. It used to replace a data file
 /// named like an output (`stations.csv`) with fab's table, which the next run read as its data,
@@ -486,7 +531,8 @@ fn a_trace_of_many_models_is_refused() {
     let dir = temp_dir("trace_many");
     let trace = dir.join("trace.csv");
     let trace_text = trace.to_string_lossy();
-    let quick = ["--replications", "1", "--horizon", "2d", "--threads", "1"];
+    // Two replications: input uncertainty refuses one before anything else.
+    let quick = ["--replications", "2", "--horizon", "2d", "--threads", "1"];
     for (args, message) in [
         (&["examples/studies.fab", "--experiment", "doe"][..], "designed experiment"),
         (&["examples/variation.fab", "--experiment", "inputs"][..], "input uncertainty"),
@@ -698,6 +744,92 @@ fn every_table_is_as_wide_as_its_names() {
         let name = row.split_whitespace().next().unwrap();
         assert_eq!(row.find(name), Some(2), "{row}");
     }
+}
+
+/// The section of `table` whose heading line starts `  {first}`: the heading, then its rows up to
+/// a blank line or a note (`  (line: …`, `  cost per part …`).
+fn section<'t>(table: &'t str, first: &str) -> (&'t str, Vec<&'t str>) {
+    let mut lines = table.lines().skip_while(|line| !line.starts_with(&format!("  {first}")));
+    let heading = lines.next().unwrap_or_else(|| panic!("no `{first}` table:\n{table}"));
+    let rows = lines
+        .take_while(|line| {
+            let text = line.trim_start();
+            !text.is_empty() && !text.starts_with('(') && !text.starts_with("cost per part")
+        })
+        .collect();
+    (heading, rows)
+}
+
+/// Every row's cell in each of the `columns` ends where its heading ends (the numbers are
+/// right-aligned under their headings), and no line ends in a space.
+#[track_caller]
+fn assert_aligned(table: &str, first: &str, columns: &[&str]) {
+    let (heading, rows) = section(table, first);
+    assert!(!rows.is_empty(), "no rows under `{first}`:\n{table}");
+    for column in columns {
+        let at = heading.find(column).unwrap_or_else(|| panic!("no `{column}` in `{heading}`"));
+        let end = heading[..at].chars().count() + column.chars().count();
+        for row in &rows {
+            let chars: Vec<char> = row.chars().collect();
+            let ends_here = end <= chars.len()
+                && chars[end - 1] != ' '
+                && chars.get(end).is_none_or(|c| *c == ' ');
+            assert!(ends_here, "`{column}` out of line:\n{heading}\n{row}\n\n{table}");
+        }
+    }
+    for line in [heading].iter().chain(&rows) {
+        assert_eq!(line.trim_end(), *line, "a line ends in spaces:\n{table}");
+    }
+}
+
+/// Every column is as wide as its widest cell, as the `optimize` table's are: fixed widths let a
+/// buffer's mean content of 21696.68 ± 505.33 push `mean wait` out of line, and so did a cost of
+/// 11 digits in the maintenance table and a throughput wider than 14 characters in the sink
+/// table, whose heading `parts/h` stood left of its right-aligned numbers. A comparison's row
+/// that is not significant ended in two spaces.
+#[test]
+fn every_column_is_as_wide_as_its_widest_cell() {
+    let model = write_temp(
+        "wide_cells.fab",
+        "source a {\n    interarrival = exponential(mean = 100 ms)\n}\n\
+         buffer q {\n    capacity = unlimited\n}\n\
+         station s {\n    cycle = 200 ms\n}\n\
+         sink done\n\
+         flow a -> q -> s -> done\n\
+         experiment e {\n    horizon = 4 h\n    replications = 3\n}\n",
+    );
+    let table = run_ok(&[&model, "--threads", "1"]);
+    let (_, rows) = section(&table, "buffer");
+    assert!(rows[0].contains(" ± ") && rows[0].split("  ").any(|cell| cell.trim().len() > 12));
+    assert_aligned(&table, "buffer", &["mean content", "mean wait"]);
+    let (_, rows) = section(&table, "sink");
+    assert!(rows[0].split("  ").any(|cell| cell.trim().len() > 14), "{table}");
+    assert_aligned(&table, "sink", &["parts/h", "count"]);
+    assert_aligned(&table, "station", &["working", "setup", "OEE", "failures"]);
+    // Costs of 11 digits and more.
+    let plan = std::fs::read_to_string(repo().join("examples/maintenance_plan.fab")).unwrap();
+    let plan = plan
+        .replace("repair = 1000 EUR", "repair = 10000000000 EUR")
+        .replace("preventive = 100 EUR", "preventive = 1000000000 EUR");
+    let path = write_temp("costly_plan.fab", &plan);
+    let table = run_ok(&[&path, "--replications", "2", "--horizon", "20000 h"]);
+    let (_, rows) = section(&table, "maintenance and cost");
+    assert!(rows.iter().any(|row| row.split(' ').any(|cell| cell.len() >= 11)), "{table}");
+    assert_aligned(
+        &table,
+        "maintenance and cost",
+        &["avail.", "down h", "failures", "actions", "downtime", "repair", "prevent.", "total"],
+    );
+    // A comparison: both means under their names, every `±` in one column, and no row ends in
+    // a space, significant or not.
+    let compare = ["examples/rework.fab", "--horizon", "5d", "--replications", "3"];
+    let table = run_ok(&[&compare[..], &["--compare", "baseline,one_place"]].concat());
+    assert_aligned(&table, "indicator", &["baseline", "one_place"]);
+    let (_, rows) = section(&table, "indicator");
+    let plus_minus: Vec<usize> =
+        rows.iter().map(|row| row.chars().position(|c| c == '±').unwrap()).collect();
+    assert!(plus_minus.iter().all(|&at| at == plus_minus[0]), "`±` out of line:\n{table}");
+    assert!(rows.iter().any(|row| !row.ends_with('*')), "a row not significant: {table}");
 }
 
 #[test]
@@ -1089,6 +1221,8 @@ fn the_names_and_options_of_a_run_are_checked() {
         (&["--compare", "baseline,"][..], "`--compare` takes two names: `--compare A,B`"),
         (&["--compare", ",baseline"], "`--compare` takes two names: `--compare A,B`"),
         (&["--compare", ","], "`--compare` takes two names: `--compare A,B`"),
+        (&["--compare", "baseline, "], "`--compare` takes two names: `--compare A,B`"),
+        (&["--compare", "baseline, baseline"], "`--compare` names `baseline` twice"),
         (
             &["--select", "small,", "--indifference", "1"],
             "`--select` takes at least two names: `--select A,B`",
@@ -1106,6 +1240,34 @@ fn the_names_and_options_of_a_run_are_checked() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {text}");
         assert!(text.contains(message), "{args:?}: {text}");
         assert_eq!(stdout(&output), "", "{args:?}: nothing ran");
+    }
+    // Names are trimmed: `--compare "baseline, small"` looked for a study named ` small`.
+    let output = fab(&[&["run", studies, "--compare", "baseline, small"][..], &quick].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("baseline vs small: "), "{}", stdout(&output));
+    let select = ["--select", " small , large", "--indifference", "1"];
+    let output = fab(&[&["run", studies][..], &select, &quick].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("among small, large "), "{}", stdout(&output));
+}
+
+/// `-0` is 0, as in a model, where `warmup = -0 s` is no warm-up: `--horizon=-0` was read as
+/// minus zero, which is not below zero, and refused as a horizon of "-0 s". A duration written
+/// below zero is refused however close to zero it is.
+#[test]
+fn minus_zero_on_the_command_line_is_zero() {
+    let output = fab(&["run", "examples/body_shop.fab", "--horizon=-0"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(text.contains("the horizon (0 s, from `--horizon`)"), "{text}");
+    let quick = ["examples/body_shop.fab", "--replications", "1", "--horizon", "2d"];
+    let document = run_ok(&[&quick[..], &["--warmup=-0", "--json"]].concat());
+    assert!(document.contains("\n  \"warmup_s\": 0.0,\n"), "{document}");
+    for duration in ["-1e-400 h", "-0.5 ms"] {
+        let output = fab(&["run", "examples/body_shop.fab", &format!("--warmup={duration}")]);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{duration}: {text}");
+        assert!(text.contains("not a non-negative duration"), "{duration}: {text}");
     }
 }
 
@@ -2497,6 +2659,72 @@ fn a_loop_that_fills_up_is_reported_as_a_standstill() {
         "{error}"
     );
     assert!(stdout(&output).contains("machine"), "the results are printed all the same");
+    // In the run the note names, as W0910's: a scenario may have made the loop.
+    assert!(error.contains("In the run of experiment `base`."), "{error}");
+}
+
+/// A comparison says which side stood still, in the warning as W0910 does ("In the run of …")
+/// and in its document, whose `deadlocks` name the side as a selection's name the system. The
+/// warning named no side, and `comparison.json` had no `deadlocks` at all.
+#[test]
+fn a_comparison_says_which_side_came_to_a_standstill() {
+    let model = format!(
+        "{}scenario roomy : base {{ queue.capacity = 3 }}\n\
+         scenario open : base {{ queue.capacity = unlimited }}\n\
+         scenario open_too : base {{ queue.capacity = unlimited }}\n",
+        REWORK_LOOP.replace("ROOM", "2").replace("PARALLEL", "1").replace("HORIZON", "8 h")
+    );
+    let path = write_temp("rework_compare.fab", &model);
+    let stopped = |system: &str, replication: u32, since_s: f64| {
+        json!({
+            "system": system,
+            "replication": replication,
+            "since_s": since_s,
+            "components": [
+                {"name": "queue", "waits_for": ["machine"]},
+                {"name": "machine", "waits_for": ["queue"]},
+            ],
+            "behind": [],
+        })
+    };
+    // Only `base` stops: with room for every part, `open` never does.
+    let output = fab(&["run", &path, "--compare", "base,open", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let c: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(c["deadlocks"], json!([stopped("base", 1, 40.0), stopped("base", 2, 40.0)]));
+    let error = stderr(&output);
+    assert_eq!(error.matches("[W0908]").count(), 1, "{error}");
+    assert!(error.contains("In the run of experiment `base`."), "{error}");
+    assert!(!error.contains("scenario `open`"), "{error}");
+    // Both stop: a warning each, each naming its side; the document lists A's, then B's.
+    let output = fab(&["run", &path, "--compare", "open,roomy"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = stderr(&output);
+    assert_eq!(error.matches("[W0908]").count(), 1, "{error}");
+    assert!(error.contains("In the run of scenario `roomy`."), "{error}");
+    let c = run_json(&[&path, "--compare", "base,roomy"]);
+    assert_eq!(
+        c["deadlocks"],
+        json!([
+            stopped("base", 1, 40.0),
+            stopped("base", 2, 40.0),
+            stopped("roomy", 1, 70.0),
+            stopped("roomy", 2, 70.0)
+        ])
+    );
+    let error = stderr(&fab(&["run", &path, "--compare", "base,roomy"]));
+    assert_eq!(error.matches("[W0908]").count(), 2, "{error}");
+    let (base, roomy) = (
+        error.find("In the run of experiment `base`.").expect(&error),
+        error.find("In the run of scenario `roomy`.").expect(&error),
+    );
+    assert!(base < roomy, "A's warning first: {error}");
+    // Neither stops: no `deadlocks` in the document, and no warning.
+    let output = fab(&["run", &path, "--compare", "open,open_too", "--json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let c: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(c.get("deadlocks").is_none(), "{}", c["deadlocks"]);
+    assert!(!stderr(&output).contains("W0908"), "{}", stderr(&output));
 }
 
 /// A replication that delivers no part counts as 0 in the lead-time means (docs/results.md). The
@@ -2585,6 +2813,15 @@ scenario by_interval : baseline {
     );
     assert!(error.contains("`bearing` and `jam` do, and `press` failed"), "{error}");
     assert!(error.contains("In the run of experiment `baseline`."), "{error}");
+    // One replication is one: "In none of the 1 replication did …" read as a slip.
+    let output = fab(&["run", &path, "--replications", "1"]);
+    let error = stderr(&output);
+    assert!(
+        error.contains("400 h of busy time: none in 1 replication")
+            && error.contains("In the one replication its maintenance did not come due in the"),
+        "{error}"
+    );
+    assert!(!error.contains("of the 1 replication"), "{error}");
     let d = run_json(&[&path]);
     assert_eq!(d["stations"]["press"]["maintenance_actions"]["values"], json!([0.0, 0.0]));
     // With interval maintenance in a scenario it comes due, and nothing is said of it; compared,

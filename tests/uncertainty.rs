@@ -234,10 +234,45 @@ fn refuses_what_makes_no_sense() {
         2,
         "does not combine with `--compare`",
     );
-    refused(&["run", &path, "--replications", "1"], 1, "error[E0205]: experiment `base`: input");
-    refused(&["run", &path, "--replications", "1"], 1, "at least 2 replications");
-    refused(&["run", &path, "--input-uncertainty", "1"], 1, "at least 2 macro-replications");
-    refused(&["run", &path, "--input-uncertainty", "1"], 1, "error[E0205]");
+    // Numbers of the command line that make no run, as `--replications 0`: a usage error (exit
+    // 2) that names the flag, before anything runs. They were refused only as the study ran,
+    // with exit 1 and no word of the flag.
+    refused(
+        &["run", &path, "--replications", "1"],
+        2,
+        "error[E0205]: experiment `base`: input uncertainty needs at least 2 replications per \
+         macro-replication to measure the stochastic noise, not 1 (from `--replications`)",
+    );
+    refused(
+        &["run", &path, "--input-uncertainty", "1"],
+        2,
+        "error[E0205]: experiment `base`: input uncertainty needs at least 2 \
+         macro-replications, not 1 (from `--input-uncertainty`)",
+    );
+    // An experiment that does not ask for input uncertainty: the command line does.
+    refused(
+        &["run", "examples/variation.fab", "--horizon", "2d", "--input-uncertainty", "1"],
+        2,
+        "at least 2 macro-replications, not 1 (from `--input-uncertainty`)",
+    );
+    refused(
+        &["run", "examples/variation.fab", "--experiment", "inputs", "--replications", "1"],
+        2,
+        "not 1 (from `--replications`)",
+    );
+    let out = temp_dir("refused").join("out");
+    let output = fab(&[
+        "run",
+        &path,
+        "--input-uncertainty",
+        "1",
+        "--out",
+        &out.to_string_lossy(),
+        "--threads",
+        "1",
+    ]);
+    assert_eq!((output.status.code(), stdout(&output)), (Some(2), String::new()));
+    assert!(!out.exists(), "nothing ran, nothing was left behind");
     // The model's `input_uncertainty` is at most 1,000,000 (E0205); the command line's took any
     // 32-bit number, and 2,000,000 aborted with "memory allocation … failed" (exit 134).
     refused(

@@ -1045,18 +1045,22 @@ fn runs_alike_rules(ctx: &mut Ctx, checked: &CheckedBody) {
                     .help(alone),
             );
         }
+        let least = catalog::MIN_INPUT_UNCERTAINTY_REPLICATIONS;
         if let Some(replications) = set_field(fields, "replications")
-            && replications.value.si().is_some_and(|n| n < 2.0)
+            && replications.value.si().is_some_and(|n| n < f64::from(least))
         {
             ctx.push(
-                Diagnostic::error("E0205", "input uncertainty needs at least 2 replications")
-                    .primary(replications.value_location.clone(), "one replication")
-                    .secondary(at, "each macro-replication runs these")
-                    .help(
-                        "The replications within one macro-replication measure the \
-                         simulation's own noise, and one replication has no spread: give \
-                         `replications` at least 2.",
-                    ),
+                Diagnostic::error(
+                    "E0205",
+                    format!("input uncertainty needs at least {least} replications"),
+                )
+                .primary(replications.value_location.clone(), "one replication")
+                .secondary(at, "each macro-replication runs these")
+                .help(format!(
+                    "The replications within one macro-replication measure the simulation's own \
+                     noise, and one replication has no spread: give `replications` at least \
+                     {least}."
+                )),
             );
         }
         return;

@@ -250,8 +250,12 @@ pub fn idle_maintenance_diagnostics(
         )
         .primary(location, format!("{what}: none in {of}"))
         .note(format!(
-            "In none of the {of} did its maintenance come due in the observed period ({}), so \
-             this run is a run to failure of `{}`.",
+            "{} in the observed period ({}), so this run is a run to failure of `{}`.",
+            if runs == 1 {
+                "In the one replication its maintenance did not come due".to_string()
+            } else {
+                format!("In none of the {of} did its maintenance come due")
+            },
             moment(observed),
             component.name
         ));

@@ -9,7 +9,7 @@
 use crate::engine::{RunError, simulate_reporting, wip_series};
 use crate::model::{Experiment, Model};
 use crate::results::Stops;
-use crate::results::{Named, PrecisionOutcome, Results, Stat, WarmupDetection};
+use crate::results::{Named, PrecisionOutcome, Results, Stat, SystemDeadlock, WarmupDetection};
 use crate::stats::{PairedDiff, paired};
 use fab_stdlib::catalog::{DefaultValue, Presence};
 use rayon::prelude::*;
@@ -123,8 +123,15 @@ impl Study {
             Err(RunError::Refused { code: "E0205", why: format!("{}: {why}", study.describe()) })
         };
         let e = &study.experiment;
+        let from = |given: bool, flag: &str| {
+            if given { format!(" (from `{flag}`)") } else { String::new() }
+        };
+        let from = [
+            from(overrides.input_uncertainty.is_some(), "--input-uncertainty"),
+            from(overrides.replications.is_some(), "--replications"),
+        ];
         if e.replications == 0 {
-            return refused("at least one replication is needed".into());
+            return refused(format!("at least one replication is needed, not 0{}", from[1]));
         }
         // Each macro-replication keeps its model and results until the summary.
         let most = fab_stdlib::catalog::MAX_STUDY_POINTS;
@@ -153,6 +160,10 @@ impl Study {
                     e.replications
                 ));
             }
+        }
+        // Input uncertainty measures nothing with too few macro-replications or replications.
+        if let Some(why) = crate::uncertainty::too_few_runs(e, [&from[0], &from[1]]) {
+            return refused(why);
         }
         let given = [overrides.horizon.is_some(), overrides.warmup.is_some()];
         crate::engine::check_span(e, &|| study.describe(), given)?;
@@ -465,6 +476,10 @@ pub struct Comparison {
     pub confidences: Option<(f64, f64)>,
     /// Per indicator: A's and B's statistics and the paired difference.
     pub indicators: Named<Compared>,
+    /// The replications of either side that came to a standstill, A's first, each naming its
+    /// side; every replication each side ran, paired or not (absent when none did).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlocks: Vec<SystemDeadlock>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -560,6 +575,14 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
             }
         }
     }
+    let deadlocks = [a, b]
+        .into_iter()
+        .flat_map(|r| {
+            r.deadlocks
+                .iter()
+                .map(|deadlock| SystemDeadlock { system: name(r), deadlock: deadlock.clone() })
+        })
+        .collect();
     Comparison {
         a: name(a),
         b: name(b),
@@ -569,6 +592,7 @@ pub fn compare(a: &Results, b: &Results) -> Comparison {
         confidence,
         confidences: (a.confidence != b.confidence).then_some((a.confidence, b.confidence)),
         indicators: Named(indicators),
+        deadlocks,
     }
 }
 

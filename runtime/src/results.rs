@@ -262,6 +262,16 @@ pub struct PointDeadlock {
     pub deadlock: Deadlock,
 }
 
+/// A standstill in a run of one of several studies set side by side (`--compare`, `--select`):
+/// the study's name, the system it is, and the replication's standstill (the replication counted
+/// among that system's).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct SystemDeadlock {
+    pub system: String,
+    #[serde(flatten)]
+    pub deadlock: Deadlock,
+}
+
 /// Every standstill of a study's points (`points[i]` is point i + 1), in point and replication
 /// order.
 pub fn point_deadlocks<'a>(points: impl IntoIterator<Item = &'a Results>) -> Vec<PointDeadlock> {

@@ -52,6 +52,7 @@ use crate::engine::RunError;
 use crate::factor::{DistributionField, distribution_mut};
 use crate::model::{ComponentId, Experiment, Model};
 use crate::results::{PointDeadlock, point_deadlocks};
+use fab_stdlib::catalog::{MIN_INPUT_UNCERTAINTY_REPLICATIONS, MIN_MACRO_REPLICATIONS};
 use fab_stdlib::dist::Distribution;
 use fab_stdlib::fit::{Family, Sample, fit_family};
 use fab_stdlib::random::Stream;
@@ -505,6 +506,31 @@ fn parametric_refusal_of(name: &str, why: &str) -> String {
     )
 }
 
+/// Why `experiment`'s input uncertainty cannot measure what it reports, if it asks for it and
+/// cannot: with fewer than [`MIN_MACRO_REPLICATIONS`] macro-replications there is no spread of the
+/// inputs to measure, with fewer than [`MIN_INPUT_UNCERTAINTY_REPLICATIONS`] replications in each
+/// none of the noise. `from` says where the number of macro-replications and the number of
+/// replications came from (` (from `--replications`)`), or is empty. The checker holds a model's
+/// own numbers to these rules (E0205), [`crate::experiment::Study::resolve`] the command line's.
+pub fn too_few_runs(experiment: &Experiment, from: [&str; 2]) -> Option<String> {
+    let InputUncertainty { macro_replications, .. } = experiment.input_uncertainty?;
+    let [from_macro, from_replications] = from;
+    if macro_replications < MIN_MACRO_REPLICATIONS {
+        return Some(format!(
+            "input uncertainty needs at least {MIN_MACRO_REPLICATIONS} macro-replications, not \
+             {macro_replications}{from_macro}"
+        ));
+    }
+    let replications = experiment.replications;
+    (replications < MIN_INPUT_UNCERTAINTY_REPLICATIONS).then(|| {
+        format!(
+            "input uncertainty needs at least {MIN_INPUT_UNCERTAINTY_REPLICATIONS} replications \
+             per macro-replication to measure the stochastic noise, not \
+             {replications}{from_replications}"
+        )
+    })
+}
+
 /// Runs an experiment with `input_uncertainty` on `threads` threads (0: all cores).
 pub fn run_input_uncertainty(
     model: &Model,
@@ -547,23 +573,8 @@ pub fn run_input_uncertainty(
             ),
         );
     }
-    if macro_replications < 2 {
-        return refused(
-            "E0205",
-            format!(
-                "experiment `{name}`: input uncertainty needs at least 2 macro-replications, not \
-                 {macro_replications}"
-            ),
-        );
-    }
-    if experiment.replications < 2 {
-        return refused(
-            "E0205",
-            format!(
-                "experiment `{name}`: input uncertainty needs at least 2 replications per \
-                 macro-replication to measure the stochastic noise"
-            ),
-        );
+    if let Some(why) = too_few_runs(experiment, [""; 2]) {
+        return refused("E0205", format!("experiment `{name}`: {why}"));
     }
     if experiment.warmup_auto || experiment.precision.is_some() || experiment.design.is_some() {
         return refused(

@@ -242,6 +242,14 @@ pub const MAX_REPLICATIONS: u32 = 1_000_000;
 /// than a machine has.
 pub const MAX_STUDY_POINTS: u32 = 1_000_000;
 
+/// The fewest macro-replications input uncertainty runs: one redraw of the inputs has no spread
+/// to measure.
+pub const MIN_MACRO_REPLICATIONS: u32 = 2;
+
+/// The fewest replications each macro-replication of input uncertainty runs: they measure the
+/// simulation's own noise, and one replication has no spread.
+pub const MIN_INPUT_UNCERTAINTY_REPLICATIONS: u32 = 2;
+
 const REQUIRED: Presence = Presence::Required;
 const OPTIONAL: Presence = Presence::Optional;
 const fn default_number(value: f64) -> Presence {
@@ -971,7 +979,7 @@ pub const KINDS: &[KindDecl] = &[
             .at_most(MAX_STUDY_POINTS),
             field(
                 "input_uncertainty",
-                ValueType::Int { min: 2 },
+                ValueType::Int { min: MIN_MACRO_REPLICATIONS as i64 },
                 OPTIONAL,
                 "Macro-replications that propagate the uncertainty of inputs fitted to data \
                  (`fit(…)`, `empirical(…)`): each redraws every such input and runs the \
