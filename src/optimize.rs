@@ -69,8 +69,13 @@ fn table(file: &str, r: &OptimizationResults) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{file}: optimize {} on experiment {}, {} of {} runs × {} replications, seed {}",
-        r.study, r.experiment, r.runs, r.budget, r.replications, r.seed
+        "{file}: optimize {} on experiment {}, {} of {} runs × {}, seed {}",
+        r.study,
+        r.experiment,
+        r.runs,
+        r.budget,
+        crate::study::replications(r.replications),
+        r.seed
     );
     let _ = writeln!(out, "search: {} (common random numbers)", r.method);
     if let Some(count) = r.distinct_points.filter(|&count| count < u64::from(r.budget)) {

@@ -6,7 +6,7 @@ use crate::run::{
     Compiled, DESIGN_FILES, INPUT_UNCERTAINTY_FILES, Options, SELECTION_FILES, SENSITIVITY_FILES,
     duration, emit, percent_number, pm, resolve_base, the_model_has, with_progress,
 };
-use crate::table::{Column, Table};
+use crate::table::{Column, Table, counted};
 use fab_runtime::analysis::selection::KimNelson;
 use fab_runtime::designed::{self, DesignResults, FactorSensitivity, SensitivityResults};
 use fab_runtime::experiment::Study;
@@ -54,6 +54,11 @@ pub fn intervals(replications: u32, confidence: f64) -> String {
     }
 }
 
+/// `1 replication`, `3 replications`.
+pub fn replications(n: u32) -> String {
+    counted(n as usize, "replication", "replications")
+}
+
 /// `experiment doe`, or `scenario small (of doe)`: what a study's table says ran.
 fn study_named(experiment: &str, scenario: Option<&str>) -> String {
     match scenario {
@@ -67,11 +72,10 @@ fn design_table(file: &str, r: &DesignResults) -> String {
     let study = study_named(&r.experiment, r.scenario.as_deref());
     let _ = writeln!(
         out,
-        "{file}: {study}, {} design, {} points × {} replications, seed {} \
-         (common random numbers)",
+        "{file}: {study}, {} design, {} points × {}, seed {} (common random numbers)",
         r.design.replace('_', " "),
         r.points.len(),
-        r.replications,
+        replications(r.replications),
         r.seed
     );
     let _ = writeln!(out, "({})\n", intervals(r.replications, r.confidence));
@@ -273,8 +277,11 @@ fn sensitivity_table(file: &str, r: &SensitivityResults) -> String {
     };
     let _ = writeln!(
         out,
-        "{file}: sensitivity {}, {method}, {} points × {} replications, seed {}\n",
-        r.study, r.points, r.replications, r.seed
+        "{file}: sensitivity {}, {method}, {} points × {}, seed {}\n",
+        r.study,
+        r.points,
+        replications(r.replications),
+        r.seed
     );
     for m in &r.measures {
         let unit = if m.unit.is_empty() { String::new() } else { format!(" [{}]", m.unit) };

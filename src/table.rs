@@ -6,6 +6,11 @@
 use crate::run::name_width;
 use std::fmt::Write as _;
 
+/// `1 life`, `3 lives`, `1 replication`: a count and its noun.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// How a column's cells sit in its width.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Align {

@@ -2838,6 +2838,22 @@ scenario by_interval : baseline {
     let d = run_json(&[&path]);
     let actions = d["stations"]["press"]["maintenance_actions"]["values"].as_array().unwrap();
     assert!(actions.iter().all(|n| n.as_f64().unwrap() >= 1.0), "{actions:?}");
+    // One failure a replication is "once", not "1 times": the press fails at 1 h, its age
+    // restarts, and 2 h of age are not reached by the horizon.
+    let once = "
+source parts { interarrival = 40 s }
+station press {
+    cycle = 30 s
+    failure = 1 h
+    repair = 1 min
+    maintenance = preventive(age = 2 h, takes = 10 min)
+}
+sink done
+flow parts -> press -> done
+experiment baseline { horizon = 150 min, replications = 2 }
+";
+    let error = stderr(&fab(&["run", &write_temp("age_once.fab", once), "--threads", "1"]));
+    assert!(error.contains("`press` failed once a replication, too often"), "{error}");
 }
 
 #[test]

@@ -140,6 +140,8 @@ fn a_design_says_the_confidence_of_its_half_widths() {
     assert_eq!(lines.next(), Some("(mean ± half-width of the 90% confidence interval)"));
     let one = stdout(&fab(&["run", &model, "--experiment", "doe", "--replications", "1"]));
     assert_eq!(one.lines().nth(1), Some("(one replication gives no confidence interval)"));
+    // The title counts one replication as one (it read "27 points × 1 replications").
+    assert!(one.lines().next().unwrap().contains(" points × 1 replication, seed 7"), "{one}");
     // The default level, 95 %, is stated too.
     let d = run_json(&["examples/studies.fab", "--experiment", "doe"]);
     assert_eq!(d["confidence"], 0.95);

@@ -270,12 +270,16 @@ pub fn idle_maintenance_diagnostics(
             Some(PreventivePolicy::Age) if !renewing.is_empty() && failures > 0.0 => diagnostic
                 .note(format!(
                     "The age restarts at every renewal, and the repair of a mode that restores \
-                     `new` is one: {} {}, and `{}` failed {} times a replication, too often for \
-                     the age to reach its mark between two failures.",
+                     `new` is one: {} {}, and `{}` failed {} a replication, too often for the \
+                     age to reach its mark between two failures.",
                     list(&renewing, "and"),
                     if renewing.len() == 1 { "does" } else { "do" },
                     component.name,
-                    fab_stdlib::fit::significant(failures, 3)
+                    if failures == 1.0 {
+                        "once".to_string()
+                    } else {
+                        format!("{} times", fab_stdlib::fit::significant(failures, 3))
+                    }
                 ))
                 .help(
                     "Give the modes whose repair leaves the station as worn as it was \

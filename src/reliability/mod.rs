@@ -14,12 +14,13 @@
 mod input;
 mod output;
 
+use crate::table::counted;
 use fab_stdlib::fit::reliability::{self, Ending, Estimate, Life, ShapeTest};
 use fab_stdlib::fit::significant;
 use fab_stdlib::fit::{self, Criterion, Family, FitOptions, Observation, Ranking, Sample};
 use fab_stdlib::units::Dimension;
 use input::{Loaded, read_azure, read_events, read_lives};
-use output::{Context, counted, json_document, plots, text_report};
+use output::{Context, json_document, plots, text_report};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;

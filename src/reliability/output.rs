@@ -3,6 +3,7 @@
 
 use super::input::Loaded;
 use super::{DETAILED_GROUPS, Group, Options};
+use crate::table::counted;
 use fab_runtime::chart::{Chart, PALETTE, Series};
 use fab_stdlib::fit::reliability::{self, Estimate};
 use fab_stdlib::fit::{self, Family, Fit, significant};
@@ -302,11 +303,6 @@ fn details(out: &mut String, context: &Context, group: &Group) {
 /// `245.1 (198–310)`: a value to `digits` significant digits and its interval to 3.
 fn with_interval(value: f64, low: f64, high: f64, digits: usize) -> String {
     format!("{} ({}–{})", significant(value, digits), significant(low, 3), significant(high, 3))
-}
-
-/// `1 life`, `3 lives`.
-pub(super) fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `< 0.001` or `= 0.042`.
