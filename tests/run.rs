@@ -3915,6 +3915,45 @@ fn a_precision_is_never_reached_by_one_replication() {
     assert_eq!(run_json(&[&two, "--threads", "1"])["precision"], *precision);
 }
 
+/// Replications are folded into the results a batch at a time (256), in replication order: past
+/// a batch, and with `precision` adding rounds across batches, the values are every replication's
+/// in order and the document is the same on one thread and on two.
+#[test]
+fn replications_past_a_batch_are_folded_in_order() {
+    let model = "product P\nsource src { product = P, interarrival = exponential(mean = 1 s) }\n\
+         buffer q { capacity = 10 }\nstation a { cycle = exponential(mean = 0.8 s) }\n\
+         sink done\nflow src -> q -> a -> done\nexperiment e { horizon = 1 min, replications = \
+         600 }\nexperiment p { horizon = 1 min, replications = 200, precision = 0.01 %, \
+         max_replications = 700 }\n";
+    let path = write_temp("batches.fab", model);
+    for experiment in ["e", "p"] {
+        let one = run_ok(&[&path, "--experiment", experiment, "--threads", "1", "--json"]);
+        let two = run_ok(&[&path, "--experiment", experiment, "--threads", "2", "--json"]);
+        assert!(one == two, "experiment {experiment}: one thread and two differ");
+        let d: Value = serde_json::from_str(&one).unwrap();
+        let n = if experiment == "e" { 600 } else { 700 };
+        assert_eq!(d["replications"], n);
+        assert_stat(&d["kpis"]["throughput_per_hour"], n as usize, "throughput");
+        // Replication k's value is the one a run of replication k alone gives: the first of a
+        // batch, the last, and one past a batch.
+        let values = d["kpis"]["throughput_per_hour"]["values"].as_array().unwrap();
+        for k in [0usize, 255, 256, 599] {
+            let alone = run_json(&[
+                &path,
+                "--experiment",
+                "e",
+                "--replications",
+                &(k + 1).to_string(),
+                "--threads",
+                "1",
+            ]);
+            assert_eq!(alone["kpis"]["throughput_per_hour"]["values"][k], values[k], "{k}");
+        }
+    }
+    let d = run_json(&[&path, "--experiment", "p", "--threads", "1"]);
+    assert_eq!(d["precision"]["replications"], 700, "{}", d["precision"]);
+}
+
 /// A half-width relative to a mean of 0, or of a single value, is not defined: the table says
 /// which, where it printed "inf%" (and the document `null`).
 #[test]
