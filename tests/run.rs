@@ -1910,6 +1910,16 @@ flow s -> q -> m -> d
             model("buffer q { capacity = 0 }\nbuffer r { capacity = 2 }\n", "flow q -> r -> q", ""),
             "r -> q -> r",
         ),
+        // Behind a buffer that is on no loop, and with a way out of it to `m`.
+        (
+            "behind",
+            model(
+                "buffer q { capacity = 2 }\nbuffer r { capacity = 2 }\nbuffer t { capacity = 2 }\n",
+                "flow q -> r -> t -> r\nflow t -> m",
+                "",
+            ),
+            "r -> t -> r",
+        ),
     ] {
         let path = write_temp(&format!("{name}.fab"), &text);
         assert!(fab(&["check", &path]).status.success(), "{name} does not check clean");

@@ -1880,16 +1880,46 @@ fn buffer_loop(
             .filter(move |&s| along(s) && links.route.may_lead_to(s as u32))
             .collect::<Vec<usize>>()
     };
-    // From each buffer that holds parts, breadth first through buffers: the first way back to it
-    // is a shortest loop, named from the buffers each was first reached from.
-    let mut from = vec![usize::MAX; links.len()];
+    // A buffer with no way in from another left, or no way out to one, is on no loop: peeled
+    // off first, so that a long line of buffers one behind the other costs no search.
+    let count = links.len();
+    let (mut ins, mut outs, mut back) = (vec![0u32; count], vec![0u32; count], vec![vec![]; count]);
+    for b in (0..count).filter(|&b| is_buffer(b)) {
+        for s in ways(b, is_buffer) {
+            outs[b] += 1;
+            ins[s] += 1;
+            back[s].push(b);
+        }
+    }
+    let mut looped: Vec<bool> = (0..count).map(is_buffer).collect();
+    let mut peel: Vec<usize> = (0..count).filter(|&b| looped[b] && ins[b] * outs[b] == 0).collect();
+    while let Some(b) = peel.pop() {
+        if !std::mem::replace(&mut looped[b], false) {
+            continue;
+        }
+        for s in ways(b, is_buffer) {
+            ins[s] -= 1;
+            if ins[s] == 0 && looped[s] {
+                peel.push(s);
+            }
+        }
+        for &p in &back[b] {
+            outs[p] -= 1;
+            if outs[p] == 0 && looped[p] {
+                peel.push(p);
+            }
+        }
+    }
+    // From each buffer left that holds parts, breadth first through those left: the first way
+    // back to it is a shortest loop, named from the buffers each was first reached from.
+    let mut from = vec![usize::MAX; count];
     let mut work = std::collections::VecDeque::new();
-    for c in (0..links.len()).filter(|&c| is_buffer(c) && !passes_through(c)) {
+    for c in (0..count).filter(|&c| looped[c] && !passes_through(c)) {
         from.fill(usize::MAX);
         work.clear();
         work.push_back(c);
         while let Some(b) = work.pop_front() {
-            for s in ways(b, is_buffer) {
+            for s in ways(b, &|s| looped[s]) {
                 if s == c {
                     let mut round = vec![c as u32];
                     let mut at = b;
