@@ -1842,6 +1842,131 @@ experiment e { horizon = 1 h, replications = 1 }
     assert_eq!(r.sinks.get("done").unwrap().count.mean, 718.0);
 }
 
+/// `fab run ARGS` with a bound on its time and, on Unix, its memory: a run that never ends is
+/// stopped and reported rather than left to hang the test (and to take the machine's memory).
+fn fab_bounded(args: &[&str], seconds: u64) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let fab = env!("CARGO_BIN_EXE_fab");
+    #[cfg(unix)]
+    let mut command = Command::new("sh");
+    #[cfg(unix)]
+    command.args(["-c", "ulimit -v 3000000; exec \"$0\" \"$@\"", fab]);
+    #[cfg(not(unix))]
+    let mut command = Command::new(fab);
+    let mut child = command
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("fab runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("`fab {}` did not end in {seconds} s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_loop_of_buffers_that_holds_parts_is_refused_when_the_run_starts() {
+    // docs/diagnostics/E0911.md: a move between buffers takes no time, so a part that `m` cannot
+    // take yet went from `q` round the loop back to `q`, which had room for it again since it let
+    // it go, and round again, all in the one event that moved it: the zero-time guard, which
+    // counts events, never tripped, and the run grew about 1 GB a second until the allocator
+    // aborted. A loop through a buffer that can hold a part is refused when the run starts,
+    // naming its buffers in the order a part goes round, at the first one's declaration; so is
+    // one a part leaves by a draw, which went round a random number of times at one instant.
+    let model = |buffers: &str, flows: &str, more: &str| {
+        format!(
+            "product P
+source s {{ product = P, interarrival = 10 s }}
+{buffers}station m {{ cycle = 30 s }}
+sink d
+flow s -> q -> m -> d
+{flows}
+{more}experiment e {{ horizon = 25 s }}
+"
+        )
+    };
+    let two = "buffer q { capacity = 2 }\nbuffer r { capacity = 2 }\n";
+    for (name, text, round) in [
+        ("self", model("buffer q { capacity = 2 }\n", "flow q -> q", ""), "q -> q"),
+        ("two", model(two, "flow q -> r -> q", ""), "q -> r -> q"),
+        ("unlimited", model("buffer q { capacity = unlimited }\n", "flow q -> q", ""), "q -> q"),
+        (
+            "drawn",
+            model("buffer q { capacity = 2 }\n", "flow q -> q", "route q { q = 50 %, m = 50 % }\n"),
+            "q -> q",
+        ),
+        // Only `r` holds parts: the loop is named from it.
+        (
+            "one_holds",
+            model("buffer q { capacity = 0 }\nbuffer r { capacity = 2 }\n", "flow q -> r -> q", ""),
+            "r -> q -> r",
+        ),
+        // Behind a buffer that is on no loop, and with a way out of it to `m`.
+        (
+            "behind",
+            model(
+                "buffer q { capacity = 2 }\nbuffer r { capacity = 2 }\nbuffer t { capacity = 2 }\n",
+                "flow q -> r -> t -> r\nflow t -> m",
+                "",
+            ),
+            "r -> t -> r",
+        ),
+    ] {
+        let path = write_temp(&format!("{name}.fab"), &text);
+        assert!(fab(&["check", &path]).status.success(), "{name} does not check clean");
+        let output = fab_bounded(&["run", &path, "--threads", "1", "--replications", "1"], 60);
+        let error = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {error}");
+        let headline = format!(
+            "[E0911] Error: a part could go round the loop of buffers `{round}` without time passing"
+        );
+        assert!(error.contains(&headline), "{name}: {error}");
+        let first = round.split(' ').next().unwrap();
+        let line = text.lines().position(|l| l.starts_with(&format!("buffer {first} "))).unwrap();
+        assert!(error.contains(&format!("{name}.fab:{}:8", line + 1)), "{name}: {error}");
+        assert!(error.contains("Help: Put a station or a conveyor in the loop"), "{name}: {error}");
+    }
+
+    // A loop of buffers of capacity 0 that draw nothing runs (a part never goes round it); a
+    // scenario that gives one of them room makes it a loop that holds parts, refused as such.
+    let zero = model(
+        "buffer q { capacity = 0 }\nbuffer r { capacity = 0 }\n",
+        "flow q -> r -> q",
+        "scenario roomy : e {\n    r.capacity = 2\n}\n",
+    );
+    let path = write_temp("zero_loop.fab", &zero);
+    let output = fab_bounded(&["run", &path, "--threads", "1", "--replications", "1"], 60);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // `m` takes a part at 10 s, and ends it after the 25 s horizon.
+    assert!(stdout(&output).contains("throughput"), "{}", stdout(&output));
+    let args = ["run", &path, "--threads", "1", "--replications", "1", "--scenario", "roomy"];
+    let output = fab_bounded(&args, 60);
+    let error = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{error}");
+    assert!(error.contains("[E0911]") && error.contains("`r -> q -> r`"), "{error}");
+
+    // A drawing buffer of capacity 0 in a loop of such buffers is still E0907, not E0911.
+    let drawing = model(
+        "buffer q { capacity = 0 }\nbuffer r { capacity = 0 }\n",
+        "flow q -> r -> q",
+        "route q { m = 50 %, r = 50 % }\n",
+    );
+    let path = write_temp("drawing_loop.fab", &drawing);
+    let output = fab_bounded(&["run", &path, "--threads", "1", "--replications", "1"], 60);
+    let error = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{error}");
+    assert!(error.contains("[E0907]") && !error.contains("E0911"), "{error}");
+}
+
 #[test]
 fn each_server_of_a_station_releases_its_part_to_its_own_target() {
     // docs/language.md, "Stations": a finished part leaves as soon as its own target can take
@@ -2448,13 +2573,14 @@ fn run_time_errors_are_diagnostics_at_their_component_as_their_pages_show() {
             info.code
         );
         // The label sits under the component's name on its declaration's line: the top-level
-        // declaration of a name the headline quotes, alone or as the table entry of a path in
-        // the results document (`stations.press.costs.operating`).
+        // declaration of a name the headline quotes, alone, as the table entry of a path in
+        // the results document (`stations.press.costs.operating`) or as the first of a loop
+        // (`queue -> queue`).
         let quoted: Vec<&str> = shown
             .split('`')
             .skip(1)
             .step_by(2)
-            .flat_map(|q| [Some(q), q.split('.').nth(1)])
+            .flat_map(|q| [Some(q), q.split('.').nth(1), q.split(" -> ").next()])
             .flatten()
             .collect();
         let declares = |l: &str| {
@@ -2468,7 +2594,7 @@ fn run_time_errors_are_diagnostics_at_their_component_as_their_pages_show() {
         assert!(error.contains("Note: ") || error.contains("Note 1: "), "{}: {error}", info.code);
         seen += 1;
     }
-    assert_eq!(seen, 10);
+    assert_eq!(seen, 11);
 }
 
 /// Three stations in a row, each `operating` at `RATE`: parts every 10 s from 10 s on, 5 s at

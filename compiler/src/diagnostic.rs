@@ -289,6 +289,7 @@ codes! {
         "W0908" => "the line comes to a standstill",
         "E0909" => "a result that overflows the range of numbers",
         "W0910" => "maintenance that never came due",
+        "E0911" => "a loop of buffers only, which a part can go round without time passing",
     }
 }
 

@@ -103,6 +103,7 @@ pub fn run_diagnostic(
         }
         RunError::BufferOverflow { .. } => "this buffer".to_string(),
         RunError::DrawingLoop { .. } => "a part could pass this buffer twice".to_string(),
+        RunError::HoldingLoop { .. } => "the loop starts and ends here".to_string(),
         RunError::NotFinite { path, .. } => format!("its `{}`", path[2..].join(".")),
         _ => "not simulated yet".to_string(),
     };

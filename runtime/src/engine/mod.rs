@@ -122,6 +122,10 @@ pub enum RunError {
     /// capacity 0 back to itself: a part could pass it twice at one instant, and it draws only
     /// one target ahead (`Sim::pass_through_target`).
     DrawingLoop { component: String },
+    /// A loop of buffers only, one of which can hold a part (capacity above 0 or unlimited):
+    /// `buffers` names them in the order a part goes round, the first again at the end. A part
+    /// could go round it for ever at one instant (`buffer_loop`).
+    HoldingLoop { buffers: Vec<String> },
     /// A number of the results is infinite or NaN, which the results document cannot hold: the
     /// statistic at `path` (`["stations", "press", "costs", "operating"]`), its `number` that is
     /// `value` (`Results::check_finite`).
@@ -164,6 +168,7 @@ impl RunError {
             RunError::BufferOverflow { .. } => Some("E0905"),
             RunError::Unsupported { .. } => Some("E0906"),
             RunError::DrawingLoop { .. } => Some("E0907"),
+            RunError::HoldingLoop { .. } => Some("E0911"),
             RunError::NotFinite { .. } => Some("E0909"),
             RunError::Refused { code, .. } => Some(code),
             RunError::BadExperiment(_) | RunError::UnknownStudy(_) => None,
@@ -178,6 +183,7 @@ impl RunError {
             | RunError::BufferOverflow { component }
             | RunError::DrawingLoop { component }
             | RunError::Unsupported { component, .. } => Some(component),
+            RunError::HoldingLoop { buffers } => buffers.first().map(String::as_str),
             // A component's statistic: `stations.NAME.…`, where NAME may hold dots itself.
             RunError::NotFinite { path, .. } => match path[0].as_str() {
                 "stations" | "buffers" | "conveyors" | "sinks" => Some(&path[1]),
@@ -221,6 +227,10 @@ impl RunError {
             RunError::DrawingLoop { component } => format!(
                 "a part could come back to buffer `{component}`, of capacity 0 and routed by \
                  probability, without time passing"
+            ),
+            RunError::HoldingLoop { buffers } => format!(
+                "a part could go round the loop of buffers `{}` without time passing",
+                buffers.join(" -> ")
             ),
             RunError::NotFinite { path, number, value } => {
                 let what = if value.is_nan() { "is not a number" } else { "overflows to infinity" };
@@ -284,6 +294,10 @@ impl RunError {
                  before the part enters, one draw ahead, so it has no second target for a part \
                  that comes round again"
                 .into(),
+            RunError::HoldingLoop { .. } => "a move from one buffer to the next takes no time, \
+                 and a buffer that lets a part go has room for it again, so a part that finds \
+                 nothing else to take it can go round and round within one instant"
+                .into(),
             RunError::Unsupported { why, .. } => (*why).into(),
             RunError::NotFinite { value, .. } if value.is_nan() => "a result is a 64-bit \
                  floating-point number, and this one came out as no number at all: two \
@@ -329,6 +343,10 @@ impl RunError {
             RunError::DrawingLoop { .. } => {
                 "Route the buffer straight to the components its loop leads out to, each with the \
                  share of parts that reach it."
+            }
+            RunError::HoldingLoop { .. } => {
+                "Put a station or a conveyor in the loop, whose cycle or length is the time the \
+                 way round takes; a part moved between buffers takes no time."
             }
             RunError::NotFinite { .. } => {
                 "Look for a number many orders of magnitude off, such as a cost typed with a \
@@ -1049,9 +1067,17 @@ impl<'m> Sim<'m> {
                 && (!matches!(l.route, Route::First)
                     || successors[l.successors()].iter().any(picky));
         }
-        if let Some(c) = drawing_loop(&links, &successors, &passes_through) {
-            let component = model.component(ids[c as usize]).name.clone();
-            return Err(RunError::DrawingLoop { component });
+        let is_buffer = |c: usize| c >= first_buffer as usize && c < first_source as usize;
+        match buffer_loop(&links, &successors, &is_buffer, &passes_through) {
+            Some(BufferLoop::Holding(round)) => {
+                let name = |c: &u32| model.component(ids[*c as usize]).name.clone();
+                return Err(RunError::HoldingLoop { buffers: round.iter().map(name).collect() });
+            }
+            Some(BufferLoop::Drawing(c)) => {
+                let component = model.component(ids[c as usize]).name.clone();
+                return Err(RunError::DrawingLoop { component });
+            }
+            None => {}
         }
         // A buffer that passes parts through by a drawn route holds the draw of its next part.
         for (b, buffer) in buffers.iter_mut().enumerate() {
@@ -1364,7 +1390,7 @@ impl<'m> Sim<'m> {
     /// (at each, the part's own target by the buffer's route, or else its successors in flow
     /// order), depth first. A way back to a buffer already passed leads nowhere: the part would
     /// go round and meet the same choices again without time passing (a loop through a buffer
-    /// that draws is refused when the run starts, see `drawing_loop`), and a buffer or a
+    /// that draws is refused when the run starts, see `buffer_loop`), and a buffer or a
     /// component already found unable to take the part is not asked again. `None` when no way
     /// ends at a component that takes it; otherwise `Walk::path` holds the buffers passed, from
     /// `c` on.
@@ -1816,26 +1842,102 @@ impl Route {
     }
 }
 
-/// A buffer of capacity 0 that routes by probability and leads back to itself through buffers of
-/// capacity 0 (`RunError::DrawingLoop`), if the model has one: a part could pass it twice at one
-/// instant. Such a buffer draws the target of its next part before the part enters
-/// (`Sim::pass_through_target`), so a part that came round would meet the target it was already
-/// given and go round for ever. A loop of buffers of capacity 0 that draw nothing is no trouble: a
-/// part meets the same choices each time round, so `Sim::walk_through` takes a way back to a
-/// buffer already passed for no way. The loops counted are those a part can take: a route by
-/// probability leads only to the targets it gives a share; any other route, to every successor.
-fn drawing_loop(
+/// A loop of buffers that a part could go round without time passing: nothing in it takes time,
+/// so each way round is made within the event that moved the part.
+enum BufferLoop {
+    /// The buffers of a loop, in the order a part goes round it from the first, where one can
+    /// hold a part (capacity above 0 or unlimited): `RunError::HoldingLoop`. A part released by a
+    /// buffer frees its room, so the way round leads back to room for it whatever the line does,
+    /// and the part would go round for ever at one instant.
+    Holding(Vec<u32>),
+    /// A buffer of capacity 0 that routes by probability and leads back to itself through
+    /// buffers of capacity 0: `RunError::DrawingLoop`.
+    Drawing(u32),
+}
+
+/// The first loop of buffers the model has that a part could go round without time passing, if
+/// any (`BufferLoop`), the one through a buffer that holds parts before one of buffers of capacity
+/// 0 that draws. A buffer of capacity 0 that routes by probability draws the target of its next
+/// part before the part enters (`Sim::pass_through_target`), so a part that came round would meet
+/// the target it was already given and go round for ever. A loop of buffers of capacity 0 that
+/// draw nothing is no trouble: a part meets the same choices each time round, so
+/// `Sim::walk_through` takes a way back to a buffer already passed for no way. The loops counted
+/// are those a part can take: a route by probability leads only to the targets it gives a share;
+/// any other route, to every successor. Every buffer-only loop that holds a part is refused, by
+/// probability or not: one that draws would go round a random number of times (ending only when
+/// a draw leads out), which is no model of anything, since a move between buffers takes no time.
+fn buffer_loop(
     links: &[Links],
     successors: &[u32],
+    is_buffer: &dyn Fn(usize) -> bool,
     passes_through: &dyn Fn(usize) -> bool,
-) -> Option<u32> {
-    let ways = |b: usize| {
+) -> Option<BufferLoop> {
+    let ways = |b: usize, along: &'_ dyn Fn(usize) -> bool| {
         let links = &links[b];
         successors[links.successors()]
             .iter()
             .map(|&s| s as usize)
-            .filter(move |&s| passes_through(s) && links.route.may_lead_to(s as u32))
+            .filter(move |&s| along(s) && links.route.may_lead_to(s as u32))
+            .collect::<Vec<usize>>()
     };
+    // A buffer with no way in from another left, or no way out to one, is on no loop: peeled
+    // off first, so that a long line of buffers one behind the other costs no search.
+    let count = links.len();
+    let (mut ins, mut outs, mut back) = (vec![0u32; count], vec![0u32; count], vec![vec![]; count]);
+    for b in (0..count).filter(|&b| is_buffer(b)) {
+        for s in ways(b, is_buffer) {
+            outs[b] += 1;
+            ins[s] += 1;
+            back[s].push(b);
+        }
+    }
+    let mut looped: Vec<bool> = (0..count).map(is_buffer).collect();
+    let mut peel: Vec<usize> = (0..count).filter(|&b| looped[b] && ins[b] * outs[b] == 0).collect();
+    while let Some(b) = peel.pop() {
+        if !std::mem::replace(&mut looped[b], false) {
+            continue;
+        }
+        for s in ways(b, is_buffer) {
+            ins[s] -= 1;
+            if ins[s] == 0 && looped[s] {
+                peel.push(s);
+            }
+        }
+        for &p in &back[b] {
+            outs[p] -= 1;
+            if outs[p] == 0 && looped[p] {
+                peel.push(p);
+            }
+        }
+    }
+    // From each buffer left that holds parts, breadth first through those left: the first way
+    // back to it is a shortest loop, named from the buffers each was first reached from.
+    let mut from = vec![usize::MAX; count];
+    let mut work = std::collections::VecDeque::new();
+    for c in (0..count).filter(|&c| looped[c] && !passes_through(c)) {
+        from.fill(usize::MAX);
+        work.clear();
+        work.push_back(c);
+        while let Some(b) = work.pop_front() {
+            for s in ways(b, &|s| looped[s]) {
+                if s == c {
+                    let mut round = vec![c as u32];
+                    let mut at = b;
+                    while at != c {
+                        round.push(at as u32);
+                        at = from[at];
+                    }
+                    round[1..].reverse();
+                    round.push(c as u32);
+                    return Some(BufferLoop::Holding(round));
+                }
+                if from[s] == usize::MAX {
+                    from[s] = b;
+                    work.push_back(s);
+                }
+            }
+        }
+    }
     let mut reached = vec![false; links.len()];
     let mut work = Vec::new();
     for (c, l) in links.iter().enumerate() {
@@ -1844,13 +1946,13 @@ fn drawing_loop(
         }
         reached.fill(false);
         work.clear();
-        work.extend(ways(c));
+        work.extend(ways(c, passes_through));
         while let Some(b) = work.pop() {
             if b == c {
-                return Some(c as u32);
+                return Some(BufferLoop::Drawing(c as u32));
             }
             if !std::mem::replace(&mut reached[b], true) {
-                work.extend(ways(b));
+                work.extend(ways(b, passes_through));
             }
         }
     }
