@@ -244,15 +244,34 @@ impl Outputs {
     /// that are still empty, so that a run that could not start leaves nothing behind.
     pub fn finish(self, code: ExitCode) -> ExitCode {
         if code != ExitCode::SUCCESS {
-            for dir in &self.created {
-                // `remove_dir` removes only an empty folder: nothing written is ever lost.
-                if std::fs::remove_dir(dir).is_err() {
-                    break;
-                }
-            }
+            remove_created(&self.created);
         }
         code
     }
+}
+
+/// Removes the folders `created` (deepest first) that are still empty.
+fn remove_created(created: &[std::path::PathBuf]) {
+    for dir in created {
+        // `remove_dir` removes only an empty folder: nothing written is ever lost.
+        if std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+    }
+}
+
+/// Makes `dir`, the folder a command's `flag` (`--plot`) writes `files` into, ready for them, by
+/// the rule `--out` follows: the folder is created when missing, each file must be one that can
+/// be written and none of `inputs`, the files the command reads. Why not, if not, having removed
+/// the folders it created.
+pub(crate) fn prepare_folder(
+    flag: &str,
+    dir: &str,
+    files: &[&str],
+    inputs: &[String],
+) -> Result<(), String> {
+    let mut created = Vec::new();
+    out_problem(flag, dir, files, inputs, &mut created).inspect_err(|_| remove_created(&created))
 }
 
 /// Fails before anything is simulated when an output could not be written afterwards: `--out`'s
@@ -267,7 +286,7 @@ pub fn prepare_outputs(
 ) -> Result<Outputs, ExitCode> {
     let mut outputs = Outputs { created: Vec::new() };
     if let Some(dir) = &options.out
-        && let Err(problem) = out_problem(dir, files, inputs, &mut outputs.created)
+        && let Err(problem) = out_problem("--out", dir, files, inputs, &mut outputs.created)
     {
         errln!("error: {problem}");
         return Err(outputs.finish(ExitCode::from(2)));
@@ -281,16 +300,17 @@ pub fn prepare_outputs(
     Ok(outputs)
 }
 
-/// Why `--out dir` cannot take `files`, if it cannot, creating the folder when it is missing
-/// (and recording in `created` the folders made, deepest first).
+/// Why `flag dir` (`--out dir`) cannot take `files`, if it cannot, creating the folder when it is
+/// missing (and recording in `created` the folders made, deepest first).
 fn out_problem(
+    flag: &str,
     dir: &str,
     files: &[&str],
     inputs: &[String],
     created: &mut Vec<std::path::PathBuf>,
 ) -> Result<(), String> {
     if dir.is_empty() {
-        return Err("`--out` names no folder (`--out .` writes into the current one)".to_string());
+        return Err(format!("`{flag}` names no folder (`{flag} .` writes into the current one)"));
     }
     let folder = Path::new(dir);
     // A link to nothing on the way cannot be created as a folder, nor written through.
@@ -305,16 +325,18 @@ fn out_problem(
     if let Some(file) = folder.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists())
         && !file.is_dir()
     {
+        // `/dev/null` is no file either: a device is said to be one.
+        let what = if file.is_file() { "a file" } else { "a device, a pipe or a socket" };
         return Err(if file == folder {
-            format!("cannot write into `{dir}`: it is a file, not a folder")
+            format!("cannot write into `{dir}`: it is {what}, not a folder")
         } else {
-            format!("cannot create `{dir}`: `{}` is a file, not a folder", file.display())
+            format!("cannot create `{dir}`: `{}` is {what}, not a folder", file.display())
         });
     }
     create_folders(folder, created).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
     for name in files {
         let path = folder.join(name);
-        let problem = match input_clash(&path, inputs, &format!("`--out {dir}`")) {
+        let problem = match input_clash(&path, inputs, &format!("`{flag} {dir}`")) {
             Some(clash) => Some(clash),
             None => writable(&path).err(),
         };

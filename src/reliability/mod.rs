@@ -166,23 +166,29 @@ fn report(options: &Options) -> Result<(), Failed> {
 
     let mut written = Vec::new();
     if let Some(dir) = &options.plot {
-        std::fs::create_dir_all(dir).map_err(|e| usage(format!("cannot create `{dir}`: {e}")))?;
+        let mut charts: Vec<(String, String)> = Vec::new();
         for group in groups.iter().filter(|g| g.fitted.is_some()) {
             for (name, svg) in plots(group, &options.unit) {
-                let path = Path::new(dir).join(name);
                 // Two groups whose names differ only in punctuation (`a b`, `a_b`) would share a
                 // file name: refuse rather than let one plot overwrite the other.
-                if written.contains(&path.display().to_string()) {
+                if charts.iter().any(|(other, _)| *other == name) {
                     return Err(usage(format!(
                         "groups `{}` and another both plot to `{}`: rename one of them",
                         group.name(),
-                        path.display()
+                        Path::new(dir).join(name).display()
                     )));
                 }
-                std::fs::write(&path, svg)
-                    .map_err(|e| usage(format!("cannot write `{}`: {e}", path.display())))?;
-                written.push(path.display().to_string());
+                charts.push((name, svg));
             }
+        }
+        let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
+        crate::run::prepare_folder("--plot", dir, &names, std::slice::from_ref(&options.input))
+            .map_err(usage)?;
+        for (name, svg) in charts {
+            let path = Path::new(dir).join(name);
+            std::fs::write(&path, svg)
+                .map_err(|e| usage(format!("cannot write `{}`: {e}", path.display())))?;
+            written.push(path.display().to_string());
         }
     }
     if options.json {
