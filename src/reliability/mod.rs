@@ -470,8 +470,55 @@ fn group(
         // A group holds one mode: `grouping` refuses to pool several.
         let mode = list.first().map(|l| l.mode.as_str());
         group.block = failure_block(&group, mode, loaded, unit);
+        let best = group.fitted.as_ref().and_then(|f| f.ranking.best());
+        if let (Some(block), Some(best)) = (&group.block, best)
+            && let Some(why) = unwritable(block, best, unit)
+        {
+            // Offered, it would be refused where it is pasted (E0002, E0403).
+            group.warnings.push(format!(
+                "no failure block: the law fitted, `{}`, {why}, which a model cannot hold; write \
+                 the lives in another unit",
+                best.expression(unit)
+            ));
+            group.block = None;
+        }
     }
     group
+}
+
+/// Why the failure `block` cannot be written in a model, if it cannot: a number in it or one of
+/// the parameters of `best`, its law, in `unit` or in seconds, is beyond the largest number (about
+/// 1.8e308) or closer to 0 than the smallest normal one (about 2.2e-308), or the law's mean is
+/// beyond the largest, which the language refuses (E0002, E0403). Lives near either end fit such laws: lives of 1e-308 h a
+/// Weibull scale of 1.9e-310 h.
+fn unwritable(block: &str, best: &fit::Fit, unit: &str) -> Option<String> {
+    let per = input::seconds_per(unit);
+    let code = block.lines().filter(|line| !line.trim_start().starts_with("//"));
+    let literals = code.flat_map(|line| {
+        line.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '='))
+            .filter(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+            .filter_map(|word| word.parse::<f64>().ok())
+            .collect::<Vec<_>>()
+    });
+    let mut numbers: Vec<f64> = literals.collect();
+    numbers.extend(best.distribution.parameters());
+    let mean = best.distribution.mean();
+    // The mean is only refused too large (a law of so long a tail has none to speak of).
+    if !(mean.is_finite() && (mean * per).is_finite()) {
+        return Some("has a mean beyond the largest number, about 1.8e308".to_string());
+    }
+    for value in numbers.into_iter().flat_map(|number| [number, number * per]) {
+        if !value.is_finite() {
+            return Some("has a number beyond the largest, about 1.8e308".to_string());
+        }
+        if value != 0.0 && value.abs() < f64::MIN_POSITIVE {
+            return Some(format!(
+                "has a number, {}, closer to 0 than the smallest normal number, about 2.2e-308",
+                significant(value, 4)
+            ));
+        }
+    }
+    None
 }
 
 /// The repair law to paste: the best of lognormal, exponential, Weibull and gamma by AIC for 3 or
