@@ -131,8 +131,14 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     if let Some(dir) = &options.plot {
         let charts = plots(&sample, &assessed, &column, &unit);
         let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
-        crate::run::prepare_folder("--plot", dir, &names, std::slice::from_ref(&options.file))
-            .map_err(usage)?;
+        crate::run::prepare_folder(
+            "`fab fit`",
+            "--plot",
+            dir,
+            &names,
+            std::slice::from_ref(&options.file),
+        )
+        .map_err(usage)?;
         for (name, svg) in charts {
             let path = std::path::Path::new(dir).join(name);
             std::fs::write(&path, svg)

@@ -260,18 +260,28 @@ fn remove_created(created: &[std::path::PathBuf]) {
     }
 }
 
-/// Makes `dir`, the folder a command's `flag` (`--plot`) writes `files` into, ready for them, by
-/// the rule `--out` follows: the folder is created when missing, each file must be one that can
-/// be written and none of `inputs`, the files the command reads. Why not, if not, having removed
-/// the folders it created.
+/// Makes `dir`, the folder `command`'s `flag` (`fab fit`'s `--plot`) writes `files` into, ready
+/// for them, by the rule `--out` follows: the folder is created when missing, each file must be
+/// one that can be written and none of `inputs`, the files the command reads. Why not, if not,
+/// having removed the folders it created.
 pub(crate) fn prepare_folder(
+    command: &str,
     flag: &str,
     dir: &str,
     files: &[&str],
     inputs: &[String],
 ) -> Result<(), String> {
     let mut created = Vec::new();
-    out_problem(flag, dir, files, inputs, &mut created).inspect_err(|_| remove_created(&created))
+    let reads = Reads { command: Some(command), inputs };
+    out_problem(flag, dir, files, &reads, &mut created).inspect_err(|_| remove_created(&created))
+}
+
+/// The files a command reads, which its outputs must not overwrite.
+struct Reads<'a> {
+    /// The command, for one that reads no model (`` `fab fit` ``); `None` for a model's run,
+    /// whose first input is the model.
+    command: Option<&'a str>,
+    inputs: &'a [String],
 }
 
 /// Fails before anything is simulated when an output could not be written afterwards: `--out`'s
@@ -286,7 +296,8 @@ pub fn prepare_outputs(
 ) -> Result<Outputs, ExitCode> {
     let mut outputs = Outputs { created: Vec::new() };
     if let Some(dir) = &options.out
-        && let Err(problem) = out_problem("--out", dir, files, inputs, &mut outputs.created)
+        && let Err(problem) =
+            out_problem("--out", dir, files, &Reads { command: None, inputs }, &mut outputs.created)
     {
         errln!("error: {problem}");
         return Err(outputs.finish(ExitCode::from(2)));
@@ -306,7 +317,7 @@ fn out_problem(
     flag: &str,
     dir: &str,
     files: &[&str],
-    inputs: &[String],
+    reads: &Reads,
     created: &mut Vec<std::path::PathBuf>,
 ) -> Result<(), String> {
     if dir.is_empty() {
@@ -336,7 +347,7 @@ fn out_problem(
     create_folders(folder, created).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
     for name in files {
         let path = folder.join(name);
-        let problem = match input_clash(&path, inputs, &format!("`{flag} {dir}`")) {
+        let problem = match input_clash(&path, reads, &format!("`{flag} {dir}`")) {
             Some(clash) => Some(clash),
             None => writable(&path).err(),
         };
@@ -385,7 +396,7 @@ fn trace_problem(
     if !folder.is_dir() {
         return Some(format!("the folder `{}` does not exist", folder.display()));
     }
-    if let Some(clash) = input_clash(file, inputs, "the trace") {
+    if let Some(clash) = input_clash(file, &Reads { command: None, inputs }, "the trace") {
         return Some(clash);
     }
     if let Some(dir) = out {
@@ -403,14 +414,19 @@ fn trace_problem(
 /// Whether writing `path` would overwrite one of the model's files, `inputs` (the model's own
 /// first), the same file by any spelling: why `writer` cannot write there. The one rule of every
 /// output, `--out`'s files and the trace alike.
-fn input_clash(path: &Path, inputs: &[String], writer: &str) -> Option<String> {
+fn input_clash(path: &Path, reads: &Reads, writer: &str) -> Option<String> {
     let output = resolved(path)?;
-    let (index, input) =
-        inputs.iter().enumerate().find(|(_, input)| same_file(path, &output, Path::new(input)))?;
-    Some(if index == 0 {
-        format!("it is the model `{input}`, which {writer} would overwrite")
-    } else {
-        format!("it is `{input}`, which the model reads and {writer} would overwrite")
+    let (index, input) = reads
+        .inputs
+        .iter()
+        .enumerate()
+        .find(|(_, input)| same_file(path, &output, Path::new(input)))?;
+    Some(match reads.command {
+        Some(command) => {
+            format!("it is `{input}`, which {command} reads and {writer} would overwrite")
+        }
+        None if index == 0 => format!("it is the model `{input}`, which {writer} would overwrite"),
+        None => format!("it is `{input}`, which the model reads and {writer} would overwrite"),
     })
 }
 

@@ -182,8 +182,14 @@ fn report(options: &Options) -> Result<(), Failed> {
             }
         }
         let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
-        crate::run::prepare_folder("--plot", dir, &names, std::slice::from_ref(&options.input))
-            .map_err(usage)?;
+        crate::run::prepare_folder(
+            "`fab reliability`",
+            "--plot",
+            dir,
+            &names,
+            std::slice::from_ref(&options.input),
+        )
+        .map_err(usage)?;
         for (name, svg) in charts {
             let path = Path::new(dir).join(name);
             std::fs::write(&path, svg)
