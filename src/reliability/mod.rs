@@ -508,21 +508,27 @@ fn unwritable(block: &str, best: &fit::Fit, unit: &str) -> Option<String> {
     });
     let mut numbers: Vec<f64> = literals.collect();
     numbers.extend(best.distribution.parameters());
+    for number in numbers {
+        for (value, seconds) in [(number, ""), (number * per, " in seconds")] {
+            if !value.is_finite() {
+                return Some(format!(
+                    "has a number, {}, beyond the largest{seconds}, about 1.8e308",
+                    significant(number, 4)
+                ));
+            }
+            if value != 0.0 && value.abs() < f64::MIN_POSITIVE {
+                return Some(format!(
+                    "has a number, {}, closer to 0{seconds} than the smallest normal number, \
+                     about 2.2e-308",
+                    significant(number, 4)
+                ));
+            }
+        }
+    }
+    // The mean is refused only too large (a law of so long a tail has none to speak of).
     let mean = best.distribution.mean();
-    // The mean is only refused too large (a law of so long a tail has none to speak of).
     if !(mean.is_finite() && (mean * per).is_finite()) {
         return Some("has a mean beyond the largest number, about 1.8e308".to_string());
-    }
-    for value in numbers.into_iter().flat_map(|number| [number, number * per]) {
-        if !value.is_finite() {
-            return Some("has a number beyond the largest, about 1.8e308".to_string());
-        }
-        if value != 0.0 && value.abs() < f64::MIN_POSITIVE {
-            return Some(format!(
-                "has a number, {}, closer to 0 than the smallest normal number, about 2.2e-308",
-                significant(value, 4)
-            ));
-        }
     }
     None
 }
