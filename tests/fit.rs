@@ -555,7 +555,7 @@ fn a_device_or_a_fifo_is_refused_before_it_is_read() {
     let fifo = temp_dir("fifo").join("f.csv");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
     assert!(made.success());
-    for file in ["/dev/zero", fifo.to_str().unwrap()] {
+    for file in [fifo.to_str().unwrap(), "/dev/zero"] {
         let output = support::fab_bounded(&["fit", file, "--column", "x"], 20)
             .unwrap_or_else(|| panic!("`fab fit {file}` did not finish"));
         assert_eq!(output.status.code(), Some(2), "{file}: {}", stderr(&output));

@@ -641,7 +641,7 @@ fn a_device_or_a_fifo_is_refused_before_it_is_read() {
     let fifo = temp_dir("fifo").join("f.csv");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
     assert!(made.success());
-    for file in ["/dev/zero", fifo.to_str().unwrap()] {
+    for file in [fifo.to_str().unwrap(), "/dev/zero"] {
         for form in [&[][..], &["--life", "x"][..]] {
             let args = [&["reliability", file][..], form].concat();
             let output = support::fab_bounded(&args, 20)
