@@ -230,10 +230,9 @@ pub(crate) fn parse_unit(text: &str) -> Result<Dimension, String> {
 fn select_families(names: &[String]) -> Result<Vec<Family>, String> {
     let known = || Family::names().collect::<Vec<_>>().join(", ");
     if !names.is_empty() && names.iter().all(|name| name.trim().is_empty()) {
+        let help = Family::none_named_help("`--families`", "`--families weibull,lognormal`");
         return Err(format!(
-            "`--families` names no family (`fab fit` fits {})\n  help: List the families to \
-             choose from, e.g. `--families weibull,lognormal`, or leave `--families` out to fit \
-             every family.",
+            "`--families` names no family (`fab fit` fits {})\n  help: {help}",
             known()
         ));
     }

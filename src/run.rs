@@ -411,9 +411,9 @@ fn trace_problem(
     writable(file).err()
 }
 
-/// Whether writing `path` would overwrite one of the model's files, `inputs` (the model's own
-/// first), the same file by any spelling: why `writer` cannot write there. The one rule of every
-/// output, `--out`'s files and the trace alike.
+/// Whether writing `path` would overwrite one of the files a command `reads` (a model's, its own
+/// first; `fab fit`'s data file), the same file by any spelling: why `writer` cannot write there.
+/// The one rule of every output, `--out`'s files, the trace and `--plot`'s files alike.
 fn input_clash(path: &Path, reads: &Reads, writer: &str) -> Option<String> {
     let output = resolved(path)?;
     let (index, input) = reads
