@@ -10,6 +10,7 @@
 //! unit).
 
 use fab_compiler::data::observation_rows;
+use fab_compiler::db::{FileSystem, OsFileSystem};
 use fab_runtime::chart::{Bin, Chart, PALETTE, Series};
 use fab_stdlib::fit::gof::{self, GoodnessOfFit, Test};
 use fab_stdlib::fit::{
@@ -54,8 +55,7 @@ pub fn run(options: Options) -> ExitCode {
 
 fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     let usage = |message: String| (2, format!("error: {message}"));
-    let text = std::fs::read_to_string(&options.file)
-        .map_err(|e| usage(format!("cannot read `{}`: {e}", options.file)))?;
+    let text = read_data(&options.file).map_err(usage)?;
     let column = match &options.column {
         Some(column) => column.clone(),
         // An empty file has no column to name: reading it says so, naming the file.
@@ -130,7 +130,15 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
     let mut written = Vec::new();
     if let Some(dir) = &options.plot {
         let charts = plots(&sample, &assessed, &column, &unit);
-        std::fs::create_dir_all(dir).map_err(|e| usage(format!("cannot create `{dir}`: {e}")))?;
+        let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
+        crate::run::prepare_folder(
+            "`fab fit`",
+            "--plot",
+            dir,
+            &names,
+            std::slice::from_ref(&options.file),
+        )
+        .map_err(usage)?;
         for (name, svg) in charts {
             let path = std::path::Path::new(dir).join(name);
             std::fs::write(&path, svg)
@@ -151,6 +159,14 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
         }
     }
     Ok(())
+}
+
+/// The text of the data file at `path`, read as a model reads its data ([`OsFileSystem`]): a
+/// regular file of at most 1 GiB of UTF-8 text, or why not, in a message naming the file. A pipe
+/// or a device is refused before it is opened (a FIFO would wait for a writer, `/dev/zero` never
+/// ends).
+pub(crate) fn read_data(path: &str) -> Result<String, String> {
+    OsFileSystem.read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))
 }
 
 /// Writes to stdout, ignoring a reader that went away (`fab fit … | head`) instead of panicking.
@@ -208,8 +224,18 @@ pub(crate) fn parse_unit(text: &str) -> Result<Dimension, String> {
     }
 }
 
-/// The families `--families` names (every family when none), or which name is unknown.
+/// The families `--families` names (every family when the flag is not given), or which name is
+/// unknown, or that it names none (`--families ,`, `--families ""`): as a model's `families = []`
+/// (E0403), that is refused rather than taken for every family.
 fn select_families(names: &[String]) -> Result<Vec<Family>, String> {
+    let known = || Family::names().collect::<Vec<_>>().join(", ");
+    if !names.is_empty() && names.iter().all(|name| name.trim().is_empty()) {
+        let help = Family::none_named_help("`--families`", "`--families weibull,lognormal`");
+        return Err(format!(
+            "`--families` names no family (`fab fit` fits {})\n  help: {help}",
+            known()
+        ));
+    }
     let mut out = Vec::new();
     for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
         match Family::select(name) {
@@ -218,10 +244,9 @@ fn select_families(names: &[String]) -> Result<Vec<Family>, String> {
                 let hint = fab_compiler::suggest::did_you_mean(name, Family::names())
                     .map(|best| format!("; did you mean `{best}`?"))
                     .unwrap_or_default();
-                let known: Vec<&str> = Family::names().collect();
                 return Err(format!(
                     "`{name}` is not a family `fab fit` knows{hint} (it fits {})",
-                    known.join(", ")
+                    known()
                 ));
             }
         }

@@ -244,15 +244,44 @@ impl Outputs {
     /// that are still empty, so that a run that could not start leaves nothing behind.
     pub fn finish(self, code: ExitCode) -> ExitCode {
         if code != ExitCode::SUCCESS {
-            for dir in &self.created {
-                // `remove_dir` removes only an empty folder: nothing written is ever lost.
-                if std::fs::remove_dir(dir).is_err() {
-                    break;
-                }
-            }
+            remove_created(&self.created);
         }
         code
     }
+}
+
+/// Removes the folders `created` (deepest first) that are still empty.
+fn remove_created(created: &[std::path::PathBuf]) {
+    for dir in created {
+        // `remove_dir` removes only an empty folder: nothing written is ever lost.
+        if std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+    }
+}
+
+/// Makes `dir`, the folder `command`'s `flag` (`fab fit`'s `--plot`) writes `files` into, ready
+/// for them, by the rule `--out` follows: the folder is created when missing, each file must be
+/// one that can be written and none of `inputs`, the files the command reads. Why not, if not,
+/// having removed the folders it created.
+pub(crate) fn prepare_folder(
+    command: &str,
+    flag: &str,
+    dir: &str,
+    files: &[&str],
+    inputs: &[String],
+) -> Result<(), String> {
+    let mut created = Vec::new();
+    let reads = Reads { command: Some(command), inputs };
+    out_problem(flag, dir, files, &reads, &mut created).inspect_err(|_| remove_created(&created))
+}
+
+/// The files a command reads, which its outputs must not overwrite.
+struct Reads<'a> {
+    /// The command, for one that reads no model (`` `fab fit` ``); `None` for a model's run,
+    /// whose first input is the model.
+    command: Option<&'a str>,
+    inputs: &'a [String],
 }
 
 /// Fails before anything is simulated when an output could not be written afterwards: `--out`'s
@@ -267,7 +296,8 @@ pub fn prepare_outputs(
 ) -> Result<Outputs, ExitCode> {
     let mut outputs = Outputs { created: Vec::new() };
     if let Some(dir) = &options.out
-        && let Err(problem) = out_problem(dir, files, inputs, &mut outputs.created)
+        && let Err(problem) =
+            out_problem("--out", dir, files, &Reads { command: None, inputs }, &mut outputs.created)
     {
         errln!("error: {problem}");
         return Err(outputs.finish(ExitCode::from(2)));
@@ -281,16 +311,17 @@ pub fn prepare_outputs(
     Ok(outputs)
 }
 
-/// Why `--out dir` cannot take `files`, if it cannot, creating the folder when it is missing
-/// (and recording in `created` the folders made, deepest first).
+/// Why `flag dir` (`--out dir`) cannot take `files`, if it cannot, creating the folder when it is
+/// missing (and recording in `created` the folders made, deepest first).
 fn out_problem(
+    flag: &str,
     dir: &str,
     files: &[&str],
-    inputs: &[String],
+    reads: &Reads,
     created: &mut Vec<std::path::PathBuf>,
 ) -> Result<(), String> {
     if dir.is_empty() {
-        return Err("`--out` names no folder (`--out .` writes into the current one)".to_string());
+        return Err(format!("`{flag}` names no folder (`{flag} .` writes into the current one)"));
     }
     let folder = Path::new(dir);
     // A link to nothing on the way cannot be created as a folder, nor written through.
@@ -305,16 +336,18 @@ fn out_problem(
     if let Some(file) = folder.ancestors().find(|a| !a.as_os_str().is_empty() && a.exists())
         && !file.is_dir()
     {
+        // `/dev/null` is no file either: a device is said to be one.
+        let what = if file.is_file() { "a file" } else { "a device, a pipe or a socket" };
         return Err(if file == folder {
-            format!("cannot write into `{dir}`: it is a file, not a folder")
+            format!("cannot write into `{dir}`: it is {what}, not a folder")
         } else {
-            format!("cannot create `{dir}`: `{}` is a file, not a folder", file.display())
+            format!("cannot create `{dir}`: `{}` is {what}, not a folder", file.display())
         });
     }
     create_folders(folder, created).map_err(|e| format!("cannot create `{dir}`: {e}"))?;
     for name in files {
         let path = folder.join(name);
-        let problem = match input_clash(&path, inputs, &format!("`--out {dir}`")) {
+        let problem = match input_clash(&path, reads, &format!("`{flag} {dir}`")) {
             Some(clash) => Some(clash),
             None => writable(&path).err(),
         };
@@ -363,7 +396,7 @@ fn trace_problem(
     if !folder.is_dir() {
         return Some(format!("the folder `{}` does not exist", folder.display()));
     }
-    if let Some(clash) = input_clash(file, inputs, "the trace") {
+    if let Some(clash) = input_clash(file, &Reads { command: None, inputs }, "the trace") {
         return Some(clash);
     }
     if let Some(dir) = out {
@@ -378,17 +411,22 @@ fn trace_problem(
     writable(file).err()
 }
 
-/// Whether writing `path` would overwrite one of the model's files, `inputs` (the model's own
-/// first), the same file by any spelling: why `writer` cannot write there. The one rule of every
-/// output, `--out`'s files and the trace alike.
-fn input_clash(path: &Path, inputs: &[String], writer: &str) -> Option<String> {
+/// Whether writing `path` would overwrite one of the files a command `reads` (a model's, its own
+/// first; `fab fit`'s data file), the same file by any spelling: why `writer` cannot write there.
+/// The one rule of every output, `--out`'s files, the trace and `--plot`'s files alike.
+fn input_clash(path: &Path, reads: &Reads, writer: &str) -> Option<String> {
     let output = resolved(path)?;
-    let (index, input) =
-        inputs.iter().enumerate().find(|(_, input)| same_file(path, &output, Path::new(input)))?;
-    Some(if index == 0 {
-        format!("it is the model `{input}`, which {writer} would overwrite")
-    } else {
-        format!("it is `{input}`, which the model reads and {writer} would overwrite")
+    let (index, input) = reads
+        .inputs
+        .iter()
+        .enumerate()
+        .find(|(_, input)| same_file(path, &output, Path::new(input)))?;
+    Some(match reads.command {
+        Some(command) => {
+            format!("it is `{input}`, which {command} reads and {writer} would overwrite")
+        }
+        None if index == 0 => format!("it is the model `{input}`, which {writer} would overwrite"),
+        None => format!("it is `{input}`, which the model reads and {writer} would overwrite"),
     })
 }
 

@@ -545,3 +545,102 @@ fn a_chi_square_without_degrees_of_freedom_is_no_test() {
     assert_eq!(chi["degrees_of_freedom"], 0, "{chi}");
     assert!(chi["p_value"].is_null(), "{chi}");
 }
+
+/// The data file is read as a model reads its data: a device that never ends (`/dev/zero`) or a
+/// FIFO that waits for a writer is refused before it is opened, not read without end into memory
+/// or waited on forever.
+#[cfg(unix)]
+#[test]
+fn a_device_or_a_fifo_is_refused_before_it_is_read() {
+    let fifo = temp_dir("fifo").join("f.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    for file in [fifo.to_str().unwrap(), "/dev/zero"] {
+        let output = support::fab_bounded(&["fit", file, "--column", "x"], 20)
+            .unwrap_or_else(|| panic!("`fab fit {file}` did not finish"));
+        assert_eq!(output.status.code(), Some(2), "{file}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!(
+                "cannot read `{file}`: this is not a regular file (a pipe, a device or a socket)"
+            )),
+            "{file}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// Text that is not UTF-8 is said to be so where it stops being, as a model's data file is.
+#[test]
+fn a_file_that_is_not_utf8_is_said_so_where() {
+    let path = temp_dir("nonutf8").join("nonutf8.csv");
+    std::fs::write(&path, b"x\n1\n2\xff\n3\n").unwrap();
+    let output = fab(&["fit", path.to_str().unwrap(), "--column", "x"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not UTF-8 text: byte 0xFF at line 3, column 2 (byte offset 5)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// `--families ,` and `--families ""` name no family: refused as a model's `families = []` is,
+/// not taken for every family.
+#[test]
+fn families_that_name_no_family_are_refused() {
+    for families in [",", "", " , "] {
+        let args = ["fit", "examples/data/weld_times.csv", "--column", "weld_s", "--families"];
+        let output = fab(&[&args[..], &[families]].concat());
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{families:?}: {message}");
+        assert!(message.contains("`--families` names no family"), "{families:?}: {message}");
+        assert!(message.contains("leave `--families` out to fit every family"), "{message}");
+        assert!(stdout(&output).is_empty(), "nothing fitted: {}", stdout(&output));
+    }
+}
+
+/// `--plot` is checked as `fab run --out` is: what is not a folder is said to be a file or a
+/// device, and a plot that would overwrite the data file is refused before anything is written.
+#[test]
+fn plot_folders_are_checked_as_run_out_folders_are() {
+    let dir = temp_dir("plot");
+    let file = dir.join("a_file");
+    std::fs::write(&file, "").unwrap();
+    let data = dir.join("histogram.svg");
+    let csv = "x\n1.2\n2.3\n3.1\n4.8\n5.0\n6.7\n";
+    std::fs::write(&data, csv).unwrap();
+    let mut cases = vec![
+        (
+            vec![
+                "examples/data/weld_times.csv",
+                "--column",
+                "weld_s",
+                "--plot",
+                file.to_str().unwrap(),
+            ],
+            format!("cannot write into `{}`: it is a file, not a folder", file.display()),
+        ),
+        (
+            vec![data.to_str().unwrap(), "--column", "x", "--plot", dir.to_str().unwrap()],
+            format!(
+                "cannot write `{}`: it is `{}`, which `fab fit` reads and `--plot {}` would \
+                 overwrite",
+                data.display(),
+                data.display(),
+                dir.display()
+            ),
+        ),
+    ];
+    if cfg!(unix) {
+        cases.push((
+            vec!["examples/data/weld_times.csv", "--column", "weld_s", "--plot", "/dev/null"],
+            "cannot write into `/dev/null`: it is a device, a pipe or a socket, not a folder"
+                .to_string(),
+        ));
+    }
+    for (args, expected) in cases {
+        let output = fab(&[&["fit"], args.as_slice()].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains(&expected), "{args:?}: {}", stderr(&output));
+    }
+    assert_eq!(std::fs::read_to_string(&data).unwrap(), csv, "the data file is untouched");
+}

@@ -628,4 +628,119 @@ fn plots_of_groups_with_one_file_name_are_refused() {
     let output = fab(&["reliability", &log.to_string_lossy(), "--plot", &plots.to_string_lossy()]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("both plot to"), "{}", stderr(&output));
+    // Refused before anything is written: no half of the plots, no folder.
+    assert!(!plots.exists(), "{} was left behind", plots.display());
+}
+
+/// The input is read as a model reads its data: a device that never ends (`/dev/zero`) or a FIFO
+/// that waits for a writer is refused before it is opened, in every form (an event log, a table of
+/// lives), not read without end into memory or waited on forever.
+#[cfg(unix)]
+#[test]
+fn a_device_or_a_fifo_is_refused_before_it_is_read() {
+    let fifo = temp_dir("fifo").join("f.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    for file in [fifo.to_str().unwrap(), "/dev/zero"] {
+        for form in [&[][..], &["--life", "x"][..]] {
+            let args = [&["reliability", file][..], form].concat();
+            let output = support::fab_bounded(&args, 20)
+                .unwrap_or_else(|| panic!("`fab {args:?}` did not finish"));
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+            assert!(
+                stderr(&output).contains(&format!(
+                    "cannot read `{file}`: this is not a regular file (a pipe, a device or a \
+                     socket)"
+                )),
+                "{args:?}: {}",
+                stderr(&output)
+            );
+        }
+    }
+}
+
+/// Text that is not UTF-8 is said to be so where it stops being, as a model's data file is.
+#[test]
+fn a_file_that_is_not_utf8_is_said_so_where() {
+    let path = temp_dir("nonutf8").join("nonutf8.csv");
+    std::fs::write(&path, b"x\n1\n2\xff\n3\n").unwrap();
+    for form in [&[][..], &["--life", "x"][..]] {
+        let args = [&["reliability", path.to_str().unwrap()][..], form].concat();
+        let output = fab(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output)
+                .contains("not UTF-8 text: byte 0xFF at line 3, column 2 (byte offset 5)"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// `--plot` is checked as `fab run --out` is: a device or a file is not a folder, said so.
+#[test]
+fn a_plot_folder_that_is_not_a_folder_is_said_to_be_what_it_is() {
+    let file = temp_dir("plot").join("a_file");
+    std::fs::write(&file, "").unwrap();
+    let mut cases = vec![(file.to_str().unwrap(), "a file")];
+    if cfg!(unix) {
+        cases.push(("/dev/null", "a device, a pipe or a socket"));
+    }
+    for (plot, what) in cases {
+        let output = fab(&["reliability", "tests/reliability/events.csv", "--plot", plot]);
+        assert_eq!(output.status.code(), Some(2), "{plot}: {}", stderr(&output));
+        let expected = format!("cannot write into `{plot}`: it is {what}, not a folder");
+        assert!(stderr(&output).contains(&expected), "{plot}: {}", stderr(&output));
+    }
+}
+
+/// Whether `text` prints a number that is none: `NaN` or `inf` as a word (not `infant`).
+fn unnumbered(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|word| word == "NaN" || word == "inf")
+}
+
+/// `fab reliability` on lives of `text` (a `life` column), the text report and the one group of
+/// the JSON document.
+fn lives_report(text: &str) -> (String, Value) {
+    let path = temp_dir("extreme").join("lives.csv");
+    std::fs::write(&path, text).unwrap();
+    let args = [path.to_str().unwrap(), "--life", "life"];
+    let output = fab(&[&["reliability"][..], &args].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    (stdout(&output), report(&args)["groups"][0].clone())
+}
+
+/// Lives at the ends of what a number holds: an interval that cannot be computed reads "no
+/// interval" (`null` in JSON), an MTBF beyond the largest number "–", never NaN or inf; and a law
+/// that a model cannot hold (a Weibull scale of 1.9e-310 h, closer to 0 than the smallest normal
+/// number; one of 2.3e306 h, beyond the largest in seconds) is not offered to paste but said so.
+/// A law near the end that a model holds is offered, and checks clean.
+#[test]
+fn lives_at_the_ends_of_the_numbers_print_no_nan_and_no_unwritable_law() {
+    let (text, group) = lives_report("life\n1e-308\n2e-308\n5e-324\n");
+    assert!(!unnumbered(&text), "{text}");
+    assert!(text.contains("0.0896 (no interval)"), "the table: {text}");
+    assert!(text.contains("shape β = 0.08963, 95 % CI no interval;"), "the details: {text}");
+    assert!(!text.contains("paste into the station"), "{text}");
+    assert!(text.contains("no failure block: the law fitted, `weibull(shape = 0.08963, scale = 1.936e-310 h)`, has a number, 1.936e-310, closer to 0 than the smallest normal number"), "{text}");
+    assert_eq!(group["failure_block"], Value::Null);
+    assert_eq!(group["shape_test"]["shape"]["low"], Value::Null);
+    assert_eq!(group["shape_test"]["shape"]["high"], Value::Null);
+
+    let (text, group) = lives_report("life\n0\n1e308\n1.7e308\n");
+    assert!(!unnumbered(&text), "{text}");
+    assert_eq!(group["mtbf"]["value"], Value::Null, "{group}");
+
+    let (text, group) = lives_report("life\n1e306\n2e306\n3e306\n");
+    let why = "has a number, 2.259e306, beyond the largest in seconds, about 1.8e308";
+    assert!(text.contains(why), "{text}");
+    assert_eq!(group["failure_block"], Value::Null);
+
+    let (text, group) = lives_report("life\n1e300\n3e300\n2e300\n5e300\n");
+    assert!(!unnumbered(&text), "{text}");
+    // Lives alone record no repair: the block says to write one, as the model needs.
+    let block = group["failure_block"].as_str().expect("a block");
+    let repair = "    // repair: these data record no repair durations; a failure mode needs one: write it here";
+    assert!(block.contains(repair), "{block}");
+    check_in_a_station(&block.replace(repair, "    repair = 1 min"));
 }

@@ -1157,10 +1157,10 @@ impl<'a> Ctx<'a> {
                 )
                 .primary(self.loc(written.span), "an empty list")
                 .note(format!("`fit` fits {}.", Family::names().collect::<Vec<_>>().join(", ")))
-                .help(
-                    "List the families to choose from, e.g. `families = [\"weibull\", \
-                         \"lognormal\"]`, or leave `families` out to fit every family.",
-                ),
+                .help(Family::none_named_help(
+                    "`families`",
+                    "`families = [\"weibull\", \"lognormal\"]`",
+                )),
             );
             return None;
         }

@@ -42,8 +42,7 @@ struct Table {
 
 impl Table {
     fn read(file: &str) -> Result<Table, Failed> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| usage(format!("cannot read `{file}`: {e}")))?;
+        let text = crate::fit::read_data(file).map_err(usage)?;
         let mut lines = lines(&text);
         let Some((header_row, header)) = lines.next() else {
             return Err(usage(format!("`{file}` is empty: it needs a header line")));
@@ -505,8 +504,7 @@ fn read_azure_table(
 /// A table of lives: one row per life with its length and a status (`fab fit --censored`'s form).
 pub(super) fn read_lives(options: &Options) -> Result<Loaded, Failed> {
     let file = &options.input;
-    let text =
-        std::fs::read_to_string(file).map_err(|e| usage(format!("cannot read `{file}`: {e}")))?;
+    let text = crate::fit::read_data(file).map_err(usage)?;
     let Some(column) = &options.life else {
         return Err(usage("the lives form needs `--life COLUMN`, the column of life lengths"));
     };

@@ -166,23 +166,35 @@ fn report(options: &Options) -> Result<(), Failed> {
 
     let mut written = Vec::new();
     if let Some(dir) = &options.plot {
-        std::fs::create_dir_all(dir).map_err(|e| usage(format!("cannot create `{dir}`: {e}")))?;
+        let mut charts: Vec<(String, String)> = Vec::new();
         for group in groups.iter().filter(|g| g.fitted.is_some()) {
             for (name, svg) in plots(group, &options.unit) {
-                let path = Path::new(dir).join(name);
                 // Two groups whose names differ only in punctuation (`a b`, `a_b`) would share a
                 // file name: refuse rather than let one plot overwrite the other.
-                if written.contains(&path.display().to_string()) {
+                if charts.iter().any(|(other, _)| *other == name) {
                     return Err(usage(format!(
                         "groups `{}` and another both plot to `{}`: rename one of them",
                         group.name(),
-                        path.display()
+                        Path::new(dir).join(name).display()
                     )));
                 }
-                std::fs::write(&path, svg)
-                    .map_err(|e| usage(format!("cannot write `{}`: {e}", path.display())))?;
-                written.push(path.display().to_string());
+                charts.push((name, svg));
             }
+        }
+        let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
+        crate::run::prepare_folder(
+            "`fab reliability`",
+            "--plot",
+            dir,
+            &names,
+            std::slice::from_ref(&options.input),
+        )
+        .map_err(usage)?;
+        for (name, svg) in charts {
+            let path = Path::new(dir).join(name);
+            std::fs::write(&path, svg)
+                .map_err(|e| usage(format!("cannot write `{}`: {e}", path.display())))?;
+            written.push(path.display().to_string());
         }
     }
     if options.json {
@@ -464,8 +476,61 @@ fn group(
         // A group holds one mode: `grouping` refuses to pool several.
         let mode = list.first().map(|l| l.mode.as_str());
         group.block = failure_block(&group, mode, loaded, unit);
+        let best = group.fitted.as_ref().and_then(|f| f.ranking.best());
+        if let (Some(block), Some(best)) = (&group.block, best)
+            && let Some(why) = unwritable(block, best, unit)
+        {
+            // Offered, it would be refused where it is pasted (E0002, E0403).
+            group.warnings.push(format!(
+                "no failure block: the law fitted, `{}`, {why}, which a model cannot hold; write \
+                 the lives in another unit",
+                best.expression(unit)
+            ));
+            group.block = None;
+        }
     }
     group
+}
+
+/// Why the failure `block` cannot be written in a model, if it cannot: a number in it or one of
+/// the parameters of `best`, its law, in `unit` or in seconds, is beyond the largest number (about
+/// 1.8e308) or closer to 0 than the smallest normal one (about 2.2e-308), or the law's mean is
+/// beyond the largest, which the language refuses (E0002, E0403). Lives near either end fit such laws: lives of 1e-308 h a
+/// Weibull scale of 1.9e-310 h.
+fn unwritable(block: &str, best: &fit::Fit, unit: &str) -> Option<String> {
+    let per = input::seconds_per(unit);
+    let code = block.lines().filter(|line| !line.trim_start().starts_with("//"));
+    let literals = code.flat_map(|line| {
+        line.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '='))
+            .filter(|word| word.starts_with(|c: char| c.is_ascii_digit()))
+            .filter_map(|word| word.parse::<f64>().ok())
+            .collect::<Vec<_>>()
+    });
+    let mut numbers: Vec<f64> = literals.collect();
+    numbers.extend(best.distribution.parameters());
+    for number in numbers {
+        for (value, seconds) in [(number, ""), (number * per, " in seconds")] {
+            if !value.is_finite() {
+                return Some(format!(
+                    "has a number, {}, beyond the largest{seconds}, about 1.8e308",
+                    significant(number, 4)
+                ));
+            }
+            if value != 0.0 && value.abs() < f64::MIN_POSITIVE {
+                return Some(format!(
+                    "has a number, {}, closer to 0{seconds} than the smallest normal number, \
+                     about 2.2e-308",
+                    significant(number, 4)
+                ));
+            }
+        }
+    }
+    // The mean is refused only too large (a law of so long a tail has none to speak of).
+    let mean = best.distribution.mean();
+    if !(mean.is_finite() && (mean * per).is_finite()) {
+        return Some("has a mean beyond the largest number, about 1.8e308".to_string());
+    }
+    None
 }
 
 /// The repair law to paste: the best of lognormal, exponential, Weibull and gamma by AIC for 3 or

@@ -274,13 +274,16 @@ fn details(out: &mut String, context: &Context, group: &Group) {
             );
         }
         if let Some(s) = f.shape {
+            let interval = if s.shape.low.is_finite() && s.shape.high.is_finite() {
+                format!("{} to {}", significant(s.shape.low, 3), significant(s.shape.high, 3))
+            } else {
+                "no interval".to_string()
+            };
             let _ = writeln!(
                 out,
-                "  failure rate: shape β = {}, {level} % CI {} to {}; likelihood ratio against β = 1: \
-                 Λ = {}, p {} → {}",
+                "  failure rate: shape β = {}, {level} % CI {interval}; likelihood ratio against β = \
+                 1: Λ = {}, p {} → {}",
                 significant(s.shape.value, 4),
-                significant(s.shape.low, 3),
-                significant(s.shape.high, 3),
                 significant(s.statistic, 3),
                 p_phrase(s.p_value),
                 s.trend.describe()
@@ -300,9 +303,17 @@ fn details(out: &mut String, context: &Context, group: &Group) {
     }
 }
 
-/// `245.1 (198–310)`: a value to `digits` significant digits and its interval to 3.
+/// `245.1 (198–310)`: a value to `digits` significant digits and its interval to 3; `–` for a
+/// value that could not be computed (a total time beyond the largest number) and `(no interval)`
+/// for bounds that could not (lives near the smallest number).
 fn with_interval(value: f64, low: f64, high: f64, digits: usize) -> String {
-    format!("{} ({}–{})", significant(value, digits), significant(low, 3), significant(high, 3))
+    if !value.is_finite() {
+        "–".to_string()
+    } else if low.is_finite() && high.is_finite() {
+        format!("{} ({}–{})", significant(value, digits), significant(low, 3), significant(high, 3))
+    } else {
+        format!("{} (no interval)", significant(value, digits))
+    }
 }
 
 /// `< 0.001` or `= 0.042`.

@@ -39,6 +39,36 @@ pub fn fab_in(folder: &Path, args: &[&str]) -> Output {
         .expect("fab runs")
 }
 
+/// `fab` run with at most 3 GB of address space, killed if it has not finished within `seconds`:
+/// for input that once made it read without end (`/dev/zero`) or wait forever (a FIFO). `None`
+/// when it had to be killed.
+#[cfg(unix)]
+pub fn fab_bounded(args: &[&str], seconds: u64) -> Option<Output> {
+    use std::process::Stdio;
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 3000000; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_fab"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(repo())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("fab runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().expect("fab is waited for").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().expect("fab's output"))
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

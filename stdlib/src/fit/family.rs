@@ -104,6 +104,16 @@ impl Family {
         Family::ALL.iter().map(|f| f.key())
     }
 
+    /// The help for a list of families that names none (a model's `families = []`, E0403;
+    /// `fab fit --families ,`), where `option` is how the list is written (`` `families` ``) and
+    /// `example` a list of two (`` `families = ["weibull", "lognormal"]` ``): one wording for both.
+    pub fn none_named_help(option: &str, example: &str) -> String {
+        format!(
+            "List the families to choose from, e.g. {example}, or leave {option} out to fit every \
+             family."
+        )
+    }
+
     /// The parameters, in the order of the fitted values.
     pub fn parameter_names(self) -> &'static [&'static str] {
         match self {
