@@ -1842,35 +1842,11 @@ experiment e { horizon = 1 h, replications = 1 }
     assert_eq!(r.sinks.get("done").unwrap().count.mean, 718.0);
 }
 
-/// `fab run ARGS` with a bound on its time and, on Unix, its memory: a run that never ends is
-/// stopped and reported rather than left to hang the test (and to take the machine's memory).
+/// `fab run ARGS` bounded in time and, on Unix, in memory: a run that never ends fails the test
+/// rather than hanging it (and taking the machine's memory).
 fn fab_bounded(args: &[&str], seconds: u64) -> std::process::Output {
-    use std::process::{Command, Stdio};
-    let fab = env!("CARGO_BIN_EXE_fab");
-    #[cfg(unix)]
-    let mut command = Command::new("sh");
-    #[cfg(unix)]
-    command.args(["-c", "ulimit -v 3000000; exec \"$0\" \"$@\"", fab]);
-    #[cfg(not(unix))]
-    let mut command = Command::new(fab);
-    let mut child = command
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(repo())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("fab runs");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("`fab {}` did not end in {seconds} s", args.join(" "));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    support::fab_bounded(args, seconds)
+        .unwrap_or_else(|| panic!("`fab {}` did not end in {seconds} s", args.join(" ")))
 }
 
 #[test]

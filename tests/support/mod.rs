@@ -39,16 +39,19 @@ pub fn fab_in(folder: &Path, args: &[&str]) -> Output {
         .expect("fab runs")
 }
 
-/// `fab` run with at most 3 GB of address space, killed if it has not finished within `seconds`:
-/// for input that once made it read without end (`/dev/zero`) or wait forever (a FIFO). `None`
-/// when it had to be killed.
-#[cfg(unix)]
+/// `fab` run with, on Unix, at most 3 GB of address space, killed if it has not finished within
+/// `seconds`: for input that once made it read without end (`/dev/zero`), wait forever (a FIFO)
+/// or run without end (a loop of buffers). `None` when it had to be killed.
 pub fn fab_bounded(args: &[&str], seconds: u64) -> Option<Output> {
     use std::process::Stdio;
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v 3000000; exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_fab"))
+    let fab = env!("CARGO_BIN_EXE_fab");
+    #[cfg(unix)]
+    let mut command = Command::new("sh");
+    #[cfg(unix)]
+    command.args(["-c", "ulimit -v 3000000; exec \"$0\" \"$@\"", fab]);
+    #[cfg(not(unix))]
+    let mut command = Command::new(fab);
+    let mut child = command
         .args(args)
         .env("NO_COLOR", "1")
         .current_dir(repo())
