@@ -720,6 +720,17 @@ fn lives_at_the_ends_of_the_numbers_print_no_nan_and_no_unwritable_law() {
     let (text, group) = lives_report("life\n1e-308\n2e-308\n5e-324\n");
     assert!(!unnumbered(&text), "{text}");
     assert!(text.contains("0.0896 (no interval)"), "the table: {text}");
+    // The wider cell widens its column: the columns after it stay under their headings.
+    let lines: Vec<&str> = text.lines().collect();
+    let heading = lines.iter().position(|l| l.contains("shape β (CI)")).expect(&text);
+    let column = |line: &str, of: &str| line.find(of).map(|at| line[..at].chars().count());
+    assert_eq!(
+        column(lines[heading], "B10 (CI)").unwrap(),
+        column(lines[heading + 1], "0.0896 (no interval)").unwrap()
+            + "0.0896 (no interval)".len()
+            + 1,
+        "{text}"
+    );
     assert!(text.contains("shape β = 0.08963, 95 % CI no interval;"), "the details: {text}");
     assert!(!text.contains("paste into the station"), "{text}");
     assert!(text.contains("no failure block: the law fitted, `weibull(shape = 0.08963, scale = 1.936e-310 h)`, has a number, 1.936e-310, closer to 0 than the smallest normal number"), "{text}");

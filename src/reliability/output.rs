@@ -3,7 +3,7 @@
 
 use super::input::Loaded;
 use super::{DETAILED_GROUPS, Group, Options};
-use crate::table::counted;
+use crate::table::{Column, Table, counted};
 use fab_runtime::chart::{Chart, PALETTE, Series};
 use fab_stdlib::fit::reliability::{self, Estimate};
 use fab_stdlib::fit::{self, Family, Fit, significant};
@@ -93,22 +93,21 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
         significant(100.0 * context.options.level, 3)
     );
 
-    let names: Vec<String> = groups.iter().map(|g| g.name()).collect();
-    let width = crate::run::name_width(names.iter().map(String::as_str), "group");
-    let _ = writeln!(
-        out,
-        "  {:<width$} {:>5} {:>5} {:>5}  {:<24} {:<10} {:>7}  {:<12} {:<18} {:<24} failure rate",
-        "group",
-        "lives",
-        "fail",
-        "cens",
-        format!("MTBF {unit} (CI)"),
-        "MTTR",
-        "avail",
-        "best",
-        "shape β (CI)",
-        "B10 (CI)"
-    );
+    // Each column as wide as its widest cell: an interval that cannot be computed ("0.0896 (no
+    // interval)") widens its column instead of pushing the next ones out of line.
+    let mut table = Table::new(vec![
+        Column::left("group"),
+        Column::right("lives").at_least(5).after(" "),
+        Column::right("fail").at_least(5).after(" "),
+        Column::right("cens").at_least(5).after(" "),
+        Column::left(format!("MTBF {unit} (CI)")).at_least(24),
+        Column::left("MTTR").at_least(10).after(" "),
+        Column::right("avail").at_least(7).after(" "),
+        Column::left("best").at_least(12),
+        Column::left("shape β (CI)").at_least(18).after(" "),
+        Column::left("B10 (CI)").at_least(24).after(" "),
+        Column::left("failure rate").after(" "),
+    ]);
     for group in groups {
         let mtbf = group
             .mtbf
@@ -147,21 +146,21 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
                 (best, shape, b10, trend)
             }
         };
-        let _ = writeln!(
-            out,
-            "  {:<width$} {:>5} {:>5} {:>5}  {:<24} {:<10} {:>7}  {:<12} {:<18} {:<24} {trend}",
+        table.row(vec![
             group.name(),
-            group.lives,
-            group.failures,
-            group.censored(),
+            group.lives.to_string(),
+            group.failures.to_string(),
+            group.censored().to_string(),
             mtbf,
             mttr,
             availability,
             best,
             shape,
-            b10
-        );
+            b10,
+            trend,
+        ]);
     }
+    table.write(&mut out);
     let _ = writeln!(
         out,
         "\n  MTBF: total time / failures, chi-square interval; B10: 10 % quantile of the Weibull fit, \
