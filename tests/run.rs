@@ -1941,6 +1941,46 @@ flow s -> q -> m -> d
     let error = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{error}");
     assert!(error.contains("[E0907]") && !error.contains("E0911"), "{error}");
+
+    // Two lanes whose sorting buffers hand each other's product across (`q` sends `B` to `r`,
+    // `r` sends `A` to `q`): a part keeps its product between buffers, so none can go round, and
+    // the line runs. Counting a route by product as leading everywhere refused it. A third
+    // product that neither route names may go anywhere, and would go round: refused.
+    let lanes = "product A
+product B
+source sa { product = A, interarrival = 10 s }
+source sb { product = B, interarrival = 10 s }
+buffer q { capacity = 2 }
+buffer r { capacity = 2 }
+station ma { cycle = 8 s }
+station mb { cycle = 8 s }
+sink d
+flow sa -> q -> ma -> d
+flow sb -> r -> mb -> d
+flow q -> r
+flow r -> q
+route q {
+    A = ma
+    B = r
+}
+route r {
+    B = mb
+    A = q
+}
+experiment e { horizon = 1 h, replications = 1 }
+";
+    let path = write_temp("crossing_lanes.fab", lanes);
+    let output = fab_bounded(&["run", &path, "--threads", "1"], 60);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let third = lanes.replace("product B\n", "product B\nproduct C\n").replace(
+        "source sb { product = B, interarrival = 10 s }",
+        "source sb { product = B, interarrival = 10 s }\nsource sc { product = C, interarrival = 1 h }\nflow sc -> q",
+    );
+    let path = write_temp("crossing_lanes_third.fab", &third);
+    let output = fab_bounded(&["run", &path, "--threads", "1"], 60);
+    let error = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{error}");
+    assert!(error.contains("[E0911]"), "{error}");
 }
 
 #[test]

@@ -1068,7 +1068,12 @@ impl<'m> Sim<'m> {
                     || successors[l.successors()].iter().any(picky));
         }
         let is_buffer = |c: usize| c >= first_buffer as usize && c < first_source as usize;
-        match buffer_loop(&links, &successors, &is_buffer, &passes_through) {
+        // Between buffers a part keeps its product, so each product's ways are searched apart:
+        // lanes whose routes by product hand each other's parts across make no loop.
+        let products = model.products.len().max(1) as u32;
+        let found = (0..products)
+            .find_map(|p| buffer_loop(&links, &successors, &is_buffer, &passes_through, p));
+        match found {
             Some(BufferLoop::Holding(round)) => {
                 let name = |c: &u32| model.component(ids[*c as usize]).name.clone();
                 return Err(RunError::HoldingLoop { buffers: round.iter().map(name).collect() });
@@ -1817,16 +1822,24 @@ impl Route {
         }
     }
 
-    /// Whether a part may go to successor `s` by this route: any successor, unless the route draws
-    /// and gives `s` no share.
-    fn may_lead_to(&self, s: u32) -> bool {
-        let Route::Probability(drawn) = self else { return true };
-        let mut below = 0.0;
-        drawn.0.iter().any(|&(p, target)| {
-            let share = p > below;
-            below = p;
-            share && target == s
-        })
+    /// Whether a part of `product` may go to successor `s` by this route: any successor, unless
+    /// the route draws and gives `s` no share, or sends that product elsewhere.
+    fn may_lead_to(&self, s: u32, product: u32) -> bool {
+        match self {
+            Route::First => true,
+            Route::Probability(drawn) => {
+                let mut below = 0.0;
+                drawn.0.iter().any(|&(p, target)| {
+                    let share = p > below;
+                    below = p;
+                    share && target == s
+                })
+            }
+            Route::ByProduct(targets) => {
+                let target = by_product_target(targets, product);
+                target == ANY || target == s
+            }
+        }
     }
 
     /// The next target a route by probability draws from its stream (`ANY` for another route).
@@ -1862,8 +1875,10 @@ enum BufferLoop {
 /// the target it was already given and go round for ever. A loop of buffers of capacity 0 that
 /// draw nothing is no trouble: a part meets the same choices each time round, so
 /// `Sim::walk_through` takes a way back to a buffer already passed for no way. The loops counted
-/// are those a part can take: a route by probability leads only to the targets it gives a share;
-/// any other route, to every successor. Every buffer-only loop that holds a part is refused, by
+/// are those a part of `product` can take (a part keeps its product between buffers): a route by
+/// probability leads only to the targets it gives a share, a route by product to the product's
+/// target (to every successor for a product it does not name), and the first-available rule to
+/// every successor. Every buffer-only loop that holds a part is refused, by
 /// probability or not: one that draws would go round a random number of times (ending only when
 /// a draw leads out), which is no model of anything, since a move between buffers takes no time.
 fn buffer_loop(
@@ -1871,13 +1886,14 @@ fn buffer_loop(
     successors: &[u32],
     is_buffer: &dyn Fn(usize) -> bool,
     passes_through: &dyn Fn(usize) -> bool,
+    product: u32,
 ) -> Option<BufferLoop> {
     let ways = |b: usize, along: &'_ dyn Fn(usize) -> bool| {
         let links = &links[b];
         successors[links.successors()]
             .iter()
             .map(|&s| s as usize)
-            .filter(move |&s| along(s) && links.route.may_lead_to(s as u32))
+            .filter(move |&s| along(s) && links.route.may_lead_to(s as u32, product))
             .collect::<Vec<usize>>()
     };
     // A buffer with no way in from another left, or no way out to one, is on no loop: peeled
@@ -1892,7 +1908,7 @@ fn buffer_loop(
         }
     }
     let mut looped: Vec<bool> = (0..count).map(is_buffer).collect();
-    let mut peel: Vec<usize> = (0..count).filter(|&b| looped[b] && ins[b] * outs[b] == 0).collect();
+    let mut peel: Vec<usize> = (0..count).filter(|&b| looped[b] && (ins[b] == 0 || outs[b] == 0)).collect();
     while let Some(b) = peel.pop() {
         if !std::mem::replace(&mut looped[b], false) {
             continue;
