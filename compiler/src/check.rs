@@ -2292,6 +2292,7 @@ fn check_route(ctx: &mut Ctx, decl: &Decl, checked: &mut CheckedBody) {
                     .primary(ctx.loc(key.span), "mixes the two")
                     .help("Use `TARGET = p %` entries, or `PRODUCT = TARGET` entries."),
             );
+            refuse(ctx, checked);
             continue;
         }
         let expected = if product_key {

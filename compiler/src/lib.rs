@@ -276,10 +276,9 @@ pub fn idle_maintenance_diagnostics(
                     list(&renewing, "and"),
                     if renewing.len() == 1 { "does" } else { "do" },
                     component.name,
-                    if failures == 1.0 {
-                        "once".to_string()
-                    } else {
-                        format!("{} times", fab_stdlib::fit::significant(failures, 3))
+                    match fab_stdlib::fit::significant(failures, 3) {
+                        one if one == "1" => "once".to_string(),
+                        times => format!("{times} times"),
                     }
                 ))
                 .help(
@@ -356,8 +355,8 @@ fn list(items: &[String], last: &str) -> String {
 /// A duration in the largest unit that keeps it readable: a whole number of the largest unit that
 /// gives one (`30 d`, `400 h`, `750 min`, `90 s`), else one decimal of the largest unit it is ten
 /// of (`12.5 h` for 12.51 h), and under a second in the unit a model writes it in, to six
-/// significant digits (`250 ms`, `1 us`, `0.25 ns`): the run table's horizon and warm-up, the
-/// times in a maintenance warning.
+/// significant digits (`250 ms`, `1 us`, `0.25 ns`; `1e-16 s` below a millionth of a nanosecond):
+/// the run table's horizon and warm-up, the times in a maintenance warning.
 pub fn duration(seconds: f64) -> String {
     let units = [(86_400.0, "d"), (3_600.0, "h"), (60.0, "min")];
     for (size, unit) in units {
@@ -371,19 +370,26 @@ pub fn duration(seconds: f64) -> String {
         }
     }
     if seconds > 0.0 && seconds < 1.0 {
-        let (scaled, unit) = [(1e3, "ms"), (1e6, "us")]
-            .into_iter()
-            .map(|(per_second, unit)| (seconds * per_second, unit))
-            .find(|(scaled, _)| *scaled >= 1.0)
-            .unwrap_or((seconds * 1e9, "ns"));
-        let digits = 5usize.saturating_sub(libm::floor(libm::log10(scaled)).max(0.0) as usize);
-        let shown = format!("{scaled:.digits$}");
-        let shown = if shown.contains('.') {
-            shown.trim_end_matches('0').trim_end_matches('.')
-        } else {
-            &shown
+        // The largest unit the value, rounded to six significant digits, is at least one of
+        // (0.9999996 s is `1 s`, not `1000 ms`); under a millionth of a nanosecond, in seconds.
+        let six = |value: f64| {
+            let digits = 5usize.saturating_sub(libm::floor(libm::log10(value)).max(0.0) as usize);
+            let shown = format!("{value:.digits$}");
+            let shown = if shown.contains('.') {
+                shown.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                shown
+            };
+            (shown.parse::<f64>().unwrap_or(value), shown)
         };
-        return format!("{shown} {unit}");
+        let units = [(1.0, "s"), (1e3, "ms"), (1e6, "us"), (1e9, "ns")];
+        for (per_second, unit) in units {
+            let (rounded, shown) = six(seconds * per_second);
+            if rounded >= 1.0 || (unit == "ns" && rounded > 0.0) {
+                return format!("{shown} {unit}");
+            }
+        }
+        return format!("{seconds:e} s");
     }
     format!("{seconds} s")
 }
@@ -588,6 +594,9 @@ mod tests {
             (3e-6, "3 us"),
             (123.456789e-6, "123.457 us"),
             (2.5e-10, "0.25 ns"),
+            (0.9999996, "1 s"),
+            (0.0009999999, "1 ms"),
+            (1e-16, "1e-16 s"),
             (0.0, "0 s"),
         ];
         for (seconds, shown) in cases {

@@ -207,9 +207,12 @@ impl Study {
         // first error in replication order is the one reported, as before.
         let run_into = |merged: &mut Option<Results>, from: u32, to: u32| {
             let one = |r: u32| simulate_reporting(&self.model, &experiment, r, &advanced);
+            // Every thread has replications to run in each batch, however many there are.
+            let threads = pool.as_ref().map_or(1, |pool| pool.current_num_threads()) as u32;
+            let batch = REPLICATIONS_PER_BATCH.max(REPLICATIONS_PER_THREAD * threads);
             let mut start = from;
             while start < to {
-                let end = to.min(start.saturating_add(REPLICATIONS_PER_BATCH));
+                let end = to.min(start.saturating_add(batch));
                 for run in map_runs(pool.as_ref(), start..end, one) {
                     let run = run?;
                     match merged {
@@ -335,9 +338,13 @@ const WARMUP_SERIES_POINTS: usize = 500;
 pub const DEFAULT_MAX_REPLICATIONS: u32 = 100;
 
 /// Replications a run keeps whole at once before folding them into its results (see
-/// [`Study::run`]): enough that two cores, or many, rarely wait at a batch's end, few enough that
-/// a batch's whole results are small beside the values of a million replications.
+/// [`Study::run`]), at least: few enough that a batch's whole results are small beside the
+/// values of a million replications, and with [`REPLICATIONS_PER_THREAD`] for each thread, so
+/// that the threads wait at a batch's end for its slowest replication only now and then.
 const REPLICATIONS_PER_BATCH: u32 = 256;
+
+/// Replications each thread has in a batch, at least (1,024 threads: batches of 16,384).
+const REPLICATIONS_PER_THREAD: u32 = 16;
 
 /// Macro-replications of input uncertainty when only `--input-method` asks for it.
 pub const DEFAULT_MACRO_REPLICATIONS: u32 = 20;

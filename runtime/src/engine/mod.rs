@@ -1908,7 +1908,8 @@ fn buffer_loop(
         }
     }
     let mut looped: Vec<bool> = (0..count).map(is_buffer).collect();
-    let mut peel: Vec<usize> = (0..count).filter(|&b| looped[b] && (ins[b] == 0 || outs[b] == 0)).collect();
+    let mut peel: Vec<usize> =
+        (0..count).filter(|&b| looped[b] && (ins[b] == 0 || outs[b] == 0)).collect();
     while let Some(b) = peel.pop() {
         if !std::mem::replace(&mut looped[b], false) {
             continue;
