@@ -1,6 +1,6 @@
 //! `fab run`: simulate a model's experiment or scenario and report, or compare two of them.
 
-use crate::table::{Column, Table, plus_minus};
+use crate::table::{Column, Table, counted, plus_minus};
 use fab_compiler::db::SourceFile;
 use fab_compiler::{Database, compile, load_model, render};
 use fab_runtime::RunError;
@@ -915,15 +915,6 @@ pub fn fixed(x: f64, digits: usize) -> String {
     signed_fixed(x, digits, false)
 }
 
-/// The width of a table's column: its widest cell (a name, a number) or its `header`, whichever
-/// is wider, up to the widest a formatting width may be (`format!` panics beyond 65,535): a longer
-/// cell is printed whole, unpadded. Every table sizes its columns with this, through
-/// [`crate::table::Table`].
-pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>, header: &'a str) -> usize {
-    let widest = names.into_iter().chain([header]).map(|name| name.chars().count()).max();
-    widest.unwrap_or(0).min(usize::from(u16::MAX))
-}
-
 /// How many of a run's replications delivered no part (throughput 0) and how many it ran. The
 /// document counts the lead time and the cost per part of such a replication as 0
 /// (docs/results.md), so the tables that show those means say how many zeros they hold.
@@ -996,9 +987,8 @@ fn table(file: &str, r: &Results) -> String {
     };
     let _ = writeln!(
         out,
-        "{file}: {study}, {} replication{}, horizon {}, warm-up {}, seed {}",
-        r.replications,
-        if r.replications == 1 { "" } else { "s" },
+        "{file}: {study}, {}, horizon {}, warm-up {}, seed {}",
+        crate::study::replications(r.replications),
         duration(r.horizon_s),
         duration(r.warmup_s),
         r.seed
@@ -1014,8 +1004,7 @@ fn table(file: &str, r: &Results) -> String {
         );
     }
     if let Some(p) = &r.precision {
-        let replications =
-            format!("{} replication{}", p.replications, if p.replications == 1 { "" } else { "s" });
+        let replications = crate::study::replications(p.replications);
         // The runtime's `achieved` is infinite where a relative half-width has no meaning: it
         // printed as "inf%".
         let achieved = if p.achieved.is_finite() {
@@ -1256,11 +1245,10 @@ fn comparison_table(c: &Comparison) -> String {
     };
     let _ = writeln!(
         out,
-        "{} vs {}: {} paired replication{} {pairing} ({}% confidence)",
+        "{} vs {}: {} {pairing} ({}% confidence)",
         c.a,
         c.b,
-        c.replications,
-        if c.replications == 1 { "" } else { "s" },
+        counted(c.replications as usize, "paired replication", "paired replications"),
         percent_number(c.confidence)
     );
     if let Some((a, b)) = c.confidences {

@@ -3,8 +3,15 @@
 //! pushing the columns after it out from under their headings. Each column keeps a least width,
 //! so that a table of ordinary values keeps its look whatever its values.
 
-use crate::run::name_width;
 use std::fmt::Write as _;
+
+/// The width of a table's column: its widest cell (a name, a number) or its `header`, whichever
+/// is wider, up to the widest a formatting width may be (`format!` panics beyond 65,535): a longer
+/// cell is printed whole, unpadded. Every table sizes its columns with this, through [`Table`].
+pub fn name_width<'a>(names: impl IntoIterator<Item = &'a str>, header: &'a str) -> usize {
+    let widest = names.into_iter().chain([header]).map(|name| name.chars().count()).max();
+    widest.unwrap_or(0).min(usize::from(u16::MAX))
+}
 
 /// `1 life`, `3 lives`, `1 replication`: a count and its noun.
 pub fn counted(n: usize, one: &str, many: &str) -> String {

@@ -2838,12 +2838,13 @@ fn a_comparison_says_which_side_came_to_a_standstill() {
     assert_eq!(error.matches("[W0908]").count(), 1, "{error}");
     assert!(error.contains("In the run of experiment `base`."), "{error}");
     assert!(!error.contains("scenario `open`"), "{error}");
-    // Both stop: a warning each, each naming its side; the document lists A's, then B's.
+    // Only B stops: one warning, naming its side.
     let output = fab(&["run", &path, "--compare", "open,roomy"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let error = stderr(&output);
     assert_eq!(error.matches("[W0908]").count(), 1, "{error}");
     assert!(error.contains("In the run of scenario `roomy`."), "{error}");
+    // Both stop: a warning each, each naming its side; the document lists A's, then B's.
     let c = run_json(&[&path, "--compare", "base,roomy"]);
     assert_eq!(
         c["deadlocks"],

@@ -87,9 +87,8 @@ pub(super) fn text_report(context: &Context, groups: &[Group]) -> String {
     };
     let _ = writeln!(
         out,
-        "\n{} group{} ({by}); {} % confidence intervals\n",
-        groups.len(),
-        if groups.len() == 1 { "" } else { "s" },
+        "\n{} ({by}); {} % confidence intervals\n",
+        counted(groups.len(), "group", "groups"),
         significant(100.0 * context.options.level, 3)
     );
 
@@ -217,10 +216,10 @@ fn details(out: &mut String, context: &Context, group: &Group) {
         Some((mean, half, n)) => {
             let _ = writeln!(
                 out,
-                "  MTTR {}{} ({n} repair{}); availability MTBF/(MTBF + MTTR) = {}",
+                "  MTTR {}{} ({}); availability MTBF/(MTBF + MTTR) = {}",
                 context.quantity(mean),
                 if n > 1 { format!(" ± {}", context.quantity(half)) } else { String::new() },
-                if n == 1 { "" } else { "s" },
+                counted(n, "repair", "repairs"),
                 group
                     .availability
                     .map(|a| format!("{:.2} %", 100.0 * a))
