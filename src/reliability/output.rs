@@ -29,11 +29,9 @@ impl Context<'_> {
     }
 
     fn interval(&self, e: &Estimate) -> String {
-        if e.low.is_finite() && e.high.is_finite() {
-            format!("{} to {}", significant(e.low, 3), self.quantity(e.high))
-        } else {
-            "no interval".to_string()
-        }
+        bounds(e.low, e.high).map_or(NO_INTERVAL.to_string(), |(low, high)| {
+            format!("{} to {}", significant(low, 3), self.quantity(high))
+        })
     }
 }
 
@@ -272,11 +270,10 @@ fn details(out: &mut String, context: &Context, group: &Group) {
             );
         }
         if let Some(s) = f.shape {
-            let interval = if s.shape.low.is_finite() && s.shape.high.is_finite() {
-                format!("{} to {}", significant(s.shape.low, 3), significant(s.shape.high, 3))
-            } else {
-                "no interval".to_string()
-            };
+            let interval = bounds(s.shape.low, s.shape.high)
+                .map_or(NO_INTERVAL.to_string(), |(low, high)| {
+                    format!("{} to {}", significant(low, 3), significant(high, 3))
+                });
             let _ = writeln!(
                 out,
                 "  failure rate: shape β = {}, {level} % CI {interval}; likelihood ratio against β = \
@@ -306,12 +303,28 @@ fn details(out: &mut String, context: &Context, group: &Group) {
 /// for bounds that could not (lives near the smallest number).
 fn with_interval(value: f64, low: f64, high: f64, digits: usize) -> String {
     if !value.is_finite() {
-        "–".to_string()
-    } else if low.is_finite() && high.is_finite() {
-        format!("{} ({}–{})", significant(value, digits), significant(low, 3), significant(high, 3))
-    } else {
-        format!("{} (no interval)", significant(value, digits))
+        return "–".to_string();
     }
+    match bounds(low, high) {
+        Some((low, high)) => {
+            format!(
+                "{} ({}–{})",
+                significant(value, digits),
+                significant(low, 3),
+                significant(high, 3)
+            )
+        }
+        None => format!("{} ({NO_INTERVAL})", significant(value, digits)),
+    }
+}
+
+/// What the report says of an interval whose bounds could not be computed.
+const NO_INTERVAL: &str = "no interval";
+
+/// An interval's bounds, or `None` where they could not be computed (lives near the smallest
+/// number): the one test of the table, the details and the failure-rate line.
+fn bounds(low: f64, high: f64) -> Option<(f64, f64)> {
+    (low.is_finite() && high.is_finite()).then_some((low, high))
 }
 
 /// `< 0.001` or `= 0.042`.
