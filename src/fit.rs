@@ -9,6 +9,7 @@
 //! values, no family applies), 2 a usage or IO error (unreadable file, unknown column, family or
 //! unit).
 
+use crate::table::{Column, Table};
 use fab_compiler::data::observation_rows;
 use fab_compiler::db::{FileSystem, OsFileSystem};
 use fab_runtime::chart::{Bin, Chart, PALETTE, Series};
@@ -343,19 +344,20 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
     );
 
     let criterion = ranking.criterion.name();
-    let _ = writeln!(
-        out,
-        "  #  {:<24} {:>10} {:>7} {:>6} {:>10} {:>10} {:>7} {:>7} {:>7}",
-        "family",
-        criterion,
-        format!("Δ{criterion}"),
-        "weight",
-        other(ranking.criterion),
-        "log L",
-        "KS p",
-        "AD p",
-        "χ² p"
-    );
+    // Each column as wide as its widest cell: a criterion of 1e300 widens its column instead of
+    // pushing the next ones out of line.
+    let mut table = Table::new(vec![
+        Column::right("#").at_least(2).after(" "),
+        Column::left("family").at_least(24),
+        Column::right(criterion).at_least(10).after(" "),
+        Column::right(format!("Δ{criterion}")).at_least(7).after(" "),
+        Column::right("weight").at_least(6).after(" "),
+        Column::right(other(ranking.criterion)).at_least(10).after(" "),
+        Column::right("log L").at_least(10).after(" "),
+        Column::right("KS p").at_least(7).after(" "),
+        Column::right("AD p").at_least(7).after(" "),
+        Column::right("χ² p").at_least(7).after(" "),
+    ]);
     let deltas = ranking.deltas();
     let weights = ranking.weights();
     for (index, a) in assessed.iter().enumerate() {
@@ -367,24 +369,24 @@ fn text_report(context: &Context, ranking: &Ranking, assessed: &[Assessed]) -> S
             Some(weight) => (format!("{:.2}", deltas[index]), format!("{weight:.3}")),
             None => ("–".to_string(), "–".to_string()),
         };
-        let _ = writeln!(
-            out,
-            " {:>2}  {:<24} {:>10.2} {:>7} {:>6} {:>10.2} {:>10.2} {:>7} {:>7} {:>7}",
-            index + 1,
-            fit.family.label(),
-            ranking.criterion.of(fit),
+        let other = match ranking.criterion {
+            Criterion::Aic => fit.bic,
+            Criterion::Bic => fit.aic,
+        };
+        table.row(vec![
+            (index + 1).to_string(),
+            fit.family.label().to_string(),
+            format!("{:.2}", ranking.criterion.of(fit)),
             delta,
             weight,
-            match ranking.criterion {
-                Criterion::Aic => fit.bic,
-                Criterion::Bic => fit.aic,
-            },
-            fit.log_likelihood,
+            format!("{other:.2}"),
+            format!("{:.2}", fit.log_likelihood),
             p_text(ks.p_value),
             p_text(ad.and_then(|t| t.p_value)),
-            p_text(chi)
-        );
+            p_text(chi),
+        ]);
     }
+    table.write(&mut out);
     let uncompared: Vec<&str> = (0..ranking.fits.len())
         .filter(|&i| !ranking.is_compared(i))
         .map(|i| ranking.fits[i].family.label())

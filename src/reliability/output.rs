@@ -230,24 +230,26 @@ fn details(out: &mut String, context: &Context, group: &Group) {
         None => {}
     }
     if let Some(f) = &group.fitted {
-        let _ = writeln!(
-            out,
-            "  #  {:<24} {:>10} {:>7} {:>10}  parameters ({level} % CI)",
-            "family", "AIC", "ΔAIC", "log L"
-        );
+        let mut table = Table::new(vec![
+            Column::right("#").at_least(2).after(" "),
+            Column::left("family").at_least(24),
+            Column::right("AIC").at_least(10).after(" "),
+            Column::right("ΔAIC").at_least(7).after(" "),
+            Column::right("log L").at_least(10).after(" "),
+            Column::left(format!("parameters ({level} % CI)")),
+        ]);
         let deltas = f.ranking.deltas();
         for (i, fit) in f.ranking.fits.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                " {:>2}  {:<24} {:>10.2} {:>7.2} {:>10.2}  {}",
-                i + 1,
-                fit.family.label(),
-                fit.aic,
-                deltas[i],
-                fit.log_likelihood,
-                parameters(context, fit)
-            );
+            table.row(vec![
+                (i + 1).to_string(),
+                fit.family.label().to_string(),
+                format!("{:.2}", fit.aic),
+                format!("{:.2}", deltas[i]),
+                format!("{:.2}", fit.log_likelihood),
+                parameters(context, fit),
+            ]);
         }
+        table.write(out);
         for skipped in &f.ranking.skipped {
             let _ =
                 writeln!(out, "      {}: not fitted, {}", skipped.family.label(), skipped.reason);
