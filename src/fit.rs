@@ -128,25 +128,13 @@ fn fit_file(options: &Options) -> Result<(), (u8, String)> {
         })
         .collect();
 
-    let mut written = Vec::new();
-    if let Some(dir) = &options.plot {
-        let charts = plots(&sample, &assessed, &column, &unit);
-        let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
-        crate::run::prepare_folder(
-            "`fab fit`",
-            "--plot",
-            dir,
-            &names,
-            std::slice::from_ref(&options.file),
-        )
-        .map_err(usage)?;
-        for (name, svg) in charts {
-            let path = std::path::Path::new(dir).join(name);
-            std::fs::write(&path, svg)
-                .map_err(|e| usage(format!("cannot write `{}`: {e}", path.display())))?;
-            written.push(path.display().to_string());
+    let written = match &options.plot {
+        Some(dir) => {
+            let charts = plots(&sample, &assessed, &column, &unit);
+            crate::run::write_plots("`fab fit`", dir, charts, &options.file).map_err(usage)?
         }
-    }
+        None => Vec::new(),
+    };
     let context = Context { options, column: &column, unit: &unit, sample: &sample, negative };
     if options.json {
         let document = json_document(&context, &ranking, &assessed, &written);

@@ -260,6 +260,27 @@ fn remove_created(created: &[std::path::PathBuf]) {
     }
 }
 
+/// Writes `charts` (file name, SVG) into `dir` for `command`'s `--plot`, once the folder is ready
+/// for every one of them ([`prepare_folder`]; `input`, the file the command reads, is not
+/// overwritten): the paths written.
+pub(crate) fn write_plots(
+    command: &str,
+    dir: &str,
+    charts: Vec<(String, String)>,
+    input: &str,
+) -> Result<Vec<String>, String> {
+    let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
+    prepare_folder(command, "--plot", dir, &names, &[input.to_string()])?;
+    let mut written = Vec::new();
+    for (name, svg) in charts {
+        let path = Path::new(dir).join(name);
+        std::fs::write(&path, svg)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
+}
+
 /// Makes `dir`, the folder `command`'s `flag` (`fab fit`'s `--plot`) writes `files` into, ready
 /// for them, by the rule `--out` follows: the folder is created when missing, each file must be
 /// one that can be written and none of `inputs`, the files the command reads. Why not, if not,

@@ -181,21 +181,8 @@ fn report(options: &Options) -> Result<(), Failed> {
                 charts.push((name, svg));
             }
         }
-        let names: Vec<&str> = charts.iter().map(|(name, _)| name.as_str()).collect();
-        crate::run::prepare_folder(
-            "`fab reliability`",
-            "--plot",
-            dir,
-            &names,
-            std::slice::from_ref(&options.input),
-        )
-        .map_err(usage)?;
-        for (name, svg) in charts {
-            let path = Path::new(dir).join(name);
-            std::fs::write(&path, svg)
-                .map_err(|e| usage(format!("cannot write `{}`: {e}", path.display())))?;
-            written.push(path.display().to_string());
-        }
+        written = crate::run::write_plots("`fab reliability`", dir, charts, &options.input)
+            .map_err(usage)?;
     }
     if options.json {
         let mut text = serde_json::to_string_pretty(&json_document(&context, &groups, &written))
