@@ -552,20 +552,9 @@ fn a_chi_square_without_degrees_of_freedom_is_no_test() {
 #[cfg(unix)]
 #[test]
 fn a_device_or_a_fifo_is_refused_before_it_is_read() {
-    let fifo = temp_dir("fifo").join("f.csv");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
-    assert!(made.success());
+    let fifo = support::fifo("f.csv");
     for file in [fifo.to_str().unwrap(), "/dev/zero"] {
-        let output = support::fab_bounded(&["fit", file, "--column", "x"], 20)
-            .unwrap_or_else(|| panic!("`fab fit {file}` did not finish"));
-        assert_eq!(output.status.code(), Some(2), "{file}: {}", stderr(&output));
-        assert!(
-            stderr(&output).contains(&format!(
-                "cannot read `{file}`: this is not a regular file (a pipe, a device or a socket)"
-            )),
-            "{file}: {}",
-            stderr(&output)
-        );
+        support::assert_refused_as_no_file(&["fit", file, "--column", "x"], file);
     }
 }
 

@@ -638,23 +638,11 @@ fn plots_of_groups_with_one_file_name_are_refused() {
 #[cfg(unix)]
 #[test]
 fn a_device_or_a_fifo_is_refused_before_it_is_read() {
-    let fifo = temp_dir("fifo").join("f.csv");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
-    assert!(made.success());
+    let fifo = support::fifo("f.csv");
     for file in [fifo.to_str().unwrap(), "/dev/zero"] {
         for form in [&[][..], &["--life", "x"][..]] {
             let args = [&["reliability", file][..], form].concat();
-            let output = support::fab_bounded(&args, 20)
-                .unwrap_or_else(|| panic!("`fab {args:?}` did not finish"));
-            assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
-            assert!(
-                stderr(&output).contains(&format!(
-                    "cannot read `{file}`: this is not a regular file (a pipe, a device or a \
-                     socket)"
-                )),
-                "{args:?}: {}",
-                stderr(&output)
-            );
+            support::assert_refused_as_no_file(&args, file);
         }
     }
 }

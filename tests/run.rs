@@ -2072,6 +2072,16 @@ fn simulate(file: &str, overrides: &Overrides) -> Results {
 
 /// Runs the experiment or scenario `name` of `file` (the first experiment when `None`).
 fn simulate_named(file: &str, name: Option<&str>, overrides: &Overrides) -> Results {
+    let study = resolved_with(file, name, overrides);
+    study.run(0, &|_| {}).expect("the model runs")
+}
+
+/// The experiment or scenario `name` of `file`, compiled and resolved, not run.
+fn resolved(file: &str, name: &str) -> Study {
+    resolved_with(file, Some(name), &Overrides::default())
+}
+
+fn resolved_with(file: &str, name: Option<&str>, overrides: &Overrides) -> Study {
     let path = repo().join(file);
     let mut db = Database::default();
     let root = load_model(&mut db, &path.to_string_lossy()).expect("the model file reads");
@@ -2079,8 +2089,7 @@ fn simulate_named(file: &str, name: Option<&str>, overrides: &Overrides) -> Resu
     let model = compilation.model.unwrap_or_else(|| {
         panic!("{} does not compile: {:?}", path.display(), compilation.diagnostics)
     });
-    let study = Study::resolve(&model, name, overrides).expect("the experiment exists");
-    study.run(0, &|_| {}).expect("the model runs")
+    Study::resolve(&model, name, overrides).expect("the experiment exists")
 }
 
 /// Per replication, `rate` (per second) × `time` (s).
@@ -2736,6 +2745,22 @@ scenario b : a {{ press.costs.operating = {rate_b} }}
 
 // ----- standstills -----------------------------------------------------------------------------
 
+/// A standstill of `REWORK_LOOP` as a study's document lists it: `queue` and `machine` waiting
+/// for each other in `replication` since `since_s`, under `run` (its `system` or `point`).
+fn rework_standstill((key, run): (&str, Value), replication: u32, since_s: f64) -> Value {
+    let mut standstill = json!({
+        "replication": replication,
+        "since_s": since_s,
+        "components": [
+            {"name": "queue", "waits_for": ["machine"]},
+            {"name": "machine", "waits_for": ["queue"]},
+        ],
+        "behind": [],
+    });
+    standstill[key] = run;
+    standstill
+}
+
 /// A rework loop of times simple enough to follow by hand: parts of `A` arrive every 10 s from
 /// 10 s on, `machine` (30 s a part, `PARALLEL` servers) sends every one back to `queue` (room for
 /// `ROOM`). `B` never comes; it gives the route a way to the sink.
@@ -2818,16 +2843,7 @@ fn a_comparison_says_which_side_came_to_a_standstill() {
     );
     let path = write_temp("rework_compare.fab", &model);
     let stopped = |system: &str, replication: u32, since_s: f64| {
-        json!({
-            "system": system,
-            "replication": replication,
-            "since_s": since_s,
-            "components": [
-                {"name": "queue", "waits_for": ["machine"]},
-                {"name": "machine", "waits_for": ["queue"]},
-            ],
-            "behind": [],
-        })
+        rework_standstill(("system", json!(system)), replication, since_s)
     };
     // Only `base` stops: with room for every part, `open` never does.
     let output = fab(&["run", &path, "--compare", "base,open", "--json"]);
@@ -3026,16 +3042,7 @@ experiment base {",
         );
     let path = write_temp("rework_studies.fab", &model);
     let stopped = |point: u32, replication: u32, since_s: f64| {
-        json!({
-            "point": point,
-            "replication": replication,
-            "since_s": since_s,
-            "components": [
-                {"name": "queue", "waits_for": ["machine"]},
-                {"name": "machine", "waits_for": ["queue"]},
-            ],
-            "behind": [],
-        })
+        rework_standstill(("point", json!(point)), replication, since_s)
     };
     let design = run_json(&[&path, "--experiment", "doe"]);
     assert_eq!(
@@ -4077,20 +4084,14 @@ fn replications_past_a_batch_are_folded_in_order() {
         let n = if experiment == "e" { 600 } else { 700 };
         assert_eq!(d["replications"], n);
         assert_stat(&d["kpis"]["throughput_per_hour"], n as usize, "throughput");
-        // Replication k's value is the one a run of replication k alone gives: the first of a
-        // batch, the last, and one past a batch.
+        // Replication k's value is the one replication k simulated alone gives: the first of a
+        // batch, the last, one past a batch and the last of all.
         let values = d["kpis"]["throughput_per_hour"]["values"].as_array().unwrap();
-        for k in [0usize, 255, 256, 599] {
-            let alone = run_json(&[
-                &path,
-                "--experiment",
-                "e",
-                "--replications",
-                &(k + 1).to_string(),
-                "--threads",
-                "1",
-            ]);
-            assert_eq!(alone["kpis"]["throughput_per_hour"]["values"][k], values[k], "{k}");
+        let study = resolved(&path, experiment);
+        for k in [0u32, 255, 256, n - 1] {
+            let alone = fab_runtime::simulate(&study.model, &study.experiment, k).unwrap();
+            let value = alone.kpis.throughput_per_hour.values[0];
+            assert_eq!(values[k as usize].as_f64(), Some(value), "replication {k}");
         }
     }
     let d = run_json(&[&path, "--experiment", "p", "--threads", "1"]);

@@ -72,6 +72,27 @@ pub fn fab_bounded(args: &[&str], seconds: u64) -> Option<Output> {
     Some(child.wait_with_output().expect("fab's output"))
 }
 
+/// A FIFO named `name` in a fresh temporary folder: a file that waits for a writer when read.
+#[cfg(unix)]
+pub fn fifo(name: &str) -> PathBuf {
+    let fifo = temp_dir("fifo").join(name);
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", fifo.display());
+    fifo
+}
+
+/// `fab ARGS` (bounded) refuses `file`, which it reads, as not a regular file, with exit 2.
+#[cfg(unix)]
+#[track_caller]
+pub fn assert_refused_as_no_file(args: &[&str], file: &str) {
+    let output = fab_bounded(args, 20).unwrap_or_else(|| panic!("`fab {args:?}` did not finish"));
+    let error = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {error}");
+    let refusal =
+        format!("cannot read `{file}`: this is not a regular file (a pipe, a device or a socket)");
+    assert!(error.contains(&refusal), "{args:?}: {error}");
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

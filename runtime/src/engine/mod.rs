@@ -1070,9 +1070,18 @@ impl<'m> Sim<'m> {
         let is_buffer = |c: usize| c >= first_buffer as usize && c < first_source as usize;
         // Between buffers a part keeps its product, so each product's ways are searched apart:
         // lanes whose routes by product hand each other's parts across make no loop.
+        // A loop that holds parts is named before one that draws, whichever product finds it.
         let products = model.products.len().max(1) as u32;
-        let found = (0..products)
-            .find_map(|p| buffer_loop(&links, &successors, &is_buffer, &passes_through, p));
+        let mut found = None;
+        for p in 0..products {
+            match buffer_loop(&links, &successors, &is_buffer, &passes_through, p) {
+                Some(holding @ BufferLoop::Holding(_)) => {
+                    found = Some(holding);
+                    break;
+                }
+                drawing => found = found.or(drawing),
+            }
+        }
         match found {
             Some(BufferLoop::Holding(round)) => {
                 let name = |c: &u32| model.component(ids[*c as usize]).name.clone();
